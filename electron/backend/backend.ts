@@ -1,0 +1,56 @@
+import path from 'node:path';
+import type { Result } from '../../shared/api/result';
+import { dispatch } from './api/dispatch';
+import { handlers } from './api/handlers';
+import { ConnectionsRepository } from './connections/connections.repository';
+import type { BackendContext, Runtime } from './context';
+import { EventBus } from './events';
+import { openDatabase } from './store/database';
+import { resolveDataDir } from './store/paths';
+import { createLogger, type Logger } from './util/log';
+
+export interface BackendOptions {
+  runtime: Runtime;
+  /** Defaults to `MLC_HOME` or the platform's user-data folder. */
+  dataDir?: string;
+  logger?: Logger;
+}
+
+export interface Backend {
+  readonly context: BackendContext;
+  invoke(method: unknown, input: unknown): Promise<Result<unknown>>;
+  close(): Promise<void>;
+}
+
+/** One engine for the desktop app, `mlc studio` and the CLI. */
+export function createBackend(options: BackendOptions): Backend {
+  const dataDir = options.dataDir ?? resolveDataDir();
+  const db = openDatabase({ file: path.join(dataDir, 'mlc.sqlite') });
+  const cleanups: Array<() => void | Promise<void>> = [];
+  const context: BackendContext = {
+    runtime: options.runtime,
+    dataDir,
+    db,
+    events: new EventBus(),
+    log: options.logger ?? createLogger(),
+    connections: new ConnectionsRepository(db),
+    onClose: (cleanup) => cleanups.push(cleanup),
+  };
+  let closed = false;
+  return {
+    context,
+    invoke: (method, input) => dispatch(handlers, context, method, input),
+    async close() {
+      if (closed) return;
+      closed = true;
+      for (const cleanup of cleanups.reverse()) {
+        try {
+          await cleanup();
+        } catch (error) {
+          context.log.warn('cleanup failed', { error: error instanceof Error ? error.message : String(error) });
+        }
+      }
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,5 @@
+import type { Command } from '../command';
+import { studioCommand } from './studio';
+
+/** Every `mlc` subcommand, in the order `mlc --help` lists them. */
+export const commands: Command[] = [studioCommand];

@@ -1,0 +1,10 @@
+import { main, processIo } from './main';
+
+// The bundle entry for bin/mlc.js.
+main(process.argv.slice(2), processIo()).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`mlc: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

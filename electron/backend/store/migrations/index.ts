@@ -1,0 +1,8 @@
+import { coreMigrations } from './core';
+import type { Migration } from './migration';
+
+/**
+ * Every migration in the order it applies. Areas own their files; append new
+ * ones at the end of their list and never edit a released one.
+ */
+export const migrations: Migration[] = [...coreMigrations];

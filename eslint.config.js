@@ -1,0 +1,52 @@
+// Lint is mostly here to keep the runtime boundaries true (see README "Layout").
+import { builtinModules } from 'node:module';
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+const nodeBuiltins = [...builtinModules, ...builtinModules.map((name) => `node:${name}`)];
+const nodeOnlyPackages = ['better-sqlite3', 'undici', 'ws', 'electron-store', 'croner', 'cockatiel', 'bottleneck'];
+
+const restrict = (paths, patterns, message) => ({
+  'no-restricted-imports': [
+    'error',
+    {
+      paths: paths.map((name) => ({ name, message })),
+      patterns: patterns.map((group) => ({ group: [group], message })),
+    },
+  ],
+});
+
+export default tseslint.config(
+  { ignores: ['dist/**', '.tsbuild/**', 'node_modules/**', 'test-results/**', 'release/**', 'native/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+    },
+  },
+  {
+    files: ['shared/**/*.ts'],
+    rules: restrict(
+      ['electron', ...nodeBuiltins, ...nodeOnlyPackages],
+      ['**/electron/**', '**/renderer/**'],
+      'shared/ runs everywhere: no Node, no DOM, nothing from electron/ or renderer/.',
+    ),
+  },
+  {
+    files: ['renderer/src/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: restrict(
+      ['electron', ...nodeBuiltins, ...nodeOnlyPackages],
+      ['**/electron/**'],
+      'renderer/ runs in the browser: talk to the backend through the typed client only.',
+    ),
+  },
+  {
+    files: ['electron/backend/**/*.ts', 'test/**/*.{ts,tsx}', 'scripts/**/*.mjs', 'bin/**/*.js'],
+    rules: restrict(['electron'], ['electron/*'], "Only electron/main and electron/preload may import 'electron'."),
+  },
+);

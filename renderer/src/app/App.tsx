@@ -1,0 +1,64 @@
+import { useEffect } from 'react';
+import { ComingSoon } from '../features/placeholder/ComingSoon';
+import { ConnectionsPage } from '../features/connections/ConnectionsPage';
+import { transportKind } from '../api/client';
+import { useAppStore, type Section } from './app.store';
+import { ErrorBoundary } from './ErrorBoundary';
+import { Sidebar, sectionLabels } from './Sidebar';
+import { ThemeToggle } from './ThemeToggle';
+
+function SectionView({ section }: { section: Section }) {
+  switch (section) {
+    case 'connections':
+      return <ConnectionsPage />;
+    case 'mapper':
+      return <ComingSoon title="Mapper">Draw mappings between live Infor and CRM schemas, compiled to JSONata.</ComingSoon>;
+    case 'flows':
+      return <ComingSoon title="Flows">Schedule syncs, set dependencies and run them now or as a dry run.</ComingSoon>;
+    case 'runs':
+      return <ComingSoon title="Runs">Every run, every record: counters, API calls and replay of failures.</ComingSoon>;
+    case 'bundles':
+      return <ComingSoon title="Bundles">Export what you designed as one file for the headless runtime.</ComingSoon>;
+  }
+}
+
+export function App() {
+  const { section, ready, info, startupError, start } = useAppStore();
+
+  useEffect(() => {
+    void start();
+  }, [start]);
+
+  return (
+    <div className="app" data-testid="app" data-ready={ready ? 'true' : 'false'}>
+      <Sidebar />
+      <main className="main">
+        <header className="topbar">
+          <div>
+            <h1 data-testid="section-title">{sectionLabels[section].label}</h1>
+            <p className="muted">{sectionLabels[section].hint}</p>
+          </div>
+          <ThemeToggle />
+        </header>
+        {startupError && (
+          <div className="panel error-panel" role="alert" data-testid="startup-error">
+            <h2>The backend did not answer</h2>
+            <p>{startupError.message}</p>
+          </div>
+        )}
+        <section className="content" data-testid={`section-${section}`}>
+          <ErrorBoundary resetKey={section}>
+            <SectionView section={section} />
+          </ErrorBoundary>
+        </section>
+        <footer className="statusbar">
+          <span>{info ? `v${info.version}` : '…'}</span>
+          <span>JSONata {info?.jsonataVersion ?? '…'}</span>
+          <span>{transportKind === 'ipc' ? 'Desktop' : 'Browser (mlc studio)'}</span>
+          <span className="grow" />
+          <span title="Data folder">{info?.dataDir}</span>
+        </footer>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { method } from './define';
+
+export const appInfoSchema = z.object({
+  name: z.string(),
+  version: z.string(),
+  jsonataVersion: z.string(),
+  runtime: z.enum(['desktop', 'web', 'cli']),
+  dataDir: z.string(),
+  schemaVersion: z.number().int(),
+  platform: z.string(),
+});
+export type AppInfo = z.infer<typeof appInfoSchema>;
+
+export const themeSchema = z.enum(['system', 'light', 'dark']);
+export const uiPrefsSchema = z.object({
+  theme: themeSchema,
+  recentFiles: z.array(z.string()).max(20),
+});
+export type UiPrefs = z.infer<typeof uiPrefsSchema>;
+
+export const appMethods = {
+  'app.info': method({
+    summary: 'Versions, runtime and data folder of the running backend.',
+    input: z.object({}).strict(),
+    output: appInfoSchema,
+  }),
+  'ui.prefs.get': method({
+    summary: 'Window and UI preferences (theme, recent files).',
+    input: z.object({}).strict(),
+    output: uiPrefsSchema,
+  }),
+  'ui.prefs.set': method({
+    summary: 'Change some UI preferences; returns all of them.',
+    input: uiPrefsSchema.partial().strict(),
+    output: uiPrefsSchema,
+  }),
+};
+
+export const appEvents = {
+  /** Something the user should know about that is not the answer to a call (backend restarted …). */
+  'app.notice': z.object({ level: z.enum(['info', 'warning', 'error']), message: z.string() }),
+};

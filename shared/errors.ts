@@ -1,0 +1,71 @@
+/**
+ * Error codes crossing process boundaries. Errors travel as values
+ * (`{ code, message, details }`), never as thrown exceptions, so every transport
+ * (IPC, web bridge, in-process) reports them the same way.
+ */
+export const errorCodes = [
+  'E_INTERNAL',
+  'E_INVALID_INPUT',
+  'E_INVALID_OUTPUT',
+  'E_UNKNOWN_METHOD',
+  'E_NOT_FOUND',
+  'E_CONFLICT',
+  'E_TRANSPORT',
+  'E_BRIDGE_UNAUTHORIZED',
+  'E_BRIDGE_FORBIDDEN_HOST',
+  'E_BRIDGE_FORBIDDEN_ORIGIN',
+  'E_IPC_FORBIDDEN_SENDER',
+  'E_STORE_MIGRATION',
+  'E_SECRET_UNAVAILABLE',
+  'E_IONAPI_INVALID_JSON',
+  'E_IONAPI_MISSING_KEY',
+  'E_IONAPI_INVALID_KEY',
+  'E_IONAPI_WEB_APP',
+  'E_AUTH_FAILED',
+  'E_AUTH_REFRESH_FAILED',
+  'E_HTTP_HOST_NOT_ALLOWED',
+  'E_HTTP_INSECURE',
+  'E_HTTP_REDIRECT',
+  'E_HTTP_TIMEOUT',
+  'E_HTTP_STATUS',
+  'E_HTTP_CIRCUIT_OPEN',
+  'E_RATE_LIMITED',
+  'E_QUOTA_EXCEEDED',
+  'E_REMOTE',
+  'E_MAPPING_COMPILE',
+  'E_MAPPING_PARSE',
+  'E_MAPPING_EVAL',
+  'E_MAPPING_TIMEOUT',
+  'E_BUNDLE_INVALID',
+] as const;
+
+export type ErrorCode = (typeof errorCodes)[number];
+
+export interface ErrorInfo {
+  code: ErrorCode;
+  message: string;
+  details?: unknown;
+}
+
+/** Thrown inside one runtime; converted to an `ErrorInfo` value at every boundary. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details: unknown;
+
+  constructor(code: ErrorCode, message: string, details?: unknown) {
+    super(message);
+    this.name = 'AppError';
+    this.code = code;
+    this.details = details;
+  }
+
+  toInfo(): ErrorInfo {
+    return this.details === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, details: this.details };
+  }
+}
+
+export function isAppError(value: unknown): value is AppError {
+  return value instanceof AppError;
+}
