@@ -2,17 +2,12 @@ import { ipcMain, type IpcMainInvokeEvent, type WebFrameMain } from 'electron';
 import { isMethodName, methods } from '../../shared/api/contract';
 import type { Result } from '../../shared/api/result';
 import type { BackendProcess } from './backend-process';
-import { appOrigin } from './paths';
+import { isTrustedFrameUrl } from './policy';
 import { readUiPrefs, writeUiPrefs } from './preferences';
 
 /** Only our own pages, loaded from app://studio, may call the backend. */
 export function isTrustedSender(frame: WebFrameMain | null): boolean {
-  if (!frame) return false;
-  try {
-    return new URL(frame.url).origin === appOrigin;
-  } catch {
-    return false;
-  }
+  return isTrustedFrameUrl(frame?.url);
 }
 
 /** The IPC gatekeeper: checks the sender, the method name and the input before anything runs. */

@@ -1,6 +1,7 @@
 import { BrowserWindow, screen } from 'electron';
 import { openExternalSafely } from './external';
 import { appOrigin, preloadPath } from './paths';
+import { isInternalNavigation } from './policy';
 import { preferences } from './preferences';
 
 /** The one window factory: every window gets the same locked-down settings. */
@@ -40,7 +41,7 @@ export function createMainWindow(): BrowserWindow {
 function lockDown(window: BrowserWindow) {
   const contents = window.webContents;
   contents.on('will-navigate', (event, url) => {
-    if (!url.startsWith(`${appOrigin}/`)) event.preventDefault();
+    if (!isInternalNavigation(url)) event.preventDefault();
   });
   contents.on('will-redirect', (event) => event.preventDefault());
   contents.on('will-attach-webview', (event) => event.preventDefault());

@@ -22,7 +22,9 @@ export interface OpenOptions {
 export function defaultNativeBinding(): string | undefined {
   if (process.env.MLC_SQLITE_BINDING) return process.env.MLC_SQLITE_BINDING;
   if (!process.versions.electron) return undefined;
-  const candidate = path.resolve(process.env.MLC_APP_ROOT ?? process.cwd(), 'native', 'electron', 'better_sqlite3.node');
+  const root = path.resolve(process.env.MLC_APP_ROOT ?? process.cwd());
+  // Packaged apps keep native code outside the asar archive, where dlopen can read it.
+  const candidate = path.join(root.replace(/app\.asar$/, 'app.asar.unpacked'), 'native', 'electron', 'better_sqlite3.node');
   return fs.existsSync(candidate) ? candidate : undefined;
 }
 

@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { ComingSoon } from '../features/placeholder/ComingSoon';
 import { ConnectionsPage } from '../features/connections/ConnectionsPage';
 import { transportKind } from '../api/client';
@@ -23,7 +24,15 @@ function SectionView({ section }: { section: Section }) {
 }
 
 export function App() {
-  const { section, ready, info, startupError, start } = useAppStore();
+  const { section, ready, info, startupError, start } = useAppStore(
+    useShallow((state) => ({
+      section: state.section,
+      ready: state.ready,
+      info: state.info,
+      startupError: state.startupError,
+      start: state.start,
+    })),
+  );
 
   useEffect(() => {
     void start();
@@ -40,16 +49,17 @@ export function App() {
           </div>
           <ThemeToggle />
         </header>
-        {startupError && (
-          <div className="panel error-panel" role="alert" data-testid="startup-error">
-            <h2>The backend did not answer</h2>
-            <p>{startupError.message}</p>
-          </div>
-        )}
         <section className="content" data-testid={`section-${section}`}>
-          <ErrorBoundary resetKey={section}>
-            <SectionView section={section} />
-          </ErrorBoundary>
+          {startupError ? (
+            <div className="panel error-panel" role="alert" data-testid="startup-error">
+              <h2>The backend did not answer</h2>
+              <p>{startupError.message}</p>
+            </div>
+          ) : (
+            <ErrorBoundary resetKey={section}>
+              <SectionView section={section} />
+            </ErrorBoundary>
+          )}
         </section>
         <footer className="statusbar">
           <span>{info ? `v${info.version}` : '…'}</span>

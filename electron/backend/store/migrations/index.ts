@@ -1,3 +1,4 @@
+import { connectorMigrations } from './connectors';
 import { coreMigrations } from './core';
 import type { Migration } from './migration';
 
@@ -5,4 +6,4 @@ import type { Migration } from './migration';
  * Every migration in the order it applies. Areas own their files; append new
  * ones at the end of their list and never edit a released one.
  */
-export const migrations: Migration[] = [...coreMigrations];
+export const migrations: Migration[] = [...coreMigrations, ...connectorMigrations];

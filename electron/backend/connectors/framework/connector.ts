@@ -1,0 +1,94 @@
+import type { ConnectorDescriptor } from '../../../../shared/connectors/descriptor';
+import type { EntitySchema } from '../../../../shared/domain/entity-schema';
+import type { ErrorCode } from '../../../../shared/errors';
+import type { CallCounts } from '../../http/http-client';
+
+/** JSON as records carry it after normalisation: no Dates, no undefined, no class instances. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+/** One record as the sync engine sees it, whatever the system. */
+export interface SourceRecord {
+  /** Stable identity in the source system (`10042`, `ORD-1/CUST`); composite keys are joined with `/`. */
+  key: string;
+  /** Modification stamp as an ISO-8601 UTC string; '' when the entity has none (LN). */
+  stamp: string;
+  /** Normalised plain JSON (trimmed strings, ISO dates, nested lines); what mappings read. */
+  data: JsonObject;
+  /** The record exactly as the API sent it, for the audit log. */
+  raw: unknown;
+}
+
+export interface ReadPage {
+  records: SourceRecord[];
+  /** Calls this page cost (more than one when lines were fetched for it). */
+  calls: number;
+}
+
+export interface ReadOptions {
+  /** Only records modified at or after this instant (ISO); undefined = everything. */
+  since?: string;
+  pageSize?: number;
+  signal?: AbortSignal;
+}
+
+export interface WriteOptions {
+  /** Fields identifying a record in the target (`Account_Number`, `accountnumber`). */
+  matchKey: string[];
+  signal?: AbortSignal;
+}
+
+export interface WriteResult {
+  outcome: 'created' | 'updated' | 'unchanged' | 'failed';
+  targetKey?: string;
+  /** `message` is the target's own text, so users can search for it. */
+  error?: { code: string; message: string; field?: string };
+}
+
+export interface TestResult {
+  ok: boolean;
+  /** Tenant, org or account the credentials belong to. */
+  tenant?: string;
+  /** Who the connection acts as (service account, user, application user). */
+  identity?: string;
+  /** Product line / flavour actually used (Infor `m3`, `csi`, `ln`, `fsm`). */
+  variant?: string;
+  latencyMs: number;
+  /** Seconds the current token is valid for, as granted. */
+  tokenLifetimeSeconds?: number;
+  /** Records of the probed entity seen in a small sample read. */
+  sampleEntity?: string;
+  sampleCount?: number;
+  error?: { code: ErrorCode; message: string };
+}
+
+export interface EntityInfo {
+  id: string;
+  label: string;
+  keyFields: string[];
+  readable: boolean;
+  writable: boolean;
+  incremental: boolean;
+}
+
+/**
+ * The runtime face of a connector, used by the sync engine, the UI handlers and
+ * the CLI. Implementations keep all HTTP inside the shared client.
+ */
+export interface Connector {
+  readonly descriptor: ConnectorDescriptor;
+  test(options?: { signal?: AbortSignal }): Promise<TestResult>;
+  entities(): EntityInfo[];
+  /** Live schema; cached with its hash in SQLite, refetched when `refresh` or stale. */
+  schema(entity: string, options?: { refresh?: boolean; signal?: AbortSignal }): Promise<EntitySchema>;
+  /** Pages in the system's own order; never the whole entity in memory. Errors end the iteration by throwing. */
+  read(entity: string, options?: ReadOptions): AsyncIterable<ReadPage>;
+  /** One result per input record, in input order; batches respect the descriptor's limits. */
+  write(entity: string, records: JsonObject[], options: WriteOptions): Promise<WriteResult[]>;
+  /** Network calls made through this connection so far. */
+  callCount(): number;
+  callCounts(): CallCounts;
+  /** Revoke tokens where the system supports it (called when the connection is removed). */
+  revoke(): Promise<void>;
+  close(): Promise<void>;
+}

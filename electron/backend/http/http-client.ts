@@ -1,0 +1,307 @@
+import Bottleneck from 'bottleneck';
+import {
+  BrokenCircuitError,
+  circuitBreaker,
+  ConsecutiveBreaker,
+  handleWhen,
+  retry,
+  type CircuitBreakerPolicy,
+  type IBackoff,
+  type IRetryBackoffContext,
+  type RetryPolicy,
+} from 'cockatiel';
+import { Agent, request as undiciRequest } from 'undici';
+import { AppError } from '../../../shared/errors';
+import { redact } from '../util/redact';
+import { defaultBackoffTiming, parseRetryAfter, retryDelay, type BackoffTiming } from './backoff';
+import { HostPolicy, type HostPolicyOptions } from './host-policy';
+import { isNetworkError, RetryableHttpError } from './http-errors';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface HttpRequest {
+  method?: HttpMethod;
+  url: string;
+  headers?: Record<string, string>;
+  body?: string;
+  /** Attach the connection's credentials (default: yes when the connection has an authorizer). */
+  auth?: boolean;
+  /** Parse the body as JSON inside the attempt, so a truncated body is retried like a reset. */
+  expect?: 'json' | 'text';
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+  /** Parsed body when `expect: 'json'` (undefined for an empty body). */
+  data: unknown;
+  url: string;
+}
+
+/**
+ * Puts credentials on a request. `apply` returns a handle for `rejected`, which
+ * is called when the server answered with an auth failure: return true when a
+ * single retry with fresh credentials makes sense (OAuth), false otherwise.
+ */
+export interface RequestAuthorizer {
+  apply(headers: Record<string, string>): Promise<unknown>;
+  rejected(handle: unknown): Promise<boolean>;
+}
+
+export interface ErrorClassification {
+  retryableStatuses: number[];
+  retryableCodes: string[];
+  authFailureStatuses: number[];
+  authFailureCodes: string[];
+  quotaStatuses: number[];
+  quotaCodes: string[];
+  breakerThreshold: number;
+}
+
+export interface RetryEvent {
+  attempt: number;
+  delayMs: number;
+  status?: number;
+  code: string;
+  retryAfterMs?: number;
+}
+
+export interface HttpConnectionOptions {
+  connectionId: string;
+  hosts: HostPolicyOptions;
+  rateLimit: { requests: number; windowMs: number; concurrency: number };
+  timeoutMs: number;
+  /** Retries after the first attempt. */
+  maxRetries?: number;
+  timing?: Partial<BackoffTiming>;
+  /** How long the breaker stays open before letting one call through. */
+  breakerHalfOpenAfterMs?: number;
+  errors: ErrorClassification;
+  authorizer?: RequestAuthorizer;
+  /** Reads a system error code from a failed response body (`REQUEST_LIMIT_EXCEEDED`, `0x80072322`). */
+  extractErrorCode?: (response: HttpResponse) => string | undefined;
+  onRetry?: (event: RetryEvent) => void;
+}
+
+export interface CallCounts {
+  total: number;
+  byHost: Record<string, number>;
+}
+
+/**
+ * The only way backend code reaches the network. One instance per connection
+ * owns that connection's host policy, rate limiter, concurrency cap, breaker,
+ * retries and call counts.
+ */
+export class HttpConnection {
+  readonly hostPolicy: HostPolicy;
+  private readonly limiter: Bottleneck;
+  private readonly breaker: CircuitBreakerPolicy;
+  private readonly retryPolicy: RetryPolicy;
+  private readonly timing: BackoffTiming;
+  private readonly agent: Agent;
+  private readonly counts: CallCounts = { total: 0, byHost: {} };
+
+  constructor(private readonly options: HttpConnectionOptions) {
+    this.hostPolicy = new HostPolicy(options.hosts);
+    this.timing = { ...defaultBackoffTiming, ...options.timing };
+    const { requests, windowMs, concurrency } = options.rateLimit;
+    this.limiter = new Bottleneck({
+      maxConcurrent: concurrency,
+      reservoir: requests,
+      reservoirRefreshAmount: requests,
+      reservoirRefreshInterval: windowMs,
+    });
+    this.breaker = circuitBreaker(
+      handleWhen((error) => error instanceof RetryableHttpError && (error.status ?? 0) >= 500),
+      {
+        halfOpenAfter: options.breakerHalfOpenAfterMs ?? 30_000,
+        breaker: new ConsecutiveBreaker(options.errors.breakerThreshold),
+      },
+    );
+    this.retryPolicy = retry(
+      handleWhen((error) => error instanceof RetryableHttpError),
+      { maxAttempts: options.maxRetries ?? 4, backoff: new RetryAfterBackoff(this.timing, 1) },
+    );
+    this.retryPolicy.onRetry((event) => {
+      const error = 'error' in event ? event.error : undefined;
+      const retryable = error instanceof RetryableHttpError ? error : undefined;
+      options.onRetry?.({
+        attempt: event.attempt,
+        delayMs: event.delay,
+        status: retryable?.status,
+        code: retryable?.code ?? 'E_REMOTE',
+        retryAfterMs: retryable?.retryAfterMs,
+      });
+    });
+    this.agent = new Agent({ connect: { timeout: options.timeoutMs }, keepAliveTimeout: 4_000 });
+  }
+
+  get connectionId(): string {
+    return this.options.connectionId;
+  }
+
+  /** Network calls made so far (every attempt, token calls included). */
+  callCounts(): CallCounts {
+    return { total: this.counts.total, byHost: { ...this.counts.byHost } };
+  }
+
+  async request(request: HttpRequest): Promise<HttpResponse> {
+    let url: URL;
+    try {
+      url = new URL(request.url);
+    } catch {
+      throw new AppError('E_INVALID_INPUT', `Not a URL: ${redact(request.url).slice(0, 200)}`);
+    }
+    this.hostPolicy.check(url);
+    try {
+      return await this.retryPolicy.execute(() => this.attempt(url, request), request.signal);
+    } catch (error) {
+      if (error instanceof BrokenCircuitError) {
+        throw new AppError(
+          'E_HTTP_CIRCUIT_OPEN',
+          `Stopped calling ${url.host} after ${this.options.errors.breakerThreshold} server errors in a row; it will be tried again shortly.`,
+        );
+      }
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.limiter.stop({ dropWaitingJobs: true }).catch(() => undefined);
+    await this.agent.close();
+  }
+
+  private async attempt(url: URL, request: HttpRequest): Promise<HttpResponse> {
+    return this.breaker.execute(async () => {
+      const useAuth = (request.auth ?? true) && this.options.authorizer !== undefined;
+      let response = await this.send(url, request, useAuth);
+      if (this.isAuthFailure(response.response) && useAuth && (await this.options.authorizer!.rejected(response.handle))) {
+        response = await this.send(url, request, useAuth);
+      }
+      return this.judge(url, request, response.response);
+    });
+  }
+
+  private isAuthFailure(response: HttpResponse): boolean {
+    const { errors } = this.options;
+    if (errors.authFailureStatuses.includes(response.status)) return true;
+    if (response.status < 400 || errors.authFailureCodes.length === 0) return false;
+    const code = this.options.extractErrorCode?.(response);
+    return code !== undefined && errors.authFailureCodes.includes(code);
+  }
+
+  private judge(url: URL, request: HttpRequest, response: HttpResponse): HttpResponse {
+    const { status } = response;
+    const { errors } = this.options;
+    if (status >= 300 && status < 400) {
+      throw new AppError(
+        'E_HTTP_REDIRECT',
+        `${url.host} answered ${status} (redirect); redirects are not followed so credentials stay with the configured hosts.`,
+        { status },
+      );
+    }
+    if (this.isAuthFailure(response)) {
+      throw new AppError('E_AUTH_FAILED', `${url.host} refused the credentials (HTTP ${status}) even after a fresh token.`, { status });
+    }
+    const code = status >= 400 ? this.options.extractErrorCode?.(response) : undefined;
+    if (errors.quotaStatuses.includes(status) || (code !== undefined && errors.quotaCodes.includes(code))) {
+      throw new AppError('E_QUOTA_EXCEEDED', `${url.host} says the API quota is used up (HTTP ${status}${code ? ` ${code}` : ''}).`, {
+        status,
+        code,
+      });
+    }
+    if (errors.retryableStatuses.includes(status) || (code !== undefined && errors.retryableCodes.includes(code))) {
+      const retryAfterMs = parseRetryAfter(response.headers['retry-after'], this.timing.now());
+      const rateLimited = status === 429;
+      if (retryAfterMs !== undefined && retryAfterMs > this.timing.maxRetryAfterMs) {
+        throw new AppError('E_RATE_LIMITED', `${url.host} asked to wait ${Math.round(retryAfterMs / 1000)} s before calling again.`, {
+          status,
+          retryAfterMs,
+        });
+      }
+      throw new RetryableHttpError(
+        rateLimited ? 'E_RATE_LIMITED' : 'E_HTTP_STATUS',
+        rateLimited ? `${url.host} kept answering 429 (too many requests).` : `${url.host} answered HTTP ${status}.`,
+        status,
+        retryAfterMs,
+        { status },
+      );
+    }
+    if (request.expect === 'json' && status < 300 && response.text.trim() !== '') {
+      try {
+        response.data = JSON.parse(response.text.replace(/^\uFEFF/, ''));
+      } catch {
+        throw new RetryableHttpError('E_REMOTE', `${url.host} sent a body that is not valid JSON (truncated?).`, status, undefined);
+      }
+    } else if (request.expect === 'json' && status >= 300) {
+      try {
+        response.data = JSON.parse(response.text);
+      } catch {
+        response.data = undefined;
+      }
+    }
+    return response;
+  }
+
+  private async send(url: URL, request: HttpRequest, useAuth: boolean): Promise<{ response: HttpResponse; handle: unknown }> {
+    const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
+    const handle = useAuth ? await this.options.authorizer!.apply(headers) : undefined;
+    return this.limiter.schedule(async () => {
+      // The clock starts when the request leaves the queue, not while it waits for the limiter.
+      const timeout = AbortSignal.timeout(request.timeoutMs ?? this.options.timeoutMs);
+      const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
+      this.count(url.host);
+      try {
+        const answer = await undiciRequest(url, {
+          method: request.method ?? 'GET',
+          headers,
+          body: request.body,
+          signal,
+          dispatcher: this.agent,
+        });
+        const text = await answer.body.text();
+        return {
+          response: { status: answer.statusCode, headers: answer.headers, text, data: undefined, url: url.toString() },
+          handle,
+        };
+      } catch (error) {
+        if (request.signal?.aborted) throw error;
+        if (timeout.aborted) {
+          throw new RetryableHttpError('E_HTTP_TIMEOUT', `${url.host} did not answer within ${request.timeoutMs ?? this.options.timeoutMs} ms.`, undefined, undefined);
+        }
+        if (isNetworkError(error) || (error as Error).name === 'SocketError') {
+          throw new RetryableHttpError('E_REMOTE', `Connection to ${url.host} failed (${(error as { code?: string }).code ?? 'socket error'}).`, undefined, undefined);
+        }
+        throw error;
+      }
+    });
+  }
+
+  private count(host: string): void {
+    this.counts.total += 1;
+    this.counts.byHost[host] = (this.counts.byHost[host] ?? 0) + 1;
+  }
+}
+
+/** Cockatiel backoff that honours a Retry-After carried by the failure, else full jitter. */
+class RetryAfterBackoff implements IBackoff<IRetryBackoffContext<unknown>> {
+  readonly duration: number;
+
+  constructor(
+    private readonly timing: BackoffTiming,
+    attempt: number,
+    context?: IRetryBackoffContext<unknown>,
+  ) {
+    const error = context && 'error' in context.result ? context.result.error : undefined;
+    const retryAfterMs = error instanceof RetryableHttpError ? error.retryAfterMs : undefined;
+    this.duration = context ? retryDelay(attempt, retryAfterMs, timing) : 0;
+  }
+
+  next(context: IRetryBackoffContext<unknown>): IBackoff<IRetryBackoffContext<unknown>> {
+    return new RetryAfterBackoff(this.timing, context.attempt, context);
+  }
+}

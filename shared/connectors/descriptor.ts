@@ -1,0 +1,212 @@
+import { z } from 'zod';
+import { systemIdSchema } from '../domain/connection';
+
+/**
+ * A connector described as data (see DESIGN §4). Everything the shared runtime
+ * can do on its own — hosts, auth, paging, incremental reads, batching, rate
+ * limits, error classes, schema discovery — is declared here and validated by
+ * this schema; what data cannot say goes into the connector's typed hooks
+ * (`electron/backend/connectors/framework/hooks.ts`).
+ *
+ * Strings may hold `{placeholders}` filled from the connection's non-secret
+ * settings (`{tenant}`, `{apiDomain}`, `{orgUrl}` …) and, for entity options,
+ * from per-entity settings (`{table}`, `{ido}` …). Nothing here is secret.
+ */
+
+/** How the runtime obtains credentials for a request. */
+export const authSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('oauth2'),
+    /** Grants the connector may use, in order of preference (refresh_token first when one was issued). */
+    grants: z.array(z.enum(['password', 'client_credentials', 'refresh_token', 'authorization_code'])).min(1),
+    /** Token endpoint template, e.g. `{pu}{ot}` (Infor), `{accountsUrl}/oauth/v2/token` (Zoho). */
+    tokenUrl: z.string().min(1),
+    /** Revocation endpoint template, when the system has one; called when a connection is removed. */
+    revokeUrl: z.string().optional(),
+    /** Header carrying the token: `Authorization: Bearer …`, Zoho `Authorization: Zoho-oauthtoken …`. */
+    header: z.object({ name: z.string().default('Authorization'), scheme: z.string().default('Bearer') }).default({
+      name: 'Authorization',
+      scheme: 'Bearer',
+    }),
+    /** Where the client id/secret go on token calls. */
+    clientAuth: z.enum(['body', 'basic']).default('body'),
+    /** Renew this many seconds before `expires_in` runs out (Infor: 60–300). */
+    refreshSkewSeconds: z.number().int().min(0).max(3600).default(120),
+    /** Lifetime to assume when the token response carries no `expires_in` (Salesforce). */
+    defaultLifetimeSeconds: z.number().int().positive().optional(),
+    /** Share the token through the store across processes (Zoho caps token issuance). */
+    shareAcrossProcesses: z.boolean().default(false),
+  }),
+  /** `Authorization: Basic base64(user:secret)` built from two secret slots (Zendesk API token). */
+  z.object({ kind: z.literal('basic'), userSlot: z.string(), secretSlot: z.string(), userSuffix: z.string().optional() }),
+  /** Fixed headers whose values come from secret slots (Cin7 `api-auth-accountid`, `api-auth-applicationkey`). */
+  z.object({ kind: z.literal('static-headers'), headers: z.record(z.string(), z.string()) }),
+]);
+export type AuthDescriptor = z.infer<typeof authSchema>;
+
+/**
+ * Which hosts a connection may call. Credentials never go anywhere else
+ * (DESIGN §7). Hosts are `name[:port]` as `URL.host` prints them.
+ */
+export const allowedHostsSchema = z.object({
+  /** Hosts every connection of this system may call. */
+  fixed: z.array(z.string()).default([]),
+  /** Settings keys holding URLs whose hosts are allowed (Infor `iu`, `pu`; Dataverse `orgUrl`). */
+  fromSettings: z.array(z.string()).default([]),
+  /** Wildcard hosts like `*.my.salesforce.com`, `*.zendesk.com`; a `*` matches one or more labels. */
+  patterns: z.array(z.string()).default([]),
+});
+
+export const paginationStyles = ['keyset', 'bookmark', 'nextLink', 'cursor', 'page', 'offset', 'none'] as const;
+export const paginationSchema = z.object({
+  /**
+   * keyset: re-query with `key > last` (M3 EXPORTMI, M3 list transactions);
+   * bookmark: opaque server bookmark + `loadtype=NEXT` (Mongoose IDO);
+   * nextLink: follow a full URL the server returns (OData, FSM, Salesforce `nextRecordsUrl`);
+   * cursor: pass back an opaque cursor parameter (Zendesk `page[after]`, Zoho `page_token`);
+   * page / offset: numbered pages or row offsets (Cin7 `Page`, Zoho `page`).
+   */
+  style: z.enum(paginationStyles),
+  /** Query parameter that sets the page size (`maxrecs`, `recordcap`, `$top`, `per_page`, `Limit`). */
+  pageSizeParam: z.string().optional(),
+  defaultPageSize: z.number().int().positive(),
+  maxPageSize: z.number().int().positive(),
+  /** Hard cap on how deep numbered pages reach (Zoho `page` → 2,000 records, Zendesk offset 10,000). */
+  maxRecords: z.number().int().positive().optional(),
+});
+export type PaginationDescriptor = z.infer<typeof paginationSchema>;
+
+export const modifiedSinceSchema = z.object({
+  /** Field holding the record's modification stamp (`OKLMTS`, `RecordDate`, `Modified_Time`, `modifiedon`). */
+  stampField: z.string(),
+  /** How the stamp is written on the wire. */
+  format: z.enum(['iso', 'yyyyMMdd', 'yyyyMMddHHmmssSSS', 'ido-datetime', 'fsm-timestamp', 'unix-seconds', 'unix-ms']),
+  /** How the filter is sent: a query parameter, part of a filter expression, or a header (`If-Modified-Since`). */
+  via: z.enum(['param', 'filter', 'header']),
+  /** Parameter or header name, or the filter template with `{since}` (`RecordDate >= '{since}'`). */
+  template: z.string(),
+});
+
+export const readSchema = z.object({
+  /** Endpoint template relative to the connection's API base. */
+  endpoint: z.string().min(1),
+  pagination: paginationSchema,
+  /** Absent: the entity has no usable stamp and is read in full (LN); the sync skips unchanged records by hash. */
+  modifiedSince: modifiedSinceSchema.optional(),
+});
+
+export const writeModes = ['upsert', 'create+update', 'read-only'] as const;
+export const writeSchema = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('read-only') }),
+  z.object({
+    /** upsert: one call matches by key (Zoho `/upsert`, Salesforce external id, Dataverse alternate key). */
+    mode: z.enum(['upsert', 'create+update']),
+    endpoint: z.string().min(1),
+    /** Fields the target can match on (`duplicate_check_fields`, external-id field, alternate key, `Name`). */
+    matchKeys: z.array(z.string()).min(1),
+    /** Records per call (Zoho 100, Salesforce 200, Zendesk 100, Dataverse 1,000, Cin7 1). */
+    maxBatch: z.number().int().positive(),
+    /** Serialized request body limit per call. */
+    maxPayloadBytes: z.number().int().positive(),
+    /** Results of a batch come back asynchronously (Zendesk job status) and must be polled. */
+    asyncResults: z.boolean().default(false),
+  }),
+]);
+export type WriteDescriptor = z.infer<typeof writeSchema>;
+
+export const entitySchema = z.object({
+  label: z.string(),
+  /** Fields forming the record's stable key in this system. */
+  keyFields: z.array(z.string()).min(1),
+  read: readSchema.optional(),
+  write: writeSchema.default({ mode: 'read-only' }),
+  /** Child collections read with the parent (order lines), kept under `data[name]`. */
+  children: z.array(z.object({ name: z.string(), endpoint: z.string(), linkFields: z.array(z.string()).min(1) })).default([]),
+});
+export type EntityDescriptor = z.infer<typeof entitySchema>;
+
+export const rateLimitSchema = z.object({
+  /** Requests allowed per window, per connection. */
+  requests: z.number().int().positive(),
+  windowMs: z.number().int().positive(),
+  /** Requests in flight at once, per connection. */
+  concurrency: z.number().int().positive(),
+  /** Range the user may set `requests` to (Infor 100–500 per minute). */
+  configurable: z.object({ min: z.number().int().positive(), max: z.number().int().positive() }).optional(),
+});
+export type RateLimitDescriptor = z.infer<typeof rateLimitSchema>;
+
+/**
+ * How responses are classified. Codes are matched against what the hooks
+ * extract from bodies (`REQUEST_LIMIT_EXCEEDED`, `0x80072322`, `INVALID_TOKEN`).
+ */
+export const errorClassificationSchema = z.object({
+  /** Retried with backoff and full jitter, honouring Retry-After. */
+  retryableStatuses: z.array(z.number().int()).default([408, 429, 500, 502, 503, 504]),
+  retryableCodes: z.array(z.string()).default([]),
+  /** Trigger one token refresh and one retry, then `E_AUTH_FAILED`. */
+  authFailureStatuses: z.array(z.number().int()).default([401]),
+  authFailureCodes: z.array(z.string()).default([]),
+  /** Budget exhausted for a long time: stop with `E_QUOTA_EXCEEDED` instead of retrying. */
+  quotaStatuses: z.array(z.number().int()).default([]),
+  quotaCodes: z.array(z.string()).default([]),
+  /** Trip the circuit breaker after this many consecutive 5xx answers. */
+  breakerThreshold: z.number().int().positive().default(5),
+});
+
+export const schemaDiscoverySchema = z.object({
+  /**
+   * endpoint: one metadata call per entity (M3 MRS001MI/LstFields, IDO `info`, FSM fields, Zoho
+   * `settings/fields`, Salesforce describe, Zendesk `*_fields`); odata-metadata: CSDL `$metadata`
+   * (LN, Dataverse); static: shipped with the connector (Cin7 has no metadata endpoint).
+   */
+  kind: z.enum(['endpoint', 'odata-metadata', 'static']),
+  endpoint: z.string().optional(),
+  /** How long a cached schema stays fresh before `schema()` fetches again without `refresh`. */
+  cacheSeconds: z.number().int().nonnegative().default(86_400),
+});
+
+export const connectorDescriptorSchema = z.object({
+  system: systemIdSchema,
+  /** Flavour of a system with its own API (Infor product lines `m3`, `csi`, `ln`, `fsm`). */
+  variant: z.string().optional(),
+  label: z.string(),
+  /** API base template, e.g. `{iu}/{ti}/M3/m3api-rest/v2`, `{instanceUrl}/services/data/v65.0`. */
+  baseUrl: z.string().min(1),
+  auth: authSchema,
+  allowedHosts: allowedHostsSchema,
+  /** Secret slots a connection needs (`client_secret`, `service_account_secret` …). */
+  secretSlots: z.array(z.string()).default([]),
+  /** Headers sent on every API call; values are templates over settings (`X-Infor-MongooseConfig: {mongooseConfig}`). */
+  headers: z.record(z.string(), z.string()).default({}),
+  entities: z.record(z.string(), entitySchema),
+  rateLimit: rateLimitSchema,
+  errors: errorClassificationSchema.default({
+    retryableStatuses: [408, 429, 500, 502, 503, 504],
+    retryableCodes: [],
+    authFailureStatuses: [401],
+    authFailureCodes: [],
+    quotaStatuses: [],
+    quotaCodes: [],
+    breakerThreshold: 5,
+  }),
+  schemaDiscovery: schemaDiscoverySchema,
+  /** Per-request timeout; the Infor gateway gives up at 60 s. */
+  timeoutMs: z.number().int().positive().default(65_000),
+});
+
+export type ConnectorDescriptor = z.infer<typeof connectorDescriptorSchema>;
+export type ConnectorDescriptorInput = z.input<typeof connectorDescriptorSchema>;
+
+/** Parses a descriptor; connectors call this at module load so a broken one fails fast. */
+export function defineDescriptor(input: ConnectorDescriptorInput): ConnectorDescriptor {
+  return connectorDescriptorSchema.parse(input);
+}
+
+/** Fills `{name}` placeholders; unknown names are left visible so a mistake shows in the URL, not silently. */
+export function fillTemplate(template: string, values: Record<string, string | number | boolean | null | undefined>): string {
+  return template.replace(/\{([A-Za-z0-9_.]+)\}/g, (whole, name: string) => {
+    const value = values[name];
+    return value === undefined || value === null ? whole : String(value);
+  });
+}

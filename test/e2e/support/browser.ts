@@ -1,0 +1,39 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { repoRoot, tempDir } from '../../support/paths';
+
+export const chromiumPath = process.env.MLC_CHROMIUM ?? '/usr/bin/chromium';
+
+/** Debian's Chromium with a fresh profile per test; never a downloaded browser. */
+export async function launchBrowser(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+  const profile = tempDir('mlc-chromium-');
+  const context = await chromium.launchPersistentContext(profile.dir, {
+    executablePath: chromiumPath,
+    headless: true,
+    viewport: { width: 1360, height: 860 },
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  return {
+    context,
+    async close() {
+      await context.close();
+      profile.remove();
+    },
+  };
+}
+
+export function screenshotPath(name: string): string {
+  const dir = path.join(repoRoot, 'test-results', 'screenshots');
+  fs.mkdirSync(dir, { recursive: true });
+  return path.join(dir, `${name}.png`);
+}
