@@ -36,7 +36,16 @@ export const errorCodes = [
   'E_MAPPING_PARSE',
   'E_MAPPING_EVAL',
   'E_MAPPING_TIMEOUT',
+  'E_MAPPING_DEPTH',
   'E_BUNDLE_INVALID',
+  'E_SYNC_CANCELLED',
+  'E_SYNC_REQUIRED_MISSING',
+  'E_SYNC_TOO_LONG',
+  'E_SYNC_PICKLIST',
+  'E_SYNC_TYPE',
+  'E_SYNC_MATCH_KEY_MISSING',
+  'E_SYNC_NO_RESULT',
+  'E_SCHEDULE_INVALID',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

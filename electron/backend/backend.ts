@@ -5,6 +5,8 @@ import { handlers } from './api/handlers';
 import { ConnectionsRepository } from './connections/connections.repository';
 import type { BackendContext, Runtime } from './context';
 import { EventBus } from './events';
+import { HttpRegistry } from './http/http-registry';
+import { SecretVault } from './secrets/secret-vault';
 import { openDatabase } from './store/database';
 import { resolveDataDir } from './store/paths';
 import { createLogger, type Logger } from './util/log';
@@ -14,6 +16,8 @@ export interface BackendOptions {
   /** Defaults to `MLC_HOME` or the platform's user-data folder. */
   dataDir?: string;
   logger?: Logger;
+  /** Master key for stored secrets, handed in by the desktop shell (safeStorage); else env or key file. */
+  masterKey?: Buffer;
 }
 
 export interface Backend {
@@ -34,8 +38,11 @@ export function createBackend(options: BackendOptions): Backend {
     events: new EventBus(),
     log: options.logger ?? createLogger(),
     connections: new ConnectionsRepository(db),
+    vault: new SecretVault(db, { dataDir, provided: options.masterKey }),
+    http: new HttpRegistry(),
     onClose: (cleanup) => cleanups.push(cleanup),
   };
+  cleanups.push(() => context.http.closeAll());
   let closed = false;
   return {
     context,

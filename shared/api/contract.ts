@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import { appEvents, appMethods } from './app.contract';
 import { connectionEvents, connectionMethods } from './connections.contract';
+import { syncEvents, syncMethods } from './sync.contract';
+import { connectorMethods } from './connectors.contract';
 
 /**
  * The one contract every transport speaks. Areas keep their methods in
@@ -10,11 +12,14 @@ import { connectionEvents, connectionMethods } from './connections.contract';
 export const methods = {
   ...appMethods,
   ...connectionMethods,
+  ...connectorMethods,
+  ...syncMethods,
 };
 
 export const events = {
   ...appEvents,
   ...connectionEvents,
+  ...syncEvents,
 };
 
 export type Methods = typeof methods;

@@ -11,11 +11,37 @@ const methodRecord: Record<MethodName, true> = {
   'ui.prefs.set': true,
   'connections.list': true,
   'connections.remove': true,
+  'mappings.list': true,
+  'mappings.get': true,
+  'mappings.save': true,
+  'mappings.remove': true,
+  'flows.list': true,
+  'flows.get': true,
+  'flows.save': true,
+  'flows.remove': true,
+  'flows.pause': true,
+  'flows.run': true,
+  'flows.cancel': true,
+  'schedules.preview': true,
+  'runs.list': true,
+  'runs.get': true,
+  'runs.replay': true,
+  'audit.list': true,
+  'audit.export': true,
+  'audit.retention': true,
+  'connections.importIonapi': true,
+  'connections.create': true,
+  'connections.update': true,
+  'connections.test': true,
+  'schemas.entities': true,
+  'schemas.get': true,
 };
 
 const eventRecord: Record<EventName, true> = {
   'app.notice': true,
   'connections.changed': true,
+  'sync.progress': true,
+  'runs.changed': true,
 };
 
 export const methodNames = Object.keys(methodRecord) as MethodName[];

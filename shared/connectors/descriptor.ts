@@ -133,6 +133,11 @@ export const rateLimitSchema = z.object({
   concurrency: z.number().int().positive(),
   /** Range the user may set `requests` to (Infor 100–500 per minute). */
   configurable: z.object({ min: z.number().int().positive(), max: z.number().int().positive() }).optional(),
+  /**
+   * `sliding`: at most `requests` in any rolling `windowMs` (Cin7 "60 calls per minute"); absent or
+   * `fixed`: the budget refills every `windowMs`.
+   */
+  window: z.enum(['fixed', 'sliding']).optional(),
 });
 export type RateLimitDescriptor = z.infer<typeof rateLimitSchema>;
 

@@ -1,9 +1,14 @@
 import { appHandlers } from '../app/app.handlers';
 import { connectionHandlers } from '../connections/connections.handlers';
+import { connectorHandlers } from '../connectors/connectors.handlers';
+import { syncHandlers } from '../sync/sync.handlers';
 import type { Handlers } from './dispatch';
 
 /** The whole handler table: the type makes a missing method a compile error. */
 export const handlers: Handlers = {
   ...appHandlers,
   ...connectionHandlers,
+  // After connectionHandlers: wraps connections.remove to revoke tokens first.
+  ...connectorHandlers,
+  ...syncHandlers,
 };

@@ -16,6 +16,7 @@ import { redact } from '../util/redact';
 import { defaultBackoffTiming, parseRetryAfter, retryDelay, type BackoffTiming } from './backoff';
 import { HostPolicy, type HostPolicyOptions } from './host-policy';
 import { isNetworkError, RetryableHttpError } from './http-errors';
+import { SlidingWindowLimiter } from './sliding-window';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -30,6 +31,11 @@ export interface HttpRequest {
   expect?: 'json' | 'text';
   signal?: AbortSignal;
   timeoutMs?: number;
+  /**
+   * Statuses handed back to the caller as they are, before any auth, quota or
+   * retry judgement (token endpoints read their own 400/401 error bodies).
+   */
+  passStatuses?: number[];
 }
 
 export interface HttpResponse {
@@ -72,7 +78,8 @@ export interface RetryEvent {
 export interface HttpConnectionOptions {
   connectionId: string;
   hosts: HostPolicyOptions;
-  rateLimit: { requests: number; windowMs: number; concurrency: number };
+  /** `window: 'sliding'` counts calls over a rolling window (APIs that count "the last minute"); default: fixed refills. */
+  rateLimit: { requests: number; windowMs: number; concurrency: number; window?: 'fixed' | 'sliding' };
   timeoutMs: number;
   /** Retries after the first attempt. */
   maxRetries?: number;
@@ -99,6 +106,7 @@ export interface CallCounts {
 export class HttpConnection {
   readonly hostPolicy: HostPolicy;
   private readonly limiter: Bottleneck;
+  private readonly slidingWindow: SlidingWindowLimiter | undefined;
   private readonly breaker: CircuitBreakerPolicy;
   private readonly retryPolicy: RetryPolicy;
   private readonly timing: BackoffTiming;
@@ -109,12 +117,13 @@ export class HttpConnection {
     this.hostPolicy = new HostPolicy(options.hosts);
     this.timing = { ...defaultBackoffTiming, ...options.timing };
     const { requests, windowMs, concurrency } = options.rateLimit;
-    this.limiter = new Bottleneck({
-      maxConcurrent: concurrency,
-      reservoir: requests,
-      reservoirRefreshAmount: requests,
-      reservoirRefreshInterval: windowMs,
-    });
+    this.slidingWindow = options.rateLimit.window === 'sliding' ? new SlidingWindowLimiter({ requests, windowMs }) : undefined;
+    // With a sliding window Bottleneck only caps concurrency; the window decides when a call may leave.
+    this.limiter = new Bottleneck(
+      this.slidingWindow
+        ? { maxConcurrent: concurrency }
+        : { maxConcurrent: concurrency, reservoir: requests, reservoirRefreshAmount: requests, reservoirRefreshInterval: windowMs },
+    );
     this.breaker = circuitBreaker(
       handleWhen((error) => error instanceof RetryableHttpError && (error.status ?? 0) >= 500),
       {
@@ -171,6 +180,7 @@ export class HttpConnection {
   }
 
   async close(): Promise<void> {
+    this.slidingWindow?.stop();
     await this.limiter.stop({ dropWaitingJobs: true }).catch(() => undefined);
     await this.agent.close();
   }
@@ -197,6 +207,10 @@ export class HttpConnection {
   private judge(url: URL, request: HttpRequest, response: HttpResponse): HttpResponse {
     const { status } = response;
     const { errors } = this.options;
+    if (request.passStatuses?.includes(status)) {
+      response.data = safeJson(response.text);
+      return response;
+    }
     if (status >= 300 && status < 400) {
       throw new AppError(
         'E_HTTP_REDIRECT',
@@ -238,11 +252,7 @@ export class HttpConnection {
         throw new RetryableHttpError('E_REMOTE', `${url.host} sent a body that is not valid JSON (truncated?).`, status, undefined);
       }
     } else if (request.expect === 'json' && status >= 300) {
-      try {
-        response.data = JSON.parse(response.text);
-      } catch {
-        response.data = undefined;
-      }
+      response.data = safeJson(response.text);
     }
     return response;
   }
@@ -251,6 +261,7 @@ export class HttpConnection {
     const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
     const handle = useAuth ? await this.options.authorizer!.apply(headers) : undefined;
     return this.limiter.schedule(async () => {
+      const releaseSlot = await this.slidingWindow?.acquire(request.signal);
       // The clock starts when the request leaves the queue, not while it waits for the limiter.
       const timeout = AbortSignal.timeout(request.timeoutMs ?? this.options.timeoutMs);
       const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
@@ -277,6 +288,8 @@ export class HttpConnection {
           throw new RetryableHttpError('E_REMOTE', `Connection to ${url.host} failed (${(error as { code?: string }).code ?? 'socket error'}).`, undefined, undefined);
         }
         throw error;
+      } finally {
+        releaseSlot?.();
       }
     });
   }
@@ -303,5 +316,13 @@ class RetryAfterBackoff implements IBackoff<IRetryBackoffContext<unknown>> {
 
   next(context: IRetryBackoffContext<unknown>): IBackoff<IRetryBackoffContext<unknown>> {
     return new RetryAfterBackoff(this.timing, context.attempt, context);
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch {
+    return undefined;
   }
 }

@@ -1,5 +1,6 @@
 import type { Command } from '../command';
+import { inforCommand } from './infor';
 import { studioCommand } from './studio';
 
 /** Every `mlc` subcommand, in the order `mlc --help` lists them. */
-export const commands: Command[] = [studioCommand];
+export const commands: Command[] = [studioCommand, inforCommand];

@@ -43,6 +43,19 @@ export interface WriteResult {
   targetKey?: string;
   /** `message` is the target's own text, so users can search for it. */
   error?: { code: string; message: string; field?: string };
+  /** How the target record was found, for the audit log (Cin7: by stored ID, by name, or none → created). */
+  match?: WriteMatch;
+}
+
+export interface WriteMatch {
+  by: 'id' | 'external_id' | 'email' | 'name' | 'none';
+  /** The value that matched (an ID, a name), when there was one. */
+  value?: string;
+}
+
+export interface LookupHit {
+  targetKey: string;
+  data: JsonObject;
 }
 
 export interface TestResult {
@@ -85,6 +98,12 @@ export interface Connector {
   read(entity: string, options?: ReadOptions): AsyncIterable<ReadPage>;
   /** One result per input record, in input order; batches respect the descriptor's limits. */
   write(entity: string, records: JsonObject[], options: WriteOptions): Promise<WriteResult[]>;
+  /**
+   * Current target records by match-key value, for dry-run diffs and reference
+   * lookups; values with no record are absent from the map. Optional: targets
+   * implement it, sources need not.
+   */
+  lookup?(entity: string, matchKey: string, values: string[], options?: { signal?: AbortSignal }): Promise<Map<string, LookupHit>>;
   /** Network calls made through this connection so far. */
   callCount(): number;
   callCounts(): CallCounts;

@@ -1,9 +1,11 @@
 import { connectorMigrations } from './connectors';
 import { coreMigrations } from './core';
+import { syncMigrations } from './sync';
+import { zohoMigrations } from './zoho';
 import type { Migration } from './migration';
 
 /**
  * Every migration in the order it applies. Areas own their files; append new
  * ones at the end of their list and never edit a released one.
  */
-export const migrations: Migration[] = [...coreMigrations, ...connectorMigrations];
+export const migrations: Migration[] = [...coreMigrations, ...connectorMigrations, ...syncMigrations, ...zohoMigrations];

@@ -1,0 +1,96 @@
+import { AppError } from '../../../../shared/errors';
+import type { HttpResponse } from '../../http/http-client';
+import type { AccessToken } from '../../http/token-provider';
+import type { HookContext } from '../framework/hooks';
+import { apiBaseOf, authorityUrlOf, headerValue, odataHeaders, orgUrlOf } from './dynamics-odata';
+
+/**
+ * Microsoft Entra ID client credentials (API-FACTS §5.1): no refresh token is
+ * ever issued, so "refresh" is a new grant, fetched before `expires_in` runs out.
+ */
+export async function obtainDynamicsToken(context: HookContext, _previous: AccessToken | undefined): Promise<AccessToken> {
+  const clientId = String(context.settings.clientId ?? '');
+  const clientSecret = context.secrets.client_secret;
+  if (!clientSecret) {
+    throw new AppError('E_SECRET_UNAVAILABLE', 'The client secret is not stored for this Dynamics 365 connection; enter it again.');
+  }
+  const org = orgUrlOf(context);
+  if (!org) throw new AppError('E_INVALID_INPUT', 'The Dynamics 365 connection has no environment URL (orgUrl).');
+  const form = new URLSearchParams({
+    grant_type: 'client_credentials',
+    client_id: clientId,
+    client_secret: clientSecret,
+    scope: `${new URL(org).origin}/.default`,
+  });
+  const started = Date.now();
+  const response = await context.http.request({
+    method: 'POST',
+    url: tokenUrlOf(context),
+    auth: false,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: form.toString(),
+    expect: 'json',
+    passStatuses: [400, 401, 403, 404],
+  });
+  if (response.status !== 200) throw entraError(response);
+  const body = response.data as { access_token?: unknown; expires_in?: unknown; token_type?: unknown } | undefined;
+  if (!body || typeof body.access_token !== 'string' || body.access_token === '') {
+    throw new AppError('E_AUTH_FAILED', 'Microsoft Entra ID answered without an access token.');
+  }
+  // expires_in arrives as a number from the v2.0 endpoint and as a string from v1.0; accept both.
+  const lifetime = Number(body.expires_in);
+  const valid = Number.isFinite(lifetime) && lifetime > 0;
+  return {
+    accessToken: body.access_token,
+    obtainedAt: started,
+    expiresAt: valid ? started + lifetime * 1000 : undefined,
+    lifetimeSeconds: valid ? lifetime : undefined,
+  };
+}
+
+export function tokenUrlOf(context: Pick<HookContext, 'settings'>): string {
+  return `${authorityUrlOf(context)}/${encodeURIComponent(String(context.settings.tenant ?? ''))}/oauth2/v2.0/token`;
+}
+
+/** Entra errors carry `AADSTS…` numbers in the description; turn the common ones into advice. */
+function entraError(response: HttpResponse): AppError {
+  const body = (response.data ?? {}) as { error?: unknown; error_description?: unknown; error_codes?: unknown };
+  const error = typeof body.error === 'string' ? body.error : `HTTP ${response.status}`;
+  const description = typeof body.error_description === 'string' ? body.error_description : '';
+  const aadsts = /AADSTS(\d+)/.exec(description)?.[1];
+  const firstLine = description.split(/\r?\n/)[0] ?? '';
+  const hint =
+    aadsts === '7000215' || aadsts === '7000222'
+      ? 'the client secret is wrong or expired; create a new secret under Certificates & secrets'
+      : aadsts === '700016'
+        ? 'no app with this application (client) id exists in the tenant; check the id and the tenant'
+        : aadsts === '90002' || aadsts === '900023'
+          ? 'the tenant was not found; check the tenant id or domain'
+          : aadsts === '500011' || error === 'invalid_scope'
+            ? 'the environment URL is not a Dataverse environment of this tenant; check the org URL'
+            : 'Microsoft Entra ID refused the client-credentials grant';
+  return new AppError('E_AUTH_FAILED', `Dynamics 365 sign-in failed: ${hint} (${error}${firstLine ? `: ${firstLine}` : ''}).`, {
+    status: response.status,
+    error,
+    aadsts,
+  });
+}
+
+/** `GET /WhoAmI`: proves the application user exists in the environment and has a role. */
+export async function probeDynamics(context: HookContext): Promise<{ tenant?: string; identity?: string }> {
+  const response = await context.http.request({ url: `${apiBaseOf(context)}/WhoAmI`, headers: odataHeaders(), expect: 'json', passStatuses: [403] });
+  if (response.status === 403) {
+    const text = response.text.slice(0, 300);
+    throw new AppError(
+      'E_AUTH_FAILED',
+      `The environment refused the application user (HTTP 403${text ? `: ${text}` : ''}); add it under Power Platform admin center → Application users and give it a security role.`,
+      { status: 403, requestId: headerValue(response.headers, 'x-ms-service-request-id') },
+    );
+  }
+  if (response.status >= 400) throw new AppError('E_REMOTE', `WhoAmI failed with HTTP ${response.status}.`, { status: response.status });
+  const body = (response.data ?? {}) as { UserId?: unknown; OrganizationId?: unknown };
+  return {
+    tenant: typeof body.OrganizationId === 'string' ? body.OrganizationId : String(context.settings.tenant ?? ''),
+    identity: typeof body.UserId === 'string' ? body.UserId : undefined,
+  };
+}

@@ -1,0 +1,227 @@
+import { fillTemplate, type ConnectorDescriptor } from '../../../../shared/connectors/descriptor';
+import type { EntitySchema } from '../../../../shared/domain/entity-schema';
+import { AppError, isAppError } from '../../../../shared/errors';
+import { HttpConnection, type HttpConnectionOptions, type RequestAuthorizer } from '../../http/http-client';
+import { hostOf } from '../../http/host-policy';
+import type { HttpRegistry } from '../../http/http-registry';
+import { TokenProvider, type AccessToken, type TokenStore } from '../../http/token-provider';
+import { registerSecret } from '../../util/redact';
+import { jsonBytes, splitBatches } from './batching';
+import type { Connector, EntityInfo, JsonObject, ReadOptions, ReadPage, TestResult, WriteOptions, WriteResult } from './connector';
+import type { ConnectorHooks, HookContext } from './hooks';
+import { finishSchema, type SchemaCache } from './schema-cache';
+
+export type SettingValue = string | number | boolean | null;
+
+export interface ConnectorEnvironment {
+  connection: { id: string; settings: Record<string, SettingValue>; sandbox: boolean };
+  secrets: Record<string, string>;
+  /** Shares one HTTP client per connection across the backend; without it the connector owns its client. */
+  httpRegistry?: HttpRegistry;
+  schemaCache?: SchemaCache;
+  tokenStore?: TokenStore;
+  /** Test and tuning knobs for the client (timing, retries, retry observer). */
+  http?: Partial<Pick<HttpConnectionOptions, 'timing' | 'maxRetries' | 'onRetry' | 'breakerHalfOpenAfterMs' | 'timeoutMs'>>;
+  /** Scales the descriptor's rate limit (tests shrink a 60-per-minute window to seconds). */
+  rateLimit?: { requests?: number; windowMs?: number };
+  /** Overrides the descriptor's token refresh skew. */
+  refreshSkewSeconds?: number;
+  now?: () => number;
+}
+
+/** Settings key that overrides the descriptor's requests-per-window, clamped to its configurable range. */
+export const rateLimitSetting = 'rateLimitPerMinute';
+
+/**
+ * The generic connector: descriptor data plus hooks over the shared HTTP
+ * client. Systems only add hooks for what their descriptor cannot express.
+ */
+export class DescriptorConnector implements Connector {
+  readonly http: HttpConnection;
+  readonly tokens: TokenProvider | undefined;
+  protected readonly context: HookContext;
+  private readonly ownsHttp: boolean;
+
+  constructor(
+    readonly descriptor: ConnectorDescriptor,
+    protected readonly hooks: ConnectorHooks,
+    protected readonly environment: ConnectorEnvironment,
+  ) {
+    const { connection, secrets } = environment;
+    for (const value of Object.values(secrets)) registerSecret(value);
+    const auth = descriptor.auth;
+    let tokens: TokenProvider | undefined;
+    let authorizer: RequestAuthorizer | undefined;
+    const context: HookContext = {
+      connectionId: connection.id,
+      settings: connection.settings,
+      secrets,
+      descriptor,
+      url: (template, extra) => fillTemplate(template, { ...connection.settings, ...extra }),
+      // Assigned just below, once the client exists; hooks only run after construction.
+      http: undefined as unknown as HttpConnection,
+    };
+    if (auth.kind === 'oauth2') {
+      const obtain = hooks.obtainToken;
+      if (!obtain) throw new AppError('E_INTERNAL', `${descriptor.label}: an oauth2 descriptor needs an obtainToken hook.`);
+      tokens = new TokenProvider(
+        { obtain: (previous) => obtain(context, previous) },
+        { skewMs: (environment.refreshSkewSeconds ?? auth.refreshSkewSeconds) * 1000, now: environment.now, store: environment.tokenStore },
+      );
+      const provider = tokens;
+      authorizer = {
+        async apply(headers) {
+          const token = await provider.get();
+          headers[auth.header.name.toLowerCase()] = auth.header.scheme ? `${auth.header.scheme} ${token.accessToken}` : token.accessToken;
+          return token;
+        },
+        async rejected(handle) {
+          await provider.invalidate(handle as AccessToken);
+          return true;
+        },
+      };
+    } else if (auth.kind === 'basic') {
+      const user = (secrets[auth.userSlot] ?? '') + (auth.userSuffix ?? '');
+      const value = 'Basic ' + Buffer.from(`${user}:${secrets[auth.secretSlot] ?? ''}`).toString('base64');
+      registerSecret(value.slice(6));
+      authorizer = { apply: async (headers) => void (headers.authorization = value), rejected: async () => false };
+    } else {
+      const fixed = Object.fromEntries(Object.entries(auth.headers).map(([name, slot]) => [name.toLowerCase(), secrets[slot] ?? '']));
+      authorizer = { apply: async (headers) => void Object.assign(headers, fixed), rejected: async () => false };
+    }
+    const options: HttpConnectionOptions = {
+      connectionId: connection.id,
+      hosts: {
+        hosts: [
+          ...descriptor.allowedHosts.fixed,
+          ...descriptor.allowedHosts.fromSettings.map((key) => hostOf(String(connection.settings[key] ?? ''))).filter((h): h is string => Boolean(h)),
+        ],
+        patterns: descriptor.allowedHosts.patterns,
+        sandbox: connection.sandbox,
+      },
+      rateLimit: { ...descriptor.rateLimit, requests: effectiveRate(descriptor, connection.settings), ...environment.rateLimit },
+      timeoutMs: environment.http?.timeoutMs ?? descriptor.timeoutMs,
+      errors: descriptor.errors,
+      authorizer,
+      extractErrorCode: hooks.extractErrorCode,
+      ...environment.http,
+    };
+    // A connection's client is shared only when its options carry no per-instance hooks (retry observers in tests).
+    this.ownsHttp = !environment.httpRegistry || environment.http !== undefined;
+    this.http = this.ownsHttp ? new HttpConnection(options) : environment.httpRegistry!.obtain(options);
+    context.http = this.http;
+    this.context = context;
+    this.tokens = tokens;
+  }
+
+  entities(): EntityInfo[] {
+    return Object.entries(this.descriptor.entities).map(([id, entity]) => ({
+      id,
+      label: entity.label,
+      keyFields: entity.keyFields,
+      readable: entity.read !== undefined,
+      writable: entity.write.mode !== 'read-only',
+      incremental: entity.read?.modifiedSince !== undefined,
+    }));
+  }
+
+  async test(options: { signal?: AbortSignal } = {}): Promise<TestResult> {
+    const started = performance.now();
+    try {
+      let tokenLifetimeSeconds: number | undefined;
+      if (this.tokens) {
+        const token = await this.tokens.get();
+        tokenLifetimeSeconds = token.lifetimeSeconds ?? (token.expiresAt ? Math.round((token.expiresAt - token.obtainedAt) / 1000) : undefined);
+      }
+      const probe = (await this.hooks.probe?.(this.context)) ?? {};
+      const sampleEntity = this.entities().find((entity) => entity.readable)?.id;
+      let sampleCount: number | undefined;
+      if (sampleEntity) {
+        for await (const page of this.read(sampleEntity, { pageSize: 5, signal: options.signal })) {
+          sampleCount = page.records.length;
+          break;
+        }
+        sampleCount ??= 0;
+      }
+      return { ok: true, ...probe, latencyMs: Math.round(performance.now() - started), tokenLifetimeSeconds, sampleEntity, sampleCount };
+    } catch (error) {
+      const info = isAppError(error) ? error.toInfo() : { code: 'E_INTERNAL' as const, message: error instanceof Error ? error.message : String(error) };
+      return { ok: false, latencyMs: Math.round(performance.now() - started), error: { code: info.code, message: info.message } };
+    }
+  }
+
+  async schema(entity: string, options: { refresh?: boolean } = {}): Promise<EntitySchema> {
+    this.entity(entity);
+    const cache = this.environment.schemaCache;
+    const cached = cache?.get(this.context.connectionId, entity);
+    const maxAgeMs = this.descriptor.schemaDiscovery.cacheSeconds * 1000;
+    if (cached && !options.refresh && Date.now() - Date.parse(cached.fetchedAt) < maxAgeMs) return cached;
+    if (!this.hooks.discoverSchema) throw new AppError('E_INTERNAL', `${this.descriptor.label} has no schema discovery.`);
+    const schema = finishSchema(await this.hooks.discoverSchema(this.context, entity));
+    cache?.put(this.context.connectionId, schema);
+    return schema;
+  }
+
+  async *read(entity: string, options: ReadOptions = {}): AsyncIterable<ReadPage> {
+    const descriptor = this.entity(entity);
+    if (!descriptor.read || !this.hooks.readPages) {
+      throw new AppError('E_INVALID_INPUT', `${this.descriptor.label}: ${entity} cannot be read.`);
+    }
+    const pageSize = Math.min(options.pageSize ?? descriptor.read.pagination.defaultPageSize, descriptor.read.pagination.maxPageSize);
+    yield* this.hooks.readPages(this.context, entity, { ...options, pageSize });
+  }
+
+  async write(entity: string, records: JsonObject[], options: WriteOptions): Promise<WriteResult[]> {
+    const descriptor = this.entity(entity);
+    const write = descriptor.write;
+    if (write.mode === 'read-only' || !this.hooks.writeBatch) {
+      throw new AppError('E_INVALID_INPUT', `${this.descriptor.label}: ${entity} is read-only here.`);
+    }
+    const indexed = records.map((record, index) => ({ record, index }));
+    const results: WriteResult[] = new Array(records.length);
+    for (const batch of splitBatches(indexed, write.maxBatch, write.maxPayloadBytes, (items) => jsonBytes(items.map((item) => item.record)))) {
+      options.signal?.throwIfAborted();
+      const answers = await this.hooks.writeBatch(this.context, entity, batch.map((item) => item.record), options.matchKey);
+      batch.forEach((item, position) => {
+        results[item.index] = answers[position] ?? {
+          outcome: 'failed',
+          error: { code: 'E_REMOTE', message: 'The target returned no result for this record.' },
+        };
+      });
+    }
+    return results;
+  }
+
+  callCount(): number {
+    return this.http.callCounts().total;
+  }
+
+  callCounts() {
+    return this.http.callCounts();
+  }
+
+  async revoke(): Promise<void> {
+    if (!this.hooks.revokeToken) return;
+    await this.hooks.revokeToken(this.context, this.tokens?.peek() ?? this.environment.tokenStore?.load());
+    this.tokens?.reset();
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsHttp) await this.http.close();
+  }
+
+  protected entity(entity: string) {
+    const found = this.descriptor.entities[entity];
+    if (!found) {
+      throw new AppError('E_NOT_FOUND', `${this.descriptor.label} has no entity "${entity}"; known: ${Object.keys(this.descriptor.entities).join(', ')}.`);
+    }
+    return found;
+  }
+}
+
+function effectiveRate(descriptor: ConnectorDescriptor, settings: Record<string, SettingValue>): number {
+  const wanted = Number(settings[rateLimitSetting]);
+  const range = descriptor.rateLimit.configurable;
+  if (!range || !Number.isFinite(wanted) || wanted <= 0) return descriptor.rateLimit.requests;
+  return Math.min(range.max, Math.max(range.min, Math.round(wanted)));
+}

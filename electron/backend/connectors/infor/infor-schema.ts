@@ -1,0 +1,162 @@
+import { field, type EntityField, type EntitySchema, type FieldType } from '../../../../shared/domain/entity-schema';
+import { AppError } from '../../../../shared/errors';
+import type { HookContext } from '../framework/hooks';
+import { idoCheck, idoHeaders, idoUrl } from './csi-reader';
+import { fsmUrl } from './fsm-reader';
+import { lnHeaders, lnUrl } from './ln-reader';
+import { m3Execute } from './m3-api';
+import { inforEntityLabels, type CsiSource, type FsmSource, type InforEntityId, type LnSource, type M3Source } from './infor-sources';
+
+type Discovered = Omit<EntitySchema, 'hash' | 'fetchedAt'>;
+const strip = (column: string) => (/^[A-Z0-9]{2}[A-Z0-9]{4}$/.test(column) ? column.slice(2) : column);
+
+/** M3: output fields of the entity's list transaction (`MRS001MI/LstFields … TRTP=O`). */
+export async function m3Schema(context: HookContext, entity: InforEntityId, source: M3Source): Promise<Discovered> {
+  const fieldsOf = async (program: string, transaction: string) =>
+    (await m3Execute(context, 'MRS001MI', 'LstFields', { MINM: program, TRNM: transaction, TRTP: 'O' }, { maxrecs: 0 })).records.map((row) =>
+      m3Field(row),
+    );
+  let fields: EntityField[];
+  try {
+    fields = await fieldsOf(source.program, source.transaction);
+  } catch (error) {
+    // Tenants without the configured list transaction: describe the table's columns instead.
+    if (!(error instanceof AppError) || (error.details as { code?: string } | undefined)?.code !== 'XRE0103') throw error;
+    fields = await tableColumns(context, source);
+  }
+  const keyFields = source.keys.map(strip);
+  for (const f of fields) if (keyFields.includes(f.name)) f.required = { onCreate: true, onUpdate: true };
+  if (source.lines) {
+    fields.push(field('lines', 'array', { label: 'Lines', readOnly: true, children: [] }));
+  }
+  return { system: 'infor', entity, label: inforEntityLabels[entity], keyFields, fields };
+}
+
+async function tableColumns(context: HookContext, source: M3Source): Promise<EntityField[]> {
+  const result = await m3Execute(context, 'EXPORTMI', 'Select', { QERY: `* from ${source.table}`, SEPC: ';', HDRS: '1' }, { maxrecs: 1 });
+  const header = (result.records[0]?.REPL ?? '').split(';').map((name) => name.trim()).filter(Boolean);
+  return header.map((column) => {
+    const name = strip(column);
+    const type: FieldType = /(DT|DAT)$/.test(name) ? 'date' : 'string';
+    return field(name, type, { nativeType: 'column', description: `${source.table}.${column}` });
+  });
+}
+
+function m3Field(row: Record<string, string>): EntityField {
+  const name = (row.FLNM ?? '').trim();
+  const nativeType = (row.TYPE ?? '').trim();
+  const length = Number((row.LENG ?? '').trim());
+  const type: FieldType = nativeType === 'N' ? 'number' : nativeType === 'D' ? 'date' : 'string';
+  const mandatory = ['1', 'true', 'X'].includes((row.MAND ?? '').trim());
+  return field(name, type, {
+    label: (row.FLDS ?? '').trim() || name,
+    nativeType,
+    maxLength: Number.isInteger(length) && length > 0 && type === 'string' ? length : undefined,
+    required: { onCreate: mandatory, onUpdate: false },
+    description: (row.FLDS ?? '').trim() || undefined,
+  });
+}
+
+interface IdoProperty {
+  Name: string;
+  DataType?: string;
+  ClrTypeName?: string;
+  Length?: number;
+  ReadOnly?: boolean;
+  Required?: boolean;
+  LabelStringID?: string;
+  DomainIDOName?: string;
+}
+
+/** CSI: `GET ido/info/{IDO}` → Keys and Properties. */
+export async function csiSchema(context: HookContext, entity: InforEntityId, source: CsiSource): Promise<Discovered> {
+  const response = await context.http.request({ url: idoUrl(context, `info/${encodeURIComponent(source.ido)}`), headers: await idoHeaders(context), expect: 'json' });
+  return csiSchemaFrom(entity, response.data);
+}
+
+export function csiSchemaFrom(entity: string, body: unknown): Discovered {
+  idoCheck(body, `info ${entity}`);
+  const b = (body ?? {}) as { Keys?: string[]; Properties?: IdoProperty[] };
+  if (!Array.isArray(b.Properties)) throw new AppError('E_REMOTE', `CSI info for ${entity} has no Properties.`);
+  const fields = b.Properties.filter((p) => !p.Name.startsWith('_')).map((p) => {
+    const kind = `${p.DataType ?? ''} ${p.ClrTypeName ?? ''}`.toLowerCase();
+    const type: FieldType = /date/.test(kind) ? 'datetime' : /int|long|short/.test(kind) ? 'integer' : /decimal|double|float|numeric/.test(kind) ? 'number' : /bool/.test(kind) ? 'boolean' : 'string';
+    return field(p.Name, p.DomainIDOName ? 'reference' : type, {
+      label: p.Name,
+      nativeType: p.DataType,
+      readOnly: Boolean(p.ReadOnly),
+      required: { onCreate: Boolean(p.Required), onUpdate: false },
+      maxLength: type === 'string' && typeof p.Length === 'number' && p.Length > 0 ? p.Length : undefined,
+      referenceTo: p.DomainIDOName || undefined,
+      externalId: (b.Keys ?? []).includes(p.Name),
+    });
+  });
+  return { system: 'infor', entity, label: inforEntityLabels[entity as InforEntityId] ?? entity, keyFields: b.Keys ?? [], fields };
+}
+
+/** LN: the entity type behind the set in `{service}/$metadata` (CSDL). */
+export async function lnSchema(context: HookContext, entity: InforEntityId, source: LnSource): Promise<Discovered> {
+  const response = await context.http.request({ url: lnUrl(context, source.service, '$metadata'), headers: { ...lnHeaders(context), accept: 'application/xml' } });
+  if (response.status >= 400) throw new AppError('E_REMOTE', `LN $metadata of ${source.service} answered HTTP ${response.status}.`);
+  return lnSchemaFrom(entity, source.set, response.text);
+}
+
+const attr = (tag: string, name: string) => new RegExp(`\\b${name}="([^"]*)"`).exec(tag)?.[1];
+
+export function lnSchemaFrom(entity: string, set: string, xml: string): Discovered {
+  const setTag = [...xml.matchAll(/<EntitySet\b[^>]*>/g)].map((m) => m[0]).find((tag) => attr(tag, 'Name') === set);
+  const typeName = setTag ? attr(setTag, 'EntityType')?.split('.').pop() : undefined;
+  const typeBlock = [...xml.matchAll(/<EntityType\b[^>]*>[\s\S]*?<\/EntityType>/g)].map((m) => m[0]).find((block) => attr(block, 'Name') === typeName);
+  if (!typeBlock) throw new AppError('E_REMOTE', `LN $metadata has no entity type for the set ${set}.`);
+  const keys = [...typeBlock.matchAll(/<PropertyRef\b[^>]*>/g)].map((m) => attr(m[0], 'Name') ?? '');
+  const fields = [...typeBlock.matchAll(/<Property\b[^>]*>/g)].map((m) => {
+    const tag = m[0];
+    const name = attr(tag, 'Name') ?? '';
+    const edm = attr(tag, 'Type') ?? 'Edm.String';
+    const maxLength = Number(attr(tag, 'MaxLength'));
+    const type: FieldType =
+      edm === 'Edm.String' ? 'string' : edm === 'Edm.Date' ? 'date' : edm === 'Edm.DateTimeOffset' ? 'datetime' : edm === 'Edm.Boolean' ? 'boolean'
+        : /Edm\.(Int|Byte|SByte)/.test(edm) ? 'integer' : /Edm\.(Decimal|Double|Single)/.test(edm) ? 'number' : edm.startsWith('Edm.') ? 'string' : 'picklist';
+    const nullable = attr(tag, 'Nullable') !== 'false';
+    return field(name, type, {
+      nativeType: edm,
+      maxLength: Number.isInteger(maxLength) && maxLength > 0 ? maxLength : undefined,
+      required: { onCreate: !nullable, onUpdate: false },
+      externalId: keys.includes(name),
+    });
+  });
+  return { system: 'infor', entity, label: inforEntityLabels[entity as InforEntityId] ?? entity, keyFields: keys, fields };
+}
+
+/** FSM: the class's fields listing. */
+export async function fsmSchema(context: HookContext, entity: InforEntityId, source: FsmSource): Promise<Discovered> {
+  const response = await context.http.request({
+    url: `${fsmUrl(context, `classes/${encodeURIComponent(source.className)}/fields`)}?_out=JSON`,
+    expect: 'json',
+    passStatuses: [400, 404],
+  });
+  if (response.status >= 400) throw new AppError('E_REMOTE', `FSM fields of ${source.className} answered HTTP ${response.status}.`);
+  return fsmSchemaFrom(entity, source, response.data);
+}
+
+export function fsmSchemaFrom(entity: string, source: Pick<FsmSource, 'keys'>, body: unknown): Discovered {
+  const list = Array.isArray(body) ? body : ((body as { fields?: unknown[]; _fields?: unknown[] } | undefined)?.fields ?? []);
+  const fields = (list as Array<Record<string, unknown>>)
+    .filter((f) => typeof (f.name ?? f.Name) === 'string')
+    .map((f) => {
+      const name = String(f.name ?? f.Name);
+      const native = String(f.type ?? f.Type ?? 'Alpha');
+      const type: FieldType = /date/i.test(native) && /time/i.test(native) ? 'datetime' : /date/i.test(native) ? 'date' : /numeric|decimal|int/i.test(native) ? 'number' : /bool/i.test(native) ? 'boolean' : 'string';
+      const size = Number(f.size ?? f.length ?? f.Length);
+      return field(name, type, {
+        label: String(f.label ?? f.description ?? name),
+        nativeType: native,
+        maxLength: type === 'string' && Number.isInteger(size) && size > 0 ? size : undefined,
+        required: { onCreate: Boolean(f.required ?? f.Required), onUpdate: false },
+        readOnly: Boolean(f.readOnly ?? f.derived),
+        externalId: source.keys.includes(name),
+      });
+    });
+  if (fields.length === 0) throw new AppError('E_REMOTE', `FSM returned no fields for ${entity}.`);
+  return { system: 'infor', entity, label: inforEntityLabels[entity as InforEntityId] ?? entity, keyFields: source.keys, fields };
+}

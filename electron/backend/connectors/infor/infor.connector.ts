@@ -1,0 +1,148 @@
+import { AppError } from '../../../../shared/errors';
+import type { ReadOptions, ReadPage } from '../framework/connector';
+import { DescriptorConnector, type ConnectorEnvironment } from '../framework/connector-runtime';
+import type { ConnectorHooks, HookContext } from '../framework/hooks';
+import { listConfigurations, readCsi } from './csi-reader';
+import { fsmUrl, readFsm } from './fsm-reader';
+import { obtainInforToken, revokeInforToken, tokenClaims } from './infor-auth';
+import { csiSchema, fsmSchema, lnSchema, m3Schema } from './infor-schema';
+import { productLines, resolveSources, type CsiSource, type FsmSource, type InforEntityId, type LnSource, type M3Source, type ProductLine } from './infor-sources';
+import { inforDescriptors } from './infor.descriptor';
+import { lnHeaders, lnUrl, readLn } from './ln-reader';
+import { m3Execute } from './m3-api';
+import { readM3 } from './m3-reader';
+
+export function productLineOf(settings: Record<string, unknown>): ProductLine {
+  const value = settings.productLine;
+  return (productLines as readonly string[]).includes(String(value)) ? (value as ProductLine) : 'm3';
+}
+
+function hooksFor(productLine: ProductLine, settings: Record<string, unknown>): ConnectorHooks {
+  const sources = resolveSources(productLine, settings.entitySources) as Partial<Record<InforEntityId, unknown>>;
+  const sourceOf = <T>(entity: string): T => {
+    const source = sources[entity as InforEntityId];
+    if (!source) throw new AppError('E_NOT_FOUND', `Infor ${productLine.toUpperCase()} has no source configured for ${entity}.`);
+    return source as T;
+  };
+  return {
+    obtainToken: obtainInforToken,
+    revokeToken: revokeInforToken,
+    readPages(context: HookContext, entity: string, options: ReadOptions): AsyncIterable<ReadPage> {
+      switch (productLine) {
+        case 'm3':
+          return readM3(context, sourceOf<M3Source>(entity), options);
+        case 'csi':
+          return readCsi(context, sourceOf<CsiSource>(entity), options);
+        case 'ln':
+          return readLn(context, sourceOf<LnSource>(entity), options);
+        case 'fsm':
+          return readFsm(context, sourceOf<FsmSource>(entity), options);
+      }
+    },
+    discoverSchema(context, entity) {
+      const id = entity as InforEntityId;
+      switch (productLine) {
+        case 'm3':
+          return m3Schema(context, id, sourceOf<M3Source>(entity));
+        case 'csi':
+          return csiSchema(context, id, sourceOf<CsiSource>(entity));
+        case 'ln':
+          return lnSchema(context, id, sourceOf<LnSource>(entity));
+        case 'fsm':
+          return fsmSchema(context, id, sourceOf<FsmSource>(entity));
+      }
+    },
+    async probe() {
+      return { tenant: String(settings.tenant ?? ''), variant: productLine };
+    },
+  };
+}
+
+/**
+ * Infor CloudSuite connector for one connection; the product line comes from
+ * the `productLine` setting (`detectProductLine` fills it at import).
+ */
+export class InforConnector extends DescriptorConnector {
+  readonly productLine: ProductLine;
+
+  constructor(environment: ConnectorEnvironment) {
+    const productLine = productLineOf(environment.connection.settings);
+    super(inforDescriptors[productLine], hooksFor(productLine, environment.connection.settings), environment);
+    this.productLine = productLine;
+  }
+
+  override async test(options: { signal?: AbortSignal } = {}) {
+    const result = await super.test(options);
+    const token = this.tokens?.peek();
+    if (result.ok && token) {
+      const claims = tokenClaims(token.accessToken);
+      if (typeof claims.Tenant === 'string') result.tenant = claims.Tenant;
+      const identity = claims.Identity2 ?? claims.sub ?? claims.client_id;
+      if (typeof identity === 'string') result.identity = identity;
+    }
+    return result;
+  }
+
+  /** Whether the gateway serves this product line for the tenant (a cheap metadata call). */
+  async serves(productLine: ProductLine, signal?: AbortSignal): Promise<boolean> {
+    try {
+      await probeCall(this.context, productLine, signal);
+      return true;
+    } catch (error) {
+      if (error instanceof AppError && (error.code === 'E_AUTH_FAILED' || error.code === 'E_AUTH_REFRESH_FAILED' || error.code === 'E_SECRET_UNAVAILABLE')) throw error;
+      return false;
+    }
+  }
+}
+
+async function probeCall(context: HookContext, productLine: ProductLine, signal?: AbortSignal): Promise<void> {
+  const expectOk = (status: number, what: string) => {
+    if (status >= 400) throw new AppError('E_REMOTE', `${what} answered HTTP ${status}.`);
+  };
+  switch (productLine) {
+    case 'm3':
+      await m3Execute(context, 'MRS001MI', 'LstTransactions', { MINM: 'CRS610MI' }, { maxrecs: 1, signal });
+      return;
+    case 'csi': {
+      await listConfigurations(context, signal);
+      return;
+    }
+    case 'ln': {
+      const response = await context.http.request({ url: lnUrl(context, 'tcapi.comBusinessPartner', '$metadata'), headers: lnHeaders(context), signal, passStatuses: [400, 403, 404] });
+      expectOk(response.status, 'LN $metadata');
+      return;
+    }
+    case 'fsm': {
+      const response = await context.http.request({ url: `${fsmUrl(context, 'classes')}?_links=true&_out=JSON`, expect: 'json', signal, passStatuses: [400, 403, 404] });
+      expectOk(response.status, 'FSM classes');
+      return;
+    }
+  }
+}
+
+const scopeHints: Array<[RegExp, ProductLine]> = [
+  [/\bInfor-M3\b/i, 'm3'],
+  [/\bInfor-(CSI|SyteLine|CloudSuiteIndustrial|Mongoose)\b/i, 'csi'],
+  [/\bInfor-LN\b/i, 'ln'],
+  [/\bInfor-(FSM|Landmark|Lawson)\b/i, 'fsm'],
+];
+
+/** The product line named by `.ionapi` scopes (`sc`), when exactly one is. */
+export function productLineFromScopes(scopes: string | undefined): ProductLine | undefined {
+  if (!scopes) return undefined;
+  const found = new Set(scopeHints.filter(([pattern]) => pattern.test(scopes)).map(([, line]) => line));
+  return found.size === 1 ? [...found][0] : undefined;
+}
+
+/** Scopes first, then probing each product line in turn through one connection; undefined when none answers. */
+export async function detectProductLine(environment: ConnectorEnvironment, signal?: AbortSignal): Promise<ProductLine | undefined> {
+  const fromScopes = productLineFromScopes(String(environment.connection.settings.scopes ?? ''));
+  if (fromScopes) return fromScopes;
+  const connector = new InforConnector(environment);
+  try {
+    for (const line of productLines) if (await connector.serves(line, signal)) return line;
+    return undefined;
+  } finally {
+    await connector.close();
+  }
+}

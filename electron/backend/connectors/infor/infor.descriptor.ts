@@ -1,0 +1,91 @@
+import { defineDescriptor, type ConnectorDescriptor, type ConnectorDescriptorInput } from '../../../../shared/connectors/descriptor';
+import { defaultSources, inforEntityIds, inforEntityLabels, productLineLabels, type ProductLine } from './infor-sources';
+
+/**
+ * Infor CloudSuite through ION API Gateway (API-FACTS §1), one descriptor per
+ * product line. Hosts come from the `.ionapi` (`iu`, `pu`); token URLs are
+ * `pu + ot` / `pu + or`. Infor is a source here: every entity is read-only.
+ */
+const common = {
+  system: 'infor',
+  auth: {
+    kind: 'oauth2',
+    grants: ['refresh_token', 'password', 'client_credentials'],
+    tokenUrl: '{pu}{ot}',
+    revokeUrl: '{pu}{or}',
+    clientAuth: 'body',
+    refreshSkewSeconds: 120,
+  },
+  allowedHosts: { fromSettings: ['iu', 'pu'] },
+  secretSlots: ['client_secret', 'service_account_key', 'service_account_secret'],
+  // Tenant policies differ and are unpublished; 300/min is a polite default the user can set between 100 and 500.
+  rateLimit: { requests: 300, windowMs: 60_000, concurrency: 4, configurable: { min: 100, max: 500 } },
+  errors: {
+    retryableStatuses: [408, 429, 500, 502, 503, 504],
+    authFailureStatuses: [401],
+    breakerThreshold: 5,
+  },
+  timeoutMs: 65_000,
+} satisfies Partial<ConnectorDescriptorInput>;
+
+const pagination: Record<ProductLine, ConnectorDescriptorInput['entities'][string]['read']> = {
+  m3: {
+    endpoint: 'M3/m3api-rest/v2/execute/EXPORTMI/Select',
+    pagination: { style: 'keyset', pageSizeParam: 'maxrecs', defaultPageSize: 1000, maxPageSize: 10_000 },
+    modifiedSince: { stampField: 'LMTS', format: 'yyyyMMddHHmmssSSS', via: 'filter', template: '{stamp} >= {since}' },
+  },
+  csi: {
+    endpoint: 'CSI/IDORequestService/ido/load/{ido}',
+    pagination: { style: 'bookmark', pageSizeParam: 'recordcap', defaultPageSize: 200, maxPageSize: 10_000 },
+    modifiedSince: { stampField: 'RecordDate', format: 'ido-datetime', via: 'filter', template: "RecordDate >= '{since}'" },
+  },
+  ln: {
+    endpoint: 'LN/lnapi/odata/{service}/{set}',
+    // The server picks the page size; nextLink carries on.
+    pagination: { style: 'nextLink', defaultPageSize: 500, maxPageSize: 500 },
+  },
+  fsm: {
+    endpoint: 'FSM/fsm/soap/classes/{className}/lists/_generic',
+    pagination: { style: 'nextLink', pageSizeParam: '_limit', defaultPageSize: 500, maxPageSize: 5000 },
+    modifiedSince: { stampField: '_fts', format: 'fsm-timestamp', via: 'param', template: '_fts' },
+  },
+};
+
+const discovery: Record<ProductLine, ConnectorDescriptorInput['schemaDiscovery']> = {
+  m3: { kind: 'endpoint', endpoint: 'M3/m3api-rest/v2/execute/MRS001MI/LstFields' },
+  csi: { kind: 'endpoint', endpoint: 'CSI/IDORequestService/ido/info/{ido}' },
+  ln: { kind: 'odata-metadata', endpoint: 'LN/lnapi/odata/{service}/$metadata' },
+  fsm: { kind: 'endpoint', endpoint: 'FSM/fsm/soap/classes/{className}/fields' },
+};
+
+function build(productLine: ProductLine): ConnectorDescriptor {
+  const sources = defaultSources[productLine] as Partial<Record<string, { keys: string[]; lines?: object }>>;
+  const entities: ConnectorDescriptorInput['entities'] = {};
+  for (const id of inforEntityIds) {
+    const source = sources[id];
+    if (!source) continue;
+    entities[id] = {
+      label: inforEntityLabels[id],
+      keyFields: productLine === 'm3' ? source.keys.map((key) => key.slice(2)) : source.keys,
+      read: pagination[productLine],
+      write: { mode: 'read-only' },
+      children: source.lines ? [{ name: 'lines', endpoint: pagination[productLine]!.endpoint, linkFields: source.keys.slice(0, 1) }] : [],
+    };
+  }
+  return defineDescriptor({
+    ...common,
+    variant: productLine,
+    label: `Infor ${productLineLabels[productLine]}`,
+    baseUrl: '{iu}/{tenant}',
+    headers: productLine === 'csi' ? { 'X-Infor-MongooseConfig': '{mongooseConfig}' } : productLine === 'ln' ? { 'X-Infor-LnCompany': '{lnCompany}' } : {},
+    entities,
+    schemaDiscovery: discovery[productLine],
+  });
+}
+
+export const inforDescriptors: Record<ProductLine, ConnectorDescriptor> = {
+  m3: build('m3'),
+  csi: build('csi'),
+  ln: build('ln'),
+  fsm: build('fsm'),
+};

@@ -1,0 +1,107 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { AppError } from '../../../../shared/errors';
+import type { AccessToken, TokenStore } from '../../http/token-provider';
+import type { HookContext } from '../framework/hooks';
+import type { TokenRefreshLease } from './zoho-token-lease';
+
+/** A Zoho access token remembers the API domain its org lives on (`api_domain`). */
+export interface ZohoToken extends AccessToken {
+  apiDomain?: string;
+}
+
+export interface ZohoAuthDependencies {
+  store?: TokenStore;
+  lease?: TokenRefreshLease;
+  /** How long to wait for another process's refresh before refreshing anyway. */
+  leaseWaitMs?: number;
+  now?: () => number;
+}
+
+const oauthHints: Record<string, string> = {
+  invalid_client: 'the Client ID or Client Secret was refused (check the data centre too: each has its own accounts server)',
+  invalid_code: 'the refresh token was refused: it was revoked or belongs to another client or data centre; generate a new one',
+  'Access Denied': 'Zoho blocked new tokens for this refresh token after too many requests; wait ten minutes',
+  unsupported_grant_type: 'the accounts server does not accept the refresh_token grant here',
+};
+
+/**
+ * Refresh-token grant against the data centre's accounts server (API-FACTS §2.1).
+ * Zoho allows only a few access tokens per refresh token in ten minutes, so a
+ * token another process just stored is adopted instead of minting a new one.
+ */
+export async function obtainZohoToken(context: HookContext, previous: AccessToken | undefined, dependencies: ZohoAuthDependencies = {}): Promise<ZohoToken> {
+  const now = dependencies.now ?? Date.now;
+  const adoptable = () => {
+    const stored = dependencies.store?.load() as ZohoToken | undefined;
+    const fresh = stored && stored.accessToken !== previous?.accessToken && (stored.expiresAt === undefined || stored.expiresAt - 60_000 > now());
+    return fresh ? stored : undefined;
+  };
+  const lease = dependencies.lease;
+  let held = false;
+  if (lease) {
+    const deadline = now() + (dependencies.leaseWaitMs ?? 15_000);
+    while (!(held = lease.tryAcquire(now())) && now() < deadline) {
+      const theirs = adoptable();
+      if (theirs) return theirs;
+      await sleep(200);
+    }
+  }
+  try {
+    const theirs = adoptable();
+    if (theirs) return theirs;
+    return await refreshCall(context);
+  } finally {
+    if (held) lease?.release();
+  }
+}
+
+async function refreshCall(context: HookContext): Promise<ZohoToken> {
+  const clientId = String(context.settings.clientId ?? '');
+  const clientSecret = context.secrets.client_secret;
+  const refreshToken = context.secrets.refresh_token;
+  if (!clientId || !clientSecret || !refreshToken) {
+    throw new AppError('E_SECRET_UNAVAILABLE', 'The Zoho Client ID, Client Secret or refresh token is missing for this connection; add them in the connection settings.');
+  }
+  const form = new URLSearchParams({ grant_type: 'refresh_token', client_id: clientId, client_secret: clientSecret, refresh_token: refreshToken });
+  const started = Date.now();
+  const response = await context.http.request({
+    method: 'POST',
+    url: context.url(context.descriptor.auth.kind === 'oauth2' ? context.descriptor.auth.tokenUrl : ''),
+    auth: false,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: form.toString(),
+    expect: 'json',
+    passStatuses: [400, 401, 403],
+  });
+  const body = (response.data ?? {}) as { access_token?: unknown; expires_in?: unknown; expires_in_sec?: unknown; api_domain?: unknown; error?: unknown; error_description?: unknown };
+  // OAuth errors may come with HTTP 200 (API-FACTS §2.1), so the body decides.
+  if (typeof body.access_token !== 'string' || body.access_token === '') {
+    const error = typeof body.error === 'string' ? body.error : `HTTP ${response.status}`;
+    const description = typeof body.error_description === 'string' ? ` — ${body.error_description}` : '';
+    throw new AppError('E_AUTH_REFRESH_FAILED', `Zoho sign-in failed: ${oauthHints[error] ?? 'the accounts server refused the refresh'} (${error}${description}).`, {
+      status: response.status,
+      error,
+    });
+  }
+  const lifetime = Number(body.expires_in ?? (Number(body.expires_in_sec) || undefined));
+  const seconds = Number.isFinite(lifetime) && lifetime > 0 ? lifetime : 3600;
+  return {
+    accessToken: body.access_token,
+    obtainedAt: started,
+    expiresAt: started + seconds * 1000,
+    lifetimeSeconds: seconds,
+    apiDomain: typeof body.api_domain === 'string' && body.api_domain ? body.api_domain.replace(/\/+$/, '') : undefined,
+  };
+}
+
+/** Revoking the refresh token ends the connection's access (and every token it minted). */
+export async function revokeZohoToken(context: HookContext): Promise<void> {
+  const refreshToken = context.secrets.refresh_token;
+  if (!refreshToken || context.descriptor.auth.kind !== 'oauth2' || !context.descriptor.auth.revokeUrl) return;
+  await context.http.request({
+    method: 'POST',
+    url: `${context.url(context.descriptor.auth.revokeUrl)}?${new URLSearchParams({ token: refreshToken })}`,
+    auth: false,
+    passStatuses: [400, 401, 403, 404],
+  });
+}

@@ -1,0 +1,67 @@
+import { defineDescriptor, type EntityDescriptor } from '../../../../shared/connectors/descriptor';
+import { zohoKnownHosts, zohoSecretSlots } from '../../../../shared/connectors/zoho.settings';
+
+/** `page_token` paging, 200 per page, `Modified_Time` through `If-Modified-Since` (API-FACTS §2.2). */
+const read = (module: string) => ({
+  endpoint: `/${module}`,
+  pagination: { style: 'cursor', pageSizeParam: 'per_page', defaultPageSize: 200, maxPageSize: 200, maxRecords: 100_000 },
+  modifiedSince: { stampField: 'Modified_Time', format: 'iso', via: 'header', template: 'If-Modified-Since' },
+}) as const;
+
+/** Upsert by `duplicate_check_fields`, 100 records per call (API-FACTS §2.3). */
+const upsert = (module: string, matchKeys: string[]) => ({
+  mode: 'upsert',
+  endpoint: `/${module}/upsert`,
+  matchKeys,
+  maxBatch: 100,
+  maxPayloadBytes: 4_000_000,
+}) as const;
+
+const modules: Record<string, Pick<EntityDescriptor, 'label'> & { matchKeys: string[] }> = {
+  Accounts: { label: 'Accounts (customers)', matchKeys: ['Infor_Customer_No', 'Account_Name', 'Account_Number'] },
+  Vendors: { label: 'Vendors (suppliers)', matchKeys: ['Infor_Supplier_No', 'Vendor_Name'] },
+  Contacts: { label: 'Contacts', matchKeys: ['Infor_Contact_Key', 'Email'] },
+  Deals: { label: 'Deals', matchKeys: ['Deal_Name'] },
+  Sales_Orders: { label: 'Sales orders', matchKeys: ['Infor_Order_No', 'Subject'] },
+  Purchase_Orders: { label: 'Purchase orders', matchKeys: ['Infor_PO_No', 'Subject'] },
+  Invoices: { label: 'Invoices', matchKeys: ['Infor_Invoice_No', 'Subject'] },
+};
+
+/** Zoho CRM v8 as data; token exchange, `api_domain`, per-record answers and watch channels live in the hooks. */
+export const zohoDescriptor = defineDescriptor({
+  system: 'zoho',
+  label: 'Zoho CRM',
+  baseUrl: '{apiDomain}/crm/v8',
+  auth: {
+    kind: 'oauth2',
+    grants: ['refresh_token'],
+    tokenUrl: '{accountsUrl}/oauth/v2/token',
+    revokeUrl: '{accountsUrl}/oauth/v2/token/revoke',
+    header: { name: 'Authorization', scheme: 'Zoho-oauthtoken' },
+    clientAuth: 'body',
+    refreshSkewSeconds: 300,
+    // Zoho caps access tokens per refresh token: every process shares one through the store.
+    shareAcrossProcesses: true,
+  },
+  allowedHosts: { fixed: zohoKnownHosts(), fromSettings: ['accountsUrl', 'apiDomain'], patterns: [] },
+  secretSlots: [...zohoSecretSlots],
+  headers: { 'content-type': 'application/json' },
+  entities: Object.fromEntries(
+    Object.entries(modules).map(([module, entity]) => [module, { label: entity.label, keyFields: ['id'], read: read(module), write: upsert(module, entity.matchKeys) }]),
+  ),
+  // No per-minute limit is published; the concurrency cap per app is (Standard edition: 10).
+  rateLimit: { requests: 600, windowMs: 60_000, concurrency: 10, configurable: { min: 10, max: 6000 } },
+  errors: {
+    retryableStatuses: [408, 429, 500, 502, 503, 504],
+    retryableCodes: ['TOO_MANY_REQUESTS', 'LIMIT_REACHED'],
+    authFailureStatuses: [401],
+    authFailureCodes: ['INVALID_TOKEN'],
+    quotaStatuses: [],
+    quotaCodes: [],
+    breakerThreshold: 5,
+  },
+  schemaDiscovery: { kind: 'endpoint', endpoint: '/settings/fields?module={module}', cacheSeconds: 86_400 },
+  timeoutMs: 60_000,
+});
+
+export const zohoModuleIds = Object.keys(modules);

@@ -1,0 +1,188 @@
+import { createSandboxServer, recordRandom, type SandboxControl } from '../kit';
+import { ZohoApi, type ZohoApiOptions } from './zoho-api';
+import { ZohoAuth } from './zoho-auth';
+import { zohoModuleByName } from './zoho-modules';
+import { ZohoStore } from './zoho-store';
+import { ZohoWatch, type WatchChannel, type ZohoNotification } from './zoho-watch';
+
+/**
+ * Zoho CRM v8 simulator (API-FACTS §2, §7): accounts server and CRM API on one
+ * loopback port. The ready-made connection points both `accountsUrl` and the
+ * token's `api_domain` at it, so the connector runs unchanged.
+ */
+export interface ZohoSandboxOptions extends Partial<ZohoApiOptions> {
+  port?: number;
+  seed?: number;
+  tokenLifetimeSeconds?: number;
+  /** Access tokens per refresh token per window before Zoho blocks (sources: 10 per 10 min, or 30 per hour). */
+  issuanceCap?: number;
+  issuanceWindowMs?: number;
+  oauthErrorStatus?: 200 | 400;
+  /** Seeded Accounts (plus a fifth as many Vendors and Contacts); Products are always seeded. */
+  seedAccounts?: number;
+  /** The org's UTC offset for datetimes. */
+  timeZoneOffset?: string;
+  deliverNotifications?: boolean;
+}
+
+export interface ZohoSandboxConnection {
+  name: string;
+  system: 'zoho';
+  sandbox: true;
+  settings: { dataCentre: 'us'; environment: 'production'; clientId: string; accountsUrl: string; apiDomain: string };
+  secrets: { client_secret: string; refresh_token: string };
+}
+
+export interface ZohoSandboxControl extends SandboxControl {
+  /** Invalidate every access token now (refresh tokens keep working). */
+  expireTokens(): number;
+  issueGrantCode(): string;
+  /** Edit records as a Zoho user would (stamps move, notifications fire). */
+  modify(module: string, ids: string[], values?: Record<string, unknown>): string[];
+  apiOptions: ZohoApiOptions;
+}
+
+export interface ZohoSandboxInspect {
+  records(module: string): Array<Record<string, unknown>>;
+  count(module: string): number;
+  findBy(module: string, field: string, value: unknown): Record<string, unknown> | undefined;
+  watches(): WatchChannel[];
+  notifications(): ZohoNotification[];
+  credits(): { used: number; limit: number };
+}
+
+export interface ZohoSandbox {
+  url: string;
+  connection(): ZohoSandboxConnection;
+  control: ZohoSandboxControl;
+  inspect: ZohoSandboxInspect;
+  close(): Promise<void>;
+}
+
+const cities = ['Berlin', 'Lyon', 'Chicago', 'Austin', 'Leeds', 'Porto', 'Graz', 'Malmö', 'Utrecht', 'Gdańsk'];
+const words = ['Northwind', 'Contoso', 'Fabrikam', 'Tailspin', 'Litware', 'Adatum', 'Proseware', 'Wingtip', 'Alpine', 'Coho'];
+const suffixes = ['GmbH', 'Ltd', 'Inc.', 'S.A.', 'AB', 'B.V.'];
+
+export async function startZohoSandbox(options: ZohoSandboxOptions = {}): Promise<ZohoSandbox> {
+  const seed = options.seed ?? 1;
+  const offset = options.timeZoneOffset ?? '+05:30';
+  let auth: ZohoAuth | undefined;
+  let api: ZohoApi | undefined;
+  const server = createSandboxServer({
+    system: 'zoho',
+    port: options.port,
+    seed,
+    onExpireTokens: () => auth?.expireAccessTokens(),
+    extraStats: () => ({ ...auth?.describe(), credits: api?.credits(), watches: watch.active().length }),
+  });
+  auth = new ZohoAuth(
+    {
+      seed,
+      tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3600,
+      issuanceCap: options.issuanceCap ?? 10,
+      issuanceWindowMs: options.issuanceWindowMs ?? 600_000,
+      oauthErrorStatus: options.oauthErrorStatus ?? 200,
+      apiDomain: () => server.url,
+    },
+    server,
+  );
+  const watch = new ZohoWatch(server, offset, options.deliverNotifications ?? true);
+  const store = new ZohoStore({
+    timeZoneOffset: offset,
+    now: () => server.clock.now(),
+    user: { name: 'Sandbox Admin', id: auth.userId },
+    onChange: (module, operation, ids, fields) => watch.notify(module, operation, ids, fields),
+  });
+  const apiOptions: ZohoApiOptions = {
+    maxPageSize: options.maxPageSize ?? 200,
+    maxWriteBatch: options.maxWriteBatch ?? 100,
+    maxFields: options.maxFields ?? 50,
+    dailyCredits: options.dailyCredits ?? 50_000,
+    upsertCredits: options.upsertCredits ?? 'call',
+    requestsPerMinute: options.requestsPerMinute ?? null,
+    mixedStatus: options.mixedStatus ?? 207,
+    pageTokenLifetimeMs: options.pageTokenLifetimeMs ?? 86_400_000,
+  };
+  api = new ZohoApi(server, store, apiOptions, (context) => auth!.authorize(context));
+  const authorize = (context: Parameters<ZohoAuth['authorize']>[0]) => auth!.authorize(context);
+  auth.register();
+  watch.register(authorize);
+  api.register();
+  seedData(store, seed, options.seedAccounts ?? 250, server.clock.now());
+
+  server.action('expireTokens', () => auth!.expireAccessTokens());
+  server.action('issueGrantCode', () => auth!.issueGrantCode());
+  server.action('modify', (args) => {
+    const { module, ids, values } = (args ?? {}) as { module?: string; ids?: string[]; values?: Record<string, unknown> };
+    return store.touch(String(module), ids ?? [], values ?? {});
+  });
+  server.action('records', (args) => inspect.records(String((args as { module?: string } | undefined)?.module ?? 'Accounts')));
+  server.action('watches', () => watch.active());
+  server.action('notifications', () => watch.sent);
+
+  const inspect: ZohoSandboxInspect = {
+    records: (module) => {
+      const spec = zohoModuleByName.get(module);
+      return spec ? store.records(module).map((record) => store.view(spec, record)) : [];
+    },
+    count: (module) => store.count(module),
+    findBy: (module, field, value) => {
+      const spec = zohoModuleByName.get(module);
+      const found = store.findBy(module, field, value);
+      return spec && found ? store.view(spec, found) : undefined;
+    },
+    watches: () => watch.active(),
+    notifications: () => [...watch.sent],
+    credits: () => api!.credits(),
+  };
+
+  await server.listen();
+  const control: ZohoSandboxControl = Object.assign(Object.create(null) as object, server.control, {
+    expireTokens: () => auth!.expireAccessTokens(),
+    issueGrantCode: () => auth!.issueGrantCode(),
+    modify: (module: string, ids: string[], values?: Record<string, unknown>) => store.touch(module, ids, values ?? {}),
+    apiOptions,
+  });
+  return {
+    url: server.url,
+    connection: () => ({
+      name: 'Zoho CRM sandbox',
+      system: 'zoho',
+      sandbox: true,
+      settings: { dataCentre: 'us', environment: 'production', clientId: auth!.clientId, accountsUrl: server.url, apiDomain: server.url },
+      secrets: { client_secret: auth!.clientSecret, refresh_token: auth!.refreshToken },
+    }),
+    control,
+    inspect,
+    close: () => server.close(),
+  };
+}
+
+/** Deterministic starting data: products for order lines, accounts spread over the last 90 days. */
+function seedData(store: ZohoStore, seed: number, accounts: number, now: number): void {
+  const start = now - 90 * 86_400_000;
+  for (let index = 0; index < 20; index += 1) {
+    store.seed('Products', { Product_Name: `Item ${String(index + 1).padStart(3, '0')}`, Product_Code: `IT-${1000 + index}`, Unit_Price: 10 + index * 5, Product_Active: true, Infor_Item_No: `ITEM${String(index + 1).padStart(5, '0')}` }, start);
+  }
+  for (let index = 0; index < accounts; index += 1) {
+    const random = recordRandom(seed, 'zoho-accounts', index);
+    const name = `${random.pick(words)} ${random.pick(words)} ${random.pick(suffixes)}`;
+    const at = start + Math.floor((index / Math.max(1, accounts)) * 89 * 86_400_000);
+    store.seed(
+      'Accounts',
+      {
+        Account_Name: `${name} #${index + 1}`,
+        Account_Number: `Z-${100000 + index}`,
+        Phone: `+49 30 ${random.int(1000000, 9999999)}`,
+        Account_Type: random.pick(['Customer', 'Prospect', 'Partner']),
+        Billing_City: random.pick(cities),
+        Infor_Customer_No: index % 3 === 0 ? `SEED${String(index).padStart(6, '0')}` : null,
+      },
+      at,
+    );
+    if (index % 5 === 0) {
+      store.seed('Vendors', { Vendor_Name: `${name} Supply #${index + 1}`, Email: `ap${index}@example.com`, City: random.pick(cities) }, at);
+      store.seed('Contacts', { First_Name: random.pick(['Ana', 'Ben', 'Chen', 'Dara', 'Eli']), Last_Name: random.pick(['Meyer', 'Silva', 'Novak', 'Okafor']), Email: `contact${index}@example.com` }, at);
+    }
+  }
+}

@@ -1,0 +1,26 @@
+import type { Flow } from '../../../shared/domain/flow';
+import { AppError } from '../../../shared/errors';
+
+/** Flows sorted so each comes after what it depends on; a cycle is an error naming the flows. */
+export function dependencyOrder(flows: Flow[]): Flow[] {
+  const byId = new Map(flows.map((flow) => [flow.id as string, flow]));
+  const done = new Set<string>();
+  const visiting = new Set<string>();
+  const ordered: Flow[] = [];
+  const visit = (flow: Flow, path: string[]) => {
+    if (done.has(flow.id)) return;
+    if (visiting.has(flow.id)) {
+      throw new AppError('E_CONFLICT', `Flows depend on each other in a circle: ${[...path, flow.name].join(' → ')}.`);
+    }
+    visiting.add(flow.id);
+    for (const dependency of flow.dependsOn) {
+      const required = byId.get(dependency);
+      if (required) visit(required, [...path, flow.name]);
+    }
+    visiting.delete(flow.id);
+    done.add(flow.id);
+    ordered.push(flow);
+  };
+  for (const flow of flows) visit(flow, []);
+  return ordered;
+}

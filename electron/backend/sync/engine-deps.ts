@@ -1,0 +1,19 @@
+import type { Connector } from '../connectors/framework/connector';
+import type { EventBus } from '../events';
+import type { Logger } from '../util/log';
+import type { FlowStore } from './flow-store';
+import type { RunStore } from './run-store';
+
+/** Opens (and caches) the live connector of a saved connection. */
+export interface ConnectorSource {
+  open(connectionId: string): Promise<Connector>;
+}
+
+/** What the engine needs; the backend, `mlc run` and tests all build the same. */
+export interface EngineDeps {
+  flows: FlowStore;
+  runs: RunStore;
+  connectors: ConnectorSource;
+  events: EventBus;
+  log: Logger;
+}

@@ -1,0 +1,132 @@
+import type { EntitySchema } from '../../../shared/domain/entity-schema';
+import type { Flow, Mapping } from '../../../shared/domain/flow';
+import type { RunCounters } from '../../../shared/domain/run';
+import { stableHash } from '../../../shared/hash';
+import { evaluateMany, type Bindings } from '../../../shared/mapping/evaluate';
+import type { Connector, JsonObject, SourceRecord } from '../connectors/framework/connector';
+import { checkPayload } from './payload-check';
+import type { AuditInput, IdMapEntry, PageCommit } from './run-store';
+
+export interface PageContext {
+  flow: Flow;
+  mapping: Pick<Mapping, 'expression' | 'hash'>;
+  target: Connector;
+  targetSchema: EntitySchema | undefined;
+  batchSize: number;
+  dryRun: boolean;
+  attempt: number;
+  bindings: Bindings;
+  /** What each source key became last time (payload hash, target key). */
+  known: Map<string, IdMapEntry>;
+  deadLetters: Set<string>;
+  counters: RunCounters;
+  signal?: AbortSignal;
+  onPhase?: (phase: 'transforming' | 'writing') => void;
+}
+
+interface Pending {
+  record: SourceRecord;
+  payload: JsonObject;
+  hash: string;
+}
+
+/**
+ * One page: transform, check, skip what is unchanged, write the rest in batches
+ * and describe everything that happened, for the caller to commit in one
+ * transaction. Returns how many records were sent to the target.
+ */
+export async function processPage(records: SourceRecord[], context: PageContext): Promise<{ commit: Omit<PageCommit, 'counters' | 'calls'>; sent: number }> {
+  const { flow, mapping, counters } = context;
+  const audits: AuditInput[] = [];
+  const idMap: IdMapEntry[] = [];
+  const dead = { add: [] as string[], clear: [] as string[] };
+  const base = (record: SourceRecord) => ({
+    sourceKey: record.key,
+    sourceStamp: record.stamp,
+    sourcePayload: record.data,
+    sourceRaw: record.raw ?? null,
+    attempt: context.attempt,
+    mappingHash: mapping.hash,
+    diff: null,
+  });
+  const fail = (record: SourceRecord, payload: unknown, code: string, message: string) => {
+    counters.failed += 1;
+    audits.push({ ...base(record), transformedPayload: payload ?? null, targetKey: context.known.get(record.key)?.targetKey ?? null, outcome: 'failed', errorCode: code, errorMessage: message });
+    dead.add.push(record.key);
+  };
+
+  context.onPhase?.('transforming');
+  const results = await evaluateMany(mapping.expression, records.map((record) => record.data), { bindings: context.bindings, signal: context.signal });
+  const pending: Pending[] = [];
+  records.forEach((record, index) => {
+    const result = results[index]!;
+    if (!result.ok) return fail(record, null, result.error.code, result.error.message);
+    const payload = result.value;
+    if (payload === undefined || payload === null) {
+      counters.skipped += 1;
+      audits.push({ ...base(record), transformedPayload: null, targetKey: null, outcome: 'skipped', errorCode: null, errorMessage: 'The mapping returned nothing for this record.' });
+      return;
+    }
+    const hash = stableHash(payload);
+    const prior = context.known.get(record.key);
+    if (prior && prior.payloadHash === hash && prior.targetKey && !context.deadLetters.has(record.key)) {
+      counters.unchanged += 1;
+      audits.push({ ...base(record), transformedPayload: payload, targetKey: prior.targetKey, outcome: 'unchanged', errorCode: null, errorMessage: null });
+      if (prior.sourceStamp !== record.stamp) idMap.push({ ...prior, sourceStamp: record.stamp });
+      return;
+    }
+    const problems = checkPayload(payload, context.targetSchema, flow.target.matchKey, !prior?.targetKey);
+    if (problems.length > 0) return fail(record, payload, problems[0]!.code, problems.map((problem) => problem.message).join(' '));
+    pending.push({ record, payload: payload as JsonObject, hash });
+  });
+
+  if (pending.length === 0) return { commit: { audits, idMap, deadLetters: dead }, sent: 0 };
+  context.onPhase?.('writing');
+  if (context.dryRun) {
+    await describeDryRun(pending, context, audits, base);
+    return { commit: { audits, idMap: [], deadLetters: { add: [], clear: [] } }, sent: pending.length };
+  }
+  for (let start = 0; start < pending.length; start += context.batchSize) {
+    const batch = pending.slice(start, start + context.batchSize);
+    const written = await context.target.write(flow.target.entity, batch.map((item) => item.payload), { matchKey: flow.target.matchKey, signal: context.signal });
+    batch.forEach((item, index) => {
+      const result = written[index];
+      if (!result || result.outcome === 'failed') {
+        return fail(item.record, item.payload, result?.error?.code ?? 'E_SYNC_NO_RESULT', result?.error ? withField(result.error) : 'The target returned no result for this record.');
+      }
+      counters[result.outcome] += 1;
+      const targetKey = result.targetKey ?? context.known.get(item.record.key)?.targetKey ?? null;
+      audits.push({ ...base(item.record), transformedPayload: item.payload, targetKey, outcome: result.outcome, errorCode: null, errorMessage: null });
+      idMap.push({ sourceKey: item.record.key, sourceStamp: item.record.stamp, targetKey, payloadHash: item.hash });
+      if (context.deadLetters.has(item.record.key)) dead.clear.push(item.record.key);
+    });
+  }
+  return { commit: { audits, idMap, deadLetters: dead }, sent: pending.length };
+}
+
+function withField(error: { message: string; field?: string }): string {
+  return error.field && !error.message.includes(error.field) ? `${error.message} (field ${error.field})` : error.message;
+}
+
+/** Dry run: compare with the target's current record field by field; nothing is written. */
+async function describeDryRun(
+  pending: Pending[],
+  context: PageContext,
+  audits: AuditInput[],
+  base: (record: SourceRecord) => Omit<AuditInput, 'transformedPayload' | 'targetKey' | 'outcome' | 'errorCode' | 'errorMessage'>,
+) {
+  const matchField = context.flow.target.matchKey[0]!;
+  const values = pending.map((item) => String(item.payload[matchField]));
+  const current = context.target.lookup
+    ? await context.target.lookup(context.flow.target.entity, matchField, values, { signal: context.signal })
+    : new Map();
+  pending.forEach((item, index) => {
+    const hit = current.get(values[index]!);
+    const diff = Object.entries(item.payload)
+      .filter(([field, after]) => !hit || stableHash(hit.data[field] ?? null) !== stableHash(after ?? null))
+      .map(([field, after]) => ({ field, before: hit ? (hit.data[field] ?? null) : null, after }));
+    const outcome = !hit ? 'created' : diff.length === 0 ? 'unchanged' : 'updated';
+    context.counters[outcome] += 1;
+    audits.push({ ...base(item.record), transformedPayload: item.payload, targetKey: hit?.targetKey ?? null, outcome, errorCode: null, errorMessage: null, diff });
+  });
+}

@@ -1,0 +1,339 @@
+import { randomUUID } from 'node:crypto';
+import type { FlowId, RunId } from '../../../shared/domain/flow';
+import {
+  runSchema,
+  type CallUsage,
+  type RecordAudit,
+  type RecordOutcome,
+  type Run,
+  type RunCounters,
+  type RunStatus,
+} from '../../../shared/domain/run';
+import { AppError } from '../../../shared/errors';
+import type { Db } from '../store/database';
+
+export const emptyCounters = (): RunCounters => ({ read: 0, created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0 });
+export const emptyCalls = (): CallUsage => ({ source: 0, target: 0, sourceMinimum: 0, targetMinimum: 0 });
+
+export type AuditInput = Omit<RecordAudit, 'id' | 'createdAt' | 'runId' | 'flowId'>;
+
+export interface IdMapEntry {
+  sourceKey: string;
+  sourceStamp: string;
+  targetKey: string | null;
+  payloadHash: string;
+}
+
+export interface PageCommit {
+  audits: AuditInput[];
+  idMap: IdMapEntry[];
+  /** Keys that failed (kept for replay) and keys that now succeeded (cleared). */
+  deadLetters: { add: string[]; clear: string[] };
+  counters: RunCounters;
+  calls: CallUsage;
+}
+
+export interface AuditQuery {
+  runId?: string;
+  flowId?: string;
+  outcome?: RecordOutcome;
+  /** Matches the source key, target key or error text. */
+  text?: string;
+  offset?: number;
+  limit?: number;
+}
+
+/** Runs, the per-record audit log, the id map and watermarks — the engine's memory. */
+export class RunStore {
+  constructor(private readonly db: Db) {}
+
+  startRun(input: { flowId: FlowId; trigger: Run['trigger']; dryRun: boolean; windowFrom: string | null; mappingHash: string }): Run {
+    const run: Run = runSchema.parse({
+      id: randomUUID(),
+      ...input,
+      status: 'running',
+      windowTo: null,
+      counters: emptyCounters(),
+      calls: emptyCalls(),
+      startedAt: new Date().toISOString(),
+      finishedAt: null,
+      error: null,
+    });
+    this.db
+      .prepare(
+        `INSERT INTO runs (id, flow_id, trigger, status, dry_run, window_from, counters, calls, mapping_hash, started_at, heartbeat_at, owner_pid)
+         VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(run.id, run.flowId, run.trigger, run.dryRun ? 1 : 0, run.windowFrom, JSON.stringify(run.counters), JSON.stringify(run.calls), run.mappingHash, run.startedAt, run.startedAt, process.pid);
+    return run;
+  }
+
+  /** The page's audit rows, id map, dead letters and the run's counters in one transaction. */
+  commitPage(runId: RunId, flowId: FlowId, target: { connectionId: string; entity: string }, page: PageCommit): void {
+    const now = new Date().toISOString();
+    const insertAudit = this.db.prepare(
+      `INSERT INTO audit (run_id, flow_id, source_key, source_stamp, source_payload, source_raw, transformed_payload, target_key,
+         outcome, error_code, error_message, attempt, mapping_hash, diff, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const upsertId = this.db.prepare(
+      `INSERT INTO id_map (flow_id, source_key, source_stamp, target_connection, target_entity, target_key, payload_hash, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(flow_id, source_key) DO UPDATE SET source_stamp = excluded.source_stamp,
+         target_key = COALESCE(excluded.target_key, id_map.target_key), payload_hash = excluded.payload_hash,
+         updated_at = excluded.updated_at`,
+    );
+    const addDead = this.db.prepare(
+      `INSERT INTO dead_letters (flow_id, source_key, audit_id, run_id, created_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT(flow_id, source_key) DO UPDATE SET audit_id = excluded.audit_id, run_id = excluded.run_id, created_at = excluded.created_at`,
+    );
+    const clearDead = this.db.prepare('DELETE FROM dead_letters WHERE flow_id = ? AND source_key = ?');
+    this.db.transaction(() => {
+      const auditIds = new Map<string, number>();
+      for (const audit of page.audits) {
+        const result = insertAudit.run(
+          runId,
+          flowId,
+          audit.sourceKey,
+          audit.sourceStamp,
+          JSON.stringify(audit.sourcePayload ?? null),
+          audit.sourceRaw === null || audit.sourceRaw === undefined ? null : JSON.stringify(audit.sourceRaw),
+          audit.transformedPayload === null || audit.transformedPayload === undefined ? null : JSON.stringify(audit.transformedPayload),
+          audit.targetKey,
+          audit.outcome,
+          audit.errorCode,
+          audit.errorMessage,
+          audit.attempt,
+          audit.mappingHash,
+          audit.diff ? JSON.stringify(audit.diff) : null,
+          now,
+        );
+        auditIds.set(audit.sourceKey, Number(result.lastInsertRowid));
+      }
+      for (const entry of page.idMap) {
+        upsertId.run(flowId, entry.sourceKey, entry.sourceStamp, target.connectionId, target.entity, entry.targetKey, entry.payloadHash, now);
+      }
+      for (const key of page.deadLetters.add) addDead.run(flowId, key, auditIds.get(key) ?? 0, runId, now);
+      for (const key of page.deadLetters.clear) clearDead.run(flowId, key);
+      this.db
+        .prepare('UPDATE runs SET counters = ?, calls = ?, heartbeat_at = ? WHERE id = ?')
+        .run(JSON.stringify(page.counters), JSON.stringify(page.calls), now, runId);
+    })();
+  }
+
+  finishRun(runId: RunId, outcome: { status: RunStatus; windowTo: string | null; counters: RunCounters; calls: CallUsage; error?: { code: string; message: string } | null; watermark?: { flowId: FlowId; stamp: string | null } }): Run {
+    const now = new Date().toISOString();
+    this.db.transaction(() => {
+      this.db
+        .prepare('UPDATE runs SET status = ?, window_to = ?, counters = ?, calls = ?, finished_at = ?, error = ? WHERE id = ?')
+        .run(outcome.status, outcome.windowTo, JSON.stringify(outcome.counters), JSON.stringify(outcome.calls), now, outcome.error ? JSON.stringify(outcome.error) : null, runId);
+      if (outcome.watermark) {
+        this.db
+          .prepare('INSERT INTO watermarks (flow_id, stamp, updated_at) VALUES (?, ?, ?) ON CONFLICT(flow_id) DO UPDATE SET stamp = excluded.stamp, updated_at = excluded.updated_at')
+          .run(outcome.watermark.flowId, outcome.watermark.stamp, now);
+      }
+    })();
+    return this.run(runId);
+  }
+
+  /**
+   * Runs left 'running' by a process that died are marked interrupted (the next
+   * run re-reads their window); a live one in another process is returned so the
+   * caller refuses to overlap it.
+   */
+  claimFlow(flowId: FlowId): { liveRun?: Run; interrupted: number } {
+    const rows = this.db.prepare("SELECT * FROM runs WHERE flow_id = ? AND status = 'running'").all(flowId) as Array<RunRow & { owner_pid: number | null }>;
+    let interrupted = 0;
+    for (const row of rows) {
+      if (row.owner_pid !== null && row.owner_pid !== process.pid && processAlive(row.owner_pid)) return { liveRun: toRun(row), interrupted };
+      interrupted += this.db
+        .prepare("UPDATE runs SET status = 'interrupted', finished_at = ? WHERE id = ? AND status = 'running'")
+        .run(new Date().toISOString(), row.id).changes;
+    }
+    return { interrupted };
+  }
+
+  watermark(flowId: FlowId | string): string | null {
+    const row = this.db.prepare('SELECT stamp FROM watermarks WHERE flow_id = ?').get(flowId) as { stamp: string | null } | undefined;
+    return row?.stamp ?? null;
+  }
+
+  resetWatermark(flowId: FlowId | string): void {
+    this.db.prepare('DELETE FROM watermarks WHERE flow_id = ?').run(flowId);
+  }
+
+  idMapEntries(flowId: FlowId | string, keys: string[]): Map<string, IdMapEntry> {
+    const out = new Map<string, IdMapEntry>();
+    const select = this.db.prepare('SELECT source_key, source_stamp, target_key, payload_hash FROM id_map WHERE flow_id = ? AND source_key = ?');
+    for (const key of keys) {
+      const row = select.get(flowId, key) as { source_key: string; source_stamp: string; target_key: string | null; payload_hash: string } | undefined;
+      if (row) out.set(key, { sourceKey: row.source_key, sourceStamp: row.source_stamp, targetKey: row.target_key, payloadHash: row.payload_hash });
+    }
+    return out;
+  }
+
+  /** The target id a source key became in a given target entity (cross-entity references). */
+  targetKeyFor(targetConnection: string, targetEntity: string, sourceKey: string): string | undefined {
+    const row = this.db
+      .prepare('SELECT target_key FROM id_map WHERE target_connection = ? AND target_entity = ? AND source_key = ? AND target_key IS NOT NULL LIMIT 1')
+      .get(targetConnection, targetEntity, sourceKey) as { target_key: string } | undefined;
+    return row?.target_key;
+  }
+
+  run(id: RunId | string): Run {
+    const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined;
+    if (!row) throw new AppError('E_NOT_FOUND', `No run with id ${id}.`);
+    return toRun(row);
+  }
+
+  runs(query: { flowId?: string; limit?: number } = {}): Run[] {
+    const rows = (query.flowId
+      ? this.db.prepare('SELECT * FROM runs WHERE flow_id = ? ORDER BY started_at DESC LIMIT ?').all(query.flowId, query.limit ?? 100)
+      : this.db.prepare('SELECT * FROM runs ORDER BY started_at DESC LIMIT ?').all(query.limit ?? 100)) as RunRow[];
+    return rows.map(toRun);
+  }
+
+  latestRun(flowId: string): Run | undefined {
+    const row = this.db.prepare('SELECT * FROM runs WHERE flow_id = ? ORDER BY started_at DESC LIMIT 1').get(flowId) as RunRow | undefined;
+    return row ? toRun(row) : undefined;
+  }
+
+  audits(query: AuditQuery): { total: number; items: RecordAudit[] } {
+    const where: string[] = [];
+    const params: Array<string | number> = [];
+    const filter = (clause: string, value: string | undefined) => {
+      if (value === undefined) return;
+      where.push(clause);
+      params.push(value);
+    };
+    filter('run_id = ?', query.runId);
+    filter('flow_id = ?', query.flowId);
+    filter('outcome = ?', query.outcome);
+    if (query.text) {
+      where.push("(source_key LIKE ? ESCAPE '\\' OR target_key LIKE ? ESCAPE '\\' OR error_message LIKE ? ESCAPE '\\')");
+      const like = `%${query.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      params.push(like, like, like);
+    }
+    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM audit ${clause}`).get(...params) as { n: number }).n;
+    const rows = this.db
+      .prepare(`SELECT * FROM audit ${clause} ORDER BY id LIMIT ? OFFSET ?`)
+      .all(...params, query.limit ?? 200, query.offset ?? 0) as AuditRow[];
+    return { total, items: rows.map(toAudit) };
+  }
+
+  auditById(id: number): RecordAudit {
+    const row = this.db.prepare('SELECT * FROM audit WHERE id = ?').get(id) as AuditRow | undefined;
+    if (!row) throw new AppError('E_NOT_FOUND', `No audit record ${id}.`);
+    return toAudit(row);
+  }
+
+  /** Streams audit rows for export without loading a whole run into memory. */
+  *iterateAudits(query: Omit<AuditQuery, 'offset' | 'limit'>): Generator<RecordAudit> {
+    let offset = 0;
+    for (;;) {
+      const page = this.audits({ ...query, offset, limit: 1000 });
+      for (const item of page.items) yield item;
+      if (page.items.length < 1000) return;
+      offset += page.items.length;
+    }
+  }
+
+  deadLetterKeys(flowId: string, runId?: string): Array<{ sourceKey: string; auditId: number }> {
+    const rows = (runId
+      ? this.db.prepare('SELECT source_key, audit_id FROM dead_letters WHERE flow_id = ? AND run_id = ? ORDER BY audit_id').all(flowId, runId)
+      : this.db.prepare('SELECT source_key, audit_id FROM dead_letters WHERE flow_id = ? ORDER BY audit_id').all(flowId)) as Array<{ source_key: string; audit_id: number }>;
+    return rows.map((row) => ({ sourceKey: row.source_key, auditId: row.audit_id }));
+  }
+
+  /** Retention: audit rows older than `days` go; dead letters keep theirs until replayed. */
+  pruneAudit(days: number, now = new Date()): number {
+    const cutoff = new Date(now.getTime() - days * 86_400_000).toISOString();
+    return this.db
+      .prepare('DELETE FROM audit WHERE created_at < ? AND id NOT IN (SELECT audit_id FROM dead_letters)')
+      .run(cutoff).changes;
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+interface RunRow {
+  id: string;
+  flow_id: string;
+  trigger: string;
+  status: string;
+  dry_run: number;
+  window_from: string | null;
+  window_to: string | null;
+  counters: string;
+  calls: string;
+  mapping_hash: string;
+  started_at: string;
+  finished_at: string | null;
+  error: string | null;
+}
+
+function toRun(row: RunRow): Run {
+  return runSchema.parse({
+    id: row.id,
+    flowId: row.flow_id,
+    trigger: row.trigger,
+    status: row.status,
+    dryRun: row.dry_run === 1,
+    windowFrom: row.window_from,
+    windowTo: row.window_to,
+    counters: JSON.parse(row.counters),
+    calls: JSON.parse(row.calls),
+    mappingHash: row.mapping_hash,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    error: row.error ? JSON.parse(row.error) : null,
+  });
+}
+
+interface AuditRow {
+  id: number;
+  run_id: string;
+  flow_id: string;
+  source_key: string;
+  source_stamp: string;
+  source_payload: string;
+  source_raw: string | null;
+  transformed_payload: string | null;
+  target_key: string | null;
+  outcome: RecordOutcome;
+  error_code: string | null;
+  error_message: string | null;
+  attempt: number;
+  mapping_hash: string;
+  diff: string | null;
+  created_at: string;
+}
+
+function toAudit(row: AuditRow): RecordAudit {
+  return {
+    id: row.id,
+    runId: row.run_id as RunId,
+    flowId: row.flow_id as FlowId,
+    sourceKey: row.source_key,
+    sourceStamp: row.source_stamp,
+    sourcePayload: JSON.parse(row.source_payload) as unknown,
+    sourceRaw: row.source_raw === null ? null : (JSON.parse(row.source_raw) as unknown),
+    transformedPayload: row.transformed_payload === null ? null : (JSON.parse(row.transformed_payload) as unknown),
+    targetKey: row.target_key,
+    outcome: row.outcome,
+    errorCode: row.error_code,
+    errorMessage: row.error_message,
+    attempt: row.attempt,
+    mappingHash: row.mapping_hash,
+    diff: row.diff ? (JSON.parse(row.diff) as RecordAudit['diff']) : null,
+    createdAt: row.created_at,
+  };
+}

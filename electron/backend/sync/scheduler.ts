@@ -1,0 +1,119 @@
+import { Cron } from 'croner';
+import cronstrue from 'cronstrue';
+import type { Flow, Schedule } from '../../../shared/domain/flow';
+import { AppError } from '../../../shared/errors';
+import type { Logger } from '../util/log';
+
+export interface SchedulerHooks {
+  flows(): Flow[];
+  /** When the flow last started a run (ISO), to catch up on runs missed while stopped. */
+  lastRunAt(flowId: string): string | undefined;
+  isRunning(flowId: string): boolean;
+  run(flowId: string, trigger: 'schedule' | 'startup'): Promise<unknown>;
+  log: Logger;
+}
+
+/** Validates a schedule and returns its croner pattern and options. */
+function cronFor(schedule: Exclude<Schedule, { kind: 'manual' }>): { pattern: string; options: { timezone: string; interval?: number } } {
+  if (schedule.kind === 'cron') return { pattern: schedule.cron, options: { timezone: schedule.timeZone } };
+  // An interval is a every-second pattern throttled by croner's own `interval` option.
+  return { pattern: '* * * * * *', options: { timezone: schedule.timeZone, interval: schedule.everySeconds } };
+}
+
+export function describeSchedule(schedule: Schedule, count = 5, from = new Date()): { description: string; next: string[] } {
+  if (schedule.kind === 'manual') return { description: 'Only when started by hand', next: [] };
+  try {
+    if (schedule.kind === 'interval') {
+      const next = Array.from({ length: count }, (_, index) => new Date(from.getTime() + (index + 1) * schedule.everySeconds * 1000).toISOString());
+      return { description: `Every ${plainDuration(schedule.everySeconds)}`, next };
+    }
+    const job = new Cron(schedule.cron, { timezone: schedule.timeZone, paused: true });
+    const next = job.nextRuns(count, from).map((date) => date.toISOString());
+    job.stop();
+    const words = cronstrue.toString(schedule.cron, { use24HourTimeFormat: true, verbose: false });
+    return { description: `${words} (${schedule.timeZone})`, next };
+  } catch (error) {
+    throw new AppError('E_SCHEDULE_INVALID', `The schedule is not valid: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function plainDuration(seconds: number): string {
+  if (seconds % 86_400 === 0) return seconds === 86_400 ? 'day' : `${seconds / 86_400} days`;
+  if (seconds % 3600 === 0) return seconds === 3600 ? 'hour' : `${seconds / 3600} hours`;
+  if (seconds % 60 === 0) return seconds === 60 ? 'minute' : `${seconds / 60} minutes`;
+  return `${seconds} seconds`;
+}
+
+/**
+ * Fires flows on their cron or interval (croner, time-zone aware). A tick that
+ * finds its flow still running is skipped, never queued; paused flows do not
+ * fire; a run missed while the app was closed runs once at start.
+ */
+export class Scheduler {
+  private readonly jobs = new Map<string, { job: Cron; signature: string }>();
+  private started = false;
+
+  constructor(private readonly hooks: SchedulerHooks) {}
+
+  start(options: { catchUp?: boolean } = {}): void {
+    this.started = true;
+    this.reload();
+    if (options.catchUp ?? true) this.catchUp();
+  }
+
+  /** Re-reads flows: new schedules start, changed ones restart, removed or paused ones stop. */
+  reload(): void {
+    if (!this.started) return;
+    const wanted = new Map<string, Flow>();
+    for (const flow of this.hooks.flows()) if (flow.schedule.kind !== 'manual' && !flow.paused) wanted.set(flow.id, flow);
+    for (const [id, entry] of this.jobs) {
+      const flow = wanted.get(id);
+      if (!flow || JSON.stringify(flow.schedule) !== entry.signature) {
+        entry.job.stop();
+        this.jobs.delete(id);
+      }
+    }
+    for (const [id, flow] of wanted) {
+      if (this.jobs.has(id) || flow.schedule.kind === 'manual') continue;
+      const { pattern, options } = cronFor(flow.schedule);
+      const job = new Cron(pattern, { ...options, protect: true, catch: (error) => this.hooks.log.error('scheduled run failed', { flow: id, error: String(error) }) }, () => this.fire(id, 'schedule'));
+      this.jobs.set(id, { job, signature: JSON.stringify(flow.schedule) });
+    }
+  }
+
+  nextRun(flowId: string): string | undefined {
+    return this.jobs.get(flowId)?.job.nextRun()?.toISOString();
+  }
+
+  stop(): void {
+    this.started = false;
+    for (const entry of this.jobs.values()) entry.job.stop();
+    this.jobs.clear();
+  }
+
+  /** Flows whose previous scheduled time passed since their last run: run once now. */
+  private catchUp(): void {
+    for (const flow of this.hooks.flows()) {
+      if (flow.schedule.kind === 'manual' || flow.paused) continue;
+      const last = this.hooks.lastRunAt(flow.id);
+      if (!last) continue;
+      const { pattern, options } = cronFor(flow.schedule);
+      const probe = new Cron(pattern, { ...options, paused: true });
+      const due = flow.schedule.kind === 'interval'
+        ? Date.parse(last) + flow.schedule.everySeconds * 1000 <= Date.now()
+        : (probe.nextRun(new Date(last))?.getTime() ?? Infinity) <= Date.now();
+      probe.stop();
+      if (due) this.fire(flow.id, 'startup');
+    }
+  }
+
+  private fire(flowId: string, trigger: 'schedule' | 'startup'): void {
+    if (this.hooks.isRunning(flowId)) {
+      this.hooks.log.info('skipped a tick: the flow is still running', { flow: flowId });
+      return;
+    }
+    this.hooks.run(flowId, trigger).catch((error: unknown) =>
+      this.hooks.log.warn('scheduled run did not start', { flow: flowId, error: error instanceof Error ? error.message : String(error) }),
+    );
+  }
+}

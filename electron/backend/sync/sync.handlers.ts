@@ -1,0 +1,82 @@
+import type { Handlers } from '../api/dispatch';
+import { auditCsv, auditJsonLines } from './audit-export';
+import { replayRecords } from './replay';
+import { describeSchedule } from './scheduler';
+import { syncService } from './sync.service';
+
+type SyncHandlers = Pick<
+  Handlers,
+  | 'mappings.list'
+  | 'mappings.get'
+  | 'mappings.save'
+  | 'mappings.remove'
+  | 'flows.list'
+  | 'flows.get'
+  | 'flows.save'
+  | 'flows.remove'
+  | 'flows.pause'
+  | 'flows.run'
+  | 'flows.cancel'
+  | 'schedules.preview'
+  | 'runs.list'
+  | 'runs.get'
+  | 'runs.replay'
+  | 'audit.list'
+  | 'audit.export'
+  | 'audit.retention'
+>;
+
+const retentionKey = 'audit.retentionDays';
+
+export const syncHandlers: SyncHandlers = {
+  'mappings.list': (_input, context) => syncService(context).flows.mappings(),
+  'mappings.get': (input, context) => syncService(context).flows.mapping(input.id),
+  'mappings.save': (input, context) => syncService(context).flows.saveMapping(input),
+  'mappings.remove': (input, context) => ({ removed: syncService(context).flows.removeMapping(input.id) }),
+
+  'flows.list': (_input, context) => syncService(context).flows.flows(),
+  'flows.get': (input, context) => syncService(context).flows.flow(input.id),
+  'flows.save': (input, context) => {
+    if (input.schedule.kind !== 'manual') describeSchedule(input.schedule, 1);
+    const service = syncService(context);
+    const flow = service.flows.saveFlow(input);
+    service.scheduler.reload();
+    return flow;
+  },
+  'flows.remove': (input, context) => {
+    const service = syncService(context);
+    const removed = service.flows.removeFlow(input.id);
+    service.scheduler.reload();
+    return { removed };
+  },
+  'flows.pause': (input, context) => {
+    const service = syncService(context);
+    const flow = service.flows.saveFlow({ ...service.flows.flow(input.id), paused: input.paused });
+    service.scheduler.reload();
+    return flow;
+  },
+  'flows.run': (input, context) => syncService(context).engine.runFlow(input.id, { dryRun: input.dryRun, trigger: input.dryRun ? 'dry-run' : 'manual' }),
+  'flows.cancel': (input, context) => ({ cancelled: syncService(context).engine.cancel(input.id) }),
+  'schedules.preview': (input) => describeSchedule(input.schedule, input.count),
+
+  'runs.list': (input, context) => syncService(context).runs.runs(input),
+  'runs.get': (input, context) => syncService(context).runs.run(input.id),
+  'runs.replay': (input, context) => replayRecords(syncService(context).deps, input),
+  'audit.list': (input, context) => syncService(context).runs.audits(input),
+  'audit.export': (input, context) => {
+    const runs = syncService(context).runs;
+    const run = runs.run(input.runId);
+    const rows = [...runs.iterateAudits({ runId: run.id })];
+    const content = [...(input.format === 'csv' ? auditCsv(rows) : auditJsonLines(rows))].join('');
+    return { fileName: `run-${run.startedAt.slice(0, 19).replace(/[:T]/g, '-')}-${run.id.slice(0, 8)}.${input.format}`, content, rows: rows.length };
+  },
+  'audit.retention': (input, context) => {
+    const row = context.db.prepare('SELECT value FROM settings WHERE key = ?').get(retentionKey) as { value: string } | undefined;
+    let days = row ? Number(row.value) : 90;
+    if (input.days !== undefined) {
+      days = input.days;
+      context.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(retentionKey, String(days));
+    }
+    return { days, pruned: syncService(context).runs.pruneAudit(days) };
+  },
+};

@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { connectionIdSchema, connectionSchema, connectionSettingsSchema, systemIdSchema } from '../domain/connection';
+import { entitySchemaSchema } from '../domain/entity-schema';
+import { errorCodes } from '../errors';
+import { method } from './define';
+
+export const inforProductLineSchema = z.enum(['m3', 'csi', 'ln', 'fsm']);
+
+/** Outcome of "Test connection"; never carries a secret. */
+export const connectionTestResultSchema = z.object({
+  ok: z.boolean(),
+  tenant: z.string().optional(),
+  identity: z.string().optional(),
+  variant: z.string().optional(),
+  latencyMs: z.number().nonnegative(),
+  tokenLifetimeSeconds: z.number().optional(),
+  sampleEntity: z.string().optional(),
+  sampleCount: z.number().int().nonnegative().optional(),
+  callCount: z.number().int().nonnegative().optional(),
+  error: z.object({ code: z.enum(errorCodes), message: z.string() }).optional(),
+});
+export type ConnectionTestResult = z.infer<typeof connectionTestResultSchema>;
+
+export const entityInfoSchema = z.object({
+  id: z.string(),
+  label: z.string(),
+  keyFields: z.array(z.string()),
+  readable: z.boolean(),
+  writable: z.boolean(),
+  incremental: z.boolean(),
+});
+
+/** Secret values by slot name; write-only: outputs list slot names in `secretsSet`. */
+const secretsInputSchema = z.record(z.string().min(1).max(64), z.string().max(20_000));
+
+export const connectorMethods = {
+  'connections.importIonapi': method({
+    summary: 'Create an Infor connection from the text of an .ionapi file.',
+    input: z
+      .object({
+        fileName: z.string().min(1).max(260),
+        content: z.string().min(1).max(100_000),
+        name: z.string().min(1).max(200).optional(),
+        productLine: inforProductLineSchema.optional(),
+      })
+      .strict(),
+    output: connectionSchema,
+  }),
+  'connections.create': method({
+    summary: 'Create a connection from settings and secrets (target systems).',
+    input: z
+      .object({
+        system: systemIdSchema,
+        name: z.string().min(1).max(200),
+        settings: connectionSettingsSchema,
+        secrets: secretsInputSchema.default({}),
+        sandbox: z.boolean().default(false),
+      })
+      .strict(),
+    output: connectionSchema,
+  }),
+  'connections.update': method({
+    summary: 'Rename a connection, change settings, or set/clear secrets (null clears a slot).',
+    input: z
+      .object({
+        id: connectionIdSchema,
+        name: z.string().min(1).max(200).optional(),
+        settings: connectionSettingsSchema.optional(),
+        secrets: z.record(z.string().min(1).max(64), z.string().max(20_000).nullable()).optional(),
+      })
+      .strict(),
+    output: connectionSchema,
+  }),
+  'connections.test': method({
+    summary: 'Sign in and read a small sample: tenant, latency, token lifetime, or a precise error.',
+    input: z.object({ id: connectionIdSchema }).strict(),
+    output: connectionTestResultSchema,
+  }),
+  'schemas.entities': method({
+    summary: 'Entities a connection offers, with read/write abilities.',
+    input: z.object({ connectionId: connectionIdSchema }).strict(),
+    output: z.array(entityInfoSchema),
+  }),
+  'schemas.get': method({
+    summary: 'Live schema of one entity (cached; refresh to fetch again).',
+    input: z.object({ connectionId: connectionIdSchema, entity: z.string().min(1).max(200), refresh: z.boolean().optional() }).strict(),
+    output: entitySchemaSchema,
+  }),
+};

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import {
+  flowIdSchema,
+  flowSchema,
+  mappingIdSchema,
+  mappingSchema,
+  runIdSchema,
+  scheduleSchema,
+} from '../domain/flow';
+import { recordAuditSchema, recordOutcomeSchema, runProgressSchema, runSchema } from '../domain/run';
+import { method } from './define';
+
+const flowInputSchema = flowSchema.omit({ id: true, createdAt: true, updatedAt: true }).extend({ id: flowIdSchema.optional() });
+const mappingInputSchema = mappingSchema.omit({ id: true, hash: true, updatedAt: true }).extend({ id: mappingIdSchema.optional() });
+
+export const syncMethods = {
+  'mappings.list': method({ summary: 'All saved mappings.', input: z.object({}).strict(), output: z.array(mappingSchema) }),
+  'mappings.get': method({ summary: 'One mapping with its graph and compiled JSONata.', input: z.object({ id: mappingIdSchema }).strict(), output: mappingSchema }),
+  'mappings.save': method({ summary: 'Create or update a mapping; every version is kept for replays.', input: mappingInputSchema.strict(), output: mappingSchema }),
+  'mappings.remove': method({ summary: 'Delete a mapping no flow uses.', input: z.object({ id: mappingIdSchema }).strict(), output: z.object({ removed: z.boolean() }) }),
+
+  'flows.list': method({ summary: 'All flows with their schedules.', input: z.object({}).strict(), output: z.array(flowSchema) }),
+  'flows.get': method({ summary: 'One flow with its source, target and schedule.', input: z.object({ id: flowIdSchema }).strict(), output: flowSchema }),
+  'flows.save': method({ summary: 'Create or update a flow.', input: flowInputSchema.strict(), output: flowSchema }),
+  'flows.remove': method({ summary: 'Delete a flow no other flow depends on.', input: z.object({ id: flowIdSchema }).strict(), output: z.object({ removed: z.boolean() }) }),
+  'flows.pause': method({
+    summary: 'Pause or resume a flow’s schedule.',
+    input: z.object({ id: flowIdSchema, paused: z.boolean() }).strict(),
+    output: flowSchema,
+  }),
+  'flows.run': method({
+    summary: 'Run a flow now (or dry-run it); answers when the run ends, progress comes as events.',
+    input: z.object({ id: flowIdSchema, dryRun: z.boolean().optional() }).strict(),
+    output: runSchema,
+  }),
+  'flows.cancel': method({ summary: 'Stop a running flow after its current batch.', input: z.object({ id: flowIdSchema }).strict(), output: z.object({ cancelled: z.boolean() }) }),
+  'schedules.preview': method({
+    summary: 'A schedule in plain words with its next run times.',
+    input: z.object({ schedule: scheduleSchema, count: z.number().int().min(1).max(20).default(5) }).strict(),
+    output: z.object({ description: z.string(), next: z.array(z.string()) }),
+  }),
+
+  'runs.list': method({
+    summary: 'Recent runs, newest first.',
+    input: z.object({ flowId: flowIdSchema.optional(), limit: z.number().int().min(1).max(1000).default(100) }).strict(),
+    output: z.array(runSchema),
+  }),
+  'runs.get': method({ summary: 'One run with its counters and API calls.', input: z.object({ id: runIdSchema }).strict(), output: runSchema }),
+  'runs.replay': method({
+    summary: 'Replay failed records of a run (all, or the given audit rows) with the original or the current mapping.',
+    input: z
+      .object({ runId: runIdSchema, auditIds: z.array(z.number().int()).optional(), mapping: z.enum(['original', 'current']).default('current') })
+      .strict(),
+    output: runSchema,
+  }),
+  'audit.list': method({
+    summary: 'Audit rows of a run or flow, filtered by outcome and text, a page at a time.',
+    input: z
+      .object({
+        runId: runIdSchema.optional(),
+        flowId: flowIdSchema.optional(),
+        outcome: recordOutcomeSchema.optional(),
+        text: z.string().max(200).optional(),
+        offset: z.number().int().min(0).default(0),
+        limit: z.number().int().min(1).max(1000).default(200),
+      })
+      .strict(),
+    output: z.object({ total: z.number().int(), items: z.array(recordAuditSchema) }),
+  }),
+  'audit.export': method({
+    summary: 'A run’s audit rows as CSV or JSON Lines.',
+    input: z.object({ runId: runIdSchema, format: z.enum(['csv', 'jsonl']) }).strict(),
+    output: z.object({ fileName: z.string(), content: z.string(), rows: z.number().int() }),
+  }),
+  'audit.retention': method({
+    summary: 'Read or set how many days audit rows are kept (failed records stay until replayed).',
+    input: z.object({ days: z.number().int().min(1).max(3650).optional() }).strict(),
+    output: z.object({ days: z.number().int(), pruned: z.number().int() }),
+  }),
+};
+
+export const syncEvents = {
+  'sync.progress': runProgressSchema,
+  'runs.changed': z.object({ flowId: flowIdSchema, runId: runIdSchema, status: runSchema.shape.status }),
+};

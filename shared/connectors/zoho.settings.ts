@@ -1,0 +1,72 @@
+import { z } from 'zod';
+
+/**
+ * Zoho CRM connection settings (API-FACTS §2.1). Each data centre has its own
+ * accounts server and API domain; Canada is the odd one out (`zohocloud.ca`).
+ * The token response's `api_domain` is authoritative for API calls.
+ */
+export const zohoDataCentres = {
+  us: { label: 'United States (zoho.com)', accounts: 'https://accounts.zoho.com', api: 'zohoapis.com' },
+  eu: { label: 'Europe (zoho.eu)', accounts: 'https://accounts.zoho.eu', api: 'zohoapis.eu' },
+  in: { label: 'India (zoho.in)', accounts: 'https://accounts.zoho.in', api: 'zohoapis.in' },
+  au: { label: 'Australia (zoho.com.au)', accounts: 'https://accounts.zoho.com.au', api: 'zohoapis.com.au' },
+  jp: { label: 'Japan (zoho.jp)', accounts: 'https://accounts.zoho.jp', api: 'zohoapis.jp' },
+  cn: { label: 'China (zoho.com.cn)', accounts: 'https://accounts.zoho.com.cn', api: 'zohoapis.com.cn' },
+  sa: { label: 'Saudi Arabia (zoho.sa)', accounts: 'https://accounts.zoho.sa', api: 'zohoapis.sa' },
+  ca: { label: 'Canada (zohocloud.ca)', accounts: 'https://accounts.zohocloud.ca', api: 'zohoapis.ca' },
+} as const;
+export type ZohoDataCentre = keyof typeof zohoDataCentres;
+export const zohoDataCentreIds = Object.keys(zohoDataCentres) as [ZohoDataCentre, ...ZohoDataCentre[]];
+
+/** Production orgs use `www.`, sandbox and developer orgs their own API host. */
+export const zohoEnvironments = ['production', 'sandbox', 'developer'] as const;
+export type ZohoEnvironment = (typeof zohoEnvironments)[number];
+
+export function zohoApiDomain(dataCentre: ZohoDataCentre, environment: ZohoEnvironment = 'production'): string {
+  const prefix = environment === 'production' ? 'www' : environment;
+  return `https://${prefix}.${zohoDataCentres[dataCentre].api}`;
+}
+
+/** Every host a real Zoho connection may call: accounts servers and API domains of all data centres. */
+export function zohoKnownHosts(): string[] {
+  const hosts: string[] = [];
+  for (const id of zohoDataCentreIds) {
+    hosts.push(new URL(zohoDataCentres[id].accounts).host);
+    for (const environment of zohoEnvironments) hosts.push(new URL(zohoApiDomain(id, environment)).host);
+  }
+  return hosts;
+}
+
+const httpsUrl = z
+  .string()
+  .trim()
+  .url('Enter a full URL, e.g. https://accounts.zoho.eu')
+  .refine((value) => value.startsWith('https://') || value.startsWith('http://127.0.0.1'), 'Zoho URLs use https.');
+
+export const zohoSettingsSchema = z.object({
+  dataCentre: z.enum(zohoDataCentreIds, { message: 'Pick the data centre your Zoho account lives in (see the domain you log in at).' }).default('us'),
+  environment: z.enum(zohoEnvironments, { message: 'Choose production, sandbox or developer.' }).default('production'),
+  clientId: z
+    .string()
+    .trim()
+    .min(1, 'Paste the Client ID from the Zoho API console (api-console.zoho.com).')
+    .regex(/^1000\.[A-Z0-9]+$/i, 'A Zoho Client ID looks like 1000.XXXXXXXX.'),
+  /** Sandbox connections only: the simulator's accounts server. Real connections derive it from the data centre. */
+  accountsUrl: httpsUrl.optional(),
+  /** Sandbox connections only; real connections take `api_domain` from the token response. */
+  apiDomain: httpsUrl.optional(),
+  /** Run Zoho workflows, approvals and blueprints on upsert (omitting `trigger`); off sends `trigger: []`. */
+  runAutomation: z.boolean().default(false),
+});
+export type ZohoSettings = z.infer<typeof zohoSettingsSchema>;
+
+export const zohoSecretsSchema = z.object({
+  client_secret: z.string().min(1, 'Paste the Client Secret from the Zoho API console.'),
+  refresh_token: z
+    .string()
+    .min(1, 'Paste a refresh token (generate a grant code in the Self Client with access_type=offline, then exchange it).')
+    .regex(/^1000\.[a-f0-9]+\.[a-f0-9]+$/i, 'A Zoho refresh token looks like 1000.<hex>.<hex>.'),
+});
+export const zohoSecretSlots = ['client_secret', 'refresh_token'] as const;
+
+export const zohoScopes = ['ZohoCRM.modules.ALL', 'ZohoCRM.settings.fields.READ', 'ZohoCRM.settings.modules.READ', 'ZohoCRM.notifications.ALL', 'ZohoCRM.coql.READ'];

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { connectionIdSchema } from './connection';
+
+export const flowIdSchema = z.string().min(1).max(64).brand<'FlowId'>();
+export type FlowId = z.infer<typeof flowIdSchema>;
+export const mappingIdSchema = z.string().min(1).max(64).brand<'MappingId'>();
+export type MappingId = z.infer<typeof mappingIdSchema>;
+export const runIdSchema = z.string().min(1).max(64).brand<'RunId'>();
+export type RunId = z.infer<typeof runIdSchema>;
+
+export const scheduleSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('manual') }),
+  z.object({
+    kind: z.literal('cron'),
+    /** Five or six cron fields, e.g. every 15 minutes; validated by the scheduler’s cron library. */
+    cron: z.string().min(9).max(120),
+    timeZone: z.string().default('UTC'),
+  }),
+  z.object({
+    kind: z.literal('interval'),
+    everySeconds: z.number().int().min(10).max(7 * 24 * 3600),
+    timeZone: z.string().default('UTC'),
+  }),
+]);
+export type Schedule = z.infer<typeof scheduleSchema>;
+
+/** A mapping as the sync engine runs it: the compiled JSONata is the run-time artifact. */
+export const mappingSchema = z.object({
+  id: mappingIdSchema,
+  name: z.string().min(1).max(200),
+  sourceEntity: z.string().min(1),
+  targetEntity: z.string().min(1),
+  /** The visual graph (shared/mapping); the engine never needs it, the designer does. */
+  graph: z.unknown().optional(),
+  /** One JSONata expression: source record → target payload. */
+  expression: z.string().min(1),
+  /** Hash of the expression: audit rows remember which version transformed them. */
+  hash: z.string(),
+  updatedAt: z.string(),
+});
+export type Mapping = z.infer<typeof mappingSchema>;
+
+export const flowSchema = z.object({
+  id: flowIdSchema,
+  name: z.string().min(1).max(200),
+  source: z.object({
+    connectionId: connectionIdSchema,
+    entity: z.string().min(1),
+    /** Re-read this far behind the watermark: clocks drift and stamps can tie. */
+    lookbackSeconds: z.number().int().min(0).max(7 * 24 * 3600).default(60),
+  }),
+  mappingId: mappingIdSchema,
+  target: z.object({
+    connectionId: connectionIdSchema,
+    entity: z.string().min(1),
+    /** Target fields the upsert matches on (the Infor key lives there). */
+    matchKey: z.array(z.string().min(1)).min(1),
+  }),
+  schedule: scheduleSchema.default({ kind: 'manual' }),
+  /** Flows that must finish first in a pass (accounts before orders). */
+  dependsOn: z.array(flowIdSchema).default([]),
+  options: z
+    .object({
+      /** Records per write call; capped by the target's own maximum. */
+      batchSize: z.number().int().positive().max(5000).optional(),
+      /** Source page size; capped by the source's maximum. */
+      pageSize: z.number().int().positive().max(100000).optional(),
+      dryRun: z.boolean().default(false),
+    })
+    .default({ dryRun: false }),
+  paused: z.boolean().default(false),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Flow = z.infer<typeof flowSchema>;

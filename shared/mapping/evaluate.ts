@@ -1,0 +1,142 @@
+import jsonata from 'jsonata';
+import { AppError, type ErrorInfo } from '../errors';
+
+/**
+ * Runs compiled JSONata. Expressions are compiled once and cached; every evaluation is
+ * time-boxed and depth-limited by jsonata's own guardrails; inputs must be plain JSON; batches
+ * yield to the event loop so a window or server never freezes.
+ */
+export interface EvaluationLimits {
+  /** Milliseconds per record. */
+  timeoutMs?: number;
+  /** Maximum nesting of jsonata's evaluator (recursion depth). */
+  maxDepth?: number;
+}
+
+/** Values and functions visible to the expression as `$name`, e.g. `lookupRef` from the sync engine. */
+export type Bindings = Record<string, unknown>;
+
+export interface EvaluateOptions extends EvaluationLimits {
+  bindings?: Bindings;
+}
+
+export const defaultLimits: Required<EvaluationLimits> = { timeoutMs: 1000, maxDepth: 300 };
+
+// shared/ compiles without DOM or Node typings; both runtimes provide these globals.
+declare function setTimeout(callback: () => void, milliseconds: number): unknown;
+
+type Compiled = ReturnType<typeof jsonata>;
+const cacheLimit = 500;
+const cache = new Map<string, Compiled>();
+
+/** The compiled form of an expression, shared by everyone who evaluates the same text with the same limits. */
+export function compiledExpression(text: string, limits: EvaluationLimits = {}): Compiled {
+  const timeout = limits.timeoutMs ?? defaultLimits.timeoutMs;
+  const stack = limits.maxDepth ?? defaultLimits.maxDepth;
+  const key = `${timeout}:${stack}:${text}`;
+  const hit = cache.get(key);
+  if (hit) {
+    // Re-insert so the map's order doubles as least-recently-used.
+    cache.delete(key);
+    cache.set(key, hit);
+    return hit;
+  }
+  let compiled: Compiled;
+  try {
+    compiled = jsonata(text, { timeout, stack });
+  } catch (error) {
+    throw toMappingError(error, 'E_MAPPING_COMPILE');
+  }
+  if (cache.size >= cacheLimit) cache.delete(cache.keys().next().value as string);
+  cache.set(key, compiled);
+  return compiled;
+}
+
+export async function evaluateExpression(text: string, input: unknown, options: EvaluateOptions = {}): Promise<unknown> {
+  const compiled = compiledExpression(text, options);
+  assertPlainJson(input);
+  try {
+    return normalise(await compiled.evaluate(input, options.bindings));
+  } catch (error) {
+    throw toMappingError(error, 'E_MAPPING_EVAL');
+  }
+}
+
+export type RecordResult = { ok: true; value: unknown } | { ok: false; error: ErrorInfo };
+
+export interface EvaluateManyOptions extends EvaluateOptions {
+  /** Yield to the event loop after this many milliseconds of work (default 8). */
+  yieldAfterMs?: number;
+  onProgress?: (done: number, total: number) => void;
+  signal?: { readonly aborted: boolean };
+}
+
+/** One result per record, in order; a failing record never stops the batch. */
+export async function evaluateMany(text: string, records: readonly unknown[], options: EvaluateManyOptions = {}): Promise<RecordResult[]> {
+  const compiled = compiledExpression(text, options);
+  const results: RecordResult[] = [];
+  const yieldAfter = options.yieldAfterMs ?? 8;
+  let sliceStart = Date.now();
+  for (let index = 0; index < records.length; index += 1) {
+    if (options.signal?.aborted) throw new AppError('E_MAPPING_EVAL', 'Evaluation cancelled.');
+    const record = records[index];
+    try {
+      assertPlainJson(record);
+      results.push({ ok: true, value: normalise(await compiled.evaluate(record, options.bindings)) });
+    } catch (error) {
+      results.push({ ok: false, error: toMappingError(error, 'E_MAPPING_EVAL').toInfo() });
+    }
+    if (Date.now() - sliceStart >= yieldAfter) {
+      options.onProgress?.(index + 1, records.length);
+      await yieldToEventLoop();
+      sliceStart = Date.now();
+    }
+  }
+  options.onProgress?.(records.length, records.length);
+  return results;
+}
+
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/** Rejects what JSON cannot carry (functions, class instances, cycles), so run time equals preview. */
+export function assertPlainJson(value: unknown, depth = 0, seen: Set<object> = new Set()): void {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new AppError('E_MAPPING_EVAL', `Input holds a non-finite number (${value}).`);
+    return;
+  }
+  if (typeof value !== 'object' || depth > 200) {
+    throw new AppError('E_MAPPING_EVAL', depth > 200 ? 'Input is nested too deeply.' : `Input holds a ${typeof value}, not JSON.`);
+  }
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  if (!Array.isArray(value) && prototype !== Object.prototype && prototype !== null) {
+    throw new AppError('E_MAPPING_EVAL', 'Input holds an object that is not plain JSON (a Date or class instance?).');
+  }
+  if (seen.has(value)) throw new AppError('E_MAPPING_EVAL', 'Input has a cycle.');
+  seen.add(value);
+  for (const item of Array.isArray(value) ? value : Object.values(value)) assertPlainJson(item, depth + 1, seen);
+  seen.delete(value);
+}
+
+/** jsonata marks result arrays as sequences with extra properties; hand back plain JSON. */
+function normalise(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(normalise);
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) if (item !== undefined) out[key] = normalise(item);
+    return out;
+  }
+  return value;
+}
+
+export function toMappingError(error: unknown, fallback: 'E_MAPPING_EVAL' | 'E_MAPPING_COMPILE'): AppError {
+  if (error instanceof AppError) return error;
+  const details = (error ?? {}) as { code?: string; message?: string; position?: number; token?: string };
+  const message = details.message ?? String(error);
+  const info = { jsonataCode: details.code, position: details.position, token: details.token };
+  if (details.code === 'D1012') return new AppError('E_MAPPING_TIMEOUT', message, info);
+  if (details.code === 'D1011') return new AppError('E_MAPPING_DEPTH', message, info);
+  return new AppError(fallback, message, info);
+}

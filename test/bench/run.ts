@@ -1,0 +1,23 @@
+// `npm run bench`: runs every benchmark module and prints one JSON report.
+// Figures are for comparison between runs on the same machine, not pass/fail.
+import os from 'node:os';
+import { runFoundationBench } from './foundation.bench';
+
+type Bench = { name: string; run: () => Promise<Record<string, unknown>> };
+
+const benches: Bench[] = [{ name: 'foundation', run: runFoundationBench }];
+
+const only = process.argv.slice(2);
+const report: Record<string, unknown> = {
+  machine: { node: process.version, cpus: os.cpus().length, platform: `${process.platform}-${process.arch}` },
+  startedAt: new Date().toISOString(),
+};
+for (const bench of benches) {
+  if (only.length > 0 && !only.includes(bench.name)) continue;
+  try {
+    report[bench.name] = await bench.run();
+  } catch (error) {
+    report[bench.name] = { error: error instanceof Error ? error.message : String(error) };
+  }
+}
+process.stdout.write(JSON.stringify(report, null, 2) + '\n');
