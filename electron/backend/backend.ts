@@ -18,6 +18,9 @@ export interface BackendOptions {
   logger?: Logger;
   /** Master key for stored secrets, handed in by the desktop shell (safeStorage); else env or key file. */
   masterKey?: Buffer;
+  /** Passed to every connector this backend opens (tests: fast backoff, small rate windows). */
+  connectorDefaults?: BackendContext['connectorDefaults'];
+  syncResilience?: BackendContext['syncResilience'];
 }
 
 export interface Backend {
@@ -40,6 +43,8 @@ export function createBackend(options: BackendOptions): Backend {
     connections: new ConnectionsRepository(db),
     vault: new SecretVault(db, { dataDir, provided: options.masterKey }),
     http: new HttpRegistry(),
+    connectorDefaults: options.connectorDefaults,
+    syncResilience: options.syncResilience,
     onClose: (cleanup) => cleanups.push(cleanup),
   };
   cleanups.push(() => context.http.closeAll());

@@ -19,6 +19,10 @@ export interface BackendContext {
   vault: SecretVault;
   /** One HTTP client (limiter, breaker, call counts) per connection. */
   http: HttpRegistry;
+  /** Knobs every connector opened by this backend gets (tests shorten backoff and rate windows). */
+  connectorDefaults?: Partial<import('./connectors/framework/connector-runtime').ConnectorEnvironment>;
+  /** How long the sync engine rides out storms before a run gives up (tests shorten it). */
+  syncResilience?: import('./sync/resilience').Resilience;
   /** Cleanups run in reverse order when the backend closes (servers, timers, revocations). */
   onClose(cleanup: () => void | Promise<void>): void;
 }

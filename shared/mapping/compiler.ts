@@ -185,7 +185,7 @@ class GraphCompiler {
         const lookup: Expr = { type: 'call', name: 'lookup', args: [table, { type: 'call', name: 'string', args: [value] }], origin };
         const fallback = node.data.fallback;
         if (fallback.kind === 'none') return lookup;
-        const right = fallback.kind === 'input' ? value : literal(fallback.value);
+        const right = fallback.kind === 'input' ? groupDefault(value) : literal(fallback.value);
         return { type: 'binary', operator: '??', left: lookup, right, origin };
       }
       case 'conditional': {
@@ -200,9 +200,11 @@ class GraphCompiler {
           const value = input(`in${position}`);
           if (value) values.push(value);
         }
-        const [first, ...rest] = values;
-        if (!first) throw new AppError('E_MAPPING_COMPILE', `Default node "${node.id}" has no input.`, { nodeIds: [node.id] });
-        return rest.reduce<Expr>((left, right) => ({ type: 'binary', operator: '??', left, right, origin }), { ...first });
+        const last = values.pop();
+        if (!last) throw new AppError('E_MAPPING_COMPILE', `Default node "${node.id}" has no input.`, { nodeIds: [node.id] });
+        // Right-nested, the way jsonata itself reads `a ?? b ?? c`.
+        if (values.length === 0) return last;
+        return values.reduceRight<Expr>((right, left) => ({ type: 'binary', operator: '??', left, right, origin }), groupDefault(last));
       }
       case 'lookup':
         return {
@@ -233,6 +235,11 @@ class GraphCompiler {
     }
     throw new AppError('E_MAPPING_COMPILE', `"${handle}" belongs to an outer loop; map it inside that loop.`, { nodeIds: [nodeId] });
   }
+}
+
+/** A `??` on the right of another `??` would read back as the same default node: keep it apart. */
+function groupDefault(expr: Expr): Expr {
+  return expr.type === 'binary' && expr.operator === '??' ? { type: 'group', expr } : expr;
 }
 
 function place(shape: Shape, segments: PathSegment[], edge: MappingEdge): void {
@@ -306,6 +313,9 @@ function collectOrigins(expr: Expr, into: Set<string>): void {
     case 'map':
       collectOrigins(expr.path, into);
       collectOrigins(expr.body, into);
+      return;
+    case 'group':
+      collectOrigins(expr.expr, into);
       return;
     default:
       return;

@@ -180,19 +180,20 @@ class GraphBuilder {
   }
 
   private coalesce(syntax: Extract<Syntax, { kind: 'binary' }>, scope: PathSegment[][], address: string): string {
-    const operands: Syntax[] = [syntax.right];
-    let left: Syntax = syntax.left;
-    while (left.kind === 'binary' && left.operator === '??') {
-      operands.unshift(left.right);
-      left = left.left;
+    // Only the right spine is one default: `(a ?? b) ?? c` keeps its inner default node.
+    const operands: Syntax[] = [syntax.left];
+    let right: Syntax = syntax.right;
+    while (right.kind === 'binary' && right.operator === '??') {
+      operands.push(right.left);
+      right = right.right;
     }
-    operands.unshift(left);
+    operands.push(right);
     const table = operands.length === 2 ? valueMapParts(unwrap(operands[0] as Syntax)) : undefined;
     if (table) {
       const fallback = unwrap(operands[1] as Syntax);
+      if (this.slice(fallback) === this.slice(unwrap(table.input))) return this.valueMap(table.entries, table.input, { kind: 'input' }, scope, address);
       const constant = literalValue(fallback);
       if (constant !== undefined) return this.valueMap(table.entries, table.input, { kind: 'constant', value: constant.value }, scope, address);
-      if (this.slice(fallback) === this.slice(unwrap(table.input))) return this.valueMap(table.entries, table.input, { kind: 'input' }, scope, address);
     }
     const id = this.addNode({ kind: 'coalesce', data: { inputs: operands.length } }, address);
     operands.forEach((operand, index) => this.connect(this.expression(operand, scope, `${address}>in${index}`), id, `in${index}`));

@@ -25,6 +25,8 @@ export type Expr = Annotations &
     /** `path.{ ... }`: one object per item of the path's array. */
     | { type: 'map'; path: Expr; body: Expr }
     | { type: 'raw'; text: string; precedence: number }
+    /** Explicit parentheses where precedence alone would merge two nodes (`a ?? (b ?? c)`). */
+    | { type: 'group'; expr: Expr }
   );
 
 export interface Span {
@@ -59,7 +61,8 @@ export function quoteName(name: string): string {
 export function precedenceOf(expr: Expr): number {
   switch (expr.type) {
     case 'binary':
-      return operatorPrecedence[expr.operator] ?? 0;
+      // jsonata reads everything after `??` as its right side, so a default behaves like `? :`.
+      return expr.operator === '??' ? 20 : (operatorPrecedence[expr.operator] ?? 0);
     case 'condition':
       return 20;
     case 'path':
@@ -125,15 +128,17 @@ class Printer {
       case 'binary': {
         const power = operatorPrecedence[expr.operator] ?? 0;
         // Left-associative: the left side may share the operator's power, the right side may not.
+        // `??` is the exception: jsonata parses its right side as a whole expression.
         this.expr(expr.left, indent, power - 1);
         this.text += ` ${expr.operator} `;
-        this.expr(expr.right, indent, power);
+        this.expr(expr.right, indent, expr.operator === '??' ? 0 : power);
         return;
       }
       case 'condition':
         this.expr(expr.condition, indent, 20);
         this.text += ' ? ';
-        this.expr(expr.then, indent);
+        // With an else branch, a then branch ending in `? …` or `?? …` would take the `:` for itself.
+        this.expr(expr.then, indent, expr.else ? 20 : 0);
         if (expr.else) {
           this.text += ' : ';
           this.expr(expr.else, indent);
@@ -157,6 +162,11 @@ class Printer {
         return;
       case 'raw':
         this.text += expr.text;
+        return;
+      case 'group':
+        this.text += '(';
+        this.expr(expr.expr, indent);
+        this.text += ')';
         return;
     }
   }

@@ -42,7 +42,7 @@ const infixPower: Record<string, number> = {
 export function syntaxPrecedence(node: Syntax): number {
   switch (node.kind) {
     case 'binary':
-      return infixPower[node.operator] ?? 0;
+      return node.operator === '??' || node.operator === '?:' ? 20 : (infixPower[node.operator] ?? 0);
     case 'condition':
       return 20;
     case 'prefix':
@@ -266,8 +266,9 @@ class SyntaxParser {
         return { kind: 'condition', condition: left, then, start, end: then.end };
       }
       default: {
-        // `:=` is right-associative; everything else binds to the left.
-        const right = this.expression(operator === ':=' ? power - 1 : power);
+        // `:=` is right-associative; jsonata reads all that follows `??` and `?:` as their right side.
+        const rightPower = operator === ':=' ? power - 1 : operator === '??' || operator === '?:' ? 0 : power;
+        const right = this.expression(rightPower);
         return { kind: 'binary', operator, left, right, start, end: right.end };
       }
     }

@@ -2,10 +2,14 @@
 // Figures are for comparison between runs on the same machine, not pass/fail.
 import os from 'node:os';
 import { runFoundationBench } from './foundation.bench';
+import { runMappingBench } from './mapping.bench';
 
 type Bench = { name: string; run: () => Promise<Record<string, unknown>> };
 
-const benches: Bench[] = [{ name: 'foundation', run: runFoundationBench }];
+const benches: Bench[] = [
+  { name: 'foundation', run: runFoundationBench },
+  { name: 'mapping', run: runMappingBench },
+];
 
 const only = process.argv.slice(2);
 const report: Record<string, unknown> = {

@@ -56,13 +56,15 @@ function expression(random: Rng, b: TestGraph, scope: 'root' | 'item', depth: nu
       return random.next() < 0.5 ? b.conditional(sub(), sub(), sub()) : b.conditional(sub(), sub());
     case 'coalesce': {
       const count = random.int(2, 3);
-      return b.coalesce(sub(['coalesce', 'valueMap']), ...Array.from({ length: count - 1 }, () => sub()));
+      // Normal form: a default's first input is no value map (`$lookup(…) ?? x` reads back as the value map's fallback).
+      const inputs = Array.from({ length: count }, (_, index) => sub(index === 0 ? ['valueMap'] : []));
+      return b.coalesce(...inputs);
     }
     case 'valueMap': {
       const entries: Record<string, Scalar> = {};
       for (let index = random.int(0, 3); index > 0; index -= 1) entries[random.text()] = random.scalar();
       const fallback = random.pick([{ kind: 'none' as const }, { kind: 'input' as const }, { kind: 'constant' as const, value: random.scalar() }]);
-      return b.valueMap(sub(), entries, fallback);
+      return b.valueMap(sub(['constant']), entries, fallback);
     }
     case 'lookup':
       return b.lookup(random.pick(['Accounts', 'Products']), sub());
@@ -101,7 +103,7 @@ describe('graph ⇄ JSONata properties', () => {
     fc.assert(
       fc.property(graphArbitrary, (graph) => {
         const text = compileGraph(graph).expression;
-        expect(sortedGraph(parseMapping(text, { previous: graph }))).toEqual(sortedGraph(graph));
+        expect(sortedGraph(parseMapping(text, { previous: graph })), text).toEqual(sortedGraph(graph));
         expect(compileGraph(parseMapping(text)).expression).toBe(text);
       }),
       { numRuns: 150 },
@@ -119,7 +121,8 @@ describe('graph ⇄ JSONata properties', () => {
           await expect(evaluateExpression(compileGraph(graph).expression, input, { bindings: { lookupRef } })).rejects.toThrow();
           return;
         }
-        expect(await evaluateExpression(compileGraph(graph).expression, input, { bindings: { lookupRef } })).toEqual(expected);
+        const text = compileGraph(graph).expression;
+        expect(await evaluateExpression(text, input, { bindings: { lookupRef } }), `${text}\n${JSON.stringify(input)}`).toEqual(expected);
       }),
       { numRuns: 150 },
     );

@@ -7,6 +7,10 @@ import { SchemaCache } from './framework/schema-cache';
 import { SqliteTokenStore } from './framework/token-store';
 import { InforConnector } from './infor/infor.connector';
 import { createCin7Connector } from './cin7/cin7.connector';
+import { createZendeskConnector } from './zendesk/zendesk.connector';
+import { createZohoConnector } from './zoho/zoho.connector';
+import { createSalesforceConnector } from './salesforce/salesforce.connector';
+import { createDynamicsConnector } from './dynamics/dynamics.connector';
 
 export type ConnectorFactory = (environment: ConnectorEnvironment) => Connector;
 
@@ -14,6 +18,10 @@ export type ConnectorFactory = (environment: ConnectorEnvironment) => Connector;
 export const connectorFactories: Partial<Record<SystemId, ConnectorFactory>> = {
   infor: (environment) => new InforConnector(environment),
   cin7: (environment) => createCin7Connector(environment),
+  zendesk: (environment) => createZendeskConnector(environment),
+  zoho: (environment) => createZohoConnector(environment),
+  salesforce: (environment) => createSalesforceConnector(environment),
+  dynamics: (environment) => createDynamicsConnector(environment),
 };
 
 /**

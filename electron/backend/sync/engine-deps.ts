@@ -2,6 +2,7 @@ import type { Connector } from '../connectors/framework/connector';
 import type { EventBus } from '../events';
 import type { Logger } from '../util/log';
 import type { FlowStore } from './flow-store';
+import type { Resilience } from './resilience';
 import type { RunStore } from './run-store';
 
 /** Opens (and caches) the live connector of a saved connection. */
@@ -16,4 +17,6 @@ export interface EngineDeps {
   connectors: ConnectorSource;
   events: EventBus;
   log: Logger;
+  /** How long storms are ridden out before a run gives up (tests shorten the waits). */
+  resilience?: Resilience;
 }

@@ -5,6 +5,7 @@ import { stableHash } from '../../../shared/hash';
 import { evaluateMany, type Bindings } from '../../../shared/mapping/evaluate';
 import type { Connector, JsonObject, SourceRecord } from '../connectors/framework/connector';
 import { checkPayload } from './payload-check';
+import { defaultResilience, transientRetry, type Resilience } from './resilience';
 import type { AuditInput, IdMapEntry, PageCommit } from './run-store';
 
 export interface PageContext {
@@ -22,6 +23,7 @@ export interface PageContext {
   counters: RunCounters;
   signal?: AbortSignal;
   onPhase?: (phase: 'transforming' | 'writing') => void;
+  resilience?: Resilience;
 }
 
 interface Pending {
@@ -86,9 +88,13 @@ export async function processPage(records: SourceRecord[], context: PageContext)
     await describeDryRun(pending, context, audits, base);
     return { commit: { audits, idMap: [], deadLetters: { add: [], clear: [] } }, sent: pending.length };
   }
+  const policy = transientRetry(context.resilience ?? defaultResilience);
   for (let start = 0; start < pending.length; start += context.batchSize) {
     const batch = pending.slice(start, start + context.batchSize);
-    const written = await context.target.write(flow.target.entity, batch.map((item) => item.payload), { matchKey: flow.target.matchKey, signal: context.signal });
+    // Upserts match by key, so resending a batch after a storm never duplicates.
+    const written = await policy.execute(() =>
+      context.target.write(flow.target.entity, batch.map((item) => item.payload), { matchKey: flow.target.matchKey, signal: context.signal }),
+    );
     batch.forEach((item, index) => {
       const result = written[index];
       if (!result || result.outcome === 'failed') {

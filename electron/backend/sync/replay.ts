@@ -24,9 +24,17 @@ export async function replayRecords(deps: EngineDeps, request: ReplayRequest): P
   const original = deps.runs.run(request.runId);
   const flow = deps.flows.flow(original.flowId);
   const current = deps.flows.mapping(flow.mappingId);
+  // By default: the run's failures still waiting, each at its latest attempt (a
+  // replay that failed again moved the dead letter to its own audit row).
+  const failedHere = new Set(
+    [...deps.runs.iterateAudits({ runId: original.id, outcome: 'failed' })].map((audit) => audit.sourceKey),
+  );
   const audits: RecordAudit[] = request.auditIds
     ? request.auditIds.map((id) => deps.runs.auditById(id))
-    : deps.runs.deadLetterKeys(flow.id, original.id).map((entry) => deps.runs.auditById(entry.auditId));
+    : deps.runs
+        .deadLetterKeys(flow.id)
+        .filter((entry) => failedHere.has(entry.sourceKey))
+        .map((entry) => deps.runs.auditById(entry.auditId));
   for (const audit of audits) {
     if (audit.flowId !== flow.id) throw new AppError('E_INVALID_INPUT', `Audit row ${audit.id} belongs to another flow.`);
   }

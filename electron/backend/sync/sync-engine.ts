@@ -8,6 +8,7 @@ import { ProgressMeter } from './progress-meter';
 import { emptyCalls, emptyCounters } from './run-store';
 import { dependencyOrder } from './dependency-order';
 import { referenceBindings } from './reference-bindings';
+import { defaultResilience, isTransient } from './resilience';
 
 export interface RunFlowOptions {
   trigger?: Run['trigger'];
@@ -101,33 +102,49 @@ export class SyncEngine {
       const bindings = referenceBindings(this.deps, flow, target);
       let sent = 0;
       meter.update('reading', counters, 0, null, true);
-      for await (const page of source.read(flow.source.entity, { since: windowFrom ?? undefined, pageSize: limits.pageSize, signal: options.signal })) {
-        counters.read += page.records.length;
-        for (const record of page.records) if (record.stamp && (!maxStamp || record.stamp > maxStamp)) maxStamp = record.stamp;
-        const known = runs.idMapEntries(flow.id, page.records.map((record) => record.key));
-        const result = await processPage(page.records, {
-          flow,
-          mapping,
-          target,
-          targetSchema,
-          batchSize: limits.batchSize,
-          dryRun,
-          attempt: 1,
-          bindings,
-          known,
-          deadLetters,
-          counters,
-          signal: options.signal,
-          onPhase: (phase) => meter.update(phase, counters, this.callsSince(baseline, source!, target!), null),
-        });
-        sent += result.sent;
-        Object.assign(calls, usage(baseline, source, target, counters.read, sent, limits));
-        if (!dryRun) runs.commitPage(run.id, flow.id, { connectionId: flow.target.connectionId, entity: flow.target.entity }, { ...result.commit, counters, calls });
-        else runs.commitPage(run.id, flow.id, { connectionId: flow.target.connectionId, entity: flow.target.entity }, { ...result.commit, idMap: [], counters, calls });
-        for (const key of result.commit.deadLetters.add) deadLetters.add(key);
-        for (const key of result.commit.deadLetters.clear) deadLetters.delete(key);
-        meter.update('reading', counters, calls.source + calls.target, null);
-        if (options.signal?.aborted) throw new AppError('E_SYNC_CANCELLED', 'The run was cancelled.');
+      // Keys done in this run: a read restarted after a storm skips them.
+      const processed = new Map<string, string>();
+      const resilience = this.deps.resilience ?? defaultResilience;
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          for await (const page of source.read(flow.source.entity, { since: windowFrom ?? undefined, pageSize: limits.pageSize, signal: options.signal })) {
+            const records = page.records.filter((record) => processed.get(record.key) !== record.stamp);
+            counters.read += records.length;
+            for (const record of records) if (record.stamp && (!maxStamp || record.stamp > maxStamp)) maxStamp = record.stamp;
+            const known = runs.idMapEntries(flow.id, records.map((record) => record.key));
+            const result = await processPage(records, {
+              flow,
+              mapping,
+              target,
+              targetSchema,
+              batchSize: limits.batchSize,
+              dryRun,
+              attempt: 1,
+              bindings,
+              known,
+              deadLetters,
+              counters,
+              signal: options.signal,
+              resilience,
+              onPhase: (phase) => meter.update(phase, counters, this.callsSince(baseline, source!, target!), null),
+            });
+            sent += result.sent;
+            Object.assign(calls, usage(baseline, source, target, counters.read, sent, limits));
+            const commit = dryRun ? { ...result.commit, idMap: [] } : result.commit;
+            runs.commitPage(run.id, flow.id, { connectionId: flow.target.connectionId, entity: flow.target.entity }, { ...commit, counters, calls });
+            for (const key of result.commit.deadLetters.add) deadLetters.add(key);
+            for (const key of result.commit.deadLetters.clear) deadLetters.delete(key);
+            for (const record of records) processed.set(record.key, record.stamp);
+            meter.update('reading', counters, calls.source + calls.target, null);
+            if (options.signal?.aborted) throw new AppError('E_SYNC_CANCELLED', 'The run was cancelled.');
+          }
+          break;
+        } catch (error) {
+          if (!isTransient(error) || attempt >= resilience.attempts || options.signal?.aborted) throw error;
+          const wait = Math.min(resilience.maxDelayMs, resilience.initialDelayMs * 2 ** (attempt - 1));
+          log.warn('source read interrupted; re-reading the window', { flow: flow.id, attempt, waitMs: wait, error: error instanceof Error ? error.message : String(error) });
+          await new Promise((resolve) => setTimeout(resolve, wait));
+        }
       }
       Object.assign(calls, usage(baseline, source, target, counters.read, sent, limits));
       meter.update('done', counters, calls.source + calls.target, counters.read, true);

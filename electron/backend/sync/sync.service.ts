@@ -25,9 +25,10 @@ export function syncService(context: BackendContext): SyncService {
   const deps: EngineDeps = {
     flows,
     runs,
-    connectors: { open: async (connectionId) => openConnector(context, connectionId) },
+    connectors: { open: async (connectionId) => openConnector(context, connectionId, context.connectorDefaults) },
     events: context.events,
     log: context.log,
+    resilience: context.syncResilience,
   };
   const engine = new SyncEngine(deps);
   const scheduler = new Scheduler({

@@ -67,7 +67,9 @@ export function createCin7Hooks(): Cin7Hooks {
       const name = entityOf(entity);
       const read = context.descriptor.entities[name]?.read;
       const since = options.since && read?.modifiedSince ? { [read.modifiedSince.template]: new Date(options.since).toISOString() } : {};
-      for await (const items of scan(context, name, since, options.pageSize ?? 1000, options.signal)) {
+      // Deprecated suppliers and customers still exist (Cin7 never deletes them); their Status says so.
+      const deprecated = name === 'Supplier' || name === 'Customer' ? { IncludeDeprecated: 'true' } : {};
+      for await (const items of scan(context, name, { ...since, ...deprecated }, options.pageSize ?? 1000, options.signal)) {
         yield { records: items.map((item) => normalize(context, name, item)), calls: 1 };
       }
     },

@@ -33,17 +33,25 @@ export async function obtainDynamicsToken(context: HookContext, _previous: Acces
     passStatuses: [400, 401, 403, 404],
   });
   if (response.status !== 200) throw entraError(response);
-  const body = response.data as { access_token?: unknown; expires_in?: unknown; token_type?: unknown } | undefined;
+  return parseEntraToken(response.data, started);
+}
+
+/** An Entra v2.0 token response → AccessToken; pure, so real payloads can be checked against it. */
+export function parseEntraToken(data: unknown, obtainedAt: number): AccessToken {
+  const body = data as { access_token?: unknown; expires_in?: unknown; token_type?: unknown } | undefined;
   if (!body || typeof body.access_token !== 'string' || body.access_token === '') {
     throw new AppError('E_AUTH_FAILED', 'Microsoft Entra ID answered without an access token.');
+  }
+  if (typeof body.token_type === 'string' && body.token_type.toLowerCase() !== 'bearer') {
+    throw new AppError('E_AUTH_FAILED', `Microsoft Entra ID issued a ${body.token_type} token; Dataverse needs a Bearer token.`);
   }
   // expires_in arrives as a number from the v2.0 endpoint and as a string from v1.0; accept both.
   const lifetime = Number(body.expires_in);
   const valid = Number.isFinite(lifetime) && lifetime > 0;
   return {
     accessToken: body.access_token,
-    obtainedAt: started,
-    expiresAt: valid ? started + lifetime * 1000 : undefined,
+    obtainedAt,
+    expiresAt: valid ? obtainedAt + lifetime * 1000 : undefined,
     lifetimeSeconds: valid ? lifetime : undefined,
   };
 }

@@ -15,7 +15,8 @@ export async function* readDynamicsPages(context: HookContext, entity: string, o
   if (options.since) params.set('$filter', `modifiedon ge ${isoSeconds(options.since)}`);
   // Oldest first so a watermark can advance page by page; the id breaks ties between equal stamps.
   params.set('$orderby', `modifiedon asc,${primaryIdOf(entity)} asc`);
-  let url: string | undefined = `${apiBaseOf(context)}/${set}?${params.toString().replace(/\+/g, '%20')}`;
+  // OData system options keep their literal `$`, as Dataverse's own links print them.
+  let url: string | undefined = `${apiBaseOf(context)}/${set}?${params.toString().replace(/\+/g, '%20').replace(/%24/g, '$')}`;
   const headers = odataHeaders({ prefer: `odata.maxpagesize=${options.pageSize ?? 1000}` });
   while (url) {
     options.signal?.throwIfAborted();
@@ -35,8 +36,9 @@ export function normalizeDynamicsRecord(entity: string, raw: unknown): SourceRec
   const data: JsonObject = {};
   for (const [name, value] of Object.entries(row)) if (!name.includes('@')) data[name] = value;
   const id = data[primaryIdOf(entity)];
-  const stamp = data.modifiedon;
-  return { key: typeof id === 'string' ? id : String(id ?? ''), stamp: typeof stamp === 'string' ? stamp : '', data, raw };
+  const modified = typeof data.modifiedon === 'string' ? Date.parse(data.modifiedon) : Number.NaN;
+  const stamp = Number.isNaN(modified) ? '' : new Date(modified).toISOString();
+  return { key: typeof id === 'string' ? id : String(id ?? ''), stamp, data, raw };
 }
 
 /** How many values one lookup query carries; keeps URLs far below the 32 KB limit. */

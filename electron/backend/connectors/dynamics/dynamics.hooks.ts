@@ -20,6 +20,7 @@ export async function writeDynamicsBatch(
   records: JsonObject[],
   matchKey: string[],
   observe?: BatchObserver,
+  signal?: AbortSignal,
 ): Promise<WriteResult[]> {
   const results: WriteResult[] = new Array(records.length);
   const base = apiBaseOf(context);
@@ -42,6 +43,7 @@ export async function writeDynamicsBatch(
     parts.push({ index, text, bytes: Buffer.byteLength(text) });
   });
   for (const group of groupParts(parts, boundary, batchLimits.maxRequests, batchLimits.maxBodyBytes)) {
+    signal?.throwIfAborted();
     const body = group.map((part) => part.text).join('') + closingLine(boundary);
     observe?.({ bytes: Buffer.byteLength(body), requests: group.length });
     const response = await context.http.request({
@@ -49,6 +51,7 @@ export async function writeDynamicsBatch(
       url: `${base}/$batch`,
       headers: odataHeaders({ 'content-type': `multipart/mixed; boundary=${boundary}`, prefer: 'odata.continue-on-error' }),
       body,
+      signal,
     });
     const answerBoundary = boundaryOf(headerValue(response.headers, 'content-type'));
     const answers = answerBoundary ? parseBatchResponse(response.text, answerBoundary) : [];

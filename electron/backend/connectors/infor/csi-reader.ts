@@ -81,7 +81,7 @@ export async function* idoLoad(
     if (response.status >= 400) throw new AppError('E_REMOTE', `CSI load ${ido} answered HTTP ${response.status}.`, { status: response.status });
     const body = (response.data ?? {}) as IdoLoad;
     idoCheck(body, `load ${ido}`);
-    const items = body.Items ?? [];
+    const items = flattenIdoItems(body.Items ?? []);
     yield items;
     const more = body.MoreRowsExist === true || body.MoreRowsExist === 'true';
     if (!more || items.length === 0 || !body.Bookmark) return;
@@ -89,9 +89,18 @@ export async function* idoLoad(
   }
 }
 
+/** v2 items are flat objects; v1 (`MGRESTService`) items are arrays of `{Name, Value}`. */
+export function flattenIdoItems(items: unknown[]): Array<Record<string, unknown>> {
+  return items.map((item) =>
+    Array.isArray(item)
+      ? Object.fromEntries((item as Array<{ Name: string; Value: unknown }>).map((pair) => [pair.Name, pair.Value]))
+      : (item as Record<string, unknown>),
+  );
+}
+
 export async function* readCsi(context: HookContext, source: CsiSource, options: ReadOptions): AsyncIterable<ReadPage> {
   const filter = options.since ? `${source.stamp} >= '${toIdoFilterDate(options.since)}'` : undefined;
-  for await (const items of idoLoad(context, source.ido, { filter, orderby: source.keys.join(',') }, options.pageSize ?? 200, options.signal)) {
+  for await (const items of idoLoad(context, source.ido, { filter, orderby: source.orderBy ?? source.keys[0]! }, options.pageSize ?? 200, options.signal)) {
     let calls = 1;
     const linesByParent = new Map<string, Array<Record<string, unknown>>>();
     if (source.lines && items.length > 0) {
@@ -99,7 +108,7 @@ export async function* readCsi(context: HookContext, source: CsiSource, options:
       const first = String(items[0]![link] ?? '');
       const last = String(items[items.length - 1]![link] ?? '');
       const lineFilter = first === last ? `${link} = '${escape(first)}'` : `${link} >= '${escape(first)}' AND ${link} <= '${escape(last)}'`;
-      for await (const lines of idoLoad(context, source.lines.ido, { filter: lineFilter, orderby: source.lines.keys.join(',') }, 0, options.signal)) {
+      for await (const lines of idoLoad(context, source.lines.ido, { filter: lineFilter, orderby: source.lines.link }, 0, options.signal)) {
         calls += 1;
         for (const line of lines) {
           const parent = String(line[link] ?? '');

@@ -140,21 +140,24 @@ export async function fsmSchema(context: HookContext, entity: InforEntityId, sou
 }
 
 export function fsmSchemaFrom(entity: string, source: Pick<FsmSource, 'keys'>, body: unknown): Discovered {
-  const list = Array.isArray(body) ? body : ((body as { fields?: unknown[]; _fields?: unknown[] } | undefined)?.fields ?? []);
+  const list = Array.isArray(body) ? body : ((body as { fields?: unknown[] } | undefined)?.fields ?? []);
+  // Items are plain field objects or Landmark `{_fields:{FieldName,Type,Size,Required,…}}` rows; flags may be "true"/"false".
+  const flag = (value: unknown) => value === true || value === 'true' || value === '1';
   const fields = (list as Array<Record<string, unknown>>)
-    .filter((f) => typeof (f.name ?? f.Name) === 'string')
+    .map((item) => (item._fields && typeof item._fields === 'object' ? (item._fields as Record<string, unknown>) : item))
+    .filter((f) => typeof (f.FieldName ?? f.name ?? f.Name) === 'string')
     .map((f) => {
-      const name = String(f.name ?? f.Name);
+      const name = String(f.FieldName ?? f.name ?? f.Name);
       const native = String(f.type ?? f.Type ?? 'Alpha');
       const type: FieldType = /date/i.test(native) && /time/i.test(native) ? 'datetime' : /date/i.test(native) ? 'date' : /numeric|decimal|int/i.test(native) ? 'number' : /bool/i.test(native) ? 'boolean' : 'string';
-      const size = Number(f.size ?? f.length ?? f.Length);
+      const size = Number(f.Size ?? f.size ?? f.length ?? f.Length);
       return field(name, type, {
-        label: String(f.label ?? f.description ?? name),
+        label: String(f.label ?? f.Description ?? f.description ?? name),
         nativeType: native,
         maxLength: type === 'string' && Number.isInteger(size) && size > 0 ? size : undefined,
-        required: { onCreate: Boolean(f.required ?? f.Required), onUpdate: false },
-        readOnly: Boolean(f.readOnly ?? f.derived),
-        externalId: source.keys.includes(name),
+        required: { onCreate: flag(f.Required ?? f.required), onUpdate: false },
+        readOnly: flag(f.readOnly ?? f.derived),
+        externalId: source.keys.includes(name) || flag(f.Key),
       });
     });
   if (fields.length === 0) throw new AppError('E_REMOTE', `FSM returned no fields for ${entity}.`);

@@ -47,6 +47,8 @@ export const csiSourceSchema = z.object({
   ido: z.string(),
   keys: z.array(z.string()).min(1),
   stamp: z.string().default('RecordDate'),
+  /** `orderby` for paging; default the first key (some servers refuse compound orderings). */
+  orderBy: z.string().optional(),
   lines: z.object({ ido: z.string(), keys: z.array(z.string()).min(1), link: z.string() }).optional(),
 });
 export const lnSourceSchema = z.object({
@@ -104,7 +106,7 @@ export const defaultSources: { [P in ProductLine]: Partial<Record<InforEntityId,
     suppliers: { ido: 'SLVendors', keys: ['VendNum'] },
     salesOrders: { ido: 'SLCos', keys: ['CoNum'], lines: { ido: 'SLCoitems', keys: ['CoNum', 'CoLine'], link: 'CoNum' } },
     purchaseOrders: { ido: 'SLPos', keys: ['PoNum'], lines: { ido: 'SLPoItems', keys: ['PoNum', 'PoLine'], link: 'PoNum' } },
-    invoices: { ido: 'SLInvHdrs', keys: ['InvNum'] },
+    invoices: { ido: 'SLInvHdrs', keys: ['InvNum', 'InvSeq'] },
     glAccounts: { ido: 'SLChartAccts', keys: ['Acct'] },
   },
   ln: {
@@ -124,9 +126,12 @@ export const defaultSources: { [P in ProductLine]: Partial<Record<InforEntityId,
     },
   },
   fsm: {
-    customers: { className: 'Customer', keys: ['CustomerGroup', 'Customer'] },
-    suppliers: { className: 'Vendor', keys: ['VendorGroup', 'Vendor'] },
-    glAccounts: { className: 'GeneralLedgerChartAccount', keys: ['ChartName', 'GeneralLedgerChartAccount'] },
+    // Class names are not documented publicly (API-FACTS §1.8); these follow Landmark naming.
+    customers: { className: 'Customer', keys: ['Customer'], stamp: 'UpdateStamp' },
+    suppliers: { className: 'Vendor', keys: ['Vendor'], stamp: 'UpdateStamp' },
+    purchaseOrders: { className: 'PurchaseOrder', keys: ['PurchaseOrder'], stamp: 'UpdateStamp' },
+    invoices: { className: 'ReceivableInvoice', keys: ['Invoice'], stamp: 'UpdateStamp' },
+    glAccounts: { className: 'GeneralLedgerChartAccount', keys: ['GeneralLedgerChartAccount'], stamp: 'UpdateStamp' },
   },
 };
 

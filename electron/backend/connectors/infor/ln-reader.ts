@@ -52,7 +52,7 @@ export async function* readLn(context: HookContext, source: LnSource, options: R
       const lastKey = String(rows[rows.length - 1]![link] ?? '');
       const filter =
         firstKey === lastKey ? `${link} eq '${escape(firstKey)}'` : `${link} ge '${escape(firstKey)}' and ${link} le '${escape(lastKey)}'`;
-      const lineQuery = new URLSearchParams({ $filter: filter, $orderby: source.lines.keys.join(',') });
+      const lineQuery = new URLSearchParams({ $filter: filter, $orderby: link });
       const url = `${lnUrl(context, source.service, source.lines.set)}?${lineQuery.toString().replace(/\+/g, '%20')}`;
       for await (const lines of odataPages(context, url, options.signal)) {
         calls += 1;

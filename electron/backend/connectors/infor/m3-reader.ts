@@ -63,7 +63,9 @@ async function* keysetScan(
   for (;;) {
     signal?.throwIfAborted();
     const conditions = [...base, ...(last ? keysetConditions(table, last, level) : [])];
-    const rows = await exportSelect(context, table, conditions, pageSize, signal);
+    // One row more than asked: whether the header line counts toward maxrecs differs, and a
+    // short page must really mean the end. Extra rows are dropped; the keyset continues after the last kept.
+    const rows = (await exportSelect(context, table, conditions, pageSize, signal)).slice(0, pageSize);
     if (rows.length > 0) {
       yield { rows, calls: 1 };
       last = rows[rows.length - 1];

@@ -49,13 +49,13 @@ export async function obtainZohoToken(context: HookContext, previous: AccessToke
   try {
     const theirs = adoptable();
     if (theirs) return theirs;
-    return await refreshCall(context);
+    return await refreshCall(context, now);
   } finally {
     if (held) lease?.release();
   }
 }
 
-async function refreshCall(context: HookContext): Promise<ZohoToken> {
+async function refreshCall(context: HookContext, now: () => number): Promise<ZohoToken> {
   const clientId = String(context.settings.clientId ?? '');
   const clientSecret = context.secrets.client_secret;
   const refreshToken = context.secrets.refresh_token;
@@ -63,7 +63,7 @@ async function refreshCall(context: HookContext): Promise<ZohoToken> {
     throw new AppError('E_SECRET_UNAVAILABLE', 'The Zoho Client ID, Client Secret or refresh token is missing for this connection; add them in the connection settings.');
   }
   const form = new URLSearchParams({ grant_type: 'refresh_token', client_id: clientId, client_secret: clientSecret, refresh_token: refreshToken });
-  const started = Date.now();
+  const started = now();
   const response = await context.http.request({
     method: 'POST',
     url: context.url(context.descriptor.auth.kind === 'oauth2' ? context.descriptor.auth.tokenUrl : ''),

@@ -20,6 +20,8 @@ export interface Cin7RateLimit {
 
 export class Cin7CallLog {
   readonly calls: Cin7CallRecord[] = [];
+  /** Most objects one write call carried. */
+  largestBatch = 0;
   /** Arrivals still inside the window, for the limit check. */
   private recent: number[] = [];
 
@@ -41,6 +43,7 @@ export class Cin7CallLog {
 
   reset(): void {
     this.calls.length = 0;
+    this.largestBatch = 0;
     this.recent = [];
   }
 }

@@ -153,6 +153,7 @@ export class Cin7Store {
       OrderNumber: `PO-${String(this.purchaseNumber).padStart(5, '0')}`,
       OrderDate: at - (at % 86_400_000),
       Status: 'ORDERING',
+      RelatedDropShipSaleTask: null,
       LastUpdatedDate: at,
       Order: { Memo: null, Status: 'NOT AVAILABLE', Lines: [], AdditionalCharges: [], Prepayments: [], TotalBeforeTax: 0, Tax: 0, Total: 0 },
       StockReceived: { ...empty },

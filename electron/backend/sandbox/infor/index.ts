@@ -58,7 +58,6 @@ export async function startInforSandbox(options: InforSandboxOptions = {}): Prom
   const tenant = options.tenant ?? 'MLC_SANDBOX';
   const seed = options.seed ?? 1;
   const data = new InforData(seed, options.counts);
-  let auth: InforAuth | undefined;
   const dataStats = () =>
     Object.fromEntries(inforEntities.map((entity) => [entity, { count: data.datasets[entity].count, overlay: data.datasets[entity].overlaySize }])) as Record<
       InforEntity,
@@ -68,10 +67,10 @@ export async function startInforSandbox(options: InforSandboxOptions = {}): Prom
     system: 'infor',
     port: options.port,
     seed,
-    onExpireTokens: () => auth?.expireAccessTokens(),
-    extraStats: () => ({ ...auth?.describe(), data: dataStats() }),
+    onExpireTokens: () => auth.expireAccessTokens(),
+    extraStats: () => ({ ...auth.describe(), data: dataStats() }),
   });
-  auth = new InforAuth(
+  const auth = new InforAuth(
     { tenant, seed, tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 7200, issueRefreshTokens: options.issueRefreshTokens ?? true },
     server,
   );

@@ -226,8 +226,12 @@ export class InforAuth {
       const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
       const colon = decoded.indexOf(':');
       // RFC 6749 §2.3.1: Basic credentials are form-encoded before base64.
-      clientId = decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, ' '));
-      clientSecret = decodeURIComponent(decoded.slice(colon + 1).replace(/\+/g, ' '));
+      try {
+        clientId = decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, ' '));
+        clientSecret = decodeURIComponent(decoded.slice(colon + 1).replace(/\+/g, ' '));
+      } catch {
+        return undefined;
+      }
     }
     const app = [this.apps.backend, this.apps.clientCredentials].find((candidate) => candidate.clientId === clientId);
     return app && app.clientSecret === clientSecret ? app : undefined;

@@ -37,6 +37,10 @@ export interface ZohoSandboxControl extends SandboxControl {
   /** Invalidate every access token now (refresh tokens keep working). */
   expireTokens(): number;
   issueGrantCode(): string;
+  revokeRefreshToken(): void;
+  restoreRefreshToken(): void;
+  /** A 429 `TOO_MANY_REQUESTS` JSON answer (no Retry-After, as Zoho) for the next `times` API calls. */
+  throttle(times: number, status?: 429 | 503, retryAfterSeconds?: number): void;
   /** Edit records as a Zoho user would (stamps move, notifications fire). */
   modify(module: string, ids: string[], values?: Record<string, unknown>): string[];
   apiOptions: ZohoApiOptions;
@@ -49,6 +53,9 @@ export interface ZohoSandboxInspect {
   watches(): WatchChannel[];
   notifications(): ZohoNotification[];
   credits(): { used: number; limit: number };
+  /** Largest write batch seen per module since start (or `resetBatches`). */
+  largestBatch(module: string): number;
+  resetBatches(): void;
 }
 
 export interface ZohoSandbox {
@@ -134,12 +141,29 @@ export async function startZohoSandbox(options: ZohoSandboxOptions = {}): Promis
     watches: () => watch.active(),
     notifications: () => [...watch.sent],
     credits: () => api!.credits(),
+    largestBatch: (module) => api!.largestBatch.get(module) ?? 0,
+    resetBatches: () => api!.largestBatch.clear(),
   };
 
   await server.listen();
   const control: ZohoSandboxControl = Object.assign(Object.create(null) as object, server.control, {
     expireTokens: () => auth!.expireAccessTokens(),
     issueGrantCode: () => auth!.issueGrantCode(),
+    revokeRefreshToken: () => auth!.setRefreshTokenRevoked(true),
+    restoreRefreshToken: () => auth!.setRefreshTokenRevoked(false),
+    throttle: (times: number, status: 429 | 503 = 429, retryAfterSeconds?: number) =>
+      server.control.addFault({
+        path: '/crm/v8/',
+        status,
+        times,
+        retryAfter: retryAfterSeconds,
+        contentType: 'application/json;charset=UTF-8',
+        body: JSON.stringify(
+          status === 429
+            ? { code: 'TOO_MANY_REQUESTS', details: {}, message: 'too many requests', status: 'error' }
+            : { code: 'INTERNAL_ERROR', details: {}, message: 'Internal server error occurred.', status: 'error' },
+        ),
+      }),
     modify: (module: string, ids: string[], values?: Record<string, unknown>) => store.touch(module, ids, values ?? {}),
     apiOptions,
   });

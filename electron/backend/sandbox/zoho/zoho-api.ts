@@ -34,6 +34,8 @@ const zohoError = (context: SimulatorContext, status: number, code: string, mess
 /** The CRM REST API under `/crm/v8`: records, search, upsert, field metadata, with Zoho's limits. */
 export class ZohoApi {
   private readonly cursors = new Map<string, PageCursor>();
+  /** Largest `data` array each module's writes carried (tests check batch limits with it). */
+  readonly largestBatch = new Map<string, number>();
   private creditsDay = -1;
   private creditsUsed = 0;
   private minuteStart = -1;
@@ -190,7 +192,12 @@ export class ZohoApi {
       cursor = { module: module.api, userId, offset: (page - 1) * perPage, sortBy, sortOrder: context.query.get('sort_order') ?? 'asc', since, expiresAt: now + this.options.pageTokenLifetimeMs };
     }
     if (cursor.offset >= 100_000) return zohoError(context, 400, 'PAGINATION_LIMIT_EXCEEDED', 'cannot fetch more than 100000 records', { limit: 100_000 });
-    const all = this.sorted(this.store.records(module.api).filter((record) => cursor.since === undefined || record.modifiedAt >= cursor.since), cursor);
+    const ids = context.query.get('ids')?.split(',').filter(Boolean);
+    if (ids && ids.length > 100) return zohoError(context, 400, 'LIMIT_EXCEEDED', 'the ids limit exceeded', { limit: 100, param_name: 'ids' });
+    const all = this.sorted(
+      this.store.records(module.api).filter((record) => (cursor.since === undefined || Math.floor(record.modifiedAt / 1000) * 1000 >= cursor.since) && (!ids || ids.includes(record.id))),
+      cursor,
+    );
     if (all.length === 0 && cursor.since !== undefined && !tokenText) return context.empty(304);
     const slice = all.slice(cursor.offset, cursor.offset + perPage);
     if (slice.length === 0) return context.empty(204);
@@ -280,6 +287,7 @@ export class ZohoApi {
     if (!Array.isArray(body.data) || body.data.length === 0) {
       return zohoError(context, 400, 'MANDATORY_NOT_FOUND', 'required field not found', { api_name: 'data', json_path: '$.data' });
     }
+    this.largestBatch.set(module.api, Math.max(this.largestBatch.get(module.api) ?? 0, body.data.length));
     if (body.data.length > this.options.maxWriteBatch) {
       return zohoError(context, 400, 'LIMIT_EXCEEDED', 'the given data exceeds the limit', { limit: this.options.maxWriteBatch, api_name: 'data', json_path: '$.data' });
     }

@@ -57,6 +57,12 @@ export class ZohoAuth {
     return code;
   }
 
+  /** Revoke (or restore) the connection's refresh token, as a user removing the app's access would. */
+  setRefreshTokenRevoked(revoked: boolean, token = this.refreshToken): void {
+    const known = this.refreshTokens.get(token);
+    if (known) known.revoked = revoked;
+  }
+
   expireAccessTokens(): number {
     let count = 0;
     for (const token of this.accessTokens.values()) {

@@ -1,0 +1,72 @@
+import { defineDescriptor } from '../../../../shared/connectors/descriptor';
+import { salesforceInforFields, salesforceSecretSlots } from '../../../../shared/connectors/salesforce.settings';
+
+/** SOQL with `nextRecordsUrl`, 200–2,000 per page, `SystemModstamp >= …Z` (API-FACTS §3.2). */
+const read = (object: string) => ({
+  endpoint: `/query?q=SELECT … FROM ${object}`,
+  pagination: { style: 'nextLink', defaultPageSize: 2000, maxPageSize: 2000 },
+  modifiedSince: { stampField: 'SystemModstamp', format: 'iso', via: 'filter', template: 'SystemModstamp >= {since}' },
+}) as const;
+
+/** sObject Collections upsert by external id: 200 records per call, HTTP 200 with SaveResults (API-FACTS §3.3). */
+const upsert = (object: string, matchKeys: string[]) => ({
+  mode: 'upsert',
+  endpoint: `/composite/sobjects/${object}/{matchKey}`,
+  matchKeys,
+  maxBatch: 200,
+  maxPayloadBytes: 6_000_000,
+}) as const;
+
+/**
+ * Salesforce REST as data. Customers and suppliers both land in Account
+ * (suppliers flagged by `Infor_Account_Kind__c`, each keyed by its own Infor
+ * number); invoices and purchase orders are `Infor_Document__c` records
+ * linked to their Account.
+ */
+export const salesforceDescriptor = defineDescriptor({
+  system: 'salesforce',
+  label: 'Salesforce',
+  baseUrl: '{instanceUrl}/services/data/{apiVersion}',
+  auth: {
+    kind: 'oauth2',
+    grants: ['client_credentials'],
+    tokenUrl: '{myDomainUrl}/services/oauth2/token',
+    revokeUrl: '{myDomainUrl}/services/oauth2/revoke',
+    header: { name: 'Authorization', scheme: 'Bearer' },
+    clientAuth: 'body',
+    refreshSkewSeconds: 0,
+    shareAcrossProcesses: false,
+  },
+  allowedHosts: { fixed: [], fromSettings: ['myDomainUrl'], patterns: ['*.my.salesforce.com'] },
+  secretSlots: [...salesforceSecretSlots],
+  headers: { 'content-type': 'application/json' },
+  entities: {
+    Account: {
+      label: 'Accounts (customers and suppliers)',
+      keyFields: ['Id'],
+      read: read('Account'),
+      write: upsert('Account', [salesforceInforFields.customerNumber, salesforceInforFields.supplierNumber, 'Id']),
+    },
+    Contact: { label: 'Contacts', keyFields: ['Id'], read: read('Contact'), write: upsert('Contact', [salesforceInforFields.contactKey, 'Id']) },
+    Infor_Document__c: {
+      label: 'Invoices and purchase orders (Infor documents)',
+      keyFields: ['Id'],
+      read: read('Infor_Document__c'),
+      write: upsert('Infor_Document__c', [salesforceInforFields.documentNumber, 'Id']),
+    },
+  },
+  // Salesforce limits per day, not per minute; long requests cap concurrency at 25.
+  rateLimit: { requests: 1000, windowMs: 60_000, concurrency: 5, configurable: { min: 10, max: 10_000 } },
+  errors: {
+    retryableStatuses: [408, 429, 500, 502, 503, 504],
+    retryableCodes: ['UNABLE_TO_LOCK_ROW', 'SERVER_UNAVAILABLE'],
+    authFailureStatuses: [401],
+    authFailureCodes: ['INVALID_SESSION_ID'],
+    // 403 REQUEST_LIMIT_EXCEEDED: the daily allocation is gone; retrying only burns more.
+    quotaStatuses: [],
+    quotaCodes: ['REQUEST_LIMIT_EXCEEDED'],
+    breakerThreshold: 5,
+  },
+  schemaDiscovery: { kind: 'endpoint', endpoint: '/sobjects/{object}/describe', cacheSeconds: 86_400 },
+  timeoutMs: 120_000,
+});

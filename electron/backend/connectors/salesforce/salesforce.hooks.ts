@@ -1,0 +1,198 @@
+import { AppError } from '../../../../shared/errors';
+import type { HttpResponse } from '../../http/http-client';
+import type { AccessToken } from '../../http/token-provider';
+import type { JsonObject, LookupHit, ReadPage, SourceRecord, WriteResult } from '../framework/connector';
+import type { ConnectorHooks, HookContext } from '../framework/hooks';
+import { salesforceEntitySchema, type SalesforceDescribeField } from './salesforce.schema';
+
+/** A Salesforce token remembers the instance it belongs to and the identity URL. */
+export interface SalesforceToken extends AccessToken {
+  instanceUrl?: string;
+  identityUrl?: string;
+}
+
+export interface SalesforceSession {
+  instanceUrl(): Promise<string>;
+  readFields(object: string): Promise<string[]>;
+  /** Called with every API response so `Sforce-Limit-Info` is kept current. */
+  observe(response: HttpResponse): void;
+}
+
+export interface SalesforceHooks extends ConnectorHooks {
+  lookup(context: HookContext, object: string, matchKey: string, values: string[], signal?: AbortSignal): Promise<Map<string, LookupHit>>;
+}
+
+interface SalesforceError {
+  message?: string;
+  errorCode?: string;
+  statusCode?: string;
+  fields?: string[];
+}
+
+/** Salesforce error bodies are arrays: `[{ message, errorCode, fields }]`. */
+export function salesforceErrorCode(response: Pick<HttpResponse, 'text'>): string | undefined {
+  try {
+    const body = JSON.parse(response.text) as SalesforceError[] | { error?: string };
+    if (Array.isArray(body)) return body[0]?.errorCode;
+    return typeof body.error === 'string' ? body.error : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function describeSalesforceError(error: SalesforceError): { code: string; message: string; field?: string } {
+  return { code: error.statusCode ?? error.errorCode ?? 'E_REMOTE', message: error.message ?? 'error', ...(error.fields?.[0] ? { field: error.fields[0] } : {}) };
+}
+
+/** `2024-01-15T10:30:00.000+0000` → ISO UTC. */
+export function salesforceInstant(value: unknown): string {
+  if (typeof value !== 'string' || value === '') return '';
+  const parsed = Date.parse(value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+  return Number.isNaN(parsed) ? '' : new Date(parsed).toISOString();
+}
+
+export interface SaveResult {
+  id?: string;
+  success?: boolean;
+  created?: boolean;
+  errors?: SalesforceError[];
+}
+
+/** SaveResults (request order) → WriteResults; the first error carries Salesforce's own code and text. */
+export function mapSaveResults(results: SaveResult[], matchKey: string): WriteResult[] {
+  return results.map((result): WriteResult =>
+    result.success
+      ? { outcome: result.created ? 'created' : 'updated', targetKey: result.id, match: result.created ? { by: 'none' } : { by: matchKey === 'Id' ? 'id' : 'external_id' } }
+      : { outcome: 'failed', error: describeSalesforceError(result.errors?.[0] ?? { message: 'The record was not saved.' }) },
+  );
+}
+
+const soqlString = (value: string) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+
+function normalize(raw: unknown): SourceRecord {
+  const { attributes, ...data } = raw as JsonObject & { attributes?: unknown };
+  void attributes;
+  return { key: String(data.Id ?? ''), stamp: salesforceInstant(data.SystemModstamp), data, raw };
+}
+
+function failure(response: HttpResponse, what: string): AppError {
+  const body = (response.data ?? []) as SalesforceError[];
+  const first = Array.isArray(body) ? body[0] : undefined;
+  return new AppError('E_REMOTE', `Salesforce refused ${what}: ${first?.errorCode ?? `HTTP ${response.status}`} ${first?.message ?? ''}`.trim(), { status: response.status, code: first?.errorCode });
+}
+
+/** Client credentials on the My Domain host; the answer has no `expires_in`, so the token is used until a 401. */
+export async function obtainSalesforceToken(context: HookContext, now: () => number): Promise<SalesforceToken> {
+  const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: String(context.settings.clientId ?? ''), client_secret: context.secrets.client_secret ?? '' });
+  const started = now();
+  const response = await context.http.request({
+    method: 'POST',
+    url: context.url('{myDomainUrl}/services/oauth2/token').replace(/([^:])\/\//, '$1/'),
+    auth: false,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: form.toString(),
+    expect: 'json',
+    passStatuses: [400, 401, 403],
+  });
+  const body = (response.data ?? {}) as { access_token?: unknown; instance_url?: unknown; id?: unknown; error?: unknown; error_description?: unknown };
+  if (response.status !== 200 || typeof body.access_token !== 'string') {
+    const error = typeof body.error === 'string' ? body.error : `HTTP ${response.status}`;
+    const hint =
+      error === 'invalid_client'
+        ? 'the Consumer Key or Secret was refused'
+        : error === 'invalid_grant'
+          ? 'the grant was refused: enable the client credentials flow with a Run-As user, and use the My Domain URL'
+          : 'the token request was refused';
+    throw new AppError('E_AUTH_FAILED', `Salesforce sign-in failed: ${hint} (${error}${typeof body.error_description === 'string' ? ` — ${body.error_description}` : ''}).`, { status: response.status, error });
+  }
+  return {
+    accessToken: body.access_token,
+    obtainedAt: started,
+    instanceUrl: typeof body.instance_url === 'string' ? body.instance_url.replace(/\/+$/, '') : undefined,
+    identityUrl: typeof body.id === 'string' ? body.id : undefined,
+  };
+}
+
+export function createSalesforceHooks(session: SalesforceSession): SalesforceHooks {
+  const call = async (context: HookContext, pathOrUrl: string, init: { method?: 'GET' | 'PATCH' | 'POST'; body?: unknown; headers?: Record<string, string>; signal?: AbortSignal } = {}) => {
+    const instance = await session.instanceUrl();
+    const url = pathOrUrl.startsWith('/services/') ? `${instance}${pathOrUrl}` : `${instance}/services/data/${String(context.settings.apiVersion ?? 'v65.0')}${pathOrUrl}`;
+    const response = await context.http.request({ method: init.method ?? 'GET', url, headers: init.headers, body: init.body === undefined ? undefined : JSON.stringify(init.body), expect: 'json', signal: init.signal });
+    session.observe(response);
+    return response;
+  };
+
+  async function* query(context: HookContext, soql: string, pageSize: number, signal?: AbortSignal): AsyncIterable<{ records: unknown[] }> {
+    const headers = { 'sforce-query-options': `batchSize=${Math.min(2000, Math.max(200, pageSize))}` };
+    let next: string | undefined = `/query?${new URLSearchParams({ q: soql })}`;
+    while (next) {
+      const response = await call(context, next, { headers, signal });
+      if (response.status >= 400) throw failure(response, 'the query');
+      const body = (response.data ?? {}) as { records?: unknown[]; done?: boolean; nextRecordsUrl?: string };
+      yield { records: body.records ?? [] };
+      next = body.done === false && body.nextRecordsUrl ? body.nextRecordsUrl : undefined;
+    }
+  }
+
+  return {
+    extractErrorCode: salesforceErrorCode,
+    normalize: (_context, _object, raw) => normalize(raw),
+
+    async probe(context) {
+      const response = await call(context, '/limits');
+      if (response.status >= 400) throw failure(response, 'the limits call');
+      const token = session as unknown as { identityUrl?: () => string | undefined };
+      const identity = token.identityUrl?.();
+      const [, orgId, userId] = /\/id\/([^/]+)\/([^/]+)$/.exec(identity ?? '') ?? [];
+      return { tenant: orgId ?? new URL(await session.instanceUrl()).host, identity: userId };
+    },
+
+    async discoverSchema(context, object) {
+      const response = await call(context, `/sobjects/${encodeURIComponent(object)}/describe`);
+      if (response.status >= 400) throw failure(response, `describe of ${object}`);
+      const body = (response.data ?? {}) as { label?: string; fields?: SalesforceDescribeField[] };
+      return salesforceEntitySchema(object, body.label ?? object, body.fields ?? []);
+    },
+
+    async *readPages(context, object, options): AsyncIterable<ReadPage> {
+      const fields = await session.readFields(object);
+      // Unquoted `…Z` literal; `>=` so records sharing the watermark instant are read again, never lost.
+      const where = options.since ? ` WHERE SystemModstamp >= ${new Date(options.since).toISOString()}` : '';
+      const soql = `SELECT ${fields.join(', ')} FROM ${object}${where} ORDER BY SystemModstamp, Id`;
+      for await (const page of query(context, soql, options.pageSize ?? 2000, options.signal)) {
+        yield { records: page.records.map(normalize), calls: 1 };
+      }
+    },
+
+    async writeBatch(context, object, records, matchKey): Promise<WriteResult[]> {
+      const key = matchKey[0] ?? 'Id';
+      const body = { allOrNone: false, records: records.map((record) => ({ attributes: { type: object }, ...record })) };
+      const response = await call(context, `/composite/sobjects/${encodeURIComponent(object)}/${encodeURIComponent(key)}`, { method: 'PATCH', body });
+      if (response.status >= 400 || !Array.isArray(response.data)) {
+        // A malformed request (unknown field, too many records): every record carries the same answer.
+        const first = Array.isArray(response.data) ? (response.data[0] as SalesforceError | undefined) : undefined;
+        const error = describeSalesforceError(first ?? { errorCode: `HTTP_${response.status}`, message: response.text.slice(0, 200) });
+        return records.map(() => ({ outcome: 'failed', error }));
+      }
+      return mapSaveResults(response.data as SaveResult[], key);
+    },
+
+    async lookup(context, object, matchKey, values, signal) {
+      const hits = new Map<string, LookupHit>();
+      const wanted = [...new Set(values.filter((value) => value !== ''))];
+      const fields = await session.readFields(object);
+      for (let start = 0; start < wanted.length; start += 200) {
+        const part = wanted.slice(start, start + 200);
+        const soql = `SELECT ${[...new Set([...fields, matchKey])].join(', ')} FROM ${object} WHERE ${matchKey} IN (${part.map(soqlString).join(', ')})`;
+        for await (const page of query(context, soql, 2000, signal)) {
+          for (const raw of page.records as JsonObject[]) {
+            const current = raw[matchKey];
+            const value = part.find((candidate) => current !== null && current !== undefined && String(current).toLowerCase() === candidate.toLowerCase());
+            if (value !== undefined && !hits.has(value)) hits.set(value, { targetKey: String(raw.Id), data: normalize(raw).data });
+          }
+        }
+      }
+      return hits;
+    },
+  };
+}

@@ -1,0 +1,34 @@
+import { zendeskBaseUrl, type ZendeskAuthMode } from '../../../../shared/connectors/zendesk.settings';
+import { AppError } from '../../../../shared/errors';
+import type { LookupHit } from '../framework/connector';
+import { DescriptorConnector, type ConnectorEnvironment } from '../framework/connector-runtime';
+import { zendeskDescriptors } from './zendesk.descriptor';
+import { createZendeskHooks, type ZendeskHooks } from './zendesk.hooks';
+
+/** Real connections name a subdomain; sandbox connections carry the simulator's URL instead. */
+function withBaseUrl(environment: ConnectorEnvironment): ConnectorEnvironment {
+  const { settings } = environment.connection;
+  if (typeof settings.baseUrl === 'string' && settings.baseUrl) return environment;
+  const subdomain = String(settings.subdomain ?? '').trim().toLowerCase();
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(subdomain)) throw new AppError('E_INVALID_INPUT', 'A Zendesk connection needs its subdomain (for https://acme.zendesk.com: "acme").');
+  return { ...environment, connection: { ...environment.connection, settings: { ...settings, baseUrl: zendeskBaseUrl(subdomain) } } };
+}
+
+/** Zendesk Support: the generic runtime with API-token or OAuth auth, plus lookups for dry runs. */
+export class ZendeskConnector extends DescriptorConnector {
+  declare protected readonly hooks: ZendeskHooks;
+
+  constructor(environment: ConnectorEnvironment) {
+    const mode: ZendeskAuthMode = environment.connection.settings.authMode === 'oauth' ? 'oauth' : 'api_token';
+    super(zendeskDescriptors[mode], createZendeskHooks(), withBaseUrl(environment));
+  }
+
+  lookup(entity: string, matchKey: string, values: string[], options: { signal?: AbortSignal } = {}): Promise<Map<string, LookupHit>> {
+    this.entity(entity);
+    return this.hooks.lookup(this.context, entity, matchKey, values, options.signal);
+  }
+}
+
+export function createZendeskConnector(environment: ConnectorEnvironment): ZendeskConnector {
+  return new ZendeskConnector(environment);
+}

@@ -1,0 +1,85 @@
+import { defineDescriptor, type ConnectorDescriptorInput } from '../../../../shared/connectors/descriptor';
+import { zendeskSecretSlots, type ZendeskAuthMode } from '../../../../shared/connectors/zendesk.settings';
+
+const cursor = { style: 'cursor', pageSizeParam: 'page[size]', defaultPageSize: 100, maxPageSize: 100 } as const;
+
+/** Zendesk Support as data (API-FACTS §4); job polling, 422 details and custom fields live in the hooks. */
+const common = {
+  system: 'zendesk',
+  label: 'Zendesk Support',
+  // `baseUrl` is https://{subdomain}.zendesk.com, filled by the connector from the subdomain (or the sandbox URL).
+  baseUrl: '{baseUrl}/api/v2',
+  allowedHosts: { patterns: ['*.zendesk.com'], fromSettings: ['baseUrl'] },
+  headers: { 'content-type': 'application/json' },
+  entities: {
+    organizations: {
+      label: 'Organizations',
+      keyFields: ['id'],
+      read: { endpoint: '/organizations', pagination: cursor },
+      // No organizations create_or_update_many: one create_or_update per record, matched on id or external_id (never name).
+      write: { mode: 'upsert', endpoint: '/organizations/create_or_update', matchKeys: ['external_id', 'id'], maxBatch: 1, maxPayloadBytes: 1_000_000 },
+    },
+    users: {
+      label: 'Users',
+      keyFields: ['id'],
+      read: { endpoint: '/users', pagination: cursor },
+      write: {
+        mode: 'upsert',
+        endpoint: '/users/create_or_update_many',
+        matchKeys: ['external_id', 'email'],
+        maxBatch: 100,
+        maxPayloadBytes: 1_000_000,
+        asyncResults: true,
+      },
+    },
+    tickets: {
+      label: 'Tickets',
+      keyFields: ['id'],
+      read: { endpoint: '/tickets', pagination: cursor },
+      // No ticket upsert: looked up by external_id, then POST or PUT.
+      write: { mode: 'create+update', endpoint: '/tickets', matchKeys: ['external_id', 'id'], maxBatch: 1, maxPayloadBytes: 1_000_000 },
+    },
+  },
+  rateLimit: { requests: 200, windowMs: 60_000, concurrency: 2, configurable: { min: 10, max: 2500 } },
+  errors: {
+    retryableStatuses: [408, 429, 500, 502, 503, 504],
+    retryableCodes: [],
+    authFailureStatuses: [401],
+    authFailureCodes: [],
+    quotaStatuses: [],
+    quotaCodes: [],
+    breakerThreshold: 5,
+  },
+  schemaDiscovery: { kind: 'endpoint', endpoint: '/{entity}_fields', cacheSeconds: 3_600 },
+  timeoutMs: 60_000,
+} satisfies Omit<ConnectorDescriptorInput, 'auth' | 'secretSlots'>;
+
+export const zendeskDescriptors: Record<ZendeskAuthMode, ReturnType<typeof defineDescriptor>> = {
+  api_token: defineDescriptor({
+    ...common,
+    auth: { kind: 'basic', userSlot: 'email', userSuffix: '/token', secretSlot: 'api_token' },
+    secretSlots: zendeskSecretSlots.api_token,
+  }),
+  oauth: defineDescriptor({
+    ...common,
+    auth: {
+      kind: 'oauth2',
+      grants: ['refresh_token', 'client_credentials'],
+      tokenUrl: '{baseUrl}/oauth/tokens',
+      header: { name: 'Authorization', scheme: 'Bearer' },
+      clientAuth: 'body',
+      refreshSkewSeconds: 60,
+      shareAcrossProcesses: true,
+    },
+    secretSlots: zendeskSecretSlots.oauth,
+  }),
+};
+
+export type ZendeskEntity = 'organizations' | 'users' | 'tickets';
+export const zendeskEntities: ZendeskEntity[] = ['organizations', 'users', 'tickets'];
+/** Singular keys of request/response bodies and of the `*_fields` endpoints. */
+export const zendeskSingular: Record<ZendeskEntity, 'organization' | 'user' | 'ticket'> = {
+  organizations: 'organization',
+  users: 'user',
+  tickets: 'ticket',
+};

@@ -1,0 +1,137 @@
+import { AppError } from '../../../../shared/errors';
+import type { AccessToken } from '../../http/token-provider';
+import type { JsonObject, LookupHit, ReadPage, SourceRecord } from '../framework/connector';
+import type { ConnectorHooks, HookContext } from '../framework/hooks';
+import { zendeskEntities, zendeskSingular, type ZendeskEntity } from './zendesk.descriptor';
+import { zendeskSchema, type ZendeskFieldDefinition } from './zendesk.schema';
+import { ticketFromWire, zendeskBase, zendeskGet } from './zendesk-http';
+import { writeOrganization, writeTicket, writeUsers } from './zendesk-write';
+
+function entityOf(entity: string): ZendeskEntity {
+  if ((zendeskEntities as string[]).includes(entity)) return entity as ZendeskEntity;
+  throw new AppError('E_NOT_FOUND', `Zendesk has no entity "${entity}".`);
+}
+
+const iso = (value: unknown) => (typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? new Date(value).toISOString() : '');
+
+/** Follows `links.next` while `meta.has_more`; also copes with offset pages (`next_page`). */
+async function* cursorPages(context: HookContext, first: string, key: string, signal?: AbortSignal): AsyncIterable<unknown[]> {
+  let next: string | null = first;
+  while (next) {
+    signal?.throwIfAborted();
+    const body = await zendeskGet(context, next, signal);
+    yield Array.isArray(body[key]) ? (body[key] as unknown[]) : [];
+    const meta = body.meta as { has_more?: boolean } | undefined;
+    const links = body.links as { next?: string | null } | undefined;
+    next = meta ? (meta.has_more ? (links?.next ?? null) : null) : ((body.next_page as string | null | undefined) ?? null);
+  }
+}
+
+export interface ZendeskHooks extends ConnectorHooks {
+  lookup(context: HookContext, entity: string, matchKey: string, values: string[], signal?: AbortSignal): Promise<Map<string, LookupHit>>;
+}
+
+export function createZendeskHooks(): ZendeskHooks {
+  const normalize = (_context: HookContext, entity: string, raw: unknown): SourceRecord => {
+    const name = entityOf(entity);
+    const plain = JSON.parse(JSON.stringify(raw)) as JsonObject;
+    const data = name === 'tickets' ? ticketFromWire(plain) : plain;
+    for (const field of ['created_at', 'updated_at']) if (typeof data[field] === 'string') data[field] = iso(data[field]) || data[field];
+    return { key: String(data.id ?? ''), stamp: iso(data.updated_at), data, raw };
+  };
+
+  return {
+    async obtainToken(context, previous): Promise<AccessToken> {
+      const { secrets } = context;
+      const now = Date.now();
+      if (!previous && secrets.access_token) return { accessToken: secrets.access_token, refreshToken: secrets.refresh_token, obtainedAt: now };
+      const refreshToken = previous?.refreshToken ?? secrets.refresh_token;
+      if (!secrets.client_id || !secrets.client_secret) {
+        throw new AppError('E_AUTH_REFRESH_FAILED', 'Zendesk refused the OAuth access token and this connection has no OAuth client to get a new one; paste a fresh token.');
+      }
+      const grant = refreshToken
+        ? { grant_type: 'refresh_token', refresh_token: refreshToken }
+        : { grant_type: 'client_credentials', scope: 'read write' };
+      const response = await context.http.request({
+        method: 'POST',
+        url: context.url(context.descriptor.auth.kind === 'oauth2' ? context.descriptor.auth.tokenUrl : '{baseUrl}/oauth/tokens'),
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ...grant, client_id: secrets.client_id, client_secret: secrets.client_secret }),
+        auth: false,
+        expect: 'json',
+        passStatuses: [400, 401, 403],
+      });
+      const body = (response.data ?? {}) as { access_token?: string; refresh_token?: string; expires_in?: number | null; error?: string; error_description?: string };
+      if (response.status >= 400 || !body.access_token) {
+        throw new AppError('E_AUTH_REFRESH_FAILED', `Zendesk refused the ${grant.grant_type} grant: ${body.error_description ?? body.error ?? `HTTP ${response.status}`}.`, { status: response.status });
+      }
+      // A refresh rotates both tokens: keep the new refresh token, the old one is dead.
+      return {
+        accessToken: body.access_token,
+        refreshToken: body.refresh_token ?? (grant.grant_type === 'refresh_token' ? undefined : refreshToken),
+        obtainedAt: now,
+        lifetimeSeconds: body.expires_in ?? undefined,
+        expiresAt: body.expires_in ? now + body.expires_in * 1000 : undefined,
+      };
+    },
+
+    async *readPages(context, entity, options): AsyncIterable<ReadPage> {
+      const name = entityOf(entity);
+      const endpoint = context.descriptor.entities[name]?.read?.endpoint ?? `/${name}`;
+      for await (const items of cursorPages(context, `${endpoint}?page[size]=${options.pageSize ?? 100}`, name, options.signal)) {
+        yield { records: items.map((item) => normalize(context, name, item)), calls: 1 };
+      }
+    },
+
+    normalize,
+
+    async writeBatch(context, entity, records) {
+      const name = entityOf(entity);
+      if (name === 'users') return writeUsers(context, records);
+      const results = [];
+      for (const record of records) results.push(name === 'organizations' ? await writeOrganization(context, record) : await writeTicket(context, record));
+      return results;
+    },
+
+    async discoverSchema(context, entity) {
+      const name = entityOf(entity);
+      const key = `${zendeskSingular[name]}_fields`;
+      const definitions: ZendeskFieldDefinition[] = [];
+      for await (const items of cursorPages(context, `/${key}?page[size]=100`, key)) definitions.push(...(items as ZendeskFieldDefinition[]));
+      return zendeskSchema(name, definitions);
+    },
+
+    async probe(context) {
+      const me = (await zendeskGet(context, '/users/me')).user as { name?: string; email?: string; role?: string } | undefined;
+      return { tenant: new URL(zendeskBase(context)).host, identity: me ? `${me.name ?? ''} <${me.email ?? ''}> (${me.role ?? 'unknown role'})` : undefined };
+    },
+
+    async lookup(context, entity, matchKey, values, signal) {
+      const name = entityOf(entity);
+      const hits = new Map<string, LookupHit>();
+      const wanted = [...new Set(values.filter(Boolean))];
+      const take = (item: unknown) => {
+        const { key, data } = normalize(context, name, item);
+        const value = String(data[matchKey] ?? '');
+        const original = wanted.find((candidate) => candidate.toLowerCase() === value.toLowerCase());
+        if (original !== undefined) hits.set(original, { targetKey: key, data });
+      };
+      if (name === 'tickets' || !['id', 'external_id'].includes(matchKey)) {
+        // No show_many for these: one search per value.
+        for (const value of wanted) {
+          const query = name === 'tickets' ? `/tickets?external_id=${encodeURIComponent(value)}` : `/${name}/search?query=${encodeURIComponent(`${matchKey}:${value}`)}`;
+          const body = await zendeskGet(context, query, signal);
+          ((body[name] ?? body.results ?? []) as unknown[]).forEach(take);
+        }
+        return hits;
+      }
+      const parameter = matchKey === 'id' ? 'ids' : 'external_ids';
+      for (let start = 0; start < wanted.length; start += 100) {
+        const chunk = wanted.slice(start, start + 100).map(encodeURIComponent).join(',');
+        const body = await zendeskGet(context, `/${name}/show_many?${parameter}=${chunk}`, signal);
+        ((body[name] ?? []) as unknown[]).forEach(take);
+      }
+      return hits;
+    },
+  };
+}

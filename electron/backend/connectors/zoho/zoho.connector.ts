@@ -1,0 +1,68 @@
+import { zohoApiDomain, zohoDataCentres, type ZohoDataCentre, type ZohoEnvironment } from '../../../../shared/connectors/zoho.settings';
+import type { LookupHit } from '../framework/connector';
+import { DescriptorConnector, type ConnectorEnvironment } from '../framework/connector-runtime';
+import { SqliteTokenStore } from '../framework/token-store';
+import { obtainZohoToken, type ZohoToken } from './zoho-auth';
+import { ZohoWatchChannels } from './zoho-notifications';
+import { TokenRefreshLease } from './zoho-token-lease';
+import { zohoDescriptor } from './zoho.descriptor';
+import { createZohoHooks, type ZohoHooks, type ZohoSession } from './zoho.hooks';
+
+/** Zoho caps `fields` at 50 per read (API-FACTS §2.2). */
+const maxReadFields = 50;
+
+/**
+ * Real connections derive both hosts from the data centre (a setting can never
+ * point credentials elsewhere); sandbox connections name their loopback URLs.
+ */
+function zohoSettings(environment: ConnectorEnvironment): ConnectorEnvironment['connection']['settings'] {
+  const settings = environment.connection.settings;
+  const dataCentre = (String(settings.dataCentre ?? 'us') in zohoDataCentres ? String(settings.dataCentre ?? 'us') : 'us') as ZohoDataCentre;
+  const derived = { accountsUrl: zohoDataCentres[dataCentre].accounts, apiDomain: zohoApiDomain(dataCentre, (settings.environment ?? 'production') as ZohoEnvironment) };
+  if (!environment.connection.sandbox) return { ...settings, ...derived };
+  return { ...settings, accountsUrl: settings.accountsUrl ?? derived.accountsUrl, apiDomain: settings.apiDomain ?? derived.apiDomain };
+}
+
+/** Zoho CRM v8: the generic runtime plus `api_domain` routing, lookups by match key and watch channels. */
+export class ZohoConnector extends DescriptorConnector {
+  declare protected readonly hooks: ZohoHooks;
+  readonly watch: ZohoWatchChannels;
+
+  constructor(environment: ConnectorEnvironment) {
+    const session: { connector?: ZohoConnector } = {};
+    const zohoSession: ZohoSession = {
+      apiBase: () => session.connector!.apiBase(),
+      readFields: (module) => session.connector!.readFields(module),
+    };
+    const hooks = createZohoHooks(zohoSession);
+    const store = environment.tokenStore;
+    const lease = store instanceof SqliteTokenStore ? new TokenRefreshLease(store.db, store.connectionId) : undefined;
+    hooks.obtainToken = (context, previous) => obtainZohoToken(context, previous, { store, lease, now: environment.now });
+    super(zohoDescriptor, hooks, { ...environment, connection: { ...environment.connection, settings: zohoSettings(environment) } });
+    session.connector = this;
+    this.watch = new ZohoWatchChannels(this.http, () => this.apiBase(), environment.now);
+  }
+
+  /** `{api_domain}` of the current token (it may differ from the data centre's default), else the settings. */
+  async apiBase(): Promise<string> {
+    const token = (await this.tokens!.get()) as ZohoToken;
+    return token.apiDomain ?? String(this.context.settings.apiDomain);
+  }
+
+  /** Field names for list calls: key and stamp first, no subforms (lists never return them), at most 50. */
+  async readFields(module: string): Promise<string[]> {
+    const schema = await this.schema(module);
+    const names = schema.fields.filter((candidate) => candidate.nativeType !== 'subform').map((candidate) => candidate.name);
+    const first = ['id', 'Modified_Time', ...(this.descriptor.entities[module]?.write.mode === 'upsert' ? (this.descriptor.entities[module]?.write as { matchKeys: string[] }).matchKeys : [])];
+    return [...new Set([...first.filter((name) => names.includes(name)), ...names])].slice(0, maxReadFields);
+  }
+
+  lookup(entity: string, matchKey: string, values: string[], options: { signal?: AbortSignal } = {}): Promise<Map<string, LookupHit>> {
+    this.entity(entity);
+    return this.hooks.lookup(this.context, entity, matchKey, values, options.signal);
+  }
+}
+
+export function createZohoConnector(environment: ConnectorEnvironment): ZohoConnector {
+  return new ZohoConnector(environment);
+}

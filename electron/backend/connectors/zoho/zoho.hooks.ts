@@ -1,0 +1,181 @@
+import { AppError } from '../../../../shared/errors';
+import type { EntityField } from '../../../../shared/domain/entity-schema';
+import type { HttpResponse } from '../../http/http-client';
+import type { JsonObject, LookupHit, ReadOptions, ReadPage, SourceRecord, WriteResult } from '../framework/connector';
+import type { ConnectorHooks, HookContext } from '../framework/hooks';
+import { revokeZohoToken } from './zoho-auth';
+import { zohoEntitySchema, zohoField, type ZohoFieldMetadata } from './zoho.schema';
+
+/** What the hooks need from the connector: the API base from the current token, and field names to read. */
+export interface ZohoSession {
+  apiBase(): Promise<string>;
+  readFields(module: string): Promise<string[]>;
+}
+
+interface ZohoRecordAnswer {
+  code?: string;
+  status?: string;
+  action?: string;
+  message?: string;
+  details?: Record<string, unknown>;
+}
+
+export interface ZohoHooks extends ConnectorHooks {
+  lookup(context: HookContext, module: string, matchKey: string, values: string[], signal?: AbortSignal): Promise<Map<string, LookupHit>>;
+}
+
+/** Reads a Zoho error code from a failed body (`INVALID_TOKEN`, `TOO_MANY_REQUESTS`, `LIMIT_REACHED`). */
+export function zohoErrorCode(response: Pick<HttpResponse, 'text'>): string | undefined {
+  try {
+    const body = JSON.parse(response.text) as { code?: unknown; data?: Array<{ code?: unknown }> };
+    if (typeof body.code === 'string') return body.code;
+    return undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Zoho's own message with the detail it carries (field, expected type, limit), so users see what to fix. */
+export function describeZohoError(answer: ZohoRecordAnswer): { code: string; message: string; field?: string } {
+  const details = answer.details ?? {};
+  const apiName = typeof details.api_name === 'string' ? details.api_name : undefined;
+  const message = answer.message ?? answer.code ?? 'error';
+  const extra: string[] = [];
+  if (typeof details.expected_data_type === 'string') extra.push(`${apiName ?? 'value'}: expected ${details.expected_data_type}`);
+  else if (typeof details.maximum_length === 'number') extra.push(`${apiName ?? 'value'}: at most ${details.maximum_length} characters`);
+  else if (Array.isArray(details.supported_values)) extra.push(`${apiName ?? 'value'}: allowed ${details.supported_values.slice(0, 12).join(', ')}${details.supported_values.length > 12 ? ', …' : ''}`);
+  else if (typeof details.limit === 'number') extra.push(`limit ${details.limit}`);
+  else if (apiName) extra.push(apiName);
+  const duplicate = details.duplicate_record as { id?: unknown } | undefined;
+  if (duplicate?.id !== undefined) extra.push(`existing record ${String(duplicate.id)}`);
+  return { code: answer.code ?? 'E_REMOTE', message: extra.length ? `${message} (${extra.join('; ')})` : message, ...(apiName ? { field: apiName } : {}) };
+}
+
+function topLevelError(response: HttpResponse, what: string): AppError {
+  const body = (response.data ?? {}) as ZohoRecordAnswer;
+  const described = describeZohoError(body);
+  return new AppError('E_REMOTE', `Zoho refused ${what}: ${described.code} ${described.message} (HTTP ${response.status}).`, { status: response.status, code: body.code });
+}
+
+/** Zoho's `If-Modified-Since` takes ISO 8601 with an offset. */
+function zohoInstant(iso: string): string {
+  return new Date(iso).toISOString().slice(0, 19) + '+00:00';
+}
+
+function normalize(raw: unknown): SourceRecord {
+  const record = raw as JsonObject;
+  const modified = typeof record.Modified_Time === 'string' ? new Date(record.Modified_Time).toISOString() : '';
+  return { key: String(record.id ?? ''), stamp: modified, data: record, raw };
+}
+
+/** Criteria values escape `(`, `)`, `,`, `:` and `\` (API-FACTS §2.2 search). */
+const escapeCriteria = (value: string) => value.replace(/([\\(),:])/g, '\\$1');
+
+export function createZohoHooks(session: ZohoSession): ZohoHooks {
+  const request = async (context: HookContext, path: string, init: { method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; body?: unknown; headers?: Record<string, string>; signal?: AbortSignal; passStatuses?: number[] } = {}) =>
+    context.http.request({
+      method: init.method ?? 'GET',
+      url: `${await session.apiBase()}/crm/v8${path}`,
+      headers: init.headers,
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      expect: 'json',
+      signal: init.signal,
+      passStatuses: init.passStatuses,
+    });
+
+  async function fieldMetadata(context: HookContext, module: string): Promise<ZohoFieldMetadata[]> {
+    const response = await request(context, `/settings/fields?module=${encodeURIComponent(module)}`);
+    if (response.status >= 400) throw topLevelError(response, `the field list of ${module}`);
+    return ((response.data ?? {}) as { fields?: ZohoFieldMetadata[] }).fields ?? [];
+  }
+
+  return {
+    extractErrorCode: zohoErrorCode,
+    normalize: (_context, _entity, raw) => normalize(raw),
+    revokeToken: (context) => revokeZohoToken(context),
+
+    async probe(context) {
+      const response = await request(context, '/settings/modules');
+      if (response.status >= 400) throw topLevelError(response, 'the module list');
+      const modules = ((response.data ?? {}) as { modules?: Array<{ api_name?: string }> }).modules ?? [];
+      return { tenant: new URL(await session.apiBase()).host, variant: `${modules.length} modules` };
+    },
+
+    async discoverSchema(context, module) {
+      const metadata = await fieldMetadata(context, module);
+      const fields: EntityField[] = [];
+      for (const meta of metadata) {
+        // Line items are a subform module of their own; their fields become the array's children.
+        const children = meta.data_type === 'subform' && meta.subform?.module ? (await fieldMetadata(context, meta.subform.module)).map((child) => zohoField(child)) : undefined;
+        fields.push(zohoField(meta, children));
+      }
+      return zohoEntitySchema(module, context.descriptor.entities[module]?.label ?? module, fields);
+    },
+
+    async *readPages(context, module, options: ReadOptions): AsyncIterable<ReadPage> {
+      const fields = (await session.readFields(module)).join(',');
+      const headers: Record<string, string> = options.since ? { 'if-modified-since': zohoInstant(options.since) } : {};
+      let pageToken: string | undefined;
+      for (;;) {
+        const query = new URLSearchParams({ fields, per_page: String(options.pageSize ?? 200), sort_by: 'Modified_Time', sort_order: 'asc' });
+        if (pageToken) query.set('page_token', pageToken);
+        const response = await request(context, `/${module}?${query}`, { headers, signal: options.signal, passStatuses: [304] });
+        // 204: nothing (more) to read; 304: nothing modified since.
+        if (response.status === 204 || response.status === 304) return;
+        if (response.status >= 400) throw topLevelError(response, `reading ${module}`);
+        const body = (response.data ?? {}) as { data?: unknown[]; info?: { more_records?: boolean; next_page_token?: string | null } };
+        yield { records: (body.data ?? []).map(normalize), calls: 1 };
+        if (!body.info?.more_records || !body.info.next_page_token) return;
+        pageToken = body.info.next_page_token;
+      }
+    },
+
+    async writeBatch(context, module, records, matchKey): Promise<WriteResult[]> {
+      const payload: Record<string, unknown> = { data: records, duplicate_check_fields: matchKey };
+      if (context.settings.runAutomation !== true) payload.trigger = [];
+      const response = await request(context, `/${module}/upsert`, { method: 'POST', body: payload });
+      const answers = ((response.data ?? {}) as { data?: ZohoRecordAnswer[] }).data;
+      if (!Array.isArray(answers)) {
+        // The whole call was refused (LIMIT_EXCEEDED, INVALID_MODULE …): every record carries that answer.
+        const error = describeZohoError((response.data ?? { code: `HTTP_${response.status}`, message: response.text.slice(0, 200) }) as ZohoRecordAnswer);
+        return records.map(() => ({ outcome: 'failed', error }));
+      }
+      return answers.map((answer): WriteResult => {
+        const id = answer.details?.id;
+        if (answer.status === 'success') {
+          const matchedBy = (answer as { duplicate_field?: string | null }).duplicate_field;
+          return {
+            outcome: answer.action === 'insert' ? 'created' : 'updated',
+            targetKey: String(id),
+            match: !matchedBy ? { by: 'none' } : { by: matchedBy === 'Email' ? 'email' : /_Name$|^Subject$/.test(matchedBy) ? 'name' : 'external_id' },
+          };
+        }
+        return { outcome: 'failed', error: describeZohoError(answer) };
+      });
+    },
+
+    async lookup(context, module, matchKey, values, signal) {
+      const hits = new Map<string, LookupHit>();
+      const wanted = [...new Set(values.filter((value) => value !== ''))];
+      const fields = (await session.readFields(module)).join(',');
+      const chunk = matchKey === 'id' ? 100 : 10;
+      for (let start = 0; start < wanted.length; start += chunk) {
+        const part = wanted.slice(start, start + chunk);
+        const path =
+          matchKey === 'id'
+            ? `/${module}?${new URLSearchParams({ fields, ids: part.join(','), per_page: '200' })}`
+            : // Search allows ten conditions per call; values are matched case-insensitively like Zoho's own duplicate check.
+              `/${module}/search?${new URLSearchParams({ criteria: `(${part.map((value) => `(${matchKey}:equals:${escapeCriteria(value)})`).join('or')})`, fields, per_page: '200' })}`;
+        const response = await request(context, path, { signal });
+        if (response.status === 204) continue;
+        if (response.status >= 400) throw topLevelError(response, `looking up ${module} by ${matchKey}`);
+        for (const raw of ((response.data ?? {}) as { data?: JsonObject[] }).data ?? []) {
+          const current = raw[matchKey];
+          const value = part.find((candidate) => current !== null && current !== undefined && String(current).toLowerCase() === candidate.toLowerCase());
+          if (value !== undefined && !hits.has(value)) hits.set(value, { targetKey: String(raw.id), data: raw });
+        }
+      }
+      return hits;
+    },
+  };
+}

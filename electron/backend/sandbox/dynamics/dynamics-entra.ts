@@ -1,0 +1,101 @@
+import { createRandom, hash32, type SandboxServer, type SimulatorContext } from '../kit';
+
+/**
+ * Microsoft Entra ID's v2.0 token endpoint for the client-credentials grant
+ * (API-FACTS §5.1) and the bearer check Dataverse applies: opaque tokens
+ * looked up by value, ~3599 s life on the sandbox clock, `expires_in` and
+ * `ext_expires_in` as numbers, no refresh token.
+ */
+export interface EntraApp {
+  tenant: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+interface IssuedToken {
+  clientId: string;
+  expiresAt: number;
+  revoked: boolean;
+}
+
+export interface EntraOptions {
+  tokenLifetimeSeconds: number;
+  /** Scope the token endpoint accepts: `{orgUrl}/.default`. */
+  scope: () => string;
+}
+
+const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+export class EntraAuthority {
+  private readonly tokens = new Map<string, IssuedToken>();
+  private issued = 0;
+  tokenLifetimeSeconds: number;
+
+  constructor(
+    readonly app: EntraApp,
+    private readonly options: EntraOptions,
+    private readonly server: SandboxServer,
+    private readonly seed: number,
+  ) {
+    this.tokenLifetimeSeconds = options.tokenLifetimeSeconds;
+  }
+
+  token(context: SimulatorContext): Promise<void> {
+    return context.body().then((body) => {
+      const form = body.form();
+      const tenant = context.params.tenant ?? '';
+      const timestamp = new Date(context.clock.now()).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+      const fail = (status: number, error: string, aadsts: number, text: string) =>
+        context.json(status, {
+          error,
+          error_description: `AADSTS${aadsts}: ${text}\r\nTrace ID: 00000000-0000-0000-0000-000000000000\r\nCorrelation ID: 00000000-0000-0000-0000-000000000000\r\nTimestamp: ${timestamp}`,
+          error_codes: [aadsts],
+          timestamp,
+          trace_id: '00000000-0000-0000-0000-000000000000',
+          correlation_id: '00000000-0000-0000-0000-000000000000',
+        });
+      if (tenant !== this.app.tenant) return fail(400, 'invalid_request', 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
+      if (form.get('grant_type') !== 'client_credentials') return fail(400, 'unsupported_grant_type', 70003, 'The app requested an unsupported grant type.');
+      if (form.get('client_id') !== this.app.clientId) {
+        return fail(400, 'unauthorized_client', 700016, `Application with identifier '${form.get('client_id') ?? ''}' was not found in the directory '${tenant}'.`);
+      }
+      if (form.get('client_secret') !== this.app.clientSecret) {
+        return fail(401, 'invalid_client', 7000215, 'Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.');
+      }
+      if (form.get('scope') !== this.options.scope()) {
+        return fail(400, 'invalid_scope', 500011, `The resource principal named ${form.get('scope') ?? ''} was not found in the tenant named ${tenant}.`);
+      }
+      this.issued += 1;
+      this.server.bump('tokensIssued');
+      const random = createRandom(hash32(this.seed, 'entra-token', this.issued, context.clock.now()));
+      const accessToken = 'eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.' + Array.from({ length: 120 }, () => random.pick([...alphabet])).join('');
+      this.tokens.set(accessToken, { clientId: this.app.clientId, expiresAt: context.clock.now() + this.tokenLifetimeSeconds * 1000, revoked: false });
+      context.json(200, { token_type: 'Bearer', expires_in: this.tokenLifetimeSeconds, ext_expires_in: this.tokenLifetimeSeconds, access_token: accessToken });
+    });
+  }
+
+  /** True when the call carries a live token; otherwise answers 401 as Dataverse does (empty body, WWW-Authenticate). */
+  authorize(context: SimulatorContext): boolean {
+    const header = context.header('authorization') ?? '';
+    const token = /^Bearer (.+)$/.exec(header)?.[1];
+    const issued = token ? this.tokens.get(token) : undefined;
+    if (issued && !issued.revoked && issued.expiresAt > context.clock.now()) return true;
+    context.empty(401, {
+      'www-authenticate': `Bearer error=invalid_token, error_description=Error during token validation!, authorization_uri=${this.server.url}/${this.app.tenant}/oauth2/authorize, resource_id=${this.options.scope().replace(/\/\.default$/, '')}`,
+    });
+    return false;
+  }
+
+  expireAll(): number {
+    let count = 0;
+    for (const token of this.tokens.values()) {
+      if (!token.revoked) count += 1;
+      token.revoked = true;
+    }
+    return count;
+  }
+
+  describe(): Record<string, number> {
+    return { tokensIssued: this.issued, tokensAlive: [...this.tokens.values()].filter((token) => !token.revoked).length };
+  }
+}

@@ -1,0 +1,319 @@
+import { attributeJson, castJson, castNameOf, entityDefinitionJson } from './dynamics-metadata';
+import { compileFilter, compileOrder, parseResource, type ResourcePath } from './dynamics-query';
+import { codes, DataverseFault, type DataverseStore, type Json, type Row } from './dynamics-store';
+import { tableByLogicalName, tableBySetName, tables, writableTables, type TableSpec } from './dynamics-tables';
+
+/**
+ * One Web API request → one answer, independent of transport: the HTTP
+ * routes and each `$batch` part go through `handle`. Paths are relative to
+ * `/api/data/v9.2/` and still percent-encoded.
+ */
+export interface ApiRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  /** Lower-case names. */
+  headers: Record<string, string>;
+  body: string;
+  /** `$n` references inside a change set → entity URL. */
+  contentIds?: Map<string, { table: TableSpec; id: string }>;
+}
+
+export interface ApiResponse {
+  status: number;
+  headers: Record<string, string>;
+  body?: string;
+  /** The written row, for Content-ID references. */
+  entity?: { table: TableSpec; id: string };
+}
+
+export interface WebApiOptions {
+  /** Largest page a caller may ask for; Dataverse: 5,000. */
+  maxPageSize: number;
+  /** Targets per UpsertMultiple call (size unconfirmed: ~100–1,000). */
+  maxUpsertMultiple: number;
+  identity: { userId: string; businessUnitId: string; organizationId: string };
+}
+
+export const errorBody = (code: string, message: string) => JSON.stringify({ error: { code, message } });
+
+export class DataverseWebApi {
+  constructor(
+    private readonly store: DataverseStore,
+    private readonly base: () => string,
+    private readonly options: WebApiOptions,
+    /** Every operation costs execution time in service protection. */
+    private readonly onOperation: () => void = () => undefined,
+  ) {}
+
+  handle(request: ApiRequest): ApiResponse {
+    try {
+      this.onOperation();
+      return this.route(request);
+    } catch (error) {
+      if (error instanceof DataverseFault) return { status: error.status, headers: jsonHeaders(), body: errorBody(error.code, error.message) };
+      throw error;
+    }
+  }
+
+  private route(request: ApiRequest): ApiResponse {
+    const resource = parseResource(request.path, (segment) => tableBySetName.get(segment)?.primaryId);
+    if (resource.segment === 'WhoAmI' && request.method === 'GET') {
+      return this.json(200, { '@odata.context': `${this.base()}/$metadata#Microsoft.Dynamics.CRM.WhoAmIResponse`, ...pascal(this.options.identity) });
+    }
+    if (resource.segment === 'EntityDefinitions' && request.method === 'GET') return this.metadata(resource, request);
+    const table = tableBySetName.get(resource.segment);
+    if (!table) throw new DataverseFault(404, '0x8006088a', `Resource not found for the segment '${resource.segment}'.`);
+    if (resource.rest[0] === 'Microsoft.Dynamics.CRM.UpsertMultiple' && request.method === 'POST') return this.upsertMultiple(table, request);
+    if (resource.rest.length > 0) throw new DataverseFault(404, '0x8006088a', `Resource not found for the segment '${resource.rest[0]}'.`);
+    switch (request.method) {
+      case 'GET':
+        return resource.key ? this.retrieve(table, resource, request) : this.list(table, request);
+      case 'POST':
+        if (resource.key) throw new DataverseFault(405, '0x80060888', 'The requested resource does not support http method \'POST\'.');
+        return this.write(table, undefined, request);
+      case 'PATCH':
+        if (!resource.key) throw new DataverseFault(405, '0x80060888', 'The requested resource does not support http method \'PATCH\'.');
+        return this.write(table, resource.key, request);
+      case 'DELETE':
+        return this.remove(table, resource);
+      default:
+        throw new DataverseFault(405, '0x80060888', `The requested resource does not support http method '${request.method}'.`);
+    }
+  }
+
+  private metadata(resource: ResourcePath, request: ApiRequest): ApiResponse {
+    const expand = request.query.get('$expand') ?? '';
+    if (!resource.key) {
+      return this.json(200, { '@odata.context': `${this.base()}/$metadata#EntityDefinitions`, value: tables.map((table) => entityDefinitionJson(table, expand)) });
+    }
+    const logicalName = String(resource.key.LogicalName ?? '');
+    const table = tableByLogicalName.get(logicalName);
+    if (!table) throw new DataverseFault(404, codes.notFound, `Could not find entity with name '${logicalName}'.`);
+    if (resource.rest.length === 0) {
+      return this.json(200, { '@odata.context': `${this.base()}/$metadata#EntityDefinitions/$entity`, ...entityDefinitionJson(table, expand) });
+    }
+    if (resource.rest[0] !== 'Attributes') throw new DataverseFault(404, '0x8006088a', `Resource not found for the segment '${resource.rest[0]}'.`);
+    const cast = resource.rest[1]?.replace(/^Microsoft\.Dynamics\.CRM\./, '');
+    const rows = cast
+      ? table.attributes.filter((attribute) => castNameOf(attribute) === cast).map((attribute) => castJson(table, attribute))
+      : table.attributes.map((attribute) => attributeJson(table, attribute));
+    return this.json(200, { '@odata.context': `${this.base()}/$metadata#EntityDefinitions('${table.logicalName}')/Attributes`, value: rows });
+  }
+
+  private list(table: TableSpec, request: ApiRequest): ApiResponse {
+    const columns = new Set(Object.keys(this.store.representation(table, emptyRow)));
+    const isColumn = (name: string) => columns.has(name);
+    const filterText = request.query.get('$filter');
+    const filter = filterText ? compileFilter(filterText, isColumn, table.logicalName) : () => true;
+    const order = compileOrder(request.query.get('$orderby'), table.primaryId, isColumn, table.logicalName);
+    const select = selectOf(request.query.get('$select'), isColumn, table);
+    const rows = this.store
+      .all(table)
+      .map((row) => this.store.representation(table, row))
+      .filter(filter)
+      .sort(order.compare);
+    const preferred = /odata\.maxpagesize=(\d+)/.exec(request.headers.prefer ?? '')?.[1];
+    const top = request.query.get('$top');
+    const pageSize = Math.min(this.options.maxPageSize, preferred ? Math.max(1, Number(preferred)) : this.options.maxPageSize);
+    let start = 0;
+    const token = request.query.get('$skiptoken');
+    if (token) {
+      const last = decodeCookie(token);
+      if (!last || last.length !== order.names.length) throw new DataverseFault(400, '0x80060888', 'The $skiptoken is not valid for this query.');
+      const boundary = Object.fromEntries(order.names.map((name, index) => [name, last[index] ?? null])) as Record<string, Json>;
+      start = rows.findIndex((row) => order.compare(row, boundary) > 0);
+      if (start < 0) start = rows.length;
+    }
+    const limit = top !== null ? Math.min(Number(top), this.options.maxPageSize) : pageSize;
+    const page = rows.slice(start, start + limit);
+    const body: Record<string, Json> = { '@odata.context': `${this.base()}/$metadata#${table.setName}` };
+    if (request.query.get('$count') === 'true') body['@odata.count'] = Math.min(rows.length, 5000);
+    body.value = page.map((row) => project(row, select));
+    const headers = jsonHeaders();
+    if (preferred) headers['preference-applied'] = `odata.maxpagesize=${pageSize}`;
+    if (top === null && start + limit < rows.length && page.length > 0) {
+      const last = page[page.length - 1]!;
+      const next = new URLSearchParams(request.query);
+      next.delete('$skiptoken');
+      next.set('$skiptoken', encodeCookie(Math.floor(start / limit) + 2, order.names.map((name) => last[name] ?? null)));
+      body['@odata.nextLink'] = `${this.base()}/${table.setName}?${next.toString().replace(/\+/g, '%20').replace(/%24/g, '$')}`;
+    }
+    return { status: 200, headers, body: JSON.stringify(body) };
+  }
+
+  private retrieve(table: TableSpec, resource: ResourcePath, request: ApiRequest): ApiResponse {
+    const row = this.find(table, resource.key!);
+    if (!row) throw notFound(table, resource.key!);
+    const columns = new Set(Object.keys(this.store.representation(table, emptyRow)));
+    const select = selectOf(request.query.get('$select'), (name) => columns.has(name), table);
+    return this.json(200, { '@odata.context': `${this.base()}/$metadata#${table.setName}/$entity`, ...project(this.store.representation(table, row), select) });
+  }
+
+  /** Create (POST), update or upsert (PATCH) with If-Match / If-None-Match semantics (API-FACTS §5.3). */
+  private write(table: TableSpec, key: Record<string, Json> | undefined, request: ApiRequest): ApiResponse {
+    if (!writableTables.has(table.logicalName)) throw new DataverseFault(403, '0x80040220', `The sandbox keeps ${table.setName} read-only.`);
+    const body = parseBody(request.body);
+    if (key) this.store.checkKey(table, Object.keys(key));
+    const existing = key ? this.find(table, key) : undefined;
+    const ifMatch = request.headers['if-match'];
+    const ifNoneMatch = request.headers['if-none-match'];
+    if (ifMatch && !existing) throw new DataverseFault(404, '', `${table.logicalName} With Id = ${keyText(key)} Does Not Exist`);
+    if (ifMatch && existing && ifMatch !== '*' && ifMatch !== `W/"${existing.version}"`) {
+      throw new DataverseFault(412, codes.concurrency, "The version of the existing record doesn't match the RowVersion property provided.");
+    }
+    if (ifNoneMatch === '*' && existing) throw new DataverseFault(412, codes.duplicateKey, 'A record with matching key values already exists.');
+    for (const [name, value] of Object.entries(key ?? {})) {
+      if (name in body && String(body[name]) !== String(value)) {
+        throw new DataverseFault(400, '0x80040203', `The value of '${name}' in the request body does not match the key in the URL.`);
+      }
+    }
+    const detect = request.headers['mscrm.suppressduplicatedetection'] === 'false';
+    const resolve = (value: string, target: string) => this.resolveBind(value, target, request.contentIds);
+    const row = this.store.atomic(() => {
+      if (existing) {
+        const values = this.store.validate(table, body, 'update', resolve);
+        if (detect) this.store.checkDuplicates(table, values, existing);
+        return this.store.update(table, existing, values);
+      }
+      const keyValues: Record<string, Json> = {};
+      for (const [name, value] of Object.entries(key ?? {})) if (name !== table.primaryId) keyValues[name] = value;
+      const values = { ...this.store.validate(table, { ...body, ...keyValues }, 'create', resolve) };
+      if (detect) this.store.checkDuplicates(table, values);
+      const id = key?.[table.primaryId] ?? (typeof body[table.primaryId] === 'string' ? String(body[table.primaryId]) : undefined);
+      return this.store.create(table, values, id === undefined || id === null ? undefined : String(id));
+    });
+    const created = !existing;
+    const entityUrl = `${this.base()}/${table.setName}(${row.id})`;
+    const headers: Record<string, string> = { 'odata-version': '4.0', 'odata-entityid': entityUrl };
+    if (/return=representation/.test(request.headers.prefer ?? '')) {
+      const columns = new Set(Object.keys(this.store.representation(table, emptyRow)));
+      const select = selectOf(request.query.get('$select'), (name) => columns.has(name), table);
+      const representation = { '@odata.context': `${this.base()}/$metadata#${table.setName}/$entity`, ...project(this.store.representation(table, row), select) };
+      return { status: created ? 201 : 200, headers: { ...jsonHeaders(), ...headers }, body: JSON.stringify(representation), entity: { table, id: row.id } };
+    }
+    return { status: 204, headers, entity: { table, id: row.id } };
+  }
+
+  private remove(table: TableSpec, resource: ResourcePath): ApiResponse {
+    if (!resource.key) throw new DataverseFault(405, '0x80060888', "The requested resource does not support http method 'DELETE'.");
+    const row = this.find(table, resource.key);
+    if (!row) throw notFound(table, resource.key);
+    this.store.remove(table, row);
+    return { status: 204, headers: { 'odata-version': '4.0' } };
+  }
+
+  /** `UpsertMultiple`: one table, all-or-nothing (API-FACTS §5.3). */
+  private upsertMultiple(table: TableSpec, request: ApiRequest): ApiResponse {
+    const body = parseBody(request.body) as { Targets?: unknown };
+    if (!Array.isArray(body.Targets) || body.Targets.length === 0) throw new DataverseFault(400, '0x80040203', 'Targets must be a non-empty collection.');
+    if (body.Targets.length > this.options.maxUpsertMultiple) {
+      throw new DataverseFault(400, '0x80040203', `The number of Targets (${body.Targets.length}) exceeds the limit of ${this.options.maxUpsertMultiple}.`);
+    }
+    const detect = request.headers['mscrm.suppressduplicatedetection'] === 'false';
+    const ids = this.store.atomic(() =>
+      (body.Targets as Array<Record<string, unknown>>).map((target) => {
+        const type = String(target['@odata.type'] ?? '');
+        if (type.replace(/^#/, '') !== `Microsoft.Dynamics.CRM.${table.logicalName}`) {
+          throw new DataverseFault(400, '0x80040203', `Every target must be of type Microsoft.Dynamics.CRM.${table.logicalName}; got '${type}'.`);
+        }
+        const key = table.keys.find((candidate) => candidate.status === 'Active' && candidate.attributes.every((name) => target[name] !== undefined && target[name] !== null));
+        const existing =
+          typeof target[table.primaryId] === 'string'
+            ? this.store.get(table, String(target[table.primaryId]))
+            : key
+              ? this.store.find(table, Object.fromEntries(key.attributes.map((name) => [name, target[name] as Json])))
+              : undefined;
+        const resolve = (value: string, targetTable: string) => this.resolveBind(value, targetTable, undefined);
+        const values = this.store.validate(table, target, existing ? 'update' : 'create', resolve);
+        if (detect) this.store.checkDuplicates(table, values, existing);
+        return (existing ? this.store.update(table, existing, values) : this.store.create(table, values)).id;
+      }),
+    );
+    return this.json(200, { '@odata.context': `${this.base()}/$metadata#Microsoft.Dynamics.CRM.UpsertMultipleResponse`, Ids: ids });
+  }
+
+  private find(table: TableSpec, key: Record<string, Json>): Row | undefined {
+    return this.store.find(table, key);
+  }
+
+  /** `/accounts(guid)`, `accounts(accountnumber='A-1')`, a full URL, or `$n` inside a change set. */
+  private resolveBind(value: string, target: string, contentIds: ApiRequest['contentIds']): string | undefined {
+    if (value.startsWith('$')) {
+      const entity = contentIds?.get(value.slice(1));
+      return entity && entity.table.logicalName === target ? entity.id : undefined;
+    }
+    const relative = value.startsWith(this.base()) ? value.slice(this.base().length) : value.replace(/^https?:\/\/[^/]+\/api\/data\/v[\d.]+/, '');
+    const resource = parseResource(relative.replace(/^\//, ''), (segment) => tableBySetName.get(segment)?.primaryId);
+    const table = tableBySetName.get(resource.segment);
+    if (!table || table.logicalName !== target || !resource.key) return undefined;
+    return this.store.find(table, resource.key)?.id;
+  }
+
+  private json(status: number, body: unknown): ApiResponse {
+    return { status, headers: jsonHeaders(), body: JSON.stringify(body) };
+  }
+}
+
+const emptyRow: Row = { id: '', values: {}, version: 0, createdon: 0, modifiedon: 0 };
+
+function jsonHeaders(): Record<string, string> {
+  return { 'content-type': 'application/json; odata.metadata=minimal; odata.streaming=true; IEEE754Compatible=false; charset=utf-8', 'odata-version': '4.0' };
+}
+
+function parseBody(text: string): Record<string, unknown> {
+  if (!text.trim()) return {};
+  try {
+    const value = JSON.parse(text) as unknown;
+    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // answered below
+  }
+  throw new DataverseFault(400, '0x80048d19', 'Error identified in Payload provided by the user: the request body is not a JSON object.');
+}
+
+function selectOf(text: string | null, isColumn: (name: string) => boolean, table: TableSpec): string[] | undefined {
+  if (!text) return undefined;
+  const names = text.split(',').map((name) => name.trim()).filter(Boolean);
+  for (const name of names) {
+    if (!isColumn(name)) throw new DataverseFault(400, '0x80060888', `Could not find a property named '${name}' on type 'Microsoft.Dynamics.CRM.${table.logicalName}'.`);
+  }
+  return names;
+}
+
+function project(row: Record<string, Json>, select: string[] | undefined): Record<string, Json> {
+  if (!select) return row;
+  const out: Record<string, Json> = { '@odata.etag': row['@odata.etag'] ?? null };
+  for (const name of select) out[name] = row[name] ?? null;
+  return out;
+}
+
+function notFound(table: TableSpec, key: Record<string, Json>): DataverseFault {
+  return new DataverseFault(404, codes.notFound, `${table.logicalName} With Id = ${keyText(key)} Does Not Exist`);
+}
+
+function keyText(key: Record<string, Json> | undefined): string {
+  const entries = Object.entries(key ?? {});
+  return entries.length === 1 ? String(entries[0]![1]) : entries.map(([name, value]) => `${name}:${String(value)}`).join(',');
+}
+
+function pascal(identity: WebApiOptions['identity']) {
+  return { BusinessUnitId: identity.businessUnitId, UserId: identity.userId, OrganizationId: identity.organizationId };
+}
+
+/** An opaque paging cookie in Dataverse's look (`<cookie pagenumber="2" pagingcookie="…" />`). */
+function encodeCookie(page: number, last: Json[]): string {
+  const cookie = Buffer.from(JSON.stringify(last)).toString('base64url');
+  return `<cookie pagenumber="${page}" pagingcookie="${cookie}" istracking="False" />`;
+}
+
+function decodeCookie(token: string): Json[] | undefined {
+  const cookie = /pagingcookie="([^"]+)"/.exec(token)?.[1];
+  if (!cookie) return undefined;
+  try {
+    const value = JSON.parse(Buffer.from(cookie, 'base64url').toString('utf8')) as unknown;
+    return Array.isArray(value) ? (value as Json[]) : undefined;
+  } catch {
+    return undefined;
+  }
+}

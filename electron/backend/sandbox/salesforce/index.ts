@@ -1,0 +1,122 @@
+import { createSandboxServer, createRandom, recordRandom, type SandboxControl } from '../kit';
+import { SalesforceApi, type SalesforceApiOptions } from './salesforce-api';
+import { salesforceObjectByName } from './salesforce-objects';
+import { SalesforceStore } from './salesforce-store';
+
+/**
+ * Salesforce REST simulator (API-FACTS §3, §7): client-credentials token on the
+ * "My Domain" URL, describe, SOQL with `nextRecordsUrl`, sObject Collections
+ * upsert with per-record SaveResults, the daily allocation (403, never 429)
+ * and `Sforce-Limit-Info`.
+ */
+export interface SalesforceSandboxOptions extends Partial<Omit<SalesforceApiOptions, 'clientId' | 'clientSecret' | 'orgId'>> {
+  port?: number;
+  seed?: number;
+  seedAccounts?: number;
+}
+
+export interface SalesforceSandboxControl extends SandboxControl {
+  expireSessions(): number;
+  disableRunAsUser(): void;
+  enableRunAsUser(): void;
+  /** Edit records as a user would (their SystemModstamp moves to the sandbox clock). */
+  modify(object: string, ids: string[]): string[];
+  apiOptions: SalesforceApiOptions;
+}
+
+export interface SalesforceSandbox {
+  url: string;
+  connection(): { name: string; system: 'salesforce'; sandbox: true; settings: { myDomainUrl: string; clientId: string; apiVersion: string }; secrets: { client_secret: string } };
+  control: SalesforceSandboxControl;
+  inspect: {
+    records(object: string): Array<Record<string, unknown>>;
+    count(object: string): number;
+    findBy(object: string, field: string, value: unknown): Record<string, unknown> | undefined;
+    usage(): { used: number; limit: number };
+    largestBatch(object: string): number;
+  };
+  close(): Promise<void>;
+}
+
+export async function startSalesforceSandbox(options: SalesforceSandboxOptions = {}): Promise<SalesforceSandbox> {
+  const seed = options.seed ?? 1;
+  const random = createRandom(`${seed}:salesforce:credentials`);
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  const text = (length: number) => Array.from({ length }, () => random.pick([...alphabet])).join('');
+  let api: SalesforceApi | undefined;
+  const server = createSandboxServer({
+    system: 'salesforce',
+    port: options.port,
+    seed,
+    onExpireTokens: () => api?.expireSessions(),
+    extraStats: () => ({ usage: api?.usage() }),
+  });
+  const store = new SalesforceStore(() => server.clock.now());
+  const apiOptions: SalesforceApiOptions = {
+    apiVersion: options.apiVersion ?? 'v65.0',
+    clientId: `3MVG9${text(80)}`,
+    clientSecret: text(64).toUpperCase(),
+    orgId: `00D5500000${text(5)}`,
+    sessionSeconds: options.sessionSeconds ?? 7200,
+    dailyRequests: options.dailyRequests ?? 100_000,
+    queryPageSize: options.queryPageSize ?? 2000,
+    maxCollection: options.maxCollection ?? 200,
+  };
+  api = new SalesforceApi(server, store, apiOptions);
+  api.register();
+  seedData(store, seed, options.seedAccounts ?? 250, server.clock.now());
+  server.action('expireSessions', () => api!.expireSessions());
+  server.action('modify', (args) => {
+    const { object, ids } = (args ?? {}) as { object?: string; ids?: string[] };
+    return store.touch(String(object), ids ?? []);
+  });
+  server.action('records', (args) => inspect.records(String((args as { object?: string } | undefined)?.object ?? 'Account')));
+
+  const view = (object: string, record: ReturnType<SalesforceStore['records']>[number]) => {
+    const spec = salesforceObjectByName.get(object)!;
+    return Object.fromEntries(spec.fields.map((field) => [field.name, store.read(record, field.name)]));
+  };
+  const inspect: SalesforceSandbox['inspect'] = {
+    records: (object) => store.records(object).map((record) => view(object, record)),
+    count: (object) => store.records(object).length,
+    findBy: (object, field, value) => {
+      const found = store.findAll(object, field, value)[0];
+      return found ? view(object, found) : undefined;
+    },
+    usage: () => api!.usage(),
+    largestBatch: (object) => api!.largestBatch.get(object) ?? 0,
+  };
+  await server.listen();
+  const control: SalesforceSandboxControl = Object.assign(Object.create(null) as object, server.control, {
+    expireSessions: () => api!.expireSessions(),
+    disableRunAsUser: () => void (api!.runAsUserEnabled = false),
+    enableRunAsUser: () => void (api!.runAsUserEnabled = true),
+    modify: (object: string, ids: string[]) => store.touch(object, ids),
+    apiOptions,
+  });
+  return {
+    url: server.url,
+    connection: () => ({
+      name: 'Salesforce sandbox',
+      system: 'salesforce',
+      sandbox: true,
+      settings: { myDomainUrl: server.url, clientId: apiOptions.clientId, apiVersion: apiOptions.apiVersion },
+      secrets: { client_secret: apiOptions.clientSecret },
+    }),
+    control,
+    inspect,
+    close: () => server.close(),
+  };
+}
+
+function seedData(store: SalesforceStore, seed: number, accounts: number, now: number): void {
+  const account = salesforceObjectByName.get('Account')!;
+  const contact = salesforceObjectByName.get('Contact')!;
+  const start = now - 60 * 86_400_000;
+  for (let index = 0; index < accounts; index += 1) {
+    const random = recordRandom(seed, 'salesforce-accounts', index);
+    const at = start + Math.floor((index / Math.max(1, accounts)) * 59 * 86_400_000);
+    const created = store.insertRaw(account, { Name: `${random.pick(['Acme', 'Globex', 'Initech', 'Umbrella', 'Hooli', 'Vandelay'])} ${random.pick(['Corp', 'GmbH', 'Ltd'])} ${index + 1}`, Type: 'Prospect', BillingCity: random.pick(['Boston', 'Munich', 'Oslo']) }, at);
+    if (index % 4 === 0) store.insertRaw(contact, { LastName: random.pick(['Ng', 'Ortiz', 'Berg']), FirstName: random.pick(['Sam', 'Kim']), AccountId: created.Id, Email: `c${index}@example.com` }, at);
+  }
+}

@@ -1,0 +1,250 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectorDescriptorSchema } from '../../../shared/connectors/descriptor';
+import { entitySchemaSchema } from '../../../shared/domain/entity-schema';
+import type { Connector, JsonObject, SourceRecord } from '../../../electron/backend/connectors/framework/connector';
+import type { RetryEvent } from '../../../electron/backend/http/http-client';
+
+/**
+ * The conformance kit (DESIGN §4). `describeConformance` registers vitest
+ * tests that every connector must pass against its sandbox. A connector area
+ * calls it once per flavour:
+ *
+ * ```ts
+ * describeConformance({
+ *   name: 'Zoho CRM',
+ *   start: () => startZohoSandbox(),
+ *   connector: (sandbox, options) => new ZohoConnector({ ...environment(sandbox), http: options.http }),
+ *   auth: { ... },
+ *   entities: { Accounts: { pageSize: 200, count: (s) => s.control.count('Accounts'), modify: … , write: … } },
+ * });
+ * ```
+ *
+ * Everything system-specific (how to break credentials, how to inject a
+ * fault, how many records the sandbox holds) comes in as callbacks, so the
+ * kit never knows which sandbox it drives.
+ */
+export interface ConnectorOptions {
+  /** Fast retry timing and a retry observer, so Retry-After can be checked. */
+  http: { timing: { baseDelayMs: number; maxDelayMs: number }; maxRetries: number; onRetry: (event: RetryEvent) => void };
+}
+
+export interface WriteCase {
+  matchKey: string[];
+  /** Records to write; more than the descriptor's max batch so splitting is exercised. */
+  records(count: number): JsonObject[];
+  /** Index positions (in `records`) that the sandbox will refuse, e.g. a missing required field. */
+  invalid: number[];
+  /** Largest batch the sandbox saw for this entity since the last reset. */
+  largestBatch(): number;
+}
+
+export interface EntityCase<S> {
+  /** Page size to read with (small, so several pages are needed); for server-sized pages (OData nextLink), the server's size. */
+  pageSize: number;
+  /** Records the sandbox holds for this entity. */
+  count(sandbox: S): number;
+  /** Changes `n` records now and returns their keys as the connector reports them; omit for entities read in full. */
+  modify?(sandbox: S, n: number): Promise<string[]> | string[];
+  write?: WriteCase;
+}
+
+export interface ConformanceTarget<S extends { close(): Promise<void> }> {
+  name: string;
+  start(): Promise<S>;
+  connector(sandbox: S, options: ConnectorOptions): Connector;
+  auth: {
+    /** A connector whose client credentials are wrong. */
+    badClient(sandbox: S, options: ConnectorOptions): Connector;
+    /** Make the account refused (and undo it). */
+    revokeAccount?(sandbox: S): void;
+    restoreAccount?(sandbox: S): void;
+    /** Invalidate issued access tokens now (next call → 401). */
+    expireTokens?(sandbox: S): void;
+    /** Tokens the sandbox issued so far (to prove exactly one refresh). */
+    tokensIssued?(sandbox: S): number;
+    /** Error codes a refused credential may surface as. */
+    failureCodes?: string[];
+  };
+  /** Throttle the next `times` calls with `status` and a Retry-After of `retryAfterSeconds` (undefined = none). */
+  throttle(sandbox: S, status: 429 | 503, times: number, retryAfterSeconds?: number): void;
+  clearFaults(sandbox: S): void;
+  entities: Record<string, EntityCase<S>>;
+  /** Real-world payloads the connector's parsers must accept; each returns what it parsed for a sanity check. */
+  fixtures?: Array<{ file: string; parse(): unknown }>;
+}
+
+const fastHttp = (events: RetryEvent[]): ConnectorOptions => ({
+  http: { timing: { baseDelayMs: 5, maxDelayMs: 50 }, maxRetries: 4, onRetry: (event) => events.push(event) },
+});
+
+async function readAll(connector: Connector, entity: string, options: { since?: string; pageSize: number }) {
+  const records: SourceRecord[] = [];
+  let pages = 0;
+  for await (const page of connector.read(entity, options)) {
+    pages += 1;
+    expect(page.records.length).toBeLessThanOrEqual(Math.max(options.pageSize, 1) * 2);
+    records.push(...page.records);
+  }
+  return { records, pages };
+}
+
+export function describeConformance<S extends { close(): Promise<void> }>(target: ConformanceTarget<S>): void {
+  describe(`${target.name} conformance`, () => {
+    let sandbox: S;
+    const retries: RetryEvent[] = [];
+    const open: Connector[] = [];
+    const make = (factory: (options: ConnectorOptions) => Connector) => {
+      const connector = factory(fastHttp(retries));
+      open.push(connector);
+      return connector;
+    };
+
+    beforeAll(async () => {
+      sandbox = await target.start();
+    });
+    afterAll(async () => {
+      await Promise.all(open.map((connector) => connector.close()));
+      await sandbox?.close();
+    });
+
+    it('has a descriptor that parses', () => {
+      const connector = make((options) => target.connector(sandbox, options));
+      expect(() => connectorDescriptorSchema.parse(connector.descriptor)).not.toThrow();
+      const ids = connector.entities().map((entity) => entity.id);
+      for (const entity of Object.keys(target.entities)) expect(ids).toContain(entity);
+    });
+
+    it('signs in and reports tenant, latency and a sample', async () => {
+      const result = await make((options) => target.connector(sandbox, options)).test();
+      expect(result.error).toBeUndefined();
+      expect(result.ok).toBe(true);
+      expect(result.latencyMs).toBeGreaterThanOrEqual(0);
+      expect(result.sampleCount).toBeGreaterThan(0);
+    });
+
+    it('reports refused client credentials precisely', async () => {
+      const result = await make((options) => target.auth.badClient(sandbox, options)).test();
+      expect(result.ok).toBe(false);
+      expect(target.auth.failureCodes ?? ['E_AUTH_FAILED']).toContain(result.error?.code);
+    });
+
+    it.runIf(target.auth.revokeAccount !== undefined)('reports a revoked account precisely', async () => {
+      target.auth.revokeAccount!(sandbox);
+      try {
+        const result = await make((options) => target.connector(sandbox, options)).test();
+        expect(result.ok).toBe(false);
+        expect(target.auth.failureCodes ?? ['E_AUTH_FAILED']).toContain(result.error?.code);
+        expect(result.error?.message).toMatch(/revoked|refused|invalid_grant/i);
+      } finally {
+        target.auth.restoreAccount?.(sandbox);
+      }
+    });
+
+    it.runIf(target.auth.expireTokens !== undefined)('refreshes exactly once when the token expires mid-run', async () => {
+      const [entity, options] = Object.entries(target.entities)[0]!;
+      const connector = make((http) => target.connector(sandbox, http));
+      const pages = connector.read(entity, { pageSize: options.pageSize })[Symbol.asyncIterator]();
+      expect((await pages.next()).done).toBe(false);
+      const before = target.auth.tokensIssued?.(sandbox);
+      target.auth.expireTokens!(sandbox);
+      let rest = 0;
+      for (let next = await pages.next(); !next.done; next = await pages.next()) rest += next.value.records.length;
+      expect(rest).toBeGreaterThan(0);
+      if (before !== undefined) expect(target.auth.tokensIssued!(sandbox) - before).toBe(1);
+    });
+
+    for (const [entity, options] of Object.entries(target.entities)) {
+      describe(entity, () => {
+        it('pages to the end and stops, with every record once', async () => {
+          const connector = make((http) => target.connector(sandbox, http));
+          const { records, pages } = await readAll(connector, entity, { pageSize: options.pageSize });
+          const expected = options.count(sandbox);
+          expect(records).toHaveLength(expected);
+          expect(new Set(records.map((record) => record.key)).size).toBe(expected);
+          if (expected > options.pageSize) expect(pages).toBeGreaterThan(1);
+          for (const record of records.slice(0, 20)) {
+            expect(record.key).not.toBe('');
+            expect(record.raw).toBeDefined();
+            expect(JSON.parse(JSON.stringify(record.data))).toEqual(record.data);
+            if (record.stamp) expect(new Date(record.stamp).toISOString()).toBe(record.stamp);
+          }
+        });
+
+        it.runIf(options.modify !== undefined)('reads exactly the records modified since a watermark', async () => {
+          const connector = make((http) => target.connector(sandbox, http));
+          // Every stamp so far is older than this instant; the sandbox clock must be at or after it.
+          const since = new Date(Date.now() - 1).toISOString();
+          const keys = await options.modify!(sandbox, 7);
+          const { records } = await readAll(connector, entity, { since, pageSize: options.pageSize });
+          expect(records.map((record) => record.key).sort()).toEqual([...keys].sort());
+          // Stamps may be coarser than milliseconds (FSM hundredths, M3 LMDT days): allow one second.
+          for (const record of records) expect(Date.parse(record.stamp)).toBeGreaterThanOrEqual(Date.parse(since) - 1000);
+        });
+
+        it('discovers a valid EntitySchema', async () => {
+          const connector = make((http) => target.connector(sandbox, http));
+          const schema = await connector.schema(entity, { refresh: true });
+          expect(() => entitySchemaSchema.parse(schema)).not.toThrow();
+          expect(schema.fields.length).toBeGreaterThan(0);
+          expect(schema.hash).toMatch(/^[0-9a-f]{16}$/);
+          for (const key of schema.keyFields) expect(schema.fields.map((f) => f.name)).toContain(key);
+        });
+
+        if (options.write) {
+          const write = options.write;
+          it('never exceeds the batch limit and reports failures per record', async () => {
+            const connector = make((http) => target.connector(sandbox, http));
+            const spec = connector.descriptor.entities[entity]!.write;
+            expect(spec.mode).not.toBe('read-only');
+            const maxBatch = spec.mode === 'read-only' ? 1 : spec.maxBatch;
+            const records = write.records(Math.min(maxBatch * 2 + 1, 25));
+            const results = await connector.write(entity, records, { matchKey: write.matchKey });
+            expect(results).toHaveLength(records.length);
+            expect(write.largestBatch()).toBeLessThanOrEqual(maxBatch);
+            results.forEach((result, index) => {
+              if (write.invalid.includes(index)) {
+                expect(result.outcome).toBe('failed');
+                expect(result.error?.message).toBeTruthy();
+              } else expect(result.outcome).not.toBe('failed');
+            });
+          });
+        }
+      });
+    }
+
+    it.each([
+      [429, 1],
+      [503, 1],
+      [429, undefined],
+    ] as const)('backs off on %s (Retry-After %s s) and succeeds', async (status, retryAfter) => {
+      const [entity, options] = Object.entries(target.entities)[0]!;
+      const connector = make((http) => target.connector(sandbox, http));
+      await connector.test();
+      retries.length = 0;
+      target.throttle(sandbox, status, 2, retryAfter);
+      try {
+        const started = Date.now();
+        let count = 0;
+        for await (const page of connector.read(entity, { pageSize: options.pageSize })) {
+          count += page.records.length;
+          break;
+        }
+        expect(count).toBeGreaterThan(0);
+        const mine = retries.filter((event) => event.status === status);
+        expect(mine).toHaveLength(2);
+        if (retryAfter !== undefined) {
+          for (const event of mine) expect(event.delayMs).toBeGreaterThanOrEqual(retryAfter * 1000);
+          expect(Date.now() - started).toBeGreaterThanOrEqual(mine.reduce((sum, event) => sum + event.delayMs, 0) - 50);
+        }
+      } finally {
+        target.clearFaults(sandbox);
+      }
+    });
+
+    for (const fixture of target.fixtures ?? []) {
+      it(`parses the real payload ${fixture.file}`, () => {
+        expect(fixture.parse()).toBeDefined();
+      });
+    }
+  });
+}
