@@ -19,7 +19,10 @@ export class BackendProcess {
   private ready!: Promise<void>;
   private stopping = false;
 
-  constructor(private readonly onEvent: (event: string, payload: unknown) => void) {
+  constructor(
+    private readonly onEvent: (event: string, payload: unknown) => void,
+    private readonly masterKey: Buffer | undefined,
+  ) {
     this.start();
   }
 
@@ -31,6 +34,8 @@ export class BackendProcess {
       env: { ...process.env, MLC_HOME: process.env.MLC_HOME || app.getPath('userData'), MLC_APP_ROOT: appRoot },
       stdio: 'inherit',
     });
+    // The key travels as a message, never in the environment (which other tools can read).
+    child.postMessage({ type: 'init', masterKey: this.masterKey?.toString('base64') });
     child.on('message', (message: HostMessage) => {
       if (message.type === 'ready') markReady();
       else if (message.type === 'result') {

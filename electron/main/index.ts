@@ -1,5 +1,6 @@
 import { app, BrowserWindow } from 'electron';
 import { BackendProcess } from './backend-process';
+import { desktopMasterKey } from './master-key';
 import { registerIpc } from './ipc';
 import { registerAppScheme, serveRenderer } from './protocol';
 import { createMainWindow } from './window';
@@ -13,7 +14,7 @@ app.whenReady().then(() => {
   serveRenderer();
   backend = new BackendProcess((event, payload) => {
     for (const window of BrowserWindow.getAllWindows()) window.webContents.send('mlc:event', event, payload);
-  });
+  }, desktopMasterKey());
   registerIpc(backend);
   createMainWindow();
   app.on('activate', () => {

@@ -12,6 +12,8 @@ export interface WindowBounds {
 interface Shape {
   window: WindowBounds;
   ui: UiPrefs;
+  /** Linux without a keyring: the user agreed that safeStorage's weak `basic_text` may protect secrets. */
+  acceptBasicTextSecrets: boolean;
 }
 
 /** Shell preferences only (window, theme, recent files); domain data lives in the backend store. */
@@ -20,6 +22,7 @@ export const preferences = new Store<Shape>({
   defaults: {
     window: { width: 1360, height: 860, maximized: false },
     ui: { theme: 'system', recentFiles: [] },
+    acceptBasicTextSecrets: false,
   },
 });
 

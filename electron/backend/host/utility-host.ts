@@ -1,15 +1,19 @@
-import { createBackend } from '../backend';
+import { createBackend, type Backend } from '../backend';
 
 /**
  * Entry of the backend inside Electron's utilityProcess: the window never blocks
- * on SQLite or JSONata. Talks to the main process over `process.parentPort`.
+ * on SQLite or JSONata. Talks to the main process over `process.parentPort`; the
+ * first message hands over the secrets key that the shell keeps in safeStorage.
  */
 interface ParentPort {
   on(event: 'message', listener: (message: { data: unknown }) => void): void;
   postMessage(message: unknown): void;
 }
 
-type HostRequest = { type: 'invoke'; id: number; method: string; input: unknown } | { type: 'shutdown' };
+type HostRequest =
+  | { type: 'init'; masterKey?: string }
+  | { type: 'invoke'; id: number; method: string; input: unknown }
+  | { type: 'shutdown' };
 
 const parentPort = (process as NodeJS.Process & { parentPort?: ParentPort }).parentPort;
 if (!parentPort) {
@@ -17,19 +21,25 @@ if (!parentPort) {
   process.exit(1);
 }
 
-const backend = createBackend({ runtime: 'desktop' });
-backend.context.events.subscribe((event, payload) => parentPort.postMessage({ type: 'event', event, payload }));
+let backend: Backend | undefined;
+const early: Array<Extract<HostRequest, { type: 'invoke' }>> = [];
+
+function answer(request: Extract<HostRequest, { type: 'invoke' }>, ready: Backend) {
+  void ready.invoke(request.method, request.input).then((result) => parentPort!.postMessage({ type: 'result', id: request.id, result }));
+}
 
 parentPort.on('message', ({ data }) => {
   const request = data as HostRequest;
-  if (request.type === 'shutdown') {
-    void backend.close().then(() => process.exit(0));
-    return;
-  }
-  if (request.type === 'invoke') {
-    void backend.invoke(request.method, request.input).then((result) =>
-      parentPort.postMessage({ type: 'result', id: request.id, result }),
-    );
+  if (request.type === 'init' && !backend) {
+    backend = createBackend({ runtime: 'desktop', masterKey: request.masterKey ? Buffer.from(request.masterKey, 'base64') : undefined });
+    const ready = backend;
+    ready.context.events.subscribe((event, payload) => parentPort.postMessage({ type: 'event', event, payload }));
+    for (const waiting of early.splice(0)) answer(waiting, ready);
+    parentPort.postMessage({ type: 'ready' });
+  } else if (request.type === 'shutdown') {
+    void (backend?.close() ?? Promise.resolve()).then(() => process.exit(0));
+  } else if (request.type === 'invoke') {
+    if (backend) answer(request, backend);
+    else early.push(request);
   }
 });
-parentPort.postMessage({ type: 'ready' });

@@ -4,6 +4,8 @@ import fs from 'node:fs';
 import { startCin7Sandbox } from './cin7/index';
 import { startZendeskSandbox } from './zendesk/index';
 import { startDynamicsSandbox } from './dynamics/index';
+import { startZohoSandbox } from './zoho/index';
+import { startSalesforceSandbox } from './salesforce/index';
 
 /**
  * The simulators `mlc sandbox` starts. Adding a system is one entry here: start it on the
@@ -83,6 +85,25 @@ export const sandboxRegistry: SandboxEntry[] = [
       const file = path.join(options.directory, 'zendesk-sandbox.connection.json');
       fs.writeFileSync(file, JSON.stringify(sandbox.connection(), null, 2), { mode: 0o600 });
       return { system: 'zendesk', url: sandbox.url, files: [file], close: () => sandbox.close() };
+    },
+  },
+  {
+    system: 'zoho',
+    async start(options) {
+      const sandbox = await startZohoSandbox({ port: options.port, seed: options.seed, seedAccounts: options.customers, tokenLifetimeSeconds: options.tokenLifetimeSeconds });
+      // Sandbox-only credentials, so the file can hold them (like the Infor .ionapi files).
+      const file = path.join(options.directory, 'zoho-sandbox.connection.json');
+      fs.writeFileSync(file, JSON.stringify(sandbox.connection(), null, 2), { mode: 0o600 });
+      return { system: 'zoho', url: sandbox.url, files: [file], close: () => sandbox.close() };
+    },
+  },
+  {
+    system: 'salesforce',
+    async start(options) {
+      const sandbox = await startSalesforceSandbox({ port: options.port, seed: options.seed, seedAccounts: options.customers, sessionSeconds: options.tokenLifetimeSeconds });
+      const file = path.join(options.directory, 'salesforce-sandbox.connection.json');
+      fs.writeFileSync(file, JSON.stringify(sandbox.connection(), null, 2), { mode: 0o600 });
+      return { system: 'salesforce', url: sandbox.url, files: [file], close: () => sandbox.close() };
     },
   },
 ];

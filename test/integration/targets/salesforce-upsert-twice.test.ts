@@ -47,7 +47,7 @@ describe('Salesforce upsert of 1,000 accounts, twice', () => {
   });
 
   it('reports exactly the three invalid records of a batch, with Salesforce’s own error text', async () => {
-    const records = accounts(200).map((record) => ({ ...record, Infor_Customer_Number__c: `B${String(record.Infor_Customer_Number__c)}` }));
+    const records: JsonObject[] = accounts(200).map((record) => ({ ...record, Infor_Customer_Number__c: `B${String(record.Infor_Customer_Number__c)}` }));
     delete records[5]!.Name;
     records[50] = { ...records[50], Infor_Account_Kind__c: 'Competitor' };
     records[150] = { ...records[150], Name: 'y'.repeat(256) };

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAppError } from '../../../shared/errors';
+import type { JsonObject } from '../../../electron/backend/connectors/framework/connector';
 import { createZendeskConnector, type ZendeskConnector } from '../../../electron/backend/connectors/zendesk/zendesk.connector';
 import { startZendeskSandbox, type ZendeskSandbox } from '../../../electron/backend/sandbox/zendesk/index';
 
@@ -23,7 +24,7 @@ describe('Zendesk users and organizations against the sandbox', () => {
 
   it('a users batch reports exactly the invalid records, with Zendesk’s own error text, in input order', async () => {
     const existing = sandbox.inspect.users().find((user) => user.role === 'end-user') as Record<string, unknown>;
-    const records = [
+    const records: JsonObject[] = [
       { name: 'Valid One', email: 'valid.one@example.com', external_id: 'INFOR-C-1' },
       { name: 'Bad Mail', email: 'bad-mail@', external_id: 'INFOR-C-2' },
       { name: 'Existing By Email', email: String(existing.email) },

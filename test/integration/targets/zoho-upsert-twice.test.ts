@@ -45,7 +45,7 @@ describe('Zoho upsert of 1,000 accounts, twice', () => {
   });
 
   it('reports exactly the three invalid records of a batch, with Zoho’s own error text', async () => {
-    const records = accounts(100).map((record) => ({ ...record, Infor_Customer_No: `B${String(record.Infor_Customer_No)}` }));
+    const records: JsonObject[] = accounts(100).map((record) => ({ ...record, Infor_Customer_No: `B${String(record.Infor_Customer_No)}` }));
     records[10] = { ...records[10], Phone: 'call me maybe' };
     delete records[42]!.Account_Name;
     records[77] = { ...records[77], Account_Name: 'x'.repeat(201) };

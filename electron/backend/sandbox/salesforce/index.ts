@@ -43,13 +43,12 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
   const random = createRandom(`${seed}:salesforce:credentials`);
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
   const text = (length: number) => Array.from({ length }, () => random.pick([...alphabet])).join('');
-  let api: SalesforceApi | undefined;
   const server = createSandboxServer({
     system: 'salesforce',
     port: options.port,
     seed,
-    onExpireTokens: () => api?.expireSessions(),
-    extraStats: () => ({ usage: api?.usage() }),
+    onExpireTokens: () => api.expireSessions(),
+    extraStats: () => ({ usage: api.usage() }),
   });
   const store = new SalesforceStore(() => server.clock.now());
   const apiOptions: SalesforceApiOptions = {
@@ -62,10 +61,10 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
     queryPageSize: options.queryPageSize ?? 2000,
     maxCollection: options.maxCollection ?? 200,
   };
-  api = new SalesforceApi(server, store, apiOptions);
+  const api = new SalesforceApi(server, store, apiOptions);
   api.register();
   seedData(store, seed, options.seedAccounts ?? 250, server.clock.now());
-  server.action('expireSessions', () => api!.expireSessions());
+  server.action('expireSessions', () => api.expireSessions());
   server.action('modify', (args) => {
     const { object, ids } = (args ?? {}) as { object?: string; ids?: string[] };
     return store.touch(String(object), ids ?? []);
@@ -83,14 +82,14 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
       const found = store.findAll(object, field, value)[0];
       return found ? view(object, found) : undefined;
     },
-    usage: () => api!.usage(),
-    largestBatch: (object) => api!.largestBatch.get(object) ?? 0,
+    usage: () => api.usage(),
+    largestBatch: (object) => api.largestBatch.get(object) ?? 0,
   };
   await server.listen();
   const control: SalesforceSandboxControl = Object.assign(Object.create(null) as object, server.control, {
-    expireSessions: () => api!.expireSessions(),
-    disableRunAsUser: () => void (api!.runAsUserEnabled = false),
-    enableRunAsUser: () => void (api!.runAsUserEnabled = true),
+    expireSessions: () => api.expireSessions(),
+    disableRunAsUser: () => void (api.runAsUserEnabled = false),
+    enableRunAsUser: () => void (api.runAsUserEnabled = true),
     modify: (object: string, ids: string[]) => store.touch(object, ids),
     apiOptions,
   });

@@ -29,7 +29,7 @@ export class SoqlError extends Error {
   }
 }
 
-const tokenPattern = /\s*('(?:\\.|[^'\\])*'|<=|>=|!=|<>|[(),=<>]|[A-Za-z0-9_.:+\-]+)/y;
+const tokenPattern = /\s*('(?:\\.|[^'\\])*'|<=|>=|!=|<>|[(),=<>]|[A-Za-z0-9_.:+-]+)/y;
 
 function tokenize(text: string): string[] {
   const tokens: string[] = [];

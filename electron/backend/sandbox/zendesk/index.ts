@@ -66,15 +66,16 @@ export async function startZendeskSandbox(options: ZendeskSandboxOptions = {}): 
     tokenLifetimeSeconds: null,
     ...options.settings,
   };
-  let state: ZendeskState | undefined;
+  // Assigned once the server exists; the server's callbacks only run after that.
+  const holder: { state?: ZendeskState } = {};
   const server = createSandboxServer({
     system: 'zendesk',
     port: options.port,
     seed,
-    onExpireTokens: () => state?.expireAccessTokens(),
-    extraStats: () => ({ jobs: state?.jobs.size ?? 0, openJobs: state?.openJobs() ?? 0, bulkImportEnabled: settings.bulkImportEnabled }),
+    onExpireTokens: () => holder.state?.expireAccessTokens(),
+    extraStats: () => ({ jobs: holder.state?.jobs.size ?? 0, openJobs: holder.state?.openJobs() ?? 0, bulkImportEnabled: settings.bulkImportEnabled }),
   });
-  state = new ZendeskState(
+  const current = new ZendeskState(
     settings,
     server.clock,
     () => server.url,
@@ -82,7 +83,7 @@ export async function startZendeskSandbox(options: ZendeskSandboxOptions = {}): 
     { organizations: options.counts?.organizations ?? 30, users: options.counts?.users ?? 40, tickets: options.counts?.tickets ?? 12 },
     (counter) => server.bump(counter),
   );
-  const current = state;
+  holder.state = current;
   registerZendeskRoutes(server, current);
 
   const clone = (records: Iterable<ZdRecord>) => [...records].map((record) => structuredClone(record));

@@ -73,16 +73,14 @@ const suffixes = ['GmbH', 'Ltd', 'Inc.', 'S.A.', 'AB', 'B.V.'];
 export async function startZohoSandbox(options: ZohoSandboxOptions = {}): Promise<ZohoSandbox> {
   const seed = options.seed ?? 1;
   const offset = options.timeZoneOffset ?? '+05:30';
-  let auth: ZohoAuth | undefined;
-  let api: ZohoApi | undefined;
   const server = createSandboxServer({
     system: 'zoho',
     port: options.port,
     seed,
-    onExpireTokens: () => auth?.expireAccessTokens(),
-    extraStats: () => ({ ...auth?.describe(), credits: api?.credits(), watches: watch.active().length }),
+    onExpireTokens: () => auth.expireAccessTokens(),
+    extraStats: () => ({ ...auth.describe(), credits: api.credits(), watches: watch.active().length }),
   });
-  auth = new ZohoAuth(
+  const auth = new ZohoAuth(
     {
       seed,
       tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3600,
@@ -110,15 +108,15 @@ export async function startZohoSandbox(options: ZohoSandboxOptions = {}): Promis
     mixedStatus: options.mixedStatus ?? 207,
     pageTokenLifetimeMs: options.pageTokenLifetimeMs ?? 86_400_000,
   };
-  api = new ZohoApi(server, store, apiOptions, (context) => auth!.authorize(context));
-  const authorize = (context: Parameters<ZohoAuth['authorize']>[0]) => auth!.authorize(context);
+  const api = new ZohoApi(server, store, apiOptions, (context) => auth.authorize(context));
+  const authorize = (context: Parameters<ZohoAuth['authorize']>[0]) => auth.authorize(context);
   auth.register();
   watch.register(authorize);
   api.register();
   seedData(store, seed, options.seedAccounts ?? 250, server.clock.now());
 
-  server.action('expireTokens', () => auth!.expireAccessTokens());
-  server.action('issueGrantCode', () => auth!.issueGrantCode());
+  server.action('expireTokens', () => auth.expireAccessTokens());
+  server.action('issueGrantCode', () => auth.issueGrantCode());
   server.action('modify', (args) => {
     const { module, ids, values } = (args ?? {}) as { module?: string; ids?: string[]; values?: Record<string, unknown> };
     return store.touch(String(module), ids ?? [], values ?? {});
@@ -140,17 +138,17 @@ export async function startZohoSandbox(options: ZohoSandboxOptions = {}): Promis
     },
     watches: () => watch.active(),
     notifications: () => [...watch.sent],
-    credits: () => api!.credits(),
-    largestBatch: (module) => api!.largestBatch.get(module) ?? 0,
-    resetBatches: () => api!.largestBatch.clear(),
+    credits: () => api.credits(),
+    largestBatch: (module) => api.largestBatch.get(module) ?? 0,
+    resetBatches: () => api.largestBatch.clear(),
   };
 
   await server.listen();
   const control: ZohoSandboxControl = Object.assign(Object.create(null) as object, server.control, {
-    expireTokens: () => auth!.expireAccessTokens(),
-    issueGrantCode: () => auth!.issueGrantCode(),
-    revokeRefreshToken: () => auth!.setRefreshTokenRevoked(true),
-    restoreRefreshToken: () => auth!.setRefreshTokenRevoked(false),
+    expireTokens: () => auth.expireAccessTokens(),
+    issueGrantCode: () => auth.issueGrantCode(),
+    revokeRefreshToken: () => auth.setRefreshTokenRevoked(true),
+    restoreRefreshToken: () => auth.setRefreshTokenRevoked(false),
     throttle: (times: number, status: 429 | 503 = 429, retryAfterSeconds?: number) =>
       server.control.addFault({
         path: '/crm/v8/',
@@ -173,8 +171,8 @@ export async function startZohoSandbox(options: ZohoSandboxOptions = {}): Promis
       name: 'Zoho CRM sandbox',
       system: 'zoho',
       sandbox: true,
-      settings: { dataCentre: 'us', environment: 'production', clientId: auth!.clientId, accountsUrl: server.url, apiDomain: server.url },
-      secrets: { client_secret: auth!.clientSecret, refresh_token: auth!.refreshToken },
+      settings: { dataCentre: 'us', environment: 'production', clientId: auth.clientId, accountsUrl: server.url, apiDomain: server.url },
+      secrets: { client_secret: auth.clientSecret, refresh_token: auth.refreshToken },
     }),
     control,
     inspect,
