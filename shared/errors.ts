@@ -47,6 +47,14 @@ export const errorCodes = [
   'E_SYNC_MATCH_KEY_MISSING',
   'E_SYNC_NO_RESULT',
   'E_SCHEDULE_INVALID',
+  'E_SANDBOX_START',
+  'E_SAMPLES_NOT_READABLE',
+  'E_BUNDLE_HASH',
+  'E_BUNDLE_VERSION',
+  'E_BUNDLE_ENGINE',
+  'E_BUNDLE_SECRET',
+  'E_BUNDLE_SECRET_MISSING',
+  'E_BUNDLE_SAMPLE',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

@@ -3,6 +3,9 @@ import { appEvents, appMethods } from './app.contract';
 import { connectionEvents, connectionMethods } from './connections.contract';
 import { syncEvents, syncMethods } from './sync.contract';
 import { connectorMethods } from './connectors.contract';
+import { bundleMethods } from './bundles.contract';
+import { sandboxMethods } from './sandbox.contract';
+import { sampleMethods } from './samples.contract';
 
 /**
  * The one contract every transport speaks. Areas keep their methods in
@@ -14,6 +17,9 @@ export const methods = {
   ...connectionMethods,
   ...connectorMethods,
   ...syncMethods,
+  ...sandboxMethods,
+  ...sampleMethods,
+  ...bundleMethods,
 };
 
 export const events = {

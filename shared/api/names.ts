@@ -35,6 +35,12 @@ const methodRecord: Record<MethodName, true> = {
   'connections.test': true,
   'schemas.entities': true,
   'schemas.get': true,
+  'sandbox.openWorkspace': true,
+  'sandbox.status': true,
+  'samples.fetch': true,
+  'bundles.export': true,
+  'bundles.validate': true,
+  'bundles.import': true,
 };
 
 const eventRecord: Record<EventName, true> = {

@@ -2,6 +2,9 @@ import { appHandlers } from '../app/app.handlers';
 import { connectionHandlers } from '../connections/connections.handlers';
 import { connectorHandlers } from '../connectors/connectors.handlers';
 import { syncHandlers } from '../sync/sync.handlers';
+import { bundleHandlers } from '../bundle/bundle.handlers';
+import { sandboxHandlers } from '../sandbox/sandbox.handlers';
+import { sampleHandlers } from '../connectors/samples.handlers';
 import type { Handlers } from './dispatch';
 
 /** The whole handler table: the type makes a missing method a compile error. */
@@ -11,4 +14,7 @@ export const handlers: Handlers = {
   // After connectionHandlers: wraps connections.remove to revoke tokens first.
   ...connectorHandlers,
   ...syncHandlers,
+  ...sandboxHandlers,
+  ...sampleHandlers,
+  ...bundleHandlers,
 };

@@ -14,6 +14,8 @@ export interface RunFlowOptions {
   trigger?: Run['trigger'];
   dryRun?: boolean;
   signal?: AbortSignal;
+  /** Soft stop (graceful shutdown): ends the run after the page being written is committed; calls in flight finish. */
+  stopSignal?: AbortSignal;
 }
 
 /**
@@ -64,7 +66,7 @@ export class SyncEngine {
     const flows = flowIds.map((id) => this.deps.flows.flow(id));
     const runs: Run[] = [];
     for (const flow of dependencyOrder(flows)) {
-      if (options.signal?.aborted) break;
+      if (options.signal?.aborted || options.stopSignal?.aborted) break;
       runs.push(await this.runFlow(flow.id, options));
     }
     return runs;
@@ -136,7 +138,7 @@ export class SyncEngine {
             for (const key of result.commit.deadLetters.clear) deadLetters.delete(key);
             for (const record of records) processed.set(record.key, record.stamp);
             meter.update('reading', counters, calls.source + calls.target, null);
-            if (options.signal?.aborted) throw new AppError('E_SYNC_CANCELLED', 'The run was cancelled.');
+            if (options.signal?.aborted || options.stopSignal?.aborted) throw new AppError('E_SYNC_CANCELLED', 'The run was cancelled.');
           }
           break;
         } catch (error) {

@@ -109,7 +109,10 @@ export function buildEntitySchema(entity: string, definition: EntityDefinition, 
     const typeName = attribute.AttributeTypeName?.Value ?? '';
     if (attribute.AttributeOf || typeName === 'VirtualType' || typeName === 'EntityNameType' || typeName === 'ManagedPropertyType') continue;
     const level = attribute.RequiredLevel?.Value ?? 'None';
-    const required = level === 'SystemRequired' || level === 'ApplicationRequired';
+    // Dataverse fills the primary id and the owner (the calling user) by itself, although
+    // both are SystemRequired; asking a mapping for them would block every create.
+    const filledByDataverse = attribute.IsPrimaryId === true || typeName === 'OwnerType';
+    const required = !filledByDataverse && (level === 'SystemRequired' || level === 'ApplicationRequired');
     const canCreate = attribute.IsValidForCreate === true;
     const canUpdate = attribute.IsValidForUpdate === true;
     const label = labelOf(attribute.DisplayName) || attribute.LogicalName;

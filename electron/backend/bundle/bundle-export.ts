@@ -1,0 +1,182 @@
+import type { MethodInput } from '../../../shared/api/contract';
+import { connectionRef } from '../../../shared/bundle/bundle-migrations';
+import { findSecrets, secretKeysOf } from '../../../shared/bundle/bundle-secrets';
+import {
+  bundleFileSuffix,
+  bundleFormat,
+  bundleSchema,
+  bundleVersion,
+  type Bundle,
+  type BundleConnection,
+  type BundleLookupTable,
+  type BundleMapping,
+  type BundleSample,
+} from '../../../shared/bundle/bundle.schema';
+import type { Connection } from '../../../shared/domain/connection';
+import type { Flow, Mapping } from '../../../shared/domain/flow';
+import { AppError } from '../../../shared/errors';
+import { compileGraph, evaluateMany, generatedMarker, mappingGraphSchema } from '../../../shared/mapping/index';
+import { appVersion, jsonataVersion } from '../app/version';
+import type { BackendContext } from '../context';
+import { dependencyOrder } from '../sync/dependency-order';
+import { syncService } from '../sync/sync.service';
+import { sampleBindings } from './bundle-check';
+import { sealBundle } from './bundle-hash';
+
+export type ExportInput = MethodInput<'bundles.export'>;
+
+/** The file `mlc sandbox` writes for a sandbox connection of this system (bundle-binding.ts reads it back). */
+export function sandboxFileFor(connection: Pick<Connection, 'system' | 'settings'>): string {
+  if (connection.system === 'infor') return connection.settings.grant === 'client_credentials' ? 'infor-client-credentials.ionapi' : 'infor-backend-service.ionapi';
+  return `${connection.system}-sandbox.connection.json`;
+}
+
+/**
+ * Builds a bundle from the store: the chosen flows and what they need (flows
+ * they depend on, mappings, connections without secrets), lookup tables, schema
+ * hashes and samples whose expected outputs are computed now.
+ */
+export async function exportBundle(context: BackendContext, input: ExportInput): Promise<Bundle> {
+  const service = syncService(context);
+  const all = service.flows.flows();
+  const flows = selectFlows(all, input.flowIds);
+  if (flows.length === 0) throw new AppError('E_NOT_FOUND', 'There are no flows to export; create a flow first.');
+  const mappings = [...new Map(flows.map((flow) => [flow.mappingId as string, service.flows.mapping(flow.mappingId)])).values()];
+
+  const taken = new Set<string>();
+  const connectionIds = [...new Set(flows.flatMap((flow) => [flow.source.connectionId as string, flow.target.connectionId as string]))];
+  const connections: BundleConnection[] = connectionIds.map((id) => {
+    const connection = context.connections.get(id);
+    if (!connection) throw new AppError('E_NOT_FOUND', `A flow uses the connection ${id}, which no longer exists.`);
+    return bundleConnection(connection, connectionRef(connection.system, taken));
+  });
+
+  const bundleMappings = mappings.map((mapping) => bundleMapping(context, mapping, flows.find((flow) => flow.mappingId === mapping.id)!));
+  const samples = await collectSamples(context, mappings, flows, input);
+  const now = new Date().toISOString();
+  const body = {
+    format: bundleFormat,
+    version: bundleVersion,
+    name: input.name ?? `Export ${now.slice(0, 10)}`,
+    ...(input.description ? { description: input.description } : {}),
+    createdAt: now,
+    app: { name: 'ml-connector Studio', version: appVersion() },
+    engine: { jsonata: jsonataVersion() },
+    connections,
+    mappings: bundleMappings,
+    flows: flows.map(({ createdAt: _created, updatedAt: _updated, ...flow }) => flow),
+    lookupTables: mappings.flatMap(lookupTables),
+    samples,
+  };
+  const findings = findSecrets(body);
+  if (findings.length > 0) {
+    // Settings are non-secret by contract; if one slipped in, stop rather than write it to a file.
+    throw new AppError('E_BUNDLE_SECRET', `Refusing to export: ${findings[0]!.path} looks like a secret. Move it to the connection's secrets.`, { paths: findings.map((finding) => finding.path) });
+  }
+  return bundleSchema.parse(sealBundle(body));
+}
+
+export function bundleFileName(bundle: Pick<Bundle, 'name'>): string {
+  const stem = bundle.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'bundle';
+  return `${stem}${bundleFileSuffix}`;
+}
+
+/** The bundle as the file holds it: two-space JSON with a trailing newline. */
+export function bundleText(bundle: Bundle): string {
+  return `${JSON.stringify(bundle, null, 2)}\n`;
+}
+
+function selectFlows(all: Flow[], wanted: string[] | undefined): Flow[] {
+  if (!wanted) return dependencyOrder(all);
+  const byId = new Map(all.map((flow) => [flow.id as string, flow]));
+  const chosen = new Map<string, Flow>();
+  const add = (id: string) => {
+    if (chosen.has(id)) return;
+    const flow = byId.get(id);
+    if (!flow) throw new AppError('E_NOT_FOUND', `No flow with id ${id}.`);
+    chosen.set(id, flow);
+    flow.dependsOn.forEach(add);
+  };
+  wanted.forEach(add);
+  return dependencyOrder([...chosen.values()]);
+}
+
+function bundleConnection(connection: Connection, ref: string): BundleConnection {
+  const keys = [...new Set([...secretKeysOf(connection.system, connection.settings), ...connection.secretsSet])];
+  return {
+    id: connection.id,
+    ref,
+    system: connection.system,
+    name: connection.name,
+    settings: connection.settings,
+    secretSlots: keys.map((key) => ({ slot: `${ref}.${key}`, key })),
+    sandbox: connection.sandbox,
+    ...(connection.sandbox ? { sandboxFile: sandboxFileFor(connection) } : {}),
+  };
+}
+
+function bundleMapping(context: BackendContext, mapping: Mapping, flow: Flow): BundleMapping {
+  const schemaHash = (connectionId: string, entity: string) =>
+    (context.db.prepare('SELECT hash FROM entity_schemas WHERE connection_id = ? AND entity = ?').get(connectionId, entity) as { hash: string } | undefined)?.hash;
+  const source = schemaHash(flow.source.connectionId, mapping.sourceEntity);
+  const target = schemaHash(flow.target.connectionId, mapping.targetEntity);
+  const graph = mapping.graph === undefined ? undefined : mappingGraphSchema.safeParse(mapping.graph);
+  let sourceMap: BundleMapping['sourceMap'];
+  if (graph?.success && mapping.expression.startsWith(generatedMarker)) {
+    try {
+      sourceMap = compileGraph(graph.data).sourceMap;
+    } catch {
+      sourceMap = undefined;
+    }
+  }
+  return {
+    id: mapping.id,
+    name: mapping.name,
+    sourceEntity: mapping.sourceEntity,
+    targetEntity: mapping.targetEntity,
+    ...(mapping.graph === undefined ? {} : { graph: mapping.graph }),
+    expression: mapping.expression,
+    hash: mapping.hash,
+    ...(sourceMap ? { sourceMap } : {}),
+    schemaHashes: { ...(source ? { source } : {}), ...(target ? { target } : {}) },
+  };
+}
+
+function lookupTables(mapping: Mapping): BundleLookupTable[] {
+  const graph = mapping.graph === undefined ? undefined : mappingGraphSchema.safeParse(mapping.graph);
+  if (!graph?.success) return [];
+  return graph.data.nodes.flatMap((node) =>
+    node.kind === 'valueMap' ? [{ mappingId: mapping.id, nodeId: node.id, entries: node.data.entries, fallback: node.data.fallback }] : [],
+  );
+}
+
+/** Explicit samples first, then recent distinct records the mapping's current version transformed. */
+async function collectSamples(context: BackendContext, mappings: Mapping[], flows: Flow[], input: ExportInput): Promise<BundleSample[]> {
+  const samples: BundleSample[] = [];
+  const perMapping = input.samplesPerMapping ?? 3;
+  for (const mapping of mappings) {
+    const inputs: Array<{ name: string; input: unknown }> = (input.samples ?? [])
+      .filter((sample) => sample.mappingId === mapping.id)
+      .map((sample, index) => ({ name: sample.name ?? `Sample ${index + 1}`, input: sample.input }));
+    const flowIds = flows.filter((flow) => flow.mappingId === mapping.id).map((flow) => flow.id as string);
+    const seen = new Set<string>();
+    const limit = inputs.length + perMapping;
+    for (const flowId of flowIds) {
+      const rows = context.db
+        .prepare("SELECT source_key, source_payload FROM audit WHERE flow_id = ? AND mapping_hash = ? AND outcome != 'failed' ORDER BY id DESC LIMIT 200")
+        .all(flowId, mapping.hash) as Array<{ source_key: string; source_payload: string }>;
+      for (const row of rows) {
+        if (inputs.length >= limit || seen.has(row.source_key)) continue;
+        seen.add(row.source_key);
+        inputs.push({ name: `Record ${row.source_key}`, input: JSON.parse(row.source_payload) as unknown });
+      }
+    }
+    const results = await evaluateMany(mapping.expression, inputs.map((sample) => sample.input), { bindings: sampleBindings });
+    inputs.forEach((sample, index) => {
+      const result = results[index]!;
+      // A record the mapping fails on is no sample of what it should produce.
+      if (result.ok) samples.push({ mappingId: mapping.id, name: sample.name, input: sample.input, expected: result.value ?? null });
+    });
+  }
+  return samples;
+}

@@ -1,0 +1,84 @@
+import { requiredSecretKeys } from '../../../shared/bundle/bundle-secrets';
+import type { Bundle, BundleConnection } from '../../../shared/bundle/bundle.schema';
+import type { ConnectionId } from '../../../shared/domain/connection';
+import type { Flow } from '../../../shared/domain/flow';
+import { AppError } from '../../../shared/errors';
+import type { BackendContext } from '../context';
+import { dependencyOrder } from '../sync/dependency-order';
+import { syncService } from '../sync/sync.service';
+
+export interface InstalledConnection {
+  id: ConnectionId;
+  name: string;
+  status: 'created' | 'updated' | 'kept';
+  missingSecrets: string[];
+}
+
+export interface InstallReport {
+  connections: InstalledConnection[];
+  mappings: number;
+  flows: number;
+}
+
+/**
+ * Saves a checked bundle into a store: connections by their bundle id (created
+ * without secrets, or kept/replaced), mappings (same expression, same hash, so
+ * audit rows and replays line up with the desktop's) and flows in dependency
+ * order. Ids are kept, so importing the same bundle again updates in place.
+ */
+export function installBundle(context: BackendContext, bundle: Bundle, mode: 'keep' | 'replace' = 'keep'): InstallReport {
+  const service = syncService(context);
+  const connections = context.db.transaction(() => bundle.connections.map((connection) => installConnection(context, connection, mode)))();
+  for (const mapping of bundle.mappings) {
+    service.flows.saveMapping({
+      id: mapping.id,
+      name: mapping.name,
+      sourceEntity: mapping.sourceEntity,
+      targetEntity: mapping.targetEntity,
+      graph: mapping.graph,
+      expression: mapping.expression,
+    });
+  }
+  const stamped = bundle.flows.map((flow) => ({ ...flow, createdAt: bundle.createdAt, updatedAt: bundle.createdAt }) as Flow);
+  for (const flow of dependencyOrder(stamped)) {
+    const { createdAt: _created, updatedAt: _updated, ...input } = flow;
+    service.flows.saveFlow(input);
+  }
+  service.scheduler.reload();
+  if (connections.length > 0) context.events.emit('connections.changed', { ids: connections.map((connection) => connection.id) });
+  return { connections, mappings: bundle.mappings.length, flows: bundle.flows.length };
+}
+
+function installConnection(context: BackendContext, connection: BundleConnection, mode: 'keep' | 'replace'): InstalledConnection {
+  const existing = context.connections.get(connection.id);
+  let status: InstalledConnection['status'];
+  if (!existing) {
+    const now = new Date().toISOString();
+    context.db
+      .prepare('INSERT INTO connections (id, system, name, settings, sandbox, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(connection.id, connection.system, connection.name, JSON.stringify(connection.settings), connection.sandbox ? 1 : 0, now, now);
+    status = 'created';
+  } else {
+    if (existing.system !== connection.system) {
+      throw new AppError('E_CONFLICT', `The connection ${connection.id} is ${existing.system} here but ${connection.system} in the bundle; remove one of them first.`);
+    }
+    if (mode === 'replace') {
+      context.connections.update(connection.id, { name: connection.name, settings: connection.settings });
+      context.db.prepare('UPDATE connections SET sandbox = ? WHERE id = ?').run(connection.sandbox ? 1 : 0, connection.id);
+      // Hosts may differ now: cached schemas and tokens belong to the old settings.
+      context.db.prepare('DELETE FROM entity_schemas WHERE connection_id = ?').run(connection.id);
+      context.db.prepare('DELETE FROM connection_tokens WHERE connection_id = ?').run(connection.id);
+      status = 'updated';
+    } else {
+      status = 'kept';
+    }
+  }
+  const current = context.connections.get(connection.id)!;
+  const have = new Set(context.vault.slots(connection.id));
+  return {
+    id: current.id,
+    name: current.name,
+    status,
+    missingSecrets: requiredSecretKeys(current.system, current.settings).filter((key) => !have.has(key)),
+  };
+}

@@ -1,0 +1,192 @@
+import type { ConnectionTestResult } from '../../../../shared/api/connectors.contract';
+import { systemLabels, type Connection } from '../../../../shared/domain/connection';
+import { Badge } from '../../components/StateViews';
+import { formatDuration, formatNumber, formatRelative } from '../../components/format';
+import type { TestState } from './connections.store';
+import { SystemMark } from './SystemMark';
+
+const productLines = [
+  { value: 'm3', label: 'M3' },
+  { value: 'csi', label: 'CloudSuite Industrial (CSI)' },
+  { value: 'ln', label: 'LN' },
+  { value: 'fsm', label: 'Financials & Supply (FSM)' },
+] as const;
+type ProductLine = (typeof productLines)[number]['value'];
+
+/** Settings worth a glance, in the order an analyst looks for them. */
+const summaryKeys: Array<[string, string]> = [
+  ['tenant', 'Tenant'],
+  ['dataCentre', 'Data centre'],
+  ['environment', 'Environment'],
+  ['subdomain', 'Subdomain'],
+  ['myDomainUrl', 'My Domain'],
+  ['orgUrl', 'Environment URL'],
+  ['iu', 'Gateway'],
+  ['apiDomain', 'API'],
+  ['baseUrl', 'API'],
+];
+
+function settingsSummary(connection: Connection): Array<[string, string]> {
+  const seen = new Set<string>();
+  const rows: Array<[string, string]> = [];
+  for (const [key, label] of summaryKeys) {
+    const value = connection.settings[key];
+    if (value === undefined || value === null || value === '' || seen.has(label)) continue;
+    seen.add(label);
+    rows.push([label, String(value)]);
+  }
+  return rows.slice(0, 3);
+}
+
+export function ConnectionCard({
+  connection,
+  test,
+  onTest,
+  onBrowse,
+  onEdit,
+  onRemove,
+  onProductLine,
+}: {
+  connection: Connection;
+  test?: TestState;
+  onTest(): void;
+  onBrowse(): void;
+  onEdit?: () => void;
+  onRemove(): void;
+  onProductLine(productLine: ProductLine): void;
+}) {
+  const isInfor = connection.system === 'infor';
+  const productLine = String(connection.settings.productLine ?? 'm3') as ProductLine;
+  const undetected = isInfor && !connection.sandbox && connection.settings.productLineDetected !== true && connection.settings.productLineChosen !== true;
+  return (
+    <article className="connection-card" data-testid="connection-card" data-system={connection.system} data-connection-id={connection.id} aria-label={connection.name}>
+      <header className="connection-card-head">
+        <SystemMark system={connection.system} />
+        <div className="connection-title">
+          <h3 data-testid="connection-name">{connection.name}</h3>
+          <span className="muted">{systemLabels[connection.system]}</span>
+        </div>
+        <div className="connection-tags">
+          {connection.sandbox && <Badge tone="accent">sandbox</Badge>}
+          {test?.state === 'done' && test.result.ok && <Badge tone="ok">connected</Badge>}
+          {((test?.state === 'done' && !test.result.ok) || test?.state === 'error') && <Badge tone="danger">failing</Badge>}
+        </div>
+      </header>
+
+      <dl className="kv connection-settings">
+        {settingsSummary(connection).map(([label, value]) => (
+          <div key={label} className="kv-row">
+            <dt>{label}</dt>
+            <dd title={value}>{value}</dd>
+          </div>
+        ))}
+        {isInfor && (
+          <div className="kv-row">
+            <dt>Product line</dt>
+            <dd>
+              <select
+                className="select select-inline"
+                aria-label="Product line"
+                value={productLine}
+                onChange={(event) => onProductLine(event.target.value as ProductLine)}
+                data-testid="product-line"
+              >
+                {productLines.map((option) => (
+                  <option key={option.value} value={option.value}>
+                    {option.label}
+                  </option>
+                ))}
+              </select>
+              {undetected && (
+                <span className="inline-warning" data-testid="product-line-undetected">
+                  Not detected — pick the one your tenant runs
+                </span>
+              )}
+            </dd>
+          </div>
+        )}
+        <div className="kv-row">
+          <dt>Credentials</dt>
+          <dd data-testid="connection-secrets">
+            {connection.secretsSet.length > 0
+              ? connection.secretsSet.map((slot) => (
+                  <span key={slot} className="secret-slot">
+                    {slot} <em>set</em>
+                  </span>
+                ))
+              : <span className="muted">none stored</span>}
+          </dd>
+        </div>
+      </dl>
+
+      <TestOutcome test={test} />
+
+      <footer className="connection-actions">
+        <button type="button" className="button small primary" onClick={onTest} disabled={test?.state === 'running'} data-testid="test-connection">
+          {test?.state === 'running' ? 'Testing…' : 'Test connection'}
+        </button>
+        <button type="button" className="button small" onClick={onBrowse} data-testid="browse-schema">
+          Browse schema
+        </button>
+        {onEdit && (
+          <button type="button" className="button small ghost" onClick={onEdit} data-testid="edit-connection">
+            Edit
+          </button>
+        )}
+        <span className="grow" />
+        <button type="button" className="button small ghost danger" onClick={onRemove} data-testid="remove-connection">
+          Remove
+        </button>
+      </footer>
+    </article>
+  );
+}
+
+function TestOutcome({ test }: { test?: TestState }) {
+  if (!test) return <p className="test-outcome muted" data-testid="test-outcome" data-state="untested">Not tested yet.</p>;
+  if (test.state === 'running')
+    return (
+      <p className="test-outcome muted" data-testid="test-outcome" data-state="running">
+        <span className="spinner small" aria-hidden="true" /> Signing in and reading a sample…
+      </p>
+    );
+  if (test.state === 'error') return <TestFailure code={test.error.code} message={test.error.message} />;
+  const result = test.result;
+  if (!result.ok) return <TestFailure code={result.error?.code ?? 'E_REMOTE'} message={result.error?.message ?? 'The test failed without a message.'} latencyMs={result.latencyMs} />;
+  return (
+    <div className="test-outcome test-ok" data-testid="test-outcome" data-state="ok" role="status">
+      <strong>Connected in {formatDuration(result.latencyMs / 1000)}</strong>
+      <ul>
+        {result.tenant && <li>Tenant <b>{result.tenant}</b></li>}
+        {result.identity && <li>As <b title={result.identity}>{result.identity}</b></li>}
+        {result.variant && <li>{describeVariant(result)}</li>}
+        {result.tokenLifetimeSeconds !== undefined && <li>Token valid {formatDuration(result.tokenLifetimeSeconds)}</li>}
+        {result.sampleCount !== undefined && (
+          <li>
+            Read {formatNumber(result.sampleCount)} sample {result.sampleEntity ?? 'records'}
+          </li>
+        )}
+        {result.callCount !== undefined && <li>{result.callCount} API calls</li>}
+        <li className="muted">{formatRelative(test.at)}</li>
+      </ul>
+    </div>
+  );
+}
+
+function describeVariant(result: ConnectionTestResult): string {
+  const variant = result.variant ?? '';
+  const known: Record<string, string> = { m3: 'M3', csi: 'CSI', ln: 'LN', fsm: 'FSM' };
+  return known[variant] ? `Product line ${known[variant]}` : variant;
+}
+
+function TestFailure({ code, message, latencyMs }: { code: string; message: string; latencyMs?: number }) {
+  return (
+    <div className="test-outcome test-failed" data-testid="test-outcome" data-state="failed" role="alert">
+      <strong>
+        Test failed <code className="error-code">{code}</code>
+      </strong>
+      <p>{message}</p>
+      {latencyMs !== undefined && <span className="muted">after {formatDuration(latencyMs / 1000)}</span>}
+    </div>
+  );
+}

@@ -1,0 +1,139 @@
+import { z } from 'zod';
+import { connectionIdSchema, connectionSettingsSchema, systemIdSchema } from '../domain/connection';
+import { flowSchema, mappingIdSchema } from '../domain/flow';
+
+/**
+ * A mapping bundle: everything a headless runtime needs to run the same flows
+ * the designer built — except secrets, which stay named slots. One JSON file
+ * (`*.mlcbundle.json`); `schemas/mlc-bundle.schema.json` is generated from this.
+ */
+export const bundleFormat = 'mlc-bundle';
+/** Current format version; older versions are migrated on import (bundle-migrations.ts). */
+export const bundleVersion = 1;
+export const bundleFileSuffix = '.mlcbundle.json';
+
+/** `ref.key`: a bundle-wide slot name, e.g. `zoho.refresh_token` (env `MLC_SECRET_ZOHO_REFRESH_TOKEN`). */
+export const secretSlotNameSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]*\.[A-Za-z0-9_-]+$/, 'A slot is named "<connection ref>.<secret>".');
+
+export const bundleSecretSlotSchema = z
+  .object({
+    /** Bundle-wide name the runtime resolves (env, secrets file, keyring). */
+    slot: secretSlotNameSchema,
+    /** The connector's own name for the secret (`client_secret`, `refresh_token`). */
+    key: z.string().min(1).max(64),
+    /** Where the value comes from, in words, for whoever sets up the server. */
+    description: z.string().max(300).optional(),
+  })
+  .strict();
+export type BundleSecretSlot = z.infer<typeof bundleSecretSlotSchema>;
+
+export const bundleConnectionSchema = z
+  .object({
+    id: connectionIdSchema,
+    /** Short lowercase name used in slot names, env variables and settings overrides. */
+    ref: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/),
+    system: systemIdSchema,
+    name: z.string().min(1).max(200),
+    /** Non-secret settings as designed; a server overrides them per ref (settings file or env). */
+    settings: connectionSettingsSchema,
+    secretSlots: z.array(bundleSecretSlotSchema),
+    sandbox: z.boolean(),
+    /** For sandbox connections: the file `mlc sandbox` writes into `<data dir>/sandbox/` that binds this connection. */
+    sandboxFile: z.string().regex(/^[A-Za-z0-9._-]+$/).optional(),
+  })
+  .strict();
+export type BundleConnection = z.infer<typeof bundleConnectionSchema>;
+
+export const spanSchema = z.object({ start: z.number().int(), end: z.number().int() }).strict();
+
+export const bundleSourceMapFieldSchema = z
+  .object({
+    target: z.string(),
+    span: spanSchema,
+    nodes: z.array(z.object({ nodeId: z.string(), spans: z.array(spanSchema) }).strict()),
+  })
+  .strict();
+
+export const bundleMappingSchema = z
+  .object({
+    id: mappingIdSchema,
+    name: z.string().min(1).max(200),
+    sourceEntity: z.string().min(1),
+    targetEntity: z.string().min(1),
+    /** The visual graph (shared/mapping), when the mapping was drawn. */
+    graph: z.unknown().optional(),
+    /** The compiled JSONata the engine runs. */
+    expression: z.string().min(1),
+    /** Hash of the expression (the same one audit rows carry). */
+    hash: z.string().min(1),
+    /** Target field → graph nodes → JSONata spans, when compiled from a graph. */
+    sourceMap: z.array(bundleSourceMapFieldSchema).optional(),
+    /** Schema hashes of both sides when the mapping was exported (drift shows as a warning). */
+    schemaHashes: z.object({ source: z.string().optional(), target: z.string().optional() }).strict(),
+  })
+  .strict();
+export type BundleMapping = z.infer<typeof bundleMappingSchema>;
+
+export const bundleFlowSchema = flowSchema.omit({ createdAt: true, updatedAt: true }).strict();
+export type BundleFlow = z.infer<typeof bundleFlowSchema>;
+
+const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+/** A value map of a mapping, listed on its own so a reviewer sees every translation at a glance. */
+export const bundleLookupTableSchema = z
+  .object({
+    mappingId: mappingIdSchema,
+    /** The graph node holding it. */
+    nodeId: z.string().min(1),
+    entries: z.array(z.object({ from: z.string(), to: scalar }).strict()),
+    fallback: z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('none') }).strict(),
+      z.object({ kind: z.literal('input') }).strict(),
+      z.object({ kind: z.literal('constant'), value: scalar }).strict(),
+    ]),
+  })
+  .strict();
+export type BundleLookupTable = z.infer<typeof bundleLookupTableSchema>;
+
+/** `$lookupRef(entity, key)` answers this in samples, so expected outputs never depend on a target's ids. */
+export const sampleReferencePrefix = 'ref:';
+
+export const bundleSampleSchema = z
+  .object({
+    mappingId: mappingIdSchema,
+    name: z.string().min(1).max(200),
+    /** A normalised source record, as the engine feeds it to the mapping. */
+    input: z.unknown(),
+    /** What the mapping produced for it at export (`null` = skipped). */
+    expected: z.unknown(),
+  })
+  .strict();
+export type BundleSample = z.infer<typeof bundleSampleSchema>;
+
+export const bundleSchema = z
+  .object({
+    $schema: z.string().optional(),
+    format: z.literal(bundleFormat),
+    version: z.literal(bundleVersion),
+    name: z.string().min(1).max(200),
+    description: z.string().max(2000).optional(),
+    createdAt: z.string(),
+    app: z.object({ name: z.string(), version: z.string() }).strict(),
+    /** The JSONata release the expressions were written and sampled with. */
+    engine: z.object({ jsonata: z.string().regex(/^\d+\.\d+\.\d+/) }).strict(),
+    connections: z.array(bundleConnectionSchema),
+    mappings: z.array(bundleMappingSchema),
+    flows: z.array(bundleFlowSchema),
+    lookupTables: z.array(bundleLookupTableSchema),
+    samples: z.array(bundleSampleSchema),
+    /** `sha256:<hex>` over the canonical JSON of every other field (`$schema` excluded). */
+    contentHash: z.string().regex(/^sha256:[0-9a-f]{64}$/),
+  })
+  .strict();
+export type Bundle = z.infer<typeof bundleSchema>;
+
+/** The part the content hash covers. */
+export function hashedPart(bundle: Record<string, unknown>): Record<string, unknown> {
+  const { contentHash: _hash, $schema: _schema, ...rest } = bundle;
+  return rest;
+}

@@ -1,0 +1,5 @@
+/** Mapping bundles: the file format, its migrations and the rules about secrets. */
+export * from './bundle.schema';
+export * from './bundle-secrets';
+export * from './engine-version';
+export { bundleMigrations, connectionRef, migrationPath, type BundleMigration } from './bundle-migrations';
