@@ -33,7 +33,7 @@ const secretLookingKey = /(secret|passw(or)?d|passphrase|token|api[-_]?key|priva
 /** Keys that contain those words but hold no secret. */
 const harmlessKeys = new Set(['secretSlots', 'tokenUrl', 'tokenLifetimeSeconds', 'tokenEndpoint', 'tokenPath']);
 /** Values that are secrets whatever their key: bearer headers, JWTs, PEM keys. */
-const secretLookingValue = [/^\s*(bearer|basic|zoho-oauthtoken)\s+\S{8,}/i, /\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\./, /-----BEGIN [A-Z ]*PRIVATE KEY-----/];
+const secretLookingValue = [/\b(bearer|zoho-oauthtoken)\s+[A-Za-z0-9._~+/=-]{12,}/i, /\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\./, /-----BEGIN [A-Z ]*PRIVATE KEY-----/];
 
 export interface SecretFinding {
   /** JSON path of the offending value, e.g. `connections[1].settings.client_secret`. */
@@ -52,7 +52,8 @@ export function findSecrets(raw: unknown): SecretFinding[] {
   const findings: SecretFinding[] = [];
   const visit = (value: unknown, path: string, key: string | undefined) => {
     if (typeof value === 'string') {
-      if (value.trim() === '') return;
+      // Blank, or naming a slot (`secrets: ["client_secret"]` in old bundles) rather than holding one.
+      if (value.trim() === '' || knownSecretKeys.has(value)) return;
       if (key !== undefined && !harmlessKeys.has(key) && (knownSecretKeys.has(key) || secretLookingKey.test(key))) {
         findings.push({ path, reason: `“${key}” holds a value; secrets belong in the server's secrets, not in a bundle.` });
       } else if (secretLookingValue.some((pattern) => pattern.test(value))) {

@@ -3,3 +3,4 @@ export * from './bundle.schema';
 export * from './bundle-secrets';
 export * from './engine-version';
 export { bundleMigrations, connectionRef, migrationPath, type BundleMigration } from './bundle-migrations';
+export { bundleJsonSchema, bundleJsonSchemaId, bundleJsonSchemaText } from './bundle-json-schema';

@@ -3,12 +3,17 @@
 import os from 'node:os';
 import { runFoundationBench } from './foundation.bench';
 import { runMappingBench } from './mapping.bench';
+import { runEngineBench } from './engine.bench';
+import { runCanvasBench } from './canvas.bench';
 
 type Bench = { name: string; run: () => Promise<Record<string, unknown>> };
 
 const benches: Bench[] = [
   { name: 'foundation', run: runFoundationBench },
   { name: 'mapping', run: runMappingBench },
+  // MLC_BENCH_RECORDS scales the engine run; the default is the 1,000,000-record sync (about 20–25 min here).
+  { name: 'engine', run: () => runEngineBench(Number(process.env.MLC_BENCH_RECORDS ?? 1_000_000)) },
+  { name: 'canvas', run: runCanvasBench },
 ];
 
 const only = process.argv.slice(2);

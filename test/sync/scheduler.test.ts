@@ -94,3 +94,24 @@ describe('scheduler', () => {
     expect(started).toEqual([['hourly', 'startup']]);
   });
 });
+
+describe('interval schedules', () => {
+  it('wait one interval after the last run instead of firing at start', async () => {
+    const started: string[] = [];
+    scheduler = new Scheduler({
+      flows: () => [flow('every-ten', { kind: 'interval', everySeconds: 10, timeZone: 'UTC' })],
+      lastRunAt: () => new Date(Date.now() - 9_000).toISOString(),
+      isRunning: () => false,
+      run: async (id) => {
+        started.push(id);
+      },
+      log: createLogger('error'),
+    });
+    scheduler.start();
+    await sleep(300);
+    expect(started).toEqual([]);
+    const next = Date.parse(scheduler.nextRun('every-ten') ?? '');
+    expect(next - Date.now()).toBeGreaterThan(0);
+    expect(next - Date.now()).toBeLessThanOrEqual(2_000);
+  });
+});

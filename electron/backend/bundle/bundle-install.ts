@@ -3,6 +3,7 @@ import type { Bundle, BundleConnection } from '../../../shared/bundle/bundle.sch
 import type { ConnectionId } from '../../../shared/domain/connection';
 import type { Flow } from '../../../shared/domain/flow';
 import { AppError } from '../../../shared/errors';
+import { canonicalJson } from '../../../shared/hash';
 import type { BackendContext } from '../context';
 import { dependencyOrder } from '../sync/dependency-order';
 import { syncService } from '../sync/sync.service';
@@ -62,7 +63,8 @@ function installConnection(context: BackendContext, connection: BundleConnection
     if (existing.system !== connection.system) {
       throw new AppError('E_CONFLICT', `The connection ${connection.id} is ${existing.system} here but ${connection.system} in the bundle; remove one of them first.`);
     }
-    if (mode === 'replace') {
+    const same = existing.name === connection.name && existing.sandbox === connection.sandbox && canonicalJson(existing.settings) === canonicalJson(connection.settings);
+    if (mode === 'replace' && !same) {
       context.connections.update(connection.id, { name: connection.name, settings: connection.settings });
       context.db.prepare('UPDATE connections SET sandbox = ? WHERE id = ?').run(connection.sandbox ? 1 : 0, connection.id);
       // Hosts may differ now: cached schemas and tokens belong to the old settings.

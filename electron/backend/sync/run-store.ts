@@ -180,6 +180,18 @@ export class RunStore {
     return row?.target_key;
   }
 
+  /** Source keys whose records became these target ids in a flow (targeted syncs from target notifications). */
+  sourceKeysForTargets(flowId: FlowId | string, targetKeys: string[]): string[] {
+    const select = this.db.prepare('SELECT source_key FROM id_map WHERE flow_id = ? AND target_key = ?');
+    return [...new Set(targetKeys.flatMap((key) => (select.all(flowId, key) as Array<{ source_key: string }>).map((row) => row.source_key)))];
+  }
+
+  /** The newest audit row of a source key: the record as the source last sent it. */
+  latestAudit(flowId: FlowId | string, sourceKey: string): RecordAudit | undefined {
+    const row = this.db.prepare('SELECT * FROM audit WHERE flow_id = ? AND source_key = ? ORDER BY id DESC LIMIT 1').get(flowId, sourceKey) as AuditRow | undefined;
+    return row ? toAudit(row) : undefined;
+  }
+
   run(id: RunId | string): Run {
     const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined;
     if (!row) throw new AppError('E_NOT_FOUND', `No run with id ${id}.`);

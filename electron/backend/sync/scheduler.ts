@@ -13,11 +13,19 @@ export interface SchedulerHooks {
   log: Logger;
 }
 
-/** Validates a schedule and returns its croner pattern and options. */
-function cronFor(schedule: Exclude<Schedule, { kind: 'manual' }>): { pattern: string; options: { timezone: string; interval?: number } } {
+/**
+ * Validates a schedule and returns its croner pattern and options. An interval is
+ * an every-second pattern throttled by croner's own `interval` option, starting
+ * one interval after the last run (not at once, which croner would otherwise do).
+ */
+function cronFor(
+  schedule: Exclude<Schedule, { kind: 'manual' }>,
+  lastRunAt?: string,
+): { pattern: string; options: { timezone: string; interval?: number; startAt?: Date } } {
   if (schedule.kind === 'cron') return { pattern: schedule.cron, options: { timezone: schedule.timeZone } };
-  // An interval is a every-second pattern throttled by croner's own `interval` option.
-  return { pattern: '* * * * * *', options: { timezone: schedule.timeZone, interval: schedule.everySeconds } };
+  const last = lastRunAt ? Date.parse(lastRunAt) : Date.now();
+  const startAt = new Date(Math.max(Date.now(), last + schedule.everySeconds * 1000));
+  return { pattern: '* * * * * *', options: { timezone: schedule.timeZone, interval: schedule.everySeconds, startAt } };
 }
 
 export function describeSchedule(schedule: Schedule, count = 5, from = new Date()): { description: string; next: string[] } {
@@ -75,7 +83,7 @@ export class Scheduler {
     }
     for (const [id, flow] of wanted) {
       if (this.jobs.has(id) || flow.schedule.kind === 'manual') continue;
-      const { pattern, options } = cronFor(flow.schedule);
+      const { pattern, options } = cronFor(flow.schedule, this.hooks.lastRunAt(id));
       const job = new Cron(pattern, { ...options, protect: true, catch: (error) => this.hooks.log.error('scheduled run failed', { flow: id, error: String(error) }) }, () => this.fire(id, 'schedule'));
       this.jobs.set(id, { job, signature: JSON.stringify(flow.schedule) });
     }

@@ -2,6 +2,9 @@ import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { ComingSoon } from '../features/placeholder/ComingSoon';
 import { ConnectionsPage } from '../features/connections/ConnectionsPage';
+import { FlowsPage } from '../features/flows/FlowsPage';
+import { RunsPage } from '../features/runs/RunsPage';
+import { MapperPage } from '../features/mapper/MapperPage';
 import { transportKind } from '../api/client';
 import { useAppStore, type Section } from './app.store';
 import { ErrorBoundary } from './ErrorBoundary';
@@ -13,11 +16,11 @@ function SectionView({ section }: { section: Section }) {
     case 'connections':
       return <ConnectionsPage />;
     case 'mapper':
-      return <ComingSoon title="Mapper">Draw mappings between live Infor and CRM schemas, compiled to JSONata.</ComingSoon>;
+      return <MapperPage />;
     case 'flows':
-      return <ComingSoon title="Flows">Schedule syncs, set dependencies and run them now or as a dry run.</ComingSoon>;
+      return <FlowsPage />;
     case 'runs':
-      return <ComingSoon title="Runs">Every run, every record: counters, API calls and replay of failures.</ComingSoon>;
+      return <RunsPage />;
     case 'bundles':
       return <ComingSoon title="Bundles">Export what you designed as one file for the headless runtime.</ComingSoon>;
   }

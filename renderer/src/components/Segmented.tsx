@@ -9,8 +9,8 @@ export function Segmented<T extends string>({
   testId,
 }: {
   value: T;
-  options: ReadonlyArray<{ value: T; label: string }>;
-  onChange(value: T): void;
+  options: ReadonlyArray<{ value: NoInfer<T>; label: string }>;
+  onChange(value: NoInfer<T>): void;
   label: string;
   testId?: string;
 }) {

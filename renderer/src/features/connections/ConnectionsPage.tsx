@@ -1,79 +1,158 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { systemLabels, type Connection } from '../../../../shared/domain/connection';
-import type { ErrorInfo } from '../../../../shared/errors';
-import { api } from '../../api/client';
+import { Segmented } from '../../components/Segmented';
+import { EmptyState, ErrorPanel, Loading } from '../../components/StateViews';
+import { SchemaBrowser } from '../schemas/SchemaBrowser';
+import { ConnectionCard } from './ConnectionCard';
+import { ConnectionForm } from './ConnectionForm';
+import { formSystems, type FormSystem } from './connection-forms';
+import { connectionsStore, useConnections, useConnectionsView } from './connections.instance';
+import { DropOverlay, ImportBanner, IonapiPicker, useIonapiImport, useWindowDrop } from './IonapiImport';
+import { SandboxPanel, SandboxButton } from './SandboxPanel';
+import './connections.css';
 
-type Load = { state: 'loading' } | { state: 'error'; error: ErrorInfo } | { state: 'ready'; items: Connection[] };
+type Editing = { mode: 'create'; system: FormSystem } | { mode: 'edit'; connection: Connection } | undefined;
 
 export function ConnectionsPage() {
-  const [load, setLoad] = useState<Load>({ state: 'loading' });
-
-  const refresh = useCallback(async () => {
-    const result = await api.invoke('connections.list', {});
-    setLoad(result.ok ? { state: 'ready', items: result.value } : { state: 'error', error: result.error });
-  }, []);
+  const view = useConnectionsView((state) => state.view);
+  const show = useConnectionsView((state) => state.show);
+  const importFile = useIonapiImport();
+  const dragging = useWindowDrop((file) => void importFile(file));
 
   useEffect(() => {
+    const { refresh, follow, loadSandboxStatus } = connectionsStore.getState();
     void refresh();
-    return api.on('connections.changed', () => void refresh());
-  }, [refresh]);
+    void loadSandboxStatus();
+    return follow();
+  }, []);
 
-  const remove = async (connection: Connection) => {
-    if (!window.confirm(`Remove the connection “${connection.name}” and its stored credentials?`)) return;
-    const result = await api.invoke('connections.remove', { id: connection.id });
-    if (!result.ok) setLoad({ state: 'error', error: result.error });
+  return (
+    <div className="connections-page">
+      {dragging && <DropOverlay />}
+      <div className="toolbar page-tabs">
+        <Segmented
+          label="Connections view"
+          value={view}
+          onChange={show}
+          testId="connections-view"
+          options={[
+            { value: 'list', label: 'Connections' },
+            { value: 'schemas', label: 'Schema browser' },
+          ]}
+        />
+      </div>
+      {view === 'list' ? <ConnectionList /> : <SchemaBrowser />}
+    </div>
+  );
+}
+
+function ConnectionList() {
+  const load = useConnections((state) => state.load);
+  const items = useConnections((state) => state.items);
+  const error = useConnections((state) => state.error);
+  const tests = useConnections((state) => state.tests);
+  const actionError = useConnections((state) => state.actionError);
+  const { refresh, test, testAll, remove, setProductLine } = connectionsStore.getState();
+  const browseSchema = useConnectionsView((state) => state.browseSchema);
+  const [editing, setEditing] = useState<Editing>();
+
+  const confirmRemove = (connection: Connection) => {
+    // A native confirm: modal, keyboard-accessible, and the same in Electron and the browser.
+    if (window.confirm(`Remove the connection “${connection.name}” and its stored credentials? Flows that use it stop working.`)) void remove(connection.id);
   };
 
-  if (load.state === 'loading') return <p className="muted" data-testid="connections-loading">Loading connections…</p>;
-  if (load.state === 'error') {
-    return (
-      <div className="panel error-panel" role="alert">
-        <h2>Could not load connections</h2>
-        <p>{load.error.message}</p>
-        <button type="button" className="button" onClick={() => void refresh()}>
-          Retry
+  const header = (
+    <div className="toolbar connections-toolbar">
+      <AddConnectionMenu onPick={(system) => setEditing({ mode: 'create', system })} />
+      <IonapiPicker />
+      <SandboxButton />
+      <span className="grow" />
+      {items.length > 0 && (
+        <button type="button" className="button" onClick={() => void testAll()} data-testid="test-all">
+          Test all
         </button>
-      </div>
-    );
-  }
-  if (load.items.length === 0) {
-    return (
-      <div className="empty-state" data-testid="connections-empty">
-        <div className="empty-icon" aria-hidden="true">⇄</div>
-        <h2>No connections yet</h2>
+      )}
+    </div>
+  );
+
+  let body;
+  if (load === 'idle' || load === 'loading') body = <Loading label="Loading connections…" testId="connections-loading" />;
+  else if (load === 'error' && error) body = <ErrorPanel title="Could not load connections" error={error} onRetry={() => void refresh()} testId="connections-error" />;
+  else if (items.length === 0 && !editing)
+    body = (
+      <EmptyState
+        icon="⇄"
+        title="No connections yet"
+        testId="connections-empty"
+        actions={
+          <>
+            <IonapiPicker primary />
+            <SandboxButton quiet />
+          </>
+        }
+      >
         <p>
-          Drop an Infor <code>.ionapi</code> file here to connect your ERP, then add the CRM you sync into. Importing
-          files and the sandbox workspace arrive with the connector release.
+          Drop an Infor <code>.ionapi</code> file anywhere on this window to connect your ERP, then add the CRM you sync into.
+          No credentials at hand? The sandbox workspace connects simulators of all six systems on this machine.
         </p>
+      </EmptyState>
+    );
+  else
+    body = (
+      <div className="connection-grid" data-testid="connections-table">
+        {items.map((connection) => (
+          <ConnectionCard
+            key={connection.id}
+            connection={connection}
+            test={tests[connection.id]}
+            onTest={() => void test(connection.id)}
+            onBrowse={() => browseSchema(connection.system === 'infor' ? 'source' : 'target', connection.id)}
+            onEdit={connection.system === 'infor' ? undefined : () => setEditing({ mode: 'edit', connection })}
+            onRemove={() => confirmRemove(connection)}
+            onProductLine={(productLine) => void setProductLine(connection.id, productLine)}
+          />
+        ))}
       </div>
     );
-  }
+
   return (
-    <table className="table" data-testid="connections-table">
-      <thead>
-        <tr>
-          <th>Name</th>
-          <th>System</th>
-          <th>Credentials</th>
-          <th aria-label="Actions" />
-        </tr>
-      </thead>
-      <tbody>
-        {load.items.map((connection) => (
-          <tr key={connection.id}>
-            <td>
-              {connection.name} {connection.sandbox && <span className="badge">sandbox</span>}
-            </td>
-            <td>{systemLabels[connection.system]}</td>
-            <td>{connection.secretsSet.length > 0 ? connection.secretsSet.map((slot) => `${slot}: set`).join(', ') : '—'}</td>
-            <td className="actions">
-              <button type="button" className="button ghost" onClick={() => void remove(connection)}>
-                Remove
-              </button>
-            </td>
-          </tr>
+    <>
+      {header}
+      <ImportBanner />
+      <SandboxPanel />
+      {actionError && !editing && <ErrorPanel title="That did not work" error={actionError} testId="connections-action-error" />}
+      {editing && (
+        <ConnectionForm
+          key={editing.mode === 'edit' ? editing.connection.id : editing.system}
+          system={editing.mode === 'edit' ? (editing.connection.system as FormSystem) : editing.system}
+          connection={editing.mode === 'edit' ? editing.connection : undefined}
+          onDone={() => setEditing(undefined)}
+        />
+      )}
+      {body}
+    </>
+  );
+}
+
+function AddConnectionMenu({ onPick }: { onPick(system: FormSystem): void }) {
+  return (
+    <label className="add-connection">
+      <span className="visually-hidden">Add a connection to</span>
+      <select
+        className="select"
+        value=""
+        data-testid="add-connection"
+        onChange={(event) => {
+          if (event.target.value) onPick(event.target.value as FormSystem);
+        }}
+      >
+        <option value="">Add connection…</option>
+        {formSystems.map((system) => (
+          <option key={system} value={system}>
+            {systemLabels[system]}
+          </option>
         ))}
-      </tbody>
-    </table>
+      </select>
+    </label>
   );
 }

@@ -43,7 +43,7 @@ export interface ConnectionsState {
   update(input: MethodInput<'connections.update'>): Promise<Connection | undefined>;
   dismissImport(): void;
   /** Follows `connections.changed`; returns the unsubscribe function. */
-  subscribe(): () => void;
+  follow(): () => void;
 }
 
 export const errorOf = (error: unknown): ErrorInfo =>
@@ -169,7 +169,7 @@ export function createConnectionsStore(api: ApiClient) {
       set({ import: { state: 'idle' } });
     },
 
-    subscribe() {
+    follow() {
       return api.on('connections.changed', () => void get().refresh());
     },
   }));

@@ -79,10 +79,12 @@ export class FlowNodeCache {
 
 function toFlowNode(node: MappingNode, position: { x: number; y: number }, selected: boolean, measured: Size | undefined, lit: boolean, dimmed: boolean): MapperFlowNode {
   const className = lit ? 'lit' : dimmed ? 'dimmed' : undefined;
+  // Initial sizes let React Flow fit and cull nodes it has not measured yet.
   if (isSchemaNode(node)) {
-    return { id: node.id, type: node.kind, position, data: { node }, selected, measured, deletable: false, dragHandle: '.schema-node-header', className } satisfies SchemaFlowNode;
+    const initialHeight = 54 + Math.min(Math.max(node.data.fields.length, 1) * 26, 620);
+    return { id: node.id, type: node.kind, position, data: { node }, selected, measured, deletable: false, dragHandle: '.schema-node-header', className, initialWidth: 280, initialHeight } satisfies SchemaFlowNode;
   }
-  return { id: node.id, type: node.kind, position, data: { node }, selected, measured, className } satisfies ExpressionFlowNode;
+  return { id: node.id, type: node.kind, position, data: { node }, selected, measured, className, initialWidth: 200, initialHeight: 90 } satisfies ExpressionFlowNode;
 }
 
 interface EdgeEntry {

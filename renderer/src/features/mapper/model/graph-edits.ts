@@ -41,16 +41,23 @@ export function graphForSchemas(source: EntitySchema, target: EntitySchema): Map
   const graph = emptyGraph();
   graph.nodes.push(
     { id: sourceNodeId, kind: 'source', position: { x: 0, y: 0 }, data: { system: source.system, entity: source.entity, fields: schemaPorts(source) } },
-    { id: targetNodeId, kind: 'target', position: { x: 900, y: 0 }, data: { system: target.system, entity: target.entity, fields: schemaPorts(target) } },
+    { id: targetNodeId, kind: 'target', position: { x: 580, y: 0 }, data: { system: target.system, entity: target.entity, fields: schemaPorts(target) } },
   );
   return graph;
 }
 
-/** Replaces the field lists with the live schemas; edges to fields that are gone stay (the validator reports them). */
+/**
+ * Takes the live schemas' field lists. Saved fields the live schema no longer has stay at the
+ * end of the tree, so their edges still show and the validator can report them.
+ */
 export function withSchemas(graph: MappingGraph, source: EntitySchema, target: EntitySchema): MappingGraph {
+  const merge = (live: FieldPort[], saved: FieldPort[]) => {
+    const known = new Set(live.map((field) => field.path));
+    return [...live, ...saved.filter((field) => !known.has(field.path))];
+  };
   const nodes = graph.nodes.map((node): MappingNode => {
-    if (node.kind === 'source') return { ...node, data: { ...node.data, system: source.system, entity: source.entity, fields: schemaPorts(source) } };
-    if (node.kind === 'target') return { ...node, data: { ...node.data, system: target.system, entity: target.entity, fields: schemaPorts(target) } };
+    if (node.kind === 'source') return { ...node, data: { ...node.data, system: source.system, entity: source.entity, fields: merge(schemaPorts(source), node.data.fields) } };
+    if (node.kind === 'target') return { ...node, data: { ...node.data, system: target.system, entity: target.entity, fields: merge(schemaPorts(target), node.data.fields) } };
     return node;
   });
   if (!nodes.some((node) => node.kind === 'source') || !nodes.some((node) => node.kind === 'target')) {
@@ -201,7 +208,7 @@ export function insertValueMap(graph: MappingGraph, targetPath: string, entries:
   if (!target || !edge) return { graph };
   const upstream = graph.nodes.find((node) => node.id === edge.source);
   const position = upstream
-    ? { x: (upstream.position.x + target.position.x) / 2 + 60, y: target.position.y + 40 + Math.max(0, target.data.fields.findIndex((field) => field.path === targetPath)) * 26 }
+    ? { x: (upstream.position.x + target.position.x) / 2 + 40, y: target.position.y + Math.min(560, 40 + Math.max(0, target.data.fields.findIndex((field) => field.path === targetPath)) * 26) }
     : { x: target.position.x - 300, y: target.position.y };
   const node: NodeOfKind<'valueMap'> = { id: nextNodeId(graph, 'valueMap'), kind: 'valueMap', position, data: { entries, fallback: { kind: 'input' } } };
   const edges = graph.edges.filter((candidate) => candidate !== edge);

@@ -1,0 +1,115 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Bundle } from '../../../shared/bundle/bundle.schema';
+import { AppError } from '../../../shared/errors';
+import { createBackend, type Backend, type BackendOptions } from '../backend';
+import { connectorFactories } from '../connectors/connector-registry';
+import type { Connector } from '../connectors/framework/connector';
+import { SchemaCache } from '../connectors/framework/schema-cache';
+import { SqliteTokenStore } from '../connectors/framework/token-store';
+import type { ConnectorSource, EngineDeps } from '../sync/engine-deps';
+import { SyncEngine } from '../sync/sync-engine';
+import { syncService } from '../sync/sync.service';
+import { resolveDataDir } from '../store/paths';
+import type { Logger } from '../util/log';
+import { bindConnections, missingSecretsMessage, type BindingOptions, type BoundConnection } from './bundle-binding';
+import { validateBundleText } from './bundle-check';
+import { installBundle } from './bundle-install';
+
+export interface HeadlessOptions {
+  bundleFile: string;
+  env: NodeJS.ProcessEnv;
+  secretsFile?: string;
+  sandboxDir?: string;
+  keyring?: boolean;
+  logger?: Logger;
+  /** Tests: fast backoff (the same knobs `createBackend` takes). */
+  backend?: Pick<BackendOptions, 'connectorDefaults' | 'syncResilience'>;
+}
+
+export interface Headless {
+  backend: Backend;
+  bundle: Bundle;
+  bound: BoundConnection[];
+  engine: SyncEngine;
+  deps: EngineDeps;
+  /** Flow ids of the bundle, in the bundle's order. */
+  flowIds: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * The headless runtime's engine: the bundle checked and installed into the
+ * data folder's store (so runs, audit, id map and watermarks persist between
+ * runs exactly as on the desktop), and connectors built from the bound settings
+ * and secrets instead of the vault. Throws `AppError` with the bundle's first
+ * problem, or E_SECRET_UNAVAILABLE naming the slots nothing provided.
+ */
+export async function openHeadless(options: HeadlessOptions): Promise<Headless> {
+  let text: string;
+  try {
+    text = fs.readFileSync(options.bundleFile, 'utf8');
+  } catch (error) {
+    throw new AppError('E_BUNDLE_INVALID', `Cannot read the bundle ${options.bundleFile}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}.`);
+  }
+  const { check, loaded } = await validateBundleText(text);
+  if (!check.ok || !loaded.bundle) {
+    const first = check.problems[0]!;
+    throw new AppError(first.code, first.message, { problems: check.problems });
+  }
+  const bundle = loaded.bundle;
+  const dataDir = resolveDataDir(options.env);
+  const binding: BindingOptions = {
+    env: options.env,
+    secretsFile: options.secretsFile,
+    sandboxDir: options.sandboxDir ?? path.join(dataDir, 'sandbox'),
+    keyring: options.keyring,
+  };
+  const bound = bindConnections(bundle, binding);
+  const missing = missingSecretsMessage(bound);
+  if (missing) throw new AppError('E_SECRET_UNAVAILABLE', missing);
+
+  const backend = createBackend({ runtime: 'cli', dataDir, logger: options.logger, ...options.backend });
+  try {
+    const context = backend.context;
+    // The store records the settings actually used; unchanged settings keep cached schemas and tokens.
+    const byId = new Map(bound.map((connection) => [connection.id, connection]));
+    installBundle(context, { ...bundle, connections: bundle.connections.map((connection) => ({ ...connection, settings: byId.get(connection.id)!.settings })) }, 'replace');
+    const service = syncService(context);
+    const connectors: ConnectorSource = {
+      open: async (connectionId) => openBound(backend, byId.get(connectionId), connectionId),
+    };
+    const deps: EngineDeps = { ...service.deps, connectors };
+    const engine = new SyncEngine(deps);
+    return {
+      backend,
+      bundle,
+      bound,
+      engine,
+      deps,
+      flowIds: bundle.flows.map((flow) => flow.id as string),
+      async close() {
+        await engine.drain();
+        await backend.close();
+      },
+    };
+  } catch (error) {
+    await backend.close();
+    throw error;
+  }
+}
+
+function openBound(backend: Backend, connection: BoundConnection | undefined, connectionId: string): Connector {
+  if (!connection) throw new AppError('E_NOT_FOUND', `The bundle has no connection ${connectionId}.`);
+  const factory = connectorFactories[connection.system];
+  if (!factory) throw new AppError('E_INVALID_INPUT', `No connector for ${connection.system} is installed in this runtime.`);
+  const { context } = backend;
+  return factory({
+    connection: { id: connection.id, settings: connection.settings, sandbox: connection.sandbox },
+    secrets: connection.secrets,
+    httpRegistry: context.http,
+    schemaCache: new SchemaCache(context.db),
+    tokenStore: new SqliteTokenStore(context.db, context.vault, connection.id),
+    ...context.connectorDefaults,
+  });
+}

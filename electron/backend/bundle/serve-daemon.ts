@@ -1,0 +1,164 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Run } from '../../../shared/domain/run';
+import { Scheduler } from '../sync/scheduler';
+import type { Logger } from '../util/log';
+import { openHeadless, type Headless, type HeadlessOptions } from './headless-runtime';
+import { MetricsBook, prometheusText, type FlowStatus, type ServeMetrics } from './serve-metrics';
+import { ZohoReceiver } from './zoho-receiver';
+
+export interface ServeOptions extends HeadlessOptions {
+  logger: Logger;
+  /** 0 = a free port. The daemon binds 127.0.0.1 only; put a reverse proxy in front for Zoho's callbacks. */
+  port?: number;
+  notifyUrl?: string;
+  watchLifetimeMs?: number;
+  watchRenewEveryMs?: number;
+  watchRenewWithinMs?: number;
+}
+
+export interface ServeDaemon {
+  url: string;
+  headless: Headless;
+  metrics(): ServeMetrics;
+  /** Graceful: no new runs, running ones stop after their current page (checkpointed), channels disabled. */
+  stop(): Promise<void>;
+  /** Second signal: abort what is in flight. */
+  abort(): void;
+}
+
+const maxBody = 1024 * 1024;
+
+/**
+ * `mlc serve`: the bundle's schedules on croner (no overlaps, missed runs once
+ * at start), a health and metrics endpoint on 127.0.0.1, and the Zoho
+ * notification receiver. Logs are JSON lines through the redacting logger.
+ */
+export async function startServe(options: ServeOptions): Promise<ServeDaemon> {
+  const headless = await openHeadless(options);
+  const { engine, deps, bundle } = headless;
+  const log = options.logger;
+  const metrics = new MetricsBook();
+  const soft = new AbortController();
+  const hard = new AbortController();
+  const bundleFlowIds = new Set(headless.flowIds);
+  let receiver: ZohoReceiver | undefined;
+  let stopping = false;
+
+  const finished = (run: Run) => {
+    metrics.record(run);
+    const flow = deps.flows.findFlow(run.flowId);
+    log.info('run finished', { flow: flow?.name ?? run.flowId, run: run.id, trigger: run.trigger, status: run.status, counters: run.counters, calls: run.calls, ...(run.error ? { code: run.error.code, error: run.error.message } : {}) });
+  };
+
+  const scheduler = new Scheduler({
+    flows: () => deps.flows.flows().filter((flow) => bundleFlowIds.has(flow.id)),
+    lastRunAt: (flowId) => deps.runs.latestRun(flowId)?.startedAt,
+    isRunning: (flowId) => engine.isRunning(flowId),
+    run: async (flowId, trigger) => {
+      if (stopping) return undefined;
+      log.info('run starting', { flow: deps.flows.findFlow(flowId)?.name ?? flowId, trigger });
+      const run = await engine.runFlow(flowId, { trigger, signal: hard.signal, stopSignal: soft.signal });
+      finished(run);
+      return run;
+    },
+    log,
+  });
+
+  const flowStatus = (): FlowStatus[] =>
+    bundle.flows.map((flow) => {
+      const last = deps.runs.latestRun(flow.id);
+      return {
+        id: flow.id,
+        name: flow.name,
+        running: engine.isRunning(flow.id),
+        nextRun: scheduler.nextRun(flow.id) ?? null,
+        lastRun: last ? { id: last.id, status: last.status, trigger: last.trigger, finishedAt: last.finishedAt } : null,
+      };
+    });
+
+  const server = http.createServer((request, response) => {
+    const send = (status: number, body: unknown, type = 'application/json') => {
+      response.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
+      response.end(type === 'application/json' ? JSON.stringify(body) : String(body));
+    };
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    if (request.method === 'GET' && url.pathname === '/health') {
+      return send(stopping ? 503 : 200, { status: stopping ? 'stopping' : 'ok', bundle: { name: bundle.name, contentHash: bundle.contentHash }, uptimeSeconds: Math.round((Date.now() - metrics.startedAt.getTime()) / 1000), flows: flowStatus() });
+    }
+    if (request.method === 'GET' && url.pathname === '/metrics') return send(200, prometheusText(metrics.snapshot(flowStatus())), 'text/plain; version=0.0.4');
+    if (request.method === 'GET' && url.pathname === '/metrics.json') return send(200, metrics.snapshot(flowStatus()));
+    if (request.method === 'POST' && url.pathname === '/zoho/notify') {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      request.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > maxBody) request.destroy();
+        else chunks.push(chunk);
+      });
+      request.on('end', () => {
+        let body: unknown;
+        try {
+          body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        } catch {
+          return send(400, { error: 'The body is not JSON.' });
+        }
+        if (!receiver) return send(404, { error: 'Notifications are not enabled.' });
+        const answer = receiver.receive(body);
+        return send(answer.status, answer.status === 200 ? { ok: true } : { error: answer.message });
+      });
+      return;
+    }
+    send(404, { error: 'Not found. Try /health, /metrics or /metrics.json.' });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const zohoFlows = bundle.flows.filter((flow) => headless.bound.find((connection) => connection.id === flow.target.connectionId)?.system === 'zoho');
+  if (zohoFlows.length > 0) {
+    receiver = new ZohoReceiver({
+      deps,
+      flows: zohoFlows.map((flow) => deps.flows.flow(flow.id)),
+      sandboxConnections: new Set(headless.bound.filter((connection) => connection.sandbox).map((connection) => connection.id)),
+      notifyUrl: options.notifyUrl,
+      localUrl: url,
+      isRunning: (flowId) => engine.isRunning(flowId),
+      onRun: finished,
+      metrics,
+      log,
+      lifetimeMs: options.watchLifetimeMs,
+      renewEveryMs: options.watchRenewEveryMs,
+      renewWithinMs: options.watchRenewWithinMs,
+    });
+    await receiver.start();
+  }
+  scheduler.start({ catchUp: true });
+  log.info('serving', { url, bundle: bundle.name, flows: bundle.flows.map((flow) => ({ name: flow.name, schedule: flow.schedule, nextRun: scheduler.nextRun(flow.id) ?? null })) });
+
+  let stopped: Promise<void> | undefined;
+  return {
+    url,
+    headless,
+    metrics: () => metrics.snapshot(flowStatus()),
+    abort: () => hard.abort(),
+    stop() {
+      stopped ??= (async () => {
+        stopping = true;
+        log.info('stopping: no new runs; running ones finish their current batch');
+        scheduler.stop();
+        soft.abort();
+        await engine.drain();
+        await receiver?.stop();
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeAllConnections();
+        await closed;
+        await headless.close();
+        log.info('stopped', { runs: metrics.runs.total });
+      })();
+      return stopped;
+    },
+  };
+}

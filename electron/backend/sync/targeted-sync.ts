@@ -1,0 +1,92 @@
+import type { FlowId } from '../../../shared/domain/flow';
+import type { Run } from '../../../shared/domain/run';
+import { AppError } from '../../../shared/errors';
+import { evaluateMany } from '../../../shared/mapping/evaluate';
+import type { JsonObject, JsonValue, SourceRecord } from '../connectors/framework/connector';
+import type { EngineDeps } from './engine-deps';
+import { processPage } from './page-processor';
+import { referenceBindings } from './reference-bindings';
+import { emptyCalls, emptyCounters, type IdMapEntry } from './run-store';
+
+/**
+ * A targeted sync of given records (the Zoho notification receiver): for target
+ * records someone changed in the target, re-asserts what the source says, from
+ * the source record the engine last read (the audit log keeps it). Only records
+ * whose target values drifted from the mapping's output are written, so the
+ * engine's own writes — which notify too — never start a loop.
+ */
+export async function syncTargetKeys(deps: EngineDeps, flowId: FlowId | string, targetKeys: string[], trigger: Run['trigger'] = 'notification'): Promise<Run | undefined> {
+  const flow = deps.flows.flow(flowId);
+  const mapping = deps.flows.mapping(flow.mappingId);
+  const sourceKeys = deps.runs.sourceKeysForTargets(flow.id, targetKeys);
+  if (sourceKeys.length === 0) return undefined;
+  const records = sourceKeys.flatMap((key) => lastRead(deps, flow.id, key));
+  if (records.length === 0) return undefined;
+
+  const target = await deps.connectors.open(flow.target.connectionId);
+  const baseline = target.callCount();
+  let run: Run | undefined;
+  const counters = emptyCounters();
+  const calls = emptyCalls();
+  try {
+    const bindings = referenceBindings(deps, flow, target);
+    const outputs = await evaluateMany(mapping.expression, records.map((record) => record.data), { bindings });
+    const matchField = flow.target.matchKey[0]!;
+    const values = outputs.map((output) => (output.ok && output.value && typeof output.value === 'object' ? String((output.value as JsonObject)[matchField]) : ''));
+    const current = target.lookup ? await target.lookup(flow.target.entity, matchField, values.filter(Boolean)) : new Map();
+    const drifted = records.filter((_record, index) => {
+      const output = outputs[index]!;
+      const hit = current.get(values[index]!);
+      return output.ok && (!hit || !contains(hit.data, output.value));
+    });
+    // Most notifications echo the engine's own writes: nothing drifted, nothing to record.
+    if (drifted.length === 0) return undefined;
+    run = deps.runs.startRun({ flowId: flow.id, trigger, dryRun: false, windowFrom: null, mappingHash: mapping.hash });
+    // Without their remembered payload hash the page processor writes them even though the source did not change.
+    const known = new Map<string, IdMapEntry>([...deps.runs.idMapEntries(flow.id, drifted.map((record) => record.key))].map(([key, entry]) => [key, { ...entry, payloadHash: '' }]));
+    const write = target.descriptor.entities[flow.target.entity]?.write;
+    const batchSize = write && write.mode !== 'read-only' ? write.maxBatch : 1;
+    counters.read = drifted.length;
+    const result = await processPage(drifted, {
+      flow,
+      mapping,
+      target,
+      targetSchema: await target.schema(flow.target.entity).catch(() => undefined),
+      batchSize,
+      dryRun: false,
+      attempt: 1,
+      bindings,
+      known,
+      deadLetters: new Set(deps.runs.deadLetterKeys(flow.id).map((entry) => entry.sourceKey)),
+      counters,
+    });
+    Object.assign(calls, { target: target.callCount() - baseline, targetMinimum: Math.ceil(result.sent / batchSize) + (target.lookup ? 1 : 0) });
+    deps.runs.commitPage(run.id, flow.id, { connectionId: flow.target.connectionId, entity: flow.target.entity }, { ...result.commit, counters, calls });
+    return deps.runs.finishRun(run.id, { status: counters.failed > 0 ? 'partial' : 'succeeded', windowTo: null, counters, calls });
+  } catch (error) {
+    if (!run) throw error;
+    const info = error instanceof AppError ? error.toInfo() : { code: 'E_INTERNAL', message: error instanceof Error ? error.message : String(error) };
+    return deps.runs.finishRun(run.id, { status: 'failed', windowTo: null, counters, calls, error: { code: info.code, message: info.message } });
+  } finally {
+    await target.close().catch(() => undefined);
+    if (run) deps.events.emit('runs.changed', { flowId: flow.id, runId: run.id, status: deps.runs.run(run.id).status });
+  }
+}
+
+/** The record as the source last sent it, from the newest audit row that has it. */
+function lastRead(deps: EngineDeps, flowId: string, sourceKey: string): SourceRecord[] {
+  const audit = deps.runs.latestAudit(flowId, sourceKey);
+  return audit ? [{ key: audit.sourceKey, stamp: audit.sourceStamp, data: audit.sourcePayload as JsonObject, raw: audit.sourceRaw }] : [];
+}
+
+/** Whether the target already holds every value the mapping produces (targets add fields of their own, e.g. lookup names). */
+export function contains(held: JsonValue | undefined, wanted: unknown): boolean {
+  if (wanted === null || wanted === undefined) return held === null || held === undefined || held === '';
+  if (Array.isArray(wanted)) return Array.isArray(held) && held.length === wanted.length && wanted.every((item, index) => contains(held[index], item));
+  if (typeof wanted === 'object') {
+    if (!held || typeof held !== 'object' || Array.isArray(held)) return false;
+    return Object.entries(wanted as Record<string, unknown>).every(([key, value]) => contains((held as JsonObject)[key], value));
+  }
+  // Targets echo numbers as strings and the reverse (Zoho phone fields, decimals): compare as text.
+  return held !== null && held !== undefined && String(held) === String(wanted);
+}

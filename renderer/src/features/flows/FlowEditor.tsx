@@ -1,0 +1,228 @@
+import { useEffect, useMemo, useState, type FormEvent, type ReactNode } from 'react';
+import type { Connection, ConnectionId } from '../../../../shared/domain/connection';
+import type { Flow } from '../../../../shared/domain/flow';
+import { ErrorPanel } from '../../components/StateViews';
+import { matchKeyCandidates } from '../schemas/schema-tree';
+import { schemaKey } from '../schemas/schemas.store';
+import { schemasStore, useSchemas } from '../schemas/schemas.instance';
+import { validateDraft, type FlowDraft } from './flow-draft';
+import { useFlows } from './flows.instance';
+import { ScheduleEditor } from './ScheduleEditor';
+
+/** Create or edit a flow: what to read, which mapping, where to write and when. */
+export function FlowEditor({ initial, connections, onDone }: { initial: FlowDraft; connections: Connection[]; onDone(flow?: Flow): void }) {
+  const mappings = useFlows((state) => state.mappings);
+  const flows = useFlows((state) => state.flows);
+  const save = useFlows((state) => state.save);
+  const actionError = useFlows((state) => state.actionError);
+  const [draft, setDraft] = useState(initial);
+  const [submitted, setSubmitted] = useState(false);
+  const [saving, setSaving] = useState(false);
+  const { errors, input } = useMemo(() => validateDraft(draft, flows), [draft, flows]);
+  const patch = (next: Partial<FlowDraft>) => setDraft((current) => ({ ...current, ...next }));
+  const shown = submitted ? errors : {};
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setSubmitted(true);
+    if (!input) return;
+    setSaving(true);
+    const flow = await save(input);
+    setSaving(false);
+    if (flow) onDone(flow);
+  }
+
+  const others = flows.filter((flow) => flow.id !== draft.id);
+  return (
+    <form className="panel flow-editor" onSubmit={(event) => void submit(event)} noValidate data-testid="flow-editor">
+      <div className="section-head">
+        <div>
+          <h2>{draft.id ? `Edit ${initial.name}` : 'New flow'}</h2>
+          <p className="muted">Reads records changed since the last run (minus the lookback), maps each one and upserts it by the match key.</p>
+        </div>
+      </div>
+      <div className="form-grid">
+        <Field label="Name" error={shown.name}>
+          <input className="input" value={draft.name} onChange={(event) => patch({ name: event.target.value })} data-testid="flow-name" />
+        </Field>
+        <Field label="Mapping" error={shown.mappingId} hint="Drawn in the Mapper; it fixes the source and target entities.">
+          <select
+            className="select"
+            value={draft.mappingId}
+            data-testid="flow-mapping"
+            onChange={(event) => {
+              const mapping = mappings.find((candidate) => candidate.id === event.target.value);
+              patch({ mappingId: event.target.value, sourceEntity: mapping?.sourceEntity ?? draft.sourceEntity, targetEntity: mapping?.targetEntity ?? draft.targetEntity, name: draft.name || mapping?.name || '' });
+            }}
+          >
+            <option value="">Choose a mapping…</option>
+            {mappings.map((mapping) => (
+              <option key={mapping.id} value={mapping.id}>
+                {mapping.name} ({mapping.sourceEntity} → {mapping.targetEntity})
+              </option>
+            ))}
+          </select>
+        </Field>
+      </div>
+
+      <div className="flow-sides">
+        <fieldset className="flow-side">
+          <legend>Source</legend>
+          <ConnectionPicker label="Connection" connections={connections} value={draft.sourceConnectionId} onChange={(id) => patch({ sourceConnectionId: id })} error={shown.sourceConnectionId} testId="flow-source-connection" />
+          <EntityPicker connectionId={draft.sourceConnectionId} value={draft.sourceEntity} onChange={(entity) => patch({ sourceEntity: entity })} error={shown.sourceEntity} testId="flow-source-entity" side="source" />
+          <Field label="Lookback (seconds)" error={shown.lookbackSeconds} hint="Re-read this far behind the last watermark: clocks drift and stamps tie.">
+            <input className="input narrow" inputMode="numeric" value={draft.lookbackSeconds} onChange={(event) => patch({ lookbackSeconds: event.target.value })} data-testid="flow-lookback" />
+          </Field>
+        </fieldset>
+        <div className="flow-arrow" aria-hidden="true">→</div>
+        <fieldset className="flow-side">
+          <legend>Target</legend>
+          <ConnectionPicker label="Connection" connections={connections} value={draft.targetConnectionId} onChange={(id) => patch({ targetConnectionId: id, matchKey: [] })} error={shown.targetConnectionId} testId="flow-target-connection" />
+          <EntityPicker connectionId={draft.targetConnectionId} value={draft.targetEntity} onChange={(entity) => patch({ targetEntity: entity, matchKey: [] })} error={shown.targetEntity} testId="flow-target-entity" side="target" />
+          <MatchKeyPicker connectionId={draft.targetConnectionId} entity={draft.targetEntity} value={draft.matchKey} onChange={(matchKey) => patch({ matchKey })} error={shown.matchKey} />
+          <Field label="Batch size" error={shown.batchSize} hint="Records per write call; empty uses the target’s maximum.">
+            <input className="input narrow" inputMode="numeric" placeholder="max" value={draft.batchSize} onChange={(event) => patch({ batchSize: event.target.value })} data-testid="flow-batch-size" />
+          </Field>
+        </fieldset>
+      </div>
+
+      <ScheduleEditor value={draft.schedule} onChange={(schedule) => patch({ schedule })} errors={shown} />
+
+      <fieldset className="flow-deps">
+        <legend>Runs after</legend>
+        {others.length === 0 ? (
+          <p className="muted">No other flows yet. Later flows can wait for this one (accounts before orders).</p>
+        ) : (
+          <div className="dep-list" data-testid="flow-depends-on">
+            {others.map((flow) => (
+              <label key={flow.id} className="checkbox">
+                <input
+                  type="checkbox"
+                  checked={draft.dependsOn.includes(flow.id)}
+                  onChange={(event) => patch({ dependsOn: event.target.checked ? [...draft.dependsOn, flow.id] : draft.dependsOn.filter((id) => id !== flow.id) })}
+                />
+                {flow.name}
+              </label>
+            ))}
+          </div>
+        )}
+        {shown.dependsOn && <p className="field-error">{shown.dependsOn}</p>}
+      </fieldset>
+
+      <label className="checkbox">
+        <input type="checkbox" checked={draft.paused} onChange={(event) => patch({ paused: event.target.checked })} data-testid="flow-paused" />
+        Paused (the schedule does not fire; Run now still works)
+      </label>
+
+      {submitted && Object.keys(errors).length > 0 && (
+        <p className="field-error" role="alert" data-testid="flow-errors">
+          Fix the {Object.keys(errors).length === 1 ? 'highlighted field' : `${Object.keys(errors).length} highlighted fields`} to save.
+        </p>
+      )}
+      {submitted && actionError && !saving && <ErrorPanel title="The flow was not saved" error={actionError} testId="flow-save-error" />}
+      <div className="toolbar form-actions">
+        <span className="grow" />
+        <button type="button" className="button ghost" onClick={() => onDone()}>
+          Cancel
+        </button>
+        <button type="submit" className="button primary" disabled={saving} data-testid="flow-save">
+          {saving ? 'Saving…' : draft.id ? 'Save flow' : 'Create flow'}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function Field({ label, error, hint, children }: { label: string; error?: string; hint?: string; children: ReactNode }) {
+  return (
+    <label className="form-field">
+      <span>{label}</span>
+      {children}
+      {(error ?? hint) && <small className={error ? 'field-error' : undefined}>{error ?? hint}</small>}
+    </label>
+  );
+}
+
+function ConnectionPicker({ label, connections, value, onChange, error, testId }: { label: string; connections: Connection[]; value: string; onChange(id: ConnectionId): void; error?: string; testId: string }) {
+  return (
+    <Field label={label} error={error}>
+      <select className="select" value={value} onChange={(event) => onChange(event.target.value as ConnectionId)} aria-invalid={error ? true : undefined} data-testid={testId}>
+        <option value="">Choose…</option>
+        {connections.map((connection) => (
+          <option key={connection.id} value={connection.id}>
+            {connection.name}
+          </option>
+        ))}
+      </select>
+    </Field>
+  );
+}
+
+function EntityPicker({ connectionId, value, onChange, error, testId, side }: { connectionId: string; value: string; onChange(entity: string): void; error?: string; testId: string; side: 'source' | 'target' }) {
+  const entities = useSchemas((state) => (connectionId ? state.entities[connectionId] : undefined));
+  useEffect(() => {
+    if (connectionId) void schemasStore.getState().loadEntities(connectionId as ConnectionId);
+  }, [connectionId]);
+  const list = entities?.value ?? [];
+  const known = list.some((entity) => entity.id === value);
+  const problem = error ?? (entities?.state === 'error' ? `Could not list entities: ${entities.error.message}` : undefined);
+  return (
+    <Field label="Entity" error={problem}>
+      <select className="select" value={value} onChange={(event) => onChange(event.target.value)} disabled={!connectionId} aria-invalid={problem ? true : undefined} data-testid={testId}>
+        <option value="">{entities?.state === 'loading' ? 'Loading…' : 'Choose…'}</option>
+        {!known && value && <option value={value}>{value}</option>}
+        {list
+          .filter((entity) => (side === 'source' ? entity.readable : entity.writable))
+          .map((entity) => (
+            <option key={entity.id} value={entity.id}>
+              {entity.label}
+            </option>
+          ))}
+      </select>
+    </Field>
+  );
+}
+
+/** Match key from the live target schema: external ids and key fields first, any other writable field after. */
+function MatchKeyPicker({ connectionId, entity, value, onChange, error }: { connectionId: string; entity: string; value: string[]; onChange(value: string[]): void; error?: string }) {
+  const schema = useSchemas((state) => (connectionId && entity ? state.schemas[schemaKey(connectionId, entity)] : undefined));
+  useEffect(() => {
+    if (connectionId && entity) void schemasStore.getState().loadSchema(connectionId as ConnectionId, entity);
+  }, [connectionId, entity]);
+  const fields = schema?.value?.fields ?? [];
+  const recommended = schema?.value ? matchKeyCandidates(schema.value) : [];
+  const others = fields.filter((field) => !recommended.includes(field) && !field.readOnly && ['string', 'number', 'integer'].includes(field.type));
+  // Propose the first external id once the schema arrives, so the common case is one click less.
+  useEffect(() => {
+    const first = recommended.find((field) => field.externalId);
+    if (value.length === 0 && first) onChange([first.name]);
+    // Only when the schema arrives, not on every pick.
+  }, [schema?.value]);
+  const problem = error ?? (schema?.state === 'error' ? `Could not read the target schema: ${schema.error.message}` : undefined);
+  return (
+    <Field label="Match key" error={problem} hint="The target field that identifies a record; re-runs update instead of duplicating.">
+      <select className="select" value={value[0] ?? ''} onChange={(event) => onChange(event.target.value ? [event.target.value] : [])} disabled={!schema?.value} aria-invalid={problem ? true : undefined} data-testid="flow-match-key">
+        <option value="">{schema?.state === 'loading' ? 'Reading the target schema…' : 'Choose…'}</option>
+        {recommended.length > 0 && (
+          <optgroup label="External ids and keys">
+            {recommended.map((field) => (
+              <option key={field.name} value={field.name}>
+                {field.label && field.label !== field.name ? `${field.label} (${field.name})` : field.name}
+                {field.externalId ? ' — external id' : ''}
+              </option>
+            ))}
+          </optgroup>
+        )}
+        {others.length > 0 && (
+          <optgroup label="Other fields">
+            {others.map((field) => (
+              <option key={field.name} value={field.name}>
+                {field.label && field.label !== field.name ? `${field.label} (${field.name})` : field.name}
+              </option>
+            ))}
+          </optgroup>
+        )}
+      </select>
+    </Field>
+  );
+}

@@ -1,0 +1,229 @@
+import { useEffect, useState } from 'react';
+import type { Connection } from '../../../../shared/domain/connection';
+import type { Flow } from '../../../../shared/domain/flow';
+import { useAppStore } from '../../app/app.store';
+import { Badge, EmptyState, ErrorPanel, Loading } from '../../components/StateViews';
+import { elapsed, formatNumber, formatRelative } from '../../components/format';
+import { connectionsStore, useConnections } from '../connections/connections.instance';
+import { showRun } from '../runs/runs.instance';
+import { draftFromFlow, draftFromMapping, type FlowDraft } from './flow-draft';
+import { flowsStore, useFlows } from './flows.instance';
+import type { RunOutcome } from './flows.store';
+import { FlowEditor } from './FlowEditor';
+import { RunProgress } from './RunProgress';
+import './flows.css';
+
+export function FlowsPage() {
+  const load = useFlows((state) => state.load);
+  const flows = useFlows((state) => state.flows);
+  const mappings = useFlows((state) => state.mappings);
+  const error = useFlows((state) => state.error);
+  const actionError = useFlows((state) => state.actionError);
+  const connections = useConnections((state) => state.items);
+  const [editing, setEditing] = useState<FlowDraft>();
+  const go = useAppStore((state) => state.go);
+
+  useEffect(() => {
+    void flowsStore.getState().refresh();
+    void connectionsStore.getState().refresh();
+    return flowsStore.getState().follow();
+  }, []);
+
+  const startNew = () => setEditing(draftFromMapping(mappings[0], connections));
+
+  if (load === 'idle' || load === 'loading') return <Loading label="Loading flows…" testId="flows-loading" />;
+  if (load === 'error' && error) return <ErrorPanel title="Could not load flows" error={error} onRetry={() => void flowsStore.getState().refresh()} testId="flows-error" />;
+
+  const toolbar = (
+    <div className="toolbar">
+      <button type="button" className="button primary" onClick={startNew} disabled={mappings.length === 0 || editing !== undefined} data-testid="new-flow">
+        New flow
+      </button>
+      <span className="muted">
+        {formatNumber(flows.length)} {flows.length === 1 ? 'flow' : 'flows'} · {formatNumber(mappings.length)} {mappings.length === 1 ? 'mapping' : 'mappings'} available
+      </span>
+    </div>
+  );
+
+  let body;
+  if (mappings.length === 0 && flows.length === 0)
+    body = (
+      <EmptyState
+        icon="↻"
+        title="No mappings to run yet"
+        testId="flows-empty"
+        actions={
+          <button type="button" className="button primary" onClick={() => go('mapper')}>
+            Open the Mapper
+          </button>
+        }
+      >
+        A flow runs a mapping on a schedule: it reads changed records from Infor, maps them and upserts them into the target. Draw and save a mapping first.
+      </EmptyState>
+    );
+  else if (flows.length === 0 && !editing)
+    body = (
+      <EmptyState
+        icon="↻"
+        title="No flows yet"
+        testId="flows-empty"
+        actions={
+          <button type="button" className="button primary" onClick={startNew}>
+            Create a flow from “{mappings[0]!.name}”
+          </button>
+        }
+      >
+        Pick a mapping, the connections it reads from and writes to, the match key and a schedule. Dry-run it first to see field-by-field differences without writing.
+      </EmptyState>
+    );
+  else
+    body = (
+      <div className="flow-list" data-testid="flow-list">
+        {flows.map((flow) => (
+          <FlowCard key={flow.id} flow={flow} flows={flows} connections={connections} onEdit={() => setEditing(draftFromFlow(flow))} />
+        ))}
+      </div>
+    );
+
+  return (
+    <div className="flows-page">
+      {toolbar}
+      {actionError && !editing && <ErrorPanel title="That did not work" error={actionError} testId="flows-action-error" />}
+      {editing && <FlowEditor key={editing.id ?? 'new'} initial={editing} connections={connections} onDone={() => setEditing(undefined)} />}
+      {body}
+    </div>
+  );
+}
+
+function FlowCard({ flow, flows, connections, onEdit }: { flow: Flow; flows: Flow[]; connections: Connection[]; onEdit(): void }) {
+  const active = useFlows((state) => state.active[flow.id]);
+  const outcome = useFlows((state) => state.outcomes[flow.id]);
+  const latest = useFlows((state) => state.latest[flow.id]);
+  const mapping = useFlows((state) => state.mappings.find((candidate) => candidate.id === flow.mappingId));
+  const { run, cancel, setPaused, remove, preview } = flowsStore.getState();
+  const [schedule, setSchedule] = useState<string>();
+  const name = (id: string) => connections.find((connection) => connection.id === id)?.name ?? 'missing connection';
+  const dependsOn = flow.dependsOn.map((id) => flows.find((candidate) => candidate.id === id)?.name ?? 'removed flow');
+
+  useEffect(() => {
+    let live = true;
+    void preview(flow.schedule, 1).then((result) => live && setSchedule('code' in result ? `Invalid schedule: ${result.message}` : result.next[0] ? `${result.description} · next ${formatRelative(result.next[0])}` : result.description));
+    return () => {
+      live = false;
+    };
+  }, [flow.schedule, preview]);
+
+  const confirmRemove = () => {
+    if (window.confirm(`Remove the flow “${flow.name}”? Its run history stays in the audit log.`)) void remove(flow.id);
+  };
+
+  return (
+    <article className="flow-card" data-testid="flow-card" data-flow-id={flow.id} aria-label={flow.name}>
+      <header className="flow-card-head">
+        <div className="flow-card-title">
+          <h3>{flow.name}</h3>
+          <span className="muted">{mapping ? `Mapping “${mapping.name}”` : 'Mapping missing'}</span>
+        </div>
+        <div className="connection-tags">
+          {flow.paused && <Badge tone="warn">paused</Badge>}
+          {latest && <RunStatusBadge status={latest.status} dryRun={latest.dryRun} />}
+        </div>
+      </header>
+      <div className="flow-route">
+        <div>
+          <span className="pane-side">Source</span>
+          <strong>{name(flow.source.connectionId)}</strong>
+          <span className="mono">{flow.source.entity}</span>
+        </div>
+        <span className="flow-arrow" aria-hidden="true">→</span>
+        <div>
+          <span className="pane-side">Target</span>
+          <strong>{name(flow.target.connectionId)}</strong>
+          <span className="mono">
+            {flow.target.entity} by {flow.target.matchKey.join(' + ')}
+          </span>
+        </div>
+      </div>
+      <dl className="kv flow-facts">
+        <dt>Schedule</dt>
+        <dd data-testid="flow-schedule">{schedule ?? '…'}</dd>
+        {dependsOn.length > 0 && (
+          <>
+            <dt>Runs after</dt>
+            <dd>{dependsOn.join(', ')}</dd>
+          </>
+        )}
+        <dt>Last run</dt>
+        <dd>{latest ? `${formatRelative(latest.startedAt)} · ${formatNumber(latest.counters.read)} read, ${formatNumber(latest.counters.failed)} failed · took ${elapsed(latest.startedAt, latest.finishedAt)}` : 'never'}</dd>
+      </dl>
+      {active && <RunProgress active={active} onCancel={() => void cancel(flow.id)} />}
+      {!active && outcome && <OutcomeBanner outcome={outcome} />}
+      <footer className="connection-actions">
+        <button type="button" className="button small primary" onClick={() => void run(flow.id, false)} disabled={active !== undefined} data-testid="run-now">
+          Run now
+        </button>
+        <button type="button" className="button small" onClick={() => void run(flow.id, true)} disabled={active !== undefined} data-testid="dry-run">
+          Dry run
+        </button>
+        <button type="button" className="button small ghost" onClick={onEdit} data-testid="edit-flow">
+          Edit
+        </button>
+        <button type="button" className="button small ghost" onClick={() => void setPaused(flow.id, !flow.paused)} data-testid="pause-flow">
+          {flow.paused ? 'Resume' : 'Pause'}
+        </button>
+        {latest && (
+          <button type="button" className="button small ghost" onClick={() => showRun(latest.id)} data-testid="open-latest-run">
+            History
+          </button>
+        )}
+        <span className="grow" />
+        <button type="button" className="button small ghost danger" onClick={confirmRemove} disabled={active !== undefined} data-testid="remove-flow">
+          Remove
+        </button>
+      </footer>
+    </article>
+  );
+}
+
+export function RunStatusBadge({ status, dryRun }: { status: string; dryRun?: boolean }) {
+  const tone = status === 'succeeded' ? 'ok' : status === 'partial' ? 'warn' : status === 'running' ? 'accent' : status === 'cancelled' ? 'neutral' : 'danger';
+  return (
+    <span className={`tag tag-${tone}`} data-testid="run-status">
+      {dryRun ? `dry run · ${status}` : status}
+    </span>
+  );
+}
+
+function OutcomeBanner({ outcome }: { outcome: RunOutcome }) {
+  if ('error' in outcome)
+    return (
+      <div className="banner banner-danger" role="alert" data-testid="run-outcome" data-state="error">
+        <div className="banner-body">
+          <strong>
+            The run did not start <code className="error-code">{outcome.error.code}</code>
+          </strong>
+          <p>{outcome.error.message}</p>
+        </div>
+      </div>
+    );
+  const { run } = outcome;
+  const counters = run.counters;
+  const tone = run.status === 'succeeded' ? 'banner-ok' : run.status === 'partial' ? 'banner-warn' : 'banner-danger';
+  return (
+    <div className={`banner ${tone}`} role="status" data-testid="run-outcome" data-state={run.status} data-dry-run={run.dryRun}>
+      <div className="banner-body">
+        <strong>
+          {run.dryRun ? 'Dry run' : 'Run'} {run.status} in {elapsed(run.startedAt, run.finishedAt)}
+        </strong>
+        <p>
+          {formatNumber(counters.read)} read · {formatNumber(counters.created)} {run.dryRun ? 'would be created' : 'created'} · {formatNumber(counters.updated)} {run.dryRun ? 'would change' : 'updated'} · {formatNumber(counters.unchanged)} unchanged
+          {counters.failed > 0 && ` · ${formatNumber(counters.failed)} failed`}
+          {run.error && ` — ${run.error.message}`}
+        </p>
+      </div>
+      <button type="button" className="button small" onClick={() => showRun(run.id)} data-testid="open-run">
+        Open run
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,159 @@
+import type { MethodInput } from '../../../../shared/api/contract';
+import type { Connection, ConnectionId } from '../../../../shared/domain/connection';
+import type { Flow, FlowId, Mapping, MappingId, Schedule } from '../../../../shared/domain/flow';
+
+/**
+ * The flow editor's state as plain strings (what inputs hold) and its
+ * conversion to the contract's `flows.save` input, with one readable message
+ * per invalid field. Pure: the store tests run it without a browser.
+ */
+export type IntervalUnit = 'minutes' | 'hours' | 'days';
+export const unitSeconds: Record<IntervalUnit, number> = { minutes: 60, hours: 3600, days: 86_400 };
+
+export interface ScheduleDraft {
+  kind: Schedule['kind'];
+  cron: string;
+  every: string;
+  unit: IntervalUnit;
+  timeZone: string;
+}
+
+export interface FlowDraft {
+  id?: FlowId;
+  name: string;
+  mappingId: string;
+  sourceConnectionId: string;
+  sourceEntity: string;
+  lookbackSeconds: string;
+  targetConnectionId: string;
+  targetEntity: string;
+  matchKey: string[];
+  batchSize: string;
+  schedule: ScheduleDraft;
+  dependsOn: FlowId[];
+  paused: boolean;
+}
+
+export type DraftErrors = Partial<Record<keyof FlowDraft | 'cron' | 'every', string>>;
+
+export const localTimeZone = (): string => {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  } catch {
+    return 'UTC';
+  }
+};
+
+const defaultSchedule = (timeZone: string): ScheduleDraft => ({ kind: 'manual', cron: '*/15 * * * *', every: '15', unit: 'minutes', timeZone });
+
+/** A new flow for a mapping: Infor as the source, the first target system as the target. */
+export function draftFromMapping(mapping: Mapping | undefined, connections: Connection[], timeZone = localTimeZone()): FlowDraft {
+  const source = connections.find((connection) => connection.system === 'infor');
+  const target = connections.find((connection) => connection.system !== 'infor');
+  return {
+    name: mapping?.name ?? '',
+    mappingId: mapping?.id ?? '',
+    sourceConnectionId: source?.id ?? '',
+    sourceEntity: mapping?.sourceEntity ?? '',
+    lookbackSeconds: '60',
+    targetConnectionId: target?.id ?? '',
+    targetEntity: mapping?.targetEntity ?? '',
+    matchKey: [],
+    batchSize: '',
+    schedule: defaultSchedule(timeZone),
+    dependsOn: [],
+    paused: false,
+  };
+}
+
+export function draftFromFlow(flow: Flow, timeZone = localTimeZone()): FlowDraft {
+  const schedule = defaultSchedule(timeZone);
+  if (flow.schedule.kind === 'cron') Object.assign(schedule, { kind: 'cron', cron: flow.schedule.cron, timeZone: flow.schedule.timeZone });
+  if (flow.schedule.kind === 'interval') {
+    const seconds = flow.schedule.everySeconds;
+    const unit: IntervalUnit = seconds % 86_400 === 0 ? 'days' : seconds % 3600 === 0 ? 'hours' : 'minutes';
+    Object.assign(schedule, { kind: 'interval', every: String(seconds / unitSeconds[unit]), unit, timeZone: flow.schedule.timeZone });
+  }
+  return {
+    id: flow.id,
+    name: flow.name,
+    mappingId: flow.mappingId,
+    sourceConnectionId: flow.source.connectionId,
+    sourceEntity: flow.source.entity,
+    lookbackSeconds: String(flow.source.lookbackSeconds),
+    targetConnectionId: flow.target.connectionId,
+    targetEntity: flow.target.entity,
+    matchKey: [...flow.target.matchKey],
+    batchSize: flow.options.batchSize === undefined ? '' : String(flow.options.batchSize),
+    schedule,
+    dependsOn: [...flow.dependsOn],
+    paused: flow.paused,
+  };
+}
+
+/** The schedule as the contract wants it, or why it cannot be one. */
+export function scheduleFromDraft(draft: ScheduleDraft): { schedule?: Schedule; error?: { field: 'cron' | 'every'; message: string } } {
+  if (draft.kind === 'manual') return { schedule: { kind: 'manual' } };
+  if (draft.kind === 'cron') {
+    const cron = draft.cron.trim();
+    const parts = cron.split(/\s+/).length;
+    if (parts < 5 || parts > 6) return { error: { field: 'cron', message: 'A cron expression has five fields (minute hour day month weekday), e.g. */15 * * * *.' } };
+    return { schedule: { kind: 'cron', cron, timeZone: draft.timeZone || 'UTC' } };
+  }
+  const every = Number(draft.every);
+  if (!Number.isFinite(every) || every <= 0) return { error: { field: 'every', message: 'Enter how often, e.g. every 15 minutes.' } };
+  const everySeconds = Math.round(every * unitSeconds[draft.unit]);
+  if (everySeconds < 60) return { error: { field: 'every', message: 'Run at most once a minute.' } };
+  if (everySeconds > 7 * 86_400) return { error: { field: 'every', message: 'Run at least once a week; use a cron schedule for rarer runs.' } };
+  return { schedule: { kind: 'interval', everySeconds, timeZone: draft.timeZone || 'UTC' } };
+}
+
+/** True when `candidate` depending on `dependsOn` would close a loop. */
+export function wouldCycle(flowId: string | undefined, dependsOn: readonly string[], flows: ReadonlyArray<Pick<Flow, 'id' | 'dependsOn'>>): boolean {
+  if (!flowId) return false;
+  const edges = new Map(flows.map((flow) => [flow.id as string, flow.dependsOn as readonly string[]]));
+  edges.set(flowId, dependsOn);
+  const seen = new Set<string>();
+  const stack = [...dependsOn];
+  while (stack.length > 0) {
+    const next = stack.pop()!;
+    if (next === flowId) return true;
+    if (seen.has(next)) continue;
+    seen.add(next);
+    stack.push(...(edges.get(next) ?? []));
+  }
+  return false;
+}
+
+export function validateDraft(draft: FlowDraft, flows: ReadonlyArray<Pick<Flow, 'id' | 'dependsOn'>> = []): { errors: DraftErrors; input?: MethodInput<'flows.save'> } {
+  const errors: DraftErrors = {};
+  if (!draft.name.trim()) errors.name = 'Name the flow, e.g. “Customers → Zoho accounts”.';
+  if (!draft.mappingId) errors.mappingId = 'Choose the mapping that transforms each record.';
+  if (!draft.sourceConnectionId) errors.sourceConnectionId = 'Choose where records come from.';
+  if (!draft.sourceEntity) errors.sourceEntity = 'Choose the source entity.';
+  if (!draft.targetConnectionId) errors.targetConnectionId = 'Choose where records go.';
+  if (!draft.targetEntity) errors.targetEntity = 'Choose the target entity.';
+  if (draft.matchKey.length === 0) errors.matchKey = 'Pick the target field that matches records (an external id), so re-runs update instead of duplicating.';
+  const lookback = Number(draft.lookbackSeconds);
+  if (draft.lookbackSeconds.trim() === '' || !Number.isInteger(lookback) || lookback < 0 || lookback > 7 * 86_400) errors.lookbackSeconds = 'Lookback is a whole number of seconds from 0 to 604800 (a week).';
+  const batch = draft.batchSize.trim() === '' ? undefined : Number(draft.batchSize);
+  if (batch !== undefined && (!Number.isInteger(batch) || batch < 1 || batch > 5000)) errors.batchSize = 'Batch size is a whole number from 1 to 5000, or empty for the target’s maximum.';
+  const schedule = scheduleFromDraft(draft.schedule);
+  if (schedule.error) errors[schedule.error.field] = schedule.error.message;
+  if (wouldCycle(draft.id, draft.dependsOn, flows)) errors.dependsOn = 'These dependencies form a loop; a flow cannot wait for itself.';
+  if (Object.keys(errors).length > 0 || !schedule.schedule) return { errors };
+  return {
+    errors,
+    input: {
+      id: draft.id,
+      name: draft.name.trim(),
+      source: { connectionId: draft.sourceConnectionId as ConnectionId, entity: draft.sourceEntity, lookbackSeconds: lookback },
+      mappingId: draft.mappingId as MappingId,
+      target: { connectionId: draft.targetConnectionId as ConnectionId, entity: draft.targetEntity, matchKey: draft.matchKey },
+      schedule: schedule.schedule,
+      dependsOn: draft.dependsOn,
+      options: { dryRun: false, batchSize: batch },
+      paused: draft.paused,
+    },
+  };
+}

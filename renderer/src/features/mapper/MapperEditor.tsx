@@ -1,0 +1,167 @@
+import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
+import { useCallback, useEffect, useState } from 'react';
+import { api } from '../../api/client';
+import { MapperCanvas } from './canvas/MapperCanvas';
+import { Palette } from './canvas/Palette';
+import { headerHeight, rowHeight } from './canvas/SchemaNode';
+import { loadSamples, saveMapping } from './mapper-session';
+import { IssuesPanel } from './panels/IssuesPanel';
+import { InspectPanel } from './panels/InspectPanel';
+import { JsonataPanel } from './panels/JsonataPanel';
+import { PreviewPanel } from './panels/PreviewPanel';
+import { SuggestionsPanel } from './panels/SuggestionsPanel';
+import { MapperStoreProvider, useHistory, useMapper } from './store/mapper-context';
+import { redo, undo, type MapperStore } from './store/mapper.store';
+import type { PanelId } from './store/store-types';
+import { usePreviewRunner } from './use-preview-runner';
+import { useMapperShortcuts } from './use-mapper-shortcuts';
+
+/** One open mapping: its own store, canvas, palette and side panels. */
+export function MapperEditor({ store, onClose }: { store: MapperStore; onClose(): void }) {
+  return (
+    <MapperStoreProvider store={store}>
+      <ReactFlowProvider>
+        <EditorFrame store={store} onClose={onClose} />
+      </ReactFlowProvider>
+    </MapperStoreProvider>
+  );
+}
+
+function EditorFrame({ store, onClose }: { store: MapperStore; onClose(): void }) {
+  const [sampleSize, setSampleSize] = useState(50);
+  usePreviewRunner(store);
+  useEffect(() => {
+    void loadSamples(api, store, sampleSize);
+  }, [store, sampleSize]);
+  const flow = useReactFlow();
+  const layout = useCallback(() => {
+    const state = store.getState();
+    state.autoLayout({
+      measured: state.measured,
+      // Where the row shows now: trees scroll, so rows out of view count as their top or bottom edge.
+      rowOffset: (nodeId, path) => {
+        const window = state.windows[nodeId];
+        const position = window?.index.get(path);
+        if (!window || position === undefined) return undefined;
+        const visible = Math.min(Math.max(position - window.start, 0), window.end - window.start + 1);
+        return headerHeight + visible * rowHeight + rowHeight / 2;
+      },
+    });
+    requestAnimationFrame(() => void flow.fitView({ padding: 0.06, maxZoom: 1, duration: 250 }));
+  }, [store, flow]);
+  useMapperShortcuts(store, layout);
+
+  return (
+    <div className="mapper-editor" data-testid="mapper-editor">
+      <Toolbar store={store} onClose={onClose} onLayout={layout} />
+      <div className="mapper-body">
+        <Palette />
+        <MapperCanvas />
+        <SidePanel sampleSize={sampleSize} onSampleSize={setSampleSize} onReload={() => void loadSamples(api, store, sampleSize)} />
+      </div>
+      <Notice />
+    </div>
+  );
+}
+
+function Toolbar({ store, onClose, onLayout }: { store: MapperStore; onClose(): void; onLayout(): void }) {
+  const flow = useReactFlow();
+  const name = useMapper((state) => state.name);
+  const setName = useMapper((state) => state.setName);
+  const source = useMapper((state) => state.source);
+  const target = useMapper((state) => state.target);
+  const search = useMapper((state) => state.search);
+  const setSearch = useMapper((state) => state.setSearch);
+  const runAutoMap = useMapper((state) => state.runAutoMap);
+  const dirty = useMapper((state) => state.savedGraph !== state.graph);
+  const notify = useMapper((state) => state.notify);
+  const { canUndo, canRedo } = useHistory();
+  const [saving, setSaving] = useState(false);
+
+  const save = async () => {
+    setSaving(true);
+    const outcome = await saveMapping(api, store);
+    setSaving(false);
+    notify(outcome.saved ? 'info' : 'error', outcome.message);
+  };
+  return (
+    <div className="mapper-toolbar">
+      <button type="button" className="button ghost" onClick={onClose} aria-label="Back to all mappings">
+        ←
+      </button>
+      <input className="mapping-name" value={name} onChange={(event) => setName(event.target.value)} aria-label="Mapping name" data-testid="mapping-name" />
+      <span className="route" title="Source → target">
+        <span className="route-part">{source?.schema.label ?? source?.entity}</span>
+        <span aria-hidden="true">→</span>
+        <span className="route-part">{target?.schema.label ?? target?.entity}</span>
+      </span>
+      <input className="field-search" type="search" placeholder="Filter fields…" aria-label="Filter fields in both trees" value={search} onChange={(event) => setSearch(event.target.value)} data-testid="field-search" />
+      <span className="grow" />
+      <button type="button" className="button" onClick={() => runAutoMap()} data-testid="automap">
+        Auto-map
+      </button>
+      <button type="button" className="button ghost" onClick={onLayout} title="Arrange function nodes (L)" data-testid="layout">
+        Layout
+      </button>
+      <button type="button" className="button ghost" onClick={() => void flow.fitView({ padding: 0.08, duration: 250 })} title="Fit view (F)" data-testid="fit-view">
+        Fit
+      </button>
+      <button type="button" className="button ghost" disabled={!canUndo} onClick={() => undo(store)} title="Undo (Ctrl+Z)" data-testid="undo">
+        Undo
+      </button>
+      <button type="button" className="button ghost" disabled={!canRedo} onClick={() => redo(store)} title="Redo (Shift+Ctrl+Z)" data-testid="redo">
+        Redo
+      </button>
+      <button type="button" className="button primary" disabled={saving} onClick={() => void save()} data-testid="save" data-dirty={dirty ? 'true' : 'false'}>
+        {saving ? 'Saving…' : dirty ? 'Save' : 'Saved'}
+      </button>
+    </div>
+  );
+}
+
+const panelLabels: Record<PanelId, string> = { jsonata: 'JSONata', preview: 'Preview', issues: 'Issues', automap: 'Auto-map', inspect: 'Match key & values' };
+
+function SidePanel(props: { sampleSize: number; onSampleSize(size: number): void; onReload(): void }) {
+  const panel = useMapper((state) => state.panel);
+  const showPanel = useMapper((state) => state.showPanel);
+  const issueCount = useMapper((state) => (state.report?.issues.length ?? 0) + state.compiled.problems.length);
+  const hasErrors = useMapper((state) => state.compiled.problems.length > 0 || (state.report?.issues.some((issue) => issue.severity === 'error') ?? false));
+  const pending = useMapper((state) => state.suggestions.filter((row) => row.status === 'pending').length);
+  const badge = (id: PanelId) => (id === 'issues' && issueCount > 0 ? issueCount : id === 'automap' && pending > 0 ? pending : undefined);
+  return (
+    <aside className="side-panel" aria-label="Mapping details">
+      <div className="tabs" role="tablist">
+        {(Object.keys(panelLabels) as PanelId[]).map((id) => (
+          <button key={id} type="button" role="tab" aria-selected={panel === id} className={`tab${panel === id ? ' active' : ''}`} onClick={() => showPanel(id)} data-testid={`tab-${id}`}>
+            {panelLabels[id]}
+            {badge(id) !== undefined && <span className={`tab-badge${id === 'issues' && hasErrors ? ' error' : ''}`} data-testid={`tab-${id}-count`}>{badge(id)}</span>}
+          </button>
+        ))}
+      </div>
+      <div className="tab-body" role="tabpanel">
+        {panel === 'jsonata' && <JsonataPanel />}
+        {panel === 'preview' && <PreviewPanel {...props} />}
+        {panel === 'issues' && <IssuesPanel />}
+        {panel === 'automap' && <SuggestionsPanel />}
+        {panel === 'inspect' && <InspectPanel />}
+      </div>
+    </aside>
+  );
+}
+
+function Notice() {
+  const notice = useMapper((state) => state.notice);
+  const [shown, setShown] = useState<number | undefined>();
+  useEffect(() => {
+    if (!notice) return;
+    setShown(notice.nonce);
+    const timer = setTimeout(() => setShown(undefined), 5000);
+    return () => clearTimeout(timer);
+  }, [notice]);
+  if (!notice || shown !== notice.nonce) return null;
+  return (
+    <div className={`mapper-notice ${notice.tone}`} role={notice.tone === 'error' ? 'alert' : 'status'} data-testid="mapper-notice">
+      {notice.message}
+    </div>
+  );
+}

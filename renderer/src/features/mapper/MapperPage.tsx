@@ -1,0 +1,119 @@
+import '@xyflow/react/dist/style.css';
+import './mapper.css';
+import { useCallback, useEffect, useState } from 'react';
+import { systemLabels, type Connection } from '../../../../shared/domain/connection';
+import type { Mapping, MappingId } from '../../../../shared/domain/flow';
+import type { ErrorInfo } from '../../../../shared/errors';
+import { api } from '../../api/client';
+import { MapperEditor } from './MapperEditor';
+import { MappingChooser } from './MappingChooser';
+import { openNewMapping, openSavedMapping, type NewMappingChoice } from './mapper-session';
+import type { MapperStore } from './store/mapper.store';
+
+type Screen =
+  | { state: 'loading' }
+  | { state: 'error'; error: ErrorInfo }
+  | { state: 'list'; mappings: Mapping[]; connections: Connection[] }
+  | { state: 'opening'; what: string }
+  | { state: 'open'; store: MapperStore };
+
+const toError = (error: unknown): ErrorInfo =>
+  error && typeof error === 'object' && 'code' in error && 'message' in error ? (error as ErrorInfo) : { code: 'E_INTERNAL', message: error instanceof Error ? error.message : String(error) };
+
+/** The Mapper section: saved mappings, a new one from two live schemas, and the editor. */
+export function MapperPage() {
+  const [screen, setScreen] = useState<Screen>({ state: 'loading' });
+  const [openError, setOpenError] = useState<ErrorInfo>();
+
+  const refresh = useCallback(async () => {
+    const [mappings, connections] = await Promise.all([api.invoke('mappings.list', {}), api.invoke('connections.list', {})]);
+    if (!mappings.ok) return setScreen({ state: 'error', error: mappings.error });
+    if (!connections.ok) return setScreen({ state: 'error', error: connections.error });
+    setScreen({ state: 'list', mappings: mappings.value, connections: connections.value });
+  }, []);
+
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+
+  const open = async (what: string, load: () => Promise<MapperStore>) => {
+    setOpenError(undefined);
+    setScreen({ state: 'opening', what });
+    try {
+      setScreen({ state: 'open', store: await load() });
+    } catch (error) {
+      setOpenError(toError(error));
+      await refresh();
+    }
+  };
+
+  if (screen.state === 'open') return <MapperEditor store={screen.store} onClose={() => void refresh()} />;
+  if (screen.state === 'loading') return <p className="muted" data-testid="mapper-loading">Loading mappings…</p>;
+  if (screen.state === 'opening') return <p className="muted" data-testid="mapper-opening">Reading the live schemas for {screen.what}…</p>;
+  if (screen.state === 'error') {
+    return (
+      <div className="panel error-panel" role="alert">
+        <h2>Could not load the mapper</h2>
+        <p>{screen.error.message}</p>
+        <button type="button" className="button" onClick={() => void refresh()}>
+          Retry
+        </button>
+      </div>
+    );
+  }
+  const { mappings, connections } = screen;
+  return (
+    <div className="mapper-home" data-testid="mapper-home">
+      {openError && (
+        <div className="panel error-panel" role="alert" data-testid="mapper-open-error">
+          <h2>Could not open the mapping</h2>
+          <p>{openError.message}</p>
+        </div>
+      )}
+      <MappingChooser connections={connections} onOpen={(choice: NewMappingChoice) => void open(choice.name, () => openNewMapping(api, choice))} />
+      <section className="panel">
+        <h2>Saved mappings</h2>
+        {mappings.length === 0 ? (
+          <p className="muted">No mapping saved yet. Pick a source and a target above to draw the first one.</p>
+        ) : (
+          <table className="table" data-testid="mapping-list">
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Source → target</th>
+                <th>Updated</th>
+                <th aria-label="Actions" />
+              </tr>
+            </thead>
+            <tbody>
+              {mappings.map((mapping) => (
+                <tr key={mapping.id}>
+                  <td>{mapping.name}</td>
+                  <td>
+                    <code>{mapping.sourceEntity}</code> → <code>{mapping.targetEntity}</code>
+                    <span className="muted small"> {describeSystems(mapping)}</span>
+                  </td>
+                  <td className="muted">{new Date(mapping.updatedAt).toLocaleString()}</td>
+                  <td className="actions">
+                    <button type="button" className="button" onClick={() => void open(mapping.name, () => openSavedMapping(api, mapping.id as MappingId, connections))} data-testid={`open-mapping-${mapping.name}`}>
+                      Open
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </div>
+  );
+}
+
+function describeSystems(mapping: Mapping): string {
+  const graph = mapping.graph as { nodes?: { kind?: string; data?: { system?: string } }[] } | undefined;
+  const system = (kind: string) => graph?.nodes?.find((node) => node.kind === kind)?.data?.system;
+  const from = system('source');
+  const to = system('target');
+  const label = (id: string | undefined) => (id && id in systemLabels ? systemLabels[id as keyof typeof systemLabels] : id);
+  return from && to ? `(${label(from)} → ${label(to)})` : '';
+}

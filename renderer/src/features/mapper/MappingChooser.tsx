@@ -1,0 +1,129 @@
+import { useEffect, useState } from 'react';
+import type { z } from 'zod';
+import type { entityInfoSchema } from '../../../../shared/api/connectors.contract';
+import { systemLabels, type Connection, type ConnectionId } from '../../../../shared/domain/connection';
+import { api } from '../../api/client';
+import type { NewMappingChoice } from './mapper-session';
+
+type EntityInfo = z.infer<typeof entityInfoSchema>;
+type Entities = { state: 'idle' } | { state: 'loading' } | { state: 'error'; message: string } | { state: 'ready'; items: EntityInfo[] };
+
+/** Source connection + entity and target connection + entity, from the live connectors. */
+export function MappingChooser({ connections, onOpen }: { connections: Connection[]; onOpen(choice: NewMappingChoice): void }) {
+  const sources = connections.filter((connection) => connection.system === 'infor');
+  const targets = connections.filter((connection) => connection.system !== 'infor');
+  const [sourceId, setSourceId] = useState<ConnectionId | ''>(sources[0]?.id ?? '');
+  const [targetId, setTargetId] = useState<ConnectionId | ''>(targets[0]?.id ?? '');
+  const [sourceEntity, setSourceEntity] = useState('');
+  const [targetEntity, setTargetEntity] = useState('');
+  const [name, setName] = useState('');
+  const sourceEntities = useEntities(sourceId, (entity) => entity.readable, setSourceEntity);
+  const targetEntities = useEntities(targetId, (entity) => entity.writable, setTargetEntity);
+
+  if (connections.length === 0 || sources.length === 0 || targets.length === 0) {
+    return (
+      <div className="empty-state" data-testid="mapper-empty">
+        <div className="empty-icon" aria-hidden="true">⇄</div>
+        <h2>Two connections needed</h2>
+        <p>A mapping reads an Infor entity and writes a CRM entity. Add an Infor connection and a target connection on the Connections page (or open the sandbox workspace there), then come back.</p>
+      </div>
+    );
+  }
+  const ready = sourceId && targetId && sourceEntity && targetEntity;
+  const defaultName = `${sourceEntity || 'source'} → ${targetEntity || 'target'}`;
+  return (
+    <form
+      className="panel chooser"
+      data-testid="mapping-chooser"
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (!ready) return;
+        onOpen({ name: name.trim() || defaultName, sourceConnectionId: sourceId, sourceEntity, targetConnectionId: targetId, targetEntity });
+      }}
+    >
+      <h2>New mapping</h2>
+      <div className="chooser-grid">
+        <fieldset>
+          <legend>Read from</legend>
+          <label>
+            Connection
+            <select value={sourceId} onChange={(event) => setSourceId(event.target.value as ConnectionId)} data-testid="choose-source-connection">
+              {sources.map((connection) => (
+                <option key={connection.id} value={connection.id}>
+                  {connection.name} ({systemLabels[connection.system]})
+                </option>
+              ))}
+            </select>
+          </label>
+          <EntitySelect label="Entity" entities={sourceEntities} value={sourceEntity} onChange={setSourceEntity} testId="choose-source-entity" />
+        </fieldset>
+        <div className="chooser-arrow" aria-hidden="true">→</div>
+        <fieldset>
+          <legend>Write to</legend>
+          <label>
+            Connection
+            <select value={targetId} onChange={(event) => setTargetId(event.target.value as ConnectionId)} data-testid="choose-target-connection">
+              {targets.map((connection) => (
+                <option key={connection.id} value={connection.id}>
+                  {connection.name} ({systemLabels[connection.system]})
+                </option>
+              ))}
+            </select>
+          </label>
+          <EntitySelect label="Entity" entities={targetEntities} value={targetEntity} onChange={setTargetEntity} testId="choose-target-entity" />
+        </fieldset>
+      </div>
+      <div className="chooser-footer">
+        <label>
+          Name
+          <input value={name} placeholder={defaultName} onChange={(event) => setName(event.target.value)} data-testid="choose-name" />
+        </label>
+        <button type="submit" className="button primary" disabled={!ready} data-testid="open-mapper">
+          Open mapper
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function useEntities(connectionId: string, usable: (entity: EntityInfo) => boolean, choose: (entity: string) => void): Entities {
+  const [entities, setEntities] = useState<Entities>({ state: 'idle' });
+  useEffect(() => {
+    if (!connectionId) return;
+    let live = true;
+    setEntities({ state: 'loading' });
+    void api.invoke('schemas.entities', { connectionId: connectionId as ConnectionId }).then((result) => {
+      if (!live) return;
+      if (!result.ok) return setEntities({ state: 'error', message: result.error.message });
+      const items = result.value.filter(usable);
+      setEntities({ state: 'ready', items });
+      choose(items[0]?.id ?? '');
+    });
+    return () => {
+      live = false;
+    };
+    // `usable` and `choose` are stable in intent; re-reading on their identity would loop.
+  }, [connectionId]);
+  return entities;
+}
+
+function EntitySelect({ label, entities, value, onChange, testId }: { label: string; entities: Entities; value: string; onChange(value: string): void; testId: string }) {
+  return (
+    <label>
+      {label}
+      {entities.state === 'error' ? (
+        <span className="error-text small">{entities.message}</span>
+      ) : (
+        <select value={value} disabled={entities.state !== 'ready'} onChange={(event) => onChange(event.target.value)} data-testid={testId}>
+          {entities.state !== 'ready' && <option value="">Loading…</option>}
+          {entities.state === 'ready' &&
+            entities.items.map((entity) => (
+              <option key={entity.id} value={entity.id}>
+                {entity.label}
+              </option>
+            ))}
+        </select>
+      )}
+    </label>
+  );
+}

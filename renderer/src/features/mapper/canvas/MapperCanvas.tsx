@@ -1,0 +1,204 @@
+import {
+  Background,
+  Controls,
+  MiniMap,
+  ReactFlow,
+  useNodesInitialized,
+  useReactFlow,
+  type EdgeChange,
+  type FinalConnectionState,
+  type IsValidConnection,
+  type NodeChange,
+  type OnConnect,
+  type OnDelete,
+} from '@xyflow/react';
+import { useCallback, useEffect, useMemo, useRef, type DragEvent } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { canConnect } from '../../../../../shared/mapping';
+import { useAppStore } from '../../../app/app.store';
+import { FlowEdgeCache, FlowNodeCache, toConnection, type CanvasView, type MapperFlowEdge, type MapperFlowNode, type Size } from '../model/flow-adapters';
+import type { NodeTemplate } from '../model/graph-edits';
+import { useMapper, useMapperStoreApi } from '../store/mapper-context';
+import { nodeTypes } from './node-types';
+import { paletteMime } from './Palette';
+
+const deleteKeys = ['Backspace', 'Delete'];
+const proOptions = { hideAttribution: true };
+const fitOptions = { padding: 0.06, maxZoom: 1 };
+const miniMapStyle = { width: 150, height: 96 };
+
+/** The canvas: a view of the graph in the store; every change goes back through store actions. */
+export function MapperCanvas() {
+  const store = useMapperStoreApi();
+  const flow = useReactFlow<MapperFlowNode, MapperFlowEdge>();
+  const theme = useAppStore((state) => state.theme);
+  const view = useMapper(
+    useShallow((state): CanvasView & { graph: typeof state.graph } => ({
+      graph: state.graph,
+      selectedNodes: state.selectedNodes,
+      selectedEdges: state.selectedEdges,
+      dragPositions: state.dragPositions,
+      measured: state.measured,
+      lineage: state.lineage,
+      windows: state.windows,
+    })),
+  );
+  const nodeCache = useRef(new FlowNodeCache());
+  const edgeCache = useRef(new FlowEdgeCache());
+  const nodes = useMemo(() => nodeCache.current.derive(view.graph, view), [view]);
+  const edges = useMemo(() => edgeCache.current.derive(view.graph, view), [view]);
+
+  const onNodesChange = useCallback(
+    (changes: NodeChange<MapperFlowNode>[]) => {
+      const state = store.getState();
+      const dragging: Record<string, { x: number; y: number }> = {};
+      const dropped = new Map<string, { x: number; y: number }>();
+      const sizes: Record<string, Size> = {};
+      let selection: Set<string> | undefined;
+      for (const change of changes) {
+        if (change.type === 'position' && change.position) {
+          if (change.dragging) dragging[change.id] = change.position;
+          else dropped.set(change.id, change.position);
+        } else if (change.type === 'dimensions' && change.dimensions) {
+          sizes[change.id] = { width: change.dimensions.width, height: change.dimensions.height };
+        } else if (change.type === 'select') {
+          selection ??= new Set(state.selectedNodes);
+          if (change.selected) selection.add(change.id);
+          else selection.delete(change.id);
+        }
+      }
+      if (Object.keys(sizes).length > 0) state.setMeasured(sizes);
+      if (Object.keys(dragging).length > 0) state.dragTo(dragging);
+      if (dropped.size > 0 || (Object.keys(dragging).length === 0 && changes.some((change) => change.type === 'position' && !change.dragging))) {
+        // A drag ended: every node that moved lands in the graph as one step.
+        const positions = new Map(Object.entries(store.getState().dragPositions));
+        for (const [id, position] of dropped) positions.set(id, position);
+        state.commitPositions(positions);
+      }
+      if (selection) state.setSelection(selection, state.selectedEdges);
+    },
+    [store],
+  );
+
+  const onEdgesChange = useCallback(
+    (changes: EdgeChange<MapperFlowEdge>[]) => {
+      const state = store.getState();
+      let selection: Set<string> | undefined;
+      for (const change of changes) {
+        if (change.type !== 'select') continue;
+        selection ??= new Set(state.selectedEdges);
+        if (change.selected) selection.add(change.id);
+        else selection.delete(change.id);
+      }
+      if (selection) state.setSelection(state.selectedNodes, selection);
+    },
+    [store],
+  );
+
+  const isValidConnection = useCallback<IsValidConnection<MapperFlowEdge>>(
+    (connection) => {
+      const candidate = toConnection(connection);
+      return candidate !== undefined && canConnect(store.getState().graph, candidate).ok;
+    },
+    [store],
+  );
+
+  const onConnect = useCallback<OnConnect>(
+    (connection) => {
+      const candidate = toConnection(connection);
+      if (candidate) store.getState().connectPorts(candidate);
+    },
+    [store],
+  );
+
+  // Say why a drop was refused instead of silently snapping back.
+  const onConnectEnd = useCallback(
+    (_event: MouseEvent | TouchEvent, state: FinalConnectionState) => {
+      if (state.isValid || !state.fromHandle || !state.toHandle) return;
+      const from = state.fromHandle.type === 'source' ? state.fromHandle : state.toHandle;
+      const to = state.fromHandle.type === 'source' ? state.toHandle : state.fromHandle;
+      if (!from.id || !to.id) return;
+      const result = canConnect(store.getState().graph, { source: from.nodeId, sourceHandle: from.id, target: to.nodeId, targetHandle: to.id });
+      if (!result.ok) store.getState().notify('error', result.reason);
+    },
+    [store],
+  );
+
+  const onDelete = useCallback<OnDelete<MapperFlowNode, MapperFlowEdge>>(
+    ({ nodes: removedNodes, edges: removedEdges }) => {
+      store.getState().removeElements(
+        removedNodes.map((node) => node.id),
+        removedEdges.map((edge) => edge.id),
+      );
+    },
+    [store],
+  );
+
+  const onDragOver = useCallback((event: DragEvent) => {
+    if (!event.dataTransfer.types.includes(paletteMime)) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'copy';
+  }, []);
+
+  const onDrop = useCallback(
+    (event: DragEvent) => {
+      const raw = event.dataTransfer.getData(paletteMime);
+      if (!raw) return;
+      event.preventDefault();
+      const template = JSON.parse(raw) as NodeTemplate;
+      const position = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
+      store.getState().addNodeAt(template, { x: Math.round(position.x), y: Math.round(position.y) });
+    },
+    [flow, store],
+  );
+
+  // Fit once every node has its real size (both trees, whatever the first viewport was).
+  const initialized = useNodesInitialized();
+  const fitted = useRef(false);
+  useEffect(() => {
+    if (!initialized || fitted.current) return;
+    fitted.current = true;
+    void flow.fitView(fitOptions);
+  }, [initialized, flow]);
+
+  // Centre on a node picked elsewhere (issues panel, value-map quick fix).
+  const focus = useMapper((state) => state.focus);
+  useEffect(() => {
+    if (!focus) return;
+    const timer = setTimeout(() => {
+      // Pan to the node and keep the zoom, unless it is too small to read.
+      const node = flow.getInternalNode(focus.nodeId);
+      if (!node) return;
+      const width = node.measured.width ?? 200;
+      const height = Math.min(node.measured.height ?? 80, 400);
+      void flow.setCenter(node.internals.positionAbsolute.x + width / 2, node.internals.positionAbsolute.y + height / 2, { zoom: Math.max(flow.getZoom(), 0.75), duration: 300 });
+    }, 30);
+    return () => clearTimeout(timer);
+  }, [focus, flow]);
+
+  return (
+    <div className="mapper-canvas" data-testid="mapper-canvas" onDragOver={onDragOver} onDrop={onDrop}>
+      <ReactFlow<MapperFlowNode, MapperFlowEdge>
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onConnect={onConnect}
+        onConnectEnd={onConnectEnd}
+        isValidConnection={isValidConnection}
+        onDelete={onDelete}
+        deleteKeyCode={deleteKeys}
+        colorMode={theme}
+        minZoom={0.1}
+        maxZoom={2}
+        proOptions={proOptions}
+        connectionRadius={24}
+      >
+        <Background gap={20} size={1} />
+        <MiniMap pannable zoomable position="bottom-right" ariaLabel="Mapping overview" style={miniMapStyle} />
+        <Controls showInteractive={false} />
+      </ReactFlow>
+    </div>
+  );
+}

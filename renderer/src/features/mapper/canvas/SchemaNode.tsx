@@ -1,0 +1,164 @@
+import { Handle, Position, useUpdateNodeInternals, type NodeProps } from '@xyflow/react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { flattenSchemaFields } from '../../../../../shared/mapping';
+import type { EntityField } from '../../../../../shared/domain/entity-schema';
+import type { SchemaFlowNode } from '../model/flow-adapters';
+import { aboveHandle, belowHandle, buildRows, type TreeRow } from '../model/schema-tree';
+import { useMapper } from '../store/mapper-context';
+
+export const rowHeight = 26;
+export const headerHeight = 52;
+const maxBodyHeight = 620;
+const noneCollapsed: ReadonlySet<string> = new Set();
+const noFields: ReadonlyMap<string, EntityField> = new Map();
+
+/**
+ * A schema as a collapsible, virtualised tree with one handle per field. Only the rows in
+ * view exist in the DOM; edges to other rows attach to the proxies at the top and bottom.
+ */
+function SchemaNodeView({ id, data }: NodeProps<SchemaFlowNode>) {
+  const node = data.node;
+  const side = node.kind;
+  const search = useMapper((state) => state.search);
+  const collapsed = useMapper((state) => state.collapsed[id]) ?? noneCollapsed;
+  const rows = useMemo(() => buildRows(node.data.fields, collapsed, search), [node.data.fields, collapsed, search]);
+  const index = useMemo(() => new Map(rows.map((row, position) => [row.path, position])), [rows]);
+  const schema = useMapper((state) => (side === 'source' ? state.source?.schema : state.target?.schema));
+  const fields = useMemo(() => (schema ? new Map(flattenSchemaFields(schema.fields).map((entry) => [entry.handle, entry.field])) : noFields), [schema]);
+  const edges = useMapper((state) => state.graph.edges);
+  const connected = useMemo(() => new Set(edges.flatMap((edge) => (edge.source === id ? [edge.sourceHandle] : edge.target === id ? [edge.targetHandle] : []))), [edges, id]);
+  const matchKey = useMapper((state) => state.graph.matchKey);
+  const keyFields = useMemo(() => new Set(matchKey ?? []), [matchKey]);
+  const report = useMapper((state) => state.report);
+  const flagged = useMemo(() => new Map((report?.issues ?? []).flatMap((issue) => (issue.field ? [[issue.field, issue.severity] as const] : []))), [report]);
+  const lit = useMapper((state) => state.lineage.fields.get(id));
+  const selectedPath = useMapper((state) => (state.fieldSelection?.nodeId === id ? state.fieldSelection.path : undefined));
+  const selectField = useMapper((state) => state.selectField);
+  const toggleCollapsed = useMapper((state) => state.toggleCollapsed);
+  const setWindow = useMapper((state) => state.setWindow);
+  const updateNodeInternals = useUpdateNodeInternals();
+
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const bodyHeight = Math.min(Math.max(rows.length, 1) * rowHeight, maxBodyHeight);
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => rowHeight,
+    overscan: 4,
+    // The canvas zooms with a CSS transform; measured rects would shrink with it, the layout box does not.
+    initialRect: { width: 280, height: maxBodyHeight },
+    observeElementRect: (_instance, callback) => {
+      callback({ width: 280, height: maxBodyHeight });
+      return () => undefined;
+    },
+  });
+  const [scrollTop, setScrollTop] = useState(0);
+  const frame = useRef(0);
+  const onScroll = useCallback(() => {
+    cancelAnimationFrame(frame.current);
+    frame.current = requestAnimationFrame(() => setScrollTop(scrollRef.current?.scrollTop ?? 0));
+  }, []);
+  useEffect(() => () => cancelAnimationFrame(frame.current), []);
+
+  // Rows fully inside the scroll box: edges to the others go to the proxies.
+  const first = Math.ceil(scrollTop / rowHeight - 0.3);
+  const last = Math.floor((scrollTop + bodyHeight) / rowHeight + 0.3) - 1;
+  useLayoutEffect(() => {
+    setWindow(id, { rows, index, start: first, end: last });
+    updateNodeInternals(id);
+  }, [id, rows, index, first, last, setWindow, updateNodeInternals]);
+
+  // Reveal a field picked elsewhere (validation panel, lineage).
+  useEffect(() => {
+    if (selectedPath === undefined) return;
+    const position = index.get(selectedPath);
+    if (position !== undefined && (position < first || position > last)) virtualizer.scrollToIndex(position, { align: 'center' });
+    // Only when the selection changes, not on every scroll.
+  }, [selectedPath]);
+
+  const mapped = node.data.fields.filter((field) => connected.has(field.path)).length;
+  const title = schema?.label ?? node.data.entity ?? (side === 'source' ? 'Source' : 'Target');
+  return (
+    <div className={`schema-node ${side}`} data-testid={`schema-node-${side}`}>
+      <div className="schema-node-header">
+        <div className="schema-node-meta">
+          <span className="schema-node-side">{side === 'source' ? 'Source' : 'Target'}</span>
+          <span className="schema-node-count" data-testid={`mapped-count-${side}`}>
+            {mapped} / {node.data.fields.length} mapped
+          </span>
+        </div>
+        <strong title={title}>{title}</strong>
+      </div>
+      <div className="schema-node-body">
+        <Handle type={side === 'source' ? 'source' : 'target'} position={side === 'source' ? Position.Right : Position.Left} id={aboveHandle} isConnectable={false} className="proxy-handle top" />
+        <div ref={scrollRef} className="schema-node-scroll nodrag nowheel" style={{ height: bodyHeight }} onScroll={onScroll} role="tree" aria-label={`${title} fields`}>
+          {rows.length === 0 && <p className="schema-node-empty">No field matches “{search}”.</p>}
+          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+            {virtualizer.getVirtualItems().map((item) => {
+              const row = rows[item.index] as TreeRow;
+              return (
+                <FieldRow
+                  key={row.path}
+                  row={row}
+                  top={item.start}
+                  side={side}
+                  field={fields.get(row.path)}
+                  connected={connected.has(row.path)}
+                  isKey={keyFields.has(row.path)}
+                  flag={flagged.get(row.path)}
+                  lit={lit?.has(row.path) ?? false}
+                  selected={selectedPath === row.path}
+                  onSelect={() => selectField({ side, nodeId: id, path: row.path })}
+                  onToggle={() => toggleCollapsed(id, row.path)}
+                />
+              );
+            })}
+          </div>
+        </div>
+        <Handle type={side === 'source' ? 'source' : 'target'} position={side === 'source' ? Position.Right : Position.Left} id={belowHandle} isConnectable={false} className="proxy-handle bottom" />
+      </div>
+    </div>
+  );
+}
+
+interface FieldRowProps {
+  row: TreeRow;
+  top: number;
+  side: 'source' | 'target';
+  field?: EntityField;
+  connected: boolean;
+  isKey: boolean;
+  flag?: 'error' | 'warning';
+  lit: boolean;
+  selected: boolean;
+  onSelect(): void;
+  onToggle(): void;
+}
+
+function FieldRow({ row, top, side, field, connected, isKey, flag, lit, selected, onSelect, onToggle }: FieldRowProps) {
+  const required = side === 'target' && field?.required.onCreate && !field.readOnly;
+  const classes = ['field-row', connected ? 'connected' : '', lit ? 'lit' : '', selected ? 'selected' : '', field?.readOnly && side === 'target' ? 'read-only' : ''].filter(Boolean).join(' ');
+  return (
+    <div className={classes} style={{ top, height: rowHeight, paddingLeft: 8 + row.depth * 14 }} role="treeitem" aria-selected={selected} aria-expanded={row.hasChildren ? !row.collapsed : undefined} data-field={row.path}>
+      {row.hasChildren ? (
+        <button type="button" className="field-toggle" aria-label={row.collapsed ? `Expand ${row.label}` : `Collapse ${row.label}`} onClick={onToggle}>
+          {row.collapsed ? '▸' : '▾'}
+        </button>
+      ) : (
+        <span className="field-toggle" aria-hidden="true" />
+      )}
+      <button type="button" className="field-main" onClick={onSelect} title={`${row.label} (${row.path})${field?.description ? ` — ${field.description}` : ''}`}>
+        <span className="field-name">{row.name}</span>
+        {row.label !== row.name && <span className="field-label">{row.label}</span>}
+      </button>
+      {flag && <span className={`field-flag ${flag}`} title="See the issues panel" aria-label={`Has ${flag}`} />}
+      {required && <span className="field-badge required" title="Required on create">req</span>}
+      {(isKey || field?.externalId) && <span className={`field-badge ${isKey ? 'key' : ''}`} title={isKey ? 'Match key' : 'External id'}>{isKey ? 'key' : 'ext id'}</span>}
+      <span className="field-type">{field?.picklist ? 'list' : row.type}</span>
+      <Handle type={side === 'source' ? 'source' : 'target'} position={side === 'source' ? Position.Right : Position.Left} id={row.path} className="field-handle" />
+    </div>
+  );
+}
+
+export const SchemaNode = memo(SchemaNodeView);

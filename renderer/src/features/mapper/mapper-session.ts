@@ -1,0 +1,94 @@
+import type { ApiClient } from '../../../../shared/api/client';
+import type { Connection, ConnectionId } from '../../../../shared/domain/connection';
+import type { Mapping, MappingId } from '../../../../shared/domain/flow';
+import { AppError } from '../../../../shared/errors';
+import { mappingGraphSchema, parseMapping, type MappingGraph } from '../../../../shared/mapping';
+import { graphForSchemas, sourceNode, targetNode, withSchemas } from './model/graph-edits';
+import { createMapperStore, type MapperStore } from './store/mapper.store';
+
+/** Loading and saving an open mapping through the contract; the store itself stays free of I/O. */
+export interface NewMappingChoice {
+  name: string;
+  sourceConnectionId: ConnectionId;
+  sourceEntity: string;
+  targetConnectionId: ConnectionId;
+  targetEntity: string;
+}
+
+export async function openNewMapping(api: ApiClient, choice: NewMappingChoice): Promise<MapperStore> {
+  const [source, target] = await Promise.all([
+    api.call('schemas.get', { connectionId: choice.sourceConnectionId, entity: choice.sourceEntity }),
+    api.call('schemas.get', { connectionId: choice.targetConnectionId, entity: choice.targetEntity }),
+  ]);
+  const graph = graphForSchemas(source, target);
+  // One external-id field is where the Infor key lives in the target: the natural match key.
+  const externalIds = target.fields.filter((field) => field.externalId && !field.readOnly).map((field) => field.name);
+  if (externalIds.length === 1) graph.matchKey = externalIds;
+  return createMapperStore(graph, {
+    name: choice.name,
+    source: { connectionId: choice.sourceConnectionId, entity: choice.sourceEntity, schema: source },
+    target: { connectionId: choice.targetConnectionId, entity: choice.targetEntity, schema: target },
+  });
+}
+
+/** The graph of a saved mapping: its stored graph, or its JSONata parsed back when none was stored. */
+export function graphOfMapping(mapping: Mapping): MappingGraph {
+  const stored = mappingGraphSchema.safeParse(mapping.graph);
+  if (stored.success) return stored.data;
+  return parseMapping(mapping.expression);
+}
+
+/** Connections for the two trees: the saved graph names the systems; the first matching connection that offers the entity wins. */
+export async function openSavedMapping(api: ApiClient, id: MappingId, connections: Connection[], preferred?: { source?: ConnectionId; target?: ConnectionId }): Promise<MapperStore> {
+  const mapping = await api.call('mappings.get', { id });
+  const graph = graphOfMapping(mapping);
+  const sourceSystem = sourceNode(graph)?.data.system;
+  const targetSystem = targetNode(graph)?.data.system;
+  const pick = (system: string | undefined, wanted?: ConnectionId) =>
+    connections.find((connection) => connection.id === wanted) ?? connections.find((connection) => connection.system === system);
+  const sourceConnection = pick(sourceSystem, preferred?.source);
+  const targetConnection = pick(targetSystem, preferred?.target);
+  if (!sourceConnection || !targetConnection) {
+    throw new AppError('E_NOT_FOUND', `This mapping reads ${sourceSystem ?? 'an unknown system'} and writes ${targetSystem ?? 'an unknown system'}; add connections for both on the Connections page first.`);
+  }
+  const [source, target] = await Promise.all([
+    api.call('schemas.get', { connectionId: sourceConnection.id, entity: mapping.sourceEntity }),
+    api.call('schemas.get', { connectionId: targetConnection.id, entity: mapping.targetEntity }),
+  ]);
+  return createMapperStore(withSchemas(graph, source, target), {
+    mappingId: mapping.id,
+    name: mapping.name,
+    saved: true,
+    source: { connectionId: sourceConnection.id, entity: mapping.sourceEntity, schema: source },
+    target: { connectionId: targetConnection.id, entity: mapping.targetEntity, schema: target },
+  });
+}
+
+export async function loadSamples(api: ApiClient, store: MapperStore, limit: number): Promise<void> {
+  const source = store.getState().source;
+  if (!source) return;
+  store.getState().setSamples('loading');
+  const result = await api.invoke('samples.fetch', { connectionId: source.connectionId, entity: source.entity, limit });
+  if (result.ok) store.getState().setSamples('ready', result.value.records);
+  else store.getState().setSamples('error', undefined, result.error);
+}
+
+/** Saves the graph and its compiled JSONata; parts that do not compile yet are left out of the JSONata and reported. */
+export async function saveMapping(api: ApiClient, store: MapperStore): Promise<{ saved: boolean; message: string }> {
+  const state = store.getState();
+  const expression = state.compiled.expression;
+  if (!state.source || !state.target) return { saved: false, message: 'Choose a source and a target first.' };
+  if (!expression) return { saved: false, message: `Nothing compiles yet: ${state.compiled.problems[0]?.message ?? 'map a field first'}` };
+  const result = await api.invoke('mappings.save', {
+    ...(state.mappingId ? { id: state.mappingId as MappingId } : {}),
+    name: state.name.trim() || `${state.source.entity} → ${state.target.entity}`,
+    sourceEntity: state.source.entity,
+    targetEntity: state.target.entity,
+    graph: state.graph,
+    expression,
+  });
+  if (!result.ok) return { saved: false, message: `Not saved: ${result.error.message}` };
+  store.getState().markSaved(result.value.id, result.value.name);
+  const left = state.compiled.problems.length;
+  return { saved: true, message: left > 0 ? `Saved. ${left} unfinished part(s) are left out of the JSONata until connected.` : 'Saved.' };
+}

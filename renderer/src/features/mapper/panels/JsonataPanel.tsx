@@ -1,0 +1,112 @@
+import { useEffect, useMemo, useRef, type KeyboardEvent, type UIEvent } from 'react';
+import { generatedMarker } from '../../../../../shared/mapping';
+import { useMapper } from '../store/mapper-context';
+
+const applyDelayMs = 700;
+
+/**
+ * The compiled JSONata beside the canvas, editable: text that parses goes back into the graph
+ * (`parseMapping` with the current graph as `previous`); text that does not leaves the graph alone.
+ */
+export function JsonataPanel() {
+  const graph = useMapper((state) => state.graph);
+  const compiled = useMapper((state) => state.compiled);
+  const draft = useMapper((state) => state.draft);
+  const textError = useMapper((state) => state.textError);
+  const fieldSelection = useMapper((state) => state.fieldSelection);
+  const editText = useMapper((state) => state.editText);
+  const applyText = useMapper((state) => state.applyText);
+  const editing = draft !== undefined && draft.basis === graph;
+  const text = editing ? draft.text : (compiled.expression ?? '');
+  const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  const gutter = useRef<HTMLPreElement>(null);
+  const backdrop = useRef<HTMLPreElement>(null);
+
+  useEffect(() => () => clearTimeout(timer.current), []);
+
+  const onChange = (value: string) => {
+    editText(value);
+    clearTimeout(timer.current);
+    timer.current = setTimeout(() => applyText(), applyDelayMs);
+  };
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      clearTimeout(timer.current);
+      applyText();
+    }
+  };
+  const onScroll = (event: UIEvent<HTMLTextAreaElement>) => {
+    const { scrollTop, scrollLeft } = event.currentTarget;
+    if (gutter.current) gutter.current.scrollTop = scrollTop;
+    if (backdrop.current) {
+      backdrop.current.scrollTop = scrollTop;
+      backdrop.current.scrollLeft = scrollLeft;
+    }
+  };
+
+  const lines = useMemo(() => Array.from({ length: text.split('\n').length }, (_, index) => index + 1).join('\n'), [text]);
+  // The selected target field's span (from the compiler's source map) is marked behind the text.
+  const span = !editing && fieldSelection?.side === 'target' ? compiled.sourceMap.find((entry) => entry.target === fieldSelection.path)?.span : undefined;
+  const errorLine = textError?.position !== undefined ? text.slice(0, textError.position).split('\n').length : undefined;
+  const handEdited = editing && !draft.text.includes(generatedMarker);
+
+  return (
+    <div className="jsonata-panel" data-testid="jsonata-panel">
+      <div className="panel-note">
+        {editing ? (
+          textError ? (
+            <span className="error-text" role="alert" data-testid="jsonata-error">
+              {errorLine ? `Line ${errorLine}: ` : ''}
+              {textError.message} — the graph keeps its last valid state.
+            </span>
+          ) : (
+            <span data-testid="jsonata-status">{handEdited ? 'Edited by hand: ' : ''}changes apply to the graph as you type (Ctrl+Enter applies now).</span>
+          )
+        ) : (
+          <span data-testid="jsonata-status">Generated from the graph. Edit the text to change the graph; anything the graph cannot show becomes a custom node.</span>
+        )}
+      </div>
+      {compiled.problems.length > 0 && !editing && (
+        <div className="panel-warning" data-testid="jsonata-incomplete">
+          Left out until finished: {compiled.problems.map((problem) => problem.message).join(' · ')}
+        </div>
+      )}
+      <div className={`code-editor${textError ? ' has-error' : ''}`}>
+        <pre className="code-gutter" ref={gutter} aria-hidden="true">
+          {lines}
+        </pre>
+        <div className="code-stack">
+          <pre className="code-backdrop" ref={backdrop} aria-hidden="true">
+            {span ? (
+              <>
+                {text.slice(0, span.start)}
+                <mark>{text.slice(span.start, span.end)}</mark>
+                {text.slice(span.end)}
+              </>
+            ) : (
+              text
+            )}
+            {'\n'}
+          </pre>
+          <textarea
+            className="code-text"
+            value={text}
+            spellCheck={false}
+            wrap="off"
+            aria-label="JSONata expression"
+            aria-invalid={textError ? true : undefined}
+            onChange={(event) => onChange(event.target.value)}
+            onKeyDown={onKeyDown}
+            onBlur={() => {
+              clearTimeout(timer.current);
+              if (editing) applyText();
+            }}
+            onScroll={onScroll}
+            data-testid="jsonata-text"
+          />
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,80 @@
+import { useMapper } from '../store/mapper-context';
+
+const reasonLabels = { dictionary: 'Infor dictionary', name: 'same name', label: 'similar label' } as const;
+
+/** Auto-map suggestions: accept or reject each one, or accept every pending one at once. */
+export function SuggestionsPanel() {
+  const suggestions = useMapper((state) => state.suggestions);
+  const runAutoMap = useMapper((state) => state.runAutoMap);
+  const accept = useMapper((state) => state.acceptSuggestion);
+  const reject = useMapper((state) => state.rejectSuggestion);
+  const acceptAll = useMapper((state) => state.acceptAll);
+  const choose = useMapper((state) => state.chooseCandidate);
+  const pending = suggestions.filter((row) => row.status === 'pending').length;
+
+  if (suggestions.length === 0) {
+    return (
+      <div className="suggestions-panel empty" data-testid="suggestions-panel">
+        <p className="muted">Auto-map compares names, labels, types and a dictionary of Infor field codes (CUNO, CUNM, CustNum …) and proposes a source for each unmapped target field.</p>
+        <button type="button" className="button primary" onClick={() => runAutoMap()} data-testid="automap-run-panel">
+          Suggest mappings
+        </button>
+      </div>
+    );
+  }
+  return (
+    <div className="suggestions-panel" data-testid="suggestions-panel">
+      <div className="panel-toolbar">
+        <span className="muted small">
+          {pending} pending · {suggestions.filter((row) => row.status === 'accepted').length} accepted
+        </span>
+        <span className="grow" />
+        <button type="button" className="button small" onClick={() => runAutoMap()}>
+          Suggest again
+        </button>
+        <button type="button" className="button primary small" disabled={pending === 0} onClick={acceptAll} data-testid="automap-accept-all">
+          Accept all
+        </button>
+      </div>
+      <ul className="suggestion-list">
+        {suggestions.map((row) => (
+          <li key={row.target} className={`suggestion ${row.status}`} data-testid={`suggestion-${row.target}`} data-status={row.status}>
+            <div className="suggestion-pair">
+              {row.candidates.length > 1 && row.status === 'pending' ? (
+                <select aria-label={`Source for ${row.target}`} value={row.source} onChange={(event) => choose(row.target, event.target.value)}>
+                  {row.candidates.map((candidate) => (
+                    <option key={candidate.source} value={candidate.source}>
+                      {candidate.source} ({Math.round(candidate.confidence * 100)}%)
+                    </option>
+                  ))}
+                </select>
+              ) : (
+                <code>{row.source}</code>
+              )}
+              <span className="arrow" aria-hidden="true">→</span>
+              <code>{row.target}</code>
+            </div>
+            <div className="suggestion-meta">
+              <span className={`confidence c${Math.round(row.confidence * 10)}`}>{Math.round(row.confidence * 100)}%</span>
+              <span className="muted small">{reasonLabels[row.reason]}</span>
+              {row.note && <span className="error-text small">{row.note}</span>}
+              <span className="grow" />
+              {row.status === 'pending' ? (
+                <>
+                  <button type="button" className="button small" onClick={() => reject(row.target)} aria-label={`Reject ${row.source} → ${row.target}`} data-testid={`reject-${row.target}`}>
+                    Reject
+                  </button>
+                  <button type="button" className="button small primary" onClick={() => accept(row.target)} aria-label={`Accept ${row.source} → ${row.target}`} data-testid={`accept-${row.target}`}>
+                    Accept
+                  </button>
+                </>
+              ) : (
+                <span className="status-pill">{row.status}</span>
+              )}
+            </div>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

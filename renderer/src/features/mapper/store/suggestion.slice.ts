@@ -1,0 +1,52 @@
+import { suggestMappings } from '../../../../../shared/mapping';
+import { mapField, targetNode } from '../model/graph-edits';
+import type { SliceCreator, SuggestionRow, SuggestionSlice } from './store-types';
+
+export const createSuggestionSlice: SliceCreator<SuggestionSlice> = (set, get) => ({
+  suggestions: [],
+  runAutoMap() {
+    const { source, target, graph } = get();
+    if (!source || !target) return 0;
+    const node = targetNode(graph);
+    const mapped = new Set(graph.edges.filter((edge) => edge.target === node?.id).map((edge) => edge.targetHandle));
+    const suggestions: SuggestionRow[] = suggestMappings(source.schema, target.schema)
+      .filter((suggestion) => !mapped.has(suggestion.target))
+      .flatMap((suggestion) => {
+        const best = suggestion.candidates[0];
+        return best ? [{ target: suggestion.target, source: best.source, confidence: best.confidence, reason: best.reason, candidates: suggestion.candidates, status: 'pending' as const }] : [];
+      });
+    set({ suggestions, panel: 'automap' });
+    return suggestions.length;
+  },
+  chooseCandidate(target, source) {
+    set((state) => ({
+      suggestions: state.suggestions.map((row) => {
+        const candidate = row.candidates.find((entry) => entry.source === source);
+        return row.target === target && candidate ? { ...row, source, confidence: candidate.confidence, reason: candidate.reason } : row;
+      }),
+    }));
+  },
+  acceptSuggestion(target) {
+    const row = get().suggestions.find((entry) => entry.target === target && entry.status === 'pending');
+    if (!row) return;
+    const { graph, result } = mapField(get().graph, row.source, row.target);
+    set((state) => ({
+      ...(result.ok ? { graph } : {}),
+      suggestions: state.suggestions.map((entry) => (entry === row ? { ...entry, status: result.ok ? 'accepted' : 'failed', note: result.ok ? undefined : result.reason } : entry)),
+    }));
+  },
+  rejectSuggestion(target) {
+    set((state) => ({ suggestions: state.suggestions.map((entry) => (entry.target === target && entry.status === 'pending' ? { ...entry, status: 'rejected' } : entry)) }));
+  },
+  acceptAll() {
+    let graph = get().graph;
+    const suggestions = get().suggestions.map((row) => {
+      if (row.status !== 'pending') return row;
+      const outcome = mapField(graph, row.source, row.target);
+      if (!outcome.result.ok) return { ...row, status: 'failed' as const, note: outcome.result.reason };
+      graph = outcome.graph;
+      return { ...row, status: 'accepted' as const };
+    });
+    set({ graph, suggestions });
+  },
+});

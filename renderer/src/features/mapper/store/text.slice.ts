@@ -1,0 +1,30 @@
+import { parseMapping } from '../../../../../shared/mapping';
+import { AppError } from '../../../../../shared/errors';
+import { compileForView } from '../model/compile-view';
+import type { SliceCreator, TextSlice } from './store-types';
+
+export const createTextSlice: SliceCreator<TextSlice> = (set, get) => ({
+  draft: undefined,
+  textError: undefined,
+  editText(text) {
+    set({ draft: { text, basis: get().graph }, textError: undefined });
+  },
+  applyText() {
+    const { draft, graph } = get();
+    if (!draft || draft.basis !== graph) return false;
+    try {
+      const parsed = parseMapping(draft.text, { previous: graph });
+      // Same JSONata as now (a comment or spacing changed): nothing to undo.
+      if (compileForView(parsed).expression === get().compiled.expression) {
+        set({ draft: { text: draft.text, basis: graph }, textError: undefined });
+        return true;
+      }
+      set({ graph: parsed, draft: { text: draft.text, basis: parsed }, textError: undefined });
+      return true;
+    } catch (error) {
+      const position = error instanceof AppError ? (error.details as { position?: number } | undefined)?.position : undefined;
+      set({ textError: { message: error instanceof Error ? error.message : String(error), position } });
+      return false;
+    }
+  },
+});

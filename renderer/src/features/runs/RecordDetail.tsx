@@ -1,0 +1,78 @@
+import type { RecordAudit } from '../../../../shared/domain/run';
+import { JsonView } from '../../components/JsonView';
+import { formatDateTime } from '../../components/format';
+
+/** Everything the audit log knows about one record: what came in, what went out, what the target said. */
+export function RecordDetail({ row, onReplay, replaying, onClose }: { row: RecordAudit; onReplay?: () => void; replaying: boolean; onClose(): void }) {
+  return (
+    <aside className="record-detail panel" data-testid="record-detail" aria-label={`Record ${row.sourceKey}`}>
+      <header className="record-head">
+        <div>
+          <span className="pane-side">Record</span>
+          <h3 className="mono">{row.sourceKey}</h3>
+          <span className="muted">
+            {row.outcome} · attempt {row.attempt} · source stamp {formatDateTime(row.sourceStamp)}
+          </span>
+        </div>
+        <button type="button" className="button small ghost" onClick={onClose} aria-label="Close record detail">
+          ✕
+        </button>
+      </header>
+      {row.outcome === 'failed' && (
+        <div className="record-error" role="alert" data-testid="record-error">
+          <strong>
+            <code className="error-code">{row.errorCode ?? 'E_UNKNOWN'}</code>
+          </strong>
+          <p>{row.errorMessage ?? 'The target gave no message.'}</p>
+          {onReplay && (
+            <button type="button" className="button small primary" onClick={onReplay} disabled={replaying} data-testid="replay-one">
+              {replaying ? 'Replaying…' : 'Replay this record'}
+            </button>
+          )}
+        </div>
+      )}
+      <dl className="kv">
+        <dt>Target key</dt>
+        <dd className="mono" data-testid="record-target-key">{row.targetKey ?? '— (not written)'}</dd>
+        <dt>Mapping version</dt>
+        <dd className="mono">{row.mappingHash.slice(0, 12)}</dd>
+      </dl>
+      {row.diff && row.diff.length > 0 && (
+        <section>
+          <h4>Dry-run changes</h4>
+          <table className="diff-table" data-testid="record-diff">
+            <thead>
+              <tr>
+                <th>Field</th>
+                <th>In the target now</th>
+                <th>After the sync</th>
+              </tr>
+            </thead>
+            <tbody>
+              {row.diff.map((change) => (
+                <tr key={change.field}>
+                  <td className="mono">{change.field}</td>
+                  <td className="before">{display(change.before)}</td>
+                  <td className="after">{display(change.after)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
+      <section>
+        <h4>Transformed payload (sent to the target)</h4>
+        <JsonView value={row.transformedPayload} empty="The mapping produced nothing for this record." testId="record-transformed" />
+      </section>
+      <section>
+        <h4>Source payload</h4>
+        <JsonView value={row.sourcePayload} testId="record-source" />
+      </section>
+    </aside>
+  );
+}
+
+function display(value: unknown): string {
+  if (value === null || value === undefined) return '—';
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}

@@ -1,0 +1,177 @@
+import { createStore } from 'zustand/vanilla';
+import type { ApiClient } from '../../../../shared/api/client';
+import type { FlowId, RunId } from '../../../../shared/domain/flow';
+import type { RecordAudit, RecordOutcome, Run } from '../../../../shared/domain/run';
+import { isAppError, type ErrorInfo } from '../../../../shared/errors';
+
+export interface AuditQuery {
+  outcome?: RecordOutcome;
+  /** Sent to the backend: matches the source key, target key or error text. */
+  key: string;
+  /** Refines the loaded page: payloads, errors, keys (the backend does not search payloads). */
+  text: string;
+  offset: number;
+  limit: number;
+}
+
+export type ReplayScope = { kind: 'one'; auditId: number } | { kind: 'selected' } | { kind: 'all' };
+
+export interface RunsState {
+  load: 'idle' | 'loading' | 'ready' | 'error';
+  runs: Run[];
+  error?: ErrorInfo;
+  flowFilter?: FlowId;
+  selectedRunId?: RunId;
+  /** A run opened by id that is not in the list (older than the list's limit). */
+  openedRun?: Run;
+  query: AuditQuery;
+  audit: { state: 'idle' | 'loading' | 'ready' | 'error'; total: number; items: RecordAudit[]; error?: ErrorInfo };
+  selectedAuditId?: number;
+  /** Failed rows ticked for "Replay selected". */
+  checked: number[];
+  replay: { state: 'idle' | 'running' | 'done' | 'error'; run?: Run; error?: ErrorInfo };
+  refresh(): Promise<void>;
+  setFlowFilter(flowId?: FlowId): Promise<void>;
+  openRun(runId: RunId): Promise<void>;
+  closeRun(): void;
+  setQuery(patch: Partial<AuditQuery>): Promise<void>;
+  loadAudit(): Promise<void>;
+  selectAudit(id?: number): void;
+  toggleChecked(id: number): void;
+  setChecked(ids: number[]): void;
+  replayRecords(scope: ReplayScope, mapping: 'original' | 'current'): Promise<Run | undefined>;
+  exportAudit(format: 'csv' | 'jsonl'): Promise<{ fileName: string; content: string; rows: number } | ErrorInfo>;
+  follow(): () => void;
+}
+
+export const pageSize = 200;
+const firstPage = (query: AuditQuery): AuditQuery => ({ ...query, offset: 0 });
+const errorOf = (error: unknown): ErrorInfo =>
+  isAppError(error) ? error.toInfo() : { code: 'E_INTERNAL', message: error instanceof Error ? error.message : String(error) };
+
+/** Rows of the loaded page that mention `text` anywhere (keys, payloads, error). */
+export function refinePage(items: RecordAudit[], text: string): RecordAudit[] {
+  const needle = text.trim().toLowerCase();
+  if (!needle) return items;
+  return items.filter((row) =>
+    [row.sourceKey, row.targetKey, row.errorCode, row.errorMessage, JSON.stringify(row.sourcePayload), JSON.stringify(row.transformedPayload)].some((value) => value?.toLowerCase().includes(needle)),
+  );
+}
+
+export function createRunsStore(api: ApiClient) {
+  let auditRequest = 0;
+
+  return createStore<RunsState>()((set, get) => ({
+    load: 'idle',
+    runs: [],
+    query: { key: '', text: '', offset: 0, limit: pageSize },
+    audit: { state: 'idle', total: 0, items: [] },
+    checked: [],
+    replay: { state: 'idle' },
+
+    async refresh() {
+      if (get().load !== 'ready') set({ load: 'loading' });
+      const result = await api.invoke('runs.list', { flowId: get().flowFilter, limit: 500 });
+      if (result.ok) set({ load: 'ready', runs: result.value, error: undefined });
+      else set({ load: 'error', error: result.error });
+    },
+
+    async setFlowFilter(flowId) {
+      set({ flowFilter: flowId });
+      await get().refresh();
+    },
+
+    async openRun(runId) {
+      set({ selectedRunId: runId, selectedAuditId: undefined, checked: [], replay: { state: 'idle' }, query: firstPage({ ...get().query, outcome: undefined, key: '', text: '' }) });
+      if (!get().runs.some((run) => run.id === runId)) {
+        const result = await api.invoke('runs.get', { id: runId });
+        if (result.ok) set({ openedRun: result.value });
+      }
+      await get().loadAudit();
+    },
+
+    closeRun() {
+      set({ selectedRunId: undefined, openedRun: undefined, selectedAuditId: undefined, checked: [], audit: { state: 'idle', total: 0, items: [] } });
+    },
+
+    async setQuery(patch) {
+      const next = { ...get().query, ...patch };
+      // A new filter starts at the first page; only paging keeps the offset.
+      set({ query: 'offset' in patch ? next : firstPage(next) });
+      if ('text' in patch && Object.keys(patch).length === 1) return;
+      await get().loadAudit();
+    },
+
+    async loadAudit() {
+      const runId = get().selectedRunId;
+      if (!runId) return;
+      const request = ++auditRequest;
+      const { query } = get();
+      set((state) => ({ audit: { ...state.audit, state: 'loading' } }));
+      const result = await api.invoke('audit.list', {
+        runId,
+        outcome: query.outcome,
+        text: query.key.trim() || undefined,
+        offset: query.offset,
+        limit: query.limit,
+      });
+      // An older answer must not overwrite a newer filter's.
+      if (request !== auditRequest) return;
+      if (result.ok) set({ audit: { state: 'ready', total: result.value.total, items: result.value.items } });
+      else set((state) => ({ audit: { ...state.audit, state: 'error', error: result.error } }));
+    },
+
+    selectAudit(id) {
+      set({ selectedAuditId: id });
+    },
+
+    toggleChecked(id) {
+      set((state) => ({ checked: state.checked.includes(id) ? state.checked.filter((item) => item !== id) : [...state.checked, id] }));
+    },
+
+    setChecked(ids) {
+      set({ checked: ids });
+    },
+
+    async replayRecords(scope, mapping) {
+      const runId = get().selectedRunId;
+      if (!runId) return undefined;
+      const auditIds = scope.kind === 'one' ? [scope.auditId] : scope.kind === 'selected' ? get().checked : undefined;
+      set({ replay: { state: 'running' } });
+      try {
+        const run = await api.call('runs.replay', { runId, auditIds, mapping });
+        set({ replay: { state: 'done', run }, checked: [] });
+        await Promise.all([get().refresh(), get().loadAudit()]);
+        return run;
+      } catch (error) {
+        set({ replay: { state: 'error', error: errorOf(error) } });
+        return undefined;
+      }
+    },
+
+    async exportAudit(format) {
+      const runId = get().selectedRunId;
+      if (!runId) return { code: 'E_INVALID_INPUT', message: 'Open a run first.' };
+      const result = await api.invoke('audit.export', { runId, format });
+      return result.ok ? result.value : result.error;
+    },
+
+    follow() {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const off = api.on('runs.changed', (change) => {
+        // Runs change in bursts (start, finish, replays): one refresh per burst.
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          void get().refresh();
+          if (change.runId === get().selectedRunId) void get().loadAudit();
+        }, 150);
+      });
+      return () => {
+        clearTimeout(timer);
+        off();
+      };
+    },
+  }));
+}
+
+export type RunsStore = ReturnType<typeof createRunsStore>;

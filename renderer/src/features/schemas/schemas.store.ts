@@ -1,0 +1,77 @@
+import { createStore } from 'zustand/vanilla';
+import type { ApiClient } from '../../../../shared/api/client';
+import type { MethodOutput } from '../../../../shared/api/contract';
+import type { ConnectionId } from '../../../../shared/domain/connection';
+import type { EntitySchema } from '../../../../shared/domain/entity-schema';
+import type { ErrorInfo } from '../../../../shared/errors';
+
+export type EntityInfo = MethodOutput<'schemas.entities'>[number];
+
+export type Loadable<T> = { state: 'loading'; value?: T } | { state: 'ready'; value: T } | { state: 'error'; error: ErrorInfo; value?: T };
+
+export const schemaKey = (connectionId: string, entity: string) => `${connectionId}\u0000${entity}`;
+
+export interface SchemasState {
+  entities: Record<string, Loadable<EntityInfo[]>>;
+  /** By `schemaKey(connection, entity)`; a refresh keeps the old value visible while it loads. */
+  schemas: Record<string, Loadable<EntitySchema>>;
+  loadEntities(connectionId: ConnectionId, options?: { force?: boolean }): Promise<EntityInfo[] | undefined>;
+  loadSchema(connectionId: ConnectionId, entity: string, options?: { refresh?: boolean }): Promise<EntitySchema | undefined>;
+  /** Connection settings changed or it went away: forget what was fetched through it. */
+  forget(connectionId: string): void;
+}
+
+/**
+ * Live metadata, fetched once per connection and entity for this window (the
+ * backend caches too); `refresh` asks the system again. Concurrent asks for
+ * the same schema share one call.
+ */
+export function createSchemasStore(api: ApiClient) {
+  const inflight = new Map<string, Promise<unknown>>();
+  const once = <T>(key: string, run: () => Promise<T>): Promise<T> => {
+    const existing = inflight.get(key) as Promise<T> | undefined;
+    if (existing) return existing;
+    const pending = run().finally(() => inflight.delete(key));
+    inflight.set(key, pending);
+    return pending;
+  };
+
+  return createStore<SchemasState>()((set, get) => ({
+    entities: {},
+    schemas: {},
+
+    loadEntities(connectionId, options = {}) {
+      const current = get().entities[connectionId];
+      if (current?.state === 'ready' && !options.force) return Promise.resolve(current.value);
+      return once(`entities:${connectionId}`, async () => {
+        set((state) => ({ entities: { ...state.entities, [connectionId]: { state: 'loading', value: current?.value } } }));
+        const result = await api.invoke('schemas.entities', { connectionId });
+        const next: Loadable<EntityInfo[]> = result.ok ? { state: 'ready', value: result.value } : { state: 'error', error: result.error, value: current?.value };
+        set((state) => ({ entities: { ...state.entities, [connectionId]: next } }));
+        return result.ok ? result.value : undefined;
+      });
+    },
+
+    loadSchema(connectionId, entity, options = {}) {
+      const key = schemaKey(connectionId, entity);
+      const current = get().schemas[key];
+      if (current?.state === 'ready' && !options.refresh) return Promise.resolve(current.value);
+      return once(`schema:${key}:${options.refresh ? 'refresh' : 'cached'}`, async () => {
+        set((state) => ({ schemas: { ...state.schemas, [key]: { state: 'loading', value: current?.value } } }));
+        const result = await api.invoke('schemas.get', { connectionId, entity, refresh: options.refresh });
+        const next: Loadable<EntitySchema> = result.ok ? { state: 'ready', value: result.value } : { state: 'error', error: result.error, value: current?.value };
+        set((state) => ({ schemas: { ...state.schemas, [key]: next } }));
+        return result.ok ? result.value : undefined;
+      });
+    },
+
+    forget(connectionId) {
+      set((state) => ({
+        entities: Object.fromEntries(Object.entries(state.entities).filter(([id]) => id !== connectionId)),
+        schemas: Object.fromEntries(Object.entries(state.schemas).filter(([key]) => !key.startsWith(`${connectionId}\u0000`))),
+      }));
+    },
+  }));
+}
+
+export type SchemasStore = ReturnType<typeof createSchemasStore>;

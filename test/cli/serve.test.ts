@@ -1,0 +1,111 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBackend } from '../../electron/backend/backend';
+import { syncService } from '../../electron/backend/sync/sync.service';
+import type { ServeMetrics } from '../../electron/backend/bundle/serve-metrics';
+import { tempDir } from '../support/paths';
+import { syncWorld, type SyncWorld } from '../sync/support/sync-harness';
+import { designInforToZoho, writeSandboxFiles, type Designed } from '../bundle/support/infor-to-zoho';
+import { jsonLines, spawnMlc } from '../bundle/support/mlc-process';
+
+const everySecond = { kind: 'cron' as const, cron: '* * * * * *', timeZone: 'UTC' };
+
+async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+describe('mlc serve', () => {
+  let world: SyncWorld;
+  let designed: Designed;
+  const server = tempDir('mlc-serve-');
+  let bundleFile: string;
+
+  beforeAll(async () => {
+    world = await syncWorld({ infor: { counts: { customers: 20, salesOrders: 20 } } });
+    designed = await designInforToZoho(world.api, world.source, world.target, { accounts: everySecond, orders: everySecond });
+    const exported = await world.api.call('bundles.export', { name: 'Every second' });
+    bundleFile = path.join(server.dir, exported.fileName);
+    fs.writeFileSync(bundleFile, exported.content);
+    writeSandboxFiles(server.dir, world.infor, world.zoho);
+  }, 60_000);
+  afterAll(async () => {
+    await world?.close();
+    server.remove();
+  });
+
+  it('runs two scheduled flows for several cycles, serves health and metrics, receives Zoho notifications, and stops cleanly on SIGTERM', async () => {
+    const child = spawnMlc(['serve', bundleFile, '--port', '0'], { MLC_HOME: server.dir, MLC_LOG_LEVEL: 'info' });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+    try {
+      const listening = await until('the listening line', () => jsonLines(stdout).find((event) => event.event === 'listening'));
+      const url = String(listening.url);
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+
+      const metrics = await until('six finished runs', async () => {
+        const snapshot = (await (await fetch(`${url}/metrics.json`)).json()) as ServeMetrics;
+        return snapshot.runs.total >= 6 ? snapshot : undefined;
+      });
+      expect(metrics.records.created).toBe(40);
+      expect(metrics.failures.runs).toBe(0);
+      expect(metrics.flows.map((flow) => flow.name)).toEqual(['Customers to accounts', 'Sales orders']);
+      expect(metrics.flows.every((flow) => flow.nextRun !== null)).toBe(true);
+      const health = await fetch(`${url}/health`);
+      expect(health.status).toBe(200);
+      expect(((await health.json()) as { status: string }).status).toBe('ok');
+      const prometheus = await (await fetch(`${url}/metrics`)).text();
+      expect(prometheus).toMatch(/^mlc_runs_total\{status="succeeded"\} \d+$/m);
+      expect(prometheus).toMatch(/^mlc_flow_next_run_timestamp_seconds\{flow="Sales orders"\} \d+$/m);
+
+      // The receiver: a watch channel on the module the flows write; a forged callback is refused.
+      const [channel] = world.zoho.inspect.watches();
+      expect(channel?.events).toEqual(['Accounts.edit', 'Sales_Orders.edit']);
+      const forged = await fetch(`${url}/zoho/notify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ channel_id: channel!.channel_id, token: 'forged', module: 'Accounts', ids: ['1'], operation: 'update' }) });
+      expect(forged.status).toBe(403);
+      // A Zoho user edits a synced account: the notification re-asserts what Infor says.
+      const account = world.zoho.inspect.findBy('Accounts', 'Infor_Customer_No', 'C0000005')!;
+      const original = account.Account_Name;
+      world.zoho.control.modify('Accounts', [String(account.id)], { Account_Name: 'Renamed in Zoho' });
+      await until('the account to be re-asserted', () => (world.zoho.inspect.findBy('Accounts', 'Infor_Customer_No', 'C0000005')!.Account_Name === original ? true : undefined));
+      const afterNotification = (await (await fetch(`${url}/metrics.json`)).json()) as ServeMetrics;
+      expect(afterNotification.notifications.rejected).toBe(1);
+      expect(afterNotification.notifications.targetedSyncs).toBeGreaterThanOrEqual(1);
+
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+    const logs = jsonLines(stderr);
+    expect(logs.map((line) => line.message)).toEqual(expect.arrayContaining(['serving', 'run finished', 'zoho watch channel enabled', 'zoho notification rejected', 'stopping: no new runs; running ones finish their current batch', 'stopped']));
+    // Structured and without secrets.
+    for (const secret of [...Object.values(world.zoho.connection().secrets)]) expect(stderr).not.toContain(secret);
+    // Channels are disabled on the way out.
+    expect(world.zoho.inspect.watches()).toEqual([]);
+
+    const backend = createBackend({ runtime: 'cli', dataDir: server.dir });
+    try {
+      const runs = syncService(backend.context).runs.runs({ limit: 1000 });
+      expect(runs.filter((run) => run.status === 'running')).toEqual([]);
+      for (const flow of [designed.accounts, designed.orders]) {
+        const scheduled = runs.filter((run) => run.flowId === flow.id && run.trigger === 'schedule');
+        expect(scheduled.length, flow.name).toBeGreaterThanOrEqual(3);
+      }
+      const notified = runs.filter((run) => run.trigger === 'notification');
+      expect(notified.length).toBeGreaterThanOrEqual(1);
+      expect(notified[0]!.counters.updated).toBe(1);
+    } finally {
+      await backend.close();
+    }
+  }, 90_000);
+});

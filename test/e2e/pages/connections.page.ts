@@ -1,0 +1,61 @@
+import type { Page } from 'playwright-core';
+
+/** Locators of the Connections screen and its schema browser. */
+export class ConnectionsPage {
+  constructor(readonly page: Page) {}
+
+  openSandbox() {
+    return this.page.getByTestId('open-sandbox').first();
+  }
+  cards() {
+    return this.page.getByTestId('connection-card');
+  }
+  card(system: string) {
+    return this.page.locator(`[data-testid="connection-card"][data-system="${system}"]`).first();
+  }
+  testOutcome(system: string) {
+    return this.card(system).getByTestId('test-outcome');
+  }
+  sandboxUrl(system: string) {
+    return this.page.getByTestId(`sandbox-url-${system}`);
+  }
+  importBanner() {
+    return this.page.getByTestId('import-banner');
+  }
+  empty() {
+    return this.page.getByTestId('connections-empty');
+  }
+
+  /** Drops a file on the window the way a file manager does: dragenter, dragover, drop. */
+  async dropFile(name: string, content: string, options: { screenshot?: string } = {}) {
+    const dataTransfer = await this.page.evaluateHandle(
+      ({ name, content }) => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([content], name, { type: 'application/json' }));
+        return transfer;
+      },
+      { name, content },
+    );
+    await this.page.dispatchEvent('main', 'dragenter', { dataTransfer });
+    await this.page.dispatchEvent('main', 'dragover', { dataTransfer });
+    if (options.screenshot) {
+      await this.page.getByTestId('drop-overlay').waitFor();
+      await this.page.screenshot({ path: options.screenshot });
+    }
+    await this.page.dispatchEvent('main', 'drop', { dataTransfer });
+  }
+
+  async showSchemas() {
+    await this.page.getByTestId('connections-view-schemas').click();
+    await this.page.getByTestId('schema-browser').waitFor();
+  }
+  pane(side: 'source' | 'target') {
+    return this.page.getByTestId(`schema-pane-${side}`);
+  }
+  tree(side: 'source' | 'target') {
+    return this.page.getByTestId(`schema-pane-${side}-tree`);
+  }
+  field(side: 'source' | 'target', path: string) {
+    return this.tree(side).locator(`[data-testid="schema-field"][data-path="${path}"]`);
+  }
+}

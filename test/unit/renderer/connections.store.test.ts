@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemIds } from '../../../shared/domain/connection';
+import { createConnectionsStore } from '../../../renderer/src/features/connections/connections.store';
+import { connectionForms, initialValues, validateForm } from '../../../renderer/src/features/connections/connection-forms';
+import { rendererWorld, type RendererWorld } from './support/sandbox-backend';
+
+describe('connections store against a real backend and the sandbox', () => {
+  let world: RendererWorld;
+  beforeAll(() => {
+    world = rendererWorld();
+  });
+  afterAll(async () => {
+    await world?.close();
+  });
+
+  it('opens the sandbox workspace once: six connections, no duplicates on a second click', async () => {
+    const store = createConnectionsStore(world.api);
+    await store.getState().openWorkspace();
+    const first = store.getState();
+    expect(first.workspace.state).toBe('ready');
+    expect(first.workspace.summary).toEqual({ created: systemIds.length, reused: 0, started: true });
+    expect(first.items.map((connection) => connection.system)).toEqual([...systemIds]);
+    expect(first.items.every((connection) => connection.sandbox)).toBe(true);
+    expect(first.workspace.simulators.every((simulator) => simulator.url.startsWith('http://127.0.0.1:'))).toBe(true);
+
+    await store.getState().openWorkspace();
+    expect(store.getState().workspace.summary).toEqual({ created: 0, reused: systemIds.length, started: false });
+    expect((await world.api.call('connections.list', {})).length).toBe(systemIds.length);
+
+    // A fresh window learns that the simulators run.
+    const other = createConnectionsStore(world.api);
+    await other.getState().loadSandboxStatus();
+    expect(other.getState().workspace.simulators.map((simulator) => simulator.system).sort()).toEqual([...systemIds].sort());
+  });
+
+  it('tests a connection: tenant, latency and token lifetime; a broken secret gives the readable error', async () => {
+    const store = createConnectionsStore(world.api);
+    await store.getState().refresh();
+    const infor = store.getState().items.find((connection) => connection.system === 'infor')!;
+    await store.getState().test(infor.id);
+    const result = store.getState().tests[infor.id];
+    expect(result?.state).toBe('done');
+    if (result?.state !== 'done') return;
+    expect(result.result).toMatchObject({ ok: true, tenant: 'MLC_SANDBOX', variant: 'm3' });
+    expect(result.result.tokenLifetimeSeconds).toBeGreaterThan(0);
+    expect(result.result.sampleCount).toBeGreaterThan(0);
+
+    const zoho = store.getState().items.find((connection) => connection.system === 'zoho')!;
+    await store.getState().update({ id: zoho.id, secrets: { refresh_token: '1000.deadbeef.deadbeef' } });
+    await store.getState().test(zoho.id);
+    const failed = store.getState().tests[zoho.id];
+    const error = failed?.state === 'done' ? failed.result.error : failed?.state === 'error' ? failed.error : undefined;
+    expect(error?.code).toMatch(/^E_AUTH/);
+    expect(JSON.stringify(store.getState().tests)).not.toContain('deadbeef');
+  });
+
+  it('reports exactly which keys a broken .ionapi file lacks', async () => {
+    const store = createConnectionsStore(world.api);
+    const created = await store.getState().importIonapi('broken.ionapi', JSON.stringify({ ti: 'ACME_PRD', ci: 'client', iu: 'https://mingle-ionapi.inforcloudsuite.com' }));
+    expect(created).toBeUndefined();
+    const state = store.getState().import;
+    expect(state.state).toBe('error');
+    if (state.state !== 'error') return;
+    expect(state.error.code).toBe('E_IONAPI_MISSING_KEY');
+    expect(state.error.message).toContain('"cs", "pu", "ot"');
+    const notJson = await store.getState().importIonapi('notes.ionapi', 'ti=ACME');
+    expect(notJson).toBeUndefined();
+    expect(store.getState().import).toMatchObject({ state: 'error', error: { code: 'E_IONAPI_INVALID_JSON' } });
+  });
+
+  it('removes a connection and forgets its test result', async () => {
+    const store = createConnectionsStore(world.api);
+    await store.getState().refresh();
+    const cin7 = store.getState().items.find((connection) => connection.system === 'cin7')!;
+    await store.getState().test(cin7.id);
+    expect(await store.getState().remove(cin7.id)).toBe(true);
+    expect(store.getState().items.some((connection) => connection.id === cin7.id)).toBe(false);
+    expect(store.getState().tests[cin7.id]).toBeUndefined();
+    // The workspace brings it back instead of leaving a hole.
+    await store.getState().openWorkspace();
+    expect(store.getState().items.filter((connection) => connection.system === 'cin7')).toHaveLength(1);
+  });
+});
+
+describe('connection forms validate with the connectors’ own settings schemas', () => {
+  it('names what is wrong with a Zoho form, and fills defaults when it is right', () => {
+    const values = { ...initialValues('zoho'), dataCentre: 'eu', clientId: 'abc', client_secret: '', refresh_token: 'nope' };
+    const bad = validateForm('zoho', values, { name: 'Zoho EU' });
+    expect(bad.errors.clientId).toMatch(/1000\./);
+    expect(bad.errors.client_secret).toMatch(/Client Secret/);
+    expect(bad.errors.refresh_token).toMatch(/refresh token/);
+
+    const good = validateForm('zoho', { ...values, clientId: '1000.ABCDEF123', client_secret: 's3cret', refresh_token: '1000.abc123.def456' }, { name: 'Zoho EU' });
+    expect(good.errors).toEqual({});
+    expect(good.settings).toMatchObject({ dataCentre: 'eu', clientId: '1000.ABCDEF123', environment: 'production', runAutomation: false });
+    expect(good.secrets).toEqual({ client_secret: 's3cret', refresh_token: '1000.abc123.def456' });
+  });
+
+  it('keeps stored secrets when an edit leaves them empty', () => {
+    const connection = {
+      id: 'c1',
+      system: 'salesforce',
+      name: 'SF',
+      settings: { myDomainUrl: 'https://acme.my.salesforce.com', clientId: '3MVG9abcdefghij' },
+      secretsSet: ['client_secret'],
+      sandbox: false,
+      createdAt: '',
+      updatedAt: '',
+    } as const;
+    const values = initialValues('salesforce', connection as never);
+    expect(values).toMatchObject({ myDomainUrl: 'https://acme.my.salesforce.com', client_secret: '' });
+    const edit = validateForm('salesforce', values, { name: 'SF', editing: true, secretsSet: ['client_secret'] });
+    expect(edit.errors).toEqual({});
+    expect(edit.secrets).toEqual({});
+    const wrongHost = validateForm('salesforce', { ...values, myDomainUrl: 'https://login.salesforce.com' }, { name: 'SF', editing: true, secretsSet: ['client_secret'] });
+    expect(wrongHost.errors.myDomainUrl).toMatch(/My Domain/);
+  });
+
+  it('has a form for every target system, with no secret slot kept in settings', () => {
+    for (const [system, fields] of Object.entries(connectionForms)) {
+      expect(fields.length, system).toBeGreaterThan(0);
+      expect(fields.some((field) => field.where === 'secrets'), system).toBe(true);
+    }
+  });
+});
