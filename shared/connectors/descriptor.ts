@@ -149,6 +149,12 @@ export const errorClassificationSchema = z.object({
   /** Retried with backoff and full jitter, honouring Retry-After. */
   retryableStatuses: z.array(z.number().int()).default([408, 429, 500, 502, 503, 504]),
   retryableCodes: z.array(z.string()).default([]),
+  /**
+   * Statuses that mean "too many requests" for this system (429 everywhere; Cin7 also
+   * 503). They back off like other retryable answers but never trip the circuit
+   * breaker: the server is healthy, only busy.
+   */
+  throttleStatuses: z.array(z.number().int()).default([429]),
   /** Trigger one token refresh and one retry, then `E_AUTH_FAILED`. */
   authFailureStatuses: z.array(z.number().int()).default([401]),
   authFailureCodes: z.array(z.string()).default([]),
@@ -189,6 +195,7 @@ export const connectorDescriptorSchema = z.object({
   errors: errorClassificationSchema.default({
     retryableStatuses: [408, 429, 500, 502, 503, 504],
     retryableCodes: [],
+    throttleStatuses: [429],
     authFailureStatuses: [401],
     authFailureCodes: [],
     quotaStatuses: [],

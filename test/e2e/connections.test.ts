@@ -72,9 +72,13 @@ describe('Connections and the schema browser in Chromium', () => {
     await page.screenshot({ path: screenshotPath('connections-04-sandbox-tested'), fullPage: true });
   });
 
-  it('imports a valid .ionapi file by drop and detects its product line', async () => {
+  it('imports a valid .ionapi file dropped on any screen and detects its product line', async () => {
     const file = path.join(studio.dataDir, 'sandbox', 'infor-client-credentials.ionapi');
+    // Dropped while the Flows screen is open: the app switches to Connections to show it.
+    await page.getByTestId('nav-flows').click();
+    await page.getByTestId('section-flows').waitFor();
     await connections.dropFile('infor-client-credentials.ionapi', fs.readFileSync(file, 'utf8'));
+    await page.getByTestId('section-connections').waitFor();
     const banner = page.locator('[data-testid="import-banner"][data-state="done"]');
     await banner.waitFor({ timeout: 30_000 });
     expect(await banner.textContent()).toMatch(/detected (M3|CSI|LN|FSM)/);

@@ -60,6 +60,8 @@ export interface RequestAuthorizer {
 export interface ErrorClassification {
   retryableStatuses: number[];
   retryableCodes: string[];
+  /** Rate limiting, not failure: retried, never counted by the breaker (defaults to [429]). */
+  throttleStatuses?: number[];
   authFailureStatuses: number[];
   authFailureCodes: string[];
   quotaStatuses: number[];
@@ -125,7 +127,7 @@ export class HttpConnection {
         : { maxConcurrent: concurrency, reservoir: requests, reservoirRefreshAmount: requests, reservoirRefreshInterval: windowMs },
     );
     this.breaker = circuitBreaker(
-      handleWhen((error) => error instanceof RetryableHttpError && (error.status ?? 0) >= 500),
+      handleWhen((error) => error instanceof RetryableHttpError && error.code !== 'E_RATE_LIMITED' && (error.status ?? 0) >= 500),
       {
         halfOpenAfter: options.breakerHalfOpenAfterMs ?? 30_000,
         breaker: new ConsecutiveBreaker(options.errors.breakerThreshold),
@@ -230,7 +232,7 @@ export class HttpConnection {
     }
     if (errors.retryableStatuses.includes(status) || (code !== undefined && errors.retryableCodes.includes(code))) {
       const retryAfterMs = parseRetryAfter(response.headers['retry-after'], this.timing.now());
-      const rateLimited = status === 429;
+      const rateLimited = (errors.throttleStatuses ?? [429]).includes(status);
       if (retryAfterMs !== undefined && retryAfterMs > this.timing.maxRetryAfterMs) {
         throw new AppError('E_RATE_LIMITED', `${url.host} asked to wait ${Math.round(retryAfterMs / 1000)} s before calling again.`, {
           status,
@@ -239,7 +241,7 @@ export class HttpConnection {
       }
       throw new RetryableHttpError(
         rateLimited ? 'E_RATE_LIMITED' : 'E_HTTP_STATUS',
-        rateLimited ? `${url.host} kept answering 429 (too many requests).` : `${url.host} answered HTTP ${status}.`,
+        rateLimited ? `${url.host} kept answering ${status} (too many requests).` : `${url.host} answered HTTP ${status}.`,
         status,
         retryAfterMs,
         { status },

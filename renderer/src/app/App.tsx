@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { ComingSoon } from '../features/placeholder/ComingSoon';
 import { ConnectionsPage } from '../features/connections/ConnectionsPage';
+import { GlobalIonapiDrop } from '../features/connections/IonapiImport';
 import { FlowsPage } from '../features/flows/FlowsPage';
 import { RunsPage } from '../features/runs/RunsPage';
 import { MapperPage } from '../features/mapper/MapperPage';
@@ -44,6 +45,11 @@ export function App() {
   return (
     <div className="app" data-testid="app" data-ready={ready ? 'true' : 'false'}>
       <Sidebar />
+      <GlobalIonapiDrop
+        acceptAny={section === 'connections'}
+        overlay={section !== 'bundles'}
+        onImport={() => useAppStore.getState().go('connections')}
+      />
       <main className="main">
         <header className="topbar">
           <div>

@@ -58,6 +58,7 @@ export const cin7Descriptor = defineDescriptor({
     // Over the limit Cin7 answers 429 or 503 depending on the source (API-FACTS §6.3); both back off.
     retryableStatuses: [408, 429, 502, 503, 504],
     retryableCodes: [],
+    throttleStatuses: [429, 503],
     authFailureStatuses: [401, 403],
     authFailureCodes: [],
     quotaStatuses: [],

@@ -7,7 +7,7 @@ import { ConnectionCard } from './ConnectionCard';
 import { ConnectionForm } from './ConnectionForm';
 import { formSystems, type FormSystem } from './connection-forms';
 import { connectionsStore, useConnections, useConnectionsView } from './connections.instance';
-import { DropOverlay, ImportBanner, IonapiPicker, useIonapiImport, useWindowDrop } from './IonapiImport';
+import { ImportBanner, IonapiPicker } from './IonapiImport';
 import { SandboxPanel, SandboxButton } from './SandboxPanel';
 import './connections.css';
 
@@ -16,8 +16,6 @@ type Editing = { mode: 'create'; system: FormSystem } | { mode: 'edit'; connecti
 export function ConnectionsPage() {
   const view = useConnectionsView((state) => state.view);
   const show = useConnectionsView((state) => state.show);
-  const importFile = useIonapiImport();
-  const dragging = useWindowDrop((file) => void importFile(file));
 
   useEffect(() => {
     const { refresh, follow, loadSandboxStatus } = connectionsStore.getState();
@@ -28,7 +26,6 @@ export function ConnectionsPage() {
 
   return (
     <div className="connections-page">
-      {dragging && <DropOverlay />}
       <div className="toolbar page-tabs">
         <Segmented
           label="Connections view"

@@ -7,10 +7,7 @@ async function readFile(file: File): Promise<{ fileName: string; content: string
   return { fileName: file.name, content: await file.text() };
 }
 
-/**
- * While the Connections screen is open, a `.ionapi` file dropped anywhere on
- * the window imports it. Shows a full-window overlay while dragging.
- */
+/** Calls `onFile` for a file dropped anywhere on the window; true while a file is dragged over it. */
 export function useWindowDrop(onFile: (file: File) => void): boolean {
   const [dragging, setDragging] = useState(false);
   const onFileRef = useRef(onFile);
@@ -138,4 +135,22 @@ export function ImportBanner() {
       </button>
     </div>
   );
+}
+
+/**
+ * A `.ionapi` file dropped anywhere on the window, on any screen, creates an
+ * Infor connection and opens Connections to show it. On the Connections screen
+ * any file is handed to the importer (its errors say what is wrong); elsewhere
+ * only `.ionapi` files, so other screens (Bundles) can take their own files.
+ */
+export function GlobalIonapiDrop({ acceptAny, overlay, onImport }: { acceptAny: boolean; overlay: boolean; onImport: () => void }) {
+  const importFile = useIonapiImport();
+  const acceptAnyRef = useRef(acceptAny);
+  acceptAnyRef.current = acceptAny;
+  const dragging = useWindowDrop((file) => {
+    if (!acceptAnyRef.current && !/\.ionapi$/i.test(file.name)) return;
+    onImport();
+    void importFile(file);
+  });
+  return dragging && overlay ? <DropOverlay /> : null;
 }
