@@ -18,7 +18,13 @@ Options:
   -v, --version  print the version
 
 Environment:
-  MLC_HOME       data folder (default: the platform's user-data folder)
+  MLC_HOME              data folder (default: the platform's user-data folder)
+  MLC_MASTER_KEY        base64 of the 32-byte key that encrypts stored secrets
+                        (default: an owner-only master.key file in the data folder)
+  MLC_SECRET_<SLOT>     a bundle's secret, e.g. MLC_SECRET_ZOHO_REFRESH_TOKEN
+  MLC_SETTING_<REF>_<KEY>  a bundle connection's setting, e.g. MLC_SETTING_ZOHO_DATACENTRE
+  MLC_KEYRING=off       never ask the OS keyring for missing secrets
+  MLC_LOG_LEVEL         debug | info | warn | error (JSON lines on stderr)
 
 Exit codes:
   ${exitCodes.ok}    success
