@@ -1,11 +1,11 @@
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { ComingSoon } from '../features/placeholder/ComingSoon';
 import { ConnectionsPage } from '../features/connections/ConnectionsPage';
 import { GlobalIonapiDrop } from '../features/connections/IonapiImport';
 import { FlowsPage } from '../features/flows/FlowsPage';
 import { RunsPage } from '../features/runs/RunsPage';
 import { MapperPage } from '../features/mapper/MapperPage';
+import { BundlesPage } from '../features/bundles/BundlesPage';
 import { transportKind } from '../api/client';
 import { useAppStore, type Section } from './app.store';
 import { ErrorBoundary } from './ErrorBoundary';
@@ -23,7 +23,7 @@ function SectionView({ section }: { section: Section }) {
     case 'runs':
       return <RunsPage />;
     case 'bundles':
-      return <ComingSoon title="Bundles">Export what you designed as one file for the headless runtime.</ComingSoon>;
+      return <BundlesPage />;
   }
 }
 

@@ -58,4 +58,24 @@ export class ConnectionsPage {
   field(side: 'source' | 'target', path: string) {
     return this.tree(side).locator(`[data-testid="schema-field"][data-path="${path}"]`);
   }
+
+  /** Journey additions: test every connection, open the schema browser from a card. */
+  sandboxPanel() {
+    return this.page.getByTestId('sandbox-panel');
+  }
+  testAll() {
+    return this.page.getByTestId('test-all');
+  }
+  okOutcomes() {
+    return this.page.locator('[data-testid="test-outcome"][data-state="ok"]');
+  }
+  browseSchema(system: string) {
+    return this.card(system).getByTestId('browse-schema');
+  }
+  entity(side: 'source' | 'target') {
+    return this.pane(side).getByTestId(`schema-pane-${side}-entity`);
+  }
+  search(side: 'source' | 'target') {
+    return this.page.getByTestId(`schema-pane-${side}-search`);
+  }
 }

@@ -27,4 +27,43 @@ export class FlowsPage {
       return select !== null && select.value !== '';
     });
   }
+
+  /** Journey additions: the editor's fields and a card's buttons. */
+  empty() {
+    return this.page.getByTestId('flows-empty');
+  }
+  mapping() {
+    return this.page.getByTestId('flow-mapping');
+  }
+  name() {
+    return this.page.getByTestId('flow-name');
+  }
+  batchSize() {
+    return this.page.getByTestId('flow-batch-size');
+  }
+  matchKey() {
+    return this.page.getByTestId('flow-match-key');
+  }
+  manualSchedule() {
+    return this.page.getByTestId('schedule-kind-manual');
+  }
+  save() {
+    return this.page.getByTestId('flow-save');
+  }
+  runNow(name: string) {
+    return this.card(name).getByTestId('run-now');
+  }
+  dryRun(name: string) {
+    return this.card(name).getByTestId('dry-run');
+  }
+  openRun(name: string) {
+    return this.card(name).getByTestId('open-run');
+  }
+  progressText(name: string) {
+    return this.progress(name).getByTestId('run-progress-text');
+  }
+  /** The card's outcome banner once a run of the given kind has ended. */
+  finished(name: string, dryRun: boolean) {
+    return this.card(name).locator(`[data-testid="run-outcome"][data-dry-run="${dryRun}"]`);
+  }
 }

@@ -103,4 +103,42 @@ export class MapperPage {
   private async waitForOption(select: Locator, value: string) {
     await select.locator(`option[value="${value}"]`).waitFor({ state: 'attached' });
   }
+
+  /** Journey additions: auto-map, value maps, preview, save, the saved list. */
+  automap(): Locator {
+    return this.page.getByTestId('automap');
+  }
+  suggestion(field: string): Locator {
+    return this.page.getByTestId(`suggestion-${field}`);
+  }
+  rejectSuggestion(field: string): Locator {
+    return this.page.getByTestId(`reject-${field}`);
+  }
+  acceptAll(): Locator {
+    return this.page.getByTestId('automap-accept-all');
+  }
+  previewOutput(): Locator {
+    return this.page.getByTestId('preview-output');
+  }
+  fixValueMap(field: string): Locator {
+    return this.page.getByTestId(`fix-value-map-${field}`);
+  }
+  valueMapEditor(): Locator {
+    return this.page.getByTestId('value-map-editor');
+  }
+  valueMapTargets(): Locator {
+    return this.valueMapEditor().locator('select[data-testid^="value-map-to-"]');
+  }
+  save(): Locator {
+    return this.page.getByTestId('save');
+  }
+  backToList(): Locator {
+    return this.page.getByRole('button', { name: 'Back to all mappings' });
+  }
+  mappingList(): Locator {
+    return this.page.getByTestId('mapping-list');
+  }
+  openSaved(name: string): Locator {
+    return this.page.getByTestId(`open-mapping-${name}`);
+  }
 }

@@ -22,4 +22,33 @@ export class RunsPage {
   async filterOutcome(outcome: string) {
     await this.page.getByTestId('audit-outcome').selectOption(outcome);
   }
+
+  /** Journey additions: counters, the failed record, replays. */
+  counters() {
+    return this.page.getByTestId('run-counters');
+  }
+  auditTotal() {
+    return this.page.getByTestId('audit-total');
+  }
+  recordError() {
+    return this.recordDetail().getByTestId('record-error');
+  }
+  replayMapping(which: 'current' | 'original') {
+    return this.page.getByTestId(`replay-mapping-${which}`);
+  }
+  replayAll() {
+    return this.page.getByTestId('replay-all');
+  }
+  replayResult() {
+    return this.page.getByTestId('replay-result');
+  }
+  openReplayRun() {
+    return this.page.getByTestId('open-replay-run');
+  }
+  backToRuns() {
+    return this.page.getByTestId('back-to-runs');
+  }
+  rows() {
+    return this.page.getByTestId('run-row');
+  }
 }

@@ -179,7 +179,7 @@ export class DescriptorConnector implements Connector {
     }
     const indexed = records.map((record, index) => ({ record, index }));
     const results: WriteResult[] = new Array(records.length);
-    for (const batch of splitBatches(indexed, write.maxBatch, write.maxPayloadBytes, (items) => jsonBytes(items.map((item) => item.record)))) {
+    for (const batch of splitBatches(indexed, write.maxBatch, write.maxPayloadBytes, (item) => jsonBytes(item.record))) {
       options.signal?.throwIfAborted();
       const answers = await this.hooks.writeBatch(this.context, entity, batch.map((item) => item.record), options.matchKey);
       batch.forEach((item, position) => {

@@ -33,6 +33,11 @@ export interface ZohoStoreOptions {
 /** Per-module in-memory records with Zoho's write rules: validation, duplicate checks, per-record answers. */
 export class ZohoStore {
   private readonly modules = new Map<string, Map<string, StoredRecord>>();
+  /**
+   * `findBy` lookups per module and field (lower-cased value → first record), built
+   * on first use and kept current on every write, so upserting n records is not n².
+   */
+  private readonly indexes = new Map<string, Map<string, Map<string, StoredRecord>>>();
   private nextId = 4_150_868_000_001_000n;
 
   constructor(private readonly options: ZohoStoreOptions) {}
@@ -51,12 +56,36 @@ export class ZohoStore {
 
   findBy(module: string, field: string, value: unknown): StoredRecord | undefined {
     if (value === undefined || value === null || value === '') return undefined;
-    const wanted = String(value).toLowerCase();
-    for (const record of this.records(module)) {
-      const current = record.values[field];
-      if (current !== undefined && current !== null && String(current).toLowerCase() === wanted) return record;
+    return this.index(module, field).get(String(value).toLowerCase());
+  }
+
+  private index(module: string, field: string): Map<string, StoredRecord> {
+    const fields = this.indexes.get(module) ?? new Map<string, Map<string, StoredRecord>>();
+    this.indexes.set(module, fields);
+    let index = fields.get(field);
+    if (!index) {
+      index = new Map();
+      for (const record of this.records(module)) {
+        const key = indexKey(record.values[field]);
+        if (key !== undefined && !index.has(key)) index.set(key, record);
+      }
+      fields.set(field, index);
     }
-    return undefined;
+    return index;
+  }
+
+  /** Keeps built indexes true after `record` changed from `before` (undefined: new record). */
+  private reindex(module: string, record: StoredRecord, before: Record<string, unknown> | undefined): void {
+    const fields = this.indexes.get(module);
+    if (!fields) return;
+    for (const [field, index] of fields) {
+      const oldKey = before ? indexKey(before[field]) : undefined;
+      const newKey = indexKey(record.values[field]);
+      if (oldKey === newKey && before) continue;
+      // Another record may share the old value: rebuild this field's index lazily.
+      if (oldKey !== undefined && index.get(oldKey) === record) fields.delete(field);
+      else if (newKey !== undefined && !index.has(newKey)) index.set(newKey, record);
+    }
   }
 
   /** The API view of a record: `fields` chosen (all when undefined), datetimes in the org's offset. */
@@ -76,6 +105,7 @@ export class ZohoStore {
   seed(module: string, values: Record<string, unknown>, at: number): StoredRecord {
     const record: StoredRecord = { id: this.newId(), values, createdAt: at, modifiedAt: at };
     this.table(module).set(record.id, record);
+    this.reindex(module, record, undefined);
     return record;
   }
 
@@ -86,7 +116,9 @@ export class ZohoStore {
     for (const id of ids) {
       const record = this.get(module, id);
       if (!record) continue;
+      const before = { ...record.values };
       Object.assign(record.values, values);
+      this.reindex(module, record, before);
       record.modifiedAt = now;
       done.push(id);
     }
@@ -151,11 +183,14 @@ export class ZohoStore {
     const values = this.toStored(module, input);
     const action = target ? 'update' : 'insert';
     if (target) {
+      const before = { ...target.values };
       Object.assign(target.values, values);
       target.modifiedAt = now;
+      this.reindex(module.api, target, before);
     } else {
       target = { id: this.newId(), values, createdAt: now, modifiedAt: now };
       this.table(module.api).set(target.id, target);
+      this.reindex(module.api, target, undefined);
     }
     const stamp = (at: number) => formatZohoDateTime(at, this.options.timeZoneOffset);
     return {
@@ -249,3 +284,7 @@ function error(code: string, message: string, details: Record<string, unknown>):
 }
 
 export type { ZohoFieldSpec };
+
+function indexKey(value: unknown): string | undefined {
+  return value === undefined || value === null || value === '' ? undefined : String(value).toLowerCase();
+}

@@ -5,6 +5,7 @@ import { useWindowDrop } from '../connections/IonapiImport';
 import { bundlesStore, useBundles } from './bundles.instance';
 import { ExportPanel } from './ExportPanel';
 import { checkBundleFile, ImportPanel } from './ImportPanel';
+// System marks, the drop overlay and the file button are styled there.
 import '../connections/connections.css';
 import './bundles.css';
 

@@ -121,12 +121,17 @@ export function ExportPanel() {
               <span className="pane-side">Exported</span>
               <h2 data-testid="export-result-name">{exported.result.summary.name}</h2>
               <p className="muted">
-                {plural(exported.result.summary.samples, 'sample')} to check it by · run it with <code>mlc run {exported.result.fileName}</code>
+                {plural(exported.result.summary.samples, 'sample')} to check it by. On a server: <code>mlc validate {exported.result.fileName}</code>, then <code>mlc run</code> or <code>mlc serve</code>.
               </p>
             </div>
-            <button type="button" className="button primary" onClick={download} data-testid="download-bundle">
-              Download {exported.result.fileName}
-            </button>
+            <div className="download-box">
+              <button type="button" className="button primary" onClick={download} data-testid="download-bundle">
+                Download bundle
+              </button>
+              <span className="mono small muted" data-testid="export-file-name">
+                {exported.result.fileName}
+              </span>
+            </div>
           </div>
           <BundleSummaryView summary={exported.result.summary} testId="export-summary" />
         </div>

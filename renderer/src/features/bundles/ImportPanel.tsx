@@ -15,9 +15,9 @@ export async function checkBundleFile(file: File): Promise<void> {
   await bundlesStore.getState().checkFile(file.name, await file.text());
 }
 
-export function BundlePicker({ primary, label = 'Choose a bundle file…' }: { primary?: boolean; label?: string }) {
+export function BundlePicker({ primary, small, label = 'Choose a bundle file…' }: { primary?: boolean; small?: boolean; label?: string }) {
   return (
-    <label className={`button file-button${primary ? ' primary' : ''}`} data-testid="bundle-picker">
+    <label className={`button file-button${primary ? ' primary' : ''}${small ? ' small' : ''}`} data-testid="bundle-picker">
       {label}
       <input
         type="file"
@@ -70,7 +70,7 @@ export function ImportPanel() {
         <button type="button" className="button small ghost" onClick={resetImport} data-testid="import-reset">
           Start over
         </button>
-        <BundlePicker label="Choose another file…" />
+        <BundlePicker small label="Choose another file…" />
       </div>
 
       {state.state === 'error' && <ErrorPanel title={check ? 'The import did not finish' : 'The file could not be checked'} error={state.error} testId="import-error" />}

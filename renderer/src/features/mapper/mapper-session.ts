@@ -3,6 +3,7 @@ import type { Connection, ConnectionId } from '../../../../shared/domain/connect
 import type { Mapping, MappingId } from '../../../../shared/domain/flow';
 import { AppError } from '../../../../shared/errors';
 import { mappingGraphSchema, parseMapping, type MappingGraph } from '../../../../shared/mapping';
+import { drawnAgainstOf, withDrawnAgainst } from './model/drawn-against';
 import { graphForSchemas, sourceNode, targetNode, withSchemas } from './model/graph-edits';
 import { createMapperStore, type MapperStore } from './store/mapper.store';
 
@@ -38,16 +39,26 @@ export function graphOfMapping(mapping: Mapping): MappingGraph {
   return parseMapping(mapping.expression);
 }
 
-/** Connections for the two trees: the saved graph names the systems; the first matching connection that offers the entity wins. */
+/**
+ * Connections for the two trees: the ones the mapping was drawn against when they still exist
+ * (and are of the graph's systems), else the first connection of each system.
+ */
 export async function openSavedMapping(api: ApiClient, id: MappingId, connections: Connection[], preferred?: { source?: ConnectionId; target?: ConnectionId }): Promise<MapperStore> {
   const mapping = await api.call('mappings.get', { id });
   const graph = graphOfMapping(mapping);
+  const drawn = drawnAgainstOf(mapping.graph);
   const sourceSystem = sourceNode(graph)?.data.system;
   const targetSystem = targetNode(graph)?.data.system;
-  const pick = (system: string | undefined, wanted?: ConnectionId) =>
-    connections.find((connection) => connection.id === wanted) ?? connections.find((connection) => connection.system === system);
-  const sourceConnection = pick(sourceSystem, preferred?.source);
-  const targetConnection = pick(targetSystem, preferred?.target);
+  const pick = (system: string | undefined, ...wanted: (ConnectionId | undefined)[]) => {
+    const fits = (connection: Connection) => system === undefined || connection.system === system;
+    for (const candidate of wanted) {
+      const found = candidate && connections.find((connection) => connection.id === candidate && fits(connection));
+      if (found) return found;
+    }
+    return connections.find((connection) => connection.system === system);
+  };
+  const sourceConnection = pick(sourceSystem, preferred?.source, drawn.sourceConnectionId);
+  const targetConnection = pick(targetSystem, preferred?.target, drawn.targetConnectionId);
   if (!sourceConnection || !targetConnection) {
     throw new AppError('E_NOT_FOUND', `This mapping reads ${sourceSystem ?? 'an unknown system'} and writes ${targetSystem ?? 'an unknown system'}; add connections for both on the Connections page first.`);
   }
@@ -84,7 +95,7 @@ export async function saveMapping(api: ApiClient, store: MapperStore): Promise<{
     name: state.name.trim() || `${state.source.entity} → ${state.target.entity}`,
     sourceEntity: state.source.entity,
     targetEntity: state.target.entity,
-    graph: state.graph,
+    graph: withDrawnAgainst(state.graph, { sourceConnectionId: state.source.connectionId, targetConnectionId: state.target.connectionId }),
     expression,
   });
   if (!result.ok) return { saved: false, message: `Not saved: ${result.error.message}` };
