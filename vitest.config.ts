@@ -21,6 +21,8 @@ export default defineConfig({
           hookTimeout: 60_000,
           // One browser at a time: CI machines have two cores.
           fileParallelism: false,
+          // A busy two-core machine can take seconds to repaint; polls wait for it.
+          expect: { poll: { timeout: 20_000, interval: 100 } },
         },
       },
     ],

@@ -100,7 +100,7 @@ describe('issue 8: the whole journey through the UI', () => {
     expect(await connections.entity('target').inputValue()).toBe('Accounts');
     expect(await connections.field('source', 'CUNO').textContent()).toContain('key');
     await connections.search('target').fill('infor');
-    await connections.field('target', 'Infor_Customer_No').getByTestId('badge-external-id').waitFor();
+    await connections.badge('target', 'Infor_Customer_No', 'external-id').waitFor();
     await shoot('schemas');
   });
 
@@ -181,7 +181,7 @@ describe('issue 8: the whole journey through the UI', () => {
     await flows.runNow(flowName).click();
     await flows.progress(flowName).waitFor(patient);
     await expect.poll(() => flows.progressText(flowName).textContent(), patient).toMatch(/^[1-9][\d,]*( of [\d,]+)? records · [\d,]+\/s/);
-    expect(await flows.progress(flowName).getByTestId('run-progress-bar').count()).toBe(1);
+    expect(await flows.progressBar(flowName).count()).toBe(1);
     await shoot('progress');
     await flows.finished(flowName, false).waitFor(runTimeout);
     expect(await flows.outcome(flowName).getAttribute('data-state')).toBe('succeeded');
@@ -242,11 +242,11 @@ describe('issue 8: the whole journey through the UI', () => {
     await bundles.exportChoices().waitFor(patient);
     await bundles.flowChoice(flowName).waitFor();
     if (!(await bundles.flowChoice(flowName).isChecked())) await bundles.flowChoice(flowName).check();
-    await page.getByTestId('export-name').fill(bundleName);
+    await bundles.exportName().fill(bundleName);
     await bundles.exportButton().click();
     await bundles.exportResult().waitFor(patient);
-    expect(await bundles.summary('export').getByTestId('summary-mapping').textContent()).toContain(mappingName);
-    expect(await bundles.summary('export').getByTestId('summary-flow').count()).toBe(1);
+    expect(await bundles.summaryItems('export', 'mapping').textContent()).toContain(mappingName);
+    expect(await bundles.summaryItems('export', 'flow').count()).toBe(1);
     const [download] = await Promise.all([page.waitForEvent('download'), bundles.downloadButton().click()]);
     expect(download.suggestedFilename()).toMatch(/\.mlcbundle\.json$/);
     await shoot('bundle-exported', true);

@@ -23,6 +23,8 @@ export class ProgressMeter {
     const first = this.samples[0]!;
     const seconds = (now - first.at) / 1000;
     const rate = seconds > 0 ? (done - first.done) / seconds : 0;
+    // An estimate that the run outgrew is no estimate any more.
+    if (total !== null && done > total) total = null;
     const remaining = total === null ? null : Math.max(0, total - done);
     this.emit({
       runId: this.runId,

@@ -205,6 +205,14 @@ export class RunStore {
     return rows.map(toRun);
   }
 
+  /** Records the last finished full read (no watermark) of a flow saw; null when there was none. */
+  lastFullReadCount(flowId: string): number | null {
+    const row = this.db
+      .prepare("SELECT counters FROM runs WHERE flow_id = ? AND window_from IS NULL AND status IN ('succeeded', 'partial') AND trigger != 'replay' ORDER BY started_at DESC LIMIT 1")
+      .get(flowId) as { counters: string } | undefined;
+    return row ? (JSON.parse(row.counters) as { read: number }).read : null;
+  }
+
   latestRun(flowId: string): Run | undefined {
     const row = this.db.prepare('SELECT * FROM runs WHERE flow_id = ? ORDER BY started_at DESC LIMIT 1').get(flowId) as RunRow | undefined;
     return row ? toRun(row) : undefined;

@@ -103,7 +103,10 @@ export class SyncEngine {
       const deadLetters = new Set(runs.deadLetterKeys(flow.id).map((entry) => entry.sourceKey));
       const bindings = referenceBindings(this.deps, flow, target);
       let sent = 0;
-      meter.update('reading', counters, 0, null, true);
+      // Sources rarely say how many records a window holds; a full read is
+      // estimated from the last full read, so the bar can show an ETA.
+      const estimate = windowFrom === null ? runs.lastFullReadCount(flow.id) : null;
+      meter.update('reading', counters, 0, estimate, true);
       // Keys done in this run: a read restarted after a storm skips them.
       const processed = new Map<string, string>();
       const resilience = this.deps.resilience ?? defaultResilience;
@@ -128,7 +131,7 @@ export class SyncEngine {
               counters,
               signal: options.signal,
               resilience,
-              onPhase: (phase) => meter.update(phase, counters, this.callsSince(baseline, source!, target!), null),
+              onPhase: (phase) => meter.update(phase, counters, this.callsSince(baseline, source!, target!), estimate),
             });
             sent += result.sent;
             Object.assign(calls, usage(baseline, source, target, counters.read, sent, limits));
@@ -137,7 +140,7 @@ export class SyncEngine {
             for (const key of result.commit.deadLetters.add) deadLetters.add(key);
             for (const key of result.commit.deadLetters.clear) deadLetters.delete(key);
             for (const record of records) processed.set(record.key, record.stamp);
-            meter.update('reading', counters, calls.source + calls.target, null);
+            meter.update('reading', counters, calls.source + calls.target, estimate);
             if (options.signal?.aborted || options.stopSignal?.aborted) throw new AppError('E_SYNC_CANCELLED', 'The run was cancelled.');
           }
           break;

@@ -76,4 +76,12 @@ export class BundlesPage {
     }
     await this.page.dispatchEvent('main', 'drop', { dataTransfer });
   }
+
+  /** Journey addition: the bundle's name (it also names the file). */
+  exportName(): Locator {
+    return this.page.getByTestId('export-name');
+  }
+  summaryItems(prefix: 'export' | 'import', kind: 'connection' | 'mapping' | 'flow'): Locator {
+    return this.summary(prefix).getByTestId(`summary-${kind}`);
+  }
 }

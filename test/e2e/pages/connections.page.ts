@@ -78,4 +78,7 @@ export class ConnectionsPage {
   search(side: 'source' | 'target') {
     return this.page.getByTestId(`schema-pane-${side}-search`);
   }
+  badge(side: 'source' | 'target', path: string, kind: 'external-id' | 'picklist') {
+    return this.field(side, path).getByTestId(`badge-${kind}`);
+  }
 }

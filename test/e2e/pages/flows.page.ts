@@ -66,4 +66,7 @@ export class FlowsPage {
   finished(name: string, dryRun: boolean) {
     return this.card(name).locator(`[data-testid="run-outcome"][data-dry-run="${dryRun}"]`);
   }
+  progressBar(name: string) {
+    return this.progress(name).getByTestId('run-progress-bar');
+  }
 }

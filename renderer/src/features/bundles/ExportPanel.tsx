@@ -121,7 +121,7 @@ export function ExportPanel() {
               <span className="pane-side">Exported</span>
               <h2 data-testid="export-result-name">{exported.result.summary.name}</h2>
               <p className="muted">
-                {plural(exported.result.summary.samples, 'sample')} to check it by. On a server: <code>mlc validate {exported.result.fileName}</code>, then <code>mlc run</code> or <code>mlc serve</code>.
+                {exported.result.summary.samples === 0 ? 'No samples: its flows have no successful records in the audit log yet.' : `${plural(exported.result.summary.samples, 'sample')} to check it by.`} On a server: <code>mlc validate {exported.result.fileName}</code>, then <code>mlc run</code> or <code>mlc serve</code>.
               </p>
             </div>
             <div className="download-box">

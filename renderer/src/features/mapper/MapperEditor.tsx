@@ -91,9 +91,9 @@ function Toolbar({ store, onClose, onLayout }: { store: MapperStore; onClose(): 
       </button>
       <input className="mapping-name" value={name} onChange={(event) => setName(event.target.value)} aria-label="Mapping name" data-testid="mapping-name" />
       <span className="route" title="Source → target">
-        <span className="route-part">{source?.schema.label ?? source?.entity}</span>
+        <span className="route-part" title={source?.schema.label ?? source?.entity}>{source?.schema.label ?? source?.entity}</span>
         <span aria-hidden="true">→</span>
-        <span className="route-part">{target?.schema.label ?? target?.entity}</span>
+        <span className="route-part" title={target?.schema.label ?? target?.entity}>{target?.schema.label ?? target?.entity}</span>
       </span>
       <input className="field-search" type="search" placeholder="Filter fields…" aria-label="Filter fields in both trees" value={search} onChange={(event) => setSearch(event.target.value)} data-testid="field-search" />
       <span className="grow" />
