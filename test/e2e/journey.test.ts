@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, ConsoleMessage, Page } from 'playwright-core';
+import type { BrowserContext, ConsoleMessage, Page, Route } from 'playwright-core';
 import { launchBrowser, screenshotPath } from './support/browser';
 import { startStudio, type Studio } from './support/studio';
 import { StudioPage } from './pages/studio.page';
@@ -39,6 +39,40 @@ const zohoRefusal = JSON.stringify({
 async function sandboxControl(url: string, route: string, method: 'POST' | 'DELETE', body?: unknown) {
   const response = await fetch(`${url}/__sandbox/${route}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
   expect(response.status, `${method} /__sandbox/${route}`).toBe(200);
+}
+
+/**
+ * The sandbox writes 1,000 records in well under a second, faster than a screenshot. To watch the
+ * bar, the answers that end it in the UI (`flows.run`, and `runs.get` after `runs.changed`) are
+ * held back in the browser until released; the run itself goes on at full speed and its
+ * `sync.progress` events still arrive, so the bar shows the engine's real figures. Nothing is
+ * sent on the UI's behalf and the sandbox is not slowed down.
+ */
+async function holdRunEnd(page: Page): Promise<{ release(): Promise<void> }> {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const held: Promise<unknown>[] = [];
+  let open = false;
+  const handler = async (route: Route) => {
+    const method = (route.request().postDataJSON() as { method?: string } | null)?.method;
+    if (open || (method !== 'flows.run' && method !== 'runs.get')) return route.fallback();
+    const answered = route.fetch({ timeout: 60_000 }).then(async (response) => {
+      await released;
+      await route.fulfill({ response });
+    });
+    held.push(answered);
+    await answered;
+  };
+  await page.route('**/api/invoke', handler);
+  return {
+    async release() {
+      // Answer first: unrouting with answers still held would drop them.
+      open = true;
+      release();
+      await Promise.all(held);
+      await page.unroute('**/api/invoke', handler);
+    },
+  };
 }
 
 describe('issue 8: the whole journey through the UI', () => {
@@ -178,11 +212,14 @@ describe('issue 8: the whole journey through the UI', () => {
     expect(await flows.outcome(flowName).textContent()).toMatch(/1,000 would be created/);
     await shoot('dry-run');
 
+    const hold = await holdRunEnd(page);
     await flows.runNow(flowName).click();
     await flows.progress(flowName).waitFor(patient);
-    await expect.poll(() => flows.progressText(flowName).textContent(), patient).toMatch(/^[1-9][\d,]*( of [\d,]+)? records · [\d,]+\/s/);
+    await expect.poll(() => flows.progressText(flowName).textContent(), patient).toMatch(/^[1-9][\d,]*(\sof\s~[\d,]+)?\sread · [\d,]+\srecords\/s/);
     expect(await flows.progressBar(flowName).count()).toBe(1);
+    await flows.settleProgressBar(flowName);
     await shoot('progress');
+    await hold.release();
     await flows.finished(flowName, false).waitFor(runTimeout);
     expect(await flows.outcome(flowName).getAttribute('data-state')).toBe('succeeded');
     expect(await flows.outcome(flowName).textContent()).toMatch(/1,000 created/);

@@ -69,4 +69,15 @@ export class FlowsPage {
   progressBar(name: string) {
     return this.progress(name).getByTestId('run-progress-bar');
   }
+  /** Waits for the bar's width transition to end, so a screenshot shows the figure the text gives. */
+  async settleProgressBar(name: string) {
+    await this.progressBar(name).evaluate((element) =>
+      Promise.all(
+        element
+          .getAnimations({ subtree: true })
+          .filter((animation) => animation instanceof CSSTransition)
+          .map((animation) => animation.finished),
+      ),
+    );
+  }
 }

@@ -14,22 +14,38 @@ const phaseWords: Record<string, string> = {
 /** Live progress of one run from `sync.progress`: records, rate, ETA, calls and phase. */
 export function RunProgress({ active, onCancel }: { active: ActiveRun; onCancel(): void }) {
   const progress = active.progress;
-  const fraction = progress?.total ? progress.done / progress.total : null;
+  const finished = progress?.phase === 'done';
+  const fraction = finished ? 1 : progress?.total ? Math.min(1, progress.done / progress.total) : null;
+  // Parts joined with no-break spaces inside each part, so "ETA 3 s" never splits across lines.
+  const keep = (text: string) => text.replace(/ /g, '\u00a0');
+  const eta = (seconds: number | null) => (finished ? null : seconds === null ? 'ETA unknown' : seconds < 1 ? 'almost done' : `ETA ${formatDuration(seconds)}`);
   const label = `${active.dryRun ? 'Dry run' : 'Run'} progress`;
   return (
     <div className="run-progress" data-testid="run-progress" data-phase={progress?.phase ?? 'starting'}>
       <div className="run-progress-head">
         <strong>
-          {active.dryRun ? 'Dry run' : 'Running'} · {phaseWords[progress?.phase ?? 'starting']}
+          {finished
+            ? `${active.dryRun ? 'Dry run' : 'Run'} finished`
+            : `${active.dryRun ? 'Dry run' : 'Running'} · ${phaseWords[progress?.phase ?? 'starting']}`}
         </strong>
         <span className="muted" data-testid="run-progress-text">
           {progress
-            ? `${formatNumber(progress.done)}${progress.total ? ` of ${formatNumber(progress.total)}` : ''} records · ${formatNumber(Math.round(progress.recordsPerSecond))}/s · ${progress.etaSeconds === null ? 'ETA unknown' : `ETA ${formatDuration(progress.etaSeconds)}`} · ${plural(progress.calls, 'call')}`
+            ? [
+                `${formatNumber(progress.done)}${progress.total && !finished ? ` of ~${formatNumber(progress.total)}` : ''} read`,
+                `${formatNumber(Math.round(progress.recordsPerSecond))} records/s`,
+                eta(progress.etaSeconds),
+                plural(progress.calls, 'call'),
+              ]
+                .filter((part): part is string => Boolean(part))
+                .map(keep)
+                .join(' · ')
             : 'Waiting for the first page…'}
         </span>
-        <button type="button" className="button small danger" onClick={onCancel} disabled={active.cancelling} data-testid="run-cancel">
-          {active.cancelling ? 'Stopping after this batch…' : 'Cancel'}
-        </button>
+        {!finished && (
+          <button type="button" className="button small danger" onClick={onCancel} disabled={active.cancelling} data-testid="run-cancel">
+            {active.cancelling ? 'Stopping after this batch…' : 'Cancel'}
+          </button>
+        )}
       </div>
       <ProgressBar value={fraction} label={label} testId="run-progress-bar" />
       {progress && (
