@@ -102,15 +102,15 @@ describe('Bundles in Chromium: export from one workspace, import into another', 
     await bundles.exportChoices().waitFor();
     // Everything is chosen by default.
     expect(await bundles.exportChoices().locator('input[type="checkbox"]:checked').count()).toBe(2);
-    await page.getByTestId('export-name').fill(bundleName);
+    await bundles.exportName().fill(bundleName);
     await page.screenshot({ path: screenshotPath('bundles-02-choose') });
 
     await bundles.exportButton().click();
     await bundles.exportResult().waitFor();
     expect(await page.getByTestId('export-result-name').textContent()).toBe(bundleName);
-    expect(await bundles.summary('export').getByTestId('summary-connection').count()).toBe(2);
-    expect(await bundles.summary('export').getByTestId('summary-mapping').textContent()).toContain(mappingName);
-    expect(await bundles.summary('export').getByTestId('summary-flow').count()).toBe(1);
+    expect(await bundles.summaryItems('export', 'connection').count()).toBe(2);
+    expect(await bundles.summaryItems('export', 'mapping').textContent()).toContain(mappingName);
+    expect(await bundles.summaryItems('export', 'flow').count()).toBe(1);
     const slots = await bundles.secretSlots('export').allTextContents();
     expect(slots).toEqual(expect.arrayContaining(['zoho.refresh_token', 'zoho.client_secret', 'infor.client_secret']));
     expect(await bundles.summary('export').getByTestId('export-summary-hash').getAttribute('data-hash')).toMatch(/^sha256:[0-9a-f]{64}$/);

@@ -40,6 +40,9 @@ export function openConnector(context: BackendContext, connectionId: string, ext
     httpRegistry: context.http,
     schemaCache: new SchemaCache(context.db),
     tokenStore: new SqliteTokenStore(context.db, context.vault, connection.id),
+    // The backend's tuning applies to every opener (handlers, sync, samples), since
+    // they share the connection's one HTTP client.
+    ...context.connectorDefaults,
     ...extra,
   });
 }

@@ -25,7 +25,7 @@ export function syncService(context: BackendContext): SyncService {
   const deps: EngineDeps = {
     flows,
     runs,
-    connectors: { open: async (connectionId) => openConnector(context, connectionId, context.connectorDefaults) },
+    connectors: { open: async (connectionId) => openConnector(context, connectionId) },
     events: context.events,
     log: context.log,
     resilience: context.syncResilience,
