@@ -30,6 +30,10 @@ export type BundleCheck = z.infer<typeof bundleCheckSchema>;
 
 const bundleText = z.string().min(2).max(50_000_000);
 
+/** One mapping or flow of an import and what happened to it. */
+export const bundleImportItemSchema = z.object({ id: z.string(), name: z.string(), status: z.enum(['created', 'updated', 'kept']) });
+export type BundleImportItem = z.infer<typeof bundleImportItemSchema>;
+
 export const bundleMethods = {
   'bundles.export': method({
     summary: 'Export flows with their mappings and connections (no secrets) as one bundle file.',
@@ -68,6 +72,8 @@ export const bundleMethods = {
       ),
       mappings: z.number().int(),
       flows: z.number().int(),
+      /** Per mapping and flow: `created` (new here), `updated` (changed) or `kept` (already identical, left untouched). */
+      items: z.object({ mappings: z.array(bundleImportItemSchema), flows: z.array(bundleImportItemSchema) }),
     }),
   }),
 };

@@ -47,6 +47,10 @@ export const runSchema = z.object({
   startedAt: z.string(),
   finishedAt: z.string().nullable(),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  /** A replay run: the run whose failed records it replayed (null for every other trigger, and replays recorded before this existed). */
+  replayOf: runIdSchema.nullable().default(null),
+  /** A replay run: which mapping version the records went through. */
+  replayMapping: z.enum(['original', 'current']).nullable().default(null),
 });
 export type Run = z.infer<typeof runSchema>;
 

@@ -28,6 +28,8 @@ const words = (text: string): string[] =>
     .split(/[^a-z0-9]+/)
     .filter((word) => word.length > 0 && !['the', 'of', 'no', 'id', 'code'].includes(word));
 
+const arrayDepth = (handle: string): number => handle.split('[]').length - 1;
+
 const compact = (text: string): string => text.toLowerCase().replace(/[^a-z0-9]/g, '');
 
 function dice(left: string[], right: string[]): number {
@@ -55,6 +57,8 @@ export function suggestMappings(source: EntitySchema, target: EntitySchema, opti
     const targetWords = words(`${targetField.label} ${targetField.name}`);
     const candidates: SuggestionCandidate[] = [];
     for (const { handle: sourceHandle, field: sourceField } of sources) {
+      // An order line's field never fills a header field: only a loop (drawn by hand) crosses a source array.
+      if (arrayDepth(sourceHandle) > arrayDepth(targetHandle)) continue;
       let confidence = 0;
       let reason: SuggestionCandidate['reason'] = 'label';
       const sourceConcept = conceptOf(sourceHandle, 'source');

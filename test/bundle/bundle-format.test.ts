@@ -151,6 +151,38 @@ describe('bundles through the contract', () => {
     expect(await api.call('flows.list', {})).toHaveLength(2);
   });
 
+  it('reports per mapping and flow whether the import created, updated or kept it', async () => {
+    const fresh = testBackend();
+    const client = createClient(inProcessTransport(fresh.backend));
+    try {
+      const bundle = exampleBundle();
+      const first = await client.call('bundles.import', { content: text(bundle) });
+      const named = (items: Array<{ name: string; status: string }>) => items.map((item) => [item.name, item.status]);
+      expect(named(first.items.mappings)).toEqual(bundle.mappings.map((mapping) => [mapping.name, 'created']));
+      expect(named(first.items.flows)).toEqual(bundle.flows.map((flow) => [flow.name, 'created']));
+      expect(first.items.flows.map((flow) => flow.id)).toEqual(bundle.flows.map((flow) => flow.id));
+      expect([first.mappings, first.flows]).toEqual([bundle.mappings.length, bundle.flows.length]);
+
+      // Identical designs are kept, and left untouched (their stored time does not move).
+      const storedBefore = await client.call('mappings.list', {});
+      const same = await client.call('bundles.import', { content: text(bundle) });
+      expect(same.items.mappings.map((item) => item.status)).toEqual(bundle.mappings.map(() => 'kept'));
+      expect(same.items.flows.map((item) => item.status)).toEqual(bundle.flows.map(() => 'kept'));
+      expect((await client.call('mappings.list', {})).map((mapping) => mapping.updatedAt)).toEqual(storedBefore.map((mapping) => mapping.updatedAt));
+
+      // One flow's schedule and one mapping's name changed in the next export: only those are updated.
+      const next = exampleBundle();
+      next.flows[1]!.schedule = { kind: 'interval', everySeconds: 3600, timeZone: 'UTC' };
+      next.mappings[0]!.name = `${next.mappings[0]!.name} (v2)`;
+      const changed = await client.call('bundles.import', { content: text(reseal(next)) });
+      expect(named(changed.items.mappings)).toEqual(next.mappings.map((mapping, index) => [mapping.name, index === 0 ? 'updated' : 'kept']));
+      expect(named(changed.items.flows)).toEqual(next.flows.map((flow, index) => [flow.name, index === 1 ? 'updated' : 'kept']));
+      expect((await client.call('flows.get', { id: next.flows[1]!.id })).schedule).toEqual(next.flows[1]!.schedule);
+    } finally {
+      await fresh.dispose();
+    }
+  });
+
   it('answers a secret-carrying bundle with E_BUNDLE_SECRET and imports nothing', async () => {
     const bundle = exampleBundle();
     bundle.connections[0]!.settings.password = 'hunter2-hunter2';

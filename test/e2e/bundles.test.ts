@@ -86,6 +86,10 @@ describe('Bundles in Chromium: export from one workspace, import into another', 
     await app.nav('flows').click();
     await flows.newFlow().click();
     await flows.editor().waitFor();
+    // The Mapper saved the two connections it drew against: the new flow starts on them and says so.
+    for (const side of ['source', 'target']) {
+      expect(await page.getByTestId(`flow-${side}-connection`).locator('xpath=following-sibling::small').textContent()).toContain('drawn against');
+    }
     await flows.waitForMatchKey();
     await page.getByTestId('schedule-kind-manual').click();
     await page.getByTestId('flow-save').click();
@@ -173,9 +177,22 @@ describe('Bundles in Chromium: export from one workspace, import into another', 
     expect(await bundles.imported('mappings').textContent()).toContain(mappingName);
     expect(await bundles.imported('mappings').getAttribute('data-status')).toBe('created');
     expect(await bundles.imported('flows').getAttribute('data-status')).toBe('created');
+    expect(await bundles.tally().textContent()).toBe('4 created');
     // Secrets stay behind: the new workspace is told which ones to set.
     expect(await page.getByTestId('import-missing-secrets').textContent()).toContain('refresh_token');
     await page.screenshot({ path: screenshotPath('bundles-09-imported'), fullPage: true });
+
+    // The same file again: the backend says every item was already here, identical, and left alone.
+    await page.getByTestId('import-reset').click();
+    await bundles.pick(exported.name, exported.content);
+    await bundles.valid().waitFor();
+    await bundles.confirm().click();
+    await bundles.done().waitFor();
+    for (const list of ['connections', 'mappings', 'flows'] as const) {
+      expect(await bundles.imported(list).evaluateAll((items) => items.map((item) => item.getAttribute('data-status')))).toEqual(list === 'connections' ? ['kept', 'kept'] : ['kept']);
+    }
+    expect(await bundles.tally().textContent()).toBe('4 kept unchanged');
+    await page.screenshot({ path: screenshotPath('bundles-09b-reimported'), fullPage: true });
 
     // The flow is there, ready to be given its secrets.
     await page.getByTestId('import-open-flows').click();

@@ -150,6 +150,11 @@ describe('Flows, runs and the audit log in Chromium', () => {
     // The target's own code and words.
     expect(await detail.getByTestId('record-error').textContent()).toContain('INVALID_DATA');
     expect(await detail.getByTestId('record-transformed').textContent()).toContain('Infor_Customer_No');
+    // Nothing was written in this run: the id is the record that already exists, and says so.
+    expect(await runs.auditTargetKey('failed').getAttribute('data-kind')).toBe('existing');
+    expect(await runs.auditTargetKey('failed').textContent()).toMatch(/^existing …\d{6}$/);
+    expect(await runs.recordTargetKey().getAttribute('data-kind')).toBe('existing');
+    expect(await runs.recordTargetKey().textContent()).toMatch(/not written in this run/);
     await page.screenshot({ path: screenshotPath('runs-01-failed-record'), fullPage: true });
 
     // One record first, with the original mapping.
@@ -161,6 +166,18 @@ describe('Flows, runs and the audit log in Chromium', () => {
     await page.getByTestId('replay-all').click();
     await expect.poll(() => page.getByTestId('replay-result').textContent(), patient).toContain('4 written, 0 still failing');
     await page.screenshot({ path: screenshotPath('runs-02-replayed'), fullPage: true });
+
+    // The replay is a run of its own that says what it replayed, not a watermark window.
+    const partialRunId = await runs.detail().getAttribute('data-run-id');
+    await runs.openReplayRun().click();
+    await expect.poll(() => runs.runScope().getAttribute('data-kind'), patient).toBe('replay');
+    expect(await runs.runScope().textContent()).toMatch(/Replay of run of .+ · 4 records · current mapping/);
+    expect(await runs.runScope().textContent()).not.toContain('window');
+    await page.screenshot({ path: screenshotPath('runs-02-replay-run'), fullPage: true });
+    // …and leads back to the run it replayed.
+    await runs.replayOrigin().click();
+    await expect.poll(() => runs.detail().getAttribute('data-run-id'), patient).toBe(partialRunId);
+    expect(await runs.runScope().getAttribute('data-kind')).toBe('window');
   });
 
   it('exports the run’s audit rows and lists the history with its chart', async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { field, type EntityField, type EntitySchema } from '../../shared/domain/entity-schema';
 import { suggestMappings } from '../../shared/mapping/index';
 import { csiCustomers, expectedPairs, m3Customers } from './schemas';
 
@@ -22,4 +23,24 @@ describe('auto-map suggestions', () => {
       console.log(JSON.stringify({ autoMapPrecision: report }));
     });
   }
+});
+
+describe('auto-map across arrays', () => {
+  const at = (system: 'infor' | 'zoho', entity: string, fields: EntityField[]): EntitySchema => ({ system, entity, label: entity, keyFields: [], fields, hash: entity, fetchedAt: '2025-01-01T00:00:00Z' });
+  const orders = at('infor', 'salesOrders', [
+    field('ORNO', 'string', { label: 'Customer order number' }),
+    field('lines', 'array', { label: 'Lines', children: [field('ITDS', 'string', { label: 'Item name' }), field('ORQT', 'number', { label: 'Ordered quantity' })] }),
+  ]);
+  const salesOrders = at('zoho', 'Sales_Orders', [
+    field('Account_Name', 'string', { label: 'Account Name' }),
+    field('Ordered_Items', 'array', { label: 'Ordered Items', children: [field('Product_Name', 'string', { label: 'Product Name' }), field('Quantity', 'number', { label: 'Quantity' })] }),
+  ]);
+
+  it('never offers a line field for a header field, and still pairs line fields with line fields', () => {
+    const suggestions = new Map(suggestMappings(orders, salesOrders).map((suggestion) => [suggestion.target, suggestion.candidates.map((candidate) => candidate.source)]));
+    // "Item name" and "Account Name" share a word; the header field must still not get it.
+    expect(suggestions.get('Account_Name') ?? []).not.toContain('lines[].ITDS');
+    expect(suggestions.get('Ordered_Items[].Quantity')).toContain('lines[].ORQT');
+    for (const [target, sources] of suggestions) for (const source of sources) if (source.includes('[]')) expect(target, `${target} ← ${source}`).toContain('[]');
+  });
 });

@@ -1,7 +1,7 @@
 import { requiredSecretKeys } from '../../../shared/bundle/bundle-secrets';
 import type { Bundle, BundleConnection } from '../../../shared/bundle/bundle.schema';
 import type { ConnectionId } from '../../../shared/domain/connection';
-import type { Flow } from '../../../shared/domain/flow';
+import { flowSchema, type Flow, type Mapping } from '../../../shared/domain/flow';
 import { AppError } from '../../../shared/errors';
 import { canonicalJson } from '../../../shared/hash';
 import type { BackendContext } from '../context';
@@ -15,10 +15,18 @@ export interface InstalledConnection {
   missingSecrets: string[];
 }
 
+/** What an import did to one mapping or flow: new here, changed, or already identical (left untouched). */
+export interface InstalledItem {
+  id: string;
+  name: string;
+  status: 'created' | 'updated' | 'kept';
+}
+
 export interface InstallReport {
   connections: InstalledConnection[];
   mappings: number;
   flows: number;
+  items: { mappings: InstalledItem[]; flows: InstalledItem[] };
 }
 
 /**
@@ -30,25 +38,42 @@ export interface InstallReport {
 export function installBundle(context: BackendContext, bundle: Bundle, mode: 'keep' | 'replace' = 'keep'): InstallReport {
   const service = syncService(context);
   const connections = context.db.transaction(() => bundle.connections.map((connection) => installConnection(context, connection, mode)))();
-  for (const mapping of bundle.mappings) {
-    service.flows.saveMapping({
-      id: mapping.id,
-      name: mapping.name,
-      sourceEntity: mapping.sourceEntity,
-      targetEntity: mapping.targetEntity,
-      graph: mapping.graph,
-      expression: mapping.expression,
-    });
-  }
+  const before = new Map(service.flows.mappings().map((mapping) => [mapping.id as string, mapping]));
+  const mappings = bundle.mappings.map((mapping): InstalledItem => {
+    const input = { id: mapping.id, name: mapping.name, sourceEntity: mapping.sourceEntity, targetEntity: mapping.targetEntity, graph: mapping.graph, expression: mapping.expression };
+    const existing = before.get(mapping.id);
+    const status = !existing ? 'created' : sameDesign(mappingDesign(existing), mappingDesign(input)) ? 'kept' : 'updated';
+    // Identical designs stay untouched: their "updated" time keeps meaning something.
+    if (status !== 'kept') service.flows.saveMapping(input);
+    return { id: mapping.id, name: mapping.name, status };
+  });
   const stamped = bundle.flows.map((flow) => ({ ...flow, createdAt: bundle.createdAt, updatedAt: bundle.createdAt }) as Flow);
+  const flowStatus = new Map<string, InstalledItem['status']>();
   for (const flow of dependencyOrder(stamped)) {
     const { createdAt: _created, updatedAt: _updated, ...input } = flow;
-    service.flows.saveFlow(input);
+    const existing = service.flows.findFlow(flow.id);
+    const status = !existing ? 'created' : sameDesign(flowDesign(existing), flowDesign(flow)) ? 'kept' : 'updated';
+    if (status !== 'kept') service.flows.saveFlow(input);
+    flowStatus.set(flow.id, status);
   }
   service.scheduler.reload();
   if (connections.length > 0) context.events.emit('connections.changed', { ids: connections.map((connection) => connection.id) });
-  return { connections, mappings: bundle.mappings.length, flows: bundle.flows.length };
+  const flows = bundle.flows.map((flow): InstalledItem => ({ id: flow.id, name: flow.name, status: flowStatus.get(flow.id) ?? 'created' }));
+  return { connections, mappings: bundle.mappings.length, flows: bundle.flows.length, items: { mappings, flows } };
 }
+
+/** What makes two mappings the same design (ids and timestamps aside). */
+function mappingDesign(mapping: Pick<Mapping, 'name' | 'sourceEntity' | 'targetEntity' | 'graph' | 'expression'>): unknown {
+  return { name: mapping.name, sourceEntity: mapping.sourceEntity, targetEntity: mapping.targetEntity, graph: mapping.graph ?? null, expression: mapping.expression };
+}
+
+/** A flow as the schema normalises it (defaults filled), without its timestamps. */
+function flowDesign(flow: Flow): unknown {
+  const { createdAt: _created, updatedAt: _updated, ...design } = flowSchema.parse(flow);
+  return design;
+}
+
+const sameDesign = (left: unknown, right: unknown) => canonicalJson(left) === canonicalJson(right);
 
 function installConnection(context: BackendContext, connection: BundleConnection, mode: 'keep' | 'replace'): InstalledConnection {
   const existing = context.connections.get(connection.id);

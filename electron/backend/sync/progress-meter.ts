@@ -5,6 +5,7 @@ import type { RunCounters, RunProgress } from '../../../shared/domain/run';
 export class ProgressMeter {
   private readonly samples: Array<{ at: number; done: number }> = [];
   private lastEmit = 0;
+  private lastPhase: RunProgress['phase'] | undefined;
 
   constructor(
     private readonly runId: RunId,
@@ -18,8 +19,10 @@ export class ProgressMeter {
     const done = counters.read;
     this.samples.push({ at: now, done });
     while (this.samples.length > 2 && now - this.samples[0]!.at > 10_000) this.samples.shift();
-    if (!force && now - this.lastEmit < this.minIntervalMs) return;
+    // A new phase is always told (the bar's label changes); counts within a phase are throttled.
+    if (!force && phase === this.lastPhase && now - this.lastEmit < this.minIntervalMs) return;
     this.lastEmit = now;
+    this.lastPhase = phase;
     const first = this.samples[0]!;
     const seconds = (now - first.at) / 1000;
     const rate = seconds > 0 ? (done - first.done) / seconds : 0;

@@ -38,7 +38,7 @@ export async function replayRecords(deps: EngineDeps, request: ReplayRequest): P
   for (const audit of audits) {
     if (audit.flowId !== flow.id) throw new AppError('E_INVALID_INPUT', `Audit row ${audit.id} belongs to another flow.`);
   }
-  const run = deps.runs.startRun({ flowId: flow.id, trigger: 'replay', dryRun: false, windowFrom: null, mappingHash: current.hash });
+  const run = deps.runs.startRun({ flowId: flow.id, trigger: 'replay', dryRun: false, windowFrom: null, mappingHash: current.hash, replayOf: original.id, replayMapping: request.mapping });
   const counters = emptyCounters();
   const calls = emptyCalls();
   const target = await deps.connectors.open(flow.target.connectionId);

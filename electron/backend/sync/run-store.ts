@@ -47,7 +47,7 @@ export interface AuditQuery {
 export class RunStore {
   constructor(private readonly db: Db) {}
 
-  startRun(input: { flowId: FlowId; trigger: Run['trigger']; dryRun: boolean; windowFrom: string | null; mappingHash: string }): Run {
+  startRun(input: { flowId: FlowId; trigger: Run['trigger']; dryRun: boolean; windowFrom: string | null; mappingHash: string; replayOf?: RunId; replayMapping?: Run['replayMapping'] }): Run {
     const run: Run = runSchema.parse({
       id: randomUUID(),
       ...input,
@@ -61,10 +61,10 @@ export class RunStore {
     });
     this.db
       .prepare(
-        `INSERT INTO runs (id, flow_id, trigger, status, dry_run, window_from, counters, calls, mapping_hash, started_at, heartbeat_at, owner_pid)
-         VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO runs (id, flow_id, trigger, status, dry_run, window_from, counters, calls, mapping_hash, started_at, heartbeat_at, owner_pid, replay_of, replay_mapping)
+         VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(run.id, run.flowId, run.trigger, run.dryRun ? 1 : 0, run.windowFrom, JSON.stringify(run.counters), JSON.stringify(run.calls), run.mappingHash, run.startedAt, run.startedAt, process.pid);
+      .run(run.id, run.flowId, run.trigger, run.dryRun ? 1 : 0, run.windowFrom, JSON.stringify(run.counters), JSON.stringify(run.calls), run.mappingHash, run.startedAt, run.startedAt, process.pid, run.replayOf, run.replayMapping);
     return run;
   }
 
@@ -298,6 +298,8 @@ interface RunRow {
   started_at: string;
   finished_at: string | null;
   error: string | null;
+  replay_of: string | null;
+  replay_mapping: string | null;
 }
 
 function toRun(row: RunRow): Run {
@@ -315,6 +317,8 @@ function toRun(row: RunRow): Run {
     startedAt: row.started_at,
     finishedAt: row.finished_at,
     error: row.error ? JSON.parse(row.error) : null,
+    replayOf: row.replay_of,
+    replayMapping: row.replay_mapping,
   });
 }
 

@@ -95,7 +95,7 @@ export class SyncEngine {
       source = await connectors.open(flow.source.connectionId);
       target = await connectors.open(flow.target.connectionId);
       baseline = { source: source.callCount(), target: target.callCount() };
-      const limits = entityLimits(source, target, flow);
+      const limits = entityLimits(source, target, flow, dryRun);
       const targetSchema = await target.schema(flow.target.entity).catch((error: unknown) => {
         log.warn('target schema unavailable; the target validates alone', { error: error instanceof Error ? error.message : String(error) });
         return undefined;
@@ -189,18 +189,23 @@ interface Limits {
   maxPageSize: number;
   batchSize: number;
   maxBatch: number;
+  /** What one target call handles at best: a write batch, or a dry run's lookup. */
+  recordsPerTargetCall: number;
 }
 
-function entityLimits(source: Connector, target: Connector, flow: Flow): Limits {
+function entityLimits(source: Connector, target: Connector, flow: Flow, dryRun = false): Limits {
   const read = source.descriptor.entities[flow.source.entity]?.read;
   if (!read) throw new AppError('E_NOT_FOUND', `The source cannot read “${flow.source.entity}”.`);
   const write = target.descriptor.entities[flow.target.entity]?.write;
   if (!write || write.mode === 'read-only') throw new AppError('E_NOT_FOUND', `The target cannot write “${flow.target.entity}”.`);
   const maxPageSize = read.pagination.maxPageSize;
+  // A dry run writes nothing but must look every record up: its minimum is the lookups at the system's best rate.
+  const lookupRate = dryRun ? target.lookupValuesPerCall?.(flow.target.entity, flow.target.matchKey[0]!) : undefined;
   return {
     maxPageSize,
     pageSize: Math.min(flow.options.pageSize ?? maxPageSize, maxPageSize),
     maxBatch: write.maxBatch,
+    recordsPerTargetCall: lookupRate ?? write.maxBatch,
     batchSize: Math.min(flow.options.batchSize ?? write.maxBatch, write.maxBatch),
   };
 }
@@ -211,7 +216,7 @@ function usage(baseline: { source: number; target: number }, source: Connector, 
     target: target.callCount() - baseline.target,
     // Even an empty window costs one read call.
     sourceMinimum: Math.max(1, Math.ceil(read / limits.maxPageSize)),
-    targetMinimum: Math.ceil(sent / limits.maxBatch),
+    targetMinimum: Math.ceil(sent / limits.recordsPerTargetCall),
   };
 }
 

@@ -84,4 +84,9 @@ export class BundlesPage {
   summaryItems(prefix: 'export' | 'import', kind: 'connection' | 'mapping' | 'flow'): Locator {
     return this.summary(prefix).getByTestId(`summary-${kind}`);
   }
+
+  /** Issue 7–9 addition: the one-line count of what the import created, updated and kept. */
+  tally(): Locator {
+    return this.page.getByTestId('import-tally');
+  }
 }

@@ -141,4 +141,128 @@ export class MapperPage {
   openSaved(name: string): Locator {
     return this.page.getByTestId(`open-mapping-${name}`);
   }
+
+  /** Orders additions: nodes from the palette, ports, edges between any two handles, splitters. */
+  paletteItem(key: string): Locator {
+    return this.page.getByTestId(`palette-${key}`);
+  }
+  node(id: string): Locator {
+    return this.page.getByTestId(`node-${id}`);
+  }
+  port(nodeId: string, handle: string): Locator {
+    return this.node(nodeId).locator(`.react-flow__handle[data-handleid="${handle}"]`);
+  }
+  splitter(which: 'palette' | 'side'): Locator {
+    return this.page.getByTestId(`splitter-${which}`);
+  }
+  lookupNote(): Locator {
+    return this.page.getByTestId('preview-lookup-note');
+  }
+
+  /** Presses a palette entry and answers the id of the node it added (the newly selected one). */
+  async addNode(key: string): Promise<string> {
+    const before = new Set(await this.page.locator('.react-flow__node [data-kind]').evaluateAll((elements) => elements.map((element) => element.getAttribute('data-testid'))));
+    await this.paletteItem(key).click();
+    const added = this.page.locator('.react-flow__node [data-kind]');
+    await this.page.waitForFunction((count) => document.querySelectorAll('.react-flow__node [data-kind]').length > count, before.size);
+    const ids = await added.evaluateAll((elements) => elements.map((element) => element.getAttribute('data-testid')));
+    const fresh = ids.find((id) => id !== null && !before.has(id));
+    if (!fresh) throw new Error(`Pressing ${key} added no node.`);
+    return fresh.replace(/^node-/, '');
+  }
+
+  /** Types a constant node's value and commits it (Enter). */
+  async setConstant(nodeId: string, value: string) {
+    const input = this.page.getByTestId(`node-${nodeId}-value`);
+    await input.fill(value);
+    await input.press('Enter');
+  }
+
+  /** Draws an edge between two handles by mouse (output handle first). */
+  async connect(from: Locator, to: Locator) {
+    const start = await from.boundingBox();
+    const end = await to.boundingBox();
+    if (!start || !end) throw new Error('A handle to connect is not on screen.');
+    await this.page.mouse.move(start.x + start.width / 2, start.y + start.height / 2);
+    await this.page.mouse.down();
+    const steps = 10;
+    for (let step = 1; step <= steps; step += 1) {
+      await this.page.mouse.move(start.x + start.width / 2 + ((end.x - start.x) * step) / steps, start.y + start.height / 2 + ((end.y - start.y) * step) / steps);
+    }
+    await this.page.mouse.up();
+  }
+
+  /** Scrolls a tree (either way) until the field's row sits in the middle of its scroll box. */
+  async showField(side: 'source' | 'target', path: string) {
+    const scroller = this.tree(side).locator('.schema-node-scroll');
+    await scroller.evaluate((element) => element.scrollTo(0, 0));
+    await this.nextFrames();
+    for (let attempt = 0; attempt < 80 && (await this.row(side, path).count()) === 0; attempt += 1) {
+      await scroller.evaluate((element) => element.scrollBy(0, 150));
+      await this.nextFrames();
+    }
+    await this.row(side, path).evaluate((row) => {
+      const box = row.closest('.schema-node-scroll') as HTMLElement;
+      box.scrollTop = (row as HTMLElement).offsetTop - box.clientHeight / 2;
+    });
+    await this.nextFrames();
+    await this.row(side, path).waitFor();
+  }
+
+  /** Source field (shown in its tree) → a node's input port. */
+  async fieldToPort(sourcePath: string, nodeId: string, handle: string) {
+    await this.showField('source', sourcePath);
+    await this.connect(this.handle('source', sourcePath), this.port(nodeId, handle));
+  }
+
+  /** A node's output → target field (shown in its tree). */
+  async portToField(nodeId: string, targetPath: string, handle = 'out') {
+    await this.showField('target', targetPath);
+    await this.connect(this.port(nodeId, handle), this.handle('target', targetPath));
+  }
+
+  /** Source field → target field, both shown in their trees. */
+  async fieldToField(sourcePath: string, targetPath: string) {
+    await this.showField('source', sourcePath);
+    await this.showField('target', targetPath);
+    await this.connect(this.handle('source', sourcePath), this.handle('target', targetPath));
+  }
+
+  /** One node's output → another node's input. */
+  async portToPort(fromNode: string, toNode: string, toHandle: string, fromHandle = 'out') {
+    await this.connect(this.port(fromNode, fromHandle), this.port(toNode, toHandle));
+  }
+
+  /** Waits until the canvas stops moving (fit and layout animate the viewport). */
+  async settle() {
+    const transform = () => this.page.locator('.react-flow__viewport').evaluate((element) => (element as HTMLElement).style.transform);
+    let last = await transform();
+    for (let round = 0; round < 60; round += 1) {
+      await this.nextFrames();
+      await this.nextFrames();
+      const now = await transform();
+      if (now === last) return;
+      last = now;
+    }
+  }
+
+  /** Presses Fit (or Layout) and waits for the view to come to rest. */
+  async fit(button: 'fit-view' | 'layout' = 'fit-view') {
+    await this.page.getByTestId(button).click();
+    await this.settle();
+  }
+
+  /** Drags a splitter sideways by `dx` pixels. */
+  async dragSplitter(which: 'palette' | 'side', dx: number) {
+    const box = await this.splitter(which).boundingBox();
+    if (!box) throw new Error(`Splitter ${which} is not on screen.`);
+    const x = box.x + box.width / 2;
+    const y = box.y + box.height / 2;
+    await this.page.mouse.move(x, y);
+    await this.page.mouse.down();
+    await this.page.mouse.move(x + dx / 2, y);
+    await this.page.mouse.move(x + dx, y);
+    await this.page.mouse.up();
+  }
 }
+

@@ -51,4 +51,18 @@ export class RunsPage {
   rows() {
     return this.page.getByTestId('run-row');
   }
+
+  /** Issue 7–9 additions: what a run covered (a window, or what a replay replayed), and target keys. */
+  runScope() {
+    return this.page.getByTestId('run-scope');
+  }
+  replayOrigin() {
+    return this.page.getByTestId('replay-origin');
+  }
+  auditTargetKey(outcome: string) {
+    return this.auditRows(outcome).first().getByTestId('audit-target-key');
+  }
+  recordTargetKey() {
+    return this.recordDetail().getByTestId('record-target-key');
+  }
 }

@@ -1,11 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Run } from '../../../shared/domain/run';
 import { createRunsStore, refinePage } from '../../../renderer/src/features/runs/runs.store';
+import { describeRunScope, targetKeyOf } from '../../../renderer/src/features/runs/run-scope';
+import { formatDateTime } from '../../../renderer/src/components/format';
 import { customersToZohoAccounts, rendererWorld, systemOf, type RendererWorld } from './support/sandbox-backend';
 
 describe('runs store: history, audit, replay and export', () => {
   let world: RendererWorld;
   let failing: Run;
+  let flowId: Run['flowId'];
+  let inforUrl: string;
   beforeAll(async () => {
     world = rendererWorld();
     const workspace = await world.api.call('sandbox.openWorkspace', {});
@@ -18,6 +22,8 @@ describe('runs store: history, audit, replay and export', () => {
       mappingId: mapping.id,
       target: { connectionId: zoho.connection.id, entity: 'Accounts', matchKey: ['Infor_Customer_No'] },
     });
+    flowId = flow.id;
+    inforUrl = infor.url;
     await world.api.call('flows.run', { id: flow.id });
     // Force failures in the sandbox over its control API: the next upsert is refused, then 4 changed customers sync.
     const fault = { path: '/crm/v8/Accounts/upsert', method: 'POST', times: 1, status: 400, contentType: 'application/json', body: JSON.stringify({ data: [{ code: 'INVALID_DATA', details: { api_name: 'Phone' }, message: 'invalid data', status: 'error' }] }) };
@@ -40,6 +46,9 @@ describe('runs store: history, audit, replay and export', () => {
     const failed = store.getState().audit.items;
     expect(failed).toHaveLength(failing.counters.failed);
     expect(failed.every((row) => row.outcome === 'failed' && row.errorCode)).toBe(true);
+    // The records exist in the target from the first run; nothing was written now, and the row says so.
+    expect(failed.every((row) => targetKeyOf(row).existing === row.targetKey && targetKeyOf(row).written === undefined)).toBe(true);
+    expect(failed[0]!.targetKey).toBeTruthy();
     // The key filter goes to the backend; the text filter refines the page.
     await store.getState().setQuery({ key: failed[0]!.sourceKey });
     expect(store.getState().audit.items.map((row) => row.sourceKey)).toEqual([failed[0]!.sourceKey]);
@@ -55,12 +64,35 @@ describe('runs store: history, audit, replay and export', () => {
     const one = await store.getState().replayRecords({ kind: 'one', auditId: first!.id }, 'current');
     expect(one?.counters).toMatchObject({ read: 1, failed: 0 });
     expect(one?.trigger).toBe('replay');
+    expect(one).toMatchObject({ replayOf: failing.id, replayMapping: 'current' });
+    // The header says what a replay is instead of a watermark window.
+    expect(describeRunScope(one!, failing).text).toBe(`Replay of run of ${formatDateTime(failing.startedAt)} · 1 record · current mapping`);
+    expect(describeRunScope(failing).text).toMatch(/^window /);
+    // Opened without the history loaded, the store fetches the replay and the run it replayed.
+    const cold = createRunsStore(world.api);
+    await cold.getState().openRun(one!.id);
+    expect(cold.getState().openedRun?.replayOf).toBe(failing.id);
+    expect(cold.getState().related[failing.id]?.startedAt).toBe(failing.startedAt);
+    expect(cold.getState().audit.items.map((row) => [row.sourceKey, row.attempt])).toEqual([[first!.sourceKey, 2]]);
     const rest = await store.getState().replayRecords({ kind: 'all' }, 'current');
     expect(rest?.counters.read).toBe(failing.counters.failed - 1);
     expect(rest?.status).toBe('succeeded');
     expect(store.getState().replay.state).toBe('done');
     // Both replays joined the history.
     expect(store.getState().runs.filter((run) => run.trigger === 'replay')).toHaveLength(2);
+  });
+
+  it('counts the lookups a dry run must do in its minimum, so looking records up is not flagged as waste', async () => {
+    expect((await fetch(`${inforUrl}/__sandbox/actions/modify`, { method: 'POST', body: JSON.stringify({ entity: 'customers', count: 25 }) })).status).toBe(200);
+    const dry = await world.api.call('flows.run', { id: flowId, dryRun: true });
+    const { items } = await world.api.call('audit.list', { runId: dry.id, limit: 1000 });
+    // Rows with a diff were compared with the target record: each needed a lookup.
+    const lookedUp = items.filter((row) => row.diff !== null).length;
+    expect(lookedUp).toBeGreaterThan(0);
+    // Zoho's search carries ten match-key conditions per call.
+    expect(dry.calls.targetMinimum).toBe(Math.ceil(lookedUp / 10));
+    expect(dry.calls.target).toBeGreaterThanOrEqual(dry.calls.targetMinimum);
+    expect(dry.calls.target / dry.calls.targetMinimum).toBeLessThanOrEqual(1.25);
   });
 
   it('exports the audit rows as CSV and JSON Lines', async () => {

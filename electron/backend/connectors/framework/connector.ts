@@ -104,6 +104,12 @@ export interface Connector {
    * implement it, sources need not.
    */
   lookup?(entity: string, matchKey: string, values: string[], options?: { signal?: AbortSignal }): Promise<Map<string, LookupHit>>;
+  /**
+   * How many values one `lookup` call can carry at best (the system's documented
+   * limit), so a dry run's theoretical minimum counts the lookups it cannot avoid.
+   * Absent: lookups are assumed to batch like writes.
+   */
+  lookupValuesPerCall?(entity: string, matchKey: string): number;
   /** Network calls made through this connection so far. */
   callCount(): number;
   callCounts(): CallCounts;

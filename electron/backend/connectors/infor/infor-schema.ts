@@ -27,12 +27,21 @@ export async function m3Schema(context: HookContext, entity: InforEntityId, sour
   const keyFields = source.keys.map(strip);
   for (const f of fields) if (keyFields.includes(f.name)) f.required = { onCreate: true, onUpdate: true };
   if (source.lines) {
-    fields.push(field('lines', 'array', { label: 'Lines', readOnly: true, children: [] }));
+    // Each line's own fields, so mappings can loop over them (quantity, price … per line).
+    const lines = source.lines;
+    let children: EntityField[];
+    try {
+      children = await fieldsOf(source.program, lines.transaction);
+    } catch (error) {
+      if (!(error instanceof AppError) || (error.details as { code?: string } | undefined)?.code !== 'XRE0103') throw error;
+      children = await tableColumns(context, { table: lines.table });
+    }
+    fields.push(field('lines', 'array', { label: 'Lines', readOnly: true, children }));
   }
   return { system: 'infor', entity, label: inforEntityLabels[entity], keyFields, fields };
 }
 
-async function tableColumns(context: HookContext, source: M3Source): Promise<EntityField[]> {
+async function tableColumns(context: HookContext, source: Pick<M3Source, 'table'>): Promise<EntityField[]> {
   const result = await m3Execute(context, 'EXPORTMI', 'Select', { QERY: `* from ${source.table}`, SEPC: ';', HDRS: '1' }, { maxrecs: 1 });
   const header = (result.records[0]?.REPL ?? '').split(';').map((name) => name.trim()).filter(Boolean);
   return header.map((column) => {

@@ -41,7 +41,13 @@ export const m3SourceSchema = z.object({
   /** Transaction whose output fields describe the entity (schema discovery). */
   program: z.string(),
   transaction: z.string(),
-  lines: m3Lines.extend({ numericKeys: z.array(z.string()).default([]) }).optional(),
+  lines: m3Lines
+    .extend({
+      numericKeys: z.array(z.string()).default([]),
+      /** Transaction of `program` whose output fields describe one line (schema discovery). */
+      transaction: z.string().default('LstLine'),
+    })
+    .optional(),
 });
 export const csiSourceSchema = z.object({
   ido: z.string(),

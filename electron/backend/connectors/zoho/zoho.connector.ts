@@ -6,7 +6,7 @@ import { obtainZohoToken, type ZohoToken } from './zoho-auth';
 import { ZohoWatchChannels } from './zoho-notifications';
 import { TokenRefreshLease } from './zoho-token-lease';
 import { zohoDescriptor } from './zoho.descriptor';
-import { createZohoHooks, type ZohoHooks, type ZohoSession } from './zoho.hooks';
+import { createZohoHooks, zohoLookupValuesPerCall, type ZohoHooks, type ZohoSession } from './zoho.hooks';
 
 /** Zoho caps `fields` at 50 per read (API-FACTS §2.2). */
 const maxReadFields = 50;
@@ -60,6 +60,10 @@ export class ZohoConnector extends DescriptorConnector {
   lookup(entity: string, matchKey: string, values: string[], options: { signal?: AbortSignal } = {}): Promise<Map<string, LookupHit>> {
     this.entity(entity);
     return this.hooks.lookup(this.context, entity, matchKey, values, options.signal);
+  }
+
+  lookupValuesPerCall(_entity: string, matchKey: string): number {
+    return zohoLookupValuesPerCall(matchKey);
   }
 }
 

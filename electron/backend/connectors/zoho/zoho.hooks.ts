@@ -68,6 +68,17 @@ function normalize(raw: unknown): SourceRecord {
   return { key: String(record.id ?? ''), stamp: modified, data: record, raw };
 }
 
+/**
+ * Values one lookup call can carry: 100 ids per list call (`ids=`), else ten `equals`
+ * conditions per search — Zoho's criteria limit, which the sandbox enforces too. COQL's
+ * `in (…)` could carry more, but API-FACTS §2.2 documents neither that operator nor its
+ * limit (and COQL's per-call caps are disputed there), so lookups stay on search and a dry
+ * run's minimum counts them at this rate instead.
+ */
+export function zohoLookupValuesPerCall(matchKey: string): number {
+  return matchKey === 'id' ? 100 : 10;
+}
+
 /** Criteria values escape `(`, `)`, `,`, `:` and `\` (API-FACTS §2.2 search). */
 const escapeCriteria = (value: string) => value.replace(/([\\(),:])/g, '\\$1');
 
@@ -158,13 +169,13 @@ export function createZohoHooks(session: ZohoSession): ZohoHooks {
       const hits = new Map<string, LookupHit>();
       const wanted = [...new Set(values.filter((value) => value !== ''))];
       const fields = (await session.readFields(module)).join(',');
-      const chunk = matchKey === 'id' ? 100 : 10;
+      const chunk = zohoLookupValuesPerCall(matchKey);
       for (let start = 0; start < wanted.length; start += chunk) {
         const part = wanted.slice(start, start + chunk);
         const path =
           matchKey === 'id'
             ? `/${module}?${new URLSearchParams({ fields, ids: part.join(','), per_page: '200' })}`
-            : // Search allows ten conditions per call; values are matched case-insensitively like Zoho's own duplicate check.
+            : // Values are matched case-insensitively, like Zoho's own duplicate check.
               `/${module}/search?${new URLSearchParams({ criteria: `(${part.map((value) => `(${matchKey}:equals:${escapeCriteria(value)})`).join('or')})`, fields, per_page: '200' })}`;
         const response = await request(context, path, { signal });
         if (response.status === 204) continue;

@@ -46,6 +46,13 @@ const typeMap: Record<string, FieldType> = {
 
 const computed = new Set(['autonumber', 'formula', 'rollup_summary']);
 
+const lookupTypes = new Set(['lookup', 'ownerlookup', 'userlookup']);
+
+/** Zoho writes and reads a lookup as `{ "id": "…" }` (API-FACTS §2): the id is the member a mapping fills. */
+function lookupId(readOnly: boolean): EntityField {
+  return field('id', 'string', { label: 'Record id', readOnly, description: 'Id of the record this lookup points at' });
+}
+
 /** Zoho field metadata → the normalised `EntityField` (required = system mandatory; external id = `external` set). */
 export function zohoField(meta: ZohoFieldMetadata, children?: EntityField[]): EntityField {
   const readOnly = meta.read_only === true || meta.field_read_only === true || computed.has(meta.data_type) || meta.api_name === 'id';
@@ -61,7 +68,7 @@ export function zohoField(meta: ZohoFieldMetadata, children?: EntityField[]): En
     ...(picklist.length > 0 ? { picklist } : {}),
     externalId: meta.external !== null && meta.external !== undefined && Object.keys(meta.external).length > 0,
     ...(meta.lookup?.module?.api_name ? { referenceTo: meta.lookup.module.api_name } : {}),
-    ...(children ? { children } : {}),
+    ...(children ? { children } : lookupTypes.has(meta.data_type) ? { children: [lookupId(readOnly)] } : {}),
     nativeType: meta.data_type,
     ...(meta.custom_field ? { description: 'Custom field' } : {}),
   });

@@ -1,6 +1,7 @@
 import { connectorMigrations } from './connectors';
 import { coreMigrations } from './core';
 import { syncMigrations } from './sync';
+import { syncReplayMigrations } from './sync-002';
 import { zohoMigrations } from './zoho';
 import type { Migration } from './migration';
 
@@ -8,4 +9,4 @@ import type { Migration } from './migration';
  * Every migration in the order it applies. Areas own their files; append new
  * ones at the end of their list and never edit a released one.
  */
-export const migrations: Migration[] = [...coreMigrations, ...connectorMigrations, ...syncMigrations, ...zohoMigrations];
+export const migrations: Migration[] = [...coreMigrations, ...connectorMigrations, ...syncMigrations, ...zohoMigrations, ...syncReplayMigrations];

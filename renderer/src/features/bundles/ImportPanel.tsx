@@ -174,6 +174,17 @@ function Refusal({ check }: { check: BundleCheck }) {
   );
 }
 
+/** "2 created · 1 updated · 1 kept unchanged": what the import did to this workspace, in one line. */
+function importTally(items: ReadonlyArray<{ status: 'created' | 'updated' | 'kept' }>): string {
+  const count = (status: string) => items.filter((item) => item.status === status).length;
+  const parts = [
+    count('created') > 0 && `${count('created')} created`,
+    count('updated') > 0 && `${count('updated')} updated`,
+    count('kept') > 0 && `${count('kept')} kept unchanged`,
+  ].filter(Boolean);
+  return parts.length > 0 ? parts.join(' · ') : 'The bundle was empty.';
+}
+
 function statusTone(status: string) {
   return status === 'created' ? 'ok' : status === 'updated' ? 'accent' : 'neutral';
 }
@@ -181,6 +192,7 @@ function statusTone(status: string) {
 function ImportDone({ result }: { result: ImportResult }) {
   const go = useAppStore((state) => state.go);
   const missing = result.connections.filter((connection) => connection.missingSecrets.length > 0);
+  const tally = importTally([...result.connections, ...result.mappings, ...result.flows]);
   return (
     <div className="panel import-done" data-testid="import-done">
       <div className="section-head">
@@ -189,6 +201,9 @@ function ImportDone({ result }: { result: ImportResult }) {
           <h2>
             {plural(result.mappings.length, 'mapping')}, {plural(result.flows.length, 'flow')} and {plural(result.connections.length, 'connection')}
           </h2>
+          <p className="muted import-tally" data-testid="import-tally">
+            {tally}
+          </p>
         </div>
         <div className="toolbar">
           <button type="button" className="button" onClick={() => go('flows')} data-testid="import-open-flows">

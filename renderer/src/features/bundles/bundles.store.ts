@@ -1,5 +1,5 @@
 import { createStore } from 'zustand/vanilla';
-import type { BundleCheck } from '../../../../shared/api/bundles.contract';
+import type { BundleCheck, BundleImportItem } from '../../../../shared/api/bundles.contract';
 import type { ApiClient } from '../../../../shared/api/client';
 import type { MethodOutput } from '../../../../shared/api/contract';
 import { bundleFileSuffix } from '../../../../shared/bundle/bundle.schema';
@@ -16,11 +16,11 @@ export interface ExportResult {
   summary: BundleSummary;
 }
 
-/** What an import did, per item: the backend reports connections; mappings and flows are compared with what was there before. */
+/** What an import did, per item, as the backend reports it: created here, updated, or kept (already identical). */
 export interface ImportResult {
   connections: MethodOutput<'bundles.import'>['connections'];
-  mappings: Array<{ id: string; name: string; status: 'created' | 'updated' }>;
-  flows: Array<{ id: string; name: string; status: 'created' | 'updated' }>;
+  mappings: BundleImportItem[];
+  flows: BundleImportItem[];
   warnings: string[];
 }
 
@@ -161,10 +161,7 @@ export function createBundlesStore(api: ApiClient) {
       const { fileName, content, check, summary } = current;
       set({ import: { state: 'importing', fileName, content, check, summary } });
       try {
-        const [mappingsBefore, flowsBefore] = await Promise.all([api.call('mappings.list', {}), api.call('flows.list', {})]);
         const result = await api.call('bundles.import', { content, connections: get().connectionsMode });
-        const hadMapping = new Set(mappingsBefore.map((mapping) => mapping.id as string));
-        const hadFlow = new Set(flowsBefore.map((flow) => flow.id as string));
         set({
           import: {
             state: 'done',
@@ -173,8 +170,8 @@ export function createBundlesStore(api: ApiClient) {
             summary,
             result: {
               connections: result.connections,
-              mappings: (summary?.mappings ?? []).map((mapping) => ({ id: mapping.id, name: mapping.name, status: hadMapping.has(mapping.id) ? 'updated' : 'created' })),
-              flows: (summary?.flows ?? []).map((flow) => ({ id: flow.id, name: flow.name, status: hadFlow.has(flow.id) ? 'updated' : 'created' })),
+              mappings: result.items.mappings,
+              flows: result.items.flows,
               warnings: result.check.warnings,
             },
           },

@@ -1,6 +1,7 @@
 import type { MethodInput } from '../../../../shared/api/contract';
 import type { Connection, ConnectionId } from '../../../../shared/domain/connection';
 import type { Flow, FlowId, Mapping, MappingId, Schedule } from '../../../../shared/domain/flow';
+import { drawnAgainstOf } from '../mapper/model/drawn-against';
 
 /**
  * The flow editor's state as plain strings (what inputs hold) and its
@@ -46,17 +47,37 @@ export const localTimeZone = (): string => {
 
 const defaultSchedule = (timeZone: string): ScheduleDraft => ({ kind: 'manual', cron: '*/15 * * * *', every: '15', unit: 'minutes', timeZone });
 
-/** A new flow for a mapping: Infor as the source, the first target system as the target. */
+/**
+ * The connections a flow of this mapping reads from and writes to: the ones the
+ * mapping was drawn against when they still exist, else an Infor connection and
+ * a target-system connection (`fallback` first, when given: what the editor holds).
+ */
+export function connectionsForMapping(
+  mapping: Pick<Mapping, 'graph'> | undefined,
+  connections: ReadonlyArray<Pick<Connection, 'id' | 'system'>>,
+  fallback: { sourceConnectionId?: string; targetConnectionId?: string } = {},
+): { sourceConnectionId: string; targetConnectionId: string } {
+  const drawn = drawnAgainstOf(mapping?.graph);
+  const existing = (id: string | undefined, fits: (system: Connection['system']) => boolean) =>
+    id ? connections.find((connection) => connection.id === id && fits(connection.system))?.id : undefined;
+  const isSource = (system: Connection['system']) => system === 'infor';
+  const isTarget = (system: Connection['system']) => system !== 'infor';
+  return {
+    sourceConnectionId: existing(drawn.sourceConnectionId, isSource) ?? existing(fallback.sourceConnectionId, isSource) ?? connections.find((connection) => isSource(connection.system))?.id ?? '',
+    targetConnectionId: existing(drawn.targetConnectionId, isTarget) ?? existing(fallback.targetConnectionId, isTarget) ?? connections.find((connection) => isTarget(connection.system))?.id ?? '',
+  };
+}
+
+/** A new flow for a mapping, reading from and writing to the connections it was drawn against. */
 export function draftFromMapping(mapping: Mapping | undefined, connections: Connection[], timeZone = localTimeZone()): FlowDraft {
-  const source = connections.find((connection) => connection.system === 'infor');
-  const target = connections.find((connection) => connection.system !== 'infor');
+  const chosen = connectionsForMapping(mapping, connections);
   return {
     name: mapping?.name ?? '',
     mappingId: mapping?.id ?? '',
-    sourceConnectionId: source?.id ?? '',
+    sourceConnectionId: chosen.sourceConnectionId,
     sourceEntity: mapping?.sourceEntity ?? '',
     lookbackSeconds: '60',
-    targetConnectionId: target?.id ?? '',
+    targetConnectionId: chosen.targetConnectionId,
     targetEntity: mapping?.targetEntity ?? '',
     matchKey: [],
     batchSize: '',

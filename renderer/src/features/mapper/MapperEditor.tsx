@@ -1,10 +1,12 @@
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import { useCallback, useEffect, useState } from 'react';
+import { Group, Panel, Separator, useDefaultLayout } from 'react-resizable-panels';
 import { api } from '../../api/client';
 import { MapperCanvas } from './canvas/MapperCanvas';
 import { Palette } from './canvas/Palette';
 import { headerHeight, rowHeight } from './canvas/SchemaNode';
 import { loadSamples, saveMapping } from './mapper-session';
+import { graphBounds } from './model/placement';
 import { IssuesPanel } from './panels/IssuesPanel';
 import { InspectPanel } from './panels/InspectPanel';
 import { JsonataPanel } from './panels/JsonataPanel';
@@ -47,18 +49,30 @@ function EditorFrame({ store, onClose }: { store: MapperStore; onClose(): void }
         return headerHeight + visible * rowHeight + rowHeight / 2;
       },
     });
-    requestAnimationFrame(() => void flow.fitView({ padding: 0.06, maxZoom: 1, duration: 250 }));
+    // Fit the laid-out positions themselves: the canvas has not re-rendered them yet.
+    const bounds = graphBounds(store.getState().graph, state.measured);
+    if (bounds) void flow.fitBounds(bounds, { padding: 0.06, duration: 250 });
   }, [store, flow]);
   useMapperShortcuts(store, layout);
+  // Panel widths are the analyst's choice: remembered across mappings and sessions.
+  const panels = useDefaultLayout({ id: 'mapper-panels', panelIds: ['palette', 'canvas', 'side'], storage: localStorage, onlySaveAfterUserInteractions: true });
 
   return (
     <div className="mapper-editor" data-testid="mapper-editor">
       <Toolbar store={store} onClose={onClose} onLayout={layout} />
-      <div className="mapper-body">
-        <Palette />
-        <MapperCanvas />
-        <SidePanel sampleSize={sampleSize} onSampleSize={setSampleSize} onReload={() => void loadSamples(api, store, sampleSize)} />
-      </div>
+      <Group className="mapper-body" orientation="horizontal" disableCursor defaultLayout={panels.defaultLayout} onLayoutChanged={panels.onLayoutChanged}>
+        <Panel id="palette" className="mapper-pane" defaultSize="168px" minSize="120px" maxSize="320px" groupResizeBehavior="preserve-pixel-size">
+          <Palette />
+        </Panel>
+        <Separator className="mapper-splitter" aria-label="Resize the palette" data-testid="splitter-palette" />
+        <Panel id="canvas" className="mapper-pane" minSize="240px">
+          <MapperCanvas />
+        </Panel>
+        <Separator className="mapper-splitter" aria-label="Resize the side panel" data-testid="splitter-side" />
+        <Panel id="side" className="mapper-pane" defaultSize="400px" minSize="280px" maxSize="65%" groupResizeBehavior="preserve-pixel-size">
+          <SidePanel sampleSize={sampleSize} onSampleSize={setSampleSize} onReload={() => void loadSamples(api, store, sampleSize)} />
+        </Panel>
+      </Group>
       <Notice />
     </div>
   );

@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { MappingPreview, validateMapping, type PreviewResult } from '../../../../shared/mapping';
+import { previewBindings } from './model/preview-bindings';
 import type { MapperStore } from './store/mapper.store';
 
 const debounceMs = 120;
@@ -25,7 +26,7 @@ export function usePreviewRunner(store: MapperStore): void {
       try {
         if (state.compiled.graph && state.samples.length > 0) {
           if (!preview || previewSamples !== state.samples) {
-            preview = new MappingPreview(state.samples.map((sample) => sample.data), { timeoutMs: 500 });
+            preview = new MappingPreview(state.samples.map((sample) => sample.data), { timeoutMs: 500, bindings: previewBindings });
             previewSamples = state.samples;
           }
           result = await preview.update(state.compiled.graph);

@@ -1,6 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useRef } from 'react';
 import type { RecordAudit } from '../../../../shared/domain/run';
+import { targetKeyOf } from './run-scope';
 
 const outcomeTone: Record<RecordAudit['outcome'], string> = { created: 'ok', updated: 'accent', unchanged: 'neutral', skipped: 'neutral', failed: 'danger' };
 
@@ -59,7 +60,7 @@ export function AuditTable({
                     {row.sourceKey}
                   </button>
                 </span>
-                <span role="cell" className="mono muted-cell">{row.targetKey ?? '—'}</span>
+                <TargetKeyCell row={row} />
                 <span role="cell" className="muted-cell">{row.attempt}</span>
                 <span role="cell" className={row.outcome === 'failed' ? 'message failed' : 'message'} title={row.errorMessage ?? undefined}>
                   {row.errorCode && <code className="error-code">{row.errorCode}</code>} {row.errorMessage ?? (row.diff ? `${row.diff.length} field ${row.diff.length === 1 ? 'change' : 'changes'}` : '')}
@@ -71,4 +72,25 @@ export function AuditTable({
       </div>
     </div>
   );
+}
+
+/** This run's target id; a failed row's id (from an earlier run) is marked as the record that exists, unchanged. */
+function TargetKeyCell({ row }: { row: RecordAudit }) {
+  const key = targetKeyOf(row);
+  if (key.existing)
+    return (
+      <span role="cell" className="muted-cell existing-key" title={`Not written in this run. The target already holds this record as ${key.existing} (from an earlier run) and keeps its previous values.`} data-testid="audit-target-key" data-kind="existing">
+        existing <span className="mono">{shortKey(key.existing)}</span>
+      </span>
+    );
+  return (
+    <span role="cell" className="mono muted-cell" data-testid="audit-target-key" data-kind={key.written ? 'written' : 'none'}>
+      {key.written ?? '—'}
+    </span>
+  );
+}
+
+/** Target ids of one org share long prefixes (Zoho's `41508680000…`): the end tells records apart. */
+function shortKey(key: string): string {
+  return key.length > 10 ? `…${key.slice(-6)}` : key;
 }

@@ -1,9 +1,11 @@
 import type { RecordAudit } from '../../../../shared/domain/run';
 import { JsonView } from '../../components/JsonView';
 import { formatDateTime } from '../../components/format';
+import { targetKeyOf } from './run-scope';
 
 /** Everything the audit log knows about one record: what came in, what went out, what the target said. */
 export function RecordDetail({ row, onReplay, replaying, onClose }: { row: RecordAudit; onReplay?: () => void; replaying: boolean; onClose(): void }) {
+  const { written, existing } = targetKeyOf(row);
   return (
     <aside className="record-detail panel" data-testid="record-detail" aria-label={`Record ${row.sourceKey}`}>
       <header className="record-head">
@@ -33,7 +35,16 @@ export function RecordDetail({ row, onReplay, replaying, onClose }: { row: Recor
       )}
       <dl className="kv">
         <dt>Target key</dt>
-        <dd className="mono" data-testid="record-target-key">{row.targetKey ?? '— (not written)'}</dd>
+        {existing ? (
+          <dd data-testid="record-target-key" data-kind="existing">
+            — <span className="muted">not written in this run; the target already holds this record as</span> <span className="mono">{existing}</span>{' '}
+            <span className="muted">(from an earlier run, unchanged)</span>
+          </dd>
+        ) : (
+          <dd className="mono" data-testid="record-target-key" data-kind={written ? 'written' : 'none'}>
+            {written ?? '— (not written)'}
+          </dd>
+        )}
         <dt>Mapping version</dt>
         <dd className="mono">{row.mappingHash.slice(0, 12)}</dd>
       </dl>

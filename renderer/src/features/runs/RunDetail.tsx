@@ -8,6 +8,7 @@ import { elapsed, formatDateTime, formatNumber } from '../../components/format';
 import { RunStatusBadge } from '../flows/FlowsPage';
 import { AuditTable } from './AuditTable';
 import { RecordDetail } from './RecordDetail';
+import { describeRunScope } from './run-scope';
 import { refinePage } from './runs.store';
 import { runsStore, useRuns } from './runs.instance';
 
@@ -18,6 +19,8 @@ export function RunDetail({ run, flow }: { run: Run; flow?: Flow }) {
   const selectedAuditId = useRuns((state) => state.selectedAuditId);
   const checked = useRuns((state) => state.checked);
   const replay = useRuns((state) => state.replay);
+  const origin = useRuns((state) => (run.replayOf ? (state.runs.find((candidate) => candidate.id === run.replayOf) ?? state.related[run.replayOf]) : undefined));
+  const scope = describeRunScope(run, origin);
   const { closeRun, setQuery, selectAudit, toggleChecked, setChecked, replayRecords, exportAudit, loadAudit } = runsStore.getState();
   const [mapping, setMapping] = useState<'original' | 'current'>('current');
   const [exportError, setExportError] = useState<string>();
@@ -56,8 +59,19 @@ export function RunDetail({ run, flow }: { run: Run; flow?: Flow }) {
         <header className="run-summary-head">
           <div>
             <h2>{flow?.name ?? 'Removed flow'}</h2>
-            <span className="muted">
-              {formatDateTime(run.startedAt)} · {run.trigger} · took {elapsed(run.startedAt, run.finishedAt)} · window {run.windowFrom ? formatDateTime(run.windowFrom) : 'everything'} → {formatDateTime(run.windowTo)}
+            <span className="muted" data-testid="run-scope" data-kind={scope.kind}>
+              {formatDateTime(run.startedAt)} · {scope.kind === 'window' && `${run.trigger} · `}took {elapsed(run.startedAt, run.finishedAt)} ·{' '}
+              {scope.kind === 'replay' && scope.origin ? (
+                <>
+                  Replay of{' '}
+                  <button type="button" className="link-button" onClick={() => void runsStore.getState().openRun(scope.origin!.runId as Run['id'])} data-testid="replay-origin">
+                    {scope.origin.label}
+                  </button>{' '}
+                  · {scope.details}
+                </>
+              ) : (
+                scope.text
+              )}
             </span>
           </div>
           <RunStatusBadge status={run.status} dryRun={run.dryRun} />

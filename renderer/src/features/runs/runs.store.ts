@@ -24,6 +24,8 @@ export interface RunsState {
   selectedRunId?: RunId;
   /** A run opened by id that is not in the list (older than the list's limit). */
   openedRun?: Run;
+  /** Runs the opened one refers to (the run a replay replayed) when they are not in the list. */
+  related: Record<string, Run>;
   query: AuditQuery;
   audit: { state: 'idle' | 'loading' | 'ready' | 'error'; total: number; items: RecordAudit[]; error?: ErrorInfo };
   selectedAuditId?: number;
@@ -64,6 +66,7 @@ export function createRunsStore(api: ApiClient) {
   return createStore<RunsState>()((set, get) => ({
     load: 'idle',
     runs: [],
+    related: {},
     query: { key: '', text: '', offset: 0, limit: pageSize },
     audit: { state: 'idle', total: 0, items: [] },
     checked: [],
@@ -83,9 +86,16 @@ export function createRunsStore(api: ApiClient) {
 
     async openRun(runId) {
       set({ selectedRunId: runId, selectedAuditId: undefined, checked: [], replay: { state: 'idle' }, query: firstPage({ ...get().query, outcome: undefined, key: '', text: '' }) });
-      if (!get().runs.some((run) => run.id === runId)) {
+      let opened = get().runs.find((run) => run.id === runId);
+      if (!opened) {
         const result = await api.invoke('runs.get', { id: runId });
-        if (result.ok) set({ openedRun: result.value });
+        if (result.ok) set({ openedRun: (opened = result.value) });
+      }
+      const origin = opened?.replayOf;
+      if (origin && !get().runs.some((run) => run.id === origin) && !get().related[origin]) {
+        // Without it the header still names the run by id; no error to show.
+        const result = await api.invoke('runs.get', { id: origin });
+        if (result.ok) set((state) => ({ related: { ...state.related, [origin]: result.value } }));
       }
       await get().loadAudit();
     },

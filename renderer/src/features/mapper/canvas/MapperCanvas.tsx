@@ -161,23 +161,29 @@ export function MapperCanvas() {
     void flow.fitView(fitOptions);
   }, [initialized, flow]);
 
-  // Centre on a node picked elsewhere (issues panel, value-map quick fix).
+  // Bring a node picked elsewhere (issues panel, value-map quick fix) into view without losing
+  // the two trees: nothing moves when it already shows, else the view fits it and both trees
+  // (never zooming in), so the analyst keeps seeing what the node connects.
   const focus = useMapper((state) => state.focus);
+  const pane = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!focus) return;
     const timer = setTimeout(() => {
-      // Pan to the node and keep the zoom, unless it is too small to read.
       const node = flow.getInternalNode(focus.nodeId);
-      if (!node) return;
-      const width = node.measured.width ?? 200;
-      const height = Math.min(node.measured.height ?? 80, 400);
-      void flow.setCenter(node.internals.positionAbsolute.x + width / 2, node.internals.positionAbsolute.y + height / 2, { zoom: Math.max(flow.getZoom(), 0.75), duration: 300 });
+      const bounds = pane.current?.getBoundingClientRect();
+      if (!node || !bounds) return;
+      const topLeft = flow.screenToFlowPosition({ x: bounds.left, y: bounds.top });
+      const bottomRight = flow.screenToFlowPosition({ x: bounds.right, y: bounds.bottom });
+      const box = { x: node.internals.positionAbsolute.x, y: node.internals.positionAbsolute.y, width: node.measured.width ?? 200, height: node.measured.height ?? 80 };
+      if (box.x >= topLeft.x && box.y >= topLeft.y && box.x + box.width <= bottomRight.x && box.y + box.height <= bottomRight.y) return;
+      const trees = store.getState().graph.nodes.filter((candidate) => candidate.kind === 'source' || candidate.kind === 'target');
+      void flow.fitView({ nodes: [...trees, { id: node.id }], padding: 0.06, maxZoom: Math.max(flow.getZoom(), 0.2), duration: 300 });
     }, 30);
     return () => clearTimeout(timer);
-  }, [focus, flow]);
+  }, [focus, flow, store]);
 
   return (
-    <div className="mapper-canvas" data-testid="mapper-canvas" onDragOver={onDragOver} onDrop={onDrop}>
+    <div className="mapper-canvas" ref={pane} data-testid="mapper-canvas" onDragOver={onDragOver} onDrop={onDrop}>
       <ReactFlow<MapperFlowNode, MapperFlowEdge>
         nodes={nodes}
         edges={edges}

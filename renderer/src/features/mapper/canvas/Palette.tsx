@@ -2,7 +2,8 @@ import { useReactFlow } from '@xyflow/react';
 import { useMemo, useState, type DragEvent } from 'react';
 import { functionCatalog, functionCategories } from '../../../../../shared/mapping';
 import type { NodeTemplate } from '../model/graph-edits';
-import { useMapper } from '../store/mapper-context';
+import { freeSpot } from '../model/placement';
+import { useMapper, useMapperStoreApi } from '../store/mapper-context';
 import { kindLabels } from './ExpressionNode';
 
 export const paletteMime = 'application/x-mlc-node';
@@ -37,6 +38,7 @@ const categoryLabels: Record<(typeof functionCategories)[number], string> = {
 export function Palette() {
   const [query, setQuery] = useState('');
   const addNodeAt = useMapper((state) => state.addNodeAt);
+  const store = useMapperStoreApi();
   const flow = useReactFlow();
   const groups = useMemo(() => {
     const needle = query.trim().toLowerCase();
@@ -63,7 +65,9 @@ export function Palette() {
   const addInView = (template: NodeTemplate) => {
     const pane = document.querySelector('.mapper-canvas .react-flow')?.getBoundingClientRect();
     const centre = pane ? flow.screenToFlowPosition({ x: pane.left + pane.width / 2, y: pane.top + pane.height / 2 }) : { x: 400, y: 200 };
-    addNodeAt(template, { x: Math.round(centre.x - 90), y: Math.round(centre.y - 40) });
+    const state = store.getState();
+    const spot = freeSpot(state.graph, state.measured, { x: Math.round(centre.x - 100), y: Math.round(centre.y - 45) });
+    addNodeAt(template, spot);
   };
 
   return (

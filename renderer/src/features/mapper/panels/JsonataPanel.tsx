@@ -1,5 +1,6 @@
-import { useEffect, useMemo, useRef, type KeyboardEvent, type UIEvent } from 'react';
+import { useEffect, useMemo, useRef, type KeyboardEvent, type ReactNode, type UIEvent } from 'react';
 import { generatedMarker } from '../../../../../shared/mapping';
+import { highlightJsonata, markSpan, type Piece } from '../model/jsonata-highlight';
 import { useMapper } from '../store/mapper-context';
 
 const applyDelayMs = 700;
@@ -46,8 +47,10 @@ export function JsonataPanel() {
   };
 
   const lines = useMemo(() => Array.from({ length: text.split('\n').length }, (_, index) => index + 1).join('\n'), [text]);
-  // The selected target field's span (from the compiler's source map) is marked behind the text.
+  // Coloured tokens behind a transparent textarea; the selected target field's span (from the compiler's source map) is marked too.
   const span = !editing && fieldSelection?.side === 'target' ? compiled.sourceMap.find((entry) => entry.target === fieldSelection.path)?.span : undefined;
+  const tokens = useMemo(() => highlightJsonata(text), [text]);
+  const pieces = useMemo(() => markSpan(tokens, span), [tokens, span]);
   const errorLine = textError?.position !== undefined ? text.slice(0, textError.position).split('\n').length : undefined;
   const handEdited = editing && !draft.text.includes(generatedMarker);
 
@@ -78,15 +81,7 @@ export function JsonataPanel() {
         </pre>
         <div className="code-stack">
           <pre className="code-backdrop" ref={backdrop} aria-hidden="true">
-            {span ? (
-              <>
-                {text.slice(0, span.start)}
-                <mark>{text.slice(span.start, span.end)}</mark>
-                {text.slice(span.end)}
-              </>
-            ) : (
-              text
-            )}
+            {renderPieces(pieces)}
             {'\n'}
           </pre>
           <textarea
@@ -109,4 +104,21 @@ export function JsonataPanel() {
       </div>
     </div>
   );
+}
+
+/** Coloured spans; the marked run (one target field) sits in a single `<mark>`. */
+function renderPieces(pieces: readonly Piece[]): ReactNode[] {
+  const runs: { marked: boolean; items: { piece: Piece; index: number }[] }[] = [];
+  pieces.forEach((piece, index) => {
+    const marked = piece.marked === true;
+    const last = runs[runs.length - 1];
+    if (last && last.marked === marked) last.items.push({ piece, index });
+    else runs.push({ marked, items: [{ piece, index }] });
+  });
+  const token = ({ piece, index }: { piece: Piece; index: number }) => (
+    <span key={index} className={piece.kind === 'plain' ? undefined : `tok-${piece.kind}`}>
+      {piece.text}
+    </span>
+  );
+  return runs.flatMap((run) => (run.marked ? [<mark key={`mark-${run.items[0]?.index ?? 0}`}>{run.items.map(token)}</mark>] : run.items.map(token)));
 }

@@ -1,4 +1,7 @@
 import { useMemo, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { systemLabels } from '../../../../../shared/domain/connection';
+import { lookupEntities } from '../model/preview-bindings';
 import { useMapper } from '../store/mapper-context';
 
 export const sampleSizes = [10, 50, 200, 1000] as const;
@@ -11,6 +14,8 @@ export function PreviewPanel({ sampleSize, onSampleSize, onReload }: { sampleSiz
   const preview = useMapper((state) => state.preview);
   const report = useMapper((state) => state.report);
   const busy = useMapper((state) => state.previewBusy);
+  const lookups = useMapper(useShallow((state) => lookupEntities(state.graph)));
+  const targetLabel = useMapper((state) => (state.target ? systemLabels[state.target.schema.system] : 'target'));
   const [selected, setSelected] = useState(0);
   const [allFields, setAllFields] = useState(false);
   const edges = useMapper((state) => state.graph.edges);
@@ -43,6 +48,12 @@ export function PreviewPanel({ sampleSize, onSampleSize, onReload }: { sampleSiz
         <div className="panel-warning" role="alert">
           Could not read sample records: {samplesError?.message}. Check the source connection on the Connections page, then press Reload.
         </div>
+      )}
+      {lookups.length > 0 && samples.length > 0 && (
+        <p className="panel-note reference-note" data-testid="preview-lookup-note">
+          <strong>Reference lookups</strong> show as <code>ref:{lookups[0]}/&lt;key&gt;</code>: the {targetLabel} id of {lookups.join(', ')} is only known when the flow runs, from the id map of the flow that writes{' '}
+          {lookups.length === 1 ? 'that entity' : 'those entities'}. Make this flow run after it. An empty key gives null.
+        </p>
       )}
       {status === 'ready' && samples.length === 0 && <p className="muted">The source returned no records, so there is nothing to preview.</p>}
       {samples.length > 0 && (
