@@ -205,6 +205,13 @@ export class RunStore {
     return rows.map(toRun);
   }
 
+  /** The records of a page that this run has not committed yet (same key and stamp). */
+  notYetInRun<T extends { key: string; stamp: string }>(runId: string, flowId: string, records: T[]): T[] {
+    // Through the (flow, key) index: a key has few audit rows, a run may have millions.
+    const seen = this.db.prepare('SELECT 1 FROM audit WHERE flow_id = ? AND source_key = ? AND run_id = ? AND source_stamp = ? LIMIT 1');
+    return records.filter((record) => seen.get(flowId, record.key, runId, record.stamp) === undefined);
+  }
+
   /** Records the last finished full read (no watermark) of a flow saw; null when there was none. */
   lastFullReadCount(flowId: string): number | null {
     const row = this.db

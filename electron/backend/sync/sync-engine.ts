@@ -107,13 +107,13 @@ export class SyncEngine {
       // estimated from the last full read, so the bar can show an ETA.
       const estimate = windowFrom === null ? runs.lastFullReadCount(flow.id) : null;
       meter.update('reading', counters, 0, estimate, true);
-      // Keys done in this run: a read restarted after a storm skips them.
-      const processed = new Map<string, string>();
+      // A read restarted after a storm skips what this run already committed; the
+      // audit log knows, so no per-record memory grows with the size of the run.
       const resilience = this.deps.resilience ?? defaultResilience;
       for (let attempt = 1; ; attempt += 1) {
         try {
           for await (const page of source.read(flow.source.entity, { since: windowFrom ?? undefined, pageSize: limits.pageSize, signal: options.signal })) {
-            const records = page.records.filter((record) => processed.get(record.key) !== record.stamp);
+            const records = attempt === 1 ? page.records : runs.notYetInRun(run.id, flow.id, page.records);
             counters.read += records.length;
             for (const record of records) if (record.stamp && (!maxStamp || record.stamp > maxStamp)) maxStamp = record.stamp;
             const known = runs.idMapEntries(flow.id, records.map((record) => record.key));
@@ -139,7 +139,6 @@ export class SyncEngine {
             runs.commitPage(run.id, flow.id, { connectionId: flow.target.connectionId, entity: flow.target.entity }, { ...commit, counters, calls });
             for (const key of result.commit.deadLetters.add) deadLetters.add(key);
             for (const key of result.commit.deadLetters.clear) deadLetters.delete(key);
-            for (const record of records) processed.set(record.key, record.stamp);
             meter.update('reading', counters, calls.source + calls.target, estimate);
             if (options.signal?.aborted || options.stopSignal?.aborted) throw new AppError('E_SYNC_CANCELLED', 'The run was cancelled.');
           }
