@@ -74,3 +74,44 @@ describe('cross-entity references and watermark boundaries', () => {
     expect(zohoWriteCalls(world.zoho)).toBe(2);
   }, 120_000);
 });
+
+describe('dry runs', () => {
+  let world: SyncWorld;
+  beforeAll(async () => {
+    world = await syncWorld({ infor: { counts: { customers: 50 } } });
+  }, 60_000);
+  afterAll(async () => world?.close());
+
+  it('report per-field differences and would-be failures without changing any state', async () => {
+    const flow = await world.flow({ name: 'Dry', expression: customerToZohoAccount });
+    await world.api.call('flows.run', { id: flow.id });
+    // Changed values and one record the mapping makes invalid (no name).
+    world.infor.control.modify('customers', ['C0000001', 'C0000002', 'C0000003']);
+    const mapping = await world.api.call('mappings.get', { id: flow.mappingId });
+    await world.api.call('mappings.save', {
+      id: mapping.id,
+      name: mapping.name,
+      sourceEntity: mapping.sourceEntity,
+      targetEntity: mapping.targetEntity,
+      expression: customerToZohoAccount.replace('"Account_Name": CUNM', '"Account_Name": CUNO = "C0000003" ? "" : CUNM'),
+    });
+    world.zoho.control.resetStats();
+    const before = world.zoho.inspect.records('Accounts').map((account) => JSON.stringify(account)).sort();
+    const dry = await world.api.call('flows.run', { id: flow.id, dryRun: true });
+    expect(dry.dryRun).toBe(true);
+    expect(zohoWriteCalls(world.zoho)).toBe(0);
+    expect(world.zoho.inspect.records('Accounts').map((account) => JSON.stringify(account)).sort()).toEqual(before);
+
+    const updated = await world.api.call('audit.list', { runId: dry.id, outcome: 'updated' });
+    expect(updated.items.map((row) => row.sourceKey).sort()).toEqual(['C0000001', 'C0000002']);
+    for (const row of updated.items) expect(row.diff?.map((change) => change.field)).toEqual(['Phone']);
+    const failed = await world.api.call('audit.list', { runId: dry.id, outcome: 'failed' });
+    expect(failed.items.map((row) => row.sourceKey)).toEqual(['C0000003']);
+
+    // Nothing moved: the next real run still sees the same two changes, and no dead letter was left behind.
+    const replay = await world.api.call('runs.replay', { runId: dry.id, mapping: 'current' });
+    expect(replay.counters.read).toBe(0);
+    const real = await world.api.call('flows.run', { id: flow.id });
+    expect(real.counters).toMatchObject({ updated: 2, failed: 1 });
+  }, 120_000);
+});

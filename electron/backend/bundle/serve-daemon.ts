@@ -13,7 +13,9 @@ export interface ServeOptions extends HeadlessOptions {
   port?: number;
   notifyUrl?: string;
   watchLifetimeMs?: number;
+  /** Default: env `MLC_ZOHO_WATCH_RENEW_SECONDS` (see `renewFromEnv`), else every 15 minutes. */
   watchRenewEveryMs?: number;
+  /** Default: three renewal intervals when the env sets them, else a day. */
   watchRenewWithinMs?: number;
 }
 
@@ -130,8 +132,8 @@ export async function startServe(options: ServeOptions): Promise<ServeDaemon> {
       metrics,
       log,
       lifetimeMs: options.watchLifetimeMs,
-      renewEveryMs: options.watchRenewEveryMs,
-      renewWithinMs: options.watchRenewWithinMs,
+      renewEveryMs: options.watchRenewEveryMs ?? renewFromEnv(options.env)?.everyMs,
+      renewWithinMs: options.watchRenewWithinMs ?? renewFromEnv(options.env)?.withinMs,
     });
     await receiver.start();
   }
@@ -161,4 +163,15 @@ export async function startServe(options: ServeOptions): Promise<ServeDaemon> {
       return stopped;
     },
   };
+}
+
+/**
+ * `MLC_ZOHO_WATCH_RENEW_SECONDS=N`: check channels every N seconds and renew
+ * those expiring within 3·N, leaving two checks of slack. For tests against a
+ * sandbox that grants short channels; `--watch-lifetime` takes precedence.
+ */
+function renewFromEnv(env: NodeJS.ProcessEnv): { everyMs: number; withinMs: number } | undefined {
+  const seconds = Number(env.MLC_ZOHO_WATCH_RENEW_SECONDS);
+  if (!env.MLC_ZOHO_WATCH_RENEW_SECONDS || !Number.isFinite(seconds) || seconds <= 0) return undefined;
+  return { everyMs: seconds * 1000, withinMs: seconds * 3000 };
 }

@@ -48,6 +48,7 @@ export class ZohoReceiver {
   private readonly pending = new Map<string, Set<string>>();
   private queue: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
+  private renewing: Promise<void> = Promise.resolve();
   private stopped = false;
 
   constructor(private readonly options: ReceiverOptions) {}
@@ -84,7 +85,10 @@ export class ZohoReceiver {
     }
     this.options.metrics.notifications.channels = this.channels.length;
     if (this.channels.length > 0) {
-      this.timer = setInterval(() => void this.renew(), this.options.renewEveryMs ?? 15 * 60_000);
+      // Chained so a slow renewal never overlaps the next check, and `stop` can wait for it before disabling.
+      this.timer = setInterval(() => {
+        this.renewing = this.renewing.then(() => this.renew());
+      }, this.options.renewEveryMs ?? 15 * 60_000);
       this.timer.unref();
     }
   }
@@ -135,9 +139,11 @@ export class ZohoReceiver {
 
   async renew(): Promise<void> {
     for (const channel of this.channels) {
+      if (this.stopped) return;
       try {
         const renewed = await channel.connector.watch.renewDue(this.options.renewWithinMs ?? 24 * 3600_000);
-        if (renewed.length > 0) this.options.log.info('zoho watch channel renewed', { channel: channel.channelId });
+        const expiresAt = channel.connector.watch.channels().find((state) => state.channelId === channel.channelId)?.expiresAt;
+        if (renewed.length > 0) this.options.log.info('zoho watch channel renewed', { channel: channel.channelId, ...(expiresAt === undefined ? {} : { expiresAt: new Date(expiresAt).toISOString() }) });
       } catch (error) {
         this.options.log.warn('zoho watch renewal failed; retrying at the next check', { channel: channel.channelId, error: error instanceof Error ? error.message : String(error) });
       }
@@ -147,6 +153,7 @@ export class ZohoReceiver {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    await this.renewing;
     await this.queue.catch(() => undefined);
     for (const channel of this.channels) {
       await channel.connector.watch.disable([channel.channelId]).catch(() => undefined);

@@ -26,7 +26,10 @@ export function checkPayload(payload: unknown, schema: EntitySchema | undefined,
 }
 
 function checkField(field: EntityField, value: unknown, creating: boolean, problems: PayloadProblem[]) {
-  const required = creating ? field.required.onCreate : field.required.onUpdate;
+  // Leaving a required field out of an update keeps its value; sending it empty clears it,
+  // which the target refuses as it would a create without it.
+  const clearing = value === null || value === '';
+  const required = creating ? field.required.onCreate : field.required.onUpdate || (clearing && field.required.onCreate);
   if (isEmpty(value)) {
     if (required && !field.readOnly) problems.push({ code: 'E_SYNC_REQUIRED_MISSING', field: field.name, message: `${field.label} (${field.name}) is required.` });
     return;

@@ -135,10 +135,11 @@ export class SyncEngine {
             });
             sent += result.sent;
             Object.assign(calls, usage(baseline, source, target, counters.read, sent, limits));
-            const commit = dryRun ? { ...result.commit, idMap: [] } : result.commit;
+            // A dry run writes its audit rows (with diffs) but changes no state: no id map, no dead letters.
+            const commit = dryRun ? { ...result.commit, idMap: [], deadLetters: { add: [], clear: [] } } : result.commit;
             runs.commitPage(run.id, flow.id, { connectionId: flow.target.connectionId, entity: flow.target.entity }, { ...commit, counters, calls });
-            for (const key of result.commit.deadLetters.add) deadLetters.add(key);
-            for (const key of result.commit.deadLetters.clear) deadLetters.delete(key);
+            for (const key of commit.deadLetters.add) deadLetters.add(key);
+            for (const key of commit.deadLetters.clear) deadLetters.delete(key);
             meter.update('reading', counters, calls.source + calls.target, estimate);
             if (options.signal?.aborted || options.stopSignal?.aborted) throw new AppError('E_SYNC_CANCELLED', 'The run was cancelled.');
           }

@@ -23,6 +23,11 @@ export interface ZohoSandboxOptions extends Partial<ZohoApiOptions> {
   /** The org's UTC offset for datetimes. */
   timeZoneOffset?: string;
   deliverNotifications?: boolean;
+  /**
+   * Tests only: grant watch channels at most this many seconds, whatever expiry
+   * is asked (default: Zoho's rules, up to a week), so renewal shows in a short run.
+   */
+  watchLifetimeCapSeconds?: number;
 }
 
 export interface ZohoSandboxConnection {
@@ -91,7 +96,7 @@ export async function startZohoSandbox(options: ZohoSandboxOptions = {}): Promis
     },
     server,
   );
-  const watch = new ZohoWatch(server, offset, options.deliverNotifications ?? true);
+  const watch = new ZohoWatch(server, offset, options.deliverNotifications ?? true, options.watchLifetimeCapSeconds === undefined ? undefined : options.watchLifetimeCapSeconds * 1000);
   const store = new ZohoStore({
     timeZoneOffset: offset,
     now: () => server.clock.now(),

@@ -39,6 +39,8 @@ export class ZohoWatch {
     private readonly offset: string,
     /** Deliver callbacks to loopback notify URLs over HTTP (the receiver side is tested elsewhere). */
     private readonly deliver: boolean,
+    /** Tests: the longest lifetime granted; longer asks are shortened to it, so renewal can run in seconds. */
+    private readonly lifetimeCapMs?: number,
   ) {}
 
   active(): WatchChannel[] {
@@ -88,7 +90,10 @@ export class ZohoWatch {
     if (context.method === 'DELETE') {
       const ids = (context.query.get('channel_ids') ?? '').split(',').filter(Boolean);
       const answers = ids.map((id) => {
+        const existing = this.channels.get(id);
+        if (existing && existing.expiresAt <= now) this.server.bump('watchLapsed');
         const existed = this.channels.delete(id);
+        if (existed) this.server.bump('watchDisabled');
         return existed
           ? { code: 'SUCCESS', details: { channel_id: id }, message: 'Successfully un-subscribed from actions-watch', status: 'success' }
           : { code: 'NOT_SUBSCRIBED', details: { channel_id: id }, message: 'not subscribed for actions-watch of the given module', status: 'error' };
@@ -107,6 +112,8 @@ export class ZohoWatch {
       const id = item.channel_id === undefined ? undefined : String(item.channel_id);
       if (!id) return { code: 'MANDATORY_NOT_FOUND', details: { api_name: 'channel_id', json_path: path('channel_id') }, message: 'required field not found', status: 'error' };
       const existing = this.channels.get(id);
+      // A client that lets a channel lapse before renewing it misses notifications; counted so tests can prove it never does.
+      if (existing && existing.expiresAt <= now) this.server.bump('watchLapsed');
       const patching = context.method === 'PATCH' || context.method === 'PUT';
       if (patching && (!existing || existing.expiresAt <= now)) {
         return { code: 'NOT_SUBSCRIBED', details: { channel_id: id }, message: 'not subscribed for actions-watch of the given module', status: 'error' };
@@ -120,7 +127,8 @@ export class ZohoWatch {
       const token = typeof item.token === 'string' ? item.token : (existing?.token ?? null);
       if (token && token.length > 50) return { code: 'INVALID_DATA', details: { maximum_length: 50, api_name: 'token', json_path: path('token') }, message: 'invalid data', status: 'error' };
       const asked = typeof item.channel_expiry === 'string' ? Date.parse(item.channel_expiry) : Number.NaN;
-      const expiresAt = Number.isFinite(asked) && asked > now && asked - now <= weekMs ? asked : now + hourMs;
+      const granted = Number.isFinite(asked) && asked > now && asked - now <= weekMs ? asked : now + hourMs;
+      const expiresAt = this.lifetimeCapMs === undefined ? granted : Math.min(granted, now + this.lifetimeCapMs);
       const channel: WatchChannel = { channel_id: id, events, token, notify_url: notifyUrl, expiresAt };
       this.channels.set(id, channel);
       this.server.bump(patching ? 'watchRenewed' : 'watchEnabled');

@@ -1,0 +1,105 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ServeMetrics } from '../../electron/backend/bundle/serve-metrics';
+import { tempDir } from '../support/paths';
+import { syncWorld, type SyncWorld } from '../sync/support/sync-harness';
+import { designInforToZoho, writeSandboxFiles } from '../bundle/support/infor-to-zoho';
+import { jsonLines, spawnMlc } from '../bundle/support/mlc-process';
+
+const everySecond = { kind: 'cron' as const, cron: '* * * * * *', timeZone: 'UTC' };
+/** The sandbox grants channels this long; the daemon checks every second and renews within three. */
+const channelSeconds = 6;
+
+async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('mlc serve: Zoho watch renewal', () => {
+  let world: SyncWorld;
+  const server = tempDir('mlc-serve-watch-');
+  let bundleFile: string;
+
+  beforeAll(async () => {
+    world = await syncWorld({ infor: { counts: { customers: 5, salesOrders: 5 } }, zoho: { watchLifetimeCapSeconds: channelSeconds } });
+    await designInforToZoho(world.api, world.source, world.target, { accounts: everySecond, orders: everySecond });
+    const exported = await world.api.call('bundles.export', { name: 'Watch renewal' });
+    bundleFile = path.join(server.dir, exported.fileName);
+    fs.writeFileSync(bundleFile, exported.content);
+    writeSandboxFiles(server.dir, world.infor, world.zoho);
+  }, 60_000);
+  afterAll(async () => {
+    await world?.close();
+    server.remove();
+  });
+
+  it('renews the channel before it lapses, keeps accepting its notifications, and disables it on SIGTERM', async () => {
+    const counters = () => world.zoho.control.stats().counters;
+    const child = spawnMlc(['serve', bundleFile, '--port', '0'], { MLC_HOME: server.dir, MLC_LOG_LEVEL: 'info', MLC_ZOHO_WATCH_RENEW_SECONDS: '1' });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+    // Samples of the sandbox's live channels while the daemon runs: a lapse would show as an empty sample.
+    const samples: number[] = [];
+    let sampler: NodeJS.Timeout | undefined;
+    let token = '';
+    try {
+      const listening = await until('the listening line', () => jsonLines(stdout).find((event) => event.event === 'listening'));
+      const url = String(listening.url);
+      const first = await until('the watch channel', () => world.zoho.inspect.watches()[0]);
+      const firstExpiry = first.expiresAt;
+      token = first.token ?? '';
+      expect(token).not.toBe('');
+      expect(firstExpiry - Date.now()).toBeLessThanOrEqual(channelSeconds * 1000);
+      sampler = setInterval(() => samples.push(world.zoho.inspect.watches().length), 100);
+
+      // Several PATCH renewals, and the channel outlives the lifetime it was first granted.
+      await until('three renewals', () => ((counters().watchRenewed ?? 0) >= 3 ? true : undefined), 25_000);
+      const renewed = world.zoho.inspect.watches();
+      expect(renewed.map((channel) => channel.channel_id)).toEqual([first.channel_id]);
+      expect(Date.now()).toBeGreaterThan(firstExpiry);
+      expect(renewed[0]!.expiresAt).toBeGreaterThan(firstExpiry);
+
+      // After renewal a Zoho edit still reaches the daemon with the channel's token and is re-asserted.
+      const account = await until('a synced account', () => world.zoho.inspect.findBy('Accounts', 'Infor_Customer_No', 'C0000002'));
+      const original = account.Account_Name;
+      const sentBefore = world.zoho.inspect.notifications().length;
+      world.zoho.control.modify('Accounts', [String(account.id)], { Account_Name: 'Renamed in Zoho' });
+      await until('the account to be re-asserted', () => (world.zoho.inspect.findBy('Accounts', 'Infor_Customer_No', 'C0000002')!.Account_Name === original ? true : undefined));
+      const edit = world.zoho.inspect.notifications().slice(sentBefore).find((notification) => notification.ids.includes(String(account.id)));
+      expect(edit?.channel_id).toBe(first.channel_id);
+      expect(edit?.token).toBe(token);
+      const metrics = (await (await fetch(`${url}/metrics.json`)).json()) as ServeMetrics;
+      expect(metrics.notifications.rejected).toBe(0);
+      expect(metrics.notifications.targetedSyncs).toBeGreaterThanOrEqual(1);
+
+      clearInterval(sampler);
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      clearInterval(sampler);
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+    // The channel was live at every sample, never renewed or re-enabled after lapsing, and deleted on the way out.
+    expect(samples.length).toBeGreaterThan(20);
+    expect(samples.filter((live) => live !== 1)).toEqual([]);
+    expect(counters().watchLapsed).toBeUndefined();
+    expect(counters().watchEnabled).toBe(1);
+    expect(counters().watchDisabled).toBe(1);
+    expect(world.zoho.inspect.watches()).toEqual([]);
+
+    const logs = jsonLines(stderr);
+    const renewals = logs.filter((line) => line.message === 'zoho watch channel renewed');
+    expect(renewals.length).toBe(counters().watchRenewed);
+    expect(logs.filter((line) => line.message === 'zoho watch renewal failed; retrying at the next check')).toEqual([]);
+    for (const secret of [...Object.values(world.zoho.connection().secrets), token]) expect(stderr).not.toContain(secret);
+  }, 40_000);
+});
