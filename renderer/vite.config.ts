@@ -1,13 +1,12 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
-import { fileURLToPath } from 'node:url';
 
+// Where to build from and to is set by scripts/build.mjs (it knows the repository
+// root), so this file stays free of Node imports like the rest of renderer/.
 export default defineConfig({
-  root: fileURLToPath(new URL('.', import.meta.url)),
   base: './',
   plugins: [react()],
   build: {
-    outDir: fileURLToPath(new URL('../dist/renderer', import.meta.url)),
     emptyOutDir: true,
     sourcemap: true,
     chunkSizeWarningLimit: 2000,

@@ -33,7 +33,12 @@ async function buildNode() {
 }
 
 async function buildRenderer() {
-  await viteBuild({ configFile: `${root}/renderer/vite.config.ts`, logLevel: quiet ? 'warn' : 'info' });
+  await viteBuild({
+    configFile: `${root}/renderer/vite.config.ts`,
+    root: `${root}/renderer`,
+    build: { outDir: `${root}/dist/renderer` },
+    logLevel: quiet ? 'warn' : 'info',
+  });
 }
 
 if (!only || only === 'node') await buildNode();

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { connectionIdSchema, connectionSettingsSchema, systemIdSchema } from '../domain/connection';
-import { flowSchema, mappingIdSchema } from '../domain/flow';
+import { flowSchema, mappingIdSchema, mappingSchema } from '../domain/flow';
 
 /**
  * A mapping bundle: everything a headless runtime needs to run the same flows
@@ -54,18 +54,10 @@ export const bundleSourceMapFieldSchema = z
   })
   .strict();
 
-export const bundleMappingSchema = z
-  .object({
-    id: mappingIdSchema,
-    name: z.string().min(1).max(200),
-    sourceEntity: z.string().min(1),
-    targetEntity: z.string().min(1),
-    /** The visual graph (shared/mapping), when the mapping was drawn. */
-    graph: z.unknown().optional(),
-    /** The compiled JSONata the engine runs. */
-    expression: z.string().min(1),
-    /** Hash of the expression (the same one audit rows carry). */
-    hash: z.string().min(1),
+/** A saved mapping (shared/domain/flow.ts) plus what a server needs to check it. */
+export const bundleMappingSchema = mappingSchema
+  .omit({ updatedAt: true })
+  .extend({
     /** Target field → graph nodes → JSONata spans, when compiled from a graph. */
     sourceMap: z.array(bundleSourceMapFieldSchema).optional(),
     /** Schema hashes of both sides when the mapping was exported (drift shows as a warning). */

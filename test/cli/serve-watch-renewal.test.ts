@@ -5,21 +5,11 @@ import type { ServeMetrics } from '../../electron/backend/bundle/serve-metrics';
 import { tempDir } from '../support/paths';
 import { syncWorld, type SyncWorld } from '../sync/support/sync-harness';
 import { designInforToZoho, writeSandboxFiles } from '../bundle/support/infor-to-zoho';
-import { jsonLines, spawnMlc } from '../bundle/support/mlc-process';
+import { jsonLines, spawnMlc, until } from '../bundle/support/mlc-process';
 
 const everySecond = { kind: 'cron' as const, cron: '* * * * * *', timeZone: 'UTC' };
 /** The sandbox grants channels this long; the daemon checks every second and renews within three. */
 const channelSeconds = 6;
-
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('mlc serve: Zoho watch renewal', () => {
   let world: SyncWorld;

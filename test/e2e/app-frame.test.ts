@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, ConsoleMessage } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { openDatabase } from '../../electron/backend/store/database';
 import { ConnectionsRepository } from '../../electron/backend/connections/connections.repository';
-import { launchBrowser, screenshotPath } from './support/browser';
+import { launchBrowser, screenshotPath, watchProblems } from './support/browser';
 import { startStudio, type Studio } from './support/studio';
 import { sectionIds, StudioPage } from './pages/studio.page';
 import path from 'node:path';
@@ -23,10 +23,7 @@ describe('mlc studio in Chromium', () => {
 
   it('opens the app frame and navigates every section', async () => {
     const page = await browser.context.newPage();
-    page.on('console', (message: ConsoleMessage) => {
-      if (message.type() === 'error') problems.push(message.text());
-    });
-    page.on('pageerror', (error) => problems.push(error.message));
+    watchProblems(page, problems);
     const app = new StudioPage(page);
     await app.open(studio.url);
 

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, ConsoleMessage, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { findSecrets } from '../../shared/bundle/bundle-secrets';
 import { bundleSchema, type Bundle } from '../../shared/bundle/bundle.schema';
 import { contentHashOf } from '../../electron/backend/bundle/bundle-hash';
-import { launchBrowser, screenshotPath } from './support/browser';
+import { launchBrowser, screenshotPath, watchProblems } from './support/browser';
 import { startStudio, type Studio } from './support/studio';
 import { StudioPage } from './pages/studio.page';
 import { MapperPage } from './pages/mapper.page';
@@ -43,10 +43,7 @@ describe('Bundles in Chromium: export from one workspace, import into another', 
     designer = await startStudio();
     browser = await launchBrowser();
     page = await browser.context.newPage();
-    page.on('console', (message: ConsoleMessage) => {
-      if (message.type() === 'error') problems.push(message.text());
-    });
-    page.on('pageerror', (error) => problems.push(error.message));
+    watchProblems(page, problems);
     app = new StudioPage(page);
     bundles = new BundlesPage(page);
     await app.open(designer.url);

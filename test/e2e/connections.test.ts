@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, ConsoleMessage, Page } from 'playwright-core';
-import { launchBrowser, screenshotPath } from './support/browser';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchBrowser, screenshotPath, watchProblems } from './support/browser';
 
 /** Two shared cores: give the UI time to answer (the default poll gives up after a second). */
 const patient = { timeout: 20_000, interval: 100 };
@@ -21,10 +21,7 @@ describe('Connections and the schema browser in Chromium', () => {
     studio = await startStudio();
     browser = await launchBrowser();
     page = await browser.context.newPage();
-    page.on('console', (message: ConsoleMessage) => {
-      if (message.type() === 'error') problems.push(message.text());
-    });
-    page.on('pageerror', (error) => problems.push(error.message));
+    watchProblems(page, problems);
     await new StudioPage(page).open(studio.url);
     connections = new ConnectionsPage(page);
   });

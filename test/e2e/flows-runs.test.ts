@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, ConsoleMessage, Page } from 'playwright-core';
-import { launchBrowser, screenshotPath } from './support/browser';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchBrowser, screenshotPath, watchProblems } from './support/browser';
 
 /** Two shared cores: give the UI time to answer (the default poll gives up after a second). */
 const patient = { timeout: 20_000, interval: 100 };
@@ -33,10 +33,7 @@ describe('Flows, runs and the audit log in Chromium', () => {
     studio = await startStudio();
     browser = await launchBrowser();
     page = await browser.context.newPage();
-    page.on('console', (message: ConsoleMessage) => {
-      if (message.type() === 'error') problems.push(message.text());
-    });
-    page.on('pageerror', (error) => problems.push(error.message));
+    watchProblems(page, problems);
     app = new StudioPage(page);
     flows = new FlowsPage(page);
     runs = new RunsPage(page);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, ConsoleMessage, Page, Route } from 'playwright-core';
-import { launchBrowser, screenshotPath } from './support/browser';
+import type { BrowserContext, Page, Route } from 'playwright-core';
+import { launchBrowser, screenshotPath, watchProblems } from './support/browser';
 import { startStudio, type Studio } from './support/studio';
 import { StudioPage } from './pages/studio.page';
 import { ConnectionsPage } from './pages/connections.page';
@@ -96,10 +96,7 @@ describe('issue 8: the whole journey through the UI', () => {
     studio = await startStudio();
     browser = await launchBrowser();
     page = await browser.context.newPage();
-    page.on('console', (message: ConsoleMessage) => {
-      if (message.type() === 'error') problems.push(message.text());
-    });
-    page.on('pageerror', (error) => problems.push(error.message));
+    watchProblems(page, problems);
     app = new StudioPage(page);
     connections = new ConnectionsPage(page);
     mapper = new MapperPage(page);

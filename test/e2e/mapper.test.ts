@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, ConsoleMessage, Page } from 'playwright-core';
-import { launchBrowser, screenshotPath } from './support/browser';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchBrowser, screenshotPath, watchProblems } from './support/browser';
 import { startStudio, type Studio } from './support/studio';
 import { StudioPage } from './pages/studio.page';
 import { MapperPage } from './pages/mapper.page';
@@ -28,10 +28,7 @@ describe('the mapper in Chromium', () => {
     studio = await startStudio();
     browser = await launchBrowser();
     page = await browser.context.newPage();
-    page.on('console', (message: ConsoleMessage) => {
-      if (message.type() === 'error') problems.push(message.text());
-    });
-    page.on('pageerror', (error) => problems.push(error.message));
+    watchProblems(page, problems);
   });
   afterAll(async () => {
     await browser?.close();

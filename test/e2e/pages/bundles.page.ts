@@ -1,4 +1,5 @@
 import type { Locator, Page } from 'playwright-core';
+import { dropFile } from '../support/drop';
 
 /** Locators and user steps of the Bundles screen (export and import). */
 export class BundlesPage {
@@ -58,23 +59,13 @@ export class BundlesPage {
     await this.page.getByTestId('bundle-input').first().setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(content) });
   }
 
-  /** Drops a file on the window the way a file manager does: dragenter, dragover, drop. */
+  /** Drops a file on the window, optionally photographing the drop overlay on the way. */
   async drop(name: string, content: string, options: { screenshot?: string } = {}) {
-    const dataTransfer = await this.page.evaluateHandle(
-      ({ name, content }) => {
-        const transfer = new DataTransfer();
-        transfer.items.add(new File([content], name, { type: 'application/json' }));
-        return transfer;
-      },
-      { name, content },
-    );
-    await this.page.dispatchEvent('main', 'dragenter', { dataTransfer });
-    await this.page.dispatchEvent('main', 'dragover', { dataTransfer });
-    if (options.screenshot) {
+    await dropFile(this.page, name, content, async () => {
+      if (!options.screenshot) return;
       await this.page.getByTestId('bundle-drop-overlay').waitFor();
       await this.page.screenshot({ path: options.screenshot });
-    }
-    await this.page.dispatchEvent('main', 'drop', { dataTransfer });
+    });
   }
 
   /** Journey addition: the bundle's name (it also names the file). */

@@ -1,4 +1,5 @@
 import type { Page } from 'playwright-core';
+import { dropFile } from '../support/drop';
 
 /** Locators of the Connections screen and its schema browser. */
 export class ConnectionsPage {
@@ -26,23 +27,13 @@ export class ConnectionsPage {
     return this.page.getByTestId('connections-empty');
   }
 
-  /** Drops a file on the window the way a file manager does: dragenter, dragover, drop. */
+  /** Drops a file on the window, optionally photographing the drop overlay on the way. */
   async dropFile(name: string, content: string, options: { screenshot?: string } = {}) {
-    const dataTransfer = await this.page.evaluateHandle(
-      ({ name, content }) => {
-        const transfer = new DataTransfer();
-        transfer.items.add(new File([content], name, { type: 'application/json' }));
-        return transfer;
-      },
-      { name, content },
-    );
-    await this.page.dispatchEvent('main', 'dragenter', { dataTransfer });
-    await this.page.dispatchEvent('main', 'dragover', { dataTransfer });
-    if (options.screenshot) {
+    await dropFile(this.page, name, content, async () => {
+      if (!options.screenshot) return;
       await this.page.getByTestId('drop-overlay').waitFor();
       await this.page.screenshot({ path: options.screenshot });
-    }
-    await this.page.dispatchEvent('main', 'drop', { dataTransfer });
+    });
   }
 
   async showSchemas() {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { repoRoot, tempDir } from '../../support/paths';
 
 export const chromiumPath = process.env.MLC_CHROMIUM ?? '/usr/bin/chromium';
@@ -36,4 +36,13 @@ export function screenshotPath(name: string): string {
   const dir = path.join(repoRoot, 'test-results', 'screenshots');
   fs.mkdirSync(dir, { recursive: true });
   return path.join(dir, `${name}.png`);
+}
+
+/** Collects the page's console errors and uncaught exceptions; tests expect none. */
+export function watchProblems(page: Page, problems: string[]): string[] {
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(message.text());
+  });
+  page.on('pageerror', (error) => problems.push(error.message));
+  return problems;
 }

@@ -1,4 +1,5 @@
 import { createRandom, hash32, type SandboxServer, type SimulatorContext } from '../kit';
+import { revokeAll } from '../kit/tokens';
 
 /**
  * Microsoft Entra ID's v2.0 token endpoint for the client-credentials grant
@@ -87,12 +88,7 @@ export class EntraAuthority {
   }
 
   expireAll(): number {
-    let count = 0;
-    for (const token of this.tokens.values()) {
-      if (!token.revoked) count += 1;
-      token.revoked = true;
-    }
-    return count;
+    return revokeAll(this.tokens.values());
   }
 
   describe(): Record<string, number> {

@@ -1,6 +1,7 @@
 import { generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 import type { SandboxServer, SimulatorContext } from '../kit';
 import { createRandom, uuidFrom, type Random } from '../kit';
+import { countAlive, revokeAll } from '../kit/tokens';
 
 /**
  * The ION authorization server (`{pu}{ot}`, `{pu}{or}`) and the gateway's bearer check.
@@ -91,18 +92,12 @@ export class InforAuth {
 
   /** Every access token stops working now; refresh tokens stay valid (the client's refresh path is what tests want). */
   expireAccessTokens(): number {
-    let count = 0;
-    for (const token of this.accessTokens.values()) {
-      if (!token.revoked) count += 1;
-      token.revoked = true;
-    }
-    return count;
+    return revokeAll(this.accessTokens.values());
   }
 
   describe() {
     const now = this.server.clock.now();
-    let alive = 0;
-    for (const token of this.accessTokens.values()) if (!token.revoked && token.expiresAt > now) alive += 1;
+    const alive = countAlive(this.accessTokens.values(), now);
     return { accessTokensAlive: alive, grants: this.grants.size, serviceAccountRevoked: this.serviceAccountRevoked };
   }
 

@@ -37,3 +37,4 @@ export { type RouteDefinition, type SandboxContext } from './router';
 export { createSandboxServer, type SandboxServer, type SandboxServerOptions, type SimulatorContext } from './sandbox-server';
 export { type RouteStats, type SandboxStats } from './stats';
 export { KeyedDataset, type DatasetScan } from './keyed-dataset';
+export { countAlive, revokeAll, type IssuedToken } from './tokens';

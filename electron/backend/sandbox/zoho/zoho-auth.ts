@@ -1,4 +1,5 @@
 import { createRandom, type Random, type SandboxServer, type SimulatorContext } from '../kit';
+import { countAlive, revokeAll } from '../kit/tokens';
 
 /**
  * The Zoho accounts server (`/oauth/v2/token`, `/oauth/v2/token/revoke`) and the
@@ -64,18 +65,12 @@ export class ZohoAuth {
   }
 
   expireAccessTokens(): number {
-    let count = 0;
-    for (const token of this.accessTokens.values()) {
-      if (!token.revoked) count += 1;
-      token.revoked = true;
-    }
-    return count;
+    return revokeAll(this.accessTokens.values());
   }
 
   describe() {
     const now = this.server.clock.now();
-    let alive = 0;
-    for (const token of this.accessTokens.values()) if (!token.revoked && token.expiresAt > now) alive += 1;
+    const alive = countAlive(this.accessTokens.values(), now);
     return { accessTokensAlive: alive, accessTokensIssued: this.accessTokens.size };
   }
 

@@ -113,7 +113,12 @@ export function test(spec: CollectionSpec, row: Row, condition: FieldCondition):
     const right = condition.value.toUpperCase();
     order = left < right ? -1 : left > right ? 1 : 0;
   }
-  switch (condition.op) {
+  return holds(order, condition.op);
+}
+
+/** Whether a comparison result (-1, 0, 1) satisfies an operator; shared by every query dialect here. */
+export function holds(order: number, op: Operator): boolean {
+  switch (op) {
     case '>=':
       return order >= 0;
     case '>':

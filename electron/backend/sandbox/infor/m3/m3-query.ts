@@ -1,3 +1,4 @@
+import { holds, type Operator } from '../data/collection';
 import type { DatasetScan } from '../../kit/keyed-dataset';
 import type { InforData } from '../data/records';
 import { parseStamp } from '../formats';
@@ -6,7 +7,7 @@ import type { M3Table } from './m3-tables';
 /** One `FIELD op value` condition on unprefixed column names. */
 export interface M3Condition {
   column: string;
-  op: '>=' | '>' | '<=' | '<' | '=' | '<>';
+  op: Operator;
   value: string;
 }
 
@@ -62,20 +63,7 @@ export function matches(table: M3Table, row: Record<string, string>, condition: 
   const column = table.columns.find((candidate) => candidate.name === condition.column);
   const numeric = column?.type !== 'A' && /^-?\d+(\.\d+)?$/.test(actual.trim()) && /^-?\d+(\.\d+)?$/.test(condition.value.trim());
   const order = numeric ? Math.sign(Number(actual) - Number(condition.value)) : compareText(actual.trim(), condition.value.trim());
-  switch (condition.op) {
-    case '>=':
-      return order >= 0;
-    case '>':
-      return order > 0;
-    case '<=':
-      return order <= 0;
-    case '<':
-      return order < 0;
-    case '=':
-      return order === 0;
-    case '<>':
-      return order !== 0;
-  }
+  return holds(order, condition.op);
 }
 
 function compareText(left: string, right: string): number {

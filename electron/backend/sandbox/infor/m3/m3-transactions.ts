@@ -61,8 +61,11 @@ function list(program: string, name: string, description: string, table: M3Table
   };
 }
 
-/** Get transaction: the record by key, XRE0103 when absent. */
-function get(program: string, name: string, description: string, table: M3Table, outputs: string[]): M3Transaction {
+/**
+ * Transactions addressed by the table's key (mandatory input), XRE0103 when absent:
+ * Get* answers the record itself, LstLine every row under it (an order's lines).
+ */
+function byKey(kind: 'get' | 'lines', program: string, name: string, description: string, table: M3Table, outputs: string[]): M3Transaction {
   const key = fieldsOf(table, [table.keyColumn]).map((field) => ({ ...field, mandatory: true }));
   const fields = fieldsOf(table, outputs);
   return {
@@ -71,35 +74,19 @@ function get(program: string, name: string, description: string, table: M3Table,
     description,
     inputs: key,
     outputs: fields,
-    multi: false,
+    multi: kind === 'lines',
     run: (data, input) => {
       const value = input[table.keyColumn]?.trim() ?? '';
       const index = data.datasets[table.entity].indexOf(value);
       if (index === undefined) return nok('XRE0103', table.keyColumn, `Record does not exist`);
-      return [pick(table.rows(data, index)[0] ?? {}, fields)];
+      const rows = table.rows(data, index);
+      return (kind === 'get' ? rows.slice(0, 1) : rows).map((row) => pick(row, fields));
     },
   };
 }
 
-/** Lines of one order (the order number is mandatory). */
-function lines(program: string, name: string, description: string, table: M3Table, outputs: string[]): M3Transaction {
-  const key = fieldsOf(table, [table.keyColumn]).map((field) => ({ ...field, mandatory: true }));
-  const fields = fieldsOf(table, outputs);
-  return {
-    program,
-    name,
-    description,
-    inputs: key,
-    outputs: fields,
-    multi: true,
-    run: (data, input) => {
-      const value = input[table.keyColumn]?.trim() ?? '';
-      const index = data.datasets[table.entity].indexOf(value);
-      if (index === undefined) return nok('XRE0103', table.keyColumn, `Record does not exist`);
-      return table.rows(data, index).map((row) => pick(row, fields));
-    },
-  };
-}
+const get = (...args: [string, string, string, M3Table, string[]]) => byKey('get', ...args);
+const lines = (...args: [string, string, string, M3Table, string[]]) => byKey('lines', ...args);
 
 const t = m3Tables as Record<'OCUSMA' | 'CIDMAS' | 'OOHEAD' | 'OOLINE' | 'MPHEAD' | 'MPLINE', M3Table>;
 const allColumns = (table: M3Table) => table.columns.map((column) => column.name).filter((name) => name !== 'CONO');
