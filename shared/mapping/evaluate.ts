@@ -1,5 +1,6 @@
 import jsonata from 'jsonata';
 import { AppError, type ErrorInfo } from '../errors';
+import { LinearRegExp } from './regex-engine';
 
 /**
  * Runs compiled JSONata. Expressions are compiled once and cached; every evaluation is
@@ -43,13 +44,27 @@ export function compiledExpression(text: string, limits: EvaluationLimits = {}):
   }
   let compiled: Compiled;
   try {
-    compiled = jsonata(text, { timeout, stack });
+    // The linear-time engine: jsonata's time box cannot interrupt a backtracking RegExp (regex-engine.ts).
+    compiled = jsonata(text, { timeout, stack, RegexEngine: LinearRegExp as unknown as RegExpConstructor });
+    checkRegexes(compiled.ast());
   } catch (error) {
     throw toMappingError(error, 'E_MAPPING_COMPILE');
   }
   if (cache.size >= cacheLimit) cache.delete(cache.keys().next().value as string);
   cache.set(key, compiled);
   return compiled;
+}
+
+/** Compiles every regex literal with the linear engine now, so an unsupported one fails at compile time, not on some record. */
+function checkRegexes(node: unknown, depth = 0): void {
+  if (!node || typeof node !== 'object' || depth > 500) return;
+  if (Array.isArray(node)) {
+    for (const item of node) checkRegexes(item, depth + 1);
+    return;
+  }
+  const value = (node as { type?: unknown; value?: unknown }).value;
+  if ((node as { type?: unknown }).type === 'regex' && value instanceof RegExp) new LinearRegExp(value);
+  for (const [key, child] of Object.entries(node)) if (key !== 'value' && child && typeof child === 'object') checkRegexes(child, depth + 1);
 }
 
 export async function evaluateExpression(text: string, input: unknown, options: EvaluateOptions = {}): Promise<unknown> {
