@@ -1,10 +1,11 @@
 import { main, processIo } from './main';
+import { terminalText } from './terminal-text';
 
 // The bundle entry for bin/mlc.js.
 main(process.argv.slice(2), processIo()).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`mlc: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`mlc: ${terminalText(error instanceof Error ? error.message : String(error))}\n`);
     process.exit(1);
   },
 );

@@ -1,6 +1,7 @@
 import { appVersion } from '../app/version';
 import { redact } from '../util/redact';
 import { exitCodes, type CommandIo } from './command';
+import { terminalText } from './terminal-text';
 import { commands } from './commands/index';
 
 function help(): string {
@@ -53,7 +54,7 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
   }
   const command = commands.find((candidate) => candidate.name === first);
   if (!command) {
-    io.err(`mlc: unknown command "${first}". Run \`mlc --help\` for the list.`);
+    io.err(`mlc: unknown command "${terminalText(first)}". Run \`mlc --help\` for the list.`);
     return exitCodes.usage;
   }
   try {
@@ -61,7 +62,7 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const usage = (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    io.err(`mlc ${command.name}: ${redact(message)}`);
+    io.err(`mlc ${command.name}: ${terminalText(redact(message))}`);
     return usage ? exitCodes.usage : exitCodes.failure;
   }
 }

@@ -2,6 +2,7 @@ import type { Run, RunProgress } from '../../../shared/domain/run';
 import type { ErrorCode } from '../../../shared/errors';
 import { redact } from '../util/redact';
 import { exitCodes, type CommandIo } from './command';
+import { terminalText } from './terminal-text';
 
 /** Exit code for an error code, the same mapping for every bundle command. */
 export function exitCodeForError(code: ErrorCode | string): number {
@@ -62,6 +63,7 @@ export class RunReporter {
       this.event('progress', { runId: progress.runId, flowId: progress.flowId, flow: name, phase: progress.phase, done: progress.done, total: progress.total, calls: progress.calls, recordsPerSecond: progress.recordsPerSecond, counters: progress.counters });
       return;
     }
+    const label = terminalText(name);
     const width = 28;
     const fraction = progress.total ? Math.min(1, progress.done / progress.total) : undefined;
     // Without a total the bar shows activity: a block moving with the count.
@@ -70,7 +72,7 @@ export class RunReporter {
       : '█'.repeat(Math.round(fraction * width)).padEnd(width, '░');
     const counts = `${progress.done} read · ${progress.counters.created} new · ${progress.counters.updated} upd · ${progress.counters.unchanged} same · ${progress.counters.failed} failed`;
     const eta = progress.etaSeconds === null ? '' : ` · ETA ${progress.etaSeconds}s`;
-    this.write(`\r\x1b[2K${name.slice(0, 24).padEnd(24)} ${bar} ${counts} · ${progress.recordsPerSecond}/s${eta}`);
+    this.write(`\r\x1b[2K${label.slice(0, 24).padEnd(24)} ${bar} ${counts} · ${progress.recordsPerSecond}/s${eta}`);
     this.barOpen = true;
   }
 
@@ -82,8 +84,8 @@ export class RunReporter {
     }
     this.closeBar();
     const counters = run.counters;
-    const error = run.error ? ` — ${redact(run.error.message)} [${run.error.code}]` : '';
-    this.io.out(`${statusMark(run.status)} ${name}: ${run.status}${run.dryRun ? ' (dry run)' : ''} · ${counters.read} read, ${counters.created} created, ${counters.updated} updated, ${counters.unchanged} unchanged, ${counters.skipped} skipped, ${counters.failed} failed · calls ${run.calls.source + run.calls.target} (minimum ${run.calls.sourceMinimum + run.calls.targetMinimum})${error}`);
+    const error = run.error ? ` — ${terminalText(redact(run.error.message))} [${run.error.code}]` : '';
+    this.io.out(`${statusMark(run.status)} ${terminalText(name)}: ${run.status}${run.dryRun ? ' (dry run)' : ''} · ${counters.read} read, ${counters.created} created, ${counters.updated} updated, ${counters.unchanged} unchanged, ${counters.skipped} skipped, ${counters.failed} failed · calls ${run.calls.source + run.calls.target} (minimum ${run.calls.sourceMinimum + run.calls.targetMinimum})${error}`);
   }
 
   closeBar(): void {

@@ -7,6 +7,7 @@ import { productLines, type ProductLine } from '../../connectors/infor/infor-sou
 import { ionApiSecrets, ionApiSettings, parseIonApi } from '../../connectors/infor/ionapi';
 import { redact } from '../../util/redact';
 import { exitCodes, type Command } from '../command';
+import { terminalText } from '../terminal-text';
 
 const usage = `mlc infor ping FILE.ionapi [--product-line m3|csi|ln|fsm] [--json]
 
@@ -49,14 +50,14 @@ export const inforCommand: Command = {
     }
     const report = (code: ErrorCode, message: string) => {
       if (values.json) io.out(JSON.stringify({ ok: false, error: { code, message: redact(message) } }));
-      else io.err(`mlc infor ping: ${redact(message)} [${code}]`);
+      else io.err(`mlc infor ping: ${terminalText(redact(message))} [${code}]`);
       return exitCodeFor(code);
     };
     let content: string;
     try {
       content = fs.readFileSync(file, 'utf8');
     } catch (error) {
-      io.err(`mlc infor ping: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}.`);
+      io.err(`mlc infor ping: cannot read ${terminalText(file)}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}.`);
       return exitCodes.invalid;
     }
     try {
@@ -74,11 +75,11 @@ export const inforCommand: Command = {
         const output = { ...result, productLine, callCount: connector.callCount() };
         if (values.json) io.out(JSON.stringify(output));
         else {
-          io.out(`OK  Infor ${productLine.toUpperCase()} · tenant ${result.tenant ?? parsed.file.ti}`);
-          if (result.identity) io.out(`    identity        ${result.identity}`);
+          io.out(`OK  Infor ${productLine.toUpperCase()} · tenant ${terminalText(result.tenant ?? parsed.file.ti)}`);
+          if (result.identity) io.out(`    identity        ${terminalText(result.identity)}`);
           io.out(`    token lifetime  ${result.tokenLifetimeSeconds ?? '?'} s`);
           io.out(`    latency         ${result.latencyMs} ms`);
-          io.out(`    sample          ${result.sampleCount ?? 0} ${result.sampleEntity ?? 'records'}`);
+          io.out(`    sample          ${result.sampleCount ?? 0} ${terminalText(result.sampleEntity ?? 'records')}`);
           io.out(`    calls           ${output.callCount}`);
         }
         return exitCodes.ok;

@@ -8,6 +8,7 @@ import { createLogger } from '../../util/log';
 import { redact } from '../../util/redact';
 import { exitCodes, type Command, type CommandIo } from '../command';
 import { exitCodeForError, exitCodeForRuns, RunReporter } from '../run-reporter';
+import { terminalText } from '../terminal-text';
 
 const usage = `mlc run BUNDLE [--flow NAME]... [--dry-run] [--secrets FILE] [--no-keyring]
 
@@ -127,10 +128,10 @@ function selectFlows(ids: string[], names: Map<string, string>, wanted: string[]
 export function reportError(io: CommandIo, error: unknown): number {
   if (error instanceof AppError) {
     const details = (error.details as { problems?: Array<{ code: string; message: string; path?: string }> } | undefined)?.problems;
-    io.err(`mlc: ${redact(error.message)} [${error.code}]`);
-    for (const problem of details?.slice(1, 10) ?? []) io.err(`  ${problem.code}${problem.path ? ` at ${problem.path}` : ''}: ${redact(problem.message)}`);
+    io.err(`mlc: ${terminalText(redact(error.message))} [${error.code}]`);
+    for (const problem of details?.slice(1, 10) ?? []) io.err(`  ${problem.code}${problem.path ? ` at ${terminalText(problem.path)}` : ''}: ${terminalText(redact(problem.message))}`);
     return exitCodeForError(error.code);
   }
-  io.err(`mlc: ${redact(error instanceof Error ? error.message : String(error))}`);
+  io.err(`mlc: ${terminalText(redact(error instanceof Error ? error.message : String(error)))}`);
   return exitCodes.failure;
 }

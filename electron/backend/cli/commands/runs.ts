@@ -3,9 +3,11 @@ import { createBackend } from '../../backend';
 import { syncService } from '../../sync/sync.service';
 import { resolveDataDir } from '../../store/paths';
 import { createLogger } from '../../util/log';
+import { redact } from '../../util/redact';
 import { exitCodes, type Command } from '../command';
 import { reportError } from './run';
 import { runSummary } from '../run-reporter';
+import { terminalText } from '../terminal-text';
 
 const usage = `mlc runs [--flow NAME] [--limit N] [--run RUN_ID [--outcome O]] [--json]
 
@@ -56,9 +58,9 @@ export const runsCommand: Command = {
           for (const row of page.items) io.out(JSON.stringify({ auditId: row.id, sourceKey: row.sourceKey, outcome: row.outcome, targetKey: row.targetKey, attempt: row.attempt, errorCode: row.errorCode, errorMessage: row.errorMessage }));
           return exitCodes.ok;
         }
-        io.out(`run ${run.id} · ${names.get(run.flowId) ?? run.flowId} · ${run.status} · ${page.total} rows${values.outcome ? ` ${values.outcome}` : ''}`);
+        io.out(`run ${run.id} · ${terminalText(names.get(run.flowId) ?? run.flowId)} · ${run.status} · ${page.total} rows${values.outcome ? ` ${values.outcome}` : ''}`);
         for (const row of page.items) {
-          io.out(`  #${String(row.id).padEnd(7)} ${row.sourceKey.padEnd(16)} ${row.outcome.padEnd(9)} ${(row.targetKey ?? '-').padEnd(22)} ${row.errorCode ? `${row.errorCode}: ${row.errorMessage ?? ''}` : ''}`.trimEnd());
+          io.out(`  #${String(row.id).padEnd(7)} ${terminalText(row.sourceKey).padEnd(16)} ${row.outcome.padEnd(9)} ${terminalText(row.targetKey ?? '-').padEnd(22)} ${row.errorCode ? `${row.errorCode}: ${terminalText(redact(row.errorMessage ?? ''))}` : ''}`.trimEnd());
         }
         return exitCodes.ok;
       }
@@ -75,7 +77,7 @@ export const runsCommand: Command = {
       io.out(`${'started'.padEnd(20)} ${'flow'.padEnd(22)} ${'status'.padEnd(11)} ${'read'.padStart(7)} ${'new'.padStart(6)} ${'upd'.padStart(6)} ${'same'.padStart(6)} ${'fail'.padStart(5)} ${'calls'.padStart(6)}  run id`);
       for (const run of runs) {
         const c = run.counters;
-        io.out(`${run.startedAt.slice(0, 19).replace('T', ' ').padEnd(20)} ${(names.get(run.flowId) ?? run.flowId).slice(0, 22).padEnd(22)} ${run.status.padEnd(11)} ${String(c.read).padStart(7)} ${String(c.created).padStart(6)} ${String(c.updated).padStart(6)} ${String(c.unchanged).padStart(6)} ${String(c.failed).padStart(5)} ${String(run.calls.source + run.calls.target).padStart(6)}  ${run.id}`);
+        io.out(`${run.startedAt.slice(0, 19).replace('T', ' ').padEnd(20)} ${terminalText(names.get(run.flowId) ?? run.flowId).slice(0, 22).padEnd(22)} ${run.status.padEnd(11)} ${String(c.read).padStart(7)} ${String(c.created).padStart(6)} ${String(c.updated).padStart(6)} ${String(c.unchanged).padStart(6)} ${String(c.failed).padStart(5)} ${String(run.calls.source + run.calls.target).padStart(6)}  ${run.id}`);
       }
       return exitCodes.ok;
     } catch (error) {

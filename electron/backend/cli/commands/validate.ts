@@ -5,6 +5,7 @@ import { bindConnections, missingSecretsMessage } from '../../bundle/bundle-bind
 import { resolveDataDir } from '../../store/paths';
 import { redact } from '../../util/redact';
 import { exitCodes, type Command } from '../command';
+import { terminalText } from '../terminal-text';
 import path from 'node:path';
 
 const usage = `mlc validate BUNDLE [--secrets FILE] [--require-secrets] [--json]
@@ -42,7 +43,7 @@ export const validateCommand: Command = {
     try {
       text = fs.readFileSync(file, 'utf8');
     } catch (error) {
-      io.err(`mlc validate: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}.`);
+      io.err(`mlc validate: cannot read ${terminalText(file)}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}.`);
       return exitCodes.invalid;
     }
     const { check, loaded } = await validateBundleText(text);
@@ -57,19 +58,19 @@ export const validateCommand: Command = {
       io.out(JSON.stringify({ ...check, ok: exit === exitCodes.ok, ...(secrets ? { missingSecrets: redact(secrets) } : {}) }));
       return exit;
     }
-    const title = `${check.name ?? file}${check.version === null ? '' : ` (bundle v${check.version}${check.migratedFrom === null ? '' : `, migrated from v${check.migratedFrom}`})`}`;
+    const title = `${terminalText(check.name ?? file)}${check.version === null ? '' : ` (bundle v${check.version}${check.migratedFrom === null ? '' : `, migrated from v${check.migratedFrom}`})`}`;
     if (exit === exitCodes.ok) {
       io.out(`✔ ${title} is valid`);
       io.out(`  ${check.counts.connections} connections · ${check.counts.mappings} mappings · ${check.counts.flows} flows · samples ${check.samples.passed} passed`);
-      io.out(`  secret slots: ${check.secretSlots.join(', ') || 'none'}`);
+      io.out(`  secret slots: ${terminalText(check.secretSlots.join(', ')) || 'none'}`);
       io.out(`  content hash: ${check.contentHash}`);
     } else {
       io.err(`✖ ${title} is not valid`);
-      for (const problem of check.problems) io.err(`  ${problem.code}${problem.path ? ` at ${problem.path}` : ''}: ${redact(problem.message)}`);
-      if (secrets) io.err(`  E_SECRET_UNAVAILABLE: ${redact(secrets)}`);
+      for (const problem of check.problems) io.err(`  ${problem.code}${problem.path ? ` at ${terminalText(problem.path)}` : ''}: ${terminalText(redact(problem.message))}`);
+      if (secrets) io.err(`  E_SECRET_UNAVAILABLE: ${terminalText(redact(secrets))}`);
       if (check.samples.failed > 0) io.err(`  samples: ${check.samples.passed} passed, ${check.samples.failed} failed`);
     }
-    for (const warning of check.warnings) io.err(`  note: ${warning}`);
+    for (const warning of check.warnings) io.err(`  note: ${terminalText(redact(warning))}`);
     return exit;
   },
 };
