@@ -43,8 +43,11 @@ export const bundleMethods = {
         description: z.string().max(2000).optional(),
         /** Flows to export (their dependencies come along); default: every flow. */
         flowIds: z.array(flowIdSchema).optional(),
-        /** Sample records per mapping taken from the audit log, to check the bundle later. */
-        samplesPerMapping: z.number().int().min(0).max(20).default(3),
+        /**
+         * Real records per mapping taken from the audit log (customer data), with the output they
+         * give now, to check the bundle later. Opt-in: none unless asked for.
+         */
+        samplesPerMapping: z.number().int().min(0).max(20).default(0),
         /** Explicit sample inputs; their expected outputs are computed now. */
         samples: z.array(z.object({ mappingId: mappingIdSchema, name: z.string().min(1).max(200).optional(), input: z.unknown() }).strict()).optional(),
       })

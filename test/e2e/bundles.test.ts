@@ -104,6 +104,9 @@ describe('Bundles in Chromium: export from one workspace, import into another', 
     // Everything is chosen by default.
     expect(await bundles.exportChoices().locator('input[type="checkbox"]:checked').count()).toBe(2);
     await bundles.exportName().fill(bundleName);
+    // Real records are customer data: only when ticked (this bundle is checked by its samples on import below).
+    expect(await bundles.includeSamples().isChecked()).toBe(false);
+    await bundles.includeSamples().check();
     await page.screenshot({ path: screenshotPath('bundles-02-choose') });
 
     await bundles.exportButton().click();

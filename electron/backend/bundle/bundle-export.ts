@@ -68,6 +68,16 @@ export async function exportBundle(context: BackendContext, input: ExportInput):
     lookupTables: mappings.flatMap(lookupTables),
     samples,
   };
+  // The vault knows the real values: a password pasted into a non-secret field is caught whatever the field is called.
+  const leaked = findSecretValues(body, connectionIds.flatMap((id) => vaultSecrets(context, id)));
+  if (leaked.length > 0) {
+    const first = leaked[0]!;
+    throw new AppError(
+      'E_BUNDLE_SECRET',
+      `Refusing to export: ${first.path} holds the value of the secret “${first.slot}” of the connection “${first.connection}”. Clear it there (the secret stays in the connection's secrets), then export again.`,
+      { paths: leaked.map((finding) => finding.path) },
+    );
+  }
   const findings = findSecrets(body);
   if (findings.length > 0) {
     // Settings are non-secret by contract; if one slipped in, stop rather than write it to a file.
@@ -150,15 +160,18 @@ function lookupTables(mapping: Mapping): BundleLookupTable[] {
   );
 }
 
-/** Explicit samples first, then recent distinct records the mapping's current version transformed. */
+/**
+ * Explicit samples first, then — only when asked for — recent distinct records the mapping's
+ * current version transformed. Those are real customer records, so none by default.
+ */
 async function collectSamples(context: BackendContext, mappings: Mapping[], flows: Flow[], input: ExportInput): Promise<BundleSample[]> {
   const samples: BundleSample[] = [];
-  const perMapping = input.samplesPerMapping ?? 3;
+  const perMapping = input.samplesPerMapping ?? 0;
   for (const mapping of mappings) {
     const inputs: Array<{ name: string; input: unknown }> = (input.samples ?? [])
       .filter((sample) => sample.mappingId === mapping.id)
       .map((sample, index) => ({ name: sample.name ?? `Sample ${index + 1}`, input: sample.input }));
-    const flowIds = flows.filter((flow) => flow.mappingId === mapping.id).map((flow) => flow.id as string);
+    const flowIds = perMapping > 0 ? flows.filter((flow) => flow.mappingId === mapping.id).map((flow) => flow.id as string) : [];
     const seen = new Set<string>();
     const limit = inputs.length + perMapping;
     for (const flowId of flowIds) {
@@ -171,6 +184,7 @@ async function collectSamples(context: BackendContext, mappings: Mapping[], flow
         inputs.push({ name: `Record ${row.source_key}`, input: JSON.parse(row.source_payload) as unknown });
       }
     }
+    if (inputs.length === 0) continue;
     const results = await evaluateMany(mapping.expression, inputs.map((sample) => sample.input), { bindings: sampleBindings });
     inputs.forEach((sample, index) => {
       const result = results[index]!;
@@ -179,4 +193,41 @@ async function collectSamples(context: BackendContext, mappings: Mapping[], flow
     });
   }
   return samples;
+}
+
+interface VaultSecret {
+  value: string;
+  slot: string;
+  connection: string;
+}
+
+function vaultSecrets(context: BackendContext, connectionId: string): VaultSecret[] {
+  const connection = context.connections.get(connectionId);
+  return Object.entries(context.vault.getAll(connectionId))
+    .filter(([, value]) => value.trim() !== '')
+    .map(([slot, value]) => ({ value, slot, connection: connection?.name ?? connectionId }));
+}
+
+/** Shorter secrets only count as a whole value: as a substring they would match ordinary text by chance. */
+const embeddedSecretLength = 8;
+
+/**
+ * Every string in the bundle that is, or (for secrets long enough to tell) contains, a secret
+ * value of an exported connection. Paths as `findSecrets` writes them; values never leave here.
+ */
+export function findSecretValues(body: unknown, secrets: readonly VaultSecret[]): Array<{ path: string; slot: string; connection: string }> {
+  const findings: Array<{ path: string; slot: string; connection: string }> = [];
+  if (secrets.length === 0) return findings;
+  const visit = (value: unknown, path: string) => {
+    if (typeof value === 'string') {
+      const secret = secrets.find((candidate) => value === candidate.value || (candidate.value.length >= embeddedSecretLength && value.includes(candidate.value)));
+      if (secret) findings.push({ path, slot: secret.slot, connection: secret.connection });
+    } else if (Array.isArray(value)) {
+      value.forEach((item, index) => visit(item, `${path}[${index}]`));
+    } else if (value && typeof value === 'object') {
+      for (const [key, item] of Object.entries(value as Record<string, unknown>)) visit(item, path ? `${path}.${key}` : key);
+    }
+  };
+  visit(body, '');
+  return findings;
 }

@@ -69,6 +69,9 @@ export class BundlesPage {
   }
 
   /** Journey addition: the bundle's name (it also names the file). */
+  includeSamples(): Locator {
+    return this.page.getByTestId('export-include-samples');
+  }
   exportName(): Locator {
     return this.page.getByTestId('export-name');
   }

@@ -13,6 +13,7 @@ export function ExportPanel() {
   const selected = useBundles((state) => state.selected);
   const name = useBundles((state) => state.name);
   const description = useBundles((state) => state.description);
+  const includeSamples = useBundles((state) => state.includeSamples);
   const samplesPerMapping = useBundles((state) => state.samplesPerMapping);
   const exported = useBundles((state) => state.exported);
   const go = useAppStore((state) => state.go);
@@ -83,19 +84,33 @@ export function ExportPanel() {
             <input className="input" value={name} placeholder={`Export ${new Date().toISOString().slice(0, 10)}`} maxLength={200} onChange={(event) => setForm({ name: event.target.value })} data-testid="export-name" />
             <small>Also names the file.</small>
           </label>
-          <label className="form-field">
-            <span>Samples per mapping</span>
-            <input
-              className="input narrow"
-              type="number"
-              min={0}
-              max={20}
-              value={samplesPerMapping}
-              onChange={(event) => setForm({ samplesPerMapping: Math.max(0, Math.min(20, Math.round(Number(event.target.value) || 0))) })}
-              data-testid="export-samples"
-            />
-            <small>Recent records from the audit log, with the output they give now; the runtime checks them before running.</small>
-          </label>
+          <div className="form-field wide bundle-samples">
+            <label className="checkbox">
+              <input type="checkbox" checked={includeSamples} onChange={(event) => setForm({ includeSamples: event.target.checked })} aria-describedby="export-samples-note" data-testid="export-include-samples" />
+              <span>
+                Include {samplesPerMapping} real sample records per mapping (customer data)
+              </span>
+            </label>
+            {includeSamples && (
+              <label className="bundle-samples-count">
+                <span>Records per mapping</span>
+                <input
+                  className="input narrow"
+                  type="number"
+                  min={1}
+                  max={20}
+                  value={samplesPerMapping}
+                  onChange={(event) => setForm({ samplesPerMapping: Math.max(1, Math.min(20, Math.round(Number(event.target.value) || 1))) })}
+                  data-testid="export-samples"
+                />
+              </label>
+            )}
+            <small id="export-samples-note" className={includeSamples ? 'bundle-samples-warning' : undefined} data-testid="export-samples-note">
+              {includeSamples
+                ? 'Warning: these are real records from the audit log — names, addresses, phone numbers — copied as they are into a file that leaves this machine.'
+                : 'Off: the bundle carries no records at all, only its design. Tick to add recent records with the output they give now, which the server checks before running.'}
+            </small>
+          </div>
           <label className="form-field wide">
             <span>Description (optional)</span>
             <textarea className="input" rows={2} value={description} maxLength={2000} onChange={(event) => setForm({ description: event.target.value })} data-testid="export-description" />
@@ -121,7 +136,12 @@ export function ExportPanel() {
               <span className="pane-side">Exported</span>
               <h2 data-testid="export-result-name">{exported.result.summary.name}</h2>
               <p className="muted">
-                {exported.result.summary.samples === 0 ? 'No samples: its flows have no successful records in the audit log yet.' : `${plural(exported.result.summary.samples, 'sample')} to check it by.`} On a server: <code>mlc validate {exported.result.fileName}</code>, then <code>mlc run</code> or <code>mlc serve</code>.
+                {exported.result.summary.samples > 0
+                  ? `${plural(exported.result.summary.samples, 'real sample record')} (customer data) to check it by.`
+                  : includeSamples
+                    ? 'No samples: its flows have no successful records in the audit log yet.'
+                    : 'No customer records: sample records were not included.'}{' '}
+                On a server: <code>mlc validate {exported.result.fileName}</code>, then <code>mlc run</code> or <code>mlc serve</code>.
               </p>
             </div>
             <div className="download-box">

@@ -39,6 +39,8 @@ export interface BundlesState {
   selected: FlowId[];
   name: string;
   description: string;
+  /** Real records from the audit log are customer data: they go into a bundle only when ticked. */
+  includeSamples: boolean;
   samplesPerMapping: number;
   exported: { state: 'idle' | 'working' | 'done' | 'error'; result?: ExportResult; error?: ErrorInfo };
   import: ImportState;
@@ -47,7 +49,7 @@ export interface BundlesState {
   loadCatalog(): Promise<void>;
   setSelected(ids: FlowId[]): void;
   toggleFlow(id: FlowId): void;
-  setForm(patch: Partial<Pick<BundlesState, 'name' | 'description' | 'samplesPerMapping' | 'connectionsMode'>>): void;
+  setForm(patch: Partial<Pick<BundlesState, 'name' | 'description' | 'includeSamples' | 'samplesPerMapping' | 'connectionsMode'>>): void;
   exportBundle(): Promise<ExportResult | undefined>;
   checkFile(fileName: string, content: string): Promise<void>;
   importChecked(): Promise<void>;
@@ -79,6 +81,7 @@ export function createBundlesStore(api: ApiClient) {
     selected: [],
     name: '',
     description: '',
+    includeSamples: false,
     samplesPerMapping: 3,
     exported: { state: 'idle' },
     import: { state: 'idle' },
@@ -118,7 +121,7 @@ export function createBundlesStore(api: ApiClient) {
     },
 
     async exportBundle() {
-      const { catalog, selected, name, description, samplesPerMapping } = get();
+      const { catalog, selected, name, description, includeSamples, samplesPerMapping } = get();
       const all = catalog.flows.length > 0 && catalog.flows.every((flow) => selected.includes(flow.id));
       set({ exported: { state: 'working' } });
       try {
@@ -127,7 +130,7 @@ export function createBundlesStore(api: ApiClient) {
           description: description.trim() || undefined,
           // Everything: leave the choice to the backend, so flows added meanwhile come along too.
           flowIds: all ? undefined : selected,
-          samplesPerMapping,
+          samplesPerMapping: includeSamples ? samplesPerMapping : 0,
         });
         const summary = summarizeBundle(value.content);
         if (!summary) throw new Error('The exported bundle could not be read back.');
