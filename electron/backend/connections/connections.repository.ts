@@ -24,11 +24,12 @@ export interface NewConnection {
 export class ConnectionsRepository {
   constructor(private readonly db: Db) {}
 
+  /** In creation order (`seq`, unique): the sandbox workspace creates six within a millisecond. */
   list(): Connection[] {
     const rows = this.db
       .prepare(
         `SELECT c.*, (SELECT group_concat(slot, ',') FROM connection_secrets s WHERE s.connection_id = c.id) AS secrets
-         FROM connections c ORDER BY c.created_at, c.id`,
+         FROM connections c ORDER BY c.seq`,
       )
       .all() as Row[];
     return rows.map(toConnection);

@@ -42,8 +42,9 @@ export class FlowStore {
     return toMapping(row);
   }
 
+  /** By name, then in creation order (`seq`, unique): names may repeat. */
   mappings(): Mapping[] {
-    return (this.db.prepare('SELECT * FROM mappings ORDER BY name').all() as MappingRow[]).map(toMapping);
+    return (this.db.prepare('SELECT * FROM mappings ORDER BY name, seq').all() as MappingRow[]).map(toMapping);
   }
 
   /** The exact expression a past run used, by its hash. */
@@ -89,8 +90,9 @@ export class FlowStore {
     return flow;
   }
 
+  /** In creation order (`seq`, unique): a bundle's flows come back as it installed them, even within one millisecond. */
   flows(): Flow[] {
-    return (this.db.prepare('SELECT definition FROM flows ORDER BY created_at, id').all() as Array<{ definition: string }>).map(
+    return (this.db.prepare('SELECT definition FROM flows ORDER BY seq').all() as Array<{ definition: string }>).map(
       (row) => flowSchema.parse(JSON.parse(row.definition)),
     );
   }
