@@ -33,6 +33,7 @@ const methodRecord: Record<MethodName, true> = {
   'connections.create': true,
   'connections.update': true,
   'connections.test': true,
+  'connections.cancelTest': true,
   'schemas.entities': true,
   'schemas.get': true,
   'sandbox.openWorkspace': true,
@@ -48,6 +49,7 @@ const eventRecord: Record<EventName, true> = {
   'connections.changed': true,
   'sync.progress': true,
   'runs.changed': true,
+  'flows.changed': true,
 };
 
 export const methodNames = Object.keys(methodRecord) as MethodName[];

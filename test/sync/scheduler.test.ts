@@ -1,8 +1,16 @@
+import { fork } from 'node:child_process';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Flow, FlowId, MappingId } from '../../shared/domain/flow';
 import type { ConnectionId } from '../../shared/domain/connection';
 import { describeSchedule, Scheduler } from '../../electron/backend/sync/scheduler';
-import { createLogger } from '../../electron/backend/util/log';
+import { createLogger, type Logger } from '../../electron/backend/util/log';
+import { AppError } from '../../shared/errors';
+import { createClient } from '../../shared/api/client';
+import { inProcessTransport } from '../../electron/backend/bridge/in-process';
+import { createHostBackend } from '../../electron/backend/host/host-backend';
+import { customerToZohoAccount, fastBackend, syncWorld, type SyncWorld } from './support/sync-harness';
+import { repoRoot } from '../support/paths';
 
 function flow(id: string, schedule: Flow['schedule'], paused = false): Flow {
   return {
@@ -114,4 +122,181 @@ describe('interval schedules', () => {
     expect(next - Date.now()).toBeGreaterThan(0);
     expect(next - Date.now()).toBeLessThanOrEqual(2_000);
   });
+});
+
+/** A logger that keeps its lines, to tell an info from a warning. */
+function recordingLog(): Logger & { lines: Array<{ level: string; message: string; fields?: Record<string, unknown> }> } {
+  const lines: Array<{ level: string; message: string; fields?: Record<string, unknown> }> = [];
+  const keep = (level: string) => (message: string, fields?: Record<string, unknown>) => void lines.push({ level, message, fields });
+  return { lines, debug: keep('debug'), info: keep('info'), warn: keep('warn'), error: keep('error') };
+}
+
+describe('ticks that find the flow running elsewhere', () => {
+  it('are skipped and logged at info, whether the engine throws or rejects E_CONFLICT', async () => {
+    const log = recordingLog();
+    const attempts = new Map<string, number>();
+    const ticked: string[] = [];
+    const everySecond = { kind: 'cron' as const, cron: '* * * * * *', timeZone: 'UTC' };
+    scheduler = new Scheduler({
+      flows: () => [flow('throws', everySecond), flow('rejects', everySecond)],
+      lastRunAt: () => undefined,
+      isRunning: () => false,
+      run: (id) => {
+        attempts.set(id, (attempts.get(id) ?? 0) + 1);
+        const busy = new AppError('E_CONFLICT', `The flow “${id}” is already running in another process (run r-1).`);
+        // The engine refuses a local overlap by throwing, another process's lease by rejecting.
+        if (id === 'throws') throw busy;
+        return Promise.reject(busy);
+      },
+      ticked: (id) => ticked.push(id),
+      log,
+    });
+    scheduler.start({ catchUp: false });
+    await expect.poll(() => log.lines.filter((line) => line.message.includes('running elsewhere')).map((line) => line.fields?.flow), { timeout: 10_000 }).toEqual(
+      expect.arrayContaining(['throws', 'rejects']),
+    );
+    expect(log.lines.filter((line) => line.level !== 'info')).toEqual([]);
+    expect(log.lines.find((line) => line.fields?.flow === 'rejects')?.fields?.reason).toMatch(/already running in another process/);
+    expect(ticked).toEqual(expect.arrayContaining(['throws', 'rejects']));
+    // Skipped ticks leave the schedule in force.
+    expect(scheduler.state(flow('throws', everySecond)).active).toBe(true);
+  });
+
+  it('still warns when a run does not start for another reason', async () => {
+    const log = recordingLog();
+    scheduler = new Scheduler({
+      flows: () => [flow('gone', { kind: 'cron', cron: '* * * * * *', timeZone: 'UTC' })],
+      lastRunAt: () => undefined,
+      isRunning: () => false,
+      run: () => Promise.reject(new AppError('E_NOT_FOUND', 'No flow with id gone.')),
+      log,
+    });
+    scheduler.start({ catchUp: false });
+    await expect.poll(() => log.lines.find((line) => line.level === 'warn')?.message, { timeout: 10_000 }).toBe('scheduled run did not start');
+  });
+});
+
+describe('schedule state', () => {
+  it('says which flows have a live job and when it fires, and keeps the others going when one schedule is unreadable', () => {
+    const log = recordingLog();
+    const flows = [
+      flow('hourly', { kind: 'interval', everySeconds: 3600, timeZone: 'UTC' }),
+      flow('paused', { kind: 'interval', everySeconds: 3600, timeZone: 'UTC' }, true),
+      flow('manual', { kind: 'manual' }),
+      flow('broken', { kind: 'cron', cron: '0 * * * *', timeZone: 'Nowhere/Atlantis' }),
+    ];
+    scheduler = new Scheduler({ flows: () => flows, lastRunAt: () => undefined, isRunning: () => false, run: async () => undefined, log });
+    // Before start (a short-lived CLI command): nothing is live.
+    expect(scheduler.state(flows[0]!)).toEqual({ active: false, paused: false, nextRun: null });
+    scheduler.start({ catchUp: false });
+    const hourly = scheduler.state(flows[0]!);
+    expect(hourly.active).toBe(true);
+    const inSeconds = (Date.parse(hourly.nextRun!) - Date.now()) / 1000;
+    expect(inSeconds).toBeGreaterThan(3500);
+    expect(inSeconds).toBeLessThanOrEqual(3601);
+    expect(scheduler.state(flows[1]!)).toEqual({ active: false, paused: true, nextRun: null });
+    expect(scheduler.state(flows[2]!)).toEqual({ active: false, paused: false, nextRun: null });
+    expect(scheduler.state(flows[3]!).active).toBe(false);
+    expect(log.lines).toEqual([expect.objectContaining({ level: 'error', fields: expect.objectContaining({ flow: 'broken' }) })]);
+
+    // Pausing takes the job away at the next reload.
+    flows[0] = { ...flows[0]!, paused: true };
+    scheduler.reload();
+    expect(scheduler.state(flows[0])).toEqual({ active: false, paused: true, nextRun: null });
+  });
+});
+
+describe('long-lived hosts run their schedules', () => {
+  let world: SyncWorld | undefined;
+  afterEach(async () => {
+    await world?.close();
+    world = undefined;
+  });
+
+  it('the `mlc studio` backend fires an interval flow, reports its next run, and stops when paused', async () => {
+    world = await syncWorld({ infor: { counts: { customers: 20 } } });
+    // A second backend on the same data folder, built as `mlc studio` builds its own.
+    const host = createHostBackend({ runtime: 'web', dataDir: world.dataDir, ...fastBackend });
+    try {
+      const api = createClient(inProcessTransport(host));
+      const changed: string[][] = [];
+      const off = api.on('flows.changed', (event) => changed.push(event.ids));
+      const mapping = await api.call('mappings.save', { name: 'Every ten seconds', sourceEntity: 'customers', targetEntity: 'Accounts', expression: customerToZohoAccount });
+      const saved = await api.call('flows.save', {
+        name: 'Every ten seconds',
+        source: { connectionId: world.source.id, entity: 'customers', lookbackSeconds: 0 },
+        mappingId: mapping.id,
+        target: { connectionId: world.target.id, entity: 'Accounts', matchKey: ['Infor_Customer_No'] },
+        schedule: { kind: 'interval', everySeconds: 10, timeZone: 'UTC' },
+      });
+      expect(changed).toContainEqual([saved.id]);
+      const listed = (await api.call('flows.list', {}))[0]!;
+      expect(listed.scheduleState).toMatchObject({ active: true, paused: false });
+      expect(Date.parse(listed.scheduleState.nextRun!) - Date.now()).toBeGreaterThan(5_000);
+      expect(listed.lastRun).toBeNull();
+
+      const scheduled = async () => (await api.call('runs.list', { flowId: saved.id })).filter((run) => run.trigger === 'schedule');
+      await expect.poll(async () => (await scheduled()).filter((run) => run.status !== 'running').length, { timeout: 45_000, interval: 250 }).toBeGreaterThanOrEqual(1);
+      const [first] = await scheduled();
+      expect(first).toMatchObject({ status: 'succeeded', counters: { read: 20, created: 20 } });
+      const after = (await api.call('flows.list', {}))[0]!;
+      expect(after.lastRun?.trigger).toBe('schedule');
+      // The next run is the live job's, one interval after the tick.
+      expect(Date.parse(after.scheduleState.nextRun!)).toBeGreaterThan(Date.parse(first!.startedAt));
+
+      const due = Date.parse(after.scheduleState.nextRun!);
+      await api.call('flows.pause', { id: saved.id, paused: true });
+      const paused = (await api.call('flows.list', {}))[0]!;
+      expect(paused.scheduleState).toEqual({ active: false, paused: true, nextRun: null });
+      const count = (await scheduled()).length;
+      // The only way to see a tick not happen: wait past the moment it was due.
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - Date.now()) + 2_500));
+      expect((await scheduled()).length).toBe(count);
+      off();
+    } finally {
+      await host.close();
+    }
+  }, 120_000);
+
+  it('the desktop backend host (utility process) fires an interval flow', async () => {
+    world = await syncWorld({ infor: { counts: { customers: 5 } } });
+    // The built host under plain Node, with a shim for Electron's parentPort (see test/integration/backend-host.test.ts).
+    const child = fork(path.join(repoRoot, 'dist', 'backend', 'host.js'), [], {
+      execArgv: ['--import', path.join(repoRoot, 'test', 'support', 'parent-port-shim.mjs')],
+      env: { ...process.env, MLC_HOME: world.dataDir },
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    try {
+      const messages: Array<{ type: string; id?: number; event?: string; payload?: { status?: string; runId?: string }; result?: { ok: boolean; value?: unknown } }> = [];
+      child.on('message', (message: (typeof messages)[number]) => messages.push(message));
+      let next = 0;
+      const invoke = async (method: string, input: unknown) => {
+        const id = (next += 1);
+        child.send({ type: 'invoke', id, method, input });
+        await expect.poll(() => messages.some((message) => message.type === 'result' && message.id === id), { timeout: 20_000 }).toBe(true);
+        const { result } = messages.find((message) => message.type === 'result' && message.id === id)!;
+        expect(result).toMatchObject({ ok: true });
+        return result!.value as { id: string };
+      };
+      // No key from the shell: the host reads the data folder's key file, as the CLI that stored the secrets did.
+      child.send({ type: 'init' });
+      const mapping = await invoke('mappings.save', { name: 'Desktop', sourceEntity: 'customers', targetEntity: 'Accounts', expression: customerToZohoAccount });
+      await invoke('flows.save', {
+        name: 'Desktop',
+        source: { connectionId: world.source.id, entity: 'customers', lookbackSeconds: 0 },
+        mappingId: mapping.id,
+        target: { connectionId: world.target.id, entity: 'Accounts', matchKey: ['Infor_Customer_No'] },
+        schedule: { kind: 'interval', everySeconds: 10, timeZone: 'UTC' },
+      });
+      const finished = () => messages.find((message) => message.type === 'event' && message.event === 'runs.changed' && message.payload?.status !== 'running');
+      await expect.poll(finished, { timeout: 45_000, interval: 250 }).toBeDefined();
+      const run = (await invoke('runs.get', { id: finished()!.payload!.runId })) as unknown as { trigger: string; status: string };
+      expect(run).toMatchObject({ trigger: 'schedule', status: 'succeeded' });
+      expect(messages.some((message) => message.type === 'event' && message.event === 'flows.changed')).toBe(true);
+    } finally {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.send({ type: 'shutdown' });
+      await exited;
+    }
+  }, 120_000);
 });

@@ -6,7 +6,7 @@ import { AppError } from '../../../shared/errors';
 import { canonicalJson } from '../../../shared/hash';
 import type { BackendContext } from '../context';
 import { dependencyOrder } from '../sync/dependency-order';
-import { syncService } from '../sync/sync.service';
+import { flowsChanged, syncService } from '../sync/sync.service';
 
 export interface InstalledConnection {
   id: ConnectionId;
@@ -56,7 +56,8 @@ export function installBundle(context: BackendContext, bundle: Bundle, mode: 'ke
     if (status !== 'kept') service.flows.saveFlow(input);
     flowStatus.set(flow.id, status);
   }
-  service.scheduler.reload();
+  // Imported schedules start at once in a host that runs its scheduler (desktop, `mlc studio`).
+  flowsChanged(context, [...flowStatus].filter(([, status]) => status !== 'kept').map(([id]) => id));
   if (connections.length > 0) context.events.emit('connections.changed', { ids: connections.map((connection) => connection.id) });
   const flows = bundle.flows.map((flow): InstalledItem => ({ id: flow.id, name: flow.name, status: flowStatus.get(flow.id) ?? 'created' }));
   return { connections, mappings: bundle.mappings.length, flows: bundle.flows.length, items: { mappings, flows } };

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Run } from '../../../shared/domain/run';
-import { Scheduler } from '../sync/scheduler';
+import { createScheduler } from '../sync/sync.service';
 import type { Logger } from '../util/log';
 import { openHeadless, type Headless, type HeadlessOptions } from './headless-runtime';
 import { MetricsBook, prometheusText, type FlowStatus, type ServeMetrics } from './serve-metrics';
@@ -53,18 +53,13 @@ export async function startServe(options: ServeOptions): Promise<ServeDaemon> {
     log.info('run finished', { flow: flow?.name ?? run.flowId, run: run.id, trigger: run.trigger, status: run.status, counters: run.counters, calls: run.calls, ...(run.error ? { code: run.error.code, error: run.error.message } : {}) });
   };
 
-  const scheduler = new Scheduler({
-    flows: () => deps.flows.flows().filter((flow) => bundleFlowIds.has(flow.id)),
-    lastRunAt: (flowId) => deps.runs.latestRun(flowId)?.startedAt,
-    isRunning: (flowId) => engine.isRunning(flowId),
-    run: async (flowId, trigger) => {
-      if (stopping) return undefined;
-      log.info('run starting', { flow: deps.flows.findFlow(flowId)?.name ?? flowId, trigger });
-      const run = await engine.runFlow(flowId, { trigger, signal: hard.signal, stopSignal: soft.signal });
-      finished(run);
-      return run;
-    },
-    log,
+  // Built like every host's scheduler, on the headless engine (bound connectors), for the bundle's flows only.
+  const scheduler = createScheduler({ ...deps, log }, engine, {
+    only: (flow) => bundleFlowIds.has(flow.id),
+    runOptions: { signal: hard.signal, stopSignal: soft.signal },
+    accepting: () => !stopping,
+    onStart: (flowId, trigger) => log.info('run starting', { flow: deps.flows.findFlow(flowId)?.name ?? flowId, trigger }),
+    onFinished: finished,
   });
 
   const flowStatus = (): FlowStatus[] =>

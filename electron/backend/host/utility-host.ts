@@ -1,4 +1,5 @@
-import { createBackend, type Backend } from '../backend';
+import type { Backend } from '../backend';
+import { createHostBackend } from './host-backend';
 
 /**
  * Entry of the backend inside Electron's utilityProcess: the window never blocks
@@ -31,7 +32,7 @@ function answer(request: Extract<HostRequest, { type: 'invoke' }>, ready: Backen
 parentPort.on('message', ({ data }) => {
   const request = data as HostRequest;
   if (request.type === 'init' && !backend) {
-    backend = createBackend({ runtime: 'desktop', masterKey: request.masterKey ? Buffer.from(request.masterKey, 'base64') : undefined });
+    backend = createHostBackend({ runtime: 'desktop', masterKey: request.masterKey ? Buffer.from(request.masterKey, 'base64') : undefined });
     const ready = backend;
     ready.context.events.subscribe((event, payload) => parentPort.postMessage({ type: 'event', event, payload }));
     for (const waiting of early.splice(0)) answer(waiting, ready);

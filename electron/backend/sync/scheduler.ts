@@ -10,7 +10,18 @@ export interface SchedulerHooks {
   lastRunAt(flowId: string): string | undefined;
   isRunning(flowId: string): boolean;
   run(flowId: string, trigger: 'schedule' | 'startup'): Promise<unknown>;
+  /** A tick happened (a run started or was skipped): the flow's next run moved. */
+  ticked?(flowId: string): void;
   log: Logger;
+}
+
+/** What the live scheduler holds for one flow (the Flows screen shows it). */
+export interface ScheduleState {
+  /** A job for the flow runs in this process's scheduler. */
+  active: boolean;
+  paused: boolean;
+  /** When the job fires next (ISO); null when no job is active. */
+  nextRun: string | null;
 }
 
 /**
@@ -54,8 +65,9 @@ function plainDuration(seconds: number): string {
 
 /**
  * Fires flows on their cron or interval (croner, time-zone aware). A tick that
- * finds its flow still running is skipped, never queued; paused flows do not
- * fire; a run missed while the app was closed runs once at start.
+ * finds its flow still running — here, or in another process on the same data
+ * folder (the engine answers E_CONFLICT) — is skipped, never queued; paused
+ * flows do not fire; a run missed while the app was closed runs once at start.
  */
 export class Scheduler {
   private readonly jobs = new Map<string, { job: Cron; signature: string }>();
@@ -83,14 +95,29 @@ export class Scheduler {
     }
     for (const [id, flow] of wanted) {
       if (this.jobs.has(id) || flow.schedule.kind === 'manual') continue;
-      const { pattern, options } = cronFor(flow.schedule, this.hooks.lastRunAt(id));
-      const job = new Cron(pattern, { ...options, protect: true, catch: (error) => this.hooks.log.error('scheduled run failed', { flow: id, error: String(error) }) }, () => this.fire(id, 'schedule'));
-      this.jobs.set(id, { job, signature: JSON.stringify(flow.schedule) });
+      try {
+        const { pattern, options } = cronFor(flow.schedule, this.hooks.lastRunAt(id));
+        const job = new Cron(pattern, { ...options, protect: true, catch: (error) => this.hooks.log.error('scheduled run failed', { flow: id, error: String(error) }) }, () => this.fire(id, 'schedule'));
+        this.jobs.set(id, { job, signature: JSON.stringify(flow.schedule) });
+      } catch (error) {
+        // One unreadable schedule (say, a time zone this machine lacks) must not stop the others.
+        this.hooks.log.error('a schedule could not start; fix it in the flow', { flow: id, error: error instanceof Error ? error.message : String(error) });
+      }
     }
   }
 
   nextRun(flowId: string): string | undefined {
     return this.jobs.get(flowId)?.job.nextRun()?.toISOString();
+  }
+
+  /** True between `start` and `stop`: only long-lived hosts start their scheduler. */
+  get running(): boolean {
+    return this.started;
+  }
+
+  state(flow: Pick<Flow, 'id' | 'paused'>): ScheduleState {
+    const nextRun = this.nextRun(flow.id) ?? null;
+    return { active: this.jobs.has(flow.id), paused: flow.paused, nextRun };
   }
 
   stop(): void {
@@ -102,7 +129,7 @@ export class Scheduler {
   /** Flows whose previous scheduled time passed since their last run: run once now. */
   private catchUp(): void {
     for (const flow of this.hooks.flows()) {
-      if (flow.schedule.kind === 'manual' || flow.paused) continue;
+      if (flow.schedule.kind === 'manual' || flow.paused || !this.jobs.has(flow.id)) continue;
       const last = this.hooks.lastRunAt(flow.id);
       if (!last) continue;
       const { pattern, options } = cronFor(flow.schedule);
@@ -116,12 +143,28 @@ export class Scheduler {
   }
 
   private fire(flowId: string, trigger: 'schedule' | 'startup'): void {
-    if (this.hooks.isRunning(flowId)) {
-      this.hooks.log.info('skipped a tick: the flow is still running', { flow: flowId });
-      return;
+    try {
+      if (this.hooks.isRunning(flowId)) {
+        this.hooks.log.info('skipped a tick: the flow is still running', { flow: flowId });
+        return;
+      }
+      let run: Promise<unknown>;
+      try {
+        run = this.hooks.run(flowId, trigger);
+      } catch (error) {
+        // The engine refuses an overlapping run by throwing before it returns a promise.
+        run = Promise.reject(error);
+      }
+      run.catch((error: unknown) => this.notStarted(flowId, error));
+    } finally {
+      this.hooks.ticked?.(flowId);
     }
-    this.hooks.run(flowId, trigger).catch((error: unknown) =>
-      this.hooks.log.warn('scheduled run did not start', { flow: flowId, error: error instanceof Error ? error.message : String(error) }),
-    );
+  }
+
+  /** A run that did not start: another process holding the flow is the normal case of two hosts, not an error. */
+  private notStarted(flowId: string, error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof AppError && error.code === 'E_CONFLICT') this.hooks.log.info('skipped a tick: the flow is running elsewhere', { flow: flowId, reason: message });
+    else this.hooks.log.warn('scheduled run did not start', { flow: flowId, error: message });
   }
 }

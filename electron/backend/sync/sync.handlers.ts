@@ -2,7 +2,7 @@ import type { Handlers } from '../api/dispatch';
 import { auditCsv, auditJsonLines } from './audit-export';
 import { replayRecords } from './replay';
 import { describeSchedule } from './scheduler';
-import { syncService } from './sync.service';
+import { flowList, flowsChanged, syncService } from './sync.service';
 
 type SyncHandlers = Pick<
   Handlers,
@@ -34,25 +34,23 @@ export const syncHandlers: SyncHandlers = {
   'mappings.save': (input, context) => syncService(context).flows.saveMapping(input),
   'mappings.remove': (input, context) => ({ removed: syncService(context).flows.removeMapping(input.id) }),
 
-  'flows.list': (_input, context) => syncService(context).flows.flows(),
+  'flows.list': (_input, context) => flowList(context),
   'flows.get': (input, context) => syncService(context).flows.flow(input.id),
   'flows.save': (input, context) => {
     if (input.schedule.kind !== 'manual') describeSchedule(input.schedule, 1);
-    const service = syncService(context);
-    const flow = service.flows.saveFlow(input);
-    service.scheduler.reload();
+    const flow = syncService(context).flows.saveFlow(input);
+    flowsChanged(context, [flow.id]);
     return flow;
   },
   'flows.remove': (input, context) => {
-    const service = syncService(context);
-    const removed = service.flows.removeFlow(input.id);
-    service.scheduler.reload();
+    const removed = syncService(context).flows.removeFlow(input.id);
+    flowsChanged(context, removed ? [input.id] : []);
     return { removed };
   },
   'flows.pause': (input, context) => {
     const service = syncService(context);
     const flow = service.flows.saveFlow({ ...service.flows.flow(input.id), paused: input.paused });
-    service.scheduler.reload();
+    flowsChanged(context, [flow.id]);
     return flow;
   },
   'flows.run': (input, context) => syncService(context).engine.runFlow(input.id, { dryRun: input.dryRun, trigger: input.dryRun ? 'dry-run' : 'manual' }),

@@ -1,10 +1,12 @@
+import type { Flow } from '../../../shared/domain/flow';
+import type { Run } from '../../../shared/domain/run';
 import type { BackendContext } from '../context';
 import { openConnector } from '../connectors/connector-registry';
 import type { EngineDeps } from './engine-deps';
 import { FlowStore } from './flow-store';
 import { RunStore } from './run-store';
-import { Scheduler } from './scheduler';
-import { SyncEngine } from './sync-engine';
+import { Scheduler, type ScheduleState } from './scheduler';
+import { SyncEngine, type RunFlowOptions } from './sync-engine';
 
 export interface SyncService {
   flows: FlowStore;
@@ -14,9 +16,40 @@ export interface SyncService {
   deps: EngineDeps;
 }
 
+/** How one host schedules: every host builds its scheduler here, so all fire, skip and log alike. */
+export interface SchedulingOptions {
+  /** Which flows this host schedules (`mlc serve`: its bundle's only). Default: every flow. */
+  only?(flow: Flow): boolean;
+  /** Signals for each run (`mlc serve`: its graceful and hard stops). */
+  runOptions?: Pick<RunFlowOptions, 'signal' | 'stopSignal'>;
+  /** False while the host shuts down: ticks then start nothing. */
+  accepting?(): boolean;
+  onStart?(flowId: string, trigger: Run['trigger']): void;
+  onFinished?(run: Run): void;
+}
+
+/** The scheduler for an engine; ticks tell the UI (`flows.changed`) that the flow's next run moved. */
+export function createScheduler(deps: Pick<EngineDeps, 'flows' | 'runs' | 'events' | 'log'>, engine: SyncEngine, options: SchedulingOptions = {}): Scheduler {
+  const { flows, runs, events, log } = deps;
+  return new Scheduler({
+    flows: () => (options.only ? flows.flows().filter((flow) => options.only!(flow)) : flows.flows()),
+    lastRunAt: (flowId) => runs.latestRun(flowId)?.startedAt,
+    isRunning: (flowId) => engine.isRunning(flowId),
+    run: async (flowId, trigger) => {
+      if (options.accepting && !options.accepting()) return undefined;
+      options.onStart?.(flowId, trigger);
+      const run = await engine.runFlow(flowId, { trigger, ...options.runOptions });
+      options.onFinished?.(run);
+      return run;
+    },
+    ticked: (flowId) => events.emit('flows.changed', { ids: [flowId as Flow['id']] }),
+    log,
+  });
+}
+
 const services = new WeakMap<BackendContext, SyncService>();
 
-/** The backend's one sync engine and scheduler, made on first use. */
+/** The backend's one sync engine and scheduler, made on first use; the scheduler fires only once a host starts it. */
 export function syncService(context: BackendContext): SyncService {
   const existing = services.get(context);
   if (existing) return existing;
@@ -31,13 +64,7 @@ export function syncService(context: BackendContext): SyncService {
     resilience: context.syncResilience,
   };
   const engine = new SyncEngine(deps);
-  const scheduler = new Scheduler({
-    flows: () => flows.flows(),
-    lastRunAt: (flowId) => runs.latestRun(flowId)?.startedAt,
-    isRunning: (flowId) => engine.isRunning(flowId),
-    run: (flowId, trigger) => engine.runFlow(flowId, { trigger }),
-    log: context.log,
-  });
+  const scheduler = createScheduler(deps, engine);
   const service = { flows, runs, engine, scheduler, deps };
   services.set(context, service);
   context.onClose(async () => {
@@ -45,4 +72,29 @@ export function syncService(context: BackendContext): SyncService {
     await engine.drain();
   });
   return service;
+}
+
+/**
+ * Long-lived hosts (the desktop backend, `mlc studio`) call this once: their
+ * flows then run on schedule, and a run missed while closed runs once now.
+ * Short-lived commands (`mlc run`, `validate`, …) never do.
+ */
+export function startSchedules(context: BackendContext): Scheduler {
+  const { scheduler } = syncService(context);
+  if (!scheduler.running) scheduler.start({ catchUp: true });
+  return scheduler;
+}
+
+/** After flows were created, changed, paused, removed or imported: schedules follow, and screens refresh. */
+export function flowsChanged(context: BackendContext, ids: string[]): void {
+  syncService(context).scheduler.reload();
+  if (ids.length > 0) context.events.emit('flows.changed', { ids: ids as Array<Flow['id']> });
+}
+
+export type FlowListItem = Flow & { scheduleState: ScheduleState; lastRun: Run | null };
+
+/** Every flow in creation order with what the live scheduler holds for it and its newest run. */
+export function flowList(context: BackendContext): FlowListItem[] {
+  const { flows, runs, scheduler } = syncService(context);
+  return flows.flows().map((flow) => ({ ...flow, scheduleState: scheduler.state(flow), lastRun: runs.latestRun(flow.id) ?? null }));
 }

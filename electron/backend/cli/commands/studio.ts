@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { appRoot } from '../../app/version';
-import { createBackend } from '../../backend';
+import { createHostBackend } from '../../host/host-backend';
 import { startWebBridge } from '../../bridge/web-bridge';
 import { exitCodes, type Command } from '../command';
 
@@ -37,7 +37,8 @@ export const studioCommand: Command = {
       io.err('mlc studio: the user interface is not built yet; run `npm run build` first.');
       return exitCodes.failure;
     }
-    const backend = createBackend({ runtime: 'web' });
+    // Long-lived like the desktop app: flows fire on their schedules while it runs.
+    const backend = createHostBackend({ runtime: 'web' });
     const bridge = await startWebBridge({ backend, port, staticDir }).catch(async (error: NodeJS.ErrnoException) => {
       await backend.close();
       throw error.code === 'EADDRINUSE' ? new Error(`Port ${port} is already in use; pick another with --port.`) : error;

@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react';
+import type { FlowListItem } from '../../../../shared/api/sync.contract';
 import type { Connection } from '../../../../shared/domain/connection';
-import type { Flow } from '../../../../shared/domain/flow';
 import { useAppStore } from '../../app/app.store';
 import { Badge, EmptyState, ErrorPanel, Loading } from '../../components/StateViews';
-import { elapsed, formatNumber, formatRelative } from '../../components/format';
+import { elapsed, formatDateTime, formatNumber, formatRelative } from '../../components/format';
 import { connectionsStore, useConnections } from '../connections/connections.instance';
 import { showRun } from '../runs/runs.instance';
 import { draftFromFlow, draftFromMapping, type FlowDraft } from './flow-draft';
@@ -95,19 +95,23 @@ export function FlowsPage() {
   );
 }
 
-function FlowCard({ flow, flows, connections, onEdit }: { flow: Flow; flows: Flow[]; connections: Connection[]; onEdit(): void }) {
+function FlowCard({ flow, flows, connections, onEdit }: { flow: FlowListItem; flows: FlowListItem[]; connections: Connection[]; onEdit(): void }) {
   const active = useFlows((state) => state.active[flow.id]);
   const outcome = useFlows((state) => state.outcomes[flow.id]);
   const latest = useFlows((state) => state.latest[flow.id]);
   const mapping = useFlows((state) => state.mappings.find((candidate) => candidate.id === flow.mappingId));
   const { run, cancel, setPaused, remove, preview } = flowsStore.getState();
   const [schedule, setSchedule] = useState<string>();
+  const { nextRun, paused, active: scheduled } = flow.scheduleState;
+  // "in 8 s" must count down between the backend's updates.
+  const now = useClock(nextRun ? 1000 : undefined);
   const name = (id: string) => connections.find((connection) => connection.id === id)?.name ?? 'missing connection';
   const dependsOn = flow.dependsOn.map((id) => flows.find((candidate) => candidate.id === id)?.name ?? 'removed flow');
 
   useEffect(() => {
     let live = true;
-    void preview(flow.schedule, 1).then((result) => live && setSchedule('code' in result ? `Invalid schedule: ${result.message}` : result.next[0] ? `${result.description} · next ${formatRelative(result.next[0])}` : result.description));
+    // Only the words: the next run comes from the live scheduler, not from a re-computation here.
+    void preview(flow.schedule, 1).then((result) => live && setSchedule('code' in result ? `Invalid schedule: ${result.message}` : result.description));
     return () => {
       live = false;
     };
@@ -125,7 +129,7 @@ function FlowCard({ flow, flows, connections, onEdit }: { flow: Flow; flows: Flo
           <span className="muted">{mapping ? `Mapping “${mapping.name}”` : 'Mapping missing'}</span>
         </div>
         <div className="connection-tags">
-          {flow.paused && <Badge tone="warn">paused</Badge>}
+          {flow.paused && <Badge tone="warn" testId="flow-paused" title="The schedule does not fire until resumed">paused</Badge>}
           {latest && <RunStatusBadge status={latest.status} dryRun={latest.dryRun} />}
         </div>
       </header>
@@ -146,7 +150,26 @@ function FlowCard({ flow, flows, connections, onEdit }: { flow: Flow; flows: Flo
       </div>
       <dl className="kv flow-facts">
         <dt>Schedule</dt>
-        <dd data-testid="flow-schedule">{schedule ?? '…'}</dd>
+        <dd data-testid="flow-schedule" data-state={scheduleStateName(flow)} className={paused && flow.schedule.kind !== 'manual' ? 'schedule-paused' : undefined}>
+          {schedule ?? '…'}
+          {paused && flow.schedule.kind !== 'manual' && <span className="schedule-note"> · paused</span>}
+        </dd>
+        {flow.schedule.kind !== 'manual' && (
+          <>
+            <dt>Next run</dt>
+            <dd data-testid="flow-next-run" data-next-run={nextRun ?? ''}>
+              {nextRun ? (
+                <span title={formatDateTime(nextRun)}>{Date.parse(nextRun) <= now ? 'due now' : formatRelative(nextRun, now)}</span>
+              ) : paused ? (
+                <span className="muted">none while paused — resume to schedule it</span>
+              ) : scheduled ? (
+                '…'
+              ) : (
+                <span className="muted">not scheduled in this window</span>
+              )}
+            </dd>
+          </>
+        )}
         {dependsOn.length > 0 && (
           <>
             <dt>Runs after</dt>
@@ -154,7 +177,11 @@ function FlowCard({ flow, flows, connections, onEdit }: { flow: Flow; flows: Flo
           </>
         )}
         <dt>Last run</dt>
-        <dd>{latest ? `${formatRelative(latest.startedAt)} · ${formatNumber(latest.counters.read)} read, ${formatNumber(latest.counters.failed)} failed · took ${elapsed(latest.startedAt, latest.finishedAt)}` : 'never'}</dd>
+        <dd data-testid="flow-last-run" data-run-id={latest?.id ?? ''} data-status={latest?.status ?? ''} data-trigger={latest?.trigger ?? ''}>
+          {latest
+            ? `${latest.dryRun ? 'dry run ' : ''}${latest.status} ${formatRelative(latest.startedAt, now)} (${triggerWords[latest.trigger] ?? latest.trigger}) · ${formatNumber(latest.counters.read)} read, ${formatNumber(latest.counters.failed)} failed${latest.finishedAt ? ` · took ${elapsed(latest.startedAt, latest.finishedAt)}` : ''}`
+            : 'never'}
+        </dd>
       </dl>
       {active && <RunProgress active={active} onCancel={() => void cancel(flow.id)} />}
       {!active && outcome && <OutcomeBanner outcome={outcome} />}
@@ -168,7 +195,13 @@ function FlowCard({ flow, flows, connections, onEdit }: { flow: Flow; flows: Flo
         <button type="button" className="button small ghost" onClick={onEdit} data-testid="edit-flow">
           Edit
         </button>
-        <button type="button" className="button small ghost" onClick={() => void setPaused(flow.id, !flow.paused)} data-testid="pause-flow">
+        <button
+          type="button"
+          className={flow.paused ? 'button small' : 'button small ghost'}
+          onClick={() => void setPaused(flow.id, !flow.paused)}
+          data-testid="pause-flow"
+          title={flow.paused ? 'Start the schedule again' : 'Stop the schedule until resumed; Run now still works'}
+        >
           {flow.paused ? 'Resume' : 'Pause'}
         </button>
         {latest && (
@@ -183,6 +216,27 @@ function FlowCard({ flow, flows, connections, onEdit }: { flow: Flow; flows: Flo
       </footer>
     </article>
   );
+}
+
+const triggerWords: Record<string, string> = { manual: 'by hand', schedule: 'on schedule', startup: 'missed, at start', replay: 'replay', 'dry-run': 'by hand', notification: 'on a notification', cli: 'from mlc' };
+
+/** For the card and its tests: what the schedule is doing now. */
+function scheduleStateName(flow: FlowListItem): 'manual' | 'paused' | 'active' | 'inactive' {
+  if (flow.schedule.kind === 'manual') return 'manual';
+  if (flow.scheduleState.paused) return 'paused';
+  return flow.scheduleState.active ? 'active' : 'inactive';
+}
+
+/** The current time, re-read every `everyMs` while asked to (undefined: never). */
+function useClock(everyMs: number | undefined): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (everyMs === undefined) return;
+    setNow(Date.now());
+    const timer = setInterval(() => setNow(Date.now()), everyMs);
+    return () => clearInterval(timer);
+  }, [everyMs]);
+  return now;
 }
 
 export function RunStatusBadge({ status, dryRun }: { status: string; dryRun?: boolean }) {

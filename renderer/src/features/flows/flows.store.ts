@@ -1,6 +1,7 @@
 import { createStore } from 'zustand/vanilla';
 import type { ApiClient } from '../../../../shared/api/client';
 import type { MethodInput, MethodOutput } from '../../../../shared/api/contract';
+import type { FlowListItem } from '../../../../shared/api/sync.contract';
 import type { Flow, FlowId, Mapping, Schedule } from '../../../../shared/domain/flow';
 import type { Run, RunProgress } from '../../../../shared/domain/run';
 import { isAppError, type ErrorInfo } from '../../../../shared/errors';
@@ -17,7 +18,8 @@ export type SchedulePreview = MethodOutput<'schedules.preview'>;
 
 export interface FlowsState {
   load: 'idle' | 'loading' | 'ready' | 'error';
-  flows: Flow[];
+  /** In creation order, each with what the backend's live scheduler holds for it. */
+  flows: FlowListItem[];
   mappings: Mapping[];
   /** Newest run per flow, for the list. */
   latest: Record<string, Run>;
@@ -42,6 +44,9 @@ const errorOf = (error: unknown): ErrorInfo =>
 
 export function createFlowsStore(api: ApiClient) {
   const previews = new Map<string, Promise<SchedulePreview | ErrorInfo>>();
+  // Events come in bursts (a tick, then the run's end): one re-read at a time, and one more if any came meanwhile.
+  let reading: Promise<void> | undefined;
+  let readAgain = false;
 
   return createStore<FlowsState>()((set, get) => ({
     load: 'idle',
@@ -52,25 +57,33 @@ export function createFlowsStore(api: ApiClient) {
     outcomes: {},
 
     async refresh() {
-      if (get().load !== 'ready') set({ load: 'loading' });
-      const [flows, mappings, runs] = await Promise.all([api.invoke('flows.list', {}), api.invoke('mappings.list', {}), api.invoke('runs.list', { limit: 200 })]);
-      if (!flows.ok || !mappings.ok) {
-        set({ load: 'error', error: !flows.ok ? flows.error : !mappings.ok ? mappings.error : undefined });
-        return;
+      if (reading) {
+        readAgain = true;
+        return reading;
       }
-      const latest: Record<string, Run> = {};
-      // Newest first: the first run seen per flow is its latest.
-      for (const run of runs.ok ? runs.value : []) latest[run.flowId] ??= run;
-      set({ load: 'ready', flows: flows.value, mappings: mappings.value, latest, error: undefined });
+      if (get().load !== 'ready') set({ load: 'loading' });
+      reading = (async () => {
+        do {
+          readAgain = false;
+          const [flows, mappings] = await Promise.all([api.invoke('flows.list', {}), api.invoke('mappings.list', {})]);
+          if (!flows.ok || !mappings.ok) {
+            set({ load: 'error', error: !flows.ok ? flows.error : !mappings.ok ? mappings.error : undefined });
+            return;
+          }
+          const latest: Record<string, Run> = {};
+          for (const flow of flows.value) if (flow.lastRun) latest[flow.id] = flow.lastRun;
+          set({ load: 'ready', flows: flows.value, mappings: mappings.value, latest, error: undefined });
+        } while (readAgain);
+      })().finally(() => (reading = undefined));
+      return reading;
     },
 
     async save(input) {
       try {
         const flow = await api.call('flows.save', input);
-        set((state) => ({
-          actionError: undefined,
-          flows: state.flows.some((item) => item.id === flow.id) ? state.flows.map((item) => (item.id === flow.id ? flow : item)) : [...state.flows, flow],
-        }));
+        set({ actionError: undefined });
+        // The list item carries the live schedule, which only the backend knows.
+        await get().refresh();
         return flow;
       } catch (error) {
         set({ actionError: errorOf(error) });
@@ -85,13 +98,21 @@ export function createFlowsStore(api: ApiClient) {
         return false;
       }
       set((state) => ({ flows: state.flows.filter((flow) => flow.id !== id), actionError: undefined }));
+      void get().refresh();
       return true;
     },
 
     async setPaused(id, paused) {
       const result = await api.invoke('flows.pause', { id, paused });
       if (!result.ok) set({ actionError: result.error });
-      else set((state) => ({ actionError: undefined, flows: state.flows.map((flow) => (flow.id === id ? result.value : flow)) }));
+      else {
+        // Shown paused (or resumed) at once; the next run comes with the re-read.
+        set((state) => ({
+          actionError: undefined,
+          flows: state.flows.map((flow) => (flow.id === id ? { ...flow, ...result.value, scheduleState: { ...flow.scheduleState, paused, active: paused ? false : flow.scheduleState.active, nextRun: paused ? null : flow.scheduleState.nextRun } } : flow)),
+        }));
+        await get().refresh();
+      }
     },
 
     async run(id, dryRun) {
@@ -139,7 +160,10 @@ export function createFlowsStore(api: ApiClient) {
           active: { ...state.active, [progress.flowId]: { dryRun: state.active[progress.flowId]?.dryRun ?? false, ...state.active[progress.flowId], progress } },
         }));
       });
+      const offFlows = api.on('flows.changed', () => void get().refresh());
       const offRuns = api.on('runs.changed', (change) => {
+        // The list's last run and next run moved.
+        void get().refresh();
         if (change.status === 'running') return;
         // A scheduled run (not started here) ended: drop its bar and show its result in the list.
         void api.invoke('runs.get', { id: change.runId }).then((result) => {
@@ -153,6 +177,7 @@ export function createFlowsStore(api: ApiClient) {
       });
       return () => {
         offProgress();
+        offFlows();
         offRuns();
       };
     },
