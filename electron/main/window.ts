@@ -1,4 +1,4 @@
-import { BrowserWindow, screen } from 'electron';
+import { BrowserWindow, dialog, screen } from 'electron';
 import { openExternalSafely } from './external';
 import { appOrigin, preloadPath } from './paths';
 import { isInternalNavigation } from './policy';
@@ -44,6 +44,22 @@ function lockDown(window: BrowserWindow) {
     if (!isInternalNavigation(url)) event.preventDefault();
   });
   contents.on('will-redirect', (event) => event.preventDefault());
+  // The renderer cancels unload (beforeunload) while a mapping has unsaved changes; Electron
+  // would then silently keep the window open, so ask here. Its draft is already on disk.
+  contents.on('will-prevent-unload', (event) => {
+    const choice = dialog.showMessageBoxSync(window, {
+      type: 'warning',
+      buttons: ['Close without saving', 'Keep editing'],
+      defaultId: 1,
+      cancelId: 1,
+      noLink: true,
+      title: 'Unsaved mapping',
+      message: 'The open mapping has changes that are not saved.',
+      detail: 'A draft is kept on this computer: open the mapping again to restore it. To keep the changes for good, choose Keep editing and Save.',
+    });
+    // preventDefault here overrides the page's beforeunload: the window closes or reloads.
+    if (choice === 0) event.preventDefault();
+  });
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {
     openExternalSafely(url);

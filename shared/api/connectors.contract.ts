@@ -6,6 +6,24 @@ import { method } from './define';
 
 export const inforProductLineSchema = z.enum(['m3', 'csi', 'ln', 'fsm']);
 
+/**
+ * The largest `.ionapi` file accepted anywhere (drop, picker, API, `mlc infor ping`).
+ * Real ones are 1–2 KB; anything this big is the wrong file.
+ */
+export const ionapiMaxBytes = 100_000;
+
+/** The one wording for a file over `ionapiMaxBytes`, wherever it is caught. */
+export function ionapiTooLargeMessage(fileName: string, bytes: number): string {
+  return `${fileName} is ${formatKb(bytes)}; an .ionapi file is at most ${formatKb(ionapiMaxBytes)} (real ones are 1–2 KB). Check that you picked the file downloaded from ION API Gateway › Authorized Apps.`;
+}
+
+function formatKb(bytes: number): string {
+  return bytes >= 1_000_000 ? `${Math.round(bytes / 100_000) / 10} MB` : `${Math.ceil(bytes / 1000)} KB`;
+}
+
+/** A connection test gives up after this long in all (sign-in, product-line detection and sample). */
+export const connectionTestTimeoutMs = 10_000;
+
 /** Outcome of "Test connection"; never carries a secret. */
 export const connectionTestResultSchema = z.object({
   ok: z.boolean(),
@@ -39,9 +57,17 @@ export const connectorMethods = {
     input: z
       .object({
         fileName: z.string().min(1).max(260),
-        content: z.string().min(1).max(100_000),
+        // Characters never outnumber UTF-8 bytes; the handler checks the bytes and names the limit.
+        content: z.string().min(1).max(ionapiMaxBytes, `An .ionapi file is at most ${ionapiMaxBytes / 1000} KB.`),
         name: z.string().min(1).max(200).optional(),
         productLine: inforProductLineSchema.optional(),
+        /**
+         * When a connection with the same tenant, client id and token endpoint exists:
+         * 'ask' fails with E_CONNECTION_EXISTS naming it (the UI then asks), 'create' adds another.
+         */
+        existing: z.enum(['ask', 'create']).default('create'),
+        /** Put the file's credentials and endpoints into this Infor connection instead of creating one. */
+        updateId: connectionIdSchema.optional(),
       })
       .strict(),
     output: connectionSchema,
@@ -72,9 +98,20 @@ export const connectorMethods = {
     output: connectionSchema,
   }),
   'connections.test': method({
-    summary: 'Sign in and read a small sample: tenant, latency, token lifetime, or a precise error.',
-    input: z.object({ id: connectionIdSchema }).strict(),
+    summary: 'Sign in and read a small sample: tenant, latency, token lifetime, or a precise error. Gives up after connectionTestTimeoutMs.',
+    input: z
+      .object({
+        id: connectionIdSchema,
+        /** Lets `connections.cancelTest` stop this test. */
+        requestId: z.string().min(1).max(100).optional(),
+      })
+      .strict(),
     output: connectionTestResultSchema,
+  }),
+  'connections.cancelTest': method({
+    summary: 'Stop a running connection test (it then fails with E_NET_CANCELLED).',
+    input: z.object({ requestId: z.string().min(1).max(100) }).strict(),
+    output: z.object({ cancelled: z.boolean() }),
   }),
   'schemas.entities': method({
     summary: 'Entities a connection offers, with read/write abilities.',

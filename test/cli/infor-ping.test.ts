@@ -5,6 +5,7 @@ import { main } from '../../electron/backend/cli/main';
 import type { CommandIo } from '../../electron/backend/cli/command';
 import { startInforSandbox, type InforSandbox } from '../../electron/backend/sandbox/infor/index';
 import { tempDir } from '../support/paths';
+import { closedPort } from '../support/raw-sockets';
 
 function capture(): CommandIo & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
@@ -81,5 +82,40 @@ describe('mlc infor ping', () => {
     } finally {
       sandbox.control.restoreServiceAccount();
     }
+  });
+
+  it('exits 5 (remote, not credentials) at once for a gateway on a closed port, without retrying', async () => {
+    const port = await closedPort();
+    const unreachable = path.join(temp.dir, 'closed.ionapi');
+    const base = `https://127.0.0.1:${port}`;
+    fs.writeFileSync(unreachable, JSON.stringify({ ...sandbox.ionapi(), iu: base, pu: `${base}/${sandbox.tenant}/as/` }));
+    const io = capture();
+    expect(await main(['infor', 'ping', unreachable], io)).toBe(5);
+    expect(io.stderr.join('\n')).toBe(
+      `mlc infor ping: Cannot reach 127.0.0.1 — nothing accepts connections on port ${port} (connection refused). Check the address and port, the network or VPN, and that the server runs. [E_NET_REFUSED]`,
+    );
+    const json = capture();
+    expect(await main(['infor', 'ping', unreachable, '--json'], json)).toBe(5);
+    // One call: the refused token request; no retries and no probing of the other product lines.
+    expect(JSON.parse(json.stdout[0]!)).toMatchObject({ ok: false, error: { code: 'E_NET_REFUSED' }, callCount: 1 });
+  });
+
+  it('exits 5 with E_NET_DNS for a gateway whose name does not resolve', async () => {
+    const unresolvable = path.join(temp.dir, 'dns.ionapi');
+    fs.writeFileSync(unresolvable, JSON.stringify({ ...sandbox.ionapi(), iu: 'https://mingle-ionapi.invalid', pu: `https://mingle-sso.invalid/${sandbox.tenant}/as/` }));
+    const io = capture();
+    expect(await main(['infor', 'ping', unresolvable, '--product-line', 'm3'], io)).toBe(5);
+    expect(io.stderr.join('\n')).toContain('Cannot reach mingle-sso.invalid — the name does not resolve');
+    expect(io.stderr.join('\n')).toContain('[E_NET_DNS]');
+  });
+
+  it('exits 3 for a file over the .ionapi size limit, naming the limit, without reading it', async () => {
+    const huge = path.join(temp.dir, 'huge.ionapi');
+    // Sparse: 50 MB on paper, nothing written.
+    fs.closeSync(fs.openSync(huge, 'w'));
+    fs.truncateSync(huge, 50 * 1024 * 1024);
+    const io = capture();
+    expect(await main(['infor', 'ping', huge], io)).toBe(3);
+    expect(io.stderr.join('\n')).toMatch(/huge\.ionapi is 52\.4 MB; an \.ionapi file is at most 100 KB .*\[E_IONAPI_TOO_LARGE\]$/);
   });
 });

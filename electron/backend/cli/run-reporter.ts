@@ -8,7 +8,7 @@ import { terminalText } from './terminal-text';
 export function exitCodeForError(code: ErrorCode | string): number {
   if (code.startsWith('E_BUNDLE_') || code.startsWith('E_MAPPING_') || code === 'E_SCHEDULE_INVALID' || code === 'E_INVALID_INPUT') return exitCodes.invalid;
   if (code.startsWith('E_AUTH_') || code === 'E_SECRET_UNAVAILABLE' || code.startsWith('E_IONAPI_')) return exitCodes.auth;
-  if (code.startsWith('E_HTTP_') || code === 'E_REMOTE' || code === 'E_RATE_LIMITED' || code === 'E_QUOTA_EXCEEDED') return exitCodes.remote;
+  if (code.startsWith('E_HTTP_') || code.startsWith('E_NET_') || code === 'E_REMOTE' || code === 'E_RATE_LIMITED' || code === 'E_QUOTA_EXCEEDED') return exitCodes.remote;
   if (code === 'E_SYNC_CANCELLED') return exitCodes.interrupted;
   return exitCodes.failure;
 }

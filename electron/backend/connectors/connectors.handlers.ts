@@ -1,12 +1,14 @@
+import { connectionTestTimeoutMs, ionapiMaxBytes, ionapiTooLargeMessage, type ConnectionTestResult } from '../../../shared/api/connectors.contract';
 import type { Connection } from '../../../shared/domain/connection';
-import { AppError } from '../../../shared/errors';
+import { AppError, isAppError } from '../../../shared/errors';
 import type { Handlers } from '../api/dispatch';
 import { connectionHandlers } from '../connections/connections.handlers';
 import type { BackendContext } from '../context';
 import { redact } from '../util/redact';
 import { openConnector } from './connector-registry';
-import { detectProductLine } from './infor/infor.connector';
-import { ionApiSecrets, ionApiSettings, parseIonApi } from './infor/ionapi';
+import type { Connector } from './framework/connector';
+import { InforConnector, productLineFromScopes } from './infor/infor.connector';
+import { ionApiSecrets, ionApiSettings, parseIonApi, type ParsedIonApi } from './infor/ionapi';
 
 type ConnectorHandlers = Pick<
   Handlers,
@@ -14,31 +16,51 @@ type ConnectorHandlers = Pick<
   | 'connections.create'
   | 'connections.update'
   | 'connections.test'
+  | 'connections.cancelTest'
   | 'connections.remove'
   | 'schemas.entities'
   | 'schemas.get'
 >;
 
-/** Imports an `.ionapi` file as a connection (secrets to the vault); shared by the handler and `mlc infor ping`. */
-export async function importIonapi(
-  context: BackendContext,
-  input: { fileName: string; content: string; name?: string; productLine?: 'm3' | 'csi' | 'ln' | 'fsm' },
-): Promise<Connection> {
+export interface IonapiImport {
+  fileName: string;
+  content: string;
+  name?: string;
+  productLine?: 'm3' | 'csi' | 'ln' | 'fsm';
+  existing?: 'ask' | 'create';
+  updateId?: string;
+}
+
+/**
+ * Imports an `.ionapi` file as a connection (secrets to the vault); shared by
+ * the handler and the sandbox workspace. It never touches the network: a
+ * well-formed file is saved whether or not its hosts answer right now. The
+ * product line is the one chosen, else the one the file's scopes name, else
+ * detected by the first connection test.
+ */
+export async function importIonapi(context: BackendContext, input: IonapiImport): Promise<Connection> {
+  const bytes = Buffer.byteLength(input.content, 'utf8');
+  if (bytes > ionapiMaxBytes) {
+    throw new AppError('E_IONAPI_TOO_LARGE', ionapiTooLargeMessage(input.fileName, bytes), { bytes, limit: ionapiMaxBytes });
+  }
   const parsed = parseIonApi(input.content, input.fileName);
   const settings: Connection['settings'] = { ...ionApiSettings(parsed), onPremises: parsed.onPremises };
   const secrets = ionApiSecrets(parsed);
-  let productLine = input.productLine;
-  if (!productLine) {
-    // Probe with a throwaway client: short timeout, no retries, nothing shared yet.
-    productLine = await detectProductLine(
-      { connection: { id: `import-${Date.now()}`, settings, sandbox: parsed.sandbox }, secrets, http: { maxRetries: 0, timeoutMs: 15_000 } },
-    ).catch((error: unknown) => {
-      if (error instanceof AppError && error.code.startsWith('E_AUTH')) throw error;
-      return undefined;
-    });
+  const fromScopes = productLineFromScopes(typeof settings.scopes === 'string' ? settings.scopes : undefined);
+  if (input.updateId) return updateFromIonapi(context, input.updateId, parsed, settings, secrets, input);
+  if (input.existing === 'ask') {
+    const matches = sameIonapi(context, parsed);
+    if (matches.length > 0) {
+      throw new AppError(
+        'E_CONNECTION_EXISTS',
+        `${input.fileName} is already imported as “${matches[0]!.name}” (tenant ${parsed.file.ti}). Update that connection with this file, or create a new one.`,
+        { matches: matches.map(({ id, name }) => ({ id, name })) },
+      );
+    }
   }
-  settings.productLine = productLine ?? 'm3';
-  settings.productLineDetected = input.productLine === undefined && productLine !== undefined;
+  settings.productLine = input.productLine ?? fromScopes ?? 'm3';
+  settings.productLineDetected = input.productLine === undefined && fromScopes !== undefined;
+  if (input.productLine) settings.productLineChosen = true;
   const connection = context.connections.create({
     system: 'infor',
     name: input.name ?? parsed.file.cn ?? `Infor ${parsed.file.ti}`,
@@ -48,6 +70,90 @@ export async function importIonapi(
   context.vault.setMany(connection.id, secrets);
   context.events.emit('connections.changed', { ids: [connection.id] });
   return context.connections.get(connection.id)!;
+}
+
+/** Infor connections made from the same authorized app: same tenant, client id and token endpoint. */
+function sameIonapi(context: BackendContext, parsed: ParsedIonApi): Connection[] {
+  return context.connections
+    .list()
+    .filter(
+      (connection) =>
+        connection.system === 'infor' &&
+        connection.settings.tenant === parsed.file.ti &&
+        connection.settings.ci === parsed.file.ci &&
+        String(connection.settings.pu ?? '') + String(connection.settings.ot ?? '') === parsed.tokenUrl,
+    );
+}
+
+/** A newer download of the same app's credentials: new endpoints and secrets, the connection's own choices kept. */
+async function updateFromIonapi(
+  context: BackendContext,
+  id: string,
+  parsed: ParsedIonApi,
+  settings: Connection['settings'],
+  secrets: Record<string, string>,
+  input: IonapiImport,
+): Promise<Connection> {
+  const current = context.connections.get(id);
+  if (!current || current.system !== 'infor') throw new AppError('E_NOT_FOUND', `No Infor connection with id ${id} to update; import the file as a new connection.`);
+  if (current.sandbox !== parsed.sandbox) {
+    throw new AppError('E_INVALID_INPUT', `${input.fileName} is ${parsed.sandbox ? 'a sandbox file' : 'not a sandbox file'} and “${current.name}” is ${current.sandbox ? 'a sandbox connection' : 'not'}; import it as a new connection.`);
+  }
+  if (input.productLine) Object.assign(settings, { productLine: input.productLine, productLineChosen: true, productLineDetected: false });
+  // A client-credentials file has no service account: clear the old one rather than keep a stale secret.
+  const slots: Record<string, string | null> = { service_account_key: null, service_account_secret: null, ...secrets };
+  return connectorHandlers['connections.update']({ id: current.id, name: input.name, settings, secrets: slots }, context);
+}
+/** Tests in flight by request id, so `connections.cancelTest` can stop them. */
+const runningTests = new Map<string, AbortController>();
+
+/**
+ * Signs in and reads a sample within `connectionTestTimeoutMs` in all, with no
+ * retries for a host that cannot be reached: a test answers "what is wrong"
+ * quickly, a sync rides out hiccups. Its own client (fresh breaker, own
+ * counts), so the call count is this test's. An Infor connection whose product
+ * line was neither chosen nor named by its scopes is detected here and saved.
+ */
+async function testConnection(context: BackendContext, id: string, requestId?: string): Promise<ConnectionTestResult> {
+  const cancel = new AbortController();
+  if (requestId) runningTests.get(requestId)?.abort();
+  if (requestId) runningTests.set(requestId, cancel);
+  const defaults = context.connectorDefaults?.http;
+  const timeoutMs = Math.min(defaults?.timeoutMs ?? connectionTestTimeoutMs, connectionTestTimeoutMs);
+  const signal = AbortSignal.any([cancel.signal, AbortSignal.timeout(timeoutMs)]);
+  const http = { ...defaults, timeoutMs, signal, failFast: true };
+  const started = performance.now();
+  let calls = 0;
+  let connector: Connector | undefined;
+  try {
+    connector = openConnector(context, id, { http });
+    const connection = context.connections.get(id)!;
+    if (connector instanceof InforConnector && connection.settings.productLineChosen !== true && connection.settings.productLineDetected !== true) {
+      const line = await connector.detectProductLine(signal);
+      if (line) {
+        context.connections.update(id, { settings: { ...connection.settings, productLine: line, productLineDetected: true } });
+        // Schemas read for the guessed line describe another product's API.
+        context.db.prepare('DELETE FROM entity_schemas WHERE connection_id = ?').run(id);
+        context.events.emit('connections.changed', { ids: [connection.id] });
+        calls += connector.callCount();
+        await connector.close();
+        connector = openConnector(context, id, { http });
+      }
+    }
+    const result = await connector.test({ signal });
+    return { ...result, callCount: calls + connector.callCount() };
+  } catch (error) {
+    if (!isAppError(error)) throw error;
+    return {
+      ok: false,
+      latencyMs: Math.round(performance.now() - started),
+      callCount: calls + (connector?.callCount() ?? 0),
+      error: { code: error.code, message: error.message },
+    };
+  } finally {
+    await connector?.close();
+    if (requestId && runningTests.get(requestId) === cancel) runningTests.delete(requestId);
+  }
 }
 
 /** Revokes what can be revoked before a connection goes; never blocks the removal. */
@@ -93,14 +199,11 @@ export const connectorHandlers: ConnectorHandlers = {
     context.events.emit('connections.changed', { ids: [input.id] });
     return context.connections.get(updated!.id)!;
   },
-  'connections.test': async (input, context) => {
-    const connector = openConnector(context, input.id);
-    try {
-      const result = await connector.test();
-      return { ...result, callCount: connector.callCount() };
-    } finally {
-      await connector.close();
-    }
+  'connections.test': (input, context) => testConnection(context, input.id, input.requestId),
+  'connections.cancelTest': (input) => {
+    const running = runningTests.get(input.requestId);
+    running?.abort();
+    return { cancelled: running !== undefined };
   },
   'connections.remove': async (input, context) => {
     if (context.connections.get(input.id)) await revokeBeforeRemove(context, input.id);

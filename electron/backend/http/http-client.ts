@@ -15,7 +15,7 @@ import { AppError } from '../../../shared/errors';
 import { redact } from '../util/redact';
 import { defaultBackoffTiming, parseRetryAfter, retryDelay, type BackoffTiming } from './backoff';
 import { HostPolicy, type HostPolicyOptions } from './host-policy';
-import { isNetworkError, RetryableHttpError } from './http-errors';
+import { networkFailure, RetryableHttpError, timeoutFailure } from './http-errors';
 import { SlidingWindowLimiter } from './sliding-window';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -93,6 +93,16 @@ export interface HttpConnectionOptions {
   /** Reads a system error code from a failed response body (`REQUEST_LIMIT_EXCEEDED`, `0x80072322`). */
   extractErrorCode?: (response: HttpResponse) => string | undefined;
   onRetry?: (event: RetryEvent) => void;
+  /**
+   * Ends every call of this client when it aborts (a connection test's Cancel
+   * button or its overall deadline); a `TimeoutError` reason reads as E_NET_TIMEOUT.
+   */
+  signal?: AbortSignal;
+  /**
+   * Connection tests: a refused connection, a timeout or an unknown host is
+   * the answer, so it is reported at once instead of retried.
+   */
+  failFast?: boolean;
 }
 
 export interface CallCounts {
@@ -168,9 +178,11 @@ export class HttpConnection {
       throw new AppError('E_INVALID_INPUT', `Not a URL: ${redact(request.url).slice(0, 200)}`);
     }
     this.hostPolicy.check(url);
+    const signal = anySignal(request.signal, this.options.signal);
     try {
-      return await this.retryPolicy.execute(() => this.attempt(url, request), request.signal);
+      return await this.retryPolicy.execute(() => this.attempt(url, request), signal);
     } catch (error) {
+      if (this.options.signal?.aborted && !request.signal?.aborted) throw this.stopped(url, request);
       if (error instanceof BrokenCircuitError) {
         throw new AppError(
           'E_HTTP_CIRCUIT_OPEN',
@@ -184,7 +196,9 @@ export class HttpConnection {
   async close(): Promise<void> {
     this.slidingWindow?.stop();
     await this.limiter.stop({ dropWaitingJobs: true }).catch(() => undefined);
-    await this.agent.close();
+    // A cancelled or timed-out test may leave a TLS handshake pending; closing gracefully would wait for it.
+    if (this.options.signal?.aborted) await this.agent.destroy();
+    else await this.agent.close();
   }
 
   private async attempt(url: URL, request: HttpRequest): Promise<HttpResponse> {
@@ -263,19 +277,23 @@ export class HttpConnection {
     const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
     const handle = useAuth ? await this.options.authorizer!.apply(headers) : undefined;
     return this.limiter.schedule(async () => {
-      const releaseSlot = await this.slidingWindow?.acquire(request.signal);
+      const releaseSlot = await this.slidingWindow?.acquire(anySignal(request.signal, this.options.signal));
       // The clock starts when the request leaves the queue, not while it waits for the limiter.
-      const timeout = AbortSignal.timeout(request.timeoutMs ?? this.options.timeoutMs);
-      const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
+      const timeoutMs = request.timeoutMs ?? this.options.timeoutMs;
+      const timeout = AbortSignal.timeout(timeoutMs);
+      const signal = anySignal(request.signal, this.options.signal, timeout)!;
       this.count(url.host);
       try {
-        const answer = await undiciRequest(url, {
-          method: request.method ?? 'GET',
-          headers,
-          body: request.body,
+        const answer = await abortable(
+          undiciRequest(url, {
+            method: request.method ?? 'GET',
+            headers,
+            body: request.body,
+            signal,
+            dispatcher: this.agent,
+          }),
           signal,
-          dispatcher: this.agent,
-        });
+        );
         const text = await answer.body.text();
         return {
           response: { status: answer.statusCode, headers: answer.headers, text, data: undefined, url: url.toString() },
@@ -283,17 +301,23 @@ export class HttpConnection {
         };
       } catch (error) {
         if (request.signal?.aborted) throw error;
-        if (timeout.aborted) {
-          throw new RetryableHttpError('E_HTTP_TIMEOUT', `${url.host} did not answer within ${request.timeoutMs ?? this.options.timeoutMs} ms.`, undefined, undefined);
-        }
-        if (isNetworkError(error) || (error as Error).name === 'SocketError') {
-          throw new RetryableHttpError('E_REMOTE', `Connection to ${url.host} failed (${(error as { code?: string }).code ?? 'socket error'}).`, undefined, undefined);
-        }
-        throw error;
+        if (this.options.signal?.aborted) throw this.stopped(url, request);
+        const failFast = { failFast: this.options.failFast };
+        if (timeout.aborted) throw timeoutFailure(url, timeoutMs, failFast);
+        throw networkFailure(error, url, timeoutMs, failFast) ?? error;
       } finally {
         releaseSlot?.();
       }
     });
+  }
+
+  /** The client-wide signal ended the call: the deadline passed, or someone pressed Cancel. */
+  private stopped(url: URL, request: HttpRequest): AppError {
+    const reason: unknown = this.options.signal?.reason;
+    if ((reason as { name?: unknown } | undefined)?.name === 'TimeoutError') {
+      return timeoutFailure(url, request.timeoutMs ?? this.options.timeoutMs, { failFast: true });
+    }
+    return new AppError('E_NET_CANCELLED', `Cancelled before ${url.hostname} answered.`);
   }
 
   private count(host: string): void {
@@ -319,6 +343,25 @@ class RetryAfterBackoff implements IBackoff<IRetryBackoffContext<unknown>> {
   next(context: IRetryBackoffContext<unknown>): IBackoff<IRetryBackoffContext<unknown>> {
     return new RetryAfterBackoff(this.timing, context.attempt, context);
   }
+}
+
+/**
+ * Undici ignores an abort while a connection is still being set up (a TLS
+ * handshake with a host that never answers runs to the connect timeout), so
+ * the caller stops waiting on the signal itself; the attempt dies with the agent.
+ */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+function anySignal(...signals: Array<AbortSignal | undefined>): AbortSignal | undefined {
+  const present = signals.filter((signal): signal is AbortSignal => signal !== undefined);
+  return present.length <= 1 ? present[0] : AbortSignal.any(present);
 }
 
 function safeJson(text: string): unknown {

@@ -108,7 +108,8 @@ export class TokenProvider {
       })
       .catch((error: unknown) => {
         if (error instanceof AppError) throw error;
-        throw new AppError('E_AUTH_REFRESH_FAILED', `Could not obtain an access token: ${error instanceof Error ? error.message : String(error)}`);
+        // Not an answer from the sign-in server (those are coded), so not a credential problem.
+        throw new AppError('E_REMOTE', `Could not obtain an access token (${error instanceof Error ? error.message : String(error)}).`);
       })
       .finally(() => {
         this.inflight = undefined;

@@ -8,22 +8,46 @@ export type Section = (typeof sections)[number];
 
 type Theme = UiPrefs['theme'];
 
+/** A screen holding work that leaving would lose (the Mapper with unsaved changes). */
+export interface LeaveGuard {
+  /** True while leaving now would lose work. */
+  blocks(): boolean;
+  /** Asks the user; calls `leave` once they saved or discarded, never when they keep editing. */
+  ask(leave: () => void): void;
+}
+
 interface AppState {
   section: Section;
   info?: AppInfo;
   startupError?: ErrorInfo;
   ready: boolean;
   theme: Theme;
+  leaveGuard?: LeaveGuard;
+  /** Goes to a section; asks the leave guard first when one holds unsaved work. */
   go(section: Section): void;
+  setLeaveGuard(guard: LeaveGuard): void;
+  /** Removes this guard (and only this one: a newer screen may have set its own). */
+  clearLeaveGuard(guard: LeaveGuard): void;
   setTheme(theme: Theme): Promise<void>;
   start(): Promise<void>;
 }
 
-export const useAppStore = create<AppState>()((set) => ({
+export const useAppStore = create<AppState>()((set, get) => ({
   section: 'connections',
   ready: false,
   theme: 'system',
-  go: (section) => set({ section }),
+  go(section) {
+    const { section: current, leaveGuard } = get();
+    if (section === current) return;
+    if (leaveGuard?.blocks()) leaveGuard.ask(() => set({ section }));
+    else set({ section });
+  },
+  setLeaveGuard(leaveGuard) {
+    set({ leaveGuard });
+  },
+  clearLeaveGuard(guard) {
+    if (get().leaveGuard === guard) set({ leaveGuard: undefined });
+  },
   async setTheme(theme) {
     set({ theme });
     await api.invoke('ui.prefs.set', { theme });

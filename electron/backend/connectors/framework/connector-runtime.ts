@@ -21,7 +21,7 @@ export interface ConnectorEnvironment {
   schemaCache?: SchemaCache;
   tokenStore?: TokenStore;
   /** Test and tuning knobs for the client (timing, retries, retry observer). */
-  http?: Partial<Pick<HttpConnectionOptions, 'timing' | 'maxRetries' | 'onRetry' | 'breakerHalfOpenAfterMs' | 'timeoutMs'>>;
+  http?: Partial<Pick<HttpConnectionOptions, 'timing' | 'maxRetries' | 'onRetry' | 'breakerHalfOpenAfterMs' | 'timeoutMs' | 'signal' | 'failFast'>>;
   /** Scales the descriptor's rate limit (tests shrink a 60-per-minute window to seconds). */
   rateLimit?: { requests?: number; windowMs?: number };
   /** Overrides the descriptor's token refresh skew. */

@@ -60,7 +60,8 @@ function hooksFor(productLine: ProductLine, settings: Record<string, unknown>): 
 
 /**
  * Infor CloudSuite connector for one connection; the product line comes from
- * the `productLine` setting (`detectProductLine` fills it at import).
+ * the `productLine` setting (chosen by the user, read from the file's scopes,
+ * or detected on the first connection test).
  */
 export class InforConnector extends DescriptorConnector {
   readonly productLine: ProductLine;
@@ -89,11 +90,20 @@ export class InforConnector extends DescriptorConnector {
       await probeCall(this.context, productLine, signal);
       return true;
     } catch (error) {
-      if (error instanceof AppError && (error.code === 'E_AUTH_FAILED' || error.code === 'E_AUTH_REFRESH_FAILED' || error.code === 'E_SECRET_UNAVAILABLE')) throw error;
+      // Only "this gateway has no such API" means no; sign-in and network failures answer for every line.
+      if (error instanceof AppError && (stopsDetection.has(error.code) || error.code.startsWith('E_NET_'))) throw error;
       return false;
     }
   }
+
+  /** Probes each product line in turn through this connector's client; undefined when none answers. */
+  async detectProductLine(signal?: AbortSignal): Promise<ProductLine | undefined> {
+    for (const line of productLines) if (await this.serves(line, signal)) return line;
+    return undefined;
+  }
 }
+
+const stopsDetection = new Set<string>(['E_AUTH_FAILED', 'E_AUTH_REFRESH_FAILED', 'E_SECRET_UNAVAILABLE', 'E_HTTP_HOST_NOT_ALLOWED', 'E_HTTP_INSECURE']);
 
 async function probeCall(context: HookContext, productLine: ProductLine, signal?: AbortSignal): Promise<void> {
   const expectOk = (status: number, what: string) => {
@@ -140,8 +150,7 @@ export async function detectProductLine(environment: ConnectorEnvironment, signa
   if (fromScopes) return fromScopes;
   const connector = new InforConnector(environment);
   try {
-    for (const line of productLines) if (await connector.serves(line, signal)) return line;
-    return undefined;
+    return await connector.detectProductLine(signal);
   } finally {
     await connector.close();
   }

@@ -2,6 +2,7 @@ import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import { useCallback, useEffect, useState } from 'react';
 import { Group, Panel, Separator, useDefaultLayout } from 'react-resizable-panels';
 import { api } from '../../api/client';
+import { useAppStore, type LeaveGuard } from '../../app/app.store';
 import { MapperCanvas } from './canvas/MapperCanvas';
 import { Palette } from './canvas/Palette';
 import { headerHeight, rowHeight } from './canvas/SchemaNode';
@@ -13,8 +14,10 @@ import { JsonataPanel } from './panels/JsonataPanel';
 import { PreviewPanel } from './panels/PreviewPanel';
 import { SuggestionsPanel } from './panels/SuggestionsPanel';
 import { MapperStoreProvider, useHistory, useMapper } from './store/mapper-context';
-import { redo, undo, type MapperStore } from './store/mapper.store';
+import { hasUnsavedChanges, redo, undo, type MapperStore } from './store/mapper.store';
 import type { PanelId } from './store/store-types';
+import { LeaveDialog, RestoreDialog } from './UnsavedDialogs';
+import { useDraftKeeper } from './use-draft-keeper';
 import { usePreviewRunner } from './use-preview-runner';
 import { useMapperShortcuts } from './use-mapper-shortcuts';
 
@@ -54,12 +57,16 @@ function EditorFrame({ store, onClose }: { store: MapperStore; onClose(): void }
     if (bounds) void flow.fitBounds(bounds, { padding: 0.06, duration: 250 });
   }, [store, flow]);
   useMapperShortcuts(store, layout);
+  const drafts = useDraftKeeper(store);
+  const [leaving, setLeaving] = useState<{ leave(): void }>();
+  useLeaveGuard(store, setLeaving);
+  const back = () => (hasUnsavedChanges(store.getState()) ? setLeaving({ leave: onClose }) : onClose());
   // Panel widths are the analyst's choice: remembered across mappings and sessions.
   const panels = useDefaultLayout({ id: 'mapper-panels', panelIds: ['palette', 'canvas', 'side'], storage: localStorage, onlySaveAfterUserInteractions: true });
 
   return (
     <div className="mapper-editor" data-testid="mapper-editor">
-      <Toolbar store={store} onClose={onClose} onLayout={layout} />
+      <Toolbar store={store} onClose={back} onLayout={layout} />
       <Group className="mapper-body" orientation="horizontal" disableCursor defaultLayout={panels.defaultLayout} onLayoutChanged={panels.onLayoutChanged}>
         <Panel id="palette" className="mapper-pane" defaultSize="168px" minSize="120px" maxSize="320px" groupResizeBehavior="preserve-pixel-size">
           <Palette />
@@ -74,8 +81,48 @@ function EditorFrame({ store, onClose }: { store: MapperStore; onClose(): void }
         </Panel>
       </Group>
       <Notice />
+      {leaving && (
+        <LeaveDialog
+          store={store}
+          onLeave={() => {
+            setLeaving(undefined);
+            leaving.leave();
+          }}
+          onDiscard={() => {
+            drafts.discard();
+            setLeaving(undefined);
+            leaving.leave();
+          }}
+          onKeep={() => setLeaving(undefined)}
+        />
+      )}
+      {drafts.offer && <RestoreDialog draft={drafts.offer} savedVersion={store.getState().savedVersion} onRestore={drafts.restore} onDiscard={drafts.decline} />}
     </div>
   );
+}
+
+/**
+ * While the mapping has unsaved changes: other screens ask first (the app's leave guard), and
+ * closing or reloading the window asks too (`beforeunload`; the Electron shell answers it with
+ * a native dialog, see electron/main/window.ts).
+ */
+function useLeaveGuard(store: MapperStore, ask: (request: { leave(): void }) => void): void {
+  useEffect(() => {
+    const guard: LeaveGuard = { blocks: () => hasUnsavedChanges(store.getState()), ask: (leave) => ask({ leave }) };
+    const app = useAppStore.getState();
+    app.setLeaveGuard(guard);
+    const onBeforeUnload = (event: BeforeUnloadEvent) => {
+      if (!guard.blocks()) return;
+      event.preventDefault();
+      // Older Chromium (and Electron) still want returnValue set to show the prompt.
+      event.returnValue = '';
+    };
+    window.addEventListener('beforeunload', onBeforeUnload);
+    return () => {
+      window.removeEventListener('beforeunload', onBeforeUnload);
+      useAppStore.getState().clearLeaveGuard(guard);
+    };
+  }, [store, ask]);
 }
 
 function Toolbar({ store, onClose, onLayout }: { store: MapperStore; onClose(): void; onLayout(): void }) {
@@ -87,7 +134,7 @@ function Toolbar({ store, onClose, onLayout }: { store: MapperStore; onClose(): 
   const search = useMapper((state) => state.search);
   const setSearch = useMapper((state) => state.setSearch);
   const runAutoMap = useMapper((state) => state.runAutoMap);
-  const dirty = useMapper((state) => state.savedGraph !== state.graph);
+  const dirty = useMapper((state) => state.savedGraph === undefined || hasUnsavedChanges(state));
   const notify = useMapper((state) => state.notify);
   const { canUndo, canRedo } = useHistory();
   const [saving, setSaving] = useState(false);
@@ -100,7 +147,7 @@ function Toolbar({ store, onClose, onLayout }: { store: MapperStore; onClose(): 
   };
   return (
     <div className="mapper-toolbar">
-      <button type="button" className="button ghost" onClick={onClose} aria-label="Back to all mappings">
+      <button type="button" className="button ghost" onClick={onClose} aria-label="Back to all mappings" data-testid="mapper-back">
         ←
       </button>
       <input className="mapping-name" value={name} onChange={(event) => setName(event.target.value)} aria-label="Mapping name" data-testid="mapping-name" />

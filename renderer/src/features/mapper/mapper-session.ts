@@ -69,6 +69,7 @@ export async function openSavedMapping(api: ApiClient, id: MappingId, connection
   return createMapperStore(withSchemas(graph, source, target), {
     mappingId: mapping.id,
     name: mapping.name,
+    savedVersion: mapping.updatedAt,
     saved: true,
     source: { connectionId: sourceConnection.id, entity: mapping.sourceEntity, schema: source },
     target: { connectionId: targetConnection.id, entity: mapping.targetEntity, schema: target },
@@ -99,7 +100,7 @@ export async function saveMapping(api: ApiClient, store: MapperStore): Promise<{
     expression,
   });
   if (!result.ok) return { saved: false, message: `Not saved: ${result.error.message}` };
-  store.getState().markSaved(result.value.id, result.value.name);
+  store.getState().markSaved(result.value.id, result.value.name, result.value.updatedAt);
   const left = state.compiled.problems.length;
   return { saved: true, message: left > 0 ? `Saved. ${left} unfinished part(s) are left out of the JSONata until connected.` : 'Saved.' };
 }

@@ -24,7 +24,7 @@ export function createMapperStore(graph: MappingGraph, seed: SessionSeed & { sav
         ...createSuggestionSlice(set, get),
         ...createTextSlice(set, get),
         ...createViewSlice(set, get),
-        ...createSessionSlice(seed)(set, get),
+        ...createSessionSlice(seed, graph)(set, get),
       }),
       {
         partialize: (state) => ({ graph: state.graph }),
@@ -57,6 +57,11 @@ export function createMapperStore(graph: MappingGraph, seed: SessionSeed & { sav
 }
 
 export type MapperStore = ReturnType<typeof createMapperStore>;
+
+/** Leaving now would lose work: the graph or the name differs from what was opened or last saved. */
+export function hasUnsavedChanges(state: Pick<MapperState, 'graph' | 'name' | 'baseline'>): boolean {
+  return state.graph !== state.baseline.graph || state.name !== state.baseline.name;
+}
 
 export function undo(store: MapperStore): void {
   store.temporal.getState().undo();

@@ -112,11 +112,17 @@ export interface SessionSlice {
   previewBusy: boolean;
   /** The graph as last saved or loaded; dirty while it differs. */
   savedGraph?: MappingGraph;
+  /** Graph and name as opened or last saved: leaving loses work while either differs (see hasUnsavedChanges). */
+  baseline: { graph: MappingGraph; name: string };
+  /** `updatedAt` of the saved version this session started from (or last saved); none for a new mapping. */
+  savedVersion?: string;
   setName(name: string): void;
   setSamples(status: SessionSlice['samplesStatus'], samples?: SampleRecord[], error?: ErrorInfo): void;
   setPreview(preview: PreviewResult | undefined, report: ValidationReport | undefined): void;
   setPreviewBusy(busy: boolean): void;
-  markSaved(mappingId: string, name: string): void;
+  markSaved(mappingId: string, name: string, savedVersion: string): void;
+  /** Puts a draft's graph and name back as one undoable step (undo returns to the saved version). */
+  restoreDraft(graph: MappingGraph, name: string): void;
 }
 
 export type MapperState = GraphSlice & SuggestionSlice & TextSlice & ViewSlice & SessionSlice;
