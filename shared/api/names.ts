@@ -34,7 +34,6 @@ const methodRecord: Record<MethodName, true> = {
   'connections.update': true,
   'connections.test': true,
   'connections.cancelTest': true,
-  'connections.cancelTest': true,
   'schemas.entities': true,
   'schemas.get': true,
   'sandbox.openWorkspace': true,
