@@ -61,7 +61,7 @@ export const validateCommand: Command = {
     const title = `${terminalText(check.name ?? file)}${check.version === null ? '' : ` (bundle v${check.version}${check.migratedFrom === null ? '' : `, migrated from v${check.migratedFrom}`})`}`;
     if (exit === exitCodes.ok) {
       io.out(`✔ ${title} is valid`);
-      io.out(`  ${check.counts.connections} connections · ${check.counts.mappings} mappings · ${check.counts.flows} flows · samples ${check.samples.passed} passed`);
+      io.out(`  ${check.counts.connections} connections · ${check.counts.mappings} mappings · ${check.counts.flows} flows · ${check.samples.passed + check.samples.failed === 0 ? 'no sample records (exported without them)' : `samples ${check.samples.passed} passed`}`);
       io.out(`  secret slots: ${terminalText(check.secretSlots.join(', ')) || 'none'}`);
       io.out(`  content hash: ${check.contentHash}`);
     } else {
