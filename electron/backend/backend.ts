@@ -6,6 +6,7 @@ import { ConnectionsRepository } from './connections/connections.repository';
 import type { BackendContext, Runtime } from './context';
 import { EventBus } from './events';
 import { HttpRegistry } from './http/http-registry';
+import { holdMappingPool } from './mapping/mapping-pool';
 import { SecretVault } from './secrets/secret-vault';
 import { openDatabase } from './store/database';
 import { resolveDataDir } from './store/paths';
@@ -48,6 +49,8 @@ export function createBackend(options: BackendOptions): Backend {
     onClose: (cleanup) => cleanups.push(cleanup),
   };
   cleanups.push(() => context.http.closeAll());
+  // Mapping workers are child processes: stop them with the backend so the process can exit.
+  cleanups.push(holdMappingPool());
   let closed = false;
   return {
     context,

@@ -4,7 +4,8 @@ import { sampleReferencePrefix, type Bundle, type BundleMapping } from '../../..
 import type { Flow } from '../../../shared/domain/flow';
 import { AppError } from '../../../shared/errors';
 import { canonicalJson, stableHash } from '../../../shared/hash';
-import { compileGraph, compiledExpression, evaluateMany, generatedMarker, mappingGraphSchema, type Bindings } from '../../../shared/mapping/index';
+import { compileGraph, compiledExpression, generatedMarker, mappingGraphSchema, type Bindings } from '../../../shared/mapping/index';
+import { evaluateIsolated } from '../mapping/mapping-pool';
 import { dependencyOrder } from '../sync/dependency-order';
 import { describeSchedule } from '../sync/scheduler';
 import { loadBundle, type LoadedBundle } from './bundle-load';
@@ -168,7 +169,8 @@ async function checkSamples(bundle: Bundle, problems: BundleProblem[], tally: { 
     }
     let actual: unknown;
     try {
-      const [result] = await evaluateMany(mapping.expression, [sample.input], { bindings: sampleBindings });
+      // Isolated: a sample that makes the mapping run away fails the check instead of the process.
+      const [result] = await evaluateIsolated(mapping.expression, [sample.input], { bindings: sampleBindings });
       if (!result!.ok) throw new AppError(result!.error.code, result!.error.message);
       actual = result!.value ?? null;
     } catch (error) {

@@ -15,9 +15,10 @@ import {
 import type { Connection } from '../../../shared/domain/connection';
 import type { Flow, Mapping } from '../../../shared/domain/flow';
 import { AppError } from '../../../shared/errors';
-import { compileGraph, evaluateMany, generatedMarker, mappingGraphSchema } from '../../../shared/mapping/index';
+import { compileGraph, generatedMarker, mappingGraphSchema } from '../../../shared/mapping/index';
 import { appVersion, jsonataVersion } from '../app/version';
 import type { BackendContext } from '../context';
+import { evaluateIsolated } from '../mapping/mapping-pool';
 import { dependencyOrder } from '../sync/dependency-order';
 import { syncService } from '../sync/sync.service';
 import { sampleBindings } from './bundle-check';
@@ -185,7 +186,7 @@ async function collectSamples(context: BackendContext, mappings: Mapping[], flow
       }
     }
     if (inputs.length === 0) continue;
-    const results = await evaluateMany(mapping.expression, inputs.map((sample) => sample.input), { bindings: sampleBindings });
+    const results = await evaluateIsolated(mapping.expression, inputs.map((sample) => sample.input), { bindings: sampleBindings });
     inputs.forEach((sample, index) => {
       const result = results[index]!;
       // A record the mapping fails on is no sample of what it should produce.

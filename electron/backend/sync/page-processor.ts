@@ -2,8 +2,9 @@ import type { EntitySchema } from '../../../shared/domain/entity-schema';
 import type { Flow, Mapping } from '../../../shared/domain/flow';
 import type { RunCounters } from '../../../shared/domain/run';
 import { stableHash } from '../../../shared/hash';
-import { evaluateMany, type Bindings } from '../../../shared/mapping/evaluate';
+import type { Bindings } from '../../../shared/mapping/evaluate';
 import type { Connector, JsonObject, SourceRecord } from '../connectors/framework/connector';
+import { evaluateIsolated } from '../mapping/mapping-pool';
 import { checkPayload } from './payload-check';
 import { defaultResilience, transientRetry, type Resilience } from './resilience';
 import type { AuditInput, IdMapEntry, PageCommit } from './run-store';
@@ -58,7 +59,8 @@ export async function processPage(records: SourceRecord[], context: PageContext)
   };
 
   context.onPhase?.('transforming');
-  const results = await evaluateMany(mapping.expression, records.map((record) => record.data), { bindings: context.bindings, signal: context.signal });
+  // In worker processes: a record that runs away with memory or time fails alone, the run goes on.
+  const results = await evaluateIsolated(mapping.expression, records.map((record) => record.data), { bindings: context.bindings, signal: context.signal });
   const pending: Pending[] = [];
   records.forEach((record, index) => {
     const result = results[index]!;

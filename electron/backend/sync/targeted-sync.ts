@@ -1,8 +1,8 @@
 import type { FlowId } from '../../../shared/domain/flow';
 import type { Run } from '../../../shared/domain/run';
 import { AppError } from '../../../shared/errors';
-import { evaluateMany } from '../../../shared/mapping/evaluate';
 import type { JsonObject, JsonValue, SourceRecord } from '../connectors/framework/connector';
+import { evaluateIsolated } from '../mapping/mapping-pool';
 import type { EngineDeps } from './engine-deps';
 import { processPage } from './page-processor';
 import { referenceBindings } from './reference-bindings';
@@ -30,7 +30,7 @@ export async function syncTargetKeys(deps: EngineDeps, flowId: FlowId | string, 
   const calls = emptyCalls();
   try {
     const bindings = referenceBindings(deps, flow, target);
-    const outputs = await evaluateMany(mapping.expression, records.map((record) => record.data), { bindings });
+    const outputs = await evaluateIsolated(mapping.expression, records.map((record) => record.data), { bindings });
     const matchField = flow.target.matchKey[0]!;
     const values = outputs.map((output) => (output.ok && output.value && typeof output.value === 'object' ? String((output.value as JsonObject)[matchField]) : ''));
     const current = target.lookup ? await target.lookup(flow.target.entity, matchField, values.filter(Boolean)) : new Map();

@@ -1,0 +1,94 @@
+import { AppError, errorCodes, type ErrorCode } from '../../../shared/errors';
+import { evaluateExpression, toMappingError, type Bindings, type RecordResult } from '../../../shared/mapping/evaluate';
+import { outputLimitMb, type ParentMessage, type WorkerMessage, type WorkerTask } from './worker-protocol';
+
+/**
+ * A mapping worker process (started by mapping-pool.ts with a V8 heap limit). An expression that
+ * allocates too much or never returns takes down only this process; the pool reports the record
+ * and starts a fresh one. Tasks arrive one at a time over the IPC channel.
+ */
+const calls = new Map<number, { resolve: (value: unknown) => void; reject: (error: unknown) => void }>();
+let nextCall = 0;
+
+function post(message: WorkerMessage): void {
+  process.send?.(message);
+}
+
+process.on('message', (message: ParentMessage) => {
+  if (message.kind === 'task') {
+    void evaluateTask(message);
+    return;
+  }
+  const pending = calls.get(message.id);
+  if (!pending) return;
+  calls.delete(message.id);
+  if (message.ok) pending.resolve(message.value);
+  else pending.reject(new AppError(knownCode(message.error.code), message.error.message, message.error.details));
+});
+// Without its parent there is nobody to answer: leave instead of lingering.
+process.on('disconnect', () => process.exit(0));
+
+async function evaluateTask(task: WorkerTask): Promise<void> {
+  const bindings: Bindings = { ...task.values };
+  for (const { name, arity } of task.functions) {
+    const call = (...args: unknown[]) =>
+      new Promise((resolve, reject) => {
+        const id = (nextCall += 1);
+        calls.set(id, { resolve, reject });
+        post({ kind: 'call', task: task.task, id, name, args: cloneable(args) });
+      });
+    // jsonata reads a function's arity to decide how many arguments to pass (e.g. in $map).
+    Object.defineProperty(call, 'length', { value: arity });
+    bindings[name] = call;
+  }
+  post({ kind: 'start', task: task.task });
+  for (const [index, record] of task.records.entries()) {
+    let result: RecordResult;
+    try {
+      const value = await evaluateExpression(task.text, record, { ...task.limits, bindings });
+      result = exceeds(value, outputLimitMb * 1024 * 1024)
+        ? {
+            ok: false,
+            error: {
+              code: 'E_MAPPING_MEMORY',
+              message: `The mapping produced more than ${outputLimitMb} MB for this record. Look for a function that builds a huge text or list (e.g. $pad with a very large width) and limit it.`,
+            },
+          }
+        : { ok: true, value };
+    } catch (error) {
+      result = { ok: false, error: toMappingError(error, 'E_MAPPING_EVAL').toInfo() };
+    }
+    post({ kind: 'result', task: task.task, index, result });
+  }
+  post({ kind: 'done', task: task.task });
+}
+
+/** Whether `value` as JSON would be longer than `limit` characters, counted without building the JSON. */
+function exceeds(value: unknown, limit: number): boolean {
+  let size = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const item = stack.pop();
+    if (typeof item === 'string') size += item.length + 2;
+    else if (Array.isArray(item)) {
+      size += 2 + item.length;
+      for (const child of item) stack.push(child);
+    } else if (item && typeof item === 'object') {
+      for (const [key, child] of Object.entries(item)) {
+        size += key.length + 4;
+        stack.push(child);
+      }
+    } else size += 8;
+    if (size > limit) return true;
+  }
+  return false;
+}
+
+/** jsonata hands functions and sequences to bindings; only plain data crosses processes. */
+function cloneable(args: unknown[]): unknown[] {
+  return args.map((arg) => (typeof arg === 'function' || arg === undefined ? undefined : (JSON.parse(JSON.stringify(arg)) as unknown)));
+}
+
+function knownCode(code: string): ErrorCode {
+  return (errorCodes as readonly string[]).includes(code) ? (code as ErrorCode) : 'E_MAPPING_EVAL';
+}
