@@ -104,7 +104,7 @@ function FlowCard({ flow, flows, connections, onEdit }: { flow: FlowListItem; fl
   const [schedule, setSchedule] = useState<string>();
   const { nextRun, paused, active: scheduled } = flow.scheduleState;
   // "in 8 s" must count down between the backend's updates.
-  const now = useClock(nextRun ? 1000 : undefined);
+  const now = useClock(nextRun ? 1000 : 15_000);
   const name = (id: string) => connections.find((connection) => connection.id === id)?.name ?? 'missing connection';
   const dependsOn = flow.dependsOn.map((id) => flows.find((candidate) => candidate.id === id)?.name ?? 'removed flow');
 
@@ -227,11 +227,10 @@ function scheduleStateName(flow: FlowListItem): 'manual' | 'paused' | 'active' |
   return flow.scheduleState.active ? 'active' : 'inactive';
 }
 
-/** The current time, re-read every `everyMs` while asked to (undefined: never). */
-function useClock(everyMs: number | undefined): number {
+/** The current time, re-read every `everyMs`, so relative times ("in 8 s", "2 min ago") move on. */
+function useClock(everyMs: number): number {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
-    if (everyMs === undefined) return;
     setNow(Date.now());
     const timer = setInterval(() => setNow(Date.now()), everyMs);
     return () => clearInterval(timer);
