@@ -70,13 +70,13 @@ export const bundleMethods = {
       .strict(),
     output: z.object({
       check: bundleCheckSchema,
-      connections: z.array(
-        z.object({ id: connectionIdSchema, name: z.string(), status: z.enum(['created', 'updated', 'kept']), missingSecrets: z.array(z.string()) }),
-      ),
+      connections: z
+        .array(z.object({ id: connectionIdSchema, name: z.string(), status: z.enum(['created', 'updated', 'kept']), missingSecrets: z.array(z.string()) }))
+        .describe('In the bundle’s order.'),
       mappings: z.number().int(),
       flows: z.number().int(),
       /** Per mapping and flow: `created` (new here), `updated` (changed) or `kept` (already identical, left untouched). */
-      items: z.object({ mappings: z.array(bundleImportItemSchema), flows: z.array(bundleImportItemSchema) }),
+      items: z.object({ mappings: z.array(bundleImportItemSchema), flows: z.array(bundleImportItemSchema) }).describe('Each list in the bundle’s order.'),
     }),
   }),
 };

@@ -116,7 +116,7 @@ export const connectorMethods = {
   'schemas.entities': method({
     summary: 'Entities a connection offers, with read/write abilities.',
     input: z.object({ connectionId: connectionIdSchema }).strict(),
-    output: z.array(entityInfoSchema),
+    output: z.array(entityInfoSchema).describe('In the order the connector’s descriptor declares them (ids are unique).'),
   }),
   'schemas.get': method({
     summary: 'Live schema of one entity (cached; refresh to fetch again).',

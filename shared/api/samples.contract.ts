@@ -25,6 +25,6 @@ export const sampleMethods = {
         limit: z.number().int().min(1).max(1000).default(50),
       })
       .strict(),
-    output: z.object({ records: z.array(sampleRecordSchema), calls: z.number().int().nonnegative() }),
+    output: z.object({ records: z.array(sampleRecordSchema).describe('In the order the source’s pages returned them.'), calls: z.number().int().nonnegative() }),
   }),
 };
