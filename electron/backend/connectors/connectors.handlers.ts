@@ -130,15 +130,19 @@ async function testConnection(context: BackendContext, id: string, requestId?: s
     const connection = context.connections.get(id)!;
     if (connector instanceof InforConnector && connection.settings.productLineChosen !== true && connection.settings.productLineDetected !== true) {
       const line = await connector.detectProductLine(signal);
-      if (line) {
-        context.connections.update(id, { settings: { ...connection.settings, productLine: line, productLineDetected: true } });
+      // Re-read: the person may have picked a product line while detection ran, and that choice wins.
+      const latest = context.connections.get(id);
+      if (line && latest && latest.settings.productLineChosen !== true) {
+        context.connections.update(id, { settings: { ...latest.settings, productLine: line, productLineDetected: true } });
         // Schemas read for the guessed line describe another product's API.
         context.db.prepare('DELETE FROM entity_schemas WHERE connection_id = ?').run(id);
         context.events.emit('connections.changed', { ids: [connection.id] });
-        calls += connector.callCount();
-        await connector.close();
-        connector = openConnector(context, id, { http });
       }
+      calls += connector.callCount();
+      const detector = connector;
+      connector = undefined;
+      await detector.close();
+      connector = openConnector(context, id, { http });
     }
     const result = await connector.test({ signal });
     return { ...result, callCount: calls + connector.callCount() };

@@ -1,4 +1,4 @@
-import type { ConnectionTestResult } from '../../../../shared/api/connectors.contract';
+import { connectionTestTimeoutMs, type ConnectionTestResult } from '../../../../shared/api/connectors.contract';
 import { systemLabels, type Connection } from '../../../../shared/domain/connection';
 import { Badge } from '../../components/StateViews';
 import { formatDuration, formatNumber, formatRelative } from '../../components/format';
@@ -42,6 +42,7 @@ export function ConnectionCard({
   connection,
   test,
   onTest,
+  onCancelTest,
   onBrowse,
   onEdit,
   onRemove,
@@ -50,6 +51,7 @@ export function ConnectionCard({
   connection: Connection;
   test?: TestState;
   onTest(): void;
+  onCancelTest(): void;
   onBrowse(): void;
   onEdit?: () => void;
   onRemove(): void;
@@ -69,7 +71,7 @@ export function ConnectionCard({
         <div className="connection-tags">
           {connection.sandbox && <Badge tone="accent">sandbox</Badge>}
           {test?.state === 'done' && test.result.ok && <Badge tone="ok">connected</Badge>}
-          {((test?.state === 'done' && !test.result.ok) || test?.state === 'error') && <Badge tone="danger">failing</Badge>}
+          {((test?.state === 'done' && !test.result.ok && test.result.error?.code !== 'E_NET_CANCELLED') || test?.state === 'error') && <Badge tone="danger">failing</Badge>}
         </div>
       </header>
 
@@ -119,7 +121,7 @@ export function ConnectionCard({
         </div>
       </dl>
 
-      <TestOutcome test={test} />
+      <TestOutcome test={test} onCancel={onCancelTest} />
 
       <footer className="connection-actions">
         <button type="button" className="button small primary" onClick={onTest} disabled={test?.state === 'running'} data-testid="test-connection">
@@ -142,16 +144,29 @@ export function ConnectionCard({
   );
 }
 
-function TestOutcome({ test }: { test?: TestState }) {
+function TestOutcome({ test, onCancel }: { test?: TestState; onCancel(): void }) {
   if (!test) return <p className="test-outcome muted" data-testid="test-outcome" data-state="untested">Not tested yet.</p>;
   if (test.state === 'running')
     return (
-      <p className="test-outcome muted" data-testid="test-outcome" data-state="running">
-        <span className="spinner small" aria-hidden="true" /> Signing in and reading a sample…
-      </p>
+      <div className="test-outcome test-running muted" data-testid="test-outcome" data-state="running" role="status">
+        <span>
+          <span className="spinner small" aria-hidden="true" />
+          {test.cancelling ? 'Cancelling…' : `Signing in and reading a sample (gives up after ${connectionTestTimeoutMs / 1000} s)…`}
+        </span>
+        <button type="button" className="button small" onClick={onCancel} disabled={test.cancelling} data-testid="cancel-test">
+          Cancel
+        </button>
+      </div>
     );
   if (test.state === 'error') return <TestFailure code={test.error.code} message={test.error.message} />;
   const result = test.result;
+  if (!result.ok && result.error?.code === 'E_NET_CANCELLED')
+    return (
+      <div className="test-outcome test-cancelled" data-testid="test-outcome" data-state="cancelled" role="status">
+        <strong>Test cancelled</strong>
+        <span className="muted">after {formatDuration(result.latencyMs / 1000)}; nothing was changed. Test again when the network is back.</span>
+      </div>
+    );
   if (!result.ok) return <TestFailure code={result.error?.code ?? 'E_REMOTE'} message={result.error?.message ?? 'The test failed without a message.'} latencyMs={result.latencyMs} />;
   return (
     <div className="test-outcome test-ok" data-testid="test-outcome" data-state="ok" role="status">

@@ -49,7 +49,7 @@ function ConnectionList() {
   const error = useConnections((state) => state.error);
   const tests = useConnections((state) => state.tests);
   const actionError = useConnections((state) => state.actionError);
-  const { refresh, test, testAll, remove, setProductLine } = connectionsStore.getState();
+  const { refresh, test, cancelTest, testAll, remove, setProductLine } = connectionsStore.getState();
   const browseSchema = useConnectionsView((state) => state.browseSchema);
   const [editing, setEditing] = useState<Editing>();
 
@@ -103,6 +103,7 @@ function ConnectionList() {
             connection={connection}
             test={tests[connection.id]}
             onTest={() => void test(connection.id)}
+            onCancelTest={() => void cancelTest(connection.id)}
             onBrowse={() => browseSchema(connection.system === 'infor' ? 'source' : 'target', connection.id)}
             onEdit={connection.system === 'infor' ? undefined : () => setEditing({ mode: 'edit', connection })}
             onRemove={() => confirmRemove(connection)}

@@ -2,11 +2,6 @@ import { useEffect, useRef, useState } from 'react';
 import { Badge } from '../../components/StateViews';
 import { useConnections } from './connections.instance';
 
-/** Reads the first dropped or picked file as text; the backend parses it (one parser, precise errors). */
-async function readFile(file: File): Promise<{ fileName: string; content: string }> {
-  return { fileName: file.name, content: await file.text() };
-}
-
 /** Calls `onFile` for a file dropped anywhere on the window; true while a file is dragged over it. */
 export function useWindowDrop(onFile: (file: File) => void): boolean {
   const [dragging, setDragging] = useState(false);
@@ -52,11 +47,11 @@ export function useWindowDrop(onFile: (file: File) => void): boolean {
   return dragging;
 }
 
+/** Imports a dropped or picked file: the store checks its size, the backend parses it (one parser, precise errors). */
 export function useIonapiImport() {
-  const importIonapi = useConnections((state) => state.importIonapi);
+  const importFile = useConnections((state) => state.importFile);
   return async (file: File) => {
-    const { fileName, content } = await readFile(file);
-    await importIonapi(fileName, content);
+    await importFile(file);
   };
 }
 
@@ -93,15 +88,17 @@ export function DropOverlay() {
   );
 }
 
-/** Result of the last import: what was created, or exactly what is wrong with the file. */
+/** Result of the last import: what was created, exactly what is wrong with the file, or "already imported". */
 export function ImportBanner() {
   const state = useConnections((store) => store.import);
+  const items = useConnections((store) => store.items);
   const dismiss = useConnections((store) => store.dismissImport);
+  const resolveDuplicate = useConnections((store) => store.resolveDuplicate);
   if (state.state === 'idle') return null;
   if (state.state === 'importing')
     return (
       <div className="banner" role="status" data-testid="import-banner" data-state="importing">
-        <span className="spinner small" aria-hidden="true" /> Importing <b>{state.fileName}</b> and detecting the product line…
+        <span className="spinner small" aria-hidden="true" /> Importing <b>{state.fileName}</b>…
       </div>
     );
   if (state.state === 'error')
@@ -118,16 +115,50 @@ export function ImportBanner() {
         </button>
       </div>
     );
-  const detected = state.connection.settings.productLineDetected === true;
+  if (state.state === 'duplicate') {
+    const existing = state.matches[0]!;
+    return (
+      <div className="banner banner-warn" role="alertdialog" aria-labelledby="import-duplicate-title" data-testid="import-banner" data-state="duplicate">
+        <div className="banner-body">
+          <strong id="import-duplicate-title">{state.fileName} is already imported</strong>
+          <p data-testid="import-duplicate">
+            It has the same tenant, client id and token endpoint as “{existing.name}”
+            {state.matches.length > 1 ? ` and ${state.matches.length - 1} more` : ''}.
+          </p>
+        </div>
+        <div className="banner-actions">
+          <button type="button" className="button small primary" onClick={() => void resolveDuplicate({ updateId: existing.id })} data-testid="import-update-existing">
+            Update “{existing.name}”
+          </button>
+          <button type="button" className="button small" onClick={() => void resolveDuplicate('create')} data-testid="import-create-new">
+            Create a new one
+          </button>
+          <button type="button" className="button small ghost" onClick={dismiss}>
+            Cancel
+          </button>
+        </div>
+      </div>
+    );
+  }
+  // The live connection: the first test may detect the product line after the import.
+  const connection = items.find((item) => item.id === state.connection.id) ?? state.connection;
+  const line = String(connection.settings.productLine ?? 'm3').toUpperCase();
+  const badge =
+    connection.settings.productLineDetected === true
+      ? { tone: 'ok' as const, text: `detected ${line}` }
+      : connection.settings.productLineChosen === true
+        ? { tone: 'ok' as const, text: line }
+        : { tone: 'warn' as const, text: 'product line not detected yet' };
   return (
     <div className="banner banner-ok" role="status" data-testid="import-banner" data-state="done">
       <div className="banner-body">
-        <strong>Imported {state.connection.name}</strong>{' '}
-        <Badge tone={detected ? 'ok' : 'warn'}>
-          {detected ? `detected ${String(state.connection.settings.productLine).toUpperCase()}` : 'product line not detected'}
-        </Badge>
+        <strong>
+          {state.updated ? 'Updated' : 'Imported'} {connection.name}
+        </strong>{' '}
+        <Badge tone={badge.tone}>{badge.text}</Badge>
         <p className="muted">
-          {detected ? 'Test it to see the tenant, token lifetime and a sample.' : 'Choose the product line on its card below, then test it.'}
+          Testing it now: the test signs in{badge.tone === 'warn' ? ', detects the product line' : ''} and reads a sample. You can pick the product line on its card at any
+          time.
         </p>
       </div>
       <button type="button" className="button small ghost" onClick={dismiss}>

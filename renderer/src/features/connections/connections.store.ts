@@ -1,18 +1,37 @@
 import { createStore } from 'zustand/vanilla';
 import type { ApiClient } from '../../../../shared/api/client';
-import type { ConnectionTestResult } from '../../../../shared/api/connectors.contract';
+import { ionapiMaxBytes, ionapiTooLargeMessage, type ConnectionTestResult } from '../../../../shared/api/connectors.contract';
 import type { MethodInput } from '../../../../shared/api/contract';
+import type { Result } from '../../../../shared/api/result';
 import type { SandboxWorkspace } from '../../../../shared/api/sandbox.contract';
 import { systemIds, type Connection, type ConnectionId } from '../../../../shared/domain/connection';
 import { isAppError, type ErrorInfo } from '../../../../shared/errors';
 
-export type TestState = { state: 'running' } | { state: 'done'; result: ConnectionTestResult; at: string } | { state: 'error'; error: ErrorInfo };
+export type TestState =
+  | { state: 'running'; requestId: string; cancelling?: boolean }
+  | { state: 'done'; result: ConnectionTestResult; at: string }
+  | { state: 'error'; error: ErrorInfo };
+
+/** A connection an imported file matches (same tenant, client id and token endpoint). */
+export interface ImportMatch {
+  id: ConnectionId;
+  name: string;
+}
 
 export type ImportState =
   | { state: 'idle' }
   | { state: 'importing'; fileName: string }
   | { state: 'error'; fileName: string; error: ErrorInfo }
-  | { state: 'done'; fileName: string; connection: Connection };
+  /** The file is already imported: the person chooses to update that connection or create another. */
+  | { state: 'duplicate'; fileName: string; content: string; matches: ImportMatch[] }
+  | { state: 'done'; fileName: string; connection: Connection; updated: boolean };
+
+/** What the importer needs of a dropped or picked file (a DOM `File` has it). */
+export interface ImportFile {
+  name: string;
+  size: number;
+  text(): Promise<string>;
+}
 
 export interface WorkspaceState {
   state: 'idle' | 'opening' | 'ready' | 'error';
@@ -33,11 +52,17 @@ export interface ConnectionsState {
   actionError?: ErrorInfo;
   refresh(): Promise<void>;
   test(id: ConnectionId): Promise<void>;
+  /** Stops a running test; it ends as failed with E_NET_CANCELLED. */
+  cancelTest(id: ConnectionId): Promise<void>;
   testAll(): Promise<void>;
   remove(id: ConnectionId): Promise<boolean>;
   openWorkspace(): Promise<void>;
   loadSandboxStatus(): Promise<void>;
+  /** Checks the size before reading, then imports (asking first when the file is already imported). */
+  importFile(file: ImportFile): Promise<Connection | undefined>;
   importIonapi(fileName: string, content: string): Promise<Connection | undefined>;
+  /** Answers the "already imported" question: update that connection, or create a new one. */
+  resolveDuplicate(choice: { updateId: ConnectionId } | 'create'): Promise<Connection | undefined>;
   setProductLine(id: ConnectionId, productLine: 'm3' | 'csi' | 'ln' | 'fsm'): Promise<void>;
   create(input: MethodInput<'connections.create'>): Promise<Connection | undefined>;
   update(input: MethodInput<'connections.update'>): Promise<Connection | undefined>;
@@ -53,10 +78,34 @@ export const errorOf = (error: unknown): ErrorInfo =>
 export const bySystem = (left: Connection, right: Connection) =>
   systemIds.indexOf(left.system) - systemIds.indexOf(right.system) || left.name.localeCompare(right.name);
 
+let testSequence = 0;
+/** Unique per window and test; the backend only needs it to find the test to cancel. */
+const newRequestId = () => `test-${Date.now().toString(36)}-${(testSequence += 1)}-${Math.random().toString(36).slice(2, 8)}`;
+
+const matchesOf = (error: ErrorInfo): ImportMatch[] => {
+  const matches = (error.details as { matches?: unknown } | undefined)?.matches;
+  return Array.isArray(matches) ? (matches as ImportMatch[]) : [];
+};
+
 const withSimulators = (workspace: SandboxWorkspace) => workspace.systems.map(({ system, url }) => ({ system, url })).sort((a, b) => systemIds.indexOf(a.system) - systemIds.indexOf(b.system));
 
 export function createConnectionsStore(api: ApiClient) {
-  return createStore<ConnectionsState>()((set, get) => ({
+  return createStore<ConnectionsState>()((set, get) => {
+    /**
+     * Shows what the import did, then tests the connection at once: the test
+     * signs in, detects the product line when none was chosen, and can be cancelled.
+     */
+    const finishImport = async (fileName: string, result: Result<Connection>, updated: boolean) => {
+      if (!result.ok) {
+        set({ import: { state: 'error', fileName, error: result.error } });
+        return undefined;
+      }
+      set({ import: { state: 'done', fileName, connection: result.value, updated } });
+      await get().refresh();
+      void get().test(result.value.id);
+      return result.value;
+    };
+    return {
     load: 'idle',
     items: [],
     tests: {},
@@ -71,10 +120,23 @@ export function createConnectionsStore(api: ApiClient) {
     },
 
     async test(id) {
-      set((state) => ({ tests: { ...state.tests, [id]: { state: 'running' } } }));
-      const result = await api.invoke('connections.test', { id });
+      const requestId = newRequestId();
+      set((state) => ({ tests: { ...state.tests, [id]: { state: 'running', requestId } } }));
+      const result = await api.invoke('connections.test', { id, requestId });
       const next: TestState = result.ok ? { state: 'done', result: result.value, at: new Date().toISOString() } : { state: 'error', error: result.error };
-      set((state) => ({ tests: { ...state.tests, [id]: next } }));
+      set((state) => {
+        // A newer test of the same connection (started after a cancel) owns the slot now.
+        const current = state.tests[id];
+        if (current?.state === 'running' && current.requestId !== requestId) return {};
+        return { tests: { ...state.tests, [id]: next } };
+      });
+    },
+
+    async cancelTest(id) {
+      const running = get().tests[id];
+      if (running?.state !== 'running') return;
+      set((state) => ({ tests: { ...state.tests, [id]: { ...running, cancelling: true } } }));
+      await api.invoke('connections.cancelTest', { requestId: running.requestId });
     },
 
     async testAll() {
@@ -121,16 +183,33 @@ export function createConnectionsStore(api: ApiClient) {
       }
     },
 
-    async importIonapi(fileName, content) {
-      set({ import: { state: 'importing', fileName } });
-      const result = await api.invoke('connections.importIonapi', { fileName, content });
-      if (!result.ok) {
-        set({ import: { state: 'error', fileName, error: result.error } });
+    async importFile(file) {
+      if (file.size > ionapiMaxBytes) {
+        // The same limit and words as the backend and `mlc infor ping`, without reading a wrong, huge file.
+        const error: ErrorInfo = { code: 'E_IONAPI_TOO_LARGE', message: ionapiTooLargeMessage(file.name, file.size) };
+        set({ import: { state: 'error', fileName: file.name, error } });
         return undefined;
       }
-      set({ import: { state: 'done', fileName, connection: result.value } });
-      await get().refresh();
-      return result.value;
+      return get().importIonapi(file.name, await file.text());
+    },
+
+    async importIonapi(fileName, content) {
+      set({ import: { state: 'importing', fileName } });
+      const result = await api.invoke('connections.importIonapi', { fileName, content, existing: 'ask' });
+      if (!result.ok && result.error.code === 'E_CONNECTION_EXISTS' && matchesOf(result.error).length > 0) {
+        set({ import: { state: 'duplicate', fileName, content, matches: matchesOf(result.error) } });
+        return undefined;
+      }
+      return finishImport(fileName, result, false);
+    },
+
+    async resolveDuplicate(choice) {
+      const pending = get().import;
+      if (pending.state !== 'duplicate') return undefined;
+      const { fileName, content } = pending;
+      set({ import: { state: 'importing', fileName } });
+      const input = choice === 'create' ? { fileName, content, existing: 'create' as const } : { fileName, content, updateId: choice.updateId };
+      return finishImport(fileName, await api.invoke('connections.importIonapi', input), choice !== 'create');
     },
 
     async setProductLine(id, productLine) {
@@ -172,7 +251,8 @@ export function createConnectionsStore(api: ApiClient) {
     follow() {
       return api.on('connections.changed', () => void get().refresh());
     },
-  }));
+    };
+  });
 }
 
 export type ConnectionsStore = ReturnType<typeof createConnectionsStore>;
