@@ -1,6 +1,7 @@
 import { app, utilityProcess, type UtilityProcess } from 'electron';
 import type { Result } from '../../shared/api/result';
 import { appRoot, backendHostPath } from './paths';
+import { decideRestart } from './restart-policy';
 
 type HostMessage =
   | { type: 'ready' }
@@ -10,25 +11,33 @@ type HostMessage =
 /**
  * The backend runs in a utilityProcess so SQLite and JSONata never block the UI.
  * Calls wait for it to be ready; a crash fails pending calls with a clear error and
- * restarts it.
+ * restarts it after a growing delay, and gives up (telling the user) when it keeps crashing.
  */
 export class BackendProcess {
   private child?: UtilityProcess;
   private nextId = 1;
   private readonly pending = new Map<number, (result: Result<unknown>) => void>();
   private ready!: Promise<void>;
+  private markReady!: () => void;
   private stopping = false;
+  private crashes: number[] = [];
+  private gaveUp = false;
 
   constructor(
     private readonly onEvent: (event: string, payload: unknown) => void,
     private readonly masterKey: Buffer | undefined,
   ) {
+    this.waitForReady();
     this.start();
   }
 
+  /** Calls made from now on wait until the (next) backend says it is ready. */
+  private waitForReady() {
+    this.ready = new Promise((resolve) => (this.markReady = resolve));
+  }
+
   private start() {
-    let markReady!: () => void;
-    this.ready = new Promise((resolve) => (markReady = resolve));
+    const markReady = this.markReady;
     const child = utilityProcess.fork(backendHostPath, [], {
       serviceName: 'ml-connector backend',
       env: { ...process.env, MLC_HOME: process.env.MLC_HOME || app.getPath('userData'), MLC_APP_ROOT: appRoot },
@@ -48,16 +57,28 @@ export class BackendProcess {
         resolve({ ok: false, error: { code: 'E_TRANSPORT', message: `The backend stopped (exit code ${code}); retry.` } });
       }
       this.pending.clear();
-      if (!this.stopping) {
-        this.onEvent('app.notice', { level: 'warning', message: 'The backend stopped unexpectedly and was restarted.' });
-        this.start();
+      if (this.stopping) return;
+      const decision = decideRestart(this.crashes, Date.now());
+      this.crashes = decision.crashes;
+      this.waitForReady();
+      if (!decision.restart) {
+        this.gaveUp = true;
+        // Waiting calls now fail with the notice's advice instead of waiting forever.
+        this.markReady();
+        this.onEvent('app.notice', { level: 'error', message: 'The backend keeps stopping and was not restarted again. Restart the app; if it happens again, report it.' });
+        return;
       }
+      this.onEvent('app.notice', { level: 'warning', message: `The backend stopped unexpectedly; restarting it in ${decision.delayMs / 1000} s.` });
+      setTimeout(() => {
+        if (!this.stopping) this.start();
+      }, decision.delayMs);
     });
     this.child = child;
   }
 
   async invoke(method: string, input: unknown): Promise<Result<unknown>> {
     await this.ready;
+    if (this.gaveUp) return { ok: false, error: { code: 'E_TRANSPORT', message: 'The backend keeps stopping. Restart the app.' } };
     const id = this.nextId++;
     return new Promise((resolve) => {
       this.pending.set(id, resolve);
