@@ -114,7 +114,7 @@ describe('importing the same .ionapi file twice', () => {
     expect(again).toMatchObject({ ok: false, error: { code: 'E_CONNECTION_EXISTS', details: { matches: [{ id: first.id, name: first.name }] } } });
     expect(!again.ok && again.error.message).toContain(`already imported as “${first.name}”`);
 
-    // A client-credentials download of the same app: same tenant, client id and token endpoint.
+    // Updating puts another download into the same connection (here the sandbox client-credentials app: new secrets, no service account).
     const newer = JSON.stringify(sandbox.ionapi('client-credentials'));
     const updated = value<Connection>(await backend.invoke('connections.importIonapi', { fileName: 'a.ionapi', content: newer, updateId: first.id }));
     expect(updated.id).toBe(first.id);

@@ -78,8 +78,10 @@ describe('Connections and the schema browser in Chromium', () => {
     await page.getByTestId('section-connections').waitFor();
     const banner = page.locator('[data-testid="import-banner"][data-state="done"]');
     await banner.waitFor({ timeout: 30_000 });
-    expect(await banner.textContent()).toMatch(/detected (M3|CSI|LN|FSM)/);
+    // Import saves the file without the network; the test that follows at once detects the product line.
+    await expect.poll(() => banner.textContent(), { timeout: 30_000, interval: 100 }).toMatch(/detected (M3|CSI|LN|FSM)/);
     await expect.poll(() => connections.cards().count(), patient).toBe(7);
+    await expect.poll(() => connections.okOutcomes().count(), patient).toBe(7);
   });
 
   it('validates a new Zoho connection inline with the connector’s own rules', async () => {

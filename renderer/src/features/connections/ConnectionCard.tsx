@@ -101,7 +101,7 @@ export function ConnectionCard({
               </select>
               {undetected && (
                 <span className="inline-warning" data-testid="product-line-undetected">
-                  Not detected — pick the one your tenant runs
+                  Not detected yet — the first successful test detects it, or pick the one your tenant runs
                 </span>
               )}
             </dd>
