@@ -135,6 +135,27 @@ export function assertPlainJson(value: unknown, depth = 0, seen: Set<object> = n
   seen.delete(value);
 }
 
+/** Whether `value` as JSON would be longer than `limit` characters, counted without building the JSON (which could itself be too big). */
+export function exceedsJsonSize(value: unknown, limit: number): boolean {
+  let size = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const item = stack.pop();
+    if (typeof item === 'string') size += item.length + 2;
+    else if (Array.isArray(item)) {
+      size += 2 + item.length;
+      for (const child of item) stack.push(child);
+    } else if (item && typeof item === 'object') {
+      for (const [key, child] of Object.entries(item)) {
+        size += key.length + 4;
+        stack.push(child);
+      }
+    } else size += 8;
+    if (size > limit) return true;
+  }
+  return false;
+}
+
 /** jsonata marks result arrays as sequences with extra properties; hand back plain JSON. */
 function normalise(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(normalise);

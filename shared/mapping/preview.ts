@@ -12,6 +12,10 @@ export interface PreviewOptions extends EvaluationLimits {
   bindings?: Bindings;
   /** Yield to the event loop after this many milliseconds of work (default 8). */
   yieldAfterMs?: number;
+  /** Called before a field is evaluated, with its expression: the preview worker reports it, so a field that runs away can be named. */
+  onField?: (expression: string) => void;
+  /** Fields not to evaluate (by expression text), with the error every record shows for them instead. */
+  blocked?: ReadonlyMap<string, ErrorInfo>;
 }
 
 export interface FieldError {
@@ -79,6 +83,9 @@ export class MappingPreview {
   }
 
   private async evaluateField(field: FieldExpression): Promise<Outcome[]> {
+    const blocked = this.options.blocked?.get(field.expression);
+    if (blocked) return this.samples.map(() => ({ ok: false, error: blocked }));
+    this.options.onField?.(field.expression);
     const expression = compiledExpression(field.expression, this.options);
     const yieldAfter = this.options.yieldAfterMs ?? 8;
     let sliceStart = Date.now();

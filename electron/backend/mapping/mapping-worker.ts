@@ -1,5 +1,5 @@
 import { AppError, errorCodes, type ErrorCode } from '../../../shared/errors';
-import { evaluateExpression, toMappingError, type Bindings, type RecordResult } from '../../../shared/mapping/evaluate';
+import { evaluateExpression, exceedsJsonSize, toMappingError, type Bindings, type RecordResult } from '../../../shared/mapping/evaluate';
 import { outputLimitMb, type ParentMessage, type WorkerMessage, type WorkerTask } from './worker-protocol';
 
 /**
@@ -46,7 +46,7 @@ async function evaluateTask(task: WorkerTask): Promise<void> {
     let result: RecordResult;
     try {
       const value = await evaluateExpression(task.text, record, { ...task.limits, bindings });
-      result = exceeds(value, outputLimitMb * 1024 * 1024)
+      result = exceedsJsonSize(value, outputLimitMb * 1024 * 1024)
         ? {
             ok: false,
             error: {
@@ -63,26 +63,6 @@ async function evaluateTask(task: WorkerTask): Promise<void> {
   post({ kind: 'done', task: task.task });
 }
 
-/** Whether `value` as JSON would be longer than `limit` characters, counted without building the JSON. */
-function exceeds(value: unknown, limit: number): boolean {
-  let size = 0;
-  const stack: unknown[] = [value];
-  while (stack.length > 0) {
-    const item = stack.pop();
-    if (typeof item === 'string') size += item.length + 2;
-    else if (Array.isArray(item)) {
-      size += 2 + item.length;
-      for (const child of item) stack.push(child);
-    } else if (item && typeof item === 'object') {
-      for (const [key, child] of Object.entries(item)) {
-        size += key.length + 4;
-        stack.push(child);
-      }
-    } else size += 8;
-    if (size > limit) return true;
-  }
-  return false;
-}
 
 /** jsonata hands functions and sequences to bindings; only plain data crosses processes. */
 function cloneable(args: unknown[]): unknown[] {

@@ -1,18 +1,20 @@
 import { useEffect } from 'react';
-import { MappingPreview, validateMapping, type PreviewResult } from '../../../../shared/mapping';
-import { previewBindings } from './model/preview-bindings';
+import { validateMapping, type PreviewResult } from '../../../../shared/mapping';
+import { PreviewWorkerClient } from './preview-worker-client';
 import type { MapperStore } from './store/mapper.store';
 
 const debounceMs = 120;
 
 /**
  * Re-runs the preview and the validation whenever the compiled mapping, the match key or the
- * samples change. `MappingPreview` caches per field text, so only touched fields evaluate again.
+ * samples change. The preview evaluates in a Web Worker (preview-worker-client.ts), so a mapping
+ * that never ends shows as a failed field instead of freezing the page; its `MappingPreview`
+ * caches per field text, so only touched fields evaluate again.
  */
 export function usePreviewRunner(store: MapperStore): void {
   useEffect(() => {
-    let preview: MappingPreview | undefined;
-    let previewSamples: unknown;
+    // A field gets 3 s, more with many samples (each sample has jsonata's own 500 ms time box).
+    const preview = new PreviewWorkerClient({ timeoutMs: 500, fieldBudgetMs: (samples) => Math.max(3000, samples * 20) });
     let run = 0;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let disposed = false;
@@ -25,11 +27,11 @@ export function usePreviewRunner(store: MapperStore): void {
       let result: PreviewResult | undefined;
       try {
         if (state.compiled.graph && state.samples.length > 0) {
-          if (!preview || previewSamples !== state.samples) {
-            preview = new MappingPreview(state.samples.map((sample) => sample.data), { timeoutMs: 500, bindings: previewBindings });
-            previewSamples = state.samples;
-          }
-          result = await preview.update(state.compiled.graph);
+          result = await preview.run(
+            state.samples.map((sample) => sample.data),
+            state.samples,
+            state.compiled.graph,
+          );
         }
         const report = await validateMapping(state.graph, state.target.schema, { outputs: result?.records ?? [] });
         if (!disposed && ticket === run) state.setPreview(result, report);
@@ -52,6 +54,7 @@ export function usePreviewRunner(store: MapperStore): void {
       disposed = true;
       clearTimeout(timer);
       unsubscribe();
+      preview.dispose();
     };
   }, [store]);
 }
