@@ -260,43 +260,111 @@ describe('long-lived hosts run their schedules', () => {
 
   it('the desktop backend host (utility process) fires an interval flow', async () => {
     world = await syncWorld({ infor: { counts: { customers: 5 } } });
-    // The built host under plain Node, with a shim for Electron's parentPort (see test/integration/backend-host.test.ts).
-    const child = fork(path.join(repoRoot, 'dist', 'backend', 'host.js'), [], {
-      execArgv: ['--import', path.join(repoRoot, 'test', 'support', 'parent-port-shim.mjs')],
-      env: { ...process.env, MLC_HOME: world.dataDir },
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    });
+    const host = desktopHost(world.dataDir);
     try {
-      const messages: Array<{ type: string; id?: number; event?: string; payload?: { status?: string; runId?: string }; result?: { ok: boolean; value?: unknown } }> = [];
-      child.on('message', (message: (typeof messages)[number]) => messages.push(message));
-      let next = 0;
-      const invoke = async (method: string, input: unknown) => {
-        const id = (next += 1);
-        child.send({ type: 'invoke', id, method, input });
-        await expect.poll(() => messages.some((message) => message.type === 'result' && message.id === id), { timeout: 20_000 }).toBe(true);
-        const { result } = messages.find((message) => message.type === 'result' && message.id === id)!;
-        expect(result).toMatchObject({ ok: true });
-        return result!.value as { id: string };
-      };
-      // No key from the shell: the host reads the data folder's key file, as the CLI that stored the secrets did.
-      child.send({ type: 'init' });
-      const mapping = await invoke('mappings.save', { name: 'Desktop', sourceEntity: 'customers', targetEntity: 'Accounts', expression: customerToZohoAccount });
-      await invoke('flows.save', {
-        name: 'Desktop',
-        source: { connectionId: world.source.id, entity: 'customers', lookbackSeconds: 0 },
-        mappingId: mapping.id,
-        target: { connectionId: world.target.id, entity: 'Accounts', matchKey: ['Infor_Customer_No'] },
-        schedule: { kind: 'interval', everySeconds: 10, timeZone: 'UTC' },
-      });
-      const finished = () => messages.find((message) => message.type === 'event' && message.event === 'runs.changed' && message.payload?.status !== 'running');
+      const mapping = await host.invoke<{ id: string }>('mappings.save', { name: 'Desktop', sourceEntity: 'customers', targetEntity: 'Accounts', expression: customerToZohoAccount });
+      await host.invoke('flows.save', tenSecondFlow(world, mapping.id));
+      const finished = () => host.messages.find((message) => message.type === 'event' && message.event === 'runs.changed' && message.payload?.status !== 'running');
       await expect.poll(finished, { timeout: 45_000, interval: 250 }).toBeDefined();
-      const run = (await invoke('runs.get', { id: finished()!.payload!.runId })) as unknown as { trigger: string; status: string };
-      expect(run).toMatchObject({ trigger: 'schedule', status: 'succeeded' });
-      expect(messages.some((message) => message.type === 'event' && message.event === 'flows.changed')).toBe(true);
+      expect(await host.invoke('runs.get', { id: finished()!.payload!.runId })).toMatchObject({ trigger: 'schedule', status: 'succeeded' });
+      expect(host.messages.some((message) => message.type === 'event' && message.event === 'flows.changed')).toBe(true);
     } finally {
+      await host.stop();
+    }
+  }, 120_000);
+
+  it('two hosts on one data folder never run a flow at once: the second skips its tick, and a pause in one stops both', async () => {
+    world = await syncWorld({ infor: { counts: { customers: 5 } } });
+    // Slow Infor pages: a run lasts longer than the few seconds between the two hosts' ticks.
+    world.infor.control.addFault({ path: '/MLC_SANDBOX/M3/', latencyMs: 6_000 });
+    const first = desktopHost(world.dataDir);
+    const second = desktopHost(world.dataDir);
+    try {
+      await second.invoke('app.info', {});
+      const mapping = await first.invoke<{ id: string }>('mappings.save', { name: 'Shared', sourceEntity: 'customers', targetEntity: 'Accounts', expression: customerToZohoAccount });
+      const flow = await first.invoke<{ id: string }>('flows.save', tenSecondFlow(world, mapping.id));
+      // The second host learns of the flow from the store, not from a call.
+      await expect.poll(async () => (await second.invoke<Array<{ scheduleState: { active: boolean } }>>('flows.list', {}))[0]?.scheduleState.active, { timeout: 20_000, interval: 250 }).toBe(true);
+
+      const skipped = () => [first, second].flatMap((host) => host.logLines()).filter((line) => line.message === 'skipped a tick: the flow is running elsewhere');
+      await expect.poll(() => skipped().length, { timeout: 60_000, interval: 250 }).toBeGreaterThanOrEqual(1);
+      expect(skipped()[0]!.level).toBe('info');
+      expect([first, second].flatMap((host) => host.logLines()).filter((line) => line.message === 'scheduled run did not start' || line.level === 'error')).toEqual([]);
+
+      await first.invoke('flows.pause', { id: flow.id, paused: true });
+      await expect.poll(async () => (await second.invoke<Array<{ scheduleState: { active: boolean; paused: boolean } }>>('flows.list', {}))[0]?.scheduleState, { timeout: 20_000, interval: 250 }).toEqual({
+        active: false,
+        paused: true,
+        nextRun: null,
+      });
+      const runs = () => first.invoke<Array<{ startedAt: string; finishedAt: string | null; status: string }>>('runs.list', { flowId: flow.id });
+      await expect.poll(async () => (await runs()).every((run) => run.status !== 'running'), { timeout: 30_000, interval: 250 }).toBe(true);
+      const before = (await runs()).length;
+      // Past the moment either host would have fired next.
+      await new Promise((resolve) => setTimeout(resolve, 12_000));
+      const all = await runs();
+      expect(all.length).toBe(before);
+      // Never two at once: each run started after the one before it ended.
+      const ordered = [...all].sort((left, right) => left.startedAt.localeCompare(right.startedAt));
+      for (let index = 1; index < ordered.length; index += 1) expect(ordered[index]!.startedAt >= ordered[index - 1]!.finishedAt!).toBe(true);
+    } finally {
+      await Promise.all([first.stop(), second.stop()]);
+    }
+  }, 180_000);
+});
+
+interface HostMessage {
+  type: string;
+  id?: number;
+  event?: string;
+  payload?: { status?: string; runId?: string };
+  result?: { ok: boolean; value?: unknown };
+}
+
+/** The built desktop backend host under plain Node, with a shim for Electron's parentPort (see test/integration/backend-host.test.ts). */
+function desktopHost(dataDir: string) {
+  const child = fork(path.join(repoRoot, 'dist', 'backend', 'host.js'), [], {
+    execArgv: ['--import', path.join(repoRoot, 'test', 'support', 'parent-port-shim.mjs')],
+    env: { ...process.env, MLC_HOME: dataDir, MLC_LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+  });
+  const messages: HostMessage[] = [];
+  let stderr = '';
+  child.on('message', (message: HostMessage) => messages.push(message));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  // No key from the shell: the host reads the data folder's key file, as the CLI that stored the secrets did.
+  child.send({ type: 'init' });
+  let next = 0;
+  return {
+    messages,
+    logLines: () =>
+      stderr
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as { level: string; message: string }),
+    async invoke<T = unknown>(method: string, input: unknown): Promise<T> {
+      const id = (next += 1);
+      child.send({ type: 'invoke', id, method, input });
+      await expect.poll(() => messages.some((message) => message.type === 'result' && message.id === id), { timeout: 20_000 }).toBe(true);
+      const { result } = messages.find((message) => message.type === 'result' && message.id === id)!;
+      expect(result, method).toMatchObject({ ok: true });
+      return result!.value as T;
+    },
+    async stop() {
+      if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.send({ type: 'shutdown' });
       await exited;
-    }
-  }, 120_000);
-});
+    },
+  };
+}
+
+function tenSecondFlow(world: SyncWorld, mappingId: string) {
+  return {
+    name: 'Every ten seconds',
+    source: { connectionId: world.source.id, entity: 'customers', lookbackSeconds: 0 },
+    mappingId,
+    target: { connectionId: world.target.id, entity: 'Accounts', matchKey: ['Infor_Customer_No'] },
+    schedule: { kind: 'interval', everySeconds: 10, timeZone: 'UTC' },
+  };
+}

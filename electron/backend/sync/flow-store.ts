@@ -97,6 +97,12 @@ export class FlowStore {
     );
   }
 
+  /** Each flow's last change, cheaply: how a host notices flows another process on the same store changed. */
+  stamps(): Map<string, string> {
+    const rows = this.db.prepare('SELECT id, updated_at FROM flows').all() as Array<{ id: string; updated_at: string }>;
+    return new Map(rows.map((row) => [row.id, row.updated_at]));
+  }
+
   removeFlow(id: string): boolean {
     const dependent = this.flows().find((flow) => flow.dependsOn.includes(id as FlowId));
     if (dependent) throw new AppError('E_CONFLICT', `The flow “${dependent.name}” depends on it; change that flow first.`);

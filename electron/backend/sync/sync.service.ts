@@ -74,14 +74,33 @@ export function syncService(context: BackendContext): SyncService {
   return service;
 }
 
+/** How often a host looks for flows another process on its data folder changed. */
+const foreignChangesEveryMs = 3_000;
+
 /**
  * Long-lived hosts (the desktop backend, `mlc studio`) call this once: their
  * flows then run on schedule, and a run missed while closed runs once now.
- * Short-lived commands (`mlc run`, `validate`, …) never do.
+ * Short-lived commands (`mlc run`, `validate`, …) never do. Flows created,
+ * paused or removed by another process on the same data folder (the desktop
+ * app beside `mlc studio`) are picked up within a few seconds.
  */
 export function startSchedules(context: BackendContext): Scheduler {
-  const { scheduler } = syncService(context);
-  if (!scheduler.running) scheduler.start({ catchUp: true });
+  const { scheduler, flows } = syncService(context);
+  if (scheduler.running) return scheduler;
+  scheduler.start({ catchUp: true });
+  let known = flows.stamps();
+  const timer = setInterval(() => {
+    try {
+      const now = flows.stamps();
+      const changed = [...new Set([...known.keys(), ...now.keys()])].filter((id) => known.get(id) !== now.get(id));
+      known = now;
+      if (changed.length > 0) flowsChanged(context, changed);
+    } catch (error) {
+      context.log.warn('could not look for flow changes; schedules stay as they were', { error: error instanceof Error ? error.message : String(error) });
+    }
+  }, foreignChangesEveryMs);
+  timer.unref();
+  context.onClose(() => clearInterval(timer));
   return scheduler;
 }
 
