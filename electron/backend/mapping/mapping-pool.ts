@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { AppError, type ErrorInfo } from '../../../shared/errors';
 import { assertPlainJson, compiledExpression, defaultLimits, toMappingError, type EvaluateManyOptions, type RecordResult } from '../../../shared/mapping/evaluate';
-import { diedOfMemory, mappingMemoryMb, WorkerProcess, type Exit } from './worker-process';
+import { diedOfMemory, mappingMemoryMb, stoppedFromOutside, WorkerProcess, type Exit } from './worker-process';
 import type { ReplyMessage, WorkerMessage, WorkerTask } from './worker-protocol';
 
 /**
@@ -156,6 +156,8 @@ async function evaluateChunk(
       throw cancelled();
     } else if (failure.kind === 'timeout') {
       blame(limitError('timeout', options));
+    } else if (stoppedFromOutside(failure.exit)) {
+      throw new AppError('E_MAPPING_EVAL', `Evaluation cancelled: the mapping worker was stopped (${describeExit(failure.exit)}).`);
     } else if (!failure.started) {
       // The worker never ran a record: a broken installation, not a mapping problem.
       throw new AppError('E_INTERNAL', `The mapping worker could not start (${describeExit(failure.exit)}). Rebuild or reinstall the app (npm run build).`);

@@ -27,6 +27,10 @@ process.on('message', (message: ParentMessage) => {
 });
 // Without its parent there is nobody to answer: leave instead of lingering.
 process.on('disconnect', () => process.exit(0));
+// Ctrl+C and service stops reach the whole process group; the parent decides (a soft stop finishes
+// the current batch) and ends its workers itself.
+process.on('SIGINT', () => undefined);
+process.on('SIGTERM', () => undefined);
 
 async function evaluateTask(task: WorkerTask): Promise<void> {
   const bindings: Bindings = { ...task.values };
