@@ -211,6 +211,8 @@ async function runTask(
       };
       const onCancel = () => stop('cancelled');
       if (typeof external?.addEventListener === 'function') external.addEventListener('abort', onCancel, { once: true });
+      // Cancelled while it waited for a free worker: the listener above never fires.
+      if (external?.aborted) stop('cancelled');
       const finish = (failure: Failure | undefined) => {
         clearTimeout(timer);
         if (typeof external?.removeEventListener === 'function') external.removeEventListener('abort', onCancel);
