@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Run } from '../../../shared/domain/run';
+import { answerClientErrors, BodyTooLargeError, guarded, readBody, requestUrl } from '../bridge/http-guard';
 import { createScheduler } from '../sync/sync.service';
 import type { Logger } from '../util/log';
 import { openHeadless, type Headless, type HeadlessOptions } from './headless-runtime';
@@ -74,40 +75,46 @@ export async function startServe(options: ServeOptions): Promise<ServeDaemon> {
       };
     });
 
-  const server = http.createServer((request, response) => {
-    const send = (status: number, body: unknown, type = 'application/json') => {
-      response.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
-      response.end(type === 'application/json' ? JSON.stringify(body) : String(body));
-    };
-    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+  const send = (response: http.ServerResponse, status: number, body: unknown, type = 'application/json') => {
+    const text = type === 'application/json' ? JSON.stringify(body) : String(body);
+    response.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text) });
+    response.end(text);
+  };
+  const handle = async (request: http.IncomingMessage, response: http.ServerResponse) => {
+    const url = requestUrl(request);
+    if (!url) return send(response, 400, { code: 'E_INVALID_INPUT', error: 'The request path is not a valid URL path.' });
     if (request.method === 'GET' && url.pathname === '/health') {
-      return send(stopping ? 503 : 200, { status: stopping ? 'stopping' : 'ok', bundle: { name: bundle.name, contentHash: bundle.contentHash }, uptimeSeconds: Math.round((Date.now() - metrics.startedAt.getTime()) / 1000), flows: flowStatus() });
+      return send(response, stopping ? 503 : 200, { status: stopping ? 'stopping' : 'ok', bundle: { name: bundle.name, contentHash: bundle.contentHash }, uptimeSeconds: Math.round((Date.now() - metrics.startedAt.getTime()) / 1000), flows: flowStatus() });
     }
-    if (request.method === 'GET' && url.pathname === '/metrics') return send(200, prometheusText(metrics.snapshot(flowStatus())), 'text/plain; version=0.0.4');
-    if (request.method === 'GET' && url.pathname === '/metrics.json') return send(200, metrics.snapshot(flowStatus()));
+    if (request.method === 'GET' && url.pathname === '/metrics') return send(response, 200, prometheusText(metrics.snapshot(flowStatus())), 'text/plain; version=0.0.4');
+    if (request.method === 'GET' && url.pathname === '/metrics.json') return send(response, 200, metrics.snapshot(flowStatus()));
     if (request.method === 'POST' && url.pathname === '/zoho/notify') {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      request.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > maxBody) request.destroy();
-        else chunks.push(chunk);
-      });
-      request.on('end', () => {
-        let body: unknown;
-        try {
-          body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-        } catch {
-          return send(400, { error: 'The body is not JSON.' });
-        }
-        if (!receiver) return send(404, { error: 'Notifications are not enabled.' });
-        const answer = receiver.receive(body);
-        return send(answer.status, answer.status === 200 ? { ok: true } : { error: answer.message });
-      });
-      return;
+      let raw: Buffer;
+      try {
+        raw = await readBody(request, maxBody);
+      } catch (error) {
+        if (error instanceof BodyTooLargeError) return send(response, 413, { code: 'E_INVALID_INPUT', error: 'The body is larger than 1 MiB; a Zoho notification is far smaller.' });
+        return send(response, 400, { code: 'E_INVALID_INPUT', error: 'The body could not be read completely.' });
+      }
+      let body: unknown;
+      try {
+        body = JSON.parse(raw.toString('utf8'));
+      } catch {
+        return send(response, 400, { code: 'E_INVALID_INPUT', error: 'The body is not JSON.' });
+      }
+      if (!receiver) return send(response, 404, { error: 'Notifications are not enabled.' });
+      const answer = receiver.receive(body);
+      return send(response, answer.status, answer.status === 200 ? { ok: true } : { error: answer.message });
     }
-    send(404, { error: 'Not found. Try /health, /metrics or /metrics.json.' });
-  });
+    send(response, 404, { error: 'Not found. Try /health, /metrics or /metrics.json.' });
+  };
+  const server = http.createServer(
+    guarded(handle, (response, error) => {
+      log.error('request failed', { error: error instanceof Error ? error.message : String(error) });
+      send(response, 500, { code: 'E_INTERNAL', error: 'The daemon failed to answer this request and keeps running; see its log.' });
+    }),
+  );
+  answerClientErrors(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());

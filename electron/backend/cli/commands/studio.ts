@@ -6,6 +6,8 @@ import { appRoot } from '../../app/version';
 import { createHostBackend } from '../../host/host-backend';
 import { startWebBridge } from '../../bridge/web-bridge';
 import { exitCodes, type Command } from '../command';
+import { terminalText } from '../terminal-text';
+import { redact } from '../../util/redact';
 
 export const studioCommand: Command = {
   name: 'studio',
@@ -39,10 +41,16 @@ export const studioCommand: Command = {
     }
     // Long-lived like the desktop app: flows fire on their schedules while it runs.
     const backend = createHostBackend({ runtime: 'web' });
-    const bridge = await startWebBridge({ backend, port, staticDir }).catch(async (error: NodeJS.ErrnoException) => {
+    const report = (what: string) => (reason: unknown) =>
+      io.err(`mlc studio: ${what}; still running. ${terminalText(redact(reason instanceof Error ? reason.message : String(reason)))}`);
+    const bridge = await startWebBridge({ backend, port, staticDir, onError: report('a request failed') }).catch(async (error: NodeJS.ErrnoException) => {
       await backend.close();
       throw error.code === 'EADDRINUSE' ? new Error(`Port ${port} is already in use; pick another with --port.`) : error;
     });
+    // A long-running server: one failed operation is reported and the rest keeps serving,
+    // where Node's default would end the process on the first unhandled rejection.
+    const onRejection = report('an operation failed without being handled');
+    process.on('unhandledRejection', onRejection);
     io.out(`ml-connector Studio is running at ${bridge.url}`);
     if (!values['no-open']) openBrowser(bridge.url);
 
@@ -52,6 +60,7 @@ export const studioCommand: Command = {
       process.once('SIGTERM', stop);
     });
     await bridge.close();
+    process.off('unhandledRejection', onRejection);
     await backend.close();
     return exitCodes.ok;
   },

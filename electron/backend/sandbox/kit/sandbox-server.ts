@@ -74,14 +74,20 @@ export function createSandboxServer(options: SandboxServerOptions): SandboxServe
     handle(request, response).catch((error: unknown) => {
       if (!response.headersSent) {
         const tooLarge = error instanceof BodyTooLargeError;
-        response.writeHead(tooLarge ? 413 : 500, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
+        // A 413 keeps the connection: the rest of the body is drained so the client reads the answer, not a reset.
+        response.writeHead(tooLarge ? 413 : 500, { 'content-type': 'text/plain; charset=utf-8', ...(tooLarge ? {} : { connection: 'close' }) });
         response.end(tooLarge ? error.message : `sandbox error: ${error instanceof Error ? error.message : String(error)}`);
       } else response.destroy();
     });
   });
 
   async function handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
-    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    const url = parseTarget(request.url);
+    if (!url) {
+      response.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' });
+      response.end('Bad Request: the request target is not a URL path');
+      return;
+    }
     const path = safeDecode(url.pathname);
     const method = (request.method ?? 'GET').toUpperCase();
 
@@ -197,6 +203,15 @@ export function createSandboxServer(options: SandboxServerOptions): SandboxServe
   };
 }
 
+/** `GET //[` parses as HTTP but not as a URL. */
+function parseTarget(target: string | undefined): URL | undefined {
+  try {
+    return new URL(target ?? '/', 'http://127.0.0.1');
+  } catch {
+    return undefined;
+  }
+}
+
 function safeDecode(path: string): string {
   try {
     return decodeURIComponent(path);
@@ -260,6 +275,8 @@ function readBody(request: http.IncomingMessage, limit: number): Promise<Sandbox
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    // A declared length over the limit is refused before waiting for a body that may never come.
+    if (Number(request.headers['content-length'] ?? 0) > limit) reject(new BodyTooLargeError(`request body over ${limit} bytes`));
     request.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
