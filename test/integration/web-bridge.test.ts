@@ -143,6 +143,54 @@ describe('web bridge', () => {
     }
   });
 
+  it('serves client-side routes as the app, a missing asset as 404, and caches only hashed assets', async () => {
+    const route = await request(bridge.port, { path: '/flows/abc', headers: { host } });
+    expect([route.status, route.headers['cache-control']]).toEqual([200, 'no-store']);
+    expect(route.body).toContain('<title>t</title>');
+    expect(route.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    const asset = await request(bridge.port, { path: '/app.js', headers: { host } });
+    expect([asset.status, asset.body]).toEqual([200, 'console.log(1)']);
+    expect(asset.headers['cache-control']).toContain('immutable');
+    expect(asset.headers['x-content-type-options']).toBe('nosniff');
+    const missing = await request(bridge.port, { path: '/assets/gone-1234.js', headers: { host } });
+    expect(missing.status).toBe(404);
+    expect(JSON.parse(missing.body)).toMatchObject({ ok: false, error: { code: 'E_NOT_FOUND' } });
+    for (const hidden of ['/.env', '/%2e%2e%2foutside-secret.txt', '/a%00b.js']) {
+      expect((await request(bridge.port, { path: hidden, headers: { host } })).status, hidden).toBe(404);
+    }
+  });
+
+  it('serves what a rebuild wrote while it runs', async () => {
+    fs.writeFileSync(path.join(ui.dir, 'late.js'), 'console.log(2)');
+    const late = await request(bridge.port, { path: '/late.js', headers: { host } });
+    expect([late.status, late.body]).toEqual([200, 'console.log(2)']);
+  });
+
+  it('answers a path built to make a regex backtrack without stalling', async () => {
+    // sirv's own SPA fallback tests paths with a regex that takes minutes on this one.
+    const response = await request(bridge.port, { path: `/${'a.a'.repeat(25)}!`, headers: { host } });
+    expect(response.status).toBe(404);
+  });
+
+  it('answers 500 and keeps serving when a call fails unexpectedly', async () => {
+    const errors: unknown[] = [];
+    const failing = await startWebBridge({
+      backend: { ...env.backend, invoke: () => Promise.reject(new Error('backend fell over')) },
+      onError: (error) => errors.push(error),
+    });
+    try {
+      const headers = { host: `127.0.0.1:${failing.port}`, authorization: `Bearer ${failing.token}`, 'content-type': 'application/json' };
+      const call = () => request(failing.port, { method: 'POST', path: '/api/invoke', headers, body: '{"method":"app.info","input":{}}' });
+      const first = await call();
+      expect(first.status).toBe(500);
+      expect(JSON.parse(first.body)).toMatchObject({ ok: false, error: { code: 'E_INTERNAL' } });
+      expect((await call()).status).toBe(500);
+      expect(errors.map((error) => (error as Error).message)).toEqual(['backend fell over', 'backend fell over']);
+    } finally {
+      await failing.close();
+    }
+  });
+
   it('listens on loopback only', async () => {
     const external = Object.values(os.networkInterfaces())
       .flat()
