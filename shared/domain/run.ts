@@ -5,7 +5,11 @@ export const recordOutcomes = ['created', 'updated', 'unchanged', 'skipped', 'fa
 export const recordOutcomeSchema = z.enum(recordOutcomes);
 export type RecordOutcome = z.infer<typeof recordOutcomeSchema>;
 
-export const runStatuses = ['running', 'succeeded', 'partial', 'failed', 'cancelled', 'interrupted'] as const;
+/**
+ * `interrupted`: the process running it stopped (crash, kill, `mlc unlock`); its error says what is known.
+ * `skipped`: not started in a pass because a flow it depends on failed, was cancelled or was skipped.
+ */
+export const runStatuses = ['running', 'succeeded', 'partial', 'failed', 'cancelled', 'interrupted', 'skipped'] as const;
 export const runStatusSchema = z.enum(runStatuses);
 export type RunStatus = z.infer<typeof runStatusSchema>;
 
@@ -51,6 +55,8 @@ export const runSchema = z.object({
   replayOf: runIdSchema.nullable().default(null),
   /** A replay run: which mapping version the records went through. */
   replayMapping: z.enum(['original', 'current']).nullable().default(null),
+  /** The interrupted run of the same flow this run picked up after (its window is re-read). */
+  resumedFrom: runIdSchema.nullable().default(null),
 });
 export type Run = z.infer<typeof runSchema>;
 

@@ -22,7 +22,7 @@ export interface ServeMetrics {
 /** Counters of what this daemon did since it started (the audit log holds the history). */
 export class MetricsBook {
   readonly startedAt = new Date();
-  readonly runs: ServeMetrics['runs'] = { total: 0, running: 0, succeeded: 0, partial: 0, failed: 0, cancelled: 0, interrupted: 0 };
+  readonly runs: ServeMetrics['runs'] = { total: 0, running: 0, succeeded: 0, partial: 0, failed: 0, cancelled: 0, interrupted: 0, skipped: 0 };
   readonly records: RunCounters = { read: 0, created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0 };
   readonly calls = { source: 0, target: 0, sourceMinimum: 0, targetMinimum: 0 };
   readonly notifications = { received: 0, rejected: 0, echoes: 0, targetedSyncs: 0, channels: 0 };

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import os from 'node:os';
 import type { FlowId, RunId } from '../../../shared/domain/flow';
 import {
   runSchema,
@@ -31,7 +32,40 @@ export interface PageCommit {
   deadLetters: { add: string[]; clear: string[] };
   counters: RunCounters;
   calls: CallUsage;
+  /** Where the run stands once this page is committed. */
+  progress?: RunProgressState;
 }
+
+export interface StartInput {
+  flowId: FlowId;
+  /** For messages only. */
+  flowName?: string;
+  trigger: Run['trigger'];
+  dryRun: boolean;
+  windowFrom: string | null;
+  mappingHash: string;
+  replayOf?: RunId;
+  replayMapping?: Run['replayMapping'];
+}
+
+/** What a heartbeat knows that no commit has recorded yet. */
+export interface RunProgressState {
+  pagesCommitted: number;
+  /** Records of the page being transformed and written (0 between pages). */
+  recordsInFlight: number;
+  /** The most a page holds (what may be at stake right after a commit); null until the connectors are open. */
+  pageSize?: number | null;
+}
+
+export interface LiveState {
+  counters: RunCounters;
+  calls: CallUsage;
+  progress: RunProgressState;
+}
+
+/** How long a run holds its flow without a heartbeat, and how often the engine renews it. */
+export const defaultLeaseMs = 30_000;
+export const defaultHeartbeatMs = 5_000;
 
 export interface AuditQuery {
   runId?: string;
@@ -47,25 +81,134 @@ export interface AuditQuery {
 export class RunStore {
   constructor(private readonly db: Db) {}
 
-  startRun(input: { flowId: FlowId; trigger: Run['trigger']; dryRun: boolean; windowFrom: string | null; mappingHash: string; replayOf?: RunId; replayMapping?: Run['replayMapping'] }): Run {
+  /**
+   * Takes the flow and starts a run in one IMMEDIATE transaction, so two
+   * processes (or hosts) on one store never both pass the check. A `running`
+   * run whose lease is fresh refuses (E_CONFLICT, naming its host, pid and
+   * start); one whose lease expired is marked interrupted, with what its last
+   * heartbeat knew, and the new run records that it resumed after it.
+   */
+  claimAndStart(input: StartInput, lease: { leaseMs: number; now?: number }): { run: Run; interrupted: Run[] } {
+    const claim = () => {
+      const now = lease.now ?? Date.now();
+      const interrupted: Run[] = [];
+      for (const row of this.db.prepare(`SELECT * FROM runs WHERE flow_id = ? AND ${holdsFlow}`).all(input.flowId) as RunRow[]) {
+        const until = leaseUntil(row, lease.leaseMs);
+        if (until > now) throw lockedError(row, input.flowName ?? input.flowId, until, now);
+        interrupted.push(this.markInterrupted(row, `its lease expired at ${new Date(until).toISOString()} without a heartbeat`, now));
+      }
+      const previous = this.db.prepare('SELECT id, status FROM runs WHERE flow_id = ? ORDER BY started_at DESC, rowid DESC LIMIT 1').get(input.flowId) as { id: string; status: string } | undefined;
+      const resumedFrom = previous?.status === 'interrupted' ? (previous.id as RunId) : null;
+      return { run: this.insertRun(input, 'running', { resumedFrom, leaseMs: lease.leaseMs, now }), interrupted };
+    };
+    return this.db.transaction(claim).immediate();
+  }
+
+  /** A run that holds no lease and takes no flow: replays and targeted syncs, which run beside the flow's runs. */
+  startRun(input: StartInput): Run {
+    return this.insertRun(input, 'running', { resumedFrom: null, leaseMs: null, now: Date.now() });
+  }
+
+  /** A flow not started in a pass, with the reason (a dependency failed, was cancelled or skipped). */
+  recordSkipped(input: StartInput, reason: { code: string; message: string }): Run {
+    return this.insertRun(input, 'skipped', { resumedFrom: null, leaseMs: null, now: Date.now(), error: reason });
+  }
+
+  private insertRun(input: StartInput, status: 'running' | 'skipped', extra: { resumedFrom: RunId | null; leaseMs: number | null; now: number; error?: { code: string; message: string } }): Run {
+    const startedAt = new Date(extra.now).toISOString();
+    const running = status === 'running';
     const run: Run = runSchema.parse({
       id: randomUUID(),
-      ...input,
-      status: 'running',
+      flowId: input.flowId,
+      trigger: input.trigger,
+      dryRun: input.dryRun,
+      windowFrom: input.windowFrom,
+      mappingHash: input.mappingHash,
+      replayOf: input.replayOf,
+      replayMapping: input.replayMapping,
+      status,
       windowTo: null,
       counters: emptyCounters(),
       calls: emptyCalls(),
-      startedAt: new Date().toISOString(),
-      finishedAt: null,
-      error: null,
+      startedAt,
+      finishedAt: running ? null : startedAt,
+      error: extra.error ?? null,
+      resumedFrom: extra.resumedFrom,
     });
     this.db
       .prepare(
-        `INSERT INTO runs (id, flow_id, trigger, status, dry_run, window_from, counters, calls, mapping_hash, started_at, heartbeat_at, owner_pid, replay_of, replay_mapping)
-         VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO runs (id, flow_id, trigger, status, dry_run, window_from, counters, calls, mapping_hash, started_at, finished_at, error,
+           heartbeat_at, owner_pid, owner_host, lease_until, replay_of, replay_mapping, resumed_from)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(run.id, run.flowId, run.trigger, run.dryRun ? 1 : 0, run.windowFrom, JSON.stringify(run.counters), JSON.stringify(run.calls), run.mappingHash, run.startedAt, run.startedAt, process.pid, run.replayOf, run.replayMapping);
+      .run(
+        run.id, run.flowId, run.trigger, status, run.dryRun ? 1 : 0, run.windowFrom, JSON.stringify(run.counters), JSON.stringify(run.calls), run.mappingHash,
+        run.startedAt, run.finishedAt, run.error ? JSON.stringify(run.error) : null,
+        running ? startedAt : null, running ? process.pid : null, running ? os.hostname() : null,
+        running && extra.leaseMs !== null ? new Date(extra.now + extra.leaseMs).toISOString() : null,
+        run.replayOf, run.replayMapping, run.resumedFrom,
+      );
     return run;
+  }
+
+  /**
+   * Renews the run's lease and writes what the engine knows live (counters,
+   * calls, the page in flight), independent of page commits. Throws
+   * E_SYNC_LEASE_LOST when the run is no longer `running` (found dead by
+   * another process, or `mlc unlock`): the caller must stop writing.
+   */
+  heartbeat(runId: RunId, live: LiveState, leaseMs: number, now = Date.now()): void {
+    const changed = this.db
+      .prepare("UPDATE runs SET heartbeat_at = ?, lease_until = ?, counters = ?, calls = ?, progress = ? WHERE id = ? AND status = 'running'")
+      .run(new Date(now).toISOString(), new Date(now + leaseMs).toISOString(), JSON.stringify(live.counters), JSON.stringify(live.calls), JSON.stringify(live.progress), runId).changes;
+    if (changed === 0) throw leaseLost(runId);
+  }
+
+  /**
+   * The smallest write that lets go of a flow, for a store that refused the
+   * full account (a full disk): status, end and lease only, so the next run
+   * is not refused until the lease expires.
+   */
+  release(runId: RunId, status: RunStatus, code: string): void {
+    this.db
+      .prepare("UPDATE runs SET status = ?, finished_at = ?, lease_until = NULL, error = ? WHERE id = ? AND status = 'running'")
+      .run(status, new Date().toISOString(), JSON.stringify({ code, message: code }), runId);
+  }
+
+  /** `mlc unlock`: every `running` run of the flow becomes interrupted, whoever holds it. */
+  unlock(flowId: FlowId | string, by: string, now = Date.now()): Array<{ run: Run; host: string | null; pid: number | null; heartbeatAt: string | null; leaseUntil: string | null }> {
+    return this.db
+      .transaction(() =>
+        (this.db.prepare(`SELECT * FROM runs WHERE flow_id = ? AND ${holdsFlow}`).all(flowId) as RunRow[]).map((row) => ({
+          run: this.markInterrupted(row, `${by} released it`, now),
+          host: row.owner_host,
+          pid: row.owner_pid,
+          heartbeatAt: row.heartbeat_at,
+          leaseUntil: row.lease_until,
+        })),
+      )
+      .immediate();
+  }
+
+  /** Marks a dead run interrupted with an honest account of what may have reached the target. */
+  private markInterrupted(row: RunRow, why: string, now: number): Run {
+    const progress = row.progress ? (JSON.parse(row.progress) as RunProgressState) : undefined;
+    const owner = row.owner_host || row.owner_pid ? ` on ${row.owner_host ?? 'an unknown host'} (pid ${row.owner_pid ?? '?'})` : '';
+    let during = ' before its first heartbeat; nothing was committed';
+    if (progress) {
+      const page = progress.pagesCommitted + 1;
+      // Between a commit and the next heartbeat the next page may already be writing: then a whole page is at stake.
+      const atStake = progress.recordsInFlight > 0 ? progress.recordsInFlight : (progress.pageSize ?? 0);
+      const where = progress.recordsInFlight > 0 ? `during page ${page}` : `during page ${page} or just before it`;
+      during = atStake > 0
+        ? ` ${where}; up to ${atStake} records may have been written to the target after the last committed page (${progress.pagesCommitted}); the next run re-reads them and they appear as updated`
+        : ` after committing ${progress.pagesCommitted} page${progress.pagesCommitted === 1 ? '' : 's'}`;
+    }
+    const message = `The process running this flow${owner} stopped${during}. Found because ${why}. Counters and calls are its last heartbeat's.`;
+    this.db
+      .prepare("UPDATE runs SET status = 'interrupted', finished_at = ?, error = ? WHERE id = ? AND status = 'running'")
+      .run(new Date(now).toISOString(), JSON.stringify({ code: 'E_SYNC_INTERRUPTED', message }), row.id);
+    return this.run(row.id);
   }
 
   /** The page's audit rows, id map, dead letters and the run's counters in one transaction. */
@@ -115,42 +258,28 @@ export class RunStore {
       }
       for (const key of page.deadLetters.add) addDead.run(flowId, key, auditIds.get(key) ?? 0, runId, now);
       for (const key of page.deadLetters.clear) clearDead.run(flowId, key);
-      this.db
-        .prepare('UPDATE runs SET counters = ?, calls = ?, heartbeat_at = ? WHERE id = ?')
-        .run(JSON.stringify(page.counters), JSON.stringify(page.calls), now, runId);
+      // A run another process found dead must not commit: its page rolls back and the new owner re-reads it.
+      const changed = this.db
+        .prepare("UPDATE runs SET counters = ?, calls = ?, heartbeat_at = ?, progress = ? WHERE id = ? AND status = 'running'")
+        .run(JSON.stringify(page.counters), JSON.stringify(page.calls), now, page.progress ? JSON.stringify(page.progress) : null, runId).changes;
+      if (changed === 0) throw leaseLost(runId);
     })();
   }
 
   finishRun(runId: RunId, outcome: { status: RunStatus; windowTo: string | null; counters: RunCounters; calls: CallUsage; error?: { code: string; message: string } | null; watermark?: { flowId: FlowId; stamp: string | null } }): Run {
     const now = new Date().toISOString();
     this.db.transaction(() => {
-      this.db
-        .prepare('UPDATE runs SET status = ?, window_to = ?, counters = ?, calls = ?, finished_at = ?, error = ? WHERE id = ?')
-        .run(outcome.status, outcome.windowTo, JSON.stringify(outcome.counters), JSON.stringify(outcome.calls), now, outcome.error ? JSON.stringify(outcome.error) : null, runId);
-      if (outcome.watermark) {
+      // Only a run that still holds its flow finishes it: one found dead (interrupted) keeps that account, and moves no watermark.
+      const changed = this.db
+        .prepare("UPDATE runs SET status = ?, window_to = ?, counters = ?, calls = ?, finished_at = ?, error = ?, lease_until = NULL WHERE id = ? AND status = 'running'")
+        .run(outcome.status, outcome.windowTo, JSON.stringify(outcome.counters), JSON.stringify(outcome.calls), now, outcome.error ? JSON.stringify(outcome.error) : null, runId).changes;
+      if (changed > 0 && outcome.watermark) {
         this.db
           .prepare('INSERT INTO watermarks (flow_id, stamp, updated_at) VALUES (?, ?, ?) ON CONFLICT(flow_id) DO UPDATE SET stamp = excluded.stamp, updated_at = excluded.updated_at')
           .run(outcome.watermark.flowId, outcome.watermark.stamp, now);
       }
     })();
     return this.run(runId);
-  }
-
-  /**
-   * Runs left 'running' by a process that died are marked interrupted (the next
-   * run re-reads their window); a live one in another process is returned so the
-   * caller refuses to overlap it.
-   */
-  claimFlow(flowId: FlowId): { liveRun?: Run; interrupted: number } {
-    const rows = this.db.prepare("SELECT * FROM runs WHERE flow_id = ? AND status = 'running'").all(flowId) as Array<RunRow & { owner_pid: number | null }>;
-    let interrupted = 0;
-    for (const row of rows) {
-      if (row.owner_pid !== null && row.owner_pid !== process.pid && processAlive(row.owner_pid)) return { liveRun: toRun(row), interrupted };
-      interrupted += this.db
-        .prepare("UPDATE runs SET status = 'interrupted', finished_at = ? WHERE id = ? AND status = 'running'")
-        .run(new Date().toISOString(), row.id).changes;
-    }
-    return { interrupted };
   }
 
   watermark(flowId: FlowId | string): string | null {
@@ -282,13 +411,31 @@ export class RunStore {
   }
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+/**
+ * Runs that hold their flow: leased ones, and running rows from before leases
+ * (no owner host), which get a lease from their last heartbeat.
+ */
+const holdsFlow = "status = 'running' AND (lease_until IS NOT NULL OR owner_host IS NULL)";
+
+function leaseUntil(row: RunRow, leaseMs: number): number {
+  if (row.lease_until) return Date.parse(row.lease_until);
+  // Rows from before leases: the last heartbeat (or start) plus a lease.
+  return Date.parse(row.heartbeat_at ?? row.started_at) + leaseMs;
+}
+
+function lockedError(row: RunRow, flow: string, until: number, now: number): AppError {
+  const owner = `${row.owner_host ?? 'an unknown host'} (pid ${row.owner_pid ?? '?'})`;
+  const wait = Math.max(1, Math.ceil((until - now) / 1000));
+  return new AppError(
+    'E_CONFLICT',
+    `The flow “${flow}” is already running on ${owner} since ${row.started_at} (run ${row.id}, last heartbeat ${row.heartbeat_at ?? row.started_at}). ` +
+      `If that process is gone, run \`mlc unlock ${flow}\` or wait ${wait} s for its lease to expire.`,
+    { runId: row.id, host: row.owner_host, pid: row.owner_pid, startedAt: row.started_at, leaseUntil: new Date(until).toISOString() },
+  );
+}
+
+function leaseLost(runId: string): AppError {
+  return new AppError('E_SYNC_LEASE_LOST', `Run ${runId} no longer holds its flow (another process found it dead, or \`mlc unlock\` released it); it stopped writing. The next run re-reads its window.`);
 }
 
 interface RunRow {
@@ -307,6 +454,12 @@ interface RunRow {
   error: string | null;
   replay_of: string | null;
   replay_mapping: string | null;
+  heartbeat_at: string | null;
+  owner_pid: number | null;
+  owner_host: string | null;
+  lease_until: string | null;
+  progress: string | null;
+  resumed_from: string | null;
 }
 
 function toRun(row: RunRow): Run {
@@ -326,6 +479,7 @@ function toRun(row: RunRow): Run {
     error: row.error ? JSON.parse(row.error) : null,
     replayOf: row.replay_of,
     replayMapping: row.replay_mapping,
+    resumedFrom: row.resumed_from,
   });
 }
 

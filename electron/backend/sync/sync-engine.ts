@@ -5,7 +5,8 @@ import type { Connector } from '../connectors/framework/connector';
 import type { EngineDeps } from './engine-deps';
 import { processPage } from './page-processor';
 import { ProgressMeter } from './progress-meter';
-import { emptyCalls, emptyCounters } from './run-store';
+import { defaultHeartbeatMs, defaultLeaseMs, emptyCalls, emptyCounters, type RunProgressState } from './run-store';
+import { storeFailure } from '../store/store-errors';
 import { dependencyOrder } from './dependency-order';
 import { referenceBindings } from './reference-bindings';
 import { defaultResilience, isTransient } from './resilience';
@@ -18,6 +19,28 @@ export interface RunFlowOptions {
   stopSignal?: AbortSignal;
 }
 
+export interface PassOptions extends RunFlowOptions {
+  /** Each flow's run (or skip) as soon as it is known, in pass order. */
+  onRun?: (run: Run) => void;
+}
+
+/** How a run holds its flow: a lease of `leaseMs`, renewed every `heartbeatMs` by a timer. */
+export interface LeaseTiming {
+  leaseMs: number;
+  heartbeatMs: number;
+}
+
+/** Defaults, or MLC_RUN_LEASE_MS / MLC_RUN_HEARTBEAT_MS (tests and child processes shorten them). */
+export function leaseTiming(env: NodeJS.ProcessEnv = process.env): LeaseTiming {
+  const read = (value: string | undefined, fallback: number) => (value && Number.isFinite(Number(value)) && Number(value) > 0 ? Number(value) : fallback);
+  const leaseMs = read(env.MLC_RUN_LEASE_MS, defaultLeaseMs);
+  // A lease outlives several missed heartbeats.
+  return { leaseMs, heartbeatMs: Math.min(read(env.MLC_RUN_HEARTBEAT_MS, defaultHeartbeatMs), Math.floor(leaseMs / 3)) };
+}
+
+/** Statuses after which flows depending on this one do not run in the same pass. */
+const blocking = new Set<Run['status']>(['failed', 'cancelled', 'interrupted', 'skipped']);
+
 /**
  * Runs flows: streams source pages, transforms with the compiled mapping, writes
  * in the target's batches and commits each page's audit rows with the id map in
@@ -29,7 +52,14 @@ export class SyncEngine {
   private readonly active = new Map<string, Promise<Run>>();
   private readonly controllers = new Map<string, AbortController>();
 
-  constructor(private readonly deps: EngineDeps) {}
+  private readonly lease: LeaseTiming;
+
+  constructor(
+    private readonly deps: EngineDeps,
+    options: { lease?: LeaseTiming } = {},
+  ) {
+    this.lease = options.lease ?? leaseTiming();
+  }
 
   isRunning(flowId: string): boolean {
     return this.active.has(flowId);
@@ -61,41 +91,86 @@ export class SyncEngine {
     await Promise.allSettled([...this.active.values()]);
   }
 
-  /** One pass over several flows in dependency order (accounts before orders). */
-  async runPass(flowIds: Array<FlowId | string>, options: RunFlowOptions = {}): Promise<Run[]> {
+  /**
+   * One pass over several flows in dependency order (accounts before orders).
+   * A flow whose dependency in this pass failed, was cancelled or was skipped
+   * is not started: it gets a `skipped` run saying why. A store error (disk
+   * full, damaged or unwritable store) stops the pass at once: it is thrown.
+   */
+  async runPass(flowIds: Array<FlowId | string>, options: PassOptions = {}): Promise<Run[]> {
     const flows = flowIds.map((id) => this.deps.flows.flow(id));
+    const names = new Map(flows.map((flow) => [flow.id as string, flow.name]));
+    const blocked = new Map<string, Run>();
     const runs: Run[] = [];
     for (const flow of dependencyOrder(flows)) {
       if (options.signal?.aborted || options.stopSignal?.aborted) break;
-      runs.push(await this.runFlow(flow.id, options));
+      const dependency = flow.dependsOn.find((id) => blocked.has(id));
+      const run = dependency === undefined ? await this.runFlow(flow.id, options) : this.skip(flow, names.get(dependency) ?? dependency, blocked.get(dependency)!, options);
+      runs.push(run);
+      if (blocking.has(run.status)) blocked.set(flow.id, run);
+      options.onRun?.(run);
     }
     return runs;
+  }
+
+  private skip(flow: Flow, dependencyName: string, dependency: Run, options: RunFlowOptions): Run {
+    const why = dependency.status === 'skipped' ? 'was skipped too' : dependency.error ? `${dependency.status} (${dependency.error.code})` : dependency.status;
+    const dryRun = options.dryRun ?? flow.options.dryRun;
+    const run = this.deps.runs.recordSkipped(
+      { flowId: flow.id, trigger: options.trigger ?? (dryRun ? 'dry-run' : 'manual'), dryRun, windowFrom: null, mappingHash: this.deps.flows.mapping(flow.mappingId).hash },
+      { code: 'E_SYNC_DEPENDENCY', message: `Not run: it depends on “${dependencyName}”, which ${why} in this pass. Nothing was read or written; run it again once “${dependencyName}” succeeds.` },
+    );
+    this.deps.log.warn('skipped a flow: its dependency did not succeed', { flow: flow.id, dependency: dependency.flowId, status: dependency.status });
+    this.deps.events.emit('runs.changed', { flowId: flow.id, runId: run.id, status: run.status });
+    return run;
   }
 
   private async execute(flowId: string, options: RunFlowOptions): Promise<Run> {
     const { flows, runs, connectors, events, log } = this.deps;
     const flow = flows.flow(flowId);
     const mapping = flows.mapping(flow.mappingId);
-    const claim = runs.claimFlow(flow.id);
-    if (claim.liveRun) throw new AppError('E_CONFLICT', `The flow “${flow.name}” is already running in another process (run ${claim.liveRun.id}).`);
-    if (claim.interrupted > 0) log.info('resuming after an interrupted run', { flow: flow.id, interrupted: claim.interrupted });
-
     const dryRun = options.dryRun ?? flow.options.dryRun;
     const watermark = runs.watermark(flow.id);
     const windowFrom = watermark ? new Date(Date.parse(watermark) - flow.source.lookbackSeconds * 1000).toISOString() : null;
-    const run = runs.startRun({ flowId: flow.id, trigger: options.trigger ?? (dryRun ? 'dry-run' : 'manual'), dryRun, windowFrom, mappingHash: mapping.hash });
+    let claim;
+    try {
+      claim = runs.claimAndStart(
+        { flowId: flow.id, flowName: flow.name, trigger: options.trigger ?? (dryRun ? 'dry-run' : 'manual'), dryRun, windowFrom, mappingHash: mapping.hash },
+        { leaseMs: this.lease.leaseMs },
+      );
+    } catch (error) {
+      throw storeFailure(error) ?? error;
+    }
+    const { run } = claim;
+    for (const dead of claim.interrupted) log.warn('found a dead run of this flow; resuming after it', { flow: flow.id, interrupted: dead.id, error: dead.error?.message });
+    if (run.resumedFrom) log.info('resuming after an interrupted run', { flow: flow.id, run: run.id, resumedFrom: run.resumedFrom });
     const counters = emptyCounters();
     const calls = emptyCalls();
+    const progress: RunProgressState = { pagesCommitted: 0, recordsInFlight: 0, pageSize: null };
     const meter = new ProgressMeter(run.id, flow.id, (progress) => events.emit('sync.progress', progress));
     let source: Connector | undefined;
     let target: Connector | undefined;
     let baseline = { source: 0, target: 0 };
     let maxStamp = watermark;
+    // The lease is renewed by a timer, not by commits: a slow page (storms, a big batch) keeps the flow.
+    const heartbeat = setInterval(() => {
+      try {
+        const live = source && target ? { ...calls, source: source.callCount() - baseline.source, target: target.callCount() - baseline.target } : calls;
+        runs.heartbeat(run.id, { counters, calls: live, progress }, this.lease.leaseMs);
+      } catch (error) {
+        if (error instanceof AppError && error.code === 'E_SYNC_LEASE_LOST') {
+          log.error('this run lost its flow to another process; stopping', { flow: flow.id, run: run.id });
+          this.controllers.get(flow.id)?.abort();
+        } else log.warn('heartbeat not written', { flow: flow.id, run: run.id, error: error instanceof Error ? error.message : String(error) });
+      }
+    }, this.lease.heartbeatMs);
+    heartbeat.unref();
     try {
       source = await connectors.open(flow.source.connectionId);
       target = await connectors.open(flow.target.connectionId);
       baseline = { source: source.callCount(), target: target.callCount() };
       const limits = entityLimits(source, target, flow, dryRun);
+      progress.pageSize = limits.pageSize;
       const targetSchema = await target.schema(flow.target.entity).catch((error: unknown) => {
         log.warn('target schema unavailable; the target validates alone', { error: error instanceof Error ? error.message : String(error) });
         return undefined;
@@ -114,6 +189,7 @@ export class SyncEngine {
         try {
           for await (const page of source.read(flow.source.entity, { since: windowFrom ?? undefined, pageSize: limits.pageSize, signal: options.signal })) {
             const records = attempt === 1 ? page.records : runs.notYetInRun(run.id, flow.id, page.records);
+            progress.recordsInFlight = records.length;
             counters.read += records.length;
             for (const record of records) if (record.stamp && (!maxStamp || record.stamp > maxStamp)) maxStamp = record.stamp;
             const known = runs.idMapEntries(flow.id, records.map((record) => record.key));
@@ -137,7 +213,9 @@ export class SyncEngine {
             Object.assign(calls, usage(baseline, source, target, counters.read, sent, limits));
             // A dry run writes its audit rows (with diffs) but changes no state: no id map, no dead letters.
             const commit = dryRun ? { ...result.commit, idMap: [], deadLetters: { add: [], clear: [] } } : result.commit;
-            runs.commitPage(run.id, flow.id, { connectionId: flow.target.connectionId, entity: flow.target.entity }, { ...commit, counters, calls });
+            runs.commitPage(run.id, flow.id, { connectionId: flow.target.connectionId, entity: flow.target.entity }, { ...commit, counters, calls, progress: { ...progress, pagesCommitted: progress.pagesCommitted + 1, recordsInFlight: 0 } });
+            progress.pagesCommitted += 1;
+            progress.recordsInFlight = 0;
             for (const key of commit.deadLetters.add) deadLetters.add(key);
             for (const key of commit.deadLetters.clear) deadLetters.delete(key);
             meter.update('reading', counters, calls.source + calls.target, estimate);
@@ -161,21 +239,37 @@ export class SyncEngine {
         watermark: dryRun ? undefined : { flowId: flow.id, stamp: maxStamp },
       });
     } catch (error) {
-      const info = error instanceof AppError ? error.toInfo() : { code: 'E_INTERNAL' as const, message: error instanceof Error ? error.message : String(error) };
+      const store = storeFailure(error);
+      const info = store ? store.toInfo() : error instanceof AppError ? error.toInfo() : { code: 'E_INTERNAL' as const, message: error instanceof Error ? error.message : String(error) };
       if (source && target) Object.assign(calls, { source: source.callCount() - baseline.source, target: target.callCount() - baseline.target });
       log.warn('run stopped', { flow: flow.id, run: run.id, code: info.code, error: info.message });
       meter.update('done', counters, calls.source + calls.target, null, true);
-      return runs.finishRun(run.id, {
-        status: info.code === 'E_SYNC_CANCELLED' || options.signal?.aborted ? 'cancelled' : 'failed',
-        windowTo: null,
-        counters,
-        calls,
-        error: { code: info.code, message: info.message },
-      });
+      const outcome = { windowTo: null, counters, calls, error: { code: info.code, message: info.message } };
+      if (store) {
+        // The run's row is written if the store still takes it (a full disk often does); the pass stops either way.
+        try {
+          runs.finishRun(run.id, { ...outcome, status: 'failed' });
+        } catch (secondary) {
+          log.warn('could not record the failed run', { flow: flow.id, run: run.id, error: secondary instanceof Error ? secondary.message : String(secondary) });
+          try {
+            runs.release(run.id, 'failed', info.code);
+          } catch {
+            // Nothing more fits: the lease expires on its own.
+          }
+        }
+        throw new AppError(store.code, store.message, { ...(store.details as object | undefined), flowId: flow.id, runId: run.id });
+      }
+      return runs.finishRun(run.id, { ...outcome, status: info.code === 'E_SYNC_CANCELLED' || options.signal?.aborted ? 'cancelled' : 'failed' });
     } finally {
+      clearInterval(heartbeat);
       await Promise.all([source?.close(), target?.close()]).catch(() => undefined);
-      const finished = runs.run(run.id);
-      events.emit('runs.changed', { flowId: flow.id, runId: run.id, status: finished.status });
+      let status: Run['status'] = 'failed';
+      try {
+        status = runs.run(run.id).status;
+      } catch {
+        // A store that cannot be read any more: the error thrown above says so.
+      }
+      events.emit('runs.changed', { flowId: flow.id, runId: run.id, status });
     }
   }
 
