@@ -262,7 +262,9 @@ async function answer(worker: WorkerProcess, message: Extract<WorkerMessage, { k
     reply = { kind: 'reply', id: message.id, ok: false, error: info };
   }
   // A worker killed while the binding ran is not waiting for the answer; send() reports false.
-  worker.send(reply);
+  if (worker.send(reply) || !worker.alive || !reply.ok) return;
+  // The answer could not be sent (not plain data): the expression gets an error, not silence.
+  worker.send({ kind: 'reply', id: message.id, ok: false, error: { code: 'E_MAPPING_EVAL', message: `$${message.name} returned something that is not JSON.` } });
 }
 
 function describeExit(exit: Exit): string {

@@ -27,6 +27,11 @@ describe('evaluateIsolated', () => {
     ]);
   });
 
+  it('fails the record when a binding answers with something that is not JSON', async () => {
+    const results = await evaluateIsolated('$odd()', [{}], { bindings: { odd: () => () => 1 } });
+    expect(results).toEqual([{ ok: false, error: { code: 'E_MAPPING_EVAL', message: '$odd returned something that is not JSON.' } }]);
+  });
+
   it('throws compile errors and fails records that are not JSON', async () => {
     await expect(evaluateIsolated('{"a": ', [{}])).rejects.toMatchObject({ code: 'E_MAPPING_COMPILE' });
     const results = await evaluateIsolated('a', [{ a: 1 }, { a: new Date(0) }, { a: 3 }]);
