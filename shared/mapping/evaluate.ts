@@ -4,8 +4,11 @@ import { LinearRegExp } from './regex-engine';
 
 /**
  * Runs compiled JSONata. Expressions are compiled once and cached; every evaluation is
- * time-boxed and depth-limited by jsonata's own guardrails; inputs must be plain JSON; batches
- * yield to the event loop so a window or server never freezes.
+ * time-boxed and depth-limited by jsonata's own guardrails; regexes run on a linear-time engine
+ * (regex-engine.ts); inputs must be plain JSON; batches yield to the event loop.
+ * jsonata's guardrails only act between its steps, so the backend evaluates user mappings through
+ * electron/backend/mapping/mapping-pool.ts (worker processes with hard memory and time limits) and
+ * the mapper's preview runs in a Web Worker.
  */
 export interface EvaluationLimits {
   /** Milliseconds per record. */
