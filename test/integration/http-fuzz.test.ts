@@ -105,7 +105,8 @@ function render(test: Case, target: Target): { bytes: Buffer; halfClose: boolean
   if (origin) lines.push(`Origin: ${origin}`);
   if (test.contentType !== undefined) lines.push(`Content-Type: ${test.contentType}`);
   lines.push(...test.extra);
-  const body = Buffer.from(test.body, 'utf8');
+  // The marker keeps counterexamples short; the body itself is sized per server.
+  const body = Buffer.from(test.body === 'oversized' ? target.oversized : test.body, 'utf8');
   let payload: Buffer = body;
   let halfClose = false;
   switch (test.framing) {
@@ -202,7 +203,7 @@ function targetArbitrary(routes: string[]): fc.Arbitrary<string> {
   );
 }
 
-function caseArbitrary(routes: string[], calls: string[], target: () => Target): fc.Arbitrary<Case> {
+function caseArbitrary(routes: string[], calls: string[]): fc.Arbitrary<Case> {
   const body = mostly(
     fc.oneof(fc.constantFrom(...calls), fc.constant('oversized')),
     fc.oneof(
@@ -245,7 +246,7 @@ function caseArbitrary(routes: string[], calls: string[], target: () => Target):
       ),
       4,
     ),
-    body: body.map((text) => (text === 'oversized' ? target().oversized : text)),
+    body,
     framing: mostly(
       fc.constantFrom<Case['framing']>('length', 'length', 'chunked'),
       fc.constantFrom<Case['framing']>('none', 'truncated', 'negative', 'not-a-number', 'two-lengths', 'length-and-chunked', 'gzip-only', 'bad-chunk', 'huge-claim'),
@@ -255,22 +256,26 @@ function caseArbitrary(routes: string[], calls: string[], target: () => Target):
 }
 
 /** Runs the generated cases; none may be answered 5xx, and the server must answer `alive` after each. */
-async function fuzz(options: { seed: number; runs: number; target: () => Target; routes: string[]; calls: string[]; alive: () => Promise<void> }) {
+async function fuzz(options: { seed: number; runs: number; target: () => Target; routes: string[]; calls: string[]; alive: () => Promise<void>; reaches: number[] }) {
   const seen = new Map<number | 'closed', number>();
   await fc.assert(
-    fc.asyncProperty(caseArbitrary(options.routes, options.calls, options.target), async (test) => {
+    fc.asyncProperty(caseArbitrary(options.routes, options.calls), async (test) => {
       const { bytes, halfClose } = render(test, options.target());
       const answer = await exchange(options.target().port, bytes, { halfClose });
       const status = statusOf(answer);
       seen.set(status, (seen.get(status) ?? 0) + 1);
       if (status !== 'closed') expect(status, 'a 5xx means a handler failed').toBeLessThan(500);
+      // Hanging up unanswered is fair only when the client cut its request short.
+      else expect(halfClose, 'a complete request gets an answer').toBe(true);
       await options.alive();
     }),
-    { seed: options.seed, numRuns: options.runs },
+    // MLC_FUZZ_SEED / MLC_FUZZ_RUNS explore further; the defaults keep CI reproducible.
+    { seed: Number(process.env.MLC_FUZZ_SEED) || options.seed, numRuns: Number(process.env.MLC_FUZZ_RUNS) || options.runs },
   );
-  // The generator reached the handlers as well as Node's parser: successes, refusals and parse errors alike.
-  expect(seen.get(400)).toBeGreaterThan(0);
-  return seen;
+  // With the default seed, the cases reached the handlers as well as Node's parser: successes, refusals and parse errors alike.
+  if (!process.env.MLC_FUZZ_SEED) {
+    for (const status of options.reaches) expect(seen.get(status) ?? 0, `cases answered ${status}`).toBeGreaterThan(0);
+  }
 }
 
 function request(port: number, text: string): Promise<number | 'closed'> {
@@ -332,6 +337,10 @@ describe('web bridge under malformed requests', () => {
     expect(await request(bridge.port, 'GARBAGE\r\n\r\n')).toBe(400);
     expect(await request(bridge.port, `GET / HTTP/1.1\r\nHost: ${host}\r\nContent-Length: abc\r\n\r\n`)).toBe(400);
     expect(await request(bridge.port, `GET / HTTP/1.1\r\nHost: ${host}\r\nX-Big: ${'b'.repeat(20_000)}\r\n\r\n`)).toBe(431);
+    // Bad bytes after a request's head: the request before them is still answered, then the connection ends.
+    expect(await request(bridge.port, `GET /app.js HTTP/1.1\r\nHost: ${host}\r\n\r\nGARBAGE\r\n\r\n`)).toBe(200);
+    const badChunk = `POST /api/invoke HTTP/1.1\r\nHost: ${host}\r\nAuthorization: Bearer ${bridge.token}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n`;
+    expect(await request(bridge.port, badChunk)).toBe(400);
     await alive();
   });
 
@@ -342,16 +351,15 @@ describe('web bridge under malformed requests', () => {
   });
 
   it('survives a few hundred generated malformed requests', async () => {
-    const seen = await fuzz({
+    await fuzz({
       seed: 20261203,
       runs: 300,
       target,
       routes: ['/', '/index.html', '/app.js', '/mapper', '/missing.js', '/api/invoke', '/api/events', '/api/nope'],
       calls: ['{"method":"app.info","input":{}}'],
       alive,
+      reaches: [200, 400, 404, 413],
     });
-    expect(seen.get(200)).toBeGreaterThan(0);
-    expect(seen.get(413)).toBeGreaterThan(0);
   }, 120_000);
 });
 
@@ -400,16 +408,15 @@ describe('mlc serve under malformed requests', () => {
   });
 
   it('survives a few hundred generated malformed requests', async () => {
-    const seen = await fuzz({
+    await fuzz({
       seed: 1203,
       runs: 300,
       target,
       routes: ['/health', '/metrics', '/metrics.json', '/zoho/notify', '/nope'],
       calls: ['{"channel_id":"1","token":"forged","module":"Accounts","ids":["1"],"operation":"update"}'],
       alive,
+      reaches: [200, 400, 404, 413],
     });
-    expect(seen.get(200)).toBeGreaterThan(0);
-    expect(seen.get(413)).toBeGreaterThan(0);
   }, 120_000);
 
   it('leaves the sandbox simulators standing too', async () => {
@@ -422,6 +429,7 @@ describe('mlc serve under malformed requests', () => {
       routes: ['/__sandbox', '/__sandbox/stats', '/crm/v8/Accounts', '/crm/v8/Accounts/upsert', '/oauth/v2/token'],
       calls: ['{"data":[{"Account_Name":"x"}]}'],
       alive: async () => expect(await request(sandboxPort, 'GET /__sandbox HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n')).toBe(200),
+      reaches: [200, 400, 404],
     });
   }, 120_000);
 });

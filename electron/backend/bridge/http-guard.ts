@@ -102,12 +102,17 @@ export function guarded(
 /**
  * A request line or header block that Node cannot parse never reaches a handler; this
  * answers it with a short JSON 400 (431 for oversized headers) and hangs up, as RFC 9112
- * asks, instead of leaving the client guessing.
+ * asks, instead of leaving the client guessing. When the bad bytes follow a request that
+ * is still being answered (a broken body, garbage pipelined after it), that answer is
+ * finished first, or given as the 400 when it has not begun, and then the connection ends.
  */
 export function answerClientErrors(server: http.Server): void {
+  const handled = new WeakSet<Duplex>();
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
-    const pending = (socket as Duplex & { _httpMessage?: http.ServerResponse })._httpMessage;
-    if (error.code === 'ECONNRESET' || !socket.writable || pending?.headersSent) {
+    // Node reports every later chunk on a broken connection again; the first report decides.
+    if (handled.has(socket)) return;
+    handled.add(socket);
+    if (error.code === 'ECONNRESET' || !socket.writable) {
       socket.destroy();
       return;
     }
@@ -116,6 +121,16 @@ export function answerClientErrors(server: http.Server): void {
       ok: false,
       error: { code: 'E_INVALID_INPUT', message: status === 431 ? 'The request headers are too large.' : status === 408 ? 'The request took too long to arrive.' : 'The request is not valid HTTP.' },
     });
+    const pending = (socket as Duplex & { _httpMessage?: http.ServerResponse | null })._httpMessage;
+    if (pending && !pending.writableFinished) {
+      socket.pause();
+      pending.once('close', () => socket.destroy());
+      if (!pending.headersSent) {
+        pending.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store', Connection: 'close' });
+        pending.end(body);
+      }
+      return;
+    }
     socket.end(
       `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
     );
