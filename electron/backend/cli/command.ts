@@ -9,6 +9,8 @@ export const exitCodes = {
   auth: 4,
   /** A remote system could not be reached or kept failing. */
   remote: 5,
+  /** The data folder's store failed: disk full, damaged or unwritable. */
+  store: 6,
   /** Interrupted by a signal before finishing. */
   interrupted: 130,
 } as const;

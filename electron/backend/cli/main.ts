@@ -1,4 +1,5 @@
 import { appVersion } from '../app/version';
+import { storeFailure } from '../store/store-errors';
 import { redact } from '../util/redact';
 import { exitCodes, type CommandIo } from './command';
 import { terminalText } from './terminal-text';
@@ -34,6 +35,7 @@ Exit codes:
   ${exitCodes.invalid}    invalid input file or bundle
   ${exitCodes.auth}    credentials missing or refused
   ${exitCodes.remote}    a remote system could not be reached or kept failing
+  ${exitCodes.store}    the data folder's store failed: disk full, damaged or unwritable
   ${exitCodes.interrupted}  interrupted`;
 }
 
@@ -62,6 +64,12 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const usage = (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    // A store that cannot be opened or written (damaged, disk full) has its own code and advice.
+    const store = storeFailure(error);
+    if (store) {
+      io.err(`mlc ${command.name}: ${terminalText(redact(store.message))} [${store.code}]`);
+      return exitCodes.store;
+    }
     io.err(`mlc ${command.name}: ${terminalText(redact(message))}`);
     return usage ? exitCodes.usage : exitCodes.failure;
   }

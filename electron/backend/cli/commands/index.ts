@@ -7,7 +7,8 @@ import { runCommand } from './run';
 import { serveCommand } from './serve';
 import { runsCommand } from './runs';
 import { replayCommand } from './replay';
+import { unlockCommand } from './unlock';
 
 /** Every `mlc` subcommand, in the order `mlc --help` lists them. */
 export const commands: Command[] = [studioCommand, inforCommand, sandboxCommand];
-commands.push(validateCommand, runCommand, serveCommand, runsCommand, replayCommand);
+commands.push(validateCommand, runCommand, serveCommand, runsCommand, replayCommand, unlockCommand);

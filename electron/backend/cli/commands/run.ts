@@ -4,6 +4,9 @@ import type { Run } from '../../../../shared/domain/run';
 import { AppError } from '../../../../shared/errors';
 import { openHeadless, type HeadlessOptions } from '../../bundle/headless-runtime';
 import { dependencyOrder } from '../../sync/dependency-order';
+import type { Db } from '../../store/database';
+import { storeFailure } from '../../store/store-errors';
+import { clearHistoryLostWhenCaughtUp, historyLost } from '../../store/store-identity';
 import { createLogger } from '../../util/log';
 import { redact } from '../../util/redact';
 import { exitCodes, type Command, type CommandIo } from '../command';
@@ -30,8 +33,13 @@ const usage = `mlc run BUNDLE [--flow NAME]... [--dry-run] [--secrets FILE] [--n
   writes into <data dir>/sandbox/.
 
   Output: a progress bar on a terminal; JSON lines (progress, run, done) otherwise.
+  A flow whose dependency failed, was cancelled or was skipped in this pass is
+  skipped (a run with status skipped says why). A store error (disk full,
+  damaged or unwritable store) stops the pass at once.
+
   Exit codes: 0 all runs succeeded, 1 some records failed, 3 invalid bundle,
-  4 secrets missing or refused, 5 a system kept failing, 130 interrupted.`;
+  4 secrets missing or refused, 5 a system kept failing, 6 the store failed
+  (disk full, damaged or unwritable), 130 interrupted.`;
 
 export const headlessSettingKeys = { bundle: 'headless.bundle', secrets: 'headless.secrets' } as const;
 
@@ -91,14 +99,37 @@ export const runCommand: Command = {
       if (values.secrets) remember.run(headlessSettingKeys.secrets, path.resolve(values.secrets));
       const selected = selectFlows(headless.flowIds, names, values.flow);
       reporter.event('start', { bundle: bundle.name, contentHash: bundle.contentHash, flows: selected.map((id) => names.get(id)), dryRun: values['dry-run'] });
+      warnIfHistoryLost(io, reporter, backend.context.db, selected.filter((id) => headless.deps.runs.watermark(id) === null).map((id) => names.get(id) ?? id));
       const runs: Run[] = [];
-      for (const flow of dependencyOrder(selected.map((id) => headless.deps.flows.flow(id)))) {
-        const id = flow.id as string;
-        if (soft.signal.aborted) break;
-        const run = await engine.runFlow(id, { trigger: values['dry-run'] ? 'dry-run' : 'cli', dryRun: values['dry-run'] || undefined, signal: hard.signal, stopSignal: soft.signal });
-        runs.push(run);
-        reporter.run(run);
+      try {
+        await engine.runPass(selected, {
+          trigger: values['dry-run'] ? 'dry-run' : 'cli',
+          dryRun: values['dry-run'] || undefined,
+          signal: hard.signal,
+          stopSignal: soft.signal,
+          onRun: (run) => {
+            runs.push(run);
+            reporter.run(run);
+            if (run.resumedFrom) {
+              reporter.event('resumed', { runId: run.id, flow: names.get(run.flowId), resumedFrom: run.resumedFrom });
+              if (io.isTty) io.out(`  ${terminalText(names.get(run.flowId) ?? run.flowId)} resumed after interrupted run ${run.resumedFrom}: it re-read that run's window; records the interrupted run wrote after its last committed page count as updated.`);
+            }
+          },
+        });
+      } catch (error) {
+        // A store error stops the pass at once: say which flows never ran, then exit with the store's code.
+        const store = storeFailure(error);
+        if (store) {
+          const failed = (store.details as { flowId?: string } | undefined)?.flowId;
+          const done = new Set([...runs.map((run) => run.flowId as string), failed]);
+          const notRun = dependencyOrder(selected.map((id) => headless.deps.flows.flow(id))).filter((flow) => !done.has(flow.id)).map((flow) => flow.name);
+          reporter.closeBar();
+          reporter.event('stopped', { reason: store.code, failed: failed ? names.get(failed) : undefined, notRun });
+          io.err(`mlc: the pass stopped${failed ? ` in “${terminalText(names.get(failed) ?? failed)}”` : ''}: the store failed${notRun.length ? `; not run: ${notRun.map((name) => terminalText(name)).join(', ')}` : ''}.`);
+        }
+        throw error;
       }
+      if (runs.length > 0 && !values['dry-run'] && clearHistoryLostWhenCaughtUp(backend.context.db)) io.err('mlc: every flow has resynced since the store was replaced; that warning will not show again.');
       const exit = soft.signal.aborted ? exitCodes.interrupted : exitCodeForRuns(runs);
       const status = exit === exitCodes.ok ? 'succeeded' : soft.signal.aborted ? 'interrupted' : runs.some((run) => run.status === 'failed') ? 'failed' : 'partial';
       reporter.event('done', { status, runs: runs.length, exitCode: exit });
@@ -126,12 +157,30 @@ function selectFlows(ids: string[], names: Map<string, string>, wanted: string[]
 }
 
 export function reportError(io: CommandIo, error: unknown): number {
+  // SQLite's own errors (disk full, damaged file) become the store's AppError with its advice.
+  error = storeFailure(error) ?? error;
   if (error instanceof AppError) {
     const details = (error.details as { problems?: Array<{ code: string; message: string; path?: string }> } | undefined)?.problems;
     io.err(`mlc: ${terminalText(redact(error.message))} [${error.code}]`);
     for (const problem of details?.slice(1, 10) ?? []) io.err(`  ${problem.code}${problem.path ? ` at ${terminalText(problem.path)}` : ''}: ${terminalText(redact(problem.message))}`);
-    return exitCodeForError(error.code);
+    return error.code.startsWith('E_STORE_') ? exitCodes.store : exitCodeForError(error.code);
   }
   io.err(`mlc: ${terminalText(redact(error instanceof Error ? error.message : String(error)))}`);
   return exitCodes.failure;
+}
+
+/**
+ * The store was emptied or swapped since this data folder last used it: say
+ * so before a run that re-reads everything, so it can be stopped and the
+ * backup restored instead.
+ */
+function warnIfHistoryLost(io: CommandIo, reporter: RunReporter, db: Db, fromScratch: string[]): void {
+  const lost = historyLost(db);
+  if (!lost || fromScratch.length === 0) return;
+  reporter.event('warning', { code: 'store-replaced', previousStoreId: lost.previousId, storeId: lost.currentId, detectedAt: lost.detectedAt, resyncs: fromScratch });
+  io.err(
+    `mlc: warning: this data folder's store is not the one it used before (store ${lost.previousId} expected, ${lost.currentId} found since ${lost.detectedAt}). ` +
+      `Its run history, id map and watermarks are gone, so ${fromScratch.map((name) => terminalText(name)).join(', ')} will re-read and resync everything. ` +
+      `If that is unexpected, stop now (Ctrl-C) and restore mlc.sqlite from a backup.`,
+  );
 }
