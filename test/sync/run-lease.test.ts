@@ -80,6 +80,21 @@ describe('a run holds its flow by a lease', () => {
     theirs.finishRun(next.id, { status: 'cancelled', windowTo: null, counters: emptyCounters(), calls: emptyCalls() });
   });
 
+  it('runs replays beside the flow without a lease, and takes one that went silent for dead', () => {
+    const runs = syncService(world.backend.context).runs;
+    const replay = runs.startRun({ ...input(), trigger: 'replay' });
+    // A replay does not hold the flow: a run starts beside it.
+    const { run: beside } = runs.claimAndStart(input(), { leaseMs: 30_000 });
+    expect(beside.resumedFrom).toBeNull();
+    runs.finishRun(beside.id, { status: 'succeeded', windowTo: null, counters: emptyCounters(), calls: emptyCalls() });
+    expect(runs.run(replay.id).status).toBe('running');
+    // Silent for longer than any page takes: its process is gone, and the next claim says so.
+    const { run: later } = runs.claimAndStart(input(), { leaseMs: 30_000, now: Date.now() + 16 * 60_000 });
+    expect(runs.run(replay.id)).toMatchObject({ status: 'interrupted', error: { code: 'E_SYNC_INTERRUPTED' } });
+    expect(later.resumedFrom).toBeNull();
+    runs.finishRun(later.id, { status: 'cancelled', windowTo: null, counters: emptyCounters(), calls: emptyCalls() });
+  });
+
   it('renews the lease from a timer while a page takes longer than the lease, and stops when unlocked', async () => {
     const timing = { leaseMs: 1_500, heartbeatMs: 100 };
     const engine = new SyncEngine(syncService(world.backend.context).deps, { lease: timing });

@@ -66,6 +66,8 @@ export interface LiveState {
 /** How long a run holds its flow without a heartbeat, and how often the engine renews it. */
 export const defaultLeaseMs = 30_000;
 export const defaultHeartbeatMs = 5_000;
+/** A replay or targeted sync (no lease) that commits nothing for this long is taken for dead. */
+const leaselessSilenceMs = 15 * 60_000;
 
 export interface AuditQuery {
   runId?: string;
@@ -97,7 +99,13 @@ export class RunStore {
         if (until > now) throw lockedError(row, input.flowName ?? input.flowId, until, now);
         interrupted.push(this.markInterrupted(row, `its lease expired at ${new Date(until).toISOString()} without a heartbeat`, now));
       }
-      const previous = this.db.prepare('SELECT id, status FROM runs WHERE flow_id = ? ORDER BY started_at DESC, rowid DESC LIMIT 1').get(input.flowId) as { id: string; status: string } | undefined;
+      // Replays and targeted syncs hold no lease; one silent for long (no page committed) died with its process.
+      const silentSince = new Date(now - leaselessSilenceMs).toISOString();
+      for (const row of this.db.prepare("SELECT * FROM runs WHERE flow_id = ? AND status = 'running' AND lease_until IS NULL AND owner_host IS NOT NULL AND COALESCE(heartbeat_at, started_at) < ?").all(input.flowId, silentSince) as RunRow[]) {
+        this.markInterrupted(row, `it committed nothing for ${leaselessSilenceMs / 60_000} minutes`, now);
+      }
+      // The flow's previous own run (leased, or from before leases), not a replay or targeted sync beside it.
+      const previous = this.db.prepare('SELECT id, status FROM runs WHERE flow_id = ? AND (lease_until IS NOT NULL OR owner_host IS NULL) ORDER BY started_at DESC, rowid DESC LIMIT 1').get(input.flowId) as { id: string; status: string } | undefined;
       const resumedFrom = previous?.status === 'interrupted' ? (previous.id as RunId) : null;
       return { run: this.insertRun(input, 'running', { resumedFrom, leaseMs: lease.leaseMs, now }), interrupted };
     };
@@ -171,7 +179,7 @@ export class RunStore {
    */
   release(runId: RunId, status: RunStatus, code: string): void {
     this.db
-      .prepare("UPDATE runs SET status = ?, finished_at = ?, lease_until = NULL, error = ? WHERE id = ? AND status = 'running'")
+      .prepare("UPDATE runs SET status = ?, finished_at = ?, error = ? WHERE id = ? AND status = 'running'")
       .run(status, new Date().toISOString(), JSON.stringify({ code, message: code }), runId);
   }
 
@@ -271,7 +279,7 @@ export class RunStore {
     this.db.transaction(() => {
       // Only a run that still holds its flow finishes it: one found dead (interrupted) keeps that account, and moves no watermark.
       const changed = this.db
-        .prepare("UPDATE runs SET status = ?, window_to = ?, counters = ?, calls = ?, finished_at = ?, error = ?, lease_until = NULL WHERE id = ? AND status = 'running'")
+        .prepare("UPDATE runs SET status = ?, window_to = ?, counters = ?, calls = ?, finished_at = ?, error = ? WHERE id = ? AND status = 'running'")
         .run(outcome.status, outcome.windowTo, JSON.stringify(outcome.counters), JSON.stringify(outcome.calls), now, outcome.error ? JSON.stringify(outcome.error) : null, runId).changes;
       if (changed > 0 && outcome.watermark) {
         this.db

@@ -77,6 +77,15 @@ export function RunDetail({ run, flow }: { run: Run; flow?: Flow }) {
           <RunStatusBadge status={run.status} dryRun={run.dryRun} />
         </header>
         {run.error && <p className="field-error" role="alert">{run.error.code}: {run.error.message}</p>}
+        {run.resumedFrom && (
+          <p className="muted" data-testid="run-resumed">
+            Resumed after an{' '}
+            <button type="button" className="link-button" onClick={() => void runsStore.getState().openRun(run.resumedFrom!)}>
+              interrupted run
+            </button>
+            : it re-read that run&apos;s window, so records the interrupted run wrote after its last committed page count here as updated.
+          </p>
+        )}
         <div className="counter-grid" data-testid="run-counters">
           {(['read', 'created', 'updated', 'unchanged', 'skipped', 'failed'] as const).map((key) => (
             <div key={key} className={`counter counter-${key}`}>
