@@ -105,7 +105,7 @@ export class RunStore {
         this.markInterrupted(row, `it committed nothing for ${leaselessSilenceMs / 60_000} minutes`, now);
       }
       // The flow's previous own run (leased, or from before leases), not a replay or targeted sync beside it.
-      const previous = this.db.prepare('SELECT id, status FROM runs WHERE flow_id = ? AND (lease_until IS NOT NULL OR owner_host IS NULL) ORDER BY started_at DESC, rowid DESC LIMIT 1').get(input.flowId) as { id: string; status: string } | undefined;
+      const previous = this.db.prepare('SELECT id, status FROM runs WHERE flow_id = ? AND (lease_until IS NOT NULL OR owner_host IS NULL) ORDER BY started_at DESC, seq DESC LIMIT 1').get(input.flowId) as { id: string; status: string } | undefined;
       const resumedFrom = previous?.status === 'interrupted' ? (previous.id as RunId) : null;
       return { run: this.insertRun(input, 'running', { resumedFrom, leaseMs: lease.leaseMs, now }), interrupted };
     };
@@ -337,8 +337,8 @@ export class RunStore {
 
   runs(query: { flowId?: string; limit?: number } = {}): Run[] {
     const rows = (query.flowId
-      ? this.db.prepare('SELECT * FROM runs WHERE flow_id = ? ORDER BY started_at DESC LIMIT ?').all(query.flowId, query.limit ?? 100)
-      : this.db.prepare('SELECT * FROM runs ORDER BY started_at DESC LIMIT ?').all(query.limit ?? 100)) as RunRow[];
+      ? this.db.prepare('SELECT * FROM runs WHERE flow_id = ? ORDER BY started_at DESC, seq DESC LIMIT ?').all(query.flowId, query.limit ?? 100)
+      : this.db.prepare('SELECT * FROM runs ORDER BY started_at DESC, seq DESC LIMIT ?').all(query.limit ?? 100)) as RunRow[];
     return rows.map(toRun);
   }
 
@@ -352,13 +352,13 @@ export class RunStore {
   /** Records the last finished full read (no watermark) of a flow saw; null when there was none. */
   lastFullReadCount(flowId: string): number | null {
     const row = this.db
-      .prepare("SELECT counters FROM runs WHERE flow_id = ? AND window_from IS NULL AND status IN ('succeeded', 'partial') AND trigger != 'replay' ORDER BY started_at DESC LIMIT 1")
+      .prepare("SELECT counters FROM runs WHERE flow_id = ? AND window_from IS NULL AND status IN ('succeeded', 'partial') AND trigger != 'replay' ORDER BY started_at DESC, seq DESC LIMIT 1")
       .get(flowId) as { counters: string } | undefined;
     return row ? (JSON.parse(row.counters) as { read: number }).read : null;
   }
 
   latestRun(flowId: string): Run | undefined {
-    const row = this.db.prepare('SELECT * FROM runs WHERE flow_id = ? ORDER BY started_at DESC LIMIT 1').get(flowId) as RunRow | undefined;
+    const row = this.db.prepare('SELECT * FROM runs WHERE flow_id = ? ORDER BY started_at DESC, seq DESC LIMIT 1').get(flowId) as RunRow | undefined;
     return row ? toRun(row) : undefined;
   }
 
