@@ -9,6 +9,14 @@ export const appInfoSchema = z.object({
   dataDir: z.string(),
   schemaVersion: z.number().int(),
   platform: z.string(),
+  /**
+   * Set when the data folder's store is not the one it used before (emptied, deleted or
+   * swapped): its run history, id map and watermarks are gone, so each flow's next run
+   * resyncs everything. Cleared once every flow has run again.
+   */
+  storeReplaced: z
+    .object({ previousStoreId: z.string(), storeId: z.string(), detectedAt: z.string(), flowsToResync: z.array(z.string()) })
+    .nullable(),
 });
 export type AppInfo = z.infer<typeof appInfoSchema>;
 

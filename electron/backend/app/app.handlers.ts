@@ -1,6 +1,7 @@
-import { uiPrefsSchema, type UiPrefs } from '../../../shared/api/app.contract';
+import { uiPrefsSchema, type AppInfo, type UiPrefs } from '../../../shared/api/app.contract';
 import type { Handlers } from '../api/dispatch';
 import { schemaVersion } from '../store/database';
+import { clearHistoryLostWhenCaughtUp, historyLost } from '../store/store-identity';
 import { appVersion, jsonataVersion } from './version';
 
 type AppHandlers = Pick<Handlers, 'app.info' | 'ui.prefs.get' | 'ui.prefs.set'>;
@@ -16,6 +17,7 @@ export const appHandlers: AppHandlers = {
     dataDir: context.dataDir,
     schemaVersion: schemaVersion(context.db),
     platform: `${process.platform}-${process.arch}`,
+    storeReplaced: storeReplaced(context.db),
   }),
   // In the desktop shell these two are answered by electron-store in the main process;
   // the backend's copy serves the browser mode and the CLI.
@@ -34,4 +36,12 @@ function readPrefs(db: Parameters<typeof schemaVersion>[0]): UiPrefs {
   if (!row) return defaults;
   const parsed = uiPrefsSchema.safeParse({ ...defaults, ...(JSON.parse(row.value) as object) });
   return parsed.success ? parsed.data : defaults;
+}
+
+/** The replaced-store warning with the flows still to resync by name; gone once each has run again. */
+function storeReplaced(db: Parameters<typeof schemaVersion>[0]): AppInfo['storeReplaced'] {
+  if (!historyLost(db) || clearHistoryLostWhenCaughtUp(db)) return null;
+  const lost = historyLost(db)!;
+  const behind = db.prepare('SELECT name FROM flows WHERE id NOT IN (SELECT flow_id FROM watermarks) ORDER BY seq').all() as Array<{ name: string }>;
+  return { previousStoreId: lost.previousId, storeId: lost.currentId, detectedAt: lost.detectedAt, flowsToResync: behind.map((row) => row.name) };
 }

@@ -11,6 +11,24 @@ import { useAppStore, type Section } from './app.store';
 import { ErrorBoundary } from './ErrorBoundary';
 import { Sidebar, sectionLabels } from './Sidebar';
 import { ThemeToggle } from './ThemeToggle';
+import type { AppInfo } from '../../../shared/api/app.contract';
+
+/**
+ * An emptied or swapped store has lost the run history, id map and watermarks: the next run of
+ * each flow re-reads and resyncs everything. Said before anyone presses Run, so a backup can be
+ * restored instead.
+ */
+function StoreReplacedBanner({ warning, dataDir }: { warning: NonNullable<AppInfo['storeReplaced']>; dataDir: string }) {
+  const flows = warning.flowsToResync;
+  return (
+    <div className="store-banner" role="alert" data-testid="store-replaced">
+      <strong>This data folder’s database is not the one it used before.</strong>{' '}
+      Its run history, id map and watermarks are gone (noticed {new Date(warning.detectedAt).toLocaleString()}), so{' '}
+      {flows.length > 0 ? `the next run of ${flows.join(', ')} will re-read and resync everything` : 'every flow’s next run will resync everything'}.
+      {' '}If that is unexpected, restore <code>mlc.sqlite</code> in {dataDir} from a backup before running.
+    </div>
+  );
+}
 
 function SectionView({ section }: { section: Section }) {
   switch (section) {
@@ -58,6 +76,7 @@ export function App() {
           </div>
           <ThemeToggle />
         </header>
+        {info?.storeReplaced ? <StoreReplacedBanner warning={info.storeReplaced} dataDir={info.dataDir} /> : null}
         <section className="content" data-testid={`section-${section}`}>
           {startupError ? (
             <div className="panel error-panel" role="alert" data-testid="startup-error">

@@ -30,6 +30,8 @@ interface AppState {
   clearLeaveGuard(guard: LeaveGuard): void;
   setTheme(theme: Theme): Promise<void>;
   start(): Promise<void>;
+  /** Re-reads app.info (the replaced-store warning clears once every flow has run again). */
+  refreshInfo(): Promise<void>;
 }
 
 export const useAppStore = create<AppState>()((set, get) => ({
@@ -60,5 +62,18 @@ export const useAppStore = create<AppState>()((set, get) => ({
       theme: prefs.ok ? prefs.value.theme : 'system',
       ready: true,
     });
+    if (info.ok && info.value.storeReplaced) {
+      const off = api.on('runs.changed', () => {
+        void get()
+          .refreshInfo()
+          .then(() => {
+            if (!get().info?.storeReplaced) off();
+          });
+      });
+    }
+  },
+  async refreshInfo() {
+    const info = await api.invoke('app.info', {});
+    if (info.ok) set({ info: info.value });
   },
 }));
