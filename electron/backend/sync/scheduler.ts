@@ -10,6 +10,11 @@ export interface SchedulerHooks {
   lastRunAt(flowId: string): string | undefined;
   isRunning(flowId: string): boolean;
   run(flowId: string, trigger: 'schedule' | 'startup'): Promise<unknown>;
+  /**
+   * Why the flow must not start now because of a flow it depends on (running, never run, or
+   * its last run did not succeed), or undefined when it may: orders wait for their accounts.
+   */
+  waitingFor?(flowId: string): string | undefined;
   /** A tick happened (a run started or was skipped): the flow's next run moved. */
   ticked?(flowId: string): void;
   log: Logger;
@@ -146,6 +151,11 @@ export class Scheduler {
     try {
       if (this.hooks.isRunning(flowId)) {
         this.hooks.log.info('skipped a tick: the flow is still running', { flow: flowId });
+        return;
+      }
+      const waiting = this.hooks.waitingFor?.(flowId);
+      if (waiting) {
+        this.hooks.log.info('skipped a tick: waiting for a flow it depends on', { flow: flowId, reason: waiting });
         return;
       }
       let run: Promise<unknown>;

@@ -42,9 +42,30 @@ export function createScheduler(deps: Pick<EngineDeps, 'flows' | 'runs' | 'event
       options.onFinished?.(run);
       return run;
     },
+    waitingFor: (flowId) => dependencyNotReady(deps, engine, flowId),
     ticked: (flowId) => events.emit('flows.changed', { ids: [flowId as Flow['id']] }),
     log,
   });
+}
+
+/**
+ * A scheduled flow waits for the flows it depends on, as a pass does: while one runs (here or
+ * in another process), before its first real run, and after a run that did not succeed.
+ * Otherwise orders fired on the same tick as their accounts would look up accounts that do
+ * not exist yet and fail.
+ */
+function dependencyNotReady(deps: Pick<EngineDeps, 'flows' | 'runs'>, engine: SyncEngine, flowId: string): string | undefined {
+  const flow = deps.flows.findFlow(flowId);
+  for (const dependencyId of flow?.dependsOn ?? []) {
+    const dependency = deps.flows.findFlow(dependencyId);
+    const name = dependency ? `“${dependency.name}”` : dependencyId;
+    if (engine.isRunning(dependencyId)) return `${name} is running`;
+    const last = deps.runs.runs({ flowId: dependencyId, limit: 50 }).find((run) => !run.dryRun && run.trigger !== 'replay' && run.trigger !== 'notification');
+    if (!last) return `${name} has not run yet`;
+    if (last.status === 'running') return `${name} is running in another process`;
+    if (last.status !== 'succeeded' && last.status !== 'partial') return `the last run of ${name} ended ${last.status}`;
+  }
+  return undefined;
 }
 
 const services = new WeakMap<BackendContext, SyncService>();
