@@ -11,10 +11,11 @@ export interface SchedulerHooks {
   isRunning(flowId: string): boolean;
   run(flowId: string, trigger: 'schedule' | 'startup'): Promise<unknown>;
   /**
-   * Why the flow must not start now because of a flow it depends on (running, never run, or
-   * its last run did not succeed), or undefined when it may: orders wait for their accounts.
+   * Waits for the flows this one depends on that are running here, then says why it must not
+   * start (a dependency never ran, runs elsewhere, or its last run did not succeed), or
+   * undefined when it may: orders follow their accounts, as in a pass.
    */
-  waitingFor?(flowId: string): string | undefined;
+  settleDependencies?(flowId: string): Promise<string | undefined>;
   /** A tick happened (a run started or was skipped): the flow's next run moved. */
   ticked?(flowId: string): void;
   log: Logger;
@@ -76,6 +77,8 @@ function plainDuration(seconds: number): string {
  */
 export class Scheduler {
   private readonly jobs = new Map<string, { job: Cron; signature: string }>();
+  /** Flows whose tick waits for a dependency to finish. */
+  private readonly settling = new Set<string>();
   private started = false;
 
   constructor(private readonly hooks: SchedulerHooks) {}
@@ -153,22 +156,40 @@ export class Scheduler {
         this.hooks.log.info('skipped a tick: the flow is still running', { flow: flowId });
         return;
       }
-      const waiting = this.hooks.waitingFor?.(flowId);
-      if (waiting) {
-        this.hooks.log.info('skipped a tick: waiting for a flow it depends on', { flow: flowId, reason: waiting });
+      if (this.settling.has(flowId)) {
+        this.hooks.log.info('skipped a tick: the flow is still waiting for a flow it depends on', { flow: flowId });
         return;
       }
-      let run: Promise<unknown>;
-      try {
-        run = this.hooks.run(flowId, trigger);
-      } catch (error) {
-        // The engine refuses an overlapping run by throwing before it returns a promise.
-        run = Promise.reject(error);
-      }
-      run.catch((error: unknown) => this.notStarted(flowId, error));
+      if (!this.hooks.settleDependencies) return this.startRun(flowId, trigger);
+      // A tick that finds a dependency running waits for it instead of skipping: with both on
+      // the same schedule, the dependant would otherwise never run.
+      this.settling.add(flowId);
+      this.hooks
+        .settleDependencies(flowId)
+        .then((reason) => {
+          if (!this.started) return;
+          if (reason) this.hooks.log.info('skipped a tick: a flow it depends on is not ready', { flow: flowId, reason });
+          else if (!this.hooks.isRunning(flowId)) this.startRun(flowId, trigger);
+        })
+        .catch((error: unknown) => this.notStarted(flowId, error))
+        .finally(() => {
+          this.settling.delete(flowId);
+          this.hooks.ticked?.(flowId);
+        });
     } finally {
       this.hooks.ticked?.(flowId);
     }
+  }
+
+  private startRun(flowId: string, trigger: 'schedule' | 'startup'): void {
+    let run: Promise<unknown>;
+    try {
+      run = this.hooks.run(flowId, trigger);
+    } catch (error) {
+      // The engine refuses an overlapping run by throwing before it returns a promise.
+      run = Promise.reject(error);
+    }
+    run.catch((error: unknown) => this.notStarted(flowId, error));
   }
 
   /** A run that did not start: another process holding the flow is the normal case of two hosts, not an error. */

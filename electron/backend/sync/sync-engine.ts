@@ -65,6 +65,11 @@ export class SyncEngine {
     return this.active.has(flowId);
   }
 
+  /** Resolves when the flow's run in this process (if any) has ended, however it ended. */
+  async finished(flowId: string): Promise<void> {
+    await this.active.get(flowId)?.catch(() => undefined);
+  }
+
   /** One run of one flow; refuses to overlap a run of the same flow (here or in another process). */
   runFlow(flowId: FlowId | string, options: RunFlowOptions = {}): Promise<Run> {
     if (this.active.has(flowId)) throw new AppError('E_CONFLICT', 'This flow is already running; wait for it to finish.');

@@ -42,24 +42,30 @@ export function createScheduler(deps: Pick<EngineDeps, 'flows' | 'runs' | 'event
       options.onFinished?.(run);
       return run;
     },
-    waitingFor: (flowId) => dependencyNotReady(deps, engine, flowId),
+    settleDependencies: (flowId) => settleDependencies(deps, engine, flowId),
     ticked: (flowId) => events.emit('flows.changed', { ids: [flowId as Flow['id']] }),
     log,
   });
 }
 
+/** Same-tick jobs fire a few milliseconds apart; this lets a dependency due on the same tick start first. */
+const sameTickMs = 250;
+
 /**
- * A scheduled flow waits for the flows it depends on, as a pass does: while one runs (here or
- * in another process), before its first real run, and after a run that did not succeed.
- * Otherwise orders fired on the same tick as their accounts would look up accounts that do
- * not exist yet and fail.
+ * A scheduled flow follows the flows it depends on, as in a pass: it waits while one runs in
+ * this process, and does not start before a dependency's first real run, while one runs in
+ * another process, or after one's last run did not succeed. Otherwise orders fired on the same
+ * tick as their accounts look up accounts that do not exist yet and fail.
  */
-function dependencyNotReady(deps: Pick<EngineDeps, 'flows' | 'runs'>, engine: SyncEngine, flowId: string): string | undefined {
-  const flow = deps.flows.findFlow(flowId);
-  for (const dependencyId of flow?.dependsOn ?? []) {
+async function settleDependencies(deps: Pick<EngineDeps, 'flows' | 'runs'>, engine: SyncEngine, flowId: string): Promise<string | undefined> {
+  const dependsOn = deps.flows.findFlow(flowId)?.dependsOn ?? [];
+  if (dependsOn.length === 0) return undefined;
+  await new Promise((resolve) => setTimeout(resolve, sameTickMs));
+  for (const dependencyId of dependsOn) await engine.finished(dependencyId);
+  for (const dependencyId of dependsOn) {
     const dependency = deps.flows.findFlow(dependencyId);
     const name = dependency ? `“${dependency.name}”` : dependencyId;
-    if (engine.isRunning(dependencyId)) return `${name} is running`;
+    if (engine.isRunning(dependencyId)) return `${name} started again`;
     const last = deps.runs.runs({ flowId: dependencyId, limit: 50 }).find((run) => !run.dryRun && run.trigger !== 'replay' && run.trigger !== 'notification');
     if (!last) return `${name} has not run yet`;
     if (last.status === 'running') return `${name} is running in another process`;
