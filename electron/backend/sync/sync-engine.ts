@@ -1,6 +1,6 @@
 import type { Flow, FlowId, Mapping } from '../../../shared/domain/flow';
 import type { Run } from '../../../shared/domain/run';
-import { AppError } from '../../../shared/errors';
+import { AppError, errorMessage, toErrorInfo } from '../../../shared/errors';
 import type { Connector } from '../connectors/framework/connector';
 import type { EngineDeps } from './engine-deps';
 import { processPage } from './page-processor';
@@ -161,7 +161,7 @@ export class SyncEngine {
         if (error instanceof AppError && error.code === 'E_SYNC_LEASE_LOST') {
           log.error('this run lost its flow to another process; stopping', { flow: flow.id, run: run.id });
           this.controllers.get(flow.id)?.abort();
-        } else log.warn('heartbeat not written', { flow: flow.id, run: run.id, error: error instanceof Error ? error.message : String(error) });
+        } else log.warn('heartbeat not written', { flow: flow.id, run: run.id, error: errorMessage(error) });
       }
     }, this.lease.heartbeatMs);
     heartbeat.unref();
@@ -172,7 +172,7 @@ export class SyncEngine {
       const limits = entityLimits(source, target, flow, dryRun);
       progress.pageSize = limits.pageSize;
       const targetSchema = await target.schema(flow.target.entity).catch((error: unknown) => {
-        log.warn('target schema unavailable; the target validates alone', { error: error instanceof Error ? error.message : String(error) });
+        log.warn('target schema unavailable; the target validates alone', { error: errorMessage(error) });
         return undefined;
       });
       const deadLetters = new Set(runs.deadLetterKeys(flow.id).map((entry) => entry.sourceKey));
@@ -225,7 +225,7 @@ export class SyncEngine {
         } catch (error) {
           if (!isTransient(error) || attempt >= resilience.attempts || options.signal?.aborted) throw error;
           const wait = Math.min(resilience.maxDelayMs, resilience.initialDelayMs * 2 ** (attempt - 1));
-          log.warn('source read interrupted; re-reading the window', { flow: flow.id, attempt, waitMs: wait, error: error instanceof Error ? error.message : String(error) });
+          log.warn('source read interrupted; re-reading the window', { flow: flow.id, attempt, waitMs: wait, error: errorMessage(error) });
           await new Promise((resolve) => setTimeout(resolve, wait));
         }
       }
@@ -240,7 +240,7 @@ export class SyncEngine {
       });
     } catch (error) {
       const store = storeFailure(error);
-      const info = store ? store.toInfo() : error instanceof AppError ? error.toInfo() : { code: 'E_INTERNAL' as const, message: error instanceof Error ? error.message : String(error) };
+      const info = store ? store.toInfo() : toErrorInfo(error);
       if (source && target) Object.assign(calls, { source: source.callCount() - baseline.source, target: target.callCount() - baseline.target });
       log.warn('run stopped', { flow: flow.id, run: run.id, code: info.code, error: info.message });
       meter.update('done', counters, calls.source + calls.target, null, true);
@@ -250,7 +250,7 @@ export class SyncEngine {
         try {
           runs.finishRun(run.id, { ...outcome, status: 'failed' });
         } catch (secondary) {
-          log.warn('could not record the failed run', { flow: flow.id, run: run.id, error: secondary instanceof Error ? secondary.message : String(secondary) });
+          log.warn('could not record the failed run', { flow: flow.id, run: run.id, error: errorMessage(secondary) });
           try {
             runs.release(run.id, 'failed', info.code);
           } catch {
