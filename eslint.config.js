@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((name) => `node:${name}`)];
-const nodeOnlyPackages = ['better-sqlite3', 'undici', 'ws', 'electron-store', 'croner', 'cockatiel', 'bottleneck'];
+const nodeOnlyPackages = ['better-sqlite3', 'undici', 'electron-store', 'croner', 'cockatiel', 'bottleneck'];
 
 const restrict = (paths, patterns, message) => ({
   'no-restricted-imports': [
