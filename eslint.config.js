@@ -3,6 +3,7 @@ import { builtinModules } from 'node:module';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((name) => `node:${name}`)];
 const nodeOnlyPackages = ['better-sqlite3', 'undici', 'electron-store', 'croner', 'cockatiel', 'bottleneck'];
@@ -35,6 +36,15 @@ export default tseslint.config(
       ['**/electron/**', '**/renderer/**'],
       'shared/ runs everywhere: no Node, no DOM, nothing from electron/ or renderer/.',
     ),
+  },
+  {
+    // Only the two classic hook rules: the plugin's React Compiler rules would judge code written without the compiler.
+    files: ['renderer/src/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'error',
+    },
   },
   {
     files: ['renderer/src/**/*.{ts,tsx}'],
