@@ -9,7 +9,7 @@ import { defaultHeartbeatMs, defaultLeaseMs, emptyCalls, emptyCounters, type Run
 import { storeFailure } from '../store/store-errors';
 import { dependencyOrder } from './dependency-order';
 import { referenceBindings } from './reference-bindings';
-import { defaultResilience, isTransient } from './resilience';
+import { defaultResilience, transientRetry } from './resilience';
 
 export interface RunFlowOptions {
   trigger?: Run['trigger'];
@@ -185,50 +185,52 @@ export class SyncEngine {
       // A read restarted after a storm skips what this run already committed; the
       // audit log knows, so no per-record memory grows with the size of the run.
       const resilience = this.deps.resilience ?? defaultResilience;
-      for (let attempt = 1; ; attempt += 1) {
-        try {
-          for await (const page of source.read(flow.source.entity, { since: windowFrom ?? undefined, pageSize: limits.pageSize, signal: options.signal })) {
-            const records = attempt === 1 ? page.records : runs.notYetInRun(run.id, flow.id, page.records);
-            progress.recordsInFlight = records.length;
-            counters.read += records.length;
-            for (const record of records) if (record.stamp && (!maxStamp || record.stamp > maxStamp)) maxStamp = record.stamp;
-            const known = runs.idMapEntries(flow.id, records.map((record) => record.key));
-            const result = await processPage(records, {
-              flow,
-              mapping,
-              target,
-              targetSchema,
-              batchSize: limits.batchSize,
-              dryRun,
-              attempt: 1,
-              bindings,
-              known,
-              deadLetters,
-              counters,
-              signal: options.signal,
-              resilience,
-              onPhase: (phase) => meter.update(phase, counters, this.callsSince(baseline, source!, target!), estimate),
-            });
-            sent += result.sent;
-            Object.assign(calls, usage(baseline, source, target, counters.read, sent, limits));
-            // A dry run writes its audit rows (with diffs) but changes no state: no id map, no dead letters.
-            const commit = dryRun ? { ...result.commit, idMap: [], deadLetters: { add: [], clear: [] } } : result.commit;
-            runs.commitPage(run.id, flow.id, { connectionId: flow.target.connectionId, entity: flow.target.entity }, { ...commit, counters, calls, progress: { ...progress, pagesCommitted: progress.pagesCommitted + 1, recordsInFlight: 0 } });
-            progress.pagesCommitted += 1;
-            progress.recordsInFlight = 0;
-            for (const key of commit.deadLetters.add) deadLetters.add(key);
-            for (const key of commit.deadLetters.clear) deadLetters.delete(key);
-            meter.update('reading', counters, calls.source + calls.target, estimate);
-            if (options.signal?.aborted || options.stopSignal?.aborted) throw new AppError('E_SYNC_CANCELLED', 'The run was cancelled.');
-          }
-          break;
-        } catch (error) {
-          if (!isTransient(error) || attempt >= resilience.attempts || options.signal?.aborted) throw error;
-          const wait = Math.min(resilience.maxDelayMs, resilience.initialDelayMs * 2 ** (attempt - 1));
-          log.warn('source read interrupted; re-reading the window', { flow: flow.id, attempt, waitMs: wait, error: errorMessage(error) });
-          await new Promise((resolve) => setTimeout(resolve, wait));
+      // Both are open here; the closure below cannot see that through the outer `let`s.
+      const reader = source;
+      const writer = target;
+      // The same policy as page writes, read by read: `attempts` reads of the window at most, waits of
+      // exactly initialDelay·2ⁿ, none once the run is cancelled (its signal goes to `execute`).
+      const reread = transientRetry(resilience, {
+        retries: resilience.attempts - 1,
+        exactDelays: true,
+        onRetry: (error, attempt, waitMs) => log.warn('source read interrupted; re-reading the window', { flow: flow.id, attempt, waitMs, error: errorMessage(error) }),
+      });
+      await reread.execute(async ({ attempt }) => {
+        for await (const page of reader.read(flow.source.entity, { since: windowFrom ?? undefined, pageSize: limits.pageSize, signal: options.signal })) {
+          const records = attempt === 0 ? page.records : runs.notYetInRun(run.id, flow.id, page.records);
+          progress.recordsInFlight = records.length;
+          counters.read += records.length;
+          for (const record of records) if (record.stamp && (!maxStamp || record.stamp > maxStamp)) maxStamp = record.stamp;
+          const known = runs.idMapEntries(flow.id, records.map((record) => record.key));
+          const result = await processPage(records, {
+            flow,
+            mapping,
+            target: writer,
+            targetSchema,
+            batchSize: limits.batchSize,
+            dryRun,
+            attempt: 1,
+            bindings,
+            known,
+            deadLetters,
+            counters,
+            signal: options.signal,
+            resilience,
+            onPhase: (phase) => meter.update(phase, counters, this.callsSince(baseline, reader, writer), estimate),
+          });
+          sent += result.sent;
+          Object.assign(calls, usage(baseline, reader, writer, counters.read, sent, limits));
+          // A dry run writes its audit rows (with diffs) but changes no state: no id map, no dead letters.
+          const commit = dryRun ? { ...result.commit, idMap: [], deadLetters: { add: [], clear: [] } } : result.commit;
+          runs.commitPage(run.id, flow.id, { connectionId: flow.target.connectionId, entity: flow.target.entity }, { ...commit, counters, calls, progress: { ...progress, pagesCommitted: progress.pagesCommitted + 1, recordsInFlight: 0 } });
+          progress.pagesCommitted += 1;
+          progress.recordsInFlight = 0;
+          for (const key of commit.deadLetters.add) deadLetters.add(key);
+          for (const key of commit.deadLetters.clear) deadLetters.delete(key);
+          meter.update('reading', counters, calls.source + calls.target, estimate);
+          if (options.signal?.aborted || options.stopSignal?.aborted) throw new AppError('E_SYNC_CANCELLED', 'The run was cancelled.');
         }
-      }
+      }, options.signal);
       Object.assign(calls, usage(baseline, source, target, counters.read, sent, limits));
       meter.update('done', counters, calls.source + calls.target, counters.read, true);
       return runs.finishRun(run.id, {
