@@ -3,9 +3,10 @@ import { builtinModules } from 'node:module';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((name) => `node:${name}`)];
-const nodeOnlyPackages = ['better-sqlite3', 'undici', 'ws', 'electron-store', 'croner', 'cockatiel', 'bottleneck'];
+const nodeOnlyPackages = ['better-sqlite3', 'undici', 'electron-store', 'croner', 'cockatiel', 'bottleneck'];
 
 const restrict = (paths, patterns, message) => ({
   'no-restricted-imports': [
@@ -35,6 +36,15 @@ export default tseslint.config(
       ['**/electron/**', '**/renderer/**'],
       'shared/ runs everywhere: no Node, no DOM, nothing from electron/ or renderer/.',
     ),
+  },
+  {
+    // Only the two classic hook rules: the plugin's React Compiler rules would judge code written without the compiler.
+    files: ['renderer/src/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'error',
+    },
   },
   {
     files: ['renderer/src/**/*.{ts,tsx}'],

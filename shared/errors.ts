@@ -101,3 +101,16 @@ export class AppError extends Error {
 export function isAppError(value: unknown): value is AppError {
   return value instanceof AppError;
 }
+
+/** The message of anything thrown: an Error's message, or the value as text. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Anything thrown, as the `ErrorInfo` value that crosses a boundary: an `AppError`
+ * keeps its code, message and details; anything else gets `fallbackCode` and its message.
+ */
+export function toErrorInfo(error: unknown, fallbackCode: ErrorCode = 'E_INTERNAL'): ErrorInfo {
+  return error instanceof AppError ? error.toInfo() : { code: fallbackCode, message: errorMessage(error) };
+}

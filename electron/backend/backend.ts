@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Result } from '../../shared/api/result';
+import { errorMessage } from '../../shared/errors';
 import { dispatch } from './api/dispatch';
 import { handlers } from './api/handlers';
 import { ConnectionsRepository } from './connections/connections.repository';
@@ -62,7 +63,7 @@ export function createBackend(options: BackendOptions): Backend {
         try {
           await cleanup();
         } catch (error) {
-          context.log.warn('cleanup failed', { error: error instanceof Error ? error.message : String(error) });
+          context.log.warn('cleanup failed', { error: errorMessage(error) });
         }
       }
       db.close();

@@ -1,4 +1,4 @@
-import { AppError } from '../errors';
+import { AppError, errorMessage } from '../errors';
 import type { EventName, EventPayload, MethodInput, MethodName, MethodOutput } from './contract';
 import type { Result } from './result';
 
@@ -22,7 +22,7 @@ export function createClient(transport: Transport): ApiClient {
       // The backend parsed the output with the contract's schema before sending it.
       return (await transport.invoke(method, input)) as Result<MethodOutput<M>>;
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       return { ok: false as const, error: { code: 'E_TRANSPORT' as const, message } };
     }
   };

@@ -95,7 +95,6 @@ export const readSchema = z.object({
   modifiedSince: modifiedSinceSchema.optional(),
 });
 
-export const writeModes = ['upsert', 'create+update', 'read-only'] as const;
 export const writeSchema = z.discriminatedUnion('mode', [
   z.object({ mode: z.literal('read-only') }),
   z.object({

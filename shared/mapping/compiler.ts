@@ -1,5 +1,5 @@
 import jsonata from 'jsonata';
-import { AppError } from '../errors';
+import { AppError, errorMessage } from '../errors';
 import { decodePath, itemPrefix, startsWithSegments, type PathSegment } from './field-path';
 import { functionDefinition } from './function-catalog';
 import { GraphIndex } from './graph-index';
@@ -281,7 +281,7 @@ function customPrecedence(text: string, nodeId: string): number {
     jsonata(text);
     precedence = syntaxPrecedence(parseSyntax(text));
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     throw new AppError('E_MAPPING_COMPILE', `Custom JSONata of node "${nodeId}" does not parse: ${message}`, { nodeIds: [nodeId] });
   }
   if (precedenceCache.size > 1000) precedenceCache.clear();

@@ -38,21 +38,6 @@ export function decodePath(handle: string): PathSegment[] {
   return segments;
 }
 
-/** `lines[].sublines[].X` → `['lines', 'lines[].sublines']`: the array scopes a path lives in. */
-export function arrayScopes(handle: string): string[] {
-  const segments = decodePath(handle);
-  const scopes: string[] = [];
-  for (let index = 0; index < segments.length - 1; index += 1) {
-    if (segments[index]?.array) {
-      const scope = segments.slice(0, index + 1).map((segment, position) =>
-        position === index ? { name: segment.name, array: false } : segment,
-      );
-      scopes.push(encodePath(scope));
-    }
-  }
-  return scopes;
-}
-
 /** The handle of the items of an array field: `lines` → `lines[]` prefix used by its members. */
 export function itemPrefix(arrayHandle: string): PathSegment[] {
   const segments = decodePath(arrayHandle);
@@ -69,6 +54,3 @@ export function startsWithSegments(path: readonly PathSegment[], prefix: readonl
   });
 }
 
-export function joinPath(prefix: readonly PathSegment[], rest: readonly PathSegment[]): string {
-  return encodePath([...prefix, ...rest]);
-}

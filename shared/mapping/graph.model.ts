@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { fieldTypeSchema } from '../domain/entity-schema';
-import { portTypes } from './function-catalog';
 
 /**
  * The mapping graph: the source of truth while editing, shaped for a React Flow canvas
@@ -9,7 +8,6 @@ import { portTypes } from './function-catalog';
 export const mappingGraphVersion = 1;
 
 export const positionSchema = z.object({ x: z.number(), y: z.number() });
-export const portTypeSchema = z.enum(portTypes);
 
 /** One handle per field path (`CUNO`, `lines[].ITNO`, see field-path.ts). */
 export const fieldPortSchema = z.object({

@@ -7,7 +7,7 @@ import {
   type ParsedInput,
 } from '../../../shared/api/contract';
 import type { Result } from '../../../shared/api/result';
-import { AppError, type ErrorInfo } from '../../../shared/errors';
+import { AppError, errorMessage, type ErrorInfo } from '../../../shared/errors';
 import { redact } from '../util/redact';
 import type { BackendContext } from '../context';
 
@@ -57,7 +57,7 @@ export async function dispatch(
     return { ok: true, value: output.data };
   } catch (error) {
     if (error instanceof AppError) return fail(error.toInfo());
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     context.log.error('handler failed', { method: name, error: message });
     return fail({ code: 'E_INTERNAL', message: `Unexpected failure in ${name}: ${redact(message)}` });
   }

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import sirv, { type RequestHandler } from 'sirv';
-import type { ErrorInfo } from '../../../shared/errors';
+import { errorMessage, type ErrorInfo } from '../../../shared/errors';
 import type { Backend } from '../backend';
 import { contentSecurityPolicy } from '../../../shared/security/csp';
 import { redact } from '../util/redact';
@@ -56,7 +56,7 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
     return given.length === tokenBytes.length && timingSafeEqual(given, tokenBytes);
   };
 
-  const reportError = options.onError ?? ((error: unknown) => process.stderr.write(`web bridge: ${redact(error instanceof Error ? error.message : String(error))}\n`));
+  const reportError = options.onError ?? ((error: unknown) => process.stderr.write(`web bridge: ${redact(errorMessage(error))}\n`));
   const assets = options.staticDir && fs.existsSync(options.staticDir) ? staticFiles(options.staticDir) : undefined;
 
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse) => {

@@ -2,7 +2,7 @@ import type { BundleCheck, BundleProblem } from '../../../shared/api/bundles.con
 import { requiredSecretKeys } from '../../../shared/bundle/bundle-secrets';
 import { sampleReferencePrefix, type Bundle, type BundleMapping } from '../../../shared/bundle/bundle.schema';
 import type { Flow } from '../../../shared/domain/flow';
-import { AppError } from '../../../shared/errors';
+import { AppError, errorMessage } from '../../../shared/errors';
 import { canonicalJson, stableHash } from '../../../shared/hash';
 import { compileGraph, compiledExpression, generatedMarker, mappingGraphSchema, type Bindings } from '../../../shared/mapping/index';
 import { evaluateIsolated } from '../mapping/mapping-pool';
@@ -123,7 +123,7 @@ function checkGraph(mapping: BundleMapping, path: string, problems: BundleProble
       problems.push({ code: 'E_MAPPING_COMPILE', message: `The mapping “${mapping.name}”: its graph compiles to a different expression than the one in the bundle.`, path: `${path}.expression` });
     }
   } catch (error) {
-    problems.push({ code: 'E_MAPPING_COMPILE', message: `The mapping “${mapping.name}”: its graph does not compile: ${error instanceof Error ? error.message : String(error)}`, path: `${path}.graph` });
+    problems.push({ code: 'E_MAPPING_COMPILE', message: `The mapping “${mapping.name}”: its graph does not compile: ${errorMessage(error)}`, path: `${path}.graph` });
   }
 }
 
@@ -146,14 +146,14 @@ function checkFlows(bundle: Bundle, problems: BundleProblem[]): void {
       try {
         describeSchedule(flow.schedule, 1);
       } catch (error) {
-        problems.push({ code: 'E_SCHEDULE_INVALID', message: `The flow “${flow.name}”: ${error instanceof Error ? error.message : String(error)}`, path: `${path}.schedule` });
+        problems.push({ code: 'E_SCHEDULE_INVALID', message: `The flow “${flow.name}”: ${errorMessage(error)}`, path: `${path}.schedule` });
       }
     }
   });
   try {
     dependencyOrder(bundle.flows.map((flow) => ({ ...flow, createdAt: bundle.createdAt, updatedAt: bundle.createdAt }) as Flow));
   } catch (error) {
-    problems.push({ code: 'E_BUNDLE_INVALID', message: error instanceof Error ? error.message : String(error), path: 'flows' });
+    problems.push({ code: 'E_BUNDLE_INVALID', message: errorMessage(error), path: 'flows' });
   }
 }
 
@@ -175,7 +175,7 @@ async function checkSamples(bundle: Bundle, problems: BundleProblem[], tally: { 
       actual = result!.value ?? null;
     } catch (error) {
       tally.failed += 1;
-      problems.push({ code: 'E_BUNDLE_SAMPLE', message: `The sample “${sample.name}” of “${mapping.name}” fails: ${error instanceof Error ? error.message : String(error)}`, path });
+      problems.push({ code: 'E_BUNDLE_SAMPLE', message: `The sample “${sample.name}” of “${mapping.name}” fails: ${errorMessage(error)}`, path });
       continue;
     }
     const expected = sample.expected ?? null;

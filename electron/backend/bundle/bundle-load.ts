@@ -3,6 +3,7 @@ import { migrationPath } from '../../../shared/bundle/bundle-migrations';
 import { findSecrets } from '../../../shared/bundle/bundle-secrets';
 import { bundleFormat, bundleSchema, bundleVersion, type Bundle } from '../../../shared/bundle/bundle.schema';
 import { engineCompatibility } from '../../../shared/bundle/engine-version';
+import { errorMessage } from '../../../shared/errors';
 import { jsonataVersion } from '../app/version';
 import { contentHashOf } from './bundle-hash';
 
@@ -32,7 +33,7 @@ export function loadBundle(text: string, runtimeJsonata = jsonataVersion()): Loa
   try {
     raw = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
-    return problem('E_BUNDLE_INVALID', `The file is not JSON: ${error instanceof Error ? error.message : String(error)}`);
+    return problem('E_BUNDLE_INVALID', `The file is not JSON: ${errorMessage(error)}`);
   }
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return problem('E_BUNDLE_INVALID', 'The file is not a bundle (a JSON object was expected).');
   const object = raw as Record<string, unknown>;

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Run } from '../../../shared/domain/run';
+import { errorMessage } from '../../../shared/errors';
 import { answerClientErrors, BodyTooLargeError, guarded, readBody, requestUrl } from '../bridge/http-guard';
 import { createScheduler } from '../sync/sync.service';
 import type { Logger } from '../util/log';
@@ -110,7 +111,7 @@ export async function startServe(options: ServeOptions): Promise<ServeDaemon> {
   };
   const server = http.createServer(
     guarded(handle, (response, error) => {
-      log.error('request failed', { error: error instanceof Error ? error.message : String(error) });
+      log.error('request failed', { error: errorMessage(error) });
       send(response, 500, { code: 'E_INTERNAL', error: 'The daemon failed to answer this request and keeps running; see its log.' });
     }),
   );

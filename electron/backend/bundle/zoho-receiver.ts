@@ -1,6 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { Flow } from '../../../shared/domain/flow';
 import type { Run } from '../../../shared/domain/run';
+import { errorMessage } from '../../../shared/errors';
 import { verifyZohoNotification } from '../connectors/zoho/zoho-notifications';
 import { ZohoConnector } from '../connectors/zoho/zoho.connector';
 import type { EngineDeps } from '../sync/engine-deps';
@@ -79,7 +80,7 @@ export class ZohoReceiver {
         this.channels.push(channel);
         this.options.log.info('zoho watch channel enabled', { connection: connectionId, channel: channel.channelId, modules: [...modules], expiresAt: new Date(state.expiresAt).toISOString() });
       } catch (error) {
-        this.options.log.warn('zoho watch channel not enabled; scheduled syncs continue', { connection: connectionId, error: error instanceof Error ? error.message : String(error) });
+        this.options.log.warn('zoho watch channel not enabled; scheduled syncs continue', { connection: connectionId, error: errorMessage(error) });
         await connector.close();
       }
     }
@@ -126,7 +127,7 @@ export class ZohoReceiver {
         }
         this.pending.delete(flowId);
         const run = await syncTargetKeys(this.options.deps, flowId, [...keys], 'notification').catch((error: unknown) => {
-          this.options.log.warn('targeted sync failed', { flow: flowId, error: error instanceof Error ? error.message : String(error) });
+          this.options.log.warn('targeted sync failed', { flow: flowId, error: errorMessage(error) });
           return undefined;
         });
         if (run) {
@@ -145,7 +146,7 @@ export class ZohoReceiver {
         const expiresAt = channel.connector.watch.channels().find((state) => state.channelId === channel.channelId)?.expiresAt;
         if (renewed.length > 0) this.options.log.info('zoho watch channel renewed', { channel: channel.channelId, ...(expiresAt === undefined ? {} : { expiresAt: new Date(expiresAt).toISOString() }) });
       } catch (error) {
-        this.options.log.warn('zoho watch renewal failed; retrying at the next check', { channel: channel.channelId, error: error instanceof Error ? error.message : String(error) });
+        this.options.log.warn('zoho watch renewal failed; retrying at the next check', { channel: channel.channelId, error: errorMessage(error) });
       }
     }
   }

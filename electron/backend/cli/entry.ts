@@ -1,3 +1,4 @@
+import { errorMessage } from '../../../shared/errors';
 import { main, processIo } from './main';
 import { terminalText } from './terminal-text';
 
@@ -5,7 +6,7 @@ import { terminalText } from './terminal-text';
 main(process.argv.slice(2), processIo()).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`mlc: ${terminalText(error instanceof Error ? error.message : String(error))}\n`);
+    process.stderr.write(`mlc: ${terminalText(errorMessage(error))}\n`);
     process.exit(1);
   },
 );

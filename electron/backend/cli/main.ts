@@ -1,3 +1,4 @@
+import { errorMessage } from '../../../shared/errors';
 import { appVersion } from '../app/version';
 import { storeFailure } from '../store/store-errors';
 import { redact } from '../util/redact';
@@ -62,7 +63,7 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
   try {
     return await command.run(rest, io);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     const usage = (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     // A store that cannot be opened or written (damaged, disk full) has its own code and advice.
     const store = storeFailure(error);

@@ -1,6 +1,6 @@
 import { connectionTestTimeoutMs, ionapiMaxBytes, ionapiTooLargeMessage, type ConnectionTestResult } from '../../../shared/api/connectors.contract';
 import type { Connection } from '../../../shared/domain/connection';
-import { AppError, isAppError } from '../../../shared/errors';
+import { AppError, errorMessage, isAppError } from '../../../shared/errors';
 import type { Handlers } from '../api/dispatch';
 import { connectionHandlers } from '../connections/connections.handlers';
 import type { BackendContext } from '../context';
@@ -172,7 +172,7 @@ async function revokeBeforeRemove(context: BackendContext, id: string): Promise<
   } catch (error) {
     context.log.warn('token revocation failed; removing the connection anyway', {
       connectionId: id,
-      error: redact(error instanceof Error ? error.message : String(error)),
+      error: redact(errorMessage(error)),
     });
   }
   await context.http.drop(id);

@@ -1,4 +1,4 @@
-import { AppError } from '../../../shared/errors';
+import { AppError, errorMessage } from '../../../shared/errors';
 import { registerSecret } from '../util/redact';
 
 export interface AccessToken {
@@ -109,7 +109,7 @@ export class TokenProvider {
       .catch((error: unknown) => {
         if (error instanceof AppError) throw error;
         // Not an answer from the sign-in server (those are coded), so not a credential problem.
-        throw new AppError('E_REMOTE', `Could not obtain an access token (${error instanceof Error ? error.message : String(error)}).`);
+        throw new AppError('E_REMOTE', `Could not obtain an access token (${errorMessage(error)}).`);
       })
       .finally(() => {
         this.inflight = undefined;

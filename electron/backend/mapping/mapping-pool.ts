@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { AppError, type ErrorInfo } from '../../../shared/errors';
+import { AppError, toErrorInfo, type ErrorInfo } from '../../../shared/errors';
 import { assertPlainJson, compiledExpression, defaultLimits, toMappingError, type EvaluateManyOptions, type RecordResult } from '../../../shared/mapping/evaluate';
 import { diedOfMemory, mappingMemoryMb, stoppedFromOutside, WorkerProcess, type Exit } from './worker-process';
 import type { ReplyMessage, WorkerMessage, WorkerTask } from './worker-protocol';
@@ -258,7 +258,7 @@ async function answer(worker: WorkerProcess, message: Extract<WorkerMessage, { k
     if (!binding) throw new AppError('E_MAPPING_EVAL', `Unknown binding $${message.name}.`);
     reply = { kind: 'reply', id: message.id, ok: true, value: await binding(...message.args) };
   } catch (error) {
-    const info: ErrorInfo = error instanceof AppError ? error.toInfo() : { code: 'E_MAPPING_EVAL', message: error instanceof Error ? error.message : String(error) };
+    const info: ErrorInfo = toErrorInfo(error, 'E_MAPPING_EVAL');
     reply = { kind: 'reply', id: message.id, ok: false, error: info };
   }
   // A worker killed while the binding ran is not waiting for the answer; send() reports false.

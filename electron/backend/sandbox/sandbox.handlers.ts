@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { SandboxWorkspace } from '../../../shared/api/sandbox.contract';
 import { connectionSettingsSchema, systemIdSchema, type Connection, type SystemId } from '../../../shared/domain/connection';
-import { AppError } from '../../../shared/errors';
+import { AppError, errorMessage } from '../../../shared/errors';
 import type { Handlers } from '../api/dispatch';
 import { connectorHandlers, importIonapi } from '../connectors/connectors.handlers';
 import { ionApiSecrets, ionApiSettings, parseIonApi } from '../connectors/infor/ionapi';
@@ -47,7 +47,7 @@ async function startSimulators(context: BackendContext): Promise<Simulators> {
     }
   } catch (error) {
     await closeAll();
-    const message = redact(error instanceof Error ? error.message : String(error));
+    const message = redact(errorMessage(error));
     throw new AppError('E_SANDBOX_START', `The sandbox simulators did not start (${message}). Close other copies of the app and try again.`);
   }
   context.onClose(closeAll);

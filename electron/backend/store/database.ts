@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { AppError } from '../../../shared/errors';
+import { AppError, errorMessage } from '../../../shared/errors';
 import { migrations as allMigrations } from './migrations/index';
 import type { Migration } from './migrations/migration';
 import { ensurePrivateDir, restrictMode } from './paths';
@@ -134,7 +134,7 @@ export function migrate(db: Db, migrations: Migration[]): number {
     try {
       apply();
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       throw new AppError('E_STORE_MIGRATION', `Migration ${migration.id} failed: ${message}`);
     }
   }

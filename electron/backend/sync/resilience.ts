@@ -1,4 +1,4 @@
-import { ExponentialBackoff, handleWhen, retry, type RetryPolicy } from 'cockatiel';
+import { ExponentialBackoff, handleWhen, noJitterGenerator, retry, type RetryPolicy } from 'cockatiel';
 import { AppError } from '../../../shared/errors';
 import { RetryableHttpError } from '../http/http-errors';
 
@@ -21,11 +21,32 @@ export function isTransient(error: unknown): boolean {
   return error instanceof AppError && (error.code === 'E_HTTP_CIRCUIT_OPEN' || error.code === 'E_RATE_LIMITED' || error.code === 'E_HTTP_TIMEOUT');
 }
 
-export function transientRetry(settings: Resilience = defaultResilience, onRetry?: (error: unknown, attempt: number) => void): RetryPolicy {
+export interface TransientRetryOptions {
+  /**
+   * Tries after the first one. Default `attempts` (page writes: the first try and `attempts` more);
+   * the source re-read passes `attempts - 1`, so a window is read at most `attempts` times.
+   */
+  retries?: number;
+  /** Waits of exactly initialDelay·2ⁿ (capped at maxDelay) instead of decorrelated jitter. */
+  exactDelays?: boolean;
+  /** Before each wait: the error, the number of the try that failed (from 1) and the wait. */
+  onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
+}
+
+/**
+ * The engine's one retry policy for transient failures (storms, an open breaker, timeouts).
+ * Pass the run's signal to `execute`: an aborted run is not retried.
+ */
+export function transientRetry(settings: Resilience = defaultResilience, options: TransientRetryOptions = {}): RetryPolicy {
   const policy = retry(handleWhen(isTransient), {
-    maxAttempts: settings.attempts,
-    backoff: new ExponentialBackoff({ initialDelay: settings.initialDelayMs, maxDelay: settings.maxDelayMs }),
+    maxAttempts: options.retries ?? settings.attempts,
+    backoff: new ExponentialBackoff({
+      initialDelay: settings.initialDelayMs,
+      maxDelay: settings.maxDelayMs,
+      ...(options.exactDelays ? { generator: noJitterGenerator } : {}),
+    }),
   });
-  if (onRetry) policy.onRetry((event) => onRetry('error' in event ? event.error : undefined, event.attempt));
+  const { onRetry } = options;
+  if (onRetry) policy.onRetry((event) => onRetry('error' in event ? event.error : undefined, event.attempt, event.delay));
   return policy;
 }

@@ -1,7 +1,7 @@
 import { Cron } from 'croner';
 import cronstrue from 'cronstrue';
 import type { Flow, Schedule } from '../../../shared/domain/flow';
-import { AppError } from '../../../shared/errors';
+import { AppError, errorMessage } from '../../../shared/errors';
 import type { Logger } from '../util/log';
 
 export interface SchedulerHooks {
@@ -58,7 +58,7 @@ export function describeSchedule(schedule: Schedule, count = 5, from = new Date(
     const words = cronstrue.toString(schedule.cron, { use24HourTimeFormat: true, verbose: false });
     return { description: `${words} (${schedule.timeZone})`, next };
   } catch (error) {
-    throw new AppError('E_SCHEDULE_INVALID', `The schedule is not valid: ${error instanceof Error ? error.message : String(error)}`);
+    throw new AppError('E_SCHEDULE_INVALID', `The schedule is not valid: ${errorMessage(error)}`);
   }
 }
 
@@ -109,7 +109,7 @@ export class Scheduler {
         this.jobs.set(id, { job, signature: JSON.stringify(flow.schedule) });
       } catch (error) {
         // One unreadable schedule (say, a time zone this machine lacks) must not stop the others.
-        this.hooks.log.error('a schedule could not start; fix it in the flow', { flow: id, error: error instanceof Error ? error.message : String(error) });
+        this.hooks.log.error('a schedule could not start; fix it in the flow', { flow: id, error: errorMessage(error) });
       }
     }
   }
@@ -194,7 +194,7 @@ export class Scheduler {
 
   /** A run that did not start: another process holding the flow is the normal case of two hosts, not an error. */
   private notStarted(flowId: string, error: unknown): void {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     if (error instanceof AppError && error.code === 'E_CONFLICT') this.hooks.log.info('skipped a tick: the flow is running elsewhere', { flow: flowId, reason: message });
     else this.hooks.log.warn('scheduled run did not start', { flow: flowId, error: message });
   }

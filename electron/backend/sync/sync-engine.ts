@@ -1,6 +1,6 @@
 import type { Flow, FlowId, Mapping } from '../../../shared/domain/flow';
 import type { Run } from '../../../shared/domain/run';
-import { AppError } from '../../../shared/errors';
+import { AppError, errorMessage, toErrorInfo } from '../../../shared/errors';
 import type { Connector } from '../connectors/framework/connector';
 import type { EngineDeps } from './engine-deps';
 import { processPage } from './page-processor';
@@ -9,7 +9,7 @@ import { defaultHeartbeatMs, defaultLeaseMs, emptyCalls, emptyCounters, type Run
 import { storeFailure } from '../store/store-errors';
 import { dependencyOrder } from './dependency-order';
 import { referenceBindings } from './reference-bindings';
-import { defaultResilience, isTransient } from './resilience';
+import { defaultResilience, transientRetry } from './resilience';
 
 export interface RunFlowOptions {
   trigger?: Run['trigger'];
@@ -166,7 +166,7 @@ export class SyncEngine {
         if (error instanceof AppError && error.code === 'E_SYNC_LEASE_LOST') {
           log.error('this run lost its flow to another process; stopping', { flow: flow.id, run: run.id });
           this.controllers.get(flow.id)?.abort();
-        } else log.warn('heartbeat not written', { flow: flow.id, run: run.id, error: error instanceof Error ? error.message : String(error) });
+        } else log.warn('heartbeat not written', { flow: flow.id, run: run.id, error: errorMessage(error) });
       }
     }, this.lease.heartbeatMs);
     heartbeat.unref();
@@ -177,7 +177,7 @@ export class SyncEngine {
       const limits = entityLimits(source, target, flow, dryRun);
       progress.pageSize = limits.pageSize;
       const targetSchema = await target.schema(flow.target.entity).catch((error: unknown) => {
-        log.warn('target schema unavailable; the target validates alone', { error: error instanceof Error ? error.message : String(error) });
+        log.warn('target schema unavailable; the target validates alone', { error: errorMessage(error) });
         return undefined;
       });
       const deadLetters = new Set(runs.deadLetterKeys(flow.id).map((entry) => entry.sourceKey));
@@ -190,50 +190,52 @@ export class SyncEngine {
       // A read restarted after a storm skips what this run already committed; the
       // audit log knows, so no per-record memory grows with the size of the run.
       const resilience = this.deps.resilience ?? defaultResilience;
-      for (let attempt = 1; ; attempt += 1) {
-        try {
-          for await (const page of source.read(flow.source.entity, { since: windowFrom ?? undefined, pageSize: limits.pageSize, signal: options.signal })) {
-            const records = attempt === 1 ? page.records : runs.notYetInRun(run.id, flow.id, page.records);
-            progress.recordsInFlight = records.length;
-            counters.read += records.length;
-            for (const record of records) if (record.stamp && (!maxStamp || record.stamp > maxStamp)) maxStamp = record.stamp;
-            const known = runs.idMapEntries(flow.id, records.map((record) => record.key));
-            const result = await processPage(records, {
-              flow,
-              mapping,
-              target,
-              targetSchema,
-              batchSize: limits.batchSize,
-              dryRun,
-              attempt: 1,
-              bindings,
-              known,
-              deadLetters,
-              counters,
-              signal: options.signal,
-              resilience,
-              onPhase: (phase) => meter.update(phase, counters, this.callsSince(baseline, source!, target!), estimate),
-            });
-            sent += result.sent;
-            Object.assign(calls, usage(baseline, source, target, counters.read, sent, limits));
-            // A dry run writes its audit rows (with diffs) but changes no state: no id map, no dead letters.
-            const commit = dryRun ? { ...result.commit, idMap: [], deadLetters: { add: [], clear: [] } } : result.commit;
-            runs.commitPage(run.id, flow.id, { connectionId: flow.target.connectionId, entity: flow.target.entity }, { ...commit, counters, calls, progress: { ...progress, pagesCommitted: progress.pagesCommitted + 1, recordsInFlight: 0 } });
-            progress.pagesCommitted += 1;
-            progress.recordsInFlight = 0;
-            for (const key of commit.deadLetters.add) deadLetters.add(key);
-            for (const key of commit.deadLetters.clear) deadLetters.delete(key);
-            meter.update('reading', counters, calls.source + calls.target, estimate);
-            if (options.signal?.aborted || options.stopSignal?.aborted) throw new AppError('E_SYNC_CANCELLED', 'The run was cancelled.');
-          }
-          break;
-        } catch (error) {
-          if (!isTransient(error) || attempt >= resilience.attempts || options.signal?.aborted) throw error;
-          const wait = Math.min(resilience.maxDelayMs, resilience.initialDelayMs * 2 ** (attempt - 1));
-          log.warn('source read interrupted; re-reading the window', { flow: flow.id, attempt, waitMs: wait, error: error instanceof Error ? error.message : String(error) });
-          await new Promise((resolve) => setTimeout(resolve, wait));
+      // Both are open here; the closure below cannot see that through the outer `let`s.
+      const reader = source;
+      const writer = target;
+      // The same policy as page writes, read by read: `attempts` reads of the window at most, waits of
+      // exactly initialDelay·2ⁿ, none once the run is cancelled (its signal goes to `execute`).
+      const reread = transientRetry(resilience, {
+        retries: resilience.attempts - 1,
+        exactDelays: true,
+        onRetry: (error, attempt, waitMs) => log.warn('source read interrupted; re-reading the window', { flow: flow.id, attempt, waitMs, error: errorMessage(error) }),
+      });
+      await reread.execute(async ({ attempt }) => {
+        for await (const page of reader.read(flow.source.entity, { since: windowFrom ?? undefined, pageSize: limits.pageSize, signal: options.signal })) {
+          const records = attempt === 0 ? page.records : runs.notYetInRun(run.id, flow.id, page.records);
+          progress.recordsInFlight = records.length;
+          counters.read += records.length;
+          for (const record of records) if (record.stamp && (!maxStamp || record.stamp > maxStamp)) maxStamp = record.stamp;
+          const known = runs.idMapEntries(flow.id, records.map((record) => record.key));
+          const result = await processPage(records, {
+            flow,
+            mapping,
+            target: writer,
+            targetSchema,
+            batchSize: limits.batchSize,
+            dryRun,
+            attempt: 1,
+            bindings,
+            known,
+            deadLetters,
+            counters,
+            signal: options.signal,
+            resilience,
+            onPhase: (phase) => meter.update(phase, counters, this.callsSince(baseline, reader, writer), estimate),
+          });
+          sent += result.sent;
+          Object.assign(calls, usage(baseline, reader, writer, counters.read, sent, limits));
+          // A dry run writes its audit rows (with diffs) but changes no state: no id map, no dead letters.
+          const commit = dryRun ? { ...result.commit, idMap: [], deadLetters: { add: [], clear: [] } } : result.commit;
+          runs.commitPage(run.id, flow.id, { connectionId: flow.target.connectionId, entity: flow.target.entity }, { ...commit, counters, calls, progress: { ...progress, pagesCommitted: progress.pagesCommitted + 1, recordsInFlight: 0 } });
+          progress.pagesCommitted += 1;
+          progress.recordsInFlight = 0;
+          for (const key of commit.deadLetters.add) deadLetters.add(key);
+          for (const key of commit.deadLetters.clear) deadLetters.delete(key);
+          meter.update('reading', counters, calls.source + calls.target, estimate);
+          if (options.signal?.aborted || options.stopSignal?.aborted) throw new AppError('E_SYNC_CANCELLED', 'The run was cancelled.');
         }
-      }
+      }, options.signal);
       Object.assign(calls, usage(baseline, source, target, counters.read, sent, limits));
       meter.update('done', counters, calls.source + calls.target, counters.read, true);
       return runs.finishRun(run.id, {
@@ -245,7 +247,7 @@ export class SyncEngine {
       });
     } catch (error) {
       const store = storeFailure(error);
-      const info = store ? store.toInfo() : error instanceof AppError ? error.toInfo() : { code: 'E_INTERNAL' as const, message: error instanceof Error ? error.message : String(error) };
+      const info = store ? store.toInfo() : toErrorInfo(error);
       if (source && target) Object.assign(calls, { source: source.callCount() - baseline.source, target: target.callCount() - baseline.target });
       log.warn('run stopped', { flow: flow.id, run: run.id, code: info.code, error: info.message });
       meter.update('done', counters, calls.source + calls.target, null, true);
@@ -255,7 +257,7 @@ export class SyncEngine {
         try {
           runs.finishRun(run.id, { ...outcome, status: 'failed' });
         } catch (secondary) {
-          log.warn('could not record the failed run', { flow: flow.id, run: run.id, error: secondary instanceof Error ? secondary.message : String(secondary) });
+          log.warn('could not record the failed run', { flow: flow.id, run: run.id, error: errorMessage(secondary) });
           try {
             runs.release(run.id, 'failed', info.code);
           } catch {

@@ -1,5 +1,6 @@
 import type { Flow } from '../../../shared/domain/flow';
 import type { Run } from '../../../shared/domain/run';
+import { errorMessage } from '../../../shared/errors';
 import type { BackendContext } from '../context';
 import { openConnector } from '../connectors/connector-registry';
 import type { EngineDeps } from './engine-deps';
@@ -123,7 +124,7 @@ export function startSchedules(context: BackendContext): Scheduler {
       known = now;
       if (changed.length > 0) flowsChanged(context, changed);
     } catch (error) {
-      context.log.warn('could not look for flow changes; schedules stay as they were', { error: error instanceof Error ? error.message : String(error) });
+      context.log.warn('could not look for flow changes; schedules stay as they were', { error: errorMessage(error) });
     }
   }, foreignChangesEveryMs);
   timer.unref();

@@ -1,6 +1,6 @@
 import type { FlowId } from '../../../shared/domain/flow';
 import type { Run } from '../../../shared/domain/run';
-import { AppError } from '../../../shared/errors';
+import { toErrorInfo } from '../../../shared/errors';
 import type { JsonObject, JsonValue, SourceRecord } from '../connectors/framework/connector';
 import { evaluateIsolated } from '../mapping/mapping-pool';
 import type { EngineDeps } from './engine-deps';
@@ -65,7 +65,7 @@ export async function syncTargetKeys(deps: EngineDeps, flowId: FlowId | string, 
     return deps.runs.finishRun(run.id, { status: counters.failed > 0 ? 'partial' : 'succeeded', windowTo: null, counters, calls });
   } catch (error) {
     if (!run) throw error;
-    const info = error instanceof AppError ? error.toInfo() : { code: 'E_INTERNAL', message: error instanceof Error ? error.message : String(error) };
+    const info = toErrorInfo(error);
     return deps.runs.finishRun(run.id, { status: 'failed', windowTo: null, counters, calls, error: { code: info.code, message: info.message } });
   } finally {
     await target.close().catch(() => undefined);

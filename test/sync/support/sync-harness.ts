@@ -1,7 +1,7 @@
 import { createClient, type ApiClient } from '../../../shared/api/client';
 import type { Connection } from '../../../shared/domain/connection';
 import type { Flow } from '../../../shared/domain/flow';
-import { createBackend, type Backend } from '../../../electron/backend/backend';
+import { createBackend, type Backend, type BackendOptions } from '../../../electron/backend/backend';
 import { inProcessTransport } from '../../../electron/backend/bridge/in-process';
 import { startInforSandbox, type InforSandbox, type InforSandboxOptions } from '../../../electron/backend/sandbox/infor/index';
 import { startZohoSandbox, type ZohoSandbox, type ZohoSandboxOptions } from '../../../electron/backend/sandbox/zoho/index';
@@ -40,12 +40,21 @@ export const fastBackend = {
   syncResilience: { attempts: 8, initialDelayMs: 100, maxDelayMs: 1_000 },
 };
 
-export async function syncWorld(options: { infor?: InforSandboxOptions; zoho?: ZohoSandboxOptions; productLine?: 'm3' | 'csi' | 'ln' | 'fsm'; dataDir?: string } = {}): Promise<SyncWorld> {
+export async function syncWorld(
+  options: {
+    infor?: InforSandboxOptions;
+    zoho?: ZohoSandboxOptions;
+    productLine?: 'm3' | 'csi' | 'ln' | 'fsm';
+    dataDir?: string;
+    /** Replaces parts of `fastBackend` (a logger to read, a shorter storm tolerance). */
+    backend?: Pick<BackendOptions, 'logger' | 'syncResilience'>;
+  } = {},
+): Promise<SyncWorld> {
   const folder = options.dataDir ? undefined : tempDir('mlc-sync-');
   const dataDir = options.dataDir ?? folder!.dir;
   const infor = await startInforSandbox(options.infor);
   const zoho = await startZohoSandbox({ seedAccounts: 0, ...options.zoho });
-  let backend = createBackend({ runtime: 'cli', dataDir, ...fastBackend });
+  let backend = createBackend({ runtime: 'cli', dataDir, ...fastBackend, ...options.backend });
   let api = createClient(inProcessTransport(backend));
   const source = await api.call('connections.importIonapi', {
     fileName: 'sandbox.ionapi',
@@ -92,7 +101,7 @@ export async function syncWorld(options: { infor?: InforSandboxOptions; zoho?: Z
     },
     async reopen() {
       await backend.close();
-      backend = createBackend({ runtime: 'cli', dataDir, ...fastBackend });
+      backend = createBackend({ runtime: 'cli', dataDir, ...fastBackend, ...options.backend });
       api = createClient(inProcessTransport(backend));
     },
     async close() {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Run } from '../../../../shared/domain/run';
-import { AppError } from '../../../../shared/errors';
+import { AppError, errorMessage } from '../../../../shared/errors';
 import { openHeadless, type HeadlessOptions } from '../../bundle/headless-runtime';
 import { dependencyOrder } from '../../sync/dependency-order';
 import type { Db } from '../../store/database';
@@ -165,7 +165,7 @@ export function reportError(io: CommandIo, error: unknown): number {
     for (const problem of details?.slice(1, 10) ?? []) io.err(`  ${problem.code}${problem.path ? ` at ${terminalText(problem.path)}` : ''}: ${terminalText(redact(problem.message))}`);
     return error.code.startsWith('E_STORE_') ? exitCodes.store : exitCodeForError(error.code);
   }
-  io.err(`mlc: ${terminalText(redact(error instanceof Error ? error.message : String(error)))}`);
+  io.err(`mlc: ${terminalText(redact(errorMessage(error)))}`);
   return exitCodes.failure;
 }
 

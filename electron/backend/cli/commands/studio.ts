@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { errorMessage } from '../../../../shared/errors';
 import { appRoot } from '../../app/version';
 import { createHostBackend } from '../../host/host-backend';
 import { startWebBridge } from '../../bridge/web-bridge';
@@ -42,7 +43,7 @@ export const studioCommand: Command = {
     // Long-lived like the desktop app: flows fire on their schedules while it runs.
     const backend = createHostBackend({ runtime: 'web' });
     const report = (what: string) => (reason: unknown) =>
-      io.err(`mlc studio: ${what}; still running. ${terminalText(redact(reason instanceof Error ? reason.message : String(reason)))}`);
+      io.err(`mlc studio: ${what}; still running. ${terminalText(redact(errorMessage(reason)))}`);
     const bridge = await startWebBridge({ backend, port, staticDir, onError: report('a request failed') }).catch(async (error: NodeJS.ErrnoException) => {
       await backend.close();
       throw error.code === 'EADDRINUSE' ? new Error(`Port ${port} is already in use; pick another with --port.`) : error;

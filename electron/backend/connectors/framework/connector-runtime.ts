@@ -1,6 +1,6 @@
 import { fillTemplate, type ConnectorDescriptor } from '../../../../shared/connectors/descriptor';
 import type { EntitySchema } from '../../../../shared/domain/entity-schema';
-import { AppError, isAppError } from '../../../../shared/errors';
+import { AppError, toErrorInfo } from '../../../../shared/errors';
 import { HttpConnection, type HttpConnectionOptions, type RequestAuthorizer } from '../../http/http-client';
 import { hostOf } from '../../http/host-policy';
 import type { HttpRegistry } from '../../http/http-registry';
@@ -145,7 +145,7 @@ export class DescriptorConnector implements Connector {
       }
       return { ok: true, ...probe, latencyMs: Math.round(performance.now() - started), tokenLifetimeSeconds, sampleEntity, sampleCount };
     } catch (error) {
-      const info = isAppError(error) ? error.toInfo() : { code: 'E_INTERNAL' as const, message: error instanceof Error ? error.message : String(error) };
+      const info = toErrorInfo(error);
       return { ok: false, latencyMs: Math.round(performance.now() - started), error: { code: info.code, message: info.message } };
     }
   }

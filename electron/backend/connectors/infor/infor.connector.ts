@@ -143,15 +143,3 @@ export function productLineFromScopes(scopes: string | undefined): ProductLine |
   const found = new Set(scopeHints.filter(([pattern]) => pattern.test(scopes)).map(([, line]) => line));
   return found.size === 1 ? [...found][0] : undefined;
 }
-
-/** Scopes first, then probing each product line in turn through one connection; undefined when none answers. */
-export async function detectProductLine(environment: ConnectorEnvironment, signal?: AbortSignal): Promise<ProductLine | undefined> {
-  const fromScopes = productLineFromScopes(String(environment.connection.settings.scopes ?? ''));
-  if (fromScopes) return fromScopes;
-  const connector = new InforConnector(environment);
-  try {
-    return await connector.detectProductLine(signal);
-  } finally {
-    await connector.close();
-  }
-}

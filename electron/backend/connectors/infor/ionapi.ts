@@ -44,7 +44,6 @@ export interface ParsedIonApi {
 }
 
 const knownKeys = ['ti', 'cn', 'dt', 'ci', 'cs', 'iu', 'pu', 'oa', 'ot', 'or', 'ev', 'v', 'saak', 'sask', 'sc', 'ru'] as const;
-const secretKeys = new Set(['cs', 'saak', 'sask']);
 
 const text = z.string().trim().min(1);
 const url = text.refine((value) => isHttpUrl(value), 'must be an http(s) URL');
@@ -172,5 +171,3 @@ export function ionApiSecrets(parsed: ParsedIonApi): Record<string, string> {
   if (file.sask) secrets.service_account_secret = file.sask;
   return secrets;
 }
-
-export const isSecretIonApiKey = (key: string): boolean => secretKeys.has(key);

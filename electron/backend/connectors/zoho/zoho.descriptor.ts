@@ -63,5 +63,3 @@ export const zohoDescriptor = defineDescriptor({
   schemaDiscovery: { kind: 'endpoint', endpoint: '/settings/fields?module={module}', cacheSeconds: 86_400 },
   timeoutMs: 60_000,
 });
-
-export const zohoModuleIds = Object.keys(modules);

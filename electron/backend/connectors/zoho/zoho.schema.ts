@@ -74,10 +74,6 @@ export function zohoField(meta: ZohoFieldMetadata, children?: EntityField[]): En
   });
 }
 
-export function isUniqueField(meta: ZohoFieldMetadata): boolean {
-  return (meta.unique !== null && meta.unique !== undefined && Object.keys(meta.unique).length > 0) || (meta.external !== null && meta.external !== undefined && Object.keys(meta.external).length > 0);
-}
-
 export function zohoEntitySchema(module: string, label: string, fields: EntityField[]): Omit<EntitySchema, 'hash' | 'fetchedAt'> {
   return { system: 'zoho', entity: module, label, keyFields: ['id'], fields };
 }

@@ -48,10 +48,6 @@ export function isoDate(instant: number): string {
   return new Date(instant).toISOString().slice(0, 10);
 }
 
-export function isoDateTime(instant: number): string {
-  return new Date(instant).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
 /**
  * Parses the digit-run stamps above (8 to 17 digits) and spaced or ISO forms back to epoch ms (UTC).
  * Returns undefined for anything else.

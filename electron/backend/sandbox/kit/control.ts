@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { errorMessage } from '../../../../shared/errors';
 import type { SandboxClock } from './clock';
 import type { FaultInjector, FaultRule } from './faults';
 import type { Quota, QuotaSettings } from './quota';
@@ -104,7 +105,7 @@ export function controlRouter(control: SandboxControl, parts: ControlParts, desc
       const result = await run(context);
       context.json(200, result ?? { ok: true });
     } catch (error) {
-      const message = error instanceof z.ZodError ? z.prettifyError(error) : error instanceof Error ? error.message : String(error);
+      const message = error instanceof z.ZodError ? z.prettifyError(error) : errorMessage(error);
       context.json(400, { error: 'invalid_control_request', message });
     }
   };

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { errorMessage } from '../../../../shared/errors';
 import { createClock, type SandboxClock } from './clock';
 import { controlRouter, createControl, type ControlParts, type SandboxAction, type SandboxControl } from './control';
 import { FaultInjector, type FaultDecision } from './faults';
@@ -76,7 +77,7 @@ export function createSandboxServer(options: SandboxServerOptions): SandboxServe
         const tooLarge = error instanceof BodyTooLargeError;
         // A 413 keeps the connection: the rest of the body is drained so the client reads the answer, not a reset.
         response.writeHead(tooLarge ? 413 : 500, { 'content-type': 'text/plain; charset=utf-8', ...(tooLarge ? {} : { connection: 'close' }) });
-        response.end(tooLarge ? error.message : `sandbox error: ${error instanceof Error ? error.message : String(error)}`);
+        response.end(tooLarge ? error.message : `sandbox error: ${errorMessage(error)}`);
       } else response.destroy();
     });
   });

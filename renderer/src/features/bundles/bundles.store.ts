@@ -5,7 +5,7 @@ import type { MethodOutput } from '../../../../shared/api/contract';
 import { bundleFileSuffix } from '../../../../shared/bundle/bundle.schema';
 import type { Connection } from '../../../../shared/domain/connection';
 import type { Flow, FlowId, Mapping } from '../../../../shared/domain/flow';
-import { isAppError, type ErrorInfo } from '../../../../shared/errors';
+import { toErrorInfo, type ErrorInfo } from '../../../../shared/errors';
 import { summarizeBundle, type BundleSummary } from './bundle-summary';
 
 export type BundlesTab = 'export' | 'import';
@@ -56,8 +56,6 @@ export interface BundlesState {
   resetImport(): void;
 }
 
-const errorOf = (error: unknown): ErrorInfo =>
-  isAppError(error) ? error.toInfo() : { code: 'E_INTERNAL', message: error instanceof Error ? error.message : String(error) };
 
 /** Every flow a choice needs: the chosen ones and, transitively, what they run after (the backend adds them too). */
 export function withDependencies(flows: Flow[], chosen: readonly string[]): Set<string> {
@@ -138,7 +136,7 @@ export function createBundlesStore(api: ApiClient) {
         set({ exported: { state: 'done', result } });
         return result;
       } catch (error) {
-        set({ exported: { state: 'error', error: errorOf(error) } });
+        set({ exported: { state: 'error', error: toErrorInfo(error) } });
         return undefined;
       }
     },
@@ -181,7 +179,7 @@ export function createBundlesStore(api: ApiClient) {
         });
         void get().loadCatalog();
       } catch (error) {
-        set({ import: { state: 'error', fileName, check, summary, content, error: errorOf(error) } });
+        set({ import: { state: 'error', fileName, check, summary, content, error: toErrorInfo(error) } });
       }
     },
 

@@ -5,7 +5,7 @@ import type { MethodInput } from '../../../../shared/api/contract';
 import type { Result } from '../../../../shared/api/result';
 import type { SandboxWorkspace } from '../../../../shared/api/sandbox.contract';
 import { systemIds, type Connection, type ConnectionId } from '../../../../shared/domain/connection';
-import { isAppError, type ErrorInfo } from '../../../../shared/errors';
+import { toErrorInfo, type ErrorInfo } from '../../../../shared/errors';
 
 export type TestState =
   | { state: 'running'; requestId: string; cancelling?: boolean }
@@ -71,8 +71,6 @@ export interface ConnectionsState {
   follow(): () => void;
 }
 
-export const errorOf = (error: unknown): ErrorInfo =>
-  isAppError(error) ? error.toInfo() : { code: 'E_INTERNAL', message: error instanceof Error ? error.message : String(error) };
 
 /** Infor first, then the targets in the order the product lists them. */
 export const bySystem = (left: Connection, right: Connection) =>
@@ -223,7 +221,7 @@ export function createConnectionsStore(api: ApiClient) {
         await get().refresh();
         return connection;
       } catch (error) {
-        set({ actionError: errorOf(error) });
+        set({ actionError: toErrorInfo(error) });
         return undefined;
       }
     },
@@ -239,7 +237,7 @@ export function createConnectionsStore(api: ApiClient) {
         });
         return connection;
       } catch (error) {
-        set({ actionError: errorOf(error) });
+        set({ actionError: toErrorInfo(error) });
         return undefined;
       }
     },

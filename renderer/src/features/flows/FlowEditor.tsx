@@ -210,7 +210,9 @@ function MatchKeyPicker({ connectionId, entity, value, onChange, error }: { conn
   useEffect(() => {
     const first = recommended.find((field) => field.externalId);
     if (value.length === 0 && first) onChange([first.name]);
-    // Only when the schema arrives, not on every pick.
+    // Only when the schema arrives, not on every pick: with `value` or `onChange` here, clearing the
+    // match key would bring the proposal straight back (and `onChange` is a new function every render).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [schema?.value]);
   const problem = error ?? (schema?.state === 'error' ? `Could not read the target schema: ${schema.error.message}` : undefined);
   return (

@@ -4,7 +4,7 @@ import type { MethodInput, MethodOutput } from '../../../../shared/api/contract'
 import type { FlowListItem } from '../../../../shared/api/sync.contract';
 import type { Flow, FlowId, Mapping, Schedule } from '../../../../shared/domain/flow';
 import type { Run, RunProgress } from '../../../../shared/domain/run';
-import { isAppError, type ErrorInfo } from '../../../../shared/errors';
+import { toErrorInfo, type ErrorInfo } from '../../../../shared/errors';
 
 export interface ActiveRun {
   dryRun: boolean;
@@ -39,8 +39,6 @@ export interface FlowsState {
   follow(): () => void;
 }
 
-const errorOf = (error: unknown): ErrorInfo =>
-  isAppError(error) ? error.toInfo() : { code: 'E_INTERNAL', message: error instanceof Error ? error.message : String(error) };
 
 export function createFlowsStore(api: ApiClient) {
   const previews = new Map<string, Promise<SchedulePreview | ErrorInfo>>();
@@ -86,7 +84,7 @@ export function createFlowsStore(api: ApiClient) {
         await get().refresh();
         return flow;
       } catch (error) {
-        set({ actionError: errorOf(error) });
+        set({ actionError: toErrorInfo(error) });
         return undefined;
       }
     },

@@ -3,7 +3,7 @@ import './mapper.css';
 import { useCallback, useEffect, useState } from 'react';
 import { systemLabels, type Connection } from '../../../../shared/domain/connection';
 import type { Mapping, MappingId } from '../../../../shared/domain/flow';
-import type { ErrorInfo } from '../../../../shared/errors';
+import { toErrorInfo, type ErrorInfo } from '../../../../shared/errors';
 import { api } from '../../api/client';
 import { MapperEditor } from './MapperEditor';
 import { MappingChooser } from './MappingChooser';
@@ -18,7 +18,7 @@ type Screen =
   | { state: 'open'; store: MapperStore };
 
 const toError = (error: unknown): ErrorInfo =>
-  error && typeof error === 'object' && 'code' in error && 'message' in error ? (error as ErrorInfo) : { code: 'E_INTERNAL', message: error instanceof Error ? error.message : String(error) };
+  error && typeof error === 'object' && 'code' in error && 'message' in error ? (error as ErrorInfo) : toErrorInfo(error);
 
 /** The Mapper section: saved mappings, a new one from two live schemas, and the editor. */
 export function MapperPage() {

@@ -8,6 +8,10 @@ import type { NewMappingChoice } from './mapper-session';
 type EntityInfo = z.infer<typeof entityInfoSchema>;
 type Entities = { state: 'idle' } | { state: 'loading' } | { state: 'error'; message: string } | { state: 'ready'; items: EntityInfo[] };
 
+// Module-level so their identity is stable: the entity list is read again only when the connection changes.
+const readable = (entity: EntityInfo) => entity.readable;
+const writable = (entity: EntityInfo) => entity.writable;
+
 /** Source connection + entity and target connection + entity, from the live connectors. */
 export function MappingChooser({ connections, onOpen }: { connections: Connection[]; onOpen(choice: NewMappingChoice): void }) {
   const sources = connections.filter((connection) => connection.system === 'infor');
@@ -17,8 +21,8 @@ export function MappingChooser({ connections, onOpen }: { connections: Connectio
   const [sourceEntity, setSourceEntity] = useState('');
   const [targetEntity, setTargetEntity] = useState('');
   const [name, setName] = useState('');
-  const sourceEntities = useEntities(sourceId, (entity) => entity.readable, setSourceEntity);
-  const targetEntities = useEntities(targetId, (entity) => entity.writable, setTargetEntity);
+  const sourceEntities = useEntities(sourceId, readable, setSourceEntity);
+  const targetEntities = useEntities(targetId, writable, setTargetEntity);
 
   if (connections.length === 0 || sources.length === 0 || targets.length === 0) {
     return (
@@ -102,8 +106,8 @@ function useEntities(connectionId: string, usable: (entity: EntityInfo) => boole
     return () => {
       live = false;
     };
-    // `usable` and `choose` are stable in intent; re-reading on their identity would loop.
-  }, [connectionId]);
+    // Callers pass stable `usable` and `choose` (module-level predicates, state setters), so this runs per connection.
+  }, [connectionId, usable, choose]);
   return entities;
 }
 

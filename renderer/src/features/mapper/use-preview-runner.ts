@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { errorMessage } from '../../../../shared/errors';
 import { validateMapping, type PreviewResult } from '../../../../shared/mapping';
 import { PreviewWorkerClient } from './preview-worker-client';
 import type { MapperStore } from './store/mapper.store';
@@ -38,7 +39,7 @@ export function usePreviewRunner(store: MapperStore): void {
       } catch (error) {
         if (!disposed && ticket === run) {
           state.setPreview(undefined, undefined);
-          state.notify('error', `Preview failed: ${error instanceof Error ? error.message : String(error)}`);
+          state.notify('error', `Preview failed: ${errorMessage(error)}`);
         }
       }
     };

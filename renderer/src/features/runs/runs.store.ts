@@ -2,7 +2,7 @@ import { createStore } from 'zustand/vanilla';
 import type { ApiClient } from '../../../../shared/api/client';
 import type { FlowId, RunId } from '../../../../shared/domain/flow';
 import type { RecordAudit, RecordOutcome, Run } from '../../../../shared/domain/run';
-import { isAppError, type ErrorInfo } from '../../../../shared/errors';
+import { toErrorInfo, type ErrorInfo } from '../../../../shared/errors';
 
 export interface AuditQuery {
   outcome?: RecordOutcome;
@@ -48,8 +48,6 @@ export interface RunsState {
 
 export const pageSize = 200;
 const firstPage = (query: AuditQuery): AuditQuery => ({ ...query, offset: 0 });
-const errorOf = (error: unknown): ErrorInfo =>
-  isAppError(error) ? error.toInfo() : { code: 'E_INTERNAL', message: error instanceof Error ? error.message : String(error) };
 
 /** Rows of the loaded page that mention `text` anywhere (keys, payloads, error). */
 export function refinePage(items: RecordAudit[], text: string): RecordAudit[] {
@@ -154,7 +152,7 @@ export function createRunsStore(api: ApiClient) {
         await Promise.all([get().refresh(), get().loadAudit()]);
         return run;
       } catch (error) {
-        set({ replay: { state: 'error', error: errorOf(error) } });
+        set({ replay: { state: 'error', error: toErrorInfo(error) } });
         return undefined;
       }
     },

@@ -5,9 +5,6 @@ import { useSchemaBrowser } from './schemas.instance';
 import { SchemaPane } from './SchemaPane';
 import './schemas.css';
 
-export { SchemaTree } from './SchemaTree';
-export { SchemaPane } from './SchemaPane';
-
 /**
  * Source and target schemas side by side, from live metadata. Opens with the
  * connections "Browse schema" asked for; otherwise the first Infor connection

@@ -45,8 +45,10 @@ export function SchemaPane({
         if (chosen) onChange({ entity: chosen });
       }
     });
-    // Only a new connection re-reads the entity list (`onChange` changes every render).
-  }, [connectionId]);
+    // Only a new connection re-reads the entity list: `onChange` changes every render, and the
+    // entity is read as it stands when the connection changes (a later pick must not re-default it).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [connectionId, loadEntities, side]);
 
   useEffect(() => {
     if (connectionId && entity) void loadSchema(connectionId, entity);

@@ -74,7 +74,8 @@ function SchemaNodeView({ id, data }: NodeProps<SchemaFlowNode>) {
     if (selectedPath === undefined) return;
     const position = index.get(selectedPath);
     if (position !== undefined && (position < first || position > last)) virtualizer.scrollToIndex(position, { align: 'center' });
-    // Only when the selection changes, not on every scroll.
+    // Only when the selection changes: with `first`/`last` here every scroll would pull the view back to it.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [selectedPath]);
 
   const mapped = node.data.fields.filter((field) => connected.has(field.path)).length;

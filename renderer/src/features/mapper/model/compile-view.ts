@@ -1,5 +1,5 @@
 import { compileGraph, type MappingGraph, type SourceMapField } from '../../../../../shared/mapping';
-import { AppError } from '../../../../../shared/errors';
+import { AppError, errorMessage } from '../../../../../shared/errors';
 
 /** A part of the graph that cannot compile yet (an unconnected input, a duplicate key …). */
 export interface CompileProblem {
@@ -28,7 +28,7 @@ export function compileForView(graph: MappingGraph): CompiledView {
       const compiled = compileGraph(current);
       return { expression: compiled.expression, sourceMap: compiled.sourceMap, problems, graph: current };
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       const nodeIds = error instanceof AppError ? nodeIdsOf(error.details) : [];
       problems.push({ message, nodeIds });
       const pruned = withoutBranches(current, new Set(nodeIds));

@@ -1,5 +1,5 @@
 import { parseMapping } from '../../../../../shared/mapping';
-import { AppError } from '../../../../../shared/errors';
+import { AppError, errorMessage } from '../../../../../shared/errors';
 import { compileForView } from '../model/compile-view';
 import type { SliceCreator, TextSlice } from './store-types';
 
@@ -23,7 +23,7 @@ export const createTextSlice: SliceCreator<TextSlice> = (set, get) => ({
       return true;
     } catch (error) {
       const position = error instanceof AppError ? (error.details as { position?: number } | undefined)?.position : undefined;
-      set({ textError: { message: error instanceof Error ? error.message : String(error), position } });
+      set({ textError: { message: errorMessage(error), position } });
       return false;
     }
   },
