@@ -103,6 +103,7 @@ export class DescriptorConnector implements Connector {
       timeoutMs: environment.http?.timeoutMs ?? descriptor.timeoutMs,
       errors: descriptor.errors,
       authorizer,
+      headers: declaredHeaders(descriptor, connection.settings),
       extractErrorCode: hooks.extractErrorCode,
       ...environment.http,
     };
@@ -217,6 +218,23 @@ export class DescriptorConnector implements Connector {
     }
     return found;
   }
+}
+
+/**
+ * The descriptor's `headers` filled from the connection's settings, lower-case
+ * names, for the client to put on every API call. A header whose template
+ * needs a setting the connection leaves empty is left out rather than sent as
+ * `{lnCompany}`: the system's default applies, or a hook supplies a discovered
+ * value (CSI's first IDO configuration).
+ */
+export function declaredHeaders(descriptor: ConnectorDescriptor, settings: Record<string, SettingValue>): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, template] of Object.entries(descriptor.headers)) {
+    const value = fillTemplate(template, settings);
+    if (value.trim() === '' || /\{[A-Za-z0-9_.]+\}/.test(value)) continue;
+    headers[name.toLowerCase()] = value;
+  }
+  return headers;
 }
 
 function effectiveRate(descriptor: ConnectorDescriptor, settings: Record<string, SettingValue>): number {
