@@ -237,9 +237,18 @@ export function declaredHeaders(descriptor: ConnectorDescriptor, settings: Recor
   return headers;
 }
 
+/** The descriptor's rate unless the connection sets one; a set value outside the range is refused, never clamped or ignored. */
 function effectiveRate(descriptor: ConnectorDescriptor, settings: Record<string, SettingValue>): number {
-  const wanted = Number(settings[rateLimitSetting]);
+  const value = settings[rateLimitSetting];
   const range = descriptor.rateLimit.configurable;
-  if (!range || !Number.isFinite(wanted) || wanted <= 0) return descriptor.rateLimit.requests;
-  return Math.min(range.max, Math.max(range.min, Math.round(wanted)));
+  if (value === undefined || value === null || value === '' || !range) return descriptor.rateLimit.requests;
+  const wanted = typeof value === 'number' ? value : Number.NaN;
+  if (!Number.isInteger(wanted) || wanted < range.min || wanted > range.max) {
+    throw new AppError(
+      'E_INVALID_INPUT',
+      `${descriptor.label}: the setting “${rateLimitSetting}” is ${JSON.stringify(value)}; use a whole number of requests per minute from ${range.min} to ${range.max}.`,
+      { field: rateLimitSetting },
+    );
+  }
+  return wanted;
 }

@@ -12,9 +12,14 @@ import { lnHeaders, lnUrl, readLn } from './ln-reader';
 import { m3Execute } from './m3-api';
 import { readM3 } from './m3-reader';
 
+/** M3 when none is set (the first test detects the real one); a value that is not a product line is refused, not read as M3. */
 export function productLineOf(settings: Record<string, unknown>): ProductLine {
   const value = settings.productLine;
-  return (productLines as readonly string[]).includes(String(value)) ? (value as ProductLine) : 'm3';
+  if (value === undefined || value === null || value === '') return 'm3';
+  if (!(productLines as readonly string[]).includes(String(value))) {
+    throw new AppError('E_INVALID_INPUT', `Infor: the product line “${String(value)}” is not one of ${productLines.join(', ')}.`, { field: 'productLine' });
+  }
+  return value as ProductLine;
 }
 
 function hooksFor(productLine: ProductLine, settings: Record<string, unknown>): ConnectorHooks {
