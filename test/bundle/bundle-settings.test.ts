@@ -2,9 +2,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createClient, type ApiClient } from '../../shared/api/client';
 import { AppError } from '../../shared/errors';
 import { validateBundleText } from '../../electron/backend/bundle/bundle-check';
+import { openHeadless } from '../../electron/backend/bundle/headless-runtime';
 import { inProcessTransport } from '../../electron/backend/bridge/in-process';
 import { testBackend } from '../support/backend';
-import { exampleBundle, reseal } from './support/bundle-files';
+import { tempDir } from '../support/paths';
+import { exampleBundle, exampleBundlePath, reseal } from './support/bundle-files';
 
 /** The shipped example with one Zoho setting changed, resealed as an exporter would. */
 function withZohoSetting(name: string, value: string | number): string {
@@ -49,5 +51,15 @@ describe('a bundle whose connection settings are invalid', () => {
   it('the shipped example still validates', async () => {
     const { check } = await validateBundleText(JSON.stringify(exampleBundle()));
     expect(check.problems).toEqual([]);
+  });
+
+  it('is refused by mlc when a settings variable makes it invalid, before anything is stored', async () => {
+    const home = tempDir('mlc-settings-');
+    try {
+      const opened = openHeadless({ bundleFile: exampleBundlePath, env: { ...process.env, MLC_HOME: home.dir, MLC_KEYRING: 'off', MLC_SETTING_ZOHO_DATACENTRE: 'mars' } });
+      await expect(opened).rejects.toMatchObject({ code: 'E_INVALID_INPUT', message: expect.stringMatching(/“Zoho CRM sandbox” \(ref zoho\).*dataCentre.*Allowed: us/) });
+    } finally {
+      home.remove();
+    }
   });
 });

@@ -49,7 +49,12 @@ function schemaOf(system: SystemId): SettingsSchema {
   // Keys a schema does not name (notes, labels) are kept: nothing reads them, so nothing can fall back on them.
   if (!range || rateLimitSetting in base.shape) return base.loose();
   const message = `Use a whole number of requests per minute from ${range.min.toLocaleString('en')} to ${range.max.toLocaleString('en')}.`;
-  return base.extend({ [rateLimitSetting]: z.number({ message }).int(message).min(range.min, message).max(range.max, message).optional() }).loose();
+  // A whole number written as text ("300" from a settings file) is the same choice; stored as a number.
+  const rate = z.preprocess(
+    (value) => (typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value),
+    z.number({ message }).int(message).min(range.min, message).max(range.max, message).optional(),
+  );
+  return base.extend({ [rateLimitSetting]: rate }).loose();
 }
 
 export interface SettingsProblem {

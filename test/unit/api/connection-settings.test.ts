@@ -68,6 +68,11 @@ describe('connection settings are checked by the backend', () => {
     expect(created.settings).toEqual({ dataCentre: 'eu', clientId: '1000.ABC', rateLimitPerMinute: 120, notes: 'CRM for the EU sales team' });
   });
 
+  it('reads a whole number written as text as that number', async () => {
+    const created = await api.call('connections.create', zoho({ dataCentre: 'eu', clientId: '1000.ABC', rateLimitPerMinute: '300' }));
+    expect(created.settings.rateLimitPerMinute).toBe(300);
+  });
+
   it('checks an update against the whole result and leaves the stored settings alone when refused', async () => {
     const created = await api.call('connections.create', zoho({ dataCentre: 'eu', clientId: '1000.ABC' }));
     const error = await refusal(api.call('connections.update', { id: created.id, settings: { dataCentre: 'mars' } }));

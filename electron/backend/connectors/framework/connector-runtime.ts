@@ -242,7 +242,7 @@ function effectiveRate(descriptor: ConnectorDescriptor, settings: Record<string,
   const value = settings[rateLimitSetting];
   const range = descriptor.rateLimit.configurable;
   if (value === undefined || value === null || value === '' || !range) return descriptor.rateLimit.requests;
-  const wanted = typeof value === 'number' ? value : Number.NaN;
+  const wanted = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
   if (!Number.isInteger(wanted) || wanted < range.min || wanted > range.max) {
     throw new AppError(
       'E_INVALID_INPUT',
