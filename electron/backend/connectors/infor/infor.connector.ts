@@ -8,7 +8,7 @@ import { obtainInforToken, revokeInforToken, tokenClaims } from './infor-auth';
 import { csiSchema, fsmSchema, lnSchema, m3Schema } from './infor-schema';
 import { productLines, resolveSources, type CsiSource, type FsmSource, type InforEntityId, type LnSource, type M3Source, type ProductLine } from './infor-sources';
 import { inforDescriptors } from './infor.descriptor';
-import { lnHeaders, lnUrl, readLn } from './ln-reader';
+import { lnUrl, readLn } from './ln-reader';
 import { m3Execute } from './m3-api';
 import { readM3 } from './m3-reader';
 
@@ -123,7 +123,7 @@ async function probeCall(context: HookContext, productLine: ProductLine, signal?
       return;
     }
     case 'ln': {
-      const response = await context.http.request({ url: lnUrl(context, 'tcapi.comBusinessPartner', '$metadata'), headers: lnHeaders(context), signal, passStatuses: [400, 403, 404] });
+      const response = await context.http.request({ url: lnUrl(context, 'tcapi.comBusinessPartner', '$metadata'), signal, passStatuses: [400, 403, 404] });
       expectOk(response.status, 'LN $metadata');
       return;
     }
