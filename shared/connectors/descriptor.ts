@@ -187,7 +187,11 @@ export const connectorDescriptorSchema = z.object({
   allowedHosts: allowedHostsSchema,
   /** Secret slots a connection needs (`client_secret`, `service_account_secret` …). */
   secretSlots: z.array(z.string()).default([]),
-  /** Headers sent on every API call; values are templates over settings (`X-Infor-MongooseConfig: {mongooseConfig}`). */
+  /**
+   * Headers the shared client puts on every API call (token calls excepted); values are templates over
+   * settings (`X-Infor-MongooseConfig: {mongooseConfig}`), and one whose setting is empty is left out.
+   * `content-type` goes only with calls that carry a body; JSON bodies default to `application/json`.
+   */
   headers: z.record(z.string(), z.string()).default({}),
   entities: z.record(z.string(), entitySchema),
   rateLimit: rateLimitSchema,

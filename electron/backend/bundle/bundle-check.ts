@@ -5,6 +5,7 @@ import type { Flow } from '../../../shared/domain/flow';
 import { AppError, errorMessage } from '../../../shared/errors';
 import { canonicalJson, stableHash } from '../../../shared/hash';
 import { compileGraph, compiledExpression, generatedMarker, mappingGraphSchema, type Bindings } from '../../../shared/mapping/index';
+import { checkConnectionSettings } from '../connections/connection-settings';
 import { evaluateIsolated } from '../mapping/mapping-pool';
 import { dependencyOrder } from '../sync/dependency-order';
 import { describeSchedule } from '../sync/scheduler';
@@ -71,6 +72,16 @@ function checkConnections(bundle: Bundle, problems: BundleProblem[]): void {
     if (refs.has(connection.ref)) problems.push({ code: 'E_BUNDLE_INVALID', message: `Two connections share the ref “${connection.ref}”.`, path });
     ids.add(connection.id);
     refs.add(connection.ref);
+    const settings = checkConnectionSettings(connection.system, connection.settings);
+    if (!settings.ok) {
+      for (const problem of settings.problems) {
+        problems.push({
+          code: 'E_BUNDLE_INVALID',
+          message: `The connection “${connection.name}” (${connection.system}) has an invalid setting “${problem.field}”: ${problem.message}`,
+          path: `${path}.settings.${problem.field}`,
+        });
+      }
+    }
     const declared = new Set(connection.secretSlots.map((slot) => slot.key));
     for (const slot of connection.secretSlots) {
       if (slots.has(slot.slot)) problems.push({ code: 'E_BUNDLE_INVALID', message: `The secret slot ${slot.slot} is declared twice.`, path });

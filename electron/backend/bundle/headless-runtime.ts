@@ -13,6 +13,7 @@ import { syncService } from '../sync/sync.service';
 import { resolveDataDir } from '../store/paths';
 import type { Logger } from '../util/log';
 import { bindConnections, missingSecretsMessage, type BindingOptions, type BoundConnection } from './bundle-binding';
+import { checkConnectionSettings, settingsProblemsText } from '../connections/connection-settings';
 import { validateBundleText } from './bundle-check';
 import { installBundle } from './bundle-install';
 
@@ -66,6 +67,15 @@ export async function openHeadless(options: HeadlessOptions): Promise<Headless> 
     keyring: options.keyring,
   };
   const bound = bindConnections(bundle, binding);
+  // Settings files and MLC_SETTING_* variables change settings after the bundle's own were checked.
+  for (const connection of bound) {
+    const settings = checkConnectionSettings(connection.system, connection.settings);
+    if (!settings.ok) {
+      throw new AppError('E_INVALID_INPUT', `The connection “${connection.name}” (ref ${connection.ref}): ${settingsProblemsText(connection.system, settings.problems)}`, {
+        problems: settings.problems,
+      });
+    }
+  }
   const missing = missingSecretsMessage(bound);
   if (missing) throw new AppError('E_SECRET_UNAVAILABLE', missing);
 

@@ -2,6 +2,7 @@ import { connectionTestTimeoutMs, ionapiMaxBytes, ionapiTooLargeMessage, type Co
 import type { Connection } from '../../../shared/domain/connection';
 import { AppError, errorMessage, isAppError } from '../../../shared/errors';
 import type { Handlers } from '../api/dispatch';
+import { validConnectionSettings } from '../connections/connection-settings';
 import { connectionHandlers } from '../connections/connections.handlers';
 import type { BackendContext } from '../context';
 import { redact } from '../util/redact';
@@ -181,7 +182,8 @@ async function revokeBeforeRemove(context: BackendContext, id: string): Promise<
 export const connectorHandlers: ConnectorHandlers = {
   'connections.importIonapi': (input, context) => importIonapi(context, input),
   'connections.create': (input, context) => {
-    const connection = context.connections.create({ system: input.system, name: input.name, settings: input.settings, sandbox: input.sandbox });
+    const settings = validConnectionSettings(input.system, input.settings);
+    const connection = context.connections.create({ system: input.system, name: input.name, settings, sandbox: input.sandbox });
     context.vault.setMany(connection.id, input.secrets);
     context.events.emit('connections.changed', { ids: [connection.id] });
     return context.connections.get(connection.id)!;
@@ -189,10 +191,9 @@ export const connectorHandlers: ConnectorHandlers = {
   'connections.update': async (input, context) => {
     const current = context.connections.get(input.id);
     if (!current) throw new AppError('E_NOT_FOUND', `No connection with id ${input.id}.`);
-    const updated = context.connections.update(input.id, {
-      name: input.name,
-      settings: input.settings ? { ...current.settings, ...input.settings } : undefined,
-    });
+    // The whole result is checked, so a change cannot leave another field inconsistent.
+    const settings = input.settings ? validConnectionSettings(current.system, { ...current.settings, ...input.settings }) : undefined;
+    const updated = context.connections.update(input.id, { name: input.name, settings });
     if (input.secrets) {
       context.vault.setMany(input.id, input.secrets);
       context.db.prepare('DELETE FROM connection_tokens WHERE connection_id = ?').run(input.id);

@@ -23,9 +23,17 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export interface HttpRequest {
   method?: HttpMethod;
   url: string;
+  /** Adds to or overrides the connection's declared headers for this one call. */
   headers?: Record<string, string>;
+  /** Sent as is: name its media type in `headers` (forms, multipart `$batch`). */
   body?: string;
-  /** Attach the connection's credentials (default: yes when the connection has an authorizer). */
+  /** Serialised as the body; goes out as `application/json` unless a Content-Type is declared or given. */
+  json?: unknown;
+  /**
+   * Attach the connection's credentials (default: yes when the connection has an
+   * authorizer). `false` marks a token call, which is not an API call: it gets
+   * only its own headers, never the connection's declared ones.
+   */
   auth?: boolean;
   /** Parse the body as JSON inside the attempt, so a truncated body is retried like a reset. */
   expect?: 'json' | 'text';
@@ -90,6 +98,12 @@ export interface HttpConnectionOptions {
   breakerHalfOpenAfterMs?: number;
   errors: ErrorClassification;
   authorizer?: RequestAuthorizer;
+  /**
+   * Headers every API call of this connection carries (the descriptor's
+   * `headers`, templates already filled), lower-case names. `content-type`
+   * describes a body (RFC 9110 §8.3), so it goes only with calls that have one.
+   */
+  headers?: Record<string, string>;
   /** Reads a system error code from a failed response body (`REQUEST_LIMIT_EXCEEDED`, `0x80072322`). */
   extractErrorCode?: (response: HttpResponse) => string | undefined;
   onRetry?: (event: RetryEvent) => void;
@@ -274,7 +288,7 @@ export class HttpConnection {
   }
 
   private async send(url: URL, request: HttpRequest, useAuth: boolean): Promise<{ response: HttpResponse; handle: unknown }> {
-    const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
+    const headers = this.headersFor(request);
     const handle = useAuth ? await this.options.authorizer!.apply(headers) : undefined;
     return this.limiter.schedule(async () => {
       const releaseSlot = await this.slidingWindow?.acquire(anySignal(request.signal, this.options.signal));
@@ -288,7 +302,7 @@ export class HttpConnection {
           undiciRequest(url, {
             method: request.method ?? 'GET',
             headers,
-            body: request.body,
+            body: request.json !== undefined ? JSON.stringify(request.json) : request.body,
             signal,
             dispatcher: this.agent,
           }),
@@ -309,6 +323,21 @@ export class HttpConnection {
         releaseSlot?.();
       }
     });
+  }
+
+  /** Declared headers, then the JSON default, then the call's own: later ones win. Credentials come after, from the authorizer. */
+  private headersFor(request: HttpRequest): Record<string, string> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    const hasBody = request.body !== undefined || request.json !== undefined;
+    if (request.auth ?? true) {
+      for (const [name, value] of Object.entries(this.options.headers ?? {})) {
+        if (name === 'content-type' && !hasBody) continue;
+        headers[name] = value;
+      }
+    }
+    if (request.json !== undefined) headers['content-type'] ??= 'application/json';
+    for (const [name, value] of Object.entries(request.headers ?? {})) headers[name.toLowerCase()] = value;
+    return headers;
   }
 
   /** The client-wide signal ended the call: the deadline passed, or someone pressed Cancel. */

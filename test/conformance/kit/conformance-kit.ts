@@ -3,6 +3,7 @@ import { connectorDescriptorSchema } from '../../../shared/connectors/descriptor
 import { entitySchemaSchema } from '../../../shared/domain/entity-schema';
 import type { Connector, JsonObject, SourceRecord } from '../../../electron/backend/connectors/framework/connector';
 import type { RetryEvent } from '../../../electron/backend/http/http-client';
+import type { RecordedRequest, SandboxControl } from '../../../electron/backend/sandbox/kit';
 
 /**
  * The conformance kit (DESIGN §4). `describeConformance` registers vitest
@@ -48,7 +49,13 @@ export interface EntityCase<S> {
   write?: WriteCase;
 }
 
-export interface ConformanceTarget<S extends { close(): Promise<void> }> {
+/** Every simulator exposes the kit's control, whose request log shows what really went over the wire. */
+export interface ConformanceSandbox {
+  close(): Promise<void>;
+  control: SandboxControl;
+}
+
+export interface ConformanceTarget<S extends ConformanceSandbox> {
   name: string;
   start(): Promise<S>;
   connector(sandbox: S, options: ConnectorOptions): Connector;
@@ -88,7 +95,29 @@ async function readAll(connector: Connector, entity: string, options: { since?: 
   return { records, pages };
 }
 
-export function describeConformance<S extends { close(): Promise<void> }>(target: ConformanceTarget<S>): void {
+/**
+ * How a recorded call falls short of the descriptor's `headers`. Fixed values must
+ * arrive as declared; a templated value (`{lnCompany}`) goes out only when its
+ * setting is filled, so it is checked for leftovers when present. Content-Type
+ * describes a body (RFC 9110 §8.3): checked on calls that carry one, and every
+ * such call must name its media type, declared or not.
+ */
+export function headerProblems(call: RecordedRequest, declared: Record<string, string>): string[] {
+  const problems: string[] = [];
+  const where = `${call.method} ${call.path}`;
+  for (const [rawName, template] of Object.entries(declared)) {
+    const name = rawName.toLowerCase();
+    if (name === 'content-type' && !call.hasBody) continue;
+    const sent = call.headers[name];
+    if (!/\{[A-Za-z0-9_.]+\}/.test(template)) {
+      if (sent !== template) problems.push(`${where}: ${name} was ${sent === undefined ? 'missing' : JSON.stringify(sent)}, declared ${JSON.stringify(template)}`);
+    } else if (sent !== undefined && /\{[A-Za-z0-9_.]+\}/.test(sent)) problems.push(`${where}: ${name} went out unfilled (${sent})`);
+  }
+  if (call.hasBody && !call.headers['content-type']) problems.push(`${where}: a body went out without Content-Type`);
+  return problems;
+}
+
+export function describeConformance<S extends ConformanceSandbox>(target: ConformanceTarget<S>): void {
   describe(`${target.name} conformance`, () => {
     let sandbox: S;
     const retries: RetryEvent[] = [];
@@ -239,6 +268,30 @@ export function describeConformance<S extends { close(): Promise<void> }>(target
       } finally {
         target.clearFaults(sandbox);
       }
+    });
+
+    // Last, so the records it writes never change what the other cases count.
+    it("puts the descriptor's declared headers on every API call it makes, reads and writes", async () => {
+      const connector = make((http) => target.connector(sandbox, http));
+      const [entity, options] = Object.entries(target.entities)[0]!;
+      const writable = Object.entries(target.entities).find(([, entityCase]) => entityCase.write !== undefined);
+      await connector.test();
+      sandbox.control.clearRequests();
+      for await (const page of connector.read(entity, { pageSize: options.pageSize })) {
+        expect(page.records.length).toBeGreaterThan(0);
+        break;
+      }
+      if (writable) {
+        const [name, entityCase] = writable;
+        const records = entityCase.write!.records(3).filter((_, index) => !entityCase.write!.invalid.includes(index));
+        const results = await connector.write(name, records, { matchKey: entityCase.write!.matchKey });
+        for (const result of results) expect(result.error).toBeUndefined();
+      }
+      // Token endpoints are not API calls: they carry only their own form headers.
+      const calls = sandbox.control.requests().filter((call) => call.metered);
+      expect(calls.some((call) => !call.hasBody)).toBe(true);
+      if (writable) expect(calls.some((call) => call.hasBody)).toBe(true);
+      expect(calls.flatMap((call) => headerProblems(call, connector.descriptor.headers))).toEqual([]);
     });
 
     for (const fixture of target.fixtures ?? []) {

@@ -103,7 +103,7 @@ describe('Zoho connector against its sandbox', () => {
     const token = await connector.apiBase().then(() => connector.tokens!.peek()!.accessToken);
     const response = await fetch(`${sandbox.url}/crm/v8/Accounts/upsert`, {
       method: 'POST',
-      headers: { authorization: `Zoho-oauthtoken ${token}` },
+      headers: { authorization: `Zoho-oauthtoken ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ data: Array.from({ length: 101 }, (_, index) => ({ Account_Name: `A${index}` })) }),
     });
     expect(response.status).toBe(400);

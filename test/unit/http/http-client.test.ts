@@ -204,3 +204,32 @@ describe('hosts, schemes and redirects', () => {
     expect(server.seen).toHaveLength(2);
   });
 });
+
+describe("the connection's declared headers", () => {
+  const declared = { 'odata-version': '4.0', 'content-type': 'application/json; charset=utf-8' };
+
+  it('go on every API call; Content-Type only with a body, and a call may override one', async () => {
+    const { server, client } = await setup(() => ({ status: 200, body: '{}' }), { headers: declared });
+    await client.request({ url: `${server.url}/read` });
+    await client.request({ method: 'PATCH', url: `${server.url}/write`, json: { a: 1 } });
+    await client.request({ method: 'POST', url: `${server.url}/batch`, body: '--b--', headers: { 'Content-Type': 'multipart/mixed; boundary=b' } });
+    const [read, write, batch] = server.seen;
+    expect(read!.headers['odata-version']).toBe('4.0');
+    expect(read!.headers['content-type']).toBeUndefined();
+    expect(write!.headers['odata-version']).toBe('4.0');
+    expect(write!.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(JSON.parse(write!.body)).toEqual({ a: 1 });
+    expect(batch!.headers['content-type']).toBe('multipart/mixed; boundary=b');
+  });
+
+  it('label a JSON body application/json when nothing else is declared, and stay off token calls', async () => {
+    const { server, client } = await setup(() => ({ status: 200, body: '{}' }), { headers: { 'x-infor-lncompany': '100' } });
+    await client.request({ method: 'POST', url: `${server.url}/upsert`, json: { data: [] } });
+    await client.request({ method: 'POST', url: `${server.url}/token`, auth: false, body: 'grant_type=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const [upsert, token] = server.seen;
+    expect(upsert!.headers['content-type']).toBe('application/json');
+    expect(upsert!.headers['x-infor-lncompany']).toBe('100');
+    expect(token!.headers['x-infor-lncompany']).toBeUndefined();
+    expect(token!.headers['content-type']).toBe('application/x-www-form-urlencoded');
+  });
+});

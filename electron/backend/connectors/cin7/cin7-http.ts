@@ -44,8 +44,7 @@ export async function cin7Call(
   const response: HttpResponse = await context.http.request({
     method,
     url: url.toString(),
-    headers: method === 'GET' ? {} : { ...context.descriptor.headers },
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    json: options.body,
     expect: 'json',
     signal: options.signal,
   });

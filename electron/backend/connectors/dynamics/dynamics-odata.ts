@@ -1,7 +1,6 @@
 import type { JsonObject, JsonValue } from '../framework/connector';
 import type { HookContext } from '../framework/hooks';
 import type { HttpResponse } from '../../http/http-client';
-import { dynamicsDescriptor } from './dynamics.descriptor';
 
 /** Small OData helpers shared by the Dataverse hooks: URLs, key literals, error bodies. */
 
@@ -24,11 +23,12 @@ export function apiBaseOf(context: Pick<HookContext, 'settings'>): string {
   return `${orgUrlOf(context)}/api/data/v${version}`;
 }
 
-/** Headers every Web API call carries (API-FACTS §5.1). */
+/**
+ * Per-call headers of Web API calls. The OData version headers every call carries
+ * (API-FACTS §5.1) are the descriptor's `headers`, which the client adds itself.
+ */
 export function odataHeaders(extra: Record<string, string> = {}): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(dynamicsDescriptor.headers)) headers[name.toLowerCase()] = value;
-  return { accept: 'application/json', ...headers, ...extra };
+  return { accept: 'application/json', ...extra };
 }
 
 /** An OData literal for a key or filter value: strings quoted with `''` escaping, numbers and booleans bare. */

@@ -103,6 +103,7 @@ export class DescriptorConnector implements Connector {
       timeoutMs: environment.http?.timeoutMs ?? descriptor.timeoutMs,
       errors: descriptor.errors,
       authorizer,
+      headers: declaredHeaders(descriptor, connection.settings),
       extractErrorCode: hooks.extractErrorCode,
       ...environment.http,
     };
@@ -219,9 +220,35 @@ export class DescriptorConnector implements Connector {
   }
 }
 
+/**
+ * The descriptor's `headers` filled from the connection's settings, lower-case
+ * names, for the client to put on every API call. A header whose template
+ * needs a setting the connection leaves empty is left out rather than sent as
+ * `{lnCompany}`: the system's default applies, or a hook supplies a discovered
+ * value (CSI's first IDO configuration).
+ */
+export function declaredHeaders(descriptor: ConnectorDescriptor, settings: Record<string, SettingValue>): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, template] of Object.entries(descriptor.headers)) {
+    const value = fillTemplate(template, settings);
+    if (value.trim() === '' || /\{[A-Za-z0-9_.]+\}/.test(value)) continue;
+    headers[name.toLowerCase()] = value;
+  }
+  return headers;
+}
+
+/** The descriptor's rate unless the connection sets one; a set value outside the range is refused, never clamped or ignored. */
 function effectiveRate(descriptor: ConnectorDescriptor, settings: Record<string, SettingValue>): number {
-  const wanted = Number(settings[rateLimitSetting]);
+  const value = settings[rateLimitSetting];
   const range = descriptor.rateLimit.configurable;
-  if (!range || !Number.isFinite(wanted) || wanted <= 0) return descriptor.rateLimit.requests;
-  return Math.min(range.max, Math.max(range.min, Math.round(wanted)));
+  if (value === undefined || value === null || value === '' || !range) return descriptor.rateLimit.requests;
+  const wanted = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isInteger(wanted) || wanted < range.min || wanted > range.max) {
+    throw new AppError(
+      'E_INVALID_INPUT',
+      `${descriptor.label}: the setting “${rateLimitSetting}” is ${JSON.stringify(value)}; use a whole number of requests per minute from ${range.min} to ${range.max}.`,
+      { field: rateLimitSetting },
+    );
+  }
+  return wanted;
 }

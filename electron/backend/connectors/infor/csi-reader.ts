@@ -19,12 +19,14 @@ export function idoUrl(context: HookContext, path: string): string {
 const discoveredConfigs = new WeakMap<HookContext, Promise<string>>();
 
 /**
- * `X-Infor-MongooseConfig` is required through ION (API-FACTS §1.5). Without a
- * `mongooseConfig` setting the first configuration the server lists is used.
+ * `X-Infor-MongooseConfig` is required through ION (API-FACTS §1.5). A
+ * `mongooseConfig` setting goes out as the descriptor's `{mongooseConfig}`
+ * header, added by the client; without one, the first configuration the server
+ * lists is discovered here and sent per call.
  */
 export async function idoHeaders(context: HookContext): Promise<Record<string, string>> {
   const config = context.settings.mongooseConfig;
-  if (typeof config === 'string' && config) return { 'x-infor-mongooseconfig': config };
+  if (typeof config === 'string' && config.trim()) return {};
   let found = discoveredConfigs.get(context);
   if (!found) {
     found = listConfigurations(context).then((list) => {

@@ -3,7 +3,7 @@ import { AppError } from '../../../../shared/errors';
 import type { HookContext } from '../framework/hooks';
 import { idoCheck, idoHeaders, idoUrl } from './csi-reader';
 import { fsmUrl } from './fsm-reader';
-import { lnHeaders, lnUrl } from './ln-reader';
+import { lnUrl } from './ln-reader';
 import { m3Execute } from './m3-api';
 import { inforEntityLabels, type CsiSource, type FsmSource, type InforEntityId, type LnSource, type M3Source } from './infor-sources';
 
@@ -105,7 +105,7 @@ export function csiSchemaFrom(entity: string, body: unknown): Discovered {
 
 /** LN: the entity type behind the set in `{service}/$metadata` (CSDL). */
 export async function lnSchema(context: HookContext, entity: InforEntityId, source: LnSource): Promise<Discovered> {
-  const response = await context.http.request({ url: lnUrl(context, source.service, '$metadata'), headers: { ...lnHeaders(context), accept: 'application/xml' } });
+  const response = await context.http.request({ url: lnUrl(context, source.service, '$metadata'), headers: { accept: 'application/xml' } });
   if (response.status >= 400) throw new AppError('E_REMOTE', `LN $metadata of ${source.service} answered HTTP ${response.status}.`);
   return lnSchemaFrom(entity, source.set, response.text);
 }

@@ -8,13 +8,18 @@ import { obtainInforToken, revokeInforToken, tokenClaims } from './infor-auth';
 import { csiSchema, fsmSchema, lnSchema, m3Schema } from './infor-schema';
 import { productLines, resolveSources, type CsiSource, type FsmSource, type InforEntityId, type LnSource, type M3Source, type ProductLine } from './infor-sources';
 import { inforDescriptors } from './infor.descriptor';
-import { lnHeaders, lnUrl, readLn } from './ln-reader';
+import { lnUrl, readLn } from './ln-reader';
 import { m3Execute } from './m3-api';
 import { readM3 } from './m3-reader';
 
+/** M3 when none is set (the first test detects the real one); a value that is not a product line is refused, not read as M3. */
 export function productLineOf(settings: Record<string, unknown>): ProductLine {
   const value = settings.productLine;
-  return (productLines as readonly string[]).includes(String(value)) ? (value as ProductLine) : 'm3';
+  if (value === undefined || value === null || value === '') return 'm3';
+  if (!(productLines as readonly string[]).includes(String(value))) {
+    throw new AppError('E_INVALID_INPUT', `Infor: the product line “${String(value)}” is not one of ${productLines.join(', ')}.`, { field: 'productLine' });
+  }
+  return value as ProductLine;
 }
 
 function hooksFor(productLine: ProductLine, settings: Record<string, unknown>): ConnectorHooks {
@@ -118,7 +123,7 @@ async function probeCall(context: HookContext, productLine: ProductLine, signal?
       return;
     }
     case 'ln': {
-      const response = await context.http.request({ url: lnUrl(context, 'tcapi.comBusinessPartner', '$metadata'), headers: lnHeaders(context), signal, passStatuses: [400, 403, 404] });
+      const response = await context.http.request({ url: lnUrl(context, 'tcapi.comBusinessPartner', '$metadata'), signal, passStatuses: [400, 403, 404] });
       expectOk(response.status, 'LN $metadata');
       return;
     }

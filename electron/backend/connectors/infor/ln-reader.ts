@@ -8,10 +8,6 @@ export function lnUrl(context: HookContext, service: string, path: string): stri
   return `${String(context.settings.iu)}/${String(context.settings.tenant)}/LN/lnapi/odata/${service}/${path}`;
 }
 
-export function lnHeaders(context: HookContext): Record<string, string> {
-  const company = context.settings.lnCompany;
-  return company !== undefined && company !== null && company !== '' ? { 'x-infor-lncompany': String(company) } : {};
-}
 
 interface ODataPage {
   value?: Array<Record<string, unknown>>;
@@ -24,7 +20,8 @@ export async function* odataPages(context: HookContext, firstUrl: string, signal
   let url: string | undefined = firstUrl;
   while (url) {
     signal?.throwIfAborted();
-    const response = await context.http.request({ url, headers: lnHeaders(context), expect: 'json', signal, passStatuses: [400, 403, 404, 422] });
+    // X-Infor-LnCompany is the descriptor's `{lnCompany}` header, which the client adds when the setting is set.
+    const response = await context.http.request({ url, expect: 'json', signal, passStatuses: [400, 403, 404, 422] });
     const body = (response.data ?? {}) as ODataPage;
     if (response.status >= 400) {
       throw new AppError('E_REMOTE', `LN answered HTTP ${response.status}: ${body.error?.message ?? 'no message'}`, {

@@ -117,7 +117,7 @@ export function createSalesforceHooks(session: SalesforceSession): SalesforceHoo
   const call = async (context: HookContext, pathOrUrl: string, init: { method?: 'GET' | 'PATCH' | 'POST'; body?: unknown; headers?: Record<string, string>; signal?: AbortSignal } = {}) => {
     const instance = await session.instanceUrl();
     const url = pathOrUrl.startsWith('/services/') ? `${instance}${pathOrUrl}` : `${instance}/services/data/${String(context.settings.apiVersion ?? 'v65.0')}${pathOrUrl}`;
-    const response = await context.http.request({ method: init.method ?? 'GET', url, headers: init.headers, body: init.body === undefined ? undefined : JSON.stringify(init.body), expect: 'json', signal: init.signal });
+    const response = await context.http.request({ method: init.method ?? 'GET', url, headers: init.headers, json: init.body, expect: 'json', signal: init.signal });
     session.observe(response);
     return response;
   };

@@ -19,8 +19,7 @@ export async function zendeskCall(context: HookContext, method: HttpMethod, targ
   const response = await context.http.request({
     method,
     url,
-    headers: body === undefined ? {} : { ...context.descriptor.headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    json: body,
     expect: 'json',
     signal,
   });

@@ -55,8 +55,7 @@ export function createZendeskHooks(): ZendeskHooks {
       const response = await context.http.request({
         method: 'POST',
         url: context.url(context.descriptor.auth.kind === 'oauth2' ? context.descriptor.auth.tokenUrl : '{baseUrl}/oauth/tokens'),
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ ...grant, client_id: secrets.client_id, client_secret: secrets.client_secret }),
+        json: { ...grant, client_id: secrets.client_id, client_secret: secrets.client_secret },
         auth: false,
         expect: 'json',
         passStatuses: [400, 401, 403],

@@ -91,8 +91,7 @@ export class ZohoWatchChannels {
     const response = await this.http.request({
       method,
       url: `${await this.apiBase()}/crm/v8/actions/watch`,
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ watch: [watch] }),
+      json: { watch: [watch] },
       expect: 'json',
     });
     const answer = ((response.data ?? {}) as { watch?: Array<{ status?: string; code?: string; message?: string; details?: { events?: Array<{ channel_expiry?: string }> } }> }).watch?.[0];

@@ -1,4 +1,5 @@
-import { zohoApiDomain, zohoDataCentres, type ZohoDataCentre, type ZohoEnvironment } from '../../../../shared/connectors/zoho.settings';
+import { zohoApiDomain, zohoDataCentreIds, zohoDataCentres, zohoEnvironments, type ZohoDataCentre, type ZohoEnvironment } from '../../../../shared/connectors/zoho.settings';
+import { AppError } from '../../../../shared/errors';
 import type { LookupHit } from '../framework/connector';
 import { DescriptorConnector, type ConnectorEnvironment } from '../framework/connector-runtime';
 import { SqliteTokenStore } from '../framework/token-store';
@@ -17,8 +18,19 @@ const maxReadFields = 50;
  */
 function zohoSettings(environment: ConnectorEnvironment): ConnectorEnvironment['connection']['settings'] {
   const settings = environment.connection.settings;
-  const dataCentre = (String(settings.dataCentre ?? 'us') in zohoDataCentres ? String(settings.dataCentre ?? 'us') : 'us') as ZohoDataCentre;
-  const derived = { accountsUrl: zohoDataCentres[dataCentre].accounts, apiDomain: zohoApiDomain(dataCentre, (settings.environment ?? 'production') as ZohoEnvironment) };
+  // An unknown data centre or environment is refused: falling back to the US would send EU credentials to zoho.com.
+  const dataCentre = String(settings.dataCentre ?? 'us');
+  if (!Object.hasOwn(zohoDataCentres, dataCentre)) {
+    throw new AppError('E_INVALID_INPUT', `Zoho CRM: the data centre “${dataCentre}” is not one Zoho runs; use one of ${zohoDataCentreIds.join(', ')}.`, { field: 'dataCentre' });
+  }
+  const zohoEnvironment = String(settings.environment ?? 'production');
+  if (!(zohoEnvironments as readonly string[]).includes(zohoEnvironment)) {
+    throw new AppError('E_INVALID_INPUT', `Zoho CRM: the environment “${zohoEnvironment}” is not one of ${zohoEnvironments.join(', ')}.`, { field: 'environment' });
+  }
+  const derived = {
+    accountsUrl: zohoDataCentres[dataCentre as ZohoDataCentre].accounts,
+    apiDomain: zohoApiDomain(dataCentre as ZohoDataCentre, zohoEnvironment as ZohoEnvironment),
+  };
   if (!environment.connection.sandbox) return { ...settings, ...derived };
   return { ...settings, accountsUrl: settings.accountsUrl ?? derived.accountsUrl, apiDomain: settings.apiDomain ?? derived.apiDomain };
 }

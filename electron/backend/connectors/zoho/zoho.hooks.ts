@@ -88,7 +88,7 @@ export function createZohoHooks(session: ZohoSession): ZohoHooks {
       method: init.method ?? 'GET',
       url: `${await session.apiBase()}/crm/v8${path}`,
       headers: init.headers,
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      json: init.body,
       expect: 'json',
       signal: init.signal,
       passStatuses: init.passStatuses,

@@ -4,6 +4,7 @@ import type { SandboxClock } from './clock';
 import type { FaultInjector, FaultRule } from './faults';
 import type { Quota, QuotaSettings } from './quota';
 import { Router, type SandboxContext } from './router';
+import type { RecordedRequest, RequestLog } from './request-log';
 import type { SandboxStats, StatsRecorder } from './stats';
 
 /** A simulator-specific control action (Infor `modify`, `revokeServiceAccount`, ...): JSON in, JSON out. */
@@ -13,6 +14,9 @@ export type SandboxAction = (args: unknown) => unknown;
 export interface SandboxControl {
   stats(): SandboxStats & { extra: Record<string, unknown> };
   resetStats(): void;
+  /** API calls as they arrived (method, path, headers with credentials masked), oldest first. */
+  requests(): RecordedRequest[];
+  clearRequests(): void;
   setFaults(rules: FaultRule[]): void;
   addFault(rule: FaultRule): void;
   clearFaults(): void;
@@ -29,6 +33,7 @@ export interface SandboxControl {
 
 export interface ControlParts {
   stats: StatsRecorder;
+  requests: RequestLog;
   faults: FaultInjector;
   quota: Quota;
   clock: SandboxClock;
@@ -77,6 +82,8 @@ export function createControl(parts: ControlParts): SandboxControl {
   return {
     stats: () => ({ ...parts.stats.snapshot(), extra: parts.extraStats() }),
     resetStats: () => parts.stats.reset(),
+    requests: () => parts.requests.list(),
+    clearRequests: () => parts.requests.clear(),
     setFaults: (rules) => parts.faults.set(rules.map((rule) => faultRuleSchema.parse(rule))),
     addFault: (rule) => parts.faults.add(faultRuleSchema.parse(rule)),
     clearFaults: () => parts.faults.clear(),
@@ -117,6 +124,8 @@ export function controlRouter(control: SandboxControl, parts: ControlParts, desc
     .add({ method: 'GET', pattern: '/__sandbox', handler: guarded(() => describe()) })
     .add({ method: 'GET', pattern: '/__sandbox/stats', handler: guarded(() => control.stats()) })
     .add({ method: 'POST', pattern: '/__sandbox/stats/reset', handler: guarded(() => control.resetStats()) })
+    .add({ method: 'GET', pattern: '/__sandbox/requests', handler: guarded(() => control.requests()) })
+    .add({ method: 'DELETE', pattern: '/__sandbox/requests', handler: guarded(() => control.clearRequests()) })
     .add({ method: 'GET', pattern: '/__sandbox/faults', handler: guarded(() => control.faults()) })
     .add({
       method: 'PUT',

@@ -19,6 +19,7 @@
  *
  * Control API (loopback only, no auth, never counted, faulted or quota'd), JSON bodies:
  *   GET /__sandbox · GET /__sandbox/stats · POST /__sandbox/stats/reset
+ *   GET|DELETE /__sandbox/requests (method, path, headers of each call, credentials masked)
  *   GET|PUT|POST|DELETE /__sandbox/faults (PUT replaces with `FaultRule[]`, POST adds one)
  *   PUT|DELETE /__sandbox/quota `{perWindow, windowMs, retryAfter?}`
  *   GET|PUT /__sandbox/clock `{now?: ISO|ms|null, advanceMs?}`
@@ -36,5 +37,6 @@ export { createRandom, hash32, recordRandom, uuidFrom, type Random } from './ran
 export { type RouteDefinition, type SandboxContext } from './router';
 export { createSandboxServer, type SandboxServer, type SandboxServerOptions, type SimulatorContext } from './sandbox-server';
 export { type RouteStats, type SandboxStats } from './stats';
+export { type RecordedRequest } from './request-log';
 export { KeyedDataset, type DatasetScan } from './keyed-dataset';
 export { countAlive, revokeAll, type IssuedToken } from './tokens';

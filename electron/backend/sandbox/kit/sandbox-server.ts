@@ -7,6 +7,7 @@ import { FaultInjector, type FaultDecision } from './faults';
 import { Quota } from './quota';
 import { createRandom, type Random } from './random';
 import { Router, type RouteDefinition, type SandboxContext, type SandboxRequestBody } from './router';
+import { RequestLog } from './request-log';
 import { StatsRecorder } from './stats';
 
 export interface SandboxServerOptions {
@@ -48,11 +49,12 @@ export function createSandboxServer(options: SandboxServerOptions): SandboxServe
   const clock = createClock();
   const random = createRandom(options.seed ?? 1);
   const stats = new StatsRecorder();
+  const requests = new RequestLog();
   const faults = new FaultInjector(createRandom((options.seed ?? 1) ^ 0x5eed));
   const quota = new Quota();
   const redirects = new Map<string, string>();
   const actions = new Map<string, SandboxAction>();
-  const parts: ControlParts = { stats, faults, quota, clock, redirects, actions, extraStats: options.extraStats ?? (() => ({})) };
+  const parts: ControlParts = { stats, requests, faults, quota, clock, redirects, actions, extraStats: options.extraStats ?? (() => ({})) };
   const control = createControl(parts);
   const routes = new Router();
   const maxBody = options.maxBodyBytes ?? 1024 * 1024;
@@ -104,6 +106,7 @@ export function createSandboxServer(options: SandboxServerOptions): SandboxServe
 
     const match = routes.match(method, path);
     const routeName = 'route' in match ? match.name : 'unmatched';
+    requests.record(request, path, routeName, 'route' in match ? match.metered : true);
     let destroyed = false;
     response.on('close', () => stats.record(routeName, response.writableFinished ? response.statusCode : destroyed ? 'reset' : 'aborted'));
 

@@ -25,6 +25,23 @@ interface Session {
 const sfError = (context: SimulatorContext, status: number, errorCode: string, message: string, extra: Record<string, unknown> = {}) =>
   context.json(status, [{ message, errorCode, ...extra }]);
 
+/**
+ * The REST API reads JSON or XML bodies and nothing else. A body without a
+ * Content-Type saying so gets 415 UNSUPPORTED_MEDIA_TYPE in Salesforce's error
+ * list shape; the message is the one Salesforce returned for another media type
+ * (kevinohara80/nforce#74: "MediaType of 'multipart/related' is not supported by
+ * this resource", HTTP 415). API-FACTS §10: clients always send application/json;
+ * 415 without it is likely (unconfirmed).
+ */
+function refuseUnsupportedMedia(context: SimulatorContext): boolean {
+  const hasBody = Number(context.header('content-length') ?? 0) > 0 || context.header('transfer-encoding') !== undefined;
+  if (!hasBody) return false;
+  const type = (context.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type === 'application/json' || type === 'application/xml') return false;
+  sfError(context, 415, 'UNSUPPORTED_MEDIA_TYPE', `MediaType of '${type}' is not supported by this resource`);
+  return true;
+}
+
 /** OAuth (client credentials on My Domain) and the REST API under `/services/data/vNN.0`. */
 export class SalesforceApi {
   private readonly sessions = new Map<string, Session>();
@@ -56,7 +73,7 @@ export class SalesforceApi {
     route({ method: 'GET', pattern: '/services/data', name: 'Salesforce versions', handler: (context) => context.json(200, [{ label: 'Winter ’26', url: base, version: this.options.apiVersion.slice(1) }]) });
     const api = (pattern: string, method: string, name: string, run: (context: SimulatorContext) => unknown) =>
       route({ method, pattern: `${base}${pattern}`, name, handler: async (context) => {
-        if (this.admit(context)) await run(context);
+        if (this.admit(context) && !refuseUnsupportedMedia(context)) await run(context);
       } });
     api('/limits', 'GET', 'Salesforce limits', (context) => context.json(200, { DailyApiRequests: { Max: this.options.dailyRequests, Remaining: this.options.dailyRequests - this.usage().used } }, this.limitHeader()));
     api('/sobjects', 'GET', 'Salesforce describeGlobal', (context) => this.describeGlobal(context));

@@ -112,6 +112,7 @@ export async function startZohoSandbox(options: ZohoSandboxOptions = {}): Promis
     requestsPerMinute: options.requestsPerMinute ?? null,
     mixedStatus: options.mixedStatus ?? 207,
     pageTokenLifetimeMs: options.pageTokenLifetimeMs ?? 86_400_000,
+    requireJsonContentType: options.requireJsonContentType ?? true,
   };
   const api = new ZohoApi(server, store, apiOptions, (context) => auth.authorize(context));
   const authorize = (context: Parameters<ZohoAuth['authorize']>[0]) => auth.authorize(context);

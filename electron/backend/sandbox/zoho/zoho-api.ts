@@ -16,6 +16,18 @@ export interface ZohoApiOptions {
   /** Status of a write where some records failed (sources report 201, 202 and 207). */
   mixedStatus: 200 | 201 | 202 | 207;
   pageTokenLifetimeMs: number;
+  /**
+   * Refuse a write whose body is not declared `Content-Type: application/json`
+   * (400 INVALID_DATA). Unconfirmed, hence a switch (API-FACTS conventions): Zoho's
+   * own OpenAPI (zoho/crm-oas v8.0/record.json, our fixtures/zoho/oas/record.json)
+   * declares the upsert body as `application/json` only, and its SDKs always send
+   * it; but the v8 reference lists only `Authorization` as a request header and
+   * its curl samples post `-d @file.json` (which curl labels form-urlencoded), so
+   * the live server may be lenient. No public source shows the status and body of
+   * the refusal: the shape is Zoho's usual top-level error. Default strict, so a
+   * client that forgets the header fails here, not in production.
+   */
+  requireJsonContentType: boolean;
 }
 
 interface PageCursor {
@@ -30,6 +42,9 @@ interface PageCursor {
 
 const zohoError = (context: SimulatorContext, status: number, code: string, message: string, details: Record<string, unknown> = {}) =>
   context.json(status, { code, details, message, status: 'error' });
+
+/** `application/json`, with or without parameters (`; charset=utf-8`). */
+export const isJsonContentType = (value: string | undefined) => /^application\/json\s*(;|$)/i.test((value ?? '').trim());
 
 /** The CRM REST API under `/crm/v8`: records, search, upsert, field metadata, with Zoho's limits. */
 export class ZohoApi {
@@ -278,6 +293,14 @@ export class ZohoApi {
   private async write(context: SimulatorContext, mode: WriteMode): Promise<void> {
     const module = this.module(context);
     if (!module) return;
+    if (this.options.requireJsonContentType && !isJsonContentType(context.header('content-type'))) {
+      this.server.bump('contentTypeRefused');
+      return zohoError(context, 400, 'INVALID_DATA', 'the request body must be sent as application/json', {
+        header: 'Content-Type',
+        expected_value: 'application/json',
+        value: context.header('content-type') ?? null,
+      });
+    }
     let body: { data?: unknown; duplicate_check_fields?: unknown };
     try {
       body = (await context.body()).json();

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { cin7SettingsSchema } from '../../../shared/connectors/cin7.settings';
+import { dynamicsSettingsSchema } from '../../../shared/connectors/dynamics.settings';
+import { inforSettingsSchema } from '../../../shared/connectors/infor.settings';
+import { salesforceSettingsSchema } from '../../../shared/connectors/salesforce.settings';
+import { zendeskSettingsSchema } from '../../../shared/connectors/zendesk.settings';
+import { zohoSettingsSchema } from '../../../shared/connectors/zoho.settings';
+import { systemLabels, type Connection, type SystemId } from '../../../shared/domain/connection';
+import { AppError } from '../../../shared/errors';
+import { cin7Descriptor } from '../connectors/cin7/cin7.descriptor';
+import { dynamicsDescriptor } from '../connectors/dynamics/dynamics.descriptor';
+import { rateLimitSetting } from '../connectors/framework/connector-runtime';
+import { inforDescriptors } from '../connectors/infor/infor.descriptor';
+import { salesforceDescriptor } from '../connectors/salesforce/salesforce.descriptor';
+import { zendeskDescriptors } from '../connectors/zendesk/zendesk.descriptor';
+import { zohoDescriptor } from '../connectors/zoho/zoho.descriptor';
+
+/**
+ * One check of a connection's settings for every way one is saved
+ * (`connections.create`, `connections.update`, bundle validate and import),
+ * against its system's settings schema. Connectors read settings as they are
+ * stored, so a value that is wrong here would otherwise surface as a silent
+ * default (Zoho's data centre) or a clamped rate.
+ */
+type SettingsSchema = z.ZodObject<z.ZodRawShape>;
+
+const baseSchemas: Record<SystemId, SettingsSchema> = {
+  infor: inforSettingsSchema,
+  zoho: zohoSettingsSchema,
+  salesforce: salesforceSettingsSchema,
+  zendesk: zendeskSettingsSchema,
+  dynamics: dynamicsSettingsSchema,
+  cin7: cin7SettingsSchema,
+};
+
+/** Every descriptor lets the rate be set within its range; the runtime reads it under one key. */
+const rateRanges: Record<SystemId, { min: number; max: number } | undefined> = {
+  infor: inforDescriptors.m3.rateLimit.configurable,
+  zoho: zohoDescriptor.rateLimit.configurable,
+  salesforce: salesforceDescriptor.rateLimit.configurable,
+  zendesk: zendeskDescriptors.api_token.rateLimit.configurable,
+  dynamics: dynamicsDescriptor.rateLimit.configurable,
+  cin7: cin7Descriptor.rateLimit.configurable,
+};
+
+function schemaOf(system: SystemId): SettingsSchema {
+  const base = baseSchemas[system];
+  const range = rateRanges[system];
+  // Keys a schema does not name (notes, labels) are kept: nothing reads them, so nothing can fall back on them.
+  if (!range || rateLimitSetting in base.shape) return base.loose();
+  const message = `Use a whole number of requests per minute from ${range.min.toLocaleString('en')} to ${range.max.toLocaleString('en')}.`;
+  // A whole number written as text ("300" from a settings file) is the same choice; stored as a number.
+  const rate = z.preprocess(
+    (value) => (typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value),
+    z.number({ message }).int(message).min(range.min, message).max(range.max, message).optional(),
+  );
+  return base.extend({ [rateLimitSetting]: rate }).loose();
+}
+
+export interface SettingsProblem {
+  field: string;
+  message: string;
+}
+
+export type SettingsCheck = { ok: true; settings: Connection['settings'] } | { ok: false; problems: SettingsProblem[] };
+
+/**
+ * Checks settings and returns them normalised (trimmed, lower-cased where the
+ * schema says so) for the keys given: defaults stay implicit, so stored settings
+ * say what someone chose. `null` means "not set" and is left out.
+ */
+export function checkConnectionSettings(system: SystemId, settings: Connection['settings']): SettingsCheck {
+  const given = Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== null));
+  const result = schemaOf(system).safeParse(given);
+  if (!result.success) return { ok: false, problems: result.error.issues.map(describeIssue) };
+  const parsed = result.data as Record<string, Connection['settings'][string]>;
+  return { ok: true, settings: Object.fromEntries(Object.keys(given).map((key) => [key, parsed[key] ?? given[key]!])) };
+}
+
+function describeIssue(issue: z.core.$ZodIssue): SettingsProblem {
+  const field = issue.path.map(String).join('.') || '(settings)';
+  const allowed = issue.code === 'invalid_value' && issue.values.length > 0 ? ` Allowed: ${issue.values.map(String).join(', ')}.` : '';
+  return { field, message: `${issue.message}${allowed}` };
+}
+
+export function settingsProblemsText(system: SystemId, problems: SettingsProblem[]): string {
+  return `${systemLabels[system]} settings are not valid: ${problems.map((problem) => `“${problem.field}”: ${problem.message}`).join(' ')}`;
+}
+
+/** The settings to store, or E_INVALID_INPUT naming each wrong field and what it allows. */
+export function validConnectionSettings(system: SystemId, settings: Connection['settings']): Connection['settings'] {
+  const check = checkConnectionSettings(system, settings);
+  if (!check.ok) throw new AppError('E_INVALID_INPUT', settingsProblemsText(system, check.problems), { problems: check.problems });
+  return check.settings;
+}

@@ -1,0 +1,49 @@
+import type http from 'node:http';
+
+/**
+ * What a client put on the wire, per call: method, path, headers and whether a
+ * body came with it. Tests read it to prove what a connector really sent (the
+ * descriptor's declared headers, a Content-Type on every write) instead of
+ * trusting the connector's own account of it.
+ */
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  /** Route name, or 'unmatched'. */
+  route: string;
+  /** False for token endpoints, which are not API calls. */
+  metered: boolean;
+  /** Lower-case names; credential values are masked so the log is safe to print. */
+  headers: Record<string, string>;
+  hasBody: boolean;
+}
+
+/** Headers whose values are credentials (Authorization, Cin7's api-auth-*, cookies). */
+const credential = /^(authorization|cookie|proxy-authorization)$|auth|key|secret|token/i;
+
+/** Keeps the last `limit` calls: enough for a test's window, bounded for a long `mlc sandbox` session. */
+export class RequestLog {
+  private entries: RecordedRequest[] = [];
+
+  constructor(private readonly limit = 2_000) {}
+
+  record(request: http.IncomingMessage, path: string, route: string, metered: boolean): void {
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(request.headers)) {
+      if (value === undefined) continue;
+      headers[name] = credential.test(name) ? '***' : Array.isArray(value) ? value.join(', ') : value;
+    }
+    const length = Number(request.headers['content-length'] ?? 0);
+    const hasBody = length > 0 || request.headers['transfer-encoding'] !== undefined;
+    this.entries.push({ method: (request.method ?? 'GET').toUpperCase(), path, route, metered, headers, hasBody });
+    if (this.entries.length > this.limit) this.entries.splice(0, this.entries.length - this.limit);
+  }
+
+  list(): RecordedRequest[] {
+    return structuredClone(this.entries);
+  }
+
+  clear(): void {
+    this.entries = [];
+  }
+}

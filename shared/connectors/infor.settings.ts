@@ -1,0 +1,63 @@
+import { z } from 'zod';
+
+/**
+ * Infor connection settings: the non-secret part of the `.ionapi` file
+ * (API-FACTS §1.1, as `ionApiSettings` stores it) plus the choices made for the
+ * connection. Secrets (`cs`, `saak`, `sask`) live in the vault.
+ */
+export const inforProductLines = ['m3', 'csi', 'ln', 'fsm'] as const;
+export const inforGrants = ['password', 'client_credentials'] as const;
+
+const url = (what: string, example: string) =>
+  z
+    .string({ message: `Enter the ${what}, e.g. ${example}.` })
+    .trim()
+    .refine((value) => {
+      try {
+        const parsed = new URL(value);
+        return parsed.protocol === 'https:' || parsed.protocol === 'http:';
+      } catch {
+        return false;
+      }
+    }, `The ${what} must be a full URL such as ${example}.`);
+
+const text = (what: string) => z.string({ message: `${what} must be text.` }).trim().min(1, `${what} must not be empty.`);
+
+export const inforSettingsSchema = z.object({
+  tenant: text('The tenant (ti in the .ionapi file)'),
+  iu: url('ION API gateway URL (iu)', 'https://mingle-ionapi.inforcloudsuite.com'),
+  pu: url('authorization server URL (pu)', 'https://mingle-sso.inforcloudsuite.com:443/ACME_PRD/as/'),
+  ot: text('The token endpoint (ot)'),
+  or: text('The revocation endpoint (or)').optional(),
+  oa: text('The authorization endpoint (oa)').optional(),
+  ci: text('The client id (ci)'),
+  appName: z.string({ message: 'The application name must be text.' }).optional(),
+  scopes: z.string({ message: 'Scopes are text, separated by spaces.' }).optional(),
+  grant: z.enum(inforGrants, { message: 'The grant is password (backend service with a service account) or client_credentials.' }).optional(),
+  onPremises: z.boolean({ message: 'onPremises is true or false.' }).optional(),
+  productLine: z.enum(inforProductLines, { message: 'Choose the product line: m3, csi, ln or fsm.' }).optional(),
+  productLineDetected: z.boolean({ message: 'productLineDetected is true or false.' }).optional(),
+  productLineChosen: z.boolean({ message: 'productLineChosen is true or false.' }).optional(),
+  /** CSI: the IDO configuration (`X-Infor-MongooseConfig`); empty = the first one the server lists. */
+  mongooseConfig: z.string({ message: 'The Mongoose configuration is a name such as CSI_DALS.' }).trim().optional(),
+  /** LN: the company (`X-Infor-LnCompany`); empty = the user's default company. */
+  lnCompany: z
+    .union([z.number().int().nonnegative(), z.string().trim().regex(/^\d*$/)], { message: 'The LN company is a number such as 100.' })
+    .optional(),
+  /** M3 EXPORTMI field separator: one character. */
+  m3Separator: z.string({ message: 'The M3 separator is one character.' }).length(1, 'The M3 separator is one character.').optional(),
+  /** Per-entity source overrides, as JSON text (checked in detail when the connector opens). */
+  entitySources: z
+    .string({ message: 'entitySources is JSON text.' })
+    .refine((value) => {
+      if (value.trim() === '') return true;
+      try {
+        const parsed: unknown = JSON.parse(value);
+        return Boolean(parsed) && typeof parsed === 'object' && !Array.isArray(parsed);
+      } catch {
+        return false;
+      }
+    }, 'entitySources must be a JSON object keyed by entity, e.g. {"customers":{"transaction":"LstByNumber"}}.')
+    .optional(),
+});
+export type InforSettings = z.infer<typeof inforSettingsSchema>;

@@ -1,0 +1,114 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createClient, type ApiClient } from '../../../shared/api/client';
+import { AppError } from '../../../shared/errors';
+import { inProcessTransport } from '../../../electron/backend/bridge/in-process';
+import { createCin7Connector } from '../../../electron/backend/connectors/cin7/cin7.connector';
+import { createZohoConnector } from '../../../electron/backend/connectors/zoho/zoho.connector';
+import { testBackend } from '../../support/backend';
+
+const zoho = (settings: Record<string, string | number | boolean | null>) => ({
+  system: 'zoho' as const,
+  name: 'Zoho EU',
+  settings,
+  secrets: { client_secret: 'secret', refresh_token: '1000.ab12.cd34' },
+});
+
+async function refusal(promise: Promise<unknown>): Promise<AppError> {
+  const caught = await promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  expect(caught).toBeInstanceOf(AppError);
+  return caught as AppError;
+}
+
+describe('connection settings are checked by the backend', () => {
+  let env: ReturnType<typeof testBackend>;
+  let api: ApiClient;
+  beforeEach(() => {
+    env = testBackend();
+    api = createClient(inProcessTransport(env.backend));
+  });
+  afterEach(async () => {
+    await env.dispose();
+  });
+
+  it('refuses an unknown data centre, naming the field and what is allowed', async () => {
+    const error = await refusal(api.call('connections.create', zoho({ dataCentre: 'mars', clientId: '1000.ABC' })));
+    expect(error.code).toBe('E_INVALID_INPUT');
+    expect(error.message).toMatch(/dataCentre/);
+    expect(error.message).toMatch(/Allowed: us, eu, in, au, jp, cn, sa, ca/);
+    expect(await api.call('connections.list', {})).toEqual([]);
+  });
+
+  it('refuses a client id that is not a Zoho client id', async () => {
+    const error = await refusal(api.call('connections.create', zoho({ dataCentre: 'eu', clientId: 'not-a-client-id' })));
+    expect(error.code).toBe('E_INVALID_INPUT');
+    expect(error.message).toMatch(/clientId.*1000\.X/);
+  });
+
+  it('refuses a rate that is not a number of requests per minute, with the range the system allows', async () => {
+    const error = await refusal(api.call('connections.create', zoho({ dataCentre: 'eu', clientId: '1000.ABC', rateLimitPerMinute: 'lots' })));
+    expect(error.code).toBe('E_INVALID_INPUT');
+    expect(error.message).toMatch(/rateLimitPerMinute.*whole number of requests per minute from 10 to 6,000/);
+    const cin7 = await refusal(
+      api.call('connections.create', { system: 'cin7', name: 'Cin7', settings: { rateLimitPerMinute: 61 }, secrets: {} }),
+    );
+    expect(cin7.message).toMatch(/rateLimitPerMinute.*at most 60 calls per minute/);
+  });
+
+  it('names every wrong field at once', async () => {
+    const error = await refusal(api.call('connections.create', zoho({ dataCentre: 'mars', clientId: 'not-a-client-id', rateLimitPerMinute: 'lots' })));
+    const fields = (error.details as { problems: Array<{ field: string }> }).problems.map((problem) => problem.field).sort();
+    expect(fields).toEqual(['clientId', 'dataCentre', 'rateLimitPerMinute']);
+  });
+
+  it('keeps valid settings, trimmed, with no defaults added', async () => {
+    const created = await api.call('connections.create', zoho({ dataCentre: 'eu', clientId: ' 1000.ABC ', rateLimitPerMinute: 120, notes: 'CRM for the EU sales team' }));
+    expect(created.settings).toEqual({ dataCentre: 'eu', clientId: '1000.ABC', rateLimitPerMinute: 120, notes: 'CRM for the EU sales team' });
+  });
+
+  it('reads a whole number written as text as that number', async () => {
+    const created = await api.call('connections.create', zoho({ dataCentre: 'eu', clientId: '1000.ABC', rateLimitPerMinute: '300' }));
+    expect(created.settings.rateLimitPerMinute).toBe(300);
+  });
+
+  it('checks an update against the whole result and leaves the stored settings alone when refused', async () => {
+    const created = await api.call('connections.create', zoho({ dataCentre: 'eu', clientId: '1000.ABC' }));
+    const error = await refusal(api.call('connections.update', { id: created.id, settings: { dataCentre: 'mars' } }));
+    expect(error.code).toBe('E_INVALID_INPUT');
+    expect(error.message).toMatch(/dataCentre/);
+    expect((await api.call('connections.list', {}))[0]!.settings).toEqual({ dataCentre: 'eu', clientId: '1000.ABC' });
+    const renamed = await api.call('connections.update', { id: created.id, name: 'Zoho EU (prod)', settings: { dataCentre: 'in' } });
+    expect(renamed).toMatchObject({ name: 'Zoho EU (prod)', settings: { dataCentre: 'in', clientId: '1000.ABC' } });
+  });
+
+  it('checks Infor settings too', async () => {
+    const error = await refusal(
+      api.call('connections.create', {
+        system: 'infor',
+        name: 'Infor',
+        settings: { tenant: 'ACME_PRD', iu: 'https://mingle-ionapi.inforcloudsuite.com', pu: 'not a url', ot: 'token.oauth2', ci: 'ACME_PRD~x', productLine: 'sap' },
+        secrets: {},
+      }),
+    );
+    expect(error.message).toMatch(/“pu”: The authorization server URL \(pu\) must be a full URL/);
+    expect(error.message).toMatch(/“productLine”: .*Allowed: m3, csi, ln, fsm/);
+  });
+});
+
+describe('connectors refuse an invalid setting instead of falling back', () => {
+  const environment = (settings: Record<string, string | number | boolean | null>) => ({
+    connection: { id: 'no-fallback', settings, sandbox: false },
+    secrets: { client_secret: 'secret', refresh_token: '1000.ab12.cd34', accountId: 'x', applicationKey: 'y' },
+  });
+
+  it('Zoho does not read an unknown data centre as the US', () => {
+    expect(() => createZohoConnector(environment({ dataCentre: 'mars', clientId: '1000.ABC' }))).toThrow(/data centre “mars”/);
+  });
+
+  it('a rate outside the descriptor’s range is refused, not clamped or ignored', () => {
+    expect(() => createCin7Connector(environment({ rateLimitPerMinute: 'lots' }))).toThrow(/rateLimitPerMinute.*from 1 to 60/);
+    expect(() => createCin7Connector(environment({ rateLimitPerMinute: 500 }))).toThrow(/from 1 to 60/);
+  });
+});
