@@ -1,7 +1,7 @@
 import { uiPrefsSchema, type AppInfo, type UiPrefs } from '../../../shared/api/app.contract';
 import type { Handlers } from '../api/dispatch';
 import { schemaVersion } from '../store/database';
-import { clearHistoryLostWhenCaughtUp, historyLost } from '../store/store-identity';
+import { clearHistoryLostWhenCaughtUp, flowsWithoutHistory, historyLost } from '../store/store-identity';
 import { appVersion, jsonataVersion } from './version';
 
 type AppHandlers = Pick<Handlers, 'app.info' | 'ui.prefs.get' | 'ui.prefs.set'>;
@@ -40,8 +40,7 @@ function readPrefs(db: Parameters<typeof schemaVersion>[0]): UiPrefs {
 
 /** The replaced-store warning with the flows still to resync by name; gone once each has run again. */
 function storeReplaced(db: Parameters<typeof schemaVersion>[0]): AppInfo['storeReplaced'] {
-  if (!historyLost(db) || clearHistoryLostWhenCaughtUp(db)) return null;
-  const lost = historyLost(db)!;
-  const behind = db.prepare('SELECT name FROM flows WHERE id NOT IN (SELECT flow_id FROM watermarks) ORDER BY seq').all() as Array<{ name: string }>;
-  return { previousStoreId: lost.previousId, storeId: lost.currentId, detectedAt: lost.detectedAt, flowsToResync: behind.map((row) => row.name) };
+  const lost = historyLost(db);
+  if (!lost || clearHistoryLostWhenCaughtUp(db)) return null;
+  return { previousStoreId: lost.previousId, storeId: lost.currentId, detectedAt: lost.detectedAt, flowsToResync: flowsWithoutHistory(db) };
 }

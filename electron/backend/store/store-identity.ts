@@ -58,9 +58,14 @@ export function historyLost(db: Database.Database): HistoryLost | undefined {
   return row ? (JSON.parse(row.value) as HistoryLost) : undefined;
 }
 
+/** The names of flows with no watermark yet, in creation order: their next run reads everything. */
+export function flowsWithoutHistory(db: Database.Database): string[] {
+  const rows = db.prepare('SELECT name FROM flows WHERE id NOT IN (SELECT flow_id FROM watermarks) ORDER BY seq').all() as Array<{ name: string }>;
+  return rows.map((row) => row.name);
+}
+
 /** Forgets lost history once every flow has a watermark again (each has resynced once). */
 export function clearHistoryLostWhenCaughtUp(db: Database.Database): boolean {
-  const behind = db.prepare('SELECT COUNT(*) AS n FROM flows WHERE id NOT IN (SELECT flow_id FROM watermarks)').get() as { n: number };
-  if (behind.n > 0) return false;
+  if (flowsWithoutHistory(db).length > 0) return false;
   return db.prepare('DELETE FROM settings WHERE key = ?').run(lostKey).changes > 0;
 }

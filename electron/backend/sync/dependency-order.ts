@@ -1,4 +1,5 @@
 import type { Flow } from '../../../shared/domain/flow';
+import type { RunStatus } from '../../../shared/domain/run';
 import { AppError } from '../../../shared/errors';
 
 /** Flows sorted so each comes after what it depends on; a cycle is an error naming the flows. */
@@ -23,4 +24,15 @@ export function dependencyOrder(flows: Flow[]): Flow[] {
   };
   for (const flow of flows) visit(flow, []);
   return ordered;
+}
+
+/**
+ * Run outcomes after which the flows that depend on this one must not start: a pass skips
+ * them, and the scheduler holds their ticks back. `partial` (some records failed) does not
+ * block: the records that failed are dead letters, the rest reached the target.
+ */
+const blockingStatuses = new Set<RunStatus>(['failed', 'cancelled', 'interrupted', 'skipped']);
+
+export function blocksDependants(status: RunStatus): boolean {
+  return blockingStatuses.has(status);
 }

@@ -7,7 +7,7 @@ import { processPage } from './page-processor';
 import { ProgressMeter } from './progress-meter';
 import { defaultHeartbeatMs, defaultLeaseMs, emptyCalls, emptyCounters, type RunProgressState } from './run-store';
 import { storeFailure } from '../store/store-errors';
-import { dependencyOrder } from './dependency-order';
+import { blocksDependants, dependencyOrder } from './dependency-order';
 import { referenceBindings } from './reference-bindings';
 import { defaultResilience, transientRetry } from './resilience';
 
@@ -39,8 +39,6 @@ export function leaseTiming(env: NodeJS.ProcessEnv = process.env): LeaseTiming {
 }
 
 /** Statuses after which flows depending on this one do not run in the same pass. */
-const blocking = new Set<Run['status']>(['failed', 'cancelled', 'interrupted', 'skipped']);
-
 /**
  * Runs flows: streams source pages, transforms with the compiled mapping, writes
  * in the target's batches and commits each page's audit rows with the id map in
@@ -112,7 +110,7 @@ export class SyncEngine {
       const dependency = flow.dependsOn.find((id) => blocked.has(id));
       const run = dependency === undefined ? await this.runFlow(flow.id, options) : this.skip(flow, names.get(dependency) ?? dependency, blocked.get(dependency)!, options);
       runs.push(run);
-      if (blocking.has(run.status)) blocked.set(flow.id, run);
+      if (blocksDependants(run.status)) blocked.set(flow.id, run);
       options.onRun?.(run);
     }
     return runs;

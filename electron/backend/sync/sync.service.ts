@@ -4,6 +4,7 @@ import { errorMessage } from '../../../shared/errors';
 import type { BackendContext } from '../context';
 import { openConnector } from '../connectors/connector-registry';
 import type { EngineDeps } from './engine-deps';
+import { blocksDependants } from './dependency-order';
 import { FlowStore } from './flow-store';
 import { RunStore } from './run-store';
 import { Scheduler, type ScheduleState } from './scheduler';
@@ -70,7 +71,7 @@ async function settleDependencies(deps: Pick<EngineDeps, 'flows' | 'runs'>, engi
     const last = deps.runs.runs({ flowId: dependencyId, limit: 50 }).find((run) => !run.dryRun && run.trigger !== 'replay' && run.trigger !== 'notification');
     if (!last) return `${name} has not run yet`;
     if (last.status === 'running') return `${name} is running in another process`;
-    if (last.status !== 'succeeded' && last.status !== 'partial') return `the last run of ${name} ended ${last.status}`;
+    if (blocksDependants(last.status)) return `the last run of ${name} ended ${last.status}`;
   }
   return undefined;
 }
