@@ -36,6 +36,32 @@ describe('Zoho simulator: writes must be declared application/json', () => {
   });
 });
 
+/** Zoho's own curl examples send JSON labelled as a form: the live server may accept it, so the strict check is a switch. */
+describe('Zoho simulator with requireJsonContentType off (a lenient tenant)', () => {
+  let sandbox: ZohoSandbox;
+  let connector: ZohoConnector;
+  beforeAll(async () => {
+    sandbox = await startZohoSandbox({ seedAccounts: 0, requireJsonContentType: false });
+    const connection = sandbox.connection();
+    connector = createZohoConnector({ connection: { id: 'zoho-lenient', settings: connection.settings, sandbox: true }, secrets: connection.secrets });
+  });
+  afterAll(async () => {
+    await connector.close();
+    await sandbox.close();
+  });
+
+  it('accepts an untyped JSON write, and typed writes from the connector work the same', async () => {
+    const token = (await connector.tokens!.get()).accessToken;
+    const url = `${sandbox.url}/crm/v8/Accounts/upsert`;
+    const body = { data: [{ Account_Name: 'Untyped', Account_Type: 'Customer' }], duplicate_check_fields: ['Account_Name'] };
+    const accepted = await fetch(url, { method: 'POST', headers: { authorization: `Zoho-oauthtoken ${token}` }, body: bytes(body) });
+    expect(accepted.status).toBeLessThan(300);
+    const written = await connector.write('Accounts', [{ Account_Name: 'Typed', Account_Type: 'Customer' }], { matchKey: ['Account_Name'] });
+    expect(written.map((result) => result.outcome)).toEqual(['created']);
+    expect(sandbox.inspect.count('Accounts')).toBe(2);
+  });
+});
+
 describe('Salesforce simulator: writes must be declared application/json', () => {
   let sandbox: SalesforceSandbox;
   let connector: SalesforceConnector;
