@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../electron/backend/cli/main';
 import type { CommandIo } from '../../electron/backend/cli/command';
-import { startInforSandbox, type InforSandbox } from '../../electron/backend/sandbox/infor/index';
+import { startInforSandbox, type InforSandbox } from '../../sandbox/infor/index';
 import { tempDir } from '../support/paths';
 import { closedPort } from '../support/raw-sockets';
 

@@ -1,5 +1,5 @@
 import { createCin7Connector } from '../../electron/backend/connectors/cin7/cin7.connector';
-import { startCin7Sandbox, type Cin7Sandbox } from '../../electron/backend/sandbox/cin7/index';
+import { startCin7Sandbox, type Cin7Sandbox } from '../../sandbox/cin7/index';
 import { describeConformance, type ConnectorOptions } from './kit/conformance-kit';
 
 let run = 0;

@@ -7,7 +7,7 @@ import { cin7Descriptor, type Cin7Entity } from '../../electron/backend/connecto
 import { cin7ErrorsOf, cin7Instant, normaliseCin7Record } from '../../electron/backend/connectors/cin7/cin7-http';
 import { cin7Schema } from '../../electron/backend/connectors/cin7/cin7.schema';
 import type { JsonObject } from '../../electron/backend/connectors/framework/connector';
-import { startCin7Sandbox, type Cin7Sandbox } from '../../electron/backend/sandbox/cin7/index';
+import { startCin7Sandbox, type Cin7Sandbox } from '../../sandbox/cin7/index';
 import { readFixture, readJsonFixture } from '../support/paths';
 
 type Json = Record<string, unknown>;

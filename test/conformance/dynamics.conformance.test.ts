@@ -1,5 +1,5 @@
 import { DynamicsConnector } from '../../electron/backend/connectors/dynamics/dynamics.connector';
-import { startDynamicsSandbox, type DynamicsSandbox } from '../../electron/backend/sandbox/dynamics/index';
+import { startDynamicsSandbox, type DynamicsSandbox } from '../../sandbox/dynamics/index';
 import { describeConformance, type ConnectorOptions } from './kit/conformance-kit';
 
 let run = 0;

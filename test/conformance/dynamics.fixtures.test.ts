@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEntraToken } from '../../electron/backend/connectors/dynamics/dynamics-auth';
 import { dynamicsDescriptor, serviceProtectionCodes } from '../../electron/backend/connectors/dynamics/dynamics.descriptor';
 import { extractDataverseErrorCode, parseDataverseError } from '../../electron/backend/connectors/dynamics/dynamics-odata';
-import { startDynamicsSandbox, type DynamicsSandbox } from '../../electron/backend/sandbox/dynamics/index';
+import { startDynamicsSandbox, type DynamicsSandbox } from '../../sandbox/dynamics/index';
 import { fixturePath, readFixture, readJsonFixture } from '../support/paths';
 import fs from 'node:fs';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamicsSecretsSchema, dynamicsSettingsSchema } from '../../shared/connectors/dynamics.settings';
-import { startDynamicsSandbox, type DynamicsSandbox } from '../../electron/backend/sandbox/dynamics/index';
+import { startDynamicsSandbox, type DynamicsSandbox } from '../../sandbox/dynamics/index';
 
 describe('Dynamics 365 connection settings', () => {
   let sandbox: DynamicsSandbox;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackend, type Backend } from '../../electron/backend/backend';
 import { parseIonApi } from '../../electron/backend/connectors/infor/ionapi';
-import { startInforSandbox, type InforSandbox } from '../../electron/backend/sandbox/infor/index';
+import { startInforSandbox, type InforSandbox } from '../../sandbox/infor/index';
 import { tempDir } from '../support/paths';
 
 describe('.ionapi variants', () => {

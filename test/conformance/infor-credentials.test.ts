@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../shared/errors';
 import { InforConnector } from '../../electron/backend/connectors/infor/infor.connector';
 import { ionApiSecrets, ionApiSettings, parseIonApi } from '../../electron/backend/connectors/infor/ionapi';
-import { startInforSandbox, type InforSandbox } from '../../electron/backend/sandbox/infor/index';
+import { startInforSandbox, type InforSandbox } from '../../sandbox/infor/index';
 import { startScriptedServer } from '../unit/http/scripted-server';
 
 /** Credentials go only to the `.ionapi` file's `iu`/`pu` hosts and never follow a redirect. */

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InforConnector } from '../../electron/backend/connectors/infor/infor.connector';
 import type { ProductLine } from '../../electron/backend/connectors/infor/infor-sources';
 import { ionApiSecrets, ionApiSettings, parseIonApi } from '../../electron/backend/connectors/infor/ionapi';
-import { configurations } from '../../electron/backend/sandbox/infor/csi/csi-routes';
-import { startInforSandbox, type InforSandbox } from '../../electron/backend/sandbox/infor/index';
+import { configurations } from '../../sandbox/infor/csi/csi-routes';
+import { startInforSandbox, type InforSandbox } from '../../sandbox/infor/index';
 
 /**
  * Templated descriptor headers (`X-Infor-LnCompany: {lnCompany}`, `X-Infor-MongooseConfig:

@@ -4,7 +4,7 @@ import { ionapiMaxBytes } from '../../shared/api/connectors.contract';
 import type { Connection } from '../../shared/domain/connection';
 import type { Result } from '../../shared/api/result';
 import { createBackend, type Backend } from '../../electron/backend/backend';
-import { startInforSandbox, type InforSandbox } from '../../electron/backend/sandbox/infor/index';
+import { startInforSandbox, type InforSandbox } from '../../sandbox/infor/index';
 import { closedPort, listenRaw } from '../support/raw-sockets';
 import { tempDir } from '../support/paths';
 

@@ -1,7 +1,7 @@
 import { InforConnector } from '../../electron/backend/connectors/infor/infor.connector';
 import type { ProductLine } from '../../electron/backend/connectors/infor/infor-sources';
 import { ionApiSecrets, ionApiSettings, parseIonApi } from '../../electron/backend/connectors/infor/ionapi';
-import { startInforSandbox, type InforEntity, type InforSandbox } from '../../electron/backend/sandbox/infor/index';
+import { startInforSandbox, type InforEntity, type InforSandbox } from '../../sandbox/infor/index';
 import { describeConformance, type ConnectorOptions, type EntityCase } from './kit/conformance-kit';
 
 const counts = { customers: 230, suppliers: 45, salesOrders: 60, purchaseOrders: 25, invoices: 40, glAccounts: 30 } satisfies Record<InforEntity, number>;

@@ -1,6 +1,6 @@
 import type { JsonObject } from '../../electron/backend/connectors/framework/connector';
 import { createSalesforceConnector } from '../../electron/backend/connectors/salesforce/salesforce.connector';
-import { startSalesforceSandbox, type SalesforceSandbox } from '../../electron/backend/sandbox/salesforce/index';
+import { startSalesforceSandbox, type SalesforceSandbox } from '../../sandbox/salesforce/index';
 import { describeConformance, type ConnectorOptions } from './kit/conformance-kit';
 
 let current: SalesforceSandbox | undefined;

@@ -5,7 +5,7 @@ import { salesforceDescriptor } from '../../electron/backend/connectors/salesfor
 import { mapSaveResults, salesforceErrorCode, type SaveResult } from '../../electron/backend/connectors/salesforce/salesforce.hooks';
 import { salesforceEntitySchema, type SalesforceDescribeField } from '../../electron/backend/connectors/salesforce/salesforce.schema';
 import { finishSchema } from '../../electron/backend/connectors/framework/schema-cache';
-import { startSalesforceSandbox, type SalesforceSandbox } from '../../electron/backend/sandbox/salesforce/index';
+import { startSalesforceSandbox, type SalesforceSandbox } from '../../sandbox/salesforce/index';
 import { fixturePath, readFixture, readJsonFixture } from '../support/paths';
 
 interface Interaction {

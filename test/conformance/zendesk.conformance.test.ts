@@ -1,5 +1,5 @@
 import { createZendeskConnector } from '../../electron/backend/connectors/zendesk/zendesk.connector';
-import { startZendeskSandbox, type ZendeskSandbox } from '../../electron/backend/sandbox/zendesk/index';
+import { startZendeskSandbox, type ZendeskSandbox } from '../../sandbox/zendesk/index';
 import { describeConformance, type ConnectorOptions, type EntityCase } from './kit/conformance-kit';
 
 let run = 0;

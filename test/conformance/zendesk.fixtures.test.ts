@@ -6,7 +6,7 @@ import { zendeskDescriptors } from '../../electron/backend/connectors/zendesk/ze
 import { zendeskError } from '../../electron/backend/connectors/zendesk/zendesk-http';
 import { zendeskSchema } from '../../electron/backend/connectors/zendesk/zendesk.schema';
 import { mapJobResults, type JobResult } from '../../electron/backend/connectors/zendesk/zendesk-write';
-import { startZendeskSandbox, type ZendeskSandbox } from '../../electron/backend/sandbox/zendesk/index';
+import { startZendeskSandbox, type ZendeskSandbox } from '../../sandbox/zendesk/index';
 import { fixturePath, readFixture, readJsonFixture } from '../support/paths';
 
 type Operation = { description?: string; responses?: Record<string, unknown> };

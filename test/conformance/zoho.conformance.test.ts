@@ -1,6 +1,6 @@
 import { createZohoConnector } from '../../electron/backend/connectors/zoho/zoho.connector';
 import type { JsonObject } from '../../electron/backend/connectors/framework/connector';
-import { startZohoSandbox, type ZohoSandbox } from '../../electron/backend/sandbox/zoho/index';
+import { startZohoSandbox, type ZohoSandbox } from '../../sandbox/zoho/index';
 import { describeConformance, type ConnectorOptions } from './kit/conformance-kit';
 
 let current: ZohoSandbox | undefined;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { zohoDescriptor } from '../../electron/backend/connectors/zoho/zoho.descriptor';
 import { describeZohoError } from '../../electron/backend/connectors/zoho/zoho.hooks';
 import { zohoField, type ZohoFieldMetadata } from '../../electron/backend/connectors/zoho/zoho.schema';
-import { fieldMetadata, zohoModules } from '../../electron/backend/sandbox/zoho/zoho-modules';
+import { fieldMetadata, zohoModules } from '../../sandbox/zoho/zoho-modules';
 import { entityFieldSchema } from '../../shared/domain/entity-schema';
 import { fixturePath, readJsonFixture } from '../support/paths';
 

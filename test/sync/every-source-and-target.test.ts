@@ -2,12 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type ApiClient } from '../../shared/api/client';
 import { createBackend, type Backend } from '../../electron/backend/backend';
 import { inProcessTransport } from '../../electron/backend/bridge/in-process';
-import { startInforSandbox, type InforSandbox } from '../../electron/backend/sandbox/infor/index';
-import { startZohoSandbox } from '../../electron/backend/sandbox/zoho/index';
-import { startSalesforceSandbox } from '../../electron/backend/sandbox/salesforce/index';
-import { startDynamicsSandbox } from '../../electron/backend/sandbox/dynamics/index';
-import { startZendeskSandbox } from '../../electron/backend/sandbox/zendesk/index';
-import { startCin7Sandbox } from '../../electron/backend/sandbox/cin7/index';
+import { startInforSandbox, type InforSandbox } from '../../sandbox/infor/index';
+import { startZohoSandbox } from '../../sandbox/zoho/index';
+import { startSalesforceSandbox } from '../../sandbox/salesforce/index';
+import { startDynamicsSandbox } from '../../sandbox/dynamics/index';
+import { startZendeskSandbox } from '../../sandbox/zendesk/index';
+import { startCin7Sandbox } from '../../sandbox/cin7/index';
 import { tempDir } from '../support/paths';
 import { customerToZohoAccount, fastBackend } from './support/sync-harness';
 

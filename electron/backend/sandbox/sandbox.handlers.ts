@@ -8,7 +8,7 @@ import { connectorHandlers, importIonapi } from '../connectors/connectors.handle
 import { ionApiSecrets, ionApiSettings, parseIonApi } from '../connectors/infor/ionapi';
 import type { BackendContext } from '../context';
 import { redact } from '../util/redact';
-import { sandboxRegistry, type RunningSandbox } from './registry';
+import { sandboxRegistry, type RunningSandbox } from '../../../sandbox/registry';
 
 type SandboxHandlers = Pick<Handlers, 'sandbox.openWorkspace' | 'sandbox.status'>;
 

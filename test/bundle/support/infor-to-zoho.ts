@@ -4,8 +4,8 @@ import type { ApiClient } from '../../../shared/api/client';
 import type { Connection } from '../../../shared/domain/connection';
 import type { Flow, Schedule } from '../../../shared/domain/flow';
 import { compileGraph } from '../../../shared/mapping/index';
-import type { InforSandbox } from '../../../electron/backend/sandbox/infor/index';
-import type { ZohoSandbox } from '../../../electron/backend/sandbox/zoho/index';
+import type { InforSandbox } from '../../../sandbox/infor/index';
+import type { ZohoSandbox } from '../../../sandbox/zoho/index';
 import { TestGraph } from '../../mapping/support/graph-builder';
 
 /** Country codes as Infor keeps them → the names Zoho users expect; unknown codes pass through. */

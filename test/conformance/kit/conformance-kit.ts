@@ -3,7 +3,7 @@ import { connectorDescriptorSchema } from '../../../shared/connectors/descriptor
 import { entitySchemaSchema } from '../../../shared/domain/entity-schema';
 import type { Connector, JsonObject, SourceRecord } from '../../../electron/backend/connectors/framework/connector';
 import type { RetryEvent } from '../../../electron/backend/http/http-client';
-import type { RecordedRequest, SandboxControl } from '../../../electron/backend/sandbox/kit';
+import type { RecordedRequest, SandboxControl } from '../../../sandbox/kit';
 
 /**
  * The conformance kit (DESIGN §4). `describeConformance` registers vitest

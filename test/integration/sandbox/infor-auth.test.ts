@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startInforSandbox, type InforSandbox } from '../../../electron/backend/sandbox/infor/index';
+import { startInforSandbox, type InforSandbox } from '../../../sandbox/infor/index';
 import { readJsonFixture } from '../../support/paths';
 import { passwordGrant, tokenUrl } from './infor-helpers';
 

@@ -1,4 +1,4 @@
-import { startInforSandbox, type InforSandbox, type InforSandboxOptions } from '../../../electron/backend/sandbox/infor/index';
+import { startInforSandbox, type InforSandbox, type InforSandboxOptions } from '../../../sandbox/infor/index';
 
 /** Test-side client helpers: plain fetch against the sandbox, exactly as an outside client would call it. */
 export interface Session {

@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createSandboxServer, KeyedDataset, type SandboxServer } from '../../../electron/backend/sandbox/kit';
+import { createSandboxServer, KeyedDataset, type SandboxServer } from '../../../sandbox/kit';
 
 /** A minimal simulator built on the kit, as a new simulator would be. */
 async function tinySimulator(): Promise<SandboxServer> {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCin7Connector, type Cin7Connector } from '../../../electron/backend/connectors/cin7/cin7.connector';
 import type { JsonObject, WriteResult } from '../../../electron/backend/connectors/framework/connector';
-import { startCin7Sandbox, type Cin7Sandbox } from '../../../electron/backend/sandbox/cin7';
+import { startCin7Sandbox, type Cin7Sandbox } from '../../../sandbox/cin7';
 
 // Cin7 allows 60 calls per minute; the window is scaled to 2 s so the run takes seconds, not minutes.
 const limit = { requests: 60, windowMs: 2_000 };

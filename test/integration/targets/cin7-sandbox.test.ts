@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { createCin7Connector, type Cin7Connector } from '../../../electron/backend/connectors/cin7/cin7.connector';
-import { startCin7Sandbox, type Cin7Sandbox } from '../../../electron/backend/sandbox/cin7';
+import { startCin7Sandbox, type Cin7Sandbox } from '../../../sandbox/cin7';
 
 describe('Cin7 sandbox quirks through the connector', () => {
   let sandbox: Cin7Sandbox;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamicsConnector } from '../../../electron/backend/connectors/dynamics/dynamics.connector';
 import { batchLimits } from '../../../electron/backend/connectors/dynamics/dynamics.descriptor';
 import type { JsonObject } from '../../../electron/backend/connectors/framework/connector';
-import { startDynamicsSandbox, type DynamicsSandbox } from '../../../electron/backend/sandbox/dynamics/index';
+import { startDynamicsSandbox, type DynamicsSandbox } from '../../../sandbox/dynamics/index';
 
 /**
  * Issue 5: a `$batch` upsert of 2,500 accounts never sends a body over

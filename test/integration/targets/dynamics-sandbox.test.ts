@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamicsConnector } from '../../../electron/backend/connectors/dynamics/dynamics.connector';
 import type { RetryEvent } from '../../../electron/backend/http/http-client';
-import { startDynamicsSandbox, type DynamicsSandbox } from '../../../electron/backend/sandbox/dynamics/index';
+import { startDynamicsSandbox, type DynamicsSandbox } from '../../../sandbox/dynamics/index';
 
 /** Dataverse semantics the simulator must get right (API-FACTS §5, §7), checked over real HTTP. */
 describe('Dynamics 365 sandbox semantics', () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JsonObject } from '../../../electron/backend/connectors/framework/connector';
 import { createSalesforceConnector, type SalesforceConnector } from '../../../electron/backend/connectors/salesforce/salesforce.connector';
-import { startSalesforceSandbox, type SalesforceSandbox } from '../../../electron/backend/sandbox/salesforce/index';
+import { startSalesforceSandbox, type SalesforceSandbox } from '../../../sandbox/salesforce/index';
 
 const accounts = (count: number, suffix = ''): JsonObject[] =>
   Array.from({ length: count }, (_, index) => ({

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSalesforceConnector, type SalesforceConnector } from '../../../electron/backend/connectors/salesforce/salesforce.connector';
 import { createZohoConnector, type ZohoConnector } from '../../../electron/backend/connectors/zoho/zoho.connector';
-import { startSalesforceSandbox, type SalesforceSandbox } from '../../../electron/backend/sandbox/salesforce/index';
-import { startZohoSandbox, type ZohoSandbox } from '../../../electron/backend/sandbox/zoho/index';
+import { startSalesforceSandbox, type SalesforceSandbox } from '../../../sandbox/salesforce/index';
+import { startZohoSandbox, type ZohoSandbox } from '../../../sandbox/zoho/index';
 
 /**
  * The simulators refuse a write whose body is not declared JSON, as the real

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAppError } from '../../../shared/errors';
 import type { JsonObject } from '../../../electron/backend/connectors/framework/connector';
 import { createZendeskConnector, type ZendeskConnector } from '../../../electron/backend/connectors/zendesk/zendesk.connector';
-import { startZendeskSandbox, type ZendeskSandbox } from '../../../electron/backend/sandbox/zendesk/index';
+import { startZendeskSandbox, type ZendeskSandbox } from '../../../sandbox/zendesk/index';
 
 describe('Zendesk users and organizations against the sandbox', () => {
   let sandbox: ZendeskSandbox;

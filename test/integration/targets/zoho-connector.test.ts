@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteTokenStore } from '../../../electron/backend/connectors/framework/token-store';
 import { verifyZohoNotification } from '../../../electron/backend/connectors/zoho/zoho-notifications';
 import { createZohoConnector, type ZohoConnector } from '../../../electron/backend/connectors/zoho/zoho.connector';
-import { startZohoSandbox, type ZohoSandbox } from '../../../electron/backend/sandbox/zoho/index';
+import { startZohoSandbox, type ZohoSandbox } from '../../../sandbox/zoho/index';
 import { SecretVault } from '../../../electron/backend/secrets/secret-vault';
 import { openDatabase, type Db } from '../../../electron/backend/store/database';
 import { zohoKnownHosts, zohoSettingsSchema } from '../../../shared/connectors/zoho.settings';

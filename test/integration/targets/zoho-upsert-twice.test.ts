@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JsonObject } from '../../../electron/backend/connectors/framework/connector';
 import { createZohoConnector, type ZohoConnector } from '../../../electron/backend/connectors/zoho/zoho.connector';
-import { startZohoSandbox, type ZohoSandbox } from '../../../electron/backend/sandbox/zoho/index';
+import { startZohoSandbox, type ZohoSandbox } from '../../../sandbox/zoho/index';
 
 const accounts = (count: number, suffix = ''): JsonObject[] =>
   Array.from({ length: count }, (_, index) => ({

@@ -3,8 +3,8 @@ import type { Connection } from '../../../shared/domain/connection';
 import type { Flow } from '../../../shared/domain/flow';
 import { createBackend, type Backend, type BackendOptions } from '../../../electron/backend/backend';
 import { inProcessTransport } from '../../../electron/backend/bridge/in-process';
-import { startInforSandbox, type InforSandbox, type InforSandboxOptions } from '../../../electron/backend/sandbox/infor/index';
-import { startZohoSandbox, type ZohoSandbox, type ZohoSandboxOptions } from '../../../electron/backend/sandbox/zoho/index';
+import { startInforSandbox, type InforSandbox, type InforSandboxOptions } from '../../../sandbox/infor/index';
+import { startZohoSandbox, type ZohoSandbox, type ZohoSandboxOptions } from '../../../sandbox/zoho/index';
 import { tempDir } from '../../support/paths';
 
 /** M3 customer (normalised by the Infor connector) → Zoho Account. */

@@ -3,8 +3,8 @@ import { flattenSchemaFields } from '../../../shared/mapping';
 import { InforConnector } from '../../../electron/backend/connectors/infor/infor.connector';
 import { ionApiSecrets, ionApiSettings, parseIonApi } from '../../../electron/backend/connectors/infor/ionapi';
 import { createZohoConnector } from '../../../electron/backend/connectors/zoho/zoho.connector';
-import { startInforSandbox, type InforSandbox } from '../../../electron/backend/sandbox/infor/index';
-import { startZohoSandbox, type ZohoSandbox } from '../../../electron/backend/sandbox/zoho/index';
+import { startInforSandbox, type InforSandbox } from '../../../sandbox/infor/index';
+import { startZohoSandbox, type ZohoSandbox } from '../../../sandbox/zoho/index';
 
 /**
  * Fields a mapping fills below the top level: each M3 order line's own fields (so an array loop

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ionapiMaxBytes } from '../../../shared/api/connectors.contract';
 import { createConnectionsStore } from '../../../renderer/src/features/connections/connections.store';
-import { startInforSandbox, type InforSandbox } from '../../../electron/backend/sandbox/infor/index';
+import { startInforSandbox, type InforSandbox } from '../../../sandbox/infor/index';
 import { closedPort, listenRaw } from '../../support/raw-sockets';
 import { rendererWorld, type RendererWorld } from './support/sandbox-backend';
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '../../../shared/api/client';
 import type { Connection } from '../../../shared/domain/connection';
 import { inProcessTransport } from '../../../electron/backend/bridge/in-process';
-import { startInforSandbox, type InforSandbox } from '../../../electron/backend/sandbox/infor/index';
+import { startInforSandbox, type InforSandbox } from '../../../sandbox/infor/index';
 import { testBackend } from '../../support/backend';
 
 /** `samples.fetch` (the mapper's preview input) against the Infor simulator over real HTTP. */

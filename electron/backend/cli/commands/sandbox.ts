@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { sandboxRegistry, type RunningSandbox } from '../../sandbox/registry';
+import { sandboxRegistry, type RunningSandbox } from '../../../../sandbox/registry';
 import { resolveDataDir } from '../../store/paths';
 import { exitCodes, type Command, type CommandIo } from '../command';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { errorMessage } from '../../../../shared/errors';
+import { errorMessage } from './errors';
 import type { SandboxClock } from './clock';
 import type { FaultInjector, FaultRule } from './faults';
 import type { Quota, QuotaSettings } from './quota';

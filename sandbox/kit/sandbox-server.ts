@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { errorMessage } from '../../../../shared/errors';
+import { errorMessage } from './errors';
 import { createClock, type SandboxClock } from './clock';
 import { controlRouter, createControl, type ControlParts, type SandboxAction, type SandboxControl } from './control';
 import { FaultInjector, type FaultDecision } from './faults';
