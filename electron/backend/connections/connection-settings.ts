@@ -46,15 +46,15 @@ const rateRanges: Record<SystemId, { min: number; max: number } | undefined> = {
 function schemaOf(system: SystemId): SettingsSchema {
   const base = baseSchemas[system];
   const range = rateRanges[system];
-  // Keys a schema does not name (notes, labels) are kept: nothing reads them, so nothing can fall back on them.
-  if (!range || rateLimitSetting in base.shape) return base.loose();
+  // Strict: a key no schema names is a typo or a setting of another system, and would be silently ignored.
+  if (!range || rateLimitSetting in base.shape) return base.strict();
   const message = `Use a whole number of requests per minute from ${range.min.toLocaleString('en')} to ${range.max.toLocaleString('en')}.`;
   // A whole number written as text ("300" from a settings file) is the same choice; stored as a number.
   const rate = z.preprocess(
     (value) => (typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value),
     z.number({ message }).int(message).min(range.min, message).max(range.max, message).optional(),
   );
-  return base.extend({ [rateLimitSetting]: rate }).loose();
+  return base.extend({ [rateLimitSetting]: rate }).strict();
 }
 
 export interface SettingsProblem {
@@ -67,20 +67,30 @@ export type SettingsCheck = { ok: true; settings: Connection['settings'] } | { o
 /**
  * Checks settings and returns them normalised (trimmed, lower-cased where the
  * schema says so) for the keys given: defaults stay implicit, so stored settings
- * say what someone chose. `null` means "not set" and is left out.
+ * say what someone chose. `null` means "not set" and is left out. A key the
+ * system has no setting for is refused, except those in `stored`: a connection
+ * saved before settings were strict keeps its extra keys (nothing reads them)
+ * and can still be edited.
  */
-export function checkConnectionSettings(system: SystemId, settings: Connection['settings']): SettingsCheck {
+export function checkConnectionSettings(system: SystemId, settings: Connection['settings'], stored: Connection['settings'] = {}): SettingsCheck {
   const given = Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== null));
-  const result = schemaOf(system).safeParse(given);
-  if (!result.success) return { ok: false, problems: result.error.issues.map(describeIssue) };
+  const schema = schemaOf(system);
+  const extra = Object.keys(given).filter((key) => !(key in schema.shape) && key in stored);
+  const result = schema.safeParse(Object.fromEntries(Object.entries(given).filter(([key]) => !extra.includes(key))));
+  if (!result.success) return { ok: false, problems: result.error.issues.flatMap((issue) => describeIssue(system, schema, issue)) };
   const parsed = result.data as Record<string, Connection['settings'][string]>;
   return { ok: true, settings: Object.fromEntries(Object.keys(given).map((key) => [key, parsed[key] ?? given[key]!])) };
 }
 
-function describeIssue(issue: z.core.$ZodIssue): SettingsProblem {
+function describeIssue(system: SystemId, schema: SettingsSchema, issue: z.core.$ZodIssue): SettingsProblem[] {
+  if (issue.code === 'unrecognized_keys') {
+    // One problem per key, named like any other wrong field, with the keys this system does know.
+    const known = Object.keys(schema.shape).join(', ');
+    return issue.keys.map((key) => ({ field: key, message: `${systemLabels[system]} has no setting “${key}”. Known settings: ${known}.` }));
+  }
   const field = issue.path.map(String).join('.') || '(settings)';
   const allowed = issue.code === 'invalid_value' && issue.values.length > 0 ? ` Allowed: ${issue.values.map(String).join(', ')}.` : '';
-  return { field, message: `${issue.message}${allowed}` };
+  return [{ field, message: `${issue.message}${allowed}` }];
 }
 
 export function settingsProblemsText(system: SystemId, problems: SettingsProblem[]): string {
@@ -88,8 +98,8 @@ export function settingsProblemsText(system: SystemId, problems: SettingsProblem
 }
 
 /** The settings to store, or E_INVALID_INPUT naming each wrong field and what it allows. */
-export function validConnectionSettings(system: SystemId, settings: Connection['settings']): Connection['settings'] {
-  const check = checkConnectionSettings(system, settings);
+export function validConnectionSettings(system: SystemId, settings: Connection['settings'], stored: Connection['settings'] = {}): Connection['settings'] {
+  const check = checkConnectionSettings(system, settings, stored);
   if (!check.ok) throw new AppError('E_INVALID_INPUT', settingsProblemsText(system, check.problems), { problems: check.problems });
   return check.settings;
 }
