@@ -1,12 +1,7 @@
 import { z } from 'zod';
-import { cin7SettingsSchema } from '../../../shared/connectors/cin7.settings';
-import { dynamicsSettingsSchema } from '../../../shared/connectors/dynamics.settings';
-import { inforSettingsSchema } from '../../../shared/connectors/infor.settings';
-import { salesforceSettingsSchema } from '../../../shared/connectors/salesforce.settings';
-import { zendeskSettingsSchema } from '../../../shared/connectors/zendesk.settings';
-import { zohoSettingsSchema } from '../../../shared/connectors/zoho.settings';
 import { systemLabels, type Connection, type SystemId } from '../../../shared/domain/connection';
 import { AppError } from '../../../shared/errors';
+import { systemSpecs } from '../../../shared/systems/catalog';
 import { cin7Descriptor } from '../connectors/cin7/cin7.descriptor';
 import { dynamicsDescriptor } from '../connectors/dynamics/dynamics.descriptor';
 import { rateLimitSetting } from '../connectors/framework/connector-runtime';
@@ -20,18 +15,10 @@ import { zohoDescriptor } from '../connectors/zoho/zoho.descriptor';
  * (`connections.create`, `connections.update`, bundle validate and import),
  * against its system's settings schema. Connectors read settings as they are
  * stored, so a value that is wrong here would otherwise surface as a silent
- * default (Zoho's data centre) or a clamped rate.
+ * default (Zoho's data centre) or a clamped rate. Each system's schema is its
+ * spec's (`shared/systems/`); the rate range comes from its descriptors.
  */
 type SettingsSchema = z.ZodObject<z.ZodRawShape>;
-
-const baseSchemas: Record<SystemId, SettingsSchema> = {
-  infor: inforSettingsSchema,
-  zoho: zohoSettingsSchema,
-  salesforce: salesforceSettingsSchema,
-  zendesk: zendeskSettingsSchema,
-  dynamics: dynamicsSettingsSchema,
-  cin7: cin7SettingsSchema,
-};
 
 /** Every descriptor lets the rate be set within its range; the runtime reads it under one key. */
 const rateRanges: Record<SystemId, { min: number; max: number } | undefined> = {
@@ -44,7 +31,7 @@ const rateRanges: Record<SystemId, { min: number; max: number } | undefined> = {
 };
 
 function schemaOf(system: SystemId): SettingsSchema {
-  const base = baseSchemas[system];
+  const base: SettingsSchema = systemSpecs[system].settings;
   const range = rateRanges[system];
   // Strict: a key no schema names is a typo or a setting of another system, and would be silently ignored.
   if (!range || rateLimitSetting in base.shape) return base.strict();

@@ -14,8 +14,8 @@ import { createDynamicsConnector } from './dynamics/dynamics.connector';
 
 export type ConnectorFactory = (environment: ConnectorEnvironment) => Connector;
 
-/** One factory per system; each connector area adds its line here. */
-export const connectorFactories: Partial<Record<SystemId, ConnectorFactory>> = {
+/** One factory per system in the catalog (`shared/systems/catalog.ts`): a system without one does not compile. */
+export const connectorFactories: Record<SystemId, ConnectorFactory> = {
   infor: (environment) => new InforConnector(environment),
   cin7: (environment) => createCin7Connector(environment),
   zendesk: (environment) => createZendeskConnector(environment),
