@@ -2,13 +2,8 @@ import { z } from 'zod';
 import { systemLabels, type Connection, type SystemId } from '../../../shared/domain/connection';
 import { AppError } from '../../../shared/errors';
 import { systemSpecs } from '../../../shared/systems/catalog';
-import { cin7Descriptor } from '../connectors/cin7/cin7.descriptor';
-import { dynamicsDescriptor } from '../connectors/dynamics/dynamics.descriptor';
+import { connectorRateRanges } from '../connectors/connector-registry';
 import { rateLimitSetting } from '../connectors/framework/connector-runtime';
-import { inforDescriptors } from '../connectors/infor/infor.descriptor';
-import { salesforceDescriptor } from '../connectors/salesforce/salesforce.descriptor';
-import { zendeskDescriptors } from '../connectors/zendesk/zendesk.descriptor';
-import { zohoDescriptor } from '../connectors/zoho/zoho.descriptor';
 
 /**
  * One check of a connection's settings for every way one is saved
@@ -16,23 +11,13 @@ import { zohoDescriptor } from '../connectors/zoho/zoho.descriptor';
  * against its system's settings schema. Connectors read settings as they are
  * stored, so a value that is wrong here would otherwise surface as a silent
  * default (Zoho's data centre) or a clamped rate. Each system's schema is its
- * spec's (`shared/systems/`); the rate range comes from its descriptors.
+ * spec's (`shared/systems/`); the rate range comes from its connector's descriptor.
  */
 type SettingsSchema = z.ZodObject<z.ZodRawShape>;
 
-/** Every descriptor lets the rate be set within its range; the runtime reads it under one key. */
-const rateRanges: Record<SystemId, { min: number; max: number } | undefined> = {
-  infor: inforDescriptors.m3.rateLimit.configurable,
-  zoho: zohoDescriptor.rateLimit.configurable,
-  salesforce: salesforceDescriptor.rateLimit.configurable,
-  zendesk: zendeskDescriptors.api_token.rateLimit.configurable,
-  dynamics: dynamicsDescriptor.rateLimit.configurable,
-  cin7: cin7Descriptor.rateLimit.configurable,
-};
-
 function schemaOf(system: SystemId): SettingsSchema {
   const base: SettingsSchema = systemSpecs[system].settings;
-  const range = rateRanges[system];
+  const range = connectorRateRanges[system];
   // Strict: a key no schema names is a typo or a setting of another system, and would be silently ignored.
   if (!range || rateLimitSetting in base.shape) return base.strict();
   const message = `Use a whole number of requests per minute from ${range.min.toLocaleString('en')} to ${range.max.toLocaleString('en')}.`;
