@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { SystemId } from '../../../shared/domain/connection';
 import { startInforSandbox } from './infor/index';
 import fs from 'node:fs';
 import { startCin7Sandbox } from './cin7/index';
@@ -31,7 +32,7 @@ export interface RunningSandbox {
 }
 
 export interface SandboxEntry {
-  system: string;
+  system: SystemId;
   start(options: SandboxStartOptions): Promise<RunningSandbox>;
 }
 

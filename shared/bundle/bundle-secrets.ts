@@ -1,9 +1,5 @@
-import { cin7SecretSlots } from '../connectors/cin7.settings';
-import { dynamicsSecretSlots } from '../connectors/dynamics.settings';
-import { salesforceSecretSlots } from '../connectors/salesforce.settings';
-import { zendeskSecretSlots, type ZendeskAuthMode } from '../connectors/zendesk.settings';
-import { zohoSecretSlots } from '../connectors/zoho.settings';
 import type { SystemId } from '../domain/connection';
+import { systemSpec } from '../systems/catalog';
 
 /**
  * What counts as a secret in a bundle, and which secret slots a connection needs.
@@ -81,33 +77,15 @@ export function findSecrets(raw: unknown): SecretFinding[] {
   return findings;
 }
 
-/** The secrets a connection of this system needs, by the connector's slot name. */
+/** The secrets a connection of this system needs, by the connector's slot name (the system spec says which, given the settings). */
 export function requiredSecretKeys(system: SystemId, settings: Record<string, unknown>): string[] {
-  switch (system) {
-    case 'infor':
-      // Backend-service files sign in as a service account (password grant); client-credentials files need only the client secret.
-      return settings.grant === 'client_credentials' ? ['client_secret'] : ['client_secret', 'service_account_key', 'service_account_secret'];
-    case 'zoho':
-      return [...zohoSecretSlots];
-    case 'salesforce':
-      return [...salesforceSecretSlots];
-    case 'dynamics':
-      return [...dynamicsSecretSlots];
-    case 'cin7':
-      return [...cin7SecretSlots];
-    case 'zendesk': {
-      const mode = (settings.authMode === 'oauth' ? 'oauth' : 'api_token') as ZendeskAuthMode;
-      // OAuth needs an access token or a client; we ask for the access token and let the others be optional.
-      return mode === 'oauth' ? ['access_token'] : [...zendeskSecretSlots.api_token];
-    }
-  }
+  return [...systemSpec(system).secrets.required(settings)];
 }
 
 /** Every slot the connector can use (required ones first), for export. */
 export function secretKeysOf(system: SystemId, settings: Record<string, unknown>): string[] {
-  const required = requiredSecretKeys(system, settings);
-  const optional = system === 'zendesk' && settings.authMode === 'oauth' ? zendeskSecretSlots.oauth : [];
-  return [...new Set([...required, ...optional])];
+  const { secrets } = systemSpec(system);
+  return [...new Set([...secrets.required(settings), ...(secrets.optional?.(settings) ?? [])])];
 }
 
 /** `zoho.refresh_token` → `MLC_SECRET_ZOHO_REFRESH_TOKEN`. */

@@ -1,17 +1,12 @@
 import { z } from 'zod';
+import { systemCatalog, systemIds } from '../systems/catalog';
 
-export const systemIds = ['infor', 'zoho', 'salesforce', 'zendesk', 'dynamics', 'cin7'] as const;
+/** Derived from the system catalog (`shared/systems/catalog.ts`): one spec per system. */
+export { systemIds };
 export const systemIdSchema = z.enum(systemIds);
 export type SystemId = z.infer<typeof systemIdSchema>;
 
-export const systemLabels: Record<SystemId, string> = {
-  infor: 'Infor CloudSuite',
-  zoho: 'Zoho CRM',
-  salesforce: 'Salesforce',
-  zendesk: 'Zendesk Support',
-  dynamics: 'Dynamics 365 Sales',
-  cin7: 'Cin7 Core',
-};
+export const systemLabels = Object.fromEntries(systemCatalog.map((spec) => [spec.id, spec.label])) as Record<SystemId, string>;
 
 export const connectionIdSchema = z.string().min(1).max(64).brand<'ConnectionId'>();
 export type ConnectionId = z.infer<typeof connectionIdSchema>;

@@ -48,6 +48,26 @@ describe('a bundle whose connection settings are invalid', () => {
     expect(await api.call('connections.list', {})).toEqual([]);
   });
 
+  it('is refused when a connection carries a key its system has no setting for', async () => {
+    const { check } = await validateBundleText(withZohoSetting('datacentre', 'eu'));
+    expect(check.problems).toEqual([
+      expect.objectContaining({ path: 'connections[1].settings.datacentre', message: expect.stringMatching(/Zoho CRM has no setting “datacentre”/) }),
+    ]);
+  });
+
+  it('stores the settings as checked: trimmed, and a rate written as text as a number', async () => {
+    const bundle = exampleBundle();
+    const zoho = bundle.connections.find((connection) => connection.system === 'zoho')!;
+    zoho.settings = { ...zoho.settings, clientId: `  ${String(zoho.settings.clientId)}  `, rateLimitPerMinute: ' 300 ' };
+    await api.call('bundles.import', { content: JSON.stringify(reseal(bundle)) });
+    const stored = (await api.call('connections.list', {})).find((connection) => connection.id === zoho.id)!;
+    expect(stored.settings.clientId).toBe(String(zoho.settings.clientId).trim());
+    expect(stored.settings.rateLimitPerMinute).toBe(300);
+    // Importing the same bundle again finds the stored connection unchanged, not "updated" by its own normalisation.
+    const again = await api.call('bundles.import', { content: JSON.stringify(reseal(bundle)), connections: 'replace' });
+    expect(again.connections.find((connection) => connection.id === zoho.id)?.status).toBe('kept');
+  });
+
   it('the shipped example still validates', async () => {
     const { check } = await validateBundleText(JSON.stringify(exampleBundle()));
     expect(check.problems).toEqual([]);

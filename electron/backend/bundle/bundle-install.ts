@@ -4,6 +4,7 @@ import type { ConnectionId } from '../../../shared/domain/connection';
 import { flowSchema, type Flow, type Mapping } from '../../../shared/domain/flow';
 import { AppError } from '../../../shared/errors';
 import { canonicalJson } from '../../../shared/hash';
+import { validConnectionSettings } from '../connections/connection-settings';
 import type { BackendContext } from '../context';
 import { dependencyOrder } from '../sync/dependency-order';
 import { flowsChanged, syncService } from '../sync/sync.service';
@@ -76,7 +77,9 @@ function flowDesign(flow: Flow): unknown {
 
 const sameDesign = (left: unknown, right: unknown) => canonicalJson(left) === canonicalJson(right);
 
-function installConnection(context: BackendContext, connection: BundleConnection, mode: 'keep' | 'replace'): InstalledConnection {
+function installConnection(context: BackendContext, bundled: BundleConnection, mode: 'keep' | 'replace'): InstalledConnection {
+  // Stored as `connections.create` stores them (trimmed, numbers as numbers), so connectors and the next compare see one form.
+  const connection = { ...bundled, settings: validConnectionSettings(bundled.system, bundled.settings) };
   const existing = context.connections.get(connection.id);
   let status: InstalledConnection['status'];
   if (!existing) {

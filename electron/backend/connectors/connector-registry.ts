@@ -11,17 +11,33 @@ import { createZendeskConnector } from './zendesk/zendesk.connector';
 import { createZohoConnector } from './zoho/zoho.connector';
 import { createSalesforceConnector } from './salesforce/salesforce.connector';
 import { createDynamicsConnector } from './dynamics/dynamics.connector';
+import { cin7Descriptor } from './cin7/cin7.descriptor';
+import { dynamicsDescriptor } from './dynamics/dynamics.descriptor';
+import { inforDescriptors } from './infor/infor.descriptor';
+import { salesforceDescriptor } from './salesforce/salesforce.descriptor';
+import { zendeskDescriptors } from './zendesk/zendesk.descriptor';
+import { zohoDescriptor } from './zoho/zoho.descriptor';
 
 export type ConnectorFactory = (environment: ConnectorEnvironment) => Connector;
 
-/** One factory per system; each connector area adds its line here. */
-export const connectorFactories: Partial<Record<SystemId, ConnectorFactory>> = {
+/** One factory per system in the catalog (`shared/systems/catalog.ts`): a system without one does not compile. */
+export const connectorFactories: Record<SystemId, ConnectorFactory> = {
   infor: (environment) => new InforConnector(environment),
   cin7: (environment) => createCin7Connector(environment),
   zendesk: (environment) => createZendeskConnector(environment),
   zoho: (environment) => createZohoConnector(environment),
   salesforce: (environment) => createSalesforceConnector(environment),
   dynamics: (environment) => createDynamicsConnector(environment),
+};
+
+/** The range `rateLimitPerMinute` may take per system (its descriptor's), checked when settings are saved. */
+export const connectorRateRanges: Record<SystemId, { min: number; max: number } | undefined> = {
+  infor: inforDescriptors.m3.rateLimit.configurable,
+  zoho: zohoDescriptor.rateLimit.configurable,
+  salesforce: salesforceDescriptor.rateLimit.configurable,
+  zendesk: zendeskDescriptors.api_token.rateLimit.configurable,
+  dynamics: dynamicsDescriptor.rateLimit.configurable,
+  cin7: cin7Descriptor.rateLimit.configurable,
 };
 
 /**

@@ -192,7 +192,7 @@ export const connectorHandlers: ConnectorHandlers = {
     const current = context.connections.get(input.id);
     if (!current) throw new AppError('E_NOT_FOUND', `No connection with id ${input.id}.`);
     // The whole result is checked, so a change cannot leave another field inconsistent.
-    const settings = input.settings ? validConnectionSettings(current.system, { ...current.settings, ...input.settings }) : undefined;
+    const settings = input.settings ? validConnectionSettings(current.system, { ...current.settings, ...input.settings }, current.settings) : undefined;
     const updated = context.connections.update(input.id, { name: input.name, settings });
     if (input.secrets) {
       context.vault.setMany(input.id, input.secrets);

@@ -64,8 +64,40 @@ describe('connection settings are checked by the backend', () => {
   });
 
   it('keeps valid settings, trimmed, with no defaults added', async () => {
-    const created = await api.call('connections.create', zoho({ dataCentre: 'eu', clientId: ' 1000.ABC ', rateLimitPerMinute: 120, notes: 'CRM for the EU sales team' }));
-    expect(created.settings).toEqual({ dataCentre: 'eu', clientId: '1000.ABC', rateLimitPerMinute: 120, notes: 'CRM for the EU sales team' });
+    const created = await api.call('connections.create', zoho({ dataCentre: 'eu', clientId: ' 1000.ABC ', rateLimitPerMinute: 120 }));
+    expect(created.settings).toEqual({ dataCentre: 'eu', clientId: '1000.ABC', rateLimitPerMinute: 120 });
+  });
+
+  it('refuses a key the system has no setting for, naming the key and the known ones', async () => {
+    // A typo (`datacentre`) or another system's setting would otherwise be stored and silently ignored.
+    const error = await refusal(api.call('connections.create', zoho({ dataCentre: 'eu', clientId: '1000.ABC', datacentre: 'eu', notes: 'EU team' })));
+    expect(error.code).toBe('E_INVALID_INPUT');
+    const fields = (error.details as { problems: Array<{ field: string }> }).problems.map((problem) => problem.field).sort();
+    expect(fields).toEqual(['datacentre', 'notes']);
+    expect(error.message).toMatch(/“datacentre”: Zoho CRM has no setting “datacentre”\. Known settings: dataCentre, environment, clientId/);
+    expect(await api.call('connections.list', {})).toEqual([]);
+    const created = await api.call('connections.create', zoho({ dataCentre: 'eu', clientId: '1000.ABC' }));
+    await expect(api.call('connections.update', { id: created.id, settings: { orgUrl: 'https://contoso.crm4.dynamics.com' } })).rejects.toMatchObject({
+      code: 'E_INVALID_INPUT',
+      message: expect.stringMatching(/no setting “orgUrl”/),
+    });
+  });
+
+  it('lets a connection saved with an extra key before settings were strict still be edited', async () => {
+    const created = await api.call('connections.create', zoho({ dataCentre: 'eu', clientId: '1000.ABC' }));
+    // As an older version stored it: straight into the store, past today's check.
+    env.backend.context.connections.update(created.id, { settings: { ...created.settings, notes: 'EU team' } });
+    const updated = await api.call('connections.update', { id: created.id, settings: { dataCentre: 'in' } });
+    expect(updated.settings).toEqual({ dataCentre: 'in', clientId: '1000.ABC', notes: 'EU team' });
+  });
+
+  it('accepts every setting the app itself stores: each sandbox connection and the ionapi import', async () => {
+    const workspace = await api.call('sandbox.openWorkspace', {});
+    expect(workspace.systems.map((entry) => entry.system).sort()).toEqual(['cin7', 'dynamics', 'infor', 'salesforce', 'zendesk', 'zoho']);
+    // A second click re-saves each connection through `connections.update` when its settings differ; none may be refused.
+    for (const { connection } of workspace.systems) {
+      await api.call('connections.update', { id: connection.id, settings: connection.settings });
+    }
   });
 
   it('reads a whole number written as text as that number', async () => {

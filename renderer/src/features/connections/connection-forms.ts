@@ -1,122 +1,40 @@
 import type { z } from 'zod';
-import { cin7SecretsSchema, cin7SettingsSchema } from '../../../../shared/connectors/cin7.settings';
-import { dynamicsSecretsSchema, dynamicsSettingsSchema } from '../../../../shared/connectors/dynamics.settings';
-import { salesforceSecretsSchema, salesforceSettingsSchema } from '../../../../shared/connectors/salesforce.settings';
-import { zendeskSettingsSchema, zendeskTokenSecretsSchema } from '../../../../shared/connectors/zendesk.settings';
-import { zohoDataCentreIds, zohoDataCentres, zohoEnvironments, zohoSecretsSchema, zohoSettingsSchema } from '../../../../shared/connectors/zoho.settings';
-import type { Connection, SystemId } from '../../../../shared/domain/connection';
+import type { Connection } from '../../../../shared/domain/connection';
+import { formSystemSpecs, systemSpec, type FormSystemId } from '../../../../shared/systems/catalog';
+import type { FormHint } from '../../../../shared/systems/spec';
 
 /**
- * The connection forms as data: which inputs each target system needs, where
- * each value goes (non-secret settings or a write-only secret slot) and the
- * zod schema from `shared/connectors/<system>.settings.ts` that validates it,
- * so the form says exactly what the connector would refuse.
+ * The connection forms, derived from each system's spec (`shared/systems/`):
+ * its form hints say which inputs it needs and where each value goes
+ * (non-secret settings or a write-only secret slot); the spec's settings and
+ * secrets schemas validate each one, so the form says exactly what the
+ * backend and the connector would refuse.
  */
-export type FormSystem = Exclude<SystemId, 'infor'>;
-export const formSystems: FormSystem[] = ['zoho', 'salesforce', 'zendesk', 'dynamics', 'cin7'];
+export type FormSystem = FormSystemId;
+export const formSystems: FormSystem[] = formSystemSpecs.map((spec) => spec.id);
 
-export interface FormField {
-  key: string;
-  label: string;
-  where: 'settings' | 'secrets';
-  kind: 'text' | 'secret' | 'select' | 'number' | 'boolean';
-  options?: ReadonlyArray<{ value: string; label: string }>;
-  placeholder?: string;
-  help?: string;
-  /** Optional fields may stay empty (the schema's default applies). */
-  optional?: boolean;
+export interface FormField extends FormHint {
   schema: z.ZodType;
 }
 
-type Shape = Record<string, z.ZodType>;
-const settingsOf = (schema: { shape: Shape }, key: string) => schema.shape[key]!;
+function fieldsOf(system: FormSystem): FormField[] {
+  const spec = systemSpec(system);
+  if (spec.setup.kind !== 'form') return [];
+  // The shapes are typed with zod's core type; every schema in them is a classic `z.ZodType` (they come from `z.*`).
+  type Shape = Record<string, z.ZodType>;
+  const shapes: Record<FormHint['where'], Shape> = { settings: spec.settings.shape as Shape, secrets: spec.setup.secrets.shape as Shape };
+  return spec.setup.fields.map((hint) => {
+    const schema = shapes[hint.where][hint.key];
+    // A hint naming a key its schema lacks is a mistake in the spec: fail at start, not on submit.
+    if (!schema) throw new Error(`The ${system} form field “${hint.key}” has no ${hint.where} schema.`);
+    return { ...hint, schema };
+  });
+}
 
-export const connectionForms: Record<FormSystem, FormField[]> = {
-  zoho: [
-    {
-      key: 'dataCentre',
-      label: 'Data centre',
-      where: 'settings',
-      kind: 'select',
-      options: zohoDataCentreIds.map((id) => ({ value: id, label: zohoDataCentres[id].label })),
-      help: 'Where your Zoho account lives: the domain you sign in at.',
-      schema: settingsOf(zohoSettingsSchema, 'dataCentre'),
-    },
-    {
-      key: 'environment',
-      label: 'Environment',
-      where: 'settings',
-      kind: 'select',
-      options: zohoEnvironments.map((value) => ({ value, label: value[0]!.toUpperCase() + value.slice(1) })),
-      schema: settingsOf(zohoSettingsSchema, 'environment'),
-    },
-    { key: 'clientId', label: 'Client ID', where: 'settings', kind: 'text', placeholder: '1000.XXXXXXXXXXXX', help: 'From api-console.zoho.com (Self Client).', schema: settingsOf(zohoSettingsSchema, 'clientId') },
-    { key: 'client_secret', label: 'Client secret', where: 'secrets', kind: 'secret', schema: zohoSecretsSchema.shape.client_secret },
-    {
-      key: 'refresh_token',
-      label: 'Refresh token',
-      where: 'secrets',
-      kind: 'secret',
-      placeholder: '1000.<hex>.<hex>',
-      help: 'Grant code with access_type=offline, exchanged once for a refresh token.',
-      schema: zohoSecretsSchema.shape.refresh_token,
-    },
-  ],
-  salesforce: [
-    {
-      key: 'myDomainUrl',
-      label: 'My Domain URL',
-      where: 'settings',
-      kind: 'text',
-      placeholder: 'https://acme.my.salesforce.com',
-      help: 'Setup → My Domain. login.salesforce.com does not issue client-credentials tokens.',
-      schema: settingsOf(salesforceSettingsSchema, 'myDomainUrl'),
-    },
-    { key: 'clientId', label: 'Consumer key (client id)', where: 'settings', kind: 'text', help: 'Connected app with the client-credentials flow and a Run-As user.', schema: settingsOf(salesforceSettingsSchema, 'clientId') },
-    { key: 'client_secret', label: 'Consumer secret', where: 'secrets', kind: 'secret', schema: salesforceSecretsSchema.shape.client_secret },
-  ],
-  zendesk: [
-    { key: 'subdomain', label: 'Subdomain', where: 'settings', kind: 'text', placeholder: 'acme', help: 'For https://acme.zendesk.com enter “acme”.', schema: settingsOf(zendeskSettingsSchema, 'subdomain') },
-    { key: 'email', label: 'Agent e-mail', where: 'secrets', kind: 'text', placeholder: 'admin@acme.com', help: 'The API token acts as this agent or admin.', schema: zendeskTokenSecretsSchema.shape.email },
-    {
-      key: 'api_token',
-      label: 'API token',
-      where: 'secrets',
-      kind: 'secret',
-      help: 'Admin Center → Apps and integrations → APIs → Zendesk API.',
-      schema: zendeskTokenSecretsSchema.shape.api_token,
-    },
-  ],
-  dynamics: [
-    { key: 'tenant', label: 'Tenant', where: 'settings', kind: 'text', placeholder: 'contoso.onmicrosoft.com', help: 'Directory id (GUID) or a verified domain.', schema: settingsOf(dynamicsSettingsSchema, 'tenant') },
-    { key: 'orgUrl', label: 'Environment URL', where: 'settings', kind: 'text', placeholder: 'https://contoso.crm4.dynamics.com', schema: settingsOf(dynamicsSettingsSchema, 'orgUrl') },
-    { key: 'clientId', label: 'Application (client) id', where: 'settings', kind: 'text', placeholder: '00000000-0000-0000-0000-000000000000', schema: settingsOf(dynamicsSettingsSchema, 'clientId') },
-    { key: 'client_secret', label: 'Client secret', where: 'secrets', kind: 'secret', help: 'The secret value, not its id (Certificates & secrets).', schema: dynamicsSecretsSchema.shape.client_secret },
-  ],
-  cin7: [
-    { key: 'accountId', label: 'Account ID', where: 'secrets', kind: 'secret', placeholder: '3fa85f64-5717-4562-b3fc-2c963f66afa6', help: 'Integrations → API in Cin7 Core.', schema: cin7SecretsSchema.shape.accountId },
-    { key: 'applicationKey', label: 'Application key', where: 'secrets', kind: 'secret', schema: cin7SecretsSchema.shape.applicationKey },
-    {
-      key: 'rateLimitPerMinute',
-      label: 'Calls per minute',
-      where: 'settings',
-      kind: 'number',
-      optional: true,
-      placeholder: '60',
-      help: 'Lower it when another integration shares the API application.',
-      schema: settingsOf(cin7SettingsSchema, 'rateLimitPerMinute'),
-    },
-  ],
-};
+export const connectionForms = Object.fromEntries(formSystems.map((system) => [system, fieldsOf(system)])) as Record<FormSystem, FormField[]>;
 
 /** Full settings schemas: on create they fill in defaults (API version, base URL …). */
-const settingsSchemas: Record<FormSystem, z.ZodType> = {
-  zoho: zohoSettingsSchema,
-  salesforce: salesforceSettingsSchema,
-  zendesk: zendeskSettingsSchema,
-  dynamics: dynamicsSettingsSchema,
-  cin7: cin7SettingsSchema,
-};
+const settingsSchemas = (system: FormSystem): z.ZodType => systemSpec(system).settings;
 
 export type FormValues = Record<string, string>;
 
@@ -165,7 +83,7 @@ export function validateForm(system: FormSystem, values: FormValues, options: { 
   const nameError = options.name.trim() === '' ? 'Give the connection a name, e.g. “Zoho CRM EU production”.' : undefined;
   if (!options.editing && Object.keys(errors).length === 0) {
     // The whole schema on create: defaults for what the form does not ask.
-    const full = settingsSchemas[system].safeParse(settings);
+    const full = settingsSchemas(system).safeParse(settings);
     if (full.success) Object.assign(settings, full.data as Connection['settings']);
   }
   return { errors, settings, secrets, nameError };
