@@ -1,5 +1,4 @@
 import path from 'node:path';
-import type { SystemId } from '../../../shared/domain/connection';
 import { startInforSandbox } from './infor/index';
 import fs from 'node:fs';
 import { startCin7Sandbox } from './cin7/index';
@@ -32,7 +31,8 @@ export interface RunningSandbox {
 }
 
 export interface SandboxEntry {
-  system: SystemId;
+  /** The app's system id (`infor`, `zoho` …); the engine checks it against its catalog (test/unit/systems). */
+  system: string;
   start(options: SandboxStartOptions): Promise<RunningSandbox>;
 }
 

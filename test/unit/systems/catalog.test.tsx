@@ -8,7 +8,7 @@ import { systemIds, systemIdSchema, systemLabels } from '../../../shared/domain/
 import { formSystemSpecs, systemCatalog, systemSpec } from '../../../shared/systems/catalog';
 import { inProcessTransport } from '../../../electron/backend/bridge/in-process';
 import { connectorFactories } from '../../../electron/backend/connectors/connector-registry';
-import { sandboxRegistry } from '../../../electron/backend/sandbox/registry';
+import { sandboxRegistry } from '../../../sandbox/registry';
 import { connectionForms, formSystems } from '../../../renderer/src/features/connections/connection-forms';
 import { SystemMark } from '../../../renderer/src/features/connections/SystemMark';
 import { testBackend } from '../../support/backend';
