@@ -25,6 +25,8 @@ export interface PageContext {
   signal?: AbortSignal;
   onPhase?: (phase: 'transforming' | 'writing') => void;
   resilience?: Resilience;
+  /** Before each resend of a batch after a transient failure: the try that failed (from 1) and the wait. */
+  onWriteRetry?: (error: unknown, attempt: number, delayMs: number) => void;
 }
 
 interface Pending {
@@ -90,12 +92,14 @@ export async function processPage(records: SourceRecord[], context: PageContext)
     await describeDryRun(pending, context, audits, base);
     return { commit: { audits, idMap: [], deadLetters: { add: [], clear: [] } }, sent: pending.length };
   }
-  const policy = transientRetry(context.resilience ?? defaultResilience);
+  const policy = transientRetry(context.resilience ?? defaultResilience, context.onWriteRetry ? { onRetry: context.onWriteRetry } : {});
   for (let start = 0; start < pending.length; start += context.batchSize) {
     const batch = pending.slice(start, start + context.batchSize);
     // Upserts match by key, so resending a batch after a storm never duplicates.
-    const written = await policy.execute(() =>
-      context.target.write(flow.target.entity, batch.map((item) => item.payload), { matchKey: flow.target.matchKey, signal: context.signal }),
+    // The run's signal goes to `execute` as for re-reads: a cancelled run resends nothing.
+    const written = await policy.execute(
+      () => context.target.write(flow.target.entity, batch.map((item) => item.payload), { matchKey: flow.target.matchKey, signal: context.signal }),
+      context.signal,
     );
     batch.forEach((item, index) => {
       const result = written[index];

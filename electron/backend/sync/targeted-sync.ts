@@ -1,11 +1,12 @@
 import type { FlowId } from '../../../shared/domain/flow';
 import type { Run } from '../../../shared/domain/run';
-import { toErrorInfo } from '../../../shared/errors';
+import { errorMessage, toErrorInfo } from '../../../shared/errors';
 import type { JsonObject, JsonValue, SourceRecord } from '../connectors/framework/connector';
 import { evaluateIsolated } from '../mapping/mapping-pool';
 import type { EngineDeps } from './engine-deps';
 import { processPage } from './page-processor';
 import { referenceBindings } from './reference-bindings';
+import { writeInterrupted } from './resilience';
 import { emptyCalls, emptyCounters, type IdMapEntry } from './run-store';
 
 /**
@@ -59,6 +60,9 @@ export async function syncTargetKeys(deps: EngineDeps, flowId: FlowId | string, 
       known,
       deadLetters: new Set(deps.runs.deadLetterKeys(flow.id).map((entry) => entry.sourceKey)),
       counters,
+      // The host's storm tolerance, as for scheduled runs (it used to fall back to the defaults).
+      resilience: deps.resilience,
+      onWriteRetry: (error, attempt, waitMs) => deps.log.warn(writeInterrupted, { flow: flow.id, attempt, waitMs, error: errorMessage(error) }),
     });
     Object.assign(calls, { target: target.callCount() - baseline, targetMinimum: Math.ceil(result.sent / batchSize) + (target.lookup ? 1 : 0) });
     deps.runs.commitPage(run.id, flow.id, { connectionId: flow.target.connectionId, entity: flow.target.entity }, { ...result.commit, counters, calls });
