@@ -120,7 +120,7 @@ export class SyncEngine {
     const why = dependency.status === 'skipped' ? 'was skipped too' : dependency.error ? `${dependency.status} (${dependency.error.code})` : dependency.status;
     const dryRun = options.dryRun ?? flow.options.dryRun;
     const run = this.deps.runs.recordSkipped(
-      { flowId: flow.id, trigger: options.trigger ?? (dryRun ? 'dry-run' : 'manual'), dryRun, windowFrom: null, mappingHash: this.deps.flows.mapping(flow.mappingId).hash },
+      { flowId: flow.id, trigger: options.trigger ?? (dryRun ? 'dry-run' : 'manual'), dryRun, windowFrom: null, mappingHash: this.deps.mappings.get(flow.mappingId).hash },
       { code: 'E_SYNC_DEPENDENCY', message: `Not run: it depends on “${dependencyName}”, which ${why} in this pass. Nothing was read or written; run it again once “${dependencyName}” succeeds.` },
     );
     this.deps.log.warn('skipped a flow: its dependency did not succeed', { flow: flow.id, dependency: dependency.flowId, status: dependency.status });
@@ -129,9 +129,9 @@ export class SyncEngine {
   }
 
   private async execute(flowId: string, options: RunFlowOptions): Promise<Run> {
-    const { flows, runs, connectors, events, log } = this.deps;
+    const { flows, mappings, runs, connectors, events, log } = this.deps;
     const flow = flows.flow(flowId);
-    const mapping = flows.mapping(flow.mappingId);
+    const mapping = mappings.get(flow.mappingId);
     const dryRun = options.dryRun ?? flow.options.dryRun;
     const watermark = runs.watermark(flow.id);
     const windowFrom = watermark ? new Date(Date.parse(watermark) - flow.source.lookbackSeconds * 1000).toISOString() : null;

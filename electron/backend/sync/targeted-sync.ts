@@ -18,7 +18,7 @@ import { emptyCalls, emptyCounters, type IdMapEntry } from './run-store';
  */
 export async function syncTargetKeys(deps: EngineDeps, flowId: FlowId | string, targetKeys: string[], trigger: Run['trigger'] = 'notification'): Promise<Run | undefined> {
   const flow = deps.flows.flow(flowId);
-  const mapping = deps.flows.mapping(flow.mappingId);
+  const mapping = deps.mappings.get(flow.mappingId);
   const sourceKeys = deps.runs.sourceKeysForTargets(flow.id, targetKeys);
   if (sourceKeys.length === 0) return undefined;
   const records = sourceKeys.flatMap((key) => lastRead(deps, flow.id, key));
