@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Logger } from '../../electron/backend/util/log';
 import { writeInterrupted } from '../../electron/backend/sync/resilience';
+import { syncService } from '../../electron/backend/sync/sync.service';
+import { syncTargetKeys } from '../../electron/backend/sync/targeted-sync';
 import { customerToZohoAccount, fastBackend, syncWorld, type SyncWorld } from './support/sync-harness';
 
 // `attempts` means the same for both retries of the engine: tries in all, the first one included.
@@ -74,5 +76,19 @@ describe('the engine makes `attempts` tries in all, for a page write as for a re
     expect(run.status).toBe('succeeded');
     expect(retriesOf(writeInterrupted)).toEqual([1, 2]);
     expect(world.zoho.inspect.count('Accounts')).toBe(30);
+  }, 120_000);
+
+  it('resends a targeted sync (a Zoho notification) with the host’s `attempts` too, not the defaults', async () => {
+    reset();
+    const flow = await world.flow({ name: 'Notified', expression: customerToZohoAccount, pageSize: 100 });
+    expect((await world.api.call('flows.run', { id: flow.id })).status).toBe('succeeded');
+    const written = (await world.api.call('audit.list', { flowId: flow.id, limit: 1 })).items[0]!;
+    // A Zoho user edits the account: the targeted sync re-asserts what Infor says, into a storm.
+    world.zoho.control.modify('Accounts', [written.targetKey!], { Account_Name: 'Changed by a user' });
+    world.zoho.control.setFaults([{ id: 'endless', pathRegex: '/upsert', method: 'POST', status: 429 }]);
+    const run = await syncTargetKeys(syncService(world.backend.context).deps, flow.id, [written.targetKey!]);
+    expect(run).toMatchObject({ trigger: 'notification', status: 'failed', error: { code: 'E_RATE_LIMITED' } });
+    expect(world.zoho.control.stats().faultsHit).toBe(attempts);
+    expect(retriesOf(writeInterrupted)).toEqual([1, 2]);
   }, 120_000);
 });
