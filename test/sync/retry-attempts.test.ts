@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Logger } from '../../electron/backend/util/log';
-import { writeInterrupted } from '../../electron/backend/sync/resilience';
+import { targetInterrupted } from '../../electron/backend/sync/resilience';
 import { syncService } from '../../electron/backend/sync/sync.service';
 import { syncTargetKeys } from '../../electron/backend/sync/targeted-sync';
 import { customerToZohoAccount, fastBackend, syncWorld, type SyncWorld } from './support/sync-harness';
@@ -51,9 +51,21 @@ describe('the engine makes `attempts` tries in all, for a page write as for a re
     expect(run.error?.code).toBe('E_RATE_LIMITED');
     // Three writes of the batch in all (there used to be four for each of three reads of the window).
     expect(world.zoho.control.stats().faultsHit).toBe(attempts);
-    expect(retriesOf(writeInterrupted)).toEqual([1, 2]);
+    expect(retriesOf(targetInterrupted)).toEqual([1, 2]);
     expect(retriesOf(readInterrupted)).toEqual([]);
     expect(world.zoho.inspect.count('Accounts')).toBe(0);
+  }, 120_000);
+
+  it('makes a dry run’s lookups `attempts` times too, without reading the window again', async () => {
+    reset();
+    const flow = await world.flow({ name: 'Dry run in a storm', expression: customerToZohoAccount, pageSize: 100 });
+    world.zoho.control.setFaults([{ id: 'endless', pathRegex: '/search', method: 'GET', status: 429 }]);
+    const run = await world.api.call('flows.run', { id: flow.id, dryRun: true });
+    expect(run.status).toBe('failed');
+    expect(run.error?.code).toBe('E_RATE_LIMITED');
+    expect(world.zoho.control.stats().faultsHit).toBe(attempts);
+    expect(retriesOf(targetInterrupted)).toEqual([1, 2]);
+    expect(retriesOf(readInterrupted)).toEqual([]);
   }, 120_000);
 
   it('reads the window `attempts` times, then fails the run with the storm’s error', async () => {
@@ -65,7 +77,7 @@ describe('the engine makes `attempts` tries in all, for a page write as for a re
     expect(run.error?.code).toBe('E_RATE_LIMITED');
     expect(world.infor.control.stats().faultsHit).toBe(attempts);
     expect(retriesOf(readInterrupted)).toEqual([1, 2]);
-    expect(retriesOf(writeInterrupted)).toEqual([]);
+    expect(retriesOf(targetInterrupted)).toEqual([]);
   }, 120_000);
 
   it('writes once a storm shorter than `attempts` tries is over', async () => {
@@ -74,7 +86,7 @@ describe('the engine makes `attempts` tries in all, for a page write as for a re
     world.zoho.control.setFaults([{ id: 'short', pathRegex: '/upsert', method: 'POST', status: 429, times: attempts - 1 }]);
     const run = await world.api.call('flows.run', { id: flow.id });
     expect(run.status).toBe('succeeded');
-    expect(retriesOf(writeInterrupted)).toEqual([1, 2]);
+    expect(retriesOf(targetInterrupted)).toEqual([1, 2]);
     expect(world.zoho.inspect.count('Accounts')).toBe(30);
   }, 120_000);
 
@@ -89,6 +101,6 @@ describe('the engine makes `attempts` tries in all, for a page write as for a re
     const run = await syncTargetKeys(syncService(world.backend.context).deps, flow.id, [written.targetKey!]);
     expect(run).toMatchObject({ trigger: 'notification', status: 'failed', error: { code: 'E_RATE_LIMITED' } });
     expect(world.zoho.control.stats().faultsHit).toBe(attempts);
-    expect(retriesOf(writeInterrupted)).toEqual([1, 2]);
+    expect(retriesOf(targetInterrupted)).toEqual([1, 2]);
   }, 120_000);
 });

@@ -17,8 +17,8 @@ export interface Resilience {
 
 export const defaultResilience: Resilience = { attempts: 6, initialDelayMs: 2_000, maxDelayMs: 60_000 };
 
-/** What the engine logs (with `attempt`) before it resends a batch after a transient failure. */
-export const writeInterrupted = 'target write interrupted; resending the batch';
+/** What the engine logs (with `attempt`) before it tries a page's target call (a write, a dry run's lookup) again. */
+export const targetInterrupted = 'target call interrupted; trying the batch again';
 
 export function isTransient(error: unknown): boolean {
   if (error instanceof RetryableHttpError) return true;

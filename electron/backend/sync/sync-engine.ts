@@ -9,7 +9,7 @@ import { defaultHeartbeatMs, defaultLeaseMs, emptyCalls, emptyCounters, type Run
 import { storeFailure } from '../store/store-errors';
 import { blocksDependants, dependencyOrder } from './dependency-order';
 import { referenceBindings } from './reference-bindings';
-import { defaultResilience, transientRetry, writeInterrupted } from './resilience';
+import { defaultResilience, transientRetry, targetInterrupted } from './resilience';
 
 export interface RunFlowOptions {
   trigger?: Run['trigger'];
@@ -220,7 +220,7 @@ export class SyncEngine {
             counters,
             signal: options.signal,
             resilience,
-            onWriteRetry: (error, attempt, waitMs) => log.warn(writeInterrupted, { flow: flow.id, attempt, waitMs, error: errorMessage(error) }),
+            onWriteRetry: (error, attempt, waitMs) => log.warn(targetInterrupted, { flow: flow.id, attempt, waitMs, error: errorMessage(error) }),
             onPhase: (phase) => meter.update(phase, counters, this.callsSince(baseline, reader, writer), estimate),
           }).catch((error: unknown) => {
             throw new PageFailed(error);

@@ -6,7 +6,7 @@ import { evaluateIsolated } from '../mapping/mapping-pool';
 import type { EngineDeps } from './engine-deps';
 import { processPage } from './page-processor';
 import { referenceBindings } from './reference-bindings';
-import { writeInterrupted } from './resilience';
+import { targetInterrupted } from './resilience';
 import { emptyCalls, emptyCounters, type IdMapEntry } from './run-store';
 
 /**
@@ -62,7 +62,7 @@ export async function syncTargetKeys(deps: EngineDeps, flowId: FlowId | string, 
       counters,
       // The host's storm tolerance, as for scheduled runs (it used to fall back to the defaults).
       resilience: deps.resilience,
-      onWriteRetry: (error, attempt, waitMs) => deps.log.warn(writeInterrupted, { flow: flow.id, attempt, waitMs, error: errorMessage(error) }),
+      onWriteRetry: (error, attempt, waitMs) => deps.log.warn(targetInterrupted, { flow: flow.id, attempt, waitMs, error: errorMessage(error) }),
     });
     Object.assign(calls, { target: target.callCount() - baseline, targetMinimum: Math.ceil(result.sent / batchSize) + (target.lookup ? 1 : 0) });
     deps.runs.commitPage(run.id, flow.id, { connectionId: flow.target.connectionId, entity: flow.target.entity }, { ...result.commit, counters, calls });
