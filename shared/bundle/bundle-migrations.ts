@@ -134,3 +134,37 @@ export function migrationPath(version: number): BundleMigration[] | undefined {
   }
   return steps;
 }
+
+const drawnKeys = ['sourceConnectionId', 'targetConnectionId'] as const;
+
+/**
+ * Bundles written before mappings had connection fields (any version) carry the
+ * connections a mapping was drawn against as two extra keys inside its graph.
+ * They move to the mapping's own fields, kept only when they name one of the
+ * bundle's connections (the only ones an import brings along), and leave the
+ * graph. The file's hash was checked before; this changes no design, so it
+ * does not re-stamp one.
+ */
+export function liftDrawnConnections(bundle: Record<string, unknown>): Record<string, unknown> {
+  const { mappings, connections } = bundle;
+  if (!Array.isArray(mappings)) return bundle;
+  const known = new Set(Array.isArray(connections) ? connections.map((connection) => (connection as { id?: unknown } | null)?.id) : []);
+  let changed = false;
+  const lifted = mappings.map((mapping: unknown) => {
+    if (!isRecord(mapping) || !isRecord(mapping.graph) || !drawnKeys.some((key) => key in (mapping.graph as Record<string, unknown>))) return mapping;
+    const { sourceConnectionId, targetConnectionId, ...graph } = mapping.graph;
+    const drawn = { sourceConnectionId, targetConnectionId };
+    const fields: Record<string, unknown> = {};
+    for (const key of drawnKeys) {
+      const id = drawn[key];
+      if (mapping[key] === undefined && typeof id === 'string' && id !== '' && known.has(id)) fields[key] = id;
+    }
+    changed = true;
+    return { ...mapping, ...fields, graph };
+  });
+  return changed ? { ...bundle, mappings: lifted } : bundle;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return Boolean(value) && typeof value === 'object' && !Array.isArray(value);
+}

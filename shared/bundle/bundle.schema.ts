@@ -58,6 +58,13 @@ export const bundleSourceMapFieldSchema = z
 export const bundleMappingSchema = mappingSchema
   .omit({ updatedAt: true })
   .extend({
+    /**
+     * The bundle connections (by `id`) the mapping was drawn against: the designer opens it on
+     * them after an import. Absent in bundles written before mappings had them (bundle-load.ts
+     * lifts them out of such graphs), and when unknown.
+     */
+    sourceConnectionId: connectionIdSchema.optional(),
+    targetConnectionId: connectionIdSchema.optional(),
     /** Target field → graph nodes → JSONata spans, when compiled from a graph. */
     sourceMap: z.array(bundleSourceMapFieldSchema).optional(),
     /** Schema hashes of both sides when the mapping was exported (drift shows as a warning). */

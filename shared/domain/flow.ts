@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { mappingGraphSchema } from '../mapping/graph.model';
 import { connectionIdSchema } from './connection';
 
 export const flowIdSchema = z.string().min(1).max(64).brand<'FlowId'>();
@@ -30,8 +31,15 @@ export const mappingSchema = z.object({
   name: z.string().min(1).max(200),
   sourceEntity: z.string().min(1),
   targetEntity: z.string().min(1),
+  /**
+   * The connections the mapping was drawn against: the designer reopens it on them and a new
+   * flow of it starts from them. Null when not known (saved by the contract alone, or before they
+   * were recorded); the designer then falls back to a connection of the graph's system.
+   */
+  sourceConnectionId: connectionIdSchema.nullable().default(null),
+  targetConnectionId: connectionIdSchema.nullable().default(null),
   /** The visual graph (shared/mapping); the engine never needs it, the designer does. */
-  graph: z.unknown().optional(),
+  graph: mappingGraphSchema.optional(),
   /** One JSONata expression: source record → target payload. */
   expression: z.string().min(1),
   /** Hash of the expression: audit rows remember which version transformed them. */

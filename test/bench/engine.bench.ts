@@ -29,7 +29,7 @@ import type { Connection } from '../../shared/domain/connection';
 import type { Run } from '../../shared/domain/run';
 import { createBackend, type Backend, type BackendOptions } from '../../electron/backend/backend';
 import { inProcessTransport } from '../../electron/backend/bridge/in-process';
-import { openHeadless } from '../../electron/backend/bundle/headless-runtime';
+import { openHeadless } from '../../electron/backend/runtime/headless-runtime';
 import { createLogger } from '../../electron/backend/util/log';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createClient, type ApiClient } from '../../shared/api/client';
 import { AppError } from '../../shared/errors';
 import { validateBundleText } from '../../electron/backend/bundle/bundle-check';
-import { openHeadless } from '../../electron/backend/bundle/headless-runtime';
+import { openHeadless } from '../../electron/backend/runtime/headless-runtime';
 import { inProcessTransport } from '../../electron/backend/bridge/in-process';
 import { testBackend } from '../support/backend';
 import { tempDir } from '../support/paths';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Run } from '../../shared/domain/run';
 import { createBackend } from '../../electron/backend/backend';
-import { openHeadless } from '../../electron/backend/bundle/headless-runtime';
+import { openHeadless } from '../../electron/backend/runtime/headless-runtime';
 import { exitCodes } from '../../electron/backend/cli/command';
 import { startInforSandbox, type InforSandbox } from '../../sandbox/infor/index';
 import { startZohoSandbox, type ZohoSandbox } from '../../sandbox/zoho/index';

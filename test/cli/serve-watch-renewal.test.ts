@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ServeMetrics } from '../../electron/backend/bundle/serve-metrics';
+import type { ServeMetrics } from '../../electron/backend/runtime/serve-metrics';
 import { tempDir } from '../support/paths';
 import { syncWorld, type SyncWorld } from '../sync/support/sync-harness';
 import { designInforToZoho, writeSandboxFiles } from '../bundle/support/infor-to-zoho';

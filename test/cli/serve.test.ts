@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackend } from '../../electron/backend/backend';
 import { syncService } from '../../electron/backend/sync/sync.service';
-import type { ServeMetrics } from '../../electron/backend/bundle/serve-metrics';
+import type { ServeMetrics } from '../../electron/backend/runtime/serve-metrics';
 import { tempDir } from '../support/paths';
 import { syncWorld, type SyncWorld } from '../sync/support/sync-harness';
 import { designInforToZoho, writeSandboxFiles, type Designed } from '../bundle/support/infor-to-zoho';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebBridge, type WebBridge } from '../../electron/backend/bridge/web-bridge';
-import { startServe, type ServeDaemon } from '../../electron/backend/bundle/serve-daemon';
+import { startServe, type ServeDaemon } from '../../electron/backend/runtime/serve-daemon';
 import { startInforSandbox, type InforSandbox } from '../../sandbox/infor/index';
 import { startZohoSandbox, type ZohoSandbox } from '../../sandbox/zoho/index';
 import { createLogger } from '../../electron/backend/util/log';

@@ -15,7 +15,7 @@ import {
 import type { Connection } from '../../../shared/domain/connection';
 import type { Flow, Mapping } from '../../../shared/domain/flow';
 import { AppError } from '../../../shared/errors';
-import { compileGraph, generatedMarker, mappingGraphSchema } from '../../../shared/mapping/index';
+import { compileGraph, generatedMarker } from '../../../shared/mapping/index';
 import { appVersion, jsonataVersion } from '../app/version';
 import type { BackendContext } from '../context';
 import { evaluateIsolated } from '../mapping/mapping-pool';
@@ -42,7 +42,7 @@ export async function exportBundle(context: BackendContext, input: ExportInput):
   const all = service.flows.flows();
   const flows = selectFlows(all, input.flowIds);
   if (flows.length === 0) throw new AppError('E_NOT_FOUND', 'There are no flows to export; create a flow first.');
-  const mappings = [...new Map(flows.map((flow) => [flow.mappingId as string, service.flows.mapping(flow.mappingId)])).values()];
+  const mappings = [...new Map(flows.map((flow) => [flow.mappingId as string, service.mappings.get(flow.mappingId)])).values()];
 
   const taken = new Set<string>();
   const connectionIds = [...new Set(flows.flatMap((flow) => [flow.source.connectionId as string, flow.target.connectionId as string]))];
@@ -52,7 +52,8 @@ export async function exportBundle(context: BackendContext, input: ExportInput):
     return bundleConnection(connection, connectionRef(connection.system, taken));
   });
 
-  const bundleMappings = mappings.map((mapping) => bundleMapping(context, mapping, flows.find((flow) => flow.mappingId === mapping.id)!));
+  const bundled = new Set(connectionIds);
+  const bundleMappings = mappings.map((mapping) => bundleMapping(context, mapping, flows.find((flow) => flow.mappingId === mapping.id)!, bundled));
   const samples = await collectSamples(context, mappings, flows, input);
   const now = new Date().toISOString();
   const body = {
@@ -126,16 +127,15 @@ function bundleConnection(connection: Connection, ref: string): BundleConnection
   };
 }
 
-function bundleMapping(context: BackendContext, mapping: Mapping, flow: Flow): BundleMapping {
+function bundleMapping(context: BackendContext, mapping: Mapping, flow: Flow, bundled: ReadonlySet<string>): BundleMapping {
   const schemaHash = (connectionId: string, entity: string) =>
     (context.db.prepare('SELECT hash FROM entity_schemas WHERE connection_id = ? AND entity = ?').get(connectionId, entity) as { hash: string } | undefined)?.hash;
   const source = schemaHash(flow.source.connectionId, mapping.sourceEntity);
   const target = schemaHash(flow.target.connectionId, mapping.targetEntity);
-  const graph = mapping.graph === undefined ? undefined : mappingGraphSchema.safeParse(mapping.graph);
   let sourceMap: BundleMapping['sourceMap'];
-  if (graph?.success && mapping.expression.startsWith(generatedMarker)) {
+  if (mapping.graph && mapping.expression.startsWith(generatedMarker)) {
     try {
-      sourceMap = compileGraph(graph.data).sourceMap;
+      sourceMap = compileGraph(mapping.graph).sourceMap;
     } catch {
       sourceMap = undefined;
     }
@@ -145,6 +145,10 @@ function bundleMapping(context: BackendContext, mapping: Mapping, flow: Flow): B
     name: mapping.name,
     sourceEntity: mapping.sourceEntity,
     targetEntity: mapping.targetEntity,
+    // The connections it was drawn against when the bundle brings them along, else those of the flow
+    // that runs it: either way ones an import creates, so the designer opens it where it runs.
+    sourceConnectionId: drawnOrRun(mapping.sourceConnectionId, flow.source.connectionId, bundled),
+    targetConnectionId: drawnOrRun(mapping.targetConnectionId, flow.target.connectionId, bundled),
     ...(mapping.graph === undefined ? {} : { graph: mapping.graph }),
     expression: mapping.expression,
     hash: mapping.hash,
@@ -153,10 +157,13 @@ function bundleMapping(context: BackendContext, mapping: Mapping, flow: Flow): B
   };
 }
 
+function drawnOrRun(drawn: Mapping['sourceConnectionId'], run: Flow['source']['connectionId'], bundled: ReadonlySet<string>): Flow['source']['connectionId'] {
+  return drawn !== null && bundled.has(drawn) ? drawn : run;
+}
+
 function lookupTables(mapping: Mapping): BundleLookupTable[] {
-  const graph = mapping.graph === undefined ? undefined : mappingGraphSchema.safeParse(mapping.graph);
-  if (!graph?.success) return [];
-  return graph.data.nodes.flatMap((node) =>
+  if (!mapping.graph) return [];
+  return mapping.graph.nodes.flatMap((node) =>
     node.kind === 'valueMap' ? [{ mappingId: mapping.id, nodeId: node.id, entries: node.data.entries, fallback: node.data.fallback }] : [],
   );
 }

@@ -39,13 +39,23 @@ export interface InstallReport {
 export function installBundle(context: BackendContext, bundle: Bundle, mode: 'keep' | 'replace' = 'keep'): InstallReport {
   const service = syncService(context);
   const connections = context.db.transaction(() => bundle.connections.map((connection) => installConnection(context, connection, mode)))();
-  const before = new Map(service.flows.mappings().map((mapping) => [mapping.id as string, mapping]));
+  const before = new Map(service.mappings.list().map((mapping) => [mapping.id as string, mapping]));
   const mappings = bundle.mappings.map((mapping): InstalledItem => {
-    const input = { id: mapping.id, name: mapping.name, sourceEntity: mapping.sourceEntity, targetEntity: mapping.targetEntity, graph: mapping.graph, expression: mapping.expression };
     const existing = before.get(mapping.id);
+    const input = {
+      id: mapping.id,
+      name: mapping.name,
+      sourceEntity: mapping.sourceEntity,
+      targetEntity: mapping.targetEntity,
+      // A bundle that does not say which connections the mapping was drawn against leaves what this store knows.
+      sourceConnectionId: mapping.sourceConnectionId ?? existing?.sourceConnectionId ?? null,
+      targetConnectionId: mapping.targetConnectionId ?? existing?.targetConnectionId ?? null,
+      graph: mapping.graph,
+      expression: mapping.expression,
+    };
     const status = !existing ? 'created' : sameDesign(mappingDesign(existing), mappingDesign(input)) ? 'kept' : 'updated';
     // Identical designs stay untouched: their "updated" time keeps meaning something.
-    if (status !== 'kept') service.flows.saveMapping(input);
+    if (status !== 'kept') service.mappings.save(input);
     return { id: mapping.id, name: mapping.name, status };
   });
   const stamped = bundle.flows.map((flow) => ({ ...flow, createdAt: bundle.createdAt, updatedAt: bundle.createdAt }) as Flow);
@@ -65,8 +75,9 @@ export function installBundle(context: BackendContext, bundle: Bundle, mode: 'ke
 }
 
 /** What makes two mappings the same design (ids and timestamps aside). */
-function mappingDesign(mapping: Pick<Mapping, 'name' | 'sourceEntity' | 'targetEntity' | 'graph' | 'expression'>): unknown {
-  return { name: mapping.name, sourceEntity: mapping.sourceEntity, targetEntity: mapping.targetEntity, graph: mapping.graph ?? null, expression: mapping.expression };
+function mappingDesign(mapping: Pick<Mapping, 'name' | 'sourceEntity' | 'targetEntity' | 'sourceConnectionId' | 'targetConnectionId' | 'graph' | 'expression'>): unknown {
+  const { name, sourceEntity, targetEntity, sourceConnectionId, targetConnectionId, expression } = mapping;
+  return { name, sourceEntity, targetEntity, sourceConnectionId, targetConnectionId, graph: mapping.graph ?? null, expression };
 }
 
 /** A flow as the schema normalises it (defaults filled), without its timestamps. */

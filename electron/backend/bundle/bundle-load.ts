@@ -1,5 +1,5 @@
 import type { BundleProblem } from '../../../shared/api/bundles.contract';
-import { migrationPath } from '../../../shared/bundle/bundle-migrations';
+import { liftDrawnConnections, migrationPath } from '../../../shared/bundle/bundle-migrations';
 import { findSecrets } from '../../../shared/bundle/bundle-secrets';
 import { bundleFormat, bundleSchema, bundleVersion, type Bundle } from '../../../shared/bundle/bundle.schema';
 import { engineCompatibility } from '../../../shared/bundle/engine-version';
@@ -72,7 +72,7 @@ export function loadBundle(text: string, runtimeJsonata = jsonataVersion()): Loa
     return problem('E_BUNDLE_HASH', 'The bundle’s contentHash does not match its content: the file was changed after export (or is incomplete).');
   }
 
-  const parsed = bundleSchema.safeParse(current);
+  const parsed = bundleSchema.safeParse(liftDrawnConnections(current));
   if (!parsed.success) {
     for (const issue of parsed.error.issues.slice(0, 20)) {
       const path = issue.path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('').replace(/^\./, '');

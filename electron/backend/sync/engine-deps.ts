@@ -1,6 +1,7 @@
 import type { Connector } from '../connectors/framework/connector';
 import type { EventBus } from '../events';
 import type { Logger } from '../util/log';
+import type { MappingRepository } from '../mapping/mapping.repository';
 import type { FlowStore } from './flow-store';
 import type { Resilience } from './resilience';
 import type { RunStore } from './run-store';
@@ -13,6 +14,7 @@ export interface ConnectorSource {
 /** What the engine needs; the backend, `mlc run` and tests all build the same. */
 export interface EngineDeps {
   flows: FlowStore;
+  mappings: MappingRepository;
   runs: RunStore;
   connectors: ConnectorSource;
   events: EventBus;

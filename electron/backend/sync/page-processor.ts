@@ -1,3 +1,4 @@
+import type { RetryPolicy } from 'cockatiel';
 import type { EntitySchema } from '../../../shared/domain/entity-schema';
 import type { Flow, Mapping } from '../../../shared/domain/flow';
 import type { RunCounters } from '../../../shared/domain/run';
@@ -25,6 +26,8 @@ export interface PageContext {
   signal?: AbortSignal;
   onPhase?: (phase: 'transforming' | 'writing') => void;
   resilience?: Resilience;
+  /** Before each new try of a target call (a batch's write, a dry run's lookup) after a transient failure: the try that failed (from 1) and the wait. */
+  onWriteRetry?: (error: unknown, attempt: number, delayMs: number) => void;
 }
 
 interface Pending {
@@ -86,16 +89,20 @@ export async function processPage(records: SourceRecord[], context: PageContext)
 
   if (pending.length === 0) return { commit: { audits, idMap, deadLetters: dead }, sent: 0 };
   context.onPhase?.('writing');
+  // The target calls of a page (writes, a dry run's lookups) ride out storms here; the engine's
+  // re-read of the window is for failed reads only.
+  const policy = transientRetry(context.resilience ?? defaultResilience, context.onWriteRetry ? { onRetry: context.onWriteRetry } : {});
   if (context.dryRun) {
-    await describeDryRun(pending, context, audits, base);
+    await describeDryRun(pending, context, audits, base, policy);
     return { commit: { audits, idMap: [], deadLetters: { add: [], clear: [] } }, sent: pending.length };
   }
-  const policy = transientRetry(context.resilience ?? defaultResilience);
   for (let start = 0; start < pending.length; start += context.batchSize) {
     const batch = pending.slice(start, start + context.batchSize);
     // Upserts match by key, so resending a batch after a storm never duplicates.
-    const written = await policy.execute(() =>
-      context.target.write(flow.target.entity, batch.map((item) => item.payload), { matchKey: flow.target.matchKey, signal: context.signal }),
+    // The run's signal goes to `execute` as for re-reads: a cancelled run resends nothing.
+    const written = await policy.execute(
+      () => context.target.write(flow.target.entity, batch.map((item) => item.payload), { matchKey: flow.target.matchKey, signal: context.signal }),
+      context.signal,
     );
     batch.forEach((item, index) => {
       const result = written[index];
@@ -122,12 +129,12 @@ async function describeDryRun(
   context: PageContext,
   audits: AuditInput[],
   base: (record: SourceRecord) => Omit<AuditInput, 'transformedPayload' | 'targetKey' | 'outcome' | 'errorCode' | 'errorMessage'>,
+  policy: RetryPolicy,
 ) {
   const matchField = context.flow.target.matchKey[0]!;
   const values = pending.map((item) => String(item.payload[matchField]));
-  const current = context.target.lookup
-    ? await context.target.lookup(context.flow.target.entity, matchField, values, { signal: context.signal })
-    : new Map();
+  const lookup = context.target.lookup?.bind(context.target);
+  const current = lookup ? await policy.execute(() => lookup(context.flow.target.entity, matchField, values, { signal: context.signal }), context.signal) : new Map();
   pending.forEach((item, index) => {
     const hit = current.get(values[index]!);
     const diff = Object.entries(item.payload)

@@ -23,7 +23,7 @@ export interface ReplayRequest {
 export async function replayRecords(deps: EngineDeps, request: ReplayRequest): Promise<Run> {
   const original = deps.runs.run(request.runId);
   const flow = deps.flows.flow(original.flowId);
-  const current = deps.flows.mapping(flow.mappingId);
+  const current = deps.mappings.get(flow.mappingId);
   // By default: the run's failures still waiting, each at its latest attempt (a
   // replay that failed again moved the dead letter to its own audit row).
   const failedHere = new Set(
@@ -51,7 +51,7 @@ export async function replayRecords(deps: EngineDeps, request: ReplayRequest): P
     const groups = new Map<string, { expression: string; hash: string; audits: RecordAudit[] }>();
     for (const audit of audits) {
       const hash = request.mapping === 'current' ? current.hash : audit.mappingHash;
-      const expression = request.mapping === 'current' ? current.expression : deps.flows.expressionByHash(hash);
+      const expression = request.mapping === 'current' ? current.expression : deps.mappings.expressionByHash(hash);
       if (!expression) throw new AppError('E_NOT_FOUND', `The mapping version ${hash} of audit row ${audit.id} is no longer stored.`);
       const group = groups.get(hash) ?? { expression, hash, audits: [] };
       group.audits.push(audit);

@@ -9,6 +9,7 @@ import { RetryableHttpError } from '../http/http-errors';
  * whole batch or page with longer waits before giving up.
  */
 export interface Resilience {
+  /** Tries in all, the first one included, for a page write and for a read of the window alike. */
   attempts: number;
   initialDelayMs: number;
   maxDelayMs: number;
@@ -16,17 +17,15 @@ export interface Resilience {
 
 export const defaultResilience: Resilience = { attempts: 6, initialDelayMs: 2_000, maxDelayMs: 60_000 };
 
+/** What the engine logs (with `attempt`) before it tries a page's target call (a write, a dry run's lookup) again. */
+export const targetInterrupted = 'target call interrupted; trying the batch again';
+
 export function isTransient(error: unknown): boolean {
   if (error instanceof RetryableHttpError) return true;
   return error instanceof AppError && (error.code === 'E_HTTP_CIRCUIT_OPEN' || error.code === 'E_RATE_LIMITED' || error.code === 'E_HTTP_TIMEOUT');
 }
 
 export interface TransientRetryOptions {
-  /**
-   * Tries after the first one. Default `attempts` (page writes: the first try and `attempts` more);
-   * the source re-read passes `attempts - 1`, so a window is read at most `attempts` times.
-   */
-  retries?: number;
   /** Waits of exactly initialDelay·2ⁿ (capped at maxDelay) instead of decorrelated jitter. */
   exactDelays?: boolean;
   /** Before each wait: the error, the number of the try that failed (from 1) and the wait. */
@@ -34,12 +33,14 @@ export interface TransientRetryOptions {
 }
 
 /**
- * The engine's one retry policy for transient failures (storms, an open breaker, timeouts).
+ * The engine's one retry policy for transient failures (storms, an open breaker, timeouts):
+ * page writes and reads of the window both make at most `settings.attempts` tries.
  * Pass the run's signal to `execute`: an aborted run is not retried.
  */
 export function transientRetry(settings: Resilience = defaultResilience, options: TransientRetryOptions = {}): RetryPolicy {
   const policy = retry(handleWhen(isTransient), {
-    maxAttempts: options.retries ?? settings.attempts,
+    // cockatiel's `maxAttempts` counts the tries after the first one; `attempts` counts them all.
+    maxAttempts: Math.max(0, settings.attempts - 1),
     backoff: new ExponentialBackoff({
       initialDelay: settings.initialDelayMs,
       maxDelay: settings.maxDelayMs,

@@ -9,7 +9,7 @@ import { defaultHeartbeatMs, defaultLeaseMs, emptyCalls, emptyCounters, type Run
 import { storeFailure } from '../store/store-errors';
 import { blocksDependants, dependencyOrder } from './dependency-order';
 import { referenceBindings } from './reference-bindings';
-import { defaultResilience, transientRetry } from './resilience';
+import { defaultResilience, transientRetry, targetInterrupted } from './resilience';
 
 export interface RunFlowOptions {
   trigger?: Run['trigger'];
@@ -120,7 +120,7 @@ export class SyncEngine {
     const why = dependency.status === 'skipped' ? 'was skipped too' : dependency.error ? `${dependency.status} (${dependency.error.code})` : dependency.status;
     const dryRun = options.dryRun ?? flow.options.dryRun;
     const run = this.deps.runs.recordSkipped(
-      { flowId: flow.id, trigger: options.trigger ?? (dryRun ? 'dry-run' : 'manual'), dryRun, windowFrom: null, mappingHash: this.deps.flows.mapping(flow.mappingId).hash },
+      { flowId: flow.id, trigger: options.trigger ?? (dryRun ? 'dry-run' : 'manual'), dryRun, windowFrom: null, mappingHash: this.deps.mappings.get(flow.mappingId).hash },
       { code: 'E_SYNC_DEPENDENCY', message: `Not run: it depends on “${dependencyName}”, which ${why} in this pass. Nothing was read or written; run it again once “${dependencyName}” succeeds.` },
     );
     this.deps.log.warn('skipped a flow: its dependency did not succeed', { flow: flow.id, dependency: dependency.flowId, status: dependency.status });
@@ -129,9 +129,9 @@ export class SyncEngine {
   }
 
   private async execute(flowId: string, options: RunFlowOptions): Promise<Run> {
-    const { flows, runs, connectors, events, log } = this.deps;
+    const { flows, mappings, runs, connectors, events, log } = this.deps;
     const flow = flows.flow(flowId);
-    const mapping = flows.mapping(flow.mappingId);
+    const mapping = mappings.get(flow.mappingId);
     const dryRun = options.dryRun ?? flow.options.dryRun;
     const watermark = runs.watermark(flow.id);
     const windowFrom = watermark ? new Date(Date.parse(watermark) - flow.source.lookbackSeconds * 1000).toISOString() : null;
@@ -194,7 +194,6 @@ export class SyncEngine {
       // The same policy as page writes, read by read: `attempts` reads of the window at most, waits of
       // exactly initialDelay·2ⁿ, none once the run is cancelled (its signal goes to `execute`).
       const reread = transientRetry(resilience, {
-        retries: resilience.attempts - 1,
         exactDelays: true,
         onRetry: (error, attempt, waitMs) => log.warn('source read interrupted; re-reading the window', { flow: flow.id, attempt, waitMs, error: errorMessage(error) }),
       });
@@ -205,6 +204,8 @@ export class SyncEngine {
           counters.read += records.length;
           for (const record of records) if (record.stamp && (!maxStamp || record.stamp > maxStamp)) maxStamp = record.stamp;
           const known = runs.idMapEntries(flow.id, records.map((record) => record.key));
+          // A page's own failure (writes that gave up after their `attempts` tries) ends the run as it is;
+          // re-reading the window for it would multiply the write tries by the reads.
           const result = await processPage(records, {
             flow,
             mapping,
@@ -219,7 +220,10 @@ export class SyncEngine {
             counters,
             signal: options.signal,
             resilience,
+            onWriteRetry: (error, attempt, waitMs) => log.warn(targetInterrupted, { flow: flow.id, attempt, waitMs, error: errorMessage(error) }),
             onPhase: (phase) => meter.update(phase, counters, this.callsSince(baseline, reader, writer), estimate),
+          }).catch((error: unknown) => {
+            throw new PageFailed(error);
           });
           sent += result.sent;
           Object.assign(calls, usage(baseline, reader, writer, counters.read, sent, limits));
@@ -233,7 +237,9 @@ export class SyncEngine {
           meter.update('reading', counters, calls.source + calls.target, estimate);
           if (options.signal?.aborted || options.stopSignal?.aborted) throw new AppError('E_SYNC_CANCELLED', 'The run was cancelled.');
         }
-      }, options.signal);
+      }, options.signal).catch((error: unknown) => {
+        throw error instanceof PageFailed ? error.failure : error;
+      });
       Object.assign(calls, usage(baseline, source, target, counters.read, sent, limits));
       meter.update('done', counters, calls.source + calls.target, counters.read, true);
       return runs.finishRun(run.id, {
@@ -280,6 +286,13 @@ export class SyncEngine {
 
   private callsSince(baseline: { source: number; target: number }, source: Connector, target: Connector): number {
     return source.callCount() - baseline.source + target.callCount() - baseline.target;
+  }
+}
+
+/** Carries a page's failure past the re-read policy, which handles failures of the read alone. */
+class PageFailed extends Error {
+  constructor(readonly failure: unknown) {
+    super('The page failed.');
   }
 }
 

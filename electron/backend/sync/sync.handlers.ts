@@ -29,10 +29,10 @@ type SyncHandlers = Pick<
 const retentionKey = 'audit.retentionDays';
 
 export const syncHandlers: SyncHandlers = {
-  'mappings.list': (_input, context) => syncService(context).flows.mappings(),
-  'mappings.get': (input, context) => syncService(context).flows.mapping(input.id),
-  'mappings.save': (input, context) => syncService(context).flows.saveMapping(input),
-  'mappings.remove': (input, context) => ({ removed: syncService(context).flows.removeMapping(input.id) }),
+  'mappings.list': (_input, context) => syncService(context).mappings.list(),
+  'mappings.get': (input, context) => syncService(context).mappings.get(input.id),
+  'mappings.save': (input, context) => syncService(context).mappings.save(input),
+  'mappings.remove': (input, context) => ({ removed: syncService(context).mappings.remove(input.id) }),
 
   'flows.list': (_input, context) => flowList(context),
   'flows.get': (input, context) => syncService(context).flows.flow(input.id),

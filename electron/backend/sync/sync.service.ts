@@ -5,6 +5,7 @@ import type { BackendContext } from '../context';
 import { openConnector } from '../connectors/connector-registry';
 import type { EngineDeps } from './engine-deps';
 import { blocksDependants } from './dependency-order';
+import { MappingRepository } from '../mapping/mapping.repository';
 import { FlowStore } from './flow-store';
 import { RunStore } from './run-store';
 import { Scheduler, type ScheduleState } from './scheduler';
@@ -12,6 +13,7 @@ import { SyncEngine, type RunFlowOptions } from './sync-engine';
 
 export interface SyncService {
   flows: FlowStore;
+  mappings: MappingRepository;
   runs: RunStore;
   engine: SyncEngine;
   scheduler: Scheduler;
@@ -82,10 +84,12 @@ const services = new WeakMap<BackendContext, SyncService>();
 export function syncService(context: BackendContext): SyncService {
   const existing = services.get(context);
   if (existing) return existing;
-  const flows = new FlowStore(context.db);
+  const mappings = new MappingRepository(context.db);
+  const flows = new FlowStore(context.db, mappings);
   const runs = new RunStore(context.db);
   const deps: EngineDeps = {
     flows,
+    mappings,
     runs,
     connectors: { open: async (connectionId) => openConnector(context, connectionId) },
     events: context.events,
@@ -94,7 +98,7 @@ export function syncService(context: BackendContext): SyncService {
   };
   const engine = new SyncEngine(deps);
   const scheduler = createScheduler(deps, engine);
-  const service = { flows, runs, engine, scheduler, deps };
+  const service = { flows, mappings, runs, engine, scheduler, deps };
   services.set(context, service);
   context.onClose(async () => {
     scheduler.stop();

@@ -1,11 +1,12 @@
 import type { FlowId } from '../../../shared/domain/flow';
 import type { Run } from '../../../shared/domain/run';
-import { toErrorInfo } from '../../../shared/errors';
+import { errorMessage, toErrorInfo } from '../../../shared/errors';
 import type { JsonObject, JsonValue, SourceRecord } from '../connectors/framework/connector';
 import { evaluateIsolated } from '../mapping/mapping-pool';
 import type { EngineDeps } from './engine-deps';
 import { processPage } from './page-processor';
 import { referenceBindings } from './reference-bindings';
+import { targetInterrupted } from './resilience';
 import { emptyCalls, emptyCounters, type IdMapEntry } from './run-store';
 
 /**
@@ -17,7 +18,7 @@ import { emptyCalls, emptyCounters, type IdMapEntry } from './run-store';
  */
 export async function syncTargetKeys(deps: EngineDeps, flowId: FlowId | string, targetKeys: string[], trigger: Run['trigger'] = 'notification'): Promise<Run | undefined> {
   const flow = deps.flows.flow(flowId);
-  const mapping = deps.flows.mapping(flow.mappingId);
+  const mapping = deps.mappings.get(flow.mappingId);
   const sourceKeys = deps.runs.sourceKeysForTargets(flow.id, targetKeys);
   if (sourceKeys.length === 0) return undefined;
   const records = sourceKeys.flatMap((key) => lastRead(deps, flow.id, key));
@@ -59,6 +60,9 @@ export async function syncTargetKeys(deps: EngineDeps, flowId: FlowId | string, 
       known,
       deadLetters: new Set(deps.runs.deadLetterKeys(flow.id).map((entry) => entry.sourceKey)),
       counters,
+      // The host's storm tolerance, as for scheduled runs (it used to fall back to the defaults).
+      resilience: deps.resilience,
+      onWriteRetry: (error, attempt, waitMs) => deps.log.warn(targetInterrupted, { flow: flow.id, attempt, waitMs, error: errorMessage(error) }),
     });
     Object.assign(calls, { target: target.callCount() - baseline, targetMinimum: Math.ceil(result.sent / batchSize) + (target.lookup ? 1 : 0) });
     deps.runs.commitPage(run.id, flow.id, { connectionId: flow.target.connectionId, entity: flow.target.entity }, { ...result.commit, counters, calls });

@@ -46,8 +46,8 @@ export async function syncWorld(
     zoho?: ZohoSandboxOptions;
     productLine?: 'm3' | 'csi' | 'ln' | 'fsm';
     dataDir?: string;
-    /** Replaces parts of `fastBackend` (a logger to read, a shorter storm tolerance). */
-    backend?: Pick<BackendOptions, 'logger' | 'syncResilience'>;
+    /** Replaces parts of `fastBackend` (a logger to read, a shorter storm tolerance, other HTTP retries). */
+    backend?: Pick<BackendOptions, 'logger' | 'syncResilience' | 'connectorDefaults'>;
   } = {},
 ): Promise<SyncWorld> {
   const folder = options.dataDir ? undefined : tempDir('mlc-sync-');

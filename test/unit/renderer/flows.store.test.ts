@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connection, ConnectionId } from '../../../shared/domain/connection';
 import type { Flow, Mapping } from '../../../shared/domain/flow';
 import { connectionsForMapping, draftFromFlow, draftFromMapping, scheduleFromDraft, validateDraft, wouldCycle } from '../../../renderer/src/features/flows/flow-draft';
-import { withDrawnAgainst } from '../../../renderer/src/features/mapper/model/drawn-against';
 import { createFlowsStore } from '../../../renderer/src/features/flows/flows.store';
 import { customersToZohoAccounts, rendererWorld, type RendererWorld } from './support/sandbox-backend';
 
@@ -38,14 +37,13 @@ describe('flow drafts', () => {
       { id: 'infor-2', system: 'infor' },
       { id: 'zoho-2', system: 'zoho' },
     ] as unknown as Connection[];
-    // Saved by the Mapper: the graph carries the two ids next to its nodes and edges.
-    const graph = withDrawnAgainst({ nodes: [], edges: [] } as unknown as Parameters<typeof withDrawnAgainst>[0], { sourceConnectionId: 'infor-2' as ConnectionId, targetConnectionId: 'zoho-2' as ConnectionId });
-    const drawn = { ...mapping, graph: JSON.parse(JSON.stringify(graph)) as unknown };
+    // Saved by the Mapper: the mapping names the two connections it was drawn against.
+    const drawn = { ...mapping, sourceConnectionId: 'infor-2' as ConnectionId, targetConnectionId: 'zoho-2' as ConnectionId };
     expect(draftFromMapping(drawn, several, 'UTC')).toMatchObject({ sourceConnectionId: 'infor-2', targetConnectionId: 'zoho-2' });
     // A mapping saved before the ids existed: the first connection of each side.
     expect(draftFromMapping(mapping, several, 'UTC')).toMatchObject({ sourceConnectionId: 'infor-1', targetConnectionId: 'zoho-1' });
     // A removed connection, or an id on the wrong side, falls back instead of leaving an unknown id selected.
-    const stale = { ...mapping, graph: { nodes: [], edges: [], sourceConnectionId: 'zoho-2', targetConnectionId: 'gone' } };
+    const stale = { ...mapping, sourceConnectionId: 'zoho-2' as ConnectionId, targetConnectionId: 'gone' as ConnectionId };
     expect(draftFromMapping(stale, several, 'UTC')).toMatchObject({ sourceConnectionId: 'infor-1', targetConnectionId: 'zoho-1' });
     // In the editor, a mapping without ids keeps what the form holds.
     expect(connectionsForMapping(mapping, several, { sourceConnectionId: 'infor-2', targetConnectionId: 'zoho-2' })).toEqual({ sourceConnectionId: 'infor-2', targetConnectionId: 'zoho-2' });

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createBackend } from '../../backend';
-import { openHeadless } from '../../bundle/headless-runtime';
+import { openHeadless } from '../../runtime/headless-runtime';
 import type { EngineDeps } from '../../sync/engine-deps';
 import { replayRecords } from '../../sync/replay';
 import { syncService } from '../../sync/sync.service';

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Run } from '../../../../shared/domain/run';
 import { AppError, errorMessage } from '../../../../shared/errors';
-import { openHeadless, type HeadlessOptions } from '../../bundle/headless-runtime';
+import { openHeadless, type HeadlessOptions } from '../../runtime/headless-runtime';
 import { dependencyOrder } from '../../sync/dependency-order';
 import type { Db } from '../../store/database';
 import { storeFailure } from '../../store/store-errors';

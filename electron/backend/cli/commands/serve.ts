@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { startServe } from '../../bundle/serve-daemon';
+import { startServe } from '../../runtime/serve-daemon';
 import { createLogger, type LogLevel } from '../../util/log';
 import { exitCodes, type Command } from '../command';
 import { headlessOptions, headlessSettingKeys, reportError } from './run';

@@ -5,7 +5,6 @@ import { ErrorPanel } from '../../components/StateViews';
 import { matchKeyCandidates } from '../schemas/schema-tree';
 import { schemaKey } from '../schemas/schemas.store';
 import { schemasStore, useSchemas } from '../schemas/schemas.instance';
-import { drawnAgainstOf } from '../mapper/model/drawn-against';
 import { connectionsForMapping, validateDraft, type FlowDraft } from './flow-draft';
 import { useFlows } from './flows.instance';
 import { ScheduleEditor } from './ScheduleEditor';
@@ -34,8 +33,8 @@ export function FlowEditor({ initial, connections, onDone }: { initial: FlowDraf
   }
 
   const others = flows.filter((flow) => flow.id !== draft.id);
-  const drawn = drawnAgainstOf(mappings.find((mapping) => mapping.id === draft.mappingId)?.graph);
-  const drawnHint = (id: string, drawnId?: string) => (id && id === drawnId ? 'The connection the mapping was drawn against.' : undefined);
+  const drawn = mappings.find((mapping) => mapping.id === draft.mappingId);
+  const drawnHint = (id: string, drawnId?: string | null) => (id && id === drawnId ? 'The connection the mapping was drawn against.' : undefined);
   return (
     <form className="panel flow-editor" onSubmit={(event) => void submit(event)} noValidate data-testid="flow-editor">
       <div className="section-head">
@@ -82,7 +81,7 @@ export function FlowEditor({ initial, connections, onDone }: { initial: FlowDraf
       <div className="flow-sides">
         <fieldset className="flow-side">
           <legend>Source</legend>
-          <ConnectionPicker label="Connection" connections={connections} value={draft.sourceConnectionId} onChange={(id) => patch({ sourceConnectionId: id })} error={shown.sourceConnectionId} hint={drawnHint(draft.sourceConnectionId, drawn.sourceConnectionId)} testId="flow-source-connection" />
+          <ConnectionPicker label="Connection" connections={connections} value={draft.sourceConnectionId} onChange={(id) => patch({ sourceConnectionId: id })} error={shown.sourceConnectionId} hint={drawnHint(draft.sourceConnectionId, drawn?.sourceConnectionId)} testId="flow-source-connection" />
           <EntityPicker connectionId={draft.sourceConnectionId} value={draft.sourceEntity} onChange={(entity) => patch({ sourceEntity: entity })} error={shown.sourceEntity} testId="flow-source-entity" side="source" />
           <Field label="Lookback (seconds)" error={shown.lookbackSeconds} hint="Re-read this far behind the last watermark: clocks drift and stamps tie.">
             <input className="input narrow" inputMode="numeric" value={draft.lookbackSeconds} onChange={(event) => patch({ lookbackSeconds: event.target.value })} data-testid="flow-lookback" />
@@ -91,7 +90,7 @@ export function FlowEditor({ initial, connections, onDone }: { initial: FlowDraf
         <div className="flow-arrow" aria-hidden="true">→</div>
         <fieldset className="flow-side">
           <legend>Target</legend>
-          <ConnectionPicker label="Connection" connections={connections} value={draft.targetConnectionId} onChange={(id) => patch({ targetConnectionId: id, matchKey: [] })} error={shown.targetConnectionId} hint={drawnHint(draft.targetConnectionId, drawn.targetConnectionId)} testId="flow-target-connection" />
+          <ConnectionPicker label="Connection" connections={connections} value={draft.targetConnectionId} onChange={(id) => patch({ targetConnectionId: id, matchKey: [] })} error={shown.targetConnectionId} hint={drawnHint(draft.targetConnectionId, drawn?.targetConnectionId)} testId="flow-target-connection" />
           <EntityPicker connectionId={draft.targetConnectionId} value={draft.targetEntity} onChange={(entity) => patch({ targetEntity: entity, matchKey: [] })} error={shown.targetEntity} testId="flow-target-entity" side="target" />
           <MatchKeyPicker connectionId={draft.targetConnectionId} entity={draft.targetEntity} value={draft.matchKey} onChange={(matchKey) => patch({ matchKey })} error={shown.matchKey} />
           <Field label="Batch size" error={shown.batchSize} hint="Records per write call; empty uses the target’s maximum.">

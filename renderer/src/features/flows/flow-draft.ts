@@ -1,7 +1,6 @@
 import type { MethodInput } from '../../../../shared/api/contract';
 import type { Connection, ConnectionId } from '../../../../shared/domain/connection';
 import type { Flow, FlowId, Mapping, MappingId, Schedule } from '../../../../shared/domain/flow';
-import { drawnAgainstOf } from '../mapper/model/drawn-against';
 
 /**
  * The flow editor's state as plain strings (what inputs hold) and its
@@ -53,18 +52,17 @@ const defaultSchedule = (timeZone: string): ScheduleDraft => ({ kind: 'manual', 
  * a target-system connection (`fallback` first, when given: what the editor holds).
  */
 export function connectionsForMapping(
-  mapping: Pick<Mapping, 'graph'> | undefined,
+  mapping: Pick<Mapping, 'sourceConnectionId' | 'targetConnectionId'> | undefined,
   connections: ReadonlyArray<Pick<Connection, 'id' | 'system'>>,
   fallback: { sourceConnectionId?: string; targetConnectionId?: string } = {},
 ): { sourceConnectionId: string; targetConnectionId: string } {
-  const drawn = drawnAgainstOf(mapping?.graph);
-  const existing = (id: string | undefined, fits: (system: Connection['system']) => boolean) =>
+  const existing = (id: string | null | undefined, fits: (system: Connection['system']) => boolean) =>
     id ? connections.find((connection) => connection.id === id && fits(connection.system))?.id : undefined;
   const isSource = (system: Connection['system']) => system === 'infor';
   const isTarget = (system: Connection['system']) => system !== 'infor';
   return {
-    sourceConnectionId: existing(drawn.sourceConnectionId, isSource) ?? existing(fallback.sourceConnectionId, isSource) ?? connections.find((connection) => isSource(connection.system))?.id ?? '',
-    targetConnectionId: existing(drawn.targetConnectionId, isTarget) ?? existing(fallback.targetConnectionId, isTarget) ?? connections.find((connection) => isTarget(connection.system))?.id ?? '',
+    sourceConnectionId: existing(mapping?.sourceConnectionId, isSource) ?? existing(fallback.sourceConnectionId, isSource) ?? connections.find((connection) => isSource(connection.system))?.id ?? '',
+    targetConnectionId: existing(mapping?.targetConnectionId, isTarget) ?? existing(fallback.targetConnectionId, isTarget) ?? connections.find((connection) => isTarget(connection.system))?.id ?? '',
   };
 }
 

@@ -2,8 +2,7 @@ import type { ApiClient } from '../../../../shared/api/client';
 import type { Connection, ConnectionId } from '../../../../shared/domain/connection';
 import type { Mapping, MappingId } from '../../../../shared/domain/flow';
 import { AppError } from '../../../../shared/errors';
-import { mappingGraphSchema, parseMapping, type MappingGraph } from '../../../../shared/mapping';
-import { drawnAgainstOf, withDrawnAgainst } from './model/drawn-against';
+import { parseMapping, type MappingGraph } from '../../../../shared/mapping';
 import { graphForSchemas, sourceNode, targetNode, withSchemas } from './model/graph-edits';
 import { createMapperStore, type MapperStore } from './store/mapper.store';
 
@@ -34,9 +33,7 @@ export async function openNewMapping(api: ApiClient, choice: NewMappingChoice): 
 
 /** The graph of a saved mapping: its stored graph, or its JSONata parsed back when none was stored. */
 export function graphOfMapping(mapping: Mapping): MappingGraph {
-  const stored = mappingGraphSchema.safeParse(mapping.graph);
-  if (stored.success) return stored.data;
-  return parseMapping(mapping.expression);
+  return mapping.graph ?? parseMapping(mapping.expression);
 }
 
 /**
@@ -46,10 +43,9 @@ export function graphOfMapping(mapping: Mapping): MappingGraph {
 export async function openSavedMapping(api: ApiClient, id: MappingId, connections: Connection[], preferred?: { source?: ConnectionId; target?: ConnectionId }): Promise<MapperStore> {
   const mapping = await api.call('mappings.get', { id });
   const graph = graphOfMapping(mapping);
-  const drawn = drawnAgainstOf(mapping.graph);
   const sourceSystem = sourceNode(graph)?.data.system;
   const targetSystem = targetNode(graph)?.data.system;
-  const pick = (system: string | undefined, ...wanted: (ConnectionId | undefined)[]) => {
+  const pick = (system: string | undefined, ...wanted: (ConnectionId | null | undefined)[]) => {
     const fits = (connection: Connection) => system === undefined || connection.system === system;
     for (const candidate of wanted) {
       const found = candidate && connections.find((connection) => connection.id === candidate && fits(connection));
@@ -57,8 +53,8 @@ export async function openSavedMapping(api: ApiClient, id: MappingId, connection
     }
     return connections.find((connection) => connection.system === system);
   };
-  const sourceConnection = pick(sourceSystem, preferred?.source, drawn.sourceConnectionId);
-  const targetConnection = pick(targetSystem, preferred?.target, drawn.targetConnectionId);
+  const sourceConnection = pick(sourceSystem, preferred?.source, mapping.sourceConnectionId);
+  const targetConnection = pick(targetSystem, preferred?.target, mapping.targetConnectionId);
   if (!sourceConnection || !targetConnection) {
     throw new AppError('E_NOT_FOUND', `This mapping reads ${sourceSystem ?? 'an unknown system'} and writes ${targetSystem ?? 'an unknown system'}; add connections for both on the Connections page first.`);
   }
@@ -96,7 +92,10 @@ export async function saveMapping(api: ApiClient, store: MapperStore): Promise<{
     name: state.name.trim() || `${state.source.entity} → ${state.target.entity}`,
     sourceEntity: state.source.entity,
     targetEntity: state.target.entity,
-    graph: withDrawnAgainst(state.graph, { sourceConnectionId: state.source.connectionId, targetConnectionId: state.target.connectionId }),
+    // The connections the trees were loaded from: the mapping reopens on them.
+    sourceConnectionId: state.source.connectionId,
+    targetConnectionId: state.target.connectionId,
+    graph: state.graph,
     expression,
   });
   if (!result.ok) return { saved: false, message: `Not saved: ${result.error.message}` };

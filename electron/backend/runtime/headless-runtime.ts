@@ -12,10 +12,10 @@ import { SyncEngine } from '../sync/sync-engine';
 import { syncService } from '../sync/sync.service';
 import { resolveDataDir } from '../store/paths';
 import type { Logger } from '../util/log';
-import { bindConnections, missingSecretsMessage, type BindingOptions, type BoundConnection } from './bundle-binding';
+import { bindConnections, missingSecretsMessage, type BindingOptions, type BoundConnection } from '../bundle/bundle-binding';
 import { checkConnectionSettings, settingsProblemsText } from '../connections/connection-settings';
-import { validateBundleText } from './bundle-check';
-import { installBundle } from './bundle-install';
+import { validateBundleText } from '../bundle/bundle-check';
+import { installBundle } from '../bundle/bundle-install';
 
 export interface HeadlessOptions {
   bundleFile: string;
