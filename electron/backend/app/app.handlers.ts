@@ -25,14 +25,14 @@ export const appHandlers: AppHandlers = {
   'ui.prefs.set': (input, context) => {
     const next = uiPrefsSchema.parse({ ...readPrefs(context.db), ...input });
     context.db
-      .prepare('INSERT INTO ui_preferences (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value')
-      .run('prefs', JSON.stringify(next));
+      .prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value')
+      .run('ui.prefs', JSON.stringify(next));
     return next;
   },
 };
 
 function readPrefs(db: Parameters<typeof schemaVersion>[0]): UiPrefs {
-  const row = db.prepare('SELECT value FROM ui_preferences WHERE key = ?').get('prefs') as { value: string } | undefined;
+  const row = db.prepare('SELECT value FROM settings WHERE key = ?').get('ui.prefs') as { value: string } | undefined;
   if (!row) return defaults;
   const parsed = uiPrefsSchema.safeParse({ ...defaults, ...(JSON.parse(row.value) as object) });
   return parsed.success ? parsed.data : defaults;
