@@ -59,4 +59,25 @@ export default tseslint.config(
     files: ['electron/backend/**/*.ts', 'test/**/*.{ts,tsx}', 'scripts/**/*.mjs', 'bin/**/*.js'],
     rules: restrict(['electron'], ['electron/*'], "Only electron/main and electron/preload may import 'electron'."),
   },
+  {
+    // Tables have owners: SQL lives in the store and in repositories, each behind an interface a
+    // second database could implement. Handlers, commands and the engine call repository methods.
+    files: ['electron/**/*.ts', 'scripts/**/*.mjs', 'bin/**/*.js'],
+    ignores: [
+      'electron/backend/store/**',
+      '**/*.repository.ts',
+      // Mapping storage is moving out of flow-store in its own change; until then it keeps its SQL.
+      'electron/backend/sync/flow-store.ts',
+    ],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name='prepare']",
+          message:
+            'SQL belongs to the store: call `.prepare(` only in electron/backend/store/** or a `*.repository.ts` file (an interface plus its SQLite implementation), and give callers a repository method.',
+        },
+      ],
+    },
+  },
 );

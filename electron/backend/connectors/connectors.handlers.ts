@@ -136,7 +136,7 @@ async function testConnection(context: BackendContext, id: string, requestId?: s
       if (line && latest && latest.settings.productLineChosen !== true) {
         context.connections.update(id, { settings: { ...latest.settings, productLine: line, productLineDetected: true } });
         // Schemas read for the guessed line describe another product's API.
-        context.db.prepare('DELETE FROM entity_schemas WHERE connection_id = ?').run(id);
+        context.store.connectionCaches.clearSchemas(id);
         context.events.emit('connections.changed', { ids: [connection.id] });
       }
       calls += connector.callCount();
@@ -196,11 +196,11 @@ export const connectorHandlers: ConnectorHandlers = {
     const updated = context.connections.update(input.id, { name: input.name, settings });
     if (input.secrets) {
       context.vault.setMany(input.id, input.secrets);
-      context.db.prepare('DELETE FROM connection_tokens WHERE connection_id = ?').run(input.id);
+      context.store.connectionCaches.clearToken(input.id);
     }
     // Hosts, limits or credentials may have changed: the next call builds a fresh client and schemas.
     await context.http.drop(input.id);
-    if (input.settings) context.db.prepare('DELETE FROM entity_schemas WHERE connection_id = ?').run(input.id);
+    if (input.settings) context.store.connectionCaches.clearSchemas(input.id);
     context.events.emit('connections.changed', { ids: [input.id] });
     return context.connections.get(updated!.id)!;
   },

@@ -56,19 +56,17 @@ async function startSimulators(context: BackendContext): Promise<Simulators> {
 }
 
 function readWorkspaceIds(context: BackendContext): Partial<Record<SystemId, string>> {
-  const row = context.db.prepare('SELECT value FROM settings WHERE key = ?').get(workspaceKey) as { value: string } | undefined;
-  if (!row) return {};
+  const stored = context.store.settings.get(workspaceKey);
+  if (stored === undefined) return {};
   try {
-    return JSON.parse(row.value) as Partial<Record<SystemId, string>>;
+    return JSON.parse(stored) as Partial<Record<SystemId, string>>;
   } catch {
     return {};
   }
 }
 
 function writeWorkspaceIds(context: BackendContext, ids: Partial<Record<SystemId, string>>): void {
-  context.db
-    .prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value')
-    .run(workspaceKey, JSON.stringify(ids));
+  context.store.settings.set(workspaceKey, JSON.stringify(ids));
 }
 
 interface SandboxCredentials {

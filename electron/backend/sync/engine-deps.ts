@@ -3,7 +3,10 @@ import type { EventBus } from '../events';
 import type { Logger } from '../util/log';
 import type { FlowStore } from './flow-store';
 import type { Resilience } from './resilience';
-import type { RunStore } from './run-store';
+import type { Store } from '../store/store';
+import type { AuditRepository } from './audit.repository';
+import type { IdMapRepository } from './id-map.repository';
+import type { RunRepository } from './runs.repository';
 
 /** Opens (and caches) the live connector of a saved connection. */
 export interface ConnectorSource {
@@ -13,7 +16,11 @@ export interface ConnectorSource {
 /** What the engine needs; the backend, `mlc run` and tests all build the same. */
 export interface EngineDeps {
   flows: FlowStore;
-  runs: RunStore;
+  runs: RunRepository;
+  audit: AuditRepository;
+  idMap: IdMapRepository;
+  /** Atomic work across the repositories above (a page commit). */
+  store: Pick<Store, 'transaction'>;
   connectors: ConnectorSource;
   events: EventBus;
   log: Logger;

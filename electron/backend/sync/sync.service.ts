@@ -5,14 +5,18 @@ import type { BackendContext } from '../context';
 import { openConnector } from '../connectors/connector-registry';
 import type { EngineDeps } from './engine-deps';
 import { blocksDependants } from './dependency-order';
-import { FlowStore } from './flow-store';
-import { RunStore } from './run-store';
+import type { FlowStore } from './flow-store';
+import type { AuditRepository } from './audit.repository';
+import type { IdMapRepository } from './id-map.repository';
+import type { RunRepository } from './runs.repository';
 import { Scheduler, type ScheduleState } from './scheduler';
 import { SyncEngine, type RunFlowOptions } from './sync-engine';
 
 export interface SyncService {
   flows: FlowStore;
-  runs: RunStore;
+  runs: RunRepository;
+  audit: AuditRepository;
+  idMap: IdMapRepository;
   engine: SyncEngine;
   scheduler: Scheduler;
   deps: EngineDeps;
@@ -82,11 +86,13 @@ const services = new WeakMap<BackendContext, SyncService>();
 export function syncService(context: BackendContext): SyncService {
   const existing = services.get(context);
   if (existing) return existing;
-  const flows = new FlowStore(context.db);
-  const runs = new RunStore(context.db);
+  const { flows, runs, audit, idMap } = context.store;
   const deps: EngineDeps = {
     flows,
     runs,
+    audit,
+    idMap,
+    store: context.store,
     connectors: { open: async (connectionId) => openConnector(context, connectionId) },
     events: context.events,
     log: context.log,
@@ -94,7 +100,7 @@ export function syncService(context: BackendContext): SyncService {
   };
   const engine = new SyncEngine(deps);
   const scheduler = createScheduler(deps, engine);
-  const service = { flows, runs, engine, scheduler, deps };
+  const service = { flows, runs, audit, idMap, engine, scheduler, deps };
   services.set(context, service);
   context.onClose(async () => {
     scheduler.stop();
