@@ -4,7 +4,7 @@ import type { SandboxWorkspace } from '../../../shared/api/sandbox.contract';
 import { connectionSettingsSchema, systemIdSchema, type Connection, type SystemId } from '../../../shared/domain/connection';
 import { AppError, errorMessage } from '../../../shared/errors';
 import type { Handlers } from '../api/dispatch';
-import { connectorHandlers, importIonapi } from '../connectors/connectors.handlers';
+import { connectionHandlers, importIonapi } from '../connections/connections.handlers';
 import { ionApiSecrets, ionApiSettings, parseIonApi } from '../connectors/infor/ionapi';
 import type { BackendContext } from '../context';
 import { redact } from '../util/redact';
@@ -112,7 +112,7 @@ async function upsertConnection(
   if (existing) {
     // Same simulators as last time: nothing to change (the second click is a no-op).
     if (sameSettings(existing.settings, credentials.settings)) return { connection: existing, created: false };
-    const connection = await connectorHandlers['connections.update'](
+    const connection = await connectionHandlers['connections.update'](
       { id: existing.id, settings: credentials.settings, secrets: credentials.secrets },
       context,
     );
@@ -124,7 +124,7 @@ async function upsertConnection(
     const connection = await importIonapi(context, { fileName: path.basename(file), content: fs.readFileSync(file, 'utf8'), name: credentials.name, productLine: 'm3' });
     return { connection, created: true };
   }
-  const connection = await connectorHandlers['connections.create'](
+  const connection = await connectionHandlers['connections.create'](
     { system, name: credentials.name, settings: credentials.settings, secrets: credentials.secrets, sandbox: true },
     context,
   );
