@@ -140,4 +140,23 @@ export default tseslint.config(
     plugins: { boundaries },
     rules: { 'boundaries/sandbox-through-registry': 'error' },
   },
+  {
+    // Tables have owners: SQL lives in the store and in repositories, each behind an interface a
+    // second database could implement. Handlers, commands and the engine call repository methods.
+    files: ['electron/**/*.ts', 'scripts/**/*.mjs', 'bin/**/*.js'],
+    ignores: [
+      'electron/backend/store/**',
+      '**/*.repository.ts',
+    ],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name='prepare']",
+          message:
+            'SQL belongs to the store: call `.prepare(` only in electron/backend/store/** or a `*.repository.ts` file (an interface plus its SQLite implementation), and give callers a repository method.',
+        },
+      ],
+    },
+  },
 );

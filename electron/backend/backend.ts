@@ -3,13 +3,12 @@ import type { Result } from '../../shared/api/result';
 import { errorMessage } from '../../shared/errors';
 import { dispatch } from './api/dispatch';
 import { handlers } from './api/handlers';
-import { ConnectionsRepository } from './connections/connections.repository';
 import type { BackendContext, Runtime } from './context';
 import { EventBus } from './events';
 import { HttpRegistry } from './http/http-registry';
 import { holdMappingPool } from './mapping/mapping-pool';
 import { SecretVault } from './secrets/secret-vault';
-import { openDatabase } from './store/database';
+import { openSqliteStore } from './store/sqlite-store';
 import { resolveDataDir } from './store/paths';
 import { createLogger, type Logger } from './util/log';
 
@@ -34,16 +33,16 @@ export interface Backend {
 /** One engine for the desktop app, `mlc studio` and the CLI. */
 export function createBackend(options: BackendOptions): Backend {
   const dataDir = options.dataDir ?? resolveDataDir();
-  const db = openDatabase({ file: path.join(dataDir, 'mlc.sqlite') });
+  const store = openSqliteStore({ file: path.join(dataDir, 'mlc.sqlite') });
   const cleanups: Array<() => void | Promise<void>> = [];
   const context: BackendContext = {
     runtime: options.runtime,
     dataDir,
-    db,
+    store,
     events: new EventBus(),
     log: options.logger ?? createLogger(),
-    connections: new ConnectionsRepository(db),
-    vault: new SecretVault(db, { dataDir, provided: options.masterKey }),
+    connections: store.connections,
+    vault: new SecretVault(store.secrets, { dataDir, provided: options.masterKey }),
     http: new HttpRegistry(),
     connectorDefaults: options.connectorDefaults,
     syncResilience: options.syncResilience,
@@ -66,7 +65,7 @@ export function createBackend(options: BackendOptions): Backend {
           context.log.warn('cleanup failed', { error: errorMessage(error) });
         }
       }
-      db.close();
+      store.close();
     },
   };
 }

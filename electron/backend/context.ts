@@ -1,9 +1,9 @@
-import type { Db } from './store/database';
 import type { EventBus } from './events';
 import type { Logger } from './util/log';
 import type { ConnectionsRepository } from './connections/connections.repository';
 import type { HttpRegistry } from './http/http-registry';
 import type { SecretVault } from './secrets/secret-vault';
+import type { Store } from './store/store';
 
 export type Runtime = 'desktop' | 'web' | 'cli';
 
@@ -11,9 +11,11 @@ export type Runtime = 'desktop' | 'web' | 'cli';
 export interface BackendContext {
   runtime: Runtime;
   dataDir: string;
-  db: Db;
+  /** Every table, behind its repository; no SQL outside them (see eslint.config.js). */
+  store: Store;
   events: EventBus;
   log: Logger;
+  /** The same as `store.connections`: the repository most handlers use. */
   connections: ConnectionsRepository;
   /** Encrypted connection secrets; values never leave the backend. */
   vault: SecretVault;

@@ -3,7 +3,7 @@ import { isMethodName, methods } from '../../shared/api/contract';
 import type { Result } from '../../shared/api/result';
 import type { BackendProcess } from './backend-process';
 import { isTrustedFrameUrl } from './policy';
-import { readUiPrefs, writeUiPrefs } from './preferences';
+import { moveUiPrefsToBackend } from './preferences';
 
 /** Only our own pages, loaded from app://studio, may call the backend. */
 export function isTrustedSender(frame: WebFrameMain | null): boolean {
@@ -12,6 +12,7 @@ export function isTrustedSender(frame: WebFrameMain | null): boolean {
 
 /** The IPC gatekeeper: checks the sender, the method name and the input before anything runs. */
 export function registerIpc(backend: BackendProcess): void {
+  const uiPrefsMoved = moveUiPrefsToBackend((method, input) => backend.invoke(method, input)).catch(() => undefined);
   ipcMain.handle('mlc:invoke', async (event: IpcMainInvokeEvent, method: unknown, input: unknown): Promise<Result<unknown>> => {
     if (!isTrustedSender(event.senderFrame)) {
       return { ok: false, error: { code: 'E_IPC_FORBIDDEN_SENDER', message: 'Calls are accepted only from the app window.' } };
@@ -27,9 +28,8 @@ export function registerIpc(backend: BackendProcess): void {
         error: { code: 'E_INVALID_INPUT', message: `Invalid input for ${method}: ${issues[0]?.message ?? ''}`, details: { issues } },
       };
     }
-    // Window preferences belong to the shell (electron-store), not to the backend store.
-    if (method === 'ui.prefs.get') return { ok: true, value: readUiPrefs() };
-    if (method === 'ui.prefs.set') return { ok: true, value: writeUiPrefs(methods['ui.prefs.set'].input.parse(input)) };
+    // The backend answers ui.prefs like everything else; the first call waits for an older version's copy to move there.
+    if (method === 'ui.prefs.get' || method === 'ui.prefs.set') await uiPrefsMoved;
     return backend.invoke(method, parsed.data);
   });
 }

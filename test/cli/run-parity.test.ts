@@ -18,9 +18,9 @@ const counts = { customers: 50, salesOrders: 60 };
 function auditOutcomes(dataDir: string, flowIds: string[], runIds: string[]) {
   const backend = createBackend({ runtime: 'cli', dataDir });
   try {
-    const runs = syncService(backend.context).runs;
+    const { audit } = syncService(backend.context);
     return flowIds.map((flowId, index) =>
-      [...runs.iterateAudits({ runId: runIds[index]! })]
+      [...audit.iterateAudits({ runId: runIds[index]! })]
         .map((audit) => ({ flowId, sourceKey: audit.sourceKey, outcome: audit.outcome, errorCode: audit.errorCode, mappingHash: audit.mappingHash, payload: flowId === flowIds[0] ? audit.transformedPayload : null }))
         .sort((a, b) => a.sourceKey.localeCompare(b.sourceKey)),
     );

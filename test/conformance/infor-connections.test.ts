@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackend, type Backend } from '../../electron/backend/backend';
 import { parseIonApi } from '../../electron/backend/connectors/infor/ionapi';
 import { startInforSandbox, type InforSandbox } from '../../sandbox/infor/index';
+import { storeFile } from '../support/backend';
 import { tempDir } from '../support/paths';
 
 describe('.ionapi variants', () => {
@@ -63,7 +64,9 @@ describe('connections.* and schemas.* through the contract', () => {
 
     const schema = await backend.invoke('schemas.get', { connectionId: connection.id, entity: 'customers' });
     expect(schema.ok).toBe(true);
-    const row = backend.context.db.prepare('SELECT hash FROM entity_schemas WHERE connection_id = ?').get(connection.id) as { hash: string };
+    const file = storeFile(temp.dir);
+    const row = file.prepare('SELECT hash FROM entity_schemas WHERE connection_id = ?').get(connection.id) as { hash: string };
+    file.close();
     expect(schema.ok && (schema.value as { hash: string }).hash).toBe(row.hash);
 
     const revocationsBefore = sandbox.control.stats().counters.revocations ?? 0;

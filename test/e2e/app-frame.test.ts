@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext } from 'playwright-core';
 import { openDatabase } from '../../electron/backend/store/database';
-import { ConnectionsRepository } from '../../electron/backend/connections/connections.repository';
+import { SqliteConnectionsRepository } from '../../electron/backend/connections/connections.repository';
 import { launchBrowser, screenshotPath, watchProblems } from './support/browser';
 import { startStudio, type Studio } from './support/studio';
 import { sectionIds, StudioPage } from './pages/studio.page';
@@ -56,7 +56,7 @@ describe('mlc studio in Chromium', () => {
 
   it('lists a saved connection and removes it', async () => {
     const db = openDatabase({ file: path.join(studio.dataDir, 'mlc.sqlite') });
-    new ConnectionsRepository(db).create({ system: 'infor', name: 'ACME M3 production', settings: { tenant: 'ACME_PRD' }, sandbox: false });
+    new SqliteConnectionsRepository(db).create({ system: 'infor', name: 'ACME M3 production', settings: { tenant: 'ACME_PRD' }, sandbox: false });
     db.close();
 
     const page = await browser.context.newPage();

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storeFile } from '../support/backend';
 import { customerToZohoAccount, syncWorld, type SyncWorld } from './support/sync-harness';
 
 describe('audit retention', () => {
@@ -17,7 +18,9 @@ describe('audit retention', () => {
 
     expect(await world.api.call('audit.retention', {})).toMatchObject({ days: 90, pruned: 0 });
     // Age the whole run by 45 days in the real SQLite file, as time would.
-    world.backend.context.db.prepare("UPDATE audit SET created_at = strftime('%Y-%m-%dT%H:%M:%fZ', created_at, '-45 days') WHERE run_id = ?").run(run.id);
+    const file = storeFile(world.dataDir);
+    file.prepare("UPDATE audit SET created_at = strftime('%Y-%m-%dT%H:%M:%fZ', created_at, '-45 days') WHERE run_id = ?").run(run.id);
+    file.close();
     expect(await world.api.call('audit.retention', { days: 60 })).toMatchObject({ days: 60, pruned: 0 });
     const pruned = await world.api.call('audit.retention', { days: 30 });
     expect(pruned).toEqual({ days: 30, pruned: 39 });

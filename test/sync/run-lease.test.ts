@@ -7,7 +7,9 @@ import type { FlowId } from '../../shared/domain/flow';
 import { createBackend, type Backend } from '../../electron/backend/backend';
 import { SyncEngine } from '../../electron/backend/sync/sync-engine';
 import { syncService } from '../../electron/backend/sync/sync.service';
-import { emptyCalls, emptyCounters } from '../../electron/backend/sync/run-store';
+import { commitPage } from '../../electron/backend/sync/page-commit';
+import { emptyCalls, emptyCounters } from '../../electron/backend/sync/runs.repository';
+import { storeFile } from '../support/backend';
 import { repoRoot } from '../support/paths';
 import { until } from '../bundle/support/mlc-process';
 import { customerToZohoAccount, fastBackend, syncWorld, type SyncWorld } from './support/sync-harness';
@@ -71,12 +73,17 @@ describe('a run holds its flow by a lease', () => {
     // The old holder, alive after all, can neither renew, commit nor finish: it must stop writing.
     expect(caught(() => mine.heartbeat(held.id, { counters, calls: emptyCalls(), progress: { pagesCommitted: 2, recordsInFlight: 0 } }, 30_000)).code).toBe('E_SYNC_LEASE_LOST');
     const page = { audits: [], idMap: [], deadLetters: { add: [], clear: [] }, counters, calls: emptyCalls() };
-    expect(caught(() => mine.commitPage(held.id, flowId, { connectionId: world.target.id, entity: 'Accounts' }, page)).code).toBe('E_SYNC_LEASE_LOST');
+    expect(caught(() => commitPage(syncService(world.backend.context).deps, held.id, flowId, { connectionId: world.target.id, entity: 'Accounts' }, page)).code).toBe('E_SYNC_LEASE_LOST');
     expect(mine.finishRun(held.id, { status: 'succeeded', windowTo: '2030-01-01', counters, calls: emptyCalls(), watermark: { flowId, stamp: '2030-01-01' } }).status).toBe('interrupted');
     expect(mine.watermark(flowId)).toBeNull();
 
     // SQLite itself refuses a second leased running run of a flow.
-    expect(() => world.backend.context.db.prepare("UPDATE runs SET status = 'running' WHERE id = ?").run(held.id)).toThrow(/UNIQUE/);
+    const file = storeFile(world.dataDir);
+    try {
+      expect(() => file.prepare("UPDATE runs SET status = 'running' WHERE id = ?").run(held.id)).toThrow(/UNIQUE/);
+    } finally {
+      file.close();
+    }
     theirs.finishRun(next.id, { status: 'cancelled', windowTo: null, counters: emptyCounters(), calls: emptyCalls() });
   });
 

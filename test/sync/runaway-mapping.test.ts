@@ -16,7 +16,7 @@ async function runWith(world: SyncWorld, name: string, extra: string) {
   const flow = await world.flow({ name, expression: `${base},\n  "Description": CUNO = "${guilty}" ? ${extra} : "ok"\n}` });
   const run = await world.api.call('flows.run', { id: flow.id });
   const failed = await world.api.call('audit.list', { runId: run.id, outcome: 'failed' });
-  const dead = syncService(world.backend.context).runs.deadLetterKeys(flow.id);
+  const dead = syncService(world.backend.context).audit.deadLetterKeys(flow.id);
   return { run, failed: failed.items, dead: dead.map((entry) => entry.sourceKey) };
 }
 

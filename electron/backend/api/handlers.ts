@@ -11,7 +11,6 @@ import type { Handlers } from './dispatch';
 export const handlers: Handlers = {
   ...appHandlers,
   ...connectionHandlers,
-  // After connectionHandlers: wraps connections.remove to revoke tokens first.
   ...connectorHandlers,
   ...syncHandlers,
   ...sandboxHandlers,

@@ -1,7 +1,7 @@
 import { uiPrefsSchema, type AppInfo, type UiPrefs } from '../../../shared/api/app.contract';
 import type { Handlers } from '../api/dispatch';
-import { schemaVersion } from '../store/database';
-import { clearHistoryLostWhenCaughtUp, flowsWithoutHistory, historyLost } from '../store/store-identity';
+import type { SettingsRepository } from '../store/settings.repository';
+import type { StoreHistory } from '../store/store';
 import { appVersion, jsonataVersion } from './version';
 
 type AppHandlers = Pick<Handlers, 'app.info' | 'ui.prefs.get' | 'ui.prefs.set'>;
@@ -15,32 +15,33 @@ export const appHandlers: AppHandlers = {
     jsonataVersion: jsonataVersion(),
     runtime: context.runtime,
     dataDir: context.dataDir,
-    schemaVersion: schemaVersion(context.db),
+    schemaVersion: context.store.schemaVersion(),
     platform: `${process.platform}-${process.arch}`,
-    storeReplaced: storeReplaced(context.db),
+    storeReplaced: storeReplaced(context.store.history),
   }),
-  // In the desktop shell these two are answered by electron-store in the main process;
-  // the backend's copy serves the browser mode and the CLI.
-  'ui.prefs.get': (_input, context) => readPrefs(context.db),
+  // The one place ui.prefs is answered, for every runtime: the desktop shell forwards these
+  // like any other method (window bounds stay with the shell).
+  'ui.prefs.get': (_input, context) => readPrefs(context.store.settings),
   'ui.prefs.set': (input, context) => {
-    const next = uiPrefsSchema.parse({ ...readPrefs(context.db), ...input });
-    context.db
-      .prepare('INSERT INTO ui_preferences (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value')
-      .run('prefs', JSON.stringify(next));
+    const next = uiPrefsSchema.parse({ ...readPrefs(context.store.settings), ...input });
+    context.store.settings.set(prefsKey, JSON.stringify(next));
     return next;
   },
 };
 
-function readPrefs(db: Parameters<typeof schemaVersion>[0]): UiPrefs {
-  const row = db.prepare('SELECT value FROM ui_preferences WHERE key = ?').get('prefs') as { value: string } | undefined;
-  if (!row) return defaults;
-  const parsed = uiPrefsSchema.safeParse({ ...defaults, ...(JSON.parse(row.value) as object) });
+/** In the store's key-value table, beside the store's own settings (see migration 008). */
+const prefsKey = 'ui.prefs';
+
+function readPrefs(settings: SettingsRepository): UiPrefs {
+  const stored = settings.get(prefsKey);
+  if (stored === undefined) return defaults;
+  const parsed = uiPrefsSchema.safeParse({ ...defaults, ...(JSON.parse(stored) as object) });
   return parsed.success ? parsed.data : defaults;
 }
 
 /** The replaced-store warning with the flows still to resync by name; gone once each has run again. */
-function storeReplaced(db: Parameters<typeof schemaVersion>[0]): AppInfo['storeReplaced'] {
-  const lost = historyLost(db);
-  if (!lost || clearHistoryLostWhenCaughtUp(db)) return null;
-  return { previousStoreId: lost.previousId, storeId: lost.currentId, detectedAt: lost.detectedAt, flowsToResync: flowsWithoutHistory(db) };
+function storeReplaced(history: StoreHistory): AppInfo['storeReplaced'] {
+  const lost = history.lost();
+  if (!lost || history.clearWhenCaughtUp()) return null;
+  return { previousStoreId: lost.previousId, storeId: lost.currentId, detectedAt: lost.detectedAt, flowsToResync: history.flowsWithoutHistory() };
 }

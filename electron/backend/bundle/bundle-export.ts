@@ -128,8 +128,7 @@ function bundleConnection(connection: Connection, ref: string): BundleConnection
 }
 
 function bundleMapping(context: BackendContext, mapping: Mapping, flow: Flow, bundled: ReadonlySet<string>): BundleMapping {
-  const schemaHash = (connectionId: string, entity: string) =>
-    (context.db.prepare('SELECT hash FROM entity_schemas WHERE connection_id = ? AND entity = ?').get(connectionId, entity) as { hash: string } | undefined)?.hash;
+  const schemaHash = (connectionId: string, entity: string) => context.store.connectionCaches.schemaHash(connectionId, entity);
   const source = schemaHash(flow.source.connectionId, mapping.sourceEntity);
   const target = schemaHash(flow.target.connectionId, mapping.targetEntity);
   let sourceMap: BundleMapping['sourceMap'];
@@ -183,13 +182,10 @@ async function collectSamples(context: BackendContext, mappings: Mapping[], flow
     const seen = new Set<string>();
     const limit = inputs.length + perMapping;
     for (const flowId of flowIds) {
-      const rows = context.db
-        .prepare("SELECT source_key, source_payload FROM audit WHERE flow_id = ? AND mapping_hash = ? AND outcome != 'failed' ORDER BY id DESC LIMIT 200")
-        .all(flowId, mapping.hash) as Array<{ source_key: string; source_payload: string }>;
-      for (const row of rows) {
-        if (inputs.length >= limit || seen.has(row.source_key)) continue;
-        seen.add(row.source_key);
-        inputs.push({ name: `Record ${row.source_key}`, input: JSON.parse(row.source_payload) as unknown });
+      for (const row of context.store.audit.recentInputs(flowId, mapping.hash, 200)) {
+        if (inputs.length >= limit || seen.has(row.sourceKey)) continue;
+        seen.add(row.sourceKey);
+        inputs.push({ name: `Record ${row.sourceKey}`, input: row.payload });
       }
     }
     if (inputs.length === 0) continue;

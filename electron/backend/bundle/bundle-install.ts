@@ -38,7 +38,7 @@ export interface InstallReport {
  */
 export function installBundle(context: BackendContext, bundle: Bundle, mode: 'keep' | 'replace' = 'keep'): InstallReport {
   const service = syncService(context);
-  const connections = context.db.transaction(() => bundle.connections.map((connection) => installConnection(context, connection, mode)))();
+  const connections = context.store.transaction(() => bundle.connections.map((connection) => installConnection(context, connection, mode)));
   const before = new Map(service.mappings.list().map((mapping) => [mapping.id as string, mapping]));
   const mappings = bundle.mappings.map((mapping): InstalledItem => {
     const existing = before.get(mapping.id);
@@ -94,10 +94,7 @@ function installConnection(context: BackendContext, bundled: BundleConnection, m
   const existing = context.connections.get(connection.id);
   let status: InstalledConnection['status'];
   if (!existing) {
-    const now = new Date().toISOString();
-    context.db
-      .prepare('INSERT INTO connections (id, system, name, settings, sandbox, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(connection.id, connection.system, connection.name, JSON.stringify(connection.settings), connection.sandbox ? 1 : 0, now, now);
+    context.connections.create({ id: connection.id, system: connection.system, name: connection.name, settings: connection.settings, sandbox: connection.sandbox });
     status = 'created';
   } else {
     if (existing.system !== connection.system) {
@@ -105,11 +102,10 @@ function installConnection(context: BackendContext, bundled: BundleConnection, m
     }
     const same = existing.name === connection.name && existing.sandbox === connection.sandbox && canonicalJson(existing.settings) === canonicalJson(connection.settings);
     if (mode === 'replace' && !same) {
-      context.connections.update(connection.id, { name: connection.name, settings: connection.settings });
-      context.db.prepare('UPDATE connections SET sandbox = ? WHERE id = ?').run(connection.sandbox ? 1 : 0, connection.id);
+      context.connections.update(connection.id, { name: connection.name, settings: connection.settings, sandbox: connection.sandbox });
       // Hosts may differ now: cached schemas and tokens belong to the old settings.
-      context.db.prepare('DELETE FROM entity_schemas WHERE connection_id = ?').run(connection.id);
-      context.db.prepare('DELETE FROM connection_tokens WHERE connection_id = ?').run(connection.id);
+      context.store.connectionCaches.clearSchemas(connection.id);
+      context.store.connectionCaches.clearToken(connection.id);
       status = 'updated';
     } else {
       status = 'kept';

@@ -20,8 +20,17 @@ export interface NewConnection {
   sandbox: boolean;
 }
 
-/** Connections without secrets; secrets are stored through the secrets vault. */
-export class ConnectionsRepository {
+/** Connections without secrets (table `connections`); secrets are stored through the secrets vault. */
+export interface ConnectionsRepository {
+  list(): Connection[];
+  get(id: ConnectionId | string): Connection | undefined;
+  /** A new connection with a new id; `id` keeps a given one (bundle installs, so a bundle's flows find it). */
+  create(input: NewConnection & { id?: string }): Connection;
+  update(id: string, patch: Partial<Pick<Connection, 'name' | 'settings' | 'sandbox'>>): Connection | undefined;
+  remove(id: string): boolean;
+}
+
+export class SqliteConnectionsRepository implements ConnectionsRepository {
   constructor(private readonly db: Db) {}
 
   /** In creation order (`seq`, unique): the sandbox workspace creates six within a millisecond. */
@@ -45,9 +54,9 @@ export class ConnectionsRepository {
     return row ? toConnection(row) : undefined;
   }
 
-  create(input: NewConnection): Connection {
+  create(input: NewConnection & { id?: string }): Connection {
     const now = new Date().toISOString();
-    const id = randomUUID();
+    const id = input.id ?? randomUUID();
     this.db
       .prepare(
         'INSERT INTO connections (id, system, name, settings, sandbox, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -56,12 +65,12 @@ export class ConnectionsRepository {
     return this.get(id)!;
   }
 
-  update(id: string, patch: Partial<Pick<Connection, 'name' | 'settings'>>): Connection | undefined {
+  update(id: string, patch: Partial<Pick<Connection, 'name' | 'settings' | 'sandbox'>>): Connection | undefined {
     const current = this.get(id);
     if (!current) return undefined;
     this.db
-      .prepare('UPDATE connections SET name = ?, settings = ?, updated_at = ? WHERE id = ?')
-      .run(patch.name ?? current.name, JSON.stringify(patch.settings ?? current.settings), new Date().toISOString(), id);
+      .prepare('UPDATE connections SET name = ?, settings = ?, sandbox = ?, updated_at = ? WHERE id = ?')
+      .run(patch.name ?? current.name, JSON.stringify(patch.settings ?? current.settings), (patch.sandbox ?? current.sandbox) ? 1 : 0, new Date().toISOString(), id);
     return this.get(id);
   }
 

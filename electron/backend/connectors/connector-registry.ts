@@ -4,7 +4,7 @@ import type { BackendContext } from '../context';
 import type { Connector } from './framework/connector';
 import type { ConnectorEnvironment } from './framework/connector-runtime';
 import { SchemaCache } from './framework/schema-cache';
-import { SqliteTokenStore } from './framework/token-store';
+import { SharedTokenStore } from './framework/token-store';
 import { InforConnector } from './infor/infor.connector';
 import { createCin7Connector } from './cin7/cin7.connector';
 import { createZendeskConnector } from './zendesk/zendesk.connector';
@@ -54,8 +54,8 @@ export function openConnector(context: BackendContext, connectionId: string, ext
     connection: { id: connection.id, settings: connection.settings, sandbox: connection.sandbox },
     secrets: context.vault.getAll(connection.id),
     httpRegistry: context.http,
-    schemaCache: new SchemaCache(context.db),
-    tokenStore: new SqliteTokenStore(context.db, context.vault, connection.id),
+    schemaCache: new SchemaCache(context.store.connectionCaches),
+    tokenStore: new SharedTokenStore(context.store.connectionCaches, context.vault, connection.id),
     // The backend's tuning applies to every opener (handlers, sync, samples), since
     // they share the connection's one HTTP client.
     ...context.connectorDefaults,

@@ -8,8 +8,21 @@ import type { Db } from '../store/database';
 export type MappingInput = Omit<Mapping, 'id' | 'hash' | 'updatedAt' | 'sourceConnectionId' | 'targetConnectionId'> &
   Partial<Pick<Mapping, 'sourceConnectionId' | 'targetConnectionId'>> & { id?: string };
 
-/** Saved mappings: their design (graph, the connections it was drawn against) and every expression version, kept for replays. */
-export class MappingRepository {
+/** Saved mappings (tables `mappings`, `mapping_versions`): the design, the connections it was drawn against, every expression version. */
+export interface MappingRepository {
+  /** Creates or replaces a mapping and records its expression version. */
+  save(input: MappingInput): Mapping;
+  /** A missing mapping is `E_NOT_FOUND`. */
+  get(id: MappingId | string): Mapping;
+  /** By name, then creation order. */
+  list(): Mapping[];
+  /** The exact expression a past run used, by its hash. */
+  expressionByHash(hash: string): string | undefined;
+  /** Refused while a flow uses it. */
+  remove(id: string): boolean;
+}
+
+export class SqliteMappingRepository implements MappingRepository {
   constructor(private readonly db: Db) {}
 
   save(input: MappingInput): Mapping {

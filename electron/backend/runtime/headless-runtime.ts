@@ -6,7 +6,7 @@ import { createBackend, type Backend, type BackendOptions } from '../backend';
 import { connectorFactories } from '../connectors/connector-registry';
 import type { Connector } from '../connectors/framework/connector';
 import { SchemaCache } from '../connectors/framework/schema-cache';
-import { SqliteTokenStore } from '../connectors/framework/token-store';
+import { SharedTokenStore } from '../connectors/framework/token-store';
 import type { ConnectorSource, EngineDeps } from '../sync/engine-deps';
 import { SyncEngine } from '../sync/sync-engine';
 import { syncService } from '../sync/sync.service';
@@ -118,8 +118,8 @@ function openBound(backend: Backend, connection: BoundConnection | undefined, co
     connection: { id: connection.id, settings: connection.settings, sandbox: connection.sandbox },
     secrets: connection.secrets,
     httpRegistry: context.http,
-    schemaCache: new SchemaCache(context.db),
-    tokenStore: new SqliteTokenStore(context.db, context.vault, connection.id),
+    schemaCache: new SchemaCache(context.store.connectionCaches),
+    tokenStore: new SharedTokenStore(context.store.connectionCaches, context.vault, connection.id),
     ...context.connectorDefaults,
   });
 }

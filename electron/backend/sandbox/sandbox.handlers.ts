@@ -4,7 +4,7 @@ import type { SandboxWorkspace } from '../../../shared/api/sandbox.contract';
 import { connectionSettingsSchema, systemIdSchema, type Connection, type SystemId } from '../../../shared/domain/connection';
 import { AppError, errorMessage } from '../../../shared/errors';
 import type { Handlers } from '../api/dispatch';
-import { connectorHandlers, importIonapi } from '../connectors/connectors.handlers';
+import { connectionHandlers, importIonapi } from '../connections/connections.handlers';
 import { ionApiSecrets, ionApiSettings, parseIonApi } from '../connectors/infor/ionapi';
 import type { BackendContext } from '../context';
 import { redact } from '../util/redact';
@@ -56,19 +56,17 @@ async function startSimulators(context: BackendContext): Promise<Simulators> {
 }
 
 function readWorkspaceIds(context: BackendContext): Partial<Record<SystemId, string>> {
-  const row = context.db.prepare('SELECT value FROM settings WHERE key = ?').get(workspaceKey) as { value: string } | undefined;
-  if (!row) return {};
+  const stored = context.store.settings.get(workspaceKey);
+  if (stored === undefined) return {};
   try {
-    return JSON.parse(row.value) as Partial<Record<SystemId, string>>;
+    return JSON.parse(stored) as Partial<Record<SystemId, string>>;
   } catch {
     return {};
   }
 }
 
 function writeWorkspaceIds(context: BackendContext, ids: Partial<Record<SystemId, string>>): void {
-  context.db
-    .prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value')
-    .run(workspaceKey, JSON.stringify(ids));
+  context.store.settings.set(workspaceKey, JSON.stringify(ids));
 }
 
 interface SandboxCredentials {
@@ -114,7 +112,7 @@ async function upsertConnection(
   if (existing) {
     // Same simulators as last time: nothing to change (the second click is a no-op).
     if (sameSettings(existing.settings, credentials.settings)) return { connection: existing, created: false };
-    const connection = await connectorHandlers['connections.update'](
+    const connection = await connectionHandlers['connections.update'](
       { id: existing.id, settings: credentials.settings, secrets: credentials.secrets },
       context,
     );
@@ -126,7 +124,7 @@ async function upsertConnection(
     const connection = await importIonapi(context, { fileName: path.basename(file), content: fs.readFileSync(file, 'utf8'), name: credentials.name, productLine: 'm3' });
     return { connection, created: true };
   }
-  const connection = await connectorHandlers['connections.create'](
+  const connection = await connectionHandlers['connections.create'](
     { system, name: credentials.name, settings: credentials.settings, secrets: credentials.secrets, sandbox: true },
     context,
   );

@@ -1,7 +1,7 @@
 import { registerSecret } from '../util/redact';
-import type { Db } from '../store/database';
 import { decryptText, encryptText } from './cipher';
 import { resolveMasterKey, type MasterKey, type MasterKeyOptions } from './master-key';
+import type { SecretsRepository } from './secrets.repository';
 
 /**
  * Secrets of connections, encrypted in `connection_secrets`. Values go to
@@ -13,7 +13,7 @@ export class SecretVault {
   private key: MasterKey | undefined;
 
   constructor(
-    private readonly db: Db,
+    private readonly rows: SecretsRepository,
     private readonly keyOptions: MasterKeyOptions | (() => MasterKey),
   ) {}
 
@@ -24,32 +24,27 @@ export class SecretVault {
   }
 
   set(connectionId: string, slot: string, value: string): void {
-    registerSecret(value);
-    const ciphertext = encryptText(this.masterKey(), value, `${connectionId}/${slot}`);
-    this.db
-      .prepare(
-        `INSERT INTO connection_secrets (connection_id, slot, ciphertext, updated_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT (connection_id, slot) DO UPDATE SET ciphertext = excluded.ciphertext, updated_at = excluded.updated_at`,
-      )
-      .run(connectionId, slot, ciphertext, new Date().toISOString());
+    this.setMany(connectionId, { [slot]: value });
   }
 
-  /** Sets several slots at once; a `null` value deletes the slot. */
+  /** Sets several slots at once (all or none); a `null` value deletes the slot. */
   setMany(connectionId: string, values: Record<string, string | null>): void {
-    this.db.transaction(() => {
-      for (const [slot, value] of Object.entries(values)) {
-        if (value === null) this.remove(connectionId, slot);
-        else this.set(connectionId, slot, value);
+    const ciphertexts: Record<string, string | null> = {};
+    for (const [slot, value] of Object.entries(values)) {
+      if (value === null) {
+        ciphertexts[slot] = null;
+        continue;
       }
-    })();
+      registerSecret(value);
+      ciphertexts[slot] = encryptText(this.masterKey(), value, `${connectionId}/${slot}`);
+    }
+    this.rows.putMany(connectionId, ciphertexts);
   }
 
   get(connectionId: string, slot: string): string | undefined {
-    const row = this.db
-      .prepare('SELECT ciphertext FROM connection_secrets WHERE connection_id = ? AND slot = ?')
-      .get(connectionId, slot) as { ciphertext: string } | undefined;
-    if (!row) return undefined;
-    const value = decryptText(this.masterKey(), row.ciphertext, `${connectionId}/${slot}`);
+    const ciphertext = this.rows.get(connectionId, slot);
+    if (ciphertext === undefined) return undefined;
+    const value = decryptText(this.masterKey(), ciphertext, `${connectionId}/${slot}`);
     registerSecret(value);
     return value;
   }
@@ -64,13 +59,11 @@ export class SecretVault {
   }
 
   slots(connectionId: string): string[] {
-    return (
-      this.db.prepare('SELECT slot FROM connection_secrets WHERE connection_id = ? ORDER BY slot').all(connectionId) as Array<{ slot: string }>
-    ).map((row) => row.slot);
+    return this.rows.slots(connectionId);
   }
 
   remove(connectionId: string, slot: string): boolean {
-    return this.db.prepare('DELETE FROM connection_secrets WHERE connection_id = ? AND slot = ?').run(connectionId, slot).changes > 0;
+    return this.rows.remove(connectionId, slot);
   }
 
   /** For other encrypted state (the token cache) with the same key and format. */

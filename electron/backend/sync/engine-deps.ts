@@ -2,9 +2,12 @@ import type { Connector } from '../connectors/framework/connector';
 import type { EventBus } from '../events';
 import type { Logger } from '../util/log';
 import type { MappingRepository } from '../mapping/mapping.repository';
-import type { FlowStore } from './flow-store';
+import type { FlowRepository } from './flows.repository';
 import type { Resilience } from './resilience';
-import type { RunStore } from './run-store';
+import type { Store } from '../store/store';
+import type { AuditRepository } from './audit.repository';
+import type { IdMapRepository } from './id-map.repository';
+import type { RunRepository } from './runs.repository';
 
 /** Opens (and caches) the live connector of a saved connection. */
 export interface ConnectorSource {
@@ -13,9 +16,13 @@ export interface ConnectorSource {
 
 /** What the engine needs; the backend, `mlc run` and tests all build the same. */
 export interface EngineDeps {
-  flows: FlowStore;
+  flows: FlowRepository;
   mappings: MappingRepository;
-  runs: RunStore;
+  runs: RunRepository;
+  audit: AuditRepository;
+  idMap: IdMapRepository;
+  /** Atomic work across the repositories above (a page commit). */
+  store: Pick<Store, 'transaction'>;
   connectors: ConnectorSource;
   events: EventBus;
   log: Logger;

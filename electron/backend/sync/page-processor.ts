@@ -8,7 +8,9 @@ import type { Connector, JsonObject, SourceRecord } from '../connectors/framewor
 import { evaluateIsolated } from '../mapping/mapping-pool';
 import { checkPayload } from './payload-check';
 import { defaultResilience, transientRetry, type Resilience } from './resilience';
-import type { AuditInput, IdMapEntry, PageCommit } from './run-store';
+import type { AuditInput } from './audit.repository';
+import type { IdMapEntry } from './id-map.repository';
+import type { PageCommit } from './page-commit';
 
 export interface PageContext {
   flow: Flow;

@@ -9,14 +9,14 @@ import type { EngineDeps } from './engine-deps';
  * account flow built, asks the target when the map has none, and remembers each
  * answer for the rest of the run.
  */
-export function referenceBindings(deps: Pick<EngineDeps, 'runs' | 'flows'>, flow: Flow, target: Connector): Bindings {
+export function referenceBindings(deps: Pick<EngineDeps, 'idMap' | 'flows'>, flow: Flow, target: Connector): Bindings {
   const cache = new Map<string, string | null>();
   return {
     lookupRef: async (entity: unknown, sourceKey: unknown): Promise<string | null> => {
       if (sourceKey === undefined || sourceKey === null || sourceKey === '') return null;
       const key = `${String(entity)}\u0000${String(sourceKey)}`;
       if (cache.has(key)) return cache.get(key)!;
-      let found = deps.runs.targetKeyFor(flow.target.connectionId, String(entity), String(sourceKey)) ?? null;
+      let found = deps.idMap.targetKeyFor(flow.target.connectionId, String(entity), String(sourceKey)) ?? null;
       if (!found && target.lookup) {
         const owner = deps.flows
           .flows()

@@ -5,7 +5,8 @@ import type { JsonObject, SourceRecord } from '../connectors/framework/connector
 import type { EngineDeps } from './engine-deps';
 import { processPage } from './page-processor';
 import { referenceBindings } from './reference-bindings';
-import { emptyCalls, emptyCounters } from './run-store';
+import { commitPage } from './page-commit';
+import { emptyCalls, emptyCounters } from './runs.repository';
 
 export interface ReplayRequest {
   runId: RunId | string;
@@ -27,14 +28,14 @@ export async function replayRecords(deps: EngineDeps, request: ReplayRequest): P
   // By default: the run's failures still waiting, each at its latest attempt (a
   // replay that failed again moved the dead letter to its own audit row).
   const failedHere = new Set(
-    [...deps.runs.iterateAudits({ runId: original.id, outcome: 'failed' })].map((audit) => audit.sourceKey),
+    [...deps.audit.iterateAudits({ runId: original.id, outcome: 'failed' })].map((audit) => audit.sourceKey),
   );
   const audits: RecordAudit[] = request.auditIds
-    ? request.auditIds.map((id) => deps.runs.auditById(id))
-    : deps.runs
+    ? request.auditIds.map((id) => deps.audit.auditById(id))
+    : deps.audit
         .deadLetterKeys(flow.id)
         .filter((entry) => failedHere.has(entry.sourceKey))
-        .map((entry) => deps.runs.auditById(entry.auditId));
+        .map((entry) => deps.audit.auditById(entry.auditId));
   for (const audit of audits) {
     if (audit.flowId !== flow.id) throw new AppError('E_INVALID_INPUT', `Audit row ${audit.id} belongs to another flow.`);
   }
@@ -57,7 +58,7 @@ export async function replayRecords(deps: EngineDeps, request: ReplayRequest): P
       group.audits.push(audit);
       groups.set(hash, group);
     }
-    const deadLetters = new Set(deps.runs.deadLetterKeys(flow.id).map((entry) => entry.sourceKey));
+    const deadLetters = new Set(deps.audit.deadLetterKeys(flow.id).map((entry) => entry.sourceKey));
     for (const group of groups.values()) {
       for (const attempt of new Set(group.audits.map((audit) => audit.attempt))) {
         const records: SourceRecord[] = group.audits
@@ -73,13 +74,13 @@ export async function replayRecords(deps: EngineDeps, request: ReplayRequest): P
           dryRun: false,
           attempt: attempt + 1,
           bindings: referenceBindings(deps, flow, target),
-          known: deps.runs.idMapEntries(flow.id, records.map((record) => record.key)),
+          known: deps.idMap.entries(flow.id, records.map((record) => record.key)),
           deadLetters,
           counters,
         });
         calls.target = target.callCount() - baseline;
         calls.targetMinimum += Math.ceil(result.sent / batchSize);
-        deps.runs.commitPage(run.id, flow.id, { connectionId: flow.target.connectionId, entity: flow.target.entity }, { ...result.commit, counters, calls });
+        commitPage(deps, run.id, flow.id, { connectionId: flow.target.connectionId, entity: flow.target.entity }, { ...result.commit, counters, calls });
       }
     }
     return deps.runs.finishRun(run.id, { status: counters.failed > 0 ? 'partial' : 'succeeded', windowTo: null, counters, calls });

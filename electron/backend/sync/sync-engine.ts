@@ -5,7 +5,8 @@ import type { Connector } from '../connectors/framework/connector';
 import type { EngineDeps } from './engine-deps';
 import { processPage } from './page-processor';
 import { ProgressMeter } from './progress-meter';
-import { defaultHeartbeatMs, defaultLeaseMs, emptyCalls, emptyCounters, type RunProgressState } from './run-store';
+import { commitPage } from './page-commit';
+import { defaultHeartbeatMs, defaultLeaseMs, emptyCalls, emptyCounters, type RunProgressState } from './runs.repository';
 import { storeFailure } from '../store/store-errors';
 import { blocksDependants, dependencyOrder } from './dependency-order';
 import { referenceBindings } from './reference-bindings';
@@ -129,7 +130,7 @@ export class SyncEngine {
   }
 
   private async execute(flowId: string, options: RunFlowOptions): Promise<Run> {
-    const { flows, mappings, runs, connectors, events, log } = this.deps;
+    const { flows, mappings, runs, audit, idMap, connectors, events, log } = this.deps;
     const flow = flows.flow(flowId);
     const mapping = mappings.get(flow.mappingId);
     const dryRun = options.dryRun ?? flow.options.dryRun;
@@ -178,7 +179,7 @@ export class SyncEngine {
         log.warn('target schema unavailable; the target validates alone', { error: errorMessage(error) });
         return undefined;
       });
-      const deadLetters = new Set(runs.deadLetterKeys(flow.id).map((entry) => entry.sourceKey));
+      const deadLetters = new Set(audit.deadLetterKeys(flow.id).map((entry) => entry.sourceKey));
       const bindings = referenceBindings(this.deps, flow, target);
       let sent = 0;
       // Sources rarely say how many records a window holds; a full read is
@@ -199,11 +200,11 @@ export class SyncEngine {
       });
       await reread.execute(async ({ attempt }) => {
         for await (const page of reader.read(flow.source.entity, { since: windowFrom ?? undefined, pageSize: limits.pageSize, signal: options.signal })) {
-          const records = attempt === 0 ? page.records : runs.notYetInRun(run.id, flow.id, page.records);
+          const records = attempt === 0 ? page.records : audit.notYetInRun(run.id, flow.id, page.records);
           progress.recordsInFlight = records.length;
           counters.read += records.length;
           for (const record of records) if (record.stamp && (!maxStamp || record.stamp > maxStamp)) maxStamp = record.stamp;
-          const known = runs.idMapEntries(flow.id, records.map((record) => record.key));
+          const known = idMap.entries(flow.id, records.map((record) => record.key));
           // A page's own failure (writes that gave up after their `attempts` tries) ends the run as it is;
           // re-reading the window for it would multiply the write tries by the reads.
           const result = await processPage(records, {
@@ -229,7 +230,7 @@ export class SyncEngine {
           Object.assign(calls, usage(baseline, reader, writer, counters.read, sent, limits));
           // A dry run writes its audit rows (with diffs) but changes no state: no id map, no dead letters.
           const commit = dryRun ? { ...result.commit, idMap: [], deadLetters: { add: [], clear: [] } } : result.commit;
-          runs.commitPage(run.id, flow.id, { connectionId: flow.target.connectionId, entity: flow.target.entity }, { ...commit, counters, calls, progress: { ...progress, pagesCommitted: progress.pagesCommitted + 1, recordsInFlight: 0 } });
+          commitPage(this.deps, run.id, flow.id, { connectionId: flow.target.connectionId, entity: flow.target.entity }, { ...commit, counters, calls, progress: { ...progress, pagesCommitted: progress.pagesCommitted + 1, recordsInFlight: 0 } });
           progress.pagesCommitted += 1;
           progress.recordsInFlight = 0;
           for (const key of commit.deadLetters.add) deadLetters.add(key);

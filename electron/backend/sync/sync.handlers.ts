@@ -60,21 +60,21 @@ export const syncHandlers: SyncHandlers = {
   'runs.list': (input, context) => syncService(context).runs.runs(input),
   'runs.get': (input, context) => syncService(context).runs.run(input.id),
   'runs.replay': (input, context) => replayRecords(syncService(context).deps, input),
-  'audit.list': (input, context) => syncService(context).runs.audits(input),
+  'audit.list': (input, context) => syncService(context).audit.audits(input),
   'audit.export': (input, context) => {
-    const runs = syncService(context).runs;
+    const { runs, audit } = syncService(context);
     const run = runs.run(input.runId);
-    const rows = [...runs.iterateAudits({ runId: run.id })];
+    const rows = [...audit.iterateAudits({ runId: run.id })];
     const content = [...(input.format === 'csv' ? auditCsv(rows) : auditJsonLines(rows))].join('');
     return { fileName: `run-${run.startedAt.slice(0, 19).replace(/[:T]/g, '-')}-${run.id.slice(0, 8)}.${input.format}`, content, rows: rows.length };
   },
   'audit.retention': (input, context) => {
-    const row = context.db.prepare('SELECT value FROM settings WHERE key = ?').get(retentionKey) as { value: string } | undefined;
-    let days = row ? Number(row.value) : 90;
+    const stored = context.store.settings.get(retentionKey);
+    let days = stored !== undefined ? Number(stored) : 90;
     if (input.days !== undefined) {
       days = input.days;
-      context.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(retentionKey, String(days));
+      context.store.settings.set(retentionKey, String(days));
     }
-    return { days, pruned: syncService(context).runs.pruneAudit(days) };
+    return { days, pruned: context.store.audit.pruneAudit(days) };
   },
 };

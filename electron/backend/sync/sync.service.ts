@@ -5,16 +5,20 @@ import type { BackendContext } from '../context';
 import { openConnector } from '../connectors/connector-registry';
 import type { EngineDeps } from './engine-deps';
 import { blocksDependants } from './dependency-order';
-import { MappingRepository } from '../mapping/mapping.repository';
-import { FlowStore } from './flow-store';
-import { RunStore } from './run-store';
+import type { MappingRepository } from '../mapping/mapping.repository';
+import type { FlowRepository } from './flows.repository';
+import type { AuditRepository } from './audit.repository';
+import type { IdMapRepository } from './id-map.repository';
+import type { RunRepository } from './runs.repository';
 import { Scheduler, type ScheduleState } from './scheduler';
 import { SyncEngine, type RunFlowOptions } from './sync-engine';
 
 export interface SyncService {
-  flows: FlowStore;
+  flows: FlowRepository;
   mappings: MappingRepository;
-  runs: RunStore;
+  runs: RunRepository;
+  audit: AuditRepository;
+  idMap: IdMapRepository;
   engine: SyncEngine;
   scheduler: Scheduler;
   deps: EngineDeps;
@@ -84,13 +88,14 @@ const services = new WeakMap<BackendContext, SyncService>();
 export function syncService(context: BackendContext): SyncService {
   const existing = services.get(context);
   if (existing) return existing;
-  const mappings = new MappingRepository(context.db);
-  const flows = new FlowStore(context.db, mappings);
-  const runs = new RunStore(context.db);
+  const { flows, mappings, runs, audit, idMap } = context.store;
   const deps: EngineDeps = {
     flows,
     mappings,
     runs,
+    audit,
+    idMap,
+    store: context.store,
     connectors: { open: async (connectionId) => openConnector(context, connectionId) },
     events: context.events,
     log: context.log,
@@ -98,7 +103,7 @@ export function syncService(context: BackendContext): SyncService {
   };
   const engine = new SyncEngine(deps);
   const scheduler = createScheduler(deps, engine);
-  const service = { flows, mappings, runs, engine, scheduler, deps };
+  const service = { flows, mappings, runs, audit, idMap, engine, scheduler, deps };
   services.set(context, service);
   context.onClose(async () => {
     scheduler.stop();

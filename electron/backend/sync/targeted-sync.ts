@@ -7,7 +7,9 @@ import type { EngineDeps } from './engine-deps';
 import { processPage } from './page-processor';
 import { referenceBindings } from './reference-bindings';
 import { targetInterrupted } from './resilience';
-import { emptyCalls, emptyCounters, type IdMapEntry } from './run-store';
+import type { IdMapEntry } from './id-map.repository';
+import { commitPage } from './page-commit';
+import { emptyCalls, emptyCounters } from './runs.repository';
 
 /**
  * A targeted sync of given records (the Zoho notification receiver): for target
@@ -19,7 +21,7 @@ import { emptyCalls, emptyCounters, type IdMapEntry } from './run-store';
 export async function syncTargetKeys(deps: EngineDeps, flowId: FlowId | string, targetKeys: string[], trigger: Run['trigger'] = 'notification'): Promise<Run | undefined> {
   const flow = deps.flows.flow(flowId);
   const mapping = deps.mappings.get(flow.mappingId);
-  const sourceKeys = deps.runs.sourceKeysForTargets(flow.id, targetKeys);
+  const sourceKeys = deps.idMap.sourceKeysForTargets(flow.id, targetKeys);
   if (sourceKeys.length === 0) return undefined;
   const records = sourceKeys.flatMap((key) => lastRead(deps, flow.id, key));
   if (records.length === 0) return undefined;
@@ -44,7 +46,7 @@ export async function syncTargetKeys(deps: EngineDeps, flowId: FlowId | string, 
     if (drifted.length === 0) return undefined;
     run = deps.runs.startRun({ flowId: flow.id, trigger, dryRun: false, windowFrom: null, mappingHash: mapping.hash });
     // Without their remembered payload hash the page processor writes them even though the source did not change.
-    const known = new Map<string, IdMapEntry>([...deps.runs.idMapEntries(flow.id, drifted.map((record) => record.key))].map(([key, entry]) => [key, { ...entry, payloadHash: '' }]));
+    const known = new Map<string, IdMapEntry>([...deps.idMap.entries(flow.id, drifted.map((record) => record.key))].map(([key, entry]) => [key, { ...entry, payloadHash: '' }]));
     const write = target.descriptor.entities[flow.target.entity]?.write;
     const batchSize = write && write.mode !== 'read-only' ? write.maxBatch : 1;
     counters.read = drifted.length;
@@ -58,14 +60,14 @@ export async function syncTargetKeys(deps: EngineDeps, flowId: FlowId | string, 
       attempt: 1,
       bindings,
       known,
-      deadLetters: new Set(deps.runs.deadLetterKeys(flow.id).map((entry) => entry.sourceKey)),
+      deadLetters: new Set(deps.audit.deadLetterKeys(flow.id).map((entry) => entry.sourceKey)),
       counters,
       // The host's storm tolerance, as for scheduled runs (it used to fall back to the defaults).
       resilience: deps.resilience,
       onWriteRetry: (error, attempt, waitMs) => deps.log.warn(targetInterrupted, { flow: flow.id, attempt, waitMs, error: errorMessage(error) }),
     });
     Object.assign(calls, { target: target.callCount() - baseline, targetMinimum: Math.ceil(result.sent / batchSize) + (target.lookup ? 1 : 0) });
-    deps.runs.commitPage(run.id, flow.id, { connectionId: flow.target.connectionId, entity: flow.target.entity }, { ...result.commit, counters, calls });
+    commitPage(deps, run.id, flow.id, { connectionId: flow.target.connectionId, entity: flow.target.entity }, { ...result.commit, counters, calls });
     return deps.runs.finishRun(run.id, { status: counters.failed > 0 ? 'partial' : 'succeeded', windowTo: null, counters, calls });
   } catch (error) {
     if (!run) throw error;
@@ -79,7 +81,7 @@ export async function syncTargetKeys(deps: EngineDeps, flowId: FlowId | string, 
 
 /** The record as the source last sent it, from the newest audit row that has it. */
 function lastRead(deps: EngineDeps, flowId: string, sourceKey: string): SourceRecord[] {
-  const audit = deps.runs.latestAudit(flowId, sourceKey);
+  const audit = deps.audit.latestAudit(flowId, sourceKey);
   return audit ? [{ key: audit.sourceKey, stamp: audit.sourceStamp, data: audit.sourcePayload as JsonObject, raw: audit.sourceRaw }] : [];
 }
 

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SqliteTokenStore } from '../../../electron/backend/connectors/framework/token-store';
+import { SharedTokenStore } from '../../../electron/backend/connectors/framework/token-store';
+import { SqliteConnectionCacheRepository } from '../../../electron/backend/connections/connection-cache.repository';
 import { verifyZohoNotification } from '../../../electron/backend/connectors/zoho/zoho-notifications';
 import { createZohoConnector, type ZohoConnector } from '../../../electron/backend/connectors/zoho/zoho.connector';
 import { startZohoSandbox, type ZohoSandbox } from '../../../sandbox/zoho/index';
+import { SqliteSecretsRepository } from '../../../electron/backend/secrets/secrets.repository';
 import { SecretVault } from '../../../electron/backend/secrets/secret-vault';
 import { openDatabase, type Db } from '../../../electron/backend/store/database';
 import { zohoKnownHosts, zohoSettingsSchema } from '../../../shared/connectors/zoho.settings';
@@ -20,7 +22,7 @@ describe('Zoho connector against its sandbox', () => {
     const connector = createZohoConnector({
       connection: { id: shared ? 'shared' : id, settings: connection.settings, sandbox: true },
       secrets: connection.secrets,
-      tokenStore: shared ? new SqliteTokenStore(db, vault, 'shared') : undefined,
+      tokenStore: shared ? new SharedTokenStore(new SqliteConnectionCacheRepository(db), vault, 'shared') : undefined,
       // The sandbox clock is stepped below; token and channel expiry follow it.
       now: () => sandbox.control.clock.now(),
     });
@@ -31,7 +33,7 @@ describe('Zoho connector against its sandbox', () => {
   beforeAll(async () => {
     sandbox = await startZohoSandbox({ seedAccounts: 30, issuanceCap: 3 });
     db = openDatabase({ file: `${folder.dir}/store.sqlite` });
-    vault = new SecretVault(db, { dataDir: folder.dir, env: {} });
+    vault = new SecretVault(new SqliteSecretsRepository(db), { dataDir: folder.dir, env: {} });
     db.prepare("INSERT INTO connections (id, system, name, settings, sandbox, created_at, updated_at) VALUES ('shared', 'zoho', 'Zoho', '{}', 1, '', '')").run();
   });
   afterAll(async () => {

@@ -7,11 +7,12 @@ import { stableHash } from '../../../shared/hash';
 import { compileGraph, emptyGraph, type MappingGraph } from '../../../shared/mapping/index';
 import { createBackend } from '../../../electron/backend/backend';
 import { inProcessTransport } from '../../../electron/backend/bridge/in-process';
-import { MappingRepository } from '../../../electron/backend/mapping/mapping.repository';
+import { SqliteMappingRepository } from '../../../electron/backend/mapping/mapping.repository';
 import { openDatabase } from '../../../electron/backend/store/database';
 import { migrations } from '../../../electron/backend/store/migrations/index';
-import { FlowStore } from '../../../electron/backend/sync/flow-store';
+import { SqliteFlowRepository } from '../../../electron/backend/sync/flows.repository';
 import { customerGraph } from '../../bundle/support/infor-to-zoho';
+import { storeFile } from '../../support/backend';
 import { tempDir } from '../../support/paths';
 
 const folders: Array<{ remove(): void }> = [];
@@ -40,7 +41,7 @@ function thrown(action: () => unknown): AppError {
 describe('the mapping repository on a real SQLite store', () => {
   it('saves the design with its connections in their own columns, keeps every expression version, and reads it back typed', () => {
     const db = openDatabase({ file: path.join(dataDir(), 'mlc.sqlite') });
-    const mappings = new MappingRepository(db);
+    const mappings = new SqliteMappingRepository(db);
     const saved = mappings.save({ name: 'Customers', sourceEntity: 'customers', targetEntity: 'Accounts', sourceConnectionId: infor, targetConnectionId: zoho, graph, expression });
     expect(saved).toMatchObject({ sourceConnectionId: infor, targetConnectionId: zoho, hash: stableHash(expression) });
     const row = db.prepare('SELECT source_connection_id, target_connection_id, graph FROM mappings WHERE id = ?').get(saved.id) as Record<string, string>;
@@ -60,8 +61,8 @@ describe('the mapping repository on a real SQLite store', () => {
 
   it('refuses a graph it cannot read, and to remove a mapping a flow runs', () => {
     const db = openDatabase({ file: path.join(dataDir(), 'mlc.sqlite') });
-    const mappings = new MappingRepository(db);
-    const flows = new FlowStore(db, mappings);
+    const mappings = new SqliteMappingRepository(db);
+    const flows = new SqliteFlowRepository(db, mappings);
     expect(() => mappings.save({ name: 'Bad', sourceEntity: 'a', targetEntity: 'b', graph: { nodes: 'no' } as unknown as MappingGraph, expression: '{}' })).toThrow();
     const mapping = mappings.save({ name: 'Used', sourceEntity: 'customers', targetEntity: 'Accounts', graph: emptyGraph(), expression: '{}' });
     flows.saveFlow({
@@ -102,7 +103,9 @@ describe('mappings saved before the connection columns existed', () => {
       const drawn = await api.call('mappings.get', { id: 'drawn' as never });
       expect(drawn).toMatchObject({ sourceConnectionId: infor, targetConnectionId: zoho });
       expect(drawn.graph).toEqual(graph);
-      const raw = backend.context.db.prepare("SELECT graph FROM mappings WHERE id = 'drawn'").get() as { graph: string };
+      const file = storeFile(dir);
+      const raw = file.prepare("SELECT graph FROM mappings WHERE id = 'drawn'").get() as { graph: string };
+      file.close();
       expect(JSON.parse(raw.graph)).not.toHaveProperty('sourceConnectionId');
       expect(await api.call('mappings.get', { id: 'before-ids' as never })).toMatchObject({ sourceConnectionId: null, targetConnectionId: null, graph });
       expect(await api.call('mappings.get', { id: 'junk-ids' as never })).toMatchObject({ sourceConnectionId: null, targetConnectionId: null, graph });

@@ -56,7 +56,7 @@ export const replayCommand: Command = {
     let secretsFile = values.secrets;
     if (!bundleFile) {
       const probe = createBackend({ runtime: 'cli', dataDir: resolveDataDir(io.env), logger: createLogger() });
-      const read = (key: string) => (probe.context.db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined)?.value;
+      const read = (key: string) => probe.context.store.settings.get(key);
       const remembered = read(headlessSettingKeys.bundle);
       if (remembered && fs.existsSync(remembered)) {
         bundleFile = remembered;

@@ -4,9 +4,8 @@ import type { Run } from '../../../../shared/domain/run';
 import { AppError, errorMessage } from '../../../../shared/errors';
 import { openHeadless, type HeadlessOptions } from '../../runtime/headless-runtime';
 import { dependencyOrder } from '../../sync/dependency-order';
-import type { Db } from '../../store/database';
 import { storeFailure } from '../../store/store-errors';
-import { clearHistoryLostWhenCaughtUp, historyLost } from '../../store/store-identity';
+import type { StoreHistory } from '../../store/store';
 import { createLogger } from '../../util/log';
 import { redact } from '../../util/redact';
 import { exitCodes, type Command, type CommandIo } from '../command';
@@ -94,12 +93,12 @@ export const runCommand: Command = {
       if (event === 'sync.progress') reporter.progress(payload as Parameters<RunReporter['progress']>[0]);
     });
     try {
-      const remember = backend.context.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
-      remember.run(headlessSettingKeys.bundle, path.resolve(file));
-      if (values.secrets) remember.run(headlessSettingKeys.secrets, path.resolve(values.secrets));
+      const { settings } = backend.context.store;
+      settings.set(headlessSettingKeys.bundle, path.resolve(file));
+      if (values.secrets) settings.set(headlessSettingKeys.secrets, path.resolve(values.secrets));
       const selected = selectFlows(headless.flowIds, names, values.flow);
       reporter.event('start', { bundle: bundle.name, contentHash: bundle.contentHash, flows: selected.map((id) => names.get(id)), dryRun: values['dry-run'] });
-      warnIfHistoryLost(io, reporter, backend.context.db, selected.filter((id) => headless.deps.runs.watermark(id) === null).map((id) => names.get(id) ?? id));
+      warnIfHistoryLost(io, reporter, backend.context.store.history, selected.filter((id) => headless.deps.runs.watermark(id) === null).map((id) => names.get(id) ?? id));
       const runs: Run[] = [];
       try {
         await engine.runPass(selected, {
@@ -129,7 +128,7 @@ export const runCommand: Command = {
         }
         throw error;
       }
-      if (runs.length > 0 && !values['dry-run'] && clearHistoryLostWhenCaughtUp(backend.context.db)) io.err('mlc: every flow has resynced since the store was replaced; that warning will not show again.');
+      if (runs.length > 0 && !values['dry-run'] && backend.context.store.history.clearWhenCaughtUp()) io.err('mlc: every flow has resynced since the store was replaced; that warning will not show again.');
       const exit = soft.signal.aborted ? exitCodes.interrupted : exitCodeForRuns(runs);
       const status = exit === exitCodes.ok ? 'succeeded' : soft.signal.aborted ? 'interrupted' : runs.some((run) => run.status === 'failed') ? 'failed' : 'partial';
       reporter.event('done', { status, runs: runs.length, exitCode: exit });
@@ -174,8 +173,8 @@ export function reportError(io: CommandIo, error: unknown): number {
  * so before a run that re-reads everything, so it can be stopped and the
  * backup restored instead.
  */
-function warnIfHistoryLost(io: CommandIo, reporter: RunReporter, db: Db, fromScratch: string[]): void {
-  const lost = historyLost(db);
+function warnIfHistoryLost(io: CommandIo, reporter: RunReporter, history: StoreHistory, fromScratch: string[]): void {
+  const lost = history.lost();
   if (!lost || fromScratch.length === 0) return;
   reporter.event('warning', { code: 'store-replaced', previousStoreId: lost.previousId, storeId: lost.currentId, detectedAt: lost.detectedAt, resyncs: fromScratch });
   io.err(

@@ -53,7 +53,7 @@ export const runsCommand: Command = {
       const names = new Map(flows.map((flow) => [flow.id as string, flow.name]));
       if (values.run) {
         const run = service.runs.run(values.run);
-        const page = service.runs.audits({ runId: run.id, outcome: values.outcome as (typeof outcomes)[number] | undefined, limit });
+        const page = service.audit.audits({ runId: run.id, outcome: values.outcome as (typeof outcomes)[number] | undefined, limit });
         if (values.json) {
           for (const row of page.items) io.out(JSON.stringify({ auditId: row.id, sourceKey: row.sourceKey, outcome: row.outcome, targetKey: row.targetKey, attempt: row.attempt, errorCode: row.errorCode, errorMessage: row.errorMessage }));
           return exitCodes.ok;

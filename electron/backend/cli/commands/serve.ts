@@ -80,9 +80,9 @@ export const serveCommand: Command = {
     } catch (error) {
       return reportError(io, error);
     }
-    const remember = daemon.headless.backend.context.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
-    remember.run(headlessSettingKeys.bundle, path.resolve(file));
-    if (values.secrets) remember.run(headlessSettingKeys.secrets, path.resolve(values.secrets));
+    const { settings } = daemon.headless.backend.context.store;
+    settings.set(headlessSettingKeys.bundle, path.resolve(file));
+    if (values.secrets) settings.set(headlessSettingKeys.secrets, path.resolve(values.secrets));
     io.out(JSON.stringify({ event: 'listening', url: daemon.url, health: `${daemon.url}/health`, metrics: `${daemon.url}/metrics` }));
     let signals = 0;
     await new Promise<void>((resolve) => {

@@ -2,7 +2,7 @@ import { zohoApiDomain, zohoDataCentreIds, zohoDataCentres, zohoEnvironments, ty
 import { AppError } from '../../../../shared/errors';
 import type { LookupHit } from '../framework/connector';
 import { DescriptorConnector, type ConnectorEnvironment } from '../framework/connector-runtime';
-import { SqliteTokenStore } from '../framework/token-store';
+import { SharedTokenStore } from '../framework/token-store';
 import { obtainZohoToken, type ZohoToken } from './zoho-auth';
 import { ZohoWatchChannels } from './zoho-notifications';
 import { TokenRefreshLease } from './zoho-token-lease';
@@ -48,7 +48,7 @@ export class ZohoConnector extends DescriptorConnector {
     };
     const hooks = createZohoHooks(zohoSession);
     const store = environment.tokenStore;
-    const lease = store instanceof SqliteTokenStore ? new TokenRefreshLease(store.db, store.connectionId) : undefined;
+    const lease = store instanceof SharedTokenStore ? new TokenRefreshLease(store.caches, store.connectionId) : undefined;
     hooks.obtainToken = (context, previous) => obtainZohoToken(context, previous, { store, lease, now: environment.now });
     super(zohoDescriptor, hooks, { ...environment, connection: { ...environment.connection, settings: zohoSettings(environment) } });
     session.connector = this;

@@ -1,15 +1,18 @@
-import { connectorMigrations } from './connectors';
-import { coreMigrations } from './core';
-import { insertionOrderMigrations } from './insertion-order';
-import { mappingConnectionMigrations } from './mapping-connections';
-import { syncMigrations } from './sync';
-import { syncReplayMigrations } from './sync-002';
-import { syncLeaseMigrations } from './sync-003';
-import { zohoMigrations } from './zoho';
+import { migration as m001 } from './001-core';
+import { migration as m002 } from './002-connectors';
+import { migration as m003 } from './003-sync';
+import { migration as m004 } from './004-zoho';
+import { migration as m005 } from './005-sync-replay-origin';
+import { migration as m006 } from './006-sync-run-lease';
+import { migration as m007 } from './007-insertion-order';
+import { migration as m008 } from './008-one-settings-table';
+import { migration as m009 } from './009-mapping-connections';
 import type { Migration } from './migration';
 
 /**
- * Every migration in the order it applies. Areas own their files; append new
- * ones at the end of their list and never edit a released one.
+ * Every migration in the order it applies: one file each, numbered by that
+ * order. Add a new one as the next number at the end; never edit, reorder or
+ * re-id a released one. Stores record migrations by `id` (see `migrate`), not
+ * by file name, so the ids keep the names they were released with.
  */
-export const migrations: Migration[] = [...coreMigrations, ...connectorMigrations, ...syncMigrations, ...zohoMigrations, ...syncReplayMigrations, ...syncLeaseMigrations, ...insertionOrderMigrations, ...mappingConnectionMigrations];
+export const migrations: Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009];

@@ -1,7 +1,6 @@
 import type { Migration } from './migration';
 
-export const zohoMigrations: Migration[] = [
-  {
+export const migration: Migration = {
     id: 'zoho/001-token-refresh-leases',
     up: `
       -- Who may refresh a connection's token right now. Zoho blocks a refresh token after a few
@@ -12,5 +11,4 @@ export const zohoMigrations: Migration[] = [
         expires_at    INTEGER NOT NULL
       );
     `,
-  },
-];
+};

@@ -1,7 +1,6 @@
 import type { Migration } from './migration';
 
-export const connectorMigrations: Migration[] = [
-  {
+export const migration: Migration = {
     id: 'connectors/001-schema-cache-and-tokens',
     up: `
       -- Live schemas per connection and entity; the hash lets mappings notice changes.
@@ -22,5 +21,4 @@ export const connectorMigrations: Migration[] = [
         updated_at    TEXT NOT NULL
       );
     `,
-  },
-];
+};

@@ -1,7 +1,6 @@
 import type { Migration } from './migration';
 
-export const coreMigrations: Migration[] = [
-  {
+export const migration: Migration = {
     id: 'core/001-connections',
     up: `
       CREATE TABLE connections (
@@ -25,5 +24,4 @@ export const coreMigrations: Migration[] = [
         value TEXT NOT NULL
       );
     `,
-  },
-];
+};

@@ -16,8 +16,7 @@ const tables = [
  * updates keeps its row's number. Existing rows are numbered by their time,
  * then by rowid (the insertion order as far as it is still known).
  */
-export const insertionOrderMigrations: Migration[] = [
-  {
+export const migration: Migration = {
     id: 'store/001-insertion-order',
     up: tables
       .map(
@@ -32,5 +31,4 @@ export const insertionOrderMigrations: Migration[] = [
       END;`,
       )
       .join('\n'),
-  },
-];
+};

@@ -1,7 +1,6 @@
 import type { Migration } from './migration';
 
-export const syncMigrations: Migration[] = [
-  {
+export const migration: Migration = {
     id: 'sync/001-flows-runs-audit',
     up: `
       CREATE TABLE mappings (
@@ -51,5 +50,4 @@ export const syncMigrations: Migration[] = [
       );
       CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     `,
-  },
-];
+};

@@ -4,8 +4,6 @@ import type { FlowId, RunId } from '../../../shared/domain/flow';
 import {
   runSchema,
   type CallUsage,
-  type RecordAudit,
-  type RecordOutcome,
   type Run,
   type RunCounters,
   type RunStatus,
@@ -15,26 +13,6 @@ import type { Db } from '../store/database';
 
 export const emptyCounters = (): RunCounters => ({ read: 0, created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0 });
 export const emptyCalls = (): CallUsage => ({ source: 0, target: 0, sourceMinimum: 0, targetMinimum: 0 });
-
-export type AuditInput = Omit<RecordAudit, 'id' | 'createdAt' | 'runId' | 'flowId'>;
-
-export interface IdMapEntry {
-  sourceKey: string;
-  sourceStamp: string;
-  targetKey: string | null;
-  payloadHash: string;
-}
-
-export interface PageCommit {
-  audits: AuditInput[];
-  idMap: IdMapEntry[];
-  /** Keys that failed (kept for replay) and keys that now succeeded (cleared). */
-  deadLetters: { add: string[]; clear: string[] };
-  counters: RunCounters;
-  calls: CallUsage;
-  /** Where the run stands once this page is committed. */
-  progress?: RunProgressState;
-}
 
 export interface StartInput {
   flowId: FlowId;
@@ -69,18 +47,47 @@ export const defaultHeartbeatMs = 5_000;
 /** A replay or targeted sync (no lease) that commits nothing for this long is taken for dead. */
 const leaselessSilenceMs = 15 * 60_000;
 
-export interface AuditQuery {
-  runId?: string;
-  flowId?: string;
-  outcome?: RecordOutcome;
-  /** Matches the source key, target key or error text. */
-  text?: string;
-  offset?: number;
-  limit?: number;
+/**
+ * Runs and watermarks (tables `runs`, `watermarks`): who holds a flow, what
+ * each run did, and where the next run of a flow starts reading. The audit log
+ * and the id map have their own repositories.
+ */
+export interface RunRepository {
+  claimAndStart(input: StartInput, lease: { leaseMs: number; now?: number }): { run: Run; interrupted: Run[] };
+  startRun(input: StartInput): Run;
+  recordSkipped(input: StartInput, reason: { code: string; message: string }): Run;
+  heartbeat(runId: RunId, live: LiveState, leaseMs: number, now?: number): void;
+  release(runId: RunId, status: RunStatus, code: string): void;
+  unlock(flowId: FlowId | string, by: string, now?: number): UnlockedRun[];
+  recordPage(runId: RunId, page: { counters: RunCounters; calls: CallUsage; progress?: RunProgressState }, now: string): void;
+  finishRun(runId: RunId, outcome: RunOutcome): Run;
+  watermark(flowId: FlowId | string): string | null;
+  resetWatermark(flowId: FlowId | string): void;
+  run(id: RunId | string): Run;
+  runs(query?: { flowId?: string; limit?: number }): Run[];
+  lastFullReadCount(flowId: string): number | null;
+  latestRun(flowId: string): Run | undefined;
 }
 
-/** Runs, the per-record audit log, the id map and watermarks — the engine's memory. */
-export class RunStore {
+export interface UnlockedRun {
+  run: Run;
+  host: string | null;
+  pid: number | null;
+  heartbeatAt: string | null;
+  leaseUntil: string | null;
+}
+
+export interface RunOutcome {
+  status: RunStatus;
+  windowTo: string | null;
+  counters: RunCounters;
+  calls: CallUsage;
+  error?: { code: string; message: string } | null;
+  /** Moved only when the run still held its flow. */
+  watermark?: { flowId: FlowId; stamp: string | null };
+}
+
+export class SqliteRunRepository implements RunRepository {
   constructor(private readonly db: Db) {}
 
   /**
@@ -184,7 +191,7 @@ export class RunStore {
   }
 
   /** `mlc unlock`: every `running` run of the flow becomes interrupted, whoever holds it. */
-  unlock(flowId: FlowId | string, by: string, now = Date.now()): Array<{ run: Run; host: string | null; pid: number | null; heartbeatAt: string | null; leaseUntil: string | null }> {
+  unlock(flowId: FlowId | string, by: string, now = Date.now()): UnlockedRun[] {
     return this.db
       .transaction(() =>
         (this.db.prepare(`SELECT * FROM runs WHERE flow_id = ? AND ${holdsFlow}`).all(flowId) as RunRow[]).map((row) => ({
@@ -219,62 +226,19 @@ export class RunStore {
     return this.run(row.id);
   }
 
-  /** The page's audit rows, id map, dead letters and the run's counters in one transaction. */
-  commitPage(runId: RunId, flowId: FlowId, target: { connectionId: string; entity: string }, page: PageCommit): void {
-    const now = new Date().toISOString();
-    const insertAudit = this.db.prepare(
-      `INSERT INTO audit (run_id, flow_id, source_key, source_stamp, source_payload, source_raw, transformed_payload, target_key,
-         outcome, error_code, error_message, attempt, mapping_hash, diff, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    const upsertId = this.db.prepare(
-      `INSERT INTO id_map (flow_id, source_key, source_stamp, target_connection, target_entity, target_key, payload_hash, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT(flow_id, source_key) DO UPDATE SET source_stamp = excluded.source_stamp,
-         target_key = COALESCE(excluded.target_key, id_map.target_key), payload_hash = excluded.payload_hash,
-         updated_at = excluded.updated_at`,
-    );
-    const addDead = this.db.prepare(
-      `INSERT INTO dead_letters (flow_id, source_key, audit_id, run_id, created_at) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT(flow_id, source_key) DO UPDATE SET audit_id = excluded.audit_id, run_id = excluded.run_id, created_at = excluded.created_at`,
-    );
-    const clearDead = this.db.prepare('DELETE FROM dead_letters WHERE flow_id = ? AND source_key = ?');
-    this.db.transaction(() => {
-      const auditIds = new Map<string, number>();
-      for (const audit of page.audits) {
-        const result = insertAudit.run(
-          runId,
-          flowId,
-          audit.sourceKey,
-          audit.sourceStamp,
-          JSON.stringify(audit.sourcePayload ?? null),
-          audit.sourceRaw === null || audit.sourceRaw === undefined ? null : JSON.stringify(audit.sourceRaw),
-          audit.transformedPayload === null || audit.transformedPayload === undefined ? null : JSON.stringify(audit.transformedPayload),
-          audit.targetKey,
-          audit.outcome,
-          audit.errorCode,
-          audit.errorMessage,
-          audit.attempt,
-          audit.mappingHash,
-          audit.diff ? JSON.stringify(audit.diff) : null,
-          now,
-        );
-        auditIds.set(audit.sourceKey, Number(result.lastInsertRowid));
-      }
-      for (const entry of page.idMap) {
-        upsertId.run(flowId, entry.sourceKey, entry.sourceStamp, target.connectionId, target.entity, entry.targetKey, entry.payloadHash, now);
-      }
-      for (const key of page.deadLetters.add) addDead.run(flowId, key, auditIds.get(key) ?? 0, runId, now);
-      for (const key of page.deadLetters.clear) clearDead.run(flowId, key);
-      // A run another process found dead must not commit: its page rolls back and the new owner re-reads it.
-      const changed = this.db
-        .prepare("UPDATE runs SET counters = ?, calls = ?, heartbeat_at = ?, progress = ? WHERE id = ? AND status = 'running'")
-        .run(JSON.stringify(page.counters), JSON.stringify(page.calls), now, page.progress ? JSON.stringify(page.progress) : null, runId).changes;
-      if (changed === 0) throw leaseLost(runId);
-    })();
+  /**
+   * A committed page's counters, calls and progress. Throws E_SYNC_LEASE_LOST
+   * when the run no longer holds its flow, so the page's transaction rolls
+   * back (see `commitPage`) and the new owner re-reads it.
+   */
+  recordPage(runId: RunId, page: { counters: RunCounters; calls: CallUsage; progress?: RunProgressState }, now: string): void {
+    const changed = this.db
+      .prepare("UPDATE runs SET counters = ?, calls = ?, heartbeat_at = ?, progress = ? WHERE id = ? AND status = 'running'")
+      .run(JSON.stringify(page.counters), JSON.stringify(page.calls), now, page.progress ? JSON.stringify(page.progress) : null, runId).changes;
+    if (changed === 0) throw leaseLost(runId);
   }
 
-  finishRun(runId: RunId, outcome: { status: RunStatus; windowTo: string | null; counters: RunCounters; calls: CallUsage; error?: { code: string; message: string } | null; watermark?: { flowId: FlowId; stamp: string | null } }): Run {
+  finishRun(runId: RunId, outcome: RunOutcome): Run {
     const now = new Date().toISOString();
     this.db.transaction(() => {
       // Only a run that still holds its flow finishes it: one found dead (interrupted) keeps that account, and moves no watermark.
@@ -299,36 +263,6 @@ export class RunStore {
     this.db.prepare('DELETE FROM watermarks WHERE flow_id = ?').run(flowId);
   }
 
-  idMapEntries(flowId: FlowId | string, keys: string[]): Map<string, IdMapEntry> {
-    const out = new Map<string, IdMapEntry>();
-    const select = this.db.prepare('SELECT source_key, source_stamp, target_key, payload_hash FROM id_map WHERE flow_id = ? AND source_key = ?');
-    for (const key of keys) {
-      const row = select.get(flowId, key) as { source_key: string; source_stamp: string; target_key: string | null; payload_hash: string } | undefined;
-      if (row) out.set(key, { sourceKey: row.source_key, sourceStamp: row.source_stamp, targetKey: row.target_key, payloadHash: row.payload_hash });
-    }
-    return out;
-  }
-
-  /** The target id a source key became in a given target entity (cross-entity references). */
-  targetKeyFor(targetConnection: string, targetEntity: string, sourceKey: string): string | undefined {
-    const row = this.db
-      .prepare('SELECT target_key FROM id_map WHERE target_connection = ? AND target_entity = ? AND source_key = ? AND target_key IS NOT NULL LIMIT 1')
-      .get(targetConnection, targetEntity, sourceKey) as { target_key: string } | undefined;
-    return row?.target_key;
-  }
-
-  /** Source keys whose records became these target ids in a flow (targeted syncs from target notifications). */
-  sourceKeysForTargets(flowId: FlowId | string, targetKeys: string[]): string[] {
-    const select = this.db.prepare('SELECT source_key FROM id_map WHERE flow_id = ? AND target_key = ?');
-    return [...new Set(targetKeys.flatMap((key) => (select.all(flowId, key) as Array<{ source_key: string }>).map((row) => row.source_key)))];
-  }
-
-  /** The newest audit row of a source key: the record as the source last sent it. */
-  latestAudit(flowId: FlowId | string, sourceKey: string): RecordAudit | undefined {
-    const row = this.db.prepare('SELECT * FROM audit WHERE flow_id = ? AND source_key = ? ORDER BY id DESC LIMIT 1').get(flowId, sourceKey) as AuditRow | undefined;
-    return row ? toAudit(row) : undefined;
-  }
-
   run(id: RunId | string): Run {
     const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined;
     if (!row) throw new AppError('E_NOT_FOUND', `No run with id ${id}.`);
@@ -342,13 +276,6 @@ export class RunStore {
     return rows.map(toRun);
   }
 
-  /** The records of a page that this run has not committed yet (same key and stamp). */
-  notYetInRun<T extends { key: string; stamp: string }>(runId: string, flowId: string, records: T[]): T[] {
-    // Through the (flow, key) index: a key has few audit rows, a run may have millions.
-    const seen = this.db.prepare('SELECT 1 FROM audit WHERE flow_id = ? AND source_key = ? AND run_id = ? AND source_stamp = ? LIMIT 1');
-    return records.filter((record) => seen.get(flowId, record.key, runId, record.stamp) === undefined);
-  }
-
   /** Records the last finished full read (no watermark) of a flow saw; null when there was none. */
   lastFullReadCount(flowId: string): number | null {
     const row = this.db
@@ -360,62 +287,6 @@ export class RunStore {
   latestRun(flowId: string): Run | undefined {
     const row = this.db.prepare('SELECT * FROM runs WHERE flow_id = ? ORDER BY started_at DESC, seq DESC LIMIT 1').get(flowId) as RunRow | undefined;
     return row ? toRun(row) : undefined;
-  }
-
-  audits(query: AuditQuery): { total: number; items: RecordAudit[] } {
-    const where: string[] = [];
-    const params: Array<string | number> = [];
-    const filter = (clause: string, value: string | undefined) => {
-      if (value === undefined) return;
-      where.push(clause);
-      params.push(value);
-    };
-    filter('run_id = ?', query.runId);
-    filter('flow_id = ?', query.flowId);
-    filter('outcome = ?', query.outcome);
-    if (query.text) {
-      where.push("(source_key LIKE ? ESCAPE '\\' OR target_key LIKE ? ESCAPE '\\' OR error_message LIKE ? ESCAPE '\\')");
-      const like = `%${query.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      params.push(like, like, like);
-    }
-    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM audit ${clause}`).get(...params) as { n: number }).n;
-    const rows = this.db
-      .prepare(`SELECT * FROM audit ${clause} ORDER BY id LIMIT ? OFFSET ?`)
-      .all(...params, query.limit ?? 200, query.offset ?? 0) as AuditRow[];
-    return { total, items: rows.map(toAudit) };
-  }
-
-  auditById(id: number): RecordAudit {
-    const row = this.db.prepare('SELECT * FROM audit WHERE id = ?').get(id) as AuditRow | undefined;
-    if (!row) throw new AppError('E_NOT_FOUND', `No audit record ${id}.`);
-    return toAudit(row);
-  }
-
-  /** Streams audit rows for export without loading a whole run into memory. */
-  *iterateAudits(query: Omit<AuditQuery, 'offset' | 'limit'>): Generator<RecordAudit> {
-    let offset = 0;
-    for (;;) {
-      const page = this.audits({ ...query, offset, limit: 1000 });
-      for (const item of page.items) yield item;
-      if (page.items.length < 1000) return;
-      offset += page.items.length;
-    }
-  }
-
-  deadLetterKeys(flowId: string, runId?: string): Array<{ sourceKey: string; auditId: number }> {
-    const rows = (runId
-      ? this.db.prepare('SELECT source_key, audit_id FROM dead_letters WHERE flow_id = ? AND run_id = ? ORDER BY audit_id').all(flowId, runId)
-      : this.db.prepare('SELECT source_key, audit_id FROM dead_letters WHERE flow_id = ? ORDER BY audit_id').all(flowId)) as Array<{ source_key: string; audit_id: number }>;
-    return rows.map((row) => ({ sourceKey: row.source_key, auditId: row.audit_id }));
-  }
-
-  /** Retention: audit rows older than `days` go; dead letters keep theirs until replayed. */
-  pruneAudit(days: number, now = new Date()): number {
-    const cutoff = new Date(now.getTime() - days * 86_400_000).toISOString();
-    return this.db
-      .prepare('DELETE FROM audit WHERE created_at < ? AND id NOT IN (SELECT audit_id FROM dead_letters)')
-      .run(cutoff).changes;
   }
 }
 
@@ -489,44 +360,4 @@ function toRun(row: RunRow): Run {
     replayMapping: row.replay_mapping,
     resumedFrom: row.resumed_from,
   });
-}
-
-interface AuditRow {
-  id: number;
-  run_id: string;
-  flow_id: string;
-  source_key: string;
-  source_stamp: string;
-  source_payload: string;
-  source_raw: string | null;
-  transformed_payload: string | null;
-  target_key: string | null;
-  outcome: RecordOutcome;
-  error_code: string | null;
-  error_message: string | null;
-  attempt: number;
-  mapping_hash: string;
-  diff: string | null;
-  created_at: string;
-}
-
-function toAudit(row: AuditRow): RecordAudit {
-  return {
-    id: row.id,
-    runId: row.run_id as RunId,
-    flowId: row.flow_id as FlowId,
-    sourceKey: row.source_key,
-    sourceStamp: row.source_stamp,
-    sourcePayload: JSON.parse(row.source_payload) as unknown,
-    sourceRaw: row.source_raw === null ? null : (JSON.parse(row.source_raw) as unknown),
-    transformedPayload: row.transformed_payload === null ? null : (JSON.parse(row.transformed_payload) as unknown),
-    targetKey: row.target_key,
-    outcome: row.outcome,
-    errorCode: row.error_code,
-    errorMessage: row.error_message,
-    attempt: row.attempt,
-    mappingHash: row.mapping_hash,
-    diff: row.diff ? (JSON.parse(row.diff) as RecordAudit['diff']) : null,
-    createdAt: row.created_at,
-  };
 }

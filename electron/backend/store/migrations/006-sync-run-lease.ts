@@ -7,8 +7,7 @@ import type { Migration } from './migration';
  * what may have reached the target. At most one leased run per flow is
  * `running`: the unique partial index makes SQLite itself refuse a second one.
  */
-export const syncLeaseMigrations: Migration[] = [
-  {
+export const migration: Migration = {
     id: 'sync/003-run-lease',
     up: `
       ALTER TABLE runs ADD COLUMN owner_host TEXT;
@@ -18,5 +17,4 @@ export const syncLeaseMigrations: Migration[] = [
       -- Only leased runs (engine runs) hold their flow; replays and targeted syncs run beside them as before.
       CREATE UNIQUE INDEX runs_one_running ON runs (flow_id) WHERE status = 'running' AND lease_until IS NOT NULL;
     `,
-  },
-];
+};

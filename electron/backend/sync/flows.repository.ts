@@ -6,8 +6,22 @@ import type { Db } from '../store/database';
 
 export type FlowInput = Omit<Flow, 'id' | 'createdAt' | 'updatedAt'> & { id?: string };
 
-/** Flows as stored designs; the mappings they run are in the mapping repository. */
-export class FlowStore {
+/** Flows as stored designs (table `flows`); the mappings they run are in the mapping repository. */
+export interface FlowRepository {
+  /** Creates or replaces a flow; its mapping and dependencies must exist. */
+  saveFlow(input: FlowInput): Flow;
+  findFlow(id: FlowId | string): Flow | undefined;
+  /** Like `findFlow`, but a missing flow is `E_NOT_FOUND`. */
+  flow(id: FlowId | string): Flow;
+  /** In creation order. */
+  flows(): Flow[];
+  /** Each flow's last change time by id. */
+  stamps(): Map<string, string>;
+  /** Refused while another flow depends on it. */
+  removeFlow(id: string): boolean;
+}
+
+export class SqliteFlowRepository implements FlowRepository {
   constructor(
     private readonly db: Db,
     private readonly mappings: MappingRepository,

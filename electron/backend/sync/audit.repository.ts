@@ -1,0 +1,197 @@
+import type { FlowId, RunId } from '../../../shared/domain/flow';
+import type { RecordAudit, RecordOutcome } from '../../../shared/domain/run';
+import { AppError } from '../../../shared/errors';
+import type { Db } from '../store/database';
+
+export type AuditInput = Omit<RecordAudit, 'id' | 'createdAt' | 'runId' | 'flowId'>;
+
+export interface AuditQuery {
+  runId?: string;
+  flowId?: string;
+  outcome?: RecordOutcome;
+  /** Matches the source key, target key or error text. */
+  text?: string;
+  offset?: number;
+  limit?: number;
+}
+
+/**
+ * The per-record audit log and the dead letters that point into it (tables
+ * `audit`, `dead_letters`): what each run read, sent and got back, and which
+ * keys still failed, for replays.
+ */
+export interface AuditRepository {
+  /** Appends a page's rows; returns each source key's new audit id. */
+  record(runId: RunId, flowId: FlowId, audits: AuditInput[], now: string): Map<string, number>;
+  /** Keys that failed in this run (kept for replay, pointing at their audit row) and keys that now succeeded. */
+  updateDeadLetters(flowId: FlowId, runId: RunId, change: { add: Array<{ sourceKey: string; auditId: number }>; clear: string[] }, now: string): void;
+  /** The newest audit row of a source key: the record as the source last sent it. */
+  latestAudit(flowId: FlowId | string, sourceKey: string): RecordAudit | undefined;
+  /** The records of a page that this run has not committed yet (same key and stamp). */
+  notYetInRun<T extends { key: string; stamp: string }>(runId: string, flowId: string, records: T[]): T[];
+  audits(query: AuditQuery): { total: number; items: RecordAudit[] };
+  auditById(id: number): RecordAudit;
+  /** Streams audit rows for export without loading a whole run into memory. */
+  iterateAudits(query: Omit<AuditQuery, 'offset' | 'limit'>): Generator<RecordAudit>;
+  deadLetterKeys(flowId: string, runId?: string): Array<{ sourceKey: string; auditId: number }>;
+  /** Newest first: source payloads a mapping version transformed without failing (bundle samples). */
+  recentInputs(flowId: string, mappingHash: string, limit: number): Array<{ sourceKey: string; payload: unknown }>;
+  /** Retention: audit rows older than `days` go; dead letters keep theirs until replayed. */
+  pruneAudit(days: number, now?: Date): number;
+}
+
+export class SqliteAuditRepository implements AuditRepository {
+  constructor(private readonly db: Db) {}
+
+  record(runId: RunId, flowId: FlowId, audits: AuditInput[], now: string): Map<string, number> {
+    const insertAudit = this.db.prepare(
+      `INSERT INTO audit (run_id, flow_id, source_key, source_stamp, source_payload, source_raw, transformed_payload, target_key,
+         outcome, error_code, error_message, attempt, mapping_hash, diff, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const auditIds = new Map<string, number>();
+    for (const audit of audits) {
+      const result = insertAudit.run(
+        runId,
+        flowId,
+        audit.sourceKey,
+        audit.sourceStamp,
+        JSON.stringify(audit.sourcePayload ?? null),
+        audit.sourceRaw === null || audit.sourceRaw === undefined ? null : JSON.stringify(audit.sourceRaw),
+        audit.transformedPayload === null || audit.transformedPayload === undefined ? null : JSON.stringify(audit.transformedPayload),
+        audit.targetKey,
+        audit.outcome,
+        audit.errorCode,
+        audit.errorMessage,
+        audit.attempt,
+        audit.mappingHash,
+        audit.diff ? JSON.stringify(audit.diff) : null,
+        now,
+      );
+      auditIds.set(audit.sourceKey, Number(result.lastInsertRowid));
+    }
+    return auditIds;
+  }
+
+  updateDeadLetters(flowId: FlowId, runId: RunId, change: { add: Array<{ sourceKey: string; auditId: number }>; clear: string[] }, now: string): void {
+    const addDead = this.db.prepare(
+      `INSERT INTO dead_letters (flow_id, source_key, audit_id, run_id, created_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT(flow_id, source_key) DO UPDATE SET audit_id = excluded.audit_id, run_id = excluded.run_id, created_at = excluded.created_at`,
+    );
+    const clearDead = this.db.prepare('DELETE FROM dead_letters WHERE flow_id = ? AND source_key = ?');
+    for (const entry of change.add) addDead.run(flowId, entry.sourceKey, entry.auditId, runId, now);
+    for (const key of change.clear) clearDead.run(flowId, key);
+  }
+
+  latestAudit(flowId: FlowId | string, sourceKey: string): RecordAudit | undefined {
+    const row = this.db.prepare('SELECT * FROM audit WHERE flow_id = ? AND source_key = ? ORDER BY id DESC LIMIT 1').get(flowId, sourceKey) as AuditRow | undefined;
+    return row ? toAudit(row) : undefined;
+  }
+
+  notYetInRun<T extends { key: string; stamp: string }>(runId: string, flowId: string, records: T[]): T[] {
+    // Through the (flow, key) index: a key has few audit rows, a run may have millions.
+    const seen = this.db.prepare('SELECT 1 FROM audit WHERE flow_id = ? AND source_key = ? AND run_id = ? AND source_stamp = ? LIMIT 1');
+    return records.filter((record) => seen.get(flowId, record.key, runId, record.stamp) === undefined);
+  }
+
+  audits(query: AuditQuery): { total: number; items: RecordAudit[] } {
+    const where: string[] = [];
+    const params: Array<string | number> = [];
+    const filter = (clause: string, value: string | undefined) => {
+      if (value === undefined) return;
+      where.push(clause);
+      params.push(value);
+    };
+    filter('run_id = ?', query.runId);
+    filter('flow_id = ?', query.flowId);
+    filter('outcome = ?', query.outcome);
+    if (query.text) {
+      where.push("(source_key LIKE ? ESCAPE '\\' OR target_key LIKE ? ESCAPE '\\' OR error_message LIKE ? ESCAPE '\\')");
+      const like = `%${query.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      params.push(like, like, like);
+    }
+    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM audit ${clause}`).get(...params) as { n: number }).n;
+    const rows = this.db
+      .prepare(`SELECT * FROM audit ${clause} ORDER BY id LIMIT ? OFFSET ?`)
+      .all(...params, query.limit ?? 200, query.offset ?? 0) as AuditRow[];
+    return { total, items: rows.map(toAudit) };
+  }
+
+  auditById(id: number): RecordAudit {
+    const row = this.db.prepare('SELECT * FROM audit WHERE id = ?').get(id) as AuditRow | undefined;
+    if (!row) throw new AppError('E_NOT_FOUND', `No audit record ${id}.`);
+    return toAudit(row);
+  }
+
+  *iterateAudits(query: Omit<AuditQuery, 'offset' | 'limit'>): Generator<RecordAudit> {
+    let offset = 0;
+    for (;;) {
+      const page = this.audits({ ...query, offset, limit: 1000 });
+      for (const item of page.items) yield item;
+      if (page.items.length < 1000) return;
+      offset += page.items.length;
+    }
+  }
+
+  deadLetterKeys(flowId: string, runId?: string): Array<{ sourceKey: string; auditId: number }> {
+    const rows = (runId
+      ? this.db.prepare('SELECT source_key, audit_id FROM dead_letters WHERE flow_id = ? AND run_id = ? ORDER BY audit_id').all(flowId, runId)
+      : this.db.prepare('SELECT source_key, audit_id FROM dead_letters WHERE flow_id = ? ORDER BY audit_id').all(flowId)) as Array<{ source_key: string; audit_id: number }>;
+    return rows.map((row) => ({ sourceKey: row.source_key, auditId: row.audit_id }));
+  }
+
+  recentInputs(flowId: string, mappingHash: string, limit: number): Array<{ sourceKey: string; payload: unknown }> {
+    const rows = this.db
+      .prepare("SELECT source_key, source_payload FROM audit WHERE flow_id = ? AND mapping_hash = ? AND outcome != 'failed' ORDER BY id DESC LIMIT ?")
+      .all(flowId, mappingHash, limit) as Array<{ source_key: string; source_payload: string }>;
+    return rows.map((row) => ({ sourceKey: row.source_key, payload: JSON.parse(row.source_payload) as unknown }));
+  }
+
+  pruneAudit(days: number, now = new Date()): number {
+    const cutoff = new Date(now.getTime() - days * 86_400_000).toISOString();
+    return this.db
+      .prepare('DELETE FROM audit WHERE created_at < ? AND id NOT IN (SELECT audit_id FROM dead_letters)')
+      .run(cutoff).changes;
+  }
+}
+
+interface AuditRow {
+  id: number;
+  run_id: string;
+  flow_id: string;
+  source_key: string;
+  source_stamp: string;
+  source_payload: string;
+  source_raw: string | null;
+  transformed_payload: string | null;
+  target_key: string | null;
+  outcome: RecordOutcome;
+  error_code: string | null;
+  error_message: string | null;
+  attempt: number;
+  mapping_hash: string;
+  diff: string | null;
+  created_at: string;
+}
+
+function toAudit(row: AuditRow): RecordAudit {
+  return {
+    id: row.id,
+    runId: row.run_id as RunId,
+    flowId: row.flow_id as FlowId,
+    sourceKey: row.source_key,
+    sourceStamp: row.source_stamp,
+    sourcePayload: JSON.parse(row.source_payload) as unknown,
+    sourceRaw: row.source_raw === null ? null : (JSON.parse(row.source_raw) as unknown),
+    transformedPayload: row.transformed_payload === null ? null : (JSON.parse(row.transformed_payload) as unknown),
+    targetKey: row.target_key,
+    outcome: row.outcome,
+    errorCode: row.error_code,
+    errorMessage: row.error_message,
+    attempt: row.attempt,
+    mappingHash: row.mapping_hash,
+    diff: row.diff ? (JSON.parse(row.diff) as RecordAudit['diff']) : null,
+    createdAt: row.created_at,
+  };
+}
