@@ -53,13 +53,14 @@ export const paginationStyles = ['keyset', 'bookmark', 'nextLink', 'cursor', 'pa
 export const paginationSchema = z
   .object({
     /**
-     * The runtime's paginator (`framework/paginator.ts`) executes nextLink, cursor and page;
-     * keyset and bookmark are read by the connector's `readPages` hook (see there why).
+     * The runtime's paginator (`framework/paginator.ts`) executes every style but keyset, which the
+     * connector's `readPages` hook reads (M3: compound-key conditions and per-record line calls).
      * keyset: re-query with `key > last` (M3 EXPORTMI, M3 list transactions);
      * bookmark: opaque server bookmark + `loadtype=NEXT` (Mongoose IDO);
      * nextLink: follow a URL the server returns (OData `@odata.nextLink`, FSM `_links`, Salesforce
      * `nextRecordsUrl`, Zendesk `links.next`);
-     * cursor: pass an opaque token back in `cursorParam` (Zoho `page_token`);
+     * cursor: pass an opaque token back in `cursorParam` (Zoho `page_token`); bookmark: the same plus
+     * `nextQuery` on every later request;
      * page: numbered pages in `pageParam` (Cin7 `Page`).
      */
     style: z.enum(paginationStyles),
@@ -71,8 +72,10 @@ export const paginationSchema = z
     minPageSize: z.number().int().positive().optional(),
     defaultPageSize: z.number().int().positive(),
     maxPageSize: z.number().int().positive(),
-    /** cursor: the query parameter the next token goes back in. */
+    /** cursor, bookmark: the query parameter the next token goes back in. */
     cursorParam: z.string().optional(),
+    /** bookmark: fixed parameters of every request after the first (Mongoose `loadtype=NEXT`). */
+    nextQuery: z.record(z.string(), z.string()).default({}),
     /** page: the query parameter holding the 1-based page number. */
     pageParam: z.string().optional(),
     /** page: the body field with the total record count; reading stops once the pages cover it. */
@@ -80,7 +83,7 @@ export const paginationSchema = z
     /** Statuses that mean "nothing (more) to read" and end the read quietly (Zoho 204, 304). */
     endStatuses: z.array(z.number().int()).default([]),
   })
-  .refine((value) => value.style !== 'cursor' || value.cursorParam !== undefined, { message: 'cursor paging needs cursorParam' })
+  .refine((value) => (value.style !== 'cursor' && value.style !== 'bookmark') || value.cursorParam !== undefined, { message: 'cursor and bookmark paging need cursorParam' })
   .refine((value) => value.style !== 'page' || value.pageParam !== undefined, { message: 'page paging needs pageParam' });
 export type PaginationDescriptor = z.infer<typeof paginationSchema>;
 
@@ -96,9 +99,9 @@ export const modifiedSinceSchema = z.object({
   /** How the filter is sent: a query parameter, part of a filter expression, or a header (`If-Modified-Since`). */
   via: z.enum(['param', 'filter', 'header']),
   /**
-   * param/header: its name. filter: the expression with `{since}` (and `{stamp}`, the source's stamp
-   * field where settings choose it: M3, CSI), sent in `filterParam` or, without one, handed to the
-   * connector's `readRequest` hook to embed (Salesforce SOQL `WHERE`).
+   * param/header: its name. filter: the expression with `{since}`, sent in `filterParam` or, without
+   * one, handed to the connector's `readRequest` hook to embed (Salesforce SOQL `WHERE`). Other
+   * placeholders (`{stamp}`, the stamp field settings choose for M3 and CSI) come from the hook's values.
    */
   template: z.string(),
   /** filter: the query parameter carrying the expression (`$filter`). */

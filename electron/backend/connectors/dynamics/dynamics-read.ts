@@ -37,7 +37,7 @@ export async function lookupDynamicsRecords(
       .map((value) => `${matchKey} eq ${odataLiteral(value)}`)
       .join(' or ');
     const pages = walkPages(context.http, {
-      paging: { style: 'nextLink', endStatuses: [] },
+      paging: { style: 'nextLink' },
       url: withQuery(`${apiBaseOf(context)}/${entitySetOf(entity)}`, { $filter: filter }),
       headers,
       pageSize: 5000,

@@ -181,9 +181,11 @@ export class DescriptorConnector implements Connector {
   private async *readDescribed(entity: string, read: ReadDescriptor, options: ReadOptions & { pageSize: number }): AsyncIterable<ReadPage> {
     const { hooks, context } = this;
     const { pagination } = read;
-    const since = options.since && read.modifiedSince ? sinceParts(read.modifiedSince, options.since) : undefined;
-    const parts = (await hooks.readRequest?.(context, entity, { pageSize: options.pageSize, since: options.since, sinceFilter: since?.filter })) ?? {};
+    const spec = options.since ? read.modifiedSince : undefined;
+    const filter = spec && options.since ? sinceParts(spec, options.since).filter : undefined;
+    const parts = (await hooks.readRequest?.(context, entity, { pageSize: options.pageSize, since: options.since, sinceFilter: filter })) ?? {};
     const values = { ...parts.values };
+    const since = spec && options.since ? sinceParts(spec, options.since, values) : undefined;
     const query: Record<string, string> = {};
     for (const [name, template] of Object.entries(read.query)) query[name] = context.url(template, values);
     if (pagination.pageSizeParam) query[pagination.pageSizeParam] = String(options.pageSize);

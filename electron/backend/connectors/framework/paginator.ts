@@ -4,7 +4,7 @@ import type { HttpConnection, HttpResponse } from '../../http/http-client';
 
 /**
  * The one read loop of every connector whose paging the descriptor can state
- * (nextLink, cursor, page). A system replaces single steps through slots, the
+ * (nextLink, cursor, bookmark, page). A system replaces single steps through slots, the
  * way the Airbyte CDK swaps one component: where the records sit in a body,
  * where the next token sits, and which answers are errors.
  */
@@ -18,7 +18,9 @@ export interface PageSlots {
 }
 
 export interface PageWalk extends PageSlots {
-  paging: Pick<PaginationDescriptor, 'style' | 'cursorParam' | 'pageParam' | 'totalField' | 'endStatuses'>;
+  /** The descriptor's `pagination` (or the same fields for calls no entity declares: lookups, line reads). */
+  paging: Pick<PaginationDescriptor, 'style'> &
+    Partial<Pick<PaginationDescriptor, 'cursorParam' | 'pageParam' | 'totalField' | 'nextQuery'>> & { endStatuses?: readonly number[] };
   /** The first request; cursor and page styles derive every later one from it. */
   url: string;
   headers?: Record<string, string>;
@@ -36,8 +38,8 @@ export interface WalkedPage {
 
 export async function* walkPages(http: HttpConnection, walk: PageWalk): AsyncIterable<WalkedPage> {
   const { paging } = walk;
-  if (paging.style !== 'nextLink' && paging.style !== 'cursor' && paging.style !== 'page') {
-    throw new AppError('E_INTERNAL', `${walk.what}: ${paging.style} paging is read by the connector's readPages hook, not the paginator.`);
+  if (paging.style === 'keyset') {
+    throw new AppError('E_INTERNAL', `${walk.what}: keyset paging is read by the connector's readPages hook, not the paginator.`);
   }
   const endStatuses = paging.endStatuses ?? [];
   // Page 1 is asked for by number too, so every page's request has the same shape.
@@ -45,7 +47,7 @@ export async function* walkPages(http: HttpConnection, walk: PageWalk): AsyncIte
   let url: string | undefined = first;
   for (let page = 1; url; page += 1) {
     walk.signal?.throwIfAborted();
-    const response = await http.request({ url, headers: walk.headers, expect: 'json', signal: walk.signal, passStatuses: endStatuses.length ? endStatuses : undefined });
+    const response = await http.request({ url, headers: walk.headers, expect: 'json', signal: walk.signal, passStatuses: endStatuses.length ? [...endStatuses] : undefined });
     if (endStatuses.includes(response.status)) return;
     const error = walk.mapError ? walk.mapError(response) : response.status >= 400 ? pageError(walk.what, response) : undefined;
     if (error) throw error;
@@ -61,7 +63,7 @@ export async function* walkPages(http: HttpConnection, walk: PageWalk): AsyncIte
     const token = (walk.nextToken ?? odataNextLink)(body, response);
     if (!token) return;
     // Links may be relative (FSM, Salesforce `nextRecordsUrl`); the host policy still checks where they lead.
-    url = paging.style === 'nextLink' ? new URL(token, url).toString() : withQuery(first, { [paging.cursorParam!]: token });
+    url = paging.style === 'nextLink' ? new URL(token, url).toString() : withQuery(first, { ...paging.nextQuery, [paging.cursorParam!]: token });
   }
 }
 

@@ -1,4 +1,4 @@
-import type { ModifiedSinceDescriptor, SinceFormat } from '../../../../shared/connectors/descriptor';
+import { fillTemplate, type ModifiedSinceDescriptor, type SinceFormat } from '../../../../shared/connectors/descriptor';
 import { AppError } from '../../../../shared/errors';
 
 /** An ISO instant as the descriptor's `modifiedSince.format` writes it on the wire (all UTC). */
@@ -33,14 +33,14 @@ export interface SinceParts {
   filter?: string;
 }
 
-/** The descriptor's `modifiedSince` filled for one read; `stamp` is the source's stamp field where settings choose it. */
-export function sinceParts(spec: ModifiedSinceDescriptor, since: string, stamp?: string): SinceParts {
+/** The descriptor's `modifiedSince` for one read; `values` fill the expression's other placeholders (`{stamp}`). */
+export function sinceParts(spec: ModifiedSinceDescriptor, since: string, values: Record<string, string> = {}): SinceParts {
   const value = formatSince(spec.format, since);
   const parts: SinceParts = { query: {}, headers: {} };
   if (spec.via === 'param') parts.query[spec.template] = value;
   else if (spec.via === 'header') parts.headers[spec.template.toLowerCase()] = value;
   else {
-    const expression = spec.template.replace(/\{since\}/g, value).replace(/\{stamp\}/g, stamp ?? '{stamp}');
+    const expression = fillTemplate(spec.template, { ...values, since: value });
     if (spec.filterParam) parts.query[spec.filterParam] = expression;
     else parts.filter = expression;
   }

@@ -1,7 +1,7 @@
 import { AppError } from '../../../../shared/errors';
 import { DescriptorConnector, type ConnectorEnvironment } from '../framework/connector-runtime';
 import type { ConnectorHooks, HookContext } from '../framework/hooks';
-import { listConfigurations, readCsi } from './csi-reader';
+import { csiReadSlots, listConfigurations } from './csi-reader';
 import { fsmReadSlots, fsmUrl } from './fsm-reader';
 import { obtainInforToken, revokeInforToken, tokenClaims } from './infor-auth';
 import { csiSchema, fsmSchema, lnSchema, m3Schema } from './infor-schema';
@@ -53,16 +53,16 @@ function hooksFor(productLine: ProductLine, settings: Record<string, unknown>): 
 
 /**
  * How each product line reads. LN and FSM follow next links, which the runtime's paginator executes
- * from the descriptor plus slots. M3 (keyset scans with per-record line calls and compound-key
- * conditions) and CSI (Mongoose bookmarks with HTTP-200 errors and a discovered configuration header)
- * keep their own `readPages`: their paging is a conversation the descriptor cannot state.
+ * from the descriptor plus slots, as it does CSI's Mongoose bookmarks. M3 keeps its own `readPages`:
+ * a keyset scan whose next request is built from the last row's compound key (`k1 >= a and k1 <= a
+ * and k2 > b`, then `k1 > a`) with per-record line calls is a conversation the descriptor cannot state.
  */
 function readSlots(productLine: ProductLine, sourceOf: <T>(entity: string) => T): Partial<ConnectorHooks> {
   switch (productLine) {
     case 'm3':
-      return { readPages: (context, entity, options) => readM3(context, sourceOf<M3Source>(entity), options) };
+      return { readPages: (context, entity, options) => readM3(context, sourceOf<M3Source>(entity), options, context.descriptor.entities[entity]?.read?.modifiedSince) };
     case 'csi':
-      return { readPages: (context, entity, options) => readCsi(context, sourceOf<CsiSource>(entity), options) };
+      return csiReadSlots((entity) => sourceOf<CsiSource>(entity));
     case 'ln':
       return lnReadSlots((entity) => sourceOf<LnSource>(entity));
     case 'fsm':

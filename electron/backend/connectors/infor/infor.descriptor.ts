@@ -35,8 +35,11 @@ const pagination: Record<ProductLine, ConnectorDescriptorInput['entities'][strin
   },
   csi: {
     endpoint: 'CSI/IDORequestService/ido/load/{ido}',
-    pagination: { style: 'bookmark', pageSizeParam: 'recordcap', defaultPageSize: 200, maxPageSize: 10_000 },
-    modifiedSince: { format: 'ido-datetime', via: 'filter', template: "{stamp} >= '{since}'" },
+    query: { properties: '*', orderby: '{orderby}' },
+    // `Bookmark` of the last page with `loadtype=NEXT` while `MoreRowsExist`.
+    pagination: { style: 'bookmark', pageSizeParam: 'recordcap', cursorParam: 'bookmark', nextQuery: { loadtype: 'NEXT' }, defaultPageSize: 200, maxPageSize: 10_000 },
+    // `{stamp}`: the source's stamp property (RecordDate by default).
+    modifiedSince: { format: 'ido-datetime', via: 'filter', template: "{stamp} >= '{since}'", filterParam: 'filter' },
   },
   ln: {
     endpoint: 'LN/lnapi/odata/{service}/{set}',

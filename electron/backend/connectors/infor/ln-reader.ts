@@ -2,6 +2,7 @@ import { AppError } from '../../../../shared/errors';
 import type { HttpResponse } from '../../http/http-client';
 import type { JsonObject, SourceRecord } from '../framework/connector';
 import type { ConnectorHooks, HookContext } from '../framework/hooks';
+import { attachLines, detachLines, linkRange } from '../framework/lines';
 import { walkPages, withQuery } from '../framework/paginator';
 import { parseInforStamp } from './infor-formats';
 import type { LnSource } from './infor-sources';
@@ -45,36 +46,22 @@ export function lnReadSlots(sourceOf: (entity: string) => LnSource): Pick<Connec
       const source = sourceOf(entity);
       if (!source.lines) return { rows, calls: 0 };
       const link = source.lines.link;
-      const first = rows[0] as Record<string, unknown>;
-      const last = rows[rows.length - 1] as Record<string, unknown>;
-      const firstKey = String(first[link] ?? '');
-      const lastKey = String(last[link] ?? '');
-      const filter =
-        firstKey === lastKey ? `${link} eq '${escape(firstKey)}'` : `${link} ge '${escape(firstKey)}' and ${link} le '${escape(lastKey)}'`;
+      const { first, last } = linkRange(rows, link);
+      const filter = first === last ? `${link} eq '${escape(first)}'` : `${link} ge '${escape(first)}' and ${link} le '${escape(last)}'`;
       const pages = walkPages(context.http, {
-        paging: { style: 'nextLink', endStatuses: [] },
+        paging: { style: 'nextLink' },
         url: withQuery(lnUrl(context, source.service, source.lines.set), { $filter: filter, $orderby: link }),
         pageSize: 500,
         signal,
         what: `LN ${source.lines.set}`,
         mapError: lnError,
       });
-      const linesByParent = new Map<string, Array<Record<string, unknown>>>();
-      let calls = 0;
-      for await (const page of pages) {
-        calls += 1;
-        for (const line of page.rows as Array<Record<string, unknown>>) {
-          const parent = String(line[link] ?? '');
-          if (!linesByParent.has(parent)) linesByParent.set(parent, []);
-          linesByParent.get(parent)!.push(line);
-        }
-      }
-      return { rows: rows.map((row) => ({ ...(row as object), lines: linesByParent.get(String((row as Record<string, unknown>)[link] ?? '')) ?? [] })), calls };
+      return attachLines(rows, link, pages);
     },
     normalize(_context, entity, raw) {
       const source = sourceOf(entity);
       if (!source.lines) return normalizeLn(source, raw as Record<string, unknown>);
-      const { lines, ...row } = raw as Record<string, unknown> & { lines: Array<Record<string, unknown>> };
+      const { row, lines } = detachLines(raw);
       return normalizeLn(source, row, lines);
     },
   };

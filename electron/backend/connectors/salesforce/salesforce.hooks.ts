@@ -126,7 +126,7 @@ export function createSalesforceHooks(session: SalesforceSession): SalesforceHoo
   /** One SOQL query through the paginator: `records`, then `nextRecordsUrl` while `done` is false. */
   async function* query(context: HookContext, soql: string, signal?: AbortSignal): AsyncIterable<unknown[]> {
     const pages = walkPages(context.http, {
-      paging: { style: 'nextLink', endStatuses: [] },
+      paging: { style: 'nextLink' },
       url: withQuery(await dataBase(context), { q: soql }),
       headers: { 'sforce-query-options': 'batchSize=2000' },
       pageSize: 2000,

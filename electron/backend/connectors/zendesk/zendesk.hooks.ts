@@ -99,7 +99,7 @@ export function createZendeskHooks(): ZendeskHooks {
       const key = `${zendeskSingular[name]}_fields`;
       const definitions: ZendeskFieldDefinition[] = [];
       const pages = walkPages(context.http, {
-        paging: { style: 'nextLink', endStatuses: [] },
+        paging: { style: 'nextLink' },
         url: `${zendeskBase(context)}/${key}?page[size]=100`,
         pageSize: 100,
         what: `Zendesk ${key}`,
