@@ -118,6 +118,14 @@ export function headerProblems(call: RecordedRequest, declared: Record<string, s
   return problems;
 }
 
+/** `baseUrl` + `endpoint` as regex source: literals escaped, each `{placeholder}` matching anything. */
+function templateSource(baseUrl: string, endpoint: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}/${endpoint.replace(/^\/+/, '')}`
+    .split(/\{[A-Za-z0-9_.]+\}/)
+    .map((literal) => literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
+}
+
 type ReadSpec = NonNullable<ConnectorDescriptor['entities'][string]['read']>;
 
 /**
@@ -125,12 +133,16 @@ type ReadSpec = NonNullable<ConnectorDescriptor['entities'][string]['read']>;
  * parameters (`;maxrecs=`) may follow, and server-built next links may go deeper or add `.json`.
  */
 export function endpointPattern(descriptor: ConnectorDescriptor, read: ReadSpec): RegExp {
-  const template = `${descriptor.baseUrl.replace(/\/+$/, '')}/${read.endpoint.replace(/^\/+/, '')}`;
-  const source = template
-    .split(/\{[A-Za-z0-9_.]+\}/)
-    .map((literal) => literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-    .join('.*');
-  return new RegExp(`^.*${source}${read.pagination.style === 'nextLink' ? '([./].*)?' : ''}(;.*)?$`);
+  return new RegExp(`^.*${templateSource(descriptor.baseUrl, read.endpoint)}${read.pagination.style === 'nextLink' ? '([./].*)?' : ''}(;.*)?$`);
+}
+
+/**
+ * The declared write endpoint as a path pattern: placeholders match anything and a record's own
+ * path may follow (`/tickets/{id}`, Cin7 `/purchase/order`); an OData `$batch` carries the declared
+ * entity set in its parts (Dataverse).
+ */
+export function writePattern(baseUrl: string, endpoint: string): RegExp {
+  return new RegExp(`^.*(${templateSource(baseUrl, endpoint)}(/.*)?|${templateSource(baseUrl, '$batch')})$`);
 }
 
 /**
@@ -379,6 +391,25 @@ export function describeConformance<S extends ConformanceSandbox>(target: Confor
       if (writable) expect(calls.some((call) => call.hasBody)).toBe(true);
       expect(calls.flatMap((call) => headerProblems(call, connector.descriptor.headers))).toEqual([]);
     });
+
+    // After the header case, for the same reason: it writes.
+    it.runIf(Object.values(target.entities).some((entityCase) => entityCase.write !== undefined))(
+      'writes to the endpoint the descriptor declares',
+      async () => {
+        const connector = make((http) => target.connector(sandbox, http));
+        const [name, entityCase] = Object.entries(target.entities).find(([, candidate]) => candidate.write !== undefined)!;
+        const write = connector.descriptor.entities[name]!.write;
+        expect(write.mode).not.toBe('read-only');
+        await connector.test();
+        sandbox.control.clearRequests();
+        const records = entityCase.write!.records(2).filter((_, index) => !entityCase.write!.invalid.includes(index));
+        await connector.write(name, records, { matchKey: entityCase.write!.matchKey });
+        const sent = sandbox.control.requests().filter((call) => call.metered && call.hasBody);
+        expect(sent.length).toBeGreaterThan(0);
+        const pattern = write.mode === 'read-only' ? /$^/ : writePattern(connector.descriptor.baseUrl, write.endpoint);
+        expect(sent.filter((call) => !pattern.test(call.path)).map((call) => `${call.method} ${call.path}`)).toEqual([]);
+      },
+    );
 
     for (const fixture of target.fixtures ?? []) {
       it(`parses the real payload ${fixture.file}`, () => {

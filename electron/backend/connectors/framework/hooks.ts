@@ -1,4 +1,5 @@
 import type { ConnectorDescriptor } from '../../../../shared/connectors/descriptor';
+import { AppError } from '../../../../shared/errors';
 import type { EntitySchema } from '../../../../shared/domain/entity-schema';
 import type { HttpConnection, HttpResponse } from '../../http/http-client';
 import type { AccessToken } from '../../http/token-provider';
@@ -71,4 +72,11 @@ export interface ConnectorHooks {
   discoverSchema?(context: HookContext, entity: string): Promise<Omit<EntitySchema, 'hash' | 'fetchedAt'>>;
   /** Identity/tenant probe for `test()`. */
   probe?(context: HookContext): Promise<Pick<TestResult, 'tenant' | 'identity' | 'variant'>>;
+}
+
+/** The entity's declared write endpoint, filled (`{matchKey}` and the like from `values`); hooks write there. */
+export function writeEndpoint(context: HookContext, entity: string, values: Record<string, string> = {}): string {
+  const write = context.descriptor.entities[entity]?.write;
+  if (!write || write.mode === 'read-only') throw new AppError('E_INVALID_INPUT', `${context.descriptor.label}: ${entity} is read-only here.`);
+  return context.url(write.endpoint, values);
 }

@@ -2,8 +2,8 @@ import { defineDescriptor } from '../../../../shared/connectors/descriptor';
 import { salesforceInforFields, salesforceSecretSlots } from '../../../../shared/connectors/salesforce.settings';
 
 /** SOQL with `nextRecordsUrl`, 200–2,000 per page, `SystemModstamp >= …Z` (API-FACTS §3.2). */
-const read = (object: string) => ({
-  // `q` is the SOQL the hook builds from the live field list: SELECT … FROM ${object} [WHERE …] ORDER BY SystemModstamp, Id.
+const read = {
+  // `q` is the SOQL the hook builds from the live field list: SELECT … FROM <object> [WHERE …] ORDER BY SystemModstamp, Id.
   endpoint: '/query',
   pagination: {
     style: 'nextLink',
@@ -14,7 +14,7 @@ const read = (object: string) => ({
   },
   // Unquoted `…Z` literal; `>=` so records sharing the watermark instant are read again, never lost.
   modifiedSince: { format: 'iso', via: 'filter', template: 'SystemModstamp >= {since}' },
-}) as const;
+} as const;
 
 /** sObject Collections upsert by external id: 200 records per call, HTTP 200 with SaveResults (API-FACTS §3.3). */
 const upsert = (object: string, matchKeys: string[]) => ({
@@ -49,14 +49,14 @@ export const salesforceDescriptor = defineDescriptor({
     Account: {
       label: 'Accounts (customers and suppliers)',
       keyFields: ['Id'],
-      read: read('Account'),
+      read: read,
       write: upsert('Account', [salesforceInforFields.customerNumber, salesforceInforFields.supplierNumber, 'Id']),
     },
-    Contact: { label: 'Contacts', keyFields: ['Id'], read: read('Contact'), write: upsert('Contact', [salesforceInforFields.contactKey, 'Id']) },
+    Contact: { label: 'Contacts', keyFields: ['Id'], read: read, write: upsert('Contact', [salesforceInforFields.contactKey, 'Id']) },
     Infor_Document__c: {
       label: 'Invoices and purchase orders (Infor documents)',
       keyFields: ['Id'],
-      read: read('Infor_Document__c'),
+      read: read,
       write: upsert('Infor_Document__c', [salesforceInforFields.documentNumber, 'Id']),
     },
   },

@@ -3,7 +3,7 @@ import type { HttpResponse } from '../../http/http-client';
 import type { AccessToken } from '../../http/token-provider';
 import type { JsonObject, LookupHit, SourceRecord, WriteResult } from '../framework/connector';
 import { walkPages, withQuery } from '../framework/paginator';
-import type { ConnectorHooks, HookContext } from '../framework/hooks';
+import { writeEndpoint, type ConnectorHooks, type HookContext } from '../framework/hooks';
 import { salesforceEntitySchema, type SalesforceDescribeField } from './salesforce.schema';
 
 /** A Salesforce token remembers the instance it belongs to and the identity URL. */
@@ -184,7 +184,7 @@ export function createSalesforceHooks(session: SalesforceSession): SalesforceHoo
     async writeBatch(context, object, records, matchKey): Promise<WriteResult[]> {
       const key = matchKey[0] ?? 'Id';
       const body = { allOrNone: false, records: records.map((record) => ({ attributes: { type: object }, ...record })) };
-      const response = await call(context, `/composite/sobjects/${encodeURIComponent(object)}/${encodeURIComponent(key)}`, { method: 'PATCH', body });
+      const response = await call(context, writeEndpoint(context, object, { matchKey: encodeURIComponent(key) }), { method: 'PATCH', body });
       if (response.status >= 400 || !Array.isArray(response.data)) {
         // A malformed request (unknown field, too many records): every record carries the same answer.
         const first = Array.isArray(response.data) ? (response.data[0] as SalesforceError | undefined) : undefined;

@@ -2,7 +2,7 @@ import { AppError } from '../../../../shared/errors';
 import type { EntityField } from '../../../../shared/domain/entity-schema';
 import type { HttpResponse } from '../../http/http-client';
 import type { JsonObject, LookupHit, SourceRecord, WriteResult } from '../framework/connector';
-import type { ConnectorHooks, HookContext } from '../framework/hooks';
+import { writeEndpoint, type ConnectorHooks, type HookContext } from '../framework/hooks';
 import { revokeZohoToken } from './zoho-auth';
 import { zohoEntitySchema, zohoField, type ZohoFieldMetadata } from './zoho.schema';
 
@@ -131,7 +131,7 @@ export function createZohoHooks(session: ZohoSession): ZohoHooks {
     async writeBatch(context, module, records, matchKey): Promise<WriteResult[]> {
       const payload: Record<string, unknown> = { data: records, duplicate_check_fields: matchKey };
       if (context.settings.runAutomation !== true) payload.trigger = [];
-      const response = await request(context, `/${module}/upsert`, { method: 'POST', body: payload });
+      const response = await request(context, writeEndpoint(context, module), { method: 'POST', body: payload });
       const answers = ((response.data ?? {}) as { data?: ZohoRecordAnswer[] }).data;
       if (!Array.isArray(answers)) {
         // The whole call was refused (LIMIT_EXCEEDED, INVALID_MODULE …): every record carries that answer.
