@@ -194,8 +194,6 @@ export const schemaDiscoverySchema = z.object({
 
 export const connectorDescriptorSchema = z.object({
   system: systemIdSchema,
-  /** Flavour of a system with its own API (Infor product lines `m3`, `csi`, `ln`, `fsm`). */
-  variant: z.string().optional(),
   label: z.string(),
   /** API base template, e.g. `{iu}/{ti}/M3/m3api-rest/v2`, `{instanceUrl}/services/data/v65.0`. */
   baseUrl: z.string().min(1),

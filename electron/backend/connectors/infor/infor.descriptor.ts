@@ -70,7 +70,6 @@ function build(productLine: ProductLine): ConnectorDescriptor {
   }
   return defineDescriptor({
     ...common,
-    variant: productLine,
     label: `Infor ${productLineLabels[productLine]}`,
     baseUrl: '{iu}/{tenant}',
     headers: productLine === 'csi' ? { 'X-Infor-MongooseConfig': '{mongooseConfig}' } : productLine === 'ln' ? { 'X-Infor-LnCompany': '{lnCompany}' } : {},
