@@ -9,6 +9,8 @@ import type http from 'node:http';
 export interface RecordedRequest {
   method: string;
   path: string;
+  /** Query parameters as sent (last value of a repeated name); conformance checks paging and filters against the descriptor. */
+  query: Record<string, string>;
   /** Route name, or 'unmatched'. */
   route: string;
   /** False for token endpoints, which are not API calls. */
@@ -35,7 +37,8 @@ export class RequestLog {
     }
     const length = Number(request.headers['content-length'] ?? 0);
     const hasBody = length > 0 || request.headers['transfer-encoding'] !== undefined;
-    this.entries.push({ method: (request.method ?? 'GET').toUpperCase(), path, route, metered, headers, hasBody });
+    const query = Object.fromEntries(new URL(request.url ?? '/', 'http://sandbox').searchParams);
+    this.entries.push({ method: (request.method ?? 'GET').toUpperCase(), path, query, route, metered, headers, hasBody });
     if (this.entries.length > this.limit) this.entries.splice(0, this.entries.length - this.limit);
   }
 

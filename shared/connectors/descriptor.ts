@@ -17,8 +17,6 @@ import { systemIdSchema } from '../domain/connection';
 export const authSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('oauth2'),
-    /** Grants the connector may use, in order of preference (refresh_token first when one was issued). */
-    grants: z.array(z.enum(['password', 'client_credentials', 'refresh_token', 'authorization_code'])).min(1),
     /** Token endpoint template, e.g. `{pu}{ot}` (Infor), `{accountsUrl}/oauth/v2/token` (Zoho). */
     tokenUrl: z.string().min(1),
     /** Revocation endpoint template, when the system has one; called when a connection is removed. */
@@ -28,14 +26,8 @@ export const authSchema = z.discriminatedUnion('kind', [
       name: 'Authorization',
       scheme: 'Bearer',
     }),
-    /** Where the client id/secret go on token calls. */
-    clientAuth: z.enum(['body', 'basic']).default('body'),
     /** Renew this many seconds before `expires_in` runs out (Infor: 60–300). */
     refreshSkewSeconds: z.number().int().min(0).max(3600).default(120),
-    /** Lifetime to assume when the token response carries no `expires_in` (Salesforce). */
-    defaultLifetimeSeconds: z.number().int().positive().optional(),
-    /** Share the token through the store across processes (Zoho caps token issuance). */
-    shareAcrossProcesses: z.boolean().default(false),
   }),
   /** `Authorization: Basic base64(user:secret)` built from two secret slots (Zendesk API token). */
   z.object({ kind: z.literal('basic'), userSlot: z.string(), secretSlot: z.string(), userSuffix: z.string().optional() }),
@@ -57,39 +49,71 @@ export const allowedHostsSchema = z.object({
   patterns: z.array(z.string()).default([]),
 });
 
-export const paginationStyles = ['keyset', 'bookmark', 'nextLink', 'cursor', 'page', 'offset', 'none'] as const;
-export const paginationSchema = z.object({
-  /**
-   * keyset: re-query with `key > last` (M3 EXPORTMI, M3 list transactions);
-   * bookmark: opaque server bookmark + `loadtype=NEXT` (Mongoose IDO);
-   * nextLink: follow a full URL the server returns (OData, FSM, Salesforce `nextRecordsUrl`);
-   * cursor: pass back an opaque cursor parameter (Zendesk `page[after]`, Zoho `page_token`);
-   * page / offset: numbered pages or row offsets (Cin7 `Page`, Zoho `page`).
-   */
-  style: z.enum(paginationStyles),
-  /** Query parameter that sets the page size (`maxrecs`, `recordcap`, `$top`, `per_page`, `Limit`). */
-  pageSizeParam: z.string().optional(),
-  defaultPageSize: z.number().int().positive(),
-  maxPageSize: z.number().int().positive(),
-  /** Hard cap on how deep numbered pages reach (Zoho `page` → 2,000 records, Zendesk offset 10,000). */
-  maxRecords: z.number().int().positive().optional(),
-});
+export const paginationStyles = ['keyset', 'bookmark', 'nextLink', 'cursor', 'page'] as const;
+export const paginationSchema = z
+  .object({
+    /**
+     * The runtime's paginator (`framework/paginator.ts`) executes every style but keyset, which the
+     * connector's `readPages` hook reads (M3: compound-key conditions and per-record line calls).
+     * keyset: re-query with `key > last` (M3 EXPORTMI, M3 list transactions);
+     * bookmark: opaque server bookmark + `loadtype=NEXT` (Mongoose IDO);
+     * nextLink: follow a URL the server returns (OData `@odata.nextLink`, FSM `_links`, Salesforce
+     * `nextRecordsUrl`, Zendesk `links.next`);
+     * cursor: pass an opaque token back in `cursorParam` (Zoho `page_token`); bookmark: the same plus
+     * `nextQuery` on every later request;
+     * page: numbered pages in `pageParam` (Cin7 `Page`).
+     */
+    style: z.enum(paginationStyles),
+    /** Query parameter that sets the page size (`maxrecs`, `recordcap`, `_limit`, `per_page`, `Limit`, `page[size]`). */
+    pageSizeParam: z.string().optional(),
+    /** Header that sets the page size, `{pageSize}` filled (`Prefer: odata.maxpagesize={pageSize}`). */
+    pageSizeHeader: z.object({ name: z.string(), template: z.string() }).optional(),
+    /** Smallest page the system accepts; smaller requests are raised to it (Salesforce `batchSize` ≥ 200). */
+    minPageSize: z.number().int().positive().optional(),
+    defaultPageSize: z.number().int().positive(),
+    maxPageSize: z.number().int().positive(),
+    /** cursor, bookmark: the query parameter the next token goes back in. */
+    cursorParam: z.string().optional(),
+    /** bookmark: fixed parameters of every request after the first (Mongoose `loadtype=NEXT`). */
+    nextQuery: z.record(z.string(), z.string()).default({}),
+    /** page: the query parameter holding the 1-based page number. */
+    pageParam: z.string().optional(),
+    /** page: the body field with the total record count; reading stops once the pages cover it. */
+    totalField: z.string().optional(),
+    /** Statuses that mean "nothing (more) to read" and end the read quietly (Zoho 204, 304). */
+    endStatuses: z.array(z.number().int()).default([]),
+  })
+  .refine((value) => (value.style !== 'cursor' && value.style !== 'bookmark') || value.cursorParam !== undefined, { message: 'cursor and bookmark paging need cursorParam' })
+  .refine((value) => value.style !== 'page' || value.pageParam !== undefined, { message: 'page paging needs pageParam' });
 export type PaginationDescriptor = z.infer<typeof paginationSchema>;
 
+export const sinceFormats = ['iso', 'iso-seconds', 'iso-offset', 'yyyyMMddHHmmssSSS', 'ido-datetime', 'fsm-timestamp'] as const;
+export type SinceFormat = (typeof sinceFormats)[number];
+
 export const modifiedSinceSchema = z.object({
-  /** Field holding the record's modification stamp (`OKLMTS`, `RecordDate`, `Modified_Time`, `modifiedon`). */
-  stampField: z.string(),
-  /** How the stamp is written on the wire. */
-  format: z.enum(['iso', 'yyyyMMdd', 'yyyyMMddHHmmssSSS', 'ido-datetime', 'fsm-timestamp', 'unix-seconds', 'unix-ms']),
+  /**
+   * How the instant is written on the wire: `iso` 2024-01-15T10:30:00.000Z; `iso-seconds` without
+   * milliseconds (Dataverse); `iso-offset` with `+00:00` (Zoho); M3 LMTS digits; IDO filter literal; FSM hundredths.
+   */
+  format: z.enum(sinceFormats),
   /** How the filter is sent: a query parameter, part of a filter expression, or a header (`If-Modified-Since`). */
   via: z.enum(['param', 'filter', 'header']),
-  /** Parameter or header name, or the filter template with `{since}` (`RecordDate >= '{since}'`). */
+  /**
+   * param/header: its name. filter: the expression with `{since}`, sent in `filterParam` or, without
+   * one, handed to the connector's `readRequest` hook to embed (Salesforce SOQL `WHERE`). Other
+   * placeholders (`{stamp}`, the stamp field settings choose for M3 and CSI) come from the hook's values.
+   */
   template: z.string(),
+  /** filter: the query parameter carrying the expression (`$filter`). */
+  filterParam: z.string().optional(),
 });
+export type ModifiedSinceDescriptor = z.infer<typeof modifiedSinceSchema>;
 
 export const readSchema = z.object({
-  /** Endpoint template relative to the connection's API base. */
+  /** Endpoint template relative to the connection's API base; `{placeholders}` may come from the `readRequest` hook. */
   endpoint: z.string().min(1),
+  /** Fixed query parameters of the first request (ordering, flags like FSM `_out=JSON`); values are templates. */
+  query: z.record(z.string(), z.string()).default({}),
   pagination: paginationSchema,
   /** Absent: the entity has no usable stamp and is read in full (LN); the sync skips unchanged records by hash. */
   modifiedSince: modifiedSinceSchema.optional(),
@@ -119,8 +143,6 @@ export const entitySchema = z.object({
   keyFields: z.array(z.string()).min(1),
   read: readSchema.optional(),
   write: writeSchema.default({ mode: 'read-only' }),
-  /** Child collections read with the parent (order lines), kept under `data[name]`. */
-  children: z.array(z.object({ name: z.string(), endpoint: z.string(), linkFields: z.array(z.string()).min(1) })).default([]),
 });
 export type EntityDescriptor = z.infer<typeof entitySchema>;
 
@@ -164,22 +186,14 @@ export const errorClassificationSchema = z.object({
   breakerThreshold: z.number().int().positive().default(5),
 });
 
+/** Schemas come from the connector's `discoverSchema` hook; the descriptor says how long they stay fresh. */
 export const schemaDiscoverySchema = z.object({
-  /**
-   * endpoint: one metadata call per entity (M3 MRS001MI/LstFields, IDO `info`, FSM fields, Zoho
-   * `settings/fields`, Salesforce describe, Zendesk `*_fields`); odata-metadata: CSDL `$metadata`
-   * (LN, Dataverse); static: shipped with the connector (Cin7 has no metadata endpoint).
-   */
-  kind: z.enum(['endpoint', 'odata-metadata', 'static']),
-  endpoint: z.string().optional(),
   /** How long a cached schema stays fresh before `schema()` fetches again without `refresh`. */
   cacheSeconds: z.number().int().nonnegative().default(86_400),
 });
 
 export const connectorDescriptorSchema = z.object({
   system: systemIdSchema,
-  /** Flavour of a system with its own API (Infor product lines `m3`, `csi`, `ln`, `fsm`). */
-  variant: z.string().optional(),
   label: z.string(),
   /** API base template, e.g. `{iu}/{ti}/M3/m3api-rest/v2`, `{instanceUrl}/services/data/v65.0`. */
   baseUrl: z.string().min(1),

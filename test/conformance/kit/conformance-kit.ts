@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectorDescriptorSchema } from '../../../shared/connectors/descriptor';
+import { connectorDescriptorSchema, type ConnectorDescriptor } from '../../../shared/connectors/descriptor';
+import { formatSince } from '../../../electron/backend/connectors/framework/since';
 import { entitySchemaSchema } from '../../../shared/domain/entity-schema';
 import type { Connector, JsonObject, SourceRecord } from '../../../electron/backend/connectors/framework/connector';
 import type { RetryEvent } from '../../../electron/backend/http/http-client';
@@ -114,6 +115,90 @@ export function headerProblems(call: RecordedRequest, declared: Record<string, s
     } else if (sent !== undefined && /\{[A-Za-z0-9_.]+\}/.test(sent)) problems.push(`${where}: ${name} went out unfilled (${sent})`);
   }
   if (call.hasBody && !call.headers['content-type']) problems.push(`${where}: a body went out without Content-Type`);
+  return problems;
+}
+
+/** `baseUrl` + `endpoint` as regex source: literals escaped, each `{placeholder}` matching anything. */
+function templateSource(baseUrl: string, endpoint: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}/${endpoint.replace(/^\/+/, '')}`
+    .split(/\{[A-Za-z0-9_.]+\}/)
+    .map((literal) => literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
+}
+
+type ReadSpec = NonNullable<ConnectorDescriptor['entities'][string]['read']>;
+
+/**
+ * The declared `baseUrl` + `endpoint` as a path pattern: placeholders match anything, M3 matrix
+ * parameters (`;maxrecs=`) may follow, and server-built next links may go deeper or add `.json`.
+ */
+export function endpointPattern(descriptor: ConnectorDescriptor, read: ReadSpec): RegExp {
+  return new RegExp(`^.*${templateSource(descriptor.baseUrl, read.endpoint)}${read.pagination.style === 'nextLink' ? '([./].*)?' : ''}(;.*)?$`);
+}
+
+/**
+ * The declared write endpoint as a path pattern: placeholders match anything and a record's own
+ * path may follow (`/tickets/{id}`, Cin7 `/purchase/order`); an OData `$batch` carries the declared
+ * entity set in its parts (Dataverse).
+ */
+export function writePattern(baseUrl: string, endpoint: string): RegExp {
+  return new RegExp(`^.*(${templateSource(baseUrl, endpoint)}(/.*)?|${templateSource(baseUrl, '$batch')})$`);
+}
+
+/**
+ * How the calls of one read fall short of what the descriptor declares: the endpoint, the fixed
+ * query, the page size (parameter or header), the paging parameter on later pages, and — when
+ * `since` was given — the modified-since parameter, header or filter in the declared format.
+ */
+export function readWireProblems(descriptor: ConnectorDescriptor, entity: string, calls: RecordedRequest[], read: { pageSize: number; pages: number; since?: string }): string[] {
+  const spec = descriptor.entities[entity]?.read;
+  if (!spec) return [`${entity} declares no read`];
+  const pattern = endpointPattern(descriptor, spec);
+  // Matrix parameters (M3 `;maxrecs=1000`) count as query parameters.
+  const pageCalls = calls
+    .filter((call) => pattern.test(call.path))
+    .map((call) => ({ ...call, query: { ...Object.fromEntries(call.path.split(';').slice(1).map((pair) => pair.split('=', 2) as [string, string])), ...call.query } }));
+  const problems: string[] = [];
+  if (pageCalls.length < read.pages) problems.push(`${read.pages} pages read, but only ${pageCalls.length} calls went to ${pattern}`);
+  for (const call of pageCalls) if (call.method !== 'GET') problems.push(`${call.method} ${call.path}: reads are GET`);
+  const first = pageCalls[0];
+  if (!first) return problems;
+  const where = `first page ${first.path}`;
+  const { pagination } = spec;
+  const pageSize = String(Math.max(pagination.minPageSize ?? 1, Math.min(read.pageSize, pagination.maxPageSize)));
+  for (const [name, value] of Object.entries(spec.query)) {
+    if (/\{[A-Za-z0-9_.]+\}/.test(value) ? first.query[name] === undefined : first.query[name] !== value) problems.push(`${where}: query ${name} was ${first.query[name]}, declared ${value}`);
+  }
+  // M3 EXPORTMI asks one row more (whether its header line counts toward maxrecs differs by version).
+  const sizes = pagination.style === 'keyset' ? [pageSize, String(Number(pageSize) + 1)] : [pageSize];
+  if (pagination.pageSizeParam && !sizes.includes(first.query[pagination.pageSizeParam] ?? '')) {
+    problems.push(`${where}: ${pagination.pageSizeParam} was ${first.query[pagination.pageSizeParam]}, expected ${pageSize}`);
+  }
+  if (pagination.pageSizeHeader) {
+    const expected = pagination.pageSizeHeader.template.replace('{pageSize}', pageSize);
+    const sent = first.headers[pagination.pageSizeHeader.name.toLowerCase()];
+    if (sent !== expected) problems.push(`${where}: ${pagination.pageSizeHeader.name} was ${sent}, declared ${expected}`);
+  }
+  if (pagination.style === 'page' && first.query[pagination.pageParam!] !== '1') problems.push(`${where}: ${pagination.pageParam} was ${first.query[pagination.pageParam!]}, expected 1`);
+  const second = pageCalls[1];
+  if (second && (pagination.style === 'cursor' || pagination.style === 'bookmark')) {
+    if (!second.query[pagination.cursorParam!]) problems.push(`second page ${second.path}: no ${pagination.cursorParam}`);
+    for (const [name, value] of Object.entries(pagination.nextQuery)) if (second.query[name] !== value) problems.push(`second page: ${name} was ${second.query[name]}, declared ${value}`);
+  }
+  if (second && pagination.style === 'page' && second.query[pagination.pageParam!] !== '2') problems.push(`second page: ${pagination.pageParam} was ${second.query[pagination.pageParam!]}`);
+  const since = read.since && spec.modifiedSince;
+  if (since) {
+    const value = formatSince(since.format, read.since!);
+    const sent =
+      since.via === 'header'
+        ? first.headers[since.template.toLowerCase()]
+        : since.via === 'param'
+          ? first.query[since.template]
+          : since.filterParam
+            ? first.query[since.filterParam]
+            : Object.values(first.query).find((text) => text.includes(value));
+    if (sent === undefined || !sent.includes(value)) problems.push(`${where}: modified-since (${since.via} ${since.filterParam ?? since.template}) was ${sent}, expected ${value}`);
+  }
   return problems;
 }
 
@@ -270,6 +355,19 @@ export function describeConformance<S extends ConformanceSandbox>(target: Confor
       }
     });
 
+    it('sends what the descriptor declares for reads: endpoint, query, page size, paging and modified-since parameters', async () => {
+      const connector = make((http) => target.connector(sandbox, http));
+      const [entity, options] = Object.entries(target.entities)[0]!;
+      await connector.test();
+      for (const since of [undefined, new Date(Date.now() - 3_600_000).toISOString()]) {
+        sandbox.control.clearRequests();
+        const { pages } = await readAll(connector, entity, { pageSize: options.pageSize, since });
+        const calls = sandbox.control.requests().filter((call) => call.metered);
+        expect(readWireProblems(connector.descriptor, entity, calls, { pageSize: options.pageSize, pages, since })).toEqual([]);
+        expect(calls.flatMap((call) => headerProblems(call, connector.descriptor.headers))).toEqual([]);
+      }
+    });
+
     // Last, so the records it writes never change what the other cases count.
     it("puts the descriptor's declared headers on every API call it makes, reads and writes", async () => {
       const connector = make((http) => target.connector(sandbox, http));
@@ -293,6 +391,25 @@ export function describeConformance<S extends ConformanceSandbox>(target: Confor
       if (writable) expect(calls.some((call) => call.hasBody)).toBe(true);
       expect(calls.flatMap((call) => headerProblems(call, connector.descriptor.headers))).toEqual([]);
     });
+
+    // After the header case, for the same reason: it writes.
+    it.runIf(Object.values(target.entities).some((entityCase) => entityCase.write !== undefined))(
+      'writes to the endpoint the descriptor declares',
+      async () => {
+        const connector = make((http) => target.connector(sandbox, http));
+        const [name, entityCase] = Object.entries(target.entities).find(([, candidate]) => candidate.write !== undefined)!;
+        const write = connector.descriptor.entities[name]!.write;
+        expect(write.mode).not.toBe('read-only');
+        await connector.test();
+        sandbox.control.clearRequests();
+        const records = entityCase.write!.records(2).filter((_, index) => !entityCase.write!.invalid.includes(index));
+        await connector.write(name, records, { matchKey: entityCase.write!.matchKey });
+        const sent = sandbox.control.requests().filter((call) => call.metered && call.hasBody);
+        expect(sent.length).toBeGreaterThan(0);
+        const pattern = write.mode === 'read-only' ? /$^/ : writePattern(connector.descriptor.baseUrl, write.endpoint);
+        expect(sent.filter((call) => !pattern.test(call.path)).map((call) => `${call.method} ${call.path}`)).toEqual([]);
+      },
+    );
 
     for (const fixture of target.fixtures ?? []) {
       it(`parses the real payload ${fixture.file}`, () => {

@@ -48,6 +48,11 @@ export async function cin7Call(
     expect: 'json',
     signal: options.signal,
   });
+  return cin7AnswerOf(response);
+}
+
+/** A response as Cin7's error model reads it: errors from the status or from the body, even under HTTP 200. */
+export function cin7AnswerOf(response: HttpResponse): Cin7Answer {
   const data = response.data ?? (response.text.trim() ? response.text : undefined);
   const errors = cin7ErrorsOf(data);
   if (response.status >= 400 && errors.length === 0) {
@@ -64,17 +69,24 @@ export async function cin7Get(
   signal?: AbortSignal,
 ): Promise<Record<string, unknown>> {
   const answer = await cin7Call(context, 'GET', path, { query, signal });
+  const error = cin7GetError(path, answer);
+  if (error) throw error;
+  return answer.data as Record<string, unknown>;
+}
+
+/** Why a GET answer cannot be used (reads and lookups end on it), or undefined when it is an object. */
+export function cin7GetError(path: string, answer: Cin7Answer): AppError | undefined {
   if (answer.errors.length > 0) {
     const text = answer.errors.map((error) => error.message).join('; ');
-    throw new AppError(answer.status === 404 ? 'E_NOT_FOUND' : 'E_REMOTE', `Cin7 Core refused GET ${path}: ${text}`, {
+    return new AppError(answer.status === 404 ? 'E_NOT_FOUND' : 'E_REMOTE', `Cin7 Core refused GET ${path}: ${text}`, {
       status: answer.status,
       errorCode: answer.errors[0]?.code,
     });
   }
   if (!answer.data || typeof answer.data !== 'object' || Array.isArray(answer.data)) {
-    throw new AppError('E_REMOTE', `Cin7 Core answered GET ${path} with something that is not an object.`);
+    return new AppError('E_REMOTE', `Cin7 Core answered GET ${path} with something that is not an object.`);
   }
-  return answer.data as Record<string, unknown>;
+  return undefined;
 }
 
 /**

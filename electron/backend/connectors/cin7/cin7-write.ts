@@ -1,5 +1,5 @@
 import type { JsonObject, JsonValue, WriteMatch, WriteResult } from '../framework/connector';
-import type { HookContext } from '../framework/hooks';
+import { writeEndpoint, type HookContext } from '../framework/hooks';
 import { cin7ListKeys } from './cin7.descriptor';
 import type { Cin7Directory } from './cin7-directory';
 import { asString, cin7Call, cin7Get, type Cin7Answer } from './cin7-http';
@@ -57,7 +57,7 @@ export async function writeParty(
   record: JsonObject,
   byName: boolean,
 ): Promise<WriteResult> {
-  const endpoint = `/${entity.toLowerCase()}`;
+  const endpoint = writeEndpoint(context, entity);
   const listKey = cin7ListKeys[entity];
   await directory.ensure(context);
   const id = asString(record.ID);
@@ -117,12 +117,12 @@ export async function writePurchase(context: HookContext, record: JsonObject): P
   const lines = orderObject?.Lines ?? bareLines;
   const id = asString(header.ID);
   const match: WriteMatch = id ? { by: 'id', value: id } : { by: 'none' };
-  const saved = await cin7Call(context, id ? 'PUT' : 'POST', '/purchase', { body: header });
+  const saved = await cin7Call(context, id ? 'PUT' : 'POST', writeEndpoint(context, 'Purchase'), { body: header });
   if (saved.errors.length > 0) return failure(saved, match, id || undefined);
   const purchaseId = asString(firstOf(saved, 'PurchaseList')?.ID) || id;
   const outcome = id ? 'updated' : 'created';
   if (!Array.isArray(lines)) return { outcome, targetKey: purchaseId, match };
-  const ordered = await cin7Call(context, 'POST', '/purchase/order', {
+  const ordered = await cin7Call(context, 'POST', `${writeEndpoint(context, 'Purchase')}/order`, {
     body: {
       TaskID: purchaseId,
       Status: asString(orderObject?.Status) || 'DRAFT',

@@ -1,7 +1,10 @@
 import { defineDescriptor } from '../../../../shared/connectors/descriptor';
 import { cin7CallsPerMinute, cin7Hosts, cin7SecretSlots } from '../../../../shared/connectors/cin7.settings';
 
-const page = { style: 'page', pageSizeParam: 'Limit', defaultPageSize: 1000, maxPageSize: 1000 } as const;
+/** `Page` and `Limit`; reading stops at an empty page or once the pages cover `Total`. */
+const page = { style: 'page', pageSizeParam: 'Limit', pageParam: 'Page', totalField: 'Total', defaultPageSize: 1000, maxPageSize: 1000 } as const;
+/** Deprecated suppliers and customers still exist (Cin7 never deletes them); their Status says so. */
+const withDeprecated = { IncludeDeprecated: 'true' };
 /** Cin7 has no upsert and no batch: one object per POST (create) or PUT (update with `ID`). */
 const oneByOne = { mode: 'create+update', maxBatch: 1, maxPayloadBytes: 1_000_000 } as const;
 
@@ -18,13 +21,13 @@ export const cin7Descriptor = defineDescriptor({
     Supplier: {
       label: 'Suppliers',
       keyFields: ['ID'],
-      read: { endpoint: '/supplier', pagination: page, modifiedSince: { stampField: 'LastModifiedOn', format: 'iso', via: 'param', template: 'ModifiedSince' } },
+      read: { endpoint: '/supplier', query: withDeprecated, pagination: page, modifiedSince: { format: 'iso', via: 'param', template: 'ModifiedSince' } },
       write: { ...oneByOne, endpoint: '/supplier', matchKeys: ['ID', 'Name'] },
     },
     Customer: {
       label: 'Customers',
       keyFields: ['ID'],
-      read: { endpoint: '/customer', pagination: page, modifiedSince: { stampField: 'LastModifiedOn', format: 'iso', via: 'param', template: 'ModifiedSince' } },
+      read: { endpoint: '/customer', query: withDeprecated, pagination: page, modifiedSince: { format: 'iso', via: 'param', template: 'ModifiedSince' } },
       write: { ...oneByOne, endpoint: '/customer', matchKeys: ['ID', 'Name'] },
     },
     Purchase: {
@@ -33,11 +36,10 @@ export const cin7Descriptor = defineDescriptor({
       read: {
         endpoint: '/purchaseList',
         pagination: page,
-        modifiedSince: { stampField: 'LastUpdatedDate', format: 'iso', via: 'param', template: 'UpdatedSince' },
+        modifiedSince: { format: 'iso', via: 'param', template: 'UpdatedSince' },
       },
       // Header via /purchase, then its lines via /purchase/order (TaskID = the purchase ID).
       write: { ...oneByOne, endpoint: '/purchase', matchKeys: ['ID'] },
-      children: [{ name: 'Order', endpoint: '/purchase/order', linkFields: ['TaskID'] }],
     },
     Account: {
       // Read-only here: GL codes are mapped for information and audit, never written.
@@ -65,7 +67,7 @@ export const cin7Descriptor = defineDescriptor({
     quotaCodes: [],
     breakerThreshold: 5,
   },
-  schemaDiscovery: { kind: 'static', cacheSeconds: 86_400 },
+  schemaDiscovery: { cacheSeconds: 86_400 },
   timeoutMs: 60_000,
 });
 

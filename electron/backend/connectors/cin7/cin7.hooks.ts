@@ -1,10 +1,12 @@
 import { AppError } from '../../../../shared/errors';
-import type { JsonObject, LookupHit, ReadPage, SourceRecord } from '../framework/connector';
+import type { HttpResponse } from '../../http/http-client';
+import type { JsonObject, LookupHit, SourceRecord } from '../framework/connector';
+import { walkPages, withQuery } from '../framework/paginator';
 import type { ConnectorHooks, HookContext } from '../framework/hooks';
-import { cin7ListKeys, type Cin7Entity } from './cin7.descriptor';
+import { cin7Descriptor, cin7ListKeys, type Cin7Entity } from './cin7.descriptor';
 import { cin7Schema } from './cin7.schema';
 import { Cin7Directory } from './cin7-directory';
-import { asString, cin7Get, cin7Instant, normaliseCin7Record } from './cin7-http';
+import { asString, cin7AnswerOf, cin7Get, cin7GetError, cin7Instant, normaliseCin7Record } from './cin7-http';
 import { writeParty, writePurchase } from './cin7-write';
 
 const stampFields: Record<Cin7Entity, string[]> = {
@@ -43,18 +45,21 @@ export function createCin7Hooks(): Cin7Hooks {
     return { key, stamp: stampField ? cin7Instant(data[stampField]) : '', data, raw };
   };
 
-  async function* scan(context: HookContext, entity: Cin7Entity, query: Record<string, string | number | undefined>, pageSize: number, signal?: AbortSignal) {
-    const endpoint = context.descriptor.entities[entity]?.read?.endpoint ?? '';
-    for (let page = 1; ; page += 1) {
-      signal?.throwIfAborted();
-      const body = await cin7Get(context, endpoint, { ...query, Page: page, Limit: pageSize }, signal);
-      const list = body[cin7ListKeys[entity]];
-      const items = Array.isArray(list) ? (list as unknown[]) : [];
-      yield items;
-      const total = Number(body.Total ?? items.length);
-      if (items.length === 0 || page * pageSize >= total) return;
-    }
+  /** Every page of a list through the framework's paginator (the descriptor's `page` paging). */
+  async function* scan(context: HookContext, entity: Cin7Entity, query: Record<string, string>, pageSize: number, signal?: AbortSignal) {
+    const read = context.descriptor.entities[entity]!.read!;
+    const url = withQuery(context.url(context.descriptor.baseUrl).replace(/\/+$/, '') + read.endpoint, { ...query, [read.pagination.pageSizeParam ?? 'Limit']: String(pageSize) });
+    const pages = walkPages(context.http, { paging: read.pagination, url, pageSize, signal, what: `Cin7 ${entity}`, ...slots(entity) });
+    for await (const page of pages) yield page.rows;
   }
+
+  const slots = (entity: string) => ({
+    extractRecords: (body: unknown) => {
+      const list = (body as Record<string, unknown>)[cin7ListKeys[entityOf(entity)]];
+      return Array.isArray(list) ? (list as unknown[]) : [];
+    },
+    mapError: (response: HttpResponse) => cin7GetError(cin7Descriptor.entities[entity]?.read?.endpoint ?? entity, cin7AnswerOf(response)),
+  });
 
   return {
     extractErrorCode: (response) => {
@@ -63,16 +68,8 @@ export function createCin7Hooks(): Cin7Hooks {
       return first && typeof first === 'object' && 'ErrorCode' in first ? String((first as { ErrorCode: unknown }).ErrorCode) : undefined;
     },
 
-    async *readPages(context, entity, options): AsyncIterable<ReadPage> {
-      const name = entityOf(entity);
-      const read = context.descriptor.entities[name]?.read;
-      const since = options.since && read?.modifiedSince ? { [read.modifiedSince.template]: new Date(options.since).toISOString() } : {};
-      // Deprecated suppliers and customers still exist (Cin7 never deletes them); their Status says so.
-      const deprecated = name === 'Supplier' || name === 'Customer' ? { IncludeDeprecated: 'true' } : {};
-      for await (const items of scan(context, name, { ...since, ...deprecated }, options.pageSize ?? 1000, options.signal)) {
-        yield { records: items.map((item) => normalize(context, name, item)), calls: 1 };
-      }
-    },
+    extractRecords: (body, entity) => slots(entity).extractRecords(body),
+    mapError: (response, entity) => slots(entity).mapError(response),
 
     normalize,
 

@@ -21,8 +21,11 @@ const readWrite = (set: string, label: string, keyFields: string[], matchKeys: s
     keyFields,
     read: {
       endpoint: set,
-      pagination: { style: 'nextLink', defaultPageSize: 1000, maxPageSize: 5000 },
-      modifiedSince: { stampField: 'modifiedon', format: 'iso', via: 'filter', template: 'modifiedon ge {since}' },
+      // Oldest first so a watermark can advance page by page; the id breaks ties between equal stamps.
+      query: { $orderby: `modifiedon asc,${keyFields[0]} asc` },
+      // `Prefer: odata.maxpagesize` and the opaque `@odata.nextLink`; no `$top`/`$skip` (they do not mix with server paging).
+      pagination: { style: 'nextLink', pageSizeHeader: { name: 'Prefer', template: 'odata.maxpagesize={pageSize}' }, defaultPageSize: 1000, maxPageSize: 5000 },
+      modifiedSince: { format: 'iso-seconds', via: 'filter', template: 'modifiedon ge {since}', filterParam: '$filter' },
     },
     write: {
       mode: 'upsert',
@@ -39,9 +42,7 @@ export const dynamicsDescriptorInput = {
   baseUrl: '{orgUrl}/api/data/v{apiVersion}',
   auth: {
     kind: 'oauth2',
-    grants: ['client_credentials'],
     tokenUrl: '{authorityUrl}/{tenant}/oauth2/v2.0/token',
-    clientAuth: 'body',
     // Entra issues ~3599 s tokens and no refresh token: fetch a new one five minutes early.
     refreshSkewSeconds: 300,
   },
@@ -67,7 +68,7 @@ export const dynamicsDescriptorInput = {
     quotaCodes: [],
     breakerThreshold: 5,
   },
-  schemaDiscovery: { kind: 'endpoint', endpoint: "EntityDefinitions(LogicalName='{entity}')", cacheSeconds: 86_400 },
+  schemaDiscovery: { cacheSeconds: 86_400 },
   timeoutMs: 130_000,
 } satisfies ConnectorDescriptorInput;
 

@@ -3,7 +3,7 @@ import type { ConnectorHooks, HookContext } from '../framework/hooks';
 import { obtainDynamicsToken, probeDynamics } from './dynamics-auth';
 import { closingLine, groupParts, newBoundary, parseBatchResponse, partError, resultOf, serialisePart, upsertRequest, boundaryOf, type BatchPart } from './dynamics-batch';
 import { apiBaseOf, extractDataverseErrorCode, headerValue, odataHeaders } from './dynamics-odata';
-import { lookupDynamicsRecords, normalizeDynamicsRecord, readDynamicsPages } from './dynamics-read';
+import { lookupDynamicsRecords, normalizeDynamicsRecord } from './dynamics-read';
 import { discoverDynamicsSchema } from './dynamics-schema';
 import { batchLimits, entitySetOf, primaryIdOf } from './dynamics.descriptor';
 
@@ -79,7 +79,8 @@ export function dynamicsHooks(observe?: BatchObserver): ConnectorHooks {
   return {
     obtainToken: obtainDynamicsToken,
     extractErrorCode: extractDataverseErrorCode,
-    readPages: readDynamicsPages,
+    // The org URL and API version have defaults the descriptor's `baseUrl` template cannot state.
+    readRequest: (context) => ({ base: apiBaseOf(context), headers: odataHeaders() }),
     normalize: (_context, entity, raw) => normalizeDynamicsRecord(entity, raw),
     writeBatch: (context, entity, records, matchKey) => writeDynamicsBatch(context, entity, records, matchKey, observe),
     discoverSchema: discoverDynamicsSchema,

@@ -1,4 +1,4 @@
-import { fillTemplate, type ConnectorDescriptor } from '../../../../shared/connectors/descriptor';
+import { fillTemplate, type ConnectorDescriptor, type EntityDescriptor } from '../../../../shared/connectors/descriptor';
 import type { EntitySchema } from '../../../../shared/domain/entity-schema';
 import { AppError, toErrorInfo } from '../../../../shared/errors';
 import { HttpConnection, type HttpConnectionOptions, type RequestAuthorizer } from '../../http/http-client';
@@ -7,6 +7,8 @@ import type { HttpRegistry } from '../../http/http-registry';
 import { TokenProvider, type AccessToken, type TokenStore } from '../../http/token-provider';
 import { registerSecret } from '../../util/redact';
 import { jsonBytes, splitBatches } from './batching';
+import { walkPages, withQuery } from './paginator';
+import { sinceParts } from './since';
 import type { Connector, EntityInfo, JsonObject, ReadOptions, ReadPage, TestResult, WriteOptions, WriteResult } from './connector';
 import type { ConnectorHooks, HookContext } from './hooks';
 import { finishSchema, type SchemaCache } from './schema-cache';
@@ -165,11 +167,48 @@ export class DescriptorConnector implements Connector {
 
   async *read(entity: string, options: ReadOptions = {}): AsyncIterable<ReadPage> {
     const descriptor = this.entity(entity);
-    if (!descriptor.read || !this.hooks.readPages) {
+    const read = descriptor.read;
+    if (!read || (!this.hooks.readPages && !this.hooks.normalize)) {
       throw new AppError('E_INVALID_INPUT', `${this.descriptor.label}: ${entity} cannot be read.`);
     }
-    const pageSize = Math.min(options.pageSize ?? descriptor.read.pagination.defaultPageSize, descriptor.read.pagination.maxPageSize);
-    yield* this.hooks.readPages(this.context, entity, { ...options, pageSize });
+    const { pagination } = read;
+    const pageSize = Math.max(pagination.minPageSize ?? 1, Math.min(options.pageSize ?? pagination.defaultPageSize, pagination.maxPageSize));
+    if (this.hooks.readPages) yield* this.hooks.readPages(this.context, entity, { ...options, pageSize });
+    else yield* this.readDescribed(entity, read, { ...options, pageSize });
+  }
+
+  /** The descriptor executed: endpoint, declared query, page size, modified-since, then the paginator. */
+  private async *readDescribed(entity: string, read: ReadDescriptor, options: ReadOptions & { pageSize: number }): AsyncIterable<ReadPage> {
+    const { hooks, context } = this;
+    const { pagination } = read;
+    const spec = options.since ? read.modifiedSince : undefined;
+    const filter = spec && options.since ? sinceParts(spec, options.since).filter : undefined;
+    const parts = (await hooks.readRequest?.(context, entity, { pageSize: options.pageSize, since: options.since, sinceFilter: filter })) ?? {};
+    const values = { ...parts.values };
+    const since = spec && options.since ? sinceParts(spec, options.since, values) : undefined;
+    const query: Record<string, string> = {};
+    for (const [name, template] of Object.entries(read.query)) query[name] = context.url(template, values);
+    if (pagination.pageSizeParam) query[pagination.pageSizeParam] = String(options.pageSize);
+    const headers: Record<string, string> = {};
+    if (pagination.pageSizeHeader) headers[pagination.pageSizeHeader.name.toLowerCase()] = fillTemplate(pagination.pageSizeHeader.template, { pageSize: options.pageSize });
+    const base = (parts.base ?? context.url(this.descriptor.baseUrl)).replace(/\/+$/, '');
+    const url = withQuery(base + '/' + context.url(read.endpoint, values).replace(/^\/+/, ''), { ...query, ...since?.query, ...parts.query });
+    const pages = walkPages(this.http, {
+      paging: pagination,
+      url,
+      headers: { ...headers, ...since?.headers, ...parts.headers },
+      pageSize: options.pageSize,
+      signal: options.signal,
+      what: `${this.descriptor.label} ${entity}`,
+      extractRecords: hooks.extractRecords && ((body) => hooks.extractRecords!(body, entity)),
+      nextToken: hooks.nextToken,
+      mapError: hooks.mapError && ((response) => hooks.mapError!(response, entity)),
+    });
+    const normalize = hooks.normalize!;
+    for await (const page of pages) {
+      const expanded = hooks.expandPage && page.rows.length > 0 ? await hooks.expandPage(context, entity, page.rows, options.signal) : undefined;
+      yield { records: (expanded?.rows ?? page.rows).map((raw) => normalize(context, entity, raw)), calls: 1 + (expanded?.calls ?? 0) };
+    }
   }
 
   async write(entity: string, records: JsonObject[], options: WriteOptions): Promise<WriteResult[]> {
@@ -219,6 +258,8 @@ export class DescriptorConnector implements Connector {
     return found;
   }
 }
+
+type ReadDescriptor = NonNullable<EntityDescriptor['read']>;
 
 /**
  * The descriptor's `headers` filled from the connection's settings, lower-case

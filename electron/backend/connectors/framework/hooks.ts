@@ -1,4 +1,5 @@
 import type { ConnectorDescriptor } from '../../../../shared/connectors/descriptor';
+import { AppError } from '../../../../shared/errors';
 import type { EntitySchema } from '../../../../shared/domain/entity-schema';
 import type { HttpConnection, HttpResponse } from '../../http/http-client';
 import type { AccessToken } from '../../http/token-provider';
@@ -17,6 +18,25 @@ export interface HookContext {
   url(template: string, extra?: Record<string, string | number>): string;
 }
 
+/** What the generic read knows before its first call, for the `readRequest` slot. */
+export interface ReadPlan {
+  pageSize: number;
+  since?: string;
+  /** The descriptor's modified-since expression when no query parameter carries it; the hook embeds it (SOQL `WHERE`). */
+  sinceFilter?: string;
+}
+
+/** What a connector adds to the first read request beyond its descriptor. */
+export interface ReadRequestParts {
+  /** API base when it is not the descriptor's `baseUrl` filled from settings (Salesforce `instance_url`, Zoho `api_domain`). */
+  base?: string;
+  /** Values for the endpoint's and the declared query's `{placeholders}` (LN `{service}`, `{set}`). */
+  values?: Record<string, string>;
+  /** Query parameters that depend on the live schema or the connection's sources (field lists, key ordering, SOQL). */
+  query?: Record<string, string>;
+  headers?: Record<string, string>;
+}
+
 /**
  * The escape hatch for what a descriptor cannot say (Infor `.ionapi` URLs and
  * HTTP-200 errors, Dataverse `$batch`, Zendesk job polling, Cin7 lookup-then-write).
@@ -29,9 +49,22 @@ export interface ConnectorHooks {
   revokeToken?(context: HookContext, token: AccessToken | undefined): Promise<void>;
   /** Pulls a system error code out of a failed body for the descriptor's code lists. */
   extractErrorCode?(response: HttpResponse): string | undefined;
-  /** Reads one entity page by page (systems whose paging is not plain data). */
+  /**
+   * Reads one entity page by page, replacing the runtime's paginator; only for systems whose paging
+   * the descriptor cannot state (M3 keyset scans with per-record line calls, Mongoose bookmarks).
+   */
   readPages?(context: HookContext, entity: string, options: ReadOptions): AsyncIterable<ReadPage>;
-  /** Turns one raw record into a `SourceRecord` (trimming, date formats, keys). */
+  /** Slot: what the first read request needs beyond the descriptor (live field lists, source names). */
+  readRequest?(context: HookContext, entity: string, plan: ReadPlan): ReadRequestParts | Promise<ReadRequestParts>;
+  /** Slot: the records of one page body; default OData `value`. */
+  extractRecords?(body: unknown, entity: string): unknown[];
+  /** Slot: the next link or cursor of a page; undefined ends the read. Default `@odata.nextLink`. */
+  nextToken?(body: unknown, response: HttpResponse): string | undefined;
+  /** Slot: the error a page answer stands for (HTTP 200 error bodies, the system's own message); default any 4xx/5xx. */
+  mapError?(response: HttpResponse, entity: string): Error | undefined;
+  /** Slot: child rows fetched for one page (LN order lines), merged into its raw rows; `calls` made. */
+  expandPage?(context: HookContext, entity: string, rows: unknown[], signal?: AbortSignal): Promise<{ rows: unknown[]; calls: number }>;
+  /** Slot: turns one raw record into a `SourceRecord` (trimming, date formats, keys); the runtime calls it for every record read. */
   normalize?(context: HookContext, entity: string, raw: unknown): SourceRecord;
   /** Writes one batch (already within limits); results in input order. */
   writeBatch?(context: HookContext, entity: string, records: JsonObject[], matchKey: string[]): Promise<WriteResult[]>;
@@ -39,4 +72,11 @@ export interface ConnectorHooks {
   discoverSchema?(context: HookContext, entity: string): Promise<Omit<EntitySchema, 'hash' | 'fetchedAt'>>;
   /** Identity/tenant probe for `test()`. */
   probe?(context: HookContext): Promise<Pick<TestResult, 'tenant' | 'identity' | 'variant'>>;
+}
+
+/** The entity's declared write endpoint, filled (`{matchKey}` and the like from `values`); hooks write there. */
+export function writeEndpoint(context: HookContext, entity: string, values: Record<string, string> = {}): string {
+  const write = context.descriptor.entities[entity]?.write;
+  if (!write || write.mode === 'read-only') throw new AppError('E_INVALID_INPUT', `${context.descriptor.label}: ${entity} is read-only here.`);
+  return context.url(write.endpoint, values);
 }

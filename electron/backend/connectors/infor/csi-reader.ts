@@ -1,7 +1,10 @@
 import { AppError } from '../../../../shared/errors';
-import type { JsonObject, ReadOptions, ReadPage, SourceRecord } from '../framework/connector';
-import type { HookContext } from '../framework/hooks';
-import { parseInforStamp, toIdoFilterDate } from './infor-formats';
+import type { HttpResponse } from '../../http/http-client';
+import type { JsonObject, SourceRecord } from '../framework/connector';
+import type { ConnectorHooks, HookContext } from '../framework/hooks';
+import { attachLines, detachLines, linkRange } from '../framework/lines';
+import { walkPages, withQuery } from '../framework/paginator';
+import { parseInforStamp } from './infor-formats';
 import type { CsiSource } from './infor-sources';
 
 interface IdoLoad {
@@ -58,37 +61,63 @@ export function idoCheck(body: unknown, what: string): void {
 }
 
 /** `load/{IDO}` with `recordcap`, then `loadtype=NEXT&bookmark=` until `MoreRowsExist` is false. */
-export async function* idoLoad(
-  context: HookContext,
-  ido: string,
-  params: { filter?: string; orderby: string; properties?: string },
-  pageSize: number,
-  signal?: AbortSignal,
-): AsyncIterable<Array<Record<string, unknown>>> {
-  let bookmark: string | undefined;
-  for (;;) {
-    signal?.throwIfAborted();
-    const query = new URLSearchParams({ properties: params.properties ?? '*', orderby: params.orderby, recordcap: String(pageSize) });
-    if (params.filter) query.set('filter', params.filter);
-    if (bookmark !== undefined) {
-      query.set('loadtype', 'NEXT');
-      query.set('bookmark', bookmark);
+const bookmarkPaging = { style: 'bookmark', cursorParam: 'bookmark', nextQuery: { loadtype: 'NEXT' } } as const;
+
+function loadError(ido: string) {
+  return (response: HttpResponse): AppError | undefined => {
+    if (response.status >= 400) return new AppError('E_REMOTE', `CSI load ${ido} answered HTTP ${response.status}.`, { status: response.status });
+    try {
+      idoCheck(response.data, `load ${ido}`);
+      return undefined;
+    } catch (error) {
+      return error as AppError;
     }
-    const response = await context.http.request({
-      url: `${idoUrl(context, `load/${encodeURIComponent(ido)}`)}?${query.toString().replace(/\+/g, '%20')}`,
-      headers: await idoHeaders(context),
-      expect: 'json',
-      signal,
-    });
-    if (response.status >= 400) throw new AppError('E_REMOTE', `CSI load ${ido} answered HTTP ${response.status}.`, { status: response.status });
-    const body = (response.data ?? {}) as IdoLoad;
-    idoCheck(body, `load ${ido}`);
-    const items = flattenIdoItems(body.Items ?? []);
-    yield items;
-    const more = body.MoreRowsExist === true || body.MoreRowsExist === 'true';
-    if (!more || items.length === 0 || !body.Bookmark) return;
-    bookmark = body.Bookmark;
-  }
+  };
+}
+
+const loadSlots = {
+  extractRecords: (body: unknown) => flattenIdoItems((body as IdoLoad).Items ?? []),
+  nextToken(body: unknown) {
+    const page = body as IdoLoad;
+    const more = page.MoreRowsExist === true || page.MoreRowsExist === 'true';
+    return more && (page.Items?.length ?? 0) > 0 && page.Bookmark ? page.Bookmark : undefined;
+  },
+};
+
+/**
+ * CSI read slots for the runtime's paginator (Mongoose bookmarks, the descriptor's `bookmark` style):
+ * HTTP-200 `Success:false` answers are errors, and the configuration header is discovered when unset.
+ */
+export function csiReadSlots(sourceOf: (entity: string) => CsiSource): Pick<ConnectorHooks, 'readRequest' | 'mapError' | 'extractRecords' | 'nextToken' | 'expandPage' | 'normalize'> {
+  return {
+    async readRequest(context, entity) {
+      const source = sourceOf(entity);
+      return {
+        values: { ido: encodeURIComponent(source.ido), orderby: source.orderBy ?? source.keys[0]!, stamp: source.stamp },
+        headers: await idoHeaders(context),
+      };
+    },
+    mapError: (response, entity) => loadError(sourceOf(entity).ido)(response),
+    extractRecords: loadSlots.extractRecords,
+    nextToken: loadSlots.nextToken,
+    /** Lines of one page's parents in one ranged load (all of them: `recordcap=0`), kept under `lines`. */
+    async expandPage(context, entity, rows, signal) {
+      const source = sourceOf(entity);
+      if (!source.lines) return { rows, calls: 0 };
+      const { ido, link } = source.lines;
+      const { first, last } = linkRange(rows, link);
+      const filter = first === last ? `${link} = '${escape(first)}'` : `${link} >= '${escape(first)}' AND ${link} <= '${escape(last)}'`;
+      const url = withQuery(idoUrl(context, `load/${encodeURIComponent(ido)}`), { properties: '*', orderby: link, recordcap: '0', filter });
+      const pages = walkPages(context.http, { paging: bookmarkPaging, url, headers: await idoHeaders(context), pageSize: 0, signal, what: `CSI ${ido}`, mapError: loadError(ido), ...loadSlots });
+      return attachLines(rows, link, pages);
+    },
+    normalize(_context, entity, raw) {
+      const source = sourceOf(entity);
+      if (!source.lines) return normalizeIdo(source, raw as Record<string, unknown>);
+      const { row, lines } = detachLines(raw);
+      return normalizeIdo(source, row, lines);
+    },
+  };
 }
 
 /** v2 items are flat objects; v1 (`MGRESTService`) items are arrays of `{Name, Value}`. */
@@ -98,32 +127,6 @@ export function flattenIdoItems(items: unknown[]): Array<Record<string, unknown>
       ? Object.fromEntries((item as Array<{ Name: string; Value: unknown }>).map((pair) => [pair.Name, pair.Value]))
       : (item as Record<string, unknown>),
   );
-}
-
-export async function* readCsi(context: HookContext, source: CsiSource, options: ReadOptions): AsyncIterable<ReadPage> {
-  const filter = options.since ? `${source.stamp} >= '${toIdoFilterDate(options.since)}'` : undefined;
-  for await (const items of idoLoad(context, source.ido, { filter, orderby: source.orderBy ?? source.keys[0]! }, options.pageSize ?? 200, options.signal)) {
-    let calls = 1;
-    const linesByParent = new Map<string, Array<Record<string, unknown>>>();
-    if (source.lines && items.length > 0) {
-      const link = source.lines.link;
-      const first = String(items[0]![link] ?? '');
-      const last = String(items[items.length - 1]![link] ?? '');
-      const lineFilter = first === last ? `${link} = '${escape(first)}'` : `${link} >= '${escape(first)}' AND ${link} <= '${escape(last)}'`;
-      for await (const lines of idoLoad(context, source.lines.ido, { filter: lineFilter, orderby: source.lines.link }, 0, options.signal)) {
-        calls += 1;
-        for (const line of lines) {
-          const parent = String(line[link] ?? '');
-          if (!linesByParent.has(parent)) linesByParent.set(parent, []);
-          linesByParent.get(parent)!.push(line);
-        }
-      }
-    }
-    const records = items.map((item) =>
-      normalizeIdo(source, item, source.lines ? (linesByParent.get(String(item[source.lines.link] ?? '')) ?? []) : undefined),
-    );
-    yield { records, calls };
-  }
 }
 
 const escape = (value: string) => value.replace(/'/g, "''");

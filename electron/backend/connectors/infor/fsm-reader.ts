@@ -1,7 +1,7 @@
 import { AppError } from '../../../../shared/errors';
-import type { JsonObject, ReadOptions, ReadPage, SourceRecord } from '../framework/connector';
-import type { HookContext } from '../framework/hooks';
-import { parseInforStamp, toFsmStamp } from './infor-formats';
+import type { JsonObject, SourceRecord } from '../framework/connector';
+import type { ConnectorHooks, HookContext } from '../framework/hooks';
+import { parseInforStamp } from './infor-formats';
 import type { FsmSource } from './infor-sources';
 
 export function fsmUrl(context: HookContext, path: string): string {
@@ -11,31 +11,32 @@ export function fsmUrl(context: HookContext, path: string): string {
 type FsmItem = { _count?: number; _links?: Array<{ rel?: string; href?: string }>; _fields?: Record<string, unknown> };
 
 /**
- * Landmark `lists/_generic`: an array whose first element carries `_count`
- * and `_links`, followed by `{_fields}` items; follow `rel:"next"` until absent.
+ * Landmark `lists/_generic` slots for the runtime's paginator: an array whose first element carries
+ * `_count` and `_links`, followed by `{_fields}` items; `rel:"next"` is followed until absent or a page is empty.
  */
-export async function* readFsm(context: HookContext, source: FsmSource, options: ReadOptions): AsyncIterable<ReadPage> {
-  const query = new URLSearchParams({ _limit: String(options.pageSize ?? 500), _links: 'true', _pageNav: 'true', _out: 'JSON', _flatten: 'false' });
-  if (source.fields.length > 0) query.set('_fields', source.fields.join(','));
-  if (options.since) query.set('_fts', toFsmStamp(options.since));
-  let url: string | undefined = `${fsmUrl(context, `classes/${encodeURIComponent(source.className)}/lists/_generic`)}?${query.toString()}`;
-  while (url) {
-    options.signal?.throwIfAborted();
-    const response = await context.http.request({ url, expect: 'json', signal: options.signal, passStatuses: [400, 404] });
-    if (response.status >= 400 || !Array.isArray(response.data)) {
+export function fsmReadSlots(sourceOf: (entity: string) => FsmSource): Pick<ConnectorHooks, 'readRequest' | 'mapError' | 'extractRecords' | 'nextToken' | 'normalize'> {
+  const items = (body: unknown) => (Array.isArray(body) ? (body as FsmItem[]) : []);
+  return {
+    readRequest(_context, entity) {
+      const source = sourceOf(entity);
+      return { values: { className: encodeURIComponent(source.className) }, query: source.fields.length > 0 ? { _fields: source.fields.join(',') } : undefined };
+    },
+    mapError(response, entity) {
+      if (response.status < 400 && Array.isArray(response.data)) return undefined;
       const message = (response.data as { message?: string } | undefined)?.message;
-      throw new AppError('E_REMOTE', `FSM list of ${source.className} failed: ${message ?? `HTTP ${response.status}, unexpected body`}`, {
+      return new AppError('E_REMOTE', `FSM list of ${sourceOf(entity).className} failed: ${message ?? `HTTP ${response.status}, unexpected body`}`, {
         system: 'fsm',
         status: response.status,
       });
-    }
-    const items = response.data as FsmItem[];
-    const meta = items.find((item) => item._links !== undefined || item._count !== undefined);
-    const records = items.filter((item) => item._fields).map((item) => normalizeFsm(source, item));
-    yield { records, calls: 1 };
-    const next = meta?._links?.find((link) => link.rel === 'next')?.href;
-    url = next && records.length > 0 ? new URL(next, url).toString() : undefined;
-  }
+    },
+    extractRecords: (body) => items(body).filter((item) => item._fields),
+    nextToken(body) {
+      const meta = items(body).find((item) => item._links !== undefined || item._count !== undefined);
+      const next = meta?._links?.find((link) => link.rel === 'next')?.href;
+      return next && items(body).some((item) => item._fields) ? next : undefined;
+    },
+    normalize: (_context, entity, raw) => normalizeFsm(sourceOf(entity), raw as FsmItem),
+  };
 }
 
 export function normalizeFsm(source: Pick<FsmSource, 'keys' | 'stamp'>, item: FsmItem): SourceRecord {

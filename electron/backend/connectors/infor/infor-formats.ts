@@ -2,42 +2,8 @@
  * Date and stamp text of the Infor product lines (API-FACTS §1.4–1.7), all
  * read as UTC. Parsing is strict: anything else is left as it came.
  */
-const two = (value: number) => String(value).padStart(2, '0');
-
-function parts(iso: string) {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) throw new RangeError(`Not an ISO date-time: ${iso}`);
-  return {
-    y: String(date.getUTCFullYear()).padStart(4, '0'),
-    mo: two(date.getUTCMonth() + 1),
-    d: two(date.getUTCDate()),
-    h: two(date.getUTCHours()),
-    mi: two(date.getUTCMinutes()),
-    s: two(date.getUTCSeconds()),
-    ms: String(date.getUTCMilliseconds()).padStart(3, '0'),
-  };
-}
-
-/** M3 `yyyyMMdd`. */
-export const toM3Date = (iso: string) => {
-  const p = parts(iso);
-  return `${p.y}${p.mo}${p.d}`;
-};
-/** M3 LMTS: 17-digit `yyyyMMddHHmmssSSS`. */
-export const toM3Stamp = (iso: string) => {
-  const p = parts(iso);
-  return `${p.y}${p.mo}${p.d}${p.h}${p.mi}${p.s}${p.ms}`;
-};
-/** Mongoose filter literal `yyyy-MM-dd HH:mm:ss.fff`. */
-export const toIdoFilterDate = (iso: string) => {
-  const p = parts(iso);
-  return `${p.y}-${p.mo}-${p.d} ${p.h}:${p.mi}:${p.s}.${p.ms}`;
-};
-/** FSM `_fts`: `YYYYMMDDHHMMSSFF` (hundredths). */
-export const toFsmStamp = (iso: string) => {
-  const p = parts(iso);
-  return `${p.y}${p.mo}${p.d}${p.h}${p.mi}${p.s}${p.ms.slice(0, 2)}`;
-};
+/** M3 `yyyyMMdd` (UTC); a RangeError for text that is no instant. */
+export const toM3Date = (iso: string) => new Date(iso).toISOString().slice(0, 10).replace(/-/g, '');
 
 /**
  * `yyyyMMdd`, `yyyyMMddHHmmss[SSS]`, `yyyyMMdd HH:mm:ss.fff`, `yyyy-MM-dd[ HH:mm:ss.fff]`

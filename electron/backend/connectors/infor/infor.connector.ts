@@ -1,14 +1,13 @@
 import { AppError } from '../../../../shared/errors';
-import type { ReadOptions, ReadPage } from '../framework/connector';
 import { DescriptorConnector, type ConnectorEnvironment } from '../framework/connector-runtime';
 import type { ConnectorHooks, HookContext } from '../framework/hooks';
-import { listConfigurations, readCsi } from './csi-reader';
-import { fsmUrl, readFsm } from './fsm-reader';
+import { csiReadSlots, listConfigurations } from './csi-reader';
+import { fsmReadSlots, fsmUrl } from './fsm-reader';
 import { obtainInforToken, revokeInforToken, tokenClaims } from './infor-auth';
 import { csiSchema, fsmSchema, lnSchema, m3Schema } from './infor-schema';
 import { productLines, resolveSources, type CsiSource, type FsmSource, type InforEntityId, type LnSource, type M3Source, type ProductLine } from './infor-sources';
 import { inforDescriptors } from './infor.descriptor';
-import { lnUrl, readLn } from './ln-reader';
+import { lnReadSlots, lnUrl } from './ln-reader';
 import { m3Execute } from './m3-api';
 import { readM3 } from './m3-reader';
 
@@ -32,18 +31,7 @@ function hooksFor(productLine: ProductLine, settings: Record<string, unknown>): 
   return {
     obtainToken: obtainInforToken,
     revokeToken: revokeInforToken,
-    readPages(context: HookContext, entity: string, options: ReadOptions): AsyncIterable<ReadPage> {
-      switch (productLine) {
-        case 'm3':
-          return readM3(context, sourceOf<M3Source>(entity), options);
-        case 'csi':
-          return readCsi(context, sourceOf<CsiSource>(entity), options);
-        case 'ln':
-          return readLn(context, sourceOf<LnSource>(entity), options);
-        case 'fsm':
-          return readFsm(context, sourceOf<FsmSource>(entity), options);
-      }
-    },
+    ...readSlots(productLine, sourceOf),
     discoverSchema(context, entity) {
       const id = entity as InforEntityId;
       switch (productLine) {
@@ -61,6 +49,25 @@ function hooksFor(productLine: ProductLine, settings: Record<string, unknown>): 
       return { tenant: String(settings.tenant ?? ''), variant: productLine };
     },
   };
+}
+
+/**
+ * How each product line reads. LN and FSM follow next links, which the runtime's paginator executes
+ * from the descriptor plus slots, as it does CSI's Mongoose bookmarks. M3 keeps its own `readPages`:
+ * a keyset scan whose next request is built from the last row's compound key (`k1 >= a and k1 <= a
+ * and k2 > b`, then `k1 > a`) with per-record line calls is a conversation the descriptor cannot state.
+ */
+function readSlots(productLine: ProductLine, sourceOf: <T>(entity: string) => T): Partial<ConnectorHooks> {
+  switch (productLine) {
+    case 'm3':
+      return { readPages: (context, entity, options) => readM3(context, sourceOf<M3Source>(entity), options, context.descriptor.entities[entity]?.read?.modifiedSince) };
+    case 'csi':
+      return csiReadSlots((entity) => sourceOf<CsiSource>(entity));
+    case 'ln':
+      return lnReadSlots((entity) => sourceOf<LnSource>(entity));
+    case 'fsm':
+      return fsmReadSlots((entity) => sourceOf<FsmSource>(entity));
+  }
 }
 
 /**

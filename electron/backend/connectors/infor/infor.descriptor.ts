@@ -10,10 +10,8 @@ const common = {
   system: 'infor',
   auth: {
     kind: 'oauth2',
-    grants: ['refresh_token', 'password', 'client_credentials'],
     tokenUrl: '{pu}{ot}',
     revokeUrl: '{pu}{or}',
-    clientAuth: 'body',
     refreshSkewSeconds: 120,
   },
   allowedHosts: { fromSettings: ['iu', 'pu'] },
@@ -32,12 +30,16 @@ const pagination: Record<ProductLine, ConnectorDescriptorInput['entities'][strin
   m3: {
     endpoint: 'M3/m3api-rest/v2/execute/EXPORTMI/Select',
     pagination: { style: 'keyset', pageSizeParam: 'maxrecs', defaultPageSize: 1000, maxPageSize: 10_000 },
-    modifiedSince: { stampField: 'LMTS', format: 'yyyyMMddHHmmssSSS', via: 'filter', template: '{stamp} >= {since}' },
+    // `{stamp}` is the source's stamp field (settings choose the table); the keyset reader builds the request.
+    modifiedSince: { format: 'yyyyMMddHHmmssSSS', via: 'filter', template: '{stamp} >= {since}' },
   },
   csi: {
     endpoint: 'CSI/IDORequestService/ido/load/{ido}',
-    pagination: { style: 'bookmark', pageSizeParam: 'recordcap', defaultPageSize: 200, maxPageSize: 10_000 },
-    modifiedSince: { stampField: 'RecordDate', format: 'ido-datetime', via: 'filter', template: "RecordDate >= '{since}'" },
+    query: { properties: '*', orderby: '{orderby}' },
+    // `Bookmark` of the last page with `loadtype=NEXT` while `MoreRowsExist`.
+    pagination: { style: 'bookmark', pageSizeParam: 'recordcap', cursorParam: 'bookmark', nextQuery: { loadtype: 'NEXT' }, defaultPageSize: 200, maxPageSize: 10_000 },
+    // `{stamp}`: the source's stamp property (RecordDate by default).
+    modifiedSince: { format: 'ido-datetime', via: 'filter', template: "{stamp} >= '{since}'", filterParam: 'filter' },
   },
   ln: {
     endpoint: 'LN/lnapi/odata/{service}/{set}',
@@ -46,16 +48,11 @@ const pagination: Record<ProductLine, ConnectorDescriptorInput['entities'][strin
   },
   fsm: {
     endpoint: 'FSM/fsm/soap/classes/{className}/lists/_generic',
+    query: { _links: 'true', _pageNav: 'true', _out: 'JSON', _flatten: 'false' },
+    // The next page is the `_links` entry with `rel: "next"` of the list's first element.
     pagination: { style: 'nextLink', pageSizeParam: '_limit', defaultPageSize: 500, maxPageSize: 5000 },
-    modifiedSince: { stampField: '_fts', format: 'fsm-timestamp', via: 'param', template: '_fts' },
+    modifiedSince: { format: 'fsm-timestamp', via: 'param', template: '_fts' },
   },
-};
-
-const discovery: Record<ProductLine, ConnectorDescriptorInput['schemaDiscovery']> = {
-  m3: { kind: 'endpoint', endpoint: 'M3/m3api-rest/v2/execute/MRS001MI/LstFields' },
-  csi: { kind: 'endpoint', endpoint: 'CSI/IDORequestService/ido/info/{ido}' },
-  ln: { kind: 'odata-metadata', endpoint: 'LN/lnapi/odata/{service}/$metadata' },
-  fsm: { kind: 'endpoint', endpoint: 'FSM/fsm/soap/classes/{className}/fields' },
 };
 
 function build(productLine: ProductLine): ConnectorDescriptor {
@@ -69,17 +66,15 @@ function build(productLine: ProductLine): ConnectorDescriptor {
       keyFields: productLine === 'm3' ? source.keys.map((key) => key.slice(2)) : source.keys,
       read: pagination[productLine],
       write: { mode: 'read-only' },
-      children: source.lines ? [{ name: 'lines', endpoint: pagination[productLine]!.endpoint, linkFields: source.keys.slice(0, 1) }] : [],
     };
   }
   return defineDescriptor({
     ...common,
-    variant: productLine,
     label: `Infor ${productLineLabels[productLine]}`,
     baseUrl: '{iu}/{tenant}',
     headers: productLine === 'csi' ? { 'X-Infor-MongooseConfig': '{mongooseConfig}' } : productLine === 'ln' ? { 'X-Infor-LnCompany': '{lnCompany}' } : {},
     entities,
-    schemaDiscovery: discovery[productLine],
+    schemaDiscovery: { cacheSeconds: 86_400 },
   });
 }
 

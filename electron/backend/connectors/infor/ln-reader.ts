@@ -1,6 +1,9 @@
 import { AppError } from '../../../../shared/errors';
-import type { JsonObject, ReadOptions, ReadPage, SourceRecord } from '../framework/connector';
-import type { HookContext } from '../framework/hooks';
+import type { HttpResponse } from '../../http/http-client';
+import type { JsonObject, SourceRecord } from '../framework/connector';
+import type { ConnectorHooks, HookContext } from '../framework/hooks';
+import { attachLines, detachLines, linkRange } from '../framework/lines';
+import { walkPages, withQuery } from '../framework/paginator';
 import { parseInforStamp } from './infor-formats';
 import type { LnSource } from './infor-sources';
 
@@ -10,61 +13,58 @@ export function lnUrl(context: HookContext, service: string, path: string): stri
 
 
 interface ODataPage {
-  value?: Array<Record<string, unknown>>;
-  '@odata.nextLink'?: string;
   error?: { code?: string; message?: string };
 }
 
-/** Follows `@odata.nextLink` (resolved against the page URL; the host policy still applies) until absent. */
-export async function* odataPages(context: HookContext, firstUrl: string, signal?: AbortSignal): AsyncIterable<Array<Record<string, unknown>>> {
-  let url: string | undefined = firstUrl;
-  while (url) {
-    signal?.throwIfAborted();
-    // X-Infor-LnCompany is the descriptor's `{lnCompany}` header, which the client adds when the setting is set.
-    const response = await context.http.request({ url, expect: 'json', signal, passStatuses: [400, 403, 404, 422] });
-    const body = (response.data ?? {}) as ODataPage;
-    if (response.status >= 400) {
-      throw new AppError('E_REMOTE', `LN answered HTTP ${response.status}: ${body.error?.message ?? 'no message'}`, {
-        system: 'ln',
-        status: response.status,
-        code: body.error?.code,
-      });
-    }
-    yield body.value ?? [];
-    const next = body['@odata.nextLink'];
-    url = next ? new URL(next, url).toString() : undefined;
-  }
+/** LN's own error text; LN answers failures with an OData `error` body. */
+export function lnError(response: HttpResponse): AppError | undefined {
+  if (response.status < 400) return undefined;
+  const body = (response.data ?? {}) as ODataPage;
+  return new AppError('E_REMOTE', `LN answered HTTP ${response.status}: ${body.error?.message ?? 'no message'}`, {
+    system: 'ln',
+    status: response.status,
+    code: body.error?.code,
+  });
 }
 
-export async function* readLn(context: HookContext, source: LnSource, options: ReadOptions): AsyncIterable<ReadPage> {
-  const query = new URLSearchParams({ $orderby: source.keys.join(',') });
-  if (options.since && source.stamp) query.set('$filter', `${source.stamp} ge ${options.since}`);
-  const first = `${lnUrl(context, source.service, source.set)}?${query.toString().replace(/\+/g, '%20')}`;
-  for await (const rows of odataPages(context, first, options.signal)) {
-    let calls = 1;
-    const linesByParent = new Map<string, Array<Record<string, unknown>>>();
-    if (source.lines && rows.length > 0) {
+/**
+ * LN read slots for the runtime's paginator (`@odata.nextLink`, the OData defaults): the source's
+ * service and set fill the descriptor's endpoint; X-Infor-LnCompany is the descriptor's header.
+ */
+export function lnReadSlots(sourceOf: (entity: string) => LnSource): Pick<ConnectorHooks, 'readRequest' | 'mapError' | 'expandPage' | 'normalize'> {
+  return {
+    readRequest(_context, entity, plan) {
+      const source = sourceOf(entity);
+      const query: Record<string, string> = { $orderby: source.keys.join(',') };
+      // No stamp is known for LN (the descriptor declares none); a configured one still narrows the read.
+      if (plan.since && source.stamp) query.$filter = `${source.stamp} ge ${plan.since}`;
+      return { values: { service: source.service, set: source.set }, query };
+    },
+    mapError: (response) => lnError(response),
+    /** Lines of one page's orders in one ranged query (and its next links), kept under `lines`. */
+    async expandPage(context, entity, rows, signal) {
+      const source = sourceOf(entity);
+      if (!source.lines) return { rows, calls: 0 };
       const link = source.lines.link;
-      const firstKey = String(rows[0]![link] ?? '');
-      const lastKey = String(rows[rows.length - 1]![link] ?? '');
-      const filter =
-        firstKey === lastKey ? `${link} eq '${escape(firstKey)}'` : `${link} ge '${escape(firstKey)}' and ${link} le '${escape(lastKey)}'`;
-      const lineQuery = new URLSearchParams({ $filter: filter, $orderby: link });
-      const url = `${lnUrl(context, source.service, source.lines.set)}?${lineQuery.toString().replace(/\+/g, '%20')}`;
-      for await (const lines of odataPages(context, url, options.signal)) {
-        calls += 1;
-        for (const line of lines) {
-          const parent = String(line[link] ?? '');
-          if (!linesByParent.has(parent)) linesByParent.set(parent, []);
-          linesByParent.get(parent)!.push(line);
-        }
-      }
-    }
-    yield {
-      records: rows.map((row) => normalizeLn(source, row, source.lines ? (linesByParent.get(String(row[source.lines.link] ?? '')) ?? []) : undefined)),
-      calls,
-    };
-  }
+      const { first, last } = linkRange(rows, link);
+      const filter = first === last ? `${link} eq '${escape(first)}'` : `${link} ge '${escape(first)}' and ${link} le '${escape(last)}'`;
+      const pages = walkPages(context.http, {
+        paging: { style: 'nextLink' },
+        url: withQuery(lnUrl(context, source.service, source.lines.set), { $filter: filter, $orderby: link }),
+        pageSize: 500,
+        signal,
+        what: `LN ${source.lines.set}`,
+        mapError: lnError,
+      });
+      return attachLines(rows, link, pages);
+    },
+    normalize(_context, entity, raw) {
+      const source = sourceOf(entity);
+      if (!source.lines) return normalizeLn(source, raw as Record<string, unknown>);
+      const { row, lines } = detachLines(raw);
+      return normalizeLn(source, row, lines);
+    },
+  };
 }
 
 const escape = (value: string) => value.replace(/'/g, "''");

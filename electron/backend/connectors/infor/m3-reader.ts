@@ -2,7 +2,9 @@ import { AppError } from '../../../../shared/errors';
 import type { JsonObject, JsonValue, ReadOptions, ReadPage, SourceRecord } from '../framework/connector';
 import type { HookContext } from '../framework/hooks';
 import { m3Execute } from './m3-api';
-import { parseInforDate, parseInforStamp, toM3Date, toM3Stamp } from './infor-formats';
+import { parseInforDate, parseInforStamp, toM3Date } from './infor-formats';
+import type { ModifiedSinceDescriptor } from '../../../../shared/connectors/descriptor';
+import { sinceParts } from '../framework/since';
 import type { M3Source } from './infor-sources';
 
 /** Rows per EXPORTMI call for order lines (one call usually covers a whole page of heads). */
@@ -20,11 +22,12 @@ interface Table {
  * cursor (API-FACTS §1.4). Compound keys use only AND-joined conditions:
  * `k1 >= a and k1 <= a and k2 > b` until that group is exhausted, then `k1 > a`.
  */
-export async function* readM3(context: HookContext, source: M3Source, options: ReadOptions): AsyncIterable<ReadPage> {
+export async function* readM3(context: HookContext, source: M3Source, options: ReadOptions, spec?: ModifiedSinceDescriptor): AsyncIterable<ReadPage> {
   const pageSize = options.pageSize ?? 1000;
   const base: string[] = [];
   if (options.since) {
-    if (source.stamp) base.push(`${source.stamp} >= ${toM3Stamp(options.since)}`);
+    // The descriptor's filter (`{stamp} >= {since}`, LMTS digits) over the source's stamp field.
+    if (source.stamp && spec) base.push(sinceParts(spec, options.since, { stamp: source.stamp }).filter ?? '');
     else if (source.changeDate) base.push(`${source.changeDate} >= ${toM3Date(options.since)}`);
   }
   const head: Table = { table: source.table, keys: source.keys, numericKeys: source.numericKeys };

@@ -2,11 +2,19 @@ import { defineDescriptor } from '../../../../shared/connectors/descriptor';
 import { salesforceInforFields, salesforceSecretSlots } from '../../../../shared/connectors/salesforce.settings';
 
 /** SOQL with `nextRecordsUrl`, 200–2,000 per page, `SystemModstamp >= …Z` (API-FACTS §3.2). */
-const read = (object: string) => ({
-  endpoint: `/query?q=SELECT … FROM ${object}`,
-  pagination: { style: 'nextLink', defaultPageSize: 2000, maxPageSize: 2000 },
-  modifiedSince: { stampField: 'SystemModstamp', format: 'iso', via: 'filter', template: 'SystemModstamp >= {since}' },
-}) as const;
+const read = {
+  // `q` is the SOQL the hook builds from the live field list: SELECT … FROM <object> [WHERE …] ORDER BY SystemModstamp, Id.
+  endpoint: '/query',
+  pagination: {
+    style: 'nextLink',
+    pageSizeHeader: { name: 'Sforce-Query-Options', template: 'batchSize={pageSize}' },
+    minPageSize: 200,
+    defaultPageSize: 2000,
+    maxPageSize: 2000,
+  },
+  // Unquoted `…Z` literal; `>=` so records sharing the watermark instant are read again, never lost.
+  modifiedSince: { format: 'iso', via: 'filter', template: 'SystemModstamp >= {since}' },
+} as const;
 
 /** sObject Collections upsert by external id: 200 records per call, HTTP 200 with SaveResults (API-FACTS §3.3). */
 const upsert = (object: string, matchKeys: string[]) => ({
@@ -29,13 +37,10 @@ export const salesforceDescriptor = defineDescriptor({
   baseUrl: '{instanceUrl}/services/data/{apiVersion}',
   auth: {
     kind: 'oauth2',
-    grants: ['client_credentials'],
     tokenUrl: '{myDomainUrl}/services/oauth2/token',
     revokeUrl: '{myDomainUrl}/services/oauth2/revoke',
     header: { name: 'Authorization', scheme: 'Bearer' },
-    clientAuth: 'body',
     refreshSkewSeconds: 0,
-    shareAcrossProcesses: false,
   },
   allowedHosts: { fixed: [], fromSettings: ['myDomainUrl'], patterns: ['*.my.salesforce.com'] },
   secretSlots: [...salesforceSecretSlots],
@@ -44,14 +49,14 @@ export const salesforceDescriptor = defineDescriptor({
     Account: {
       label: 'Accounts (customers and suppliers)',
       keyFields: ['Id'],
-      read: read('Account'),
+      read: read,
       write: upsert('Account', [salesforceInforFields.customerNumber, salesforceInforFields.supplierNumber, 'Id']),
     },
-    Contact: { label: 'Contacts', keyFields: ['Id'], read: read('Contact'), write: upsert('Contact', [salesforceInforFields.contactKey, 'Id']) },
+    Contact: { label: 'Contacts', keyFields: ['Id'], read: read, write: upsert('Contact', [salesforceInforFields.contactKey, 'Id']) },
     Infor_Document__c: {
       label: 'Invoices and purchase orders (Infor documents)',
       keyFields: ['Id'],
-      read: read('Infor_Document__c'),
+      read: read,
       write: upsert('Infor_Document__c', [salesforceInforFields.documentNumber, 'Id']),
     },
   },
@@ -67,6 +72,6 @@ export const salesforceDescriptor = defineDescriptor({
     quotaCodes: ['REQUEST_LIMIT_EXCEEDED'],
     breakerThreshold: 5,
   },
-  schemaDiscovery: { kind: 'endpoint', endpoint: '/sobjects/{object}/describe', cacheSeconds: 86_400 },
+  schemaDiscovery: { cacheSeconds: 86_400 },
   timeoutMs: 120_000,
 });

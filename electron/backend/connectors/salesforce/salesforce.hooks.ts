@@ -1,8 +1,9 @@
 import { AppError } from '../../../../shared/errors';
 import type { HttpResponse } from '../../http/http-client';
 import type { AccessToken } from '../../http/token-provider';
-import type { JsonObject, LookupHit, ReadPage, SourceRecord, WriteResult } from '../framework/connector';
-import type { ConnectorHooks, HookContext } from '../framework/hooks';
+import type { JsonObject, LookupHit, SourceRecord, WriteResult } from '../framework/connector';
+import { walkPages, withQuery } from '../framework/paginator';
+import { writeEndpoint, type ConnectorHooks, type HookContext } from '../framework/hooks';
 import { salesforceEntitySchema, type SalesforceDescribeField } from './salesforce.schema';
 
 /** A Salesforce token remembers the instance it belongs to and the identity URL. */
@@ -122,17 +123,31 @@ export function createSalesforceHooks(session: SalesforceSession): SalesforceHoo
     return response;
   };
 
-  async function* query(context: HookContext, soql: string, pageSize: number, signal?: AbortSignal): AsyncIterable<{ records: unknown[] }> {
-    const headers = { 'sforce-query-options': `batchSize=${Math.min(2000, Math.max(200, pageSize))}` };
-    let next: string | undefined = `/query?${new URLSearchParams({ q: soql })}`;
-    while (next) {
-      const response = await call(context, next, { headers, signal });
-      if (response.status >= 400) throw failure(response, 'the query');
-      const body = (response.data ?? {}) as { records?: unknown[]; done?: boolean; nextRecordsUrl?: string };
-      yield { records: body.records ?? [] };
-      next = body.done === false && body.nextRecordsUrl ? body.nextRecordsUrl : undefined;
-    }
+  /** One SOQL query through the paginator: `records`, then `nextRecordsUrl` while `done` is false. */
+  async function* query(context: HookContext, soql: string, signal?: AbortSignal): AsyncIterable<unknown[]> {
+    const pages = walkPages(context.http, {
+      paging: { style: 'nextLink' },
+      url: withQuery(await dataBase(context), { q: soql }),
+      headers: { 'sforce-query-options': 'batchSize=2000' },
+      pageSize: 2000,
+      signal,
+      what: 'Salesforce query',
+      ...pageSlots,
+    });
+    for await (const page of pages) yield page.rows;
   }
+
+  const dataBase = async (context: HookContext) => `${await session.instanceUrl()}/services/data/${String(context.settings.apiVersion ?? 'v65.0')}/query`;
+  const pageSlots = {
+    extractRecords: (body: unknown) => (body as { records?: unknown[] }).records ?? [],
+    nextToken(body: unknown, response: HttpResponse) {
+      // Every answer carries `Sforce-Limit-Info`; the page walk is where read answers pass by.
+      session.observe(response);
+      const page = body as { done?: boolean; nextRecordsUrl?: string };
+      return page.done === false && page.nextRecordsUrl ? page.nextRecordsUrl : undefined;
+    },
+    mapError: (response: HttpResponse) => (response.status >= 400 ? failure(response, 'the query') : undefined),
+  };
 
   return {
     extractErrorCode: salesforceErrorCode,
@@ -154,20 +169,22 @@ export function createSalesforceHooks(session: SalesforceSession): SalesforceHoo
       return salesforceEntitySchema(object, body.label ?? object, body.fields ?? []);
     },
 
-    async *readPages(context, object, options): AsyncIterable<ReadPage> {
+    async readRequest(context, object, plan) {
       const fields = await session.readFields(object);
-      // Unquoted `…Z` literal; `>=` so records sharing the watermark instant are read again, never lost.
-      const where = options.since ? ` WHERE SystemModstamp >= ${new Date(options.since).toISOString()}` : '';
-      const soql = `SELECT ${fields.join(', ')} FROM ${object}${where} ORDER BY SystemModstamp, Id`;
-      for await (const page of query(context, soql, options.pageSize ?? 2000, options.signal)) {
-        yield { records: page.records.map(normalize), calls: 1 };
-      }
+      const where = plan.sinceFilter ? ` WHERE ${plan.sinceFilter}` : '';
+      return {
+        base: `${await session.instanceUrl()}/services/data/${String(context.settings.apiVersion ?? 'v65.0')}`,
+        query: { q: `SELECT ${fields.join(', ')} FROM ${object}${where} ORDER BY SystemModstamp, Id` },
+      };
     },
+    extractRecords: (body) => pageSlots.extractRecords(body),
+    nextToken: (body, response) => pageSlots.nextToken(body, response),
+    mapError: (response) => pageSlots.mapError(response),
 
     async writeBatch(context, object, records, matchKey): Promise<WriteResult[]> {
       const key = matchKey[0] ?? 'Id';
       const body = { allOrNone: false, records: records.map((record) => ({ attributes: { type: object }, ...record })) };
-      const response = await call(context, `/composite/sobjects/${encodeURIComponent(object)}/${encodeURIComponent(key)}`, { method: 'PATCH', body });
+      const response = await call(context, writeEndpoint(context, object, { matchKey: encodeURIComponent(key) }), { method: 'PATCH', body });
       if (response.status >= 400 || !Array.isArray(response.data)) {
         // A malformed request (unknown field, too many records): every record carries the same answer.
         const first = Array.isArray(response.data) ? (response.data[0] as SalesforceError | undefined) : undefined;
@@ -184,8 +201,8 @@ export function createSalesforceHooks(session: SalesforceSession): SalesforceHoo
       for (let start = 0; start < wanted.length; start += 200) {
         const part = wanted.slice(start, start + 200);
         const soql = `SELECT ${[...new Set([...fields, matchKey])].join(', ')} FROM ${object} WHERE ${matchKey} IN (${part.map(soqlString).join(', ')})`;
-        for await (const page of query(context, soql, 2000, signal)) {
-          for (const raw of page.records as JsonObject[]) {
+        for await (const rows of query(context, soql, signal)) {
+          for (const raw of rows as JsonObject[]) {
             const current = raw[matchKey];
             const value = part.find((candidate) => current !== null && current !== undefined && String(current).toLowerCase() === candidate.toLowerCase());
             if (value !== undefined && !hits.has(value)) hits.set(value, { targetKey: String(raw.Id), data: normalize(raw).data });

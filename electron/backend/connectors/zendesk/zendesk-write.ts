@@ -1,6 +1,6 @@
 import { AppError } from '../../../../shared/errors';
 import type { JsonObject, JsonValue, WriteMatch, WriteResult } from '../framework/connector';
-import type { HookContext } from '../framework/hooks';
+import { writeEndpoint, type HookContext } from '../framework/hooks';
 import { ticketForWire, zendeskCall, zendeskError, zendeskGet } from './zendesk-http';
 
 const text = (value: JsonValue | undefined) => (typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '');
@@ -12,7 +12,7 @@ function matchOf(record: JsonObject, keys: Array<'id' | 'external_id' | 'email'>
 
 /** POST /organizations/create_or_update: 201 created, 200 updated, 422 RecordInvalid with Zendesk's details. */
 export async function writeOrganization(context: HookContext, record: JsonObject): Promise<WriteResult> {
-  const answer = await zendeskCall(context, 'POST', '/organizations/create_or_update', { organization: record });
+  const answer = await zendeskCall(context, 'POST', writeEndpoint(context, 'organizations'), { organization: record });
   const match = matchOf(record, ['id', 'external_id']);
   if (answer.status >= 400) return { outcome: 'failed', match, error: zendeskError(answer) };
   const organization = (answer.data as { organization?: JsonObject } | undefined)?.organization;
@@ -36,7 +36,7 @@ export async function writeTicket(context: HookContext, record: JsonObject): Pro
   const { id: _id, ...fields } = ticketForWire(record);
   // A comment is how a ticket starts; on update it would add a reply, so it is only sent on create.
   const body = id ? { ticket: { ...fields, comment: undefined } } : { ticket: fields };
-  const answer = await zendeskCall(context, id ? 'PUT' : 'POST', id ? `/tickets/${id}` : '/tickets', body);
+  const answer = await zendeskCall(context, id ? 'PUT' : 'POST', id ? `${writeEndpoint(context, 'tickets')}/${id}` : writeEndpoint(context, 'tickets'), body);
   if (answer.status >= 400) return { outcome: 'failed', targetKey: id || undefined, match, error: zendeskError(answer) };
   const ticket = (answer.data as { ticket?: JsonObject } | undefined)?.ticket;
   return { outcome: id ? 'updated' : 'created', targetKey: text(ticket?.id) || id, match };
@@ -96,7 +96,7 @@ export const bulkImportDisabledHelp =
 
 /** POST /users/create_or_update_many (≤100), then the job's results, mapped back to input order. */
 export async function writeUsers(context: HookContext, records: JsonObject[], signal?: AbortSignal): Promise<WriteResult[]> {
-  const answer = await zendeskCall(context, 'POST', '/users/create_or_update_many', { users: records }, signal);
+  const answer = await zendeskCall(context, 'POST', writeEndpoint(context, 'users'), { users: records }, signal);
   if (answer.status === 403) {
     throw new AppError('E_ZENDESK_BULK_IMPORT_DISABLED', bulkImportDisabledHelp, { status: 403, zendesk: zendeskError(answer).message });
   }

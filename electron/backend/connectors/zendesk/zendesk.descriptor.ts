@@ -1,7 +1,8 @@
 import { defineDescriptor, type ConnectorDescriptorInput } from '../../../../shared/connectors/descriptor';
 import { zendeskSecretSlots, type ZendeskAuthMode } from '../../../../shared/connectors/zendesk.settings';
 
-const cursor = { style: 'cursor', pageSizeParam: 'page[size]', defaultPageSize: 100, maxPageSize: 100 } as const;
+/** Cursor pagination as Zendesk hands it out: a full `links.next` URL while `meta.has_more` (the `page[after]` cursor inside). */
+const cursor = { style: 'nextLink', pageSizeParam: 'page[size]', defaultPageSize: 100, maxPageSize: 100 } as const;
 
 /** Zendesk Support as data (API-FACTS §4); job polling, 422 details and custom fields live in the hooks. */
 const common = {
@@ -50,7 +51,7 @@ const common = {
     quotaCodes: [],
     breakerThreshold: 5,
   },
-  schemaDiscovery: { kind: 'endpoint', endpoint: '/{entity}_fields', cacheSeconds: 3_600 },
+  schemaDiscovery: { cacheSeconds: 3_600 },
   timeoutMs: 60_000,
 } satisfies Omit<ConnectorDescriptorInput, 'auth' | 'secretSlots'>;
 
@@ -64,12 +65,9 @@ export const zendeskDescriptors: Record<ZendeskAuthMode, ReturnType<typeof defin
     ...common,
     auth: {
       kind: 'oauth2',
-      grants: ['refresh_token', 'client_credentials'],
       tokenUrl: '{baseUrl}/oauth/tokens',
       header: { name: 'Authorization', scheme: 'Bearer' },
-      clientAuth: 'body',
       refreshSkewSeconds: 60,
-      shareAcrossProcesses: true,
     },
     secretSlots: zendeskSecretSlots.oauth,
   }),

@@ -1,10 +1,12 @@
 import { AppError } from '../../../../shared/errors';
 import type { AccessToken } from '../../http/token-provider';
-import type { JsonObject, LookupHit, ReadPage, SourceRecord } from '../framework/connector';
+import type { HttpResponse } from '../../http/http-client';
+import type { JsonObject, LookupHit, SourceRecord } from '../framework/connector';
+import { walkPages } from '../framework/paginator';
 import type { ConnectorHooks, HookContext } from '../framework/hooks';
 import { zendeskEntities, zendeskSingular, type ZendeskEntity } from './zendesk.descriptor';
 import { zendeskSchema, type ZendeskFieldDefinition } from './zendesk.schema';
-import { ticketFromWire, zendeskBase, zendeskGet } from './zendesk-http';
+import { ticketFromWire, zendeskBase, zendeskError, zendeskGet } from './zendesk-http';
 import { writeOrganization, writeTicket, writeUsers } from './zendesk-write';
 
 function entityOf(entity: string): ZendeskEntity {
@@ -14,17 +16,18 @@ function entityOf(entity: string): ZendeskEntity {
 
 const iso = (value: unknown) => (typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? new Date(value).toISOString() : '');
 
-/** Follows `links.next` while `meta.has_more`; also copes with offset pages (`next_page`). */
-async function* cursorPages(context: HookContext, first: string, key: string, signal?: AbortSignal): AsyncIterable<unknown[]> {
-  let next: string | null = first;
-  while (next) {
-    signal?.throwIfAborted();
-    const body = await zendeskGet(context, next, signal);
-    yield Array.isArray(body[key]) ? (body[key] as unknown[]) : [];
-    const meta = body.meta as { has_more?: boolean } | undefined;
-    const links = body.links as { next?: string | null } | undefined;
-    next = meta ? (meta.has_more ? (links?.next ?? null) : null) : ((body.next_page as string | null | undefined) ?? null);
-  }
+/** `links.next` while `meta.has_more`; offset pages (`next_page`) where an endpoint has no cursor. */
+function nextPage(body: unknown): string | undefined {
+  const page = body as { meta?: { has_more?: boolean }; links?: { next?: string | null }; next_page?: string | null };
+  return (page.meta ? (page.meta.has_more ? page.links?.next : undefined) : page.next_page) ?? undefined;
+}
+
+/** A Zendesk error answer in Zendesk's own words. */
+function readError(response: HttpResponse): AppError | undefined {
+  if (response.status < 400) return undefined;
+  const error = zendeskError({ status: response.status, data: response.data, text: response.text });
+  const code = response.status === 404 ? 'E_NOT_FOUND' : response.status === 403 ? 'E_AUTH_FAILED' : 'E_REMOTE';
+  return new AppError(code, `Zendesk refused GET ${new URL(response.url).pathname}: ${error.message}`, { status: response.status, code: error.code });
 }
 
 export interface ZendeskHooks extends ConnectorHooks {
@@ -74,13 +77,12 @@ export function createZendeskHooks(): ZendeskHooks {
       };
     },
 
-    async *readPages(context, entity, options): AsyncIterable<ReadPage> {
-      const name = entityOf(entity);
-      const endpoint = context.descriptor.entities[name]?.read?.endpoint ?? `/${name}`;
-      for await (const items of cursorPages(context, `${endpoint}?page[size]=${options.pageSize ?? 100}`, name, options.signal)) {
-        yield { records: items.map((item) => normalize(context, name, item)), calls: 1 };
-      }
+    extractRecords: (body, entity) => {
+      const items = (body as Record<string, unknown>)[entityOf(entity)];
+      return Array.isArray(items) ? items : [];
     },
+    nextToken: nextPage,
+    mapError: readError,
 
     normalize,
 
@@ -96,7 +98,16 @@ export function createZendeskHooks(): ZendeskHooks {
       const name = entityOf(entity);
       const key = `${zendeskSingular[name]}_fields`;
       const definitions: ZendeskFieldDefinition[] = [];
-      for await (const items of cursorPages(context, `/${key}?page[size]=100`, key)) definitions.push(...(items as ZendeskFieldDefinition[]));
+      const pages = walkPages(context.http, {
+        paging: { style: 'nextLink' },
+        url: `${zendeskBase(context)}/${key}?page[size]=100`,
+        pageSize: 100,
+        what: `Zendesk ${key}`,
+        extractRecords: (body) => ((body as Record<string, unknown>)[key] as unknown[] | undefined) ?? [],
+        nextToken: nextPage,
+        mapError: readError,
+      });
+      for await (const page of pages) definitions.push(...(page.rows as ZendeskFieldDefinition[]));
       return zendeskSchema(name, definitions);
     },
 

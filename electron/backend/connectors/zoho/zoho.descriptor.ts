@@ -4,8 +4,10 @@ import { zohoKnownHosts, zohoSecretSlots } from '../../../../shared/connectors/z
 /** `page_token` paging, 200 per page, `Modified_Time` through `If-Modified-Since` (API-FACTS §2.2). */
 const read = (module: string) => ({
   endpoint: `/${module}`,
-  pagination: { style: 'cursor', pageSizeParam: 'per_page', defaultPageSize: 200, maxPageSize: 200, maxRecords: 100_000 },
-  modifiedSince: { stampField: 'Modified_Time', format: 'iso', via: 'header', template: 'If-Modified-Since' },
+  query: { sort_by: 'Modified_Time', sort_order: 'asc' },
+  // 204: nothing (more) to read; 304: nothing modified since.
+  pagination: { style: 'cursor', pageSizeParam: 'per_page', cursorParam: 'page_token', defaultPageSize: 200, maxPageSize: 200, endStatuses: [204, 304] as number[] },
+  modifiedSince: { format: 'iso-offset', via: 'header', template: 'If-Modified-Since' },
 }) as const;
 
 /** Upsert by `duplicate_check_fields`, 100 records per call (API-FACTS §2.3). */
@@ -34,14 +36,10 @@ export const zohoDescriptor = defineDescriptor({
   baseUrl: '{apiDomain}/crm/v8',
   auth: {
     kind: 'oauth2',
-    grants: ['refresh_token'],
     tokenUrl: '{accountsUrl}/oauth/v2/token',
     revokeUrl: '{accountsUrl}/oauth/v2/token/revoke',
     header: { name: 'Authorization', scheme: 'Zoho-oauthtoken' },
-    clientAuth: 'body',
     refreshSkewSeconds: 300,
-    // Zoho caps access tokens per refresh token: every process shares one through the store.
-    shareAcrossProcesses: true,
   },
   allowedHosts: { fixed: zohoKnownHosts(), fromSettings: ['accountsUrl', 'apiDomain'], patterns: [] },
   secretSlots: [...zohoSecretSlots],
@@ -60,6 +58,6 @@ export const zohoDescriptor = defineDescriptor({
     quotaCodes: [],
     breakerThreshold: 5,
   },
-  schemaDiscovery: { kind: 'endpoint', endpoint: '/settings/fields?module={module}', cacheSeconds: 86_400 },
+  schemaDiscovery: { cacheSeconds: 86_400 },
   timeoutMs: 60_000,
 });

@@ -1,8 +1,8 @@
 import { AppError } from '../../../../shared/errors';
 import type { EntityField } from '../../../../shared/domain/entity-schema';
 import type { HttpResponse } from '../../http/http-client';
-import type { JsonObject, LookupHit, ReadOptions, ReadPage, SourceRecord, WriteResult } from '../framework/connector';
-import type { ConnectorHooks, HookContext } from '../framework/hooks';
+import type { JsonObject, LookupHit, SourceRecord, WriteResult } from '../framework/connector';
+import { writeEndpoint, type ConnectorHooks, type HookContext } from '../framework/hooks';
 import { revokeZohoToken } from './zoho-auth';
 import { zohoEntitySchema, zohoField, type ZohoFieldMetadata } from './zoho.schema';
 
@@ -55,11 +55,6 @@ function topLevelError(response: HttpResponse, what: string): AppError {
   const body = (response.data ?? {}) as ZohoRecordAnswer;
   const described = describeZohoError(body);
   return new AppError('E_REMOTE', `Zoho refused ${what}: ${described.code} ${described.message} (HTTP ${response.status}).`, { status: response.status, code: body.code });
-}
-
-/** Zoho's `If-Modified-Since` takes ISO 8601 with an offset. */
-function zohoInstant(iso: string): string {
-  return new Date(iso).toISOString().slice(0, 19) + '+00:00';
 }
 
 function normalize(raw: unknown): SourceRecord {
@@ -123,28 +118,20 @@ export function createZohoHooks(session: ZohoSession): ZohoHooks {
       return zohoEntitySchema(module, context.descriptor.entities[module]?.label ?? module, fields);
     },
 
-    async *readPages(context, module, options: ReadOptions): AsyncIterable<ReadPage> {
-      const fields = (await session.readFields(module)).join(',');
-      const headers: Record<string, string> = options.since ? { 'if-modified-since': zohoInstant(options.since) } : {};
-      let pageToken: string | undefined;
-      for (;;) {
-        const query = new URLSearchParams({ fields, per_page: String(options.pageSize ?? 200), sort_by: 'Modified_Time', sort_order: 'asc' });
-        if (pageToken) query.set('page_token', pageToken);
-        const response = await request(context, `/${module}?${query}`, { headers, signal: options.signal, passStatuses: [304] });
-        // 204: nothing (more) to read; 304: nothing modified since.
-        if (response.status === 204 || response.status === 304) return;
-        if (response.status >= 400) throw topLevelError(response, `reading ${module}`);
-        const body = (response.data ?? {}) as { data?: unknown[]; info?: { more_records?: boolean; next_page_token?: string | null } };
-        yield { records: (body.data ?? []).map(normalize), calls: 1 };
-        if (!body.info?.more_records || !body.info.next_page_token) return;
-        pageToken = body.info.next_page_token;
-      }
+    async readRequest(_context, module) {
+      return { base: `${await session.apiBase()}/crm/v8`, query: { fields: (await session.readFields(module)).join(',') } };
     },
+    extractRecords: (body) => (body as { data?: unknown[] }).data ?? [],
+    nextToken(body) {
+      const info = (body as { info?: { more_records?: boolean; next_page_token?: string | null } }).info;
+      return info?.more_records && info.next_page_token ? info.next_page_token : undefined;
+    },
+    mapError: (response, module) => (response.status >= 400 ? topLevelError(response, `reading ${module}`) : undefined),
 
     async writeBatch(context, module, records, matchKey): Promise<WriteResult[]> {
       const payload: Record<string, unknown> = { data: records, duplicate_check_fields: matchKey };
       if (context.settings.runAutomation !== true) payload.trigger = [];
-      const response = await request(context, `/${module}/upsert`, { method: 'POST', body: payload });
+      const response = await request(context, writeEndpoint(context, module), { method: 'POST', body: payload });
       const answers = ((response.data ?? {}) as { data?: ZohoRecordAnswer[] }).data;
       if (!Array.isArray(answers)) {
         // The whole call was refused (LIMIT_EXCEEDED, INVALID_MODULE …): every record carries that answer.
