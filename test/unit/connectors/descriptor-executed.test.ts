@@ -3,7 +3,7 @@ import { defineDescriptor } from '../../../shared/connectors/descriptor';
 import { dynamicsDescriptorInput } from '../../../electron/backend/connectors/dynamics/dynamics.descriptor';
 import { dynamicsHooks } from '../../../electron/backend/connectors/dynamics/dynamics.hooks';
 import { DescriptorConnector } from '../../../electron/backend/connectors/framework/connector-runtime';
-import { startDynamicsSandbox, type DynamicsSandbox } from '../../../electron/backend/sandbox/dynamics/index';
+import { startDynamicsSandbox, type DynamicsSandbox } from '../../../sandbox/dynamics/index';
 
 /**
  * A maintainer who edits a descriptor changes what goes on the wire: the runtime executes the
