@@ -131,8 +131,6 @@ export const writeSchema = z.discriminatedUnion('mode', [
     maxBatch: z.number().int().positive(),
     /** Serialized request body limit per call. */
     maxPayloadBytes: z.number().int().positive(),
-    /** Results of a batch come back asynchronously (Zendesk job status) and must be polled. */
-    asyncResults: z.boolean().default(false),
   }),
 ]);
 export type WriteDescriptor = z.infer<typeof writeSchema>;

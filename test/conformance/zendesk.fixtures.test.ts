@@ -85,7 +85,6 @@ describe('Zendesk Support real payloads', () => {
     expect(many?.description).toMatch(/403 Forbidden/);
     const write = descriptor.entities.users?.write;
     expect(write?.mode !== 'read-only' && write?.maxBatch).toBe(100);
-    expect(write?.mode !== 'read-only' && write?.asyncResults).toBe(true);
     const upsert = spec('organizations-openapi-original.yml').paths['/api/v2/organizations/create_or_update']?.post;
     expect(upsert?.description).toMatch(/Name is\s+not available as a matching criteria/);
     const orgWrite = descriptor.entities.organizations?.write;

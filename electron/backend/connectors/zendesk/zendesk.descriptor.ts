@@ -30,7 +30,6 @@ const common = {
         matchKeys: ['external_id', 'email'],
         maxBatch: 100,
         maxPayloadBytes: 1_000_000,
-        asyncResults: true,
       },
     },
     tickets: {
