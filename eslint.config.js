@@ -54,7 +54,10 @@ const boundaries = {
       meta: {
         type: 'problem',
         schema: [],
-        messages: { outside: "sandbox/ uses only Node builtins, zod and sandbox/ itself (not '{{specifier}}'): the simulators are built from outside facts, never from engine code." },
+        messages: {
+          outside:
+            "sandbox/ uses only Node builtins, zod and sandbox/ itself (not '{{specifier}}'): the simulators are built from outside facts, never from engine code.",
+        },
       },
       create(context) {
         return importVisitor((specifier, node) => {
@@ -70,7 +73,8 @@ const boundaries = {
         type: 'problem',
         schema: [],
         messages: {
-          notRegistry: "The engine reaches the simulators only through sandbox/registry.ts (not '{{specifier}}'): connectors never know they talk to a simulator.",
+          notRegistry:
+            "The engine reaches the simulators only through sandbox/registry.ts (not '{{specifier}}'): connectors never know they talk to a simulator.",
           notHere: 'Only the sandbox workspace handlers and `mlc sandbox` start simulators ({{allowed}}).',
         },
       },
@@ -80,8 +84,10 @@ const boundaries = {
           if (!specifier.startsWith('.')) return;
           const target = path.resolve(path.dirname(context.filename), specifier);
           if (!isInside(sandboxRoot, target)) return;
-          if (target.replace(/\.(ts|js)$/, '') !== sandboxRegistry) context.report({ node, messageId: 'notRegistry', data: { specifier } });
-          else if (!registryImporters.includes(importer)) context.report({ node, messageId: 'notHere', data: { allowed: registryImporters.join(', ') } });
+          if (target.replace(/\.(ts|js)$/, '') !== sandboxRegistry)
+            context.report({ node, messageId: 'notRegistry', data: { specifier } });
+          else if (!registryImporters.includes(importer))
+            context.report({ node, messageId: 'notHere', data: { allowed: registryImporters.join(', ') } });
         });
       },
     },
@@ -144,10 +150,7 @@ export default tseslint.config(
     // Tables have owners: SQL lives in the store and in repositories, each behind an interface a
     // second database could implement. Handlers, commands and the engine call repository methods.
     files: ['electron/**/*.ts', 'scripts/**/*.mjs', 'bin/**/*.js'],
-    ignores: [
-      'electron/backend/store/**',
-      '**/*.repository.ts',
-    ],
+    ignores: ['electron/backend/store/**', '**/*.repository.ts'],
     rules: {
       'no-restricted-syntax': [
         'error',

@@ -91,7 +91,12 @@ export const sandboxRegistry: SandboxEntry[] = [
   {
     system: 'zoho',
     async start(options) {
-      const sandbox = await startZohoSandbox({ port: options.port, seed: options.seed, seedAccounts: options.customers, tokenLifetimeSeconds: options.tokenLifetimeSeconds });
+      const sandbox = await startZohoSandbox({
+        port: options.port,
+        seed: options.seed,
+        seedAccounts: options.customers,
+        tokenLifetimeSeconds: options.tokenLifetimeSeconds,
+      });
       // Sandbox-only credentials, so the file can hold them (like the Infor .ionapi files).
       const file = path.join(options.directory, 'zoho-sandbox.connection.json');
       fs.writeFileSync(file, JSON.stringify(sandbox.connection(), null, 2), { mode: 0o600 });
@@ -101,7 +106,12 @@ export const sandboxRegistry: SandboxEntry[] = [
   {
     system: 'salesforce',
     async start(options) {
-      const sandbox = await startSalesforceSandbox({ port: options.port, seed: options.seed, seedAccounts: options.customers, sessionSeconds: options.tokenLifetimeSeconds });
+      const sandbox = await startSalesforceSandbox({
+        port: options.port,
+        seed: options.seed,
+        seedAccounts: options.customers,
+        sessionSeconds: options.tokenLifetimeSeconds,
+      });
       const file = path.join(options.directory, 'salesforce-sandbox.connection.json');
       fs.writeFileSync(file, JSON.stringify(sandbox.connection(), null, 2), { mode: 0o600 });
       return { system: 'salesforce', url: sandbox.url, files: [file], close: () => sandbox.close() };

@@ -26,10 +26,26 @@ async function buildNode() {
   rmSync(`${root}/dist/electron`, { recursive: true, force: true });
   await Promise.all([
     // mapping-worker.js runs user mappings in child processes; the backend finds it beside its own bundle.
-    esbuild({ ...node, entryPoints: { mlc: 'electron/backend/cli/entry.ts', host: 'electron/backend/host/utility-host.ts', 'mapping-worker': 'electron/backend/mapping/mapping-worker.ts' }, outdir: 'dist/backend' }),
+    esbuild({
+      ...node,
+      entryPoints: {
+        mlc: 'electron/backend/cli/entry.ts',
+        host: 'electron/backend/host/utility-host.ts',
+        'mapping-worker': 'electron/backend/mapping/mapping-worker.ts',
+      },
+      outdir: 'dist/backend',
+    }),
     esbuild({ ...node, entryPoints: { main: 'electron/main/index.ts' }, outdir: 'dist/electron' }),
     // Sandboxed preloads must be a single CommonJS file.
-    esbuild({ ...node, entryPoints: { preload: 'electron/preload/index.ts' }, outdir: 'dist/electron', format: 'cjs', outExtension: { '.js': '.cjs' }, packages: undefined, external: ['electron'] }),
+    esbuild({
+      ...node,
+      entryPoints: { preload: 'electron/preload/index.ts' },
+      outdir: 'dist/electron',
+      format: 'cjs',
+      outExtension: { '.js': '.cjs' },
+      packages: undefined,
+      external: ['electron'],
+    }),
   ]);
 }
 

@@ -16,21 +16,37 @@ const sqliteVersion = JSON.parse(readFileSync(path.join(sqliteDir, 'package.json
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'mlc-electron-native-'));
 try {
-  writeFileSync(path.join(work, 'package.json'), JSON.stringify({ name: 'native-build', version: '1.0.0', dependencies: { 'better-sqlite3': sqliteVersion } }));
+  writeFileSync(
+    path.join(work, 'package.json'),
+    JSON.stringify({ name: 'native-build', version: '1.0.0', dependencies: { 'better-sqlite3': sqliteVersion } }),
+  );
   mkdirSync(path.join(work, 'node_modules'), { recursive: true });
   for (const name of ['better-sqlite3', 'bindings', 'file-uri-to-path']) {
-    cpSync(path.dirname(require.resolve(`${name}/package.json`)), path.join(work, 'node_modules', name), { recursive: true });
+    cpSync(path.dirname(require.resolve(`${name}/package.json`)), path.join(work, 'node_modules', name), {
+      recursive: true,
+    });
   }
   rmSync(path.join(work, 'node_modules', 'better-sqlite3', 'build'), { recursive: true, force: true });
   const { rebuild } = await import('@electron/rebuild');
   console.log(`Building better-sqlite3 ${sqliteVersion} for Electron ${electronVersion}…`);
-  await rebuild({ buildPath: work, electronVersion, onlyModules: ['better-sqlite3'], force: true, buildFromSource: true });
+  await rebuild({
+    buildPath: work,
+    electronVersion,
+    onlyModules: ['better-sqlite3'],
+    force: true,
+    buildFromSource: true,
+  });
   const target = path.join(root, 'native', 'electron');
   mkdirSync(target, { recursive: true });
-  copyFileSync(path.join(work, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node'), path.join(target, 'better_sqlite3.node'));
+  copyFileSync(
+    path.join(work, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node'),
+    path.join(target, 'better_sqlite3.node'),
+  );
   console.log(`Wrote ${path.relative(root, path.join(target, 'better_sqlite3.node'))}`);
 } catch (error) {
-  console.error(`Could not build the Electron copy of better-sqlite3: ${error instanceof Error ? error.message : error}`);
+  console.error(
+    `Could not build the Electron copy of better-sqlite3: ${error instanceof Error ? error.message : error}`,
+  );
   console.error('This step downloads Electron headers and needs internet access.');
   process.exitCode = 1;
 } finally {

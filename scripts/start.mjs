@@ -26,12 +26,18 @@ function electronBinary() {
 const binary = process.env.MLC_NO_ELECTRON ? undefined : electronBinary();
 if (binary && !existsSync(path.join(root, 'native', 'electron', 'better_sqlite3.node'))) {
   // First desktop start: build SQLite for Electron's ABI once (kept apart from the Node build).
-  const { status } = (await import('node:child_process')).spawnSync(process.execPath, [path.join(root, 'scripts', 'rebuild-electron.mjs')], { stdio: 'inherit' });
+  const { status } = (await import('node:child_process')).spawnSync(
+    process.execPath,
+    [path.join(root, 'scripts', 'rebuild-electron.mjs')],
+    { stdio: 'inherit' },
+  );
   if (status !== 0) process.exit(status ?? 1);
 }
 const child = binary
   ? spawn(binary, [root, ...args], { stdio: 'inherit' })
-  : (console.log('Electron is not installed here (its binary could not be downloaded); opening ml-connector Studio in your browser with `mlc studio` instead.'),
+  : (console.log(
+      'Electron is not installed here (its binary could not be downloaded); opening ml-connector Studio in your browser with `mlc studio` instead.',
+    ),
     spawn(process.execPath, [path.join(root, 'bin', 'mlc.js'), 'studio', ...args], { stdio: 'inherit' }));
 
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));

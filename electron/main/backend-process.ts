@@ -54,7 +54,10 @@ export class BackendProcess {
     });
     child.on('exit', (code) => {
       for (const resolve of this.pending.values()) {
-        resolve({ ok: false, error: { code: 'E_TRANSPORT', message: `The backend stopped (exit code ${code}); retry.` } });
+        resolve({
+          ok: false,
+          error: { code: 'E_TRANSPORT', message: `The backend stopped (exit code ${code}); retry.` },
+        });
       }
       this.pending.clear();
       if (this.stopping) return;
@@ -65,10 +68,17 @@ export class BackendProcess {
         this.gaveUp = true;
         // Waiting calls now fail with the notice's advice instead of waiting forever.
         this.markReady();
-        this.onEvent('app.notice', { level: 'error', message: 'The backend keeps stopping and was not restarted again. Restart the app; if it happens again, report it.' });
+        this.onEvent('app.notice', {
+          level: 'error',
+          message:
+            'The backend keeps stopping and was not restarted again. Restart the app; if it happens again, report it.',
+        });
         return;
       }
-      this.onEvent('app.notice', { level: 'warning', message: `The backend stopped unexpectedly; restarting it in ${decision.delayMs / 1000} s.` });
+      this.onEvent('app.notice', {
+        level: 'warning',
+        message: `The backend stopped unexpectedly; restarting it in ${decision.delayMs / 1000} s.`,
+      });
       setTimeout(() => {
         if (!this.stopping) this.start();
       }, decision.delayMs);
@@ -78,7 +88,8 @@ export class BackendProcess {
 
   async invoke(method: string, input: unknown): Promise<Result<unknown>> {
     await this.ready;
-    if (this.gaveUp) return { ok: false, error: { code: 'E_TRANSPORT', message: 'The backend keeps stopping. Restart the app.' } };
+    if (this.gaveUp)
+      return { ok: false, error: { code: 'E_TRANSPORT', message: 'The backend keeps stopping. Restart the app.' } };
     const id = this.nextId++;
     return new Promise((resolve) => {
       this.pending.set(id, resolve);

@@ -15,7 +15,11 @@ const fileName = 'master.key.safe';
  */
 export function desktopMasterKey(): Buffer | undefined {
   if (!safeStorage.isEncryptionAvailable()) return undefined;
-  if (process.platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text' && !preferences.get('acceptBasicTextSecrets', false)) {
+  if (
+    process.platform === 'linux' &&
+    safeStorage.getSelectedStorageBackend() === 'basic_text' &&
+    !preferences.get('acceptBasicTextSecrets', false)
+  ) {
     return undefined;
   }
   const file = path.join(app.getPath('userData'), fileName);

@@ -32,7 +32,9 @@ export const preferences = new Store<Shape>({
  * backend (which answers ui.prefs for every runtime), once: the copy here goes
  * only after the backend saved it, so a failed move is retried next start.
  */
-export async function moveUiPrefsToBackend(invoke: (method: 'ui.prefs.set', input: UiPrefs) => Promise<Result<unknown>>): Promise<void> {
+export async function moveUiPrefsToBackend(
+  invoke: (method: 'ui.prefs.set', input: UiPrefs) => Promise<Result<unknown>>,
+): Promise<void> {
   const legacy = uiPrefsSchema.safeParse(preferences.get('ui'));
   if (!legacy.success) {
     preferences.delete('ui');

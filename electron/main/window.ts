@@ -7,7 +7,10 @@ import { preferences } from './preferences';
 /** The one window factory: every window gets the same locked-down settings. */
 export function createMainWindow(): BrowserWindow {
   const saved = preferences.get('window');
-  const visible = saved.x !== undefined && saved.y !== undefined && screen.getDisplayMatching({ x: saved.x, y: saved.y, width: saved.width, height: saved.height });
+  const visible =
+    saved.x !== undefined &&
+    saved.y !== undefined &&
+    screen.getDisplayMatching({ x: saved.x, y: saved.y, width: saved.width, height: saved.height });
   const window = new BrowserWindow({
     width: saved.width,
     height: saved.height,
@@ -55,7 +58,8 @@ function lockDown(window: BrowserWindow) {
       noLink: true,
       title: 'Unsaved mapping',
       message: 'The open mapping has changes that are not saved.',
-      detail: 'A draft is kept on this computer: open the mapping again to restore it. To keep the changes for good, choose Keep editing and Save.',
+      detail:
+        'A draft is kept on this computer: open the mapping again to restore it. To keep the changes for good, choose Keep editing and Save.',
     });
     // preventDefault here overrides the page's beforeunload: the window closes or reloads.
     if (choice === 0) event.preventDefault();

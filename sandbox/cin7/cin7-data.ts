@@ -2,7 +2,15 @@ import { recordRandom, uuidFrom, type Random } from '../kit';
 
 /** Reference lists a Cin7 tenant carries (`/ref/tax`, `/ref/paymentterm`, `/ref/location`, currencies). */
 export const cin7Reference = {
-  taxRules: ['BAS Excluded', 'GST on Capital Imports', 'GST Free Exports', 'GST on Income', 'GST on Expenses', 'Sales Tax on Imports', 'Tax Exempt'],
+  taxRules: [
+    'BAS Excluded',
+    'GST on Capital Imports',
+    'GST Free Exports',
+    'GST on Income',
+    'GST on Expenses',
+    'Sales Tax on Imports',
+    'Tax Exempt',
+  ],
   paymentTerms: ['7 days', '15 days', '30 days', '60 days', 'COD', 'Last day of next month'],
   locations: ['Main Warehouse', 'Secondary Warehouse', 'Showroom'],
   currencies: ['AUD', 'NZD', 'USD', 'EUR', 'GBP', 'RUB'],
@@ -25,8 +33,32 @@ export const cin7Reference = {
   ] as const,
 };
 
-const firstWords = ['Bayside', 'Harbour', 'Summit', 'Golden', 'Redwood', 'Northern', 'Silver', 'Coastal', 'Pioneer', 'Eastern', 'Granite', 'Maple'];
-const secondWords = ['Club', 'Supplies', 'Traders', 'Foods', 'Logistics', 'Packaging', 'Timber', 'Textiles', 'Imports', 'Metals'];
+const firstWords = [
+  'Bayside',
+  'Harbour',
+  'Summit',
+  'Golden',
+  'Redwood',
+  'Northern',
+  'Silver',
+  'Coastal',
+  'Pioneer',
+  'Eastern',
+  'Granite',
+  'Maple',
+];
+const secondWords = [
+  'Club',
+  'Supplies',
+  'Traders',
+  'Foods',
+  'Logistics',
+  'Packaging',
+  'Timber',
+  'Textiles',
+  'Imports',
+  'Metals',
+];
 const cities = [
   ['Ridge Heights', 'Madeupville', 'MVL 6001', 'Australia'],
   ['Melbourne', 'VIC', '3331', 'Australia'],
@@ -48,12 +80,26 @@ function party(random: Random, index: number, kind: 'supplier' | 'customer', sta
     Discount: random.pick([0, 0, 5, 10]),
     Comments: random.chance(0.5) ? null : '',
     TaxNumber: random.chance(0.5) ? null : String(random.int(10_000_000, 99_999_999)),
-    ...Object.fromEntries(Array.from({ length: 10 }, (_, slot) => [`AdditionalAttribute${slot + 1}`, slot === 0 && random.chance(0.4) ? 'Preferred' : null])),
+    ...Object.fromEntries(
+      Array.from({ length: 10 }, (_, slot) => [
+        `AdditionalAttribute${slot + 1}`,
+        slot === 0 && random.chance(0.4) ? 'Preferred' : null,
+      ]),
+    ),
     AttributeSet: null,
     Status: random.chance(0.9) ? 'Active' : 'Deprecated',
     LastModifiedOn: stamp,
     Addresses: [
-      { Line1: `${random.int(1, 400)} Bay Harbour Road`, Line2: '', City: city, State: state, Postcode: postcode, Country: country, Type: 'Business', DefaultForType: true },
+      {
+        Line1: `${random.int(1, 400)} Bay Harbour Road`,
+        Line2: '',
+        City: city,
+        State: state,
+        Postcode: postcode,
+        Country: country,
+        Type: 'Business',
+        DefaultForType: true,
+      },
     ],
     Contacts: [
       {

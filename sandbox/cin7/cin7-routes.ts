@@ -33,7 +33,13 @@ function paging(context: SimulatorContext): { page: number; limit: number } {
   return { page, limit };
 }
 
-export function registerCin7Routes(server: SandboxServer, store: Cin7Store, log: Cin7CallLog, credentials: Cin7Credentials, switches: Cin7Switches): void {
+export function registerCin7Routes(
+  server: SandboxServer,
+  store: Cin7Store,
+  log: Cin7CallLog,
+  credentials: Cin7Credentials,
+  switches: Cin7Switches,
+): void {
   let stampCounter = 0;
   const date = (value: unknown) => {
     if (typeof value !== 'number') return value ?? null;
@@ -43,7 +49,8 @@ export function registerCin7Routes(server: SandboxServer, store: Cin7Store, log:
   const present = (record: Cin7Record): Cin7Record => {
     const out: Cin7Record = { ...record };
     for (const name of ['LastModifiedOn', 'LastUpdatedDate', 'OrderDate']) if (name in out) out[name] = date(out[name]);
-    if (out.Invoice && typeof out.Invoice === 'object') out.Invoice = { ...(out.Invoice as Cin7Record), InvoiceDate: date((out.Invoice as Cin7Record).InvoiceDate) };
+    if (out.Invoice && typeof out.Invoice === 'object')
+      out.Invoice = { ...(out.Invoice as Cin7Record), InvoiceDate: date((out.Invoice as Cin7Record).InvoiceDate) };
     return out;
   };
   const refuse = (context: SimulatorContext, faults: Cin7Fault[], status = 400) => {
@@ -52,14 +59,22 @@ export function registerCin7Routes(server: SandboxServer, store: Cin7Store, log:
   };
 
   /** Auth, then the rolling limit, then the handler; every authenticated call is logged with its arrival time. */
-  const api = (name: string, method: string, path: string, handler: (context: SimulatorContext) => Promise<void> | void) => {
+  const api = (
+    name: string,
+    method: string,
+    path: string,
+    handler: (context: SimulatorContext) => Promise<void> | void,
+  ) => {
     server.route({
       method,
       pattern: base + path,
       name,
       handler: async (context) => {
         const at = performance.timeOrigin + performance.now();
-        if (context.header('api-auth-accountid') !== credentials.accountId || context.header('api-auth-applicationkey') !== credentials.applicationKey) {
+        if (
+          context.header('api-auth-accountid') !== credentials.accountId ||
+          context.header('api-auth-applicationkey') !== credentials.applicationKey
+        ) {
           context.text(403, 'Incorrect credentials!');
           return;
         }
@@ -89,7 +104,15 @@ export function registerCin7Routes(server: SandboxServer, store: Cin7Store, log:
   };
 
   api('Cin7 me', 'GET', '/me', (context) =>
-    context.json(200, { Company: 'MLC Sandbox Pty Ltd', Currency: 'AUD', TimeZone: 'Etc/GMT', DefaultWeightUnits: 'kg', DefaultDimensionsUnits: 'cm', LockDate: null, OpeningBalanceDate: '2017-11-30T00:00:00Z' }),
+    context.json(200, {
+      Company: 'MLC Sandbox Pty Ltd',
+      Currency: 'AUD',
+      TimeZone: 'Etc/GMT',
+      DefaultWeightUnits: 'kg',
+      DefaultDimensionsUnits: 'cm',
+      LockDate: null,
+      OpeningBalanceDate: '2017-11-30T00:00:00Z',
+    }),
   );
 
   for (const kind of ['supplier', 'customer'] as const) {
@@ -100,7 +123,8 @@ export function registerCin7Routes(server: SandboxServer, store: Cin7Store, log:
       const since = param(context, 'ModifiedSince');
       const sinceMs = since ? Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(since) ? since : `${since}Z`) : undefined;
       const includeDeprecated = param(context, 'IncludeDeprecated')?.toLowerCase() === 'true';
-      if (sinceMs !== undefined && Number.isNaN(sinceMs)) return refuse(context, [{ ErrorCode: 400, Exception: `ModifiedSince '${since}' is not a valid date.` }]);
+      if (sinceMs !== undefined && Number.isNaN(sinceMs))
+        return refuse(context, [{ ErrorCode: 400, Exception: `ModifiedSince '${since}' is not a valid date.` }]);
       const matches = [...store.parties[kind].values()].filter(
         (record) =>
           (id === undefined || String(record.ID).toLowerCase() === id) &&
@@ -109,7 +133,11 @@ export function registerCin7Routes(server: SandboxServer, store: Cin7Store, log:
           (sinceMs === undefined || Number(record.LastModifiedOn) >= sinceMs) &&
           (includeDeprecated || id !== undefined || record.Status !== 'Deprecated'),
       );
-      context.json(200, { Total: matches.length, Page: page, [listKeys[kind]]: matches.slice((page - 1) * limit, page * limit).map(present) });
+      context.json(200, {
+        Total: matches.length,
+        Page: page,
+        [listKeys[kind]]: matches.slice((page - 1) * limit, page * limit).map(present),
+      });
     });
     api(`Cin7 ${kind} create`, 'POST', `/${kind}`, async (context) => {
       const input = await body(context);
@@ -131,32 +159,72 @@ export function registerCin7Routes(server: SandboxServer, store: Cin7Store, log:
     const { page, limit } = paging(context);
     const code = param(context, 'Code');
     const matches = store.accounts.filter((account) => code === undefined || account.Code === code);
-    context.json(200, { Total: matches.length, Page: page, AccountsList: matches.slice((page - 1) * limit, page * limit) });
+    context.json(200, {
+      Total: matches.length,
+      Page: page,
+      AccountsList: matches.slice((page - 1) * limit, page * limit),
+    });
   });
   const referenceList = (path: string, key: string, items: Cin7Record[]) =>
     api(`Cin7 ${path}`, 'GET', path, (context) => {
       const { page, limit } = paging(context);
       context.json(200, { Total: items.length, Page: page, [key]: items.slice((page - 1) * limit, page * limit) });
     });
-  referenceList('/ref/tax', 'TaxRuleList', cin7Reference.taxRules.map((Name) => ({ Name, IsActive: true, IsTaxForSale: true, IsTaxForPurchase: true })));
-  referenceList('/ref/paymentterm', 'PaymentTermList', cin7Reference.paymentTerms.map((Name) => ({ Name, IsActive: true, Method: 'number of days' })));
-  referenceList('/ref/location', 'LocationList', cin7Reference.locations.map((Name) => ({ Name, IsDefault: Name === 'Main Warehouse' })));
+  referenceList(
+    '/ref/tax',
+    'TaxRuleList',
+    cin7Reference.taxRules.map((Name) => ({ Name, IsActive: true, IsTaxForSale: true, IsTaxForPurchase: true })),
+  );
+  referenceList(
+    '/ref/paymentterm',
+    'PaymentTermList',
+    cin7Reference.paymentTerms.map((Name) => ({ Name, IsActive: true, Method: 'number of days' })),
+  );
+  referenceList(
+    '/ref/location',
+    'LocationList',
+    cin7Reference.locations.map((Name) => ({ Name, IsDefault: Name === 'Main Warehouse' })),
+  );
 
   api('Cin7 purchase list', 'GET', '/purchaseList', (context) => {
     const { page, limit } = paging(context);
     const since = param(context, 'UpdatedSince');
     const sinceMs = since ? Date.parse(since) : undefined;
-    const matches = [...store.purchases.values()].filter((purchase) => sinceMs === undefined || Number(purchase.LastUpdatedDate) >= sinceMs);
+    const matches = [...store.purchases.values()].filter(
+      (purchase) => sinceMs === undefined || Number(purchase.LastUpdatedDate) >= sinceMs,
+    );
     const summary = (purchase: Cin7Record) => {
-      const { ID, Supplier, SupplierID, OrderNumber, Status, OrderDate, LastUpdatedDate, Location, Approach } = present(purchase);
+      const { ID, Supplier, SupplierID, OrderNumber, Status, OrderDate, LastUpdatedDate, Location, Approach } =
+        present(purchase);
       const order = purchase.Order as Cin7Record;
-      return { ID, Supplier, SupplierID, OrderNumber, Status, OrderDate, LastUpdatedDate, Location, Approach, OrderStatus: order.Status, InvoiceAmount: order.Total };
+      return {
+        ID,
+        Supplier,
+        SupplierID,
+        OrderNumber,
+        Status,
+        OrderDate,
+        LastUpdatedDate,
+        Location,
+        Approach,
+        OrderStatus: order.Status,
+        InvoiceAmount: order.Total,
+      };
     };
-    context.json(200, { Total: matches.length, Page: page, PurchaseList: matches.slice((page - 1) * limit, page * limit).map(summary) });
+    context.json(200, {
+      Total: matches.length,
+      Page: page,
+      PurchaseList: matches.slice((page - 1) * limit, page * limit).map(summary),
+    });
   });
   api('Cin7 purchase get', 'GET', '/purchase', (context) => {
     const purchase = store.purchases.get(param(context, 'ID') ?? '');
-    if (!purchase) return refuse(context, [{ ErrorCode: 404, Exception: `Purchase with ID '${param(context, 'ID') ?? ''}' not found.` }], 404);
+    if (!purchase)
+      return refuse(
+        context,
+        [{ ErrorCode: 404, Exception: `Purchase with ID '${param(context, 'ID') ?? ''}' not found.` }],
+        404,
+      );
     context.json(200, present(purchase));
   });
   api('Cin7 purchase create', 'POST', '/purchase', async (context) => {
@@ -175,7 +243,12 @@ export function registerCin7Routes(server: SandboxServer, store: Cin7Store, log:
   });
   api('Cin7 purchase void', 'DELETE', '/purchase', (context) => {
     const purchase = store.purchases.get(param(context, 'ID') ?? '');
-    if (!purchase) return refuse(context, [{ ErrorCode: 404, Exception: `Purchase with ID '${param(context, 'ID') ?? ''}' not found.` }], 404);
+    if (!purchase)
+      return refuse(
+        context,
+        [{ ErrorCode: 404, Exception: `Purchase with ID '${param(context, 'ID') ?? ''}' not found.` }],
+        404,
+      );
     purchase.Status = param(context, 'Void')?.toLowerCase() === 'true' ? 'VOIDED' : 'DELETED';
     context.json(200, { ID: purchase.ID, Status: purchase.Status });
   });

@@ -17,7 +17,8 @@ const label: Record<PartyKind, string> = { supplier: 'Supplier', customer: 'Cust
 const additional = Array.from({ length: 10 }, (_, index) => `AdditionalAttribute${index + 1}`);
 
 const fault = (Exception: string, ErrorCode = 400): Cin7Fault => ({ ErrorCode, Exception });
-const blank = (value: unknown) => value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+const blank = (value: unknown) =>
+  value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
 
 /**
  * Everything the Cin7 sandbox holds, with the portal's validation rules. Records
@@ -38,15 +39,22 @@ export class Cin7Store {
     this.random = createRandom(seed ^ 0xc1d7);
     const at = now();
     this.parties = {
-      supplier: new Map(seedParties(seed, 'supplier', counts.suppliers, at).map((record) => [String(record.ID), record])),
-      customer: new Map(seedParties(seed, 'customer', counts.customers, at).map((record) => [String(record.ID), record])),
+      supplier: new Map(
+        seedParties(seed, 'supplier', counts.suppliers, at).map((record) => [String(record.ID), record]),
+      ),
+      customer: new Map(
+        seedParties(seed, 'customer', counts.customers, at).map((record) => [String(record.ID), record]),
+      ),
     };
     this.accounts = seedAccounts();
   }
 
   findParty(kind: PartyKind, id: string): Cin7Record | undefined {
     // GUIDs arrive in either case.
-    return this.parties[kind].get(id) ?? [...this.parties[kind].values()].find((record) => String(record.ID).toLowerCase() === id.toLowerCase());
+    return (
+      this.parties[kind].get(id) ??
+      [...this.parties[kind].values()].find((record) => String(record.ID).toLowerCase() === id.toLowerCase())
+    );
   }
 
   private nameTaken(kind: PartyKind, name: string, exceptId?: string): boolean {
@@ -61,18 +69,25 @@ export class Cin7Store {
     const faults: Cin7Fault[] = [];
     if (!existing) for (const name of required[kind]) if (blank(body[name])) faults.push(fault(`${name} is required.`));
     const merged = { ...existing, ...body };
-    if (typeof merged.Name === 'string' && merged.Name.length > 256) faults.push(fault(`Name is too long: maximum length is 256 characters.`));
-    if (body.Name !== undefined && !blank(body.Name) && this.nameTaken(kind, String(body.Name), existing?.ID as string | undefined)) {
+    if (typeof merged.Name === 'string' && merged.Name.length > 256)
+      faults.push(fault(`Name is too long: maximum length is 256 characters.`));
+    if (
+      body.Name !== undefined &&
+      !blank(body.Name) &&
+      this.nameTaken(kind, String(body.Name), existing?.ID as string | undefined)
+    ) {
       faults.push(fault(`${label[kind]} with name '${String(body.Name).trim()}' already exists.`));
     }
     const inList = (field: string, list: readonly string[], what: string) => {
-      if (!blank(body[field]) && !list.includes(String(body[field]))) faults.push(fault(`${field} '${String(body[field])}' not found in ${what}.`));
+      if (!blank(body[field]) && !list.includes(String(body[field])))
+        faults.push(fault(`${field} '${String(body[field])}' not found in ${what}.`));
     };
     inList('TaxRule', cin7Reference.taxRules, 'Tax Rules');
     inList('PaymentTerm', cin7Reference.paymentTerms, 'Payment Terms');
     inList('Currency', cin7Reference.currencies, 'Currencies');
     const codes = this.accounts.map((account) => String(account.Code));
-    for (const field of ['AccountPayable', 'AccountReceivable', 'RevenueAccount']) inList(field, codes, 'Chart of Accounts');
+    for (const field of ['AccountPayable', 'AccountReceivable', 'RevenueAccount'])
+      inList(field, codes, 'Chart of Accounts');
     if (!blank(body.Status) && body.Status !== 'Active' && body.Status !== 'Deprecated') {
       faults.push(fault(`Status '${String(body.Status)}' is not valid. Available values are Active and Deprecated.`));
     }
@@ -80,11 +95,13 @@ export class Cin7Store {
       const value = body[field];
       if (value === undefined || value === null) continue;
       if (typeof value !== 'number' || !Number.isFinite(value)) faults.push(fault(`${field} should be a number.`));
-      else if (field === 'Discount' && (value < 0 || value > 100)) faults.push(fault('Discount must be between 0% and 100%.'));
+      else if (field === 'Discount' && (value < 0 || value > 100))
+        faults.push(fault('Discount must be between 0% and 100%.'));
     }
     for (const field of additional) {
       const value = body[field];
-      if (typeof value === 'string' && value.length > 256) faults.push(fault(`${field} is too long: maximum length is 256 characters.`));
+      if (typeof value === 'string' && value.length > 256)
+        faults.push(fault(`${field} is too long: maximum length is 256 characters.`));
     }
     return faults;
   }
@@ -155,10 +172,41 @@ export class Cin7Store {
       Status: 'ORDERING',
       RelatedDropShipSaleTask: null,
       LastUpdatedDate: at,
-      Order: { Memo: null, Status: 'NOT AVAILABLE', Lines: [], AdditionalCharges: [], Prepayments: [], TotalBeforeTax: 0, Tax: 0, Total: 0 },
+      Order: {
+        Memo: null,
+        Status: 'NOT AVAILABLE',
+        Lines: [],
+        AdditionalCharges: [],
+        Prepayments: [],
+        TotalBeforeTax: 0,
+        Tax: 0,
+        Total: 0,
+      },
       StockReceived: { ...empty },
-      Invoice: { InvoiceDate: at, InvoiceDueDate: null, InvocieNumber: null, Status: 'DRAFT', Lines: [], AdditionalCharges: [], Payments: [], TotalBeforeTax: 0, Tax: 0, Total: 0, Paid: 0 },
-      CreditNote: { CreditNoteNumber: '', CreditNoteDate: null, Status: 'NOT AVAILABLE', Lines: [], AdditionalCharges: [], Refunds: [], TotalBeforeTax: 0, Tax: 0, Total: 0 },
+      Invoice: {
+        InvoiceDate: at,
+        InvoiceDueDate: null,
+        InvocieNumber: null,
+        Status: 'DRAFT',
+        Lines: [],
+        AdditionalCharges: [],
+        Payments: [],
+        TotalBeforeTax: 0,
+        Tax: 0,
+        Total: 0,
+        Paid: 0,
+      },
+      CreditNote: {
+        CreditNoteNumber: '',
+        CreditNoteDate: null,
+        Status: 'NOT AVAILABLE',
+        Lines: [],
+        AdditionalCharges: [],
+        Refunds: [],
+        TotalBeforeTax: 0,
+        Tax: 0,
+        Total: 0,
+      },
       ManualJournals: { ...empty },
       Attachments: [],
       InventoryMovements: [],
@@ -183,21 +231,34 @@ export class Cin7Store {
     const purchase = blank(body.TaskID) ? undefined : this.purchases.get(String(body.TaskID));
     if (!purchase) return [fault(`Purchase with TaskID '${String(body.TaskID ?? '')}' not found.`)];
     const order = purchase.Order as Cin7Record;
-    if (order.Status !== 'DRAFT' && order.Status !== 'NOT AVAILABLE') return [fault(`Order with status ${String(order.Status)} cannot be changed.`)];
-    if (body.Status !== 'DRAFT' && body.Status !== 'AUTHORISED') return [fault(`Status '${String(body.Status ?? '')}' is not valid. Use DRAFT or AUTHORISED.`)];
+    if (order.Status !== 'DRAFT' && order.Status !== 'NOT AVAILABLE')
+      return [fault(`Order with status ${String(order.Status)} cannot be changed.`)];
+    if (body.Status !== 'DRAFT' && body.Status !== 'AUTHORISED')
+      return [fault(`Status '${String(body.Status ?? '')}' is not valid. Use DRAFT or AUTHORISED.`)];
     const lines = Array.isArray(body.Lines) ? (body.Lines as Cin7Record[]) : [];
     const faults: Cin7Fault[] = [];
     lines.forEach((line, index) => {
       for (const name of ['Quantity', 'Price', 'Total']) {
         if (typeof line[name] !== 'number') faults.push(fault(`Lines[${index}].${name} should be a number.`));
       }
-      if (blank(line.ProductID) && blank(line.SKU)) faults.push(fault(`Lines[${index}]: ProductID or SKU is required.`));
-      if (!blank(line.TaxRule) && !cin7Reference.taxRules.includes(String(line.TaxRule))) faults.push(fault(`Lines[${index}].TaxRule '${String(line.TaxRule)}' not found in Tax Rules.`));
+      if (blank(line.ProductID) && blank(line.SKU))
+        faults.push(fault(`Lines[${index}]: ProductID or SKU is required.`));
+      if (!blank(line.TaxRule) && !cin7Reference.taxRules.includes(String(line.TaxRule)))
+        faults.push(fault(`Lines[${index}].TaxRule '${String(line.TaxRule)}' not found in Tax Rules.`));
     });
     if (faults.length > 0) return faults;
     const total = lines.reduce((sum, line) => sum + Number(line.Total ?? 0), 0);
     const tax = lines.reduce((sum, line) => sum + Number(line.Tax ?? 0), 0);
-    purchase.Order = { Memo: body.Memo ?? null, Status: body.Status, Lines: lines, AdditionalCharges: body.AdditionalCharges ?? [], Prepayments: [], TotalBeforeTax: total - tax, Tax: tax, Total: total };
+    purchase.Order = {
+      Memo: body.Memo ?? null,
+      Status: body.Status,
+      Lines: lines,
+      AdditionalCharges: body.AdditionalCharges ?? [],
+      Prepayments: [],
+      TotalBeforeTax: total - tax,
+      Tax: tax,
+      Total: total,
+    };
     purchase.LastUpdatedDate = this.now();
     return { TaskID: purchase.ID, ...(purchase.Order as Cin7Record) };
   }
@@ -217,11 +278,15 @@ export class Cin7Store {
       if (blank(body.Approach)) faults.push(fault('Approach is required.'));
       if (blank(body.Location)) faults.push(fault('Location is required.'));
       if (blank(body.SupplierID) && blank(body.Supplier)) faults.push(fault('SupplierID or Supplier is required.'));
-      else if (!this.supplierOf(body)) faults.push(fault(`Supplier '${String(body.SupplierID ?? body.Supplier)}' not found.`));
+      else if (!this.supplierOf(body))
+        faults.push(fault(`Supplier '${String(body.SupplierID ?? body.Supplier)}' not found.`));
     }
-    if (!blank(body.Approach) && body.Approach !== 'INVOICE' && body.Approach !== 'STOCK') faults.push(fault(`Approach '${String(body.Approach)}' is not valid. Use INVOICE or STOCK.`));
-    if (!blank(body.Location) && !cin7Reference.locations.includes(String(body.Location))) faults.push(fault(`Location '${String(body.Location)}' not found.`));
-    if (!blank(body.TaxRule) && !cin7Reference.taxRules.includes(String(body.TaxRule))) faults.push(fault(`TaxRule '${String(body.TaxRule)}' not found in Tax Rules.`));
+    if (!blank(body.Approach) && body.Approach !== 'INVOICE' && body.Approach !== 'STOCK')
+      faults.push(fault(`Approach '${String(body.Approach)}' is not valid. Use INVOICE or STOCK.`));
+    if (!blank(body.Location) && !cin7Reference.locations.includes(String(body.Location)))
+      faults.push(fault(`Location '${String(body.Location)}' not found.`));
+    if (!blank(body.TaxRule) && !cin7Reference.taxRules.includes(String(body.TaxRule)))
+      faults.push(fault(`TaxRule '${String(body.TaxRule)}' not found in Tax Rules.`));
     return faults;
   }
 }

@@ -48,7 +48,13 @@ export interface Cin7SandboxInspect {
 export interface Cin7Sandbox {
   readonly url: string;
   /** Ready-made sandbox connection for the Cin7 connector. */
-  connection(): { system: 'cin7'; name: string; sandbox: true; settings: { baseUrl: string; matchByName: boolean; rateLimitPerMinute: number }; secrets: { accountId: string; applicationKey: string } };
+  connection(): {
+    system: 'cin7';
+    name: string;
+    sandbox: true;
+    settings: { baseUrl: string; matchByName: boolean; rateLimitPerMinute: number };
+    secrets: { accountId: string; applicationKey: string };
+  };
   readonly control: Cin7SandboxControl;
   readonly inspect: Cin7SandboxInspect;
   close(): Promise<void>;
@@ -56,8 +62,16 @@ export interface Cin7Sandbox {
 
 export async function startCin7Sandbox(options: Cin7SandboxOptions = {}): Promise<Cin7Sandbox> {
   const seed = options.seed ?? 1;
-  const credentials = { accountId: '3fa85f64-5717-4562-b3fc-2c963f66afa6', applicationKey: `mlc-sandbox-cin7-key-${seed}` };
-  const switches: Cin7Switches = { overLimitStatus: 429, errorsWithHttp200: false, datesWithoutZone: false, ...options.switches };
+  const credentials = {
+    accountId: '3fa85f64-5717-4562-b3fc-2c963f66afa6',
+    applicationKey: `mlc-sandbox-cin7-key-${seed}`,
+  };
+  const switches: Cin7Switches = {
+    overLimitStatus: 429,
+    errorsWithHttp200: false,
+    datesWithoutZone: false,
+    ...options.switches,
+  };
   const log = new Cin7CallLog(options.rateLimit === undefined ? { requests: 60, windowMs: 60_000 } : options.rateLimit);
   const server = createSandboxServer({
     system: 'cin7',
@@ -65,25 +79,38 @@ export async function startCin7Sandbox(options: Cin7SandboxOptions = {}): Promis
     seed,
     extraStats: () => ({ calls: log.calls.length, rateLimit: log.limit, switches: { ...switches } }),
   });
-  const store = new Cin7Store(seed, { suppliers: options.counts?.suppliers ?? 25, customers: options.counts?.customers ?? 40 }, () => server.clock.now());
+  const store = new Cin7Store(
+    seed,
+    { suppliers: options.counts?.suppliers ?? 25, customers: options.counts?.customers ?? 40 },
+    () => server.clock.now(),
+  );
   registerCin7Routes(server, store, log, credentials, switches);
   const suppliers = [...store.parties.supplier.values()];
   for (let index = 0; index < (options.counts?.purchases ?? 12) && suppliers.length > 0; index += 1) {
     const supplier = suppliers[index % suppliers.length] as Cin7Record;
-    const purchase = store.createPurchase({ SupplierID: supplier.ID, Approach: index % 3 === 0 ? 'STOCK' : 'INVOICE', Location: 'Main Warehouse' });
+    const purchase = store.createPurchase({
+      SupplierID: supplier.ID,
+      Approach: index % 3 === 0 ? 'STOCK' : 'INVOICE',
+      Location: 'Main Warehouse',
+    });
     if (!Array.isArray(purchase)) purchase.LastUpdatedDate = Number(purchase.LastUpdatedDate) - (index + 1) * 3_600_000;
   }
 
   const dated = (record: Cin7Record): Cin7Record => {
     const out = structuredClone(record);
-    for (const name of ['LastModifiedOn', 'LastUpdatedDate', 'OrderDate']) if (typeof out[name] === 'number') out[name] = cin7Date(out[name] as number);
+    for (const name of ['LastModifiedOn', 'LastUpdatedDate', 'OrderDate'])
+      if (typeof out[name] === 'number') out[name] = cin7Date(out[name] as number);
     return out;
   };
   const inspect: Cin7SandboxInspect = {
     calls: () => log.calls.map((call) => ({ ...call })),
     clearCalls: () => log.reset(),
     largestWriteBatch: () => log.largestBatch,
-    busiestWindow: (windowMs) => busiestWindow(log.calls.map((call) => call.at), windowMs),
+    busiestWindow: (windowMs) =>
+      busiestWindow(
+        log.calls.map((call) => call.at),
+        windowMs,
+      ),
     suppliers: () => [...store.parties.supplier.values()].map(dated),
     customers: () => [...store.parties.customer.values()].map(dated),
     purchases: () => [...store.purchases.values()].map(dated),
@@ -117,11 +144,17 @@ export async function startCin7Sandbox(options: Cin7SandboxOptions = {}): Promis
   server.action('setRateLimit', (args) => setRateLimit((args ?? null) as Cin7RateLimit | null));
   server.action('setSwitches', (args) => setSwitches((args ?? {}) as Partial<Cin7Switches>));
   server.action('calls', () => inspect.calls());
-  server.action('busiestWindow', (args) => inspect.busiestWindow(Number((args as { windowMs?: number } | null)?.windowMs ?? log.limit?.windowMs ?? 60_000)));
+  server.action('busiestWindow', (args) =>
+    inspect.busiestWindow(Number((args as { windowMs?: number } | null)?.windowMs ?? log.limit?.windowMs ?? 60_000)),
+  );
   server.action('suppliers', () => inspect.suppliers());
   server.action('customers', () => inspect.customers());
   server.action('purchases', () => inspect.purchases());
-  const control: Cin7SandboxControl = Object.assign(Object.create(null) as object, server.control, { setRateLimit, setSwitches, modify });
+  const control: Cin7SandboxControl = Object.assign(Object.create(null) as object, server.control, {
+    setRateLimit,
+    setSwitches,
+    modify,
+  });
 
   await server.listen();
   return {
@@ -130,7 +163,11 @@ export async function startCin7Sandbox(options: Cin7SandboxOptions = {}): Promis
       system: 'cin7',
       name: 'Cin7 Core sandbox',
       sandbox: true,
-      settings: { baseUrl: `${server.url}/ExternalApi/v2`, matchByName: true, rateLimitPerMinute: log.limit?.requests ?? 60 },
+      settings: {
+        baseUrl: `${server.url}/ExternalApi/v2`,
+        matchByName: true,
+        rateLimitPerMinute: log.limit?.requests ?? 60,
+      },
       secrets: { ...credentials },
     }),
     control,

@@ -40,15 +40,29 @@ export interface BatchOutcome {
 
 const crlf = '\r\n';
 
-export function runBatch(api: DataverseWebApi, store: DataverseStore, contentType: string, raw: string, prefer: string, maxRequests: number, bytes: number): BatchOutcome {
+export function runBatch(
+  api: DataverseWebApi,
+  store: DataverseStore,
+  contentType: string,
+  raw: string,
+  prefer: string,
+  maxRequests: number,
+  bytes: number,
+): BatchOutcome {
   const continueOnError = /odata\.continue-on-error/.test(prefer);
   const record: BatchRecord = { bytes, requests: 0, changesets: 0, continueOnError, status: 200, failed: 0 };
   const boundary = /boundary=("?)([^";,]+)\1/i.exec(contentType)?.[2];
   const fail = (code: string, message: string): BatchOutcome => {
     record.status = 400;
-    return { status: 400, headers: { 'content-type': 'application/json; charset=utf-8', 'odata-version': '4.0' }, body: errorBody(code, message), record };
+    return {
+      status: 400,
+      headers: { 'content-type': 'application/json; charset=utf-8', 'odata-version': '4.0' },
+      body: errorBody(code, message),
+      record,
+    };
   };
-  if (!/^multipart\/mixed/i.test(contentType) || !boundary) return fail('0x80048d19', 'The content type of a $batch request must be multipart/mixed with a boundary.');
+  if (!/^multipart\/mixed/i.test(contentType) || !boundary)
+    return fail('0x80048d19', 'The content type of a $batch request must be multipart/mixed with a boundary.');
   let items: BatchItem[];
   try {
     items = parseItems(raw, boundary);
@@ -58,7 +72,11 @@ export function runBatch(api: DataverseWebApi, store: DataverseStore, contentTyp
   record.requests = items.reduce((sum, item) => sum + (item.kind === 'request' ? 1 : item.requests.length), 0);
   record.changesets = items.filter((item) => item.kind === 'changeset').length;
   // Limit and wording unconfirmed: Dataverse documents the 1,000 cap, not its error text.
-  if (record.requests > maxRequests) return fail('0x80060891', `The number of requests in a batch (${record.requests}) exceeds the limit of ${maxRequests}.`);
+  if (record.requests > maxRequests)
+    return fail(
+      '0x80060891',
+      `The number of requests in a batch (${record.requests}) exceeds the limit of ${maxRequests}.`,
+    );
 
   const answer = `batchresponse_${randomUUID()}`;
   const chunks: string[] = [];
@@ -87,7 +105,9 @@ export function runBatch(api: DataverseWebApi, store: DataverseStore, contentTyp
       continue;
     }
     const inner = `changesetresponse_${randomUUID()}`;
-    const body = result.responses.map(({ contentId, response }) => httpPart(inner, response, contentId)).join('') + `--${inner}--${crlf}`;
+    const body =
+      result.responses.map(({ contentId, response }) => httpPart(inner, response, contentId)).join('') +
+      `--${inner}--${crlf}`;
     chunks.push(`--${answer}${crlf}Content-Type: multipart/mixed; boundary=${inner}${crlf}${crlf}${body}`);
   }
   record.status = status;
@@ -99,13 +119,18 @@ export function runBatch(api: DataverseWebApi, store: DataverseStore, contentTyp
   };
 }
 
-function runChangeset(api: DataverseWebApi, store: DataverseStore, requests: PartRequest[]): { responses: Array<{ contentId?: string; response: ApiResponse }> } | { failure: ApiResponse } {
+function runChangeset(
+  api: DataverseWebApi,
+  store: DataverseStore,
+  requests: PartRequest[],
+): { responses: Array<{ contentId?: string; response: ApiResponse }> } | { failure: ApiResponse } {
   const contentIds = new Map<string, { table: TableSpec; id: string }>();
   try {
     return store.atomic(() => {
       const responses: Array<{ contentId?: string; response: ApiResponse }> = [];
       for (const request of requests) {
-        if (request.method === 'GET') throw new DataverseFault(400, '0x80048d19', 'A change set cannot contain GET requests.');
+        if (request.method === 'GET')
+          throw new DataverseFault(400, '0x80048d19', 'A change set cannot contain GET requests.');
         const response = api.handle({ ...toApi(request), contentIds });
         if (response.status >= 400) throw new ChangesetFailed(response);
         if (request.contentId && response.entity) contentIds.set(request.contentId, response.entity);
@@ -115,7 +140,14 @@ function runChangeset(api: DataverseWebApi, store: DataverseStore, requests: Par
     });
   } catch (error) {
     if (error instanceof ChangesetFailed) return { failure: error.response };
-    if (error instanceof DataverseFault) return { failure: { status: error.status, headers: { 'content-type': 'application/json; charset=utf-8' }, body: errorBody(error.code, error.message) } };
+    if (error instanceof DataverseFault)
+      return {
+        failure: {
+          status: error.status,
+          headers: { 'content-type': 'application/json; charset=utf-8' },
+          body: errorBody(error.code, error.message),
+        },
+      };
     throw error;
   }
 }
@@ -133,7 +165,19 @@ function toApi(request: PartRequest): ApiRequest {
   return { method: request.method, path, query, headers: request.headers, body: request.body };
 }
 
-const reasons: Record<number, string> = { 200: 'OK', 201: 'Created', 204: 'No Content', 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 412: 'Precondition Failed', 429: 'Too Many Requests', 500: 'Internal Server Error' };
+const reasons: Record<number, string> = {
+  200: 'OK',
+  201: 'Created',
+  204: 'No Content',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  412: 'Precondition Failed',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+};
 
 function httpPart(boundary: string, response: ApiResponse, contentId?: string): string {
   const lines = [`--${boundary}`, 'Content-Type: application/http', 'Content-Transfer-Encoding: binary'];

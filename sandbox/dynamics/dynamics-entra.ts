@@ -45,7 +45,10 @@ export class EntraAuthority {
     return context.body().then((body) => {
       const form = body.form();
       const tenant = context.params.tenant ?? '';
-      const timestamp = new Date(context.clock.now()).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+      const timestamp = new Date(context.clock.now())
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/\.\d+Z$/, 'Z');
       const fail = (status: number, error: string, aadsts: number, text: string) =>
         context.json(status, {
           error,
@@ -55,23 +58,56 @@ export class EntraAuthority {
           trace_id: '00000000-0000-0000-0000-000000000000',
           correlation_id: '00000000-0000-0000-0000-000000000000',
         });
-      if (tenant !== this.app.tenant) return fail(400, 'invalid_request', 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
-      if (form.get('grant_type') !== 'client_credentials') return fail(400, 'unsupported_grant_type', 70003, 'The app requested an unsupported grant type.');
+      if (tenant !== this.app.tenant)
+        return fail(
+          400,
+          'invalid_request',
+          90002,
+          `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`,
+        );
+      if (form.get('grant_type') !== 'client_credentials')
+        return fail(400, 'unsupported_grant_type', 70003, 'The app requested an unsupported grant type.');
       if (form.get('client_id') !== this.app.clientId) {
-        return fail(400, 'unauthorized_client', 700016, `Application with identifier '${form.get('client_id') ?? ''}' was not found in the directory '${tenant}'.`);
+        return fail(
+          400,
+          'unauthorized_client',
+          700016,
+          `Application with identifier '${form.get('client_id') ?? ''}' was not found in the directory '${tenant}'.`,
+        );
       }
       if (form.get('client_secret') !== this.app.clientSecret) {
-        return fail(401, 'invalid_client', 7000215, 'Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.');
+        return fail(
+          401,
+          'invalid_client',
+          7000215,
+          'Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.',
+        );
       }
       if (form.get('scope') !== this.options.scope()) {
-        return fail(400, 'invalid_scope', 500011, `The resource principal named ${form.get('scope') ?? ''} was not found in the tenant named ${tenant}.`);
+        return fail(
+          400,
+          'invalid_scope',
+          500011,
+          `The resource principal named ${form.get('scope') ?? ''} was not found in the tenant named ${tenant}.`,
+        );
       }
       this.issued += 1;
       this.server.bump('tokensIssued');
       const random = createRandom(hash32(this.seed, 'entra-token', this.issued, context.clock.now()));
-      const accessToken = 'eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.' + Array.from({ length: 120 }, () => random.pick([...alphabet])).join('');
-      this.tokens.set(accessToken, { clientId: this.app.clientId, expiresAt: context.clock.now() + this.tokenLifetimeSeconds * 1000, revoked: false });
-      context.json(200, { token_type: 'Bearer', expires_in: this.tokenLifetimeSeconds, ext_expires_in: this.tokenLifetimeSeconds, access_token: accessToken });
+      const accessToken =
+        'eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.' +
+        Array.from({ length: 120 }, () => random.pick([...alphabet])).join('');
+      this.tokens.set(accessToken, {
+        clientId: this.app.clientId,
+        expiresAt: context.clock.now() + this.tokenLifetimeSeconds * 1000,
+        revoked: false,
+      });
+      context.json(200, {
+        token_type: 'Bearer',
+        expires_in: this.tokenLifetimeSeconds,
+        ext_expires_in: this.tokenLifetimeSeconds,
+        access_token: accessToken,
+      });
     });
   }
 
@@ -92,6 +128,9 @@ export class EntraAuthority {
   }
 
   describe(): Record<string, number> {
-    return { tokensIssued: this.issued, tokensAlive: [...this.tokens.values()].filter((token) => !token.revoked).length };
+    return {
+      tokensIssued: this.issued,
+      tokensAlive: [...this.tokens.values()].filter((token) => !token.revoked).length,
+    };
   }
 }

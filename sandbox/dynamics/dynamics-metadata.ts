@@ -11,7 +11,13 @@ import { tables } from './dynamics-tables';
 const metadataId = (...parts: string[]) => uuidFrom(createRandom(hash32('dataverse-metadata', ...parts)));
 
 const label = (text: string) => {
-  const localized = { Label: text, LanguageCode: 1033, IsManaged: true, MetadataId: metadataId('label', text), HasChanged: null };
+  const localized = {
+    Label: text,
+    LanguageCode: 1033,
+    IsManaged: true,
+    MetadataId: metadataId('label', text),
+    HasChanged: null,
+  };
   return { LocalizedLabels: [localized], UserLocalizedLabel: localized };
 };
 
@@ -56,7 +62,11 @@ export function attributeJson(table: TableSpec, attribute: AttributeSpec): Recor
     IsValidForCreate: create,
     IsValidForUpdate: update,
     IsValidForRead: true,
-    RequiredLevel: { Value: attribute.required ?? 'None', CanBeChanged: !attribute.required || attribute.required !== 'SystemRequired', ManagedPropertyLogicalName: 'canmodifyrequirementlevelsettings' },
+    RequiredLevel: {
+      Value: attribute.required ?? 'None',
+      CanBeChanged: !attribute.required || attribute.required !== 'SystemRequired',
+      ManagedPropertyLogicalName: 'canmodifyrequirementlevelsettings',
+    },
     DisplayName: label(attribute.label),
     Description: label(attribute.description ?? ''),
   };
@@ -73,7 +83,14 @@ export function castJson(table: TableSpec, attribute: AttributeSpec): Record<str
       Name: `${table.logicalName}_${attribute.name}`,
       IsGlobal: false,
       OptionSetType: attribute.type === 'State' ? 'State' : attribute.type === 'Status' ? 'Status' : 'Picklist',
-      Options: attribute.options.map(([value, text]) => ({ Value: value, Label: label(text), Description: label(''), Color: null, IsManaged: true, IsActive: true })),
+      Options: attribute.options.map(([value, text]) => ({
+        Value: value,
+        Label: label(text),
+        Description: label(''),
+        Color: null,
+        IsManaged: true,
+        IsActive: true,
+      })),
     };
     base.GlobalOptionSet = null;
   }

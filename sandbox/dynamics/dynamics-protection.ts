@@ -12,7 +12,13 @@ export interface ProtectionLimits {
   operationCostMs: number;
 }
 
-export const defaultProtectionLimits: ProtectionLimits = { requests: 6000, executionMs: 1_200_000, concurrent: 52, windowMs: 300_000, operationCostMs: 2 };
+export const defaultProtectionLimits: ProtectionLimits = {
+  requests: 6000,
+  executionMs: 1_200_000,
+  concurrent: 52,
+  windowMs: 300_000,
+  operationCostMs: 2,
+};
 
 export interface Throttle {
   code: string;
@@ -51,10 +57,18 @@ export class ServiceProtection {
     }
     if (this.inFlight >= this.limits.concurrent) return throttle('0x80072326', this.limits, 1);
     if (this.requests.length >= this.limits.requests) {
-      return throttle('0x80072322', this.limits, Math.max(1, Math.ceil((this.requests[0]! + this.limits.windowMs - now) / 1000)));
+      return throttle(
+        '0x80072322',
+        this.limits,
+        Math.max(1, Math.ceil((this.requests[0]! + this.limits.windowMs - now) / 1000)),
+      );
     }
     if (this.executionUsed() >= this.limits.executionMs) {
-      return throttle('0x80072321', this.limits, Math.max(1, Math.ceil((this.execution[0]!.at + this.limits.windowMs - now) / 1000)));
+      return throttle(
+        '0x80072321',
+        this.limits,
+        Math.max(1, Math.ceil((this.execution[0]!.at + this.limits.windowMs - now) / 1000)),
+      );
     }
     this.requests.push(now);
     this.inFlight += 1;
@@ -73,7 +87,9 @@ export class ServiceProtection {
   headers(): Record<string, string> {
     return {
       'x-ms-ratelimit-burst-remaining-xrm-requests': String(Math.max(0, this.limits.requests - this.requests.length)),
-      'x-ms-ratelimit-time-remaining-xrm-requests': (Math.max(0, this.limits.executionMs - this.executionUsed()) / 1000).toFixed(2),
+      'x-ms-ratelimit-time-remaining-xrm-requests': (
+        Math.max(0, this.limits.executionMs - this.executionUsed()) / 1000
+      ).toFixed(2),
     };
   }
 

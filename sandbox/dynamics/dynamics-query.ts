@@ -78,7 +78,8 @@ function indexOutsideQuotes(text: string, char: string): number {
 type Row = Record<string, Json>;
 export type Predicate = (row: Row) => boolean;
 
-const tokenPattern = /\s*(?:('(?:[^']|'')*')|(\()|(\))|(,)|([A-Za-z_][A-Za-z0-9_.]*)|([0-9a-fA-F-]{36}|-?\d{4}-\d{2}-\d{2}T[0-9:.]+Z?|-?\d+(?:\.\d+)?))/y;
+const tokenPattern =
+  /\s*(?:('(?:[^']|'')*')|(\()|(\))|(,)|([A-Za-z_][A-Za-z0-9_.]*)|([0-9a-fA-F-]{36}|-?\d{4}-\d{2}-\d{2}T[0-9:.]+Z?|-?\d+(?:\.\d+)?))/y;
 
 /** Compiles a `$filter` expression; unknown columns are a 400 (`Could not find a property named …`). */
 export function compileFilter(text: string, isColumn: (name: string) => boolean, typeName: string): Predicate {
@@ -107,7 +108,12 @@ export function compileFilter(text: string, isColumn: (name: string) => boolean,
       const literal = parseLiteral(token);
       return () => literal;
     }
-    if (!isColumn(token)) throw new DataverseFault(400, '0x80060888', `Could not find a property named '${token}' on type 'Microsoft.Dynamics.CRM.${typeName}'.`);
+    if (!isColumn(token))
+      throw new DataverseFault(
+        400,
+        '0x80060888',
+        `Could not find a property named '${token}' on type 'Microsoft.Dynamics.CRM.${typeName}'.`,
+      );
     return (row) => row[token] ?? null;
   };
 
@@ -134,7 +140,11 @@ export function compileFilter(text: string, isColumn: (name: string) => boolean,
       return (row) => {
         const haystack = String(left(row) ?? '').toLowerCase();
         const needle = String(right(row) ?? '').toLowerCase();
-        return token === 'contains' ? haystack.includes(needle) : token === 'startswith' ? haystack.startsWith(needle) : haystack.endsWith(needle);
+        return token === 'contains'
+          ? haystack.includes(needle)
+          : token === 'startswith'
+            ? haystack.startsWith(needle)
+            : haystack.endsWith(needle);
       };
     }
     const left = value();
@@ -224,14 +234,24 @@ export interface Order {
 }
 
 /** `$orderby=modifiedon asc,accountid desc`; the primary id always breaks ties. */
-export function compileOrder(text: string | null, primaryId: string, isColumn: (name: string) => boolean, typeName: string): Order {
+export function compileOrder(
+  text: string | null,
+  primaryId: string,
+  isColumn: (name: string) => boolean,
+  typeName: string,
+): Order {
   const terms = (text ?? '')
     .split(',')
     .map((term) => term.trim())
     .filter(Boolean)
     .map((term) => {
       const [name = '', direction = 'asc'] = term.split(/\s+/);
-      if (!isColumn(name)) throw new DataverseFault(400, '0x80060888', `Could not find a property named '${name}' on type 'Microsoft.Dynamics.CRM.${typeName}'.`);
+      if (!isColumn(name))
+        throw new DataverseFault(
+          400,
+          '0x80060888',
+          `Could not find a property named '${name}' on type 'Microsoft.Dynamics.CRM.${typeName}'.`,
+        );
       return { name, sign: direction.toLowerCase() === 'desc' ? -1 : 1 };
     });
   if (!terms.some((term) => term.name === primaryId)) terms.push({ name: primaryId, sign: 1 });

@@ -15,7 +15,18 @@ export interface SeedCounts {
   quote: number;
 }
 
-const companies = ['Contoso', 'Fabrikam', 'Northwind', 'Adventure Works', 'Tailspin', 'Litware', 'Wingtip', 'Proseware', 'Alpine Ski House', 'Coho Winery'];
+const companies = [
+  'Contoso',
+  'Fabrikam',
+  'Northwind',
+  'Adventure Works',
+  'Tailspin',
+  'Litware',
+  'Wingtip',
+  'Proseware',
+  'Alpine Ski House',
+  'Coho Winery',
+];
 const suffixes = ['Ltd', 'GmbH', 'Inc.', 'AB', 'BV', 'S.A.', 'Oy', 'plc'];
 const cities: Array<[string, string, string]> = [
   ['Amsterdam', '1012 AB', 'Netherlands'],
@@ -26,9 +37,26 @@ const cities: Array<[string, string, string]> = [
   ['Helsinki', '00100', 'Finland'],
 ];
 const firstNames = ['Anna', 'Bram', 'Chloé', 'Dmitri', 'Eva', 'Farid', 'Greta', 'Hugo', 'Ines', 'Jonas'];
-const lastNames = ['Jansen', 'Lindqvist', 'Müller', 'Okafor', 'Dubois', 'Virtanen', 'Smith', 'Rossi', 'García', 'Novak'];
+const lastNames = [
+  'Jansen',
+  'Lindqvist',
+  'Müller',
+  'Okafor',
+  'Dubois',
+  'Virtanen',
+  'Smith',
+  'Rossi',
+  'García',
+  'Novak',
+];
 
-export function seedDataverse(store: DataverseStore, seed: number, now: number, counts: SeedCounts, applicationUserId: string): void {
+export function seedDataverse(
+  store: DataverseStore,
+  seed: number,
+  now: number,
+  counts: SeedCounts,
+  applicationUserId: string,
+): void {
   const table = (name: string) => tableByLogicalName.get(name)!;
   const id = (stream: string, index: number) => uuidFrom(createRandom(hash32(seed, 'seed', stream, index)));
   const day = 86_400_000;
@@ -41,10 +69,16 @@ export function seedDataverse(store: DataverseStore, seed: number, now: number, 
   };
   const past = now - 120 * day;
   put('systemuser', applicationUserId, { fullname: '# MLC Integration' }, past);
-  ['EUR', 'USD', 'GBP', 'SEK'].forEach((code, index) => put('transactioncurrency', id('currency', index), { isocurrencycode: code }, past));
-  ['Default Price List', 'Wholesale'].forEach((name, index) => put('pricelevel', id('pricelevel', index), { name }, past));
+  ['EUR', 'USD', 'GBP', 'SEK'].forEach((code, index) =>
+    put('transactioncurrency', id('currency', index), { isocurrencycode: code }, past),
+  );
+  ['Default Price List', 'Wholesale'].forEach((name, index) =>
+    put('pricelevel', id('pricelevel', index), { name }, past),
+  );
   ['Primary Unit', 'Box', 'Pallet'].forEach((name, index) => put('uom', id('uom', index), { name }, past));
-  ['Steel bracket', 'Hydraulic pump', 'Control unit', 'Service hour'].forEach((name, index) => put('product', id('product', index), { name }, past));
+  ['Steel bracket', 'Hydraulic pump', 'Control unit', 'Service hour'].forEach((name, index) =>
+    put('product', id('product', index), { name }, past),
+  );
 
   const accountIds: string[] = [];
   for (let index = 0; index < counts.account; index += 1) {
@@ -125,4 +159,3 @@ export function seedDataverse(store: DataverseStore, seed: number, now: number, 
     }
   }
 }
-

@@ -97,10 +97,18 @@ export class DataverseStore {
     const sorted = [...names].sort().join(',');
     const found = table.keys.find((key) => [...key.attributes].sort().join(',') === sorted);
     if (!found) {
-      throw new DataverseFault(400, codes.unknownProperty, `The key attributes (${names.join(', ')}) are not defined as an alternate key of the entity '${table.logicalName}'.`);
+      throw new DataverseFault(
+        400,
+        codes.unknownProperty,
+        `The key attributes (${names.join(', ')}) are not defined as an alternate key of the entity '${table.logicalName}'.`,
+      );
     }
     if (found.status !== 'Active') {
-      throw new DataverseFault(400, '0x80048d18', `The alternate key '${found.name}' of the entity '${table.logicalName}' is not active (status ${found.status}).`);
+      throw new DataverseFault(
+        400,
+        '0x80048d18',
+        `The alternate key '${found.name}' of the entity '${table.logicalName}' is not active (status ${found.status}).`,
+      );
     }
   }
 
@@ -130,7 +138,12 @@ export class DataverseStore {
    * Checks a request body and turns it into column values: types, lengths,
    * option sets, `@odata.bind` targets. `resolve` maps a bind value to a row id.
    */
-  validate(table: TableSpec, body: Record<string, unknown>, mode: 'create' | 'update', resolve: (value: string, target: string) => string | undefined): Record<string, Json> {
+  validate(
+    table: TableSpec,
+    body: Record<string, unknown>,
+    mode: 'create' | 'update',
+    resolve: (value: string, target: string) => string | undefined,
+  ): Record<string, Json> {
     const values: Record<string, Json> = {};
     for (const [name, value] of Object.entries(body)) {
       if (name.startsWith('@odata.')) continue;
@@ -149,13 +162,18 @@ export class DataverseStore {
           continue;
         }
         const id = typeof value === 'string' ? resolve(value, link.target) : undefined;
-        if (!id) throw new DataverseFault(404, codes.notFound, `${link.target} With Id = ${bindText(value)} Does Not Exist`);
+        if (!id)
+          throw new DataverseFault(404, codes.notFound, `${link.target} With Id = ${bindText(value)} Does Not Exist`);
         values[link.attribute.name] = id;
         continue;
       }
       const attribute = attributeOf(table, name);
       if (!attribute || attribute.attributeOf || attribute.targets) {
-        throw new DataverseFault(400, codes.unknownProperty, `Could not find a property named '${name}' on type 'Microsoft.Dynamics.CRM.${table.logicalName}'.`);
+        throw new DataverseFault(
+          400,
+          codes.unknownProperty,
+          `Could not find a property named '${name}' on type 'Microsoft.Dynamics.CRM.${table.logicalName}'.`,
+        );
       }
       // Dataverse ignores columns that are not valid for the operation (createdon, versionnumber, …).
       if (mode === 'create' ? attribute.create === false : attribute.update === false) continue;
@@ -188,12 +206,14 @@ export class DataverseStore {
       }
       case 'Integer':
       case 'BigInt':
-        if (typeof value !== 'number' || !Number.isInteger(value)) throw convert(attribute.type === 'BigInt' ? 'Edm.Int64' : 'Edm.Int32');
+        if (typeof value !== 'number' || !Number.isInteger(value))
+          throw convert(attribute.type === 'BigInt' ? 'Edm.Int64' : 'Edm.Int32');
         return value;
       case 'Decimal':
       case 'Money':
       case 'Double':
-        if (typeof value !== 'number' || !Number.isFinite(value)) throw convert(attribute.type === 'Double' ? 'Edm.Double' : 'Edm.Decimal');
+        if (typeof value !== 'number' || !Number.isFinite(value))
+          throw convert(attribute.type === 'Double' ? 'Edm.Double' : 'Edm.Decimal');
         return value;
       case 'Boolean':
         if (typeof value !== 'boolean') throw convert('Edm.Boolean');
@@ -226,11 +246,22 @@ export class DataverseStore {
   private checkRequired(table: TableSpec, values: Record<string, Json>): void {
     for (const attribute of table.attributes) {
       const level = attribute.required ?? 'None';
-      const enforced = level === 'SystemRequired' || (level === 'ApplicationRequired' && this.options.enforceApplicationRequired);
+      const enforced =
+        level === 'SystemRequired' || (level === 'ApplicationRequired' && this.options.enforceApplicationRequired);
       // The primary id and the owner are filled in by the platform.
-      if (!enforced || attribute.name === table.primaryId || attribute.name === 'ownerid' || attribute.name === 'statecode') continue;
+      if (
+        !enforced ||
+        attribute.name === table.primaryId ||
+        attribute.name === 'ownerid' ||
+        attribute.name === 'statecode'
+      )
+        continue;
       if (values[attribute.name] === undefined || values[attribute.name] === null) {
-        throw new DataverseFault(400, codes.required, `Attribute: ${attribute.name} cannot be set to NULL. A value is required to create a ${table.logicalName}.`);
+        throw new DataverseFault(
+          400,
+          codes.required,
+          `Attribute: ${attribute.name} cannot be set to NULL. A value is required to create a ${table.logicalName}.`,
+        );
       }
     }
   }
@@ -241,18 +272,31 @@ export class DataverseStore {
       const wanted = rule.map((name) => (values[name] ?? self?.values[name] ?? null) as Json);
       if (wanted.some((value) => value === null || value === '')) continue;
       const normal = keyText(wanted).toLowerCase();
-      const clash = this.all(table).find((row) => row !== self && keyText(rule.map((name) => row.values[name] ?? null)).toLowerCase() === normal);
+      const clash = this.all(table).find(
+        (row) => row !== self && keyText(rule.map((name) => row.values[name] ?? null)).toLowerCase() === normal,
+      );
       if (clash) {
-        throw new DataverseFault(this.options.duplicateStatus, codes.duplicateDetected, 'A record was not created or updated because a duplicate of the current record already exists.');
+        throw new DataverseFault(
+          this.options.duplicateStatus,
+          codes.duplicateDetected,
+          'A record was not created or updated because a duplicate of the current record already exists.',
+        );
       }
     }
   }
 
   create(table: TableSpec, values: Record<string, Json>, id?: string): Row {
     const rowId = (id ?? this.newId(table)).toLowerCase();
-    if (this.get(table, rowId)) throw new DataverseFault(412, codes.duplicateKey, 'A record with matching key values already exists.');
+    if (this.get(table, rowId))
+      throw new DataverseFault(412, codes.duplicateKey, 'A record with matching key values already exists.');
     const now = this.now();
-    const row: Row = { id: rowId, values: { statecode: 0, statuscode: 1, ...values }, version: this.nextVersion(), createdon: now, modifiedon: now };
+    const row: Row = {
+      id: rowId,
+      values: { statecode: 0, statuscode: 1, ...values },
+      version: this.nextVersion(),
+      createdon: now,
+      modifiedon: now,
+    };
     this.checkUniqueKeys(table, row);
     this.rows.get(table.logicalName)!.set(rowId, row);
     this.indexRow(table, row, true);
@@ -305,7 +349,8 @@ export class DataverseStore {
       else if (attribute.name === 'createdon') value = isoSeconds(row.createdon);
       else if (attribute.name === 'modifiedon') value = isoSeconds(row.modifiedon);
       else if (attribute.name === 'versionnumber') value = row.version;
-      else if (attribute.name === 'fullname' && table.logicalName === 'contact') value = [row.values.firstname, row.values.lastname].filter(Boolean).join(' ') || null;
+      else if (attribute.name === 'fullname' && table.logicalName === 'contact')
+        value = [row.values.firstname, row.values.lastname].filter(Boolean).join(' ') || null;
       body[name] = value;
     }
     return body;

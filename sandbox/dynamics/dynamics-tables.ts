@@ -74,8 +74,21 @@ const customerTypes: Array<[number, string]> = [
   [12, 'Other'],
 ];
 
-const id = (name: string, label: string): AttributeSpec => ({ name, label, type: 'Uniqueidentifier', required: 'SystemRequired', create: true, update: false });
-const text = (name: string, label: string, maxLength: number, extra: Partial<AttributeSpec> = {}): AttributeSpec => ({ name, label, type: 'String', maxLength, ...extra });
+const id = (name: string, label: string): AttributeSpec => ({
+  name,
+  label,
+  type: 'Uniqueidentifier',
+  required: 'SystemRequired',
+  create: true,
+  update: false,
+});
+const text = (name: string, label: string, maxLength: number, extra: Partial<AttributeSpec> = {}): AttributeSpec => ({
+  name,
+  label,
+  type: 'String',
+  maxLength,
+  ...extra,
+});
 const lookup = (name: string, label: string, targets: string[], extra: Partial<AttributeSpec> = {}): AttributeSpec => ({
   name,
   label,
@@ -84,7 +97,15 @@ const lookup = (name: string, label: string, targets: string[], extra: Partial<A
   targets: targets.map((table) => ({ table, navigation: targets.length > 1 ? `${name}_${table}` : name })),
   ...extra,
 });
-const shadow = (of: string, label: string): AttributeSpec => ({ name: `${of}name`, label, type: 'String', maxLength: 100, attributeOf: of, create: false, update: false });
+const shadow = (of: string, label: string): AttributeSpec => ({
+  name: `${of}name`,
+  label,
+  type: 'String',
+  maxLength: 100,
+  attributeOf: of,
+  create: false,
+  update: false,
+});
 const audit: AttributeSpec[] = [
   { name: 'createdon', label: 'Created On', type: 'DateTime', create: false, update: false },
   { name: 'modifiedon', label: 'Modified On', type: 'DateTime', create: false, update: false },
@@ -92,8 +113,20 @@ const audit: AttributeSpec[] = [
   lookup('ownerid', 'Owner', ['systemuser'], { type: 'Owner', required: 'SystemRequired' }),
   lookup('transactioncurrencyid', 'Currency', ['transactioncurrency']),
 ];
-const state = (options: Array<[number, string]>): AttributeSpec => ({ name: 'statecode', label: 'Status', type: 'State', required: 'SystemRequired', options, create: false });
-const status = (options: Array<[number, string]>): AttributeSpec => ({ name: 'statuscode', label: 'Status Reason', type: 'Status', options });
+const state = (options: Array<[number, string]>): AttributeSpec => ({
+  name: 'statecode',
+  label: 'Status',
+  type: 'State',
+  required: 'SystemRequired',
+  options,
+  create: false,
+});
+const status = (options: Array<[number, string]>): AttributeSpec => ({
+  name: 'statuscode',
+  label: 'Status Reason',
+  type: 'Status',
+  options,
+});
 const address = (prefix: string, label: string): AttributeSpec[] => [
   text(`${prefix}_line1`, `${label}: Street 1`, 250),
   text(`${prefix}_city`, `${label}: City`, 80),
@@ -112,7 +145,9 @@ const account: TableSpec = {
     id('accountid', 'Account'),
     text('name', 'Account Name', 160, { required: 'ApplicationRequired' }),
     text('accountnumber', 'Account Number', 20),
-    text('mlc_inforcustomerno', 'Infor Customer No.', 20, { description: 'Customer number in Infor CloudSuite (M3 CUNO / CSI CustNum).' }),
+    text('mlc_inforcustomerno', 'Infor Customer No.', 20, {
+      description: 'Customer number in Infor CloudSuite (M3 CUNO / CSI CustNum).',
+    }),
     text('telephone1', 'Main Phone', 50),
     text('emailaddress1', 'Email', 100),
     text('websiteurl', 'Website', 200),
@@ -183,7 +218,15 @@ const contact: TableSpec = {
   duplicateRules: [['emailaddress1']],
 };
 
-const orderLike = (logical: string, set: string, label: string, numberColumn: string, keyColumn: string, states: Array<[number, string]>, statuses: Array<[number, string]>): TableSpec => ({
+const orderLike = (
+  logical: string,
+  set: string,
+  label: string,
+  numberColumn: string,
+  keyColumn: string,
+  states: Array<[number, string]>,
+  statuses: Array<[number, string]>,
+): TableSpec => ({
   logicalName: logical,
   setName: set,
   primaryId: `${logical}id`,
@@ -310,7 +353,13 @@ const reference = (logical: string, set: string, label: string, nameColumn: stri
   primaryId: `${logical}id`,
   primaryName: nameColumn,
   label,
-  attributes: [id(`${logical}id`, label), text(nameColumn, 'Name', 100, { required: 'SystemRequired' }), audit[0]!, audit[1]!, audit[2]!],
+  attributes: [
+    id(`${logical}id`, label),
+    text(nameColumn, 'Name', 100, { required: 'SystemRequired' }),
+    audit[0]!,
+    audit[1]!,
+    audit[2]!,
+  ],
   keys: [],
   duplicateRules: [],
 });
@@ -340,7 +389,10 @@ export function attributeOf(table: TableSpec, name: string): AttributeSpec | und
 }
 
 /** Navigation property → (lookup column, target table); names are case-sensitive as in Dataverse. */
-export function navigationOf(table: TableSpec, navigation: string): { attribute: AttributeSpec; target: string } | undefined {
+export function navigationOf(
+  table: TableSpec,
+  navigation: string,
+): { attribute: AttributeSpec; target: string } | undefined {
   for (const attribute of table.attributes) {
     const target = attribute.targets?.find((candidate) => candidate.navigation === navigation);
     if (target) return { attribute, target: target.table };

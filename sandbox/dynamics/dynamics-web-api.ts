@@ -51,7 +51,8 @@ export class DataverseWebApi {
       this.onOperation();
       return this.route(request);
     } catch (error) {
-      if (error instanceof DataverseFault) return { status: error.status, headers: jsonHeaders(), body: errorBody(error.code, error.message) };
+      if (error instanceof DataverseFault)
+        return { status: error.status, headers: jsonHeaders(), body: errorBody(error.code, error.message) };
       throw error;
     }
   }
@@ -59,46 +60,70 @@ export class DataverseWebApi {
   private route(request: ApiRequest): ApiResponse {
     const resource = parseResource(request.path, (segment) => tableBySetName.get(segment)?.primaryId);
     if (resource.segment === 'WhoAmI' && request.method === 'GET') {
-      return this.json(200, { '@odata.context': `${this.base()}/$metadata#Microsoft.Dynamics.CRM.WhoAmIResponse`, ...pascal(this.options.identity) });
+      return this.json(200, {
+        '@odata.context': `${this.base()}/$metadata#Microsoft.Dynamics.CRM.WhoAmIResponse`,
+        ...pascal(this.options.identity),
+      });
     }
     if (resource.segment === 'EntityDefinitions' && request.method === 'GET') return this.metadata(resource, request);
     const table = tableBySetName.get(resource.segment);
-    if (!table) throw new DataverseFault(404, '0x8006088a', `Resource not found for the segment '${resource.segment}'.`);
-    if (resource.rest[0] === 'Microsoft.Dynamics.CRM.UpsertMultiple' && request.method === 'POST') return this.upsertMultiple(table, request);
-    if (resource.rest.length > 0) throw new DataverseFault(404, '0x8006088a', `Resource not found for the segment '${resource.rest[0]}'.`);
+    if (!table)
+      throw new DataverseFault(404, '0x8006088a', `Resource not found for the segment '${resource.segment}'.`);
+    if (resource.rest[0] === 'Microsoft.Dynamics.CRM.UpsertMultiple' && request.method === 'POST')
+      return this.upsertMultiple(table, request);
+    if (resource.rest.length > 0)
+      throw new DataverseFault(404, '0x8006088a', `Resource not found for the segment '${resource.rest[0]}'.`);
     switch (request.method) {
       case 'GET':
         return resource.key ? this.retrieve(table, resource, request) : this.list(table, request);
       case 'POST':
-        if (resource.key) throw new DataverseFault(405, '0x80060888', 'The requested resource does not support http method \'POST\'.');
+        if (resource.key)
+          throw new DataverseFault(405, '0x80060888', "The requested resource does not support http method 'POST'.");
         return this.write(table, undefined, request);
       case 'PATCH':
-        if (!resource.key) throw new DataverseFault(405, '0x80060888', 'The requested resource does not support http method \'PATCH\'.');
+        if (!resource.key)
+          throw new DataverseFault(405, '0x80060888', "The requested resource does not support http method 'PATCH'.");
         return this.write(table, resource.key, request);
       case 'DELETE':
         return this.remove(table, resource);
       default:
-        throw new DataverseFault(405, '0x80060888', `The requested resource does not support http method '${request.method}'.`);
+        throw new DataverseFault(
+          405,
+          '0x80060888',
+          `The requested resource does not support http method '${request.method}'.`,
+        );
     }
   }
 
   private metadata(resource: ResourcePath, request: ApiRequest): ApiResponse {
     const expand = request.query.get('$expand') ?? '';
     if (!resource.key) {
-      return this.json(200, { '@odata.context': `${this.base()}/$metadata#EntityDefinitions`, value: tables.map((table) => entityDefinitionJson(table, expand)) });
+      return this.json(200, {
+        '@odata.context': `${this.base()}/$metadata#EntityDefinitions`,
+        value: tables.map((table) => entityDefinitionJson(table, expand)),
+      });
     }
     const logicalName = String(resource.key.LogicalName ?? '');
     const table = tableByLogicalName.get(logicalName);
     if (!table) throw new DataverseFault(404, codes.notFound, `Could not find entity with name '${logicalName}'.`);
     if (resource.rest.length === 0) {
-      return this.json(200, { '@odata.context': `${this.base()}/$metadata#EntityDefinitions/$entity`, ...entityDefinitionJson(table, expand) });
+      return this.json(200, {
+        '@odata.context': `${this.base()}/$metadata#EntityDefinitions/$entity`,
+        ...entityDefinitionJson(table, expand),
+      });
     }
-    if (resource.rest[0] !== 'Attributes') throw new DataverseFault(404, '0x8006088a', `Resource not found for the segment '${resource.rest[0]}'.`);
+    if (resource.rest[0] !== 'Attributes')
+      throw new DataverseFault(404, '0x8006088a', `Resource not found for the segment '${resource.rest[0]}'.`);
     const cast = resource.rest[1]?.replace(/^Microsoft\.Dynamics\.CRM\./, '');
     const rows = cast
-      ? table.attributes.filter((attribute) => castNameOf(attribute) === cast).map((attribute) => castJson(table, attribute))
+      ? table.attributes
+          .filter((attribute) => castNameOf(attribute) === cast)
+          .map((attribute) => castJson(table, attribute))
       : table.attributes.map((attribute) => attributeJson(table, attribute));
-    return this.json(200, { '@odata.context': `${this.base()}/$metadata#EntityDefinitions('${table.logicalName}')/Attributes`, value: rows });
+    return this.json(200, {
+      '@odata.context': `${this.base()}/$metadata#EntityDefinitions('${table.logicalName}')/Attributes`,
+      value: rows,
+    });
   }
 
   private list(table: TableSpec, request: ApiRequest): ApiResponse {
@@ -115,13 +140,20 @@ export class DataverseWebApi {
       .sort(order.compare);
     const preferred = /odata\.maxpagesize=(\d+)/.exec(request.headers.prefer ?? '')?.[1];
     const top = request.query.get('$top');
-    const pageSize = Math.min(this.options.maxPageSize, preferred ? Math.max(1, Number(preferred)) : this.options.maxPageSize);
+    const pageSize = Math.min(
+      this.options.maxPageSize,
+      preferred ? Math.max(1, Number(preferred)) : this.options.maxPageSize,
+    );
     let start = 0;
     const token = request.query.get('$skiptoken');
     if (token) {
       const last = decodeCookie(token);
-      if (!last || last.length !== order.names.length) throw new DataverseFault(400, '0x80060888', 'The $skiptoken is not valid for this query.');
-      const boundary = Object.fromEntries(order.names.map((name, index) => [name, last[index] ?? null])) as Record<string, Json>;
+      if (!last || last.length !== order.names.length)
+        throw new DataverseFault(400, '0x80060888', 'The $skiptoken is not valid for this query.');
+      const boundary = Object.fromEntries(order.names.map((name, index) => [name, last[index] ?? null])) as Record<
+        string,
+        Json
+      >;
       start = rows.findIndex((row) => order.compare(row, boundary) > 0);
       if (start < 0) start = rows.length;
     }
@@ -136,8 +168,15 @@ export class DataverseWebApi {
       const last = page[page.length - 1]!;
       const next = new URLSearchParams(request.query);
       next.delete('$skiptoken');
-      next.set('$skiptoken', encodeCookie(Math.floor(start / limit) + 2, order.names.map((name) => last[name] ?? null)));
-      body['@odata.nextLink'] = `${this.base()}/${table.setName}?${next.toString().replace(/\+/g, '%20').replace(/%24/g, '$')}`;
+      next.set(
+        '$skiptoken',
+        encodeCookie(
+          Math.floor(start / limit) + 2,
+          order.names.map((name) => last[name] ?? null),
+        ),
+      );
+      body['@odata.nextLink'] =
+        `${this.base()}/${table.setName}?${next.toString().replace(/\+/g, '%20').replace(/%24/g, '$')}`;
     }
     return { status: 200, headers, body: JSON.stringify(body) };
   }
@@ -147,25 +186,39 @@ export class DataverseWebApi {
     if (!row) throw notFound(table, resource.key!);
     const columns = new Set(Object.keys(this.store.representation(table, emptyRow)));
     const select = selectOf(request.query.get('$select'), (name) => columns.has(name), table);
-    return this.json(200, { '@odata.context': `${this.base()}/$metadata#${table.setName}/$entity`, ...project(this.store.representation(table, row), select) });
+    return this.json(200, {
+      '@odata.context': `${this.base()}/$metadata#${table.setName}/$entity`,
+      ...project(this.store.representation(table, row), select),
+    });
   }
 
   /** Create (POST), update or upsert (PATCH) with If-Match / If-None-Match semantics (API-FACTS §5.3). */
   private write(table: TableSpec, key: Record<string, Json> | undefined, request: ApiRequest): ApiResponse {
-    if (!writableTables.has(table.logicalName)) throw new DataverseFault(403, '0x80040220', `The sandbox keeps ${table.setName} read-only.`);
+    if (!writableTables.has(table.logicalName))
+      throw new DataverseFault(403, '0x80040220', `The sandbox keeps ${table.setName} read-only.`);
     const body = parseBody(request.body);
     if (key) this.store.checkKey(table, Object.keys(key));
     const existing = key ? this.find(table, key) : undefined;
     const ifMatch = request.headers['if-match'];
     const ifNoneMatch = request.headers['if-none-match'];
-    if (ifMatch && !existing) throw new DataverseFault(404, '', `${table.logicalName} With Id = ${keyText(key)} Does Not Exist`);
+    if (ifMatch && !existing)
+      throw new DataverseFault(404, '', `${table.logicalName} With Id = ${keyText(key)} Does Not Exist`);
     if (ifMatch && existing && ifMatch !== '*' && ifMatch !== `W/"${existing.version}"`) {
-      throw new DataverseFault(412, codes.concurrency, "The version of the existing record doesn't match the RowVersion property provided.");
+      throw new DataverseFault(
+        412,
+        codes.concurrency,
+        "The version of the existing record doesn't match the RowVersion property provided.",
+      );
     }
-    if (ifNoneMatch === '*' && existing) throw new DataverseFault(412, codes.duplicateKey, 'A record with matching key values already exists.');
+    if (ifNoneMatch === '*' && existing)
+      throw new DataverseFault(412, codes.duplicateKey, 'A record with matching key values already exists.');
     for (const [name, value] of Object.entries(key ?? {})) {
       if (name in body && String(body[name]) !== String(value)) {
-        throw new DataverseFault(400, '0x80040203', `The value of '${name}' in the request body does not match the key in the URL.`);
+        throw new DataverseFault(
+          400,
+          '0x80040203',
+          `The value of '${name}' in the request body does not match the key in the URL.`,
+        );
       }
     }
     const detect = request.headers['mscrm.suppressduplicatedetection'] === 'false';
@@ -180,7 +233,9 @@ export class DataverseWebApi {
       for (const [name, value] of Object.entries(key ?? {})) if (name !== table.primaryId) keyValues[name] = value;
       const values = { ...this.store.validate(table, { ...body, ...keyValues }, 'create', resolve) };
       if (detect) this.store.checkDuplicates(table, values);
-      const id = key?.[table.primaryId] ?? (typeof body[table.primaryId] === 'string' ? String(body[table.primaryId]) : undefined);
+      const id =
+        key?.[table.primaryId] ??
+        (typeof body[table.primaryId] === 'string' ? String(body[table.primaryId]) : undefined);
       return this.store.create(table, values, id === undefined || id === null ? undefined : String(id));
     });
     const created = !existing;
@@ -189,14 +244,23 @@ export class DataverseWebApi {
     if (/return=representation/.test(request.headers.prefer ?? '')) {
       const columns = new Set(Object.keys(this.store.representation(table, emptyRow)));
       const select = selectOf(request.query.get('$select'), (name) => columns.has(name), table);
-      const representation = { '@odata.context': `${this.base()}/$metadata#${table.setName}/$entity`, ...project(this.store.representation(table, row), select) };
-      return { status: created ? 201 : 200, headers: { ...jsonHeaders(), ...headers }, body: JSON.stringify(representation), entity: { table, id: row.id } };
+      const representation = {
+        '@odata.context': `${this.base()}/$metadata#${table.setName}/$entity`,
+        ...project(this.store.representation(table, row), select),
+      };
+      return {
+        status: created ? 201 : 200,
+        headers: { ...jsonHeaders(), ...headers },
+        body: JSON.stringify(representation),
+        entity: { table, id: row.id },
+      };
     }
     return { status: 204, headers, entity: { table, id: row.id } };
   }
 
   private remove(table: TableSpec, resource: ResourcePath): ApiResponse {
-    if (!resource.key) throw new DataverseFault(405, '0x80060888', "The requested resource does not support http method 'DELETE'.");
+    if (!resource.key)
+      throw new DataverseFault(405, '0x80060888', "The requested resource does not support http method 'DELETE'.");
     const row = this.find(table, resource.key);
     if (!row) throw notFound(table, resource.key);
     this.store.remove(table, row);
@@ -206,18 +270,31 @@ export class DataverseWebApi {
   /** `UpsertMultiple`: one table, all-or-nothing (API-FACTS §5.3). */
   private upsertMultiple(table: TableSpec, request: ApiRequest): ApiResponse {
     const body = parseBody(request.body) as { Targets?: unknown };
-    if (!Array.isArray(body.Targets) || body.Targets.length === 0) throw new DataverseFault(400, '0x80040203', 'Targets must be a non-empty collection.');
+    if (!Array.isArray(body.Targets) || body.Targets.length === 0)
+      throw new DataverseFault(400, '0x80040203', 'Targets must be a non-empty collection.');
     if (body.Targets.length > this.options.maxUpsertMultiple) {
-      throw new DataverseFault(400, '0x80040203', `The number of Targets (${body.Targets.length}) exceeds the limit of ${this.options.maxUpsertMultiple}.`);
+      throw new DataverseFault(
+        400,
+        '0x80040203',
+        `The number of Targets (${body.Targets.length}) exceeds the limit of ${this.options.maxUpsertMultiple}.`,
+      );
     }
     const detect = request.headers['mscrm.suppressduplicatedetection'] === 'false';
     const ids = this.store.atomic(() =>
       (body.Targets as Array<Record<string, unknown>>).map((target) => {
         const type = String(target['@odata.type'] ?? '');
         if (type.replace(/^#/, '') !== `Microsoft.Dynamics.CRM.${table.logicalName}`) {
-          throw new DataverseFault(400, '0x80040203', `Every target must be of type Microsoft.Dynamics.CRM.${table.logicalName}; got '${type}'.`);
+          throw new DataverseFault(
+            400,
+            '0x80040203',
+            `Every target must be of type Microsoft.Dynamics.CRM.${table.logicalName}; got '${type}'.`,
+          );
         }
-        const key = table.keys.find((candidate) => candidate.status === 'Active' && candidate.attributes.every((name) => target[name] !== undefined && target[name] !== null));
+        const key = table.keys.find(
+          (candidate) =>
+            candidate.status === 'Active' &&
+            candidate.attributes.every((name) => target[name] !== undefined && target[name] !== null),
+        );
         const existing =
           typeof target[table.primaryId] === 'string'
             ? this.store.get(table, String(target[table.primaryId]))
@@ -230,7 +307,10 @@ export class DataverseWebApi {
         return (existing ? this.store.update(table, existing, values) : this.store.create(table, values)).id;
       }),
     );
-    return this.json(200, { '@odata.context': `${this.base()}/$metadata#Microsoft.Dynamics.CRM.UpsertMultipleResponse`, Ids: ids });
+    return this.json(200, {
+      '@odata.context': `${this.base()}/$metadata#Microsoft.Dynamics.CRM.UpsertMultipleResponse`,
+      Ids: ids,
+    });
   }
 
   private find(table: TableSpec, key: Record<string, Json>): Row | undefined {
@@ -243,7 +323,9 @@ export class DataverseWebApi {
       const entity = contentIds?.get(value.slice(1));
       return entity && entity.table.logicalName === target ? entity.id : undefined;
     }
-    const relative = value.startsWith(this.base()) ? value.slice(this.base().length) : value.replace(/^https?:\/\/[^/]+\/api\/data\/v[\d.]+/, '');
+    const relative = value.startsWith(this.base())
+      ? value.slice(this.base().length)
+      : value.replace(/^https?:\/\/[^/]+\/api\/data\/v[\d.]+/, '');
     const resource = parseResource(relative.replace(/^\//, ''), (segment) => tableBySetName.get(segment)?.primaryId);
     const table = tableBySetName.get(resource.segment);
     if (!table || table.logicalName !== target || !resource.key) return undefined;
@@ -258,7 +340,11 @@ export class DataverseWebApi {
 const emptyRow: Row = { id: '', values: {}, version: 0, createdon: 0, modifiedon: 0 };
 
 function jsonHeaders(): Record<string, string> {
-  return { 'content-type': 'application/json; odata.metadata=minimal; odata.streaming=true; IEEE754Compatible=false; charset=utf-8', 'odata-version': '4.0' };
+  return {
+    'content-type':
+      'application/json; odata.metadata=minimal; odata.streaming=true; IEEE754Compatible=false; charset=utf-8',
+    'odata-version': '4.0',
+  };
 }
 
 function parseBody(text: string): Record<string, unknown> {
@@ -269,14 +355,26 @@ function parseBody(text: string): Record<string, unknown> {
   } catch {
     // answered below
   }
-  throw new DataverseFault(400, '0x80048d19', 'Error identified in Payload provided by the user: the request body is not a JSON object.');
+  throw new DataverseFault(
+    400,
+    '0x80048d19',
+    'Error identified in Payload provided by the user: the request body is not a JSON object.',
+  );
 }
 
 function selectOf(text: string | null, isColumn: (name: string) => boolean, table: TableSpec): string[] | undefined {
   if (!text) return undefined;
-  const names = text.split(',').map((name) => name.trim()).filter(Boolean);
+  const names = text
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
   for (const name of names) {
-    if (!isColumn(name)) throw new DataverseFault(400, '0x80060888', `Could not find a property named '${name}' on type 'Microsoft.Dynamics.CRM.${table.logicalName}'.`);
+    if (!isColumn(name))
+      throw new DataverseFault(
+        400,
+        '0x80060888',
+        `Could not find a property named '${name}' on type 'Microsoft.Dynamics.CRM.${table.logicalName}'.`,
+      );
   }
   return names;
 }
@@ -294,7 +392,9 @@ function notFound(table: TableSpec, key: Record<string, Json>): DataverseFault {
 
 function keyText(key: Record<string, Json> | undefined): string {
   const entries = Object.entries(key ?? {});
-  return entries.length === 1 ? String(entries[0]![1]) : entries.map(([name, value]) => `${name}:${String(value)}`).join(',');
+  return entries.length === 1
+    ? String(entries[0]![1])
+    : entries.map(([name, value]) => `${name}:${String(value)}`).join(',');
 }
 
 function pascal(identity: WebApiOptions['identity']) {

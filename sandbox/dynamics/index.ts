@@ -1,4 +1,11 @@
-import { createRandom, createSandboxServer, hash32, uuidFrom, type SandboxControl, type SimulatorContext } from '../kit';
+import {
+  createRandom,
+  createSandboxServer,
+  hash32,
+  uuidFrom,
+  type SandboxControl,
+  type SimulatorContext,
+} from '../kit';
 import { runBatch, type BatchRecord } from './dynamics-batch';
 import { EntraAuthority } from './dynamics-entra';
 import { ServiceProtection, type ProtectionLimits } from './dynamics-protection';
@@ -95,10 +102,20 @@ export async function startDynamicsSandbox(options: DynamicsSandboxOptions = {})
   });
   const now = () => server.clock.now();
   const store = new DataverseStore(
-    { seed, enforceApplicationRequired: options.enforceApplicationRequired ?? false, duplicateStatus: options.duplicateStatus ?? 500 },
+    {
+      seed,
+      enforceApplicationRequired: options.enforceApplicationRequired ?? false,
+      duplicateStatus: options.duplicateStatus ?? 500,
+    },
     now,
   );
-  seedDataverse(store, seed, now(), { account: 120, contact: 60, salesorder: 40, invoice: 25, quote: 15, ...options.counts }, identity.userId);
+  seedDataverse(
+    store,
+    seed,
+    now(),
+    { account: 120, contact: 60, salesorder: 40, invoice: 25, quote: 15, ...options.counts },
+    identity.userId,
+  );
   const protection = new ServiceProtection(now);
   protection.reset(options.protection);
   const apiBase = () => `${server.url}/api/data/v9.2`;
@@ -108,24 +125,39 @@ export async function startDynamicsSandbox(options: DynamicsSandboxOptions = {})
     { maxPageSize: options.maxPageSize ?? 5000, maxUpsertMultiple: options.maxUpsertMultiple ?? 1000, identity },
     () => protection.charge(),
   );
-  const entra = new EntraAuthority(app, { tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3599, scope: () => `${server.url}/.default` }, server, seed);
+  const entra = new EntraAuthority(
+    app,
+    { tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3599, scope: () => `${server.url}/.default` },
+    server,
+    seed,
+  );
   const authority = entra;
   const batches: BatchRecord[] = [];
   let userDisabled = false;
 
-  server.route({ method: 'POST', pattern: '/:tenant/oauth2/v2.0/token', name: 'Entra token', metered: false, handler: (context) => authority.token(context) });
+  server.route({
+    method: 'POST',
+    pattern: '/:tenant/oauth2/v2.0/token',
+    name: 'Entra token',
+    metered: false,
+    handler: (context) => authority.token(context),
+  });
 
   /** Bearer, application user and service protection first, as Dataverse checks them before any work. */
   const guarded = (handler: (context: SimulatorContext, text: string) => void) => async (context: SimulatorContext) => {
     if (!/^v9\.[0-2]$/.test(context.params.version ?? '')) return context.text(404, `Not Found: ${context.path}`);
     if (!authority.authorize(context)) return;
     if (userDisabled) {
-      return context.json(403, { error: { code: '0x80072560', message: 'The user is not a member of the organization.' } });
+      return context.json(403, {
+        error: { code: '0x80072560', message: 'The user is not a member of the organization.' },
+      });
     }
     const throttled = protection.admit();
     if (throttled) {
       server.bump('serviceProtection429');
-      return context.text(429, errorBody(throttled.code, throttled.message), 'application/json; charset=utf-8', { 'retry-after': String(throttled.retryAfterSeconds) });
+      return context.text(429, errorBody(throttled.code, throttled.message), 'application/json; charset=utf-8', {
+        'retry-after': String(throttled.retryAfterSeconds),
+      });
     }
     try {
       const body = await context.body();
@@ -135,16 +167,32 @@ export async function startDynamicsSandbox(options: DynamicsSandboxOptions = {})
     }
   };
   const headersOf = (context: SimulatorContext): Record<string, string> =>
-    Object.fromEntries(Object.entries(context.request.headers).map(([name, value]) => [name.toLowerCase(), Array.isArray(value) ? value.join(', ') : (value ?? '')]));
+    Object.fromEntries(
+      Object.entries(context.request.headers).map(([name, value]) => [
+        name.toLowerCase(),
+        Array.isArray(value) ? value.join(', ') : (value ?? ''),
+      ]),
+    );
 
   server.route({
     method: 'POST',
     pattern: '/api/data/:version/$batch',
     name: 'Dataverse $batch',
     handler: guarded((context, text) => {
-      const outcome = runBatch(api, store, context.header('content-type') ?? '', text, context.header('prefer') ?? '', options.maxBatchRequests ?? 1000, Buffer.byteLength(text));
+      const outcome = runBatch(
+        api,
+        store,
+        context.header('content-type') ?? '',
+        text,
+        context.header('prefer') ?? '',
+        options.maxBatchRequests ?? 1000,
+        Buffer.byteLength(text),
+      );
       batches.push(outcome.record);
-      context.text(outcome.status, outcome.body, outcome.headers['content-type'], { ...outcome.headers, ...protection.headers() });
+      context.text(outcome.status, outcome.body, outcome.headers['content-type'], {
+        ...outcome.headers,
+        ...protection.headers(),
+      });
     }),
   });
   server.route({
@@ -153,11 +201,25 @@ export async function startDynamicsSandbox(options: DynamicsSandboxOptions = {})
     name: 'Dataverse Web API',
     handler: guarded((context, text) => {
       const prefix = `/api/data/${context.params.version}/`;
-      const path = context.rawPath.startsWith(prefix) ? context.rawPath.slice(prefix.length) : context.params.resource ?? '';
-      const response = api.handle({ method: context.method, path, query: context.query, headers: headersOf(context), body: text });
+      const path = context.rawPath.startsWith(prefix)
+        ? context.rawPath.slice(prefix.length)
+        : (context.params.resource ?? '');
+      const response = api.handle({
+        method: context.method,
+        path,
+        query: context.query,
+        headers: headersOf(context),
+        body: text,
+      });
       const headers = { ...response.headers, ...protection.headers() };
       if (response.body === undefined) context.empty(response.status, headers);
-      else context.text(response.status, response.body, response.headers['content-type'] ?? 'application/json; charset=utf-8', headers);
+      else
+        context.text(
+          response.status,
+          response.body,
+          response.headers['content-type'] ?? 'application/json; charset=utf-8',
+          headers,
+        );
     }),
   });
 
@@ -170,7 +232,12 @@ export async function startDynamicsSandbox(options: DynamicsSandboxOptions = {})
     const table = tableOf(entity);
     const stamp = at === undefined ? now() : new Date(at).getTime();
     const rows = store.all(table);
-    const chosen = typeof which === 'number' ? rows.filter((_row, index) => index % Math.max(1, Math.floor(rows.length / Math.max(1, which))) === 0).slice(0, which) : rows.filter((row) => which.includes(row.id));
+    const chosen =
+      typeof which === 'number'
+        ? rows
+            .filter((_row, index) => index % Math.max(1, Math.floor(rows.length / Math.max(1, which))) === 0)
+            .slice(0, which)
+        : rows.filter((row) => which.includes(row.id));
     for (const row of chosen) store.touch(table, row, stamp);
     return chosen.map((row) => row.id);
   };
@@ -186,23 +253,33 @@ export async function startDynamicsSandbox(options: DynamicsSandboxOptions = {})
   const extra = {
     expireTokens: () => authority.expireAll(),
     tokenLifetime: (seconds: number) => void (authority.tokenLifetimeSeconds = seconds),
-    throttle: (code: '0x80072322' | '0x80072321' | '0x80072326', times = 1, retryAfterSeconds = 1) => protection.force(code, times, retryAfterSeconds),
+    throttle: (code: '0x80072322' | '0x80072321' | '0x80072326', times = 1, retryAfterSeconds = 1) =>
+      protection.force(code, times, retryAfterSeconds),
     protectionLimits: (limits: Partial<ProtectionLimits>) => protection.reset(limits),
     disableApplicationUser: (disabled = true) => void (userDisabled = disabled),
     modify,
   };
   type Args = Record<string, unknown>;
   server.action('records', (args) => inspect.records(String((args as Args | undefined)?.entity ?? 'account')));
-  server.action('record', (args) => inspect.record(String((args as Args).entity), (args as Args).key as Record<string, Json>) ?? null);
+  server.action(
+    'record',
+    (args) => inspect.record(String((args as Args).entity), (args as Args).key as Record<string, Json>) ?? null,
+  );
   server.action('batches', () => inspect.batches());
   server.action('expireTokens', () => extra.expireTokens());
   server.action('tokenLifetime', (args) => extra.tokenLifetime(Number((args as Args).seconds)));
   server.action('throttle', (args) => {
-    const { code, times, retryAfterSeconds } = (args ?? {}) as { code?: '0x80072322'; times?: number; retryAfterSeconds?: number };
+    const { code, times, retryAfterSeconds } = (args ?? {}) as {
+      code?: '0x80072322';
+      times?: number;
+      retryAfterSeconds?: number;
+    };
     extra.throttle(code ?? '0x80072322', times, retryAfterSeconds);
   });
   server.action('protectionLimits', (args) => extra.protectionLimits((args ?? {}) as Partial<ProtectionLimits>));
-  server.action('disableApplicationUser', (args) => extra.disableApplicationUser((args as Args | undefined)?.disabled !== false));
+  server.action('disableApplicationUser', (args) =>
+    extra.disableApplicationUser((args as Args | undefined)?.disabled !== false),
+  );
   server.action('modify', (args) => {
     const { entity, count, ids, at } = (args ?? {}) as { entity: string; count?: number; ids?: string[]; at?: string };
     return modify(entity, ids ?? count ?? 1, at);

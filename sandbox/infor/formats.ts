@@ -60,7 +60,15 @@ export function parseStamp(text: string): number | undefined {
   if (!match) return undefined;
   const [, year, month, day, hour, minute, second, fraction] = match;
   const milli = fraction ? Number(fraction.padEnd(3, '0')) : 0;
-  const value = Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour ?? 0), Number(minute ?? 0), Number(second ?? 0), milli);
+  const value = Date.UTC(
+    Number(year),
+    Number(month) - 1,
+    Number(day),
+    Number(hour ?? 0),
+    Number(minute ?? 0),
+    Number(second ?? 0),
+    milli,
+  );
   return Number.isFinite(value) ? value : undefined;
 }
 

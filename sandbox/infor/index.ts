@@ -59,10 +59,12 @@ export async function startInforSandbox(options: InforSandboxOptions = {}): Prom
   const seed = options.seed ?? 1;
   const data = new InforData(seed, options.counts);
   const dataStats = () =>
-    Object.fromEntries(inforEntities.map((entity) => [entity, { count: data.datasets[entity].count, overlay: data.datasets[entity].overlaySize }])) as Record<
-      InforEntity,
-      { count: number; overlay: number }
-    >;
+    Object.fromEntries(
+      inforEntities.map((entity) => [
+        entity,
+        { count: data.datasets[entity].count, overlay: data.datasets[entity].overlaySize },
+      ]),
+    ) as Record<InforEntity, { count: number; overlay: number }>;
   const server = createSandboxServer({
     system: 'infor',
     port: options.port,
@@ -71,7 +73,12 @@ export async function startInforSandbox(options: InforSandboxOptions = {}): Prom
     extraStats: () => ({ ...auth.describe(), data: dataStats() }),
   });
   const auth = new InforAuth(
-    { tenant, seed, tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 7200, issueRefreshTokens: options.issueRefreshTokens ?? true },
+    {
+      tenant,
+      seed,
+      tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 7200,
+      issueRefreshTokens: options.issueRefreshTokens ?? true,
+    },
     server,
   );
   const authority = auth;
@@ -91,13 +98,24 @@ export async function startInforSandbox(options: InforSandboxOptions = {}): Prom
   }
 
   /** Gateway routes: bearer first, as ION checks it before any backend sees the call. */
-  const gateway = (handler: (context: SimulatorContext) => Promise<void> | void) => async (context: SimulatorContext) => {
-    if (!authority.authorize(context)) return;
-    await handler(context);
-  };
+  const gateway =
+    (handler: (context: SimulatorContext) => Promise<void> | void) => async (context: SimulatorContext) => {
+      if (!authority.authorize(context)) return;
+      await handler(context);
+    };
   const m3Options = { maxRowsPerCall: options.m3MaxRowsPerCall ?? 100_000 };
-  server.route({ method: 'GET', pattern: `/${tenant}/M3/m3api-rest/v2/execute/:program/:transaction`, name: 'M3 v2 execute', handler: gateway(m3Handler(data, m3Options, 2)) });
-  server.route({ method: 'GET', pattern: `/${tenant}/M3/m3api-rest/execute/:program/:transaction`, name: 'M3 v1 execute', handler: gateway(m3Handler(data, m3Options, 1)) });
+  server.route({
+    method: 'GET',
+    pattern: `/${tenant}/M3/m3api-rest/v2/execute/:program/:transaction`,
+    name: 'M3 v2 execute',
+    handler: gateway(m3Handler(data, m3Options, 2)),
+  });
+  server.route({
+    method: 'GET',
+    pattern: `/${tenant}/M3/m3api-rest/execute/:program/:transaction`,
+    name: 'M3 v1 execute',
+    handler: gateway(m3Handler(data, m3Options, 1)),
+  });
   registerCsiRoutes(server, tenant, data, gateway);
   registerLnRoutes(server, tenant, data, gateway, { pageSize: options.lnPageSize ?? 500 });
   registerFsmRoutes(server, tenant, data, gateway);
@@ -125,7 +143,13 @@ export async function startInforSandbox(options: InforSandboxOptions = {}): Prom
   };
 
   server.action('modify', (args) => {
-    const { entity, which, count, keys, at } = (args ?? {}) as { entity: InforEntity; which?: number | string[]; count?: number; keys?: string[]; at?: string };
+    const { entity, which, count, keys, at } = (args ?? {}) as {
+      entity: InforEntity;
+      which?: number | string[];
+      count?: number;
+      keys?: string[];
+      at?: string;
+    };
     return modify(entity, which ?? keys ?? count ?? 1, at === undefined ? undefined : new Date(at));
   });
   server.action('revokeServiceAccount', () => authority.revokeServiceAccount(true));
@@ -146,7 +170,8 @@ export async function startInforSandbox(options: InforSandboxOptions = {}): Prom
     url: server.url,
     tenant,
     ionapi: (kind = 'backend-service') => buildIonapi(kind, server.url, tenant, authority.apps),
-    writeIonapi: (file, kind = 'backend-service') => writeIonapiFile(file, buildIonapi(kind, server.url, tenant, authority.apps)),
+    writeIonapi: (file, kind = 'backend-service') =>
+      writeIonapiFile(file, buildIonapi(kind, server.url, tenant, authority.apps)),
     control,
     close: () => server.close(),
   };

@@ -109,9 +109,13 @@ export class InforAuth {
     const grant = token ? this.grants.get(token.grantId) : undefined;
     if (token && grant && !token.revoked && !grant.revoked && token.expiresAt > context.clock.now()) return true;
     const error = match ? 'invalid_token' : 'invalid_request';
-    context.json(401, { error, error_description: match ? 'The access token is invalid or has expired' : 'Bearer token required' }, {
-      'www-authenticate': `Bearer error="${error}"`,
-    });
+    context.json(
+      401,
+      { error, error_description: match ? 'The access token is invalid or has expired' : 'Bearer token required' },
+      {
+        'www-authenticate': `Bearer error="${error}"`,
+      },
+    );
     return false;
   }
 
@@ -119,14 +123,22 @@ export class InforAuth {
     const form = await this.form(context);
     if (!form) return;
     const client = this.clientFrom(context, form);
-    if (!client) return this.fail(context, 401, 'invalid_client', 'Client authentication failed', { 'www-authenticate': 'Basic realm="token"' });
+    if (!client)
+      return this.fail(context, 401, 'invalid_client', 'Client authentication failed', {
+        'www-authenticate': 'Basic realm="token"',
+      });
     const grantType = form.get('grant_type');
     const scope = form.get('scope') ?? 'openid';
     if (grantType === 'password') {
       const username = form.get('username');
       const password = form.get('password');
-      if (!client.serviceAccountKey) return this.fail(context, 400, 'unauthorized_client', 'This app has no service account');
-      if (this.serviceAccountRevoked || username !== client.serviceAccountKey || password !== client.serviceAccountSecret) {
+      if (!client.serviceAccountKey)
+        return this.fail(context, 400, 'unauthorized_client', 'This app has no service account');
+      if (
+        this.serviceAccountRevoked ||
+        username !== client.serviceAccountKey ||
+        password !== client.serviceAccountSecret
+      ) {
         return this.fail(context, 400, 'invalid_grant', 'The service account credentials are invalid or revoked');
       }
       return this.issue(context, this.newGrant(client, username, scope));
@@ -165,7 +177,13 @@ export class InforAuth {
   }
 
   private newGrant(client: InforApp, subject: string, scope: string): Grant {
-    const grant: Grant = { id: randomBytes(16).toString('hex'), clientId: client.clientId, subject, scope, revoked: false };
+    const grant: Grant = {
+      id: randomBytes(16).toString('hex'),
+      clientId: client.clientId,
+      subject,
+      scope,
+      revoked: false,
+    };
     if (this.options.issueRefreshTokens && client.kind === 'backend-service') {
       grant.refreshToken = randomBytes(24).toString('base64url');
       this.refreshTokens.set(grant.refreshToken, grant.id);
@@ -232,7 +250,13 @@ export class InforAuth {
     return app && app.clientSecret === clientSecret ? app : undefined;
   }
 
-  private fail(context: SimulatorContext, status: number, error: string, description: string, headers?: Record<string, string>): void {
+  private fail(
+    context: SimulatorContext,
+    status: number,
+    error: string,
+    description: string,
+    headers?: Record<string, string>,
+  ): void {
     context.json(status, { error, error_description: description }, headers);
   }
 }

@@ -5,7 +5,12 @@ import type { InforApp } from './infor-auth';
 export type IonapiKind = 'backend-service' | 'client-credentials' | 'on-premises' | 'web-app';
 
 /** An `.ionapi` object for the sandbox, keys in Infor's download order. */
-export function buildIonapi(kind: IonapiKind, url: string, tenant: string, apps: { backend: InforApp; clientCredentials: InforApp }): Record<string, unknown> {
+export function buildIonapi(
+  kind: IonapiKind,
+  url: string,
+  tenant: string,
+  apps: { backend: InforApp; clientCredentials: InforApp },
+): Record<string, unknown> {
   const onPremises = kind === 'on-premises';
   const app = kind === 'client-credentials' ? apps.clientCredentials : apps.backend;
   const file: Record<string, unknown> = {

@@ -22,7 +22,8 @@ export function createClock(): SandboxClock {
         pinnedAt = null;
         return;
       }
-      const value = instant instanceof Date ? instant.getTime() : typeof instant === 'number' ? instant : Date.parse(instant);
+      const value =
+        instant instanceof Date ? instant.getTime() : typeof instant === 'number' ? instant : Date.parse(instant);
       if (!Number.isFinite(value)) throw new Error(`Not a valid instant: ${String(instant)}`);
       pinnedAt = value;
     },

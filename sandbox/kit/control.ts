@@ -182,7 +182,8 @@ export function controlRouter(control: SandboxControl, parts: ControlParts, desc
       pattern: '/__sandbox/actions/:name',
       handler: guarded(async (context) => {
         const name = context.params.name ?? '';
-        if (!parts.actions.has(name)) throw new Error(`No sandbox action "${name}"; known: ${[...parts.actions.keys()].join(', ')}`);
+        if (!parts.actions.has(name))
+          throw new Error(`No sandbox action "${name}"; known: ${[...parts.actions.keys()].join(', ')}`);
         return { result: await control.action(name, await bodyJson(context)) };
       }),
     });

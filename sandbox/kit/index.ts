@@ -35,7 +35,12 @@ export { type FaultDecision, type FaultRule } from './faults';
 export { type QuotaSettings } from './quota';
 export { createRandom, hash32, recordRandom, uuidFrom, type Random } from './random';
 export { type RouteDefinition, type SandboxContext } from './router';
-export { createSandboxServer, type SandboxServer, type SandboxServerOptions, type SimulatorContext } from './sandbox-server';
+export {
+  createSandboxServer,
+  type SandboxServer,
+  type SandboxServerOptions,
+  type SimulatorContext,
+} from './sandbox-server';
 export { type RouteStats, type SandboxStats } from './stats';
 export { type RecordedRequest } from './request-log';
 export { KeyedDataset, type DatasetScan } from './keyed-dataset';

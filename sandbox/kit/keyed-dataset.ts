@@ -95,7 +95,13 @@ export class KeyedDataset {
   /** Indexes matching the window, in key or stamp order, lazily. */
   *scan(scan: DatasetScan = {}): Generator<number> {
     let first = scan.fromKey === undefined ? 0 : this.lowerBound(scan.fromKey);
-    if (scan.fromKey !== undefined && scan.fromInclusive === false && first < this.count && this.key(first) === scan.fromKey) first += 1;
+    if (
+      scan.fromKey !== undefined &&
+      scan.fromInclusive === false &&
+      first < this.count &&
+      this.key(first) === scan.fromKey
+    )
+      first += 1;
     let end = this.count;
     if (scan.toKey !== undefined) {
       end = this.lowerBound(scan.toKey);
@@ -106,15 +112,29 @@ export class KeyedDataset {
     const inWindow = (stamp: number) =>
       (scan.stampFrom === undefined || (fromInclusive ? stamp >= scan.stampFrom : stamp > scan.stampFrom)) &&
       (scan.stampTo === undefined || (toInclusive ? stamp <= scan.stampTo : stamp < scan.stampTo));
-    const baseFirst = Math.max(first, scan.stampFrom === undefined ? 0 : this.firstBaseIndex((stamp) => (fromInclusive ? stamp >= scan.stampFrom! : stamp > scan.stampFrom!)));
-    const baseEnd = Math.min(end, scan.stampTo === undefined ? this.count : this.firstBaseIndex((stamp) => (toInclusive ? stamp > scan.stampTo! : stamp >= scan.stampTo!)));
+    const baseFirst = Math.max(
+      first,
+      scan.stampFrom === undefined
+        ? 0
+        : this.firstBaseIndex((stamp) => (fromInclusive ? stamp >= scan.stampFrom! : stamp > scan.stampFrom!)),
+    );
+    const baseEnd = Math.min(
+      end,
+      scan.stampTo === undefined
+        ? this.count
+        : this.firstBaseIndex((stamp) => (toInclusive ? stamp > scan.stampTo! : stamp >= scan.stampTo!)),
+    );
 
-    const overlaid = this.sortedOverlay().filter((index) => index >= first && index < end && inWindow(this.stamp(index)));
+    const overlaid = this.sortedOverlay().filter(
+      (index) => index >= first && index < end && inWindow(this.stamp(index)),
+    );
     const byStamp = scan.order === 'stamp';
     if (byStamp) overlaid.sort((left, right) => this.stamp(left) - this.stamp(right) || left - right);
     // Both streams are sorted by the same order: base indexes ascend in key and in stamp.
     const before = (left: number, right: number) =>
-      byStamp ? this.stamp(left) < this.stamp(right) || (this.stamp(left) === this.stamp(right) && left < right) : left < right;
+      byStamp
+        ? this.stamp(left) < this.stamp(right) || (this.stamp(left) === this.stamp(right) && left < right)
+        : left < right;
 
     if (scan.descending) {
       let cursor = baseEnd - 1;

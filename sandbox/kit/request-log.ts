@@ -38,7 +38,15 @@ export class RequestLog {
     const length = Number(request.headers['content-length'] ?? 0);
     const hasBody = length > 0 || request.headers['transfer-encoding'] !== undefined;
     const query = Object.fromEntries(new URL(request.url ?? '/', 'http://sandbox').searchParams);
-    this.entries.push({ method: (request.method ?? 'GET').toUpperCase(), path, query, route, metered, headers, hasBody });
+    this.entries.push({
+      method: (request.method ?? 'GET').toUpperCase(),
+      path,
+      query,
+      route,
+      metered,
+      headers,
+      hasBody,
+    });
     if (this.entries.length > this.limit) this.entries.splice(0, this.entries.length - this.limit);
   }
 

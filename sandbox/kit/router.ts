@@ -64,7 +64,11 @@ export class Router {
   private readonly routes: CompiledRoute[] = [];
 
   add(definition: RouteDefinition): this {
-    const methods = new Set((Array.isArray(definition.method) ? definition.method : [definition.method]).map((method) => method.toUpperCase()));
+    const methods = new Set(
+      (Array.isArray(definition.method) ? definition.method : [definition.method]).map((method) =>
+        method.toUpperCase(),
+      ),
+    );
     this.routes.push({
       definition,
       methods,

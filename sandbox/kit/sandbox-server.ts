@@ -39,7 +39,9 @@ export interface SandboxServer {
   readonly control: SandboxControl;
   /** Counts a named event in stats (`tokensIssued`, `refreshes`, ...). */
   bump(counter: string, by?: number): void;
-  route(definition: Omit<RouteDefinition, 'handler'> & { handler: (context: SimulatorContext) => Promise<void> | void }): void;
+  route(
+    definition: Omit<RouteDefinition, 'handler'> & { handler: (context: SimulatorContext) => Promise<void> | void },
+  ): void;
   action(name: string, run: SandboxAction): void;
   listen(): Promise<void>;
   close(): Promise<void>;
@@ -54,7 +56,16 @@ export function createSandboxServer(options: SandboxServerOptions): SandboxServe
   const quota = new Quota();
   const redirects = new Map<string, string>();
   const actions = new Map<string, SandboxAction>();
-  const parts: ControlParts = { stats, requests, faults, quota, clock, redirects, actions, extraStats: options.extraStats ?? (() => ({})) };
+  const parts: ControlParts = {
+    stats,
+    requests,
+    faults,
+    quota,
+    clock,
+    redirects,
+    actions,
+    extraStats: options.extraStats ?? (() => ({})),
+  };
   const control = createControl(parts);
   const routes = new Router();
   const maxBody = options.maxBodyBytes ?? 1024 * 1024;
@@ -78,7 +89,10 @@ export function createSandboxServer(options: SandboxServerOptions): SandboxServe
       if (!response.headersSent) {
         const tooLarge = error instanceof BodyTooLargeError;
         // A 413 keeps the connection: the rest of the body is drained so the client reads the answer, not a reset.
-        response.writeHead(tooLarge ? 413 : 500, { 'content-type': 'text/plain; charset=utf-8', ...(tooLarge ? {} : { connection: 'close' }) });
+        response.writeHead(tooLarge ? 413 : 500, {
+          'content-type': 'text/plain; charset=utf-8',
+          ...(tooLarge ? {} : { connection: 'close' }),
+        });
         response.end(tooLarge ? error.message : `sandbox error: ${errorMessage(error)}`);
       } else response.destroy();
     });
@@ -108,7 +122,9 @@ export function createSandboxServer(options: SandboxServerOptions): SandboxServe
     const routeName = 'route' in match ? match.name : 'unmatched';
     requests.record(request, path, routeName, 'route' in match ? match.metered : true);
     let destroyed = false;
-    response.on('close', () => stats.record(routeName, response.writableFinished ? response.statusCode : destroyed ? 'reset' : 'aborted'));
+    response.on('close', () =>
+      stats.record(routeName, response.writableFinished ? response.statusCode : destroyed ? 'reset' : 'aborted'),
+    );
 
     for (const [prefix, location] of redirects) {
       if (path.startsWith(prefix)) {
@@ -161,7 +177,8 @@ export function createSandboxServer(options: SandboxServerOptions): SandboxServe
     const context = makeContext(request, response, url, path, fault, maxBody, clock);
     context.routeName = routeName;
     if (!('route' in match)) {
-      if (match.allowed.length > 0) context.text(405, 'Method Not Allowed', undefined, { allow: match.allowed.join(', ') });
+      if (match.allowed.length > 0)
+        context.text(405, 'Method Not Allowed', undefined, { allow: match.allowed.join(', ') });
       else context.text(404, `Not Found: ${path}`);
       return;
     }
@@ -240,7 +257,11 @@ function makeContext(
     sent = true;
     // A malformed-body fault keeps status and headers but cuts the body: the client must cope with invalid JSON.
     const body = fault?.malformed && payload.length > 1 ? payload.slice(0, Math.floor(payload.length / 2)) : payload;
-    response.writeHead(status, { 'content-type': contentType, 'content-length': String(Buffer.byteLength(body)), ...headers });
+    response.writeHead(status, {
+      'content-type': contentType,
+      'content-length': String(Buffer.byteLength(body)),
+      ...headers,
+    });
     response.end(body);
   };
   return {
@@ -260,7 +281,8 @@ function makeContext(
     },
     body: () => (bodyPromise ??= readBody(request, maxBody)),
     json: (status, body, headers) => write(status, JSON.stringify(body), 'application/json; charset=utf-8', headers),
-    text: (status, body, contentType = 'text/plain; charset=utf-8', headers) => write(status, body, contentType, headers),
+    text: (status, body, contentType = 'text/plain; charset=utf-8', headers) =>
+      write(status, body, contentType, headers),
     empty: (status, headers = {}) => {
       if (sent || response.writableEnded) return;
       sent = true;
@@ -280,7 +302,8 @@ function readBody(request: http.IncomingMessage, limit: number): Promise<Sandbox
     const chunks: Buffer[] = [];
     let size = 0;
     // A declared length over the limit is refused before waiting for a body that may never come.
-    if (Number(request.headers['content-length'] ?? 0) > limit) reject(new BodyTooLargeError(`request body over ${limit} bytes`));
+    if (Number(request.headers['content-length'] ?? 0) > limit)
+      reject(new BodyTooLargeError(`request body over ${limit} bytes`));
     request.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {

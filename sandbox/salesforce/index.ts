@@ -9,7 +9,9 @@ import { SalesforceStore } from './salesforce-store';
  * upsert with per-record SaveResults, the daily allocation (403, never 429)
  * and `Sforce-Limit-Info`.
  */
-export interface SalesforceSandboxOptions extends Partial<Omit<SalesforceApiOptions, 'clientId' | 'clientSecret' | 'orgId'>> {
+export interface SalesforceSandboxOptions extends Partial<
+  Omit<SalesforceApiOptions, 'clientId' | 'clientSecret' | 'orgId'>
+> {
   port?: number;
   seed?: number;
   seedAccounts?: number;
@@ -26,7 +28,13 @@ export interface SalesforceSandboxControl extends SandboxControl {
 
 export interface SalesforceSandbox {
   url: string;
-  connection(): { name: string; system: 'salesforce'; sandbox: true; settings: { myDomainUrl: string; clientId: string; apiVersion: string }; secrets: { client_secret: string } };
+  connection(): {
+    name: string;
+    system: 'salesforce';
+    sandbox: true;
+    settings: { myDomainUrl: string; clientId: string; apiVersion: string };
+    secrets: { client_secret: string };
+  };
   control: SalesforceSandboxControl;
   inspect: {
     records(object: string): Array<Record<string, unknown>>;
@@ -69,7 +77,9 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
     const { object, ids } = (args ?? {}) as { object?: string; ids?: string[] };
     return store.touch(String(object), ids ?? []);
   });
-  server.action('records', (args) => inspect.records(String((args as { object?: string } | undefined)?.object ?? 'Account')));
+  server.action('records', (args) =>
+    inspect.records(String((args as { object?: string } | undefined)?.object ?? 'Account')),
+  );
 
   const view = (object: string, record: ReturnType<SalesforceStore['records']>[number]) => {
     const spec = salesforceObjectByName.get(object)!;
@@ -115,7 +125,25 @@ function seedData(store: SalesforceStore, seed: number, accounts: number, now: n
   for (let index = 0; index < accounts; index += 1) {
     const random = recordRandom(seed, 'salesforce-accounts', index);
     const at = start + Math.floor((index / Math.max(1, accounts)) * 59 * 86_400_000);
-    const created = store.insertRaw(account, { Name: `${random.pick(['Acme', 'Globex', 'Initech', 'Umbrella', 'Hooli', 'Vandelay'])} ${random.pick(['Corp', 'GmbH', 'Ltd'])} ${index + 1}`, Type: 'Prospect', BillingCity: random.pick(['Boston', 'Munich', 'Oslo']) }, at);
-    if (index % 4 === 0) store.insertRaw(contact, { LastName: random.pick(['Ng', 'Ortiz', 'Berg']), FirstName: random.pick(['Sam', 'Kim']), AccountId: created.Id, Email: `c${index}@example.com` }, at);
+    const created = store.insertRaw(
+      account,
+      {
+        Name: `${random.pick(['Acme', 'Globex', 'Initech', 'Umbrella', 'Hooli', 'Vandelay'])} ${random.pick(['Corp', 'GmbH', 'Ltd'])} ${index + 1}`,
+        Type: 'Prospect',
+        BillingCity: random.pick(['Boston', 'Munich', 'Oslo']),
+      },
+      at,
+    );
+    if (index % 4 === 0)
+      store.insertRaw(
+        contact,
+        {
+          LastName: random.pick(['Ng', 'Ortiz', 'Berg']),
+          FirstName: random.pick(['Sam', 'Kim']),
+          AccountId: created.Id,
+          Email: `c${index}@example.com`,
+        },
+        at,
+      );
   }
 }

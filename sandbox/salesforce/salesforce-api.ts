@@ -22,8 +22,13 @@ interface Session {
   expiresAt: number;
 }
 
-const sfError = (context: SimulatorContext, status: number, errorCode: string, message: string, extra: Record<string, unknown> = {}) =>
-  context.json(status, [{ message, errorCode, ...extra }]);
+const sfError = (
+  context: SimulatorContext,
+  status: number,
+  errorCode: string,
+  message: string,
+  extra: Record<string, unknown> = {},
+) => context.json(status, [{ message, errorCode, ...extra }]);
 
 /**
  * The REST API reads JSON or XML bodies and nothing else. A body without a
@@ -34,7 +39,8 @@ const sfError = (context: SimulatorContext, status: number, errorCode: string, m
  * 415 without it is likely (unconfirmed).
  */
 function refuseUnsupportedMedia(context: SimulatorContext): boolean {
-  const hasBody = Number(context.header('content-length') ?? 0) > 0 || context.header('transfer-encoding') !== undefined;
+  const hasBody =
+    Number(context.header('content-length') ?? 0) > 0 || context.header('transfer-encoding') !== undefined;
   if (!hasBody) return false;
   const type = (context.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   if (type === 'application/json' || type === 'application/xml') return false;
@@ -45,7 +51,10 @@ function refuseUnsupportedMedia(context: SimulatorContext): boolean {
 /** OAuth (client credentials on My Domain) and the REST API under `/services/data/vNN.0`. */
 export class SalesforceApi {
   private readonly sessions = new Map<string, Session>();
-  private readonly cursors = new Map<string, { rows: SalesforceRecord[]; query: SoqlQuery; offset: number; pageSize: number }>();
+  private readonly cursors = new Map<
+    string,
+    { rows: SalesforceRecord[]; query: SoqlQuery; offset: number; pageSize: number }
+  >();
   private used: number[] = [];
   runAsUserEnabled = true;
   readonly largestBatch = new Map<string, number>();
@@ -69,29 +78,61 @@ export class SalesforceApi {
   register(): void {
     const base = `/services/data/${this.options.apiVersion}`;
     const route = this.server.route.bind(this.server);
-    route({ method: 'POST', pattern: '/services/oauth2/token', name: 'Salesforce token', metered: false, handler: (context) => this.token(context) });
-    route({ method: 'GET', pattern: '/services/data', name: 'Salesforce versions', handler: (context) => context.json(200, [{ label: 'Winter ’26', url: base, version: this.options.apiVersion.slice(1) }]) });
+    route({
+      method: 'POST',
+      pattern: '/services/oauth2/token',
+      name: 'Salesforce token',
+      metered: false,
+      handler: (context) => this.token(context),
+    });
+    route({
+      method: 'GET',
+      pattern: '/services/data',
+      name: 'Salesforce versions',
+      handler: (context) =>
+        context.json(200, [{ label: 'Winter ’26', url: base, version: this.options.apiVersion.slice(1) }]),
+    });
     const api = (pattern: string, method: string, name: string, run: (context: SimulatorContext) => unknown) =>
-      route({ method, pattern: `${base}${pattern}`, name, handler: async (context) => {
-        if (this.admit(context) && !refuseUnsupportedMedia(context)) await run(context);
-      } });
-    api('/limits', 'GET', 'Salesforce limits', (context) => context.json(200, { DailyApiRequests: { Max: this.options.dailyRequests, Remaining: this.options.dailyRequests - this.usage().used } }, this.limitHeader()));
+      route({
+        method,
+        pattern: `${base}${pattern}`,
+        name,
+        handler: async (context) => {
+          if (this.admit(context) && !refuseUnsupportedMedia(context)) await run(context);
+        },
+      });
+    api('/limits', 'GET', 'Salesforce limits', (context) =>
+      context.json(
+        200,
+        {
+          DailyApiRequests: {
+            Max: this.options.dailyRequests,
+            Remaining: this.options.dailyRequests - this.usage().used,
+          },
+        },
+        this.limitHeader(),
+      ),
+    );
     api('/sobjects', 'GET', 'Salesforce describeGlobal', (context) => this.describeGlobal(context));
     api('/sobjects/:object/describe', 'GET', 'Salesforce describe', (context) => this.describe(context));
     api('/query', 'GET', 'Salesforce query', (context) => this.query(context));
     api('/query/:locator', 'GET', 'Salesforce query more', (context) => this.more(context));
-    api('/composite/sobjects/:object/:field', 'PATCH', 'Salesforce collections upsert', (context) => this.collectionsUpsert(context));
+    api('/composite/sobjects/:object/:field', 'PATCH', 'Salesforce collections upsert', (context) =>
+      this.collectionsUpsert(context),
+    );
     api('/sobjects/:object/:field/:value', 'PATCH', 'Salesforce upsert', (context) => this.singleUpsert(context));
   }
 
   private token(context: SimulatorContext): Promise<void> {
     return context.body().then((body) => {
       const form = body.form();
-      if (form.get('grant_type') !== 'client_credentials') return context.json(400, { error: 'unsupported_grant_type', error_description: 'grant type not supported' });
+      if (form.get('grant_type') !== 'client_credentials')
+        return context.json(400, { error: 'unsupported_grant_type', error_description: 'grant type not supported' });
       if (form.get('client_id') !== this.options.clientId || form.get('client_secret') !== this.options.clientSecret) {
         return context.json(400, { error: 'invalid_client', error_description: 'invalid client credentials' });
       }
-      if (!this.runAsUserEnabled) return context.json(400, { error: 'invalid_grant', error_description: 'no client credentials user enabled' });
+      if (!this.runAsUserEnabled)
+        return context.json(400, { error: 'invalid_grant', error_description: 'no client credentials user enabled' });
       const token = `${this.options.orgId}!${randomBytes(48).toString('base64url')}`;
       this.sessions.set(token, { expiresAt: context.clock.now() + this.options.sessionSeconds * 1000 });
       this.server.bump('tokensIssued');
@@ -142,7 +183,17 @@ export class SalesforceApi {
       {
         encoding: 'UTF-8',
         maxBatchSize: 200,
-        sobjects: salesforceObjects.map((object) => ({ name: object.name, label: object.label, labelPlural: object.labelPlural, keyPrefix: object.keyPrefix, custom: object.custom, createable: true, updateable: true, queryable: true, deletable: true })),
+        sobjects: salesforceObjects.map((object) => ({
+          name: object.name,
+          label: object.label,
+          labelPlural: object.labelPlural,
+          keyPrefix: object.keyPrefix,
+          custom: object.custom,
+          createable: true,
+          updateable: true,
+          queryable: true,
+          deletable: true,
+        })),
       },
       this.limitHeader(),
     );
@@ -151,7 +202,21 @@ export class SalesforceApi {
   private describe(context: SimulatorContext): void {
     const object = salesforceObjectByName.get(context.params.object ?? '');
     if (!object) return sfError(context, 404, 'NOT_FOUND', 'The requested resource does not exist');
-    context.json(200, { name: object.name, label: object.label, labelPlural: object.labelPlural, keyPrefix: object.keyPrefix, custom: object.custom, createable: true, updateable: true, queryable: true, fields: object.fields.map(describeField) }, this.limitHeader());
+    context.json(
+      200,
+      {
+        name: object.name,
+        label: object.label,
+        labelPlural: object.labelPlural,
+        keyPrefix: object.keyPrefix,
+        custom: object.custom,
+        createable: true,
+        updateable: true,
+        queryable: true,
+        fields: object.fields.map(describeField),
+      },
+      this.limitHeader(),
+    );
   }
 
   private query(context: SimulatorContext): void {
@@ -162,12 +227,30 @@ export class SalesforceApi {
       return sfError(context, 400, 'MALFORMED_QUERY', error instanceof SoqlError ? error.message : 'malformed query');
     }
     const object = salesforceObjectByName.get(query.object);
-    if (!object) return sfError(context, 400, 'INVALID_TYPE', `sObject type '${query.object}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name.`);
+    if (!object)
+      return sfError(
+        context,
+        400,
+        'INVALID_TYPE',
+        `sObject type '${query.object}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name.`,
+      );
     const known = new Set(object.fields.map((spec) => spec.name));
-    const unknown = [...query.fields, ...query.where.map((part) => part.condition.field), ...query.orderBy.map((order) => order.field)].find((name) => !known.has(name));
-    if (unknown) return sfError(context, 400, 'INVALID_FIELD', `No such column '${unknown}' on entity '${object.name}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name.`);
+    const unknown = [
+      ...query.fields,
+      ...query.where.map((part) => part.condition.field),
+      ...query.orderBy.map((order) => order.field),
+    ].find((name) => !known.has(name));
+    if (unknown)
+      return sfError(
+        context,
+        400,
+        'INVALID_FIELD',
+        `No such column '${unknown}' on entity '${object.name}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name.`,
+      );
     const read = (record: SalesforceRecord, field: string) => this.store.read(record, field);
-    let rows = this.store.records(object.name).filter((record) => matchesWhere(query.where, (field) => read(record, field)));
+    let rows = this.store
+      .records(object.name)
+      .filter((record) => matchesWhere(query.where, (field) => read(record, field)));
     const order = query.orderBy.length ? query.orderBy : [{ field: 'Id', descending: false }];
     rows.sort((left, right) => {
       for (const { field, descending } of order) {
@@ -179,7 +262,10 @@ export class SalesforceApi {
     });
     if (query.limit !== undefined) rows = rows.slice(0, query.limit);
     const batch = /batchSize=(\d+)/.exec(context.header('sforce-query-options') ?? '');
-    const pageSize = Math.min(Math.max(batch ? Number(batch[1]) : this.options.queryPageSize, 200), this.options.queryPageSize);
+    const pageSize = Math.min(
+      Math.max(batch ? Number(batch[1]) : this.options.queryPageSize, 200),
+      this.options.queryPageSize,
+    );
     this.page(context, { rows, query, offset: 0, pageSize });
   }
 
@@ -190,14 +276,20 @@ export class SalesforceApi {
     this.page(context, cursor);
   }
 
-  private page(context: SimulatorContext, cursor: { rows: SalesforceRecord[]; query: SoqlQuery; offset: number; pageSize: number }): void {
+  private page(
+    context: SimulatorContext,
+    cursor: { rows: SalesforceRecord[]; query: SoqlQuery; offset: number; pageSize: number },
+  ): void {
     const slice = cursor.rows.slice(cursor.offset, cursor.offset + cursor.pageSize);
     const done = cursor.offset + slice.length >= cursor.rows.length;
     const body: Record<string, unknown> = {
       totalSize: cursor.rows.length,
       done,
       records: slice.map((record) => ({
-        attributes: { type: cursor.query.object, url: `/services/data/${this.options.apiVersion}/sobjects/${cursor.query.object}/${record.Id}` },
+        attributes: {
+          type: cursor.query.object,
+          url: `/services/data/${this.options.apiVersion}/sobjects/${cursor.query.object}/${record.Id}`,
+        },
         ...Object.fromEntries(cursor.query.fields.map((field) => [field, this.store.read(record, field)])),
       })),
     };
@@ -216,7 +308,12 @@ export class SalesforceApi {
     const field = context.params.field ?? '';
     const spec = object.fields.find((candidate) => candidate.name === field);
     if (!spec || !(spec.externalId || field === 'Id')) {
-      return sfError(context, 400, 'INVALID_FIELD', `Field name provided, ${field} is not an External ID or indexed field for ${object.name}`);
+      return sfError(
+        context,
+        400,
+        'INVALID_FIELD',
+        `Field name provided, ${field} is not an External ID or indexed field for ${object.name}`,
+      );
     }
     let body: { allOrNone?: boolean; records?: Array<Record<string, unknown>> };
     try {
@@ -227,10 +324,23 @@ export class SalesforceApi {
     const records = body.records ?? [];
     this.largestBatch.set(object.name, Math.max(this.largestBatch.get(object.name) ?? 0, records.length));
     if (records.length > this.options.maxCollection) {
-      return sfError(context, 400, 'EXCEEDED_ID_LIMIT', `record limit reached. cannot submit more than ${this.options.maxCollection} records into this call`);
+      return sfError(
+        context,
+        400,
+        'EXCEEDED_ID_LIMIT',
+        `record limit reached. cannot submit more than ${this.options.maxCollection} records into this call`,
+      );
     }
-    const wrongType = records.find((record) => (record.attributes as { type?: string } | undefined)?.type !== object.name);
-    if (wrongType) return sfError(context, 400, 'INVALID_FIELD', 'Each record must carry attributes.type matching the sObject in the URL.');
+    const wrongType = records.find(
+      (record) => (record.attributes as { type?: string } | undefined)?.type !== object.name,
+    );
+    if (wrongType)
+      return sfError(
+        context,
+        400,
+        'INVALID_FIELD',
+        'Each record must carry attributes.type matching the sObject in the URL.',
+      );
     const results = this.store.upsert(object, field, records, body.allOrNone === true);
     this.server.bump('recordsWritten', results.filter((result) => result.success).length);
     context.json(200, results, this.limitHeader());
@@ -239,12 +349,26 @@ export class SalesforceApi {
   private async singleUpsert(context: SimulatorContext): Promise<void> {
     const object = salesforceObjectByName.get(context.params.object ?? '');
     const field = context.params.field ?? '';
-    if (!object || !object.fields.some((spec) => spec.name === field && spec.externalId)) return sfError(context, 404, 'NOT_FOUND', 'Provided external ID field does not exist or is not accessible: ' + field);
+    if (!object || !object.fields.some((spec) => spec.name === field && spec.externalId))
+      return sfError(
+        context,
+        404,
+        'NOT_FOUND',
+        'Provided external ID field does not exist or is not accessible: ' + field,
+      );
     const matches = this.store.findAll(object.name, field, context.params.value);
-    if (matches.length > 1) return context.json(300, matches.map((record) => `/services/data/${this.options.apiVersion}/sobjects/${object.name}/${record.Id}`));
-    const record = { ...((await context.body()).json<Record<string, unknown>>()), [field]: context.params.value };
+    if (matches.length > 1)
+      return context.json(
+        300,
+        matches.map((record) => `/services/data/${this.options.apiVersion}/sobjects/${object.name}/${record.Id}`),
+      );
+    const record = { ...(await context.body()).json<Record<string, unknown>>(), [field]: context.params.value };
     const [result] = this.store.upsert(object, field, [record], false);
-    if (!result!.success) return context.json(400, result!.errors.map((error) => ({ message: error.message, errorCode: error.statusCode, fields: error.fields })));
+    if (!result!.success)
+      return context.json(
+        400,
+        result!.errors.map((error) => ({ message: error.message, errorCode: error.statusCode, fields: error.fields })),
+      );
     context.json(result!.created ? 201 : 200, result, this.limitHeader());
   }
 }

@@ -4,7 +4,21 @@
  * suppliers, and `Infor_Document__c` for invoices and purchase orders).
  * `describe` answers in Salesforce's own field shape.
  */
-export type SalesforceType = 'id' | 'string' | 'textarea' | 'picklist' | 'reference' | 'boolean' | 'currency' | 'double' | 'int' | 'date' | 'datetime' | 'email' | 'phone' | 'url';
+export type SalesforceType =
+  | 'id'
+  | 'string'
+  | 'textarea'
+  | 'picklist'
+  | 'reference'
+  | 'boolean'
+  | 'currency'
+  | 'double'
+  | 'int'
+  | 'date'
+  | 'datetime'
+  | 'email'
+  | 'phone'
+  | 'url';
 
 export interface SalesforceFieldSpec {
   name: string;
@@ -35,9 +49,26 @@ export interface SalesforceObjectSpec {
 
 const s = (name: string, type: SalesforceType, extra: Partial<SalesforceFieldSpec> = {}): SalesforceFieldSpec => ({
   name,
-  label: extra.label ?? name.replace(/__c$/, '').replace(/_/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2'),
+  label:
+    extra.label ??
+    name
+      .replace(/__c$/, '')
+      .replace(/_/g, ' ')
+      .replace(/([a-z])([A-Z])/g, '$1 $2'),
   type,
-  length: extra.length ?? (type === 'string' || type === 'picklist' ? 255 : type === 'textarea' ? 32_000 : type === 'phone' ? 40 : type === 'email' ? 80 : type === 'url' ? 255 : undefined),
+  length:
+    extra.length ??
+    (type === 'string' || type === 'picklist'
+      ? 255
+      : type === 'textarea'
+        ? 32_000
+        : type === 'phone'
+          ? 40
+          : type === 'email'
+            ? 80
+            : type === 'url'
+              ? 255
+              : undefined),
   custom: name.endsWith('__c'),
   ...extra,
 });
@@ -70,8 +101,37 @@ export const salesforceObjects: SalesforceObjectSpec[] = [
       ...audit,
       s('Name', 'string', { label: 'Account Name', required: true, length: 255 }),
       s('AccountNumber', 'string', { length: 40 }),
-      s('Type', 'picklist', { label: 'Account Type', length: 40, picklist: ['Prospect', 'Customer - Direct', 'Customer - Channel', 'Channel Partner / Reseller', 'Installation Partner', 'Technology Partner', 'Other'] }),
-      s('Industry', 'picklist', { length: 40, picklist: ['Agriculture', 'Apparel', 'Banking', 'Chemicals', 'Construction', 'Electronics', 'Energy', 'Engineering', 'Machinery', 'Manufacturing', 'Retail', 'Transportation', 'Other'] }),
+      s('Type', 'picklist', {
+        label: 'Account Type',
+        length: 40,
+        picklist: [
+          'Prospect',
+          'Customer - Direct',
+          'Customer - Channel',
+          'Channel Partner / Reseller',
+          'Installation Partner',
+          'Technology Partner',
+          'Other',
+        ],
+      }),
+      s('Industry', 'picklist', {
+        length: 40,
+        picklist: [
+          'Agriculture',
+          'Apparel',
+          'Banking',
+          'Chemicals',
+          'Construction',
+          'Electronics',
+          'Energy',
+          'Engineering',
+          'Machinery',
+          'Manufacturing',
+          'Retail',
+          'Transportation',
+          'Other',
+        ],
+      }),
       s('Phone', 'phone'),
       s('Website', 'url'),
       s('AnnualRevenue', 'currency'),
@@ -80,11 +140,30 @@ export const salesforceObjects: SalesforceObjectSpec[] = [
       ...address('Billing'),
       ...address('Shipping'),
       s('Description', 'textarea'),
-      s('Infor_Customer_Number__c', 'string', { label: 'Infor Customer Number', length: 20, externalId: true, unique: true }),
-      s('Infor_Supplier_Number__c', 'string', { label: 'Infor Supplier Number', length: 20, externalId: true, unique: true }),
-      s('Infor_Account_Kind__c', 'picklist', { label: 'Infor Account Kind', length: 20, picklist: ['Customer', 'Supplier', 'Both'], restricted: true }),
+      s('Infor_Customer_Number__c', 'string', {
+        label: 'Infor Customer Number',
+        length: 20,
+        externalId: true,
+        unique: true,
+      }),
+      s('Infor_Supplier_Number__c', 'string', {
+        label: 'Infor Supplier Number',
+        length: 20,
+        externalId: true,
+        unique: true,
+      }),
+      s('Infor_Account_Kind__c', 'picklist', {
+        label: 'Infor Account Kind',
+        length: 20,
+        picklist: ['Customer', 'Supplier', 'Both'],
+        restricted: true,
+      }),
       s('Credit_Limit__c', 'currency', { label: 'Credit Limit' }),
-      s('Payment_Terms__c', 'picklist', { label: 'Payment Terms', picklist: ['Net 15', 'Net 30', 'Net 45', 'Net 60', 'Due on Receipt'], restricted: true }),
+      s('Payment_Terms__c', 'picklist', {
+        label: 'Payment Terms',
+        picklist: ['Net 15', 'Net 30', 'Net 45', 'Net 60', 'Due on Receipt'],
+        restricted: true,
+      }),
     ],
   },
   {
@@ -115,8 +194,19 @@ export const salesforceObjects: SalesforceObjectSpec[] = [
       ...audit,
       s('Name', 'string', { label: 'Infor Document Name', required: true, length: 80 }),
       s('Infor_Document_No__c', 'string', { label: 'Infor Document No', length: 40, externalId: true, unique: true }),
-      s('Document_Type__c', 'picklist', { label: 'Document Type', required: true, length: 40, picklist: ['Invoice', 'Purchase Order', 'Sales Order'], restricted: true }),
-      s('Account__c', 'reference', { label: 'Account', required: true, referenceTo: 'Account', relationshipName: 'Account__r' }),
+      s('Document_Type__c', 'picklist', {
+        label: 'Document Type',
+        required: true,
+        length: 40,
+        picklist: ['Invoice', 'Purchase Order', 'Sales Order'],
+        restricted: true,
+      }),
+      s('Account__c', 'reference', {
+        label: 'Account',
+        required: true,
+        referenceTo: 'Account',
+        relationshipName: 'Account__r',
+      }),
       s('Document_Date__c', 'date', { label: 'Document Date' }),
       s('Due_Date__c', 'date', { label: 'Due Date' }),
       s('Amount__c', 'currency', { label: 'Amount' }),
@@ -154,7 +244,13 @@ export function describeField(spec: SalesforceFieldSpec) {
     custom: spec.custom === true,
     filterable: true,
     sortable: spec.type !== 'textarea',
-    picklistValues: (spec.picklist ?? []).map((value) => ({ active: true, defaultValue: false, label: value, validFor: null, value })),
+    picklistValues: (spec.picklist ?? []).map((value) => ({
+      active: true,
+      defaultValue: false,
+      label: value,
+      validFor: null,
+      value,
+    })),
     restrictedPicklist: spec.restricted === true,
     referenceTo: spec.referenceTo ? [spec.referenceTo] : [],
     relationshipName: spec.relationshipName ?? null,

@@ -36,7 +36,8 @@ function tokenize(text: string): string[] {
   tokenPattern.lastIndex = 0;
   let match: RegExpExecArray | null;
   while (tokenPattern.lastIndex < text.length && (match = tokenPattern.exec(text))) tokens.push(match[1] as string);
-  if (text.slice(tokenPattern.lastIndex).trim() !== '') throw new SoqlError(`unexpected token near '${text.slice(tokenPattern.lastIndex, tokenPattern.lastIndex + 20)}'`);
+  if (text.slice(tokenPattern.lastIndex).trim() !== '')
+    throw new SoqlError(`unexpected token near '${text.slice(tokenPattern.lastIndex, tokenPattern.lastIndex + 20)}'`);
   return tokens;
 }
 
@@ -90,7 +91,8 @@ export function parseSoql(text: string): SoqlQuery {
         }
         next();
       } else {
-        if (!['=', '!=', '<>', '<', '<=', '>', '>=', 'LIKE'].includes(operator)) throw new SoqlError(`unknown operator ${operator}`);
+        if (!['=', '!=', '<>', '<', '<=', '>', '>=', 'LIKE'].includes(operator))
+          throw new SoqlError(`unknown operator ${operator}`);
         value = literal(next() ?? '');
       }
       query.where.push({ join, condition: { field, operator, value } });
@@ -123,7 +125,8 @@ export function parseSoql(text: string): SoqlQuery {
 const comparable = (value: unknown): string | number | boolean | null => {
   if (value === null || value === undefined) return null;
   if (typeof value === 'object' && 'instant' in (value as object)) return (value as { instant: number }).instant;
-  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value)) return Date.parse(value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value))
+    return Date.parse(value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
   return value as string | number | boolean;
 };
 
@@ -131,7 +134,8 @@ export function evaluate(condition: SoqlCondition, read: (field: string) => unkn
   const left = comparable(read(condition.field));
   const compare = (raw: SoqlValue) => {
     const right = comparable(raw);
-    if (typeof left === 'string' && typeof right === 'string') return left.toLowerCase().localeCompare(right.toLowerCase());
+    if (typeof left === 'string' && typeof right === 'string')
+      return left.toLowerCase().localeCompare(right.toLowerCase());
     if (left === right) return 0;
     if (left === null || right === null) return Number.NaN;
     return left < right ? -1 : 1;
@@ -151,7 +155,15 @@ export function evaluate(condition: SoqlCondition, read: (field: string) => unkn
     case '>=':
       return compare(condition.value as SoqlValue) >= 0;
     case 'LIKE': {
-      const pattern = new RegExp('^' + String(condition.value).replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.') + '$', 'i');
+      const pattern = new RegExp(
+        '^' +
+          String(condition.value)
+            .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+            .replace(/%/g, '.*')
+            .replace(/_/g, '.') +
+          '$',
+        'i',
+      );
       return left !== null && pattern.test(String(left));
     }
     case 'IN':

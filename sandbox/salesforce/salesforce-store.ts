@@ -74,25 +74,54 @@ export class SalesforceStore {
    * `PATCH /composite/sobjects/{Obj}/{ExtField}`: one SaveResult per record in
    * order; with `allOrNone` any failure rolls every record back.
    */
-  upsert(object: SalesforceObjectSpec, externalField: string, records: Array<Record<string, unknown>>, allOrNone: boolean): SaveResult[] {
-    const snapshot = allOrNone ? new Map([...this.table(object.name)].map(([id, record]) => [id, { ...record, values: { ...record.values } }])) : undefined;
+  upsert(
+    object: SalesforceObjectSpec,
+    externalField: string,
+    records: Array<Record<string, unknown>>,
+    allOrNone: boolean,
+  ): SaveResult[] {
+    const snapshot = allOrNone
+      ? new Map([...this.table(object.name)].map(([id, record]) => [id, { ...record, values: { ...record.values } }]))
+      : undefined;
     const seen = new Map<string, number>();
     records.forEach((record, index) => {
       const key = record[externalField];
-      if (key !== undefined && key !== null && externalField !== 'Id') seen.set(String(key).toLowerCase(), (seen.get(String(key).toLowerCase()) ?? 0) + (index >= 0 ? 1 : 0));
+      if (key !== undefined && key !== null && externalField !== 'Id')
+        seen.set(String(key).toLowerCase(), (seen.get(String(key).toLowerCase()) ?? 0) + (index >= 0 ? 1 : 0));
     });
     const results = records.map((record): SaveResult => {
       const key = record[externalField];
       if (key === undefined || key === null || key === '') {
         if (externalField === 'Id') return this.create(object, record);
-        return { success: false, errors: [{ statusCode: 'MISSING_ARGUMENT', message: `${externalField} not specified`, fields: [] }] };
+        return {
+          success: false,
+          errors: [{ statusCode: 'MISSING_ARGUMENT', message: `${externalField} not specified`, fields: [] }],
+        };
       }
       if ((seen.get(String(key).toLowerCase()) ?? 0) > 1) {
-        return { success: false, errors: [{ statusCode: 'DUPLICATE_EXTERNAL_ID', message: `Duplicate external id specified: ${String(key)}`, fields: [externalField] }] };
+        return {
+          success: false,
+          errors: [
+            {
+              statusCode: 'DUPLICATE_EXTERNAL_ID',
+              message: `Duplicate external id specified: ${String(key)}`,
+              fields: [externalField],
+            },
+          ],
+        };
       }
       const matches = this.findAll(object.name, externalField, key);
       if (matches.length > 1) {
-        return { success: false, errors: [{ statusCode: 'DUPLICATE_EXTERNAL_ID', message: `${externalField}: more than one record found for external id field: [${matches.map((m) => m.Id).join(', ')}]`, fields: [externalField] }] };
+        return {
+          success: false,
+          errors: [
+            {
+              statusCode: 'DUPLICATE_EXTERNAL_ID',
+              message: `${externalField}: more than one record found for external id field: [${matches.map((m) => m.Id).join(', ')}]`,
+              fields: [externalField],
+            },
+          ],
+        };
       }
       const existing = matches[0];
       if (!existing) return this.create(object, record);
@@ -106,7 +135,17 @@ export class SalesforceStore {
       this.tables.set(object.name, snapshot!);
       return results.map((result) =>
         result.success
-          ? { success: false, errors: [{ statusCode: 'ALL_OR_NONE_OPERATION_ROLLED_BACK', message: 'Record rolled back because not all records were valid and the request was using AllOrNone header', fields: [] }] }
+          ? {
+              success: false,
+              errors: [
+                {
+                  statusCode: 'ALL_OR_NONE_OPERATION_ROLLED_BACK',
+                  message:
+                    'Record rolled back because not all records were valid and the request was using AllOrNone header',
+                  fields: [],
+                },
+              ],
+            }
           : { success: false, errors: result.errors },
       );
     }
@@ -121,29 +160,71 @@ export class SalesforceStore {
   }
 
   /** Errors in Salesforce's words (statusCode, message, fields). */
-  private validate(object: SalesforceObjectSpec, record: Record<string, unknown>, creating: boolean): SaveError | undefined {
+  private validate(
+    object: SalesforceObjectSpec,
+    record: Record<string, unknown>,
+    creating: boolean,
+  ): SaveError | undefined {
     for (const [name, value] of Object.entries(record)) {
       if (name === 'attributes') continue;
-      if (name.endsWith('__r') || (!name.endsWith('__c') && object.fields.some((spec) => spec.relationshipName === name))) {
-        const spec = object.fields.find((candidate) => candidate.relationshipName === name || candidate.relationshipName === name.replace(/__r$/, '__r'));
+      if (
+        name.endsWith('__r') ||
+        (!name.endsWith('__c') && object.fields.some((spec) => spec.relationshipName === name))
+      ) {
+        const spec = object.fields.find(
+          (candidate) =>
+            candidate.relationshipName === name || candidate.relationshipName === name.replace(/__r$/, '__r'),
+        );
         const target = spec?.referenceTo ? salesforceObjectByName.get(spec.referenceTo) : undefined;
-        const [field, wanted] = Object.entries((value ?? {}) as Record<string, unknown>).find(([key]) => key !== 'attributes') ?? [];
-        if (!spec || !target || !field) return { statusCode: 'INVALID_FIELD', message: `No such column '${name}' on sobject of type ${object.name}`, fields: [name] };
+        const [field, wanted] =
+          Object.entries((value ?? {}) as Record<string, unknown>).find(([key]) => key !== 'attributes') ?? [];
+        if (!spec || !target || !field)
+          return {
+            statusCode: 'INVALID_FIELD',
+            message: `No such column '${name}' on sobject of type ${object.name}`,
+            fields: [name],
+          };
         if (this.findAll(target.name, field, wanted).length === 0) {
-          return { statusCode: 'INVALID_FIELD', message: `Foreign key external ID: ${String(wanted)} not found for field ${field} in entity ${target.name}`, fields: [] };
+          return {
+            statusCode: 'INVALID_FIELD',
+            message: `Foreign key external ID: ${String(wanted)} not found for field ${field} in entity ${target.name}`,
+            fields: [],
+          };
         }
         continue;
       }
       const spec = object.fields.find((candidate) => candidate.name === name);
-      if (!spec) return { statusCode: 'INVALID_FIELD', message: `No such column '${name}' on sobject of type ${object.name}`, fields: [name] };
-      if (spec.readOnly && name !== 'Id') return { statusCode: 'INVALID_FIELD_FOR_INSERT_UPDATE', message: `Unable to create/update fields: ${name}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`, fields: [name] };
+      if (!spec)
+        return {
+          statusCode: 'INVALID_FIELD',
+          message: `No such column '${name}' on sobject of type ${object.name}`,
+          fields: [name],
+        };
+      if (spec.readOnly && name !== 'Id')
+        return {
+          statusCode: 'INVALID_FIELD_FOR_INSERT_UPDATE',
+          message: `Unable to create/update fields: ${name}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`,
+          fields: [name],
+        };
       if (value === null) continue;
       const problem = checkValue(spec, value, (target, id) => this.get(target, String(id)) !== undefined);
       if (problem) return problem;
     }
-    const missing = object.fields.filter((spec) => spec.required && !spec.readOnly && (creating ? record[spec.name] === undefined || record[spec.name] === null || record[spec.name] === '' : record[spec.name] === null || record[spec.name] === ''));
+    const missing = object.fields.filter(
+      (spec) =>
+        spec.required &&
+        !spec.readOnly &&
+        (creating
+          ? record[spec.name] === undefined || record[spec.name] === null || record[spec.name] === ''
+          : record[spec.name] === null || record[spec.name] === ''),
+    );
     const satisfied = missing.filter((spec) => !(spec.relationshipName && record[spec.relationshipName] !== undefined));
-    if (satisfied.length > 0) return { statusCode: 'REQUIRED_FIELD_MISSING', message: `Required fields are missing: [${satisfied.map((spec) => spec.name).join(', ')}]`, fields: satisfied.map((spec) => spec.name) };
+    if (satisfied.length > 0)
+      return {
+        statusCode: 'REQUIRED_FIELD_MISSING',
+        message: `Required fields are missing: [${satisfied.map((spec) => spec.name).join(', ')}]`,
+        fields: satisfied.map((spec) => spec.name),
+      };
     return undefined;
   }
 
@@ -180,8 +261,16 @@ export class SalesforceStore {
   }
 }
 
-function checkValue(spec: SalesforceFieldSpec, value: unknown, exists: (object: string, id: unknown) => boolean): SaveError | undefined {
-  const wrong = () => ({ statusCode: 'INVALID_TYPE_ON_FIELD_IN_RECORD', message: `${spec.label}: value not of required type: ${String(value)}`, fields: [spec.name] });
+function checkValue(
+  spec: SalesforceFieldSpec,
+  value: unknown,
+  exists: (object: string, id: unknown) => boolean,
+): SaveError | undefined {
+  const wrong = () => ({
+    statusCode: 'INVALID_TYPE_ON_FIELD_IN_RECORD',
+    message: `${spec.label}: value not of required type: ${String(value)}`,
+    fields: [spec.name],
+  });
   switch (spec.type) {
     case 'string':
     case 'textarea':
@@ -192,11 +281,24 @@ function checkValue(spec: SalesforceFieldSpec, value: unknown, exists: (object: 
       if (typeof value !== 'string' && typeof value !== 'number') return wrong();
       const text = String(value);
       if (spec.length !== undefined && text.length > spec.length) {
-        return { statusCode: 'STRING_TOO_LONG', message: `${spec.label}: data value too large: ${text.slice(0, 80)} (max length=${spec.length})`, fields: [spec.name] };
+        return {
+          statusCode: 'STRING_TOO_LONG',
+          message: `${spec.label}: data value too large: ${text.slice(0, 80)} (max length=${spec.length})`,
+          fields: [spec.name],
+        };
       }
-      if (spec.type === 'email' && !emailPattern.test(text)) return { statusCode: 'INVALID_EMAIL_ADDRESS', message: `${spec.label}: invalid email address: ${text}`, fields: [spec.name] };
+      if (spec.type === 'email' && !emailPattern.test(text))
+        return {
+          statusCode: 'INVALID_EMAIL_ADDRESS',
+          message: `${spec.label}: invalid email address: ${text}`,
+          fields: [spec.name],
+        };
       if (spec.type === 'picklist' && spec.restricted && !spec.picklist?.includes(text)) {
-        return { statusCode: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', message: `${spec.label}: bad value for restricted picklist field: ${text}`, fields: [spec.name] };
+        return {
+          statusCode: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
+          message: `${spec.label}: bad value for restricted picklist field: ${text}`,
+          fields: [spec.name],
+        };
       }
       return undefined;
     }
@@ -213,7 +315,11 @@ function checkValue(spec: SalesforceFieldSpec, value: unknown, exists: (object: 
       return typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? undefined : wrong();
     case 'reference':
       if (typeof value !== 'string' || !spec.referenceTo || !exists(spec.referenceTo, value)) {
-        return { statusCode: 'INVALID_CROSS_REFERENCE_KEY', message: `invalid cross reference id`, fields: [spec.name] };
+        return {
+          statusCode: 'INVALID_CROSS_REFERENCE_KEY',
+          message: `invalid cross reference id`,
+          fields: [spec.name],
+        };
       }
       return undefined;
     default:

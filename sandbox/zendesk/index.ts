@@ -73,14 +73,22 @@ export async function startZendeskSandbox(options: ZendeskSandboxOptions = {}): 
     port: options.port,
     seed,
     onExpireTokens: () => holder.state?.expireAccessTokens(),
-    extraStats: () => ({ jobs: holder.state?.jobs.size ?? 0, openJobs: holder.state?.openJobs() ?? 0, bulkImportEnabled: settings.bulkImportEnabled }),
+    extraStats: () => ({
+      jobs: holder.state?.jobs.size ?? 0,
+      openJobs: holder.state?.openJobs() ?? 0,
+      bulkImportEnabled: settings.bulkImportEnabled,
+    }),
   });
   const current = new ZendeskState(
     settings,
     server.clock,
     () => server.url,
     seed,
-    { organizations: options.counts?.organizations ?? 30, users: options.counts?.users ?? 40, tickets: options.counts?.tickets ?? 12 },
+    {
+      organizations: options.counts?.organizations ?? 30,
+      users: options.counts?.users ?? 40,
+      tickets: options.counts?.tickets ?? 12,
+    },
     (counter) => server.bump(counter),
   );
   holder.state = current;
@@ -101,7 +109,9 @@ export async function startZendeskSandbox(options: ZendeskSandboxOptions = {}): 
     expireTokens: () => current.expireAccessTokens(),
     issueRefreshToken: () => current.issueRefreshToken(),
   };
-  server.action('setBulkImport', (args) => extra.setBulkImport((args as { enabled?: boolean } | null)?.enabled !== false));
+  server.action('setBulkImport', (args) =>
+    extra.setBulkImport((args as { enabled?: boolean } | null)?.enabled !== false),
+  );
   server.action('configure', (args) => extra.configure((args ?? {}) as Partial<ZendeskSandboxSettings>));
   server.action('expireTokens', () => extra.expireTokens());
   for (const name of ['organizations', 'users', 'tickets', 'jobs'] as const) server.action(name, () => inspect[name]());

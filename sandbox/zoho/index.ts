@@ -72,7 +72,18 @@ export interface ZohoSandbox {
 }
 
 const cities = ['Berlin', 'Lyon', 'Chicago', 'Austin', 'Leeds', 'Porto', 'Graz', 'Malmö', 'Utrecht', 'Gdańsk'];
-const words = ['Northwind', 'Contoso', 'Fabrikam', 'Tailspin', 'Litware', 'Adatum', 'Proseware', 'Wingtip', 'Alpine', 'Coho'];
+const words = [
+  'Northwind',
+  'Contoso',
+  'Fabrikam',
+  'Tailspin',
+  'Litware',
+  'Adatum',
+  'Proseware',
+  'Wingtip',
+  'Alpine',
+  'Coho',
+];
 const suffixes = ['GmbH', 'Ltd', 'Inc.', 'S.A.', 'AB', 'B.V.'];
 
 export async function startZohoSandbox(options: ZohoSandboxOptions = {}): Promise<ZohoSandbox> {
@@ -96,7 +107,12 @@ export async function startZohoSandbox(options: ZohoSandboxOptions = {}): Promis
     },
     server,
   );
-  const watch = new ZohoWatch(server, offset, options.deliverNotifications ?? true, options.watchLifetimeCapSeconds === undefined ? undefined : options.watchLifetimeCapSeconds * 1000);
+  const watch = new ZohoWatch(
+    server,
+    offset,
+    options.deliverNotifications ?? true,
+    options.watchLifetimeCapSeconds === undefined ? undefined : options.watchLifetimeCapSeconds * 1000,
+  );
   const store = new ZohoStore({
     timeZoneOffset: offset,
     now: () => server.clock.now(),
@@ -124,10 +140,16 @@ export async function startZohoSandbox(options: ZohoSandboxOptions = {}): Promis
   server.action('expireTokens', () => auth.expireAccessTokens());
   server.action('issueGrantCode', () => auth.issueGrantCode());
   server.action('modify', (args) => {
-    const { module, ids, values } = (args ?? {}) as { module?: string; ids?: string[]; values?: Record<string, unknown> };
+    const { module, ids, values } = (args ?? {}) as {
+      module?: string;
+      ids?: string[];
+      values?: Record<string, unknown>;
+    };
     return store.touch(String(module), ids ?? [], values ?? {});
   });
-  server.action('records', (args) => inspect.records(String((args as { module?: string } | undefined)?.module ?? 'Accounts')));
+  server.action('records', (args) =>
+    inspect.records(String((args as { module?: string } | undefined)?.module ?? 'Accounts')),
+  );
   server.action('watches', () => watch.active());
   server.action('notifications', () => watch.sent);
 
@@ -177,7 +199,13 @@ export async function startZohoSandbox(options: ZohoSandboxOptions = {}): Promis
       name: 'Zoho CRM sandbox',
       system: 'zoho',
       sandbox: true,
-      settings: { dataCentre: 'us', environment: 'production', clientId: auth.clientId, accountsUrl: server.url, apiDomain: server.url },
+      settings: {
+        dataCentre: 'us',
+        environment: 'production',
+        clientId: auth.clientId,
+        accountsUrl: server.url,
+        apiDomain: server.url,
+      },
       secrets: { client_secret: auth.clientSecret, refresh_token: auth.refreshToken },
     }),
     control,
@@ -190,7 +218,17 @@ export async function startZohoSandbox(options: ZohoSandboxOptions = {}): Promis
 function seedData(store: ZohoStore, seed: number, accounts: number, now: number): void {
   const start = now - 90 * 86_400_000;
   for (let index = 0; index < 20; index += 1) {
-    store.seed('Products', { Product_Name: `Item ${String(index + 1).padStart(3, '0')}`, Product_Code: `IT-${1000 + index}`, Unit_Price: 10 + index * 5, Product_Active: true, Infor_Item_No: `ITEM${String(index + 1).padStart(5, '0')}` }, start);
+    store.seed(
+      'Products',
+      {
+        Product_Name: `Item ${String(index + 1).padStart(3, '0')}`,
+        Product_Code: `IT-${1000 + index}`,
+        Unit_Price: 10 + index * 5,
+        Product_Active: true,
+        Infor_Item_No: `ITEM${String(index + 1).padStart(5, '0')}`,
+      },
+      start,
+    );
   }
   for (let index = 0; index < accounts; index += 1) {
     const random = recordRandom(seed, 'zoho-accounts', index);
@@ -209,8 +247,20 @@ function seedData(store: ZohoStore, seed: number, accounts: number, now: number)
       at,
     );
     if (index % 5 === 0) {
-      store.seed('Vendors', { Vendor_Name: `${name} Supply #${index + 1}`, Email: `ap${index}@example.com`, City: random.pick(cities) }, at);
-      store.seed('Contacts', { First_Name: random.pick(['Ana', 'Ben', 'Chen', 'Dara', 'Eli']), Last_Name: random.pick(['Meyer', 'Silva', 'Novak', 'Okafor']), Email: `contact${index}@example.com` }, at);
+      store.seed(
+        'Vendors',
+        { Vendor_Name: `${name} Supply #${index + 1}`, Email: `ap${index}@example.com`, City: random.pick(cities) },
+        at,
+      );
+      store.seed(
+        'Contacts',
+        {
+          First_Name: random.pick(['Ana', 'Ben', 'Chen', 'Dara', 'Eli']),
+          Last_Name: random.pick(['Meyer', 'Silva', 'Novak', 'Okafor']),
+          Email: `contact${index}@example.com`,
+        },
+        at,
+      );
     }
   }
 }

@@ -40,11 +40,17 @@ interface PageCursor {
   expiresAt: number;
 }
 
-const zohoError = (context: SimulatorContext, status: number, code: string, message: string, details: Record<string, unknown> = {}) =>
-  context.json(status, { code, details, message, status: 'error' });
+const zohoError = (
+  context: SimulatorContext,
+  status: number,
+  code: string,
+  message: string,
+  details: Record<string, unknown> = {},
+) => context.json(status, { code, details, message, status: 'error' });
 
 /** `application/json`, with or without parameters (`; charset=utf-8`). */
-export const isJsonContentType = (value: string | undefined) => /^application\/json\s*(;|$)/i.test((value ?? '').trim());
+export const isJsonContentType = (value: string | undefined) =>
+  /^application\/json\s*(;|$)/i.test((value ?? '').trim());
 
 /** The CRM REST API under `/crm/v8`: records, search, upsert, field metadata, with Zoho's limits. */
 export class ZohoApi {
@@ -68,7 +74,11 @@ export class ZohoApi {
   }
 
   register(): void {
-    const guarded = (run: (context: SimulatorContext, userId: string) => unknown, cost: (context: SimulatorContext) => Promise<number> | number = () => 1) =>
+    const guarded =
+      (
+        run: (context: SimulatorContext, userId: string) => unknown,
+        cost: (context: SimulatorContext) => Promise<number> | number = () => 1,
+      ) =>
       async (context: SimulatorContext) => {
         const userId = this.authorize(context);
         if (!userId) return;
@@ -81,14 +91,54 @@ export class ZohoApi {
       return Math.max(1, Math.ceil(rows.length / 10));
     };
     const route = this.server.route.bind(this.server);
-    route({ method: 'GET', pattern: '/crm/v8/settings/modules', name: 'Zoho modules', handler: guarded((context) => this.modules(context)) });
-    route({ method: 'GET', pattern: '/crm/v8/settings/fields', name: 'Zoho fields', handler: guarded((context) => this.fields(context)) });
-    route({ method: 'GET', pattern: '/crm/v8/:module/search', name: 'Zoho search', handler: guarded((context, user) => this.search(context, user)) });
-    route({ method: 'POST', pattern: '/crm/v8/:module/upsert', name: 'Zoho upsert', handler: guarded((context) => this.write(context, 'upsert'), upsertCost) });
-    route({ method: 'GET', pattern: '/crm/v8/:module', name: 'Zoho list', handler: guarded((context, user) => this.list(context, user)) });
-    route({ method: 'POST', pattern: '/crm/v8/:module', name: 'Zoho insert', handler: guarded((context) => this.write(context, 'insert')) });
-    route({ method: 'PUT', pattern: '/crm/v8/:module', name: 'Zoho update', handler: guarded((context) => this.write(context, 'update')) });
-    route({ method: 'GET', pattern: '/crm/v8/:module/:id', name: 'Zoho get', handler: guarded((context) => this.getOne(context)) });
+    route({
+      method: 'GET',
+      pattern: '/crm/v8/settings/modules',
+      name: 'Zoho modules',
+      handler: guarded((context) => this.modules(context)),
+    });
+    route({
+      method: 'GET',
+      pattern: '/crm/v8/settings/fields',
+      name: 'Zoho fields',
+      handler: guarded((context) => this.fields(context)),
+    });
+    route({
+      method: 'GET',
+      pattern: '/crm/v8/:module/search',
+      name: 'Zoho search',
+      handler: guarded((context, user) => this.search(context, user)),
+    });
+    route({
+      method: 'POST',
+      pattern: '/crm/v8/:module/upsert',
+      name: 'Zoho upsert',
+      handler: guarded((context) => this.write(context, 'upsert'), upsertCost),
+    });
+    route({
+      method: 'GET',
+      pattern: '/crm/v8/:module',
+      name: 'Zoho list',
+      handler: guarded((context, user) => this.list(context, user)),
+    });
+    route({
+      method: 'POST',
+      pattern: '/crm/v8/:module',
+      name: 'Zoho insert',
+      handler: guarded((context) => this.write(context, 'insert')),
+    });
+    route({
+      method: 'PUT',
+      pattern: '/crm/v8/:module',
+      name: 'Zoho update',
+      handler: guarded((context) => this.write(context, 'update')),
+    });
+    route({
+      method: 'GET',
+      pattern: '/crm/v8/:module/:id',
+      name: 'Zoho get',
+      handler: guarded((context) => this.getOne(context)),
+    });
   }
 
   /** Daily credits (LIMIT_REACHED) and the per-minute cap (429 TOO_MANY_REQUESTS without Retry-After). */
@@ -149,21 +199,42 @@ export class ZohoApi {
 
   private fields(context: SimulatorContext): void {
     const name = context.query.get('module');
-    if (!name) return zohoError(context, 400, 'REQUIRED_PARAM_MISSING', 'One of the expected parameter is missing', { param_name: 'module', param: 'module' });
+    if (!name)
+      return zohoError(context, 400, 'REQUIRED_PARAM_MISSING', 'One of the expected parameter is missing', {
+        param_name: 'module',
+        param: 'module',
+      });
     const module = zohoModuleByName.get(name);
-    if (!module) return zohoError(context, 400, 'INVALID_MODULE', 'the module name given seems to be invalid', { param_name: 'module' });
+    if (!module)
+      return zohoError(context, 400, 'INVALID_MODULE', 'the module name given seems to be invalid', {
+        param_name: 'module',
+      });
     context.json(200, { fields: module.fields.map((spec, index) => fieldMetadata(module, spec, index)) });
   }
 
-  private selectedFields(context: SimulatorContext, module: ZohoModuleSpec, required: boolean): string[] | undefined | null {
+  private selectedFields(
+    context: SimulatorContext,
+    module: ZohoModuleSpec,
+    required: boolean,
+  ): string[] | undefined | null {
     const raw = context.query.get('fields');
     if (!raw) {
-      if (required) zohoError(context, 400, 'REQUIRED_PARAM_MISSING', 'One of the expected parameter is missing', { param_name: 'fields', param: 'fields' });
+      if (required)
+        zohoError(context, 400, 'REQUIRED_PARAM_MISSING', 'One of the expected parameter is missing', {
+          param_name: 'fields',
+          param: 'fields',
+        });
       return required ? null : undefined;
     }
-    const fields = raw.split(',').map((name) => name.trim()).filter(Boolean);
+    const fields = raw
+      .split(',')
+      .map((name) => name.trim())
+      .filter(Boolean);
     if (fields.length > this.options.maxFields) {
-      zohoError(context, 400, 'LIMIT_EXCEEDED', 'the fields limit exceeded', { limit: this.options.maxFields, param_name: 'fields' });
+      zohoError(context, 400, 'LIMIT_EXCEEDED', 'the fields limit exceeded', {
+        limit: this.options.maxFields,
+        param_name: 'fields',
+      });
       return null;
     }
     const unknown = fields.find((name) => !module.fields.some((spec) => spec.api === name));
@@ -181,7 +252,10 @@ export class ZohoApi {
     if (!fields) return;
     const perPage = Number(context.query.get('per_page') ?? this.options.maxPageSize);
     if (!Number.isInteger(perPage) || perPage < 1 || perPage > this.options.maxPageSize) {
-      return zohoError(context, 400, 'INVALID_DATA', 'invalid data', { param_name: 'per_page', maximum_value: this.options.maxPageSize });
+      return zohoError(context, 400, 'INVALID_DATA', 'invalid data', {
+        param_name: 'per_page',
+        maximum_value: this.options.maxPageSize,
+      });
     }
     const now = context.clock.now();
     const tokenText = context.query.get('page_token');
@@ -191,37 +265,81 @@ export class ZohoApi {
       if (!found || found.module !== module.api || found.userId !== userId) {
         return zohoError(context, 400, 'INVALID_DATA', 'invalid data', { param_name: 'page_token' });
       }
-      if (found.expiresAt <= now) return zohoError(context, 400, 'INVALID_DATA', 'the page token is expired', { param_name: 'page_token' });
+      if (found.expiresAt <= now)
+        return zohoError(context, 400, 'INVALID_DATA', 'the page token is expired', { param_name: 'page_token' });
       cursor = found;
     } else {
       const page = Number(context.query.get('page') ?? 1);
-      if (!Number.isInteger(page) || page < 1) return zohoError(context, 400, 'INVALID_DATA', 'invalid data', { param_name: 'page' });
+      if (!Number.isInteger(page) || page < 1)
+        return zohoError(context, 400, 'INVALID_DATA', 'invalid data', { param_name: 'page' });
       if (page * perPage > 2000) {
-        return zohoError(context, 400, 'DISCRETE_PAGINATION_LIMIT_EXCEEDED', 'cannot fetch more than 2000 records with page; use page_token', { limit: 2000 });
+        return zohoError(
+          context,
+          400,
+          'DISCRETE_PAGINATION_LIMIT_EXCEEDED',
+          'cannot fetch more than 2000 records with page; use page_token',
+          { limit: 2000 },
+        );
       }
       const sinceHeader = context.header('if-modified-since');
       const since = sinceHeader ? Date.parse(sinceHeader) : undefined;
-      if (since !== undefined && Number.isNaN(since)) return zohoError(context, 400, 'INVALID_DATA', 'invalid data', { param_name: 'If-Modified-Since' });
+      if (since !== undefined && Number.isNaN(since))
+        return zohoError(context, 400, 'INVALID_DATA', 'invalid data', { param_name: 'If-Modified-Since' });
       const sortBy = context.query.get('sort_by') ?? 'id';
-      if (!['id', 'Created_Time', 'Modified_Time'].includes(sortBy)) return zohoError(context, 400, 'INVALID_DATA', 'invalid data', { param_name: 'sort_by', supported_values: ['id', 'Created_Time', 'Modified_Time'] });
-      cursor = { module: module.api, userId, offset: (page - 1) * perPage, sortBy, sortOrder: context.query.get('sort_order') ?? 'asc', since, expiresAt: now + this.options.pageTokenLifetimeMs };
+      if (!['id', 'Created_Time', 'Modified_Time'].includes(sortBy))
+        return zohoError(context, 400, 'INVALID_DATA', 'invalid data', {
+          param_name: 'sort_by',
+          supported_values: ['id', 'Created_Time', 'Modified_Time'],
+        });
+      cursor = {
+        module: module.api,
+        userId,
+        offset: (page - 1) * perPage,
+        sortBy,
+        sortOrder: context.query.get('sort_order') ?? 'asc',
+        since,
+        expiresAt: now + this.options.pageTokenLifetimeMs,
+      };
     }
-    if (cursor.offset >= 100_000) return zohoError(context, 400, 'PAGINATION_LIMIT_EXCEEDED', 'cannot fetch more than 100000 records', { limit: 100_000 });
+    if (cursor.offset >= 100_000)
+      return zohoError(context, 400, 'PAGINATION_LIMIT_EXCEEDED', 'cannot fetch more than 100000 records', {
+        limit: 100_000,
+      });
     const ids = context.query.get('ids')?.split(',').filter(Boolean);
-    if (ids && ids.length > 100) return zohoError(context, 400, 'LIMIT_EXCEEDED', 'the ids limit exceeded', { limit: 100, param_name: 'ids' });
+    if (ids && ids.length > 100)
+      return zohoError(context, 400, 'LIMIT_EXCEEDED', 'the ids limit exceeded', { limit: 100, param_name: 'ids' });
     const all = this.sorted(
-      this.store.records(module.api).filter((record) => (cursor.since === undefined || Math.floor(record.modifiedAt / 1000) * 1000 >= cursor.since) && (!ids || ids.includes(record.id))),
+      this.store
+        .records(module.api)
+        .filter(
+          (record) =>
+            (cursor.since === undefined || Math.floor(record.modifiedAt / 1000) * 1000 >= cursor.since) &&
+            (!ids || ids.includes(record.id)),
+        ),
       cursor,
     );
     if (all.length === 0 && cursor.since !== undefined && !tokenText) return context.empty(304);
     const slice = all.slice(cursor.offset, cursor.offset + perPage);
     if (slice.length === 0) return context.empty(204);
     const more = cursor.offset + perPage < all.length;
-    const info: Record<string, unknown> = { per_page: perPage, count: slice.length, sort_by: cursor.sortBy, sort_order: cursor.sortOrder, more_records: more, next_page_token: null, previous_page_token: null, page_token_expiry: null };
+    const info: Record<string, unknown> = {
+      per_page: perPage,
+      count: slice.length,
+      sort_by: cursor.sortBy,
+      sort_order: cursor.sortOrder,
+      more_records: more,
+      next_page_token: null,
+      previous_page_token: null,
+      page_token_expiry: null,
+    };
     if (!tokenText) info.page = cursor.offset / perPage + 1;
     if (more) {
       const next = randomBytes(24).toString('hex');
-      this.cursors.set(next, { ...cursor, offset: cursor.offset + perPage, expiresAt: now + this.options.pageTokenLifetimeMs });
+      this.cursors.set(next, {
+        ...cursor,
+        offset: cursor.offset + perPage,
+        expiresAt: now + this.options.pageTokenLifetimeMs,
+      });
       info.next_page_token = next;
       info.page_token_expiry = new Date(now + this.options.pageTokenLifetimeMs).toISOString().slice(0, 19) + 'Z';
     }
@@ -229,9 +347,12 @@ export class ZohoApi {
   }
 
   private sorted(records: StoredRecord[], cursor: Pick<PageCursor, 'sortBy' | 'sortOrder'>): StoredRecord[] {
-    const key = (record: StoredRecord) => (cursor.sortBy === 'Modified_Time' ? record.modifiedAt : cursor.sortBy === 'Created_Time' ? record.createdAt : 0);
+    const key = (record: StoredRecord) =>
+      cursor.sortBy === 'Modified_Time' ? record.modifiedAt : cursor.sortBy === 'Created_Time' ? record.createdAt : 0;
     const sign = cursor.sortOrder === 'desc' ? -1 : 1;
-    return records.sort((left, right) => sign * (key(left) - key(right) || (BigInt(left.id) < BigInt(right.id) ? -1 : 1)));
+    return records.sort(
+      (left, right) => sign * (key(left) - key(right) || (BigInt(left.id) < BigInt(right.id) ? -1 : 1)),
+    );
   }
 
   private search(context: SimulatorContext, userId: string): void {
@@ -250,21 +371,36 @@ export class ZohoApi {
       try {
         criteria = parseCriteria(criteriaText);
       } catch (error) {
-        return zohoError(context, 400, 'INVALID_QUERY', 'invalid query formed', { reason: error instanceof CriteriaError ? error.message : 'criteria', param_name: 'criteria' });
+        return zohoError(context, 400, 'INVALID_QUERY', 'invalid query formed', {
+          reason: error instanceof CriteriaError ? error.message : 'criteria',
+          param_name: 'criteria',
+        });
       }
-      if (countConditions(criteria) > 10) return zohoError(context, 400, 'LIMIT_EXCEEDED', 'the criteria limit exceeded', { limit: 10, param_name: 'criteria' });
+      if (countConditions(criteria) > 10)
+        return zohoError(context, 400, 'LIMIT_EXCEEDED', 'the criteria limit exceeded', {
+          limit: 10,
+          param_name: 'criteria',
+        });
       const problem = findProblem(criteria, module);
       if (problem) return zohoError(context, 400, 'INVALID_QUERY', 'invalid query formed', problem);
       predicate = (record) => matches(criteria, (field) => (field === 'id' ? record.id : record.values[field]));
     } else if (email || phone || word) {
       predicate = (record) =>
-        Object.values(record.values).some((value) => typeof value === 'string' && (value === email || value === phone || (word !== null && value.toLowerCase().includes(word.toLowerCase()))));
+        Object.values(record.values).some(
+          (value) =>
+            typeof value === 'string' &&
+            (value === email || value === phone || (word !== null && value.toLowerCase().includes(word.toLowerCase()))),
+        );
     } else {
-      return zohoError(context, 400, 'REQUIRED_PARAM_MISSING', 'One of the expected parameter is missing', { param_name: 'criteria', param: 'criteria' });
+      return zohoError(context, 400, 'REQUIRED_PARAM_MISSING', 'One of the expected parameter is missing', {
+        param_name: 'criteria',
+        param: 'criteria',
+      });
     }
     const perPage = Math.min(Number(context.query.get('per_page') ?? 200), 200);
     const page = Number(context.query.get('page') ?? 1);
-    if (page * perPage > 2000) return zohoError(context, 400, 'LIMIT_REACHED', 'search results are limited to 2000 records', { limit: 2000 });
+    if (page * perPage > 2000)
+      return zohoError(context, 400, 'LIMIT_REACHED', 'search results are limited to 2000 records', { limit: 2000 });
     const found = this.sorted(this.store.records(module.api).filter(predicate), { sortBy: 'id', sortOrder: 'asc' });
     const slice = found.slice((page - 1) * perPage, page * perPage);
     if (slice.length === 0) return context.empty(204);
@@ -283,7 +419,10 @@ export class ZohoApi {
     if (external) {
       const [externalModule, field] = external.split('.');
       const spec = module.fields.find((candidate) => candidate.api === field);
-      if (externalModule !== module.api || !spec?.external) return zohoError(context, 400, 'INVALID_DATA', 'The value of the external field is invalid.', { api_name: field ?? external });
+      if (externalModule !== module.api || !spec?.external)
+        return zohoError(context, 400, 'INVALID_DATA', 'The value of the external field is invalid.', {
+          api_name: field ?? external,
+        });
       record = this.store.findBy(module.api, spec.api, value);
     } else record = this.store.get(module.api, value);
     if (!record) return context.empty(204);
@@ -305,14 +444,24 @@ export class ZohoApi {
     try {
       body = (await context.body()).json();
     } catch {
-      return zohoError(context, 400, 'INVALID_DATA', 'invalid data', { expected_data_type: 'jsonobject', api_name: 'body' });
+      return zohoError(context, 400, 'INVALID_DATA', 'invalid data', {
+        expected_data_type: 'jsonobject',
+        api_name: 'body',
+      });
     }
     if (!Array.isArray(body.data) || body.data.length === 0) {
-      return zohoError(context, 400, 'MANDATORY_NOT_FOUND', 'required field not found', { api_name: 'data', json_path: '$.data' });
+      return zohoError(context, 400, 'MANDATORY_NOT_FOUND', 'required field not found', {
+        api_name: 'data',
+        json_path: '$.data',
+      });
     }
     this.largestBatch.set(module.api, Math.max(this.largestBatch.get(module.api) ?? 0, body.data.length));
     if (body.data.length > this.options.maxWriteBatch) {
-      return zohoError(context, 400, 'LIMIT_EXCEEDED', 'the given data exceeds the limit', { limit: this.options.maxWriteBatch, api_name: 'data', json_path: '$.data' });
+      return zohoError(context, 400, 'LIMIT_EXCEEDED', 'the given data exceeds the limit', {
+        limit: this.options.maxWriteBatch,
+        api_name: 'data',
+        json_path: '$.data',
+      });
     }
     let checkFields: string[] | undefined;
     if (body.duplicate_check_fields !== undefined) {
@@ -322,13 +471,24 @@ export class ZohoApi {
         return !spec || !(spec.unique || spec.external || name === module.systemKey);
       });
       if (bad !== undefined || listed.length === 0) {
-        return zohoError(context, 400, 'INVALID_DATA', 'invalid data', { api_name: 'duplicate_check_fields', json_path: '$.duplicate_check_fields', value: bad ?? null });
+        return zohoError(context, 400, 'INVALID_DATA', 'invalid data', {
+          api_name: 'duplicate_check_fields',
+          json_path: '$.duplicate_check_fields',
+          value: bad ?? null,
+        });
       }
       checkFields = listed;
     }
     const answers = this.store.write(module, body.data, mode, checkFields);
     const failed = answers.filter((answer) => !answer.ok).length;
-    const status = failed === answers.length ? 400 : failed > 0 ? this.options.mixedStatus : answers.some((answer) => answer.body.action === 'update') ? 200 : 201;
+    const status =
+      failed === answers.length
+        ? 400
+        : failed > 0
+          ? this.options.mixedStatus
+          : answers.some((answer) => answer.body.action === 'update')
+            ? 200
+            : 201;
     this.server.bump('recordsWritten', answers.length - failed);
     context.json(status, { data: answers.map((answer) => answer.body) });
   }
@@ -343,9 +503,13 @@ function safeRows(body: { json<T>(): T }): unknown[] {
   }
 }
 
-function findProblem(criteria: ReturnType<typeof parseCriteria>, module: ZohoModuleSpec): Record<string, unknown> | undefined {
+function findProblem(
+  criteria: ReturnType<typeof parseCriteria>,
+  module: ZohoModuleSpec,
+): Record<string, unknown> | undefined {
   if (criteria.kind === 'group') return findProblem(criteria.left, module) ?? findProblem(criteria.right, module);
   if (!supportedComparator(criteria.comparator)) return { comparator: criteria.comparator, api_name: criteria.field };
-  if (criteria.field !== 'id' && !module.fields.some((spec) => spec.api === criteria.field)) return { api_name: criteria.field };
+  if (criteria.field !== 'id' && !module.fields.some((spec) => spec.api === criteria.field))
+    return { api_name: criteria.field };
   return undefined;
 }

@@ -26,7 +26,8 @@ interface IssuedToken {
 
 const hex = (random: Random, length: number) => Array.from({ length }, () => random.int(0, 15).toString(16)).join('');
 
-export const zohoScopeGrant = 'ZohoCRM.modules.ALL ZohoCRM.settings.fields.READ ZohoCRM.settings.modules.READ ZohoCRM.notifications.ALL ZohoCRM.coql.READ';
+export const zohoScopeGrant =
+  'ZohoCRM.modules.ALL ZohoCRM.settings.fields.READ ZohoCRM.settings.modules.READ ZohoCRM.notifications.ALL ZohoCRM.coql.READ';
 
 export class ZohoAuth {
   readonly clientId: string;
@@ -75,8 +76,20 @@ export class ZohoAuth {
   }
 
   register(): void {
-    this.server.route({ method: 'POST', pattern: '/oauth/v2/token', name: 'Zoho accounts token', metered: false, handler: (context) => this.token(context) });
-    this.server.route({ method: 'POST', pattern: '/oauth/v2/token/revoke', name: 'Zoho accounts revoke', metered: false, handler: (context) => this.revoke(context) });
+    this.server.route({
+      method: 'POST',
+      pattern: '/oauth/v2/token',
+      name: 'Zoho accounts token',
+      metered: false,
+      handler: (context) => this.token(context),
+    });
+    this.server.route({
+      method: 'POST',
+      pattern: '/oauth/v2/token/revoke',
+      name: 'Zoho accounts revoke',
+      metered: false,
+      handler: (context) => this.revoke(context),
+    });
   }
 
   /** The user behind a valid `Zoho-oauthtoken`; otherwise answers 401 and returns undefined. */
@@ -85,9 +98,15 @@ export class ZohoAuth {
     const match = /^Zoho-oauthtoken\s+(\S+)$/.exec(header);
     const token = match?.[1] ? this.accessTokens.get(match[1]) : undefined;
     const refresh = token ? this.refreshTokens.get(token.refreshToken) : undefined;
-    if (token && refresh && !token.revoked && !refresh.revoked && token.expiresAt > context.clock.now()) return token.userId;
+    if (token && refresh && !token.revoked && !refresh.revoked && token.expiresAt > context.clock.now())
+      return token.userId;
     if (!header) {
-      context.json(401, { code: 'AUTHENTICATION_FAILURE', details: {}, message: 'Authentication failed', status: 'error' });
+      context.json(401, {
+        code: 'AUTHENTICATION_FAILURE',
+        details: {},
+        message: 'Authentication failed',
+        status: 'error',
+      });
     } else {
       // `Bearer …`, unknown, expired and revoked tokens all look the same to Zoho's API.
       context.json(401, { code: 'INVALID_TOKEN', details: {}, message: 'invalid oauth token', status: 'error' });
@@ -102,8 +121,12 @@ export class ZohoAuth {
       for (const [name, value] of body.form()) params.set(name, value);
     }
     const fail = (error: string, description?: string) =>
-      context.json(this.options.oauthErrorStatus, description ? { error_description: description, error, status: 'failure' } : { error });
-    if (params.get('client_id') !== this.clientId || params.get('client_secret') !== this.clientSecret) return fail('invalid_client');
+      context.json(
+        this.options.oauthErrorStatus,
+        description ? { error_description: description, error, status: 'failure' } : { error },
+      );
+    if (params.get('client_id') !== this.clientId || params.get('client_secret') !== this.clientSecret)
+      return fail('invalid_client');
     const grant = params.get('grant_type');
     let refreshToken: string | undefined;
     let fresh = false;

@@ -46,7 +46,8 @@ export function parseCriteria(text: string): Criteria {
     }
     expect(')');
     const [field, comparator, value] = parts;
-    if (!field || !comparator || value === undefined) throw new CriteriaError('a condition needs field:comparator:value');
+    if (!field || !comparator || value === undefined)
+      throw new CriteriaError('a condition needs field:comparator:value');
     return { kind: 'condition', field: field.trim(), comparator: comparator.trim(), value };
   };
   const result = expression();
@@ -67,10 +68,17 @@ export const supportedComparator = (name: string) => comparators.has(name);
 
 export function matches(criteria: Criteria, read: (field: string) => unknown): boolean {
   if (criteria.kind === 'group') {
-    return criteria.operator === 'and' ? matches(criteria.left, read) && matches(criteria.right, read) : matches(criteria.left, read) || matches(criteria.right, read);
+    return criteria.operator === 'and'
+      ? matches(criteria.left, read) && matches(criteria.right, read)
+      : matches(criteria.left, read) || matches(criteria.right, read);
   }
   const raw = read(criteria.field);
-  const current = raw === null || raw === undefined ? '' : typeof raw === 'object' && 'id' in raw ? String((raw as { id: unknown }).id) : String(raw);
+  const current =
+    raw === null || raw === undefined
+      ? ''
+      : typeof raw === 'object' && 'id' in raw
+        ? String((raw as { id: unknown }).id)
+        : String(raw);
   const value = criteria.value;
   switch (criteria.comparator) {
     case 'equals':

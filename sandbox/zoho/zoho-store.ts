@@ -93,9 +93,12 @@ export class ZohoStore {
     const out: Record<string, unknown> = { id: record.id };
     for (const spec of module.fields) {
       if (spec.api === 'id' || (fields && !fields.includes(spec.api))) continue;
-      if (spec.api === 'Created_Time') out[spec.api] = formatZohoDateTime(record.createdAt, this.options.timeZoneOffset);
-      else if (spec.api === 'Modified_Time') out[spec.api] = formatZohoDateTime(record.modifiedAt, this.options.timeZoneOffset);
-      else if (spec.api === 'Owner' || spec.api === 'Created_By' || spec.api === 'Modified_By') out[spec.api] = { ...this.options.user, email: 'admin@example.com' };
+      if (spec.api === 'Created_Time')
+        out[spec.api] = formatZohoDateTime(record.createdAt, this.options.timeZoneOffset);
+      else if (spec.api === 'Modified_Time')
+        out[spec.api] = formatZohoDateTime(record.modifiedAt, this.options.timeZoneOffset);
+      else if (spec.api === 'Owner' || spec.api === 'Created_By' || spec.api === 'Modified_By')
+        out[spec.api] = { ...this.options.user, email: 'admin@example.com' };
       else out[spec.api] = record.values[spec.api] ?? (spec.type === 'boolean' ? false : null);
     }
     return out;
@@ -145,17 +148,28 @@ export class ZohoStore {
     return answers;
   }
 
-  private writeOne(module: ZohoModuleSpec, row: unknown, index: number, mode: WriteMode, duplicateCheckFields?: string[]): RecordAnswer {
+  private writeOne(
+    module: ZohoModuleSpec,
+    row: unknown,
+    index: number,
+    mode: WriteMode,
+    duplicateCheckFields?: string[],
+  ): RecordAnswer {
     const path = (field: string) => `$.data[${index}].${field}`;
     if (typeof row !== 'object' || row === null || Array.isArray(row)) {
-      return error('INVALID_DATA', 'invalid data', { expected_data_type: 'jsonobject', api_name: 'data', json_path: `$.data[${index}]` });
+      return error('INVALID_DATA', 'invalid data', {
+        expected_data_type: 'jsonobject',
+        api_name: 'data',
+        json_path: `$.data[${index}]`,
+      });
     }
     const input = row as Record<string, unknown>;
     let target: StoredRecord | undefined;
     let duplicateField: string | null = null;
     if (mode === 'update') {
       target = typeof input.id === 'string' ? this.get(module.api, input.id) : undefined;
-      if (!target) return error('INVALID_DATA', 'the id given seems to be invalid', { api_name: 'id', json_path: path('id') });
+      if (!target)
+        return error('INVALID_DATA', 'the id given seems to be invalid', { api_name: 'id', json_path: path('id') });
     } else if (mode === 'upsert') {
       for (const field of this.matchOrder(module, duplicateCheckFields)) {
         const found = this.findBy(module.api, field, input[field]);
@@ -223,11 +237,21 @@ export class ZohoStore {
     return [module.systemKey, ...unique.filter((name) => name !== module.systemKey)];
   }
 
-  private validate(module: ZohoModuleSpec, input: Record<string, unknown>, creating: boolean, path: (field: string) => string): ValueProblem | MandatoryProblem | undefined {
+  private validate(
+    module: ZohoModuleSpec,
+    input: Record<string, unknown>,
+    creating: boolean,
+    path: (field: string) => string,
+  ): ValueProblem | MandatoryProblem | undefined {
     for (const spec of module.fields) {
       const value = input[spec.api];
       if (value === undefined || value === null || spec.readOnly) continue;
-      const problem = checkValue(spec, value, path(spec.api), (lookupModule, id) => this.get(lookupModule, id) !== undefined);
+      const problem = checkValue(
+        spec,
+        value,
+        path(spec.api),
+        (lookupModule, id) => this.get(lookupModule, id) !== undefined,
+      );
       if (problem) return problem;
       if (spec.type === 'subform' && spec.subform) {
         const sub = zohoModuleByName.get(spec.subform);
@@ -235,7 +259,16 @@ export class ZohoStore {
         for (let line = 0; sub && line < lines.length; line += 1) {
           const item = lines[line];
           const itemPath = (field: string) => `${path(spec.api)}[${line}].${field}`;
-          if (typeof item !== 'object' || item === null) return { code: 'INVALID_DATA' as const, message: 'invalid data', details: { expected_data_type: 'jsonobject', api_name: spec.api, json_path: `${path(spec.api)}[${line}]` } };
+          if (typeof item !== 'object' || item === null)
+            return {
+              code: 'INVALID_DATA' as const,
+              message: 'invalid data',
+              details: {
+                expected_data_type: 'jsonobject',
+                api_name: spec.api,
+                json_path: `${path(spec.api)}[${line}]`,
+              },
+            };
           const lineProblem = this.validate(sub, item as Record<string, unknown>, true, itemPath);
           if (lineProblem) return lineProblem;
         }
@@ -244,8 +277,14 @@ export class ZohoStore {
     for (const spec of module.fields) {
       if (!spec.mandatory) continue;
       const value = input[spec.api];
-      const missing = value === undefined ? creating : value === null || value === '' || (Array.isArray(value) && value.length === 0);
-      if (missing) return { code: 'MANDATORY_NOT_FOUND' as const, message: 'required field not found', details: { api_name: spec.api, json_path: path(spec.api) } };
+      const missing =
+        value === undefined ? creating : value === null || value === '' || (Array.isArray(value) && value.length === 0);
+      if (missing)
+        return {
+          code: 'MANDATORY_NOT_FOUND' as const,
+          message: 'required field not found',
+          details: { api_name: spec.api, json_path: path(spec.api) },
+        };
     }
     return undefined;
   }
@@ -261,7 +300,10 @@ export class ZohoStore {
       if (spec.readOnly || input[spec.api] === undefined) continue;
       if (spec.type === 'subform' && spec.subform && Array.isArray(input[spec.api])) {
         const sub = zohoModuleByName.get(spec.subform)!;
-        values[spec.api] = (input[spec.api] as Array<Record<string, unknown>>).map((line) => ({ id: this.newId(), ...this.toStored(sub, line) }));
+        values[spec.api] = (input[spec.api] as Array<Record<string, unknown>>).map((line) => ({
+          id: this.newId(),
+          ...this.toStored(sub, line),
+        }));
       } else values[spec.api] = storedValue(spec, input[spec.api], nameOf);
     }
     return values;

@@ -24,9 +24,18 @@ const dateTimePattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}:
  * "invalid data" with `expected_data_type`, `maximum_length` or
  * `supported_values` in the details. `exists` answers lookups.
  */
-export function checkValue(spec: ZohoFieldSpec, value: unknown, jsonPath: string, exists: (module: string, id: string) => boolean): ValueProblem | undefined {
+export function checkValue(
+  spec: ZohoFieldSpec,
+  value: unknown,
+  jsonPath: string,
+  exists: (module: string, id: string) => boolean,
+): ValueProblem | undefined {
   const base = { api_name: spec.api, json_path: jsonPath };
-  const wrongType = (expected: string): ValueProblem => ({ code: 'INVALID_DATA', message: 'invalid data', details: { expected_data_type: expected, ...base } });
+  const wrongType = (expected: string): ValueProblem => ({
+    code: 'INVALID_DATA',
+    message: 'invalid data',
+    details: { expected_data_type: expected, ...base },
+  });
   switch (spec.type) {
     case 'text':
     case 'textarea':
@@ -34,7 +43,8 @@ export function checkValue(spec: ZohoFieldSpec, value: unknown, jsonPath: string
     case 'email':
     case 'phone':
     case 'picklist': {
-      if (typeof value !== 'string' && typeof value !== 'number') return wrongType(spec.type === 'textarea' ? 'textarea' : spec.type === 'picklist' ? 'picklist' : spec.type);
+      if (typeof value !== 'string' && typeof value !== 'number')
+        return wrongType(spec.type === 'textarea' ? 'textarea' : spec.type === 'picklist' ? 'picklist' : spec.type);
       const text = String(value);
       if (spec.type === 'email' && text !== '' && !emailPattern.test(text)) return wrongType('email');
       if (spec.type === 'phone' && text !== '' && !phonePattern.test(text)) return wrongType('phone');
@@ -48,23 +58,39 @@ export function checkValue(spec: ZohoFieldSpec, value: unknown, jsonPath: string
     }
     case 'integer':
     case 'bigint':
-      return Number.isInteger(typeof value === 'string' && value.trim() !== '' ? Number(value) : value) ? undefined : wrongType(spec.type);
+      return Number.isInteger(typeof value === 'string' && value.trim() !== '' ? Number(value) : value)
+        ? undefined
+        : wrongType(spec.type);
     case 'double':
     case 'currency':
     case 'percent':
-      return Number.isFinite(typeof value === 'string' && value.trim() !== '' ? Number(value) : value) && typeof value !== 'boolean' ? undefined : wrongType(spec.type);
+      return Number.isFinite(typeof value === 'string' && value.trim() !== '' ? Number(value) : value) &&
+        typeof value !== 'boolean'
+        ? undefined
+        : wrongType(spec.type);
     case 'boolean':
       return typeof value === 'boolean' ? undefined : wrongType('boolean');
     case 'date':
-      return typeof value === 'string' && datePattern.test(value) && !Number.isNaN(Date.parse(value)) ? undefined : wrongType('date');
+      return typeof value === 'string' && datePattern.test(value) && !Number.isNaN(Date.parse(value))
+        ? undefined
+        : wrongType('date');
     case 'datetime':
-      return typeof value === 'string' && dateTimePattern.test(value) && !Number.isNaN(Date.parse(value)) ? undefined : wrongType('datetime');
+      return typeof value === 'string' && dateTimePattern.test(value) && !Number.isNaN(Date.parse(value))
+        ? undefined
+        : wrongType('datetime');
     case 'lookup':
     case 'ownerlookup': {
-      const id = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as { id?: unknown }).id : undefined;
+      const id =
+        typeof value === 'object' && value !== null && !Array.isArray(value)
+          ? (value as { id?: unknown }).id
+          : undefined;
       if (typeof id !== 'string' && typeof id !== 'number') return wrongType('jsonobject');
       if (spec.type === 'lookup' && spec.lookup && !exists(spec.lookup, String(id))) {
-        return { code: 'INVALID_DATA', message: 'the id given seems to be invalid', details: { ...base, id: String(id) } };
+        return {
+          code: 'INVALID_DATA',
+          message: 'the id given seems to be invalid',
+          details: { ...base, id: String(id) },
+        };
       }
       return undefined;
     }
@@ -77,10 +103,16 @@ export function checkValue(spec: ZohoFieldSpec, value: unknown, jsonPath: string
 }
 
 /** Stored form: numbers where Zoho keeps numbers, lookups as `{ id, name }`. */
-export function storedValue(spec: ZohoFieldSpec, value: unknown, nameOf: (module: string, id: string) => string | undefined): unknown {
+export function storedValue(
+  spec: ZohoFieldSpec,
+  value: unknown,
+  nameOf: (module: string, id: string) => string | undefined,
+): unknown {
   if (value === null) return null;
-  if (spec.type === 'integer' || spec.type === 'double' || spec.type === 'currency' || spec.type === 'percent') return Number(value);
-  if (spec.type === 'text' || spec.type === 'textarea' || spec.type === 'phone' || spec.type === 'picklist') return String(value);
+  if (spec.type === 'integer' || spec.type === 'double' || spec.type === 'currency' || spec.type === 'percent')
+    return Number(value);
+  if (spec.type === 'text' || spec.type === 'textarea' || spec.type === 'phone' || spec.type === 'picklist')
+    return String(value);
   if ((spec.type === 'lookup' || spec.type === 'ownerlookup') && typeof value === 'object') {
     const id = String((value as { id: unknown }).id);
     return { id, name: spec.lookup ? (nameOf(spec.lookup, id) ?? null) : null };

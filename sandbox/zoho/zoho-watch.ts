@@ -53,13 +53,20 @@ export class ZohoWatch {
       if (!authorize(context)) return;
       return this.handle(context);
     };
-    this.server.route({ method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], pattern: '/crm/v8/actions/watch', name: 'Zoho watch', handler });
+    this.server.route({
+      method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      pattern: '/crm/v8/actions/watch',
+      name: 'Zoho watch',
+      handler,
+    });
   }
 
   /** Records changed: queue (and deliver) one callback per channel watching the module and operation. */
   notify(module: string, operation: 'insert' | 'update', ids: string[], fields: string[]): void {
     for (const channel of this.active()) {
-      const wanted = channel.events.some((event) => event === `${module}.all` || event === `${module}.${operation === 'insert' ? 'create' : 'edit'}`);
+      const wanted = channel.events.some(
+        (event) => event === `${module}.all` || event === `${module}.${operation === 'insert' ? 'create' : 'edit'}`,
+      );
       if (!wanted) continue;
       const notification: ZohoNotification = {
         server_time: this.server.clock.now(),
@@ -75,7 +82,11 @@ export class ZohoWatch {
       this.sent.push(notification);
       if (this.deliver && /^http:\/\/127\.0\.0\.1[:/]/.test(channel.notify_url)) {
         // A simulator stands in for Zoho's servers, so it may call out; connectors never do this.
-        void fetch(channel.notify_url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(notification) }).catch(() => undefined);
+        void fetch(channel.notify_url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(notification),
+        }).catch(() => undefined);
       }
     }
   }
@@ -95,8 +106,18 @@ export class ZohoWatch {
         const existed = this.channels.delete(id);
         if (existed) this.server.bump('watchDisabled');
         return existed
-          ? { code: 'SUCCESS', details: { channel_id: id }, message: 'Successfully un-subscribed from actions-watch', status: 'success' }
-          : { code: 'NOT_SUBSCRIBED', details: { channel_id: id }, message: 'not subscribed for actions-watch of the given module', status: 'error' };
+          ? {
+              code: 'SUCCESS',
+              details: { channel_id: id },
+              message: 'Successfully un-subscribed from actions-watch',
+              status: 'success',
+            }
+          : {
+              code: 'NOT_SUBSCRIBED',
+              details: { channel_id: id },
+              message: 'not subscribed for actions-watch of the given module',
+              status: 'error',
+            };
       });
       return context.json(answers.some((answer) => answer.status === 'success') ? 200 : 400, { watch: answers });
     }
@@ -110,22 +131,59 @@ export class ZohoWatch {
     const answers = items.map((item, index) => {
       const path = (name: string) => `$.watch[${index}].${name}`;
       const id = item.channel_id === undefined ? undefined : String(item.channel_id);
-      if (!id) return { code: 'MANDATORY_NOT_FOUND', details: { api_name: 'channel_id', json_path: path('channel_id') }, message: 'required field not found', status: 'error' };
+      if (!id)
+        return {
+          code: 'MANDATORY_NOT_FOUND',
+          details: { api_name: 'channel_id', json_path: path('channel_id') },
+          message: 'required field not found',
+          status: 'error',
+        };
       const existing = this.channels.get(id);
       // A client that lets a channel lapse before renewing it misses notifications; counted so tests can prove it never does.
       if (existing && existing.expiresAt <= now) this.server.bump('watchLapsed');
       const patching = context.method === 'PATCH' || context.method === 'PUT';
       if (patching && (!existing || existing.expiresAt <= now)) {
-        return { code: 'NOT_SUBSCRIBED', details: { channel_id: id }, message: 'not subscribed for actions-watch of the given module', status: 'error' };
+        return {
+          code: 'NOT_SUBSCRIBED',
+          details: { channel_id: id },
+          message: 'not subscribed for actions-watch of the given module',
+          status: 'error',
+        };
       }
       const events = Array.isArray(item.events) ? item.events.map(String) : (existing?.events ?? []);
-      if (events.length === 0) return { code: 'MANDATORY_NOT_FOUND', details: { api_name: 'events', json_path: path('events') }, message: 'required field not found', status: 'error' };
-      const unknown = events.find((event) => !zohoModuleByName.has(event.split('.')[0] ?? '') || !/\.(all|create|edit|delete)$/.test(event));
-      if (unknown) return { code: 'INVALID_DATA', details: { api_name: 'events', json_path: path('events') }, message: 'invalid data', status: 'error' };
+      if (events.length === 0)
+        return {
+          code: 'MANDATORY_NOT_FOUND',
+          details: { api_name: 'events', json_path: path('events') },
+          message: 'required field not found',
+          status: 'error',
+        };
+      const unknown = events.find(
+        (event) => !zohoModuleByName.has(event.split('.')[0] ?? '') || !/\.(all|create|edit|delete)$/.test(event),
+      );
+      if (unknown)
+        return {
+          code: 'INVALID_DATA',
+          details: { api_name: 'events', json_path: path('events') },
+          message: 'invalid data',
+          status: 'error',
+        };
       const notifyUrl = typeof item.notify_url === 'string' ? item.notify_url : existing?.notify_url;
-      if (!notifyUrl) return { code: 'MANDATORY_NOT_FOUND', details: { api_name: 'notify_url', json_path: path('notify_url') }, message: 'required field not found', status: 'error' };
+      if (!notifyUrl)
+        return {
+          code: 'MANDATORY_NOT_FOUND',
+          details: { api_name: 'notify_url', json_path: path('notify_url') },
+          message: 'required field not found',
+          status: 'error',
+        };
       const token = typeof item.token === 'string' ? item.token : (existing?.token ?? null);
-      if (token && token.length > 50) return { code: 'INVALID_DATA', details: { maximum_length: 50, api_name: 'token', json_path: path('token') }, message: 'invalid data', status: 'error' };
+      if (token && token.length > 50)
+        return {
+          code: 'INVALID_DATA',
+          details: { maximum_length: 50, api_name: 'token', json_path: path('token') },
+          message: 'invalid data',
+          status: 'error',
+        };
       const asked = typeof item.channel_expiry === 'string' ? Date.parse(item.channel_expiry) : Number.NaN;
       const granted = Number.isFinite(asked) && asked > now && asked - now <= weekMs ? asked : now + hourMs;
       const expiresAt = this.lifetimeCapMs === undefined ? granted : Math.min(granted, now + this.lifetimeCapMs);
@@ -135,11 +193,20 @@ export class ZohoWatch {
       return {
         code: 'SUCCESS',
         details: { events: this.describe(channel).events },
-        message: patching ? 'Successfully updated the subscribe details' : 'Successfully subscribed for actions-watch of the given module',
+        message: patching
+          ? 'Successfully updated the subscribe details'
+          : 'Successfully subscribed for actions-watch of the given module',
         status: 'success',
       };
     });
-    return context.json(answers.every((answer) => answer.status === 'success') ? 200 : answers.some((answer) => answer.status === 'success') ? 207 : 400, { watch: answers });
+    return context.json(
+      answers.every((answer) => answer.status === 'success')
+        ? 200
+        : answers.some((answer) => answer.status === 'success')
+          ? 207
+          : 400,
+      { watch: answers },
+    );
   }
 
   private describe(channel: WatchChannel) {

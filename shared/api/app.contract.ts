@@ -15,7 +15,12 @@ export const appInfoSchema = z.object({
    * resyncs everything. Cleared once every flow has run again.
    */
   storeReplaced: z
-    .object({ previousStoreId: z.string(), storeId: z.string(), detectedAt: z.string(), flowsToResync: z.array(z.string()) })
+    .object({
+      previousStoreId: z.string(),
+      storeId: z.string(),
+      detectedAt: z.string(),
+      flowsToResync: z.array(z.string()),
+    })
     .nullable(),
 });
 export type AppInfo = z.infer<typeof appInfoSchema>;

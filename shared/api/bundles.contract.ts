@@ -31,7 +31,11 @@ export type BundleCheck = z.infer<typeof bundleCheckSchema>;
 const bundleText = z.string().min(2).max(50_000_000);
 
 /** One mapping or flow of an import and what happened to it. */
-export const bundleImportItemSchema = z.object({ id: z.string(), name: z.string(), status: z.enum(['created', 'updated', 'kept']) });
+export const bundleImportItemSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  status: z.enum(['created', 'updated', 'kept']),
+});
 export type BundleImportItem = z.infer<typeof bundleImportItemSchema>;
 
 export const bundleMethods = {
@@ -49,10 +53,21 @@ export const bundleMethods = {
          */
         samplesPerMapping: z.number().int().min(0).max(20).default(0),
         /** Explicit sample inputs; their expected outputs are computed now. */
-        samples: z.array(z.object({ mappingId: mappingIdSchema, name: z.string().min(1).max(200).optional(), input: z.unknown() }).strict()).optional(),
+        samples: z
+          .array(
+            z
+              .object({ mappingId: mappingIdSchema, name: z.string().min(1).max(200).optional(), input: z.unknown() })
+              .strict(),
+          )
+          .optional(),
       })
       .strict(),
-    output: z.object({ fileName: z.string(), content: z.string(), contentHash: z.string(), secretSlots: z.array(z.string()) }),
+    output: z.object({
+      fileName: z.string(),
+      content: z.string(),
+      contentHash: z.string(),
+      secretSlots: z.array(z.string()),
+    }),
   }),
   'bundles.validate': method({
     summary: 'Check a bundle: format, hash, secrets, JSONata version, every mapping compiles, samples still match.',
@@ -71,12 +86,21 @@ export const bundleMethods = {
     output: z.object({
       check: bundleCheckSchema,
       connections: z
-        .array(z.object({ id: connectionIdSchema, name: z.string(), status: z.enum(['created', 'updated', 'kept']), missingSecrets: z.array(z.string()) }))
+        .array(
+          z.object({
+            id: connectionIdSchema,
+            name: z.string(),
+            status: z.enum(['created', 'updated', 'kept']),
+            missingSecrets: z.array(z.string()),
+          }),
+        )
         .describe('In the bundle’s order.'),
       mappings: z.number().int(),
       flows: z.number().int(),
       /** Per mapping and flow: `created` (new here), `updated` (changed) or `kept` (already identical, left untouched). */
-      items: z.object({ mappings: z.array(bundleImportItemSchema), flows: z.array(bundleImportItemSchema) }).describe('Each list in the bundle’s order.'),
+      items: z
+        .object({ mappings: z.array(bundleImportItemSchema), flows: z.array(bundleImportItemSchema) })
+        .describe('Each list in the bundle’s order.'),
     }),
   }),
 };

@@ -6,7 +6,9 @@ export const connectionMethods = {
   'connections.list': method({
     summary: 'All saved connections, without secrets.',
     input: z.object({}).strict(),
-    output: z.array(connectionSchema).describe('In creation order (a store sequence: connections made in one millisecond keep their order).'),
+    output: z
+      .array(connectionSchema)
+      .describe('In creation order (a store sequence: connections made in one millisecond keep their order).'),
   }),
   'connections.remove': method({
     summary: 'Delete a connection and its stored secrets.',

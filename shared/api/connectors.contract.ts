@@ -58,7 +58,10 @@ export const connectorMethods = {
       .object({
         fileName: z.string().min(1).max(260),
         // Characters never outnumber UTF-8 bytes; the handler checks the bytes and names the limit.
-        content: z.string().min(1).max(ionapiMaxBytes, `An .ionapi file is at most ${ionapiMaxBytes / 1000} KB.`),
+        content: z
+          .string()
+          .min(1)
+          .max(ionapiMaxBytes, `An .ionapi file is at most ${ionapiMaxBytes / 1000} KB.`),
         name: z.string().min(1).max(200).optional(),
         productLine: inforProductLineSchema.optional(),
         /**
@@ -98,7 +101,8 @@ export const connectorMethods = {
     output: connectionSchema,
   }),
   'connections.test': method({
-    summary: 'Sign in and read a small sample: tenant, latency, token lifetime, or a precise error. Gives up after connectionTestTimeoutMs.',
+    summary:
+      'Sign in and read a small sample: tenant, latency, token lifetime, or a precise error. Gives up after connectionTestTimeoutMs.',
     input: z
       .object({
         id: connectionIdSchema,
@@ -116,11 +120,15 @@ export const connectorMethods = {
   'schemas.entities': method({
     summary: 'Entities a connection offers, with read/write abilities.',
     input: z.object({ connectionId: connectionIdSchema }).strict(),
-    output: z.array(entityInfoSchema).describe('In the order the connector’s descriptor declares them (ids are unique).'),
+    output: z
+      .array(entityInfoSchema)
+      .describe('In the order the connector’s descriptor declares them (ids are unique).'),
   }),
   'schemas.get': method({
     summary: 'Live schema of one entity (cached; refresh to fetch again).',
-    input: z.object({ connectionId: connectionIdSchema, entity: z.string().min(1).max(200), refresh: z.boolean().optional() }).strict(),
+    input: z
+      .object({ connectionId: connectionIdSchema, entity: z.string().min(1).max(200), refresh: z.boolean().optional() })
+      .strict(),
     output: entitySchemaSchema,
   }),
 };

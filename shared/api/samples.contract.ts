@@ -4,7 +4,14 @@ import { method } from './define';
 
 /** Plain JSON as connectors normalise records (what mappings read). */
 const jsonValueSchema: z.ZodType<unknown> = z.lazy(() =>
-  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(jsonValueSchema), z.record(z.string(), jsonValueSchema)]),
+  z.union([
+    z.string(),
+    z.number(),
+    z.boolean(),
+    z.null(),
+    z.array(jsonValueSchema),
+    z.record(z.string(), jsonValueSchema),
+  ]),
 );
 
 export const sampleRecordSchema = z.object({
@@ -25,6 +32,9 @@ export const sampleMethods = {
         limit: z.number().int().min(1).max(1000).default(50),
       })
       .strict(),
-    output: z.object({ records: z.array(sampleRecordSchema).describe('In the order the source’s pages returned them.'), calls: z.number().int().nonnegative() }),
+    output: z.object({
+      records: z.array(sampleRecordSchema).describe('In the order the source’s pages returned them.'),
+      calls: z.number().int().nonnegative(),
+    }),
   }),
 };

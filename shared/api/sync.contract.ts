@@ -1,32 +1,38 @@
 import { z } from 'zod';
-import {
-  flowIdSchema,
-  flowSchema,
-  mappingIdSchema,
-  mappingSchema,
-  runIdSchema,
-  scheduleSchema,
-} from '../domain/flow';
+import { flowIdSchema, flowSchema, mappingIdSchema, mappingSchema, runIdSchema, scheduleSchema } from '../domain/flow';
 import { recordAuditSchema, recordOutcomeSchema, runProgressSchema, runSchema } from '../domain/run';
 import { method } from './define';
 
 /** What the live scheduler of the answering host holds for one flow. */
 export const flowScheduleStateSchema = z.object({
-  active: z.boolean().describe('A job for this flow is live in this host’s scheduler (false when paused, manual, or in a short-lived CLI command).'),
+  active: z
+    .boolean()
+    .describe(
+      'A job for this flow is live in this host’s scheduler (false when paused, manual, or in a short-lived CLI command).',
+    ),
   paused: z.boolean().describe('The schedule is paused: no tick starts a run until it is resumed.'),
-  nextRun: z.string().nullable().describe('When the live job fires next (ISO 8601), as the scheduler computed it; null when no job is active.'),
+  nextRun: z
+    .string()
+    .nullable()
+    .describe('When the live job fires next (ISO 8601), as the scheduler computed it; null when no job is active.'),
 });
 export type FlowScheduleState = z.infer<typeof flowScheduleStateSchema>;
 
 /** A flow as the Flows screen lists it: its design, its live schedule and its newest run. */
 export const flowListItemSchema = flowSchema.extend({
   scheduleState: flowScheduleStateSchema,
-  lastRun: runSchema.nullable().describe('The newest run by start time, whatever started it (it may still be running); null before the first.'),
+  lastRun: runSchema
+    .nullable()
+    .describe('The newest run by start time, whatever started it (it may still be running); null before the first.'),
 });
 export type FlowListItem = z.infer<typeof flowListItemSchema>;
 
-const flowInputSchema = flowSchema.omit({ id: true, createdAt: true, updatedAt: true }).extend({ id: flowIdSchema.optional() });
-const mappingInputSchema = mappingSchema.omit({ id: true, hash: true, updatedAt: true }).extend({ id: mappingIdSchema.optional() });
+const flowInputSchema = flowSchema
+  .omit({ id: true, createdAt: true, updatedAt: true })
+  .extend({ id: flowIdSchema.optional() });
+const mappingInputSchema = mappingSchema
+  .omit({ id: true, hash: true, updatedAt: true })
+  .extend({ id: mappingIdSchema.optional() });
 
 export const syncMethods = {
   'mappings.list': method({
@@ -34,18 +40,42 @@ export const syncMethods = {
     input: z.object({}).strict(),
     output: z.array(mappingSchema).describe('By name, then in creation order (names may repeat).'),
   }),
-  'mappings.get': method({ summary: 'One mapping with its graph and compiled JSONata.', input: z.object({ id: mappingIdSchema }).strict(), output: mappingSchema }),
-  'mappings.save': method({ summary: 'Create or update a mapping; every version is kept for replays.', input: mappingInputSchema.strict(), output: mappingSchema }),
-  'mappings.remove': method({ summary: 'Delete a mapping no flow uses.', input: z.object({ id: mappingIdSchema }).strict(), output: z.object({ removed: z.boolean() }) }),
+  'mappings.get': method({
+    summary: 'One mapping with its graph and compiled JSONata.',
+    input: z.object({ id: mappingIdSchema }).strict(),
+    output: mappingSchema,
+  }),
+  'mappings.save': method({
+    summary: 'Create or update a mapping; every version is kept for replays.',
+    input: mappingInputSchema.strict(),
+    output: mappingSchema,
+  }),
+  'mappings.remove': method({
+    summary: 'Delete a mapping no flow uses.',
+    input: z.object({ id: mappingIdSchema }).strict(),
+    output: z.object({ removed: z.boolean() }),
+  }),
 
   'flows.list': method({
     summary: 'All flows with their schedules, what the live scheduler holds for each and their newest run.',
     input: z.object({}).strict(),
-    output: z.array(flowListItemSchema).describe('In creation order (a store sequence, so flows made in one millisecond keep their order; a bundle import creates them in dependency order).'),
+    output: z
+      .array(flowListItemSchema)
+      .describe(
+        'In creation order (a store sequence, so flows made in one millisecond keep their order; a bundle import creates them in dependency order).',
+      ),
   }),
-  'flows.get': method({ summary: 'One flow with its source, target and schedule.', input: z.object({ id: flowIdSchema }).strict(), output: flowSchema }),
+  'flows.get': method({
+    summary: 'One flow with its source, target and schedule.',
+    input: z.object({ id: flowIdSchema }).strict(),
+    output: flowSchema,
+  }),
   'flows.save': method({ summary: 'Create or update a flow.', input: flowInputSchema.strict(), output: flowSchema }),
-  'flows.remove': method({ summary: 'Delete a flow no other flow depends on.', input: z.object({ id: flowIdSchema }).strict(), output: z.object({ removed: z.boolean() }) }),
+  'flows.remove': method({
+    summary: 'Delete a flow no other flow depends on.',
+    input: z.object({ id: flowIdSchema }).strict(),
+    output: z.object({ removed: z.boolean() }),
+  }),
   'flows.pause': method({
     summary: 'Pause or resume a flow’s schedule.',
     input: z.object({ id: flowIdSchema, paused: z.boolean() }).strict(),
@@ -56,7 +86,11 @@ export const syncMethods = {
     input: z.object({ id: flowIdSchema, dryRun: z.boolean().optional() }).strict(),
     output: runSchema,
   }),
-  'flows.cancel': method({ summary: 'Stop a running flow after its current batch.', input: z.object({ id: flowIdSchema }).strict(), output: z.object({ cancelled: z.boolean() }) }),
+  'flows.cancel': method({
+    summary: 'Stop a running flow after its current batch.',
+    input: z.object({ id: flowIdSchema }).strict(),
+    output: z.object({ cancelled: z.boolean() }),
+  }),
   'schedules.preview': method({
     summary: 'A schedule in plain words with its next run times.',
     input: z.object({ schedule: scheduleSchema, count: z.number().int().min(1).max(20).default(5) }).strict(),
@@ -65,14 +99,24 @@ export const syncMethods = {
 
   'runs.list': method({
     summary: 'Recent runs, newest first.',
-    input: z.object({ flowId: flowIdSchema.optional(), limit: z.number().int().min(1).max(1000).default(100) }).strict(),
+    input: z
+      .object({ flowId: flowIdSchema.optional(), limit: z.number().int().min(1).max(1000).default(100) })
+      .strict(),
     output: z.array(runSchema).describe('Newest first: by start time, then by creation order, descending.'),
   }),
-  'runs.get': method({ summary: 'One run with its counters and API calls.', input: z.object({ id: runIdSchema }).strict(), output: runSchema }),
+  'runs.get': method({
+    summary: 'One run with its counters and API calls.',
+    input: z.object({ id: runIdSchema }).strict(),
+    output: runSchema,
+  }),
   'runs.replay': method({
     summary: 'Replay failed records of a run (all, or the given audit rows) with the original or the current mapping.',
     input: z
-      .object({ runId: runIdSchema, auditIds: z.array(z.number().int()).optional(), mapping: z.enum(['original', 'current']).default('current') })
+      .object({
+        runId: runIdSchema,
+        auditIds: z.array(z.number().int()).optional(),
+        mapping: z.enum(['original', 'current']).default('current'),
+      })
       .strict(),
     output: runSchema,
   }),
@@ -88,12 +132,19 @@ export const syncMethods = {
         limit: z.number().int().min(1).max(1000).default(200),
       })
       .strict(),
-    output: z.object({ total: z.number().int(), items: z.array(recordAuditSchema).describe('In the order the rows were written (audit id, ascending).') }),
+    output: z.object({
+      total: z.number().int(),
+      items: z.array(recordAuditSchema).describe('In the order the rows were written (audit id, ascending).'),
+    }),
   }),
   'audit.export': method({
     summary: 'A run’s audit rows as CSV or JSON Lines.',
     input: z.object({ runId: runIdSchema, format: z.enum(['csv', 'jsonl']) }).strict(),
-    output: z.object({ fileName: z.string(), content: z.string().describe('Rows in the order they were written (audit id, ascending).'), rows: z.number().int() }),
+    output: z.object({
+      fileName: z.string(),
+      content: z.string().describe('Rows in the order they were written (audit id, ascending).'),
+      rows: z.number().int(),
+    }),
   }),
   'audit.retention': method({
     summary: 'Read or set how many days audit rows are kept (failed records stay until replayed).',

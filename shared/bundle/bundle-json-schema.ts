@@ -10,12 +10,17 @@ export const bundleJsonSchemaId = 'https://ml-connector.dev/schemas/mlc-bundle.s
  */
 export function bundleJsonSchema(): Record<string, unknown> {
   // Validation is what the schema is for: inputs as files hold them, so defaults are optional.
-  const generated = z.toJSONSchema(bundleSchema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  const generated = z.toJSONSchema(bundleSchema, {
+    target: 'draft-2020-12',
+    io: 'input',
+    unrepresentable: 'any',
+  }) as Record<string, unknown>;
   return {
     ...generated,
     $id: bundleJsonSchemaId,
     title: 'ml-connector Studio mapping bundle',
-    description: 'A versioned mapping bundle (format "mlc-bundle"): connections without secrets (named secret slots), mappings as JSONata with their graphs, flows with schedules, lookup tables, samples with expected outputs and a SHA-256 content hash. Generated from shared/bundle/bundle.schema.ts — do not edit by hand.',
+    description:
+      'A versioned mapping bundle (format "mlc-bundle"): connections without secrets (named secret slots), mappings as JSONata with their graphs, flows with schedules, lookup tables, samples with expected outputs and a SHA-256 content hash. Generated from shared/bundle/bundle.schema.ts — do not edit by hand.',
   };
 }
 

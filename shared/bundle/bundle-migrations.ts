@@ -50,13 +50,20 @@ const v0Schema = z.object({
     }),
   ),
   flows: z.array(z.record(z.string(), z.unknown())),
-  samples: z.array(z.object({ mapping: z.string(), name: z.string().optional(), input: z.unknown(), output: z.unknown() })).default([]),
+  samples: z
+    .array(z.object({ mapping: z.string(), name: z.string().optional(), input: z.unknown(), output: z.unknown() }))
+    .default([]),
   checksum: z.string(),
 });
 
 /** A lowercase name for slots and env variables, unique within the bundle. */
 export function connectionRef(base: string, taken: Set<string>): string {
-  const stem = base.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 32) || 'connection';
+  const stem =
+    base
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 32) || 'connection';
   let ref = stem;
   for (let index = 2; taken.has(ref); index += 1) ref = `${stem}-${index}`;
   taken.add(ref);
@@ -148,10 +155,17 @@ const drawnKeys = ['sourceConnectionId', 'targetConnectionId'] as const;
 export function liftDrawnConnections(bundle: Record<string, unknown>): Record<string, unknown> {
   const { mappings, connections } = bundle;
   if (!Array.isArray(mappings)) return bundle;
-  const known = new Set(Array.isArray(connections) ? connections.map((connection) => (connection as { id?: unknown } | null)?.id) : []);
+  const known = new Set(
+    Array.isArray(connections) ? connections.map((connection) => (connection as { id?: unknown } | null)?.id) : [],
+  );
   let changed = false;
   const lifted = mappings.map((mapping: unknown) => {
-    if (!isRecord(mapping) || !isRecord(mapping.graph) || !drawnKeys.some((key) => key in (mapping.graph as Record<string, unknown>))) return mapping;
+    if (
+      !isRecord(mapping) ||
+      !isRecord(mapping.graph) ||
+      !drawnKeys.some((key) => key in (mapping.graph as Record<string, unknown>))
+    )
+      return mapping;
     const { sourceConnectionId, targetConnectionId, ...graph } = mapping.graph;
     const drawn = { sourceConnectionId, targetConnectionId };
     const fields: Record<string, unknown> = {};

@@ -25,11 +25,16 @@ export const knownSecretKeys = new Set([
 ]);
 
 /** Key names that look secret (`apiKey`, `x-api-key`, `db_password`, `privateKey`, `clientSecret`). */
-const secretLookingKey = /(secret|passw(or)?d|passphrase|token|api[-_]?key|private[-_]?key|credential|application[-_]?key|auth[-_]?key)/i;
+const secretLookingKey =
+  /(secret|passw(or)?d|passphrase|token|api[-_]?key|private[-_]?key|credential|application[-_]?key|auth[-_]?key)/i;
 /** Keys that contain those words but hold no secret. */
 const harmlessKeys = new Set(['secretSlots', 'tokenUrl', 'tokenLifetimeSeconds', 'tokenEndpoint', 'tokenPath']);
 /** Values that are secrets whatever their key: bearer headers, JWTs, PEM keys. */
-const secretLookingValue = [/\b(bearer|zoho-oauthtoken)\s+[A-Za-z0-9._~+/=-]{12,}/i, /\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\./, /-----BEGIN [A-Z ]*PRIVATE KEY-----/];
+const secretLookingValue = [
+  /\b(bearer|zoho-oauthtoken)\s+[A-Za-z0-9._~+/=-]{12,}/i,
+  /\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\./,
+  /-----BEGIN [A-Z ]*PRIVATE KEY-----/,
+];
 
 export interface SecretFinding {
   /** JSON path of the offending value, e.g. `connections[1].settings.client_secret`. */
@@ -51,7 +56,10 @@ export function findSecrets(raw: unknown): SecretFinding[] {
       // Blank, or naming a slot (`secrets: ["client_secret"]` in old bundles) rather than holding one.
       if (value.trim() === '' || knownSecretKeys.has(value)) return;
       if (key !== undefined && !harmlessKeys.has(key) && (knownSecretKeys.has(key) || secretLookingKey.test(key))) {
-        findings.push({ path, reason: `“${key}” holds a value; secrets belong in the server's secrets, not in a bundle.` });
+        findings.push({
+          path,
+          reason: `“${key}” holds a value; secrets belong in the server's secrets, not in a bundle.`,
+        });
       } else if (secretLookingValue.some((pattern) => pattern.test(value))) {
         findings.push({ path, reason: 'The value looks like a credential (bearer token, JWT or private key).' });
       }
@@ -65,7 +73,12 @@ export function findSecrets(raw: unknown): SecretFinding[] {
       for (const [child, item] of Object.entries(value as Record<string, unknown>)) {
         if (shapeKeys.has(child)) continue;
         // A slot declaration may not carry a value under any name.
-        if (/^secretSlots\[\d+\]$/.test(path.split('.').pop() ?? '') && ['value', 'secret'].includes(child) && item !== null && item !== '') {
+        if (
+          /^secretSlots\[\d+\]$/.test(path.split('.').pop() ?? '') &&
+          ['value', 'secret'].includes(child) &&
+          item !== null &&
+          item !== ''
+        ) {
           findings.push({ path: `${path}.${child}`, reason: 'A secret slot carries a value.' });
           continue;
         }

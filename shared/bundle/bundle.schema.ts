@@ -13,7 +13,9 @@ export const bundleVersion = 1;
 export const bundleFileSuffix = '.mlcbundle.json';
 
 /** `ref.key`: a bundle-wide slot name, e.g. `zoho.refresh_token` (env `MLC_SECRET_ZOHO_REFRESH_TOKEN`). */
-export const secretSlotNameSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]*\.[A-Za-z0-9_-]+$/, 'A slot is named "<connection ref>.<secret>".');
+export const secretSlotNameSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]*\.[A-Za-z0-9_-]+$/, 'A slot is named "<connection ref>.<secret>".');
 
 export const bundleSecretSlotSchema = z
   .object({
@@ -39,7 +41,10 @@ export const bundleConnectionSchema = z
     secretSlots: z.array(bundleSecretSlotSchema),
     sandbox: z.boolean(),
     /** For sandbox connections: the file `mlc sandbox` writes into `<data dir>/sandbox/` that binds this connection. */
-    sandboxFile: z.string().regex(/^[A-Za-z0-9._-]+$/).optional(),
+    sandboxFile: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]+$/)
+      .optional(),
   })
   .strict();
 export type BundleConnection = z.infer<typeof bundleConnectionSchema>;

@@ -26,13 +26,24 @@ export function engineCompatibility(bundleJsonata: string, runtimeJsonata: strin
   if (!wanted) return { ok: false, reason: `The bundle names an unreadable JSONata version “${bundleJsonata}”.` };
   if (!have) return { ok: false, reason: `This runtime's JSONata version “${runtimeJsonata}” is unreadable.` };
   if (compareVersions(runtimeJsonata, minimumJsonata) < 0) {
-    return { ok: false, reason: `This runtime has JSONata ${runtimeJsonata}; at least ${minimumJsonata} is required. Update ml-connector Studio.` };
+    return {
+      ok: false,
+      reason: `This runtime has JSONata ${runtimeJsonata}; at least ${minimumJsonata} is required. Update ml-connector Studio.`,
+    };
   }
   if (wanted[0] !== have[0]) {
-    return { ok: false, reason: `The bundle was made with JSONata ${bundleJsonata}; this runtime has ${runtimeJsonata} (another major version). Re-export it from a matching Studio.` };
+    return {
+      ok: false,
+      reason: `The bundle was made with JSONata ${bundleJsonata}; this runtime has ${runtimeJsonata} (another major version). Re-export it from a matching Studio.`,
+    };
   }
   if (compareVersions(runtimeJsonata, bundleJsonata) < 0) {
-    return { ok: false, reason: `The bundle needs JSONata ${bundleJsonata} or newer; this runtime has ${runtimeJsonata}. Update ml-connector Studio.` };
+    return {
+      ok: false,
+      reason: `The bundle needs JSONata ${bundleJsonata} or newer; this runtime has ${runtimeJsonata}. Update ml-connector Studio.`,
+    };
   }
-  return compareVersions(runtimeJsonata, bundleJsonata) > 0 ? { ok: true, note: `Made with JSONata ${bundleJsonata}, running on ${runtimeJsonata}.` } : { ok: true };
+  return compareVersions(runtimeJsonata, bundleJsonata) > 0
+    ? { ok: true, note: `Made with JSONata ${bundleJsonata}, running on ${runtimeJsonata}.` }
+    : { ok: true };
 }

@@ -46,6 +46,9 @@ export const cin7SecretsSchema = z.object({
       /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
       'The Account ID is a GUID like 3fa85f64-5717-4562-b3fc-2c963f66afa6 (Integrations → API in Cin7 Core).',
     ),
-  applicationKey: z.string().trim().min(1, 'Paste the Application Key of your API application (Integrations → API in Cin7 Core).'),
+  applicationKey: z
+    .string()
+    .trim()
+    .min(1, 'Paste the Application Key of your API application (Integrations → API in Cin7 Core).'),
 });
 export const cin7SecretSlots = ['accountId', 'applicationKey'] as const;

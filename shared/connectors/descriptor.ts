@@ -30,7 +30,12 @@ export const authSchema = z.discriminatedUnion('kind', [
     refreshSkewSeconds: z.number().int().min(0).max(3600).default(120),
   }),
   /** `Authorization: Basic base64(user:secret)` built from two secret slots (Zendesk API token). */
-  z.object({ kind: z.literal('basic'), userSlot: z.string(), secretSlot: z.string(), userSuffix: z.string().optional() }),
+  z.object({
+    kind: z.literal('basic'),
+    userSlot: z.string(),
+    secretSlot: z.string(),
+    userSuffix: z.string().optional(),
+  }),
   /** Fixed headers whose values come from secret slots (Cin7 `api-auth-accountid`, `api-auth-applicationkey`). */
   z.object({ kind: z.literal('static-headers'), headers: z.record(z.string(), z.string()) }),
 ]);
@@ -83,11 +88,22 @@ export const paginationSchema = z
     /** Statuses that mean "nothing (more) to read" and end the read quietly (Zoho 204, 304). */
     endStatuses: z.array(z.number().int()).default([]),
   })
-  .refine((value) => (value.style !== 'cursor' && value.style !== 'bookmark') || value.cursorParam !== undefined, { message: 'cursor and bookmark paging need cursorParam' })
-  .refine((value) => value.style !== 'page' || value.pageParam !== undefined, { message: 'page paging needs pageParam' });
+  .refine((value) => (value.style !== 'cursor' && value.style !== 'bookmark') || value.cursorParam !== undefined, {
+    message: 'cursor and bookmark paging need cursorParam',
+  })
+  .refine((value) => value.style !== 'page' || value.pageParam !== undefined, {
+    message: 'page paging needs pageParam',
+  });
 export type PaginationDescriptor = z.infer<typeof paginationSchema>;
 
-export const sinceFormats = ['iso', 'iso-seconds', 'iso-offset', 'yyyyMMddHHmmssSSS', 'ido-datetime', 'fsm-timestamp'] as const;
+export const sinceFormats = [
+  'iso',
+  'iso-seconds',
+  'iso-offset',
+  'yyyyMMddHHmmssSSS',
+  'ido-datetime',
+  'fsm-timestamp',
+] as const;
 export type SinceFormat = (typeof sinceFormats)[number];
 
 export const modifiedSinceSchema = z.object({
@@ -231,7 +247,10 @@ export function defineDescriptor(input: ConnectorDescriptorInput): ConnectorDesc
 }
 
 /** Fills `{name}` placeholders; unknown names are left visible so a mistake shows in the URL, not silently. */
-export function fillTemplate(template: string, values: Record<string, string | number | boolean | null | undefined>): string {
+export function fillTemplate(
+  template: string,
+  values: Record<string, string | number | boolean | null | undefined>,
+): string {
   return template.replace(/\{([A-Za-z0-9_.]+)\}/g, (whole, name: string) => {
     const value = values[name];
     return value === undefined || value === null ? whole : String(value);

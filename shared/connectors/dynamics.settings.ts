@@ -8,7 +8,8 @@ import { z } from 'zod';
 
 const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Tenant as a GUID, a verified domain (`contoso.onmicrosoft.com`, `contoso.com`), or the sandbox's name. */
-const tenantPattern = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*)$/i;
+const tenantPattern =
+  /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*)$/i;
 
 const httpUrl = (what: string, example: string) =>
   z
@@ -39,7 +40,9 @@ export const dynamicsSettingsSchema = z.object({
   /** Environment URL, e.g. `https://contoso.crm4.dynamics.com` (the suffix varies by region). */
   orgUrl: httpUrl('environment URL', 'https://contoso.crm4.dynamics.com'),
   /** Entra authority host; other clouds (US Gov, China) and the sandbox use another one. */
-  authorityUrl: httpUrl('sign-in authority', 'https://login.microsoftonline.com').default('https://login.microsoftonline.com'),
+  authorityUrl: httpUrl('sign-in authority', 'https://login.microsoftonline.com').default(
+    'https://login.microsoftonline.com',
+  ),
   /** Web API version segment. */
   apiVersion: z
     .string()
@@ -52,7 +55,12 @@ export const dynamicsSettingsSchema = z.object({
    */
   duplicateDetection: z.boolean().default(false),
   /** Requests per minute this connection may send (service protection allows 6,000 per 5 minutes per user). */
-  rateLimitPerMinute: z.number().int().min(10, 'At least 10 requests per minute.').max(1200, 'At most 1,200 requests per minute (service protection).').optional(),
+  rateLimitPerMinute: z
+    .number()
+    .int()
+    .min(10, 'At least 10 requests per minute.')
+    .max(1200, 'At most 1,200 requests per minute (service protection).')
+    .optional(),
 });
 export type DynamicsSettings = z.infer<typeof dynamicsSettingsSchema>;
 export type DynamicsSettingsInput = z.input<typeof dynamicsSettingsSchema>;
@@ -63,6 +71,9 @@ export const dynamicsSecretsSchema = z.object({
   client_secret: z
     .string({ message: 'Enter the client secret value (not its id) from Certificates & secrets.' })
     .min(1, 'Enter the client secret value (not its id) from Certificates & secrets.')
-    .refine((value) => !guidPattern.test(value.trim()), 'This looks like the secret id; paste the secret value instead.'),
+    .refine(
+      (value) => !guidPattern.test(value.trim()),
+      'This looks like the secret id; paste the secret value instead.',
+    ),
 });
 export type DynamicsSecrets = z.infer<typeof dynamicsSecretsSchema>;

@@ -21,7 +21,11 @@ const url = (what: string, example: string) =>
       }
     }, `The ${what} must be a full URL such as ${example}.`);
 
-const text = (what: string) => z.string({ message: `${what} must be text.` }).trim().min(1, `${what} must not be empty.`);
+const text = (what: string) =>
+  z
+    .string({ message: `${what} must be text.` })
+    .trim()
+    .min(1, `${what} must not be empty.`);
 
 export const inforSettingsSchema = z.object({
   tenant: text('The tenant (ti in the .ionapi file)'),
@@ -33,7 +37,11 @@ export const inforSettingsSchema = z.object({
   ci: text('The client id (ci)'),
   appName: z.string({ message: 'The application name must be text.' }).optional(),
   scopes: z.string({ message: 'Scopes are text, separated by spaces.' }).optional(),
-  grant: z.enum(inforGrants, { message: 'The grant is password (backend service with a service account) or client_credentials.' }).optional(),
+  grant: z
+    .enum(inforGrants, {
+      message: 'The grant is password (backend service with a service account) or client_credentials.',
+    })
+    .optional(),
   onPremises: z.boolean({ message: 'onPremises is true or false.' }).optional(),
   productLine: z.enum(inforProductLines, { message: 'Choose the product line: m3, csi, ln or fsm.' }).optional(),
   productLineDetected: z.boolean({ message: 'productLineDetected is true or false.' }).optional(),
@@ -42,10 +50,15 @@ export const inforSettingsSchema = z.object({
   mongooseConfig: z.string({ message: 'The Mongoose configuration is a name such as CSI_DALS.' }).trim().optional(),
   /** LN: the company (`X-Infor-LnCompany`); empty = the user's default company. */
   lnCompany: z
-    .union([z.number().int().nonnegative(), z.string().trim().regex(/^\d*$/)], { message: 'The LN company is a number such as 100.' })
+    .union([z.number().int().nonnegative(), z.string().trim().regex(/^\d*$/)], {
+      message: 'The LN company is a number such as 100.',
+    })
     .optional(),
   /** M3 EXPORTMI field separator: one character. */
-  m3Separator: z.string({ message: 'The M3 separator is one character.' }).length(1, 'The M3 separator is one character.').optional(),
+  m3Separator: z
+    .string({ message: 'The M3 separator is one character.' })
+    .length(1, 'The M3 separator is one character.')
+    .optional(),
   /** Per-entity source overrides, as JSON text (checked in detail when the connector opens). */
   entitySources: z
     .string({ message: 'entitySources is JSON text.' })

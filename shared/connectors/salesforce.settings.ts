@@ -14,7 +14,10 @@ export const salesforceSettingsSchema = z.object({
       (value) => salesforceMyDomainPattern.test(value) || /^http:\/\/127\.0\.0\.1(:\d+)?\/?$/.test(value),
       'Use your My Domain URL, e.g. https://acme.my.salesforce.com (Setup → My Domain); login.salesforce.com does not issue client-credentials tokens.',
     ),
-  clientId: z.string().trim().min(10, 'Paste the Consumer Key of the connected app (client credentials flow enabled, with a Run-As user).'),
+  clientId: z
+    .string()
+    .trim()
+    .min(10, 'Paste the Consumer Key of the connected app (client credentials flow enabled, with a Run-As user).'),
   apiVersion: z
     .string()
     .regex(/^v\d{2,3}\.0$/, 'An API version looks like v65.0.')

@@ -44,7 +44,11 @@ const httpsUrl = z
   .refine((value) => value.startsWith('https://') || value.startsWith('http://127.0.0.1'), 'Zoho URLs use https.');
 
 export const zohoSettingsSchema = z.object({
-  dataCentre: z.enum(zohoDataCentreIds, { message: 'Pick the data centre your Zoho account lives in (see the domain you log in at).' }).default('us'),
+  dataCentre: z
+    .enum(zohoDataCentreIds, {
+      message: 'Pick the data centre your Zoho account lives in (see the domain you log in at).',
+    })
+    .default('us'),
   environment: z.enum(zohoEnvironments, { message: 'Choose production, sandbox or developer.' }).default('production'),
   clientId: z
     .string()
@@ -64,9 +68,18 @@ export const zohoSecretsSchema = z.object({
   client_secret: z.string().min(1, 'Paste the Client Secret from the Zoho API console.'),
   refresh_token: z
     .string()
-    .min(1, 'Paste a refresh token (generate a grant code in the Self Client with access_type=offline, then exchange it).')
+    .min(
+      1,
+      'Paste a refresh token (generate a grant code in the Self Client with access_type=offline, then exchange it).',
+    )
     .regex(/^1000\.[a-f0-9]+\.[a-f0-9]+$/i, 'A Zoho refresh token looks like 1000.<hex>.<hex>.'),
 });
 export const zohoSecretSlots = ['client_secret', 'refresh_token'] as const;
 
-export const zohoScopes = ['ZohoCRM.modules.ALL', 'ZohoCRM.settings.fields.READ', 'ZohoCRM.settings.modules.READ', 'ZohoCRM.notifications.ALL', 'ZohoCRM.coql.READ'];
+export const zohoScopes = [
+  'ZohoCRM.modules.ALL',
+  'ZohoCRM.settings.fields.READ',
+  'ZohoCRM.settings.modules.READ',
+  'ZohoCRM.notifications.ALL',
+  'ZohoCRM.coql.READ',
+];

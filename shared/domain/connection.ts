@@ -6,7 +6,10 @@ export { systemIds };
 export const systemIdSchema = z.enum(systemIds);
 export type SystemId = z.infer<typeof systemIdSchema>;
 
-export const systemLabels = Object.fromEntries(systemCatalog.map((spec) => [spec.id, spec.label])) as Record<SystemId, string>;
+export const systemLabels = Object.fromEntries(systemCatalog.map((spec) => [spec.id, spec.label])) as Record<
+  SystemId,
+  string
+>;
 
 export const connectionIdSchema = z.string().min(1).max(64).brand<'ConnectionId'>();
 export type ConnectionId = z.infer<typeof connectionIdSchema>;

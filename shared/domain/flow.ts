@@ -19,7 +19,11 @@ export const scheduleSchema = z.discriminatedUnion('kind', [
   }),
   z.object({
     kind: z.literal('interval'),
-    everySeconds: z.number().int().min(10).max(7 * 24 * 3600),
+    everySeconds: z
+      .number()
+      .int()
+      .min(10)
+      .max(7 * 24 * 3600),
     timeZone: z.string().default('UTC'),
   }),
 ]);
@@ -55,7 +59,12 @@ export const flowSchema = z.object({
     connectionId: connectionIdSchema,
     entity: z.string().min(1),
     /** Re-read this far behind the watermark: clocks drift and stamps can tie. */
-    lookbackSeconds: z.number().int().min(0).max(7 * 24 * 3600).default(60),
+    lookbackSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 24 * 3600)
+      .default(60),
   }),
   mappingId: mappingIdSchema,
   target: z.object({

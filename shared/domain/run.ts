@@ -9,7 +9,15 @@ export type RecordOutcome = z.infer<typeof recordOutcomeSchema>;
  * `interrupted`: the process running it stopped (crash, kill, `mlc unlock`); its error says what is known.
  * `skipped`: not started in a pass because a flow it depends on failed, was cancelled or was skipped.
  */
-export const runStatuses = ['running', 'succeeded', 'partial', 'failed', 'cancelled', 'interrupted', 'skipped'] as const;
+export const runStatuses = [
+  'running',
+  'succeeded',
+  'partial',
+  'failed',
+  'cancelled',
+  'interrupted',
+  'skipped',
+] as const;
 export const runStatusSchema = z.enum(runStatuses);
 export type RunStatus = z.infer<typeof runStatusSchema>;
 

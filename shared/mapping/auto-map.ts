@@ -37,7 +37,10 @@ function dice(left: string[], right: string[]): number {
   const pool = [...right];
   let shared = 0;
   for (const word of left) {
-    const at = pool.findIndex((other) => other === word || (word.length > 3 && other.startsWith(word)) || (other.length > 3 && word.startsWith(other)));
+    const at = pool.findIndex(
+      (other) =>
+        other === word || (word.length > 3 && other.startsWith(word)) || (other.length > 3 && word.startsWith(other)),
+    );
     if (at >= 0) {
       shared += 1;
       pool.splice(at, 1);
@@ -46,11 +49,17 @@ function dice(left: string[], right: string[]): number {
   return (2 * shared) / (left.length + right.length);
 }
 
-export function suggestMappings(source: EntitySchema, target: EntitySchema, options: AutoMapOptions = {}): AutoMapSuggestion[] {
+export function suggestMappings(
+  source: EntitySchema,
+  target: EntitySchema,
+  options: AutoMapOptions = {},
+): AutoMapSuggestion[] {
   const minimum = options.minimumConfidence ?? 0.5;
   const keep = options.candidates ?? 3;
   const sources = flattenSchemaFields(source.fields).filter((entry) => entry.field.type !== 'object');
-  const targets = flattenSchemaFields(target.fields).filter((entry) => !entry.field.readOnly && entry.field.type !== 'object' && entry.field.type !== 'array');
+  const targets = flattenSchemaFields(target.fields).filter(
+    (entry) => !entry.field.readOnly && entry.field.type !== 'object' && entry.field.type !== 'array',
+  );
   const suggestions: AutoMapSuggestion[] = [];
   for (const { handle: targetHandle, field: targetField } of targets) {
     const targetConcept = conceptOf(targetHandle, 'target');
@@ -69,15 +78,20 @@ export function suggestMappings(source: EntitySchema, target: EntitySchema, opti
         confidence = 0.85;
         reason = 'name';
       } else {
-        const similarity = Math.max(dice(words(`${sourceField.label} ${sourceField.name}`), targetWords), dice(words(sourceField.label), words(targetField.label)));
+        const similarity = Math.max(
+          dice(words(`${sourceField.label} ${sourceField.name}`), targetWords),
+          dice(words(sourceField.label), words(targetField.label)),
+        );
         confidence = similarity * 0.8;
       }
       // Infor sends numbers as text, so a text → number pairing only costs a little.
       const sourceType = portTypeOfField(sourceField.type);
       const targetType = portTypeOfField(targetField.type);
-      if (!typesCompatible(sourceType, targetType)) confidence *= sourceType === 'string' || targetType === 'string' ? 0.9 : 0.6;
+      if (!typesCompatible(sourceType, targetType))
+        confidence *= sourceType === 'string' || targetType === 'string' ? 0.9 : 0.6;
       if (sourceConcept && targetConcept && sourceConcept !== targetConcept) confidence *= 0.5;
-      if (confidence >= minimum) candidates.push({ source: sourceHandle, confidence: Math.round(confidence * 100) / 100, reason });
+      if (confidence >= minimum)
+        candidates.push({ source: sourceHandle, confidence: Math.round(confidence * 100) / 100, reason });
     }
     candidates.sort((a, b) => b.confidence - a.confidence || (a.source < b.source ? -1 : 1));
     if (candidates.length > 0) suggestions.push({ target: targetHandle, candidates: candidates.slice(0, keep) });

@@ -29,12 +29,18 @@ export function diffMappings(before: MappingGraph, after: MappingGraph): Mapping
     }
   }
   for (const [field, now] of next) {
-    if (!old.has(field)) changes.push({ field, kind: 'added', message: `${field}: now mapped from ${now.text}`, nodeIds: now.nodeIds });
+    if (!old.has(field))
+      changes.push({ field, kind: 'added', message: `${field}: now mapped from ${now.text}`, nodeIds: now.nodeIds });
   }
   const keyBefore = (before.matchKey ?? []).join(', ');
   const keyAfter = (after.matchKey ?? []).join(', ');
   if (keyBefore !== keyAfter) {
-    changes.push({ field: '', kind: 'changed', message: `Match key changed from [${keyBefore}] to [${keyAfter}]`, nodeIds: [] });
+    changes.push({
+      field: '',
+      kind: 'changed',
+      message: `Match key changed from [${keyBefore}] to [${keyAfter}]`,
+      nodeIds: [],
+    });
   }
   return changes.sort((a, b) => (a.field < b.field ? -1 : a.field > b.field ? 1 : 0));
 }
@@ -52,7 +58,11 @@ function describeTargets(graph: MappingGraph): Map<string, Description> {
   const result = new Map<string, Description>();
   for (const edge of index.targetEdges()) {
     const node = index.node(edge.source);
-    const description: Description = { text: describe(index, edge.source, edge.sourceHandle, 0), direct: node.kind === 'source', nodeIds: index.upstream(node.id).sort() };
+    const description: Description = {
+      text: describe(index, edge.source, edge.sourceHandle, 0),
+      direct: node.kind === 'source',
+      nodeIds: index.upstream(node.id).sort(),
+    };
     if (node.kind === 'valueMap') {
       description.table = new Map(node.data.entries.map((entry) => [entry.from, JSON.stringify(entry.to)]));
       const input = index.input(node.id, 'in');
@@ -108,7 +118,13 @@ function valueMapChange(field: string, was: Description, now: Description): stri
 }
 
 export interface SchemaChange {
-  code: 'new-required-field' | 'removed-field' | 'type-changed' | 'picklist-value-removed' | 'max-length-reduced' | 'became-read-only';
+  code:
+    | 'new-required-field'
+    | 'removed-field'
+    | 'type-changed'
+    | 'picklist-value-removed'
+    | 'max-length-reduced'
+    | 'became-read-only';
   field: string;
   message: string;
   /** True when the current mapping is affected (maps the field, or must now map it). */
@@ -123,7 +139,13 @@ export function diffSchemas(before: EntitySchema, after: EntitySchema, graph: Ma
   const old = new Map(flattenSchemaFields(before.fields).map((entry) => [entry.handle, entry.field]));
   const changes: SchemaChange[] = [];
   const push = (code: SchemaChange['code'], field: string, message: string): void => {
-    changes.push({ code, field, message, affectsMapping: mapped.has(field) || code === 'new-required-field', nodeIds: mapped.get(field) ?? [index.target.id] });
+    changes.push({
+      code,
+      field,
+      message,
+      affectsMapping: mapped.has(field) || code === 'new-required-field',
+      nodeIds: mapped.get(field) ?? [index.target.id],
+    });
   };
   const seen = new Set<string>();
   for (const { handle, field } of flattenSchemaFields(after.fields)) {
@@ -134,7 +156,8 @@ export function diffSchemas(before: EntitySchema, after: EntitySchema, graph: Ma
       push('new-required-field', handle, `${handle} is now required and not mapped.`);
     }
     if (!was) continue;
-    if (was.type !== field.type) push('type-changed', handle, `${handle} changed type from ${was.type} to ${field.type}.`);
+    if (was.type !== field.type)
+      push('type-changed', handle, `${handle} changed type from ${was.type} to ${field.type}.`);
     if (!was.readOnly && field.readOnly) push('became-read-only', handle, `${handle} became read-only.`);
     if (field.maxLength !== undefined && (was.maxLength === undefined || field.maxLength < was.maxLength)) {
       push('max-length-reduced', handle, `${handle} now allows at most ${field.maxLength} characters.`);
@@ -143,11 +166,16 @@ export function diffSchemas(before: EntitySchema, after: EntitySchema, graph: Ma
       push('picklist-value-removed', handle, `${handle} no longer allows ${JSON.stringify(value)}.`);
     }
   }
-  for (const handle of old.keys()) if (!seen.has(handle)) push('removed-field', handle, `${handle} was removed from ${after.entity}.`);
+  for (const handle of old.keys())
+    if (!seen.has(handle)) push('removed-field', handle, `${handle} was removed from ${after.entity}.`);
   return changes.filter((change) => change.affectsMapping);
 }
 
 function removedPicklistValues(before: EntityField, after: EntityField): (string | number)[] {
-  const active = new Set((after.picklist ?? []).filter((option) => option.active !== false).map((option) => String(option.value)));
-  return (before.picklist ?? []).filter((option) => option.active !== false && !active.has(String(option.value))).map((option) => option.value);
+  const active = new Set(
+    (after.picklist ?? []).filter((option) => option.active !== false).map((option) => String(option.value)),
+  );
+  return (before.picklist ?? [])
+    .filter((option) => option.active !== false && !active.has(String(option.value)))
+    .map((option) => option.value);
 }

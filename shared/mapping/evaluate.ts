@@ -67,10 +67,15 @@ function checkRegexes(node: unknown, depth = 0): void {
   }
   const value = (node as { type?: unknown; value?: unknown }).value;
   if ((node as { type?: unknown }).type === 'regex' && value instanceof RegExp) new LinearRegExp(value);
-  for (const [key, child] of Object.entries(node)) if (key !== 'value' && child && typeof child === 'object') checkRegexes(child, depth + 1);
+  for (const [key, child] of Object.entries(node))
+    if (key !== 'value' && child && typeof child === 'object') checkRegexes(child, depth + 1);
 }
 
-export async function evaluateExpression(text: string, input: unknown, options: EvaluateOptions = {}): Promise<unknown> {
+export async function evaluateExpression(
+  text: string,
+  input: unknown,
+  options: EvaluateOptions = {},
+): Promise<unknown> {
   const compiled = compiledExpression(text, options);
   assertPlainJson(input);
   try {
@@ -90,7 +95,11 @@ export interface EvaluateManyOptions extends EvaluateOptions {
 }
 
 /** One result per record, in order; a failing record never stops the batch. */
-export async function evaluateMany(text: string, records: readonly unknown[], options: EvaluateManyOptions = {}): Promise<RecordResult[]> {
+export async function evaluateMany(
+  text: string,
+  records: readonly unknown[],
+  options: EvaluateManyOptions = {},
+): Promise<RecordResult[]> {
   const compiled = compiledExpression(text, options);
   const results: RecordResult[] = [];
   const yieldAfter = options.yieldAfterMs ?? 8;
@@ -126,7 +135,10 @@ export function assertPlainJson(value: unknown, depth = 0, seen: Set<object> = n
     return;
   }
   if (typeof value !== 'object' || depth > 200) {
-    throw new AppError('E_MAPPING_EVAL', depth > 200 ? 'Input is nested too deeply.' : `Input holds a ${typeof value}, not JSON.`);
+    throw new AppError(
+      'E_MAPPING_EVAL',
+      depth > 200 ? 'Input is nested too deeply.' : `Input holds a ${typeof value}, not JSON.`,
+    );
   }
   const prototype = Object.getPrototypeOf(value) as unknown;
   if (!Array.isArray(value) && prototype !== Object.prototype && prototype !== null) {

@@ -53,4 +53,3 @@ export function startsWithSegments(path: readonly PathSegment[], prefix: readonl
     return other !== undefined && other.name === segment.name && other.array === segment.array;
   });
 }
-

@@ -10,15 +10,20 @@ export class GraphIndex {
 
   constructor(readonly graph: MappingGraph) {
     for (const node of graph.nodes) {
-      if (this.nodes.has(node.id)) throw new AppError('E_MAPPING_COMPILE', `Duplicate node id "${node.id}".`, { nodeIds: [node.id] });
+      if (this.nodes.has(node.id))
+        throw new AppError('E_MAPPING_COMPILE', `Duplicate node id "${node.id}".`, { nodeIds: [node.id] });
       this.nodes.set(node.id, node);
     }
     for (const edge of graph.edges) {
       const key = inputKey(edge.target, edge.targetHandle);
       if (this.incoming.has(key)) {
-        throw new AppError('E_MAPPING_COMPILE', `Input "${edge.targetHandle}" of node "${edge.target}" has two connections.`, {
-          nodeIds: [edge.target],
-        });
+        throw new AppError(
+          'E_MAPPING_COMPILE',
+          `Input "${edge.targetHandle}" of node "${edge.target}" has two connections.`,
+          {
+            nodeIds: [edge.target],
+          },
+        );
       }
       this.incoming.set(key, edge);
     }
@@ -48,7 +53,13 @@ export class GraphIndex {
       .sort((a, b) => {
         const left = order.get(a.targetHandle) ?? Number.MAX_SAFE_INTEGER;
         const right = order.get(b.targetHandle) ?? Number.MAX_SAFE_INTEGER;
-        return left !== right ? left - right : a.targetHandle < b.targetHandle ? -1 : a.targetHandle > b.targetHandle ? 1 : 0;
+        return left !== right
+          ? left - right
+          : a.targetHandle < b.targetHandle
+            ? -1
+            : a.targetHandle > b.targetHandle
+              ? 1
+              : 0;
       });
   }
 

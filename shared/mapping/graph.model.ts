@@ -40,8 +40,16 @@ const base = { id: z.string().min(1), position: positionSchema };
 
 export const sourceNodeSchema = z.object({ ...base, kind: z.literal('source'), data: schemaSideData });
 export const targetNodeSchema = z.object({ ...base, kind: z.literal('target'), data: schemaSideData });
-export const constantNodeSchema = z.object({ ...base, kind: z.literal('constant'), data: z.object({ value: scalarSchema }) });
-export const functionNodeSchema = z.object({ ...base, kind: z.literal('function'), data: z.object({ name: z.string() }) });
+export const constantNodeSchema = z.object({
+  ...base,
+  kind: z.literal('constant'),
+  data: z.object({ value: scalarSchema }),
+});
+export const functionNodeSchema = z.object({
+  ...base,
+  kind: z.literal('function'),
+  data: z.object({ name: z.string() }),
+});
 export const valueMapNodeSchema = z.object({
   ...base,
   kind: z.literal('valueMap'),

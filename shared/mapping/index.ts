@@ -2,8 +2,24 @@
 export * from './graph.model';
 export * from './field-path';
 export * from './function-catalog';
-export { canConnect, inputPorts, outputPorts, portTypeOfField, typesCompatible, type Connection, type ConnectResult, type Port } from './ports';
-export { compileGraph, generatedMarker, lookupFunctionName, type CompiledGraph, type FieldExpression, type SourceMapField } from './compiler';
+export {
+  canConnect,
+  inputPorts,
+  outputPorts,
+  portTypeOfField,
+  typesCompatible,
+  type Connection,
+  type ConnectResult,
+  type Port,
+} from './ports';
+export {
+  compileGraph,
+  generatedMarker,
+  lookupFunctionName,
+  type CompiledGraph,
+  type FieldExpression,
+  type SourceMapField,
+} from './compiler';
 export type { Span } from './printer';
 export { parseMapping, type ParseOptions } from './parser';
 export {
@@ -18,8 +34,22 @@ export {
   type EvaluationLimits,
   type RecordResult,
 } from './evaluate';
-export { MappingPreview, type FieldError, type PreviewOptions, type PreviewRecord, type PreviewResult } from './preview';
-export { flattenSchemaFields, validateMapping, type FieldStatistics, type IssueCode, type ValidateOptions, type ValidationIssue, type ValidationReport } from './validator';
+export {
+  MappingPreview,
+  type FieldError,
+  type PreviewOptions,
+  type PreviewRecord,
+  type PreviewResult,
+} from './preview';
+export {
+  flattenSchemaFields,
+  validateMapping,
+  type FieldStatistics,
+  type IssueCode,
+  type ValidateOptions,
+  type ValidationIssue,
+  type ValidationReport,
+} from './validator';
 export { suggestMappings, type AutoMapOptions, type AutoMapSuggestion, type SuggestionCandidate } from './auto-map';
 export { conceptOf, sourceConcepts, targetConcepts, type Concept } from './infor-dictionary';
 export { distinctValues, seedValueMap, type SeededEntry } from './value-map';

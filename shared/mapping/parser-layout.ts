@@ -38,6 +38,8 @@ export function previousLayout(previous: MappingGraph | undefined): PreviousLayo
     }
   };
   for (const edge of index.targetEdges()) visit(edge.source, edge.targetHandle, 0);
-  layout.orphans = previous.nodes.filter((node) => node.kind !== 'source' && node.kind !== 'target' && !reached.has(node.id));
+  layout.orphans = previous.nodes.filter(
+    (node) => node.kind !== 'source' && node.kind !== 'target' && !reached.has(node.id),
+  );
   return layout;
 }

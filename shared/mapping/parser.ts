@@ -136,7 +136,8 @@ class GraphBuilder {
     const syntax = unwrap(raw);
     const out = (nodeId: string): Output => ({ nodeId, handle: outputHandle });
     const constant = literalValue(syntax);
-    if (constant !== undefined) return out(this.addNode({ kind: 'constant', data: { value: constant.value } }, address));
+    if (constant !== undefined)
+      return out(this.addNode({ kind: 'constant', data: { value: constant.value } }, address));
     const path = pathNames(syntax);
     if (path && path.steps.length > 0) {
       return { nodeId: this.source.id, handle: this.sourceHandle(path.steps, path.root, scope, 'string') };
@@ -155,7 +156,9 @@ class GraphBuilder {
       const minimum = definition?.optionalFrom ?? definition?.params.length ?? 0;
       if (definition && syntax.args.length >= minimum && syntax.args.length <= definition.params.length) {
         const id = this.addNode({ kind: 'function', data: { name: definition.name } }, address);
-        syntax.args.forEach((arg, index) => this.connect(this.expression(arg, scope, `${address}>in${index}`), id, `in${index}`));
+        syntax.args.forEach((arg, index) =>
+          this.connect(this.expression(arg, scope, `${address}>in${index}`), id, `in${index}`),
+        );
         return out(id);
       }
     }
@@ -191,12 +194,16 @@ class GraphBuilder {
     const table = operands.length === 2 ? valueMapParts(unwrap(operands[0] as Syntax)) : undefined;
     if (table) {
       const fallback = unwrap(operands[1] as Syntax);
-      if (this.slice(fallback) === this.slice(unwrap(table.input))) return this.valueMap(table.entries, table.input, { kind: 'input' }, scope, address);
+      if (this.slice(fallback) === this.slice(unwrap(table.input)))
+        return this.valueMap(table.entries, table.input, { kind: 'input' }, scope, address);
       const constant = literalValue(fallback);
-      if (constant !== undefined) return this.valueMap(table.entries, table.input, { kind: 'constant', value: constant.value }, scope, address);
+      if (constant !== undefined)
+        return this.valueMap(table.entries, table.input, { kind: 'constant', value: constant.value }, scope, address);
     }
     const id = this.addNode({ kind: 'coalesce', data: { inputs: operands.length } }, address);
-    operands.forEach((operand, index) => this.connect(this.expression(operand, scope, `${address}>in${index}`), id, `in${index}`));
+    operands.forEach((operand, index) =>
+      this.connect(this.expression(operand, scope, `${address}>in${index}`), id, `in${index}`),
+    );
     return id;
   }
 
@@ -224,7 +231,10 @@ class GraphBuilder {
       const segments = decodePath(field.path);
       return (
         segments.length === names.length &&
-        segments.every((segment, index) => segment.name === names[index] && (index >= base.length || segment.array === base[index]?.array))
+        segments.every(
+          (segment, index) =>
+            segment.name === names[index] && (index >= base.length || segment.array === base[index]?.array),
+        )
       );
     });
     if (known) return known.path;
@@ -244,7 +254,11 @@ class GraphBuilder {
   }
 
   private connect(from: Output, targetId: string, targetHandle: string, fieldType: FieldType = 'string'): void {
-    if (targetId === this.target.id && !this.target.data.fields.some((field) => field.path === targetHandle) && targetHandle !== wholeRecordHandle) {
+    if (
+      targetId === this.target.id &&
+      !this.target.data.fields.some((field) => field.path === targetHandle) &&
+      targetHandle !== wholeRecordHandle
+    ) {
       const port: FieldPort = { path: targetHandle, type: fieldType };
       this.target.data.fields.push(port);
     }
@@ -326,10 +340,17 @@ function loopParts(value: Syntax): { path: Syntax; body: Extract<Syntax, { kind:
 
 /** `$lookup({"k": literal, …}, $string(x))`. */
 function valueMapParts(syntax: Syntax): { entries: { from: string; to: Scalar }[]; input: Syntax } | undefined {
-  if (syntax.kind !== 'call' || syntax.callee.kind !== 'variable' || syntax.callee.value !== 'lookup' || syntax.args.length !== 2) return undefined;
+  if (
+    syntax.kind !== 'call' ||
+    syntax.callee.kind !== 'variable' ||
+    syntax.callee.value !== 'lookup' ||
+    syntax.args.length !== 2
+  )
+    return undefined;
   const [table, key] = syntax.args as [Syntax, Syntax];
   if (table.kind !== 'object' || table.target || !representable(table)) return undefined;
-  if (key.kind !== 'call' || key.callee.kind !== 'variable' || key.callee.value !== 'string' || key.args.length !== 1) return undefined;
+  if (key.kind !== 'call' || key.callee.kind !== 'variable' || key.callee.value !== 'string' || key.args.length !== 1)
+    return undefined;
   const entries: { from: string; to: Scalar }[] = [];
   for (const entry of table.entries) {
     const to = literalValue(entry.value);

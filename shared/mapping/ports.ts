@@ -29,12 +29,20 @@ export function inputPorts(node: MappingNode): Port[] {
   switch (node.kind) {
     case 'target':
       return [
-        ...node.data.fields.map((field) => ({ handle: field.path, type: portTypeOfField(field.type), label: field.label ?? field.path })),
+        ...node.data.fields.map((field) => ({
+          handle: field.path,
+          type: portTypeOfField(field.type),
+          label: field.label ?? field.path,
+        })),
         { handle: wholeRecordHandle, type: 'object' as const, label: 'Whole record' },
       ];
     case 'function': {
       const definition = functionDefinition(node.data.name);
-      return (definition?.params ?? []).map((type, index) => ({ handle: `in${index}`, type, label: `Argument ${index + 1}` }));
+      return (definition?.params ?? []).map((type, index) => ({
+        handle: `in${index}`,
+        type,
+        label: `Argument ${index + 1}`,
+      }));
     }
     case 'valueMap':
       return [{ handle: 'in', type: 'any', label: 'Value' }];
@@ -45,7 +53,11 @@ export function inputPorts(node: MappingNode): Port[] {
         { handle: 'else', type: 'any', label: 'Else' },
       ];
     case 'coalesce':
-      return Array.from({ length: node.data.inputs }, (_, index) => ({ handle: `in${index}`, type: 'any' as const, label: `Value ${index + 1}` }));
+      return Array.from({ length: node.data.inputs }, (_, index) => ({
+        handle: `in${index}`,
+        type: 'any' as const,
+        label: `Value ${index + 1}`,
+      }));
     case 'loop':
       return [{ handle: 'in', type: 'array', label: 'Items' }];
     case 'lookup':
@@ -58,12 +70,23 @@ export function inputPorts(node: MappingNode): Port[] {
 export function outputPorts(node: MappingNode): Port[] {
   switch (node.kind) {
     case 'source':
-      return node.data.fields.map((field) => ({ handle: field.path, type: portTypeOfField(field.type), label: field.label ?? field.path }));
+      return node.data.fields.map((field) => ({
+        handle: field.path,
+        type: portTypeOfField(field.type),
+        label: field.label ?? field.path,
+      }));
     case 'target':
       return [];
     case 'constant': {
       const value = node.data.value;
-      const type: PortType = typeof value === 'string' ? 'string' : typeof value === 'number' ? 'number' : typeof value === 'boolean' ? 'boolean' : 'any';
+      const type: PortType =
+        typeof value === 'string'
+          ? 'string'
+          : typeof value === 'number'
+            ? 'number'
+            : typeof value === 'boolean'
+              ? 'boolean'
+              : 'any';
       return [{ handle: outputHandle, type, label: 'Value' }];
     }
     case 'function':
@@ -106,7 +129,8 @@ export function canConnect(graph: MappingGraph, connection: Connection): Connect
   if (graph.edges.some((edge) => edge.target === to.id && edge.targetHandle === input.handle)) {
     return { ok: false, reason: `"${input.label}" is already connected.` };
   }
-  if (to.kind === 'loop' && from.kind !== 'source') return { ok: false, reason: 'A loop iterates a source array field.' };
+  if (to.kind === 'loop' && from.kind !== 'source')
+    return { ok: false, reason: 'A loop iterates a source array field.' };
   if (from.kind === 'loop' && to.kind !== 'target') return { ok: false, reason: 'A loop fills a target array field.' };
   if (!typesCompatible(output.type, input.type)) {
     return { ok: false, reason: `Type ${output.type} does not fit ${input.type}; add a conversion function.` };

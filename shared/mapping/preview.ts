@@ -1,6 +1,13 @@
 import type { ErrorInfo } from '../errors';
 import { compileGraph, type FieldExpression } from './compiler';
-import { assertPlainJson, compiledExpression, toMappingError, yieldToEventLoop, type Bindings, type EvaluationLimits } from './evaluate';
+import {
+  assertPlainJson,
+  compiledExpression,
+  toMappingError,
+  yieldToEventLoop,
+  type Bindings,
+  type EvaluationLimits,
+} from './evaluate';
 import { wholeRecordHandle, type MappingGraph } from './graph.model';
 
 /**

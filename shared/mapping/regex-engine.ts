@@ -28,7 +28,10 @@ export class LinearRegExp {
     this.flags = flags ?? (typeof pattern === 'string' ? '' : pattern.flags);
     this.global = this.flags.includes('g') || this.flags.includes('y');
     const unsupported = unsupportedFeature(this.source);
-    if (unsupported) throw new UnsupportedRegexError(`/${this.source}/ uses ${unsupported}, which the linear-time regex engine does not support. Rewrite it without ${unsupported}.`);
+    if (unsupported)
+      throw new UnsupportedRegexError(
+        `/${this.source}/ uses ${unsupported}, which the linear-time regex engine does not support. Rewrite it without ${unsupported}.`,
+      );
     let re2Flags = 0;
     if (this.flags.includes('i')) re2Flags |= RE2JS.CASE_INSENSITIVE;
     if (this.flags.includes('m')) re2Flags |= RE2JS.MULTILINE;
@@ -56,7 +59,11 @@ export class LinearRegExp {
     }
     const groups: (string | undefined)[] = [];
     for (let group = 0; group <= matcher.groupCount(); group += 1) groups.push(matcher.group(group) ?? undefined);
-    const result = Object.assign(groups, { index: matcher.start(), input: text, groups: undefined }) as unknown as RegExpExecArray;
+    const result = Object.assign(groups, {
+      index: matcher.start(),
+      input: text,
+      groups: undefined,
+    }) as unknown as RegExpExecArray;
     if (this.global) this.lastIndex = matcher.end();
     return result;
   }

@@ -33,9 +33,35 @@ export type Syntax = Span &
   );
 
 const infixPower: Record<string, number> = {
-  '.': 75, '[': 80, '{': 70, '(': 80, '@': 80, '#': 80, '?': 20, '+': 50, '-': 50, '*': 60, '/': 60,
-  '%': 60, '=': 40, '<': 40, '>': 40, '^': 40, '**': 60, '..': 20, ':=': 10, '!=': 40, '<=': 40,
-  '>=': 40, '~>': 40, '?:': 40, '??': 40, and: 30, or: 25, in: 40, '&': 50,
+  '.': 75,
+  '[': 80,
+  '{': 70,
+  '(': 80,
+  '@': 80,
+  '#': 80,
+  '?': 20,
+  '+': 50,
+  '-': 50,
+  '*': 60,
+  '/': 60,
+  '%': 60,
+  '=': 40,
+  '<': 40,
+  '>': 40,
+  '^': 40,
+  '**': 60,
+  '..': 20,
+  ':=': 10,
+  '!=': 40,
+  '<=': 40,
+  '>=': 40,
+  '~>': 40,
+  '?:': 40,
+  '??': 40,
+  and: 30,
+  or: 25,
+  in: 40,
+  '&': 50,
 };
 
 /** Binding power of a tree's top node, for deciding where parentheses are needed. */
@@ -91,7 +117,11 @@ class SyntaxParser {
 
   private infixOperator(token: Token): string | undefined {
     if (token.kind === 'operator') return token.value as string;
-    if (token.kind === 'name' && !token.quoted && (token.value === 'and' || token.value === 'or' || token.value === 'in')) {
+    if (
+      token.kind === 'name' &&
+      !token.quoted &&
+      (token.value === 'and' || token.value === 'or' || token.value === 'in')
+    ) {
       return token.value;
     }
     return undefined;

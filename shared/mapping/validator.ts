@@ -60,7 +60,10 @@ interface FlatField {
   field: EntityField;
 }
 
-export function flattenSchemaFields(fields: readonly EntityField[], prefix: { name: string; array: boolean }[] = []): FlatField[] {
+export function flattenSchemaFields(
+  fields: readonly EntityField[],
+  prefix: { name: string; array: boolean }[] = [],
+): FlatField[] {
   const flat: FlatField[] = [];
   for (const field of fields) {
     const segments = [...prefix, { name: field.name, array: false }];
@@ -73,7 +76,11 @@ export function flattenSchemaFields(fields: readonly EntityField[], prefix: { na
   return flat;
 }
 
-export async function validateMapping(graph: MappingGraph, schema: EntitySchema, options: ValidateOptions = {}): Promise<ValidationReport> {
+export async function validateMapping(
+  graph: MappingGraph,
+  schema: EntitySchema,
+  options: ValidateOptions = {},
+): Promise<ValidationReport> {
   const index = new GraphIndex(graph);
   const issues: ValidationIssue[] = [];
   const flat = flattenSchemaFields(schema.fields);
@@ -85,14 +92,30 @@ export async function validateMapping(graph: MappingGraph, schema: EntitySchema,
     return edge ? [...index.upstream(edge.source).sort(), index.target.id] : [index.target.id];
   };
   const isMapped = (handle: string): boolean =>
-    mapped.has('$') || [...mapped.keys()].some((key) => key === handle || key.startsWith(`${handle}.`) || key.startsWith(`${handle}[].`) || handle.startsWith(`${key}.`) || handle.startsWith(`${key}[].`));
+    mapped.has('$') ||
+    [...mapped.keys()].some(
+      (key) =>
+        key === handle ||
+        key.startsWith(`${handle}.`) ||
+        key.startsWith(`${handle}[].`) ||
+        handle.startsWith(`${key}.`) ||
+        handle.startsWith(`${key}[].`),
+    );
   const creating = (options.operation ?? 'create') === 'create';
 
   for (const { handle, field } of flat) {
     const required = creating ? field.required.onCreate : field.required.onUpdate;
-    const parentMapped = !handle.includes('.') || isMapped(handle.slice(0, Math.max(handle.lastIndexOf('[].'), handle.lastIndexOf('.'))).replace(/\[\]$/, ''));
+    const parentMapped =
+      !handle.includes('.') ||
+      isMapped(handle.slice(0, Math.max(handle.lastIndexOf('[].'), handle.lastIndexOf('.'))).replace(/\[\]$/, ''));
     if (required && !field.readOnly && parentMapped && !isMapped(handle)) {
-      issues.push({ code: 'unmapped-required', severity: 'error', field: handle, nodeIds: [index.target.id], message: `${field.label || field.name} is required but not mapped.` });
+      issues.push({
+        code: 'unmapped-required',
+        severity: 'error',
+        field: handle,
+        nodeIds: [index.target.id],
+        message: `${field.label || field.name} is required but not mapped.`,
+      });
     }
   }
   for (const edge of edges) {
@@ -100,43 +123,104 @@ export async function validateMapping(graph: MappingGraph, schema: EntitySchema,
     const entry = byHandle.get(edge.targetHandle);
     const nodeIds = nodesOf(edge.targetHandle);
     if (!entry) {
-      issues.push({ code: 'unknown-field', severity: 'warning', field: edge.targetHandle, nodeIds, message: `${edge.targetHandle} is not a field of ${schema.entity}.` });
+      issues.push({
+        code: 'unknown-field',
+        severity: 'warning',
+        field: edge.targetHandle,
+        nodeIds,
+        message: `${edge.targetHandle} is not a field of ${schema.entity}.`,
+      });
       continue;
     }
     const { field } = entry;
-    if (field.readOnly) issues.push({ code: 'read-only', severity: 'error', field: edge.targetHandle, nodeIds, message: `${field.name} is read-only in ${schema.entity}.` });
-    else if (field.createOnly) issues.push({ code: 'create-only', severity: 'warning', field: edge.targetHandle, nodeIds, message: `${field.name} is set on create and ignored on update.` });
+    if (field.readOnly)
+      issues.push({
+        code: 'read-only',
+        severity: 'error',
+        field: edge.targetHandle,
+        nodeIds,
+        message: `${field.name} is read-only in ${schema.entity}.`,
+      });
+    else if (field.createOnly)
+      issues.push({
+        code: 'create-only',
+        severity: 'warning',
+        field: edge.targetHandle,
+        nodeIds,
+        message: `${field.name} is set on create and ignored on update.`,
+      });
     const port = outputPorts(index.node(edge.source)).find((candidate) => candidate.handle === edge.sourceHandle);
     if (port && !typesCompatible(port.type, portTypeOfField(field.type))) {
-      issues.push({ code: 'type-mismatch', severity: 'error', field: edge.targetHandle, nodeIds, message: `${field.name} expects ${field.type} but is fed ${port.type}.` });
+      issues.push({
+        code: 'type-mismatch',
+        severity: 'error',
+        field: edge.targetHandle,
+        nodeIds,
+        message: `${field.name} expects ${field.type} but is fed ${port.type}.`,
+      });
     }
   }
   const matchKey = options.matchKey ?? graph.matchKey ?? schema.keyFields;
   if (matchKey.length === 0) {
-    issues.push({ code: 'missing-match-key', severity: 'error', nodeIds: [index.target.id], message: 'No match key: upserts cannot find existing records.' });
+    issues.push({
+      code: 'missing-match-key',
+      severity: 'error',
+      nodeIds: [index.target.id],
+      message: 'No match key: upserts cannot find existing records.',
+    });
   }
   for (const key of matchKey) {
-    if (!isMapped(key)) issues.push({ code: 'missing-match-key', severity: 'error', field: key, nodeIds: [index.target.id], message: `Match key ${key} is not mapped.` });
+    if (!isMapped(key))
+      issues.push({
+        code: 'missing-match-key',
+        severity: 'error',
+        field: key,
+        nodeIds: [index.target.id],
+        message: `Match key ${key} is not mapped.`,
+      });
   }
 
   const outputs = options.outputs ?? (options.samples ? await previewOutputs(graph, options.samples, options) : []);
-  const fields = sampleChecks(outputs, flat.filter((entry) => isMapped(entry.handle) && entry.field.type !== 'object'), nodesOf, issues);
+  const fields = sampleChecks(
+    outputs,
+    flat.filter((entry) => isMapped(entry.handle) && entry.field.type !== 'object'),
+    nodesOf,
+    issues,
+  );
   return { issues, fields };
 }
 
-async function previewOutputs(graph: MappingGraph, samples: readonly unknown[], options: PreviewOptions): Promise<readonly PreviewRecord[]> {
+async function previewOutputs(
+  graph: MappingGraph,
+  samples: readonly unknown[],
+  options: PreviewOptions,
+): Promise<readonly PreviewRecord[]> {
   compileGraph(graph);
   return (await new MappingPreview(samples, options).update(graph)).records;
 }
 
-function sampleChecks(outputs: readonly PreviewRecord[], fields: FlatField[], nodesOf: (handle: string) => string[], issues: ValidationIssue[]): FieldStatistics[] {
+function sampleChecks(
+  outputs: readonly PreviewRecord[],
+  fields: FlatField[],
+  nodesOf: (handle: string) => string[],
+  issues: ValidationIssue[],
+): FieldStatistics[] {
   const errorRecords = new Map<string, number[]>();
   outputs.forEach((record, recordIndex) => {
-    for (const error of record.errors) errorRecords.set(error.target, [...(errorRecords.get(error.target) ?? []), recordIndex]);
+    for (const error of record.errors)
+      errorRecords.set(error.target, [...(errorRecords.get(error.target) ?? []), recordIndex]);
   });
   for (const [target, records] of errorRecords) {
     const first = outputs[records[0] as number]?.errors.find((error) => error.target === target);
-    issues.push({ code: 'evaluation-error', severity: 'error', field: target, nodeIds: first?.nodeIds ?? [], message: `${target}: ${first?.error.message ?? 'evaluation failed'}`, records: records.slice(0, 5), count: records.length });
+    issues.push({
+      code: 'evaluation-error',
+      severity: 'error',
+      field: target,
+      nodeIds: first?.nodeIds ?? [],
+      message: `${target}: ${first?.error.message ?? 'evaluation failed'}`,
+      records: records.slice(0, 5),
+      count: records.length,
+    });
   }
   const statistics: FieldStatistics[] = [];
   for (const { handle, field } of fields) {
@@ -177,7 +261,14 @@ function sampleChecks(outputs: readonly PreviewRecord[], fields: FlatField[], no
       });
     }
     const percent = (part: number): number => (values === 0 ? 0 : Math.round((part / values) * 1000) / 10);
-    statistics.push({ field: handle, values, nullPercent: values === 0 ? 100 : percent(nulls), failingPercent: percent(failing), distinctCount: distinct.size, distinctSample: [...distinct.values()].slice(0, 10) });
+    statistics.push({
+      field: handle,
+      values,
+      nullPercent: values === 0 ? 100 : percent(nulls),
+      failingPercent: percent(failing),
+      distinctCount: distinct.size,
+      distinctSample: [...distinct.values()].slice(0, 10),
+    });
   }
   return statistics;
 }
@@ -188,7 +279,10 @@ function valuesAt(output: unknown, handle: string): unknown[] {
   for (const segment of decodePath(handle)) {
     const next: unknown[] = [];
     for (const value of current) {
-      const item = value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>)[segment.name] : undefined;
+      const item =
+        value && typeof value === 'object' && !Array.isArray(value)
+          ? (value as Record<string, unknown>)[segment.name]
+          : undefined;
       if (segment.array) {
         if (Array.isArray(item)) next.push(...item);
       } else {
@@ -203,10 +297,13 @@ function valuesAt(output: unknown, handle: string): unknown[] {
 function checkValue(field: EntityField, value: unknown): IssueCode | undefined {
   if (!valueHasType(field.type, value)) return 'type-mismatch';
   if (field.picklist && field.picklist.length > 0) {
-    const allowed = field.picklist.filter((option) => option.active !== false).some((option) => option.value === value || String(option.value) === String(value));
+    const allowed = field.picklist
+      .filter((option) => option.active !== false)
+      .some((option) => option.value === value || String(option.value) === String(value));
     if (!allowed) return 'picklist-value';
   }
-  if (field.maxLength !== undefined && typeof value === 'string' && [...value].length > field.maxLength) return 'max-length';
+  if (field.maxLength !== undefined && typeof value === 'string' && [...value].length > field.maxLength)
+    return 'max-length';
   return undefined;
 }
 
@@ -223,11 +320,15 @@ function valueHasType(type: FieldType, value: unknown): boolean {
     case 'date':
       return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value);
     case 'datetime':
-      return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value) && !Number.isNaN(Date.parse(value));
+      return (
+        typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value) && !Number.isNaN(Date.parse(value))
+      );
     case 'picklist':
       return typeof value === 'string' || typeof value === 'number';
     case 'reference':
-      return typeof value === 'string' || typeof value === 'number' || (typeof value === 'object' && !Array.isArray(value));
+      return (
+        typeof value === 'string' || typeof value === 'number' || (typeof value === 'object' && !Array.isArray(value))
+      );
     case 'object':
       return typeof value === 'object' && !Array.isArray(value);
     case 'array':

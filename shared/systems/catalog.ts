@@ -11,7 +11,14 @@ import { zohoSystem } from './zoho';
  * first). Adding a system: its spec file here, its connector and its simulator;
  * everything else derives from this list (README, "Adding a system").
  */
-export const systemCatalog = [inforSystem, zohoSystem, salesforceSystem, zendeskSystem, dynamicsSystem, cin7System] as const;
+export const systemCatalog = [
+  inforSystem,
+  zohoSystem,
+  salesforceSystem,
+  zendeskSystem,
+  dynamicsSystem,
+  cin7System,
+] as const;
 
 type Catalog = typeof systemCatalog;
 export type SystemId = Catalog[number]['id'];
@@ -28,7 +35,9 @@ type IdsOf<Specs extends readonly { id: string }[]> = { readonly [Index in keyof
 export const systemIds = systemCatalog.map((spec) => spec.id) as unknown as IdsOf<Catalog>;
 
 /** Spec by id. */
-export const systemSpecs = Object.fromEntries(systemCatalog.map((spec) => [spec.id, spec])) as { [Id in SystemId]: Extract<Catalog[number], { id: Id }> };
+export const systemSpecs = Object.fromEntries(systemCatalog.map((spec) => [spec.id, spec])) as {
+  [Id in SystemId]: Extract<Catalog[number], { id: Id }>;
+};
 
 export function systemSpec(id: SystemId): SystemSpec<SystemId> {
   return systemSpecs[id];

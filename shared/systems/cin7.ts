@@ -12,7 +12,14 @@ export const cin7System = defineSystem({
     kind: 'form',
     secrets: cin7SecretsSchema,
     fields: [
-      { key: 'accountId', label: 'Account ID', where: 'secrets', kind: 'secret', placeholder: '3fa85f64-5717-4562-b3fc-2c963f66afa6', help: 'Integrations → API in Cin7 Core.' },
+      {
+        key: 'accountId',
+        label: 'Account ID',
+        where: 'secrets',
+        kind: 'secret',
+        placeholder: '3fa85f64-5717-4562-b3fc-2c963f66afa6',
+        help: 'Integrations → API in Cin7 Core.',
+      },
       { key: 'applicationKey', label: 'Application key', where: 'secrets', kind: 'secret' },
       {
         key: 'rateLimitPerMinute',

@@ -11,7 +11,9 @@ export const inforSystem = defineSystem({
   secrets: {
     // Backend-service files sign in as a service account (password grant); client-credentials files need only the client secret.
     required: (settings) =>
-      settings.grant === 'client_credentials' ? ['client_secret'] : ['client_secret', 'service_account_key', 'service_account_secret'],
+      settings.grant === 'client_credentials'
+        ? ['client_secret']
+        : ['client_secret', 'service_account_key', 'service_account_secret'],
   },
   setup: { kind: 'ionapi' },
 });

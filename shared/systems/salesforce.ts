@@ -1,4 +1,8 @@
-import { salesforceSecretSlots, salesforceSecretsSchema, salesforceSettingsSchema } from '../connectors/salesforce.settings';
+import {
+  salesforceSecretSlots,
+  salesforceSecretsSchema,
+  salesforceSettingsSchema,
+} from '../connectors/salesforce.settings';
 import { defineSystem } from './spec';
 
 export const salesforceSystem = defineSystem({
@@ -20,7 +24,13 @@ export const salesforceSystem = defineSystem({
         placeholder: 'https://acme.my.salesforce.com',
         help: 'Setup → My Domain. login.salesforce.com does not issue client-credentials tokens.',
       },
-      { key: 'clientId', label: 'Consumer key (client id)', where: 'settings', kind: 'text', help: 'Connected app with the client-credentials flow and a Run-As user.' },
+      {
+        key: 'clientId',
+        label: 'Consumer key (client id)',
+        where: 'settings',
+        kind: 'text',
+        help: 'Connected app with the client-credentials flow and a Run-As user.',
+      },
       { key: 'client_secret', label: 'Consumer secret', where: 'secrets', kind: 'secret' },
     ],
   },

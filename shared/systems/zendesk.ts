@@ -19,9 +19,29 @@ export const zendeskSystem = defineSystem({
     kind: 'form',
     secrets: zendeskTokenSecretsSchema,
     fields: [
-      { key: 'subdomain', label: 'Subdomain', where: 'settings', kind: 'text', placeholder: 'acme', help: 'For https://acme.zendesk.com enter “acme”.' },
-      { key: 'email', label: 'Agent e-mail', where: 'secrets', kind: 'text', placeholder: 'admin@acme.com', help: 'The API token acts as this agent or admin.' },
-      { key: 'api_token', label: 'API token', where: 'secrets', kind: 'secret', help: 'Admin Center → Apps and integrations → APIs → Zendesk API.' },
+      {
+        key: 'subdomain',
+        label: 'Subdomain',
+        where: 'settings',
+        kind: 'text',
+        placeholder: 'acme',
+        help: 'For https://acme.zendesk.com enter “acme”.',
+      },
+      {
+        key: 'email',
+        label: 'Agent e-mail',
+        where: 'secrets',
+        kind: 'text',
+        placeholder: 'admin@acme.com',
+        help: 'The API token acts as this agent or admin.',
+      },
+      {
+        key: 'api_token',
+        label: 'API token',
+        where: 'secrets',
+        kind: 'secret',
+        help: 'Admin Center → Apps and integrations → APIs → Zendesk API.',
+      },
     ],
   },
 });

@@ -1,4 +1,11 @@
-import { zohoDataCentreIds, zohoDataCentres, zohoEnvironments, zohoSecretSlots, zohoSecretsSchema, zohoSettingsSchema } from '../connectors/zoho.settings';
+import {
+  zohoDataCentreIds,
+  zohoDataCentres,
+  zohoEnvironments,
+  zohoSecretSlots,
+  zohoSecretsSchema,
+  zohoSettingsSchema,
+} from '../connectors/zoho.settings';
 import { defineSystem } from './spec';
 
 export const zohoSystem = defineSystem({
@@ -27,7 +34,14 @@ export const zohoSystem = defineSystem({
         kind: 'select',
         options: zohoEnvironments.map((value) => ({ value, label: value[0]!.toUpperCase() + value.slice(1) })),
       },
-      { key: 'clientId', label: 'Client ID', where: 'settings', kind: 'text', placeholder: '1000.XXXXXXXXXXXX', help: 'From api-console.zoho.com (Self Client).' },
+      {
+        key: 'clientId',
+        label: 'Client ID',
+        where: 'settings',
+        kind: 'text',
+        placeholder: '1000.XXXXXXXXXXXX',
+        help: 'From api-console.zoho.com (Self Client).',
+      },
       { key: 'client_secret', label: 'Client secret', where: 'secrets', kind: 'secret' },
       {
         key: 'refresh_token',

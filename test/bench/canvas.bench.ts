@@ -4,7 +4,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
-import { compileGraph, mappingGraphVersion, type MappingEdge, type MappingGraph, type MappingNode } from '../../shared/mapping';
+import {
+  compileGraph,
+  mappingGraphVersion,
+  type MappingEdge,
+  type MappingGraph,
+  type MappingNode,
+} from '../../shared/mapping';
 import { repoRoot } from '../support/paths';
 import { launchBrowser } from '../e2e/support/browser';
 import { startStudio, type Studio } from '../e2e/support/studio';
@@ -18,12 +24,44 @@ const functionNodes = 50;
 export function syntheticGraph(): MappingGraph {
   const pad = (value: number) => String(value).padStart(3, '0');
   const nodes: MappingNode[] = [
-    { id: 'source', kind: 'source', position: { x: 0, y: 0 }, data: { system: 'infor', entity: 'customers', fields: Array.from({ length: sourceFields }, (_, index) => ({ path: `S${pad(index)}`, type: 'string' as const, label: `Source field ${index}` })) } },
-    { id: 'target', kind: 'target', position: { x: 900, y: 0 }, data: { system: 'zoho', entity: 'Accounts', fields: Array.from({ length: targetFields }, (_, index) => ({ path: `T${pad(index)}`, type: 'string' as const, label: `Target field ${index}` })) } },
+    {
+      id: 'source',
+      kind: 'source',
+      position: { x: 0, y: 0 },
+      data: {
+        system: 'infor',
+        entity: 'customers',
+        fields: Array.from({ length: sourceFields }, (_, index) => ({
+          path: `S${pad(index)}`,
+          type: 'string' as const,
+          label: `Source field ${index}`,
+        })),
+      },
+    },
+    {
+      id: 'target',
+      kind: 'target',
+      position: { x: 900, y: 0 },
+      data: {
+        system: 'zoho',
+        entity: 'Accounts',
+        fields: Array.from({ length: targetFields }, (_, index) => ({
+          path: `T${pad(index)}`,
+          type: 'string' as const,
+          label: `Target field ${index}`,
+        })),
+      },
+    },
   ];
   const edges: MappingEdge[] = [];
   for (let index = 0; index < directEdges; index += 1) {
-    edges.push({ id: `d${index}`, source: 'source', sourceHandle: `S${pad(index)}`, target: 'target', targetHandle: `T${pad(index)}` });
+    edges.push({
+      id: `d${index}`,
+      source: 'source',
+      sourceHandle: `S${pad(index)}`,
+      target: 'target',
+      targetHandle: `T${pad(index)}`,
+    });
   }
   for (let index = 0; index < functionNodes; index += 1) {
     const id = `trim-${index}`;
@@ -63,7 +101,13 @@ export async function runCanvasBench(): Promise<Record<string, unknown>> {
     // The mapping opens against sandbox connections; the synthetic fields stay in the trees as saved.
     await call(studio, 'sandbox.openWorkspace', {});
     const graph = syntheticGraph();
-    await call(studio, 'mappings.save', { name: 'Canvas bench', sourceEntity: 'customers', targetEntity: 'Accounts', graph, expression: compileGraph(graph).expression });
+    await call(studio, 'mappings.save', {
+      name: 'Canvas bench',
+      sourceEntity: 'customers',
+      targetEntity: 'Accounts',
+      graph,
+      expression: compileGraph(graph).expression,
+    });
 
     const page = await browser.context.newPage();
     await page.goto(studio.url);
@@ -74,10 +118,20 @@ export async function runCanvasBench(): Promise<Record<string, unknown>> {
 
     const started = Date.now();
     await open.click();
-    await page.waitForFunction((count) => document.querySelectorAll('.react-flow__edge').length >= count && document.querySelectorAll('.react-flow__node').length >= 52, graph.edges.length, { polling: 'raf', timeout: 60_000 });
+    await page.waitForFunction(
+      (count) =>
+        document.querySelectorAll('.react-flow__edge').length >= count &&
+        document.querySelectorAll('.react-flow__node').length >= 52,
+      graph.edges.length,
+      { polling: 'raf', timeout: 60_000 },
+    );
     const firstRenderMs = Date.now() - started;
     // Settled: both trees measured and the view fitted.
-    await page.waitForFunction(() => document.querySelectorAll('.react-flow__node[style*="visibility: hidden"]').length === 0, undefined, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => document.querySelectorAll('.react-flow__node[style*="visibility: hidden"]').length === 0,
+      undefined,
+      { timeout: 30_000 },
+    );
     const settledMs = Date.now() - started;
 
     const node = page.locator('[data-testid="node-trim-10"] .expression-node-header');
@@ -105,7 +159,9 @@ export async function runCanvasBench(): Promise<Record<string, unknown>> {
     await page.mouse.up();
     const frames = (await page.evaluate('window.__stop = true, window.__frames')) as number[];
     const intervals = frames.slice(1).map((time, index) => time - (frames[index] as number));
-    const moved = await page.locator('[data-testid="node-trim-10"]').evaluate((element) => element.closest('.react-flow__node')?.getAttribute('style') ?? '');
+    const moved = await page
+      .locator('[data-testid="node-trim-10"]')
+      .evaluate((element) => element.closest('.react-flow__node')?.getAttribute('style') ?? '');
     return {
       targetFields,
       edges: graph.edges.length,

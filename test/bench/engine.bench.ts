@@ -41,11 +41,24 @@ interface Sandboxes {
 }
 
 function startSandboxes(home: string, customers: number): Promise<Sandboxes> {
-  const child = spawn(process.execPath, ['--max-old-space-size=8192', '--import', 'tsx', path.join(root, 'electron/backend/cli/entry.ts'), 'sandbox', '--customers', String(customers), '--json'], {
-    cwd: root,
-    env: { ...process.env, MLC_HOME: home },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      '--max-old-space-size=8192',
+      '--import',
+      'tsx',
+      path.join(root, 'electron/backend/cli/entry.ts'),
+      'sandbox',
+      '--customers',
+      String(customers),
+      '--json',
+    ],
+    {
+      cwd: root,
+      env: { ...process.env, MLC_HOME: home },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   return new Promise((resolve, reject) => {
     let out = '';
     child.once('exit', (code) => reject(new Error(`mlc sandbox exited (${code})`)));
@@ -53,7 +66,9 @@ function startSandboxes(home: string, customers: number): Promise<Sandboxes> {
       out += chunk.toString();
       if (!out.includes('\n')) return;
       child.removeAllListeners('exit');
-      const report = JSON.parse(out.slice(0, out.indexOf('\n'))) as { sandboxes: Array<{ system: string; url: string }> };
+      const report = JSON.parse(out.slice(0, out.indexOf('\n'))) as {
+        sandboxes: Array<{ system: string; url: string }>;
+      };
       resolve({
         urls: Object.fromEntries(report.sandboxes.map((sandbox) => [sandbox.system, sandbox.url])),
         directory: path.join(home, 'sandbox'),
@@ -82,28 +97,32 @@ const targetCases: TargetCase[] = [
     source: 'customers',
     entity: 'Accounts',
     matchKey: 'Infor_Customer_No',
-    expression: '{ "Infor_Customer_No": CUNO, "Account_Name": CUNM, "Account_Number": CUNO, "Billing_Street": CUA1, "Billing_City": TOWN, "Billing_Code": PONO, "Billing_Country": CSCD, "Phone": PHNO }',
+    expression:
+      '{ "Infor_Customer_No": CUNO, "Account_Name": CUNM, "Account_Number": CUNO, "Billing_Street": CUA1, "Billing_City": TOWN, "Billing_Code": PONO, "Billing_Country": CSCD, "Phone": PHNO }',
   },
   {
     system: 'salesforce',
     source: 'customers',
     entity: 'Account',
     matchKey: 'Infor_Customer_Number__c',
-    expression: '{ "Infor_Customer_Number__c": CUNO, "Name": CUNM, "AccountNumber": CUNO, "BillingCity": TOWN, "BillingCountry": CSCD, "Phone": PHNO }',
+    expression:
+      '{ "Infor_Customer_Number__c": CUNO, "Name": CUNM, "AccountNumber": CUNO, "BillingCity": TOWN, "BillingCountry": CSCD, "Phone": PHNO }',
   },
   {
     system: 'dynamics',
     source: 'customers',
     entity: 'account',
     matchKey: 'mlc_inforcustomerno',
-    expression: '{ "mlc_inforcustomerno": CUNO, "name": CUNM, "accountnumber": CUNO, "address1_city": TOWN, "telephone1": PHNO }',
+    expression:
+      '{ "mlc_inforcustomerno": CUNO, "name": CUNM, "accountnumber": CUNO, "address1_city": TOWN, "telephone1": PHNO }',
   },
   {
     system: 'zendesk',
     source: 'customers',
     entity: 'organizations',
     matchKey: 'external_id',
-    expression: '{ "external_id": CUNO, "name": CUNM & " (" & CUNO & ")", "details": CUA1 & ", " & TOWN & ", " & CSCD, "notes": "Phone " & PHNO }',
+    expression:
+      '{ "external_id": CUNO, "name": CUNM & " (" & CUNO & ")", "details": CUA1 & ", " & TOWN & ", " & CSCD, "notes": "Phone " & PHNO }',
   },
   {
     system: 'cin7',
@@ -165,21 +184,47 @@ function figures(run: Run, seconds: number) {
 }
 
 /** A backend in a folder of its own, talking to the sandboxes like the designer does. */
-function benchBackend(options: Pick<BackendOptions, 'connectorDefaults'> = {}): { backend: Backend; api: ApiClient; remove(): void } {
+function benchBackend(options: Pick<BackendOptions, 'connectorDefaults'> = {}): {
+  backend: Backend;
+  api: ApiClient;
+  remove(): void;
+} {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlc-bench-targets-'));
   const backend = createBackend({ runtime: 'cli', dataDir, logger: createLogger('error'), ...options });
-  return { backend, api: createClient(inProcessTransport(backend)), remove: () => fs.rmSync(dataDir, { recursive: true, force: true }) };
+  return {
+    backend,
+    api: createClient(inProcessTransport(backend)),
+    remove: () => fs.rmSync(dataDir, { recursive: true, force: true }),
+  };
 }
 
-async function runTarget(api: ApiClient, sandboxes: Sandboxes, target: TargetCase, scaled: ScaledWindow | undefined): Promise<{ run: Run; seconds: number }> {
+async function runTarget(
+  api: ApiClient,
+  sandboxes: Sandboxes,
+  target: TargetCase,
+  scaled: ScaledWindow | undefined,
+): Promise<{ run: Run; seconds: number }> {
   const source = await api.call('connections.importIonapi', {
     fileName: 'infor-backend-service.ionapi',
     content: fs.readFileSync(path.join(sandboxes.directory, 'infor-backend-service.ionapi'), 'utf8'),
     productLine: 'm3',
   });
-  const file = JSON.parse(fs.readFileSync(path.join(sandboxes.directory, `${target.system}-sandbox.connection.json`), 'utf8')) as { name: string; settings: Connection['settings']; secrets: Record<string, string> };
-  const connection = await api.call('connections.create', { system: target.system, name: file.name, settings: { ...file.settings, ...scaled?.settings }, secrets: file.secrets, sandbox: true });
-  const mapping = await api.call('mappings.save', { name: `Bench → ${target.system}`, sourceEntity: target.source, targetEntity: target.entity, expression: target.expression });
+  const file = JSON.parse(
+    fs.readFileSync(path.join(sandboxes.directory, `${target.system}-sandbox.connection.json`), 'utf8'),
+  ) as { name: string; settings: Connection['settings']; secrets: Record<string, string> };
+  const connection = await api.call('connections.create', {
+    system: target.system,
+    name: file.name,
+    settings: { ...file.settings, ...scaled?.settings },
+    secrets: file.secrets,
+    sandbox: true,
+  });
+  const mapping = await api.call('mappings.save', {
+    name: `Bench → ${target.system}`,
+    sourceEntity: target.source,
+    targetEntity: target.entity,
+    expression: target.expression,
+  });
   const flow = await api.call('flows.save', {
     name: `Bench → ${target.system}`,
     source: { connectionId: source.id, entity: target.source, lookbackSeconds: 0 },
@@ -193,7 +238,8 @@ async function runTarget(api: ApiClient, sandboxes: Sandboxes, target: TargetCas
   // Schemas are fetched once per connection and cached: warm them so the timing is the sync alone. Not for
   // scaled targets: `schemas.get` opens the connection's shared HTTP client without the backend's
   // connectorDefaults, and the run would then reuse that client at the real rate limit.
-  if (!scaled) await api.call('schemas.get', { connectionId: connection.id, entity: target.entity }).catch(() => undefined);
+  if (!scaled)
+    await api.call('schemas.get', { connectionId: connection.id, entity: target.entity }).catch(() => undefined);
   const started = performance.now();
   const run = await api.call('flows.run', { id: flow.id });
   return { run, seconds: (performance.now() - started) / 1000 };
@@ -209,7 +255,9 @@ async function benchTargets(perTarget: number): Promise<Record<string, unknown>>
       const scaled = scaledWindows[target.system];
       await scaled?.prepare(sandboxes.urls[target.system]!);
       // The client's limiter follows the scaled window; every other target keeps its real one (a backend per target).
-      const { backend, api, remove } = benchBackend(scaled ? { connectorDefaults: { rateLimit: { windowMs: scaledWindowMs } } } : {});
+      const { backend, api, remove } = benchBackend(
+        scaled ? { connectorDefaults: { rateLimit: { windowMs: scaledWindowMs } } } : {},
+      );
       try {
         const { run, seconds } = await runTarget(api, sandboxes, target, scaled);
         const base = { entity: target.entity, source: target.source, ...figures(run, seconds) };
@@ -257,7 +305,11 @@ async function benchBigRun(records: number): Promise<{ run: Record<string, unkno
   };
   const sampler = setInterval(sample, 50);
   try {
-    const headless = await openHeadless({ bundleFile: path.join(root, 'examples', 'infor-to-zoho.mlcbundle.json'), env: { ...process.env, MLC_HOME: home, MLC_KEYRING: 'off' }, logger: createLogger('error') });
+    const headless = await openHeadless({
+      bundleFile: path.join(root, 'examples', 'infor-to-zoho.mlcbundle.json'),
+      env: { ...process.env, MLC_HOME: home, MLC_KEYRING: 'off' },
+      logger: createLogger('error'),
+    });
     try {
       const accounts = headless.bundle.flows.find((flow) => flow.target.entity === 'Accounts')!;
       sample();
@@ -273,7 +325,11 @@ async function benchBigRun(records: number): Promise<{ run: Record<string, unkno
           target: 'zoho',
           records,
           ...figures(run, seconds),
-          incrementalRerun: { seconds: round(rerunSeconds), read: rerun.counters.read, calls: rerun.calls.source + rerun.calls.target },
+          incrementalRerun: {
+            seconds: round(rerunSeconds),
+            read: rerun.counters.read,
+            calls: rerun.calls.source + rerun.calls.target,
+          },
         },
         memory: {
           peakRssMb: Math.round(peakRss / 1048576),
@@ -292,7 +348,9 @@ async function benchBigRun(records: number): Promise<{ run: Record<string, unkno
   }
 }
 
-export async function runEngineBench(records = Number(process.env.MLC_BENCH_RECORDS ?? 1_000_000)): Promise<Record<string, unknown>> {
+export async function runEngineBench(
+  records = Number(process.env.MLC_BENCH_RECORDS ?? 1_000_000),
+): Promise<Record<string, unknown>> {
   const perTarget = Number(process.env.MLC_BENCH_TARGET_RECORDS ?? 2_000);
   const targets = await benchTargets(perTarget);
   const big = await benchBigRun(records);

@@ -12,8 +12,13 @@ import { TestGraph } from '../mapping/support/graph-builder';
 const fieldCount = 40;
 
 function customerMapping(fields: number, variant = 0): MappingGraph {
-  const sources = Object.fromEntries(Array.from({ length: fields }, (_, index) => [`F${index}`, 'string'])) as Record<string, 'string'>;
-  const targets = Object.fromEntries(Array.from({ length: fields }, (_, index) => [`Field_${index}`, 'string'])) as Record<string, 'string'>;
+  const sources = Object.fromEntries(Array.from({ length: fields }, (_, index) => [`F${index}`, 'string'])) as Record<
+    string,
+    'string'
+  >;
+  const targets = Object.fromEntries(
+    Array.from({ length: fields }, (_, index) => [`Field_${index}`, 'string']),
+  ) as Record<string, 'string'>;
   const b = new TestGraph(sources, targets);
   for (let index = 0; index < fields; index += 1) {
     const source = b.src(`F${index}`);
@@ -35,7 +40,14 @@ function customerMapping(fields: number, variant = 0): MappingGraph {
 }
 
 function records(count: number): Record<string, string>[] {
-  return Array.from({ length: count }, (_, row) => Object.fromEntries(Array.from({ length: fieldCount }, (_, index) => [`F${index}`, index % 4 === 3 ? (row % 2 ? 'A' : 'B') : ` value ${row}-${index} `])));
+  return Array.from({ length: count }, (_, row) =>
+    Object.fromEntries(
+      Array.from({ length: fieldCount }, (_, index) => [
+        `F${index}`,
+        index % 4 === 3 ? (row % 2 ? 'A' : 'B') : ` value ${row}-${index} `,
+      ]),
+    ),
+  );
 }
 
 /** The same mapping, hand-written. */
@@ -97,8 +109,17 @@ export async function runMappingBench(): Promise<Record<string, unknown>> {
   return {
     benchmark: 'mapping',
     compile500FieldsMs: round(compileMs),
-    evaluate40Fields: { jsonataRecordsPerSecond: Math.round(jsonataRecordsPerSecond), workerPoolRecordsPerSecond: Math.round(isolatedRecordsPerSecond), plainJsRecordsPerSecond: Math.round(plainRecordsPerSecond), microsecondsPerRecord: round(1e6 / jsonataRecordsPerSecond) },
-    preview1000Records: { firstRunMs: round(fullPreviewMs), afterOneEditMs: round(editPreviewMs), fieldsReevaluated: edited.evaluatedFields.length },
+    evaluate40Fields: {
+      jsonataRecordsPerSecond: Math.round(jsonataRecordsPerSecond),
+      workerPoolRecordsPerSecond: Math.round(isolatedRecordsPerSecond),
+      plainJsRecordsPerSecond: Math.round(plainRecordsPerSecond),
+      microsecondsPerRecord: round(1e6 / jsonataRecordsPerSecond),
+    },
+    preview1000Records: {
+      firstRunMs: round(fullPreviewMs),
+      afterOneEditMs: round(editPreviewMs),
+      fieldsReevaluated: edited.evaluatedFields.length,
+    },
   };
 }
 

@@ -12,12 +12,24 @@ import { exampleBundle, reseal } from './support/bundle-files';
 // The connections a mapping was drawn against travel as the mapping's own fields, naming
 // connections of the bundle (the ones an import creates, under the same ids).
 const text = (value: unknown) => JSON.stringify(value);
-const drawn = (mapping: { sourceConnectionId?: string | null; targetConnectionId?: string | null }) => [mapping.sourceConnectionId, mapping.targetConnectionId];
+const drawn = (mapping: { sourceConnectionId?: string | null; targetConnectionId?: string | null }) => [
+  mapping.sourceConnectionId,
+  mapping.targetConnectionId,
+];
 
 /** Saves the stored mapping again as drawn against these connections, as the designer does. */
-async function redraw(api: ApiClient, id: MappingId, sourceConnectionId: string | null, targetConnectionId: string | null): Promise<void> {
+async function redraw(
+  api: ApiClient,
+  id: MappingId,
+  sourceConnectionId: string | null,
+  targetConnectionId: string | null,
+): Promise<void> {
   const { hash: _hash, updatedAt: _updated, ...design } = await api.call('mappings.get', { id });
-  await api.call('mappings.save', { ...design, sourceConnectionId: sourceConnectionId as ConnectionId | null, targetConnectionId: targetConnectionId as ConnectionId | null });
+  await api.call('mappings.save', {
+    ...design,
+    sourceConnectionId: sourceConnectionId as ConnectionId | null,
+    targetConnectionId: targetConnectionId as ConnectionId | null,
+  });
 }
 
 const example = exampleBundle();
@@ -40,7 +52,11 @@ describe('the connections a mapping was drawn against, in bundles', () => {
     const drawnGraph = old.mappings.findIndex((mapping) => mapping.graph);
     const graph = old.mappings[drawnGraph]!.graph as unknown as Record<string, unknown>;
     // The designer's extra keys, one naming a connection the bundle does not bring along.
-    old.mappings[drawnGraph]!.graph = { ...graph, sourceConnectionId: infor, targetConnectionId: 'c-not-in-this-bundle' } as never;
+    old.mappings[drawnGraph]!.graph = {
+      ...graph,
+      sourceConnectionId: infor,
+      targetConnectionId: 'c-not-in-this-bundle',
+    } as never;
     const file = reseal(old);
     const loaded = loadBundle(text(file));
     expect(loaded.problems).toEqual([]);
@@ -92,6 +108,8 @@ describe('the connections a mapping was drawn against, in bundles', () => {
     foreign.mappings[0]!.sourceConnectionId = 'c-not-in-this-bundle' as ConnectionId;
     const check = await api.call('bundles.validate', { content: text(reseal(foreign)) });
     expect(check.ok).toBe(false);
-    expect(check.problems).toEqual([expect.objectContaining({ code: 'E_BUNDLE_INVALID', path: 'mappings[0].sourceConnectionId' })]);
+    expect(check.problems).toEqual([
+      expect.objectContaining({ code: 'E_BUNDLE_INVALID', path: 'mappings[0].sourceConnectionId' }),
+    ]);
   });
 });

@@ -10,7 +10,10 @@ import { customerToZohoAccount, syncWorld, type SyncWorld } from '../sync/suppor
 import { captureIo, writeBundle } from './support/bundle-files';
 
 /** Export through the contract, as the Bundles screen does. */
-async function exported(world: SyncWorld, input: { samplesPerMapping?: number } = {}): Promise<{ text: string; bundle: Bundle }> {
+async function exported(
+  world: SyncWorld,
+  input: { samplesPerMapping?: number } = {},
+): Promise<{ text: string; bundle: Bundle }> {
   const result = await world.api.call('bundles.export', { name: 'Customers', ...input });
   return { text: result.content, bundle: JSON.parse(result.content) as Bundle };
 }
@@ -26,7 +29,10 @@ describe('bundle export: customer data only when asked for, secrets never', () =
     const flow = await world.flow({ name: 'Customers to accounts', expression: customerToZohoAccount });
     const [run] = await syncService(world.backend.context).engine.runPass([flow.id]);
     expect(run!.counters.created).toBe(8);
-    customerNames = world.zoho.inspect.records('Accounts').map((record) => String(record.Account_Name)).filter((name) => name.length > 3);
+    customerNames = world.zoho.inspect
+      .records('Accounts')
+      .map((record) => String(record.Account_Name))
+      .filter((name) => name.length > 3);
     expect(customerNames.length).toBeGreaterThan(0);
   }, 60_000);
   afterAll(async () => {
@@ -67,7 +73,8 @@ describe('bundle export: customer data only when asked for, secrets never', () =
     const original = world.target.settings;
     // A field name nothing recognises as secret: only the value gives it away. The API refuses keys a system has
     // no setting for, so the value goes straight into the store (as an older version, or a hand-edited store, left it).
-    const plant = (notes: string) => world.backend.context.connections.update(world.target.id, { settings: { ...original, notes } });
+    const plant = (notes: string) =>
+      world.backend.context.connections.update(world.target.id, { settings: { ...original, notes } });
     plant(pasted);
     try {
       const error = await world.api.call('bundles.export', { name: 'Leaky' }).then(
@@ -83,7 +90,10 @@ describe('bundle export: customer data only when asked for, secrets never', () =
 
       // Inside a longer value too (a URL with the token in its query).
       plant(`https://example.test/cb?t=${pasted}`);
-      await expect(world.api.call('bundles.export', { name: 'Leaky' })).rejects.toMatchObject({ code: 'E_BUNDLE_SECRET', message: expect.stringMatching(/settings\.notes/) });
+      await expect(world.api.call('bundles.export', { name: 'Leaky' })).rejects.toMatchObject({
+        code: 'E_BUNDLE_SECRET',
+        message: expect.stringMatching(/settings\.notes/),
+      });
     } finally {
       world.backend.context.connections.update(world.target.id, { settings: original });
     }

@@ -43,7 +43,12 @@ function asVersion0(): Record<string, unknown> {
       hash: mapping.hash,
     })),
     flows: bundle.flows.map((flow) => ({ ...flow, createdAt: bundle.createdAt, updatedAt: bundle.createdAt })),
-    samples: bundle.samples.map((sample) => ({ mapping: sample.mappingId, name: sample.name, input: sample.input, output: sample.expected })),
+    samples: bundle.samples.map((sample) => ({
+      mapping: sample.mappingId,
+      name: sample.name,
+      input: sample.input,
+      output: sample.expected,
+    })),
   };
   return { ...body, checksum: contentHashOf(body, 'checksum') };
 }
@@ -53,11 +58,15 @@ describe('bundle format', () => {
     const committed = fs.readFileSync(path.join(repoRoot, 'schemas', 'mlc-bundle.schema.json'), 'utf8');
     expect(committed).toBe(bundleJsonSchemaText());
     const schema = JSON.parse(committed) as { properties: Record<string, unknown>; required: string[] };
-    expect(schema.required).toEqual(expect.arrayContaining(['format', 'version', 'connections', 'mappings', 'flows', 'samples', 'contentHash']));
+    expect(schema.required).toEqual(
+      expect.arrayContaining(['format', 'version', 'connections', 'mappings', 'flows', 'samples', 'contentHash']),
+    );
   });
 
   it('accepts the shipped example: hash, schema, mappings compile, samples match', async () => {
-    const { check } = await validateBundleText(fs.readFileSync(path.join(repoRoot, 'examples', 'infor-to-zoho.mlcbundle.json'), 'utf8'));
+    const { check } = await validateBundleText(
+      fs.readFileSync(path.join(repoRoot, 'examples', 'infor-to-zoho.mlcbundle.json'), 'utf8'),
+    );
     expect(check.problems).toEqual([]);
     expect(check.ok).toBe(true);
     expect(check.samples.passed).toBeGreaterThanOrEqual(2);
@@ -76,7 +85,9 @@ describe('bundle format', () => {
   it('refuses a bundle that carries a secret, wherever it is', () => {
     const inSettings = exampleBundle();
     inSettings.connections[1]!.settings.client_secret = 'a-real-looking-secret-value';
-    const inSlot = exampleBundle() as unknown as { connections: Array<{ secretSlots: Array<Record<string, unknown>> }> };
+    const inSlot = exampleBundle() as unknown as {
+      connections: Array<{ secretSlots: Array<Record<string, unknown>> }>;
+    };
     inSlot.connections[1]!.secretSlots[1]!.value = '1000.refresh-token-value';
     const asBearer = exampleBundle();
     asBearer.description = 'Authorization: Bearer abcdefghijklmnop1234';
@@ -87,7 +98,9 @@ describe('bundle format', () => {
       const loaded = loadBundle(text(reseal(bundle as Record<string, unknown>)));
       expect(loaded.problems.length).toBeGreaterThan(0);
       expect(loaded.problems.every((problem) => problem.code === 'E_BUNDLE_SECRET')).toBe(true);
-      expect(JSON.stringify(loaded.problems)).not.toMatch(/real-looking|refresh-token-value|abcdefghijklmnop1234|k-123456789/);
+      expect(JSON.stringify(loaded.problems)).not.toMatch(
+        /real-looking|refresh-token-value|abcdefghijklmnop1234|k-123456789/,
+      );
     }
     // Blank slots are fine: nothing is carried.
     const blank = exampleBundle();
@@ -103,10 +116,14 @@ describe('bundle format', () => {
     expect(loaded.version).toBe(bundleVersion);
     const example = exampleBundle();
     const migrated = loaded.bundle!;
-    expect(migrated.connections.map((connection) => [connection.ref, connection.secretSlots.map((slot) => slot.slot)])).toEqual(
+    expect(
+      migrated.connections.map((connection) => [connection.ref, connection.secretSlots.map((slot) => slot.slot)]),
+    ).toEqual(
       example.connections.map((connection) => [connection.ref, connection.secretSlots.map((slot) => slot.slot)]),
     );
-    expect(migrated.mappings.map((mapping) => [mapping.expression, mapping.hash])).toEqual(example.mappings.map((mapping) => [mapping.expression, mapping.hash]));
+    expect(migrated.mappings.map((mapping) => [mapping.expression, mapping.hash])).toEqual(
+      example.mappings.map((mapping) => [mapping.expression, mapping.hash]),
+    );
     expect(migrated.flows).toEqual(example.flows);
     expect(migrated.contentHash).toBe(contentHashOf(migrated as unknown as Record<string, unknown>));
     const { check } = await validateBundleText(text(old));
@@ -125,7 +142,10 @@ describe('bundle format', () => {
     nextMajor.engine.jsonata = '3.0.0';
     expect(loadBundle(text(reseal(nextMajor))).problems[0]!.code).toBe('E_BUNDLE_ENGINE');
     const current = text(exampleBundle());
-    expect(loadBundle(current, '2.1.0').problems[0]).toMatchObject({ code: 'E_BUNDLE_ENGINE', message: expect.stringMatching(/2\.2\.2/) });
+    expect(loadBundle(current, '2.1.0').problems[0]).toMatchObject({
+      code: 'E_BUNDLE_ENGINE',
+      message: expect.stringMatching(/2\.2\.2/),
+    });
     expect(loadBundle('{"format":"something-else"}').problems[0]!.code).toBe('E_BUNDLE_INVALID');
   });
 });
@@ -142,9 +162,13 @@ describe('bundles through the contract', () => {
     expect(result.connections.map((connection) => connection.status)).toEqual(['created', 'created']);
     expect(result.connections[1]!.missingSecrets.sort()).toEqual(['client_secret', 'refresh_token']);
     const mappings = await api.call('mappings.list', {});
-    expect(mappings.map((mapping) => mapping.hash).sort()).toEqual(bundle.mappings.map((mapping) => mapping.hash).sort());
+    expect(mappings.map((mapping) => mapping.hash).sort()).toEqual(
+      bundle.mappings.map((mapping) => mapping.hash).sort(),
+    );
     const flows = await api.call('flows.list', {});
-    expect(flows.map((flow) => [flow.name, flow.schedule, flow.dependsOn])).toEqual(bundle.flows.map((flow) => [flow.name, flow.schedule, flow.dependsOn]));
+    expect(flows.map((flow) => [flow.name, flow.schedule, flow.dependsOn])).toEqual(
+      bundle.flows.map((flow) => [flow.name, flow.schedule, flow.dependsOn]),
+    );
     // Again: the same ids update in place; existing connections are kept.
     const again = await api.call('bundles.import', { content: text(bundle) });
     expect(again.connections.map((connection) => connection.status)).toEqual(['kept', 'kept']);
@@ -168,15 +192,21 @@ describe('bundles through the contract', () => {
       const same = await client.call('bundles.import', { content: text(bundle) });
       expect(same.items.mappings.map((item) => item.status)).toEqual(bundle.mappings.map(() => 'kept'));
       expect(same.items.flows.map((item) => item.status)).toEqual(bundle.flows.map(() => 'kept'));
-      expect((await client.call('mappings.list', {})).map((mapping) => mapping.updatedAt)).toEqual(storedBefore.map((mapping) => mapping.updatedAt));
+      expect((await client.call('mappings.list', {})).map((mapping) => mapping.updatedAt)).toEqual(
+        storedBefore.map((mapping) => mapping.updatedAt),
+      );
 
       // One flow's schedule and one mapping's name changed in the next export: only those are updated.
       const next = exampleBundle();
       next.flows[1]!.schedule = { kind: 'interval', everySeconds: 3600, timeZone: 'UTC' };
       next.mappings[0]!.name = `${next.mappings[0]!.name} (v2)`;
       const changed = await client.call('bundles.import', { content: text(reseal(next)) });
-      expect(named(changed.items.mappings)).toEqual(next.mappings.map((mapping, index) => [mapping.name, index === 0 ? 'updated' : 'kept']));
-      expect(named(changed.items.flows)).toEqual(next.flows.map((flow, index) => [flow.name, index === 1 ? 'updated' : 'kept']));
+      expect(named(changed.items.mappings)).toEqual(
+        next.mappings.map((mapping, index) => [mapping.name, index === 0 ? 'updated' : 'kept']),
+      );
+      expect(named(changed.items.flows)).toEqual(
+        next.flows.map((flow, index) => [flow.name, index === 1 ? 'updated' : 'kept']),
+      );
       expect((await client.call('flows.get', { id: next.flows[1]!.id })).schedule).toEqual(next.flows[1]!.schedule);
     } finally {
       await fresh.dispose();
@@ -204,7 +234,9 @@ describe('bundles through the contract', () => {
     expect(bundle.flows).toEqual(example.flows);
     expect(bundle.mappings.map((mapping) => mapping.hash)).toEqual(example.mappings.map((mapping) => mapping.hash));
     expect(bundle.lookupTables).toEqual(example.lookupTables);
-    expect(exported.secretSlots).toEqual(example.connections.flatMap((connection) => connection.secretSlots.map((slot) => slot.slot)));
+    expect(exported.secretSlots).toEqual(
+      example.connections.flatMap((connection) => connection.secretSlots.map((slot) => slot.slot)),
+    );
     expect(loadBundle(exported.content).problems).toEqual([]);
     await expect(api.call('bundles.export', { flowIds: ['nope' as never] })).rejects.toBeInstanceOf(AppError);
   });

@@ -24,7 +24,9 @@ describe('bundle order', () => {
       expect(flows.map((flow) => flow.id)).toEqual(bundle.flows.map((flow) => flow.id));
       expect(flows[0]!.createdAt).toBe(flows[1]!.createdAt);
       // Exported again, the bundle keeps that order.
-      const exported = JSON.parse((await api.call('bundles.export', { name: 'Again', samples: [] })).content) as typeof bundle;
+      const exported = JSON.parse(
+        (await api.call('bundles.export', { name: 'Again', samples: [] })).content,
+      ) as typeof bundle;
       expect(exported.flows.map((flow) => flow.id)).toEqual(bundle.flows.map((flow) => flow.id));
     } finally {
       await dispose();

@@ -32,6 +32,11 @@ describe('an imported bundle in a long-lived host', () => {
     expect(cron!.scheduleState.active).toBe(true);
 
     // The imported connections have no secrets yet, so the run fails; what matters here is that the schedule fired.
-    await expect.poll(async () => (await api.call('runs.list', { flowId: interval!.id })).map((run) => run.trigger), { timeout: 40_000, interval: 250 }).toContain('schedule');
+    await expect
+      .poll(async () => (await api.call('runs.list', { flowId: interval!.id })).map((run) => run.trigger), {
+        timeout: 40_000,
+        interval: 250,
+      })
+      .toContain('schedule');
   }, 60_000);
 });

@@ -32,9 +32,16 @@ describe('a bundle whose connection settings are invalid', () => {
     expect(check.ok).toBe(false);
     const problem = check.problems.find((item) => item.path?.endsWith('.settings.dataCentre'));
     expect(problem).toMatchObject({ code: 'E_BUNDLE_INVALID', path: 'connections[1].settings.dataCentre' });
-    expect(problem!.message).toMatch(/“Zoho CRM sandbox” \(zoho\) has an invalid setting “dataCentre”.*Allowed: us, eu/);
-    expect((await api.call('bundles.validate', { content: withZohoSetting('rateLimitPerMinute', 'lots') })).problems).toEqual([
-      expect.objectContaining({ path: 'connections[1].settings.rateLimitPerMinute', message: expect.stringMatching(/from 10 to 6,000/) }),
+    expect(problem!.message).toMatch(
+      /“Zoho CRM sandbox” \(zoho\) has an invalid setting “dataCentre”.*Allowed: us, eu/,
+    );
+    expect(
+      (await api.call('bundles.validate', { content: withZohoSetting('rateLimitPerMinute', 'lots') })).problems,
+    ).toEqual([
+      expect.objectContaining({
+        path: 'connections[1].settings.rateLimitPerMinute',
+        message: expect.stringMatching(/from 10 to 6,000/),
+      }),
     ]);
   });
 
@@ -51,14 +58,21 @@ describe('a bundle whose connection settings are invalid', () => {
   it('is refused when a connection carries a key its system has no setting for', async () => {
     const { check } = await validateBundleText(withZohoSetting('datacentre', 'eu'));
     expect(check.problems).toEqual([
-      expect.objectContaining({ path: 'connections[1].settings.datacentre', message: expect.stringMatching(/Zoho CRM has no setting “datacentre”/) }),
+      expect.objectContaining({
+        path: 'connections[1].settings.datacentre',
+        message: expect.stringMatching(/Zoho CRM has no setting “datacentre”/),
+      }),
     ]);
   });
 
   it('stores the settings as checked: trimmed, and a rate written as text as a number', async () => {
     const bundle = exampleBundle();
     const zoho = bundle.connections.find((connection) => connection.system === 'zoho')!;
-    zoho.settings = { ...zoho.settings, clientId: `  ${String(zoho.settings.clientId)}  `, rateLimitPerMinute: ' 300 ' };
+    zoho.settings = {
+      ...zoho.settings,
+      clientId: `  ${String(zoho.settings.clientId)}  `,
+      rateLimitPerMinute: ' 300 ',
+    };
     await api.call('bundles.import', { content: JSON.stringify(reseal(bundle)) });
     const stored = (await api.call('connections.list', {})).find((connection) => connection.id === zoho.id)!;
     expect(stored.settings.clientId).toBe(String(zoho.settings.clientId).trim());
@@ -76,8 +90,14 @@ describe('a bundle whose connection settings are invalid', () => {
   it('is refused by mlc when a settings variable makes it invalid, before anything is stored', async () => {
     const home = tempDir('mlc-settings-');
     try {
-      const opened = openHeadless({ bundleFile: exampleBundlePath, env: { ...process.env, MLC_HOME: home.dir, MLC_KEYRING: 'off', MLC_SETTING_ZOHO_DATACENTRE: 'mars' } });
-      await expect(opened).rejects.toMatchObject({ code: 'E_INVALID_INPUT', message: expect.stringMatching(/“Zoho CRM sandbox” \(ref zoho\).*dataCentre.*Allowed: us/) });
+      const opened = openHeadless({
+        bundleFile: exampleBundlePath,
+        env: { ...process.env, MLC_HOME: home.dir, MLC_KEYRING: 'off', MLC_SETTING_ZOHO_DATACENTRE: 'mars' },
+      });
+      await expect(opened).rejects.toMatchObject({
+        code: 'E_INVALID_INPUT',
+        message: expect.stringMatching(/“Zoho CRM sandbox” \(ref zoho\).*dataCentre.*Allowed: us/),
+      });
     } finally {
       home.remove();
     }

@@ -28,7 +28,10 @@ describe('a failed step stops what depends on it', () => {
     const folder = tempDir('mlc-step-');
     folders.push(folder);
     writeSandboxFiles(folder.dir, infor, zoho);
-    const headless = await openHeadless({ bundleFile, env: { ...process.env, MLC_HOME: folder.dir, MLC_KEYRING: 'off' } });
+    const headless = await openHeadless({
+      bundleFile,
+      env: { ...process.env, MLC_HOME: folder.dir, MLC_KEYRING: 'off' },
+    });
     await headless.close();
     return folder.dir;
   }
@@ -55,7 +58,14 @@ describe('a failed step stops what depends on it', () => {
     // The source refuses the accounts flow's reads for good (a 400 is not retried).
     desktop.infor.control.setFaults([{ id: 'refuse', pathRegex: 'm3api-rest', status: 400 }]);
     desktop.infor.control.resetStats();
-    const third = await desktop.flow({ name: 'Orders again', expression: '{ "Infor_Order_No": ORNO }', sourceEntity: 'salesOrders', targetEntity: 'Sales_Orders', matchKey: ['Infor_Order_No'], dependsOn: [designed.orders.id] });
+    const third = await desktop.flow({
+      name: 'Orders again',
+      expression: '{ "Infor_Order_No": ORNO }',
+      sourceEntity: 'salesOrders',
+      targetEntity: 'Sales_Orders',
+      matchKey: ['Infor_Order_No'],
+      dependsOn: [designed.orders.id],
+    });
     const runs = await engine.runPass([third.id, designed.orders.id, designed.accounts.id]);
     desktop.infor.control.clearFaults();
     expect(runs.map((run) => [run.flowId, run.status])).toEqual([
@@ -64,7 +74,12 @@ describe('a failed step stops what depends on it', () => {
       [third.id, 'skipped'],
     ]);
     const [accounts, orders, again] = runs as [Run, Run, Run];
-    expect(orders.error).toEqual({ code: 'E_SYNC_DEPENDENCY', message: expect.stringContaining(`it depends on “Customers to accounts”, which failed (${accounts.error!.code}) in this pass`) });
+    expect(orders.error).toEqual({
+      code: 'E_SYNC_DEPENDENCY',
+      message: expect.stringContaining(
+        `it depends on “Customers to accounts”, which failed (${accounts.error!.code}) in this pass`,
+      ),
+    });
     expect(again.error?.message).toContain('it depends on “Sales orders”, which was skipped too');
     expect(orders.calls).toEqual({ source: 0, target: 0, sourceMinimum: 0, targetMinimum: 0 });
     // Only the accounts flow's calls (its token and its refused read) reached the source.
@@ -85,7 +100,9 @@ describe('a failed step stops what depends on it', () => {
     expect(full.code, full.stderr).toBe(exitCodes.store);
     expect(full.stderr).toContain('[E_STORE_FULL]');
     expect(full.stderr).toContain('Free space on the disk');
-    expect(full.stderr).toContain('the pass stopped in “Customers to accounts”: the store failed; not run: Sales orders');
+    expect(full.stderr).toContain(
+      'the pass stopped in “Customers to accounts”: the store failed; not run: Sales orders',
+    );
     expect(full.events.at(-1)).toMatchObject({ event: 'stopped', reason: 'E_STORE_FULL', notRun: ['Sales orders'] });
     expect(zoho.control.faults().find((rule) => rule.id === 'orders-probe')?.hits).toBe(0);
     zoho.control.clearFaults();

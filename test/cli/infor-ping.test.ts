@@ -41,7 +41,13 @@ describe('mlc infor ping', () => {
   it('prints JSON and detects the product line when asked to', async () => {
     const io = capture();
     expect(await main(['infor', 'ping', file, '--json'], io)).toBe(0);
-    const result = JSON.parse(io.stdout[0]!) as { ok: boolean; productLine: string; tenant: string; tokenLifetimeSeconds: number; latencyMs: number };
+    const result = JSON.parse(io.stdout[0]!) as {
+      ok: boolean;
+      productLine: string;
+      tenant: string;
+      tokenLifetimeSeconds: number;
+      latencyMs: number;
+    };
     expect(result).toMatchObject({ ok: true, productLine: 'm3', tenant: sandbox.tenant, tokenLifetimeSeconds: 7200 });
     expect(result.latencyMs).toBeGreaterThanOrEqual(0);
   });
@@ -88,7 +94,10 @@ describe('mlc infor ping', () => {
     const port = await closedPort();
     const unreachable = path.join(temp.dir, 'closed.ionapi');
     const base = `https://127.0.0.1:${port}`;
-    fs.writeFileSync(unreachable, JSON.stringify({ ...sandbox.ionapi(), iu: base, pu: `${base}/${sandbox.tenant}/as/` }));
+    fs.writeFileSync(
+      unreachable,
+      JSON.stringify({ ...sandbox.ionapi(), iu: base, pu: `${base}/${sandbox.tenant}/as/` }),
+    );
     const io = capture();
     expect(await main(['infor', 'ping', unreachable], io)).toBe(5);
     expect(io.stderr.join('\n')).toBe(
@@ -102,7 +111,14 @@ describe('mlc infor ping', () => {
 
   it('exits 5 with E_NET_DNS for a gateway whose name does not resolve', async () => {
     const unresolvable = path.join(temp.dir, 'dns.ionapi');
-    fs.writeFileSync(unresolvable, JSON.stringify({ ...sandbox.ionapi(), iu: 'https://mingle-ionapi.invalid', pu: `https://mingle-sso.invalid/${sandbox.tenant}/as/` }));
+    fs.writeFileSync(
+      unresolvable,
+      JSON.stringify({
+        ...sandbox.ionapi(),
+        iu: 'https://mingle-ionapi.invalid',
+        pu: `https://mingle-sso.invalid/${sandbox.tenant}/as/`,
+      }),
+    );
     const io = capture();
     expect(await main(['infor', 'ping', unresolvable, '--product-line', 'm3'], io)).toBe(5);
     expect(io.stderr.join('\n')).toContain('Cannot reach mingle-sso.invalid — the name does not resolve');
@@ -116,6 +132,8 @@ describe('mlc infor ping', () => {
     fs.truncateSync(huge, 50 * 1024 * 1024);
     const io = capture();
     expect(await main(['infor', 'ping', huge], io)).toBe(3);
-    expect(io.stderr.join('\n')).toMatch(/huge\.ionapi is 52\.4 MB; an \.ionapi file is at most 100 KB .*\[E_IONAPI_TOO_LARGE\]$/);
+    expect(io.stderr.join('\n')).toMatch(
+      /huge\.ionapi is 52\.4 MB; an \.ionapi file is at most 100 KB .*\[E_IONAPI_TOO_LARGE\]$/,
+    );
   });
 });

@@ -47,7 +47,13 @@ describe('`mlc runs` and `mlc replay` on a run whose target refused records', ()
     };
     brokenFile = await exportAs('Accounts broken');
     const mapping = await world.api.call('mappings.get', { id: flow.mappingId });
-    await world.api.call('mappings.save', { id: mapping.id, name: mapping.name, sourceEntity: mapping.sourceEntity, targetEntity: mapping.targetEntity, expression: customerToZohoAccount });
+    await world.api.call('mappings.save', {
+      id: mapping.id,
+      name: mapping.name,
+      sourceEntity: mapping.sourceEntity,
+      targetEntity: mapping.targetEntity,
+      expression: customerToZohoAccount,
+    });
     fixedFile = await exportAs('Accounts fixed');
     // The server's side runs against the same simulators, bound through the files `mlc sandbox` writes.
     writeSandboxFiles(server.dir, world.infor, world.zoho);
@@ -63,10 +69,16 @@ describe('`mlc runs` and `mlc replay` on a run whose target refused records', ()
     expect(run.code).toBe(exitCodes.failure);
     const finished = run.events.find((event) => event.event === 'run') as unknown as RunLine;
     expect(finished.status).toBe('partial');
-    expect(finished.counters).toMatchObject({ read: customers, created: customers - broken.length, failed: broken.length });
+    expect(finished.counters).toMatchObject({
+      read: customers,
+      created: customers - broken.length,
+      failed: broken.length,
+    });
     expect(run.events.at(-1)).toMatchObject({ event: 'done', status: 'partial', exitCode: exitCodes.failure });
     runId = finished.runId;
-    expect(world.zoho.inspect.records('Accounts').filter((record) => record.Infor_Customer_No)).toHaveLength(customers - broken.length);
+    expect(world.zoho.inspect.records('Accounts').filter((record) => record.Infor_Customer_No)).toHaveLength(
+      customers - broken.length,
+    );
   }, 60_000);
 
   it('lists the run with its failures, as a table and as JSON lines', async () => {
@@ -74,21 +86,37 @@ describe('`mlc runs` and `mlc replay` on a run whose target refused records', ()
     expect(table.code).toBe(exitCodes.ok);
     const row = table.stdout.split('\n').find((line) => line.endsWith(runId));
     // started, flow, status, read, new, upd, same, fail, calls, run id
-    expect(row).toMatch(new RegExp(`Customers to accounts\\s+partial\\s+${customers}\\s+${customers - broken.length}\\s+0\\s+0\\s+${broken.length}\\s+\\d+\\s+${runId}$`));
+    expect(row).toMatch(
+      new RegExp(
+        `Customers to accounts\\s+partial\\s+${customers}\\s+${customers - broken.length}\\s+0\\s+0\\s+${broken.length}\\s+\\d+\\s+${runId}$`,
+      ),
+    );
 
     const json = await runMlc(['runs', '--json'], env);
     expect(json.code).toBe(exitCodes.ok);
     expect(json.events).toHaveLength(1);
-    expect(json.events[0]).toMatchObject({ runId, flow: 'Customers to accounts', status: 'partial', counters: { failed: broken.length } });
+    expect(json.events[0]).toMatchObject({
+      runId,
+      flow: 'Customers to accounts',
+      status: 'partial',
+      counters: { failed: broken.length },
+    });
 
     const failed = await runMlc(['runs', '--run', runId, '--outcome', 'failed', '--json'], env);
     expect(failed.code).toBe(exitCodes.ok);
     expect(failed.events.map((row) => row.sourceKey).sort()).toEqual(broken);
     // The target's own code and words, per record.
-    for (const row of failed.events) expect(row).toMatchObject({ outcome: 'failed', errorCode: 'INVALID_DATA', errorMessage: expect.stringMatching(/invalid/i) });
+    for (const row of failed.events)
+      expect(row).toMatchObject({
+        outcome: 'failed',
+        errorCode: 'INVALID_DATA',
+        errorMessage: expect.stringMatching(/invalid/i),
+      });
 
     const text = await runMlc(['runs', '--run', runId, '--outcome', 'failed'], env);
-    expect(text.stdout.split('\n')[0]).toBe(`run ${runId} · Customers to accounts · partial · ${broken.length} rows failed`);
+    expect(text.stdout.split('\n')[0]).toBe(
+      `run ${runId} · Customers to accounts · partial · ${broken.length} rows failed`,
+    );
     for (const key of broken) expect(text.stdout).toMatch(new RegExp(`${key}\\s+failed\\s+.*INVALID_DATA`));
   }, 60_000);
 
@@ -97,15 +125,27 @@ describe('`mlc runs` and `mlc replay` on a run whose target refused records', ()
     const again = await runMlc(['replay', runId, '--json'], env);
     expect(again.code).toBe(exitCodes.failure);
     // Records failing is `partial`; `failed` is kept for a run that could not do its work at all.
-    expect(again.events[0]).toMatchObject({ trigger: 'replay', status: 'partial', counters: { read: broken.length, failed: broken.length } });
+    expect(again.events[0]).toMatchObject({
+      trigger: 'replay',
+      status: 'partial',
+      counters: { read: broken.length, failed: broken.length },
+    });
 
     const fixed = await runMlc(['replay', runId, '--bundle', fixedFile, '--json'], env);
     expect(fixed.stderr).toBe('');
     expect(fixed.code).toBe(exitCodes.ok);
-    expect(fixed.events[0]).toMatchObject({ trigger: 'replay', status: 'succeeded', counters: { read: broken.length, created: broken.length, failed: 0 } });
+    expect(fixed.events[0]).toMatchObject({
+      trigger: 'replay',
+      status: 'succeeded',
+      counters: { read: broken.length, created: broken.length, failed: 0 },
+    });
     const accounts = world.zoho.inspect.records('Accounts').filter((record) => record.Infor_Customer_No);
     expect(accounts).toHaveLength(customers);
-    expect(accounts.filter((record) => broken.includes(String(record.Infor_Customer_No))).map((record) => record.Parent_Account ?? null)).toEqual([null, null, null]);
+    expect(
+      accounts
+        .filter((record) => broken.includes(String(record.Infor_Customer_No)))
+        .map((record) => record.Parent_Account ?? null),
+    ).toEqual([null, null, null]);
 
     // Nothing left to replay: a third replay has no records and succeeds.
     const nothing = await runMlc(['replay', runId, '--json'], env);

@@ -21,7 +21,14 @@ function auditOutcomes(dataDir: string, flowIds: string[], runIds: string[]) {
     const { audit } = syncService(backend.context);
     return flowIds.map((flowId, index) =>
       [...audit.iterateAudits({ runId: runIds[index]! })]
-        .map((audit) => ({ flowId, sourceKey: audit.sourceKey, outcome: audit.outcome, errorCode: audit.errorCode, mappingHash: audit.mappingHash, payload: flowId === flowIds[0] ? audit.transformedPayload : null }))
+        .map((audit) => ({
+          flowId,
+          sourceKey: audit.sourceKey,
+          outcome: audit.outcome,
+          errorCode: audit.errorCode,
+          mappingHash: audit.mappingHash,
+          payload: flowId === flowIds[0] ? audit.transformedPayload : null,
+        }))
         .sort((a, b) => a.sourceKey.localeCompare(b.sourceKey)),
     );
   } finally {
@@ -29,7 +36,12 @@ function auditOutcomes(dataDir: string, flowIds: string[], runIds: string[]) {
   }
 }
 
-const shape = (run: Pick<Run, 'status' | 'counters' | 'calls' | 'mappingHash'>) => ({ status: run.status, counters: run.counters, calls: run.calls, mappingHash: run.mappingHash });
+const shape = (run: Pick<Run, 'status' | 'counters' | 'calls' | 'mappingHash'>) => ({
+  status: run.status,
+  counters: run.counters,
+  calls: run.calls,
+  mappingHash: run.mappingHash,
+});
 
 describe('desktop engine and `mlc run` agree', () => {
   let desktop: SyncWorld;
@@ -67,7 +79,9 @@ describe('desktop engine and `mlc run` agree', () => {
     const first = await runMlc(['run', bundleFile], { MLC_HOME: server.dir });
     expect(first.stderr).toBe('');
     expect(first.code).toBe(exitCodes.ok);
-    const headlessFirst = first.events.filter((event) => event.event === 'run') as unknown as Array<Run & { runId: string }>;
+    const headlessFirst = first.events.filter((event) => event.event === 'run') as unknown as Array<
+      Run & { runId: string }
+    >;
     expect(headlessFirst.map((run) => run.flowId)).toEqual([designed.accounts.id, designed.orders.id]);
     expect(first.events.some((event) => event.event === 'progress')).toBe(true);
     expect(first.events.at(-1)).toMatchObject({ event: 'done', status: 'succeeded', exitCode: 0 });
@@ -78,7 +92,19 @@ describe('desktop engine and `mlc run` agree', () => {
     expect(target.orders).toHaveLength(counts.salesOrders);
     expect(target).toEqual(zohoState(desktop.zoho));
     const flowIds = [designed.accounts.id, designed.orders.id];
-    expect(auditOutcomes(server.dir, flowIds, headlessFirst.map((run) => run.runId))).toEqual(auditOutcomes(desktop.dataDir, flowIds, desktopFirst.map((run) => run.id)));
+    expect(
+      auditOutcomes(
+        server.dir,
+        flowIds,
+        headlessFirst.map((run) => run.runId),
+      ),
+    ).toEqual(
+      auditOutcomes(
+        desktop.dataDir,
+        flowIds,
+        desktopFirst.map((run) => run.id),
+      ),
+    );
 
     // Source changes on both sides alike; the next run of each is incremental and matches too.
     const changed = ['C0000003', 'C0000007', 'C0000011'];
@@ -88,15 +114,31 @@ describe('desktop engine and `mlc run` agree', () => {
     const desktopSecond = await engine.runPass(flowIds);
     const second = await runMlc(['run', bundleFile], { MLC_HOME: server.dir });
     expect(second.code).toBe(exitCodes.ok);
-    const headlessSecond = second.events.filter((event) => event.event === 'run') as unknown as Array<Run & { runId: string }>;
+    const headlessSecond = second.events.filter((event) => event.event === 'run') as unknown as Array<
+      Run & { runId: string }
+    >;
     expect(headlessSecond.map(shape)).toEqual(desktopSecond.map(shape));
     expect(headlessSecond[0]!.counters.updated).toBe(changed.length);
     expect(zohoState(zoho)).toEqual(zohoState(desktop.zoho));
-    expect(auditOutcomes(server.dir, flowIds, headlessSecond.map((run) => run.runId))).toEqual(auditOutcomes(desktop.dataDir, flowIds, desktopSecond.map((run) => run.id)));
+    expect(
+      auditOutcomes(
+        server.dir,
+        flowIds,
+        headlessSecond.map((run) => run.runId),
+      ),
+    ).toEqual(
+      auditOutcomes(
+        desktop.dataDir,
+        flowIds,
+        desktopSecond.map((run) => run.id),
+      ),
+    );
 
     // `mlc runs` reads the same audit log from the terminal.
     const listed = await runMlc(['runs', '--json'], { MLC_HOME: server.dir });
     expect(listed.code).toBe(exitCodes.ok);
-    expect(listed.events.map((event) => event.runId)).toEqual([...headlessFirst, ...headlessSecond].map((run) => run.runId).reverse());
+    expect(listed.events.map((event) => event.runId)).toEqual(
+      [...headlessFirst, ...headlessSecond].map((run) => run.runId).reverse(),
+    );
   }, 180_000);
 });

@@ -17,7 +17,10 @@ describe('mlc serve: Zoho watch renewal', () => {
   let bundleFile: string;
 
   beforeAll(async () => {
-    world = await syncWorld({ infor: { counts: { customers: 5, salesOrders: 5 } }, zoho: { watchLifetimeCapSeconds: channelSeconds } });
+    world = await syncWorld({
+      infor: { counts: { customers: 5, salesOrders: 5 } },
+      zoho: { watchLifetimeCapSeconds: channelSeconds },
+    });
     await designInforToZoho(world.api, world.source, world.target, { accounts: everySecond, orders: everySecond });
     const exported = await world.api.call('bundles.export', { name: 'Watch renewal' });
     bundleFile = path.join(server.dir, exported.fileName);
@@ -31,7 +34,11 @@ describe('mlc serve: Zoho watch renewal', () => {
 
   it('renews the channel before it lapses, keeps accepting its notifications, and disables it on SIGTERM', async () => {
     const counters = () => world.zoho.control.stats().counters;
-    const child = spawnMlc(['serve', bundleFile, '--port', '0'], { MLC_HOME: server.dir, MLC_LOG_LEVEL: 'info', MLC_ZOHO_WATCH_RENEW_SECONDS: '1' });
+    const child = spawnMlc(['serve', bundleFile, '--port', '0'], {
+      MLC_HOME: server.dir,
+      MLC_LOG_LEVEL: 'info',
+      MLC_ZOHO_WATCH_RENEW_SECONDS: '1',
+    });
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -42,7 +49,9 @@ describe('mlc serve: Zoho watch renewal', () => {
     let sampler: NodeJS.Timeout | undefined;
     let token = '';
     try {
-      const listening = await until('the listening line', () => jsonLines(stdout).find((event) => event.event === 'listening'));
+      const listening = await until('the listening line', () =>
+        jsonLines(stdout).find((event) => event.event === 'listening'),
+      );
       const url = String(listening.url);
       const first = await until('the watch channel', () => world.zoho.inspect.watches()[0]);
       const firstExpiry = first.expiresAt;
@@ -59,12 +68,21 @@ describe('mlc serve: Zoho watch renewal', () => {
       expect(renewed[0]!.expiresAt).toBeGreaterThan(firstExpiry);
 
       // After renewal a Zoho edit still reaches the daemon with the channel's token and is re-asserted.
-      const account = await until('a synced account', () => world.zoho.inspect.findBy('Accounts', 'Infor_Customer_No', 'C0000002'));
+      const account = await until('a synced account', () =>
+        world.zoho.inspect.findBy('Accounts', 'Infor_Customer_No', 'C0000002'),
+      );
       const original = account.Account_Name;
       const sentBefore = world.zoho.inspect.notifications().length;
       world.zoho.control.modify('Accounts', [String(account.id)], { Account_Name: 'Renamed in Zoho' });
-      await until('the account to be re-asserted', () => (world.zoho.inspect.findBy('Accounts', 'Infor_Customer_No', 'C0000002')!.Account_Name === original ? true : undefined));
-      const edit = world.zoho.inspect.notifications().slice(sentBefore).find((notification) => notification.ids.includes(String(account.id)));
+      await until('the account to be re-asserted', () =>
+        world.zoho.inspect.findBy('Accounts', 'Infor_Customer_No', 'C0000002')!.Account_Name === original
+          ? true
+          : undefined,
+      );
+      const edit = world.zoho.inspect
+        .notifications()
+        .slice(sentBefore)
+        .find((notification) => notification.ids.includes(String(account.id)));
       expect(edit?.channel_id).toBe(first.channel_id);
       expect(edit?.token).toBe(token);
       const metrics = (await (await fetch(`${url}/metrics.json`)).json()) as ServeMetrics;
@@ -90,6 +108,7 @@ describe('mlc serve: Zoho watch renewal', () => {
     const renewals = logs.filter((line) => line.message === 'zoho watch channel renewed');
     expect(renewals.length).toBe(counters().watchRenewed);
     expect(logs.filter((line) => line.message === 'zoho watch renewal failed; retrying at the next check')).toEqual([]);
-    for (const secret of [...Object.values(world.zoho.connection().secrets), token]) expect(stderr).not.toContain(secret);
+    for (const secret of [...Object.values(world.zoho.connection().secrets), token])
+      expect(stderr).not.toContain(secret);
   }, 40_000);
 });

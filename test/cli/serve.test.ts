@@ -19,7 +19,10 @@ describe('mlc serve', () => {
 
   beforeAll(async () => {
     world = await syncWorld({ infor: { counts: { customers: 20, salesOrders: 20 } } });
-    designed = await designInforToZoho(world.api, world.source, world.target, { accounts: everySecond, orders: everySecond });
+    designed = await designInforToZoho(world.api, world.source, world.target, {
+      accounts: everySecond,
+      orders: everySecond,
+    });
     const exported = await world.api.call('bundles.export', { name: 'Every second' });
     bundleFile = path.join(server.dir, exported.fileName);
     fs.writeFileSync(bundleFile, exported.content);
@@ -38,7 +41,9 @@ describe('mlc serve', () => {
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
     try {
-      const listening = await until('the listening line', () => jsonLines(stdout).find((event) => event.event === 'listening'));
+      const listening = await until('the listening line', () =>
+        jsonLines(stdout).find((event) => event.event === 'listening'),
+      );
       const url = String(listening.url);
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
 
@@ -60,13 +65,27 @@ describe('mlc serve', () => {
       // The receiver: a watch channel on the module the flows write; a forged callback is refused.
       const [channel] = world.zoho.inspect.watches();
       expect(channel?.events).toEqual(['Accounts.edit', 'Sales_Orders.edit']);
-      const forged = await fetch(`${url}/zoho/notify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ channel_id: channel!.channel_id, token: 'forged', module: 'Accounts', ids: ['1'], operation: 'update' }) });
+      const forged = await fetch(`${url}/zoho/notify`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          channel_id: channel!.channel_id,
+          token: 'forged',
+          module: 'Accounts',
+          ids: ['1'],
+          operation: 'update',
+        }),
+      });
       expect(forged.status).toBe(403);
       // A Zoho user edits a synced account: the notification re-asserts what Infor says.
       const account = world.zoho.inspect.findBy('Accounts', 'Infor_Customer_No', 'C0000005')!;
       const original = account.Account_Name;
       world.zoho.control.modify('Accounts', [String(account.id)], { Account_Name: 'Renamed in Zoho' });
-      await until('the account to be re-asserted', () => (world.zoho.inspect.findBy('Accounts', 'Infor_Customer_No', 'C0000005')!.Account_Name === original ? true : undefined));
+      await until('the account to be re-asserted', () =>
+        world.zoho.inspect.findBy('Accounts', 'Infor_Customer_No', 'C0000005')!.Account_Name === original
+          ? true
+          : undefined,
+      );
       const afterNotification = (await (await fetch(`${url}/metrics.json`)).json()) as ServeMetrics;
       expect(afterNotification.notifications.rejected).toBe(1);
       expect(afterNotification.notifications.targetedSyncs).toBeGreaterThanOrEqual(1);
@@ -77,7 +96,16 @@ describe('mlc serve', () => {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
     const logs = jsonLines(stderr);
-    expect(logs.map((line) => line.message)).toEqual(expect.arrayContaining(['serving', 'run finished', 'zoho watch channel enabled', 'zoho notification rejected', 'stopping: no new runs; running ones finish their current batch', 'stopped']));
+    expect(logs.map((line) => line.message)).toEqual(
+      expect.arrayContaining([
+        'serving',
+        'run finished',
+        'zoho watch channel enabled',
+        'zoho notification rejected',
+        'stopping: no new runs; running ones finish their current batch',
+        'stopped',
+      ]),
+    );
     // Structured and without secrets.
     for (const secret of [...Object.values(world.zoho.connection().secrets)]) expect(stderr).not.toContain(secret);
     // Channels are disabled on the way out.

@@ -49,7 +49,10 @@ describe('mlc keeps work and says what happened to the store', () => {
     writeSandboxFiles(dataDir, infor, zoho);
     const headless = await openHeadless({ bundleFile, env: { ...process.env, MLC_HOME: dataDir, MLC_KEYRING: 'off' } });
     // A process that took the flow and vanished: its lease is still fresh.
-    const { run: held } = headless.deps.runs.claimAndStart({ flowId: designed.accounts.id, trigger: 'cli', dryRun: false, windowFrom: null, mappingHash: 'h' }, { leaseMs: 30_000 });
+    const { run: held } = headless.deps.runs.claimAndStart(
+      { flowId: designed.accounts.id, trigger: 'cli', dryRun: false, windowFrom: null, mappingHash: 'h' },
+      { leaseMs: 30_000 },
+    );
     await headless.close();
 
     const refused = await runMlc(['run', bundleFile], { MLC_HOME: dataDir });
@@ -59,7 +62,9 @@ describe('mlc keeps work and says what happened to the store', () => {
 
     const unlocked = await runMlc(['unlock', 'Customers to accounts'], { MLC_HOME: dataDir });
     expect(unlocked.code, unlocked.stderr).toBe(exitCodes.ok);
-    expect(unlocked.stdout).toContain(`Unlocked “Customers to accounts”: run ${held.id} (started ${held.startedAt} on ${os.hostname()}, pid ${process.pid}`);
+    expect(unlocked.stdout).toContain(
+      `Unlocked “Customers to accounts”: run ${held.id} (started ${held.startedAt} on ${os.hostname()}, pid ${process.pid}`,
+    );
     expect(unlocked.stdout).toContain('is now interrupted');
     expect(unlocked.stdout).toContain('Its lease was still fresh');
 
@@ -73,7 +78,10 @@ describe('mlc keeps work and says what happened to the store', () => {
     // The next run starts at once and says it resumed after the released run.
     const run = await runMlc(['run', bundleFile], { MLC_HOME: dataDir });
     expect(run.code, run.stderr).toBe(exitCodes.ok);
-    expect(run.events.find((event) => event.event === 'resumed')).toMatchObject({ flow: 'Customers to accounts', resumedFrom: held.id });
+    expect(run.events.find((event) => event.event === 'resumed')).toMatchObject({
+      flow: 'Customers to accounts',
+      resumedFrom: held.id,
+    });
     const backend = createBackend({ runtime: 'cli', dataDir });
     const released = syncService(backend.context).runs.run(held.id);
     await backend.close();
@@ -95,7 +103,10 @@ describe('mlc keeps work and says what happened to the store', () => {
     expect(resync.code, resync.stderr).toBe(exitCodes.ok);
     expect(resync.stderr).toContain("warning: this data folder's store is not the one it used before");
     expect(resync.stderr).toContain('Customers to accounts, Sales orders will re-read and resync everything');
-    expect(resync.events.find((event) => event.event === 'warning')).toMatchObject({ code: 'store-replaced', resyncs: ['Customers to accounts', 'Sales orders'] });
+    expect(resync.events.find((event) => event.event === 'warning')).toMatchObject({
+      code: 'store-replaced',
+      resyncs: ['Customers to accounts', 'Sales orders'],
+    });
     // Nothing was written twice: the resync found every record already in the target.
     expect(zoho.inspect.count('Accounts')).toBe(counts.customers);
 

@@ -33,20 +33,26 @@ describe('`mlc` prints names from bundles and the audit log without their contro
     const bundle = exampleBundle();
     bundle.name = hostile;
     bundle.flows[0]!.name = hostile;
-    const valid = await runMlc(['validate', writeBundle(folder.dir, 'valid.mlcbundle.json', reseal(bundle))], { MLC_HOME: folder.dir });
+    const valid = await runMlc(['validate', writeBundle(folder.dir, 'valid.mlcbundle.json', reseal(bundle))], {
+      MLC_HOME: folder.dir,
+    });
     expect(valid.code).toBe(exitCodes.ok);
     expect(valid.stdout).toContain(`✔ ${readable} (bundle v1) is valid`);
     expect(valid.stdout + valid.stderr).not.toMatch(escOrBel);
 
     // The flow's name shows up in the problem it has.
     bundle.flows[0]!.dependsOn = ['no-such-flow' as never];
-    const invalid = await runMlc(['validate', writeBundle(folder.dir, 'invalid.mlcbundle.json', reseal(bundle))], { MLC_HOME: folder.dir });
+    const invalid = await runMlc(['validate', writeBundle(folder.dir, 'invalid.mlcbundle.json', reseal(bundle))], {
+      MLC_HOME: folder.dir,
+    });
     expect(invalid.code).toBe(exitCodes.invalid);
     expect(invalid.stderr).toContain(`The flow “${readable}”: it depends on the flow no-such-flow`);
     expect(invalid.stdout + invalid.stderr).not.toMatch(escOrBel);
 
     // --json stays exact JSON: the name comes back byte for byte.
-    const json = await runMlc(['validate', path.join(folder.dir, 'valid.mlcbundle.json'), '--json'], { MLC_HOME: folder.dir });
+    const json = await runMlc(['validate', path.join(folder.dir, 'valid.mlcbundle.json'), '--json'], {
+      MLC_HOME: folder.dir,
+    });
     expect(json.stdout).not.toMatch(escOrBel);
     expect((JSON.parse(json.stdout) as { name: string }).name).toBe(hostile);
   }, 60_000);

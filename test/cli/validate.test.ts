@@ -12,7 +12,12 @@ afterAll(() => folder.remove());
 async function validate(file: string, ...flags: string[]) {
   const io = captureIo({ MLC_HOME: folder.dir });
   const code = await main(['validate', file, '--json', ...flags], io);
-  const report = JSON.parse(io.stdout.join('\n')) as { ok: boolean; problems: Array<{ code: string; path?: string; message: string }>; samples: { passed: number; failed: number }; missingSecrets?: string };
+  const report = JSON.parse(io.stdout.join('\n')) as {
+    ok: boolean;
+    problems: Array<{ code: string; path?: string; message: string }>;
+    samples: { passed: number; failed: number };
+    missingSecrets?: string;
+  };
   return { code, report };
 }
 
@@ -41,7 +46,13 @@ describe('mlc validate', () => {
     zoho.secretSlots = zoho.secretSlots.filter((slot) => slot.key !== 'refresh_token');
     const { code, report } = await validate(writeBundle(folder.dir, 'no-slot.mlcbundle.json', reseal(bundle)));
     expect(code).toBe(exitCodes.invalid);
-    expect(report.problems).toEqual([expect.objectContaining({ code: 'E_BUNDLE_SECRET_MISSING', path: expect.stringMatching(/^connections\[\d\]\.secretSlots$/), message: expect.stringContaining('refresh_token') })]);
+    expect(report.problems).toEqual([
+      expect.objectContaining({
+        code: 'E_BUNDLE_SECRET_MISSING',
+        path: expect.stringMatching(/^connections\[\d\]\.secretSlots$/),
+        message: expect.stringContaining('refresh_token'),
+      }),
+    ]);
   });
 
   it('catches a sample whose expected output no longer matches', async () => {
@@ -51,7 +62,13 @@ describe('mlc validate', () => {
     const { code, report } = await validate(writeBundle(folder.dir, 'sample.mlcbundle.json', reseal(bundle)));
     expect(code).toBe(exitCodes.invalid);
     expect(report.samples).toEqual({ passed: bundle.samples.length - 1, failed: 1 });
-    expect(report.problems).toEqual([expect.objectContaining({ code: 'E_BUNDLE_SAMPLE', path: 'samples[0].expected', message: expect.stringContaining('Account_Name') })]);
+    expect(report.problems).toEqual([
+      expect.objectContaining({
+        code: 'E_BUNDLE_SAMPLE',
+        path: 'samples[0].expected',
+        message: expect.stringContaining('Account_Name'),
+      }),
+    ]);
   });
 
   it('catches a mapping that no longer compiles from its graph', async () => {
@@ -68,7 +85,11 @@ describe('mlc validate', () => {
     const missing = await validate(exampleBundlePath, '--require-secrets');
     expect(missing.code).toBe(exitCodes.auth);
     expect(missing.report.missingSecrets).toContain('MLC_SECRET_ZOHO_REFRESH_TOKEN');
-    const env = Object.fromEntries(exampleBundle().connections.flatMap((connection) => connection.secretSlots.map((slot) => [secretEnvName(slot.slot), `value-of-${slot.slot}`])));
+    const env = Object.fromEntries(
+      exampleBundle().connections.flatMap((connection) =>
+        connection.secretSlots.map((slot) => [secretEnvName(slot.slot), `value-of-${slot.slot}`]),
+      ),
+    );
     const io = captureIo({ MLC_HOME: folder.dir, ...env });
     expect(await main(['validate', exampleBundlePath, '--require-secrets'], io)).toBe(exitCodes.ok);
     expect([...io.stdout, ...io.stderr].join('\n')).not.toContain('value-of-');

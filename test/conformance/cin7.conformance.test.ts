@@ -5,7 +5,11 @@ import { describeConformance, type ConnectorOptions } from './kit/conformance-ki
 let run = 0;
 let current: Cin7Sandbox;
 
-function connector(sandbox: Cin7Sandbox, options: ConnectorOptions, secrets: Partial<Record<'accountId' | 'applicationKey', string>> = {}) {
+function connector(
+  sandbox: Cin7Sandbox,
+  options: ConnectorOptions,
+  secrets: Partial<Record<'accountId' | 'applicationKey', string>> = {},
+) {
   const connection = sandbox.connection();
   run += 1;
   return createCin7Connector({
@@ -25,7 +29,8 @@ describeConformance<Cin7Sandbox>({
   auth: {
     badClient: (sandbox, options) => connector(sandbox, options, { applicationKey: 'not-the-application-key' }),
   },
-  throttle: (sandbox, status, times, retryAfter) => sandbox.control.setFaults([{ path: '/ExternalApi/v2/', status, times, retryAfter }]),
+  throttle: (sandbox, status, times, retryAfter) =>
+    sandbox.control.setFaults([{ path: '/ExternalApi/v2/', status, times, retryAfter }]),
   clearFaults: (sandbox) => sandbox.control.clearFaults(),
   entities: {
     Supplier: {

@@ -31,7 +31,10 @@ describe('Cin7 Core real payloads', () => {
   beforeAll(async () => {
     sandbox = await startCin7Sandbox({ rateLimit: null });
     const connection = sandbox.connection();
-    connector = createCin7Connector({ connection: { id: 'cin7-fixtures', settings: connection.settings, sandbox: true }, secrets: connection.secrets });
+    connector = createCin7Connector({
+      connection: { id: 'cin7-fixtures', settings: connection.settings, sandbox: true },
+      secrets: connection.secrets,
+    });
   });
   afterAll(async () => {
     await connector?.close();
@@ -39,7 +42,10 @@ describe('Cin7 Core real payloads', () => {
   });
 
   it('supplier_get_response.json: every field is in the static schema and the sandbox answers the same shape', async () => {
-    const body = readJsonFixture<{ Total: number; Page: number; SupplierList: Json[] }>('cin7', 'supplier_get_response.json');
+    const body = readJsonFixture<{ Total: number; Page: number; SupplierList: Json[] }>(
+      'cin7',
+      'supplier_get_response.json',
+    );
     expect(cin7ErrorsOf(body)).toEqual([]);
     const supplier = body.SupplierList[0] as Json;
     expect(unknownKeys(supplier, fieldNames('Supplier'))).toEqual([]);
@@ -62,10 +68,21 @@ describe('Cin7 Core real payloads', () => {
     expect(result?.outcome).toBe('created');
     expect(result?.match).toEqual({ by: 'none' });
     const saved = sandbox.inspect.supplier(String(result?.targetKey));
-    expect(saved).toMatchObject({ Name: 'Post Supplier test', AdditionalAttribute1: 'Black', AdditionalAttribute3: 'Test string', AttributeSet: 'Test set' });
+    expect(saved).toMatchObject({
+      Name: 'Post Supplier test',
+      AdditionalAttribute1: 'Black',
+      AdditionalAttribute3: 'Test string',
+      AttributeSet: 'Test set',
+    });
     // Same name again: matched by name and updated, never duplicated.
-    const [again] = await connector.write('Supplier', [{ ...request, AdditionalAttribute2: 'False' }], { matchKey: ['ID', 'Name'] });
-    expect(again).toMatchObject({ outcome: 'updated', targetKey: result?.targetKey, match: { by: 'name', value: 'Post Supplier test' } });
+    const [again] = await connector.write('Supplier', [{ ...request, AdditionalAttribute2: 'False' }], {
+      matchKey: ['ID', 'Name'],
+    });
+    expect(again).toMatchObject({
+      outcome: 'updated',
+      targetKey: result?.targetKey,
+      match: { by: 'name', value: 'Post Supplier test' },
+    });
   });
 
   it('supplier_post_response.json and supplier_put_response.json: shapes, fields and stamps with two fraction digits', () => {
@@ -87,7 +104,12 @@ describe('Cin7 Core real payloads', () => {
     expect(unknownKeys(header, fieldNames('Purchase'))).toEqual([]);
     expect(unknownKeys((order.Lines as Json[])[0] as Json, childNames('Purchase', ['Order', 'Lines']))).toEqual([]);
     const supplier = sandbox.inspect.suppliers()[0] as Json;
-    const record: JsonObject = { ...header, SupplierID: String(supplier.ID), Supplier: String(supplier.Name), Order: { Status: order.Status as string, Lines: order.Lines as JsonObject[] } };
+    const record: JsonObject = {
+      ...header,
+      SupplierID: String(supplier.ID),
+      Supplier: String(supplier.Name),
+      Order: { Status: order.Status as string, Lines: order.Lines as JsonObject[] },
+    };
     const [result] = await connector.write('Purchase', [record], { matchKey: ['ID'] });
     expect(result).toMatchObject({ outcome: 'created', match: { by: 'none' } });
     const saved = sandbox.inspect.purchases().find((purchase) => purchase.ID === result?.targetKey) as Json;
@@ -95,14 +117,16 @@ describe('Cin7 Core real payloads', () => {
     expect((saved.Order as Json).Status).toBe('AUTHORISED');
     expect((saved.Order as Json).Lines).toHaveLength(2);
     // Authorised orders are closed: a second line write is refused with Cin7's own text, the header ID kept for the audit.
-    const [again] = await connector.write('Purchase', [{ ...record, ID: String(result?.targetKey) }], { matchKey: ['ID'] });
+    const [again] = await connector.write('Purchase', [{ ...record, ID: String(result?.targetKey) }], {
+      matchKey: ['ID'],
+    });
     expect(again).toMatchObject({ outcome: 'failed', targetKey: result?.targetKey, error: { code: '400' } });
     expect(again?.error?.message).toMatch(/cannot be changed/);
   });
 
   it('purchase_post_response.json: the sandbox answers POST /purchase with the same keys; stamps with and without Z', async () => {
     const fixture = readJsonFixture<Json>('cin7', 'purchase_post_response.json');
-    expect((fixture.Invoice as Json)).toHaveProperty('InvocieNumber');
+    expect(fixture.Invoice as Json).toHaveProperty('InvocieNumber');
     expect(normaliseCin7Record(fixture, ['LastUpdatedDate', 'OrderDate'])).toMatchObject({
       LastUpdatedDate: '2017-12-08T10:14:18.450Z',
       OrderDate: '2017-12-08T00:00:00.000Z',
@@ -115,28 +139,62 @@ describe('Cin7 Core real payloads', () => {
   describe('dear-openapi_dear-inventory-apikey-ruby.yaml', () => {
     const spec = parseYaml(readFixture('cin7', 'dear-openapi_dear-inventory-apikey-ruby.yaml')) as {
       servers: Array<{ url: string }>;
-      paths: Record<string, Record<string, { parameters?: Array<{ $ref?: string }>; responses?: Record<string, { content?: Record<string, { example?: string }> }> }>>;
-      components: { securitySchemes: Record<string, { in: string; name: string }>; schemas: Record<string, { properties: Json; required?: string[] }>; parameters: Record<string, { name: string }> };
+      paths: Record<
+        string,
+        Record<
+          string,
+          {
+            parameters?: Array<{ $ref?: string }>;
+            responses?: Record<string, { content?: Record<string, { example?: string }> }>;
+          }
+        >
+      >;
+      components: {
+        securitySchemes: Record<string, { in: string; name: string }>;
+        schemas: Record<string, { properties: Json; required?: string[] }>;
+        parameters: Record<string, { name: string }>;
+      };
     };
 
     it('agrees with the descriptor on base URL, auth headers, paging parameters and endpoints', () => {
       expect(spec.servers[0]?.url).toBe(cin7DefaultBaseUrl);
-      const headers = Object.values(spec.components.securitySchemes).map((scheme) => scheme.in === 'header' && scheme.name);
-      expect(cin7Descriptor.auth.kind === 'static-headers' && Object.keys(cin7Descriptor.auth.headers).sort()).toEqual(headers.sort());
+      const headers = Object.values(spec.components.securitySchemes).map(
+        (scheme) => scheme.in === 'header' && scheme.name,
+      );
+      expect(cin7Descriptor.auth.kind === 'static-headers' && Object.keys(cin7Descriptor.auth.headers).sort()).toEqual(
+        headers.sort(),
+      );
       const customerGet = spec.paths['/customer']?.get;
-      const parameterNames = (customerGet?.parameters ?? []).map((parameter) => spec.components.parameters[String(parameter.$ref).split('/').pop() as string]?.name);
+      const parameterNames = (customerGet?.parameters ?? []).map(
+        (parameter) => spec.components.parameters[String(parameter.$ref).split('/').pop() as string]?.name,
+      );
       const read = cin7Descriptor.entities.Customer?.read;
-      expect(parameterNames).toEqual(expect.arrayContaining(['Page', read?.pagination.pageSizeParam, read?.modifiedSince?.template, 'Name', 'ID', 'IncludeDeprecated']));
-      for (const entity of ['Customer', 'Account'] as const) expect(Object.keys(spec.paths)).toContain(cin7Descriptor.entities[entity]?.read?.endpoint);
+      expect(parameterNames).toEqual(
+        expect.arrayContaining([
+          'Page',
+          read?.pagination.pageSizeParam,
+          read?.modifiedSince?.template,
+          'Name',
+          'ID',
+          'IncludeDeprecated',
+        ]),
+      );
+      for (const entity of ['Customer', 'Account'] as const)
+        expect(Object.keys(spec.paths)).toContain(cin7Descriptor.entities[entity]?.read?.endpoint);
       expect(spec.paths['/me']?.get).toBeDefined();
       expect(Object.keys(spec.components.schemas.Error?.properties ?? {})).toEqual(['ErrorCode', 'Exception']);
     });
 
     it('Customer and Account models match the static schemas, required fields included', () => {
-      for (const [model, entity] of [['Customer', 'Customer'], ['Account', 'Account']] as const) {
+      for (const [model, entity] of [
+        ['Customer', 'Customer'],
+        ['Account', 'Account'],
+      ] as const) {
         const schema = spec.components.schemas[model];
         expect(unknownKeys(schema?.properties ?? {}, fieldNames(entity))).toEqual([]);
-        const requiredOnCreate = cin7Schema(entity).fields.filter((field) => field.required.onCreate).map((field) => field.name);
+        const requiredOnCreate = cin7Schema(entity)
+          .fields.filter((field) => field.required.onCreate)
+          .map((field) => field.name);
         expect(requiredOnCreate.sort()).toEqual([...(schema?.required ?? [])].sort());
       }
       const customer = spec.components.schemas.Customer?.properties ?? {};
@@ -144,13 +202,16 @@ describe('Cin7 Core real payloads', () => {
     });
 
     it('the embedded portal examples for customers, accounts and /me parse and normalise', () => {
-      const example = (path: string) => spec.paths[path]?.get?.responses?.['200']?.content?.['application/json']?.example as string;
+      const example = (path: string) =>
+        spec.paths[path]?.get?.responses?.['200']?.content?.['application/json']?.example as string;
       const customers = portalExample(example('/customer'));
       const list = customers.CustomerList as Json[];
       expect(list.length).toBe(customers.Total);
       for (const customer of list) {
         expect(unknownKeys(customer, fieldNames('Customer'))).toEqual([]);
-        expect(normaliseCin7Record(customer, ['LastModifiedOn']).LastModifiedOn).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+        expect(normaliseCin7Record(customer, ['LastModifiedOn']).LastModifiedOn).toMatch(
+          /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/,
+        );
       }
       const accounts = portalExample(example('/ref/account')).AccountsList as Json[];
       expect(accounts.length).toBeGreaterThan(0);

@@ -15,7 +15,13 @@ function connector(sandbox: DynamicsSandbox, options: ConnectorOptions, secrets:
 }
 
 const unique = () => `${Date.now().toString(36)}${(run += 1)}`;
-const largestBatch = (sandbox: () => DynamicsSandbox) => () => Math.max(0, ...sandbox().inspect.batches().map((batch) => batch.requests));
+const largestBatch = (sandbox: () => DynamicsSandbox) => () =>
+  Math.max(
+    0,
+    ...sandbox()
+      .inspect.batches()
+      .map((batch) => batch.requests),
+  );
 let current: DynamicsSandbox;
 
 describeConformance<DynamicsSandbox>({
@@ -23,7 +29,8 @@ describeConformance<DynamicsSandbox>({
   start: async () => (current = await startDynamicsSandbox({ counts: { account: 30, contact: 12, salesorder: 9 } })),
   connector,
   auth: {
-    badClient: (sandbox, options) => connector(sandbox, options, { client_secret: 'wrong8Q~secret-value-that-entra-refuses' }),
+    badClient: (sandbox, options) =>
+      connector(sandbox, options, { client_secret: 'wrong8Q~secret-value-that-entra-refuses' }),
     revokeAccount: (sandbox) => sandbox.control.disableApplicationUser(true),
     restoreAccount: (sandbox) => sandbox.control.disableApplicationUser(false),
     expireTokens: (sandbox) => sandbox.control.expireTokens(),
@@ -39,7 +46,12 @@ describeConformance<DynamicsSandbox>({
         contentType: 'application/json; charset=utf-8',
         body:
           status === 429
-            ? JSON.stringify({ error: { code: '0x80072322', message: 'Number of requests exceeded the limit of 6000 over time window of 300 seconds.' } })
+            ? JSON.stringify({
+                error: {
+                  code: '0x80072322',
+                  message: 'Number of requests exceeded the limit of 6000 over time window of 300 seconds.',
+                },
+              })
             : 'Service Unavailable',
       },
     ]),
@@ -72,7 +84,9 @@ describeConformance<DynamicsSandbox>({
           Array.from({ length: count }, (_, index) => ({
             mlc_inforcontactid: `CF-${unique()}-${index}`,
             lastname: `Contact ${index}`,
-            ...(index === 5 ? { 'parentcustomerid_account@odata.bind': "/accounts(accountnumber='NO-SUCH-ACCOUNT')" } : {}),
+            ...(index === 5
+              ? { 'parentcustomerid_account@odata.bind': "/accounts(accountnumber='NO-SUCH-ACCOUNT')" }
+              : {}),
             ...(index === 6 ? { 'parentcustomerid_account@odata.bind': "/accounts(accountnumber='ACC-00001')" } : {}),
           })),
         invalid: [5],

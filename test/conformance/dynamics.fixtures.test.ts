@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEntraToken } from '../../electron/backend/connectors/dynamics/dynamics-auth';
-import { dynamicsDescriptor, serviceProtectionCodes } from '../../electron/backend/connectors/dynamics/dynamics.descriptor';
-import { extractDataverseErrorCode, parseDataverseError } from '../../electron/backend/connectors/dynamics/dynamics-odata';
+import {
+  dynamicsDescriptor,
+  serviceProtectionCodes,
+} from '../../electron/backend/connectors/dynamics/dynamics.descriptor';
+import {
+  extractDataverseErrorCode,
+  parseDataverseError,
+} from '../../electron/backend/connectors/dynamics/dynamics-odata';
 import { startDynamicsSandbox, type DynamicsSandbox } from '../../sandbox/dynamics/index';
 import { fixturePath, readFixture, readJsonFixture } from '../support/paths';
 import fs from 'node:fs';
@@ -15,11 +21,17 @@ describe('Dynamics 365 real-world payloads', () => {
   afterAll(() => sandbox.close());
 
   it('covers every file in the folder', () => {
-    expect(fs.readdirSync(fixturePath('dynamics')).sort()).toEqual(['entra_client_credentials_token_response.json', 'error_429_service_protection.json']);
+    expect(fs.readdirSync(fixturePath('dynamics')).sort()).toEqual([
+      'entra_client_credentials_token_response.json',
+      'error_429_service_protection.json',
+    ]);
   });
 
   it('reads the Entra client-credentials token response', async () => {
-    const fixture = readJsonFixture<Record<string, unknown>>('dynamics', 'entra_client_credentials_token_response.json');
+    const fixture = readJsonFixture<Record<string, unknown>>(
+      'dynamics',
+      'entra_client_credentials_token_response.json',
+    );
     const token = parseEntraToken(fixture, 1_000_000);
     expect(token.accessToken).toBe(fixture.access_token);
     expect(token.lifetimeSeconds).toBe(fixture.expires_in);
@@ -49,7 +61,13 @@ describe('Dynamics 365 real-world payloads', () => {
     const error = parseDataverseError(text);
     expect(error?.code).toBe('0x80072322');
     expect(error?.message).toMatch(/^Number of requests exceeded the limit of \d+ over time window of 300 seconds\.$/);
-    const code = extractDataverseErrorCode({ status: 429, headers: {}, text, data: undefined, url: 'https://org.crm.dynamics.com/' });
+    const code = extractDataverseErrorCode({
+      status: 429,
+      headers: {},
+      text,
+      data: undefined,
+      url: 'https://org.crm.dynamics.com/',
+    });
     expect(serviceProtectionCodes as readonly string[]).toContain(code);
     expect(dynamicsDescriptor.errors.retryableCodes).toContain(code);
     expect(dynamicsDescriptor.errors.retryableStatuses).toContain(429);
@@ -68,7 +86,9 @@ describe('Dynamics 365 real-world payloads', () => {
         }),
       })
     ).json();
-    const throttled = await fetch(`${sandbox.url}/api/data/v9.2/WhoAmI`, { headers: { authorization: `Bearer ${(token as { access_token: string }).access_token}` } });
+    const throttled = await fetch(`${sandbox.url}/api/data/v9.2/WhoAmI`, {
+      headers: { authorization: `Bearer ${(token as { access_token: string }).access_token}` },
+    });
     expect(throttled.status).toBe(429);
     expect(throttled.headers.get('retry-after')).toBe('3');
     expect(await throttled.json()).toEqual(JSON.parse(text));

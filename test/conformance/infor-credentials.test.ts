@@ -13,7 +13,11 @@ describe('Infor credentials stay with the iu/pu hosts', () => {
   const connector = (ionapi: Record<string, unknown>) => {
     const parsed = parseIonApi(JSON.stringify(ionapi));
     const created = new InforConnector({
-      connection: { id: `hosts-${connectors.length}`, settings: { ...ionApiSettings(parsed), productLine: 'm3' }, sandbox: parsed.sandbox },
+      connection: {
+        id: `hosts-${connectors.length}`,
+        settings: { ...ionApiSettings(parsed), productLine: 'm3' },
+        sandbox: parsed.sandbox,
+      },
       secrets: ionApiSecrets(parsed),
       http: { maxRetries: 0 },
     });
@@ -41,7 +45,9 @@ describe('Infor credentials stay with the iu/pu hosts', () => {
   it('refuses to call any other host, before sending anything', async () => {
     const c = connector(sandbox.ionapi());
     await c.test();
-    await expect(c.http.request({ url: `${other.url}/${sandbox.tenant}/M3/m3api-rest/v2/execute/CRS610MI/LstByNumber` })).rejects.toMatchObject({
+    await expect(
+      c.http.request({ url: `${other.url}/${sandbox.tenant}/M3/m3api-rest/v2/execute/CRS610MI/LstByNumber` }),
+    ).rejects.toMatchObject({
       code: 'E_HTTP_HOST_NOT_ALLOWED',
     });
     expect(other.seen).toHaveLength(0);

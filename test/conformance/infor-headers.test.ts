@@ -24,7 +24,11 @@ describe('Infor headers declared as templates', () => {
   function connector(productLine: ProductLine, extra: Record<string, string>) {
     const parsed = parseIonApi(JSON.stringify(sandbox.ionapi()));
     const made = new InforConnector({
-      connection: { id: `headers-${productLine}-${Math.random()}`, settings: { ...ionApiSettings(parsed), productLine, ...extra }, sandbox: true },
+      connection: {
+        id: `headers-${productLine}-${Math.random()}`,
+        settings: { ...ionApiSettings(parsed), productLine, ...extra },
+        sandbox: true,
+      },
       secrets: ionApiSecrets(parsed),
     });
     open.push(made);
@@ -48,7 +52,9 @@ describe('Infor headers declared as templates', () => {
   it('CSI: the configured configuration on every call; without one, the first the server lists', async () => {
     const [first, second] = configurations(sandbox.tenant);
     expect(second).toBeDefined();
-    const chosen = await apiCalls(() => connector('csi', { mongooseConfig: second! }).read('customers', { pageSize: 10 }));
+    const chosen = await apiCalls(() =>
+      connector('csi', { mongooseConfig: second! }).read('customers', { pageSize: 10 }),
+    );
     expect(chosen.length).toBeGreaterThan(0);
     for (const call of chosen) expect(call.headers['x-infor-mongooseconfig']).toBe(second);
     const discovered = await apiCalls(() => connector('csi', {}).read('customers', { pageSize: 10 }));

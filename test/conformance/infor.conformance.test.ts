@@ -4,7 +4,14 @@ import { ionApiSecrets, ionApiSettings, parseIonApi } from '../../electron/backe
 import { startInforSandbox, type InforEntity, type InforSandbox } from '../../sandbox/infor/index';
 import { describeConformance, type ConnectorOptions, type EntityCase } from './kit/conformance-kit';
 
-const counts = { customers: 230, suppliers: 45, salesOrders: 60, purchaseOrders: 25, invoices: 40, glAccounts: 30 } satisfies Record<InforEntity, number>;
+const counts = {
+  customers: 230,
+  suppliers: 45,
+  salesOrders: 60,
+  purchaseOrders: 25,
+  invoices: 40,
+  glAccounts: 30,
+} satisfies Record<InforEntity, number>;
 
 /** Entities each product line serves by default (LN has no invoices/GL set; FSM only parties and GL). */
 const served: Record<ProductLine, InforEntity[]> = {
@@ -22,10 +29,19 @@ const keyOf: Record<ProductLine, (entity: InforEntity, key: string) => string> =
   fsm: (_entity, key) => key,
 };
 
-function connector(sandbox: InforSandbox, productLine: ProductLine, options: ConnectorOptions, ionapi = sandbox.ionapi()) {
+function connector(
+  sandbox: InforSandbox,
+  productLine: ProductLine,
+  options: ConnectorOptions,
+  ionapi = sandbox.ionapi(),
+) {
   const parsed = parseIonApi(JSON.stringify(ionapi));
   return new InforConnector({
-    connection: { id: `conformance-${productLine}-${Math.random()}`, settings: { ...ionApiSettings(parsed), productLine }, sandbox: parsed.sandbox },
+    connection: {
+      id: `conformance-${productLine}-${Math.random()}`,
+      settings: { ...ionApiSettings(parsed), productLine },
+      sandbox: parsed.sandbox,
+    },
     secrets: ionApiSecrets(parsed),
     http: options.http,
   });
@@ -50,7 +66,8 @@ for (const productLine of ['m3', 'csi', 'ln', 'fsm'] as const) {
     start: () => startInforSandbox({ counts, lnPageSize: 40 }),
     connector: (sandbox, options) => connector(sandbox, productLine, options),
     auth: {
-      badClient: (sandbox, options) => connector(sandbox, productLine, options, { ...sandbox.ionapi(), cs: 'wrong-secret-value' }),
+      badClient: (sandbox, options) =>
+        connector(sandbox, productLine, options, { ...sandbox.ionapi(), cs: 'wrong-secret-value' }),
       revokeAccount: (sandbox) => sandbox.control.revokeServiceAccount(),
       restoreAccount: (sandbox) => sandbox.control.restoreServiceAccount(),
       expireTokens: (sandbox) => sandbox.control.expireTokens(),
@@ -62,7 +79,14 @@ for (const productLine of ['m3', 'csi', 'ln', 'fsm'] as const) {
       },
     },
     throttle: (sandbox, status, times, retryAfter) =>
-      sandbox.control.setFaults([{ path: `/${sandbox.tenant}/${productLine === 'csi' ? 'CSI' : productLine.toUpperCase()}/`, status, times, retryAfter }]),
+      sandbox.control.setFaults([
+        {
+          path: `/${sandbox.tenant}/${productLine === 'csi' ? 'CSI' : productLine.toUpperCase()}/`,
+          status,
+          times,
+          retryAfter,
+        },
+      ]),
     clearFaults: (sandbox) => sandbox.control.clearFaults(),
     entities,
   });

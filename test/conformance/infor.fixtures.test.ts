@@ -18,7 +18,11 @@ describe('Infor fixtures', () => {
     expect(parsed.revokeUrl).toBe('https://mingle-sso.inforcloudsuite.com:443/<your Tenant>/as/revoke_token.oauth2');
     expect(parsed.hosts).toEqual(['mingle-ionapi.inforcloudsuite.com', 'mingle-sso.inforcloudsuite.com']);
     expect(parsed.sandbox).toBe(false);
-    expect(Object.keys(ionApiSecrets(parsed)).sort()).toEqual(['client_secret', 'service_account_key', 'service_account_secret']);
+    expect(Object.keys(ionApiSecrets(parsed)).sort()).toEqual([
+      'client_secret',
+      'service_account_key',
+      'service_account_secret',
+    ]);
   });
 
   it('the same file with a BOM and wrapped in InforConnection', () => {
@@ -28,7 +32,10 @@ describe('Infor fixtures', () => {
   });
 
   it('postman_environment-Template_cjrentier.json: placeholders are refused key by key, secrets never echoed', () => {
-    const env = readJsonFixture<{ values: Array<{ key: string; value: string }> }>('infor', 'postman_environment-Template_cjrentier.json');
+    const env = readJsonFixture<{ values: Array<{ key: string; value: string }> }>(
+      'infor',
+      'postman_environment-Template_cjrentier.json',
+    );
     const file = Object.fromEntries(env.values.filter((v) => v.key !== 'tenant').map((v) => [v.key, v.value]));
     file.ti = env.values.find((v) => v.key === 'tenant')!.value;
     let error: AppError | undefined;
@@ -44,7 +51,10 @@ describe('Infor fixtures', () => {
   });
 
   it('ion_access_token_jwt_claims_shape_redacted.json: claims are read from a JWS payload', () => {
-    const shape = readJsonFixture<{ header: object; payload: Record<string, unknown> }>('infor', 'ion_access_token_jwt_claims_shape_redacted.json');
+    const shape = readJsonFixture<{ header: object; payload: Record<string, unknown> }>(
+      'infor',
+      'ion_access_token_jwt_claims_shape_redacted.json',
+    );
     const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
     const claims = tokenClaims(`${encode(shape.header)}.${encode(shape.payload)}.signature`);
     expect(claims.Tenant).toBe('<TENANT>_DEM');
@@ -67,7 +77,12 @@ describe('Infor fixtures', () => {
   });
 
   it('m3_v1_TST001MI_Lst10Out_NOK_AFTER_5.json: an error after 5 rows is an error, not a short list', () => {
-    const error = m3ErrorOf(200, readJsonFixture('infor', 'm3_v1_TST001MI_Lst10Out_NOK_AFTER_5.json'), 'TST001MI', 'Lst10Out');
+    const error = m3ErrorOf(
+      200,
+      readJsonFixture('infor', 'm3_v1_TST001MI_Lst10Out_NOK_AFTER_5.json'),
+      'TST001MI',
+      'Lst10Out',
+    );
     expect(error?.message).toMatch(/after 5 rows/);
     expect(error?.details).toMatchObject({ rowsBeforeError: 5 });
   });
@@ -78,13 +93,17 @@ describe('Infor fixtures', () => {
     const rows = m3Rows(body);
     expect(rows).toHaveLength(1);
     expect(rows[0]!['1UDT']).toBe('');
-    expect(m3ErrorOf(200, { ...(body as object), wasTerminated: 'true' }, 'CRS949MI', 'LstPartnerMedia')?.code).toBe('E_REMOTE');
+    expect(m3ErrorOf(200, { ...(body as object), wasTerminated: 'true' }, 'CRS949MI', 'LstPartnerMedia')?.code).toBe(
+      'E_REMOTE',
+    );
   });
 
   it('mongoose_v1_adv_LoadCollection_bookmark_example.json: v1 name/value items', () => {
     const body = readJsonFixture<{ Items: unknown[] }>('infor', 'mongoose_v1_adv_LoadCollection_bookmark_example.json');
     idoCheck(body, 'load UserNames');
-    const records = flattenIdoItems(body.Items).map((item) => normalizeIdo({ keys: ['UserId'], stamp: 'RecordDate' }, item));
+    const records = flattenIdoItems(body.Items).map((item) =>
+      normalizeIdo({ keys: ['UserId'], stamp: 'RecordDate' }, item),
+    );
     expect(records.map((record) => record.key)).toEqual(['1', '2']);
     expect(records[1]!.data.UserDesc).toBeNull();
     expect(records[0]!.data._ItemId).toBeUndefined();
@@ -93,20 +112,31 @@ describe('Infor fixtures', () => {
   it('mongoose_v2_LoadCollection_response_UserNames.json: v2 flat items', () => {
     const body = readJsonFixture<{ Items: unknown[] }>('infor', 'mongoose_v2_LoadCollection_response_UserNames.json');
     idoCheck(body, 'load UserNames');
-    const records = flattenIdoItems(body.Items).map((item) => normalizeIdo({ keys: ['UserId'], stamp: 'RecordDate' }, item));
+    const records = flattenIdoItems(body.Items).map((item) =>
+      normalizeIdo({ keys: ['UserId'], stamp: 'RecordDate' }, item),
+    );
     expect(records.map((record) => record.data.Username)).toEqual(['sa', 'jdoe']);
   });
 
   it('mongoose_v2_GetPropertyInformation_response_UserNames.json: Success:false with Properties is a schema', () => {
-    const schema = finishSchema(csiSchemaFrom('users', readJsonFixture('infor', 'mongoose_v2_GetPropertyInformation_response_UserNames.json')));
+    const schema = finishSchema(
+      csiSchemaFrom('users', readJsonFixture('infor', 'mongoose_v2_GetPropertyInformation_response_UserNames.json')),
+    );
     expect(() => entitySchemaSchema.parse(schema)).not.toThrow();
     expect(schema.keyFields).toEqual(['UserId']);
-    expect(schema.fields[0]).toMatchObject({ name: 'UserId', type: 'number', readOnly: true, required: { onCreate: true, onUpdate: false } });
+    expect(schema.fields[0]).toMatchObject({
+      name: 'UserId',
+      type: 'number',
+      readOnly: true,
+      required: { onCreate: true, onUpdate: false },
+    });
   });
 
   it('mongoose_v2_misc_responses.json: successful bodies pass, Success:false fails with its message', () => {
     const all = readJsonFixture<Record<string, unknown>>('infor', 'mongoose_v2_misc_responses.json');
-    const bodies = Object.values(all).filter((value) => value && typeof value === 'object' && !Array.isArray(value) && 'Success' in (value as object));
+    const bodies = Object.values(all).filter(
+      (value) => value && typeof value === 'object' && !Array.isArray(value) && 'Success' in (value as object),
+    );
     expect(bodies.length).toBeGreaterThan(2);
     for (const body of bodies) expect(() => idoCheck(body, 'call')).not.toThrow();
     expect(() => idoCheck({ Success: false, Message: 'Property X not found' }, 'load')).toThrow(/Property X not found/);

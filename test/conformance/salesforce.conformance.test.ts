@@ -15,7 +15,13 @@ function connector(sandbox: SalesforceSandbox, options: ConnectorOptions, secret
 }
 
 const modify = (sandbox: SalesforceSandbox, object: string, n: number) =>
-  sandbox.control.modify(object, sandbox.inspect.records(object).slice(-n).map((record) => String(record.Id)));
+  sandbox.control.modify(
+    object,
+    sandbox.inspect
+      .records(object)
+      .slice(-n)
+      .map((record) => String(record.Id)),
+  );
 
 describeConformance<SalesforceSandbox>({
   name: 'Salesforce',
@@ -63,7 +69,11 @@ describeConformance<SalesforceSandbox>({
       write: {
         matchKey: ['Infor_Contact_Key__c'],
         records: (count) =>
-          Array.from({ length: count }, (_, index): JsonObject => ({ Infor_Contact_Key__c: `K${index}`, LastName: `Person ${index}`, Email: index === 1 ? 'nope' : `p${index}@example.com` })),
+          Array.from({ length: count }, (_, index): JsonObject => ({
+            Infor_Contact_Key__c: `K${index}`,
+            LastName: `Person ${index}`,
+            Email: index === 1 ? 'nope' : `p${index}@example.com`,
+          })),
         invalid: [1],
         largestBatch: () => current!.inspect.largestBatch('Contact'),
       },

@@ -6,7 +6,12 @@ let run = 0;
 let current: ZendeskSandbox;
 const unique = () => `${Date.now().toString(36)}${(run += 1)}`;
 
-function connector(sandbox: ZendeskSandbox, mode: 'api_token' | 'oauth', options: ConnectorOptions, secrets: Record<string, string> = {}) {
+function connector(
+  sandbox: ZendeskSandbox,
+  mode: 'api_token' | 'oauth',
+  options: ConnectorOptions,
+  secrets: Record<string, string> = {},
+) {
   const connection = sandbox.connection(mode);
   run += 1;
   return createZendeskConnector({
@@ -41,7 +46,11 @@ const entities: Record<string, EntityCase<ZendeskSandbox>> = {
       records: (count) =>
         Array.from({ length: count }, (_, index) => {
           const id = unique();
-          return { name: `Contact ${id}`, external_id: `CONF-USER-${id}`, email: index === 3 ? `broken-${id}@` : `contact-${id}@example.com` };
+          return {
+            name: `Contact ${id}`,
+            external_id: `CONF-USER-${id}`,
+            email: index === 3 ? `broken-${id}@` : `contact-${id}@example.com`,
+          };
         }),
       invalid: [3],
       largestBatch: () => current.inspect.largestBatch(),
@@ -72,7 +81,14 @@ for (const mode of ['api_token', 'oauth'] as const) {
     connector: (sandbox, options) => connector(sandbox, mode, options),
     auth: {
       badClient: (sandbox, options) =>
-        connector(sandbox, mode, options, mode === 'api_token' ? { api_token: 'not-the-api-token-at-all-123' } : { client_secret: 'not-the-client-secret' }),
+        connector(
+          sandbox,
+          mode,
+          options,
+          mode === 'api_token'
+            ? { api_token: 'not-the-api-token-at-all-123' }
+            : { client_secret: 'not-the-client-secret' },
+        ),
       failureCodes: ['E_AUTH_FAILED', 'E_AUTH_REFRESH_FAILED'],
       ...(mode === 'oauth'
         ? {
@@ -81,7 +97,8 @@ for (const mode of ['api_token', 'oauth'] as const) {
           }
         : {}),
     },
-    throttle: (sandbox, status, times, retryAfter) => sandbox.control.setFaults([{ path: '/api/v2/', status, times, retryAfter }]),
+    throttle: (sandbox, status, times, retryAfter) =>
+      sandbox.control.setFaults([{ path: '/api/v2/', status, times, retryAfter }]),
     clearFaults: (sandbox) => sandbox.control.clearFaults(),
     entities,
   });

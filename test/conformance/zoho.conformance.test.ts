@@ -5,7 +5,11 @@ import { describeConformance, type ConnectorOptions } from './kit/conformance-ki
 
 let current: ZohoSandbox | undefined;
 
-function connector(sandbox: ZohoSandbox, options: ConnectorOptions, secrets?: Partial<ReturnType<ZohoSandbox['connection']>['secrets']>) {
+function connector(
+  sandbox: ZohoSandbox,
+  options: ConnectorOptions,
+  secrets?: Partial<ReturnType<ZohoSandbox['connection']>['secrets']>,
+) {
   const connection = sandbox.connection();
   return createZohoConnector({
     connection: { id: `zoho-conformance-${Math.random()}`, settings: connection.settings, sandbox: true },
@@ -17,7 +21,10 @@ function connector(sandbox: ZohoSandbox, options: ConnectorOptions, secrets?: Pa
 /** Zoho's stamps have whole seconds: step the sandbox clock past the watermark's second before editing. */
 function modify(sandbox: ZohoSandbox, module: string, n: number): string[] {
   sandbox.control.clock.advance(1000);
-  const ids = sandbox.inspect.records(module).slice(-n).map((record) => String(record.id));
+  const ids = sandbox.inspect
+    .records(module)
+    .slice(-n)
+    .map((record) => String(record.id));
   return sandbox.control.modify(module, ids, {});
 }
 
@@ -56,7 +63,11 @@ describeConformance<ZohoSandbox>({
         largestBatch: () => current!.inspect.largestBatch('Accounts'),
       },
     },
-    Vendors: { pageSize: 20, count: (sandbox) => sandbox.inspect.count('Vendors'), modify: (sandbox, n) => modify(sandbox, 'Vendors', n) },
+    Vendors: {
+      pageSize: 20,
+      count: (sandbox) => sandbox.inspect.count('Vendors'),
+      modify: (sandbox, n) => modify(sandbox, 'Vendors', n),
+    },
     Contacts: {
       pageSize: 20,
       count: (sandbox) => sandbox.inspect.count('Contacts'),
@@ -84,7 +95,13 @@ describeConformance<ZohoSandbox>({
             Subject: `Order ${index}`,
             Account_Name: { id: first('Accounts') },
             // Position 5 has an order line without its mandatory quantity.
-            Ordered_Items: [{ Product_Name: { id: first('Products') }, ...(index === 5 ? {} : { Quantity: index + 1 }), List_Price: 12.5 }],
+            Ordered_Items: [
+              {
+                Product_Name: { id: first('Products') },
+                ...(index === 5 ? {} : { Quantity: index + 1 }),
+                List_Price: 12.5,
+              },
+            ],
           })),
         invalid: [5],
         largestBatch: () => current!.inspect.largestBatch('Sales_Orders'),

@@ -11,7 +11,10 @@ import { fixturePath, readJsonFixture } from '../support/paths';
 interface OpenApi {
   openapi: string;
   paths: Record<string, Record<string, { parameters?: Array<{ $ref?: string }> }>>;
-  components: { schemas: Record<string, { properties?: Record<string, { enum?: string[] }>; type?: string }>; parameters?: Record<string, { name: string }> };
+  components: {
+    schemas: Record<string, { properties?: Record<string, { enum?: string[] }>; type?: string }>;
+    parameters?: Record<string, { name: string }>;
+  };
 }
 
 const oas = (file: string) => readJsonFixture<OpenApi>('zoho', 'oas', file);
@@ -34,8 +37,11 @@ describe('Zoho OpenAPI fixtures', () => {
     expect(spec.paths['/crm/v8/{module_api_name}']?.get).toBeDefined();
     expect(spec.paths['/crm/v8/{module_api_name}/upsert']?.post).toBeDefined();
     expect(spec.paths['/crm/v8/{module_api_name}/search']?.get).toBeDefined();
-    const listParameters = (spec.paths['/crm/v8/{module_api_name}']!.get!.parameters ?? []).map((parameter) => spec.components.parameters?.[parameter.$ref!.split('/').pop()!]?.name);
-    for (const name of ['fields', 'per_page', 'page_token', 'sort_by', 'sort_order', 'If-Modified-Since', 'ids']) expect(listParameters).toContain(name);
+    const listParameters = (spec.paths['/crm/v8/{module_api_name}']!.get!.parameters ?? []).map(
+      (parameter) => spec.components.parameters?.[parameter.$ref!.split('/').pop()!]?.name,
+    );
+    for (const name of ['fields', 'per_page', 'page_token', 'sort_by', 'sort_order', 'If-Modified-Since', 'ids'])
+      expect(listParameters).toContain(name);
     const body = spec.components.schemas.Body_Wrapper!.properties!;
     for (const key of ['data', 'duplicate_check_fields', 'trigger']) expect(body).toHaveProperty(key);
   });
@@ -43,14 +49,35 @@ describe('Zoho OpenAPI fixtures', () => {
   it('record.json documents every code and key the sandbox answers with', () => {
     const spec = oas('record.json');
     const codes = spec.components.schemas.API_Exception!.properties!.code!.enum!;
-    for (const code of ['MANDATORY_NOT_FOUND', 'INVALID_DATA', 'DUPLICATE_DATA', 'LIMIT_EXCEEDED', 'LIMIT_REACHED', 'INVALID_TOKEN', 'INVALID_MODULE', 'REQUIRED_PARAM_MISSING', 'INVALID_QUERY']) {
+    for (const code of [
+      'MANDATORY_NOT_FOUND',
+      'INVALID_DATA',
+      'DUPLICATE_DATA',
+      'LIMIT_EXCEEDED',
+      'LIMIT_REACHED',
+      'INVALID_TOKEN',
+      'INVALID_MODULE',
+      'REQUIRED_PARAM_MISSING',
+      'INVALID_QUERY',
+    ]) {
       expect(codes).toContain(code);
     }
     const success = spec.components.schemas.Success_Response!.properties!;
-    for (const key of ['status', 'code', 'duplicate_field', 'action', 'message', 'details']) expect(success).toHaveProperty(key);
+    for (const key of ['status', 'code', 'duplicate_field', 'action', 'message', 'details'])
+      expect(success).toHaveProperty(key);
     expect(success.message!.enum).toEqual(expect.arrayContaining(['record added', 'record updated']));
     const info = Object.keys(spec.components.schemas.Info!.properties!);
-    for (const key of ['per_page', 'count', 'page', 'more_records', 'next_page_token', 'page_token_expiry', 'sort_by', 'sort_order']) expect(info).toContain(key);
+    for (const key of [
+      'per_page',
+      'count',
+      'page',
+      'more_records',
+      'next_page_token',
+      'page_token_expiry',
+      'sort_by',
+      'sort_order',
+    ])
+      expect(info).toContain(key);
   });
 
   it('fields.json covers every key of the sandbox field metadata, and the schema mapper reads them', () => {
@@ -59,7 +86,8 @@ describe('Zoho OpenAPI fixtures', () => {
     for (const module of zohoModules) {
       module.fields.forEach((field, index) => {
         const metadata = fieldMetadata(module, field, index);
-        for (const key of Object.keys(metadata)) expect(documented, `${module.api}.${field.api}: ${key}`).toContain(key);
+        for (const key of Object.keys(metadata))
+          expect(documented, `${module.api}.${field.api}: ${key}`).toContain(key);
         const normalised = zohoField(metadata as unknown as ZohoFieldMetadata);
         expect(() => entityFieldSchema.parse(normalised)).not.toThrow();
         expect(normalised.required.onCreate).toBe(field.mandatory === true && field.readOnly !== true);
@@ -79,8 +107,18 @@ describe('Zoho OpenAPI fixtures', () => {
     expect(maxLength).toContain('maximum_length');
     expect(invalidType).toContain('expected_data_type');
     expect(supported).toContain('supported_values');
-    const sample = (detail: string, value: unknown) => describeZohoError({ code: 'INVALID_DATA', message: 'invalid data', status: 'error', details: { [detail]: value, api_name: 'Phone', json_path: '$.data[0].Phone' } });
-    expect(sample('expected_data_type', 'phone')).toEqual({ code: 'INVALID_DATA', message: 'invalid data (Phone: expected phone)', field: 'Phone' });
+    const sample = (detail: string, value: unknown) =>
+      describeZohoError({
+        code: 'INVALID_DATA',
+        message: 'invalid data',
+        status: 'error',
+        details: { [detail]: value, api_name: 'Phone', json_path: '$.data[0].Phone' },
+      });
+    expect(sample('expected_data_type', 'phone')).toEqual({
+      code: 'INVALID_DATA',
+      message: 'invalid data (Phone: expected phone)',
+      field: 'Phone',
+    });
     expect(sample('maximum_length', 30).message).toBe('invalid data (Phone: at most 30 characters)');
     expect(sample('supported_values', ['A', 'B']).message).toBe('invalid data (Phone: allowed A, B)');
   });
@@ -90,9 +128,14 @@ describe('Zoho OpenAPI fixtures', () => {
     const methods = Object.keys(spec.paths['/crm/v8/actions/watch']!);
     expect(methods).toEqual(expect.arrayContaining(['get', 'post', 'patch', 'delete']));
     const notification = Object.keys(spec.components.schemas.Notification!.properties!);
-    for (const key of ['channel_id', 'events', 'token', 'notify_url', 'channel_expiry']) expect(notification).toContain(key);
+    for (const key of ['channel_id', 'events', 'token', 'notify_url', 'channel_expiry'])
+      expect(notification).toContain(key);
     expect(spec.components.schemas.Success_Response!.properties!.message!.enum).toEqual(
-      expect.arrayContaining(['Successfully subscribed for actions-watch of the given module', 'Successfully updated the subscribe details', 'Successfully un-subscribed from actions-watch']),
+      expect.arrayContaining([
+        'Successfully subscribed for actions-watch of the given module',
+        'Successfully updated the subscribe details',
+        'Successfully un-subscribed from actions-watch',
+      ]),
     );
   });
 

@@ -56,7 +56,12 @@ describe('mlc studio in Chromium', () => {
 
   it('lists a saved connection and removes it', async () => {
     const db = openDatabase({ file: path.join(studio.dataDir, 'mlc.sqlite') });
-    new SqliteConnectionsRepository(db).create({ system: 'infor', name: 'ACME M3 production', settings: { tenant: 'ACME_PRD' }, sandbox: false });
+    new SqliteConnectionsRepository(db).create({
+      system: 'infor',
+      name: 'ACME M3 production',
+      settings: { tenant: 'ACME_PRD' },
+      sandbox: false,
+    });
     db.close();
 
     const page = await browser.context.newPage();

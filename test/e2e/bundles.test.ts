@@ -22,7 +22,9 @@ function sandboxSecrets(dataDir: string): string[] {
   const directory = path.join(dataDir, 'sandbox');
   const values: string[] = [];
   for (const file of fs.readdirSync(directory)) {
-    const json = JSON.parse(fs.readFileSync(path.join(directory, file), 'utf8')) as Record<string, unknown> & { secrets?: Record<string, string> };
+    const json = JSON.parse(fs.readFileSync(path.join(directory, file), 'utf8')) as Record<string, unknown> & {
+      secrets?: Record<string, string>;
+    };
     if (file.endsWith('.ionapi')) values.push(...['cs', 'saak', 'sask'].map((key) => String(json[key] ?? '')));
     else values.push(...Object.values(json.secrets ?? {}));
   }
@@ -67,7 +69,13 @@ describe('Bundles in Chromium: export from one workspace, import into another', 
 
     const mapper = new MapperPage(page);
     await app.nav('mapper').click();
-    await mapper.choose({ source: 'Infor', sourceEntity: 'customers', target: 'Zoho', targetEntity: 'Accounts', name: mappingName });
+    await mapper.choose({
+      source: 'Infor',
+      sourceEntity: 'customers',
+      target: 'Zoho',
+      targetEntity: 'Accounts',
+      name: mappingName,
+    });
     await page.getByTestId('automap').click();
     await page.getByTestId('suggestion-Account_Name').waitFor();
     // Payment terms codes are no Zoho picklist values: leave them out rather than fail records.
@@ -75,7 +83,9 @@ describe('Bundles in Chromium: export from one workspace, import into another', 
       if ((await page.getByTestId(`reject-${field}`).count()) > 0) await page.getByTestId(`reject-${field}`).click();
     }
     await page.getByTestId('automap-accept-all').click();
-    await expect.poll(() => page.getByTestId('suggestion-Account_Name').getAttribute('data-status'), patient).toBe('accepted');
+    await expect
+      .poll(() => page.getByTestId('suggestion-Account_Name').getAttribute('data-status'), patient)
+      .toBe('accepted');
     await page.getByTestId('save').click();
     await expect.poll(() => page.getByTestId('save').getAttribute('data-dirty'), patient).toBe('false');
 
@@ -85,7 +95,9 @@ describe('Bundles in Chromium: export from one workspace, import into another', 
     await flows.editor().waitFor();
     // The Mapper saved the two connections it drew against: the new flow starts on them and says so.
     for (const side of ['source', 'target']) {
-      expect(await page.getByTestId(`flow-${side}-connection`).locator('xpath=following-sibling::small').textContent()).toContain('drawn against');
+      expect(
+        await page.getByTestId(`flow-${side}-connection`).locator('xpath=following-sibling::small').textContent(),
+      ).toContain('drawn against');
     }
     await flows.waitForMatchKey();
     await page.getByTestId('schedule-kind-manual').click();
@@ -117,7 +129,9 @@ describe('Bundles in Chromium: export from one workspace, import into another', 
     expect(await bundles.summaryItems('export', 'flow').count()).toBe(1);
     const slots = await bundles.secretSlots('export').allTextContents();
     expect(slots).toEqual(expect.arrayContaining(['zoho.refresh_token', 'zoho.client_secret', 'infor.client_secret']));
-    expect(await bundles.summary('export').getByTestId('export-summary-hash').getAttribute('data-hash')).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(await bundles.summary('export').getByTestId('export-summary-hash').getAttribute('data-hash')).toMatch(
+      /^sha256:[0-9a-f]{64}$/,
+    );
     await page.screenshot({ path: screenshotPath('bundles-03-exported'), fullPage: true });
 
     const [download] = await Promise.all([page.waitForEvent('download'), bundles.downloadButton().click()]);
@@ -125,7 +139,9 @@ describe('Bundles in Chromium: export from one workspace, import into another', 
     const content = fs.readFileSync((await download.path())!, 'utf8');
     const bundle = bundleSchema.parse(JSON.parse(content)) as Bundle;
     expect(bundle.name).toBe(bundleName);
-    expect(bundle.contentHash).toBe(await bundles.summary('export').getByTestId('export-summary-hash').getAttribute('data-hash'));
+    expect(bundle.contentHash).toBe(
+      await bundles.summary('export').getByTestId('export-summary-hash').getAttribute('data-hash'),
+    );
     expect(bundle.mappings.map((mapping) => mapping.name)).toEqual([mappingName]);
     expect(bundle.samples.length).toBeGreaterThan(0);
     expect(findSecrets(bundle)).toEqual([]);
@@ -146,10 +162,14 @@ describe('Bundles in Chromium: export from one workspace, import into another', 
 
     const tampered = JSON.parse(exported.content) as Bundle;
     tampered.flows[0]!.target.matchKey = ['Account_Number'];
-    await bundles.drop('tampered.mlcbundle.json', JSON.stringify(tampered, null, 2), { screenshot: screenshotPath('bundles-05-drop') });
+    await bundles.drop('tampered.mlcbundle.json', JSON.stringify(tampered, null, 2), {
+      screenshot: screenshotPath('bundles-05-drop'),
+    });
     await bundles.refusal().waitFor();
     expect(await bundles.problemGroup('E_BUNDLE_HASH').count()).toBe(1);
-    expect(await bundles.problemGroup('E_BUNDLE_HASH').getByTestId('problem-action').textContent()).toMatch(/Export it again/);
+    expect(await bundles.problemGroup('E_BUNDLE_HASH').getByTestId('problem-action').textContent()).toMatch(
+      /Export it again/,
+    );
     expect(await bundles.confirm().count()).toBe(0);
     await page.screenshot({ path: screenshotPath('bundles-06-tampered'), fullPage: true });
 
@@ -160,7 +180,9 @@ describe('Bundles in Chromium: export from one workspace, import into another', 
     const { contentHash: _old, ...body } = leaked;
     await bundles.pick('leaked.mlcbundle.json', JSON.stringify({ ...body, contentHash: contentHashOf(body) }));
     await bundles.problemGroup('E_BUNDLE_SECRET').waitFor();
-    expect(await bundles.problemGroup('E_BUNDLE_SECRET').getByTestId('problem').textContent()).toContain('settings.client_secret');
+    expect(await bundles.problemGroup('E_BUNDLE_SECRET').getByTestId('problem').textContent()).toContain(
+      'settings.client_secret',
+    );
     expect(await page.content()).not.toContain(secret);
     await page.screenshot({ path: screenshotPath('bundles-07-secret'), fullPage: true });
   });
@@ -173,7 +195,11 @@ describe('Bundles in Chromium: export from one workspace, import into another', 
 
     await bundles.confirm().click();
     await bundles.done().waitFor();
-    expect(await bundles.imported('connections').evaluateAll((items) => items.map((item) => item.getAttribute('data-status')))).toEqual(['created', 'created']);
+    expect(
+      await bundles
+        .imported('connections')
+        .evaluateAll((items) => items.map((item) => item.getAttribute('data-status'))),
+    ).toEqual(['created', 'created']);
     expect(await bundles.imported('mappings').textContent()).toContain(mappingName);
     expect(await bundles.imported('mappings').getAttribute('data-status')).toBe('created');
     expect(await bundles.imported('flows').getAttribute('data-status')).toBe('created');
@@ -189,7 +215,9 @@ describe('Bundles in Chromium: export from one workspace, import into another', 
     await bundles.confirm().click();
     await bundles.done().waitFor();
     for (const list of ['connections', 'mappings', 'flows'] as const) {
-      expect(await bundles.imported(list).evaluateAll((items) => items.map((item) => item.getAttribute('data-status')))).toEqual(list === 'connections' ? ['kept', 'kept'] : ['kept']);
+      expect(
+        await bundles.imported(list).evaluateAll((items) => items.map((item) => item.getAttribute('data-status'))),
+      ).toEqual(list === 'connections' ? ['kept', 'kept'] : ['kept']);
     }
     expect(await bundles.tally().textContent()).toBe('4 kept unchanged');
     await page.screenshot({ path: screenshotPath('bundles-09b-reimported'), fullPage: true });

@@ -74,7 +74,9 @@ describe('Connections when the network is not there, in Chromium', () => {
     await expect.poll(() => page.getByTestId('import-create-new').textContent(), patient).toBe('Create a new one');
     await page.screenshot({ path: screenshotPath('connections-net-02-already-imported') });
     await page.getByTestId('import-update-existing').click();
-    await expect.poll(() => connections.importBanner().textContent(), patient).toContain('Updated ACME_PRD integration');
+    await expect
+      .poll(() => connections.importBanner().textContent(), patient)
+      .toContain('Updated ACME_PRD integration');
     expect(await connections.cards().count()).toBe(1);
   });
 
@@ -82,7 +84,9 @@ describe('Connections when the network is not there, in Chromium', () => {
     await connections.dropFile('ACME_TST.ionapi', ionapi('https://mingle-sso.invalid', 'ACME_TST'));
     const outcome = card('ACME_TST').getByTestId('test-outcome');
     await outcome.and(page.locator('[data-state="failed"]')).waitFor({ timeout: 20_000 });
-    expect(await outcome.textContent()).toContain('E_NET_DNSCannot reach mingle-sso.invalid — the name does not resolve');
+    expect(await outcome.textContent()).toContain(
+      'E_NET_DNSCannot reach mingle-sso.invalid — the name does not resolve',
+    );
   });
 
   it('cancels a test of a gateway that never answers', async () => {

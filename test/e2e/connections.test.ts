@@ -33,8 +33,15 @@ describe('Connections and the schema browser in Chromium', () => {
   it('explains a broken .ionapi file dropped on the window, naming the missing keys', async () => {
     await connections.empty().waitFor();
     await page.screenshot({ path: screenshotPath('connections-01-empty') });
-    const broken = JSON.stringify({ ti: 'ACME_PRD', cn: 'ACME', ci: 'ACME_PRD~abc', iu: 'https://mingle-ionapi.eu1.inforcloudsuite.com' });
-    await connections.dropFile('ACME_PRD.ionapi', broken, { screenshot: screenshotPath('connections-02-drop-overlay') });
+    const broken = JSON.stringify({
+      ti: 'ACME_PRD',
+      cn: 'ACME',
+      ci: 'ACME_PRD~abc',
+      iu: 'https://mingle-ionapi.eu1.inforcloudsuite.com',
+    });
+    await connections.dropFile('ACME_PRD.ionapi', broken, {
+      screenshot: screenshotPath('connections-02-drop-overlay'),
+    });
     const banner = page.locator('[data-testid="import-banner"][data-state="error"]');
     await banner.waitFor();
     expect(await page.getByTestId('import-error').textContent()).toBe(
@@ -44,8 +51,13 @@ describe('Connections and the schema browser in Chromium', () => {
     await page.screenshot({ path: screenshotPath('connections-03-broken-ionapi') });
 
     // The file picker reports the same way, here for a file that is not JSON at all.
-    await page.getByTestId('ionapi-input').first().setInputFiles({ name: 'notes.ionapi', mimeType: 'application/json', buffer: Buffer.from('ti = ACME') });
-    await expect.poll(() => page.getByTestId('import-error').textContent(), patient).toContain('notes.ionapi is not valid JSON');
+    await page
+      .getByTestId('ionapi-input')
+      .first()
+      .setInputFiles({ name: 'notes.ionapi', mimeType: 'application/json', buffer: Buffer.from('ti = ACME') });
+    await expect
+      .poll(() => page.getByTestId('import-error').textContent(), patient)
+      .toContain('notes.ionapi is not valid JSON');
   });
 
   it('opens the sandbox workspace once, and tests every connection', async () => {
@@ -54,17 +66,25 @@ describe('Connections and the schema browser in Chromium', () => {
     await page.getByTestId('sandbox-panel').waitFor();
     // A second click refreshes, it does not duplicate.
     await connections.openSandbox().click();
-    await expect.poll(() => page.getByTestId('sandbox-panel').textContent(), patient).toContain('0 connections created, 6 reused');
+    await expect
+      .poll(() => page.getByTestId('sandbox-panel').textContent(), patient)
+      .toContain('0 connections created, 6 reused');
     expect(await connections.cards().count()).toBe(6);
 
     await page.getByTestId('test-all').click();
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid="test-outcome"][data-state="ok"]').length === 6, null, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => document.querySelectorAll('[data-testid="test-outcome"][data-state="ok"]').length === 6,
+      null,
+      { timeout: 30_000 },
+    );
     const infor = await connections.testOutcome('infor').textContent();
     expect(infor).toContain('Tenant MLC_SANDBOX');
     expect(infor).toMatch(/Token valid 2 h/);
     expect(infor).toMatch(/Read \d+ sample customers/);
     // Secrets appear only as "set".
-    expect(await connections.card('zoho').getByTestId('connection-secrets').textContent()).toBe('client_secret setrefresh_token set');
+    expect(await connections.card('zoho').getByTestId('connection-secrets').textContent()).toBe(
+      'client_secret setrefresh_token set',
+    );
     await page.getByTestId('sandbox-panel').locator('summary').click();
     await page.screenshot({ path: screenshotPath('connections-04-sandbox-tested'), fullPage: true });
   });
@@ -79,7 +99,9 @@ describe('Connections and the schema browser in Chromium', () => {
     const banner = page.locator('[data-testid="import-banner"][data-state="done"]');
     await banner.waitFor({ timeout: 30_000 });
     // Import saves the file without the network; the test that follows at once detects the product line.
-    await expect.poll(() => banner.textContent(), { timeout: 30_000, interval: 100 }).toMatch(/detected (M3|CSI|LN|FSM)/);
+    await expect
+      .poll(() => banner.textContent(), { timeout: 30_000, interval: 100 })
+      .toMatch(/detected (M3|CSI|LN|FSM)/);
     await expect.poll(() => connections.cards().count(), patient).toBe(7);
     await expect.poll(() => connections.okOutcomes().count(), patient).toBe(7);
   });
@@ -91,9 +113,15 @@ describe('Connections and the schema browser in Chromium', () => {
     await page.getByTestId('field-clientId').fill('abc');
     await page.getByTestId('field-refresh_token').fill('not-a-token');
     await page.getByTestId('connection-save').click();
-    expect(await page.getByTestId('field-clientId-error').textContent()).toBe('A Zoho Client ID looks like 1000.XXXXXXXX.');
-    expect(await page.getByTestId('field-refresh_token-error').textContent()).toBe('A Zoho refresh token looks like 1000.<hex>.<hex>.');
-    expect(await page.getByTestId('field-client_secret-error').textContent()).toBe('Paste the Client Secret from the Zoho API console.');
+    expect(await page.getByTestId('field-clientId-error').textContent()).toBe(
+      'A Zoho Client ID looks like 1000.XXXXXXXX.',
+    );
+    expect(await page.getByTestId('field-refresh_token-error').textContent()).toBe(
+      'A Zoho refresh token looks like 1000.<hex>.<hex>.',
+    );
+    expect(await page.getByTestId('field-client_secret-error').textContent()).toBe(
+      'Paste the Client Secret from the Zoho API console.',
+    );
     await page.screenshot({ path: screenshotPath('connections-05-zoho-form-errors') });
     await form.getByRole('button', { name: 'Cancel' }).click();
     await form.waitFor({ state: 'detached' });

@@ -15,7 +15,10 @@ const flowName = 'Customers to Zoho accounts';
 
 /** POSTs to a simulator's control API (`/__sandbox/…`): how the test forces slow pages and failures. */
 async function control(url: string, route: string, body?: unknown, method = 'POST') {
-  const response = await fetch(`${url}/__sandbox/${route}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+  const response = await fetch(`${url}/__sandbox/${route}`, {
+    method,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   expect(response.status, `${method} ${route}`).toBe(200);
 }
 
@@ -59,14 +62,18 @@ describe('Flows, runs and the audit log in Chromium', () => {
     const saved = await page.evaluate(async () => {
       const response = await fetch('/api/invoke', {
         method: 'POST',
-        headers: { Authorization: `Bearer ${sessionStorage.getItem('mlc.bridge.token')}`, 'Content-Type': 'application/json' },
+        headers: {
+          Authorization: `Bearer ${sessionStorage.getItem('mlc.bridge.token')}`,
+          'Content-Type': 'application/json',
+        },
         body: JSON.stringify({
           method: 'mappings.save',
           input: {
             name: 'Customers to Zoho accounts',
             sourceEntity: 'customers',
             targetEntity: 'Accounts',
-            expression: '{ "Infor_Customer_No": CUNO, "Account_Name": CUNM, "Account_Number": CUNO, "Billing_City": TOWN, "Billing_Country": CSCD, "Phone": PHNO }',
+            expression:
+              '{ "Infor_Customer_No": CUNO, "Account_Name": CUNM, "Account_Number": CUNO, "Billing_City": TOWN, "Billing_Country": CSCD, "Phone": PHNO }',
           },
         }),
       });
@@ -95,7 +102,9 @@ describe('Flows, runs and the audit log in Chromium', () => {
     await page.getByTestId('schedule-kind-manual').click();
     await page.getByTestId('flow-save').click();
     await flows.card(flowName).waitFor();
-    await expect.poll(() => flows.card(flowName).getByTestId('flow-schedule').textContent(), patient).toContain('Only when started by hand');
+    await expect
+      .poll(() => flows.card(flowName).getByTestId('flow-schedule').textContent(), patient)
+      .toContain('Only when started by hand');
   });
 
   it('dry-runs, then runs with a live progress bar', async () => {
@@ -108,8 +117,13 @@ describe('Flows, runs and the audit log in Chromium', () => {
     // Slow the Infor pages down so the bar has time to move.
     await control(urls.infor!, 'faults', { path: '/MLC_SANDBOX/M3/', latencyMs: 150 });
     await flows.card(flowName).getByTestId('run-now').click();
-    await page.locator('[data-testid="run-progress"][data-phase="writing"], [data-testid="run-progress"][data-phase="reading"]').first().waitFor();
-    await expect.poll(() => flows.progress(flowName).getByTestId('run-progress-text').textContent(), patient).toMatch(/^[1-9][\d,]*(\sof\s~[\d,]+)?\sread/);
+    await page
+      .locator('[data-testid="run-progress"][data-phase="writing"], [data-testid="run-progress"][data-phase="reading"]')
+      .first()
+      .waitFor();
+    await expect
+      .poll(() => flows.progress(flowName).getByTestId('run-progress-text').textContent(), patient)
+      .toMatch(/^[1-9][\d,]*(\sof\s~[\d,]+)?\sread/);
     await page.screenshot({ path: screenshotPath('flows-04-progress') });
     await page.locator('[data-testid="run-outcome"][data-dry-run="false"]').waitFor({ timeout: 60_000 });
     expect(await flows.outcome(flowName).getAttribute('data-state')).toBe('succeeded');
@@ -126,7 +140,9 @@ describe('Flows, runs and the audit log in Chromium', () => {
       times: 1,
       status: 400,
       contentType: 'application/json',
-      body: JSON.stringify({ data: [{ code: 'INVALID_DATA', details: { api_name: 'Phone' }, message: 'invalid data', status: 'error' }] }),
+      body: JSON.stringify({
+        data: [{ code: 'INVALID_DATA', details: { api_name: 'Phone' }, message: 'invalid data', status: 'error' }],
+      }),
     });
     await control(urls.infor!, 'actions/modify', { entity: 'customers', count: 5 });
     await flows.card(flowName).getByTestId('run-now').click();
@@ -157,11 +173,15 @@ describe('Flows, runs and the audit log in Chromium', () => {
     // One record first, with the original mapping.
     await page.getByTestId('replay-mapping-original').click();
     await detail.getByTestId('replay-one').click();
-    await expect.poll(() => page.getByTestId('replay-result').textContent(), patient).toContain('1 written, 0 still failing');
+    await expect
+      .poll(() => page.getByTestId('replay-result').textContent(), patient)
+      .toContain('1 written, 0 still failing');
     // Then the rest.
     await page.getByTestId('replay-mapping-current').click();
     await page.getByTestId('replay-all').click();
-    await expect.poll(() => page.getByTestId('replay-result').textContent(), patient).toContain('4 written, 0 still failing');
+    await expect
+      .poll(() => page.getByTestId('replay-result').textContent(), patient)
+      .toContain('4 written, 0 still failing');
     await page.screenshot({ path: screenshotPath('runs-02-replayed'), fullPage: true });
 
     // The replay is a run of its own that says what it replayed, not a watermark window.

@@ -37,7 +37,10 @@ const zohoRefusal = JSON.stringify({
 
 /** The sandbox's control API: how the journey forces a failure (and takes it away again). */
 async function sandboxControl(url: string, route: string, method: 'POST' | 'DELETE', body?: unknown) {
-  const response = await fetch(`${url}/__sandbox/${route}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+  const response = await fetch(`${url}/__sandbox/${route}`, {
+    method,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   expect(response.status, `${method} /__sandbox/${route}`).toBe(200);
 }
 
@@ -137,7 +140,13 @@ describe('issue 8: the whole journey through the UI', () => {
 
   it('3. maps M3 customers to Zoho Accounts: auto-map, one edge by hand, a value map', async () => {
     await app.nav('mapper').click();
-    await mapper.choose({ source: 'Infor', sourceEntity: 'customers', target: 'Zoho', targetEntity: 'Accounts', name: mappingName });
+    await mapper.choose({
+      source: 'Infor',
+      sourceEntity: 'customers',
+      target: 'Zoho',
+      targetEntity: 'Accounts',
+      name: mappingName,
+    });
 
     await mapper.automap().click();
     await mapper.suggestion('Account_Name').waitFor(patient);
@@ -176,7 +185,8 @@ describe('issue 8: the whole journey through the UI', () => {
     const count = await targets.count();
     expect(count).toBeGreaterThan(0);
     const terms = ['Net 15', 'Net 30', 'Net 45', 'Net 60', 'Due on Receipt'];
-    for (let index = 0; index < count; index += 1) await targets.nth(index).selectOption({ label: terms[index % terms.length]! });
+    for (let index = 0; index < count; index += 1)
+      await targets.nth(index).selectOption({ label: terms[index % terms.length]! });
     await mapper.tab('issues').click();
     await expect.poll(() => mapper.issue('picklist-value').count(), patient).toBe(0);
     await shoot('value-map-fixed');
@@ -212,7 +222,9 @@ describe('issue 8: the whole journey through the UI', () => {
     const hold = await holdRunEnd(page);
     await flows.runNow(flowName).click();
     await flows.progress(flowName).waitFor(patient);
-    await expect.poll(() => flows.progressText(flowName).textContent(), patient).toMatch(/^[1-9][\d,]*(\sof\s~[\d,]+)?\sread · [\d,]+\srecords\/s/);
+    await expect
+      .poll(() => flows.progressText(flowName).textContent(), patient)
+      .toMatch(/^[1-9][\d,]*(\sof\s~[\d,]+)?\sread · [\d,]+\srecords\/s/);
     expect(await flows.progressBar(flowName).count()).toBe(1);
     await flows.settleProgressBar(flowName);
     await shoot('progress');
@@ -242,7 +254,10 @@ describe('issue 8: the whole journey through the UI', () => {
 
     await app.nav('flows').click();
     await flows.runNow(flowName).click();
-    await flows.card(flowName).locator('[data-testid="run-outcome"][data-state="partial"], [data-testid="run-outcome"][data-state="failed"]').waitFor(runTimeout);
+    await flows
+      .card(flowName)
+      .locator('[data-testid="run-outcome"][data-state="partial"], [data-testid="run-outcome"][data-state="failed"]')
+      .waitFor(runTimeout);
     await flows.openRun(flowName).click();
     await runs.detail().waitFor();
     await runs.filterOutcome('failed');
@@ -260,7 +275,9 @@ describe('issue 8: the whole journey through the UI', () => {
     await sandboxControl(sandboxUrls.zoho!, 'faults', 'DELETE');
     await runs.replayMapping('current').click();
     await runs.replayAll().click();
-    await expect.poll(() => runs.replayResult().textContent(), patient).toContain(`${changed} written, 0 still failing`);
+    await expect
+      .poll(() => runs.replayResult().textContent(), patient)
+      .toContain(`${changed} written, 0 still failing`);
     await runs.openReplayRun().click();
     await runs.detail().waitFor();
     await runs.filterOutcome('');

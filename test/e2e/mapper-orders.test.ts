@@ -24,7 +24,10 @@ const ordersFlow = 'Orders test: sales orders';
 type ZohoRecord = Record<string, unknown> & { id: string };
 
 async function zohoRecords(url: string, module: string): Promise<ZohoRecord[]> {
-  const response = await fetch(`${url}/__sandbox/actions/records`, { method: 'POST', body: JSON.stringify({ module }) });
+  const response = await fetch(`${url}/__sandbox/actions/records`, {
+    method: 'POST',
+    body: JSON.stringify({ module }),
+  });
   expect(response.status, `records of ${module}`).toBe(200);
   return ((await response.json()) as { result: ZohoRecord[] }).result;
 }
@@ -41,7 +44,10 @@ describe('sales orders with lines, a reference lookup, a conditional and a defau
   const problems: string[] = [];
   const shoot = (name: string, fullPage = false) => {
     step += 1;
-    return page.screenshot({ path: screenshotPath(`mapper-orders-${String(step).padStart(2, '0')}-${name}`), fullPage });
+    return page.screenshot({
+      path: screenshotPath(`mapper-orders-${String(step).padStart(2, '0')}-${name}`),
+      fullPage,
+    });
   };
   /** Runs one drawing step and waits for exactly one more edge on the canvas. */
   const drawn = async (draw: () => Promise<void>) => {
@@ -78,14 +84,22 @@ describe('sales orders with lines, a reference lookup, a conditional and a defau
     expect(zohoUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
 
     await app.nav('mapper').click();
-    await mapper.choose({ source: 'Infor', sourceEntity: 'salesOrders', target: 'Zoho', targetEntity: 'Sales_Orders', name: ordersMapping });
+    await mapper.choose({
+      source: 'Infor',
+      sourceEntity: 'salesOrders',
+      target: 'Zoho',
+      targetEntity: 'Sales_Orders',
+      name: ordersMapping,
+    });
     // The order lines and the lookups' ids are fields of their own in the trees.
     await mapper.showField('source', 'lines[].ORQT');
     await mapper.showField('target', 'Account_Name.id');
     // A narrower side panel leaves the canvas room for the nodes (and proves the splitter works).
     const before = (await page.locator('.side-panel').boundingBox())?.width ?? 0;
     await mapper.dragSplitter('side', 90);
-    await expect.poll(async () => (await page.locator('.side-panel').boundingBox())?.width ?? 0, patient).toBeLessThan(before - 60);
+    await expect
+      .poll(async () => (await page.locator('.side-panel').boundingBox())?.width ?? 0, patient)
+      .toBeLessThan(before - 60);
     await mapper.fit();
     await shoot('opened');
   });
@@ -204,7 +218,13 @@ describe('sales orders with lines, a reference lookup, a conditional and a defau
   it('7. maps customers to accounts for the id map the orders need', async () => {
     await mapper.backToList().click();
     await mapper.mappingList().waitFor();
-    await mapper.choose({ source: 'Infor', sourceEntity: 'customers', target: 'Zoho', targetEntity: 'Accounts', name: customersMapping });
+    await mapper.choose({
+      source: 'Infor',
+      sourceEntity: 'customers',
+      target: 'Zoho',
+      targetEntity: 'Accounts',
+      name: customersMapping,
+    });
     await mapper.automap().click();
     await mapper.suggestion('Account_Name').waitFor(patient);
     // Infor's payment-term codes and change dates are not what Zoho takes: leave them out here.
@@ -213,7 +233,9 @@ describe('sales orders with lines, a reference lookup, a conditional and a defau
       await expect.poll(() => mapper.suggestion(field).getAttribute('data-status'), patient).toBe('rejected');
     }
     await mapper.acceptAll().click();
-    await expect.poll(() => mapper.suggestion('Infor_Customer_No').getAttribute('data-status'), patient).toBe('accepted');
+    await expect
+      .poll(() => mapper.suggestion('Infor_Customer_No').getAttribute('data-status'), patient)
+      .toBe('accepted');
     await mapper.save().click();
     await expect.poll(() => mapper.save().getAttribute('data-dirty'), patient).toBe('false');
   });

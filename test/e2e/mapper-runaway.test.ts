@@ -35,13 +35,21 @@ describe('the mapper preview with a runaway expression', () => {
     await page.locator('[data-testid="connection-card"][data-system="zoho"]').waitFor();
     await page.locator('[data-testid="connection-card"][data-system="infor"]').first().waitFor();
     await app.nav('mapper').click();
-    await mapper.choose({ source: 'Infor', sourceEntity: 'customers', target: 'Zoho', targetEntity: 'Accounts', name: 'Runaway' });
+    await mapper.choose({
+      source: 'Infor',
+      sourceEntity: 'customers',
+      target: 'Zoho',
+      targetEntity: 'Accounts',
+      name: 'Runaway',
+    });
 
     // $distinct compares all pairs inside one jsonata step; the regex would backtrack for ages on a native engine.
     await mapper.tab('jsonata').click();
     await mapper
       .jsonata()
-      .fill('{\n  "Account_Name": CUNM,\n  "Description": $string($count($distinct([1..300000]))),\n  "Website": $exists($match(CUNO & "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!", /(a+)+$/)) ? "bad" : "linear"\n}');
+      .fill(
+        '{\n  "Account_Name": CUNM,\n  "Description": $string($count($distinct([1..300000]))),\n  "Website": $exists($match(CUNO & "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!", /(a+)+$/)) ? "bad" : "linear"\n}',
+      );
     await mapper.tab('preview').click();
 
     await expect.poll(() => page.getByTestId('preview-panel').textContent()).toContain('The preview took too long');

@@ -36,7 +36,13 @@ describe('unsaved mapping work is never lost', () => {
     await page.getByTestId('open-sandbox').first().click();
     await page.locator('[data-testid="connection-card"][data-system="zoho"]').waitFor();
     await app.nav('mapper').click();
-    await mapper.choose({ source: 'Infor', sourceEntity: 'customers', target: 'Zoho', targetEntity: 'Accounts', name: mappingName });
+    await mapper.choose({
+      source: 'Infor',
+      sourceEntity: 'customers',
+      target: 'Zoho',
+      targetEntity: 'Accounts',
+      name: mappingName,
+    });
     await mapper.automap().click();
     await mapper.suggestion('Account_Name').waitFor();
     await mapper.acceptAll().click();
@@ -54,7 +60,9 @@ describe('unsaved mapping work is never lost', () => {
     await mapper.openSaved(mappingName).click();
     await mapper.tree('target').waitFor();
     const before = await functionNodes().count();
-    await page.getByTestId('palette-trim').dragTo(page.getByTestId('mapper-canvas'), { targetPosition: { x: 300, y: 120 } });
+    await page
+      .getByTestId('palette-trim')
+      .dragTo(page.getByTestId('mapper-canvas'), { targetPosition: { x: 300, y: 120 } });
     await expect.poll(() => functionNodes().count()).toBe(before + 1);
     await expect.poll(() => mapper.save().getAttribute('data-dirty')).toBe('true');
 
@@ -62,7 +70,9 @@ describe('unsaved mapping work is never lost', () => {
     await app.nav('flows').click();
     await leaveDialog().waitFor();
     expect(await leaveDialog().getAttribute('role')).toBe('alertdialog');
-    expect(await leaveDialog().evaluate((dialog) => (dialog as HTMLDialogElement).open && dialog.matches(':modal'))).toBe(true);
+    expect(
+      await leaveDialog().evaluate((dialog) => (dialog as HTMLDialogElement).open && dialog.matches(':modal')),
+    ).toBe(true);
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('leave-keep');
     await page.screenshot({ path: screenshotPath('mapper-unsaved-01-leave-dialog') });
     await page.getByTestId('leave-keep').click();
@@ -118,7 +128,9 @@ describe('unsaved mapping work is never lost', () => {
     expect(await draftDialog().count()).toBe(0);
 
     // Edit again and leave with Save: the next screen opens and the saved mapping has the edit.
-    await page.getByTestId('palette-trim').dragTo(page.getByTestId('mapper-canvas'), { targetPosition: { x: 300, y: 120 } });
+    await page
+      .getByTestId('palette-trim')
+      .dragTo(page.getByTestId('mapper-canvas'), { targetPosition: { x: 300, y: 120 } });
     await expect.poll(() => functionNodes().count()).toBe(edited);
     await mapper.backToList().click();
     await leaveDialog().waitFor();

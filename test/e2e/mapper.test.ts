@@ -48,8 +48,16 @@ describe('the mapper in Chromium', () => {
     await app.nav('mapper').click();
     await mapper.chooser().waitFor();
     await page.screenshot({ path: screenshotPath('mapper-01-choose') });
-    await mapper.choose({ source: 'Infor', sourceEntity: 'customers', target: 'Zoho', targetEntity: 'Accounts', name: 'M3 customers → Zoho accounts' });
-    await expect.poll(() => page.getByTestId('preview-status').or(page.getByTestId('jsonata-status')).first().isVisible()).toBe(true);
+    await mapper.choose({
+      source: 'Infor',
+      sourceEntity: 'customers',
+      target: 'Zoho',
+      targetEntity: 'Accounts',
+      name: 'M3 customers → Zoho accounts',
+    });
+    await expect
+      .poll(() => page.getByTestId('preview-status').or(page.getByTestId('jsonata-status')).first().isVisible())
+      .toBe(true);
     await page.screenshot({ path: screenshotPath('mapper-02-empty-canvas') });
 
     // Auto-map: reject the weak guess for Customer_Since, accept the rest.
@@ -92,7 +100,8 @@ describe('the mapper in Chromium', () => {
     const count = await targets.count();
     expect(count).toBeGreaterThan(0);
     const terms = ['Net 15', 'Net 30', 'Net 45', 'Net 60', 'Due on Receipt'];
-    for (let index = 0; index < count; index += 1) await targets.nth(index).selectOption({ label: terms[index % terms.length] as string });
+    for (let index = 0; index < count; index += 1)
+      await targets.nth(index).selectOption({ label: terms[index % terms.length] as string });
     await mapper.tab('issues').click();
     await expect.poll(() => mapper.issue('picklist-value').count()).toBe(0);
     await page.screenshot({ path: screenshotPath('mapper-08-value-map-fixed') });
@@ -116,7 +125,11 @@ describe('the mapper in Chromium', () => {
     // Save, then find it through the contract with its graph and compiled JSONata.
     await page.getByTestId('save').click();
     await expect.poll(() => page.getByTestId('save').getAttribute('data-dirty')).toBe('false');
-    const saved = await contract<{ name: string; expression: string; graph: { edges: unknown[] } }[]>(studio, 'mappings.list', {});
+    const saved = await contract<{ name: string; expression: string; graph: { edges: unknown[] } }[]>(
+      studio,
+      'mappings.list',
+      {},
+    );
     expect(saved.map((mapping) => mapping.name)).toContain('M3 customers → Zoho accounts');
     expect(saved[0]?.expression).toContain('$lookup(');
     expect(saved[0]?.graph.edges.length).toBe(afterAutoMap + 1 + 1);
@@ -145,7 +158,9 @@ describe('the mapper in Chromium', () => {
 
     // Palette: drag a function onto the canvas, then switch to the dark theme.
     const functions = await page.locator('[data-kind="function"]').count();
-    await page.getByTestId('palette-trim').dragTo(page.getByTestId('mapper-canvas'), { targetPosition: { x: 300, y: 120 } });
+    await page
+      .getByTestId('palette-trim')
+      .dragTo(page.getByTestId('mapper-canvas'), { targetPosition: { x: 300, y: 120 } });
     await expect.poll(() => page.locator('[data-kind="function"]').count()).toBe(functions + 1);
     const valueMap = page.locator('.react-flow__node-valueMap');
     const before = await valueMap.getAttribute('style');

@@ -25,7 +25,10 @@ describe('Schedules fire in mlc studio and the Flows screen follows them', () =>
       async ([name, body]) => {
         const response = await fetch('/api/invoke', {
           method: 'POST',
-          headers: { Authorization: `Bearer ${sessionStorage.getItem('mlc.bridge.token')}`, 'Content-Type': 'application/json' },
+          headers: {
+            Authorization: `Bearer ${sessionStorage.getItem('mlc.bridge.token')}`,
+            'Content-Type': 'application/json',
+          },
           body: JSON.stringify({ method: name, input: body }),
         });
         return (await response.json()) as { ok: boolean; value?: unknown; error?: unknown };
@@ -37,7 +40,9 @@ describe('Schedules fire in mlc studio and the Flows screen follows them', () =>
   }
   const card = () => flows.card(flowName);
   const lastRun = () => card().getByTestId('flow-last-run');
-  const scheduledRuns = async () => (await invoke<Array<{ trigger: string }>>('runs.list', { flowId })).filter((run) => run.trigger === 'schedule').length;
+  const scheduledRuns = async () =>
+    (await invoke<Array<{ trigger: string }>>('runs.list', { flowId })).filter((run) => run.trigger === 'schedule')
+      .length;
 
   beforeAll(async () => {
     studio = await startStudio();
@@ -72,9 +77,17 @@ describe('Schedules fire in mlc studio and the Flows screen follows them', () =>
     });
     const flow = await invoke<{ id: string }>('flows.save', {
       name: flowName,
-      source: { connectionId: all.find((connection) => connection.system === 'infor')!.id, entity: 'customers', lookbackSeconds: 0 },
+      source: {
+        connectionId: all.find((connection) => connection.system === 'infor')!.id,
+        entity: 'customers',
+        lookbackSeconds: 0,
+      },
       mappingId: mapping.id,
-      target: { connectionId: all.find((connection) => connection.system === 'zoho')!.id, entity: 'Accounts', matchKey: ['Infor_Customer_No'] },
+      target: {
+        connectionId: all.find((connection) => connection.system === 'zoho')!.id,
+        entity: 'Accounts',
+        matchKey: ['Infor_Customer_No'],
+      },
       schedule: { kind: 'interval', everySeconds: 10, timeZone: 'UTC' },
     });
     flowId = flow.id;
@@ -95,9 +108,18 @@ describe('Schedules fire in mlc studio and the Flows screen follows them', () =>
     await page.screenshot({ path: screenshotPath('schedules-01-ran-on-schedule') });
 
     // And again, one interval later.
-    await expect.poll(async () => (await lastRun().getAttribute('data-run-id')) !== first && (await lastRun().getAttribute('data-status')) === 'succeeded', patient).toBe(true);
+    await expect
+      .poll(
+        async () =>
+          (await lastRun().getAttribute('data-run-id')) !== first &&
+          (await lastRun().getAttribute('data-status')) === 'succeeded',
+        patient,
+      )
+      .toBe(true);
     expect(await scheduledRuns()).toBeGreaterThanOrEqual(2);
-    await expect.poll(() => card().getByTestId('flow-next-run').getAttribute('data-next-run'), patient).not.toBe(nextRun);
+    await expect
+      .poll(() => card().getByTestId('flow-next-run').getAttribute('data-next-run'), patient)
+      .not.toBe(nextRun);
   });
 
   it('shows a paused flow as paused and starts no runs until it is resumed', async () => {

@@ -8,7 +8,11 @@ import { startStudio, type Studio } from './support/studio';
 import { StudioPage } from './pages/studio.page';
 
 /** Calls the studio's API the way the renderer does: bearer token from the printed URL. */
-async function invoke(studio: Studio, method: string, input: unknown): Promise<{ ok: boolean; value?: unknown; error?: { message: string } }> {
+async function invoke(
+  studio: Studio,
+  method: string,
+  input: unknown,
+): Promise<{ ok: boolean; value?: unknown; error?: { message: string } }> {
   const token = new URL(studio.url).hash.replace('#token=', '');
   const response = await fetch(`${studio.origin}/api/invoke`, {
     method: 'POST',

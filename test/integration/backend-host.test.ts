@@ -3,7 +3,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, tempDir } from '../support/paths';
 
-type HostMessage = { type: 'ready' } | { type: 'result'; id: number; result: { ok: boolean; value?: unknown; error?: { code: string } } } | { type: 'event'; event: string; payload: unknown };
+type HostMessage =
+  | { type: 'ready' }
+  | { type: 'result'; id: number; result: { ok: boolean; value?: unknown; error?: { code: string } } }
+  | { type: 'event'; event: string; payload: unknown };
 
 /**
  * The desktop backend host (dist/backend/host.js) speaks to Electron's main process
@@ -49,9 +52,21 @@ describe('the desktop backend host protocol', () => {
     const info = await next((message) => message.type === 'result' && message.id === 1);
     expect(info).toMatchObject({ result: { ok: true, value: { runtime: 'desktop', dataDir: home.dir } } });
 
-    child.send({ type: 'invoke', id: 2, method: 'connections.create', input: { system: 'zoho', name: 'Zoho EU', settings: { dataCentre: 'eu', clientId: '1000.ABC' }, secrets: { client_secret: 'very-secret-value', refresh_token: '1000.refresh' } } });
+    child.send({
+      type: 'invoke',
+      id: 2,
+      method: 'connections.create',
+      input: {
+        system: 'zoho',
+        name: 'Zoho EU',
+        settings: { dataCentre: 'eu', clientId: '1000.ABC' },
+        secrets: { client_secret: 'very-secret-value', refresh_token: '1000.refresh' },
+      },
+    });
     const created = await next((message) => message.type === 'result' && message.id === 2);
-    expect(created).toMatchObject({ result: { ok: true, value: { name: 'Zoho EU', secretsSet: ['client_secret', 'refresh_token'] } } });
+    expect(created).toMatchObject({
+      result: { ok: true, value: { name: 'Zoho EU', secretsSet: ['client_secret', 'refresh_token'] } },
+    });
     expect(JSON.stringify(created)).not.toContain('very-secret-value');
 
     const id = (created as { result: { value: { id: string } } }).result.value.id;
@@ -60,7 +75,9 @@ describe('the desktop backend host protocol', () => {
     expect(event).toMatchObject({ payload: { ids: [id] } });
 
     child.send({ type: 'invoke', id: 4, method: 'connections.remove', input: { id: 42 } });
-    expect(await next((message) => message.type === 'result' && message.id === 4)).toMatchObject({ result: { ok: false, error: { code: 'E_INVALID_INPUT' } } });
+    expect(await next((message) => message.type === 'result' && message.id === 4)).toMatchObject({
+      result: { ok: false, error: { code: 'E_INVALID_INPUT' } },
+    });
   });
 
   it('shuts down cleanly on request', async () => {

@@ -84,7 +84,18 @@ interface Case {
   contentType: string | undefined;
   extra: string[];
   body: string;
-  framing: 'length' | 'chunked' | 'none' | 'truncated' | 'negative' | 'not-a-number' | 'two-lengths' | 'length-and-chunked' | 'gzip-only' | 'bad-chunk' | 'huge-claim';
+  framing:
+    | 'length'
+    | 'chunked'
+    | 'none'
+    | 'truncated'
+    | 'negative'
+    | 'not-a-number'
+    | 'two-lengths'
+    | 'length-and-chunked'
+    | 'gzip-only'
+    | 'bad-chunk'
+    | 'huge-claim';
 }
 
 interface Target {
@@ -97,9 +108,23 @@ interface Target {
 function render(test: Case, target: Target): { bytes: Buffer; halfClose: boolean } {
   const lines = [`${test.method} ${test.target}${test.version ? ` ${test.version}` : ''}`];
   const own = `127.0.0.1:${target.port}`;
-  const host = { right: [own], localhost: [`localhost:${target.port}`], evil: ['evil.example'], empty: [''], missing: [], twice: [own, 'evil.example'], huge: ['h'.repeat(20_000)], nul: [`${own}\0`] }[test.host];
+  const host = {
+    right: [own],
+    localhost: [`localhost:${target.port}`],
+    evil: ['evil.example'],
+    empty: [''],
+    missing: [],
+    twice: [own, 'evil.example'],
+    huge: ['h'.repeat(20_000)],
+    nul: [`${own}\0`],
+  }[test.host];
   for (const value of host) lines.push(`Host: ${value}`);
-  const auth = { none: undefined, right: `Bearer ${target.token ?? 'none'}`, wrong: 'Bearer nope', huge: `Bearer ${'t'.repeat(12_000)}` }[test.auth];
+  const auth = {
+    none: undefined,
+    right: `Bearer ${target.token ?? 'none'}`,
+    wrong: 'Bearer nope',
+    huge: `Bearer ${'t'.repeat(12_000)}`,
+  }[test.auth];
   if (auth) lines.push(`Authorization: ${auth}`);
   const origin = { none: undefined, own: `http://${own}`, evil: 'https://evil.example', null: 'null' }[test.origin];
   if (origin) lines.push(`Origin: ${origin}`);
@@ -115,7 +140,11 @@ function render(test: Case, target: Target): { bytes: Buffer; halfClose: boolean
       break;
     case 'chunked':
       lines.push('Transfer-Encoding: chunked');
-      payload = Buffer.concat([body.length ? Buffer.from(`${body.length.toString(16)}\r\n`) : Buffer.alloc(0), body, Buffer.from(body.length ? '\r\n0\r\n\r\n' : '0\r\n\r\n')]);
+      payload = Buffer.concat([
+        body.length ? Buffer.from(`${body.length.toString(16)}\r\n`) : Buffer.alloc(0),
+        body,
+        Buffer.from(body.length ? '\r\n0\r\n\r\n' : '0\r\n\r\n'),
+      ]);
       break;
     case 'none':
       break;
@@ -147,7 +176,8 @@ function render(test: Case, target: Target): { bytes: Buffer; halfClose: boolean
       break;
   }
   // A request line with CR, LF or a space in the wrong place can frame as a request still waiting for more.
-  if (/[\r\n]/.test(test.target) || /[\r\n]/.test(test.method) || test.extra.some((line) => /[\r\n]/.test(line))) halfClose = true;
+  if (/[\r\n]/.test(test.target) || /[\r\n]/.test(test.method) || test.extra.some((line) => /[\r\n]/.test(line)))
+    halfClose = true;
   return { bytes: Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1'), payload]), halfClose };
 }
 
@@ -197,8 +227,18 @@ function targetArbitrary(routes: string[]): fc.Arbitrary<string> {
       ),
       weight: 3,
     },
-    { arbitrary: fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 1, maxLength: 24 }).map((bytes) => `/${bytes.map(hex).join('')}`), weight: 2 },
-    { arbitrary: fc.tuple(fc.constantFrom(...routes), fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 6 })).map(([route, bytes]) => `${route}${bytes.map(hex).join('')}`), weight: 2 },
+    {
+      arbitrary: fc
+        .array(fc.integer({ min: 0, max: 255 }), { minLength: 1, maxLength: 24 })
+        .map((bytes) => `/${bytes.map(hex).join('')}`),
+      weight: 2,
+    },
+    {
+      arbitrary: fc
+        .tuple(fc.constantFrom(...routes), fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 6 }))
+        .map(([route, bytes]) => `${route}${bytes.map(hex).join('')}`),
+      weight: 2,
+    },
     { arbitrary: fc.string({ unit: 'binary', maxLength: 40 }).map((text) => `/${text.replace(/ /g, '')}`), weight: 1 },
   );
 }
@@ -207,21 +247,65 @@ function caseArbitrary(routes: string[], calls: string[]): fc.Arbitrary<Case> {
   const body = mostly(
     fc.oneof(fc.constantFrom(...calls), fc.constant('oversized')),
     fc.oneof(
-      fc.constantFrom('', '{', '{{{', 'null', '[]', '"text"', '{"method":', '{"method":null}', '{"method":"__proto__","input":{}}', '{"method":"constructor"}', '\uFEFF{}', '\u0000', `${'['.repeat(5000)}${']'.repeat(5000)}`),
+      fc.constantFrom(
+        '',
+        '{',
+        '{{{',
+        'null',
+        '[]',
+        '"text"',
+        '{"method":',
+        '{"method":null}',
+        '{"method":"__proto__","input":{}}',
+        '{"method":"constructor"}',
+        '\uFEFF{}',
+        '\u0000',
+        `${'['.repeat(5000)}${']'.repeat(5000)}`,
+      ),
       fc.jsonValue({ maxDepth: 3 }).map((value) => JSON.stringify(value)),
-      fc.record({ method: fc.constantFrom('app.info', 'connections.list', 'connections.remove', 'flows.list', 'bundles.check', 'nope', 'toString'), input: fc.jsonValue({ maxDepth: 2 }) }).map((value) => JSON.stringify(value)),
+      fc
+        .record({
+          method: fc.constantFrom(
+            'app.info',
+            'connections.list',
+            'connections.remove',
+            'flows.list',
+            'bundles.check',
+            'nope',
+            'toString',
+          ),
+          input: fc.jsonValue({ maxDepth: 2 }),
+        })
+        .map((value) => JSON.stringify(value)),
       fc.string({ unit: 'binary', maxLength: 200 }),
     ),
     1,
   );
   return fc.record({
-    method: mostly(fc.constantFrom('GET', 'POST', 'HEAD'), fc.constantFrom('PUT', 'DELETE', 'OPTIONS', 'PATCH', 'get', 'G\u0000T', 'BREW', '')),
+    method: mostly(
+      fc.constantFrom('GET', 'POST', 'HEAD'),
+      fc.constantFrom('PUT', 'DELETE', 'OPTIONS', 'PATCH', 'get', 'G\u0000T', 'BREW', ''),
+    ),
     target: targetArbitrary(routes),
     version: mostly(fc.constant('HTTP/1.1'), fc.constantFrom('HTTP/1.0', 'HTTP/2.0', 'HTTP/9.9', 'HTTX/1.1', ''), 12),
-    host: mostly(fc.constant<Case['host']>('right'), fc.constantFrom<Case['host']>('localhost', 'evil', 'empty', 'missing', 'twice', 'huge', 'nul'), 12),
+    host: mostly(
+      fc.constant<Case['host']>('right'),
+      fc.constantFrom<Case['host']>('localhost', 'evil', 'empty', 'missing', 'twice', 'huge', 'nul'),
+      12,
+    ),
     auth: mostly(fc.constant<Case['auth']>('right'), fc.constantFrom<Case['auth']>('none', 'wrong', 'huge'), 4),
     origin: mostly(fc.constant<Case['origin']>('none'), fc.constantFrom<Case['origin']>('own', 'evil', 'null'), 8),
-    contentType: mostly(fc.constant<string | undefined>('application/json'), fc.constantFrom(undefined, 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'application/json\u0001'), 5),
+    contentType: mostly(
+      fc.constant<string | undefined>('application/json'),
+      fc.constantFrom(
+        undefined,
+        'application/json; charset=utf-8',
+        'text/plain',
+        'application/x-www-form-urlencoded',
+        'application/json\u0001',
+      ),
+      5,
+    ),
     extra: mostly(
       fc.constant<string[]>([]),
       fc.array(
@@ -249,14 +333,32 @@ function caseArbitrary(routes: string[], calls: string[]): fc.Arbitrary<Case> {
     body,
     framing: mostly(
       fc.constantFrom<Case['framing']>('length', 'length', 'chunked'),
-      fc.constantFrom<Case['framing']>('none', 'truncated', 'negative', 'not-a-number', 'two-lengths', 'length-and-chunked', 'gzip-only', 'bad-chunk', 'huge-claim'),
+      fc.constantFrom<Case['framing']>(
+        'none',
+        'truncated',
+        'negative',
+        'not-a-number',
+        'two-lengths',
+        'length-and-chunked',
+        'gzip-only',
+        'bad-chunk',
+        'huge-claim',
+      ),
       5,
     ),
   });
 }
 
 /** Runs the generated cases; none may be answered 5xx, and the server must answer `alive` after each. */
-async function fuzz(options: { seed: number; runs: number; target: () => Target; routes: string[]; calls: string[]; alive: () => Promise<void>; reaches: number[] }) {
+async function fuzz(options: {
+  seed: number;
+  runs: number;
+  target: () => Target;
+  routes: string[];
+  calls: string[];
+  alive: () => Promise<void>;
+  reaches: number[];
+}) {
   const seen = new Map<number | 'closed', number>();
   await fc.assert(
     fc.asyncProperty(caseArbitrary(options.routes, options.calls), async (test) => {
@@ -270,7 +372,10 @@ async function fuzz(options: { seed: number; runs: number; target: () => Target;
       await options.alive();
     }),
     // MLC_FUZZ_SEED / MLC_FUZZ_RUNS explore further; the defaults keep CI reproducible.
-    { seed: Number(process.env.MLC_FUZZ_SEED) || options.seed, numRuns: Number(process.env.MLC_FUZZ_RUNS) || options.runs },
+    {
+      seed: Number(process.env.MLC_FUZZ_SEED) || options.seed,
+      numRuns: Number(process.env.MLC_FUZZ_RUNS) || options.runs,
+    },
   );
   // With the default seed, the cases reached the handlers as well as Node's parser: successes, refusals and parse errors alike.
   if (!process.env.MLC_FUZZ_SEED) {
@@ -288,7 +393,11 @@ describe('web bridge under malformed requests', () => {
   const maxBodyBytes = 64 * 1024;
   let bridge: WebBridge;
   let host: string;
-  const target = (): Target => ({ port: bridge.port, token: bridge.token, oversized: JSON.stringify({ method: 'app.info', input: { pad: 'x'.repeat(maxBodyBytes) } }) });
+  const target = (): Target => ({
+    port: bridge.port,
+    token: bridge.token,
+    oversized: JSON.stringify({ method: 'app.info', input: { pad: 'x'.repeat(maxBodyBytes) } }),
+  });
   const invoke = (body: string, headers = '') =>
     `POST /api/invoke HTTP/1.1\r\nHost: ${host}\r\nAuthorization: Bearer ${bridge.token}\r\nContent-Type: application/json\r\n${headers}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
   const alive = async () => {
@@ -327,7 +436,11 @@ describe('web bridge under malformed requests', () => {
     const claimed = `POST /api/invoke HTTP/1.1\r\nHost: ${host}\r\nAuthorization: Bearer ${bridge.token}\r\nContent-Type: application/json\r\nContent-Length: 999999999999\r\n\r\n`;
     expect(await request(bridge.port, claimed)).toBe(413);
     // Read to the end: the error is JSON with a code the renderer knows.
-    const answer = await fetch(`http://${host}/api/invoke`, { method: 'POST', headers: { authorization: `Bearer ${bridge.token}`, 'content-type': 'application/json' }, body });
+    const answer = await fetch(`http://${host}/api/invoke`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${bridge.token}`, 'content-type': 'application/json' },
+      body,
+    });
     expect(answer.status).toBe(413);
     expect(await answer.json()).toMatchObject({ ok: false, error: { code: 'E_INVALID_INPUT' } });
     await alive();
@@ -336,7 +449,9 @@ describe('web bridge under malformed requests', () => {
   it('answers a request line or headers Node cannot parse with 400 or 431', async () => {
     expect(await request(bridge.port, 'GARBAGE\r\n\r\n')).toBe(400);
     expect(await request(bridge.port, `GET / HTTP/1.1\r\nHost: ${host}\r\nContent-Length: abc\r\n\r\n`)).toBe(400);
-    expect(await request(bridge.port, `GET / HTTP/1.1\r\nHost: ${host}\r\nX-Big: ${'b'.repeat(20_000)}\r\n\r\n`)).toBe(431);
+    expect(await request(bridge.port, `GET / HTTP/1.1\r\nHost: ${host}\r\nX-Big: ${'b'.repeat(20_000)}\r\n\r\n`)).toBe(
+      431,
+    );
     // Bad bytes after a request's head: the request before them is still answered, then the connection ends.
     expect(await request(bridge.port, `GET /app.js HTTP/1.1\r\nHost: ${host}\r\n\r\nGARBAGE\r\n\r\n`)).toBe(200);
     const badChunk = `POST /api/invoke HTTP/1.1\r\nHost: ${host}\r\nAuthorization: Bearer ${bridge.token}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n`;
@@ -384,7 +499,13 @@ describe('mlc serve under malformed requests', () => {
     const bundle = exampleBundle();
     for (const flow of bundle.flows) flow.schedule = { kind: 'manual' };
     const file = writeBundle(home.dir, 'fuzz.mlcbundle.json', reseal(bundle));
-    daemon = await startServe({ bundleFile: file, env: { MLC_HOME: home.dir, MLC_KEYRING: 'off' }, keyring: false, logger: createLogger('error'), port: 0 });
+    daemon = await startServe({
+      bundleFile: file,
+      env: { MLC_HOME: home.dir, MLC_KEYRING: 'off' },
+      keyring: false,
+      logger: createLogger('error'),
+      port: 0,
+    });
     port = Number(new URL(daemon.url).port);
   }, 60_000);
   afterAll(async () => {
@@ -398,12 +519,28 @@ describe('mlc serve under malformed requests', () => {
     expect(await request(port, 'GET //[ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n')).toBe(400);
     expect(await request(port, 'GET /%ff HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n')).toBe(404);
     const body = target().oversized;
-    expect(await request(port, `POST /zoho/notify HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`)).toBe(413);
-    expect(await request(port, `POST /zoho/notify HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n${body.length.toString(16)}\r\n${body}\r\n0\r\n\r\n`)).toBe(413);
-    const answer = await fetch(`${daemon.url}/zoho/notify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect(
+      await request(
+        port,
+        `POST /zoho/notify HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+      ),
+    ).toBe(413);
+    expect(
+      await request(
+        port,
+        `POST /zoho/notify HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n${body.length.toString(16)}\r\n${body}\r\n0\r\n\r\n`,
+      ),
+    ).toBe(413);
+    const answer = await fetch(`${daemon.url}/zoho/notify`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
     expect(answer.status).toBe(413);
     expect(await answer.json()).toMatchObject({ code: 'E_INVALID_INPUT' });
-    expect(await request(port, 'POST /zoho/notify HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 3\r\n\r\n{{{')).toBe(400);
+    expect(await request(port, 'POST /zoho/notify HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 3\r\n\r\n{{{')).toBe(
+      400,
+    );
     await alive();
   });
 
@@ -428,7 +565,8 @@ describe('mlc serve under malformed requests', () => {
       target: () => ({ port: sandboxPort, oversized: 'x'.repeat(1024 * 1024 + 1) }),
       routes: ['/__sandbox', '/__sandbox/stats', '/crm/v8/Accounts', '/crm/v8/Accounts/upsert', '/oauth/v2/token'],
       calls: ['{"data":[{"Account_Name":"x"}]}'],
-      alive: async () => expect(await request(sandboxPort, 'GET /__sandbox HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n')).toBe(200),
+      alive: async () =>
+        expect(await request(sandboxPort, 'GET /__sandbox HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n')).toBe(200),
       reaches: [200, 400, 404],
     });
   }, 120_000);
@@ -450,17 +588,31 @@ describe('mlc studio', () => {
     // Stands in for any failure nothing awaited (a backend promise, a timer): on SIGUSR2, once the test says so.
     const rejecter = path.join(app.dir, 'reject-on-signal.mjs');
     fs.writeFileSync(rejecter, "process.on('SIGUSR2', () => { Promise.reject(new Error('probe rejection')); });\n");
-    child = spawn(process.execPath, ['--import', 'tsx', '--import', rejecter, path.join(repoRoot, 'electron', 'backend', 'cli', 'entry.ts'), 'studio', '--no-open'], {
-      cwd: repoRoot,
-      env: { ...process.env, MLC_APP_ROOT: app.dir, MLC_HOME: path.join(app.dir, 'home'), MLC_KEYRING: 'off' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--import',
+        rejecter,
+        path.join(repoRoot, 'electron', 'backend', 'cli', 'entry.ts'),
+        'studio',
+        '--no-open',
+      ],
+      {
+        cwd: repoRoot,
+        env: { ...process.env, MLC_APP_ROOT: app.dir, MLC_HOME: path.join(app.dir, 'home'), MLC_KEYRING: 'off' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child!.once('close', (code) => resolve(code)));
-    const url = new URL(await until('the studio URL', () => /http:\/\/127\.0\.0\.1:\d+\/\S*/.exec(stdout)?.[0], 60_000));
+    const url = new URL(
+      await until('the studio URL', () => /http:\/\/127\.0\.0\.1:\d+\/\S*/.exec(stdout)?.[0], 60_000),
+    );
     const port = Number(url.port);
     const page = `GET / HTTP/1.1\r\nHost: ${url.host}\r\n\r\n`;
 

@@ -15,7 +15,14 @@ function request(
 ): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: '127.0.0.1', port, method: options.method ?? 'GET', path: options.path ?? '/', headers: options.headers, setHost: !options.headers?.host },
+      {
+        host: '127.0.0.1',
+        port,
+        method: options.method ?? 'GET',
+        path: options.path ?? '/',
+        headers: options.headers,
+        setHost: !options.headers?.host,
+      },
       (res) => {
         let body = '';
         res.setEncoding('utf8');
@@ -101,7 +108,10 @@ describe('web bridge', () => {
       { authorization: `Bearer ${bridge.token}` },
       { method: 'connections.remove', input: { id: '' } as never },
     );
-    expect(JSON.parse(response.body)).toMatchObject({ ok: false, error: { code: 'E_INVALID_INPUT', details: { issues: [{ path: ['id'] }] } } });
+    expect(JSON.parse(response.body)).toMatchObject({
+      ok: false,
+      error: { code: 'E_INVALID_INPUT', details: { issues: [{ path: ['id'] }] } },
+    });
   });
 
   it('streams events only to token holders', async () => {
@@ -110,7 +120,12 @@ describe('web bridge', () => {
 
     const received = new Promise<string>((resolve, reject) => {
       const req = http.get(
-        { host: '127.0.0.1', port: bridge.port, path: '/api/events', headers: { authorization: `Bearer ${bridge.token}` } },
+        {
+          host: '127.0.0.1',
+          port: bridge.port,
+          path: '/api/events',
+          headers: { authorization: `Bearer ${bridge.token}` },
+        },
         (res) => {
           let text = '';
           res.setEncoding('utf8');
@@ -179,8 +194,18 @@ describe('web bridge', () => {
       onError: (error) => errors.push(error),
     });
     try {
-      const headers = { host: `127.0.0.1:${failing.port}`, authorization: `Bearer ${failing.token}`, 'content-type': 'application/json' };
-      const call = () => request(failing.port, { method: 'POST', path: '/api/invoke', headers, body: '{"method":"app.info","input":{}}' });
+      const headers = {
+        host: `127.0.0.1:${failing.port}`,
+        authorization: `Bearer ${failing.token}`,
+        'content-type': 'application/json',
+      };
+      const call = () =>
+        request(failing.port, {
+          method: 'POST',
+          path: '/api/invoke',
+          headers,
+          body: '{"method":"app.info","input":{}}',
+        });
       const first = await call();
       expect(first.status).toBe(500);
       expect(JSON.parse(first.body)).toMatchObject({ ok: false, error: { code: 'E_INTERNAL' } });

@@ -7,7 +7,10 @@ describe('auto-map suggestions', () => {
   for (const [system, { schema, m3, csi }] of Object.entries(expectedPairs)) {
     it(`suggests the obvious ${system} fields from M3 and CSI`, () => {
       const report: Record<string, unknown> = { target: system };
-      for (const [sourceName, source, pairs] of [['m3', m3Customers, m3], ['csi', csiCustomers, csi]] as const) {
+      for (const [sourceName, source, pairs] of [
+        ['m3', m3Customers, m3],
+        ['csi', csiCustomers, csi],
+      ] as const) {
         const suggestions = suggestMappings(source, schema);
         const top = new Map(suggestions.map((suggestion) => [suggestion.target, suggestion.candidates[0]]));
         for (const [target, expected] of Object.entries(pairs)) {
@@ -18,7 +21,10 @@ describe('auto-map suggestions', () => {
         const judged = suggestions.filter((suggestion) => suggestion.target in pairs);
         const correct = judged.filter((suggestion) => suggestion.candidates[0]?.source === pairs[suggestion.target]);
         const offered = suggestions.length;
-        report[sourceName] = { precision: Number((correct.length / Math.max(1, judged.length)).toFixed(2)), suggested: offered };
+        report[sourceName] = {
+          precision: Number((correct.length / Math.max(1, judged.length)).toFixed(2)),
+          suggested: offered,
+        };
       }
       console.log(JSON.stringify({ autoMapPrecision: report }));
     });
@@ -26,21 +32,47 @@ describe('auto-map suggestions', () => {
 });
 
 describe('auto-map across arrays', () => {
-  const at = (system: 'infor' | 'zoho', entity: string, fields: EntityField[]): EntitySchema => ({ system, entity, label: entity, keyFields: [], fields, hash: entity, fetchedAt: '2025-01-01T00:00:00Z' });
+  const at = (system: 'infor' | 'zoho', entity: string, fields: EntityField[]): EntitySchema => ({
+    system,
+    entity,
+    label: entity,
+    keyFields: [],
+    fields,
+    hash: entity,
+    fetchedAt: '2025-01-01T00:00:00Z',
+  });
   const orders = at('infor', 'salesOrders', [
     field('ORNO', 'string', { label: 'Customer order number' }),
-    field('lines', 'array', { label: 'Lines', children: [field('ITDS', 'string', { label: 'Item name' }), field('ORQT', 'number', { label: 'Ordered quantity' })] }),
+    field('lines', 'array', {
+      label: 'Lines',
+      children: [
+        field('ITDS', 'string', { label: 'Item name' }),
+        field('ORQT', 'number', { label: 'Ordered quantity' }),
+      ],
+    }),
   ]);
   const salesOrders = at('zoho', 'Sales_Orders', [
     field('Account_Name', 'string', { label: 'Account Name' }),
-    field('Ordered_Items', 'array', { label: 'Ordered Items', children: [field('Product_Name', 'string', { label: 'Product Name' }), field('Quantity', 'number', { label: 'Quantity' })] }),
+    field('Ordered_Items', 'array', {
+      label: 'Ordered Items',
+      children: [
+        field('Product_Name', 'string', { label: 'Product Name' }),
+        field('Quantity', 'number', { label: 'Quantity' }),
+      ],
+    }),
   ]);
 
   it('never offers a line field for a header field, and still pairs line fields with line fields', () => {
-    const suggestions = new Map(suggestMappings(orders, salesOrders).map((suggestion) => [suggestion.target, suggestion.candidates.map((candidate) => candidate.source)]));
+    const suggestions = new Map(
+      suggestMappings(orders, salesOrders).map((suggestion) => [
+        suggestion.target,
+        suggestion.candidates.map((candidate) => candidate.source),
+      ]),
+    );
     // "Item name" and "Account Name" share a word; the header field must still not get it.
     expect(suggestions.get('Account_Name') ?? []).not.toContain('lines[].ITDS');
     expect(suggestions.get('Ordered_Items[].Quantity')).toContain('lines[].ORQT');
-    for (const [target, sources] of suggestions) for (const source of sources) if (source.includes('[]')) expect(target, `${target} ← ${source}`).toContain('[]');
+    for (const [target, sources] of suggestions)
+      for (const source of sources) if (source.includes('[]')) expect(target, `${target} ← ${source}`).toContain('[]');
   });
 });

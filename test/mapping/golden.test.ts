@@ -1,14 +1,24 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compileGraph, evaluateExpression, MappingPreview, parseMapping, parseMappingGraph, type MappingGraph } from '../../shared/mapping/index';
+import {
+  compileGraph,
+  evaluateExpression,
+  MappingPreview,
+  parseMapping,
+  parseMappingGraph,
+  type MappingGraph,
+} from '../../shared/mapping/index';
 import { repoRoot } from '../support/paths';
 import { goldenBindings } from './support/golden-bindings';
 import { sortedGraph } from './support/graph-compare';
 
 /** One folder per case (graph.json, input.json, expected.jsonata, expected.json), walked by this one test. */
 const root = path.join(repoRoot, 'test', 'mapping', 'golden');
-const cases = fs.readdirSync(root).filter((name) => fs.statSync(path.join(root, name)).isDirectory()).sort();
+const cases = fs
+  .readdirSync(root)
+  .filter((name) => fs.statSync(path.join(root, name)).isDirectory())
+  .sort();
 const read = (name: string, file: string): string => fs.readFileSync(path.join(root, name, file), 'utf8');
 
 describe('golden mappings', () => {

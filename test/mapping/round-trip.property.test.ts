@@ -6,8 +6,13 @@ import { sortedGraph } from './support/graph-compare';
 import { InterpretError, interpretGraph } from './support/interpret';
 
 /** Random graphs in the parser's normal form (see parser.ts: `a ?? b ?? c` reads back as one default node). */
-const customValues: Record<string, unknown> = { '$substringBefore("a-b", "-")': 'a', '[10, 20, 30][1]': 20, '$string(1) in ["1", "2"]': true };
-const lookupRef = (entity: string, key: unknown): unknown => (key === undefined ? undefined : `${entity}:${JSON.stringify(key)}`);
+const customValues: Record<string, unknown> = {
+  '$substringBefore("a-b", "-")': 'a',
+  '[10, 20, 30][1]': 20,
+  '$string(1) in ["1", "2"]': true,
+};
+const lookupRef = (entity: string, key: unknown): unknown =>
+  key === undefined ? undefined : `${entity}:${JSON.stringify(key)}`;
 
 /** Seeded generator: fast-check supplies the seed (and replays it on failure), this builds the graph. */
 class Rng {
@@ -25,18 +30,38 @@ class Rng {
     return items[this.int(0, items.length - 1)] as T;
   }
   text(): string {
-    return Array.from({ length: this.int(0, 5) }, () => this.pick(['a', 'B', ' ', '"', '\\', '`', '.', 'é', '😀', '\n', '-', '1'])).join('');
+    return Array.from({ length: this.int(0, 5) }, () =>
+      this.pick(['a', 'B', ' ', '"', '\\', '`', '.', 'é', '😀', '\n', '-', '1']),
+    ).join('');
   }
   scalar(): Scalar {
     return this.pick<() => Scalar>([() => this.text(), () => this.int(-50, 50), () => this.next() < 0.5, () => null])();
   }
 }
 
-const textArbitrary = fc.string({ unit: fc.constantFrom('a', 'B', ' ', '"', '\\', '`', '.', 'é', '😀', '\n', '-', '1'), maxLength: 6 });
+const textArbitrary = fc.string({
+  unit: fc.constantFrom('a', 'B', ' ', '"', '\\', '`', '.', 'é', '😀', '\n', '-', '1'),
+  maxLength: 6,
+});
 
 function expression(random: Rng, b: TestGraph, scope: 'root' | 'item', depth: number, avoid: string[] = []): Ref {
   const fields = scope === 'item' ? ['lines[].x', 'lines[].q', 'a', 'n'] : ['a', 'b', 'n', 'm'];
-  const kinds = depth >= 3 ? ['source', 'constant'] : ['source', 'constant', 'text', 'concat', 'math', 'equals', 'conditional', 'coalesce', 'valueMap', 'lookup', 'custom'];
+  const kinds =
+    depth >= 3
+      ? ['source', 'constant']
+      : [
+          'source',
+          'constant',
+          'text',
+          'concat',
+          'math',
+          'equals',
+          'conditional',
+          'coalesce',
+          'valueMap',
+          'lookup',
+          'custom',
+        ];
   const kind = random.pick(kinds.filter((candidate) => !avoid.includes(candidate)));
   const sub = (exclude: string[] = []): Ref => expression(random, b, scope, depth + 1, exclude);
   switch (kind) {
@@ -45,11 +70,18 @@ function expression(random: Rng, b: TestGraph, scope: 'root' | 'item', depth: nu
     case 'constant':
       return b.constant(random.scalar());
     case 'text':
-      return b.fn(random.pick(['uppercase', 'lowercase', 'trim']), b.src(random.pick(scope === 'item' ? ['lines[].x', 'a'] : ['a', 'b'])));
+      return b.fn(
+        random.pick(['uppercase', 'lowercase', 'trim']),
+        b.src(random.pick(scope === 'item' ? ['lines[].x', 'a'] : ['a', 'b'])),
+      );
     case 'concat':
       return b.fn('concat', sub(), sub());
     case 'math':
-      return b.fn(random.pick(['add', 'multiply']), b.src(random.pick(scope === 'item' ? ['lines[].q', 'n'] : ['n', 'm'])), b.constant(random.int(-5, 5)));
+      return b.fn(
+        random.pick(['add', 'multiply']),
+        b.src(random.pick(scope === 'item' ? ['lines[].q', 'n'] : ['n', 'm'])),
+        b.constant(random.int(-5, 5)),
+      );
     case 'equals':
       return b.fn('equals', sub(), sub());
     case 'conditional':
@@ -63,7 +95,11 @@ function expression(random: Rng, b: TestGraph, scope: 'root' | 'item', depth: nu
     case 'valueMap': {
       const entries: Record<string, Scalar> = {};
       for (let index = random.int(0, 3); index > 0; index -= 1) entries[random.text()] = random.scalar();
-      const fallback = random.pick([{ kind: 'none' as const }, { kind: 'input' as const }, { kind: 'constant' as const, value: random.scalar() }]);
+      const fallback = random.pick([
+        { kind: 'none' as const },
+        { kind: 'input' as const },
+        { kind: 'constant' as const, value: random.scalar() },
+      ]);
       return b.valueMap(sub(['constant']), entries, fallback);
     }
     case 'lookup':
@@ -76,13 +112,31 @@ function expression(random: Rng, b: TestGraph, scope: 'root' | 'item', depth: nu
 const graphArbitrary = fc.integer().map((seed) => {
   const random = new Rng(seed);
   const b = new TestGraph(
-    { a: 'string', b: 'string', n: 'number', m: 'number', lines: 'array', 'lines[].x': 'string', 'lines[].q': 'number' },
-    { t0: 'string', t1: 'string', t2: 'string', t3: 'string', items: 'array', 'items[].u0': 'string', 'items[].u1': 'string', 'items[].u2': 'string' },
+    {
+      a: 'string',
+      b: 'string',
+      n: 'number',
+      m: 'number',
+      lines: 'array',
+      'lines[].x': 'string',
+      'lines[].q': 'number',
+    },
+    {
+      t0: 'string',
+      t1: 'string',
+      t2: 'string',
+      t3: 'string',
+      items: 'array',
+      'items[].u0': 'string',
+      'items[].u1': 'string',
+      'items[].u2': 'string',
+    },
   );
   for (let index = random.int(1, 4); index > 0; index -= 1) b.to(`t${index - 1}`, expression(random, b, 'root', 0));
   if (random.next() < 0.5) {
     b.loop('lines', 'items');
-    for (let index = random.int(0, 3); index > 0; index -= 1) b.to(`items[].u${index - 1}`, expression(random, b, 'item', 0));
+    for (let index = random.int(0, 3); index > 0; index -= 1)
+      b.to(`items[].u${index - 1}`, expression(random, b, 'item', 0));
   }
   return b.graph;
 });
@@ -93,7 +147,9 @@ const inputArbitrary = fc.record(
     b: textArbitrary,
     n: fc.integer({ min: -100, max: 100 }),
     m: fc.integer({ min: -100, max: 100 }),
-    lines: fc.array(fc.record({ x: textArbitrary, q: fc.integer({ min: 0, max: 9 }) }, { requiredKeys: ['q'] }), { maxLength: 3 }),
+    lines: fc.array(fc.record({ x: textArbitrary, q: fc.integer({ min: 0, max: 9 }) }, { requiredKeys: ['q'] }), {
+      maxLength: 3,
+    }),
   },
   { requiredKeys: ['b'] },
 );
@@ -118,11 +174,16 @@ describe('graph ⇄ JSONata properties', () => {
           expected = interpretGraph(graph, input, customValues, lookupRef);
         } catch (error) {
           if (!(error instanceof InterpretError)) throw error;
-          await expect(evaluateExpression(compileGraph(graph).expression, input, { bindings: { lookupRef } })).rejects.toThrow();
+          await expect(
+            evaluateExpression(compileGraph(graph).expression, input, { bindings: { lookupRef } }),
+          ).rejects.toThrow();
           return;
         }
         const text = compileGraph(graph).expression;
-        expect(await evaluateExpression(text, input, { bindings: { lookupRef } }), `${text}\n${JSON.stringify(input)}`).toEqual(expected);
+        expect(
+          await evaluateExpression(text, input, { bindings: { lookupRef } }),
+          `${text}\n${JSON.stringify(input)}`,
+        ).toEqual(expected);
       }),
       { numRuns: 150 },
     );

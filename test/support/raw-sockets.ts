@@ -14,7 +14,9 @@ export async function closedPort(): Promise<number> {
  * connection: nothing (a host that accepts and never answers), or write bytes
  * that are not TLS. `close` destroys the held sockets too.
  */
-export async function listenRaw(onSocket: (socket: net.Socket) => void): Promise<{ host: string; port: number; close(): Promise<void> }> {
+export async function listenRaw(
+  onSocket: (socket: net.Socket) => void,
+): Promise<{ host: string; port: number; close(): Promise<void> }> {
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
     sockets.add(socket);

@@ -34,15 +34,26 @@ async function poll<T>(what: string, probe: () => T | undefined, timeoutMs = 120
  * shows its run has committed `pages` pages — the child is then inside the
  * next page, writing records the audit log does not hold yet.
  */
-function runAndKill(store: Database.Database, dataDir: string, flowId: string, pages: number): Promise<{ outcome: 'killed' | 'finished'; runId: string }> {
+function runAndKill(
+  store: Database.Database,
+  dataDir: string,
+  flowId: string,
+  pages: number,
+): Promise<{ outcome: 'killed' | 'finished'; runId: string }> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', child, dataDir, flowId], { stdio: ['ignore', 'pipe', 'pipe'], cwd: repoRoot, env: { ...process.env, ...lease } });
+    const proc = spawn(process.execPath, ['--import', 'tsx', child, dataDir, flowId], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: repoRoot,
+      env: { ...process.env, ...lease },
+    });
     let stderr = '';
     let runId = '';
     let exited = false;
     proc.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     // This child's own run: the killed one before it stays 'running' until this child takes the flow over.
-    const running = store.prepare("SELECT id, status, progress, lease_until FROM runs WHERE flow_id = ? AND status = 'running' AND owner_pid = ?");
+    const running = store.prepare(
+      "SELECT id, status, progress, lease_until FROM runs WHERE flow_id = ? AND status = 'running' AND owner_pid = ?",
+    );
     poll(`the child to commit ${pages} pages`, () => {
       if (exited) return null;
       const row = running.get(flowId, proc.pid) as RunRow | undefined;
@@ -95,8 +106,9 @@ describe('crash safety', () => {
       killed.push(runId);
       killedAt.push(pages);
       // The killed run holds the flow until its lease expires; the next process takes it over then.
-      await poll('the killed run\'s lease to expire', () => {
-        const row = store.prepare('SELECT lease_until FROM runs WHERE id = ?').get(runId) as { lease_until: string } | undefined;
+      await poll("the killed run's lease to expire", () => {
+        const row = store.prepare('SELECT lease_until FROM runs WHERE id = ?').get(runId) as
+          { lease_until: string } | undefined;
         return row && Date.parse(row.lease_until) < Date.now() ? true : undefined;
       });
     }
@@ -114,7 +126,9 @@ describe('crash safety', () => {
       const run = byId.get(runId)!;
       expect(run.status).toBe('interrupted');
       expect(run.error?.code).toBe('E_SYNC_INTERRUPTED');
-      expect(run.error?.message).toMatch(/stopped during page \d+( or just before it)?; up to \d+ records may have been written to the target after the last committed page/);
+      expect(run.error?.message).toMatch(
+        /stopped during page \d+( or just before it)?; up to \d+ records may have been written to the target after the last committed page/,
+      );
       // Not "calls 1": what the dead process did up to its last commit or heartbeat.
       expect(run.calls.source).toBeGreaterThanOrEqual(killedAt[index]!);
       expect(run.counters.read).toBeGreaterThanOrEqual(killedAt[index]! * pageSize);
@@ -129,11 +143,14 @@ describe('crash safety', () => {
 
     // Every value is what the mapping makes of the source record.
     const byNumber = new Map(accounts.map((account) => [String(account.Infor_Customer_No), account]));
-    const source = world.infor.control as unknown as { record?: (entity: string, key: string) => Record<string, unknown> | undefined };
+    const source = world.infor.control as unknown as {
+      record?: (entity: string, key: string) => Record<string, unknown> | undefined;
+    };
     for (const key of ['C0000001', 'C0005000', 'C0010000']) {
       const account = byNumber.get(key)!;
       expect(account.Account_Number).toBe(key);
-      if (source.record) expect(account.Account_Name).toBe(String(source.record('customers', key)?.CUNM ?? account.Account_Name));
+      if (source.record)
+        expect(account.Account_Name).toBe(String(source.record('customers', key)?.CUNM ?? account.Account_Name));
     }
 
     // The audit log agrees with the target: each key's latest successful row names the record Zoho holds.

@@ -18,9 +18,21 @@ const suppliers = 40;
 /** Each product line names its customer fields differently; one mapping per line into Zoho. */
 const zohoMappings: Record<'m3' | 'csi' | 'ln' | 'fsm', { key: string; expression: string }> = {
   m3: { key: 'CUNO', expression: customerToZohoAccount },
-  csi: { key: 'CustNum', expression: '{ "Infor_Customer_No": CustNum, "Account_Name": Name, "Billing_City": City, "Billing_Country": Country, "Phone": Phone }' },
-  ln: { key: 'BusinessPartner', expression: '{ "Infor_Customer_No": BusinessPartner, "Account_Name": Name, "Billing_City": City, "Billing_Country": Country, "Phone": Telephone }' },
-  fsm: { key: 'Customer', expression: '{ "Infor_Customer_No": Customer, "Account_Name": Name, "Billing_City": Municipality, "Billing_Country": Country, "Phone": PhoneNumber }' },
+  csi: {
+    key: 'CustNum',
+    expression:
+      '{ "Infor_Customer_No": CustNum, "Account_Name": Name, "Billing_City": City, "Billing_Country": Country, "Phone": Phone }',
+  },
+  ln: {
+    key: 'BusinessPartner',
+    expression:
+      '{ "Infor_Customer_No": BusinessPartner, "Account_Name": Name, "Billing_City": City, "Billing_Country": Country, "Phone": Telephone }',
+  },
+  fsm: {
+    key: 'Customer',
+    expression:
+      '{ "Infor_Customer_No": Customer, "Account_Name": Name, "Billing_City": Municipality, "Billing_Country": Country, "Phone": PhoneNumber }',
+  },
 };
 
 interface TargetCase {
@@ -30,7 +42,15 @@ interface TargetCase {
   entity: string;
   matchKey: string;
   expression: string;
-  start(): Promise<{ connection(): { name: string; settings: Record<string, string | number | boolean | null>; secrets: Record<string, string> }; count(): number; close(): Promise<void> }>;
+  start(): Promise<{
+    connection(): {
+      name: string;
+      settings: Record<string, string | number | boolean | null>;
+      secrets: Record<string, string>;
+    };
+    count(): number;
+    close(): Promise<void>;
+  }>;
 }
 
 const targets: TargetCase[] = [
@@ -41,29 +61,43 @@ const targets: TargetCase[] = [
     expression: customerToZohoAccount,
     start: async () => {
       const sandbox = await startZohoSandbox({ seedAccounts: 0 });
-      return { connection: () => sandbox.connection(), count: () => sandbox.inspect.count('Accounts'), close: () => sandbox.close() };
+      return {
+        connection: () => sandbox.connection(),
+        count: () => sandbox.inspect.count('Accounts'),
+        close: () => sandbox.close(),
+      };
     },
   },
   {
     system: 'salesforce',
     entity: 'Account',
     matchKey: 'Infor_Customer_Number__c',
-    expression: '{ "Infor_Customer_Number__c": CUNO, "Name": CUNM, "AccountNumber": CUNO, "BillingCity": TOWN, "BillingCountry": CSCD, "Phone": PHNO }',
+    expression:
+      '{ "Infor_Customer_Number__c": CUNO, "Name": CUNM, "AccountNumber": CUNO, "BillingCity": TOWN, "BillingCountry": CSCD, "Phone": PHNO }',
     start: async () => {
       const sandbox = await startSalesforceSandbox();
       const before = sandbox.inspect.count('Account');
-      return { connection: () => sandbox.connection(), count: () => sandbox.inspect.count('Account') - before, close: () => sandbox.close() };
+      return {
+        connection: () => sandbox.connection(),
+        count: () => sandbox.inspect.count('Account') - before,
+        close: () => sandbox.close(),
+      };
     },
   },
   {
     system: 'dynamics',
     entity: 'account',
     matchKey: 'mlc_inforcustomerno',
-    expression: '{ "mlc_inforcustomerno": CUNO, "name": CUNM, "accountnumber": CUNO, "address1_city": TOWN, "telephone1": PHNO }',
+    expression:
+      '{ "mlc_inforcustomerno": CUNO, "name": CUNM, "accountnumber": CUNO, "address1_city": TOWN, "telephone1": PHNO }',
     start: async () => {
       const sandbox = await startDynamicsSandbox();
       const before = sandbox.inspect.records('account').length;
-      return { connection: () => sandbox.connection(), count: () => sandbox.inspect.records('account').length - before, close: () => sandbox.close() };
+      return {
+        connection: () => sandbox.connection(),
+        count: () => sandbox.inspect.records('account').length - before,
+        close: () => sandbox.close(),
+      };
     },
   },
   {
@@ -71,11 +105,16 @@ const targets: TargetCase[] = [
     entity: 'organizations',
     matchKey: 'external_id',
     // Zendesk organization names are unique: the number keeps two same-named companies apart.
-    expression: '{ "external_id": CUNO, "name": CUNM & " (" & CUNO & ")", "details": CUA1 & ", " & TOWN & ", " & CSCD, "notes": "Phone " & PHNO }',
+    expression:
+      '{ "external_id": CUNO, "name": CUNM & " (" & CUNO & ")", "details": CUA1 & ", " & TOWN & ", " & CSCD, "notes": "Phone " & PHNO }',
     start: async () => {
       const sandbox = await startZendeskSandbox();
       const before = sandbox.inspect.organizations().length;
-      return { connection: () => sandbox.connection(), count: () => sandbox.inspect.organizations().length - before, close: () => sandbox.close() };
+      return {
+        connection: () => sandbox.connection(),
+        count: () => sandbox.inspect.organizations().length - before,
+        close: () => sandbox.close(),
+      };
     },
   },
   {
@@ -87,7 +126,11 @@ const targets: TargetCase[] = [
     start: async () => {
       const sandbox = await startCin7Sandbox();
       const before = sandbox.inspect.suppliers().length;
-      return { connection: () => sandbox.connection(), count: () => sandbox.inspect.suppliers().length - before, close: () => sandbox.close() };
+      return {
+        connection: () => sandbox.connection(),
+        count: () => sandbox.inspect.suppliers().length - before,
+        close: () => sandbox.close(),
+      };
     },
   },
 ];
@@ -109,7 +152,15 @@ describe('the same engine for every source product line and every target', () =>
     folder.remove();
   });
 
-  async function runOnce(sourceId: string, targetId: string, entity: string, matchKey: string, expression: string, name: string, sourceEntity = 'customers') {
+  async function runOnce(
+    sourceId: string,
+    targetId: string,
+    entity: string,
+    matchKey: string,
+    expression: string,
+    name: string,
+    sourceEntity = 'customers',
+  ) {
     const mapping = await api.call('mappings.save', { name, sourceEntity, targetEntity: entity, expression });
     const flow = await api.call('flows.save', {
       name,
@@ -125,7 +176,9 @@ describe('the same engine for every source product line and every target', () =>
     if (first.counters.failed > 0) {
       // Show the target's own words when a record fails: it makes a red run readable.
       const [failure] = (await api.call('audit.list', { runId: first.id, outcome: 'failed', limit: 1 })).items;
-      throw new Error(`${name}: ${first.counters.failed} records failed, e.g. ${failure?.errorCode}: ${failure?.errorMessage}`);
+      throw new Error(
+        `${name}: ${first.counters.failed} records failed, e.g. ${failure?.errorCode}: ${failure?.errorMessage}`,
+      );
     }
     const second = await api.call('flows.run', { id: flow.id });
     return { first, second };
@@ -135,10 +188,27 @@ describe('the same engine for every source product line and every target', () =>
     it(`reads ${productLine.toUpperCase()} customers into Zoho accounts`, async () => {
       const zoho = await startZohoSandbox({ seedAccounts: 0 });
       try {
-        const source = await api.call('connections.importIonapi', { fileName: `${productLine}.ionapi`, content: JSON.stringify(infor.ionapi('backend-service')), productLine });
+        const source = await api.call('connections.importIonapi', {
+          fileName: `${productLine}.ionapi`,
+          content: JSON.stringify(infor.ionapi('backend-service')),
+          productLine,
+        });
         const zohoConnection = zoho.connection();
-        const target = await api.call('connections.create', { system: 'zoho', name: `Zoho for ${productLine}`, settings: zohoConnection.settings, secrets: zohoConnection.secrets, sandbox: true });
-        const { first, second } = await runOnce(source.id, target.id, 'Accounts', 'Infor_Customer_No', zohoMappings[productLine].expression, `${productLine} → Zoho`);
+        const target = await api.call('connections.create', {
+          system: 'zoho',
+          name: `Zoho for ${productLine}`,
+          settings: zohoConnection.settings,
+          secrets: zohoConnection.secrets,
+          sandbox: true,
+        });
+        const { first, second } = await runOnce(
+          source.id,
+          target.id,
+          'Accounts',
+          'Infor_Customer_No',
+          zohoMappings[productLine].expression,
+          `${productLine} → Zoho`,
+        );
         expect(first.error).toBeNull();
         expect(first.counters).toMatchObject({ read: customers, created: customers, failed: 0 });
         expect(zoho.inspect.count('Accounts')).toBe(customers);
@@ -155,12 +225,30 @@ describe('the same engine for every source product line and every target', () =>
     it(`writes M3 ${target.source ?? 'customers'} into ${target.system}`, async () => {
       const sandbox = await target.start();
       try {
-        const source = await api.call('connections.importIonapi', { fileName: 'm3.ionapi', content: JSON.stringify(infor.ionapi('backend-service')), productLine: 'm3' });
+        const source = await api.call('connections.importIonapi', {
+          fileName: 'm3.ionapi',
+          content: JSON.stringify(infor.ionapi('backend-service')),
+          productLine: 'm3',
+        });
         const settings = sandbox.connection();
-        const connection = await api.call('connections.create', { system: target.system, name: settings.name, settings: settings.settings, secrets: settings.secrets, sandbox: true });
+        const connection = await api.call('connections.create', {
+          system: target.system,
+          name: settings.name,
+          settings: settings.settings,
+          secrets: settings.secrets,
+          sandbox: true,
+        });
         const sourceEntity = target.source ?? 'customers';
         const expected = sourceEntity === 'suppliers' ? suppliers : customers;
-        const { first, second } = await runOnce(source.id, connection.id, target.entity, target.matchKey, target.expression, `M3 → ${target.system}`, sourceEntity);
+        const { first, second } = await runOnce(
+          source.id,
+          connection.id,
+          target.entity,
+          target.matchKey,
+          target.expression,
+          `M3 → ${target.system}`,
+          sourceEntity,
+        );
         expect(first.error).toBeNull();
         expect(first.counters).toMatchObject({ read: expected, failed: 0 });
         expect(first.counters.created + first.counters.updated).toBe(expected);

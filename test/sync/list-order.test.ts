@@ -18,9 +18,20 @@ const frozen = new Date('2026-12-01T08:00:00.000Z');
 afterEach(() => vi.useRealTimers());
 
 /** A listed flow back as `flows.save` input (the list adds what only the backend knows). */
-const asInput = ({ createdAt: _created, updatedAt: _updated, scheduleState: _state, lastRun: _last, ...flow }: FlowListItem) => flow;
+const asInput = ({
+  createdAt: _created,
+  updatedAt: _updated,
+  scheduleState: _state,
+  lastRun: _last,
+  ...flow
+}: FlowListItem) => flow;
 
-const zohoInput = (name: string) => ({ system: 'zoho' as const, name, settings: { dataCentre: 'eu', clientId: '1000.ABC' }, secrets: { client_secret: 'secret', refresh_token: '1000.refresh' } });
+const zohoInput = (name: string) => ({
+  system: 'zoho' as const,
+  name,
+  settings: { dataCentre: 'eu', clientId: '1000.ABC' },
+  secrets: { client_secret: 'secret', refresh_token: '1000.refresh' },
+});
 
 describe('list order', () => {
   it('lists flows made in the same millisecond in creation order', async () => {
@@ -28,7 +39,12 @@ describe('list order', () => {
     try {
       const api = createClient(inProcessTransport(backend));
       const connection = await api.call('connections.create', zohoInput('Zoho'));
-      const mapping = await api.call('mappings.save', { name: 'Accounts', sourceEntity: 'customers', targetEntity: 'Accounts', expression: '{ "Account_Name": CUNM }' });
+      const mapping = await api.call('mappings.save', {
+        name: 'Accounts',
+        sourceEntity: 'customers',
+        targetEntity: 'Accounts',
+        expression: '{ "Account_Name": CUNM }',
+      });
       vi.useFakeTimers({ toFake: ['Date'], now: frozen });
       const created: string[] = [];
       // Names count down, so neither name nor id order could pass for creation order.
@@ -64,7 +80,8 @@ describe('list order', () => {
       const api = createClient(inProcessTransport(backend));
       vi.useFakeTimers({ toFake: ['Date'], now: frozen });
       const created: string[] = [];
-      for (let index = 12; index > 0; index -= 1) created.push((await api.call('connections.create', zohoInput(`Zoho ${index}`))).id);
+      for (let index = 12; index > 0; index -= 1)
+        created.push((await api.call('connections.create', zohoInput(`Zoho ${index}`))).id);
       expect((await api.call('connections.list', {})).map((connection) => connection.id)).toEqual(created);
     } finally {
       await dispose();
@@ -76,7 +93,13 @@ describe('list order', () => {
     try {
       const api = createClient(inProcessTransport(backend));
       vi.useFakeTimers({ toFake: ['Date'], now: frozen });
-      const save = (name: string) => api.call('mappings.save', { name, sourceEntity: 'customers', targetEntity: 'Accounts', expression: `{ "Account_Name": "${name}" }` });
+      const save = (name: string) =>
+        api.call('mappings.save', {
+          name,
+          sourceEntity: 'customers',
+          targetEntity: 'Accounts',
+          expression: `{ "Account_Name": "${name}" }`,
+        });
       const first = await save('Same');
       const zulu = await save('Zulu');
       const ids = [first.id];
@@ -95,7 +118,9 @@ describe('list order', () => {
       const before = migrations.filter((migration) => migration.id !== 'store/001-insertion-order');
       expect(before).toHaveLength(migrations.length - 1);
       const old = openDatabase({ file, migrations: before });
-      const insert = old.prepare("INSERT INTO flows (id, name, definition, created_at, updated_at) VALUES (?, ?, '{}', ?, ?)");
+      const insert = old.prepare(
+        "INSERT INTO flows (id, name, definition, created_at, updated_at) VALUES (?, ?, '{}', ?, ?)",
+      );
       // Inserted out of id order, two sharing a timestamp, one older than all.
       insert.run('f-c', 'c', '2026-01-02T00:00:00.000Z', '2026-01-02T00:00:00.000Z');
       insert.run('f-a', 'a', '2026-01-02T00:00:00.000Z', '2026-01-02T00:00:00.000Z');
@@ -104,9 +129,18 @@ describe('list order', () => {
 
       const db = openDatabase({ file });
       try {
-        const order = () => (db.prepare('SELECT id, seq FROM flows ORDER BY seq').all() as Array<{ id: string; seq: number }>).map((row) => [row.id, row.seq]);
-        expect(order()).toEqual([['f-b', 1], ['f-c', 2], ['f-a', 3]]);
-        db.prepare("INSERT INTO flows (id, name, definition, created_at, updated_at) VALUES ('f-0', '0', '{}', '2000-01-01', '2000-01-01')").run();
+        const order = () =>
+          (db.prepare('SELECT id, seq FROM flows ORDER BY seq').all() as Array<{ id: string; seq: number }>).map(
+            (row) => [row.id, row.seq],
+          );
+        expect(order()).toEqual([
+          ['f-b', 1],
+          ['f-c', 2],
+          ['f-a', 3],
+        ]);
+        db.prepare(
+          "INSERT INTO flows (id, name, definition, created_at, updated_at) VALUES ('f-0', '0', '{}', '2000-01-01', '2000-01-01')",
+        ).run();
         expect(order().at(-1)).toEqual(['f-0', 4]);
         expect((db.prepare('SELECT COUNT(*) AS n FROM flows WHERE seq IS NULL').get() as { n: number }).n).toBe(0);
       } finally {

@@ -42,14 +42,18 @@ const page = (): PageCommit => ({
   counters: { ...emptyCounters(), read: 2, created: 1, failed: 1 },
   calls: emptyCalls(),
 });
-const start = (s: ReturnType<typeof store>) => s.runs.startRun({ flowId, trigger: 'manual', dryRun: false, windowFrom: null, mappingHash: 'h' });
+const start = (s: ReturnType<typeof store>) =>
+  s.runs.startRun({ flowId, trigger: 'manual', dryRun: false, windowFrom: null, mappingHash: 'h' });
 
 describe('a page commit spans the runs, audit and id-map repositories in one transaction', () => {
   it('writes the audit rows, id map, dead letters and counters together', () => {
     const s = store();
     const run = start(s);
     commitPage(engineDeps(s), run.id, flowId, target, page());
-    expect(s.audit.audits({ runId: run.id }).items.map((row) => [row.sourceKey, row.outcome])).toEqual([['A', 'created'], ['B', 'failed']]);
+    expect(s.audit.audits({ runId: run.id }).items.map((row) => [row.sourceKey, row.outcome])).toEqual([
+      ['A', 'created'],
+      ['B', 'failed'],
+    ]);
     expect(s.idMap.entries(flowId, ['A']).get('A')?.targetKey).toBe('T-A');
     const failed = s.audit.audits({ runId: run.id, outcome: 'failed' }).items[0]!;
     expect(s.audit.deadLetterKeys(flowId)).toEqual([{ sourceKey: 'B', auditId: failed.id }]);

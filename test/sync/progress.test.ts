@@ -28,7 +28,9 @@ describe('progress events', () => {
     const runEvents = events.filter((event) => event.runId === run.id);
     // The dry run was a full read of 3,000: the real run's bar knows its size from the start.
     expect(runEvents[0]!.total).toBe(3000);
-    expect(runEvents.map((event) => event.phase)).toEqual(expect.arrayContaining(['reading', 'transforming', 'writing', 'done']));
+    expect(runEvents.map((event) => event.phase)).toEqual(
+      expect.arrayContaining(['reading', 'transforming', 'writing', 'done']),
+    );
     const counts = runEvents.map((event) => event.done);
     expect(counts).toEqual([...counts].sort((a, b) => a - b));
     expect(runEvents.at(-1)).toMatchObject({ phase: 'done', done: 3000, counters: { created: 3000 } });

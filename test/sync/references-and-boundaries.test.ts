@@ -42,7 +42,9 @@ describe('cross-entity references and watermark boundaries', () => {
     expect(runs.map((run) => run.status)).toEqual(['succeeded', 'succeeded']);
     expect(runs[1]!.counters.created).toBe(300);
 
-    const accountIdByCustomer = new Map(world.zoho.inspect.records('Accounts').map((account) => [String(account.Infor_Customer_No), String(account.id)]));
+    const accountIdByCustomer = new Map(
+      world.zoho.inspect.records('Accounts').map((account) => [String(account.Infor_Customer_No), String(account.id)]),
+    );
     const salesOrders = world.zoho.inspect.records('Sales_Orders');
     expect(salesOrders).toHaveLength(300);
     for (const order of salesOrders) {
@@ -53,16 +55,29 @@ describe('cross-entity references and watermark boundaries', () => {
   }, 120_000);
 
   it('never loses records that share the watermark’s timestamp', async () => {
-    const flow = await world.flow({ name: 'Boundary', expression: customerToZohoAccount, pageSize: 7, lookbackSeconds: 0 });
+    const flow = await world.flow({
+      name: 'Boundary',
+      expression: customerToZohoAccount,
+      pageSize: 7,
+      lookbackSeconds: 0,
+    });
     await world.api.call('flows.run', { id: flow.id });
     const tie = new Date(Date.now() + 60_000);
-    const first = world.infor.control.modify('customers', ['C0000010', 'C0000020', 'C0000030', 'C0000040', 'C0000050'], tie);
+    const first = world.infor.control.modify(
+      'customers',
+      ['C0000010', 'C0000020', 'C0000030', 'C0000040', 'C0000050'],
+      tie,
+    );
     const afterFirst = await world.api.call('flows.run', { id: flow.id });
     expect(afterFirst.counters.updated).toBe(5);
     expect(afterFirst.windowTo).toBe(tie.toISOString());
 
     // Written later, stamped with the very same instant: a `>` filter would miss these.
-    const second = world.infor.control.modify('customers', ['C0000011', 'C0000021', 'C0000031', 'C0000041', 'C0000051', 'C0000061', 'C0000071', 'C0000081'], tie);
+    const second = world.infor.control.modify(
+      'customers',
+      ['C0000011', 'C0000021', 'C0000031', 'C0000041', 'C0000051', 'C0000061', 'C0000071', 'C0000081'],
+      tie,
+    );
     world.zoho.control.resetStats();
     const afterSecond = await world.api.call('flows.run', { id: flow.id });
     expect(afterSecond.counters.updated).toBe(8);
@@ -93,14 +108,25 @@ describe('dry runs', () => {
       name: mapping.name,
       sourceEntity: mapping.sourceEntity,
       targetEntity: mapping.targetEntity,
-      expression: customerToZohoAccount.replace('"Account_Name": CUNM', '"Account_Name": CUNO = "C0000003" ? "" : CUNM'),
+      expression: customerToZohoAccount.replace(
+        '"Account_Name": CUNM',
+        '"Account_Name": CUNO = "C0000003" ? "" : CUNM',
+      ),
     });
     world.zoho.control.resetStats();
-    const before = world.zoho.inspect.records('Accounts').map((account) => JSON.stringify(account)).sort();
+    const before = world.zoho.inspect
+      .records('Accounts')
+      .map((account) => JSON.stringify(account))
+      .sort();
     const dry = await world.api.call('flows.run', { id: flow.id, dryRun: true });
     expect(dry.dryRun).toBe(true);
     expect(zohoWriteCalls(world.zoho)).toBe(0);
-    expect(world.zoho.inspect.records('Accounts').map((account) => JSON.stringify(account)).sort()).toEqual(before);
+    expect(
+      world.zoho.inspect
+        .records('Accounts')
+        .map((account) => JSON.stringify(account))
+        .sort(),
+    ).toEqual(before);
 
     const updated = await world.api.call('audit.list', { runId: dry.id, outcome: 'updated' });
     expect(updated.items.map((row) => row.sourceKey).sort()).toEqual(['C0000001', 'C0000002']);

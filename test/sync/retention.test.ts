@@ -11,7 +11,10 @@ describe('audit retention', () => {
 
   it('drops audit rows older than the setting but keeps every dead letter until it is replayed', async () => {
     // One record the target refuses (a parent account that does not exist) stays a dead letter.
-    const expression = customerToZohoAccount.replace('"Phone": PHNO', '"Phone": PHNO, "Parent_Account": CUNO = "C0000007" ? { "id": "404000000000404" } : undefined');
+    const expression = customerToZohoAccount.replace(
+      '"Phone": PHNO',
+      '"Phone": PHNO, "Parent_Account": CUNO = "C0000007" ? { "id": "404000000000404" } : undefined',
+    );
     const flow = await world.flow({ name: 'Retention', expression });
     const run = await world.api.call('flows.run', { id: flow.id });
     expect(run.counters).toMatchObject({ read: 40, failed: 1 });
@@ -19,7 +22,9 @@ describe('audit retention', () => {
     expect(await world.api.call('audit.retention', {})).toMatchObject({ days: 90, pruned: 0 });
     // Age the whole run by 45 days in the real SQLite file, as time would.
     const file = storeFile(world.dataDir);
-    file.prepare("UPDATE audit SET created_at = strftime('%Y-%m-%dT%H:%M:%fZ', created_at, '-45 days') WHERE run_id = ?").run(run.id);
+    file
+      .prepare("UPDATE audit SET created_at = strftime('%Y-%m-%dT%H:%M:%fZ', created_at, '-45 days') WHERE run_id = ?")
+      .run(run.id);
     file.close();
     expect(await world.api.call('audit.retention', { days: 60 })).toMatchObject({ days: 60, pruned: 0 });
     const pruned = await world.api.call('audit.retention', { days: 30 });

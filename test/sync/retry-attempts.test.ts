@@ -20,7 +20,8 @@ describe('the engine makes `attempts` tries in all, for a page write as for a re
     error: () => undefined,
     warn: (message, fields) => void warnings.push({ message, fields }),
   };
-  const retriesOf = (message: string) => warnings.filter((warning) => warning.message === message).map((warning) => warning.fields?.attempt);
+  const retriesOf = (message: string) =>
+    warnings.filter((warning) => warning.message === message).map((warning) => warning.fields?.attempt);
 
   beforeAll(async () => {
     world = await syncWorld({
@@ -83,7 +84,9 @@ describe('the engine makes `attempts` tries in all, for a page write as for a re
   it('writes once a storm shorter than `attempts` tries is over', async () => {
     reset();
     const flow = await world.flow({ name: 'Short write storm', expression: customerToZohoAccount, pageSize: 100 });
-    world.zoho.control.setFaults([{ id: 'short', pathRegex: '/upsert', method: 'POST', status: 429, times: attempts - 1 }]);
+    world.zoho.control.setFaults([
+      { id: 'short', pathRegex: '/upsert', method: 'POST', status: 429, times: attempts - 1 },
+    ]);
     const run = await world.api.call('flows.run', { id: flow.id });
     expect(run.status).toBe('succeeded');
     expect(retriesOf(targetInterrupted)).toEqual([1, 2]);

@@ -42,7 +42,14 @@ describe('a run holds its flow by a lease', () => {
     await world?.close();
   });
 
-  const input = () => ({ flowId, flowName: 'Leased accounts', trigger: 'cli' as const, dryRun: false, windowFrom: null, mappingHash: 'h' });
+  const input = () => ({
+    flowId,
+    flowName: 'Leased accounts',
+    trigger: 'cli' as const,
+    dryRun: false,
+    windowFrom: null,
+    mappingHash: 'h',
+  });
 
   it('refuses a fresh lease naming host, pid and the way out, takes over an expired one and says what the dead run knew', () => {
     const mine = syncService(world.backend.context).runs;
@@ -57,7 +64,15 @@ describe('a run holds its flow by a lease', () => {
 
     // What the holder's heartbeat knew when it went quiet: 2 pages committed, 500 records in flight.
     const counters = { ...emptyCounters(), read: 1500, created: 1200, updated: 300 };
-    mine.heartbeat(held.id, { counters, calls: { ...emptyCalls(), source: 3, target: 12 }, progress: { pagesCommitted: 2, recordsInFlight: 500, pageSize: 500 } }, 30_000);
+    mine.heartbeat(
+      held.id,
+      {
+        counters,
+        calls: { ...emptyCalls(), source: 3, target: 12 },
+        progress: { pagesCommitted: 2, recordsInFlight: 500, pageSize: 500 },
+      },
+      30_000,
+    );
 
     const later = Date.now() + 31_000;
     const { run: next, interrupted } = theirs.claimAndStart(input(), { leaseMs: 30_000, now: later });
@@ -65,16 +80,44 @@ describe('a run holds its flow by a lease', () => {
     const dead = theirs.run(held.id);
     expect(dead.status).toBe('interrupted');
     expect(dead.error?.code).toBe('E_SYNC_INTERRUPTED');
-    expect(dead.error?.message).toContain('stopped during page 3; up to 500 records may have been written to the target after the last committed page (2); the next run re-reads them and they appear as updated');
+    expect(dead.error?.message).toContain(
+      'stopped during page 3; up to 500 records may have been written to the target after the last committed page (2); the next run re-reads them and they appear as updated',
+    );
     expect(dead.counters).toEqual(counters);
     expect(dead.calls.target).toBe(12);
     expect(next.resumedFrom).toBe(held.id);
 
     // The old holder, alive after all, can neither renew, commit nor finish: it must stop writing.
-    expect(caught(() => mine.heartbeat(held.id, { counters, calls: emptyCalls(), progress: { pagesCommitted: 2, recordsInFlight: 0 } }, 30_000)).code).toBe('E_SYNC_LEASE_LOST');
+    expect(
+      caught(() =>
+        mine.heartbeat(
+          held.id,
+          { counters, calls: emptyCalls(), progress: { pagesCommitted: 2, recordsInFlight: 0 } },
+          30_000,
+        ),
+      ).code,
+    ).toBe('E_SYNC_LEASE_LOST');
     const page = { audits: [], idMap: [], deadLetters: { add: [], clear: [] }, counters, calls: emptyCalls() };
-    expect(caught(() => commitPage(syncService(world.backend.context).deps, held.id, flowId, { connectionId: world.target.id, entity: 'Accounts' }, page)).code).toBe('E_SYNC_LEASE_LOST');
-    expect(mine.finishRun(held.id, { status: 'succeeded', windowTo: '2030-01-01', counters, calls: emptyCalls(), watermark: { flowId, stamp: '2030-01-01' } }).status).toBe('interrupted');
+    expect(
+      caught(() =>
+        commitPage(
+          syncService(world.backend.context).deps,
+          held.id,
+          flowId,
+          { connectionId: world.target.id, entity: 'Accounts' },
+          page,
+        ),
+      ).code,
+    ).toBe('E_SYNC_LEASE_LOST');
+    expect(
+      mine.finishRun(held.id, {
+        status: 'succeeded',
+        windowTo: '2030-01-01',
+        counters,
+        calls: emptyCalls(),
+        watermark: { flowId, stamp: '2030-01-01' },
+      }).status,
+    ).toBe('interrupted');
     expect(mine.watermark(flowId)).toBeNull();
 
     // SQLite itself refuses a second leased running run of a flow.
@@ -110,8 +153,12 @@ describe('a run holds its flow by a lease', () => {
     world.infor.control.setFaults([{ id: 'slow-read', pathRegex: 'm3api-rest', latencyMs: 6_000, times: 1 }]);
     const running = engine.runFlow(flowId, { trigger: 'manual' });
     const runs = syncService(other.context).runs;
-    const started = await until('the run to start', () => runs.runs({ flowId }).find((run) => run.status === 'running'));
-    await until('two leases to pass', () => (Date.now() > Date.parse(started.startedAt) + 2 * timing.leaseMs ? true : undefined));
+    const started = await until('the run to start', () =>
+      runs.runs({ flowId }).find((run) => run.status === 'running'),
+    );
+    await until('two leases to pass', () =>
+      Date.now() > Date.parse(started.startedAt) + 2 * timing.leaseMs ? true : undefined,
+    );
     expect(runs.run(started.id).counters.read).toBe(0);
     const refused = await rival.runFlow(flowId).then(
       () => undefined,
@@ -133,18 +180,30 @@ describe('a run holds its flow by a lease', () => {
 
   it('lets two real processes on one data folder never run the same flow at once', async () => {
     const start = () => {
-      const proc = spawn(process.execPath, ['--import', 'tsx', child, world.dataDir, flowId], { stdio: ['ignore', 'pipe', 'pipe'], cwd: repoRoot });
+      const proc = spawn(process.execPath, ['--import', 'tsx', child, world.dataDir, flowId], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        cwd: repoRoot,
+      });
       let output = '';
       proc.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
       proc.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      return { proc, done: new Promise<{ code: number | null; output: string }>((resolve) => proc.on('exit', (code) => resolve({ code, output }))) };
+      return {
+        proc,
+        done: new Promise<{ code: number | null; output: string }>((resolve) =>
+          proc.on('exit', (code) => resolve({ code, output })),
+        ),
+      };
     };
     const runs = syncService(world.backend.context).runs;
     const before = new Set(runs.runs({ flowId }).map((run) => run.id));
     // Hold the first process inside its first read until the second has tried.
     world.infor.control.setFaults([{ id: 'hold', pathRegex: 'm3api-rest', latencyMs: 20_000, times: 1 }]);
     const first = start();
-    const holding = await until('the first process to hold the flow', () => runs.runs({ flowId }).find((run) => !before.has(run.id) && run.status === 'running'), 30_000);
+    const holding = await until(
+      'the first process to hold the flow',
+      () => runs.runs({ flowId }).find((run) => !before.has(run.id) && run.status === 'running'),
+      30_000,
+    );
     const second = await start().done;
     expect(second.code).not.toBe(0);
     expect(second.output).toContain('E_CONFLICT');
@@ -161,11 +220,17 @@ describe('a run holds its flow by a lease', () => {
       expect(pair.filter((outcome) => outcome.code === 0).length).toBeGreaterThanOrEqual(1);
       for (const outcome of pair) if (outcome.code !== 0) expect(outcome.output).toContain('E_CONFLICT');
     }
-    const all = runs.runs({ flowId, limit: 100 }).filter((run) => !before.has(run.id)).sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+    const all = runs
+      .runs({ flowId, limit: 100 })
+      .filter((run) => !before.has(run.id))
+      .sort((a, b) => a.startedAt.localeCompare(b.startedAt));
     expect(all.length).toBeGreaterThanOrEqual(4);
     for (let index = 1; index < all.length; index += 1) {
       expect(all[index - 1]!.status).toBe('succeeded');
-      expect(all[index]!.startedAt >= all[index - 1]!.finishedAt!, `${all[index - 1]!.id} and ${all[index]!.id} overlap`).toBe(true);
+      expect(
+        all[index]!.startedAt >= all[index - 1]!.finishedAt!,
+        `${all[index - 1]!.id} and ${all[index]!.id} overlap`,
+      ).toBe(true);
     }
     const numbers = world.zoho.inspect.records('Accounts').map((account) => account.Infor_Customer_No);
     expect(new Set(numbers).size).toBe(numbers.length);

@@ -13,7 +13,10 @@ const base = customerToZohoAccount.replace(/\}$/, '');
 const guilty = 'C0000005';
 
 async function runWith(world: SyncWorld, name: string, extra: string) {
-  const flow = await world.flow({ name, expression: `${base},\n  "Description": CUNO = "${guilty}" ? ${extra} : "ok"\n}` });
+  const flow = await world.flow({
+    name,
+    expression: `${base},\n  "Description": CUNO = "${guilty}" ? ${extra} : "ok"\n}`,
+  });
   const run = await world.api.call('flows.run', { id: flow.id });
   const failed = await world.api.call('audit.list', { runId: run.id, outcome: 'failed' });
   const dead = syncService(world.backend.context).audit.deadLetterKeys(flow.id);
@@ -43,7 +46,14 @@ describe('a runaway mapping fails one record, never the engine', () => {
     const expression = `CUNO = "${guilty}" ? $count([1..20].$uppercase($pad("", 20000000) & $)) : CUNO`;
     const records = Array.from({ length: 6 }, (_, index) => ({ CUNO: `C000000${index + 1}` }));
     const results = await evaluateIsolated(expression, records, { timeoutMs: 120_000 });
-    expect(results.map((result) => (result.ok ? 'ok' : result.error.code))).toEqual(['ok', 'ok', 'ok', 'ok', 'E_MAPPING_MEMORY', 'ok']);
+    expect(results.map((result) => (result.ok ? 'ok' : result.error.code))).toEqual([
+      'ok',
+      'ok',
+      'ok',
+      'ok',
+      'E_MAPPING_MEMORY',
+      'ok',
+    ]);
     expect(results[4]).toMatchObject({ ok: false, error: { message: expect.stringMatching(/more than 256 MB/) } });
   }, 120_000);
 
@@ -58,7 +68,10 @@ describe('a runaway mapping fails one record, never the engine', () => {
   }, 120_000);
 
   it('runs a catastrophic regex in linear time, with the right answer', async () => {
-    const flow = await world.flow({ name: 'Regex', expression: `${base},\n  "Description": $exists($match(CUNO & "${'a'.repeat(40)}!", /(a+)+$/)) ? "matched" : "no match"\n}` });
+    const flow = await world.flow({
+      name: 'Regex',
+      expression: `${base},\n  "Description": $exists($match(CUNO & "${'a'.repeat(40)}!", /(a+)+$/)) ? "matched" : "no match"\n}`,
+    });
     const run = await world.api.call('flows.run', { id: flow.id });
     expect(run.status).toBe('succeeded');
     expect(run.counters.failed).toBe(0);

@@ -17,7 +17,10 @@ describe('a scheduled flow waits for the flows it depends on', () => {
 
   beforeAll(async () => {
     world = await syncWorld({ infor: { counts: { customers: 30, salesOrders: 30 } } });
-    designed = await designInforToZoho(world.api, world.source, world.target, { accounts: everySecond, orders: everySecond });
+    designed = await designInforToZoho(world.api, world.source, world.target, {
+      accounts: everySecond,
+      orders: everySecond,
+    });
   }, 60_000);
   afterAll(async () => {
     await world?.close();
@@ -26,11 +29,15 @@ describe('a scheduled flow waits for the flows it depends on', () => {
   it('starts the orders flow only after a finished accounts run, so no order fails for a missing account', async () => {
     const { runs } = syncService(world.backend.context);
     startSchedules(world.backend.context);
-    await until('two runs of each flow', () => {
-      const all = runs.runs({ limit: 100 }).filter((run) => run.status !== 'running');
-      const count = (flowId: string) => all.filter((run) => run.flowId === flowId).length;
-      return count(designed.accounts.id) >= 2 && count(designed.orders.id) >= 2 ? true : undefined;
-    }, 60_000);
+    await until(
+      'two runs of each flow',
+      () => {
+        const all = runs.runs({ limit: 100 }).filter((run) => run.status !== 'running');
+        const count = (flowId: string) => all.filter((run) => run.flowId === flowId).length;
+        return count(designed.accounts.id) >= 2 && count(designed.orders.id) >= 2 ? true : undefined;
+      },
+      60_000,
+    );
     syncService(world.backend.context).scheduler.stop();
     await syncService(world.backend.context).engine.drain();
 

@@ -34,7 +34,11 @@ afterEach(() => scheduler?.stop());
 
 describe('schedules in plain words', () => {
   it('describes cron with its time zone and lists the next five runs', () => {
-    const preview = describeSchedule({ kind: 'cron', cron: '30 2 * * 1-5', timeZone: 'Europe/Amsterdam' }, 5, new Date('2026-11-20T12:00:00Z'));
+    const preview = describeSchedule(
+      { kind: 'cron', cron: '30 2 * * 1-5', timeZone: 'Europe/Amsterdam' },
+      5,
+      new Date('2026-11-20T12:00:00Z'),
+    );
     expect(preview.description).toMatch(/02:30.*Monday through Friday.*Europe\/Amsterdam/);
     // Friday 20 Nov → Monday 23 Nov 02:30 in Amsterdam (UTC+1) = 01:30Z.
     expect(preview.next[0]).toBe('2026-11-23T01:30:00.000Z');
@@ -62,7 +66,10 @@ describe('scheduler', () => {
     const active = new Set<string>();
     const log = recordingLog();
     scheduler = new Scheduler({
-      flows: () => [flow('every-second', { kind: 'cron', cron: '* * * * * *', timeZone: 'UTC' }), flow('paused', { kind: 'cron', cron: '* * * * * *', timeZone: 'UTC' }, true)],
+      flows: () => [
+        flow('every-second', { kind: 'cron', cron: '* * * * * *', timeZone: 'UTC' }),
+        flow('paused', { kind: 'cron', cron: '* * * * * *', timeZone: 'UTC' }, true),
+      ],
       lastRunAt: () => undefined,
       isRunning: (id) => active.has(id),
       run: async (id) => {
@@ -76,7 +83,15 @@ describe('scheduler', () => {
     });
     scheduler.start({ catchUp: false });
     await expect.poll(() => started.length, { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
-    await expect.poll(() => log.lines.some((line) => line.level === 'info' && line.message === 'skipped a tick: the flow is still running'), { timeout: 15_000 }).toBe(true);
+    await expect
+      .poll(
+        () =>
+          log.lines.some(
+            (line) => line.level === 'info' && line.message === 'skipped a tick: the flow is still running',
+          ),
+        { timeout: 15_000 },
+      )
+      .toBe(true);
     expect(overlaps).toBe(0);
     expect(started.every((id) => id === 'every-second')).toBe(true);
   });
@@ -84,8 +99,12 @@ describe('scheduler', () => {
   it('runs a missed schedule once at start', async () => {
     const started: Array<[string, string]> = [];
     scheduler = new Scheduler({
-      flows: () => [flow('hourly', { kind: 'cron', cron: '0 * * * *', timeZone: 'UTC' }), flow('fresh', { kind: 'interval', everySeconds: 3600, timeZone: 'UTC' })],
-      lastRunAt: (id) => (id === 'hourly' ? new Date(Date.now() - 3 * 3600_000).toISOString() : new Date().toISOString()),
+      flows: () => [
+        flow('hourly', { kind: 'cron', cron: '0 * * * *', timeZone: 'UTC' }),
+        flow('fresh', { kind: 'interval', everySeconds: 3600, timeZone: 'UTC' }),
+      ],
+      lastRunAt: (id) =>
+        id === 'hourly' ? new Date(Date.now() - 3 * 3600_000).toISOString() : new Date().toISOString(),
       isRunning: () => false,
       run: async (id, trigger) => {
         started.push([id, trigger]);
@@ -120,9 +139,12 @@ describe('interval schedules', () => {
 });
 
 /** A logger that keeps its lines, to tell an info from a warning. */
-function recordingLog(): Logger & { lines: Array<{ level: string; message: string; fields?: Record<string, unknown> }> } {
+function recordingLog(): Logger & {
+  lines: Array<{ level: string; message: string; fields?: Record<string, unknown> }>;
+} {
   const lines: Array<{ level: string; message: string; fields?: Record<string, unknown> }> = [];
-  const keep = (level: string) => (message: string, fields?: Record<string, unknown>) => void lines.push({ level, message, fields });
+  const keep = (level: string) => (message: string, fields?: Record<string, unknown>) =>
+    void lines.push({ level, message, fields });
   return { lines, debug: keep('debug'), info: keep('info'), warn: keep('warn'), error: keep('error') };
 }
 
@@ -147,11 +169,16 @@ describe('ticks that find the flow running elsewhere', () => {
       log,
     });
     scheduler.start({ catchUp: false });
-    await expect.poll(() => log.lines.filter((line) => line.message.includes('running elsewhere')).map((line) => line.fields?.flow), { timeout: 10_000 }).toEqual(
-      expect.arrayContaining(['throws', 'rejects']),
-    );
+    await expect
+      .poll(
+        () => log.lines.filter((line) => line.message.includes('running elsewhere')).map((line) => line.fields?.flow),
+        { timeout: 10_000 },
+      )
+      .toEqual(expect.arrayContaining(['throws', 'rejects']));
     expect(log.lines.filter((line) => line.level !== 'info')).toEqual([]);
-    expect(log.lines.find((line) => line.fields?.flow === 'rejects')?.fields?.reason).toMatch(/already running in another process/);
+    expect(log.lines.find((line) => line.fields?.flow === 'rejects')?.fields?.reason).toMatch(
+      /already running in another process/,
+    );
     expect(ticked).toEqual(expect.arrayContaining(['throws', 'rejects']));
     // Skipped ticks leave the schedule in force.
     expect(scheduler.state(flow('throws', everySecond)).active).toBe(true);
@@ -167,7 +194,9 @@ describe('ticks that find the flow running elsewhere', () => {
       log,
     });
     scheduler.start({ catchUp: false });
-    await expect.poll(() => log.lines.find((line) => line.level === 'warn')?.message, { timeout: 10_000 }).toBe('scheduled run did not start');
+    await expect
+      .poll(() => log.lines.find((line) => line.level === 'warn')?.message, { timeout: 10_000 })
+      .toBe('scheduled run did not start');
   });
 });
 
@@ -180,7 +209,13 @@ describe('schedule state', () => {
       flow('manual', { kind: 'manual' }),
       flow('broken', { kind: 'cron', cron: '0 * * * *', timeZone: 'Nowhere/Atlantis' }),
     ];
-    scheduler = new Scheduler({ flows: () => flows, lastRunAt: () => undefined, isRunning: () => false, run: async () => undefined, log });
+    scheduler = new Scheduler({
+      flows: () => flows,
+      lastRunAt: () => undefined,
+      isRunning: () => false,
+      run: async () => undefined,
+      log,
+    });
     // Before start (a short-lived CLI command): nothing is live.
     expect(scheduler.state(flows[0]!)).toEqual({ active: false, paused: false, nextRun: null });
     scheduler.start({ catchUp: false });
@@ -192,7 +227,9 @@ describe('schedule state', () => {
     expect(scheduler.state(flows[1]!)).toEqual({ active: false, paused: true, nextRun: null });
     expect(scheduler.state(flows[2]!)).toEqual({ active: false, paused: false, nextRun: null });
     expect(scheduler.state(flows[3]!).active).toBe(false);
-    expect(log.lines).toEqual([expect.objectContaining({ level: 'error', fields: expect.objectContaining({ flow: 'broken' }) })]);
+    expect(log.lines).toEqual([
+      expect.objectContaining({ level: 'error', fields: expect.objectContaining({ flow: 'broken' }) }),
+    ]);
 
     // Pausing takes the job away at the next reload.
     flows[0] = { ...flows[0]!, paused: true };
@@ -216,7 +253,12 @@ describe('long-lived hosts run their schedules', () => {
       const api = createClient(inProcessTransport(host));
       const changed: string[][] = [];
       const off = api.on('flows.changed', (event) => changed.push(event.ids));
-      const mapping = await api.call('mappings.save', { name: 'Every ten seconds', sourceEntity: 'customers', targetEntity: 'Accounts', expression: customerToZohoAccount });
+      const mapping = await api.call('mappings.save', {
+        name: 'Every ten seconds',
+        sourceEntity: 'customers',
+        targetEntity: 'Accounts',
+        expression: customerToZohoAccount,
+      });
       const saved = await api.call('flows.save', {
         name: 'Every ten seconds',
         source: { connectionId: world.source.id, entity: 'customers', lookbackSeconds: 0 },
@@ -230,10 +272,20 @@ describe('long-lived hosts run their schedules', () => {
       expect(Date.parse(listed.scheduleState.nextRun!) - Date.now()).toBeGreaterThan(5_000);
       expect(listed.lastRun).toBeNull();
       // The short-lived CLI backend on the same folder schedules nothing.
-      expect((await world.api.call('flows.list', {}))[0]!.scheduleState).toEqual({ active: false, paused: false, nextRun: null });
+      expect((await world.api.call('flows.list', {}))[0]!.scheduleState).toEqual({
+        active: false,
+        paused: false,
+        nextRun: null,
+      });
 
-      const scheduled = async () => (await api.call('runs.list', { flowId: saved.id })).filter((run) => run.trigger === 'schedule');
-      await expect.poll(async () => (await scheduled()).filter((run) => run.status !== 'running').length, { timeout: 45_000, interval: 250 }).toBeGreaterThanOrEqual(1);
+      const scheduled = async () =>
+        (await api.call('runs.list', { flowId: saved.id })).filter((run) => run.trigger === 'schedule');
+      await expect
+        .poll(async () => (await scheduled()).filter((run) => run.status !== 'running').length, {
+          timeout: 45_000,
+          interval: 250,
+        })
+        .toBeGreaterThanOrEqual(1);
       const [first] = await scheduled();
       expect(first).toMatchObject({ status: 'succeeded', counters: { read: 20, created: 20 } });
       const after = (await api.call('flows.list', {}))[0]!;
@@ -259,11 +311,23 @@ describe('long-lived hosts run their schedules', () => {
     world = await syncWorld({ infor: { counts: { customers: 5 } } });
     const host = desktopHost(world.dataDir);
     try {
-      const mapping = await host.invoke<{ id: string }>('mappings.save', { name: 'Desktop', sourceEntity: 'customers', targetEntity: 'Accounts', expression: customerToZohoAccount });
+      const mapping = await host.invoke<{ id: string }>('mappings.save', {
+        name: 'Desktop',
+        sourceEntity: 'customers',
+        targetEntity: 'Accounts',
+        expression: customerToZohoAccount,
+      });
       await host.invoke('flows.save', tenSecondFlow(world, mapping.id));
-      const finished = () => host.messages.find((message) => message.type === 'event' && message.event === 'runs.changed' && message.payload?.status !== 'running');
+      const finished = () =>
+        host.messages.find(
+          (message) =>
+            message.type === 'event' && message.event === 'runs.changed' && message.payload?.status !== 'running',
+        );
       await expect.poll(finished, { timeout: 45_000, interval: 250 }).toBeDefined();
-      expect(await host.invoke('runs.get', { id: finished()!.payload!.runId })).toMatchObject({ trigger: 'schedule', status: 'succeeded' });
+      expect(await host.invoke('runs.get', { id: finished()!.payload!.runId })).toMatchObject({
+        trigger: 'schedule',
+        status: 'succeeded',
+      });
       expect(host.messages.some((message) => message.type === 'event' && message.event === 'flows.changed')).toBe(true);
     } finally {
       await host.stop();
@@ -278,24 +342,55 @@ describe('long-lived hosts run their schedules', () => {
     const second = desktopHost(world.dataDir);
     try {
       await second.invoke('app.info', {});
-      const mapping = await first.invoke<{ id: string }>('mappings.save', { name: 'Shared', sourceEntity: 'customers', targetEntity: 'Accounts', expression: customerToZohoAccount });
+      const mapping = await first.invoke<{ id: string }>('mappings.save', {
+        name: 'Shared',
+        sourceEntity: 'customers',
+        targetEntity: 'Accounts',
+        expression: customerToZohoAccount,
+      });
       const flow = await first.invoke<{ id: string }>('flows.save', tenSecondFlow(world, mapping.id));
       // The second host learns of the flow from the store, not from a call.
-      await expect.poll(async () => (await second.invoke<Array<{ scheduleState: { active: boolean } }>>('flows.list', {}))[0]?.scheduleState.active, { timeout: 20_000, interval: 250 }).toBe(true);
+      await expect
+        .poll(
+          async () =>
+            (await second.invoke<Array<{ scheduleState: { active: boolean } }>>('flows.list', {}))[0]?.scheduleState
+              .active,
+          { timeout: 20_000, interval: 250 },
+        )
+        .toBe(true);
 
-      const skipped = () => [first, second].flatMap((host) => host.logLines()).filter((line) => line.message === 'skipped a tick: the flow is running elsewhere');
+      const skipped = () =>
+        [first, second]
+          .flatMap((host) => host.logLines())
+          .filter((line) => line.message === 'skipped a tick: the flow is running elsewhere');
       await expect.poll(() => skipped().length, { timeout: 60_000, interval: 250 }).toBeGreaterThanOrEqual(1);
       expect(skipped()[0]!.level).toBe('info');
-      expect([first, second].flatMap((host) => host.logLines()).filter((line) => line.message === 'scheduled run did not start' || line.level === 'error')).toEqual([]);
+      expect(
+        [first, second]
+          .flatMap((host) => host.logLines())
+          .filter((line) => line.message === 'scheduled run did not start' || line.level === 'error'),
+      ).toEqual([]);
 
       await first.invoke('flows.pause', { id: flow.id, paused: true });
-      await expect.poll(async () => (await second.invoke<Array<{ scheduleState: { active: boolean; paused: boolean } }>>('flows.list', {}))[0]?.scheduleState, { timeout: 20_000, interval: 250 }).toEqual({
-        active: false,
-        paused: true,
-        nextRun: null,
-      });
-      const runs = () => first.invoke<Array<{ startedAt: string; finishedAt: string | null; status: string }>>('runs.list', { flowId: flow.id });
-      await expect.poll(async () => (await runs()).every((run) => run.status !== 'running'), { timeout: 30_000, interval: 250 }).toBe(true);
+      await expect
+        .poll(
+          async () =>
+            (await second.invoke<Array<{ scheduleState: { active: boolean; paused: boolean } }>>('flows.list', {}))[0]
+              ?.scheduleState,
+          { timeout: 20_000, interval: 250 },
+        )
+        .toEqual({
+          active: false,
+          paused: true,
+          nextRun: null,
+        });
+      const runs = () =>
+        first.invoke<Array<{ startedAt: string; finishedAt: string | null; status: string }>>('runs.list', {
+          flowId: flow.id,
+        });
+      await expect
+        .poll(async () => (await runs()).every((run) => run.status !== 'running'), { timeout: 30_000, interval: 250 })
+        .toBe(true);
       const before = (await runs()).length;
       // Past the moment either host would have fired next.
       await new Promise((resolve) => setTimeout(resolve, 12_000));
@@ -303,7 +398,8 @@ describe('long-lived hosts run their schedules', () => {
       expect(all.length).toBe(before);
       // Never two at once: each run started after the one before it ended.
       const ordered = [...all].sort((left, right) => left.startedAt.localeCompare(right.startedAt));
-      for (let index = 1; index < ordered.length; index += 1) expect(ordered[index]!.startedAt >= ordered[index - 1]!.finishedAt!).toBe(true);
+      for (let index = 1; index < ordered.length; index += 1)
+        expect(ordered[index]!.startedAt >= ordered[index - 1]!.finishedAt!).toBe(true);
     } finally {
       await Promise.all([first.stop(), second.stop()]);
     }
@@ -342,7 +438,9 @@ function desktopHost(dataDir: string) {
     async invoke<T = unknown>(method: string, input: unknown): Promise<T> {
       const id = (next += 1);
       child.send({ type: 'invoke', id, method, input });
-      await expect.poll(() => messages.some((message) => message.type === 'result' && message.id === id), { timeout: 20_000 }).toBe(true);
+      await expect
+        .poll(() => messages.some((message) => message.type === 'result' && message.id === id), { timeout: 20_000 })
+        .toBe(true);
       const { result } = messages.find((message) => message.type === 'result' && message.id === id)!;
       expect(result, method).toMatchObject({ ok: true });
       return result!.value as T;

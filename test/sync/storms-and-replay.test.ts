@@ -63,7 +63,13 @@ describe('storms, dead letters and replay', () => {
 
     // Fix the mapping, replay with the current one: all three land.
     const mapping = await world.api.call('mappings.get', { id: flow.mappingId });
-    await world.api.call('mappings.save', { id: mapping.id, name: mapping.name, sourceEntity: mapping.sourceEntity, targetEntity: mapping.targetEntity, expression: customerToZohoAccount });
+    await world.api.call('mappings.save', {
+      id: mapping.id,
+      name: mapping.name,
+      sourceEntity: mapping.sourceEntity,
+      targetEntity: mapping.targetEntity,
+      expression: customerToZohoAccount,
+    });
     const fixed = await world.api.call('runs.replay', { runId: run.id, mapping: 'current' });
     expect(fixed.status).toBe('succeeded');
     expect(fixed.counters.updated + fixed.counters.created).toBe(3);
@@ -80,7 +86,10 @@ describe('storms, dead letters and replay', () => {
     expect(lines[0]).toMatch(/^id,runId,sourceKey,sourceStamp,outcome,/);
     expect(lines.length).toBe(csv.rows + 1);
     const jsonl = await world.api.call('audit.export', { runId: run!.id, format: 'jsonl' });
-    const rows = jsonl.content.trim().split('\n').map((line) => JSON.parse(line) as { runId: string });
+    const rows = jsonl.content
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { runId: string });
     expect(rows.every((row) => row.runId === run!.id)).toBe(true);
   });
 });

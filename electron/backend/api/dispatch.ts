@@ -52,7 +52,10 @@ export async function dispatch(
     const output = spec.output.safeParse(value);
     if (!output.success) {
       context.log.error('handler output broke the contract', { method: name, issues: issuesOf(output.error) });
-      return fail({ code: 'E_INVALID_OUTPUT', message: `The backend answered ${name} with data that breaks the contract.` });
+      return fail({
+        code: 'E_INVALID_OUTPUT',
+        message: `The backend answered ${name} with data that breaks the contract.`,
+      });
     }
     return { ok: true, value: output.data };
   } catch (error) {

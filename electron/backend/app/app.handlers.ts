@@ -43,5 +43,10 @@ function readPrefs(settings: SettingsRepository): UiPrefs {
 function storeReplaced(history: StoreHistory): AppInfo['storeReplaced'] {
   const lost = history.lost();
   if (!lost || history.clearWhenCaughtUp()) return null;
-  return { previousStoreId: lost.previousId, storeId: lost.currentId, detectedAt: lost.detectedAt, flowsToResync: history.flowsWithoutHistory() };
+  return {
+    previousStoreId: lost.previousId,
+    storeId: lost.currentId,
+    detectedAt: lost.detectedAt,
+    flowsToResync: history.flowsWithoutHistory(),
+  };
 }

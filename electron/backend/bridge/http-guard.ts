@@ -119,14 +119,27 @@ export function answerClientErrors(server: http.Server): void {
     const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
     const body = JSON.stringify({
       ok: false,
-      error: { code: 'E_INVALID_INPUT', message: status === 431 ? 'The request headers are too large.' : status === 408 ? 'The request took too long to arrive.' : 'The request is not valid HTTP.' },
+      error: {
+        code: 'E_INVALID_INPUT',
+        message:
+          status === 431
+            ? 'The request headers are too large.'
+            : status === 408
+              ? 'The request took too long to arrive.'
+              : 'The request is not valid HTTP.',
+      },
     });
     const pending = (socket as Duplex & { _httpMessage?: http.ServerResponse | null })._httpMessage;
     if (pending && !pending.writableFinished) {
       socket.pause();
       pending.once('close', () => socket.destroy());
       if (!pending.headersSent) {
-        pending.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store', Connection: 'close' });
+        pending.writeHead(status, {
+          'Content-Type': 'application/json; charset=utf-8',
+          'Content-Length': Buffer.byteLength(body),
+          'Cache-Control': 'no-store',
+          Connection: 'close',
+        });
         pending.end(body);
       }
       return;

@@ -56,7 +56,8 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
     return given.length === tokenBytes.length && timingSafeEqual(given, tokenBytes);
   };
 
-  const reportError = options.onError ?? ((error: unknown) => process.stderr.write(`web bridge: ${redact(errorMessage(error))}\n`));
+  const reportError =
+    options.onError ?? ((error: unknown) => process.stderr.write(`web bridge: ${redact(errorMessage(error))}\n`));
   const assets = options.staticDir && fs.existsSync(options.staticDir) ? staticFiles(options.staticDir) : undefined;
 
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse) => {
@@ -65,16 +66,25 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
     res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
     res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
     if (!allowedHosts().has(req.headers.host ?? '')) {
-      return refuse(res, 403, { code: 'E_BRIDGE_FORBIDDEN_HOST', message: 'This server answers only to 127.0.0.1 and localhost.' });
+      return refuse(res, 403, {
+        code: 'E_BRIDGE_FORBIDDEN_HOST',
+        message: 'This server answers only to 127.0.0.1 and localhost.',
+      });
     }
     const origin = req.headers.origin;
     if (origin !== undefined && !allowedOrigins().has(origin)) {
-      return refuse(res, 403, { code: 'E_BRIDGE_FORBIDDEN_ORIGIN', message: 'Requests from other origins are refused.' });
+      return refuse(res, 403, {
+        code: 'E_BRIDGE_FORBIDDEN_ORIGIN',
+        message: 'Requests from other origins are refused.',
+      });
     }
     const url = requestUrl(req);
     const pathname = url && decodedPath(url.pathname);
     if (!url || pathname === undefined) {
-      return refuse(res, 400, { code: 'E_INVALID_INPUT', message: 'The request path is not a valid URL path; check its percent-encoding.' });
+      return refuse(res, 400, {
+        code: 'E_INVALID_INPUT',
+        message: 'The request path is not a valid URL path; check its percent-encoding.',
+      });
     }
     // API routes match the path as sent, so `/api%2Finvoke` is no alias of `/api/invoke`.
     if (url.pathname.startsWith('/api/')) {
@@ -97,7 +107,10 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
   const server = http.createServer(
     guarded(handle, (res, error) => {
       reportError(error);
-      refuse(res, 500, { code: 'E_INTERNAL', message: 'The bridge failed to answer this request; the server keeps running. See its log.' });
+      refuse(res, 500, {
+        code: 'E_INTERNAL',
+        message: 'The bridge failed to answer this request; the server keeps running. See its log.',
+      });
     }),
   );
   answerClientErrors(server);
@@ -111,7 +124,10 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
       raw = await readBody(req, maxBody);
     } catch (error) {
       if (error instanceof BodyTooLargeError) {
-        return refuse(res, 413, { code: 'E_INVALID_INPUT', message: `The call is larger than ${formatBytes(maxBody)}; send less at once.` });
+        return refuse(res, 413, {
+          code: 'E_INVALID_INPUT',
+          message: `The call is larger than ${formatBytes(maxBody)}; send less at once.`,
+        });
       }
       return refuse(res, 400, { code: 'E_INVALID_INPUT', message: 'The request body could not be read completely.' });
     }
@@ -148,7 +164,8 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
   }
 
   function serveStatic(req: http.IncomingMessage, res: http.ServerResponse, pathname: string) {
-    const noInterface = () => refuse(res, 404, { code: 'E_NOT_FOUND', message: 'No user interface is built; run `npm run build`.' });
+    const noInterface = () =>
+      refuse(res, 404, { code: 'E_NOT_FOUND', message: 'No user interface is built; run `npm run build`.' });
     if (!assets) return noInterface();
     // Dot-files and parent segments are never part of the built app; NUL bytes are never part of a name.
     if (/(^|\/)\.|\\|\0/.test(pathname)) return refuse(res, 404, { code: 'E_NOT_FOUND', message: 'Not found.' });
@@ -196,7 +213,10 @@ function staticFiles(dir: string): RequestHandler {
       const extension = path.posix.extname(pathname);
       res.setHeader('Content-Security-Policy', contentSecurityPolicy);
       // Vite names assets by content hash, so they never change; the page itself must always be fresh.
-      res.setHeader('Cache-Control', extension && extension !== '.html' ? 'public, max-age=31536000, immutable' : 'no-store');
+      res.setHeader(
+        'Cache-Control',
+        extension && extension !== '.html' ? 'public, max-age=31536000, immutable' : 'no-store',
+      );
     },
   });
   return (req, res, next) => {
@@ -226,6 +246,10 @@ function refuse(res: http.ServerResponse, status: number, error: ErrorInfo) {
 
 function sendJson(res: http.ServerResponse, status: number, body: unknown) {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Cache-Control': 'no-store',
+    'Content-Length': Buffer.byteLength(text),
+  });
   res.end(text);
 }

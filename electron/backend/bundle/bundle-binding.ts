@@ -62,7 +62,10 @@ export function readSecretsFile(file: string): SecretsFile {
     throw new AppError('E_SECRET_UNAVAILABLE', `The secrets file ${path.basename(file)} cannot be read.`);
   }
   if (process.platform !== 'win32' && (stat.mode & 0o077) !== 0) {
-    throw new AppError('E_SECRET_UNAVAILABLE', `The secrets file ${path.basename(file)} is readable by other users (mode ${(stat.mode & 0o777).toString(8)}); run \`chmod 600\` on it.`);
+    throw new AppError(
+      'E_SECRET_UNAVAILABLE',
+      `The secrets file ${path.basename(file)} is readable by other users (mode ${(stat.mode & 0o777).toString(8)}); run \`chmod 600\` on it.`,
+    );
   }
   let parsed: unknown;
   try {
@@ -71,14 +74,17 @@ export function readSecretsFile(file: string): SecretsFile {
     // Never echo the content: it holds secrets.
     throw new AppError('E_SECRET_UNAVAILABLE', `The secrets file ${path.basename(file)} is not valid JSON.`);
   }
-  if (!parsed || typeof parsed !== 'object') throw new AppError('E_SECRET_UNAVAILABLE', `The secrets file ${path.basename(file)} must hold a JSON object.`);
+  if (!parsed || typeof parsed !== 'object')
+    throw new AppError('E_SECRET_UNAVAILABLE', `The secrets file ${path.basename(file)} must hold a JSON object.`);
   const file_ = parsed as SecretsFile;
   for (const value of Object.values(file_.secrets ?? {})) registerSecret(value);
   return file_;
 }
 
 /** Settings and secrets from a sandbox connection file (`.ionapi` or `<system>-sandbox.connection.json`). */
-function readSandboxFile(file: string): { settings: Connection['settings']; secrets: Record<string, string> } | undefined {
+function readSandboxFile(
+  file: string,
+): { settings: Connection['settings']; secrets: Record<string, string> } | undefined {
   if (!fs.existsSync(file)) return undefined;
   const content = fs.readFileSync(file, 'utf8');
   if (file.endsWith('.ionapi')) {
@@ -97,7 +103,11 @@ function keyringLookup(slot: string): string | undefined {
         ? { file: 'secret-tool', args: ['lookup', 'service', keyringService, 'slot', slot] }
         : undefined;
   if (!command) return undefined;
-  const result = spawnSync(command.file, command.args, { encoding: 'utf8', timeout: 5_000, stdio: ['ignore', 'pipe', 'ignore'] });
+  const result = spawnSync(command.file, command.args, {
+    encoding: 'utf8',
+    timeout: 5_000,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   if (result.error || result.status !== 0) return undefined;
   const value = result.stdout.replace(/\r?\n$/, '');
   return value === '' ? undefined : value;
@@ -109,7 +119,11 @@ function coerce(text: string, like: unknown): Connection['settings'][string] {
   return text;
 }
 
-export function bindConnection(connection: BundleConnection, options: BindingOptions, file?: SecretsFile): BoundConnection {
+export function bindConnection(
+  connection: BundleConnection,
+  options: BindingOptions,
+  file?: SecretsFile,
+): BoundConnection {
   let settings: Connection['settings'] = { ...connection.settings };
   const secrets: Record<string, string> = {};
   const sources: Record<string, SecretSource> = {};
@@ -123,7 +137,11 @@ export function bindConnection(connection: BundleConnection, options: BindingOpt
     const sandbox = readSandboxFile(path.join(options.sandboxDir, connection.sandboxFile));
     if (sandbox) {
       // The designed choices (product line, names) stay; endpoints and credentials come from the running sandbox.
-      settings = { ...settings, ...sandbox.settings, ...(connection.settings.productLine ? { productLine: connection.settings.productLine } : {}) };
+      settings = {
+        ...settings,
+        ...sandbox.settings,
+        ...(connection.settings.productLine ? { productLine: connection.settings.productLine } : {}),
+      };
       for (const [key, value] of Object.entries(sandbox.secrets)) put(key, value, 'sandbox');
     }
   }
@@ -139,10 +157,23 @@ export function bindConnection(connection: BundleConnection, options: BindingOpt
   }
   const required = new Set(requiredSecretKeys(connection.system, settings));
   for (const slot of connection.secretSlots) {
-    if (keyring && secrets[slot.key] === undefined && required.has(slot.key)) put(slot.key, keyringLookup(slot.slot), 'keyring');
+    if (keyring && secrets[slot.key] === undefined && required.has(slot.key))
+      put(slot.key, keyringLookup(slot.slot), 'keyring');
   }
-  const missing = connection.secretSlots.filter((slot) => required.has(slot.key) && secrets[slot.key] === undefined).map((slot) => slot.slot);
-  return { id: connection.id, ref: connection.ref, system: connection.system, name: connection.name, sandbox: connection.sandbox, settings, secrets, sources, missing };
+  const missing = connection.secretSlots
+    .filter((slot) => required.has(slot.key) && secrets[slot.key] === undefined)
+    .map((slot) => slot.slot);
+  return {
+    id: connection.id,
+    ref: connection.ref,
+    system: connection.system,
+    name: connection.name,
+    sandbox: connection.sandbox,
+    settings,
+    secrets,
+    sources,
+    missing,
+  };
 }
 
 export function bindConnections(bundle: Bundle, options: BindingOptions): BoundConnection[] {

@@ -13,7 +13,8 @@ import { loadBundle, type LoadedBundle } from './bundle-load';
 
 /** `$lookupRef` in samples: a placeholder naming the reference, so samples never depend on a target's ids. */
 export const sampleBindings: Bindings = {
-  lookupRef: (entity: unknown, key: unknown) => (key === undefined || key === null || key === '' ? null : `${sampleReferencePrefix}${String(entity)}/${String(key)}`),
+  lookupRef: (entity: unknown, key: unknown) =>
+    key === undefined || key === null || key === '' ? null : `${sampleReferencePrefix}${String(entity)}/${String(key)}`,
 };
 
 /**
@@ -41,9 +42,15 @@ export async function checkBundle(loaded: LoadedBundle): Promise<BundleCheck> {
     migratedFrom: loaded.migratedFrom,
     problems,
     warnings,
-    counts: { connections: bundle?.connections.length ?? 0, mappings: bundle?.mappings.length ?? 0, flows: bundle?.flows.length ?? 0 },
+    counts: {
+      connections: bundle?.connections.length ?? 0,
+      mappings: bundle?.mappings.length ?? 0,
+      flows: bundle?.flows.length ?? 0,
+    },
     samples,
-    secretSlots: bundle ? bundle.connections.flatMap((connection) => connection.secretSlots.map((slot) => slot.slot)) : [],
+    secretSlots: bundle
+      ? bundle.connections.flatMap((connection) => connection.secretSlots.map((slot) => slot.slot))
+      : [],
   };
 }
 
@@ -68,8 +75,10 @@ function checkConnections(bundle: Bundle, problems: BundleProblem[]): void {
   const refs = new Set<string>();
   bundle.connections.forEach((connection, index) => {
     const path = `connections[${index}]`;
-    if (ids.has(connection.id)) problems.push({ code: 'E_BUNDLE_INVALID', message: `Two connections share the id ${connection.id}.`, path });
-    if (refs.has(connection.ref)) problems.push({ code: 'E_BUNDLE_INVALID', message: `Two connections share the ref “${connection.ref}”.`, path });
+    if (ids.has(connection.id))
+      problems.push({ code: 'E_BUNDLE_INVALID', message: `Two connections share the id ${connection.id}.`, path });
+    if (refs.has(connection.ref))
+      problems.push({ code: 'E_BUNDLE_INVALID', message: `Two connections share the ref “${connection.ref}”.`, path });
     ids.add(connection.id);
     refs.add(connection.ref);
     const settings = checkConnectionSettings(connection.system, connection.settings);
@@ -84,7 +93,8 @@ function checkConnections(bundle: Bundle, problems: BundleProblem[]): void {
     }
     const declared = new Set(connection.secretSlots.map((slot) => slot.key));
     for (const slot of connection.secretSlots) {
-      if (slots.has(slot.slot)) problems.push({ code: 'E_BUNDLE_INVALID', message: `The secret slot ${slot.slot} is declared twice.`, path });
+      if (slots.has(slot.slot))
+        problems.push({ code: 'E_BUNDLE_INVALID', message: `The secret slot ${slot.slot} is declared twice.`, path });
       slots.add(slot.slot);
     }
     for (const key of requiredSecretKeys(connection.system, connection.settings)) {
@@ -104,21 +114,36 @@ function checkMappings(bundle: Bundle, problems: BundleProblem[], warnings: stri
   bundle.mappings.forEach((mapping, index) => {
     const path = `mappings[${index}]`;
     // An import brings the bundle's connections only: an id naming another one would point nowhere.
-    for (const [key, side] of [['sourceConnectionId', 'source'], ['targetConnectionId', 'target']] as const) {
+    for (const [key, side] of [
+      ['sourceConnectionId', 'source'],
+      ['targetConnectionId', 'target'],
+    ] as const) {
       const id = mapping[key];
       if (id !== undefined && !connections.has(id)) {
-        problems.push({ code: 'E_BUNDLE_INVALID', message: `The mapping “${mapping.name}” was drawn against the ${side} connection ${id}, which is not in the bundle.`, path: `${path}.${key}` });
+        problems.push({
+          code: 'E_BUNDLE_INVALID',
+          message: `The mapping “${mapping.name}” was drawn against the ${side} connection ${id}, which is not in the bundle.`,
+          path: `${path}.${key}`,
+        });
       }
     }
     try {
       compiledExpression(mapping.expression);
     } catch (error) {
       const info = error instanceof AppError ? error : new AppError('E_MAPPING_COMPILE', String(error));
-      problems.push({ code: info.code, message: `The mapping “${mapping.name}” does not compile: ${info.message}`, path: `${path}.expression` });
+      problems.push({
+        code: info.code,
+        message: `The mapping “${mapping.name}” does not compile: ${info.message}`,
+        path: `${path}.expression`,
+      });
       return;
     }
     if (stableHash(mapping.expression) !== mapping.hash) {
-      problems.push({ code: 'E_BUNDLE_HASH', message: `The mapping “${mapping.name}” has a hash that does not match its expression.`, path: `${path}.hash` });
+      problems.push({
+        code: 'E_BUNDLE_HASH',
+        message: `The mapping “${mapping.name}” has a hash that does not match its expression.`,
+        path: `${path}.hash`,
+      });
     }
     checkGraph(mapping, path, problems, warnings);
   });
@@ -130,16 +155,26 @@ function checkGraph(mapping: BundleMapping, path: string, problems: BundleProble
   const graph = mapping.graph;
   if (graph === undefined) return;
   if (!mapping.expression.startsWith(generatedMarker)) {
-    warnings.push(`The mapping “${mapping.name}” was edited as text; its graph is kept for the designer but the expression is what runs.`);
+    warnings.push(
+      `The mapping “${mapping.name}” was edited as text; its graph is kept for the designer but the expression is what runs.`,
+    );
     return;
   }
   try {
     const compiled = compileGraph(graph);
     if (compiled.expression !== mapping.expression) {
-      problems.push({ code: 'E_MAPPING_COMPILE', message: `The mapping “${mapping.name}”: its graph compiles to a different expression than the one in the bundle.`, path: `${path}.expression` });
+      problems.push({
+        code: 'E_MAPPING_COMPILE',
+        message: `The mapping “${mapping.name}”: its graph compiles to a different expression than the one in the bundle.`,
+        path: `${path}.expression`,
+      });
     }
   } catch (error) {
-    problems.push({ code: 'E_MAPPING_COMPILE', message: `The mapping “${mapping.name}”: its graph does not compile: ${errorMessage(error)}`, path: `${path}.graph` });
+    problems.push({
+      code: 'E_MAPPING_COMPILE',
+      message: `The mapping “${mapping.name}”: its graph does not compile: ${errorMessage(error)}`,
+      path: `${path}.graph`,
+    });
   }
 }
 
@@ -149,38 +184,64 @@ function checkFlows(bundle: Bundle, problems: BundleProblem[]): void {
   const flowIds = new Set(bundle.flows.map((flow) => flow.id as string));
   bundle.flows.forEach((flow, index) => {
     const path = `flows[${index}]`;
-    const say = (message: string, where: string) => problems.push({ code: 'E_BUNDLE_INVALID', message: `The flow “${flow.name}”: ${message}`, path: `${path}.${where}` });
-    if (!connections.has(flow.source.connectionId)) say(`its source connection ${flow.source.connectionId} is not in the bundle.`, 'source.connectionId');
-    if (!connections.has(flow.target.connectionId)) say(`its target connection ${flow.target.connectionId} is not in the bundle.`, 'target.connectionId');
+    const say = (message: string, where: string) =>
+      problems.push({
+        code: 'E_BUNDLE_INVALID',
+        message: `The flow “${flow.name}”: ${message}`,
+        path: `${path}.${where}`,
+      });
+    if (!connections.has(flow.source.connectionId))
+      say(`its source connection ${flow.source.connectionId} is not in the bundle.`, 'source.connectionId');
+    if (!connections.has(flow.target.connectionId))
+      say(`its target connection ${flow.target.connectionId} is not in the bundle.`, 'target.connectionId');
     const mapping = mappings.get(flow.mappingId);
     if (!mapping) say(`its mapping ${flow.mappingId} is not in the bundle.`, 'mappingId');
     else if (mapping.sourceEntity !== flow.source.entity || mapping.targetEntity !== flow.target.entity) {
-      say(`its mapping “${mapping.name}” maps ${mapping.sourceEntity} → ${mapping.targetEntity}, the flow ${flow.source.entity} → ${flow.target.entity}.`, 'mappingId');
+      say(
+        `its mapping “${mapping.name}” maps ${mapping.sourceEntity} → ${mapping.targetEntity}, the flow ${flow.source.entity} → ${flow.target.entity}.`,
+        'mappingId',
+      );
     }
-    for (const dependency of flow.dependsOn) if (!flowIds.has(dependency)) say(`it depends on the flow ${dependency}, which is not in the bundle.`, 'dependsOn');
+    for (const dependency of flow.dependsOn)
+      if (!flowIds.has(dependency))
+        say(`it depends on the flow ${dependency}, which is not in the bundle.`, 'dependsOn');
     if (flow.schedule.kind !== 'manual') {
       try {
         describeSchedule(flow.schedule, 1);
       } catch (error) {
-        problems.push({ code: 'E_SCHEDULE_INVALID', message: `The flow “${flow.name}”: ${errorMessage(error)}`, path: `${path}.schedule` });
+        problems.push({
+          code: 'E_SCHEDULE_INVALID',
+          message: `The flow “${flow.name}”: ${errorMessage(error)}`,
+          path: `${path}.schedule`,
+        });
       }
     }
   });
   try {
-    dependencyOrder(bundle.flows.map((flow) => ({ ...flow, createdAt: bundle.createdAt, updatedAt: bundle.createdAt }) as Flow));
+    dependencyOrder(
+      bundle.flows.map((flow) => ({ ...flow, createdAt: bundle.createdAt, updatedAt: bundle.createdAt }) as Flow),
+    );
   } catch (error) {
     problems.push({ code: 'E_BUNDLE_INVALID', message: errorMessage(error), path: 'flows' });
   }
 }
 
-async function checkSamples(bundle: Bundle, problems: BundleProblem[], tally: { passed: number; failed: number }): Promise<void> {
+async function checkSamples(
+  bundle: Bundle,
+  problems: BundleProblem[],
+  tally: { passed: number; failed: number },
+): Promise<void> {
   const mappings = new Map(bundle.mappings.map((mapping) => [mapping.id as string, mapping]));
   for (const [index, sample] of bundle.samples.entries()) {
     const path = `samples[${index}]`;
     const mapping = mappings.get(sample.mappingId);
     if (!mapping) {
       tally.failed += 1;
-      problems.push({ code: 'E_BUNDLE_INVALID', message: `The sample “${sample.name}” names the mapping ${sample.mappingId}, which is not in the bundle.`, path });
+      problems.push({
+        code: 'E_BUNDLE_INVALID',
+        message: `The sample “${sample.name}” names the mapping ${sample.mappingId}, which is not in the bundle.`,
+        path,
+      });
       continue;
     }
     let actual: unknown;
@@ -191,7 +252,11 @@ async function checkSamples(bundle: Bundle, problems: BundleProblem[], tally: { 
       actual = result!.value ?? null;
     } catch (error) {
       tally.failed += 1;
-      problems.push({ code: 'E_BUNDLE_SAMPLE', message: `The sample “${sample.name}” of “${mapping.name}” fails: ${errorMessage(error)}`, path });
+      problems.push({
+        code: 'E_BUNDLE_SAMPLE',
+        message: `The sample “${sample.name}” of “${mapping.name}” fails: ${errorMessage(error)}`,
+        path,
+      });
       continue;
     }
     const expected = sample.expected ?? null;
@@ -213,7 +278,9 @@ function describeDifference(expected: unknown, actual: unknown): string {
   if (!isObject(expected) || !isObject(actual)) return `expected ${short(expected)}, got ${short(actual)}.`;
   const keys = [...new Set([...Object.keys(expected), ...Object.keys(actual)])].sort();
   const differing = keys.filter((key) => canonicalJson(expected[key] ?? null) !== canonicalJson(actual[key] ?? null));
-  const shown = differing.slice(0, 3).map((key) => `${key}: expected ${short(expected[key])}, got ${short(actual[key])}`);
+  const shown = differing
+    .slice(0, 3)
+    .map((key) => `${key}: expected ${short(expected[key])}, got ${short(actual[key])}`);
   return `${shown.join('; ')}${differing.length > 3 ? ` (and ${differing.length - 3} more fields)` : ''}.`;
 }
 

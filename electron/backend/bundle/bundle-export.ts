@@ -28,7 +28,10 @@ export type ExportInput = MethodInput<'bundles.export'>;
 
 /** The file `mlc sandbox` writes for a sandbox connection of this system (bundle-binding.ts reads it back). */
 export function sandboxFileFor(connection: Pick<Connection, 'system' | 'settings'>): string {
-  if (connection.system === 'infor') return connection.settings.grant === 'client_credentials' ? 'infor-client-credentials.ionapi' : 'infor-backend-service.ionapi';
+  if (connection.system === 'infor')
+    return connection.settings.grant === 'client_credentials'
+      ? 'infor-client-credentials.ionapi'
+      : 'infor-backend-service.ionapi';
   return `${connection.system}-sandbox.connection.json`;
 }
 
@@ -42,10 +45,14 @@ export async function exportBundle(context: BackendContext, input: ExportInput):
   const all = service.flows.flows();
   const flows = selectFlows(all, input.flowIds);
   if (flows.length === 0) throw new AppError('E_NOT_FOUND', 'There are no flows to export; create a flow first.');
-  const mappings = [...new Map(flows.map((flow) => [flow.mappingId as string, service.mappings.get(flow.mappingId)])).values()];
+  const mappings = [
+    ...new Map(flows.map((flow) => [flow.mappingId as string, service.mappings.get(flow.mappingId)])).values(),
+  ];
 
   const taken = new Set<string>();
-  const connectionIds = [...new Set(flows.flatMap((flow) => [flow.source.connectionId as string, flow.target.connectionId as string]))];
+  const connectionIds = [
+    ...new Set(flows.flatMap((flow) => [flow.source.connectionId as string, flow.target.connectionId as string])),
+  ];
   const connections: BundleConnection[] = connectionIds.map((id) => {
     const connection = context.connections.get(id);
     if (!connection) throw new AppError('E_NOT_FOUND', `A flow uses the connection ${id}, which no longer exists.`);
@@ -53,7 +60,14 @@ export async function exportBundle(context: BackendContext, input: ExportInput):
   });
 
   const bundled = new Set(connectionIds);
-  const bundleMappings = mappings.map((mapping) => bundleMapping(context, mapping, flows.find((flow) => flow.mappingId === mapping.id)!, bundled));
+  const bundleMappings = mappings.map((mapping) =>
+    bundleMapping(
+      context,
+      mapping,
+      flows.find((flow) => flow.mappingId === mapping.id)!,
+      bundled,
+    ),
+  );
   const samples = await collectSamples(context, mappings, flows, input);
   const now = new Date().toISOString();
   const body = {
@@ -71,7 +85,10 @@ export async function exportBundle(context: BackendContext, input: ExportInput):
     samples,
   };
   // The vault knows the real values: a password pasted into a non-secret field is caught whatever the field is called.
-  const leaked = findSecretValues(body, connectionIds.flatMap((id) => vaultSecrets(context, id)));
+  const leaked = findSecretValues(
+    body,
+    connectionIds.flatMap((id) => vaultSecrets(context, id)),
+  );
   if (leaked.length > 0) {
     const first = leaked[0]!;
     throw new AppError(
@@ -83,13 +100,22 @@ export async function exportBundle(context: BackendContext, input: ExportInput):
   const findings = findSecrets(body);
   if (findings.length > 0) {
     // Settings are non-secret by contract; if one slipped in, stop rather than write it to a file.
-    throw new AppError('E_BUNDLE_SECRET', `Refusing to export: ${findings[0]!.path} looks like a secret. Move it to the connection's secrets.`, { paths: findings.map((finding) => finding.path) });
+    throw new AppError(
+      'E_BUNDLE_SECRET',
+      `Refusing to export: ${findings[0]!.path} looks like a secret. Move it to the connection's secrets.`,
+      { paths: findings.map((finding) => finding.path) },
+    );
   }
   return bundleSchema.parse(sealBundle(body));
 }
 
 export function bundleFileName(bundle: Pick<Bundle, 'name'>): string {
-  const stem = bundle.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'bundle';
+  const stem =
+    bundle.name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 60) || 'bundle';
   return `${stem}${bundleFileSuffix}`;
 }
 
@@ -127,8 +153,14 @@ function bundleConnection(connection: Connection, ref: string): BundleConnection
   };
 }
 
-function bundleMapping(context: BackendContext, mapping: Mapping, flow: Flow, bundled: ReadonlySet<string>): BundleMapping {
-  const schemaHash = (connectionId: string, entity: string) => context.store.connectionCaches.schemaHash(connectionId, entity);
+function bundleMapping(
+  context: BackendContext,
+  mapping: Mapping,
+  flow: Flow,
+  bundled: ReadonlySet<string>,
+): BundleMapping {
+  const schemaHash = (connectionId: string, entity: string) =>
+    context.store.connectionCaches.schemaHash(connectionId, entity);
   const source = schemaHash(flow.source.connectionId, mapping.sourceEntity);
   const target = schemaHash(flow.target.connectionId, mapping.targetEntity);
   let sourceMap: BundleMapping['sourceMap'];
@@ -156,14 +188,20 @@ function bundleMapping(context: BackendContext, mapping: Mapping, flow: Flow, bu
   };
 }
 
-function drawnOrRun(drawn: Mapping['sourceConnectionId'], run: Flow['source']['connectionId'], bundled: ReadonlySet<string>): Flow['source']['connectionId'] {
+function drawnOrRun(
+  drawn: Mapping['sourceConnectionId'],
+  run: Flow['source']['connectionId'],
+  bundled: ReadonlySet<string>,
+): Flow['source']['connectionId'] {
   return drawn !== null && bundled.has(drawn) ? drawn : run;
 }
 
 function lookupTables(mapping: Mapping): BundleLookupTable[] {
   if (!mapping.graph) return [];
   return mapping.graph.nodes.flatMap((node) =>
-    node.kind === 'valueMap' ? [{ mappingId: mapping.id, nodeId: node.id, entries: node.data.entries, fallback: node.data.fallback }] : [],
+    node.kind === 'valueMap'
+      ? [{ mappingId: mapping.id, nodeId: node.id, entries: node.data.entries, fallback: node.data.fallback }]
+      : [],
   );
 }
 
@@ -171,14 +209,20 @@ function lookupTables(mapping: Mapping): BundleLookupTable[] {
  * Explicit samples first, then — only when asked for — recent distinct records the mapping's
  * current version transformed. Those are real customer records, so none by default.
  */
-async function collectSamples(context: BackendContext, mappings: Mapping[], flows: Flow[], input: ExportInput): Promise<BundleSample[]> {
+async function collectSamples(
+  context: BackendContext,
+  mappings: Mapping[],
+  flows: Flow[],
+  input: ExportInput,
+): Promise<BundleSample[]> {
   const samples: BundleSample[] = [];
   const perMapping = input.samplesPerMapping ?? 0;
   for (const mapping of mappings) {
     const inputs: Array<{ name: string; input: unknown }> = (input.samples ?? [])
       .filter((sample) => sample.mappingId === mapping.id)
       .map((sample, index) => ({ name: sample.name ?? `Sample ${index + 1}`, input: sample.input }));
-    const flowIds = perMapping > 0 ? flows.filter((flow) => flow.mappingId === mapping.id).map((flow) => flow.id as string) : [];
+    const flowIds =
+      perMapping > 0 ? flows.filter((flow) => flow.mappingId === mapping.id).map((flow) => flow.id as string) : [];
     const seen = new Set<string>();
     const limit = inputs.length + perMapping;
     for (const flowId of flowIds) {
@@ -189,11 +233,16 @@ async function collectSamples(context: BackendContext, mappings: Mapping[], flow
       }
     }
     if (inputs.length === 0) continue;
-    const results = await evaluateIsolated(mapping.expression, inputs.map((sample) => sample.input), { bindings: sampleBindings });
+    const results = await evaluateIsolated(
+      mapping.expression,
+      inputs.map((sample) => sample.input),
+      { bindings: sampleBindings },
+    );
     inputs.forEach((sample, index) => {
       const result = results[index]!;
       // A record the mapping fails on is no sample of what it should produce.
-      if (result.ok) samples.push({ mappingId: mapping.id, name: sample.name, input: sample.input, expected: result.value ?? null });
+      if (result.ok)
+        samples.push({ mappingId: mapping.id, name: sample.name, input: sample.input, expected: result.value ?? null });
     });
   }
   return samples;
@@ -219,17 +268,25 @@ const embeddedSecretLength = 8;
  * Every string in the bundle that is, or (for secrets long enough to tell) contains, a secret
  * value of an exported connection. Paths as `findSecrets` writes them; values never leave here.
  */
-export function findSecretValues(body: unknown, secrets: readonly VaultSecret[]): Array<{ path: string; slot: string; connection: string }> {
+export function findSecretValues(
+  body: unknown,
+  secrets: readonly VaultSecret[],
+): Array<{ path: string; slot: string; connection: string }> {
   const findings: Array<{ path: string; slot: string; connection: string }> = [];
   if (secrets.length === 0) return findings;
   const visit = (value: unknown, path: string) => {
     if (typeof value === 'string') {
-      const secret = secrets.find((candidate) => value === candidate.value || (candidate.value.length >= embeddedSecretLength && value.includes(candidate.value)));
+      const secret = secrets.find(
+        (candidate) =>
+          value === candidate.value ||
+          (candidate.value.length >= embeddedSecretLength && value.includes(candidate.value)),
+      );
       if (secret) findings.push({ path, slot: secret.slot, connection: secret.connection });
     } else if (Array.isArray(value)) {
       value.forEach((item, index) => visit(item, `${path}[${index}]`));
     } else if (value && typeof value === 'object') {
-      for (const [key, item] of Object.entries(value as Record<string, unknown>)) visit(item, path ? `${path}.${key}` : key);
+      for (const [key, item] of Object.entries(value as Record<string, unknown>))
+        visit(item, path ? `${path}.${key}` : key);
     }
   };
   visit(body, '');

@@ -36,9 +36,15 @@ export interface InstallReport {
  * audit rows and replays line up with the desktop's) and flows in dependency
  * order. Ids are kept, so importing the same bundle again updates in place.
  */
-export function installBundle(context: BackendContext, bundle: Bundle, mode: 'keep' | 'replace' = 'keep'): InstallReport {
+export function installBundle(
+  context: BackendContext,
+  bundle: Bundle,
+  mode: 'keep' | 'replace' = 'keep',
+): InstallReport {
   const service = syncService(context);
-  const connections = context.store.transaction(() => bundle.connections.map((connection) => installConnection(context, connection, mode)));
+  const connections = context.store.transaction(() =>
+    bundle.connections.map((connection) => installConnection(context, connection, mode)),
+  );
   const before = new Map(service.mappings.list().map((mapping) => [mapping.id as string, mapping]));
   const mappings = bundle.mappings.map((mapping): InstalledItem => {
     const existing = before.get(mapping.id);
@@ -53,12 +59,18 @@ export function installBundle(context: BackendContext, bundle: Bundle, mode: 'ke
       graph: mapping.graph,
       expression: mapping.expression,
     };
-    const status = !existing ? 'created' : sameDesign(mappingDesign(existing), mappingDesign(input)) ? 'kept' : 'updated';
+    const status = !existing
+      ? 'created'
+      : sameDesign(mappingDesign(existing), mappingDesign(input))
+        ? 'kept'
+        : 'updated';
     // Identical designs stay untouched: their "updated" time keeps meaning something.
     if (status !== 'kept') service.mappings.save(input);
     return { id: mapping.id, name: mapping.name, status };
   });
-  const stamped = bundle.flows.map((flow) => ({ ...flow, createdAt: bundle.createdAt, updatedAt: bundle.createdAt }) as Flow);
+  const stamped = bundle.flows.map(
+    (flow) => ({ ...flow, createdAt: bundle.createdAt, updatedAt: bundle.createdAt }) as Flow,
+  );
   const flowStatus = new Map<string, InstalledItem['status']>();
   for (const flow of dependencyOrder(stamped)) {
     const { createdAt: _created, updatedAt: _updated, ...input } = flow;
@@ -68,16 +80,37 @@ export function installBundle(context: BackendContext, bundle: Bundle, mode: 'ke
     flowStatus.set(flow.id, status);
   }
   // Imported schedules start at once in a host that runs its scheduler (desktop, `mlc studio`).
-  flowsChanged(context, [...flowStatus].filter(([, status]) => status !== 'kept').map(([id]) => id));
-  if (connections.length > 0) context.events.emit('connections.changed', { ids: connections.map((connection) => connection.id) });
-  const flows = bundle.flows.map((flow): InstalledItem => ({ id: flow.id, name: flow.name, status: flowStatus.get(flow.id) ?? 'created' }));
+  flowsChanged(
+    context,
+    [...flowStatus].filter(([, status]) => status !== 'kept').map(([id]) => id),
+  );
+  if (connections.length > 0)
+    context.events.emit('connections.changed', { ids: connections.map((connection) => connection.id) });
+  const flows = bundle.flows.map((flow): InstalledItem => ({
+    id: flow.id,
+    name: flow.name,
+    status: flowStatus.get(flow.id) ?? 'created',
+  }));
   return { connections, mappings: bundle.mappings.length, flows: bundle.flows.length, items: { mappings, flows } };
 }
 
 /** What makes two mappings the same design (ids and timestamps aside). */
-function mappingDesign(mapping: Pick<Mapping, 'name' | 'sourceEntity' | 'targetEntity' | 'sourceConnectionId' | 'targetConnectionId' | 'graph' | 'expression'>): unknown {
+function mappingDesign(
+  mapping: Pick<
+    Mapping,
+    'name' | 'sourceEntity' | 'targetEntity' | 'sourceConnectionId' | 'targetConnectionId' | 'graph' | 'expression'
+  >,
+): unknown {
   const { name, sourceEntity, targetEntity, sourceConnectionId, targetConnectionId, expression } = mapping;
-  return { name, sourceEntity, targetEntity, sourceConnectionId, targetConnectionId, graph: mapping.graph ?? null, expression };
+  return {
+    name,
+    sourceEntity,
+    targetEntity,
+    sourceConnectionId,
+    targetConnectionId,
+    graph: mapping.graph ?? null,
+    expression,
+  };
 }
 
 /** A flow as the schema normalises it (defaults filled), without its timestamps. */
@@ -88,21 +121,41 @@ function flowDesign(flow: Flow): unknown {
 
 const sameDesign = (left: unknown, right: unknown) => canonicalJson(left) === canonicalJson(right);
 
-function installConnection(context: BackendContext, bundled: BundleConnection, mode: 'keep' | 'replace'): InstalledConnection {
+function installConnection(
+  context: BackendContext,
+  bundled: BundleConnection,
+  mode: 'keep' | 'replace',
+): InstalledConnection {
   // Stored as `connections.create` stores them (trimmed, numbers as numbers), so connectors and the next compare see one form.
   const connection = { ...bundled, settings: validConnectionSettings(bundled.system, bundled.settings) };
   const existing = context.connections.get(connection.id);
   let status: InstalledConnection['status'];
   if (!existing) {
-    context.connections.create({ id: connection.id, system: connection.system, name: connection.name, settings: connection.settings, sandbox: connection.sandbox });
+    context.connections.create({
+      id: connection.id,
+      system: connection.system,
+      name: connection.name,
+      settings: connection.settings,
+      sandbox: connection.sandbox,
+    });
     status = 'created';
   } else {
     if (existing.system !== connection.system) {
-      throw new AppError('E_CONFLICT', `The connection ${connection.id} is ${existing.system} here but ${connection.system} in the bundle; remove one of them first.`);
+      throw new AppError(
+        'E_CONFLICT',
+        `The connection ${connection.id} is ${existing.system} here but ${connection.system} in the bundle; remove one of them first.`,
+      );
     }
-    const same = existing.name === connection.name && existing.sandbox === connection.sandbox && canonicalJson(existing.settings) === canonicalJson(connection.settings);
+    const same =
+      existing.name === connection.name &&
+      existing.sandbox === connection.sandbox &&
+      canonicalJson(existing.settings) === canonicalJson(connection.settings);
     if (mode === 'replace' && !same) {
-      context.connections.update(connection.id, { name: connection.name, settings: connection.settings, sandbox: connection.sandbox });
+      context.connections.update(connection.id, {
+        name: connection.name,
+        settings: connection.settings,
+        sandbox: connection.sandbox,
+      });
       // Hosts may differ now: cached schemas and tokens belong to the old settings.
       context.store.connectionCaches.clearSchemas(connection.id);
       context.store.connectionCaches.clearToken(connection.id);

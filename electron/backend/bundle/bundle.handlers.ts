@@ -21,7 +21,8 @@ export const bundleHandlers: BundleHandlers = {
     const bundle = assertRunnable(check, loaded);
     const report = installBundle(context, bundle, input.connections);
     // Replaced settings may name other hosts: the next call builds a fresh client.
-    for (const connection of report.connections) if (connection.status === 'updated') await context.http.drop(connection.id);
+    for (const connection of report.connections)
+      if (connection.status === 'updated') await context.http.drop(connection.id);
     return { check, ...report };
   },
 };

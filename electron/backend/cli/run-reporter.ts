@@ -6,16 +6,32 @@ import { terminalText } from './terminal-text';
 
 /** Exit code for an error code, the same mapping for every bundle command. */
 export function exitCodeForError(code: ErrorCode | string): number {
-  if (code.startsWith('E_BUNDLE_') || code.startsWith('E_MAPPING_') || code === 'E_SCHEDULE_INVALID' || code === 'E_INVALID_INPUT') return exitCodes.invalid;
-  if (code.startsWith('E_AUTH_') || code === 'E_SECRET_UNAVAILABLE' || code.startsWith('E_IONAPI_')) return exitCodes.auth;
-  if (code.startsWith('E_HTTP_') || code.startsWith('E_NET_') || code === 'E_REMOTE' || code === 'E_RATE_LIMITED' || code === 'E_QUOTA_EXCEEDED') return exitCodes.remote;
+  if (
+    code.startsWith('E_BUNDLE_') ||
+    code.startsWith('E_MAPPING_') ||
+    code === 'E_SCHEDULE_INVALID' ||
+    code === 'E_INVALID_INPUT'
+  )
+    return exitCodes.invalid;
+  if (code.startsWith('E_AUTH_') || code === 'E_SECRET_UNAVAILABLE' || code.startsWith('E_IONAPI_'))
+    return exitCodes.auth;
+  if (
+    code.startsWith('E_HTTP_') ||
+    code.startsWith('E_NET_') ||
+    code === 'E_REMOTE' ||
+    code === 'E_RATE_LIMITED' ||
+    code === 'E_QUOTA_EXCEEDED'
+  )
+    return exitCodes.remote;
   if (code === 'E_SYNC_CANCELLED') return exitCodes.interrupted;
   return exitCodes.failure;
 }
 
 /** 0 when every run succeeded; a failed run's own code; 1 when records failed. */
 export function exitCodeForRuns(runs: Run[]): number {
-  const failed = runs.find((run) => run.status === 'failed' || run.status === 'cancelled' || run.status === 'interrupted');
+  const failed = runs.find(
+    (run) => run.status === 'failed' || run.status === 'cancelled' || run.status === 'interrupted',
+  );
   if (failed) return failed.error ? exitCodeForError(failed.error.code) : exitCodes.failure;
   return runs.some((run) => run.status === 'partial') ? exitCodes.failure : exitCodes.ok;
 }
@@ -60,16 +76,27 @@ export class RunReporter {
   progress(progress: RunProgress): void {
     const name = this.names.get(progress.flowId) ?? progress.flowId;
     if (!this.io.isTty) {
-      this.event('progress', { runId: progress.runId, flowId: progress.flowId, flow: name, phase: progress.phase, done: progress.done, total: progress.total, calls: progress.calls, recordsPerSecond: progress.recordsPerSecond, counters: progress.counters });
+      this.event('progress', {
+        runId: progress.runId,
+        flowId: progress.flowId,
+        flow: name,
+        phase: progress.phase,
+        done: progress.done,
+        total: progress.total,
+        calls: progress.calls,
+        recordsPerSecond: progress.recordsPerSecond,
+        counters: progress.counters,
+      });
       return;
     }
     const label = terminalText(name);
     const width = 28;
     const fraction = progress.total ? Math.min(1, progress.done / progress.total) : undefined;
     // Without a total the bar shows activity: a block moving with the count.
-    const bar = fraction === undefined
-      ? Array.from({ length: width }, (_, index) => (index === progress.done % width ? '█' : '░')).join('')
-      : '█'.repeat(Math.round(fraction * width)).padEnd(width, '░');
+    const bar =
+      fraction === undefined
+        ? Array.from({ length: width }, (_, index) => (index === progress.done % width ? '█' : '░')).join('')
+        : '█'.repeat(Math.round(fraction * width)).padEnd(width, '░');
     const counts = `${progress.done} read · ${progress.counters.created} new · ${progress.counters.updated} upd · ${progress.counters.unchanged} same · ${progress.counters.failed} failed`;
     const eta = progress.etaSeconds === null ? '' : ` · ETA ${progress.etaSeconds}s`;
     this.write(`\r\x1b[2K${label.slice(0, 24).padEnd(24)} ${bar} ${counts} · ${progress.recordsPerSecond}/s${eta}`);
@@ -85,7 +112,9 @@ export class RunReporter {
     this.closeBar();
     const counters = run.counters;
     const error = run.error ? ` — ${terminalText(redact(run.error.message))} [${run.error.code}]` : '';
-    this.io.out(`${statusMark(run.status)} ${terminalText(name)}: ${run.status}${run.dryRun ? ' (dry run)' : ''} · ${counters.read} read, ${counters.created} created, ${counters.updated} updated, ${counters.unchanged} unchanged, ${counters.skipped} skipped, ${counters.failed} failed · calls ${run.calls.source + run.calls.target} (minimum ${run.calls.sourceMinimum + run.calls.targetMinimum})${error}`);
+    this.io.out(
+      `${statusMark(run.status)} ${terminalText(name)}: ${run.status}${run.dryRun ? ' (dry run)' : ''} · ${counters.read} read, ${counters.created} created, ${counters.updated} updated, ${counters.unchanged} unchanged, ${counters.skipped} skipped, ${counters.failed} failed · calls ${run.calls.source + run.calls.target} (minimum ${run.calls.sourceMinimum + run.calls.targetMinimum})${error}`,
+    );
   }
 
   closeBar(): void {

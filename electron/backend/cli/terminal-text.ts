@@ -20,5 +20,10 @@ const control = /[\u0000-\u001f\u007f-\u009f]/g;
 /* eslint-enable no-control-regex */
 
 export function terminalText(text: string): string {
-  return text.replace(stringSequence, '').replace(controlSequence, '').replace(shortEscape, '').replace(lineBreak, ' ').replace(control, '');
+  return text
+    .replace(stringSequence, '')
+    .replace(controlSequence, '')
+    .replace(shortEscape, '')
+    .replace(lineBreak, ' ')
+    .replace(control, '');
 }

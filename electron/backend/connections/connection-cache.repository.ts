@@ -33,7 +33,9 @@ export class SqliteConnectionCacheRepository implements ConnectionCacheRepositor
   }
 
   schemaHash(connectionId: string, entity: string): string | undefined {
-    const row = this.db.prepare('SELECT hash FROM entity_schemas WHERE connection_id = ? AND entity = ?').get(connectionId, entity) as { hash: string } | undefined;
+    const row = this.db
+      .prepare('SELECT hash FROM entity_schemas WHERE connection_id = ? AND entity = ?')
+      .get(connectionId, entity) as { hash: string } | undefined;
     return row?.hash;
   }
 
@@ -51,7 +53,9 @@ export class SqliteConnectionCacheRepository implements ConnectionCacheRepositor
   }
 
   token(connectionId: string): string | undefined {
-    const row = this.db.prepare('SELECT ciphertext FROM connection_tokens WHERE connection_id = ?').get(connectionId) as { ciphertext: string } | undefined;
+    const row = this.db
+      .prepare('SELECT ciphertext FROM connection_tokens WHERE connection_id = ?')
+      .get(connectionId) as { ciphertext: string } | undefined;
     return row?.ciphertext;
   }
 
@@ -83,6 +87,8 @@ export class SqliteConnectionCacheRepository implements ConnectionCacheRepositor
   }
 
   releaseRefreshLease(connectionId: string, holder: string): void {
-    this.db.prepare('DELETE FROM token_refresh_leases WHERE connection_id = ? AND holder = ?').run(connectionId, holder);
+    this.db
+      .prepare('DELETE FROM token_refresh_leases WHERE connection_id = ? AND holder = ?')
+      .run(connectionId, holder);
   }
 }

@@ -44,12 +44,17 @@ export type SettingsCheck = { ok: true; settings: Connection['settings'] } | { o
  * saved before settings were strict keeps its extra keys (nothing reads them)
  * and can still be edited.
  */
-export function checkConnectionSettings(system: SystemId, settings: Connection['settings'], stored: Connection['settings'] = {}): SettingsCheck {
+export function checkConnectionSettings(
+  system: SystemId,
+  settings: Connection['settings'],
+  stored: Connection['settings'] = {},
+): SettingsCheck {
   const given = Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== null));
   const schema = schemaOf(system);
   const extra = Object.keys(given).filter((key) => !(key in schema.shape) && key in stored);
   const result = schema.safeParse(Object.fromEntries(Object.entries(given).filter(([key]) => !extra.includes(key))));
-  if (!result.success) return { ok: false, problems: result.error.issues.flatMap((issue) => describeIssue(system, schema, issue)) };
+  if (!result.success)
+    return { ok: false, problems: result.error.issues.flatMap((issue) => describeIssue(system, schema, issue)) };
   const parsed = result.data as Record<string, Connection['settings'][string]>;
   return { ok: true, settings: Object.fromEntries(Object.keys(given).map((key) => [key, parsed[key] ?? given[key]!])) };
 }
@@ -58,10 +63,16 @@ function describeIssue(system: SystemId, schema: SettingsSchema, issue: z.core.$
   if (issue.code === 'unrecognized_keys') {
     // One problem per key, named like any other wrong field, with the keys this system does know.
     const known = Object.keys(schema.shape).join(', ');
-    return issue.keys.map((key) => ({ field: key, message: `${systemLabels[system]} has no setting “${key}”. Known settings: ${known}.` }));
+    return issue.keys.map((key) => ({
+      field: key,
+      message: `${systemLabels[system]} has no setting “${key}”. Known settings: ${known}.`,
+    }));
   }
   const field = issue.path.map(String).join('.') || '(settings)';
-  const allowed = issue.code === 'invalid_value' && issue.values.length > 0 ? ` Allowed: ${issue.values.map(String).join(', ')}.` : '';
+  const allowed =
+    issue.code === 'invalid_value' && issue.values.length > 0
+      ? ` Allowed: ${issue.values.map(String).join(', ')}.`
+      : '';
   return [{ field, message: `${issue.message}${allowed}` }];
 }
 
@@ -70,8 +81,13 @@ export function settingsProblemsText(system: SystemId, problems: SettingsProblem
 }
 
 /** The settings to store, or E_INVALID_INPUT naming each wrong field and what it allows. */
-export function validConnectionSettings(system: SystemId, settings: Connection['settings'], stored: Connection['settings'] = {}): Connection['settings'] {
+export function validConnectionSettings(
+  system: SystemId,
+  settings: Connection['settings'],
+  stored: Connection['settings'] = {},
+): Connection['settings'] {
   const check = checkConnectionSettings(system, settings, stored);
-  if (!check.ok) throw new AppError('E_INVALID_INPUT', settingsProblemsText(system, check.problems), { problems: check.problems });
+  if (!check.ok)
+    throw new AppError('E_INVALID_INPUT', settingsProblemsText(system, check.problems), { problems: check.problems });
   return check.settings;
 }

@@ -34,7 +34,10 @@ export interface IonapiImport {
 export async function importIonapi(context: BackendContext, input: IonapiImport): Promise<Connection> {
   const bytes = Buffer.byteLength(input.content, 'utf8');
   if (bytes > ionapiMaxBytes) {
-    throw new AppError('E_IONAPI_TOO_LARGE', ionapiTooLargeMessage(input.fileName, bytes), { bytes, limit: ionapiMaxBytes });
+    throw new AppError('E_IONAPI_TOO_LARGE', ionapiTooLargeMessage(input.fileName, bytes), {
+      bytes,
+      limit: ionapiMaxBytes,
+    });
   }
   const parsed = parseIonApi(input.content, input.fileName);
   const settings: Connection['settings'] = { ...ionApiSettings(parsed), onPremises: parsed.onPremises };
@@ -88,14 +91,25 @@ async function updateFromIonapi(
   input: IonapiImport,
 ): Promise<Connection> {
   const current = context.connections.get(id);
-  if (!current || current.system !== 'infor') throw new AppError('E_NOT_FOUND', `No Infor connection with id ${id} to update; import the file as a new connection.`);
+  if (!current || current.system !== 'infor')
+    throw new AppError(
+      'E_NOT_FOUND',
+      `No Infor connection with id ${id} to update; import the file as a new connection.`,
+    );
   if (current.sandbox !== parsed.sandbox) {
-    throw new AppError('E_INVALID_INPUT', `${input.fileName} is ${parsed.sandbox ? 'a sandbox file' : 'not a sandbox file'} and “${current.name}” is ${current.sandbox ? 'a sandbox connection' : 'not'}; import it as a new connection.`);
+    throw new AppError(
+      'E_INVALID_INPUT',
+      `${input.fileName} is ${parsed.sandbox ? 'a sandbox file' : 'not a sandbox file'} and “${current.name}” is ${current.sandbox ? 'a sandbox connection' : 'not'}; import it as a new connection.`,
+    );
   }
-  if (input.productLine) Object.assign(settings, { productLine: input.productLine, productLineChosen: true, productLineDetected: false });
+  if (input.productLine)
+    Object.assign(settings, { productLine: input.productLine, productLineChosen: true, productLineDetected: false });
   // A client-credentials file has no service account: clear the old one rather than keep a stale secret.
   const slots: Record<string, string | null> = { service_account_key: null, service_account_secret: null, ...secrets };
-  return connectionHandlers['connections.update']({ id: current.id, name: input.name, settings, secrets: slots }, context);
+  return connectionHandlers['connections.update'](
+    { id: current.id, name: input.name, settings, secrets: slots },
+    context,
+  );
 }
 /** Revokes what can be revoked before a connection goes; never blocks the removal. */
 async function revokeBeforeRemove(context: BackendContext, id: string): Promise<void> {
@@ -120,7 +134,12 @@ export const connectionHandlers: ConnectionHandlers = {
   'connections.importIonapi': (input, context) => importIonapi(context, input),
   'connections.create': (input, context) => {
     const settings = validConnectionSettings(input.system, input.settings);
-    const connection = context.connections.create({ system: input.system, name: input.name, settings, sandbox: input.sandbox });
+    const connection = context.connections.create({
+      system: input.system,
+      name: input.name,
+      settings,
+      sandbox: input.sandbox,
+    });
     context.vault.setMany(connection.id, input.secrets);
     context.events.emit('connections.changed', { ids: [connection.id] });
     return context.connections.get(connection.id)!;
@@ -129,7 +148,9 @@ export const connectionHandlers: ConnectionHandlers = {
     const current = context.connections.get(input.id);
     if (!current) throw new AppError('E_NOT_FOUND', `No connection with id ${input.id}.`);
     // The whole result is checked, so a change cannot leave another field inconsistent.
-    const settings = input.settings ? validConnectionSettings(current.system, { ...current.settings, ...input.settings }, current.settings) : undefined;
+    const settings = input.settings
+      ? validConnectionSettings(current.system, { ...current.settings, ...input.settings }, current.settings)
+      : undefined;
     const updated = context.connections.update(input.id, { name: input.name, settings });
     if (input.secrets) {
       context.vault.setMany(input.id, input.secrets);

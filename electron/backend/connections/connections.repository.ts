@@ -70,7 +70,13 @@ export class SqliteConnectionsRepository implements ConnectionsRepository {
     if (!current) return undefined;
     this.db
       .prepare('UPDATE connections SET name = ?, settings = ?, sandbox = ?, updated_at = ? WHERE id = ?')
-      .run(patch.name ?? current.name, JSON.stringify(patch.settings ?? current.settings), (patch.sandbox ?? current.sandbox) ? 1 : 0, new Date().toISOString(), id);
+      .run(
+        patch.name ?? current.name,
+        JSON.stringify(patch.settings ?? current.settings),
+        (patch.sandbox ?? current.sandbox) ? 1 : 0,
+        new Date().toISOString(),
+        id,
+      );
     return this.get(id);
   }
 

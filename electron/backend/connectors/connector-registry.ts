@@ -45,7 +45,11 @@ export const connectorRateRanges: Record<SystemId, { min: number; max: number } 
  * secrets from the vault, the backend's shared HTTP client, schema cache and
  * token cache. Callers `close()` it when done (the shared client stays).
  */
-export function openConnector(context: BackendContext, connectionId: string, extra: Partial<ConnectorEnvironment> = {}): Connector {
+export function openConnector(
+  context: BackendContext,
+  connectionId: string,
+  extra: Partial<ConnectorEnvironment> = {},
+): Connector {
   const connection = context.connections.get(connectionId);
   if (!connection) throw new AppError('E_NOT_FOUND', `No connection with id ${connectionId}.`);
   const factory = connectorFactories[connection.system];

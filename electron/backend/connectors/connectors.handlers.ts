@@ -9,10 +9,7 @@ import { InforConnector } from './infor/infor.connector';
 /** What talks to a live system: connection tests and entity schemas. Saved connections themselves are in connections/connections.handlers. */
 type ConnectorHandlers = Pick<
   Handlers,
-  | 'connections.test'
-  | 'connections.cancelTest'
-  | 'schemas.entities'
-  | 'schemas.get'
+  'connections.test' | 'connections.cancelTest' | 'schemas.entities' | 'schemas.get'
 >;
 
 /** Tests in flight by request id, so `connections.cancelTest` can stop them. */
@@ -39,12 +36,18 @@ async function testConnection(context: BackendContext, id: string, requestId?: s
   try {
     connector = openConnector(context, id, { http });
     const connection = context.connections.get(id)!;
-    if (connector instanceof InforConnector && connection.settings.productLineChosen !== true && connection.settings.productLineDetected !== true) {
+    if (
+      connector instanceof InforConnector &&
+      connection.settings.productLineChosen !== true &&
+      connection.settings.productLineDetected !== true
+    ) {
       const line = await connector.detectProductLine(signal);
       // Re-read: the person may have picked a product line while detection ran, and that choice wins.
       const latest = context.connections.get(id);
       if (line && latest && latest.settings.productLineChosen !== true) {
-        context.connections.update(id, { settings: { ...latest.settings, productLine: line, productLineDetected: true } });
+        context.connections.update(id, {
+          settings: { ...latest.settings, productLine: line, productLineDetected: true },
+        });
         // Schemas read for the guessed line describe another product's API.
         context.store.connectionCaches.clearSchemas(id);
         context.events.emit('connections.changed', { ids: [connection.id] });

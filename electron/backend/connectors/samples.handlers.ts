@@ -15,7 +15,11 @@ export const sampleHandlers: SampleHandlers = {
     try {
       const info = connector.entities().find((entity) => entity.id === input.entity);
       if (!info) throw new AppError('E_NOT_FOUND', `${connector.descriptor.label} has no entity "${input.entity}".`);
-      if (!info.readable) throw new AppError('E_SAMPLES_NOT_READABLE', `${info.label} cannot be read from ${connector.descriptor.label}; pick a readable entity.`);
+      if (!info.readable)
+        throw new AppError(
+          'E_SAMPLES_NOT_READABLE',
+          `${info.label} cannot be read from ${connector.descriptor.label}; pick a readable entity.`,
+        );
       const records: SampleRecord[] = [];
       let calls = 0;
       let pages = 0;

@@ -26,13 +26,18 @@ let backend: Backend | undefined;
 const early: Array<Extract<HostRequest, { type: 'invoke' }>> = [];
 
 function answer(request: Extract<HostRequest, { type: 'invoke' }>, ready: Backend) {
-  void ready.invoke(request.method, request.input).then((result) => parentPort!.postMessage({ type: 'result', id: request.id, result }));
+  void ready
+    .invoke(request.method, request.input)
+    .then((result) => parentPort!.postMessage({ type: 'result', id: request.id, result }));
 }
 
 parentPort.on('message', ({ data }) => {
   const request = data as HostRequest;
   if (request.type === 'init' && !backend) {
-    backend = createHostBackend({ runtime: 'desktop', masterKey: request.masterKey ? Buffer.from(request.masterKey, 'base64') : undefined });
+    backend = createHostBackend({
+      runtime: 'desktop',
+      masterKey: request.masterKey ? Buffer.from(request.masterKey, 'base64') : undefined,
+    });
     const ready = backend;
     ready.context.events.subscribe((event, payload) => parentPort.postMessage({ type: 'event', event, payload }));
     for (const waiting of early.splice(0)) answer(waiting, ready);

@@ -30,7 +30,10 @@ export function backoffCeiling(attempt: number, timing: Pick<BackoffTiming, 'bas
 }
 
 /** Full jitter: uniform in [0, ceiling]. */
-export function fullJitterDelay(attempt: number, timing: Pick<BackoffTiming, 'baseDelayMs' | 'maxDelayMs' | 'random'>): number {
+export function fullJitterDelay(
+  attempt: number,
+  timing: Pick<BackoffTiming, 'baseDelayMs' | 'maxDelayMs' | 'random'>,
+): number {
   return Math.floor(timing.random() * (backoffCeiling(attempt, timing) + 1));
 }
 

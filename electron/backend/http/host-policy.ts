@@ -36,7 +36,8 @@ export class HostPolicy {
   constructor(private readonly options: HostPolicyOptions) {
     this.hosts = new Set(options.hosts.map((host) => host.toLowerCase()));
     this.patterns = (options.patterns ?? []).map(
-      (pattern) => new RegExp('^' + pattern.toLowerCase().split('*').map(escapeRegExp).join('[a-z0-9-]+(?:\\.[a-z0-9-]+)*') + '$'),
+      (pattern) =>
+        new RegExp('^' + pattern.toLowerCase().split('*').map(escapeRegExp).join('[a-z0-9-]+(?:\\.[a-z0-9-]+)*') + '$'),
     );
   }
 
@@ -57,7 +58,12 @@ export class HostPolicy {
       throw new AppError('E_HTTP_INSECURE', `Refused the ${url.protocol} scheme for ${host}; only https is used.`);
     }
     if (this.hosts.has(host)) return;
-    if (this.patterns.some((pattern) => pattern.test(url.hostname.toLowerCase()) && (url.port === '' || url.port === '443'))) return;
+    if (
+      this.patterns.some(
+        (pattern) => pattern.test(url.hostname.toLowerCase()) && (url.port === '' || url.port === '443'),
+      )
+    )
+      return;
     throw new AppError(
       'E_HTTP_HOST_NOT_ALLOWED',
       `Refused a call to ${host}: this connection may only call ${[...this.hosts].join(', ') || 'its configured hosts'}.`,

@@ -143,15 +143,23 @@ export class HttpConnection {
     this.hostPolicy = new HostPolicy(options.hosts);
     this.timing = { ...defaultBackoffTiming, ...options.timing };
     const { requests, windowMs, concurrency } = options.rateLimit;
-    this.slidingWindow = options.rateLimit.window === 'sliding' ? new SlidingWindowLimiter({ requests, windowMs }) : undefined;
+    this.slidingWindow =
+      options.rateLimit.window === 'sliding' ? new SlidingWindowLimiter({ requests, windowMs }) : undefined;
     // With a sliding window Bottleneck only caps concurrency; the window decides when a call may leave.
     this.limiter = new Bottleneck(
       this.slidingWindow
         ? { maxConcurrent: concurrency }
-        : { maxConcurrent: concurrency, reservoir: requests, reservoirRefreshAmount: requests, reservoirRefreshInterval: windowMs },
+        : {
+            maxConcurrent: concurrency,
+            reservoir: requests,
+            reservoirRefreshAmount: requests,
+            reservoirRefreshInterval: windowMs,
+          },
     );
     this.breaker = circuitBreaker(
-      handleWhen((error) => error instanceof RetryableHttpError && error.code !== 'E_RATE_LIMITED' && (error.status ?? 0) >= 500),
+      handleWhen(
+        (error) => error instanceof RetryableHttpError && error.code !== 'E_RATE_LIMITED' && (error.status ?? 0) >= 500,
+      ),
       {
         halfOpenAfter: options.breakerHalfOpenAfterMs ?? 30_000,
         breaker: new ConsecutiveBreaker(options.errors.breakerThreshold),
@@ -219,7 +227,11 @@ export class HttpConnection {
     return this.breaker.execute(async () => {
       const useAuth = (request.auth ?? true) && this.options.authorizer !== undefined;
       let response = await this.send(url, request, useAuth);
-      if (this.isAuthFailure(response.response) && useAuth && (await this.options.authorizer!.rejected(response.handle))) {
+      if (
+        this.isAuthFailure(response.response) &&
+        useAuth &&
+        (await this.options.authorizer!.rejected(response.handle))
+      ) {
         response = await this.send(url, request, useAuth);
       }
       return this.judge(url, request, response.response);
@@ -249,27 +261,41 @@ export class HttpConnection {
       );
     }
     if (this.isAuthFailure(response)) {
-      throw new AppError('E_AUTH_FAILED', `${url.host} refused the credentials (HTTP ${status}) even after a fresh token.`, { status });
+      throw new AppError(
+        'E_AUTH_FAILED',
+        `${url.host} refused the credentials (HTTP ${status}) even after a fresh token.`,
+        { status },
+      );
     }
     const code = status >= 400 ? this.options.extractErrorCode?.(response) : undefined;
     if (errors.quotaStatuses.includes(status) || (code !== undefined && errors.quotaCodes.includes(code))) {
-      throw new AppError('E_QUOTA_EXCEEDED', `${url.host} says the API quota is used up (HTTP ${status}${code ? ` ${code}` : ''}).`, {
-        status,
-        code,
-      });
+      throw new AppError(
+        'E_QUOTA_EXCEEDED',
+        `${url.host} says the API quota is used up (HTTP ${status}${code ? ` ${code}` : ''}).`,
+        {
+          status,
+          code,
+        },
+      );
     }
     if (errors.retryableStatuses.includes(status) || (code !== undefined && errors.retryableCodes.includes(code))) {
       const retryAfterMs = parseRetryAfter(response.headers['retry-after'], this.timing.now());
       const rateLimited = (errors.throttleStatuses ?? [429]).includes(status);
       if (retryAfterMs !== undefined && retryAfterMs > this.timing.maxRetryAfterMs) {
-        throw new AppError('E_RATE_LIMITED', `${url.host} asked to wait ${Math.round(retryAfterMs / 1000)} s before calling again.`, {
-          status,
-          retryAfterMs,
-        });
+        throw new AppError(
+          'E_RATE_LIMITED',
+          `${url.host} asked to wait ${Math.round(retryAfterMs / 1000)} s before calling again.`,
+          {
+            status,
+            retryAfterMs,
+          },
+        );
       }
       throw new RetryableHttpError(
         rateLimited ? 'E_RATE_LIMITED' : 'E_HTTP_STATUS',
-        rateLimited ? `${url.host} kept answering ${status} (too many requests).` : `${url.host} answered HTTP ${status}.`,
+        rateLimited
+          ? `${url.host} kept answering ${status} (too many requests).`
+          : `${url.host} answered HTTP ${status}.`,
         status,
         retryAfterMs,
         { status },
@@ -279,7 +305,12 @@ export class HttpConnection {
       try {
         response.data = JSON.parse(response.text.replace(/^\uFEFF/, ''));
       } catch {
-        throw new RetryableHttpError('E_REMOTE', `${url.host} sent a body that is not valid JSON (truncated?).`, status, undefined);
+        throw new RetryableHttpError(
+          'E_REMOTE',
+          `${url.host} sent a body that is not valid JSON (truncated?).`,
+          status,
+          undefined,
+        );
       }
     } else if (request.expect === 'json' && status >= 300) {
       response.data = safeJson(response.text);
@@ -287,7 +318,11 @@ export class HttpConnection {
     return response;
   }
 
-  private async send(url: URL, request: HttpRequest, useAuth: boolean): Promise<{ response: HttpResponse; handle: unknown }> {
+  private async send(
+    url: URL,
+    request: HttpRequest,
+    useAuth: boolean,
+  ): Promise<{ response: HttpResponse; handle: unknown }> {
     const headers = this.headersFor(request);
     const handle = useAuth ? await this.options.authorizer!.apply(headers) : undefined;
     return this.limiter.schedule(async () => {

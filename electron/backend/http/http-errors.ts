@@ -25,7 +25,8 @@ export function isNetworkError(error: unknown): boolean {
 }
 
 /** OpenSSL and Node certificate failures: the name resolved and the port answered, but not with trusted TLS. */
-const tlsCodes = /^(ERR_SSL_|ERR_TLS_|ERR_OSSL_|EPROTO$|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|HOSTNAME_MISMATCH$)/;
+const tlsCodes =
+  /^(ERR_SSL_|ERR_TLS_|ERR_OSSL_|EPROTO$|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|HOSTNAME_MISMATCH$)/;
 
 export interface NetworkFailureOptions {
   /** Connection tests: a refused port is an answer, not a hiccup, so it is not tried again. */
@@ -42,12 +43,23 @@ export interface NetworkFailureOptions {
  * failure (EAI_AGAIN), a timeout and, outside connection tests, a refused
  * connection (a server restarting) may, so those stay retryable.
  */
-export function networkFailure(error: unknown, url: URL, timeoutMs: number, options: NetworkFailureOptions = {}): AppError | undefined {
+export function networkFailure(
+  error: unknown,
+  url: URL,
+  timeoutMs: number,
+  options: NetworkFailureOptions = {},
+): AppError | undefined {
   const code = errorCode(error);
   const host = url.hostname;
   const port = url.port || (url.protocol === 'https:' ? '443' : '80');
   const details = { host, port: Number(port), cause: code };
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_FAIL' || code === 'EAI_NONAME' || code === 'EAI_NODATA') {
+  if (
+    code === 'ENOTFOUND' ||
+    code === 'EAI_AGAIN' ||
+    code === 'EAI_FAIL' ||
+    code === 'EAI_NONAME' ||
+    code === 'EAI_NODATA'
+  ) {
     const message = `Cannot reach ${host} — the name does not resolve (DNS ${code}). Check the network or VPN, and the host name.`;
     return code === 'EAI_AGAIN' && !options.failFast
       ? new RetryableHttpError('E_NET_DNS', message, undefined, undefined, details)
@@ -55,9 +67,16 @@ export function networkFailure(error: unknown, url: URL, timeoutMs: number, opti
   }
   if (code === 'ECONNREFUSED') {
     const message = `Cannot reach ${host} — nothing accepts connections on port ${port} (connection refused). Check the address and port, the network or VPN, and that the server runs.`;
-    return options.failFast ? new AppError('E_NET_REFUSED', message, details) : new RetryableHttpError('E_NET_REFUSED', message, undefined, undefined, details);
+    return options.failFast
+      ? new AppError('E_NET_REFUSED', message, details)
+      : new RetryableHttpError('E_NET_REFUSED', message, undefined, undefined, details);
   }
-  if (code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'ETIMEDOUT') {
+  if (
+    code === 'UND_ERR_CONNECT_TIMEOUT' ||
+    code === 'UND_ERR_HEADERS_TIMEOUT' ||
+    code === 'UND_ERR_BODY_TIMEOUT' ||
+    code === 'ETIMEDOUT'
+  ) {
     return timeoutFailure(url, timeoutMs, options);
   }
   if (tlsCodes.test(code)) {
@@ -68,7 +87,13 @@ export function networkFailure(error: unknown, url: URL, timeoutMs: number, opti
     );
   }
   if (isNetworkError(error) || (error as Error | undefined)?.name === 'SocketError') {
-    return new RetryableHttpError('E_REMOTE', `Connection to ${host} failed (${code || 'socket error'}).`, undefined, undefined, details);
+    return new RetryableHttpError(
+      'E_REMOTE',
+      `Connection to ${host} failed (${code || 'socket error'}).`,
+      undefined,
+      undefined,
+      details,
+    );
   }
   return undefined;
 }
@@ -78,7 +103,9 @@ export function timeoutFailure(url: URL, timeoutMs: number, options: NetworkFail
   const seconds = timeoutMs >= 1000 ? `${Math.round(timeoutMs / 100) / 10} s` : `${timeoutMs} ms`;
   const message = `${url.hostname} did not answer within ${seconds} — check the network or VPN; the server may be down or overloaded.`;
   const details = { host: url.hostname, timeoutMs };
-  return options.failFast ? new AppError('E_NET_TIMEOUT', message, details) : new RetryableHttpError('E_NET_TIMEOUT', message, undefined, undefined, details);
+  return options.failFast
+    ? new AppError('E_NET_TIMEOUT', message, details)
+    : new RetryableHttpError('E_NET_TIMEOUT', message, undefined, undefined, details);
 }
 
 function errorCode(error: unknown): string {

@@ -37,7 +37,8 @@ export class SlidingWindowLimiter {
   private stopped = false;
 
   constructor(private readonly options: SlidingWindowOptions) {
-    if (!(options.requests > 0) || !(options.windowMs > 0)) throw new Error('A sliding window needs requests > 0 and windowMs > 0.');
+    if (!(options.requests > 0) || !(options.windowMs > 0))
+      throw new Error('A sliding window needs requests > 0 and windowMs > 0.');
     this.now = options.now ?? (() => performance.now());
   }
 

@@ -76,7 +76,8 @@ export class TokenProvider {
 
   /** The server refused `rejected`: replace it unless someone already did. */
   async invalidate(rejected: AccessToken): Promise<AccessToken> {
-    if (this.current && this.current.accessToken !== rejected.accessToken && this.fresh(this.current)) return this.current;
+    if (this.current && this.current.accessToken !== rejected.accessToken && this.fresh(this.current))
+      return this.current;
     if (this.current?.accessToken === rejected.accessToken) {
       // Keep the refresh token for the refresh grant, but never reuse the access token.
       this.current = { ...this.current, expiresAt: 0 };

@@ -1,6 +1,13 @@
 import os from 'node:os';
 import { AppError, toErrorInfo, type ErrorInfo } from '../../../shared/errors';
-import { assertPlainJson, compiledExpression, defaultLimits, toMappingError, type EvaluateManyOptions, type RecordResult } from '../../../shared/mapping/evaluate';
+import {
+  assertPlainJson,
+  compiledExpression,
+  defaultLimits,
+  toMappingError,
+  type EvaluateManyOptions,
+  type RecordResult,
+} from '../../../shared/mapping/evaluate';
 import { diedOfMemory, mappingMemoryMb, stoppedFromOutside, WorkerProcess, type Exit } from './worker-process';
 import type { ReplyMessage, WorkerMessage, WorkerTask } from './worker-protocol';
 
@@ -87,7 +94,11 @@ export function closeMappingPool(): void {
 }
 
 /** `evaluateMany` in worker processes. Compile errors throw, as in `evaluateMany`; everything else is per record. */
-export async function evaluateIsolated(text: string, records: readonly unknown[], options: IsolatedOptions = {}): Promise<RecordResult[]> {
+export async function evaluateIsolated(
+  text: string,
+  records: readonly unknown[],
+  options: IsolatedOptions = {},
+): Promise<RecordResult[]> {
   compiledExpression(text, options);
   const results: (RecordResult | undefined)[] = new Array<RecordResult | undefined>(records.length);
   const plain: number[] = [];
@@ -114,7 +125,13 @@ export async function evaluateIsolated(text: string, records: readonly unknown[]
     ),
   );
   options.onProgress?.(records.length, records.length);
-  return results.map((result) => result ?? { ok: false, error: { code: 'E_MAPPING_EVAL', message: 'The mapping gave no result for this record.' } });
+  return results.map(
+    (result) =>
+      result ?? {
+        ok: false,
+        error: { code: 'E_MAPPING_EVAL', message: 'The mapping gave no result for this record.' },
+      },
+  );
 }
 
 type Failure = { kind: 'timeout' } | { kind: 'cancelled' } | { kind: 'died'; exit: Exit; started: boolean };
@@ -157,12 +174,25 @@ async function evaluateChunk(
     } else if (failure.kind === 'timeout') {
       blame(limitError('timeout', options));
     } else if (stoppedFromOutside(failure.exit)) {
-      throw new AppError('E_MAPPING_EVAL', `Evaluation cancelled: the mapping worker was stopped (${describeExit(failure.exit)}).`);
+      throw new AppError(
+        'E_MAPPING_EVAL',
+        `Evaluation cancelled: the mapping worker was stopped (${describeExit(failure.exit)}).`,
+      );
     } else if (!failure.started) {
       // The worker never ran a record: a broken installation, not a mapping problem.
-      throw new AppError('E_INTERNAL', `The mapping worker could not start (${describeExit(failure.exit)}). Rebuild or reinstall the app (npm run build).`);
+      throw new AppError(
+        'E_INTERNAL',
+        `The mapping worker could not start (${describeExit(failure.exit)}). Rebuild or reinstall the app (npm run build).`,
+      );
     } else if (alone) {
-      blame(diedOfMemory(failure.exit) ? limitError('memory', options) : { code: 'E_MAPPING_EVAL', message: `The mapping stopped its worker on this record (${describeExit(failure.exit)}).` });
+      blame(
+        diedOfMemory(failure.exit)
+          ? limitError('memory', options)
+          : {
+              code: 'E_MAPPING_EVAL',
+              message: `The mapping stopped its worker on this record (${describeExit(failure.exit)}).`,
+            },
+      );
       alone = false;
     } else {
       alone = true;
@@ -179,9 +209,14 @@ async function runTask(
   settle: (index: number, result: RecordResult) => void,
 ): Promise<Failure | undefined> {
   const bindings = options.bindings ?? {};
-  const functions = Object.entries(bindings).filter((entry): entry is [string, (...args: unknown[]) => unknown] => typeof entry[1] === 'function');
+  const functions = Object.entries(bindings).filter(
+    (entry): entry is [string, (...args: unknown[]) => unknown] => typeof entry[1] === 'function',
+  );
   const values = Object.fromEntries(Object.entries(bindings).filter(([, value]) => typeof value !== 'function'));
-  const limits = { timeoutMs: options.timeoutMs ?? defaultLimits.timeoutMs, maxDepth: options.maxDepth ?? defaultLimits.maxDepth };
+  const limits = {
+    timeoutMs: options.timeoutMs ?? defaultLimits.timeoutMs,
+    maxDepth: options.maxDepth ?? defaultLimits.maxDepth,
+  };
   const task: WorkerTask = {
     kind: 'task',
     task: (taskSeq += 1),
@@ -210,7 +245,8 @@ async function runTask(
         if (callsInFlight === 0 && !reason) timer = setTimeout(() => stop('timeout'), hardTimeout(options));
       };
       const onCancel = () => stop('cancelled');
-      if (typeof external?.addEventListener === 'function') external.addEventListener('abort', onCancel, { once: true });
+      if (typeof external?.addEventListener === 'function')
+        external.addEventListener('abort', onCancel, { once: true });
       // Cancelled while it waited for a free worker: the listener above never fires.
       if (external?.aborted) stop('cancelled');
       const finish = (failure: Failure | undefined) => {
@@ -238,7 +274,14 @@ async function runTask(
             });
           }
         },
-        (exit) => finish(reason === 'timeout' ? { kind: 'timeout' } : reason === 'cancelled' ? { kind: 'cancelled' } : { kind: 'died', exit, started }),
+        (exit) =>
+          finish(
+            reason === 'timeout'
+              ? { kind: 'timeout' }
+              : reason === 'cancelled'
+                ? { kind: 'cancelled' }
+                : { kind: 'died', exit, started },
+          ),
       );
       if (!worker.send(task)) worker.kill();
     });
@@ -251,7 +294,11 @@ function hardTimeout(options: IsolatedOptions): number {
   return options.hardTimeoutMs ?? Math.max(2 * (options.timeoutMs ?? defaultLimits.timeoutMs), 3000);
 }
 
-async function answer(worker: WorkerProcess, message: Extract<WorkerMessage, { kind: 'call' }>, functions: [string, (...args: unknown[]) => unknown][]): Promise<void> {
+async function answer(
+  worker: WorkerProcess,
+  message: Extract<WorkerMessage, { kind: 'call' }>,
+  functions: [string, (...args: unknown[]) => unknown][],
+): Promise<void> {
   const binding = functions.find(([name]) => name === message.name)?.[1];
   let reply: ReplyMessage;
   try {
@@ -264,7 +311,12 @@ async function answer(worker: WorkerProcess, message: Extract<WorkerMessage, { k
   // A worker killed while the binding ran is not waiting for the answer; send() reports false.
   if (worker.send(reply) || !worker.alive || !reply.ok) return;
   // The answer could not be sent (not plain data): the expression gets an error, not silence.
-  worker.send({ kind: 'reply', id: message.id, ok: false, error: { code: 'E_MAPPING_EVAL', message: `$${message.name} returned something that is not JSON.` } });
+  worker.send({
+    kind: 'reply',
+    id: message.id,
+    ok: false,
+    error: { code: 'E_MAPPING_EVAL', message: `$${message.name} returned something that is not JSON.` },
+  });
 }
 
 function describeExit(exit: Exit): string {

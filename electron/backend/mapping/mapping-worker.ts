@@ -1,5 +1,11 @@
 import { AppError, errorCodes, type ErrorCode } from '../../../shared/errors';
-import { evaluateExpression, exceedsJsonSize, toMappingError, type Bindings, type RecordResult } from '../../../shared/mapping/evaluate';
+import {
+  evaluateExpression,
+  exceedsJsonSize,
+  toMappingError,
+  type Bindings,
+  type RecordResult,
+} from '../../../shared/mapping/evaluate';
 import { outputLimitMb, type ParentMessage, type WorkerMessage, type WorkerTask } from './worker-protocol';
 
 /**
@@ -67,10 +73,11 @@ async function evaluateTask(task: WorkerTask): Promise<void> {
   post({ kind: 'done', task: task.task });
 }
 
-
 /** jsonata hands functions and sequences to bindings; only plain data crosses processes. */
 function cloneable(args: unknown[]): unknown[] {
-  return args.map((arg) => (typeof arg === 'function' || arg === undefined ? undefined : (JSON.parse(JSON.stringify(arg)) as unknown)));
+  return args.map((arg) =>
+    typeof arg === 'function' || arg === undefined ? undefined : (JSON.parse(JSON.stringify(arg)) as unknown),
+  );
 }
 
 function knownCode(code: string): ErrorCode {

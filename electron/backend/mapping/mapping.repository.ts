@@ -45,7 +45,9 @@ export class SqliteMappingRepository implements MappingRepository {
         )
         .run({ ...mapping, graph: mapping.graph === undefined ? null : JSON.stringify(mapping.graph) });
       this.db
-        .prepare('INSERT OR IGNORE INTO mapping_versions (hash, mapping_id, expression, created_at) VALUES (?, ?, ?, ?)')
+        .prepare(
+          'INSERT OR IGNORE INTO mapping_versions (hash, mapping_id, expression, created_at) VALUES (?, ?, ?, ?)',
+        )
         .run(mapping.hash, mapping.id, mapping.expression, now);
     })();
     return mapping;
@@ -65,8 +67,7 @@ export class SqliteMappingRepository implements MappingRepository {
   /** The exact expression a past run used, by its hash. */
   expressionByHash(hash: string): string | undefined {
     const row = this.db.prepare('SELECT expression FROM mapping_versions WHERE hash = ?').get(hash) as
-      | { expression: string }
-      | undefined;
+      { expression: string } | undefined;
     return row?.expression;
   }
 
@@ -75,7 +76,8 @@ export class SqliteMappingRepository implements MappingRepository {
     const used = this.db
       .prepare("SELECT name FROM flows WHERE json_extract(definition, '$.mappingId') = ? ORDER BY seq LIMIT 1")
       .get(id) as { name: string } | undefined;
-    if (used) throw new AppError('E_CONFLICT', `The mapping is used by the flow “${used.name}”; remove the flow first.`);
+    if (used)
+      throw new AppError('E_CONFLICT', `The mapping is used by the flow “${used.name}”; remove the flow first.`);
     return this.db.prepare('DELETE FROM mappings WHERE id = ?').run(id).changes > 0;
   }
 }

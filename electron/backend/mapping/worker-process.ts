@@ -96,7 +96,13 @@ export class WorkerProcess {
 
 /** V8 aborts (SIGABRT, or SIGTRAP on some builds) when a heap limit is reached; the system's OOM killer sends SIGKILL. */
 export function diedOfMemory(exit: Exit): boolean {
-  return exit.signal === 'SIGABRT' || exit.signal === 'SIGTRAP' || exit.signal === 'SIGKILL' || exit.code === 134 || exit.code === 133;
+  return (
+    exit.signal === 'SIGABRT' ||
+    exit.signal === 'SIGTRAP' ||
+    exit.signal === 'SIGKILL' ||
+    exit.code === 134 ||
+    exit.code === 133
+  );
 }
 
 /** Stopped from outside (Ctrl+C reaches the whole process group, a service manager stops it): no record is to blame. */

@@ -15,7 +15,8 @@ export interface WorkerTask {
 }
 
 /** Parent → worker: the answer to one binding call. */
-export type ReplyMessage = { kind: 'reply'; id: number; ok: true; value: unknown } | { kind: 'reply'; id: number; ok: false; error: ErrorInfo };
+export type ReplyMessage =
+  { kind: 'reply'; id: number; ok: true; value: unknown } | { kind: 'reply'; id: number; ok: false; error: ErrorInfo };
 
 export type ParentMessage = WorkerTask | ReplyMessage;
 

@@ -12,7 +12,12 @@ import { SyncEngine } from '../sync/sync-engine';
 import { syncService } from '../sync/sync.service';
 import { resolveDataDir } from '../store/paths';
 import type { Logger } from '../util/log';
-import { bindConnections, missingSecretsMessage, type BindingOptions, type BoundConnection } from '../bundle/bundle-binding';
+import {
+  bindConnections,
+  missingSecretsMessage,
+  type BindingOptions,
+  type BoundConnection,
+} from '../bundle/bundle-binding';
 import { checkConnectionSettings, settingsProblemsText } from '../connections/connection-settings';
 import { validateBundleText } from '../bundle/bundle-check';
 import { installBundle } from '../bundle/bundle-install';
@@ -51,7 +56,10 @@ export async function openHeadless(options: HeadlessOptions): Promise<Headless> 
   try {
     text = fs.readFileSync(options.bundleFile, 'utf8');
   } catch (error) {
-    throw new AppError('E_BUNDLE_INVALID', `Cannot read the bundle ${options.bundleFile}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}.`);
+    throw new AppError(
+      'E_BUNDLE_INVALID',
+      `Cannot read the bundle ${options.bundleFile}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}.`,
+    );
   }
   const { check, loaded } = await validateBundleText(text);
   if (!check.ok || !loaded.bundle) {
@@ -71,9 +79,13 @@ export async function openHeadless(options: HeadlessOptions): Promise<Headless> 
   for (const connection of bound) {
     const settings = checkConnectionSettings(connection.system, connection.settings);
     if (!settings.ok) {
-      throw new AppError('E_INVALID_INPUT', `The connection “${connection.name}” (ref ${connection.ref}): ${settingsProblemsText(connection.system, settings.problems)}`, {
-        problems: settings.problems,
-      });
+      throw new AppError(
+        'E_INVALID_INPUT',
+        `The connection “${connection.name}” (ref ${connection.ref}): ${settingsProblemsText(connection.system, settings.problems)}`,
+        {
+          problems: settings.problems,
+        },
+      );
     }
   }
   const missing = missingSecretsMessage(bound);
@@ -84,7 +96,17 @@ export async function openHeadless(options: HeadlessOptions): Promise<Headless> 
     const context = backend.context;
     // The store records the settings actually used; unchanged settings keep cached schemas and tokens.
     const byId = new Map(bound.map((connection) => [connection.id, connection]));
-    installBundle(context, { ...bundle, connections: bundle.connections.map((connection) => ({ ...connection, settings: byId.get(connection.id)!.settings })) }, 'replace');
+    installBundle(
+      context,
+      {
+        ...bundle,
+        connections: bundle.connections.map((connection) => ({
+          ...connection,
+          settings: byId.get(connection.id)!.settings,
+        })),
+      },
+      'replace',
+    );
     const service = syncService(context);
     const connectors: ConnectorSource = {
       open: async (connectionId) => openBound(backend, byId.get(connectionId), connectionId),
@@ -112,7 +134,8 @@ export async function openHeadless(options: HeadlessOptions): Promise<Headless> 
 function openBound(backend: Backend, connection: BoundConnection | undefined, connectionId: string): Connector {
   if (!connection) throw new AppError('E_NOT_FOUND', `The bundle has no connection ${connectionId}.`);
   const factory = connectorFactories[connection.system];
-  if (!factory) throw new AppError('E_INVALID_INPUT', `No connector for ${connection.system} is installed in this runtime.`);
+  if (!factory)
+    throw new AppError('E_INVALID_INPUT', `No connector for ${connection.system} is installed in this runtime.`);
   const { context } = backend;
   return factory({
     connection: { id: connection.id, settings: connection.settings, sandbox: connection.sandbox },

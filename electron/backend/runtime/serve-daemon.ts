@@ -52,7 +52,15 @@ export async function startServe(options: ServeOptions): Promise<ServeDaemon> {
   const finished = (run: Run) => {
     metrics.record(run);
     const flow = deps.flows.findFlow(run.flowId);
-    log.info('run finished', { flow: flow?.name ?? run.flowId, run: run.id, trigger: run.trigger, status: run.status, counters: run.counters, calls: run.calls, ...(run.error ? { code: run.error.code, error: run.error.message } : {}) });
+    log.info('run finished', {
+      flow: flow?.name ?? run.flowId,
+      run: run.id,
+      trigger: run.trigger,
+      status: run.status,
+      counters: run.counters,
+      calls: run.calls,
+      ...(run.error ? { code: run.error.code, error: run.error.message } : {}),
+    });
   };
 
   // Built like every host's scheduler, on the headless engine (bound connectors), for the bundle's flows only.
@@ -60,7 +68,8 @@ export async function startServe(options: ServeOptions): Promise<ServeDaemon> {
     only: (flow) => bundleFlowIds.has(flow.id),
     runOptions: { signal: hard.signal, stopSignal: soft.signal },
     accepting: () => !stopping,
-    onStart: (flowId, trigger) => log.info('run starting', { flow: deps.flows.findFlow(flowId)?.name ?? flowId, trigger }),
+    onStart: (flowId, trigger) =>
+      log.info('run starting', { flow: deps.flows.findFlow(flowId)?.name ?? flowId, trigger }),
     onFinished: finished,
   });
 
@@ -78,23 +87,39 @@ export async function startServe(options: ServeOptions): Promise<ServeDaemon> {
 
   const send = (response: http.ServerResponse, status: number, body: unknown, type = 'application/json') => {
     const text = type === 'application/json' ? JSON.stringify(body) : String(body);
-    response.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text) });
+    response.writeHead(status, {
+      'content-type': type,
+      'cache-control': 'no-store',
+      'content-length': Buffer.byteLength(text),
+    });
     response.end(text);
   };
   const handle = async (request: http.IncomingMessage, response: http.ServerResponse) => {
     const url = requestUrl(request);
-    if (!url) return send(response, 400, { code: 'E_INVALID_INPUT', error: 'The request path is not a valid URL path.' });
+    if (!url)
+      return send(response, 400, { code: 'E_INVALID_INPUT', error: 'The request path is not a valid URL path.' });
     if (request.method === 'GET' && url.pathname === '/health') {
-      return send(response, stopping ? 503 : 200, { status: stopping ? 'stopping' : 'ok', bundle: { name: bundle.name, contentHash: bundle.contentHash }, uptimeSeconds: Math.round((Date.now() - metrics.startedAt.getTime()) / 1000), flows: flowStatus() });
+      return send(response, stopping ? 503 : 200, {
+        status: stopping ? 'stopping' : 'ok',
+        bundle: { name: bundle.name, contentHash: bundle.contentHash },
+        uptimeSeconds: Math.round((Date.now() - metrics.startedAt.getTime()) / 1000),
+        flows: flowStatus(),
+      });
     }
-    if (request.method === 'GET' && url.pathname === '/metrics') return send(response, 200, prometheusText(metrics.snapshot(flowStatus())), 'text/plain; version=0.0.4');
-    if (request.method === 'GET' && url.pathname === '/metrics.json') return send(response, 200, metrics.snapshot(flowStatus()));
+    if (request.method === 'GET' && url.pathname === '/metrics')
+      return send(response, 200, prometheusText(metrics.snapshot(flowStatus())), 'text/plain; version=0.0.4');
+    if (request.method === 'GET' && url.pathname === '/metrics.json')
+      return send(response, 200, metrics.snapshot(flowStatus()));
     if (request.method === 'POST' && url.pathname === '/zoho/notify') {
       let raw: Buffer;
       try {
         raw = await readBody(request, maxBody);
       } catch (error) {
-        if (error instanceof BodyTooLargeError) return send(response, 413, { code: 'E_INVALID_INPUT', error: 'The body is larger than 1 MiB; a Zoho notification is far smaller.' });
+        if (error instanceof BodyTooLargeError)
+          return send(response, 413, {
+            code: 'E_INVALID_INPUT',
+            error: 'The body is larger than 1 MiB; a Zoho notification is far smaller.',
+          });
         return send(response, 400, { code: 'E_INVALID_INPUT', error: 'The body could not be read completely.' });
       }
       let body: unknown;
@@ -112,7 +137,10 @@ export async function startServe(options: ServeOptions): Promise<ServeDaemon> {
   const server = http.createServer(
     guarded(handle, (response, error) => {
       log.error('request failed', { error: errorMessage(error) });
-      send(response, 500, { code: 'E_INTERNAL', error: 'The daemon failed to answer this request and keeps running; see its log.' });
+      send(response, 500, {
+        code: 'E_INTERNAL',
+        error: 'The daemon failed to answer this request and keeps running; see its log.',
+      });
     }),
   );
   answerClientErrors(server);
@@ -122,12 +150,16 @@ export async function startServe(options: ServeOptions): Promise<ServeDaemon> {
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  const zohoFlows = bundle.flows.filter((flow) => headless.bound.find((connection) => connection.id === flow.target.connectionId)?.system === 'zoho');
+  const zohoFlows = bundle.flows.filter(
+    (flow) => headless.bound.find((connection) => connection.id === flow.target.connectionId)?.system === 'zoho',
+  );
   if (zohoFlows.length > 0) {
     receiver = new ZohoReceiver({
       deps,
       flows: zohoFlows.map((flow) => deps.flows.flow(flow.id)),
-      sandboxConnections: new Set(headless.bound.filter((connection) => connection.sandbox).map((connection) => connection.id)),
+      sandboxConnections: new Set(
+        headless.bound.filter((connection) => connection.sandbox).map((connection) => connection.id),
+      ),
       notifyUrl: options.notifyUrl,
       localUrl: url,
       isRunning: (flowId) => engine.isRunning(flowId),
@@ -141,7 +173,15 @@ export async function startServe(options: ServeOptions): Promise<ServeDaemon> {
     await receiver.start();
   }
   scheduler.start({ catchUp: true });
-  log.info('serving', { url, bundle: bundle.name, flows: bundle.flows.map((flow) => ({ name: flow.name, schedule: flow.schedule, nextRun: scheduler.nextRun(flow.id) ?? null })) });
+  log.info('serving', {
+    url,
+    bundle: bundle.name,
+    flows: bundle.flows.map((flow) => ({
+      name: flow.name,
+      schedule: flow.schedule,
+      nextRun: scheduler.nextRun(flow.id) ?? null,
+    })),
+  });
 
   let stopped: Promise<void> | undefined;
   return {

@@ -67,29 +67,56 @@ export class ZohoReceiver {
         await connector?.close();
         continue;
       }
-      const notifyUrl = this.options.notifyUrl ?? (this.options.sandboxConnections.has(connectionId) ? `${this.options.localUrl}/zoho/notify` : undefined);
+      const notifyUrl =
+        this.options.notifyUrl ??
+        (this.options.sandboxConnections.has(connectionId) ? `${this.options.localUrl}/zoho/notify` : undefined);
       if (!notifyUrl) {
-        this.options.log.info('zoho notifications off: pass --notify-url with a public https URL that reaches this daemon', { connection: connectionId });
+        this.options.log.info(
+          'zoho notifications off: pass --notify-url with a public https URL that reaches this daemon',
+          { connection: connectionId },
+        );
         await connector.close();
         continue;
       }
-      const channel: Channel = { channelId: `${Date.now()}${randomInt(100_000, 999_999)}`, token: randomBytes(24).toString('base64url'), connectionId, connector };
+      const channel: Channel = {
+        channelId: `${Date.now()}${randomInt(100_000, 999_999)}`,
+        token: randomBytes(24).toString('base64url'),
+        connectionId,
+        connector,
+      };
       registerSecret(channel.token);
       try {
-        const state = await connector.watch.enable({ channelId: channel.channelId, events: [...modules].map((module) => `${module}.edit`), notifyUrl, token: channel.token, lifetimeMs: this.options.lifetimeMs });
+        const state = await connector.watch.enable({
+          channelId: channel.channelId,
+          events: [...modules].map((module) => `${module}.edit`),
+          notifyUrl,
+          token: channel.token,
+          lifetimeMs: this.options.lifetimeMs,
+        });
         this.channels.push(channel);
-        this.options.log.info('zoho watch channel enabled', { connection: connectionId, channel: channel.channelId, modules: [...modules], expiresAt: new Date(state.expiresAt).toISOString() });
+        this.options.log.info('zoho watch channel enabled', {
+          connection: connectionId,
+          channel: channel.channelId,
+          modules: [...modules],
+          expiresAt: new Date(state.expiresAt).toISOString(),
+        });
       } catch (error) {
-        this.options.log.warn('zoho watch channel not enabled; scheduled syncs continue', { connection: connectionId, error: errorMessage(error) });
+        this.options.log.warn('zoho watch channel not enabled; scheduled syncs continue', {
+          connection: connectionId,
+          error: errorMessage(error),
+        });
         await connector.close();
       }
     }
     this.options.metrics.notifications.channels = this.channels.length;
     if (this.channels.length > 0) {
       // Chained so a slow renewal never overlaps the next check, and `stop` can wait for it before disabling.
-      this.timer = setInterval(() => {
-        this.renewing = this.renewing.then(() => this.renew());
-      }, this.options.renewEveryMs ?? 15 * 60_000);
+      this.timer = setInterval(
+        () => {
+          this.renewing = this.renewing.then(() => this.renew());
+        },
+        this.options.renewEveryMs ?? 15 * 60_000,
+      );
       this.timer.unref();
     }
   }
@@ -97,20 +124,29 @@ export class ZohoReceiver {
   /** Handles one callback body; answers the HTTP status to send. */
   receive(body: unknown): { status: number; message: string } {
     this.options.metrics.notifications.received += 1;
-    const check = verifyZohoNotification(body, this.channels.map(({ channelId, token }) => ({ channelId, token })));
+    const check = verifyZohoNotification(
+      body,
+      this.channels.map(({ channelId, token }) => ({ channelId, token })),
+    );
     if (!check.ok) {
       this.options.metrics.notifications.rejected += 1;
       this.options.log.warn('zoho notification rejected', { reason: check.reason });
       return { status: 403, message: check.reason };
     }
     const channel = this.channels.find((candidate) => candidate.channelId === check.channelId)!;
-    const flows = this.options.flows.filter((flow) => flow.target.connectionId === channel.connectionId && flow.target.entity === check.module);
+    const flows = this.options.flows.filter(
+      (flow) => flow.target.connectionId === channel.connectionId && flow.target.entity === check.module,
+    );
     for (const flow of flows) {
       const keys = this.pending.get(flow.id) ?? new Set<string>();
       for (const id of check.ids) keys.add(id);
       this.pending.set(flow.id, keys);
     }
-    this.options.log.info('zoho notification accepted', { module: check.module, operation: check.operation, ids: check.ids.length });
+    this.options.log.info('zoho notification accepted', {
+      module: check.module,
+      operation: check.operation,
+      ids: check.ids.length,
+    });
     this.drainSoon();
     return { status: 200, message: 'ok' };
   }
@@ -126,10 +162,12 @@ export class ZohoReceiver {
           continue;
         }
         this.pending.delete(flowId);
-        const run = await syncTargetKeys(this.options.deps, flowId, [...keys], 'notification').catch((error: unknown) => {
-          this.options.log.warn('targeted sync failed', { flow: flowId, error: errorMessage(error) });
-          return undefined;
-        });
+        const run = await syncTargetKeys(this.options.deps, flowId, [...keys], 'notification').catch(
+          (error: unknown) => {
+            this.options.log.warn('targeted sync failed', { flow: flowId, error: errorMessage(error) });
+            return undefined;
+          },
+        );
         if (run) {
           this.options.metrics.notifications.targetedSyncs += 1;
           this.options.onRun(run);
@@ -143,10 +181,19 @@ export class ZohoReceiver {
       if (this.stopped) return;
       try {
         const renewed = await channel.connector.watch.renewDue(this.options.renewWithinMs ?? 24 * 3600_000);
-        const expiresAt = channel.connector.watch.channels().find((state) => state.channelId === channel.channelId)?.expiresAt;
-        if (renewed.length > 0) this.options.log.info('zoho watch channel renewed', { channel: channel.channelId, ...(expiresAt === undefined ? {} : { expiresAt: new Date(expiresAt).toISOString() }) });
+        const expiresAt = channel.connector.watch
+          .channels()
+          .find((state) => state.channelId === channel.channelId)?.expiresAt;
+        if (renewed.length > 0)
+          this.options.log.info('zoho watch channel renewed', {
+            channel: channel.channelId,
+            ...(expiresAt === undefined ? {} : { expiresAt: new Date(expiresAt).toISOString() }),
+          });
       } catch (error) {
-        this.options.log.warn('zoho watch renewal failed; retrying at the next check', { channel: channel.channelId, error: errorMessage(error) });
+        this.options.log.warn('zoho watch renewal failed; retrying at the next check', {
+          channel: channel.channelId,
+          error: errorMessage(error),
+        });
       }
     }
   }

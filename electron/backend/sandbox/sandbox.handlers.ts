@@ -1,7 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SandboxWorkspace } from '../../../shared/api/sandbox.contract';
-import { connectionSettingsSchema, systemIdSchema, type Connection, type SystemId } from '../../../shared/domain/connection';
+import {
+  connectionSettingsSchema,
+  systemIdSchema,
+  type Connection,
+  type SystemId,
+} from '../../../shared/domain/connection';
 import { AppError, errorMessage } from '../../../shared/errors';
 import type { Handlers } from '../api/dispatch';
 import { connectionHandlers, importIonapi } from '../connections/connections.handlers';
@@ -48,7 +53,10 @@ async function startSimulators(context: BackendContext): Promise<Simulators> {
   } catch (error) {
     await closeAll();
     const message = redact(errorMessage(error));
-    throw new AppError('E_SANDBOX_START', `The sandbox simulators did not start (${message}). Close other copies of the app and try again.`);
+    throw new AppError(
+      'E_SANDBOX_START',
+      `The sandbox simulators did not start (${message}). Close other copies of the app and try again.`,
+    );
   }
   context.onClose(closeAll);
   context.log.info('sandbox simulators started', { systems: running.map((sandbox) => sandbox.system) });
@@ -89,7 +97,11 @@ function readCredentials(sandbox: RunningSandbox): SandboxCredentials {
   }
   const file = sandbox.files[0];
   if (!file) throw new AppError('E_SANDBOX_START', `The ${sandbox.system} sandbox wrote no connection file.`);
-  const content = JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: string; settings?: unknown; secrets?: Record<string, string> };
+  const content = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+    name?: string;
+    settings?: unknown;
+    secrets?: Record<string, string>;
+  };
   return {
     name: content.name ?? `${sandbox.system} sandbox`,
     settings: connectionSettingsSchema.parse(content.settings ?? {}),
@@ -121,7 +133,12 @@ async function upsertConnection(
   if (system === 'infor') {
     const file = sandbox.files.find((candidate) => candidate.endsWith('backend-service.ionapi')) ?? sandbox.files[0]!;
     // M3 is the sandbox's richest product line; detection would only cost a probe.
-    const connection = await importIonapi(context, { fileName: path.basename(file), content: fs.readFileSync(file, 'utf8'), name: credentials.name, productLine: 'm3' });
+    const connection = await importIonapi(context, {
+      fileName: path.basename(file),
+      content: fs.readFileSync(file, 'utf8'),
+      name: credentials.name,
+      productLine: 'm3',
+    });
     return { connection, created: true };
   }
   const connection = await connectionHandlers['connections.create'](

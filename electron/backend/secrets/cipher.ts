@@ -16,18 +16,24 @@ export function encryptText(key: MasterKey, plaintext: string, context: string):
   cipher.setAAD(Buffer.from(context, 'utf8'));
   const data = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
   const tag = cipher.getAuthTag();
-  return [key.version, cipherAlgorithm, iv.toString('base64'), tag.toString('base64'), data.toString('base64')].join(':');
+  return [key.version, cipherAlgorithm, iv.toString('base64'), tag.toString('base64'), data.toString('base64')].join(
+    ':',
+  );
 }
 
 export function decryptText(key: MasterKey, ciphertext: string, context: string): string {
   const parts = ciphertext.split(':');
-  if (parts.length !== 5) throw new AppError('E_SECRET_UNAVAILABLE', 'A stored secret is not in the expected tagged format.');
+  if (parts.length !== 5)
+    throw new AppError('E_SECRET_UNAVAILABLE', 'A stored secret is not in the expected tagged format.');
   const [version, algorithm, iv, tag, data] = parts as [string, string, string, string, string];
   if (algorithm !== cipherAlgorithm) {
     throw new AppError('E_SECRET_UNAVAILABLE', `A stored secret uses ${algorithm}, which this version cannot decrypt.`);
   }
   if (version !== key.version) {
-    throw new AppError('E_SECRET_UNAVAILABLE', `A stored secret was encrypted with key ${version}, but the current key is ${key.version}.`);
+    throw new AppError(
+      'E_SECRET_UNAVAILABLE',
+      `A stored secret was encrypted with key ${version}, but the current key is ${key.version}.`,
+    );
   }
   try {
     const decipher = createDecipheriv(cipherAlgorithm, key.key, Buffer.from(iv, 'base64'));

@@ -26,9 +26,19 @@ export const masterKeyFileName = 'master.key';
  * (created on first use, readable by the owner only).
  */
 export function resolveMasterKey(options: MasterKeyOptions): MasterKey {
-  if (options.provided) return { key: checkLength(options.provided, 'the key handed in by the desktop shell'), version: 'v1', source: 'shell' };
+  if (options.provided)
+    return {
+      key: checkLength(options.provided, 'the key handed in by the desktop shell'),
+      version: 'v1',
+      source: 'shell',
+    };
   const fromEnv = (options.env ?? process.env).MLC_MASTER_KEY?.trim();
-  if (fromEnv) return { key: checkLength(decodeBase64(fromEnv, 'MLC_MASTER_KEY'), 'MLC_MASTER_KEY'), version: 'v1', source: 'env' };
+  if (fromEnv)
+    return {
+      key: checkLength(decodeBase64(fromEnv, 'MLC_MASTER_KEY'), 'MLC_MASTER_KEY'),
+      version: 'v1',
+      source: 'env',
+    };
   const file = path.join(options.dataDir, masterKeyFileName);
   if (!fs.existsSync(file)) {
     fs.mkdirSync(options.dataDir, { recursive: true });
@@ -61,7 +71,10 @@ function decodeBase64(text: string, where: string): Buffer {
 
 function checkLength(key: Buffer, where: string): Buffer {
   if (key.length !== 32) {
-    throw new AppError('E_SECRET_UNAVAILABLE', `${where} holds ${key.length} bytes; AES-256 needs exactly 32 (base64 of 32 random bytes).`);
+    throw new AppError(
+      'E_SECRET_UNAVAILABLE',
+      `${where} holds ${key.length} bytes; AES-256 needs exactly 32 (base64 of 32 random bytes).`,
+    );
   }
   return key;
 }

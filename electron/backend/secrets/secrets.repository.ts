@@ -35,11 +35,16 @@ export class SqliteSecretsRepository implements SecretsRepository {
 
   slots(connectionId: string): string[] {
     return (
-      this.db.prepare('SELECT slot FROM connection_secrets WHERE connection_id = ? ORDER BY slot').all(connectionId) as Array<{ slot: string }>
+      this.db
+        .prepare('SELECT slot FROM connection_secrets WHERE connection_id = ? ORDER BY slot')
+        .all(connectionId) as Array<{ slot: string }>
     ).map((row) => row.slot);
   }
 
   remove(connectionId: string, slot: string): boolean {
-    return this.db.prepare('DELETE FROM connection_secrets WHERE connection_id = ? AND slot = ?').run(connectionId, slot).changes > 0;
+    return (
+      this.db.prepare('DELETE FROM connection_secrets WHERE connection_id = ? AND slot = ?').run(connectionId, slot)
+        .changes > 0
+    );
   }
 }

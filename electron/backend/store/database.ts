@@ -42,7 +42,12 @@ export function defaultNativeBinding(): string | undefined {
   if (!process.versions.electron) return undefined;
   const root = path.resolve(process.env.MLC_APP_ROOT ?? process.cwd());
   // Packaged apps keep native code outside the asar archive, where dlopen can read it.
-  const candidate = path.join(root.replace(/app\.asar$/, 'app.asar.unpacked'), 'native', 'electron', 'better_sqlite3.node');
+  const candidate = path.join(
+    root.replace(/app\.asar$/, 'app.asar.unpacked'),
+    'native',
+    'electron',
+    'better_sqlite3.node',
+  );
   return fs.existsSync(candidate) ? candidate : undefined;
 }
 
@@ -72,7 +77,10 @@ export function openDatabase(options: OpenOptions): Db {
       checkStoreIdentity(db, file);
     }
     const growth = options.maxGrowthPages ?? (Number(process.env.MLC_STORE_MAX_GROWTH_PAGES) || undefined);
-    if (growth !== undefined) db.pragma(`max_page_count = ${Number(db.pragma('page_count', { simple: true })) + Math.max(0, Math.floor(growth))}`);
+    if (growth !== undefined)
+      db.pragma(
+        `max_page_count = ${Number(db.pragma('page_count', { simple: true })) + Math.max(0, Math.floor(growth))}`,
+      );
     return db;
   } catch (error) {
     db?.close();
@@ -99,7 +107,8 @@ function prepareFile(file: string): void {
   } finally {
     fs.closeSync(fd);
   }
-  if (size < 512 || !header.equals(sqliteHeader)) throw corruptStore(file, `it is not a SQLite database: ${size} bytes without SQLite's header`);
+  if (size < 512 || !header.equals(sqliteHeader))
+    throw corruptStore(file, `it is not a SQLite database: ${size} bytes without SQLite's header`);
 }
 
 function checkIntegrity(db: Db, file: string, maxBytes: number): void {

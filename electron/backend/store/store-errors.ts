@@ -23,7 +23,13 @@ export function storeFailure(error: unknown, file?: string): AppError | undefine
   if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') {
     return corruptStore(file, code);
   }
-  if (code.startsWith('SQLITE_IOERR') || code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN') || code === 'EACCES' || code === 'EROFS') {
+  if (
+    code.startsWith('SQLITE_IOERR') ||
+    code.startsWith('SQLITE_READONLY') ||
+    code.startsWith('SQLITE_CANTOPEN') ||
+    code === 'EACCES' ||
+    code === 'EROFS'
+  ) {
     return new AppError(
       'E_STORE_UNWRITABLE',
       `The store${where} cannot be written (${code}). Check that ${folder} is still mounted, belongs to you and is writable, then run again.`,

@@ -25,8 +25,11 @@ export const markerFile = (file: string) => `${file}.id`;
 export function checkStoreIdentity(db: Database.Database, file: string, now = new Date()): HistoryLost | undefined {
   const hasSettings = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'settings'").get();
   if (!hasSettings) return undefined;
-  const read = (key: string) => (db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined)?.value;
-  const write = db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
+  const read = (key: string) =>
+    (db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined)?.value;
+  const write = db.prepare(
+    'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+  );
   let id = read(idKey);
   if (!id) {
     id = randomUUID();
@@ -60,7 +63,9 @@ export function historyLost(db: Database.Database): HistoryLost | undefined {
 
 /** The names of flows with no watermark yet, in creation order: their next run reads everything. */
 export function flowsWithoutHistory(db: Database.Database): string[] {
-  const rows = db.prepare('SELECT name FROM flows WHERE id NOT IN (SELECT flow_id FROM watermarks) ORDER BY seq').all() as Array<{ name: string }>;
+  const rows = db
+    .prepare('SELECT name FROM flows WHERE id NOT IN (SELECT flow_id FROM watermarks) ORDER BY seq')
+    .all() as Array<{ name: string }>;
   return rows.map((row) => row.name);
 }
 

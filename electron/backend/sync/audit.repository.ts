@@ -24,7 +24,12 @@ export interface AuditRepository {
   /** Appends a page's rows; returns each source key's new audit id. */
   record(runId: RunId, flowId: FlowId, audits: AuditInput[], now: string): Map<string, number>;
   /** Keys that failed in this run (kept for replay, pointing at their audit row) and keys that now succeeded. */
-  updateDeadLetters(flowId: FlowId, runId: RunId, change: { add: Array<{ sourceKey: string; auditId: number }>; clear: string[] }, now: string): void;
+  updateDeadLetters(
+    flowId: FlowId,
+    runId: RunId,
+    change: { add: Array<{ sourceKey: string; auditId: number }>; clear: string[] },
+    now: string,
+  ): void;
   /** The newest audit row of a source key: the record as the source last sent it. */
   latestAudit(flowId: FlowId | string, sourceKey: string): RecordAudit | undefined;
   /** The records of a page that this run has not committed yet (same key and stamp). */
@@ -58,7 +63,9 @@ export class SqliteAuditRepository implements AuditRepository {
         audit.sourceStamp,
         JSON.stringify(audit.sourcePayload ?? null),
         audit.sourceRaw === null || audit.sourceRaw === undefined ? null : JSON.stringify(audit.sourceRaw),
-        audit.transformedPayload === null || audit.transformedPayload === undefined ? null : JSON.stringify(audit.transformedPayload),
+        audit.transformedPayload === null || audit.transformedPayload === undefined
+          ? null
+          : JSON.stringify(audit.transformedPayload),
         audit.targetKey,
         audit.outcome,
         audit.errorCode,
@@ -73,7 +80,12 @@ export class SqliteAuditRepository implements AuditRepository {
     return auditIds;
   }
 
-  updateDeadLetters(flowId: FlowId, runId: RunId, change: { add: Array<{ sourceKey: string; auditId: number }>; clear: string[] }, now: string): void {
+  updateDeadLetters(
+    flowId: FlowId,
+    runId: RunId,
+    change: { add: Array<{ sourceKey: string; auditId: number }>; clear: string[] },
+    now: string,
+  ): void {
     const addDead = this.db.prepare(
       `INSERT INTO dead_letters (flow_id, source_key, audit_id, run_id, created_at) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT(flow_id, source_key) DO UPDATE SET audit_id = excluded.audit_id, run_id = excluded.run_id, created_at = excluded.created_at`,
@@ -84,13 +96,17 @@ export class SqliteAuditRepository implements AuditRepository {
   }
 
   latestAudit(flowId: FlowId | string, sourceKey: string): RecordAudit | undefined {
-    const row = this.db.prepare('SELECT * FROM audit WHERE flow_id = ? AND source_key = ? ORDER BY id DESC LIMIT 1').get(flowId, sourceKey) as AuditRow | undefined;
+    const row = this.db
+      .prepare('SELECT * FROM audit WHERE flow_id = ? AND source_key = ? ORDER BY id DESC LIMIT 1')
+      .get(flowId, sourceKey) as AuditRow | undefined;
     return row ? toAudit(row) : undefined;
   }
 
   notYetInRun<T extends { key: string; stamp: string }>(runId: string, flowId: string, records: T[]): T[] {
     // Through the (flow, key) index: a key has few audit rows, a run may have millions.
-    const seen = this.db.prepare('SELECT 1 FROM audit WHERE flow_id = ? AND source_key = ? AND run_id = ? AND source_stamp = ? LIMIT 1');
+    const seen = this.db.prepare(
+      'SELECT 1 FROM audit WHERE flow_id = ? AND source_key = ? AND run_id = ? AND source_stamp = ? LIMIT 1',
+    );
     return records.filter((record) => seen.get(flowId, record.key, runId, record.stamp) === undefined);
   }
 
@@ -106,7 +122,9 @@ export class SqliteAuditRepository implements AuditRepository {
     filter('flow_id = ?', query.flowId);
     filter('outcome = ?', query.outcome);
     if (query.text) {
-      where.push("(source_key LIKE ? ESCAPE '\\' OR target_key LIKE ? ESCAPE '\\' OR error_message LIKE ? ESCAPE '\\')");
+      where.push(
+        "(source_key LIKE ? ESCAPE '\\' OR target_key LIKE ? ESCAPE '\\' OR error_message LIKE ? ESCAPE '\\')",
+      );
       const like = `%${query.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       params.push(like, like, like);
     }
@@ -135,15 +153,23 @@ export class SqliteAuditRepository implements AuditRepository {
   }
 
   deadLetterKeys(flowId: string, runId?: string): Array<{ sourceKey: string; auditId: number }> {
-    const rows = (runId
-      ? this.db.prepare('SELECT source_key, audit_id FROM dead_letters WHERE flow_id = ? AND run_id = ? ORDER BY audit_id').all(flowId, runId)
-      : this.db.prepare('SELECT source_key, audit_id FROM dead_letters WHERE flow_id = ? ORDER BY audit_id').all(flowId)) as Array<{ source_key: string; audit_id: number }>;
+    const rows = (
+      runId
+        ? this.db
+            .prepare('SELECT source_key, audit_id FROM dead_letters WHERE flow_id = ? AND run_id = ? ORDER BY audit_id')
+            .all(flowId, runId)
+        : this.db
+            .prepare('SELECT source_key, audit_id FROM dead_letters WHERE flow_id = ? ORDER BY audit_id')
+            .all(flowId)
+    ) as Array<{ source_key: string; audit_id: number }>;
     return rows.map((row) => ({ sourceKey: row.source_key, auditId: row.audit_id }));
   }
 
   recentInputs(flowId: string, mappingHash: string, limit: number): Array<{ sourceKey: string; payload: unknown }> {
     const rows = this.db
-      .prepare("SELECT source_key, source_payload FROM audit WHERE flow_id = ? AND mapping_hash = ? AND outcome != 'failed' ORDER BY id DESC LIMIT ?")
+      .prepare(
+        "SELECT source_key, source_payload FROM audit WHERE flow_id = ? AND mapping_hash = ? AND outcome != 'failed' ORDER BY id DESC LIMIT ?",
+      )
       .all(flowId, mappingHash, limit) as Array<{ source_key: string; source_payload: string }>;
     return rows.map((row) => ({ sourceKey: row.source_key, payload: JSON.parse(row.source_payload) as unknown }));
   }

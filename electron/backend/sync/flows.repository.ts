@@ -30,7 +30,12 @@ export class SqliteFlowRepository implements FlowRepository {
   saveFlow(input: FlowInput): Flow {
     const now = new Date().toISOString();
     const existing = input.id ? this.findFlow(input.id) : undefined;
-    const flow = flowSchema.parse({ ...input, id: input.id ?? randomUUID(), createdAt: existing?.createdAt ?? now, updatedAt: now });
+    const flow = flowSchema.parse({
+      ...input,
+      id: input.id ?? randomUUID(),
+      createdAt: existing?.createdAt ?? now,
+      updatedAt: now,
+    });
     this.mappings.get(flow.mappingId);
     for (const dependency of flow.dependsOn) {
       if (dependency === flow.id) throw new AppError('E_INVALID_INPUT', 'A flow cannot depend on itself.');
@@ -46,7 +51,8 @@ export class SqliteFlowRepository implements FlowRepository {
   }
 
   findFlow(id: FlowId | string): Flow | undefined {
-    const row = this.db.prepare('SELECT definition FROM flows WHERE id = ?').get(id) as { definition: string } | undefined;
+    const row = this.db.prepare('SELECT definition FROM flows WHERE id = ?').get(id) as
+      { definition: string } | undefined;
     return row ? flowSchema.parse(JSON.parse(row.definition)) : undefined;
   }
 
@@ -71,7 +77,8 @@ export class SqliteFlowRepository implements FlowRepository {
 
   removeFlow(id: string): boolean {
     const dependent = this.flows().find((flow) => flow.dependsOn.includes(id as FlowId));
-    if (dependent) throw new AppError('E_CONFLICT', `The flow “${dependent.name}” depends on it; change that flow first.`);
+    if (dependent)
+      throw new AppError('E_CONFLICT', `The flow “${dependent.name}” depends on it; change that flow first.`);
     return this.db.prepare('DELETE FROM flows WHERE id = ?').run(id).changes > 0;
   }
 }

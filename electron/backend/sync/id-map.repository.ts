@@ -35,29 +35,55 @@ export class SqliteIdMapRepository implements IdMapRepository {
          updated_at = excluded.updated_at`,
     );
     for (const entry of entries) {
-      upsertId.run(flowId, entry.sourceKey, entry.sourceStamp, target.connectionId, target.entity, entry.targetKey, entry.payloadHash, now);
+      upsertId.run(
+        flowId,
+        entry.sourceKey,
+        entry.sourceStamp,
+        target.connectionId,
+        target.entity,
+        entry.targetKey,
+        entry.payloadHash,
+        now,
+      );
     }
   }
 
   entries(flowId: FlowId | string, keys: string[]): Map<string, IdMapEntry> {
     const out = new Map<string, IdMapEntry>();
-    const select = this.db.prepare('SELECT source_key, source_stamp, target_key, payload_hash FROM id_map WHERE flow_id = ? AND source_key = ?');
+    const select = this.db.prepare(
+      'SELECT source_key, source_stamp, target_key, payload_hash FROM id_map WHERE flow_id = ? AND source_key = ?',
+    );
     for (const key of keys) {
-      const row = select.get(flowId, key) as { source_key: string; source_stamp: string; target_key: string | null; payload_hash: string } | undefined;
-      if (row) out.set(key, { sourceKey: row.source_key, sourceStamp: row.source_stamp, targetKey: row.target_key, payloadHash: row.payload_hash });
+      const row = select.get(flowId, key) as
+        { source_key: string; source_stamp: string; target_key: string | null; payload_hash: string } | undefined;
+      if (row)
+        out.set(key, {
+          sourceKey: row.source_key,
+          sourceStamp: row.source_stamp,
+          targetKey: row.target_key,
+          payloadHash: row.payload_hash,
+        });
     }
     return out;
   }
 
   targetKeyFor(targetConnection: string, targetEntity: string, sourceKey: string): string | undefined {
     const row = this.db
-      .prepare('SELECT target_key FROM id_map WHERE target_connection = ? AND target_entity = ? AND source_key = ? AND target_key IS NOT NULL LIMIT 1')
+      .prepare(
+        'SELECT target_key FROM id_map WHERE target_connection = ? AND target_entity = ? AND source_key = ? AND target_key IS NOT NULL LIMIT 1',
+      )
       .get(targetConnection, targetEntity, sourceKey) as { target_key: string } | undefined;
     return row?.target_key;
   }
 
   sourceKeysForTargets(flowId: FlowId | string, targetKeys: string[]): string[] {
     const select = this.db.prepare('SELECT source_key FROM id_map WHERE flow_id = ? AND target_key = ?');
-    return [...new Set(targetKeys.flatMap((key) => (select.all(flowId, key) as Array<{ source_key: string }>).map((row) => row.source_key)))];
+    return [
+      ...new Set(
+        targetKeys.flatMap((key) =>
+          (select.all(flowId, key) as Array<{ source_key: string }>).map((row) => row.source_key),
+        ),
+      ),
+    ];
   }
 }

@@ -32,7 +32,15 @@ export function commitPage(
   deps.store.transaction(() => {
     const auditIds = deps.audit.record(runId, flowId, page.audits, now);
     deps.idMap.upsert(flowId, target, page.idMap, now);
-    deps.audit.updateDeadLetters(flowId, runId, { add: page.deadLetters.add.map((sourceKey) => ({ sourceKey, auditId: auditIds.get(sourceKey) ?? 0 })), clear: page.deadLetters.clear }, now);
+    deps.audit.updateDeadLetters(
+      flowId,
+      runId,
+      {
+        add: page.deadLetters.add.map((sourceKey) => ({ sourceKey, auditId: auditIds.get(sourceKey) ?? 0 })),
+        clear: page.deadLetters.clear,
+      },
+      now,
+    );
     // A run another process found dead must not commit: this throws, the page rolls back and the new owner re-reads it.
     deps.runs.recordPage(runId, { counters: page.counters, calls: page.calls, progress: page.progress }, now);
   });

@@ -43,7 +43,10 @@ interface Pending {
  * and describe everything that happened, for the caller to commit in one
  * transaction. Returns how many records were sent to the target.
  */
-export async function processPage(records: SourceRecord[], context: PageContext): Promise<{ commit: Omit<PageCommit, 'counters' | 'calls'>; sent: number }> {
+export async function processPage(
+  records: SourceRecord[],
+  context: PageContext,
+): Promise<{ commit: Omit<PageCommit, 'counters' | 'calls'>; sent: number }> {
   const { flow, mapping, counters } = context;
   const audits: AuditInput[] = [];
   const idMap: IdMapEntry[] = [];
@@ -59,13 +62,24 @@ export async function processPage(records: SourceRecord[], context: PageContext)
   });
   const fail = (record: SourceRecord, payload: unknown, code: string, message: string) => {
     counters.failed += 1;
-    audits.push({ ...base(record), transformedPayload: payload ?? null, targetKey: context.known.get(record.key)?.targetKey ?? null, outcome: 'failed', errorCode: code, errorMessage: message });
+    audits.push({
+      ...base(record),
+      transformedPayload: payload ?? null,
+      targetKey: context.known.get(record.key)?.targetKey ?? null,
+      outcome: 'failed',
+      errorCode: code,
+      errorMessage: message,
+    });
     dead.add.push(record.key);
   };
 
   context.onPhase?.('transforming');
   // In worker processes: a record that runs away with memory or time fails alone, the run goes on.
-  const results = await evaluateIsolated(mapping.expression, records.map((record) => record.data), { bindings: context.bindings, signal: context.signal });
+  const results = await evaluateIsolated(
+    mapping.expression,
+    records.map((record) => record.data),
+    { bindings: context.bindings, signal: context.signal },
+  );
   const pending: Pending[] = [];
   records.forEach((record, index) => {
     const result = results[index]!;
@@ -73,19 +87,34 @@ export async function processPage(records: SourceRecord[], context: PageContext)
     const payload = result.value;
     if (payload === undefined || payload === null) {
       counters.skipped += 1;
-      audits.push({ ...base(record), transformedPayload: null, targetKey: null, outcome: 'skipped', errorCode: null, errorMessage: 'The mapping returned nothing for this record.' });
+      audits.push({
+        ...base(record),
+        transformedPayload: null,
+        targetKey: null,
+        outcome: 'skipped',
+        errorCode: null,
+        errorMessage: 'The mapping returned nothing for this record.',
+      });
       return;
     }
     const hash = stableHash(payload);
     const prior = context.known.get(record.key);
     if (prior && prior.payloadHash === hash && prior.targetKey && !context.deadLetters.has(record.key)) {
       counters.unchanged += 1;
-      audits.push({ ...base(record), transformedPayload: payload, targetKey: prior.targetKey, outcome: 'unchanged', errorCode: null, errorMessage: null });
+      audits.push({
+        ...base(record),
+        transformedPayload: payload,
+        targetKey: prior.targetKey,
+        outcome: 'unchanged',
+        errorCode: null,
+        errorMessage: null,
+      });
       if (prior.sourceStamp !== record.stamp) idMap.push({ ...prior, sourceStamp: record.stamp });
       return;
     }
     const problems = checkPayload(payload, context.targetSchema, flow.target.matchKey, !prior?.targetKey);
-    if (problems.length > 0) return fail(record, payload, problems[0]!.code, problems.map((problem) => problem.message).join(' '));
+    if (problems.length > 0)
+      return fail(record, payload, problems[0]!.code, problems.map((problem) => problem.message).join(' '));
     pending.push({ record, payload: payload as JsonObject, hash });
   });
 
@@ -93,7 +122,10 @@ export async function processPage(records: SourceRecord[], context: PageContext)
   context.onPhase?.('writing');
   // The target calls of a page (writes, a dry run's lookups) ride out storms here; the engine's
   // re-read of the window is for failed reads only.
-  const policy = transientRetry(context.resilience ?? defaultResilience, context.onWriteRetry ? { onRetry: context.onWriteRetry } : {});
+  const policy = transientRetry(
+    context.resilience ?? defaultResilience,
+    context.onWriteRetry ? { onRetry: context.onWriteRetry } : {},
+  );
   if (context.dryRun) {
     await describeDryRun(pending, context, audits, base, policy);
     return { commit: { audits, idMap: [], deadLetters: { add: [], clear: [] } }, sent: pending.length };
@@ -103,17 +135,34 @@ export async function processPage(records: SourceRecord[], context: PageContext)
     // Upserts match by key, so resending a batch after a storm never duplicates.
     // The run's signal goes to `execute` as for re-reads: a cancelled run resends nothing.
     const written = await policy.execute(
-      () => context.target.write(flow.target.entity, batch.map((item) => item.payload), { matchKey: flow.target.matchKey, signal: context.signal }),
+      () =>
+        context.target.write(
+          flow.target.entity,
+          batch.map((item) => item.payload),
+          { matchKey: flow.target.matchKey, signal: context.signal },
+        ),
       context.signal,
     );
     batch.forEach((item, index) => {
       const result = written[index];
       if (!result || result.outcome === 'failed') {
-        return fail(item.record, item.payload, result?.error?.code ?? 'E_SYNC_NO_RESULT', result?.error ? withField(result.error) : 'The target returned no result for this record.');
+        return fail(
+          item.record,
+          item.payload,
+          result?.error?.code ?? 'E_SYNC_NO_RESULT',
+          result?.error ? withField(result.error) : 'The target returned no result for this record.',
+        );
       }
       counters[result.outcome] += 1;
       const targetKey = result.targetKey ?? context.known.get(item.record.key)?.targetKey ?? null;
-      audits.push({ ...base(item.record), transformedPayload: item.payload, targetKey, outcome: result.outcome, errorCode: null, errorMessage: null });
+      audits.push({
+        ...base(item.record),
+        transformedPayload: item.payload,
+        targetKey,
+        outcome: result.outcome,
+        errorCode: null,
+        errorMessage: null,
+      });
       idMap.push({ sourceKey: item.record.key, sourceStamp: item.record.stamp, targetKey, payloadHash: item.hash });
       if (context.deadLetters.has(item.record.key)) dead.clear.push(item.record.key);
     });
@@ -122,7 +171,9 @@ export async function processPage(records: SourceRecord[], context: PageContext)
 }
 
 function withField(error: { message: string; field?: string }): string {
-  return error.field && !error.message.includes(error.field) ? `${error.message} (field ${error.field})` : error.message;
+  return error.field && !error.message.includes(error.field)
+    ? `${error.message} (field ${error.field})`
+    : error.message;
 }
 
 /** Dry run: compare with the target's current record field by field; nothing is written. */
@@ -130,13 +181,20 @@ async function describeDryRun(
   pending: Pending[],
   context: PageContext,
   audits: AuditInput[],
-  base: (record: SourceRecord) => Omit<AuditInput, 'transformedPayload' | 'targetKey' | 'outcome' | 'errorCode' | 'errorMessage'>,
+  base: (
+    record: SourceRecord,
+  ) => Omit<AuditInput, 'transformedPayload' | 'targetKey' | 'outcome' | 'errorCode' | 'errorMessage'>,
   policy: RetryPolicy,
 ) {
   const matchField = context.flow.target.matchKey[0]!;
   const values = pending.map((item) => String(item.payload[matchField]));
   const lookup = context.target.lookup?.bind(context.target);
-  const current = lookup ? await policy.execute(() => lookup(context.flow.target.entity, matchField, values, { signal: context.signal }), context.signal) : new Map();
+  const current = lookup
+    ? await policy.execute(
+        () => lookup(context.flow.target.entity, matchField, values, { signal: context.signal }),
+        context.signal,
+      )
+    : new Map();
   pending.forEach((item, index) => {
     const hit = current.get(values[index]!);
     const diff = Object.entries(item.payload)
@@ -144,6 +202,14 @@ async function describeDryRun(
       .map(([field, after]) => ({ field, before: hit ? (hit.data[field] ?? null) : null, after }));
     const outcome = !hit ? 'created' : diff.length === 0 ? 'unchanged' : 'updated';
     context.counters[outcome] += 1;
-    audits.push({ ...base(item.record), transformedPayload: item.payload, targetKey: hit?.targetKey ?? null, outcome, errorCode: null, errorMessage: null, diff });
+    audits.push({
+      ...base(item.record),
+      transformedPayload: item.payload,
+      targetKey: hit?.targetKey ?? null,
+      outcome,
+      errorCode: null,
+      errorMessage: null,
+      diff,
+    });
   });
 }

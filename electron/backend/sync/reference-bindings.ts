@@ -20,7 +20,10 @@ export function referenceBindings(deps: Pick<EngineDeps, 'idMap' | 'flows'>, flo
       if (!found && target.lookup) {
         const owner = deps.flows
           .flows()
-          .find((candidate) => candidate.target.connectionId === flow.target.connectionId && candidate.target.entity === entity);
+          .find(
+            (candidate) =>
+              candidate.target.connectionId === flow.target.connectionId && candidate.target.entity === entity,
+          );
         if (owner) {
           const hits = await target.lookup(String(entity), owner.target.matchKey[0]!, [String(sourceKey)]);
           found = hits.get(String(sourceKey))?.targetKey ?? null;

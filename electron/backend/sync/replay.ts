@@ -37,9 +37,18 @@ export async function replayRecords(deps: EngineDeps, request: ReplayRequest): P
         .filter((entry) => failedHere.has(entry.sourceKey))
         .map((entry) => deps.audit.auditById(entry.auditId));
   for (const audit of audits) {
-    if (audit.flowId !== flow.id) throw new AppError('E_INVALID_INPUT', `Audit row ${audit.id} belongs to another flow.`);
+    if (audit.flowId !== flow.id)
+      throw new AppError('E_INVALID_INPUT', `Audit row ${audit.id} belongs to another flow.`);
   }
-  const run = deps.runs.startRun({ flowId: flow.id, trigger: 'replay', dryRun: false, windowFrom: null, mappingHash: current.hash, replayOf: original.id, replayMapping: request.mapping });
+  const run = deps.runs.startRun({
+    flowId: flow.id,
+    trigger: 'replay',
+    dryRun: false,
+    windowFrom: null,
+    mappingHash: current.hash,
+    replayOf: original.id,
+    replayMapping: request.mapping,
+  });
   const counters = emptyCounters();
   const calls = emptyCalls();
   const target = await deps.connectors.open(flow.target.connectionId);
@@ -53,7 +62,8 @@ export async function replayRecords(deps: EngineDeps, request: ReplayRequest): P
     for (const audit of audits) {
       const hash = request.mapping === 'current' ? current.hash : audit.mappingHash;
       const expression = request.mapping === 'current' ? current.expression : deps.mappings.expressionByHash(hash);
-      if (!expression) throw new AppError('E_NOT_FOUND', `The mapping version ${hash} of audit row ${audit.id} is no longer stored.`);
+      if (!expression)
+        throw new AppError('E_NOT_FOUND', `The mapping version ${hash} of audit row ${audit.id} is no longer stored.`);
       const group = groups.get(hash) ?? { expression, hash, audits: [] };
       group.audits.push(audit);
       groups.set(hash, group);
@@ -63,7 +73,12 @@ export async function replayRecords(deps: EngineDeps, request: ReplayRequest): P
       for (const attempt of new Set(group.audits.map((audit) => audit.attempt))) {
         const records: SourceRecord[] = group.audits
           .filter((audit) => audit.attempt === attempt)
-          .map((audit) => ({ key: audit.sourceKey, stamp: audit.sourceStamp, data: audit.sourcePayload as JsonObject, raw: audit.sourceRaw }));
+          .map((audit) => ({
+            key: audit.sourceKey,
+            stamp: audit.sourceStamp,
+            data: audit.sourcePayload as JsonObject,
+            raw: audit.sourceRaw,
+          }));
         counters.read += records.length;
         const result = await processPage(records, {
           flow,
@@ -74,19 +89,39 @@ export async function replayRecords(deps: EngineDeps, request: ReplayRequest): P
           dryRun: false,
           attempt: attempt + 1,
           bindings: referenceBindings(deps, flow, target),
-          known: deps.idMap.entries(flow.id, records.map((record) => record.key)),
+          known: deps.idMap.entries(
+            flow.id,
+            records.map((record) => record.key),
+          ),
           deadLetters,
           counters,
         });
         calls.target = target.callCount() - baseline;
         calls.targetMinimum += Math.ceil(result.sent / batchSize);
-        commitPage(deps, run.id, flow.id, { connectionId: flow.target.connectionId, entity: flow.target.entity }, { ...result.commit, counters, calls });
+        commitPage(
+          deps,
+          run.id,
+          flow.id,
+          { connectionId: flow.target.connectionId, entity: flow.target.entity },
+          { ...result.commit, counters, calls },
+        );
       }
     }
-    return deps.runs.finishRun(run.id, { status: counters.failed > 0 ? 'partial' : 'succeeded', windowTo: null, counters, calls });
+    return deps.runs.finishRun(run.id, {
+      status: counters.failed > 0 ? 'partial' : 'succeeded',
+      windowTo: null,
+      counters,
+      calls,
+    });
   } catch (error) {
     const info = error instanceof AppError ? error.toInfo() : { code: 'E_INTERNAL', message: String(error) };
-    return deps.runs.finishRun(run.id, { status: 'failed', windowTo: null, counters, calls, error: { code: info.code, message: info.message } });
+    return deps.runs.finishRun(run.id, {
+      status: 'failed',
+      windowTo: null,
+      counters,
+      calls,
+      error: { code: info.code, message: info.message },
+    });
   } finally {
     await target.close().catch(() => undefined);
     deps.events.emit('runs.changed', { flowId: flow.id, runId: run.id, status: deps.runs.run(run.id).status });

@@ -22,7 +22,10 @@ export const targetInterrupted = 'target call interrupted; trying the batch agai
 
 export function isTransient(error: unknown): boolean {
   if (error instanceof RetryableHttpError) return true;
-  return error instanceof AppError && (error.code === 'E_HTTP_CIRCUIT_OPEN' || error.code === 'E_RATE_LIMITED' || error.code === 'E_HTTP_TIMEOUT');
+  return (
+    error instanceof AppError &&
+    (error.code === 'E_HTTP_CIRCUIT_OPEN' || error.code === 'E_RATE_LIMITED' || error.code === 'E_HTTP_TIMEOUT')
+  );
 }
 
 export interface TransientRetryOptions {
@@ -37,7 +40,10 @@ export interface TransientRetryOptions {
  * page writes and reads of the window both make at most `settings.attempts` tries.
  * Pass the run's signal to `execute`: an aborted run is not retried.
  */
-export function transientRetry(settings: Resilience = defaultResilience, options: TransientRetryOptions = {}): RetryPolicy {
+export function transientRetry(
+  settings: Resilience = defaultResilience,
+  options: TransientRetryOptions = {},
+): RetryPolicy {
   const policy = retry(handleWhen(isTransient), {
     // cockatiel's `maxAttempts` counts the tries after the first one; `attempts` counts them all.
     maxAttempts: Math.max(0, settings.attempts - 1),
@@ -48,6 +54,7 @@ export function transientRetry(settings: Resilience = defaultResilience, options
     }),
   });
   const { onRetry } = options;
-  if (onRetry) policy.onRetry((event) => onRetry('error' in event ? event.error : undefined, event.attempt, event.delay));
+  if (onRetry)
+    policy.onRetry((event) => onRetry('error' in event ? event.error : undefined, event.attempt, event.delay));
   return policy;
 }

@@ -1,17 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { FlowId, RunId } from '../../../shared/domain/flow';
-import {
-  runSchema,
-  type CallUsage,
-  type Run,
-  type RunCounters,
-  type RunStatus,
-} from '../../../shared/domain/run';
+import { runSchema, type CallUsage, type Run, type RunCounters, type RunStatus } from '../../../shared/domain/run';
 import { AppError } from '../../../shared/errors';
 import type { Db } from '../store/database';
 
-export const emptyCounters = (): RunCounters => ({ read: 0, created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0 });
+export const emptyCounters = (): RunCounters => ({
+  read: 0,
+  created: 0,
+  updated: 0,
+  unchanged: 0,
+  skipped: 0,
+  failed: 0,
+});
 export const emptyCalls = (): CallUsage => ({ source: 0, target: 0, sourceMinimum: 0, targetMinimum: 0 });
 
 export interface StartInput {
@@ -59,7 +60,11 @@ export interface RunRepository {
   heartbeat(runId: RunId, live: LiveState, leaseMs: number, now?: number): void;
   release(runId: RunId, status: RunStatus, code: string): void;
   unlock(flowId: FlowId | string, by: string, now?: number): UnlockedRun[];
-  recordPage(runId: RunId, page: { counters: RunCounters; calls: CallUsage; progress?: RunProgressState }, now: string): void;
+  recordPage(
+    runId: RunId,
+    page: { counters: RunCounters; calls: CallUsage; progress?: RunProgressState },
+    now: string,
+  ): void;
   finishRun(runId: RunId, outcome: RunOutcome): Run;
   watermark(flowId: FlowId | string): string | null;
   resetWatermark(flowId: FlowId | string): void;
@@ -101,18 +106,30 @@ export class SqliteRunRepository implements RunRepository {
     const claim = () => {
       const now = lease.now ?? Date.now();
       const interrupted: Run[] = [];
-      for (const row of this.db.prepare(`SELECT * FROM runs WHERE flow_id = ? AND ${holdsFlow}`).all(input.flowId) as RunRow[]) {
+      for (const row of this.db
+        .prepare(`SELECT * FROM runs WHERE flow_id = ? AND ${holdsFlow}`)
+        .all(input.flowId) as RunRow[]) {
         const until = leaseUntil(row, lease.leaseMs);
         if (until > now) throw lockedError(row, input.flowName ?? input.flowId, until, now);
-        interrupted.push(this.markInterrupted(row, `its lease expired at ${new Date(until).toISOString()} without a heartbeat`, now));
+        interrupted.push(
+          this.markInterrupted(row, `its lease expired at ${new Date(until).toISOString()} without a heartbeat`, now),
+        );
       }
       // Replays and targeted syncs hold no lease; one silent for long (no page committed) died with its process.
       const silentSince = new Date(now - leaselessSilenceMs).toISOString();
-      for (const row of this.db.prepare("SELECT * FROM runs WHERE flow_id = ? AND status = 'running' AND lease_until IS NULL AND owner_host IS NOT NULL AND COALESCE(heartbeat_at, started_at) < ?").all(input.flowId, silentSince) as RunRow[]) {
+      for (const row of this.db
+        .prepare(
+          "SELECT * FROM runs WHERE flow_id = ? AND status = 'running' AND lease_until IS NULL AND owner_host IS NOT NULL AND COALESCE(heartbeat_at, started_at) < ?",
+        )
+        .all(input.flowId, silentSince) as RunRow[]) {
         this.markInterrupted(row, `it committed nothing for ${leaselessSilenceMs / 60_000} minutes`, now);
       }
       // The flow's previous own run (leased, or from before leases), not a replay or targeted sync beside it.
-      const previous = this.db.prepare('SELECT id, status FROM runs WHERE flow_id = ? AND (lease_until IS NOT NULL OR owner_host IS NULL) ORDER BY started_at DESC, seq DESC LIMIT 1').get(input.flowId) as { id: string; status: string } | undefined;
+      const previous = this.db
+        .prepare(
+          'SELECT id, status FROM runs WHERE flow_id = ? AND (lease_until IS NOT NULL OR owner_host IS NULL) ORDER BY started_at DESC, seq DESC LIMIT 1',
+        )
+        .get(input.flowId) as { id: string; status: string } | undefined;
       const resumedFrom = previous?.status === 'interrupted' ? (previous.id as RunId) : null;
       return { run: this.insertRun(input, 'running', { resumedFrom, leaseMs: lease.leaseMs, now }), interrupted };
     };
@@ -129,7 +146,16 @@ export class SqliteRunRepository implements RunRepository {
     return this.insertRun(input, 'skipped', { resumedFrom: null, leaseMs: null, now: Date.now(), error: reason });
   }
 
-  private insertRun(input: StartInput, status: 'running' | 'skipped', extra: { resumedFrom: RunId | null; leaseMs: number | null; now: number; error?: { code: string; message: string } }): Run {
+  private insertRun(
+    input: StartInput,
+    status: 'running' | 'skipped',
+    extra: {
+      resumedFrom: RunId | null;
+      leaseMs: number | null;
+      now: number;
+      error?: { code: string; message: string };
+    },
+  ): Run {
     const startedAt = new Date(extra.now).toISOString();
     const running = status === 'running';
     const run: Run = runSchema.parse({
@@ -157,11 +183,25 @@ export class SqliteRunRepository implements RunRepository {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
-        run.id, run.flowId, run.trigger, status, run.dryRun ? 1 : 0, run.windowFrom, JSON.stringify(run.counters), JSON.stringify(run.calls), run.mappingHash,
-        run.startedAt, run.finishedAt, run.error ? JSON.stringify(run.error) : null,
-        running ? startedAt : null, running ? process.pid : null, running ? os.hostname() : null,
+        run.id,
+        run.flowId,
+        run.trigger,
+        status,
+        run.dryRun ? 1 : 0,
+        run.windowFrom,
+        JSON.stringify(run.counters),
+        JSON.stringify(run.calls),
+        run.mappingHash,
+        run.startedAt,
+        run.finishedAt,
+        run.error ? JSON.stringify(run.error) : null,
+        running ? startedAt : null,
+        running ? process.pid : null,
+        running ? os.hostname() : null,
         running && extra.leaseMs !== null ? new Date(extra.now + extra.leaseMs).toISOString() : null,
-        run.replayOf, run.replayMapping, run.resumedFrom,
+        run.replayOf,
+        run.replayMapping,
+        run.resumedFrom,
       );
     return run;
   }
@@ -174,8 +214,17 @@ export class SqliteRunRepository implements RunRepository {
    */
   heartbeat(runId: RunId, live: LiveState, leaseMs: number, now = Date.now()): void {
     const changed = this.db
-      .prepare("UPDATE runs SET heartbeat_at = ?, lease_until = ?, counters = ?, calls = ?, progress = ? WHERE id = ? AND status = 'running'")
-      .run(new Date(now).toISOString(), new Date(now + leaseMs).toISOString(), JSON.stringify(live.counters), JSON.stringify(live.calls), JSON.stringify(live.progress), runId).changes;
+      .prepare(
+        "UPDATE runs SET heartbeat_at = ?, lease_until = ?, counters = ?, calls = ?, progress = ? WHERE id = ? AND status = 'running'",
+      )
+      .run(
+        new Date(now).toISOString(),
+        new Date(now + leaseMs).toISOString(),
+        JSON.stringify(live.counters),
+        JSON.stringify(live.calls),
+        JSON.stringify(live.progress),
+        runId,
+      ).changes;
     if (changed === 0) throw leaseLost(runId);
   }
 
@@ -194,13 +243,15 @@ export class SqliteRunRepository implements RunRepository {
   unlock(flowId: FlowId | string, by: string, now = Date.now()): UnlockedRun[] {
     return this.db
       .transaction(() =>
-        (this.db.prepare(`SELECT * FROM runs WHERE flow_id = ? AND ${holdsFlow}`).all(flowId) as RunRow[]).map((row) => ({
-          run: this.markInterrupted(row, `${by} released it`, now),
-          host: row.owner_host,
-          pid: row.owner_pid,
-          heartbeatAt: row.heartbeat_at,
-          leaseUntil: row.lease_until,
-        })),
+        (this.db.prepare(`SELECT * FROM runs WHERE flow_id = ? AND ${holdsFlow}`).all(flowId) as RunRow[]).map(
+          (row) => ({
+            run: this.markInterrupted(row, `${by} released it`, now),
+            host: row.owner_host,
+            pid: row.owner_pid,
+            heartbeatAt: row.heartbeat_at,
+            leaseUntil: row.lease_until,
+          }),
+        ),
       )
       .immediate();
   }
@@ -208,16 +259,18 @@ export class SqliteRunRepository implements RunRepository {
   /** Marks a dead run interrupted with an honest account of what may have reached the target. */
   private markInterrupted(row: RunRow, why: string, now: number): Run {
     const progress = row.progress ? (JSON.parse(row.progress) as RunProgressState) : undefined;
-    const owner = row.owner_host || row.owner_pid ? ` on ${row.owner_host ?? 'an unknown host'} (pid ${row.owner_pid ?? '?'})` : '';
+    const owner =
+      row.owner_host || row.owner_pid ? ` on ${row.owner_host ?? 'an unknown host'} (pid ${row.owner_pid ?? '?'})` : '';
     let during = ' before its first heartbeat; nothing was committed';
     if (progress) {
       const page = progress.pagesCommitted + 1;
       // Between a commit and the next heartbeat the next page may already be writing: then a whole page is at stake.
       const atStake = progress.recordsInFlight > 0 ? progress.recordsInFlight : (progress.pageSize ?? 0);
       const where = progress.recordsInFlight > 0 ? `during page ${page}` : `during page ${page} or just before it`;
-      during = atStake > 0
-        ? ` ${where}; up to ${atStake} records may have been written to the target after the last committed page (${progress.pagesCommitted}); the next run re-reads them and they appear as updated`
-        : ` after committing ${progress.pagesCommitted} page${progress.pagesCommitted === 1 ? '' : 's'}`;
+      during =
+        atStake > 0
+          ? ` ${where}; up to ${atStake} records may have been written to the target after the last committed page (${progress.pagesCommitted}); the next run re-reads them and they appear as updated`
+          : ` after committing ${progress.pagesCommitted} page${progress.pagesCommitted === 1 ? '' : 's'}`;
     }
     const message = `The process running this flow${owner} stopped${during}. Found because ${why}. Counters and calls are its last heartbeat's.`;
     this.db
@@ -231,10 +284,22 @@ export class SqliteRunRepository implements RunRepository {
    * when the run no longer holds its flow, so the page's transaction rolls
    * back (see `commitPage`) and the new owner re-reads it.
    */
-  recordPage(runId: RunId, page: { counters: RunCounters; calls: CallUsage; progress?: RunProgressState }, now: string): void {
+  recordPage(
+    runId: RunId,
+    page: { counters: RunCounters; calls: CallUsage; progress?: RunProgressState },
+    now: string,
+  ): void {
     const changed = this.db
-      .prepare("UPDATE runs SET counters = ?, calls = ?, heartbeat_at = ?, progress = ? WHERE id = ? AND status = 'running'")
-      .run(JSON.stringify(page.counters), JSON.stringify(page.calls), now, page.progress ? JSON.stringify(page.progress) : null, runId).changes;
+      .prepare(
+        "UPDATE runs SET counters = ?, calls = ?, heartbeat_at = ?, progress = ? WHERE id = ? AND status = 'running'",
+      )
+      .run(
+        JSON.stringify(page.counters),
+        JSON.stringify(page.calls),
+        now,
+        page.progress ? JSON.stringify(page.progress) : null,
+        runId,
+      ).changes;
     if (changed === 0) throw leaseLost(runId);
   }
 
@@ -243,11 +308,23 @@ export class SqliteRunRepository implements RunRepository {
     this.db.transaction(() => {
       // Only a run that still holds its flow finishes it: one found dead (interrupted) keeps that account, and moves no watermark.
       const changed = this.db
-        .prepare("UPDATE runs SET status = ?, window_to = ?, counters = ?, calls = ?, finished_at = ?, error = ? WHERE id = ? AND status = 'running'")
-        .run(outcome.status, outcome.windowTo, JSON.stringify(outcome.counters), JSON.stringify(outcome.calls), now, outcome.error ? JSON.stringify(outcome.error) : null, runId).changes;
+        .prepare(
+          "UPDATE runs SET status = ?, window_to = ?, counters = ?, calls = ?, finished_at = ?, error = ? WHERE id = ? AND status = 'running'",
+        )
+        .run(
+          outcome.status,
+          outcome.windowTo,
+          JSON.stringify(outcome.counters),
+          JSON.stringify(outcome.calls),
+          now,
+          outcome.error ? JSON.stringify(outcome.error) : null,
+          runId,
+        ).changes;
       if (changed > 0 && outcome.watermark) {
         this.db
-          .prepare('INSERT INTO watermarks (flow_id, stamp, updated_at) VALUES (?, ?, ?) ON CONFLICT(flow_id) DO UPDATE SET stamp = excluded.stamp, updated_at = excluded.updated_at')
+          .prepare(
+            'INSERT INTO watermarks (flow_id, stamp, updated_at) VALUES (?, ?, ?) ON CONFLICT(flow_id) DO UPDATE SET stamp = excluded.stamp, updated_at = excluded.updated_at',
+          )
           .run(outcome.watermark.flowId, outcome.watermark.stamp, now);
       }
     })();
@@ -255,7 +332,8 @@ export class SqliteRunRepository implements RunRepository {
   }
 
   watermark(flowId: FlowId | string): string | null {
-    const row = this.db.prepare('SELECT stamp FROM watermarks WHERE flow_id = ?').get(flowId) as { stamp: string | null } | undefined;
+    const row = this.db.prepare('SELECT stamp FROM watermarks WHERE flow_id = ?').get(flowId) as
+      { stamp: string | null } | undefined;
     return row?.stamp ?? null;
   }
 
@@ -270,22 +348,30 @@ export class SqliteRunRepository implements RunRepository {
   }
 
   runs(query: { flowId?: string; limit?: number } = {}): Run[] {
-    const rows = (query.flowId
-      ? this.db.prepare('SELECT * FROM runs WHERE flow_id = ? ORDER BY started_at DESC, seq DESC LIMIT ?').all(query.flowId, query.limit ?? 100)
-      : this.db.prepare('SELECT * FROM runs ORDER BY started_at DESC, seq DESC LIMIT ?').all(query.limit ?? 100)) as RunRow[];
+    const rows = (
+      query.flowId
+        ? this.db
+            .prepare('SELECT * FROM runs WHERE flow_id = ? ORDER BY started_at DESC, seq DESC LIMIT ?')
+            .all(query.flowId, query.limit ?? 100)
+        : this.db.prepare('SELECT * FROM runs ORDER BY started_at DESC, seq DESC LIMIT ?').all(query.limit ?? 100)
+    ) as RunRow[];
     return rows.map(toRun);
   }
 
   /** Records the last finished full read (no watermark) of a flow saw; null when there was none. */
   lastFullReadCount(flowId: string): number | null {
     const row = this.db
-      .prepare("SELECT counters FROM runs WHERE flow_id = ? AND window_from IS NULL AND status IN ('succeeded', 'partial') AND trigger != 'replay' ORDER BY started_at DESC, seq DESC LIMIT 1")
+      .prepare(
+        "SELECT counters FROM runs WHERE flow_id = ? AND window_from IS NULL AND status IN ('succeeded', 'partial') AND trigger != 'replay' ORDER BY started_at DESC, seq DESC LIMIT 1",
+      )
       .get(flowId) as { counters: string } | undefined;
     return row ? (JSON.parse(row.counters) as { read: number }).read : null;
   }
 
   latestRun(flowId: string): Run | undefined {
-    const row = this.db.prepare('SELECT * FROM runs WHERE flow_id = ? ORDER BY started_at DESC, seq DESC LIMIT 1').get(flowId) as RunRow | undefined;
+    const row = this.db
+      .prepare('SELECT * FROM runs WHERE flow_id = ? ORDER BY started_at DESC, seq DESC LIMIT 1')
+      .get(flowId) as RunRow | undefined;
     return row ? toRun(row) : undefined;
   }
 }
@@ -309,12 +395,21 @@ function lockedError(row: RunRow, flow: string, until: number, now: number): App
     'E_CONFLICT',
     `The flow “${flow}” is already running on ${owner} since ${row.started_at} (run ${row.id}, last heartbeat ${row.heartbeat_at ?? row.started_at}). ` +
       `If that process is gone, run \`mlc unlock ${flow}\` or wait ${wait} s for its lease to expire.`,
-    { runId: row.id, host: row.owner_host, pid: row.owner_pid, startedAt: row.started_at, leaseUntil: new Date(until).toISOString() },
+    {
+      runId: row.id,
+      host: row.owner_host,
+      pid: row.owner_pid,
+      startedAt: row.started_at,
+      leaseUntil: new Date(until).toISOString(),
+    },
   );
 }
 
 function leaseLost(runId: string): AppError {
-  return new AppError('E_SYNC_LEASE_LOST', `Run ${runId} no longer holds its flow (another process found it dead, or \`mlc unlock\` released it); it stopped writing. The next run re-reads its window.`);
+  return new AppError(
+    'E_SYNC_LEASE_LOST',
+    `Run ${runId} no longer holds its flow (another process found it dead, or \`mlc unlock\` released it); it stopped writing. The next run re-reads its window.`,
+  );
 }
 
 interface RunRow {

@@ -45,11 +45,17 @@ function cronFor(
   return { pattern: '* * * * * *', options: { timezone: schedule.timeZone, interval: schedule.everySeconds, startAt } };
 }
 
-export function describeSchedule(schedule: Schedule, count = 5, from = new Date()): { description: string; next: string[] } {
+export function describeSchedule(
+  schedule: Schedule,
+  count = 5,
+  from = new Date(),
+): { description: string; next: string[] } {
   if (schedule.kind === 'manual') return { description: 'Only when started by hand', next: [] };
   try {
     if (schedule.kind === 'interval') {
-      const next = Array.from({ length: count }, (_, index) => new Date(from.getTime() + (index + 1) * schedule.everySeconds * 1000).toISOString());
+      const next = Array.from({ length: count }, (_, index) =>
+        new Date(from.getTime() + (index + 1) * schedule.everySeconds * 1000).toISOString(),
+      );
       return { description: `Every ${plainDuration(schedule.everySeconds)}`, next };
     }
     const job = new Cron(schedule.cron, { timezone: schedule.timeZone, paused: true });
@@ -93,7 +99,8 @@ export class Scheduler {
   reload(): void {
     if (!this.started) return;
     const wanted = new Map<string, Flow>();
-    for (const flow of this.hooks.flows()) if (flow.schedule.kind !== 'manual' && !flow.paused) wanted.set(flow.id, flow);
+    for (const flow of this.hooks.flows())
+      if (flow.schedule.kind !== 'manual' && !flow.paused) wanted.set(flow.id, flow);
     for (const [id, entry] of this.jobs) {
       const flow = wanted.get(id);
       if (!flow || JSON.stringify(flow.schedule) !== entry.signature) {
@@ -105,11 +112,22 @@ export class Scheduler {
       if (this.jobs.has(id) || flow.schedule.kind === 'manual') continue;
       try {
         const { pattern, options } = cronFor(flow.schedule, this.hooks.lastRunAt(id));
-        const job = new Cron(pattern, { ...options, protect: true, catch: (error) => this.hooks.log.error('scheduled run failed', { flow: id, error: String(error) }) }, () => this.fire(id, 'schedule'));
+        const job = new Cron(
+          pattern,
+          {
+            ...options,
+            protect: true,
+            catch: (error) => this.hooks.log.error('scheduled run failed', { flow: id, error: String(error) }),
+          },
+          () => this.fire(id, 'schedule'),
+        );
         this.jobs.set(id, { job, signature: JSON.stringify(flow.schedule) });
       } catch (error) {
         // One unreadable schedule (say, a time zone this machine lacks) must not stop the others.
-        this.hooks.log.error('a schedule could not start; fix it in the flow', { flow: id, error: errorMessage(error) });
+        this.hooks.log.error('a schedule could not start; fix it in the flow', {
+          flow: id,
+          error: errorMessage(error),
+        });
       }
     }
   }
@@ -142,9 +160,10 @@ export class Scheduler {
       if (!last) continue;
       const { pattern, options } = cronFor(flow.schedule);
       const probe = new Cron(pattern, { ...options, paused: true });
-      const due = flow.schedule.kind === 'interval'
-        ? Date.parse(last) + flow.schedule.everySeconds * 1000 <= Date.now()
-        : (probe.nextRun(new Date(last))?.getTime() ?? Infinity) <= Date.now();
+      const due =
+        flow.schedule.kind === 'interval'
+          ? Date.parse(last) + flow.schedule.everySeconds * 1000 <= Date.now()
+          : (probe.nextRun(new Date(last))?.getTime() ?? Infinity) <= Date.now();
       probe.stop();
       if (due) this.fire(flow.id, 'startup');
     }
@@ -168,7 +187,8 @@ export class Scheduler {
         .settleDependencies(flowId)
         .then((reason) => {
           if (!this.started) return;
-          if (reason) this.hooks.log.info('skipped a tick: a flow it depends on is not ready', { flow: flowId, reason });
+          if (reason)
+            this.hooks.log.info('skipped a tick: a flow it depends on is not ready', { flow: flowId, reason });
           else if (!this.hooks.isRunning(flowId)) this.startRun(flowId, trigger);
         })
         .catch((error: unknown) => this.notStarted(flowId, error))
@@ -195,7 +215,8 @@ export class Scheduler {
   /** A run that did not start: another process holding the flow is the normal case of two hosts, not an error. */
   private notStarted(flowId: string, error: unknown): void {
     const message = errorMessage(error);
-    if (error instanceof AppError && error.code === 'E_CONFLICT') this.hooks.log.info('skipped a tick: the flow is running elsewhere', { flow: flowId, reason: message });
+    if (error instanceof AppError && error.code === 'E_CONFLICT')
+      this.hooks.log.info('skipped a tick: the flow is running elsewhere', { flow: flowId, reason: message });
     else this.hooks.log.warn('scheduled run did not start', { flow: flowId, error: message });
   }
 }

@@ -6,7 +6,13 @@ import type { EngineDeps } from './engine-deps';
 import { processPage } from './page-processor';
 import { ProgressMeter } from './progress-meter';
 import { commitPage } from './page-commit';
-import { defaultHeartbeatMs, defaultLeaseMs, emptyCalls, emptyCounters, type RunProgressState } from './runs.repository';
+import {
+  defaultHeartbeatMs,
+  defaultLeaseMs,
+  emptyCalls,
+  emptyCounters,
+  type RunProgressState,
+} from './runs.repository';
 import { storeFailure } from '../store/store-errors';
 import { blocksDependants, dependencyOrder } from './dependency-order';
 import { referenceBindings } from './reference-bindings';
@@ -33,10 +39,14 @@ export interface LeaseTiming {
 
 /** Defaults, or MLC_RUN_LEASE_MS / MLC_RUN_HEARTBEAT_MS (tests and child processes shorten them). */
 export function leaseTiming(env: NodeJS.ProcessEnv = process.env): LeaseTiming {
-  const read = (value: string | undefined, fallback: number) => (value && Number.isFinite(Number(value)) && Number(value) > 0 ? Number(value) : fallback);
+  const read = (value: string | undefined, fallback: number) =>
+    value && Number.isFinite(Number(value)) && Number(value) > 0 ? Number(value) : fallback;
   const leaseMs = read(env.MLC_RUN_LEASE_MS, defaultLeaseMs);
   // A lease outlives several missed heartbeats.
-  return { leaseMs, heartbeatMs: Math.min(read(env.MLC_RUN_HEARTBEAT_MS, defaultHeartbeatMs), Math.floor(leaseMs / 3)) };
+  return {
+    leaseMs,
+    heartbeatMs: Math.min(read(env.MLC_RUN_HEARTBEAT_MS, defaultHeartbeatMs), Math.floor(leaseMs / 3)),
+  };
 }
 
 /** Statuses after which flows depending on this one do not run in the same pass. */
@@ -71,7 +81,8 @@ export class SyncEngine {
 
   /** One run of one flow; refuses to overlap a run of the same flow (here or in another process). */
   runFlow(flowId: FlowId | string, options: RunFlowOptions = {}): Promise<Run> {
-    if (this.active.has(flowId)) throw new AppError('E_CONFLICT', 'This flow is already running; wait for it to finish.');
+    if (this.active.has(flowId))
+      throw new AppError('E_CONFLICT', 'This flow is already running; wait for it to finish.');
     const controller = new AbortController();
     options.signal?.addEventListener('abort', () => controller.abort(), { once: true });
     this.controllers.set(flowId, controller);
@@ -109,7 +120,10 @@ export class SyncEngine {
     for (const flow of dependencyOrder(flows)) {
       if (options.signal?.aborted || options.stopSignal?.aborted) break;
       const dependency = flow.dependsOn.find((id) => blocked.has(id));
-      const run = dependency === undefined ? await this.runFlow(flow.id, options) : this.skip(flow, names.get(dependency) ?? dependency, blocked.get(dependency)!, options);
+      const run =
+        dependency === undefined
+          ? await this.runFlow(flow.id, options)
+          : this.skip(flow, names.get(dependency) ?? dependency, blocked.get(dependency)!, options);
       runs.push(run);
       if (blocksDependants(run.status)) blocked.set(flow.id, run);
       options.onRun?.(run);
@@ -118,13 +132,31 @@ export class SyncEngine {
   }
 
   private skip(flow: Flow, dependencyName: string, dependency: Run, options: RunFlowOptions): Run {
-    const why = dependency.status === 'skipped' ? 'was skipped too' : dependency.error ? `${dependency.status} (${dependency.error.code})` : dependency.status;
+    const why =
+      dependency.status === 'skipped'
+        ? 'was skipped too'
+        : dependency.error
+          ? `${dependency.status} (${dependency.error.code})`
+          : dependency.status;
     const dryRun = options.dryRun ?? flow.options.dryRun;
     const run = this.deps.runs.recordSkipped(
-      { flowId: flow.id, trigger: options.trigger ?? (dryRun ? 'dry-run' : 'manual'), dryRun, windowFrom: null, mappingHash: this.deps.mappings.get(flow.mappingId).hash },
-      { code: 'E_SYNC_DEPENDENCY', message: `Not run: it depends on “${dependencyName}”, which ${why} in this pass. Nothing was read or written; run it again once “${dependencyName}” succeeds.` },
+      {
+        flowId: flow.id,
+        trigger: options.trigger ?? (dryRun ? 'dry-run' : 'manual'),
+        dryRun,
+        windowFrom: null,
+        mappingHash: this.deps.mappings.get(flow.mappingId).hash,
+      },
+      {
+        code: 'E_SYNC_DEPENDENCY',
+        message: `Not run: it depends on “${dependencyName}”, which ${why} in this pass. Nothing was read or written; run it again once “${dependencyName}” succeeds.`,
+      },
     );
-    this.deps.log.warn('skipped a flow: its dependency did not succeed', { flow: flow.id, dependency: dependency.flowId, status: dependency.status });
+    this.deps.log.warn('skipped a flow: its dependency did not succeed', {
+      flow: flow.id,
+      dependency: dependency.flowId,
+      status: dependency.status,
+    });
     this.deps.events.emit('runs.changed', { flowId: flow.id, runId: run.id, status: run.status });
     return run;
   }
@@ -135,19 +167,34 @@ export class SyncEngine {
     const mapping = mappings.get(flow.mappingId);
     const dryRun = options.dryRun ?? flow.options.dryRun;
     const watermark = runs.watermark(flow.id);
-    const windowFrom = watermark ? new Date(Date.parse(watermark) - flow.source.lookbackSeconds * 1000).toISOString() : null;
+    const windowFrom = watermark
+      ? new Date(Date.parse(watermark) - flow.source.lookbackSeconds * 1000).toISOString()
+      : null;
     let claim;
     try {
       claim = runs.claimAndStart(
-        { flowId: flow.id, flowName: flow.name, trigger: options.trigger ?? (dryRun ? 'dry-run' : 'manual'), dryRun, windowFrom, mappingHash: mapping.hash },
+        {
+          flowId: flow.id,
+          flowName: flow.name,
+          trigger: options.trigger ?? (dryRun ? 'dry-run' : 'manual'),
+          dryRun,
+          windowFrom,
+          mappingHash: mapping.hash,
+        },
         { leaseMs: this.lease.leaseMs },
       );
     } catch (error) {
       throw storeFailure(error) ?? error;
     }
     const { run } = claim;
-    for (const dead of claim.interrupted) log.warn('found a dead run of this flow; resuming after it', { flow: flow.id, interrupted: dead.id, error: dead.error?.message });
-    if (run.resumedFrom) log.info('resuming after an interrupted run', { flow: flow.id, run: run.id, resumedFrom: run.resumedFrom });
+    for (const dead of claim.interrupted)
+      log.warn('found a dead run of this flow; resuming after it', {
+        flow: flow.id,
+        interrupted: dead.id,
+        error: dead.error?.message,
+      });
+    if (run.resumedFrom)
+      log.info('resuming after an interrupted run', { flow: flow.id, run: run.id, resumedFrom: run.resumedFrom });
     const counters = emptyCounters();
     const calls = emptyCalls();
     const progress: RunProgressState = { pagesCommitted: 0, recordsInFlight: 0, pageSize: null };
@@ -159,7 +206,10 @@ export class SyncEngine {
     // The lease is renewed by a timer, not by commits: a slow page (storms, a big batch) keeps the flow.
     const heartbeat = setInterval(() => {
       try {
-        const live = source && target ? { ...calls, source: source.callCount() - baseline.source, target: target.callCount() - baseline.target } : calls;
+        const live =
+          source && target
+            ? { ...calls, source: source.callCount() - baseline.source, target: target.callCount() - baseline.target }
+            : calls;
         runs.heartbeat(run.id, { counters, calls: live, progress }, this.lease.leaseMs);
       } catch (error) {
         if (error instanceof AppError && error.code === 'E_SYNC_LEASE_LOST') {
@@ -196,51 +246,82 @@ export class SyncEngine {
       // exactly initialDelay·2ⁿ, none once the run is cancelled (its signal goes to `execute`).
       const reread = transientRetry(resilience, {
         exactDelays: true,
-        onRetry: (error, attempt, waitMs) => log.warn('source read interrupted; re-reading the window', { flow: flow.id, attempt, waitMs, error: errorMessage(error) }),
+        onRetry: (error, attempt, waitMs) =>
+          log.warn('source read interrupted; re-reading the window', {
+            flow: flow.id,
+            attempt,
+            waitMs,
+            error: errorMessage(error),
+          }),
       });
-      await reread.execute(async ({ attempt }) => {
-        for await (const page of reader.read(flow.source.entity, { since: windowFrom ?? undefined, pageSize: limits.pageSize, signal: options.signal })) {
-          const records = attempt === 0 ? page.records : audit.notYetInRun(run.id, flow.id, page.records);
-          progress.recordsInFlight = records.length;
-          counters.read += records.length;
-          for (const record of records) if (record.stamp && (!maxStamp || record.stamp > maxStamp)) maxStamp = record.stamp;
-          const known = idMap.entries(flow.id, records.map((record) => record.key));
-          // A page's own failure (writes that gave up after their `attempts` tries) ends the run as it is;
-          // re-reading the window for it would multiply the write tries by the reads.
-          const result = await processPage(records, {
-            flow,
-            mapping,
-            target: writer,
-            targetSchema,
-            batchSize: limits.batchSize,
-            dryRun,
-            attempt: 1,
-            bindings,
-            known,
-            deadLetters,
-            counters,
+      await reread
+        .execute(async ({ attempt }) => {
+          for await (const page of reader.read(flow.source.entity, {
+            since: windowFrom ?? undefined,
+            pageSize: limits.pageSize,
             signal: options.signal,
-            resilience,
-            onWriteRetry: (error, attempt, waitMs) => log.warn(targetInterrupted, { flow: flow.id, attempt, waitMs, error: errorMessage(error) }),
-            onPhase: (phase) => meter.update(phase, counters, this.callsSince(baseline, reader, writer), estimate),
-          }).catch((error: unknown) => {
-            throw new PageFailed(error);
-          });
-          sent += result.sent;
-          Object.assign(calls, usage(baseline, reader, writer, counters.read, sent, limits));
-          // A dry run writes its audit rows (with diffs) but changes no state: no id map, no dead letters.
-          const commit = dryRun ? { ...result.commit, idMap: [], deadLetters: { add: [], clear: [] } } : result.commit;
-          commitPage(this.deps, run.id, flow.id, { connectionId: flow.target.connectionId, entity: flow.target.entity }, { ...commit, counters, calls, progress: { ...progress, pagesCommitted: progress.pagesCommitted + 1, recordsInFlight: 0 } });
-          progress.pagesCommitted += 1;
-          progress.recordsInFlight = 0;
-          for (const key of commit.deadLetters.add) deadLetters.add(key);
-          for (const key of commit.deadLetters.clear) deadLetters.delete(key);
-          meter.update('reading', counters, calls.source + calls.target, estimate);
-          if (options.signal?.aborted || options.stopSignal?.aborted) throw new AppError('E_SYNC_CANCELLED', 'The run was cancelled.');
-        }
-      }, options.signal).catch((error: unknown) => {
-        throw error instanceof PageFailed ? error.failure : error;
-      });
+          })) {
+            const records = attempt === 0 ? page.records : audit.notYetInRun(run.id, flow.id, page.records);
+            progress.recordsInFlight = records.length;
+            counters.read += records.length;
+            for (const record of records)
+              if (record.stamp && (!maxStamp || record.stamp > maxStamp)) maxStamp = record.stamp;
+            const known = idMap.entries(
+              flow.id,
+              records.map((record) => record.key),
+            );
+            // A page's own failure (writes that gave up after their `attempts` tries) ends the run as it is;
+            // re-reading the window for it would multiply the write tries by the reads.
+            const result = await processPage(records, {
+              flow,
+              mapping,
+              target: writer,
+              targetSchema,
+              batchSize: limits.batchSize,
+              dryRun,
+              attempt: 1,
+              bindings,
+              known,
+              deadLetters,
+              counters,
+              signal: options.signal,
+              resilience,
+              onWriteRetry: (error, attempt, waitMs) =>
+                log.warn(targetInterrupted, { flow: flow.id, attempt, waitMs, error: errorMessage(error) }),
+              onPhase: (phase) => meter.update(phase, counters, this.callsSince(baseline, reader, writer), estimate),
+            }).catch((error: unknown) => {
+              throw new PageFailed(error);
+            });
+            sent += result.sent;
+            Object.assign(calls, usage(baseline, reader, writer, counters.read, sent, limits));
+            // A dry run writes its audit rows (with diffs) but changes no state: no id map, no dead letters.
+            const commit = dryRun
+              ? { ...result.commit, idMap: [], deadLetters: { add: [], clear: [] } }
+              : result.commit;
+            commitPage(
+              this.deps,
+              run.id,
+              flow.id,
+              { connectionId: flow.target.connectionId, entity: flow.target.entity },
+              {
+                ...commit,
+                counters,
+                calls,
+                progress: { ...progress, pagesCommitted: progress.pagesCommitted + 1, recordsInFlight: 0 },
+              },
+            );
+            progress.pagesCommitted += 1;
+            progress.recordsInFlight = 0;
+            for (const key of commit.deadLetters.add) deadLetters.add(key);
+            for (const key of commit.deadLetters.clear) deadLetters.delete(key);
+            meter.update('reading', counters, calls.source + calls.target, estimate);
+            if (options.signal?.aborted || options.stopSignal?.aborted)
+              throw new AppError('E_SYNC_CANCELLED', 'The run was cancelled.');
+          }
+        }, options.signal)
+        .catch((error: unknown) => {
+          throw error instanceof PageFailed ? error.failure : error;
+        });
       Object.assign(calls, usage(baseline, source, target, counters.read, sent, limits));
       meter.update('done', counters, calls.source + calls.target, counters.read, true);
       return runs.finishRun(run.id, {
@@ -253,7 +334,11 @@ export class SyncEngine {
     } catch (error) {
       const store = storeFailure(error);
       const info = store ? store.toInfo() : toErrorInfo(error);
-      if (source && target) Object.assign(calls, { source: source.callCount() - baseline.source, target: target.callCount() - baseline.target });
+      if (source && target)
+        Object.assign(calls, {
+          source: source.callCount() - baseline.source,
+          target: target.callCount() - baseline.target,
+        });
       log.warn('run stopped', { flow: flow.id, run: run.id, code: info.code, error: info.message });
       meter.update('done', counters, calls.source + calls.target, null, true);
       const outcome = { windowTo: null, counters, calls, error: { code: info.code, message: info.message } };
@@ -269,9 +354,16 @@ export class SyncEngine {
             // Nothing more fits: the lease expires on its own.
           }
         }
-        throw new AppError(store.code, store.message, { ...(store.details as object | undefined), flowId: flow.id, runId: run.id });
+        throw new AppError(store.code, store.message, {
+          ...(store.details as object | undefined),
+          flowId: flow.id,
+          runId: run.id,
+        });
       }
-      return runs.finishRun(run.id, { ...outcome, status: info.code === 'E_SYNC_CANCELLED' || options.signal?.aborted ? 'cancelled' : 'failed' });
+      return runs.finishRun(run.id, {
+        ...outcome,
+        status: info.code === 'E_SYNC_CANCELLED' || options.signal?.aborted ? 'cancelled' : 'failed',
+      });
     } finally {
       clearInterval(heartbeat);
       await Promise.all([source?.close(), target?.close()]).catch(() => undefined);
@@ -310,7 +402,8 @@ function entityLimits(source: Connector, target: Connector, flow: Flow, dryRun =
   const read = source.descriptor.entities[flow.source.entity]?.read;
   if (!read) throw new AppError('E_NOT_FOUND', `The source cannot read “${flow.source.entity}”.`);
   const write = target.descriptor.entities[flow.target.entity]?.write;
-  if (!write || write.mode === 'read-only') throw new AppError('E_NOT_FOUND', `The target cannot write “${flow.target.entity}”.`);
+  if (!write || write.mode === 'read-only')
+    throw new AppError('E_NOT_FOUND', `The target cannot write “${flow.target.entity}”.`);
   const maxPageSize = read.pagination.maxPageSize;
   // A dry run writes nothing but must look every record up: its minimum is the lookups at the system's best rate.
   const lookupRate = dryRun ? target.lookupValuesPerCall?.(flow.target.entity, flow.target.matchKey[0]!) : undefined;
@@ -323,7 +416,14 @@ function entityLimits(source: Connector, target: Connector, flow: Flow, dryRun =
   };
 }
 
-function usage(baseline: { source: number; target: number }, source: Connector, target: Connector, read: number, sent: number, limits: Limits) {
+function usage(
+  baseline: { source: number; target: number },
+  source: Connector,
+  target: Connector,
+  read: number,
+  sent: number,
+  limits: Limits,
+) {
   return {
     source: source.callCount() - baseline.source,
     target: target.callCount() - baseline.target,

@@ -53,7 +53,11 @@ export const syncHandlers: SyncHandlers = {
     flowsChanged(context, [flow.id]);
     return flow;
   },
-  'flows.run': (input, context) => syncService(context).engine.runFlow(input.id, { dryRun: input.dryRun, trigger: input.dryRun ? 'dry-run' : 'manual' }),
+  'flows.run': (input, context) =>
+    syncService(context).engine.runFlow(input.id, {
+      dryRun: input.dryRun,
+      trigger: input.dryRun ? 'dry-run' : 'manual',
+    }),
   'flows.cancel': (input, context) => ({ cancelled: syncService(context).engine.cancel(input.id) }),
   'schedules.preview': (input) => describeSchedule(input.schedule, input.count),
 
@@ -66,7 +70,11 @@ export const syncHandlers: SyncHandlers = {
     const run = runs.run(input.runId);
     const rows = [...audit.iterateAudits({ runId: run.id })];
     const content = [...(input.format === 'csv' ? auditCsv(rows) : auditJsonLines(rows))].join('');
-    return { fileName: `run-${run.startedAt.slice(0, 19).replace(/[:T]/g, '-')}-${run.id.slice(0, 8)}.${input.format}`, content, rows: rows.length };
+    return {
+      fileName: `run-${run.startedAt.slice(0, 19).replace(/[:T]/g, '-')}-${run.id.slice(0, 8)}.${input.format}`,
+      content,
+      rows: rows.length,
+    };
   },
   'audit.retention': (input, context) => {
     const stored = context.store.settings.get(retentionKey);

@@ -37,7 +37,11 @@ export interface SchedulingOptions {
 }
 
 /** The scheduler for an engine; ticks tell the UI (`flows.changed`) that the flow's next run moved. */
-export function createScheduler(deps: Pick<EngineDeps, 'flows' | 'runs' | 'events' | 'log'>, engine: SyncEngine, options: SchedulingOptions = {}): Scheduler {
+export function createScheduler(
+  deps: Pick<EngineDeps, 'flows' | 'runs' | 'events' | 'log'>,
+  engine: SyncEngine,
+  options: SchedulingOptions = {},
+): Scheduler {
   const { flows, runs, events, log } = deps;
   return new Scheduler({
     flows: () => (options.only ? flows.flows().filter((flow) => options.only!(flow)) : flows.flows()),
@@ -65,7 +69,11 @@ const sameTickMs = 250;
  * another process, or after one's last run did not succeed. Otherwise orders fired on the same
  * tick as their accounts look up accounts that do not exist yet and fail.
  */
-async function settleDependencies(deps: Pick<EngineDeps, 'flows' | 'runs'>, engine: SyncEngine, flowId: string): Promise<string | undefined> {
+async function settleDependencies(
+  deps: Pick<EngineDeps, 'flows' | 'runs'>,
+  engine: SyncEngine,
+  flowId: string,
+): Promise<string | undefined> {
   const dependsOn = deps.flows.findFlow(flowId)?.dependsOn ?? [];
   if (dependsOn.length === 0) return undefined;
   await new Promise((resolve) => setTimeout(resolve, sameTickMs));
@@ -74,7 +82,9 @@ async function settleDependencies(deps: Pick<EngineDeps, 'flows' | 'runs'>, engi
     const dependency = deps.flows.findFlow(dependencyId);
     const name = dependency ? `“${dependency.name}”` : dependencyId;
     if (engine.isRunning(dependencyId)) return `${name} started again`;
-    const last = deps.runs.runs({ flowId: dependencyId, limit: 50 }).find((run) => !run.dryRun && run.trigger !== 'replay' && run.trigger !== 'notification');
+    const last = deps.runs
+      .runs({ flowId: dependencyId, limit: 50 })
+      .find((run) => !run.dryRun && run.trigger !== 'replay' && run.trigger !== 'notification');
     if (!last) return `${name} has not run yet`;
     if (last.status === 'running') return `${name} is running in another process`;
     if (blocksDependants(last.status)) return `the last run of ${name} ended ${last.status}`;
@@ -153,5 +163,7 @@ export type FlowListItem = Flow & { scheduleState: ScheduleState; lastRun: Run |
 /** Every flow in creation order with what the live scheduler holds for it and its newest run. */
 export function flowList(context: BackendContext): FlowListItem[] {
   const { flows, runs, scheduler } = syncService(context);
-  return flows.flows().map((flow) => ({ ...flow, scheduleState: scheduler.state(flow), lastRun: runs.latestRun(flow.id) ?? null }));
+  return flows
+    .flows()
+    .map((flow) => ({ ...flow, scheduleState: scheduler.state(flow), lastRun: runs.latestRun(flow.id) ?? null }));
 }

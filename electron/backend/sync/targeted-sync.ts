@@ -18,7 +18,12 @@ import { emptyCalls, emptyCounters } from './runs.repository';
  * whose target values drifted from the mapping's output are written, so the
  * engine's own writes — which notify too — never start a loop.
  */
-export async function syncTargetKeys(deps: EngineDeps, flowId: FlowId | string, targetKeys: string[], trigger: Run['trigger'] = 'notification'): Promise<Run | undefined> {
+export async function syncTargetKeys(
+  deps: EngineDeps,
+  flowId: FlowId | string,
+  targetKeys: string[],
+  trigger: Run['trigger'] = 'notification',
+): Promise<Run | undefined> {
   const flow = deps.flows.flow(flowId);
   const mapping = deps.mappings.get(flow.mappingId);
   const sourceKeys = deps.idMap.sourceKeysForTargets(flow.id, targetKeys);
@@ -33,10 +38,20 @@ export async function syncTargetKeys(deps: EngineDeps, flowId: FlowId | string, 
   const calls = emptyCalls();
   try {
     const bindings = referenceBindings(deps, flow, target);
-    const outputs = await evaluateIsolated(mapping.expression, records.map((record) => record.data), { bindings });
+    const outputs = await evaluateIsolated(
+      mapping.expression,
+      records.map((record) => record.data),
+      { bindings },
+    );
     const matchField = flow.target.matchKey[0]!;
-    const values = outputs.map((output) => (output.ok && output.value && typeof output.value === 'object' ? String((output.value as JsonObject)[matchField]) : ''));
-    const current = target.lookup ? await target.lookup(flow.target.entity, matchField, values.filter(Boolean)) : new Map();
+    const values = outputs.map((output) =>
+      output.ok && output.value && typeof output.value === 'object'
+        ? String((output.value as JsonObject)[matchField])
+        : '',
+    );
+    const current = target.lookup
+      ? await target.lookup(flow.target.entity, matchField, values.filter(Boolean))
+      : new Map();
     const drifted = records.filter((_record, index) => {
       const output = outputs[index]!;
       const hit = current.get(values[index]!);
@@ -46,7 +61,14 @@ export async function syncTargetKeys(deps: EngineDeps, flowId: FlowId | string, 
     if (drifted.length === 0) return undefined;
     run = deps.runs.startRun({ flowId: flow.id, trigger, dryRun: false, windowFrom: null, mappingHash: mapping.hash });
     // Without their remembered payload hash the page processor writes them even though the source did not change.
-    const known = new Map<string, IdMapEntry>([...deps.idMap.entries(flow.id, drifted.map((record) => record.key))].map(([key, entry]) => [key, { ...entry, payloadHash: '' }]));
+    const known = new Map<string, IdMapEntry>(
+      [
+        ...deps.idMap.entries(
+          flow.id,
+          drifted.map((record) => record.key),
+        ),
+      ].map(([key, entry]) => [key, { ...entry, payloadHash: '' }]),
+    );
     const write = target.descriptor.entities[flow.target.entity]?.write;
     const batchSize = write && write.mode !== 'read-only' ? write.maxBatch : 1;
     counters.read = drifted.length;
@@ -64,15 +86,36 @@ export async function syncTargetKeys(deps: EngineDeps, flowId: FlowId | string, 
       counters,
       // The host's storm tolerance, as for scheduled runs (it used to fall back to the defaults).
       resilience: deps.resilience,
-      onWriteRetry: (error, attempt, waitMs) => deps.log.warn(targetInterrupted, { flow: flow.id, attempt, waitMs, error: errorMessage(error) }),
+      onWriteRetry: (error, attempt, waitMs) =>
+        deps.log.warn(targetInterrupted, { flow: flow.id, attempt, waitMs, error: errorMessage(error) }),
     });
-    Object.assign(calls, { target: target.callCount() - baseline, targetMinimum: Math.ceil(result.sent / batchSize) + (target.lookup ? 1 : 0) });
-    commitPage(deps, run.id, flow.id, { connectionId: flow.target.connectionId, entity: flow.target.entity }, { ...result.commit, counters, calls });
-    return deps.runs.finishRun(run.id, { status: counters.failed > 0 ? 'partial' : 'succeeded', windowTo: null, counters, calls });
+    Object.assign(calls, {
+      target: target.callCount() - baseline,
+      targetMinimum: Math.ceil(result.sent / batchSize) + (target.lookup ? 1 : 0),
+    });
+    commitPage(
+      deps,
+      run.id,
+      flow.id,
+      { connectionId: flow.target.connectionId, entity: flow.target.entity },
+      { ...result.commit, counters, calls },
+    );
+    return deps.runs.finishRun(run.id, {
+      status: counters.failed > 0 ? 'partial' : 'succeeded',
+      windowTo: null,
+      counters,
+      calls,
+    });
   } catch (error) {
     if (!run) throw error;
     const info = toErrorInfo(error);
-    return deps.runs.finishRun(run.id, { status: 'failed', windowTo: null, counters, calls, error: { code: info.code, message: info.message } });
+    return deps.runs.finishRun(run.id, {
+      status: 'failed',
+      windowTo: null,
+      counters,
+      calls,
+      error: { code: info.code, message: info.message },
+    });
   } finally {
     await target.close().catch(() => undefined);
     if (run) deps.events.emit('runs.changed', { flowId: flow.id, runId: run.id, status: deps.runs.run(run.id).status });
@@ -82,16 +125,30 @@ export async function syncTargetKeys(deps: EngineDeps, flowId: FlowId | string, 
 /** The record as the source last sent it, from the newest audit row that has it. */
 function lastRead(deps: EngineDeps, flowId: string, sourceKey: string): SourceRecord[] {
   const audit = deps.audit.latestAudit(flowId, sourceKey);
-  return audit ? [{ key: audit.sourceKey, stamp: audit.sourceStamp, data: audit.sourcePayload as JsonObject, raw: audit.sourceRaw }] : [];
+  return audit
+    ? [
+        {
+          key: audit.sourceKey,
+          stamp: audit.sourceStamp,
+          data: audit.sourcePayload as JsonObject,
+          raw: audit.sourceRaw,
+        },
+      ]
+    : [];
 }
 
 /** Whether the target already holds every value the mapping produces (targets add fields of their own, e.g. lookup names). */
 export function contains(held: JsonValue | undefined, wanted: unknown): boolean {
   if (wanted === null || wanted === undefined) return held === null || held === undefined || held === '';
-  if (Array.isArray(wanted)) return Array.isArray(held) && held.length === wanted.length && wanted.every((item, index) => contains(held[index], item));
+  if (Array.isArray(wanted))
+    return (
+      Array.isArray(held) && held.length === wanted.length && wanted.every((item, index) => contains(held[index], item))
+    );
   if (typeof wanted === 'object') {
     if (!held || typeof held !== 'object' || Array.isArray(held)) return false;
-    return Object.entries(wanted as Record<string, unknown>).every(([key, value]) => contains((held as JsonObject)[key], value));
+    return Object.entries(wanted as Record<string, unknown>).every(([key, value]) =>
+      contains((held as JsonObject)[key], value),
+    );
   }
   // Targets echo numbers as strings and the reverse (Zoho phone fields, decimals): compare as text.
   return held !== null && held !== undefined && String(held) === String(wanted);

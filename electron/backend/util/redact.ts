@@ -42,6 +42,8 @@ export function redact(text: string): string {
     if (out.includes(secret)) out = out.split(secret).join('[redacted]');
   }
   for (const [pattern, replacement] of patterns) out = out.replace(pattern, replacement);
-  out = out.replace(bareToken, (match: string, prefix: string, value: string) => (isPlainWord(value) ? match : `${prefix}[redacted]`));
+  out = out.replace(bareToken, (match: string, prefix: string, value: string) =>
+    isPlainWord(value) ? match : `${prefix}[redacted]`,
+  );
   return out;
 }

@@ -18,14 +18,22 @@ import type { AppInfo } from '../../../shared/api/app.contract';
  * each flow re-reads and resyncs everything. Said before anyone presses Run, so a backup can be
  * restored instead.
  */
-function StoreReplacedBanner({ warning, dataDir }: { warning: NonNullable<AppInfo['storeReplaced']>; dataDir: string }) {
+function StoreReplacedBanner({
+  warning,
+  dataDir,
+}: {
+  warning: NonNullable<AppInfo['storeReplaced']>;
+  dataDir: string;
+}) {
   const flows = warning.flowsToResync;
   return (
     <div className="store-banner" role="alert" data-testid="store-replaced">
-      <strong>This data folder’s database is not the one it used before.</strong>{' '}
-      Its run history, id map and watermarks are gone (noticed {new Date(warning.detectedAt).toLocaleString()}), so{' '}
-      {flows.length > 0 ? `the next run of ${flows.join(', ')} will re-read and resync everything` : 'every flow’s next run will resync everything'}.
-      {' '}If that is unexpected, restore <code>mlc.sqlite</code> in {dataDir} from a backup before running.
+      <strong>This data folder’s database is not the one it used before.</strong> Its run history, id map and watermarks
+      are gone (noticed {new Date(warning.detectedAt).toLocaleString()}), so{' '}
+      {flows.length > 0
+        ? `the next run of ${flows.join(', ')} will re-read and resync everything`
+        : 'every flow’s next run will resync everything'}
+      . If that is unexpected, restore <code>mlc.sqlite</code> in {dataDir} from a backup before running.
     </div>
   );
 }

@@ -14,7 +14,9 @@ export function Sidebar() {
   return (
     <nav className="sidebar" aria-label="Sections">
       <div className="brand">
-        <span className="brand-mark" aria-hidden="true">ml</span>
+        <span className="brand-mark" aria-hidden="true">
+          ml
+        </span>
         <span className="brand-name">
           connector <strong>Studio</strong>
         </span>

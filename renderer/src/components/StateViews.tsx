@@ -70,7 +70,17 @@ export function EmptyState({
 
 export type BadgeTone = 'neutral' | 'accent' | 'ok' | 'warn' | 'danger';
 
-export function Badge({ tone = 'neutral', title, children, testId }: { tone?: BadgeTone; title?: string; children: ReactNode; testId?: string }) {
+export function Badge({
+  tone = 'neutral',
+  title,
+  children,
+  testId,
+}: {
+  tone?: BadgeTone;
+  title?: string;
+  children: ReactNode;
+  testId?: string;
+}) {
   return (
     <span className={`tag tag-${tone}`} title={title} data-testid={testId}>
       {children}

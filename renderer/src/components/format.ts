@@ -22,7 +22,13 @@ export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) return '—';
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return date.toLocaleString('en-GB', { day: '2-digit', month: 'short', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  return date.toLocaleString('en-GB', {
+    day: '2-digit',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  });
 }
 
 export function formatRelative(iso: string | null | undefined, now = Date.now()): string {
@@ -31,7 +37,9 @@ export function formatRelative(iso: string | null | undefined, now = Date.now())
   if (!Number.isFinite(seconds)) return iso;
   if (Math.abs(seconds) < 5) return 'just now';
   const future = seconds < 0;
-  const span = formatDuration(Math.abs(seconds)).replace(/ \d+ s$/, '').replace(/ \d+ min$/, '');
+  const span = formatDuration(Math.abs(seconds))
+    .replace(/ \d+ s$/, '')
+    .replace(/ \d+ min$/, '');
   return future ? `in ${span}` : `${span} ago`;
 }
 

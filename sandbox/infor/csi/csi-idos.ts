@@ -22,13 +22,27 @@ export interface Ido extends CollectionSpec {
   subCollections?: Array<{ IDOName: string; Name: string; LinkBy: Array<{ Child: string; Parent: string }> }>;
 }
 
-const p = (name: string, dataType: IdoProperty['dataType'], length: number, flags: Partial<IdoProperty> = {}): IdoProperty => ({ name, dataType, length, ...flags });
-const audit = [p('CreateDate', 'Date', 23, { readOnly: true }), p('RecordDate', 'Date', 23, { readOnly: true }), p('RowPointer', 'String', 36, { readOnly: true })];
+const p = (
+  name: string,
+  dataType: IdoProperty['dataType'],
+  length: number,
+  flags: Partial<IdoProperty> = {},
+): IdoProperty => ({ name, dataType, length, ...flags });
+const audit = [
+  p('CreateDate', 'Date', 23, { readOnly: true }),
+  p('RecordDate', 'Date', 23, { readOnly: true }),
+  p('RowPointer', 'String', 36, { readOnly: true }),
+];
 const stat = { open: 'O', released: 'O', delivered: 'F', invoiced: 'C' } as const;
 const rowPointer = (id: string) => id.toUpperCase();
 
 function withAudit(row: Row, createdAt: number, changedAt: number, pointer: string): Row {
-  return { ...row, CreateDate: csiDateTime(createdAt), RecordDate: csiDateTime(changedAt), RowPointer: rowPointer(pointer) };
+  return {
+    ...row,
+    CreateDate: csiDateTime(createdAt),
+    RecordDate: csiDateTime(changedAt),
+    RowPointer: rowPointer(pointer),
+  };
 }
 
 function partyIdo(name: 'SLCustomers' | 'SLVendors'): Ido {
@@ -60,7 +74,14 @@ function partyIdo(name: 'SLCustomers' | 'SLVendors'): Ido {
       p('ExternalEmailAddr', 'String', 60),
       p('CurrCode', 'String', 3),
       p('TermsCode', 'String', 3),
-      ...(customers ? [p('CreditLimit', 'Decimal', 17), p('CreditHold', 'Byte', 1), p('Slsman', 'String', 8), p('CustType', 'String', 6)] : []),
+      ...(customers
+        ? [
+            p('CreditLimit', 'Decimal', 17),
+            p('CreditHold', 'Byte', 1),
+            p('Slsman', 'String', 8),
+            p('CustType', 'String', 6),
+          ]
+        : []),
       p('TaxRegNum1', 'String', 25),
       ...audit,
     ],
@@ -82,7 +103,13 @@ function partyIdo(name: 'SLCustomers' | 'SLVendors'): Ido {
         CurrCode: party.place.currency,
         TermsCode: party.paymentTerm.code,
       });
-      if (customers) Object.assign(row, { CreditLimit: decimal(party.creditLimit), CreditHold: party.blocked ? '1' : '0', Slsman: party.salesRep, CustType: party.group });
+      if (customers)
+        Object.assign(row, {
+          CreditLimit: decimal(party.creditLimit),
+          CreditHold: party.blocked ? '1' : '0',
+          Slsman: party.salesRep,
+          CustType: party.group,
+        });
       row.TaxRegNum1 = party.vatNumber;
       return [withAudit(row, party.createdAt, party.changedAt, party.rowPointer)];
     },
@@ -125,7 +152,12 @@ function orderIdo(kind: 'sales' | 'purchase'): Ido {
       const order: Order = sales ? data.salesOrder(index) : data.purchaseOrder(index);
       const row: Row = { [keyField]: order.number, [sales ? 'CustNum' : 'VendNum']: order.partyNumber };
       if (sales) Object.assign(row, { CustSeq: '0', CustPo: order.reference });
-      Object.assign(row, { OrderDate: csiDateTime(order.orderDate), Stat: stat[order.status], CurrCode: order.currency, Whse: order.warehouse });
+      Object.assign(row, {
+        OrderDate: csiDateTime(order.orderDate),
+        Stat: stat[order.status],
+        CurrCode: order.currency,
+        Whse: order.warehouse,
+      });
       row[sales ? 'Price' : 'TotalCost'] = decimal(order.total);
       return [withAudit(row, order.createdAt, order.changedAt, order.rowPointer)];
     },
@@ -245,20 +277,46 @@ const accountIdo: Ido = {
   stampField: 'RecordDate',
   dateFields: ['CreateDate', 'RecordDate'],
   numberFields: [],
-  properties: [p('Acct', 'String', 12, { required: true }), p('Description', 'String', 40), p('Type', 'String', 1), p('AccessUnit1', 'String', 1), ...audit],
+  properties: [
+    p('Acct', 'String', 12, { required: true }),
+    p('Description', 'String', 40),
+    p('Type', 'String', 1),
+    p('AccessUnit1', 'String', 1),
+    ...audit,
+  ],
   rows: (data, index) => {
     const account = data.glAccount(index);
-    const type = account.kind === 'balance' ? (Number(account.number) % 3 === 0 ? 'L' : 'A') : Number(account.number) % 2 === 0 ? 'R' : 'E';
-    return [withAudit({ Acct: account.number, Description: account.name, Type: type, AccessUnit1: 'N' }, account.changedAt, account.changedAt, account.rowPointer)];
+    const type =
+      account.kind === 'balance'
+        ? Number(account.number) % 3 === 0
+          ? 'L'
+          : 'A'
+        : Number(account.number) % 2 === 0
+          ? 'R'
+          : 'E';
+    return [
+      withAudit(
+        { Acct: account.number, Description: account.name, Type: type, AccessUnit1: 'N' },
+        account.changedAt,
+        account.changedAt,
+        account.rowPointer,
+      ),
+    ];
   },
   stampOf: (data, index) => data.datasets.glAccounts.stamp(index),
 };
 
 export const idos: Record<string, Ido> = Object.fromEntries(
-  [partyIdo('SLCustomers'), partyIdo('SLVendors'), orderIdo('sales'), lineIdo('sales'), orderIdo('purchase'), lineIdo('purchase'), invoiceIdo, accountIdo].map((ido) => [
-    ido.name.toLowerCase(),
-    ido,
-  ]),
+  [
+    partyIdo('SLCustomers'),
+    partyIdo('SLVendors'),
+    orderIdo('sales'),
+    lineIdo('sales'),
+    orderIdo('purchase'),
+    lineIdo('purchase'),
+    invoiceIdo,
+    accountIdo,
+  ].map((ido) => [ido.name.toLowerCase(), ido]),
 );
 
 /** `PBT=[table] alias.DT=[yyyy-MM-dd HH:mm:ss.fff] alias.ID=[RowPointer]`, the optimistic-lock token. */

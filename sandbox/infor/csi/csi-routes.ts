@@ -8,7 +8,9 @@ import { idos, itemId, type Ido } from './csi-idos';
  * Mongoose IDO REST v2 under `/{tenant}/CSI/IDORequestService/ido/`. Every functional error
  * is HTTP 200 with `Success:false` (including a missing `X-Infor-MongooseConfig`), as CSI does.
  */
-type Gateway = (handler: (context: SimulatorContext) => Promise<void> | void) => (context: SimulatorContext) => Promise<void>;
+type Gateway = (
+  handler: (context: SimulatorContext) => Promise<void> | void,
+) => (context: SimulatorContext) => Promise<void>;
 
 const maxRows = 100_000;
 
@@ -19,11 +21,13 @@ export function configurations(tenant: string): string[] {
 export function registerCsiRoutes(server: SandboxServer, tenant: string, data: InforData, gateway: Gateway): void {
   const base = `/${tenant}/CSI/IDORequestService/ido`;
   const known = configurations(tenant);
-  const failure = (context: SimulatorContext, message: string) => context.json(200, { Items: null, Bookmark: null, MoreRowsExist: false, Success: false, Message: message });
+  const failure = (context: SimulatorContext, message: string) =>
+    context.json(200, { Items: null, Bookmark: null, MoreRowsExist: false, Success: false, Message: message });
   const withConfig = (handler: (context: SimulatorContext, ido: Ido) => void) =>
     gateway((context) => {
       const config = context.header('x-infor-mongooseconfig');
-      if (!config) return failure(context, 'The X-Infor-MongooseConfig header is required: name the configuration to use.');
+      if (!config)
+        return failure(context, 'The X-Infor-MongooseConfig header is required: name the configuration to use.');
       if (!known.includes(config)) return failure(context, `Configuration "${config}" does not exist.`);
       const ido = idos[(context.params.ido ?? '').toLowerCase()];
       if (!ido) return failure(context, `IDO "${context.params.ido}" does not exist or is not licensed.`);
@@ -36,7 +40,12 @@ export function registerCsiRoutes(server: SandboxServer, tenant: string, data: I
     name: 'CSI configurations',
     handler: gateway((context) => context.json(200, { Message: null, Success: true, Configurations: known })),
   });
-  server.route({ method: 'GET', pattern: `${base}/info/:ido`, name: 'CSI info', handler: withConfig((context, ido) => context.json(200, info(ido))) });
+  server.route({
+    method: 'GET',
+    pattern: `${base}/info/:ido`,
+    name: 'CSI info',
+    handler: withConfig((context, ido) => context.json(200, info(ido))),
+  });
   server.route({
     method: 'GET',
     pattern: `${base}/load/:ido`,
@@ -58,8 +67,14 @@ function info(ido: Ido) {
       BooleanFalseValue: property.dataType === 'Byte' ? '0' : '',
       BooleanTrueValue: property.dataType === 'Byte' ? '1' : '',
       CaseFormat: '',
-      ClrTypeName: property.dataType === 'Date' ? 'DateTime' : property.dataType === 'Integer' ? 'Int32' : property.dataType,
-      ColumnDataType: property.dataType === 'Date' ? 'CurrentDateType' : property.dataType === 'Decimal' ? 'AmountType' : 'StringType',
+      ClrTypeName:
+        property.dataType === 'Date' ? 'DateTime' : property.dataType === 'Integer' ? 'Int32' : property.dataType,
+      ColumnDataType:
+        property.dataType === 'Date'
+          ? 'CurrentDateType'
+          : property.dataType === 'Decimal'
+            ? 'AmountType'
+            : 'StringType',
       DataType: property.dataType,
       DateFormat: property.dataType === 'Date' ? 'yyyyMMdd HH:mm:ss.fff' : '',
       DecimalPos: property.dataType === 'Decimal' ? 8 : 0,
@@ -114,7 +129,8 @@ function load(data: InforData, ido: Ido, query: URLSearchParams) {
   const limit = cap === -1 ? 200 : cap === 0 ? maxRows : cap;
 
   const loadType = (param('loadtype') ?? 'FIRST').toUpperCase();
-  if (loadType === 'PREV' || loadType === 'LAST') return { error: `loadtype ${loadType} is not supported by the sandbox.` };
+  if (loadType === 'PREV' || loadType === 'LAST')
+    return { error: `loadtype ${loadType} is not supported by the sandbox.` };
   if (loadType !== 'FIRST' && loadType !== 'NEXT') return { error: `loadtype "${loadType}" is not valid.` };
   let after: Position | undefined;
   if (loadType === 'NEXT' && param('bookmark')) {
@@ -134,7 +150,11 @@ function load(data: InforData, ido: Ido, query: URLSearchParams) {
   });
   return {
     Items: items,
-    Bookmark: bookmark(ido, order, page.map(({ row }) => row)),
+    Bookmark: bookmark(
+      ido,
+      order,
+      page.map(({ row }) => row),
+    ),
     MoreRowsExist: more,
     Success: true,
     Message: null,
@@ -150,7 +170,8 @@ export function parseFilter(text: string): FieldCondition[] | { error: string } 
   while (pattern.lastIndex < trimmed.length) {
     const start = pattern.lastIndex;
     const match = pattern.exec(trimmed);
-    if (!match || pattern.lastIndex === start) return { error: `IllegalFilterException: cannot read the filter at "${trimmed.slice(start)}".` };
+    if (!match || pattern.lastIndex === start)
+      return { error: `IllegalFilterException: cannot read the filter at "${trimmed.slice(start)}".` };
     const [, field = '', op = '', raw = ''] = match;
     const quoted = raw.replace(/^N/, '');
     const value = quoted.startsWith("'") ? quoted.slice(1, -1).replace(/''/g, "'") : quoted;

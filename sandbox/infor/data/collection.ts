@@ -47,7 +47,11 @@ export interface CollectQuery {
   after?: Position;
 }
 
-export function* collect(data: InforData, spec: CollectionSpec, query: CollectQuery = {}): Generator<{ row: Row; position: Position }> {
+export function* collect(
+  data: InforData,
+  spec: CollectionSpec,
+  query: CollectQuery = {},
+): Generator<{ row: Row; position: Position }> {
   const conditions = query.conditions ?? [];
   const dataset = data.datasets[spec.entity];
   const order = query.order ?? 'key';
@@ -55,7 +59,8 @@ export function* collect(data: InforData, spec: CollectionSpec, query: CollectQu
   for (const condition of conditions) narrow(scan, spec, condition);
   const after = query.after;
   if (after && !query.descending) {
-    if (order === 'key') scan.fromKey = scan.fromKey === undefined || after.key > scan.fromKey ? after.key : scan.fromKey;
+    if (order === 'key')
+      scan.fromKey = scan.fromKey === undefined || after.key > scan.fromKey ? after.key : scan.fromKey;
     else scan.stampFrom = Math.max(scan.stampFrom ?? -Infinity, after.stamp);
   }
   for (const index of dataset.scan(scan)) {
@@ -80,8 +85,10 @@ function narrow(scan: DatasetScan, spec: CollectionSpec, condition: FieldConditi
   const { field, op } = condition;
   if (field.toLowerCase() === spec.keyField.toLowerCase()) {
     const value = condition.value.toUpperCase();
-    if (op === '>=' || op === '>' || op === '=') scan.fromKey = scan.fromKey === undefined || value > scan.fromKey ? value : scan.fromKey;
-    if (op === '<=' || op === '<' || op === '=') scan.toKey = scan.toKey === undefined || value < scan.toKey ? value : scan.toKey;
+    if (op === '>=' || op === '>' || op === '=')
+      scan.fromKey = scan.fromKey === undefined || value > scan.fromKey ? value : scan.fromKey;
+    if (op === '<=' || op === '<' || op === '=')
+      scan.toKey = scan.toKey === undefined || value < scan.toKey ? value : scan.toKey;
     return;
   }
   if (!spec.stampField || field.toLowerCase() !== spec.stampField.toLowerCase()) return;

@@ -23,7 +23,14 @@ import {
  * read as M3 OCUSMA, CSI SLCustomers, LN BusinessPartners or FSM Customer. Record i is a pure
  * function of (seed, i, version); `version` > 0 only for records touched by `modify`.
  */
-export const inforEntities = ['customers', 'suppliers', 'salesOrders', 'purchaseOrders', 'invoices', 'glAccounts'] as const;
+export const inforEntities = [
+  'customers',
+  'suppliers',
+  'salesOrders',
+  'purchaseOrders',
+  'invoices',
+  'glAccounts',
+] as const;
 export type InforEntity = (typeof inforEntities)[number];
 
 export const defaultCounts: Record<InforEntity, number> = {
@@ -174,7 +181,10 @@ export class InforData {
       return new KeyedDataset({
         count,
         key: keyFormat(entity),
-        baseStamp: (index) => historyStart + Math.floor((index * historySpan) / Math.max(1, count)) + (hashStamp(seed, entity, index) % 1000),
+        baseStamp: (index) =>
+          historyStart +
+          Math.floor((index * historySpan) / Math.max(1, count)) +
+          (hashStamp(seed, entity, index) % 1000),
       });
     };
     this.datasets = {
@@ -261,7 +271,11 @@ export class InforData {
     const name = `${random.pick(namePrefixes)} ${random.pick(nameCores)} ${random.pick(legalForms)}`;
     const contactFirst = random.pick(firstNames);
     const contactLast = random.pick(lastNames);
-    const domain = name.toLowerCase().replace(/[^a-z]+/g, '').slice(0, 18) || 'example';
+    const domain =
+      name
+        .toLowerCase()
+        .replace(/[^a-z]+/g, '')
+        .slice(0, 18) || 'example';
     const streetNumber = random.int(1, 240);
     const street = random.pick(streets);
     const changes = versionRandom(this.seed, entity, index, version);

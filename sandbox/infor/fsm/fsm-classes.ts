@@ -23,7 +23,13 @@ export interface FsmClass extends CollectionSpec {
   fields: FsmField[];
 }
 
-const f = (name: string, type: FsmField['type'], size: number, description: string, required = false): FsmField => ({ name, type, size, description, required });
+const f = (name: string, type: FsmField['type'], size: number, description: string, required = false): FsmField => ({
+  name,
+  type,
+  size,
+  description,
+  required,
+});
 
 function partyClass(kind: 'customer' | 'vendor'): FsmClass {
   const customer = kind === 'customer';
@@ -180,5 +186,10 @@ const invoiceClass: FsmClass = {
   stampOf: (data, index) => data.datasets.invoices.stamp(index),
 };
 
-export const fsmClasses: FsmClass[] = [partyClass('customer'), partyClass('vendor'), accountClass, purchaseOrderClass, invoiceClass];
-
+export const fsmClasses: FsmClass[] = [
+  partyClass('customer'),
+  partyClass('vendor'),
+  accountClass,
+  purchaseOrderClass,
+  invoiceClass,
+];

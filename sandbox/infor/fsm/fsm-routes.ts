@@ -10,7 +10,9 @@ import { fsmClasses, type FsmClass } from './fsm-classes';
  * `next` link until the end. `_fts`/`_tts` bound the change stamp; `_filter=f::v|f2::v2` filters
  * by equality. `_count` is the number of matching records (all pages).
  */
-type Gateway = (handler: (context: SimulatorContext) => Promise<void> | void) => (context: SimulatorContext) => Promise<void>;
+type Gateway = (
+  handler: (context: SimulatorContext) => Promise<void> | void,
+) => (context: SimulatorContext) => Promise<void>;
 
 const defaultLimit = 100;
 const maxLimit = 10_000;
@@ -18,7 +20,8 @@ const maxLimit = 10_000;
 export function registerFsmRoutes(server: SandboxServer, tenant: string, data: InforData, gateway: Gateway): void {
   const base = `/${tenant}/FSM/fsm/soap/classes`;
   const find = (context: SimulatorContext) => fsmClasses.find((candidate) => candidate.name === context.params.class);
-  const notFound = (context: SimulatorContext) => context.json(404, { _error: `Business class ${context.params.class} does not exist` });
+  const notFound = (context: SimulatorContext) =>
+    context.json(404, { _error: `Business class ${context.params.class} does not exist` });
 
   server.route({
     method: 'GET',
@@ -47,7 +50,14 @@ export function registerFsmRoutes(server: SandboxServer, tenant: string, data: I
       context.json(200, [
         { _count: item.fields.length },
         ...item.fields.map((field) => ({
-          _fields: { FieldName: field.name, Type: field.type, Size: String(field.size), Required: field.required ? 'true' : 'false', Description: field.description, Key: field.name === item.keyField ? 'true' : 'false' },
+          _fields: {
+            FieldName: field.name,
+            Type: field.type,
+            Size: String(field.size),
+            Required: field.required ? 'true' : 'false',
+            Description: field.description,
+            Key: field.name === item.keyField ? 'true' : 'false',
+          },
         })),
       ]);
     }),
@@ -78,23 +88,32 @@ export function registerFsmRoutes(server: SandboxServer, tenant: string, data: I
 }
 
 function list(data: InforData, item: FsmClass, query: URLSearchParams) {
-  const names = (query.get('_fields') ?? '').split(',').map((name) => name.trim()).filter(Boolean);
+  const names = (query.get('_fields') ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
   const fields = names.length === 0 || names.includes('_all') ? item.fields.map((field) => field.name) : names;
   const unknown = fields.find((name) => !item.fields.some((field) => field.name === name));
   if (unknown) return { error: `Field ${unknown} does not exist on ${item.name}` };
   const limit = query.has('_limit') ? Number(query.get('_limit')) : defaultLimit;
-  if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit) return { error: `_limit must be between 1 and ${maxLimit}` };
+  if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit)
+    return { error: `_limit must be between 1 and ${maxLimit}` };
 
   const conditions: FieldCondition[] = [];
   for (const part of (query.get('_filter') ?? '').split('|').filter(Boolean)) {
     const [field = '', value = ''] = part.split('::');
-    if (!item.fields.some((candidate) => candidate.name === field)) return { error: `Filter field ${field} does not exist on ${item.name}` };
+    if (!item.fields.some((candidate) => candidate.name === field))
+      return { error: `Filter field ${field} does not exist on ${item.name}` };
     conditions.push({ field, op: '=', value });
   }
-  for (const [param, op] of [['_fts', '>='], ['_tts', '<=']] as const) {
+  for (const [param, op] of [
+    ['_fts', '>='],
+    ['_tts', '<='],
+  ] as const) {
     const value = query.get(param);
     if (!value) continue;
-    if (!/^\d{16}$/.test(value) || parseStamp(value.slice(0, 14)) === undefined) return { error: `${param} must be a UTC stamp YYYYMMDDHHMMSSFF` };
+    if (!/^\d{16}$/.test(value) || parseStamp(value.slice(0, 14)) === undefined)
+      return { error: `${param} must be a UTC stamp YYYYMMDDHHMMSSFF` };
     conditions.push({ field: 'UpdateStamp', op, value: `${value.slice(0, 14)}${value.slice(14)}0` });
   }
 
@@ -111,7 +130,8 @@ function list(data: InforData, item: FsmClass, query: URLSearchParams) {
   const { page, more } = takePage(collect(data, item, { conditions, after }), limit);
   const last = page[page.length - 1];
   const next = more && last ? Buffer.from(JSON.stringify({ k: last.position.key })).toString('base64url') : undefined;
-  const count = conditions.length === 0 ? data.datasets[item.entity].count : countAll(collect(data, item, { conditions }));
+  const count =
+    conditions.length === 0 ? data.datasets[item.entity].count : countAll(collect(data, item, { conditions }));
   const rows = page.map(({ row }) => {
     const out: Row = {};
     for (const name of fields) out[name] = row[name] ?? '';

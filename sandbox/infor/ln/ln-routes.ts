@@ -9,13 +9,22 @@ import { lnSets, metadataXml, type LnNavigation, type LnSet } from './ln-sets';
  * ge gt le lt joined by and), `$select`, `$expand` (two levels), `$orderby` on the key,
  * `$top`, `$count`, and the `X-Infor-LnCompany` header (default company 100).
  */
-type Gateway = (handler: (context: SimulatorContext) => Promise<void> | void) => (context: SimulatorContext) => Promise<void>;
+type Gateway = (
+  handler: (context: SimulatorContext) => Promise<void> | void,
+) => (context: SimulatorContext) => Promise<void>;
 
 const operators: Record<string, FieldCondition['op']> = { eq: '=', ne: '<>', ge: '>=', gt: '>', le: '<=', lt: '<' };
 
-export function registerLnRoutes(server: SandboxServer, tenant: string, data: InforData, gateway: Gateway, options: { pageSize: number }): void {
+export function registerLnRoutes(
+  server: SandboxServer,
+  tenant: string,
+  data: InforData,
+  gateway: Gateway,
+  options: { pageSize: number },
+): void {
   const base = `/${tenant}/LN/lnapi/odata`;
-  const error = (context: SimulatorContext, status: number, code: string, message: string) => context.json(status, { error: { code, message } });
+  const error = (context: SimulatorContext, status: number, code: string, message: string) =>
+    context.json(status, { error: { code, message } });
   const companyOk = (context: SimulatorContext) => {
     const company = context.header('x-infor-lncompany');
     if (company === undefined) return true;
@@ -31,7 +40,8 @@ export function registerLnRoutes(server: SandboxServer, tenant: string, data: In
     name: 'LN $metadata',
     handler: gateway((context) => {
       const body = metadataXml(context.params.service ?? '');
-      if (!body) return error(context, 404, 'NotFound', `Service ${context.params.service} is not available or not active.`);
+      if (!body)
+        return error(context, 404, 'NotFound', `Service ${context.params.service} is not available or not active.`);
       context.text(200, body, 'application/xml; charset=utf-8');
     }),
   });
@@ -41,15 +51,26 @@ export function registerLnRoutes(server: SandboxServer, tenant: string, data: In
     name: 'LN OData read',
     handler: gateway((context) => {
       if (!companyOk(context)) return;
-      const set = lnSets.find((candidate) => candidate.service === context.params.service && candidate.name === context.params.set);
+      const set = lnSets.find(
+        (candidate) => candidate.service === context.params.service && candidate.name === context.params.set,
+      );
       if (!set) {
         const serviceKnown = lnSets.some((candidate) => candidate.service === context.params.service);
-        return error(context, 404, 'NotFound', serviceKnown ? `Entity set ${context.params.set} does not exist.` : `Service ${context.params.service} is not available or not active.`);
+        return error(
+          context,
+          404,
+          'NotFound',
+          serviceKnown
+            ? `Entity set ${context.params.set} does not exist.`
+            : `Service ${context.params.service} is not available or not active.`,
+        );
       }
       const result = read(data, set, context.query, options.pageSize, context.header('prefer'));
       if ('error' in result) return error(context, 400, 'BadRequest', result.error);
       const { rows, next, count } = result;
-      const body: Record<string, unknown> = { '@odata.context': `${server.url}${base}/${set.service}/$metadata#${set.name}` };
+      const body: Record<string, unknown> = {
+        '@odata.context': `${server.url}${base}/${set.service}/$metadata#${set.name}`,
+      };
       if (count !== undefined) body['@odata.count'] = count;
       body.value = rows;
       if (next) {
@@ -71,10 +92,16 @@ function read(data: InforData, set: LnSet, query: URLSearchParams, pageSize: num
   const filter = parseFilter(query.get('$filter') ?? '');
   if ('error' in filter) return filter;
   const orderBy = (query.get('$orderby') ?? '').trim();
-  if (orderBy && !new RegExp(`^${set.keyField}(\\s+asc)?$`, 'i').test(orderBy)) return { error: `$orderby is supported on ${set.keyField} only in the sandbox.` };
+  if (orderBy && !new RegExp(`^${set.keyField}(\\s+asc)?$`, 'i').test(orderBy))
+    return { error: `$orderby is supported on ${set.keyField} only in the sandbox.` };
   const top = query.has('$top') ? Number(query.get('$top')) : undefined;
-  if (top !== undefined && !(Number.isInteger(top) && top >= 0)) return { error: '$top must be a non-negative integer.' };
-  const select = query.get('$select')?.split(',').map((name) => name.trim()).filter(Boolean);
+  if (top !== undefined && !(Number.isInteger(top) && top >= 0))
+    return { error: '$top must be a non-negative integer.' };
+  const select = query
+    .get('$select')
+    ?.split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
   const unknown = select?.find((name) => !set.properties.some((property) => property.name === name));
   if (unknown) return { error: `Property ${unknown} does not exist on ${set.entityType}.` };
   const expand = parseExpand(query.get('$expand') ?? '', set.navigation);
@@ -85,7 +112,11 @@ function read(data: InforData, set: LnSet, query: URLSearchParams, pageSize: num
   const token = query.get('$skiptoken');
   if (token) {
     try {
-      const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { k: string; l: number; s: number };
+      const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as {
+        k: string;
+        l: number;
+        s: number;
+      };
       after = { key: parsed.k, line: parsed.l, stamp: 0 };
       served = parsed.s;
     } catch {
@@ -93,14 +124,26 @@ function read(data: InforData, set: LnSet, query: URLSearchParams, pageSize: num
     }
   }
   const preferred = /odata\.maxpagesize=(\d+)/i.exec(prefer ?? '')?.[1];
-  const size = Math.min(pageSize, preferred ? Number(preferred) : Infinity, top === undefined ? Infinity : Math.max(0, top - served));
+  const size = Math.min(
+    pageSize,
+    preferred ? Number(preferred) : Infinity,
+    top === undefined ? Infinity : Math.max(0, top - served),
+  );
   const { page, more } = takePage(collect(data, set, { conditions: filter, after }), size);
   const hasMore = more && (top === undefined || served + page.length < top);
   const last = page[page.length - 1];
-  const next = hasMore && last ? Buffer.from(JSON.stringify({ k: last.position.key, l: last.position.line, s: served + page.length })).toString('base64url') : undefined;
+  const next =
+    hasMore && last
+      ? Buffer.from(JSON.stringify({ k: last.position.key, l: last.position.line, s: served + page.length })).toString(
+          'base64url',
+        )
+      : undefined;
   let count: number | undefined;
   if (query.get('$count') === 'true') {
-    count = filter.length === 0 && !set.lineField ? data.datasets[set.entity].count : [...collect(data, set, { conditions: filter })].length;
+    count =
+      filter.length === 0 && !set.lineField
+        ? data.datasets[set.entity].count
+        : [...collect(data, set, { conditions: filter })].length;
   }
   const rows = page.map(({ row, position }) => shape(row, set, select, expand ?? undefined, position.stamp));
   return { rows, next, count };
@@ -108,7 +151,8 @@ function read(data: InforData, set: LnSet, query: URLSearchParams, pageSize: num
 
 function shape(row: Row, set: LnSet, select: string[] | undefined, expand: Expand | undefined, stamp: number): Row {
   const out: Row = { '@odata.etag': `W/"${stamp.toString(36)}"` };
-  for (const property of set.properties) if (!select || select.includes(property.name)) out[property.name] = row[property.name] ?? null;
+  for (const property of set.properties)
+    if (!select || select.includes(property.name)) out[property.name] = row[property.name] ?? null;
   if (expand) out[expand.name] = expandRows(row[expand.name], expand.nested);
   return out;
 }
@@ -127,8 +171,10 @@ function parseExpand(text: string, navigation: LnNavigation | undefined): Expand
   const trimmed = text.trim();
   if (!trimmed) return null;
   const match = /^(\w+)(?:\(\$expand=(\w+)\))?$/.exec(trimmed);
-  if (!match || !navigation || match[1] !== navigation.name) return { error: `$expand=${trimmed} is not supported; expand ${navigation?.name ?? 'nothing'} here.` };
-  if (match[2] && match[2] !== navigation.nested?.name) return { error: `${navigation.name} has no navigation ${match[2]}.` };
+  if (!match || !navigation || match[1] !== navigation.name)
+    return { error: `$expand=${trimmed} is not supported; expand ${navigation?.name ?? 'nothing'} here.` };
+  if (match[2] && match[2] !== navigation.nested?.name)
+    return { error: `${navigation.name} has no navigation ${match[2]}.` };
   return { name: navigation.name, nested: match[2] ? { name: match[2] } : undefined };
 }
 
@@ -139,7 +185,10 @@ function parseFilter(text: string): FieldCondition[] | { error: string } {
   while (pattern.lastIndex < trimmed.length) {
     const start = pattern.lastIndex;
     const match = pattern.exec(trimmed);
-    if (!match || pattern.lastIndex === start) return { error: `The $filter cannot be read at "${trimmed.slice(start)}" (the sandbox supports: Property op value [and …]).` };
+    if (!match || pattern.lastIndex === start)
+      return {
+        error: `The $filter cannot be read at "${trimmed.slice(start)}" (the sandbox supports: Property op value [and …]).`,
+      };
     const [, field = '', op = '', raw = ''] = match;
     const value = raw.startsWith("'") ? raw.slice(1, -1).replace(/''/g, "'") : raw;
     conditions.push({ field, op: operators[op.toLowerCase()] as FieldCondition['op'], value });

@@ -31,7 +31,12 @@ export interface LnSet extends CollectionSpec {
   navigation?: LnNavigation;
 }
 
-const s = (name: string, maxLength: number, nullable = true): LnProperty => ({ name, type: 'Edm.String', maxLength, nullable });
+const s = (name: string, maxLength: number, nullable = true): LnProperty => ({
+  name,
+  type: 'Edm.String',
+  maxLength,
+  nullable,
+});
 const n = (name: string, type: LnProperty['type'] = 'Edm.Decimal'): LnProperty => ({ name, type, nullable: true });
 
 const orderStatus = { open: 'Free', released: 'Released', delivered: 'Shipped', invoiced: 'Closed' } as const;
@@ -81,7 +86,19 @@ const scheduleNavigation: LnNavigation = {
 };
 
 function lineProperties(orderKey: string): LnProperty[] {
-  return [s(orderKey, 9, false), n('Line', 'Edm.Int32'), n('SequenceNumber', 'Edm.Int32'), s('Item', 47), s('Description', 30), n('OrderedQuantity'), s('Unit', 3), n('Price'), n('Amount'), n('PlannedDeliveryDate', 'Edm.Date'), s('Warehouse', 6)];
+  return [
+    s(orderKey, 9, false),
+    n('Line', 'Edm.Int32'),
+    n('SequenceNumber', 'Edm.Int32'),
+    s('Item', 47),
+    s('Description', 30),
+    n('OrderedQuantity'),
+    s('Unit', 3),
+    n('Price'),
+    n('Amount'),
+    n('PlannedDeliveryDate', 'Edm.Date'),
+    s('Warehouse', 6),
+  ];
 }
 
 function lineRows(order: Order, orderKey: string): Row[] {
@@ -97,7 +114,11 @@ function lineRows(order: Order, orderKey: string): Row[] {
     Amount: line.amount,
     PlannedDeliveryDate: isoDate(line.requestedDate),
     Warehouse: line.warehouse,
-    ScheduleLines: line.schedules.map((schedule) => ({ Sequence: schedule.sequence, DeliveryDate: isoDate(schedule.date), Quantity: schedule.quantity })),
+    ScheduleLines: line.schedules.map((schedule) => ({
+      Sequence: schedule.sequence,
+      DeliveryDate: isoDate(schedule.date),
+      Quantity: schedule.quantity,
+    })),
   }));
 }
 
@@ -107,7 +128,12 @@ function orderSets(kind: 'sales' | 'purchase'): LnSet[] {
   const orderKey = sales ? 'SalesOrder' : 'PurchaseOrder';
   const entity = sales ? 'salesOrders' : 'purchaseOrders';
   const order = (data: InforData, index: number) => (sales ? data.salesOrder(index) : data.purchaseOrder(index));
-  const lineNavigation: LnNavigation = { name: 'Lines', entityType: sales ? 'SalesOrderLine' : 'PurchaseOrderLine', properties: lineProperties(orderKey), nested: scheduleNavigation };
+  const lineNavigation: LnNavigation = {
+    name: 'Lines',
+    entityType: sales ? 'SalesOrderLine' : 'PurchaseOrderLine',
+    properties: lineProperties(orderKey),
+    nested: scheduleNavigation,
+  };
   const stampOf = (data: InforData, index: number) => data.datasets[entity].stamp(index);
   return [
     {
@@ -209,15 +235,23 @@ export function metadataXml(service: string): string | undefined {
   if (sets.length === 0) return undefined;
   const types = new Map<string, string>();
   const navigationXml = (navigation: LnNavigation | undefined) =>
-    navigation ? `<NavigationProperty Name="${navigation.name}" Type="Collection(${service}.${navigation.entityType})"/>` : '';
+    navigation
+      ? `<NavigationProperty Name="${navigation.name}" Type="Collection(${service}.${navigation.entityType})"/>`
+      : '';
   const addNavigation = (navigation: LnNavigation | undefined): void => {
     if (!navigation || types.has(navigation.entityType)) return;
-    types.set(navigation.entityType, `<EntityType Name="${navigation.entityType}">${navigation.properties.map(propertyXml).join('')}${navigationXml(navigation.nested)}</EntityType>`);
+    types.set(
+      navigation.entityType,
+      `<EntityType Name="${navigation.entityType}">${navigation.properties.map(propertyXml).join('')}${navigationXml(navigation.nested)}</EntityType>`,
+    );
     addNavigation(navigation.nested);
   };
   for (const set of sets) {
     const keys = `<Key>${set.keys.map((key) => `<PropertyRef Name="${key}"/>`).join('')}</Key>`;
-    types.set(set.entityType, `<EntityType Name="${set.entityType}">${keys}${set.properties.map(propertyXml).join('')}${navigationXml(set.navigation)}</EntityType>`);
+    types.set(
+      set.entityType,
+      `<EntityType Name="${set.entityType}">${keys}${set.properties.map(propertyXml).join('')}${navigationXml(set.navigation)}</EntityType>`,
+    );
     addNavigation(set.navigation);
   }
   const container = `<EntityContainer Name="${service.split('.').pop()}">${sets.map((set) => `<EntitySet Name="${set.name}" EntityType="${service}.${set.entityType}"/>`).join('')}</EntityContainer>`;

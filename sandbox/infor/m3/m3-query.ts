@@ -40,7 +40,8 @@ function narrow(scan: DatasetScan, table: M3Table, condition: M3Condition): void
   const { column, op, value } = condition;
   if (column === table.keyColumn) {
     if (op === '>=' || op === '>' || op === '=') scan.fromKey = maxText(scan.fromKey, value);
-    if (op === '<=' || op === '<' || op === '=') scan.toKey = scan.toKey === undefined || value < scan.toKey ? value : scan.toKey;
+    if (op === '<=' || op === '<' || op === '=')
+      scan.toKey = scan.toKey === undefined || value < scan.toKey ? value : scan.toKey;
     return;
   }
   if (column !== 'LMDT' && column !== 'LMTS') return;
@@ -61,8 +62,11 @@ export function matches(table: M3Table, row: Record<string, string>, condition: 
   const actual = row[condition.column];
   if (actual === undefined) return false;
   const column = table.columns.find((candidate) => candidate.name === condition.column);
-  const numeric = column?.type !== 'A' && /^-?\d+(\.\d+)?$/.test(actual.trim()) && /^-?\d+(\.\d+)?$/.test(condition.value.trim());
-  const order = numeric ? Math.sign(Number(actual) - Number(condition.value)) : compareText(actual.trim(), condition.value.trim());
+  const numeric =
+    column?.type !== 'A' && /^-?\d+(\.\d+)?$/.test(actual.trim()) && /^-?\d+(\.\d+)?$/.test(condition.value.trim());
+  const order = numeric
+    ? Math.sign(Number(actual) - Number(condition.value))
+    : compareText(actual.trim(), condition.value.trim());
   return holds(order, condition.op);
 }
 
@@ -111,7 +115,8 @@ export function parseExportQuery(text: string, tables: Record<string, M3Table>):
     while (pattern.lastIndex < whereText.length) {
       const start = pattern.lastIndex;
       const part = pattern.exec(whereText);
-      if (!part || pattern.lastIndex === start) return { error: `Cannot read the condition at "${whereText.slice(start)}"` };
+      if (!part || pattern.lastIndex === start)
+        return { error: `Cannot read the condition at "${whereText.slice(start)}"` };
       const [, field = '', op = '', raw = ''] = part;
       const bare = unprefix(field);
       if (!bare) return { error: `Field ${field} does not exist in ${table.name}` };

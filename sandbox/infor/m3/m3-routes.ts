@@ -13,7 +13,20 @@ export interface M3Options {
   maxRowsPerCall: number;
 }
 
-const reserved = new Set(['maxrecs', 'returncols', 'righttrim', 'excludempty', 'excludeempty', 'cono', 'divi', 'metadata', 'dateformat', 'format', 'extendedresult', '_rid']);
+const reserved = new Set([
+  'maxrecs',
+  'returncols',
+  'righttrim',
+  'excludempty',
+  'excludeempty',
+  'cono',
+  'divi',
+  'metadata',
+  'dateformat',
+  'format',
+  'extendedresult',
+  '_rid',
+]);
 
 interface Call {
   version: 1 | 2;
@@ -49,7 +62,11 @@ function parseCall(context: SimulatorContext, version: 1 | 2): Call {
     transaction: findTransaction(program, transactionName),
     input,
     maxrecs: Number.isInteger(maxrecs) && maxrecs >= 0 ? maxrecs : 100,
-    returncols: options.get('returncols')?.split(',').map((name) => name.trim().toUpperCase()).filter(Boolean),
+    returncols: options
+      .get('returncols')
+      ?.split(',')
+      .map((name) => name.trim().toUpperCase())
+      .filter(Boolean),
     rightTrim: options.get('righttrim') === 'true',
     excludeEmpty: (options.get('excludeempty') ?? options.get('excludempty')) === 'true',
     metadata: options.get('metadata') !== 'false',
@@ -63,13 +80,22 @@ function validate(call: Call): M3Failure | undefined {
       type: 'TransactionNotFound',
       code: '',
       field: '',
-      message: isProgram(call.program) ? `Transaction ${call.transactionName} does not exist` : `Program ${call.program} does not exist`,
+      message: isProgram(call.program)
+        ? `Transaction ${call.transactionName} does not exist`
+        : `Program ${call.program} does not exist`,
     };
   }
   for (const field of transaction.inputs) {
     const value = call.input[field.name];
-    if (field.mandatory && !value?.trim()) return { type: 'MandatoryInputFieldNotFound', code: '', field: field.name, message: `Field ${field.name} is mandatory` };
-    if (value !== undefined && value.length > field.length) return { type: 'InputFieldTooLong', code: '', field: field.name, message: `Field ${field.name} is too long` };
+    if (field.mandatory && !value?.trim())
+      return {
+        type: 'MandatoryInputFieldNotFound',
+        code: '',
+        field: field.name,
+        message: `Field ${field.name} is mandatory`,
+      };
+    if (value !== undefined && value.length > field.length)
+      return { type: 'InputFieldTooLong', code: '', field: field.name, message: `Field ${field.name} is too long` };
   }
   return undefined;
 }
@@ -81,8 +107,15 @@ export function m3Handler(data: InforData, options: M3Options, version: 1 | 2) {
     const forced = effect.m3Failure as string | undefined;
     if (forced === 'bare400') return context.empty(400);
     if (forced === 'nok' || forced === 'http400') {
-      const failure: M3Failure = { type: 'ServerReturnedNOK', code: 'CPF9898', field: 'RETT', message: 'Designed to fail!' };
-      return forced === 'http400' && version === 2 ? sendTopLevel400(context, failure) : sendFailure(context, call, failure);
+      const failure: M3Failure = {
+        type: 'ServerReturnedNOK',
+        code: 'CPF9898',
+        field: 'RETT',
+        message: 'Designed to fail!',
+      };
+      return forced === 'http400' && version === 2
+        ? sendTopLevel400(context, failure)
+        : sendFailure(context, call, failure);
     }
     const invalid = validate(call);
     if (invalid) {
@@ -94,7 +127,9 @@ export function m3Handler(data: InforData, options: M3Options, version: 1 | 2) {
     const result = transaction.run(data, call.input);
     if ('type' in result) return sendFailure(context, call, result as M3Failure);
 
-    const limit = (transaction.multi ? (call.maxrecs === 0 ? options.maxRowsPerCall : call.maxrecs) : 1) + (transaction.uncounted?.(call.input) ?? 0);
+    const limit =
+      (transaction.multi ? (call.maxrecs === 0 ? options.maxRowsPerCall : call.maxrecs) : 1) +
+      (transaction.uncounted?.(call.input) ?? 0);
     const rows: Array<Record<string, string>> = [];
     for (const row of result as Iterable<Record<string, string>>) {
       if (rows.length >= limit) {
@@ -108,7 +143,14 @@ export function m3Handler(data: InforData, options: M3Options, version: 1 | 2) {
     const outputs = selectedOutputs(transaction, call.returncols);
     const records = shown.map((row) => formatRecord(row, outputs, call));
     const partial: M3Failure | undefined =
-      errorAfter !== undefined ? { type: 'ServerReturnedNOK', code: 'CPF9898', field: 'RCNT', message: `Designed to fail! Record count was:'-${errorAfter}'` } : undefined;
+      errorAfter !== undefined
+        ? {
+            type: 'ServerReturnedNOK',
+            code: 'CPF9898',
+            field: 'RCNT',
+            message: `Designed to fail! Record count was:'-${errorAfter}'`,
+          }
+        : undefined;
     if (version === 1) return sendV1(context, call, outputs, records, partial);
     return sendV2(context, call, records, partial);
   };
@@ -172,11 +214,22 @@ function sendTopLevel400(context: SimulatorContext, failure: M3Failure): void {
   });
 }
 
-function sendV1(context: SimulatorContext, call: Call, outputs: M3Field[], records: Array<Record<string, string>>, partial?: M3Failure): void {
+function sendV1(
+  context: SimulatorContext,
+  call: Call,
+  outputs: M3Field[],
+  records: Array<Record<string, string>>,
+  partial?: M3Failure,
+): void {
   const body: Record<string, unknown> = { Program: call.program, Transaction: call.transactionName };
   if (call.metadata) {
     body.Metadata = {
-      Field: outputs.map((field) => ({ '@name': field.name, '@type': field.type, '@length': field.length, '@description': field.description })),
+      Field: outputs.map((field) => ({
+        '@name': field.name,
+        '@type': field.type,
+        '@length': field.length,
+        '@description': field.description,
+      })),
     };
   }
   body.MIRecord = records.map((record, index) => ({
@@ -184,12 +237,23 @@ function sendV1(context: SimulatorContext, call: Call, outputs: M3Field[], recor
     RowIndex: index,
   }));
   if (partial) {
-    body.ErrorMessage = { '@type': partial.type, '@code': partial.code, '@cfg': '97', '@field': partial.field.padEnd(10, ' '), Message: padMessage(partial.message) };
+    body.ErrorMessage = {
+      '@type': partial.type,
+      '@code': partial.code,
+      '@cfg': '97',
+      '@field': partial.field.padEnd(10, ' '),
+      Message: padMessage(partial.message),
+    };
   }
   context.json(200, body);
 }
 
-function sendV2(context: SimulatorContext, call: Call, records: Array<Record<string, string>>, partial?: M3Failure): void {
+function sendV2(
+  context: SimulatorContext,
+  call: Call,
+  records: Array<Record<string, string>>,
+  partial?: M3Failure,
+): void {
   const result: Record<string, unknown> = { transaction: call.transactionName, records };
   if (partial) {
     Object.assign(result, {

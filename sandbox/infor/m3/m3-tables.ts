@@ -33,7 +33,13 @@ interface ColumnSpec<T> extends M3Column {
   get: Getter<T>;
 }
 
-const col = <T>(name: string, type: M3Column['type'], length: number, description: string, get: Getter<T>): ColumnSpec<T> => ({
+const col = <T>(
+  name: string,
+  type: M3Column['type'],
+  length: number,
+  description: string,
+  get: Getter<T>,
+): ColumnSpec<T> => ({
   name,
   type,
   length,
@@ -212,26 +218,44 @@ function rowOf<T>(columns: ColumnSpec<T>[], record: T): Record<string, string> {
   return row;
 }
 
-const strip = <T>(columns: ColumnSpec<T>[]): M3Column[] => columns.map(({ name, type, length, description }) => ({ name, type, length, description }));
+const strip = <T>(columns: ColumnSpec<T>[]): M3Column[] =>
+  columns.map(({ name, type, length, description }) => ({ name, type, length, description }));
 
 export const m3Tables: Record<string, M3Table> = {
   OCUSMA: {
-    name: 'OCUSMA', prefix: 'OK', description: 'Customer master', entity: 'customers', keyColumn: 'CUNO',
+    name: 'OCUSMA',
+    prefix: 'OK',
+    description: 'Customer master',
+    entity: 'customers',
+    keyColumn: 'CUNO',
     columns: strip(customerColumns),
     rows: (data, index) => [rowOf(customerColumns, data.customer(index))],
   },
   CIDMAS: {
-    name: 'CIDMAS', prefix: 'ID', description: 'Supplier master', entity: 'suppliers', keyColumn: 'SUNO',
+    name: 'CIDMAS',
+    prefix: 'ID',
+    description: 'Supplier master',
+    entity: 'suppliers',
+    keyColumn: 'SUNO',
     columns: strip(supplierColumns),
     rows: (data, index) => [rowOf(supplierColumns, data.supplier(index))],
   },
   OOHEAD: {
-    name: 'OOHEAD', prefix: 'OA', description: 'Customer order head', entity: 'salesOrders', keyColumn: 'ORNO',
+    name: 'OOHEAD',
+    prefix: 'OA',
+    description: 'Customer order head',
+    entity: 'salesOrders',
+    keyColumn: 'ORNO',
     columns: strip(salesHeadColumns),
     rows: (data, index) => [rowOf(salesHeadColumns, data.salesOrder(index))],
   },
   OOLINE: {
-    name: 'OOLINE', prefix: 'OB', description: 'Customer order line', entity: 'salesOrders', keyColumn: 'ORNO', lineColumn: 'PONR',
+    name: 'OOLINE',
+    prefix: 'OB',
+    description: 'Customer order line',
+    entity: 'salesOrders',
+    keyColumn: 'ORNO',
+    lineColumn: 'PONR',
     columns: strip(salesLineColumns),
     rows: (data, index) => {
       const order = data.salesOrder(index);
@@ -239,12 +263,21 @@ export const m3Tables: Record<string, M3Table> = {
     },
   },
   MPHEAD: {
-    name: 'MPHEAD', prefix: 'IA', description: 'Purchase order head', entity: 'purchaseOrders', keyColumn: 'PUNO',
+    name: 'MPHEAD',
+    prefix: 'IA',
+    description: 'Purchase order head',
+    entity: 'purchaseOrders',
+    keyColumn: 'PUNO',
     columns: strip(purchaseHeadColumns),
     rows: (data, index) => [rowOf(purchaseHeadColumns, data.purchaseOrder(index))],
   },
   MPLINE: {
-    name: 'MPLINE', prefix: 'IB', description: 'Purchase order line', entity: 'purchaseOrders', keyColumn: 'PUNO', lineColumn: 'PNLI',
+    name: 'MPLINE',
+    prefix: 'IB',
+    description: 'Purchase order line',
+    entity: 'purchaseOrders',
+    keyColumn: 'PUNO',
+    lineColumn: 'PNLI',
     columns: strip(purchaseLineColumns),
     rows: (data, index) => {
       const order = data.purchaseOrder(index);
@@ -252,12 +285,20 @@ export const m3Tables: Record<string, M3Table> = {
     },
   },
   FSLEDG: {
-    name: 'FSLEDG', prefix: 'ES', description: 'Customer ledger', entity: 'invoices', keyColumn: 'CINO',
+    name: 'FSLEDG',
+    prefix: 'ES',
+    description: 'Customer ledger',
+    entity: 'invoices',
+    keyColumn: 'CINO',
     columns: strip(invoiceColumns),
     rows: (data, index) => [rowOf(invoiceColumns, data.invoice(index))],
   },
   FCHACC: {
-    name: 'FCHACC', prefix: 'EA', description: 'Chart of accounts', entity: 'glAccounts', keyColumn: 'AITM',
+    name: 'FCHACC',
+    prefix: 'EA',
+    description: 'Chart of accounts',
+    entity: 'glAccounts',
+    keyColumn: 'AITM',
     columns: strip(accountColumns),
     rows: (data, index) => [rowOf(accountColumns, data.glAccount(index))],
   },

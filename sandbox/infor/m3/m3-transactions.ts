@@ -30,14 +30,20 @@ export interface M3Transaction {
   run(data: InforData, input: Record<string, string>): Iterable<Record<string, string>> | M3Failure;
 }
 
-const nok = (code: string, field: string, message: string): M3Failure => ({ type: 'ServerReturnedNOK', code, field, message });
+const nok = (code: string, field: string, message: string): M3Failure => ({
+  type: 'ServerReturnedNOK',
+  code,
+  field,
+  message,
+});
 const fieldsOf = (table: M3Table, names: string[]): M3Field[] =>
   names.map((name) => {
     const column = table.columns.find((candidate) => candidate.name === name);
     if (!column) throw new Error(`${table.name} has no column ${name}`);
     return column;
   });
-const pick = (row: Record<string, string>, fields: M3Field[]) => Object.fromEntries(fields.map((field) => [field.name, row[field.name] ?? '']));
+const pick = (row: Record<string, string>, fields: M3Field[]) =>
+  Object.fromEntries(fields.map((field) => [field.name, row[field.name] ?? '']));
 
 function* mapRows(rows: Iterable<Record<string, string>>, fields: M3Field[]): Generator<Record<string, string>> {
   for (const row of rows) yield pick(row, fields);
@@ -56,7 +62,10 @@ function list(program: string, name: string, description: string, table: M3Table
     multi: true,
     run: (data, input) => {
       const start = input[table.keyColumn]?.trim();
-      return mapRows(tableRows(data, table, { conditions: start ? [{ column: table.keyColumn, op: '>=', value: start }] : [] }), fields);
+      return mapRows(
+        tableRows(data, table, { conditions: start ? [{ column: table.keyColumn, op: '>=', value: start }] : [] }),
+        fields,
+      );
     },
   };
 }
@@ -65,7 +74,14 @@ function list(program: string, name: string, description: string, table: M3Table
  * Transactions addressed by the table's key (mandatory input), XRE0103 when absent:
  * Get* answers the record itself, LstLine every row under it (an order's lines).
  */
-function byKey(kind: 'get' | 'lines', program: string, name: string, description: string, table: M3Table, outputs: string[]): M3Transaction {
+function byKey(
+  kind: 'get' | 'lines',
+  program: string,
+  name: string,
+  description: string,
+  table: M3Table,
+  outputs: string[],
+): M3Transaction {
   const key = fieldsOf(table, [table.keyColumn]).map((field) => ({ ...field, mandatory: true }));
   const fields = fieldsOf(table, outputs);
   return {
@@ -91,7 +107,13 @@ const lines = (...args: [string, string, string, M3Table, string[]]) => byKey('l
 const t = m3Tables as Record<'OCUSMA' | 'CIDMAS' | 'OOHEAD' | 'OOLINE' | 'MPHEAD' | 'MPLINE', M3Table>;
 const allColumns = (table: M3Table) => table.columns.map((column) => column.name).filter((name) => name !== 'CONO');
 const replColumn: M3Field = { name: 'REPL', type: 'A', length: 1000, description: 'Replied record' };
-const text = (name: string, length: number, description: string, mandatory = false): M3Field => ({ name, type: 'A', length, description, mandatory });
+const text = (name: string, length: number, description: string, mandatory = false): M3Field => ({
+  name,
+  type: 'A',
+  length,
+  description,
+  mandatory,
+});
 
 function exportSelect(name: 'Select' | 'SelectPad'): M3Transaction {
   return {
@@ -105,22 +127,40 @@ function exportSelect(name: 'Select' | 'SelectPad'): M3Transaction {
     run: (data, input) => {
       const query = parseExportQuery(input.QERY ?? '', m3Tables);
       if ('error' in query) return nok('XNO0001', 'QERY', query.error);
-      const separator = name === 'Select' ? (input.SEPC || ';') : '';
+      const separator = name === 'Select' ? input.SEPC || ';' : '';
       const columns = query.columns.map((column) => query.table.columns.find((candidate) => candidate.name === column));
       const format = (row: Record<string, string>) =>
         query.columns
-          .map((column, position) => (name === 'SelectPad' ? padValue(columns[position], row[column] ?? '') : (row[column] ?? '')))
+          .map((column, position) =>
+            name === 'SelectPad' ? padValue(columns[position], row[column] ?? '') : (row[column] ?? ''),
+          )
           .join(separator);
       const header = query.columns.map((column) => `${query.table.prefix}${column}`).join(separator);
       return (function* () {
         if (input.HDRS === '1') yield { REPL: header };
-        for (const row of tableRows(data, query.table, { conditions: query.conditions, order: query.order })) yield { REPL: format(row) };
+        for (const row of tableRows(data, query.table, { conditions: query.conditions, order: query.order }))
+          yield { REPL: format(row) };
       })();
     },
   };
 }
 
-const customerList = ['CUNO', 'CUNM', 'CUA1', 'CUA2', 'CUA3', 'CUA4', 'TOWN', 'PONO', 'CSCD', 'PHNO', 'STAT', 'CUCD', 'TEPY', 'LMDT'];
+const customerList = [
+  'CUNO',
+  'CUNM',
+  'CUA1',
+  'CUA2',
+  'CUA3',
+  'CUA4',
+  'TOWN',
+  'PONO',
+  'CSCD',
+  'PHNO',
+  'STAT',
+  'CUCD',
+  'TEPY',
+  'LMDT',
+];
 const supplierList = ['SUNO', 'SUNM', 'STAT', 'CSCD', 'PHNO', 'CUCD', 'TEPY', 'LMDT'];
 
 const business: M3Transaction[] = [
@@ -166,21 +206,41 @@ const metadata: M3Transaction[] = [
     name: 'LstTransactions',
     description: 'List transactions',
     inputs: [text('MINM', 10, 'Program', true)],
-    outputs: [text('MINM', 10, 'Program'), text('TRNM', 15, 'Transaction'), text('TRDS', 40, 'Description'), text('SIMU', 1, 'Multiple')],
+    outputs: [
+      text('MINM', 10, 'Program'),
+      text('TRNM', 15, 'Transaction'),
+      text('TRDS', 40, 'Description'),
+      text('SIMU', 1, 'Multiple'),
+    ],
     multi: true,
     run: (_data, input) => {
       const program = input.MINM?.trim() ?? '';
       const found = allTransactions().filter((transaction) => transaction.program === program);
       if (found.length === 0) return nok('XRE0103', 'MINM', `Program ${program} does not exist`);
-      return found.map((transaction) => ({ MINM: program, TRNM: transaction.name, TRDS: transaction.description, SIMU: transaction.multi ? '1' : '0' }));
+      return found.map((transaction) => ({
+        MINM: program,
+        TRNM: transaction.name,
+        TRDS: transaction.description,
+        SIMU: transaction.multi ? '1' : '0',
+      }));
     },
   },
   {
     program: 'MRS001MI',
     name: 'LstFields',
     description: 'List fields',
-    inputs: [text('MINM', 10, 'Program', true), text('TRNM', 15, 'Transaction', true), text('TRTP', 1, 'I = input, O = output', true)],
-    outputs: [text('FLNM', 6, 'Field'), text('FLDS', 40, 'Description'), text('LENG', 4, 'Length'), text('TYPE', 1, 'Type'), text('MAND', 1, 'Mandatory')],
+    inputs: [
+      text('MINM', 10, 'Program', true),
+      text('TRNM', 15, 'Transaction', true),
+      text('TRTP', 1, 'I = input, O = output', true),
+    ],
+    outputs: [
+      text('FLNM', 6, 'Field'),
+      text('FLDS', 40, 'Description'),
+      text('LENG', 4, 'Length'),
+      text('TYPE', 1, 'Type'),
+      text('MAND', 1, 'Mandatory'),
+    ],
     multi: true,
     run: (_data, input) => {
       const transaction = findTransaction(input.MINM?.trim() ?? '', input.TRNM?.trim() ?? '');

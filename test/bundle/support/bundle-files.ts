@@ -28,5 +28,12 @@ export function writeBundle(directory: string, name: string, bundle: unknown): s
 export function captureIo(env: NodeJS.ProcessEnv = {}): CommandIo & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
   const stderr: string[] = [];
-  return { stdout, stderr, out: (line) => stdout.push(line), err: (line) => stderr.push(line), isTty: false, env: { MLC_KEYRING: 'off', ...env } };
+  return {
+    stdout,
+    stderr,
+    out: (line) => stdout.push(line),
+    err: (line) => stderr.push(line),
+    isTty: false,
+    env: { MLC_KEYRING: 'off', ...env },
+  };
 }

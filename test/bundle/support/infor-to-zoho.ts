@@ -27,7 +27,16 @@ export const countryNames: Record<string, string> = {
 export function customerGraph() {
   const b = new TestGraph(
     { CUNO: 'string', CUNM: 'string', CUA1: 'string', TOWN: 'string', PONO: 'string', CSCD: 'string', PHNO: 'string' },
-    { Infor_Customer_No: 'string', Account_Name: 'string', Account_Number: 'string', Billing_Street: 'string', Billing_City: 'string', Billing_Code: 'string', Billing_Country: 'string', Phone: 'string' },
+    {
+      Infor_Customer_No: 'string',
+      Account_Name: 'string',
+      Account_Number: 'string',
+      Billing_Street: 'string',
+      Billing_City: 'string',
+      Billing_Code: 'string',
+      Billing_Country: 'string',
+      Phone: 'string',
+    },
   );
   b.to('Infor_Customer_No', b.src('CUNO'))
     .to('Account_Name', b.fn('trim', b.src('CUNM')))
@@ -63,7 +72,12 @@ export interface Designed {
 }
 
 /** Designs both flows through the backend contract, exactly as the designer's screens do. */
-export async function designInforToZoho(api: ApiClient, source: Connection, target: Connection, schedules: { accounts?: Schedule; orders?: Schedule } = {}): Promise<Designed> {
+export async function designInforToZoho(
+  api: ApiClient,
+  source: Connection,
+  target: Connection,
+  schedules: { accounts?: Schedule; orders?: Schedule } = {},
+): Promise<Designed> {
   const graph = customerGraph();
   const customers = await api.call('mappings.save', {
     name: 'Infor customers → Zoho accounts',
@@ -106,7 +120,9 @@ export function writeSandboxFiles(dataDir: string, infor: InforSandbox, zoho: Zo
   const directory = path.join(dataDir, 'sandbox');
   fs.mkdirSync(directory, { recursive: true });
   infor.writeIonapi(path.join(directory, 'infor-backend-service.ionapi'), 'backend-service');
-  fs.writeFileSync(path.join(directory, 'zoho-sandbox.connection.json'), JSON.stringify(zoho.connection(), null, 2), { mode: 0o600 });
+  fs.writeFileSync(path.join(directory, 'zoho-sandbox.connection.json'), JSON.stringify(zoho.connection(), null, 2), {
+    mode: 0o600,
+  });
 }
 
 /** Zoho records without what the target assigns itself (ids, stamps, owners), references as the source key they point at. */
@@ -116,7 +132,12 @@ export function zohoState(zoho: ZohoSandbox): { accounts: unknown[]; orders: unk
   const strip = (record: Record<string, unknown>) => {
     const out: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(record)) {
-      if (['id', 'Created_Time', 'Modified_Time', 'Owner', 'Created_By', 'Modified_By', 'Last_Activity_Time'].includes(key)) continue;
+      if (
+        ['id', 'Created_Time', 'Modified_Time', 'Owner', 'Created_By', 'Modified_By', 'Last_Activity_Time'].includes(
+          key,
+        )
+      )
+        continue;
       out[key] = value;
     }
     return out;
@@ -126,6 +147,10 @@ export function zohoState(zoho: ZohoSandbox): { accounts: unknown[]; orders: unk
     const items = (order.Ordered_Items as Array<Record<string, unknown>> | undefined)?.map((item) => strip(item));
     return { ...strip(order), Account_Name: customerById.get(String(account?.id)) ?? null, Ordered_Items: items };
   });
-  const byKey = (field: string) => (a: unknown, b: unknown) => String((a as Record<string, unknown>)[field]).localeCompare(String((b as Record<string, unknown>)[field]));
-  return { accounts: accounts.map(strip).sort(byKey('Infor_Customer_No')), orders: orders.sort(byKey('Infor_Order_No')) };
+  const byKey = (field: string) => (a: unknown, b: unknown) =>
+    String((a as Record<string, unknown>)[field]).localeCompare(String((b as Record<string, unknown>)[field]));
+  return {
+    accounts: accounts.map(strip).sort(byKey('Infor_Customer_No')),
+    orders: orders.sort(byKey('Infor_Order_No')),
+  };
 }

@@ -19,13 +19,17 @@ export async function makeExample(): Promise<Record<string, unknown>> {
     await syncService(world.backend.context).engine.runPass([designed.accounts.id, designed.orders.id]);
     const exported = await world.api.call('bundles.export', {
       name: 'Infor to Zoho CRM',
-      description: 'Infor M3 customers → Zoho CRM accounts, then sales orders → Zoho sales orders (each order pointing at its account). Runs against `mlc sandbox`; see README “Headless runtime and bundles”.',
+      description:
+        'Infor M3 customers → Zoho CRM accounts, then sales orders → Zoho sales orders (each order pointing at its account). Runs against `mlc sandbox`; see README “Headless runtime and bundles”.',
       samplesPerMapping: 2,
     });
-    const bundle = JSON.parse(exported.content) as Record<string, unknown> & { connections: Array<{ settings: Record<string, unknown> }> };
+    const bundle = JSON.parse(exported.content) as Record<string, unknown> & {
+      connections: Array<{ settings: Record<string, unknown> }>;
+    };
     for (const connection of bundle.connections) {
       for (const [key, value] of Object.entries(connection.settings)) {
-        if (typeof value === 'string') connection.settings[key] = value.replace(/^http:\/\/127\.0\.0\.1:\d+/, 'http://127.0.0.1');
+        if (typeof value === 'string')
+          connection.settings[key] = value.replace(/^http:\/\/127\.0\.0\.1:\d+/, 'http://127.0.0.1');
       }
     }
     const { contentHash: _old, ...body } = bundle;

@@ -4,11 +4,15 @@ import { repoRoot } from '../../support/paths';
 
 /** The real CLI in a child process, from sources (what `bin/mlc.js` runs once built). */
 export function spawnMlc(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'electron', 'backend', 'cli', 'entry.ts'), ...args], {
-    cwd: repoRoot,
-    env: { ...process.env, MLC_KEYRING: 'off', MLC_LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  return spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(repoRoot, 'electron', 'backend', 'cli', 'entry.ts'), ...args],
+    {
+      cwd: repoRoot,
+      env: { ...process.env, MLC_KEYRING: 'off', MLC_LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
 }
 
 export interface MlcResult {
@@ -39,7 +43,12 @@ export function jsonLines(text: string): Array<Record<string, unknown>> {
 }
 
 /** Polls `probe` until it yields a value (a daemon's state catching up), or fails naming `what`. */
-export async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000, intervalMs = 100): Promise<T> {
+export async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 20_000,
+  intervalMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

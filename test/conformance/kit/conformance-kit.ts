@@ -27,7 +27,11 @@ import type { RecordedRequest, SandboxControl } from '../../../sandbox/kit';
  */
 export interface ConnectorOptions {
   /** Fast retry timing and a retry observer, so Retry-After can be checked. */
-  http: { timing: { baseDelayMs: number; maxDelayMs: number }; maxRetries: number; onRetry: (event: RetryEvent) => void };
+  http: {
+    timing: { baseDelayMs: number; maxDelayMs: number };
+    maxRetries: number;
+    onRetry: (event: RetryEvent) => void;
+  };
 }
 
 export interface WriteCase {
@@ -111,8 +115,12 @@ export function headerProblems(call: RecordedRequest, declared: Record<string, s
     if (name === 'content-type' && !call.hasBody) continue;
     const sent = call.headers[name];
     if (!/\{[A-Za-z0-9_.]+\}/.test(template)) {
-      if (sent !== template) problems.push(`${where}: ${name} was ${sent === undefined ? 'missing' : JSON.stringify(sent)}, declared ${JSON.stringify(template)}`);
-    } else if (sent !== undefined && /\{[A-Za-z0-9_.]+\}/.test(sent)) problems.push(`${where}: ${name} went out unfilled (${sent})`);
+      if (sent !== template)
+        problems.push(
+          `${where}: ${name} was ${sent === undefined ? 'missing' : JSON.stringify(sent)}, declared ${JSON.stringify(template)}`,
+        );
+    } else if (sent !== undefined && /\{[A-Za-z0-9_.]+\}/.test(sent))
+      problems.push(`${where}: ${name} went out unfilled (${sent})`);
   }
   if (call.hasBody && !call.headers['content-type']) problems.push(`${where}: a body went out without Content-Type`);
   return problems;
@@ -133,7 +141,9 @@ type ReadSpec = NonNullable<ConnectorDescriptor['entities'][string]['read']>;
  * parameters (`;maxrecs=`) may follow, and server-built next links may go deeper or add `.json`.
  */
 export function endpointPattern(descriptor: ConnectorDescriptor, read: ReadSpec): RegExp {
-  return new RegExp(`^.*${templateSource(descriptor.baseUrl, read.endpoint)}${read.pagination.style === 'nextLink' ? '([./].*)?' : ''}(;.*)?$`);
+  return new RegExp(
+    `^.*${templateSource(descriptor.baseUrl, read.endpoint)}${read.pagination.style === 'nextLink' ? '([./].*)?' : ''}(;.*)?$`,
+  );
 }
 
 /**
@@ -150,16 +160,33 @@ export function writePattern(baseUrl: string, endpoint: string): RegExp {
  * query, the page size (parameter or header), the paging parameter on later pages, and — when
  * `since` was given — the modified-since parameter, header or filter in the declared format.
  */
-export function readWireProblems(descriptor: ConnectorDescriptor, entity: string, calls: RecordedRequest[], read: { pageSize: number; pages: number; since?: string }): string[] {
+export function readWireProblems(
+  descriptor: ConnectorDescriptor,
+  entity: string,
+  calls: RecordedRequest[],
+  read: { pageSize: number; pages: number; since?: string },
+): string[] {
   const spec = descriptor.entities[entity]?.read;
   if (!spec) return [`${entity} declares no read`];
   const pattern = endpointPattern(descriptor, spec);
   // Matrix parameters (M3 `;maxrecs=1000`) count as query parameters.
   const pageCalls = calls
     .filter((call) => pattern.test(call.path))
-    .map((call) => ({ ...call, query: { ...Object.fromEntries(call.path.split(';').slice(1).map((pair) => pair.split('=', 2) as [string, string])), ...call.query } }));
+    .map((call) => ({
+      ...call,
+      query: {
+        ...Object.fromEntries(
+          call.path
+            .split(';')
+            .slice(1)
+            .map((pair) => pair.split('=', 2) as [string, string]),
+        ),
+        ...call.query,
+      },
+    }));
   const problems: string[] = [];
-  if (pageCalls.length < read.pages) problems.push(`${read.pages} pages read, but only ${pageCalls.length} calls went to ${pattern}`);
+  if (pageCalls.length < read.pages)
+    problems.push(`${read.pages} pages read, but only ${pageCalls.length} calls went to ${pattern}`);
   for (const call of pageCalls) if (call.method !== 'GET') problems.push(`${call.method} ${call.path}: reads are GET`);
   const first = pageCalls[0];
   if (!first) return problems;
@@ -167,25 +194,34 @@ export function readWireProblems(descriptor: ConnectorDescriptor, entity: string
   const { pagination } = spec;
   const pageSize = String(Math.max(pagination.minPageSize ?? 1, Math.min(read.pageSize, pagination.maxPageSize)));
   for (const [name, value] of Object.entries(spec.query)) {
-    if (/\{[A-Za-z0-9_.]+\}/.test(value) ? first.query[name] === undefined : first.query[name] !== value) problems.push(`${where}: query ${name} was ${first.query[name]}, declared ${value}`);
+    if (/\{[A-Za-z0-9_.]+\}/.test(value) ? first.query[name] === undefined : first.query[name] !== value)
+      problems.push(`${where}: query ${name} was ${first.query[name]}, declared ${value}`);
   }
   // M3 EXPORTMI asks one row more (whether its header line counts toward maxrecs differs by version).
   const sizes = pagination.style === 'keyset' ? [pageSize, String(Number(pageSize) + 1)] : [pageSize];
   if (pagination.pageSizeParam && !sizes.includes(first.query[pagination.pageSizeParam] ?? '')) {
-    problems.push(`${where}: ${pagination.pageSizeParam} was ${first.query[pagination.pageSizeParam]}, expected ${pageSize}`);
+    problems.push(
+      `${where}: ${pagination.pageSizeParam} was ${first.query[pagination.pageSizeParam]}, expected ${pageSize}`,
+    );
   }
   if (pagination.pageSizeHeader) {
     const expected = pagination.pageSizeHeader.template.replace('{pageSize}', pageSize);
     const sent = first.headers[pagination.pageSizeHeader.name.toLowerCase()];
-    if (sent !== expected) problems.push(`${where}: ${pagination.pageSizeHeader.name} was ${sent}, declared ${expected}`);
+    if (sent !== expected)
+      problems.push(`${where}: ${pagination.pageSizeHeader.name} was ${sent}, declared ${expected}`);
   }
-  if (pagination.style === 'page' && first.query[pagination.pageParam!] !== '1') problems.push(`${where}: ${pagination.pageParam} was ${first.query[pagination.pageParam!]}, expected 1`);
+  if (pagination.style === 'page' && first.query[pagination.pageParam!] !== '1')
+    problems.push(`${where}: ${pagination.pageParam} was ${first.query[pagination.pageParam!]}, expected 1`);
   const second = pageCalls[1];
   if (second && (pagination.style === 'cursor' || pagination.style === 'bookmark')) {
-    if (!second.query[pagination.cursorParam!]) problems.push(`second page ${second.path}: no ${pagination.cursorParam}`);
-    for (const [name, value] of Object.entries(pagination.nextQuery)) if (second.query[name] !== value) problems.push(`second page: ${name} was ${second.query[name]}, declared ${value}`);
+    if (!second.query[pagination.cursorParam!])
+      problems.push(`second page ${second.path}: no ${pagination.cursorParam}`);
+    for (const [name, value] of Object.entries(pagination.nextQuery))
+      if (second.query[name] !== value)
+        problems.push(`second page: ${name} was ${second.query[name]}, declared ${value}`);
   }
-  if (second && pagination.style === 'page' && second.query[pagination.pageParam!] !== '2') problems.push(`second page: ${pagination.pageParam} was ${second.query[pagination.pageParam!]}`);
+  if (second && pagination.style === 'page' && second.query[pagination.pageParam!] !== '2')
+    problems.push(`second page: ${pagination.pageParam} was ${second.query[pagination.pageParam!]}`);
   const since = read.since && spec.modifiedSince;
   if (since) {
     const value = formatSince(since.format, read.since!);
@@ -197,7 +233,10 @@ export function readWireProblems(descriptor: ConnectorDescriptor, entity: string
           : since.filterParam
             ? first.query[since.filterParam]
             : Object.values(first.query).find((text) => text.includes(value));
-    if (sent === undefined || !sent.includes(value)) problems.push(`${where}: modified-since (${since.via} ${since.filterParam ?? since.template}) was ${sent}, expected ${value}`);
+    if (sent === undefined || !sent.includes(value))
+      problems.push(
+        `${where}: modified-since (${since.via} ${since.filterParam ?? since.template}) was ${sent}, expected ${value}`,
+      );
   }
   return problems;
 }
@@ -254,18 +293,21 @@ export function describeConformance<S extends ConformanceSandbox>(target: Confor
       }
     });
 
-    it.runIf(target.auth.expireTokens !== undefined)('refreshes exactly once when the token expires mid-run', async () => {
-      const [entity, options] = Object.entries(target.entities)[0]!;
-      const connector = make((http) => target.connector(sandbox, http));
-      const pages = connector.read(entity, { pageSize: options.pageSize })[Symbol.asyncIterator]();
-      expect((await pages.next()).done).toBe(false);
-      const before = target.auth.tokensIssued?.(sandbox);
-      target.auth.expireTokens!(sandbox);
-      let rest = 0;
-      for (let next = await pages.next(); !next.done; next = await pages.next()) rest += next.value.records.length;
-      expect(rest).toBeGreaterThan(0);
-      if (before !== undefined) expect(target.auth.tokensIssued!(sandbox) - before).toBe(1);
-    });
+    it.runIf(target.auth.expireTokens !== undefined)(
+      'refreshes exactly once when the token expires mid-run',
+      async () => {
+        const [entity, options] = Object.entries(target.entities)[0]!;
+        const connector = make((http) => target.connector(sandbox, http));
+        const pages = connector.read(entity, { pageSize: options.pageSize })[Symbol.asyncIterator]();
+        expect((await pages.next()).done).toBe(false);
+        const before = target.auth.tokensIssued?.(sandbox);
+        target.auth.expireTokens!(sandbox);
+        let rest = 0;
+        for (let next = await pages.next(); !next.done; next = await pages.next()) rest += next.value.records.length;
+        expect(rest).toBeGreaterThan(0);
+        if (before !== undefined) expect(target.auth.tokensIssued!(sandbox) - before).toBe(1);
+      },
+    );
 
     for (const [entity, options] of Object.entries(target.entities)) {
       describe(entity, () => {
@@ -292,7 +334,8 @@ export function describeConformance<S extends ConformanceSandbox>(target: Confor
           const { records } = await readAll(connector, entity, { since, pageSize: options.pageSize });
           expect(records.map((record) => record.key).sort()).toEqual([...keys].sort());
           // Stamps may be coarser than milliseconds (FSM hundredths, M3 LMDT days): allow one second.
-          for (const record of records) expect(Date.parse(record.stamp)).toBeGreaterThanOrEqual(Date.parse(since) - 1000);
+          for (const record of records)
+            expect(Date.parse(record.stamp)).toBeGreaterThanOrEqual(Date.parse(since) - 1000);
         });
 
         it('discovers a valid EntitySchema', async () => {
@@ -363,7 +406,9 @@ export function describeConformance<S extends ConformanceSandbox>(target: Confor
         sandbox.control.clearRequests();
         const { pages } = await readAll(connector, entity, { pageSize: options.pageSize, since });
         const calls = sandbox.control.requests().filter((call) => call.metered);
-        expect(readWireProblems(connector.descriptor, entity, calls, { pageSize: options.pageSize, pages, since })).toEqual([]);
+        expect(
+          readWireProblems(connector.descriptor, entity, calls, { pageSize: options.pageSize, pages, since }),
+        ).toEqual([]);
         expect(calls.flatMap((call) => headerProblems(call, connector.descriptor.headers))).toEqual([]);
       }
     });
@@ -397,7 +442,9 @@ export function describeConformance<S extends ConformanceSandbox>(target: Confor
       'writes to the endpoint the descriptor declares',
       async () => {
         const connector = make((http) => target.connector(sandbox, http));
-        const [name, entityCase] = Object.entries(target.entities).find(([, candidate]) => candidate.write !== undefined)!;
+        const [name, entityCase] = Object.entries(target.entities).find(
+          ([, candidate]) => candidate.write !== undefined,
+        )!;
         const write = connector.descriptor.entities[name]!.write;
         expect(write.mode).not.toBe('read-only');
         await connector.test();
@@ -407,7 +454,9 @@ export function describeConformance<S extends ConformanceSandbox>(target: Confor
         const sent = sandbox.control.requests().filter((call) => call.metered && call.hasBody);
         expect(sent.length).toBeGreaterThan(0);
         const pattern = write.mode === 'read-only' ? /$^/ : writePattern(connector.descriptor.baseUrl, write.endpoint);
-        expect(sent.filter((call) => !pattern.test(call.path)).map((call) => `${call.method} ${call.path}`)).toEqual([]);
+        expect(sent.filter((call) => !pattern.test(call.path)).map((call) => `${call.method} ${call.path}`)).toEqual(
+          [],
+        );
       },
     );
 

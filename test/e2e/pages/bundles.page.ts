@@ -56,7 +56,10 @@ export class BundlesPage {
 
   /** Picks a file through the (hidden) file input behind the "Choose a bundle file…" button. */
   async pick(name: string, content: string) {
-    await this.page.getByTestId('bundle-input').first().setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(content) });
+    await this.page
+      .getByTestId('bundle-input')
+      .first()
+      .setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(content) });
   }
 
   /** Drops a file on the window, optionally photographing the drop overlay on the way. */

@@ -161,10 +161,17 @@ export class MapperPage {
 
   /** Presses a palette entry and answers the id of the node it added (the newly selected one). */
   async addNode(key: string): Promise<string> {
-    const before = new Set(await this.page.locator('.react-flow__node [data-kind]').evaluateAll((elements) => elements.map((element) => element.getAttribute('data-testid'))));
+    const before = new Set(
+      await this.page
+        .locator('.react-flow__node [data-kind]')
+        .evaluateAll((elements) => elements.map((element) => element.getAttribute('data-testid'))),
+    );
     await this.paletteItem(key).click();
     const added = this.page.locator('.react-flow__node [data-kind]');
-    await this.page.waitForFunction((count) => document.querySelectorAll('.react-flow__node [data-kind]').length > count, before.size);
+    await this.page.waitForFunction(
+      (count) => document.querySelectorAll('.react-flow__node [data-kind]').length > count,
+      before.size,
+    );
     const ids = await added.evaluateAll((elements) => elements.map((element) => element.getAttribute('data-testid')));
     const fresh = ids.find((id) => id !== null && !before.has(id));
     if (!fresh) throw new Error(`Pressing ${key} added no node.`);
@@ -187,7 +194,10 @@ export class MapperPage {
     await this.page.mouse.down();
     const steps = 10;
     for (let step = 1; step <= steps; step += 1) {
-      await this.page.mouse.move(start.x + start.width / 2 + ((end.x - start.x) * step) / steps, start.y + start.height / 2 + ((end.y - start.y) * step) / steps);
+      await this.page.mouse.move(
+        start.x + start.width / 2 + ((end.x - start.x) * step) / steps,
+        start.y + start.height / 2 + ((end.y - start.y) * step) / steps,
+      );
     }
     await this.page.mouse.up();
   }
@@ -235,7 +245,8 @@ export class MapperPage {
 
   /** Waits until the canvas stops moving (fit and layout animate the viewport). */
   async settle() {
-    const transform = () => this.page.locator('.react-flow__viewport').evaluate((element) => (element as HTMLElement).style.transform);
+    const transform = () =>
+      this.page.locator('.react-flow__viewport').evaluate((element) => (element as HTMLElement).style.transform);
     let last = await transform();
     for (let round = 0; round < 60; round += 1) {
       await this.nextFrames();
@@ -265,4 +276,3 @@ export class MapperPage {
     await this.page.mouse.up();
   }
 }
-

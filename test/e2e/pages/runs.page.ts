@@ -14,7 +14,9 @@ export class RunsPage {
     return this.page.getByTestId('run-detail');
   }
   auditRows(outcome?: string) {
-    return outcome ? this.page.locator(`[data-testid="audit-row"][data-outcome="${outcome}"]`) : this.page.getByTestId('audit-row');
+    return outcome
+      ? this.page.locator(`[data-testid="audit-row"][data-outcome="${outcome}"]`)
+      : this.page.getByTestId('audit-row');
   }
   recordDetail() {
     return this.page.getByTestId('record-detail');

@@ -4,7 +4,12 @@ import type { Page } from 'playwright-core';
  * Drops a file on the window the way a file manager does: dragenter, dragover, then
  * (after `whileDragging`, e.g. a screenshot of the overlay) drop.
  */
-export async function dropFile(page: Page, name: string, content: string, whileDragging?: () => Promise<void>): Promise<void> {
+export async function dropFile(
+  page: Page,
+  name: string,
+  content: string,
+  whileDragging?: () => Promise<void>,
+): Promise<void> {
   const dataTransfer = await page.evaluateHandle(
     ({ name, content }) => {
       const transfer = new DataTransfer();

@@ -7,7 +7,8 @@ describe('Infor sandbox: authorization server and gateway', () => {
   let sandbox: InforSandbox;
   const customers = () => `${sandbox.url}/${sandbox.tenant}/M3/m3api-rest/v2/execute/CRS610MI/LstByNumber;maxrecs=1`;
   const call = (token: string) => fetch(customers(), { headers: { authorization: `Bearer ${token}` } });
-  const form = (fields: Record<string, string>, headers: Record<string, string> = {}) => fetch(tokenUrl(sandbox), { method: 'POST', body: new URLSearchParams(fields), headers });
+  const form = (fields: Record<string, string>, headers: Record<string, string> = {}) =>
+    fetch(tokenUrl(sandbox), { method: 'POST', body: new URLSearchParams(fields), headers });
   const file = () => sandbox.ionapi() as Record<string, string>;
 
   beforeAll(async () => {
@@ -20,13 +21,21 @@ describe('Infor sandbox: authorization server and gateway', () => {
   it('issues a JWS with the ION claims on the password grant', async () => {
     const response = await passwordGrant(sandbox);
     expect(response.status).toBe(200);
-    const body = (await response.json()) as { access_token: string; token_type: string; expires_in: number; refresh_token?: string };
+    const body = (await response.json()) as {
+      access_token: string;
+      token_type: string;
+      expires_in: number;
+      refresh_token?: string;
+    };
     expect(body.token_type).toBe('Bearer');
     expect(body.expires_in).toBe(60);
     expect(typeof body.refresh_token).toBe('string');
     const [header, payload, signature] = body.access_token.split('.');
     expect(signature?.length).toBeGreaterThan(100);
-    const fixture = readJsonFixture<{ header: Record<string, unknown>; payload: Record<string, unknown> }>('infor', 'ion_access_token_jwt_claims_shape_redacted.json');
+    const fixture = readJsonFixture<{ header: Record<string, unknown>; payload: Record<string, unknown> }>(
+      'infor',
+      'ion_access_token_jwt_claims_shape_redacted.json',
+    );
     const decodedHeader = JSON.parse(Buffer.from(header ?? '', 'base64url').toString()) as Record<string, unknown>;
     const claims = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString()) as Record<string, unknown>;
     expect(Object.keys(decodedHeader).sort()).toEqual(Object.keys(fixture.header).sort());
@@ -41,11 +50,18 @@ describe('Infor sandbox: authorization server and gateway', () => {
   it('accepts Basic client authentication and the client_credentials grant (no refresh token)', async () => {
     const backend = file();
     const basic = `Basic ${Buffer.from(`${encodeURIComponent(backend.ci ?? '')}:${encodeURIComponent(backend.cs ?? '')}`).toString('base64')}`;
-    const viaBasic = await form({ grant_type: 'password', username: backend.saak ?? '', password: backend.sask ?? '' }, { authorization: basic });
+    const viaBasic = await form(
+      { grant_type: 'password', username: backend.saak ?? '', password: backend.sask ?? '' },
+      { authorization: basic },
+    );
     expect(viaBasic.status).toBe(200);
     const credentials = sandbox.ionapi('client-credentials') as Record<string, string>;
     expect(credentials.saak).toBeUndefined();
-    const response = await form({ grant_type: 'client_credentials', client_id: credentials.ci ?? '', client_secret: credentials.cs ?? '' });
+    const response = await form({
+      grant_type: 'client_credentials',
+      client_id: credentials.ci ?? '',
+      client_secret: credentials.cs ?? '',
+    });
     const body = (await response.json()) as Record<string, unknown>;
     expect(response.status).toBe(200);
     expect(body.refresh_token).toBeUndefined();
@@ -57,7 +73,10 @@ describe('Infor sandbox: authorization server and gateway', () => {
     expect(badClient.status).toBe(401);
     expect(((await badClient.json()) as { error: string }).error).toBe('invalid_client');
     const badPassword = await passwordGrant(sandbox, { password: 'wrong' });
-    expect([badPassword.status, ((await badPassword.json()) as { error: string }).error]).toEqual([400, 'invalid_grant']);
+    expect([badPassword.status, ((await badPassword.json()) as { error: string }).error]).toEqual([
+      400,
+      'invalid_grant',
+    ]);
     sandbox.control.revokeServiceAccount();
     const revoked = await passwordGrant(sandbox);
     expect([revoked.status, ((await revoked.json()) as { error: string }).error]).toEqual([400, 'invalid_grant']);
@@ -77,7 +96,11 @@ describe('Infor sandbox: authorization server and gateway', () => {
     expect(second.access_token).not.toBe(first.access_token);
     expect(sandbox.control.stats().counters.refreshes).toBeGreaterThanOrEqual(1);
     const revokeUrl = `${String(backend.pu)}${String(backend.or)}`;
-    const revoke = await fetch(revokeUrl, { method: 'POST', headers: basic, body: new URLSearchParams({ token: first.refresh_token, token_type_hint: 'refresh_token' }) });
+    const revoke = await fetch(revokeUrl, {
+      method: 'POST',
+      headers: basic,
+      body: new URLSearchParams({ token: first.refresh_token, token_type_hint: 'refresh_token' }),
+    });
     expect(revoke.status).toBe(200);
     const dead = await call(second.access_token);
     expect(dead.status).toBe(401);
@@ -108,10 +131,18 @@ describe('Infor sandbox: authorization server and gateway', () => {
     expect(onPremises.pu).toBe(`${sandbox.url}/InforIntSTS/`);
     const response = await fetch(`${onPremises.pu}${onPremises.ot}`, {
       method: 'POST',
-      body: new URLSearchParams({ grant_type: 'password', username: onPremises.saak ?? '', password: onPremises.sask ?? '', client_id: onPremises.ci ?? '', client_secret: onPremises.cs ?? '' }),
+      body: new URLSearchParams({
+        grant_type: 'password',
+        username: onPremises.saak ?? '',
+        password: onPremises.sask ?? '',
+        client_id: onPremises.ci ?? '',
+        client_secret: onPremises.cs ?? '',
+      }),
     });
     expect(response.status).toBe(200);
-    const fixtureKeys = Object.keys(readJsonFixture<Record<string, unknown>>('infor', 'ionapi_backend_placeholder_cjrentier_README.ionapi'));
+    const fixtureKeys = Object.keys(
+      readJsonFixture<Record<string, unknown>>('infor', 'ionapi_backend_placeholder_cjrentier_README.ionapi'),
+    );
     expect(Object.keys(sandbox.ionapi())).toEqual(fixtureKeys);
     expect(sandbox.ionapi('web-app').ru).toBeDefined();
     expect(sandbox.ionapi().pu).toBe(`${sandbox.url}/${sandbox.tenant}/as/`);

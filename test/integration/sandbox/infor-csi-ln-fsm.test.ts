@@ -12,7 +12,8 @@ interface CsiBody {
 describe('Infor sandbox: CSI, LN and FSM', () => {
   let session: Session;
   const config = { 'X-Infor-MongooseConfig': 'MLC_SANDBOX_DALS' };
-  const csi = (ido: string, query: string, headers: Record<string, string> = config) => session.json<CsiBody>(`/CSI/IDORequestService/ido/load/${ido}?${query}`, headers);
+  const csi = (ido: string, query: string, headers: Record<string, string> = config) =>
+    session.json<CsiBody>(`/CSI/IDORequestService/ido/load/${ido}?${query}`, headers);
   beforeAll(async () => {
     session = await openSession({ counts: { customers: 95, salesOrders: 30, suppliers: 12 }, lnPageSize: 20 });
   });
@@ -25,7 +26,9 @@ describe('Infor sandbox: CSI, LN and FSM', () => {
     expect([missing.Success, typeof missing.Message]).toEqual([false, 'string']);
     const badFilter = await csi('SLCustomers', `filter=${encodeURIComponent('CustNum IN (SELECT 1)')}`);
     expect(badFilter.Success).toBe(false);
-    const configurations = await session.json<{ Configurations: string[] }>('/CSI/IDORequestService/ido/configurations');
+    const configurations = await session.json<{ Configurations: string[] }>(
+      '/CSI/IDORequestService/ido/configurations',
+    );
     expect(configurations.Configurations).toContain('MLC_SANDBOX_DALS');
   });
 
@@ -36,7 +39,10 @@ describe('Infor sandbox: CSI, LN and FSM', () => {
       const body = await csi('SLCustomers', query);
       expect(body.Success).toBe(true);
       keys.push(...(body.Items ?? []).map((item) => String(item.CustNum)));
-      for (const item of body.Items ?? []) expect(item._ItemId).toMatch(/^PBT=\[customer\] customer\.DT=\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}\] customer\.ID=\[[0-9a-f-]{36}\]$/);
+      for (const item of body.Items ?? [])
+        expect(item._ItemId).toMatch(
+          /^PBT=\[customer\] customer\.DT=\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}\] customer\.ID=\[[0-9a-f-]{36}\]$/,
+        );
       if (!body.MoreRowsExist) break;
       query = `properties=CustNum,Name,RecordDate&recordcap=20&loadtype=NEXT&bookmark=${encodeURIComponent(body.Bookmark ?? '')}`;
     }
@@ -47,7 +53,10 @@ describe('Infor sandbox: CSI, LN and FSM', () => {
   it('CSI RecordDate filter ordered by RecordDate finds modified records, and line IDOs page across orders', async () => {
     const keys = session.sandbox.control.modify('customers', ['C0000005', 'C0000050'], new Date(Date.UTC(2031, 0, 1)));
     const filter = encodeURIComponent("RecordDate >= '2031-01-01 00:00:00.000'");
-    const body = await csi('SLCustomers', `properties=CustNum,RecordDate&filter=${filter}&orderby=RecordDate&recordcap=0`);
+    const body = await csi(
+      'SLCustomers',
+      `properties=CustNum,RecordDate&filter=${filter}&orderby=RecordDate&recordcap=0`,
+    );
     expect(body.Items?.map((item) => item.CustNum)).toEqual(keys);
     expect(body.Items?.[0]?.RecordDate).toBe('20310101 00:00:00.000');
     let lines = 0;
@@ -65,11 +74,14 @@ describe('Infor sandbox: CSI, LN and FSM', () => {
   });
 
   it('LN follows @odata.nextLink to the end, with etags, the company header and nested expands', async () => {
-    let url: string | undefined = `${session.base}/LN/lnapi/odata/tcapi.comBusinessPartner/BusinessPartners?$select=BusinessPartner,Name`;
+    let url: string | undefined =
+      `${session.base}/LN/lnapi/odata/tcapi.comBusinessPartner/BusinessPartners?$select=BusinessPartner,Name`;
     const seen: string[] = [];
     let pages = 0;
     while (url) {
-      const response = await fetch(url, { headers: { authorization: `Bearer ${session.token}`, 'X-Infor-LnCompany': '100' } });
+      const response = await fetch(url, {
+        headers: { authorization: `Bearer ${session.token}`, 'X-Infor-LnCompany': '100' },
+      });
       const body = (await response.json()) as { value: Array<Record<string, unknown>>; '@odata.nextLink'?: string };
       for (const row of body.value) {
         expect(row['@odata.etag']).toMatch(/^W\/".+"$/);
@@ -79,11 +91,13 @@ describe('Infor sandbox: CSI, LN and FSM', () => {
       pages += 1;
     }
     expect([seen.length, new Set(seen).size, pages]).toEqual([95, 95, 5]);
-    const badCompany = await session.get('/LN/lnapi/odata/tcapi.comBusinessPartner/BusinessPartners', { 'X-Infor-LnCompany': 'abc' });
+    const badCompany = await session.get('/LN/lnapi/odata/tcapi.comBusinessPartner/BusinessPartners', {
+      'X-Infor-LnCompany': 'abc',
+    });
     expect(badCompany.status).toBe(400);
-    const orders = await session.json<{ value: Array<{ SoldtoBusinessPartner: string; Lines: Array<{ ScheduleLines: unknown[] }> }> }>(
-      '/LN/lnapi/odata/tdapi.slsSalesOrder/Orders?$expand=Lines($expand=ScheduleLines)&$top=30',
-    );
+    const orders = await session.json<{
+      value: Array<{ SoldtoBusinessPartner: string; Lines: Array<{ ScheduleLines: unknown[] }> }>;
+    }>('/LN/lnapi/odata/tdapi.slsSalesOrder/Orders?$expand=Lines($expand=ScheduleLines)&$top=30');
     expect(orders.value).toHaveLength(20);
     const lines = orders.value.flatMap((order) => order.Lines);
     expect(orders.value.every((order) => order.Lines.length >= 1 && order.Lines.length <= 5)).toBe(true);
@@ -96,11 +110,15 @@ describe('Infor sandbox: CSI, LN and FSM', () => {
   });
 
   it('FSM _generic returns the array shape and a next link until the end; _fts finds modified records', async () => {
-    let url: string | undefined = `${session.base}/FSM/fsm/soap/classes/Vendor/lists/_generic?_fields=Vendor,VendorName&_limit=5&_links=true&_pageNav=true&_out=JSON`;
+    let url: string | undefined =
+      `${session.base}/FSM/fsm/soap/classes/Vendor/lists/_generic?_fields=Vendor,VendorName&_limit=5&_links=true&_pageNav=true&_out=JSON`;
     const vendors: string[] = [];
     while (url) {
       const response = await fetch(url, { headers: { authorization: `Bearer ${session.token}` } });
-      const [header, ...records] = (await response.json()) as [{ _count: number; _links: Array<{ rel: string; href: string }> }, ...Array<{ _fields: Record<string, string> }>];
+      const [header, ...records] = (await response.json()) as [
+        { _count: number; _links: Array<{ rel: string; href: string }> },
+        ...Array<{ _fields: Record<string, string> }>,
+      ];
       expect(header._count).toBe(12);
       vendors.push(...records.map((record) => record._fields.Vendor ?? ''));
       url = header._links.find((link) => link.rel === 'next')?.href;

@@ -37,7 +37,8 @@ export async function openSession(options: InforSandboxOptions = {}): Promise<Se
   const sandbox = await startInforSandbox(options);
   const token = await accessToken(sandbox);
   const base = `${sandbox.url}/${sandbox.tenant}`;
-  const get = (path: string, headers: Record<string, string> = {}) => fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}`, ...headers } });
+  const get = (path: string, headers: Record<string, string> = {}) =>
+    fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}`, ...headers } });
   return {
     sandbox,
     base,
@@ -52,7 +53,13 @@ export async function openSession(options: InforSandboxOptions = {}): Promise<Se
 }
 
 export interface M3V2Body {
-  results: Array<{ transaction: string; records: Array<Record<string, string>>; errorMessage?: string; errorCode?: string; errorType?: string }>;
+  results: Array<{
+    transaction: string;
+    records: Array<Record<string, string>>;
+    errorMessage?: string;
+    errorCode?: string;
+    errorType?: string;
+  }>;
   wasTerminated: boolean;
   nrOfSuccessfullTransactions: number;
   nrOfFailedTransactions: number;

@@ -15,7 +15,9 @@ describe('Infor sandbox: M3 MI REST', () => {
     const seen: string[] = [];
     let start = '';
     for (let page = 0; page < 10; page += 1) {
-      const body = await session.json<M3V2Body>(`/M3/m3api-rest/v2/execute/CRS610MI/LstByNumber;maxrecs=50?CUNO=${start}`);
+      const body = await session.json<M3V2Body>(
+        `/M3/m3api-rest/v2/execute/CRS610MI/LstByNumber;maxrecs=50?CUNO=${start}`,
+      );
       const keys = body.results[0]?.records.map((record) => record.CUNO?.trimEnd() ?? '') ?? [];
       if (start) expect(keys[0]).toBe(start);
       const fresh = start ? keys.slice(1) : keys;
@@ -30,7 +32,9 @@ describe('Infor sandbox: M3 MI REST', () => {
 
   it('right-pads values unless righttrim=true, and keeps every value a string', async () => {
     const padded = await session.json<M3V2Body>('/M3/m3api-rest/v2/execute/CRS610MI/GetBasicData?CUNO=C0000001');
-    const trimmed = await session.json<M3V2Body>('/M3/m3api-rest/v2/execute/CRS610MI/GetBasicData?CUNO=C0000001&righttrim=true');
+    const trimmed = await session.json<M3V2Body>(
+      '/M3/m3api-rest/v2/execute/CRS610MI/GetBasicData?CUNO=C0000001&righttrim=true',
+    );
     const row = padded.results[0]?.records[0] ?? {};
     const trim = trimmed.results[0]?.records[0] ?? {};
     expect(row.CUNO).toBe('C0000001  ');
@@ -39,7 +43,9 @@ describe('Infor sandbox: M3 MI REST', () => {
     expect(trim.LMDT).toMatch(/^\d{8}$/);
     expect(trim.LMTS).toMatch(/^\d{17}$/);
     for (const value of Object.values(row)) expect(typeof value).toBe('string');
-    const columns = await session.json<M3V2Body>('/M3/m3api-rest/v2/execute/CRS610MI/LstByNumber;maxrecs=2;returncols=CUNO,CUNM?righttrim=true');
+    const columns = await session.json<M3V2Body>(
+      '/M3/m3api-rest/v2/execute/CRS610MI/LstByNumber;maxrecs=2;returncols=CUNO,CUNM?righttrim=true',
+    );
     expect(Object.keys(columns.results[0]?.records[0] ?? {})).toEqual(['CUNO', 'CUNM']);
   });
 
@@ -47,7 +53,11 @@ describe('Infor sandbox: M3 MI REST', () => {
     const v1 = await session.get('/M3/m3api-rest/execute/CRS610MI/GetBasicData?CUNO=NOPE');
     expect(v1.status).toBe(200);
     const nok = (await v1.json()) as Record<string, string>;
-    expect([nok['@type'], nok['@code'], nok.Message?.trimEnd()]).toEqual(['ServerReturnedNOK', 'XRE0103', 'Record does not exist']);
+    expect([nok['@type'], nok['@code'], nok.Message?.trimEnd()]).toEqual([
+      'ServerReturnedNOK',
+      'XRE0103',
+      'Record does not exist',
+    ]);
     const v2 = await session.json<M3V2Body>('/M3/m3api-rest/v2/execute/CRS610MI/GetBasicData?CUNO=NOPE');
     expect([v2.nrOfFailedTransactions, v2.results[0]?.errorCode]).toEqual([1, 'XRE0103']);
     const missing = await session.get('/M3/m3api-rest/v2/execute/CRS610MI/GetBasicData');
@@ -58,8 +68,13 @@ describe('Infor sandbox: M3 MI REST', () => {
   });
 
   it('injects ErrorMessage after N rows (v1) and a failed result (v2)', async () => {
-    session.sandbox.control.setFaults([{ path: `/${session.sandbox.tenant}/M3/`, effect: { m3ErrorAfterRows: 5 }, times: 2 }]);
-    const v1 = (await session.json('/M3/m3api-rest/execute/CRS610MI/LstByNumber;maxrecs=10')) as { MIRecord: unknown[]; ErrorMessage: Record<string, string> };
+    session.sandbox.control.setFaults([
+      { path: `/${session.sandbox.tenant}/M3/`, effect: { m3ErrorAfterRows: 5 }, times: 2 },
+    ]);
+    const v1 = (await session.json('/M3/m3api-rest/execute/CRS610MI/LstByNumber;maxrecs=10')) as {
+      MIRecord: unknown[];
+      ErrorMessage: Record<string, string>;
+    };
     expect(v1.MIRecord).toHaveLength(5);
     expect(v1.ErrorMessage['@code']).toBe('CPF9898');
     const v2 = await session.json<M3V2Body>('/M3/m3api-rest/v2/execute/CRS610MI/LstByNumber;maxrecs=10');
@@ -69,11 +84,19 @@ describe('Infor sandbox: M3 MI REST', () => {
   });
 
   it('EXPORTMI/Select filters with where, answers in key order and counts maxrecs without the header', async () => {
-    const body = await session.json<M3V2Body>(exportPath("OKCUNO,OKCSCD,OKLMDT from OCUSMA where OKCONO = 100 and OKCUNO >= 'C0000100' and OKCUNO < 'C0000110'"));
+    const body = await session.json<M3V2Body>(
+      exportPath(
+        "OKCUNO,OKCSCD,OKLMDT from OCUSMA where OKCONO = 100 and OKCUNO >= 'C0000100' and OKCUNO < 'C0000110'",
+      ),
+    );
     expect(body.results[0]?.records[0]?.REPL?.trimEnd()).toBe('OKCUNO;OKCSCD;OKLMDT');
     const rows = exportRows(body);
-    expect(rows.map((row) => row[0])).toEqual(Array.from({ length: 10 }, (_, index) => `C${String(100 + index).padStart(7, '0')}`));
-    const capped = exportRows(await session.json<M3V2Body>(exportPath('OKCUNO from OCUSMA', '&SEPC=;&HDRS=1&maxrecs=7')));
+    expect(rows.map((row) => row[0])).toEqual(
+      Array.from({ length: 10 }, (_, index) => `C${String(100 + index).padStart(7, '0')}`),
+    );
+    const capped = exportRows(
+      await session.json<M3V2Body>(exportPath('OKCUNO from OCUSMA', '&SEPC=;&HDRS=1&maxrecs=7')),
+    );
     expect(capped).toHaveLength(7);
     const bad = await session.json<M3V2Body>(exportPath('OKNOPE from OCUSMA'));
     expect(bad.nrOfFailedTransactions).toBe(1);
@@ -84,7 +107,11 @@ describe('Infor sandbox: M3 MI REST', () => {
     const keys = session.sandbox.control.modify('customers', 4, at);
     expect(keys).toHaveLength(4);
     const since = '20300506070800000';
-    const rows = exportRows(await session.json<M3V2Body>(exportPath(`OKCUNO,OKLMTS,OKCHNO from OCUSMA where OKLMTS >= ${since} order by OKLMTS`)));
+    const rows = exportRows(
+      await session.json<M3V2Body>(
+        exportPath(`OKCUNO,OKLMTS,OKCHNO from OCUSMA where OKLMTS >= ${since} order by OKLMTS`),
+      ),
+    );
     expect(rows.map((row) => row[0])).toEqual([...keys].sort());
     expect(rows.every((row) => row[1] === '20300506070809123' && row[2] === '2')).toBe(true);
     const byDate = exportRows(await session.json<M3V2Body>(exportPath('OKCUNO from OCUSMA where OKLMDT >= 20300506')));
@@ -95,18 +122,24 @@ describe('Infor sandbox: M3 MI REST', () => {
     const heads = exportRows(await session.json<M3V2Body>(exportPath('OAORNO,OACUNO from OOHEAD')));
     expect(heads).toHaveLength(40);
     for (const [order, customer] of heads.slice(0, 8)) {
-      const lines = await session.json<M3V2Body>(`/M3/m3api-rest/v2/execute/OIS100MI/LstLine?ORNO=${order}&righttrim=true`);
+      const lines = await session.json<M3V2Body>(
+        `/M3/m3api-rest/v2/execute/OIS100MI/LstLine?ORNO=${order}&righttrim=true`,
+      );
       const count = lines.results[0]?.records.length ?? 0;
       expect(count).toBeGreaterThanOrEqual(1);
       expect(count).toBeLessThanOrEqual(5);
       const found = await session.json<M3V2Body>(`/M3/m3api-rest/v2/execute/CRS610MI/GetBasicData?CUNO=${customer}`);
       expect(found.nrOfFailedTransactions).toBe(0);
     }
-    const fields = await session.json<M3V2Body>('/M3/m3api-rest/v2/execute/MRS001MI/LstFields?MINM=CRS610MI&TRNM=LstByNumber&TRTP=O&righttrim=true');
+    const fields = await session.json<M3V2Body>(
+      '/M3/m3api-rest/v2/execute/MRS001MI/LstFields?MINM=CRS610MI&TRNM=LstByNumber&TRTP=O&righttrim=true',
+    );
     const names = fields.results[0]?.records.map((record) => record.FLNM) ?? [];
     expect(names).toContain('CUNM');
     expect(Object.keys(fields.results[0]?.records[0] ?? {})).toEqual(['FLNM', 'FLDS', 'LENG', 'TYPE', 'MAND']);
-    const transactions = await session.json<M3V2Body>('/M3/m3api-rest/v2/execute/MRS001MI/LstTransactions;maxrecs=0?MINM=CRS610MI&righttrim=true');
+    const transactions = await session.json<M3V2Body>(
+      '/M3/m3api-rest/v2/execute/MRS001MI/LstTransactions;maxrecs=0?MINM=CRS610MI&righttrim=true',
+    );
     expect(transactions.results[0]?.records.map((record) => record.TRNM)).toEqual(['LstByNumber', 'GetBasicData']);
   });
 });

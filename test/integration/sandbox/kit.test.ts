@@ -5,7 +5,12 @@ import { createSandboxServer, KeyedDataset, type SandboxServer } from '../../../
 /** A minimal simulator built on the kit, as a new simulator would be. */
 async function tinySimulator(): Promise<SandboxServer> {
   const server = createSandboxServer({ system: 'tiny', seed: 7, maxBodyBytes: 256 });
-  server.route({ method: 'GET', pattern: '/api/items/:id', name: 'get item', handler: (context) => context.json(200, { id: context.params.id, q: context.query.get('q') }) });
+  server.route({
+    method: 'GET',
+    pattern: '/api/items/:id',
+    name: 'get item',
+    handler: (context) => context.json(200, { id: context.params.id, q: context.query.get('q') }),
+  });
   server.route({
     method: 'POST',
     pattern: '/api/items',
@@ -36,7 +41,10 @@ describe('sandbox kit', () => {
     const created = await fetch(`${server.url}/api/items`, { method: 'POST', body: JSON.stringify({ a: 1 }) });
     expect(created.status).toBe(201);
     expect(await created.json()).toEqual({ received: { a: 1 } });
-    const tooBig = await fetch(`${server.url}/api/items`, { method: 'POST', body: JSON.stringify({ a: 'x'.repeat(400) }) });
+    const tooBig = await fetch(`${server.url}/api/items`, {
+      method: 'POST',
+      body: JSON.stringify({ a: 'x'.repeat(400) }),
+    });
     expect(tooBig.status).toBe(413);
   });
 
@@ -106,17 +114,24 @@ describe('sandbox kit', () => {
   });
 
   it('drives everything through the HTTP control API too', async () => {
-    const put = (path: string, body: unknown) => fetch(`${server.url}/__sandbox/${path}`, { method: 'PUT', body: JSON.stringify(body) });
+    const put = (path: string, body: unknown) =>
+      fetch(`${server.url}/__sandbox/${path}`, { method: 'PUT', body: JSON.stringify(body) });
     expect((await put('faults', [{ path: '/api/items/1', status: 502, times: 1 }])).status).toBe(200);
     expect((await fetch(`${server.url}/api/items/1`)).status).toBe(502);
     expect((await put('faults', [{ path: '/api', nonsense: true }])).status).toBe(400);
     await fetch(`${server.url}/__sandbox/faults`, { method: 'DELETE' });
     await put('redirects', { pathPrefix: '/api/items/', location: 'http://elsewhere.example/items/' });
     const redirected = await fetch(`${server.url}/api/items/5?q=1`, { redirect: 'manual' });
-    expect([redirected.status, redirected.headers.get('location')]).toEqual([302, 'http://elsewhere.example/items/5?q=1']);
+    expect([redirected.status, redirected.headers.get('location')]).toEqual([
+      302,
+      'http://elsewhere.example/items/5?q=1',
+    ]);
     const clock = await (await put('clock', { now: '2030-01-01T00:00:00Z', advanceMs: 1000 })).json();
     expect(clock).toEqual({ now: '2030-01-01T00:00:01.000Z', pinned: true });
-    const action = await fetch(`${server.url}/__sandbox/actions/echo`, { method: 'POST', body: JSON.stringify({ hello: 'world' }) });
+    const action = await fetch(`${server.url}/__sandbox/actions/echo`, {
+      method: 'POST',
+      body: JSON.stringify({ hello: 'world' }),
+    });
     expect(await action.json()).toEqual({ result: { echoed: { hello: 'world' } } });
     const stats = (await (await fetch(`${server.url}/__sandbox/stats`)).json()) as { routes: Record<string, unknown> };
     expect(Object.keys(stats.routes).sort()).toEqual(['get item']);
@@ -147,7 +162,11 @@ function connect(port: number): Promise<void> {
 
 describe('KeyedDataset', () => {
   const make = (count: number) =>
-    new KeyedDataset({ count, key: (index) => `K${String(index).padStart(6, '0')}`, baseStamp: (index) => 1_000 + Math.floor(index / 3) * 10 });
+    new KeyedDataset({
+      count,
+      key: (index) => `K${String(index).padStart(6, '0')}`,
+      baseStamp: (index) => 1_000 + Math.floor(index / 3) * 10,
+    });
 
   it('answers key and stamp windows exactly like a full scan, with an overlay', () => {
     const dataset = make(500);
@@ -159,9 +178,13 @@ describe('KeyedDataset', () => {
     expect([...dataset.scan({ stampFrom: 1_200, stampTo: 1_300, stampToInclusive: false })]).toEqual(
       brute((index) => dataset.stamp(index) >= 1_200 && dataset.stamp(index) < 1_300),
     );
-    expect([...dataset.scan({ fromKey: 'K000245', fromInclusive: false, toKey: 'K000251' })]).toEqual([246, 247, 248, 249, 250, 251]);
+    expect([...dataset.scan({ fromKey: 'K000245', fromInclusive: false, toKey: 'K000251' })]).toEqual([
+      246, 247, 248, 249, 250, 251,
+    ]);
     const byStamp = [...dataset.scan({ order: 'stamp', stampFrom: 1_400 })];
-    const expected = brute((index) => dataset.stamp(index) >= 1_400).sort((left, right) => dataset.stamp(left) - dataset.stamp(right) || left - right);
+    const expected = brute((index) => dataset.stamp(index) >= 1_400).sort(
+      (left, right) => dataset.stamp(left) - dataset.stamp(right) || left - right,
+    );
     expect(byStamp).toEqual(expected);
     expect([...dataset.scan({ descending: true, fromKey: 'K000495' })]).toEqual([499, 498, 497, 496, 495]);
     expect(dataset.overlaySize).toBe(5);

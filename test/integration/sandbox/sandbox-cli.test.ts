@@ -10,11 +10,25 @@ describe('mlc sandbox', () => {
   afterEach(() => home.remove());
 
   it('starts the simulators, writes .ionapi files, prints JSON and stops cleanly on SIGTERM', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join('electron', 'backend', 'cli', 'entry.ts'), 'sandbox', '--port', '0', '--json', '--customers', '50'], {
-      cwd: repoRoot,
-      env: { ...process.env, MLC_HOME: home.dir },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        path.join('electron', 'backend', 'cli', 'entry.ts'),
+        'sandbox',
+        '--port',
+        '0',
+        '--json',
+        '--customers',
+        '50',
+      ],
+      {
+        cwd: repoRoot,
+        env: { ...process.env, MLC_HOME: home.dir },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -31,11 +45,19 @@ describe('mlc sandbox', () => {
       path.join('sandbox', 'infor-client-credentials.ionapi'),
     ]);
 
-    const ionapi = JSON.parse(fs.readFileSync(infor?.files.find((file) => file.includes('backend')) ?? '', 'utf8')) as Record<string, string>;
+    const ionapi = JSON.parse(
+      fs.readFileSync(infor?.files.find((file) => file.includes('backend')) ?? '', 'utf8'),
+    ) as Record<string, string>;
     expect(ionapi.iu).toBe(infor?.url);
     const token = await fetch(`${ionapi.pu}${ionapi.ot}`, {
       method: 'POST',
-      body: new URLSearchParams({ grant_type: 'password', username: ionapi.saak ?? '', password: ionapi.sask ?? '', client_id: ionapi.ci ?? '', client_secret: ionapi.cs ?? '' }),
+      body: new URLSearchParams({
+        grant_type: 'password',
+        username: ionapi.saak ?? '',
+        password: ionapi.sask ?? '',
+        client_id: ionapi.ci ?? '',
+        client_secret: ionapi.cs ?? '',
+      }),
     });
     expect(token.status).toBe(200);
 

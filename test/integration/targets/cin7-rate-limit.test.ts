@@ -34,19 +34,35 @@ describe('Cin7 rate limit: 300 suppliers through a rolling 60-call window', () =
       records.push(index < 10 ? { ...base, ID: String(supplier.ID).toUpperCase() } : base);
     });
     for (let index = 0; index < 280; index += 1) {
-      records.push({ Name: `Infor Supplier ${String(index).padStart(4, '0')}`, TaxRule: 'BAS Excluded', Currency: 'AUD', PaymentTerm: '30 days', Status: 'Active' });
+      records.push({
+        Name: `Infor Supplier ${String(index).padStart(4, '0')}`,
+        TaxRule: 'BAS Excluded',
+        Currency: 'AUD',
+        PaymentTerm: '30 days',
+        Status: 'Active',
+      });
     }
     sandbox.inspect.clearCalls();
 
     const results: WriteResult[] = [];
     for (let start = 0; start < records.length; start += 100) {
-      results.push(...(await connector.write('Supplier', records.slice(start, start + 100), { matchKey: ['ID', 'Name'] })));
+      results.push(
+        ...(await connector.write('Supplier', records.slice(start, start + 100), { matchKey: ['ID', 'Name'] })),
+      );
     }
 
     expect(results.filter((result) => result.outcome === 'failed')).toEqual([]);
-    expect(results.slice(0, 10).every((result) => result.outcome === 'updated' && result.match?.by === 'id')).toBe(true);
-    expect(results.slice(10, 20).every((result) => result.outcome === 'updated' && result.match?.by === 'name')).toBe(true);
-    expect(results.slice(20).every((result) => result.outcome === 'created' && result.match?.by === 'none' && result.targetKey)).toBe(true);
+    expect(results.slice(0, 10).every((result) => result.outcome === 'updated' && result.match?.by === 'id')).toBe(
+      true,
+    );
+    expect(results.slice(10, 20).every((result) => result.outcome === 'updated' && result.match?.by === 'name')).toBe(
+      true,
+    );
+    expect(
+      results
+        .slice(20)
+        .every((result) => result.outcome === 'created' && result.match?.by === 'none' && result.targetKey),
+    ).toBe(true);
     expect(sandbox.inspect.suppliers()).toHaveLength(25 + 280);
 
     const calls = sandbox.inspect.calls();
@@ -57,7 +73,9 @@ describe('Cin7 rate limit: 300 suppliers through a rolling 60-call window', () =
     const arrivals = calls.map((call) => call.at).sort((left, right) => left - right);
     for (let index = 0; index + limit.requests < arrivals.length; index += 1) {
       const span = (arrivals[index + limit.requests] as number) - (arrivals[index] as number);
-      expect(span, `calls ${index}..${index + limit.requests} arrived within one window`).toBeGreaterThanOrEqual(limit.windowMs);
+      expect(span, `calls ${index}..${index + limit.requests} arrived within one window`).toBeGreaterThanOrEqual(
+        limit.windowMs,
+      );
     }
     expect(sandbox.inspect.busiestWindow(limit.windowMs).count).toBeLessThanOrEqual(limit.requests);
 

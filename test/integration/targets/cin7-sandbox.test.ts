@@ -39,7 +39,8 @@ describe('Cin7 sandbox quirks through the connector', () => {
     const prefix = await call('GET', `/supplier?name=${encodeURIComponent(name.slice(0, 4))}&includedeprecated=true`);
     const body = (await prefix.body.json()) as { Total: number; SupplierList: Array<{ Name: string }> };
     expect(body.Total).toBeGreaterThan(0);
-    for (const supplier of body.SupplierList) expect(supplier.Name.toLowerCase().startsWith(name.slice(0, 4).toLowerCase())).toBe(true);
+    for (const supplier of body.SupplierList)
+      expect(supplier.Name.toLowerCase().startsWith(name.slice(0, 4).toLowerCase())).toBe(true);
   });
 
   it('answers over the limit with 503 (switch) and no Retry-After; the connector backs off on that answer', async () => {
@@ -55,10 +56,22 @@ describe('Cin7 sandbox quirks through the connector', () => {
       sandbox.control.setRateLimit(null);
     }
     // Deterministic version for the client: the next two writes meet the same answer, then pass.
-    sandbox.control.setFaults([{ path: '/ExternalApi/v2/supplier', method: 'POST', status: 503, times: 2, body: 'You reached 60 calls per minute API limit' }]);
+    sandbox.control.setFaults([
+      {
+        path: '/ExternalApi/v2/supplier',
+        method: 'POST',
+        status: 503,
+        times: 2,
+        body: 'You reached 60 calls per minute API limit',
+      },
+    ]);
     statuses.length = 0;
     try {
-      const [result] = await connector.write('Supplier', [{ Name: `Burst supplier ${Date.now()}`, TaxRule: 'BAS Excluded' }], { matchKey: ['ID', 'Name'] });
+      const [result] = await connector.write(
+        'Supplier',
+        [{ Name: `Burst supplier ${Date.now()}`, TaxRule: 'BAS Excluded' }],
+        { matchKey: ['ID', 'Name'] },
+      );
       expect(result?.outcome).toBe('created');
       expect(statuses).toEqual([503, 503]);
     } finally {
@@ -70,8 +83,13 @@ describe('Cin7 sandbox quirks through the connector', () => {
   it('reads an error model sent with HTTP 200 as a per-record failure with Cin7’s text', async () => {
     sandbox.control.setSwitches({ errorsWithHttp200: true });
     try {
-      const [result] = await connector.write('Supplier', [{ Name: `No tax ${Date.now()}`, TaxRule: 'Imaginary Tax' }], { matchKey: ['Name'] });
-      expect(result).toMatchObject({ outcome: 'failed', error: { code: '400', message: "TaxRule 'Imaginary Tax' not found in Tax Rules.", field: 'TaxRule' } });
+      const [result] = await connector.write('Supplier', [{ Name: `No tax ${Date.now()}`, TaxRule: 'Imaginary Tax' }], {
+        matchKey: ['Name'],
+      });
+      expect(result).toMatchObject({
+        outcome: 'failed',
+        error: { code: '400', message: "TaxRule 'Imaginary Tax' not found in Tax Rules.", field: 'TaxRule' },
+      });
     } finally {
       sandbox.control.setSwitches({ errorsWithHttp200: false });
     }

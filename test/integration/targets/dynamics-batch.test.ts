@@ -18,7 +18,10 @@ describe('Dynamics 365 $batch upsert of 2,500 records', () => {
     sandbox = await startDynamicsSandbox({ counts: { account: 5, contact: 0, salesorder: 0, invoice: 0, quote: 0 } });
     const connection = sandbox.connection();
     connector = new DynamicsConnector(
-      { connection: { id: 'dynamics-batch', settings: connection.settings, sandbox: true }, secrets: connection.secrets },
+      {
+        connection: { id: 'dynamics-batch', settings: connection.settings, sandbox: true },
+        secrets: connection.secrets,
+      },
       { onBatch: (batch) => observed.push(batch) },
     );
   });
@@ -29,11 +32,32 @@ describe('Dynamics 365 $batch upsert of 2,500 records', () => {
 
   // Seeded refusals, each with the error Dataverse gives for it.
   const invalid = new Map<number, { code: string; field?: string; message: RegExp }>([
-    [17, { code: '0x80044331', field: 'name', message: /length of the 'name' attribute of the 'account' entity exceeded the maximum allowed length of '160'/ }],
-    [999, { code: '0x8004431a', field: 'paymenttermscode', message: /value 7 of 'paymenttermscode' .* Accepted Values: 1,2,3,4/ }],
+    [
+      17,
+      {
+        code: '0x80044331',
+        field: 'name',
+        message: /length of the 'name' attribute of the 'account' entity exceeded the maximum allowed length of '160'/,
+      },
+    ],
+    [
+      999,
+      {
+        code: '0x8004431a',
+        field: 'paymenttermscode',
+        message: /value 7 of 'paymenttermscode' .* Accepted Values: 1,2,3,4/,
+      },
+    ],
     // OData conversion errors do not name the column.
     [1000, { code: '0x80048d19', message: /Cannot convert the literal 'lots' to the expected type 'Edm.Decimal'/ }],
-    [1731, { code: '0x80060888', field: 'fax_number', message: /Could not find a property named 'fax_number' on type 'Microsoft.Dynamics.CRM.account'/ }],
+    [
+      1731,
+      {
+        code: '0x80060888',
+        field: 'fax_number',
+        message: /Could not find a property named 'fax_number' on type 'Microsoft.Dynamics.CRM.account'/,
+      },
+    ],
     [2499, { code: '0x80040217', message: /account With Id = .*NOPE.* Does Not Exist/ }],
   ]);
 
@@ -94,7 +118,9 @@ describe('Dynamics 365 $batch upsert of 2,500 records', () => {
     const stored = sandbox.inspect.records('account').filter((row) => String(row.accountnumber).startsWith('B-'));
     expect(stored).toHaveLength(2500 - invalid.size);
     const linked = sandbox.inspect.record('account', { accountnumber: 'B-02000' });
-    expect(linked?._parentaccountid_value).toBe(sandbox.inspect.record('account', { accountnumber: 'B-00001' })?.accountid);
+    expect(linked?._parentaccountid_value).toBe(
+      sandbox.inspect.record('account', { accountnumber: 'B-00001' })?.accountid,
+    );
     expect(results[5]?.targetKey).toBe(sandbox.inspect.record('account', { accountnumber: 'B-00005' })?.accountid);
   });
 

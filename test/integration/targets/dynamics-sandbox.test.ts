@@ -9,12 +9,25 @@ describe('Dynamics 365 sandbox semantics', () => {
   let token: string;
   const api = (path: string) => `${sandbox.url}/api/data/v9.2/${path}`;
   const call = (path: string, init: RequestInit = {}) =>
-    fetch(api(path), { ...init, headers: { authorization: `Bearer ${token}`, accept: 'application/json', 'content-type': 'application/json', ...(init.headers as Record<string, string>) } });
+    fetch(api(path), {
+      ...init,
+      headers: {
+        authorization: `Bearer ${token}`,
+        accept: 'application/json',
+        'content-type': 'application/json',
+        ...(init.headers as Record<string, string>),
+      },
+    });
   const fetchToken = async () => {
     const connection = sandbox.connection();
     const response = await fetch(`${sandbox.url}/${sandbox.tenant}/oauth2/v2.0/token`, {
       method: 'POST',
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: String(connection.settings.clientId), client_secret: connection.secrets.client_secret!, scope: `${sandbox.url}/.default` }),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: String(connection.settings.clientId),
+        client_secret: connection.secrets.client_secret!,
+        scope: `${sandbox.url}/.default`,
+      }),
     });
     return ((await response.json()) as { access_token: string }).access_token;
   };
@@ -28,7 +41,12 @@ describe('Dynamics 365 sandbox semantics', () => {
   it('refuses a wrong secret with AADSTS7000215 and expired tokens with 401', async () => {
     const refused = await fetch(`${sandbox.url}/${sandbox.tenant}/oauth2/v2.0/token`, {
       method: 'POST',
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: String(sandbox.connection().settings.clientId), client_secret: 'nope', scope: `${sandbox.url}/.default` }),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: String(sandbox.connection().settings.clientId),
+        client_secret: 'nope',
+        scope: `${sandbox.url}/.default`,
+      }),
     });
     expect(refused.status).toBe(401);
     expect(await refused.json()).toMatchObject({ error: 'invalid_client', error_codes: [7000215] });
@@ -48,16 +66,32 @@ describe('Dynamics 365 sandbox semantics', () => {
     expect(again.status).toBe(204);
     expect(again.headers.get('odata-entityid')).toMatch(/accounts\([0-9a-f-]{36}\)$/);
     const represent = { prefer: 'return=representation' };
-    expect((await call("accounts(accountnumber='U-2')?$select=name", { method: 'PATCH', body, headers: represent })).status).toBe(201);
-    const updated = await call("accounts(accountnumber='U-2')?$select=name", { method: 'PATCH', body, headers: represent });
+    expect(
+      (await call("accounts(accountnumber='U-2')?$select=name", { method: 'PATCH', body, headers: represent })).status,
+    ).toBe(201);
+    const updated = await call("accounts(accountnumber='U-2')?$select=name", {
+      method: 'PATCH',
+      body,
+      headers: represent,
+    });
     expect(updated.status).toBe(200);
     expect(await updated.json()).toMatchObject({ name: 'Upsert Ltd' });
-    const missing = await call("accounts(accountnumber='U-404')", { method: 'PATCH', body, headers: { 'if-match': '*' } });
+    const missing = await call("accounts(accountnumber='U-404')", {
+      method: 'PATCH',
+      body,
+      headers: { 'if-match': '*' },
+    });
     expect(missing.status).toBe(404);
     expect(((await missing.json()) as { error: { message: string } }).error.message).toMatch(/Does Not Exist/);
-    const exists = await call("accounts(accountnumber='U-1')", { method: 'PATCH', body, headers: { 'if-none-match': '*' } });
+    const exists = await call("accounts(accountnumber='U-1')", {
+      method: 'PATCH',
+      body,
+      headers: { 'if-none-match': '*' },
+    });
     expect(exists.status).toBe(412);
-    expect(((await exists.json()) as { error: { message: string } }).error.message).toBe('A record with matching key values already exists.');
+    expect(((await exists.json()) as { error: { message: string } }).error.message).toBe(
+      'A record with matching key values already exists.',
+    );
     const noKey = await call("accounts(telephone1='1')", { method: 'PATCH', body });
     expect(noKey.status).toBe(400);
   });
@@ -73,9 +107,17 @@ describe('Dynamics 365 sandbox semantics', () => {
     expect(stoppedText.match(/HTTP\/1\.1 \d{3}/g)).toEqual(['HTTP/1.1 400']);
     expect(stoppedText).toContain('0x80044331');
     expect(sandbox.inspect.record('account', { accountnumber: 'S-3' })).toBeUndefined();
-    const continued = await call('$batch', { method: 'POST', body, headers: { ...headers, prefer: 'odata.continue-on-error' } });
+    const continued = await call('$batch', {
+      method: 'POST',
+      body,
+      headers: { ...headers, prefer: 'odata.continue-on-error' },
+    });
     expect(continued.status).toBe(200);
-    expect((await continued.text()).match(/HTTP\/1\.1 \d{3}/g)).toEqual(['HTTP/1.1 204', 'HTTP/1.1 400', 'HTTP/1.1 204']);
+    expect((await continued.text()).match(/HTTP\/1\.1 \d{3}/g)).toEqual([
+      'HTTP/1.1 204',
+      'HTTP/1.1 400',
+      'HTTP/1.1 204',
+    ]);
     expect(sandbox.inspect.record('account', { accountnumber: 'S-3' })).toBeDefined();
   });
 
@@ -83,14 +125,25 @@ describe('Dynamics 365 sandbox semantics', () => {
     const targets = (bad: boolean) => ({
       Targets: [
         { '@odata.type': 'Microsoft.Dynamics.CRM.account', accountnumber: 'M-1', name: 'Multi 1' },
-        { '@odata.type': 'Microsoft.Dynamics.CRM.account', accountnumber: 'M-2', name: 'Multi 2', customertypecode: bad ? 42 : 3 },
+        {
+          '@odata.type': 'Microsoft.Dynamics.CRM.account',
+          accountnumber: 'M-2',
+          name: 'Multi 2',
+          customertypecode: bad ? 42 : 3,
+        },
       ],
     });
-    const failed = await call('accounts/Microsoft.Dynamics.CRM.UpsertMultiple', { method: 'POST', body: JSON.stringify(targets(true)) });
+    const failed = await call('accounts/Microsoft.Dynamics.CRM.UpsertMultiple', {
+      method: 'POST',
+      body: JSON.stringify(targets(true)),
+    });
     expect(failed.status).toBe(400);
     expect(((await failed.json()) as { error: { code: string } }).error.code).toBe('0x8004431a');
     expect(sandbox.inspect.record('account', { accountnumber: 'M-1' })).toBeUndefined();
-    const done = await call('accounts/Microsoft.Dynamics.CRM.UpsertMultiple', { method: 'POST', body: JSON.stringify(targets(false)) });
+    const done = await call('accounts/Microsoft.Dynamics.CRM.UpsertMultiple', {
+      method: 'POST',
+      body: JSON.stringify(targets(false)),
+    });
     expect(done.status).toBe(200);
     expect(((await done.json()) as { Ids: string[] }).Ids).toHaveLength(2);
   });
@@ -98,7 +151,9 @@ describe('Dynamics 365 sandbox semantics', () => {
   it('caps odata.maxpagesize at 5,000 and pages with an opaque nextLink', async () => {
     const big = await call('accounts?$select=name', { headers: { prefer: 'odata.maxpagesize=9000' } });
     expect(big.headers.get('preference-applied')).toBe('odata.maxpagesize=5000');
-    const small = (await (await call('accounts?$select=name', { headers: { prefer: 'odata.maxpagesize=5' } })).json()) as { value: unknown[]; '@odata.nextLink': string };
+    const small = (await (
+      await call('accounts?$select=name', { headers: { prefer: 'odata.maxpagesize=5' } })
+    ).json()) as { value: unknown[]; '@odata.nextLink': string };
     expect(small.value).toHaveLength(5);
     expect(small['@odata.nextLink']).toMatch(/\$skiptoken=%3Ccookie/);
   });
@@ -109,7 +164,11 @@ describe('Dynamics 365 sandbox semantics', () => {
     beforeAll(() => {
       const connection = sandbox.connection();
       connector = new DynamicsConnector({
-        connection: { id: 'dynamics-semantics', settings: { ...connection.settings, duplicateDetection: true }, sandbox: true },
+        connection: {
+          id: 'dynamics-semantics',
+          settings: { ...connection.settings, duplicateDetection: true },
+          sandbox: true,
+        },
         secrets: connection.secrets,
         http: { timing: { baseDelayMs: 5, maxDelayMs: 50 }, maxRetries: 3, onRetry: (event) => retries.push(event) },
       });
@@ -127,7 +186,9 @@ describe('Dynamics 365 sandbox semantics', () => {
         { matchKey: ['accountnumber'] },
       );
       expect(results[0]).toMatchObject({ outcome: 'failed', error: { code: '0x80040333' } });
-      expect(results[0]?.error?.message).toMatch(/^Duplicate detected: A record was not created or updated because a duplicate/);
+      expect(results[0]?.error?.message).toMatch(
+        /^Duplicate detected: A record was not created or updated because a duplicate/,
+      );
       expect(results[1]?.outcome).toBe('created');
     });
 
@@ -141,7 +202,9 @@ describe('Dynamics 365 sandbox semantics', () => {
       expect(retries).toHaveLength(1);
       expect(retries[0]).toMatchObject({ status: 429, retryAfterMs: 1000 });
       expect([...found.keys()].sort()).toEqual(['ACC-00001', 'ACC-00002']);
-      expect(found.get('ACC-00001')?.targetKey).toBe(sandbox.inspect.record('account', { accountnumber: 'ACC-00001' })?.accountid);
+      expect(found.get('ACC-00001')?.targetKey).toBe(
+        sandbox.inspect.record('account', { accountnumber: 'ACC-00001' })?.accountid,
+      );
     });
 
     it('discovers option sets, lengths, alternate keys and lookup bindings', async () => {
@@ -160,10 +223,11 @@ describe('Dynamics 365 sandbox semantics', () => {
       expect(field('modifiedon')).toMatchObject({ readOnly: true, type: 'datetime' });
       expect(field('parentaccountidname')).toBeUndefined();
       const contact = await connector.schema('contact', { refresh: true });
-      expect(contact.fields.filter((candidate) => candidate.name.startsWith('parentcustomerid')).map((candidate) => candidate.name)).toEqual([
-        'parentcustomerid_account@odata.bind',
-        'parentcustomerid_contact@odata.bind',
-      ]);
+      expect(
+        contact.fields
+          .filter((candidate) => candidate.name.startsWith('parentcustomerid'))
+          .map((candidate) => candidate.name),
+      ).toEqual(['parentcustomerid_account@odata.bind', 'parentcustomerid_contact@odata.bind']);
     });
   });
 });

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSalesforceConnector, type SalesforceConnector } from '../../../electron/backend/connectors/salesforce/salesforce.connector';
+import {
+  createSalesforceConnector,
+  type SalesforceConnector,
+} from '../../../electron/backend/connectors/salesforce/salesforce.connector';
 import { createZohoConnector, type ZohoConnector } from '../../../electron/backend/connectors/zoho/zoho.connector';
 import { startSalesforceSandbox, type SalesforceSandbox } from '../../../sandbox/salesforce/index';
 import { startZohoSandbox, type ZohoSandbox } from '../../../sandbox/zoho/index';
@@ -17,7 +20,10 @@ describe('Zoho simulator: writes must be declared application/json', () => {
   beforeAll(async () => {
     sandbox = await startZohoSandbox({ seedAccounts: 5 });
     const connection = sandbox.connection();
-    connector = createZohoConnector({ connection: { id: 'zoho-content-type', settings: connection.settings, sandbox: true }, secrets: connection.secrets });
+    connector = createZohoConnector({
+      connection: { id: 'zoho-content-type', settings: connection.settings, sandbox: true },
+      secrets: connection.secrets,
+    });
   });
   afterAll(async () => {
     await connector.close();
@@ -27,11 +33,26 @@ describe('Zoho simulator: writes must be declared application/json', () => {
   it('answers 400 INVALID_DATA naming the header, and accepts the same body labelled JSON', async () => {
     const token = (await connector.tokens!.get()).accessToken;
     const url = `${sandbox.url}/crm/v8/Accounts/upsert`;
-    const body = { data: [{ Account_Name: 'Typed', Account_Type: 'Customer' }], duplicate_check_fields: ['Account_Name'] };
-    const refused = await fetch(url, { method: 'POST', headers: { authorization: `Zoho-oauthtoken ${token}` }, body: bytes(body) });
+    const body = {
+      data: [{ Account_Name: 'Typed', Account_Type: 'Customer' }],
+      duplicate_check_fields: ['Account_Name'],
+    };
+    const refused = await fetch(url, {
+      method: 'POST',
+      headers: { authorization: `Zoho-oauthtoken ${token}` },
+      body: bytes(body),
+    });
     expect(refused.status).toBe(400);
-    expect(await refused.json()).toMatchObject({ code: 'INVALID_DATA', status: 'error', details: { header: 'Content-Type', expected_value: 'application/json' } });
-    const accepted = await fetch(url, { method: 'POST', headers: { authorization: `Zoho-oauthtoken ${token}`, 'content-type': 'application/json' }, body: bytes(body) });
+    expect(await refused.json()).toMatchObject({
+      code: 'INVALID_DATA',
+      status: 'error',
+      details: { header: 'Content-Type', expected_value: 'application/json' },
+    });
+    const accepted = await fetch(url, {
+      method: 'POST',
+      headers: { authorization: `Zoho-oauthtoken ${token}`, 'content-type': 'application/json' },
+      body: bytes(body),
+    });
     expect(accepted.status).toBeLessThan(300);
   });
 });
@@ -43,7 +64,10 @@ describe('Zoho simulator with requireJsonContentType off (a lenient tenant)', ()
   beforeAll(async () => {
     sandbox = await startZohoSandbox({ seedAccounts: 0, requireJsonContentType: false });
     const connection = sandbox.connection();
-    connector = createZohoConnector({ connection: { id: 'zoho-lenient', settings: connection.settings, sandbox: true }, secrets: connection.secrets });
+    connector = createZohoConnector({
+      connection: { id: 'zoho-lenient', settings: connection.settings, sandbox: true },
+      secrets: connection.secrets,
+    });
   });
   afterAll(async () => {
     await connector.close();
@@ -53,10 +77,19 @@ describe('Zoho simulator with requireJsonContentType off (a lenient tenant)', ()
   it('accepts an untyped JSON write, and typed writes from the connector work the same', async () => {
     const token = (await connector.tokens!.get()).accessToken;
     const url = `${sandbox.url}/crm/v8/Accounts/upsert`;
-    const body = { data: [{ Account_Name: 'Untyped', Account_Type: 'Customer' }], duplicate_check_fields: ['Account_Name'] };
-    const accepted = await fetch(url, { method: 'POST', headers: { authorization: `Zoho-oauthtoken ${token}` }, body: bytes(body) });
+    const body = {
+      data: [{ Account_Name: 'Untyped', Account_Type: 'Customer' }],
+      duplicate_check_fields: ['Account_Name'],
+    };
+    const accepted = await fetch(url, {
+      method: 'POST',
+      headers: { authorization: `Zoho-oauthtoken ${token}` },
+      body: bytes(body),
+    });
     expect(accepted.status).toBeLessThan(300);
-    const written = await connector.write('Accounts', [{ Account_Name: 'Typed', Account_Type: 'Customer' }], { matchKey: ['Account_Name'] });
+    const written = await connector.write('Accounts', [{ Account_Name: 'Typed', Account_Type: 'Customer' }], {
+      matchKey: ['Account_Name'],
+    });
     expect(written.map((result) => result.outcome)).toEqual(['created']);
     expect(sandbox.inspect.count('Accounts')).toBe(2);
   });
@@ -68,7 +101,10 @@ describe('Salesforce simulator: writes must be declared application/json', () =>
   beforeAll(async () => {
     sandbox = await startSalesforceSandbox({ seedAccounts: 0 });
     const connection = sandbox.connection();
-    connector = createSalesforceConnector({ connection: { id: 'salesforce-content-type', settings: connection.settings, sandbox: true }, secrets: connection.secrets });
+    connector = createSalesforceConnector({
+      connection: { id: 'salesforce-content-type', settings: connection.settings, sandbox: true },
+      secrets: connection.secrets,
+    });
   });
   afterAll(async () => {
     await connector.close();
@@ -78,11 +114,24 @@ describe('Salesforce simulator: writes must be declared application/json', () =>
   it('answers 415 UNSUPPORTED_MEDIA_TYPE in its error-list shape, and accepts the same body labelled JSON', async () => {
     const token = (await connector.tokens!.get()).accessToken;
     const url = `${sandbox.url}/services/data/${sandbox.connection().settings.apiVersion}/composite/sobjects/Account/Infor_Customer_Number__c`;
-    const body = { allOrNone: false, records: [{ attributes: { type: 'Account' }, Infor_Customer_Number__c: 'CT1', Name: 'Typed' }] };
-    const refused = await fetch(url, { method: 'PATCH', headers: { authorization: `Bearer ${token}` }, body: bytes(body) });
+    const body = {
+      allOrNone: false,
+      records: [{ attributes: { type: 'Account' }, Infor_Customer_Number__c: 'CT1', Name: 'Typed' }],
+    };
+    const refused = await fetch(url, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${token}` },
+      body: bytes(body),
+    });
     expect(refused.status).toBe(415);
-    expect(await refused.json()).toEqual([{ errorCode: 'UNSUPPORTED_MEDIA_TYPE', message: expect.stringMatching(/MediaType of '.*' is not supported/) }]);
-    const accepted = await fetch(url, { method: 'PATCH', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: bytes(body) });
+    expect(await refused.json()).toEqual([
+      { errorCode: 'UNSUPPORTED_MEDIA_TYPE', message: expect.stringMatching(/MediaType of '.*' is not supported/) },
+    ]);
+    const accepted = await fetch(url, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: bytes(body),
+    });
     expect(accepted.status).toBe(200);
     expect(sandbox.inspect.count('Account')).toBe(1);
   });

@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAppError } from '../../../shared/errors';
 import type { JsonObject } from '../../../electron/backend/connectors/framework/connector';
-import { createZendeskConnector, type ZendeskConnector } from '../../../electron/backend/connectors/zendesk/zendesk.connector';
+import {
+  createZendeskConnector,
+  type ZendeskConnector,
+} from '../../../electron/backend/connectors/zendesk/zendesk.connector';
 import { startZendeskSandbox, type ZendeskSandbox } from '../../../sandbox/zendesk/index';
 
 describe('Zendesk users and organizations against the sandbox', () => {
@@ -37,7 +40,9 @@ describe('Zendesk users and organizations against the sandbox', () => {
     const failed = results.flatMap((result, index) => (result.outcome === 'failed' ? [index] : []));
     expect(failed).toEqual([1, 3, 4]);
     // The texts are the job's own `details`, unchanged.
-    const job = sandbox.inspect.jobs().at(-1) as { results: Array<{ status: string; details?: string; error?: string }> };
+    const job = sandbox.inspect.jobs().at(-1) as {
+      results: Array<{ status: string; details?: string; error?: string }>;
+    };
     for (const index of failed) {
       expect(results[index]?.error).toEqual({ code: job.results[index]?.error, message: job.results[index]?.details });
     }
@@ -53,7 +58,9 @@ describe('Zendesk users and organizations against the sandbox', () => {
   it('explains a 403 when bulk user import is disabled', async () => {
     sandbox.control.setBulkImport(false);
     try {
-      const failure = await connector.write('users', [{ name: 'Someone', email: 'someone@example.com' }], { matchKey: ['email'] }).catch((error: unknown) => error);
+      const failure = await connector
+        .write('users', [{ name: 'Someone', email: 'someone@example.com' }], { matchKey: ['email'] })
+        .catch((error: unknown) => error);
       expect(isAppError(failure) && failure.code).toBe('E_ZENDESK_BULK_IMPORT_DISABLED');
       const message = (failure as Error).message;
       expect(message).toMatch(/403/);
@@ -88,14 +95,29 @@ describe('Zendesk users and organizations against the sandbox', () => {
   });
 
   it('organizations upsert by external_id: 201 then 200, and duplicate names refused per record', async () => {
-    const [created] = await connector.write('organizations', [{ name: 'Infor Supplier 7001', external_id: 'SUPP-7001', organization_fields: { is_supplier: true } }], {
-      matchKey: ['external_id'],
-    });
-    const [updated] = await connector.write('organizations', [{ name: 'Infor Supplier 7001 Ltd', external_id: 'supp-7001' }], { matchKey: ['external_id'] });
+    const [created] = await connector.write(
+      'organizations',
+      [{ name: 'Infor Supplier 7001', external_id: 'SUPP-7001', organization_fields: { is_supplier: true } }],
+      {
+        matchKey: ['external_id'],
+      },
+    );
+    const [updated] = await connector.write(
+      'organizations',
+      [{ name: 'Infor Supplier 7001 Ltd', external_id: 'supp-7001' }],
+      { matchKey: ['external_id'] },
+    );
     expect(created).toMatchObject({ outcome: 'created' });
-    expect(updated).toMatchObject({ outcome: 'updated', targetKey: created?.targetKey, match: { by: 'external_id', value: 'supp-7001' } });
+    expect(updated).toMatchObject({
+      outcome: 'updated',
+      targetKey: created?.targetKey,
+      match: { by: 'external_id', value: 'supp-7001' },
+    });
     const hits = await connector.lookup('organizations', 'external_id', ['SUPP-7001', 'NOPE-1']);
-    expect(hits.get('SUPP-7001')).toMatchObject({ targetKey: created?.targetKey, data: { name: 'Infor Supplier 7001 Ltd' } });
+    expect(hits.get('SUPP-7001')).toMatchObject({
+      targetKey: created?.targetKey,
+      data: { name: 'Infor Supplier 7001 Ltd' },
+    });
     expect(hits.has('NOPE-1')).toBe(false);
   });
 
@@ -106,7 +128,9 @@ describe('Zendesk users and organizations against the sandbox', () => {
     expect(credit).toMatchObject({ type: 'picklist', label: 'Credit status', nativeType: 'dropdown' });
     expect(credit?.picklist?.map((option) => option.value)).toEqual(['good', 'hold', 'blocked']);
     const tickets = await connector.schema('tickets', { refresh: true });
-    const documentType = tickets.fields.find((field) => field.name === 'custom_fields')?.children?.find((field) => field.name === '360004');
+    const documentType = tickets.fields
+      .find((field) => field.name === 'custom_fields')
+      ?.children?.find((field) => field.name === '360004');
     expect(documentType?.picklist?.map((option) => option.value)).toEqual(['invoice', 'purchase_order']);
   });
 });

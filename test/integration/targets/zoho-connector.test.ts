@@ -34,7 +34,9 @@ describe('Zoho connector against its sandbox', () => {
     sandbox = await startZohoSandbox({ seedAccounts: 30, issuanceCap: 3 });
     db = openDatabase({ file: `${folder.dir}/store.sqlite` });
     vault = new SecretVault(new SqliteSecretsRepository(db), { dataDir: folder.dir, env: {} });
-    db.prepare("INSERT INTO connections (id, system, name, settings, sandbox, created_at, updated_at) VALUES ('shared', 'zoho', 'Zoho', '{}', 1, '', '')").run();
+    db.prepare(
+      "INSERT INTO connections (id, system, name, settings, sandbox, created_at, updated_at) VALUES ('shared', 'zoho', 'Zoho', '{}', 1, '', '')",
+    ).run();
   });
   afterAll(async () => {
     await Promise.all(open.map((connector) => connector.close()));
@@ -63,16 +65,30 @@ describe('Zoho connector against its sandbox', () => {
   });
 
   it('sends only Zoho-oauthtoken (the sandbox refuses Bearer) and routes calls to the token’s api_domain', async () => {
-    const bearer = await fetch(`${sandbox.url}/crm/v8/Accounts?fields=Account_Name`, { headers: { authorization: 'Bearer 1000.abc.def' } });
+    const bearer = await fetch(`${sandbox.url}/crm/v8/Accounts?fields=Account_Name`, {
+      headers: { authorization: 'Bearer 1000.abc.def' },
+    });
     expect(bearer.status).toBe(401);
-    expect(await bearer.json()).toEqual({ code: 'INVALID_TOKEN', details: {}, message: 'invalid oauth token', status: 'error' });
+    expect(await bearer.json()).toEqual({
+      code: 'INVALID_TOKEN',
+      details: {},
+      message: 'invalid oauth token',
+      status: 'error',
+    });
     const connector = make('domain', true);
     expect(await connector.apiBase()).toBe(sandbox.url);
   });
 
   it('looks records up by external id and by record id', async () => {
     const connector = make('lookup', true);
-    await connector.write('Accounts', [{ Infor_Customer_No: 'L(1),x', Account_Name: 'Needs escaping' }, { Infor_Customer_No: 'L2', Account_Name: 'Plain' }], { matchKey: ['Infor_Customer_No'] });
+    await connector.write(
+      'Accounts',
+      [
+        { Infor_Customer_No: 'L(1),x', Account_Name: 'Needs escaping' },
+        { Infor_Customer_No: 'L2', Account_Name: 'Plain' },
+      ],
+      { matchKey: ['Infor_Customer_No'] },
+    );
     const values = ['L(1),x', 'l2', 'missing', ...Array.from({ length: 12 }, (_, index) => `none-${index}`)];
     const hits = await connector.lookup('Accounts', 'Infor_Customer_No', values);
     expect([...hits.keys()].sort()).toEqual(['L(1),x', 'l2']);
@@ -84,18 +100,31 @@ describe('Zoho connector against its sandbox', () => {
   it('enables, renews and disables a watch channel, and verifies callbacks', async () => {
     const connector = make('watch', true);
     const token = 'tok-' + 'x'.repeat(20);
-    const channel = await connector.watch.enable({ channelId: '1000000068001', events: ['Accounts.all', 'Deals.all'], notifyUrl: 'https://example.com/zoho', token, lifetimeMs: 2 * 3600_000 });
+    const channel = await connector.watch.enable({
+      channelId: '1000000068001',
+      events: ['Accounts.all', 'Deals.all'],
+      notifyUrl: 'https://example.com/zoho',
+      token,
+      lifetimeMs: 2 * 3600_000,
+    });
     expect(channel.expiresAt - sandbox.control.clock.now()).toBeGreaterThan(3600_000);
     expect(sandbox.inspect.watches().map((watch) => watch.channel_id)).toEqual(['1000000068001']);
     // Asking for more than a week silently gets one hour from Zoho; the connector caps it at a week.
     sandbox.control.clock.advance(90 * 60_000);
     expect(await connector.watch.renewDue(3600_000)).toEqual(['1000000068001']);
     expect(connector.watch.channels()[0]!.expiresAt).toBeGreaterThan(sandbox.control.clock.now() + 3600_000);
-    await connector.write('Accounts', [{ Infor_Customer_No: 'W1', Account_Name: 'Watched' }], { matchKey: ['Infor_Customer_No'] });
+    await connector.write('Accounts', [{ Infor_Customer_No: 'W1', Account_Name: 'Watched' }], {
+      matchKey: ['Infor_Customer_No'],
+    });
     const notification = sandbox.inspect.notifications().at(-1)!;
-    const check = verifyZohoNotification(JSON.parse(JSON.stringify(notification)), { channelId: '1000000068001', token });
+    const check = verifyZohoNotification(JSON.parse(JSON.stringify(notification)), {
+      channelId: '1000000068001',
+      token,
+    });
     expect(check).toMatchObject({ ok: true, module: 'Accounts', operation: 'insert' });
-    expect(verifyZohoNotification({ ...notification, token: 'forged' }, { channelId: '1000000068001', token }).ok).toBe(false);
+    expect(verifyZohoNotification({ ...notification, token: 'forged' }, { channelId: '1000000068001', token }).ok).toBe(
+      false,
+    );
     await connector.watch.disable();
     expect(sandbox.inspect.watches()).toHaveLength(0);
   });
@@ -113,7 +142,15 @@ describe('Zoho connector against its sandbox', () => {
   });
 
   it('knows every data centre’s hosts, Canada’s own accounts domain included, and validates settings', () => {
-    expect(zohoKnownHosts()).toEqual(expect.arrayContaining(['accounts.zohocloud.ca', 'www.zohoapis.ca', 'accounts.zoho.eu', 'www.zohoapis.com.au', 'sandbox.zohoapis.com']));
+    expect(zohoKnownHosts()).toEqual(
+      expect.arrayContaining([
+        'accounts.zohocloud.ca',
+        'www.zohoapis.ca',
+        'accounts.zoho.eu',
+        'www.zohoapis.com.au',
+        'sandbox.zohoapis.com',
+      ]),
+    );
     expect(zohoSettingsSchema.safeParse({ dataCentre: 'ca', clientId: '1000.ABC' }).success).toBe(true);
     const bad = zohoSettingsSchema.safeParse({ dataCentre: 'mars', clientId: 'abc' });
     expect(bad.success).toBe(false);

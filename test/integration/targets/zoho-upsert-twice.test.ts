@@ -19,7 +19,10 @@ describe('Zoho upsert of 1,000 accounts, twice', () => {
   beforeAll(async () => {
     sandbox = await startZohoSandbox({ seedAccounts: 0 });
     const connection = sandbox.connection();
-    connector = createZohoConnector({ connection: { id: 'zoho-upsert-twice', settings: connection.settings, sandbox: true }, secrets: connection.secrets });
+    connector = createZohoConnector({
+      connection: { id: 'zoho-upsert-twice', settings: connection.settings, sandbox: true },
+      secrets: connection.secrets,
+    });
   });
   afterAll(async () => {
     await connector.close();
@@ -41,11 +44,16 @@ describe('Zoho upsert of 1,000 accounts, twice', () => {
     expect(second.every((result) => result.outcome === 'updated' || result.outcome === 'unchanged')).toBe(true);
     expect(second.map((result) => result.targetKey)).toEqual(first.map((result) => result.targetKey));
     expect(sandbox.inspect.count('Accounts')).toBe(1000);
-    expect(sandbox.inspect.findBy('Accounts', 'Infor_Customer_No', 'C000999')?.Account_Name).toBe('Customer 999 (renamed)');
+    expect(sandbox.inspect.findBy('Accounts', 'Infor_Customer_No', 'C000999')?.Account_Name).toBe(
+      'Customer 999 (renamed)',
+    );
   });
 
   it('reports exactly the three invalid records of a batch, with Zoho’s own error text', async () => {
-    const records: JsonObject[] = accounts(100).map((record) => ({ ...record, Infor_Customer_No: `B${String(record.Infor_Customer_No)}` }));
+    const records: JsonObject[] = accounts(100).map((record) => ({
+      ...record,
+      Infor_Customer_No: `B${String(record.Infor_Customer_No)}`,
+    }));
     records[10] = { ...records[10], Phone: 'call me maybe' };
     delete records[42]!.Account_Name;
     records[77] = { ...records[77], Account_Name: 'x'.repeat(201) };

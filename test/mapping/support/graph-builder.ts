@@ -17,8 +17,18 @@ export class TestGraph {
     this.graph = {
       version: 1,
       nodes: [
-        { id: 'source', kind: 'source', position: { x: 0, y: 0 }, data: { fields: Object.entries(sourceFields).map(([path, type]) => ({ path, type })) } },
-        { id: 'target', kind: 'target', position: { x: 1000, y: 0 }, data: { fields: Object.entries(targetFields).map(([path, type]) => ({ path, type })) } },
+        {
+          id: 'source',
+          kind: 'source',
+          position: { x: 0, y: 0 },
+          data: { fields: Object.entries(sourceFields).map(([path, type]) => ({ path, type })) },
+        },
+        {
+          id: 'target',
+          kind: 'target',
+          position: { x: 1000, y: 0 },
+          data: { fields: Object.entries(targetFields).map(([path, type]) => ({ path, type })) },
+        },
       ],
       edges: [],
     };
@@ -33,7 +43,13 @@ export class TestGraph {
   }
 
   edge(from: Ref, target: string, targetHandle: string): void {
-    this.graph.edges.push({ id: `edge${this.graph.edges.length + 1}`, source: from.node, sourceHandle: from.handle, target, targetHandle });
+    this.graph.edges.push({
+      id: `edge${this.graph.edges.length + 1}`,
+      source: from.node,
+      sourceHandle: from.handle,
+      target,
+      targetHandle,
+    });
   }
 
   src(path: string): Ref {
@@ -45,7 +61,10 @@ export class TestGraph {
   }
 
   fn(name: string, ...args: Ref[]): Ref {
-    return this.add({ kind: 'function', data: { name } }, Object.fromEntries(args.map((arg, index) => [`in${index}`, arg])));
+    return this.add(
+      { kind: 'function', data: { name } },
+      Object.fromEntries(args.map((arg, index) => [`in${index}`, arg])),
+    );
   }
 
   valueMap(input: Ref, entries: Record<string, Scalar>, fallback: ValueMapFallback = { kind: 'none' }): Ref {
@@ -60,7 +79,10 @@ export class TestGraph {
   }
 
   coalesce(...inputs: Ref[]): Ref {
-    return this.add({ kind: 'coalesce', data: { inputs: inputs.length } }, Object.fromEntries(inputs.map((input, index) => [`in${index}`, input])));
+    return this.add(
+      { kind: 'coalesce', data: { inputs: inputs.length } },
+      Object.fromEntries(inputs.map((input, index) => [`in${index}`, input])),
+    );
   }
 
   lookup(entity: string, key: Ref): Ref {

@@ -9,9 +9,15 @@ export class InterpretError extends Error {}
 
 type Item = Record<string, unknown>;
 
-export function interpretGraph(graph: MappingGraph, input: Item, customValues: Record<string, unknown>, lookupRef: (entity: string, key: unknown) => unknown): unknown {
+export function interpretGraph(
+  graph: MappingGraph,
+  input: Item,
+  customValues: Record<string, unknown>,
+  lookupRef: (entity: string, key: unknown) => unknown,
+): unknown {
   const nodes = new Map(graph.nodes.map((node) => [node.id, node]));
-  const edgeInto = (id: string, handle: string) => graph.edges.find((edge) => edge.target === id && edge.targetHandle === handle);
+  const edgeInto = (id: string, handle: string) =>
+    graph.edges.find((edge) => edge.target === id && edge.targetHandle === handle);
   const target = graph.nodes.find((node) => node.kind === 'target') as MappingNode;
   const targetEdges = graph.edges.filter((edge) => edge.target === target.id);
 
@@ -69,7 +75,11 @@ export function interpretGraph(graph: MappingGraph, input: Item, customValues: R
       const source = nodes.get(edge.source) as MappingNode;
       if (source.kind === 'loop') {
         const input = edgeInto(source.id, 'in');
-        const list = input ? (itemPrefix && input.sourceHandle.startsWith(itemPrefix) ? item[input.sourceHandle.slice(itemPrefix.length)] : (value(input.source, input.sourceHandle, item, itemPrefix) as unknown)) : undefined;
+        const list = input
+          ? itemPrefix && input.sourceHandle.startsWith(itemPrefix)
+            ? item[input.sourceHandle.slice(itemPrefix.length)]
+            : (value(input.source, input.sourceHandle, item, itemPrefix) as unknown)
+          : undefined;
         const items = list === undefined ? [] : Array.isArray(list) ? list : [list];
         out[key] = items.map((entry) => build(`${handle}[].`, entry as Item, `${input?.sourceHandle}[].`));
         continue;
@@ -109,7 +119,9 @@ function applyFunction(name: string, [a, b]: unknown[]): unknown {
     case 'lowercase':
       return text(a)?.toLowerCase();
     case 'trim':
-      return text(a)?.replace(/[ \t\n\r]+/g, ' ').trim();
+      return text(a)
+        ?.replace(/[ \t\n\r]+/g, ' ')
+        .trim();
     case 'concat':
       return (toText(a) ?? '') + (toText(b) ?? '');
     case 'add':

@@ -28,7 +28,17 @@ export interface SyncWorld {
   source: Connection;
   target: Connection;
   /** Saves a mapping and a flow through the contract, as the designer would. */
-  flow(input: { name: string; expression: string; sourceEntity?: string; targetEntity?: string; matchKey?: string[]; dependsOn?: string[]; pageSize?: number; batchSize?: number; lookbackSeconds?: number }): Promise<Flow>;
+  flow(input: {
+    name: string;
+    expression: string;
+    sourceEntity?: string;
+    targetEntity?: string;
+    matchKey?: string[];
+    dependsOn?: string[];
+    pageSize?: number;
+    batchSize?: number;
+    lookbackSeconds?: number;
+  }): Promise<Flow>;
   /** A second backend on the same data folder (the next process after a crash). */
   reopen(): Promise<void>;
   close(): Promise<void>;
@@ -36,7 +46,12 @@ export interface SyncWorld {
 
 /** Fast retries so storms in tests pass in seconds; the shape of the behaviour is unchanged. */
 export const fastBackend = {
-  connectorDefaults: { http: { timing: { baseDelayMs: 20, maxDelayMs: 200, maxRetryAfterMs: 5_000, random: Math.random, now: Date.now }, breakerHalfOpenAfterMs: 300 } },
+  connectorDefaults: {
+    http: {
+      timing: { baseDelayMs: 20, maxDelayMs: 200, maxRetryAfterMs: 5_000, random: Math.random, now: Date.now },
+      breakerHalfOpenAfterMs: 300,
+    },
+  },
   syncResilience: { attempts: 8, initialDelayMs: 100, maxDelayMs: 1_000 },
 };
 
@@ -90,9 +105,17 @@ export async function syncWorld(
       });
       return api.call('flows.save', {
         name: input.name,
-        source: { connectionId: source.id, entity: input.sourceEntity ?? 'customers', lookbackSeconds: input.lookbackSeconds ?? 0 },
+        source: {
+          connectionId: source.id,
+          entity: input.sourceEntity ?? 'customers',
+          lookbackSeconds: input.lookbackSeconds ?? 0,
+        },
         mappingId: mapping.id,
-        target: { connectionId: target.id, entity: input.targetEntity ?? 'Accounts', matchKey: input.matchKey ?? ['Infor_Customer_No'] },
+        target: {
+          connectionId: target.id,
+          entity: input.targetEntity ?? 'Accounts',
+          matchKey: input.matchKey ?? ['Infor_Customer_No'],
+        },
         schedule: { kind: 'manual' },
         dependsOn: (input.dependsOn ?? []) as Flow['dependsOn'],
         options: { dryRun: false, pageSize: input.pageSize, batchSize: input.batchSize },

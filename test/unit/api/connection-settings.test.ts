@@ -42,42 +42,72 @@ describe('connection settings are checked by the backend', () => {
   });
 
   it('refuses a client id that is not a Zoho client id', async () => {
-    const error = await refusal(api.call('connections.create', zoho({ dataCentre: 'eu', clientId: 'not-a-client-id' })));
+    const error = await refusal(
+      api.call('connections.create', zoho({ dataCentre: 'eu', clientId: 'not-a-client-id' })),
+    );
     expect(error.code).toBe('E_INVALID_INPUT');
     expect(error.message).toMatch(/clientId.*1000\.X/);
   });
 
   it('refuses a rate that is not a number of requests per minute, with the range the system allows', async () => {
-    const error = await refusal(api.call('connections.create', zoho({ dataCentre: 'eu', clientId: '1000.ABC', rateLimitPerMinute: 'lots' })));
+    const error = await refusal(
+      api.call('connections.create', zoho({ dataCentre: 'eu', clientId: '1000.ABC', rateLimitPerMinute: 'lots' })),
+    );
     expect(error.code).toBe('E_INVALID_INPUT');
     expect(error.message).toMatch(/rateLimitPerMinute.*whole number of requests per minute from 10 to 6,000/);
     const cin7 = await refusal(
-      api.call('connections.create', { system: 'cin7', name: 'Cin7', settings: { rateLimitPerMinute: 61 }, secrets: {} }),
+      api.call('connections.create', {
+        system: 'cin7',
+        name: 'Cin7',
+        settings: { rateLimitPerMinute: 61 },
+        secrets: {},
+      }),
     );
     expect(cin7.message).toMatch(/rateLimitPerMinute.*at most 60 calls per minute/);
   });
 
   it('names every wrong field at once', async () => {
-    const error = await refusal(api.call('connections.create', zoho({ dataCentre: 'mars', clientId: 'not-a-client-id', rateLimitPerMinute: 'lots' })));
-    const fields = (error.details as { problems: Array<{ field: string }> }).problems.map((problem) => problem.field).sort();
+    const error = await refusal(
+      api.call(
+        'connections.create',
+        zoho({ dataCentre: 'mars', clientId: 'not-a-client-id', rateLimitPerMinute: 'lots' }),
+      ),
+    );
+    const fields = (error.details as { problems: Array<{ field: string }> }).problems
+      .map((problem) => problem.field)
+      .sort();
     expect(fields).toEqual(['clientId', 'dataCentre', 'rateLimitPerMinute']);
   });
 
   it('keeps valid settings, trimmed, with no defaults added', async () => {
-    const created = await api.call('connections.create', zoho({ dataCentre: 'eu', clientId: ' 1000.ABC ', rateLimitPerMinute: 120 }));
+    const created = await api.call(
+      'connections.create',
+      zoho({ dataCentre: 'eu', clientId: ' 1000.ABC ', rateLimitPerMinute: 120 }),
+    );
     expect(created.settings).toEqual({ dataCentre: 'eu', clientId: '1000.ABC', rateLimitPerMinute: 120 });
   });
 
   it('refuses a key the system has no setting for, naming the key and the known ones', async () => {
     // A typo (`datacentre`) or another system's setting would otherwise be stored and silently ignored.
-    const error = await refusal(api.call('connections.create', zoho({ dataCentre: 'eu', clientId: '1000.ABC', datacentre: 'eu', notes: 'EU team' })));
+    const error = await refusal(
+      api.call(
+        'connections.create',
+        zoho({ dataCentre: 'eu', clientId: '1000.ABC', datacentre: 'eu', notes: 'EU team' }),
+      ),
+    );
     expect(error.code).toBe('E_INVALID_INPUT');
-    const fields = (error.details as { problems: Array<{ field: string }> }).problems.map((problem) => problem.field).sort();
+    const fields = (error.details as { problems: Array<{ field: string }> }).problems
+      .map((problem) => problem.field)
+      .sort();
     expect(fields).toEqual(['datacentre', 'notes']);
-    expect(error.message).toMatch(/“datacentre”: Zoho CRM has no setting “datacentre”\. Known settings: dataCentre, environment, clientId/);
+    expect(error.message).toMatch(
+      /“datacentre”: Zoho CRM has no setting “datacentre”\. Known settings: dataCentre, environment, clientId/,
+    );
     expect(await api.call('connections.list', {})).toEqual([]);
     const created = await api.call('connections.create', zoho({ dataCentre: 'eu', clientId: '1000.ABC' }));
-    await expect(api.call('connections.update', { id: created.id, settings: { orgUrl: 'https://contoso.crm4.dynamics.com' } })).rejects.toMatchObject({
+    await expect(
+      api.call('connections.update', { id: created.id, settings: { orgUrl: 'https://contoso.crm4.dynamics.com' } }),
+    ).rejects.toMatchObject({
       code: 'E_INVALID_INPUT',
       message: expect.stringMatching(/no setting “orgUrl”/),
     });
@@ -93,7 +123,14 @@ describe('connection settings are checked by the backend', () => {
 
   it('accepts every setting the app itself stores: each sandbox connection and the ionapi import', async () => {
     const workspace = await api.call('sandbox.openWorkspace', {});
-    expect(workspace.systems.map((entry) => entry.system).sort()).toEqual(['cin7', 'dynamics', 'infor', 'salesforce', 'zendesk', 'zoho']);
+    expect(workspace.systems.map((entry) => entry.system).sort()).toEqual([
+      'cin7',
+      'dynamics',
+      'infor',
+      'salesforce',
+      'zendesk',
+      'zoho',
+    ]);
     // A second click re-saves each connection through `connections.update` when its settings differ; none may be refused.
     for (const { connection } of workspace.systems) {
       await api.call('connections.update', { id: connection.id, settings: connection.settings });
@@ -101,7 +138,10 @@ describe('connection settings are checked by the backend', () => {
   });
 
   it('reads a whole number written as text as that number', async () => {
-    const created = await api.call('connections.create', zoho({ dataCentre: 'eu', clientId: '1000.ABC', rateLimitPerMinute: '300' }));
+    const created = await api.call(
+      'connections.create',
+      zoho({ dataCentre: 'eu', clientId: '1000.ABC', rateLimitPerMinute: '300' }),
+    );
     expect(created.settings.rateLimitPerMinute).toBe(300);
   });
 
@@ -111,7 +151,11 @@ describe('connection settings are checked by the backend', () => {
     expect(error.code).toBe('E_INVALID_INPUT');
     expect(error.message).toMatch(/dataCentre/);
     expect((await api.call('connections.list', {}))[0]!.settings).toEqual({ dataCentre: 'eu', clientId: '1000.ABC' });
-    const renamed = await api.call('connections.update', { id: created.id, name: 'Zoho EU (prod)', settings: { dataCentre: 'in' } });
+    const renamed = await api.call('connections.update', {
+      id: created.id,
+      name: 'Zoho EU (prod)',
+      settings: { dataCentre: 'in' },
+    });
     expect(renamed).toMatchObject({ name: 'Zoho EU (prod)', settings: { dataCentre: 'in', clientId: '1000.ABC' } });
   });
 
@@ -120,7 +164,14 @@ describe('connection settings are checked by the backend', () => {
       api.call('connections.create', {
         system: 'infor',
         name: 'Infor',
-        settings: { tenant: 'ACME_PRD', iu: 'https://mingle-ionapi.inforcloudsuite.com', pu: 'not a url', ot: 'token.oauth2', ci: 'ACME_PRD~x', productLine: 'sap' },
+        settings: {
+          tenant: 'ACME_PRD',
+          iu: 'https://mingle-ionapi.inforcloudsuite.com',
+          pu: 'not a url',
+          ot: 'token.oauth2',
+          ci: 'ACME_PRD~x',
+          productLine: 'sap',
+        },
         secrets: {},
       }),
     );
@@ -136,11 +187,15 @@ describe('connectors refuse an invalid setting instead of falling back', () => {
   });
 
   it('Zoho does not read an unknown data centre as the US', () => {
-    expect(() => createZohoConnector(environment({ dataCentre: 'mars', clientId: '1000.ABC' }))).toThrow(/data centre “mars”/);
+    expect(() => createZohoConnector(environment({ dataCentre: 'mars', clientId: '1000.ABC' }))).toThrow(
+      /data centre “mars”/,
+    );
   });
 
   it('a rate outside the descriptor’s range is refused, not clamped or ignored', () => {
-    expect(() => createCin7Connector(environment({ rateLimitPerMinute: 'lots' }))).toThrow(/rateLimitPerMinute.*from 1 to 60/);
+    expect(() => createCin7Connector(environment({ rateLimitPerMinute: 'lots' }))).toThrow(
+      /rateLimitPerMinute.*from 1 to 60/,
+    );
     expect(() => createCin7Connector(environment({ rateLimitPerMinute: 500 }))).toThrow(/from 1 to 60/);
   });
 });

@@ -4,7 +4,9 @@ import { isAllowedExternal, isInternalNavigation, isTrustedFrameUrl } from '../.
 describe('desktop shell policy', () => {
   it('opens only https documentation links from the allow-list', () => {
     expect(isAllowedExternal('https://docs.jsonata.org/overview')).toBe(true);
-    expect(isAllowedExternal('https://learn.microsoft.com/en-us/power-apps/developer/data-platform/webapi/overview')).toBe(true);
+    expect(
+      isAllowedExternal('https://learn.microsoft.com/en-us/power-apps/developer/data-platform/webapi/overview'),
+    ).toBe(true);
     expect(isAllowedExternal('http://docs.jsonata.org/overview')).toBe(false);
     expect(isAllowedExternal('https://docs.jsonata.org.evil.example/')).toBe(false);
     expect(isAllowedExternal('https://user:pw@docs.jsonata.org/')).toBe(false);

@@ -34,7 +34,12 @@ describe('terminalText', () => {
 
   it('never lets a control character through, whatever the input', () => {
     for (let code = 0; code < 0x100; code += 1) {
-      for (const text of [String.fromCharCode(code), `\u001b${String.fromCharCode(code)}`, `\u001b[${String.fromCharCode(code)}`, `a${String.fromCharCode(code)}b\u001b]${String.fromCharCode(code)}`]) {
+      for (const text of [
+        String.fromCharCode(code),
+        `\u001b${String.fromCharCode(code)}`,
+        `\u001b[${String.fromCharCode(code)}`,
+        `a${String.fromCharCode(code)}b\u001b]${String.fromCharCode(code)}`,
+      ]) {
         expect(terminalText(text)).not.toMatch(anyControl);
       }
     }
@@ -42,6 +47,8 @@ describe('terminalText', () => {
 
   it('for any text: no control character out, and text without any comes out unchanged', () => {
     fc.assert(fc.property(fc.string({ unit: 'binary' }), (text) => !anyControl.test(terminalText(text))));
-    fc.assert(fc.property(fc.string({ unit: 'grapheme' }), (text) => anyControl.test(text) || terminalText(text) === text));
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme' }), (text) => anyControl.test(text) || terminalText(text) === text),
+    );
   });
 });

@@ -6,7 +6,14 @@ describe('splitBatches', () => {
   it('keeps order, never exceeds the count or the serialised size, and fills batches greedily', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ id: fc.integer(), name: fc.string({ maxLength: 40 }), tags: fc.array(fc.string({ maxLength: 5 }), { maxLength: 3 }) }), { maxLength: 120 }),
+        fc.array(
+          fc.record({
+            id: fc.integer(),
+            name: fc.string({ maxLength: 40 }),
+            tags: fc.array(fc.string({ maxLength: 5 }), { maxLength: 3 }),
+          }),
+          { maxLength: 120 },
+        ),
         fc.integer({ min: 1, max: 25 }),
         fc.integer({ min: 40, max: 2_000 }),
         (records, maxBatch, maxBytes) => {
@@ -19,7 +26,8 @@ describe('splitBatches', () => {
             if (batch.length > 1) expect(jsonBytes(batch)).toBeLessThanOrEqual(maxBytes);
             // Greedy: the next record would not have fitted.
             const next = batches[index + 1]?.[0];
-            if (next !== undefined && batch.length < maxBatch) expect(jsonBytes([...batch, next])).toBeGreaterThan(maxBytes);
+            if (next !== undefined && batch.length < maxBatch)
+              expect(jsonBytes([...batch, next])).toBeGreaterThan(maxBytes);
           });
         },
       ),

@@ -18,13 +18,19 @@ describe('the runtime executes what a descriptor declares', () => {
   afterAll(async () => sandbox?.close());
 
   function connectorWith(edit: (read: Record<string, unknown>) => Record<string, unknown>) {
-    const input = structuredClone(dynamicsDescriptorInput) as unknown as { entities: Record<string, { read: Record<string, unknown> }> };
+    const input = structuredClone(dynamicsDescriptorInput) as unknown as {
+      entities: Record<string, { read: Record<string, unknown> }>;
+    };
     input.entities.account!.read = edit(input.entities.account!.read);
     const connection = sandbox.connection();
-    return new DescriptorConnector(defineDescriptor(input as unknown as typeof dynamicsDescriptorInput), dynamicsHooks(), {
-      connection: { id: 'descriptor-executed', settings: connection.settings, sandbox: true },
-      secrets: connection.secrets,
-    });
+    return new DescriptorConnector(
+      defineDescriptor(input as unknown as typeof dynamicsDescriptorInput),
+      dynamicsHooks(),
+      {
+        connection: { id: 'descriptor-executed', settings: connection.settings, sandbox: true },
+        secrets: connection.secrets,
+      },
+    );
   }
 
   async function firstCall(connector: DescriptorConnector, options: { pageSize: number; since?: string }) {
@@ -40,7 +46,12 @@ describe('the runtime executes what a descriptor declares', () => {
     const connector = connectorWith((read) => ({
       ...read,
       query: { $orderby: 'name asc', $select: 'accountid,name,modifiedon' },
-      pagination: { style: 'nextLink', pageSizeHeader: { name: 'Prefer', template: 'odata.maxpagesize={pageSize},odata.include-annotations="*"' }, defaultPageSize: 5, maxPageSize: 5 },
+      pagination: {
+        style: 'nextLink',
+        pageSizeHeader: { name: 'Prefer', template: 'odata.maxpagesize={pageSize},odata.include-annotations="*"' },
+        defaultPageSize: 5,
+        maxPageSize: 5,
+      },
       modifiedSince: { format: 'iso', via: 'filter', template: 'modifiedon gt {since}', filterParam: '$filter' },
     }));
     const { first } = await firstCall(connector, { pageSize: 50, since: '2020-01-02T03:04:05.678Z' });
@@ -51,7 +62,10 @@ describe('the runtime executes what a descriptor declares', () => {
   });
 
   it('pages through the declared page size to the end', async () => {
-    const connector = connectorWith((read) => ({ ...read, pagination: { ...(read.pagination as object), defaultPageSize: 4, maxPageSize: 4 } }));
+    const connector = connectorWith((read) => ({
+      ...read,
+      pagination: { ...(read.pagination as object), defaultPageSize: 4, maxPageSize: 4 },
+    }));
     const { pages, first } = await firstCall(connector, { pageSize: 1000 });
     expect(first.headers.prefer).toBe('odata.maxpagesize=4');
     expect(pages).toBe(3);

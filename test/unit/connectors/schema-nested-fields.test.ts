@@ -14,7 +14,10 @@ describe('schema discovery of nested fields', () => {
   let infor: InforSandbox;
   let zoho: ZohoSandbox;
   beforeAll(async () => {
-    [infor, zoho] = await Promise.all([startInforSandbox({ counts: { customers: 5, salesOrders: 5 } }), startZohoSandbox({ seedAccounts: 3 })]);
+    [infor, zoho] = await Promise.all([
+      startInforSandbox({ counts: { customers: 5, salesOrders: 5 } }),
+      startZohoSandbox({ seedAccounts: 3 }),
+    ]);
   });
   afterAll(async () => {
     await Promise.all([infor?.close(), zoho?.close()]);
@@ -22,7 +25,14 @@ describe('schema discovery of nested fields', () => {
 
   it('describes the fields of each M3 order line, and they match what a read returns', async () => {
     const parsed = parseIonApi(JSON.stringify(infor.ionapi()));
-    const connector = new InforConnector({ connection: { id: `m3-lines-${Math.random()}`, settings: { ...ionApiSettings(parsed), productLine: 'm3' }, sandbox: parsed.sandbox }, secrets: ionApiSecrets(parsed) });
+    const connector = new InforConnector({
+      connection: {
+        id: `m3-lines-${Math.random()}`,
+        settings: { ...ionApiSettings(parsed), productLine: 'm3' },
+        sandbox: parsed.sandbox,
+      },
+      secrets: ionApiSecrets(parsed),
+    });
     try {
       const schema = await connector.schema('salesOrders', { refresh: true });
       const lines = schema.fields.find((field) => field.name === 'lines');
@@ -44,7 +54,10 @@ describe('schema discovery of nested fields', () => {
 
   it('gives every Zoho lookup an id member, inside subforms too', async () => {
     const connection = zoho.connection();
-    const connector = createZohoConnector({ connection: { id: `zoho-lookups-${Math.random()}`, settings: connection.settings, sandbox: true }, secrets: connection.secrets });
+    const connector = createZohoConnector({
+      connection: { id: `zoho-lookups-${Math.random()}`, settings: connection.settings, sandbox: true },
+      secrets: connection.secrets,
+    });
     try {
       const schema = await connector.schema('Sales_Orders', { refresh: true });
       const handles = new Map(flattenSchemaFields(schema.fields).map((entry) => [entry.handle, entry.field]));

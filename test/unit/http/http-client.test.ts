@@ -1,7 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../../shared/errors';
 import { backoffCeiling, fullJitterDelay, parseRetryAfter } from '../../../electron/backend/http/backoff';
-import { HttpConnection, type HttpConnectionOptions, type RetryEvent } from '../../../electron/backend/http/http-client';
+import {
+  HttpConnection,
+  type HttpConnectionOptions,
+  type RetryEvent,
+} from '../../../electron/backend/http/http-client';
 import { startScriptedServer, type ScriptedReply, type SeenRequest } from './scripted-server';
 
 const errors: HttpConnectionOptions['errors'] = {
@@ -19,7 +23,10 @@ afterEach(async () => {
   while (closers.length) await closers.pop()!();
 });
 
-async function setup(reply: (request: SeenRequest, index: number) => ScriptedReply, extra: Partial<HttpConnectionOptions> = {}) {
+async function setup(
+  reply: (request: SeenRequest, index: number) => ScriptedReply,
+  extra: Partial<HttpConnectionOptions> = {},
+) {
   const server = await startScriptedServer(reply);
   const retries: RetryEvent[] = [];
   const client = new HttpConnection({
@@ -32,7 +39,10 @@ async function setup(reply: (request: SeenRequest, index: number) => ScriptedRep
     onRetry: (event) => retries.push(event),
     ...extra,
   });
-  closers.push(() => server.close(), () => client.close());
+  closers.push(
+    () => server.close(),
+    () => client.close(),
+  );
   return { server, client, retries };
 }
 
@@ -48,7 +58,9 @@ async function failure(promise: Promise<unknown>): Promise<AppError> {
 
 describe('Retry-After and backoff', () => {
   it('honours Retry-After in seconds', async () => {
-    const { server, client, retries } = await setup((_r, i) => (i === 0 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 200, body: '{"ok":true}' }));
+    const { server, client, retries } = await setup((_r, i) =>
+      i === 0 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 200, body: '{"ok":true}' },
+    );
     const started = Date.now();
     const response = await client.request({ url: `${server.url}/x`, expect: 'json' });
     expect(response.data).toEqual({ ok: true });
@@ -60,7 +72,9 @@ describe('Retry-After and backoff', () => {
 
   it('honours Retry-After as an HTTP-date', async () => {
     const { server, client, retries } = await setup((_r, i) =>
-      i === 0 ? { status: 503, headers: { 'retry-after': new Date(Date.now() + 2_000).toUTCString() } } : { status: 200 },
+      i === 0
+        ? { status: 503, headers: { 'retry-after': new Date(Date.now() + 2_000).toUTCString() } }
+        : { status: 200 },
     );
     const started = Date.now();
     await client.request({ url: `${server.url}/x` });
@@ -118,8 +132,12 @@ describe('Retry-After and backoff', () => {
 
 describe('circuit breaker', () => {
   it('opens after repeated 5xx and stops calling the host', async () => {
-    const { server, client } = await setup(() => ({ status: 500 }), { maxRetries: 0, errors: { ...errors, breakerThreshold: 3 } });
-    for (let i = 0; i < 3; i += 1) expect((await failure(client.request({ url: `${server.url}/x` }))).code).toBe('E_HTTP_STATUS');
+    const { server, client } = await setup(() => ({ status: 500 }), {
+      maxRetries: 0,
+      errors: { ...errors, breakerThreshold: 3 },
+    });
+    for (let i = 0; i < 3; i += 1)
+      expect((await failure(client.request({ url: `${server.url}/x` }))).code).toBe('E_HTTP_STATUS');
     const open = await failure(client.request({ url: `${server.url}/x` }));
     expect(open.code).toBe('E_HTTP_CIRCUIT_OPEN');
     expect(server.seen).toHaveLength(3);
@@ -143,17 +161,25 @@ describe('circuit breaker', () => {
 
 describe('limiter and concurrency', () => {
   it('never has more requests in flight than the concurrency cap', async () => {
-    const { server, client } = await setup(() => ({ status: 200, delayMs: 30 }), { rateLimit: { requests: 1000, windowMs: 60_000, concurrency: 2 } });
+    const { server, client } = await setup(() => ({ status: 200, delayMs: 30 }), {
+      rateLimit: { requests: 1000, windowMs: 60_000, concurrency: 2 },
+    });
     await Promise.all(Array.from({ length: 8 }, () => client.request({ url: `${server.url}/x` })));
     expect(server.seen).toHaveLength(8);
     expect(server.maxInFlight).toBe(2);
   });
 
   it('holds calls beyond the per-window budget until the window refills', async () => {
-    const { server, client } = await setup(() => ({ status: 200 }), { rateLimit: { requests: 3, windowMs: 400, concurrency: 8 } });
+    const { server, client } = await setup(() => ({ status: 200 }), {
+      rateLimit: { requests: 3, windowMs: 400, concurrency: 8 },
+    });
     const started = Date.now();
     const finished: number[] = [];
-    await Promise.all(Array.from({ length: 6 }, () => client.request({ url: `${server.url}/x` }).then(() => finished.push(Date.now() - started))));
+    await Promise.all(
+      Array.from({ length: 6 }, () =>
+        client.request({ url: `${server.url}/x` }).then(() => finished.push(Date.now() - started)),
+      ),
+    );
     finished.sort((a, b) => a - b);
     expect(finished.slice(0, 3).every((t) => t < 300)).toBe(true);
     expect(finished.slice(3).every((t) => t >= 300)).toBe(true);
@@ -189,7 +215,10 @@ describe('hosts, schemes and redirects', () => {
     const other = await startScriptedServer(() => ({ status: 200 }));
     closers.push(() => other.close());
     const { server, client } = await setup(() => ({ status: 302, headers: { location: `${other.url}/landing` } }), {
-      authorizer: { apply: async (headers) => void (headers.authorization = 'Bearer secret-token-123'), rejected: async () => false },
+      authorizer: {
+        apply: async (headers) => void (headers.authorization = 'Bearer secret-token-123'),
+        rejected: async () => false,
+      },
     });
     const error = await failure(client.request({ url: `${server.url}/x` }));
     expect(error.code).toBe('E_HTTP_REDIRECT');
@@ -198,7 +227,9 @@ describe('hosts, schemes and redirects', () => {
   });
 
   it('retries a truncated JSON body', async () => {
-    const { server, client } = await setup((_r, i) => (i === 0 ? { status: 200, body: '{"value":[1,2' } : { status: 200, body: '{"value":[1,2]}' }));
+    const { server, client } = await setup((_r, i) =>
+      i === 0 ? { status: 200, body: '{"value":[1,2' } : { status: 200, body: '{"value":[1,2]}' },
+    );
     const response = await client.request({ url: `${server.url}/x`, expect: 'json' });
     expect(response.data).toEqual({ value: [1, 2] });
     expect(server.seen).toHaveLength(2);
@@ -212,7 +243,12 @@ describe("the connection's declared headers", () => {
     const { server, client } = await setup(() => ({ status: 200, body: '{}' }), { headers: declared });
     await client.request({ url: `${server.url}/read` });
     await client.request({ method: 'PATCH', url: `${server.url}/write`, json: { a: 1 } });
-    await client.request({ method: 'POST', url: `${server.url}/batch`, body: '--b--', headers: { 'Content-Type': 'multipart/mixed; boundary=b' } });
+    await client.request({
+      method: 'POST',
+      url: `${server.url}/batch`,
+      body: '--b--',
+      headers: { 'Content-Type': 'multipart/mixed; boundary=b' },
+    });
     const [read, write, batch] = server.seen;
     expect(read!.headers['odata-version']).toBe('4.0');
     expect(read!.headers['content-type']).toBeUndefined();
@@ -223,9 +259,17 @@ describe("the connection's declared headers", () => {
   });
 
   it('label a JSON body application/json when nothing else is declared, and stay off token calls', async () => {
-    const { server, client } = await setup(() => ({ status: 200, body: '{}' }), { headers: { 'x-infor-lncompany': '100' } });
+    const { server, client } = await setup(() => ({ status: 200, body: '{}' }), {
+      headers: { 'x-infor-lncompany': '100' },
+    });
     await client.request({ method: 'POST', url: `${server.url}/upsert`, json: { data: [] } });
-    await client.request({ method: 'POST', url: `${server.url}/token`, auth: false, body: 'grant_type=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    await client.request({
+      method: 'POST',
+      url: `${server.url}/token`,
+      auth: false,
+      body: 'grant_type=x',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     const [upsert, token] = server.seen;
     expect(upsert!.headers['content-type']).toBe('application/json');
     expect(upsert!.headers['x-infor-lncompany']).toBe('100');

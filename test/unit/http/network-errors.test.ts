@@ -1,7 +1,11 @@
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../../shared/errors';
-import { HttpConnection, type HttpConnectionOptions, type RetryEvent } from '../../../electron/backend/http/http-client';
+import {
+  HttpConnection,
+  type HttpConnectionOptions,
+  type RetryEvent,
+} from '../../../electron/backend/http/http-client';
 import { closedPort, listenRaw } from '../../support/raw-sockets';
 
 const errors: HttpConnectionOptions['errors'] = {
@@ -79,7 +83,9 @@ describe('network failures get their own codes, never an auth code', () => {
     const { connection, retries } = client([silent.host], { failFast: true, timeoutMs: 300 });
     const overHttps = await failure(connection.request({ url: `https://${silent.host}/x` }));
     expect(overHttps.code).toBe('E_NET_TIMEOUT');
-    expect(overHttps.message).toBe('127.0.0.1 did not answer within 300 ms — check the network or VPN; the server may be down or overloaded.');
+    expect(overHttps.message).toBe(
+      '127.0.0.1 did not answer within 300 ms — check the network or VPN; the server may be down or overloaded.',
+    );
     const overHttp = await failure(connection.request({ url: `http://${silent.host}/x` }));
     expect(overHttp.code).toBe('E_NET_TIMEOUT');
     expect(retries).toEqual([]);

@@ -20,16 +20,29 @@ async function tokenServer(lifetimeSeconds = 3600) {
       return { status: 200, body: JSON.stringify({ access_token: token, expires_in: lifetimeSeconds }), delayMs: 40 };
     }
     const bearer = String(request.headers.authorization ?? '').replace(/^Bearer /, '');
-    return valid.has(bearer) ? { status: 200, body: JSON.stringify({ token: bearer }) } : { status: 401, headers: { 'www-authenticate': 'Bearer error="invalid_token"' } };
+    return valid.has(bearer)
+      ? { status: 200, body: JSON.stringify({ token: bearer }) }
+      : { status: 401, headers: { 'www-authenticate': 'Bearer error="invalid_token"' } };
   });
   const http = new HttpConnection({
     connectionId: 'tokens',
     hosts: { hosts: [server.host], sandbox: true },
     rateLimit: { requests: 1000, windowMs: 60_000, concurrency: 16 },
     timeoutMs: 2000,
-    errors: { retryableStatuses: [503], retryableCodes: [], authFailureStatuses: [401], authFailureCodes: [], quotaStatuses: [], quotaCodes: [], breakerThreshold: 5 },
+    errors: {
+      retryableStatuses: [503],
+      retryableCodes: [],
+      authFailureStatuses: [401],
+      authFailureCodes: [],
+      quotaStatuses: [],
+      quotaCodes: [],
+      breakerThreshold: 5,
+    },
   });
-  closers.push(() => server.close(), () => http.close());
+  closers.push(
+    () => server.close(),
+    () => http.close(),
+  );
   return {
     server,
     http,
@@ -38,9 +51,19 @@ async function tokenServer(lifetimeSeconds = 3600) {
     source: {
       async obtain(): Promise<AccessToken> {
         const obtainedAt = Date.now();
-        const response = await http.request({ method: 'POST', url: `${server.url}/token`, auth: false, expect: 'json' });
+        const response = await http.request({
+          method: 'POST',
+          url: `${server.url}/token`,
+          auth: false,
+          expect: 'json',
+        });
         const body = response.data as { access_token: string; expires_in: number };
-        return { accessToken: body.access_token, obtainedAt, expiresAt: obtainedAt + body.expires_in * 1000, lifetimeSeconds: body.expires_in };
+        return {
+          accessToken: body.access_token,
+          obtainedAt,
+          expiresAt: obtainedAt + body.expires_in * 1000,
+          lifetimeSeconds: body.expires_in,
+        };
       },
     },
   };
@@ -77,7 +100,15 @@ describe('single-flight token provider', () => {
       hosts: { hosts: [t.server.host], sandbox: true },
       rateLimit: { requests: 1000, windowMs: 60_000, concurrency: 16 },
       timeoutMs: 2000,
-      errors: { retryableStatuses: [], retryableCodes: [], authFailureStatuses: [401], authFailureCodes: [], quotaStatuses: [], quotaCodes: [], breakerThreshold: 5 },
+      errors: {
+        retryableStatuses: [],
+        retryableCodes: [],
+        authFailureStatuses: [401],
+        authFailureCodes: [],
+        quotaStatuses: [],
+        quotaCodes: [],
+        breakerThreshold: 5,
+      },
       authorizer: {
         async apply(headers) {
           const token = await provider.get();
@@ -94,7 +125,9 @@ describe('single-flight token provider', () => {
     await client.request({ url: `${t.server.url}/api` });
     expect(t.issued()).toBe(1);
     t.revokeAll();
-    const answers = await Promise.all(Array.from({ length: 8 }, () => client.request({ url: `${t.server.url}/api`, expect: 'json' })));
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, () => client.request({ url: `${t.server.url}/api`, expect: 'json' })),
+    );
     expect(answers.every((answer) => (answer.data as { token: string }).token === 'token-2')).toBe(true);
     expect(t.issued()).toBe(2);
     // 1 first call + 8 rejected + 8 retried, plus 2 token calls.
@@ -109,7 +142,15 @@ describe('single-flight token provider', () => {
       hosts: { hosts: [t.server.host], sandbox: true },
       rateLimit: { requests: 1000, windowMs: 60_000, concurrency: 4 },
       timeoutMs: 2000,
-      errors: { retryableStatuses: [], retryableCodes: [], authFailureStatuses: [401], authFailureCodes: [], quotaStatuses: [], quotaCodes: [], breakerThreshold: 5 },
+      errors: {
+        retryableStatuses: [],
+        retryableCodes: [],
+        authFailureStatuses: [401],
+        authFailureCodes: [],
+        quotaStatuses: [],
+        quotaCodes: [],
+        breakerThreshold: 5,
+      },
       authorizer: {
         // A deliberately wrong header: the server never accepts it.
         apply: async (headers) => {

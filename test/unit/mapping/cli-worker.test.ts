@@ -21,11 +21,18 @@ describe('mlc validate with a runaway sample (built bundle)', () => {
     const expression = `huge ? $pad("", 400000000) : (${mapping.expression})`;
     bundle.mappings[1] = { ...mapping, expression, hash: stableHash(expression) };
     const template = bundle.samples.find((sample) => sample.mappingId === mapping.id)!;
-    bundle.samples.push({ ...template, name: 'Huge', input: { ...(template.input as Record<string, unknown>), huge: true } });
+    bundle.samples.push({
+      ...template,
+      name: 'Huge',
+      input: { ...(template.input as Record<string, unknown>), huge: true },
+    });
     const file = path.join(folder.dir, 'huge.mlcbundle.json');
     fs.writeFileSync(file, JSON.stringify(reseal(bundle)));
 
-    const result = spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'mlc.js'), 'validate', file], { encoding: 'utf8', env: { ...process.env, MLC_HOME: folder.dir } });
+    const result = spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'mlc.js'), 'validate', file], {
+      encoding: 'utf8',
+      env: { ...process.env, MLC_HOME: folder.dir },
+    });
     expect(result.stdout + result.stderr).toMatch(/The sample “Huge”.*more than 16 MB/);
     expect(result.status).toBe(3);
   });

@@ -19,7 +19,11 @@ describe('evaluateIsolated', () => {
   });
 
   it('passes a binding’s error code through and fails only that record', async () => {
-    const results = await evaluateIsolated('$lookupRef("Accounts", k) & $suffix', [{ k: 'a' }, { k: 'boom' }, { k: 'c' }], { bindings: { lookupRef, suffix: '!' } });
+    const results = await evaluateIsolated(
+      '$lookupRef("Accounts", k) & $suffix',
+      [{ k: 'a' }, { k: 'boom' }, { k: 'c' }],
+      { bindings: { lookupRef, suffix: '!' } },
+    );
     expect(results).toEqual([
       { ok: true, value: 'Accounts/a!' },
       { ok: false, error: { code: 'E_NOT_FOUND', message: 'No such account.' } },
@@ -29,7 +33,9 @@ describe('evaluateIsolated', () => {
 
   it('fails the record when a binding answers with something that is not JSON', async () => {
     const results = await evaluateIsolated('$odd()', [{}], { bindings: { odd: () => () => 1 } });
-    expect(results).toEqual([{ ok: false, error: { code: 'E_MAPPING_EVAL', message: '$odd returned something that is not JSON.' } }]);
+    expect(results).toEqual([
+      { ok: false, error: { code: 'E_MAPPING_EVAL', message: '$odd returned something that is not JSON.' } },
+    ]);
   });
 
   it('throws compile errors and fails records that are not JSON', async () => {

@@ -21,11 +21,17 @@ describe('bundles.validate with a runaway mapping', () => {
     const expression = `huge ? $pad("", 400000000) : (${mapping.expression})`;
     bundle.mappings[1] = { ...mapping, expression, hash: stableHash(expression) };
     const template = bundle.samples.find((sample) => sample.mappingId === mapping.id)!;
-    bundle.samples.push({ ...template, name: 'Huge', input: { ...(template.input as Record<string, unknown>), huge: true } });
+    bundle.samples.push({
+      ...template,
+      name: 'Huge',
+      input: { ...(template.input as Record<string, unknown>), huge: true },
+    });
 
     const check = await api.call('bundles.validate', { content: JSON.stringify(reseal(bundle)) });
     expect(check.ok).toBe(false);
-    expect(check.problems).toEqual([expect.objectContaining({ code: 'E_BUNDLE_SAMPLE', message: expect.stringMatching(/“Huge”.*more than 16 MB/) })]);
+    expect(check.problems).toEqual([
+      expect.objectContaining({ code: 'E_BUNDLE_SAMPLE', message: expect.stringMatching(/“Huge”.*more than 16 MB/) }),
+    ]);
     expect(check.samples.failed).toBe(1);
     expect(check.samples.passed).toBe(bundle.samples.length - 1);
 

@@ -29,7 +29,9 @@ describe('importing .ionapi files in the connections store', () => {
     expect(await store.getState().importFile(huge)).toBeUndefined();
     expect(store.getState().import).toMatchObject({ state: 'error', error: { code: 'E_IONAPI_TOO_LARGE' } });
     const state = store.getState().import;
-    expect(state.state === 'error' && state.error.message).toMatch(/^huge\.ionapi is 52\.4 MB; an \.ionapi file is at most 100 KB/);
+    expect(state.state === 'error' && state.error.message).toMatch(
+      /^huge\.ionapi is 52\.4 MB; an \.ionapi file is at most 100 KB/,
+    );
     expect(ionapiMaxBytes).toBe(100_000);
   });
 
@@ -44,7 +46,11 @@ describe('importing .ionapi files in the connections store', () => {
 
     expect(await store.getState().importIonapi('acme.ionapi', content)).toBeUndefined();
     const asked = store.getState().import;
-    expect(asked).toMatchObject({ state: 'duplicate', fileName: 'acme.ionapi', matches: [{ id: first!.id, name: first!.name }] });
+    expect(asked).toMatchObject({
+      state: 'duplicate',
+      fileName: 'acme.ionapi',
+      matches: [{ id: first!.id, name: first!.name }],
+    });
 
     const updated = await store.getState().resolveDuplicate({ updateId: first!.id });
     expect(updated?.id).toBe(first!.id);
@@ -64,7 +70,12 @@ describe('importing .ionapi files in the connections store', () => {
     const store = createConnectionsStore(world.api);
     const port = await closedPort();
     const base = `https://127.0.0.1:${port}`;
-    const connection = await store.getState().importIonapi('closed.ionapi', JSON.stringify({ ...sandbox.ionapi(), ti: 'CLOSED', iu: base, pu: `${base}/CLOSED/as/` }));
+    const connection = await store
+      .getState()
+      .importIonapi(
+        'closed.ionapi',
+        JSON.stringify({ ...sandbox.ionapi(), ti: 'CLOSED', iu: base, pu: `${base}/CLOSED/as/` }),
+      );
     expect(connection).toBeDefined();
     await expect.poll(() => store.getState().tests[connection!.id]?.state, patient).toBe('done');
     const test = store.getState().tests[connection!.id];
@@ -76,10 +87,17 @@ describe('importing .ionapi files in the connections store', () => {
     const silent = await listenRaw((socket) => void held.push(socket));
     try {
       const store = createConnectionsStore(world.api);
-      const connection = await store.getState().importIonapi(
-        'silent.ionapi',
-        JSON.stringify({ ...sandbox.ionapi(), ti: 'SILENT', iu: `https://${silent.host}`, pu: `https://${silent.host}/SILENT/as/` }),
-      );
+      const connection = await store
+        .getState()
+        .importIonapi(
+          'silent.ionapi',
+          JSON.stringify({
+            ...sandbox.ionapi(),
+            ti: 'SILENT',
+            iu: `https://${silent.host}`,
+            pu: `https://${silent.host}/SILENT/as/`,
+          }),
+        );
       expect(store.getState().tests[connection!.id]?.state).toBe('running');
       await expect.poll(() => held.length, patient).toBeGreaterThan(0);
       await store.getState().cancelTest(connection!.id);

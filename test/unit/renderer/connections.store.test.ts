@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemIds } from '../../../shared/domain/connection';
 import { createConnectionsStore } from '../../../renderer/src/features/connections/connections.store';
-import { connectionForms, initialValues, validateForm } from '../../../renderer/src/features/connections/connection-forms';
+import {
+  connectionForms,
+  initialValues,
+  validateForm,
+} from '../../../renderer/src/features/connections/connection-forms';
 import { rendererWorld, type RendererWorld } from './support/sandbox-backend';
 
 describe('connections store against a real backend and the sandbox', () => {
@@ -30,7 +34,12 @@ describe('connections store against a real backend and the sandbox', () => {
     // A fresh window learns that the simulators run.
     const other = createConnectionsStore(world.api);
     await other.getState().loadSandboxStatus();
-    expect(other.getState().workspace.simulators.map((simulator) => simulator.system).sort()).toEqual([...systemIds].sort());
+    expect(
+      other
+        .getState()
+        .workspace.simulators.map((simulator) => simulator.system)
+        .sort(),
+    ).toEqual([...systemIds].sort());
   });
 
   it('tests a connection: tenant, latency and token lifetime; a broken secret gives the readable error', async () => {
@@ -56,7 +65,12 @@ describe('connections store against a real backend and the sandbox', () => {
 
   it('reports exactly which keys a broken .ionapi file lacks', async () => {
     const store = createConnectionsStore(world.api);
-    const created = await store.getState().importIonapi('broken.ionapi', JSON.stringify({ ti: 'ACME_PRD', ci: 'client', iu: 'https://mingle-ionapi.inforcloudsuite.com' }));
+    const created = await store
+      .getState()
+      .importIonapi(
+        'broken.ionapi',
+        JSON.stringify({ ti: 'ACME_PRD', ci: 'client', iu: 'https://mingle-ionapi.inforcloudsuite.com' }),
+      );
     expect(created).toBeUndefined();
     const state = store.getState().import;
     expect(state.state).toBe('error');
@@ -84,15 +98,30 @@ describe('connections store against a real backend and the sandbox', () => {
 
 describe('connection forms validate with the connectors’ own settings schemas', () => {
   it('names what is wrong with a Zoho form, and fills defaults when it is right', () => {
-    const values = { ...initialValues('zoho'), dataCentre: 'eu', clientId: 'abc', client_secret: '', refresh_token: 'nope' };
+    const values = {
+      ...initialValues('zoho'),
+      dataCentre: 'eu',
+      clientId: 'abc',
+      client_secret: '',
+      refresh_token: 'nope',
+    };
     const bad = validateForm('zoho', values, { name: 'Zoho EU' });
     expect(bad.errors.clientId).toMatch(/1000\./);
     expect(bad.errors.client_secret).toMatch(/Client Secret/);
     expect(bad.errors.refresh_token).toMatch(/refresh token/);
 
-    const good = validateForm('zoho', { ...values, clientId: '1000.ABCDEF123', client_secret: 's3cret', refresh_token: '1000.abc123.def456' }, { name: 'Zoho EU' });
+    const good = validateForm(
+      'zoho',
+      { ...values, clientId: '1000.ABCDEF123', client_secret: 's3cret', refresh_token: '1000.abc123.def456' },
+      { name: 'Zoho EU' },
+    );
     expect(good.errors).toEqual({});
-    expect(good.settings).toMatchObject({ dataCentre: 'eu', clientId: '1000.ABCDEF123', environment: 'production', runAutomation: false });
+    expect(good.settings).toMatchObject({
+      dataCentre: 'eu',
+      clientId: '1000.ABCDEF123',
+      environment: 'production',
+      runAutomation: false,
+    });
     expect(good.secrets).toEqual({ client_secret: 's3cret', refresh_token: '1000.abc123.def456' });
   });
 
@@ -112,14 +141,21 @@ describe('connection forms validate with the connectors’ own settings schemas'
     const edit = validateForm('salesforce', values, { name: 'SF', editing: true, secretsSet: ['client_secret'] });
     expect(edit.errors).toEqual({});
     expect(edit.secrets).toEqual({});
-    const wrongHost = validateForm('salesforce', { ...values, myDomainUrl: 'https://login.salesforce.com' }, { name: 'SF', editing: true, secretsSet: ['client_secret'] });
+    const wrongHost = validateForm(
+      'salesforce',
+      { ...values, myDomainUrl: 'https://login.salesforce.com' },
+      { name: 'SF', editing: true, secretsSet: ['client_secret'] },
+    );
     expect(wrongHost.errors.myDomainUrl).toMatch(/My Domain/);
   });
 
   it('has a form for every target system, with no secret slot kept in settings', () => {
     for (const [system, fields] of Object.entries(connectionForms)) {
       expect(fields.length, system).toBeGreaterThan(0);
-      expect(fields.some((field) => field.where === 'secrets'), system).toBe(true);
+      expect(
+        fields.some((field) => field.where === 'secrets'),
+        system,
+      ).toBe(true);
     }
   });
 });

@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connection, ConnectionId } from '../../../shared/domain/connection';
 import type { Flow, Mapping } from '../../../shared/domain/flow';
-import { connectionsForMapping, draftFromFlow, draftFromMapping, scheduleFromDraft, validateDraft, wouldCycle } from '../../../renderer/src/features/flows/flow-draft';
+import {
+  connectionsForMapping,
+  draftFromFlow,
+  draftFromMapping,
+  scheduleFromDraft,
+  validateDraft,
+  wouldCycle,
+} from '../../../renderer/src/features/flows/flow-draft';
 import { createFlowsStore } from '../../../renderer/src/features/flows/flows.store';
 import { customersToZohoAccounts, rendererWorld, type RendererWorld } from './support/sandbox-backend';
 
@@ -14,14 +21,23 @@ describe('flow drafts', () => {
 
   it('starts from a mapping and says what is missing', () => {
     const draft = draftFromMapping(mapping, connections, 'Europe/Berlin');
-    expect(draft).toMatchObject({ sourceConnectionId: 'infor-1', targetConnectionId: 'zoho-1', sourceEntity: 'customers', targetEntity: 'Accounts' });
+    expect(draft).toMatchObject({
+      sourceConnectionId: 'infor-1',
+      targetConnectionId: 'zoho-1',
+      sourceEntity: 'customers',
+      targetEntity: 'Accounts',
+    });
     const { errors, input } = validateDraft({ ...draft, lookbackSeconds: '-1', batchSize: '9000' });
     expect(input).toBeUndefined();
     expect(Object.keys(errors).sort()).toEqual(['batchSize', 'lookbackSeconds', 'matchKey']);
   });
 
   it('turns a valid draft into flows.save input and back', () => {
-    const draft = { ...draftFromMapping(mapping, connections, 'Europe/Berlin'), matchKey: ['Infor_Customer_No'], batchSize: '50' };
+    const draft = {
+      ...draftFromMapping(mapping, connections, 'Europe/Berlin'),
+      matchKey: ['Infor_Customer_No'],
+      batchSize: '50',
+    };
     draft.schedule = { ...draft.schedule, kind: 'interval', every: '2', unit: 'hours' };
     const { input } = validateDraft(draft);
     expect(input?.schedule).toEqual({ kind: 'interval', everySeconds: 7200, timeZone: 'Europe/Berlin' });
@@ -38,21 +54,44 @@ describe('flow drafts', () => {
       { id: 'zoho-2', system: 'zoho' },
     ] as unknown as Connection[];
     // Saved by the Mapper: the mapping names the two connections it was drawn against.
-    const drawn = { ...mapping, sourceConnectionId: 'infor-2' as ConnectionId, targetConnectionId: 'zoho-2' as ConnectionId };
-    expect(draftFromMapping(drawn, several, 'UTC')).toMatchObject({ sourceConnectionId: 'infor-2', targetConnectionId: 'zoho-2' });
+    const drawn = {
+      ...mapping,
+      sourceConnectionId: 'infor-2' as ConnectionId,
+      targetConnectionId: 'zoho-2' as ConnectionId,
+    };
+    expect(draftFromMapping(drawn, several, 'UTC')).toMatchObject({
+      sourceConnectionId: 'infor-2',
+      targetConnectionId: 'zoho-2',
+    });
     // A mapping saved before the ids existed: the first connection of each side.
-    expect(draftFromMapping(mapping, several, 'UTC')).toMatchObject({ sourceConnectionId: 'infor-1', targetConnectionId: 'zoho-1' });
+    expect(draftFromMapping(mapping, several, 'UTC')).toMatchObject({
+      sourceConnectionId: 'infor-1',
+      targetConnectionId: 'zoho-1',
+    });
     // A removed connection, or an id on the wrong side, falls back instead of leaving an unknown id selected.
-    const stale = { ...mapping, sourceConnectionId: 'zoho-2' as ConnectionId, targetConnectionId: 'gone' as ConnectionId };
-    expect(draftFromMapping(stale, several, 'UTC')).toMatchObject({ sourceConnectionId: 'infor-1', targetConnectionId: 'zoho-1' });
+    const stale = {
+      ...mapping,
+      sourceConnectionId: 'zoho-2' as ConnectionId,
+      targetConnectionId: 'gone' as ConnectionId,
+    };
+    expect(draftFromMapping(stale, several, 'UTC')).toMatchObject({
+      sourceConnectionId: 'infor-1',
+      targetConnectionId: 'zoho-1',
+    });
     // In the editor, a mapping without ids keeps what the form holds.
-    expect(connectionsForMapping(mapping, several, { sourceConnectionId: 'infor-2', targetConnectionId: 'zoho-2' })).toEqual({ sourceConnectionId: 'infor-2', targetConnectionId: 'zoho-2' });
+    expect(
+      connectionsForMapping(mapping, several, { sourceConnectionId: 'infor-2', targetConnectionId: 'zoho-2' }),
+    ).toEqual({ sourceConnectionId: 'infor-2', targetConnectionId: 'zoho-2' });
     expect(connectionsForMapping(drawn, [], {})).toEqual({ sourceConnectionId: '', targetConnectionId: '' });
   });
 
   it('refuses cron expressions with the wrong field count and dependency loops', () => {
-    expect(scheduleFromDraft({ kind: 'cron', cron: '*/5 *', every: '', unit: 'minutes', timeZone: 'UTC' }).error?.field).toBe('cron');
-    expect(scheduleFromDraft({ kind: 'interval', cron: '', every: '10', unit: 'minutes', timeZone: 'UTC' }).schedule).toEqual({ kind: 'interval', everySeconds: 600, timeZone: 'UTC' });
+    expect(
+      scheduleFromDraft({ kind: 'cron', cron: '*/5 *', every: '', unit: 'minutes', timeZone: 'UTC' }).error?.field,
+    ).toBe('cron');
+    expect(
+      scheduleFromDraft({ kind: 'interval', cron: '', every: '10', unit: 'minutes', timeZone: 'UTC' }).schedule,
+    ).toEqual({ kind: 'interval', everySeconds: 600, timeZone: 'UTC' });
     const flows = [
       { id: 'a', dependsOn: [] },
       { id: 'b', dependsOn: ['a'] },
@@ -71,10 +110,18 @@ describe('flows store against a real backend and the sandbox', () => {
     const source = workspace.systems.find((system) => system.system === 'infor')!.connection;
     const target = workspace.systems.find((system) => system.system === 'zoho')!.connection;
     // The Mapper saves mappings; here the contract does it for it.
-    const mapping = await world.api.call('mappings.save', { name: 'Customers to Zoho', sourceEntity: 'customers', targetEntity: 'Accounts', expression: customersToZohoAccounts });
+    const mapping = await world.api.call('mappings.save', {
+      name: 'Customers to Zoho',
+      sourceEntity: 'customers',
+      targetEntity: 'Accounts',
+      expression: customersToZohoAccounts,
+    });
     const store = createFlowsStore(world.api);
     await store.getState().refresh();
-    const draft = { ...draftFromMapping(store.getState().mappings[0], [source, target], 'UTC'), matchKey: ['Infor_Customer_No'] };
+    const draft = {
+      ...draftFromMapping(store.getState().mappings[0], [source, target], 'UTC'),
+      matchKey: ['Infor_Customer_No'],
+    };
     expect(draft.mappingId).toBe(mapping.id);
     flow = (await store.getState().save(validateDraft(draft).input!))!;
   });

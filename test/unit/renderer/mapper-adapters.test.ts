@@ -2,11 +2,30 @@ import { describe, expect, it } from 'vitest';
 import { field, type EntitySchema } from '../../../shared/domain/entity-schema';
 import { compileGraph } from '../../../shared/mapping';
 import { compileForView } from '../../../renderer/src/features/mapper/model/compile-view';
-import { emptyView, FlowEdgeCache, FlowNodeCache, toConnection, type CanvasView } from '../../../renderer/src/features/mapper/model/flow-adapters';
-import { addNode, connect, createNode, graphForSchemas, mapField, moveNodes } from '../../../renderer/src/features/mapper/model/graph-edits';
+import {
+  emptyView,
+  FlowEdgeCache,
+  FlowNodeCache,
+  toConnection,
+  type CanvasView,
+} from '../../../renderer/src/features/mapper/model/flow-adapters';
+import {
+  addNode,
+  connect,
+  createNode,
+  graphForSchemas,
+  mapField,
+  moveNodes,
+} from '../../../renderer/src/features/mapper/model/graph-edits';
 import { layoutGraph } from '../../../renderer/src/features/mapper/model/layout';
 import { lineageOf } from '../../../renderer/src/features/mapper/model/lineage';
-import { aboveHandle, belowHandle, buildRows, resolveHandle, rowWindow } from '../../../renderer/src/features/mapper/model/schema-tree';
+import {
+  aboveHandle,
+  belowHandle,
+  buildRows,
+  resolveHandle,
+  rowWindow,
+} from '../../../renderer/src/features/mapper/model/schema-tree';
 import { m3Customers, zohoAccounts } from '../../mapping/schemas';
 
 const orders: EntitySchema = {
@@ -18,7 +37,10 @@ const orders: EntitySchema = {
   fetchedAt: '2025-01-01T00:00:00Z',
   fields: [
     field('ORNO', 'string', { label: 'Order number' }),
-    field('lines', 'array', { label: 'Lines', children: [field('ITNO', 'string', { label: 'Item number' }), field('ORQT', 'number', { label: 'Quantity' })] }),
+    field('lines', 'array', {
+      label: 'Lines',
+      children: [field('ITNO', 'string', { label: 'Item number' }), field('ORQT', 'number', { label: 'Quantity' })],
+    }),
     field('CUNO', 'string', { label: 'Customer' }),
   ],
 };
@@ -50,7 +72,14 @@ describe('graph → React Flow nodes', () => {
 
   it('shows a drag in progress and the measured size without touching the graph', () => {
     const graph = graphForSchemas(m3Customers, zohoAccounts);
-    const nodes = new FlowNodeCache().derive(graph, view({ dragPositions: { source: { x: 5, y: 6 } }, measured: { source: { width: 280, height: 500 } }, selectedNodes: new Set(['source']) }));
+    const nodes = new FlowNodeCache().derive(
+      graph,
+      view({
+        dragPositions: { source: { x: 5, y: 6 } },
+        measured: { source: { width: 280, height: 500 } },
+        selectedNodes: new Set(['source']),
+      }),
+    );
     expect(nodes[0]?.position).toEqual({ x: 5, y: 6 });
     expect(nodes[0]?.measured).toEqual({ width: 280, height: 500 });
     expect(nodes[0]?.selected).toBe(true);
@@ -63,7 +92,13 @@ describe('graph → React Flow edges', () => {
     const graph = mapField(graphForSchemas(m3Customers, zohoAccounts), 'CUNM', 'Account_Name').graph;
     const cache = new FlowEdgeCache();
     const [edge] = cache.derive(graph, view());
-    expect(edge).toMatchObject({ source: 'source', sourceHandle: 'CUNM', target: 'target', targetHandle: 'Account_Name', hidden: false });
+    expect(edge).toMatchObject({
+      source: 'source',
+      sourceHandle: 'CUNM',
+      target: 'target',
+      targetHandle: 'Account_Name',
+      hidden: false,
+    });
     expect(cache.derive(graph, view())[0]).toBe(edge);
 
     const sourceRows = buildRows(graph.nodes[0]!.kind === 'source' ? graph.nodes[0].data.fields : [], new Set(), '');
@@ -90,13 +125,17 @@ describe('graph → React Flow edges', () => {
   });
 
   it('turns React Flow connections into graph connections only when both handles are set', () => {
-    expect(toConnection({ source: 'source', sourceHandle: 'CUNO', target: 'target', targetHandle: 'Account_Number' })).toEqual({
+    expect(
+      toConnection({ source: 'source', sourceHandle: 'CUNO', target: 'target', targetHandle: 'Account_Number' }),
+    ).toEqual({
       source: 'source',
       sourceHandle: 'CUNO',
       target: 'target',
       targetHandle: 'Account_Number',
     });
-    expect(toConnection({ source: 'source', sourceHandle: null, target: 'target', targetHandle: 'Account_Number' })).toBeUndefined();
+    expect(
+      toConnection({ source: 'source', sourceHandle: null, target: 'target', targetHandle: 'Account_Number' }),
+    ).toBeUndefined();
   });
 });
 
@@ -106,7 +145,12 @@ describe('lineage, layout and partial compilation', () => {
     const upper = createNode(graph, { kind: 'function', name: 'uppercase' }, { x: 300, y: 200 });
     graph = addNode(graph, upper);
     graph = connect(graph, { source: 'source', sourceHandle: 'TOWN', target: upper.id, targetHandle: 'in0' }).graph;
-    graph = connect(graph, { source: upper.id, sourceHandle: 'out', target: 'target', targetHandle: 'Billing_City' }).graph;
+    graph = connect(graph, {
+      source: upper.id,
+      sourceHandle: 'out',
+      target: 'target',
+      targetHandle: 'Billing_City',
+    }).graph;
     graph = mapField(graph, 'CUNM', 'Account_Name').graph;
     return { graph, upper };
   };
@@ -123,7 +167,10 @@ describe('lineage, layout and partial compilation', () => {
 
   it('lays function nodes out between the two trees', () => {
     const { graph, upper } = withFunction();
-    const positions = layoutGraph(graph, { measured: { source: { width: 280, height: 600 }, [upper.id]: { width: 180, height: 70 } }, rowOffset: (_node, path) => 60 + m3Customers.fields.findIndex((entry) => entry.name === path) * 26 });
+    const positions = layoutGraph(graph, {
+      measured: { source: { width: 280, height: 600 }, [upper.id]: { width: 180, height: 70 } },
+      rowOffset: (_node, path) => 60 + m3Customers.fields.findIndex((entry) => entry.name === path) * 26,
+    });
     const placed = positions.get(upper.id);
     expect(placed).toBeDefined();
     expect(placed!.x).toBeGreaterThan(280);
@@ -136,7 +183,12 @@ describe('lineage, layout and partial compilation', () => {
     const concat = createNode(graph, { kind: 'function', name: 'concat' }, { x: 300, y: 400 });
     graph = addNode(graph, concat);
     graph = connect(graph, { source: 'source', sourceHandle: 'CUA1', target: concat.id, targetHandle: 'in0' }).graph;
-    graph = connect(graph, { source: concat.id, sourceHandle: 'out', target: 'target', targetHandle: 'Billing_Street' }).graph;
+    graph = connect(graph, {
+      source: concat.id,
+      sourceHandle: 'out',
+      target: 'target',
+      targetHandle: 'Billing_Street',
+    }).graph;
     expect(() => compileGraph(graph)).toThrow();
     const compiled = compileForView(graph);
     expect(compiled.problems[0]?.nodeIds).toContain(concat.id);

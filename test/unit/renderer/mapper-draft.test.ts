@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { ConnectionId } from '../../../shared/domain/connection';
-import { draftKey, isNewerThanSaved, readDraft, removeDraft, writeDraft } from '../../../renderer/src/features/mapper/mapper-draft';
+import {
+  draftKey,
+  isNewerThanSaved,
+  readDraft,
+  removeDraft,
+  writeDraft,
+} from '../../../renderer/src/features/mapper/mapper-draft';
 import { graphForSchemas } from '../../../renderer/src/features/mapper/model/graph-edits';
 import { createMapperStore, hasUnsavedChanges, undo } from '../../../renderer/src/features/mapper/store/mapper.store';
 import { m3Customers, zohoAccounts } from '../../mapping/schemas';
@@ -34,7 +40,13 @@ const sides = {
 };
 
 function openSaved() {
-  return createMapperStore(graphForSchemas(m3Customers, zohoAccounts), { mappingId: 'm-1', name: 'Customers', savedVersion: '2026-01-01T10:00:00.000Z', saved: true, ...sides });
+  return createMapperStore(graphForSchemas(m3Customers, zohoAccounts), {
+    mappingId: 'm-1',
+    name: 'Customers',
+    savedVersion: '2026-01-01T10:00:00.000Z',
+    saved: true,
+    ...sides,
+  });
 }
 
 describe('mapping drafts', () => {
@@ -47,9 +59,13 @@ describe('mapping drafts', () => {
   it('round-trip graph, name, base version and time; unreadable ones are dropped', () => {
     const storage = new MemoryStorage();
     const store = openSaved();
-    store.getState().connectPorts({ source: 'source', sourceHandle: 'CUNM', target: 'target', targetHandle: 'Account_Name' });
+    store
+      .getState()
+      .connectPorts({ source: 'source', sourceHandle: 'CUNM', target: 'target', targetHandle: 'Account_Name' });
     const { graph } = store.getState();
-    expect(writeDraft(storage, 'k', { base: '2026-01-01T10:00:00.000Z', name: 'Customers (edited)', graph })).toBe(true);
+    expect(writeDraft(storage, 'k', { base: '2026-01-01T10:00:00.000Z', name: 'Customers (edited)', graph })).toBe(
+      true,
+    );
     const draft = readDraft(storage, 'k');
     expect(draft).toMatchObject({ version: 1, base: '2026-01-01T10:00:00.000Z', name: 'Customers (edited)' });
     expect(draft!.graph.edges.map((edge) => edge.targetHandle)).toEqual(['Account_Name']);
@@ -71,7 +87,13 @@ describe('mapping drafts', () => {
   });
 
   it('are offered only when written after the saved version', () => {
-    const draft = { version: 1 as const, savedAt: '2026-01-02T09:00:00.000Z', base: null, name: 'x', graph: openSaved().getState().graph };
+    const draft = {
+      version: 1 as const,
+      savedAt: '2026-01-02T09:00:00.000Z',
+      base: null,
+      name: 'x',
+      graph: openSaved().getState().graph,
+    };
     expect(isNewerThanSaved(draft, undefined)).toBe(true);
     expect(isNewerThanSaved(draft, '2026-01-01T10:00:00.000Z')).toBe(true);
     expect(isNewerThanSaved(draft, '2026-01-03T10:00:00.000Z')).toBe(false);
@@ -82,7 +104,9 @@ describe('unsaved changes of an open mapping', () => {
   it('follow graph and name edits, undo back to the saved version, and a save', () => {
     const store = openSaved();
     expect(hasUnsavedChanges(store.getState())).toBe(false);
-    store.getState().connectPorts({ source: 'source', sourceHandle: 'CUNM', target: 'target', targetHandle: 'Account_Name' });
+    store
+      .getState()
+      .connectPorts({ source: 'source', sourceHandle: 'CUNM', target: 'target', targetHandle: 'Account_Name' });
     expect(hasUnsavedChanges(store.getState())).toBe(true);
     undo(store);
     expect(hasUnsavedChanges(store.getState())).toBe(false);
@@ -97,7 +121,9 @@ describe('unsaved changes of an open mapping', () => {
     const store = openSaved();
     const saved = store.getState().graph;
     const other = openSaved();
-    other.getState().connectPorts({ source: 'source', sourceHandle: 'CUNM', target: 'target', targetHandle: 'Account_Name' });
+    other
+      .getState()
+      .connectPorts({ source: 'source', sourceHandle: 'CUNM', target: 'target', targetHandle: 'Account_Name' });
     store.getState().restoreDraft(other.getState().graph, 'Customers (draft)');
     expect(store.getState().graph.edges).toHaveLength(1);
     expect(store.getState().name).toBe('Customers (draft)');

@@ -6,7 +6,10 @@ import type { Mapping, MappingId } from '../../../shared/domain/flow';
 import { openNewMapping, openSavedMapping, saveMapping } from '../../../renderer/src/features/mapper/mapper-session';
 import { rendererWorld, type RendererWorld } from './support/sandbox-backend';
 
-const drawnAgainst = (mapping: Mapping) => ({ sourceConnectionId: mapping.sourceConnectionId, targetConnectionId: mapping.targetConnectionId });
+const drawnAgainst = (mapping: Mapping) => ({
+  sourceConnectionId: mapping.sourceConnectionId,
+  targetConnectionId: mapping.targetConnectionId,
+});
 
 describe('reopening a saved mapping against a real backend and the sandbox', () => {
   let world: RendererWorld;
@@ -20,9 +23,23 @@ describe('reopening a saved mapping against a real backend and the sandbox', () 
     // A second connection of each system, pointing at the same simulators under other names.
     const folder = path.join(world.dataDir, 'sandbox');
     const ionapi = fs.readdirSync(folder).find((name) => name.endsWith('.ionapi'))!;
-    await world.api.call('connections.importIonapi', { fileName: ionapi, content: fs.readFileSync(path.join(folder, ionapi), 'utf8'), name: 'Infor M3 test tenant', productLine: 'm3' });
-    const zoho = JSON.parse(fs.readFileSync(path.join(folder, 'zoho-sandbox.connection.json'), 'utf8')) as Pick<Connection, 'settings'> & { secrets: Record<string, string> };
-    await world.api.call('connections.create', { system: 'zoho', name: 'Zoho CRM second org', settings: zoho.settings, secrets: zoho.secrets, sandbox: true });
+    await world.api.call('connections.importIonapi', {
+      fileName: ionapi,
+      content: fs.readFileSync(path.join(folder, ionapi), 'utf8'),
+      name: 'Infor M3 test tenant',
+      productLine: 'm3',
+    });
+    const zoho = JSON.parse(fs.readFileSync(path.join(folder, 'zoho-sandbox.connection.json'), 'utf8')) as Pick<
+      Connection,
+      'settings'
+    > & { secrets: Record<string, string> };
+    await world.api.call('connections.create', {
+      system: 'zoho',
+      name: 'Zoho CRM second org',
+      settings: zoho.settings,
+      secrets: zoho.secrets,
+      sandbox: true,
+    });
     connections = await world.api.call('connections.list', {});
     const ofSystem = (system: string) => connections.filter((connection) => connection.system === system);
     expect(ofSystem('infor')).toHaveLength(2);
@@ -35,8 +52,18 @@ describe('reopening a saved mapping against a real backend and the sandbox', () 
   });
 
   async function saveAgainst(source: Connection, target: Connection, name: string): Promise<MappingId> {
-    const store = await openNewMapping(world.api, { name, sourceConnectionId: source.id, sourceEntity: 'customers', targetConnectionId: target.id, targetEntity: 'Accounts' });
-    expect(store.getState().connectPorts({ source: 'source', sourceHandle: 'CUNM', target: 'target', targetHandle: 'Account_Name' }).ok).toBe(true);
+    const store = await openNewMapping(world.api, {
+      name,
+      sourceConnectionId: source.id,
+      sourceEntity: 'customers',
+      targetConnectionId: target.id,
+      targetEntity: 'Accounts',
+    });
+    expect(
+      store
+        .getState()
+        .connectPorts({ source: 'source', sourceHandle: 'CUNM', target: 'target', targetHandle: 'Account_Name' }).ok,
+    ).toBe(true);
     const outcome = await saveMapping(world.api, store);
     expect(outcome.saved).toBe(true);
     return store.getState().mappingId as MappingId;
@@ -57,7 +84,10 @@ describe('reopening a saved mapping against a real backend and the sandbox', () 
     expect(reopened.getState().graph.edges.map((edge) => edge.targetHandle)).toEqual(['Account_Name']);
     // Saving again keeps them.
     expect((await saveMapping(world.api, reopened)).saved).toBe(true);
-    expect(drawnAgainst(await world.api.call('mappings.get', { id }))).toEqual({ sourceConnectionId: second.infor.id, targetConnectionId: second.zoho.id });
+    expect(drawnAgainst(await world.api.call('mappings.get', { id }))).toEqual({
+      sourceConnectionId: second.infor.id,
+      targetConnectionId: second.zoho.id,
+    });
   });
 
   it('falls back to the first connection of the system when the one it was drawn against is gone', async () => {

@@ -15,7 +15,11 @@ describe('samples.fetch', () => {
   beforeAll(async () => {
     env = testBackend('web');
     sandbox = await startInforSandbox({ counts: { customers: 120 } });
-    connection = await api().call('connections.importIonapi', { fileName: 'sandbox.ionapi', content: JSON.stringify(sandbox.ionapi()), productLine: 'm3' });
+    connection = await api().call('connections.importIonapi', {
+      fileName: 'sandbox.ionapi',
+      content: JSON.stringify(sandbox.ionapi()),
+      productLine: 'm3',
+    });
   });
   afterAll(async () => {
     await sandbox?.close();
@@ -34,7 +38,11 @@ describe('samples.fetch', () => {
   });
 
   it('refuses more than 1000 records and unknown entities with coded errors', async () => {
-    const tooMany = await api().invoke('samples.fetch', { connectionId: connection.id, entity: 'customers', limit: 5000 });
+    const tooMany = await api().invoke('samples.fetch', {
+      connectionId: connection.id,
+      entity: 'customers',
+      limit: 5000,
+    });
     expect(tooMany.ok ? undefined : tooMany.error.code).toBe('E_INVALID_INPUT');
     const unknown = await api().invoke('samples.fetch', { connectionId: connection.id, entity: 'nope', limit: 5 });
     expect(unknown.ok ? undefined : unknown.error.code).toBe('E_NOT_FOUND');

@@ -12,13 +12,19 @@ function openStore() {
   });
 }
 
-const edgeTargets = (store: ReturnType<typeof openStore>) => store.getState().graph.edges.map((edge) => edge.targetHandle).sort();
+const edgeTargets = (store: ReturnType<typeof openStore>) =>
+  store
+    .getState()
+    .graph.edges.map((edge) => edge.targetHandle)
+    .sort();
 
 describe('mapping store: undo and redo', () => {
   it('undoes and redoes graph edits and nothing else', () => {
     const store = openStore();
     expect(store.temporal.getState().pastStates).toHaveLength(0);
-    const result = store.getState().connectPorts({ source: 'source', sourceHandle: 'CUNM', target: 'target', targetHandle: 'Account_Name' });
+    const result = store
+      .getState()
+      .connectPorts({ source: 'source', sourceHandle: 'CUNM', target: 'target', targetHandle: 'Account_Name' });
     expect(result.ok).toBe(true);
     store.getState().setSelection(new Set(['source']), new Set());
     store.getState().setSearch('cu');
@@ -35,7 +41,9 @@ describe('mapping store: undo and redo', () => {
 
   it('refuses a connection canConnect refuses, says why, and records no step', () => {
     const store = openStore();
-    const result = store.getState().connectPorts({ source: 'source', sourceHandle: 'CRL1', target: 'target', targetHandle: 'Account_Name' });
+    const result = store
+      .getState()
+      .connectPorts({ source: 'source', sourceHandle: 'CRL1', target: 'target', targetHandle: 'Account_Name' });
     expect(result.ok).toBe(false);
     expect(store.getState().notice?.message).toMatch(/add a conversion function/);
     expect(store.temporal.getState().pastStates).toHaveLength(0);
@@ -85,7 +93,10 @@ describe('mapping store: auto-map suggestions', () => {
     const stepsBefore = store.temporal.getState().pastStates.length;
     store.getState().acceptAll();
     expect(store.temporal.getState().pastStates.length).toBe(stepsBefore + 1);
-    const accepted = store.getState().suggestions.filter((row) => row.status === 'accepted').map((row) => row.target);
+    const accepted = store
+      .getState()
+      .suggestions.filter((row) => row.status === 'accepted')
+      .map((row) => row.target);
     expect(edgeTargets(store)).toEqual(expect.arrayContaining(accepted));
     expect(edgeTargets(store)).not.toContain('Phone');
     expect(store.getState().suggestions.filter((row) => row.status === 'pending')).toHaveLength(0);
@@ -104,7 +115,9 @@ describe('mapping store: auto-map suggestions', () => {
 describe('mapping store: JSONata round trip', () => {
   it('keeps the graph while the text does not parse, then applies it', () => {
     const store = openStore();
-    store.getState().connectPorts({ source: 'source', sourceHandle: 'TOWN', target: 'target', targetHandle: 'Billing_City' });
+    store
+      .getState()
+      .connectPorts({ source: 'source', sourceHandle: 'TOWN', target: 'target', targetHandle: 'Billing_City' });
     const before = store.getState().graph;
     const text = store.getState().compiled.expression!;
     expect(text.split('\n')[0]).toMatch(/Do not edit by hand/);
@@ -121,7 +134,12 @@ describe('mapping store: JSONata round trip', () => {
     expect(upper?.data).toEqual({ name: 'uppercase' });
     expect(store.getState().compiled.expression).toContain('"Billing_City": $uppercase(TOWN)');
     // The schema nodes keep their ids, so the trees and their positions stay.
-    expect(store.getState().graph.nodes.slice(0, 2).map((node) => node.id)).toEqual(['source', 'target']);
+    expect(
+      store
+        .getState()
+        .graph.nodes.slice(0, 2)
+        .map((node) => node.id),
+    ).toEqual(['source', 'target']);
 
     undo(store);
     expect(store.getState().graph).toBe(before);
@@ -130,9 +148,13 @@ describe('mapping store: JSONata round trip', () => {
 
   it('keeps what the graph cannot show as a custom node', () => {
     const store = openStore();
-    store.getState().connectPorts({ source: 'source', sourceHandle: 'CUNM', target: 'target', targetHandle: 'Account_Name' });
+    store
+      .getState()
+      .connectPorts({ source: 'source', sourceHandle: 'CUNM', target: 'target', targetHandle: 'Account_Name' });
     const text = store.getState().compiled.expression!;
-    store.getState().editText(text.replace('"Account_Name": CUNM', '"Account_Name": $string($count($split(CUNM, " ")))'));
+    store
+      .getState()
+      .editText(text.replace('"Account_Name": CUNM', '"Account_Name": $string($count($split(CUNM, " ")))'));
     expect(store.getState().applyText()).toBe(true);
     expect(store.getState().graph.nodes.some((node) => node.kind === 'custom')).toBe(true);
     expect(store.getState().compiled.expression).toContain('$split(CUNM, " ")');
@@ -142,7 +164,9 @@ describe('mapping store: JSONata round trip', () => {
 describe('mapping store: value maps', () => {
   it('puts a value map in front of a picklist field, seeded from the samples × the picklist', () => {
     const store = openStore();
-    store.getState().connectPorts({ source: 'source', sourceHandle: 'TEPY', target: 'target', targetHandle: 'Payment_Terms' });
+    store
+      .getState()
+      .connectPorts({ source: 'source', sourceHandle: 'TEPY', target: 'target', targetHandle: 'Payment_Terms' });
     store.getState().setSamples('ready', [
       { key: '1', data: { TEPY: 'Net 30' } },
       { key: '2', data: { TEPY: '010' } },
@@ -154,11 +178,13 @@ describe('mapping store: value maps', () => {
     const node = store.getState().graph.nodes.find((candidate) => candidate.id === nodeId);
     const entries = node?.kind === 'valueMap' ? node.data.entries : [];
     expect(entries).toHaveLength(3);
-    expect(entries).toEqual(expect.arrayContaining([
-      { from: '010', to: null },
-      { from: 'net 60', to: 'Net 60' },
-      { from: 'Net 30', to: 'Net 30' },
-    ]));
+    expect(entries).toEqual(
+      expect.arrayContaining([
+        { from: '010', to: null },
+        { from: 'net 60', to: 'Net 60' },
+        { from: 'Net 30', to: 'Net 30' },
+      ]),
+    );
     expect(store.getState().panel).toBe('inspect');
     expect(store.getState().compiled.expression).toContain('$lookup(');
     undo(store);

@@ -7,7 +7,8 @@ import { lookupEntities, previewBindings } from '../../../renderer/src/features/
 import { m3Customers, zohoAccounts } from '../../mapping/schemas';
 
 describe('JSONata colouring', () => {
-  const text = '/* Generated */\n{\n  "Account_Name": $trim(CUNM),\n  "Count": 2 + $count(lines),\n  "Ok": true and x.`in`\n}';
+  const text =
+    '/* Generated */\n{\n  "Account_Name": $trim(CUNM),\n  "Count": 2 + $count(lines),\n  "Ok": true and x.`in`\n}';
 
   it('covers every character exactly once and names what each token is', () => {
     const pieces = highlightJsonata(text);
@@ -37,7 +38,12 @@ describe('JSONata colouring', () => {
     const end = text.indexOf('CUNM') + 2;
     const marked = markSpan(pieces, { start, end });
     expect(marked.map((piece) => piece.text).join('')).toBe(text);
-    expect(marked.filter((piece) => piece.marked).map((piece) => piece.text).join('')).toBe(text.slice(start, end));
+    expect(
+      marked
+        .filter((piece) => piece.marked)
+        .map((piece) => piece.text)
+        .join(''),
+    ).toBe(text.slice(start, end));
   });
 });
 

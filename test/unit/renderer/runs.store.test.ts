@@ -15,7 +15,12 @@ describe('runs store: history, audit, replay and export', () => {
     const workspace = await world.api.call('sandbox.openWorkspace', {});
     const infor = systemOf(workspace, 'infor');
     const zoho = systemOf(workspace, 'zoho');
-    const mapping = await world.api.call('mappings.save', { name: 'Customers', sourceEntity: 'customers', targetEntity: 'Accounts', expression: customersToZohoAccounts });
+    const mapping = await world.api.call('mappings.save', {
+      name: 'Customers',
+      sourceEntity: 'customers',
+      targetEntity: 'Accounts',
+      expression: customersToZohoAccounts,
+    });
     const flow = await world.api.call('flows.save', {
       name: 'Customers to Zoho',
       source: { connectionId: infor.connection.id, entity: 'customers', lookbackSeconds: 0 },
@@ -26,9 +31,27 @@ describe('runs store: history, audit, replay and export', () => {
     inforUrl = infor.url;
     await world.api.call('flows.run', { id: flow.id });
     // Force failures in the sandbox over its control API: the next upsert is refused, then 4 changed customers sync.
-    const fault = { path: '/crm/v8/Accounts/upsert', method: 'POST', times: 1, status: 400, contentType: 'application/json', body: JSON.stringify({ data: [{ code: 'INVALID_DATA', details: { api_name: 'Phone' }, message: 'invalid data', status: 'error' }] }) };
-    expect((await fetch(`${zoho.url}/__sandbox/faults`, { method: 'POST', body: JSON.stringify(fault) })).status).toBe(200);
-    expect((await fetch(`${infor.url}/__sandbox/actions/modify`, { method: 'POST', body: JSON.stringify({ entity: 'customers', count: 4 }) })).status).toBe(200);
+    const fault = {
+      path: '/crm/v8/Accounts/upsert',
+      method: 'POST',
+      times: 1,
+      status: 400,
+      contentType: 'application/json',
+      body: JSON.stringify({
+        data: [{ code: 'INVALID_DATA', details: { api_name: 'Phone' }, message: 'invalid data', status: 'error' }],
+      }),
+    };
+    expect((await fetch(`${zoho.url}/__sandbox/faults`, { method: 'POST', body: JSON.stringify(fault) })).status).toBe(
+      200,
+    );
+    expect(
+      (
+        await fetch(`${infor.url}/__sandbox/actions/modify`, {
+          method: 'POST',
+          body: JSON.stringify({ entity: 'customers', count: 4 }),
+        })
+      ).status,
+    ).toBe(200);
     failing = await world.api.call('flows.run', { id: flow.id });
   });
   afterAll(async () => {
@@ -47,7 +70,9 @@ describe('runs store: history, audit, replay and export', () => {
     expect(failed).toHaveLength(failing.counters.failed);
     expect(failed.every((row) => row.outcome === 'failed' && row.errorCode)).toBe(true);
     // The records exist in the target from the first run; nothing was written now, and the row says so.
-    expect(failed.every((row) => targetKeyOf(row).existing === row.targetKey && targetKeyOf(row).written === undefined)).toBe(true);
+    expect(
+      failed.every((row) => targetKeyOf(row).existing === row.targetKey && targetKeyOf(row).written === undefined),
+    ).toBe(true);
     expect(failed[0]!.targetKey).toBeTruthy();
     // The key filter goes to the backend; the text filter refines the page.
     await store.getState().setQuery({ key: failed[0]!.sourceKey });
@@ -66,7 +91,9 @@ describe('runs store: history, audit, replay and export', () => {
     expect(one?.trigger).toBe('replay');
     expect(one).toMatchObject({ replayOf: failing.id, replayMapping: 'current' });
     // The header says what a replay is instead of a watermark window.
-    expect(describeRunScope(one!, failing).text).toBe(`Replay of run of ${formatDateTime(failing.startedAt)} · 1 record · current mapping`);
+    expect(describeRunScope(one!, failing).text).toBe(
+      `Replay of run of ${formatDateTime(failing.startedAt)} · 1 record · current mapping`,
+    );
     expect(describeRunScope(failing).text).toMatch(/^window /);
     // Opened without the history loaded, the store fetches the replay and the run it replayed.
     const cold = createRunsStore(world.api);
@@ -83,7 +110,14 @@ describe('runs store: history, audit, replay and export', () => {
   });
 
   it('counts the lookups a dry run must do in its minimum, so looking records up is not flagged as waste', async () => {
-    expect((await fetch(`${inforUrl}/__sandbox/actions/modify`, { method: 'POST', body: JSON.stringify({ entity: 'customers', count: 25 }) })).status).toBe(200);
+    expect(
+      (
+        await fetch(`${inforUrl}/__sandbox/actions/modify`, {
+          method: 'POST',
+          body: JSON.stringify({ entity: 'customers', count: 25 }),
+        })
+      ).status,
+    ).toBe(200);
     const dry = await world.api.call('flows.run', { id: flowId, dryRun: true });
     const { items } = await world.api.call('audit.list', { runId: dry.id, limit: 1000 });
     // Rows with a diff were compared with the target record: each needed a lookup.

@@ -1,16 +1,26 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectionId } from '../../../shared/domain/connection';
 import { field, type EntityField } from '../../../shared/domain/entity-schema';
-import { buildRows, countFields, expandablePaths, matchKeyCandidates } from '../../../renderer/src/features/schemas/schema-tree';
+import {
+  buildRows,
+  countFields,
+  expandablePaths,
+  matchKeyCandidates,
+} from '../../../renderer/src/features/schemas/schema-tree';
 import { createSchemasStore, schemaKey } from '../../../renderer/src/features/schemas/schemas.store';
 import { rendererWorld, systemOf, type RendererWorld } from './support/sandbox-backend';
 
 describe('schema tree rows', () => {
   // Thousands of fields, some nested two levels deep (an order with lines with a discount group).
-  const wide: EntityField[] = Array.from({ length: 3000 }, (_, index) => field(`F${String(index).padStart(4, '0')}`, 'string', { label: `Field ${index}` }));
+  const wide: EntityField[] = Array.from({ length: 3000 }, (_, index) =>
+    field(`F${String(index).padStart(4, '0')}`, 'string', { label: `Field ${index}` }),
+  );
   wide.push(
     field('Lines', 'array', {
-      children: [field('ITNO', 'string', { label: 'Item number' }), field('Discount', 'object', { children: [field('PercentOff', 'number', { label: 'Rebate percent' })] })],
+      children: [
+        field('ITNO', 'string', { label: 'Item number' }),
+        field('Discount', 'object', { children: [field('PercentOff', 'number', { label: 'Rebate percent' })] }),
+      ],
     }),
   );
 
@@ -57,7 +67,10 @@ describe('schemas store with live sandbox metadata', () => {
     const store = createSchemasStore(world.api);
     const entities = await store.getState().loadEntities(infor);
     expect(entities?.map((entity) => entity.id)).toContain('customers');
-    const [first, second] = await Promise.all([store.getState().loadSchema(infor, 'customers'), store.getState().loadSchema(infor, 'customers')]);
+    const [first, second] = await Promise.all([
+      store.getState().loadSchema(infor, 'customers'),
+      store.getState().loadSchema(infor, 'customers'),
+    ]);
     expect(first).toBe(second);
     expect(first?.keyFields).toEqual(['CUNO']);
     const refreshed = await store.getState().loadSchema(infor, 'customers', { refresh: true });

@@ -19,8 +19,16 @@ afterEach(() => {
 function store() {
   const temp = tempDir('mlc-vault-');
   const db = openDatabase({ file: path.join(temp.dir, 'mlc.sqlite') });
-  cleanups.push(() => temp.remove(), () => db.close());
-  const connection = new SqliteConnectionsRepository(db).create({ system: 'infor', name: 'Infor', settings: {}, sandbox: false });
+  cleanups.push(
+    () => temp.remove(),
+    () => db.close(),
+  );
+  const connection = new SqliteConnectionsRepository(db).create({
+    system: 'infor',
+    name: 'Infor',
+    settings: {},
+    sandbox: false,
+  });
   return { db, dir: temp.dir, id: connection.id };
 }
 
@@ -31,7 +39,9 @@ describe('secret vault', () => {
     const secret = 'sask-' + randomBytes(24).toString('base64url');
     vault.set(id, 'service_account_secret', secret);
     expect(vault.get(id, 'service_account_secret')).toBe(secret);
-    const row = db.prepare('SELECT ciphertext FROM connection_secrets WHERE connection_id = ?').get(id) as { ciphertext: string };
+    const row = db.prepare('SELECT ciphertext FROM connection_secrets WHERE connection_id = ?').get(id) as {
+      ciphertext: string;
+    };
     expect(row.ciphertext).toMatch(/^v1:aes-256-gcm:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$/);
     expect(row.ciphertext).not.toContain(secret);
     expect(new SqliteConnectionsRepository(db).get(id)!.secretsSet).toEqual(['service_account_secret']);
@@ -41,28 +51,48 @@ describe('secret vault', () => {
 
   it('creates a 0600 key file on first use and reuses it', () => {
     const { db, dir, id } = store();
-    new SecretVault(new SqliteSecretsRepository(db), { dataDir: dir, env: {} }).set(id, 'client_secret', 'first-value-123');
+    new SecretVault(new SqliteSecretsRepository(db), { dataDir: dir, env: {} }).set(
+      id,
+      'client_secret',
+      'first-value-123',
+    );
     const file = path.join(dir, 'master.key');
     if (process.platform !== 'win32') expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     expect(Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'base64')).toHaveLength(32);
-    expect(new SecretVault(new SqliteSecretsRepository(db), { dataDir: dir, env: {} }).get(id, 'client_secret')).toBe('first-value-123');
+    expect(new SecretVault(new SqliteSecretsRepository(db), { dataDir: dir, env: {} }).get(id, 'client_secret')).toBe(
+      'first-value-123',
+    );
   });
 
   it('prefers MLC_MASTER_KEY and the shell-provided key, and rejects malformed keys clearly', () => {
     const { dir } = store();
     const key = randomBytes(32);
-    expect(resolveMasterKey({ dataDir: dir, env: { MLC_MASTER_KEY: key.toString('base64') } })).toMatchObject({ source: 'env', key });
-    expect(resolveMasterKey({ dataDir: dir, env: { MLC_MASTER_KEY: 'x' }, provided: key })).toMatchObject({ source: 'shell' });
-    expect(() => resolveMasterKey({ dataDir: dir, env: { MLC_MASTER_KEY: randomBytes(16).toString('base64') } })).toThrow(/32/);
+    expect(resolveMasterKey({ dataDir: dir, env: { MLC_MASTER_KEY: key.toString('base64') } })).toMatchObject({
+      source: 'env',
+      key,
+    });
+    expect(resolveMasterKey({ dataDir: dir, env: { MLC_MASTER_KEY: 'x' }, provided: key })).toMatchObject({
+      source: 'shell',
+    });
+    expect(() =>
+      resolveMasterKey({ dataDir: dir, env: { MLC_MASTER_KEY: randomBytes(16).toString('base64') } }),
+    ).toThrow(/32/);
     expect(() => resolveMasterKey({ dataDir: dir, env: { MLC_MASTER_KEY: 'not base64 !!' } })).toThrow(/base64/);
   });
 
   it('fails clearly with the wrong key, without leaking the secret or the ciphertext', () => {
     const { db, dir, id } = store();
     const secret = 'super-secret-value-' + randomBytes(8).toString('hex');
-    new SecretVault(new SqliteSecretsRepository(db), { dataDir: dir, env: { MLC_MASTER_KEY: randomBytes(32).toString('base64') } }).set(id, 'client_secret', secret);
-    const ciphertext = (db.prepare('SELECT ciphertext FROM connection_secrets').get() as { ciphertext: string }).ciphertext;
-    const other = new SecretVault(new SqliteSecretsRepository(db), { dataDir: dir, env: { MLC_MASTER_KEY: randomBytes(32).toString('base64') } });
+    new SecretVault(new SqliteSecretsRepository(db), {
+      dataDir: dir,
+      env: { MLC_MASTER_KEY: randomBytes(32).toString('base64') },
+    }).set(id, 'client_secret', secret);
+    const ciphertext = (db.prepare('SELECT ciphertext FROM connection_secrets').get() as { ciphertext: string })
+      .ciphertext;
+    const other = new SecretVault(new SqliteSecretsRepository(db), {
+      dataDir: dir,
+      env: { MLC_MASTER_KEY: randomBytes(32).toString('base64') },
+    });
     let caught: unknown;
     try {
       other.get(id, 'client_secret');

@@ -42,16 +42,32 @@ describe('the mapping repository on a real SQLite store', () => {
   it('saves the design with its connections in their own columns, keeps every expression version, and reads it back typed', () => {
     const db = openDatabase({ file: path.join(dataDir(), 'mlc.sqlite') });
     const mappings = new SqliteMappingRepository(db);
-    const saved = mappings.save({ name: 'Customers', sourceEntity: 'customers', targetEntity: 'Accounts', sourceConnectionId: infor, targetConnectionId: zoho, graph, expression });
+    const saved = mappings.save({
+      name: 'Customers',
+      sourceEntity: 'customers',
+      targetEntity: 'Accounts',
+      sourceConnectionId: infor,
+      targetConnectionId: zoho,
+      graph,
+      expression,
+    });
     expect(saved).toMatchObject({ sourceConnectionId: infor, targetConnectionId: zoho, hash: stableHash(expression) });
-    const row = db.prepare('SELECT source_connection_id, target_connection_id, graph FROM mappings WHERE id = ?').get(saved.id) as Record<string, string>;
+    const row = db
+      .prepare('SELECT source_connection_id, target_connection_id, graph FROM mappings WHERE id = ?')
+      .get(saved.id) as Record<string, string>;
     expect(row).toMatchObject({ source_connection_id: infor, target_connection_id: zoho });
     expect(row.graph).not.toContain(infor);
     expect(mappings.get(saved.id)).toEqual(saved);
     expect(mappings.get(saved.id).graph).toEqual(graph);
 
     // Without ids (the contract alone, `mlc`): null, and a second version keeps the first for replays.
-    const next = mappings.save({ id: saved.id, name: 'Customers', sourceEntity: 'customers', targetEntity: 'Accounts', expression: '{ "Account_Name": CUNM }' });
+    const next = mappings.save({
+      id: saved.id,
+      name: 'Customers',
+      sourceEntity: 'customers',
+      targetEntity: 'Accounts',
+      expression: '{ "Account_Name": CUNM }',
+    });
     expect(next).toMatchObject({ sourceConnectionId: null, targetConnectionId: null });
     expect(next.graph).toBeUndefined();
     expect(mappings.expressionByHash(saved.hash)).toBe(expression);
@@ -63,8 +79,22 @@ describe('the mapping repository on a real SQLite store', () => {
     const db = openDatabase({ file: path.join(dataDir(), 'mlc.sqlite') });
     const mappings = new SqliteMappingRepository(db);
     const flows = new SqliteFlowRepository(db, mappings);
-    expect(() => mappings.save({ name: 'Bad', sourceEntity: 'a', targetEntity: 'b', graph: { nodes: 'no' } as unknown as MappingGraph, expression: '{}' })).toThrow();
-    const mapping = mappings.save({ name: 'Used', sourceEntity: 'customers', targetEntity: 'Accounts', graph: emptyGraph(), expression: '{}' });
+    expect(() =>
+      mappings.save({
+        name: 'Bad',
+        sourceEntity: 'a',
+        targetEntity: 'b',
+        graph: { nodes: 'no' } as unknown as MappingGraph,
+        expression: '{}',
+      }),
+    ).toThrow();
+    const mapping = mappings.save({
+      name: 'Used',
+      sourceEntity: 'customers',
+      targetEntity: 'Accounts',
+      graph: emptyGraph(),
+      expression: '{}',
+    });
     flows.saveFlow({
       name: 'Customers flow',
       source: { connectionId: infor, entity: 'customers', lookbackSeconds: 60 },
@@ -75,8 +105,14 @@ describe('the mapping repository on a real SQLite store', () => {
       options: { dryRun: false },
       paused: false,
     });
-    expect(thrown(() => mappings.remove(mapping.id))).toMatchObject({ code: 'E_CONFLICT', message: expect.stringContaining('Customers flow') });
-    expect(thrown(() => flows.saveFlow({ ...flows.flows()[0]!, id: undefined, mappingId: 'gone' as typeof mapping.id })).code).toBe('E_NOT_FOUND');
+    expect(thrown(() => mappings.remove(mapping.id))).toMatchObject({
+      code: 'E_CONFLICT',
+      message: expect.stringContaining('Customers flow'),
+    });
+    expect(
+      thrown(() => flows.saveFlow({ ...flows.flows()[0]!, id: undefined, mappingId: 'gone' as typeof mapping.id }))
+        .code,
+    ).toBe('E_NOT_FOUND');
     db.close();
   });
 });
@@ -87,8 +123,20 @@ describe('mappings saved before the connection columns existed', () => {
     const file = path.join(dir, 'mlc.sqlite');
     // The store as the previous release left it: every migration but the connection columns.
     const old = openDatabase({ file, migrations: migrations.slice(0, -1) });
-    const insert = old.prepare('INSERT INTO mappings (id, name, source_entity, target_entity, graph, expression, hash, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
-    const row = (id: string, saved: unknown) => insert.run(id, `Mapping ${id}`, 'customers', 'Accounts', saved === null ? null : JSON.stringify(saved), expression, stableHash(expression), '2026-01-01T00:00:00.000Z');
+    const insert = old.prepare(
+      'INSERT INTO mappings (id, name, source_entity, target_entity, graph, expression, hash, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    const row = (id: string, saved: unknown) =>
+      insert.run(
+        id,
+        `Mapping ${id}`,
+        'customers',
+        'Accounts',
+        saved === null ? null : JSON.stringify(saved),
+        expression,
+        stableHash(expression),
+        '2026-01-01T00:00:00.000Z',
+      );
     // The designer kept the ids as two extra keys next to the nodes and edges.
     row('drawn', { ...graph, sourceConnectionId: infor, targetConnectionId: zoho });
     row('before-ids', graph);
@@ -107,8 +155,16 @@ describe('mappings saved before the connection columns existed', () => {
       const raw = file.prepare("SELECT graph FROM mappings WHERE id = 'drawn'").get() as { graph: string };
       file.close();
       expect(JSON.parse(raw.graph)).not.toHaveProperty('sourceConnectionId');
-      expect(await api.call('mappings.get', { id: 'before-ids' as never })).toMatchObject({ sourceConnectionId: null, targetConnectionId: null, graph });
-      expect(await api.call('mappings.get', { id: 'junk-ids' as never })).toMatchObject({ sourceConnectionId: null, targetConnectionId: null, graph });
+      expect(await api.call('mappings.get', { id: 'before-ids' as never })).toMatchObject({
+        sourceConnectionId: null,
+        targetConnectionId: null,
+        graph,
+      });
+      expect(await api.call('mappings.get', { id: 'junk-ids' as never })).toMatchObject({
+        sourceConnectionId: null,
+        targetConnectionId: null,
+        graph,
+      });
       const noGraph = await api.call('mappings.get', { id: 'no-graph' as never });
       expect(noGraph).toMatchObject({ sourceConnectionId: null, expression });
       expect(noGraph.graph).toBeUndefined();
@@ -116,7 +172,13 @@ describe('mappings saved before the connection columns existed', () => {
       const unreadable = await api.call('mappings.get', { id: 'unreadable' as never });
       expect(unreadable).toMatchObject({ sourceConnectionId: null, expression });
       expect(unreadable.graph).toBeUndefined();
-      expect((await api.call('mappings.list', {})).map((mapping) => mapping.id).sort()).toEqual(['before-ids', 'drawn', 'junk-ids', 'no-graph', 'unreadable']);
+      expect((await api.call('mappings.list', {})).map((mapping) => mapping.id).sort()).toEqual([
+        'before-ids',
+        'drawn',
+        'junk-ids',
+        'no-graph',
+        'unreadable',
+      ]);
     } finally {
       await backend.close();
     }

@@ -21,7 +21,10 @@ const releasedIds = [
   'store/001-insertion-order',
 ];
 
-const oldStoreSql = fs.readFileSync(path.join(import.meta.dirname, 'fixtures', 'store-before-one-settings-table.sql'), 'utf8');
+const oldStoreSql = fs.readFileSync(
+  path.join(import.meta.dirname, 'fixtures', 'store-before-one-settings-table.sql'),
+  'utf8',
+);
 
 /** A data folder holding the store the previous code left (see the fixture's header). */
 function oldStore(): { dir: string; file: string } {
@@ -35,7 +38,9 @@ function oldStore(): { dir: string; file: string } {
 }
 
 const schemaOf = (db: Db) =>
-  db.prepare("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name").all();
+  db
+    .prepare("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name")
+    .all();
 
 describe('the numbered migration list', () => {
   it('keeps the released ids in their released order, then adds new ones after them', () => {
@@ -51,11 +56,15 @@ describe('the numbered migration list', () => {
 
     const db = openDatabase({ file });
     try {
-      const after = db.prepare('SELECT id, version, applied_at FROM schema_migrations ORDER BY version').all() as Array<{ id: string; version: number }>;
+      const after = db
+        .prepare('SELECT id, version, applied_at FROM schema_migrations ORDER BY version')
+        .all() as Array<{ id: string; version: number }>;
       // The released rows untouched (same versions and times: nothing re-ran); only the new migration added.
       expect(after.slice(0, recorded.length)).toEqual(recorded);
       // Only the migrations released after it apply, in list order (the settings merge first).
-      const added = migrations.slice(releasedIds.length).map((migration, index) => [migration.id, releasedIds.length + 1 + index]);
+      const added = migrations
+        .slice(releasedIds.length)
+        .map((migration, index) => [migration.id, releasedIds.length + 1 + index]);
       expect(added[0]).toEqual(['store/002-one-settings-table', 8]);
       expect(after.slice(recorded.length).map((row) => [row.id, row.version])).toEqual(added);
 
@@ -100,10 +109,15 @@ describe('one key-value table', () => {
         return result.value;
       };
       expect(await call('ui.prefs.get', {})).toEqual({ theme: 'dark', recentFiles: ['/home/ada/acme.mlcbundle'] });
-      expect(await call('ui.prefs.set', { theme: 'light' })).toEqual({ theme: 'light', recentFiles: ['/home/ada/acme.mlcbundle'] });
+      expect(await call('ui.prefs.set', { theme: 'light' })).toEqual({
+        theme: 'light',
+        recentFiles: ['/home/ada/acme.mlcbundle'],
+      });
       expect(await call('ui.prefs.get', {})).toMatchObject({ theme: 'light' });
       expect(await call('audit.retention', {})).toMatchObject({ days: 30 });
-      expect(await call('connections.list', {})).toMatchObject([{ name: 'Zendesk', system: 'zendesk', settings: { subdomain: 'acme' } }]);
+      expect(await call('connections.list', {})).toMatchObject([
+        { name: 'Zendesk', system: 'zendesk', settings: { subdomain: 'acme' } },
+      ]);
     } finally {
       await backend.close();
     }

@@ -36,7 +36,8 @@ describe.skipIf(process.platform === 'win32')('the data folder is owner-only', (
       await backend.invoke('ui.prefs.set', { theme: 'dark' });
       const store = path.join(dataDir, 'mlc.sqlite');
       expect(mode(dataDir)).toBe(0o700);
-      for (const file of [store, `${store}-wal`, `${store}-shm`, markerFile(store)]) expect([file, mode(file)]).toEqual([file, 0o600]);
+      for (const file of [store, `${store}-wal`, `${store}-shm`, markerFile(store)])
+        expect([file, mode(file)]).toEqual([file, 0o600]);
     } finally {
       await backend.close();
     }
@@ -89,7 +90,7 @@ describe('a damaged store is refused, never replaced', () => {
     const db = openDatabase({ file, maxGrowthPages: 4 });
     let raw: unknown;
     try {
-      const insert = db.prepare("INSERT INTO settings (key, value) VALUES (?, ?)");
+      const insert = db.prepare('INSERT INTO settings (key, value) VALUES (?, ?)');
       for (let index = 0; index < 100; index += 1) insert.run(`k${index}`, 'x'.repeat(4000));
     } catch (error) {
       raw = error;
@@ -113,12 +114,16 @@ describe('a replaced or emptied store is noticed', () => {
   });
 
   it.each([
-    ['deleted', (file: string) => ['', '-wal', '-shm'].forEach((suffix) => fs.rmSync(`${file}${suffix}`, { force: true }))],
+    [
+      'deleted',
+      (file: string) => ['', '-wal', '-shm'].forEach((suffix) => fs.rmSync(`${file}${suffix}`, { force: true })),
+    ],
     ['emptied', (file: string) => fs.writeFileSync(file, '')],
   ])('records lost history when the store was %s', (_how, damage) => {
     const file = path.join(folder(), 'mlc.sqlite');
     const first = openDatabase({ file });
-    const previousId = (first.prepare("SELECT value FROM settings WHERE key = 'store.id'").get() as { value: string }).value;
+    const previousId = (first.prepare("SELECT value FROM settings WHERE key = 'store.id'").get() as { value: string })
+      .value;
     first.close();
     damage(file);
     const db = openDatabase({ file });

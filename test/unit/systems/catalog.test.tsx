@@ -58,20 +58,37 @@ describe('the system catalog drives every place a system appears', () => {
       const fields = connectionForms[spec.id as (typeof formSystems)[number]];
       expect(fields.length).toBeGreaterThan(0);
       const asked = new Set(fields.map((field) => field.key));
-      for (const key of requiredSettings(spec.settings)) expect(asked, `${spec.id} form asks for ${key}`).toContain(key);
+      for (const key of requiredSettings(spec.settings))
+        expect(asked, `${spec.id} form asks for ${key}`).toContain(key);
       // Defaults of a new connection made with the form.
-      const defaults = spec.settings.safeParse(Object.fromEntries(fields.filter((field) => field.where === 'settings' && field.options).map((field) => [field.key, field.options![0]!.value])));
+      const defaults = spec.settings.safeParse(
+        Object.fromEntries(
+          fields
+            .filter((field) => field.where === 'settings' && field.options)
+            .map((field) => [field.key, field.options![0]!.value]),
+        ),
+      );
       const settings = defaults.success ? defaults.data : {};
-      for (const slot of requiredSecretKeys(spec.id, settings)) expect(asked, `${spec.id} form asks for the secret ${slot}`).toContain(slot);
+      for (const slot of requiredSecretKeys(spec.id, settings))
+        expect(asked, `${spec.id} form asks for the secret ${slot}`).toContain(slot);
     }
   });
 
   it('declares bundle secret slots for every system, conditional ones included', () => {
     for (const spec of systemCatalog) expect(requiredSecretKeys(spec.id, {}).length, spec.id).toBeGreaterThan(0);
-    expect(requiredSecretKeys('infor', { grant: 'password' })).toEqual(['client_secret', 'service_account_key', 'service_account_secret']);
+    expect(requiredSecretKeys('infor', { grant: 'password' })).toEqual([
+      'client_secret',
+      'service_account_key',
+      'service_account_secret',
+    ]);
     expect(requiredSecretKeys('infor', { grant: 'client_credentials' })).toEqual(['client_secret']);
     expect(requiredSecretKeys('zendesk', { authMode: 'api_token' })).toEqual(['email', 'api_token']);
-    expect(secretKeysOf('zendesk', { authMode: 'oauth' })).toEqual(['access_token', 'refresh_token', 'client_id', 'client_secret']);
+    expect(secretKeysOf('zendesk', { authMode: 'oauth' })).toEqual([
+      'access_token',
+      'refresh_token',
+      'client_id',
+      'client_secret',
+    ]);
     expect(systemSpec('zoho').secrets.required({})).toEqual(['client_secret', 'refresh_token']);
   });
 
@@ -92,7 +109,8 @@ describe('the system catalog drives every place a system appears', () => {
       expect(workspace.systems.map((entry) => entry.system).sort()).toEqual([...ids].sort());
       for (const { system, connection } of workspace.systems) {
         expect(systemSpec(system).settings.safeParse(connection.settings).success, system).toBe(true);
-        for (const slot of requiredSecretKeys(system, connection.settings)) expect(connection.secretsSet, `${system} ${slot}`).toContain(slot);
+        for (const slot of requiredSecretKeys(system, connection.settings))
+          expect(connection.secretsSet, `${system} ${slot}`).toContain(slot);
         const tested = await api.call('connections.test', { id: connection.id });
         expect(tested.ok, `${system}: ${JSON.stringify(tested.error)}`).toBe(true);
       }

@@ -2,7 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { AppError, type ErrorCode } from '../../../../shared/errors';
-import { connectionTestTimeoutMs, ionapiMaxBytes, ionapiTooLargeMessage } from '../../../../shared/api/connectors.contract';
+import {
+  connectionTestTimeoutMs,
+  ionapiMaxBytes,
+  ionapiTooLargeMessage,
+} from '../../../../shared/api/connectors.contract';
 import { InforConnector, productLineFromScopes } from '../../connectors/infor/infor.connector';
 import { productLines, type ProductLine } from '../../connectors/infor/infor-sources';
 import { ionApiSecrets, ionApiSettings, parseIonApi } from '../../connectors/infor/ionapi';
@@ -39,7 +43,11 @@ export const inforCommand: Command = {
   async run(argv, io) {
     const { values, positionals } = parseArgs({
       args: argv,
-      options: { 'product-line': { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean' } },
+      options: {
+        'product-line': { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean' },
+      },
       allowPositionals: true,
       strict: true,
     });
@@ -50,12 +58,15 @@ export const inforCommand: Command = {
     }
     const wanted = values['product-line'];
     if (wanted !== undefined && !(productLines as readonly string[]).includes(wanted)) {
-      io.err(`mlc infor ping: --product-line must be one of ${productLines.join(', ')}, got ${JSON.stringify(wanted)}.`);
+      io.err(
+        `mlc infor ping: --product-line must be one of ${productLines.join(', ')}, got ${JSON.stringify(wanted)}.`,
+      );
       return exitCodes.usage;
     }
     let calls = 0;
     const report = (code: ErrorCode, message: string) => {
-      if (values.json) io.out(JSON.stringify({ ok: false, error: { code, message: redact(message) }, callCount: calls }));
+      if (values.json)
+        io.out(JSON.stringify({ ok: false, error: { code, message: redact(message) }, callCount: calls }));
       else io.err(`mlc infor ping: ${terminalText(redact(message))} [${code}]`);
       return exitCodeFor(code);
     };
@@ -63,10 +74,13 @@ export const inforCommand: Command = {
     try {
       // Measured before reading: a 50 MB file is the wrong file, not one to load.
       const bytes = fs.statSync(file).size;
-      if (bytes > ionapiMaxBytes) return report('E_IONAPI_TOO_LARGE', ionapiTooLargeMessage(path.basename(file), bytes));
+      if (bytes > ionapiMaxBytes)
+        return report('E_IONAPI_TOO_LARGE', ionapiTooLargeMessage(path.basename(file), bytes));
       content = fs.readFileSync(file, 'utf8');
     } catch (error) {
-      io.err(`mlc infor ping: cannot read ${terminalText(file)}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}.`);
+      io.err(
+        `mlc infor ping: cannot read ${terminalText(file)}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}.`,
+      );
       return exitCodes.invalid;
     }
     try {
@@ -74,11 +88,17 @@ export const inforCommand: Command = {
       // Like a test in the app: one deadline for everything, an unreachable host reported at once.
       const signal = AbortSignal.timeout(connectionTestTimeoutMs);
       const environment = {
-        connection: { id: 'cli-ping', settings: { ...ionApiSettings(parsed) } as Record<string, string | boolean>, sandbox: parsed.sandbox },
+        connection: {
+          id: 'cli-ping',
+          settings: { ...ionApiSettings(parsed) } as Record<string, string | boolean>,
+          sandbox: parsed.sandbox,
+        },
         secrets: ionApiSecrets(parsed),
         http: { timeoutMs: connectionTestTimeoutMs, signal, failFast: true },
       };
-      let productLine = (wanted as ProductLine | undefined) ?? productLineFromScopes(String(environment.connection.settings.scopes ?? ''));
+      let productLine =
+        (wanted as ProductLine | undefined) ??
+        productLineFromScopes(String(environment.connection.settings.scopes ?? ''));
       if (!productLine) {
         const probe = new InforConnector(environment);
         try {

@@ -83,7 +83,10 @@ export const replayCommand: Command = {
       const run = await replayRecords(deps, { runId, auditIds, mapping: values.mapping as 'current' | 'original' });
       const summary = runSummary(run, deps.flows.findFlow(run.flowId)?.name);
       if (values.json) io.out(JSON.stringify(summary));
-      else io.out(`${run.status}: replayed ${run.counters.read} records — ${run.counters.created} created, ${run.counters.updated} updated, ${run.counters.unchanged} unchanged, ${run.counters.failed} failed again (run ${run.id})`);
+      else
+        io.out(
+          `${run.status}: replayed ${run.counters.read} records — ${run.counters.created} created, ${run.counters.updated} updated, ${run.counters.unchanged} unchanged, ${run.counters.failed} failed again (run ${run.id})`,
+        );
       return exitCodeForRuns([run]);
     } catch (error) {
       return reportError(io, error);

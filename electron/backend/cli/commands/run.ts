@@ -43,7 +43,11 @@ const usage = `mlc run BUNDLE [--flow NAME]... [--dry-run] [--secrets FILE] [--n
 export const headlessSettingKeys = { bundle: 'headless.bundle', secrets: 'headless.secrets' } as const;
 
 /** The options every bundle command shares, from parsed flags. */
-export function headlessOptions(file: string, values: { secrets?: string; keyring?: boolean }, io: CommandIo): HeadlessOptions {
+export function headlessOptions(
+  file: string,
+  values: { secrets?: string; keyring?: boolean },
+  io: CommandIo,
+): HeadlessOptions {
   return {
     bundleFile: path.resolve(file),
     env: io.env,
@@ -77,7 +81,9 @@ export const runCommand: Command = {
     }
     let headless;
     try {
-      headless = await openHeadless(headlessOptions(file, { secrets: values.secrets, keyring: !values['no-keyring'] }, io));
+      headless = await openHeadless(
+        headlessOptions(file, { secrets: values.secrets, keyring: !values['no-keyring'] }, io),
+      );
     } catch (error) {
       return reportError(io, error);
     }
@@ -97,8 +103,18 @@ export const runCommand: Command = {
       settings.set(headlessSettingKeys.bundle, path.resolve(file));
       if (values.secrets) settings.set(headlessSettingKeys.secrets, path.resolve(values.secrets));
       const selected = selectFlows(headless.flowIds, names, values.flow);
-      reporter.event('start', { bundle: bundle.name, contentHash: bundle.contentHash, flows: selected.map((id) => names.get(id)), dryRun: values['dry-run'] });
-      warnIfHistoryLost(io, reporter, backend.context.store.history, selected.filter((id) => headless.deps.runs.watermark(id) === null).map((id) => names.get(id) ?? id));
+      reporter.event('start', {
+        bundle: bundle.name,
+        contentHash: bundle.contentHash,
+        flows: selected.map((id) => names.get(id)),
+        dryRun: values['dry-run'],
+      });
+      warnIfHistoryLost(
+        io,
+        reporter,
+        backend.context.store.history,
+        selected.filter((id) => headless.deps.runs.watermark(id) === null).map((id) => names.get(id) ?? id),
+      );
       const runs: Run[] = [];
       try {
         await engine.runPass(selected, {
@@ -111,7 +127,10 @@ export const runCommand: Command = {
             reporter.run(run);
             if (run.resumedFrom) {
               reporter.event('resumed', { runId: run.id, flow: names.get(run.flowId), resumedFrom: run.resumedFrom });
-              if (io.isTty) io.out(`  ${terminalText(names.get(run.flowId) ?? run.flowId)} resumed after interrupted run ${run.resumedFrom}: it re-read that run's window; records the interrupted run wrote after its last committed page count as updated.`);
+              if (io.isTty)
+                io.out(
+                  `  ${terminalText(names.get(run.flowId) ?? run.flowId)} resumed after interrupted run ${run.resumedFrom}: it re-read that run's window; records the interrupted run wrote after its last committed page count as updated.`,
+                );
             }
           },
         });
@@ -121,16 +140,28 @@ export const runCommand: Command = {
         if (store) {
           const failed = (store.details as { flowId?: string } | undefined)?.flowId;
           const done = new Set([...runs.map((run) => run.flowId as string), failed]);
-          const notRun = dependencyOrder(selected.map((id) => headless.deps.flows.flow(id))).filter((flow) => !done.has(flow.id)).map((flow) => flow.name);
+          const notRun = dependencyOrder(selected.map((id) => headless.deps.flows.flow(id)))
+            .filter((flow) => !done.has(flow.id))
+            .map((flow) => flow.name);
           reporter.closeBar();
           reporter.event('stopped', { reason: store.code, failed: failed ? names.get(failed) : undefined, notRun });
-          io.err(`mlc: the pass stopped${failed ? ` in “${terminalText(names.get(failed) ?? failed)}”` : ''}: the store failed${notRun.length ? `; not run: ${notRun.map((name) => terminalText(name)).join(', ')}` : ''}.`);
+          io.err(
+            `mlc: the pass stopped${failed ? ` in “${terminalText(names.get(failed) ?? failed)}”` : ''}: the store failed${notRun.length ? `; not run: ${notRun.map((name) => terminalText(name)).join(', ')}` : ''}.`,
+          );
         }
         throw error;
       }
-      if (runs.length > 0 && !values['dry-run'] && backend.context.store.history.clearWhenCaughtUp()) io.err('mlc: every flow has resynced since the store was replaced; that warning will not show again.');
+      if (runs.length > 0 && !values['dry-run'] && backend.context.store.history.clearWhenCaughtUp())
+        io.err('mlc: every flow has resynced since the store was replaced; that warning will not show again.');
       const exit = soft.signal.aborted ? exitCodes.interrupted : exitCodeForRuns(runs);
-      const status = exit === exitCodes.ok ? 'succeeded' : soft.signal.aborted ? 'interrupted' : runs.some((run) => run.status === 'failed') ? 'failed' : 'partial';
+      const status =
+        exit === exitCodes.ok
+          ? 'succeeded'
+          : soft.signal.aborted
+            ? 'interrupted'
+            : runs.some((run) => run.status === 'failed')
+              ? 'failed'
+              : 'partial';
       reporter.event('done', { status, runs: runs.length, exitCode: exit });
       if (io.isTty) io.out(`${status} · ${runs.length} run${runs.length === 1 ? '' : 's'}`);
       return exit;
@@ -150,7 +181,11 @@ function selectFlows(ids: string[], names: Map<string, string>, wanted: string[]
   if (!wanted || wanted.length === 0) return ids;
   return wanted.map((name) => {
     const id = ids.find((candidate) => candidate === name || names.get(candidate) === name);
-    if (!id) throw new AppError('E_NOT_FOUND', `The bundle has no flow “${name}”. Its flows: ${ids.map((candidate) => names.get(candidate)).join(', ')}.`);
+    if (!id)
+      throw new AppError(
+        'E_NOT_FOUND',
+        `The bundle has no flow “${name}”. Its flows: ${ids.map((candidate) => names.get(candidate)).join(', ')}.`,
+      );
     return id;
   });
 }
@@ -159,9 +194,14 @@ export function reportError(io: CommandIo, error: unknown): number {
   // SQLite's own errors (disk full, damaged file) become the store's AppError with its advice.
   error = storeFailure(error) ?? error;
   if (error instanceof AppError) {
-    const details = (error.details as { problems?: Array<{ code: string; message: string; path?: string }> } | undefined)?.problems;
+    const details = (
+      error.details as { problems?: Array<{ code: string; message: string; path?: string }> } | undefined
+    )?.problems;
     io.err(`mlc: ${terminalText(redact(error.message))} [${error.code}]`);
-    for (const problem of details?.slice(1, 10) ?? []) io.err(`  ${problem.code}${problem.path ? ` at ${terminalText(problem.path)}` : ''}: ${terminalText(redact(problem.message))}`);
+    for (const problem of details?.slice(1, 10) ?? [])
+      io.err(
+        `  ${problem.code}${problem.path ? ` at ${terminalText(problem.path)}` : ''}: ${terminalText(redact(problem.message))}`,
+      );
     return error.code.startsWith('E_STORE_') ? exitCodes.store : exitCodeForError(error.code);
   }
   io.err(`mlc: ${terminalText(redact(errorMessage(error)))}`);
@@ -176,7 +216,13 @@ export function reportError(io: CommandIo, error: unknown): number {
 function warnIfHistoryLost(io: CommandIo, reporter: RunReporter, history: StoreHistory, fromScratch: string[]): void {
   const lost = history.lost();
   if (!lost || fromScratch.length === 0) return;
-  reporter.event('warning', { code: 'store-replaced', previousStoreId: lost.previousId, storeId: lost.currentId, detectedAt: lost.detectedAt, resyncs: fromScratch });
+  reporter.event('warning', {
+    code: 'store-replaced',
+    previousStoreId: lost.previousId,
+    storeId: lost.currentId,
+    detectedAt: lost.detectedAt,
+    resyncs: fromScratch,
+  });
   io.err(
     `mlc: warning: this data folder's store is not the one it used before (store ${lost.previousId} expected, ${lost.currentId} found since ${lost.detectedAt}). ` +
       `Its run history, id map and watermarks are gone, so ${fromScratch.map((name) => terminalText(name)).join(', ')} will re-read and resync everything. ` +

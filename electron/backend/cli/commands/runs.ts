@@ -28,7 +28,14 @@ export const runsCommand: Command = {
   async run(argv, io) {
     const { values, positionals } = parseArgs({
       args: argv,
-      options: { flow: { type: 'string' }, limit: { type: 'string' }, run: { type: 'string' }, outcome: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean' } },
+      options: {
+        flow: { type: 'string' },
+        limit: { type: 'string' },
+        run: { type: 'string' },
+        outcome: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean' },
+      },
       allowPositionals: true,
       strict: true,
     });
@@ -53,18 +60,39 @@ export const runsCommand: Command = {
       const names = new Map(flows.map((flow) => [flow.id as string, flow.name]));
       if (values.run) {
         const run = service.runs.run(values.run);
-        const page = service.audit.audits({ runId: run.id, outcome: values.outcome as (typeof outcomes)[number] | undefined, limit });
+        const page = service.audit.audits({
+          runId: run.id,
+          outcome: values.outcome as (typeof outcomes)[number] | undefined,
+          limit,
+        });
         if (values.json) {
-          for (const row of page.items) io.out(JSON.stringify({ auditId: row.id, sourceKey: row.sourceKey, outcome: row.outcome, targetKey: row.targetKey, attempt: row.attempt, errorCode: row.errorCode, errorMessage: row.errorMessage }));
+          for (const row of page.items)
+            io.out(
+              JSON.stringify({
+                auditId: row.id,
+                sourceKey: row.sourceKey,
+                outcome: row.outcome,
+                targetKey: row.targetKey,
+                attempt: row.attempt,
+                errorCode: row.errorCode,
+                errorMessage: row.errorMessage,
+              }),
+            );
           return exitCodes.ok;
         }
-        io.out(`run ${run.id} · ${terminalText(names.get(run.flowId) ?? run.flowId)} · ${run.status} · ${page.total} rows${values.outcome ? ` ${values.outcome}` : ''}`);
+        io.out(
+          `run ${run.id} · ${terminalText(names.get(run.flowId) ?? run.flowId)} · ${run.status} · ${page.total} rows${values.outcome ? ` ${values.outcome}` : ''}`,
+        );
         for (const row of page.items) {
-          io.out(`  #${String(row.id).padEnd(7)} ${terminalText(row.sourceKey).padEnd(16)} ${row.outcome.padEnd(9)} ${terminalText(row.targetKey ?? '-').padEnd(22)} ${row.errorCode ? `${row.errorCode}: ${terminalText(redact(row.errorMessage ?? ''))}` : ''}`.trimEnd());
+          io.out(
+            `  #${String(row.id).padEnd(7)} ${terminalText(row.sourceKey).padEnd(16)} ${row.outcome.padEnd(9)} ${terminalText(row.targetKey ?? '-').padEnd(22)} ${row.errorCode ? `${row.errorCode}: ${terminalText(redact(row.errorMessage ?? ''))}` : ''}`.trimEnd(),
+          );
         }
         return exitCodes.ok;
       }
-      const flowId = values.flow ? (flows.find((flow) => flow.id === values.flow || flow.name === values.flow)?.id ?? values.flow) : undefined;
+      const flowId = values.flow
+        ? (flows.find((flow) => flow.id === values.flow || flow.name === values.flow)?.id ?? values.flow)
+        : undefined;
       const runs = service.runs.runs({ flowId, limit });
       if (values.json) {
         for (const run of runs) io.out(JSON.stringify(runSummary(run, names.get(run.flowId))));
@@ -74,10 +102,20 @@ export const runsCommand: Command = {
         io.out('No runs yet.');
         return exitCodes.ok;
       }
-      io.out(`${'started'.padEnd(20)} ${'flow'.padEnd(22)} ${'status'.padEnd(11)} ${'read'.padStart(7)} ${'new'.padStart(6)} ${'upd'.padStart(6)} ${'same'.padStart(6)} ${'fail'.padStart(5)} ${'calls'.padStart(6)}  run id`);
+      io.out(
+        `${'started'.padEnd(20)} ${'flow'.padEnd(22)} ${'status'.padEnd(11)} ${'read'.padStart(7)} ${'new'.padStart(6)} ${'upd'.padStart(6)} ${'same'.padStart(6)} ${'fail'.padStart(5)} ${'calls'.padStart(6)}  run id`,
+      );
       for (const run of runs) {
         const c = run.counters;
-        io.out(`${run.startedAt.slice(0, 19).replace('T', ' ').padEnd(20)} ${terminalText(names.get(run.flowId) ?? run.flowId).slice(0, 22).padEnd(22)} ${run.status.padEnd(11)} ${String(c.read).padStart(7)} ${String(c.created).padStart(6)} ${String(c.updated).padStart(6)} ${String(c.unchanged).padStart(6)} ${String(c.failed).padStart(5)} ${String(run.calls.source + run.calls.target).padStart(6)}  ${run.id}`);
+        io.out(
+          `${run.startedAt.slice(0, 19).replace('T', ' ').padEnd(20)} ${terminalText(
+            names.get(run.flowId) ?? run.flowId,
+          )
+            .slice(0, 22)
+            .padEnd(
+              22,
+            )} ${run.status.padEnd(11)} ${String(c.read).padStart(7)} ${String(c.created).padStart(6)} ${String(c.updated).padStart(6)} ${String(c.unchanged).padStart(6)} ${String(c.failed).padStart(5)} ${String(run.calls.source + run.calls.target).padStart(6)}  ${run.id}`,
+        );
       }
       return exitCodes.ok;
     } catch (error) {

@@ -4,11 +4,19 @@ import { sandboxRegistry, type RunningSandbox } from '../../../../sandbox/regist
 import { resolveDataDir } from '../../store/paths';
 import { exitCodes, type Command, type CommandIo } from '../command';
 
-const positiveInteger = (name: string, text: string | undefined, minimum: number, maximum: number): number | undefined => {
+const positiveInteger = (
+  name: string,
+  text: string | undefined,
+  minimum: number,
+  maximum: number,
+): number | undefined => {
   if (text === undefined) return undefined;
   const value = Number(text);
   if (!Number.isInteger(value) || value < minimum || value > maximum) {
-    throw Object.assign(new Error(`--${name} must be a whole number from ${minimum} to ${maximum}, got ${JSON.stringify(text)}.`), { code: 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' });
+    throw Object.assign(
+      new Error(`--${name} must be a whole number from ${minimum} to ${maximum}, got ${JSON.stringify(text)}.`),
+      { code: 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' },
+    );
   }
   return value;
 };
@@ -54,12 +62,22 @@ export const sandboxCommand: Command = {
     const closeAll = () => Promise.all(running.map((sandbox) => sandbox.close()));
     try {
       for (const [position, entry] of sandboxRegistry.entries()) {
-        running.push(await entry.start({ port: port === 0 ? 0 : port + position, seed, customers, tokenLifetimeSeconds, directory }));
+        running.push(
+          await entry.start({
+            port: port === 0 ? 0 : port + position,
+            seed,
+            customers,
+            tokenLifetimeSeconds,
+            directory,
+          }),
+        );
       }
     } catch (error) {
       await closeAll();
       const code = (error as NodeJS.ErrnoException).code;
-      throw code === 'EADDRINUSE' ? new Error(`A port from ${port} is already in use; pick another with --port.`) : error;
+      throw code === 'EADDRINUSE'
+        ? new Error(`A port from ${port} is already in use; pick another with --port.`)
+        : error;
     }
     report(io, running, values.json === true);
 

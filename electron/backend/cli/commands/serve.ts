@@ -57,7 +57,12 @@ export const serveCommand: Command = {
     }
     const port = values.port === undefined ? 0 : Number(values.port);
     const lifetime = values['watch-lifetime'] === undefined ? undefined : Number(values['watch-lifetime']);
-    if (!Number.isInteger(port) || port < 0 || port > 65535 || (lifetime !== undefined && (!Number.isInteger(lifetime) || lifetime < 120 || lifetime > 604_800))) {
+    if (
+      !Number.isInteger(port) ||
+      port < 0 ||
+      port > 65535 ||
+      (lifetime !== undefined && (!Number.isInteger(lifetime) || lifetime < 120 || lifetime > 604_800))
+    ) {
       io.err('mlc serve: --port takes 0–65535 and --watch-lifetime 120–604800 seconds.');
       return exitCodes.usage;
     }
@@ -83,7 +88,14 @@ export const serveCommand: Command = {
     const { settings } = daemon.headless.backend.context.store;
     settings.set(headlessSettingKeys.bundle, path.resolve(file));
     if (values.secrets) settings.set(headlessSettingKeys.secrets, path.resolve(values.secrets));
-    io.out(JSON.stringify({ event: 'listening', url: daemon.url, health: `${daemon.url}/health`, metrics: `${daemon.url}/metrics` }));
+    io.out(
+      JSON.stringify({
+        event: 'listening',
+        url: daemon.url,
+        health: `${daemon.url}/health`,
+        metrics: `${daemon.url}/metrics`,
+      }),
+    );
     let signals = 0;
     await new Promise<void>((resolve) => {
       const onSignal = (signal: NodeJS.Signals) => {

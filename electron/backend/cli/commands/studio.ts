@@ -44,10 +44,14 @@ export const studioCommand: Command = {
     const backend = createHostBackend({ runtime: 'web' });
     const report = (what: string) => (reason: unknown) =>
       io.err(`mlc studio: ${what}; still running. ${terminalText(redact(errorMessage(reason)))}`);
-    const bridge = await startWebBridge({ backend, port, staticDir, onError: report('a request failed') }).catch(async (error: NodeJS.ErrnoException) => {
-      await backend.close();
-      throw error.code === 'EADDRINUSE' ? new Error(`Port ${port} is already in use; pick another with --port.`) : error;
-    });
+    const bridge = await startWebBridge({ backend, port, staticDir, onError: report('a request failed') }).catch(
+      async (error: NodeJS.ErrnoException) => {
+        await backend.close();
+        throw error.code === 'EADDRINUSE'
+          ? new Error(`Port ${port} is already in use; pick another with --port.`)
+          : error;
+      },
+    );
     // A long-running server: one failed operation is reported and the rest keeps serving,
     // where Node's default would end the process on the first unhandled rejection.
     const onRejection = report('an operation failed without being handled');

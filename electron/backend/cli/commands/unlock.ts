@@ -25,7 +25,12 @@ export const unlockCommand: Command = {
   summary: 'Release a flow held by a run whose process is gone (crash, kill).',
   usage,
   async run(argv, io) {
-    const { values, positionals } = parseArgs({ args: argv, options: { help: { type: 'boolean' } }, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: { help: { type: 'boolean' } },
+      allowPositionals: true,
+      strict: true,
+    });
     if (values.help || positionals.length !== 1) {
       (values.help ? io.out : io.err)(usage);
       return values.help ? exitCodes.ok : exitCodes.usage;
@@ -40,9 +45,13 @@ export const unlockCommand: Command = {
     try {
       const service = syncService(backend.context);
       const flows = service.flows.flows();
-      const flow = flows.find((candidate) => candidate.id === wanted) ?? flows.find((candidate) => candidate.name === wanted);
+      const flow =
+        flows.find((candidate) => candidate.id === wanted) ?? flows.find((candidate) => candidate.name === wanted);
       if (!flow) {
-        throw new AppError('E_NOT_FOUND', `No flow “${wanted}” in ${backend.context.dataDir}. Its flows: ${flows.map((candidate) => candidate.name).join(', ') || 'none'}.`);
+        throw new AppError(
+          'E_NOT_FOUND',
+          `No flow “${wanted}” in ${backend.context.dataDir}. Its flows: ${flows.map((candidate) => candidate.name).join(', ') || 'none'}.`,
+        );
       }
       const released = service.runs.unlock(flow.id, `\`mlc unlock\` on ${os.hostname()} (pid ${process.pid})`);
       const name = terminalText(flow.name);
@@ -55,7 +64,9 @@ export const unlockCommand: Command = {
         io.out(
           `Unlocked “${name}”: run ${run.id} (started ${run.startedAt} on ${host ?? 'an unknown host'}, pid ${pid ?? '?'}, last heartbeat ${heartbeatAt ?? 'never'}) is now interrupted. ` +
             `The next run re-reads its window.` +
-            (fresh ? ` Its lease was still fresh: if that process is alive after all, it stops writing at its next heartbeat.` : ''),
+            (fresh
+              ? ` Its lease was still fresh: if that process is alive after all, it stops writing at its next heartbeat.`
+              : ''),
         );
       }
       return exitCodes.ok;

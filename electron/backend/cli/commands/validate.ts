@@ -30,7 +30,12 @@ export const validateCommand: Command = {
   async run(argv, io) {
     const { values, positionals } = parseArgs({
       args: argv,
-      options: { secrets: { type: 'string' }, 'require-secrets': { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, help: { type: 'boolean' } },
+      options: {
+        secrets: { type: 'string' },
+        'require-secrets': { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean' },
+      },
       allowPositionals: true,
       strict: true,
     });
@@ -43,30 +48,47 @@ export const validateCommand: Command = {
     try {
       text = fs.readFileSync(file, 'utf8');
     } catch (error) {
-      io.err(`mlc validate: cannot read ${terminalText(file)}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}.`);
+      io.err(
+        `mlc validate: cannot read ${terminalText(file)}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}.`,
+      );
       return exitCodes.invalid;
     }
     const { check, loaded } = await validateBundleText(text);
     let exit: number = check.ok ? exitCodes.ok : exitCodes.invalid;
     let secrets: string | undefined;
     if (check.ok && loaded.bundle && values['require-secrets']) {
-      const bound = bindConnections(loaded.bundle, { env: io.env, secretsFile: values.secrets, sandboxDir: path.join(resolveDataDir(io.env), 'sandbox') });
+      const bound = bindConnections(loaded.bundle, {
+        env: io.env,
+        secretsFile: values.secrets,
+        sandboxDir: path.join(resolveDataDir(io.env), 'sandbox'),
+      });
       secrets = missingSecretsMessage(bound);
       if (secrets) exit = exitCodes.auth;
     }
     if (values.json) {
-      io.out(JSON.stringify({ ...check, ok: exit === exitCodes.ok, ...(secrets ? { missingSecrets: redact(secrets) } : {}) }));
+      io.out(
+        JSON.stringify({
+          ...check,
+          ok: exit === exitCodes.ok,
+          ...(secrets ? { missingSecrets: redact(secrets) } : {}),
+        }),
+      );
       return exit;
     }
     const title = `${terminalText(check.name ?? file)}${check.version === null ? '' : ` (bundle v${check.version}${check.migratedFrom === null ? '' : `, migrated from v${check.migratedFrom}`})`}`;
     if (exit === exitCodes.ok) {
       io.out(`✔ ${title} is valid`);
-      io.out(`  ${check.counts.connections} connections · ${check.counts.mappings} mappings · ${check.counts.flows} flows · ${check.samples.passed + check.samples.failed === 0 ? 'no sample records (exported without them)' : `samples ${check.samples.passed} passed`}`);
+      io.out(
+        `  ${check.counts.connections} connections · ${check.counts.mappings} mappings · ${check.counts.flows} flows · ${check.samples.passed + check.samples.failed === 0 ? 'no sample records (exported without them)' : `samples ${check.samples.passed} passed`}`,
+      );
       io.out(`  secret slots: ${terminalText(check.secretSlots.join(', ')) || 'none'}`);
       io.out(`  content hash: ${check.contentHash}`);
     } else {
       io.err(`✖ ${title} is not valid`);
-      for (const problem of check.problems) io.err(`  ${problem.code}${problem.path ? ` at ${terminalText(problem.path)}` : ''}: ${terminalText(redact(problem.message))}`);
+      for (const problem of check.problems)
+        io.err(
+          `  ${problem.code}${problem.path ? ` at ${terminalText(problem.path)}` : ''}: ${terminalText(redact(problem.message))}`,
+        );
       if (secrets) io.err(`  E_SECRET_UNAVAILABLE: ${terminalText(redact(secrets))}`);
       if (check.samples.failed > 0) io.err(`  samples: ${check.samples.passed} passed, ${check.samples.failed} failed`);
     }

@@ -35,7 +35,12 @@ export class Cin7Directory {
     const since = this.serverStamp ? new Date(Date.parse(this.serverStamp) - 10 * 60_000).toISOString() : undefined;
     const started = this.now();
     for (let page = 1; ; page += 1) {
-      const body = await cin7Get(context, this.endpoint, { Page: page, Limit: 1000, ModifiedSince: since, IncludeDeprecated: 'true' }, signal);
+      const body = await cin7Get(
+        context,
+        this.endpoint,
+        { Page: page, Limit: 1000, ModifiedSince: since, IncludeDeprecated: 'true' },
+        signal,
+      );
       const list = Array.isArray(body[this.listKey]) ? (body[this.listKey] as Array<Record<string, unknown>>) : [];
       for (const item of list) {
         this.remember(String(item.ID ?? ''), String(item.Name ?? ''));
@@ -61,7 +66,8 @@ export class Cin7Directory {
     if (!id) return;
     const key = id.toLowerCase();
     const previous = this.nameById.get(key);
-    if (previous !== undefined && this.idByName.get(previous.trim().toLowerCase()) === id) this.idByName.delete(previous.trim().toLowerCase());
+    if (previous !== undefined && this.idByName.get(previous.trim().toLowerCase()) === id)
+      this.idByName.delete(previous.trim().toLowerCase());
     this.nameById.set(key, name);
     if (name.trim()) this.idByName.set(name.trim().toLowerCase(), id);
   }

@@ -16,7 +16,10 @@ export function cin7ErrorsOf(body: unknown): Cin7Error[] {
     if (!item || typeof item !== 'object') continue;
     const record = item as Record<string, unknown>;
     if (!('ErrorCode' in record) && !('Exception' in record)) continue;
-    errors.push({ code: Number(record.ErrorCode ?? 0), message: String(record.Exception ?? '').trim() || 'Cin7 Core reported an error without a message.' });
+    errors.push({
+      code: Number(record.ErrorCode ?? 0),
+      message: String(record.Exception ?? '').trim() || 'Cin7 Core reported an error without a message.',
+    });
   }
   return errors;
 }
@@ -40,7 +43,8 @@ export async function cin7Call(
   options: { query?: Record<string, string | number | undefined>; body?: JsonObject; signal?: AbortSignal } = {},
 ): Promise<Cin7Answer> {
   const url = new URL(apiBase(context) + path);
-  for (const [name, value] of Object.entries(options.query ?? {})) if (value !== undefined && value !== '') url.searchParams.set(name, String(value));
+  for (const [name, value] of Object.entries(options.query ?? {}))
+    if (value !== undefined && value !== '') url.searchParams.set(name, String(value));
   const response: HttpResponse = await context.http.request({
     method,
     url: url.toString(),
@@ -56,7 +60,10 @@ export function cin7AnswerOf(response: HttpResponse): Cin7Answer {
   const data = response.data ?? (response.text.trim() ? response.text : undefined);
   const errors = cin7ErrorsOf(data);
   if (response.status >= 400 && errors.length === 0) {
-    errors.push({ code: response.status, message: typeof data === 'string' ? data.slice(0, 500) : `HTTP ${response.status}` });
+    errors.push({
+      code: response.status,
+      message: typeof data === 'string' ? data.slice(0, 500) : `HTTP ${response.status}`,
+    });
   }
   return { status: response.status, data, errors };
 }

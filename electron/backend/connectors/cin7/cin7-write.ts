@@ -29,13 +29,23 @@ function firstOf(answer: Cin7Answer, listKey: string): Record<string, JsonValue>
   return body && typeof body === 'object' && 'ID' in body ? (body as Record<string, JsonValue>) : undefined;
 }
 
-const duplicateName = (answer: Cin7Answer) => answer.status === 400 && answer.errors.some((error) => /already exists|duplicate|not unique/i.test(error.message));
+const duplicateName = (answer: Cin7Answer) =>
+  answer.status === 400 && answer.errors.some((error) => /already exists|duplicate|not unique/i.test(error.message));
 
 /** Exact (case-insensitive) name match among the starts-with results of the `Name` filter. */
 async function findByName(context: HookContext, entity: Party, name: string): Promise<string | undefined> {
-  const body = await cin7Get(context, `/${entity.toLowerCase()}`, { Name: name, Limit: 100, IncludeDeprecated: 'true' });
+  const body = await cin7Get(context, `/${entity.toLowerCase()}`, {
+    Name: name,
+    Limit: 100,
+    IncludeDeprecated: 'true',
+  });
   const list = (body[cin7ListKeys[entity]] ?? []) as Array<Record<string, unknown>>;
-  const hit = list.find((item) => String(item.Name ?? '').trim().toLowerCase() === name.toLowerCase());
+  const hit = list.find(
+    (item) =>
+      String(item.Name ?? '')
+        .trim()
+        .toLowerCase() === name.toLowerCase(),
+  );
   return hit ? String(hit.ID) : undefined;
 }
 

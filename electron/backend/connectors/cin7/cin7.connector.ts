@@ -11,7 +11,12 @@ export class Cin7Connector extends DescriptorConnector {
     super(cin7Descriptor, createCin7Hooks(), environment);
   }
 
-  lookup(entity: string, matchKey: string, values: string[], options: { signal?: AbortSignal } = {}): Promise<Map<string, LookupHit>> {
+  lookup(
+    entity: string,
+    matchKey: string,
+    values: string[],
+    options: { signal?: AbortSignal } = {},
+  ): Promise<Map<string, LookupHit>> {
     this.entity(entity);
     return this.hooks.lookup(this.context, entity, matchKey, values, options.signal);
   }

@@ -2,7 +2,14 @@ import { defineDescriptor } from '../../../../shared/connectors/descriptor';
 import { cin7CallsPerMinute, cin7Hosts, cin7SecretSlots } from '../../../../shared/connectors/cin7.settings';
 
 /** `Page` and `Limit`; reading stops at an empty page or once the pages cover `Total`. */
-const page = { style: 'page', pageSizeParam: 'Limit', pageParam: 'Page', totalField: 'Total', defaultPageSize: 1000, maxPageSize: 1000 } as const;
+const page = {
+  style: 'page',
+  pageSizeParam: 'Limit',
+  pageParam: 'Page',
+  totalField: 'Total',
+  defaultPageSize: 1000,
+  maxPageSize: 1000,
+} as const;
 /** Deprecated suppliers and customers still exist (Cin7 never deletes them); their Status says so. */
 const withDeprecated = { IncludeDeprecated: 'true' };
 /** Cin7 has no upsert and no batch: one object per POST (create) or PUT (update with `ID`). */
@@ -13,7 +20,10 @@ export const cin7Descriptor = defineDescriptor({
   system: 'cin7',
   label: 'Cin7 Core',
   baseUrl: '{baseUrl}',
-  auth: { kind: 'static-headers', headers: { 'api-auth-accountid': 'accountId', 'api-auth-applicationkey': 'applicationKey' } },
+  auth: {
+    kind: 'static-headers',
+    headers: { 'api-auth-accountid': 'accountId', 'api-auth-applicationkey': 'applicationKey' },
+  },
   allowedHosts: { fixed: cin7Hosts, fromSettings: ['baseUrl'] },
   secretSlots: [...cin7SecretSlots],
   headers: { 'content-type': 'application/json' },
@@ -21,13 +31,23 @@ export const cin7Descriptor = defineDescriptor({
     Supplier: {
       label: 'Suppliers',
       keyFields: ['ID'],
-      read: { endpoint: '/supplier', query: withDeprecated, pagination: page, modifiedSince: { format: 'iso', via: 'param', template: 'ModifiedSince' } },
+      read: {
+        endpoint: '/supplier',
+        query: withDeprecated,
+        pagination: page,
+        modifiedSince: { format: 'iso', via: 'param', template: 'ModifiedSince' },
+      },
       write: { ...oneByOne, endpoint: '/supplier', matchKeys: ['ID', 'Name'] },
     },
     Customer: {
       label: 'Customers',
       keyFields: ['ID'],
-      read: { endpoint: '/customer', query: withDeprecated, pagination: page, modifiedSince: { format: 'iso', via: 'param', template: 'ModifiedSince' } },
+      read: {
+        endpoint: '/customer',
+        query: withDeprecated,
+        pagination: page,
+        modifiedSince: { format: 'iso', via: 'param', template: 'ModifiedSince' },
+      },
       write: { ...oneByOne, endpoint: '/customer', matchKeys: ['ID', 'Name'] },
     },
     Purchase: {

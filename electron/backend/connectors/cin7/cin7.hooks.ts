@@ -27,7 +27,13 @@ function matchesByName(context: HookContext, matchKey: string[]): boolean {
 }
 
 export interface Cin7Hooks extends ConnectorHooks {
-  lookup(context: HookContext, entity: string, matchKey: string, values: string[], signal?: AbortSignal): Promise<Map<string, LookupHit>>;
+  lookup(
+    context: HookContext,
+    entity: string,
+    matchKey: string,
+    values: string[],
+    signal?: AbortSignal,
+  ): Promise<Map<string, LookupHit>>;
 }
 
 /** Hooks hold per-connection state (the supplier and customer directories), so each connector gets its own. */
@@ -46,10 +52,26 @@ export function createCin7Hooks(): Cin7Hooks {
   };
 
   /** Every page of a list through the framework's paginator (the descriptor's `page` paging). */
-  async function* scan(context: HookContext, entity: Cin7Entity, query: Record<string, string>, pageSize: number, signal?: AbortSignal) {
+  async function* scan(
+    context: HookContext,
+    entity: Cin7Entity,
+    query: Record<string, string>,
+    pageSize: number,
+    signal?: AbortSignal,
+  ) {
     const read = context.descriptor.entities[entity]!.read!;
-    const url = withQuery(context.url(context.descriptor.baseUrl).replace(/\/+$/, '') + read.endpoint, { ...query, [read.pagination.pageSizeParam ?? 'Limit']: String(pageSize) });
-    const pages = walkPages(context.http, { paging: read.pagination, url, pageSize, signal, what: `Cin7 ${entity}`, ...slots(entity) });
+    const url = withQuery(context.url(context.descriptor.baseUrl).replace(/\/+$/, '') + read.endpoint, {
+      ...query,
+      [read.pagination.pageSizeParam ?? 'Limit']: String(pageSize),
+    });
+    const pages = walkPages(context.http, {
+      paging: read.pagination,
+      url,
+      pageSize,
+      signal,
+      what: `Cin7 ${entity}`,
+      ...slots(entity),
+    });
     for await (const page of pages) yield page.rows;
   }
 
@@ -58,14 +80,17 @@ export function createCin7Hooks(): Cin7Hooks {
       const list = (body as Record<string, unknown>)[cin7ListKeys[entityOf(entity)]];
       return Array.isArray(list) ? (list as unknown[]) : [];
     },
-    mapError: (response: HttpResponse) => cin7GetError(cin7Descriptor.entities[entity]?.read?.endpoint ?? entity, cin7AnswerOf(response)),
+    mapError: (response: HttpResponse) =>
+      cin7GetError(cin7Descriptor.entities[entity]?.read?.endpoint ?? entity, cin7AnswerOf(response)),
   });
 
   return {
     extractErrorCode: (response) => {
       const body = response.data ?? safeParse(response.text);
       const first = Array.isArray(body) ? body[0] : body;
-      return first && typeof first === 'object' && 'ErrorCode' in first ? String((first as { ErrorCode: unknown }).ErrorCode) : undefined;
+      return first && typeof first === 'object' && 'ErrorCode' in first
+        ? String((first as { ErrorCode: unknown }).ErrorCode)
+        : undefined;
     },
 
     extractRecords: (body, entity) => slots(entity).extractRecords(body),
@@ -78,7 +103,8 @@ export function createCin7Hooks(): Cin7Hooks {
       const results = [];
       for (const record of records) {
         if (name === 'Purchase') results.push(await writePurchase(context, record));
-        else if (name === 'Supplier' || name === 'Customer') results.push(await writeParty(context, name, directories[name], record, matchesByName(context, matchKey)));
+        else if (name === 'Supplier' || name === 'Customer')
+          results.push(await writeParty(context, name, directories[name], record, matchesByName(context, matchKey)));
         else throw new AppError('E_INVALID_INPUT', `Cin7 Core: ${name} is read-only here.`);
       }
       return results;
@@ -121,11 +147,14 @@ export function createCin7Hooks(): Cin7Hooks {
         const endpoint = name === 'Purchase' ? '/purchase' : `/${name.toLowerCase()}`;
         const filter = matchKey === 'ID' ? { ID: original } : matchKey === 'Name' ? { Name: original } : undefined;
         if (!filter) continue;
-        const body = await cin7Get(context, endpoint, { ...filter, IncludeDeprecated: 'true' }, signal).catch((error: unknown): Record<string, unknown> => {
-          if (error instanceof AppError && error.code === 'E_NOT_FOUND') return {};
-          throw error;
-        });
-        const list = name === 'Purchase' ? ('ID' in body ? [body] : []) : ((body[cin7ListKeys[name]] ?? []) as unknown[]);
+        const body = await cin7Get(context, endpoint, { ...filter, IncludeDeprecated: 'true' }, signal).catch(
+          (error: unknown): Record<string, unknown> => {
+            if (error instanceof AppError && error.code === 'E_NOT_FOUND') return {};
+            throw error;
+          },
+        );
+        const list =
+          name === 'Purchase' ? ('ID' in body ? [body] : []) : ((body[cin7ListKeys[name]] ?? []) as unknown[]);
         list.forEach(take);
       }
       return hits;

@@ -11,9 +11,15 @@ const create = { onCreate: true, onUpdate: false };
 const readOnly = { readOnly: true };
 
 const additionalAttributes = (): EntityField[] => [
-  field('AttributeSet', 'string', { label: 'Attribute set', description: 'Names the set that labels AdditionalAttribute1..10.' }),
+  field('AttributeSet', 'string', {
+    label: 'Attribute set',
+    description: 'Names the set that labels AdditionalAttribute1..10.',
+  }),
   ...Array.from({ length: 10 }, (_, index) =>
-    field(`AdditionalAttribute${index + 1}`, 'string', { label: `Additional attribute ${index + 1}`, description: 'Custom field of the attribute set.' }),
+    field(`AdditionalAttribute${index + 1}`, 'string', {
+      label: `Additional attribute ${index + 1}`,
+      description: 'Custom field of the attribute set.',
+    }),
   ),
 ];
 
@@ -26,7 +32,9 @@ const address = (withType: boolean): EntityField[] => [
   field('Country', 'string'),
   ...(withType
     ? [
-        field('Type', 'picklist', { picklist: ['Business', 'Billing', 'Shipping'].map((value) => ({ value, label: value, active: true })) }),
+        field('Type', 'picklist', {
+          picklist: ['Business', 'Billing', 'Shipping'].map((value) => ({ value, label: value, active: true })),
+        }),
         field('DefaultForType', 'boolean', { label: 'Default for type' }),
       ]
     : []),
@@ -48,14 +56,41 @@ const contact = (): EntityField[] => [
 const status = (values: string[]) => values.map((value) => ({ value, label: value, active: true }));
 
 const partyFields = (kind: 'supplier' | 'customer'): EntityField[] => [
-  field('ID', 'string', { label: 'ID', readOnly: true, externalId: true, description: 'GUID assigned by Cin7; send it to update.' }),
-  field('Name', 'string', { required: create, maxLength: 256, externalId: true, description: 'Unique; matched starts-with by the Name filter.' }),
-  field('Status', 'picklist', { required: { onCreate: kind === 'customer', onUpdate: false }, picklist: status(['Active', 'Deprecated']) }),
-  field('Currency', 'string', { required: { onCreate: kind === 'customer', onUpdate: false }, maxLength: 3, description: 'ISO 4217 code.' }),
-  field('PaymentTerm', 'string', { label: 'Payment term', required: { onCreate: kind === 'customer', onUpdate: false }, description: 'A name from /ref/paymentterm.' }),
+  field('ID', 'string', {
+    label: 'ID',
+    readOnly: true,
+    externalId: true,
+    description: 'GUID assigned by Cin7; send it to update.',
+  }),
+  field('Name', 'string', {
+    required: create,
+    maxLength: 256,
+    externalId: true,
+    description: 'Unique; matched starts-with by the Name filter.',
+  }),
+  field('Status', 'picklist', {
+    required: { onCreate: kind === 'customer', onUpdate: false },
+    picklist: status(['Active', 'Deprecated']),
+  }),
+  field('Currency', 'string', {
+    required: { onCreate: kind === 'customer', onUpdate: false },
+    maxLength: 3,
+    description: 'ISO 4217 code.',
+  }),
+  field('PaymentTerm', 'string', {
+    label: 'Payment term',
+    required: { onCreate: kind === 'customer', onUpdate: false },
+    description: 'A name from /ref/paymentterm.',
+  }),
   field('TaxRule', 'string', { label: 'Tax rule', required: create, description: 'A name from /ref/tax.' }),
   ...(kind === 'supplier'
-    ? [field('AccountPayable', 'string', { label: 'Account payable', referenceTo: 'Account', description: 'GL account code.' })]
+    ? [
+        field('AccountPayable', 'string', {
+          label: 'Account payable',
+          referenceTo: 'Account',
+          description: 'GL account code.',
+        }),
+      ]
     : [
         field('AccountReceivable', 'string', { label: 'Account receivable', required: create, referenceTo: 'Account' }),
         field('RevenueAccount', 'string', { label: 'Revenue account', required: create, referenceTo: 'Account' }),
@@ -92,7 +127,11 @@ const purchaseLine = (): EntityField[] => [
 
 const purchaseFields = (): EntityField[] => [
   field('ID', 'string', { label: 'ID', readOnly: true, externalId: true }),
-  field('SupplierID', 'string', { label: 'Supplier ID', referenceTo: 'Supplier', description: 'SupplierID or Supplier (name) is required.' }),
+  field('SupplierID', 'string', {
+    label: 'Supplier ID',
+    referenceTo: 'Supplier',
+    description: 'SupplierID or Supplier (name) is required.',
+  }),
   field('Supplier', 'string', { description: 'Supplier name, when no SupplierID is sent.' }),
   field('Approach', 'picklist', { required: create, createOnly: true, picklist: status(['INVOICE', 'STOCK']) }),
   field('Location', 'string', { required: create, description: 'A name from /ref/location.' }),
@@ -106,8 +145,14 @@ const purchaseFields = (): EntityField[] => [
   field('CurrencyRate', 'number', { label: 'Currency rate' }),
   field('Note', 'string'),
   field('BillingAddress', 'object', { label: 'Billing address', children: address(false) }),
-  field('ShippingAddress', 'object', { label: 'Shipping address', children: [...address(false), field('ShipToOther', 'boolean')] }),
-  field('AdditionalAttributes', 'object', { label: 'Additional attributes', children: additionalAttributes().slice(1) }),
+  field('ShippingAddress', 'object', {
+    label: 'Shipping address',
+    children: [...address(false), field('ShipToOther', 'boolean')],
+  }),
+  field('AdditionalAttributes', 'object', {
+    label: 'Additional attributes',
+    children: additionalAttributes().slice(1),
+  }),
   field('Order', 'object', {
     description: 'Order lines, written with POST /purchase/order while the order is DRAFT.',
     children: [
@@ -126,9 +171,17 @@ const purchaseFields = (): EntityField[] => [
 export const cin7AccountClasses = ['ASSET', 'LIABILITY', 'EXPENSE', 'EQUITY', 'REVENUE'];
 
 const accountFields = (): EntityField[] => [
-  field('Code', 'string', { required: create, maxLength: 50, externalId: true, description: 'Unique GL account code.' }),
+  field('Code', 'string', {
+    required: create,
+    maxLength: 50,
+    externalId: true,
+    description: 'Unique GL account code.',
+  }),
   field('Name', 'string', { required: create }),
-  field('Type', 'string', { required: create, description: 'BANK, CURRENT, CURRLIAB, EXPENSE … (GET returns more than the documented list).' }),
+  field('Type', 'string', {
+    required: create,
+    description: 'BANK, CURRENT, CURRLIAB, EXPENSE … (GET returns more than the documented list).',
+  }),
   field('Class', 'picklist', { picklist: status(cin7AccountClasses) }),
   field('Status', 'picklist', { required: create, picklist: status(['ACTIVE', 'ARCHIVED']) }),
   field('Description', 'string'),

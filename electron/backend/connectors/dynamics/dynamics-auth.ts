@@ -8,11 +8,17 @@ import { apiBaseOf, authorityUrlOf, headerValue, odataHeaders, orgUrlOf } from '
  * Microsoft Entra ID client credentials (API-FACTS §5.1): no refresh token is
  * ever issued, so "refresh" is a new grant, fetched before `expires_in` runs out.
  */
-export async function obtainDynamicsToken(context: HookContext, _previous: AccessToken | undefined): Promise<AccessToken> {
+export async function obtainDynamicsToken(
+  context: HookContext,
+  _previous: AccessToken | undefined,
+): Promise<AccessToken> {
   const clientId = String(context.settings.clientId ?? '');
   const clientSecret = context.secrets.client_secret;
   if (!clientSecret) {
-    throw new AppError('E_SECRET_UNAVAILABLE', 'The client secret is not stored for this Dynamics 365 connection; enter it again.');
+    throw new AppError(
+      'E_SECRET_UNAVAILABLE',
+      'The client secret is not stored for this Dynamics 365 connection; enter it again.',
+    );
   }
   const org = orgUrlOf(context);
   if (!org) throw new AppError('E_INVALID_INPUT', 'The Dynamics 365 connection has no environment URL (orgUrl).');
@@ -43,7 +49,10 @@ export function parseEntraToken(data: unknown, obtainedAt: number): AccessToken 
     throw new AppError('E_AUTH_FAILED', 'Microsoft Entra ID answered without an access token.');
   }
   if (typeof body.token_type === 'string' && body.token_type.toLowerCase() !== 'bearer') {
-    throw new AppError('E_AUTH_FAILED', `Microsoft Entra ID issued a ${body.token_type} token; Dataverse needs a Bearer token.`);
+    throw new AppError(
+      'E_AUTH_FAILED',
+      `Microsoft Entra ID issued a ${body.token_type} token; Dataverse needs a Bearer token.`,
+    );
   }
   // expires_in arrives as a number from the v2.0 endpoint and as a string from v1.0; accept both.
   const lifetime = Number(body.expires_in);
@@ -77,16 +86,25 @@ function entraError(response: HttpResponse): AppError {
           : aadsts === '500011' || error === 'invalid_scope'
             ? 'the environment URL is not a Dataverse environment of this tenant; check the org URL'
             : 'Microsoft Entra ID refused the client-credentials grant';
-  return new AppError('E_AUTH_FAILED', `Dynamics 365 sign-in failed: ${hint} (${error}${firstLine ? `: ${firstLine}` : ''}).`, {
-    status: response.status,
-    error,
-    aadsts,
-  });
+  return new AppError(
+    'E_AUTH_FAILED',
+    `Dynamics 365 sign-in failed: ${hint} (${error}${firstLine ? `: ${firstLine}` : ''}).`,
+    {
+      status: response.status,
+      error,
+      aadsts,
+    },
+  );
 }
 
 /** `GET /WhoAmI`: proves the application user exists in the environment and has a role. */
 export async function probeDynamics(context: HookContext): Promise<{ tenant?: string; identity?: string }> {
-  const response = await context.http.request({ url: `${apiBaseOf(context)}/WhoAmI`, headers: odataHeaders(), expect: 'json', passStatuses: [403] });
+  const response = await context.http.request({
+    url: `${apiBaseOf(context)}/WhoAmI`,
+    headers: odataHeaders(),
+    expect: 'json',
+    passStatuses: [403],
+  });
   if (response.status === 403) {
     const text = response.text.slice(0, 300);
     throw new AppError(
@@ -95,7 +113,8 @@ export async function probeDynamics(context: HookContext): Promise<{ tenant?: st
       { status: 403, requestId: headerValue(response.headers, 'x-ms-service-request-id') },
     );
   }
-  if (response.status >= 400) throw new AppError('E_REMOTE', `WhoAmI failed with HTTP ${response.status}.`, { status: response.status });
+  if (response.status >= 400)
+    throw new AppError('E_REMOTE', `WhoAmI failed with HTTP ${response.status}.`, { status: response.status });
   const body = (response.data ?? {}) as { UserId?: unknown; OrganizationId?: unknown };
   return {
     tenant: typeof body.OrganizationId === 'string' ? body.OrganizationId : String(context.settings.tenant ?? ''),

@@ -29,7 +29,14 @@ export interface PartRequest {
 }
 
 /** Request of one upsert by alternate key; `undefined` when the record lacks a key value. */
-export function upsertRequest(apiPath: string, set: string, primaryId: string, record: JsonObject, matchKey: string[], extraHeaders: Record<string, string> = {}): PartRequest | undefined {
+export function upsertRequest(
+  apiPath: string,
+  set: string,
+  primaryId: string,
+  record: JsonObject,
+  matchKey: string[],
+  extraHeaders: Record<string, string> = {},
+): PartRequest | undefined {
   const key = alternateKeySegment(record, matchKey);
   if (!key) return undefined;
   return {
@@ -64,7 +71,12 @@ export const closingLine = (boundary: string): string => `--${boundary}--${crlf}
  * bytes (closing boundary included). A part too big on its own travels alone:
  * the server rejects it, and that rejection is reported for that record only.
  */
-export function groupParts(parts: BatchPart[], boundary: string, maxRequests: number = batchLimits.maxRequests, maxBodyBytes: number = batchLimits.maxBodyBytes): BatchPart[][] {
+export function groupParts(
+  parts: BatchPart[],
+  boundary: string,
+  maxRequests: number = batchLimits.maxRequests,
+  maxBodyBytes: number = batchLimits.maxBodyBytes,
+): BatchPart[][] {
   const closing = Buffer.byteLength(closingLine(boundary));
   const groups: BatchPart[][] = [];
   let current: BatchPart[] = [];
@@ -114,7 +126,12 @@ export function parseBatchResponse(body: string, boundary: string): PartResponse
     const statusLine = /^HTTP\/1\.[01] (\d{3})[^\r\n]*\r?\n/.exec(rest);
     if (!statusLine) continue;
     const { headers, rest: payload } = splitHead(rest.slice(statusLine[0].length));
-    answers.push({ status: Number(statusLine[1]), headers, body: payload.replace(/\r?\n$/, ''), contentId: mimeHeaders['content-id'] });
+    answers.push({
+      status: Number(statusLine[1]),
+      headers,
+      body: payload.replace(/\r?\n$/, ''),
+      contentId: mimeHeaders['content-id'],
+    });
   }
   return answers;
 }

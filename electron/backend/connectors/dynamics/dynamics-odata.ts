@@ -19,7 +19,10 @@ export function authorityUrlOf(context: Pick<HookContext, 'settings'>): string {
 
 /** `https://org.crm4.dynamics.com/api/data/v9.2` */
 export function apiBaseOf(context: Pick<HookContext, 'settings'>): string {
-  const version = typeof context.settings.apiVersion === 'string' && context.settings.apiVersion ? context.settings.apiVersion : '9.2';
+  const version =
+    typeof context.settings.apiVersion === 'string' && context.settings.apiVersion
+      ? context.settings.apiVersion
+      : '9.2';
   return `${orgUrlOf(context)}/api/data/v${version}`;
 }
 

@@ -22,7 +22,11 @@ export interface EntityDefinition {
   PrimaryNameAttribute?: string;
   DisplayName?: Label;
   Keys?: Array<{ LogicalName?: string; KeyAttributes?: string[]; EntityKeyIndexStatus?: string }>;
-  ManyToOneRelationships?: Array<{ ReferencingAttribute?: string; ReferencingEntityNavigationPropertyName?: string; ReferencedEntity?: string }>;
+  ManyToOneRelationships?: Array<{
+    ReferencingAttribute?: string;
+    ReferencingEntityNavigationPropertyName?: string;
+    ReferencedEntity?: string;
+  }>;
 }
 
 export interface AttributeDefinition {
@@ -48,17 +52,26 @@ export interface AttributeCasts {
 const casts = {
   string: 'Microsoft.Dynamics.CRM.StringAttributeMetadata?$select=LogicalName,MaxLength',
   memo: 'Microsoft.Dynamics.CRM.MemoAttributeMetadata?$select=LogicalName,MaxLength',
-  picklist: 'Microsoft.Dynamics.CRM.PicklistAttributeMetadata?$select=LogicalName&$expand=OptionSet($select=Options),GlobalOptionSet($select=Options)',
+  picklist:
+    'Microsoft.Dynamics.CRM.PicklistAttributeMetadata?$select=LogicalName&$expand=OptionSet($select=Options),GlobalOptionSet($select=Options)',
   status: 'Microsoft.Dynamics.CRM.StatusAttributeMetadata?$select=LogicalName&$expand=OptionSet($select=Options)',
   lookup: 'Microsoft.Dynamics.CRM.LookupAttributeMetadata?$select=LogicalName,Targets',
 };
 
-export async function discoverDynamicsSchema(context: HookContext, entity: string): Promise<Omit<EntitySchema, 'hash' | 'fetchedAt'>> {
+export async function discoverDynamicsSchema(
+  context: HookContext,
+  entity: string,
+): Promise<Omit<EntitySchema, 'hash' | 'fetchedAt'>> {
   const table = `${apiBaseOf(context)}/EntityDefinitions(LogicalName='${entity.replace(/'/g, "''")}')`;
   const get = async <T>(url: string): Promise<T> => {
     const response = await context.http.request({ url, headers: odataHeaders(), expect: 'json' });
-    if (response.status === 404) throw new AppError('E_NOT_FOUND', `Dataverse has no table "${entity}" in this environment.`);
-    if (response.status >= 400) throw new AppError('E_REMOTE', `Reading the metadata of ${entity} failed with HTTP ${response.status}: ${response.text.slice(0, 300)}`);
+    if (response.status === 404)
+      throw new AppError('E_NOT_FOUND', `Dataverse has no table "${entity}" in this environment.`);
+    if (response.status >= 400)
+      throw new AppError(
+        'E_REMOTE',
+        `Reading the metadata of ${entity} failed with HTTP ${response.status}: ${response.text.slice(0, 300)}`,
+      );
     return response.data as T;
   };
   const definition = await get<EntityDefinition>(
@@ -76,7 +89,8 @@ export async function discoverDynamicsSchema(context: HookContext, entity: strin
   );
   const found: AttributeCasts = { maxLength: new Map(), options: new Map(), targets: new Map() };
   for (const row of [...(strings?.value ?? []), ...(memos?.value ?? [])]) {
-    if (typeof row.MaxLength === 'number' && row.MaxLength > 0) found.maxLength.set(String(row.LogicalName), row.MaxLength);
+    if (typeof row.MaxLength === 'number' && row.MaxLength > 0)
+      found.maxLength.set(String(row.LogicalName), row.MaxLength);
   }
   for (const row of [...(picklists?.value ?? []), ...(statuses?.value ?? [])]) {
     const set = (row.OptionSet as OptionSet) ?? (row.GlobalOptionSet as OptionSet);
@@ -89,7 +103,12 @@ export async function discoverDynamicsSchema(context: HookContext, entity: strin
 }
 
 /** Pure: metadata rows → EntitySchema (without hash); exported for fixture tests. */
-export function buildEntitySchema(entity: string, definition: EntityDefinition, attributes: AttributeDefinition[], found: AttributeCasts): Omit<EntitySchema, 'hash' | 'fetchedAt'> {
+export function buildEntitySchema(
+  entity: string,
+  definition: EntityDefinition,
+  attributes: AttributeDefinition[],
+  found: AttributeCasts,
+): Omit<EntitySchema, 'hash' | 'fetchedAt'> {
   const keyFields = [
     ...new Set(
       (definition.Keys ?? [])
@@ -107,7 +126,13 @@ export function buildEntitySchema(entity: string, definition: EntityDefinition, 
   const fields: EntityField[] = [];
   for (const attribute of [...attributes].sort((left, right) => left.LogicalName.localeCompare(right.LogicalName))) {
     const typeName = attribute.AttributeTypeName?.Value ?? '';
-    if (attribute.AttributeOf || typeName === 'VirtualType' || typeName === 'EntityNameType' || typeName === 'ManagedPropertyType') continue;
+    if (
+      attribute.AttributeOf ||
+      typeName === 'VirtualType' ||
+      typeName === 'EntityNameType' ||
+      typeName === 'ManagedPropertyType'
+    )
+      continue;
     const level = attribute.RequiredLevel?.Value ?? 'None';
     // Dataverse fills the primary id and the owner (the calling user) by itself, although
     // both are SystemRequired; asking a mapping for them would block every create.
@@ -128,7 +153,12 @@ export function buildEntitySchema(entity: string, definition: EntityDefinition, 
     if (typeName === 'LookupType' || typeName === 'CustomerType' || typeName === 'OwnerType') {
       // Lookups are written through their navigation property: `parentcustomerid_account@odata.bind`.
       const targets = found.targets.get(attribute.LogicalName) ?? [];
-      const links = navigation.get(attribute.LogicalName) ?? targets.map((target) => ({ name: targets.length > 1 ? `${attribute.LogicalName}_${target}` : attribute.LogicalName, target }));
+      const links =
+        navigation.get(attribute.LogicalName) ??
+        targets.map((target) => ({
+          name: targets.length > 1 ? `${attribute.LogicalName}_${target}` : attribute.LogicalName,
+          target,
+        }));
       for (const link of links) {
         fields.push({
           ...base,
@@ -189,8 +219,14 @@ export function fieldTypeOf(typeName: string): FieldType {
 
 function optionsOf(set: OptionSet): PicklistValue[] {
   return (set?.Options ?? [])
-    .filter((option): option is { Value: number; Label?: Label; IsActive?: boolean } => typeof option.Value === 'number')
-    .map((option) => ({ value: option.Value, label: labelOf(option.Label) || String(option.Value), active: option.IsActive !== false }));
+    .filter(
+      (option): option is { Value: number; Label?: Label; IsActive?: boolean } => typeof option.Value === 'number',
+    )
+    .map((option) => ({
+      value: option.Value,
+      label: labelOf(option.Label) || String(option.Value),
+      active: option.IsActive !== false,
+    }));
 }
 
 function labelOf(label: Label | undefined): string {

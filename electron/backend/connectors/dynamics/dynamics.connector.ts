@@ -24,12 +24,18 @@ export class DynamicsConnector extends DescriptorConnector {
    * what counts against the limit, and one pass packs bodies tightly.
    */
   override async write(entity: string, records: JsonObject[], options: WriteOptions): Promise<WriteResult[]> {
-    if (this.entity(entity).write.mode === 'read-only') throw new AppError('E_INVALID_INPUT', `Dynamics 365: ${entity} is read-only here.`);
+    if (this.entity(entity).write.mode === 'read-only')
+      throw new AppError('E_INVALID_INPUT', `Dynamics 365: ${entity} is read-only here.`);
     options.signal?.throwIfAborted();
     return writeDynamicsBatch(this.context, entity, records, options.matchKey, this.onBatch, options.signal);
   }
 
-  async lookup(entity: string, matchKey: string, values: string[], options: { signal?: AbortSignal } = {}): Promise<Map<string, LookupHit>> {
+  async lookup(
+    entity: string,
+    matchKey: string,
+    values: string[],
+    options: { signal?: AbortSignal } = {},
+  ): Promise<Map<string, LookupHit>> {
     this.entity(entity);
     return lookupDynamicsRecords(this.context, entity, matchKey, values, options.signal);
   }

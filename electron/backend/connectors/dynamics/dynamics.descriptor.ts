@@ -1,5 +1,9 @@
 import type { z } from 'zod';
-import { defineDescriptor, type ConnectorDescriptorInput, type entitySchema } from '../../../../shared/connectors/descriptor';
+import {
+  defineDescriptor,
+  type ConnectorDescriptorInput,
+  type entitySchema,
+} from '../../../../shared/connectors/descriptor';
 import { dynamicsSecretSlots } from '../../../../shared/connectors/dynamics.settings';
 
 /**
@@ -16,24 +20,34 @@ export const duplicateDetectedCode = '0x80040333';
 /** `$batch` limits: at most 1,000 requests, and our own cap on the serialised body. */
 export const batchLimits = { maxRequests: 1000, maxBodyBytes: 256 * 1024 } as const;
 
-const readWrite = (set: string, label: string, keyFields: string[], matchKeys: string[]): z.input<typeof entitySchema> => ({
-    label,
-    keyFields,
-    read: {
-      endpoint: set,
-      // Oldest first so a watermark can advance page by page; the id breaks ties between equal stamps.
-      query: { $orderby: `modifiedon asc,${keyFields[0]} asc` },
-      // `Prefer: odata.maxpagesize` and the opaque `@odata.nextLink`; no `$top`/`$skip` (they do not mix with server paging).
-      pagination: { style: 'nextLink', pageSizeHeader: { name: 'Prefer', template: 'odata.maxpagesize={pageSize}' }, defaultPageSize: 1000, maxPageSize: 5000 },
-      modifiedSince: { format: 'iso-seconds', via: 'filter', template: 'modifiedon ge {since}', filterParam: '$filter' },
+const readWrite = (
+  set: string,
+  label: string,
+  keyFields: string[],
+  matchKeys: string[],
+): z.input<typeof entitySchema> => ({
+  label,
+  keyFields,
+  read: {
+    endpoint: set,
+    // Oldest first so a watermark can advance page by page; the id breaks ties between equal stamps.
+    query: { $orderby: `modifiedon asc,${keyFields[0]} asc` },
+    // `Prefer: odata.maxpagesize` and the opaque `@odata.nextLink`; no `$top`/`$skip` (they do not mix with server paging).
+    pagination: {
+      style: 'nextLink',
+      pageSizeHeader: { name: 'Prefer', template: 'odata.maxpagesize={pageSize}' },
+      defaultPageSize: 1000,
+      maxPageSize: 5000,
     },
-    write: {
-      mode: 'upsert',
-      endpoint: set,
-      matchKeys,
-      maxBatch: batchLimits.maxRequests,
-      maxPayloadBytes: batchLimits.maxBodyBytes,
-    },
+    modifiedSince: { format: 'iso-seconds', via: 'filter', template: 'modifiedon ge {since}', filterParam: '$filter' },
+  },
+  write: {
+    mode: 'upsert',
+    endpoint: set,
+    matchKeys,
+    maxBatch: batchLimits.maxRequests,
+    maxPayloadBytes: batchLimits.maxBodyBytes,
+  },
 });
 
 export const dynamicsDescriptorInput = {

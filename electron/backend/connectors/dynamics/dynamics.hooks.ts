@@ -1,7 +1,18 @@
 import type { JsonObject, WriteResult } from '../framework/connector';
 import type { ConnectorHooks, HookContext } from '../framework/hooks';
 import { obtainDynamicsToken, probeDynamics } from './dynamics-auth';
-import { closingLine, groupParts, newBoundary, parseBatchResponse, partError, resultOf, serialisePart, upsertRequest, boundaryOf, type BatchPart } from './dynamics-batch';
+import {
+  closingLine,
+  groupParts,
+  newBoundary,
+  parseBatchResponse,
+  partError,
+  resultOf,
+  serialisePart,
+  upsertRequest,
+  boundaryOf,
+  type BatchPart,
+} from './dynamics-batch';
 import { apiBaseOf, extractDataverseErrorCode, headerValue, odataHeaders } from './dynamics-odata';
 import { lookupDynamicsRecords, normalizeDynamicsRecord } from './dynamics-read';
 import { discoverDynamicsSchema } from './dynamics-schema';
@@ -27,7 +38,8 @@ export async function writeDynamicsBatch(
   const apiPath = new URL(base).pathname;
   const set = entitySetOf(entity);
   const primaryId = primaryIdOf(entity);
-  const extra: Record<string, string> = context.settings.duplicateDetection === true ? { 'MSCRM.SuppressDuplicateDetection': 'false' } : {};
+  const extra: Record<string, string> =
+    context.settings.duplicateDetection === true ? { 'MSCRM.SuppressDuplicateDetection': 'false' } : {};
   const boundary = newBoundary();
   const parts: BatchPart[] = [];
   records.forEach((record, index) => {
@@ -35,7 +47,11 @@ export async function writeDynamicsBatch(
     if (!request) {
       results[index] = {
         outcome: 'failed',
-        error: { code: 'E_SYNC_MATCH_KEY_MISSING', message: `The record has no value for the alternate key ${matchKey.join(', ')}.`, field: matchKey[0] },
+        error: {
+          code: 'E_SYNC_MATCH_KEY_MISSING',
+          message: `The record has no value for the alternate key ${matchKey.join(', ')}.`,
+          field: matchKey[0],
+        },
       };
       return;
     }
@@ -49,7 +65,10 @@ export async function writeDynamicsBatch(
     const response = await context.http.request({
       method: 'POST',
       url: `${base}/$batch`,
-      headers: odataHeaders({ 'content-type': `multipart/mixed; boundary=${boundary}`, prefer: 'odata.continue-on-error' }),
+      headers: odataHeaders({
+        'content-type': `multipart/mixed; boundary=${boundary}`,
+        prefer: 'odata.continue-on-error',
+      }),
       body,
       signal,
     });
@@ -68,7 +87,10 @@ export async function writeDynamicsBatch(
         : {
             outcome: 'failed',
             // Stop-on-error batches leave the rest unanswered; they were not run.
-            error: { code: 'E_SYNC_NO_RESULT', message: 'Dataverse did not run this request: an earlier request of the batch failed.' },
+            error: {
+              code: 'E_SYNC_NO_RESULT',
+              message: 'Dataverse did not run this request: an earlier request of the batch failed.',
+            },
           };
     });
   }

@@ -1,4 +1,8 @@
-import { fillTemplate, type ConnectorDescriptor, type EntityDescriptor } from '../../../../shared/connectors/descriptor';
+import {
+  fillTemplate,
+  type ConnectorDescriptor,
+  type EntityDescriptor,
+} from '../../../../shared/connectors/descriptor';
 import type { EntitySchema } from '../../../../shared/domain/entity-schema';
 import { AppError, toErrorInfo } from '../../../../shared/errors';
 import { HttpConnection, type HttpConnectionOptions, type RequestAuthorizer } from '../../http/http-client';
@@ -9,7 +13,16 @@ import { registerSecret } from '../../util/redact';
 import { jsonBytes, splitBatches } from './batching';
 import { walkPages, withQuery } from './paginator';
 import { sinceParts } from './since';
-import type { Connector, EntityInfo, JsonObject, ReadOptions, ReadPage, TestResult, WriteOptions, WriteResult } from './connector';
+import type {
+  Connector,
+  EntityInfo,
+  JsonObject,
+  ReadOptions,
+  ReadPage,
+  TestResult,
+  WriteOptions,
+  WriteResult,
+} from './connector';
 import type { ConnectorHooks, HookContext } from './hooks';
 import { finishSchema, type SchemaCache } from './schema-cache';
 
@@ -23,7 +36,12 @@ export interface ConnectorEnvironment {
   schemaCache?: SchemaCache;
   tokenStore?: TokenStore;
   /** Test and tuning knobs for the client (timing, retries, retry observer). */
-  http?: Partial<Pick<HttpConnectionOptions, 'timing' | 'maxRetries' | 'onRetry' | 'breakerHalfOpenAfterMs' | 'timeoutMs' | 'signal' | 'failFast'>>;
+  http?: Partial<
+    Pick<
+      HttpConnectionOptions,
+      'timing' | 'maxRetries' | 'onRetry' | 'breakerHalfOpenAfterMs' | 'timeoutMs' | 'signal' | 'failFast'
+    >
+  >;
   /** Scales the descriptor's rate limit (tests shrink a 60-per-minute window to seconds). */
   rateLimit?: { requests?: number; windowMs?: number };
   /** Overrides the descriptor's token refresh skew. */
@@ -65,16 +83,23 @@ export class DescriptorConnector implements Connector {
     };
     if (auth.kind === 'oauth2') {
       const obtain = hooks.obtainToken;
-      if (!obtain) throw new AppError('E_INTERNAL', `${descriptor.label}: an oauth2 descriptor needs an obtainToken hook.`);
+      if (!obtain)
+        throw new AppError('E_INTERNAL', `${descriptor.label}: an oauth2 descriptor needs an obtainToken hook.`);
       tokens = new TokenProvider(
         { obtain: (previous) => obtain(context, previous) },
-        { skewMs: (environment.refreshSkewSeconds ?? auth.refreshSkewSeconds) * 1000, now: environment.now, store: environment.tokenStore },
+        {
+          skewMs: (environment.refreshSkewSeconds ?? auth.refreshSkewSeconds) * 1000,
+          now: environment.now,
+          store: environment.tokenStore,
+        },
       );
       const provider = tokens;
       authorizer = {
         async apply(headers) {
           const token = await provider.get();
-          headers[auth.header.name.toLowerCase()] = auth.header.scheme ? `${auth.header.scheme} ${token.accessToken}` : token.accessToken;
+          headers[auth.header.name.toLowerCase()] = auth.header.scheme
+            ? `${auth.header.scheme} ${token.accessToken}`
+            : token.accessToken;
           return token;
         },
         async rejected(handle) {
@@ -88,7 +113,9 @@ export class DescriptorConnector implements Connector {
       registerSecret(value.slice(6));
       authorizer = { apply: async (headers) => void (headers.authorization = value), rejected: async () => false };
     } else {
-      const fixed = Object.fromEntries(Object.entries(auth.headers).map(([name, slot]) => [name.toLowerCase(), secrets[slot] ?? '']));
+      const fixed = Object.fromEntries(
+        Object.entries(auth.headers).map(([name, slot]) => [name.toLowerCase(), secrets[slot] ?? '']),
+      );
       authorizer = { apply: async (headers) => void Object.assign(headers, fixed), rejected: async () => false };
     }
     const options: HttpConnectionOptions = {
@@ -96,12 +123,18 @@ export class DescriptorConnector implements Connector {
       hosts: {
         hosts: [
           ...descriptor.allowedHosts.fixed,
-          ...descriptor.allowedHosts.fromSettings.map((key) => hostOf(String(connection.settings[key] ?? ''))).filter((h): h is string => Boolean(h)),
+          ...descriptor.allowedHosts.fromSettings
+            .map((key) => hostOf(String(connection.settings[key] ?? '')))
+            .filter((h): h is string => Boolean(h)),
         ],
         patterns: descriptor.allowedHosts.patterns,
         sandbox: connection.sandbox,
       },
-      rateLimit: { ...descriptor.rateLimit, requests: effectiveRate(descriptor, connection.settings), ...environment.rateLimit },
+      rateLimit: {
+        ...descriptor.rateLimit,
+        requests: effectiveRate(descriptor, connection.settings),
+        ...environment.rateLimit,
+      },
       timeoutMs: environment.http?.timeoutMs ?? descriptor.timeoutMs,
       errors: descriptor.errors,
       authorizer,
@@ -134,7 +167,9 @@ export class DescriptorConnector implements Connector {
       let tokenLifetimeSeconds: number | undefined;
       if (this.tokens) {
         const token = await this.tokens.get();
-        tokenLifetimeSeconds = token.lifetimeSeconds ?? (token.expiresAt ? Math.round((token.expiresAt - token.obtainedAt) / 1000) : undefined);
+        tokenLifetimeSeconds =
+          token.lifetimeSeconds ??
+          (token.expiresAt ? Math.round((token.expiresAt - token.obtainedAt) / 1000) : undefined);
       }
       const probe = (await this.hooks.probe?.(this.context)) ?? {};
       const sampleEntity = this.entities().find((entity) => entity.readable)?.id;
@@ -146,10 +181,21 @@ export class DescriptorConnector implements Connector {
         }
         sampleCount ??= 0;
       }
-      return { ok: true, ...probe, latencyMs: Math.round(performance.now() - started), tokenLifetimeSeconds, sampleEntity, sampleCount };
+      return {
+        ok: true,
+        ...probe,
+        latencyMs: Math.round(performance.now() - started),
+        tokenLifetimeSeconds,
+        sampleEntity,
+        sampleCount,
+      };
     } catch (error) {
       const info = toErrorInfo(error);
-      return { ok: false, latencyMs: Math.round(performance.now() - started), error: { code: info.code, message: info.message } };
+      return {
+        ok: false,
+        latencyMs: Math.round(performance.now() - started),
+        error: { code: info.code, message: info.message },
+      };
     }
   }
 
@@ -159,7 +205,8 @@ export class DescriptorConnector implements Connector {
     const cached = cache?.get(this.context.connectionId, entity);
     const maxAgeMs = this.descriptor.schemaDiscovery.cacheSeconds * 1000;
     if (cached && !options.refresh && Date.now() - Date.parse(cached.fetchedAt) < maxAgeMs) return cached;
-    if (!this.hooks.discoverSchema) throw new AppError('E_INTERNAL', `${this.descriptor.label} has no schema discovery.`);
+    if (!this.hooks.discoverSchema)
+      throw new AppError('E_INTERNAL', `${this.descriptor.label} has no schema discovery.`);
     const schema = finishSchema(await this.hooks.discoverSchema(this.context, entity));
     cache?.put(this.context.connectionId, schema);
     return schema;
@@ -172,27 +219,46 @@ export class DescriptorConnector implements Connector {
       throw new AppError('E_INVALID_INPUT', `${this.descriptor.label}: ${entity} cannot be read.`);
     }
     const { pagination } = read;
-    const pageSize = Math.max(pagination.minPageSize ?? 1, Math.min(options.pageSize ?? pagination.defaultPageSize, pagination.maxPageSize));
+    const pageSize = Math.max(
+      pagination.minPageSize ?? 1,
+      Math.min(options.pageSize ?? pagination.defaultPageSize, pagination.maxPageSize),
+    );
     if (this.hooks.readPages) yield* this.hooks.readPages(this.context, entity, { ...options, pageSize });
     else yield* this.readDescribed(entity, read, { ...options, pageSize });
   }
 
   /** The descriptor executed: endpoint, declared query, page size, modified-since, then the paginator. */
-  private async *readDescribed(entity: string, read: ReadDescriptor, options: ReadOptions & { pageSize: number }): AsyncIterable<ReadPage> {
+  private async *readDescribed(
+    entity: string,
+    read: ReadDescriptor,
+    options: ReadOptions & { pageSize: number },
+  ): AsyncIterable<ReadPage> {
     const { hooks, context } = this;
     const { pagination } = read;
     const spec = options.since ? read.modifiedSince : undefined;
     const filter = spec && options.since ? sinceParts(spec, options.since).filter : undefined;
-    const parts = (await hooks.readRequest?.(context, entity, { pageSize: options.pageSize, since: options.since, sinceFilter: filter })) ?? {};
+    const parts =
+      (await hooks.readRequest?.(context, entity, {
+        pageSize: options.pageSize,
+        since: options.since,
+        sinceFilter: filter,
+      })) ?? {};
     const values = { ...parts.values };
     const since = spec && options.since ? sinceParts(spec, options.since, values) : undefined;
     const query: Record<string, string> = {};
     for (const [name, template] of Object.entries(read.query)) query[name] = context.url(template, values);
     if (pagination.pageSizeParam) query[pagination.pageSizeParam] = String(options.pageSize);
     const headers: Record<string, string> = {};
-    if (pagination.pageSizeHeader) headers[pagination.pageSizeHeader.name.toLowerCase()] = fillTemplate(pagination.pageSizeHeader.template, { pageSize: options.pageSize });
+    if (pagination.pageSizeHeader)
+      headers[pagination.pageSizeHeader.name.toLowerCase()] = fillTemplate(pagination.pageSizeHeader.template, {
+        pageSize: options.pageSize,
+      });
     const base = (parts.base ?? context.url(this.descriptor.baseUrl)).replace(/\/+$/, '');
-    const url = withQuery(base + '/' + context.url(read.endpoint, values).replace(/^\/+/, ''), { ...query, ...since?.query, ...parts.query });
+    const url = withQuery(base + '/' + context.url(read.endpoint, values).replace(/^\/+/, ''), {
+      ...query,
+      ...since?.query,
+      ...parts.query,
+    });
     const pages = walkPages(this.http, {
       paging: pagination,
       url,
@@ -206,8 +272,14 @@ export class DescriptorConnector implements Connector {
     });
     const normalize = hooks.normalize!;
     for await (const page of pages) {
-      const expanded = hooks.expandPage && page.rows.length > 0 ? await hooks.expandPage(context, entity, page.rows, options.signal) : undefined;
-      yield { records: (expanded?.rows ?? page.rows).map((raw) => normalize(context, entity, raw)), calls: 1 + (expanded?.calls ?? 0) };
+      const expanded =
+        hooks.expandPage && page.rows.length > 0
+          ? await hooks.expandPage(context, entity, page.rows, options.signal)
+          : undefined;
+      yield {
+        records: (expanded?.rows ?? page.rows).map((raw) => normalize(context, entity, raw)),
+        calls: 1 + (expanded?.calls ?? 0),
+      };
     }
   }
 
@@ -219,9 +291,16 @@ export class DescriptorConnector implements Connector {
     }
     const indexed = records.map((record, index) => ({ record, index }));
     const results: WriteResult[] = new Array(records.length);
-    for (const batch of splitBatches(indexed, write.maxBatch, write.maxPayloadBytes, (item) => jsonBytes(item.record))) {
+    for (const batch of splitBatches(indexed, write.maxBatch, write.maxPayloadBytes, (item) =>
+      jsonBytes(item.record),
+    )) {
       options.signal?.throwIfAborted();
-      const answers = await this.hooks.writeBatch(this.context, entity, batch.map((item) => item.record), options.matchKey);
+      const answers = await this.hooks.writeBatch(
+        this.context,
+        entity,
+        batch.map((item) => item.record),
+        options.matchKey,
+      );
       batch.forEach((item, position) => {
         results[item.index] = answers[position] ?? {
           outcome: 'failed',
@@ -253,7 +332,10 @@ export class DescriptorConnector implements Connector {
   protected entity(entity: string) {
     const found = this.descriptor.entities[entity];
     if (!found) {
-      throw new AppError('E_NOT_FOUND', `${this.descriptor.label} has no entity "${entity}"; known: ${Object.keys(this.descriptor.entities).join(', ')}.`);
+      throw new AppError(
+        'E_NOT_FOUND',
+        `${this.descriptor.label} has no entity "${entity}"; known: ${Object.keys(this.descriptor.entities).join(', ')}.`,
+      );
     }
     return found;
   }
@@ -268,7 +350,10 @@ type ReadDescriptor = NonNullable<EntityDescriptor['read']>;
  * `{lnCompany}`: the system's default applies, or a hook supplies a discovered
  * value (CSI's first IDO configuration).
  */
-export function declaredHeaders(descriptor: ConnectorDescriptor, settings: Record<string, SettingValue>): Record<string, string> {
+export function declaredHeaders(
+  descriptor: ConnectorDescriptor,
+  settings: Record<string, SettingValue>,
+): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [name, template] of Object.entries(descriptor.headers)) {
     const value = fillTemplate(template, settings);
@@ -283,7 +368,12 @@ function effectiveRate(descriptor: ConnectorDescriptor, settings: Record<string,
   const value = settings[rateLimitSetting];
   const range = descriptor.rateLimit.configurable;
   if (value === undefined || value === null || value === '' || !range) return descriptor.rateLimit.requests;
-  const wanted = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
+  const wanted =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && /^\s*\d+\s*$/.test(value)
+        ? Number(value)
+        : Number.NaN;
   if (!Number.isInteger(wanted) || wanted < range.min || wanted > range.max) {
     throw new AppError(
       'E_INVALID_INPUT',

@@ -103,7 +103,12 @@ export interface Connector {
    * lookups; values with no record are absent from the map. Optional: targets
    * implement it, sources need not.
    */
-  lookup?(entity: string, matchKey: string, values: string[], options?: { signal?: AbortSignal }): Promise<Map<string, LookupHit>>;
+  lookup?(
+    entity: string,
+    matchKey: string,
+    values: string[],
+    options?: { signal?: AbortSignal },
+  ): Promise<Map<string, LookupHit>>;
   /**
    * How many values one `lookup` call can carry at best (the system's documented
    * limit), so a dry run's theoretical minimum counts the lookups it cannot avoid.

@@ -63,7 +63,12 @@ export interface ConnectorHooks {
   /** Slot: the error a page answer stands for (HTTP 200 error bodies, the system's own message); default any 4xx/5xx. */
   mapError?(response: HttpResponse, entity: string): Error | undefined;
   /** Slot: child rows fetched for one page (LN order lines), merged into its raw rows; `calls` made. */
-  expandPage?(context: HookContext, entity: string, rows: unknown[], signal?: AbortSignal): Promise<{ rows: unknown[]; calls: number }>;
+  expandPage?(
+    context: HookContext,
+    entity: string,
+    rows: unknown[],
+    signal?: AbortSignal,
+  ): Promise<{ rows: unknown[]; calls: number }>;
   /** Slot: turns one raw record into a `SourceRecord` (trimming, date formats, keys); the runtime calls it for every record read. */
   normalize?(context: HookContext, entity: string, raw: unknown): SourceRecord;
   /** Writes one batch (already within limits); results in input order. */
@@ -77,6 +82,7 @@ export interface ConnectorHooks {
 /** The entity's declared write endpoint, filled (`{matchKey}` and the like from `values`); hooks write there. */
 export function writeEndpoint(context: HookContext, entity: string, values: Record<string, string> = {}): string {
   const write = context.descriptor.entities[entity]?.write;
-  if (!write || write.mode === 'read-only') throw new AppError('E_INVALID_INPUT', `${context.descriptor.label}: ${entity} is read-only here.`);
+  if (!write || write.mode === 'read-only')
+    throw new AppError('E_INVALID_INPUT', `${context.descriptor.label}: ${entity} is read-only here.`);
   return context.url(write.endpoint, values);
 }

@@ -6,7 +6,11 @@ type Row = Record<string, unknown>;
  * Child rows (order lines) read for one page of parents with a single ranged query, attached to
  * their parent under `lines` by the link field. `calls` is how many pages of lines it took.
  */
-export async function attachLines(parents: unknown[], link: string, pages: AsyncIterable<WalkedPage>): Promise<{ rows: unknown[]; calls: number }> {
+export async function attachLines(
+  parents: unknown[],
+  link: string,
+  pages: AsyncIterable<WalkedPage>,
+): Promise<{ rows: unknown[]; calls: number }> {
   const byParent = new Map<string, Row[]>();
   let calls = 0;
   for await (const page of pages) {
@@ -17,7 +21,10 @@ export async function attachLines(parents: unknown[], link: string, pages: Async
       byParent.get(parent)!.push(line);
     }
   }
-  return { rows: (parents as Row[]).map((row) => ({ ...row, lines: byParent.get(String(row[link] ?? '')) ?? [] })), calls };
+  return {
+    rows: (parents as Row[]).map((row) => ({ ...row, lines: byParent.get(String(row[link] ?? '')) ?? [] })),
+    calls,
+  };
 }
 
 /** The first and last link values of a page, for the ranged line query. */

@@ -20,7 +20,9 @@ export interface PageSlots {
 export interface PageWalk extends PageSlots {
   /** The descriptor's `pagination` (or the same fields for calls no entity declares: lookups, line reads). */
   paging: Pick<PaginationDescriptor, 'style'> &
-    Partial<Pick<PaginationDescriptor, 'cursorParam' | 'pageParam' | 'totalField' | 'nextQuery'>> & { endStatuses?: readonly number[] };
+    Partial<Pick<PaginationDescriptor, 'cursorParam' | 'pageParam' | 'totalField' | 'nextQuery'>> & {
+      endStatuses?: readonly number[];
+    };
   /** The first request; cursor and page styles derive every later one from it. */
   url: string;
   headers?: Record<string, string>;
@@ -39,7 +41,10 @@ export interface WalkedPage {
 export async function* walkPages(http: HttpConnection, walk: PageWalk): AsyncIterable<WalkedPage> {
   const { paging } = walk;
   if (paging.style === 'keyset') {
-    throw new AppError('E_INTERNAL', `${walk.what}: keyset paging is read by the connector's readPages hook, not the paginator.`);
+    throw new AppError(
+      'E_INTERNAL',
+      `${walk.what}: keyset paging is read by the connector's readPages hook, not the paginator.`,
+    );
   }
   const endStatuses = paging.endStatuses ?? [];
   // Page 1 is asked for by number too, so every page's request has the same shape.
@@ -47,23 +52,39 @@ export async function* walkPages(http: HttpConnection, walk: PageWalk): AsyncIte
   let url: string | undefined = first;
   for (let page = 1; url; page += 1) {
     walk.signal?.throwIfAborted();
-    const response = await http.request({ url, headers: walk.headers, expect: 'json', signal: walk.signal, passStatuses: endStatuses.length ? [...endStatuses] : undefined });
+    const response = await http.request({
+      url,
+      headers: walk.headers,
+      expect: 'json',
+      signal: walk.signal,
+      passStatuses: endStatuses.length ? [...endStatuses] : undefined,
+    });
     if (endStatuses.includes(response.status)) return;
-    const error = walk.mapError ? walk.mapError(response) : response.status >= 400 ? pageError(walk.what, response) : undefined;
+    const error = walk.mapError
+      ? walk.mapError(response)
+      : response.status >= 400
+        ? pageError(walk.what, response)
+        : undefined;
     if (error) throw error;
     const body = response.data ?? {};
     const rows = (walk.extractRecords ?? odataRecords)(body);
     yield { rows, body };
     if (paging.style === 'page') {
-      const total = paging.totalField ? Number((body as Record<string, unknown>)[paging.totalField] ?? rows.length) : Number.POSITIVE_INFINITY;
-      const done = rows.length === 0 || page * walk.pageSize >= total || (!paging.totalField && rows.length < walk.pageSize);
+      const total = paging.totalField
+        ? Number((body as Record<string, unknown>)[paging.totalField] ?? rows.length)
+        : Number.POSITIVE_INFINITY;
+      const done =
+        rows.length === 0 || page * walk.pageSize >= total || (!paging.totalField && rows.length < walk.pageSize);
       url = done ? undefined : withQuery(first, { [paging.pageParam!]: String(page + 1) });
       continue;
     }
     const token = (walk.nextToken ?? odataNextLink)(body, response);
     if (!token) return;
     // Links may be relative (FSM, Salesforce `nextRecordsUrl`); the host policy still checks where they lead.
-    url = paging.style === 'nextLink' ? new URL(token, url).toString() : withQuery(first, { ...paging.nextQuery, [paging.cursorParam!]: token });
+    url =
+      paging.style === 'nextLink'
+        ? new URL(token, url).toString()
+        : withQuery(first, { ...paging.nextQuery, [paging.cursorParam!]: token });
   }
 }
 
@@ -78,7 +99,11 @@ function odataNextLink(body: unknown): string | undefined {
 }
 
 function pageError(what: string, response: HttpResponse): AppError {
-  return new AppError('E_REMOTE', `Reading ${what} failed with HTTP ${response.status}: ${response.text.slice(0, 300)}`, { status: response.status });
+  return new AppError(
+    'E_REMOTE',
+    `Reading ${what} failed with HTTP ${response.status}: ${response.text.slice(0, 300)}`,
+    { status: response.status },
+  );
 }
 
 /**

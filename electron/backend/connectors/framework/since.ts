@@ -34,7 +34,11 @@ export interface SinceParts {
 }
 
 /** The descriptor's `modifiedSince` for one read; `values` fill the expression's other placeholders (`{stamp}`). */
-export function sinceParts(spec: ModifiedSinceDescriptor, since: string, values: Record<string, string> = {}): SinceParts {
+export function sinceParts(
+  spec: ModifiedSinceDescriptor,
+  since: string,
+  values: Record<string, string> = {},
+): SinceParts {
   const value = formatSince(spec.format, since);
   const parts: SinceParts = { query: {}, headers: {} };
   if (spec.via === 'param') parts.query[spec.template] = value;

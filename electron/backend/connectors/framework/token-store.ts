@@ -26,7 +26,11 @@ export class SharedTokenStore implements TokenStore {
   }
 
   save(token: AccessToken): void {
-    this.caches.putToken(this.connectionId, this.vault.seal(JSON.stringify(token), `${this.connectionId}/token`), token.expiresAt ?? null);
+    this.caches.putToken(
+      this.connectionId,
+      this.vault.seal(JSON.stringify(token), `${this.connectionId}/token`),
+      token.expiresAt ?? null,
+    );
   }
 
   clear(): void {

@@ -33,7 +33,8 @@ export async function idoHeaders(context: HookContext): Promise<Record<string, s
   let found = discoveredConfigs.get(context);
   if (!found) {
     found = listConfigurations(context).then((list) => {
-      if (!list[0]) throw new AppError('E_REMOTE', 'CSI lists no IDO configurations; set "mongooseConfig" on the connection.');
+      if (!list[0])
+        throw new AppError('E_REMOTE', 'CSI lists no IDO configurations; set "mongooseConfig" on the connection.');
       return list[0];
     });
     discoveredConfigs.set(context, found);
@@ -43,8 +44,14 @@ export async function idoHeaders(context: HookContext): Promise<Record<string, s
 }
 
 export async function listConfigurations(context: HookContext, signal?: AbortSignal): Promise<string[]> {
-  const response = await context.http.request({ url: idoUrl(context, 'configurations'), expect: 'json', signal, passStatuses: [400, 403, 404] });
-  if (response.status >= 400) throw new AppError('E_REMOTE', `CSI configurations answered HTTP ${response.status}.`, { status: response.status });
+  const response = await context.http.request({
+    url: idoUrl(context, 'configurations'),
+    expect: 'json',
+    signal,
+    passStatuses: [400, 403, 404],
+  });
+  if (response.status >= 400)
+    throw new AppError('E_REMOTE', `CSI configurations answered HTTP ${response.status}.`, { status: response.status });
   idoCheck(response.data, 'configurations');
   const list = (response.data as { Configurations?: unknown }).Configurations;
   return Array.isArray(list) ? list.map(String) : [];
@@ -56,7 +63,10 @@ export function idoCheck(body: unknown, what: string): void {
   const failed = b.Success === false || b.Success === 'false' || (b.MessageCode !== undefined && b.MessageCode !== 0);
   // GetPropertyInformation shows Success:false with valid data: properties present = success.
   if (failed && !('Properties' in (b as object))) {
-    throw new AppError('E_REMOTE', `CSI ${what} failed: ${b.Message ?? 'Success:false without a message'}`, { system: 'csi', message: b.Message ?? null });
+    throw new AppError('E_REMOTE', `CSI ${what} failed: ${b.Message ?? 'Success:false without a message'}`, {
+      system: 'csi',
+      message: b.Message ?? null,
+    });
   }
 }
 
@@ -65,7 +75,8 @@ const bookmarkPaging = { style: 'bookmark', cursorParam: 'bookmark', nextQuery: 
 
 function loadError(ido: string) {
   return (response: HttpResponse): AppError | undefined => {
-    if (response.status >= 400) return new AppError('E_REMOTE', `CSI load ${ido} answered HTTP ${response.status}.`, { status: response.status });
+    if (response.status >= 400)
+      return new AppError('E_REMOTE', `CSI load ${ido} answered HTTP ${response.status}.`, { status: response.status });
     try {
       idoCheck(response.data, `load ${ido}`);
       return undefined;
@@ -88,12 +99,18 @@ const loadSlots = {
  * CSI read slots for the runtime's paginator (Mongoose bookmarks, the descriptor's `bookmark` style):
  * HTTP-200 `Success:false` answers are errors, and the configuration header is discovered when unset.
  */
-export function csiReadSlots(sourceOf: (entity: string) => CsiSource): Pick<ConnectorHooks, 'readRequest' | 'mapError' | 'extractRecords' | 'nextToken' | 'expandPage' | 'normalize'> {
+export function csiReadSlots(
+  sourceOf: (entity: string) => CsiSource,
+): Pick<ConnectorHooks, 'readRequest' | 'mapError' | 'extractRecords' | 'nextToken' | 'expandPage' | 'normalize'> {
   return {
     async readRequest(context, entity) {
       const source = sourceOf(entity);
       return {
-        values: { ido: encodeURIComponent(source.ido), orderby: source.orderBy ?? source.keys[0]!, stamp: source.stamp },
+        values: {
+          ido: encodeURIComponent(source.ido),
+          orderby: source.orderBy ?? source.keys[0]!,
+          stamp: source.stamp,
+        },
         headers: await idoHeaders(context),
       };
     },
@@ -106,9 +123,26 @@ export function csiReadSlots(sourceOf: (entity: string) => CsiSource): Pick<Conn
       if (!source.lines) return { rows, calls: 0 };
       const { ido, link } = source.lines;
       const { first, last } = linkRange(rows, link);
-      const filter = first === last ? `${link} = '${escape(first)}'` : `${link} >= '${escape(first)}' AND ${link} <= '${escape(last)}'`;
-      const url = withQuery(idoUrl(context, `load/${encodeURIComponent(ido)}`), { properties: '*', orderby: link, recordcap: '0', filter });
-      const pages = walkPages(context.http, { paging: bookmarkPaging, url, headers: await idoHeaders(context), pageSize: 0, signal, what: `CSI ${ido}`, mapError: loadError(ido), ...loadSlots });
+      const filter =
+        first === last
+          ? `${link} = '${escape(first)}'`
+          : `${link} >= '${escape(first)}' AND ${link} <= '${escape(last)}'`;
+      const url = withQuery(idoUrl(context, `load/${encodeURIComponent(ido)}`), {
+        properties: '*',
+        orderby: link,
+        recordcap: '0',
+        filter,
+      });
+      const pages = walkPages(context.http, {
+        paging: bookmarkPaging,
+        url,
+        headers: await idoHeaders(context),
+        pageSize: 0,
+        signal,
+        what: `CSI ${ido}`,
+        mapError: loadError(ido),
+        ...loadSlots,
+      });
       return attachLines(rows, link, pages);
     },
     normalize(_context, entity, raw) {
@@ -131,7 +165,11 @@ export function flattenIdoItems(items: unknown[]): Array<Record<string, unknown>
 
 const escape = (value: string) => value.replace(/'/g, "''");
 
-export function normalizeIdo(source: Pick<CsiSource, 'keys' | 'stamp'>, item: Record<string, unknown>, lines?: Array<Record<string, unknown>>): SourceRecord {
+export function normalizeIdo(
+  source: Pick<CsiSource, 'keys' | 'stamp'>,
+  item: Record<string, unknown>,
+  lines?: Array<Record<string, unknown>>,
+): SourceRecord {
   const data = idoData(item);
   if (lines) data.lines = lines.map(idoData);
   const stampText = item[source.stamp];

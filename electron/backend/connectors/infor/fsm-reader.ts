@@ -14,20 +14,29 @@ type FsmItem = { _count?: number; _links?: Array<{ rel?: string; href?: string }
  * Landmark `lists/_generic` slots for the runtime's paginator: an array whose first element carries
  * `_count` and `_links`, followed by `{_fields}` items; `rel:"next"` is followed until absent or a page is empty.
  */
-export function fsmReadSlots(sourceOf: (entity: string) => FsmSource): Pick<ConnectorHooks, 'readRequest' | 'mapError' | 'extractRecords' | 'nextToken' | 'normalize'> {
+export function fsmReadSlots(
+  sourceOf: (entity: string) => FsmSource,
+): Pick<ConnectorHooks, 'readRequest' | 'mapError' | 'extractRecords' | 'nextToken' | 'normalize'> {
   const items = (body: unknown) => (Array.isArray(body) ? (body as FsmItem[]) : []);
   return {
     readRequest(_context, entity) {
       const source = sourceOf(entity);
-      return { values: { className: encodeURIComponent(source.className) }, query: source.fields.length > 0 ? { _fields: source.fields.join(',') } : undefined };
+      return {
+        values: { className: encodeURIComponent(source.className) },
+        query: source.fields.length > 0 ? { _fields: source.fields.join(',') } : undefined,
+      };
     },
     mapError(response, entity) {
       if (response.status < 400 && Array.isArray(response.data)) return undefined;
       const message = (response.data as { message?: string } | undefined)?.message;
-      return new AppError('E_REMOTE', `FSM list of ${sourceOf(entity).className} failed: ${message ?? `HTTP ${response.status}, unexpected body`}`, {
-        system: 'fsm',
-        status: response.status,
-      });
+      return new AppError(
+        'E_REMOTE',
+        `FSM list of ${sourceOf(entity).className} failed: ${message ?? `HTTP ${response.status}, unexpected body`}`,
+        {
+          system: 'fsm',
+          status: response.status,
+        },
+      );
     },
     extractRecords: (body) => items(body).filter((item) => item._fields),
     nextToken(body) {

@@ -14,7 +14,8 @@ export async function obtainInforToken(context: HookContext, previous: AccessTok
     try {
       return await tokenCall(context, { grant_type: 'refresh_token', refresh_token: previous.refreshToken });
     } catch (error) {
-      if (!(error instanceof AppError) || (error.code !== 'E_AUTH_FAILED' && error.code !== 'E_AUTH_REFRESH_FAILED')) throw error;
+      if (!(error instanceof AppError) || (error.code !== 'E_AUTH_FAILED' && error.code !== 'E_AUTH_REFRESH_FAILED'))
+        throw error;
       // Refresh tokens die with revoked grants and idle limits; a full grant still works then.
     }
   }
@@ -23,7 +24,10 @@ export async function obtainInforToken(context: HookContext, previous: AccessTok
     const username = context.secrets.service_account_key;
     const password = context.secrets.service_account_secret;
     if (!username || !password) {
-      throw new AppError('E_SECRET_UNAVAILABLE', 'The service account key (saak) and secret (sask) are not stored for this connection; import the .ionapi file again.');
+      throw new AppError(
+        'E_SECRET_UNAVAILABLE',
+        'The service account key (saak) and secret (sask) are not stored for this connection; import the .ionapi file again.',
+      );
     }
     return tokenCall(context, { grant_type: 'password', username, password });
   }
@@ -35,7 +39,8 @@ async function tokenCall(context: HookContext, grant: Record<string, string>): P
   const clientSecret = context.secrets.client_secret ?? '';
   const form = new URLSearchParams({ ...grant, client_id: clientId, client_secret: clientSecret });
   const scopes = context.settings.scopes;
-  if (typeof scopes === 'string' && scopes.trim() && grant.grant_type !== 'refresh_token') form.set('scope', scopes.trim());
+  if (typeof scopes === 'string' && scopes.trim() && grant.grant_type !== 'refresh_token')
+    form.set('scope', scopes.trim());
   const started = Date.now();
   const response = await context.http.request({
     method: 'POST',
@@ -66,7 +71,11 @@ function tokenError(response: HttpResponse, grantType: string): AppError {
   const error = typeof body.error === 'string' ? body.error : undefined;
   const description = typeof body.error_description === 'string' ? ` (${body.error_description})` : '';
   if (grantType === 'refresh_token') {
-    return new AppError('E_AUTH_REFRESH_FAILED', `The refresh token was refused: ${error ?? `HTTP ${response.status}`}${description}.`, { status: response.status, error });
+    return new AppError(
+      'E_AUTH_REFRESH_FAILED',
+      `The refresh token was refused: ${error ?? `HTTP ${response.status}`}${description}.`,
+      { status: response.status, error },
+    );
   }
   const hint =
     error === 'invalid_client'
@@ -74,19 +83,27 @@ function tokenError(response: HttpResponse, grantType: string): AppError {
       : error === 'invalid_grant'
         ? 'the service account (saak/sask) was refused: it may be revoked or expired; create a new one for the Backend Service app'
         : `the authorization server refused the ${grantType} grant`;
-  return new AppError('E_AUTH_FAILED', `Infor sign-in failed: ${hint} (${error ?? `HTTP ${response.status}`}${description}).`, {
-    status: response.status,
-    error,
-  });
+  return new AppError(
+    'E_AUTH_FAILED',
+    `Infor sign-in failed: ${hint} (${error ?? `HTTP ${response.status}`}${description}).`,
+    {
+      status: response.status,
+      error,
+    },
+  );
 }
 
 /** Best effort: revokes the refresh token (which kills the grant) or the access token. */
 export async function revokeInforToken(context: HookContext, token: AccessToken | undefined): Promise<void> {
   const or = context.settings.or;
   if (!token || typeof or !== 'string' || !or) return;
-  const basic = Buffer.from(`${String(context.settings.ci ?? '')}:${context.secrets.client_secret ?? ''}`).toString('base64');
+  const basic = Buffer.from(`${String(context.settings.ci ?? '')}:${context.secrets.client_secret ?? ''}`).toString(
+    'base64',
+  );
   const form = new URLSearchParams(
-    token.refreshToken ? { token: token.refreshToken, token_type_hint: 'refresh_token' } : { token: token.accessToken, token_type_hint: 'access_token' },
+    token.refreshToken
+      ? { token: token.refreshToken, token_type_hint: 'refresh_token' }
+      : { token: token.accessToken, token_type_hint: 'access_token' },
   );
   await context.http.request({
     method: 'POST',

@@ -18,7 +18,8 @@ export function parseInforStamp(text: string): string | undefined {
   const [, y, mo, d, h, mi, s, fraction] = match;
   const ms = fraction ? Number(fraction.slice(0, 3).padEnd(3, '0')) : 0;
   const instant = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h ?? 0), Number(mi ?? 0), Number(s ?? 0), ms);
-  if (!Number.isFinite(instant) || Number(mo) < 1 || Number(mo) > 12 || Number(d) < 1 || Number(d) > 31) return undefined;
+  if (!Number.isFinite(instant) || Number(mo) < 1 || Number(mo) > 12 || Number(d) < 1 || Number(d) > 31)
+    return undefined;
   return new Date(instant).toISOString();
 }
 

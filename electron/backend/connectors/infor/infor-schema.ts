@@ -5,7 +5,14 @@ import { idoCheck, idoHeaders, idoUrl } from './csi-reader';
 import { fsmUrl } from './fsm-reader';
 import { lnUrl } from './ln-reader';
 import { m3Execute } from './m3-api';
-import { inforEntityLabels, type CsiSource, type FsmSource, type InforEntityId, type LnSource, type M3Source } from './infor-sources';
+import {
+  inforEntityLabels,
+  type CsiSource,
+  type FsmSource,
+  type InforEntityId,
+  type LnSource,
+  type M3Source,
+} from './infor-sources';
 
 type Discovered = Omit<EntitySchema, 'hash' | 'fetchedAt'>;
 const strip = (column: string) => (/^[A-Z0-9]{2}[A-Z0-9]{4}$/.test(column) ? column.slice(2) : column);
@@ -13,15 +20,16 @@ const strip = (column: string) => (/^[A-Z0-9]{2}[A-Z0-9]{4}$/.test(column) ? col
 /** M3: output fields of the entity's list transaction (`MRS001MI/LstFields … TRTP=O`). */
 export async function m3Schema(context: HookContext, entity: InforEntityId, source: M3Source): Promise<Discovered> {
   const fieldsOf = async (program: string, transaction: string) =>
-    (await m3Execute(context, 'MRS001MI', 'LstFields', { MINM: program, TRNM: transaction, TRTP: 'O' }, { maxrecs: 0 })).records.map((row) =>
-      m3Field(row),
-    );
+    (
+      await m3Execute(context, 'MRS001MI', 'LstFields', { MINM: program, TRNM: transaction, TRTP: 'O' }, { maxrecs: 0 })
+    ).records.map((row) => m3Field(row));
   let fields: EntityField[];
   try {
     fields = await fieldsOf(source.program, source.transaction);
   } catch (error) {
     // Tenants without the configured list transaction: describe the table's columns instead.
-    if (!(error instanceof AppError) || (error.details as { code?: string } | undefined)?.code !== 'XRE0103') throw error;
+    if (!(error instanceof AppError) || (error.details as { code?: string } | undefined)?.code !== 'XRE0103')
+      throw error;
     fields = await tableColumns(context, source);
   }
   const keyFields = source.keys.map(strip);
@@ -33,7 +41,8 @@ export async function m3Schema(context: HookContext, entity: InforEntityId, sour
     try {
       children = await fieldsOf(source.program, lines.transaction);
     } catch (error) {
-      if (!(error instanceof AppError) || (error.details as { code?: string } | undefined)?.code !== 'XRE0103') throw error;
+      if (!(error instanceof AppError) || (error.details as { code?: string } | undefined)?.code !== 'XRE0103')
+        throw error;
       children = await tableColumns(context, { table: lines.table });
     }
     fields.push(field('lines', 'array', { label: 'Lines', readOnly: true, children }));
@@ -42,8 +51,17 @@ export async function m3Schema(context: HookContext, entity: InforEntityId, sour
 }
 
 async function tableColumns(context: HookContext, source: Pick<M3Source, 'table'>): Promise<EntityField[]> {
-  const result = await m3Execute(context, 'EXPORTMI', 'Select', { QERY: `* from ${source.table}`, SEPC: ';', HDRS: '1' }, { maxrecs: 1 });
-  const header = (result.records[0]?.REPL ?? '').split(';').map((name) => name.trim()).filter(Boolean);
+  const result = await m3Execute(
+    context,
+    'EXPORTMI',
+    'Select',
+    { QERY: `* from ${source.table}`, SEPC: ';', HDRS: '1' },
+    { maxrecs: 1 },
+  );
+  const header = (result.records[0]?.REPL ?? '')
+    .split(';')
+    .map((name) => name.trim())
+    .filter(Boolean);
   return header.map((column) => {
     const name = strip(column);
     const type: FieldType = /(DT|DAT)$/.test(name) ? 'date' : 'string';
@@ -79,7 +97,11 @@ interface IdoProperty {
 
 /** CSI: `GET ido/info/{IDO}` → Keys and Properties. */
 export async function csiSchema(context: HookContext, entity: InforEntityId, source: CsiSource): Promise<Discovered> {
-  const response = await context.http.request({ url: idoUrl(context, `info/${encodeURIComponent(source.ido)}`), headers: await idoHeaders(context), expect: 'json' });
+  const response = await context.http.request({
+    url: idoUrl(context, `info/${encodeURIComponent(source.ido)}`),
+    headers: await idoHeaders(context),
+    expect: 'json',
+  });
   return csiSchemaFrom(entity, response.data);
 }
 
@@ -89,7 +111,15 @@ export function csiSchemaFrom(entity: string, body: unknown): Discovered {
   if (!Array.isArray(b.Properties)) throw new AppError('E_REMOTE', `CSI info for ${entity} has no Properties.`);
   const fields = b.Properties.filter((p) => !p.Name.startsWith('_')).map((p) => {
     const kind = `${p.DataType ?? ''} ${p.ClrTypeName ?? ''}`.toLowerCase();
-    const type: FieldType = /date/.test(kind) ? 'datetime' : /int|long|short/.test(kind) ? 'integer' : /decimal|double|float|numeric/.test(kind) ? 'number' : /bool/.test(kind) ? 'boolean' : 'string';
+    const type: FieldType = /date/.test(kind)
+      ? 'datetime'
+      : /int|long|short/.test(kind)
+        ? 'integer'
+        : /decimal|double|float|numeric/.test(kind)
+          ? 'number'
+          : /bool/.test(kind)
+            ? 'boolean'
+            : 'string';
     return field(p.Name, p.DomainIDOName ? 'reference' : type, {
       label: p.Name,
       nativeType: p.DataType,
@@ -100,13 +130,23 @@ export function csiSchemaFrom(entity: string, body: unknown): Discovered {
       externalId: (b.Keys ?? []).includes(p.Name),
     });
   });
-  return { system: 'infor', entity, label: inforEntityLabels[entity as InforEntityId] ?? entity, keyFields: b.Keys ?? [], fields };
+  return {
+    system: 'infor',
+    entity,
+    label: inforEntityLabels[entity as InforEntityId] ?? entity,
+    keyFields: b.Keys ?? [],
+    fields,
+  };
 }
 
 /** LN: the entity type behind the set in `{service}/$metadata` (CSDL). */
 export async function lnSchema(context: HookContext, entity: InforEntityId, source: LnSource): Promise<Discovered> {
-  const response = await context.http.request({ url: lnUrl(context, source.service, '$metadata'), headers: { accept: 'application/xml' } });
-  if (response.status >= 400) throw new AppError('E_REMOTE', `LN $metadata of ${source.service} answered HTTP ${response.status}.`);
+  const response = await context.http.request({
+    url: lnUrl(context, source.service, '$metadata'),
+    headers: { accept: 'application/xml' },
+  });
+  if (response.status >= 400)
+    throw new AppError('E_REMOTE', `LN $metadata of ${source.service} answered HTTP ${response.status}.`);
   return lnSchemaFrom(entity, source.set, response.text);
 }
 
@@ -115,7 +155,9 @@ const attr = (tag: string, name: string) => new RegExp(`\\b${name}="([^"]*)"`).e
 export function lnSchemaFrom(entity: string, set: string, xml: string): Discovered {
   const setTag = [...xml.matchAll(/<EntitySet\b[^>]*>/g)].map((m) => m[0]).find((tag) => attr(tag, 'Name') === set);
   const typeName = setTag ? attr(setTag, 'EntityType')?.split('.').pop() : undefined;
-  const typeBlock = [...xml.matchAll(/<EntityType\b[^>]*>[\s\S]*?<\/EntityType>/g)].map((m) => m[0]).find((block) => attr(block, 'Name') === typeName);
+  const typeBlock = [...xml.matchAll(/<EntityType\b[^>]*>[\s\S]*?<\/EntityType>/g)]
+    .map((m) => m[0])
+    .find((block) => attr(block, 'Name') === typeName);
   if (!typeBlock) throw new AppError('E_REMOTE', `LN $metadata has no entity type for the set ${set}.`);
   const keys = [...typeBlock.matchAll(/<PropertyRef\b[^>]*>/g)].map((m) => attr(m[0], 'Name') ?? '');
   const fields = [...typeBlock.matchAll(/<Property\b[^>]*>/g)].map((m) => {
@@ -124,8 +166,21 @@ export function lnSchemaFrom(entity: string, set: string, xml: string): Discover
     const edm = attr(tag, 'Type') ?? 'Edm.String';
     const maxLength = Number(attr(tag, 'MaxLength'));
     const type: FieldType =
-      edm === 'Edm.String' ? 'string' : edm === 'Edm.Date' ? 'date' : edm === 'Edm.DateTimeOffset' ? 'datetime' : edm === 'Edm.Boolean' ? 'boolean'
-        : /Edm\.(Int|Byte|SByte)/.test(edm) ? 'integer' : /Edm\.(Decimal|Double|Single)/.test(edm) ? 'number' : edm.startsWith('Edm.') ? 'string' : 'picklist';
+      edm === 'Edm.String'
+        ? 'string'
+        : edm === 'Edm.Date'
+          ? 'date'
+          : edm === 'Edm.DateTimeOffset'
+            ? 'datetime'
+            : edm === 'Edm.Boolean'
+              ? 'boolean'
+              : /Edm\.(Int|Byte|SByte)/.test(edm)
+                ? 'integer'
+                : /Edm\.(Decimal|Double|Single)/.test(edm)
+                  ? 'number'
+                  : edm.startsWith('Edm.')
+                    ? 'string'
+                    : 'picklist';
     const nullable = attr(tag, 'Nullable') !== 'false';
     return field(name, type, {
       nativeType: edm,
@@ -134,7 +189,13 @@ export function lnSchemaFrom(entity: string, set: string, xml: string): Discover
       externalId: keys.includes(name),
     });
   });
-  return { system: 'infor', entity, label: inforEntityLabels[entity as InforEntityId] ?? entity, keyFields: keys, fields };
+  return {
+    system: 'infor',
+    entity,
+    label: inforEntityLabels[entity as InforEntityId] ?? entity,
+    keyFields: keys,
+    fields,
+  };
 }
 
 /** FSM: the class's fields listing. */
@@ -144,7 +205,8 @@ export async function fsmSchema(context: HookContext, entity: InforEntityId, sou
     expect: 'json',
     passStatuses: [400, 404],
   });
-  if (response.status >= 400) throw new AppError('E_REMOTE', `FSM fields of ${source.className} answered HTTP ${response.status}.`);
+  if (response.status >= 400)
+    throw new AppError('E_REMOTE', `FSM fields of ${source.className} answered HTTP ${response.status}.`);
   return fsmSchemaFrom(entity, source, response.data);
 }
 
@@ -153,12 +215,23 @@ export function fsmSchemaFrom(entity: string, source: Pick<FsmSource, 'keys'>, b
   // Items are plain field objects or Landmark `{_fields:{FieldName,Type,Size,Required,…}}` rows; flags may be "true"/"false".
   const flag = (value: unknown) => value === true || value === 'true' || value === '1';
   const fields = (list as Array<Record<string, unknown>>)
-    .map((item) => (item._fields && typeof item._fields === 'object' ? (item._fields as Record<string, unknown>) : item))
+    .map((item) =>
+      item._fields && typeof item._fields === 'object' ? (item._fields as Record<string, unknown>) : item,
+    )
     .filter((f) => typeof (f.FieldName ?? f.name ?? f.Name) === 'string')
     .map((f) => {
       const name = String(f.FieldName ?? f.name ?? f.Name);
       const native = String(f.type ?? f.Type ?? 'Alpha');
-      const type: FieldType = /date/i.test(native) && /time/i.test(native) ? 'datetime' : /date/i.test(native) ? 'date' : /numeric|decimal|int/i.test(native) ? 'number' : /bool/i.test(native) ? 'boolean' : 'string';
+      const type: FieldType =
+        /date/i.test(native) && /time/i.test(native)
+          ? 'datetime'
+          : /date/i.test(native)
+            ? 'date'
+            : /numeric|decimal|int/i.test(native)
+              ? 'number'
+              : /bool/i.test(native)
+                ? 'boolean'
+                : 'string';
       const size = Number(f.Size ?? f.size ?? f.length ?? f.Length);
       return field(name, type, {
         label: String(f.label ?? f.Description ?? f.description ?? name),
@@ -170,5 +243,11 @@ export function fsmSchemaFrom(entity: string, source: Pick<FsmSource, 'keys'>, b
       });
     });
   if (fields.length === 0) throw new AppError('E_REMOTE', `FSM returned no fields for ${entity}.`);
-  return { system: 'infor', entity, label: inforEntityLabels[entity as InforEntityId] ?? entity, keyFields: source.keys, fields };
+  return {
+    system: 'infor',
+    entity,
+    label: inforEntityLabels[entity as InforEntityId] ?? entity,
+    keyFields: source.keys,
+    fields,
+  };
 }

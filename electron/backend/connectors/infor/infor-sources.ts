@@ -10,7 +10,14 @@ export const productLineLabels: Record<ProductLine, string> = {
   fsm: 'Financials & Supply Management (FSM)',
 };
 
-export const inforEntityIds = ['customers', 'suppliers', 'salesOrders', 'purchaseOrders', 'invoices', 'glAccounts'] as const;
+export const inforEntityIds = [
+  'customers',
+  'suppliers',
+  'salesOrders',
+  'purchaseOrders',
+  'invoices',
+  'glAccounts',
+] as const;
 export type InforEntityId = (typeof inforEntityIds)[number];
 export const inforEntityLabels: Record<InforEntityId, string> = {
   customers: 'Customers',
@@ -77,15 +84,35 @@ export type M3Source = z.infer<typeof m3SourceSchema>;
 export type CsiSource = z.infer<typeof csiSourceSchema>;
 export type LnSource = z.infer<typeof lnSourceSchema>;
 export type FsmSource = z.infer<typeof fsmSourceSchema>;
-export type SourceOf<P extends ProductLine> = P extends 'm3' ? M3Source : P extends 'csi' ? CsiSource : P extends 'ln' ? LnSource : FsmSource;
+export type SourceOf<P extends ProductLine> = P extends 'm3'
+  ? M3Source
+  : P extends 'csi'
+    ? CsiSource
+    : P extends 'ln'
+      ? LnSource
+      : FsmSource;
 
 const schemas = { m3: m3SourceSchema, csi: csiSourceSchema, ln: lnSourceSchema, fsm: fsmSourceSchema } as const;
 
 /** Defaults from API-FACTS §1.8 and the sandbox interface; `undefined` = not available on that product line. */
 export const defaultSources: { [P in ProductLine]: Partial<Record<InforEntityId, z.input<(typeof schemas)[P]>>> } = {
   m3: {
-    customers: { table: 'OCUSMA', keys: ['OKCUNO'], stamp: 'OKLMTS', changeDate: 'OKLMDT', program: 'CRS610MI', transaction: 'LstByNumber' },
-    suppliers: { table: 'CIDMAS', keys: ['IDSUNO'], stamp: 'IDLMTS', changeDate: 'IDLMDT', program: 'CRS620MI', transaction: 'LstSuppliers' },
+    customers: {
+      table: 'OCUSMA',
+      keys: ['OKCUNO'],
+      stamp: 'OKLMTS',
+      changeDate: 'OKLMDT',
+      program: 'CRS610MI',
+      transaction: 'LstByNumber',
+    },
+    suppliers: {
+      table: 'CIDMAS',
+      keys: ['IDSUNO'],
+      stamp: 'IDLMTS',
+      changeDate: 'IDLMDT',
+      program: 'CRS620MI',
+      transaction: 'LstSuppliers',
+    },
     salesOrders: {
       table: 'OOHEAD',
       keys: ['OAORNO'],
@@ -104,20 +131,46 @@ export const defaultSources: { [P in ProductLine]: Partial<Record<InforEntityId,
       transaction: 'LstHead',
       lines: { table: 'MPLINE', keys: ['IBPUNO', 'IBPNLI'], numericKeys: ['IBPNLI'], link: 'IBPUNO' },
     },
-    invoices: { table: 'FSLEDG', keys: ['ESCINO'], stamp: 'ESLMTS', changeDate: 'ESLMDT', program: 'ARS200MI', transaction: 'LstInvoice' },
-    glAccounts: { table: 'FCHACC', keys: ['EAAITM'], stamp: 'EALMTS', changeDate: 'EALMDT', program: 'CRS630MI', transaction: 'LstAccounts' },
+    invoices: {
+      table: 'FSLEDG',
+      keys: ['ESCINO'],
+      stamp: 'ESLMTS',
+      changeDate: 'ESLMDT',
+      program: 'ARS200MI',
+      transaction: 'LstInvoice',
+    },
+    glAccounts: {
+      table: 'FCHACC',
+      keys: ['EAAITM'],
+      stamp: 'EALMTS',
+      changeDate: 'EALMDT',
+      program: 'CRS630MI',
+      transaction: 'LstAccounts',
+    },
   },
   csi: {
     customers: { ido: 'SLCustomers', keys: ['CustNum', 'CustSeq'] },
     suppliers: { ido: 'SLVendors', keys: ['VendNum'] },
-    salesOrders: { ido: 'SLCos', keys: ['CoNum'], lines: { ido: 'SLCoitems', keys: ['CoNum', 'CoLine'], link: 'CoNum' } },
-    purchaseOrders: { ido: 'SLPos', keys: ['PoNum'], lines: { ido: 'SLPoItems', keys: ['PoNum', 'PoLine'], link: 'PoNum' } },
+    salesOrders: {
+      ido: 'SLCos',
+      keys: ['CoNum'],
+      lines: { ido: 'SLCoitems', keys: ['CoNum', 'CoLine'], link: 'CoNum' },
+    },
+    purchaseOrders: {
+      ido: 'SLPos',
+      keys: ['PoNum'],
+      lines: { ido: 'SLPoItems', keys: ['PoNum', 'PoLine'], link: 'PoNum' },
+    },
     invoices: { ido: 'SLInvHdrs', keys: ['InvNum', 'InvSeq'] },
     glAccounts: { ido: 'SLChartAccts', keys: ['Acct'] },
   },
   ln: {
     customers: { service: 'tcapi.comBusinessPartner', set: 'BusinessPartners', keys: ['BusinessPartner'] },
-    suppliers: { service: 'tcapi.comBusinessPartner', set: 'BuyfromBusinessPartners', keys: ['BuyfromBusinessPartner'] },
+    suppliers: {
+      service: 'tcapi.comBusinessPartner',
+      set: 'BuyfromBusinessPartners',
+      keys: ['BuyfromBusinessPartner'],
+    },
     salesOrders: {
       service: 'tdapi.slsSalesOrder',
       set: 'Orders',
@@ -142,7 +195,10 @@ export const defaultSources: { [P in ProductLine]: Partial<Record<InforEntityId,
 };
 
 /** Sources for one connection: defaults merged with the `entitySources` setting (JSON). */
-export function resolveSources<P extends ProductLine>(productLine: P, override: unknown): Partial<Record<InforEntityId, SourceOf<P>>> {
+export function resolveSources<P extends ProductLine>(
+  productLine: P,
+  override: unknown,
+): Partial<Record<InforEntityId, SourceOf<P>>> {
   let extra: Record<string, unknown> = {};
   if (typeof override === 'string' && override.trim()) {
     try {
@@ -154,12 +210,16 @@ export function resolveSources<P extends ProductLine>(productLine: P, override: 
   const out: Partial<Record<InforEntityId, SourceOf<P>>> = {};
   const defaults = defaultSources[productLine] as Partial<Record<InforEntityId, Record<string, unknown>>>;
   for (const entity of inforEntityIds) {
-    const merged = extra[entity] === null ? undefined : { ...defaults[entity], ...(extra[entity] as object | undefined) };
+    const merged =
+      extra[entity] === null ? undefined : { ...defaults[entity], ...(extra[entity] as object | undefined) };
     if (!merged || Object.keys(merged).length === 0) continue;
     const parsed = schemas[productLine].safeParse(merged);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new AppError('E_INVALID_INPUT', `entitySources.${entity} for ${productLine}: ${issue?.path.join('.')} ${issue?.message}.`);
+      throw new AppError(
+        'E_INVALID_INPUT',
+        `entitySources.${entity} for ${productLine}: ${issue?.path.join('.')} ${issue?.message}.`,
+      );
     }
     out[entity] = parsed.data as SourceOf<P>;
   }

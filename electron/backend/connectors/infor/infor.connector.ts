@@ -5,7 +5,16 @@ import { csiReadSlots, listConfigurations } from './csi-reader';
 import { fsmReadSlots, fsmUrl } from './fsm-reader';
 import { obtainInforToken, revokeInforToken, tokenClaims } from './infor-auth';
 import { csiSchema, fsmSchema, lnSchema, m3Schema } from './infor-schema';
-import { productLines, resolveSources, type CsiSource, type FsmSource, type InforEntityId, type LnSource, type M3Source, type ProductLine } from './infor-sources';
+import {
+  productLines,
+  resolveSources,
+  type CsiSource,
+  type FsmSource,
+  type InforEntityId,
+  type LnSource,
+  type M3Source,
+  type ProductLine,
+} from './infor-sources';
 import { inforDescriptors } from './infor.descriptor';
 import { lnReadSlots, lnUrl } from './ln-reader';
 import { m3Execute } from './m3-api';
@@ -16,7 +25,11 @@ export function productLineOf(settings: Record<string, unknown>): ProductLine {
   const value = settings.productLine;
   if (value === undefined || value === null || value === '') return 'm3';
   if (!(productLines as readonly string[]).includes(String(value))) {
-    throw new AppError('E_INVALID_INPUT', `Infor: the product line “${String(value)}” is not one of ${productLines.join(', ')}.`, { field: 'productLine' });
+    throw new AppError(
+      'E_INVALID_INPUT',
+      `Infor: the product line “${String(value)}” is not one of ${productLines.join(', ')}.`,
+      { field: 'productLine' },
+    );
   }
   return value as ProductLine;
 }
@@ -25,7 +38,8 @@ function hooksFor(productLine: ProductLine, settings: Record<string, unknown>): 
   const sources = resolveSources(productLine, settings.entitySources) as Partial<Record<InforEntityId, unknown>>;
   const sourceOf = <T>(entity: string): T => {
     const source = sources[entity as InforEntityId];
-    if (!source) throw new AppError('E_NOT_FOUND', `Infor ${productLine.toUpperCase()} has no source configured for ${entity}.`);
+    if (!source)
+      throw new AppError('E_NOT_FOUND', `Infor ${productLine.toUpperCase()} has no source configured for ${entity}.`);
     return source as T;
   };
   return {
@@ -60,7 +74,15 @@ function hooksFor(productLine: ProductLine, settings: Record<string, unknown>): 
 function readSlots(productLine: ProductLine, sourceOf: <T>(entity: string) => T): Partial<ConnectorHooks> {
   switch (productLine) {
     case 'm3':
-      return { readPages: (context, entity, options) => readM3(context, sourceOf<M3Source>(entity), options, context.descriptor.entities[entity]?.read?.modifiedSince) };
+      return {
+        readPages: (context, entity, options) =>
+          readM3(
+            context,
+            sourceOf<M3Source>(entity),
+            options,
+            context.descriptor.entities[entity]?.read?.modifiedSince,
+          ),
+      };
     case 'csi':
       return csiReadSlots((entity) => sourceOf<CsiSource>(entity));
     case 'ln':
@@ -115,7 +137,13 @@ export class InforConnector extends DescriptorConnector {
   }
 }
 
-const stopsDetection = new Set<string>(['E_AUTH_FAILED', 'E_AUTH_REFRESH_FAILED', 'E_SECRET_UNAVAILABLE', 'E_HTTP_HOST_NOT_ALLOWED', 'E_HTTP_INSECURE']);
+const stopsDetection = new Set<string>([
+  'E_AUTH_FAILED',
+  'E_AUTH_REFRESH_FAILED',
+  'E_SECRET_UNAVAILABLE',
+  'E_HTTP_HOST_NOT_ALLOWED',
+  'E_HTTP_INSECURE',
+]);
 
 async function probeCall(context: HookContext, productLine: ProductLine, signal?: AbortSignal): Promise<void> {
   const expectOk = (status: number, what: string) => {
@@ -130,12 +158,21 @@ async function probeCall(context: HookContext, productLine: ProductLine, signal?
       return;
     }
     case 'ln': {
-      const response = await context.http.request({ url: lnUrl(context, 'tcapi.comBusinessPartner', '$metadata'), signal, passStatuses: [400, 403, 404] });
+      const response = await context.http.request({
+        url: lnUrl(context, 'tcapi.comBusinessPartner', '$metadata'),
+        signal,
+        passStatuses: [400, 403, 404],
+      });
       expectOk(response.status, 'LN $metadata');
       return;
     }
     case 'fsm': {
-      const response = await context.http.request({ url: `${fsmUrl(context, 'classes')}?_links=true&_out=JSON`, expect: 'json', signal, passStatuses: [400, 403, 404] });
+      const response = await context.http.request({
+        url: `${fsmUrl(context, 'classes')}?_links=true&_out=JSON`,
+        expect: 'json',
+        signal,
+        passStatuses: [400, 403, 404],
+      });
       expectOk(response.status, 'FSM classes');
       return;
     }

@@ -1,5 +1,15 @@
-import { defineDescriptor, type ConnectorDescriptor, type ConnectorDescriptorInput } from '../../../../shared/connectors/descriptor';
-import { defaultSources, inforEntityIds, inforEntityLabels, productLineLabels, type ProductLine } from './infor-sources';
+import {
+  defineDescriptor,
+  type ConnectorDescriptor,
+  type ConnectorDescriptorInput,
+} from '../../../../shared/connectors/descriptor';
+import {
+  defaultSources,
+  inforEntityIds,
+  inforEntityLabels,
+  productLineLabels,
+  type ProductLine,
+} from './infor-sources';
 
 /**
  * Infor CloudSuite through ION API Gateway (API-FACTS §1), one descriptor per
@@ -37,7 +47,14 @@ const pagination: Record<ProductLine, ConnectorDescriptorInput['entities'][strin
     endpoint: 'CSI/IDORequestService/ido/load/{ido}',
     query: { properties: '*', orderby: '{orderby}' },
     // `Bookmark` of the last page with `loadtype=NEXT` while `MoreRowsExist`.
-    pagination: { style: 'bookmark', pageSizeParam: 'recordcap', cursorParam: 'bookmark', nextQuery: { loadtype: 'NEXT' }, defaultPageSize: 200, maxPageSize: 10_000 },
+    pagination: {
+      style: 'bookmark',
+      pageSizeParam: 'recordcap',
+      cursorParam: 'bookmark',
+      nextQuery: { loadtype: 'NEXT' },
+      defaultPageSize: 200,
+      maxPageSize: 10_000,
+    },
     // `{stamp}`: the source's stamp property (RecordDate by default).
     modifiedSince: { format: 'ido-datetime', via: 'filter', template: "{stamp} >= '{since}'", filterParam: 'filter' },
   },
@@ -72,7 +89,12 @@ function build(productLine: ProductLine): ConnectorDescriptor {
     ...common,
     label: `Infor ${productLineLabels[productLine]}`,
     baseUrl: '{iu}/{tenant}',
-    headers: productLine === 'csi' ? { 'X-Infor-MongooseConfig': '{mongooseConfig}' } : productLine === 'ln' ? { 'X-Infor-LnCompany': '{lnCompany}' } : {},
+    headers:
+      productLine === 'csi'
+        ? { 'X-Infor-MongooseConfig': '{mongooseConfig}' }
+        : productLine === 'ln'
+          ? { 'X-Infor-LnCompany': '{lnCompany}' }
+          : {},
     entities,
     schemaDiscovery: { cacheSeconds: 86_400 },
   });

@@ -43,7 +43,24 @@ export interface ParsedIonApi {
   onPremises: boolean;
 }
 
-const knownKeys = ['ti', 'cn', 'dt', 'ci', 'cs', 'iu', 'pu', 'oa', 'ot', 'or', 'ev', 'v', 'saak', 'sask', 'sc', 'ru'] as const;
+const knownKeys = [
+  'ti',
+  'cn',
+  'dt',
+  'ci',
+  'cs',
+  'iu',
+  'pu',
+  'oa',
+  'ot',
+  'or',
+  'ev',
+  'v',
+  'saak',
+  'sask',
+  'sc',
+  'ru',
+] as const;
 
 const text = z.string().trim().min(1);
 const url = text.refine((value) => isHttpUrl(value), 'must be an http(s) URL');
@@ -85,13 +102,19 @@ export function parseIonApi(content: string, fileName = 'the .ionapi file'): Par
     json = JSON.parse(content.replace(/^\uFEFF/, ''));
   } catch (error) {
     const detail = error instanceof SyntaxError ? error.message.replace(/"[^"]*"/g, '…') : 'unreadable';
-    throw new AppError('E_IONAPI_INVALID_JSON', `${fileName} is not valid JSON (${detail}). Download it again from ION API Gateway › Authorized Apps.`);
+    throw new AppError(
+      'E_IONAPI_INVALID_JSON',
+      `${fileName} is not valid JSON (${detail}). Download it again from ION API Gateway › Authorized Apps.`,
+    );
   }
   if (json && typeof json === 'object' && !Array.isArray(json) && 'InforConnection' in json) {
     json = (json as { InforConnection: unknown }).InforConnection;
   }
   if (!json || typeof json !== 'object' || Array.isArray(json)) {
-    throw new AppError('E_IONAPI_INVALID_JSON', `${fileName} must hold one JSON object with keys like ti, ci, cs, iu, pu.`);
+    throw new AppError(
+      'E_IONAPI_INVALID_JSON',
+      `${fileName} must hold one JSON object with keys like ti, ci, cs, iu, pu.`,
+    );
   }
   const raw = json as Record<string, unknown>;
   if (raw.ru !== undefined && raw.saak === undefined && raw.sask === undefined) {
@@ -101,7 +124,9 @@ export function parseIonApi(content: string, fileName = 'the .ionapi file'): Par
       { kind: 'web-app' },
     );
   }
-  const missing = (['ti', 'ci', 'cs', 'iu', 'pu', 'ot'] as const).filter((key) => raw[key] === undefined || raw[key] === null || raw[key] === '');
+  const missing = (['ti', 'ci', 'cs', 'iu', 'pu', 'ot'] as const).filter(
+    (key) => raw[key] === undefined || raw[key] === null || raw[key] === '',
+  );
   if (missing.length > 0) {
     throw new AppError(
       'E_IONAPI_MISSING_KEY',
@@ -111,7 +136,11 @@ export function parseIonApi(content: string, fileName = 'the .ionapi file'): Par
   }
   if ((raw.saak === undefined) !== (raw.sask === undefined)) {
     const absent = raw.saak === undefined ? 'saak' : 'sask';
-    throw new AppError('E_IONAPI_MISSING_KEY', `${fileName} has only half of the service account: "${absent}" is missing.`, { missing: [absent] });
+    throw new AppError(
+      'E_IONAPI_MISSING_KEY',
+      `${fileName} has only half of the service account: "${absent}" is missing.`,
+      { missing: [absent] },
+    );
   }
   const parsed = fileSchema.safeParse(raw);
   if (!parsed.success) {
@@ -134,9 +163,13 @@ export function parseIonApi(content: string, fileName = 'the .ionapi file'): Par
   const sandbox = [iu, pu].every((u) => u.protocol === 'http:' && isLoopbackHost(u.hostname));
   if (!sandbox && (iu.protocol !== 'https:' || pu.protocol !== 'https:')) {
     const key = iu.protocol !== 'https:' ? 'iu' : 'pu';
-    throw new AppError('E_IONAPI_INVALID_KEY', `${fileName}: "${key}" must be an https URL (plain http only for a sandbox on this machine).`, {
-      invalid: [{ key, message: 'must be https' }],
-    });
+    throw new AppError(
+      'E_IONAPI_INVALID_KEY',
+      `${fileName}: "${key}" must be an https URL (plain http only for a sandbox on this machine).`,
+      {
+        invalid: [{ key, message: 'must be https' }],
+      },
+    );
   }
   return {
     file,

@@ -11,7 +11,6 @@ export function lnUrl(context: HookContext, service: string, path: string): stri
   return `${String(context.settings.iu)}/${String(context.settings.tenant)}/LN/lnapi/odata/${service}/${path}`;
 }
 
-
 interface ODataPage {
   error?: { code?: string; message?: string };
 }
@@ -31,7 +30,9 @@ export function lnError(response: HttpResponse): AppError | undefined {
  * LN read slots for the runtime's paginator (`@odata.nextLink`, the OData defaults): the source's
  * service and set fill the descriptor's endpoint; X-Infor-LnCompany is the descriptor's header.
  */
-export function lnReadSlots(sourceOf: (entity: string) => LnSource): Pick<ConnectorHooks, 'readRequest' | 'mapError' | 'expandPage' | 'normalize'> {
+export function lnReadSlots(
+  sourceOf: (entity: string) => LnSource,
+): Pick<ConnectorHooks, 'readRequest' | 'mapError' | 'expandPage' | 'normalize'> {
   return {
     readRequest(_context, entity, plan) {
       const source = sourceOf(entity);
@@ -47,7 +48,10 @@ export function lnReadSlots(sourceOf: (entity: string) => LnSource): Pick<Connec
       if (!source.lines) return { rows, calls: 0 };
       const link = source.lines.link;
       const { first, last } = linkRange(rows, link);
-      const filter = first === last ? `${link} eq '${escape(first)}'` : `${link} ge '${escape(first)}' and ${link} le '${escape(last)}'`;
+      const filter =
+        first === last
+          ? `${link} eq '${escape(first)}'`
+          : `${link} ge '${escape(first)}' and ${link} le '${escape(last)}'`;
       const pages = walkPages(context.http, {
         paging: { style: 'nextLink' },
         url: withQuery(lnUrl(context, source.service, source.lines.set), { $filter: filter, $orderby: link }),
@@ -69,7 +73,11 @@ export function lnReadSlots(sourceOf: (entity: string) => LnSource): Pick<Connec
 
 const escape = (value: string) => value.replace(/'/g, "''");
 
-export function normalizeLn(source: Pick<LnSource, 'keys' | 'stamp'>, row: Record<string, unknown>, lines?: Array<Record<string, unknown>>): SourceRecord {
+export function normalizeLn(
+  source: Pick<LnSource, 'keys' | 'stamp'>,
+  row: Record<string, unknown>,
+  lines?: Array<Record<string, unknown>>,
+): SourceRecord {
   const data = lnData(row);
   if (lines) data.lines = lines.map(lnData);
   const stamp = source.stamp ? row[source.stamp] : undefined;

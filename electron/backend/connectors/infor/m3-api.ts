@@ -8,7 +8,8 @@ export interface M3Result {
   raw: unknown;
 }
 
-const clean = (value: unknown) => (typeof value === 'string' ? value.trim() : value === null || value === undefined ? '' : String(value));
+const clean = (value: unknown) =>
+  typeof value === 'string' ? value.trim() : value === null || value === undefined ? '' : String(value);
 
 /**
  * Throws the M3 error a response carries, wherever M3 put it: a non-2xx
@@ -33,8 +34,17 @@ export function m3ErrorOf(status: number, body: unknown, program: string, transa
       status,
     });
   };
-  if (typeof b.errorMessage === 'string' || typeof b.errorCode === 'string' || typeof b.terminationReason === 'string') {
-    return build(b.errorMessage ?? b.terminationReason, b.errorCode, b.errorField, b.errorType ?? b.terminationErrorType);
+  if (
+    typeof b.errorMessage === 'string' ||
+    typeof b.errorCode === 'string' ||
+    typeof b.terminationReason === 'string'
+  ) {
+    return build(
+      b.errorMessage ?? b.terminationReason,
+      b.errorCode,
+      b.errorField,
+      b.errorType ?? b.terminationErrorType,
+    );
   }
   if (b['@type'] !== undefined && b.MIRecord === undefined && typeof b.Message === 'string') {
     return build(b.Message, b['@code'], b['@field'], b['@type']);
@@ -43,14 +53,24 @@ export function m3ErrorOf(status: number, body: unknown, program: string, transa
     const e = b.ErrorMessage as Record<string, unknown>;
     const rows = Array.isArray(b.MIRecord) ? b.MIRecord.length : 0;
     const error = build(e.Message, e['@code'], e['@field'], e['@type']);
-    return new AppError('E_REMOTE', `${error.message} (after ${rows} rows; the list is incomplete)`, { ...(error.details as object), rowsBeforeError: rows });
+    return new AppError('E_REMOTE', `${error.message} (after ${rows} rows; the list is incomplete)`, {
+      ...(error.details as object),
+      rowsBeforeError: rows,
+    });
   }
   const results = Array.isArray(b.results) ? (b.results as Array<Record<string, unknown>>) : [];
-  const failed = results.find((r) => r.errorMessage !== undefined || r.errorCode !== undefined || r.errorType !== undefined);
+  const failed = results.find(
+    (r) => r.errorMessage !== undefined || r.errorCode !== undefined || r.errorType !== undefined,
+  );
   if (failed) return build(failed.errorMessage, failed.errorCode, failed.errorField, failed.errorType);
   const terminated = b.wasTerminated === true || b.wasTerminated === 'true';
   if (Number(b.nrOfFailedTransactions ?? 0) > 0 || terminated) {
-    return build(b.terminationReason ?? 'the transaction was terminated', b.terminationErrorType, undefined, b.terminationErrorType);
+    return build(
+      b.terminationReason ?? 'the transaction was terminated',
+      b.terminationErrorType,
+      undefined,
+      b.terminationErrorType,
+    );
   }
   if (status < 200 || status >= 300) return build(undefined, undefined, undefined, undefined);
   return undefined;
@@ -66,14 +86,21 @@ export function m3Rows(body: unknown): Array<Record<string, string>> {
   }
   if (Array.isArray(b.MIRecord)) {
     return (b.MIRecord as Array<{ NameValue?: Array<{ Name: string; Value: unknown }> }>).map((record) =>
-      Object.fromEntries((record.NameValue ?? []).map((pair) => [pair.Name, pair.Value === null || pair.Value === undefined ? '' : String(pair.Value)])),
+      Object.fromEntries(
+        (record.NameValue ?? []).map((pair) => [
+          pair.Name,
+          pair.Value === null || pair.Value === undefined ? '' : String(pair.Value),
+        ]),
+      ),
     );
   }
   return [];
 }
 
 function stringMap(record: Record<string, unknown>): Record<string, string> {
-  return Object.fromEntries(Object.entries(record).map(([key, value]) => [key, value === null || value === undefined ? '' : String(value)]));
+  return Object.fromEntries(
+    Object.entries(record).map(([key, value]) => [key, value === null || value === undefined ? '' : String(value)]),
+  );
 }
 
 /** `GET …/M3/m3api-rest/v2/execute/{program}/{transaction};maxrecs=N?…`, errors raised as M3 states them. */

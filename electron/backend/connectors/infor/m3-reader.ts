@@ -22,7 +22,12 @@ interface Table {
  * cursor (API-FACTS §1.4). Compound keys use only AND-joined conditions:
  * `k1 >= a and k1 <= a and k2 > b` until that group is exhausted, then `k1 > a`.
  */
-export async function* readM3(context: HookContext, source: M3Source, options: ReadOptions, spec?: ModifiedSinceDescriptor): AsyncIterable<ReadPage> {
+export async function* readM3(
+  context: HookContext,
+  source: M3Source,
+  options: ReadOptions,
+  spec?: ModifiedSinceDescriptor,
+): AsyncIterable<ReadPage> {
   const pageSize = options.pageSize ?? 1000;
   const base: string[] = [];
   if (options.since) {
@@ -38,7 +43,11 @@ export async function* readM3(context: HookContext, source: M3Source, options: R
       const parentKey = source.keys[0]!;
       const first = batch.rows[0]![parentKey]!;
       const last = batch.rows[batch.rows.length - 1]![parentKey]!;
-      const lines: Table = { table: source.lines.table, keys: source.lines.keys, numericKeys: source.lines.numericKeys };
+      const lines: Table = {
+        table: source.lines.table,
+        keys: source.lines.keys,
+        numericKeys: source.lines.numericKeys,
+      };
       const range = [`${source.lines.link} >= ${quote(first)}`, `${source.lines.link} <= ${quote(last)}`];
       for await (const lineBatch of keysetScan(context, lines, range, linesPerCall, options.signal)) {
         calls += lineBatch.calls;
@@ -49,7 +58,9 @@ export async function* readM3(context: HookContext, source: M3Source, options: R
         }
       }
     }
-    const records = batch.rows.map((row) => normalizeM3(source, row, source.lines ? (linesByParent.get(row[source.keys[0]!]!) ?? []) : undefined));
+    const records = batch.rows.map((row) =>
+      normalizeM3(source, row, source.lines ? (linesByParent.get(row[source.keys[0]!]!) ?? []) : undefined),
+    );
     yield { records, calls };
   }
 }
@@ -114,12 +125,21 @@ async function exportSelect(
   const separator = String(context.settings.m3Separator ?? ';');
   const where = conditions.length > 0 ? ` where ${conditions.join(' and ')}` : '';
   const query = `* from ${table.table}${where} order by ${table.keys.join(',')}`;
-  const result = await m3Execute(context, 'EXPORTMI', 'Select', { QERY: query, SEPC: separator, HDRS: '1' }, { maxrecs: maxrecs + 1, signal });
+  const result = await m3Execute(
+    context,
+    'EXPORTMI',
+    'Select',
+    { QERY: query, SEPC: separator, HDRS: '1' },
+    { maxrecs: maxrecs + 1, signal },
+  );
   const lines = result.records.map((record) => record.REPL ?? '');
   if (lines.length === 0) return [];
   const header = lines[0]!.split(separator).map((name) => name.trim());
   if (!header.includes(table.keys[0]!)) {
-    throw new AppError('E_REMOTE', `M3 EXPORTMI on ${table.table} returned no ${table.keys[0]} column; check the entity's table setting.`);
+    throw new AppError(
+      'E_REMOTE',
+      `M3 EXPORTMI on ${table.table} returned no ${table.keys[0]} column; check the entity's table setting.`,
+    );
   }
   return lines.slice(1).map((line) => {
     const values = line.split(separator);
@@ -128,10 +148,15 @@ async function exportSelect(
 }
 
 /** Strips the two-letter table prefix (`OKCUNO` → `CUNO`), trims padding, turns dates into ISO. */
-export function normalizeM3(source: M3Source, row: Record<string, string>, lines?: Array<Record<string, string>>): SourceRecord {
+export function normalizeM3(
+  source: M3Source,
+  row: Record<string, string>,
+  lines?: Array<Record<string, string>>,
+): SourceRecord {
   const data = m3Data(row);
   if (lines) data.lines = lines.map((line) => m3Data(line));
-  const stampText = (source.stamp && row[source.stamp]?.trim()) || (source.changeDate && row[source.changeDate]?.trim()) || '';
+  const stampText =
+    (source.stamp && row[source.stamp]?.trim()) || (source.changeDate && row[source.changeDate]?.trim()) || '';
   return {
     key: source.keys.map((key) => (row[key] ?? '').trimEnd()).join('/'),
     stamp: (stampText && parseInforStamp(stampText)) || '',

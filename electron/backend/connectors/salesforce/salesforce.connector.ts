@@ -2,7 +2,13 @@ import type { HttpResponse } from '../../http/http-client';
 import type { LookupHit } from '../framework/connector';
 import { DescriptorConnector, type ConnectorEnvironment } from '../framework/connector-runtime';
 import { salesforceDescriptor } from './salesforce.descriptor';
-import { createSalesforceHooks, obtainSalesforceToken, type SalesforceHooks, type SalesforceSession, type SalesforceToken } from './salesforce.hooks';
+import {
+  createSalesforceHooks,
+  obtainSalesforceToken,
+  type SalesforceHooks,
+  type SalesforceSession,
+  type SalesforceToken,
+} from './salesforce.hooks';
 
 export interface SalesforceApiUsage {
   used: number;
@@ -45,10 +51,17 @@ export class SalesforceConnector extends DescriptorConnector {
 
   async readFields(object: string): Promise<string[]> {
     const schema = await this.schema(object);
-    return schema.fields.filter((candidate) => !unselectable.has(candidate.nativeType ?? '')).map((candidate) => candidate.name);
+    return schema.fields
+      .filter((candidate) => !unselectable.has(candidate.nativeType ?? ''))
+      .map((candidate) => candidate.name);
   }
 
-  lookup(entity: string, matchKey: string, values: string[], options: { signal?: AbortSignal } = {}): Promise<Map<string, LookupHit>> {
+  lookup(
+    entity: string,
+    matchKey: string,
+    values: string[],
+    options: { signal?: AbortSignal } = {},
+  ): Promise<Map<string, LookupHit>> {
     this.entity(entity);
     return this.hooks.lookup(this.context, entity, matchKey, values, options.signal);
   }

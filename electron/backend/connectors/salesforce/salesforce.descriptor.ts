@@ -17,13 +17,14 @@ const read = {
 } as const;
 
 /** sObject Collections upsert by external id: 200 records per call, HTTP 200 with SaveResults (API-FACTS §3.3). */
-const upsert = (object: string, matchKeys: string[]) => ({
-  mode: 'upsert',
-  endpoint: `/composite/sobjects/${object}/{matchKey}`,
-  matchKeys,
-  maxBatch: 200,
-  maxPayloadBytes: 6_000_000,
-}) as const;
+const upsert = (object: string, matchKeys: string[]) =>
+  ({
+    mode: 'upsert',
+    endpoint: `/composite/sobjects/${object}/{matchKey}`,
+    matchKeys,
+    maxBatch: 200,
+    maxPayloadBytes: 6_000_000,
+  }) as const;
 
 /**
  * Salesforce REST as data. Customers and suppliers both land in Account
@@ -52,7 +53,12 @@ export const salesforceDescriptor = defineDescriptor({
       read: read,
       write: upsert('Account', [salesforceInforFields.customerNumber, salesforceInforFields.supplierNumber, 'Id']),
     },
-    Contact: { label: 'Contacts', keyFields: ['Id'], read: read, write: upsert('Contact', [salesforceInforFields.contactKey, 'Id']) },
+    Contact: {
+      label: 'Contacts',
+      keyFields: ['Id'],
+      read: read,
+      write: upsert('Contact', [salesforceInforFields.contactKey, 'Id']),
+    },
     Infor_Document__c: {
       label: 'Invoices and purchase orders (Infor documents)',
       keyFields: ['Id'],

@@ -20,7 +20,13 @@ export interface SalesforceSession {
 }
 
 export interface SalesforceHooks extends ConnectorHooks {
-  lookup(context: HookContext, object: string, matchKey: string, values: string[], signal?: AbortSignal): Promise<Map<string, LookupHit>>;
+  lookup(
+    context: HookContext,
+    object: string,
+    matchKey: string,
+    values: string[],
+    signal?: AbortSignal,
+  ): Promise<Map<string, LookupHit>>;
 }
 
 interface SalesforceError {
@@ -42,7 +48,11 @@ export function salesforceErrorCode(response: Pick<HttpResponse, 'text'>): strin
 }
 
 export function describeSalesforceError(error: SalesforceError): { code: string; message: string; field?: string } {
-  return { code: error.statusCode ?? error.errorCode ?? 'E_REMOTE', message: error.message ?? 'error', ...(error.fields?.[0] ? { field: error.fields[0] } : {}) };
+  return {
+    code: error.statusCode ?? error.errorCode ?? 'E_REMOTE',
+    message: error.message ?? 'error',
+    ...(error.fields?.[0] ? { field: error.fields[0] } : {}),
+  };
 }
 
 /** `2024-01-15T10:30:00.000+0000` → ISO UTC. */
@@ -63,8 +73,15 @@ export interface SaveResult {
 export function mapSaveResults(results: SaveResult[], matchKey: string): WriteResult[] {
   return results.map((result): WriteResult =>
     result.success
-      ? { outcome: result.created ? 'created' : 'updated', targetKey: result.id, match: result.created ? { by: 'none' } : { by: matchKey === 'Id' ? 'id' : 'external_id' } }
-      : { outcome: 'failed', error: describeSalesforceError(result.errors?.[0] ?? { message: 'The record was not saved.' }) },
+      ? {
+          outcome: result.created ? 'created' : 'updated',
+          targetKey: result.id,
+          match: result.created ? { by: 'none' } : { by: matchKey === 'Id' ? 'id' : 'external_id' },
+        }
+      : {
+          outcome: 'failed',
+          error: describeSalesforceError(result.errors?.[0] ?? { message: 'The record was not saved.' }),
+        },
   );
 }
 
@@ -79,12 +96,20 @@ function normalize(raw: unknown): SourceRecord {
 function failure(response: HttpResponse, what: string): AppError {
   const body = (response.data ?? []) as SalesforceError[];
   const first = Array.isArray(body) ? body[0] : undefined;
-  return new AppError('E_REMOTE', `Salesforce refused ${what}: ${first?.errorCode ?? `HTTP ${response.status}`} ${first?.message ?? ''}`.trim(), { status: response.status, code: first?.errorCode });
+  return new AppError(
+    'E_REMOTE',
+    `Salesforce refused ${what}: ${first?.errorCode ?? `HTTP ${response.status}`} ${first?.message ?? ''}`.trim(),
+    { status: response.status, code: first?.errorCode },
+  );
 }
 
 /** Client credentials on the My Domain host; the answer has no `expires_in`, so the token is used until a 401. */
 export async function obtainSalesforceToken(context: HookContext, now: () => number): Promise<SalesforceToken> {
-  const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: String(context.settings.clientId ?? ''), client_secret: context.secrets.client_secret ?? '' });
+  const form = new URLSearchParams({
+    grant_type: 'client_credentials',
+    client_id: String(context.settings.clientId ?? ''),
+    client_secret: context.secrets.client_secret ?? '',
+  });
   const started = now();
   const response = await context.http.request({
     method: 'POST',
@@ -95,7 +120,13 @@ export async function obtainSalesforceToken(context: HookContext, now: () => num
     expect: 'json',
     passStatuses: [400, 401, 403],
   });
-  const body = (response.data ?? {}) as { access_token?: unknown; instance_url?: unknown; id?: unknown; error?: unknown; error_description?: unknown };
+  const body = (response.data ?? {}) as {
+    access_token?: unknown;
+    instance_url?: unknown;
+    id?: unknown;
+    error?: unknown;
+    error_description?: unknown;
+  };
   if (response.status !== 200 || typeof body.access_token !== 'string') {
     const error = typeof body.error === 'string' ? body.error : `HTTP ${response.status}`;
     const hint =
@@ -104,7 +135,11 @@ export async function obtainSalesforceToken(context: HookContext, now: () => num
         : error === 'invalid_grant'
           ? 'the grant was refused: enable the client credentials flow with a Run-As user, and use the My Domain URL'
           : 'the token request was refused';
-    throw new AppError('E_AUTH_FAILED', `Salesforce sign-in failed: ${hint} (${error}${typeof body.error_description === 'string' ? ` — ${body.error_description}` : ''}).`, { status: response.status, error });
+    throw new AppError(
+      'E_AUTH_FAILED',
+      `Salesforce sign-in failed: ${hint} (${error}${typeof body.error_description === 'string' ? ` — ${body.error_description}` : ''}).`,
+      { status: response.status, error },
+    );
   }
   return {
     accessToken: body.access_token,
@@ -115,10 +150,28 @@ export async function obtainSalesforceToken(context: HookContext, now: () => num
 }
 
 export function createSalesforceHooks(session: SalesforceSession): SalesforceHooks {
-  const call = async (context: HookContext, pathOrUrl: string, init: { method?: 'GET' | 'PATCH' | 'POST'; body?: unknown; headers?: Record<string, string>; signal?: AbortSignal } = {}) => {
+  const call = async (
+    context: HookContext,
+    pathOrUrl: string,
+    init: {
+      method?: 'GET' | 'PATCH' | 'POST';
+      body?: unknown;
+      headers?: Record<string, string>;
+      signal?: AbortSignal;
+    } = {},
+  ) => {
     const instance = await session.instanceUrl();
-    const url = pathOrUrl.startsWith('/services/') ? `${instance}${pathOrUrl}` : `${instance}/services/data/${String(context.settings.apiVersion ?? 'v65.0')}${pathOrUrl}`;
-    const response = await context.http.request({ method: init.method ?? 'GET', url, headers: init.headers, json: init.body, expect: 'json', signal: init.signal });
+    const url = pathOrUrl.startsWith('/services/')
+      ? `${instance}${pathOrUrl}`
+      : `${instance}/services/data/${String(context.settings.apiVersion ?? 'v65.0')}${pathOrUrl}`;
+    const response = await context.http.request({
+      method: init.method ?? 'GET',
+      url,
+      headers: init.headers,
+      json: init.body,
+      expect: 'json',
+      signal: init.signal,
+    });
     session.observe(response);
     return response;
   };
@@ -137,7 +190,8 @@ export function createSalesforceHooks(session: SalesforceSession): SalesforceHoo
     for await (const page of pages) yield page.rows;
   }
 
-  const dataBase = async (context: HookContext) => `${await session.instanceUrl()}/services/data/${String(context.settings.apiVersion ?? 'v65.0')}/query`;
+  const dataBase = async (context: HookContext) =>
+    `${await session.instanceUrl()}/services/data/${String(context.settings.apiVersion ?? 'v65.0')}/query`;
   const pageSlots = {
     extractRecords: (body: unknown) => (body as { records?: unknown[] }).records ?? [],
     nextToken(body: unknown, response: HttpResponse) {
@@ -183,12 +237,20 @@ export function createSalesforceHooks(session: SalesforceSession): SalesforceHoo
 
     async writeBatch(context, object, records, matchKey): Promise<WriteResult[]> {
       const key = matchKey[0] ?? 'Id';
-      const body = { allOrNone: false, records: records.map((record) => ({ attributes: { type: object }, ...record })) };
-      const response = await call(context, writeEndpoint(context, object, { matchKey: encodeURIComponent(key) }), { method: 'PATCH', body });
+      const body = {
+        allOrNone: false,
+        records: records.map((record) => ({ attributes: { type: object }, ...record })),
+      };
+      const response = await call(context, writeEndpoint(context, object, { matchKey: encodeURIComponent(key) }), {
+        method: 'PATCH',
+        body,
+      });
       if (response.status >= 400 || !Array.isArray(response.data)) {
         // A malformed request (unknown field, too many records): every record carries the same answer.
         const first = Array.isArray(response.data) ? (response.data[0] as SalesforceError | undefined) : undefined;
-        const error = describeSalesforceError(first ?? { errorCode: `HTTP_${response.status}`, message: response.text.slice(0, 200) });
+        const error = describeSalesforceError(
+          first ?? { errorCode: `HTTP_${response.status}`, message: response.text.slice(0, 200) },
+        );
         return records.map(() => ({ outcome: 'failed', error }));
       }
       return mapSaveResults(response.data as SaveResult[], key);
@@ -204,8 +266,12 @@ export function createSalesforceHooks(session: SalesforceSession): SalesforceHoo
         for await (const rows of query(context, soql, signal)) {
           for (const raw of rows as JsonObject[]) {
             const current = raw[matchKey];
-            const value = part.find((candidate) => current !== null && current !== undefined && String(current).toLowerCase() === candidate.toLowerCase());
-            if (value !== undefined && !hits.has(value)) hits.set(value, { targetKey: String(raw.Id), data: normalize(raw).data });
+            const value = part.find(
+              (candidate) =>
+                current !== null && current !== undefined && String(current).toLowerCase() === candidate.toLowerCase(),
+            );
+            if (value !== undefined && !hits.has(value))
+              hits.set(value, { targetKey: String(raw.Id), data: normalize(raw).data });
           }
         }
       }

@@ -48,13 +48,20 @@ const typeMap: Record<string, FieldType> = {
 export function salesforceField(meta: SalesforceDescribeField): EntityField {
   const createable = meta.createable === true;
   const updateable = meta.updateable === true;
-  const picklist = (meta.picklistValues ?? []).map((value) => ({ value: value.value, label: value.label ?? value.value, active: value.active !== false }));
+  const picklist = (meta.picklistValues ?? []).map((value) => ({
+    value: value.value,
+    label: value.label ?? value.value,
+    active: value.active !== false,
+  }));
   return field(meta.name, typeMap[meta.type] ?? 'string', {
     label: meta.label ?? meta.name,
     required: { onCreate: createable && meta.nillable === false && meta.defaultedOnCreate !== true, onUpdate: false },
     readOnly: !createable && !updateable,
     createOnly: createable && !updateable,
-    ...(meta.length && ['string', 'textarea', 'email', 'phone', 'url', 'picklist', 'combobox', 'encryptedstring'].includes(meta.type) ? { maxLength: meta.length } : {}),
+    ...(meta.length &&
+    ['string', 'textarea', 'email', 'phone', 'url', 'picklist', 'combobox', 'encryptedstring'].includes(meta.type)
+      ? { maxLength: meta.length }
+      : {}),
     ...(picklist.length ? { picklist } : {}),
     externalId: meta.externalId === true,
     ...(meta.referenceTo?.[0] ? { referenceTo: meta.referenceTo[0] } : {}),
@@ -63,6 +70,10 @@ export function salesforceField(meta: SalesforceDescribeField): EntityField {
   });
 }
 
-export function salesforceEntitySchema(object: string, label: string, fields: SalesforceDescribeField[]): Omit<EntitySchema, 'hash' | 'fetchedAt'> {
+export function salesforceEntitySchema(
+  object: string,
+  label: string,
+  fields: SalesforceDescribeField[],
+): Omit<EntitySchema, 'hash' | 'fetchedAt'> {
   return { system: 'salesforce', entity: object, label, keyFields: ['Id'], fields: fields.map(salesforceField) };
 }

@@ -9,9 +9,18 @@ import { createZendeskHooks, type ZendeskHooks } from './zendesk.hooks';
 function withBaseUrl(environment: ConnectorEnvironment): ConnectorEnvironment {
   const { settings } = environment.connection;
   if (typeof settings.baseUrl === 'string' && settings.baseUrl) return environment;
-  const subdomain = String(settings.subdomain ?? '').trim().toLowerCase();
-  if (!/^[a-z0-9][a-z0-9-]*$/.test(subdomain)) throw new AppError('E_INVALID_INPUT', 'A Zendesk connection needs its subdomain (for https://acme.zendesk.com: "acme").');
-  return { ...environment, connection: { ...environment.connection, settings: { ...settings, baseUrl: zendeskBaseUrl(subdomain) } } };
+  const subdomain = String(settings.subdomain ?? '')
+    .trim()
+    .toLowerCase();
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(subdomain))
+    throw new AppError(
+      'E_INVALID_INPUT',
+      'A Zendesk connection needs its subdomain (for https://acme.zendesk.com: "acme").',
+    );
+  return {
+    ...environment,
+    connection: { ...environment.connection, settings: { ...settings, baseUrl: zendeskBaseUrl(subdomain) } },
+  };
 }
 
 /** Zendesk Support: the generic runtime with API-token or OAuth auth, plus lookups for dry runs. */
@@ -23,7 +32,12 @@ export class ZendeskConnector extends DescriptorConnector {
     super(zendeskDescriptors[mode], createZendeskHooks(), withBaseUrl(environment));
   }
 
-  lookup(entity: string, matchKey: string, values: string[], options: { signal?: AbortSignal } = {}): Promise<Map<string, LookupHit>> {
+  lookup(
+    entity: string,
+    matchKey: string,
+    values: string[],
+    options: { signal?: AbortSignal } = {},
+  ): Promise<Map<string, LookupHit>> {
     this.entity(entity);
     return this.hooks.lookup(this.context, entity, matchKey, values, options.signal);
   }

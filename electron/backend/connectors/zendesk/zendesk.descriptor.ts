@@ -18,7 +18,13 @@ const common = {
       keyFields: ['id'],
       read: { endpoint: '/organizations', pagination: cursor },
       // No organizations create_or_update_many: one create_or_update per record, matched on id or external_id (never name).
-      write: { mode: 'upsert', endpoint: '/organizations/create_or_update', matchKeys: ['external_id', 'id'], maxBatch: 1, maxPayloadBytes: 1_000_000 },
+      write: {
+        mode: 'upsert',
+        endpoint: '/organizations/create_or_update',
+        matchKeys: ['external_id', 'id'],
+        maxBatch: 1,
+        maxPayloadBytes: 1_000_000,
+      },
     },
     users: {
       label: 'Users',
@@ -37,7 +43,13 @@ const common = {
       keyFields: ['id'],
       read: { endpoint: '/tickets', pagination: cursor },
       // No ticket upsert: looked up by external_id, then POST or PUT.
-      write: { mode: 'create+update', endpoint: '/tickets', matchKeys: ['external_id', 'id'], maxBatch: 1, maxPayloadBytes: 1_000_000 },
+      write: {
+        mode: 'create+update',
+        endpoint: '/tickets',
+        matchKeys: ['external_id', 'id'],
+        maxBatch: 1,
+        maxPayloadBytes: 1_000_000,
+      },
     },
   },
   rateLimit: { requests: 200, windowMs: 60_000, concurrency: 2, configurable: { min: 10, max: 2500 } },

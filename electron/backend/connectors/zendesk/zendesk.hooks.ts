@@ -14,7 +14,8 @@ function entityOf(entity: string): ZendeskEntity {
   throw new AppError('E_NOT_FOUND', `Zendesk has no entity "${entity}".`);
 }
 
-const iso = (value: unknown) => (typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? new Date(value).toISOString() : '');
+const iso = (value: unknown) =>
+  typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? new Date(value).toISOString() : '';
 
 /** `links.next` while `meta.has_more`; offset pages (`next_page`) where an endpoint has no cursor. */
 function nextPage(body: unknown): string | undefined {
@@ -27,11 +28,20 @@ function readError(response: HttpResponse): AppError | undefined {
   if (response.status < 400) return undefined;
   const error = zendeskError({ status: response.status, data: response.data, text: response.text });
   const code = response.status === 404 ? 'E_NOT_FOUND' : response.status === 403 ? 'E_AUTH_FAILED' : 'E_REMOTE';
-  return new AppError(code, `Zendesk refused GET ${new URL(response.url).pathname}: ${error.message}`, { status: response.status, code: error.code });
+  return new AppError(code, `Zendesk refused GET ${new URL(response.url).pathname}: ${error.message}`, {
+    status: response.status,
+    code: error.code,
+  });
 }
 
 export interface ZendeskHooks extends ConnectorHooks {
-  lookup(context: HookContext, entity: string, matchKey: string, values: string[], signal?: AbortSignal): Promise<Map<string, LookupHit>>;
+  lookup(
+    context: HookContext,
+    entity: string,
+    matchKey: string,
+    values: string[],
+    signal?: AbortSignal,
+  ): Promise<Map<string, LookupHit>>;
 }
 
 export function createZendeskHooks(): ZendeskHooks {
@@ -39,7 +49,8 @@ export function createZendeskHooks(): ZendeskHooks {
     const name = entityOf(entity);
     const plain = JSON.parse(JSON.stringify(raw)) as JsonObject;
     const data = name === 'tickets' ? ticketFromWire(plain) : plain;
-    for (const field of ['created_at', 'updated_at']) if (typeof data[field] === 'string') data[field] = iso(data[field]) || data[field];
+    for (const field of ['created_at', 'updated_at'])
+      if (typeof data[field] === 'string') data[field] = iso(data[field]) || data[field];
     return { key: String(data.id ?? ''), stamp: iso(data.updated_at), data, raw };
   };
 
@@ -47,25 +58,41 @@ export function createZendeskHooks(): ZendeskHooks {
     async obtainToken(context, previous): Promise<AccessToken> {
       const { secrets } = context;
       const now = Date.now();
-      if (!previous && secrets.access_token) return { accessToken: secrets.access_token, refreshToken: secrets.refresh_token, obtainedAt: now };
+      if (!previous && secrets.access_token)
+        return { accessToken: secrets.access_token, refreshToken: secrets.refresh_token, obtainedAt: now };
       const refreshToken = previous?.refreshToken ?? secrets.refresh_token;
       if (!secrets.client_id || !secrets.client_secret) {
-        throw new AppError('E_AUTH_REFRESH_FAILED', 'Zendesk refused the OAuth access token and this connection has no OAuth client to get a new one; paste a fresh token.');
+        throw new AppError(
+          'E_AUTH_REFRESH_FAILED',
+          'Zendesk refused the OAuth access token and this connection has no OAuth client to get a new one; paste a fresh token.',
+        );
       }
       const grant = refreshToken
         ? { grant_type: 'refresh_token', refresh_token: refreshToken }
         : { grant_type: 'client_credentials', scope: 'read write' };
       const response = await context.http.request({
         method: 'POST',
-        url: context.url(context.descriptor.auth.kind === 'oauth2' ? context.descriptor.auth.tokenUrl : '{baseUrl}/oauth/tokens'),
+        url: context.url(
+          context.descriptor.auth.kind === 'oauth2' ? context.descriptor.auth.tokenUrl : '{baseUrl}/oauth/tokens',
+        ),
         json: { ...grant, client_id: secrets.client_id, client_secret: secrets.client_secret },
         auth: false,
         expect: 'json',
         passStatuses: [400, 401, 403],
       });
-      const body = (response.data ?? {}) as { access_token?: string; refresh_token?: string; expires_in?: number | null; error?: string; error_description?: string };
+      const body = (response.data ?? {}) as {
+        access_token?: string;
+        refresh_token?: string;
+        expires_in?: number | null;
+        error?: string;
+        error_description?: string;
+      };
       if (response.status >= 400 || !body.access_token) {
-        throw new AppError('E_AUTH_REFRESH_FAILED', `Zendesk refused the ${grant.grant_type} grant: ${body.error_description ?? body.error ?? `HTTP ${response.status}`}.`, { status: response.status });
+        throw new AppError(
+          'E_AUTH_REFRESH_FAILED',
+          `Zendesk refused the ${grant.grant_type} grant: ${body.error_description ?? body.error ?? `HTTP ${response.status}`}.`,
+          { status: response.status },
+        );
       }
       // A refresh rotates both tokens: keep the new refresh token, the old one is dead.
       return {
@@ -90,7 +117,10 @@ export function createZendeskHooks(): ZendeskHooks {
       const name = entityOf(entity);
       if (name === 'users') return writeUsers(context, records);
       const results = [];
-      for (const record of records) results.push(name === 'organizations' ? await writeOrganization(context, record) : await writeTicket(context, record));
+      for (const record of records)
+        results.push(
+          name === 'organizations' ? await writeOrganization(context, record) : await writeTicket(context, record),
+        );
       return results;
     },
 
@@ -112,8 +142,12 @@ export function createZendeskHooks(): ZendeskHooks {
     },
 
     async probe(context) {
-      const me = (await zendeskGet(context, '/users/me')).user as { name?: string; email?: string; role?: string } | undefined;
-      return { tenant: new URL(zendeskBase(context)).host, identity: me ? `${me.name ?? ''} <${me.email ?? ''}> (${me.role ?? 'unknown role'})` : undefined };
+      const me = (await zendeskGet(context, '/users/me')).user as
+        { name?: string; email?: string; role?: string } | undefined;
+      return {
+        tenant: new URL(zendeskBase(context)).host,
+        identity: me ? `${me.name ?? ''} <${me.email ?? ''}> (${me.role ?? 'unknown role'})` : undefined,
+      };
     },
 
     async lookup(context, entity, matchKey, values, signal) {
@@ -129,7 +163,10 @@ export function createZendeskHooks(): ZendeskHooks {
       if (name === 'tickets' || !['id', 'external_id'].includes(matchKey)) {
         // No show_many for these: one search per value.
         for (const value of wanted) {
-          const query = name === 'tickets' ? `/tickets?external_id=${encodeURIComponent(value)}` : `/${name}/search?query=${encodeURIComponent(`${matchKey}:${value}`)}`;
+          const query =
+            name === 'tickets'
+              ? `/tickets?external_id=${encodeURIComponent(value)}`
+              : `/${name}/search?query=${encodeURIComponent(`${matchKey}:${value}`)}`;
           const body = await zendeskGet(context, query, signal);
           ((body[name] ?? body.results ?? []) as unknown[]).forEach(take);
         }
@@ -137,7 +174,10 @@ export function createZendeskHooks(): ZendeskHooks {
       }
       const parameter = matchKey === 'id' ? 'ids' : 'external_ids';
       for (let start = 0; start < wanted.length; start += 100) {
-        const chunk = wanted.slice(start, start + 100).map(encodeURIComponent).join(',');
+        const chunk = wanted
+          .slice(start, start + 100)
+          .map(encodeURIComponent)
+          .join(',');
         const body = await zendeskGet(context, `/${name}/show_many?${parameter}=${chunk}`, signal);
         ((body[name] ?? []) as unknown[]).forEach(take);
       }

@@ -33,13 +33,21 @@ const typeOf: Record<string, FieldType> = {
 
 const create = { onCreate: true, onUpdate: false };
 const roles = ['end-user', 'agent', 'admin'].map((value) => ({ value, label: value, active: true }));
-const statuses = ['new', 'open', 'pending', 'hold', 'solved', 'closed'].map((value) => ({ value, label: value, active: true }));
+const statuses = ['new', 'open', 'pending', 'hold', 'solved', 'closed'].map((value) => ({
+  value,
+  label: value,
+  active: true,
+}));
 
 /** Standard fields are not in the metadata endpoints (API-FACTS §4.5): hard-coded here. */
 const standard: Record<ZendeskEntity, () => EntityField[]> = {
   organizations: () => [
     field('id', 'integer', { label: 'ID', readOnly: true, externalId: true }),
-    field('external_id', 'string', { label: 'External ID', externalId: true, description: 'Matched by create_or_update (never the name).' }),
+    field('external_id', 'string', {
+      label: 'External ID',
+      externalId: true,
+      description: 'Matched by create_or_update (never the name).',
+    }),
     field('name', 'string', { required: create, maxLength: 255, description: 'Unique in the account.' }),
     field('details', 'string'),
     field('notes', 'string'),
@@ -53,8 +61,16 @@ const standard: Record<ZendeskEntity, () => EntityField[]> = {
   ],
   users: () => [
     field('id', 'integer', { label: 'ID', readOnly: true, externalId: true }),
-    field('external_id', 'string', { label: 'External ID', externalId: true, description: 'Case-insensitive; matched by create_or_update_many.' }),
-    field('email', 'string', { label: 'E-mail', externalId: true, description: 'Also matched by create_or_update_many.' }),
+    field('external_id', 'string', {
+      label: 'External ID',
+      externalId: true,
+      description: 'Case-insensitive; matched by create_or_update_many.',
+    }),
+    field('email', 'string', {
+      label: 'E-mail',
+      externalId: true,
+      description: 'Also matched by create_or_update_many.',
+    }),
     field('name', 'string', { required: create, maxLength: 255 }),
     field('organization_id', 'integer', { label: 'Organization ID', referenceTo: 'organizations' }),
     field('phone', 'string'),
@@ -72,12 +88,20 @@ const standard: Record<ZendeskEntity, () => EntityField[]> = {
     field('id', 'integer', { label: 'ID', readOnly: true, externalId: true }),
     field('external_id', 'string', { label: 'External ID', externalId: true }),
     field('subject', 'string'),
-    field('comment', 'object', { required: create, createOnly: true, children: [field('body', 'string', { required: create }), field('public', 'boolean')] }),
+    field('comment', 'object', {
+      required: create,
+      createOnly: true,
+      children: [field('body', 'string', { required: create }), field('public', 'boolean')],
+    }),
     field('requester_id', 'integer', { label: 'Requester ID', referenceTo: 'users' }),
     field('organization_id', 'integer', { label: 'Organization ID', referenceTo: 'organizations' }),
     field('status', 'picklist', { picklist: statuses }),
-    field('type', 'picklist', { picklist: ['problem', 'incident', 'question', 'task'].map((value) => ({ value, label: value, active: true })) }),
-    field('priority', 'picklist', { picklist: ['low', 'normal', 'high', 'urgent'].map((value) => ({ value, label: value, active: true })) }),
+    field('type', 'picklist', {
+      picklist: ['problem', 'incident', 'question', 'task'].map((value) => ({ value, label: value, active: true })),
+    }),
+    field('priority', 'picklist', {
+      picklist: ['low', 'normal', 'high', 'urgent'].map((value) => ({ value, label: value, active: true })),
+    }),
     field('tags', 'array'),
     field('created_at', 'datetime', { label: 'Created', readOnly: true }),
     field('updated_at', 'datetime', { label: 'Updated', readOnly: true }),
@@ -86,21 +110,41 @@ const standard: Record<ZendeskEntity, () => EntityField[]> = {
 
 /** One custom field as a child of `user_fields` / `organization_fields` (by key) or `custom_fields` (by id). */
 export function customField(definition: ZendeskFieldDefinition, entity: ZendeskEntity): EntityField {
-  const options = definition.custom_field_options?.map((option) => ({ value: option.value, label: option.name, active: true }));
-  return field(entity === 'tickets' ? String(definition.id) : String(definition.key), typeOf[definition.type] ?? 'string', {
-    label: definition.title,
-    required: { onCreate: definition.required === true, onUpdate: false },
-    nativeType: definition.type,
-    ...(options && options.length > 0 ? { picklist: options } : {}),
-    ...(definition.type === 'lookup' && definition.relationship_target_type ? { referenceTo: definition.relationship_target_type } : {}),
-    ...(definition.regexp_for_validation ? { description: `Must match ${definition.regexp_for_validation}` } : definition.description ? { description: definition.description } : {}),
-  });
+  const options = definition.custom_field_options?.map((option) => ({
+    value: option.value,
+    label: option.name,
+    active: true,
+  }));
+  return field(
+    entity === 'tickets' ? String(definition.id) : String(definition.key),
+    typeOf[definition.type] ?? 'string',
+    {
+      label: definition.title,
+      required: { onCreate: definition.required === true, onUpdate: false },
+      nativeType: definition.type,
+      ...(options && options.length > 0 ? { picklist: options } : {}),
+      ...(definition.type === 'lookup' && definition.relationship_target_type
+        ? { referenceTo: definition.relationship_target_type }
+        : {}),
+      ...(definition.regexp_for_validation
+        ? { description: `Must match ${definition.regexp_for_validation}` }
+        : definition.description
+          ? { description: definition.description }
+          : {}),
+    },
+  );
 }
 
-export function zendeskSchema(entity: ZendeskEntity, definitions: ZendeskFieldDefinition[]): Omit<EntitySchema, 'hash' | 'fetchedAt'> {
+export function zendeskSchema(
+  entity: ZendeskEntity,
+  definitions: ZendeskFieldDefinition[],
+): Omit<EntitySchema, 'hash' | 'fetchedAt'> {
   // Ticket system fields (subject, status …) come back from /ticket_fields too; only custom ones are extra.
-  const custom = definitions.filter((definition) => definition.active !== false && !(entity === 'tickets' && definition.system));
-  const container = entity === 'users' ? 'user_fields' : entity === 'organizations' ? 'organization_fields' : 'custom_fields';
+  const custom = definitions.filter(
+    (definition) => definition.active !== false && !(entity === 'tickets' && definition.system),
+  );
+  const container =
+    entity === 'users' ? 'user_fields' : entity === 'organizations' ? 'organization_fields' : 'custom_fields';
   return {
     system: 'zendesk',
     entity,

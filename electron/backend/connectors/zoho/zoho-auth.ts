@@ -18,8 +18,10 @@ export interface ZohoAuthDependencies {
 }
 
 const oauthHints: Record<string, string> = {
-  invalid_client: 'the Client ID or Client Secret was refused (check the data centre too: each has its own accounts server)',
-  invalid_code: 'the refresh token was refused: it was revoked or belongs to another client or data centre; generate a new one',
+  invalid_client:
+    'the Client ID or Client Secret was refused (check the data centre too: each has its own accounts server)',
+  invalid_code:
+    'the refresh token was refused: it was revoked or belongs to another client or data centre; generate a new one',
   'Access Denied': 'Zoho blocked new tokens for this refresh token after too many requests; wait ten minutes',
   unsupported_grant_type: 'the accounts server does not accept the refresh_token grant here',
 };
@@ -29,11 +31,18 @@ const oauthHints: Record<string, string> = {
  * Zoho allows only a few access tokens per refresh token in ten minutes, so a
  * token another process just stored is adopted instead of minting a new one.
  */
-export async function obtainZohoToken(context: HookContext, previous: AccessToken | undefined, dependencies: ZohoAuthDependencies = {}): Promise<ZohoToken> {
+export async function obtainZohoToken(
+  context: HookContext,
+  previous: AccessToken | undefined,
+  dependencies: ZohoAuthDependencies = {},
+): Promise<ZohoToken> {
   const now = dependencies.now ?? Date.now;
   const adoptable = () => {
     const stored = dependencies.store?.load() as ZohoToken | undefined;
-    const fresh = stored && stored.accessToken !== previous?.accessToken && (stored.expiresAt === undefined || stored.expiresAt - 60_000 > now());
+    const fresh =
+      stored &&
+      stored.accessToken !== previous?.accessToken &&
+      (stored.expiresAt === undefined || stored.expiresAt - 60_000 > now());
     return fresh ? stored : undefined;
   };
   const lease = dependencies.lease;
@@ -60,9 +69,17 @@ async function refreshCall(context: HookContext, now: () => number): Promise<Zoh
   const clientSecret = context.secrets.client_secret;
   const refreshToken = context.secrets.refresh_token;
   if (!clientId || !clientSecret || !refreshToken) {
-    throw new AppError('E_SECRET_UNAVAILABLE', 'The Zoho Client ID, Client Secret or refresh token is missing for this connection; add them in the connection settings.');
+    throw new AppError(
+      'E_SECRET_UNAVAILABLE',
+      'The Zoho Client ID, Client Secret or refresh token is missing for this connection; add them in the connection settings.',
+    );
   }
-  const form = new URLSearchParams({ grant_type: 'refresh_token', client_id: clientId, client_secret: clientSecret, refresh_token: refreshToken });
+  const form = new URLSearchParams({
+    grant_type: 'refresh_token',
+    client_id: clientId,
+    client_secret: clientSecret,
+    refresh_token: refreshToken,
+  });
   const started = now();
   const response = await context.http.request({
     method: 'POST',
@@ -73,15 +90,26 @@ async function refreshCall(context: HookContext, now: () => number): Promise<Zoh
     expect: 'json',
     passStatuses: [400, 401, 403],
   });
-  const body = (response.data ?? {}) as { access_token?: unknown; expires_in?: unknown; expires_in_sec?: unknown; api_domain?: unknown; error?: unknown; error_description?: unknown };
+  const body = (response.data ?? {}) as {
+    access_token?: unknown;
+    expires_in?: unknown;
+    expires_in_sec?: unknown;
+    api_domain?: unknown;
+    error?: unknown;
+    error_description?: unknown;
+  };
   // OAuth errors may come with HTTP 200 (API-FACTS §2.1), so the body decides.
   if (typeof body.access_token !== 'string' || body.access_token === '') {
     const error = typeof body.error === 'string' ? body.error : `HTTP ${response.status}`;
     const description = typeof body.error_description === 'string' ? ` — ${body.error_description}` : '';
-    throw new AppError('E_AUTH_REFRESH_FAILED', `Zoho sign-in failed: ${oauthHints[error] ?? 'the accounts server refused the refresh'} (${error}${description}).`, {
-      status: response.status,
-      error,
-    });
+    throw new AppError(
+      'E_AUTH_REFRESH_FAILED',
+      `Zoho sign-in failed: ${oauthHints[error] ?? 'the accounts server refused the refresh'} (${error}${description}).`,
+      {
+        status: response.status,
+        error,
+      },
+    );
   }
   const lifetime = Number(body.expires_in ?? (Number(body.expires_in_sec) || undefined));
   const seconds = Number.isFinite(lifetime) && lifetime > 0 ? lifetime : 3600;

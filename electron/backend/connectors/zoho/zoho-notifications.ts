@@ -39,13 +39,24 @@ export class ZohoWatchChannels {
 
   /** Channels this connector enabled, with the expiry Zoho confirmed. */
   channels(): WatchState[] {
-    return [...this.tracked.values()].map(({ channelId, events, notifyUrl, expiresAt }) => ({ channelId, events, notifyUrl, expiresAt }));
+    return [...this.tracked.values()].map(({ channelId, events, notifyUrl, expiresAt }) => ({
+      channelId,
+      events,
+      notifyUrl,
+      expiresAt,
+    }));
   }
 
   async enable(watch: WatchRequest): Promise<WatchState> {
     if (watch.token.length > 50) throw new AppError('E_INVALID_INPUT', 'A Zoho watch token is at most 50 characters.');
     const lifetimeMs = Math.min(watch.lifetimeMs ?? weekMs, weekMs);
-    const expiresAt = await this.send('POST', { channel_id: watch.channelId, events: watch.events, notify_url: watch.notifyUrl, token: watch.token, channel_expiry: this.expiry(lifetimeMs) });
+    const expiresAt = await this.send('POST', {
+      channel_id: watch.channelId,
+      events: watch.events,
+      notify_url: watch.notifyUrl,
+      token: watch.token,
+      channel_expiry: this.expiry(lifetimeMs),
+    });
     this.tracked.set(watch.channelId, { ...watch, lifetimeMs, expiresAt });
     return { channelId: watch.channelId, events: watch.events, notifyUrl: watch.notifyUrl, expiresAt };
   }
@@ -53,8 +64,13 @@ export class ZohoWatchChannels {
   /** PATCH a new expiry; Zoho answers NOT_SUBSCRIBED when the channel already lapsed. */
   async renew(channelId: string): Promise<WatchState> {
     const channel = this.tracked.get(channelId);
-    if (!channel) throw new AppError('E_NOT_FOUND', `No Zoho watch channel ${channelId} was enabled by this connection.`);
-    channel.expiresAt = await this.send('PATCH', { channel_id: channelId, events: channel.events, channel_expiry: this.expiry(channel.lifetimeMs) });
+    if (!channel)
+      throw new AppError('E_NOT_FOUND', `No Zoho watch channel ${channelId} was enabled by this connection.`);
+    channel.expiresAt = await this.send('PATCH', {
+      channel_id: channelId,
+      events: channel.events,
+      channel_expiry: this.expiry(channel.lifetimeMs),
+    });
     return this.channels().find((state) => state.channelId === channelId)!;
   }
 
@@ -78,7 +94,8 @@ export class ZohoWatchChannels {
       expect: 'json',
     });
     // 400 NOT_SUBSCRIBED means the channel is already gone, which is what we want.
-    if (response.status > 400) throw new AppError('E_REMOTE', `Zoho refused to disable the watch (HTTP ${response.status}).`);
+    if (response.status > 400)
+      throw new AppError('E_REMOTE', `Zoho refused to disable the watch (HTTP ${response.status}).`);
     channelIds.forEach((id) => this.tracked.delete(id));
   }
 
@@ -94,9 +111,22 @@ export class ZohoWatchChannels {
       json: { watch: [watch] },
       expect: 'json',
     });
-    const answer = ((response.data ?? {}) as { watch?: Array<{ status?: string; code?: string; message?: string; details?: { events?: Array<{ channel_expiry?: string }> } }> }).watch?.[0];
+    const answer = (
+      (response.data ?? {}) as {
+        watch?: Array<{
+          status?: string;
+          code?: string;
+          message?: string;
+          details?: { events?: Array<{ channel_expiry?: string }> };
+        }>;
+      }
+    ).watch?.[0];
     if (!answer || answer.status !== 'success') {
-      throw new AppError('E_REMOTE', `Zoho refused the watch channel ${String(watch.channel_id)}: ${answer?.code ?? `HTTP ${response.status}`} ${answer?.message ?? ''}`.trim(), { code: answer?.code });
+      throw new AppError(
+        'E_REMOTE',
+        `Zoho refused the watch channel ${String(watch.channel_id)}: ${answer?.code ?? `HTTP ${response.status}`} ${answer?.message ?? ''}`.trim(),
+        { code: answer?.code },
+      );
     }
     const expiry = Date.parse(answer.details?.events?.[0]?.channel_expiry ?? '');
     return Number.isFinite(expiry) ? expiry : this.now() + 3600_000;
@@ -111,16 +141,31 @@ export type NotificationCheck =
  * Checks a callback body: it must name a channel we know and carry that
  * channel's token (compared in constant time); returns the changed ids.
  */
-export function verifyZohoNotification(body: unknown, expected: { channelId: string; token: string } | Array<{ channelId: string; token: string }>): NotificationCheck {
-  if (typeof body !== 'object' || body === null) return { ok: false, reason: 'The notification body is not a JSON object.' };
-  const payload = body as { channel_id?: unknown; token?: unknown; module?: unknown; ids?: unknown; operation?: unknown; affected_fields?: unknown };
+export function verifyZohoNotification(
+  body: unknown,
+  expected: { channelId: string; token: string } | Array<{ channelId: string; token: string }>,
+): NotificationCheck {
+  if (typeof body !== 'object' || body === null)
+    return { ok: false, reason: 'The notification body is not a JSON object.' };
+  const payload = body as {
+    channel_id?: unknown;
+    token?: unknown;
+    module?: unknown;
+    ids?: unknown;
+    operation?: unknown;
+    affected_fields?: unknown;
+  };
   const channelId = payload.channel_id === undefined ? '' : String(payload.channel_id);
-  const channel = (Array.isArray(expected) ? expected : [expected]).find((candidate) => candidate.channelId === channelId);
+  const channel = (Array.isArray(expected) ? expected : [expected]).find(
+    (candidate) => candidate.channelId === channelId,
+  );
   if (!channel) return { ok: false, reason: `Unknown watch channel ${channelId || '(none)'}.` };
   const given = Buffer.from(typeof payload.token === 'string' ? payload.token : '');
   const wanted = Buffer.from(channel.token);
-  if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) return { ok: false, reason: 'The notification token does not match the channel.' };
-  if (typeof payload.module !== 'string' || !Array.isArray(payload.ids)) return { ok: false, reason: 'The notification has no module or ids.' };
+  if (given.length !== wanted.length || !timingSafeEqual(given, wanted))
+    return { ok: false, reason: 'The notification token does not match the channel.' };
+  if (typeof payload.module !== 'string' || !Array.isArray(payload.ids))
+    return { ok: false, reason: 'The notification has no module or ids.' };
   return {
     ok: true,
     module: payload.module,

@@ -1,4 +1,11 @@
-import { zohoApiDomain, zohoDataCentreIds, zohoDataCentres, zohoEnvironments, type ZohoDataCentre, type ZohoEnvironment } from '../../../../shared/connectors/zoho.settings';
+import {
+  zohoApiDomain,
+  zohoDataCentreIds,
+  zohoDataCentres,
+  zohoEnvironments,
+  type ZohoDataCentre,
+  type ZohoEnvironment,
+} from '../../../../shared/connectors/zoho.settings';
 import { AppError } from '../../../../shared/errors';
 import type { LookupHit } from '../framework/connector';
 import { DescriptorConnector, type ConnectorEnvironment } from '../framework/connector-runtime';
@@ -21,18 +28,30 @@ function zohoSettings(environment: ConnectorEnvironment): ConnectorEnvironment['
   // An unknown data centre or environment is refused: falling back to the US would send EU credentials to zoho.com.
   const dataCentre = String(settings.dataCentre ?? 'us');
   if (!Object.hasOwn(zohoDataCentres, dataCentre)) {
-    throw new AppError('E_INVALID_INPUT', `Zoho CRM: the data centre “${dataCentre}” is not one Zoho runs; use one of ${zohoDataCentreIds.join(', ')}.`, { field: 'dataCentre' });
+    throw new AppError(
+      'E_INVALID_INPUT',
+      `Zoho CRM: the data centre “${dataCentre}” is not one Zoho runs; use one of ${zohoDataCentreIds.join(', ')}.`,
+      { field: 'dataCentre' },
+    );
   }
   const zohoEnvironment = String(settings.environment ?? 'production');
   if (!(zohoEnvironments as readonly string[]).includes(zohoEnvironment)) {
-    throw new AppError('E_INVALID_INPUT', `Zoho CRM: the environment “${zohoEnvironment}” is not one of ${zohoEnvironments.join(', ')}.`, { field: 'environment' });
+    throw new AppError(
+      'E_INVALID_INPUT',
+      `Zoho CRM: the environment “${zohoEnvironment}” is not one of ${zohoEnvironments.join(', ')}.`,
+      { field: 'environment' },
+    );
   }
   const derived = {
     accountsUrl: zohoDataCentres[dataCentre as ZohoDataCentre].accounts,
     apiDomain: zohoApiDomain(dataCentre as ZohoDataCentre, zohoEnvironment as ZohoEnvironment),
   };
   if (!environment.connection.sandbox) return { ...settings, ...derived };
-  return { ...settings, accountsUrl: settings.accountsUrl ?? derived.accountsUrl, apiDomain: settings.apiDomain ?? derived.apiDomain };
+  return {
+    ...settings,
+    accountsUrl: settings.accountsUrl ?? derived.accountsUrl,
+    apiDomain: settings.apiDomain ?? derived.apiDomain,
+  };
 }
 
 /** Zoho CRM v8: the generic runtime plus `api_domain` routing, lookups by match key and watch channels. */
@@ -48,9 +67,14 @@ export class ZohoConnector extends DescriptorConnector {
     };
     const hooks = createZohoHooks(zohoSession);
     const store = environment.tokenStore;
-    const lease = store instanceof SharedTokenStore ? new TokenRefreshLease(store.caches, store.connectionId) : undefined;
-    hooks.obtainToken = (context, previous) => obtainZohoToken(context, previous, { store, lease, now: environment.now });
-    super(zohoDescriptor, hooks, { ...environment, connection: { ...environment.connection, settings: zohoSettings(environment) } });
+    const lease =
+      store instanceof SharedTokenStore ? new TokenRefreshLease(store.caches, store.connectionId) : undefined;
+    hooks.obtainToken = (context, previous) =>
+      obtainZohoToken(context, previous, { store, lease, now: environment.now });
+    super(zohoDescriptor, hooks, {
+      ...environment,
+      connection: { ...environment.connection, settings: zohoSettings(environment) },
+    });
     session.connector = this;
     this.watch = new ZohoWatchChannels(this.http, () => this.apiBase(), environment.now);
   }
@@ -64,12 +88,25 @@ export class ZohoConnector extends DescriptorConnector {
   /** Field names for list calls: key and stamp first, no subforms (lists never return them), at most 50. */
   async readFields(module: string): Promise<string[]> {
     const schema = await this.schema(module);
-    const names = schema.fields.filter((candidate) => candidate.nativeType !== 'subform').map((candidate) => candidate.name);
-    const first = ['id', 'Modified_Time', ...(this.descriptor.entities[module]?.write.mode === 'upsert' ? (this.descriptor.entities[module]?.write as { matchKeys: string[] }).matchKeys : [])];
+    const names = schema.fields
+      .filter((candidate) => candidate.nativeType !== 'subform')
+      .map((candidate) => candidate.name);
+    const first = [
+      'id',
+      'Modified_Time',
+      ...(this.descriptor.entities[module]?.write.mode === 'upsert'
+        ? (this.descriptor.entities[module]?.write as { matchKeys: string[] }).matchKeys
+        : []),
+    ];
     return [...new Set([...first.filter((name) => names.includes(name)), ...names])].slice(0, maxReadFields);
   }
 
-  lookup(entity: string, matchKey: string, values: string[], options: { signal?: AbortSignal } = {}): Promise<Map<string, LookupHit>> {
+  lookup(
+    entity: string,
+    matchKey: string,
+    values: string[],
+    options: { signal?: AbortSignal } = {},
+  ): Promise<Map<string, LookupHit>> {
     this.entity(entity);
     return this.hooks.lookup(this.context, entity, matchKey, values, options.signal);
   }

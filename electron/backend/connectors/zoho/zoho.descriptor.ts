@@ -2,22 +2,31 @@ import { defineDescriptor, type EntityDescriptor } from '../../../../shared/conn
 import { zohoKnownHosts, zohoSecretSlots } from '../../../../shared/connectors/zoho.settings';
 
 /** `page_token` paging, 200 per page, `Modified_Time` through `If-Modified-Since` (API-FACTS §2.2). */
-const read = (module: string) => ({
-  endpoint: `/${module}`,
-  query: { sort_by: 'Modified_Time', sort_order: 'asc' },
-  // 204: nothing (more) to read; 304: nothing modified since.
-  pagination: { style: 'cursor', pageSizeParam: 'per_page', cursorParam: 'page_token', defaultPageSize: 200, maxPageSize: 200, endStatuses: [204, 304] as number[] },
-  modifiedSince: { format: 'iso-offset', via: 'header', template: 'If-Modified-Since' },
-}) as const;
+const read = (module: string) =>
+  ({
+    endpoint: `/${module}`,
+    query: { sort_by: 'Modified_Time', sort_order: 'asc' },
+    // 204: nothing (more) to read; 304: nothing modified since.
+    pagination: {
+      style: 'cursor',
+      pageSizeParam: 'per_page',
+      cursorParam: 'page_token',
+      defaultPageSize: 200,
+      maxPageSize: 200,
+      endStatuses: [204, 304] as number[],
+    },
+    modifiedSince: { format: 'iso-offset', via: 'header', template: 'If-Modified-Since' },
+  }) as const;
 
 /** Upsert by `duplicate_check_fields`, 100 records per call (API-FACTS §2.3). */
-const upsert = (module: string, matchKeys: string[]) => ({
-  mode: 'upsert',
-  endpoint: `/${module}/upsert`,
-  matchKeys,
-  maxBatch: 100,
-  maxPayloadBytes: 4_000_000,
-}) as const;
+const upsert = (module: string, matchKeys: string[]) =>
+  ({
+    mode: 'upsert',
+    endpoint: `/${module}/upsert`,
+    matchKeys,
+    maxBatch: 100,
+    maxPayloadBytes: 4_000_000,
+  }) as const;
 
 const modules: Record<string, Pick<EntityDescriptor, 'label'> & { matchKeys: string[] }> = {
   Accounts: { label: 'Accounts (customers)', matchKeys: ['Infor_Customer_No', 'Account_Name', 'Account_Number'] },
@@ -45,7 +54,10 @@ export const zohoDescriptor = defineDescriptor({
   secretSlots: [...zohoSecretSlots],
   headers: { 'content-type': 'application/json' },
   entities: Object.fromEntries(
-    Object.entries(modules).map(([module, entity]) => [module, { label: entity.label, keyFields: ['id'], read: read(module), write: upsert(module, entity.matchKeys) }]),
+    Object.entries(modules).map(([module, entity]) => [
+      module,
+      { label: entity.label, keyFields: ['id'], read: read(module), write: upsert(module, entity.matchKeys) },
+    ]),
   ),
   // No per-minute limit is published; the concurrency cap per app is (Standard edition: 10).
   rateLimit: { requests: 600, windowMs: 60_000, concurrency: 10, configurable: { min: 10, max: 6000 } },

@@ -21,7 +21,13 @@ interface ZohoRecordAnswer {
 }
 
 export interface ZohoHooks extends ConnectorHooks {
-  lookup(context: HookContext, module: string, matchKey: string, values: string[], signal?: AbortSignal): Promise<Map<string, LookupHit>>;
+  lookup(
+    context: HookContext,
+    module: string,
+    matchKey: string,
+    values: string[],
+    signal?: AbortSignal,
+  ): Promise<Map<string, LookupHit>>;
 }
 
 /** Reads a Zoho error code from a failed body (`INVALID_TOKEN`, `TOO_MANY_REQUESTS`, `LIMIT_REACHED`). */
@@ -41,20 +47,33 @@ export function describeZohoError(answer: ZohoRecordAnswer): { code: string; mes
   const apiName = typeof details.api_name === 'string' ? details.api_name : undefined;
   const message = answer.message ?? answer.code ?? 'error';
   const extra: string[] = [];
-  if (typeof details.expected_data_type === 'string') extra.push(`${apiName ?? 'value'}: expected ${details.expected_data_type}`);
-  else if (typeof details.maximum_length === 'number') extra.push(`${apiName ?? 'value'}: at most ${details.maximum_length} characters`);
-  else if (Array.isArray(details.supported_values)) extra.push(`${apiName ?? 'value'}: allowed ${details.supported_values.slice(0, 12).join(', ')}${details.supported_values.length > 12 ? ', …' : ''}`);
+  if (typeof details.expected_data_type === 'string')
+    extra.push(`${apiName ?? 'value'}: expected ${details.expected_data_type}`);
+  else if (typeof details.maximum_length === 'number')
+    extra.push(`${apiName ?? 'value'}: at most ${details.maximum_length} characters`);
+  else if (Array.isArray(details.supported_values))
+    extra.push(
+      `${apiName ?? 'value'}: allowed ${details.supported_values.slice(0, 12).join(', ')}${details.supported_values.length > 12 ? ', …' : ''}`,
+    );
   else if (typeof details.limit === 'number') extra.push(`limit ${details.limit}`);
   else if (apiName) extra.push(apiName);
   const duplicate = details.duplicate_record as { id?: unknown } | undefined;
   if (duplicate?.id !== undefined) extra.push(`existing record ${String(duplicate.id)}`);
-  return { code: answer.code ?? 'E_REMOTE', message: extra.length ? `${message} (${extra.join('; ')})` : message, ...(apiName ? { field: apiName } : {}) };
+  return {
+    code: answer.code ?? 'E_REMOTE',
+    message: extra.length ? `${message} (${extra.join('; ')})` : message,
+    ...(apiName ? { field: apiName } : {}),
+  };
 }
 
 function topLevelError(response: HttpResponse, what: string): AppError {
   const body = (response.data ?? {}) as ZohoRecordAnswer;
   const described = describeZohoError(body);
-  return new AppError('E_REMOTE', `Zoho refused ${what}: ${described.code} ${described.message} (HTTP ${response.status}).`, { status: response.status, code: body.code });
+  return new AppError(
+    'E_REMOTE',
+    `Zoho refused ${what}: ${described.code} ${described.message} (HTTP ${response.status}).`,
+    { status: response.status, code: body.code },
+  );
 }
 
 function normalize(raw: unknown): SourceRecord {
@@ -78,7 +97,17 @@ export function zohoLookupValuesPerCall(matchKey: string): number {
 const escapeCriteria = (value: string) => value.replace(/([\\(),:])/g, '\\$1');
 
 export function createZohoHooks(session: ZohoSession): ZohoHooks {
-  const request = async (context: HookContext, path: string, init: { method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; body?: unknown; headers?: Record<string, string>; signal?: AbortSignal; passStatuses?: number[] } = {}) =>
+  const request = async (
+    context: HookContext,
+    path: string,
+    init: {
+      method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+      body?: unknown;
+      headers?: Record<string, string>;
+      signal?: AbortSignal;
+      passStatuses?: number[];
+    } = {},
+  ) =>
     context.http.request({
       method: init.method ?? 'GET',
       url: `${await session.apiBase()}/crm/v8${path}`,
@@ -112,14 +141,20 @@ export function createZohoHooks(session: ZohoSession): ZohoHooks {
       const fields: EntityField[] = [];
       for (const meta of metadata) {
         // Line items are a subform module of their own; their fields become the array's children.
-        const children = meta.data_type === 'subform' && meta.subform?.module ? (await fieldMetadata(context, meta.subform.module)).map((child) => zohoField(child)) : undefined;
+        const children =
+          meta.data_type === 'subform' && meta.subform?.module
+            ? (await fieldMetadata(context, meta.subform.module)).map((child) => zohoField(child))
+            : undefined;
         fields.push(zohoField(meta, children));
       }
       return zohoEntitySchema(module, context.descriptor.entities[module]?.label ?? module, fields);
     },
 
     async readRequest(_context, module) {
-      return { base: `${await session.apiBase()}/crm/v8`, query: { fields: (await session.readFields(module)).join(',') } };
+      return {
+        base: `${await session.apiBase()}/crm/v8`,
+        query: { fields: (await session.readFields(module)).join(',') },
+      };
     },
     extractRecords: (body) => (body as { data?: unknown[] }).data ?? [],
     nextToken(body) {
@@ -135,7 +170,12 @@ export function createZohoHooks(session: ZohoSession): ZohoHooks {
       const answers = ((response.data ?? {}) as { data?: ZohoRecordAnswer[] }).data;
       if (!Array.isArray(answers)) {
         // The whole call was refused (LIMIT_EXCEEDED, INVALID_MODULE …): every record carries that answer.
-        const error = describeZohoError((response.data ?? { code: `HTTP_${response.status}`, message: response.text.slice(0, 200) }) as ZohoRecordAnswer);
+        const error = describeZohoError(
+          (response.data ?? {
+            code: `HTTP_${response.status}`,
+            message: response.text.slice(0, 200),
+          }) as ZohoRecordAnswer,
+        );
         return records.map(() => ({ outcome: 'failed', error }));
       }
       return answers.map((answer): WriteResult => {
@@ -145,7 +185,9 @@ export function createZohoHooks(session: ZohoSession): ZohoHooks {
           return {
             outcome: answer.action === 'insert' ? 'created' : 'updated',
             targetKey: String(id),
-            match: !matchedBy ? { by: 'none' } : { by: matchedBy === 'Email' ? 'email' : /_Name$|^Subject$/.test(matchedBy) ? 'name' : 'external_id' },
+            match: !matchedBy
+              ? { by: 'none' }
+              : { by: matchedBy === 'Email' ? 'email' : /_Name$|^Subject$/.test(matchedBy) ? 'name' : 'external_id' },
           };
         }
         return { outcome: 'failed', error: describeZohoError(answer) };
@@ -169,7 +211,10 @@ export function createZohoHooks(session: ZohoSession): ZohoHooks {
         if (response.status >= 400) throw topLevelError(response, `looking up ${module} by ${matchKey}`);
         for (const raw of ((response.data ?? {}) as { data?: JsonObject[] }).data ?? []) {
           const current = raw[matchKey];
-          const value = part.find((candidate) => current !== null && current !== undefined && String(current).toLowerCase() === candidate.toLowerCase());
+          const value = part.find(
+            (candidate) =>
+              current !== null && current !== undefined && String(current).toLowerCase() === candidate.toLowerCase(),
+          );
           if (value !== undefined && !hits.has(value)) hits.set(value, { targetKey: String(raw.id), data: raw });
         }
       }

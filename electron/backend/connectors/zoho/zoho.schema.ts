@@ -55,16 +55,25 @@ function lookupId(readOnly: boolean): EntityField {
 
 /** Zoho field metadata → the normalised `EntityField` (required = system mandatory; external id = `external` set). */
 export function zohoField(meta: ZohoFieldMetadata, children?: EntityField[]): EntityField {
-  const readOnly = meta.read_only === true || meta.field_read_only === true || computed.has(meta.data_type) || meta.api_name === 'id';
+  const readOnly =
+    meta.read_only === true || meta.field_read_only === true || computed.has(meta.data_type) || meta.api_name === 'id';
   const mandatory = meta.system_mandatory === true && !readOnly;
   const picklist = (meta.pick_list_values ?? [])
     .filter((value) => value.actual_value !== undefined)
-    .map((value) => ({ value: value.actual_value as string, label: value.display_value ?? (value.actual_value as string), active: value.type !== 'unused' }));
+    .map((value) => ({
+      value: value.actual_value as string,
+      label: value.display_value ?? (value.actual_value as string),
+      active: value.type !== 'unused',
+    }));
   return field(meta.api_name, typeMap[meta.data_type] ?? (meta.json_type === 'jsonobject' ? 'object' : 'string'), {
     label: meta.field_label ?? meta.display_label ?? meta.api_name,
     required: { onCreate: mandatory, onUpdate: false },
     readOnly,
-    ...(typeof meta.length === 'number' && meta.length > 0 && ['text', 'textarea', 'email', 'phone', 'website', 'picklist'].includes(meta.data_type) ? { maxLength: meta.length } : {}),
+    ...(typeof meta.length === 'number' &&
+    meta.length > 0 &&
+    ['text', 'textarea', 'email', 'phone', 'website', 'picklist'].includes(meta.data_type)
+      ? { maxLength: meta.length }
+      : {}),
     ...(picklist.length > 0 ? { picklist } : {}),
     externalId: meta.external !== null && meta.external !== undefined && Object.keys(meta.external).length > 0,
     ...(meta.lookup?.module?.api_name ? { referenceTo: meta.lookup.module.api_name } : {}),
@@ -74,6 +83,10 @@ export function zohoField(meta: ZohoFieldMetadata, children?: EntityField[]): En
   });
 }
 
-export function zohoEntitySchema(module: string, label: string, fields: EntityField[]): Omit<EntitySchema, 'hash' | 'fetchedAt'> {
+export function zohoEntitySchema(
+  module: string,
+  label: string,
+  fields: EntityField[],
+): Omit<EntitySchema, 'hash' | 'fetchedAt'> {
   return { system: 'zoho', entity: module, label, keyFields: ['id'], fields };
 }

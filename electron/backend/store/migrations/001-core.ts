@@ -1,8 +1,8 @@
 import type { Migration } from './migration';
 
 export const migration: Migration = {
-    id: 'core/001-connections',
-    up: `
+  id: 'core/001-connections',
+  up: `
       CREATE TABLE connections (
         id          TEXT PRIMARY KEY,
         system      TEXT NOT NULL,

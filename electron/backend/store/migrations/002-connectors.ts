@@ -1,8 +1,8 @@
 import type { Migration } from './migration';
 
 export const migration: Migration = {
-    id: 'connectors/001-schema-cache-and-tokens',
-    up: `
+  id: 'connectors/001-schema-cache-and-tokens',
+  up: `
       -- Live schemas per connection and entity; the hash lets mappings notice changes.
       CREATE TABLE entity_schemas (
         connection_id TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE,

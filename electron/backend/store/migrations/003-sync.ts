@@ -1,8 +1,8 @@
 import type { Migration } from './migration';
 
 export const migration: Migration = {
-    id: 'sync/001-flows-runs-audit',
-    up: `
+  id: 'sync/001-flows-runs-audit',
+  up: `
       CREATE TABLE mappings (
         id TEXT PRIMARY KEY, name TEXT NOT NULL, source_entity TEXT NOT NULL, target_entity TEXT NOT NULL,
         graph TEXT, expression TEXT NOT NULL, hash TEXT NOT NULL, updated_at TEXT NOT NULL

@@ -8,8 +8,8 @@ import type { Migration } from './migration';
  * `running`: the unique partial index makes SQLite itself refuse a second one.
  */
 export const migration: Migration = {
-    id: 'sync/003-run-lease',
-    up: `
+  id: 'sync/003-run-lease',
+  up: `
       ALTER TABLE runs ADD COLUMN owner_host TEXT;
       ALTER TABLE runs ADD COLUMN lease_until TEXT;
       ALTER TABLE runs ADD COLUMN progress TEXT;

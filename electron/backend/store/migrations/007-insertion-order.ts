@@ -17,10 +17,10 @@ const tables = [
  * then by rowid (the insertion order as far as it is still known).
  */
 export const migration: Migration = {
-    id: 'store/001-insertion-order',
-    up: tables
-      .map(
-        ({ table, time }) => `
+  id: 'store/001-insertion-order',
+  up: tables
+    .map(
+      ({ table, time }) => `
       ALTER TABLE ${table} ADD COLUMN seq INTEGER;
       UPDATE ${table} SET seq = numbered.n
         FROM (SELECT rowid AS row, ROW_NUMBER() OVER (ORDER BY ${time}, rowid) AS n FROM ${table}) AS numbered
@@ -29,6 +29,6 @@ export const migration: Migration = {
       CREATE TRIGGER ${table}_seq AFTER INSERT ON ${table} WHEN NEW.seq IS NULL BEGIN
         UPDATE ${table} SET seq = (SELECT IFNULL(MAX(seq), 0) + 1 FROM ${table}) WHERE rowid = NEW.rowid;
       END;`,
-      )
-      .join('\n'),
+    )
+    .join('\n'),
 };

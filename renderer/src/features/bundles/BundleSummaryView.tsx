@@ -7,14 +7,20 @@ import { formatBytes, shortHash, type BundleSummary } from './bundle-summary';
 /** A bundle at a glance: its identity (hash, versions) and every connection, mapping and flow it carries. */
 export function BundleSummaryView({ summary, testId }: { summary: BundleSummary; testId: string }) {
   const flowName = (id: string) => summary.flows.find((flow) => flow.id === id)?.name ?? id;
-  const mappingName = (id: string) => summary.mappings.find((mapping) => mapping.id === id)?.name ?? 'mapping not in the file';
+  const mappingName = (id: string) =>
+    summary.mappings.find((mapping) => mapping.id === id)?.name ?? 'mapping not in the file';
   const slots = summary.connections.reduce((sum, connection) => sum + connection.slots.length, 0);
   return (
     <div className="bundle-summary" data-testid={testId}>
       <dl className="bundle-identity">
         <div>
           <dt>Content hash</dt>
-          <dd className="mono" title={summary.contentHash} data-testid={`${testId}-hash`} data-hash={summary.contentHash}>
+          <dd
+            className="mono"
+            title={summary.contentHash}
+            data-testid={`${testId}-hash`}
+            data-hash={summary.contentHash}
+          >
             {shortHash(summary.contentHash)}
           </dd>
         </div>
@@ -52,13 +58,20 @@ export function BundleSummaryView({ summary, testId }: { summary: BundleSummary;
                   <strong>{connection.name}</strong>
                   {connection.sandbox && <Badge tone="accent">sandbox</Badge>}
                 </div>
-                <span className="muted small">{connection.system ? systemLabels[connection.system] : 'unknown system'}</span>
+                <span className="muted small">
+                  {connection.system ? systemLabels[connection.system] : 'unknown system'}
+                </span>
                 <div className="slot-list" aria-label="Secret slots">
                   {connection.slots.length === 0 ? (
                     <span className="muted small">no secret slots</span>
                   ) : (
                     connection.slots.map((slot) => (
-                      <code key={slot} className="slot" data-testid="secret-slot" title="A named slot: the value is set where the bundle runs, never in the file">
+                      <code
+                        key={slot}
+                        className="slot"
+                        data-testid="secret-slot"
+                        title="A named slot: the value is set where the bundle runs, never in the file"
+                      >
                         {slot}
                       </code>
                     ))
@@ -67,7 +80,9 @@ export function BundleSummaryView({ summary, testId }: { summary: BundleSummary;
               </li>
             ))}
           </ul>
-          {slots > 0 && <p className="muted small">Secrets travel as named slots only; set their values where the bundle runs.</p>}
+          {slots > 0 && (
+            <p className="muted small">Secrets travel as named slots only; set their values where the bundle runs.</p>
+          )}
         </section>
 
         <section aria-label="Mappings">
@@ -84,11 +99,15 @@ export function BundleSummaryView({ summary, testId }: { summary: BundleSummary;
                 <span className="mono small">
                   {mapping.sourceEntity} → {mapping.targetEntity}
                 </span>
-                <span className="muted small">{mapping.samples === 0 ? 'no samples' : plural(mapping.samples, 'sample')} with expected output</span>
+                <span className="muted small">
+                  {mapping.samples === 0 ? 'no samples' : plural(mapping.samples, 'sample')} with expected output
+                </span>
               </li>
             ))}
           </ul>
-          {summary.lookupTables > 0 && <p className="muted small">{plural(summary.lookupTables, 'value map')} listed for review.</p>}
+          {summary.lookupTables > 0 && (
+            <p className="muted small">{plural(summary.lookupTables, 'value map')} listed for review.</p>
+          )}
         </section>
 
         <section aria-label="Flows">

@@ -36,14 +36,23 @@ export function BundlesPage() {
           ]}
           testId="bundles-tab"
         />
-        <span className="muted small">{tab === 'export' ? 'Package what you designed for mlc run / mlc serve.' : 'Bring a bundle into this workspace, checked before anything is saved.'}</span>
+        <span className="muted small">
+          {tab === 'export'
+            ? 'Package what you designed for mlc run / mlc serve.'
+            : 'Bring a bundle into this workspace, checked before anything is saved.'}
+        </span>
       </div>
       {tab === 'import' ? (
         <ImportPanel />
       ) : catalog.state === 'idle' || catalog.state === 'loading' ? (
         <Loading label="Loading flows and mappings…" testId="bundles-loading" />
       ) : catalog.state === 'error' && catalog.error ? (
-        <ErrorPanel title="Could not load what there is to export" error={catalog.error} onRetry={() => void bundlesStore.getState().loadCatalog()} testId="bundles-error" />
+        <ErrorPanel
+          title="Could not load what there is to export"
+          error={catalog.error}
+          onRetry={() => void bundlesStore.getState().loadCatalog()}
+          testId="bundles-error"
+        />
       ) : (
         <ExportPanel />
       )}

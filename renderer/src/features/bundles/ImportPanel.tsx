@@ -15,9 +15,20 @@ export async function checkBundleFile(file: File): Promise<void> {
   await bundlesStore.getState().checkFile(file.name, await file.text());
 }
 
-export function BundlePicker({ primary, small, label = 'Choose a bundle file…' }: { primary?: boolean; small?: boolean; label?: string }) {
+export function BundlePicker({
+  primary,
+  small,
+  label = 'Choose a bundle file…',
+}: {
+  primary?: boolean;
+  small?: boolean;
+  label?: string;
+}) {
   return (
-    <label className={`button file-button${primary ? ' primary' : ''}${small ? ' small' : ''}`} data-testid="bundle-picker">
+    <label
+      className={`button file-button${primary ? ' primary' : ''}${small ? ' small' : ''}`}
+      data-testid="bundle-picker"
+    >
       {label}
       <input
         type="file"
@@ -47,8 +58,9 @@ export function ImportPanel() {
         </div>
         <h2>Drop a bundle here</h2>
         <p className="muted">
-          A <code>*{bundleFileSuffix}</code> file exported by ml-connector Studio. It is checked first — content hash, format version, no secrets inside, every mapping compiles, samples still give their expected
-          output — and nothing is saved until you confirm.
+          A <code>*{bundleFileSuffix}</code> file exported by ml-connector Studio. It is checked first — content hash,
+          format version, no secrets inside, every mapping compiles, samples still give their expected output — and
+          nothing is saved until you confirm.
         </p>
         <BundlePicker primary />
       </div>
@@ -73,7 +85,13 @@ export function ImportPanel() {
         <BundlePicker small label="Choose another file…" />
       </div>
 
-      {state.state === 'error' && <ErrorPanel title={check ? 'The import did not finish' : 'The file could not be checked'} error={state.error} testId="import-error" />}
+      {state.state === 'error' && (
+        <ErrorPanel
+          title={check ? 'The import did not finish' : 'The file could not be checked'}
+          error={state.error}
+          testId="import-error"
+        />
+      )}
       {check && !check.ok && <Refusal check={check} />}
       {check?.ok && state.state !== 'done' && (
         <div className="banner banner-ok" role="status" data-testid="import-valid">
@@ -81,7 +99,8 @@ export function ImportPanel() {
             <strong>Ready to import “{check.name}”</strong>
             <p>
               Content hash intact · format version {check.version}
-              {check.migratedFrom !== null && ` (migrated from version ${check.migratedFrom})`} · {check.samples.passed} of {check.samples.passed + check.samples.failed} samples give their expected output.
+              {check.migratedFrom !== null && ` (migrated from version ${check.migratedFrom})`} · {check.samples.passed}{' '}
+              of {check.samples.passed + check.samples.failed} samples give their expected output.
             </p>
             <Warnings warnings={check.warnings} />
           </div>
@@ -94,7 +113,9 @@ export function ImportPanel() {
           <div className="import-confirm-row">
             <div>
               <h2>Import into this workspace</h2>
-              <p className="muted">Mappings and flows are saved under their own ids: importing the same bundle again updates them in place.</p>
+              <p className="muted">
+                Mappings and flows are saved under their own ids: importing the same bundle again updates them in place.
+              </p>
             </div>
             <div className="import-options">
               <span className="pane-side">Connections that exist here</span>
@@ -109,7 +130,13 @@ export function ImportPanel() {
                 testId="import-connections-mode"
               />
             </div>
-            <button type="button" className="button primary" onClick={() => void importChecked()} disabled={state.state === 'importing'} data-testid="import-confirm-button">
+            <button
+              type="button"
+              className="button primary"
+              onClick={() => void importChecked()}
+              disabled={state.state === 'importing'}
+              data-testid="import-confirm-button"
+            >
               {state.state === 'importing' ? 'Importing…' : 'Import bundle'}
             </button>
           </div>
@@ -141,7 +168,8 @@ function Refusal({ check }: { check: BundleCheck }) {
         <div>
           <h2>This bundle cannot be imported</h2>
           <p className="muted">
-            {plural(check.problems.length, 'problem')} found{check.name ? ` in “${check.name}”` : ''}. Nothing was saved.
+            {plural(check.problems.length, 'problem')} found{check.name ? ` in “${check.name}”` : ''}. Nothing was
+            saved.
           </p>
         </div>
         {check.samples.passed + check.samples.failed > 0 && (
@@ -199,7 +227,8 @@ function ImportDone({ result }: { result: ImportResult }) {
         <div>
           <span className="pane-side">Imported</span>
           <h2>
-            {plural(result.mappings.length, 'mapping')}, {plural(result.flows.length, 'flow')} and {plural(result.connections.length, 'connection')}
+            {plural(result.mappings.length, 'mapping')}, {plural(result.flows.length, 'flow')} and{' '}
+            {plural(result.connections.length, 'connection')}
           </h2>
           <p className="muted import-tally" data-testid="import-tally">
             {tally}
@@ -212,7 +241,15 @@ function ImportDone({ result }: { result: ImportResult }) {
         </div>
       </div>
       <div className="bundle-columns">
-        <ResultList title="Connections" testId="import-connections" items={result.connections.map((connection) => ({ id: connection.id, name: connection.name, status: connection.status }))} />
+        <ResultList
+          title="Connections"
+          testId="import-connections"
+          items={result.connections.map((connection) => ({
+            id: connection.id,
+            name: connection.name,
+            status: connection.status,
+          }))}
+        />
         <ResultList title="Mappings" testId="import-mappings" items={result.mappings} />
         <ResultList title="Flows" testId="import-flows" items={result.flows} />
       </div>
@@ -223,7 +260,10 @@ function ImportDone({ result }: { result: ImportResult }) {
             <ul className="missing-list">
               {missing.map((connection) => (
                 <li key={connection.id}>
-                  <b>{connection.name}</b>: {connection.missingSecrets.map((key) => <code key={key}>{key}</code>)}
+                  <b>{connection.name}</b>:{' '}
+                  {connection.missingSecrets.map((key) => (
+                    <code key={key}>{key}</code>
+                  ))}
                 </li>
               ))}
             </ul>
@@ -238,7 +278,15 @@ function ImportDone({ result }: { result: ImportResult }) {
   );
 }
 
-function ResultList({ title, items, testId }: { title: string; items: Array<{ id: string; name: string; status: string }>; testId: string }) {
+function ResultList({
+  title,
+  items,
+  testId,
+}: {
+  title: string;
+  items: Array<{ id: string; name: string; status: string }>;
+  testId: string;
+}) {
   return (
     <section aria-label={title}>
       <h4>
@@ -260,7 +308,9 @@ function SummaryPanel({ summary, refused }: { summary: BundleSummary; refused: b
   return (
     <details className="panel bundle-result" open={!refused} data-testid="import-summary-panel">
       <summary>
-        <span className="pane-side">{refused ? 'What the file claims to hold (unverified)' : 'What the file holds'}</span>
+        <span className="pane-side">
+          {refused ? 'What the file claims to hold (unverified)' : 'What the file holds'}
+        </span>
         <strong>{summary.name}</strong>
       </summary>
       <BundleSummaryView summary={summary} testId="import-summary" />

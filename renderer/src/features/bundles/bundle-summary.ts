@@ -17,8 +17,23 @@ export interface BundleSummary {
   version?: number;
   bytes: number;
   connections: Array<{ id: string; name: string; system?: SystemId; ref?: string; sandbox: boolean; slots: string[] }>;
-  mappings: Array<{ id: string; name: string; sourceEntity: string; targetEntity: string; drawn: boolean; samples: number }>;
-  flows: Array<{ id: string; name: string; mappingId: string; sourceEntity: string; targetEntity: string; dependsOn: string[]; schedule: string }>;
+  mappings: Array<{
+    id: string;
+    name: string;
+    sourceEntity: string;
+    targetEntity: string;
+    drawn: boolean;
+    samples: number;
+  }>;
+  flows: Array<{
+    id: string;
+    name: string;
+    mappingId: string;
+    sourceEntity: string;
+    targetEntity: string;
+    dependsOn: string[];
+    schedule: string;
+  }>;
   samples: number;
   lookupTables: number;
 }
@@ -26,8 +41,10 @@ export interface BundleSummary {
 type Loose = Record<string, unknown>;
 
 const text = (value: unknown, fallback = ''): string => (typeof value === 'string' ? value : fallback);
-const list = (value: unknown): Loose[] => (Array.isArray(value) ? value.filter((item): item is Loose => Boolean(item) && typeof item === 'object') : []);
-const object = (value: unknown): Loose => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Loose) : {});
+const list = (value: unknown): Loose[] =>
+  Array.isArray(value) ? value.filter((item): item is Loose => Boolean(item) && typeof item === 'object') : [];
+const object = (value: unknown): Loose =>
+  value && typeof value === 'object' && !Array.isArray(value) ? (value as Loose) : {};
 
 /** A schedule in few words (the backend's `schedules.preview` says more; this must work offline and for any file). */
 export function scheduleWords(schedule: unknown): string {
@@ -35,7 +52,11 @@ export function scheduleWords(schedule: unknown): string {
   if (value.kind === 'cron') return `cron ${text(value.cron)} (${text(value.timeZone, 'UTC')})`;
   if (value.kind === 'interval' && typeof value.everySeconds === 'number') {
     const seconds = value.everySeconds;
-    return seconds % 3600 === 0 ? `every ${seconds / 3600} h` : seconds % 60 === 0 ? `every ${seconds / 60} min` : `every ${seconds} s`;
+    return seconds % 3600 === 0
+      ? `every ${seconds / 3600} h`
+      : seconds % 60 === 0
+        ? `every ${seconds / 60} min`
+        : `every ${seconds} s`;
   }
   return 'started by hand';
 }
@@ -51,7 +72,8 @@ export function summarizeBundle(content: string): BundleSummary | undefined {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
   const bundle = raw as Loose;
   const samples = list(bundle.samples);
-  const sampleCount = (mappingId: string) => samples.filter((sample) => text(sample.mappingId ?? sample.mapping) === mappingId).length;
+  const sampleCount = (mappingId: string) =>
+    samples.filter((sample) => text(sample.mappingId ?? sample.mapping) === mappingId).length;
   return {
     name: text(bundle.name, 'Unnamed bundle'),
     description: typeof bundle.description === 'string' ? bundle.description : undefined,
@@ -69,7 +91,14 @@ export function summarizeBundle(content: string): BundleSummary | undefined {
         : Array.isArray(connection.secrets)
           ? connection.secrets.filter((key): key is string => typeof key === 'string')
           : [];
-      return { id: text(connection.id), name: text(connection.name, 'Unnamed connection'), system, ref: text(connection.ref) || undefined, sandbox: connection.sandbox === true, slots: slots.filter(Boolean) };
+      return {
+        id: text(connection.id),
+        name: text(connection.name, 'Unnamed connection'),
+        system,
+        ref: text(connection.ref) || undefined,
+        sandbox: connection.sandbox === true,
+        slots: slots.filter(Boolean),
+      };
     }),
     mappings: list(bundle.mappings).map((mapping) => ({
       id: text(mapping.id),
@@ -85,7 +114,9 @@ export function summarizeBundle(content: string): BundleSummary | undefined {
       mappingId: text(flow.mappingId),
       sourceEntity: text(object(flow.source).entity),
       targetEntity: text(object(flow.target).entity),
-      dependsOn: Array.isArray(flow.dependsOn) ? flow.dependsOn.filter((id): id is string => typeof id === 'string') : [],
+      dependsOn: Array.isArray(flow.dependsOn)
+        ? flow.dependsOn.filter((id): id is string => typeof id === 'string')
+        : [],
       schedule: scheduleWords(flow.schedule),
     })),
     samples: samples.length,

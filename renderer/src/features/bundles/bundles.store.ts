@@ -30,11 +30,24 @@ export type ImportState =
   | { state: 'checked'; fileName: string; content: string; check: BundleCheck; summary?: BundleSummary }
   | { state: 'importing'; fileName: string; content: string; check: BundleCheck; summary?: BundleSummary }
   | { state: 'done'; fileName: string; check: BundleCheck; summary?: BundleSummary; result: ImportResult }
-  | { state: 'error'; fileName: string; error: ErrorInfo; check?: BundleCheck; summary?: BundleSummary; content?: string };
+  | {
+      state: 'error';
+      fileName: string;
+      error: ErrorInfo;
+      check?: BundleCheck;
+      summary?: BundleSummary;
+      content?: string;
+    };
 
 export interface BundlesState {
   tab: BundlesTab;
-  catalog: { state: 'idle' | 'loading' | 'ready' | 'error'; flows: Flow[]; mappings: Mapping[]; connections: Connection[]; error?: ErrorInfo };
+  catalog: {
+    state: 'idle' | 'loading' | 'ready' | 'error';
+    flows: Flow[];
+    mappings: Mapping[];
+    connections: Connection[];
+    error?: ErrorInfo;
+  };
   /** Flows ticked for export; starts as every flow. */
   selected: FlowId[];
   name: string;
@@ -49,13 +62,16 @@ export interface BundlesState {
   loadCatalog(): Promise<void>;
   setSelected(ids: FlowId[]): void;
   toggleFlow(id: FlowId): void;
-  setForm(patch: Partial<Pick<BundlesState, 'name' | 'description' | 'includeSamples' | 'samplesPerMapping' | 'connectionsMode'>>): void;
+  setForm(
+    patch: Partial<
+      Pick<BundlesState, 'name' | 'description' | 'includeSamples' | 'samplesPerMapping' | 'connectionsMode'>
+    >,
+  ): void;
   exportBundle(): Promise<ExportResult | undefined>;
   checkFile(fileName: string, content: string): Promise<void>;
   importChecked(): Promise<void>;
   resetImport(): void;
 }
-
 
 /** Every flow a choice needs: the chosen ones and, transitively, what they run after (the backend adds them too). */
 export function withDependencies(flows: Flow[], chosen: readonly string[]): Set<string> {
@@ -92,9 +108,19 @@ export function createBundlesStore(api: ApiClient) {
     async loadCatalog() {
       const first = get().catalog.state !== 'ready';
       if (first) set((state) => ({ catalog: { ...state.catalog, state: 'loading' } }));
-      const [flows, mappings, connections] = await Promise.all([api.invoke('flows.list', {}), api.invoke('mappings.list', {}), api.invoke('connections.list', {})]);
+      const [flows, mappings, connections] = await Promise.all([
+        api.invoke('flows.list', {}),
+        api.invoke('mappings.list', {}),
+        api.invoke('connections.list', {}),
+      ]);
       if (!flows.ok || !mappings.ok || !connections.ok) {
-        const error = !flows.ok ? flows.error : !mappings.ok ? mappings.error : !connections.ok ? connections.error : undefined;
+        const error = !flows.ok
+          ? flows.error
+          : !mappings.ok
+            ? mappings.error
+            : !connections.ok
+              ? connections.error
+              : undefined;
         set((state) => ({ catalog: { ...state.catalog, state: 'error', error } }));
         return;
       }
@@ -102,8 +128,14 @@ export function createBundlesStore(api: ApiClient) {
       // New flows start ticked (the default is "everything"); choices the user made stay.
       const selected = first
         ? flows.value.map((flow) => flow.id)
-        : [...get().selected.filter((id) => flows.value.some((flow) => flow.id === id)), ...flows.value.filter((flow) => !known.has(flow.id)).map((flow) => flow.id)];
-      set({ catalog: { state: 'ready', flows: flows.value, mappings: mappings.value, connections: connections.value }, selected });
+        : [
+            ...get().selected.filter((id) => flows.value.some((flow) => flow.id === id)),
+            ...flows.value.filter((flow) => !known.has(flow.id)).map((flow) => flow.id),
+          ];
+      set({
+        catalog: { state: 'ready', flows: flows.value, mappings: mappings.value, connections: connections.value },
+        selected,
+      });
     },
 
     setSelected(ids) {
@@ -111,7 +143,9 @@ export function createBundlesStore(api: ApiClient) {
     },
 
     toggleFlow(id) {
-      set((state) => ({ selected: state.selected.includes(id) ? state.selected.filter((item) => item !== id) : [...state.selected, id] }));
+      set((state) => ({
+        selected: state.selected.includes(id) ? state.selected.filter((item) => item !== id) : [...state.selected, id],
+      }));
     },
 
     setForm(patch) {
@@ -146,7 +180,17 @@ export function createBundlesStore(api: ApiClient) {
       set({ tab: 'import', import: { state: 'checking', fileName } });
       const summary = summarizeBundle(content);
       if (!fileName.endsWith(bundleFileSuffix) && !fileName.endsWith('.json')) {
-        set({ import: { state: 'error', fileName, summary, error: { code: 'E_BUNDLE_INVALID', message: `“${fileName}” is not a bundle file. Pick a *${bundleFileSuffix} file exported by ml-connector Studio.` } } });
+        set({
+          import: {
+            state: 'error',
+            fileName,
+            summary,
+            error: {
+              code: 'E_BUNDLE_INVALID',
+              message: `“${fileName}” is not a bundle file. Pick a *${bundleFileSuffix} file exported by ml-connector Studio.`,
+            },
+          },
+        });
         return;
       }
       const result = await api.invoke('bundles.validate', { content });

@@ -59,9 +59,19 @@ export function ConnectionCard({
 }) {
   const isInfor = connection.system === 'infor';
   const productLine = String(connection.settings.productLine ?? 'm3') as ProductLine;
-  const undetected = isInfor && !connection.sandbox && connection.settings.productLineDetected !== true && connection.settings.productLineChosen !== true;
+  const undetected =
+    isInfor &&
+    !connection.sandbox &&
+    connection.settings.productLineDetected !== true &&
+    connection.settings.productLineChosen !== true;
   return (
-    <article className="connection-card" data-testid="connection-card" data-system={connection.system} data-connection-id={connection.id} aria-label={connection.name}>
+    <article
+      className="connection-card"
+      data-testid="connection-card"
+      data-system={connection.system}
+      data-connection-id={connection.id}
+      aria-label={connection.name}
+    >
       <header className="connection-card-head">
         <SystemMark system={connection.system} />
         <div className="connection-title">
@@ -71,7 +81,8 @@ export function ConnectionCard({
         <div className="connection-tags">
           {connection.sandbox && <Badge tone="accent">sandbox</Badge>}
           {test?.state === 'done' && test.result.ok && <Badge tone="ok">connected</Badge>}
-          {((test?.state === 'done' && !test.result.ok && test.result.error?.code !== 'E_NET_CANCELLED') || test?.state === 'error') && <Badge tone="danger">failing</Badge>}
+          {((test?.state === 'done' && !test.result.ok && test.result.error?.code !== 'E_NET_CANCELLED') ||
+            test?.state === 'error') && <Badge tone="danger">failing</Badge>}
         </div>
       </header>
 
@@ -110,13 +121,15 @@ export function ConnectionCard({
         <div className="kv-row">
           <dt>Credentials</dt>
           <dd data-testid="connection-secrets">
-            {connection.secretsSet.length > 0
-              ? connection.secretsSet.map((slot) => (
-                  <span key={slot} className="secret-slot">
-                    {slot} <em>set</em>
-                  </span>
-                ))
-              : <span className="muted">none stored</span>}
+            {connection.secretsSet.length > 0 ? (
+              connection.secretsSet.map((slot) => (
+                <span key={slot} className="secret-slot">
+                  {slot} <em>set</em>
+                </span>
+              ))
+            ) : (
+              <span className="muted">none stored</span>
+            )}
           </dd>
         </div>
       </dl>
@@ -124,7 +137,13 @@ export function ConnectionCard({
       <TestOutcome test={test} onCancel={onCancelTest} />
 
       <footer className="connection-actions">
-        <button type="button" className="button small primary" onClick={onTest} disabled={test?.state === 'running'} data-testid="test-connection">
+        <button
+          type="button"
+          className="button small primary"
+          onClick={onTest}
+          disabled={test?.state === 'running'}
+          data-testid="test-connection"
+        >
           {test?.state === 'running' ? 'Testing…' : 'Test connection'}
         </button>
         <button type="button" className="button small" onClick={onBrowse} data-testid="browse-schema">
@@ -145,15 +164,28 @@ export function ConnectionCard({
 }
 
 function TestOutcome({ test, onCancel }: { test?: TestState; onCancel(): void }) {
-  if (!test) return <p className="test-outcome muted" data-testid="test-outcome" data-state="untested">Not tested yet.</p>;
+  if (!test)
+    return (
+      <p className="test-outcome muted" data-testid="test-outcome" data-state="untested">
+        Not tested yet.
+      </p>
+    );
   if (test.state === 'running')
     return (
       <div className="test-outcome test-running muted" data-testid="test-outcome" data-state="running" role="status">
         <span>
           <span className="spinner small" aria-hidden="true" />
-          {test.cancelling ? 'Cancelling…' : `Signing in and reading a sample (gives up after ${connectionTestTimeoutMs / 1000} s)…`}
+          {test.cancelling
+            ? 'Cancelling…'
+            : `Signing in and reading a sample (gives up after ${connectionTestTimeoutMs / 1000} s)…`}
         </span>
-        <button type="button" className="button small" onClick={onCancel} disabled={test.cancelling} data-testid="cancel-test">
+        <button
+          type="button"
+          className="button small"
+          onClick={onCancel}
+          disabled={test.cancelling}
+          data-testid="cancel-test"
+        >
           Cancel
         </button>
       </div>
@@ -164,18 +196,37 @@ function TestOutcome({ test, onCancel }: { test?: TestState; onCancel(): void })
     return (
       <div className="test-outcome test-cancelled" data-testid="test-outcome" data-state="cancelled" role="status">
         <strong>Test cancelled</strong>
-        <span className="muted">after {formatDuration(result.latencyMs / 1000)}; nothing was changed. Test again when the network is back.</span>
+        <span className="muted">
+          after {formatDuration(result.latencyMs / 1000)}; nothing was changed. Test again when the network is back.
+        </span>
       </div>
     );
-  if (!result.ok) return <TestFailure code={result.error?.code ?? 'E_REMOTE'} message={result.error?.message ?? 'The test failed without a message.'} latencyMs={result.latencyMs} />;
+  if (!result.ok)
+    return (
+      <TestFailure
+        code={result.error?.code ?? 'E_REMOTE'}
+        message={result.error?.message ?? 'The test failed without a message.'}
+        latencyMs={result.latencyMs}
+      />
+    );
   return (
     <div className="test-outcome test-ok" data-testid="test-outcome" data-state="ok" role="status">
       <strong>Connected in {formatDuration(result.latencyMs / 1000)}</strong>
       <ul>
-        {result.tenant && <li>Tenant <b>{result.tenant}</b></li>}
-        {result.identity && <li>As <b title={result.identity}>{result.identity}</b></li>}
+        {result.tenant && (
+          <li>
+            Tenant <b>{result.tenant}</b>
+          </li>
+        )}
+        {result.identity && (
+          <li>
+            As <b title={result.identity}>{result.identity}</b>
+          </li>
+        )}
         {result.variant && <li>{describeVariant(result)}</li>}
-        {result.tokenLifetimeSeconds !== undefined && <li>Token valid {formatDuration(result.tokenLifetimeSeconds)}</li>}
+        {result.tokenLifetimeSeconds !== undefined && (
+          <li>Token valid {formatDuration(result.tokenLifetimeSeconds)}</li>
+        )}
         {result.sampleCount !== undefined && (
           <li>
             Read {formatNumber(result.sampleCount)} sample {result.sampleEntity ?? 'records'}

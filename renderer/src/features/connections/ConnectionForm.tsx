@@ -1,11 +1,27 @@
 import { useState, type FormEvent } from 'react';
 import { systemLabels, type Connection } from '../../../../shared/domain/connection';
 import { ErrorPanel } from '../../components/StateViews';
-import { connectionForms, hasErrors, initialValues, validateForm, type FormField, type FormSystem, type FormValues } from './connection-forms';
+import {
+  connectionForms,
+  hasErrors,
+  initialValues,
+  validateForm,
+  type FormField,
+  type FormSystem,
+  type FormValues,
+} from './connection-forms';
 import { useConnections } from './connections.instance';
 
 /** Create or edit a target-system connection; validation comes from the connector's own settings schema. */
-export function ConnectionForm({ system, connection, onDone }: { system: FormSystem; connection?: Connection; onDone(saved?: Connection): void }) {
+export function ConnectionForm({
+  system,
+  connection,
+  onDone,
+}: {
+  system: FormSystem;
+  connection?: Connection;
+  onDone(saved?: Connection): void;
+}) {
   const create = useConnections((state) => state.create);
   const update = useConnections((state) => state.update);
   const actionError = useConnections((state) => state.actionError);
@@ -25,24 +41,44 @@ export function ConnectionForm({ system, connection, onDone }: { system: FormSys
     if (hasErrors(result)) return;
     setSaving(true);
     const saved = editing
-      ? await update({ id: connection.id, name: name.trim(), settings: result.settings, secrets: Object.keys(result.secrets).length > 0 ? result.secrets : undefined })
+      ? await update({
+          id: connection.id,
+          name: name.trim(),
+          settings: result.settings,
+          secrets: Object.keys(result.secrets).length > 0 ? result.secrets : undefined,
+        })
       : await create({ system, name: name.trim(), settings: result.settings, secrets: result.secrets, sandbox: false });
     setSaving(false);
     if (saved) onDone(saved);
   }
 
   return (
-    <form className="panel connection-form" onSubmit={(event) => void submit(event)} noValidate data-testid="connection-form" data-system={system}>
+    <form
+      className="panel connection-form"
+      onSubmit={(event) => void submit(event)}
+      noValidate
+      data-testid="connection-form"
+      data-system={system}
+    >
       <div className="section-head">
         <div>
           <h2>{editing ? `Edit ${connection.name}` : `New ${systemLabels[system]} connection`}</h2>
-          <p className="muted">Secrets are stored encrypted by the backend and never shown again; leave a secret empty to keep the stored one.</p>
+          <p className="muted">
+            Secrets are stored encrypted by the backend and never shown again; leave a secret empty to keep the stored
+            one.
+          </p>
         </div>
       </div>
       <div className="form-grid">
         <label className="form-field">
           <span>Name</span>
-          <input className="input" value={name} onChange={(event) => setName(event.target.value)} aria-invalid={submitted && result.nameError ? true : undefined} data-testid="connection-name" />
+          <input
+            className="input"
+            value={name}
+            onChange={(event) => setName(event.target.value)}
+            aria-invalid={submitted && result.nameError ? true : undefined}
+            data-testid="connection-name"
+          />
           {submitted && result.nameError && <small className="field-error">{result.nameError}</small>}
         </label>
         {connectionForms[system].map((field) => (
@@ -57,7 +93,9 @@ export function ConnectionForm({ system, connection, onDone }: { system: FormSys
           />
         ))}
       </div>
-      {actionError && submitted && !saving && <ErrorPanel title="The backend refused this connection" error={actionError} testId="connection-form-error" />}
+      {actionError && submitted && !saving && (
+        <ErrorPanel title="The backend refused this connection" error={actionError} testId="connection-form-error" />
+      )}
       <div className="toolbar form-actions">
         <span className="grow" />
         <button type="button" className="button ghost" onClick={() => onDone()}>
@@ -95,7 +133,14 @@ function FieldInput({
         {field.optional && <span className="muted"> (optional)</span>}
       </span>
       {field.kind === 'select' ? (
-        <select id={id} className="select" value={value} onChange={(event) => onChange(event.target.value)} onBlur={onBlur} data-testid={`field-${field.key}`}>
+        <select
+          id={id}
+          className="select"
+          value={value}
+          onChange={(event) => onChange(event.target.value)}
+          onBlur={onBlur}
+          data-testid={`field-${field.key}`}
+        >
           {field.options?.map((option) => (
             <option key={option.value} value={option.value}>
               {option.label}
@@ -117,7 +162,14 @@ function FieldInput({
           data-testid={`field-${field.key}`}
         />
       )}
-      {hint && <small className={error ? 'field-error' : undefined} data-testid={error ? `field-${field.key}-error` : undefined}>{hint}</small>}
+      {hint && (
+        <small
+          className={error ? 'field-error' : undefined}
+          data-testid={error ? `field-${field.key}-error` : undefined}
+        >
+          {hint}
+        </small>
+      )}
     </label>
   );
 }

@@ -55,7 +55,12 @@ function ConnectionList() {
 
   const confirmRemove = (connection: Connection) => {
     // A native confirm: modal, keyboard-accessible, and the same in Electron and the browser.
-    if (window.confirm(`Remove the connection “${connection.name}” and its stored credentials? Flows that use it stop working.`)) void remove(connection.id);
+    if (
+      window.confirm(
+        `Remove the connection “${connection.name}” and its stored credentials? Flows that use it stop working.`,
+      )
+    )
+      void remove(connection.id);
   };
 
   const header = (
@@ -73,8 +78,17 @@ function ConnectionList() {
   );
 
   let body;
-  if (load === 'idle' || load === 'loading') body = <Loading label="Loading connections…" testId="connections-loading" />;
-  else if (load === 'error' && error) body = <ErrorPanel title="Could not load connections" error={error} onRetry={() => void refresh()} testId="connections-error" />;
+  if (load === 'idle' || load === 'loading')
+    body = <Loading label="Loading connections…" testId="connections-loading" />;
+  else if (load === 'error' && error)
+    body = (
+      <ErrorPanel
+        title="Could not load connections"
+        error={error}
+        onRetry={() => void refresh()}
+        testId="connections-error"
+      />
+    );
   else if (items.length === 0 && !editing)
     body = (
       <EmptyState
@@ -89,8 +103,8 @@ function ConnectionList() {
         }
       >
         <p>
-          Drop an Infor <code>.ionapi</code> file anywhere on this window to connect your ERP, then add the CRM you sync into.
-          No credentials at hand? The sandbox workspace connects simulators of all six systems on this machine.
+          Drop an Infor <code>.ionapi</code> file anywhere on this window to connect your ERP, then add the CRM you sync
+          into. No credentials at hand? The sandbox workspace connects simulators of all six systems on this machine.
         </p>
       </EmptyState>
     );
@@ -118,7 +132,9 @@ function ConnectionList() {
       {header}
       <ImportBanner />
       <SandboxPanel />
-      {actionError && !editing && <ErrorPanel title="That did not work" error={actionError} testId="connections-action-error" />}
+      {actionError && !editing && (
+        <ErrorPanel title="That did not work" error={actionError} testId="connections-action-error" />
+      )}
       {editing && (
         <ConnectionForm
           key={editing.mode === 'edit' ? editing.connection.id : editing.system}

@@ -118,7 +118,13 @@ export function ImportBanner() {
   if (state.state === 'duplicate') {
     const existing = state.matches[0]!;
     return (
-      <div className="banner banner-warn" role="alertdialog" aria-labelledby="import-duplicate-title" data-testid="import-banner" data-state="duplicate">
+      <div
+        className="banner banner-warn"
+        role="alertdialog"
+        aria-labelledby="import-duplicate-title"
+        data-testid="import-banner"
+        data-state="duplicate"
+      >
         <div className="banner-body">
           <strong id="import-duplicate-title">{state.fileName} is already imported</strong>
           <p data-testid="import-duplicate">
@@ -127,10 +133,20 @@ export function ImportBanner() {
           </p>
         </div>
         <div className="banner-actions">
-          <button type="button" className="button small primary" onClick={() => void resolveDuplicate({ updateId: existing.id })} data-testid="import-update-existing">
+          <button
+            type="button"
+            className="button small primary"
+            onClick={() => void resolveDuplicate({ updateId: existing.id })}
+            data-testid="import-update-existing"
+          >
             Update “{existing.name}”
           </button>
-          <button type="button" className="button small" onClick={() => void resolveDuplicate('create')} data-testid="import-create-new">
+          <button
+            type="button"
+            className="button small"
+            onClick={() => void resolveDuplicate('create')}
+            data-testid="import-create-new"
+          >
             Create a new one
           </button>
           <button type="button" className="button small ghost" onClick={dismiss}>
@@ -157,8 +173,8 @@ export function ImportBanner() {
         </strong>{' '}
         <Badge tone={badge.tone}>{badge.text}</Badge>
         <p className="muted">
-          Testing it now: the test signs in{badge.tone === 'warn' ? ', detects the product line' : ''} and reads a sample. You can pick the product line on its card at any
-          time.
+          Testing it now: the test signs in{badge.tone === 'warn' ? ', detects the product line' : ''} and reads a
+          sample. You can pick the product line on its card at any time.
         </p>
       </div>
       <button type="button" className="button small ghost" onClick={dismiss}>
@@ -174,7 +190,15 @@ export function ImportBanner() {
  * any file is handed to the importer (its errors say what is wrong); elsewhere
  * only `.ionapi` files, so other screens (Bundles) can take their own files.
  */
-export function GlobalIonapiDrop({ acceptAny, overlay, onImport }: { acceptAny: boolean; overlay: boolean; onImport: () => void }) {
+export function GlobalIonapiDrop({
+  acceptAny,
+  overlay,
+  onImport,
+}: {
+  acceptAny: boolean;
+  overlay: boolean;
+  onImport: () => void;
+}) {
   const importFile = useIonapiImport();
   const acceptAnyRef = useRef(acceptAny);
   acceptAnyRef.current = acceptAny;

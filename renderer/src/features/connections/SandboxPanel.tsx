@@ -47,7 +47,8 @@ export function SandboxPanel() {
         ))}
       </ul>
       <p className="muted small-print">
-        Each simulator's control API lives under <code>/__sandbox/</code> on its URL: stats, faults, quotas and the clock. The simulators stop when the app closes.
+        Each simulator's control API lives under <code>/__sandbox/</code> on its URL: stats, faults, quotas and the
+        clock. The simulators stop when the app closes.
       </p>
     </details>
   );

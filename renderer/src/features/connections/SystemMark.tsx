@@ -7,7 +7,11 @@ export function SystemMark({ system, small }: { system: SystemId; small?: boolea
   // Longer monograms (D365) take a smaller font to fit the same square.
   const compact = initials.length > 2 ? ' compact' : '';
   return (
-    <span className={`system-mark system-${system}${compact}${small ? ' small' : ''}`} style={{ background }} aria-hidden="true">
+    <span
+      className={`system-mark system-${system}${compact}${small ? ' small' : ''}`}
+      style={{ background }}
+      aria-hidden="true"
+    >
       {initials}
     </span>
   );

@@ -22,7 +22,10 @@ function fieldsOf(system: FormSystem): FormField[] {
   if (spec.setup.kind !== 'form') return [];
   // The shapes are typed with zod's core type; every schema in them is a classic `z.ZodType` (they come from `z.*`).
   type Shape = Record<string, z.ZodType>;
-  const shapes: Record<FormHint['where'], Shape> = { settings: spec.settings.shape as Shape, secrets: spec.setup.secrets.shape as Shape };
+  const shapes: Record<FormHint['where'], Shape> = {
+    settings: spec.settings.shape as Shape,
+    secrets: spec.setup.secrets.shape as Shape,
+  };
   return spec.setup.fields.map((hint) => {
     const schema = shapes[hint.where][hint.key];
     // A hint naming a key its schema lacks is a mistake in the spec: fail at start, not on submit.
@@ -31,7 +34,10 @@ function fieldsOf(system: FormSystem): FormField[] {
   });
 }
 
-export const connectionForms = Object.fromEntries(formSystems.map((system) => [system, fieldsOf(system)])) as Record<FormSystem, FormField[]>;
+export const connectionForms = Object.fromEntries(formSystems.map((system) => [system, fieldsOf(system)])) as Record<
+  FormSystem,
+  FormField[]
+>;
 
 /** Full settings schemas: on create they fill in defaults (API version, base URL …). */
 const settingsSchemas = (system: FormSystem): z.ZodType => systemSpec(system).settings;
@@ -43,7 +49,8 @@ export function initialValues(system: FormSystem, connection?: Connection): Form
   const values: FormValues = {};
   for (const field of connectionForms[system]) {
     if (field.where === 'secrets') values[field.key] = '';
-    else if (connection && connection.settings[field.key] !== undefined && connection.settings[field.key] !== null) values[field.key] = String(connection.settings[field.key]);
+    else if (connection && connection.settings[field.key] !== undefined && connection.settings[field.key] !== null)
+      values[field.key] = String(connection.settings[field.key]);
     else if (field.kind === 'select') values[field.key] = field.options?.[0]?.value ?? '';
     else values[field.key] = '';
   }
@@ -61,7 +68,11 @@ export interface FormResult {
  * Validates every field with its schema. In edit mode an empty secret means
  * "keep the stored one" (its slot is already set), so it is not required.
  */
-export function validateForm(system: FormSystem, values: FormValues, options: { name: string; secretsSet?: string[]; editing?: boolean }): FormResult & { nameError?: string } {
+export function validateForm(
+  system: FormSystem,
+  values: FormValues,
+  options: { name: string; secretsSet?: string[]; editing?: boolean },
+): FormResult & { nameError?: string } {
   const errors: Record<string, string> = {};
   const settings: Connection['settings'] = {};
   const secrets: Record<string, string> = {};
@@ -80,7 +91,8 @@ export function validateForm(system: FormSystem, values: FormValues, options: { 
     if (field.where === 'secrets') secrets[field.key] = String(parsed.data);
     else settings[field.key] = parsed.data as string | number | boolean;
   }
-  const nameError = options.name.trim() === '' ? 'Give the connection a name, e.g. “Zoho CRM EU production”.' : undefined;
+  const nameError =
+    options.name.trim() === '' ? 'Give the connection a name, e.g. “Zoho CRM EU production”.' : undefined;
   if (!options.editing && Object.keys(errors).length === 0) {
     // The whole schema on create: defaults for what the form does not ask.
     const full = settingsSchemas(system).safeParse(settings);
@@ -89,4 +101,5 @@ export function validateForm(system: FormSystem, values: FormValues, options: { 
   return { errors, settings, secrets, nameError };
 }
 
-export const hasErrors = (result: { errors: Record<string, string>; nameError?: string }) => Object.keys(result.errors).length > 0 || result.nameError !== undefined;
+export const hasErrors = (result: { errors: Record<string, string>; nameError?: string }) =>
+  Object.keys(result.errors).length > 0 || result.nameError !== undefined;

@@ -1,6 +1,10 @@
 import { createStore } from 'zustand/vanilla';
 import type { ApiClient } from '../../../../shared/api/client';
-import { ionapiMaxBytes, ionapiTooLargeMessage, type ConnectionTestResult } from '../../../../shared/api/connectors.contract';
+import {
+  ionapiMaxBytes,
+  ionapiTooLargeMessage,
+  type ConnectionTestResult,
+} from '../../../../shared/api/connectors.contract';
 import type { MethodInput } from '../../../../shared/api/contract';
 import type { Result } from '../../../../shared/api/result';
 import type { SandboxWorkspace } from '../../../../shared/api/sandbox.contract';
@@ -71,21 +75,24 @@ export interface ConnectionsState {
   follow(): () => void;
 }
 
-
 /** Infor first, then the targets in the order the product lists them. */
 export const bySystem = (left: Connection, right: Connection) =>
   systemIds.indexOf(left.system) - systemIds.indexOf(right.system) || left.name.localeCompare(right.name);
 
 let testSequence = 0;
 /** Unique per window and test; the backend only needs it to find the test to cancel. */
-const newRequestId = () => `test-${Date.now().toString(36)}-${(testSequence += 1)}-${Math.random().toString(36).slice(2, 8)}`;
+const newRequestId = () =>
+  `test-${Date.now().toString(36)}-${(testSequence += 1)}-${Math.random().toString(36).slice(2, 8)}`;
 
 const matchesOf = (error: ErrorInfo): ImportMatch[] => {
   const matches = (error.details as { matches?: unknown } | undefined)?.matches;
   return Array.isArray(matches) ? (matches as ImportMatch[]) : [];
 };
 
-const withSimulators = (workspace: SandboxWorkspace) => workspace.systems.map(({ system, url }) => ({ system, url })).sort((a, b) => systemIds.indexOf(a.system) - systemIds.indexOf(b.system));
+const withSimulators = (workspace: SandboxWorkspace) =>
+  workspace.systems
+    .map(({ system, url }) => ({ system, url }))
+    .sort((a, b) => systemIds.indexOf(a.system) - systemIds.indexOf(b.system));
 
 export function createConnectionsStore(api: ApiClient) {
   return createStore<ConnectionsState>()((set, get) => {
@@ -104,151 +111,168 @@ export function createConnectionsStore(api: ApiClient) {
       return result.value;
     };
     return {
-    load: 'idle',
-    items: [],
-    tests: {},
-    workspace: { state: 'idle', simulators: [] },
-    import: { state: 'idle' },
+      load: 'idle',
+      items: [],
+      tests: {},
+      workspace: { state: 'idle', simulators: [] },
+      import: { state: 'idle' },
 
-    async refresh() {
-      if (get().load !== 'ready') set({ load: 'loading' });
-      const result = await api.invoke('connections.list', {});
-      if (result.ok) set({ load: 'ready', items: [...result.value].sort(bySystem), error: undefined });
-      else set({ load: 'error', error: result.error });
-    },
+      async refresh() {
+        if (get().load !== 'ready') set({ load: 'loading' });
+        const result = await api.invoke('connections.list', {});
+        if (result.ok) set({ load: 'ready', items: [...result.value].sort(bySystem), error: undefined });
+        else set({ load: 'error', error: result.error });
+      },
 
-    async test(id) {
-      const requestId = newRequestId();
-      set((state) => ({ tests: { ...state.tests, [id]: { state: 'running', requestId } } }));
-      const result = await api.invoke('connections.test', { id, requestId });
-      const next: TestState = result.ok ? { state: 'done', result: result.value, at: new Date().toISOString() } : { state: 'error', error: result.error };
-      set((state) => {
-        // A newer test of the same connection (started after a cancel) owns the slot now.
-        const current = state.tests[id];
-        if (current?.state === 'running' && current.requestId !== requestId) return {};
-        return { tests: { ...state.tests, [id]: next } };
-      });
-    },
-
-    async cancelTest(id) {
-      const running = get().tests[id];
-      if (running?.state !== 'running') return;
-      set((state) => ({ tests: { ...state.tests, [id]: { ...running, cancelling: true } } }));
-      await api.invoke('connections.cancelTest', { requestId: running.requestId });
-    },
-
-    async testAll() {
-      await Promise.all(get().items.map((connection) => get().test(connection.id)));
-    },
-
-    async remove(id) {
-      const result = await api.invoke('connections.remove', { id });
-      if (!result.ok) {
-        set({ actionError: result.error });
-        return false;
-      }
-      set((state) => {
-        const tests = { ...state.tests };
-        delete tests[id];
-        return { items: state.items.filter((item) => item.id !== id), tests, actionError: undefined };
-      });
-      return true;
-    },
-
-    async openWorkspace() {
-      set((state) => ({ workspace: { ...state.workspace, state: 'opening', error: undefined } }));
-      const result = await api.invoke('sandbox.openWorkspace', {});
-      if (!result.ok) {
-        set((state) => ({ workspace: { ...state.workspace, state: 'error', error: result.error } }));
-        return;
-      }
-      const created = result.value.systems.filter((system) => system.created).length;
-      set({
-        workspace: {
-          state: 'ready',
-          simulators: withSimulators(result.value),
-          summary: { created, reused: result.value.systems.length - created, started: result.value.started },
-        },
-      });
-      await get().refresh();
-    },
-
-    async loadSandboxStatus() {
-      const result = await api.invoke('sandbox.status', {});
-      if (result.ok && result.value.running) {
-        const simulators = [...result.value.simulators].sort((a, b) => systemIds.indexOf(a.system) - systemIds.indexOf(b.system));
-        set((state) => ({ workspace: { ...state.workspace, state: state.workspace.state === 'opening' ? 'opening' : 'ready', simulators } }));
-      }
-    },
-
-    async importFile(file) {
-      if (file.size > ionapiMaxBytes) {
-        // The same limit and words as the backend and `mlc infor ping`, without reading a wrong, huge file.
-        const error: ErrorInfo = { code: 'E_IONAPI_TOO_LARGE', message: ionapiTooLargeMessage(file.name, file.size) };
-        set({ import: { state: 'error', fileName: file.name, error } });
-        return undefined;
-      }
-      return get().importIonapi(file.name, await file.text());
-    },
-
-    async importIonapi(fileName, content) {
-      set({ import: { state: 'importing', fileName } });
-      const result = await api.invoke('connections.importIonapi', { fileName, content, existing: 'ask' });
-      if (!result.ok && result.error.code === 'E_CONNECTION_EXISTS' && matchesOf(result.error).length > 0) {
-        set({ import: { state: 'duplicate', fileName, content, matches: matchesOf(result.error) } });
-        return undefined;
-      }
-      return finishImport(fileName, result, false);
-    },
-
-    async resolveDuplicate(choice) {
-      const pending = get().import;
-      if (pending.state !== 'duplicate') return undefined;
-      const { fileName, content } = pending;
-      set({ import: { state: 'importing', fileName } });
-      const input = choice === 'create' ? { fileName, content, existing: 'create' as const } : { fileName, content, updateId: choice.updateId };
-      return finishImport(fileName, await api.invoke('connections.importIonapi', input), choice !== 'create');
-    },
-
-    async setProductLine(id, productLine) {
-      await get().update({ id, settings: { productLine, productLineDetected: false, productLineChosen: true } });
-    },
-
-    async create(input) {
-      try {
-        const connection = await api.call('connections.create', input);
-        set({ actionError: undefined });
-        await get().refresh();
-        return connection;
-      } catch (error) {
-        set({ actionError: toErrorInfo(error) });
-        return undefined;
-      }
-    },
-
-    async update(input) {
-      try {
-        const connection = await api.call('connections.update', input);
+      async test(id) {
+        const requestId = newRequestId();
+        set((state) => ({ tests: { ...state.tests, [id]: { state: 'running', requestId } } }));
+        const result = await api.invoke('connections.test', { id, requestId });
+        const next: TestState = result.ok
+          ? { state: 'done', result: result.value, at: new Date().toISOString() }
+          : { state: 'error', error: result.error };
         set((state) => {
-          // Settings changed: an old test result no longer says anything.
-          const tests = { ...state.tests };
-          delete tests[connection.id];
-          return { actionError: undefined, tests, items: state.items.map((item) => (item.id === connection.id ? connection : item)) };
+          // A newer test of the same connection (started after a cancel) owns the slot now.
+          const current = state.tests[id];
+          if (current?.state === 'running' && current.requestId !== requestId) return {};
+          return { tests: { ...state.tests, [id]: next } };
         });
-        return connection;
-      } catch (error) {
-        set({ actionError: toErrorInfo(error) });
-        return undefined;
-      }
-    },
+      },
 
-    dismissImport() {
-      set({ import: { state: 'idle' } });
-    },
+      async cancelTest(id) {
+        const running = get().tests[id];
+        if (running?.state !== 'running') return;
+        set((state) => ({ tests: { ...state.tests, [id]: { ...running, cancelling: true } } }));
+        await api.invoke('connections.cancelTest', { requestId: running.requestId });
+      },
 
-    follow() {
-      return api.on('connections.changed', () => void get().refresh());
-    },
+      async testAll() {
+        await Promise.all(get().items.map((connection) => get().test(connection.id)));
+      },
+
+      async remove(id) {
+        const result = await api.invoke('connections.remove', { id });
+        if (!result.ok) {
+          set({ actionError: result.error });
+          return false;
+        }
+        set((state) => {
+          const tests = { ...state.tests };
+          delete tests[id];
+          return { items: state.items.filter((item) => item.id !== id), tests, actionError: undefined };
+        });
+        return true;
+      },
+
+      async openWorkspace() {
+        set((state) => ({ workspace: { ...state.workspace, state: 'opening', error: undefined } }));
+        const result = await api.invoke('sandbox.openWorkspace', {});
+        if (!result.ok) {
+          set((state) => ({ workspace: { ...state.workspace, state: 'error', error: result.error } }));
+          return;
+        }
+        const created = result.value.systems.filter((system) => system.created).length;
+        set({
+          workspace: {
+            state: 'ready',
+            simulators: withSimulators(result.value),
+            summary: { created, reused: result.value.systems.length - created, started: result.value.started },
+          },
+        });
+        await get().refresh();
+      },
+
+      async loadSandboxStatus() {
+        const result = await api.invoke('sandbox.status', {});
+        if (result.ok && result.value.running) {
+          const simulators = [...result.value.simulators].sort(
+            (a, b) => systemIds.indexOf(a.system) - systemIds.indexOf(b.system),
+          );
+          set((state) => ({
+            workspace: {
+              ...state.workspace,
+              state: state.workspace.state === 'opening' ? 'opening' : 'ready',
+              simulators,
+            },
+          }));
+        }
+      },
+
+      async importFile(file) {
+        if (file.size > ionapiMaxBytes) {
+          // The same limit and words as the backend and `mlc infor ping`, without reading a wrong, huge file.
+          const error: ErrorInfo = { code: 'E_IONAPI_TOO_LARGE', message: ionapiTooLargeMessage(file.name, file.size) };
+          set({ import: { state: 'error', fileName: file.name, error } });
+          return undefined;
+        }
+        return get().importIonapi(file.name, await file.text());
+      },
+
+      async importIonapi(fileName, content) {
+        set({ import: { state: 'importing', fileName } });
+        const result = await api.invoke('connections.importIonapi', { fileName, content, existing: 'ask' });
+        if (!result.ok && result.error.code === 'E_CONNECTION_EXISTS' && matchesOf(result.error).length > 0) {
+          set({ import: { state: 'duplicate', fileName, content, matches: matchesOf(result.error) } });
+          return undefined;
+        }
+        return finishImport(fileName, result, false);
+      },
+
+      async resolveDuplicate(choice) {
+        const pending = get().import;
+        if (pending.state !== 'duplicate') return undefined;
+        const { fileName, content } = pending;
+        set({ import: { state: 'importing', fileName } });
+        const input =
+          choice === 'create'
+            ? { fileName, content, existing: 'create' as const }
+            : { fileName, content, updateId: choice.updateId };
+        return finishImport(fileName, await api.invoke('connections.importIonapi', input), choice !== 'create');
+      },
+
+      async setProductLine(id, productLine) {
+        await get().update({ id, settings: { productLine, productLineDetected: false, productLineChosen: true } });
+      },
+
+      async create(input) {
+        try {
+          const connection = await api.call('connections.create', input);
+          set({ actionError: undefined });
+          await get().refresh();
+          return connection;
+        } catch (error) {
+          set({ actionError: toErrorInfo(error) });
+          return undefined;
+        }
+      },
+
+      async update(input) {
+        try {
+          const connection = await api.call('connections.update', input);
+          set((state) => {
+            // Settings changed: an old test result no longer says anything.
+            const tests = { ...state.tests };
+            delete tests[connection.id];
+            return {
+              actionError: undefined,
+              tests,
+              items: state.items.map((item) => (item.id === connection.id ? connection : item)),
+            };
+          });
+          return connection;
+        } catch (error) {
+          set({ actionError: toErrorInfo(error) });
+          return undefined;
+        }
+      },
+
+      dismissImport() {
+        set({ import: { state: 'idle' } });
+      },
+
+      follow() {
+        return api.on('connections.changed', () => void get().refresh());
+      },
     };
   });
 }

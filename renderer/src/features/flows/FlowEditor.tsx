@@ -10,7 +10,15 @@ import { useFlows } from './flows.instance';
 import { ScheduleEditor } from './ScheduleEditor';
 
 /** Create or edit a flow: what to read, which mapping, where to write and when. */
-export function FlowEditor({ initial, connections, onDone }: { initial: FlowDraft; connections: Connection[]; onDone(flow?: Flow): void }) {
+export function FlowEditor({
+  initial,
+  connections,
+  onDone,
+}: {
+  initial: FlowDraft;
+  connections: Connection[];
+  onDone(flow?: Flow): void;
+}) {
   const mappings = useFlows((state) => state.mappings);
   const flows = useFlows((state) => state.flows);
   const save = useFlows((state) => state.save);
@@ -34,20 +42,33 @@ export function FlowEditor({ initial, connections, onDone }: { initial: FlowDraf
 
   const others = flows.filter((flow) => flow.id !== draft.id);
   const drawn = mappings.find((mapping) => mapping.id === draft.mappingId);
-  const drawnHint = (id: string, drawnId?: string | null) => (id && id === drawnId ? 'The connection the mapping was drawn against.' : undefined);
+  const drawnHint = (id: string, drawnId?: string | null) =>
+    id && id === drawnId ? 'The connection the mapping was drawn against.' : undefined;
   return (
     <form className="panel flow-editor" onSubmit={(event) => void submit(event)} noValidate data-testid="flow-editor">
       <div className="section-head">
         <div>
           <h2>{draft.id ? `Edit ${initial.name}` : 'New flow'}</h2>
-          <p className="muted">Reads records changed since the last run (minus the lookback), maps each one and upserts it by the match key.</p>
+          <p className="muted">
+            Reads records changed since the last run (minus the lookback), maps each one and upserts it by the match
+            key.
+          </p>
         </div>
       </div>
       <div className="form-grid">
         <Field label="Name" error={shown.name}>
-          <input className="input" value={draft.name} onChange={(event) => patch({ name: event.target.value })} data-testid="flow-name" />
+          <input
+            className="input"
+            value={draft.name}
+            onChange={(event) => patch({ name: event.target.value })}
+            data-testid="flow-name"
+          />
         </Field>
-        <Field label="Mapping" error={shown.mappingId} hint="Drawn in the Mapper; it fixes the source and target entities.">
+        <Field
+          label="Mapping"
+          error={shown.mappingId}
+          hint="Drawn in the Mapper; it fixes the source and target entities."
+        >
           <select
             className="select"
             value={draft.mappingId}
@@ -55,9 +76,12 @@ export function FlowEditor({ initial, connections, onDone }: { initial: FlowDraf
             onChange={(event) => {
               const mapping = mappings.find((candidate) => candidate.id === event.target.value);
               // The mapping was drawn against two connections: a new choice brings them along.
-              const chosen = mapping ? connectionsForMapping(mapping, connections, draft) : { sourceConnectionId: draft.sourceConnectionId, targetConnectionId: draft.targetConnectionId };
+              const chosen = mapping
+                ? connectionsForMapping(mapping, connections, draft)
+                : { sourceConnectionId: draft.sourceConnectionId, targetConnectionId: draft.targetConnectionId };
               const targetEntity = mapping?.targetEntity ?? draft.targetEntity;
-              const sameTarget = chosen.targetConnectionId === draft.targetConnectionId && targetEntity === draft.targetEntity;
+              const sameTarget =
+                chosen.targetConnectionId === draft.targetConnectionId && targetEntity === draft.targetEntity;
               patch({
                 mappingId: event.target.value,
                 ...chosen,
@@ -81,20 +105,79 @@ export function FlowEditor({ initial, connections, onDone }: { initial: FlowDraf
       <div className="flow-sides">
         <fieldset className="flow-side">
           <legend>Source</legend>
-          <ConnectionPicker label="Connection" connections={connections} value={draft.sourceConnectionId} onChange={(id) => patch({ sourceConnectionId: id })} error={shown.sourceConnectionId} hint={drawnHint(draft.sourceConnectionId, drawn?.sourceConnectionId)} testId="flow-source-connection" />
-          <EntityPicker connectionId={draft.sourceConnectionId} value={draft.sourceEntity} onChange={(entity) => patch({ sourceEntity: entity })} error={shown.sourceEntity} testId="flow-source-entity" side="source" />
-          <Field label="Lookback (seconds)" error={shown.lookbackSeconds} hint="Re-read this far behind the last watermark: clocks drift and stamps tie.">
-            <input className="input narrow" inputMode="numeric" value={draft.lookbackSeconds} onChange={(event) => patch({ lookbackSeconds: event.target.value })} data-testid="flow-lookback" />
+          <ConnectionPicker
+            label="Connection"
+            connections={connections}
+            value={draft.sourceConnectionId}
+            onChange={(id) => patch({ sourceConnectionId: id })}
+            error={shown.sourceConnectionId}
+            hint={drawnHint(draft.sourceConnectionId, drawn?.sourceConnectionId)}
+            testId="flow-source-connection"
+          />
+          <EntityPicker
+            connectionId={draft.sourceConnectionId}
+            value={draft.sourceEntity}
+            onChange={(entity) => patch({ sourceEntity: entity })}
+            error={shown.sourceEntity}
+            testId="flow-source-entity"
+            side="source"
+          />
+          <Field
+            label="Lookback (seconds)"
+            error={shown.lookbackSeconds}
+            hint="Re-read this far behind the last watermark: clocks drift and stamps tie."
+          >
+            <input
+              className="input narrow"
+              inputMode="numeric"
+              value={draft.lookbackSeconds}
+              onChange={(event) => patch({ lookbackSeconds: event.target.value })}
+              data-testid="flow-lookback"
+            />
           </Field>
         </fieldset>
-        <div className="flow-arrow" aria-hidden="true">→</div>
+        <div className="flow-arrow" aria-hidden="true">
+          →
+        </div>
         <fieldset className="flow-side">
           <legend>Target</legend>
-          <ConnectionPicker label="Connection" connections={connections} value={draft.targetConnectionId} onChange={(id) => patch({ targetConnectionId: id, matchKey: [] })} error={shown.targetConnectionId} hint={drawnHint(draft.targetConnectionId, drawn?.targetConnectionId)} testId="flow-target-connection" />
-          <EntityPicker connectionId={draft.targetConnectionId} value={draft.targetEntity} onChange={(entity) => patch({ targetEntity: entity, matchKey: [] })} error={shown.targetEntity} testId="flow-target-entity" side="target" />
-          <MatchKeyPicker connectionId={draft.targetConnectionId} entity={draft.targetEntity} value={draft.matchKey} onChange={(matchKey) => patch({ matchKey })} error={shown.matchKey} />
-          <Field label="Batch size" error={shown.batchSize} hint="Records per write call; empty uses the target’s maximum.">
-            <input className="input narrow" inputMode="numeric" placeholder="max" value={draft.batchSize} onChange={(event) => patch({ batchSize: event.target.value })} data-testid="flow-batch-size" />
+          <ConnectionPicker
+            label="Connection"
+            connections={connections}
+            value={draft.targetConnectionId}
+            onChange={(id) => patch({ targetConnectionId: id, matchKey: [] })}
+            error={shown.targetConnectionId}
+            hint={drawnHint(draft.targetConnectionId, drawn?.targetConnectionId)}
+            testId="flow-target-connection"
+          />
+          <EntityPicker
+            connectionId={draft.targetConnectionId}
+            value={draft.targetEntity}
+            onChange={(entity) => patch({ targetEntity: entity, matchKey: [] })}
+            error={shown.targetEntity}
+            testId="flow-target-entity"
+            side="target"
+          />
+          <MatchKeyPicker
+            connectionId={draft.targetConnectionId}
+            entity={draft.targetEntity}
+            value={draft.matchKey}
+            onChange={(matchKey) => patch({ matchKey })}
+            error={shown.matchKey}
+          />
+          <Field
+            label="Batch size"
+            error={shown.batchSize}
+            hint="Records per write call; empty uses the target’s maximum."
+          >
+            <input
+              className="input narrow"
+              inputMode="numeric"
+              placeholder="max"
+              value={draft.batchSize}
+              onChange={(event) => patch({ batchSize: event.target.value })}
+              data-testid="flow-batch-size"
+            />
           </Field>
         </fieldset>
       </div>
@@ -112,7 +195,13 @@ export function FlowEditor({ initial, connections, onDone }: { initial: FlowDraf
                 <input
                   type="checkbox"
                   checked={draft.dependsOn.includes(flow.id)}
-                  onChange={(event) => patch({ dependsOn: event.target.checked ? [...draft.dependsOn, flow.id] : draft.dependsOn.filter((id) => id !== flow.id) })}
+                  onChange={(event) =>
+                    patch({
+                      dependsOn: event.target.checked
+                        ? [...draft.dependsOn, flow.id]
+                        : draft.dependsOn.filter((id) => id !== flow.id),
+                    })
+                  }
                 />
                 {flow.name}
               </label>
@@ -123,16 +212,25 @@ export function FlowEditor({ initial, connections, onDone }: { initial: FlowDraf
       </fieldset>
 
       <label className="checkbox">
-        <input type="checkbox" checked={draft.paused} onChange={(event) => patch({ paused: event.target.checked })} data-testid="flow-paused" />
+        <input
+          type="checkbox"
+          checked={draft.paused}
+          onChange={(event) => patch({ paused: event.target.checked })}
+          data-testid="flow-paused"
+        />
         Paused (the schedule does not fire; Run now still works)
       </label>
 
       {submitted && Object.keys(errors).length > 0 && (
         <p className="field-error" role="alert" data-testid="flow-errors">
-          Fix the {Object.keys(errors).length === 1 ? 'highlighted field' : `${Object.keys(errors).length} highlighted fields`} to save.
+          Fix the{' '}
+          {Object.keys(errors).length === 1 ? 'highlighted field' : `${Object.keys(errors).length} highlighted fields`}{' '}
+          to save.
         </p>
       )}
-      {submitted && actionError && !saving && <ErrorPanel title="The flow was not saved" error={actionError} testId="flow-save-error" />}
+      {submitted && actionError && !saving && (
+        <ErrorPanel title="The flow was not saved" error={actionError} testId="flow-save-error" />
+      )}
       <div className="toolbar form-actions">
         <span className="grow" />
         <button type="button" className="button ghost" onClick={() => onDone()}>
@@ -146,7 +244,17 @@ export function FlowEditor({ initial, connections, onDone }: { initial: FlowDraf
   );
 }
 
-function Field({ label, error, hint, children }: { label: string; error?: string; hint?: string; children: ReactNode }) {
+function Field({
+  label,
+  error,
+  hint,
+  children,
+}: {
+  label: string;
+  error?: string;
+  hint?: string;
+  children: ReactNode;
+}) {
   return (
     <label className="form-field">
       <span>{label}</span>
@@ -156,10 +264,32 @@ function Field({ label, error, hint, children }: { label: string; error?: string
   );
 }
 
-function ConnectionPicker({ label, connections, value, onChange, error, hint, testId }: { label: string; connections: Connection[]; value: string; onChange(id: ConnectionId): void; error?: string; hint?: string; testId: string }) {
+function ConnectionPicker({
+  label,
+  connections,
+  value,
+  onChange,
+  error,
+  hint,
+  testId,
+}: {
+  label: string;
+  connections: Connection[];
+  value: string;
+  onChange(id: ConnectionId): void;
+  error?: string;
+  hint?: string;
+  testId: string;
+}) {
   return (
     <Field label={label} error={error} hint={hint}>
-      <select className="select" value={value} onChange={(event) => onChange(event.target.value as ConnectionId)} aria-invalid={error ? true : undefined} data-testid={testId}>
+      <select
+        className="select"
+        value={value}
+        onChange={(event) => onChange(event.target.value as ConnectionId)}
+        aria-invalid={error ? true : undefined}
+        data-testid={testId}
+      >
         <option value="">Choose…</option>
         {connections.map((connection) => (
           <option key={connection.id} value={connection.id}>
@@ -171,17 +301,39 @@ function ConnectionPicker({ label, connections, value, onChange, error, hint, te
   );
 }
 
-function EntityPicker({ connectionId, value, onChange, error, testId, side }: { connectionId: string; value: string; onChange(entity: string): void; error?: string; testId: string; side: 'source' | 'target' }) {
+function EntityPicker({
+  connectionId,
+  value,
+  onChange,
+  error,
+  testId,
+  side,
+}: {
+  connectionId: string;
+  value: string;
+  onChange(entity: string): void;
+  error?: string;
+  testId: string;
+  side: 'source' | 'target';
+}) {
   const entities = useSchemas((state) => (connectionId ? state.entities[connectionId] : undefined));
   useEffect(() => {
     if (connectionId) void schemasStore.getState().loadEntities(connectionId as ConnectionId);
   }, [connectionId]);
   const list = entities?.value ?? [];
   const known = list.some((entity) => entity.id === value);
-  const problem = error ?? (entities?.state === 'error' ? `Could not list entities: ${entities.error.message}` : undefined);
+  const problem =
+    error ?? (entities?.state === 'error' ? `Could not list entities: ${entities.error.message}` : undefined);
   return (
     <Field label="Entity" error={problem}>
-      <select className="select" value={value} onChange={(event) => onChange(event.target.value)} disabled={!connectionId} aria-invalid={problem ? true : undefined} data-testid={testId}>
+      <select
+        className="select"
+        value={value}
+        onChange={(event) => onChange(event.target.value)}
+        disabled={!connectionId}
+        aria-invalid={problem ? true : undefined}
+        data-testid={testId}
+      >
         <option value="">{entities?.state === 'loading' ? 'Loading…' : 'Choose…'}</option>
         {!known && value && <option value={value}>{value}</option>}
         {list
@@ -197,14 +349,30 @@ function EntityPicker({ connectionId, value, onChange, error, testId, side }: { 
 }
 
 /** Match key from the live target schema: external ids and key fields first, any other writable field after. */
-function MatchKeyPicker({ connectionId, entity, value, onChange, error }: { connectionId: string; entity: string; value: string[]; onChange(value: string[]): void; error?: string }) {
-  const schema = useSchemas((state) => (connectionId && entity ? state.schemas[schemaKey(connectionId, entity)] : undefined));
+function MatchKeyPicker({
+  connectionId,
+  entity,
+  value,
+  onChange,
+  error,
+}: {
+  connectionId: string;
+  entity: string;
+  value: string[];
+  onChange(value: string[]): void;
+  error?: string;
+}) {
+  const schema = useSchemas((state) =>
+    connectionId && entity ? state.schemas[schemaKey(connectionId, entity)] : undefined,
+  );
   useEffect(() => {
     if (connectionId && entity) void schemasStore.getState().loadSchema(connectionId as ConnectionId, entity);
   }, [connectionId, entity]);
   const fields = schema?.value?.fields ?? [];
   const recommended = schema?.value ? matchKeyCandidates(schema.value) : [];
-  const others = fields.filter((field) => !recommended.includes(field) && !field.readOnly && ['string', 'number', 'integer'].includes(field.type));
+  const others = fields.filter(
+    (field) => !recommended.includes(field) && !field.readOnly && ['string', 'number', 'integer'].includes(field.type),
+  );
   // Propose the first external id once the schema arrives, so the common case is one click less.
   useEffect(() => {
     const first = recommended.find((field) => field.externalId);
@@ -213,10 +381,22 @@ function MatchKeyPicker({ connectionId, entity, value, onChange, error }: { conn
     // match key would bring the proposal straight back (and `onChange` is a new function every render).
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [schema?.value]);
-  const problem = error ?? (schema?.state === 'error' ? `Could not read the target schema: ${schema.error.message}` : undefined);
+  const problem =
+    error ?? (schema?.state === 'error' ? `Could not read the target schema: ${schema.error.message}` : undefined);
   return (
-    <Field label="Match key" error={problem} hint="The target field that identifies a record; re-runs update instead of duplicating.">
-      <select className="select" value={value[0] ?? ''} onChange={(event) => onChange(event.target.value ? [event.target.value] : [])} disabled={!schema?.value} aria-invalid={problem ? true : undefined} data-testid="flow-match-key">
+    <Field
+      label="Match key"
+      error={problem}
+      hint="The target field that identifies a record; re-runs update instead of duplicating."
+    >
+      <select
+        className="select"
+        value={value[0] ?? ''}
+        onChange={(event) => onChange(event.target.value ? [event.target.value] : [])}
+        disabled={!schema?.value}
+        aria-invalid={problem ? true : undefined}
+        data-testid="flow-match-key"
+      >
         <option value="">{schema?.state === 'loading' ? 'Reading the target schema…' : 'Choose…'}</option>
         {recommended.length > 0 && (
           <optgroup label="External ids and keys">

@@ -32,15 +32,30 @@ export function FlowsPage() {
   const startNew = () => setEditing(draftFromMapping(mappings[0], connections));
 
   if (load === 'idle' || load === 'loading') return <Loading label="Loading flows…" testId="flows-loading" />;
-  if (load === 'error' && error) return <ErrorPanel title="Could not load flows" error={error} onRetry={() => void flowsStore.getState().refresh()} testId="flows-error" />;
+  if (load === 'error' && error)
+    return (
+      <ErrorPanel
+        title="Could not load flows"
+        error={error}
+        onRetry={() => void flowsStore.getState().refresh()}
+        testId="flows-error"
+      />
+    );
 
   const toolbar = (
     <div className="toolbar">
-      <button type="button" className="button primary" onClick={startNew} disabled={mappings.length === 0 || editing !== undefined} data-testid="new-flow">
+      <button
+        type="button"
+        className="button primary"
+        onClick={startNew}
+        disabled={mappings.length === 0 || editing !== undefined}
+        data-testid="new-flow"
+      >
         New flow
       </button>
       <span className="muted">
-        {formatNumber(flows.length)} {flows.length === 1 ? 'flow' : 'flows'} · {formatNumber(mappings.length)} {mappings.length === 1 ? 'mapping' : 'mappings'} available
+        {formatNumber(flows.length)} {flows.length === 1 ? 'flow' : 'flows'} · {formatNumber(mappings.length)}{' '}
+        {mappings.length === 1 ? 'mapping' : 'mappings'} available
       </span>
     </div>
   );
@@ -58,7 +73,8 @@ export function FlowsPage() {
           </button>
         }
       >
-        A flow runs a mapping on a schedule: it reads changed records from Infor, maps them and upserts them into the target. Draw and save a mapping first.
+        A flow runs a mapping on a schedule: it reads changed records from Infor, maps them and upserts them into the
+        target. Draw and save a mapping first.
       </EmptyState>
     );
   else if (flows.length === 0 && !editing)
@@ -73,14 +89,21 @@ export function FlowsPage() {
           </button>
         }
       >
-        Pick a mapping, the connections it reads from and writes to, the match key and a schedule. Dry-run it first to see field-by-field differences without writing.
+        Pick a mapping, the connections it reads from and writes to, the match key and a schedule. Dry-run it first to
+        see field-by-field differences without writing.
       </EmptyState>
     );
   else
     body = (
       <div className="flow-list" data-testid="flow-list">
         {flows.map((flow) => (
-          <FlowCard key={flow.id} flow={flow} flows={flows} connections={connections} onEdit={() => setEditing(draftFromFlow(flow))} />
+          <FlowCard
+            key={flow.id}
+            flow={flow}
+            flows={flows}
+            connections={connections}
+            onEdit={() => setEditing(draftFromFlow(flow))}
+          />
         ))}
       </div>
     );
@@ -88,14 +111,33 @@ export function FlowsPage() {
   return (
     <div className="flows-page">
       {toolbar}
-      {actionError && !editing && <ErrorPanel title="That did not work" error={actionError} testId="flows-action-error" />}
-      {editing && <FlowEditor key={editing.id ?? 'new'} initial={editing} connections={connections} onDone={() => setEditing(undefined)} />}
+      {actionError && !editing && (
+        <ErrorPanel title="That did not work" error={actionError} testId="flows-action-error" />
+      )}
+      {editing && (
+        <FlowEditor
+          key={editing.id ?? 'new'}
+          initial={editing}
+          connections={connections}
+          onDone={() => setEditing(undefined)}
+        />
+      )}
       {body}
     </div>
   );
 }
 
-function FlowCard({ flow, flows, connections, onEdit }: { flow: FlowListItem; flows: FlowListItem[]; connections: Connection[]; onEdit(): void }) {
+function FlowCard({
+  flow,
+  flows,
+  connections,
+  onEdit,
+}: {
+  flow: FlowListItem;
+  flows: FlowListItem[];
+  connections: Connection[];
+  onEdit(): void;
+}) {
   const active = useFlows((state) => state.active[flow.id]);
   const outcome = useFlows((state) => state.outcomes[flow.id]);
   const latest = useFlows((state) => state.latest[flow.id]);
@@ -111,7 +153,9 @@ function FlowCard({ flow, flows, connections, onEdit }: { flow: FlowListItem; fl
   useEffect(() => {
     let live = true;
     // Only the words: the next run comes from the live scheduler, not from a re-computation here.
-    void preview(flow.schedule, 1).then((result) => live && setSchedule('code' in result ? `Invalid schedule: ${result.message}` : result.description));
+    void preview(flow.schedule, 1).then(
+      (result) => live && setSchedule('code' in result ? `Invalid schedule: ${result.message}` : result.description),
+    );
     return () => {
       live = false;
     };
@@ -129,7 +173,11 @@ function FlowCard({ flow, flows, connections, onEdit }: { flow: FlowListItem; fl
           <span className="muted">{mapping ? `Mapping “${mapping.name}”` : 'Mapping missing'}</span>
         </div>
         <div className="connection-tags">
-          {flow.paused && <Badge tone="warn" testId="flow-paused" title="The schedule does not fire until resumed">paused</Badge>}
+          {flow.paused && (
+            <Badge tone="warn" testId="flow-paused" title="The schedule does not fire until resumed">
+              paused
+            </Badge>
+          )}
           {latest && <RunStatusBadge status={latest.status} dryRun={latest.dryRun} />}
         </div>
       </header>
@@ -139,7 +187,9 @@ function FlowCard({ flow, flows, connections, onEdit }: { flow: FlowListItem; fl
           <strong>{name(flow.source.connectionId)}</strong>
           <span className="mono">{flow.source.entity}</span>
         </div>
-        <span className="flow-arrow" aria-hidden="true">→</span>
+        <span className="flow-arrow" aria-hidden="true">
+          →
+        </span>
         <div>
           <span className="pane-side">Target</span>
           <strong>{name(flow.target.connectionId)}</strong>
@@ -150,7 +200,11 @@ function FlowCard({ flow, flows, connections, onEdit }: { flow: FlowListItem; fl
       </div>
       <dl className="kv flow-facts">
         <dt>Schedule</dt>
-        <dd data-testid="flow-schedule" data-state={scheduleStateName(flow)} className={paused && flow.schedule.kind !== 'manual' ? 'schedule-paused' : undefined}>
+        <dd
+          data-testid="flow-schedule"
+          data-state={scheduleStateName(flow)}
+          className={paused && flow.schedule.kind !== 'manual' ? 'schedule-paused' : undefined}
+        >
           {schedule ?? '…'}
           {paused && flow.schedule.kind !== 'manual' && <span className="schedule-note"> · paused</span>}
         </dd>
@@ -159,7 +213,9 @@ function FlowCard({ flow, flows, connections, onEdit }: { flow: FlowListItem; fl
             <dt>Next run</dt>
             <dd data-testid="flow-next-run" data-next-run={nextRun ?? ''}>
               {nextRun ? (
-                <span title={formatDateTime(nextRun)}>{Date.parse(nextRun) <= now ? 'due now' : formatRelative(nextRun, now)}</span>
+                <span title={formatDateTime(nextRun)}>
+                  {Date.parse(nextRun) <= now ? 'due now' : formatRelative(nextRun, now)}
+                </span>
               ) : paused ? (
                 <span className="muted">none while paused — resume to schedule it</span>
               ) : scheduled ? (
@@ -177,7 +233,12 @@ function FlowCard({ flow, flows, connections, onEdit }: { flow: FlowListItem; fl
           </>
         )}
         <dt>Last run</dt>
-        <dd data-testid="flow-last-run" data-run-id={latest?.id ?? ''} data-status={latest?.status ?? ''} data-trigger={latest?.trigger ?? ''}>
+        <dd
+          data-testid="flow-last-run"
+          data-run-id={latest?.id ?? ''}
+          data-status={latest?.status ?? ''}
+          data-trigger={latest?.trigger ?? ''}
+        >
           {latest
             ? `${latest.dryRun ? 'dry run ' : ''}${latest.status} ${formatRelative(latest.startedAt, now)} (${triggerWords[latest.trigger] ?? latest.trigger}) · ${formatNumber(latest.counters.read)} read, ${formatNumber(latest.counters.failed)} failed${latest.finishedAt ? ` · took ${elapsed(latest.startedAt, latest.finishedAt)}` : ''}`
             : 'never'}
@@ -186,10 +247,22 @@ function FlowCard({ flow, flows, connections, onEdit }: { flow: FlowListItem; fl
       {active && <RunProgress active={active} onCancel={() => void cancel(flow.id)} />}
       {!active && outcome && <OutcomeBanner outcome={outcome} />}
       <footer className="connection-actions">
-        <button type="button" className="button small primary" onClick={() => void run(flow.id, false)} disabled={active !== undefined} data-testid="run-now">
+        <button
+          type="button"
+          className="button small primary"
+          onClick={() => void run(flow.id, false)}
+          disabled={active !== undefined}
+          data-testid="run-now"
+        >
           Run now
         </button>
-        <button type="button" className="button small" onClick={() => void run(flow.id, true)} disabled={active !== undefined} data-testid="dry-run">
+        <button
+          type="button"
+          className="button small"
+          onClick={() => void run(flow.id, true)}
+          disabled={active !== undefined}
+          data-testid="dry-run"
+        >
           Dry run
         </button>
         <button type="button" className="button small ghost" onClick={onEdit} data-testid="edit-flow">
@@ -205,12 +278,23 @@ function FlowCard({ flow, flows, connections, onEdit }: { flow: FlowListItem; fl
           {flow.paused ? 'Resume' : 'Pause'}
         </button>
         {latest && (
-          <button type="button" className="button small ghost" onClick={() => showRun(latest.id)} data-testid="open-latest-run">
+          <button
+            type="button"
+            className="button small ghost"
+            onClick={() => showRun(latest.id)}
+            data-testid="open-latest-run"
+          >
             History
           </button>
         )}
         <span className="grow" />
-        <button type="button" className="button small ghost danger" onClick={confirmRemove} disabled={active !== undefined} data-testid="remove-flow">
+        <button
+          type="button"
+          className="button small ghost danger"
+          onClick={confirmRemove}
+          disabled={active !== undefined}
+          data-testid="remove-flow"
+        >
           Remove
         </button>
       </footer>
@@ -218,7 +302,15 @@ function FlowCard({ flow, flows, connections, onEdit }: { flow: FlowListItem; fl
   );
 }
 
-const triggerWords: Record<string, string> = { manual: 'by hand', schedule: 'on schedule', startup: 'missed, at start', replay: 'replay', 'dry-run': 'by hand', notification: 'on a notification', cli: 'from mlc' };
+const triggerWords: Record<string, string> = {
+  manual: 'by hand',
+  schedule: 'on schedule',
+  startup: 'missed, at start',
+  replay: 'replay',
+  'dry-run': 'by hand',
+  notification: 'on a notification',
+  cli: 'from mlc',
+};
 
 /** For the card and its tests: what the schedule is doing now. */
 function scheduleStateName(flow: FlowListItem): 'manual' | 'paused' | 'active' | 'inactive' {
@@ -239,7 +331,16 @@ function useClock(everyMs: number): number {
 }
 
 export function RunStatusBadge({ status, dryRun }: { status: string; dryRun?: boolean }) {
-  const tone = status === 'succeeded' ? 'ok' : status === 'partial' ? 'warn' : status === 'running' ? 'accent' : status === 'cancelled' ? 'neutral' : 'danger';
+  const tone =
+    status === 'succeeded'
+      ? 'ok'
+      : status === 'partial'
+        ? 'warn'
+        : status === 'running'
+          ? 'accent'
+          : status === 'cancelled'
+            ? 'neutral'
+            : 'danger';
   return (
     <span className={`tag tag-${tone}`} data-testid="run-status">
       {dryRun ? `dry run · ${status}` : status}
@@ -263,13 +364,21 @@ function OutcomeBanner({ outcome }: { outcome: RunOutcome }) {
   const counters = run.counters;
   const tone = run.status === 'succeeded' ? 'banner-ok' : run.status === 'partial' ? 'banner-warn' : 'banner-danger';
   return (
-    <div className={`banner ${tone}`} role="status" data-testid="run-outcome" data-state={run.status} data-dry-run={run.dryRun}>
+    <div
+      className={`banner ${tone}`}
+      role="status"
+      data-testid="run-outcome"
+      data-state={run.status}
+      data-dry-run={run.dryRun}
+    >
       <div className="banner-body">
         <strong>
           {run.dryRun ? 'Dry run' : 'Run'} {run.status} in {elapsed(run.startedAt, run.finishedAt)}
         </strong>
         <p>
-          {formatNumber(counters.read)} read · {formatNumber(counters.created)} {run.dryRun ? 'would be created' : 'created'} · {formatNumber(counters.updated)} {run.dryRun ? 'would change' : 'updated'} · {formatNumber(counters.unchanged)} unchanged
+          {formatNumber(counters.read)} read · {formatNumber(counters.created)}{' '}
+          {run.dryRun ? 'would be created' : 'created'} · {formatNumber(counters.updated)}{' '}
+          {run.dryRun ? 'would change' : 'updated'} · {formatNumber(counters.unchanged)} unchanged
           {counters.failed > 0 && ` · ${formatNumber(counters.failed)} failed`}
           {run.error && ` — ${run.error.message}`}
         </p>

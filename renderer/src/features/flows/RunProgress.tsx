@@ -18,7 +18,8 @@ export function RunProgress({ active, onCancel }: { active: ActiveRun; onCancel(
   const fraction = finished ? 1 : progress?.total ? Math.min(1, progress.done / progress.total) : null;
   // Parts joined with no-break spaces inside each part, so "ETA 3 s" never splits across lines.
   const keep = (text: string) => text.replace(/ /g, '\u00a0');
-  const eta = (seconds: number | null) => (finished ? null : seconds === null ? 'ETA unknown' : seconds < 1 ? 'almost done' : `ETA ${formatDuration(seconds)}`);
+  const eta = (seconds: number | null) =>
+    finished ? null : seconds === null ? 'ETA unknown' : seconds < 1 ? 'almost done' : `ETA ${formatDuration(seconds)}`;
   const label = `${active.dryRun ? 'Dry run' : 'Run'} progress`;
   return (
     <div className="run-progress" data-testid="run-progress" data-phase={progress?.phase ?? 'starting'}>
@@ -42,7 +43,13 @@ export function RunProgress({ active, onCancel }: { active: ActiveRun; onCancel(
             : 'Waiting for the first page…'}
         </span>
         {!finished && (
-          <button type="button" className="button small danger" onClick={onCancel} disabled={active.cancelling} data-testid="run-cancel">
+          <button
+            type="button"
+            className="button small danger"
+            onClick={onCancel}
+            disabled={active.cancelling}
+            data-testid="run-cancel"
+          >
             {active.cancelling ? 'Stopping after this batch…' : 'Cancel'}
           </button>
         )}
@@ -54,7 +61,9 @@ export function RunProgress({ active, onCancel }: { active: ActiveRun; onCancel(
           <span>{formatNumber(progress.counters.updated)} updated</span>
           <span>{formatNumber(progress.counters.unchanged)} unchanged</span>
           {progress.counters.skipped > 0 && <span>{formatNumber(progress.counters.skipped)} skipped</span>}
-          {progress.counters.failed > 0 && <span className="failed">{formatNumber(progress.counters.failed)} failed</span>}
+          {progress.counters.failed > 0 && (
+            <span className="failed">{formatNumber(progress.counters.failed)} failed</span>
+          )}
         </div>
       )}
     </div>

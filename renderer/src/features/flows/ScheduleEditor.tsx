@@ -15,7 +15,15 @@ const zones = (() => {
 })();
 
 /** Manual, cron or interval, in plain words with the next five run times from the backend's scheduler. */
-export function ScheduleEditor({ value, onChange, errors }: { value: ScheduleDraft; onChange(next: ScheduleDraft): void; errors: DraftErrors }) {
+export function ScheduleEditor({
+  value,
+  onChange,
+  errors,
+}: {
+  value: ScheduleDraft;
+  onChange(next: ScheduleDraft): void;
+  errors: DraftErrors;
+}) {
   const [preview, setPreview] = useState<SchedulePreview | ErrorInfo | undefined>();
   const built = useMemo(() => scheduleFromDraft(value), [value]);
   const patch = (next: Partial<ScheduleDraft>) => onChange({ ...value, ...next });
@@ -60,11 +68,23 @@ export function ScheduleEditor({ value, onChange, errors }: { value: ScheduleDra
         <div className="schedule-row">
           <label className="form-field">
             <span>Every</span>
-            <input className="input narrow" inputMode="numeric" value={value.every} onChange={(event) => patch({ every: event.target.value })} aria-invalid={errors.every ? true : undefined} data-testid="schedule-every" />
+            <input
+              className="input narrow"
+              inputMode="numeric"
+              value={value.every}
+              onChange={(event) => patch({ every: event.target.value })}
+              aria-invalid={errors.every ? true : undefined}
+              data-testid="schedule-every"
+            />
           </label>
           <label className="form-field">
             <span>Unit</span>
-            <select className="select" value={value.unit} onChange={(event) => patch({ unit: event.target.value as IntervalUnit })} data-testid="schedule-unit">
+            <select
+              className="select"
+              value={value.unit}
+              onChange={(event) => patch({ unit: event.target.value as IntervalUnit })}
+              data-testid="schedule-unit"
+            >
               <option value="minutes">minutes</option>
               <option value="hours">hours</option>
               <option value="days">days</option>
@@ -77,8 +97,17 @@ export function ScheduleEditor({ value, onChange, errors }: { value: ScheduleDra
         <div className="schedule-row">
           <label className="form-field grow">
             <span>Cron expression</span>
-            <input className="input mono" value={value.cron} spellCheck={false} onChange={(event) => patch({ cron: event.target.value })} aria-invalid={errors.cron || previewError ? true : undefined} data-testid="schedule-cron" />
-            <small>minute hour day-of-month month day-of-week, e.g. <code>0 6 * * 1-5</code></small>
+            <input
+              className="input mono"
+              value={value.cron}
+              spellCheck={false}
+              onChange={(event) => patch({ cron: event.target.value })}
+              aria-invalid={errors.cron || previewError ? true : undefined}
+              data-testid="schedule-cron"
+            />
+            <small>
+              minute hour day-of-month month day-of-week, e.g. <code>0 6 * * 1-5</code>
+            </small>
           </label>
           <TimeZoneInput value={value.timeZone} onChange={(timeZone) => patch({ timeZone })} />
         </div>
@@ -88,10 +117,14 @@ export function ScheduleEditor({ value, onChange, errors }: { value: ScheduleDra
         {value.kind === 'manual' ? (
           <p className="muted">Runs only when you press Run now (or a flow it follows in a pass runs).</p>
         ) : previewError ? (
-          <p className="field-error" data-testid="schedule-preview-error">{previewError.message}</p>
+          <p className="field-error" data-testid="schedule-preview-error">
+            {previewError.message}
+          </p>
         ) : previewOk ? (
           <>
-            <p className="schedule-words" data-testid="schedule-words">{previewOk.description}</p>
+            <p className="schedule-words" data-testid="schedule-words">
+              {previewOk.description}
+            </p>
             <ol className="next-runs" data-testid="schedule-next">
               {previewOk.next.map((stamp) => (
                 <li key={stamp}>{formatDateTime(stamp)}</li>
@@ -110,7 +143,13 @@ function TimeZoneInput({ value, onChange }: { value: string; onChange(value: str
   return (
     <label className="form-field">
       <span>Time zone</span>
-      <input className="input" list="mlc-time-zones" value={value} onChange={(event) => onChange(event.target.value)} data-testid="schedule-timezone" />
+      <input
+        className="input"
+        list="mlc-time-zones"
+        value={value}
+        onChange={(event) => onChange(event.target.value)}
+        data-testid="schedule-timezone"
+      />
       <datalist id="mlc-time-zones">
         {zones.map((zone) => (
           <option key={zone} value={zone} />

@@ -44,7 +44,13 @@ export const localTimeZone = (): string => {
   }
 };
 
-const defaultSchedule = (timeZone: string): ScheduleDraft => ({ kind: 'manual', cron: '*/15 * * * *', every: '15', unit: 'minutes', timeZone });
+const defaultSchedule = (timeZone: string): ScheduleDraft => ({
+  kind: 'manual',
+  cron: '*/15 * * * *',
+  every: '15',
+  unit: 'minutes',
+  timeZone,
+});
 
 /**
  * The connections a flow of this mapping reads from and writes to: the ones the
@@ -61,13 +67,25 @@ export function connectionsForMapping(
   const isSource = (system: Connection['system']) => system === 'infor';
   const isTarget = (system: Connection['system']) => system !== 'infor';
   return {
-    sourceConnectionId: existing(mapping?.sourceConnectionId, isSource) ?? existing(fallback.sourceConnectionId, isSource) ?? connections.find((connection) => isSource(connection.system))?.id ?? '',
-    targetConnectionId: existing(mapping?.targetConnectionId, isTarget) ?? existing(fallback.targetConnectionId, isTarget) ?? connections.find((connection) => isTarget(connection.system))?.id ?? '',
+    sourceConnectionId:
+      existing(mapping?.sourceConnectionId, isSource) ??
+      existing(fallback.sourceConnectionId, isSource) ??
+      connections.find((connection) => isSource(connection.system))?.id ??
+      '',
+    targetConnectionId:
+      existing(mapping?.targetConnectionId, isTarget) ??
+      existing(fallback.targetConnectionId, isTarget) ??
+      connections.find((connection) => isTarget(connection.system))?.id ??
+      '',
   };
 }
 
 /** A new flow for a mapping, reading from and writing to the connections it was drawn against. */
-export function draftFromMapping(mapping: Mapping | undefined, connections: Connection[], timeZone = localTimeZone()): FlowDraft {
+export function draftFromMapping(
+  mapping: Mapping | undefined,
+  connections: Connection[],
+  timeZone = localTimeZone(),
+): FlowDraft {
   const chosen = connectionsForMapping(mapping, connections);
   return {
     name: mapping?.name ?? '',
@@ -87,11 +105,17 @@ export function draftFromMapping(mapping: Mapping | undefined, connections: Conn
 
 export function draftFromFlow(flow: Flow, timeZone = localTimeZone()): FlowDraft {
   const schedule = defaultSchedule(timeZone);
-  if (flow.schedule.kind === 'cron') Object.assign(schedule, { kind: 'cron', cron: flow.schedule.cron, timeZone: flow.schedule.timeZone });
+  if (flow.schedule.kind === 'cron')
+    Object.assign(schedule, { kind: 'cron', cron: flow.schedule.cron, timeZone: flow.schedule.timeZone });
   if (flow.schedule.kind === 'interval') {
     const seconds = flow.schedule.everySeconds;
     const unit: IntervalUnit = seconds % 86_400 === 0 ? 'days' : seconds % 3600 === 0 ? 'hours' : 'minutes';
-    Object.assign(schedule, { kind: 'interval', every: String(seconds / unitSeconds[unit]), unit, timeZone: flow.schedule.timeZone });
+    Object.assign(schedule, {
+      kind: 'interval',
+      every: String(seconds / unitSeconds[unit]),
+      unit,
+      timeZone: flow.schedule.timeZone,
+    });
   }
   return {
     id: flow.id,
@@ -111,24 +135,39 @@ export function draftFromFlow(flow: Flow, timeZone = localTimeZone()): FlowDraft
 }
 
 /** The schedule as the contract wants it, or why it cannot be one. */
-export function scheduleFromDraft(draft: ScheduleDraft): { schedule?: Schedule; error?: { field: 'cron' | 'every'; message: string } } {
+export function scheduleFromDraft(draft: ScheduleDraft): {
+  schedule?: Schedule;
+  error?: { field: 'cron' | 'every'; message: string };
+} {
   if (draft.kind === 'manual') return { schedule: { kind: 'manual' } };
   if (draft.kind === 'cron') {
     const cron = draft.cron.trim();
     const parts = cron.split(/\s+/).length;
-    if (parts < 5 || parts > 6) return { error: { field: 'cron', message: 'A cron expression has five fields (minute hour day month weekday), e.g. */15 * * * *.' } };
+    if (parts < 5 || parts > 6)
+      return {
+        error: {
+          field: 'cron',
+          message: 'A cron expression has five fields (minute hour day month weekday), e.g. */15 * * * *.',
+        },
+      };
     return { schedule: { kind: 'cron', cron, timeZone: draft.timeZone || 'UTC' } };
   }
   const every = Number(draft.every);
-  if (!Number.isFinite(every) || every <= 0) return { error: { field: 'every', message: 'Enter how often, e.g. every 15 minutes.' } };
+  if (!Number.isFinite(every) || every <= 0)
+    return { error: { field: 'every', message: 'Enter how often, e.g. every 15 minutes.' } };
   const everySeconds = Math.round(every * unitSeconds[draft.unit]);
   if (everySeconds < 60) return { error: { field: 'every', message: 'Run at most once a minute.' } };
-  if (everySeconds > 7 * 86_400) return { error: { field: 'every', message: 'Run at least once a week; use a cron schedule for rarer runs.' } };
+  if (everySeconds > 7 * 86_400)
+    return { error: { field: 'every', message: 'Run at least once a week; use a cron schedule for rarer runs.' } };
   return { schedule: { kind: 'interval', everySeconds, timeZone: draft.timeZone || 'UTC' } };
 }
 
 /** True when `candidate` depending on `dependsOn` would close a loop. */
-export function wouldCycle(flowId: string | undefined, dependsOn: readonly string[], flows: ReadonlyArray<Pick<Flow, 'id' | 'dependsOn'>>): boolean {
+export function wouldCycle(
+  flowId: string | undefined,
+  dependsOn: readonly string[],
+  flows: ReadonlyArray<Pick<Flow, 'id' | 'dependsOn'>>,
+): boolean {
   if (!flowId) return false;
   const edges = new Map(flows.map((flow) => [flow.id as string, flow.dependsOn as readonly string[]]));
   edges.set(flowId, dependsOn);
@@ -144,7 +183,10 @@ export function wouldCycle(flowId: string | undefined, dependsOn: readonly strin
   return false;
 }
 
-export function validateDraft(draft: FlowDraft, flows: ReadonlyArray<Pick<Flow, 'id' | 'dependsOn'>> = []): { errors: DraftErrors; input?: MethodInput<'flows.save'> } {
+export function validateDraft(
+  draft: FlowDraft,
+  flows: ReadonlyArray<Pick<Flow, 'id' | 'dependsOn'>> = [],
+): { errors: DraftErrors; input?: MethodInput<'flows.save'> } {
   const errors: DraftErrors = {};
   if (!draft.name.trim()) errors.name = 'Name the flow, e.g. “Customers → Zoho accounts”.';
   if (!draft.mappingId) errors.mappingId = 'Choose the mapping that transforms each record.';
@@ -152,23 +194,36 @@ export function validateDraft(draft: FlowDraft, flows: ReadonlyArray<Pick<Flow, 
   if (!draft.sourceEntity) errors.sourceEntity = 'Choose the source entity.';
   if (!draft.targetConnectionId) errors.targetConnectionId = 'Choose where records go.';
   if (!draft.targetEntity) errors.targetEntity = 'Choose the target entity.';
-  if (draft.matchKey.length === 0) errors.matchKey = 'Pick the target field that matches records (an external id), so re-runs update instead of duplicating.';
+  if (draft.matchKey.length === 0)
+    errors.matchKey =
+      'Pick the target field that matches records (an external id), so re-runs update instead of duplicating.';
   const lookback = Number(draft.lookbackSeconds);
-  if (draft.lookbackSeconds.trim() === '' || !Number.isInteger(lookback) || lookback < 0 || lookback > 7 * 86_400) errors.lookbackSeconds = 'Lookback is a whole number of seconds from 0 to 604800 (a week).';
+  if (draft.lookbackSeconds.trim() === '' || !Number.isInteger(lookback) || lookback < 0 || lookback > 7 * 86_400)
+    errors.lookbackSeconds = 'Lookback is a whole number of seconds from 0 to 604800 (a week).';
   const batch = draft.batchSize.trim() === '' ? undefined : Number(draft.batchSize);
-  if (batch !== undefined && (!Number.isInteger(batch) || batch < 1 || batch > 5000)) errors.batchSize = 'Batch size is a whole number from 1 to 5000, or empty for the target’s maximum.';
+  if (batch !== undefined && (!Number.isInteger(batch) || batch < 1 || batch > 5000))
+    errors.batchSize = 'Batch size is a whole number from 1 to 5000, or empty for the target’s maximum.';
   const schedule = scheduleFromDraft(draft.schedule);
   if (schedule.error) errors[schedule.error.field] = schedule.error.message;
-  if (wouldCycle(draft.id, draft.dependsOn, flows)) errors.dependsOn = 'These dependencies form a loop; a flow cannot wait for itself.';
+  if (wouldCycle(draft.id, draft.dependsOn, flows))
+    errors.dependsOn = 'These dependencies form a loop; a flow cannot wait for itself.';
   if (Object.keys(errors).length > 0 || !schedule.schedule) return { errors };
   return {
     errors,
     input: {
       id: draft.id,
       name: draft.name.trim(),
-      source: { connectionId: draft.sourceConnectionId as ConnectionId, entity: draft.sourceEntity, lookbackSeconds: lookback },
+      source: {
+        connectionId: draft.sourceConnectionId as ConnectionId,
+        entity: draft.sourceEntity,
+        lookbackSeconds: lookback,
+      },
       mappingId: draft.mappingId as MappingId,
-      target: { connectionId: draft.targetConnectionId as ConnectionId, entity: draft.targetEntity, matchKey: draft.matchKey },
+      target: {
+        connectionId: draft.targetConnectionId as ConnectionId,
+        entity: draft.targetEntity,
+        matchKey: draft.matchKey,
+      },
       schedule: schedule.schedule,
       dependsOn: draft.dependsOn,
       options: { dryRun: false, batchSize: batch },

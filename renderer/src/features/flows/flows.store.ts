@@ -39,7 +39,6 @@ export interface FlowsState {
   follow(): () => void;
 }
 
-
 export function createFlowsStore(api: ApiClient) {
   const previews = new Map<string, Promise<SchedulePreview | ErrorInfo>>();
   // Events come in bursts (a tick, then the run's end): one re-read at a time, and one more if any came meanwhile.
@@ -107,7 +106,20 @@ export function createFlowsStore(api: ApiClient) {
         // Shown paused (or resumed) at once; the next run comes with the re-read.
         set((state) => ({
           actionError: undefined,
-          flows: state.flows.map((flow) => (flow.id === id ? { ...flow, ...result.value, scheduleState: { ...flow.scheduleState, paused, active: paused ? false : flow.scheduleState.active, nextRun: paused ? null : flow.scheduleState.nextRun } } : flow)),
+          flows: state.flows.map((flow) =>
+            flow.id === id
+              ? {
+                  ...flow,
+                  ...result.value,
+                  scheduleState: {
+                    ...flow.scheduleState,
+                    paused,
+                    active: paused ? false : flow.scheduleState.active,
+                    nextRun: paused ? null : flow.scheduleState.nextRun,
+                  },
+                }
+              : flow,
+          ),
         }));
         await get().refresh();
       }
@@ -134,7 +146,9 @@ export function createFlowsStore(api: ApiClient) {
     },
 
     async cancel(id) {
-      set((state) => (state.active[id] ? { active: { ...state.active, [id]: { ...state.active[id], cancelling: true } } } : {}));
+      set((state) =>
+        state.active[id] ? { active: { ...state.active, [id]: { ...state.active[id], cancelling: true } } } : {},
+      );
       const result = await api.invoke('flows.cancel', { id });
       if (!result.ok) set({ actionError: result.error });
     },
@@ -143,7 +157,9 @@ export function createFlowsStore(api: ApiClient) {
       const key = JSON.stringify([schedule, count]);
       const cached = previews.get(key);
       if (cached) return cached;
-      const pending = api.invoke('schedules.preview', { schedule, count }).then((result) => (result.ok ? result.value : result.error));
+      const pending = api
+        .invoke('schedules.preview', { schedule, count })
+        .then((result) => (result.ok ? result.value : result.error));
       previews.set(key, pending);
       // Next run times move on: keep a preview for a minute at most.
       setTimeout(() => previews.delete(key), 60_000);
@@ -155,7 +171,14 @@ export function createFlowsStore(api: ApiClient) {
         // A late "done" after `flows.run` answered must not bring the bar back.
         if (progress.phase === 'done' && !get().active[progress.flowId]) return;
         set((state) => ({
-          active: { ...state.active, [progress.flowId]: { dryRun: state.active[progress.flowId]?.dryRun ?? false, ...state.active[progress.flowId], progress } },
+          active: {
+            ...state.active,
+            [progress.flowId]: {
+              dryRun: state.active[progress.flowId]?.dryRun ?? false,
+              ...state.active[progress.flowId],
+              progress,
+            },
+          },
         }));
       });
       const offFlows = api.on('flows.changed', () => void get().refresh());

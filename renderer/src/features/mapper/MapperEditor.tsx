@@ -62,13 +62,31 @@ function EditorFrame({ store, onClose }: { store: MapperStore; onClose(): void }
   useLeaveGuard(store, setLeaving);
   const back = () => (hasUnsavedChanges(store.getState()) ? setLeaving({ leave: onClose }) : onClose());
   // Panel widths are the analyst's choice: remembered across mappings and sessions.
-  const panels = useDefaultLayout({ id: 'mapper-panels', panelIds: ['palette', 'canvas', 'side'], storage: localStorage, onlySaveAfterUserInteractions: true });
+  const panels = useDefaultLayout({
+    id: 'mapper-panels',
+    panelIds: ['palette', 'canvas', 'side'],
+    storage: localStorage,
+    onlySaveAfterUserInteractions: true,
+  });
 
   return (
     <div className="mapper-editor" data-testid="mapper-editor">
       <Toolbar store={store} onClose={back} onLayout={layout} />
-      <Group className="mapper-body" orientation="horizontal" disableCursor defaultLayout={panels.defaultLayout} onLayoutChanged={panels.onLayoutChanged}>
-        <Panel id="palette" className="mapper-pane" defaultSize="168px" minSize="120px" maxSize="320px" groupResizeBehavior="preserve-pixel-size">
+      <Group
+        className="mapper-body"
+        orientation="horizontal"
+        disableCursor
+        defaultLayout={panels.defaultLayout}
+        onLayoutChanged={panels.onLayoutChanged}
+      >
+        <Panel
+          id="palette"
+          className="mapper-pane"
+          defaultSize="168px"
+          minSize="120px"
+          maxSize="320px"
+          groupResizeBehavior="preserve-pixel-size"
+        >
           <Palette />
         </Panel>
         <Separator className="mapper-splitter" aria-label="Resize the palette" data-testid="splitter-palette" />
@@ -76,8 +94,19 @@ function EditorFrame({ store, onClose }: { store: MapperStore; onClose(): void }
           <MapperCanvas />
         </Panel>
         <Separator className="mapper-splitter" aria-label="Resize the side panel" data-testid="splitter-side" />
-        <Panel id="side" className="mapper-pane" defaultSize="400px" minSize="280px" maxSize="65%" groupResizeBehavior="preserve-pixel-size">
-          <SidePanel sampleSize={sampleSize} onSampleSize={setSampleSize} onReload={() => void loadSamples(api, store, sampleSize)} />
+        <Panel
+          id="side"
+          className="mapper-pane"
+          defaultSize="400px"
+          minSize="280px"
+          maxSize="65%"
+          groupResizeBehavior="preserve-pixel-size"
+        >
+          <SidePanel
+            sampleSize={sampleSize}
+            onSampleSize={setSampleSize}
+            onReload={() => void loadSamples(api, store, sampleSize)}
+          />
         </Panel>
       </Group>
       <Notice />
@@ -96,7 +125,14 @@ function EditorFrame({ store, onClose }: { store: MapperStore; onClose(): void }
           onKeep={() => setLeaving(undefined)}
         />
       )}
-      {drafts.offer && <RestoreDialog draft={drafts.offer} savedVersion={store.getState().savedVersion} onRestore={drafts.restore} onDiscard={drafts.decline} />}
+      {drafts.offer && (
+        <RestoreDialog
+          draft={drafts.offer}
+          savedVersion={store.getState().savedVersion}
+          onRestore={drafts.restore}
+          onDiscard={drafts.decline}
+        />
+      )}
     </div>
   );
 }
@@ -147,55 +183,137 @@ function Toolbar({ store, onClose, onLayout }: { store: MapperStore; onClose(): 
   };
   return (
     <div className="mapper-toolbar">
-      <button type="button" className="button ghost" onClick={onClose} aria-label="Back to all mappings" data-testid="mapper-back">
+      <button
+        type="button"
+        className="button ghost"
+        onClick={onClose}
+        aria-label="Back to all mappings"
+        data-testid="mapper-back"
+      >
         ←
       </button>
-      <input className="mapping-name" value={name} onChange={(event) => setName(event.target.value)} aria-label="Mapping name" data-testid="mapping-name" />
+      <input
+        className="mapping-name"
+        value={name}
+        onChange={(event) => setName(event.target.value)}
+        aria-label="Mapping name"
+        data-testid="mapping-name"
+      />
       <span className="route" title="Source → target">
-        <span className="route-part" title={source?.schema.label ?? source?.entity}>{source?.schema.label ?? source?.entity}</span>
+        <span className="route-part" title={source?.schema.label ?? source?.entity}>
+          {source?.schema.label ?? source?.entity}
+        </span>
         <span aria-hidden="true">→</span>
-        <span className="route-part" title={target?.schema.label ?? target?.entity}>{target?.schema.label ?? target?.entity}</span>
+        <span className="route-part" title={target?.schema.label ?? target?.entity}>
+          {target?.schema.label ?? target?.entity}
+        </span>
       </span>
-      <input className="field-search" type="search" placeholder="Filter fields…" aria-label="Filter fields in both trees" value={search} onChange={(event) => setSearch(event.target.value)} data-testid="field-search" />
+      <input
+        className="field-search"
+        type="search"
+        placeholder="Filter fields…"
+        aria-label="Filter fields in both trees"
+        value={search}
+        onChange={(event) => setSearch(event.target.value)}
+        data-testid="field-search"
+      />
       <span className="grow" />
       <button type="button" className="button" onClick={() => runAutoMap()} data-testid="automap">
         Auto-map
       </button>
-      <button type="button" className="button ghost" onClick={onLayout} title="Arrange function nodes (L)" data-testid="layout">
+      <button
+        type="button"
+        className="button ghost"
+        onClick={onLayout}
+        title="Arrange function nodes (L)"
+        data-testid="layout"
+      >
         Layout
       </button>
-      <button type="button" className="button ghost" onClick={() => void flow.fitView({ padding: 0.08, duration: 250 })} title="Fit view (F)" data-testid="fit-view">
+      <button
+        type="button"
+        className="button ghost"
+        onClick={() => void flow.fitView({ padding: 0.08, duration: 250 })}
+        title="Fit view (F)"
+        data-testid="fit-view"
+      >
         Fit
       </button>
-      <button type="button" className="button ghost" disabled={!canUndo} onClick={() => undo(store)} title="Undo (Ctrl+Z)" data-testid="undo">
+      <button
+        type="button"
+        className="button ghost"
+        disabled={!canUndo}
+        onClick={() => undo(store)}
+        title="Undo (Ctrl+Z)"
+        data-testid="undo"
+      >
         Undo
       </button>
-      <button type="button" className="button ghost" disabled={!canRedo} onClick={() => redo(store)} title="Redo (Shift+Ctrl+Z)" data-testid="redo">
+      <button
+        type="button"
+        className="button ghost"
+        disabled={!canRedo}
+        onClick={() => redo(store)}
+        title="Redo (Shift+Ctrl+Z)"
+        data-testid="redo"
+      >
         Redo
       </button>
-      <button type="button" className="button primary" disabled={saving} onClick={() => void save()} data-testid="save" data-dirty={dirty ? 'true' : 'false'}>
+      <button
+        type="button"
+        className="button primary"
+        disabled={saving}
+        onClick={() => void save()}
+        data-testid="save"
+        data-dirty={dirty ? 'true' : 'false'}
+      >
         {saving ? 'Saving…' : dirty ? 'Save' : 'Saved'}
       </button>
     </div>
   );
 }
 
-const panelLabels: Record<PanelId, string> = { jsonata: 'JSONata', preview: 'Preview', issues: 'Issues', automap: 'Auto-map', inspect: 'Match key & values' };
+const panelLabels: Record<PanelId, string> = {
+  jsonata: 'JSONata',
+  preview: 'Preview',
+  issues: 'Issues',
+  automap: 'Auto-map',
+  inspect: 'Match key & values',
+};
 
 function SidePanel(props: { sampleSize: number; onSampleSize(size: number): void; onReload(): void }) {
   const panel = useMapper((state) => state.panel);
   const showPanel = useMapper((state) => state.showPanel);
   const issueCount = useMapper((state) => (state.report?.issues.length ?? 0) + state.compiled.problems.length);
-  const hasErrors = useMapper((state) => state.compiled.problems.length > 0 || (state.report?.issues.some((issue) => issue.severity === 'error') ?? false));
+  const hasErrors = useMapper(
+    (state) =>
+      state.compiled.problems.length > 0 || (state.report?.issues.some((issue) => issue.severity === 'error') ?? false),
+  );
   const pending = useMapper((state) => state.suggestions.filter((row) => row.status === 'pending').length);
-  const badge = (id: PanelId) => (id === 'issues' && issueCount > 0 ? issueCount : id === 'automap' && pending > 0 ? pending : undefined);
+  const badge = (id: PanelId) =>
+    id === 'issues' && issueCount > 0 ? issueCount : id === 'automap' && pending > 0 ? pending : undefined;
   return (
     <aside className="side-panel" aria-label="Mapping details">
       <div className="tabs" role="tablist">
         {(Object.keys(panelLabels) as PanelId[]).map((id) => (
-          <button key={id} type="button" role="tab" aria-selected={panel === id} className={`tab${panel === id ? ' active' : ''}`} onClick={() => showPanel(id)} data-testid={`tab-${id}`}>
+          <button
+            key={id}
+            type="button"
+            role="tab"
+            aria-selected={panel === id}
+            className={`tab${panel === id ? ' active' : ''}`}
+            onClick={() => showPanel(id)}
+            data-testid={`tab-${id}`}
+          >
             {panelLabels[id]}
-            {badge(id) !== undefined && <span className={`tab-badge${id === 'issues' && hasErrors ? ' error' : ''}`} data-testid={`tab-${id}-count`}>{badge(id)}</span>}
+            {badge(id) !== undefined && (
+              <span
+                className={`tab-badge${id === 'issues' && hasErrors ? ' error' : ''}`}
+                data-testid={`tab-${id}-count`}
+              >
+                {badge(id)}
+              </span>
+            )}
           </button>
         ))}
       </div>
@@ -221,7 +339,11 @@ function Notice() {
   }, [notice]);
   if (!notice || shown !== notice.nonce) return null;
   return (
-    <div className={`mapper-notice ${notice.tone}`} role={notice.tone === 'error' ? 'alert' : 'status'} data-testid="mapper-notice">
+    <div
+      className={`mapper-notice ${notice.tone}`}
+      role={notice.tone === 'error' ? 'alert' : 'status'}
+      data-testid="mapper-notice"
+    >
       {notice.message}
     </div>
   );

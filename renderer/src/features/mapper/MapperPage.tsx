@@ -18,7 +18,9 @@ type Screen =
   | { state: 'open'; store: MapperStore };
 
 const toError = (error: unknown): ErrorInfo =>
-  error && typeof error === 'object' && 'code' in error && 'message' in error ? (error as ErrorInfo) : toErrorInfo(error);
+  error && typeof error === 'object' && 'code' in error && 'message' in error
+    ? (error as ErrorInfo)
+    : toErrorInfo(error);
 
 /** The Mapper section: saved mappings, a new one from two live schemas, and the editor. */
 export function MapperPage() {
@@ -26,7 +28,10 @@ export function MapperPage() {
   const [openError, setOpenError] = useState<ErrorInfo>();
 
   const refresh = useCallback(async () => {
-    const [mappings, connections] = await Promise.all([api.invoke('mappings.list', {}), api.invoke('connections.list', {})]);
+    const [mappings, connections] = await Promise.all([
+      api.invoke('mappings.list', {}),
+      api.invoke('connections.list', {}),
+    ]);
     if (!mappings.ok) return setScreen({ state: 'error', error: mappings.error });
     if (!connections.ok) return setScreen({ state: 'error', error: connections.error });
     setScreen({ state: 'list', mappings: mappings.value, connections: connections.value });
@@ -48,8 +53,18 @@ export function MapperPage() {
   };
 
   if (screen.state === 'open') return <MapperEditor store={screen.store} onClose={() => void refresh()} />;
-  if (screen.state === 'loading') return <p className="muted" data-testid="mapper-loading">Loading mappings…</p>;
-  if (screen.state === 'opening') return <p className="muted" data-testid="mapper-opening">Reading the live schemas for {screen.what}…</p>;
+  if (screen.state === 'loading')
+    return (
+      <p className="muted" data-testid="mapper-loading">
+        Loading mappings…
+      </p>
+    );
+  if (screen.state === 'opening')
+    return (
+      <p className="muted" data-testid="mapper-opening">
+        Reading the live schemas for {screen.what}…
+      </p>
+    );
   if (screen.state === 'error') {
     return (
       <div className="panel error-panel" role="alert">
@@ -70,7 +85,10 @@ export function MapperPage() {
           <p>{openError.message}</p>
         </div>
       )}
-      <MappingChooser connections={connections} onOpen={(choice: NewMappingChoice) => void open(choice.name, () => openNewMapping(api, choice))} />
+      <MappingChooser
+        connections={connections}
+        onOpen={(choice: NewMappingChoice) => void open(choice.name, () => openNewMapping(api, choice))}
+      />
       <section className="panel">
         <h2>Saved mappings</h2>
         {mappings.length === 0 ? (
@@ -95,7 +113,14 @@ export function MapperPage() {
                   </td>
                   <td className="muted">{new Date(mapping.updatedAt).toLocaleString()}</td>
                   <td className="actions">
-                    <button type="button" className="button" onClick={() => void open(mapping.name, () => openSavedMapping(api, mapping.id as MappingId, connections))} data-testid={`open-mapping-${mapping.name}`}>
+                    <button
+                      type="button"
+                      className="button"
+                      onClick={() =>
+                        void open(mapping.name, () => openSavedMapping(api, mapping.id as MappingId, connections))
+                      }
+                      data-testid={`open-mapping-${mapping.name}`}
+                    >
                       Open
                     </button>
                   </td>
@@ -114,6 +139,7 @@ function describeSystems(mapping: Mapping): string {
   const system = (kind: string) => graph?.nodes?.find((node) => node.kind === kind)?.data?.system;
   const from = system('source');
   const to = system('target');
-  const label = (id: string | undefined) => (id && id in systemLabels ? systemLabels[id as keyof typeof systemLabels] : id);
+  const label = (id: string | undefined) =>
+    id && id in systemLabels ? systemLabels[id as keyof typeof systemLabels] : id;
   return from && to ? `(${label(from)} → ${label(to)})` : '';
 }

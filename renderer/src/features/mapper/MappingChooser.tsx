@@ -6,14 +6,24 @@ import { api } from '../../api/client';
 import type { NewMappingChoice } from './mapper-session';
 
 type EntityInfo = z.infer<typeof entityInfoSchema>;
-type Entities = { state: 'idle' } | { state: 'loading' } | { state: 'error'; message: string } | { state: 'ready'; items: EntityInfo[] };
+type Entities =
+  | { state: 'idle' }
+  | { state: 'loading' }
+  | { state: 'error'; message: string }
+  | { state: 'ready'; items: EntityInfo[] };
 
 // Module-level so their identity is stable: the entity list is read again only when the connection changes.
 const readable = (entity: EntityInfo) => entity.readable;
 const writable = (entity: EntityInfo) => entity.writable;
 
 /** Source connection + entity and target connection + entity, from the live connectors. */
-export function MappingChooser({ connections, onOpen }: { connections: Connection[]; onOpen(choice: NewMappingChoice): void }) {
+export function MappingChooser({
+  connections,
+  onOpen,
+}: {
+  connections: Connection[];
+  onOpen(choice: NewMappingChoice): void;
+}) {
   const sources = connections.filter((connection) => connection.system === 'infor');
   const targets = connections.filter((connection) => connection.system !== 'infor');
   const [sourceId, setSourceId] = useState<ConnectionId | ''>(sources[0]?.id ?? '');
@@ -27,9 +37,14 @@ export function MappingChooser({ connections, onOpen }: { connections: Connectio
   if (connections.length === 0 || sources.length === 0 || targets.length === 0) {
     return (
       <div className="empty-state" data-testid="mapper-empty">
-        <div className="empty-icon" aria-hidden="true">⇄</div>
+        <div className="empty-icon" aria-hidden="true">
+          ⇄
+        </div>
         <h2>Two connections needed</h2>
-        <p>A mapping reads an Infor entity and writes a CRM entity. Add an Infor connection and a target connection on the Connections page (or open the sandbox workspace there), then come back.</p>
+        <p>
+          A mapping reads an Infor entity and writes a CRM entity. Add an Infor connection and a target connection on
+          the Connections page (or open the sandbox workspace there), then come back.
+        </p>
       </div>
     );
   }
@@ -42,7 +57,13 @@ export function MappingChooser({ connections, onOpen }: { connections: Connectio
       onSubmit={(event) => {
         event.preventDefault();
         if (!ready) return;
-        onOpen({ name: name.trim() || defaultName, sourceConnectionId: sourceId, sourceEntity, targetConnectionId: targetId, targetEntity });
+        onOpen({
+          name: name.trim() || defaultName,
+          sourceConnectionId: sourceId,
+          sourceEntity,
+          targetConnectionId: targetId,
+          targetEntity,
+        });
       }}
     >
       <h2>New mapping</h2>
@@ -51,7 +72,11 @@ export function MappingChooser({ connections, onOpen }: { connections: Connectio
           <legend>Read from</legend>
           <label>
             Connection
-            <select value={sourceId} onChange={(event) => setSourceId(event.target.value as ConnectionId)} data-testid="choose-source-connection">
+            <select
+              value={sourceId}
+              onChange={(event) => setSourceId(event.target.value as ConnectionId)}
+              data-testid="choose-source-connection"
+            >
               {sources.map((connection) => (
                 <option key={connection.id} value={connection.id}>
                   {connection.name} ({systemLabels[connection.system]})
@@ -59,14 +84,26 @@ export function MappingChooser({ connections, onOpen }: { connections: Connectio
               ))}
             </select>
           </label>
-          <EntitySelect label="Entity" entities={sourceEntities} value={sourceEntity} onChange={setSourceEntity} testId="choose-source-entity" />
+          <EntitySelect
+            label="Entity"
+            entities={sourceEntities}
+            value={sourceEntity}
+            onChange={setSourceEntity}
+            testId="choose-source-entity"
+          />
         </fieldset>
-        <div className="chooser-arrow" aria-hidden="true">→</div>
+        <div className="chooser-arrow" aria-hidden="true">
+          →
+        </div>
         <fieldset>
           <legend>Write to</legend>
           <label>
             Connection
-            <select value={targetId} onChange={(event) => setTargetId(event.target.value as ConnectionId)} data-testid="choose-target-connection">
+            <select
+              value={targetId}
+              onChange={(event) => setTargetId(event.target.value as ConnectionId)}
+              data-testid="choose-target-connection"
+            >
               {targets.map((connection) => (
                 <option key={connection.id} value={connection.id}>
                   {connection.name} ({systemLabels[connection.system]})
@@ -74,13 +111,24 @@ export function MappingChooser({ connections, onOpen }: { connections: Connectio
               ))}
             </select>
           </label>
-          <EntitySelect label="Entity" entities={targetEntities} value={targetEntity} onChange={setTargetEntity} testId="choose-target-entity" />
+          <EntitySelect
+            label="Entity"
+            entities={targetEntities}
+            value={targetEntity}
+            onChange={setTargetEntity}
+            testId="choose-target-entity"
+          />
         </fieldset>
       </div>
       <div className="chooser-footer">
         <label>
           Name
-          <input value={name} placeholder={defaultName} onChange={(event) => setName(event.target.value)} data-testid="choose-name" />
+          <input
+            value={name}
+            placeholder={defaultName}
+            onChange={(event) => setName(event.target.value)}
+            data-testid="choose-name"
+          />
         </label>
         <button type="submit" className="button primary" disabled={!ready} data-testid="open-mapper">
           Open mapper
@@ -90,7 +138,11 @@ export function MappingChooser({ connections, onOpen }: { connections: Connectio
   );
 }
 
-function useEntities(connectionId: string, usable: (entity: EntityInfo) => boolean, choose: (entity: string) => void): Entities {
+function useEntities(
+  connectionId: string,
+  usable: (entity: EntityInfo) => boolean,
+  choose: (entity: string) => void,
+): Entities {
   const [entities, setEntities] = useState<Entities>({ state: 'idle' });
   useEffect(() => {
     if (!connectionId) return;
@@ -111,14 +163,31 @@ function useEntities(connectionId: string, usable: (entity: EntityInfo) => boole
   return entities;
 }
 
-function EntitySelect({ label, entities, value, onChange, testId }: { label: string; entities: Entities; value: string; onChange(value: string): void; testId: string }) {
+function EntitySelect({
+  label,
+  entities,
+  value,
+  onChange,
+  testId,
+}: {
+  label: string;
+  entities: Entities;
+  value: string;
+  onChange(value: string): void;
+  testId: string;
+}) {
   return (
     <label>
       {label}
       {entities.state === 'error' ? (
         <span className="error-text small">{entities.message}</span>
       ) : (
-        <select value={value} disabled={entities.state !== 'ready'} onChange={(event) => onChange(event.target.value)} data-testid={testId}>
+        <select
+          value={value}
+          disabled={entities.state !== 'ready'}
+          onChange={(event) => onChange(event.target.value)}
+          data-testid={testId}
+        >
           {entities.state !== 'ready' && <option value="">Loading…</option>}
           {entities.state === 'ready' &&
             entities.items.map((entity) => (

@@ -8,7 +8,17 @@ import { useMapper } from './store/mapper-context';
 import type { MapperStore } from './store/mapper.store';
 
 /** Leaving the editor (← or another screen) with unsaved changes: Save / Discard / Keep editing. */
-export function LeaveDialog({ store, onLeave, onDiscard, onKeep }: { store: MapperStore; onLeave(): void; onDiscard(): void; onKeep(): void }) {
+export function LeaveDialog({
+  store,
+  onLeave,
+  onDiscard,
+  onKeep,
+}: {
+  store: MapperStore;
+  onLeave(): void;
+  onDiscard(): void;
+  onKeep(): void;
+}) {
   const name = useMapper((state) => state.name);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
@@ -35,15 +45,23 @@ export function LeaveDialog({ store, onLeave, onDiscard, onKeep }: { store: Mapp
         { label: 'Keep editing', onChoose: onKeep, testId: 'leave-keep' },
       ]}
     >
-      <p>
-        “{name.trim() || 'This mapping'}” has changes that are not saved. Save them before you go, or discard them?
-      </p>
+      <p>“{name.trim() || 'This mapping'}” has changes that are not saved. Save them before you go, or discard them?</p>
     </ChoiceDialog>
   );
 }
 
 /** Opening a mapping that has a draft newer than its saved version: restore it, or drop it. */
-export function RestoreDialog({ draft, savedVersion, onRestore, onDiscard }: { draft: MappingDraft; savedVersion?: string; onRestore(): void; onDiscard(): void }) {
+export function RestoreDialog({
+  draft,
+  savedVersion,
+  onRestore,
+  onDiscard,
+}: {
+  draft: MappingDraft;
+  savedVersion?: string;
+  onRestore(): void;
+  onDiscard(): void;
+}) {
   const when = formatDateTime(draft.savedAt);
   return (
     <ChoiceDialog
@@ -51,17 +69,23 @@ export function RestoreDialog({ draft, savedVersion, onRestore, onDiscard }: { d
       testId="draft-dialog"
       initial={0}
       choices={[
-        { label: `Restore unsaved changes from ${when}`, tone: 'primary', onChoose: onRestore, testId: 'draft-restore' },
+        {
+          label: `Restore unsaved changes from ${when}`,
+          tone: 'primary',
+          onChoose: onRestore,
+          testId: 'draft-restore',
+        },
         { label: 'Discard draft', tone: 'danger', onChoose: onDiscard, testId: 'draft-discard' },
       ]}
     >
       <p>
-        Changes to “{draft.name.trim() || 'this mapping'}” made up to {when} were not saved before the window closed, reloaded or crashed. The draft is
-        kept on this computer only.
+        Changes to “{draft.name.trim() || 'this mapping'}” made up to {when} were not saved before the window closed,
+        reloaded or crashed. The draft is kept on this computer only.
       </p>
       {savedVersion && draft.base !== savedVersion && (
         <p className="choice-dialog-note" data-testid="draft-base-changed">
-          The mapping was saved again ({formatDateTime(savedVersion)}) after these changes began; restoring them replaces that version once you save.
+          The mapping was saved again ({formatDateTime(savedVersion)}) after these changes began; restoring them
+          replaces that version once you save.
         </p>
       )}
     </ChoiceDialog>

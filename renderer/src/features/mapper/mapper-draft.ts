@@ -48,7 +48,11 @@ export function readDraft(storage: Storage, key: string): MappingDraft | undefin
 }
 
 /** False when the browser refused (storage full or disabled): the caller may tell the user. */
-export function writeDraft(storage: Storage, key: string, draft: { base: string | null; name: string; graph: MappingGraph }): boolean {
+export function writeDraft(
+  storage: Storage,
+  key: string,
+  draft: { base: string | null; name: string; graph: MappingGraph },
+): boolean {
   const value: MappingDraft = { version: 1, savedAt: new Date().toISOString(), ...draft };
   try {
     storage.setItem(key, JSON.stringify(value));

@@ -40,7 +40,12 @@ export function graphOfMapping(mapping: Mapping): MappingGraph {
  * Connections for the two trees: the ones the mapping was drawn against when they still exist
  * (and are of the graph's systems), else the first connection of each system.
  */
-export async function openSavedMapping(api: ApiClient, id: MappingId, connections: Connection[], preferred?: { source?: ConnectionId; target?: ConnectionId }): Promise<MapperStore> {
+export async function openSavedMapping(
+  api: ApiClient,
+  id: MappingId,
+  connections: Connection[],
+  preferred?: { source?: ConnectionId; target?: ConnectionId },
+): Promise<MapperStore> {
   const mapping = await api.call('mappings.get', { id });
   const graph = graphOfMapping(mapping);
   const sourceSystem = sourceNode(graph)?.data.system;
@@ -56,7 +61,10 @@ export async function openSavedMapping(api: ApiClient, id: MappingId, connection
   const sourceConnection = pick(sourceSystem, preferred?.source, mapping.sourceConnectionId);
   const targetConnection = pick(targetSystem, preferred?.target, mapping.targetConnectionId);
   if (!sourceConnection || !targetConnection) {
-    throw new AppError('E_NOT_FOUND', `This mapping reads ${sourceSystem ?? 'an unknown system'} and writes ${targetSystem ?? 'an unknown system'}; add connections for both on the Connections page first.`);
+    throw new AppError(
+      'E_NOT_FOUND',
+      `This mapping reads ${sourceSystem ?? 'an unknown system'} and writes ${targetSystem ?? 'an unknown system'}; add connections for both on the Connections page first.`,
+    );
   }
   const [source, target] = await Promise.all([
     api.call('schemas.get', { connectionId: sourceConnection.id, entity: mapping.sourceEntity }),
@@ -86,7 +94,11 @@ export async function saveMapping(api: ApiClient, store: MapperStore): Promise<{
   const state = store.getState();
   const expression = state.compiled.expression;
   if (!state.source || !state.target) return { saved: false, message: 'Choose a source and a target first.' };
-  if (!expression) return { saved: false, message: `Nothing compiles yet: ${state.compiled.problems[0]?.message ?? 'map a field first'}` };
+  if (!expression)
+    return {
+      saved: false,
+      message: `Nothing compiles yet: ${state.compiled.problems[0]?.message ?? 'map a field first'}`,
+    };
   const result = await api.invoke('mappings.save', {
     ...(state.mappingId ? { id: state.mappingId as MappingId } : {}),
     name: state.name.trim() || `${state.source.entity} → ${state.target.entity}`,
@@ -101,5 +113,8 @@ export async function saveMapping(api: ApiClient, store: MapperStore): Promise<{
   if (!result.ok) return { saved: false, message: `Not saved: ${result.error.message}` };
   store.getState().markSaved(result.value.id, result.value.name, result.value.updatedAt);
   const left = state.compiled.problems.length;
-  return { saved: true, message: left > 0 ? `Saved. ${left} unfinished part(s) are left out of the JSONata until connected.` : 'Saved.' };
+  return {
+    saved: true,
+    message: left > 0 ? `Saved. ${left} unfinished part(s) are left out of the JSONata until connected.` : 'Saved.',
+  };
 }

@@ -10,7 +10,8 @@ import type { PreviewRequest, PreviewResponse } from './preview.worker';
  */
 export const previewTooLong: ErrorInfo = {
   code: 'E_MAPPING_TIMEOUT',
-  message: 'The preview took too long or used too much memory on this field and was stopped. Look for an endless recursion, a very large loop or a huge $pad.',
+  message:
+    'The preview took too long or used too much memory on this field and was stopped. Look for an endless recursion, a very large loop or a huge $pad.',
 };
 
 export class PreviewWorkerClient {
@@ -42,14 +43,22 @@ export class PreviewWorkerClient {
       if ('result' in outcome) return outcome.result;
       if ('error' in outcome) throw new AppError(outcome.error.code, outcome.error.message);
       this.dispose();
-      if (outcome.stuckOn === undefined || this.blocked.has(outcome.stuckOn)) throw new AppError(previewTooLong.code, previewTooLong.message);
+      if (outcome.stuckOn === undefined || this.blocked.has(outcome.stuckOn))
+        throw new AppError(previewTooLong.code, previewTooLong.message);
       this.blocked.set(outcome.stuckOn, previewTooLong);
     }
   }
 
-  private attempt(samples: readonly unknown[], samplesKey: unknown, graph: MappingGraph): Promise<{ result: PreviewResult } | { error: ErrorInfo } | { stuckOn: string | undefined }> {
+  private attempt(
+    samples: readonly unknown[],
+    samplesKey: unknown,
+    graph: MappingGraph,
+  ): Promise<{ result: PreviewResult } | { error: ErrorInfo } | { stuckOn: string | undefined }> {
     const fresh = !this.worker;
-    const worker = (this.worker ??= new Worker(new URL('./preview.worker.ts', import.meta.url), { type: 'module', name: 'mapping-preview' }));
+    const worker = (this.worker ??= new Worker(new URL('./preview.worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'mapping-preview',
+    }));
     const id = (this.nextId += 1);
     const budget = this.options.fieldBudgetMs(samples.length);
     return new Promise((resolve) => {

@@ -27,7 +27,10 @@ export type PreviewResponse =
 export const previewOutputLimitMb = 16;
 
 // The renderer compiles with DOM typings; inside a worker only these members are used.
-const scope = self as unknown as { onmessage: ((event: MessageEvent<PreviewRequest>) => void) | null; postMessage(message: PreviewResponse): void };
+const scope = self as unknown as {
+  onmessage: ((event: MessageEvent<PreviewRequest>) => void) | null;
+  postMessage(message: PreviewResponse): void;
+};
 const blocked = new Map<string, ErrorInfo>();
 let preview: MappingPreview | undefined;
 let currentId = 0;
@@ -56,13 +59,19 @@ async function handle(request: PreviewRequest): Promise<void> {
         record.errors.push({
           target: 'record',
           nodeIds: [],
-          error: { code: 'E_MAPPING_MEMORY', message: `The preview used too much memory: this record's output is larger than ${previewOutputLimitMb} MB. Look for a huge $pad or list.` },
+          error: {
+            code: 'E_MAPPING_MEMORY',
+            message: `The preview used too much memory: this record's output is larger than ${previewOutputLimitMb} MB. Look for a huge $pad or list.`,
+          },
         });
       }
     }
     scope.postMessage({ id: request.id, kind: 'done', result });
   } catch (error) {
-    const info = error && typeof error === 'object' && 'code' in error && 'message' in error ? (error as ErrorInfo) : { code: 'E_MAPPING_EVAL' as const, message: String(error) };
+    const info =
+      error && typeof error === 'object' && 'code' in error && 'message' in error
+        ? (error as ErrorInfo)
+        : { code: 'E_MAPPING_EVAL' as const, message: String(error) };
     scope.postMessage({ id: request.id, kind: 'error', error: { code: info.code, message: info.message } });
   }
 }

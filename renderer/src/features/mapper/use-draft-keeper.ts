@@ -51,11 +51,17 @@ export function useDraftKeeper(store: MapperStore): DraftKeeper {
         written.current.clear();
         return;
       }
-      if (writeDraft(localStorage, key, { base: state.savedVersion ?? null, name: state.name, graph: state.graph })) written.current.add(key);
-      else state.notify('error', 'Your unsaved changes could not be kept as a draft (browser storage is full or off). Save to keep them.');
+      if (writeDraft(localStorage, key, { base: state.savedVersion ?? null, name: state.name, graph: state.graph }))
+        written.current.add(key);
+      else
+        state.notify(
+          'error',
+          'Your unsaved changes could not be kept as a draft (browser storage is full or off). Save to keep them.',
+        );
     };
     const unsubscribe = store.subscribe((state, previous) => {
-      if (state.graph === previous.graph && state.name === previous.name && state.baseline === previous.baseline) return;
+      if (state.graph === previous.graph && state.name === previous.name && state.baseline === previous.baseline)
+        return;
       if (!hasUnsavedChanges(state)) return write();
       clearTimeout(timer);
       timer = setTimeout(write, debounceMs);
@@ -80,7 +86,8 @@ export function useDraftKeeper(store: MapperStore): DraftKeeper {
     restore() {
       if (!offer) return;
       const state = store.getState();
-      const graph = state.source && state.target ? withSchemas(offer.graph, state.source.schema, state.target.schema) : offer.graph;
+      const graph =
+        state.source && state.target ? withSchemas(offer.graph, state.source.schema, state.target.schema) : offer.graph;
       waiting.current = false;
       setOffer(undefined);
       state.restoreDraft(graph, offer.name);

@@ -4,7 +4,8 @@ import type { MapperStore } from './store/mapper.store';
 import { redo, undo } from './store/mapper.store';
 
 const editable = (target: EventTarget | null) =>
-  target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
+  target instanceof HTMLElement &&
+  (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
 
 /** Undo / redo (Ctrl/Cmd+Z, Shift+Ctrl/Cmd+Z, Ctrl+Y) and fit view (F); text fields keep their own undo. */
 export function useMapperShortcuts(store: MapperStore, onLayout: () => void): void {

@@ -15,7 +15,10 @@ const debounceMs = 120;
 export function usePreviewRunner(store: MapperStore): void {
   useEffect(() => {
     // A field gets 3 s, more with many samples (each sample has jsonata's own 500 ms time box).
-    const preview = new PreviewWorkerClient({ timeoutMs: 500, fieldBudgetMs: (samples) => Math.max(3000, samples * 20) });
+    const preview = new PreviewWorkerClient({
+      timeoutMs: 500,
+      fieldBudgetMs: (samples) => Math.max(3000, samples * 20),
+    });
     let run = 0;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let disposed = false;
@@ -48,7 +51,12 @@ export function usePreviewRunner(store: MapperStore): void {
       timer = setTimeout(() => void evaluate(), debounceMs);
     };
     const unsubscribe = store.subscribe((state, previous) => {
-      if (state.compiled !== previous.compiled || state.samples !== previous.samples || state.graph.matchKey !== previous.graph.matchKey) schedule();
+      if (
+        state.compiled !== previous.compiled ||
+        state.samples !== previous.samples ||
+        state.graph.matchKey !== previous.graph.matchKey
+      )
+        schedule();
     });
     schedule();
     return () => {

@@ -3,7 +3,13 @@ import { useRef } from 'react';
 import type { RecordAudit } from '../../../../shared/domain/run';
 import { targetKeyOf } from './run-scope';
 
-const outcomeTone: Record<RecordAudit['outcome'], string> = { created: 'ok', updated: 'accent', unchanged: 'neutral', skipped: 'neutral', failed: 'danger' };
+const outcomeTone: Record<RecordAudit['outcome'], string> = {
+  created: 'ok',
+  updated: 'accent',
+  unchanged: 'neutral',
+  skipped: 'neutral',
+  failed: 'danger',
+};
 
 /** The audit rows of one page, virtualised; failed rows can be ticked for replay. */
 export function AuditTable({
@@ -20,7 +26,13 @@ export function AuditTable({
   onToggle(id: number): void;
 }) {
   const scroller = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => 36, overscan: 16, getItemKey: (index) => rows[index]!.id });
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => 36,
+    overscan: 16,
+    getItemKey: (index) => rows[index]!.id,
+  });
   return (
     <div className="audit-table" role="table" aria-label="Audit rows" data-testid="audit-table">
       <div className="audit-row audit-head" role="row">
@@ -49,7 +61,13 @@ export function AuditTable({
               >
                 <span role="cell" onClick={(event) => event.stopPropagation()}>
                   {row.outcome === 'failed' && (
-                    <input type="checkbox" aria-label={`Select ${row.sourceKey} for replay`} checked={checked.includes(row.id)} onChange={() => onToggle(row.id)} data-testid="audit-check" />
+                    <input
+                      type="checkbox"
+                      aria-label={`Select ${row.sourceKey} for replay`}
+                      checked={checked.includes(row.id)}
+                      onChange={() => onToggle(row.id)}
+                      data-testid="audit-check"
+                    />
                   )}
                 </span>
                 <span role="cell">
@@ -61,9 +79,17 @@ export function AuditTable({
                   </button>
                 </span>
                 <TargetKeyCell row={row} />
-                <span role="cell" className="muted-cell">{row.attempt}</span>
-                <span role="cell" className={row.outcome === 'failed' ? 'message failed' : 'message'} title={row.errorMessage ?? undefined}>
-                  {row.errorCode && <code className="error-code">{row.errorCode}</code>} {row.errorMessage ?? (row.diff ? `${row.diff.length} field ${row.diff.length === 1 ? 'change' : 'changes'}` : '')}
+                <span role="cell" className="muted-cell">
+                  {row.attempt}
+                </span>
+                <span
+                  role="cell"
+                  className={row.outcome === 'failed' ? 'message failed' : 'message'}
+                  title={row.errorMessage ?? undefined}
+                >
+                  {row.errorCode && <code className="error-code">{row.errorCode}</code>}{' '}
+                  {row.errorMessage ??
+                    (row.diff ? `${row.diff.length} field ${row.diff.length === 1 ? 'change' : 'changes'}` : '')}
                 </span>
               </div>
             );
@@ -79,12 +105,23 @@ function TargetKeyCell({ row }: { row: RecordAudit }) {
   const key = targetKeyOf(row);
   if (key.existing)
     return (
-      <span role="cell" className="muted-cell existing-key" title={`Not written in this run. The target already holds this record as ${key.existing} (from an earlier run) and keeps its previous values.`} data-testid="audit-target-key" data-kind="existing">
+      <span
+        role="cell"
+        className="muted-cell existing-key"
+        title={`Not written in this run. The target already holds this record as ${key.existing} (from an earlier run) and keeps its previous values.`}
+        data-testid="audit-target-key"
+        data-kind="existing"
+      >
         existing <span className="mono">{shortKey(key.existing)}</span>
       </span>
     );
   return (
-    <span role="cell" className="mono muted-cell" data-testid="audit-target-key" data-kind={key.written ? 'written' : 'none'}>
+    <span
+      role="cell"
+      className="mono muted-cell"
+      data-testid="audit-target-key"
+      data-kind={key.written ? 'written' : 'none'}
+    >
       {key.written ?? '—'}
     </span>
   );

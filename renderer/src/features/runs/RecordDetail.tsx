@@ -4,7 +4,17 @@ import { formatDateTime } from '../../components/format';
 import { targetKeyOf } from './run-scope';
 
 /** Everything the audit log knows about one record: what came in, what went out, what the target said. */
-export function RecordDetail({ row, onReplay, replaying, onClose }: { row: RecordAudit; onReplay?: () => void; replaying: boolean; onClose(): void }) {
+export function RecordDetail({
+  row,
+  onReplay,
+  replaying,
+  onClose,
+}: {
+  row: RecordAudit;
+  onReplay?: () => void;
+  replaying: boolean;
+  onClose(): void;
+}) {
   const { written, existing } = targetKeyOf(row);
   return (
     <aside className="record-detail panel" data-testid="record-detail" aria-label={`Record ${row.sourceKey}`}>
@@ -27,7 +37,13 @@ export function RecordDetail({ row, onReplay, replaying, onClose }: { row: Recor
           </strong>
           <p>{row.errorMessage ?? 'The target gave no message.'}</p>
           {onReplay && (
-            <button type="button" className="button small primary" onClick={onReplay} disabled={replaying} data-testid="replay-one">
+            <button
+              type="button"
+              className="button small primary"
+              onClick={onReplay}
+              disabled={replaying}
+              data-testid="replay-one"
+            >
               {replaying ? 'Replaying…' : 'Replay this record'}
             </button>
           )}
@@ -37,8 +53,8 @@ export function RecordDetail({ row, onReplay, replaying, onClose }: { row: Recor
         <dt>Target key</dt>
         {existing ? (
           <dd data-testid="record-target-key" data-kind="existing">
-            — <span className="muted">not written in this run; the target already holds this record as</span> <span className="mono">{existing}</span>{' '}
-            <span className="muted">(from an earlier run, unchanged)</span>
+            — <span className="muted">not written in this run; the target already holds this record as</span>{' '}
+            <span className="mono">{existing}</span> <span className="muted">(from an earlier run, unchanged)</span>
           </dd>
         ) : (
           <dd className="mono" data-testid="record-target-key" data-kind={written ? 'written' : 'none'}>
@@ -73,7 +89,11 @@ export function RecordDetail({ row, onReplay, replaying, onClose }: { row: Recor
       )}
       <section>
         <h4>Transformed payload (sent to the target)</h4>
-        <JsonView value={row.transformedPayload} empty="The mapping produced nothing for this record." testId="record-transformed" />
+        <JsonView
+          value={row.transformedPayload}
+          empty="The mapping produced nothing for this record."
+          testId="record-transformed"
+        />
       </section>
       <section>
         <h4>Source payload</h4>

@@ -19,9 +19,14 @@ export function RunDetail({ run, flow }: { run: Run; flow?: Flow }) {
   const selectedAuditId = useRuns((state) => state.selectedAuditId);
   const checked = useRuns((state) => state.checked);
   const replay = useRuns((state) => state.replay);
-  const origin = useRuns((state) => (run.replayOf ? (state.runs.find((candidate) => candidate.id === run.replayOf) ?? state.related[run.replayOf]) : undefined));
+  const origin = useRuns((state) =>
+    run.replayOf
+      ? (state.runs.find((candidate) => candidate.id === run.replayOf) ?? state.related[run.replayOf])
+      : undefined,
+  );
   const scope = describeRunScope(run, origin);
-  const { closeRun, setQuery, selectAudit, toggleChecked, setChecked, replayRecords, exportAudit, loadAudit } = runsStore.getState();
+  const { closeRun, setQuery, selectAudit, toggleChecked, setChecked, replayRecords, exportAudit, loadAudit } =
+    runsStore.getState();
   const [mapping, setMapping] = useState<'original' | 'current'>('current');
   const [exportError, setExportError] = useState<string>();
   const rows = refinePage(audit.items, query.text);
@@ -49,22 +54,37 @@ export function RunDetail({ run, flow }: { run: Run; flow?: Flow }) {
         <button type="button" className="button small" onClick={() => void download('csv')} data-testid="export-csv">
           Export CSV
         </button>
-        <button type="button" className="button small" onClick={() => void download('jsonl')} data-testid="export-jsonl">
+        <button
+          type="button"
+          className="button small"
+          onClick={() => void download('jsonl')}
+          data-testid="export-jsonl"
+        >
           Export JSON Lines
         </button>
       </div>
-      {exportError && <p className="field-error" role="alert">Export failed — {exportError}</p>}
+      {exportError && (
+        <p className="field-error" role="alert">
+          Export failed — {exportError}
+        </p>
+      )}
 
       <section className="panel run-summary">
         <header className="run-summary-head">
           <div>
             <h2>{flow?.name ?? 'Removed flow'}</h2>
             <span className="muted" data-testid="run-scope" data-kind={scope.kind}>
-              {formatDateTime(run.startedAt)} · {scope.kind === 'window' && `${run.trigger} · `}took {elapsed(run.startedAt, run.finishedAt)} ·{' '}
+              {formatDateTime(run.startedAt)} · {scope.kind === 'window' && `${run.trigger} · `}took{' '}
+              {elapsed(run.startedAt, run.finishedAt)} ·{' '}
               {scope.kind === 'replay' && scope.origin ? (
                 <>
                   Replay of{' '}
-                  <button type="button" className="link-button" onClick={() => void runsStore.getState().openRun(scope.origin!.runId as Run['id'])} data-testid="replay-origin">
+                  <button
+                    type="button"
+                    className="link-button"
+                    onClick={() => void runsStore.getState().openRun(scope.origin!.runId as Run['id'])}
+                    data-testid="replay-origin"
+                  >
                     {scope.origin.label}
                   </button>{' '}
                   · {scope.details}
@@ -76,14 +96,23 @@ export function RunDetail({ run, flow }: { run: Run; flow?: Flow }) {
           </div>
           <RunStatusBadge status={run.status} dryRun={run.dryRun} />
         </header>
-        {run.error && <p className="field-error" role="alert">{run.error.code}: {run.error.message}</p>}
+        {run.error && (
+          <p className="field-error" role="alert">
+            {run.error.code}: {run.error.message}
+          </p>
+        )}
         {run.resumedFrom && (
           <p className="muted" data-testid="run-resumed">
             Resumed after an{' '}
-            <button type="button" className="link-button" onClick={() => void runsStore.getState().openRun(run.resumedFrom!)}>
+            <button
+              type="button"
+              className="link-button"
+              onClick={() => void runsStore.getState().openRun(run.resumedFrom!)}
+            >
               interrupted run
             </button>
-            : it re-read that run&apos;s window, so records the interrupted run wrote after its last committed page count here as updated.
+            : it re-read that run&apos;s window, so records the interrupted run wrote after its last committed page
+            count here as updated.
           </p>
         )}
         <div className="counter-grid" data-testid="run-counters">
@@ -104,7 +133,14 @@ export function RunDetail({ run, flow }: { run: Run; flow?: Flow }) {
         <div className="audit-controls toolbar">
           <label className="form-field">
             <span>Outcome</span>
-            <select className="select" value={query.outcome ?? ''} onChange={(event) => void setQuery({ outcome: (event.target.value || undefined) as RecordOutcome | undefined })} data-testid="audit-outcome">
+            <select
+              className="select"
+              value={query.outcome ?? ''}
+              onChange={(event) =>
+                void setQuery({ outcome: (event.target.value || undefined) as RecordOutcome | undefined })
+              }
+              data-testid="audit-outcome"
+            >
               <option value="">All outcomes</option>
               {recordOutcomes.map((outcome) => (
                 <option key={outcome} value={outcome}>
@@ -115,11 +151,25 @@ export function RunDetail({ run, flow }: { run: Run; flow?: Flow }) {
           </label>
           <label className="form-field">
             <span>Key or error</span>
-            <input className="input" type="search" value={query.key} placeholder="e.g. C0000042" onChange={(event) => void setQuery({ key: event.target.value })} data-testid="audit-key" />
+            <input
+              className="input"
+              type="search"
+              value={query.key}
+              placeholder="e.g. C0000042"
+              onChange={(event) => void setQuery({ key: event.target.value })}
+              data-testid="audit-key"
+            />
           </label>
           <label className="form-field grow">
             <span>Text in this page</span>
-            <input className="input" type="search" value={query.text} placeholder="Any value in the payloads" onChange={(event) => void setQuery({ text: event.target.value })} data-testid="audit-text" />
+            <input
+              className="input"
+              type="search"
+              value={query.text}
+              placeholder="Any value in the payloads"
+              onChange={(event) => void setQuery({ text: event.target.value })}
+              data-testid="audit-text"
+            />
           </label>
         </div>
 
@@ -135,45 +185,92 @@ export function RunDetail({ run, flow }: { run: Run; flow?: Flow }) {
               { value: 'original', label: 'original mapping' },
             ]}
           />
-          <button type="button" className="button small" disabled={checked.length === 0 || replay.state === 'running'} onClick={() => void replayRecords({ kind: 'selected' }, mapping)} data-testid="replay-selected">
+          <button
+            type="button"
+            className="button small"
+            disabled={checked.length === 0 || replay.state === 'running'}
+            onClick={() => void replayRecords({ kind: 'selected' }, mapping)}
+            data-testid="replay-selected"
+          >
             Replay selected ({checked.length})
           </button>
-          <button type="button" className="button small primary" disabled={run.counters.failed === 0 || replay.state === 'running'} onClick={() => void replayRecords({ kind: 'all' }, mapping)} data-testid="replay-all">
+          <button
+            type="button"
+            className="button small primary"
+            disabled={run.counters.failed === 0 || replay.state === 'running'}
+            onClick={() => void replayRecords({ kind: 'all' }, mapping)}
+            data-testid="replay-all"
+          >
             {replay.state === 'running' ? 'Replaying…' : 'Replay all failed'}
           </button>
           {failedOnPage.length > 0 && (
-            <button type="button" className="link-button" onClick={() => setChecked(checked.length === failedOnPage.length ? [] : failedOnPage)}>
-              {checked.length === failedOnPage.length ? 'Clear selection' : `Select ${failedOnPage.length} failed on this page`}
+            <button
+              type="button"
+              className="link-button"
+              onClick={() => setChecked(checked.length === failedOnPage.length ? [] : failedOnPage)}
+            >
+              {checked.length === failedOnPage.length
+                ? 'Clear selection'
+                : `Select ${failedOnPage.length} failed on this page`}
             </button>
           )}
         </div>
         {replay.state === 'done' && replay.run && (
-          <div className={`banner ${replay.run.counters.failed > 0 ? 'banner-warn' : 'banner-ok'}`} role="status" data-testid="replay-result">
+          <div
+            className={`banner ${replay.run.counters.failed > 0 ? 'banner-warn' : 'banner-ok'}`}
+            role="status"
+            data-testid="replay-result"
+          >
             <div className="banner-body">
               <strong>
-                Replay {replay.run.status}: {formatNumber(replay.run.counters.created + replay.run.counters.updated)} written, {formatNumber(replay.run.counters.failed)} still failing
+                Replay {replay.run.status}: {formatNumber(replay.run.counters.created + replay.run.counters.updated)}{' '}
+                written, {formatNumber(replay.run.counters.failed)} still failing
               </strong>
-              <p className="muted">{replay.run.counters.read === 0 ? 'Nothing was waiting to be replayed.' : 'The replay is a run of its own in the history.'}</p>
+              <p className="muted">
+                {replay.run.counters.read === 0
+                  ? 'Nothing was waiting to be replayed.'
+                  : 'The replay is a run of its own in the history.'}
+              </p>
             </div>
-            <button type="button" className="button small" onClick={() => void runsStore.getState().openRun(replay.run!.id)} data-testid="open-replay-run">
+            <button
+              type="button"
+              className="button small"
+              onClick={() => void runsStore.getState().openRun(replay.run!.id)}
+              data-testid="open-replay-run"
+            >
               Open replay run
             </button>
           </div>
         )}
-        {replay.state === 'error' && replay.error && <ErrorPanel title="Replay failed" error={replay.error} testId="replay-error" />}
+        {replay.state === 'error' && replay.error && (
+          <ErrorPanel title="Replay failed" error={replay.error} testId="replay-error" />
+        )}
 
         <div className={selected ? 'audit-split with-detail' : 'audit-split'}>
           <div className="audit-main">
             {audit.state === 'error' && audit.error ? (
-              <ErrorPanel title="Could not read the audit log" error={audit.error} onRetry={() => void loadAudit()} testId="audit-error" />
+              <ErrorPanel
+                title="Could not read the audit log"
+                error={audit.error}
+                onRetry={() => void loadAudit()}
+                testId="audit-error"
+              />
             ) : audit.state === 'loading' && audit.items.length === 0 ? (
               <Loading label="Reading audit rows…" testId="audit-loading" />
             ) : rows.length === 0 ? (
               <p className="muted audit-empty" data-testid="audit-empty">
-                {audit.total === 0 && !query.outcome && !query.key ? 'This run recorded no records (nothing changed in its window).' : 'No audit row matches these filters.'}
+                {audit.total === 0 && !query.outcome && !query.key
+                  ? 'This run recorded no records (nothing changed in its window).'
+                  : 'No audit row matches these filters.'}
               </p>
             ) : (
-              <AuditTable rows={rows} selectedId={selectedAuditId} checked={checked} onSelect={selectAudit} onToggle={toggleChecked} />
+              <AuditTable
+                rows={rows}
+                selectedId={selectedAuditId}
+                checked={checked}
+                onSelect={selectAudit}
+                onToggle={toggleChecked}
+              />
             )}
             <div className="pager toolbar">
               <span className="muted" data-testid="audit-total">
@@ -181,13 +278,23 @@ export function RunDetail({ run, flow }: { run: Run; flow?: Flow }) {
                 {query.text && ` · ${rows.length} on this page mention “${query.text}”`}
               </span>
               <span className="grow" />
-              <button type="button" className="button small" disabled={page <= 1} onClick={() => void setQuery({ offset: query.offset - query.limit })}>
+              <button
+                type="button"
+                className="button small"
+                disabled={page <= 1}
+                onClick={() => void setQuery({ offset: query.offset - query.limit })}
+              >
                 Previous
               </button>
               <span className="muted">
                 Page {page} of {pages}
               </span>
-              <button type="button" className="button small" disabled={page >= pages} onClick={() => void setQuery({ offset: query.offset + query.limit })}>
+              <button
+                type="button"
+                className="button small"
+                disabled={page >= pages}
+                onClick={() => void setQuery({ offset: query.offset + query.limit })}
+              >
                 Next
               </button>
             </div>
@@ -196,7 +303,11 @@ export function RunDetail({ run, flow }: { run: Run; flow?: Flow }) {
             <RecordDetail
               row={selected}
               replaying={replay.state === 'running'}
-              onReplay={selected.outcome === 'failed' ? () => void replayRecords({ kind: 'one', auditId: selected.id }, mapping) : undefined}
+              onReplay={
+                selected.outcome === 'failed'
+                  ? () => void replayRecords({ kind: 'one', auditId: selected.id }, mapping)
+                  : undefined
+              }
               onClose={() => selectAudit(undefined)}
             />
           )}
@@ -215,8 +326,15 @@ function CallMeter({ label, used, minimum }: { label: string; used: number; mini
       <strong>
         {formatNumber(used)} <span className="muted">used · {formatNumber(minimum)} minimum</span>
       </strong>
-      <span className={`tag tag-${tone}`} title="Calls made compared with the theoretical minimum at maximum page and batch sizes without retries">
-        {minimum === 0 ? (used === 0 ? 'no calls' : `${used} extra`) : `${overhead.toFixed(overhead < 10 ? 2 : 0)}× minimum`}
+      <span
+        className={`tag tag-${tone}`}
+        title="Calls made compared with the theoretical minimum at maximum page and batch sizes without retries"
+      >
+        {minimum === 0
+          ? used === 0
+            ? 'no calls'
+            : `${used} extra`
+          : `${overhead.toFixed(overhead < 10 ? 2 : 0)}× minimum`}
       </span>
     </div>
   );

@@ -10,7 +10,15 @@ const padding = { top: 12, right: 12, bottom: 26, left: 44 };
  * (created + updated), unchanged/skipped and failed. A small SVG of our own;
  * a bar is a button that opens its run.
  */
-export function RunHistoryChart({ runs, selectedId, onSelect }: { runs: Run[]; selectedId?: string; onSelect(run: Run): void }) {
+export function RunHistoryChart({
+  runs,
+  selectedId,
+  onSelect,
+}: {
+  runs: Run[];
+  selectedId?: string;
+  onSelect(run: Run): void;
+}) {
   const shown = [...runs].slice(0, 60).reverse();
   if (shown.length === 0) return null;
   const max = Math.max(1, ...shown.map((run) => run.counters.read));
@@ -20,7 +28,10 @@ export function RunHistoryChart({ runs, selectedId, onSelect }: { runs: Run[]; s
   const bar = Math.max(4, Math.min(28, slot * 0.7));
   const y = (value: number) => (value / max) * innerHeight;
   const ticks = [0, 0.5, 1].map((fraction) => Math.round(max * fraction));
-  const totals = shown.reduce((sum, run) => ({ read: sum.read + run.counters.read, failed: sum.failed + run.counters.failed }), { read: 0, failed: 0 });
+  const totals = shown.reduce(
+    (sum, run) => ({ read: sum.read + run.counters.read, failed: sum.failed + run.counters.failed }),
+    { read: 0, failed: 0 },
+  );
 
   return (
     <figure className="run-chart panel" data-testid="run-chart">
@@ -35,10 +46,20 @@ export function RunHistoryChart({ runs, selectedId, onSelect }: { runs: Run[]; s
           <span className="legend-item failed">failed</span>
         </span>
       </figcaption>
-      <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label={`Bar chart of records and failures for the last ${shown.length} runs`} preserveAspectRatio="none">
+      <svg
+        viewBox={`0 0 ${width} ${height}`}
+        role="img"
+        aria-label={`Bar chart of records and failures for the last ${shown.length} runs`}
+        preserveAspectRatio="none"
+      >
         {ticks.map((tick) => (
           <g key={tick} className="chart-grid">
-            <line x1={padding.left} x2={width - padding.right} y1={padding.top + innerHeight - y(tick)} y2={padding.top + innerHeight - y(tick)} />
+            <line
+              x1={padding.left}
+              x2={width - padding.right}
+              y1={padding.top + innerHeight - y(tick)}
+              y2={padding.top + innerHeight - y(tick)}
+            />
             <text x={padding.left - 8} y={padding.top + innerHeight - y(tick) + 4} textAnchor="end">
               {formatNumber(tick)}
             </text>
@@ -56,7 +77,9 @@ export function RunHistoryChart({ runs, selectedId, onSelect }: { runs: Run[]; s
             // Small counts stay visible next to big ones: a few failures among thousands matter most.
             const shownHeight = Math.max(h, className === 'failed' ? 4 : 2);
             if (shownHeight > h) base -= shownHeight - h;
-            return value > 0 ? <rect className={className} x={x} y={base} width={bar} height={shownHeight} rx={2} /> : null;
+            return value > 0 ? (
+              <rect className={className} x={x} y={base} width={bar} height={shownHeight} rx={2} />
+            ) : null;
           };
           return (
             <g
@@ -72,8 +95,16 @@ export function RunHistoryChart({ runs, selectedId, onSelect }: { runs: Run[]; s
               data-testid="chart-bar"
             >
               <title>{`${formatDateTime(run.startedAt)} · ${run.status}${run.dryRun ? ' (dry run)' : ''}\n${run.counters.read} read · ${written} written · ${quiet} unchanged/skipped · ${failed} failed`}</title>
-              <rect className="bar-hit" x={padding.left + index * slot} y={padding.top} width={slot} height={innerHeight} />
-              {run.counters.read === 0 && <rect className="empty" x={x} y={padding.top + innerHeight - 1.5} width={bar} height={1.5} />}
+              <rect
+                className="bar-hit"
+                x={padding.left + index * slot}
+                y={padding.top}
+                width={slot}
+                height={innerHeight}
+              />
+              {run.counters.read === 0 && (
+                <rect className="empty" x={x} y={padding.top + innerHeight - 1.5} width={bar} height={1.5} />
+              )}
               {segment(written, run.dryRun ? 'written dry' : 'written')}
               {segment(quiet, 'unchanged')}
               {segment(failed, 'failed')}

@@ -28,10 +28,20 @@ export function RunsPage() {
   }, []);
 
   const flowOf = (run: Run): Flow | undefined => flows.find((flow) => flow.id === run.flowId);
-  const selected = runs.find((run) => run.id === selectedRunId) ?? (openedRun?.id === selectedRunId ? openedRun : undefined);
+  const selected =
+    runs.find((run) => run.id === selectedRunId) ?? (openedRun?.id === selectedRunId ? openedRun : undefined);
 
-  if (load === 'idle' || (load === 'loading' && runs.length === 0)) return <Loading label="Loading run history…" testId="runs-loading" />;
-  if (load === 'error' && error) return <ErrorPanel title="Could not load the run history" error={error} onRetry={() => void runsStore.getState().refresh()} testId="runs-error" />;
+  if (load === 'idle' || (load === 'loading' && runs.length === 0))
+    return <Loading label="Loading run history…" testId="runs-loading" />;
+  if (load === 'error' && error)
+    return (
+      <ErrorPanel
+        title="Could not load the run history"
+        error={error}
+        onRetry={() => void runsStore.getState().refresh()}
+        testId="runs-error"
+      />
+    );
   if (runs.length === 0 && !flowFilter)
     return (
       <EmptyState
@@ -44,7 +54,8 @@ export function RunsPage() {
           </button>
         }
       >
-        Every run of a flow lands here with its counters, API calls and an audit row per record. Run a flow (or dry-run it) to start the history.
+        Every run of a flow lands here with its counters, API calls and an audit row per record. Run a flow (or dry-run
+        it) to start the history.
       </EmptyState>
     );
 
@@ -53,7 +64,14 @@ export function RunsPage() {
       <div className="toolbar">
         <label className="form-field inline">
           <span>Flow</span>
-          <select className="select" value={flowFilter ?? ''} onChange={(event) => void runsStore.getState().setFlowFilter((event.target.value || undefined) as FlowId | undefined)} data-testid="runs-flow-filter">
+          <select
+            className="select"
+            value={flowFilter ?? ''}
+            onChange={(event) =>
+              void runsStore.getState().setFlowFilter((event.target.value || undefined) as FlowId | undefined)
+            }
+            data-testid="runs-flow-filter"
+          >
             <option value="">All flows</option>
             {flows.map((flow) => (
               <option key={flow.id} value={flow.id}>
@@ -67,7 +85,11 @@ export function RunsPage() {
           Refresh
         </button>
       </div>
-      <RunHistoryChart runs={runs} selectedId={selectedRunId} onSelect={(run) => void runsStore.getState().openRun(run.id)} />
+      <RunHistoryChart
+        runs={runs}
+        selectedId={selectedRunId}
+        onSelect={(run) => void runsStore.getState().openRun(run.id)}
+      />
       {selected ? (
         <RunDetail run={selected} flow={flowOf(selected)} />
       ) : selectedRunId ? (
@@ -100,12 +122,22 @@ function RunTable({ runs, flowOf }: { runs: Run[]; flowOf(run: Run): Flow | unde
       </thead>
       <tbody>
         {runs.map((run) => (
-          <tr key={run.id} className="clickable" onClick={() => void runsStore.getState().openRun(run.id)} data-testid="run-row" data-status={run.status}>
+          <tr
+            key={run.id}
+            className="clickable"
+            onClick={() => void runsStore.getState().openRun(run.id)}
+            data-testid="run-row"
+            data-status={run.status}
+          >
             <td>
-              <button type="button" className="link-button" onClick={(event) => {
+              <button
+                type="button"
+                className="link-button"
+                onClick={(event) => {
                   event.stopPropagation();
                   void runsStore.getState().openRun(run.id);
-                }}>
+                }}
+              >
                 {formatDateTime(run.startedAt)}
               </button>
               <div className="muted small">{run.trigger}</div>
@@ -120,7 +152,8 @@ function RunTable({ runs, flowOf }: { runs: Run[]; flowOf(run: Run): Flow | unde
             <td className="num">{formatNumber(run.counters.unchanged)}</td>
             <td className={run.counters.failed > 0 ? 'num failed' : 'num'}>{formatNumber(run.counters.failed)}</td>
             <td className="num">
-              {formatNumber(run.calls.source + run.calls.target)} / {formatNumber(run.calls.sourceMinimum + run.calls.targetMinimum)}
+              {formatNumber(run.calls.source + run.calls.target)} /{' '}
+              {formatNumber(run.calls.sourceMinimum + run.calls.targetMinimum)}
             </td>
             <td className="num">{elapsed(run.startedAt, run.finishedAt)}</td>
           </tr>

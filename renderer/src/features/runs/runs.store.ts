@@ -54,7 +54,14 @@ export function refinePage(items: RecordAudit[], text: string): RecordAudit[] {
   const needle = text.trim().toLowerCase();
   if (!needle) return items;
   return items.filter((row) =>
-    [row.sourceKey, row.targetKey, row.errorCode, row.errorMessage, JSON.stringify(row.sourcePayload), JSON.stringify(row.transformedPayload)].some((value) => value?.toLowerCase().includes(needle)),
+    [
+      row.sourceKey,
+      row.targetKey,
+      row.errorCode,
+      row.errorMessage,
+      JSON.stringify(row.sourcePayload),
+      JSON.stringify(row.transformedPayload),
+    ].some((value) => value?.toLowerCase().includes(needle)),
   );
 }
 
@@ -83,7 +90,13 @@ export function createRunsStore(api: ApiClient) {
     },
 
     async openRun(runId) {
-      set({ selectedRunId: runId, selectedAuditId: undefined, checked: [], replay: { state: 'idle' }, query: firstPage({ ...get().query, outcome: undefined, key: '', text: '' }) });
+      set({
+        selectedRunId: runId,
+        selectedAuditId: undefined,
+        checked: [],
+        replay: { state: 'idle' },
+        query: firstPage({ ...get().query, outcome: undefined, key: '', text: '' }),
+      });
       let opened = get().runs.find((run) => run.id === runId);
       if (!opened) {
         const result = await api.invoke('runs.get', { id: runId });
@@ -99,7 +112,13 @@ export function createRunsStore(api: ApiClient) {
     },
 
     closeRun() {
-      set({ selectedRunId: undefined, openedRun: undefined, selectedAuditId: undefined, checked: [], audit: { state: 'idle', total: 0, items: [] } });
+      set({
+        selectedRunId: undefined,
+        openedRun: undefined,
+        selectedAuditId: undefined,
+        checked: [],
+        audit: { state: 'idle', total: 0, items: [] },
+      });
     },
 
     async setQuery(patch) {
@@ -134,7 +153,9 @@ export function createRunsStore(api: ApiClient) {
     },
 
     toggleChecked(id) {
-      set((state) => ({ checked: state.checked.includes(id) ? state.checked.filter((item) => item !== id) : [...state.checked, id] }));
+      set((state) => ({
+        checked: state.checked.includes(id) ? state.checked.filter((item) => item !== id) : [...state.checked, id],
+      }));
     },
 
     setChecked(ids) {

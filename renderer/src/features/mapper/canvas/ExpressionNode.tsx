@@ -26,7 +26,11 @@ function ExpressionNodeView({ id, data, selected }: NodeProps<ExpressionFlowNode
   const title = definition ? definition.label : kindLabels[node.kind];
   const category = definition ? definition.category : node.kind;
   return (
-    <div className={`expression-node kind-${node.kind} category-${category}${selected ? ' selected' : ''}${broken ? ' broken' : ''}`} data-testid={`node-${id}`} data-kind={node.kind}>
+    <div
+      className={`expression-node kind-${node.kind} category-${category}${selected ? ' selected' : ''}${broken ? ' broken' : ''}`}
+      data-testid={`node-${id}`}
+      data-kind={node.kind}
+    >
       <div className="expression-node-header">
         <span className="expression-node-title">{title}</span>
         <span className="expression-node-kind">{definition ? definition.category : ''}</span>
@@ -36,7 +40,12 @@ function ExpressionNodeView({ id, data, selected }: NodeProps<ExpressionFlowNode
         <div className="ports-in">
           {inputs.map((port) => (
             <div className="port" key={port.handle}>
-              <Handle type="target" position={Position.Left} id={port.handle} className={`port-handle type-${port.type}`} />
+              <Handle
+                type="target"
+                position={Position.Left}
+                id={port.handle}
+                className={`port-handle type-${port.type}`}
+              />
               <span>{port.label}</span>
               <span className="port-type">{port.type}</span>
             </div>
@@ -47,7 +56,12 @@ function ExpressionNodeView({ id, data, selected }: NodeProps<ExpressionFlowNode
             <div className="port" key={port.handle}>
               <span className="port-type">{port.type}</span>
               <span>{port.label}</span>
-              <Handle type="source" position={Position.Right} id={port.handle} className={`port-handle type-${port.type}`} />
+              <Handle
+                type="source"
+                position={Position.Right}
+                id={port.handle}
+                className={`port-handle type-${port.type}`}
+              />
             </div>
           ))}
         </div>
@@ -63,11 +77,32 @@ function NodeBody({ node }: { node: ExpressionGraphNode }) {
     case 'coalesce':
       return <CoalesceEditor nodeId={node.id} inputs={node.data.inputs} />;
     case 'lookup':
-      return <TextCommit nodeId={node.id} label="Target entity" value={node.data.entity} commit={(entity, update) => entity && update(node.id, 'lookup', { entity })} />;
+      return (
+        <TextCommit
+          nodeId={node.id}
+          label="Target entity"
+          value={node.data.entity}
+          commit={(entity, update) => entity && update(node.id, 'lookup', { entity })}
+        />
+      );
     case 'custom':
-      return <TextCommit nodeId={node.id} label="JSONata" value={node.data.expression} multiline commit={(expression, update) => expression && update(node.id, 'custom', { expression })} />;
+      return (
+        <TextCommit
+          nodeId={node.id}
+          label="JSONata"
+          value={node.data.expression}
+          multiline
+          commit={(expression, update) => expression && update(node.id, 'custom', { expression })}
+        />
+      );
     case 'valueMap':
-      return <ValueMapSummary nodeId={node.id} count={node.data.entries.length} unset={node.data.entries.filter((entry) => entry.to === null).length} />;
+      return (
+        <ValueMapSummary
+          nodeId={node.id}
+          count={node.data.entries.length}
+          unset={node.data.entries.filter((entry) => entry.to === null).length}
+        />
+      );
     default:
       return null;
   }
@@ -77,7 +112,19 @@ type Update = ReturnType<typeof useUpdate>;
 const useUpdate = () => useMapper((state) => state.updateNode);
 
 /** Keeps typing local and commits once (blur or Enter): one undo step per edit, not per key. */
-function TextCommit({ nodeId, label, value, multiline, commit }: { nodeId: string; label: string; value: string; multiline?: boolean; commit(text: string, update: Update): unknown }) {
+function TextCommit({
+  nodeId,
+  label,
+  value,
+  multiline,
+  commit,
+}: {
+  nodeId: string;
+  label: string;
+  value: string;
+  multiline?: boolean;
+  commit(text: string, update: Update): unknown;
+}) {
   const update = useUpdate();
   const [text, setText] = useState(value);
   useEffect(() => setText(value), [value]);
@@ -91,9 +138,23 @@ function TextCommit({ nodeId, label, value, multiline, commit }: { nodeId: strin
     <label className="node-field nodrag">
       <span>{label}</span>
       {multiline ? (
-        <textarea value={text} rows={3} spellCheck={false} onChange={(event) => setText(event.target.value)} onBlur={done} onKeyDown={onKey} data-testid={`node-${nodeId}-text`} />
+        <textarea
+          value={text}
+          rows={3}
+          spellCheck={false}
+          onChange={(event) => setText(event.target.value)}
+          onBlur={done}
+          onKeyDown={onKey}
+          data-testid={`node-${nodeId}-text`}
+        />
       ) : (
-        <input value={text} onChange={(event) => setText(event.target.value)} onBlur={done} onKeyDown={onKey} data-testid={`node-${nodeId}-text`} />
+        <input
+          value={text}
+          onChange={(event) => setText(event.target.value)}
+          onBlur={done}
+          onKeyDown={onKey}
+          data-testid={`node-${nodeId}-text`}
+        />
       )}
     </label>
   );
@@ -101,7 +162,8 @@ function TextCommit({ nodeId, label, value, multiline, commit }: { nodeId: strin
 
 function ConstantEditor({ nodeId, value }: { nodeId: string; value: Scalar }) {
   const update = useUpdate();
-  const kind = value === null ? 'null' : typeof value === 'number' ? 'number' : typeof value === 'boolean' ? 'boolean' : 'text';
+  const kind =
+    value === null ? 'null' : typeof value === 'number' ? 'number' : typeof value === 'boolean' ? 'boolean' : 'text';
   const [text, setText] = useState(String(value ?? ''));
   useEffect(() => setText(String(value ?? '')), [value]);
   const toValue = (type: string, raw: string): Scalar => {
@@ -123,7 +185,11 @@ function ConstantEditor({ nodeId, value }: { nodeId: string; value: Scalar }) {
         <option value="null">null</option>
       </select>
       {kind === 'boolean' ? (
-        <select aria-label="Constant value" value={String(value)} onChange={(event) => commit('boolean', event.target.value)}>
+        <select
+          aria-label="Constant value"
+          value={String(value)}
+          onChange={(event) => commit('boolean', event.target.value)}
+        >
           <option value="true">true</option>
           <option value="false">false</option>
         </select>
@@ -147,10 +213,22 @@ function CoalesceEditor({ nodeId, inputs }: { nodeId: string; inputs: number }) 
   return (
     <div className="node-field nodrag inline">
       <span>{inputs} values, first non-empty wins</span>
-      <button type="button" className="mini" aria-label="One value fewer" disabled={inputs <= 2} onClick={() => update(nodeId, 'coalesce', { inputs: inputs - 1 })}>
+      <button
+        type="button"
+        className="mini"
+        aria-label="One value fewer"
+        disabled={inputs <= 2}
+        onClick={() => update(nodeId, 'coalesce', { inputs: inputs - 1 })}
+      >
         −
       </button>
-      <button type="button" className="mini" aria-label="One value more" disabled={inputs >= 16} onClick={() => update(nodeId, 'coalesce', { inputs: inputs + 1 })}>
+      <button
+        type="button"
+        className="mini"
+        aria-label="One value more"
+        disabled={inputs >= 16}
+        onClick={() => update(nodeId, 'coalesce', { inputs: inputs + 1 })}
+      >
         +
       </button>
     </div>

@@ -16,7 +16,15 @@ import { useCallback, useEffect, useMemo, useRef, type DragEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { canConnect } from '../../../../../shared/mapping';
 import { useAppStore } from '../../../app/app.store';
-import { FlowEdgeCache, FlowNodeCache, toConnection, type CanvasView, type MapperFlowEdge, type MapperFlowNode, type Size } from '../model/flow-adapters';
+import {
+  FlowEdgeCache,
+  FlowNodeCache,
+  toConnection,
+  type CanvasView,
+  type MapperFlowEdge,
+  type MapperFlowNode,
+  type Size,
+} from '../model/flow-adapters';
 import type { NodeTemplate } from '../model/graph-edits';
 import { useMapper, useMapperStoreApi } from '../store/mapper-context';
 import { nodeTypes } from './node-types';
@@ -69,7 +77,10 @@ export function MapperCanvas() {
       }
       if (Object.keys(sizes).length > 0) state.setMeasured(sizes);
       if (Object.keys(dragging).length > 0) state.dragTo(dragging);
-      if (dropped.size > 0 || (Object.keys(dragging).length === 0 && changes.some((change) => change.type === 'position' && !change.dragging))) {
+      if (
+        dropped.size > 0 ||
+        (Object.keys(dragging).length === 0 && changes.some((change) => change.type === 'position' && !change.dragging))
+      ) {
         // A drag ended: every node that moved lands in the graph as one step.
         const positions = new Map(Object.entries(store.getState().dragPositions));
         for (const [id, position] of dropped) positions.set(id, position);
@@ -118,7 +129,12 @@ export function MapperCanvas() {
       const from = state.fromHandle.type === 'source' ? state.fromHandle : state.toHandle;
       const to = state.fromHandle.type === 'source' ? state.toHandle : state.fromHandle;
       if (!from.id || !to.id) return;
-      const result = canConnect(store.getState().graph, { source: from.nodeId, sourceHandle: from.id, target: to.nodeId, targetHandle: to.id });
+      const result = canConnect(store.getState().graph, {
+        source: from.nodeId,
+        sourceHandle: from.id,
+        target: to.nodeId,
+        targetHandle: to.id,
+      });
       if (!result.ok) store.getState().notify('error', result.reason);
     },
     [store],
@@ -174,10 +190,28 @@ export function MapperCanvas() {
       if (!node || !bounds) return;
       const topLeft = flow.screenToFlowPosition({ x: bounds.left, y: bounds.top });
       const bottomRight = flow.screenToFlowPosition({ x: bounds.right, y: bounds.bottom });
-      const box = { x: node.internals.positionAbsolute.x, y: node.internals.positionAbsolute.y, width: node.measured.width ?? 200, height: node.measured.height ?? 80 };
-      if (box.x >= topLeft.x && box.y >= topLeft.y && box.x + box.width <= bottomRight.x && box.y + box.height <= bottomRight.y) return;
-      const trees = store.getState().graph.nodes.filter((candidate) => candidate.kind === 'source' || candidate.kind === 'target');
-      void flow.fitView({ nodes: [...trees, { id: node.id }], padding: 0.06, maxZoom: Math.max(flow.getZoom(), 0.2), duration: 300 });
+      const box = {
+        x: node.internals.positionAbsolute.x,
+        y: node.internals.positionAbsolute.y,
+        width: node.measured.width ?? 200,
+        height: node.measured.height ?? 80,
+      };
+      if (
+        box.x >= topLeft.x &&
+        box.y >= topLeft.y &&
+        box.x + box.width <= bottomRight.x &&
+        box.y + box.height <= bottomRight.y
+      )
+        return;
+      const trees = store
+        .getState()
+        .graph.nodes.filter((candidate) => candidate.kind === 'source' || candidate.kind === 'target');
+      void flow.fitView({
+        nodes: [...trees, { id: node.id }],
+        padding: 0.06,
+        maxZoom: Math.max(flow.getZoom(), 0.2),
+        duration: 300,
+      });
     }, 30);
     return () => clearTimeout(timer);
   }, [focus, flow, store]);

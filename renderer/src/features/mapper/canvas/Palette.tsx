@@ -16,10 +16,30 @@ interface Item {
 }
 
 const blocks: Item[] = [
-  { key: 'constant', label: kindLabels.constant, hint: 'A fixed text, number or boolean', template: { kind: 'constant' } },
-  { key: 'valueMap', label: kindLabels.valueMap, hint: 'Translate codes (010 → Net 30)', template: { kind: 'valueMap' } },
-  { key: 'conditional', label: kindLabels.conditional, hint: 'Pick a value by a condition', template: { kind: 'conditional' } },
-  { key: 'coalesce', label: 'Default / coalesce', hint: 'First value that is not empty', template: { kind: 'coalesce' } },
+  {
+    key: 'constant',
+    label: kindLabels.constant,
+    hint: 'A fixed text, number or boolean',
+    template: { kind: 'constant' },
+  },
+  {
+    key: 'valueMap',
+    label: kindLabels.valueMap,
+    hint: 'Translate codes (010 → Net 30)',
+    template: { kind: 'valueMap' },
+  },
+  {
+    key: 'conditional',
+    label: kindLabels.conditional,
+    hint: 'Pick a value by a condition',
+    template: { kind: 'conditional' },
+  },
+  {
+    key: 'coalesce',
+    label: 'Default / coalesce',
+    hint: 'First value that is not empty',
+    template: { kind: 'coalesce' },
+  },
   { key: 'loop', label: kindLabels.loop, hint: 'Map each item of a list (order lines)', template: { kind: 'loop' } },
   { key: 'lookup', label: kindLabels.lookup, hint: 'Source key → target record id', template: { kind: 'lookup' } },
   { key: 'custom', label: kindLabels.custom, hint: 'Any JSONata expression', template: { kind: 'custom' } },
@@ -42,7 +62,8 @@ export function Palette() {
   const flow = useReactFlow();
   const groups = useMemo(() => {
     const needle = query.trim().toLowerCase();
-    const match = (item: Item) => !needle || item.label.toLowerCase().includes(needle) || item.hint.toLowerCase().includes(needle);
+    const match = (item: Item) =>
+      !needle || item.label.toLowerCase().includes(needle) || item.hint.toLowerCase().includes(needle);
     const functions = functionCategories.map((category) => ({
       title: categoryLabels[category],
       items: functionCatalog
@@ -50,12 +71,16 @@ export function Palette() {
         .map((definition): Item => ({
           key: definition.name,
           label: definition.label,
-          hint: definition.operator ? `a ${definition.operator} b` : `$${definition.name}(${definition.params.join(', ')})`,
+          hint: definition.operator
+            ? `a ${definition.operator} b`
+            : `$${definition.name}(${definition.params.join(', ')})`,
           template: { kind: 'function', name: definition.name },
         }))
         .filter(match),
     }));
-    return [{ title: 'Building blocks', items: blocks.filter(match) }, ...functions].filter((group) => group.items.length > 0);
+    return [{ title: 'Building blocks', items: blocks.filter(match) }, ...functions].filter(
+      (group) => group.items.length > 0,
+    );
   }, [query]);
 
   const onDragStart = (event: DragEvent, template: NodeTemplate) => {
@@ -64,7 +89,9 @@ export function Palette() {
   };
   const addInView = (template: NodeTemplate) => {
     const pane = document.querySelector('.mapper-canvas .react-flow')?.getBoundingClientRect();
-    const centre = pane ? flow.screenToFlowPosition({ x: pane.left + pane.width / 2, y: pane.top + pane.height / 2 }) : { x: 400, y: 200 };
+    const centre = pane
+      ? flow.screenToFlowPosition({ x: pane.left + pane.width / 2, y: pane.top + pane.height / 2 })
+      : { x: 400, y: 200 };
     const state = store.getState();
     const spot = freeSpot(state.graph, state.measured, { x: Math.round(centre.x - 100), y: Math.round(centre.y - 45) });
     addNodeAt(template, spot);
@@ -72,7 +99,14 @@ export function Palette() {
 
   return (
     <aside className="palette" aria-label="Node palette" data-testid="palette">
-      <input className="palette-search" type="search" placeholder="Find a function…" aria-label="Find a function" value={query} onChange={(event) => setQuery(event.target.value)} />
+      <input
+        className="palette-search"
+        type="search"
+        placeholder="Find a function…"
+        aria-label="Find a function"
+        value={query}
+        onChange={(event) => setQuery(event.target.value)}
+      />
       <div className="palette-groups">
         {groups.map((group) => (
           <section key={group.title}>

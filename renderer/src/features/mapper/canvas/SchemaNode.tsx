@@ -25,15 +25,32 @@ function SchemaNodeView({ id, data }: NodeProps<SchemaFlowNode>) {
   const rows = useMemo(() => buildRows(node.data.fields, collapsed, search), [node.data.fields, collapsed, search]);
   const index = useMemo(() => new Map(rows.map((row, position) => [row.path, position])), [rows]);
   const schema = useMapper((state) => (side === 'source' ? state.source?.schema : state.target?.schema));
-  const fields = useMemo(() => (schema ? new Map(flattenSchemaFields(schema.fields).map((entry) => [entry.handle, entry.field])) : noFields), [schema]);
+  const fields = useMemo(
+    () => (schema ? new Map(flattenSchemaFields(schema.fields).map((entry) => [entry.handle, entry.field])) : noFields),
+    [schema],
+  );
   const edges = useMapper((state) => state.graph.edges);
-  const connected = useMemo(() => new Set(edges.flatMap((edge) => (edge.source === id ? [edge.sourceHandle] : edge.target === id ? [edge.targetHandle] : []))), [edges, id]);
+  const connected = useMemo(
+    () =>
+      new Set(
+        edges.flatMap((edge) =>
+          edge.source === id ? [edge.sourceHandle] : edge.target === id ? [edge.targetHandle] : [],
+        ),
+      ),
+    [edges, id],
+  );
   const matchKey = useMapper((state) => state.graph.matchKey);
   const keyFields = useMemo(() => new Set(matchKey ?? []), [matchKey]);
   const report = useMapper((state) => state.report);
-  const flagged = useMemo(() => new Map((report?.issues ?? []).flatMap((issue) => (issue.field ? [[issue.field, issue.severity] as const] : []))), [report]);
+  const flagged = useMemo(
+    () =>
+      new Map((report?.issues ?? []).flatMap((issue) => (issue.field ? [[issue.field, issue.severity] as const] : []))),
+    [report],
+  );
   const lit = useMapper((state) => state.lineage.fields.get(id));
-  const selectedPath = useMapper((state) => (state.fieldSelection?.nodeId === id ? state.fieldSelection.path : undefined));
+  const selectedPath = useMapper((state) =>
+    state.fieldSelection?.nodeId === id ? state.fieldSelection.path : undefined,
+  );
   const selectField = useMapper((state) => state.selectField);
   const toggleCollapsed = useMapper((state) => state.toggleCollapsed);
   const setWindow = useMapper((state) => state.setWindow);
@@ -73,7 +90,8 @@ function SchemaNodeView({ id, data }: NodeProps<SchemaFlowNode>) {
   useEffect(() => {
     if (selectedPath === undefined) return;
     const position = index.get(selectedPath);
-    if (position !== undefined && (position < first || position > last)) virtualizer.scrollToIndex(position, { align: 'center' });
+    if (position !== undefined && (position < first || position > last))
+      virtualizer.scrollToIndex(position, { align: 'center' });
     // Only when the selection changes: with `first`/`last` here every scroll would pull the view back to it.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [selectedPath]);
@@ -92,8 +110,21 @@ function SchemaNodeView({ id, data }: NodeProps<SchemaFlowNode>) {
         <strong title={title}>{title}</strong>
       </div>
       <div className="schema-node-body">
-        <Handle type={side === 'source' ? 'source' : 'target'} position={side === 'source' ? Position.Right : Position.Left} id={aboveHandle} isConnectable={false} className="proxy-handle top" />
-        <div ref={scrollRef} className="schema-node-scroll nodrag nowheel" style={{ height: bodyHeight }} onScroll={onScroll} role="tree" aria-label={`${title} fields`}>
+        <Handle
+          type={side === 'source' ? 'source' : 'target'}
+          position={side === 'source' ? Position.Right : Position.Left}
+          id={aboveHandle}
+          isConnectable={false}
+          className="proxy-handle top"
+        />
+        <div
+          ref={scrollRef}
+          className="schema-node-scroll nodrag nowheel"
+          style={{ height: bodyHeight }}
+          onScroll={onScroll}
+          role="tree"
+          aria-label={`${title} fields`}
+        >
           {rows.length === 0 && <p className="schema-node-empty">No field matches “{search}”.</p>}
           <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
             {virtualizer.getVirtualItems().map((item) => {
@@ -117,7 +148,13 @@ function SchemaNodeView({ id, data }: NodeProps<SchemaFlowNode>) {
             })}
           </div>
         </div>
-        <Handle type={side === 'source' ? 'source' : 'target'} position={side === 'source' ? Position.Right : Position.Left} id={belowHandle} isConnectable={false} className="proxy-handle bottom" />
+        <Handle
+          type={side === 'source' ? 'source' : 'target'}
+          position={side === 'source' ? Position.Right : Position.Left}
+          id={belowHandle}
+          isConnectable={false}
+          className="proxy-handle bottom"
+        />
       </div>
     </div>
   );
@@ -139,25 +176,63 @@ interface FieldRowProps {
 
 function FieldRow({ row, top, side, field, connected, isKey, flag, lit, selected, onSelect, onToggle }: FieldRowProps) {
   const required = side === 'target' && field?.required.onCreate && !field.readOnly;
-  const classes = ['field-row', connected ? 'connected' : '', lit ? 'lit' : '', selected ? 'selected' : '', field?.readOnly && side === 'target' ? 'read-only' : ''].filter(Boolean).join(' ');
+  const classes = [
+    'field-row',
+    connected ? 'connected' : '',
+    lit ? 'lit' : '',
+    selected ? 'selected' : '',
+    field?.readOnly && side === 'target' ? 'read-only' : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
   return (
-    <div className={classes} style={{ top, height: rowHeight, paddingLeft: 8 + row.depth * 14 }} role="treeitem" aria-selected={selected} aria-expanded={row.hasChildren ? !row.collapsed : undefined} data-field={row.path}>
+    <div
+      className={classes}
+      style={{ top, height: rowHeight, paddingLeft: 8 + row.depth * 14 }}
+      role="treeitem"
+      aria-selected={selected}
+      aria-expanded={row.hasChildren ? !row.collapsed : undefined}
+      data-field={row.path}
+    >
       {row.hasChildren ? (
-        <button type="button" className="field-toggle" aria-label={row.collapsed ? `Expand ${row.label}` : `Collapse ${row.label}`} onClick={onToggle}>
+        <button
+          type="button"
+          className="field-toggle"
+          aria-label={row.collapsed ? `Expand ${row.label}` : `Collapse ${row.label}`}
+          onClick={onToggle}
+        >
           {row.collapsed ? '▸' : '▾'}
         </button>
       ) : (
         <span className="field-toggle" aria-hidden="true" />
       )}
-      <button type="button" className="field-main" onClick={onSelect} title={`${row.label} (${row.path})${field?.description ? ` — ${field.description}` : ''}`}>
+      <button
+        type="button"
+        className="field-main"
+        onClick={onSelect}
+        title={`${row.label} (${row.path})${field?.description ? ` — ${field.description}` : ''}`}
+      >
         <span className="field-name">{row.name}</span>
         {row.label !== row.name && <span className="field-label">{row.label}</span>}
       </button>
       {flag && <span className={`field-flag ${flag}`} title="See the issues panel" aria-label={`Has ${flag}`} />}
-      {required && <span className="field-badge required" title="Required on create">req</span>}
-      {(isKey || field?.externalId) && <span className={`field-badge ${isKey ? 'key' : ''}`} title={isKey ? 'Match key' : 'External id'}>{isKey ? 'key' : 'ext id'}</span>}
+      {required && (
+        <span className="field-badge required" title="Required on create">
+          req
+        </span>
+      )}
+      {(isKey || field?.externalId) && (
+        <span className={`field-badge ${isKey ? 'key' : ''}`} title={isKey ? 'Match key' : 'External id'}>
+          {isKey ? 'key' : 'ext id'}
+        </span>
+      )}
       <span className="field-type">{field?.picklist ? 'list' : row.type}</span>
-      <Handle type={side === 'source' ? 'source' : 'target'} position={side === 'source' ? Position.Right : Position.Left} id={row.path} className="field-handle" />
+      <Handle
+        type={side === 'source' ? 'source' : 'target'}
+        position={side === 'source' ? Position.Right : Position.Left}
+        id={row.path}
+        className="field-handle"
+      />
     </div>
   );
 }

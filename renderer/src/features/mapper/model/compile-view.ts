@@ -59,6 +59,8 @@ function withoutBranches(graph: MappingGraph, broken: ReadonlySet<string>): Mapp
     }
     return false;
   };
-  const edges = graph.edges.filter((edge) => edge.target !== target?.id || !(broken.has(target.id) ? false : reaches(edge.source)));
+  const edges = graph.edges.filter(
+    (edge) => edge.target !== target?.id || !(broken.has(target.id) ? false : reaches(edge.source)),
+  );
   return edges.length === graph.edges.length ? graph : { ...graph, edges };
 }

@@ -30,9 +30,17 @@ export interface CanvasView {
   windows: Readonly<Record<string, RowWindow>>;
 }
 
-export const emptyView: CanvasView = { selectedNodes: new Set(), selectedEdges: new Set(), dragPositions: {}, measured: {}, lineage: emptyLineage, windows: {} };
+export const emptyView: CanvasView = {
+  selectedNodes: new Set(),
+  selectedEdges: new Set(),
+  dragPositions: {},
+  measured: {},
+  lineage: emptyLineage,
+  windows: {},
+};
 
-export const isSchemaNode = (node: MappingNode): node is SchemaGraphNode => node.kind === 'source' || node.kind === 'target';
+export const isSchemaNode = (node: MappingNode): node is SchemaGraphNode =>
+  node.kind === 'source' || node.kind === 'target';
 
 interface NodeEntry {
   node: MappingNode;
@@ -77,14 +85,43 @@ export class FlowNodeCache {
   }
 }
 
-function toFlowNode(node: MappingNode, position: { x: number; y: number }, selected: boolean, measured: Size | undefined, lit: boolean, dimmed: boolean): MapperFlowNode {
+function toFlowNode(
+  node: MappingNode,
+  position: { x: number; y: number },
+  selected: boolean,
+  measured: Size | undefined,
+  lit: boolean,
+  dimmed: boolean,
+): MapperFlowNode {
   const className = lit ? 'lit' : dimmed ? 'dimmed' : undefined;
   // Initial sizes let React Flow fit and cull nodes it has not measured yet.
   if (isSchemaNode(node)) {
     const initialHeight = 54 + Math.min(Math.max(node.data.fields.length, 1) * 26, 620);
-    return { id: node.id, type: node.kind, position, data: { node }, selected, measured, deletable: false, dragHandle: '.schema-node-header', className, initialWidth: 280, initialHeight } satisfies SchemaFlowNode;
+    return {
+      id: node.id,
+      type: node.kind,
+      position,
+      data: { node },
+      selected,
+      measured,
+      deletable: false,
+      dragHandle: '.schema-node-header',
+      className,
+      initialWidth: 280,
+      initialHeight,
+    } satisfies SchemaFlowNode;
   }
-  return { id: node.id, type: node.kind, position, data: { node }, selected, measured, className, initialWidth: 200, initialHeight: 90 } satisfies ExpressionFlowNode;
+  return {
+    id: node.id,
+    type: node.kind,
+    position,
+    data: { node },
+    selected,
+    measured,
+    className,
+    initialWidth: 200,
+    initialHeight: 90,
+  } satisfies ExpressionFlowNode;
 }
 
 interface EdgeEntry {
@@ -107,7 +144,13 @@ export class FlowEdgeCache {
       const selected = view.selectedEdges.has(edge.id);
       const lit = view.lineage.edgeIds.has(edge.id);
       const old = this.entries.get(edge.id);
-      const same = old && old.edge === edge && old.sourceHandle === sourceHandle && old.targetHandle === targetHandle && old.selected === selected && old.lit === lit;
+      const same =
+        old &&
+        old.edge === edge &&
+        old.sourceHandle === sourceHandle &&
+        old.targetHandle === targetHandle &&
+        old.selected === selected &&
+        old.lit === lit;
       const flow = same ? old.flow : toFlowEdge(edge, sourceHandle, targetHandle, selected, lit);
       next.set(edge.id, { edge, sourceHandle, targetHandle, selected, lit, flow });
       return flow;
@@ -117,7 +160,13 @@ export class FlowEdgeCache {
   }
 }
 
-function toFlowEdge(edge: MappingEdge, sourceHandle: string | undefined, targetHandle: string | undefined, selected: boolean, lit: boolean): MapperFlowEdge {
+function toFlowEdge(
+  edge: MappingEdge,
+  sourceHandle: string | undefined,
+  targetHandle: string | undefined,
+  selected: boolean,
+  lit: boolean,
+): MapperFlowEdge {
   const proxied = sourceHandle !== edge.sourceHandle || targetHandle !== edge.targetHandle;
   const classes = [lit ? 'lit' : '', proxied ? 'proxied' : ''].filter(Boolean).join(' ');
   return {

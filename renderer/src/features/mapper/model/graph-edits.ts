@@ -33,15 +33,29 @@ export const sourceNodeId = 'source';
 export const targetNodeId = 'target';
 
 export function schemaPorts(schema: EntitySchema): FieldPort[] {
-  return flattenSchemaFields(schema.fields).map(({ handle, field }) => ({ path: handle, type: field.type, label: field.label || field.name }));
+  return flattenSchemaFields(schema.fields).map(({ handle, field }) => ({
+    path: handle,
+    type: field.type,
+    label: field.label || field.name,
+  }));
 }
 
 /** A fresh graph for two schemas: source tree on the left, target tree on the right. */
 export function graphForSchemas(source: EntitySchema, target: EntitySchema): MappingGraph {
   const graph = emptyGraph();
   graph.nodes.push(
-    { id: sourceNodeId, kind: 'source', position: { x: 0, y: 0 }, data: { system: source.system, entity: source.entity, fields: schemaPorts(source) } },
-    { id: targetNodeId, kind: 'target', position: { x: 580, y: 0 }, data: { system: target.system, entity: target.entity, fields: schemaPorts(target) } },
+    {
+      id: sourceNodeId,
+      kind: 'source',
+      position: { x: 0, y: 0 },
+      data: { system: source.system, entity: source.entity, fields: schemaPorts(source) },
+    },
+    {
+      id: targetNodeId,
+      kind: 'target',
+      position: { x: 580, y: 0 },
+      data: { system: target.system, entity: target.entity, fields: schemaPorts(target) },
+    },
   );
   return graph;
 }
@@ -56,13 +70,34 @@ export function withSchemas(graph: MappingGraph, source: EntitySchema, target: E
     return [...live, ...saved.filter((field) => !known.has(field.path))];
   };
   const nodes = graph.nodes.map((node): MappingNode => {
-    if (node.kind === 'source') return { ...node, data: { ...node.data, system: source.system, entity: source.entity, fields: merge(schemaPorts(source), node.data.fields) } };
-    if (node.kind === 'target') return { ...node, data: { ...node.data, system: target.system, entity: target.entity, fields: merge(schemaPorts(target), node.data.fields) } };
+    if (node.kind === 'source')
+      return {
+        ...node,
+        data: {
+          ...node.data,
+          system: source.system,
+          entity: source.entity,
+          fields: merge(schemaPorts(source), node.data.fields),
+        },
+      };
+    if (node.kind === 'target')
+      return {
+        ...node,
+        data: {
+          ...node.data,
+          system: target.system,
+          entity: target.entity,
+          fields: merge(schemaPorts(target), node.data.fields),
+        },
+      };
     return node;
   });
   if (!nodes.some((node) => node.kind === 'source') || !nodes.some((node) => node.kind === 'target')) {
     const fresh = graphForSchemas(source, target);
-    return { ...graph, nodes: [...fresh.nodes.filter((node) => !nodes.some((other) => other.kind === node.kind)), ...nodes] };
+    return {
+      ...graph,
+      nodes: [...fresh.nodes.filter((node) => !nodes.some((other) => other.kind === node.kind)), ...nodes],
+    };
   }
   return { ...graph, nodes };
 }
@@ -97,7 +132,11 @@ export type NodeTemplate =
   | { kind: 'lookup' }
   | { kind: 'custom' };
 
-export function createNode(graph: MappingGraph, template: NodeTemplate, position: { x: number; y: number }): ExpressionGraphNode {
+export function createNode(
+  graph: MappingGraph,
+  template: NodeTemplate,
+  position: { x: number; y: number },
+): ExpressionGraphNode {
   const id = nextNodeId(graph, template.kind === 'function' ? template.name : template.kind);
   switch (template.kind) {
     case 'function':
@@ -131,8 +170,16 @@ export function connect(graph: MappingGraph, connection: Connection): { graph: M
 }
 
 /** Removes nodes (never the two schema nodes) and edges, with every edge touching a removed node. */
-export function removeElements(graph: MappingGraph, nodeIds: readonly string[], edgeIds: readonly string[]): MappingGraph {
-  const nodes = new Set(nodeIds.filter((id) => graph.nodes.some((node) => node.id === id && node.kind !== 'source' && node.kind !== 'target')));
+export function removeElements(
+  graph: MappingGraph,
+  nodeIds: readonly string[],
+  edgeIds: readonly string[],
+): MappingGraph {
+  const nodes = new Set(
+    nodeIds.filter((id) =>
+      graph.nodes.some((node) => node.id === id && node.kind !== 'source' && node.kind !== 'target'),
+    ),
+  );
   const edges = new Set(edgeIds);
   if (nodes.size === 0 && !graph.edges.some((edge) => edges.has(edge.id))) return graph;
   return {
@@ -154,13 +201,24 @@ export function moveNodes(graph: MappingGraph, positions: ReadonlyMap<string, { 
 }
 
 /** Replaces one node's data (same kind); edges into inputs that no longer exist are dropped. */
-export function updateNodeData<K extends ExpressionKind>(graph: MappingGraph, nodeId: string, kind: K, data: NodeOfKind<K>['data']): MappingGraph {
-  const nodes = graph.nodes.map((node) => (node.id === nodeId && node.kind === kind ? ({ ...node, data } as MappingNode) : node));
+export function updateNodeData<K extends ExpressionKind>(
+  graph: MappingGraph,
+  nodeId: string,
+  kind: K,
+  data: NodeOfKind<K>['data'],
+): MappingGraph {
+  const nodes = graph.nodes.map((node) =>
+    node.id === nodeId && node.kind === kind ? ({ ...node, data } as MappingNode) : node,
+  );
   const updated = nodes.find((node) => node.id === nodeId);
   if (!updated) return graph;
   const inputs = new Set(inputPorts(updated).map((port) => port.handle));
   const outputs = new Set(outputPorts(updated).map((port) => port.handle));
-  const edges = graph.edges.filter((edge) => (edge.target !== nodeId || inputs.has(edge.targetHandle)) && (edge.source !== nodeId || outputs.has(edge.sourceHandle)));
+  const edges = graph.edges.filter(
+    (edge) =>
+      (edge.target !== nodeId || inputs.has(edge.targetHandle)) &&
+      (edge.source !== nodeId || outputs.has(edge.sourceHandle)),
+  );
   return { ...graph, nodes, edges: edges.length === graph.edges.length ? graph.edges : edges };
 }
 
@@ -182,40 +240,82 @@ function conversionFor(from: FieldPort['type'], to: FieldPort['type']): string |
  * Maps a target field from a source field: a direct edge when the types fit, else through a
  * conversion function (Infor sends numbers as text). Leaves the graph alone if it cannot.
  */
-export function mapField(graph: MappingGraph, sourcePath: string, targetPath: string): { graph: MappingGraph; result: ConnectResult } {
+export function mapField(
+  graph: MappingGraph,
+  sourcePath: string,
+  targetPath: string,
+): { graph: MappingGraph; result: ConnectResult } {
   const source = sourceNode(graph);
   const target = targetNode(graph);
   const from = source?.data.fields.find((field) => field.path === sourcePath);
   const to = target?.data.fields.find((field) => field.path === targetPath);
-  if (!source || !target || !from || !to) return { graph, result: { ok: false, reason: `Unknown field ${!from ? sourcePath : targetPath}.` } };
+  if (!source || !target || !from || !to)
+    return { graph, result: { ok: false, reason: `Unknown field ${!from ? sourcePath : targetPath}.` } };
   const direct = { source: source.id, sourceHandle: sourcePath, target: target.id, targetHandle: targetPath };
   const conversion = conversionFor(from.type, to.type);
   if (!conversion || !functionDefinition(conversion)) return connect(graph, direct);
   const sourceRow = source.data.fields.indexOf(from);
-  const node = createNode(graph, { kind: 'function', name: conversion }, { x: source.position.x + 420, y: source.position.y + 40 + sourceRow * 26 });
+  const node = createNode(
+    graph,
+    { kind: 'function', name: conversion },
+    { x: source.position.x + 420, y: source.position.y + 40 + sourceRow * 26 },
+  );
   let next = addNode(graph, node);
   const first = connect(next, { source: source.id, sourceHandle: sourcePath, target: node.id, targetHandle: 'in0' });
   if (!first.result.ok) return { graph, result: first.result };
   next = first.graph;
-  const second = connect(next, { source: node.id, sourceHandle: outputHandle, target: target.id, targetHandle: targetPath });
+  const second = connect(next, {
+    source: node.id,
+    sourceHandle: outputHandle,
+    target: target.id,
+    targetHandle: targetPath,
+  });
   return second.result.ok ? second : { graph, result: second.result };
 }
 
 /** Puts a value map on the edge that feeds a target field: field → value map → target. */
-export function insertValueMap(graph: MappingGraph, targetPath: string, entries: ValueMapEntry[]): { graph: MappingGraph; nodeId?: string } {
+export function insertValueMap(
+  graph: MappingGraph,
+  targetPath: string,
+  entries: ValueMapEntry[],
+): { graph: MappingGraph; nodeId?: string } {
   const target = targetNode(graph);
-  const edge = graph.edges.find((candidate) => candidate.target === target?.id && candidate.targetHandle === targetPath);
+  const edge = graph.edges.find(
+    (candidate) => candidate.target === target?.id && candidate.targetHandle === targetPath,
+  );
   if (!target || !edge) return { graph };
   const upstream = graph.nodes.find((node) => node.id === edge.source);
   const position = upstream
-    ? { x: (upstream.position.x + target.position.x) / 2 + 40, y: target.position.y + Math.min(560, 40 + Math.max(0, target.data.fields.findIndex((field) => field.path === targetPath)) * 26) }
+    ? {
+        x: (upstream.position.x + target.position.x) / 2 + 40,
+        y:
+          target.position.y +
+          Math.min(
+            560,
+            40 +
+              Math.max(
+                0,
+                target.data.fields.findIndex((field) => field.path === targetPath),
+              ) *
+                26,
+          ),
+      }
     : { x: target.position.x - 300, y: target.position.y };
-  const node: NodeOfKind<'valueMap'> = { id: nextNodeId(graph, 'valueMap'), kind: 'valueMap', position, data: { entries, fallback: { kind: 'input' } } };
+  const node: NodeOfKind<'valueMap'> = {
+    id: nextNodeId(graph, 'valueMap'),
+    kind: 'valueMap',
+    position,
+    data: { entries, fallback: { kind: 'input' } },
+  };
   const edges = graph.edges.filter((candidate) => candidate !== edge);
   const into = { source: edge.source, sourceHandle: edge.sourceHandle, target: node.id, targetHandle: 'in' };
   const out = { source: node.id, sourceHandle: outputHandle, target: target.id, targetHandle: targetPath };
   return {
-    graph: { ...graph, nodes: [...graph.nodes, node], edges: [...edges, { id: edgeId(into), ...into }, { id: edgeId(out), ...out }] },
+    graph: {
+      ...graph,
+      nodes: [...graph.nodes, node],
+      edges: [...edges, { id: edgeId(into), ...into }, { id: edgeId(out), ...out }],
+    },
     nodeId: node.id,
   };
 }

@@ -6,7 +6,18 @@ import { Lexer, type Token } from '../../../../../shared/mapping/syntax-tokens';
  * library): every character of the text lands in exactly one piece, so the coloured copy behind
  * the textarea lines up with what the user types.
  */
-export type PieceKind = 'plain' | 'comment' | 'key' | 'string' | 'number' | 'name' | 'variable' | 'function' | 'keyword' | 'operator' | 'bracket';
+export type PieceKind =
+  | 'plain'
+  | 'comment'
+  | 'key'
+  | 'string'
+  | 'number'
+  | 'name'
+  | 'variable'
+  | 'function'
+  | 'keyword'
+  | 'operator'
+  | 'bracket';
 
 export interface Piece {
   text: string;
@@ -99,7 +110,12 @@ export function markSpan(pieces: readonly Piece[], span: Span | undefined): Piec
     for (let index = 0; index < 3; index += 1) {
       const from = cuts[index] as number;
       const to = cuts[index + 1] as number;
-      if (to > from) out.push({ ...piece, text: piece.text.slice(from - start, to - start), ...(index === 1 ? { marked: true } : {}) });
+      if (to > from)
+        out.push({
+          ...piece,
+          text: piece.text.slice(from - start, to - start),
+          ...(index === 1 ? { marked: true } : {}),
+        });
     }
   }
   return out;

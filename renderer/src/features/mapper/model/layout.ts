@@ -56,7 +56,10 @@ export function layoutGraph(graph: MappingGraph, metrics: LayoutMetrics): Map<st
 
   // Shift dagre's picture so its anchors sit on their rows on average.
   const placed = anchors;
-  const shiftY = placed.length === 0 ? source.position.y : placed.reduce((sum, entry) => sum + entry.realY - layout.node(entry.id).y, 0) / placed.length;
+  const shiftY =
+    placed.length === 0
+      ? source.position.y
+      : placed.reduce((sum, entry) => sum + entry.realY - layout.node(entry.id).y, 0) / placed.length;
   let minX = Infinity;
   for (const node of functions) {
     const box = layout.node(node.id);

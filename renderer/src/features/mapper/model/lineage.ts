@@ -25,7 +25,11 @@ export function lineageOf(graph: MappingGraph, selection: FieldSelection): Linea
   mark(selection.nodeId, selection.path);
   const kinds = new Map(graph.nodes.map((node) => [node.id, node.kind]));
   const upstream = selection.side === 'target';
-  const start = graph.edges.filter((edge) => (upstream ? edge.target === selection.nodeId && edge.targetHandle === selection.path : edge.source === selection.nodeId && edge.sourceHandle === selection.path));
+  const start = graph.edges.filter((edge) =>
+    upstream
+      ? edge.target === selection.nodeId && edge.targetHandle === selection.path
+      : edge.source === selection.nodeId && edge.sourceHandle === selection.path,
+  );
   const stack = [...start];
   while (stack.length > 0) {
     const edge = stack.pop()!;
@@ -38,7 +42,8 @@ export function lineageOf(graph: MappingGraph, selection: FieldSelection): Linea
       continue;
     }
     nodeIds.add(next);
-    for (const candidate of graph.edges) if ((upstream ? candidate.target : candidate.source) === next) stack.push(candidate);
+    for (const candidate of graph.edges)
+      if ((upstream ? candidate.target : candidate.source) === next) stack.push(candidate);
   }
   return { nodeIds, edgeIds, fields };
 }

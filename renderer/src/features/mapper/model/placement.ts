@@ -8,13 +8,24 @@ const margin = 16;
  * Where a node added "in the middle of the view" goes: there, or straight below the nodes it
  * would cover, so pressing the palette twice never stacks two nodes (and hides the first one's ports).
  */
-export function freeSpot(graph: MappingGraph, measured: Readonly<Record<string, Size>>, wanted: { x: number; y: number }, size: Size = defaultSize): { x: number; y: number } {
+export function freeSpot(
+  graph: MappingGraph,
+  measured: Readonly<Record<string, Size>>,
+  wanted: { x: number; y: number },
+  size: Size = defaultSize,
+): { x: number; y: number } {
   const boxes = graph.nodes
     .filter((node) => !isSchemaNode(node))
     .map((node) => ({ ...node.position, ...(measured[node.id] ?? defaultSize) }));
   const spot = { ...wanted };
   for (let attempt = 0; attempt < boxes.length + 1; attempt += 1) {
-    const hit = boxes.find((box) => spot.x < box.x + box.width + margin && box.x < spot.x + size.width + margin && spot.y < box.y + box.height + margin && box.y < spot.y + size.height + margin);
+    const hit = boxes.find(
+      (box) =>
+        spot.x < box.x + box.width + margin &&
+        box.x < spot.x + size.width + margin &&
+        spot.y < box.y + box.height + margin &&
+        box.y < spot.y + size.height + margin,
+    );
     if (!hit) break;
     spot.y = hit.y + hit.height + margin;
   }
@@ -22,7 +33,10 @@ export function freeSpot(graph: MappingGraph, measured: Readonly<Record<string, 
 }
 
 /** The box around every node at its graph position (measured sizes where known), for fitting the view right after a layout. */
-export function graphBounds(graph: MappingGraph, measured: Readonly<Record<string, Size>>): { x: number; y: number; width: number; height: number } | undefined {
+export function graphBounds(
+  graph: MappingGraph,
+  measured: Readonly<Record<string, Size>>,
+): { x: number; y: number; width: number; height: number } | undefined {
   if (graph.nodes.length === 0) return undefined;
   let left = Infinity;
   let top = Infinity;

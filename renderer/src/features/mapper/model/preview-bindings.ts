@@ -7,11 +7,11 @@ import type { Bindings, MappingGraph } from '../../../../../shared/mapping';
  * samples use, `ref:Accounts/C0000606`: which entity, which key. An empty key stays null.
  */
 export const previewBindings: Bindings = {
-  lookupRef: (entity: unknown, key: unknown) => (key === undefined || key === null || key === '' ? null : `${sampleReferencePrefix}${String(entity)}/${String(key)}`),
+  lookupRef: (entity: unknown, key: unknown) =>
+    key === undefined || key === null || key === '' ? null : `${sampleReferencePrefix}${String(entity)}/${String(key)}`,
 };
 
 /** Entities the graph's reference lookups point at, for the preview's explanation. */
 export function lookupEntities(graph: MappingGraph): string[] {
   return [...new Set(graph.nodes.flatMap((node) => (node.kind === 'lookup' ? [node.data.entity] : [])))].sort();
 }
-

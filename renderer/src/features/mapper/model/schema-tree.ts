@@ -42,7 +42,8 @@ export function buildRows(fields: readonly FieldPort[], collapsed: ReadonlySet<s
     for (const field of fields) {
       const matches = field.path.toLowerCase().includes(needle) || (field.label ?? '').toLowerCase().includes(needle);
       if (!matches) continue;
-      for (let path: string | undefined = field.path; path !== undefined && !shown.has(path); path = parents.get(path)) shown.add(path);
+      for (let path: string | undefined = field.path; path !== undefined && !shown.has(path); path = parents.get(path))
+        shown.add(path);
     }
   }
   const rows: TreeRow[] = [];
@@ -63,8 +64,13 @@ export function buildRows(fields: readonly FieldPort[], collapsed: ReadonlySet<s
   return rows;
 }
 
-function hiddenByCollapse(path: string, parents: ReadonlyMap<string, string | undefined>, collapsed: ReadonlySet<string>): boolean {
-  for (let parent = parents.get(path); parent !== undefined; parent = parents.get(parent)) if (collapsed.has(parent)) return true;
+function hiddenByCollapse(
+  path: string,
+  parents: ReadonlyMap<string, string | undefined>,
+  collapsed: ReadonlySet<string>,
+): boolean {
+  for (let parent = parents.get(path); parent !== undefined; parent = parents.get(parent))
+    if (collapsed.has(parent)) return true;
   return false;
 }
 

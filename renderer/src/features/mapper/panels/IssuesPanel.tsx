@@ -15,14 +15,19 @@ export function IssuesPanel() {
     const inner = nodeIds.find((id) => kinds.get(id) !== 'source' && kinds.get(id) !== 'target');
     if (field) {
       const target = state.graph.nodes.find((node) => node.kind === 'target');
-      if (target && state.fieldSelection?.path !== field) state.selectField({ side: 'target', nodeId: target.id, path: field });
+      if (target && state.fieldSelection?.path !== field)
+        state.selectField({ side: 'target', nodeId: target.id, path: field });
       state.focusNode(inner ?? target?.id ?? nodeIds[0] ?? '');
     } else if (inner ?? nodeIds[0]) {
       state.focusNode((inner ?? nodeIds[0]) as string);
     }
   };
   const fedByValueMap = (field: string) => {
-    const edge = graph.edges.find((candidate) => candidate.targetHandle === field && graph.nodes.some((node) => node.id === candidate.target && node.kind === 'target'));
+    const edge = graph.edges.find(
+      (candidate) =>
+        candidate.targetHandle === field &&
+        graph.nodes.some((node) => node.id === candidate.target && node.kind === 'target'),
+    );
     return graph.nodes.find((node) => node.id === edge?.source)?.kind === 'valueMap';
   };
 
@@ -45,7 +50,12 @@ export function IssuesPanel() {
           </li>
         ))}
         {issues.map((issue, position) => (
-          <li key={`${issue.code}-${issue.field ?? ''}-${position}`} className={`issue ${issue.severity}`} data-testid="issue" data-code={issue.code}>
+          <li
+            key={`${issue.code}-${issue.field ?? ''}-${position}`}
+            className={`issue ${issue.severity}`}
+            data-testid="issue"
+            data-code={issue.code}
+          >
             <button type="button" className="issue-main" onClick={() => reveal(issue.nodeIds, issue.field)}>
               <span className="issue-severity">{issue.severity}</span>
               <span>
@@ -67,7 +77,12 @@ function QuickFix({ issue, fedByValueMap }: { issue: ValidationIssue; fedByValue
   if (issue.code === 'picklist-value' && issue.field && !fedByValueMap) {
     const field = issue.field;
     return (
-      <button type="button" className="button small" onClick={() => insertValueMapFor(field)} data-testid={`fix-value-map-${field}`}>
+      <button
+        type="button"
+        className="button small"
+        onClick={() => insertValueMapFor(field)}
+        data-testid={`fix-value-map-${field}`}
+      >
         Add value map
       </button>
     );

@@ -46,12 +46,19 @@ export function JsonataPanel() {
     }
   };
 
-  const lines = useMemo(() => Array.from({ length: text.split('\n').length }, (_, index) => index + 1).join('\n'), [text]);
+  const lines = useMemo(
+    () => Array.from({ length: text.split('\n').length }, (_, index) => index + 1).join('\n'),
+    [text],
+  );
   // Coloured tokens behind a transparent textarea; the selected target field's span (from the compiler's source map) is marked too.
-  const span = !editing && fieldSelection?.side === 'target' ? compiled.sourceMap.find((entry) => entry.target === fieldSelection.path)?.span : undefined;
+  const span =
+    !editing && fieldSelection?.side === 'target'
+      ? compiled.sourceMap.find((entry) => entry.target === fieldSelection.path)?.span
+      : undefined;
   const tokens = useMemo(() => highlightJsonata(text), [text]);
   const pieces = useMemo(() => markSpan(tokens, span), [tokens, span]);
-  const errorLine = textError?.position !== undefined ? text.slice(0, textError.position).split('\n').length : undefined;
+  const errorLine =
+    textError?.position !== undefined ? text.slice(0, textError.position).split('\n').length : undefined;
   const handEdited = editing && !draft.text.includes(generatedMarker);
 
   return (
@@ -64,10 +71,15 @@ export function JsonataPanel() {
               {textError.message} — the graph keeps its last valid state.
             </span>
           ) : (
-            <span data-testid="jsonata-status">{handEdited ? 'Edited by hand: ' : ''}changes apply to the graph as you type (Ctrl+Enter applies now).</span>
+            <span data-testid="jsonata-status">
+              {handEdited ? 'Edited by hand: ' : ''}changes apply to the graph as you type (Ctrl+Enter applies now).
+            </span>
           )
         ) : (
-          <span data-testid="jsonata-status">Generated from the graph. Edit the text to change the graph; anything the graph cannot show becomes a custom node.</span>
+          <span data-testid="jsonata-status">
+            Generated from the graph. Edit the text to change the graph; anything the graph cannot show becomes a custom
+            node.
+          </span>
         )}
       </div>
       {compiled.problems.length > 0 && !editing && (
@@ -120,5 +132,7 @@ function renderPieces(pieces: readonly Piece[]): ReactNode[] {
       {piece.text}
     </span>
   );
-  return runs.flatMap((run) => (run.marked ? [<mark key={`mark-${run.items[0]?.index ?? 0}`}>{run.items.map(token)}</mark>] : run.items.map(token)));
+  return runs.flatMap((run) =>
+    run.marked ? [<mark key={`mark-${run.items[0]?.index ?? 0}`}>{run.items.map(token)}</mark>] : run.items.map(token),
+  );
 }

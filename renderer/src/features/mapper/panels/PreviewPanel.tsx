@@ -7,7 +7,15 @@ import { useMapper } from '../store/mapper-context';
 export const sampleSizes = [10, 50, 200, 1000] as const;
 
 /** N live records: input and output side by side, and per target field how often it is empty or failing. */
-export function PreviewPanel({ sampleSize, onSampleSize, onReload }: { sampleSize: number; onSampleSize(size: number): void; onReload(): void }) {
+export function PreviewPanel({
+  sampleSize,
+  onSampleSize,
+  onReload,
+}: {
+  sampleSize: number;
+  onSampleSize(size: number): void;
+  onReload(): void;
+}) {
   const samples = useMapper((state) => state.samples);
   const status = useMapper((state) => state.samplesStatus);
   const samplesError = useMapper((state) => state.samplesError);
@@ -19,17 +27,30 @@ export function PreviewPanel({ sampleSize, onSampleSize, onReload }: { sampleSiz
   const [selected, setSelected] = useState(0);
   const [allFields, setAllFields] = useState(false);
   const edges = useMapper((state) => state.graph.edges);
-  const used = useMemo(() => new Set(edges.filter((edge) => edge.source === 'source').map((edge) => edge.sourceHandle.split(/[.[]/)[0] as string)), [edges]);
+  const used = useMemo(
+    () =>
+      new Set(
+        edges.filter((edge) => edge.source === 'source').map((edge) => edge.sourceHandle.split(/[.[]/)[0] as string),
+      ),
+    [edges],
+  );
   const index = Math.min(selected, Math.max(samples.length - 1, 0));
   const record = preview?.records[index];
-  const failing = useMemo(() => new Set((preview?.records ?? []).flatMap((entry, position) => (entry.errors.length > 0 ? [position] : []))), [preview]);
+  const failing = useMemo(
+    () => new Set((preview?.records ?? []).flatMap((entry, position) => (entry.errors.length > 0 ? [position] : []))),
+    [preview],
+  );
 
   return (
     <div className="preview-panel" data-testid="preview-panel">
       <div className="panel-toolbar">
         <label>
           Samples
-          <select value={sampleSize} onChange={(event) => onSampleSize(Number(event.target.value))} aria-label="Sample size">
+          <select
+            value={sampleSize}
+            onChange={(event) => onSampleSize(Number(event.target.value))}
+            aria-label="Sample size"
+          >
             {sampleSizes.map((size) => (
               <option key={size} value={size}>
                 {size}
@@ -41,28 +62,48 @@ export function PreviewPanel({ sampleSize, onSampleSize, onReload }: { sampleSiz
           Reload
         </button>
         <span className="muted small" data-testid="preview-status">
-          {status === 'loading' ? 'Reading live records…' : status === 'ready' ? `${samples.length} records${busy ? ' · evaluating…' : preview ? ` · ${preview.evaluatedFields.length} field(s) re-evaluated` : ''}` : ''}
+          {status === 'loading'
+            ? 'Reading live records…'
+            : status === 'ready'
+              ? `${samples.length} records${busy ? ' · evaluating…' : preview ? ` · ${preview.evaluatedFields.length} field(s) re-evaluated` : ''}`
+              : ''}
         </span>
       </div>
       {status === 'error' && (
         <div className="panel-warning" role="alert">
-          Could not read sample records: {samplesError?.message}. Check the source connection on the Connections page, then press Reload.
+          Could not read sample records: {samplesError?.message}. Check the source connection on the Connections page,
+          then press Reload.
         </div>
       )}
       {lookups.length > 0 && samples.length > 0 && (
         <p className="panel-note reference-note" data-testid="preview-lookup-note">
-          <strong>Reference lookups</strong> show as <code>ref:{lookups[0]}/&lt;key&gt;</code>: the {targetLabel} id of {lookups.join(', ')} is only known when the flow runs, from the id map of the flow that writes{' '}
-          {lookups.length === 1 ? 'that entity' : 'those entities'}. Make this flow run after it. An empty key gives null.
+          <strong>Reference lookups</strong> show as <code>ref:{lookups[0]}/&lt;key&gt;</code>: the {targetLabel} id of{' '}
+          {lookups.join(', ')} is only known when the flow runs, from the id map of the flow that writes{' '}
+          {lookups.length === 1 ? 'that entity' : 'those entities'}. Make this flow run after it. An empty key gives
+          null.
         </p>
       )}
-      {status === 'ready' && samples.length === 0 && <p className="muted">The source returned no records, so there is nothing to preview.</p>}
+      {status === 'ready' && samples.length === 0 && (
+        <p className="muted">The source returned no records, so there is nothing to preview.</p>
+      )}
       {samples.length > 0 && (
         <>
           <div className="record-stepper">
-            <button type="button" className="mini" aria-label="Previous record" disabled={index === 0} onClick={() => setSelected(index - 1)}>
+            <button
+              type="button"
+              className="mini"
+              aria-label="Previous record"
+              disabled={index === 0}
+              onClick={() => setSelected(index - 1)}
+            >
               ◀
             </button>
-            <select aria-label="Sample record" value={index} onChange={(event) => setSelected(Number(event.target.value))} data-testid="sample-record">
+            <select
+              aria-label="Sample record"
+              value={index}
+              onChange={(event) => setSelected(Number(event.target.value))}
+              data-testid="sample-record"
+            >
               {samples.map((sample, position) => (
                 <option key={`${sample.key}-${position}`} value={position}>
                   {position + 1}. {sample.key}
@@ -70,7 +111,13 @@ export function PreviewPanel({ sampleSize, onSampleSize, onReload }: { sampleSiz
                 </option>
               ))}
             </select>
-            <button type="button" className="mini" aria-label="Next record" disabled={index >= samples.length - 1} onClick={() => setSelected(index + 1)}>
+            <button
+              type="button"
+              className="mini"
+              aria-label="Next record"
+              disabled={index >= samples.length - 1}
+              onClick={() => setSelected(index + 1)}
+            >
               ▶
             </button>
             <label className="check-row small">
@@ -81,7 +128,9 @@ export function PreviewPanel({ sampleSize, onSampleSize, onReload }: { sampleSiz
           <div className="record-pair">
             <section>
               <h4>Input</h4>
-              <pre data-testid="preview-input">{JSON.stringify(pick(samples[index]?.data, allFields ? undefined : used), null, 2)}</pre>
+              <pre data-testid="preview-input">
+                {JSON.stringify(pick(samples[index]?.data, allFields ? undefined : used), null, 2)}
+              </pre>
             </section>
             <section>
               <h4>Output</h4>
@@ -117,7 +166,9 @@ export function PreviewPanel({ sampleSize, onSampleSize, onReload }: { sampleSiz
                 <td>
                   <Rate value={field.failingPercent} tone="danger" />
                 </td>
-                <td title={field.distinctSample.map((value) => JSON.stringify(value)).join(', ')}>{field.distinctCount}</td>
+                <td title={field.distinctSample.map((value) => JSON.stringify(value)).join(', ')}>
+                  {field.distinctCount}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -15,7 +15,10 @@ export function SuggestionsPanel() {
   if (suggestions.length === 0) {
     return (
       <div className="suggestions-panel empty" data-testid="suggestions-panel">
-        <p className="muted">Auto-map compares names, labels, types and a dictionary of Infor field codes (CUNO, CUNM, CustNum …) and proposes a source for each unmapped target field.</p>
+        <p className="muted">
+          Auto-map compares names, labels, types and a dictionary of Infor field codes (CUNO, CUNM, CustNum …) and
+          proposes a source for each unmapped target field.
+        </p>
         <button type="button" className="button primary" onClick={() => runAutoMap()} data-testid="automap-run-panel">
           Suggest mappings
         </button>
@@ -32,16 +35,31 @@ export function SuggestionsPanel() {
         <button type="button" className="button small" onClick={() => runAutoMap()}>
           Suggest again
         </button>
-        <button type="button" className="button primary small" disabled={pending === 0} onClick={acceptAll} data-testid="automap-accept-all">
+        <button
+          type="button"
+          className="button primary small"
+          disabled={pending === 0}
+          onClick={acceptAll}
+          data-testid="automap-accept-all"
+        >
           Accept all
         </button>
       </div>
       <ul className="suggestion-list">
         {suggestions.map((row) => (
-          <li key={row.target} className={`suggestion ${row.status}`} data-testid={`suggestion-${row.target}`} data-status={row.status}>
+          <li
+            key={row.target}
+            className={`suggestion ${row.status}`}
+            data-testid={`suggestion-${row.target}`}
+            data-status={row.status}
+          >
             <div className="suggestion-pair">
               {row.candidates.length > 1 && row.status === 'pending' ? (
-                <select aria-label={`Source for ${row.target}`} value={row.source} onChange={(event) => choose(row.target, event.target.value)}>
+                <select
+                  aria-label={`Source for ${row.target}`}
+                  value={row.source}
+                  onChange={(event) => choose(row.target, event.target.value)}
+                >
                   {row.candidates.map((candidate) => (
                     <option key={candidate.source} value={candidate.source}>
                       {candidate.source} ({Math.round(candidate.confidence * 100)}%)
@@ -51,20 +69,36 @@ export function SuggestionsPanel() {
               ) : (
                 <code>{row.source}</code>
               )}
-              <span className="arrow" aria-hidden="true">→</span>
+              <span className="arrow" aria-hidden="true">
+                →
+              </span>
               <code>{row.target}</code>
             </div>
             <div className="suggestion-meta">
-              <span className={`confidence c${Math.round(row.confidence * 10)}`}>{Math.round(row.confidence * 100)}%</span>
+              <span className={`confidence c${Math.round(row.confidence * 10)}`}>
+                {Math.round(row.confidence * 100)}%
+              </span>
               <span className="muted small">{reasonLabels[row.reason]}</span>
               {row.note && <span className="error-text small">{row.note}</span>}
               <span className="grow" />
               {row.status === 'pending' ? (
                 <>
-                  <button type="button" className="button small" onClick={() => reject(row.target)} aria-label={`Reject ${row.source} → ${row.target}`} data-testid={`reject-${row.target}`}>
+                  <button
+                    type="button"
+                    className="button small"
+                    onClick={() => reject(row.target)}
+                    aria-label={`Reject ${row.source} → ${row.target}`}
+                    data-testid={`reject-${row.target}`}
+                  >
                     Reject
                   </button>
-                  <button type="button" className="button small primary" onClick={() => accept(row.target)} aria-label={`Accept ${row.source} → ${row.target}`} data-testid={`accept-${row.target}`}>
+                  <button
+                    type="button"
+                    className="button small primary"
+                    onClick={() => accept(row.target)}
+                    aria-label={`Accept ${row.source} → ${row.target}`}
+                    data-testid={`accept-${row.target}`}
+                  >
                     Accept
                   </button>
                 </>

@@ -42,14 +42,18 @@ export function createMapperStore(graph: MappingGraph, seed: SessionSeed & { sav
   store.temporal.getState().clear();
   store.subscribe((state, previous) => {
     if (state.graph === previous.graph && state.fieldSelection === previous.fieldSelection) return;
-    const next: Partial<MapperState> = { lineage: state.fieldSelection ? lineageOf(state.graph, state.fieldSelection) : emptyLineage };
+    const next: Partial<MapperState> = {
+      lineage: state.fieldSelection ? lineageOf(state.graph, state.fieldSelection) : emptyLineage,
+    };
     if (state.graph !== previous.graph) {
       next.compiled = compileForView(state.graph);
       // Selection of elements that no longer exist (after undo) would confuse deletes.
       const ids = new Set(state.graph.nodes.map((node) => node.id));
       const edgeIds = new Set(state.graph.edges.map((edge) => edge.id));
-      if ([...state.selectedNodes].some((id) => !ids.has(id))) next.selectedNodes = new Set([...state.selectedNodes].filter((id) => ids.has(id)));
-      if ([...state.selectedEdges].some((id) => !edgeIds.has(id))) next.selectedEdges = new Set([...state.selectedEdges].filter((id) => edgeIds.has(id)));
+      if ([...state.selectedNodes].some((id) => !ids.has(id)))
+        next.selectedNodes = new Set([...state.selectedNodes].filter((id) => ids.has(id)));
+      if ([...state.selectedEdges].some((id) => !edgeIds.has(id)))
+        next.selectedEdges = new Set([...state.selectedEdges].filter((id) => edgeIds.has(id)));
     }
     store.setState(next);
   });

@@ -10,37 +10,39 @@ export interface SessionSeed {
   target?: Side;
 }
 
-export const createSessionSlice = (seed: SessionSeed, graph: MappingGraph): SliceCreator<SessionSlice> => (set, get) => ({
-  mappingId: seed.mappingId,
-  name: seed.name,
-  baseline: { graph, name: seed.name },
-  savedVersion: seed.savedVersion,
-  source: seed.source,
-  target: seed.target,
-  samples: [],
-  samplesStatus: 'idle',
-  samplesError: undefined,
-  preview: undefined,
-  report: undefined,
-  previewBusy: false,
-  savedGraph: undefined,
-  setName(name) {
-    set({ name });
-  },
-  setSamples(samplesStatus, samples, samplesError) {
-    set({ samplesStatus, samplesError, ...(samples ? { samples } : {}) });
-  },
-  setPreview(preview, report) {
-    set({ preview, report, previewBusy: false });
-  },
-  setPreviewBusy(previewBusy) {
-    set({ previewBusy });
-  },
-  markSaved(mappingId, name, savedVersion) {
-    const graph = get().graph;
-    set({ mappingId, name, savedGraph: graph, baseline: { graph, name }, savedVersion });
-  },
-  restoreDraft(graph, name) {
-    set({ graph, name });
-  },
-});
+export const createSessionSlice =
+  (seed: SessionSeed, graph: MappingGraph): SliceCreator<SessionSlice> =>
+  (set, get) => ({
+    mappingId: seed.mappingId,
+    name: seed.name,
+    baseline: { graph, name: seed.name },
+    savedVersion: seed.savedVersion,
+    source: seed.source,
+    target: seed.target,
+    samples: [],
+    samplesStatus: 'idle',
+    samplesError: undefined,
+    preview: undefined,
+    report: undefined,
+    previewBusy: false,
+    savedGraph: undefined,
+    setName(name) {
+      set({ name });
+    },
+    setSamples(samplesStatus, samples, samplesError) {
+      set({ samplesStatus, samplesError, ...(samples ? { samples } : {}) });
+    },
+    setPreview(preview, report) {
+      set({ preview, report, previewBusy: false });
+    },
+    setPreviewBusy(previewBusy) {
+      set({ previewBusy });
+    },
+    markSaved(mappingId, name, savedVersion) {
+      const graph = get().graph;
+      set({ mappingId, name, savedGraph: graph, baseline: { graph, name }, savedVersion });
+    },
+    restoreDraft(graph, name) {
+      set({ graph, name });
+    },
+  });

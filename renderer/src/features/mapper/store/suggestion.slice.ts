@@ -13,7 +13,18 @@ export const createSuggestionSlice: SliceCreator<SuggestionSlice> = (set, get) =
       .filter((suggestion) => !mapped.has(suggestion.target))
       .flatMap((suggestion) => {
         const best = suggestion.candidates[0];
-        return best ? [{ target: suggestion.target, source: best.source, confidence: best.confidence, reason: best.reason, candidates: suggestion.candidates, status: 'pending' as const }] : [];
+        return best
+          ? [
+              {
+                target: suggestion.target,
+                source: best.source,
+                confidence: best.confidence,
+                reason: best.reason,
+                candidates: suggestion.candidates,
+                status: 'pending' as const,
+              },
+            ]
+          : [];
       });
     set({ suggestions, panel: 'automap' });
     return suggestions.length;
@@ -22,7 +33,9 @@ export const createSuggestionSlice: SliceCreator<SuggestionSlice> = (set, get) =
     set((state) => ({
       suggestions: state.suggestions.map((row) => {
         const candidate = row.candidates.find((entry) => entry.source === source);
-        return row.target === target && candidate ? { ...row, source, confidence: candidate.confidence, reason: candidate.reason } : row;
+        return row.target === target && candidate
+          ? { ...row, source, confidence: candidate.confidence, reason: candidate.reason }
+          : row;
       }),
     }));
   },
@@ -32,11 +45,19 @@ export const createSuggestionSlice: SliceCreator<SuggestionSlice> = (set, get) =
     const { graph, result } = mapField(get().graph, row.source, row.target);
     set((state) => ({
       ...(result.ok ? { graph } : {}),
-      suggestions: state.suggestions.map((entry) => (entry === row ? { ...entry, status: result.ok ? 'accepted' : 'failed', note: result.ok ? undefined : result.reason } : entry)),
+      suggestions: state.suggestions.map((entry) =>
+        entry === row
+          ? { ...entry, status: result.ok ? 'accepted' : 'failed', note: result.ok ? undefined : result.reason }
+          : entry,
+      ),
     }));
   },
   rejectSuggestion(target) {
-    set((state) => ({ suggestions: state.suggestions.map((entry) => (entry.target === target && entry.status === 'pending' ? { ...entry, status: 'rejected' } : entry)) }));
+    set((state) => ({
+      suggestions: state.suggestions.map((entry) =>
+        entry.target === target && entry.status === 'pending' ? { ...entry, status: 'rejected' } : entry,
+      ),
+    }));
   },
   acceptAll() {
     let graph = get().graph;

@@ -22,7 +22,8 @@ export const createTextSlice: SliceCreator<TextSlice> = (set, get) => ({
       set({ graph: parsed, draft: { text: draft.text, basis: parsed }, textError: undefined });
       return true;
     } catch (error) {
-      const position = error instanceof AppError ? (error.details as { position?: number } | undefined)?.position : undefined;
+      const position =
+        error instanceof AppError ? (error.details as { position?: number } | undefined)?.position : undefined;
       set({ textError: { message: errorMessage(error), position } });
       return false;
     }

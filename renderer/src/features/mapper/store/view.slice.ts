@@ -26,7 +26,9 @@ export const createViewSlice: SliceCreator<ViewSlice> = (set, get) => ({
   },
   setMeasured(sizes) {
     const current = get().measured;
-    const changed = Object.entries(sizes).some(([id, size]) => current[id]?.width !== size.width || current[id]?.height !== size.height);
+    const changed = Object.entries(sizes).some(
+      ([id, size]) => current[id]?.width !== size.width || current[id]?.height !== size.height,
+    );
     if (changed) set({ measured: { ...current, ...sizes } });
   },
   setWindow(nodeId, window) {
