@@ -87,17 +87,15 @@ describe('importing .ionapi files in the connections store', () => {
     const silent = await listenRaw((socket) => void held.push(socket));
     try {
       const store = createConnectionsStore(world.api);
-      const connection = await store
-        .getState()
-        .importIonapi(
-          'silent.ionapi',
-          JSON.stringify({
-            ...sandbox.ionapi(),
-            ti: 'SILENT',
-            iu: `https://${silent.host}`,
-            pu: `https://${silent.host}/SILENT/as/`,
-          }),
-        );
+      const connection = await store.getState().importIonapi(
+        'silent.ionapi',
+        JSON.stringify({
+          ...sandbox.ionapi(),
+          ti: 'SILENT',
+          iu: `https://${silent.host}`,
+          pu: `https://${silent.host}/SILENT/as/`,
+        }),
+      );
       expect(store.getState().tests[connection!.id]?.state).toBe('running');
       await expect.poll(() => held.length, patient).toBeGreaterThan(0);
       await store.getState().cancelTest(connection!.id);
