@@ -2,7 +2,7 @@ import { AppError } from '../../../../shared/errors';
 import type { HttpResponse } from '../../http/http-client';
 import type { JsonObject, LookupHit, SourceRecord } from '../framework/connector';
 import { walkPages, withQuery } from '../framework/paginator';
-import type { ConnectorHooks, HookContext } from '../framework/hooks';
+import type { TargetHooks, HookContext } from '../framework/hooks';
 import { cin7Descriptor, cin7ListKeys, type Cin7Entity } from './cin7.descriptor';
 import { cin7Schema } from './cin7.schema';
 import { Cin7Directory } from './cin7-directory';
@@ -26,15 +26,7 @@ function matchesByName(context: HookContext, matchKey: string[]): boolean {
   return context.settings.matchByName !== false && (matchKey.length === 0 || matchKey.includes('Name'));
 }
 
-export interface Cin7Hooks extends ConnectorHooks {
-  lookup(
-    context: HookContext,
-    entity: string,
-    matchKey: string,
-    values: string[],
-    signal?: AbortSignal,
-  ): Promise<Map<string, LookupHit>>;
-}
+export type Cin7Hooks = TargetHooks;
 
 /** Hooks hold per-connection state (the supplier and customer directories), so each connector gets its own. */
 export function createCin7Hooks(): Cin7Hooks {

@@ -1,8 +1,8 @@
 import { AppError } from '../../../../shared/errors';
-import type { JsonObject, LookupHit, WriteOptions, WriteResult } from '../framework/connector';
+import type { Connector, JsonObject, WriteOptions, WriteResult } from '../framework/connector';
 import { DescriptorConnector, type ConnectorEnvironment } from '../framework/connector-runtime';
 import { dynamicsDescriptor } from './dynamics.descriptor';
-import { dynamicsHooks, lookupDynamicsRecords, writeDynamicsBatch, type BatchObserver } from './dynamics.hooks';
+import { dynamicsHooks, writeDynamicsBatch, type BatchObserver } from './dynamics.hooks';
 
 export interface DynamicsConnectorOptions {
   /** Sees every `$batch` body the connector sends. */
@@ -11,6 +11,8 @@ export interface DynamicsConnectorOptions {
 
 /** Dynamics 365 Sales / Dataverse connector for one connection. */
 export class DynamicsConnector extends DescriptorConnector {
+  /** A target: its hooks look records up, so `lookup` is always there. */
+  declare readonly lookup: NonNullable<Connector['lookup']>;
   private readonly onBatch: BatchObserver | undefined;
 
   constructor(environment: ConnectorEnvironment, options: DynamicsConnectorOptions = {}) {
@@ -28,16 +30,6 @@ export class DynamicsConnector extends DescriptorConnector {
       throw new AppError('E_INVALID_INPUT', `Dynamics 365: ${entity} is read-only here.`);
     options.signal?.throwIfAborted();
     return writeDynamicsBatch(this.context, entity, records, options.matchKey, this.onBatch, options.signal);
-  }
-
-  async lookup(
-    entity: string,
-    matchKey: string,
-    values: string[],
-    options: { signal?: AbortSignal } = {},
-  ): Promise<Map<string, LookupHit>> {
-    this.entity(entity);
-    return lookupDynamicsRecords(this.context, entity, matchKey, values, options.signal);
   }
 }
 

@@ -1,5 +1,5 @@
 import type { JsonObject, WriteResult } from '../framework/connector';
-import type { ConnectorHooks, HookContext } from '../framework/hooks';
+import type { HookContext, TargetHooks } from '../framework/hooks';
 import { obtainDynamicsToken, probeDynamics } from './dynamics-auth';
 import {
   closingLine,
@@ -97,7 +97,7 @@ export async function writeDynamicsBatch(
   return results;
 }
 
-export function dynamicsHooks(observe?: BatchObserver): ConnectorHooks {
+export function dynamicsHooks(observe?: BatchObserver): TargetHooks {
   return {
     obtainToken: obtainDynamicsToken,
     extractErrorCode: extractDataverseErrorCode,
@@ -106,8 +106,7 @@ export function dynamicsHooks(observe?: BatchObserver): ConnectorHooks {
     normalize: (_context, entity, raw) => normalizeDynamicsRecord(entity, raw),
     writeBatch: (context, entity, records, matchKey) => writeDynamicsBatch(context, entity, records, matchKey, observe),
     discoverSchema: discoverDynamicsSchema,
+    lookup: lookupDynamicsRecords,
     probe: probeDynamics,
   };
 }
-
-export { lookupDynamicsRecords };

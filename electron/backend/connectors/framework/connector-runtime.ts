@@ -61,6 +61,8 @@ export class DescriptorConnector implements Connector {
   readonly tokens: TokenProvider | undefined;
   protected readonly context: HookContext;
   private readonly ownsHttp: boolean;
+  /** Present only when the hooks can look records up (targets): callers test for it (see `Connector.lookup`). */
+  readonly lookup?: Connector['lookup'];
 
   constructor(
     readonly descriptor: ConnectorDescriptor,
@@ -148,6 +150,12 @@ export class DescriptorConnector implements Connector {
     context.http = this.http;
     this.context = context;
     this.tokens = tokens;
+    const find = hooks.lookup;
+    if (find)
+      this.lookup = (entity, matchKey, values, options = {}) => {
+        this.entity(entity);
+        return find(context, entity, matchKey, values, options.signal);
+      };
   }
 
   entities(): EntityInfo[] {

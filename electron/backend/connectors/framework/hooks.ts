@@ -3,7 +3,7 @@ import { AppError } from '../../../../shared/errors';
 import type { EntitySchema } from '../../../../shared/domain/entity-schema';
 import type { HttpConnection, HttpResponse } from '../../http/http-client';
 import type { AccessToken } from '../../http/token-provider';
-import type { JsonObject, ReadOptions, ReadPage, SourceRecord, TestResult, WriteResult } from './connector';
+import type { JsonObject, LookupHit, ReadOptions, ReadPage, SourceRecord, TestResult, WriteResult } from './connector';
 
 /** What hooks get: the connection's settings and secrets, and the shared client. */
 export interface HookContext {
@@ -47,6 +47,17 @@ export interface ConnectorHooks {
   obtainToken?(context: HookContext, previous: AccessToken | undefined): Promise<AccessToken>;
   /** Revoke grants when a connection is removed; best effort. */
   revokeToken?(context: HookContext, token: AccessToken | undefined): Promise<void>;
+  /**
+   * Current target records by match-key value (dry-run diffs, reference lookups). A connector
+   * whose hooks have it offers `Connector.lookup`; one without it (sources) offers none.
+   */
+  lookup?(
+    context: HookContext,
+    entity: string,
+    matchKey: string,
+    values: string[],
+    signal?: AbortSignal,
+  ): Promise<Map<string, LookupHit>>;
   /** Pulls a system error code out of a failed body for the descriptor's code lists. */
   extractErrorCode?(response: HttpResponse): string | undefined;
   /**
@@ -86,3 +97,6 @@ export function writeEndpoint(context: HookContext, entity: string, values: Reco
     throw new AppError('E_INVALID_INPUT', `${context.descriptor.label}: ${entity} is read-only here.`);
   return context.url(write.endpoint, values);
 }
+
+/** Hooks of a target: they can look records up, so its connector always offers `lookup`. */
+export type TargetHooks = ConnectorHooks & Required<Pick<ConnectorHooks, 'lookup'>>;

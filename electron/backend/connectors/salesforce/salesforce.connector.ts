@@ -1,5 +1,5 @@
 import type { HttpResponse } from '../../http/http-client';
-import type { LookupHit } from '../framework/connector';
+import type { Connector } from '../framework/connector';
 import { DescriptorConnector, type ConnectorEnvironment } from '../framework/connector-runtime';
 import { salesforceDescriptor } from './salesforce.descriptor';
 import {
@@ -22,6 +22,8 @@ const unselectable = new Set(['address', 'location', 'base64']);
 
 /** Salesforce REST: the generic runtime plus `instance_url` routing, lookups and the API usage it reports. */
 export class SalesforceConnector extends DescriptorConnector {
+  /** A target: its hooks look records up, so `lookup` is always there. */
+  declare readonly lookup: NonNullable<Connector['lookup']>;
   declare protected readonly hooks: SalesforceHooks;
   private usage: SalesforceApiUsage | undefined;
 
@@ -54,16 +56,6 @@ export class SalesforceConnector extends DescriptorConnector {
     return schema.fields
       .filter((candidate) => !unselectable.has(candidate.nativeType ?? ''))
       .map((candidate) => candidate.name);
-  }
-
-  lookup(
-    entity: string,
-    matchKey: string,
-    values: string[],
-    options: { signal?: AbortSignal } = {},
-  ): Promise<Map<string, LookupHit>> {
-    this.entity(entity);
-    return this.hooks.lookup(this.context, entity, matchKey, values, options.signal);
   }
 
   private observe(response: HttpResponse): void {

@@ -3,7 +3,7 @@ import type { HttpResponse } from '../../http/http-client';
 import type { AccessToken } from '../../http/token-provider';
 import type { JsonObject, LookupHit, SourceRecord, WriteResult } from '../framework/connector';
 import { walkPages, withQuery } from '../framework/paginator';
-import { writeEndpoint, type ConnectorHooks, type HookContext } from '../framework/hooks';
+import { writeEndpoint, type HookContext, type TargetHooks } from '../framework/hooks';
 import { salesforceEntitySchema, type SalesforceDescribeField } from './salesforce.schema';
 
 /** A Salesforce token remembers the instance it belongs to and the identity URL. */
@@ -19,15 +19,7 @@ export interface SalesforceSession {
   observe(response: HttpResponse): void;
 }
 
-export interface SalesforceHooks extends ConnectorHooks {
-  lookup(
-    context: HookContext,
-    object: string,
-    matchKey: string,
-    values: string[],
-    signal?: AbortSignal,
-  ): Promise<Map<string, LookupHit>>;
-}
+export type SalesforceHooks = TargetHooks;
 
 interface SalesforceError {
   message?: string;

@@ -1,6 +1,6 @@
 import { zendeskBaseUrl, type ZendeskAuthMode } from '../../../../shared/connectors/zendesk.settings';
 import { AppError } from '../../../../shared/errors';
-import type { LookupHit } from '../framework/connector';
+import type { Connector } from '../framework/connector';
 import { DescriptorConnector, type ConnectorEnvironment } from '../framework/connector-runtime';
 import { zendeskDescriptors } from './zendesk.descriptor';
 import { createZendeskHooks, type ZendeskHooks } from './zendesk.hooks';
@@ -25,21 +25,13 @@ function withBaseUrl(environment: ConnectorEnvironment): ConnectorEnvironment {
 
 /** Zendesk Support: the generic runtime with API-token or OAuth auth, plus lookups for dry runs. */
 export class ZendeskConnector extends DescriptorConnector {
+  /** A target: its hooks look records up, so `lookup` is always there. */
+  declare readonly lookup: NonNullable<Connector['lookup']>;
   declare protected readonly hooks: ZendeskHooks;
 
   constructor(environment: ConnectorEnvironment) {
     const mode: ZendeskAuthMode = environment.connection.settings.authMode === 'oauth' ? 'oauth' : 'api_token';
     super(zendeskDescriptors[mode], createZendeskHooks(), withBaseUrl(environment));
-  }
-
-  lookup(
-    entity: string,
-    matchKey: string,
-    values: string[],
-    options: { signal?: AbortSignal } = {},
-  ): Promise<Map<string, LookupHit>> {
-    this.entity(entity);
-    return this.hooks.lookup(this.context, entity, matchKey, values, options.signal);
   }
 }
 

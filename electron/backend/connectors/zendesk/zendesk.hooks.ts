@@ -3,7 +3,7 @@ import type { AccessToken } from '../../http/token-provider';
 import type { HttpResponse } from '../../http/http-client';
 import type { JsonObject, LookupHit, SourceRecord } from '../framework/connector';
 import { walkPages } from '../framework/paginator';
-import type { ConnectorHooks, HookContext } from '../framework/hooks';
+import type { TargetHooks, HookContext } from '../framework/hooks';
 import { zendeskEntities, zendeskSingular, type ZendeskEntity } from './zendesk.descriptor';
 import { zendeskSchema, type ZendeskFieldDefinition } from './zendesk.schema';
 import { ticketFromWire, zendeskBase, zendeskError, zendeskGet } from './zendesk-http';
@@ -34,15 +34,7 @@ function readError(response: HttpResponse): AppError | undefined {
   });
 }
 
-export interface ZendeskHooks extends ConnectorHooks {
-  lookup(
-    context: HookContext,
-    entity: string,
-    matchKey: string,
-    values: string[],
-    signal?: AbortSignal,
-  ): Promise<Map<string, LookupHit>>;
-}
+export type ZendeskHooks = TargetHooks;
 
 export function createZendeskHooks(): ZendeskHooks {
   const normalize = (_context: HookContext, entity: string, raw: unknown): SourceRecord => {

@@ -7,7 +7,7 @@ import {
   type ZohoEnvironment,
 } from '../../../../shared/connectors/zoho.settings';
 import { AppError } from '../../../../shared/errors';
-import type { LookupHit } from '../framework/connector';
+import type { Connector } from '../framework/connector';
 import { DescriptorConnector, type ConnectorEnvironment } from '../framework/connector-runtime';
 import { SharedTokenStore } from '../framework/token-store';
 import { obtainZohoToken, type ZohoToken } from './zoho-auth';
@@ -56,6 +56,8 @@ function zohoSettings(environment: ConnectorEnvironment): ConnectorEnvironment['
 
 /** Zoho CRM v8: the generic runtime plus `api_domain` routing, lookups by match key and watch channels. */
 export class ZohoConnector extends DescriptorConnector {
+  /** A target: its hooks look records up, so `lookup` is always there. */
+  declare readonly lookup: NonNullable<Connector['lookup']>;
   declare protected readonly hooks: ZohoHooks;
   readonly watch: ZohoWatchChannels;
 
@@ -99,16 +101,6 @@ export class ZohoConnector extends DescriptorConnector {
         : []),
     ];
     return [...new Set([...first.filter((name) => names.includes(name)), ...names])].slice(0, maxReadFields);
-  }
-
-  lookup(
-    entity: string,
-    matchKey: string,
-    values: string[],
-    options: { signal?: AbortSignal } = {},
-  ): Promise<Map<string, LookupHit>> {
-    this.entity(entity);
-    return this.hooks.lookup(this.context, entity, matchKey, values, options.signal);
   }
 
   lookupValuesPerCall(_entity: string, matchKey: string): number {

@@ -2,7 +2,7 @@ import { AppError } from '../../../../shared/errors';
 import type { EntityField } from '../../../../shared/domain/entity-schema';
 import type { HttpResponse } from '../../http/http-client';
 import type { JsonObject, LookupHit, SourceRecord, WriteResult } from '../framework/connector';
-import { writeEndpoint, type ConnectorHooks, type HookContext } from '../framework/hooks';
+import { writeEndpoint, type HookContext, type TargetHooks } from '../framework/hooks';
 import { revokeZohoToken } from './zoho-auth';
 import { zohoEntitySchema, zohoField, type ZohoFieldMetadata } from './zoho.schema';
 
@@ -20,15 +20,7 @@ interface ZohoRecordAnswer {
   details?: Record<string, unknown>;
 }
 
-export interface ZohoHooks extends ConnectorHooks {
-  lookup(
-    context: HookContext,
-    module: string,
-    matchKey: string,
-    values: string[],
-    signal?: AbortSignal,
-  ): Promise<Map<string, LookupHit>>;
-}
+export type ZohoHooks = TargetHooks;
 
 /** Reads a Zoho error code from a failed body (`INVALID_TOKEN`, `TOO_MANY_REQUESTS`, `LIMIT_REACHED`). */
 export function zohoErrorCode(response: Pick<HttpResponse, 'text'>): string | undefined {
