@@ -20,10 +20,44 @@ export function ymd(instant: number): string {
   return `${p.year}${p.month}${p.day}`;
 }
 
-/** M3 LMTS as the sandbox prints it: 17-digit UTC `yyyyMMddHHmmssSSS` (a documented choice; the real format is unconfirmed). */
+/** M3 LMTS as `yyyyMMddHHmmssSSS` (17 digits, UTC): one of the candidate forms, see `m3Stamp`. */
 export function m3Timestamp(instant: number): string {
   const p = parts(instant);
   return `${p.year}${p.month}${p.day}${p.hour}${p.minute}${p.second}${p.milli}`;
+}
+
+export type M3StampForm = 'epochMillis' | 'ymdHmsMs17' | 'ymdHms14' | 'garbage';
+
+/**
+ * M3 LMTS (N18 "Timestamp") in the tenant's form (behaviour `m3StampForm`; the real encoding is
+ * unconfirmed). `garbage` keeps the order of instants (so `>=` still narrows) but decodes to no
+ * date in any known form: 18 digits starting with 9.
+ */
+export function m3Stamp(instant: number, form: M3StampForm): string {
+  switch (form) {
+    case 'epochMillis':
+      return String(instant);
+    case 'ymdHmsMs17':
+      return m3Timestamp(instant);
+    case 'ymdHms14':
+      return m3Timestamp(instant).slice(0, 14);
+    case 'garbage':
+      return `9${String(instant).padStart(17, '0')}`;
+  }
+}
+
+/** Inverse of `m3Stamp` (an instant, or undefined when the text is not in that form). */
+export function parseM3Stamp(text: string, form: M3StampForm): number | undefined {
+  const value = text.trim();
+  if (!/^\d+$/.test(value)) return undefined;
+  switch (form) {
+    case 'epochMillis':
+      return Number(value);
+    case 'garbage':
+      return value.length === 18 && value.startsWith('9') ? Number(value.slice(1)) : undefined;
+    default:
+      return parseStamp(value);
+  }
 }
 
 /** Mongoose `yyyyMMdd HH:mm:ss.fff`. */

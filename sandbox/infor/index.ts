@@ -6,6 +6,8 @@ import { InforAuth } from './infor-auth';
 import { buildIonapi, writeIonapiFile, type IonapiKind } from './ionapi';
 import { registerLnRoutes } from './ln/ln-routes';
 import { m3Handler } from './m3/m3-routes';
+import { BehaviourHolder, type InforBehaviour, type InforBehaviourInput } from './behaviour';
+import { accountKeyParts, invoiceKeyParts } from './m3/m3-tables';
 
 /**
  * Infor CloudSuite sandbox: the ION authorization server and API gateway with M3, CSI, LN
@@ -13,6 +15,7 @@ import { m3Handler } from './m3/m3-routes';
  */
 export type { InforEntity } from './data/records';
 export type { IonapiKind } from './ionapi';
+export type { InforBehaviour, InforBehaviourInput } from './behaviour';
 
 export interface InforSandboxOptions {
   /** 0/undefined = free port; binds 127.0.0.1 only. */
@@ -31,6 +34,8 @@ export interface InforSandboxOptions {
   lnPageSize?: number;
   /** M3 `maxrecs=0` answers at most this many rows, else 504; default 100,000. */
   m3MaxRowsPerCall?: number;
+  /** Unconfirmed tenant behaviours (`behaviour.ts`); defaults are a stock tenant's harshest plausible answer. */
+  behaviour?: InforBehaviourInput;
 }
 
 export interface InforSandboxControl extends SandboxControl {
@@ -43,6 +48,10 @@ export interface InforSandboxControl extends SandboxControl {
   expireTokens(): number;
   /** Per entity: record count and how many records sit in the modification overlay (the only per-record memory). */
   dataStats(): Record<InforEntity, { count: number; overlay: number }>;
+  /** Switch tenant behaviours (merged over the current ones); returns them all. */
+  setBehaviour(input: InforBehaviourInput): InforBehaviour;
+  /** The M3 key text the connector reports for a record key `modify` returned (`DIVI/YEA4/JRNO/JSNO` for invoices). */
+  m3KeyOf(entity: InforEntity, key: string): string;
 }
 
 export interface InforSandbox {
@@ -58,6 +67,16 @@ export async function startInforSandbox(options: InforSandboxOptions = {}): Prom
   const tenant = options.tenant ?? 'MLC_SANDBOX';
   const seed = options.seed ?? 1;
   const data = new InforData(seed, options.counts);
+  // M3 company 200: a second company with its own (fewer) rows, so a read of the wrong company shows.
+  const company200 = new InforData(seed + 200, {
+    customers: 25,
+    suppliers: 10,
+    salesOrders: 12,
+    purchaseOrders: 8,
+    invoices: 10,
+    glAccounts: 6,
+  });
+  const behaviour = new BehaviourHolder(options.behaviour);
   const dataStats = () =>
     Object.fromEntries(
       inforEntities.map((entity) => [
@@ -108,13 +127,13 @@ export async function startInforSandbox(options: InforSandboxOptions = {}): Prom
     method: 'GET',
     pattern: `/${tenant}/M3/m3api-rest/v2/execute/:program/:transaction`,
     name: 'M3 v2 execute',
-    handler: gateway(m3Handler(data, m3Options, 2)),
+    handler: gateway(m3Handler({ '100': data, '200': company200 }, m3Options, behaviour, 2)),
   });
   server.route({
     method: 'GET',
     pattern: `/${tenant}/M3/m3api-rest/execute/:program/:transaction`,
     name: 'M3 v1 execute',
-    handler: gateway(m3Handler(data, m3Options, 1)),
+    handler: gateway(m3Handler({ '100': data, '200': company200 }, m3Options, behaviour, 1)),
   });
   registerCsiRoutes(server, tenant, data, gateway);
   registerLnRoutes(server, tenant, data, gateway, { pageSize: options.lnPageSize ?? 500 });
@@ -156,6 +175,20 @@ export async function startInforSandbox(options: InforSandboxOptions = {}): Prom
   server.action('restoreServiceAccount', () => authority.revokeServiceAccount(false));
   server.action('expireTokens', () => authority.expireAccessTokens());
   server.action('dataStats', () => dataStats());
+  server.action('setBehaviour', (args) => behaviour.set((args ?? {}) as InforBehaviourInput));
+  const m3KeyOf = (entity: InforEntity, key: string): string => {
+    const index = data.datasets[entity].indexOf(key);
+    if (index === undefined) throw new Error(`m3KeyOf: ${entity} has no record "${key}"`);
+    if (entity === 'invoices') {
+      const parts = invoiceKeyParts(data.invoice(index), data.datasets.invoices.count);
+      return ['AAA', parts.YEA4, parts.JRNO, parts.JSNO].join('/');
+    }
+    if (entity === 'glAccounts') {
+      const parts = accountKeyParts(data.glAccount(index));
+      return ['AAA', parts.AITP, parts.AITM].join('/');
+    }
+    return key;
+  };
 
   const control: InforSandboxControl = Object.assign(Object.create(null) as object, server.control, {
     modify: (entity: InforEntity, which: number | string[], at?: Date) => modify(entity, which, at),
@@ -163,6 +196,8 @@ export async function startInforSandbox(options: InforSandboxOptions = {}): Prom
     restoreServiceAccount: () => authority.revokeServiceAccount(false),
     expireTokens: () => authority.expireAccessTokens(),
     dataStats,
+    setBehaviour: (input: InforBehaviourInput) => behaviour.set(input),
+    m3KeyOf,
   });
 
   await server.listen();

@@ -1,8 +1,9 @@
 import { holds, type Operator } from '../data/collection';
 import type { DatasetScan } from '../../kit/keyed-dataset';
 import type { InforData } from '../data/records';
-import { parseStamp } from '../formats';
-import type { M3Table } from './m3-tables';
+import { parseM3Stamp, parseStamp } from '../formats';
+import type { InforBehaviour } from '../behaviour';
+import type { M3RowEnv, M3Table } from './m3-tables';
 
 /** One `FIELD op value` condition on unprefixed column names. */
 export interface M3Condition {
@@ -11,41 +12,62 @@ export interface M3Condition {
   value: string;
 }
 
+/** A where clause: conditions joined by `and`/`or`, with parentheses (F9: the M3 query language knows only these two). */
+export type M3Where = M3Condition | { and: M3Where[] } | { or: M3Where[] };
+
 export interface M3RowQuery {
-  conditions?: M3Condition[];
-  order?: 'key' | 'stamp';
+  where?: M3Where;
+  /** `key` = key order (MI lists); `physical` = storage order, i.e. by change stamp (EXPORTMI without a usable `order by`). */
+  order?: 'key' | 'physical';
 }
 
 const day = 86_400_000;
 
 /**
- * Rows of a table in key (or stamp) order, lazily. Conditions on the key and on LMDT/LMTS
- * narrow the scan by binary search (so the last page of a million rows is cheap); every
- * condition is then checked exactly on the row.
+ * Rows of a table, lazily. Top-level `and` conditions on the dataset key and on LMDT/LMTS narrow
+ * the scan by binary search (so the last page of a million rows is cheap); the whole where clause
+ * is then checked exactly on each row.
  */
-export function* tableRows(data: InforData, table: M3Table, query: M3RowQuery = {}): Generator<Record<string, string>> {
-  const conditions = query.conditions ?? [];
+export function* tableRows(
+  data: InforData,
+  table: M3Table,
+  env: M3RowEnv,
+  query: M3RowQuery = {},
+): Generator<Record<string, string>> {
   const dataset = data.datasets[table.entity];
-  const scan: DatasetScan = { order: query.order ?? 'key' };
-  for (const condition of conditions) narrow(scan, table, condition);
+  const scan: DatasetScan = { order: query.order === 'physical' ? 'stamp' : 'key' };
+  for (const condition of conjuncts(query.where)) narrow(scan, table, condition, env);
   for (const index of dataset.scan(scan)) {
-    for (const row of table.rows(data, index)) {
-      if (conditions.every((condition) => matches(table, row, condition))) yield row;
+    for (const row of table.rows(data, index, env)) {
+      if (!query.where || evaluate(table, row, query.where, env)) yield row;
     }
   }
 }
 
+function conjuncts(where: M3Where | undefined): M3Condition[] {
+  if (!where) return [];
+  if ('column' in where) return [where];
+  if ('and' in where) return where.and.flatMap(conjuncts);
+  return [];
+}
+
+function evaluate(table: M3Table, row: Record<string, string>, where: M3Where, env: M3RowEnv): boolean {
+  if ('column' in where) return matches(table, row, where, env);
+  if ('and' in where) return where.and.every((part) => evaluate(table, row, part, env));
+  return where.or.some((part) => evaluate(table, row, part, env));
+}
+
 /** Windows are supersets of the exact answer; `matches` decides. */
-function narrow(scan: DatasetScan, table: M3Table, condition: M3Condition): void {
+function narrow(scan: DatasetScan, table: M3Table, condition: M3Condition, env: M3RowEnv): void {
   const { column, op, value } = condition;
-  if (column === table.keyColumn) {
+  if (column === table.datasetKeyColumn) {
     if (op === '>=' || op === '>' || op === '=') scan.fromKey = maxText(scan.fromKey, value);
     if (op === '<=' || op === '<' || op === '=')
       scan.toKey = scan.toKey === undefined || value < scan.toKey ? value : scan.toKey;
     return;
   }
   if (column !== 'LMDT' && column !== 'LMTS') return;
-  const instant = parseStamp(value);
+  const instant = column === 'LMDT' ? parseStamp(value) : parseM3Stamp(value, env.stampForm);
   if (instant === undefined) return;
   // LMDT is a whole day: widen to the day's bounds.
   const low = column === 'LMDT' ? (op === '>' ? instant + day : instant) : instant;
@@ -58,16 +80,24 @@ function maxText(current: string | undefined, value: string): string {
   return current === undefined || value > current ? value : current;
 }
 
-export function matches(table: M3Table, row: Record<string, string>, condition: M3Condition): boolean {
+export function matches(table: M3Table, row: Record<string, string>, condition: M3Condition, _env?: M3RowEnv): boolean {
   const actual = row[condition.column];
   if (actual === undefined) return false;
   const column = table.columns.find((candidate) => candidate.name === condition.column);
   const numeric =
     column?.type !== 'A' && /^-?\d+(\.\d+)?$/.test(actual.trim()) && /^-?\d+(\.\d+)?$/.test(condition.value.trim());
   const order = numeric
-    ? Math.sign(Number(actual) - Number(condition.value))
+    ? compareNumbers(actual.trim(), condition.value.trim())
     : compareText(actual.trim(), condition.value.trim());
   return holds(order, condition.op);
+}
+
+/** Exact for the 18-digit LMTS too (beyond double precision). */
+function compareNumbers(left: string, right: string): number {
+  if (left.includes('.') || right.includes('.')) return Math.sign(Number(left) - Number(right));
+  const a = BigInt(left);
+  const b = BigInt(right);
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function compareText(left: string, right: string): number {
@@ -77,18 +107,26 @@ function compareText(left: string, right: string): number {
 export interface ExportQuery {
   table: M3Table;
   columns: string[];
-  conditions: M3Condition[];
-  order: 'key' | 'stamp';
+  where?: M3Where;
+  /** `count(#)`/`count(*)`: one row with the number of matching rows. */
+  count: boolean;
+  /** Columns of an `order by` (unprefixed), when one was given. */
+  orderBy?: string[];
 }
 
 /**
- * EXPORTMI `QERY`: `cols|* from TABLE [where F op v [and …]] [order by cols]`. Field names
- * carry the table prefix; values are numbers or 'quoted'. Returns an error text for M3 to
- * report as a NOK.
+ * EXPORTMI `QERY`: `cols|*|count(#) from TABLE [where …] [order by cols]`. Field names carry the
+ * table prefix; values are numbers or 'quoted'; conditions join with lower-case `and`/`or` and
+ * parentheses (Infor SCP documentation on EXPORTMI: only `and` and `or`). Returns an error text
+ * for M3 to report as a NOK.
  */
-export function parseExportQuery(text: string, tables: Record<string, M3Table>): ExportQuery | { error: string } {
-  const match = /^\s*(.+?)\s+from\s+(\w+)(?:\s+where\s+(.+?))?(?:\s+order\s+by\s+(.+?))?\s*$/is.exec(text);
-  if (!match) return { error: 'QERY must read "<columns> from <table> [where …] [order by …]"' };
+export function parseExportQuery(
+  text: string,
+  tables: Record<string, M3Table>,
+  orderBy: InforBehaviour['m3ExportOrderBy'],
+): ExportQuery | { error: string } {
+  const match = /^\s*(.+?)\s+from\s+(\w+)(?:\s+where\s+(.+?))?(?:\s+order\s+by\s+(.+?))?\s*$/s.exec(text);
+  if (!match) return { error: 'QERY must read "<columns> from <table> [where …]"' };
   const [, columnText = '', tableName = '', whereText, orderText] = match;
   const table = tables[tableName.toUpperCase()];
   if (!table) return { error: `File ${tableName.toUpperCase()} does not exist` };
@@ -98,8 +136,10 @@ export function parseExportQuery(text: string, tables: Record<string, M3Table>):
     const bare = upper.slice(table.prefix.length);
     return table.columns.some((column) => column.name === bare) ? bare : undefined;
   };
+  const count = /^count\((#|\*)\)$/i.test(columnText.trim());
   let columns: string[];
-  if (columnText.trim() === '*') columns = table.columns.map((column) => column.name);
+  if (count) columns = [];
+  else if (columnText.trim() === '*') columns = table.columns.map((column) => column.name);
   else {
     columns = [];
     for (const name of columnText.split(',')) {
@@ -108,29 +148,92 @@ export function parseExportQuery(text: string, tables: Record<string, M3Table>):
       columns.push(bare);
     }
   }
-  const conditions: M3Condition[] = [];
+  let where: M3Where | undefined;
   if (whereText) {
-    const pattern = /\s*(\w+)\s*(>=|<=|<>|!=|=|>|<)\s*('(?:[^']|'')*'|-?\d+(?:\.\d+)?)\s*(?:and\s+|$)/iy;
-    pattern.lastIndex = 0;
-    while (pattern.lastIndex < whereText.length) {
-      const start = pattern.lastIndex;
-      const part = pattern.exec(whereText);
-      if (!part || pattern.lastIndex === start)
-        return { error: `Cannot read the condition at "${whereText.slice(start)}"` };
-      const [, field = '', op = '', raw = ''] = part;
-      const bare = unprefix(field);
-      if (!bare) return { error: `Field ${field} does not exist in ${table.name}` };
-      const value = raw.startsWith("'") ? raw.slice(1, -1).replace(/''/g, "'") : raw;
-      conditions.push({ column: bare, op: (op === '!=' ? '<>' : op) as M3Condition['op'], value });
-    }
+    const parsed = parseWhere(whereText, unprefix, table.name);
+    if ('error' in parsed) return parsed;
+    where = parsed.where;
   }
-  let order: 'key' | 'stamp' = 'key';
+  let order: string[] | undefined;
   if (orderText) {
-    const first = unprefix(orderText.split(',')[0] ?? '');
-    if (first === 'LMTS' || first === 'LMDT') order = 'stamp';
-    else if (first !== 'CONO' && first !== 'DIVI' && first !== table.keyColumn) {
-      return { error: `order by ${orderText.trim()} is not supported by the sandbox (use the key or LMTS)` };
+    if (orderBy === 'refused') return { error: `Cannot read the query at "order by ${orderText.trim()}"` };
+    order = [];
+    for (const name of orderText.split(',')) {
+      const bare = unprefix(name);
+      if (!bare) return { error: `Field ${name.trim()} does not exist in ${table.name}` };
+      order.push(bare);
+    }
+    if (orderBy === 'ignored') order = undefined;
+  }
+  return { table, columns, where, count, orderBy: order };
+}
+
+type Token = { kind: 'open' | 'close' | 'and' | 'or' } | { kind: 'condition'; condition: M3Condition };
+
+function parseWhere(
+  text: string,
+  unprefix: (name: string) => string | undefined,
+  tableName: string,
+): { where: M3Where } | { error: string } {
+  const tokens: Token[] = [];
+  const pattern = /\s*(?:(\()|(\))|(and|or)(?=[\s(])|(\w+)\s*(>=|<=|<>|!=|=|>|<)\s*('(?:[^']|'')*'|-?\d+(?:\.\d+)?))/y;
+  let position = 0;
+  while (position < text.length) {
+    if (/^\s*$/.test(text.slice(position))) break;
+    pattern.lastIndex = position;
+    const part = pattern.exec(text);
+    if (!part) return { error: `Cannot read the condition at "${text.slice(position)}"` };
+    position = pattern.lastIndex;
+    const [, open, close, joiner, field, op = '', raw = ''] = part;
+    if (open) tokens.push({ kind: 'open' });
+    else if (close) tokens.push({ kind: 'close' });
+    else if (joiner) tokens.push({ kind: joiner as 'and' | 'or' });
+    else {
+      const bare = unprefix(field ?? '');
+      if (!bare) return { error: `Field ${field} does not exist in ${tableName}` };
+      const value = raw.startsWith("'") ? raw.slice(1, -1).replace(/''/g, "'") : raw;
+      tokens.push({ kind: 'condition', condition: { column: bare, op: (op === '!=' ? '<>' : op) as Operator, value } });
     }
   }
-  return { table, columns, conditions, order };
+  let at = 0;
+  // or-expression := and-expression ('or' and-expression)*; and-expression := atom ('and' atom)*
+  const orExpression = (): M3Where | undefined => {
+    const parts: M3Where[] = [];
+    for (;;) {
+      const left = andExpression();
+      if (!left) return undefined;
+      parts.push(left);
+      if (tokens[at]?.kind !== 'or') break;
+      at += 1;
+    }
+    return parts.length === 1 ? parts[0] : { or: parts };
+  };
+  const andExpression = (): M3Where | undefined => {
+    const parts: M3Where[] = [];
+    for (;;) {
+      const atom = atomExpression();
+      if (!atom) return undefined;
+      parts.push(atom);
+      if (tokens[at]?.kind !== 'and') break;
+      at += 1;
+    }
+    return parts.length === 1 ? parts[0] : { and: parts };
+  };
+  const atomExpression = (): M3Where | undefined => {
+    const token = tokens[at];
+    if (!token) return undefined;
+    if (token.kind === 'condition') {
+      at += 1;
+      return token.condition;
+    }
+    if (token.kind !== 'open') return undefined;
+    at += 1;
+    const inner = orExpression();
+    if (!inner || tokens[at]?.kind !== 'close') return undefined;
+    at += 1;
+    return inner;
+  };
+  const where = orExpression();
+  if (!where || at !== tokens.length) return { error: `Cannot read the condition "${text.trim()}"` };
+  return { where };
 }

@@ -1,7 +1,15 @@
 import type { SimulatorContext } from '../../kit';
 import type { InforData } from '../data/records';
+import type { BehaviourHolder } from '../behaviour';
 import { padValue } from './m3-tables';
-import { findTransaction, isProgram, type M3Failure, type M3Field, type M3Transaction } from './m3-transactions';
+import {
+  findTransaction,
+  isProgram,
+  type M3Failure,
+  type M3Field,
+  type M3Session,
+  type M3Transaction,
+} from './m3-transactions';
 
 /**
  * M3 MI REST v1 and v2 (`/M3/m3api-rest/[v2/]execute/{PGM}/{TRN}[;matrix]?FIELD=v`).
@@ -39,6 +47,8 @@ interface Call {
   rightTrim: boolean;
   excludeEmpty: boolean;
   metadata: boolean;
+  cono?: string;
+  divi?: string;
 }
 
 function parseCall(context: SimulatorContext, version: 1 | 2): Call {
@@ -70,6 +80,8 @@ function parseCall(context: SimulatorContext, version: 1 | 2): Call {
     rightTrim: options.get('righttrim') === 'true',
     excludeEmpty: (options.get('excludeempty') ?? options.get('excludempty')) === 'true',
     metadata: options.get('metadata') !== 'false',
+    cono: options.get('cono')?.trim() || undefined,
+    divi: options.get('divi')?.trim() || undefined,
   };
 }
 
@@ -100,9 +112,18 @@ function validate(call: Call): M3Failure | undefined {
   return undefined;
 }
 
-export function m3Handler(data: InforData, options: M3Options, version: 1 | 2) {
+/** The user's default company when a call names none; company 200 is a second, smaller company with its own rows. */
+export const m3Companies = { '100': 'AAA', '200': 'BBB' } as const;
+
+export function m3Handler(
+  companies: Record<keyof typeof m3Companies, InforData>,
+  options: M3Options,
+  behaviour: BehaviourHolder,
+  version: 1 | 2,
+) {
   return (context: SimulatorContext) => {
     const call = parseCall(context, version);
+    const tenant = behaviour.current;
     const effect = context.fault?.effect ?? {};
     const forced = effect.m3Failure as string | undefined;
     if (forced === 'bare400') return context.empty(400);
@@ -119,12 +140,32 @@ export function m3Handler(data: InforData, options: M3Options, version: 1 | 2) {
     }
     const invalid = validate(call);
     if (invalid) {
-      if (version === 2 && invalid.type === 'TransactionNotFound') return context.empty(400);
+      if (invalid.type === 'TransactionNotFound') {
+        // U10: how a real tenant answers an unknown program/transaction is unconfirmed; default bare 400.
+        if (tenant.m3UnknownTransaction === 'bare400') return context.empty(400);
+        if (tenant.m3UnknownTransaction === 'typed400') return sendTopLevel400(context, invalid);
+        return sendFailure(context, call, invalid);
+      }
       if (version === 2) return sendTopLevel400(context, invalid);
       return sendFailure(context, call, invalid);
     }
+    // Each call carries its own company (m3-odin sends ;cono= and ;divi=); without one, the user's default.
+    const company = (tenant.m3HonourCono ? call.cono : undefined) ?? '100';
+    if (!(company in m3Companies))
+      return sendFailure(context, call, {
+        type: 'ServerReturnedNOK',
+        code: 'XAU0008',
+        field: 'CONO',
+        message: `Company ${company} is not authorized`,
+      });
+    const key = company as keyof typeof m3Companies;
+    const session: M3Session = {
+      data: companies[key],
+      env: { company, division: m3Companies[key], stampForm: tenant.m3StampForm },
+      behaviour: tenant,
+    };
     const transaction = call.transaction as M3Transaction;
-    const result = transaction.run(data, call.input);
+    const result = transaction.run(session, call.input);
     if ('type' in result) return sendFailure(context, call, result as M3Failure);
 
     const limit =

@@ -1,10 +1,22 @@
 import type { InforData } from '../data/records';
-import { parseExportQuery, tableRows } from './m3-query';
-import { m3Tables, padValue, type M3Column, type M3Table } from './m3-tables';
+import type { InforBehaviour } from '../behaviour';
+import { parseM3Stamp } from '../formats';
+import { parseExportQuery, tableRows, type M3Where } from './m3-query';
+import { m3Tables, padValue, type M3Column, type M3RowEnv, type M3Table } from './m3-tables';
+import {
+  catalogueHasProgram,
+  cataloguePrograms,
+  catalogueTransaction,
+  catalogueTransactions,
+  type CatalogueTransaction,
+} from './m3-catalogue';
 
 /**
- * The M3 API programs the sandbox answers. A transaction yields rows of output fields
- * (unpadded); the route layer pads, trims, cuts to maxrecs and shapes v1/v2 bodies.
+ * The M3 API programs the sandbox answers: exactly the transactions of the real MI catalogue
+ * (`m3-catalogue.ts`), with their real input and output field lists. Transactions with data
+ * behind them are implemented below; any other catalogue list answers no rows and any other Get
+ * answers XRE0103, as on a tenant with nothing in those files. A transaction yields rows of
+ * output fields (unpadded); the route layer pads, trims, cuts to maxrecs and shapes v1/v2 bodies.
  */
 export interface M3Failure {
   type: 'ServerReturnedNOK' | 'MandatoryInputFieldNotFound' | 'InputFieldTooLong' | 'TransactionNotFound';
@@ -17,6 +29,15 @@ export interface M3Field extends M3Column {
   mandatory?: boolean;
 }
 
+/** What a call runs against: the session company's data and row text, and the tenant's behaviour. */
+export interface M3Session {
+  data: InforData;
+  env: M3RowEnv;
+  behaviour: InforBehaviour;
+}
+
+type Run = (session: M3Session, input: Record<string, string>) => Iterable<Record<string, string>> | M3Failure;
+
 export interface M3Transaction {
   program: string;
   name: string;
@@ -27,7 +48,7 @@ export interface M3Transaction {
   multi: boolean;
   /** Rows that do not count against maxrecs (the EXPORTMI header line). */
   uncounted?(input: Record<string, string>): number;
-  run(data: InforData, input: Record<string, string>): Iterable<Record<string, string>> | M3Failure;
+  run: Run;
 }
 
 const nok = (code: string, field: string, message: string): M3Failure => ({
@@ -36,236 +57,215 @@ const nok = (code: string, field: string, message: string): M3Failure => ({
   field,
   message,
 });
-const fieldsOf = (table: M3Table, names: string[]): M3Field[] =>
-  names.map((name) => {
-    const column = table.columns.find((candidate) => candidate.name === name);
-    if (!column) throw new Error(`${table.name} has no column ${name}`);
-    return column;
-  });
-const pick = (row: Record<string, string>, fields: M3Field[]) =>
-  Object.fromEntries(fields.map((field) => [field.name, row[field.name] ?? '']));
 
-function* mapRows(rows: Iterable<Record<string, string>>, fields: M3Field[]): Generator<Record<string, string>> {
-  for (const row of rows) yield pick(row, fields);
+const t = m3Tables as Record<
+  'OCUSMA' | 'CIDMAS' | 'OOHEAD' | 'OOLINE' | 'MPHEAD' | 'MPLINE' | 'FSLEDG' | 'FCHACC',
+  M3Table
+>;
+
+function rows(session: M3Session, table: M3Table, where?: M3Where): Iterable<Record<string, string>> {
+  return tableRows(session.data, table, session.env, { where, order: 'key' });
 }
 
-/** Lst transaction: rows in key order from an inclusive start key. */
-function list(program: string, name: string, description: string, table: M3Table, outputs: string[]): M3Transaction {
-  const key = fieldsOf(table, [table.keyColumn]);
-  const fields = fieldsOf(table, outputs);
-  return {
-    program,
-    name,
-    description,
-    inputs: key,
-    outputs: fields,
-    multi: true,
-    run: (data, input) => {
-      const start = input[table.keyColumn]?.trim();
-      return mapRows(
-        tableRows(data, table, { conditions: start ? [{ column: table.keyColumn, op: '>=', value: start }] : [] }),
-        fields,
-      );
-    },
+/** Rows of one dataset record (Get*, lines of one order); XRE0103 when there is none. */
+function byRecord(table: M3Table, field: string, kind: 'get' | 'lines'): Run {
+  return (session, input) => {
+    const value = input[field]?.trim() ?? '';
+    const index = session.data.datasets[table.entity].indexOf(value);
+    if (index === undefined) return nok('XRE0103', field, 'Record does not exist');
+    const found = table.rows(session.data, index, session.env);
+    return kind === 'get' ? found.slice(0, 1) : found;
   };
 }
 
-/**
- * Transactions addressed by the table's key (mandatory input), XRE0103 when absent:
- * Get* answers the record itself, LstLine every row under it (an order's lines).
- */
-function byKey(
-  kind: 'get' | 'lines',
-  program: string,
-  name: string,
-  description: string,
-  table: M3Table,
-  outputs: string[],
-): M3Transaction {
-  const key = fieldsOf(table, [table.keyColumn]).map((field) => ({ ...field, mandatory: true }));
-  const fields = fieldsOf(table, outputs);
-  return {
-    program,
-    name,
-    description,
-    inputs: key,
-    outputs: fields,
-    multi: kind === 'lines',
-    run: (data, input) => {
-      const value = input[table.keyColumn]?.trim() ?? '';
-      const index = data.datasets[table.entity].indexOf(value);
-      if (index === undefined) return nok('XRE0103', table.keyColumn, `Record does not exist`);
-      const rows = table.rows(data, index);
-      return (kind === 'get' ? rows.slice(0, 1) : rows).map((row) => pick(row, fields));
-    },
-  };
+/** U2 (`gte`): the LMTS input keeps rows changed at or after it, in the tenant's stamp form. */
+function changedSince(session: M3Session, input: Record<string, string>): (row: Record<string, string>) => boolean {
+  const text = input.LMTS?.trim();
+  if (!text) return () => true;
+  const since = parseM3Stamp(text, session.env.stampForm);
+  if (since === undefined) return () => false;
+  return (row) => (parseM3Stamp(row.LMTS ?? '', session.env.stampForm) ?? -Infinity) >= since;
 }
 
-const get = (...args: [string, string, string, M3Table, string[]]) => byKey('get', ...args);
-const lines = (...args: [string, string, string, M3Table, string[]]) => byKey('lines', ...args);
-
-const t = m3Tables as Record<'OCUSMA' | 'CIDMAS' | 'OOHEAD' | 'OOLINE' | 'MPHEAD' | 'MPLINE', M3Table>;
-const allColumns = (table: M3Table) => table.columns.map((column) => column.name).filter((name) => name !== 'CONO');
-const replColumn: M3Field = { name: 'REPL', type: 'A', length: 1000, description: 'Replied record' };
-const text = (name: string, length: number, description: string, mandatory = false): M3Field => ({
-  name,
-  type: 'A',
-  length,
-  description,
-  mandatory,
-});
-
-function exportSelect(name: 'Select' | 'SelectPad'): M3Transaction {
-  return {
-    program: 'EXPORTMI',
-    name,
-    description: name === 'Select' ? 'Select records, delimited' : 'Select records, fixed width',
-    inputs: [text('QERY', 1000, 'Query', true), text('SEPC', 1, 'Separator'), text('HDRS', 1, 'Headers')],
-    outputs: [replColumn],
-    multi: true,
-    uncounted: (input) => (input.HDRS === '1' ? 1 : 0),
-    run: (data, input) => {
-      const query = parseExportQuery(input.QERY ?? '', m3Tables);
-      if ('error' in query) return nok('XNO0001', 'QERY', query.error);
-      const separator = name === 'Select' ? input.SEPC || ';' : '';
-      const columns = query.columns.map((column) => query.table.columns.find((candidate) => candidate.name === column));
-      const format = (row: Record<string, string>) =>
-        query.columns
-          .map((column, position) =>
-            name === 'SelectPad' ? padValue(columns[position], row[column] ?? '') : (row[column] ?? ''),
-          )
-          .join(separator);
-      const header = query.columns.map((column) => `${query.table.prefix}${column}`).join(separator);
-      return (function* () {
-        if (input.HDRS === '1') yield { REPL: header };
-        for (const row of tableRows(data, query.table, { conditions: query.conditions, order: query.order }))
-          yield { REPL: format(row) };
-      })();
-    },
-  };
+function* filtered(source: Iterable<Record<string, string>>, keep: (row: Record<string, string>) => boolean) {
+  for (const row of source) if (keep(row)) yield row;
 }
 
-const customerList = [
-  'CUNO',
-  'CUNM',
-  'CUA1',
-  'CUA2',
-  'CUA3',
-  'CUA4',
-  'TOWN',
-  'PONO',
-  'CSCD',
-  'PHNO',
-  'STAT',
-  'CUCD',
-  'TEPY',
-  'LMDT',
-];
-const supplierList = ['SUNO', 'SUNM', 'STAT', 'CSCD', 'PHNO', 'CUCD', 'TEPY', 'LMDT'];
-
-const business: M3Transaction[] = [
-  list('CRS610MI', 'LstByNumber', 'List customers by number', t.OCUSMA, customerList),
-  get('CRS610MI', 'GetBasicData', 'Get customer basic data', t.OCUSMA, allColumns(t.OCUSMA)),
-  list('CRS620MI', 'LstSuppliers', 'List suppliers', t.CIDMAS, supplierList),
-  get('CRS620MI', 'GetBasicData', 'Get supplier basic data', t.CIDMAS, allColumns(t.CIDMAS)),
-  list('OIS100MI', 'LstHead', 'List customer order heads', t.OOHEAD, allColumns(t.OOHEAD)),
-  get('OIS100MI', 'GetHead', 'Get customer order head', t.OOHEAD, allColumns(t.OOHEAD)),
-  lines('OIS100MI', 'LstLine', 'List customer order lines', t.OOLINE, allColumns(t.OOLINE)),
-  list('PPS200MI', 'LstHead', 'List purchase order heads', t.MPHEAD, allColumns(t.MPHEAD)),
-  get('PPS200MI', 'GetHead', 'Get purchase order head', t.MPHEAD, allColumns(t.MPHEAD)),
-  lines('PPS200MI', 'LstLine', 'List purchase order lines', t.MPLINE, allColumns(t.MPLINE)),
-  exportSelect('Select'),
-  exportSelect('SelectPad'),
-];
-
-const programDescriptions: Record<string, string> = {
-  CRS610MI: 'Customer interface',
-  CRS620MI: 'Supplier interface',
-  OIS100MI: 'Customer order interface',
-  PPS200MI: 'Purchase order interface',
-  EXPORTMI: 'Export data',
-  MRS001MI: 'MI metadata',
-};
-
-const metadata: M3Transaction[] = [
-  {
-    program: 'MRS001MI',
-    name: 'LstPrograms',
-    description: 'List programs',
-    inputs: [text('MINM', 10, 'Program')],
-    outputs: [text('MINM', 10, 'Program'), text('TX40', 40, 'Description')],
-    multi: true,
-    run: (_data, input) =>
-      Object.entries(programDescriptions)
-        .filter(([program]) => !input.MINM || program >= input.MINM.trim())
-        .sort(([left], [right]) => left.localeCompare(right))
-        .map(([MINM, TX40]) => ({ MINM, TX40 })),
+const implemented: Record<string, Run> = {
+  'CRS610MI/LstByNumber': (session, input) => {
+    const start = input.CUNO?.trim();
+    const where: M3Where | undefined = start ? { column: 'CUNO', op: '>=', value: start } : undefined;
+    return filtered(rows(session, t.OCUSMA, where), changedSince(session, input));
   },
-  {
-    program: 'MRS001MI',
-    name: 'LstTransactions',
-    description: 'List transactions',
-    inputs: [text('MINM', 10, 'Program', true)],
-    outputs: [
-      text('MINM', 10, 'Program'),
-      text('TRNM', 15, 'Transaction'),
-      text('TRDS', 40, 'Description'),
-      text('SIMU', 1, 'Multiple'),
-    ],
-    multi: true,
-    run: (_data, input) => {
-      const program = input.MINM?.trim() ?? '';
-      const found = allTransactions().filter((transaction) => transaction.program === program);
-      if (found.length === 0) return nok('XRE0103', 'MINM', `Program ${program} does not exist`);
-      return found.map((transaction) => ({
-        MINM: program,
+  'CRS610MI/GetBasicData': byRecord(t.OCUSMA, 'CUNO', 'get'),
+  'CRS620MI/LstSuppliers': (session, input) => {
+    const from = input.FRSU?.trim();
+    const to = input.TOSU?.trim();
+    const parts: M3Where[] = [];
+    if (from) parts.push({ column: 'SUNO', op: '>=', value: from });
+    if (to) parts.push({ column: 'SUNO', op: '<=', value: to });
+    return filtered(rows(session, t.CIDMAS, parts.length ? { and: parts } : undefined), changedSince(session, input));
+  },
+  'CRS620MI/LstByNumber': (session, input) =>
+    rows(session, t.CIDMAS, { column: 'SUNO', op: '>=', value: input.SUNO?.trim() ?? '' }),
+  'CRS620MI/GetBasicData': byRecord(t.CIDMAS, 'SUNO', 'get'),
+  'OIS100MI/LstHead': (session, input) =>
+    rows(session, t.OOHEAD, { column: 'CUNO', op: '=', value: input.CUNO?.trim() ?? '' }),
+  'OIS100MI/GetHead': byRecord(t.OOHEAD, 'ORNO', 'get'),
+  'OIS100MI/LstLine': byRecord(t.OOLINE, 'ORNO', 'lines'),
+  'PPS200MI/GetHead': byRecord(t.MPHEAD, 'PUNO', 'get'),
+  'PPS200MI/LstLine': byRecord(t.MPLINE, 'PUNO', 'lines'),
+  'ARS200MI/LstInvoices': (session, input) =>
+    rows(session, t.FSLEDG, { column: 'CUNO', op: '=', value: input.CUNO?.trim() ?? '' }),
+  'CRS630MI/LstAccountID': (session, input) => {
+    const parts: M3Where[] = [{ column: 'AITP', op: '=', value: input.AITP?.trim() ?? '' }];
+    if (input.DIVI?.trim()) parts.push({ column: 'DIVI', op: '=', value: input.DIVI.trim() });
+    if (input.AITM?.trim()) parts.push({ column: 'AITM', op: '>=', value: input.AITM.trim() });
+    // Accounts in key order within the dimension (the dataset's order pairs AITP 1 and 2).
+    return [...rows(session, t.FCHACC, { and: parts })].sort((a, b) => compareKeys(t.FCHACC, a, b));
+  },
+  'EXPORTMI/Select': exportSelect('Select'),
+  'EXPORTMI/SelectPad': exportSelect('SelectPad'),
+  'EXPORTMI/LstFields': (_session, input) => {
+    const table = m3Tables[input.FILE?.trim().toUpperCase() ?? ''];
+    if (!table) return nok('XRE0103', 'FILE', `File ${input.FILE?.trim() ?? ''} does not exist`);
+    return table.columns.map((column) => ({
+      FLDN: `${table.prefix}${column.name}`,
+      FLDS: column.description.slice(0, 15),
+      FLTY: column.type,
+      FLLE: String(column.length),
+      FLDP: String(column.decimals ?? 0),
+    }));
+  },
+  'MRS001MI/LstPrograms': () => cataloguePrograms().map((MINM) => ({ MINM })),
+  'MRS001MI/LstTransactions': (_session, input) => {
+    const program = input.MINM?.trim() ?? '';
+    if (!catalogueHasProgram(program)) return nok('XRE0103', 'MINM', `Program ${program} does not exist`);
+    return catalogueTransactions(program).map((name) => {
+      const found = findTransaction(program, name)!;
+      return { MINM: program, TRNM: name, TRDS: found.description, SIMU: found.multi ? '1' : '0', STAT: '1' };
+    });
+  },
+  'MRS001MI/LstFields': (_session, input) => {
+    const transaction = findTransaction(input.MINM?.trim() ?? '', input.TRNM?.trim() ?? '');
+    if (!transaction) return nok('XRE0103', 'TRNM', 'Transaction does not exist');
+    const kind = (input.TRTP ?? '').trim().toUpperCase();
+    if (kind !== 'I' && kind !== 'O') return nok('XVA0001', 'TRTP', 'TRTP must be I or O');
+    let position = 1;
+    return (kind === 'I' ? transaction.inputs : transaction.outputs).map((field) => {
+      const from = position;
+      position += field.length;
+      return {
+        MINM: transaction.program,
         TRNM: transaction.name,
-        TRDS: transaction.description,
-        SIMU: transaction.multi ? '1' : '0',
-      }));
-    },
-  },
-  {
-    program: 'MRS001MI',
-    name: 'LstFields',
-    description: 'List fields',
-    inputs: [
-      text('MINM', 10, 'Program', true),
-      text('TRNM', 15, 'Transaction', true),
-      text('TRTP', 1, 'I = input, O = output', true),
-    ],
-    outputs: [
-      text('FLNM', 6, 'Field'),
-      text('FLDS', 40, 'Description'),
-      text('LENG', 4, 'Length'),
-      text('TYPE', 1, 'Type'),
-      text('MAND', 1, 'Mandatory'),
-    ],
-    multi: true,
-    run: (_data, input) => {
-      const transaction = findTransaction(input.MINM?.trim() ?? '', input.TRNM?.trim() ?? '');
-      if (!transaction) return nok('XRE0103', 'TRNM', 'Transaction does not exist');
-      const kind = (input.TRTP ?? '').trim().toUpperCase();
-      if (kind !== 'I' && kind !== 'O') return nok('XVA0001', 'TRTP', 'TRTP must be I or O');
-      return (kind === 'I' ? transaction.inputs : transaction.outputs).map((field) => ({
+        TRTP: kind,
         FLNM: field.name,
         FLDS: field.description,
+        FRPO: String(from),
+        TOPO: String(position - 1),
         LENG: String(field.length),
-        TYPE: field.type,
+        // MRS001MI knows only A and N (API-FACTS §10): dates are N.
+        TYPE: field.type === 'A' ? 'A' : 'N',
         MAND: field.mandatory ? '1' : '0',
-      }));
-    },
+      };
+    });
   },
-];
+};
 
-function allTransactions(): M3Transaction[] {
-  return [...business, ...metadata];
+function compareKeys(table: M3Table, left: Record<string, string>, right: Record<string, string>): number {
+  for (const key of table.keyColumns) {
+    const column = table.columns.find((candidate) => candidate.name === key);
+    const a = left[key] ?? '';
+    const b = right[key] ?? '';
+    const order = column?.type === 'A' ? (a < b ? -1 : a > b ? 1 : 0) : Math.sign(Number(a) - Number(b));
+    if (order !== 0) return order;
+  }
+  return 0;
 }
 
+/** EXPORTMI REPL is A984 (M3H5 EXPORTMI/SelectResponse). */
+export const replLength = 984;
+
+function exportSelect(name: 'Select' | 'SelectPad'): Run {
+  return (session, input) => {
+    const query = parseExportQuery(input.QERY ?? '', m3Tables, session.behaviour.m3ExportOrderBy);
+    if ('error' in query) return nok('XNO0001', 'QERY', query.error);
+    // SEPC blank: a flat line (SelectPad always pads); values are never quoted or escaped (EXPORTMI doc).
+    const separator = input.SEPC ?? '';
+    if (query.count) {
+      let count = 0;
+      for (const _row of tableRows(session.data, query.table, session.env, { where: query.where, order: 'physical' }))
+        count += 1;
+      return [{ REPL: String(count) }];
+    }
+    const columns = query.columns.map((column) => query.table.columns.find((candidate) => candidate.name === column));
+    const format = (row: Record<string, string>) =>
+      query.columns
+        .map((column, position) =>
+          name === 'SelectPad' || separator === ''
+            ? padValue(columns[position], row[column] ?? '')
+            : (row[column] ?? '').trim(),
+        )
+        .join(separator);
+    const header = query.columns.map((column) => `${query.table.prefix}${column}`).join(separator);
+    const width =
+      columns.reduce((sum, column) => sum + (column?.length ?? 0), 0) + separator.length * (columns.length - 1);
+    if (width > replLength && session.behaviour.m3ReplOverflow === 'nok')
+      return nok('XNO0002', 'QERY', `The selected fields are longer than ${replLength} characters`);
+    const orderBy = query.orderBy;
+    return (function* () {
+      if (input.HDRS === '1') yield { REPL: header.slice(0, replLength) };
+      let found: Iterable<Record<string, string>> = tableRows(session.data, query.table, session.env, {
+        where: query.where,
+        order: orderBy ? 'key' : 'physical',
+      });
+      if (orderBy) found = [...found].sort((a, b) => compareBy(query.table, orderBy, a, b));
+      // U5 default: a longer line is cut silently at 984, as the A984 REPL field holds no more.
+      for (const row of found) yield { REPL: format(row).slice(0, replLength) };
+    })();
+  };
+}
+
+function compareBy(table: M3Table, columns: string[], left: Record<string, string>, right: Record<string, string>) {
+  return compareKeys({ ...table, keyColumns: columns }, left, right);
+}
+
+function stub(entry: CatalogueTransaction): Run {
+  if (/^(Lst|List|Sel|Search)/.test(entry.name)) return () => [];
+  if (/^Get/.test(entry.name)) return () => nok('XRE0103', '', 'Record does not exist');
+  return () => nok('XNO0001', '', `${entry.program}/${entry.name} is not available in the sandbox (read only)`);
+}
+
+const cache = new Map<string, M3Transaction | undefined>();
+
 export function findTransaction(program: string, name: string): M3Transaction | undefined {
-  return allTransactions().find((transaction) => transaction.program === program && transaction.name === name);
+  const id = `${program}/${name}`;
+  if (cache.has(id)) return cache.get(id);
+  const entry = catalogueTransaction(program, name);
+  let made: M3Transaction | undefined;
+  if (entry) {
+    const lengths = new Map(entry.outputs.map((field) => [field.name, field.length]));
+    made = {
+      program,
+      name,
+      description: entry.description,
+      inputs: entry.inputs.map((input) => ({
+        name: input.name,
+        type: 'A',
+        length: lengths.get(input.name) ?? (name === 'Select' || name === 'SelectPad' ? 1000 : 60),
+        description: input.name,
+        mandatory: input.required,
+      })),
+      outputs: entry.outputs,
+      multi: program === 'EXPORTMI' || /^(Lst|List|Sel|Search)/.test(name),
+      uncounted: program === 'EXPORTMI' ? (input) => (input.HDRS === '1' ? 1 : 0) : undefined,
+      run: implemented[id] ?? stub(entry),
+    };
+  }
+  cache.set(id, made);
+  return made;
 }
 
 export function isProgram(program: string): boolean {
-  return allTransactions().some((transaction) => transaction.program === program);
+  return catalogueHasProgram(program);
 }

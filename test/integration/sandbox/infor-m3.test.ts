@@ -41,7 +41,8 @@ describe('Infor sandbox: M3 MI REST', () => {
     expect(trim.CUNO).toBe('C0000001');
     expect(row.CUNM?.length).toBe(36);
     expect(trim.LMDT).toMatch(/^\d{8}$/);
-    expect(trim.LMTS).toMatch(/^\d{17}$/);
+    // CRS610MI/GetBasicData returns LMDT but no LMTS (MI catalogue).
+    expect(trim.LMTS).toBeUndefined();
     for (const value of Object.values(row)) expect(typeof value).toBe('string');
     const columns = await session.json<M3V2Body>(
       '/M3/m3api-rest/v2/execute/CRS610MI/LstByNumber;maxrecs=2;returncols=CUNO,CUNM?righttrim=true',
@@ -102,20 +103,18 @@ describe('Infor sandbox: M3 MI REST', () => {
     expect(bad.nrOfFailedTransactions).toBe(1);
   });
 
-  it('modify bumps stamps so records appear in a modified-since EXPORTMI window', async () => {
+  it('modify bumps stamps (LMTS as 13-digit epoch ms by default) so records appear in a modified-since window', async () => {
     const at = new Date(Date.UTC(2030, 4, 6, 7, 8, 9, 123));
     const keys = session.sandbox.control.modify('customers', 4, at);
     expect(keys).toHaveLength(4);
-    const since = '20300506070800000';
+    const since = String(Date.UTC(2030, 4, 6, 7, 8, 0, 0));
     const rows = exportRows(
-      await session.json<M3V2Body>(
-        exportPath(`OKCUNO,OKLMTS,OKCHNO from OCUSMA where OKLMTS >= ${since} order by OKLMTS`),
-      ),
+      await session.json<M3V2Body>(exportPath(`OKCUNO,OKLMTS,OKCHNO from OCUSMA where OKLMTS >= ${since}`)),
     );
-    expect(rows.map((row) => row[0])).toEqual([...keys].sort());
-    expect(rows.every((row) => row[1] === '20300506070809123' && row[2] === '2')).toBe(true);
+    expect(rows.map((row) => row[0]).sort()).toEqual([...keys].sort());
+    expect(rows.every((row) => row[1] === String(at.getTime()) && row[2] === '2')).toBe(true);
     const byDate = exportRows(await session.json<M3V2Body>(exportPath('OKCUNO from OCUSMA where OKLMDT >= 20300506')));
-    expect(byDate.map((row) => row[0])).toEqual([...keys].sort());
+    expect(byDate.map((row) => row[0]).sort()).toEqual([...keys].sort());
   });
 
   it('lists order lines that reference existing customers, and MRS001MI metadata', async () => {
@@ -136,10 +135,16 @@ describe('Infor sandbox: M3 MI REST', () => {
     );
     const names = fields.results[0]?.records.map((record) => record.FLNM) ?? [];
     expect(names).toContain('CUNM');
-    expect(Object.keys(fields.results[0]?.records[0] ?? {})).toEqual(['FLNM', 'FLDS', 'LENG', 'TYPE', 'MAND']);
+    // The 16 outputs of the real MRS001MI/LstFields (MI catalogue).
+    expect(Object.keys(fields.results[0]?.records[0] ?? {})).toEqual(
+      expect.arrayContaining(['FLNM', 'FLDS', 'FRPO', 'TOPO', 'LENG', 'TYPE', 'MAND']),
+    );
+    expect(names).toHaveLength(79);
     const transactions = await session.json<M3V2Body>(
       '/M3/m3api-rest/v2/execute/MRS001MI/LstTransactions;maxrecs=0?MINM=CRS610MI&righttrim=true',
     );
-    expect(transactions.results[0]?.records.map((record) => record.TRNM)).toEqual(['LstByNumber', 'GetBasicData']);
+    const listed = transactions.results[0]?.records.map((record) => record.TRNM) ?? [];
+    expect(listed).toHaveLength(36);
+    expect(listed).toEqual(expect.arrayContaining(['LstByNumber', 'GetBasicData', 'SearchCustomer']));
   });
 });

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+
+/**
+ * Behaviours of a real Infor tenant that no public source settles (issue 14, plan §2 "U"
+ * switches). Each default is the harshest plausible stock behaviour, so a connector that passes
+ * against the defaults does not depend on a friendly guess. The tenant check (`mlc infor check`)
+ * probes each of them on a live tenant.
+ */
+export const inforBehaviourSchema = z.object({
+  /**
+   * U1 — M3 LMTS text (an N18 "Timestamp" field in every catalogue transaction that has it; the
+   * encoding is unconfirmed). `epochMillis` = 13-digit epoch milliseconds (the only public hint:
+   * an app writing OKLMTS as `Date.now()`); `ymdHmsMs17` = `yyyyMMddHHmmssSSS`; `ymdHms14` =
+   * `yyyyMMddHHmmss`; `garbage` = digits that decode to no instant.
+   */
+  m3StampForm: z.enum(['epochMillis', 'ymdHmsMs17', 'ymdHms14', 'garbage']).default('epochMillis'),
+  /** U3 — `order by` in an EXPORTMI query is undocumented: ignored (rows in physical order), refused (NOK) or honoured. */
+  m3ExportOrderBy: z.enum(['ignored', 'refused', 'honoured']).default('ignored'),
+  /** U5 — a REPL longer than A984 is cut silently (`truncate`) or the call fails (`nok`). */
+  m3ReplOverflow: z.enum(['truncate', 'nok']).default('truncate'),
+  /** U10 — an unknown program or transaction: bare HTTP 400, typed 400 body, or a NOK in HTTP 200. */
+  m3UnknownTransaction: z.enum(['bare400', 'typed400', 'nok200']).default('bare400'),
+  /** U9 — whether `;cono=`/`;divi=` set the session company (EXPORTMI reads only the session's company). */
+  m3HonourCono: z.boolean().default(true),
+});
+
+export type InforBehaviour = z.infer<typeof inforBehaviourSchema>;
+export type InforBehaviourInput = z.input<typeof inforBehaviourSchema>;
+
+/** One mutable holder shared by every route, so `setBehaviour` takes effect on the next call. */
+export class BehaviourHolder {
+  current: InforBehaviour;
+  constructor(input: InforBehaviourInput = {}) {
+    this.current = inforBehaviourSchema.parse(input);
+  }
+  set(input: InforBehaviourInput): InforBehaviour {
+    this.current = inforBehaviourSchema.parse({ ...this.current, ...input });
+    return this.current;
+  }
+}
