@@ -101,6 +101,7 @@ export const sinceFormats = [
   'iso-seconds',
   'iso-offset',
   'yyyyMMddHHmmssSSS',
+  'epoch-millis',
   'ido-datetime',
   'fsm-timestamp',
 ] as const;

@@ -22,8 +22,9 @@ const served: Record<ProductLine, InforEntity[]> = {
 };
 
 /** Keys as each product line reports them for a sandbox record key. */
-const keyOf: Record<ProductLine, (entity: InforEntity, key: string) => string> = {
-  m3: (_entity, key) => key,
+const keyOf: Record<ProductLine, (entity: InforEntity, key: string, sandbox: InforSandbox) => string> = {
+  // M3 keys are the tables' whole primary keys (FSLEDG DIVI/YEA4/JRNO/JSNO, FCHACC DIVI/AITP/AITM).
+  m3: (entity, key, sandbox) => sandbox.control.m3KeyOf(entity, key),
   csi: (entity, key) => (entity === 'customers' || entity === 'invoices' ? `${key}/0` : key),
   ln: (_entity, key) => key,
   fsm: (_entity, key) => key,
@@ -58,7 +59,8 @@ for (const productLine of ['m3', 'csi', 'ln', 'fsm'] as const) {
       modify:
         productLine === 'ln'
           ? undefined
-          : (sandbox, n) => sandbox.control.modify(entity, n, new Date()).map((key) => keyOf[productLine](entity, key)),
+          : (sandbox, n) =>
+              sandbox.control.modify(entity, n, new Date()).map((key) => keyOf[productLine](entity, key, sandbox)),
     };
   }
   describeConformance<InforSandbox>({

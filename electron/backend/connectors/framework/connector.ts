@@ -23,6 +23,8 @@ export interface ReadPage {
   records: SourceRecord[];
   /** Calls this page cost (more than one when lines were fetched for it). */
   calls: number;
+  /** Things the user should know about this read (e.g. incremental sync not engaged, and why). */
+  warnings?: string[];
 }
 
 export interface ReadOptions {

@@ -17,6 +17,8 @@ export function formatSince(format: SinceFormat, since: string): string {
       return iso.slice(0, 19) + '+00:00';
     case 'yyyyMMddHHmmssSSS':
       return digits.slice(0, 17);
+    case 'epoch-millis':
+      return String(instant);
     case 'ido-datetime':
       return `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
     case 'fsm-timestamp':

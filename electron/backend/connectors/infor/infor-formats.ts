@@ -29,3 +29,49 @@ export function parseInforDate(text: string): string | undefined {
   if (!match || match[1] === '0000' || Number(match[2]) < 1 || Number(match[2]) > 12) return undefined;
   return `${match[1]}-${match[2]}-${match[3]}`;
 }
+
+/**
+ * Forms M3's LMTS (N18 "Timestamp") might take. The encoding is unconfirmed (API-FACTS §10): the only
+ * public hint is 13-digit epoch milliseconds; `yyyyMMddHHmmss[SSS]` are the other plausible forms.
+ * N18 text may come zero-padded to 18 digits.
+ */
+export const m3StampForms = ['epochMillis', 'ymdHmsMs17', 'ymdHms14'] as const;
+export type M3StampForm = (typeof m3StampForms)[number];
+
+/** An LMTS in `form` as ISO-8601 UTC; undefined when the text is not in that form. */
+export function parseM3Stamp(text: string, form: M3StampForm): string | undefined {
+  const digits = text.trim().replace(/^0+(?=\d)/, '');
+  if (!/^\d+$/.test(digits)) return undefined;
+  if (form === 'epochMillis') {
+    // 2001-09-09 .. 2286: 13 digits; anything else is not a plausible change stamp.
+    if (digits.length !== 13) return undefined;
+    return new Date(Number(digits)).toISOString();
+  }
+  if (digits.length !== (form === 'ymdHmsMs17' ? 17 : 14)) return undefined;
+  return parseInforStamp(digits);
+}
+
+/** The LMTS text for an ISO instant, for `stamp >= …` conditions (14 digits floor to the second: a superset). */
+export function toM3Stamp(iso: string, form: M3StampForm): string {
+  const instant = new Date(iso);
+  if (form === 'epochMillis') return String(instant.getTime());
+  const digits = instant.toISOString().replace(/\D/g, '');
+  return digits.slice(0, form === 'ymdHmsMs17' ? 17 : 14);
+}
+
+/**
+ * The LMTS form that decodes every sample to (within a day of) its change date LMDT, or undefined
+ * when none does, or no sample has both. A day of slack: LMDT is the tenant's local date.
+ */
+export function detectM3StampForm(samples: Array<{ stamp: string; date: string }>): M3StampForm | undefined {
+  const usable = samples.filter((sample) => /^\d+$/.test(sample.stamp.trim()) && parseInforDate(sample.date));
+  if (usable.length === 0) return undefined;
+  return m3StampForms.find((form) =>
+    usable.every((sample) => {
+      const iso = parseM3Stamp(sample.stamp, form);
+      const date = parseInforDate(sample.date);
+      if (!iso || !date) return false;
+      return Math.abs(Date.parse(iso) - Date.parse(`${date}T12:00:00Z`)) <= 36 * 3_600_000;
+    }),
+  );
+}

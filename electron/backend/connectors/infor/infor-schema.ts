@@ -4,7 +4,7 @@ import type { HookContext } from '../framework/hooks';
 import { idoCheck, idoHeaders, idoUrl } from './csi-reader';
 import { fsmUrl } from './fsm-reader';
 import { lnUrl } from './ln-reader';
-import { m3Execute } from './m3-api';
+import { exportColumns } from './m3-export';
 import {
   inforEntityLabels,
   type CsiSource,
@@ -17,71 +17,47 @@ import {
 type Discovered = Omit<EntitySchema, 'hash' | 'fetchedAt'>;
 const strip = (column: string) => (/^[A-Z0-9]{2}[A-Z0-9]{4}$/.test(column) ? column.slice(2) : column);
 
-/** M3: output fields of the entity's list transaction (`MRS001MI/LstFields … TRTP=O`). */
+/**
+ * M3: exactly the columns the read returns (`EXPORTMI/LstFields` of the entity's table, or the
+ * source's chosen columns), prefix stripped, with M3's type, length and decimals; lines likewise.
+ */
 export async function m3Schema(context: HookContext, entity: InforEntityId, source: M3Source): Promise<Discovered> {
-  const fieldsOf = async (program: string, transaction: string) =>
-    (
-      await m3Execute(context, 'MRS001MI', 'LstFields', { MINM: program, TRNM: transaction, TRTP: 'O' }, { maxrecs: 0 })
-    ).records.map((row) => m3Field(row));
-  let fields: EntityField[];
-  try {
-    fields = await fieldsOf(source.program, source.transaction);
-  } catch (error) {
-    // Tenants without the configured list transaction: describe the table's columns instead.
-    if (!(error instanceof AppError) || (error.details as { code?: string } | undefined)?.code !== 'XRE0103')
-      throw error;
-    fields = await tableColumns(context, source);
-  }
+  const fields = await tableFields(context, source.table, source.columns, [...source.keys]);
   const keyFields = source.keys.map(strip);
   for (const f of fields) if (keyFields.includes(f.name)) f.required = { onCreate: true, onUpdate: true };
   if (source.lines) {
     // Each line's own fields, so mappings can loop over them (quantity, price … per line).
-    const lines = source.lines;
-    let children: EntityField[];
-    try {
-      children = await fieldsOf(source.program, lines.transaction);
-    } catch (error) {
-      if (!(error instanceof AppError) || (error.details as { code?: string } | undefined)?.code !== 'XRE0103')
-        throw error;
-      children = await tableColumns(context, { table: lines.table });
-    }
+    const children = await tableFields(context, source.lines.table, source.lines.columns, [...source.lines.keys]);
     fields.push(field('lines', 'array', { label: 'Lines', readOnly: true, children }));
   }
   return { system: 'infor', entity, label: inforEntityLabels[entity], keyFields, fields };
 }
 
-async function tableColumns(context: HookContext, source: Pick<M3Source, 'table'>): Promise<EntityField[]> {
-  const result = await m3Execute(
-    context,
-    'EXPORTMI',
-    'Select',
-    { QERY: `* from ${source.table}`, SEPC: ';', HDRS: '1' },
-    { maxrecs: 1 },
-  );
-  const header = (result.records[0]?.REPL ?? '')
-    .split(';')
-    .map((name) => name.trim())
-    .filter(Boolean);
-  return header.map((column) => {
-    const name = strip(column);
-    const type: FieldType = /(DT|DAT)$/.test(name) ? 'date' : 'string';
-    return field(name, type, { nativeType: 'column', description: `${source.table}.${column}` });
-  });
-}
-
-function m3Field(row: Record<string, string>): EntityField {
-  const name = (row.FLNM ?? '').trim();
-  const nativeType = (row.TYPE ?? '').trim();
-  const length = Number((row.LENG ?? '').trim());
-  const type: FieldType = nativeType === 'N' ? 'number' : nativeType === 'D' ? 'date' : 'string';
-  const mandatory = ['1', 'true', 'X'].includes((row.MAND ?? '').trim());
-  return field(name, type, {
-    label: (row.FLDS ?? '').trim() || name,
-    nativeType,
-    maxLength: Number.isInteger(length) && length > 0 && type === 'string' ? length : undefined,
-    required: { onCreate: mandatory, onUpdate: false },
-    description: (row.FLDS ?? '').trim() || undefined,
-  });
+async function tableFields(
+  context: HookContext,
+  table: string,
+  chosen: string[],
+  keys: string[],
+): Promise<EntityField[]> {
+  const all = await exportColumns(context, table);
+  const wanted = chosen.length > 0 ? new Set([...keys, ...chosen]) : undefined;
+  return all
+    .filter((column) => !wanted || wanted.has(column.name))
+    .map((column) => {
+      const name = strip(column.name);
+      const type: FieldType =
+        column.type === 'D' || (/(DT|DAT)$/.test(name) && column.type === 'N' && column.length === 8)
+          ? 'date'
+          : column.type === 'N'
+            ? 'number'
+            : 'string';
+      return field(name, type, {
+        label: name,
+        nativeType: `${column.type}${column.length}${column.decimals > 0 ? `,${column.decimals}` : ''}`,
+        maxLength: type === 'string' && column.length > 0 ? column.length : undefined,
+        description: `${table}.${column.name}`,
+      });
+    });
 }
 
 interface IdoProperty {

@@ -35,24 +35,27 @@ export const inforEntityLabels: Record<InforEntityId, string> = {
  */
 const m3Lines = z.object({ table: z.string(), keys: z.array(z.string()).min(1), link: z.string() });
 export const m3SourceSchema = z.object({
-  /** EXPORTMI table read in key order with a keyset (`OCUSMA`). */
+  /** Table read through EXPORTMI in key windows (`OCUSMA`). */
   table: z.string(),
-  /** Key columns in table key order (`OKCUNO`); company (`CONO`) columns excluded. */
+  /** The table's whole primary key without CONO, prefixed, in key order (`OKCUNO`; FSLEDG `ESDIVI, ESYEA4, ESJRNO, ESJSNO`). */
   keys: z.array(z.string()).min(1),
-  /** Key columns compared as numbers rather than quoted text. */
+  /** Columns to read; empty = every column `EXPORTMI/LstFields` lists. */
+  columns: z.array(z.string()).default([]),
+  /** Kept for older `entitySources`: key types now come from `EXPORTMI/LstFields`. */
   numericKeys: z.array(z.string()).default([]),
-  /** 17-digit UTC change stamp `yyyyMMddHHmmssSSS` (sandbox choice; see API-FACTS §1.4 LMTS). */
+  /** Change stamp column (`OKLMTS`, N18). Its text form is detected from the data, never assumed. */
   stamp: z.string().optional(),
-  /** Change date `yyyyMMdd`, used when no stamp column exists. */
+  /** Change date `yyyyMMdd`: the fallback (with `m3LookbackDays`) when the stamp's form is not recognised. */
   changeDate: z.string().optional(),
-  /** Transaction whose output fields describe the entity (schema discovery). */
-  program: z.string(),
-  transaction: z.string(),
+  /** The documented MI transaction that serves the entity (catalogue names), for reference and checks. */
+  program: z.string().optional(),
+  transaction: z.string().optional(),
   lines: m3Lines
     .extend({
       numericKeys: z.array(z.string()).default([]),
-      /** Transaction of `program` whose output fields describe one line (schema discovery). */
-      transaction: z.string().default('LstLine'),
+      columns: z.array(z.string()).default([]),
+      /** The MI transaction that lists one parent's lines (reference). */
+      transaction: z.string().optional(),
     })
     .optional(),
 });
@@ -97,6 +100,7 @@ const schemas = { m3: m3SourceSchema, csi: csiSourceSchema, ln: lnSourceSchema, 
 /** Defaults from API-FACTS §1.8 and the sandbox interface; `undefined` = not available on that product line. */
 export const defaultSources: { [P in ProductLine]: Partial<Record<InforEntityId, z.input<(typeof schemas)[P]>>> } = {
   m3: {
+    // Real keys and transactions from the MI catalogue (fixtures/infor/m3-mi-catalogue.json, API-FACTS §10).
     customers: {
       table: 'OCUSMA',
       keys: ['OKCUNO'],
@@ -118,34 +122,36 @@ export const defaultSources: { [P in ProductLine]: Partial<Record<InforEntityId,
       keys: ['OAORNO'],
       stamp: 'OALMTS',
       changeDate: 'OALMDT',
+      // OIS100MI/LstHead needs one CUNO: no MI list covers every order.
       program: 'OIS100MI',
-      transaction: 'LstHead',
-      lines: { table: 'OOLINE', keys: ['OBORNO', 'OBPONR'], numericKeys: ['OBPONR'], link: 'OBORNO' },
+      transaction: 'GetHead',
+      lines: { table: 'OOLINE', keys: ['OBORNO', 'OBPONR', 'OBPOSX'], link: 'OBORNO', transaction: 'LstLine' },
     },
     purchaseOrders: {
       table: 'MPHEAD',
       keys: ['IAPUNO'],
       stamp: 'IALMTS',
       changeDate: 'IALMDT',
+      // PPS200MI has no LstHead.
       program: 'PPS200MI',
-      transaction: 'LstHead',
-      lines: { table: 'MPLINE', keys: ['IBPUNO', 'IBPNLI'], numericKeys: ['IBPNLI'], link: 'IBPUNO' },
+      transaction: 'GetHead',
+      lines: { table: 'MPLINE', keys: ['IBPUNO', 'IBPNLI', 'IBPNLS'], link: 'IBPUNO', transaction: 'LstLine' },
     },
     invoices: {
       table: 'FSLEDG',
-      keys: ['ESCINO'],
+      keys: ['ESDIVI', 'ESYEA4', 'ESJRNO', 'ESJSNO'],
       stamp: 'ESLMTS',
       changeDate: 'ESLMDT',
       program: 'ARS200MI',
-      transaction: 'LstInvoice',
+      transaction: 'LstInvoices',
     },
     glAccounts: {
       table: 'FCHACC',
-      keys: ['EAAITM'],
+      keys: ['EADIVI', 'EAAITP', 'EAAITM'],
       stamp: 'EALMTS',
       changeDate: 'EALMDT',
       program: 'CRS630MI',
-      transaction: 'LstAccounts',
+      transaction: 'LstAccountID',
     },
   },
   csi: {

@@ -18,7 +18,7 @@ import {
 import { inforDescriptors } from './infor.descriptor';
 import { lnReadSlots, lnUrl } from './ln-reader';
 import { m3Execute } from './m3-api';
-import { readM3 } from './m3-reader';
+import { readM3, type M3StampForms } from './m3-reader';
 
 /** M3 when none is set (the first test detects the real one); a value that is not a product line is refused, not read as M3. */
 export function productLineOf(settings: Record<string, unknown>): ProductLine {
@@ -68,21 +68,19 @@ function hooksFor(productLine: ProductLine, settings: Record<string, unknown>): 
 /**
  * How each product line reads. LN and FSM follow next links, which the runtime's paginator executes
  * from the descriptor plus slots, as it does CSI's Mongoose bookmarks. M3 keeps its own `readPages`:
- * a keyset scan whose next request is built from the last row's compound key (`k1 >= a and k1 <= a
- * and k2 > b`, then `k1 > a`) with per-record line calls is a conversation the descriptor cannot state.
+ * EXPORTMI key windows split at the median key, column chunks joined by key and lines per page of
+ * heads (m3-reader.ts) are a conversation the descriptor cannot state.
  */
 function readSlots(productLine: ProductLine, sourceOf: <T>(entity: string) => T): Partial<ConnectorHooks> {
   switch (productLine) {
-    case 'm3':
+    case 'm3': {
+      // Each table's LMTS form, once the data showed it, for later (delta) reads of this connection.
+      const stampForms: M3StampForms = new Map();
       return {
         readPages: (context, entity, options) =>
-          readM3(
-            context,
-            sourceOf<M3Source>(entity),
-            options,
-            context.descriptor.entities[entity]?.read?.modifiedSince,
-          ),
+          readM3(context, entity, sourceOf<M3Source>(entity), options, stampForms),
       };
+    }
     case 'csi':
       return csiReadSlots((entity) => sourceOf<CsiSource>(entity));
     case 'ln':

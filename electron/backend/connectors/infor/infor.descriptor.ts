@@ -40,8 +40,9 @@ const pagination: Record<ProductLine, ConnectorDescriptorInput['entities'][strin
   m3: {
     endpoint: 'M3/m3api-rest/v2/execute/EXPORTMI/Select',
     pagination: { style: 'keyset', pageSizeParam: 'maxrecs', defaultPageSize: 1000, maxPageSize: 10_000 },
-    // `{stamp}` is the source's stamp field (settings choose the table); the keyset reader builds the request.
-    modifiedSince: { format: 'yyyyMMddHHmmssSSS', via: 'filter', template: '{stamp} >= {since}' },
+    // `{stamp}` is the source's stamp column (OKLMTS, N18). Its text form is unconfirmed: the reader detects it
+    // from the data (m3-reader.ts) and falls back to the change date; epoch milliseconds is the stock guess.
+    modifiedSince: { format: 'epoch-millis', via: 'filter', template: '{stamp} >= {since}' },
   },
   csi: {
     endpoint: 'CSI/IDORequestService/ido/load/{ido}',

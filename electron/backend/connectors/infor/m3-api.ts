@@ -72,7 +72,16 @@ export function m3ErrorOf(status: number, body: unknown, program: string, transa
       b.terminationErrorType,
     );
   }
-  if (status < 200 || status >= 300) return build(undefined, undefined, undefined, undefined);
+  if (status < 200 || status >= 300) {
+    // A bare 400 is how a tenant may answer a program or transaction it does not have (API-FACTS §1.4).
+    const error = build(undefined, undefined, undefined, undefined);
+    if (status !== 400) return error;
+    return new AppError(
+      'E_REMOTE',
+      `${error.message} (no details: ${where} may not exist on this tenant; MRS001MI/LstTransactions lists what does)`,
+      error.details,
+    );
+  }
   return undefined;
 }
 
@@ -103,16 +112,36 @@ function stringMap(record: Record<string, unknown>): Record<string, string> {
   );
 }
 
-/** `GET …/M3/m3api-rest/v2/execute/{program}/{transaction};maxrecs=N?…`, errors raised as M3 states them. */
+/**
+ * The matrix every call carries, in m3-odin's order (`mi/runtime.ts`): metadata off (the v2 flag is
+ * unsupported), `maxrecs`, `excludempty=false` (empty values stay, so every row has every column),
+ * and the company and division from the connection settings (`m3Company`, `m3Division`), so a
+ * multi-company tenant is read in the company chosen, not the user's default. `divi` goes only with `cono`.
+ */
+export function m3Matrix(
+  settings: Record<string, unknown>,
+  options: { maxrecs?: number; company?: string; division?: string },
+) {
+  const company = options.company ?? String(settings.m3Company ?? '').trim();
+  const division = options.division ?? String(settings.m3Division ?? '').trim();
+  let matrix = `;metadata=false;maxrecs=${options.maxrecs ?? 100};excludempty=false`;
+  if (company) {
+    matrix += `;cono=${encodeURIComponent(company)}`;
+    if (division) matrix += `;divi=${encodeURIComponent(division)}`;
+  }
+  return matrix;
+}
+
+/** `GET …/M3/m3api-rest/v2/execute/{program}/{transaction};matrix?…`, errors raised as M3 states them. */
 export async function m3Execute(
   context: HookContext,
   program: string,
   transaction: string,
   query: Record<string, string>,
-  options: { maxrecs?: number; signal?: AbortSignal } = {},
+  options: { maxrecs?: number; signal?: AbortSignal; company?: string; division?: string } = {},
 ): Promise<M3Result> {
   const base = `${String(context.settings.iu)}/${String(context.settings.tenant)}/M3/m3api-rest/v2/execute/${program}/${transaction}`;
-  const matrix = options.maxrecs !== undefined ? `;maxrecs=${options.maxrecs}` : '';
+  const matrix = m3Matrix(context.settings, options);
   const search = new URLSearchParams(query).toString().replace(/\+/g, '%20');
   const response: HttpResponse = await context.http.request({
     url: `${base}${matrix}${search ? `?${search}` : ''}`,

@@ -2,177 +2,360 @@ import { AppError } from '../../../../shared/errors';
 import type { JsonObject, JsonValue, ReadOptions, ReadPage, SourceRecord } from '../framework/connector';
 import type { HookContext } from '../framework/hooks';
 import { m3Execute } from './m3-api';
-import { parseInforDate, parseInforStamp, toM3Date } from './infor-formats';
-import type { ModifiedSinceDescriptor } from '../../../../shared/connectors/descriptor';
-import { sinceParts } from '../framework/since';
+import {
+  chunkColumns,
+  compareTuples,
+  exportColumns,
+  keyWindows,
+  queryLength,
+  replLength,
+  separatorCandidates,
+  splitLine,
+  windowWhere,
+  type ExportColumn,
+} from './m3-export';
+import {
+  detectM3StampForm,
+  parseInforDate,
+  parseInforStamp,
+  parseM3Stamp,
+  toM3Date,
+  toM3Stamp,
+  type M3StampForm,
+} from './infor-formats';
 import type { M3Source } from './infor-sources';
 
-/** Rows per EXPORTMI call for order lines (one call usually covers a whole page of heads). */
+/** Rows per window for order lines (one window usually covers a whole page of heads). */
 const linesPerCall = 10_000;
+/** Rows sampled to recognise the LMTS form when a delta read comes before any full read. */
+const stampSample = 50;
 
-interface Table {
+/** What a connector remembers between reads: each table's LMTS form once recognised (`null`: none fits). */
+export type M3StampForms = Map<string, M3StampForm | null>;
+
+interface TableRead {
   table: string;
-  keys: string[];
-  numericKeys: string[];
+  keys: ExportColumn[];
+  /** Keys plus the stamp and change date: the narrow chunk that shapes the windows. */
+  keyChunk: ExportColumn[];
+  /** The other columns, in chunks that fit a REPL line (keys first in each). */
+  dataChunks: ExportColumn[][];
+}
+
+/** One read's separator choice and call count. */
+interface ReadState {
+  separators: string[];
+  calls: number;
+  signal?: AbortSignal;
 }
 
 /**
- * Reads an M3 table through `EXPORTMI/Select` in key order with a keyset
- * (`and KEY > 'last'`) and `maxrecs`, because MI list transactions have no
- * cursor (API-FACTS §1.4). Compound keys use only AND-joined conditions:
- * `k1 >= a and k1 <= a and k2 > b` until that group is exhausted, then `k1 > a`.
+ * Reads an M3 table through EXPORTMI in key windows (see `m3-export.ts`): explicit column chunks that
+ * fit 984 characters, joined by key; every line's value count checked; no `order by`. Incremental
+ * reads filter on the stamp in the form the data shows, else on the change date with a look-back,
+ * and say so in the page's warnings when the stamp is not used.
  */
 export async function* readM3(
   context: HookContext,
+  entity: string,
   source: M3Source,
   options: ReadOptions,
-  spec?: ModifiedSinceDescriptor,
+  stampForms: M3StampForms = new Map(),
 ): AsyncIterable<ReadPage> {
-  const pageSize = options.pageSize ?? 1000;
+  const pageSize = Math.max(2, options.pageSize ?? 1000);
+  const configured = String(context.settings.m3Separator ?? '').trim();
+  const state: ReadState = {
+    // A separator the user chose is the only one used; otherwise rare characters are tried in turn.
+    separators: configured ? [configured] : [...separatorCandidates],
+    calls: 0,
+    signal: options.signal,
+  };
+  const extras = [source.stamp, source.changeDate].filter((name): name is string => Boolean(name));
+  const head = await tableRead(context, source.table, source.keys, source.columns, extras, options.signal);
+  state.calls += 1;
+  const warnings: string[] = [];
   const base: string[] = [];
+  let form = stampForms.get(source.table);
+  const stampColumn = source.stamp ? head.keyChunk.find((column) => column.name === source.stamp) : undefined;
+  const dateColumn = source.changeDate ? head.keyChunk.find((column) => column.name === source.changeDate) : undefined;
   if (options.since) {
-    // The descriptor's filter (`{stamp} >= {since}`, LMTS digits) over the source's stamp field.
-    if (source.stamp && spec) base.push(sinceParts(spec, options.since, { stamp: source.stamp }).filter ?? '');
-    else if (source.changeDate) base.push(`${source.changeDate} >= ${toM3Date(options.since)}`);
+    if (stampColumn && form === undefined) {
+      form = await sampleStampForm(context, head, stampColumn, dateColumn, state);
+      stampForms.set(source.table, form);
+    }
+    if (stampColumn && form) {
+      base.push(`${stampColumn.name} >= ${toM3Stamp(options.since, form)}`);
+    } else if (dateColumn) {
+      const days = lookbackDays(context.settings.m3LookbackDays);
+      const from = toM3Date(new Date(Date.parse(options.since) - days * 86_400_000).toISOString());
+      base.push(`${dateColumn.name} >= ${from}`);
+      warnings.push(
+        `${entity}: the change stamp ${source.stamp ?? '(none)'} is in no recognised form; reading records changed since ${from} by ${dateColumn.name} (${days}-day look-back) instead.`,
+      );
+    } else {
+      warnings.push(
+        `incremental sync not engaged for ${entity}: ${source.table} has no recognised change stamp or change date; every run reads all records.`,
+      );
+    }
   }
-  const head: Table = { table: source.table, keys: source.keys, numericKeys: source.numericKeys };
-  for await (const batch of keysetScan(context, head, base, pageSize, options.signal)) {
-    let calls = batch.calls;
+  let first = true;
+  const page = async (window: Array<Record<string, string>>): Promise<ReadPage> => {
+    if (stampColumn && form === undefined) {
+      form = detectM3StampForm(sampleOf(window, stampColumn, dateColumn)) ?? null;
+      stampForms.set(source.table, form);
+    }
     const linesByParent = new Map<string, Array<Record<string, string>>>();
-    if (source.lines && batch.rows.length > 0) {
+    if (source.lines && window.length > 0) {
+      const lines = source.lines;
+      const lineRead = await tableRead(context, lines.table, lines.keys, lines.columns, [], options.signal);
+      const link = lineRead.keys.find((column) => column.name === lines.link) ?? lineRead.keyChunk[0]!;
       const parentKey = source.keys[0]!;
-      const first = batch.rows[0]![parentKey]!;
-      const last = batch.rows[batch.rows.length - 1]![parentKey]!;
-      const lines: Table = {
-        table: source.lines.table,
-        keys: source.lines.keys,
-        numericKeys: source.lines.numericKeys,
-      };
-      const range = [`${source.lines.link} >= ${quote(first)}`, `${source.lines.link} <= ${quote(last)}`];
-      for await (const lineBatch of keysetScan(context, lines, range, linesPerCall, options.signal)) {
-        calls += lineBatch.calls;
-        for (const row of lineBatch.rows) {
-          const parent = row[source.lines.link] ?? '';
+      const parents = window.map((row) => row[parentKey] ?? '');
+      const range = [
+        `${link.name} >= ${quoteFor(link, parents[0]!)}`,
+        `${link.name} <= ${quoteFor(link, parents[parents.length - 1]!)}`,
+      ];
+      for await (const lineRows of readTable(context, lineRead, range, linesPerCall, state)) {
+        for (const row of lineRows) {
+          const parent = (row[lines.link] ?? '').trim();
           if (!linesByParent.has(parent)) linesByParent.set(parent, []);
           linesByParent.get(parent)!.push(row);
         }
       }
     }
-    const records = batch.rows.map((row) =>
-      normalizeM3(source, row, source.lines ? (linesByParent.get(row[source.keys[0]!]!) ?? []) : undefined),
+    const records = window.map((row) =>
+      normalizeM3(
+        source,
+        row,
+        form ?? undefined,
+        source.lines ? (linesByParent.get((row[source.keys[0]!] ?? '').trim()) ?? []) : undefined,
+      ),
     );
-    yield { records, calls };
+    const done: ReadPage = { records, calls: state.calls };
+    if (first && warnings.length > 0) done.warnings = warnings;
+    first = false;
+    state.calls = 0;
+    return done;
+  };
+  // Windows hold at most pageSize rows (maxrecs pageSize + 1: a short answer is a whole window);
+  // consecutive windows, in key order, are cut into pages of pageSize.
+  const buffer: Array<Record<string, string>> = [];
+  for await (const window of readTable(context, head, base, pageSize + 1, state)) {
+    buffer.push(...window);
+    while (buffer.length >= pageSize) yield await page(buffer.splice(0, pageSize));
   }
+  if (buffer.length > 0 || (first && warnings.length > 0)) yield await page(buffer);
 }
 
-async function* keysetScan(
+function lookbackDays(value: unknown): number {
+  const days = Number(value ?? 1);
+  return Number.isFinite(days) && days >= 0 ? days : 1;
+}
+
+function quoteFor(column: ExportColumn, value: string): string {
+  const text = value.trim();
+  return column.type !== 'A' && /^-?\d+(\.\d+)?$/.test(text) ? text : `'${text.replace(/'/g, "''")}'`;
+}
+
+function sampleOf(rows: Array<Record<string, string>>, stamp: ExportColumn, date?: ExportColumn) {
+  return rows.map((row) => ({ stamp: row[stamp.name] ?? '', date: date ? (row[date.name] ?? '') : '' }));
+}
+
+async function sampleStampForm(
   context: HookContext,
-  table: Table,
+  head: TableRead,
+  stamp: ExportColumn,
+  date: ExportColumn | undefined,
+  state: ReadState,
+): Promise<M3StampForm | null> {
+  if (!date) return null;
+  const rows = await select(context, head.table, [...head.keys, stamp, date], undefined, stampSample, state);
+  return detectM3StampForm(sampleOf(rows, stamp, date)) ?? null;
+}
+
+async function tableRead(
+  context: HookContext,
+  table: string,
+  keyNames: string[],
+  wanted: string[],
+  extras: string[],
+  signal: AbortSignal | undefined,
+): Promise<TableRead> {
+  const all = await exportColumns(context, table, signal);
+  const byName = new Map(all.map((column) => [column.name, column]));
+  const pick = (name: string) => {
+    const column = byName.get(name);
+    if (!column) throw new AppError('E_INVALID_INPUT', `M3 table ${table} has no column ${name} (EXPORTMI/LstFields).`);
+    return column;
+  };
+  const keys = keyNames.map(pick);
+  const columns = wanted.length > 0 ? [...new Set([...keyNames, ...wanted, ...extras])].map(pick) : all;
+  const keyChunk = [...keys, ...extras.filter((name) => !keyNames.includes(name)).map(pick)];
+  // The window conditions share the QERY with the column list: leave them room.
+  const listBudget = queryLength - 60 - 2 * windowLength(keys);
+  const rest = columns.filter((column) => !keyChunk.some((chosen) => chosen.name === column.name));
+  const dataChunks = rest.length > 0 ? chunkColumns([...keys, ...rest], keyNames, { listBudget }) : [];
+  return { table, keys, keyChunk, dataChunks };
+}
+
+/** An upper bound of one side of a window condition's length, for the QERY budget. */
+function windowLength(keys: ExportColumn[]): number {
+  const term = (column: ExportColumn) => column.name.length + 4 + Math.max(column.length, 1) + 2;
+  let total = 0;
+  keys.forEach((_key, depth) => {
+    total += keys.slice(0, depth + 1).reduce((sum, column) => sum + term(column) + 5, 0) + 6;
+  });
+  return total + term(keys[0]!) + 5;
+}
+
+/**
+ * Every row of a table (matching `base`) once, as prefixed column → value maps, one window at a
+ * time. Each window is shaped by the narrow key chunk; the other chunks are then read for the same
+ * key range and joined by key. A key a chunk lacks (a row deleted meanwhile) is read once more, then
+ * reported; rows a chunk adds (inserted meanwhile) wait for the next run.
+ */
+async function* readTable(
+  context: HookContext,
+  read: TableRead,
   base: string[],
-  pageSize: number,
-  signal: AbortSignal | undefined,
-): AsyncIterable<{ rows: Array<Record<string, string>>; calls: number }> {
-  let last: Record<string, string> | undefined;
-  let level = table.keys.length - 1;
-  for (;;) {
-    signal?.throwIfAborted();
-    const conditions = [...base, ...(last ? keysetConditions(table, last, level) : [])];
-    // One row more than asked: whether the header line counts toward maxrecs differs, and a
-    // short page must really mean the end. Extra rows are dropped; the keyset continues after the last kept.
-    const rows = (await exportSelect(context, table, conditions, pageSize, signal)).slice(0, pageSize);
-    if (rows.length > 0) {
-      yield { rows, calls: 1 };
-      last = rows[rows.length - 1];
-    }
-    if (rows.length >= pageSize) {
-      level = table.keys.length - 1;
-      continue;
-    }
-    if (!last || level === 0) return;
-    // This key group is exhausted; move on to the next value of the shallower key.
-    level -= 1;
-  }
-}
-
-function keysetConditions(table: Table, last: Record<string, string>, level: number): string[] {
-  const out: string[] = [];
-  table.keys.slice(0, level).forEach((key) => {
-    const value = literal(table, key, last[key] ?? '');
-    out.push(`${key} >= ${value}`, `${key} <= ${value}`);
-  });
-  const key = table.keys[level]!;
-  out.push(`${key} > ${literal(table, key, last[key] ?? '')}`);
-  return out;
-}
-
-function literal(table: Table, key: string, value: string): string {
-  return table.numericKeys.includes(key) && /^-?\d+(\.\d+)?$/.test(value.trim()) ? value.trim() : quote(value);
-}
-
-function quote(value: string): string {
-  // Keys are compared as stored, padding included; only quotes need escaping.
-  return `'${value.replace(/'/g, "''")}'`;
-}
-
-/** One EXPORTMI/Select call: header line (HDRS=1) then one `REPL` line per row, split on the separator. */
-async function exportSelect(
-  context: HookContext,
-  table: Table,
-  conditions: string[],
-  maxrecs: number,
-  signal: AbortSignal | undefined,
-): Promise<Array<Record<string, string>>> {
-  const separator = String(context.settings.m3Separator ?? ';');
-  const where = conditions.length > 0 ? ` where ${conditions.join(' and ')}` : '';
-  const query = `* from ${table.table}${where} order by ${table.keys.join(',')}`;
-  const result = await m3Execute(
-    context,
-    'EXPORTMI',
-    'Select',
-    { QERY: query, SEPC: separator, HDRS: '1' },
-    { maxrecs: maxrecs + 1, signal },
+  max: number,
+  state: ReadState,
+): AsyncGenerator<Array<Record<string, string>>> {
+  const keyText = (values: Record<string, string>) => read.keys.map((key) => (values[key.name] ?? '').trim()).join('/');
+  const where = (lo?: string[], hi?: string[]) => {
+    const parts = [...base.filter(Boolean)];
+    const window = windowWhere(read.keys, lo, hi);
+    if (window) parts.push(window);
+    return parts.length > 0 ? parts.join(' and ') : undefined;
+  };
+  const windows = keyWindows(
+    (lo, hi, size) => select(context, read.table, read.keyChunk, where(lo, hi), size, state),
+    (row) => read.keys.map((key) => row[key.name] ?? ''),
+    (left, right) => compareTuples(read.keys, left, right),
+    max,
   );
-  const lines = result.records.map((record) => record.REPL ?? '');
-  if (lines.length === 0) return [];
-  const header = lines[0]!.split(separator).map((name) => name.trim());
-  if (!header.includes(table.keys[0]!)) {
-    throw new AppError(
-      'E_REMOTE',
-      `M3 EXPORTMI on ${table.table} returned no ${table.keys[0]} column; check the entity's table setting.`,
-    );
+  for await (const window of windows) {
+    const rows = new Map(window.rows.map((row) => [keyText(row), { ...row }]));
+    for (const chunk of read.dataChunks) {
+      let found = await chunkRows(context, read, chunk, where(window.lo, window.hi), max, state, keyText);
+      let missing = [...rows.keys()].filter((key) => !found.has(key));
+      if (missing.length > 0) {
+        found = await chunkRows(context, read, chunk, where(window.lo, window.hi), max, state, keyText);
+        missing = [...rows.keys()].filter((key) => !found.has(key));
+      }
+      if (missing.length > 0)
+        throw new AppError(
+          'E_INFOR_M3_ROW_CHANGED',
+          `M3 ${read.table} row ${missing[0]} disappeared between two reads of its columns (changed or deleted during the read); run the sync again.`,
+          { table: read.table, keys: missing },
+        );
+      for (const [key, row] of rows) Object.assign(row, found.get(key));
+    }
+    yield [...rows.values()];
   }
-  return lines.slice(1).map((line) => {
-    const values = line.split(separator);
-    return Object.fromEntries(header.map((name, index) => [name, values[index] ?? '']));
-  });
 }
 
-/** Strips the two-letter table prefix (`OKCUNO` → `CUNO`), trims padding, turns dates into ISO. */
+async function chunkRows(
+  context: HookContext,
+  read: TableRead,
+  chunk: ExportColumn[],
+  where: string | undefined,
+  max: number,
+  state: ReadState,
+  keyText: (values: Record<string, string>) => string,
+): Promise<Map<string, Record<string, string>>> {
+  const rows = await select(context, read.table, chunk, where, max, state);
+  return new Map(rows.map((row) => [keyText(row), row]));
+}
+
+/**
+ * One EXPORTMI/Select of explicit columns (no header line), each line split into exactly as many
+ * values as columns. When a line does not split, the call is repeated with the next separator; when
+ * none splits it, the read fails naming the record, as far as its key can be read.
+ */
+async function select(
+  context: HookContext,
+  table: string,
+  columns: ExportColumn[],
+  where: string | undefined,
+  maxrecs: number,
+  state: ReadState,
+): Promise<Array<Record<string, string>>> {
+  const query = `${columns.map((column) => column.name).join(',')} from ${table}${where ? ` where ${where}` : ''}`;
+  let failed: { line: string; separator: string } | undefined;
+  for (const separator of state.separators) {
+    state.signal?.throwIfAborted();
+    const result = await m3Execute(
+      context,
+      'EXPORTMI',
+      'Select',
+      { QERY: query, SEPC: separator, HDRS: '0' },
+      { maxrecs, signal: state.signal },
+    );
+    state.calls += 1;
+    const lines = result.records.map((record) => record.REPL ?? '');
+    const rows: Array<Record<string, string>> = [];
+    failed = undefined;
+    for (const line of lines) {
+      // REPL comes right-padded to its 984 unless trimmed: a line that fills it was cut.
+      const text = line.trimEnd();
+      const values = splitLine(text, separator, columns.length);
+      if (!values) {
+        if (text.length >= replLength)
+          throw new AppError(
+            'E_INFOR_M3_ROW_CUT',
+            `M3 ${table} returned a line of ${text.length} characters: EXPORTMI cut it at ${replLength}. Read fewer columns.`,
+            { table, line },
+          );
+        failed = { line, separator };
+        break;
+      }
+      rows.push(Object.fromEntries(columns.map((column, index) => [column.name, values[index]!.trim()])));
+    }
+    if (!failed) {
+      // Start the next call with the separator that worked.
+      state.separators = [separator, ...state.separators.filter((other) => other !== separator)];
+      return rows;
+    }
+  }
+  const line = failed!.line;
+  // Keys lead every chunk; name the record by what precedes the first separator-bearing value.
+  const lead = line.split(failed!.separator).slice(0, 1).join('').trim();
+  throw new AppError(
+    'E_INFOR_M3_AMBIGUOUS_ROW',
+    `M3 ${table} record ${lead || '(unknown key)'} cannot be split unambiguously: a value contains the separator (${state.separators.join(' ')} tried) and EXPORTMI does not quote values. Choose another separator (m3Separator) or leave the column out.`,
+    { table, record: lead, line, separators: state.separators },
+  );
+}
+
+/** Strips the two-letter table prefix (`OKCUNO` → `CUNO`), trims padding, turns dates and stamps into ISO. */
 export function normalizeM3(
   source: M3Source,
   row: Record<string, string>,
+  form: M3StampForm | undefined,
   lines?: Array<Record<string, string>>,
 ): SourceRecord {
-  const data = m3Data(row);
-  if (lines) data.lines = lines.map((line) => m3Data(line));
-  const stampText =
-    (source.stamp && row[source.stamp]?.trim()) || (source.changeDate && row[source.changeDate]?.trim()) || '';
+  const data = m3Data(row, form);
+  if (lines) data.lines = lines.map((line) => m3Data(line, form));
+  const stampText = (source.stamp && row[source.stamp]?.trim()) || '';
+  const dateText = (source.changeDate && row[source.changeDate]?.trim()) || '';
+  const stamp = (form && stampText && parseM3Stamp(stampText, form)) || (dateText && parseInforStamp(dateText)) || '';
   return {
-    key: source.keys.map((key) => (row[key] ?? '').trimEnd()).join('/'),
-    stamp: (stampText && parseInforStamp(stampText)) || '',
+    key: source.keys.map((key) => (row[key] ?? '').trim()).join('/'),
+    stamp: stamp === '0' ? '' : stamp,
     data,
     raw: lines ? { ...row, lines } : row,
   };
 }
 
-function m3Data(row: Record<string, string>): JsonObject {
+function m3Data(row: Record<string, string>, form: M3StampForm | undefined): JsonObject {
   const out: JsonObject = {};
   for (const [column, value] of Object.entries(row)) {
     const name = /^[A-Z0-9]{2}[A-Z0-9]{4}$/.test(column) ? column.slice(2) : column;
-    const text = value.trimEnd();
+    const text = value.trim();
     let normalized: JsonValue = text;
     if (/(DT|DAT)$/.test(name) && /^\d{8}$/.test(text)) normalized = parseInforDate(text) ?? text;
-    else if (/TS$/.test(name) && /^\d{17}$/.test(text)) normalized = parseInforStamp(text) ?? text;
+    else if (name === 'LMTS' && form) normalized = parseM3Stamp(text, form) ?? text;
     out[name] = normalized;
   }
   return out;

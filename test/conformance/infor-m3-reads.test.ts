@@ -1,0 +1,180 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InforConnector } from '../../electron/backend/connectors/infor/infor.connector';
+import { ionApiSecrets, ionApiSettings, parseIonApi } from '../../electron/backend/connectors/infor/ionapi';
+import type { ReadPage, SourceRecord } from '../../electron/backend/connectors/framework/connector';
+import { AppError } from '../../shared/errors';
+import { InforData } from '../../sandbox/infor/data/records';
+import { m3Tables } from '../../sandbox/infor/m3/m3-tables';
+import { startInforSandbox, type InforSandbox } from '../../sandbox/infor/index';
+
+/**
+ * M3 reads against a simulator that behaves like a stock tenant (issue 14): unquoted EXPORTMI with
+ * separator-bearing values, REPL cut at 984, `order by` ignored, 13-digit LMTS, two companies,
+ * FSLEDG/FCHACC keyed by their whole primary keys. Every record is compared field by field with
+ * what the simulator holds.
+ */
+const seed = 11;
+const counts = { customers: 230, suppliers: 30, salesOrders: 20, purchaseOrders: 10, invoices: 120, glAccounts: 24 };
+
+describe('Infor M3 reads never split a value silently', () => {
+  let sandbox: InforSandbox;
+  const open: InforConnector[] = [];
+  beforeAll(async () => {
+    sandbox = await startInforSandbox({ seed, counts });
+  });
+  afterAll(async () => {
+    await Promise.all(open.map((connector) => connector.close()));
+    await sandbox.close();
+  });
+
+  function connector(extra: Record<string, string | number> = {}) {
+    const parsed = parseIonApi(JSON.stringify(sandbox.ionapi()));
+    const made = new InforConnector({
+      connection: {
+        id: `m3-reads-${Math.random()}`,
+        settings: { ...ionApiSettings(parsed), productLine: 'm3', ...extra },
+        sandbox: true,
+      },
+      secrets: ionApiSecrets(parsed),
+    });
+    open.push(made);
+    return made;
+  }
+
+  async function readAll(made: InforConnector, entity: string, options: { since?: string; pageSize?: number } = {}) {
+    const records: SourceRecord[] = [];
+    const pages: ReadPage[] = [];
+    for await (const page of made.read(entity, { pageSize: options.pageSize ?? 40, since: options.since })) {
+      pages.push(page);
+      records.push(...page.records);
+    }
+    return { records, warnings: pages.flatMap((page) => page.warnings ?? []) };
+  }
+
+  const exportQueries = () =>
+    sandbox.control
+      .requests()
+      .filter((call) => call.path.includes('/EXPORTMI/Select'))
+      .map((call) => ({ path: call.path, query: call.query.QERY ?? '' }));
+
+  it('reads every customer with every OCUSMA column exactly as M3 holds it (separators inside values included)', async () => {
+    const { records } = await readAll(connector(), 'customers');
+    expect(records).toHaveLength(counts.customers);
+    const truth = new InforData(seed, counts);
+    const env = { company: '100', division: 'AAA', stampForm: 'epochMillis' } as const;
+    for (const record of records) {
+      const index = truth.datasets.customers.indexOf(record.key);
+      expect(index, record.key).toBeDefined();
+      const [row] = m3Tables.OCUSMA!.rows(truth, index!, env);
+      const expected = Object.fromEntries(
+        Object.entries(row!).map(([column, value]) => {
+          const text = value.trim();
+          if (/(DT|DAT)$/.test(column) && /^\d{8}$/.test(text))
+            return [column, `${text.slice(0, 4)}-${text.slice(4, 6)}-${text.slice(6)}`];
+          if (column === 'LMTS') return [column, new Date(Number(text)).toISOString()];
+          return [column, text];
+        }),
+      );
+      expect(record.data).toEqual(expected);
+      expect(record.stamp).toBe(new Date(Number(row!.LMTS)).toISOString());
+    }
+    const byKey = new Map(records.map((record) => [record.key, record.data]));
+    expect(byKey.get('C0000003')?.CUNM).toBe('Alder; Sons Ltd');
+    expect(byKey.get('C0000005')?.MAIL).toBe('user1@example.com; user2@example.com');
+    expect(Object.keys(byKey.get('C0000001') ?? {}).length).toBeGreaterThanOrEqual(150);
+    // Explicit column lists only, never `*`, never `order by`, each call within the company chosen by default.
+    for (const call of exportQueries()) {
+      expect(call.query).not.toMatch(/^\s*\*/);
+      expect(call.query).not.toMatch(/order by/i);
+    }
+  });
+
+  it('reads invoices by their whole key (DIVI/YEA4/JRNO/JSNO) although CINO repeats, and GL accounts of both AITP', async () => {
+    const invoices = (await readAll(connector(), 'invoices', { pageSize: 7 })).records;
+    expect(invoices).toHaveLength(counts.invoices);
+    expect(new Set(invoices.map((record) => record.key)).size).toBe(counts.invoices);
+    expect(new Set(invoices.map((record) => record.data.CINO)).size).toBeLessThan(counts.invoices);
+    const accounts = (await readAll(connector(), 'glAccounts', { pageSize: 5 })).records;
+    expect(accounts).toHaveLength(counts.glAccounts);
+    expect(new Set(accounts.map((record) => record.data.AITP))).toEqual(new Set(['1', '2']));
+    expect(new Set(accounts.map((record) => record.data.AITM)).size).toBe(counts.glAccounts / 2);
+  });
+
+  it('reads orders with their lines, keyed by order, line and suffix', async () => {
+    const orders = (await readAll(connector(), 'salesOrders', { pageSize: 6 })).records;
+    expect(orders).toHaveLength(counts.salesOrders);
+    const truth = new InforData(seed, counts);
+    for (const order of orders) {
+      const lines = order.data.lines as Array<Record<string, string>>;
+      expect(lines.map((line) => line.PONR)).toEqual(
+        truth.salesOrder(truth.datasets.salesOrders.indexOf(order.key)!).lines.map((line) => String(line.line)),
+      );
+    }
+  });
+
+  it('sends the company and division from the settings on every M3 call', async () => {
+    sandbox.control.clearRequests();
+    const { records } = await readAll(connector({ m3Company: 200, m3Division: 'BBB' }), 'customers');
+    expect(records).toHaveLength(25);
+    const calls = sandbox.control.requests().filter((call) => call.path.includes('/M3/'));
+    expect(calls.length).toBeGreaterThan(0);
+    for (const call of calls) expect(call.path).toContain(';cono=200;divi=BBB');
+  });
+
+  it('engages incremental sync on LMTS in the form the data shows (13-digit epoch ms on a stock tenant)', async () => {
+    const made = connector();
+    const since = new Date(Date.now() - 60_000).toISOString();
+    const changed = sandbox.control.modify('customers', 3, new Date());
+    sandbox.control.clearRequests();
+    const { records, warnings } = await readAll(made, 'customers', { since });
+    expect(records.map((record) => record.key).sort()).toEqual([...changed].sort());
+    expect(warnings).toEqual([]);
+    expect(exportQueries().some((call) => call.query.includes(`OKLMTS >= ${Date.parse(since)}`))).toBe(true);
+  });
+
+  it('falls back to LMDT with a look-back, and says so, when LMTS is in no known form', async () => {
+    sandbox.control.setBehaviour({ m3StampForm: 'garbage' });
+    try {
+      const since = new Date(Date.now() - 60_000).toISOString();
+      const changed = sandbox.control.modify('suppliers', 2, new Date());
+      sandbox.control.clearRequests();
+      const { records, warnings } = await readAll(connector({ m3LookbackDays: 1 }), 'suppliers', { since });
+      expect(records.map((record) => record.key)).toEqual(expect.arrayContaining(changed));
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(/IDLMDT.*1-day look-back/);
+      expect(exportQueries().some((call) => /IDLMDT >= \d{8}/.test(call.query))).toBe(true);
+    } finally {
+      sandbox.control.setBehaviour({ m3StampForm: 'epochMillis' });
+    }
+  });
+
+  it('reads the same set whether `order by` is ignored, refused or honoured (it never sends one)', async () => {
+    const keys: string[][] = [];
+    for (const mode of ['ignored', 'refused', 'honoured'] as const) {
+      sandbox.control.setBehaviour({ m3ExportOrderBy: mode });
+      keys.push((await readAll(connector(), 'invoices', { pageSize: 9 })).records.map((record) => record.key).sort());
+    }
+    sandbox.control.setBehaviour({ m3ExportOrderBy: 'ignored' });
+    expect(keys[1]).toEqual(keys[0]);
+    expect(keys[2]).toEqual(keys[0]);
+  });
+
+  it('fails naming the record when the only separator allowed occurs inside a value', async () => {
+    const error = await readAll(connector({ m3Separator: ';' }), 'customers').then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).code).toBe('E_INFOR_M3_AMBIGUOUS_ROW');
+    expect((error as AppError).message).toMatch(/OCUSMA record C000000[35]/);
+  });
+
+  it('describes exactly the columns the read returns', async () => {
+    const made = connector();
+    const schema = await made.schema('customers');
+    const { records } = await readAll(made, 'customers', { pageSize: 50 });
+    expect(schema.fields.map((field) => field.name).sort()).toEqual(Object.keys(records[0]!.data).sort());
+    expect(schema.fields.find((field) => field.name === 'CRL2')).toMatchObject({ type: 'number' });
+    expect(schema.fields.find((field) => field.name === 'MAIL')).toMatchObject({ maxLength: 50 });
+  });
+});
