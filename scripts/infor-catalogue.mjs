@@ -25,7 +25,9 @@ for (const [program, transactions] of Object.entries(catalogue.programs)) {
     };
   }
 }
-const lines = Object.entries(programs).map(([program, transactions]) => `${JSON.stringify(program)}:${JSON.stringify(transactions)}`);
+const lines = Object.entries(programs).map(
+  ([program, transactions]) => `${JSON.stringify(program)}:${JSON.stringify(transactions)}`,
+);
 writeFileSync(
   to,
   `{"source":${JSON.stringify(catalogue.source)},"license":"Apache-2.0 (GaryWayneSmith/M3H5)","programs":{\n${lines.join(',\n')}\n}}\n`,

@@ -54,7 +54,46 @@ export const inforSettingsSchema = z.object({
       message: 'The LN company is a number such as 100.',
     })
     .optional(),
-  /** M3 EXPORTMI field separator: one character. */
+  /**
+   * M3: the company (`;cono=`) every call reads; empty = the user's default company. Multi-company
+   * tenants need it: EXPORTMI reads only the session's company.
+   */
+  m3Company: z
+    .union(
+      [
+        z.number().int().min(0).max(999),
+        z
+          .string()
+          .trim()
+          .regex(/^\d{0,3}$/),
+      ],
+      {
+        message: 'The M3 company is a number from 0 to 999, such as 100.',
+      },
+    )
+    .optional(),
+  /** M3: the division (`;divi=`, sent only with a company); empty = the user's default. */
+  m3Division: z
+    .string({ message: 'The M3 division is up to three characters, such as AAA.' })
+    .trim()
+    .max(3, 'The M3 division is up to three characters, such as AAA.')
+    .optional(),
+  /** M3: days re-read by change date (LMDT) when the change stamp's form is not recognised; default 1. */
+  m3LookbackDays: z
+    .union(
+      [
+        z.number().int().min(0).max(60),
+        z
+          .string()
+          .trim()
+          .regex(/^\d{0,2}$/),
+      ],
+      {
+        message: 'The M3 look-back is a number of days from 0 to 60.',
+      },
+    )
+    .optional(),
+  /** M3 EXPORTMI field separator, one character; empty = try rare characters in turn (values are never quoted). */
   m3Separator: z
     .string({ message: 'The M3 separator is one character.' })
     .length(1, 'The M3 separator is one character.')

@@ -178,6 +178,34 @@ describe('connection settings are checked by the backend', () => {
     expect(error.message).toMatch(/“pu”: The authorization server URL \(pu\) must be a full URL/);
     expect(error.message).toMatch(/“productLine”: .*Allowed: m3, csi, ln, fsm/);
   });
+
+  it('stores the M3 company, division and look-back every M3 call uses, and refuses a company outside 0–999', async () => {
+    const infor = {
+      tenant: 'ACME_PRD',
+      iu: 'https://mingle-ionapi.inforcloudsuite.com',
+      pu: 'https://mingle-sso.inforcloudsuite.com:443/ACME_PRD/as/',
+      ot: 'token.oauth2',
+      ci: 'ACME_PRD~x',
+      productLine: 'm3',
+    };
+    const created = await api.call('connections.create', {
+      system: 'infor',
+      name: 'M3',
+      settings: infor,
+      secrets: {},
+    });
+    const updated = await api.call('connections.update', {
+      id: created.id,
+      settings: { m3Company: '200', m3Division: 'BBB', m3LookbackDays: 2 },
+    });
+    expect(updated.settings).toMatchObject({ m3Company: '200', m3Division: 'BBB', m3LookbackDays: 2 });
+    const error = await refusal(api.call('connections.update', { id: created.id, settings: { m3Company: 1000 } }));
+    expect(error.message).toMatch(/m3Company/);
+    const division = await refusal(
+      api.call('connections.update', { id: created.id, settings: { m3Division: 'ABCD' } }),
+    );
+    expect(division.message).toMatch(/m3Division/);
+  });
 });
 
 describe('connectors refuse an invalid setting instead of falling back', () => {

@@ -4,6 +4,7 @@ import { Badge } from '../../components/StateViews';
 import { formatDuration, formatNumber, formatRelative } from '../../components/format';
 import type { TestState } from './connections.store';
 import { SystemMark } from './SystemMark';
+import { InforM3Settings } from './InforM3Settings';
 
 const productLines = [
   { value: 'm3', label: 'M3' },
@@ -47,6 +48,7 @@ export function ConnectionCard({
   onEdit,
   onRemove,
   onProductLine,
+  onSettings,
 }: {
   connection: Connection;
   test?: TestState;
@@ -56,6 +58,8 @@ export function ConnectionCard({
   onEdit?: () => void;
   onRemove(): void;
   onProductLine(productLine: ProductLine): void;
+  /** Saves settings edited on the card (Infor M3 company and division). */
+  onSettings?: (settings: Record<string, string>) => void;
 }) {
   const isInfor = connection.system === 'infor';
   const productLine = String(connection.settings.productLine ?? 'm3') as ProductLine;
@@ -117,6 +121,9 @@ export function ConnectionCard({
               )}
             </dd>
           </div>
+        )}
+        {isInfor && productLine === 'm3' && onSettings && (
+          <InforM3Settings connection={connection} onSettings={onSettings} />
         )}
         <div className="kv-row">
           <dt>Credentials</dt>

@@ -49,7 +49,7 @@ function ConnectionList() {
   const error = useConnections((state) => state.error);
   const tests = useConnections((state) => state.tests);
   const actionError = useConnections((state) => state.actionError);
-  const { refresh, test, cancelTest, testAll, remove, setProductLine } = connectionsStore.getState();
+  const { refresh, test, cancelTest, testAll, remove, setProductLine, update } = connectionsStore.getState();
   const browseSchema = useConnectionsView((state) => state.browseSchema);
   const [editing, setEditing] = useState<Editing>();
 
@@ -122,6 +122,7 @@ function ConnectionList() {
             onEdit={connection.system === 'infor' ? undefined : () => setEditing({ mode: 'edit', connection })}
             onRemove={() => confirmRemove(connection)}
             onProductLine={(productLine) => void setProductLine(connection.id, productLine)}
+            onSettings={(settings) => void update({ id: connection.id, settings })}
           />
         ))}
       </div>
