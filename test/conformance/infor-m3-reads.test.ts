@@ -169,6 +169,35 @@ describe('Infor M3 reads never split a value silently', () => {
     expect((error as AppError).message).toMatch(/OCUSMA record C000000[35]/);
   });
 
+  it('reads customers through the documented list CRS610MI/LstByNumber when asked, LMTS as its native changed-since input', async () => {
+    const made = connector({ entitySources: JSON.stringify({ customers: { mode: 'list' } }) });
+    sandbox.control.clearRequests();
+    const { records } = await readAll(made, 'customers', { pageSize: 50 });
+    expect(records).toHaveLength(counts.customers);
+    expect(new Set(records.map((record) => record.key)).size).toBe(counts.customers);
+    // The transaction's 79 outputs (MI catalogue), values whole, stamps from the narrow EXPORTMI window.
+    for (const record of records) {
+      expect(Object.keys(record.data)).toHaveLength(79);
+      expect(record.stamp).toMatch(/^20\d\d-/);
+    }
+    expect(records.find((record) => record.key === 'C0000003')?.data.CUNM).toBe('Alder; Sons Ltd');
+    const lists = sandbox.control.requests().filter((call) => call.path.includes('/CRS610MI/LstByNumber'));
+    expect(lists).toHaveLength(Math.ceil((counts.customers + 1) / 50));
+    const schema = await made.schema('customers');
+    expect(schema.fields.map((field) => field.name).sort()).toEqual(Object.keys(records[0]!.data).sort());
+
+    const at = new Date(Date.now() + 86_400_000);
+    const changed = sandbox.control.modify('customers', 2, at);
+    sandbox.control.clearRequests();
+    const since = new Date(at.getTime() - 1000).toISOString();
+    const delta = await readAll(made, 'customers', { since, pageSize: 50 });
+    expect(delta.records.map((record) => record.key).sort()).toEqual([...changed].sort());
+    expect(delta.records.every((record) => record.stamp === at.toISOString())).toBe(true);
+    expect(delta.warnings).toEqual([]);
+    const call = sandbox.control.requests().find((request) => request.path.includes('/CRS610MI/LstByNumber'));
+    expect(call?.query.LMTS).toBe(String(Date.parse(since)));
+  });
+
   it('describes exactly the columns the read returns', async () => {
     const made = connector();
     const schema = await made.schema('customers');

@@ -4,6 +4,7 @@ import type { HookContext } from '../framework/hooks';
 import { idoCheck, idoHeaders, idoUrl } from './csi-reader';
 import { fsmUrl } from './fsm-reader';
 import { lnUrl } from './ln-reader';
+import { m3Execute } from './m3-api';
 import { exportColumns } from './m3-export';
 import {
   inforEntityLabels,
@@ -22,8 +23,11 @@ const strip = (column: string) => (/^[A-Z0-9]{2}[A-Z0-9]{4}$/.test(column) ? col
  * source's chosen columns), prefix stripped, with M3's type, length and decimals; lines likewise.
  */
 export async function m3Schema(context: HookContext, entity: InforEntityId, source: M3Source): Promise<Discovered> {
-  const fields = await tableFields(context, source.table, source.columns, [...source.keys]);
-  const keyFields = source.keys.map(strip);
+  const fields =
+    source.mode === 'list' && source.list
+      ? await listFields(context, source.list.program, source.list.transaction)
+      : await tableFields(context, source.table, source.columns, [...source.keys]);
+  const keyFields = source.mode === 'list' && source.list ? [source.list.key] : source.keys.map(strip);
   for (const f of fields) if (keyFields.includes(f.name)) f.required = { onCreate: true, onUpdate: true };
   if (source.lines) {
     // Each line's own fields, so mappings can loop over them (quantity, price … per line).
@@ -31,6 +35,29 @@ export async function m3Schema(context: HookContext, entity: InforEntityId, sour
     fields.push(field('lines', 'array', { label: 'Lines', readOnly: true, children }));
   }
   return { system: 'infor', entity, label: inforEntityLabels[entity], keyFields, fields };
+}
+
+/** List mode: the transaction's outputs (`MRS001MI/LstFields … TRTP=O`; TYPE is A or N only). */
+async function listFields(context: HookContext, program: string, transaction: string): Promise<EntityField[]> {
+  const result = await m3Execute(
+    context,
+    'MRS001MI',
+    'LstFields',
+    { MINM: program, TRNM: transaction, TRTP: 'O' },
+    { maxrecs: 0 },
+  );
+  return result.records.map((row) => {
+    const name = (row.FLNM ?? '').trim();
+    const nativeType = (row.TYPE ?? '').trim();
+    const length = Number((row.LENG ?? '').trim());
+    const type: FieldType = nativeType === 'N' ? 'number' : 'string';
+    return field(name, type, {
+      label: (row.FLDS ?? '').trim() || name,
+      nativeType: `${nativeType}${Number.isInteger(length) && length > 0 ? length : ''}`,
+      maxLength: type === 'string' && Number.isInteger(length) && length > 0 ? length : undefined,
+      description: `${program}/${transaction}.${name}`,
+    });
+  });
 }
 
 async function tableFields(

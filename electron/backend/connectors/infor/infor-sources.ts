@@ -34,7 +34,30 @@ export const inforEntityLabels: Record<InforEntityId, string> = {
  * object merged over these defaults, see `resolveSources`).
  */
 const m3Lines = z.object({ table: z.string(), keys: z.array(z.string()).min(1), link: z.string() });
+/**
+ * A documented MI list transaction that serves the entity (`CRS610MI/LstByNumber`): paged from an
+ * inclusive start key, with a native changed-since input where it has one (`LMTS`).
+ */
+const m3List = z.object({
+  program: z.string(),
+  transaction: z.string(),
+  /** The input the next page starts from (`CUNO`; LstSuppliers `FRSU`). */
+  start: z.string(),
+  /** The output that identifies a row, in list order (`CUNO`, `SUNO`); must be unique. */
+  key: z.string(),
+  /** The changed-since input (`LMTS`), in the table stamp's form. */
+  stampInput: z.string().optional(),
+  /** Inputs sent on every call (`{"AITP":"1"}`). */
+  fixedInputs: z.record(z.string(), z.string()).default({}),
+});
 export const m3SourceSchema = z.object({
+  /**
+   * `table` (default): EXPORTMI over `table`, every column. `list`: the `list` transaction's
+   * outputs (fewer fields: LstByNumber has 79 of OCUSMA's 150+ and no change stamp, which a narrow
+   * EXPORTMI probe of `table` supplies).
+   */
+  mode: z.enum(['table', 'list']).default('table'),
+  list: m3List.optional(),
   /** Table read through EXPORTMI in key windows (`OCUSMA`). */
   table: z.string(),
   /** The table's whole primary key without CONO, prefixed, in key order (`OKCUNO`; FSLEDG `ESDIVI, ESYEA4, ESJRNO, ESJSNO`). */
@@ -108,6 +131,7 @@ export const defaultSources: { [P in ProductLine]: Partial<Record<InforEntityId,
       changeDate: 'OKLMDT',
       program: 'CRS610MI',
       transaction: 'LstByNumber',
+      list: { program: 'CRS610MI', transaction: 'LstByNumber', start: 'CUNO', key: 'CUNO', stampInput: 'LMTS' },
     },
     suppliers: {
       table: 'CIDMAS',
@@ -116,6 +140,7 @@ export const defaultSources: { [P in ProductLine]: Partial<Record<InforEntityId,
       changeDate: 'IDLMDT',
       program: 'CRS620MI',
       transaction: 'LstSuppliers',
+      list: { program: 'CRS620MI', transaction: 'LstSuppliers', start: 'FRSU', key: 'SUNO', stampInput: 'LMTS' },
     },
     salesOrders: {
       table: 'OOHEAD',

@@ -62,6 +62,10 @@ export async function* readM3(
   options: ReadOptions,
   stampForms: M3StampForms = new Map(),
 ): AsyncIterable<ReadPage> {
+  if (source.mode === 'list') {
+    yield* readM3List(context, entity, source, options, stampForms);
+    return;
+  }
   const pageSize = Math.max(2, options.pageSize ?? 1000);
   const configured = String(context.settings.m3Separator ?? '').trim();
   const state: ReadState = {
@@ -145,6 +149,99 @@ export async function* readM3(
     while (buffer.length >= pageSize) yield await page(buffer.splice(0, pageSize));
   }
   if (buffer.length > 0 || (first && warnings.length > 0)) yield await page(buffer);
+}
+
+/**
+ * List mode: the documented MI list (`CRS610MI/LstByNumber`) paged from an inclusive start key
+ * (the repeated first row dropped by key; a short page ends it), with its changed-since input
+ * (`LMTS`) in the stamp form the table shows. List rows carry no change stamp, so each page's stamps
+ * come from one narrow EXPORTMI window over the same key range; a row changed in between is read
+ * again next run.
+ */
+async function* readM3List(
+  context: HookContext,
+  entity: string,
+  source: M3Source,
+  options: ReadOptions,
+  stampForms: M3StampForms,
+): AsyncIterable<ReadPage> {
+  const list = source.list;
+  if (!list) throw new AppError('E_INVALID_INPUT', `entitySources.${entity}: mode "list" needs a "list" transaction.`);
+  const pageSize = Math.max(2, options.pageSize ?? 1000);
+  const state: ReadState = {
+    separators: String(context.settings.m3Separator ?? '').trim()
+      ? [String(context.settings.m3Separator).trim()]
+      : [...separatorCandidates],
+    calls: 0,
+    signal: options.signal,
+  };
+  const extras = [source.stamp, source.changeDate].filter((name): name is string => Boolean(name));
+  const head = await tableRead(context, source.table, source.keys, source.keys, extras, options.signal);
+  state.calls += 1;
+  const stampColumn = source.stamp ? head.keyChunk.find((column) => column.name === source.stamp) : undefined;
+  const dateColumn = source.changeDate ? head.keyChunk.find((column) => column.name === source.changeDate) : undefined;
+  let form = stampForms.get(source.table);
+  if (stampColumn && form === undefined) {
+    form = await sampleStampForm(context, head, stampColumn, dateColumn, state);
+    stampForms.set(source.table, form);
+  }
+  const input: Record<string, string> = { ...list.fixedInputs };
+  const warnings: string[] = [];
+  const probeBase: string[] = [];
+  if (options.since) {
+    if (form && stampColumn && list.stampInput) {
+      input[list.stampInput] = toM3Stamp(options.since, form);
+      probeBase.push(`${stampColumn.name} >= ${input[list.stampInput]}`);
+    } else {
+      warnings.push(
+        `incremental sync not engaged for ${entity}: ${list.program}/${list.transaction} filters by ${list.stampInput ?? 'no stamp'}, whose form ${source.table} does not show; every run reads all records.`,
+      );
+    }
+  }
+  const keyColumn = head.keys[0]!;
+  let start = '';
+  let previous: string | undefined;
+  for (;;) {
+    const result = await m3Execute(
+      context,
+      list.program,
+      list.transaction,
+      { ...input, ...(start ? { [list.start]: start } : {}) },
+      { maxrecs: pageSize + 1, signal: options.signal },
+    );
+    state.calls += 1;
+    const all = result.records.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v.trim()])));
+    const full = all.length >= pageSize + 1;
+    if (full && all[0]![list.key] === all[all.length - 1]![list.key])
+      throw new AppError(
+        'E_INFOR_M3_NONUNIQUE_KEY',
+        `M3 ${list.program}/${list.transaction} returned a whole page for ${list.key} ${all[0]![list.key]}: the list cannot be paged by it.`,
+      );
+    const rows = all.filter((row) => previous === undefined || row[list.key] !== previous);
+    let stamps = new Map<string, Record<string, string>>();
+    if (rows.length > 0 && (stampColumn || dateColumn)) {
+      const range = [
+        ...probeBase,
+        `${keyColumn.name} >= ${quoteFor(keyColumn, rows[0]![list.key] ?? '')}`,
+        `${keyColumn.name} <= ${quoteFor(keyColumn, rows[rows.length - 1]![list.key] ?? '')}`,
+      ];
+      const found = await select(context, source.table, head.keyChunk, range.join(' and '), pageSize + 2, state);
+      stamps = new Map(found.map((row) => [(row[keyColumn.name] ?? '').trim(), row]));
+    }
+    const records = rows.map((row) => {
+      const key = row[list.key] ?? '';
+      const stamped = { ...(stamps.get(key) ?? {}) };
+      const record = normalizeM3(source, { ...stamped }, form ?? undefined);
+      return { key, stamp: record.stamp, data: m3Data(row, form ?? undefined), raw: row } satisfies SourceRecord;
+    });
+    const page: ReadPage = { records, calls: state.calls };
+    if (previous === undefined && warnings.length > 0) page.warnings = warnings;
+    state.calls = 0;
+    if (records.length > 0 || page.warnings) yield page;
+    if (!full) return;
+    previous = all[all.length - 1]![list.key];
+    start = previous ?? '';
+  }
 }
 
 function lookbackDays(value: unknown): number {
