@@ -254,6 +254,7 @@ export class SyncEngine {
             error: errorMessage(error),
           }),
       });
+      const readWarnings = new Set<string>();
       await reread
         .execute(async ({ attempt }) => {
           for await (const page of reader.read(flow.source.entity, {
@@ -261,6 +262,12 @@ export class SyncEngine {
             pageSize: limits.pageSize,
             signal: options.signal,
           })) {
+            // What the source says about this read (e.g. M3: incremental sync not engaged, and why), once per run.
+            for (const warning of page.warnings ?? []) {
+              if (readWarnings.has(warning)) continue;
+              readWarnings.add(warning);
+              log.warn(warning, { flow: flow.id, run: run.id });
+            }
             const records = attempt === 0 ? page.records : audit.notYetInRun(run.id, flow.id, page.records);
             progress.recordsInFlight = records.length;
             counters.read += records.length;
