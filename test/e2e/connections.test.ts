@@ -156,6 +156,23 @@ describe('Connections and the schema browser in Chromium', () => {
     await expect.poll(() => page.getByTestId('schema-pane-target-refresh').isEnabled(), patient).toBe(true);
   });
 
+  it('offers the M3 company and division on the Infor card and keeps them', async () => {
+    await page.getByTestId('connections-view-list').click();
+    const card = connections.card('infor');
+    const company = card.getByTestId('m3-company');
+    const division = card.getByTestId('m3-division');
+    await company.waitFor();
+    // A division goes only with a company (m3-odin sends divi only with cono).
+    expect(await division.isDisabled()).toBe(true);
+    await company.fill('200');
+    await division.fill('bbb');
+    await division.blur();
+    await page.reload();
+    await expect.poll(() => connections.card('infor').getByTestId('m3-company').inputValue(), patient).toBe('200');
+    expect(await connections.card('infor').getByTestId('m3-division').inputValue()).toBe('BBB');
+    await page.screenshot({ path: screenshotPath('connections-08a-m3-company') });
+  });
+
   it('removes a connection after confirmation, in the dark theme', async () => {
     await new StudioPage(page).themeToggle().click();
     await new StudioPage(page).themeToggle().click();
