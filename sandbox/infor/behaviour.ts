@@ -20,6 +20,11 @@ export const inforBehaviourSchema = z.object({
   m3ReplOverflow: z.enum(['truncate', 'nok']).default('truncate'),
   /** U10 — an unknown program or transaction: bare HTTP 400, typed 400 body, or a NOK in HTTP 200. */
   m3UnknownTransaction: z.enum(['bare400', 'typed400', 'nok200']).default('bare400'),
+  /**
+   * U8 — a server cap on maxrecs: a call asking for more (or for all, `maxrecs=0`) silently gets this
+   * many rows; `null` = no cap (then `maxrecs=0` beyond `m3MaxRowsPerCall` times out with a 504).
+   */
+  m3MaxRecsCap: z.number().int().positive().nullable().default(10_000),
   /** U9 — whether `;cono=`/`;divi=` set the session company (EXPORTMI reads only the session's company). */
   m3HonourCono: z.boolean().default(true),
 });

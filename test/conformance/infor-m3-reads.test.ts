@@ -207,3 +207,33 @@ describe('Infor M3 reads never split a value silently', () => {
     expect(schema.fields.find((field) => field.name === 'MAIL')).toMatchObject({ maxLength: 50 });
   });
 });
+
+describe('Infor M3 reads under a silent maxrecs cap', () => {
+  let sandbox: InforSandbox;
+  beforeAll(async () => {
+    sandbox = await startInforSandbox({ seed, counts: { ...counts, suppliers: 12_000 } });
+  });
+  afterAll(async () => sandbox.close());
+
+  it('never asks for more rows than a capped tenant returns, so a capped answer is never taken as the end', async () => {
+    const parsed = parseIonApi(JSON.stringify(sandbox.ionapi()));
+    const made = new InforConnector({
+      connection: { id: 'm3-cap', settings: { ...ionApiSettings(parsed), productLine: 'm3' }, sandbox: true },
+      secrets: ionApiSecrets(parsed),
+    });
+    try {
+      const keys = new Set<string>();
+      for await (const page of made.read('suppliers', { pageSize: 10_000 }))
+        for (const record of page.records) keys.add(record.key);
+      expect(keys.size).toBe(12_000);
+      const asked = sandbox.control
+        .requests()
+        .map((call) => /;maxrecs=(\d+)/.exec(call.path)?.[1])
+        .filter((value): value is string => value !== undefined)
+        .map(Number);
+      expect(Math.max(...asked)).toBeLessThanOrEqual(10_000);
+    } finally {
+      await made.close();
+    }
+  }, 60_000);
+});

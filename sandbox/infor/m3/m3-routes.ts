@@ -168,13 +168,14 @@ export function m3Handler(
     const result = transaction.run(session, call.input);
     if ('type' in result) return sendFailure(context, call, result as M3Failure);
 
-    const limit =
-      (transaction.multi ? (call.maxrecs === 0 ? options.maxRowsPerCall : call.maxrecs) : 1) +
-      (transaction.uncounted?.(call.input) ?? 0);
+    // U8: a capped tenant silently answers at most the cap, whatever maxrecs asked.
+    const cap = tenant.m3MaxRecsCap;
+    const asked = call.maxrecs === 0 ? (cap ?? options.maxRowsPerCall) : Math.min(call.maxrecs, cap ?? Infinity);
+    const limit = (transaction.multi ? asked : 1) + (transaction.uncounted?.(call.input) ?? 0);
     const rows: Array<Record<string, string>> = [];
     for (const row of result as Iterable<Record<string, string>>) {
       if (rows.length >= limit) {
-        if (call.maxrecs === 0) return context.text(504, 'Gateway Timeout');
+        if (call.maxrecs === 0 && cap === null) return context.text(504, 'Gateway Timeout');
         break;
       }
       rows.push(row);

@@ -123,6 +123,18 @@ describe('Infor sandbox: M3 as a real tenant answers', () => {
     expect(dimension.results[0]?.records).toHaveLength(10);
   });
 
+  it('caps maxrecs silently at 10,000 by default (here switched to 5), maxrecs=0 included', async () => {
+    session.sandbox.control.setBehaviour({ m3MaxRecsCap: 5 });
+    try {
+      for (const matrix of [';maxrecs=50', ';maxrecs=0']) {
+        const body = await session.json<M3V2Body>(`/M3/m3api-rest/v2/execute/CRS610MI/LstByNumber${matrix}`);
+        expect([matrix, body.results[0]?.records.length, body.nrOfFailedTransactions]).toEqual([matrix, 5, 0]);
+      }
+    } finally {
+      session.sandbox.control.setBehaviour({ m3MaxRecsCap: 10_000 });
+    }
+  });
+
   it('ignores `order by` by default (rows in physical order, changed rows last); and/or with parentheses work', async () => {
     session.sandbox.control.modify('customers', ['C0000002'], new Date(Date.UTC(2031, 0, 1)));
     const ordered = lines(

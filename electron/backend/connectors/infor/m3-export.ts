@@ -28,6 +28,12 @@ export interface ExportColumn {
 export const replLength = 984;
 /** Longest QERY sent. The field's length is unpublished; the sandbox and this budget assume 1000. */
 export const queryLength = 1000;
+/**
+ * The most rows one call asks for. A tenant may cap maxrecs silently (unconfirmed; 10,000 is the
+ * figure documented for CMS100MI), and a short answer is taken as a whole window: never ask for
+ * more than a cap could return.
+ */
+export const maxRowsPerCall = 10_000;
 /** Separators tried in turn when a line does not split (rare characters first; `;` last, as M3 text holds it). */
 export const separatorCandidates = ['~', '^', '|', ';'] as const;
 

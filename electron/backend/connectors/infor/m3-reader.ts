@@ -7,6 +7,7 @@ import {
   compareTuples,
   exportColumns,
   keyWindows,
+  maxRowsPerCall,
   queryLength,
   replLength,
   separatorCandidates,
@@ -26,7 +27,7 @@ import {
 import type { M3Source } from './infor-sources';
 
 /** Rows per window for order lines (one window usually covers a whole page of heads). */
-const linesPerCall = 10_000;
+const linesPerCall = maxRowsPerCall;
 /** Rows sampled to recognise the LMTS form when a delta read comes before any full read. */
 const stampSample = 50;
 
@@ -144,7 +145,7 @@ export async function* readM3(
   // Windows hold at most pageSize rows (maxrecs pageSize + 1: a short answer is a whole window);
   // consecutive windows, in key order, are cut into pages of pageSize.
   const buffer: Array<Record<string, string>> = [];
-  for await (const window of readTable(context, head, base, pageSize + 1, state)) {
+  for await (const window of readTable(context, head, base, Math.min(pageSize + 1, maxRowsPerCall), state)) {
     buffer.push(...window);
     while (buffer.length >= pageSize) yield await page(buffer.splice(0, pageSize));
   }
@@ -167,7 +168,8 @@ async function* readM3List(
 ): AsyncIterable<ReadPage> {
   const list = source.list;
   if (!list) throw new AppError('E_INVALID_INPUT', `entitySources.${entity}: mode "list" needs a "list" transaction.`);
-  const pageSize = Math.max(2, options.pageSize ?? 1000);
+  // pageSize + 1 rows per call (a full answer means "more"), never beyond a silent server cap.
+  const pageSize = Math.min(Math.max(2, options.pageSize ?? 1000), maxRowsPerCall - 1);
   const state: ReadState = {
     separators: String(context.settings.m3Separator ?? '').trim()
       ? [String(context.settings.m3Separator).trim()]
@@ -225,7 +227,14 @@ async function* readM3List(
         `${keyColumn.name} >= ${quoteFor(keyColumn, rows[0]![list.key] ?? '')}`,
         `${keyColumn.name} <= ${quoteFor(keyColumn, rows[rows.length - 1]![list.key] ?? '')}`,
       ];
-      const found = await select(context, source.table, head.keyChunk, range.join(' and '), pageSize + 2, state);
+      const found = await select(
+        context,
+        source.table,
+        head.keyChunk,
+        range.join(' and '),
+        Math.min(pageSize + 2, maxRowsPerCall),
+        state,
+      );
       stamps = new Map(found.map((row) => [(row[keyColumn.name] ?? '').trim(), row]));
     }
     const records = rows.map((row) => {
