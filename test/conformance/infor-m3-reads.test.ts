@@ -121,6 +121,30 @@ describe('Infor M3 reads never split a value silently', () => {
     for (const call of calls) expect(call.path).toContain(';cono=200;divi=BBB');
   });
 
+  it("refuses another company's rows when the tenant ignores ;cono= for EXPORTMI", async () => {
+    sandbox.control.setBehaviour({ m3HonourCono: false });
+    try {
+      const error = await readAll(connector({ m3Company: 200 }), 'customers').then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
+      expect((error as AppError).message).toMatch(/rows of company 100, not 200: .*only in the user's default company/);
+      // The company the tenant reads anyway is accepted, and CONO is not added to what the read returns.
+      const { records } = await readAll(
+        connector({ m3Company: 100, entitySources: JSON.stringify({ customers: { columns: ['OKCUNM'] } }) }),
+        'customers',
+      );
+      expect(records).toHaveLength(counts.customers);
+      expect(Object.keys(records[0]!.data).sort()).toEqual(['CUNM', 'CUNO', 'LMDT', 'LMTS']);
+      const schema = await connector({
+        entitySources: JSON.stringify({ customers: { columns: ['OKCUNM'] } }),
+      }).schema('customers');
+      expect(schema.fields.map((field) => field.name).sort()).toEqual(['CUNM', 'CUNO', 'LMDT', 'LMTS']);
+    } finally {
+      sandbox.control.setBehaviour({ m3HonourCono: true });
+    }
+  });
+
   it('engages incremental sync on LMTS in the form the data shows (13-digit epoch ms on a stock tenant)', async () => {
     const made = connector();
     const since = new Date(Date.now() - 60_000).toISOString();

@@ -26,7 +26,15 @@ export async function m3Schema(context: HookContext, entity: InforEntityId, sour
   const fields =
     source.mode === 'list' && source.list
       ? await listFields(context, source.list.program, source.list.transaction)
-      : await tableFields(context, source.table, source.columns, [...source.keys]);
+      : await tableFields(
+          context,
+          source.table,
+          // Chosen columns come back with the keys and the stamp and change date the read always asks for.
+          source.columns.length > 0
+            ? [...source.columns, ...[source.stamp, source.changeDate].filter((name): name is string => Boolean(name))]
+            : [],
+          [...source.keys],
+        );
   const keyFields = source.mode === 'list' && source.list ? [source.list.key] : source.keys.map(strip);
   for (const f of fields) if (keyFields.includes(f.name)) f.required = { onCreate: true, onUpdate: true };
   if (source.lines) {

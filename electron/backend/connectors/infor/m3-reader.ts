@@ -41,6 +41,8 @@ interface TableRead {
   keyChunk: ExportColumn[];
   /** The other columns, in chunks that fit a REPL line (keys first in each). */
   dataChunks: ExportColumn[][];
+  /** The company column every row must hold when the settings choose a company; `keep` = it was asked for. */
+  company?: { column: string; expected: string; keep: boolean };
 }
 
 /** One read's separator choice and call count. */
@@ -76,7 +78,15 @@ export async function* readM3(
     signal: options.signal,
   };
   const extras = [source.stamp, source.changeDate].filter((name): name is string => Boolean(name));
-  const head = await tableRead(context, source.table, source.keys, source.columns, extras, options.signal);
+  const head = await tableRead(
+    context,
+    source.table,
+    source.keys,
+    source.columns,
+    extras,
+    options.signal,
+    context.settings.m3Company,
+  );
   state.calls += 1;
   const warnings: string[] = [];
   const base: string[] = [];
@@ -112,7 +122,15 @@ export async function* readM3(
     const linesByParent = new Map<string, Array<Record<string, string>>>();
     if (source.lines && window.length > 0) {
       const lines = source.lines;
-      const lineRead = await tableRead(context, lines.table, lines.keys, lines.columns, [], options.signal);
+      const lineRead = await tableRead(
+        context,
+        lines.table,
+        lines.keys,
+        lines.columns,
+        [],
+        options.signal,
+        context.settings.m3Company,
+      );
       const link = lineRead.keys.find((column) => column.name === lines.link) ?? lineRead.keyChunk[0]!;
       const parentKey = source.keys[0]!;
       const parents = window.map((row) => row[parentKey] ?? '');
@@ -286,6 +304,7 @@ async function tableRead(
   wanted: string[],
   extras: string[],
   signal: AbortSignal | undefined,
+  company?: unknown,
 ): Promise<TableRead> {
   const all = await exportColumns(context, table, signal);
   const byName = new Map(all.map((column) => [column.name, column]));
@@ -296,12 +315,26 @@ async function tableRead(
   };
   const keys = keyNames.map(pick);
   const columns = wanted.length > 0 ? [...new Set([...keyNames, ...wanted, ...extras])].map(pick) : all;
-  const keyChunk = [...keys, ...extras.filter((name) => !keyNames.includes(name)).map(pick)];
+  // EXPORTMI reads the session's company; whether `;cono=` sets it is unconfirmed (U9). With a
+  // company chosen, every row's CONO is checked, so another company's rows are never taken for it.
+  const expected = String(company ?? '').trim();
+  const conoName = `${keyNames[0]!.slice(0, 2)}CONO`;
+  const cono = expected ? byName.get(conoName) : undefined;
+  const keyExtras = [...extras, ...(cono ? [conoName] : [])];
+  const keyChunk = [...keys, ...[...new Set(keyExtras)].filter((name) => !keyNames.includes(name)).map(pick)];
   // The window conditions share the QERY with the column list: leave them room.
   const listBudget = queryLength - 60 - 2 * windowLength(keys);
   const rest = columns.filter((column) => !keyChunk.some((chosen) => chosen.name === column.name));
   const dataChunks = rest.length > 0 ? chunkColumns([...keys, ...rest], keyNames, { listBudget }) : [];
-  return { table, keys, keyChunk, dataChunks };
+  return {
+    table,
+    keys,
+    keyChunk,
+    dataChunks,
+    company: cono
+      ? { column: conoName, expected, keep: columns.some((column) => column.name === conoName) }
+      : undefined,
+  };
 }
 
 /** An upper bound of one side of a window condition's length, for the QERY budget. */
@@ -341,6 +374,19 @@ async function* readTable(
     max,
   );
   for await (const window of windows) {
+    const company = read.company;
+    if (company) {
+      for (const row of window.rows) {
+        const found = (row[company.column] ?? '').trim();
+        if (Number(found) !== Number(company.expected))
+          throw new AppError(
+            'E_REMOTE',
+            `M3 EXPORTMI returned ${read.table} rows of company ${found || '(none)'}, not ${company.expected}: this tenant reads EXPORTMI only in the user's default company. Make ${company.expected} the service account's default company in M3, or leave the company setting empty.`,
+            { table: read.table, company: company.expected, found },
+          );
+        if (!company.keep) delete row[company.column];
+      }
+    }
     const rows = new Map(window.rows.map((row) => [keyText(row), { ...row }]));
     for (const chunk of read.dataChunks) {
       let found = await chunkRows(context, read, chunk, where(window.lo, window.hi), max, state, keyText);
