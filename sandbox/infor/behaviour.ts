@@ -14,6 +14,10 @@ export const inforBehaviourSchema = z.object({
    * `yyyyMMddHHmmss`; `garbage` = digits that decode to no instant.
    */
   m3StampForm: z.enum(['epochMillis', 'ymdHmsMs17', 'ymdHms14', 'garbage']).default('epochMillis'),
+  /** U2 — the LMTS input of CRS610MI/LstByNumber and CRS620MI/LstSuppliers: rows changed at or after it, strictly after, or ignored. */
+  m3LmtsInput: z.enum(['gte', 'gt', 'ignored']).default('gte'),
+  /** U13 — whether a list's start key (CUNO, FRSU) returns the row at that key again (`inclusive`) or starts after it. */
+  m3ListStart: z.enum(['inclusive', 'exclusive']).default('inclusive'),
   /** U3 — `order by` in an EXPORTMI query is undocumented: ignored (rows in physical order), refused (NOK) or honoured. */
   m3ExportOrderBy: z.enum(['ignored', 'refused', 'honoured']).default('ignored'),
   /** U5 — a REPL longer than A984 is cut silently (`truncate`) or the call fails (`nok`). */

@@ -219,7 +219,34 @@ describe('Infor M3 reads never split a value silently', () => {
     expect(delta.records.every((record) => record.stamp === at.toISOString())).toBe(true);
     expect(delta.warnings).toEqual([]);
     const call = sandbox.control.requests().find((request) => request.path.includes('/CRS610MI/LstByNumber'));
-    expect(call?.query.LMTS).toBe(String(Date.parse(since)));
+    // A second early: whether the input means >= or > is unconfirmed; the EXPORTMI stamp window decides.
+    expect(call?.query.LMTS).toBe(String(Date.parse(since) - 1000));
+  });
+
+  it('list mode reads the same records whatever the tenant does with the start key and the LMTS input', async () => {
+    const made = connector({ entitySources: JSON.stringify({ suppliers: { mode: 'list' } }) });
+    const at = new Date(Date.now() + 2 * 86_400_000);
+    const changed = sandbox.control.modify('suppliers', 3, at);
+    const since = at.toISOString();
+    try {
+      for (const m3ListStart of ['inclusive', 'exclusive'] as const) {
+        for (const m3LmtsInput of ['gte', 'gt', 'ignored'] as const) {
+          sandbox.control.setBehaviour({ m3ListStart, m3LmtsInput });
+          const all = await readAll(made, 'suppliers', { pageSize: 7 });
+          expect(new Set(all.records.map((record) => record.key)).size).toBe(counts.suppliers);
+          expect(all.records).toHaveLength(counts.suppliers);
+          const delta = await readAll(made, 'suppliers', { since, pageSize: 7 });
+          expect([m3ListStart, m3LmtsInput, delta.records.map((record) => record.key).sort()]).toEqual([
+            m3ListStart,
+            m3LmtsInput,
+            [...changed].sort(),
+          ]);
+          expect(delta.warnings.length).toBe(m3LmtsInput === 'ignored' ? 1 : 0);
+        }
+      }
+    } finally {
+      sandbox.control.setBehaviour({ m3ListStart: 'inclusive', m3LmtsInput: 'gte' });
+    }
   });
 
   it('describes exactly the columns the read returns', async () => {

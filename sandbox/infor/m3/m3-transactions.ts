@@ -81,10 +81,14 @@ function byRecord(table: M3Table, field: string, kind: 'get' | 'lines'): Run {
 /** U2 (`gte`): the LMTS input keeps rows changed at or after it, in the tenant's stamp form. */
 function changedSince(session: M3Session, input: Record<string, string>): (row: Record<string, string>) => boolean {
   const text = input.LMTS?.trim();
-  if (!text) return () => true;
+  if (!text || session.behaviour.m3LmtsInput === 'ignored') return () => true;
   const since = parseM3Stamp(text, session.env.stampForm);
   if (since === undefined) return () => false;
-  return (row) => (parseM3Stamp(row.LMTS ?? '', session.env.stampForm) ?? -Infinity) >= since;
+  const strict = session.behaviour.m3LmtsInput === 'gt';
+  return (row) => {
+    const stamp = parseM3Stamp(row.LMTS ?? '', session.env.stampForm) ?? -Infinity;
+    return strict ? stamp > since : stamp >= since;
+  };
 }
 
 function* filtered(source: Iterable<Record<string, string>>, keep: (row: Record<string, string>) => boolean) {
@@ -94,7 +98,8 @@ function* filtered(source: Iterable<Record<string, string>>, keep: (row: Record<
 const implemented: Record<string, Run> = {
   'CRS610MI/LstByNumber': (session, input) => {
     const start = input.CUNO?.trim();
-    const where: M3Where | undefined = start ? { column: 'CUNO', op: '>=', value: start } : undefined;
+    const op = session.behaviour.m3ListStart === 'inclusive' ? '>=' : '>';
+    const where: M3Where | undefined = start ? { column: 'CUNO', op, value: start } : undefined;
     return filtered(rows(session, t.OCUSMA, where), changedSince(session, input));
   },
   'CRS610MI/GetBasicData': byRecord(t.OCUSMA, 'CUNO', 'get'),
@@ -102,7 +107,8 @@ const implemented: Record<string, Run> = {
     const from = input.FRSU?.trim();
     const to = input.TOSU?.trim();
     const parts: M3Where[] = [];
-    if (from) parts.push({ column: 'SUNO', op: '>=', value: from });
+    if (from)
+      parts.push({ column: 'SUNO', op: session.behaviour.m3ListStart === 'inclusive' ? '>=' : '>', value: from });
     if (to) parts.push({ column: 'SUNO', op: '<=', value: to });
     return filtered(rows(session, t.CIDMAS, parts.length ? { and: parts } : undefined), changedSince(session, input));
   },

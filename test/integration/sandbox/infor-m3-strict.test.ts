@@ -135,6 +135,32 @@ describe('Infor sandbox: M3 as a real tenant answers', () => {
     }
   });
 
+  it('starts lists at the start key inclusively by default; LMTS input keeps rows changed at or after it (switches: exclusive, gt, ignored)', async () => {
+    const first = async () =>
+      (
+        await session.json<M3V2Body>(
+          '/M3/m3api-rest/v2/execute/CRS610MI/LstByNumber;maxrecs=1?CUNO=C0000010&righttrim=true',
+        )
+      ).results[0]?.records[0]?.CUNO;
+    expect(await first()).toBe('C0000010');
+    session.sandbox.control.setBehaviour({ m3ListStart: 'exclusive' });
+    expect(await first()).toBe('C0000011');
+    const at = Date.UTC(2032, 1, 2, 3, 4, 5, 6);
+    const [key] = session.sandbox.control.modify('customers', ['C0000020'], new Date(at));
+    const since = async (stamp: number) =>
+      (
+        await session.json<M3V2Body>(
+          `/M3/m3api-rest/v2/execute/CRS610MI/LstByNumber;maxrecs=0?LMTS=${stamp}&righttrim=true`,
+        )
+      ).results[0]?.records.map((record) => record.CUNO) ?? [];
+    expect(await since(at)).toEqual([key]);
+    session.sandbox.control.setBehaviour({ m3LmtsInput: 'gt' });
+    expect(await since(at)).toEqual([]);
+    session.sandbox.control.setBehaviour({ m3LmtsInput: 'ignored' });
+    expect((await since(at)).length).toBe(120);
+    session.sandbox.control.setBehaviour({ m3ListStart: 'inclusive', m3LmtsInput: 'gte' });
+  });
+
   it('ignores `order by` by default (rows in physical order, changed rows last); and/or with parentheses work', async () => {
     session.sandbox.control.modify('customers', ['C0000002'], new Date(Date.UTC(2031, 0, 1)));
     const ordered = lines(

@@ -210,7 +210,8 @@ async function* readM3List(
   const probeBase: string[] = [];
   if (options.since) {
     if (form && stampColumn && list.stampInput) {
-      input[list.stampInput] = toM3Stamp(options.since, form);
+      // A second early: the input's meaning (>= or >) is unconfirmed (U2); the stamp window below decides.
+      input[list.stampInput] = toM3Stamp(new Date(Date.parse(options.since) - 1000).toISOString(), form);
       probeBase.push(`${stampColumn.name} >= ${input[list.stampInput]}`);
     } else {
       warnings.push(
@@ -219,6 +220,8 @@ async function* readM3List(
     }
   }
   const keyColumn = head.keys[0]!;
+  let ignoredNoted = false;
+  let reported = 0;
   let start = '';
   let previous: string | undefined;
   for (;;) {
@@ -255,14 +258,24 @@ async function* readM3List(
       );
       stamps = new Map(found.map((row) => [(row[keyColumn.name] ?? '').trim(), row]));
     }
-    const records = rows.map((row) => {
+    // A delta read keeps what the stamp window shows changed: a tenant that ignores the list's LMTS
+    // input lists everything, and that is said once rather than synced again.
+    const changed = probeBase.length > 0 ? rows.filter((row) => stamps.has(row[list.key] ?? '')) : rows;
+    if (changed.length < rows.length && !ignoredNoted) {
+      ignoredNoted = true;
+      warnings.push(
+        `${entity}: ${list.program}/${list.transaction} returned records not changed since ${options.since} (its ${list.stampInput} input is not applied on this tenant); they are left out, but every run lists all records. Table mode reads only the changed ones.`,
+      );
+    }
+    const records = changed.map((row) => {
       const key = row[list.key] ?? '';
       const stamped = { ...(stamps.get(key) ?? {}) };
       const record = normalizeM3(source, { ...stamped }, form ?? undefined);
       return { key, stamp: record.stamp, data: m3Data(row, form ?? undefined), raw: row } satisfies SourceRecord;
     });
     const page: ReadPage = { records, calls: state.calls };
-    if (previous === undefined && warnings.length > 0) page.warnings = warnings;
+    if (warnings.length > reported) page.warnings = warnings.slice(reported);
+    reported = warnings.length;
     state.calls = 0;
     if (records.length > 0 || page.warnings) yield page;
     if (!full) return;
