@@ -3,6 +3,7 @@ import { InforData, inforEntities, type InforEntity } from './data/records';
 import { registerCsiRoutes } from './csi/csi-routes';
 import { registerFsmRoutes } from './fsm/fsm-routes';
 import { InforAuth } from './infor-auth';
+import { linesBehaviour, type LinesBehaviour, type LinesBehaviourInput } from './behaviour-lines';
 import { buildIonapi, writeIonapiFile, type IonapiKind } from './ionapi';
 import { registerLnRoutes } from './ln/ln-routes';
 import { m3Handler } from './m3/m3-routes';
@@ -13,6 +14,7 @@ import { m3Handler } from './m3/m3-routes';
  */
 export type { InforEntity } from './data/records';
 export type { IonapiKind } from './ionapi';
+export type { LinesBehaviour, LinesBehaviourInput } from './behaviour-lines';
 
 export interface InforSandboxOptions {
   /** 0/undefined = free port; binds 127.0.0.1 only. */
@@ -31,6 +33,8 @@ export interface InforSandboxOptions {
   lnPageSize?: number;
   /** M3 `maxrecs=0` answers at most this many rows, else 504; default 100,000. */
   m3MaxRowsPerCall?: number;
+  /** CSI, LN and FSM behaviour switches (unconfirmed tenant behaviour); defaults: a stock tenant's. */
+  linesBehaviour?: LinesBehaviourInput;
 }
 
 export interface InforSandboxControl extends SandboxControl {
@@ -43,6 +47,8 @@ export interface InforSandboxControl extends SandboxControl {
   expireTokens(): number;
   /** Per entity: record count and how many records sit in the modification overlay (the only per-record memory). */
   dataStats(): Record<InforEntity, { count: number; overlay: number }>;
+  /** Changes CSI/LN/FSM switches from now on (unnamed ones keep their value); returns the whole set. */
+  setLinesBehaviour(change: LinesBehaviourInput): LinesBehaviour;
 }
 
 export interface InforSandbox {
@@ -58,6 +64,10 @@ export async function startInforSandbox(options: InforSandboxOptions = {}): Prom
   const tenant = options.tenant ?? 'MLC_SANDBOX';
   const seed = options.seed ?? 1;
   const data = new InforData(seed, options.counts);
+  // CSI sites after the first are other databases: the same counts, other companies (control.modify changes the first).
+  const csiSiteData = [data, new InforData(seed + 1, options.counts), new InforData(seed + 2, options.counts)];
+  let behaviour = linesBehaviour(options.linesBehaviour);
+  const setLinesBehaviour = (change: LinesBehaviourInput) => (behaviour = linesBehaviour({ ...behaviour, ...change }));
   const dataStats = () =>
     Object.fromEntries(
       inforEntities.map((entity) => [
@@ -116,8 +126,8 @@ export async function startInforSandbox(options: InforSandboxOptions = {}): Prom
     name: 'M3 v1 execute',
     handler: gateway(m3Handler(data, m3Options, 1)),
   });
-  registerCsiRoutes(server, tenant, data, gateway);
-  registerLnRoutes(server, tenant, data, gateway, { pageSize: options.lnPageSize ?? 500 });
+  registerCsiRoutes(server, tenant, csiSiteData, gateway, () => behaviour);
+  registerLnRoutes(server, tenant, data, gateway, { pageSize: options.lnPageSize ?? 500 }, () => behaviour);
   registerFsmRoutes(server, tenant, data, gateway);
 
   const modify = (entity: InforEntity, which: number | string[], at?: Date | string | number): string[] => {
@@ -156,6 +166,7 @@ export async function startInforSandbox(options: InforSandboxOptions = {}): Prom
   server.action('restoreServiceAccount', () => authority.revokeServiceAccount(false));
   server.action('expireTokens', () => authority.expireAccessTokens());
   server.action('dataStats', () => dataStats());
+  server.action('setLinesBehaviour', (args) => setLinesBehaviour((args ?? {}) as LinesBehaviourInput));
 
   const control: InforSandboxControl = Object.assign(Object.create(null) as object, server.control, {
     modify: (entity: InforEntity, which: number | string[], at?: Date) => modify(entity, which, at),
@@ -163,6 +174,7 @@ export async function startInforSandbox(options: InforSandboxOptions = {}): Prom
     restoreServiceAccount: () => authority.revokeServiceAccount(false),
     expireTokens: () => authority.expireAccessTokens(),
     dataStats,
+    setLinesBehaviour,
   });
 
   await server.listen();

@@ -1,7 +1,8 @@
 import type { SandboxServer, SimulatorContext } from '../../kit';
 import { collect, takePage, type FieldCondition, type Position, type Row } from '../data/collection';
 import type { InforData } from '../data/records';
-import { parseStamp } from '../formats';
+import type { LinesBehaviour } from '../behaviour-lines';
+import { csiDateTime, parseStamp } from '../formats';
 import { idos, itemId, type Ido } from './csi-idos';
 
 /**
@@ -14,24 +15,43 @@ type Gateway = (
 
 const maxRows = 100_000;
 
+/** Sites of a multi-site tenant, as the fixture's `/configurations` lists them (CSI_DALS, CSI_EMEA, CSI_LA). */
+export const csiSites = ['DALS', 'EMEA', 'LA'] as const;
+
 export function configurations(tenant: string): string[] {
-  return [`${tenant}_DALS`, `${tenant}_EMEA`];
+  return csiSites.map((site) => `${tenant}_${site}`);
 }
 
-export function registerCsiRoutes(server: SandboxServer, tenant: string, data: InforData, gateway: Gateway): void {
+/**
+ * `sites[i]` is the data of `configurations(tenant)[i]`: each site is its own database with its own
+ * rows (the same key may name different companies at two sites).
+ */
+export function registerCsiRoutes(
+  server: SandboxServer,
+  tenant: string,
+  sites: InforData[],
+  gateway: Gateway,
+  behaviour: () => LinesBehaviour,
+): void {
   const base = `/${tenant}/CSI/IDORequestService/ido`;
   const known = configurations(tenant);
   const failure = (context: SimulatorContext, message: string) =>
     context.json(200, { Items: null, Bookmark: null, MoreRowsExist: false, Success: false, Message: message });
-  const withConfig = (handler: (context: SimulatorContext, ido: Ido) => void) =>
+  const withConfig = (handler: (context: SimulatorContext, ido: Ido, data: InforData) => void) =>
     gateway((context) => {
       const config = context.header('x-infor-mongooseconfig');
       if (!config)
         return failure(context, 'The X-Infor-MongooseConfig header is required: name the configuration to use.');
-      if (!known.includes(config)) return failure(context, `Configuration "${config}" does not exist.`);
+      const index = known.indexOf(config);
+      const data = sites[index];
+      if (!data) return failure(context, `Configuration "${config}" does not exist.`);
+      // A site header that contradicts the configuration would read another site's rows: refused.
+      const site = context.header('x-infor-site');
+      if (site !== undefined && site !== csiSites[index])
+        return failure(context, `Site "${site}" is not the site of configuration "${config}".`);
       const ido = idos[(context.params.ido ?? '').toLowerCase()];
       if (!ido) return failure(context, `IDO "${context.params.ido}" does not exist or is not licensed.`);
-      handler(context, ido);
+      handler(context, ido, data);
     });
 
   server.route({
@@ -50,8 +70,8 @@ export function registerCsiRoutes(server: SandboxServer, tenant: string, data: I
     method: 'GET',
     pattern: `${base}/load/:ido`,
     name: 'CSI load',
-    handler: withConfig((context, ido) => {
-      const result = load(data, ido, context.query);
+    handler: withConfig((context, ido, data) => {
+      const result = load(data, ido, context.query, behaviour());
       if ('error' in result) return failure(context, String(result.error));
       context.json(200, result);
     }),
@@ -98,7 +118,7 @@ function info(ido: Ido) {
   };
 }
 
-function load(data: InforData, ido: Ido, query: URLSearchParams) {
+function load(data: InforData, ido: Ido, query: URLSearchParams, behaviour: LinesBehaviour) {
   const param = (name: string) => {
     for (const [key, value] of query) if (key.toLowerCase() === name) return value;
     return undefined;
@@ -111,8 +131,24 @@ function load(data: InforData, ido: Ido, query: URLSearchParams) {
     if (!found) return { error: `Property "${name.trim()}" does not exist on IDO ${ido.name}.` };
     properties.push(found);
   }
-  const conditions = parseFilter(param('filter') ?? '');
-  if ('error' in conditions) return conditions;
+  const parsed = parseFilter(param('filter') ?? '');
+  if ('error' in parsed) return parsed;
+  const conditions: FieldCondition[] = [];
+  for (const condition of parsed) {
+    const property = allNames.find((name) => name.toLowerCase() === condition.field.toLowerCase());
+    if (!property) {
+      // Real CSI refuses the filter (API-FACTS §10); `empty` is the alternative a tenant check tells apart.
+      if (behaviour.csiUnknownProperty === 'empty') return emptyLoad();
+      return { error: `Property "${condition.field}" does not exist on IDO ${ido.name}.` };
+    }
+    if (!ido.dateFields?.includes(property)) {
+      conditions.push(condition);
+      continue;
+    }
+    const literal = sqlDateLiteral(condition.value, behaviour.csiDateFormat);
+    if ('error' in literal) return literal;
+    conditions.push({ ...condition, value: csiDateTime(literal.instant) });
+  }
 
   const orderText = (param('orderby') ?? '').trim();
   const [orderName = '', direction = ''] = orderText.split(/\s+/);
@@ -159,6 +195,42 @@ function load(data: InforData, ido: Ido, query: URLSearchParams) {
     Success: true,
     Message: null,
   };
+}
+
+const emptyLoad = () => ({ Items: [], Bookmark: null, MoreRowsExist: false, Success: true, Message: null });
+
+/**
+ * A date literal as SQL Server reads it into `datetime` under the session's DATEFORMAT
+ * (learn.microsoft.com, "Using Date and Time Data"): `yyyyMMdd[ hh:mm[:ss[.fff]]]` and
+ * `yyyy-MM-ddThh:mm[:ss[.fff]]` are the same under every setting; `yyyy-MM-dd[ hh:mm…]` is read
+ * as year-day-month under `dmy`, so a day above 12 is out of range and a smaller one is another date.
+ */
+export function sqlDateLiteral(text: string, dateFormat: 'dmy' | 'mdy'): { instant: number } | { error: string } {
+  const value = text.trim();
+  const neutral = /^(\d{4})(\d{2})(\d{2})(?: (\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?)?$/.exec(value);
+  const iso = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?Z?$/.exec(value);
+  const separated = /^(\d{4})-(\d{2})-(\d{2})(?: (\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?)?$/.exec(value);
+  const match = neutral ?? iso ?? separated;
+  if (!match) return { error: 'Conversion failed when converting date and/or time from character string.' };
+  const [, year, first, second, hour, minute, secondOfMinute, fraction] = match;
+  const swapped = !neutral && !iso && dateFormat === 'dmy';
+  const month = Number(swapped ? second : first);
+  const day = Number(swapped ? first : second);
+  const instant = Date.UTC(
+    Number(year),
+    month - 1,
+    day,
+    Number(hour ?? 0),
+    Number(minute ?? 0),
+    Number(secondOfMinute ?? 0),
+    Number((fraction ?? '0').padEnd(3, '0')),
+  );
+  const check = new Date(instant);
+  if (month < 1 || month > 12 || check.getUTCDate() !== day || Number(hour ?? 0) > 23 || Number(minute ?? 0) > 59)
+    return {
+      error: 'The conversion of a varchar data type to a datetime data type resulted in an out-of-range value.',
+    };
+  return { instant };
 }
 
 /** `Prop op 'value'` (or a number) joined by AND; anything else is an IllegalFilterException. */

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+
+/**
+ * Switches for what is unconfirmed about CSI, LN and FSM on a real tenant (issue 14, plan §2
+ * U15–U19). Each default is the harshest plausible stock behaviour, so a connector that passes
+ * against the defaults does not rely on a friendly server. Sources per switch: sandbox/README.md.
+ */
+export const linesBehaviourSchema = z.object({
+  /**
+   * U15: the SQL Server session DATEFORMAT behind Mongoose. Under `dmy`, `'yyyy-MM-dd hh:mm…'`
+   * is read as year-day-month (SQL Server's rule for `datetime`); the unseparated
+   * `yyyyMMdd[ hh:mm:ss[.fff]]` and ISO `yyyy-MM-ddThh:mm:ss[.fff]` forms read the same under every setting.
+   */
+  csiDateFormat: z.enum(['dmy', 'mdy']).default('dmy'),
+  /** U16: a filter or property list naming a property the IDO lacks: `Success:false` naming it (real), or no rows. */
+  csiUnknownProperty: z.enum(['error', 'empty']).default('error'),
+  /**
+   * U18: LN paging. `truncate`: a page is at most the server page size, `$top`/`$skip` are honoured and no
+   * `@odata.nextLink` is sent (what a public LN client pages around); `nextLink`: server-driven paging.
+   */
+  lnPaging: z.enum(['truncate', 'nextLink']).default('truncate'),
+  /** U19: every Nth LN call answers 401 `OAuth [U14]: unknown oauth_consumer_key` (0 = never). */
+  lnU14Every: z.number().int().nonnegative().default(0),
+});
+export type LinesBehaviour = z.infer<typeof linesBehaviourSchema>;
+export type LinesBehaviourInput = z.input<typeof linesBehaviourSchema>;
+
+export function linesBehaviour(input: LinesBehaviourInput = {}): LinesBehaviour {
+  return linesBehaviourSchema.parse(input);
+}
