@@ -117,7 +117,7 @@ const accountClass: FsmClass = {
   description: 'General ledger chart account',
   entity: 'glAccounts',
   keyField: 'GeneralLedgerChartAccount',
-  keys: ['Chart', 'GeneralLedgerChartAccount'],
+  keys: ['GeneralLedgerChartAccount'],
   stampField: 'UpdateStamp',
   dateFields: ['UpdateStamp'],
   fields: [
@@ -149,7 +149,7 @@ const purchaseOrderClass: FsmClass = {
   description: 'Purchase order',
   entity: 'purchaseOrders',
   keyField: 'PurchaseOrder',
-  keys: ['Company', 'PurchaseOrder'],
+  keys: ['PurchaseOrder'],
   stampField: 'UpdateStamp',
   dateFields: ['UpdateStamp', 'PurchaseOrderDate'],
   fields: [
@@ -183,7 +183,7 @@ const invoiceClass: FsmClass = {
   description: 'Receivable invoice',
   entity: 'invoices',
   keyField: 'Invoice',
-  keys: ['Company', 'Invoice'],
+  keys: ['Invoice'],
   stampField: 'UpdateStamp',
   dateFields: ['UpdateStamp', 'InvoiceDate', 'DueDate'],
   fields: [

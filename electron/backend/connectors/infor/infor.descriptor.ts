@@ -91,7 +91,8 @@ function build(productLine: ProductLine): ConnectorDescriptor {
     baseUrl: '{iu}/{tenant}',
     headers:
       productLine === 'csi'
-        ? { 'X-Infor-MongooseConfig': '{mongooseConfig}' }
+        ? // The site header goes out only when `csiSite` is set (public clients send it with the configuration).
+          { 'X-Infor-MongooseConfig': '{mongooseConfig}', 'X-Infor-Site': '{csiSite}' }
         : productLine === 'ln'
           ? { 'X-Infor-LnCompany': '{lnCompany}' }
           : {},
