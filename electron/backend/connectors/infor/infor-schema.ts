@@ -160,6 +160,13 @@ export function lnSchemaFrom(entity: string, set: string, xml: string): Discover
     .find((block) => attr(block, 'Name') === typeName);
   if (!typeBlock) throw new AppError('E_REMOTE', `LN $metadata has no entity type for the set ${set}.`);
   const keys = [...typeBlock.matchAll(/<PropertyRef\b[^>]*>/g)].map((m) => attr(m[0], 'Name') ?? '');
+  // Status fields are EnumTypes (API-FACTS §10): their members are the values a mapping may use, sent by name.
+  const enums = new Map(
+    [...xml.matchAll(/<EnumType\b[^>]*>[\s\S]*?<\/EnumType>/g)].map((m) => [
+      attr(m[0], 'Name') ?? '',
+      [...m[0].matchAll(/<Member\b[^>]*>/g)].map((member) => attr(member[0], 'Name') ?? ''),
+    ]),
+  );
   const fields = [...typeBlock.matchAll(/<Property\b[^>]*>/g)].map((m) => {
     const tag = m[0];
     const name = attr(tag, 'Name') ?? '';
@@ -182,8 +189,10 @@ export function lnSchemaFrom(entity: string, set: string, xml: string): Discover
                     ? 'string'
                     : 'picklist';
     const nullable = attr(tag, 'Nullable') !== 'false';
+    const members = type === 'picklist' ? enums.get(edm.split('.').pop() ?? '') : undefined;
     return field(name, type, {
       nativeType: edm,
+      picklist: members?.map((member) => ({ value: member, label: member, active: true })),
       maxLength: Number.isInteger(maxLength) && maxLength > 0 ? maxLength : undefined,
       required: { onCreate: !nullable, onUpdate: false },
       externalId: keys.includes(name),

@@ -181,7 +181,8 @@ export const defaultSources: { [P in ProductLine]: Partial<Record<InforEntityId,
       service: 'tdapi.purPurchaseOrder',
       set: 'Orders',
       keys: ['PurchaseOrder'],
-      lines: { set: 'Lines', keys: ['PurchaseOrder', 'Line', 'SequenceNumber'], link: 'PurchaseOrder' },
+      // Purchase lines are keyed by Sequence, sales lines by SequenceNumber (a real tenant's $metadata, plan L1).
+      lines: { set: 'Lines', keys: ['PurchaseOrder', 'Line', 'Sequence'], link: 'PurchaseOrder' },
     },
   },
   fsm: {

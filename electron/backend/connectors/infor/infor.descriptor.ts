@@ -60,7 +60,7 @@ const pagination: Record<ProductLine, ConnectorDescriptorInput['entities'][strin
   },
   ln: {
     endpoint: 'LN/lnapi/odata/{service}/{set}',
-    // The server picks the page size; nextLink carries on.
+    // `readPages` (ln-reader.ts): `$top` ≤ 500, next links when LN sends them, else `$skip` until an empty page.
     pagination: { style: 'nextLink', defaultPageSize: 500, maxPageSize: 500 },
   },
   fsm: {
