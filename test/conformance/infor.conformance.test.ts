@@ -1,6 +1,7 @@
 import { InforConnector } from '../../electron/backend/connectors/infor/infor.connector';
 import type { ProductLine } from '../../electron/backend/connectors/infor/infor-sources';
 import { ionApiSecrets, ionApiSettings, parseIonApi } from '../../electron/backend/connectors/infor/ionapi';
+import { fsmGroupsOfKey, fsmPartyRows } from '../../sandbox/infor/fsm/fsm-classes';
 import { startInforSandbox, type InforEntity, type InforSandbox } from '../../sandbox/infor/index';
 import { describeConformance, type ConnectorOptions, type EntityCase } from './kit/conformance-kit';
 
@@ -21,13 +22,22 @@ const served: Record<ProductLine, InforEntity[]> = {
   fsm: ['customers', 'suppliers', 'purchaseOrders', 'invoices', 'glAccounts'],
 };
 
-/** Keys as each product line reports them for a sandbox record key. */
-const keyOf: Record<ProductLine, (entity: InforEntity, key: string) => string> = {
-  m3: (_entity, key) => key,
-  csi: (entity, key) => (entity === 'customers' || entity === 'invoices' ? `${key}/0` : key),
-  ln: (_entity, key) => key,
-  fsm: (_entity, key) => key,
+/** Keys as each product line reports them for a sandbox record key (FSM: one per group the number lives in). */
+const keyOf: Record<ProductLine, (entity: InforEntity, key: string) => string[]> = {
+  m3: (_entity, key) => [key],
+  csi: (entity, key) => [entity === 'customers' || entity === 'invoices' ? `${key}/0` : key],
+  ln: (_entity, key) => [key],
+  fsm: (entity, key) => {
+    if (entity === 'customers' || entity === 'suppliers') return fsmGroupsOfKey(key).map((group) => `${group}/${key}`);
+    return [key];
+  },
 };
+
+/** FSM customer and vendor numbers are unique per group; a few live in two groups (sandbox/README.md). */
+const rowsOf = (productLine: ProductLine, entity: InforEntity) =>
+  productLine === 'fsm' && (entity === 'customers' || entity === 'suppliers')
+    ? fsmPartyRows(counts[entity])
+    : counts[entity];
 
 function connector(
   sandbox: InforSandbox,
@@ -39,7 +49,12 @@ function connector(
   return new InforConnector({
     connection: {
       id: `conformance-${productLine}-${Math.random()}`,
-      settings: { ...ionApiSettings(parsed), productLine },
+      // A multi-site CSI tenant needs its site chosen (issue 14); the first site holds the data `modify` changes.
+      settings: {
+        ...ionApiSettings(parsed),
+        productLine,
+        ...(productLine === 'csi' ? { mongooseConfig: `${sandbox.tenant}_DALS` } : {}),
+      },
       sandbox: parsed.sandbox,
     },
     secrets: ionApiSecrets(parsed),
@@ -53,12 +68,13 @@ for (const productLine of ['m3', 'csi', 'ln', 'fsm'] as const) {
     entities[entity] = {
       // LN pages are server-sized (lnPageSize below).
       pageSize: productLine === 'ln' ? 40 : entity === 'customers' ? 50 : 20,
-      count: () => counts[entity],
+      count: () => rowsOf(productLine, entity),
       // LN has no modification stamp (API-FACTS §1.6): read in full, no modified-since case.
       modify:
         productLine === 'ln'
           ? undefined
-          : (sandbox, n) => sandbox.control.modify(entity, n, new Date()).map((key) => keyOf[productLine](entity, key)),
+          : (sandbox, n) =>
+              sandbox.control.modify(entity, n, new Date()).flatMap((key) => keyOf[productLine](entity, key)),
     };
   }
   describeConformance<InforSandbox>({
