@@ -1,4 +1,6 @@
+import { useState } from 'react';
 import { connectionTestTimeoutMs, type ConnectionTestResult } from '../../../../shared/api/connectors.contract';
+import type { ErrorInfo } from '../../../../shared/errors';
 import { systemLabels, type Connection } from '../../../../shared/domain/connection';
 import { Badge } from '../../components/StateViews';
 import { formatDuration, formatNumber, formatRelative } from '../../components/format';
@@ -47,6 +49,8 @@ export function ConnectionCard({
   onEdit,
   onRemove,
   onProductLine,
+  onListConfigurations,
+  onInforChoice,
 }: {
   connection: Connection;
   test?: TestState;
@@ -56,6 +60,10 @@ export function ConnectionCard({
   onEdit?: () => void;
   onRemove(): void;
   onProductLine(productLine: ProductLine): void;
+  /** Infor CSI: lists the server's configurations for the picker. */
+  onListConfigurations?: () => Promise<{ configurations: string[] } | { error: ErrorInfo }>;
+  /** Infor: saves a CSI configuration/site or an LN company chosen on the card. */
+  onInforChoice?: (choice: Partial<Record<'mongooseConfig' | 'csiSite' | 'lnCompany', string>>) => void;
 }) {
   const isInfor = connection.system === 'infor';
   const productLine = String(connection.settings.productLine ?? 'm3') as ProductLine;
@@ -118,6 +126,28 @@ export function ConnectionCard({
             </dd>
           </div>
         )}
+        {isInfor && productLine === 'csi' && onListConfigurations && onInforChoice && (
+          <CsiSiteChoice connection={connection} list={onListConfigurations} choose={onInforChoice} />
+        )}
+        {isInfor && productLine === 'ln' && onInforChoice && (
+          <div className="kv-row">
+            <dt>LN company</dt>
+            <dd>
+              <input
+                className="input input-inline"
+                aria-label="LN company"
+                inputMode="numeric"
+                placeholder="the user's default"
+                defaultValue={String(connection.settings.lnCompany ?? '')}
+                onBlur={(event) => {
+                  const value = event.target.value.trim();
+                  if (value !== String(connection.settings.lnCompany ?? '')) onInforChoice({ lnCompany: value });
+                }}
+                data-testid="ln-company"
+              />
+            </dd>
+          </div>
+        )}
         <div className="kv-row">
           <dt>Credentials</dt>
           <dd data-testid="connection-secrets">
@@ -160,6 +190,89 @@ export function ConnectionCard({
         </button>
       </footer>
     </article>
+  );
+}
+
+/**
+ * A multi-site CSI tenant lists several configurations, each a site with its own data: the person
+ * picks one (reads stop and name them until then). The list comes from the server on request.
+ */
+function CsiSiteChoice({
+  connection,
+  list,
+  choose,
+}: {
+  connection: Connection;
+  list: () => Promise<{ configurations: string[] } | { error: ErrorInfo }>;
+  choose: (choice: Partial<Record<'mongooseConfig' | 'csiSite', string>>) => void;
+}) {
+  const current = String(connection.settings.mongooseConfig ?? '');
+  const [options, setOptions] = useState<string[] | undefined>();
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<ErrorInfo | undefined>();
+  const load = async () => {
+    setLoading(true);
+    const result = await list();
+    setLoading(false);
+    if ('error' in result) setError(result.error);
+    else {
+      setError(undefined);
+      setOptions(result.configurations);
+    }
+  };
+  const choices = options ?? (current ? [current] : []);
+  return (
+    <>
+      <div className="kv-row">
+        <dt>Configuration</dt>
+        <dd>
+          <select
+            className="select select-inline"
+            aria-label="CSI configuration"
+            value={current}
+            onChange={(event) => choose({ mongooseConfig: event.target.value })}
+            data-testid="csi-configuration"
+          >
+            <option value="">{current ? 'Not chosen' : 'Not chosen — list the sites'}</option>
+            {choices.map((name) => (
+              <option key={name} value={name}>
+                {name}
+              </option>
+            ))}
+          </select>
+          <button
+            type="button"
+            className="button small ghost"
+            onClick={() => void load()}
+            disabled={loading}
+            data-testid="list-csi-configurations"
+          >
+            {loading ? 'Listing…' : 'List sites'}
+          </button>
+          {error && (
+            <span className="inline-warning" role="alert" data-testid="csi-configurations-error">
+              {error.message}
+            </span>
+          )}
+        </dd>
+      </div>
+      <div className="kv-row">
+        <dt>Site</dt>
+        <dd>
+          <input
+            className="input input-inline"
+            aria-label="CSI site"
+            placeholder="not sent"
+            defaultValue={String(connection.settings.csiSite ?? '')}
+            onBlur={(event) => {
+              const value = event.target.value.trim();
+              if (value !== String(connection.settings.csiSite ?? '')) choose({ csiSite: value });
+            }}
+            data-testid="csi-site"
+          />
+        </dd>
+      </div>
+    </>
   );
 }
 

@@ -122,6 +122,8 @@ function ConnectionList() {
             onEdit={connection.system === 'infor' ? undefined : () => setEditing({ mode: 'edit', connection })}
             onRemove={() => confirmRemove(connection)}
             onProductLine={(productLine) => void setProductLine(connection.id, productLine)}
+            onListConfigurations={() => connectionsStore.getState().csiConfigurations(connection.id)}
+            onInforChoice={(choice) => void connectionsStore.getState().setInforChoice(connection.id, choice)}
           />
         ))}
       </div>
