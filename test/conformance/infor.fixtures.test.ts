@@ -107,6 +107,14 @@ describe('Infor fixtures', () => {
     expect(records.map((record) => record.key)).toEqual(['1', '2']);
     expect(records[1]!.data.UserDesc).toBeNull();
     expect(records[0]!.data._ItemId).toBeUndefined();
+    // Every field: the name/value pairs become the record, `_ItemId` (the lock token) stays in raw only.
+    const items = body.Items as Array<Array<{ Name: string; Value: string | null }>>;
+    records.forEach((record, index) => {
+      const pairs = Object.fromEntries(items[index]!.map((pair) => [pair.Name, pair.Value]));
+      const { _ItemId: itemId, ...fields } = pairs;
+      expect(record).toEqual({ key: fields.UserId, stamp: '', data: fields, raw: pairs });
+      expect(itemId).toMatch(/^PBT=\[UserNames\] UserNames\.DT=\[/);
+    });
   });
 
   it('mongoose_v2_LoadCollection_response_UserNames.json: v2 flat items', () => {
