@@ -43,6 +43,8 @@ export const inforSettingsSchema = z.object({
     })
     .optional(),
   onPremises: z.boolean({ message: 'onPremises is true or false.' }).optional(),
+  /** The file had no `iu` (LN 2025+ client-credentials): `iu` was proposed from `pu` and awaits the person's check. */
+  gatewayProposed: z.boolean({ message: 'gatewayProposed is true or false.' }).optional(),
   productLine: z.enum(inforProductLines, { message: 'Choose the product line: m3, csi, ln or fsm.' }).optional(),
   productLineDetected: z.boolean({ message: 'productLineDetected is true or false.' }).optional(),
   productLineChosen: z.boolean({ message: 'productLineChosen is true or false.' }).optional(),

@@ -181,6 +181,35 @@ describe('connections.* and schemas.* through the contract', () => {
     expect(backend.context.vault.slots(connection.id)).toEqual([]);
   });
 
+  it('imports an LN client-credentials file without iu: the proposed gateway is flagged until confirmed', async () => {
+    const imported = await backend.invoke('connections.importIonapi', {
+      fileName: 'ln.ionapi',
+      content: JSON.stringify(sandbox.ionapi('ln-client-credentials')),
+      productLine: 'ln',
+    });
+    expect(imported.ok).toBe(true);
+    if (!imported.ok) return;
+    const connection = imported.value as { id: string; settings: Record<string, unknown>; secretsSet: string[] };
+    expect(connection.settings).toMatchObject({
+      tenant: sandbox.tenant,
+      iu: sandbox.url,
+      grant: 'client_credentials',
+      gatewayProposed: true,
+    });
+    expect(connection.secretsSet).toEqual(['client_secret']);
+    expect(await backend.invoke('connections.test', { id: connection.id })).toMatchObject({
+      ok: true,
+      value: { ok: true, variant: 'ln' },
+    });
+    const confirmed = await backend.invoke('connections.update', {
+      id: connection.id,
+      settings: { iu: sandbox.url, gatewayProposed: false },
+    });
+    expect(confirmed.ok && (confirmed.value as { settings: Record<string, unknown> }).settings.gatewayProposed).toBe(
+      false,
+    );
+  });
+
   it('reports a broken file as a coded error value', async () => {
     const result = await backend.invoke('connections.importIonapi', { fileName: 'x.ionapi', content: '{"ti":"T"}' });
     expect(result).toMatchObject({ ok: false, error: { code: 'E_IONAPI_MISSING_KEY' } });

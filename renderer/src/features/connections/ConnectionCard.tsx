@@ -7,6 +7,11 @@ import { formatDuration, formatNumber, formatRelative } from '../../components/f
 import type { TestState } from './connections.store';
 import { SystemMark } from './SystemMark';
 
+/** Infor settings chosen on the card: the CSI site, the LN company, a confirmed gateway. */
+export type InforChoice = Partial<Record<'mongooseConfig' | 'csiSite' | 'lnCompany' | 'iu', string>> & {
+  gatewayProposed?: boolean;
+};
+
 const productLines = [
   { value: 'm3', label: 'M3' },
   { value: 'csi', label: 'CloudSuite Industrial (CSI)' },
@@ -63,7 +68,7 @@ export function ConnectionCard({
   /** Infor CSI: lists the server's configurations for the picker. */
   onListConfigurations?: () => Promise<{ configurations: string[] } | { error: ErrorInfo }>;
   /** Infor: saves a CSI configuration/site or an LN company chosen on the card. */
-  onInforChoice?: (choice: Partial<Record<'mongooseConfig' | 'csiSite' | 'lnCompany', string>>) => void;
+  onInforChoice?: (choice: InforChoice) => void;
 }) {
   const isInfor = connection.system === 'infor';
   const productLine = String(connection.settings.productLine ?? 'm3') as ProductLine;
@@ -123,6 +128,23 @@ export function ConnectionCard({
                   Not detected yet — the first successful test detects it, or pick the one your tenant runs
                 </span>
               )}
+            </dd>
+          </div>
+        )}
+        {isInfor && connection.settings.gatewayProposed === true && onInforChoice && (
+          <div className="kv-row">
+            <dt>Gateway</dt>
+            <dd>
+              <input
+                className="input input-inline"
+                aria-label="ION API gateway URL"
+                defaultValue={String(connection.settings.iu ?? '')}
+                onBlur={(event) => onInforChoice({ iu: event.target.value.trim(), gatewayProposed: false })}
+                data-testid="gateway-url"
+              />
+              <span className="inline-warning" data-testid="gateway-proposed">
+                The file names no gateway (iu): this one was proposed from its sign-in server. Check it and confirm.
+              </span>
             </dd>
           </div>
         )}

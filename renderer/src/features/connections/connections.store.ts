@@ -70,10 +70,10 @@ export interface ConnectionsState {
   setProductLine(id: ConnectionId, productLine: 'm3' | 'csi' | 'ln' | 'fsm'): Promise<void>;
   /** CSI: the configurations (sites) the server lists, for the picker; an error when the server cannot say. */
   csiConfigurations(id: ConnectionId): Promise<{ configurations: string[] } | { error: ErrorInfo }>;
-  /** Infor choices made on the card (CSI configuration and site, LN company); an empty text clears one. */
+  /** Infor choices made on the card (CSI configuration and site, LN company, confirmed gateway); an empty text clears one. */
   setInforChoice(
     id: ConnectionId,
-    choice: Partial<Record<'mongooseConfig' | 'csiSite' | 'lnCompany', string>>,
+    choice: Partial<Record<'mongooseConfig' | 'csiSite' | 'lnCompany' | 'iu', string>> & { gatewayProposed?: boolean },
   ): Promise<void>;
   create(input: MethodInput<'connections.create'>): Promise<Connection | undefined>;
   update(input: MethodInput<'connections.update'>): Promise<Connection | undefined>;
