@@ -14,6 +14,8 @@ export const linesBehaviourSchema = z.object({
   csiDateFormat: z.enum(['dmy', 'mdy']).default('dmy'),
   /** U16: a filter or property list naming a property the IDO lacks: `Success:false` naming it (real), or no rows. */
   csiUnknownProperty: z.enum(['error', 'empty']).default('error'),
+  /** U17: whether a load without `X-Infor-Site` is refused (public clients always send it; need unconfirmed). */
+  csiRequireSite: z.boolean().default(false),
   /**
    * U18: LN paging. `truncate`: a page is at most the server page size, `$top`/`$skip` are honoured and no
    * `@odata.nextLink` is sent (what a public LN client pages around); `nextLink`: server-driven paging.
@@ -21,6 +23,8 @@ export const linesBehaviourSchema = z.object({
   lnPaging: z.enum(['truncate', 'nextLink']).default('truncate'),
   /** U19: every Nth LN call answers 401 `OAuth [U14]: unknown oauth_consumer_key` (0 = never). */
   lnU14Every: z.number().int().nonnegative().default(0),
+  /** U21: the largest FSM `_limit` answered; a larger one is a 400 (the real maximum is unpublished). */
+  fsmMaxLimit: z.number().int().positive().default(1000),
 });
 export type LinesBehaviour = z.infer<typeof linesBehaviourSchema>;
 export type LinesBehaviourInput = z.input<typeof linesBehaviourSchema>;

@@ -128,7 +128,7 @@ export async function startInforSandbox(options: InforSandboxOptions = {}): Prom
   });
   registerCsiRoutes(server, tenant, csiSiteData, gateway, () => behaviour);
   registerLnRoutes(server, tenant, data, gateway, { pageSize: options.lnPageSize ?? 500 }, () => behaviour);
-  registerFsmRoutes(server, tenant, data, gateway);
+  registerFsmRoutes(server, tenant, data, gateway, () => behaviour);
 
   const modify = (entity: InforEntity, which: number | string[], at?: Date | string | number): string[] => {
     const dataset = data.datasets[entity];

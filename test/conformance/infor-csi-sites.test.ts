@@ -54,9 +54,18 @@ describe('Infor CSI: sites, date literals, unknown properties', () => {
     expect(fromEmea[0]?.data.Name).toBe(body.Items[0]?.Name);
   });
 
-  it('a chosen configuration reads all of its rows', async () => {
+  it('a chosen configuration reads all of its rows, with or without a server that needs the site header', async () => {
     const connector = connectors.make('csi', { mongooseConfig: configurations(sandbox.tenant)[0] });
     expect((await readAll(connector, 'customers', { pageSize: 50 })).length).toBe(30);
+    sandbox.control.setLinesBehaviour({ csiRequireSite: true });
+    try {
+      const withSite = connectors.make('csi', { mongooseConfig: configurations(sandbox.tenant)[2], csiSite: 'LA' });
+      expect((await readAll(withSite, 'customers', { pageSize: 50 })).length).toBe(30);
+      const error = await readAll(connector, 'customers').catch((caught: unknown) => caught);
+      expect(error).toMatchObject({ code: 'E_REMOTE', message: expect.stringContaining('X-Infor-Site') });
+    } finally {
+      sandbox.control.setLinesBehaviour({ csiRequireSite: false });
+    }
   });
 
   it('incremental reads under a dmy session: exactly the records changed since the watermark', async () => {

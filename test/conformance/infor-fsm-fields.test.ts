@@ -48,6 +48,16 @@ describe('Infor FSM: sampled fields, whole keys', () => {
     expect(paths).toEqual([`/${sandbox.tenant}/FSM/fsm/soap/classes/Customer/lists/_generic?_fields=_all`]);
   });
 
+  it('never asks for more than the stock 1000 records per call', async () => {
+    sandbox.control.clearRequests();
+    await readAll(connectors.make('fsm'), 'customers', { pageSize: 5000 });
+    const limits = sandbox.control
+      .requests()
+      .filter((call) => call.metered)
+      .map((call) => call.query._limit);
+    expect(limits).toEqual(['1000']);
+  });
+
   it('a number in two groups is two records, each with its own data', async () => {
     // A page ends between the twins: the next page resumes after group 1000's row, not after the number.
     const records = await readAll(connectors.make('fsm'), 'customers', { pageSize: 8 });

@@ -47,6 +47,8 @@ export function registerCsiRoutes(
       if (!data) return failure(context, `Configuration "${config}" does not exist.`);
       // A site header that contradicts the configuration would read another site's rows: refused.
       const site = context.header('x-infor-site');
+      if (site === undefined && behaviour().csiRequireSite)
+        return failure(context, 'The X-Infor-Site header is required: name the site to use.');
       if (site !== undefined && site !== csiSites[index])
         return failure(context, `Site "${site}" is not the site of configuration "${config}".`);
       const ido = idos[(context.params.ido ?? '').toLowerCase()];

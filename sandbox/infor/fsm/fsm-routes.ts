@@ -1,6 +1,7 @@
 import type { SandboxServer, SimulatorContext } from '../../kit';
 import { collect, takePage, type FieldCondition, type Position, type Row } from '../data/collection';
 import type { InforData } from '../data/records';
+import type { LinesBehaviour } from '../behaviour-lines';
 import { parseStamp } from '../formats';
 import { fsmClasses, fsmPartyRows, type FsmClass } from './fsm-classes';
 
@@ -16,9 +17,14 @@ type Gateway = (
 ) => (context: SimulatorContext) => Promise<void>;
 
 const defaultLimit = 100;
-const maxLimit = 10_000;
 
-export function registerFsmRoutes(server: SandboxServer, tenant: string, data: InforData, gateway: Gateway): void {
+export function registerFsmRoutes(
+  server: SandboxServer,
+  tenant: string,
+  data: InforData,
+  gateway: Gateway,
+  behaviour: () => LinesBehaviour,
+): void {
   const base = `/${tenant}/FSM/fsm/soap/classes`;
   const find = (context: SimulatorContext) => fsmClasses.find((candidate) => candidate.name === context.params.class);
   const notFound = (context: SimulatorContext) =>
@@ -45,7 +51,7 @@ export function registerFsmRoutes(server: SandboxServer, tenant: string, data: I
     handler: gateway((context) => {
       const item = find(context);
       if (!item) return notFound(context);
-      const result = list(data, item, context.query);
+      const result = list(data, item, context.query, behaviour().fsmMaxLimit);
       if ('error' in result) return context.json(400, { _error: result.error });
       const links: Array<{ rel: string; href: string }> = [];
       const self = `${server.url}${base}/${item.name}/lists/_generic`;
@@ -63,7 +69,7 @@ export function registerFsmRoutes(server: SandboxServer, tenant: string, data: I
   });
 }
 
-function list(data: InforData, item: FsmClass, query: URLSearchParams) {
+function list(data: InforData, item: FsmClass, query: URLSearchParams, maxLimit: number) {
   const names = (query.get('_fields') ?? '')
     .split(',')
     .map((name) => name.trim())

@@ -167,6 +167,18 @@ describe('Infor sandbox: CSI, LN and FSM', () => {
       ]);
     });
 
+    it('CSI can be switched to require X-Infor-Site', async () => {
+      session.sandbox.control.setLinesBehaviour({ csiRequireSite: true });
+      const without = await load('MLC_SANDBOX_LA', 'properties=CustNum&recordcap=1');
+      const withSite = await load('MLC_SANDBOX_LA', 'properties=CustNum&recordcap=1', { 'X-Infor-Site': 'LA' });
+      session.sandbox.control.setLinesBehaviour({ csiRequireSite: false });
+      expect([without.Success, without.Message]).toEqual([
+        false,
+        'The X-Infor-Site header is required: name the site to use.',
+      ]);
+      expect(withSite.Success).toBe(true);
+    });
+
     it('CSI refuses a filter on a property the IDO lacks (switch: no rows instead)', async () => {
       const filter = encodeURIComponent("ModifiedOn >= '20240101'");
       const refused = await load('MLC_SANDBOX_DALS', `properties=CustNum&filter=${filter}`);
@@ -258,6 +270,18 @@ describe('Infor sandbox: CSI, LN and FSM', () => {
       session.sandbox.control.setLinesBehaviour({ lnU14Every: 0 });
       expect(statuses.filter((status) => status === 401)).toHaveLength(2);
       expect(body).toEqual({ error: { message: 'OAuth [U14]: unknown oauth_consumer_key' } });
+    });
+
+    it('FSM answers at most 1000 records per list call (switchable)', async () => {
+      const path = (limit: number) =>
+        `/FSM/fsm/soap/classes/Customer/lists/_generic?_fields=Customer&_limit=${limit}&_out=JSON`;
+      expect((await session.get(path(1000))).status).toBe(200);
+      const over = await session.get(path(1001));
+      expect([over.status, await over.json()]).toEqual([400, { _error: '_limit must be between 1 and 1000' }]);
+      session.sandbox.control.setLinesBehaviour({ fsmMaxLimit: 5000 });
+      const raised = await session.get(path(1001));
+      session.sandbox.control.setLinesBehaviour({ fsmMaxLimit: 1000 });
+      expect(raised.status).toBe(200);
     });
 
     it('FSM has no fields route; sampling _fields=_all shows every field, and a number lives in two groups', async () => {

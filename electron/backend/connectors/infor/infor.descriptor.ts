@@ -67,7 +67,8 @@ const pagination: Record<ProductLine, ConnectorDescriptorInput['entities'][strin
     endpoint: 'FSM/fsm/soap/classes/{className}/lists/_generic',
     query: { _links: 'true', _pageNav: 'true', _out: 'JSON', _flatten: 'false' },
     // The next page is the `_links` entry with `rel: "next"` of the list's first element.
-    pagination: { style: 'nextLink', pageSizeParam: '_limit', defaultPageSize: 500, maxPageSize: 5000 },
+    // Landmark's largest `_limit` is unpublished; 1000 stays inside what a stock tenant is assumed to allow.
+    pagination: { style: 'nextLink', pageSizeParam: '_limit', defaultPageSize: 500, maxPageSize: 1000 },
     modifiedSince: { format: 'fsm-timestamp', via: 'param', template: '_fts' },
   },
 };
