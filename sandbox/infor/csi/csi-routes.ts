@@ -1,5 +1,5 @@
 import type { SandboxServer, SimulatorContext } from '../../kit';
-import { collect, takePage, type FieldCondition, type Position, type Row } from '../data/collection';
+import { collect, takePage, test, type FieldCondition, type Position, type Row } from '../data/collection';
 import type { InforData } from '../data/records';
 import type { LinesBehaviour } from '../behaviour-lines';
 import { csiDateTime, parseStamp } from '../formats';
@@ -135,22 +135,22 @@ function load(data: InforData, ido: Ido, query: URLSearchParams, behaviour: Line
   }
   const parsed = parseFilter(param('filter') ?? '');
   if ('error' in parsed) return parsed;
-  const conditions: FieldCondition[] = [];
-  for (const condition of parsed) {
+  const literals = new Map<FieldCondition, string>();
+  for (const condition of leaves(parsed)) {
     const property = allNames.find((name) => name.toLowerCase() === condition.field.toLowerCase());
     if (!property) {
       // Real CSI refuses the filter (API-FACTS §10); `empty` is the alternative a tenant check tells apart.
       if (behaviour.csiUnknownProperty === 'empty') return emptyLoad();
       return { error: `Property "${condition.field}" does not exist on IDO ${ido.name}.` };
     }
-    if (!ido.dateFields?.includes(property)) {
-      conditions.push(condition);
-      continue;
-    }
+    if (!ido.dateFields?.includes(property)) continue;
     const literal = sqlDateLiteral(condition.value, behaviour.csiDateFormat);
     if ('error' in literal) return literal;
-    conditions.push({ ...condition, value: csiDateTime(literal.instant) });
+    literals.set(condition, csiDateTime(literal.instant));
   }
+  const tree = mapLeaves(parsed, (condition) => ({ ...condition, value: literals.get(condition) ?? condition.value }));
+  // ANDs narrow the scan; a filter with OR is checked row by row.
+  const conditions = conjunction(tree);
 
   const orderText = (param('orderby') ?? '').trim();
   const [orderName = '', direction = ''] = orderText.split(/\s+/);
@@ -176,7 +176,12 @@ function load(data: InforData, ido: Ido, query: URLSearchParams, behaviour: Line
     if (!after) return { error: 'The bookmark is not valid for this query.' };
   }
 
-  const rows = collect(data, ido, { conditions, order, after });
+  const scanned = collect(data, ido, { conditions: conditions ?? [], order, after });
+  const rows = conditions
+    ? scanned
+    : (function* () {
+        for (const item of scanned) if (holdsFor(ido, item.row, tree)) yield item;
+      })();
   const { page, more } = takePage(rows, limit);
   if (cap === 0 && more) return { error: `The query returns more than ${maxRows} rows; use recordcap and bookmarks.` };
   const readOnly = param('readonly') === 'true';
@@ -235,23 +240,99 @@ export function sqlDateLiteral(text: string, dateFormat: 'dmy' | 'mdy'): { insta
   return { instant };
 }
 
-/** `Prop op 'value'` (or a number) joined by AND; anything else is an IllegalFilterException. */
-export function parseFilter(text: string): FieldCondition[] | { error: string } {
-  const conditions: FieldCondition[] = [];
-  const pattern = /\s*(\w+)\s*(>=|<=|<>|!=|=|>|<)\s*(N?'(?:[^']|'')*'|-?\d+(?:\.\d+)?)\s*(?:and\s+|$)/iy;
-  pattern.lastIndex = 0;
+/** A filter as SQL reads it: comparisons under AND, OR and parentheses. */
+export type FilterTree = { kind: 'cmp'; condition: FieldCondition } | { kind: 'and' | 'or'; parts: FilterTree[] };
+
+/**
+ * `Prop op 'value'` (or a number) combined with AND, OR and parentheses, as a SQL WHERE reads
+ * them (API-FACTS §1.5); anything else (sub-queries, IN, functions) is an IllegalFilterException.
+ */
+export function parseFilter(text: string): FilterTree | { error: string } {
+  const tokens: Array<{ kind: '(' | ')' | 'and' | 'or' } | { kind: 'cmp'; condition: FieldCondition }> = [];
+  const comparison = /\s*(\w+)\s*(>=|<=|<>|!=|=|>|<)\s*(N?'(?:[^']|'')*'|-?\d+(?:\.\d+)?)/iy;
+  const word = /\s*(\(|\)|and\b|or\b)/iy;
   const trimmed = text.trim();
-  while (pattern.lastIndex < trimmed.length) {
-    const start = pattern.lastIndex;
-    const match = pattern.exec(trimmed);
-    if (!match || pattern.lastIndex === start)
-      return { error: `IllegalFilterException: cannot read the filter at "${trimmed.slice(start)}".` };
+  let at = 0;
+  while (at < trimmed.length) {
+    word.lastIndex = at;
+    const keyword = word.exec(trimmed);
+    if (keyword) {
+      tokens.push({ kind: (keyword[1] ?? '').toLowerCase() as '(' | ')' | 'and' | 'or' });
+      at = word.lastIndex;
+      continue;
+    }
+    comparison.lastIndex = at;
+    const match = comparison.exec(trimmed);
+    if (!match) return { error: `IllegalFilterException: cannot read the filter at "${trimmed.slice(at)}".` };
     const [, field = '', op = '', raw = ''] = match;
     const quoted = raw.replace(/^N/, '');
     const value = quoted.startsWith("'") ? quoted.slice(1, -1).replace(/''/g, "'") : quoted;
-    conditions.push({ field, op: (op === '!=' ? '<>' : op) as FieldCondition['op'], value });
+    tokens.push({ kind: 'cmp', condition: { field, op: (op === '!=' ? '<>' : op) as FieldCondition['op'], value } });
+    at = comparison.lastIndex;
+    while (trimmed[at] === ' ') at += 1;
   }
-  return conditions;
+  if (tokens.length === 0) return { kind: 'and', parts: [] };
+  let position = 0;
+  const illegal = () => ({ error: `IllegalFilterException: the filter "${trimmed}" is not a valid expression.` });
+  const primary = (): FilterTree | undefined => {
+    const token = tokens[position];
+    if (token?.kind === 'cmp') {
+      position += 1;
+      return { kind: 'cmp', condition: token.condition };
+    }
+    if (token?.kind !== '(') return undefined;
+    position += 1;
+    const inner = either();
+    if (!inner || tokens[position]?.kind !== ')') return undefined;
+    position += 1;
+    return inner;
+  };
+  const chain = (kind: 'and' | 'or', next: () => FilterTree | undefined): FilterTree | undefined => {
+    const first = next();
+    if (!first) return undefined;
+    const parts = [first];
+    while (tokens[position]?.kind === kind) {
+      position += 1;
+      const part = next();
+      if (!part) return undefined;
+      parts.push(part);
+    }
+    return parts.length === 1 ? first : { kind, parts };
+  };
+  const both = () => chain('and', primary);
+  const either = (): FilterTree | undefined => chain('or', both);
+  const tree = either();
+  return tree && position === tokens.length ? tree : illegal();
+}
+
+/** The comparisons of a filter that is only ANDs (the dataset scan can narrow by them); undefined otherwise. */
+export function conjunction(tree: FilterTree): FieldCondition[] | undefined {
+  if (tree.kind === 'cmp') return [tree.condition];
+  if (tree.kind === 'or') return undefined;
+  const out: FieldCondition[] = [];
+  for (const part of tree.parts) {
+    const inner = conjunction(part);
+    if (!inner) return undefined;
+    out.push(...inner);
+  }
+  return out;
+}
+
+function leaves(tree: FilterTree): FieldCondition[] {
+  return tree.kind === 'cmp' ? [tree.condition] : tree.parts.flatMap(leaves);
+}
+
+function mapLeaves(tree: FilterTree, change: (condition: FieldCondition) => FieldCondition): FilterTree {
+  return tree.kind === 'cmp'
+    ? { kind: 'cmp', condition: change(tree.condition) }
+    : { kind: tree.kind, parts: tree.parts.map((part) => mapLeaves(part, change)) };
+}
+
+function holdsFor(spec: Ido, row: Row, tree: FilterTree): boolean {
+  if (tree.kind === 'cmp') return test(spec, row, tree.condition);
+  return tree.kind === 'and'
+    ? tree.parts.every((part) => holdsFor(spec, row, part))
+    : tree.parts.some((part) => holdsFor(spec, row, part));
 }
 
 const escapeXml = (value: string) => value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

@@ -167,6 +167,25 @@ describe('Infor sandbox: CSI, LN and FSM', () => {
       ]);
     });
 
+    it('CSI filters combine AND, OR and parentheses as SQL does', async () => {
+      const keys = async (filter: string) =>
+        (
+          await load('MLC_SANDBOX_DALS', `properties=CustNum&recordcap=0&filter=${encodeURIComponent(filter)}`)
+        ).Items?.map((item) => item.CustNum);
+      expect(await keys("CustNum = 'C0000003' or CustNum = 'C0000007'")).toEqual(['C0000003', 'C0000007']);
+      expect(await keys("(CustNum = 'C0000003' or CustNum = 'C0000007') and CustNum >= 'C0000005'")).toEqual([
+        'C0000007',
+      ]);
+      expect(await keys("CustNum >= 'C0000090' and (CustSeq = 1 or CustSeq = 0)")).toHaveLength(6);
+      const unbalanced = await load('MLC_SANDBOX_DALS', `filter=${encodeURIComponent("(CustNum = 'C0000003'")}`);
+      expect(unbalanced.Success).toBe(false);
+      const unknownInOr = await load(
+        'MLC_SANDBOX_DALS',
+        `filter=${encodeURIComponent("CustNum = 'C0000003' or Missing = 1")}`,
+      );
+      expect(unknownInOr.Message).toBe('Property "Missing" does not exist on IDO SLCustomers.');
+    });
+
     it('CSI can be switched to require X-Infor-Site', async () => {
       session.sandbox.control.setLinesBehaviour({ csiRequireSite: true });
       const without = await load('MLC_SANDBOX_LA', 'properties=CustNum&recordcap=1');
