@@ -12,8 +12,6 @@ export const linesBehaviourSchema = z.object({
    * `yyyyMMdd[ hh:mm:ss[.fff]]` and ISO `yyyy-MM-ddThh:mm:ss[.fff]` forms read the same under every setting.
    */
   csiDateFormat: z.enum(['dmy', 'mdy']).default('dmy'),
-  /** U16: a filter or property list naming a property the IDO lacks: `Success:false` naming it (real), or no rows. */
-  csiUnknownProperty: z.enum(['error', 'empty']).default('error'),
   /** U17: whether a load without `X-Infor-Site` is refused (public clients always send it; need unconfirmed). */
   csiRequireSite: z.boolean().default(false),
   /**

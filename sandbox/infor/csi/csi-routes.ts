@@ -139,8 +139,7 @@ function load(data: InforData, ido: Ido, query: URLSearchParams, behaviour: Line
   for (const condition of leaves(parsed)) {
     const property = allNames.find((name) => name.toLowerCase() === condition.field.toLowerCase());
     if (!property) {
-      // Real CSI refuses the filter (API-FACTS §10); `empty` is the alternative a tenant check tells apart.
-      if (behaviour.csiUnknownProperty === 'empty') return emptyLoad();
+      // Real CSI refuses the filter (API-FACTS §10), never answers "no rows": no switch for it.
       return { error: `Property "${condition.field}" does not exist on IDO ${ido.name}.` };
     }
     if (!ido.dateFields?.includes(property)) continue;
@@ -203,8 +202,6 @@ function load(data: InforData, ido: Ido, query: URLSearchParams, behaviour: Line
     Message: null,
   };
 }
-
-const emptyLoad = () => ({ Items: [], Bookmark: null, MoreRowsExist: false, Success: true, Message: null });
 
 /**
  * A date literal as SQL Server reads it into `datetime` under the session's DATEFORMAT
