@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * Switches for what is unconfirmed about CSI, LN and FSM on a real tenant (issue 14, plan §2
- * U15–U19). Each default is the harshest plausible stock behaviour, so a connector that passes
+ * U15, U17–U19, U21). Each default is the harshest plausible stock behaviour, so a connector that passes
  * against the defaults does not rely on a friendly server. Sources per switch: sandbox/README.md.
  */
 export const linesBehaviourSchema = z.object({
