@@ -3,6 +3,7 @@ import { InforData, inforEntities, type InforEntity } from './data/records';
 import { registerCsiRoutes } from './csi/csi-routes';
 import { registerFsmRoutes } from './fsm/fsm-routes';
 import { InforAuth } from './infor-auth';
+import { linesBehaviour, type LinesBehaviour, type LinesBehaviourInput } from './behaviour-lines';
 import { buildIonapi, writeIonapiFile, type IonapiKind } from './ionapi';
 import { registerLnRoutes } from './ln/ln-routes';
 import { m3Handler } from './m3/m3-routes';
@@ -16,6 +17,7 @@ import { accountKeyParts, invoiceKeyParts } from './m3/m3-tables';
 export type { InforEntity } from './data/records';
 export type { IonapiKind } from './ionapi';
 export type { InforBehaviour, InforBehaviourInput } from './behaviour';
+export type { LinesBehaviour, LinesBehaviourInput } from './behaviour-lines';
 
 export interface InforSandboxOptions {
   /** 0/undefined = free port; binds 127.0.0.1 only. */
@@ -36,6 +38,8 @@ export interface InforSandboxOptions {
   m3MaxRowsPerCall?: number;
   /** Unconfirmed tenant behaviours (`behaviour.ts`); defaults are a stock tenant's harshest plausible answer. */
   behaviour?: InforBehaviourInput;
+  /** CSI, LN and FSM behaviour switches (unconfirmed tenant behaviour); defaults: a stock tenant's. */
+  linesBehaviour?: LinesBehaviourInput;
 }
 
 export interface InforSandboxControl extends SandboxControl {
@@ -52,6 +56,8 @@ export interface InforSandboxControl extends SandboxControl {
   setBehaviour(input: InforBehaviourInput): InforBehaviour;
   /** The M3 key text the connector reports for a record key `modify` returned (`DIVI/YEA4/JRNO/JSNO` for invoices). */
   m3KeyOf(entity: InforEntity, key: string): string;
+  /** Changes CSI/LN/FSM switches from now on (unnamed ones keep their value); returns the whole set. */
+  setLinesBehaviour(change: LinesBehaviourInput): LinesBehaviour;
 }
 
 export interface InforSandbox {
@@ -77,6 +83,11 @@ export async function startInforSandbox(options: InforSandboxOptions = {}): Prom
     glAccounts: 6,
   });
   const behaviour = new BehaviourHolder(options.behaviour);
+  // CSI sites after the first are other databases: the same counts, other companies (control.modify changes the first).
+  const csiSiteData = [data, new InforData(seed + 1, options.counts), new InforData(seed + 2, options.counts)];
+  // Two switch sets: M3's (behaviour.ts) and CSI/LN/FSM's (behaviour-lines.ts); each has its own control method.
+  let lines = linesBehaviour(options.linesBehaviour);
+  const setLinesBehaviour = (change: LinesBehaviourInput) => (lines = linesBehaviour({ ...lines, ...change }));
   const dataStats = () =>
     Object.fromEntries(
       inforEntities.map((entity) => [
@@ -135,9 +146,9 @@ export async function startInforSandbox(options: InforSandboxOptions = {}): Prom
     name: 'M3 v1 execute',
     handler: gateway(m3Handler({ '100': data, '200': company200 }, m3Options, behaviour, 1)),
   });
-  registerCsiRoutes(server, tenant, data, gateway);
-  registerLnRoutes(server, tenant, data, gateway, { pageSize: options.lnPageSize ?? 500 });
-  registerFsmRoutes(server, tenant, data, gateway);
+  registerCsiRoutes(server, tenant, csiSiteData, gateway, () => lines);
+  registerLnRoutes(server, tenant, data, gateway, { pageSize: options.lnPageSize ?? 500 }, () => lines);
+  registerFsmRoutes(server, tenant, data, gateway, () => lines);
 
   const modify = (entity: InforEntity, which: number | string[], at?: Date | string | number): string[] => {
     const dataset = data.datasets[entity];
@@ -189,6 +200,7 @@ export async function startInforSandbox(options: InforSandboxOptions = {}): Prom
     }
     return key;
   };
+  server.action('setLinesBehaviour', (args) => setLinesBehaviour((args ?? {}) as LinesBehaviourInput));
 
   const control: InforSandboxControl = Object.assign(Object.create(null) as object, server.control, {
     modify: (entity: InforEntity, which: number | string[], at?: Date) => modify(entity, which, at),
@@ -198,6 +210,7 @@ export async function startInforSandbox(options: InforSandboxOptions = {}): Prom
     dataStats,
     setBehaviour: (input: InforBehaviourInput) => behaviour.set(input),
     m3KeyOf,
+    setLinesBehaviour,
   });
 
   await server.listen();

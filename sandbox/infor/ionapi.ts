@@ -2,7 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { InforApp } from './infor-auth';
 
-export type IonapiKind = 'backend-service' | 'client-credentials' | 'on-premises' | 'web-app';
+/**
+ * `ln-client-credentials`: what LN 2025+ issues for client_credentials — only cn, ci, cs, pu, ot
+ * (API-FACTS §10), so the tenant comes from the `ci` prefix and the gateway URL from the user.
+ * `slashes`: a backend-service file whose `iu` ends in `/` and whose `pu` lacks its trailing `/`.
+ */
+export type IonapiKind =
+  'backend-service' | 'client-credentials' | 'on-premises' | 'web-app' | 'ln-client-credentials' | 'slashes';
 
 /** An `.ionapi` object for the sandbox, keys in Infor's download order. */
 export function buildIonapi(
@@ -12,7 +18,15 @@ export function buildIonapi(
   apps: { backend: InforApp; clientCredentials: InforApp },
 ): Record<string, unknown> {
   const onPremises = kind === 'on-premises';
-  const app = kind === 'client-credentials' ? apps.clientCredentials : apps.backend;
+  const app = kind === 'client-credentials' || kind === 'ln-client-credentials' ? apps.clientCredentials : apps.backend;
+  if (kind === 'ln-client-credentials')
+    return {
+      cn: app.appName,
+      ci: app.clientId,
+      cs: app.clientSecret,
+      pu: `${url}/${tenant}/as/`,
+      ot: 'token.oauth2',
+    };
   const file: Record<string, unknown> = {
     ti: tenant,
     cn: app.appName,
@@ -28,9 +42,13 @@ export function buildIonapi(
   if (kind === 'web-app') file.ru = `${url}/callback`;
   file.ev = 'U147858101';
   file.v = '1.0';
-  if ((kind === 'backend-service' || onPremises) && app.serviceAccountKey) {
+  if ((kind === 'backend-service' || kind === 'slashes' || onPremises) && app.serviceAccountKey) {
     file.saak = app.serviceAccountKey;
     file.sask = app.serviceAccountSecret;
+  }
+  if (kind === 'slashes') {
+    file.iu = `${url}/`;
+    file.pu = `${url}/${tenant}/as`;
   }
   return file;
 }

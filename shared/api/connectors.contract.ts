@@ -117,6 +117,12 @@ export const connectorMethods = {
     input: z.object({ requestId: z.string().min(1).max(100) }).strict(),
     output: z.object({ cancelled: z.boolean() }),
   }),
+  'connections.csiConfigurations': method({
+    summary:
+      'The IDO configurations (sites) an Infor CSI connection can read, from its /configurations, so the person picks one.',
+    input: z.object({ id: connectionIdSchema }).strict(),
+    output: z.object({ configurations: z.array(z.string()) }),
+  }),
   'schemas.entities': method({
     summary: 'Entities a connection offers, with read/write abilities.',
     input: z.object({ connectionId: connectionIdSchema }).strict(),

@@ -34,6 +34,7 @@ const methodRecord: Record<MethodName, true> = {
   'connections.update': true,
   'connections.test': true,
   'connections.cancelTest': true,
+  'connections.csiConfigurations': true,
   'schemas.entities': true,
   'schemas.get': true,
   'sandbox.openWorkspace': true,

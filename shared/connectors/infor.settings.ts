@@ -43,11 +43,22 @@ export const inforSettingsSchema = z.object({
     })
     .optional(),
   onPremises: z.boolean({ message: 'onPremises is true or false.' }).optional(),
+  /** The file had no `iu` (LN 2025+ client-credentials): `iu` was proposed from `pu` and awaits the person's check. */
+  gatewayProposed: z.boolean({ message: 'gatewayProposed is true or false.' }).optional(),
   productLine: z.enum(inforProductLines, { message: 'Choose the product line: m3, csi, ln or fsm.' }).optional(),
   productLineDetected: z.boolean({ message: 'productLineDetected is true or false.' }).optional(),
   productLineChosen: z.boolean({ message: 'productLineChosen is true or false.' }).optional(),
-  /** CSI: the IDO configuration (`X-Infor-MongooseConfig`); empty = the first one the server lists. */
+  /**
+   * CSI: the IDO configuration (`X-Infor-MongooseConfig`), one site of the tenant. Empty works only
+   * when the server lists exactly one; with several (CSI_DALS, CSI_EMEA, …) reads stop and name them.
+   */
   mongooseConfig: z.string({ message: 'The Mongoose configuration is a name such as CSI_DALS.' }).trim().optional(),
+  /** CSI: the site sent as `X-Infor-Site` (public clients send it with the configuration); empty = not sent. */
+  csiSite: z
+    .string({ message: 'The CSI site is a site code such as DALS.' })
+    .trim()
+    .max(8, 'A CSI site code is at most 8 characters, e.g. DALS.')
+    .optional(),
   /** LN: the company (`X-Infor-LnCompany`); empty = the user's default company. */
   lnCompany: z
     .union([z.number().int().nonnegative(), z.string().trim().regex(/^\d*$/)], {

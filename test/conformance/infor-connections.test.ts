@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackend, type Backend } from '../../electron/backend/backend';
-import { parseIonApi } from '../../electron/backend/connectors/infor/ionapi';
+import { InforConnector } from '../../electron/backend/connectors/infor/infor.connector';
+import { ionApiSecrets, ionApiSettings, parseIonApi } from '../../electron/backend/connectors/infor/ionapi';
 import { startInforSandbox, type InforSandbox } from '../../sandbox/infor/index';
 import { storeFile } from '../support/backend';
 import { tempDir } from '../support/paths';
@@ -26,14 +27,86 @@ describe('.ionapi variants', () => {
     const { ti: _ti, cs: _cs, ...rest } = sandbox.ionapi();
     expect(() => parseIonApi(JSON.stringify(rest))).toThrow(/"ti", "cs"/);
     expect(() =>
-      parseIonApi(JSON.stringify({ ...sandbox.ionapi(), pu: `${sandbox.url}/${sandbox.tenant}/as` })),
-    ).toThrow(/"pu" must end with "\/"/);
-    expect(() =>
       parseIonApi(JSON.stringify({ ...sandbox.ionapi(), iu: 'http://example.com', pu: 'http://example.com/T/as/' })),
     ).toThrow(/https/);
     expect(() => parseIonApi(JSON.stringify(sandbox.ionapi('web-app')))).toThrow(
       expect.objectContaining({ code: 'E_IONAPI_WEB_APP' }),
     );
+  });
+});
+
+describe('.ionapi files of issue 14', () => {
+  let sandbox: InforSandbox;
+  const open: InforConnector[] = [];
+  beforeAll(async () => {
+    sandbox = await startInforSandbox({ counts: { customers: 12 } });
+  });
+  afterAll(async () => {
+    await Promise.all(open.map((connector) => connector.close()));
+    await sandbox.close();
+  });
+
+  async function readsLn(parsed: ReturnType<typeof parseIonApi>): Promise<number> {
+    const connector = new InforConnector({
+      connection: {
+        id: `ionapi-${Math.random()}`,
+        settings: { ...ionApiSettings(parsed), productLine: 'ln' },
+        sandbox: parsed.sandbox,
+      },
+      secrets: ionApiSecrets(parsed),
+    });
+    open.push(connector);
+    let count = 0;
+    for await (const page of connector.read('customers', { pageSize: 50 })) count += page.records.length;
+    return count;
+  }
+
+  it('an LN 2025+ client-credentials file (cn, ci, cs, pu, ot only): tenant from ci, gateway proposed from pu', async () => {
+    const file = sandbox.ionapi('ln-client-credentials');
+    expect(Object.keys(file)).toEqual(['cn', 'ci', 'cs', 'pu', 'ot']);
+    const parsed = parseIonApi(JSON.stringify(file));
+    expect(parsed).toMatchObject({
+      kind: 'client-credentials',
+      gatewayBase: `${sandbox.url}/${sandbox.tenant}`,
+      tokenUrl: `${sandbox.url}/${sandbox.tenant}/as/token.oauth2`,
+      derived: ['ti', 'iu'],
+    });
+    expect(parsed.file.ti).toBe(sandbox.tenant);
+    expect(await readsLn(parsed)).toBe(12);
+    // A gateway the user confirmed wins over the proposal, and is not marked as derived.
+    const confirmed = parseIonApi(JSON.stringify(file), 'ln.ionapi', { gatewayUrl: `${sandbox.url}/` });
+    expect([confirmed.file.iu, confirmed.derived]).toEqual([sandbox.url, ['ti']]);
+  });
+
+  it('the cloud gateway is proposed beside the cloud authorization server', () => {
+    const parsed = parseIonApi(
+      JSON.stringify({
+        cn: 'LN app',
+        ci: 'ACME_PRD~abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG',
+        cs: 'secret-value',
+        pu: 'https://mingle-sso.eu1.inforcloudsuite.com:443/ACME_PRD/as/',
+        ot: 'token.oauth2',
+      }),
+    );
+    expect(parsed.file.iu).toBe('https://mingle-ionapi.eu1.inforcloudsuite.com');
+    expect(parsed.gatewayBase).toBe('https://mingle-ionapi.eu1.inforcloudsuite.com/ACME_PRD');
+  });
+
+  it('trailing slashes in iu and pu (and a leading one in ot) are normalised, not refused', async () => {
+    const file = sandbox.ionapi('slashes');
+    expect([String(file.iu).endsWith('/'), String(file.pu).endsWith('/')]).toEqual([true, false]);
+    const parsed = parseIonApi(JSON.stringify({ ...file, ot: '/token.oauth2' }));
+    expect(parsed.file.iu).toBe(sandbox.url);
+    expect(parsed.file.pu).toBe(`${sandbox.url}/${sandbox.tenant}/as/`);
+    expect(parsed.tokenUrl).toBe(`${sandbox.url}/${sandbox.tenant}/as/token.oauth2`);
+    expect(parsed.gatewayBase).toBe(`${sandbox.url}/${sandbox.tenant}`);
+    expect(parsed.derived).toEqual([]);
+    expect(await readsLn(parsed)).toBe(12);
+  });
+
+  it('a backend-service file still needs its ti and iu: nothing is guessed for it', () => {
+    const { ti: _ti, iu: _iu, ...rest } = sandbox.ionapi();
+    expect(() => parseIonApi(JSON.stringify(rest))).toThrow(/"ti", "iu"/);
   });
 });
 
@@ -71,6 +144,16 @@ describe('connections.* and schemas.* through the contract', () => {
     const everything = JSON.stringify(imported);
     for (const secret of [ionapi.cs, ionapi.saak, ionapi.sask]) expect(everything).not.toContain(String(secret));
 
+    // A multi-site CSI tenant: the test names the configurations, the user picks one (issue 14).
+    const unchosen = await backend.invoke('connections.test', { id: connection.id });
+    expect(unchosen).toMatchObject({ ok: true, value: { ok: false, error: { code: 'E_INFOR_CSI_CONFIG_REQUIRED' } } });
+    expect(JSON.stringify(unchosen)).toContain(`${sandbox.tenant}_EMEA`);
+    const chosen = await backend.invoke('connections.update', {
+      id: connection.id,
+      settings: { mongooseConfig: `${sandbox.tenant}_DALS` },
+    });
+    expect(chosen.ok).toBe(true);
+
     const tested = await backend.invoke('connections.test', { id: connection.id });
     expect(tested).toMatchObject({
       ok: true,
@@ -96,6 +179,35 @@ describe('connections.* and schemas.* through the contract', () => {
     });
     expect(sandbox.control.stats().counters.revocations ?? 0).toBe(revocationsBefore + 1);
     expect(backend.context.vault.slots(connection.id)).toEqual([]);
+  });
+
+  it('imports an LN client-credentials file without iu: the proposed gateway is flagged until confirmed', async () => {
+    const imported = await backend.invoke('connections.importIonapi', {
+      fileName: 'ln.ionapi',
+      content: JSON.stringify(sandbox.ionapi('ln-client-credentials')),
+      productLine: 'ln',
+    });
+    expect(imported.ok).toBe(true);
+    if (!imported.ok) return;
+    const connection = imported.value as { id: string; settings: Record<string, unknown>; secretsSet: string[] };
+    expect(connection.settings).toMatchObject({
+      tenant: sandbox.tenant,
+      iu: sandbox.url,
+      grant: 'client_credentials',
+      gatewayProposed: true,
+    });
+    expect(connection.secretsSet).toEqual(['client_secret']);
+    expect(await backend.invoke('connections.test', { id: connection.id })).toMatchObject({
+      ok: true,
+      value: { ok: true, variant: 'ln' },
+    });
+    const confirmed = await backend.invoke('connections.update', {
+      id: connection.id,
+      settings: { iu: sandbox.url, gatewayProposed: false },
+    });
+    expect(confirmed.ok && (confirmed.value as { settings: Record<string, unknown> }).settings.gatewayProposed).toBe(
+      false,
+    );
   });
 
   it('reports a broken file as a coded error value', async () => {

@@ -49,7 +49,7 @@ describe('Infor headers declared as templates', () => {
     for (const call of without) expect(call.headers['x-infor-lncompany']).toBeUndefined();
   });
 
-  it('CSI: the configured configuration on every call; without one, the first the server lists', async () => {
+  it('CSI: the configured configuration on every call; without one on a multi-site tenant, no data call at all', async () => {
     const [first, second] = configurations(sandbox.tenant);
     expect(second).toBeDefined();
     const chosen = await apiCalls(() =>
@@ -57,9 +57,15 @@ describe('Infor headers declared as templates', () => {
     );
     expect(chosen.length).toBeGreaterThan(0);
     for (const call of chosen) expect(call.headers['x-infor-mongooseconfig']).toBe(second);
-    const discovered = await apiCalls(() => connector('csi', {}).read('customers', { pageSize: 10 }));
-    const loads = discovered.filter((call) => !call.path.endsWith('/configurations'));
-    expect(loads.length).toBeGreaterThan(0);
-    for (const call of loads) expect(call.headers['x-infor-mongooseconfig']).toBe(first);
+    // Several sites, none chosen: reading the first silently would read another site's data (issue 14).
+    sandbox.control.clearRequests();
+    await expect(
+      (async () => {
+        for await (const _page of connector('csi', {}).read('customers', { pageSize: 10 })) break;
+      })(),
+    ).rejects.toMatchObject({ code: 'E_INFOR_CSI_CONFIG_REQUIRED' });
+    const calls = sandbox.control.requests().filter((call) => call.metered);
+    expect(calls.map((call) => call.path)).toEqual([`/${sandbox.tenant}/CSI/IDORequestService/ido/configurations`]);
+    expect(first).toBeDefined();
   });
 });

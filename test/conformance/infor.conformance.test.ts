@@ -1,6 +1,7 @@
 import { InforConnector } from '../../electron/backend/connectors/infor/infor.connector';
 import type { ProductLine } from '../../electron/backend/connectors/infor/infor-sources';
 import { ionApiSecrets, ionApiSettings, parseIonApi } from '../../electron/backend/connectors/infor/ionapi';
+import { fsmGroupsOfKey, fsmPartyRows } from '../../sandbox/infor/fsm/fsm-classes';
 import { startInforSandbox, type InforEntity, type InforSandbox } from '../../sandbox/infor/index';
 import { describeConformance, type ConnectorOptions, type EntityCase } from './kit/conformance-kit';
 
@@ -21,14 +22,23 @@ const served: Record<ProductLine, InforEntity[]> = {
   fsm: ['customers', 'suppliers', 'purchaseOrders', 'invoices', 'glAccounts'],
 };
 
-/** Keys as each product line reports them for a sandbox record key. */
-const keyOf: Record<ProductLine, (entity: InforEntity, key: string, sandbox: InforSandbox) => string> = {
+/** Keys as each product line reports them for a sandbox record key (FSM: one per group the number lives in). */
+const keyOf: Record<ProductLine, (entity: InforEntity, key: string, sandbox: InforSandbox) => string[]> = {
   // M3 keys are the tables' whole primary keys (FSLEDG DIVI/YEA4/JRNO/JSNO, FCHACC DIVI/AITP/AITM).
-  m3: (entity, key, sandbox) => sandbox.control.m3KeyOf(entity, key),
-  csi: (entity, key) => (entity === 'customers' || entity === 'invoices' ? `${key}/0` : key),
-  ln: (_entity, key) => key,
-  fsm: (_entity, key) => key,
+  m3: (entity, key, sandbox) => [sandbox.control.m3KeyOf(entity, key)],
+  csi: (entity, key) => [entity === 'customers' || entity === 'invoices' ? `${key}/0` : key],
+  ln: (_entity, key) => [key],
+  fsm: (entity, key) => {
+    if (entity === 'customers' || entity === 'suppliers') return fsmGroupsOfKey(key).map((group) => `${group}/${key}`);
+    return [key];
+  },
 };
+
+/** FSM customer and vendor numbers are unique per group; a few live in two groups (sandbox/README.md). */
+const rowsOf = (productLine: ProductLine, entity: InforEntity) =>
+  productLine === 'fsm' && (entity === 'customers' || entity === 'suppliers')
+    ? fsmPartyRows(counts[entity])
+    : counts[entity];
 
 function connector(
   sandbox: InforSandbox,
@@ -40,7 +50,12 @@ function connector(
   return new InforConnector({
     connection: {
       id: `conformance-${productLine}-${Math.random()}`,
-      settings: { ...ionApiSettings(parsed), productLine },
+      // A multi-site CSI tenant needs its site chosen (issue 14); the first site holds the data `modify` changes.
+      settings: {
+        ...ionApiSettings(parsed),
+        productLine,
+        ...(productLine === 'csi' ? { mongooseConfig: `${sandbox.tenant}_DALS` } : {}),
+      },
       sandbox: parsed.sandbox,
     },
     secrets: ionApiSecrets(parsed),
@@ -54,13 +69,13 @@ for (const productLine of ['m3', 'csi', 'ln', 'fsm'] as const) {
     entities[entity] = {
       // LN pages are server-sized (lnPageSize below).
       pageSize: productLine === 'ln' ? 40 : entity === 'customers' ? 50 : 20,
-      count: () => counts[entity],
+      count: () => rowsOf(productLine, entity),
       // LN has no modification stamp (API-FACTS §1.6): read in full, no modified-since case.
       modify:
         productLine === 'ln'
           ? undefined
           : (sandbox, n) =>
-              sandbox.control.modify(entity, n, new Date()).map((key) => keyOf[productLine](entity, key, sandbox)),
+              sandbox.control.modify(entity, n, new Date()).flatMap((key) => keyOf[productLine](entity, key, sandbox)),
     };
   }
   describeConformance<InforSandbox>({

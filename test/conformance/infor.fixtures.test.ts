@@ -25,6 +25,27 @@ describe('Infor fixtures', () => {
     ]);
   });
 
+  it('the same app as an LN 2025+ client-credentials file (cn, ci, cs, pu, ot only) and with stray slashes', () => {
+    const file = JSON.parse(
+      readFixture('infor', 'ionapi_backend_placeholder_cjrentier_README.ionapi').replace(/^\uFEFF/, ''),
+    ) as Record<string, string>;
+    const lean = { cn: file.cn, ci: file.ci, cs: file.cs, pu: file.pu, ot: file.ot };
+    const parsed = parseIonApi(JSON.stringify(lean));
+    expect(parsed).toMatchObject({
+      kind: 'client-credentials',
+      tokenUrl: 'https://mingle-sso.inforcloudsuite.com:443/<your Tenant>/as/token.oauth2',
+      derived: ['ti', 'iu'],
+    });
+    // The tenant is the client id's prefix; the gateway sits beside the authorization server.
+    expect(parsed.file.ti).toBe('<your Tenant or Infor OS farm>');
+    expect(parsed.file.iu).toBe(file.iu);
+    expect(Object.keys(ionApiSecrets(parsed))).toEqual(['client_secret']);
+    const slashed = parseIonApi(
+      JSON.stringify({ ...file, iu: `${file.iu}/`, pu: file.pu!.replace(/\/$/, ''), ot: `/${file.ot}` }),
+    );
+    expect([slashed.file.iu, slashed.file.pu, slashed.tokenUrl]).toEqual([file.iu, file.pu, `${file.pu}${file.ot}`]);
+  });
+
   it('the same file with a BOM and wrapped in InforConnection', () => {
     const text = readFixture('infor', 'ionapi_backend_placeholder_cjrentier_README.ionapi');
     expect(parseIonApi('\uFEFF' + text).file.ti).toBe('<your Tenant>');
@@ -107,6 +128,14 @@ describe('Infor fixtures', () => {
     expect(records.map((record) => record.key)).toEqual(['1', '2']);
     expect(records[1]!.data.UserDesc).toBeNull();
     expect(records[0]!.data._ItemId).toBeUndefined();
+    // Every field: the name/value pairs become the record, `_ItemId` (the lock token) stays in raw only.
+    const items = body.Items as Array<Array<{ Name: string; Value: string | null }>>;
+    records.forEach((record, index) => {
+      const pairs = Object.fromEntries(items[index]!.map((pair) => [pair.Name, pair.Value]));
+      const { _ItemId: itemId, ...fields } = pairs;
+      expect(record).toEqual({ key: fields.UserId, stamp: '', data: fields, raw: pairs });
+      expect(itemId).toMatch(/^PBT=\[UserNames\] UserNames\.DT=\[/);
+    });
   });
 
   it('mongoose_v2_LoadCollection_response_UserNames.json: v2 flat items', () => {

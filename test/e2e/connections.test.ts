@@ -173,6 +173,28 @@ describe('Connections and the schema browser in Chromium', () => {
     await page.screenshot({ path: screenshotPath('connections-08a-m3-company') });
   });
 
+  it('picks the site of a multi-site CSI tenant on the card', async () => {
+    await page.getByTestId('connections-view-list').click();
+    // The imported client-credentials connection (the sandbox one stays M3 for the other screens).
+    const card = page.locator('[data-testid="connection-card"][data-system="infor"]').nth(1);
+    await card.getByTestId('product-line').selectOption('csi');
+    await card.getByTestId('csi-configuration').waitFor();
+    await card.getByTestId('test-connection').click();
+    await expect
+      .poll(() => card.getByTestId('test-outcome').textContent(), patient)
+      .toContain('E_INFOR_CSI_CONFIG_REQUIRED');
+    await card.getByTestId('list-csi-configurations').click();
+    await expect
+      .poll(() => card.getByTestId('csi-configuration').locator('option').allTextContents(), patient)
+      .toEqual(['Not chosen — list the sites', 'MLC_SANDBOX_DALS', 'MLC_SANDBOX_EMEA', 'MLC_SANDBOX_LA']);
+    await card.getByTestId('csi-configuration').selectOption('MLC_SANDBOX_EMEA');
+    await expect.poll(() => card.getByTestId('csi-configuration').inputValue(), patient).toBe('MLC_SANDBOX_EMEA');
+    await card.getByTestId('test-connection').click();
+    await expect.poll(() => card.getByTestId('test-outcome').getAttribute('data-state'), patient).toBe('ok');
+    expect(await card.getByTestId('test-outcome').textContent()).toContain('Product line CSI');
+    await page.screenshot({ path: screenshotPath('connections-075-csi-site') });
+  });
+
   it('removes a connection after confirmation, in the dark theme', async () => {
     await new StudioPage(page).themeToggle().click();
     await new StudioPage(page).themeToggle().click();

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type ApiClient } from '../../shared/api/client';
 import { createBackend, type Backend } from '../../electron/backend/backend';
 import { inProcessTransport } from '../../electron/backend/bridge/in-process';
+import { fsmPartyRows } from '../../sandbox/infor/fsm/fsm-classes';
 import { startInforSandbox, type InforSandbox } from '../../sandbox/infor/index';
 import { startZohoSandbox } from '../../sandbox/zoho/index';
 import { startSalesforceSandbox } from '../../sandbox/salesforce/index';
@@ -28,10 +29,11 @@ const zohoMappings: Record<'m3' | 'csi' | 'ln' | 'fsm', { key: string; expressio
     expression:
       '{ "Infor_Customer_No": BusinessPartner, "Account_Name": Name, "Billing_City": City, "Billing_Country": Country, "Phone": Telephone }',
   },
+  // FSM customer numbers are unique per customer group only (a few numbers live in two groups).
   fsm: {
     key: 'Customer',
     expression:
-      '{ "Infor_Customer_No": Customer, "Account_Name": Name, "Billing_City": Municipality, "Billing_Country": Country, "Phone": PhoneNumber }',
+      '{ "Infor_Customer_No": CustomerGroup & "/" & Customer, "Account_Name": Name, "Billing_City": Municipality, "Billing_Country": Country, "Phone": PhoneNumber }',
   },
 };
 
@@ -193,6 +195,12 @@ describe('the same engine for every source product line and every target', () =>
           content: JSON.stringify(infor.ionapi('backend-service')),
           productLine,
         });
+        // A multi-site CSI tenant reads the site the user chose.
+        if (productLine === 'csi')
+          await api.call('connections.update', {
+            id: source.id,
+            settings: { mongooseConfig: `${infor.tenant}_DALS` },
+          });
         const zohoConnection = zoho.connection();
         const target = await api.call('connections.create', {
           system: 'zoho',
@@ -210,8 +218,9 @@ describe('the same engine for every source product line and every target', () =>
           `${productLine} → Zoho`,
         );
         expect(first.error).toBeNull();
-        expect(first.counters).toMatchObject({ read: customers, created: customers, failed: 0 });
-        expect(zoho.inspect.count('Accounts')).toBe(customers);
+        const rows = productLine === 'fsm' ? fsmPartyRows(customers) : customers;
+        expect(first.counters).toMatchObject({ read: rows, created: rows, failed: 0 });
+        expect(zoho.inspect.count('Accounts')).toBe(rows);
         // The second run writes nothing, whether the line filters by stamp (M3, CSI, FSM) or reads in full (LN).
         expect(second.counters.created + second.counters.updated).toBe(0);
         expect(second.calls.target).toBe(0);

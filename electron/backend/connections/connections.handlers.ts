@@ -41,6 +41,8 @@ export async function importIonapi(context: BackendContext, input: IonapiImport)
   }
   const parsed = parseIonApi(input.content, input.fileName);
   const settings: Connection['settings'] = { ...ionApiSettings(parsed), onPremises: parsed.onPremises };
+  // A file without `iu` (LN 2025+ client-credentials): the card asks the person to confirm the proposed gateway.
+  if (parsed.derived.includes('iu')) settings.gatewayProposed = true;
   const secrets = ionApiSecrets(parsed);
   const fromScopes = productLineFromScopes(typeof settings.scopes === 'string' ? settings.scopes : undefined);
   if (input.updateId) return updateFromIonapi(context, input.updateId, parsed, settings, secrets, input);

@@ -1,5 +1,5 @@
 import { connectionTestTimeoutMs, type ConnectionTestResult } from '../../../shared/api/connectors.contract';
-import { isAppError } from '../../../shared/errors';
+import { AppError, isAppError } from '../../../shared/errors';
 import type { Handlers } from '../api/dispatch';
 import type { BackendContext } from '../context';
 import { openConnector } from './connector-registry';
@@ -9,7 +9,7 @@ import { InforConnector } from './infor/infor.connector';
 /** What talks to a live system: connection tests and entity schemas. Saved connections themselves are in connections/connections.handlers. */
 type ConnectorHandlers = Pick<
   Handlers,
-  'connections.test' | 'connections.cancelTest' | 'schemas.entities' | 'schemas.get'
+  'connections.test' | 'connections.cancelTest' | 'connections.csiConfigurations' | 'schemas.entities' | 'schemas.get'
 >;
 
 /** Tests in flight by request id, so `connections.cancelTest` can stop them. */
@@ -80,6 +80,16 @@ export const connectorHandlers: ConnectorHandlers = {
     const running = runningTests.get(input.requestId);
     running?.abort();
     return { cancelled: running !== undefined };
+  },
+  'connections.csiConfigurations': async (input, context) => {
+    const connector = openConnector(context, input.id);
+    try {
+      if (!(connector instanceof InforConnector) || connector.productLine !== 'csi')
+        throw new AppError('E_INVALID_INPUT', 'Only an Infor CloudSuite Industrial connection has IDO configurations.');
+      return { configurations: await connector.csiConfigurations() };
+    } finally {
+      await connector.close();
+    }
   },
   'schemas.entities': async (input, context) => {
     const connector = openConnector(context, input.connectionId);

@@ -21,7 +21,31 @@ export interface FsmClass extends CollectionSpec {
   name: string;
   description: string;
   fields: FsmField[];
+  /** The whole key (group fields included), as Landmark identifies a record. */
+  keys: string[];
 }
+
+/**
+ * Customers and vendors live in groups (CustomerGroup, VendorGroup), and a number is unique only
+ * within its group (API-FACTS §10): every 50th party (index 7, 57, …) also exists in group 2000
+ * as another company with the same number. A reader keyed by the number alone merges the two.
+ */
+export function fsmGroupsOf(index: number): string[] {
+  return index % 50 === 7 ? ['1000', '2000'] : ['1000'];
+}
+
+/** Rows of a party class for `count` parties (the second-group twins included). */
+export function fsmPartyRows(count: number): number {
+  return count + (count > 7 ? Math.floor((count - 8) / 50) + 1 : 0);
+}
+
+/** The groups a party key (`C0000008`, `S0000058`) is listed under; the sandbox's keys number parties from 1. */
+export function fsmGroupsOfKey(key: string): string[] {
+  return fsmGroupsOf(Number(key.slice(1)) - 1);
+}
+
+/** Position of a twin within its number (0 = group 1000); hidden from the listed fields. */
+const groupOrdinal = '_groupOrdinal';
 
 const f = (name: string, type: FsmField['type'], size: number, description: string, required = false): FsmField => ({
   name,
@@ -42,6 +66,8 @@ function partyClass(kind: 'customer' | 'vendor'): FsmClass {
     description: customer ? 'Receivable customer' : 'Payables vendor',
     entity,
     keyField: key,
+    lineField: groupOrdinal,
+    keys: [groupField, key],
     stampField: 'UpdateStamp',
     dateFields: ['UpdateStamp', 'CreateDate'],
     fields: [
@@ -63,25 +89,24 @@ function partyClass(kind: 'customer' | 'vendor'): FsmClass {
     ],
     rows: (data, index) => {
       const party: Party = customer ? data.customer(index) : data.supplier(index);
-      return [
-        {
-          [groupField]: '1000',
-          [key]: party.number,
-          [nameField]: party.name,
-          AddressLine1: party.address1,
-          Municipality: party.place.city,
-          PostalCode: party.place.postalCode,
-          Country: party.place.country,
-          PhoneNumber: party.phone,
-          EmailAddress: party.email,
-          Currency: party.place.currency,
-          TermsCode: party.paymentTerm.code,
-          [customer ? 'CreditLimit' : 'TaxID']: customer ? decimal(party.creditLimit) : party.vatNumber,
-          Active: party.blocked ? 'N' : 'Y',
-          CreateDate: ymd(party.createdAt),
-          UpdateStamp: fsmStamp(party.changedAt),
-        },
-      ];
+      return fsmGroupsOf(index).map((group, ordinal) => ({
+        [groupOrdinal]: ordinal,
+        [groupField]: group,
+        [key]: party.number,
+        [nameField]: ordinal === 0 ? party.name : `${party.name} (group ${group})`,
+        AddressLine1: party.address1,
+        Municipality: party.place.city,
+        PostalCode: party.place.postalCode,
+        Country: party.place.country,
+        PhoneNumber: party.phone,
+        EmailAddress: party.email,
+        Currency: party.place.currency,
+        TermsCode: party.paymentTerm.code,
+        [customer ? 'CreditLimit' : 'TaxID']: customer ? decimal(party.creditLimit) : party.vatNumber,
+        Active: party.blocked ? 'N' : 'Y',
+        CreateDate: ymd(party.createdAt),
+        UpdateStamp: fsmStamp(party.changedAt),
+      }));
     },
     stampOf: (data, index) => data.datasets[entity].stamp(index),
   };
@@ -92,6 +117,7 @@ const accountClass: FsmClass = {
   description: 'General ledger chart account',
   entity: 'glAccounts',
   keyField: 'GeneralLedgerChartAccount',
+  keys: ['GeneralLedgerChartAccount'],
   stampField: 'UpdateStamp',
   dateFields: ['UpdateStamp'],
   fields: [
@@ -123,6 +149,7 @@ const purchaseOrderClass: FsmClass = {
   description: 'Purchase order',
   entity: 'purchaseOrders',
   keyField: 'PurchaseOrder',
+  keys: ['PurchaseOrder'],
   stampField: 'UpdateStamp',
   dateFields: ['UpdateStamp', 'PurchaseOrderDate'],
   fields: [
@@ -156,6 +183,7 @@ const invoiceClass: FsmClass = {
   description: 'Receivable invoice',
   entity: 'invoices',
   keyField: 'Invoice',
+  keys: ['Invoice'],
   stampField: 'UpdateStamp',
   dateFields: ['UpdateStamp', 'InvoiceDate', 'DueDate'],
   fields: [

@@ -1,23 +1,30 @@
 import type { SandboxServer, SimulatorContext } from '../../kit';
 import { collect, takePage, type FieldCondition, type Position, type Row } from '../data/collection';
 import type { InforData } from '../data/records';
+import type { LinesBehaviour } from '../behaviour-lines';
 import { parseStamp } from '../formats';
-import { fsmClasses, type FsmClass } from './fsm-classes';
+import { fsmClasses, fsmPartyRows, type FsmClass } from './fsm-classes';
 
 /**
  * FSM Landmark lists: `…/soap/classes/{Class}/lists/_generic?_fields=&_limit=&_links=true&_pageNav=true&_out=JSON`
  * answer an array — first a header `{_count, _links}`, then `{_fields}` per record — and a
  * `next` link until the end. `_fts`/`_tts` bound the change stamp; `_filter=f::v|f2::v2` filters
- * by equality. `_count` is the number of matching records (all pages).
+ * by equality. `_count` is the number of matching records (all pages). There is no fields
+ * listing (`classes/{C}/fields` is in no public source): clients sample `_fields=_all` records.
  */
 type Gateway = (
   handler: (context: SimulatorContext) => Promise<void> | void,
 ) => (context: SimulatorContext) => Promise<void>;
 
 const defaultLimit = 100;
-const maxLimit = 10_000;
 
-export function registerFsmRoutes(server: SandboxServer, tenant: string, data: InforData, gateway: Gateway): void {
+export function registerFsmRoutes(
+  server: SandboxServer,
+  tenant: string,
+  data: InforData,
+  gateway: Gateway,
+  behaviour: () => LinesBehaviour,
+): void {
   const base = `/${tenant}/FSM/fsm/soap/classes`;
   const find = (context: SimulatorContext) => fsmClasses.find((candidate) => candidate.name === context.params.class);
   const notFound = (context: SimulatorContext) =>
@@ -32,35 +39,10 @@ export function registerFsmRoutes(server: SandboxServer, tenant: string, data: I
         { _count: fsmClasses.length, _links: [{ rel: 'self', href: `${server.url}${base}?_links=true` }] },
         ...fsmClasses.map((item) => ({
           _fields: { BusinessClass: item.name, Description: item.description },
-          _links: [
-            { rel: 'list', href: `${server.url}${base}/${item.name}/lists/_generic` },
-            { rel: 'fields', href: `${server.url}${base}/${item.name}/fields` },
-          ],
+          _links: [{ rel: 'list', href: `${server.url}${base}/${item.name}/lists/_generic` }],
         })),
       ]),
     ),
-  });
-  server.route({
-    method: 'GET',
-    pattern: `${base}/:class/fields`,
-    name: 'FSM fields',
-    handler: gateway((context) => {
-      const item = find(context);
-      if (!item) return notFound(context);
-      context.json(200, [
-        { _count: item.fields.length },
-        ...item.fields.map((field) => ({
-          _fields: {
-            FieldName: field.name,
-            Type: field.type,
-            Size: String(field.size),
-            Required: field.required ? 'true' : 'false',
-            Description: field.description,
-            Key: field.name === item.keyField ? 'true' : 'false',
-          },
-        })),
-      ]);
-    }),
   });
   server.route({
     method: 'GET',
@@ -69,7 +51,7 @@ export function registerFsmRoutes(server: SandboxServer, tenant: string, data: I
     handler: gateway((context) => {
       const item = find(context);
       if (!item) return notFound(context);
-      const result = list(data, item, context.query);
+      const result = list(data, item, context.query, behaviour().fsmMaxLimit);
       if ('error' in result) return context.json(400, { _error: result.error });
       const links: Array<{ rel: string; href: string }> = [];
       const self = `${server.url}${base}/${item.name}/lists/_generic`;
@@ -87,7 +69,7 @@ export function registerFsmRoutes(server: SandboxServer, tenant: string, data: I
   });
 }
 
-function list(data: InforData, item: FsmClass, query: URLSearchParams) {
+function list(data: InforData, item: FsmClass, query: URLSearchParams, maxLimit: number) {
   const names = (query.get('_fields') ?? '')
     .split(',')
     .map((name) => name.trim())
@@ -121,17 +103,25 @@ function list(data: InforData, item: FsmClass, query: URLSearchParams) {
   const position = query.get('_paging') === 'NEXT' ? query.get('_position') : null;
   if (position) {
     try {
-      const parsed = JSON.parse(Buffer.from(position, 'base64url').toString('utf8')) as { k: string };
-      after = { key: parsed.k, line: 0, stamp: 0 };
+      const parsed = JSON.parse(Buffer.from(position, 'base64url').toString('utf8')) as { k: string; l?: number };
+      after = { key: parsed.k, line: parsed.l ?? 0, stamp: 0 };
     } catch {
       return { error: '_position is not valid' };
     }
   }
   const { page, more } = takePage(collect(data, item, { conditions, after }), limit);
   const last = page[page.length - 1];
-  const next = more && last ? Buffer.from(JSON.stringify({ k: last.position.key })).toString('base64url') : undefined;
+  const next =
+    more && last
+      ? Buffer.from(JSON.stringify({ k: last.position.key, l: last.position.line })).toString('base64url')
+      : undefined;
+  const records = data.datasets[item.entity].count;
   const count =
-    conditions.length === 0 ? data.datasets[item.entity].count : countAll(collect(data, item, { conditions }));
+    conditions.length > 0
+      ? countAll(collect(data, item, { conditions }))
+      : item.lineField
+        ? fsmPartyRows(records)
+        : records;
   const rows = page.map(({ row }) => {
     const out: Row = {};
     for (const name of fields) out[name] = row[name] ?? '';

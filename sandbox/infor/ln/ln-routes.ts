@@ -1,13 +1,16 @@
 import type { SandboxServer, SimulatorContext } from '../../kit';
 import { collect, takePage, type FieldCondition, type Position, type Row } from '../data/collection';
 import type { InforData } from '../data/records';
-import { lnSets, metadataXml, type LnNavigation, type LnSet } from './ln-sets';
+import type { LinesBehaviour } from '../behaviour-lines';
+import { lnEnums, lnSets, metadataXml, type LnNavigation, type LnSet } from './ln-sets';
 
 /**
- * LN OData v4 under `/{tenant}/LN/lnapi/odata/{service}/{EntitySet}`: server-driven paging
- * with `@odata.nextLink` (opaque `$skiptoken`), `@odata.etag` per entity, `$filter` (eq ne
- * ge gt le lt joined by and), `$select`, `$expand` (two levels), `$orderby` on the key,
- * `$top`, `$count`, and the `X-Infor-LnCompany` header (default company 100).
+ * LN OData v4 under `/{tenant}/LN/lnapi/odata/{service}/{EntitySet}`: paging per `lnPaging`
+ * (default `truncate`: pages of at most the server page size, `$top`/`$skip`, no next link;
+ * `nextLink`: `@odata.nextLink` with an opaque `$skiptoken`), `@odata.etag` per entity, `$filter`
+ * (eq ne ge gt le lt joined by and; enum literals `ns.Enum'Member'`), `$select`, `$expand` (two
+ * levels), `$orderby` on the key (or its leading parts), `$top`, `$skip`, `$count`, and the
+ * `X-Infor-LnCompany` header (default company 100). `lnU14Every` makes every Nth call a 401 U14.
  */
 type Gateway = (
   handler: (context: SimulatorContext) => Promise<void> | void,
@@ -21,8 +24,18 @@ export function registerLnRoutes(
   data: InforData,
   gateway: Gateway,
   options: { pageSize: number },
+  behaviour: () => LinesBehaviour,
 ): void {
   const base = `/${tenant}/LN/lnapi/odata`;
+  let calls = 0;
+  /** LN's intermittent U14 (plan L3): the gateway let the bearer through, LN's OAuth check fails anyway. */
+  const u14 = (context: SimulatorContext) => {
+    const every = behaviour().lnU14Every;
+    calls += 1;
+    if (every === 0 || calls % every !== 0) return false;
+    context.json(401, { error: { message: 'OAuth [U14]: unknown oauth_consumer_key' } });
+    return true;
+  };
   const error = (context: SimulatorContext, status: number, code: string, message: string) =>
     context.json(status, { error: { code, message } });
   const companyOk = (context: SimulatorContext) => {
@@ -39,6 +52,7 @@ export function registerLnRoutes(
     pattern: `${base}/:service/$metadata`,
     name: 'LN $metadata',
     handler: gateway((context) => {
+      if (u14(context)) return;
       const body = metadataXml(context.params.service ?? '');
       if (!body)
         return error(context, 404, 'NotFound', `Service ${context.params.service} is not available or not active.`);
@@ -50,6 +64,7 @@ export function registerLnRoutes(
     pattern: `${base}/:service/:set`,
     name: 'LN OData read',
     handler: gateway((context) => {
+      if (u14(context)) return;
       if (!companyOk(context)) return;
       const set = lnSets.find(
         (candidate) => candidate.service === context.params.service && candidate.name === context.params.set,
@@ -65,7 +80,7 @@ export function registerLnRoutes(
             : `Service ${context.params.service} is not available or not active.`,
         );
       }
-      const result = read(data, set, context.query, options.pageSize, context.header('prefer'));
+      const result = read(data, set, context.query, options.pageSize, context.header('prefer'), behaviour().lnPaging);
       if ('error' in result) return error(context, 400, 'BadRequest', result.error);
       const { rows, next, count } = result;
       const body: Record<string, unknown> = {
@@ -88,15 +103,28 @@ interface Expand {
   nested?: Expand;
 }
 
-function read(data: InforData, set: LnSet, query: URLSearchParams, pageSize: number, prefer: string | undefined) {
+function read(
+  data: InforData,
+  set: LnSet,
+  query: URLSearchParams,
+  pageSize: number,
+  prefer: string | undefined,
+  paging: LinesBehaviour['lnPaging'],
+) {
   const filter = parseFilter(query.get('$filter') ?? '');
   if ('error' in filter) return filter;
-  const orderBy = (query.get('$orderby') ?? '').trim();
-  if (orderBy && !new RegExp(`^${set.keyField}(\\s+asc)?$`, 'i').test(orderBy))
-    return { error: `$orderby is supported on ${set.keyField} only in the sandbox.` };
+  const orderBy = (query.get('$orderby') ?? '')
+    .split(',')
+    .map((part) => part.trim().replace(/\s+asc$/i, ''))
+    .filter(Boolean);
+  // Rows come in key order, so ordering by the key's leading parts (or all of them) is what the sandbox serves.
+  if (orderBy.some((name, index) => name !== set.keys[index]))
+    return { error: `$orderby is supported on ${set.keys.join(',')} (or its leading parts) only in the sandbox.` };
   const top = query.has('$top') ? Number(query.get('$top')) : undefined;
   if (top !== undefined && !(Number.isInteger(top) && top >= 0))
     return { error: '$top must be a non-negative integer.' };
+  const skip = query.has('$skip') ? Number(query.get('$skip')) : 0;
+  if (!(Number.isInteger(skip) && skip >= 0)) return { error: '$skip must be a non-negative integer.' };
   const select = query
     .get('$select')
     ?.split(',')
@@ -124,13 +152,17 @@ function read(data: InforData, set: LnSet, query: URLSearchParams, pageSize: num
     }
   }
   const preferred = /odata\.maxpagesize=(\d+)/i.exec(prefer ?? '')?.[1];
+  // Truncating servers cut every answer at their page size and ignore the preference (plan U18).
   const size = Math.min(
     pageSize,
-    preferred ? Number(preferred) : Infinity,
+    preferred && paging === 'nextLink' ? Number(preferred) : Infinity,
     top === undefined ? Infinity : Math.max(0, top - served),
   );
-  const { page, more } = takePage(collect(data, set, { conditions: filter, after }), size);
-  const hasMore = more && (top === undefined || served + page.length < top);
+  const rowsFrom = collect(data, set, { conditions: filter, after });
+  // `$skip` counts from the start of the query; a next link's token already stands past the skipped rows.
+  for (let skipped = 0; skipped < (token ? 0 : skip) && !rowsFrom.next().done; skipped += 1);
+  const { page, more } = takePage(rowsFrom, size);
+  const hasMore = paging === 'nextLink' && more && (top === undefined || served + page.length < top);
   const last = page[page.length - 1];
   const next =
     hasMore && last
@@ -180,7 +212,7 @@ function parseExpand(text: string, navigation: LnNavigation | undefined): Expand
 
 function parseFilter(text: string): FieldCondition[] | { error: string } {
   const conditions: FieldCondition[] = [];
-  const pattern = /\s*(\w+)\s+(eq|ne|ge|gt|le|lt)\s+('(?:[^']|'')*'|[\w.:+-]+)\s*(?:and\s+|$)/iy;
+  const pattern = /\s*(\w+)\s+(eq|ne|ge|gt|le|lt)\s+((?:[\w.]+)?'(?:[^']|'')*'|[\w.:+-]+)\s*(?:and\s+|$)/iy;
   const trimmed = text.trim();
   while (pattern.lastIndex < trimmed.length) {
     const start = pattern.lastIndex;
@@ -190,7 +222,16 @@ function parseFilter(text: string): FieldCondition[] | { error: string } {
         error: `The $filter cannot be read at "${trimmed.slice(start)}" (the sandbox supports: Property op value [and …]).`,
       };
     const [, field = '', op = '', raw = ''] = match;
-    const value = raw.startsWith("'") ? raw.slice(1, -1).replace(/''/g, "'") : raw;
+    // `ns.Enum'Member'` (enum literal, API-FACTS §1.6): the enum must exist and hold the member.
+    const enumLiteral = /^([\w.]+)'(.*)'$/.exec(raw);
+    if (enumLiteral) {
+      const members = lnEnums[(enumLiteral[1] ?? '').split('.').pop() as keyof typeof lnEnums] as
+        readonly string[] | undefined;
+      if (!members?.includes(enumLiteral[2] ?? ''))
+        return { error: `${enumLiteral[1]}'${enumLiteral[2]}' is not a member of an enum type of this service.` };
+    }
+    const quoted = enumLiteral ? `'${enumLiteral[2]}'` : raw;
+    const value = quoted.startsWith("'") ? quoted.slice(1, -1).replace(/''/g, "'") : quoted;
     conditions.push({ field, op: operators[op.toLowerCase()] as FieldCondition['op'], value });
   }
   return conditions;

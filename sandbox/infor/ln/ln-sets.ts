@@ -10,7 +10,8 @@ import { isoDate } from '../formats';
  */
 export interface LnProperty {
   name: string;
-  type: 'Edm.String' | 'Edm.Decimal' | 'Edm.Int32' | 'Edm.Date';
+  /** An `Edm.*` type, or the name of one of `lnEnums` (qualified with the service in `$metadata`). */
+  type: 'Edm.String' | 'Edm.Decimal' | 'Edm.Int32' | 'Edm.Date' | LnEnumName;
   maxLength?: number;
   nullable?: boolean;
 }
@@ -31,6 +32,16 @@ export interface LnSet extends CollectionSpec {
   navigation?: LnNavigation;
 }
 
+/**
+ * Status fields are OData EnumTypes on LN (API-FACTS §10: BusinessPartnerStatus Prospect/Active/Inactive);
+ * values travel as member names, filters as `service.Enum'Member'`.
+ */
+export const lnEnums = {
+  BusinessPartnerStatus: ['Prospect', 'Active', 'Inactive'],
+  OrderStatus: ['Free', 'Released', 'Shipped', 'Closed'],
+} as const;
+export type LnEnumName = keyof typeof lnEnums;
+
 const s = (name: string, maxLength: number, nullable = true): LnProperty => ({
   name,
   type: 'Edm.String',
@@ -44,7 +55,7 @@ const orderStatus = { open: 'Free', released: 'Released', delivered: 'Shipped', 
 const partyProperties = (keyName: string): LnProperty[] => [
   s(keyName, 9, false),
   s('Name', 35),
-  s('Status', 20),
+  { name: 'Status', type: 'BusinessPartnerStatus', nullable: true },
   s('AddressLine1', 30),
   s('City', 30),
   s('ZIPCode', 10),
@@ -85,11 +96,14 @@ const scheduleNavigation: LnNavigation = {
   properties: [n('Sequence', 'Edm.Int32'), n('DeliveryDate', 'Edm.Date'), n('Quantity')],
 };
 
+/** The third key part: `SequenceNumber` on sales lines, `Sequence` on purchase lines (both from real `$metadata`, plan L1). */
+const sequenceOf = (orderKey: string) => (orderKey === 'PurchaseOrder' ? 'Sequence' : 'SequenceNumber');
+
 function lineProperties(orderKey: string): LnProperty[] {
   return [
     s(orderKey, 9, false),
     n('Line', 'Edm.Int32'),
-    n('SequenceNumber', 'Edm.Int32'),
+    n(sequenceOf(orderKey), 'Edm.Int32'),
     s('Item', 47),
     s('Description', 30),
     n('OrderedQuantity'),
@@ -105,7 +119,7 @@ function lineRows(order: Order, orderKey: string): Row[] {
   return order.lines.map((line) => ({
     [orderKey]: order.number,
     Line: line.line * 10,
-    SequenceNumber: 1,
+    [sequenceOf(orderKey)]: 1,
     Item: line.itemNumber,
     Description: line.description,
     OrderedQuantity: line.quantity,
@@ -150,7 +164,7 @@ function orderSets(kind: 'sales' | 'purchase'): LnSet[] {
         n('OrderDate', 'Edm.Date'),
         n('PlannedDeliveryDate', 'Edm.Date'),
         s('Currency', 3),
-        s('OrderStatus', 20),
+        { name: 'OrderStatus', type: 'OrderStatus', nullable: true },
         s(sales ? 'CustomerOrder' : 'SupplierOrder', 30),
         s('Warehouse', 6),
         n('TotalAmount'),
@@ -182,7 +196,7 @@ function orderSets(kind: 'sales' | 'purchase'): LnSet[] {
       entity,
       keyField: orderKey,
       lineField: 'Line',
-      keys: [orderKey, 'Line', 'SequenceNumber'],
+      keys: [orderKey, 'Line', sequenceOf(orderKey)],
       dateFields: ['PlannedDeliveryDate'],
       properties: lineProperties(orderKey),
       navigation: scheduleNavigation,
@@ -223,10 +237,11 @@ export const lnSets: LnSet[] = [
 
 const xml = (value: string) => value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 
-function propertyXml(property: LnProperty): string {
+function propertyXml(property: LnProperty, service: string): string {
+  const type = property.type in lnEnums ? `${service}.${property.type}` : property.type;
   const length = property.maxLength ? ` MaxLength="${property.maxLength}"` : '';
   const scale = property.type === 'Edm.Decimal' ? ' Precision="19" Scale="4"' : '';
-  return `<Property Name="${xml(property.name)}" Type="${property.type}" Nullable="${property.nullable === false ? 'false' : 'true'}"${length}${scale}/>`;
+  return `<Property Name="${xml(property.name)}" Type="${type}" Nullable="${property.nullable === false ? 'false' : 'true'}"${length}${scale}/>`;
 }
 
 /** CSDL 4.0 for one service. */
@@ -242,7 +257,7 @@ export function metadataXml(service: string): string | undefined {
     if (!navigation || types.has(navigation.entityType)) return;
     types.set(
       navigation.entityType,
-      `<EntityType Name="${navigation.entityType}">${navigation.properties.map(propertyXml).join('')}${navigationXml(navigation.nested)}</EntityType>`,
+      `<EntityType Name="${navigation.entityType}">${navigation.properties.map((property) => propertyXml(property, service)).join('')}${navigationXml(navigation.nested)}</EntityType>`,
     );
     addNavigation(navigation.nested);
   };
@@ -250,10 +265,21 @@ export function metadataXml(service: string): string | undefined {
     const keys = `<Key>${set.keys.map((key) => `<PropertyRef Name="${key}"/>`).join('')}</Key>`;
     types.set(
       set.entityType,
-      `<EntityType Name="${set.entityType}">${keys}${set.properties.map(propertyXml).join('')}${navigationXml(set.navigation)}</EntityType>`,
+      `<EntityType Name="${set.entityType}">${keys}${set.properties.map((property) => propertyXml(property, service)).join('')}${navigationXml(set.navigation)}</EntityType>`,
     );
     addNavigation(set.navigation);
   }
+  const used = new Set(
+    sets.flatMap((set) => set.properties.map((property) => property.type)).filter((type) => type in lnEnums),
+  );
+  const enums = [...used]
+    .map((name) => {
+      const members = lnEnums[name as LnEnumName]
+        .map((member, index) => `<Member Name="${member}" Value="${index + 1}"/>`)
+        .join('');
+      return `<EnumType Name="${name}">${members}</EnumType>`;
+    })
+    .join('');
   const container = `<EntityContainer Name="${service.split('.').pop()}">${sets.map((set) => `<EntitySet Name="${set.name}" EntityType="${service}.${set.entityType}"/>`).join('')}</EntityContainer>`;
-  return `<?xml version="1.0" encoding="utf-8"?><edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx"><edmx:DataServices><Schema Namespace="${service}" xmlns="http://docs.oasis-open.org/odata/ns/edm">${[...types.values()].join('')}${container}</Schema></edmx:DataServices></edmx:Edmx>`;
+  return `<?xml version="1.0" encoding="utf-8"?><edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx"><edmx:DataServices><Schema Namespace="${service}" xmlns="http://docs.oasis-open.org/odata/ns/edm">${enums}${[...types.values()].join('')}${container}</Schema></edmx:DataServices></edmx:Edmx>`;
 }

@@ -159,3 +159,38 @@ describe('connection forms validate with the connectors’ own settings schemas'
     }
   });
 });
+
+describe('connections store: choosing a CSI site', () => {
+  let world: RendererWorld;
+  beforeAll(() => {
+    world = rendererWorld();
+  });
+  afterAll(async () => {
+    await world?.close();
+  });
+
+  it('a multi-site CSI tenant: the test names the sites, the picker lists them, the chosen one reads', async () => {
+    const store = createConnectionsStore(world.api);
+    await store.getState().openWorkspace();
+    const infor = store.getState().items.find((connection) => connection.system === 'infor')!;
+    await store.getState().setProductLine(infor.id, 'csi');
+    await store.getState().test(infor.id);
+    const unchosen = store.getState().tests[infor.id];
+    expect(unchosen?.state === 'done' && unchosen.result.error?.code).toBe('E_INFOR_CSI_CONFIG_REQUIRED');
+
+    const listed = await store.getState().csiConfigurations(infor.id);
+    expect(listed).toEqual({ configurations: ['MLC_SANDBOX_DALS', 'MLC_SANDBOX_EMEA', 'MLC_SANDBOX_LA'] });
+    await store.getState().setInforChoice(infor.id, { mongooseConfig: 'MLC_SANDBOX_EMEA', csiSite: 'EMEA' });
+    expect(store.getState().items.find((connection) => connection.id === infor.id)?.settings).toMatchObject({
+      mongooseConfig: 'MLC_SANDBOX_EMEA',
+      csiSite: 'EMEA',
+    });
+    await store.getState().test(infor.id);
+    const chosen = store.getState().tests[infor.id];
+    expect(chosen?.state === 'done' && chosen.result).toMatchObject({ ok: true, variant: 'csi' });
+
+    await store.getState().setProductLine(infor.id, 'm3');
+    const notCsi = await store.getState().csiConfigurations(infor.id);
+    expect('error' in notCsi && notCsi.error.code).toBe('E_INVALID_INPUT');
+  });
+});

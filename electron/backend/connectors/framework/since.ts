@@ -20,7 +20,9 @@ export function formatSince(format: SinceFormat, since: string): string {
     case 'epoch-millis':
       return String(instant);
     case 'ido-datetime':
-      return `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
+      // ISO with `T`: SQL Server reads it the same under every DATEFORMAT/LANGUAGE; `yyyy-MM-dd hh:mm`
+      // is read as year-day-month under dmy (issue 14; learn.microsoft.com ms180878).
+      return iso.slice(0, 23);
     case 'fsm-timestamp':
       // FSM `_fts` counts hundredths.
       return digits.slice(0, 16);

@@ -24,8 +24,10 @@ const discoveredConfigs = new WeakMap<HookContext, Promise<string>>();
 /**
  * `X-Infor-MongooseConfig` is required through ION (API-FACTS §1.5). A
  * `mongooseConfig` setting goes out as the descriptor's `{mongooseConfig}`
- * header, added by the client; without one, the first configuration the server
- * lists is discovered here and sent per call.
+ * header, added by the client. Without one, a server listing exactly one
+ * configuration gets that one; a multi-site tenant lists several (CSI_DALS,
+ * CSI_EMEA, CSI_LA), each its own database, so picking one silently would read
+ * the wrong site: the user must choose.
  */
 export async function idoHeaders(context: HookContext): Promise<Record<string, string>> {
   const config = context.settings.mongooseConfig;
@@ -35,6 +37,12 @@ export async function idoHeaders(context: HookContext): Promise<Record<string, s
     found = listConfigurations(context).then((list) => {
       if (!list[0])
         throw new AppError('E_REMOTE', 'CSI lists no IDO configurations; set "mongooseConfig" on the connection.');
+      if (list.length > 1)
+        throw new AppError(
+          'E_INFOR_CSI_CONFIG_REQUIRED',
+          `CSI serves ${list.length} configurations (${list.join(', ')}), each a site with its own data: choose one as the connection's Mongoose configuration.`,
+          { field: 'mongooseConfig', configurations: list },
+        );
       return list[0];
     });
     discoveredConfigs.set(context, found);
@@ -73,7 +81,11 @@ export function idoCheck(body: unknown, what: string): void {
 /** `load/{IDO}` with `recordcap`, then `loadtype=NEXT&bookmark=` until `MoreRowsExist` is false. */
 const bookmarkPaging = { style: 'bookmark', cursorParam: 'bookmark', nextQuery: { loadtype: 'NEXT' } } as const;
 
-function loadError(ido: string) {
+/**
+ * `used` names the properties this read sent (stamp, keys, order, link): a refusal naming one of
+ * them is a source setting that does not fit the IDO, reported as such rather than as a remote failure.
+ */
+function loadError(ido: string, used: Array<[property: string, role: string]> = []) {
   return (response: HttpResponse): AppError | undefined => {
     if (response.status >= 400)
       return new AppError('E_REMOTE', `CSI load ${ido} answered HTTP ${response.status}.`, { status: response.status });
@@ -81,9 +93,34 @@ function loadError(ido: string) {
       idoCheck(response.data, `load ${ido}`);
       return undefined;
     } catch (error) {
-      return error as AppError;
+      return unknownProperty(error as AppError, ido, used) ?? (error as AppError);
     }
   };
+}
+
+/** The real message text is unpublished (API-FACTS §10): any refusal that names a property we sent, as a property. */
+function unknownProperty(error: AppError, ido: string, used: Array<[string, string]>): AppError | undefined {
+  const message = String((error.details as { message?: unknown } | undefined)?.message ?? '');
+  if (!/propert|column|invalid|not found|does not exist/i.test(message)) return undefined;
+  const hit = used.find(([property]) =>
+    new RegExp(`(^|[^\\w])${property.replace(/[^\w]/g, '\\$&')}([^\\w]|$)`, 'i').test(message),
+  );
+  if (!hit) return undefined;
+  const [property, role] = hit;
+  return new AppError(
+    'E_INFOR_CSI_UNKNOWN_PROPERTY',
+    `CSI IDO ${ido} has no property "${property}" (the ${role} of this entity's source). Fix entitySources or pick a property the IDO has. CSI said: ${message}`,
+    { system: 'csi', ido, property, role, message },
+  );
+}
+
+function propertiesUsed(source: CsiSource): Array<[string, string]> {
+  return [
+    [source.stamp, 'change-stamp property'],
+    ...source.keys.map((key): [string, string] => [key, 'key']),
+    ...(source.orderBy ? [[source.orderBy, 'order'] as [string, string]] : []),
+    ...(source.lines ? [[source.lines.link, 'line link'] as [string, string]] : []),
+  ];
 }
 
 const loadSlots = {
@@ -114,7 +151,10 @@ export function csiReadSlots(
         headers: await idoHeaders(context),
       };
     },
-    mapError: (response, entity) => loadError(sourceOf(entity).ido)(response),
+    mapError: (response, entity) => {
+      const source = sourceOf(entity);
+      return loadError(source.ido, propertiesUsed(source))(response);
+    },
     extractRecords: loadSlots.extractRecords,
     nextToken: loadSlots.nextToken,
     /** Lines of one page's parents in one ranged load (all of them: `recordcap=0`), kept under `lines`. */
@@ -140,7 +180,7 @@ export function csiReadSlots(
         pageSize: 0,
         signal,
         what: `CSI ${ido}`,
-        mapError: loadError(ido),
+        mapError: loadError(ido, [[link, 'line link']]),
         ...loadSlots,
       });
       return attachLines(rows, link, pages);

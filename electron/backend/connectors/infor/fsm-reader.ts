@@ -23,7 +23,8 @@ export function fsmReadSlots(
       const source = sourceOf(entity);
       return {
         values: { className: encodeURIComponent(source.className) },
-        query: source.fields.length > 0 ? { _fields: source.fields.join(',') } : undefined,
+        // Every field unless the source names some: the schema (sampled the same way) shows exactly these.
+        query: { _fields: source.fields.length > 0 ? source.fields.join(',') : '_all' },
       };
     },
     mapError(response, entity) {

@@ -171,6 +171,13 @@ export function lnSchemaFrom(entity: string, set: string, xml: string): Discover
     .find((block) => attr(block, 'Name') === typeName);
   if (!typeBlock) throw new AppError('E_REMOTE', `LN $metadata has no entity type for the set ${set}.`);
   const keys = [...typeBlock.matchAll(/<PropertyRef\b[^>]*>/g)].map((m) => attr(m[0], 'Name') ?? '');
+  // Status fields are EnumTypes (API-FACTS §10): their members are the values a mapping may use, sent by name.
+  const enums = new Map(
+    [...xml.matchAll(/<EnumType\b[^>]*>[\s\S]*?<\/EnumType>/g)].map((m) => [
+      attr(m[0], 'Name') ?? '',
+      [...m[0].matchAll(/<Member\b[^>]*>/g)].map((member) => attr(member[0], 'Name') ?? ''),
+    ]),
+  );
   const fields = [...typeBlock.matchAll(/<Property\b[^>]*>/g)].map((m) => {
     const tag = m[0];
     const name = attr(tag, 'Name') ?? '';
@@ -193,8 +200,10 @@ export function lnSchemaFrom(entity: string, set: string, xml: string): Discover
                     ? 'string'
                     : 'picklist';
     const nullable = attr(tag, 'Nullable') !== 'false';
+    const members = type === 'picklist' ? enums.get(edm.split('.').pop() ?? '') : undefined;
     return field(name, type, {
       nativeType: edm,
+      picklist: members?.map((member) => ({ value: member, label: member, active: true })),
       maxLength: Number.isInteger(maxLength) && maxLength > 0 ? maxLength : undefined,
       required: { onCreate: !nullable, onUpdate: false },
       externalId: keys.includes(name),
@@ -209,51 +218,56 @@ export function lnSchemaFrom(entity: string, set: string, xml: string): Discover
   };
 }
 
-/** FSM: the class's fields listing. */
+/** Records sampled to find an FSM class's fields. */
+export const fsmSampleSize = 20;
+
+/**
+ * FSM: no public source documents a fields listing (API-FACTS §10), so the fields are the ones
+ * a sample of records carries (`_fields=_all`, as public FSM clients discover them). Landmark
+ * sends every value as text; the sample cannot tell a code from a number, so fields are text,
+ * except the source's stamp (a `YYYYMMDDHHMMSSFF` instant).
+ */
 export async function fsmSchema(context: HookContext, entity: InforEntityId, source: FsmSource): Promise<Discovered> {
-  const response = await context.http.request({
-    url: `${fsmUrl(context, `classes/${encodeURIComponent(source.className)}/fields`)}?_out=JSON`,
-    expect: 'json',
-    passStatuses: [400, 404],
-  });
+  const url = `${fsmUrl(context, `classes/${encodeURIComponent(source.className)}/lists/_generic`)}?_fields=_all&_limit=${fsmSampleSize}&_out=JSON`;
+  const response = await context.http.request({ url, expect: 'json', passStatuses: [400, 404] });
   if (response.status >= 400)
-    throw new AppError('E_REMOTE', `FSM fields of ${source.className} answered HTTP ${response.status}.`);
+    throw new AppError(
+      'E_REMOTE',
+      `FSM list of ${source.className} answered HTTP ${response.status} while sampling its fields.`,
+      {
+        system: 'fsm',
+        status: response.status,
+      },
+    );
   return fsmSchemaFrom(entity, source, response.data);
 }
 
-export function fsmSchemaFrom(entity: string, source: Pick<FsmSource, 'keys'>, body: unknown): Discovered {
-  const list = Array.isArray(body) ? body : ((body as { fields?: unknown[] } | undefined)?.fields ?? []);
-  // Items are plain field objects or Landmark `{_fields:{FieldName,Type,Size,Required,…}}` rows; flags may be "true"/"false".
-  const flag = (value: unknown) => value === true || value === 'true' || value === '1';
-  const fields = (list as Array<Record<string, unknown>>)
-    .map((item) =>
-      item._fields && typeof item._fields === 'object' ? (item._fields as Record<string, unknown>) : item,
-    )
-    .filter((f) => typeof (f.FieldName ?? f.name ?? f.Name) === 'string')
-    .map((f) => {
-      const name = String(f.FieldName ?? f.name ?? f.Name);
-      const native = String(f.type ?? f.Type ?? 'Alpha');
-      const type: FieldType =
-        /date/i.test(native) && /time/i.test(native)
-          ? 'datetime'
-          : /date/i.test(native)
-            ? 'date'
-            : /numeric|decimal|int/i.test(native)
-              ? 'number'
-              : /bool/i.test(native)
-                ? 'boolean'
-                : 'string';
-      const size = Number(f.Size ?? f.size ?? f.length ?? f.Length);
-      return field(name, type, {
-        label: String(f.label ?? f.Description ?? f.description ?? name),
-        nativeType: native,
-        maxLength: type === 'string' && Number.isInteger(size) && size > 0 ? size : undefined,
-        required: { onCreate: flag(f.Required ?? f.required), onUpdate: false },
-        readOnly: flag(f.readOnly ?? f.derived),
-        externalId: source.keys.includes(name) || flag(f.Key),
-      });
-    });
-  if (fields.length === 0) throw new AppError('E_REMOTE', `FSM returned no fields for ${entity}.`);
+export function fsmSchemaFrom(
+  entity: string,
+  source: Pick<FsmSource, 'className' | 'keys' | 'stamp' | 'fields'>,
+  body: unknown,
+): Discovered {
+  const rows = (Array.isArray(body) ? (body as Array<{ _fields?: unknown }>) : [])
+    .map((item) => item._fields)
+    .filter((fields): fields is Record<string, unknown> => Boolean(fields) && typeof fields === 'object');
+  const names: string[] = [];
+  for (const row of rows) for (const name of Object.keys(row)) if (!names.includes(name)) names.push(name);
+  // A configured field list is what the read asks for: the schema shows exactly that.
+  const shown = source.fields.length > 0 ? source.fields : names;
+  if (shown.length === 0)
+    throw new AppError(
+      'E_REMOTE',
+      `FSM ${source.className} has no records to learn its fields from; list them in entitySources.${entity}.fields.`,
+      { system: 'fsm', className: source.className },
+    );
+  const fields = shown.map((name) =>
+    field(name, name === source.stamp ? 'datetime' : 'string', {
+      nativeType: name === source.stamp ? 'TimeStamp' : 'sampled',
+      description: `Found in ${rows.length} sampled ${source.className} records`,
+      required: { onCreate: source.keys.includes(name), onUpdate: false },
+      externalId: source.keys.includes(name),
+    }),
+  );
   return {
     system: 'infor',
     entity,

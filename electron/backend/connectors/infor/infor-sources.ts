@@ -101,7 +101,7 @@ export const lnSourceSchema = z.object({
 export const fsmSourceSchema = z.object({
   className: z.string(),
   keys: z.array(z.string()).min(1),
-  /** Fields to list; empty = the class's fields from the fields listing. */
+  /** Fields to list; empty = every field (`_fields=_all`). */
   fields: z.array(z.string()).default([]),
   stamp: z.string().optional(),
 });
@@ -212,13 +212,15 @@ export const defaultSources: { [P in ProductLine]: Partial<Record<InforEntityId,
       service: 'tdapi.purPurchaseOrder',
       set: 'Orders',
       keys: ['PurchaseOrder'],
-      lines: { set: 'Lines', keys: ['PurchaseOrder', 'Line', 'SequenceNumber'], link: 'PurchaseOrder' },
+      // Purchase lines are keyed by Sequence, sales lines by SequenceNumber (a real tenant's $metadata, plan L1).
+      lines: { set: 'Lines', keys: ['PurchaseOrder', 'Line', 'Sequence'], link: 'PurchaseOrder' },
     },
   },
   fsm: {
     // Class names are not documented publicly (API-FACTS §1.8); these follow Landmark naming.
-    customers: { className: 'Customer', keys: ['Customer'], stamp: 'UpdateStamp' },
-    suppliers: { className: 'Vendor', keys: ['Vendor'], stamp: 'UpdateStamp' },
+    // A customer or vendor number is unique only within its group (API-FACTS §10): the key is both.
+    customers: { className: 'Customer', keys: ['CustomerGroup', 'Customer'], stamp: 'UpdateStamp' },
+    suppliers: { className: 'Vendor', keys: ['VendorGroup', 'Vendor'], stamp: 'UpdateStamp' },
     purchaseOrders: { className: 'PurchaseOrder', keys: ['PurchaseOrder'], stamp: 'UpdateStamp' },
     invoices: { className: 'ReceivableInvoice', keys: ['Invoice'], stamp: 'UpdateStamp' },
     glAccounts: { className: 'GeneralLedgerChartAccount', keys: ['GeneralLedgerChartAccount'], stamp: 'UpdateStamp' },

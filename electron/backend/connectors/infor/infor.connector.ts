@@ -128,6 +128,11 @@ export class InforConnector extends DescriptorConnector {
     }
   }
 
+  /** CSI: the configurations (sites) the server lists, for the person to choose one (`mongooseConfig`). */
+  async csiConfigurations(signal?: AbortSignal): Promise<string[]> {
+    return listConfigurations(this.context, signal);
+  }
+
   /** Probes each product line in turn through this connector's client; undefined when none answers. */
   async detectProductLine(signal?: AbortSignal): Promise<ProductLine | undefined> {
     for (const line of productLines) if (await this.serves(line, signal)) return line;

@@ -61,14 +61,15 @@ const pagination: Record<ProductLine, ConnectorDescriptorInput['entities'][strin
   },
   ln: {
     endpoint: 'LN/lnapi/odata/{service}/{set}',
-    // The server picks the page size; nextLink carries on.
+    // `readPages` (ln-reader.ts): `$top` ≤ 500, next links when LN sends them, else `$skip` until an empty page.
     pagination: { style: 'nextLink', defaultPageSize: 500, maxPageSize: 500 },
   },
   fsm: {
     endpoint: 'FSM/fsm/soap/classes/{className}/lists/_generic',
     query: { _links: 'true', _pageNav: 'true', _out: 'JSON', _flatten: 'false' },
     // The next page is the `_links` entry with `rel: "next"` of the list's first element.
-    pagination: { style: 'nextLink', pageSizeParam: '_limit', defaultPageSize: 500, maxPageSize: 5000 },
+    // Landmark's largest `_limit` is unpublished; 1000 stays inside what a stock tenant is assumed to allow.
+    pagination: { style: 'nextLink', pageSizeParam: '_limit', defaultPageSize: 500, maxPageSize: 1000 },
     modifiedSince: { format: 'fsm-timestamp', via: 'param', template: '_fts' },
   },
 };
@@ -92,7 +93,8 @@ function build(productLine: ProductLine): ConnectorDescriptor {
     baseUrl: '{iu}/{tenant}',
     headers:
       productLine === 'csi'
-        ? { 'X-Infor-MongooseConfig': '{mongooseConfig}' }
+        ? // The site header goes out only when `csiSite` is set (public clients send it with the configuration).
+          { 'X-Infor-MongooseConfig': '{mongooseConfig}', 'X-Infor-Site': '{csiSite}' }
         : productLine === 'ln'
           ? { 'X-Infor-LnCompany': '{lnCompany}' }
           : {},

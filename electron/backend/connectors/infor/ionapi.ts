@@ -41,6 +41,17 @@ export interface ParsedIonApi {
   /** Loopback http URLs: a sandbox file (plain http is allowed only for those). */
   sandbox: boolean;
   onPremises: boolean;
+  /**
+   * Keys the file lacked and that were derived (LN 2025+ client-credentials files carry only
+   * cn, ci, cs, pu, ot): `ti` from the client id's `TENANT~` prefix, `iu` proposed from the `pu`
+   * host (`…-sso.…` → `…-ionapi.…`) unless the caller gave one. The user should confirm `iu`.
+   */
+  derived: Array<'ti' | 'iu'>;
+}
+
+export interface IonApiParseOptions {
+  /** The gateway URL the user confirmed, for files without `iu`. */
+  gatewayUrl?: string;
 }
 
 const knownKeys = [
@@ -70,10 +81,11 @@ const fileSchema = z.object({
   dt: z.union([z.string(), z.number()]).transform(String).optional(),
   ci: text,
   cs: text,
-  iu: url.refine((value) => !value.endsWith('/'), 'must not end with "/" (Infor appends "/{tenant}")'),
-  pu: url.refine((value) => value.endsWith('/'), 'must end with "/" (token paths are appended without one)'),
+  // Slashes are normalised, not refused: URLs are built by concatenation, `{iu}/{ti}` and `{pu}{ot}`.
+  iu: url.transform((value) => value.replace(/\/+$/, '')),
+  pu: url.transform((value) => value.replace(/\/*$/, '/')),
   oa: z.string().optional(),
-  ot: text.refine((value) => !value.startsWith('/'), 'must not start with "/" (it is appended to pu)'),
+  ot: text.transform((value) => value.replace(/^\/+/, '')),
   or: z.string().optional(),
   ev: z.string().optional(),
   v: z.union([z.string(), z.number()]).transform(String).optional(),
@@ -96,7 +108,11 @@ function isHttpUrl(value: string): boolean {
  * Parses the text of an `.ionapi` file. Errors name every missing or invalid
  * key and never echo a value of a secret key.
  */
-export function parseIonApi(content: string, fileName = 'the .ionapi file'): ParsedIonApi {
+export function parseIonApi(
+  content: string,
+  fileName = 'the .ionapi file',
+  options: IonApiParseOptions = {},
+): ParsedIonApi {
   let json: unknown;
   try {
     json = JSON.parse(content.replace(/^\uFEFF/, ''));
@@ -116,7 +132,8 @@ export function parseIonApi(content: string, fileName = 'the .ionapi file'): Par
       `${fileName} must hold one JSON object with keys like ti, ci, cs, iu, pu.`,
     );
   }
-  const raw = json as Record<string, unknown>;
+  const raw = { ...(json as Record<string, unknown>) };
+  const derived = deriveMissing(raw, options);
   if (raw.ru !== undefined && raw.saak === undefined && raw.sask === undefined) {
     throw new AppError(
       'E_IONAPI_WEB_APP',
@@ -181,7 +198,43 @@ export function parseIonApi(content: string, fileName = 'the .ionapi file'): Par
     hosts: [...new Set([iu.host.toLowerCase(), pu.host.toLowerCase()])],
     sandbox,
     onPremises: !/\/as\/$/.test(file.pu),
+    derived,
   };
+}
+
+const present = (value: unknown) => value !== undefined && value !== null && value !== '';
+
+/**
+ * Fills `ti` and `iu` of a client-credentials file that has neither (LN 2025+, API-FACTS §10).
+ * Only files without a service account qualify; anything else missing them stays an error.
+ */
+function deriveMissing(raw: Record<string, unknown>, options: IonApiParseOptions): Array<'ti' | 'iu'> {
+  const derived: Array<'ti' | 'iu'> = [];
+  if (present(raw.saak) || present(raw.sask) || !present(raw.ci) || !present(raw.pu)) return derived;
+  const tenant = /^([^~]+)~/.exec(String(raw.ci))?.[1];
+  if (!present(raw.ti) && tenant) {
+    raw.ti = tenant;
+    derived.push('ti');
+  }
+  if (!present(raw.iu)) {
+    const gateway = options.gatewayUrl?.trim() || proposeGateway(String(raw.pu));
+    if (gateway) {
+      raw.iu = gateway;
+      if (!options.gatewayUrl?.trim()) derived.push('iu');
+    }
+  }
+  return derived;
+}
+
+/** The gateway beside an authorization server: Infor Cloud's `mingle-sso.…` serves `mingle-ionapi.…`. */
+export function proposeGateway(pu: string): string | undefined {
+  try {
+    const auth = new URL(pu);
+    const host = auth.hostname.replace(/(^|[.-])sso(?=[.-])/, '$1ionapi');
+    return `${auth.protocol}//${host}${auth.port && auth.port !== '443' ? `:${auth.port}` : ''}`;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The non-secret part of a file, for connection settings. */

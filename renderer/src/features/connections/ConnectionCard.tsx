@@ -1,10 +1,17 @@
+import { useState } from 'react';
 import { connectionTestTimeoutMs, type ConnectionTestResult } from '../../../../shared/api/connectors.contract';
+import type { ErrorInfo } from '../../../../shared/errors';
 import { systemLabels, type Connection } from '../../../../shared/domain/connection';
 import { Badge } from '../../components/StateViews';
 import { formatDuration, formatNumber, formatRelative } from '../../components/format';
 import type { TestState } from './connections.store';
 import { SystemMark } from './SystemMark';
 import { InforM3Settings } from './InforM3Settings';
+
+/** Infor settings chosen on the card: the CSI site, the LN company, a confirmed gateway. */
+export type InforChoice = Partial<Record<'mongooseConfig' | 'csiSite' | 'lnCompany' | 'iu', string>> & {
+  gatewayProposed?: boolean;
+};
 
 const productLines = [
   { value: 'm3', label: 'M3' },
@@ -49,6 +56,8 @@ export function ConnectionCard({
   onRemove,
   onProductLine,
   onSettings,
+  onListConfigurations,
+  onInforChoice,
 }: {
   connection: Connection;
   test?: TestState;
@@ -60,6 +69,10 @@ export function ConnectionCard({
   onProductLine(productLine: ProductLine): void;
   /** Saves settings edited on the card (Infor M3 company and division). */
   onSettings?: (settings: Record<string, string>) => void;
+  /** Infor CSI: lists the server's configurations for the picker. */
+  onListConfigurations?: () => Promise<{ configurations: string[] } | { error: ErrorInfo }>;
+  /** Infor: saves a CSI configuration/site or an LN company chosen on the card. */
+  onInforChoice?: (choice: InforChoice) => void;
 }) {
   const isInfor = connection.system === 'infor';
   const productLine = String(connection.settings.productLine ?? 'm3') as ProductLine;
@@ -125,6 +138,45 @@ export function ConnectionCard({
         {isInfor && productLine === 'm3' && onSettings && (
           <InforM3Settings connection={connection} onSettings={onSettings} />
         )}
+        {isInfor && connection.settings.gatewayProposed === true && onInforChoice && (
+          <div className="kv-row">
+            <dt>Gateway</dt>
+            <dd>
+              <input
+                className="input input-inline"
+                aria-label="ION API gateway URL"
+                defaultValue={String(connection.settings.iu ?? '')}
+                onBlur={(event) => onInforChoice({ iu: event.target.value.trim(), gatewayProposed: false })}
+                data-testid="gateway-url"
+              />
+              <span className="inline-warning" data-testid="gateway-proposed">
+                The file names no gateway (iu): this one was proposed from its sign-in server. Check it and confirm.
+              </span>
+            </dd>
+          </div>
+        )}
+        {isInfor && productLine === 'csi' && onListConfigurations && onInforChoice && (
+          <CsiSiteChoice connection={connection} list={onListConfigurations} choose={onInforChoice} />
+        )}
+        {isInfor && productLine === 'ln' && onInforChoice && (
+          <div className="kv-row">
+            <dt>LN company</dt>
+            <dd>
+              <input
+                className="input input-inline"
+                aria-label="LN company"
+                inputMode="numeric"
+                placeholder="the user's default"
+                defaultValue={String(connection.settings.lnCompany ?? '')}
+                onBlur={(event) => {
+                  const value = event.target.value.trim();
+                  if (value !== String(connection.settings.lnCompany ?? '')) onInforChoice({ lnCompany: value });
+                }}
+                data-testid="ln-company"
+              />
+            </dd>
+          </div>
+        )}
         <div className="kv-row">
           <dt>Credentials</dt>
           <dd data-testid="connection-secrets">
@@ -167,6 +219,89 @@ export function ConnectionCard({
         </button>
       </footer>
     </article>
+  );
+}
+
+/**
+ * A multi-site CSI tenant lists several configurations, each a site with its own data: the person
+ * picks one (reads stop and name them until then). The list comes from the server on request.
+ */
+function CsiSiteChoice({
+  connection,
+  list,
+  choose,
+}: {
+  connection: Connection;
+  list: () => Promise<{ configurations: string[] } | { error: ErrorInfo }>;
+  choose: (choice: Partial<Record<'mongooseConfig' | 'csiSite', string>>) => void;
+}) {
+  const current = String(connection.settings.mongooseConfig ?? '');
+  const [options, setOptions] = useState<string[] | undefined>();
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<ErrorInfo | undefined>();
+  const load = async () => {
+    setLoading(true);
+    const result = await list();
+    setLoading(false);
+    if ('error' in result) setError(result.error);
+    else {
+      setError(undefined);
+      setOptions(result.configurations);
+    }
+  };
+  const choices = options ?? (current ? [current] : []);
+  return (
+    <>
+      <div className="kv-row">
+        <dt>Configuration</dt>
+        <dd>
+          <select
+            className="select select-inline"
+            aria-label="CSI configuration"
+            value={current}
+            onChange={(event) => choose({ mongooseConfig: event.target.value })}
+            data-testid="csi-configuration"
+          >
+            <option value="">{current ? 'Not chosen' : 'Not chosen — list the sites'}</option>
+            {choices.map((name) => (
+              <option key={name} value={name}>
+                {name}
+              </option>
+            ))}
+          </select>
+          <button
+            type="button"
+            className="button small ghost"
+            onClick={() => void load()}
+            disabled={loading}
+            data-testid="list-csi-configurations"
+          >
+            {loading ? 'Listing…' : 'List sites'}
+          </button>
+          {error && (
+            <span className="inline-warning" role="alert" data-testid="csi-configurations-error">
+              {error.message}
+            </span>
+          )}
+        </dd>
+      </div>
+      <div className="kv-row">
+        <dt>Site</dt>
+        <dd>
+          <input
+            className="input input-inline"
+            aria-label="CSI site"
+            placeholder="not sent"
+            defaultValue={String(connection.settings.csiSite ?? '')}
+            onBlur={(event) => {
+              const value = event.target.value.trim();
+              if (value !== String(connection.settings.csiSite ?? '')) choose({ csiSite: value });
+            }}
+            data-testid="csi-site"
+          />
+        </dd>
+      </div>
+    </>
   );
 }
 

@@ -123,6 +123,8 @@ function ConnectionList() {
             onRemove={() => confirmRemove(connection)}
             onProductLine={(productLine) => void setProductLine(connection.id, productLine)}
             onSettings={(settings) => void update({ id: connection.id, settings })}
+            onListConfigurations={() => connectionsStore.getState().csiConfigurations(connection.id)}
+            onInforChoice={(choice) => void connectionsStore.getState().setInforChoice(connection.id, choice)}
           />
         ))}
       </div>

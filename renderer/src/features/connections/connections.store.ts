@@ -68,6 +68,13 @@ export interface ConnectionsState {
   /** Answers the "already imported" question: update that connection, or create a new one. */
   resolveDuplicate(choice: { updateId: ConnectionId } | 'create'): Promise<Connection | undefined>;
   setProductLine(id: ConnectionId, productLine: 'm3' | 'csi' | 'ln' | 'fsm'): Promise<void>;
+  /** CSI: the configurations (sites) the server lists, for the picker; an error when the server cannot say. */
+  csiConfigurations(id: ConnectionId): Promise<{ configurations: string[] } | { error: ErrorInfo }>;
+  /** Infor choices made on the card (CSI configuration and site, LN company, confirmed gateway); an empty text clears one. */
+  setInforChoice(
+    id: ConnectionId,
+    choice: Partial<Record<'mongooseConfig' | 'csiSite' | 'lnCompany' | 'iu', string>> & { gatewayProposed?: boolean },
+  ): Promise<void>;
   create(input: MethodInput<'connections.create'>): Promise<Connection | undefined>;
   update(input: MethodInput<'connections.update'>): Promise<Connection | undefined>;
   dismissImport(): void;
@@ -232,6 +239,15 @@ export function createConnectionsStore(api: ApiClient) {
 
       async setProductLine(id, productLine) {
         await get().update({ id, settings: { productLine, productLineDetected: false, productLineChosen: true } });
+      },
+
+      async csiConfigurations(id) {
+        const result = await api.invoke('connections.csiConfigurations', { id });
+        return result.ok ? result.value : { error: result.error };
+      },
+
+      async setInforChoice(id, choice) {
+        await get().update({ id, settings: choice });
       },
 
       async create(input) {

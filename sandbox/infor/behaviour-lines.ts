@@ -1,0 +1,32 @@
+import { z } from 'zod';
+
+/**
+ * Switches for what is unconfirmed about CSI, LN and FSM on a real tenant (issue 14, plan §2
+ * U15, U17–U19, U21). Each default is the harshest plausible stock behaviour, so a connector that passes
+ * against the defaults does not rely on a friendly server. Sources per switch: sandbox/README.md.
+ */
+export const linesBehaviourSchema = z.object({
+  /**
+   * U15: the SQL Server session DATEFORMAT behind Mongoose. Under `dmy`, `'yyyy-MM-dd hh:mm…'`
+   * is read as year-day-month (SQL Server's rule for `datetime`); the unseparated
+   * `yyyyMMdd[ hh:mm:ss[.fff]]` and ISO `yyyy-MM-ddThh:mm:ss[.fff]` forms read the same under every setting.
+   */
+  csiDateFormat: z.enum(['dmy', 'mdy']).default('dmy'),
+  /** U17: whether a load without `X-Infor-Site` is refused (public clients always send it; need unconfirmed). */
+  csiRequireSite: z.boolean().default(false),
+  /**
+   * U18: LN paging. `truncate`: a page is at most the server page size, `$top`/`$skip` are honoured and no
+   * `@odata.nextLink` is sent (what a public LN client pages around); `nextLink`: server-driven paging.
+   */
+  lnPaging: z.enum(['truncate', 'nextLink']).default('truncate'),
+  /** U19: every Nth LN call answers 401 `OAuth [U14]: unknown oauth_consumer_key` (0 = never). */
+  lnU14Every: z.number().int().nonnegative().default(0),
+  /** U21: the largest FSM `_limit` answered; a larger one is a 400 (the real maximum is unpublished). */
+  fsmMaxLimit: z.number().int().positive().default(1000),
+});
+export type LinesBehaviour = z.infer<typeof linesBehaviourSchema>;
+export type LinesBehaviourInput = z.input<typeof linesBehaviourSchema>;
+
+export function linesBehaviour(input: LinesBehaviourInput = {}): LinesBehaviour {
+  return linesBehaviourSchema.parse(input);
+}
