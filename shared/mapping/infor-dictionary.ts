@@ -109,6 +109,9 @@ export const targetConcepts: Readonly<Record<string, Concept>> = {
   Vendor_Name: 'supplier.name',
   Zip_Code: 'address.postalCode',
   SO_Number: 'order.number',
+  // The custom fields that carry the Infor key in Zoho (what flows match on).
+  Infor_Customer_No: 'account.number',
+  Infor_Supplier_No: 'supplier.number',
   // Salesforce Account
   AccountNumber: 'account.number',
   BillingStreet: 'address.line1',

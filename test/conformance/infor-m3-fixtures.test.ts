@@ -52,7 +52,8 @@ describe('M3 fixtures, field by field', () => {
     const sent = body.results[0]!.records[0]!;
     expect(row).toEqual(sent);
     const source = m3SourceSchema.parse({ table: 'CSYMED', keys: ['PRF1', 'MEDC', 'SEQN'] });
-    const record = normalizeM3(source, row!, undefined);
+    // No column metadata: every value stays the text M3 sent.
+    const record = normalizeM3(source, row!, undefined, new Map());
     expect(record.key).toBe('123456/MAIL/1');
     expect(record.data).toEqual(sent);
     expect(record.data.TOMA).toBe('user1@example.com; user2@example.com');

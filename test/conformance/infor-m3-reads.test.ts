@@ -62,6 +62,11 @@ describe('Infor M3 reads never split a value silently', () => {
     expect(records).toHaveLength(counts.customers);
     const truth = new InforData(seed, counts);
     const env = { company: '100', division: 'AAA', stampForm: 'epochMillis' } as const;
+    const numericColumns = new Map(
+      m3Tables
+        .OCUSMA!.columns.filter((column) => column.type === 'N' && column.length <= 15)
+        .map((column) => [column.name, true]),
+    );
     for (const record of records) {
       const index = truth.datasets.customers.indexOf(record.key);
       expect(index, record.key).toBeDefined();
@@ -72,6 +77,9 @@ describe('Infor M3 reads never split a value silently', () => {
           if (/(DT|DAT)$/.test(column) && /^\d{8}$/.test(text))
             return [column, `${text.slice(0, 4)}-${text.slice(4, 6)}-${text.slice(6)}`];
           if (column === 'LMTS') return [column, new Date(Number(text)).toISOString()];
+          // N columns up to 15 digits are numbers (EXPORTMI/LstFields FLTY/FLLE), as the schema says.
+          const type = numericColumns.get(column);
+          if (type) return [column, text === '' ? null : Number(text)];
           return [column, text];
         }),
       );
@@ -96,7 +104,7 @@ describe('Infor M3 reads never split a value silently', () => {
     expect(new Set(invoices.map((record) => record.data.CINO)).size).toBeLessThan(counts.invoices);
     const accounts = (await readAll(connector(), 'glAccounts', { pageSize: 5 })).records;
     expect(accounts).toHaveLength(counts.glAccounts);
-    expect(new Set(accounts.map((record) => record.data.AITP))).toEqual(new Set(['1', '2']));
+    expect(new Set(accounts.map((record) => record.data.AITP))).toEqual(new Set([1, 2]));
     expect(new Set(accounts.map((record) => record.data.AITM)).size).toBe(counts.glAccounts / 2);
   });
 
@@ -105,9 +113,10 @@ describe('Infor M3 reads never split a value silently', () => {
     expect(orders).toHaveLength(counts.salesOrders);
     const truth = new InforData(seed, counts);
     for (const order of orders) {
-      const lines = order.data.lines as Array<Record<string, string>>;
+      const lines = order.data.lines as Array<Record<string, number>>;
+      // PONR is N3: a number in the record, as in the lines' schema.
       expect(lines.map((line) => line.PONR)).toEqual(
-        truth.salesOrder(truth.datasets.salesOrders.indexOf(order.key)!).lines.map((line) => String(line.line)),
+        truth.salesOrder(truth.datasets.salesOrders.indexOf(order.key)!).lines.map((line) => line.line),
       );
     }
   });
@@ -256,6 +265,21 @@ describe('Infor M3 reads never split a value silently', () => {
     expect(schema.fields.map((field) => field.name).sort()).toEqual(Object.keys(records[0]!.data).sort());
     expect(schema.fields.find((field) => field.name === 'CRL2')).toMatchObject({ type: 'number' });
     expect(schema.fields.find((field) => field.name === 'MAIL')).toMatchObject({ maxLength: 50 });
+    // Every value has the type the schema gives it: N columns arrive as numbers, not the text EXPORTMI sends.
+    const record = records[0]!.data;
+    for (const schemaField of schema.fields) {
+      const value = record[schemaField.name];
+      if (value === null || value === undefined) continue;
+      expect([schemaField.name, typeof value]).toEqual([
+        schemaField.name,
+        schemaField.type === 'number' ? 'number' : 'string',
+      ]);
+    }
+    expect(record.CRL2).toEqual(expect.any(Number));
+    // Labels are M3's own descriptions (EXPORTMI/LstFields FLDS), which auto-map reads.
+    const tepy = schema.fields.find((field) => field.name === 'TEPY');
+    expect(tepy?.label).not.toBe('TEPY');
+    expect(tepy?.label.toLowerCase()).toContain('payment');
   });
 });
 

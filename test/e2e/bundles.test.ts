@@ -78,8 +78,8 @@ describe('Bundles in Chromium: export from one workspace, import into another', 
     });
     await page.getByTestId('automap').click();
     await page.getByTestId('suggestion-Account_Name').waitFor();
-    // Payment terms codes are no Zoho picklist values: leave them out rather than fail records.
-    for (const field of ['Payment_Terms', 'Customer_Since']) {
+    // Payment terms and customer type codes are no Zoho picklist values: leave them out rather than fail records.
+    for (const field of ['Payment_Terms', 'Account_Type', 'Customer_Since']) {
       if ((await page.getByTestId(`reject-${field}`).count()) > 0) await page.getByTestId(`reject-${field}`).click();
     }
     await page.getByTestId('automap-accept-all').click();

@@ -76,3 +76,21 @@ describe('auto-map across arrays', () => {
       for (const source of sources) if (source.includes('[]')) expect(target, `${target} ← ${source}`).toContain('[]');
   });
 });
+
+describe('the Infor key fields in Zoho', () => {
+  it('suggests the M3 customer number for Infor_Customer_No, the field flows match on', () => {
+    const schema = (system: EntitySchema['system'], fields: EntitySchema['fields']): EntitySchema => ({
+      system,
+      entity: 'x',
+      label: 'x',
+      keyFields: [],
+      fields,
+      hash: 'h',
+      fetchedAt: '2026-01-01T00:00:00.000Z',
+    });
+    const source = schema('infor', [field('CUNO', 'string', { label: 'Customer number' })]);
+    const target = schema('zoho', [field('Infor_Customer_No', 'string', { label: 'Infor Customer No' })]);
+    const [suggestion] = suggestMappings(source, target);
+    expect(suggestion?.candidates[0]).toMatchObject({ source: 'CUNO', reason: 'dictionary' });
+  });
+});

@@ -67,6 +67,9 @@ export class MapperPage {
       await this.nextFrames();
     }
     await this.row(side, path).waitFor();
+    // Overscan renders rows just outside the node's viewport: bring the row itself into view so its handle can be grabbed.
+    await this.row(side, path).scrollIntoViewIfNeeded();
+    await this.nextFrames();
   }
 
   /** Drags an edge by hand: mouse down on a source field's handle, up on a target field's handle. */

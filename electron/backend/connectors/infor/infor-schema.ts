@@ -5,7 +5,7 @@ import { idoCheck, idoHeaders, idoUrl } from './csi-reader';
 import { fsmUrl } from './fsm-reader';
 import { lnUrl } from './ln-reader';
 import { m3Execute } from './m3-api';
-import { exportColumns } from './m3-export';
+import { exportColumns, m3ValueKind } from './m3-export';
 import {
   inforEntityLabels,
   type CsiSource,
@@ -58,7 +58,8 @@ async function listFields(context: HookContext, program: string, transaction: st
     const name = (row.FLNM ?? '').trim();
     const nativeType = (row.TYPE ?? '').trim();
     const length = Number((row.LENG ?? '').trim());
-    const type: FieldType = nativeType === 'N' ? 'number' : 'string';
+    const kind = m3ValueKind({ name, type: nativeType === 'N' ? 'N' : 'A', length });
+    const type: FieldType = kind === 'date' ? 'date' : kind === 'number' ? 'number' : 'string';
     return field(name, type, {
       label: (row.FLDS ?? '').trim() || name,
       nativeType: `${nativeType}${Number.isInteger(length) && length > 0 ? length : ''}`,
@@ -80,14 +81,10 @@ async function tableFields(
     .filter((column) => !wanted || wanted.has(column.name))
     .map((column) => {
       const name = strip(column.name);
-      const type: FieldType =
-        column.type === 'D' || (/(DT|DAT)$/.test(name) && column.type === 'N' && column.length === 8)
-          ? 'date'
-          : column.type === 'N'
-            ? 'number'
-            : 'string';
+      const kind = m3ValueKind(column);
+      const type: FieldType = kind === 'date' ? 'date' : kind === 'number' ? 'number' : 'string';
       return field(name, type, {
-        label: name,
+        label: column.description || name,
         nativeType: `${column.type}${column.length}${column.decimals > 0 ? `,${column.decimals}` : ''}`,
         maxLength: type === 'string' && column.length > 0 ? column.length : undefined,
         description: `${table}.${column.name}`,

@@ -22,6 +22,8 @@ export interface ExportColumn {
   type: 'A' | 'N' | 'D';
   length: number;
   decimals: number;
+  /** M3's short description (`FLDS`, A15), the analyst's label: "Payment terms" says more than TEPY. */
+  description?: string;
 }
 
 /** REPL length (M3H5 `EXPORTMI/SelectResponse`: REPL A984). */
@@ -57,12 +59,30 @@ export async function exportColumns(
       type: type === 'N' || type === 'D' ? type : 'A',
       length: Number((row.FLLE ?? '').trim()) || 0,
       decimals: Number((row.FLDP ?? '').trim()) || 0,
+      description: (row.FLDS ?? '').trim(),
     } satisfies ExportColumn;
   });
   if (columns.length === 0)
     throw new AppError('E_REMOTE', `M3 EXPORTMI/LstFields knows no columns for table ${table}.`);
   cache.set(table, columns);
   return columns;
+}
+
+/** Strips the two-letter table prefix (`OKCUNO` → `CUNO`). */
+export const stripPrefix = (column: string) => (/^[A-Z0-9]{2}[A-Z0-9]{4}$/.test(column) ? column.slice(2) : column);
+
+/**
+ * What a column's values become in a record, so the schema and the read agree: dates (D, or N8/N10
+ * named …DT/…DAT) become ISO dates; N columns a JSON number holds exactly (15 digits at most)
+ * become numbers; longer N (LMTS, N18) and A columns stay text.
+ */
+export function m3ValueKind(column: Pick<ExportColumn, 'name' | 'type' | 'length'>): 'date' | 'number' | 'text' {
+  const name = stripPrefix(column.name);
+  // MRS001MI types dates N (list outputs are N10, tables N8 or D): the name tells them apart.
+  if (column.type === 'D' || (column.type === 'N' && [8, 10].includes(column.length) && /(DT|DAT)$/.test(name)))
+    return 'date';
+  if (column.type === 'N' && column.length > 0 && column.length <= 15) return 'number';
+  return 'text';
 }
 
 /** The widest text a value can take on a Select line: numbers may carry a sign and a decimal point. */

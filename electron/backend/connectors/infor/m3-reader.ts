@@ -10,8 +10,10 @@ import {
   maxRowsPerCall,
   queryLength,
   replLength,
+  m3ValueKind,
   separatorCandidates,
   splitLine,
+  stripPrefix,
   windowWhere,
   type ExportColumn,
 } from './m3-export';
@@ -43,6 +45,8 @@ interface TableRead {
   dataChunks: ExportColumn[][];
   /** The company column every row must hold when the settings choose a company; `keep` = it was asked for. */
   company?: { column: string; expected: string; keep: boolean };
+  /** What each column's values become (numbers, dates, text), as the schema says. */
+  kinds: M3Kinds;
 }
 
 /** One read's separator choice and call count. */
@@ -120,6 +124,7 @@ export async function* readM3(
       stampForms.set(source.table, form);
     }
     const linesByParent = new Map<string, Array<Record<string, string>>>();
+    let lineKinds: M3Kinds | undefined;
     if (source.lines && window.length > 0) {
       const lines = source.lines;
       const lineRead = await tableRead(
@@ -131,6 +136,7 @@ export async function* readM3(
         options.signal,
         context.settings.m3Company,
       );
+      lineKinds = lineRead.kinds;
       const link = lineRead.keys.find((column) => column.name === lines.link) ?? lineRead.keyChunk[0]!;
       const parentKey = source.keys[0]!;
       const parents = window.map((row) => row[parentKey] ?? '');
@@ -151,7 +157,10 @@ export async function* readM3(
         source,
         row,
         form ?? undefined,
-        source.lines ? (linesByParent.get((row[source.keys[0]!] ?? '').trim()) ?? []) : undefined,
+        head.kinds,
+        source.lines && lineKinds
+          ? { rows: linesByParent.get((row[source.keys[0]!] ?? '').trim()) ?? [], kinds: lineKinds }
+          : undefined,
       ),
     );
     const done: ReadPage = { records, calls: state.calls };
@@ -205,6 +214,7 @@ async function* readM3List(
     form = await sampleStampForm(context, head, stampColumn, dateColumn, state);
     stampForms.set(source.table, form);
   }
+  const outputKinds = await listKinds(context, list.program, list.transaction, state);
   const input: Record<string, string> = { ...list.fixedInputs };
   const warnings: string[] = [];
   const probeBase: string[] = [];
@@ -270,8 +280,13 @@ async function* readM3List(
     const records = changed.map((row) => {
       const key = row[list.key] ?? '';
       const stamped = { ...(stamps.get(key) ?? {}) };
-      const record = normalizeM3(source, { ...stamped }, form ?? undefined);
-      return { key, stamp: record.stamp, data: m3Data(row, form ?? undefined), raw: row } satisfies SourceRecord;
+      const record = normalizeM3(source, { ...stamped }, form ?? undefined, head.kinds);
+      return {
+        key,
+        stamp: record.stamp,
+        data: m3Data(row, form ?? undefined, outputKinds, key),
+        raw: row,
+      } satisfies SourceRecord;
     });
     const page: ReadPage = { records, calls: state.calls };
     if (warnings.length > reported) page.warnings = warnings.slice(reported);
@@ -344,6 +359,7 @@ async function tableRead(
     keys,
     keyChunk,
     dataChunks,
+    kinds: kindsOf([...keyChunk, ...columns]),
     company: cono
       ? { column: conoName, expected, keep: columns.some((column) => column.name === conoName) }
       : undefined,
@@ -498,30 +514,86 @@ export function normalizeM3(
   source: M3Source,
   row: Record<string, string>,
   form: M3StampForm | undefined,
-  lines?: Array<Record<string, string>>,
+  kinds: M3Kinds,
+  lines?: { rows: Array<Record<string, string>>; kinds: M3Kinds },
 ): SourceRecord {
-  const data = m3Data(row, form);
-  if (lines) data.lines = lines.map((line) => m3Data(line, form));
+  const record = source.keys.map((key) => (row[key] ?? '').trim()).join('/');
+  const data = m3Data(row, form, kinds, record);
+  if (lines) data.lines = lines.rows.map((line) => m3Data(line, form, lines.kinds, record));
   const stampText = (source.stamp && row[source.stamp]?.trim()) || '';
   const dateText = (source.changeDate && row[source.changeDate]?.trim()) || '';
   const stamp = (form && stampText && parseM3Stamp(stampText, form)) || (dateText && parseInforStamp(dateText)) || '';
   return {
-    key: source.keys.map((key) => (row[key] ?? '').trim()).join('/'),
+    key: record,
     stamp: stamp === '0' ? '' : stamp,
     data,
-    raw: lines ? { ...row, lines } : row,
+    raw: lines ? { ...row, lines: lines.rows } : row,
   };
 }
 
-function m3Data(row: Record<string, string>, form: M3StampForm | undefined): JsonObject {
+/** A list transaction's outputs as MRS001MI describes them (as the list-mode schema does), so numbers read as numbers. */
+async function listKinds(
+  context: HookContext,
+  program: string,
+  transaction: string,
+  state: ReadState,
+): Promise<M3Kinds> {
+  const result = await m3Execute(
+    context,
+    'MRS001MI',
+    'LstFields',
+    { MINM: program, TRNM: transaction, TRTP: 'O' },
+    { maxrecs: 0, signal: state.signal },
+  );
+  state.calls += 1;
+  return kindsOf(
+    result.records.map((row) => ({
+      name: (row.FLNM ?? '').trim(),
+      type: (row.TYPE ?? '').trim() === 'N' ? ('N' as const) : ('A' as const),
+      length: Number((row.LENG ?? '').trim()) || 0,
+    })),
+  );
+}
+
+/** Each column's value kind (`m3ValueKind`), by the name the row carries it under. */
+export type M3Kinds = ReadonlyMap<string, ReturnType<typeof m3ValueKind>>;
+
+export function kindsOf(columns: Array<Pick<ExportColumn, 'name' | 'type' | 'length'>>): M3Kinds {
+  return new Map(columns.map((column) => [column.name, m3ValueKind(column)]));
+}
+
+function m3Data(
+  row: Record<string, string>,
+  form: M3StampForm | undefined,
+  kinds: M3Kinds,
+  record: string,
+): JsonObject {
   const out: JsonObject = {};
   for (const [column, value] of Object.entries(row)) {
-    const name = /^[A-Z0-9]{2}[A-Z0-9]{4}$/.test(column) ? column.slice(2) : column;
+    const name = stripPrefix(column);
     const text = value.trim();
+    const kind = kinds.get(column);
     let normalized: JsonValue = text;
-    if (/(DT|DAT)$/.test(name) && /^\d{8}$/.test(text)) normalized = parseInforDate(text) ?? text;
-    else if (name === 'LMTS' && form) normalized = parseM3Stamp(text, form) ?? text;
+    if (name === 'LMTS' && form) normalized = parseM3Stamp(text, form) ?? text;
+    else if (kind === 'number') normalized = m3Number(text, column, record);
+    else if ((kind === 'date' || (!kind && /(DT|DAT)$/.test(name))) && /^\d{8}$/.test(text))
+      normalized = parseInforDate(text) ?? text;
     out[name] = normalized;
   }
   return out;
+}
+
+/** An N value as the number the schema promises; text that is no number names the record, never passes as text. */
+function m3Number(text: string, column: string, record: string): number | null {
+  if (text === '') return null;
+  // M3 may print a negative number with a trailing minus (`12.50-`).
+  const trailing = /^(\d+(?:\.\d+)?)-$/.exec(text);
+  const number = trailing ? -Number(trailing[1]) : /^[+-]?\d+(?:\.\d+)?$/.test(text) ? Number(text) : NaN;
+  if (!Number.isFinite(number))
+    throw new AppError(
+      'E_INFOR_M3_BAD_NUMBER',
+      `M3 record ${record || '(unknown key)'}: ${column} is numeric but holds "${text}".`,
+      { record, column },
+    );
+  return number;
 }
