@@ -109,6 +109,21 @@ export const inforSettingsSchema = z.object({
     .string({ message: 'The M3 separator is one character.' })
     .length(1, 'The M3 separator is one character.')
     .optional(),
+  /** FSM: the largest `_limit` the tenant answers, when below the 1000 reads ask for (set by the tenant check). */
+  fsmMaxLimit: z
+    .union(
+      [
+        z.number().int().min(1).max(1000),
+        z
+          .string()
+          .trim()
+          .regex(/^\d{0,4}$/),
+      ],
+      {
+        message: 'The FSM page limit is a number from 1 to 1000.',
+      },
+    )
+    .optional(),
   /** Per-entity source overrides, as JSON text (checked in detail when the connector opens). */
   entitySources: z
     .string({ message: 'entitySources is JSON text.' })

@@ -46,7 +46,7 @@ interface TableRead {
 }
 
 /** One read's separator choice and call count. */
-interface ReadState {
+export interface ReadState {
   separators: string[];
   calls: number;
   signal?: AbortSignal;
@@ -438,7 +438,7 @@ async function chunkRows(
  * values as columns. When a line does not split, the call is repeated with the next separator; when
  * none splits it, the read fails naming the record, as far as its key can be read.
  */
-async function select(
+export async function select(
   context: HookContext,
   table: string,
   columns: ExportColumn[],
