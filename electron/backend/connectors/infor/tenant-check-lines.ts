@@ -94,7 +94,7 @@ function csiProbes(context: HookContext, source: CsiSource): Probe[] {
     },
     {
       id: 'csi.siteHeader',
-      title: 'X-Infor-Site needed on loads',
+      title: 'X-Infor-Site header on loads',
       async run(signal) {
         const name = await config(signal);
         const site = siteOf(name);
