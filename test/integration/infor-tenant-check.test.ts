@@ -202,7 +202,7 @@ describe('Infor tenant check', () => {
       'm3.maxrecsCap',
       'differs',
       /caps a call at 7 rows/,
-      undefined,
+      { m3MaxRecs: '7' },
     ],
     ['m3LmtsInput gt', 'm3', { m3: { m3LmtsInput: 'gt' } }, {}, 'm3.lmtsInput', 'differs', /\(>\)/, undefined],
     [
@@ -288,5 +288,25 @@ describe('Infor tenant check', () => {
     const cancel = new AbortController();
     cancel.abort();
     await expect(connectors.make('m3').checkTenant({ signal: cancel.signal })).rejects.toThrow();
+  });
+});
+
+describe('Infor tenant check on an M3 tenant that caps maxrecs', () => {
+  // The cap is above a table's column count (EXPORTMI/LstFields is one call), below the rows read.
+  let sandbox: InforSandbox;
+  const connectors = inforConnectors(() => sandbox);
+  beforeAll(async () => {
+    sandbox = await startInforSandbox({ seed: 4, counts: { customers: 260 }, behaviour: { m3MaxRecsCap: 200 } });
+  });
+  afterAll(async () => {
+    await connectors.closeAll();
+    await sandbox.close();
+  });
+
+  it('chooses m3MaxRecs, and reads with it return every row', async () => {
+    const report = await connectors.make('m3').checkTenant();
+    expect(report.settingsChosen).toEqual({ m3MaxRecs: '200' });
+    const records = await readAll(connectors.make('m3', report.settingsChosen), 'customers', { pageSize: 1000 });
+    expect(new Set(records.map((record) => record.key)).size).toBe(260);
   });
 });

@@ -261,7 +261,8 @@ export function m3Probes(context: HookContext): Probe[] {
         if (got < count)
           return {
             status: 'differs',
-            observed: `maxrecs=0 returned ${got} of ${table}'s ${count} rows: the tenant caps a call at ${got} rows; reads that ask for more take a capped answer for a complete one.`,
+            observed: `maxrecs=0 returned ${got} of ${table}'s ${count} rows: the tenant caps a call at ${got} rows; reads ask for at most that many.`,
+            ...(got >= 3 ? { setting: { key: 'm3MaxRecs', value: String(got) } } : {}),
           };
         return {
           status: 'unknown',
