@@ -21,7 +21,8 @@ export function m3CheckTools(context: HookContext) {
   const column = async (name: string | undefined, signal: AbortSignal) =>
     name ? (await exportColumns(context, table, signal)).find((candidate) => candidate.name === name) : undefined;
   const keys = async (signal: AbortSignal) => {
-    const found = await Promise.all(source.keys.map((key) => column(key, signal)));
+    const all = await exportColumns(context, table, signal);
+    const found = source.keys.map((key) => all.find((candidate) => candidate.name === key));
     if (found.some((key) => !key))
       throw new AppError('E_REMOTE', `M3 ${table} lacks a key column of ${source.keys.join(', ')}.`);
     return found as ExportColumn[];
