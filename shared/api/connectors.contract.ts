@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { connectionIdSchema, connectionSchema, connectionSettingsSchema, systemIdSchema } from '../domain/connection';
 import { entitySchemaSchema } from '../domain/entity-schema';
 import { errorCodes } from '../errors';
+import { tenantCheckReportSchema } from '../connectors/infor-check';
 import { method } from './define';
 
 export const inforProductLineSchema = z.enum(['m3', 'csi', 'ln', 'fsm']);
@@ -122,6 +123,17 @@ export const connectorMethods = {
       'The IDO configurations (sites) an Infor CSI connection can read, from its /configurations, so the person picks one.',
     input: z.object({ id: connectionIdSchema }).strict(),
     output: z.object({ configurations: z.array(z.string()) }),
+  }),
+  'connections.checkTenant': method({
+    summary:
+      'Runs the Infor tenant check on a connection (read-only probes of what its reads assume), applies the settings it chose, stores the report with the connection and returns it.',
+    input: z.object({ id: connectionIdSchema }).strict(),
+    output: tenantCheckReportSchema,
+  }),
+  'connections.tenantCheck': method({
+    summary: 'The last stored Infor tenant check of a connection, or null when none ran.',
+    input: z.object({ id: connectionIdSchema }).strict(),
+    output: z.object({ report: tenantCheckReportSchema.nullable() }),
   }),
   'schemas.entities': method({
     summary: 'Entities a connection offers, with read/write abilities.',

@@ -35,6 +35,8 @@ const methodRecord: Record<MethodName, true> = {
   'connections.test': true,
   'connections.cancelTest': true,
   'connections.csiConfigurations': true,
+  'connections.checkTenant': true,
+  'connections.tenantCheck': true,
   'schemas.entities': true,
   'schemas.get': true,
   'sandbox.openWorkspace': true,

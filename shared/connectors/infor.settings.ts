@@ -109,6 +109,36 @@ export const inforSettingsSchema = z.object({
     .string({ message: 'The M3 separator is one character.' })
     .length(1, 'The M3 separator is one character.')
     .optional(),
+  /** M3: a server cap on maxrecs below the 10,000 rows a call asks for at most (found by the tenant check). */
+  m3MaxRecs: z
+    .union(
+      [
+        z.number().int().min(3).max(10_000),
+        z
+          .string()
+          .trim()
+          .regex(/^\d{0,5}$/),
+      ],
+      {
+        message: 'The M3 rows per call is a number from 3 to 10000.',
+      },
+    )
+    .optional(),
+  /** FSM: the largest `_limit` the tenant answers, when below the 1000 reads ask for (set by the tenant check). */
+  fsmMaxLimit: z
+    .union(
+      [
+        z.number().int().min(1).max(1000),
+        z
+          .string()
+          .trim()
+          .regex(/^\d{0,4}$/),
+      ],
+      {
+        message: 'The FSM page limit is a number from 1 to 1000.',
+      },
+    )
+    .optional(),
   /** Per-entity source overrides, as JSON text (checked in detail when the connector opens). */
   entitySources: z
     .string({ message: 'entitySources is JSON text.' })

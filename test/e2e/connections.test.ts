@@ -195,6 +195,32 @@ describe('Connections and the schema browser in Chromium', () => {
     await page.screenshot({ path: screenshotPath('connections-075-csi-site') });
   });
 
+  it('checks the CSI tenant from the card and keeps the report across a reload', async () => {
+    await page.getByTestId('connections-view-list').click();
+    const card = () => page.locator('[data-testid="connection-card"][data-system="infor"]').nth(1);
+    await card().getByTestId('check-tenant').click();
+    await expect.poll(() => card().getByTestId('tenant-check-probe').count(), patient).toBe(4);
+    const statuses = () =>
+      card()
+        .getByTestId('tenant-check-probe')
+        .evaluateAll((items) =>
+          items.map((item) => `${item.getAttribute('data-probe')} ${item.getAttribute('data-status')}`),
+        );
+    expect(await statuses()).toEqual([
+      'csi.sites confirmed',
+      'csi.siteHeader confirmed',
+      'csi.dateLiteral confirmed',
+      'csi.unknownProperty confirmed',
+    ]);
+    expect(await card().getByTestId('tenant-check-settings').textContent()).toContain(
+      'mongooseConfig = MLC_SANDBOX_EMEA',
+    );
+    await page.reload();
+    await expect.poll(() => card().getByTestId('tenant-check-probe').count(), patient).toBe(4);
+    expect(await statuses()).toContain('csi.sites confirmed');
+    await card().screenshot({ path: screenshotPath('connections-076-tenant-check') });
+  });
+
   it('removes a connection after confirmation, in the dark theme', async () => {
     await new StudioPage(page).themeToggle().click();
     await new StudioPage(page).themeToggle().click();

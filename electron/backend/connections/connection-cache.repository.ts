@@ -2,8 +2,8 @@ import type { Db } from '../store/database';
 
 /**
  * What the backend caches per connection, shared by every process on the
- * store (tables `entity_schemas`, `connection_tokens`, `token_refresh_leases`):
- * live schemas, the encrypted access token, and who may refresh it right now.
+ * store (tables `entity_schemas`, `connection_tokens`, `token_refresh_leases`, `tenant_checks`):
+ * live schemas, the encrypted access token, who may refresh it right now, and the last tenant check.
  */
 export interface ConnectionCacheRepository {
   /** A cached schema's JSON, as `putSchema` stored it. */
@@ -20,6 +20,10 @@ export interface ConnectionCacheRepository {
   /** Takes the refresh lease unless another holder's is still valid at `now`; true when this holder has it. */
   tryAcquireRefreshLease(connectionId: string, holder: string, expiresAt: number, now: number): boolean;
   releaseRefreshLease(connectionId: string, holder: string): void;
+  /** The last Infor tenant check's report JSON, as `putTenantCheck` stored it. */
+  tenantCheck(connectionId: string): string | undefined;
+  /** Replaces the connection's last report; skipped while the connection row does not exist. */
+  putTenantCheck(connectionId: string, checkedAt: string, json: string): void;
 }
 
 export class SqliteConnectionCacheRepository implements ConnectionCacheRepository {
@@ -90,5 +94,22 @@ export class SqliteConnectionCacheRepository implements ConnectionCacheRepositor
     this.db
       .prepare('DELETE FROM token_refresh_leases WHERE connection_id = ? AND holder = ?')
       .run(connectionId, holder);
+  }
+
+  tenantCheck(connectionId: string): string | undefined {
+    const row = this.db.prepare('SELECT report_json FROM tenant_checks WHERE connection_id = ?').get(connectionId) as
+      { report_json: string } | undefined;
+    return row?.report_json;
+  }
+
+  putTenantCheck(connectionId: string, checkedAt: string, json: string): void {
+    const exists = this.db.prepare('SELECT 1 FROM connections WHERE id = ?').get(connectionId);
+    if (!exists) return;
+    this.db
+      .prepare(
+        `INSERT INTO tenant_checks (connection_id, report_json, checked_at) VALUES (?, ?, ?)
+         ON CONFLICT (connection_id) DO UPDATE SET report_json = excluded.report_json, checked_at = excluded.checked_at`,
+      )
+      .run(connectionId, json, checkedAt);
   }
 }

@@ -1,4 +1,5 @@
 import { connectionTestTimeoutMs, type ConnectionTestResult } from '../../../shared/api/connectors.contract';
+import { tenantCheckReportSchema, type TenantCheckReport } from '../../../shared/connectors/infor-check';
 import { AppError, isAppError } from '../../../shared/errors';
 import type { Handlers } from '../api/dispatch';
 import type { BackendContext } from '../context';
@@ -9,7 +10,13 @@ import { InforConnector } from './infor/infor.connector';
 /** What talks to a live system: connection tests and entity schemas. Saved connections themselves are in connections/connections.handlers. */
 type ConnectorHandlers = Pick<
   Handlers,
-  'connections.test' | 'connections.cancelTest' | 'connections.csiConfigurations' | 'schemas.entities' | 'schemas.get'
+  | 'connections.test'
+  | 'connections.cancelTest'
+  | 'connections.csiConfigurations'
+  | 'connections.checkTenant'
+  | 'connections.tenantCheck'
+  | 'schemas.entities'
+  | 'schemas.get'
 >;
 
 /** Tests in flight by request id, so `connections.cancelTest` can stop them. */
@@ -74,6 +81,34 @@ async function testConnection(context: BackendContext, id: string, requestId?: s
   }
 }
 
+/**
+ * The Infor tenant check on a saved connection: run within its own deadline, the settings it chose
+ * applied to the connection (they were read from the tenant itself), and the report kept with the
+ * connection for the card.
+ */
+async function checkTenant(context: BackendContext, id: string): Promise<TenantCheckReport> {
+  const connector = openConnector(context, id, { http: { ...context.connectorDefaults?.http } });
+  try {
+    if (!(connector instanceof InforConnector))
+      throw new AppError('E_INVALID_INPUT', 'Only an Infor connection has a tenant check.');
+    const report = await connector.checkTenant();
+    const latest = context.connections.get(id);
+    if (latest) {
+      const changed = Object.entries(report.settingsChosen).filter(
+        ([key, value]) => String(latest.settings[key] ?? '') !== value,
+      );
+      if (changed.length > 0) {
+        context.connections.update(id, { settings: { ...latest.settings, ...Object.fromEntries(changed) } });
+        context.events.emit('connections.changed', { ids: [latest.id] });
+      }
+    }
+    context.store.connectionCaches.putTenantCheck(id, report.checkedAt, JSON.stringify(report));
+    return report;
+  } finally {
+    await connector.close();
+  }
+}
+
 export const connectorHandlers: ConnectorHandlers = {
   'connections.test': (input, context) => testConnection(context, input.id, input.requestId),
   'connections.cancelTest': (input) => {
@@ -90,6 +125,13 @@ export const connectorHandlers: ConnectorHandlers = {
     } finally {
       await connector.close();
     }
+  },
+  'connections.checkTenant': (input, context) => checkTenant(context, input.id),
+  'connections.tenantCheck': (input, context) => {
+    const stored = context.store.connectionCaches.tenantCheck(input.id);
+    // A report the current schema cannot read (an older shape) is as good as none: run the check again.
+    const parsed = stored ? tenantCheckReportSchema.safeParse(JSON.parse(stored)) : undefined;
+    return { report: parsed?.success ? parsed.data : null };
   },
   'schemas.entities': async (input, context) => {
     const connector = openConnector(context, input.connectionId);

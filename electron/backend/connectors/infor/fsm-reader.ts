@@ -19,12 +19,16 @@ export function fsmReadSlots(
 ): Pick<ConnectorHooks, 'readRequest' | 'mapError' | 'extractRecords' | 'nextToken' | 'normalize'> {
   const items = (body: unknown) => (Array.isArray(body) ? (body as FsmItem[]) : []);
   return {
-    readRequest(_context, entity) {
+    readRequest(context, entity, plan) {
       const source = sourceOf(entity);
+      // Landmark's largest `_limit` is unpublished: a tenant check that found a lower one sets `fsmMaxLimit`.
+      const cap = Number(context.settings.fsmMaxLimit ?? '');
+      const limit: Record<string, string> =
+        Number.isInteger(cap) && cap > 0 && cap < plan.pageSize ? { _limit: String(cap) } : {};
       return {
         values: { className: encodeURIComponent(source.className) },
         // Every field unless the source names some: the schema (sampled the same way) shows exactly these.
-        query: { _fields: source.fields.length > 0 ? source.fields.join(',') : '_all' },
+        query: { _fields: source.fields.length > 0 ? source.fields.join(',') : '_all', ...limit },
       };
     },
     mapError(response, entity) {

@@ -19,6 +19,7 @@ import { inforDescriptors } from './infor.descriptor';
 import { lnReadSlots, lnUrl } from './ln-reader';
 import { m3Execute } from './m3-api';
 import { readM3, type M3StampForms } from './m3-reader';
+import { checkTenant } from './tenant-check';
 
 /** M3 when none is set (the first test detects the real one); a value that is not a product line is refused, not read as M3. */
 export function productLineOf(settings: Record<string, unknown>): ProductLine {
@@ -131,6 +132,11 @@ export class InforConnector extends DescriptorConnector {
   /** CSI: the configurations (sites) the server lists, for the person to choose one (`mongooseConfig`). */
   async csiConfigurations(signal?: AbortSignal): Promise<string[]> {
     return listConfigurations(this.context, signal);
+  }
+
+  /** The tenant check (tenant-check.ts): read-only probes of what this product line's reads assume. */
+  checkTenant(options: Parameters<typeof checkTenant>[2] = {}) {
+    return checkTenant(this.context, this.productLine, options);
   }
 
   /** Probes each product line in turn through this connector's client; undefined when none answers. */

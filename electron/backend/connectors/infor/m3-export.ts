@@ -36,6 +36,14 @@ export const queryLength = 1000;
  * more than a cap could return.
  */
 export const maxRowsPerCall = 10_000;
+/**
+ * The most rows one call of this connection asks for: `maxRowsPerCall`, or less when the tenant check
+ * found a lower server cap (`m3MaxRecs`), since a capped answer would otherwise pass for a whole window.
+ */
+export function rowsPerCall(settings: Record<string, unknown>): number {
+  const cap = Number(settings.m3MaxRecs ?? '');
+  return Number.isInteger(cap) && cap >= 3 && cap < maxRowsPerCall ? cap : maxRowsPerCall;
+}
 /** Separators tried in turn when a line does not split (rare characters first; `;` last, as M3 text holds it). */
 export const separatorCandidates = ['~', '^', '|', ';'] as const;
 

@@ -7,7 +7,7 @@ import {
   compareTuples,
   exportColumns,
   keyWindows,
-  maxRowsPerCall,
+  rowsPerCall,
   queryLength,
   replLength,
   m3ValueKind,
@@ -28,8 +28,6 @@ import {
 } from './infor-formats';
 import type { M3Source } from './infor-sources';
 
-/** Rows per window for order lines (one window usually covers a whole page of heads). */
-const linesPerCall = maxRowsPerCall;
 /** Rows sampled to recognise the LMTS form when a delta read comes before any full read. */
 const stampSample = 50;
 
@@ -50,7 +48,7 @@ interface TableRead {
 }
 
 /** One read's separator choice and call count. */
-interface ReadState {
+export interface ReadState {
   separators: string[];
   calls: number;
   signal?: AbortSignal;
@@ -144,7 +142,8 @@ export async function* readM3(
         `${link.name} >= ${quoteFor(link, parents[0]!)}`,
         `${link.name} <= ${quoteFor(link, parents[parents.length - 1]!)}`,
       ];
-      for await (const lineRows of readTable(context, lineRead, range, linesPerCall, state)) {
+      // Lines in windows as large as a call may be (one usually covers a whole page of heads).
+      for await (const lineRows of readTable(context, lineRead, range, rowsPerCall(context.settings), state)) {
         for (const row of lineRows) {
           const parent = (row[lines.link] ?? '').trim();
           if (!linesByParent.has(parent)) linesByParent.set(parent, []);
@@ -172,7 +171,13 @@ export async function* readM3(
   // Windows hold at most pageSize rows (maxrecs pageSize + 1: a short answer is a whole window);
   // consecutive windows, in key order, are cut into pages of pageSize.
   const buffer: Array<Record<string, string>> = [];
-  for await (const window of readTable(context, head, base, Math.min(pageSize + 1, maxRowsPerCall), state)) {
+  for await (const window of readTable(
+    context,
+    head,
+    base,
+    Math.min(pageSize + 1, rowsPerCall(context.settings)),
+    state,
+  )) {
     buffer.push(...window);
     while (buffer.length >= pageSize) yield await page(buffer.splice(0, pageSize));
   }
@@ -196,7 +201,7 @@ async function* readM3List(
   const list = source.list;
   if (!list) throw new AppError('E_INVALID_INPUT', `entitySources.${entity}: mode "list" needs a "list" transaction.`);
   // pageSize + 1 rows per call (a full answer means "more"), never beyond a silent server cap.
-  const pageSize = Math.min(Math.max(2, options.pageSize ?? 1000), maxRowsPerCall - 1);
+  const pageSize = Math.min(Math.max(2, options.pageSize ?? 1000), rowsPerCall(context.settings) - 1);
   const state: ReadState = {
     separators: String(context.settings.m3Separator ?? '').trim()
       ? [String(context.settings.m3Separator).trim()]
@@ -263,7 +268,7 @@ async function* readM3List(
         source.table,
         head.keyChunk,
         range.join(' and '),
-        Math.min(pageSize + 2, maxRowsPerCall),
+        Math.min(pageSize + 2, rowsPerCall(context.settings)),
         state,
       );
       stamps = new Map(found.map((row) => [(row[keyColumn.name] ?? '').trim(), row]));
@@ -454,7 +459,7 @@ async function chunkRows(
  * values as columns. When a line does not split, the call is repeated with the next separator; when
  * none splits it, the read fails naming the record, as far as its key can be read.
  */
-async function select(
+export async function select(
   context: HookContext,
   table: string,
   columns: ExportColumn[],

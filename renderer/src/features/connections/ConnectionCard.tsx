@@ -7,6 +7,7 @@ import { formatDuration, formatNumber, formatRelative } from '../../components/f
 import type { TestState } from './connections.store';
 import { SystemMark } from './SystemMark';
 import { InforM3Settings } from './InforM3Settings';
+import { TenantCheck, type TenantCheckAnswer } from './TenantCheck';
 
 /** Infor settings chosen on the card: the CSI site, the LN company, a confirmed gateway. */
 export type InforChoice = Partial<Record<'mongooseConfig' | 'csiSite' | 'lnCompany' | 'iu', string>> & {
@@ -58,6 +59,7 @@ export function ConnectionCard({
   onSettings,
   onListConfigurations,
   onInforChoice,
+  onTenantCheck,
 }: {
   connection: Connection;
   test?: TestState;
@@ -73,6 +75,8 @@ export function ConnectionCard({
   onListConfigurations?: () => Promise<{ configurations: string[] } | { error: ErrorInfo }>;
   /** Infor: saves a CSI configuration/site or an LN company chosen on the card. */
   onInforChoice?: (choice: InforChoice) => void;
+  /** Infor: the stored tenant check (`load`) and a new run (`run`). */
+  onTenantCheck?: { load(): Promise<TenantCheckAnswer>; run(): Promise<TenantCheckAnswer> };
 }) {
   const isInfor = connection.system === 'infor';
   const productLine = String(connection.settings.productLine ?? 'm3') as ProductLine;
@@ -194,6 +198,9 @@ export function ConnectionCard({
       </dl>
 
       <TestOutcome test={test} onCancel={onCancelTest} />
+      {isInfor && onTenantCheck && (
+        <TenantCheck connectionId={connection.id} load={onTenantCheck.load} run={onTenantCheck.run} />
+      )}
 
       <footer className="connection-actions">
         <button

@@ -125,6 +125,10 @@ function ConnectionList() {
             onSettings={(settings) => void update({ id: connection.id, settings })}
             onListConfigurations={() => connectionsStore.getState().csiConfigurations(connection.id)}
             onInforChoice={(choice) => void connectionsStore.getState().setInforChoice(connection.id, choice)}
+            onTenantCheck={{
+              load: () => connectionsStore.getState().tenantCheck(connection.id),
+              run: () => connectionsStore.getState().checkTenant(connection.id),
+            }}
           />
         ))}
       </div>

@@ -8,6 +8,7 @@ import {
 import type { MethodInput } from '../../../../shared/api/contract';
 import type { Result } from '../../../../shared/api/result';
 import type { SandboxWorkspace } from '../../../../shared/api/sandbox.contract';
+import type { TenantCheckReport } from '../../../../shared/connectors/infor-check';
 import { systemIds, type Connection, type ConnectionId } from '../../../../shared/domain/connection';
 import { toErrorInfo, type ErrorInfo } from '../../../../shared/errors';
 
@@ -70,6 +71,10 @@ export interface ConnectionsState {
   setProductLine(id: ConnectionId, productLine: 'm3' | 'csi' | 'ln' | 'fsm'): Promise<void>;
   /** CSI: the configurations (sites) the server lists, for the picker; an error when the server cannot say. */
   csiConfigurations(id: ConnectionId): Promise<{ configurations: string[] } | { error: ErrorInfo }>;
+  /** Infor: runs the tenant check (its chosen settings are applied by the backend) and returns the report. */
+  checkTenant(id: ConnectionId): Promise<{ report: TenantCheckReport } | { error: ErrorInfo }>;
+  /** Infor: the last stored tenant check, or null. */
+  tenantCheck(id: ConnectionId): Promise<{ report: TenantCheckReport | null } | { error: ErrorInfo }>;
   /** Infor choices made on the card (CSI configuration and site, LN company, confirmed gateway); an empty text clears one. */
   setInforChoice(
     id: ConnectionId,
@@ -243,6 +248,19 @@ export function createConnectionsStore(api: ApiClient) {
 
       async csiConfigurations(id) {
         const result = await api.invoke('connections.csiConfigurations', { id });
+        return result.ok ? result.value : { error: result.error };
+      },
+
+      async checkTenant(id) {
+        const result = await api.invoke('connections.checkTenant', { id });
+        if (!result.ok) return { error: result.error };
+        // The check may have applied settings: show them.
+        await get().refresh();
+        return { report: result.value };
+      },
+
+      async tenantCheck(id) {
+        const result = await api.invoke('connections.tenantCheck', { id });
         return result.ok ? result.value : { error: result.error };
       },
 
