@@ -37,6 +37,8 @@ const methodRecord: Record<MethodName, true> = {
   'connections.csiConfigurations': true,
   'schemas.entities': true,
   'schemas.get': true,
+  'schemas.catalog': true,
+  'schemas.addEntity': true,
   'sandbox.openWorkspace': true,
   'sandbox.status': true,
   'samples.fetch': true,
