@@ -169,6 +169,8 @@ export const connectorMethods = {
         name: z.string().min(1).max(200),
         /** A name for people instead of the system's (`Items`). */
         label: z.string().min(1).max(120).optional(),
+        /** The table an M3 MI list transaction lists (`OCUSMA` for `CRS610MI/LstByNumber`): its change stamps. */
+        table: z.string().min(1).max(10).optional(),
         /** The key fields when the system does not say them (FSM): they must identify one record each. */
         keys: z.array(z.string().min(1).max(64)).min(1).max(16).optional(),
       })

@@ -63,8 +63,8 @@ describe('Infor catalogue: browse and pick any object as an entity', () => {
     return answer.value as { entries: Entry[]; complete: boolean };
   }
 
-  async function add(line: Line, kind: string, name: string, keys?: string[]) {
-    const answer = await backend.invoke('schemas.addEntity', { connectionId: ids[line]!, kind, name, keys });
+  async function add(line: Line, kind: string, name: string, keys?: string[], table?: string) {
+    const answer = await backend.invoke('schemas.addEntity', { connectionId: ids[line]!, kind, name, keys, table });
     if (!answer.ok) throw new Error(JSON.stringify(answer));
     return answer.value as { entity: EntityInfo; entities: EntityInfo[] };
   }
@@ -182,8 +182,42 @@ describe('Infor catalogue: browse and pick any object as an entity', () => {
     }
   });
 
-  const picks: Array<{ line: Line; kind: string; name: string; id: string; keys?: string[]; count: number }> = [
+  it('M3: a list transaction needs the table it lists, and must page by that table’s key', async () => {
+    const bare = await backend.invoke('schemas.addEntity', {
+      connectionId: ids.m3!,
+      kind: 'm3-list',
+      name: 'CRS620MI/LstSuppliers',
+    });
+    expect(bare).toMatchObject({ ok: false, error: { code: 'E_INVALID_INPUT' } });
+    expect(JSON.stringify(bare)).toContain('name the table it lists');
+    const byName = await backend.invoke('schemas.addEntity', {
+      connectionId: ids.m3!,
+      kind: 'm3-list',
+      name: 'CRS610MI/LstByName',
+      table: 'OCUSMA',
+    });
+    expect(byName).toMatchObject({ ok: false, error: { code: 'E_INVALID_INPUT' } });
+    expect(JSON.stringify(byName)).toContain('cannot be paged by CUNO');
+  });
+
+  const picks: Array<{
+    line: Line;
+    kind: string;
+    name: string;
+    id: string;
+    keys?: string[];
+    table?: string;
+    count: number;
+  }> = [
     { line: 'm3', kind: 'm3-table', name: 'OCUSMA', id: 'm3.OCUSMA', count: counts.customers },
+    {
+      line: 'm3',
+      kind: 'm3-list',
+      name: 'CRS620MI/LstSuppliers',
+      table: 'CIDMAS',
+      id: 'm3.CRS620MI.LstSuppliers',
+      count: counts.suppliers,
+    },
     { line: 'm3', kind: 'm3-table', name: 'OOLINE', id: 'm3.OOLINE', count: -1 },
     { line: 'csi', kind: 'csi-ido', name: 'SLCoitems', id: 'csi.SLCoitems', count: -1 },
     { line: 'ln', kind: 'ln-set', name: 'tdapi.slsSalesOrder/Lines', id: 'ln.tdapi.slsSalesOrder.Lines', count: -1 },
@@ -198,7 +232,7 @@ describe('Infor catalogue: browse and pick any object as an entity', () => {
   ];
 
   it.each(picks)('adds $id, reads it (unique keys) and its schema is exactly what the read returns', async (pick) => {
-    const added = await add(pick.line, pick.kind, pick.name, pick.keys);
+    const added = await add(pick.line, pick.kind, pick.name, pick.keys, pick.table);
     expect(added.entity).toMatchObject({ id: pick.id, readable: true, writable: false });
     expect(added.entities.map((entity) => entity.id)).toContain('customers');
     expect(added.entities.filter((entity) => entity.id === pick.id)).toHaveLength(1);

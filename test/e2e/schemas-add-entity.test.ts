@@ -31,7 +31,7 @@ describe('Adding an Infor entity from the schema browser in Chromium', () => {
     await studio?.stop();
   });
 
-  it('searches MI lists, adds the OCUSMA table and shows its fields (CRL2 included)', async () => {
+  it('adds an MI list with its table, then the OCUSMA table, and shows their fields (CRL2 included)', async () => {
     await connections.browseSchema('infor').click();
     await connections.tree('source').waitFor();
     await page.getByTestId('schema-pane-source-add-entity').click();
@@ -43,7 +43,17 @@ describe('Adding an Infor entity from the schema browser in Chromium', () => {
     await page.getByTestId('add-entity-search').fill('CRS610MI');
     const list = panel.locator('[data-testid="add-entity-entry"][data-id="m3.CRS610MI.LstByNumber"]');
     await list.waitFor(patient);
+    // A list transaction reads the table it lists for change stamps: the person names it.
+    const suppliers = panel.locator('[data-testid="add-entity-entry"][data-id="m3.CRS610MI.LstByNumber"]');
+    await suppliers.getByTestId('add-entity-table').fill('ocusma');
     await page.screenshot({ path: screenshotPath('schemas-01-add-entity-lists') });
+    await suppliers.getByTestId('add-entity-add').click();
+    await panel.waitFor({ state: 'detached', ...patient });
+    await expect.poll(() => connections.entity('source').inputValue(), patient).toBe('m3.CRS610MI.LstByNumber');
+    await connections.search('source').fill('CUNM');
+    await connections.field('source', 'CUNM').waitFor(patient);
+    await page.getByTestId('schema-pane-source-add-entity').click();
+    await panel.waitFor();
 
     // A table by its full name: verified on the tenant, then added.
     await page.getByTestId('add-entity-kind').selectOption('m3-table');
@@ -55,7 +65,16 @@ describe('Adding an Infor entity from the schema browser in Chromium', () => {
     await expect.poll(() => connections.entity('source').inputValue(), patient).toBe('m3.OCUSMA');
     await expect
       .poll(() => connections.entity('source').locator('option').allTextContents(), patient)
-      .toEqual(['Customers', 'Suppliers', 'Sales orders', 'Purchase orders', 'Invoices', 'GL accounts', 'OCUSMA']);
+      .toEqual([
+        'Customers',
+        'Suppliers',
+        'Sales orders',
+        'Purchase orders',
+        'Invoices',
+        'GL accounts',
+        'CRS610MI/LstByNumber',
+        'OCUSMA',
+      ]);
     await connections.search('source').fill('CRL2');
     await connections.field('source', 'CRL2').waitFor(patient);
     expect(await page.getByTestId('schema-pane-source-summary').textContent()).toMatch(/^OCUSMA · \d+ fields/);

@@ -125,7 +125,7 @@ export const connectorHandlers: ConnectorHandlers = {
     try {
       if (!connector.catalogEntry)
         throw new AppError('E_INVALID_INPUT', `${connector.descriptor.label} offers a fixed set of entities.`);
-      entry = await connector.catalogEntry(input.kind, input.name);
+      entry = await connector.catalogEntry(input.kind, input.name, { table: input.table });
     } finally {
       await connector.close();
     }

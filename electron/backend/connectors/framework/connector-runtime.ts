@@ -162,7 +162,7 @@ export class DescriptorConnector implements Connector {
     const list = hooks.catalog;
     if (list) this.catalog = (query, options = {}) => list(context, query, options.signal);
     const describe = hooks.catalogEntry;
-    if (describe) this.catalogEntry = (kind, name, options = {}) => describe(context, kind, name, options.signal);
+    if (describe) this.catalogEntry = (kind, name, options = {}) => describe(context, kind, name, options);
   }
 
   entities(): EntityInfo[] {

@@ -150,7 +150,11 @@ export interface Connector {
    */
   catalog?(query: CatalogQuery, options?: { signal?: AbortSignal }): Promise<CatalogPage>;
   /** One catalogue object verified and described in full (its whole source), by kind and name. */
-  catalogEntry?(kind: string, name: string, options?: { signal?: AbortSignal }): Promise<CatalogEntry>;
+  catalogEntry?(
+    kind: string,
+    name: string,
+    options?: { /** The table an M3 list transaction lists. */ table?: string; signal?: AbortSignal },
+  ): Promise<CatalogEntry>;
   /** Network calls made through this connection so far. */
   callCount(): number;
   callCounts(): CallCounts;

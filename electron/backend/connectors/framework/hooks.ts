@@ -72,7 +72,12 @@ export interface ConnectorHooks {
   /** Objects that could become entities (see `Connector.catalog`); a connector whose hooks have it offers it. */
   catalog?(context: HookContext, query: CatalogQuery, signal?: AbortSignal): Promise<CatalogPage>;
   /** One catalogue object verified and described in full (see `Connector.catalogEntry`). */
-  catalogEntry?(context: HookContext, kind: string, name: string, signal?: AbortSignal): Promise<CatalogEntry>;
+  catalogEntry?(
+    context: HookContext,
+    kind: string,
+    name: string,
+    options: { table?: string; signal?: AbortSignal },
+  ): Promise<CatalogEntry>;
   /** Pulls a system error code out of a failed body for the descriptor's code lists. */
   extractErrorCode?(response: HttpResponse): string | undefined;
   /**

@@ -66,11 +66,11 @@ export async function inforCatalogEntry(
   productLine: ProductLine,
   kind: string,
   name: string,
-  signal?: AbortSignal,
+  options: { table?: string; signal?: AbortSignal } = {},
 ): Promise<CatalogEntry> {
   if (!(kindsOf[productLine] as string[]).includes(kind))
     throw new AppError('E_INVALID_INPUT', `Infor ${productLine.toUpperCase()} has no objects of kind ${kind}.`);
-  return describers[kind as CatalogKind](context, name.trim(), signal);
+  return describers[kind as CatalogKind](context, name.trim(), options);
 }
 
 type Lister = (
@@ -224,17 +224,16 @@ const listers: Record<CatalogKind, Lister> = {
   },
 };
 
-type Describer = (context: HookContext, name: string, signal?: AbortSignal) => Promise<CatalogEntry>;
+type Describer = (
+  context: HookContext,
+  name: string,
+  options: { table?: string; signal?: AbortSignal },
+) => Promise<CatalogEntry>;
 
 const describers: Record<CatalogKind, Describer> = {
-  'm3-table': describeM3Table,
-  async 'm3-list'(_context, name) {
-    throw new AppError(
-      'E_INVALID_INPUT',
-      `M3 ${name} is a list transaction: its change stamps come from a table that MI metadata does not name. Add the table it lists instead (e.g. OCUSMA for CRS610MI), or give entitySources a "list" source with its table.`,
-    );
-  },
-  async 'csi-ido'(context, name, signal) {
+  'm3-table': (context, name, { signal }) => describeM3Table(context, name, signal),
+  'm3-list': describeM3List,
+  async 'csi-ido'(context, name, { signal }) {
     const response = await context.http.request({
       url: idoUrl(context, `info/${encodeURIComponent(name)}`),
       headers: await idoHeaders(context),
@@ -263,7 +262,7 @@ const describers: Record<CatalogKind, Describer> = {
       );
     return { id: `csi.${name}`, name, label: name, kind: 'csi-ido', source };
   },
-  async 'ln-set'(context, name, signal) {
+  async 'ln-set'(context, name, { signal }) {
     const [service = '', set = ''] = name.split('/');
     const metadata = await lnMetadata(context, service, signal, true);
     const found = entitySets(metadata ?? '').find((candidate) => candidate.name === set);
@@ -277,7 +276,7 @@ const describers: Record<CatalogKind, Describer> = {
       source: { service, set, keys: found.keys, label: set },
     };
   },
-  'fsm-class': describeFsmClass,
+  'fsm-class': (context, name, { signal }) => describeFsmClass(context, name, signal),
 };
 
 /**
@@ -314,6 +313,63 @@ async function describeM3Table(context: HookContext, name: string, signal?: Abor
   if (stamp) source.stamp = stamp;
   if (changeDate) source.changeDate = changeDate;
   return { id: `m3.${table}`, name: table, label: table, kind: 'm3-table', source };
+}
+
+/**
+ * An MI list transaction read in list mode (m3-reader.ts): paged from a start input by a unique
+ * key, with change stamps from the table it lists. MI metadata does not name that table, so the
+ * person does (`OCUSMA` for `CRS610MI/LstByNumber`); the table's single key is the list's key,
+ * and the input that starts a page is that key's own input (`CUNO`) or its from-input (`FRSU`).
+ * `MRS001MI/LstFields` (TRTP I and O) gives the transaction's inputs and outputs.
+ */
+async function describeM3List(
+  context: HookContext,
+  name: string,
+  options: { table?: string; signal?: AbortSignal },
+): Promise<CatalogEntry> {
+  const [program = '', transaction = ''] = name.split(/[./]/);
+  if (!options.table)
+    throw new AppError(
+      'E_INVALID_INPUT',
+      `M3 ${program}/${transaction} is a list transaction: name the table it lists (e.g. OCUSMA for CRS610MI/LstByNumber), whose change stamps the read uses.`,
+      { field: 'table' },
+    );
+  const table = await describeM3Table(context, options.table, options.signal);
+  const tableSource = table.source as { table: string; keys: string[]; stamp?: string; changeDate?: string };
+  const fields = async (kind: 'I' | 'O') =>
+    (
+      await m3Execute(
+        context,
+        'MRS001MI',
+        'LstFields',
+        { MINM: program, TRNM: transaction, TRTP: kind },
+        { maxrecs: 0, signal: options.signal },
+      )
+    ).records.map((row) => (row.FLNM ?? '').trim());
+  const [inputs, outputs] = [await fields('I'), await fields('O')];
+  if (tableSource.keys.length !== 1)
+    throw new AppError(
+      'E_INVALID_INPUT',
+      `M3 ${program}/${transaction} pages by one key, and ${tableSource.table} has ${tableSource.keys.length} key columns (${tableSource.keys.join(', ')}): add the table instead.`,
+    );
+  const key = tableSource.keys[0]!.slice(2);
+  const start = inputs.find((input) => input === key) ?? inputs.find((input) => input === `FR${key.slice(0, 2)}`);
+  if (!outputs.includes(key) || !start)
+    throw new AppError(
+      'E_INVALID_INPUT',
+      `M3 ${program}/${transaction} cannot be paged by ${key}: ${outputs.includes(key) ? `no input starts the list at a ${key}` : `${key} is not among its outputs`}. Add the table ${tableSource.table} instead.`,
+    );
+  const list: JsonObject = { program, transaction, start, key };
+  // The changed-since input, where the list has one (LstByNumber, LstSuppliers: API-FACTS §10).
+  if (inputs.includes('LMTS')) list.stampInput = 'LMTS';
+  const id = `m3.${program}.${transaction}`;
+  return {
+    id,
+    name: `${program}/${transaction}`,
+    label: `${program}/${transaction}`,
+    kind: 'm3-list',
+    source: { ...tableSource, mode: 'list', list, label: `${program}/${transaction}` },
+  };
 }
 
 /**

@@ -63,7 +63,7 @@ function hooksFor(
       }
     },
     catalog: (context, query, signal) => inforCatalog(context, productLine, query, signal),
-    catalogEntry: (context, kind, name, signal) => inforCatalogEntry(context, productLine, kind, name, signal),
+    catalogEntry: (context, kind, name, options) => inforCatalogEntry(context, productLine, kind, name, options),
     async probe() {
       return { tenant: String(settings.tenant ?? ''), variant: productLine };
     },

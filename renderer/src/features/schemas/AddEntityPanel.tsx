@@ -45,6 +45,8 @@ export function AddEntityPanel({
   const [answer, setAnswer] = useState<{ entries: CatalogEntry[]; complete: boolean }>();
   const [error, setError] = useState<ErrorInfo>();
   const [busy, setBusy] = useState<'search' | string>();
+  /** The table each M3 list transaction lists, as typed: MI metadata does not name it. */
+  const [tables, setTables] = useState<Record<string, string>>({});
 
   useEffect(() => {
     let current = true;
@@ -71,7 +73,8 @@ export function AddEntityPanel({
 
   const add = async (entry: CatalogEntry) => {
     setBusy(entry.id);
-    const result = await schemasStore.getState().addEntity(connectionId, entry.kind, entry.name);
+    const table = tables[entry.id]?.trim() || undefined;
+    const result = await schemasStore.getState().addEntity(connectionId, entry.kind, entry.name, { table });
     setBusy(undefined);
     if (result.ok) onAdded(result.id);
     else setError(result.error);
@@ -154,6 +157,16 @@ export function AddEntityPanel({
                   </span>
                 </span>
                 <span className="tag">{entry.kind}</span>
+                {entry.kind === 'm3-list' && (
+                  <input
+                    className="input add-entity-table"
+                    aria-label={`Table ${entry.name} lists`}
+                    placeholder="Table it lists"
+                    value={tables[entry.id] ?? ''}
+                    onChange={(event) => setTables((current) => ({ ...current, [entry.id]: event.target.value.toUpperCase() }))}
+                    data-testid="add-entity-table"
+                  />
+                )}
                 <button
                   type="button"
                   className="button small"
