@@ -242,6 +242,10 @@ describe('Infor catalogue: browse and pick any object as an entity', () => {
     expect(new Set(records.map((record) => record.key)).size).toBe(records.length);
     const read = new Set(records.flatMap((record) => Object.keys(record.data)));
     expect(schema.fields.map((field) => field.name).sort()).toEqual([...read].sort());
+    // The mapping preview reads it through the backend like any built-in entity.
+    const samples = await backend.invoke('samples.fetch', { connectionId: ids[pick.line]!, entity: pick.id, limit: 5 });
+    expect(samples).toMatchObject({ ok: true });
+    expect(samples.ok && (samples.value as { records: unknown[] }).records).toHaveLength(Math.min(5, records.length));
   });
 
   it('built-in entities of every product line: the schema is exactly what the read returns', async () => {
