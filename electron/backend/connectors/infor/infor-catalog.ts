@@ -139,7 +139,9 @@ const listers: Record<CatalogKind, Lister> = {
   },
   /**
    * Mongoose's metadata IDO `IdoCollections` lists the configuration's IDOs (`CollectionName`),
-   * loaded like any IDO. Keys come per IDO from `info/{ido}` when one is added.
+   * loaded like any IDO (unconfirmed through ION: API-FACTS §1.5 names only the swagger
+   * `dynamic/api-docs-collection`; a tenant check should confirm it). Keys come per IDO from
+   * `info/{ido}` when one is added.
    */
   async 'csi-ido'(context, search, signal) {
     const url = `${idoUrl(context, 'load/IdoCollections')}?properties=CollectionName&recordcap=0`;

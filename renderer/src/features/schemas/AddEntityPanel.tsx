@@ -19,6 +19,13 @@ export const catalogKinds: Record<string, Array<{ kind: string; label: string }>
   fsm: [{ kind: 'fsm-class', label: 'Business class' }],
 };
 
+/** What no list shows and must be typed in full. */
+const fullNameHint: Record<string, string> = {
+  m3: 'M3 tables are found by their full name (OCUSMA).',
+  ln: 'Type a service name (tdapi.slsSalesOrder) to list its entity sets.',
+  fsm: 'A tenant that lists no classes finds a class by its full name (GeneralLedgerTotal).',
+};
+
 /** Each keystroke would cost the tenant a metadata call: search once typing pauses. */
 const debounceMs = 300;
 const rowHeight = 44;
@@ -134,7 +141,7 @@ export function AddEntityPanel({
           : !answer
             ? ''
             : entries.length === 0
-              ? 'Nothing matches. M3 tables are found by their full name (OCUSMA).'
+              ? `Nothing matches. ${fullNameHint[productLine] ?? ''}`
               : `${entries.length} ${entries.length === 1 ? 'object' : 'objects'}${answer.complete ? '' : ' shown — more match: refine your search'}`}
       </p>
       <div className="add-entity-results" ref={scroller} role="list" data-testid="add-entity-results">
