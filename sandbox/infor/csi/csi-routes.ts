@@ -62,8 +62,9 @@ export function registerCsiRoutes(
   /**
    * `IdoCollections` is Mongoose's own metadata IDO: one row per IDO of the configuration
    * (`CollectionName`), loaded like any IDO (Mongoose IDO REST `load/{ido}`; the metadata IDO is
-   * what the Mongoose IDO designer lists; unconfirmed through ION). Only `CollectionName` is served here: any other property
-   * or a filter is refused as the real system refuses unknown properties.
+   * what the Mongoose IDO designer lists; unconfirmed through ION). Only `CollectionName` is
+   * served here: any other property or a filter is refused, as the real system refuses unknown
+   * properties.
    */
   const idoCollections = (context: SimulatorContext) => {
     const asked = (context.query.get('properties') ?? '').split(',').map((name) => name.trim());
