@@ -171,7 +171,7 @@ export const connectorMethods = {
         label: z.string().min(1).max(120).optional(),
         /** The table an M3 MI list transaction lists (`OCUSMA` for `CRS610MI/LstByNumber`): its change stamps. */
         table: z.string().min(1).max(10).optional(),
-        /** The key fields when the system does not say them (FSM): they must identify one record each. */
+        /** FSM: the class's key fields (no public source gives them); a sample of records must show each key once. */
         keys: z.array(z.string().min(1).max(64)).min(1).max(16).optional(),
       })
       .strict(),

@@ -200,6 +200,26 @@ describe('Infor catalogue: browse and pick any object as an entity', () => {
     expect(JSON.stringify(byName)).toContain('cannot be paged by CUNO');
   });
 
+  it('FSM: a class’s key is named by the person or is the class’s own field with its group, and must be unique', async () => {
+    const addFsm = (keys?: string[]) =>
+      backend.invoke('schemas.addEntity', {
+        connectionId: ids.fsm!,
+        kind: 'fsm-class',
+        name: 'ReceivableInvoice',
+        keys,
+      });
+    const unnamed = await addFsm();
+    expect(unnamed).toMatchObject({ ok: false, error: { code: 'E_INVALID_INPUT' } });
+    expect(JSON.stringify(unnamed)).toContain('name its key fields (sampled fields: Company, Invoice');
+    const shared = await addFsm(['Company']);
+    expect(JSON.stringify(shared)).toContain('Company does not identify one record each');
+    const unknown = await addFsm(['Nope']);
+    expect(JSON.stringify(unknown)).toContain('has no field Nope');
+    // Vendor: VendorGroup + Vendor, the whole key (API-FACTS §10), without being named.
+    const vendor = await add('fsm', 'fsm-class', 'Vendor');
+    expect(vendor.entity).toMatchObject({ id: 'fsm.Vendor', keyFields: ['VendorGroup', 'Vendor'], incremental: true });
+  });
+
   const picks: Array<{
     line: Line;
     kind: string;

@@ -45,7 +45,7 @@ describe('Adding an Infor entity from the schema browser in Chromium', () => {
     await list.waitFor(patient);
     // A list transaction reads the table it lists for change stamps: the person names it.
     const suppliers = panel.locator('[data-testid="add-entity-entry"][data-id="m3.CRS610MI.LstByNumber"]');
-    await suppliers.getByTestId('add-entity-table').fill('ocusma');
+    await suppliers.getByTestId('add-entity-extra').fill('ocusma');
     await page.screenshot({ path: screenshotPath('schemas-01-add-entity-lists') });
     await suppliers.getByTestId('add-entity-add').click();
     await panel.waitFor({ state: 'detached', ...patient });

@@ -125,7 +125,7 @@ export const connectorHandlers: ConnectorHandlers = {
     try {
       if (!connector.catalogEntry)
         throw new AppError('E_INVALID_INPUT', `${connector.descriptor.label} offers a fixed set of entities.`);
-      entry = await connector.catalogEntry(input.kind, input.name, { table: input.table });
+      entry = await connector.catalogEntry(input.kind, input.name, { table: input.table, keys: input.keys });
     } finally {
       await connector.close();
     }
@@ -135,7 +135,6 @@ export const connectorHandlers: ConnectorHandlers = {
     sources[entry.id] = {
       ...entry.source,
       ...(input.label ? { label: input.label } : {}),
-      ...(input.keys ? { keys: input.keys } : {}),
     };
     // Through the ordinary update: the settings check runs, and cached schemas and clients are dropped.
     await connectionHandlers['connections.update'](

@@ -153,7 +153,13 @@ export interface Connector {
   catalogEntry?(
     kind: string,
     name: string,
-    options?: { /** The table an M3 list transaction lists. */ table?: string; signal?: AbortSignal },
+    options?: {
+      /** The table an M3 list transaction lists. */
+      table?: string;
+      /** The key fields where the system does not say them (FSM). */
+      keys?: string[];
+      signal?: AbortSignal;
+    },
   ): Promise<CatalogEntry>;
   /** Network calls made through this connection so far. */
   callCount(): number;

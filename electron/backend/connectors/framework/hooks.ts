@@ -76,7 +76,7 @@ export interface ConnectorHooks {
     context: HookContext,
     kind: string,
     name: string,
-    options: { table?: string; signal?: AbortSignal },
+    options: { table?: string; keys?: string[]; signal?: AbortSignal },
   ): Promise<CatalogEntry>;
   /** Pulls a system error code out of a failed body for the descriptor's code lists. */
   extractErrorCode?(response: HttpResponse): string | undefined;

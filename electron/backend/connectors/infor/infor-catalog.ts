@@ -4,9 +4,17 @@ import type { HookContext } from '../framework/hooks';
 import { idoCheck, idoHeaders, idoUrl } from './csi-reader';
 import { fsmUrl } from './fsm-reader';
 import { defaultSources, type ProductLine } from './infor-sources';
+import { fsmSampleSize } from './infor-schema';
 import { lnUrl } from './ln-reader';
 import { m3Execute } from './m3-api';
 import { exportColumns } from './m3-export';
+
+/** What the person adds to a pick the system does not say: an M3 list's table, an FSM class's keys. */
+export interface DescribeOptions {
+  table?: string;
+  keys?: string[];
+  signal?: AbortSignal;
+}
 
 /** The kinds of objects a person can pick as an Infor entity. */
 export const catalogKinds = ['m3-table', 'm3-list', 'csi-ido', 'ln-set', 'fsm-class'] as const;
@@ -66,7 +74,7 @@ export async function inforCatalogEntry(
   productLine: ProductLine,
   kind: string,
   name: string,
-  options: { table?: string; signal?: AbortSignal } = {},
+  options: DescribeOptions = {},
 ): Promise<CatalogEntry> {
   if (!(kindsOf[productLine] as string[]).includes(kind))
     throw new AppError('E_INVALID_INPUT', `Infor ${productLine.toUpperCase()} has no objects of kind ${kind}.`);
@@ -201,7 +209,7 @@ const listers: Record<CatalogKind, Lister> = {
     if (response.status >= 400) {
       if (!/^[A-Z][A-Za-z0-9]+$/.test(search)) return { entries: [], complete: false };
       try {
-        return { entries: [await describeFsmClass(context, search, signal)], complete: true };
+        return { entries: [await fsmClassEntry(context, search, signal)], complete: true };
       } catch (error) {
         if (!named && error instanceof AppError && error.code === 'E_NOT_FOUND')
           return { entries: [], complete: false };
@@ -226,11 +234,7 @@ const listers: Record<CatalogKind, Lister> = {
   },
 };
 
-type Describer = (
-  context: HookContext,
-  name: string,
-  options: { table?: string; signal?: AbortSignal },
-) => Promise<CatalogEntry>;
+type Describer = (context: HookContext, name: string, options: DescribeOptions) => Promise<CatalogEntry>;
 
 const describers: Record<CatalogKind, Describer> = {
   'm3-table': (context, name, { signal }) => describeM3Table(context, name, signal),
@@ -278,7 +282,7 @@ const describers: Record<CatalogKind, Describer> = {
       source: { service, set, keys: found.keys, label: set },
     };
   },
-  'fsm-class': (context, name, { signal }) => describeFsmClass(context, name, signal),
+  'fsm-class': describeFsmClass,
 };
 
 /**
@@ -374,30 +378,70 @@ async function describeM3List(
   };
 }
 
-/**
- * An FSM class, verified by a one-record list (`_fields=_all&_limit=1`). No public source gives its
- * keys (API-FACTS §10): the sampled record's first field stands in until the person names them.
- */
-async function describeFsmClass(context: HookContext, name: string, signal?: AbortSignal): Promise<CatalogEntry> {
+/** A typed FSM class that exists (a one-record list answers), for the search results. */
+async function fsmClassEntry(context: HookContext, name: string, signal?: AbortSignal): Promise<CatalogEntry> {
   const url = `${fsmUrl(context, `classes/${encodeURIComponent(name)}/lists/_generic`)}?_fields=_all&_limit=1&_out=JSON`;
   const response = await context.http.request({ url, expect: 'json', signal, passStatuses: [400, 404] });
   if (response.status >= 400)
     throw new AppError('E_NOT_FOUND', `FSM has no business class ${name} (HTTP ${response.status}).`, {
       className: name,
     });
-  const first = (Array.isArray(response.data) ? (response.data as Array<{ _fields?: Record<string, unknown> }>) : [])
+  return { id: `fsm.${name}`, name, label: name, kind: 'fsm-class', source: { className: name, label: name } };
+}
+
+/**
+ * An FSM class, verified by listing a sample of its records (`_fields=_all`). No public source
+ * gives a class's key (API-FACTS §10): the person names the fields, or the class's own field (with
+ * its group, `VendorGroup` + `Vendor`) stands in; either way the sample must show them and no two
+ * sampled records may share a key, else sync would merge records.
+ */
+async function describeFsmClass(
+  context: HookContext,
+  name: string,
+  options: { keys?: string[]; signal?: AbortSignal } = {},
+): Promise<CatalogEntry> {
+  const url = `${fsmUrl(context, `classes/${encodeURIComponent(name)}/lists/_generic`)}?_fields=_all&_limit=${fsmSampleSize}&_out=JSON`;
+  const response = await context.http.request({
+    url,
+    expect: 'json',
+    signal: options.signal,
+    passStatuses: [400, 404],
+  });
+  if (response.status >= 400)
+    throw new AppError('E_NOT_FOUND', `FSM has no business class ${name} (HTTP ${response.status}).`, {
+      className: name,
+    });
+  const rows = (Array.isArray(response.data) ? (response.data as Array<{ _fields?: Record<string, unknown> }>) : [])
     .map((item) => item._fields)
-    .find(Boolean);
-  const fields = Object.keys(first ?? {});
-  const stamp = fields.find((field) => field === 'UpdateStamp');
-  const keys = fields.filter((field) => field === name || field === `${name}Group`);
-  const source: JsonObject = { className: name, keys: keys.length > 0 ? keys : fields.slice(0, 1), label: name };
-  if (stamp) source.stamp = stamp;
-  if ((source.keys as string[]).length === 0)
+    .filter((fields): fields is Record<string, unknown> => Boolean(fields));
+  const fields = [...new Set(rows.flatMap((row) => Object.keys(row)))];
+  const guessed = [`${name}Group`, name].filter((field) => fields.includes(field));
+  const keys = options.keys ?? (guessed.includes(name) ? guessed : []);
+  if (keys.length === 0)
     throw new AppError(
       'E_INVALID_INPUT',
-      `FSM ${name} has no records to learn its key from; name its keys in entitySources.`,
+      `FSM does not say which fields identify a ${name}: name its key fields (sampled fields: ${fields.join(', ') || 'none, the class has no records'}).`,
+      { field: 'keys', fields },
     );
+  const missing = keys.filter((key) => !fields.includes(key));
+  if (missing.length > 0)
+    throw new AppError('E_INVALID_INPUT', `FSM ${name} has no field ${missing.join(', ')} in its records.`, {
+      field: 'keys',
+      fields,
+    });
+  const seen = new Set<string>();
+  for (const row of rows) {
+    const key = JSON.stringify(keys.map((field) => row[field] ?? null));
+    if (seen.has(key))
+      throw new AppError(
+        'E_INVALID_INPUT',
+        `FSM ${name}: ${keys.join(' + ')} does not identify one record each (two sampled records share ${key}); name more key fields.`,
+        { field: 'keys', fields },
+      );
+    seen.add(key);
+  }
+  const source: JsonObject = { className: name, keys, label: name };
+  if (fields.includes('UpdateStamp')) source.stamp = 'UpdateStamp';
   return { id: `fsm.${name}`, name, label: name, kind: 'fsm-class', source };
 }
 

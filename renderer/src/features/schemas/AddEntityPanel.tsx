@@ -19,6 +19,9 @@ export const catalogKinds: Record<string, Array<{ kind: string; label: string }>
   fsm: [{ kind: 'fsm-class', label: 'Business class' }],
 };
 
+/** The one thing a kind needs that the system does not say, as the row's input placeholder. */
+const extraInput: Record<string, string> = { 'm3-list': 'Table it lists', 'fsm-class': 'Key fields' };
+
 /** What no list shows and must be typed in full. */
 const fullNameHint: Record<string, string> = {
   m3: 'M3 tables are found by their full name (OCUSMA).',
@@ -52,8 +55,11 @@ export function AddEntityPanel({
   const [answer, setAnswer] = useState<{ entries: CatalogEntry[]; complete: boolean }>();
   const [error, setError] = useState<ErrorInfo>();
   const [busy, setBusy] = useState<'search' | string>();
-  /** The table each M3 list transaction lists, as typed: MI metadata does not name it. */
-  const [tables, setTables] = useState<Record<string, string>>({});
+  /**
+   * What the system does not say, as typed per entry: the table an M3 list transaction lists, the
+   * key fields of an FSM class (comma-separated).
+   */
+  const [extras, setExtras] = useState<Record<string, string>>({});
 
   useEffect(() => {
     let current = true;
@@ -80,8 +86,14 @@ export function AddEntityPanel({
 
   const add = async (entry: CatalogEntry) => {
     setBusy(entry.id);
-    const table = tables[entry.id]?.trim() || undefined;
-    const result = await schemasStore.getState().addEntity(connectionId, entry.kind, entry.name, { table });
+    const extra = extras[entry.id]?.trim() || undefined;
+    const keys = extra
+      ?.split(',')
+      .map((key) => key.trim())
+      .filter(Boolean);
+    const result = await schemasStore
+      .getState()
+      .addEntity(connectionId, entry.kind, entry.name, entry.kind === 'm3-list' ? { table: extra } : entry.kind === 'fsm-class' && keys?.length ? { keys } : {});
     setBusy(undefined);
     if (result.ok) onAdded(result.id);
     else setError(result.error);
@@ -164,14 +176,17 @@ export function AddEntityPanel({
                   </span>
                 </span>
                 <span className="tag">{entry.kind}</span>
-                {entry.kind === 'm3-list' && (
+                {extraInput[entry.kind] && (
                   <input
-                    className="input add-entity-table"
-                    aria-label={`Table ${entry.name} lists`}
-                    placeholder="Table it lists"
-                    value={tables[entry.id] ?? ''}
-                    onChange={(event) => setTables((current) => ({ ...current, [entry.id]: event.target.value.toUpperCase() }))}
-                    data-testid="add-entity-table"
+                    className="input add-entity-extra"
+                    aria-label={`${extraInput[entry.kind]} of ${entry.name}`}
+                    placeholder={extraInput[entry.kind]}
+                    value={extras[entry.id] ?? ''}
+                    onChange={(event) => {
+                      const value = entry.kind === 'm3-list' ? event.target.value.toUpperCase() : event.target.value;
+                      setExtras((current) => ({ ...current, [entry.id]: value }));
+                    }}
+                    data-testid="add-entity-extra"
                   />
                 )}
                 <button

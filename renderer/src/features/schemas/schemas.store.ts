@@ -21,7 +21,7 @@ export interface SchemasState {
    * Adds a catalogue object (Infor table, IDO, set, class) as an entity of the connection; the
    * entity list becomes the backend's answer. Resolves to the new entity's id, or the error.
    */
-  addEntity(connectionId: ConnectionId, kind: string, name: string, options?: { table?: string }): Promise<{ ok: true; id: string } | { ok: false; error: ErrorInfo }>;
+  addEntity(connectionId: ConnectionId, kind: string, name: string, options?: { table?: string; keys?: string[] }): Promise<{ ok: true; id: string } | { ok: false; error: ErrorInfo }>;
   /** Connection settings changed or it went away: forget what was fetched through it. */
   forget(connectionId: string): void;
 }
@@ -71,7 +71,7 @@ export function createSchemasStore(api: ApiClient) {
     },
 
     async addEntity(connectionId, kind, name, options = {}) {
-      const result = await api.invoke('schemas.addEntity', { connectionId, kind, name, table: options.table });
+      const result = await api.invoke('schemas.addEntity', { connectionId, kind, name, table: options.table, keys: options.keys });
       if (!result.ok) return { ok: false, error: result.error };
       set((state) => ({ entities: { ...state.entities, [connectionId]: { state: 'ready', value: result.value.entities } } }));
       return { ok: true, id: result.value.entity.id };
