@@ -23,6 +23,12 @@ export const linesBehaviourSchema = z.object({
   lnU14Every: z.number().int().nonnegative().default(0),
   /** U21: the largest FSM `_limit` answered; a larger one is a 400 (the real maximum is unpublished). */
   fsmMaxLimit: z.number().int().positive().default(1000),
+  /**
+   * Whether `…/soap/classes?_links=true` lists the business classes (API-FACTS §1.7: unconfirmed).
+   * Off: 404, and a person types a class name, checked by a one-record list. On by default because
+   * product-line detection already relies on that call answering.
+   */
+  fsmClassList: z.boolean().default(true),
 });
 export type LinesBehaviour = z.infer<typeof linesBehaviourSchema>;
 export type LinesBehaviourInput = z.input<typeof linesBehaviourSchema>;

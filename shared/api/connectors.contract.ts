@@ -49,6 +49,20 @@ export const entityInfoSchema = z.object({
   incremental: z.boolean(),
 });
 
+/** One object a source exposes that could become an entity (Infor: an M3 table, CSI IDO, LN set, FSM class). */
+export const catalogEntrySchema = z.object({
+  /** The entity id it gets once added (`m3.OCUSMA`). */
+  id: z.string(),
+  /** Its name in the system (`OCUSMA`, `tcapi.comBusinessPartner/BusinessPartners`). */
+  name: z.string(),
+  label: z.string(),
+  kind: z.string(),
+  description: z.string().optional(),
+  /** The connection setting value that reads it (Infor `entitySources`). */
+  source: z.record(z.string(), z.unknown()),
+});
+export type CatalogEntryInfo = z.infer<typeof catalogEntrySchema>;
+
 /** Secret values by slot name; write-only: outputs list slot names in `secretsSet`. */
 const secretsInputSchema = z.record(z.string().min(1).max(64), z.string().max(20_000));
 
@@ -141,6 +155,39 @@ export const connectorMethods = {
     output: z
       .array(entityInfoSchema)
       .describe('In the order the connector’s descriptor declares them (ids are unique).'),
+  }),
+  'schemas.catalog': method({
+    summary:
+      'Objects of a source connection that could be read as entities (Infor: M3 tables and MI lists, CSI IDOs, LN entity sets, FSM classes), searched by name.',
+    input: z
+      .object({
+        connectionId: connectionIdSchema,
+        search: z.string().max(100).optional(),
+        kind: z.string().max(20).optional(),
+      })
+      .strict(),
+    output: z
+      .object({ entries: z.array(catalogEntrySchema), complete: z.boolean() })
+      .describe('Entries sorted by id; complete is false when more matched than were returned (narrow the search).'),
+  }),
+  'schemas.addEntity': method({
+    summary:
+      'Adds a catalogue object as an entity of the connection (stored in its entitySources setting) and returns the entity list.',
+    input: z
+      .object({
+        connectionId: connectionIdSchema,
+        /** The catalogue entry's kind and name: the object is verified and described on the live system. */
+        kind: z.string().min(1).max(20),
+        name: z.string().min(1).max(200),
+        /** A name for people instead of the system's (`Items`). */
+        label: z.string().min(1).max(120).optional(),
+        /** The table an M3 MI list transaction lists (`OCUSMA` for `CRS610MI/LstByNumber`): its change stamps. */
+        table: z.string().min(1).max(10).optional(),
+        /** FSM: the class's key fields (no public source gives them); a sample of records must show each key once. */
+        keys: z.array(z.string().min(1).max(64)).min(1).max(16).optional(),
+      })
+      .strict(),
+    output: z.object({ entity: entityInfoSchema, entities: z.array(entityInfoSchema) }),
   }),
   'schemas.get': method({
     summary: 'Live schema of one entity (cached; refresh to fetch again).',

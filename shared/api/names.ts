@@ -39,6 +39,8 @@ const methodRecord: Record<MethodName, true> = {
   'connections.tenantCheck': true,
   'schemas.entities': true,
   'schemas.get': true,
+  'schemas.catalog': true,
+  'schemas.addEntity': true,
   'sandbox.openWorkspace': true,
   'sandbox.status': true,
   'samples.fetch': true,

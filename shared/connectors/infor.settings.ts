@@ -7,6 +7,44 @@ import { z } from 'zod';
  */
 export const inforProductLines = ['m3', 'csi', 'ln', 'fsm'] as const;
 export const inforGrants = ['password', 'client_credentials'] as const;
+/** The six entities every product line knows (their sources have defaults). */
+export const inforBuiltInEntities = [
+  'customers',
+  'suppliers',
+  'salesOrders',
+  'purchaseOrders',
+  'invoices',
+  'glAccounts',
+] as const;
+/**
+ * A picked entity: the product line, then the object's own name, so ids never collide with the
+ * six and say what they read (`m3.OCUSMA`, `m3.CRS610MI.LstByName`, `csi.SLItems`,
+ * `ln.tcapi.comBusinessPartner.BusinessPartners`, `fsm.GeneralLedgerTotal`).
+ */
+export const inforCustomEntityId = /^(m3|csi|ln|fsm)\.[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/;
+
+/** Why an `entitySources` JSON text is refused, or undefined when its shape is acceptable. */
+export function entitySourcesProblem(value: string): string | undefined {
+  if (value.trim() === '') return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    return 'entitySources is not valid JSON.';
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+    return 'entitySources must be a JSON object keyed by entity, e.g. {"customers":{"transaction":"LstByNumber"}}.';
+  for (const [id, source] of Object.entries(parsed)) {
+    const builtIn = (inforBuiltInEntities as readonly string[]).includes(id);
+    if (!builtIn && !inforCustomEntityId.test(id))
+      return `entitySources: "${id}" is neither one of ${inforBuiltInEntities.join(', ')} nor a picked entity id such as m3.OCUSMA or csi.SLItems.`;
+    // null switches a built-in entity off; a picked entity is its whole source, never a partial override.
+    if (source === null && builtIn) continue;
+    if (!source || typeof source !== 'object' || Array.isArray(source))
+      return `entitySources.${id} must be an object describing its source.`;
+  }
+  return undefined;
+}
 
 const url = (what: string, example: string) =>
   z
@@ -142,15 +180,10 @@ export const inforSettingsSchema = z.object({
   /** Per-entity source overrides, as JSON text (checked in detail when the connector opens). */
   entitySources: z
     .string({ message: 'entitySources is JSON text.' })
-    .refine((value) => {
-      if (value.trim() === '') return true;
-      try {
-        const parsed: unknown = JSON.parse(value);
-        return Boolean(parsed) && typeof parsed === 'object' && !Array.isArray(parsed);
-      } catch {
-        return false;
-      }
-    }, 'entitySources must be a JSON object keyed by entity, e.g. {"customers":{"transaction":"LstByNumber"}}.')
+    .superRefine((value, context) => {
+      const problem = entitySourcesProblem(value);
+      if (problem) context.addIssue({ code: 'custom', message: problem });
+    })
     .optional(),
 });
 export type InforSettings = z.infer<typeof inforSettingsSchema>;

@@ -6,6 +6,7 @@ import type { BackendContext } from '../context';
 import { openConnector } from './connector-registry';
 import type { Connector } from './framework/connector';
 import { InforConnector } from './infor/infor.connector';
+import { connectionHandlers } from '../connections/connections.handlers';
 
 /** What talks to a live system: connection tests and entity schemas. Saved connections themselves are in connections/connections.handlers. */
 type ConnectorHandlers = Pick<
@@ -17,6 +18,8 @@ type ConnectorHandlers = Pick<
   | 'connections.tenantCheck'
   | 'schemas.entities'
   | 'schemas.get'
+  | 'schemas.catalog'
+  | 'schemas.addEntity'
 >;
 
 /** Tests in flight by request id, so `connections.cancelTest` can stop them. */
@@ -139,6 +142,51 @@ export const connectorHandlers: ConnectorHandlers = {
       return connector.entities();
     } finally {
       await connector.close();
+    }
+  },
+  'schemas.catalog': async (input, context) => {
+    const connector = openConnector(context, input.connectionId);
+    try {
+      if (!connector.catalog)
+        throw new AppError(
+          'E_INVALID_INPUT',
+          `${connector.descriptor.label} offers a fixed set of entities to browse.`,
+        );
+      return await connector.catalog({ search: input.search, kind: input.kind });
+    } finally {
+      await connector.close();
+    }
+  },
+  'schemas.addEntity': async (input, context) => {
+    const connector = openConnector(context, input.connectionId);
+    let entry;
+    try {
+      if (!connector.catalogEntry)
+        throw new AppError('E_INVALID_INPUT', `${connector.descriptor.label} offers a fixed set of entities.`);
+      entry = await connector.catalogEntry(input.kind, input.name, { table: input.table, keys: input.keys });
+    } finally {
+      await connector.close();
+    }
+    const connection = context.connections.get(input.connectionId)!;
+    const text = connection.settings.entitySources;
+    const sources = (typeof text === 'string' && text.trim() ? JSON.parse(text) : {}) as Record<string, unknown>;
+    sources[entry.id] = {
+      ...entry.source,
+      ...(input.label ? { label: input.label } : {}),
+    };
+    // Through the ordinary update: the settings check runs, and cached schemas and clients are dropped.
+    await connectionHandlers['connections.update'](
+      { id: input.connectionId, settings: { entitySources: JSON.stringify(sources) } },
+      context,
+    );
+    const updated = openConnector(context, input.connectionId);
+    try {
+      const entities = updated.entities();
+      const entity = entities.find((candidate) => candidate.id === entry.id);
+      if (!entity) throw new AppError('E_INTERNAL', `The entity ${entry.id} was stored but is not offered.`);
+      return { entity, entities };
+    } finally {
+      await updated.close();
     }
   },
   'schemas.get': async (input, context) => {

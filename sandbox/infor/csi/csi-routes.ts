@@ -37,7 +37,8 @@ export function registerCsiRoutes(
   const known = configurations(tenant);
   const failure = (context: SimulatorContext, message: string) =>
     context.json(200, { Items: null, Bookmark: null, MoreRowsExist: false, Success: false, Message: message });
-  const withConfig = (handler: (context: SimulatorContext, ido: Ido, data: InforData) => void) =>
+  // `loads`: the route loads rows, so the metadata IDO IdoCollections answers there too.
+  const withConfig = (handler: (context: SimulatorContext, ido: Ido, data: InforData) => void, loads = false) =>
     gateway((context) => {
       const config = context.header('x-infor-mongooseconfig');
       if (!config)
@@ -51,10 +52,40 @@ export function registerCsiRoutes(
         return failure(context, 'The X-Infor-Site header is required: name the site to use.');
       if (site !== undefined && site !== csiSites[index])
         return failure(context, `Site "${site}" is not the site of configuration "${config}".`);
-      const ido = idos[(context.params.ido ?? '').toLowerCase()];
+      const name = (context.params.ido ?? '').toLowerCase();
+      if (name === 'idocollections' && loads) return idoCollections(context);
+      const ido = idos[name];
       if (!ido) return failure(context, `IDO "${context.params.ido}" does not exist or is not licensed.`);
       handler(context, ido, data);
     });
+
+  /**
+   * `IdoCollections` is Mongoose's own metadata IDO: one row per IDO of the configuration
+   * (`CollectionName`), loaded like any IDO (Mongoose IDO REST `load/{ido}`; the metadata IDO is
+   * what the Mongoose IDO designer lists; unconfirmed through ION). Only `CollectionName` is
+   * served here: any other property or a filter is refused, as the real system refuses unknown
+   * properties.
+   */
+  const idoCollections = (context: SimulatorContext) => {
+    const asked = (context.query.get('properties') ?? '').split(',').map((name) => name.trim());
+    const unknown = asked.find((name) => name.toLowerCase() !== 'collectionname');
+    if (unknown !== undefined) return failure(context, `Property "${unknown}" does not exist on IdoCollections.`);
+    if (context.query.get('filter'))
+      return failure(context, 'IdoCollections: filters are not served by this simulator.');
+    const names = Object.values(idos)
+      .map((ido) => ido.name)
+      .sort();
+    context.json(200, {
+      Items: names.map((CollectionName) => ({
+        CollectionName,
+        _ItemId: `PBT=[IdoCollections] CollectionName=[${CollectionName}]`,
+      })),
+      Bookmark: null,
+      MoreRowsExist: false,
+      Success: true,
+      Message: null,
+    });
+  };
 
   server.route({
     method: 'GET',
@@ -76,7 +107,7 @@ export function registerCsiRoutes(
       const result = load(data, ido, context.query, behaviour());
       if ('error' in result) return failure(context, String(result.error));
       context.json(200, result);
-    }),
+    }, true),
   });
 }
 

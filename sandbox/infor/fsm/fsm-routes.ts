@@ -35,13 +35,15 @@ export function registerFsmRoutes(
     pattern: base,
     name: 'FSM classes',
     handler: gateway((context) =>
-      context.json(200, [
-        { _count: fsmClasses.length, _links: [{ rel: 'self', href: `${server.url}${base}?_links=true` }] },
-        ...fsmClasses.map((item) => ({
-          _fields: { BusinessClass: item.name, Description: item.description },
-          _links: [{ rel: 'list', href: `${server.url}${base}/${item.name}/lists/_generic` }],
-        })),
-      ]),
+      !behaviour().fsmClassList
+        ? context.json(404, { _error: 'Resource classes not found' })
+        : context.json(200, [
+            { _count: fsmClasses.length, _links: [{ rel: 'self', href: `${server.url}${base}?_links=true` }] },
+            ...fsmClasses.map((item) => ({
+              _fields: { BusinessClass: item.name, Description: item.description },
+              _links: [{ rel: 'list', href: `${server.url}${base}/${item.name}/lists/_generic` }],
+            })),
+          ]),
     ),
   });
   server.route({

@@ -143,6 +143,18 @@ const implemented: Record<string, Run> = {
       FLDP: String(column.decimals ?? 0),
     }));
   },
+  // MRS001MI/LstLogicalFiles (catalogue: input FILE; outputs FLIX, FLD1…FL16, prefixed 6-character names):
+  // the table's indexes, the primary one (`00`) first with CONO leading as on every M3 table.
+  'MRS001MI/LstLogicalFiles': (_session, input) => {
+    const table = m3Tables[input.FILE?.trim().toUpperCase() ?? ''];
+    if (!table) return nok('XRE0103', 'FILE', `File ${input.FILE?.trim() ?? ''} does not exist`);
+    const keys = ['CONO', ...table.keyColumns].map((column) => `${table.prefix}${column}`);
+    const row: Record<string, string> = { FLIX: '00' };
+    keys.forEach((key, index) => {
+      row[index < 9 ? `FLD${index + 1}` : `FL${index + 1}`] = key;
+    });
+    return [row];
+  },
   'MRS001MI/LstPrograms': () => cataloguePrograms().map((MINM) => ({ MINM })),
   'MRS001MI/LstTransactions': (_session, input) => {
     const program = input.MINM?.trim() ?? '';

@@ -90,6 +90,19 @@ describe('schemas store with live sandbox metadata', () => {
     expect(rows.some((row) => row.id === `${nested!.name}.${child.name}`)).toBe(true);
   });
 
+  it('adds a picked Infor entity: the entity list becomes the backend’s, and a refusal is a value', async () => {
+    const store = createSchemasStore(world.api);
+    await store.getState().loadEntities(infor);
+    const added = await store.getState().addEntity(infor, 'm3-table', 'CIDMAS');
+    expect(added).toEqual({ ok: true, id: 'm3.CIDMAS' });
+    expect(store.getState().entities[infor]).toMatchObject({ state: 'ready' });
+    const listed = store.getState().entities[infor]?.value?.map((entity) => entity.id);
+    expect(listed).toContain('m3.CIDMAS');
+    expect(listed).toContain('customers');
+    const refused = await store.getState().addEntity(infor, 'm3-table', 'NOSUCH');
+    expect(refused).toMatchObject({ ok: false, error: { code: 'E_NOT_FOUND' } });
+  });
+
   it('keeps the error of an unknown entity as a value', async () => {
     const store = createSchemasStore(world.api);
     expect(await store.getState().loadSchema(zoho, 'No_Such_Module')).toBeUndefined();

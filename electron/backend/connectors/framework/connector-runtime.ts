@@ -63,6 +63,9 @@ export class DescriptorConnector implements Connector {
   private readonly ownsHttp: boolean;
   /** Present only when the hooks can look records up (targets): callers test for it (see `Connector.lookup`). */
   readonly lookup?: Connector['lookup'];
+  /** Present only when the hooks can list the system's objects (see `Connector.catalog`). */
+  readonly catalog?: Connector['catalog'];
+  readonly catalogEntry?: Connector['catalogEntry'];
 
   constructor(
     readonly descriptor: ConnectorDescriptor,
@@ -156,6 +159,10 @@ export class DescriptorConnector implements Connector {
         this.entity(entity);
         return find(context, entity, matchKey, values, options.signal);
       };
+    const list = hooks.catalog;
+    if (list) this.catalog = (query, options = {}) => list(context, query, options.signal);
+    const describe = hooks.catalogEntry;
+    if (describe) this.catalogEntry = (kind, name, options = {}) => describe(context, kind, name, options);
   }
 
   entities(): EntityInfo[] {

@@ -77,6 +77,33 @@ export interface TestResult {
   error?: { code: ErrorCode; message: string };
 }
 
+/** What a catalogue search asks: a part of the name or description, and one kind of object. */
+export interface CatalogQuery {
+  search?: string;
+  kind?: string;
+}
+
+/** One object the system exposes that could become an entity (an M3 table, a CSI IDO, an LN set, an FSM class). */
+export interface CatalogEntry {
+  /** The entity id it would get (`m3.OCUSMA`); unique within the answer. */
+  id: string;
+  /** The object's name in the system (`OCUSMA`, `SLItems`, `tcapi.comBusinessPartner/BusinessPartners`). */
+  name: string;
+  label: string;
+  /** The system's own kind of object (Infor `m3-table`, `m3-list`, `csi-ido`, `ln-set`, `fsm-class`). */
+  kind: string;
+  description?: string;
+  /** The connection's source setting that would read it (Infor: the `entitySources` value). */
+  source: JsonObject;
+}
+
+export interface CatalogPage {
+  /** Sorted by id. */
+  entries: CatalogEntry[];
+  /** False when more objects match than were returned (the search should be narrowed). */
+  complete: boolean;
+}
+
 export interface EntityInfo {
   id: string;
   label: string;
@@ -117,6 +144,23 @@ export interface Connector {
    * Absent: lookups are assumed to batch like writes.
    */
   lookupValuesPerCall?(entity: string, matchKey: string): number;
+  /**
+   * Objects of the system that could be read as entities, for a person to browse and pick.
+   * Optional: only sources whose entity set is open (Infor) offer it.
+   */
+  catalog?(query: CatalogQuery, options?: { signal?: AbortSignal }): Promise<CatalogPage>;
+  /** One catalogue object verified and described in full (its whole source), by kind and name. */
+  catalogEntry?(
+    kind: string,
+    name: string,
+    options?: {
+      /** The table an M3 list transaction lists. */
+      table?: string;
+      /** The key fields where the system does not say them (FSM). */
+      keys?: string[];
+      signal?: AbortSignal;
+    },
+  ): Promise<CatalogEntry>;
   /** Network calls made through this connection so far. */
   callCount(): number;
   callCounts(): CallCounts;

@@ -3,7 +3,18 @@ import { AppError } from '../../../../shared/errors';
 import type { EntitySchema } from '../../../../shared/domain/entity-schema';
 import type { HttpConnection, HttpResponse } from '../../http/http-client';
 import type { AccessToken } from '../../http/token-provider';
-import type { JsonObject, LookupHit, ReadOptions, ReadPage, SourceRecord, TestResult, WriteResult } from './connector';
+import type {
+  CatalogEntry,
+  CatalogPage,
+  CatalogQuery,
+  JsonObject,
+  LookupHit,
+  ReadOptions,
+  ReadPage,
+  SourceRecord,
+  TestResult,
+  WriteResult,
+} from './connector';
 
 /** What hooks get: the connection's settings and secrets, and the shared client. */
 export interface HookContext {
@@ -58,6 +69,15 @@ export interface ConnectorHooks {
     values: string[],
     signal?: AbortSignal,
   ): Promise<Map<string, LookupHit>>;
+  /** Objects that could become entities (see `Connector.catalog`); a connector whose hooks have it offers it. */
+  catalog?(context: HookContext, query: CatalogQuery, signal?: AbortSignal): Promise<CatalogPage>;
+  /** One catalogue object verified and described in full (see `Connector.catalogEntry`). */
+  catalogEntry?(
+    context: HookContext,
+    kind: string,
+    name: string,
+    options: { table?: string; keys?: string[]; signal?: AbortSignal },
+  ): Promise<CatalogEntry>;
   /** Pulls a system error code out of a failed body for the descriptor's code lists. */
   extractErrorCode?(response: HttpResponse): string | undefined;
   /**

@@ -6,14 +6,7 @@ import { fsmUrl } from './fsm-reader';
 import { lnUrl } from './ln-reader';
 import { m3Execute } from './m3-api';
 import { exportColumns, m3ValueKind } from './m3-export';
-import {
-  inforEntityLabels,
-  type CsiSource,
-  type FsmSource,
-  type InforEntityId,
-  type LnSource,
-  type M3Source,
-} from './infor-sources';
+import { entityLabel, type CsiSource, type FsmSource, type LnSource, type M3Source } from './infor-sources';
 
 type Discovered = Omit<EntitySchema, 'hash' | 'fetchedAt'>;
 const strip = (column: string) => (/^[A-Z0-9]{2}[A-Z0-9]{4}$/.test(column) ? column.slice(2) : column);
@@ -22,7 +15,7 @@ const strip = (column: string) => (/^[A-Z0-9]{2}[A-Z0-9]{4}$/.test(column) ? col
  * M3: exactly the columns the read returns (`EXPORTMI/LstFields` of the entity's table, or the
  * source's chosen columns), prefix stripped, with M3's type, length and decimals; lines likewise.
  */
-export async function m3Schema(context: HookContext, entity: InforEntityId, source: M3Source): Promise<Discovered> {
+export async function m3Schema(context: HookContext, entity: string, source: M3Source): Promise<Discovered> {
   const fields =
     source.mode === 'list' && source.list
       ? await listFields(context, source.list.program, source.list.transaction)
@@ -42,7 +35,7 @@ export async function m3Schema(context: HookContext, entity: InforEntityId, sour
     const children = await tableFields(context, source.lines.table, source.lines.columns, [...source.lines.keys]);
     fields.push(field('lines', 'array', { label: 'Lines', readOnly: true, children }));
   }
-  return { system: 'infor', entity, label: inforEntityLabels[entity], keyFields, fields };
+  return { system: 'infor', entity, label: entityLabel(entity, source), keyFields, fields };
 }
 
 /** List mode: the transaction's outputs (`MRS001MI/LstFields … TRTP=O`; TYPE is A or N only). */
@@ -104,16 +97,27 @@ interface IdoProperty {
 }
 
 /** CSI: `GET ido/info/{IDO}` → Keys and Properties. */
-export async function csiSchema(context: HookContext, entity: InforEntityId, source: CsiSource): Promise<Discovered> {
+export async function csiSchema(context: HookContext, entity: string, source: CsiSource): Promise<Discovered> {
   const response = await context.http.request({
     url: idoUrl(context, `info/${encodeURIComponent(source.ido)}`),
     headers: await idoHeaders(context),
     expect: 'json',
   });
-  return csiSchemaFrom(entity, response.data);
+  const schema = csiSchemaFrom(entity, response.data, source);
+  if (source.lines) {
+    // The read nests each head's lines (csi-reader.ts): the schema shows them, as M3's does.
+    const lines = await context.http.request({
+      url: idoUrl(context, `info/${encodeURIComponent(source.lines.ido)}`),
+      headers: await idoHeaders(context),
+      expect: 'json',
+    });
+    const children = csiSchemaFrom(`${entity} lines`, lines.data).fields;
+    schema.fields.push(field('lines', 'array', { label: 'Lines', readOnly: true, children }));
+  }
+  return schema;
 }
 
-export function csiSchemaFrom(entity: string, body: unknown): Discovered {
+export function csiSchemaFrom(entity: string, body: unknown, source?: { label?: string }): Discovered {
   idoCheck(body, `info ${entity}`);
   const b = (body ?? {}) as { Keys?: string[]; Properties?: IdoProperty[] };
   if (!Array.isArray(b.Properties)) throw new AppError('E_REMOTE', `CSI info for ${entity} has no Properties.`);
@@ -141,26 +145,32 @@ export function csiSchemaFrom(entity: string, body: unknown): Discovered {
   return {
     system: 'infor',
     entity,
-    label: inforEntityLabels[entity as InforEntityId] ?? entity,
+    label: entityLabel(entity, source),
     keyFields: b.Keys ?? [],
     fields,
   };
 }
 
 /** LN: the entity type behind the set in `{service}/$metadata` (CSDL). */
-export async function lnSchema(context: HookContext, entity: InforEntityId, source: LnSource): Promise<Discovered> {
+export async function lnSchema(context: HookContext, entity: string, source: LnSource): Promise<Discovered> {
   const response = await context.http.request({
     url: lnUrl(context, source.service, '$metadata'),
     headers: { accept: 'application/xml' },
   });
   if (response.status >= 400)
     throw new AppError('E_REMOTE', `LN $metadata of ${source.service} answered HTTP ${response.status}.`);
-  return lnSchemaFrom(entity, source.set, response.text);
+  const schema = lnSchemaFrom(entity, source.set, response.text, source);
+  if (source.lines) {
+    // The read nests each order's lines (ln-reader.ts): the schema shows them, from the same $metadata.
+    const children = lnSchemaFrom(`${entity} lines`, source.lines.set, response.text).fields;
+    schema.fields.push(field('lines', 'array', { label: 'Lines', readOnly: true, children }));
+  }
+  return schema;
 }
 
 const attr = (tag: string, name: string) => new RegExp(`\\b${name}="([^"]*)"`).exec(tag)?.[1];
 
-export function lnSchemaFrom(entity: string, set: string, xml: string): Discovered {
+export function lnSchemaFrom(entity: string, set: string, xml: string, source?: { label?: string }): Discovered {
   const setTag = [...xml.matchAll(/<EntitySet\b[^>]*>/g)].map((m) => m[0]).find((tag) => attr(tag, 'Name') === set);
   const typeName = setTag ? attr(setTag, 'EntityType')?.split('.').pop() : undefined;
   const typeBlock = [...xml.matchAll(/<EntityType\b[^>]*>[\s\S]*?<\/EntityType>/g)]
@@ -209,7 +219,7 @@ export function lnSchemaFrom(entity: string, set: string, xml: string): Discover
   return {
     system: 'infor',
     entity,
-    label: inforEntityLabels[entity as InforEntityId] ?? entity,
+    label: entityLabel(entity, source),
     keyFields: keys,
     fields,
   };
@@ -224,7 +234,7 @@ export const fsmSampleSize = 20;
  * sends every value as text; the sample cannot tell a code from a number, so fields are text,
  * except the source's stamp (a `YYYYMMDDHHMMSSFF` instant).
  */
-export async function fsmSchema(context: HookContext, entity: InforEntityId, source: FsmSource): Promise<Discovered> {
+export async function fsmSchema(context: HookContext, entity: string, source: FsmSource): Promise<Discovered> {
   const url = `${fsmUrl(context, `classes/${encodeURIComponent(source.className)}/lists/_generic`)}?_fields=_all&_limit=${fsmSampleSize}&_out=JSON`;
   const response = await context.http.request({ url, expect: 'json', passStatuses: [400, 404] });
   if (response.status >= 400)
@@ -241,7 +251,7 @@ export async function fsmSchema(context: HookContext, entity: InforEntityId, sou
 
 export function fsmSchemaFrom(
   entity: string,
-  source: Pick<FsmSource, 'className' | 'keys' | 'stamp' | 'fields'>,
+  source: Pick<FsmSource, 'className' | 'keys' | 'stamp' | 'fields' | 'label'>,
   body: unknown,
 ): Discovered {
   const rows = (Array.isArray(body) ? (body as Array<{ _fields?: unknown }>) : [])
@@ -268,7 +278,7 @@ export function fsmSchemaFrom(
   return {
     system: 'infor',
     entity,
-    label: inforEntityLabels[entity as InforEntityId] ?? entity,
+    label: entityLabel(entity, source),
     keyFields: source.keys,
     fields,
   };

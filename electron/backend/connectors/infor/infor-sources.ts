@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { inforBuiltInEntities, inforCustomEntityId } from '../../../../shared/connectors/infor.settings';
 import { AppError } from '../../../../shared/errors';
 
 export const productLines = ['m3', 'csi', 'ln', 'fsm'] as const;
@@ -10,14 +11,7 @@ export const productLineLabels: Record<ProductLine, string> = {
   fsm: 'Financials & Supply Management (FSM)',
 };
 
-export const inforEntityIds = [
-  'customers',
-  'suppliers',
-  'salesOrders',
-  'purchaseOrders',
-  'invoices',
-  'glAccounts',
-] as const;
+export const inforEntityIds = inforBuiltInEntities;
 export type InforEntityId = (typeof inforEntityIds)[number];
 export const inforEntityLabels: Record<InforEntityId, string> = {
   customers: 'Customers',
@@ -50,7 +44,11 @@ const m3List = z.object({
   /** Inputs sent on every call (`{"AITP":"1"}`). */
   fixedInputs: z.record(z.string(), z.string()).default({}),
 });
+/** A picked entity's name for people (the table's, IDO's, set's or class's description); built-ins have their own. */
+const label = z.string().trim().min(1).max(120).optional();
+
 export const m3SourceSchema = z.object({
+  label,
   /**
    * `table` (default): EXPORTMI over `table`, every column. `list`: the `list` transaction's
    * outputs (fewer fields: LstByNumber has 79 of OCUSMA's 150+ and no change stamp, which a narrow
@@ -83,6 +81,7 @@ export const m3SourceSchema = z.object({
     .optional(),
 });
 export const csiSourceSchema = z.object({
+  label,
   ido: z.string(),
   keys: z.array(z.string()).min(1),
   stamp: z.string().default('RecordDate'),
@@ -91,6 +90,7 @@ export const csiSourceSchema = z.object({
   lines: z.object({ ido: z.string(), keys: z.array(z.string()).min(1), link: z.string() }).optional(),
 });
 export const lnSourceSchema = z.object({
+  label,
   service: z.string(),
   set: z.string(),
   keys: z.array(z.string()).min(1),
@@ -99,6 +99,7 @@ export const lnSourceSchema = z.object({
   lines: z.object({ set: z.string(), keys: z.array(z.string()).min(1), link: z.string() }).optional(),
 });
 export const fsmSourceSchema = z.object({
+  label,
   className: z.string(),
   keys: z.array(z.string()).min(1),
   /** Fields to list; empty = every field (`_fields=_all`). */
@@ -227,11 +228,26 @@ export const defaultSources: { [P in ProductLine]: Partial<Record<InforEntityId,
   },
 };
 
-/** Sources for one connection: defaults merged with the `entitySources` setting (JSON). */
+/** An entity picked from the tenant's catalogue (`m3.OCUSMA`), not one of the six built-ins. */
+export function isPickedEntity(id: string): boolean {
+  return inforCustomEntityId.test(id) && !(inforEntityIds as readonly string[]).includes(id);
+}
+
+/** The entity's name for people: the built-in label, a picked entity's own label, else its id. */
+export function entityLabel(id: string, source: { label?: string } | undefined): string {
+  return inforEntityLabels[id as InforEntityId] ?? source?.label ?? id;
+}
+
+/**
+ * Sources for one connection: defaults merged with the `entitySources` setting (JSON), plus the
+ * picked entities of this product line (ids `{line}.{name}`, each a whole source: nothing to merge
+ * over). Picked entities of another product line are kept in the setting but not offered, so
+ * switching the product line back restores them.
+ */
 export function resolveSources<P extends ProductLine>(
   productLine: P,
   override: unknown,
-): Partial<Record<InforEntityId, SourceOf<P>>> {
+): Partial<Record<string, SourceOf<P>>> {
   let extra: Record<string, unknown> = {};
   if (typeof override === 'string' && override.trim()) {
     try {
@@ -240,13 +256,10 @@ export function resolveSources<P extends ProductLine>(
       throw new AppError('E_INVALID_INPUT', 'The connection setting "entitySources" is not valid JSON.');
     }
   }
-  const out: Partial<Record<InforEntityId, SourceOf<P>>> = {};
+  const out: Partial<Record<string, SourceOf<P>>> = {};
   const defaults = defaultSources[productLine] as Partial<Record<InforEntityId, Record<string, unknown>>>;
-  for (const entity of inforEntityIds) {
-    const merged =
-      extra[entity] === null ? undefined : { ...defaults[entity], ...(extra[entity] as object | undefined) };
-    if (!merged || Object.keys(merged).length === 0) continue;
-    const parsed = schemas[productLine].safeParse(merged);
+  const check = (entity: string, value: unknown) => {
+    const parsed = schemas[productLine].safeParse(value);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new AppError(
@@ -255,6 +268,16 @@ export function resolveSources<P extends ProductLine>(
       );
     }
     out[entity] = parsed.data as SourceOf<P>;
+  };
+  for (const entity of inforEntityIds) {
+    const merged =
+      extra[entity] === null ? undefined : { ...defaults[entity], ...(extra[entity] as object | undefined) };
+    if (!merged || Object.keys(merged).length === 0) continue;
+    check(entity, merged);
+  }
+  for (const [entity, value] of Object.entries(extra)) {
+    if (!isPickedEntity(entity) || !entity.startsWith(`${productLine}.`)) continue;
+    check(entity, value);
   }
   return out;
 }

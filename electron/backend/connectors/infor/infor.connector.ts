@@ -4,18 +4,18 @@ import type { ConnectorHooks, HookContext } from '../framework/hooks';
 import { csiReadSlots, listConfigurations } from './csi-reader';
 import { fsmReadSlots, fsmUrl } from './fsm-reader';
 import { obtainInforToken, revokeInforToken, tokenClaims } from './infor-auth';
+import { inforCatalog, inforCatalogEntry } from './infor-catalog';
 import { csiSchema, fsmSchema, lnSchema, m3Schema } from './infor-schema';
 import {
   productLines,
   resolveSources,
   type CsiSource,
   type FsmSource,
-  type InforEntityId,
   type LnSource,
   type M3Source,
   type ProductLine,
 } from './infor-sources';
-import { inforDescriptors } from './infor.descriptor';
+import { inforDescriptorFor } from './infor.descriptor';
 import { lnReadSlots, lnUrl } from './ln-reader';
 import { m3Execute } from './m3-api';
 import { readM3, type M3StampForms } from './m3-reader';
@@ -35,10 +35,13 @@ export function productLineOf(settings: Record<string, unknown>): ProductLine {
   return value as ProductLine;
 }
 
-function hooksFor(productLine: ProductLine, settings: Record<string, unknown>): ConnectorHooks {
-  const sources = resolveSources(productLine, settings.entitySources) as Partial<Record<InforEntityId, unknown>>;
+function hooksFor(
+  productLine: ProductLine,
+  sources: Partial<Record<string, unknown>>,
+  settings: Record<string, unknown>,
+): ConnectorHooks {
   const sourceOf = <T>(entity: string): T => {
-    const source = sources[entity as InforEntityId];
+    const source = sources[entity];
     if (!source)
       throw new AppError('E_NOT_FOUND', `Infor ${productLine.toUpperCase()} has no source configured for ${entity}.`);
     return source as T;
@@ -47,19 +50,21 @@ function hooksFor(productLine: ProductLine, settings: Record<string, unknown>): 
     obtainToken: obtainInforToken,
     revokeToken: revokeInforToken,
     ...readSlots(productLine, sourceOf),
+    // Built-in and picked entities go through the same readers and schema discovery: no special cases.
     discoverSchema(context, entity) {
-      const id = entity as InforEntityId;
       switch (productLine) {
         case 'm3':
-          return m3Schema(context, id, sourceOf<M3Source>(entity));
+          return m3Schema(context, entity, sourceOf<M3Source>(entity));
         case 'csi':
-          return csiSchema(context, id, sourceOf<CsiSource>(entity));
+          return csiSchema(context, entity, sourceOf<CsiSource>(entity));
         case 'ln':
-          return lnSchema(context, id, sourceOf<LnSource>(entity));
+          return lnSchema(context, entity, sourceOf<LnSource>(entity));
         case 'fsm':
-          return fsmSchema(context, id, sourceOf<FsmSource>(entity));
+          return fsmSchema(context, entity, sourceOf<FsmSource>(entity));
       }
     },
+    catalog: (context, query, signal) => inforCatalog(context, productLine, query, signal),
+    catalogEntry: (context, kind, name, options) => inforCatalogEntry(context, productLine, kind, name, options),
     async probe() {
       return { tenant: String(settings.tenant ?? ''), variant: productLine };
     },
@@ -101,7 +106,9 @@ export class InforConnector extends DescriptorConnector {
 
   constructor(environment: ConnectorEnvironment) {
     const productLine = productLineOf(environment.connection.settings);
-    super(inforDescriptors[productLine], hooksFor(productLine, environment.connection.settings), environment);
+    const settings = environment.connection.settings;
+    const sources = resolveSources(productLine, settings.entitySources) as Record<string, unknown>;
+    super(inforDescriptorFor(productLine, sources), hooksFor(productLine, sources, settings), environment);
     this.productLine = productLine;
   }
 

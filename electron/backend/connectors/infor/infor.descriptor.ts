@@ -5,8 +5,10 @@ import {
 } from '../../../../shared/connectors/descriptor';
 import {
   defaultSources,
+  entityLabel,
   inforEntityIds,
   inforEntityLabels,
+  isPickedEntity,
   productLineLabels,
   type ProductLine,
 } from './infor-sources';
@@ -74,7 +76,21 @@ const pagination: Record<ProductLine, ConnectorDescriptorInput['entities'][strin
   },
 };
 
-function build(productLine: ProductLine): ConnectorDescriptor {
+/** What the descriptor needs of a picked entity's source. */
+interface PickedSource {
+  label?: string;
+  keys: string[];
+  stamp?: string;
+  changeDate?: string;
+  mode?: string;
+  list?: { key: string };
+}
+
+/**
+ * The product line's descriptor: the six built-ins, plus the entities picked for one connection
+ * (`m3.OCUSMA`, read-only like every Infor entity; incremental only when a stamp is known).
+ */
+function build(productLine: ProductLine, picked: Record<string, PickedSource> = {}): ConnectorDescriptor {
   const sources = defaultSources[productLine] as Partial<Record<string, { keys: string[]; lines?: object }>>;
   const entities: ConnectorDescriptorInput['entities'] = {};
   for (const id of inforEntityIds) {
@@ -84,6 +100,22 @@ function build(productLine: ProductLine): ConnectorDescriptor {
       label: inforEntityLabels[id],
       keyFields: productLine === 'm3' ? source.keys.map((key) => key.slice(2)) : source.keys,
       read: pagination[productLine],
+      write: { mode: 'read-only' },
+    };
+  }
+  for (const [id, source] of Object.entries(picked)) {
+    const read = pagination[productLine]!;
+    // LN knows no change stamp (API-FACTS §1.6); M3 falls back to the change date (m3-reader.ts).
+    const incremental = productLine === 'ln' ? false : Boolean(source.stamp ?? source.changeDate);
+    entities[id] = {
+      label: entityLabel(id, source),
+      keyFields:
+        productLine === 'm3'
+          ? source.mode === 'list' && source.list
+            ? [source.list.key]
+            : source.keys.map((key) => key.slice(2))
+          : source.keys,
+      read: incremental ? read : { ...read, modifiedSince: undefined },
       write: { mode: 'read-only' },
     };
   }
@@ -109,3 +141,11 @@ export const inforDescriptors: Record<ProductLine, ConnectorDescriptor> = {
   ln: build('ln'),
   fsm: build('fsm'),
 };
+
+/** The descriptor of one connection: its product line's, plus the entities picked from its catalogue. */
+export function inforDescriptorFor(productLine: ProductLine, sources: Record<string, unknown>): ConnectorDescriptor {
+  const picked = Object.fromEntries(
+    Object.entries(sources).filter(([id]) => isPickedEntity(id)) as Array<[string, PickedSource]>,
+  );
+  return Object.keys(picked).length === 0 ? inforDescriptors[productLine] : build(productLine, picked);
+}

@@ -6,6 +6,7 @@ import { countFields } from './schema-tree';
 import { schemaKey, type EntityInfo } from './schemas.store';
 import { schemasStore, useSchemas } from './schemas.instance';
 import { SchemaTree } from './SchemaTree';
+import { AddEntityPanel } from './AddEntityPanel';
 
 /** The entity a side opens with: the source reads, the target writes. */
 export function defaultEntity(entities: EntityInfo[], side: 'source' | 'target'): string | undefined {
@@ -33,6 +34,7 @@ export function SchemaPane({
   onChange(patch: { connectionId?: ConnectionId; entity?: string }): void;
 }) {
   const [query, setQuery] = useState('');
+  const [adding, setAdding] = useState(false);
   const entities = useSchemas((state) => (connectionId ? state.entities[connectionId] : undefined));
   const schema = useSchemas((state) => (connectionId && entity ? state.schemas[schemaKey(connectionId, entity)] : undefined));
   const { loadEntities, loadSchema } = schemasStore.getState();
@@ -79,6 +81,19 @@ export function SchemaPane({
             </span>
           )}
         </div>
+        <span className="schema-pane-actions">
+        {/* Infor entities are open-ended: any table, IDO, set or class the tenant exposes can be added. */}
+        {current?.system === 'infor' && (
+          <button
+            type="button"
+            className="button small"
+            onClick={() => setAdding((open) => !open)}
+            aria-expanded={adding}
+            data-testid={`${testId}-add-entity`}
+          >
+            Add entity…
+          </button>
+        )}
         <button
           type="button"
           className="button small"
@@ -89,6 +104,7 @@ export function SchemaPane({
         >
           {schema?.state === 'loading' && schema.value ? 'Refreshing…' : 'Refresh'}
         </button>
+        </span>
       </header>
       <div className="schema-pickers">
         <label className="form-field">
@@ -137,6 +153,17 @@ export function SchemaPane({
           />
         </label>
       </div>
+      {adding && connectionId && current?.system === 'infor' && (
+        <AddEntityPanel
+          connectionId={connectionId}
+          productLine={typeof current.settings.productLine === 'string' ? current.settings.productLine : 'm3'}
+          onAdded={(added) => {
+            setAdding(false);
+            onChange({ entity: added });
+          }}
+          onClose={() => setAdding(false)}
+        />
+      )}
       {schema?.state === 'error' && schema.value && (
         <p className="inline-error" role="alert">
           Refresh failed ({schema.error.code}): {schema.error.message} Showing the cached schema.

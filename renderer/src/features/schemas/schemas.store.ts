@@ -17,6 +17,11 @@ export interface SchemasState {
   schemas: Record<string, Loadable<EntitySchema>>;
   loadEntities(connectionId: ConnectionId, options?: { force?: boolean }): Promise<EntityInfo[] | undefined>;
   loadSchema(connectionId: ConnectionId, entity: string, options?: { refresh?: boolean }): Promise<EntitySchema | undefined>;
+  /**
+   * Adds a catalogue object (Infor table, IDO, set, class) as an entity of the connection; the
+   * entity list becomes the backend's answer. Resolves to the new entity's id, or the error.
+   */
+  addEntity(connectionId: ConnectionId, kind: string, name: string, options?: { table?: string; keys?: string[] }): Promise<{ ok: true; id: string } | { ok: false; error: ErrorInfo }>;
   /** Connection settings changed or it went away: forget what was fetched through it. */
   forget(connectionId: string): void;
 }
@@ -63,6 +68,13 @@ export function createSchemasStore(api: ApiClient) {
         set((state) => ({ schemas: { ...state.schemas, [key]: next } }));
         return result.ok ? result.value : undefined;
       });
+    },
+
+    async addEntity(connectionId, kind, name, options = {}) {
+      const result = await api.invoke('schemas.addEntity', { connectionId, kind, name, table: options.table, keys: options.keys });
+      if (!result.ok) return { ok: false, error: result.error };
+      set((state) => ({ entities: { ...state.entities, [connectionId]: { state: 'ready', value: result.value.entities } } }));
+      return { ok: true, id: result.value.entity.id };
     },
 
     forget(connectionId) {
