@@ -122,7 +122,13 @@ describe('mappings saved before the connection columns existed', () => {
     const dir = dataDir();
     const file = path.join(dir, 'mlc.sqlite');
     // The store as the previous release left it: every migration but the connection columns.
-    const old = openDatabase({ file, migrations: migrations.slice(0, -1) });
+    const old = openDatabase({
+      file,
+      migrations: migrations.slice(
+        0,
+        migrations.findIndex((migration) => migration.id === 'mapping/001-connection-columns'),
+      ),
+    });
     const insert = old.prepare(
       'INSERT INTO mappings (id, name, source_entity, target_entity, graph, expression, hash, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
