@@ -415,7 +415,11 @@ class RetryAfterBackoff implements IBackoff<IRetryBackoffContext<unknown>> {
  * the caller stops waiting on the signal itself; the attempt dies with the agent.
  */
 function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  if (signal.aborted) {
+    // The attempt already started fails on the same abort: that failure is this one, not an unhandled second.
+    promise.catch(() => undefined);
+    return Promise.reject(signal.reason as Error);
+  }
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(signal.reason as Error);
     signal.addEventListener('abort', onAbort, { once: true });
