@@ -85,6 +85,23 @@ describe('Zendesk organizations in jobs of 100 against the sandbox', () => {
     expect(count('Zendesk organizations create_many')).toBe(1);
   });
 
+  it('one new external id twice in a batch: created once, then updated, as an upsert per record would', async () => {
+    const results = await connector.write(
+      'organizations',
+      [
+        { name: 'Twice Org', external_id: 'TWICE-1' },
+        { name: 'Once Org', external_id: 'ONCE-1' },
+        { name: 'Twice Org Ltd', external_id: 'twice-1' },
+      ],
+      { matchKey: ['external_id'] },
+    );
+    expect(results.map((result) => result.outcome)).toEqual(['created', 'created', 'updated']);
+    expect(results[2]?.targetKey).toBe(results[0]?.targetKey);
+    expect(sandbox.inspect.organizations().find((record) => record.external_id === 'twice-1')?.name).toBe(
+      'Twice Org Ltd',
+    );
+  });
+
   it('looks organizations up with the documented parameters only (show_many external_ids, search name)', async () => {
     sandbox.control.clearRequests();
     const byExternalId = await connector.lookup('organizations', 'external_id', ['BULK-1', 'NOPE']);

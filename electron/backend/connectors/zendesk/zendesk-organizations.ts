@@ -28,11 +28,20 @@ export async function writeOrganizations(
   );
   const creates: Planned[] = [];
   const updates: Planned[] = [];
+  // A new external id twice in one batch: the first creates it, the others wait for the next round and
+  // update it then, as one create_or_update per record did (create_many would refuse them as taken).
+  const creating = new Set<string>();
+  const later: number[] = [];
   records.forEach((record, position) => {
-    const id = text(record.id) || known.get(text(record.external_id).toLowerCase());
+    const externalId = text(record.external_id).toLowerCase();
+    const id = text(record.id) || known.get(externalId);
     const match = matchOf(record, ['id', 'external_id']);
     if (id) updates.push({ position, body: { ...record, id: Number(id) }, match });
-    else creates.push({ position, body: record, match: { by: 'none' } });
+    else if (externalId && creating.has(externalId)) later.push(position);
+    else {
+      if (externalId) creating.add(externalId);
+      creates.push({ position, body: record, match: { by: 'none' } });
+    }
   });
   const results: WriteResult[] = new Array(records.length);
   for (const [planned, method, path, created] of [
@@ -42,6 +51,14 @@ export async function writeOrganizations(
     if (planned.length === 0) continue;
     const outcomes = await runJob(context, method, path, planned, created, options.signal);
     planned.forEach((item, index) => (results[item.position] = outcomes[index] as WriteResult));
+  }
+  if (later.length > 0) {
+    const outcomes = await writeOrganizations(
+      context,
+      later.map((position) => records[position] as JsonObject),
+      options,
+    );
+    later.forEach((position, index) => (results[position] = outcomes[index] as WriteResult));
   }
   return results;
 }
