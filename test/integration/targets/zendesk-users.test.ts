@@ -101,6 +101,34 @@ describe('Zendesk users and organizations against the sandbox', () => {
     }
   });
 
+  it('single user writes ride out the per-minute limit (429 + Retry-After) through the shared client', async () => {
+    const retries: number[] = [];
+    const connection = sandbox.connection();
+    const stock = createZendeskConnector({
+      connection: { id: 'zendesk-stock-429', settings: connection.settings, sandbox: true },
+      secrets: connection.secrets,
+      http: { timing: { baseDelayMs: 5, maxDelayMs: 50 }, onRetry: (event) => retries.push(event.status ?? 0) },
+    });
+    try {
+      sandbox.control.setFaults([
+        { pathRegex: '^/api/v2/users/create_or_update(\\.json)?$', status: 429, times: 2, retryAfter: 1 },
+      ]);
+      const results = await stock.write(
+        'users',
+        [
+          { name: 'Limited One', email: 'limited.one@example.com' },
+          { name: 'Limited Two', email: 'limited.two@example.com' },
+        ],
+        { matchKey: ['email'] },
+      );
+      expect(results.map((result) => result.outcome)).toEqual(['created', 'created']);
+      expect(retries.filter((status) => status === 429)).toHaveLength(2);
+    } finally {
+      sandbox.control.clearFaults();
+      await stock.close();
+    }
+  });
+
   it('waits out the 30-open-jobs limit (429 + Retry-After) instead of failing the batch', async () => {
     sandbox.control.configure({ maxOpenJobs: 1, jobDurationMs: 400, bulkImportEnabled: true });
     try {
