@@ -8,7 +8,8 @@ import type { ZdRecord } from './zendesk-store';
  * Bearer (rotating refresh), cursor pages ≤ 100 with `has_more`, offset pages
  * refused past 10,000, organizations `create_or_update` 200/201 with unique
  * names (422 RecordInvalid), users `create_or_update_many` ≤ 100 as a job with
- * `Failed` items, > 30 open jobs → 429, bulk import off → 403, a per-minute
+ * `Failed` items, > 30 open jobs → 429, bulk import off by default → 403,
+ * organizations `create_many`/`update_many` jobs, organization search by `name`/`external_id` only, a per-minute
  * limit answering 429 + Retry-After with a text body, and the `*_fields` endpoints.
  */
 export interface ZendeskSandboxOptions {
@@ -34,6 +35,8 @@ export interface ZendeskSandboxInspect {
   jobs(): ZdRecord[];
   /** Most users any create_or_update_many call carried. */
   largestBatch(): number;
+  /** Most organizations any create_many/update_many call carried. */
+  largestOrganizationBatch(): number;
   fields(kind: 'organization_fields' | 'user_fields' | 'ticket_fields'): ZdRecord[];
 }
 
@@ -58,7 +61,8 @@ export async function startZendeskSandbox(options: ZendeskSandboxOptions = {}): 
     apiToken: `mlcSandboxZendeskToken${seed}xxxxxxxxxxxx`,
     clientId: 'mlc_sandbox_client',
     clientSecret: `mlc-sandbox-zendesk-client-secret-${seed}`,
-    bulkImportEnabled: true,
+    // A stock tenant: bulk user import stays off until a test (or support) turns it on.
+    bulkImportEnabled: false,
     maxBatch: 100,
     maxOpenJobs: 30,
     jobDurationMs: 150,
@@ -101,6 +105,7 @@ export async function startZendeskSandbox(options: ZendeskSandboxOptions = {}): 
     tickets: () => clone(current.records.tickets.values()),
     jobs: () => [...current.jobs.values()].map((job) => current.jobView(job)),
     largestBatch: () => current.largestBatch,
+    largestOrganizationBatch: () => current.largestOrganizationBatch,
     fields: (kind) => clone(current.fields[kind]),
   };
   const extra = {

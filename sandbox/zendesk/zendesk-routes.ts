@@ -1,6 +1,7 @@
 import type { SandboxServer, SimulatorContext } from '../kit';
 import { recordInvalid, type ZdKind, type ZdRecord } from './zendesk-store';
 import type { ZendeskState } from './zendesk-state';
+import { jobItems, refuseBulkImport, registerZendeskBulkRoutes } from './zendesk-bulk-routes';
 
 const api = '/api/v2';
 const singular: Record<ZdKind, string> = { organizations: 'organization', users: 'user', tickets: 'ticket' };
@@ -73,29 +74,50 @@ export function registerZendeskRoutes(server: SandboxServer, state: ZendeskState
       }),
     );
   }
-  for (const kind of ['organizations', 'users'] as const) {
-    both(
-      server,
-      'GET',
-      `/${kind}/search`,
-      `Zendesk search ${kind}`,
-      guarded((context) => {
-        const externalId = context.query.get('external_id');
-        const query = context.query.get('query') ?? '';
-        const [field, value] = query.includes(':')
-          ? [query.slice(0, query.indexOf(':')), query.slice(query.indexOf(':') + 1)]
-          : ['', ''];
-        const items = [...state.records[kind].values()].filter((record) =>
-          externalId !== null
-            ? String(record.external_id ?? '').toLowerCase() === externalId.toLowerCase()
-            : field
-              ? String(record[field] ?? '').toLowerCase() === value.toLowerCase()
-              : false,
-        );
-        context.json(200, { [kind]: items, results: items, count: items.length, next_page: null, previous_page: null });
-      }),
-    );
-  }
+  // Organizations OpenAPI fragment ~594-612: search by `external_id` or `name` (exact, case-insensitive),
+  // "but not both"; `query` is not one of its parameters, so a stock tenant's answer to it is refused here.
+  both(
+    server,
+    'GET',
+    '/organizations/search',
+    'Zendesk search organizations',
+    guarded((context) => {
+      const unknown = [...context.query.keys()].filter((key) => key !== 'external_id' && key !== 'name');
+      const externalId = context.query.get('external_id');
+      const name = context.query.get('name');
+      if (unknown.length > 0 || (externalId === null) === (name === null))
+        return context.json(400, {
+          error: 'InvalidValue',
+          description: `Search organizations by external_id or name, not both${unknown.length > 0 ? ` (unknown parameter ${unknown.join(', ')})` : ''}`,
+        });
+      const [field, value] = externalId !== null ? ['external_id', externalId] : ['name', name ?? ''];
+      const items = [...state.records.organizations.values()].filter(
+        (record) => String(record[field] ?? '').toLowerCase() === value.toLowerCase(),
+      );
+      context.json(200, { organizations: items, count: items.length, next_page: null, previous_page: null });
+    }),
+  );
+  both(
+    server,
+    'GET',
+    '/users/search',
+    'Zendesk search users',
+    guarded((context) => {
+      const externalId = context.query.get('external_id');
+      const query = context.query.get('query') ?? '';
+      const [field, value] = query.includes(':')
+        ? [query.slice(0, query.indexOf(':')), query.slice(query.indexOf(':') + 1)]
+        : ['', ''];
+      const items = [...state.records.users.values()].filter((record) =>
+        externalId !== null
+          ? String(record.external_id ?? '').toLowerCase() === externalId.toLowerCase()
+          : field
+            ? String(record[field] ?? '').toLowerCase() === value.toLowerCase()
+            : false,
+      );
+      context.json(200, { users: items, results: items, count: items.length, next_page: null, previous_page: null });
+    }),
+  );
 
   both(
     server,
@@ -174,36 +196,12 @@ export function registerZendeskRoutes(server: SandboxServer, state: ZendeskState
     '/users/create_or_update_many',
     'Zendesk users create_or_update_many',
     guarded(async (context) => {
-      if (!state.settings.bulkImportEnabled) {
-        return context.json(403, {
-          error: {
-            title: 'Forbidden',
-            message:
-              'You do not have access to this page. Please contact the account owner of this help desk for further help.',
-          },
-        });
-      }
+      if (refuseBulkImport(state, context)) return;
       const body = await json(context);
       if (!body) return;
-      const users = Array.isArray(body.users) ? (body.users as ZdRecord[]) : [];
-      if (users.length === 0)
-        return context.json(400, { error: 'InvalidValue', description: 'users: parameter is required' });
-      if (users.length > state.settings.maxBatch)
-        return context.json(400, {
-          error: 'TooManyRecords',
-          description: `Too many records. Maximum is ${state.settings.maxBatch}`,
-        });
+      const users = jobItems(state, context, body.users, 'users');
+      if (!users) return;
       state.largestBatch = Math.max(state.largestBatch, users.length);
-      if (state.openJobs() >= state.settings.maxOpenJobs) {
-        return context.json(
-          429,
-          {
-            error: 'TooManyJobs',
-            description: `Number of queued or running jobs is over the limit of ${state.settings.maxOpenJobs}.`,
-          },
-          { 'retry-after': '1' },
-        );
-      }
       const job = state.startJob(
         'bulk_create_or_update_users',
         users.map((user, index) => state.saveUser(user, index)),
@@ -261,6 +259,12 @@ export function registerZendeskRoutes(server: SandboxServer, state: ZendeskState
       const result = state.saveTicket((body.ticket ?? {}) as ZdRecord, Number(idParam(context)));
       context.json(result.status, result.body);
     }),
+  );
+
+  registerZendeskBulkRoutes(
+    state,
+    (method, path, name, handler) => both(server, method, path, name, guarded(handler)),
+    json,
   );
 
   // Last: `/users/me`, `/organizations/search` and friends must win over `/:id`.

@@ -14,7 +14,10 @@ export interface ZendeskSandboxSettings {
   apiToken: string;
   clientId: string;
   clientSecret: string;
-  /** Bulk user imports are off by default in real accounts; on here so the happy path works. */
+  /**
+   * Bulk user imports (`/users/create_many`, `/users/create_or_update_many`): off by default in real
+   * accounts until Zendesk support enables them (users OpenAPI fragment ~1091-1097 and ~1235-1241: 403).
+   */
   bulkImportEnabled: boolean;
   maxBatch: number;
   maxOpenJobs: number;
@@ -26,8 +29,12 @@ export interface ZendeskSandboxSettings {
   tokenLifetimeSeconds: number | null;
 }
 
+/** One job result: users upserts carry `status`; organization jobs carry `index` (create) or `action`/`success` (update). */
 export interface JobResultItem {
-  id: number | string;
+  id?: number | string;
+  index?: number;
+  action?: 'create' | 'update';
+  success?: boolean;
   status: 'Created' | 'Updated' | 'Failed';
   email?: string;
   external_id?: string;
@@ -55,6 +62,8 @@ export class ZendeskState {
   readonly fields = seedFieldDefinitions();
   readonly jobs = new Map<string, Job>();
   largestBatch = 0;
+  /** Most organizations any create_many/update_many call carried. */
+  largestOrganizationBatch = 0;
   private readonly accessTokens = new Map<string, { expiresAt: number | null }>();
   private readonly refreshTokens = new Set<string>();
   private nextId = { organizations: 361_000_000_000, users: 901_000_000_000, tickets: 10_000 };

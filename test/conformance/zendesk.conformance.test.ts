@@ -35,7 +35,7 @@ const entities: Record<string, EntityCase<ZendeskSandbox>> = {
           organization_fields: { credit_status: index === 1 ? 'excellent' : 'good' },
         })),
       invalid: [1],
-      largestBatch: () => 1,
+      largestBatch: () => current.inspect.largestOrganizationBatch(),
     },
   },
   users: {

@@ -71,13 +71,24 @@ describe('Zendesk Support real payloads', () => {
       message: 'Assignee cannot be set while the ticket is being routed',
       field: 'assignee_id',
     });
+    // Tickets are still written one call each, so a 422 reaches the connector as this body.
+    const [ticket] = await connector.write(
+      'tickets',
+      [{ subject: 'Invoice', comment: { body: 'From Infor' }, status: 'bogus', external_id: 'FIXTURE-422' }],
+      { matchKey: ['external_id'] },
+    );
+    expect(ticket).toMatchObject({
+      outcome: 'failed',
+      error: { code: 'RecordInvalid', message: 'Status: bogus is not valid', field: 'status' },
+    });
+    // Organizations go in create_many jobs: a taken name fails that record with the same words (no field there).
     const taken = String(sandbox.inspect.organizations()[0]?.name);
     const [result] = await connector.write('organizations', [{ name: taken, external_id: 'FIXTURE-DUP' }], {
       matchKey: ['external_id'],
     });
     expect(result).toMatchObject({
       outcome: 'failed',
-      error: { code: 'RecordInvalid', message: 'Name: has already been taken', field: 'name' },
+      error: { code: 'RecordInvalid', message: 'Name: has already been taken' },
     });
   });
 

@@ -30,6 +30,21 @@ export interface PageContext {
   resilience?: Resilience;
   /** Before each new try of a target call (a batch's write, a dry run's lookup) after a transient failure: the try that failed (from 1) and the wait. */
   onWriteRetry?: (error: unknown, attempt: number, delayMs: number) => void;
+  /** What the target says about its writes (e.g. a slower path and why); the engine logs each once per run. */
+  onWarning?: (message: string) => void;
+}
+
+/** `onWarning` for a run: each distinct message goes to the log once, with the flow and the run. */
+export function warnOncePerRun(
+  log: { warn(message: string, fields?: Record<string, unknown>): void },
+  fields: { flow: string; run: string },
+): (message: string) => void {
+  const said = new Set<string>();
+  return (message) => {
+    if (said.has(message)) return;
+    said.add(message);
+    log.warn(message, fields);
+  };
 }
 
 interface Pending {
@@ -139,7 +154,7 @@ export async function processPage(
         context.target.write(
           flow.target.entity,
           batch.map((item) => item.payload),
-          { matchKey: flow.target.matchKey, signal: context.signal },
+          { matchKey: flow.target.matchKey, signal: context.signal, onWarning: context.onWarning },
         ),
       context.signal,
     );

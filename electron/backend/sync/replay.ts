@@ -3,7 +3,7 @@ import type { RecordAudit, Run } from '../../../shared/domain/run';
 import { AppError } from '../../../shared/errors';
 import type { JsonObject, SourceRecord } from '../connectors/framework/connector';
 import type { EngineDeps } from './engine-deps';
-import { processPage } from './page-processor';
+import { processPage, warnOncePerRun } from './page-processor';
 import { referenceBindings } from './reference-bindings';
 import { commitPage } from './page-commit';
 import { emptyCalls, emptyCounters } from './runs.repository';
@@ -69,6 +69,7 @@ export async function replayRecords(deps: EngineDeps, request: ReplayRequest): P
       groups.set(hash, group);
     }
     const deadLetters = new Set(deps.audit.deadLetterKeys(flow.id).map((entry) => entry.sourceKey));
+    const onWarning = warnOncePerRun(deps.log, { flow: flow.id, run: run.id });
     for (const group of groups.values()) {
       for (const attempt of new Set(group.audits.map((audit) => audit.attempt))) {
         const records: SourceRecord[] = group.audits
@@ -95,6 +96,7 @@ export async function replayRecords(deps: EngineDeps, request: ReplayRequest): P
           ),
           deadLetters,
           counters,
+          onWarning,
         });
         calls.target = target.callCount() - baseline;
         calls.targetMinimum += Math.ceil(result.sent / batchSize);

@@ -3,7 +3,7 @@ import type { Run } from '../../../shared/domain/run';
 import { AppError, errorMessage, toErrorInfo } from '../../../shared/errors';
 import type { Connector } from '../connectors/framework/connector';
 import type { EngineDeps } from './engine-deps';
-import { processPage } from './page-processor';
+import { processPage, warnOncePerRun } from './page-processor';
 import { ProgressMeter } from './progress-meter';
 import { commitPage } from './page-commit';
 import {
@@ -254,7 +254,9 @@ export class SyncEngine {
             error: errorMessage(error),
           }),
       });
-      const readWarnings = new Set<string>();
+      // What the source or the target says about this run (M3: incremental sync not engaged; Zendesk:
+      // bulk import off, users one at a time), each once per run.
+      const warnOnce = warnOncePerRun(log, { flow: flow.id, run: run.id });
       await reread
         .execute(async ({ attempt }) => {
           for await (const page of reader.read(flow.source.entity, {
@@ -262,12 +264,7 @@ export class SyncEngine {
             pageSize: limits.pageSize,
             signal: options.signal,
           })) {
-            // What the source says about this read (e.g. M3: incremental sync not engaged, and why), once per run.
-            for (const warning of page.warnings ?? []) {
-              if (readWarnings.has(warning)) continue;
-              readWarnings.add(warning);
-              log.warn(warning, { flow: flow.id, run: run.id });
-            }
+            for (const warning of page.warnings ?? []) warnOnce(warning);
             const records = attempt === 0 ? page.records : audit.notYetInRun(run.id, flow.id, page.records);
             progress.recordsInFlight = records.length;
             counters.read += records.length;
@@ -295,6 +292,7 @@ export class SyncEngine {
               resilience,
               onWriteRetry: (error, attempt, waitMs) =>
                 log.warn(targetInterrupted, { flow: flow.id, attempt, waitMs, error: errorMessage(error) }),
+              onWarning: warnOnce,
               onPhase: (phase) => meter.update(phase, counters, this.callsSince(baseline, reader, writer), estimate),
             }).catch((error: unknown) => {
               throw new PageFailed(error);

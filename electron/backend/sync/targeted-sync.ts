@@ -4,7 +4,7 @@ import { errorMessage, toErrorInfo } from '../../../shared/errors';
 import type { JsonObject, JsonValue, SourceRecord } from '../connectors/framework/connector';
 import { evaluateIsolated } from '../mapping/mapping-pool';
 import type { EngineDeps } from './engine-deps';
-import { processPage } from './page-processor';
+import { processPage, warnOncePerRun } from './page-processor';
 import { referenceBindings } from './reference-bindings';
 import { targetInterrupted } from './resilience';
 import type { IdMapEntry } from './id-map.repository';
@@ -88,6 +88,7 @@ export async function syncTargetKeys(
       resilience: deps.resilience,
       onWriteRetry: (error, attempt, waitMs) =>
         deps.log.warn(targetInterrupted, { flow: flow.id, attempt, waitMs, error: errorMessage(error) }),
+      onWarning: warnOncePerRun(deps.log, { flow: flow.id, run: run.id }),
     });
     Object.assign(calls, {
       target: target.callCount() - baseline,

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isAppError } from '../../../shared/errors';
 import type { JsonObject } from '../../../electron/backend/connectors/framework/connector';
 import {
   createZendeskConnector,
@@ -26,6 +25,8 @@ describe('Zendesk users and organizations against the sandbox', () => {
   });
 
   it('a users batch reports exactly the invalid records, with Zendesk’s own error text, in input order', async () => {
+    // Support has enabled bulk import on this tenant (a stock one answers 403: see the fallback test).
+    sandbox.control.setBulkImport(true);
     const existing = sandbox.inspect.users().find((user) => user.role === 'end-user') as Record<string, unknown>;
     const records: JsonObject[] = [
       { name: 'Valid One', email: 'valid.one@example.com', external_id: 'INFOR-C-1' },
@@ -53,27 +54,83 @@ describe('Zendesk users and organizations against the sandbox', () => {
     expect(results[5]?.outcome).toBe('created');
     const saved = sandbox.inspect.users().find((user) => user.email === 'valid.two@example.com');
     expect((saved?.user_fields as Record<string, unknown>).contact_type).toBe('billing');
+    sandbox.control.setBulkImport(false);
   });
 
-  it('explains a 403 when bulk user import is disabled', async () => {
-    sandbox.control.setBulkImport(false);
+  it('stock tenant (bulk import off → 403): writes users one at a time via create_or_update, says so once, and remembers', async () => {
+    const connection = sandbox.connection();
+    const stock = createZendeskConnector({
+      connection: { id: 'zendesk-stock', settings: connection.settings, sandbox: true },
+      secrets: connection.secrets,
+      http: { timing: { baseDelayMs: 5, maxDelayMs: 50 } },
+    });
     try {
-      const failure = await connector
-        .write('users', [{ name: 'Someone', email: 'someone@example.com' }], { matchKey: ['email'] })
-        .catch((error: unknown) => error);
-      expect(isAppError(failure) && failure.code).toBe('E_ZENDESK_BULK_IMPORT_DISABLED');
-      const message = (failure as Error).message;
-      expect(message).toMatch(/403/);
-      expect(message).toMatch(/off by default/);
-      expect(message).toMatch(/Zendesk Customer Support/);
-      expect(sandbox.inspect.users().some((user) => user.email === 'someone@example.com')).toBe(false);
+      const existing = sandbox.inspect.users().find((user) => user.role === 'end-user') as Record<string, unknown>;
+      const warnings: string[] = [];
+      sandbox.control.clearRequests();
+      const results = await stock.write(
+        'users',
+        [
+          { name: 'Single One', email: 'single.one@example.com', external_id: 'INFOR-S-1' },
+          { name: 'Bad Mail', email: 'single-bad@' },
+          { name: 'Existing By Email', email: String(existing.email) },
+        ],
+        { matchKey: ['external_id', 'email'], onWarning: (message) => warnings.push(message) },
+      );
+      expect(results.map((result) => result.outcome)).toEqual(['created', 'failed', 'updated']);
+      expect(results[1]?.error).toMatchObject({ message: 'Name: Email: single-bad@ is not properly formatted' });
+      expect(results[2]).toMatchObject({ targetKey: String(existing.id), match: { by: 'email' } });
+      expect(sandbox.inspect.users().some((user) => user.email === 'single.one@example.com')).toBe(true);
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(/bulk user import.*off.*one at a time/i);
+      const routes = () => sandbox.control.requests().map((request) => request.route);
+      expect(routes().filter((route) => route === 'Zendesk users create_or_update_many')).toHaveLength(1);
+      expect(routes().filter((route) => route === 'Zendesk user create_or_update')).toHaveLength(3);
+
+      // The connection remembers: the next batch goes straight to single calls, and says so again.
+      sandbox.control.clearRequests();
+      const [again] = await stock.write('users', [{ name: 'Single Two', email: 'single.two@example.com' }], {
+        matchKey: ['email'],
+        onWarning: (message) => warnings.push(message),
+      });
+      expect(again?.outcome).toBe('created');
+      expect(routes()).toEqual(['Zendesk user create_or_update']);
+      expect(warnings).toHaveLength(2);
     } finally {
-      sandbox.control.setBulkImport(true);
+      await stock.close();
+    }
+  });
+
+  it('single user writes ride out the per-minute limit (429 + Retry-After) through the shared client', async () => {
+    const retries: number[] = [];
+    const connection = sandbox.connection();
+    const stock = createZendeskConnector({
+      connection: { id: 'zendesk-stock-429', settings: connection.settings, sandbox: true },
+      secrets: connection.secrets,
+      http: { timing: { baseDelayMs: 5, maxDelayMs: 50 }, onRetry: (event) => retries.push(event.status ?? 0) },
+    });
+    try {
+      sandbox.control.setFaults([
+        { pathRegex: '^/api/v2/users/create_or_update(\\.json)?$', status: 429, times: 2, retryAfter: 1 },
+      ]);
+      const results = await stock.write(
+        'users',
+        [
+          { name: 'Limited One', email: 'limited.one@example.com' },
+          { name: 'Limited Two', email: 'limited.two@example.com' },
+        ],
+        { matchKey: ['email'] },
+      );
+      expect(results.map((result) => result.outcome)).toEqual(['created', 'created']);
+      expect(retries.filter((status) => status === 429)).toHaveLength(2);
+    } finally {
+      sandbox.control.clearFaults();
+      await stock.close();
     }
   });
 
   it('waits out the 30-open-jobs limit (429 + Retry-After) instead of failing the batch', async () => {
-    sandbox.control.configure({ maxOpenJobs: 1, jobDurationMs: 400 });
+    sandbox.control.configure({ maxOpenJobs: 1, jobDurationMs: 400, bulkImportEnabled: true });
     try {
       const retries: number[] = [];
       const connection = sandbox.connection();
@@ -90,7 +147,7 @@ describe('Zendesk users and organizations against the sandbox', () => {
       expect([first?.[0]?.outcome, second?.[0]?.outcome]).toEqual(['created', 'created']);
       expect(retries).toContain(429);
     } finally {
-      sandbox.control.configure({ maxOpenJobs: 30, jobDurationMs: 150 });
+      sandbox.control.configure({ maxOpenJobs: 30, jobDurationMs: 150, bulkImportEnabled: false });
     }
   });
 

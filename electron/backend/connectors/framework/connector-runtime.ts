@@ -315,6 +315,7 @@ export class DescriptorConnector implements Connector {
         entity,
         batch.map((item) => item.record),
         options.matchKey,
+        { signal: options.signal, onWarning: options.onWarning },
       );
       batch.forEach((item, position) => {
         results[item.index] = answers[position] ?? {

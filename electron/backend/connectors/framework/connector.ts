@@ -38,6 +38,11 @@ export interface WriteOptions {
   /** Fields identifying a record in the target (`Account_Number`, `accountnumber`). */
   matchKey: string[];
   signal?: AbortSignal;
+  /**
+   * Things the user should know about this write (a slower path taken, and why); the sync engine
+   * logs each distinct one once per run. A connector may say the same thing for every batch.
+   */
+  onWarning?: (message: string) => void;
 }
 
 export interface WriteResult {

@@ -13,6 +13,7 @@ import type {
   ReadPage,
   SourceRecord,
   TestResult,
+  WriteOptions,
   WriteResult,
 } from './connector';
 
@@ -103,7 +104,13 @@ export interface ConnectorHooks {
   /** Slot: turns one raw record into a `SourceRecord` (trimming, date formats, keys); the runtime calls it for every record read. */
   normalize?(context: HookContext, entity: string, raw: unknown): SourceRecord;
   /** Writes one batch (already within limits); results in input order. */
-  writeBatch?(context: HookContext, entity: string, records: JsonObject[], matchKey: string[]): Promise<WriteResult[]>;
+  writeBatch?(
+    context: HookContext,
+    entity: string,
+    records: JsonObject[],
+    matchKey: string[],
+    options?: Pick<WriteOptions, 'signal' | 'onWarning'>,
+  ): Promise<WriteResult[]>;
   /** Fetches the live schema of one entity. */
   discoverSchema?(context: HookContext, entity: string): Promise<Omit<EntitySchema, 'hash' | 'fetchedAt'>>;
   /** Identity/tenant probe for `test()`. */

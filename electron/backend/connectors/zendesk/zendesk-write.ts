@@ -3,26 +3,12 @@ import type { JsonObject, JsonValue, WriteMatch, WriteResult } from '../framewor
 import { writeEndpoint, type HookContext } from '../framework/hooks';
 import { ticketForWire, zendeskCall, zendeskError, zendeskGet } from './zendesk-http';
 
-const text = (value: JsonValue | undefined) =>
+export const text = (value: JsonValue | undefined) =>
   typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '';
 
-function matchOf(record: JsonObject, keys: Array<'id' | 'external_id' | 'email'>): WriteMatch {
+export function matchOf(record: JsonObject, keys: Array<'id' | 'external_id' | 'email'>): WriteMatch {
   for (const key of keys) if (text(record[key])) return { by: key, value: text(record[key]) };
   return { by: 'none' };
-}
-
-/** POST /organizations/create_or_update: 201 created, 200 updated, 422 RecordInvalid with Zendesk's details. */
-export async function writeOrganization(context: HookContext, record: JsonObject): Promise<WriteResult> {
-  const answer = await zendeskCall(context, 'POST', writeEndpoint(context, 'organizations'), { organization: record });
-  const match = matchOf(record, ['id', 'external_id']);
-  if (answer.status >= 400) return { outcome: 'failed', match, error: zendeskError(answer) };
-  const organization = (answer.data as { organization?: JsonObject } | undefined)?.organization;
-  const created = answer.status === 201;
-  return {
-    outcome: created ? 'created' : 'updated',
-    targetKey: text(organization?.id) || undefined,
-    match: created ? { by: 'none' } : match,
-  };
 }
 
 /** Tickets have no upsert: an `id` updates, else an `external_id` is looked up first. */
@@ -65,7 +51,7 @@ export interface JobResult {
   external_id?: string;
 }
 
-interface JobStatus {
+export interface JobStatus {
   id: string;
   status: 'queued' | 'working' | 'completed' | 'failed' | 'killed';
   message?: string | null;
@@ -120,24 +106,39 @@ export async function awaitJob(
   return current;
 }
 
-export const bulkImportDisabledHelp =
-  'Zendesk refused the bulk user import (HTTP 403). Bulk user imports are off by default in every Zendesk account: ' +
-  'the account owner must ask Zendesk Customer Support to enable them ' +
-  '(https://support.zendesk.com/hc/en-us/articles/4408843597850). Until then users cannot be synced in batches; ' +
-  'also check that the credentials belong to an admin or an agent allowed to manage end users.';
+/** Said in the run whenever users go one at a time, so a slow user sync explains itself. */
+export const singleUserWritesWarning =
+  'Zendesk bulk user import is off on this account (HTTP 403 from /users/create_or_update_many, the default until ' +
+  'Zendesk Customer Support enables it: https://support.zendesk.com/hc/en-us/articles/4408843597850), so users are ' +
+  'written one at a time with /users/create_or_update within the rate limit: one call per user instead of one per 100.';
 
-/** POST /users/create_or_update_many (≤100), then the job's results, mapped back to input order. */
+/** What a connection remembers between batches: once refused, bulk import is not asked for again. */
+export interface UserWriteMemory {
+  bulkImportRefused: boolean;
+}
+
+export interface ZendeskWriteOptions {
+  signal?: AbortSignal;
+  onWarning?: (message: string) => void;
+}
+
+/**
+ * POST /users/create_or_update_many (≤100), then the job's results, mapped back to input order.
+ * On a stock tenant (bulk import off → 403) the batch, and every later one on this connection,
+ * goes through /users/create_or_update one user at a time; the run is told so.
+ */
 export async function writeUsers(
   context: HookContext,
   records: JsonObject[],
-  signal?: AbortSignal,
+  memory: UserWriteMemory,
+  options: ZendeskWriteOptions = {},
 ): Promise<WriteResult[]> {
+  const { signal } = options;
+  if (memory.bulkImportRefused) return writeUsersOneByOne(context, records, options);
   const answer = await zendeskCall(context, 'POST', writeEndpoint(context, 'users'), { users: records }, signal);
   if (answer.status === 403) {
-    throw new AppError('E_ZENDESK_BULK_IMPORT_DISABLED', bulkImportDisabledHelp, {
-      status: 403,
-      zendesk: zendeskError(answer).message,
-    });
+    memory.bulkImportRefused = true;
+    return writeUsersOneByOne(context, records, options);
   }
   if (answer.status >= 400) {
     const error = zendeskError(answer);
@@ -155,6 +156,40 @@ export async function writeUsers(
     }));
   }
   return mapJobResults(records, done.results ?? [], done.id);
+}
+
+/**
+ * POST /users/create_or_update per user (matched on external_id or e-mail; 201 created, 200 updated,
+ * 422 with Zendesk's details). As many at once as the descriptor's concurrency; the shared client's
+ * limiter keeps them within the per-minute limit and rides out 429 + Retry-After.
+ */
+async function writeUsersOneByOne(
+  context: HookContext,
+  records: JsonObject[],
+  options: ZendeskWriteOptions,
+): Promise<WriteResult[]> {
+  options.onWarning?.(singleUserWritesWarning);
+  const results: WriteResult[] = new Array(records.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < records.length) {
+      const position = next++;
+      const record = records[position] as JsonObject;
+      options.signal?.throwIfAborted();
+      const answer = await zendeskCall(context, 'POST', '/users/create_or_update', { user: record }, options.signal);
+      const match = matchOf(record, ['external_id', 'email']);
+      const user = (answer.data as { user?: JsonObject } | undefined)?.user;
+      results[position] =
+        answer.status >= 400
+          ? { outcome: 'failed', match, error: zendeskError(answer) }
+          : answer.status === 201
+            ? { outcome: 'created', targetKey: text(user?.id) || undefined, match: { by: 'none' } }
+            : { outcome: 'updated', targetKey: text(user?.id) || undefined, match };
+    }
+  };
+  const lanes = Math.max(1, Math.min(context.descriptor.rateLimit.concurrency, records.length));
+  await Promise.all(Array.from({ length: lanes }, worker));
+  return results;
 }
 
 /**

@@ -17,12 +17,13 @@ const common = {
       label: 'Organizations',
       keyFields: ['id'],
       read: { endpoint: '/organizations', pagination: cursor },
-      // No organizations create_or_update_many: one create_or_update per record, matched on id or external_id (never name).
+      // No organizations create_or_update_many: each batch is looked up (show_many by external_id, never
+      // name), then written as update_many and create_many jobs of ≤ 100 (organizations OpenAPI).
       write: {
         mode: 'upsert',
-        endpoint: '/organizations/create_or_update',
+        endpoint: '/organizations/create_many',
         matchKeys: ['external_id', 'id'],
-        maxBatch: 1,
+        maxBatch: 100,
         maxPayloadBytes: 1_000_000,
       },
     },

@@ -7,7 +7,8 @@ import type { TargetHooks, HookContext } from '../framework/hooks';
 import { zendeskEntities, zendeskSingular, type ZendeskEntity } from './zendesk.descriptor';
 import { zendeskSchema, type ZendeskFieldDefinition } from './zendesk.schema';
 import { ticketFromWire, zendeskBase, zendeskError, zendeskGet } from './zendesk-http';
-import { writeOrganization, writeTicket, writeUsers } from './zendesk-write';
+import { writeOrganizations } from './zendesk-organizations';
+import { writeTicket, writeUsers, type UserWriteMemory } from './zendesk-write';
 
 function entityOf(entity: string): ZendeskEntity {
   if ((zendeskEntities as string[]).includes(entity)) return entity as ZendeskEntity;
@@ -37,6 +38,8 @@ function readError(response: HttpResponse): AppError | undefined {
 export type ZendeskHooks = TargetHooks;
 
 export function createZendeskHooks(): ZendeskHooks {
+  // Per connection: once Zendesk has refused bulk user import, later batches go straight to single calls.
+  const users: UserWriteMemory = { bulkImportRefused: false };
   const normalize = (_context: HookContext, entity: string, raw: unknown): SourceRecord => {
     const name = entityOf(entity);
     const plain = JSON.parse(JSON.stringify(raw)) as JsonObject;
@@ -105,14 +108,12 @@ export function createZendeskHooks(): ZendeskHooks {
 
     normalize,
 
-    async writeBatch(context, entity, records) {
+    async writeBatch(context, entity, records, _matchKey, options = {}) {
       const name = entityOf(entity);
-      if (name === 'users') return writeUsers(context, records);
+      if (name === 'users') return writeUsers(context, records, users, options);
+      if (name === 'organizations') return writeOrganizations(context, records, options);
       const results = [];
-      for (const record of records)
-        results.push(
-          name === 'organizations' ? await writeOrganization(context, record) : await writeTicket(context, record),
-        );
+      for (const record of records) results.push(await writeTicket(context, record));
       return results;
     },
 
@@ -152,13 +153,21 @@ export function createZendeskHooks(): ZendeskHooks {
         const original = wanted.find((candidate) => candidate.toLowerCase() === value.toLowerCase());
         if (original !== undefined) hits.set(original, { targetKey: key, data });
       };
+      if (name === 'organizations' && !['id', 'external_id', 'name'].includes(matchKey))
+        throw new AppError(
+          'E_INVALID_INPUT',
+          `Zendesk looks organizations up by id, external_id or name only, not by ${matchKey}.`,
+        );
       if (name === 'tickets' || !['id', 'external_id'].includes(matchKey)) {
-        // No show_many for these: one search per value.
+        // No show_many for these: one search per value. Organizations search by `?name=` (exact,
+        // case-insensitive; organizations OpenAPI ~594-612); users by `?query=field:value`.
         for (const value of wanted) {
           const query =
             name === 'tickets'
               ? `/tickets?external_id=${encodeURIComponent(value)}`
-              : `/${name}/search?query=${encodeURIComponent(`${matchKey}:${value}`)}`;
+              : name === 'organizations'
+                ? `/organizations/search?name=${encodeURIComponent(value)}`
+                : `/${name}/search?query=${encodeURIComponent(`${matchKey}:${value}`)}`;
           const body = await zendeskGet(context, query, signal);
           ((body[name] ?? body.results ?? []) as unknown[]).forEach(take);
         }
