@@ -189,9 +189,11 @@ async function describeDryRun(
   const matchField = context.flow.target.matchKey[0]!;
   const values = pending.map((item) => String(item.payload[matchField]));
   const lookup = context.target.lookup?.bind(context.target);
+  // The diff compares every mapped field, so the lookup must bring them all back (not a system's first 50).
+  const mappedFields = [...new Set(pending.flatMap((item) => Object.keys(item.payload)))];
   const current = lookup
     ? await policy.execute(
-        () => lookup(context.flow.target.entity, matchField, values, { signal: context.signal }),
+        () => lookup(context.flow.target.entity, matchField, values, { signal: context.signal, fields: mappedFields }),
         context.signal,
       )
     : new Map();
