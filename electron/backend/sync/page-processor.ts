@@ -7,7 +7,7 @@ import type { Bindings } from '../../../shared/mapping/evaluate';
 import type { Connector, JsonObject, SourceRecord } from '../connectors/framework/connector';
 import { evaluateIsolated } from '../mapping/mapping-pool';
 import { checkPayload } from './payload-check';
-import { defaultResilience, transientRetry, type Resilience } from './resilience';
+import { defaultResilience, transientRetry, withPauses, type Resilience } from './resilience';
 import type { AuditInput } from './audit.repository';
 import type { IdMapEntry } from './id-map.repository';
 import type { PageCommit } from './page-commit';
@@ -30,6 +30,8 @@ export interface PageContext {
   resilience?: Resilience;
   /** Before each new try of a target call (a batch's write, a dry run's lookup) after a transient failure: the try that failed (from 1) and the wait. */
   onWriteRetry?: (error: unknown, attempt: number, delayMs: number) => void;
+  /** Waits out a target's long Retry-After (the run shows "paused until"); the call is then made again. */
+  pause?: (waitMs: number) => Promise<void>;
 }
 
 interface Pending {
@@ -136,10 +138,14 @@ export async function processPage(
     // The run's signal goes to `execute` as for re-reads: a cancelled run resends nothing.
     const written = await policy.execute(
       () =>
-        context.target.write(
-          flow.target.entity,
-          batch.map((item) => item.payload),
-          { matchKey: flow.target.matchKey, signal: context.signal },
+        withPauses(
+          () =>
+            context.target.write(
+              flow.target.entity,
+              batch.map((item) => item.payload),
+              { matchKey: flow.target.matchKey, signal: context.signal },
+            ),
+          context.pause,
         ),
       context.signal,
     );
@@ -193,7 +199,12 @@ async function describeDryRun(
   const mappedFields = [...new Set(pending.flatMap((item) => Object.keys(item.payload)))];
   const current = lookup
     ? await policy.execute(
-        () => lookup(context.flow.target.entity, matchField, values, { signal: context.signal, fields: mappedFields }),
+        () =>
+          withPauses(
+            () =>
+              lookup(context.flow.target.entity, matchField, values, { signal: context.signal, fields: mappedFields }),
+            context.pause,
+          ),
         context.signal,
       )
     : new Map();
