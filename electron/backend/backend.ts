@@ -22,6 +22,7 @@ export interface BackendOptions {
   /** Passed to every connector this backend opens (tests: fast backoff, small rate windows). */
   connectorDefaults?: BackendContext['connectorDefaults'];
   syncResilience?: BackendContext['syncResilience'];
+  syncClock?: BackendContext['syncClock'];
 }
 
 export interface Backend {
@@ -46,6 +47,7 @@ export function createBackend(options: BackendOptions): Backend {
     http: new HttpRegistry(),
     connectorDefaults: options.connectorDefaults,
     syncResilience: options.syncResilience,
+    syncClock: options.syncClock,
     onClose: (cleanup) => cleanups.push(cleanup),
   };
   cleanups.push(() => context.http.closeAll());

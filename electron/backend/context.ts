@@ -25,6 +25,8 @@ export interface BackendContext {
   connectorDefaults?: Partial<import('./connectors/framework/connector-runtime').ConnectorEnvironment>;
   /** How long the sync engine rides out storms before a run gives up (tests shorten it). */
   syncResilience?: import('./sync/resilience').Resilience;
+  /** The sync engine's clock for long pauses (Retry-After); tests pass one that does not sleep. */
+  syncClock?: import('./sync/resilience').EngineClock;
   /** Cleanups run in reverse order when the backend closes (servers, timers, revocations). */
   onClose(cleanup: () => void | Promise<void>): void;
 }

@@ -68,6 +68,7 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
     dailyRequests: options.dailyRequests ?? 100_000,
     queryPageSize: options.queryPageSize ?? 2000,
     maxCollection: options.maxCollection ?? 200,
+    maxUriLength: options.maxUriLength ?? 16_384,
   };
   const api = new SalesforceApi(server, store, apiOptions);
   api.register();

@@ -16,6 +16,14 @@ export interface SalesforceApiOptions {
   /** Records per query page (Salesforce: up to 2,000, pages may be shorter). */
   queryPageSize: number;
   maxCollection: number;
+  /**
+   * Longest request URI, and longest URI plus headers, accepted: 16,384 bytes each (Salesforce
+   * Knowledge 000386264 "Maximum number of rows returned by SOQL queries over the REST API": a longer
+   * URI answers 414 URI Too Long, URI and headers together 431). The same article says the SOQL is
+   * augmented server-side, so the usable length is smaller, and recommends URIs of at most 2,000
+   * characters: tests set that to model such an org.
+   */
+  maxUriLength: number;
 }
 
 interface Session {
@@ -98,7 +106,8 @@ export class SalesforceApi {
         pattern: `${base}${pattern}`,
         name,
         handler: async (context) => {
-          if (this.admit(context) && !refuseUnsupportedMedia(context)) await run(context);
+          if (!this.refuseLongUri(context) && this.admit(context) && !refuseUnsupportedMedia(context))
+            await run(context);
         },
       });
     api('/limits', 'GET', 'Salesforce limits', (context) =>
@@ -147,6 +156,23 @@ export class SalesforceApi {
         issued_at: String(context.clock.now()),
       });
     });
+  }
+
+  /** 414 for a URI over the limit, 431 for URI and headers over it; the edge answers before any session check. */
+  private refuseLongUri(context: SimulatorContext): boolean {
+    const uri = context.request.url ?? '';
+    const headers = context.request.rawHeaders.reduce((sum, part) => sum + Buffer.byteLength(part) + 2, 0);
+    const limit = this.options.maxUriLength;
+    if (Buffer.byteLength(uri) > limit) {
+      this.server.bump('uriTooLong');
+      context.text(414, 'URI Too Long');
+      return true;
+    }
+    if (Buffer.byteLength(uri) + headers > Math.max(limit, 16_384)) {
+      context.text(431, 'Request Header Fields Too Large');
+      return true;
+    }
+    return false;
   }
 
   /** Session check, then the daily allocation (403 REQUEST_LIMIT_EXCEEDED, never 429). */

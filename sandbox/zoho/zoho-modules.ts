@@ -198,6 +198,38 @@ export const zohoModules: ZohoModuleSpec[] = [
       f('Payment_Terms', 'picklist', { label: 'Payment Terms', picklist: paymentTerms, custom: true }),
       f('Customer_Since', 'date', { label: 'Customer Since', custom: true }),
       f('On_Credit_Hold', 'boolean', { label: 'On Credit Hold', custom: true }),
+      // The rest of a stock Accounts layout (Zoho CRM v8 Accounts module fields), then custom fields a
+      // working org has added: together more than the 50 one `fields=` list may name (API-FACTS §2.2),
+      // so a client reading "the first 50" misses some, as on a real tenant.
+      f('Rating', 'picklist', { picklist: ['-None-', 'Acquired', 'Active', 'Market Failed', 'Project Cancelled'] }),
+      f('Ticker_Symbol', 'text', { label: 'Ticker Symbol', length: 30 }),
+      f('SIC_Code', 'integer', { label: 'SIC Code' }),
+      f('Last_Activity_Time', 'datetime', { label: 'Last Activity Time', readOnly: true }),
+      f('Locked__s', 'boolean', { label: 'Locked', readOnly: true }),
+      f('Change_Log_Time__s', 'datetime', { label: 'Change Log Time', readOnly: true }),
+      f('Last_Enriched_Time__s', 'datetime', { label: 'Last Enriched Time', readOnly: true }),
+      f('Enrich_Status__s', 'picklist', {
+        label: 'Enrich Status',
+        readOnly: true,
+        picklist: ['-None-', 'Available', 'Enriched', 'Data not found'],
+      }),
+      f('Key_Account', 'boolean', { label: 'Key Account', custom: true }),
+      f('Churn_Risk', 'picklist', { label: 'Churn Risk', picklist: ['-None-', 'Low', 'Medium', 'High'], custom: true }),
+      f('Partner_Tier', 'picklist', {
+        label: 'Partner Tier',
+        picklist: ['-None-', 'Registered', 'Silver', 'Gold'],
+        custom: true,
+      }),
+      f('Renewal_Date', 'date', { label: 'Renewal Date', custom: true }),
+      f('Health_Score', 'integer', { label: 'Health Score', custom: true }),
+      f('Marketing_Segment', 'text', { label: 'Marketing Segment', length: 100, custom: true }),
+      f('Support_Plan', 'picklist', {
+        label: 'Support Plan',
+        picklist: ['-None-', 'Basic', 'Premium', 'Enterprise'],
+        custom: true,
+      }),
+      f('Customer_Success_Manager', 'text', { label: 'Customer Success Manager', length: 100, custom: true }),
+      f('Sales_Region', 'text', { label: 'Sales Region', length: 50, custom: true }),
     ],
   },
   {

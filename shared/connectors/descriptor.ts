@@ -197,6 +197,8 @@ export const errorClassificationSchema = z.object({
   /** Budget exhausted for a long time: stop with `E_QUOTA_EXCEEDED` instead of retrying. */
   quotaStatuses: z.array(z.number().int()).default([]),
   quotaCodes: z.array(z.string()).default([]),
+  /** When the budget comes back, in the vendor's documented terms; the quota error says it so users know when to run again. */
+  quotaResets: z.string().optional(),
   /** Trip the circuit breaker after this many consecutive 5xx answers. */
   breakerThreshold: z.number().int().positive().default(5),
 });

@@ -91,7 +91,8 @@ export const recordAuditSchema = z.object({
 });
 export type RecordAudit = z.infer<typeof recordAuditSchema>;
 
-export const runPhases = ['starting', 'reading', 'transforming', 'writing', 'finishing', 'done'] as const;
+/** `paused`: a system asked to wait longer than the HTTP client waits (Retry-After); the run resumes at `pausedUntil`. */
+export const runPhases = ['starting', 'reading', 'transforming', 'writing', 'paused', 'finishing', 'done'] as const;
 export const runProgressSchema = z.object({
   runId: runIdSchema,
   flowId: flowIdSchema,
@@ -103,5 +104,7 @@ export const runProgressSchema = z.object({
   recordsPerSecond: z.number(),
   etaSeconds: z.number().nullable(),
   counters: runCountersSchema,
+  /** Phase `paused`: when the run calls again (ISO instant), as the system's Retry-After said. */
+  pausedUntil: z.string().optional(),
 });
 export type RunProgress = z.infer<typeof runProgressSchema>;

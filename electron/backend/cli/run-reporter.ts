@@ -86,6 +86,7 @@ export class RunReporter {
         calls: progress.calls,
         recordsPerSecond: progress.recordsPerSecond,
         counters: progress.counters,
+        ...(progress.pausedUntil ? { pausedUntil: progress.pausedUntil } : {}),
       });
       return;
     }
@@ -98,7 +99,13 @@ export class RunReporter {
         ? Array.from({ length: width }, (_, index) => (index === progress.done % width ? '█' : '░')).join('')
         : '█'.repeat(Math.round(fraction * width)).padEnd(width, '░');
     const counts = `${progress.done} read · ${progress.counters.created} new · ${progress.counters.updated} upd · ${progress.counters.unchanged} same · ${progress.counters.failed} failed`;
-    const eta = progress.etaSeconds === null ? '' : ` · ETA ${progress.etaSeconds}s`;
+    // A long Retry-After: the run waits without calling, and says until when (UTC, like the JSON lines).
+    const eta =
+      progress.phase === 'paused' && progress.pausedUntil
+        ? ` · paused until ${progress.pausedUntil.slice(11, 16)} UTC (the system asked to wait)`
+        : progress.etaSeconds === null
+          ? ''
+          : ` · ETA ${progress.etaSeconds}s`;
     this.write(`\r\x1b[2K${label.slice(0, 24).padEnd(24)} ${bar} ${counts} · ${progress.recordsPerSecond}/s${eta}`);
     this.barOpen = true;
   }

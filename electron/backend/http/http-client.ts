@@ -74,6 +74,8 @@ export interface ErrorClassification {
   authFailureCodes: string[];
   quotaStatuses: number[];
   quotaCodes: string[];
+  /** Appended to the quota error: when the budget comes back (the descriptor's `quotaResets`). */
+  quotaResets?: string;
   breakerThreshold: number;
 }
 
@@ -271,7 +273,7 @@ export class HttpConnection {
     if (errors.quotaStatuses.includes(status) || (code !== undefined && errors.quotaCodes.includes(code))) {
       throw new AppError(
         'E_QUOTA_EXCEEDED',
-        `${url.host} says the API quota is used up (HTTP ${status}${code ? ` ${code}` : ''}).`,
+        `${url.host} says the API quota is used up (HTTP ${status}${code ? ` ${code}` : ''}).${errors.quotaResets ? ` ${errors.quotaResets}` : ''}`,
         {
           status,
           code,

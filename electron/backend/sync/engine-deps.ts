@@ -3,7 +3,7 @@ import type { EventBus } from '../events';
 import type { Logger } from '../util/log';
 import type { MappingRepository } from '../mapping/mapping.repository';
 import type { FlowRepository } from './flows.repository';
-import type { Resilience } from './resilience';
+import type { EngineClock, Resilience } from './resilience';
 import type { Store } from '../store/store';
 import type { AuditRepository } from './audit.repository';
 import type { IdMapRepository } from './id-map.repository';
@@ -28,4 +28,6 @@ export interface EngineDeps {
   log: Logger;
   /** How long storms are ridden out before a run gives up (tests shorten the waits). */
   resilience?: Resilience;
+  /** Time and waits of long pauses (Retry-After); tests pass one that does not sleep. Default: real time. */
+  clock?: EngineClock;
 }

@@ -7,7 +7,7 @@ import type { Bindings } from '../../../shared/mapping/evaluate';
 import type { Connector, JsonObject, SourceRecord } from '../connectors/framework/connector';
 import { evaluateIsolated } from '../mapping/mapping-pool';
 import { checkPayload } from './payload-check';
-import { defaultResilience, transientRetry, type Resilience } from './resilience';
+import { defaultResilience, transientRetry, withPauses, type Resilience } from './resilience';
 import type { AuditInput } from './audit.repository';
 import type { IdMapEntry } from './id-map.repository';
 import type { PageCommit } from './page-commit';
@@ -32,6 +32,8 @@ export interface PageContext {
   onWriteRetry?: (error: unknown, attempt: number, delayMs: number) => void;
   /** What the target says about its writes (e.g. a slower path and why); the engine logs each once per run. */
   onWarning?: (message: string) => void;
+  /** Waits out a target's long Retry-After (the run shows "paused until"); the call is then made again. */
+  pause?: (waitMs: number) => Promise<void>;
 }
 
 /** `onWarning` for a run: each distinct message goes to the log once, with the flow and the run. */
@@ -151,10 +153,14 @@ export async function processPage(
     // The run's signal goes to `execute` as for re-reads: a cancelled run resends nothing.
     const written = await policy.execute(
       () =>
-        context.target.write(
-          flow.target.entity,
-          batch.map((item) => item.payload),
-          { matchKey: flow.target.matchKey, signal: context.signal, onWarning: context.onWarning },
+        withPauses(
+          () =>
+            context.target.write(
+              flow.target.entity,
+              batch.map((item) => item.payload),
+              { matchKey: flow.target.matchKey, signal: context.signal, onWarning: context.onWarning },
+            ),
+          context.pause,
         ),
       context.signal,
     );
@@ -204,9 +210,16 @@ async function describeDryRun(
   const matchField = context.flow.target.matchKey[0]!;
   const values = pending.map((item) => String(item.payload[matchField]));
   const lookup = context.target.lookup?.bind(context.target);
+  // The diff compares every mapped field, so the lookup must bring them all back (not a system's first 50).
+  const mappedFields = [...new Set(pending.flatMap((item) => Object.keys(item.payload)))];
   const current = lookup
     ? await policy.execute(
-        () => lookup(context.flow.target.entity, matchField, values, { signal: context.signal }),
+        () =>
+          withPauses(
+            () =>
+              lookup(context.flow.target.entity, matchField, values, { signal: context.signal, fields: mappedFields }),
+            context.pause,
+          ),
         context.signal,
       )
     : new Map();

@@ -14,7 +14,14 @@ export class ProgressMeter {
     private readonly minIntervalMs = 200,
   ) {}
 
-  update(phase: RunProgress['phase'], counters: RunCounters, calls: number, total: number | null, force = false): void {
+  update(
+    phase: RunProgress['phase'],
+    counters: RunCounters,
+    calls: number,
+    total: number | null,
+    force = false,
+    pausedUntil?: string,
+  ): void {
     const now = Date.now();
     const done = counters.read;
     this.samples.push({ at: now, done });
@@ -39,6 +46,7 @@ export class ProgressMeter {
       recordsPerSecond: Math.round(rate * 10) / 10,
       etaSeconds: remaining === null || rate <= 0 ? null : Math.round(remaining / rate),
       counters: { ...counters },
+      ...(pausedUntil ? { pausedUntil } : {}),
     });
   }
 }

@@ -34,6 +34,8 @@ export interface RunProgressState {
   recordsInFlight: number;
   /** The most a page holds (what may be at stake right after a commit); null until the connectors are open. */
   pageSize?: number | null;
+  /** While a system's long Retry-After is honoured: when the run calls again (ISO instant). */
+  pausedUntil?: string | null;
 }
 
 export interface LiveState {

@@ -16,7 +16,7 @@ import {
 import { storeFailure } from '../store/store-errors';
 import { blocksDependants, dependencyOrder } from './dependency-order';
 import { referenceBindings } from './reference-bindings';
-import { defaultResilience, transientRetry, targetInterrupted } from './resilience';
+import { defaultResilience, realClock, transientRetry, targetInterrupted, withPauses } from './resilience';
 
 export interface RunFlowOptions {
   trigger?: Run['trigger'];
@@ -257,73 +257,102 @@ export class SyncEngine {
       // What the source or the target says about this run (M3: incremental sync not engaged; Zendesk:
       // bulk import off, users one at a time), each once per run.
       const warnOnce = warnOncePerRun(log, { flow: flow.id, run: run.id });
+      // A long Retry-After (more than the HTTP client waits) pauses the run: committed pages are the
+      // checkpoint, the call is made again at the time the system gave, and nothing calls meanwhile.
+      const clock = this.deps.clock ?? realClock;
+      const pauseSignal =
+        options.signal && options.stopSignal
+          ? AbortSignal.any([options.signal, options.stopSignal])
+          : (options.signal ?? options.stopSignal);
+      const pause = async (waitMs: number) => {
+        const until = new Date(clock.now() + waitMs).toISOString();
+        progress.pausedUntil = until;
+        log.warn('the system asked to wait; run paused', { flow: flow.id, run: run.id, until, waitMs });
+        meter.update('paused', counters, this.callsSince(baseline, reader, writer), estimate, true, until);
+        try {
+          await clock.sleep(waitMs, pauseSignal);
+        } finally {
+          progress.pausedUntil = null;
+        }
+        log.info('run resumed after its pause', { flow: flow.id, run: run.id });
+      };
+      let reads = 0;
       await reread
-        .execute(async ({ attempt }) => {
-          for await (const page of reader.read(flow.source.entity, {
-            since: windowFrom ?? undefined,
-            pageSize: limits.pageSize,
-            signal: options.signal,
-          })) {
-            for (const warning of page.warnings ?? []) warnOnce(warning);
-            const records = attempt === 0 ? page.records : audit.notYetInRun(run.id, flow.id, page.records);
-            progress.recordsInFlight = records.length;
-            counters.read += records.length;
-            for (const record of records)
-              if (record.stamp && (!maxStamp || record.stamp > maxStamp)) maxStamp = record.stamp;
-            const known = idMap.entries(
-              flow.id,
-              records.map((record) => record.key),
-            );
-            // A page's own failure (writes that gave up after their `attempts` tries) ends the run as it is;
-            // re-reading the window for it would multiply the write tries by the reads.
-            const result = await processPage(records, {
-              flow,
-              mapping,
-              target: writer,
-              targetSchema,
-              batchSize: limits.batchSize,
-              dryRun,
-              attempt: 1,
-              bindings,
-              known,
-              deadLetters,
-              counters,
-              signal: options.signal,
-              resilience,
-              onWriteRetry: (error, attempt, waitMs) =>
-                log.warn(targetInterrupted, { flow: flow.id, attempt, waitMs, error: errorMessage(error) }),
-              onWarning: warnOnce,
-              onPhase: (phase) => meter.update(phase, counters, this.callsSince(baseline, reader, writer), estimate),
-            }).catch((error: unknown) => {
-              throw new PageFailed(error);
-            });
-            sent += result.sent;
-            Object.assign(calls, usage(baseline, reader, writer, counters.read, sent, limits));
-            // A dry run writes its audit rows (with diffs) but changes no state: no id map, no dead letters.
-            const commit = dryRun
-              ? { ...result.commit, idMap: [], deadLetters: { add: [], clear: [] } }
-              : result.commit;
-            commitPage(
-              this.deps,
-              run.id,
-              flow.id,
-              { connectionId: flow.target.connectionId, entity: flow.target.entity },
-              {
-                ...commit,
-                counters,
-                calls,
-                progress: { ...progress, pagesCommitted: progress.pagesCommitted + 1, recordsInFlight: 0 },
-              },
-            );
-            progress.pagesCommitted += 1;
-            progress.recordsInFlight = 0;
-            for (const key of commit.deadLetters.add) deadLetters.add(key);
-            for (const key of commit.deadLetters.clear) deadLetters.delete(key);
-            meter.update('reading', counters, calls.source + calls.target, estimate);
-            if (options.signal?.aborted || options.stopSignal?.aborted)
-              throw new AppError('E_SYNC_CANCELLED', 'The run was cancelled.');
-          }
-        }, options.signal)
+        .execute(
+          ({ attempt }) =>
+            withPauses(async () => {
+              // A read made again (after a storm or a pause) skips what this run already committed.
+              const again = attempt > 0 || reads > 0;
+              reads += 1;
+              for await (const page of reader.read(flow.source.entity, {
+                since: windowFrom ?? undefined,
+                pageSize: limits.pageSize,
+                signal: options.signal,
+              })) {
+                for (const warning of page.warnings ?? []) warnOnce(warning);
+                const records = again ? audit.notYetInRun(run.id, flow.id, page.records) : page.records;
+                progress.recordsInFlight = records.length;
+                counters.read += records.length;
+                for (const record of records)
+                  if (record.stamp && (!maxStamp || record.stamp > maxStamp)) maxStamp = record.stamp;
+                const known = idMap.entries(
+                  flow.id,
+                  records.map((record) => record.key),
+                );
+                // A page's own failure (writes that gave up after their `attempts` tries) ends the run as it is;
+                // re-reading the window for it would multiply the write tries by the reads.
+                const result = await processPage(records, {
+                  flow,
+                  mapping,
+                  target: writer,
+                  targetSchema,
+                  batchSize: limits.batchSize,
+                  dryRun,
+                  attempt: 1,
+                  bindings,
+                  known,
+                  deadLetters,
+                  counters,
+                  signal: options.signal,
+                  resilience,
+                  pause,
+                  onWarning: warnOnce,
+                  onWriteRetry: (error, attempt, waitMs) =>
+                    log.warn(targetInterrupted, { flow: flow.id, attempt, waitMs, error: errorMessage(error) }),
+                  onPhase: (phase) =>
+                    meter.update(phase, counters, this.callsSince(baseline, reader, writer), estimate),
+                }).catch((error: unknown) => {
+                  throw new PageFailed(error);
+                });
+                sent += result.sent;
+                Object.assign(calls, usage(baseline, reader, writer, counters.read, sent, limits));
+                // A dry run writes its audit rows (with diffs) but changes no state: no id map, no dead letters.
+                const commit = dryRun
+                  ? { ...result.commit, idMap: [], deadLetters: { add: [], clear: [] } }
+                  : result.commit;
+                commitPage(
+                  this.deps,
+                  run.id,
+                  flow.id,
+                  { connectionId: flow.target.connectionId, entity: flow.target.entity },
+                  {
+                    ...commit,
+                    counters,
+                    calls,
+                    progress: { ...progress, pagesCommitted: progress.pagesCommitted + 1, recordsInFlight: 0 },
+                  },
+                );
+                progress.pagesCommitted += 1;
+                progress.recordsInFlight = 0;
+                for (const key of commit.deadLetters.add) deadLetters.add(key);
+                for (const key of commit.deadLetters.clear) deadLetters.delete(key);
+                meter.update('reading', counters, calls.source + calls.target, estimate);
+                if (options.signal?.aborted || options.stopSignal?.aborted)
+                  throw new AppError('E_SYNC_CANCELLED', 'The run was cancelled.');
+              }
+            }, pause),
+          options.signal,
+        )
         .catch((error: unknown) => {
           throw error instanceof PageFailed ? error.failure : error;
         });

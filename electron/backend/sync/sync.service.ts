@@ -110,6 +110,7 @@ export function syncService(context: BackendContext): SyncService {
     events: context.events,
     log: context.log,
     resilience: context.syncResilience,
+    clock: context.syncClock,
   };
   const engine = new SyncEngine(deps);
   const scheduler = createScheduler(deps, engine);

@@ -6,7 +6,7 @@ import { evaluateIsolated } from '../mapping/mapping-pool';
 import type { EngineDeps } from './engine-deps';
 import { processPage, warnOncePerRun } from './page-processor';
 import { referenceBindings } from './reference-bindings';
-import { targetInterrupted } from './resilience';
+import { realClock, targetInterrupted } from './resilience';
 import type { IdMapEntry } from './id-map.repository';
 import { commitPage } from './page-commit';
 import { emptyCalls, emptyCounters } from './runs.repository';
@@ -86,6 +86,8 @@ export async function syncTargetKeys(
       counters,
       // The host's storm tolerance, as for scheduled runs (it used to fall back to the defaults).
       resilience: deps.resilience,
+      // A long Retry-After is waited out here too, never retried every few seconds.
+      pause: (waitMs) => (deps.clock ?? realClock).sleep(waitMs),
       onWriteRetry: (error, attempt, waitMs) =>
         deps.log.warn(targetInterrupted, { flow: flow.id, attempt, waitMs, error: errorMessage(error) }),
       onWarning: warnOncePerRun(deps.log, { flow: flow.id, run: run.id }),

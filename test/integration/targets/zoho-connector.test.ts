@@ -97,6 +97,31 @@ describe('Zoho connector against its sandbox', () => {
     expect(byId.get(hits.get('l2')!.targetKey)?.data.Infor_Customer_No).toBe('L2');
   });
 
+  it('brings back every field asked for, past the 50 one call may name, merged by id', async () => {
+    const connector = make('lookup', true);
+    await connector.write(
+      'Accounts',
+      [
+        { Infor_Customer_No: 'F1', Account_Name: 'Wide one', Sales_Region: 'APAC' },
+        { Infor_Customer_No: 'F2', Account_Name: 'Wide two', Sales_Region: 'EMEA' },
+      ],
+      { matchKey: ['Infor_Customer_No'] },
+    );
+    const fields = (await connector.schema('Accounts')).fields.map((field) => field.name);
+    expect(fields.length).toBeGreaterThan(50);
+    const before = sandbox.control.stats();
+    const hits = await connector.lookup('Accounts', 'Infor_Customer_No', ['F1', 'F2'], { fields });
+    expect(hits.get('F1')!.data).toMatchObject({ Account_Name: 'Wide one', Sales_Region: 'APAC' });
+    expect(hits.get('F2')!.data).toMatchObject({ Account_Name: 'Wide two', Sales_Region: 'EMEA' });
+    for (const field of fields) expect(hits.get('F1')!.data).toHaveProperty(field);
+    // Two calls (a search, then the rest by id), none refused for naming more than 50 fields.
+    const after = sandbox.control.stats();
+    const calls = (route: string, stats: typeof before) => stats.routes[route]?.total ?? 0;
+    expect(calls('Zoho search', after) - calls('Zoho search', before)).toBe(1);
+    expect(calls('Zoho list', after) - calls('Zoho list', before)).toBe(1);
+    expect(after.byStatus['400'] ?? 0).toBe(before.byStatus['400'] ?? 0);
+  });
+
   it('enables, renews and disables a watch channel, and verifies callbacks', async () => {
     const connector = make('watch', true);
     const token = 'tok-' + 'x'.repeat(20);

@@ -62,7 +62,7 @@ export async function syncWorld(
     productLine?: 'm3' | 'csi' | 'ln' | 'fsm';
     dataDir?: string;
     /** Replaces parts of `fastBackend` (a logger to read, a shorter storm tolerance, other HTTP retries). */
-    backend?: Pick<BackendOptions, 'logger' | 'syncResilience' | 'connectorDefaults'>;
+    backend?: Pick<BackendOptions, 'logger' | 'syncResilience' | 'connectorDefaults' | 'syncClock'>;
   } = {},
 ): Promise<SyncWorld> {
   const folder = options.dataDir ? undefined : tempDir('mlc-sync-');

@@ -157,7 +157,7 @@ export class DescriptorConnector implements Connector {
     if (find)
       this.lookup = (entity, matchKey, values, options = {}) => {
         this.entity(entity);
-        return find(context, entity, matchKey, values, options.signal);
+        return find(context, entity, matchKey, values, options.signal, options.fields);
       };
     const list = hooks.catalog;
     if (list) this.catalog = (query, options = {}) => list(context, query, options.signal);

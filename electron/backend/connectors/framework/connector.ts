@@ -122,6 +122,16 @@ export interface EntityInfo {
  * The runtime face of a connector, used by the sync engine, the UI handlers and
  * the CLI. Implementations keep all HTTP inside the shared client.
  */
+export interface LookupOptions {
+  signal?: AbortSignal;
+  /**
+   * Fields the caller compares (a dry run's mapped fields): each hit's `data` carries all of them,
+   * whatever a single call of the system may return (Zoho caps `fields` at 50, Salesforce URLs at
+   * 16,384 bytes). Absent: the connector's default selection.
+   */
+  fields?: string[];
+}
+
 export interface Connector {
   readonly descriptor: ConnectorDescriptor;
   test(options?: { signal?: AbortSignal }): Promise<TestResult>;
@@ -137,12 +147,7 @@ export interface Connector {
    * lookups; values with no record are absent from the map. Optional: targets
    * implement it, sources need not.
    */
-  lookup?(
-    entity: string,
-    matchKey: string,
-    values: string[],
-    options?: { signal?: AbortSignal },
-  ): Promise<Map<string, LookupHit>>;
+  lookup?(entity: string, matchKey: string, values: string[], options?: LookupOptions): Promise<Map<string, LookupHit>>;
   /**
    * How many values one `lookup` call can carry at best (the system's documented
    * limit), so a dry run's theoretical minimum counts the lookups it cannot avoid.

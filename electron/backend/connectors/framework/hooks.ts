@@ -69,6 +69,8 @@ export interface ConnectorHooks {
     matchKey: string,
     values: string[],
     signal?: AbortSignal,
+    /** See `LookupOptions.fields`. */
+    fields?: string[],
   ): Promise<Map<string, LookupHit>>;
   /** Objects that could become entities (see `Connector.catalog`); a connector whose hooks have it offers it. */
   catalog?(context: HookContext, query: CatalogQuery, signal?: AbortSignal): Promise<CatalogPage>;

@@ -79,6 +79,32 @@ export function mapSaveResults(results: SaveResult[], matchKey: string): WriteRe
 
 const soqlString = (value: string) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
+/**
+ * Longest query URL a lookup sends. Salesforce refuses a URI over 16,384 bytes (414) and URI plus
+ * headers over 16,384 (431), and since it augments the SOQL server-side the usable length is smaller:
+ * it recommends URIs of at most 2,000 characters (Salesforce Knowledge 000386264). A lookup of 200
+ * ids naming every field of the Account describe fixture is 6.6 KB, so lookups split ids (and fields).
+ */
+export const maxQueryUrl = 2_000;
+
+/**
+ * Items in order, in chunks of at most `cap` whose `length` stays within `max`; an item too long
+ * on its own still goes, alone (the server then says why).
+ */
+function chunkByLength<T>(items: T[], length: (chunk: T[]) => number, max: number, cap: number): T[][] {
+  const chunks: T[][] = [];
+  let current: T[] = [];
+  for (const item of items) {
+    const next = [...current, item];
+    if (current.length > 0 && (next.length > cap || length(next) > max)) {
+      chunks.push(current);
+      current = [item];
+    } else current = next;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
 function normalize(raw: unknown): SourceRecord {
   const { attributes, ...data } = raw as JsonObject & { attributes?: unknown };
   void attributes;
@@ -248,14 +274,36 @@ export function createSalesforceHooks(session: SalesforceSession): SalesforceHoo
       return mapSaveResults(response.data as SaveResult[], key);
     },
 
-    async lookup(context, object, matchKey, values, signal) {
+    async lookup(context, object, matchKey, values, signal, wantedFields) {
       const hits = new Map<string, LookupHit>();
       const wanted = [...new Set(values.filter((value) => value !== ''))];
-      const fields = await session.readFields(object);
-      for (let start = 0; start < wanted.length; start += 200) {
-        const part = wanted.slice(start, start + 200);
-        const soql = `SELECT ${[...new Set([...fields, matchKey])].join(', ')} FROM ${object} WHERE ${matchKey} IN (${part.map(soqlString).join(', ')})`;
-        for await (const rows of query(context, soql, signal)) {
+      const readable = await session.readFields(object);
+      // The caller's fields (a dry run's mapped fields), else every readable one; Id and the key always.
+      const selection = wantedFields ? wantedFields.filter((name) => readable.includes(name)) : readable;
+      const base = await dataBase(context);
+      const url = (fields: string[], where: string, part: string[]) =>
+        withQuery(base, {
+          q: `SELECT ${fields.join(', ')} FROM ${object} WHERE ${where} IN (${part.map(soqlString).join(', ')})`,
+        });
+      // Fields in groups whose query leaves half the URL for values; the first group finds records by key,
+      // the others read the rest of their fields by Id and are merged in.
+      const keys = [...new Set(['Id', matchKey])];
+      const others = selection.filter((name) => !keys.includes(name));
+      const sample = ['001000000000000AAA'];
+      const groups = chunkByLength(
+        others,
+        (part) => url([...keys, ...part], 'Id', sample).length,
+        maxQueryUrl / 2,
+        Infinity,
+      );
+      const [firstGroup = [], ...laterGroups] = groups.length > 0 ? groups : [[]];
+      const firstFields = [...keys, ...firstGroup];
+      for (const part of chunkByLength(wanted, (chunk) => url(firstFields, matchKey, chunk).length, maxQueryUrl, 200)) {
+        for await (const rows of query(
+          context,
+          `SELECT ${firstFields.join(', ')} FROM ${object} WHERE ${matchKey} IN (${part.map(soqlString).join(', ')})`,
+          signal,
+        )) {
           for (const raw of rows as JsonObject[]) {
             const current = raw[matchKey];
             const value = part.find(
@@ -264,6 +312,27 @@ export function createSalesforceHooks(session: SalesforceSession): SalesforceHoo
             );
             if (value !== undefined && !hits.has(value))
               hits.set(value, { targetKey: String(raw.Id), data: normalize(raw).data });
+          }
+        }
+      }
+      const byId = new Map([...hits.values()].map((hit) => [hit.targetKey, hit]));
+      for (const group of laterGroups) {
+        const fields = ['Id', ...group];
+        for (const part of chunkByLength(
+          [...byId.keys()],
+          (chunk) => url(fields, 'Id', chunk).length,
+          maxQueryUrl,
+          200,
+        )) {
+          for await (const rows of query(
+            context,
+            `SELECT ${fields.join(', ')} FROM ${object} WHERE Id IN (${part.map(soqlString).join(', ')})`,
+            signal,
+          )) {
+            for (const raw of rows as JsonObject[]) {
+              const hit = byId.get(String(raw.Id));
+              if (hit) Object.assign(hit.data, normalize(raw).data);
+            }
           }
         }
       }

@@ -16,9 +16,6 @@ import { TokenRefreshLease } from './zoho-token-lease';
 import { zohoDescriptor } from './zoho.descriptor';
 import { createZohoHooks, zohoLookupValuesPerCall, type ZohoHooks, type ZohoSession } from './zoho.hooks';
 
-/** Zoho caps `fields` at 50 per read (API-FACTS §2.2). */
-const maxReadFields = 50;
-
 /**
  * Real connections derive both hosts from the data centre (a setting can never
  * point credentials elsewhere); sandbox connections name their loopback URLs.
@@ -87,7 +84,7 @@ export class ZohoConnector extends DescriptorConnector {
     return token.apiDomain ?? String(this.context.settings.apiDomain);
   }
 
-  /** Field names for list calls: key and stamp first, no subforms (lists never return them), at most 50. */
+  /** Readable field names: key and stamp first, no subforms (lists never return them); calls take 50 at a time. */
   async readFields(module: string): Promise<string[]> {
     const schema = await this.schema(module);
     const names = schema.fields
@@ -100,7 +97,7 @@ export class ZohoConnector extends DescriptorConnector {
         ? (this.descriptor.entities[module]?.write as { matchKeys: string[] }).matchKeys
         : []),
     ];
-    return [...new Set([...first.filter((name) => names.includes(name)), ...names])].slice(0, maxReadFields);
+    return [...new Set([...first.filter((name) => names.includes(name)), ...names])];
   }
 
   lookupValuesPerCall(_entity: string, matchKey: string): number {

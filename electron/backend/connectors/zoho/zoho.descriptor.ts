@@ -63,11 +63,16 @@ export const zohoDescriptor = defineDescriptor({
   rateLimit: { requests: 600, windowMs: 60_000, concurrency: 10, configurable: { min: 10, max: 6000 } },
   errors: {
     retryableStatuses: [408, 429, 500, 502, 503, 504],
-    retryableCodes: ['TOO_MANY_REQUESTS', 'LIMIT_REACHED'],
+    retryableCodes: ['TOO_MANY_REQUESTS'],
     authFailureStatuses: [401],
     authFailureCodes: ['INVALID_TOKEN'],
     quotaStatuses: [],
-    quotaCodes: [],
+    // LIMIT_REACHED: the org's daily API credits are gone (Zoho CRM "API Limits"; code listed in the v8
+    // OAS, fixtures/zoho/oas/record.json). Retrying only burns the next day's credits: stop the run.
+    quotaCodes: ['LIMIT_REACHED'],
+    // Zoho counts credits per org over a rolling 24-hour window (Zoho CRM v8 "API Limits", API-FACTS §2.4).
+    quotaResets:
+      'Zoho CRM counts API credits per organization over a rolling 24-hour window: calls work again as earlier calls leave that window, at the latest 24 hours from now. Records not sent yet stay for the next run.',
     breakerThreshold: 5,
   },
   schemaDiscovery: { cacheSeconds: 86_400 },

@@ -9,8 +9,15 @@ import { zohoEntitySchema, zohoField, type ZohoFieldMetadata } from './zoho.sche
 /** What the hooks need from the connector: the API base from the current token, and field names to read. */
 export interface ZohoSession {
   apiBase(): Promise<string>;
+  /** Every readable field, key and stamp first; calls carry at most `maxReadFields` of them. */
   readFields(module: string): Promise<string[]>;
 }
+
+/**
+ * `fields` takes at most 50 names per call (API-FACTS §2.2: more answer 400 LIMIT_EXCEEDED; the
+ * sandbox enforces it). Lookups wanting more read the rest by id in further calls and merge them.
+ */
+export const maxReadFields = 50;
 
 interface ZohoRecordAnswer {
   code?: string;
@@ -116,6 +123,35 @@ export function createZohoHooks(session: ZohoSession): ZohoHooks {
     return ((response.data ?? {}) as { fields?: ZohoFieldMetadata[] }).fields ?? [];
   }
 
+  /** Fields past the first 50 for records already found: by id, 100 ids and 49 fields (plus `id`) a call, merged in. */
+  async function readRemainingFields(
+    context: HookContext,
+    module: string,
+    found: LookupHit[],
+    fields: string[],
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const byId = new Map(found.map((hit) => [hit.targetKey, hit]));
+    const ids = [...byId.keys()];
+    for (let from = 0; from < fields.length; from += maxReadFields - 1) {
+      const part = ['id', ...fields.slice(from, from + maxReadFields - 1)].join(',');
+      for (let start = 0; start < ids.length; start += 100) {
+        const query = new URLSearchParams({
+          fields: part,
+          ids: ids.slice(start, start + 100).join(','),
+          per_page: '200',
+        });
+        const response = await request(context, `/${module}?${query}`, { signal });
+        if (response.status === 204) continue;
+        if (response.status >= 400) throw topLevelError(response, `reading more fields of ${module}`);
+        for (const raw of ((response.data ?? {}) as { data?: JsonObject[] }).data ?? []) {
+          const hit = byId.get(String(raw.id));
+          if (hit) Object.assign(hit.data, raw);
+        }
+      }
+    }
+  }
+
   return {
     extractErrorCode: zohoErrorCode,
     normalize: (_context, _entity, raw) => normalize(raw),
@@ -145,7 +181,7 @@ export function createZohoHooks(session: ZohoSession): ZohoHooks {
     async readRequest(_context, module) {
       return {
         base: `${await session.apiBase()}/crm/v8`,
-        query: { fields: (await session.readFields(module)).join(',') },
+        query: { fields: (await session.readFields(module)).slice(0, maxReadFields).join(',') },
       };
     },
     extractRecords: (body) => (body as { data?: unknown[] }).data ?? [],
@@ -186,10 +222,17 @@ export function createZohoHooks(session: ZohoSession): ZohoHooks {
       });
     },
 
-    async lookup(context, module, matchKey, values, signal) {
+    async lookup(context, module, matchKey, values, signal, wantedFields) {
       const hits = new Map<string, LookupHit>();
       const wanted = [...new Set(values.filter((value) => value !== ''))];
-      const fields = (await session.readFields(module)).join(',');
+      const readable = await session.readFields(module);
+      // The caller's fields (a dry run's mapped fields) in full, else the first 50 readable ones.
+      const selection = wantedFields
+        ? [...new Set(['id', matchKey, ...wantedFields])].filter((name) => readable.includes(name))
+        : readable.slice(0, maxReadFields);
+      const first = selection.slice(0, maxReadFields);
+      const rest = selection.slice(maxReadFields);
+      const fields = first.join(',');
       const chunk = zohoLookupValuesPerCall(matchKey);
       for (let start = 0; start < wanted.length; start += chunk) {
         const part = wanted.slice(start, start + chunk);
@@ -210,6 +253,7 @@ export function createZohoHooks(session: ZohoSession): ZohoHooks {
           if (value !== undefined && !hits.has(value)) hits.set(value, { targetKey: String(raw.id), data: raw });
         }
       }
+      if (rest.length > 0) await readRemainingFields(context, module, [...hits.values()], rest, signal);
       return hits;
     },
   };

@@ -1,15 +1,7 @@
 import { ProgressBar } from '../../components/ProgressBar';
 import { formatDuration, formatNumber, plural } from '../../components/format';
 import type { ActiveRun } from './flows.store';
-
-const phaseWords: Record<string, string> = {
-  starting: 'Starting',
-  reading: 'Reading source',
-  transforming: 'Transforming',
-  writing: 'Writing to target',
-  finishing: 'Finishing',
-  done: 'Done',
-};
+import { runProgressHeadline } from './run-progress-text';
 
 /** Live progress of one run from `sync.progress`: records, rate, ETA, calls and phase. */
 export function RunProgress({ active, onCancel }: { active: ActiveRun; onCancel(): void }) {
@@ -24,11 +16,7 @@ export function RunProgress({ active, onCancel }: { active: ActiveRun; onCancel(
   return (
     <div className="run-progress" data-testid="run-progress" data-phase={progress?.phase ?? 'starting'}>
       <div className="run-progress-head">
-        <strong>
-          {finished
-            ? `${active.dryRun ? 'Dry run' : 'Run'} finished`
-            : `${active.dryRun ? 'Dry run' : 'Running'} · ${phaseWords[progress?.phase ?? 'starting']}`}
-        </strong>
+        <strong data-testid="run-progress-headline">{runProgressHeadline(progress, active.dryRun)}</strong>
         <span className="muted" data-testid="run-progress-text">
           {progress
             ? [
