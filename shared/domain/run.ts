@@ -65,6 +65,8 @@ export const runSchema = z.object({
   replayMapping: z.enum(['original', 'current']).nullable().default(null),
   /** The interrupted run of the same flow this run picked up after (its window is re-read). */
   resumedFrom: runIdSchema.nullable().default(null),
+  /** What the systems said about this run, each once (e.g. incremental sync not engaged, and why; a slower write path). */
+  notes: z.array(z.string()).default([]),
 });
 export type Run = z.infer<typeof runSchema>;
 

@@ -30,6 +30,7 @@ describe('M3 incremental sync tells the user when the change stamp is not used',
     expect(second.counters.read).toBeGreaterThanOrEqual(3);
     expect(second.counters.read).toBeLessThanOrEqual(4);
     expect(warnings.filter((warning) => /M3|LMTS|LMDT|incremental/.test(warning.message))).toEqual([]);
+    expect(second.notes).toEqual([]);
   });
 
   it('unrecognised LMTS: the run reads by LMDT with a look-back and warns once, naming flow and run', async () => {
@@ -45,5 +46,7 @@ describe('M3 incremental sync tells the user when the change stamp is not used',
     expect(notices).toHaveLength(1);
     expect(notices[0]?.message).toMatch(/customers: the change stamp OKLMTS is in no recognised form/);
     expect(notices[0]?.fields).toMatchObject({ flow: flow.id, run: second.id });
+    // Kept with the run, so the Runs screen says it where the person looks.
+    expect(second.notes).toEqual([notices[0]?.message]);
   });
 });

@@ -85,6 +85,9 @@ describe('M3 customers → Zendesk users on a stock tenant', () => {
     expect(notices).toHaveLength(1);
     expect(notices[0]?.message).toMatch(/one at a time/);
     expect(notices[0]?.fields).toMatchObject({ flow: flow.id, run: result.id });
+    // The run keeps it too, for the Runs screen.
+    expect(result.notes).toEqual([notices[0]?.message]);
+    expect((await api.call('runs.get', { id: result.id })).notes).toEqual([notices[0]?.message]);
     const [audit] = (await api.call('audit.list', { runId: result.id, limit: 1 })).items;
     expect(audit?.targetKey).toMatch(/^\d+$/);
   }, 60_000);
@@ -99,6 +102,7 @@ describe('M3 customers → Zendesk users on a stock tenant', () => {
       expect(routes().filter((route) => route === 'Zendesk user create_or_update')).toHaveLength(0);
       expect(routes().filter((route) => route === 'Zendesk users create_or_update_many')).toHaveLength(1);
       expect(warnings.filter((warning) => /bulk user import/.test(warning.message))).toEqual([]);
+      expect(result.notes).toEqual([]);
     } finally {
       zendesk.control.setBulkImport(false);
     }

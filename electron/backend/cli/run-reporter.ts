@@ -53,6 +53,7 @@ export function runSummary(run: Run, flowName?: string) {
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
     error: run.error ? { code: run.error.code, message: redact(run.error.message) } : null,
+    notes: run.notes.map((note) => redact(note)),
   };
 }
 
@@ -122,6 +123,8 @@ export class RunReporter {
     this.io.out(
       `${statusMark(run.status)} ${terminalText(name)}: ${run.status}${run.dryRun ? ' (dry run)' : ''} · ${counters.read} read, ${counters.created} created, ${counters.updated} updated, ${counters.unchanged} unchanged, ${counters.skipped} skipped, ${counters.failed} failed · calls ${run.calls.source + run.calls.target} (minimum ${run.calls.sourceMinimum + run.calls.targetMinimum})${error}`,
     );
+    // What the systems said about the run (a slower path, incremental sync not engaged), under its line.
+    for (const note of run.notes) this.io.out(`  note: ${terminalText(redact(note))}`);
   }
 
   closeBar(): void {

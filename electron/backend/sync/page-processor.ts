@@ -36,16 +36,21 @@ export interface PageContext {
   pause?: (waitMs: number) => Promise<void>;
 }
 
-/** `onWarning` for a run: each distinct message goes to the log once, with the flow and the run. */
+/**
+ * `onWarning` for a run: each distinct message goes to the log once, with the flow and the run,
+ * and is kept with the run (its notes) so the Runs screen shows it.
+ */
 export function warnOncePerRun(
   log: { warn(message: string, fields?: Record<string, unknown>): void },
   fields: { flow: string; run: string },
+  notes?: { addNote(runId: string, note: string): void },
 ): (message: string) => void {
   const said = new Set<string>();
   return (message) => {
     if (said.has(message)) return;
     said.add(message);
     log.warn(message, fields);
+    notes?.addNote(fields.run, message);
   };
 }
 

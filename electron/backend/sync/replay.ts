@@ -69,7 +69,7 @@ export async function replayRecords(deps: EngineDeps, request: ReplayRequest): P
       groups.set(hash, group);
     }
     const deadLetters = new Set(deps.audit.deadLetterKeys(flow.id).map((entry) => entry.sourceKey));
-    const onWarning = warnOncePerRun(deps.log, { flow: flow.id, run: run.id });
+    const onWarning = warnOncePerRun(deps.log, { flow: flow.id, run: run.id }, deps.runs);
     for (const group of groups.values()) {
       for (const attempt of new Set(group.audits.map((audit) => audit.attempt))) {
         const records: SourceRecord[] = group.audits

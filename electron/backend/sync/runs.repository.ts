@@ -74,6 +74,8 @@ export interface RunRepository {
   runs(query?: { flowId?: string; limit?: number }): Run[];
   lastFullReadCount(flowId: string): number | null;
   latestRun(flowId: string): Run | undefined;
+  /** Keeps what a system said about the run (once per text; the caller de-duplicates). */
+  addNote(runId: RunId | string, note: string): void;
 }
 
 export interface UnlockedRun {
@@ -343,6 +345,10 @@ export class SqliteRunRepository implements RunRepository {
     this.db.prepare('DELETE FROM watermarks WHERE flow_id = ?').run(flowId);
   }
 
+  addNote(runId: RunId | string, note: string): void {
+    this.db.prepare("UPDATE runs SET notes = json_insert(notes, '$[#]', ?) WHERE id = ?").run(note, runId);
+  }
+
   run(id: RunId | string): Run {
     const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined;
     if (!row) throw new AppError('E_NOT_FOUND', `No run with id ${id}.`);
@@ -436,6 +442,7 @@ interface RunRow {
   lease_until: string | null;
   progress: string | null;
   resumed_from: string | null;
+  notes: string;
 }
 
 function toRun(row: RunRow): Run {
@@ -456,5 +463,6 @@ function toRun(row: RunRow): Run {
     replayOf: row.replay_of,
     replayMapping: row.replay_mapping,
     resumedFrom: row.resumed_from,
+    notes: JSON.parse(row.notes) as string[],
   });
 }

@@ -256,7 +256,7 @@ export class SyncEngine {
       });
       // What the source or the target says about this run (M3: incremental sync not engaged; Zendesk:
       // bulk import off, users one at a time), each once per run.
-      const warnOnce = warnOncePerRun(log, { flow: flow.id, run: run.id });
+      const warnOnce = warnOncePerRun(log, { flow: flow.id, run: run.id }, runs);
       // A long Retry-After (more than the HTTP client waits) pauses the run: committed pages are the
       // checkpoint, the call is made again at the time the system gave, and nothing calls meanwhile.
       const clock = this.deps.clock ?? realClock;

@@ -90,7 +90,7 @@ export async function syncTargetKeys(
       pause: (waitMs) => (deps.clock ?? realClock).sleep(waitMs),
       onWriteRetry: (error, attempt, waitMs) =>
         deps.log.warn(targetInterrupted, { flow: flow.id, attempt, waitMs, error: errorMessage(error) }),
-      onWarning: warnOncePerRun(deps.log, { flow: flow.id, run: run.id }),
+      onWarning: warnOncePerRun(deps.log, { flow: flow.id, run: run.id }, deps.runs),
     });
     Object.assign(calls, {
       target: target.callCount() - baseline,

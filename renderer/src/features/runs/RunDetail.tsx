@@ -8,6 +8,7 @@ import { elapsed, formatDateTime, formatNumber } from '../../components/format';
 import { RunStatusBadge } from '../flows/FlowsPage';
 import { AuditTable } from './AuditTable';
 import { RecordDetail } from './RecordDetail';
+import { RunNotes } from './RunNotes';
 import { describeRunScope } from './run-scope';
 import { refinePage } from './runs.store';
 import { runsStore, useRuns } from './runs.instance';
@@ -115,6 +116,7 @@ export function RunDetail({ run, flow }: { run: Run; flow?: Flow }) {
             count here as updated.
           </p>
         )}
+        <RunNotes notes={run.notes} />
         <div className="counter-grid" data-testid="run-counters">
           {(['read', 'created', 'updated', 'unchanged', 'skipped', 'failed'] as const).map((key) => (
             <div key={key} className={`counter counter-${key}`}>
