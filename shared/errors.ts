@@ -76,6 +76,12 @@ export const errorCodes = [
   'E_BUNDLE_SECRET',
   'E_BUNDLE_SECRET_MISSING',
   'E_BUNDLE_SAMPLE',
+  /** Browser sign-in: the system has none, the redirect's state was foreign, the person declined, or it was not finished in time. */
+  'E_SIGNIN_UNSUPPORTED',
+  'E_SIGNIN_STATE',
+  'E_SIGNIN_DENIED',
+  'E_SIGNIN_TIMEOUT',
+  'E_SIGNIN_CANCELLED',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

@@ -23,6 +23,7 @@ export interface BackendOptions {
   connectorDefaults?: BackendContext['connectorDefaults'];
   syncResilience?: BackendContext['syncResilience'];
   syncClock?: BackendContext['syncClock'];
+  signInTimeoutMs?: number;
 }
 
 export interface Backend {
@@ -48,6 +49,7 @@ export function createBackend(options: BackendOptions): Backend {
     connectorDefaults: options.connectorDefaults,
     syncResilience: options.syncResilience,
     syncClock: options.syncClock,
+    signInTimeoutMs: options.signInTimeoutMs,
     onClose: (cleanup) => cleanups.push(cleanup),
   };
   cleanups.push(() => context.http.closeAll());

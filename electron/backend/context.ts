@@ -27,6 +27,8 @@ export interface BackendContext {
   syncResilience?: import('./sync/resilience').Resilience;
   /** The sync engine's clock for long pauses (Retry-After); tests pass one that does not sleep. */
   syncClock?: import('./sync/resilience').EngineClock;
+  /** How long a browser sign-in waits for its redirect (default 5 minutes; tests shorten it). */
+  signInTimeoutMs?: number;
   /** Cleanups run in reverse order when the backend closes (servers, timers, revocations). */
   onClose(cleanup: () => void | Promise<void>): void;
 }

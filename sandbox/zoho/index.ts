@@ -104,6 +104,7 @@ export async function startZohoSandbox(options: ZohoSandboxOptions = {}): Promis
       issuanceWindowMs: options.issuanceWindowMs ?? 600_000,
       oauthErrorStatus: options.oauthErrorStatus ?? 200,
       apiDomain: () => server.url,
+      accountsServer: () => server.url,
     },
     server,
   );

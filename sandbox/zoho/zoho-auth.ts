@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { createRandom, type Random, type SandboxServer, type SimulatorContext } from '../kit';
 import { countAlive, revokeAll } from '../kit/tokens';
 
@@ -15,6 +16,56 @@ export interface ZohoAuthOptions {
   /** Zoho is reported to answer OAuth errors with HTTP 200 (unconfirmed): 200 by default, 400 behind the switch. */
   oauthErrorStatus: 200 | 400;
   apiDomain: () => string;
+  /** The accounts server the authorization redirect names (`accounts-server`). */
+  accountsServer: () => string;
+}
+
+/**
+ * A code from the browser sign-in: bound to its client, redirect URI and PKCE
+ * challenge, single-use, and "valid for 2 minutes" (Zoho, "Get authorization
+ * code": https://www.zoho.com/accounts/protocol/oauth/web-apps/authorization.html).
+ */
+interface AuthorizationCode {
+  userId: string;
+  redirectUri: string;
+  challenge: string;
+  expiresAt: number;
+  /** Set once exchanged; a replay revokes what the first exchange issued (RFC 6749 §4.1.2). */
+  refreshToken?: string;
+}
+
+/** RFC 7636 §4.2: `code_challenge = BASE64URL(SHA256(ASCII(code_verifier)))`. */
+export function s256(verifier: string): string {
+  return createHash('sha256').update(verifier, 'ascii').digest('base64url');
+}
+
+/** RFC 7636 §4.1: 43-128 characters of `[A-Z] / [a-z] / [0-9] / "-" / "." / "_" / "~"`. */
+const verifierPattern = /^[A-Za-z0-9\-._~]{43,128}$/;
+/** The challenge of an S256 verifier is 43 base64url characters (RFC 7636 §4.2). */
+const challengePattern = /^[A-Za-z0-9\-_]{43}$/;
+export const zohoCodeLifetimeMs = 2 * 60_000;
+
+/**
+ * Redirect URIs registered for the sandbox client. The loopback one matches on
+ * any port: "The authorization server MUST allow any port to be specified at
+ * the time of the request for loopback IP redirect URIs" (RFC 8252 §7.3).
+ */
+export const zohoRegisteredRedirects = ['http://127.0.0.1/callback'];
+
+function redirectRegistered(candidate: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(candidate);
+  } catch {
+    return false;
+  }
+  return zohoRegisteredRedirects.some((registered) => {
+    const known = new URL(registered);
+    if (url.search || url.hash || url.username || url.password) return false;
+    if (known.hostname === '127.0.0.1' && url.protocol === 'http:' && url.hostname === '127.0.0.1')
+      return url.pathname === known.pathname;
+    return url.href === known.href;
+  });
 }
 
 interface IssuedToken {
@@ -38,6 +89,7 @@ export class ZohoAuth {
   private readonly accessTokens = new Map<string, IssuedToken>();
   private readonly issued = new Map<string, number[]>();
   private readonly grantCodes = new Map<string, string>();
+  private readonly authorizationCodes = new Map<string, AuthorizationCode>();
   private readonly random: Random;
 
   constructor(
@@ -77,6 +129,13 @@ export class ZohoAuth {
 
   register(): void {
     this.server.route({
+      method: 'GET',
+      pattern: '/oauth/v2/auth',
+      name: 'Zoho accounts authorize',
+      metered: false,
+      handler: (context) => this.authorizeRequest(context),
+    });
+    this.server.route({
       method: 'POST',
       pattern: '/oauth/v2/token',
       name: 'Zoho accounts token',
@@ -114,6 +173,69 @@ export class ZohoAuth {
     return undefined;
   }
 
+  /**
+   * The browser leg of the authorization-code flow with PKCE, consenting at
+   * once for the sandbox user. Like any authorization server, it shows an error
+   * page instead of redirecting when the client or redirect URI is not
+   * registered (RFC 6749 §4.1.2.1); other request errors go back to the
+   * redirect URI as `error=invalid_request` (RFC 7636 §4.4.1).
+   */
+  private authorizeRequest(context: SimulatorContext): void {
+    const query = context.query;
+    const clientId = query.get('client_id');
+    const redirectUri = query.get('redirect_uri') ?? '';
+    if (clientId !== this.clientId) return context.text(400, 'Invalid Client', 'text/html; charset=utf-8');
+    if (!redirectRegistered(redirectUri)) return context.text(400, 'Invalid Redirect Uri', 'text/html; charset=utf-8');
+    const back = (parameters: Record<string, string>) => {
+      const target = new URL(redirectUri);
+      const state = query.get('state');
+      for (const [name, value] of Object.entries({ ...parameters, ...(state !== null ? { state } : {}) }))
+        target.searchParams.set(name, value);
+      context.empty(302, { location: target.href });
+    };
+    const invalid = (description: string) => back({ error: 'invalid_request', error_description: description });
+    if (query.get('response_type') !== 'code') return back({ error: 'unsupported_response_type' });
+    if (!query.get('scope')) return invalid('scope is required');
+    const challenge = query.get('code_challenge') ?? '';
+    // Zoho's own default is `plain`; this client must prove possession with S256 (RFC 7636 §4.2, §7.2).
+    if (!challenge) return invalid('code_challenge is required');
+    if (query.get('code_challenge_method') !== 'S256') return invalid('code_challenge_method must be S256');
+    if (!challengePattern.test(challenge)) return invalid('code_challenge is not a base64url SHA-256');
+    const code = `1000.${hex(this.random, 32)}.${hex(this.random, 32)}`;
+    this.authorizationCodes.set(code, {
+      userId: this.userId,
+      redirectUri,
+      challenge,
+      expiresAt: context.clock.now() + zohoCodeLifetimeMs,
+    });
+    this.server.bump('authorizationCodes');
+    // Zoho adds the user's data centre to the redirect (API-FACTS §2.1).
+    back({ code, location: 'us', 'accounts-server': this.options.accountsServer() });
+  }
+
+  /** Checks an authorization code from the browser flow; returns the user, or the OAuth error. */
+  private redeemAuthorizationCode(params: URLSearchParams, now: number): { userId: string } | { error: string } {
+    const code = params.get('code') ?? '';
+    const issued = this.authorizationCodes.get(code);
+    if (!issued) return { error: 'invalid_code' };
+    if (issued.refreshToken !== undefined) {
+      // Replayed: refuse, and revoke the tokens the first exchange issued (RFC 6749 §4.1.2, §10.5).
+      this.setRefreshTokenRevoked(true, issued.refreshToken);
+      for (const access of this.accessTokens.values())
+        if (access.refreshToken === issued.refreshToken) access.revoked = true;
+      return { error: 'invalid_code' };
+    }
+    if (issued.expiresAt <= now) return { error: 'invalid_code' };
+    // The redirect URI must be the one the code was issued for (RFC 6749 §4.1.3).
+    if (params.get('redirect_uri') !== issued.redirectUri) return { error: 'invalid_redirect_uri' };
+    const verifier = params.get('code_verifier') ?? '';
+    const expected = Buffer.from(issued.challenge);
+    const actual = Buffer.from(verifierPattern.test(verifier) ? s256(verifier) : '');
+    // RFC 7636 §4.6: the verifier must hash to the challenge, else `invalid_grant`; Zoho calls every bad code `invalid_code`.
+    if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) return { error: 'invalid_code' };
+    return { userId: issued.userId };
+  }
+
   private async token(context: SimulatorContext): Promise<void> {
     const params = new URLSearchParams(context.query);
     const body = await context.body();
@@ -136,11 +258,19 @@ export class ZohoAuth {
       if (!known || known.revoked) return fail('invalid_code');
     } else if (grant === 'authorization_code') {
       const code = params.get('code') ?? '';
-      const userId = this.grantCodes.get(code);
-      if (!userId) return fail('invalid_code');
-      this.grantCodes.delete(code);
+      let userId = this.grantCodes.get(code);
+      if (userId) {
+        // A Self Client grant code (no browser, no PKCE).
+        this.grantCodes.delete(code);
+      } else {
+        const redeemed = this.redeemAuthorizationCode(params, context.clock.now());
+        if ('error' in redeemed) return fail(redeemed.error);
+        userId = redeemed.userId;
+      }
       refreshToken = `1000.${hex(this.random, 32)}.${hex(this.random, 32)}`;
       this.refreshTokens.set(refreshToken, { revoked: false, userId });
+      const browserCode = this.authorizationCodes.get(code);
+      if (browserCode) browserCode.refreshToken = refreshToken;
       fresh = true;
     } else {
       return fail('unsupported_grant_type');

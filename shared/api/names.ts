@@ -11,6 +11,9 @@ const methodRecord: Record<MethodName, true> = {
   'ui.prefs.set': true,
   'connections.list': true,
   'connections.remove': true,
+  'connections.signIn': true,
+  'connections.signInStatus': true,
+  'connections.cancelSignIn': true,
   'mappings.list': true,
   'mappings.get': true,
   'mappings.save': true,
@@ -52,6 +55,7 @@ const methodRecord: Record<MethodName, true> = {
 const eventRecord: Record<EventName, true> = {
   'app.notice': true,
   'connections.changed': true,
+  'connections.signIn': true,
   'sync.progress': true,
   'runs.changed': true,
   'flows.changed': true,

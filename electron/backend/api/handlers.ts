@@ -1,5 +1,6 @@
 import { appHandlers } from '../app/app.handlers';
 import { connectionHandlers } from '../connections/connections.handlers';
+import { signInHandlers } from '../connections/sign-in';
 import { connectorHandlers } from '../connectors/connectors.handlers';
 import { syncHandlers } from '../sync/sync.handlers';
 import { bundleHandlers } from '../bundle/bundle.handlers';
@@ -11,6 +12,7 @@ import type { Handlers } from './dispatch';
 export const handlers: Handlers = {
   ...appHandlers,
   ...connectionHandlers,
+  ...signInHandlers,
   ...connectorHandlers,
   ...syncHandlers,
   ...sandboxHandlers,

@@ -8,7 +8,7 @@ const patterns: Array<[RegExp, string]> = [
   [/\b(bearer|zoho-oauthtoken)\s+[A-Za-z0-9._~+/=-]{8,}/gi, '$1 [redacted]'],
   // Keys that only ever hold a secret: whatever follows goes, however short (a password may be "hunter2").
   [
-    /(["']?(?:access_token|refresh_token|id_token|client_secret|password|sask|saak|cs|api[-_]?key|applicationkey|api-auth-applicationkey)["']?\s*[:=]\s*["']?)[^"'&\s,}]+/gi,
+    /(["']?(?:access_token|refresh_token|id_token|client_secret|code_verifier|client_assertion|assertion|password|sask|saak|cs|api[-_]?key|applicationkey|api-auth-applicationkey)["']?\s*[:=]\s*["']?)[^"'&\s,}]+/gi,
     '$1[redacted]',
   ],
   [/\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*/g, '[redacted-jwt]'],

@@ -66,6 +66,7 @@ export class DescriptorConnector implements Connector {
   /** Present only when the hooks can list the system's objects (see `Connector.catalog`). */
   readonly catalog?: Connector['catalog'];
   readonly catalogEntry?: Connector['catalogEntry'];
+  readonly signIn?: Connector['signIn'];
 
   constructor(
     readonly descriptor: ConnectorDescriptor,
@@ -163,6 +164,17 @@ export class DescriptorConnector implements Connector {
     if (list) this.catalog = (query, options = {}) => list(context, query, options.signal);
     const describe = hooks.catalogEntry;
     if (describe) this.catalogEntry = (kind, name, options = {}) => describe(context, kind, name, options);
+    const browser = hooks.authorizationCode;
+    if (browser)
+      this.signIn = {
+        authorizeUrl: (request) => browser.authorizeUrl(context, request),
+        exchange: async (callback) => {
+          const secrets = await browser.exchange(context, callback);
+          // New secrets are redacted from logs and errors from the moment they exist.
+          for (const value of Object.values(secrets)) registerSecret(value);
+          return secrets;
+        },
+      };
   }
 
   entities(): EntityInfo[] {

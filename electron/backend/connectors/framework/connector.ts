@@ -2,6 +2,7 @@ import type { ConnectorDescriptor } from '../../../../shared/connectors/descript
 import type { EntitySchema } from '../../../../shared/domain/entity-schema';
 import type { ErrorCode } from '../../../../shared/errors';
 import type { CallCounts } from '../../http/http-client';
+import type { AuthorizationCallback, AuthorizationRequest } from './hooks';
 
 /** JSON as records carry it after normalisation: no Dates, no undefined, no class instances. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -176,5 +177,13 @@ export interface Connector {
   callCounts(): CallCounts;
   /** Revoke tokens where the system supports it (called when the connection is removed). */
   revoke(): Promise<void>;
+  /**
+   * Browser sign-in (authorization code with PKCE, RFC 8252) where the system offers it:
+   * builds the authorize URL and exchanges the code for the secrets to keep.
+   */
+  readonly signIn?: {
+    authorizeUrl(request: AuthorizationRequest): string;
+    exchange(callback: AuthorizationCallback): Promise<Record<string, string>>;
+  };
   close(): Promise<void>;
 }

@@ -30,6 +30,34 @@ export interface HookContext {
   url(template: string, extra?: Record<string, string | number>): string;
 }
 
+/** What the authorize URL of a browser sign-in carries (RFC 6749 §4.1.1, RFC 7636 §4.3). */
+export interface AuthorizationRequest {
+  /** The loopback redirect, `http://127.0.0.1:{port}/callback` (RFC 8252 §7.3). */
+  redirectUri: string;
+  state: string;
+  /** S256 challenge of the verifier the exchange sends. */
+  codeChallenge: string;
+}
+
+/** What came back to the loopback redirect, with what the exchange needs. */
+export interface AuthorizationCallback {
+  code: string;
+  codeVerifier: string;
+  redirectUri: string;
+  /** Every parameter of the redirect (Zoho's `accounts-server`, `location`). */
+  params: URLSearchParams;
+}
+
+/**
+ * Authorization-code sign-in with PKCE through the system browser (RFC 8252):
+ * the system's authorize URL and its code exchange. The exchange returns the
+ * secrets to keep (a refresh token), never logged.
+ */
+export interface AuthorizationCodeHooks {
+  authorizeUrl(context: HookContext, request: AuthorizationRequest): string;
+  exchange(context: HookContext, callback: AuthorizationCallback): Promise<Record<string, string>>;
+}
+
 /** What the generic read knows before its first call, for the `readRequest` slot. */
 export interface ReadPlan {
   pageSize: number;
@@ -57,6 +85,8 @@ export interface ReadRequestParts {
 export interface ConnectorHooks {
   /** Obtain a token (password, client-credentials or refresh grant) through `context.http` with `auth: false`. */
   obtainToken?(context: HookContext, previous: AccessToken | undefined): Promise<AccessToken>;
+  /** Browser sign-in (authorization code + PKCE) for systems that offer it. */
+  authorizationCode?: AuthorizationCodeHooks;
   /** Revoke grants when a connection is removed; best effort. */
   revokeToken?(context: HookContext, token: AccessToken | undefined): Promise<void>;
   /**

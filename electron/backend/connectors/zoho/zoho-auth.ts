@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError } from '../../../../shared/errors';
 import type { AccessToken, TokenStore } from '../../http/token-provider';
-import type { HookContext } from '../framework/hooks';
+import { zohoScopes } from '../../../../shared/connectors/zoho.settings';
+import type { AuthorizationCodeHooks, HookContext } from '../framework/hooks';
 import type { TokenRefreshLease } from './zoho-token-lease';
 
 /** A Zoho access token remembers the API domain its org lives on (`api_domain`). */
@@ -121,6 +122,84 @@ async function refreshCall(context: HookContext, now: () => number): Promise<Zoh
     apiDomain: typeof body.api_domain === 'string' && body.api_domain ? body.api_domain.replace(/\/+$/, '') : undefined,
   };
 }
+
+function zohoClient(context: HookContext): { clientId: string; clientSecret: string } {
+  const clientId = String(context.settings.clientId ?? '');
+  const clientSecret = context.secrets.client_secret;
+  if (!clientId || !clientSecret) {
+    throw new AppError(
+      'E_SECRET_UNAVAILABLE',
+      'Signing in with Zoho needs the Client ID and Client Secret of your Zoho API console client; add them in the connection settings first.',
+    );
+  }
+  return { clientId, clientSecret };
+}
+
+/**
+ * Zoho's browser sign-in (authorization code with PKCE): `GET {accounts}/oauth/v2/auth`
+ * ("Get authorization code", zoho.com/accounts/protocol/oauth), `access_type=offline`
+ * and `prompt=consent` so the first exchange returns a refresh token every time.
+ */
+export const zohoAuthorizationCode: AuthorizationCodeHooks = {
+  authorizeUrl(context, request) {
+    const { clientId } = zohoClient(context);
+    const query = new URLSearchParams({
+      response_type: 'code',
+      client_id: clientId,
+      scope: zohoScopes.join(','),
+      redirect_uri: request.redirectUri,
+      state: request.state,
+      code_challenge: request.codeChallenge,
+      code_challenge_method: 'S256',
+      access_type: 'offline',
+      prompt: 'consent',
+    });
+    return `${context.url('{accountsUrl}')}/oauth/v2/auth?${query}`;
+  },
+  async exchange(context, callback) {
+    const { clientId, clientSecret } = zohoClient(context);
+    const accounts = context.url('{accountsUrl}').replace(/\/+$/, '');
+    // The redirect names the accounts server of the user's data centre (API-FACTS §2.1); credentials
+    // only ever go to the one this connection is set to, so another one means the wrong data centre.
+    const named = callback.params.get('accounts-server');
+    if (named && named.replace(/\/+$/, '') !== accounts) {
+      throw new AppError(
+        'E_AUTH_FAILED',
+        `Your Zoho account lives on ${named} (location ${callback.params.get('location') ?? 'unknown'}), not on ${accounts}; pick that data centre in the connection settings and sign in again.`,
+      );
+    }
+    const form = new URLSearchParams({
+      grant_type: 'authorization_code',
+      client_id: clientId,
+      client_secret: clientSecret,
+      redirect_uri: callback.redirectUri,
+      code: callback.code,
+      code_verifier: callback.codeVerifier,
+    });
+    const response = await context.http.request({
+      method: 'POST',
+      url: `${accounts}/oauth/v2/token`,
+      auth: false,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form.toString(),
+      expect: 'json',
+      passStatuses: [400, 401, 403],
+    });
+    const body = (response.data ?? {}) as { refresh_token?: unknown; error?: unknown };
+    if (typeof body.refresh_token !== 'string' || body.refresh_token === '') {
+      const error = typeof body.error === 'string' ? body.error : `HTTP ${response.status}`;
+      const hint =
+        error === 'invalid_code'
+          ? 'the sign-in code was refused (used already, older than 2 minutes, or not from this sign-in)'
+          : (oauthHints[error] ?? 'the accounts server refused the sign-in');
+      throw new AppError('E_AUTH_FAILED', `Zoho sign-in failed: ${hint} (${error}).`, {
+        status: response.status,
+        error,
+      });
+    }
+    return { refresh_token: body.refresh_token };
+  },
+};
 
 /** Revoking the refresh token ends the connection's access (and every token it minted). */
 export async function revokeZohoToken(context: HookContext): Promise<void> {

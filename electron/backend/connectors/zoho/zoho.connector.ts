@@ -10,7 +10,7 @@ import { AppError } from '../../../../shared/errors';
 import type { Connector } from '../framework/connector';
 import { DescriptorConnector, type ConnectorEnvironment } from '../framework/connector-runtime';
 import { SharedTokenStore } from '../framework/token-store';
-import { obtainZohoToken, type ZohoToken } from './zoho-auth';
+import { obtainZohoToken, zohoAuthorizationCode, type ZohoToken } from './zoho-auth';
 import { ZohoWatchChannels } from './zoho-notifications';
 import { TokenRefreshLease } from './zoho-token-lease';
 import { zohoDescriptor } from './zoho.descriptor';
@@ -70,6 +70,7 @@ export class ZohoConnector extends DescriptorConnector {
       store instanceof SharedTokenStore ? new TokenRefreshLease(store.caches, store.connectionId) : undefined;
     hooks.obtainToken = (context, previous) =>
       obtainZohoToken(context, previous, { store, lease, now: environment.now });
+    hooks.authorizationCode = zohoAuthorizationCode;
     super(zohoDescriptor, hooks, {
       ...environment,
       connection: { ...environment.connection, settings: zohoSettings(environment) },
