@@ -1,5 +1,6 @@
 // Security decisions of the shell as pure functions (no 'electron' import), so
 // they are unit-tested under plain Node.
+import { zohoDataCentres } from '../../shared/connectors/zoho.settings';
 import { appOrigin } from './paths';
 
 /** Documentation the app links to; anything else is refused. */
@@ -13,9 +14,33 @@ const allowedExternalPrefixes = [
   'https://docs.jsonata.org/',
 ];
 
+/** Authorize endpoints of the browser sign-ins (`connections.signIn`), by host; nothing else on those hosts opens. */
+const signInPages: Array<{ host: (host: string) => boolean; path: string }> = [
+  ...Object.values(zohoDataCentres).map(({ accounts }) => ({
+    host: (host: string) => host === new URL(accounts).host,
+    path: '/oauth/v2/auth',
+  })),
+];
+/** The sandbox's simulators answer the same paths on 127.0.0.1 (plain http, any port). */
+const sandboxSignInPaths = new Set(signInPages.map((page) => page.path));
+
+/** A system's sign-in page, opened in the system browser so the person signs in where the app cannot watch (RFC 8252 §8.12). */
+export function isAllowedSignIn(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    if (parsed.username || parsed.password || parsed.hash) return false;
+    if (parsed.protocol === 'http:' && parsed.hostname === '127.0.0.1') return sandboxSignInPaths.has(parsed.pathname);
+    if (parsed.protocol !== 'https:') return false;
+    return signInPages.some((page) => page.host(parsed.host) && parsed.pathname === page.path);
+  } catch {
+    return false;
+  }
+}
+
 export function isAllowedExternal(url: string): boolean {
   try {
     const parsed = new URL(url);
+    if (isAllowedSignIn(url)) return true;
     if (parsed.protocol !== 'https:' || parsed.username || parsed.password) return false;
     return allowedExternalPrefixes.some((prefix) => parsed.href.startsWith(prefix));
   } catch {

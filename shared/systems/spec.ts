@@ -22,6 +22,11 @@ export interface SystemSpec<Id extends string = string> {
    * imports (`ionapi`: Infor's `.ionapi` file fills settings and secrets).
    */
   setup: { kind: 'form'; fields: readonly FormHint[]; secrets: z.ZodObject<z.ZodRawShape> } | { kind: 'ionapi' };
+  /**
+   * A browser sign-in the connector offers (`connections.signIn`: authorization code with
+   * PKCE, RFC 8252): the card shows a button with this label; it fills `slot`.
+   */
+  signIn?: { label: string; slot: string };
 }
 
 /**

@@ -11,10 +11,12 @@ import { defineSystem } from './spec';
 export const zohoSystem = defineSystem({
   id: 'zoho',
   label: 'Zoho CRM',
-  description: 'Target: Zoho CRM modules in any data centre, through a Self Client refresh token.',
+  description:
+    'Target: Zoho CRM modules in any data centre: sign in through the browser, or paste a Self Client refresh token.',
   mark: { initials: 'Zo', background: 'linear-gradient(135deg, #e42527, #f9b21d)' },
   settings: zohoSettingsSchema,
   secrets: { required: () => zohoSecretSlots },
+  signIn: { label: 'Sign in with Zoho', slot: 'refresh_token' },
   setup: {
     kind: 'form',
     secrets: zohoSecretsSchema,
@@ -40,7 +42,7 @@ export const zohoSystem = defineSystem({
         where: 'settings',
         kind: 'text',
         placeholder: '1000.XXXXXXXXXXXX',
-        help: 'From api-console.zoho.com (Self Client).',
+        help: 'From api-console.zoho.com: a Server-based client with the redirect URI http://127.0.0.1/callback (any port), or a Self Client.',
       },
       { key: 'client_secret', label: 'Client secret', where: 'secrets', kind: 'secret' },
       {
@@ -49,7 +51,8 @@ export const zohoSystem = defineSystem({
         where: 'secrets',
         kind: 'secret',
         placeholder: '1000.<hex>.<hex>',
-        help: 'Grant code with access_type=offline, exchanged once for a refresh token.',
+        optional: true,
+        help: 'Leave empty and use “Sign in with Zoho” on the card after saving; or paste one from a Self Client grant code (access_type=offline).',
       },
     ],
   },

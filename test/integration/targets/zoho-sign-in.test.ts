@@ -89,12 +89,13 @@ describe('Zoho browser sign-in', () => {
     });
 
     it('shows an error page, never a redirect, for an unknown client or an unregistered redirect URI', async () => {
-      for (const overrides of [
+      const cases: Array<Record<string, string | null>> = [
         { client_id: '1000.UNKNOWN' },
         { redirect_uri: 'http://127.0.0.1:49152/elsewhere' },
         { redirect_uri: 'http://localhost:49152/callback' },
         { redirect_uri: 'https://evil.example/callback' },
-      ]) {
+      ];
+      for (const overrides of cases) {
         const response = await authorize(overrides);
         expect(response.status, JSON.stringify(overrides)).toBe(400);
         expect(response.headers.get('location')).toBeNull();
@@ -102,11 +103,12 @@ describe('Zoho browser sign-in', () => {
     });
 
     it('sends invalid_request back for a missing or plain code challenge', async () => {
-      for (const overrides of [
+      const cases: Array<Record<string, string | null>> = [
         { code_challenge: null },
         { code_challenge_method: 'plain' },
         { code_challenge_method: null },
-      ]) {
+      ];
+      for (const overrides of cases) {
         const response = await authorize(overrides);
         expect(response.status).toBe(302);
         const location = new URL(response.headers.get('location')!).searchParams;

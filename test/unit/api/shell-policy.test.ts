@@ -15,6 +15,17 @@ describe('desktop shell policy', () => {
     expect(isAllowedExternal('not a url')).toBe(false);
   });
 
+  it('opens the systems’ sign-in pages (and the sandbox’s on 127.0.0.1), nothing else on their hosts', () => {
+    expect(isAllowedExternal('https://accounts.zoho.eu/oauth/v2/auth?response_type=code&client_id=1000.X')).toBe(true);
+    expect(isAllowedExternal('https://accounts.zohocloud.ca/oauth/v2/auth?client_id=1000.X')).toBe(true);
+    expect(isAllowedExternal('http://127.0.0.1:41234/oauth/v2/auth?client_id=1000.X')).toBe(true);
+    expect(isAllowedExternal('https://accounts.zoho.eu/signin')).toBe(false);
+    expect(isAllowedExternal('http://accounts.zoho.eu/oauth/v2/auth')).toBe(false);
+    expect(isAllowedExternal('https://accounts.zoho.eu.evil.example/oauth/v2/auth')).toBe(false);
+    expect(isAllowedExternal('http://127.0.0.1:41234/callback?code=x')).toBe(false);
+    expect(isAllowedExternal('http://localhost:41234/oauth/v2/auth')).toBe(false);
+  });
+
   it('trusts IPC only from app://studio frames', () => {
     expect(isTrustedFrameUrl('app://studio/index.html')).toBe(true);
     expect(isTrustedFrameUrl('app://other/index.html')).toBe(false);

@@ -94,6 +94,28 @@ describe('connections store against a real backend and the sandbox', () => {
     await store.getState().openWorkspace();
     expect(store.getState().items.filter((connection) => connection.system === 'cin7')).toHaveLength(1);
   });
+
+  it('signs in to Zoho through the browser: waiting, then signed in with a working refresh token', async () => {
+    const store = createConnectionsStore(world.api);
+    const stop = store.getState().follow();
+    try {
+      await store.getState().refresh();
+      const zoho = store.getState().items.find((connection) => connection.system === 'zoho')!;
+      await store.getState().update({ id: zoho.id, secrets: { refresh_token: '1000.deadbeef.deadbeef' } });
+      // The "system browser": open the sign-in page and follow its redirect to the loopback.
+      let browsed: Promise<Response> | undefined;
+      await store.getState().signIn(zoho.id, (url) => {
+        browsed = fetch(url, { redirect: 'manual' }).then((answer) => fetch(answer.headers.get('location')!));
+      });
+      expect(store.getState().signIns[zoho.id]?.state).toMatch(/waiting|signedIn/);
+      expect((await browsed!).status).toBe(200);
+      await expect.poll(() => store.getState().signIns[zoho.id]?.state).toBe('signedIn');
+      await store.getState().test(zoho.id);
+      expect(store.getState().tests[zoho.id]).toMatchObject({ state: 'done', result: { ok: true } });
+    } finally {
+      stop();
+    }
+  });
 });
 
 describe('connection forms validate with the connectors’ own settings schemas', () => {
@@ -123,6 +145,13 @@ describe('connection forms validate with the connectors’ own settings schemas'
       runAutomation: false,
     });
     expect(good.secrets).toEqual({ client_secret: 's3cret', refresh_token: '1000.abc123.def456' });
+  });
+
+  it('saves a Zoho connection without a refresh token: “Sign in with Zoho” on the card fills it', () => {
+    const values = { ...initialValues('zoho'), clientId: '1000.ABCDEF123', client_secret: 's3cret' };
+    const result = validateForm('zoho', values, { name: 'Zoho' });
+    expect(result.errors).toEqual({});
+    expect(result.secrets).toEqual({ client_secret: 's3cret' });
   });
 
   it('keeps stored secrets when an edit leaves them empty', () => {

@@ -4,7 +4,8 @@ import type { ErrorInfo } from '../../../../shared/errors';
 import { systemLabels, type Connection } from '../../../../shared/domain/connection';
 import { Badge } from '../../components/StateViews';
 import { formatDuration, formatNumber, formatRelative } from '../../components/format';
-import type { TestState } from './connections.store';
+import { systemSpec } from '../../../../shared/systems/catalog';
+import type { SignInState, TestState } from './connections.store';
 import { SystemMark } from './SystemMark';
 import { InforM3Settings } from './InforM3Settings';
 import { TenantCheck, type TenantCheckAnswer } from './TenantCheck';
@@ -60,9 +61,16 @@ export function ConnectionCard({
   onListConfigurations,
   onInforChoice,
   onTenantCheck,
+  signIn,
+  onSignIn,
+  onCancelSignIn,
 }: {
   connection: Connection;
   test?: TestState;
+  /** The browser sign-in this window started for the connection, if any. */
+  signIn?: SignInState;
+  onSignIn?: () => void;
+  onCancelSignIn?: () => void;
   onTest(): void;
   onCancelTest(): void;
   onBrowse(): void;
@@ -197,6 +205,14 @@ export function ConnectionCard({
         </div>
       </dl>
 
+      {systemSpec(connection.system).signIn && onSignIn && (
+        <SignInRow
+          label={systemSpec(connection.system).signIn!.label}
+          signIn={signIn}
+          onSignIn={onSignIn}
+          onCancel={onCancelSignIn}
+        />
+      )}
       <TestOutcome test={test} onCancel={onCancelTest} />
       {isInfor && onTenantCheck && (
         <TenantCheck connectionId={connection.id} load={onTenantCheck.load} run={onTenantCheck.run} />
@@ -309,6 +325,59 @@ function CsiSiteChoice({
         </dd>
       </div>
     </>
+  );
+}
+
+/**
+ * The browser sign-in: the button opens the system's sign-in page in the browser;
+ * the card waits for the loopback redirect (5 minutes at most) and says how it went.
+ */
+function SignInRow({
+  label,
+  signIn,
+  onSignIn,
+  onCancel,
+}: {
+  label: string;
+  signIn?: SignInState;
+  onSignIn(): void;
+  onCancel?: () => void;
+}) {
+  const busy = signIn?.state === 'starting' || signIn?.state === 'waiting';
+  return (
+    <div className="sign-in-row" data-testid="sign-in" data-state={signIn?.state ?? 'idle'} role="status">
+      <button type="button" className="button small" onClick={onSignIn} disabled={busy} data-testid="sign-in-button">
+        {label}
+      </button>
+      {busy && (
+        <>
+          <span className="muted">
+            <span className="spinner small" aria-hidden="true" /> Waiting for the browser — finish signing in there (up
+            to 5 minutes)…
+          </span>
+          {signIn.state === 'waiting' && onCancel && (
+            <button type="button" className="button small ghost" onClick={onCancel} data-testid="sign-in-cancel">
+              Cancel
+            </button>
+          )}
+        </>
+      )}
+      {signIn?.state === 'signedIn' && (
+        <span className="sign-in-ok" data-testid="sign-in-outcome">
+          Signed in {formatRelative(signIn.at)}; the new refresh token is stored.
+        </span>
+      )}
+      {signIn?.state === 'cancelled' && (
+        <span className="muted" data-testid="sign-in-outcome">
+          Sign-in cancelled.
+        </span>
+      )}
+      {signIn?.state === 'failed' && (
+        <span className="inline-warning" data-testid="sign-in-outcome">
+          {signIn.error.message} <code>{signIn.error.code}</code>
+        </span>
+      )}
+    </div>
   );
 }
 

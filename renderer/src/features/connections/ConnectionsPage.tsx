@@ -48,6 +48,7 @@ function ConnectionList() {
   const items = useConnections((state) => state.items);
   const error = useConnections((state) => state.error);
   const tests = useConnections((state) => state.tests);
+  const signIns = useConnections((state) => state.signIns);
   const actionError = useConnections((state) => state.actionError);
   const { refresh, test, cancelTest, testAll, remove, setProductLine, update } = connectionsStore.getState();
   const browseSchema = useConnectionsView((state) => state.browseSchema);
@@ -116,6 +117,14 @@ function ConnectionList() {
             key={connection.id}
             connection={connection}
             test={tests[connection.id]}
+            signIn={signIns[connection.id]}
+            // The system browser: the desktop shell turns window.open into shell.openExternal (shell policy).
+            onSignIn={() =>
+              void connectionsStore
+                .getState()
+                .signIn(connection.id, (url) => void window.open(url, '_blank', 'noopener'))
+            }
+            onCancelSignIn={() => void connectionsStore.getState().cancelSignIn(connection.id)}
             onTest={() => void test(connection.id)}
             onCancelTest={() => void cancelTest(connection.id)}
             onBrowse={() => browseSchema(connection.system === 'infor' ? 'source' : 'target', connection.id)}

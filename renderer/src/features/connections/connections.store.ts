@@ -5,12 +5,21 @@ import {
   ionapiTooLargeMessage,
   type ConnectionTestResult,
 } from '../../../../shared/api/connectors.contract';
+import type { SignInStatus } from '../../../../shared/api/connections.contract';
 import type { MethodInput } from '../../../../shared/api/contract';
 import type { Result } from '../../../../shared/api/result';
 import type { SandboxWorkspace } from '../../../../shared/api/sandbox.contract';
 import type { TenantCheckReport } from '../../../../shared/connectors/infor-check';
 import { systemIds, type Connection, type ConnectionId } from '../../../../shared/domain/connection';
 import { toErrorInfo, type ErrorInfo } from '../../../../shared/errors';
+
+/** A browser sign-in as the card shows it. */
+export type SignInState =
+  | { state: 'starting' }
+  | { state: 'waiting'; signInId: string }
+  | { state: 'signedIn'; at: string }
+  | { state: 'failed'; error: ErrorInfo }
+  | { state: 'cancelled' };
 
 export type TestState =
   | { state: 'running'; requestId: string; cancelling?: boolean }
@@ -51,6 +60,7 @@ export interface ConnectionsState {
   items: Connection[];
   error?: ErrorInfo;
   tests: Record<string, TestState>;
+  signIns: Record<string, SignInState>;
   workspace: WorkspaceState;
   import: ImportState;
   /** The last failed create/update/remove, shown next to the form or list. */
@@ -60,6 +70,12 @@ export interface ConnectionsState {
   /** Stops a running test; it ends as failed with E_NET_CANCELLED. */
   cancelTest(id: ConnectionId): Promise<void>;
   testAll(): Promise<void>;
+  /**
+   * Starts a browser sign-in and hands its URL to `open` (the system browser: `window.open`,
+   * which the desktop shell sends to `shell.openExternal`); the outcome arrives as an event.
+   */
+  signIn(id: ConnectionId, open: (url: string) => void): Promise<void>;
+  cancelSignIn(id: ConnectionId): Promise<void>;
   remove(id: ConnectionId): Promise<boolean>;
   openWorkspace(): Promise<void>;
   loadSandboxStatus(): Promise<void>;
@@ -126,6 +142,7 @@ export function createConnectionsStore(api: ApiClient) {
       load: 'idle',
       items: [],
       tests: {},
+      signIns: {},
       workspace: { state: 'idle', simulators: [] },
       import: { state: 'idle' },
 
@@ -156,6 +173,23 @@ export function createConnectionsStore(api: ApiClient) {
         if (running?.state !== 'running') return;
         set((state) => ({ tests: { ...state.tests, [id]: { ...running, cancelling: true } } }));
         await api.invoke('connections.cancelTest', { requestId: running.requestId });
+      },
+
+      async signIn(id, open) {
+        const put = (next: SignInState) => set((state) => ({ signIns: { ...state.signIns, [id]: next } }));
+        put({ state: 'starting' });
+        const result = await api.invoke('connections.signIn', { id });
+        if (!result.ok) return put({ state: 'failed', error: result.error });
+        // The event may have come first (a very quick browser): keep what it said.
+        const current = get().signIns[id];
+        if (current?.state === 'starting') put({ state: 'waiting', signInId: result.value.signInId });
+        open(result.value.authorizeUrl);
+      },
+
+      async cancelSignIn(id) {
+        const current = get().signIns[id];
+        if (current?.state !== 'waiting') return;
+        await api.invoke('connections.cancelSignIn', { signInId: current.signInId });
       },
 
       async testAll() {
@@ -305,7 +339,29 @@ export function createConnectionsStore(api: ApiClient) {
       },
 
       follow() {
-        return api.on('connections.changed', () => void get().refresh());
+        const stopChanged = api.on('connections.changed', () => void get().refresh());
+        const stopSignIn = api.on('connections.signIn', (payload) => {
+          const status = payload as SignInStatus;
+          if (status.status === 'waiting') return;
+          const current = get().signIns[status.connectionId];
+          // Only the sign-in this window started (or is starting) moves the card.
+          if (current?.state !== 'starting' && !(current?.state === 'waiting' && current.signInId === status.signInId))
+            return;
+          const next: SignInState =
+            status.status === 'signedIn'
+              ? { state: 'signedIn', at: new Date().toISOString() }
+              : status.status === 'cancelled'
+                ? { state: 'cancelled' }
+                : {
+                    state: 'failed',
+                    error: status.error ?? { code: 'E_SIGNIN_TIMEOUT', message: 'The sign-in did not finish.' },
+                  };
+          set((state) => ({ signIns: { ...state.signIns, [status.connectionId]: next } }));
+        });
+        return () => {
+          stopChanged();
+          stopSignIn();
+        };
       },
     };
   });
