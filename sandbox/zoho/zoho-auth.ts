@@ -1,5 +1,5 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { createRandom, type Random, type SandboxServer, type SimulatorContext } from '../kit';
+import { redirectRegistered, s256ChallengePattern, verifierMatches } from '../kit/oauth';
 import { countAlive, revokeAll } from '../kit/tokens';
 
 /**
@@ -34,15 +34,6 @@ interface AuthorizationCode {
   refreshToken?: string;
 }
 
-/** RFC 7636 §4.2: `code_challenge = BASE64URL(SHA256(ASCII(code_verifier)))`. */
-export function s256(verifier: string): string {
-  return createHash('sha256').update(verifier, 'ascii').digest('base64url');
-}
-
-/** RFC 7636 §4.1: 43-128 characters of `[A-Z] / [a-z] / [0-9] / "-" / "." / "_" / "~"`. */
-const verifierPattern = /^[A-Za-z0-9\-._~]{43,128}$/;
-/** The challenge of an S256 verifier is 43 base64url characters (RFC 7636 §4.2). */
-const challengePattern = /^[A-Za-z0-9\-_]{43}$/;
 export const zohoCodeLifetimeMs = 2 * 60_000;
 
 /**
@@ -51,22 +42,6 @@ export const zohoCodeLifetimeMs = 2 * 60_000;
  * the time of the request for loopback IP redirect URIs" (RFC 8252 §7.3).
  */
 export const zohoRegisteredRedirects = ['http://127.0.0.1/callback'];
-
-function redirectRegistered(candidate: string): boolean {
-  let url: URL;
-  try {
-    url = new URL(candidate);
-  } catch {
-    return false;
-  }
-  return zohoRegisteredRedirects.some((registered) => {
-    const known = new URL(registered);
-    if (url.search || url.hash || url.username || url.password) return false;
-    if (known.hostname === '127.0.0.1' && url.protocol === 'http:' && url.hostname === '127.0.0.1')
-      return url.pathname === known.pathname;
-    return url.href === known.href;
-  });
-}
 
 interface IssuedToken {
   refreshToken: string;
@@ -185,7 +160,8 @@ export class ZohoAuth {
     const clientId = query.get('client_id');
     const redirectUri = query.get('redirect_uri') ?? '';
     if (clientId !== this.clientId) return context.text(400, 'Invalid Client', 'text/html; charset=utf-8');
-    if (!redirectRegistered(redirectUri)) return context.text(400, 'Invalid Redirect Uri', 'text/html; charset=utf-8');
+    if (!redirectRegistered(redirectUri, zohoRegisteredRedirects))
+      return context.text(400, 'Invalid Redirect Uri', 'text/html; charset=utf-8');
     const back = (parameters: Record<string, string>) => {
       const target = new URL(redirectUri);
       const state = query.get('state');
@@ -200,7 +176,7 @@ export class ZohoAuth {
     // Zoho's own default is `plain`; this client must prove possession with S256 (RFC 7636 §4.2, §7.2).
     if (!challenge) return invalid('code_challenge is required');
     if (query.get('code_challenge_method') !== 'S256') return invalid('code_challenge_method must be S256');
-    if (!challengePattern.test(challenge)) return invalid('code_challenge is not a base64url SHA-256');
+    if (!s256ChallengePattern.test(challenge)) return invalid('code_challenge is not a base64url SHA-256');
     const code = `1000.${hex(this.random, 32)}.${hex(this.random, 32)}`;
     this.authorizationCodes.set(code, {
       userId: this.userId,
@@ -228,11 +204,8 @@ export class ZohoAuth {
     if (issued.expiresAt <= now) return { error: 'invalid_code' };
     // The redirect URI must be the one the code was issued for (RFC 6749 §4.1.3).
     if (params.get('redirect_uri') !== issued.redirectUri) return { error: 'invalid_redirect_uri' };
-    const verifier = params.get('code_verifier') ?? '';
-    const expected = Buffer.from(issued.challenge);
-    const actual = Buffer.from(verifierPattern.test(verifier) ? s256(verifier) : '');
     // RFC 7636 §4.6: the verifier must hash to the challenge, else `invalid_grant`; Zoho calls every bad code `invalid_code`.
-    if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) return { error: 'invalid_code' };
+    if (!verifierMatches(params.get('code_verifier') ?? '', issued.challenge)) return { error: 'invalid_code' };
     return { userId: issued.userId };
   }
 
