@@ -20,6 +20,14 @@ const signInPages: Array<{ host: (host: string) => boolean; path: string }> = [
     host: (host: string) => host === new URL(accounts).host,
     path: '/oauth/v2/auth',
   })),
+  // Salesforce's web server flow runs on the org's My Domain (or the generic login hosts).
+  {
+    host: (host: string) =>
+      host === 'login.salesforce.com' ||
+      host === 'test.salesforce.com' ||
+      /^[a-z0-9-]+(\.[a-z0-9-]+)*\.my\.salesforce\.com$/i.test(host),
+    path: '/services/oauth2/authorize',
+  },
 ];
 /** The sandbox's simulators answer the same paths on 127.0.0.1 (plain http, any port). */
 const sandboxSignInPaths = new Set(signInPages.map((page) => page.path));

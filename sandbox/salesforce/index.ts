@@ -1,5 +1,7 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { createSandboxServer, createRandom, recordRandom, type SandboxControl } from '../kit';
 import { SalesforceApi, type SalesforceApiOptions } from './salesforce-api';
+import { SalesforceOAuth } from './salesforce-oauth';
 import { salesforceObjectByName } from './salesforce-objects';
 import { SalesforceStore } from './salesforce-store';
 
@@ -15,10 +17,30 @@ export interface SalesforceSandboxOptions extends Partial<
   port?: number;
   seed?: number;
   seedAccounts?: number;
+  /** The JWT `aud` the org accepts: login.salesforce.com (production, default) or test.salesforce.com (sandbox orgs). */
+  jwtAudience?: string;
+}
+
+/** What a JWT bearer connection to the simulator needs: the app's key pair and its approved user. */
+export interface SalesforceJwtConnection {
+  name: string;
+  system: 'salesforce';
+  sandbox: true;
+  settings: {
+    myDomainUrl: string;
+    clientId: string;
+    apiVersion: string;
+    authFlow: 'jwt_bearer';
+    username: string;
+    loginUrl: string;
+  };
+  secrets: { private_key: string };
 }
 
 export interface SalesforceSandboxControl extends SandboxControl {
   expireSessions(): number;
+  /** Revoke the refresh tokens the web server flow issued. */
+  revokeRefreshTokens(): void;
   disableRunAsUser(): void;
   enableRunAsUser(): void;
   /** Edit records as a user would (their SystemModstamp moves to the sandbox clock). */
@@ -35,6 +57,8 @@ export interface SalesforceSandbox {
     settings: { myDomainUrl: string; clientId: string; apiVersion: string };
     secrets: { client_secret: string };
   };
+  /** A connection using the JWT bearer flow: the private key of the certificate the app holds. */
+  jwtConnection(): SalesforceJwtConnection;
   control: SalesforceSandboxControl;
   inspect: {
     records(object: string): Array<Record<string, unknown>>;
@@ -70,7 +94,19 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
     maxCollection: options.maxCollection ?? 200,
     maxUriLength: options.maxUriLength ?? 16_384,
   };
-  const api = new SalesforceApi(server, store, apiOptions);
+  // The certificate's key pair: the app holds the public key, a JWT connection signs with the private one.
+  const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const username = 'integration@mlc-sandbox.example';
+  const jwtAudience = options.jwtAudience ?? 'https://login.salesforce.com';
+  const oauth = new SalesforceOAuth({
+    clientId: apiOptions.clientId,
+    clientSecret: apiOptions.clientSecret,
+    callbackUrls: ['http://127.0.0.1/callback'],
+    username,
+    jwtKey: keys.publicKey,
+    jwtAudience,
+  });
+  const api = new SalesforceApi(server, store, apiOptions, oauth);
   api.register();
   seedData(store, seed, options.seedAccounts ?? 250, server.clock.now());
   server.action('expireSessions', () => api.expireSessions());
@@ -99,6 +135,7 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
   await server.listen();
   const control: SalesforceSandboxControl = Object.assign(Object.create(null) as object, server.control, {
     expireSessions: () => api.expireSessions(),
+    revokeRefreshTokens: () => oauth.revokeRefreshTokens(),
     disableRunAsUser: () => void (api.runAsUserEnabled = false),
     enableRunAsUser: () => void (api.runAsUserEnabled = true),
     modify: (object: string, ids: string[]) => store.touch(object, ids),
@@ -112,6 +149,20 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
       sandbox: true,
       settings: { myDomainUrl: server.url, clientId: apiOptions.clientId, apiVersion: apiOptions.apiVersion },
       secrets: { client_secret: apiOptions.clientSecret },
+    }),
+    jwtConnection: () => ({
+      name: 'Salesforce sandbox (JWT)',
+      system: 'salesforce',
+      sandbox: true,
+      settings: {
+        myDomainUrl: server.url,
+        clientId: apiOptions.clientId,
+        apiVersion: apiOptions.apiVersion,
+        authFlow: 'jwt_bearer',
+        username,
+        loginUrl: jwtAudience,
+      },
+      secrets: { private_key: keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() },
     }),
     control,
     inspect,

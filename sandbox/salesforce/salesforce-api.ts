@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { SandboxServer, SimulatorContext } from '../kit';
+import type { SalesforceOAuth } from './salesforce-oauth';
 import { describeField, salesforceObjectByName, salesforceObjects } from './salesforce-objects';
 import { matchesWhere, parseSoql, SoqlError, type SoqlQuery } from './salesforce-soql';
 import type { SalesforceRecord, SalesforceStore } from './salesforce-store';
@@ -71,6 +72,7 @@ export class SalesforceApi {
     private readonly server: SandboxServer,
     private readonly store: SalesforceStore,
     readonly options: SalesforceApiOptions,
+    private readonly oauth: SalesforceOAuth,
   ) {}
 
   expireSessions(): number {
@@ -92,6 +94,13 @@ export class SalesforceApi {
       name: 'Salesforce token',
       metered: false,
       handler: (context) => this.token(context),
+    });
+    route({
+      method: 'GET',
+      pattern: '/services/oauth2/authorize',
+      name: 'Salesforce authorize',
+      metered: false,
+      handler: (context) => this.oauth.authorize(context),
     });
     route({
       method: 'GET',
@@ -135,6 +144,7 @@ export class SalesforceApi {
   private token(context: SimulatorContext): Promise<void> {
     return context.body().then((body) => {
       const form = body.form();
+      if (this.oauth.token(context, form, (answer, extra) => this.issue(answer, extra))) return;
       if (form.get('grant_type') !== 'client_credentials')
         return context.json(400, { error: 'unsupported_grant_type', error_description: 'grant type not supported' });
       if (form.get('client_id') !== this.options.clientId || form.get('client_secret') !== this.options.clientSecret) {
@@ -142,19 +152,25 @@ export class SalesforceApi {
       }
       if (!this.runAsUserEnabled)
         return context.json(400, { error: 'invalid_grant', error_description: 'no client credentials user enabled' });
-      const token = `${this.options.orgId}!${randomBytes(48).toString('base64url')}`;
-      this.sessions.set(token, { expiresAt: context.clock.now() + this.options.sessionSeconds * 1000 });
-      this.server.bump('tokensIssued');
-      // No expires_in and no refresh_token (API-FACTS §3.1).
-      context.json(200, {
-        access_token: token,
-        signature: randomBytes(32).toString('base64'),
-        scope: 'api',
-        instance_url: this.server.url,
-        id: `${this.server.url}/id/${this.options.orgId}/005000000000001AAA`,
-        token_type: 'Bearer',
-        issued_at: String(context.clock.now()),
-      });
+      this.issue(context);
+    });
+  }
+
+  /** A session (access token) in Salesforce's token answer; `extra` adds the flow's fields (refresh token, scope). */
+  private issue(context: SimulatorContext, extra: Record<string, string> = {}): void {
+    const token = `${this.options.orgId}!${randomBytes(48).toString('base64url')}`;
+    this.sessions.set(token, { expiresAt: context.clock.now() + this.options.sessionSeconds * 1000 });
+    this.server.bump('tokensIssued');
+    // No expires_in; a refresh token only from the web server flow (API-FACTS §3.1).
+    context.json(200, {
+      access_token: token,
+      signature: randomBytes(32).toString('base64'),
+      scope: 'api',
+      instance_url: this.server.url,
+      id: `${this.server.url}/id/${this.options.orgId}/005000000000001AAA`,
+      token_type: 'Bearer',
+      issued_at: String(context.clock.now()),
+      ...extra,
     });
   }
 

@@ -18,6 +18,7 @@ export const knownSecretKeys = new Set([
   'api_token',
   'applicationKey',
   'password',
+  'private_key',
   // .ionapi names for the same things.
   'cs',
   'saak',

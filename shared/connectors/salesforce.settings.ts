@@ -6,6 +6,10 @@ import { z } from 'zod';
  */
 export const salesforceMyDomainPattern = /^https:\/\/[a-z0-9-]+(\.[a-z0-9-]+)*\.my\.salesforce\.com\/?$/i;
 
+export const salesforceAuthFlows = ['client_credentials', 'web_server', 'jwt_bearer'] as const;
+export type SalesforceAuthFlow = (typeof salesforceAuthFlows)[number];
+export const salesforceLoginUrls = ['https://login.salesforce.com', 'https://test.salesforce.com'] as const;
+
 export const salesforceSettingsSchema = z.object({
   myDomainUrl: z
     .string()
@@ -22,13 +26,49 @@ export const salesforceSettingsSchema = z.object({
     .string()
     .regex(/^v\d{2,3}\.0$/, 'An API version looks like v65.0.')
     .default('v65.0'),
+  /**
+   * How the app signs in: client credentials (a Run-As user), the web server flow (a person
+   * signs in once through the browser; the refresh token is kept) or the JWT bearer flow
+   * (a server signs an assertion with the key of the certificate uploaded to the app).
+   */
+  authFlow: z
+    .enum(salesforceAuthFlows, { message: 'Choose client credentials, browser sign-in or JWT bearer.' })
+    .default('client_credentials'),
+  /** JWT bearer: the user the assertion names (`sub`); the app must be approved for them. */
+  username: z
+    .string()
+    .trim()
+    .email('The Salesforce username looks like an email address, e.g. integration@acme.com.')
+    .optional(),
+  /** JWT bearer: the assertion's audience (`aud`): login.salesforce.com, or test.salesforce.com for sandbox orgs. */
+  loginUrl: z
+    .enum(salesforceLoginUrls, {
+      message: 'Use https://login.salesforce.com or, for a sandbox org, https://test.salesforce.com.',
+    })
+    .default('https://login.salesforce.com'),
 });
 export type SalesforceSettings = z.infer<typeof salesforceSettingsSchema>;
 
 export const salesforceSecretsSchema = z.object({
   client_secret: z.string().min(1, 'Paste the Consumer Secret of the connected app.'),
+  /** Web server flow: kept from the browser sign-in, never typed. */
+  refresh_token: z.string().min(1),
+  private_key: z
+    .string()
+    .regex(
+      /-----BEGIN (RSA )?PRIVATE KEY-----[\s\S]+-----END (RSA )?PRIVATE KEY-----/,
+      'Paste the whole PEM private key (-----BEGIN PRIVATE KEY----- … -----END PRIVATE KEY-----) of the certificate uploaded to the connected app.',
+    ),
 });
-export const salesforceSecretSlots = ['client_secret'] as const;
+export const salesforceSecretSlots = ['client_secret', 'refresh_token', 'private_key'] as const;
+
+/** The vault slots a Salesforce connection needs for its sign-in flow (bundles list these). */
+export function salesforceRequiredSecrets(settings: Readonly<Record<string, unknown>>): readonly string[] {
+  const flow = settings.authFlow ?? 'client_credentials';
+  if (flow === 'jwt_bearer') return ['private_key'];
+  if (flow === 'web_server') return ['client_secret', 'refresh_token'];
+  return ['client_secret'];
+}
 
 /** Custom fields and objects the Infor integration package adds to the org. */
 export const salesforceInforFields = {

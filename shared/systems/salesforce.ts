@@ -1,5 +1,6 @@
 import {
-  salesforceSecretSlots,
+  salesforceLoginUrls,
+  salesforceRequiredSecrets,
   salesforceSecretsSchema,
   salesforceSettingsSchema,
 } from '../connectors/salesforce.settings';
@@ -8,10 +9,17 @@ import { defineSystem } from './spec';
 export const salesforceSystem = defineSystem({
   id: 'salesforce',
   label: 'Salesforce',
-  description: 'Target: Salesforce objects through the REST API, signed in with a connected app (client credentials).',
+  description:
+    'Target: Salesforce objects through the REST API, signed in with a connected app (client credentials, browser sign-in or JWT bearer).',
   mark: { initials: 'Sf', background: '#00a1e0' },
   settings: salesforceSettingsSchema,
-  secrets: { required: () => salesforceSecretSlots },
+  // Only the slots of the chosen flow: the others are not used, so a bundle does not ask for them.
+  secrets: { required: salesforceRequiredSecrets },
+  signIn: {
+    label: 'Sign in with Salesforce',
+    slot: 'refresh_token',
+    available: (settings) => settings.authFlow === 'web_server',
+  },
   setup: {
     kind: 'form',
     secrets: salesforceSecretsSchema,
@@ -31,7 +39,51 @@ export const salesforceSystem = defineSystem({
         kind: 'text',
         help: 'Connected app with the client-credentials flow and a Run-As user.',
       },
-      { key: 'client_secret', label: 'Consumer secret', where: 'secrets', kind: 'secret' },
+      {
+        key: 'authFlow',
+        label: 'Sign-in flow',
+        where: 'settings',
+        kind: 'select',
+        options: [
+          { value: 'client_credentials', label: 'Client credentials (Run-As user)' },
+          { value: 'web_server', label: 'Browser sign-in (web server flow with PKCE)' },
+          { value: 'jwt_bearer', label: 'JWT bearer (certificate, for servers)' },
+        ],
+        help: 'Browser sign-in: save, then “Sign in with Salesforce” on the card. JWT bearer: upload the certificate to the app and pre-approve the user.',
+      },
+      {
+        key: 'client_secret',
+        label: 'Consumer secret',
+        where: 'secrets',
+        kind: 'secret',
+        optional: true,
+        help: 'Client credentials and browser sign-in; the JWT bearer flow needs none.',
+      },
+      {
+        key: 'username',
+        label: 'Username (JWT bearer)',
+        where: 'settings',
+        kind: 'text',
+        optional: true,
+        placeholder: 'integration@acme.com',
+        help: 'The user the assertion names; the connected app must be approved for them.',
+      },
+      {
+        key: 'loginUrl',
+        label: 'Login URL (JWT bearer audience)',
+        where: 'settings',
+        kind: 'select',
+        options: salesforceLoginUrls.map((value) => ({ value, label: value })),
+      },
+      {
+        key: 'private_key',
+        label: 'Private key (JWT bearer)',
+        where: 'secrets',
+        kind: 'secret',
+        optional: true,
+        placeholder: '-----BEGIN PRIVATE KEY-----…',
+        help: 'PEM key of the certificate uploaded under “Use digital signatures”; kept encrypted, never shown again.',
+      },
     ],
   },
 });

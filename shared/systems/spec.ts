@@ -26,7 +26,12 @@ export interface SystemSpec<Id extends string = string> {
    * A browser sign-in the connector offers (`connections.signIn`: authorization code with
    * PKCE, RFC 8252): the card shows a button with this label; it fills `slot`.
    */
-  signIn?: { label: string; slot: string };
+  signIn?: {
+    label: string;
+    slot: string;
+    /** Whether the connection's settings use the browser sign-in (default: always). */
+    available?: (settings: Readonly<Record<string, unknown>>) => boolean;
+  };
 }
 
 /**

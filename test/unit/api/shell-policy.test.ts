@@ -19,6 +19,11 @@ describe('desktop shell policy', () => {
     expect(isAllowedExternal('https://accounts.zoho.eu/oauth/v2/auth?response_type=code&client_id=1000.X')).toBe(true);
     expect(isAllowedExternal('https://accounts.zohocloud.ca/oauth/v2/auth?client_id=1000.X')).toBe(true);
     expect(isAllowedExternal('http://127.0.0.1:41234/oauth/v2/auth?client_id=1000.X')).toBe(true);
+    expect(isAllowedExternal('https://acme.my.salesforce.com/services/oauth2/authorize?client_id=3MVG9')).toBe(true);
+    expect(isAllowedExternal('https://acme--uat.sandbox.my.salesforce.com/services/oauth2/authorize')).toBe(true);
+    expect(isAllowedExternal('http://127.0.0.1:41234/services/oauth2/authorize?client_id=3MVG9')).toBe(true);
+    expect(isAllowedExternal('https://acme.my.salesforce.com/services/data/v65.0/')).toBe(false);
+    expect(isAllowedExternal('https://my.salesforce.com.evil.example/services/oauth2/authorize')).toBe(false);
     expect(isAllowedExternal('https://accounts.zoho.eu/signin')).toBe(false);
     expect(isAllowedExternal('http://accounts.zoho.eu/oauth/v2/auth')).toBe(false);
     expect(isAllowedExternal('https://accounts.zoho.eu.evil.example/oauth/v2/auth')).toBe(false);

@@ -4,6 +4,7 @@ import type { AccessToken } from '../../http/token-provider';
 import type { JsonObject, LookupHit, SourceRecord, WriteResult } from '../framework/connector';
 import { walkPages, withQuery } from '../framework/paginator';
 import { writeEndpoint, type HookContext, type TargetHooks } from '../framework/hooks';
+import { salesforceGrant, salesforceTokenUrl } from './salesforce-auth';
 import { salesforceEntitySchema, type SalesforceDescribeField } from './salesforce.schema';
 
 /** A Salesforce token remembers the instance it belongs to and the identity URL. */
@@ -121,17 +122,17 @@ function failure(response: HttpResponse, what: string): AppError {
   );
 }
 
-/** Client credentials on the My Domain host; the answer has no `expires_in`, so the token is used until a 401. */
+/**
+ * A token by the connection's flow (client credentials, refresh token from the browser
+ * sign-in, or JWT bearer) on the My Domain host; the answer has no `expires_in`, so the
+ * token is used until a 401.
+ */
 export async function obtainSalesforceToken(context: HookContext, now: () => number): Promise<SalesforceToken> {
-  const form = new URLSearchParams({
-    grant_type: 'client_credentials',
-    client_id: String(context.settings.clientId ?? ''),
-    client_secret: context.secrets.client_secret ?? '',
-  });
+  const { form, hint } = salesforceGrant(context, now);
   const started = now();
   const response = await context.http.request({
     method: 'POST',
-    url: context.url('{myDomainUrl}/services/oauth2/token').replace(/([^:])\/\//, '$1/'),
+    url: salesforceTokenUrl(context),
     auth: false,
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: form.toString(),
@@ -147,15 +148,10 @@ export async function obtainSalesforceToken(context: HookContext, now: () => num
   };
   if (response.status !== 200 || typeof body.access_token !== 'string') {
     const error = typeof body.error === 'string' ? body.error : `HTTP ${response.status}`;
-    const hint =
-      error === 'invalid_client'
-        ? 'the Consumer Key or Secret was refused'
-        : error === 'invalid_grant'
-          ? 'the grant was refused: enable the client credentials flow with a Run-As user, and use the My Domain URL'
-          : 'the token request was refused';
+    const description = typeof body.error_description === 'string' ? body.error_description : '';
     throw new AppError(
       'E_AUTH_FAILED',
-      `Salesforce sign-in failed: ${hint} (${error}${typeof body.error_description === 'string' ? ` — ${body.error_description}` : ''}).`,
+      `Salesforce sign-in failed: ${hint(error, description)} (${error}${description ? ` — ${description}` : ''}).`,
       { status: response.status, error },
     );
   }

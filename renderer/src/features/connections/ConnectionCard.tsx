@@ -205,7 +205,7 @@ export function ConnectionCard({
         </div>
       </dl>
 
-      {systemSpec(connection.system).signIn && onSignIn && (
+      {signInOffered(connection) && onSignIn && (
         <SignInRow
           label={systemSpec(connection.system).signIn!.label}
           signIn={signIn}
@@ -326,6 +326,11 @@ function CsiSiteChoice({
       </div>
     </>
   );
+}
+
+function signInOffered(connection: Connection): boolean {
+  const offer = systemSpec(connection.system).signIn;
+  return offer !== undefined && (offer.available?.(connection.settings) ?? true);
 }
 
 /**
