@@ -1,4 +1,6 @@
+import { createHash, type X509Certificate } from 'node:crypto';
 import { createRandom, hash32, type SandboxServer, type SimulatorContext } from '../kit';
+import { jwtHeader, verifyRs256 } from '../kit/oauth';
 import { revokeAll } from '../kit/tokens';
 
 /**
@@ -11,6 +13,20 @@ export interface EntraApp {
   tenant: string;
   clientId: string;
   clientSecret: string;
+  /** Certificates uploaded under Certificates & secrets (public part only). */
+  certificates: X509Certificate[];
+}
+
+export const clientAssertionType = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+/** Clock skew Entra forgives on `nbf`/`exp` (the usual 5 minutes). */
+const skewSeconds = 300;
+
+/** SHA-256 (`x5t#S256`) and SHA-1 (`x5t`) thumbprints of a certificate's DER, base64url (RFC 7515 §4.1.7-8). */
+export function thumbprints(certificate: X509Certificate): { x5tS256: string; x5t: string } {
+  return {
+    x5tS256: createHash('sha256').update(certificate.raw).digest('base64url'),
+    x5t: createHash('sha1').update(certificate.raw).digest('base64url'),
+  };
 }
 
 interface IssuedToken {
@@ -75,7 +91,18 @@ export class EntraAuthority {
           `Application with identifier '${form.get('client_id') ?? ''}' was not found in the directory '${tenant}'.`,
         );
       }
-      if (form.get('client_secret') !== this.app.clientSecret) {
+      const assertion = form.get('client_assertion');
+      if (assertion !== null || form.get('client_assertion_type') !== null) {
+        const refused = this.checkAssertion(form, tenant, context.clock.now(), fail);
+        if (refused) return;
+      } else if (!form.get('client_secret')) {
+        return fail(
+          401,
+          'invalid_client',
+          7000218,
+          "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+        );
+      } else if (form.get('client_secret') !== this.app.clientSecret) {
         return fail(
           401,
           'invalid_client',
@@ -109,6 +136,87 @@ export class EntraAuthority {
         access_token: accessToken,
       });
     });
+  }
+
+  /**
+   * Certificate credentials (Microsoft identity platform, "certificate credentials"): an RS256 JWT
+   * whose header names the certificate by `x5t#S256` (or the older `x5t`), with `aud` = this token
+   * endpoint, `iss` = `sub` = the client id, a `jti`, and `nbf`/`exp` around now. True when refused
+   * (the answer is sent). A thumbprint not on the app, or a signature its key does not verify, is
+   * AADSTS700027 (the wording Entra returns); the claim codes follow the AADSTS reference (unconfirmed).
+   */
+  private checkAssertion(
+    form: URLSearchParams,
+    tenant: string,
+    now: number,
+    fail: (status: number, error: string, aadsts: number, text: string) => void,
+  ): boolean {
+    const refuse = (status: number, error: string, aadsts: number, text: string) => {
+      fail(status, error, aadsts, text);
+      return true;
+    };
+    if (form.get('client_assertion_type') !== clientAssertionType)
+      return refuse(
+        400,
+        'invalid_request',
+        7000218,
+        `The request body must contain the following parameter: 'client_assertion_type' with the value '${clientAssertionType}'.`,
+      );
+    const assertion = form.get('client_assertion') ?? '';
+    const header = jwtHeader(assertion);
+    const named = typeof header?.['x5t#S256'] === 'string' ? header['x5t#S256'] : header?.x5t;
+    const byS256 = typeof header?.['x5t#S256'] === 'string';
+    const certificate = this.app.certificates.find((candidate) =>
+      byS256 ? thumbprints(candidate).x5tS256 === named : thumbprints(candidate).x5t === named,
+    );
+    const shown = typeof named === 'string' ? Buffer.from(named, 'base64url').toString('hex').toUpperCase() : '';
+    const portal = `Please visit the Azure Portal, Graph Explorer or directly use MS Graph to see configured keys for app Id '${this.app.clientId}'.`;
+    if (!certificate)
+      return refuse(
+        401,
+        'invalid_client',
+        700027,
+        `The certificate with identifier used to sign the client assertion is not registered on application. [Reason - The key was not found., Thumbprint of key used by client: '${shown}', ${portal}]`,
+      );
+    const verified = verifyRs256(assertion, certificate.publicKey);
+    if (!verified)
+      return refuse(
+        401,
+        'invalid_client',
+        700027,
+        `Client assertion failed signature validation. [Reason - The provided signature value did not match the expected signature value., Thumbprint of key used by client: '${shown}', ${portal}]`,
+      );
+    const { aud, iss, sub, jti, nbf, exp } = verified.claims;
+    const endpoint = `${this.server.url}/${tenant}/oauth2/v2.0/token`;
+    if (aud !== endpoint)
+      return refuse(
+        401,
+        'invalid_client',
+        700023,
+        `Client assertion audience claim does not match Realm issuer. Expected '${endpoint}'.`,
+      );
+    if (iss !== this.app.clientId || sub !== this.app.clientId || form.get('client_id') !== this.app.clientId)
+      return refuse(
+        401,
+        'invalid_client',
+        700021,
+        "Client assertion application identifier doesn't match 'client_id' parameter.",
+      );
+    if (typeof jti !== 'string' || jti === '')
+      return refuse(401, 'invalid_client', 50027, 'JWT token is invalid or malformed: the jti claim is missing.');
+    const seconds = Math.floor(now / 1000);
+    if (
+      typeof exp !== 'number' ||
+      exp + skewSeconds <= seconds ||
+      (typeof nbf === 'number' && nbf - skewSeconds > seconds)
+    )
+      return refuse(
+        401,
+        'invalid_client',
+        700024,
+        `Client assertion is not within its valid time range. Current time: ${new Date(now).toISOString()}, assertion valid from ${typeof nbf === 'number' ? new Date(nbf * 1000).toISOString() : 'unknown'}, expiry time of assertion ${typeof exp === 'number' ? new Date(exp * 1000).toISOString() : 'unknown'}.`,
+      );
+    return false;
   }
 
   /** True when the call carries a live token; otherwise answers 401 as Dataverse does (empty body, WWW-Authenticate). */

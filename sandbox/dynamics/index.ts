@@ -8,6 +8,7 @@ import {
 } from '../kit';
 import { runBatch, type BatchRecord } from './dynamics-batch';
 import { EntraAuthority } from './dynamics-entra';
+import { selfSignedCertificate, type SelfSignedCertificate } from '../kit/x509';
 import { ServiceProtection, type ProtectionLimits } from './dynamics-protection';
 import { seedDataverse, type SeedCounts } from './dynamics-seed';
 import { DataverseStore, type Json } from './dynamics-store';
@@ -75,6 +76,12 @@ export interface DynamicsSandbox {
   readonly url: string;
   readonly tenant: string;
   connection(): DynamicsSandboxConnection;
+  /** The same app signing in with its certificate instead of the secret. */
+  certificateConnection(): {
+    name: string;
+    settings: DynamicsSandboxConnection['settings'] & { credential: 'certificate' };
+    secrets: { certificate: string };
+  };
   readonly control: DynamicsSandboxControl;
   readonly inspect: DynamicsSandboxInspect;
   close(): Promise<void>;
@@ -85,8 +92,15 @@ export async function startDynamicsSandbox(options: DynamicsSandboxOptions = {})
   const tenant = options.tenant ?? 'mlcsandbox.onmicrosoft.com';
   const random = createRandom(hash32(seed, 'dynamics-credentials'));
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  // The app registration's certificate: Entra keeps the public part, a certificate connection the key.
+  // Made on first use: an RSA key takes a moment, and most runs sign in with the secret.
+  let made: SelfSignedCertificate | undefined;
+  const certificate = () => (made ??= selfSignedCertificate('ml-connector sandbox', new Date(Date.now() - 86_400_000)));
   const app = {
     tenant,
+    get certificates() {
+      return [certificate().certificate];
+    },
     clientId: uuidFrom(random),
     // Entra secret values look like `abc8Q~…` (40 characters), never like a GUID.
     clientSecret: `${Array.from({ length: 3 }, () => random.pick([...alphabet])).join('')}8Q~${Array.from({ length: 34 }, () => random.pick([...alphabet])).join('')}`,
@@ -296,6 +310,19 @@ export async function startDynamicsSandbox(options: DynamicsSandboxOptions = {})
       name: 'Dynamics 365 Sales (sandbox)',
       settings: { tenant, clientId: app.clientId, orgUrl: server.url, authorityUrl: server.url, apiVersion: '9.2' },
       secrets: { client_secret: app.clientSecret },
+    }),
+    certificateConnection: () => ({
+      name: 'Dynamics 365 Sales (sandbox, certificate)',
+      settings: {
+        tenant,
+        clientId: app.clientId,
+        orgUrl: server.url,
+        authorityUrl: server.url,
+        apiVersion: '9.2',
+        credential: 'certificate' as const,
+      },
+      // One PEM with the certificate and its private key, as `openssl` and Key Vault export them.
+      secrets: { certificate: `${certificate().certificatePem}${certificate().privateKeyPem}` },
     }),
     control,
     inspect,

@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, type KeyPairKeyObjectResult } from 'node:crypto';
 import { createSandboxServer, createRandom, recordRandom, type SandboxControl } from '../kit';
 import { SalesforceApi, type SalesforceApiOptions } from './salesforce-api';
 import { SalesforceOAuth } from './salesforce-oauth';
@@ -95,7 +95,9 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
     maxUriLength: options.maxUriLength ?? 16_384,
   };
   // The certificate's key pair: the app holds the public key, a JWT connection signs with the private one.
-  const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  // Made on first use: an RSA key takes a moment, and most runs use client credentials.
+  let made: KeyPairKeyObjectResult | undefined;
+  const keys = () => (made ??= generateKeyPairSync('rsa', { modulusLength: 2048 }));
   const username = 'integration@mlc-sandbox.example';
   const jwtAudience = options.jwtAudience ?? 'https://login.salesforce.com';
   const oauth = new SalesforceOAuth({
@@ -103,7 +105,7 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
     clientSecret: apiOptions.clientSecret,
     callbackUrls: ['http://127.0.0.1/callback'],
     username,
-    jwtKey: keys.publicKey,
+    jwtKey: () => keys().publicKey,
     jwtAudience,
   });
   const api = new SalesforceApi(server, store, apiOptions, oauth);
@@ -162,7 +164,7 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
         username,
         loginUrl: jwtAudience,
       },
-      secrets: { private_key: keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() },
+      secrets: { private_key: keys().privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() },
     }),
     control,
     inspect,

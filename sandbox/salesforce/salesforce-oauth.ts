@@ -23,8 +23,8 @@ export interface SalesforceOAuthOptions {
   callbackUrls: readonly string[];
   /** The integration user who approved the app (JWT `sub`). */
   username: string;
-  /** Public key of the certificate uploaded under "Use digital signatures". */
-  jwtKey: KeyObject;
+  /** Public key of the certificate uploaded under "Use digital signatures" (made on first use). */
+  jwtKey: () => KeyObject;
   /** `https://login.salesforce.com` for production orgs, `https://test.salesforce.com` for sandboxes. */
   jwtAudience: string;
 }
@@ -138,7 +138,7 @@ export class SalesforceOAuth {
     fail: (error: string, description: string) => void,
     issue: Issue,
   ): void {
-    const verified = verifyRs256(assertion, this.options.jwtKey);
+    const verified = verifyRs256(assertion, this.options.jwtKey());
     if (!verified) return fail('invalid_grant', 'invalid assertion');
     const { iss, sub, aud, exp } = verified.claims;
     const now = Math.floor(context.clock.now() / 1000);

@@ -54,6 +54,11 @@ export const dynamicsSettingsSchema = z.object({
    * (`MSCRM.SuppressDuplicateDetection: false`); off by default, as in the Web API.
    */
   duplicateDetection: z.boolean().default(false),
+  /**
+   * How the app proves itself to Entra ID: a client secret, or a certificate (a signed
+   * `client_assertion`; Microsoft identity platform "certificate credentials").
+   */
+  credential: z.enum(['secret', 'certificate'], { message: 'Choose client secret or certificate.' }).default('secret'),
   /** Requests per minute this connection may send (service protection allows 6,000 per 5 minutes per user). */
   rateLimitPerMinute: z
     .number()
@@ -65,7 +70,12 @@ export const dynamicsSettingsSchema = z.object({
 export type DynamicsSettings = z.infer<typeof dynamicsSettingsSchema>;
 export type DynamicsSettingsInput = z.input<typeof dynamicsSettingsSchema>;
 
-export const dynamicsSecretSlots = ['client_secret'] as const;
+export const dynamicsSecretSlots = ['client_secret', 'certificate'] as const;
+
+/** The vault slot the connection's credential needs (bundles ask for it). */
+export function dynamicsRequiredSecrets(settings: Readonly<Record<string, unknown>>): readonly string[] {
+  return settings.credential === 'certificate' ? ['certificate'] : ['client_secret'];
+}
 
 export const dynamicsSecretsSchema = z.object({
   client_secret: z
@@ -75,5 +85,13 @@ export const dynamicsSecretsSchema = z.object({
       (value) => !guidPattern.test(value.trim()),
       'This looks like the secret id; paste the secret value instead.',
     ),
+  /** The certificate uploaded to the app registration and its private key, in one PEM text. */
+  certificate: z
+    .string()
+    .refine(
+      (value) => /-----BEGIN CERTIFICATE-----/.test(value) && /-----BEGIN (RSA )?PRIVATE KEY-----/.test(value),
+      'Paste one PEM with the certificate (-----BEGIN CERTIFICATE-----) and its private key (-----BEGIN PRIVATE KEY-----).',
+    )
+    .optional(),
 });
 export type DynamicsSecrets = z.infer<typeof dynamicsSecretsSchema>;

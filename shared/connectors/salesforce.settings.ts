@@ -52,13 +52,14 @@ export type SalesforceSettings = z.infer<typeof salesforceSettingsSchema>;
 export const salesforceSecretsSchema = z.object({
   client_secret: z.string().min(1, 'Paste the Consumer Secret of the connected app.'),
   /** Web server flow: kept from the browser sign-in, never typed. */
-  refresh_token: z.string().min(1),
+  refresh_token: z.string().min(1).optional(),
   private_key: z
     .string()
     .regex(
       /-----BEGIN (RSA )?PRIVATE KEY-----[\s\S]+-----END (RSA )?PRIVATE KEY-----/,
       'Paste the whole PEM private key (-----BEGIN PRIVATE KEY----- … -----END PRIVATE KEY-----) of the certificate uploaded to the connected app.',
-    ),
+    )
+    .optional(),
 });
 export const salesforceSecretSlots = ['client_secret', 'refresh_token', 'private_key'] as const;
 

@@ -1,4 +1,6 @@
+import { createHash, randomUUID } from 'node:crypto';
 import { AppError } from '../../../../shared/errors';
+import { certificateWithKey, signRs256 } from '../framework/jwt';
 import type { HttpResponse } from '../../http/http-client';
 import type { AccessToken } from '../../http/token-provider';
 import type { HookContext } from '../framework/hooks';
@@ -13,19 +15,12 @@ export async function obtainDynamicsToken(
   _previous: AccessToken | undefined,
 ): Promise<AccessToken> {
   const clientId = String(context.settings.clientId ?? '');
-  const clientSecret = context.secrets.client_secret;
-  if (!clientSecret) {
-    throw new AppError(
-      'E_SECRET_UNAVAILABLE',
-      'The client secret is not stored for this Dynamics 365 connection; enter it again.',
-    );
-  }
   const org = orgUrlOf(context);
   if (!org) throw new AppError('E_INVALID_INPUT', 'The Dynamics 365 connection has no environment URL (orgUrl).');
   const form = new URLSearchParams({
     grant_type: 'client_credentials',
     client_id: clientId,
-    client_secret: clientSecret,
+    ...credentialOf(context, clientId),
     scope: `${new URL(org).origin}/.default`,
   });
   const started = Date.now();
@@ -40,6 +35,46 @@ export async function obtainDynamicsToken(
   });
   if (response.status !== 200) throw entraError(response);
   return parseEntraToken(response.data, started);
+}
+
+const clientAssertionType = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+
+/** The form fields that prove the app: its secret, or an assertion signed with its certificate's key. */
+function credentialOf(context: HookContext, clientId: string): Record<string, string> {
+  if (context.settings.credential === 'certificate')
+    return { client_assertion_type: clientAssertionType, client_assertion: clientAssertion(context, clientId) };
+  const clientSecret = context.secrets.client_secret;
+  if (!clientSecret) {
+    throw new AppError(
+      'E_SECRET_UNAVAILABLE',
+      'The client secret is not stored for this Dynamics 365 connection; enter it again.',
+    );
+  }
+  return { client_secret: clientSecret };
+}
+
+/**
+ * The certificate credential (Microsoft identity platform, "certificate credentials"): an RS256
+ * JWT naming the certificate by its SHA-256 thumbprint (`x5t#S256`), for this token endpoint
+ * (`aud`), issued by and about the app (`iss` = `sub` = client id), with a fresh `jti` and a
+ * ten-minute window. Signed anew for every token request.
+ */
+export function clientAssertion(context: HookContext, clientId: string, now = Date.now()): string {
+  const { certificate, key } = certificateWithKey(context.secrets.certificate, 'Dynamics 365 certificate');
+  const seconds = Math.floor(now / 1000);
+  return signRs256(
+    { alg: 'RS256', typ: 'JWT', 'x5t#S256': createHash('sha256').update(certificate.raw).digest('base64url') },
+    {
+      aud: tokenUrlOf(context),
+      iss: clientId,
+      sub: clientId,
+      jti: randomUUID(),
+      nbf: seconds,
+      iat: seconds,
+      exp: seconds + 600,
+    },
+    key,
+  );
 }
 
 /** An Entra v2.0 token response → AccessToken; pure, so real payloads can be checked against it. */
@@ -79,13 +114,19 @@ function entraError(response: HttpResponse): AppError {
   const hint =
     aadsts === '7000215' || aadsts === '7000222'
       ? 'the client secret is wrong or expired; create a new secret under Certificates & secrets'
-      : aadsts === '700016'
-        ? 'no app with this application (client) id exists in the tenant; check the id and the tenant'
-        : aadsts === '90002' || aadsts === '900023'
-          ? 'the tenant was not found; check the tenant id or domain'
-          : aadsts === '500011' || error === 'invalid_scope'
-            ? 'the environment URL is not a Dataverse environment of this tenant; check the org URL'
-            : 'Microsoft Entra ID refused the client-credentials grant';
+      : aadsts === '700027'
+        ? 'the certificate is not registered on the app, or the assertion was not signed with its key; upload the certificate (public part) under Certificates & secrets'
+        : aadsts === '700024'
+          ? 'the signed assertion is outside its valid time; check this computer’s clock'
+          : aadsts === '700023' || aadsts === '700021'
+            ? 'the signed assertion names another token endpoint or app; check the tenant and the application (client) id'
+            : aadsts === '700016'
+              ? 'no app with this application (client) id exists in the tenant; check the id and the tenant'
+              : aadsts === '90002' || aadsts === '900023'
+                ? 'the tenant was not found; check the tenant id or domain'
+                : aadsts === '500011' || error === 'invalid_scope'
+                  ? 'the environment URL is not a Dataverse environment of this tenant; check the org URL'
+                  : 'Microsoft Entra ID refused the client-credentials grant';
   return new AppError(
     'E_AUTH_FAILED',
     `Dynamics 365 sign-in failed: ${hint} (${error}${firstLine ? `: ${firstLine}` : ''}).`,

@@ -1,6 +1,6 @@
-import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
 import { AppError } from '../../../../shared/errors';
 import type { AuthorizationCodeHooks, HookContext } from '../framework/hooks';
+import { privateKeyOf, signRs256 } from '../framework/jwt';
 
 /**
  * The three ways a Salesforce connection signs in (Salesforce Help, "OAuth
@@ -15,46 +15,6 @@ export const salesforceAssertionSeconds = 180;
 
 const base = (context: HookContext) => String(context.settings.myDomainUrl ?? '').replace(/\/+$/, '');
 export const salesforceTokenUrl = (context: HookContext) => `${base(context)}/services/oauth2/token`;
-
-/**
- * A PEM key as pasted: form inputs are one line, so newlines may have become
- * spaces (and env variables may carry `\n` literally). The base64 body is
- * rewrapped between its header and footer.
- */
-export function normalizePem(pem: string): string {
-  const text = pem.replace(/\\n/g, '\n').trim();
-  const match = /-----BEGIN ([A-Z ]+)-----([\s\S]*?)-----END \1-----/.exec(text);
-  if (!match) return text;
-  const body = match[2]!.replace(/\s+/g, '');
-  return `-----BEGIN ${match[1]}-----\n${body.replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END ${match[1]}-----\n`;
-}
-
-/** The private key of a connection, checked once; its text never goes into a message. */
-export function privateKeyOf(pem: string | undefined, what: string): KeyObject {
-  if (!pem) {
-    throw new AppError(
-      'E_SECRET_UNAVAILABLE',
-      `${what}: the private key is missing; paste the PEM key of the certificate uploaded to the app.`,
-    );
-  }
-  try {
-    const key = createPrivateKey(normalizePem(pem));
-    if (key.asymmetricKeyType !== 'rsa') throw new Error('not RSA');
-    return key;
-  } catch {
-    throw new AppError(
-      'E_AUTH_FAILED',
-      `${what}: the private key is not a readable RSA key in PEM form (-----BEGIN PRIVATE KEY----- …); paste it again.`,
-    );
-  }
-}
-
-/** A compact RS256 JWS (RFC 7515 §7.1) signed with node:crypto. */
-export function signRs256(header: Record<string, unknown>, claims: Record<string, unknown>, key: KeyObject): string {
-  const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const input = `${encode({ ...header, alg: 'RS256' })}.${encode(claims)}`;
-  return `${input}.${sign('sha256', Buffer.from(input), key).toString('base64url')}`;
-}
 
 /** The JWT bearer assertion: iss = consumer key, sub = username, aud = login URL, exp within 3 minutes. */
 export function salesforceAssertion(context: HookContext, now: () => number): string {
