@@ -34,6 +34,13 @@ export const salesforceSettingsSchema = z.object({
   authFlow: z
     .enum(salesforceAuthFlows, { message: 'Choose client credentials, browser sign-in or JWT bearer.' })
     .default('client_credentials'),
+  /** Browser sign-in: a fixed loopback port, for apps whose callback URL names one (default: any free port). */
+  redirectPort: z
+    .number()
+    .int()
+    .min(1024, 'Use a port from 1024 to 65535.')
+    .max(65535, 'Use a port from 1024 to 65535.')
+    .optional(),
   /** JWT bearer: the user the assertion names (`sub`); the app must be approved for them. */
   username: z
     .string()

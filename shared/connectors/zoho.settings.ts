@@ -59,6 +59,13 @@ export const zohoSettingsSchema = z.object({
   accountsUrl: httpsUrl.optional(),
   /** Sandbox connections only; real connections take `api_domain` from the token response. */
   apiDomain: httpsUrl.optional(),
+  /** Browser sign-in: a fixed loopback port, for clients whose registered redirect URI names one (default: any free port). */
+  redirectPort: z
+    .number()
+    .int()
+    .min(1024, 'Use a port from 1024 to 65535.')
+    .max(65535, 'Use a port from 1024 to 65535.')
+    .optional(),
   /** Run Zoho workflows, approvals and blueprints on upsert (omitting `trigger`); off sends `trigger: []`. */
   runAutomation: z.boolean().default(false),
 });

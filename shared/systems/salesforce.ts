@@ -60,6 +60,15 @@ export const salesforceSystem = defineSystem({
         help: 'Client credentials and browser sign-in; the JWT bearer flow needs none.',
       },
       {
+        key: 'redirectPort',
+        label: 'Sign-in redirect port (browser sign-in)',
+        where: 'settings',
+        kind: 'number',
+        optional: true,
+        placeholder: 'any free port',
+        help: 'The port of the callback URL registered on the app, e.g. 53682 for http://127.0.0.1:53682/callback.',
+      },
+      {
         key: 'username',
         label: 'Username (JWT bearer)',
         where: 'settings',

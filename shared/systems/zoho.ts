@@ -54,6 +54,15 @@ export const zohoSystem = defineSystem({
         optional: true,
         help: 'Leave empty and use “Sign in with Zoho” on the card after saving; or paste one from a Self Client grant code (access_type=offline).',
       },
+      {
+        key: 'redirectPort',
+        label: 'Sign-in redirect port',
+        where: 'settings',
+        kind: 'number',
+        optional: true,
+        placeholder: 'any free port',
+        help: 'Only when the client’s redirect URI names a port, e.g. http://127.0.0.1:53682/callback.',
+      },
     ],
   },
 });

@@ -179,8 +179,10 @@ export async function startSignIn(
   connectionId: ConnectionId,
   timeoutMs = context.signInTimeoutMs ?? signInTimeoutMs,
 ) {
-  if (!context.connections.get(connectionId))
-    throw new AppError('E_NOT_FOUND', `No connection with id ${connectionId}.`);
+  const connection = context.connections.get(connectionId);
+  if (!connection) throw new AppError('E_NOT_FOUND', `No connection with id ${connectionId}.`);
+  // A registered redirect URI that names a port (exact matching) needs that port; else any free one.
+  const port = Number(connection.settings.redirectPort ?? 0) || 0;
   const connector = openConnector(context, connectionId);
   try {
     const signIn = connector.signIn;
@@ -201,11 +203,19 @@ export async function startSignIn(
       });
     });
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
+      server.once('error', (error: NodeJS.ErrnoException) =>
+        reject(
+          error.code === 'EADDRINUSE'
+            ? new AppError(
+                'E_CONFLICT',
+                `Port ${port} on 127.0.0.1 is in use, so the sign-in cannot receive its answer; close what uses it or change the redirect port.`,
+              )
+            : error,
+        ),
+      );
+      server.listen(port, '127.0.0.1', () => resolve());
     });
-    const port = (server.address() as AddressInfo).port;
-    const redirectUri = `http://127.0.0.1:${port}/callback`;
+    const redirectUri = `http://127.0.0.1:${(server.address() as AddressInfo).port}/callback`;
     let authorizeUrl: string;
     try {
       authorizeUrl = signIn.authorizeUrl({

@@ -1,4 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackend, type Backend } from '../../../electron/backend/backend';
 import type { SignInStatus } from '../../../shared/api/connections.contract';
@@ -285,6 +287,25 @@ describe('Zoho browser sign-in', () => {
         value<SignInStatus>(await backend.invoke('connections.signInStatus', { signInId: started.signInId })).status,
       ).toBe('cancelled');
       await expect(fetch(started.redirectUri)).rejects.toThrow();
+    });
+
+    it('listens on the redirect port the client registered, and says when it is taken', async () => {
+      const holder = createServer();
+      await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+      const taken = (holder.address() as AddressInfo).port;
+      const fixed = value<Connection>(
+        await backend.invoke('connections.update', { id: connection.id, settings: { redirectPort: taken } }),
+      );
+      const busy = await backend.invoke('connections.signIn', { id: fixed.id });
+      expect(busy.ok).toBe(false);
+      if (!busy.ok)
+        expect(busy.error).toMatchObject({ code: 'E_CONFLICT', message: expect.stringContaining(String(taken)) });
+      await new Promise((resolve) => holder.close(resolve));
+      const started = await start();
+      expect(started.redirectUri).toBe(`http://127.0.0.1:${taken}/callback`);
+      expect((await browse(started)).status).toBe(200);
+      expect(await waitFor(started.signInId)).toMatchObject({ status: 'signedIn' });
+      await backend.invoke('connections.update', { id: connection.id, settings: { redirectPort: null } });
     });
 
     it('says when a system has no browser sign-in', async () => {
