@@ -96,6 +96,13 @@ export class SalesforceApi {
       handler: (context) => this.token(context),
     });
     route({
+      method: 'POST',
+      pattern: '/services/oauth2/revoke',
+      name: 'Salesforce revoke',
+      metered: false,
+      handler: (context) => this.oauth.revoke(context),
+    });
+    route({
       method: 'GET',
       pattern: '/services/oauth2/authorize',
       name: 'Salesforce authorize',

@@ -55,6 +55,14 @@ export class SalesforceOAuth {
     for (const token of this.refreshTokens.values()) token.revoked = true;
   }
 
+  /** `POST /services/oauth2/revoke` (form `token=`): a revoked refresh token refreshes no more; always 200 (RFC 7009 §2.2). */
+  async revoke(context: SimulatorContext): Promise<void> {
+    const token = (await context.body()).form().get('token') ?? context.query.get('token') ?? '';
+    const known = this.refreshTokens.get(token);
+    if (known) known.revoked = true;
+    context.empty(200);
+  }
+
   authorize(context: SimulatorContext): void {
     const query = context.query;
     const redirectUri = query.get('redirect_uri') ?? '';

@@ -237,6 +237,25 @@ describe('Salesforce sign-in flows', () => {
       expect(revoked.error?.message).toMatch(/Sign in with Salesforce.*again/);
     });
 
+    it('revokes the kept refresh token when the connection is removed', async () => {
+      const { settings, secrets } = sandbox.connection();
+      const connection = await create({ ...settings, authFlow: 'web_server' }, secrets);
+      const started = value<{ signInId: string; authorizeUrl: string }>(
+        await backend.invoke('connections.signIn', { id: connection.id }),
+      );
+      const answer = await fetch(started.authorizeUrl, { redirect: 'manual' });
+      await fetch(answer.headers.get('location')!);
+      await finished(started.signInId);
+      const refreshToken = backend.context.vault.getAll(connection.id).refresh_token!;
+      const refresh = () => token({ grant_type: 'refresh_token', refresh_token: refreshToken, ...client() });
+      expect((await refresh()).status).toBe(200);
+      value(await backend.invoke('connections.remove', { id: connection.id }));
+      expect((await refresh()).body).toEqual({
+        error: 'invalid_grant',
+        error_description: 'expired access/refresh token',
+      });
+    });
+
     it('signs in as a server with the JWT bearer flow, the key pasted on one line', async () => {
       const { settings, secrets } = sandbox.jwtConnection();
       // A form input has no newlines: the PEM arrives with spaces instead.

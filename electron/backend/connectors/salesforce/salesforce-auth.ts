@@ -150,3 +150,20 @@ export const salesforceAuthorizationCode: AuthorizationCodeHooks = {
     return { refresh_token: body.refresh_token };
   },
 };
+
+/**
+ * Removing a browser-signed-in connection revokes its refresh token (and the sessions
+ * it made) at `/services/oauth2/revoke`; best effort. The other flows keep nothing to revoke.
+ */
+export async function revokeSalesforceToken(context: HookContext): Promise<void> {
+  const refreshToken = context.secrets.refresh_token;
+  if (context.settings.authFlow !== 'web_server' || !refreshToken) return;
+  await context.http.request({
+    method: 'POST',
+    url: `${base(context)}/services/oauth2/revoke`,
+    auth: false,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ token: refreshToken }).toString(),
+    passStatuses: [400, 401, 403, 404],
+  });
+}

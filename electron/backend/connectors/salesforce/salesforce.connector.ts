@@ -1,7 +1,7 @@
 import type { HttpResponse } from '../../http/http-client';
 import type { Connector } from '../framework/connector';
 import { DescriptorConnector, type ConnectorEnvironment } from '../framework/connector-runtime';
-import { salesforceAuthorizationCode } from './salesforce-auth';
+import { revokeSalesforceToken, salesforceAuthorizationCode } from './salesforce-auth';
 import { salesforceDescriptor } from './salesforce.descriptor';
 import {
   createSalesforceHooks,
@@ -39,6 +39,7 @@ export class SalesforceConnector extends DescriptorConnector {
     const hooks = createSalesforceHooks(session);
     hooks.obtainToken = (context) => obtainSalesforceToken(context, environment.now ?? Date.now);
     hooks.authorizationCode = salesforceAuthorizationCode;
+    hooks.revokeToken = (context) => revokeSalesforceToken(context);
     super(salesforceDescriptor, hooks, environment);
     holder.connector = this;
   }
