@@ -37,7 +37,7 @@ export const salesforceSystem = defineSystem({
         label: 'Consumer key (client id)',
         where: 'settings',
         kind: 'text',
-        help: 'Connected app with the client-credentials flow and a Run-As user.',
+        help: 'Of the connected app (for client credentials: with the flow enabled and a Run-As user).',
       },
       {
         key: 'authFlow',

@@ -54,4 +54,32 @@ describe('Browser sign-in in Chromium', () => {
     await card.screenshot({ path: screenshotPath('sign-in-02-zoho-card-signed-in') });
     expect(problems).toEqual([]);
   });
+
+  it('switches a Salesforce connection to the browser sign-in and signs in', async () => {
+    const card = connections.card('salesforce');
+    // Client credentials: no browser sign-in to offer.
+    expect(await card.getByTestId('sign-in-button').count()).toBe(0);
+    await card.getByTestId('edit-connection').click();
+    const form = page.getByTestId('connection-form');
+    await form.waitFor();
+    await page.getByTestId('field-authFlow').selectOption('web_server');
+    await page.screenshot({ path: screenshotPath('sign-in-03-salesforce-form') });
+    await page.getByTestId('connection-save').click();
+    await form.waitFor({ state: 'detached' });
+
+    const popupOpened = browser.context.waitForEvent('page');
+    await card.getByTestId('sign-in-button').click();
+    const popup = await popupOpened;
+    await popup.waitForLoadState();
+    await expect.poll(() => popup.url(), patient).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/callback\?/);
+    await popup.close();
+    await expect.poll(() => card.getByTestId('sign-in').getAttribute('data-state'), patient).toBe('signedIn');
+    await expect
+      .poll(() => card.getByTestId('connection-secrets').textContent(), patient)
+      .toContain('refresh_token set');
+    await card.getByTestId('test-connection').click();
+    await expect.poll(() => connections.testOutcome('salesforce').getAttribute('data-state'), patient).toBe('ok');
+    await card.screenshot({ path: screenshotPath('sign-in-04-salesforce-card-signed-in') });
+    expect(problems).toEqual([]);
+  });
 });
