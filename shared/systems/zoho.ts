@@ -52,7 +52,7 @@ export const zohoSystem = defineSystem({
         kind: 'secret',
         placeholder: '1000.<hex>.<hex>',
         optional: true,
-        help: 'Leave empty and use “Sign in with Zoho” on the card after saving; or paste one from a Self Client grant code (access_type=offline).',
+        help: 'Leave empty to use “Sign in with Zoho” on the card, or paste a Self Client one.',
       },
       {
         key: 'redirectPort',
@@ -61,7 +61,7 @@ export const zohoSystem = defineSystem({
         kind: 'number',
         optional: true,
         placeholder: 'any free port',
-        help: 'Only when the client’s redirect URI names a port, e.g. http://127.0.0.1:53682/callback.',
+        help: 'Only if the registered redirect URI names a port.',
       },
     ],
   },
