@@ -112,6 +112,18 @@ describe('connections store against a real backend and the sandbox', () => {
       await expect.poll(() => store.getState().signIns[zoho.id]?.state).toBe('signedIn');
       await store.getState().test(zoho.id);
       expect(store.getState().tests[zoho.id]).toMatchObject({ state: 'done', result: { ok: true } });
+
+      // A redirect carrying another state is refused, and the card says why.
+      await store.getState().signIn(zoho.id, (url) => {
+        browsed = fetch(url, { redirect: 'manual' }).then((answer) => {
+          const forged = new URL(answer.headers.get('location')!);
+          forged.searchParams.set('state', 'forged');
+          return fetch(forged);
+        });
+      });
+      expect((await browsed!).status).toBe(400);
+      await expect.poll(() => store.getState().signIns[zoho.id]?.state).toBe('failed');
+      expect(store.getState().signIns[zoho.id]).toMatchObject({ error: { code: 'E_SIGNIN_STATE' } });
     } finally {
       stop();
     }
