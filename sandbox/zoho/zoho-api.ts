@@ -328,9 +328,7 @@ export class ZohoApi {
       sort_by: cursor.sortBy,
       sort_order: cursor.sortOrder,
       more_records: more,
-      next_page_token: null,
-      previous_page_token: null,
-      page_token_expiry: null,
+      // Zoho's OpenAPI (record.json, Info) types the page tokens as strings, never null: absent when there is none.
     };
     if (!tokenText) info.page = cursor.offset / perPage + 1;
     if (more) {
