@@ -422,6 +422,10 @@ export class ZohoApi {
           api_name: field ?? external,
         });
       record = this.store.findBy(module.api, spec.api, value);
+    } else if (!/^\d+$/.test(value)) {
+      // Record ids are digits only: anything else is refused, not looked up (record.json API_Exception:
+      // INVALID_DATA "the id given seems to be invalid"; the details of this refusal are unconfirmed).
+      return zohoError(context, 400, 'INVALID_DATA', 'the id given seems to be invalid', {});
     } else record = this.store.get(module.api, value);
     if (!record) return context.empty(204);
     context.json(200, { data: [this.store.view(module, record)] });

@@ -82,6 +82,41 @@ describe('Zoho CRM exchanges against the Zoho v8 OpenAPI', () => {
     expect([...problems]).toEqual([]);
   });
 
+  it('refuses a record id that is not all digits, in the OpenAPI error shape', async () => {
+    const zoho = connector();
+    try {
+      const [created] = await zoho.write(
+        'Accounts',
+        [{ Infor_Customer_No: 'OAS-ID', Account_Name: 'Id Check', Account_Type: 'Customer' }],
+        { matchKey: ['Infor_Customer_No'] },
+      );
+      sandbox.control.captureBodies(true);
+      sandbox.control.clearRequests();
+      const get = (id: string) =>
+        zoho.http.request({
+          url: `${String(sandbox.connection().settings.apiDomain)}/crm/v8/Accounts/${id}`,
+          expect: 'json',
+          passStatuses: [400],
+        });
+      const good = await get(created!.targetKey!);
+      expect(good.status).toBe(200);
+      const bad = await get('12ab');
+      expect(bad.status).toBe(400);
+      expect(bad.data).toEqual({
+        code: 'INVALID_DATA',
+        details: {},
+        message: 'the id given seems to be invalid',
+        status: 'error',
+      });
+      const calls = sandbox.control.requests().filter((call) => call.metered);
+      expect(calls).toHaveLength(2);
+      expect(calls.flatMap((call) => spec.check(call))).toEqual([]);
+    } finally {
+      sandbox.control.captureBodies(false);
+      await zoho.close();
+    }
+  });
+
   it('keeps a 19-digit record id exact from the write to the read (ids are JSON strings, as the OpenAPI types them)', async () => {
     const zoho = connector();
     try {

@@ -291,7 +291,8 @@ export const zohoOpenApi = (): OpenApiSpec =>
     {
       // record.json lists only 200 for writes, whose body already covers per-record errors; Zoho's
       // v8 docs report 201 for inserts and 202/207 when only some records were written (API-FACTS §2.3).
-      statusAlias: { '201': '200', '202': '200', '207': '200' },
+      // It also puts API_Exception under 200 for every operation, which Zoho answers with a 400.
+      statusAlias: { '201': '200', '202': '200', '207': '200', '400': '200' },
       // fields.json types these as objects without `nullable`, but a plain field has none of them, and
       // Zoho's own SDK samples test each for null before reading it (Zoho CRM TypeScript SDK v2,
       // "Fields Operations" samples, https://www.zoho.com/crm/developer/docs/typescript-sdk/v2/fields-samples.html).
