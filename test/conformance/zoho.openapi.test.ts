@@ -63,6 +63,25 @@ describe('Zoho CRM exchanges against the Zoho v8 OpenAPI', () => {
     expect(calls.flatMap((call) => spec.check(call))).toEqual([]);
   });
 
+  it('is not vacuous: a wrong body and an undeclared query parameter are reported', () => {
+    const call = {
+      method: 'GET',
+      path: '/crm/v8/Accounts',
+      query: { fields: 'Account_Name', colour: 'red' },
+      route: 'Zoho list',
+      metered: true,
+      headers: {},
+      hasBody: false,
+      exchange: { status: 200, responseBody: JSON.stringify({ data: [{ id: 1 }], info: { more_records: 'no' } }) },
+    };
+    const problems = spec.check(call);
+    expect(problems).toContain(
+      'GET /crm/v8/Accounts: query parameter "colour" is not declared for /crm/v8/{module_api_name}',
+    );
+    expect(problems.some((problem) => problem.includes('/data/0/id must be string'))).toBe(true);
+    expect(problems.some((problem) => problem.includes('/info/more_records must be boolean'))).toBe(true);
+  });
+
   it("answers every module's field metadata in the OpenAPI's shape", () => {
     const problems = new Set<string>();
     for (const module of zohoModules) {
