@@ -91,6 +91,18 @@ describe('Dynamics 365 sandbox semantics', () => {
     });
   });
 
+  it('refuses OData system query options Dataverse does not support ($skip, unknown $ names) with 400', async () => {
+    for (const query of ['accounts?$skip=5', 'accounts?$select=name&$search=x', 'accounts?$colour=red']) {
+      const response = await call(query);
+      expect(response.status, query).toBe(400);
+      expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(
+        /^The query parameter \$\w+ is not supported$/,
+      );
+    }
+    // A custom (non-$) query option is not a system option and stays ignored.
+    expect((await call('accounts?$select=name&$top=1&tag=x')).status).toBe(200);
+  });
+
   it('upserts by alternate key: 204 both ways, 201/200 with return=representation, If-Match 404, If-None-Match 412', async () => {
     const body = JSON.stringify({ name: 'Upsert Ltd' });
     expect((await call("accounts(accountnumber='U-1')", { method: 'PATCH', body })).status).toBe(204);
