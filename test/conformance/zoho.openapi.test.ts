@@ -101,6 +101,28 @@ describe('Zoho CRM exchanges against the Zoho v8 OpenAPI', () => {
     expect([...problems]).toEqual([]);
   });
 
+  it('enables and disables a notification channel only in shapes the OpenAPI allows', async () => {
+    const zoho = connector();
+    sandbox.control.captureBodies(true);
+    sandbox.control.clearRequests();
+    try {
+      await zoho.watch.enable({
+        channelId: '1000000068002',
+        events: ['Accounts.all'],
+        notifyUrl: 'https://example.com/zoho',
+        token: 'tok-' + 'y'.repeat(20),
+        lifetimeMs: 2 * 3600_000,
+      });
+      await zoho.watch.disable();
+    } finally {
+      sandbox.control.captureBodies(false);
+      await zoho.close();
+    }
+    const calls = sandbox.control.requests().filter((call) => call.metered);
+    expect(calls.map((call) => call.method)).toEqual(['POST', 'DELETE']);
+    expect(calls.flatMap((call) => spec.check(call))).toEqual([]);
+  });
+
   it('refuses a record id that is not all digits, in the OpenAPI error shape', async () => {
     const zoho = connector();
     try {

@@ -55,6 +55,8 @@ export function loadOpenApi(
      * source at the call site. Kept short and explicit so a gap is never silent.
      */
     allowNull?: string[];
+    /** Schemas (`file#/json/pointer`) left unchecked where the vendor's file is plainly wrong; reasons at the call site. */
+    unchecked?: string[];
     /**
      * Statuses the vendor documents elsewhere for an operation whose file lists
      * only another one with the same body (`{ '207': '200' }`): checked against
@@ -111,7 +113,7 @@ export function loadOpenApi(
   };
   const fixed = new Map<string, Json>();
   for (const [file, raw] of docs) fixed.set(idOf(file), fixRefs(raw, file));
-  for (const entry of options.allowNull ?? []) {
+  const patch = (entry: string, change: (schema: Json) => Json) => {
     const [file = '', pointer = ''] = entry.split('#');
     const keys = pointer
       .split('/')
@@ -123,9 +125,11 @@ export function loadOpenApi(
       fixed.get(idOf(file)),
     );
     if (!last || !parent || typeof parent !== 'object' || Array.isArray(parent) || parent[last] === undefined)
-      throw new Error(`allowNull: ${entry} is not in the OpenAPI files`);
-    parent[last] = { anyOf: [parent[last], { type: 'null' }] };
-  }
+      throw new Error(`${entry} is not in the OpenAPI files`);
+    parent[last] = change(parent[last]);
+  };
+  for (const entry of options.allowNull ?? []) patch(entry, (schema) => ({ anyOf: [schema, { type: 'null' }] }));
+  for (const entry of options.unchecked ?? []) patch(entry, () => ({}));
   /** Follows `$ref`s (responses, request bodies, parameters may be references) to the node itself. */
   const deref = (node: Json | undefined): Json | undefined => {
     for (let hops = 0; hops < 20 && node && typeof node === 'object' && !Array.isArray(node); hops++) {
@@ -323,6 +327,13 @@ export const zohoOpenApi = (): OpenApiSpec =>
       // v8 docs report 201 for inserts and 202/207 when only some records were written (API-FACTS §2.3).
       // It also puts API_Exception under 200 for every operation, which Zoho answers with a 400.
       statusAlias: { '201': '200', '202': '200', '207': '200', '400': '200' },
+      // notifications.json types channel_id as an object and pins notify_url to the pattern
+      // "www[.][a-z]{5}zoho[.]com"; Zoho's v8 "Enable Notifications" page documents channel_id as a
+      // long and notify_url as the client's own URL (https://www.zoho.com/crm/developer/docs/api/v8/notifications/enable.html).
+      unchecked: [
+        'notifications.json#/components/schemas/Notification/properties/channel_id',
+        'notifications.json#/components/schemas/Notification/properties/notify_url',
+      ],
       // fields.json types these as objects without `nullable`, but a plain field has none of them, and
       // Zoho's own SDK samples test each for null before reading it (Zoho CRM TypeScript SDK v2,
       // "Fields Operations" samples, https://www.zoho.com/crm/developer/docs/typescript-sdk/v2/fields-samples.html).
