@@ -325,8 +325,8 @@ export const zohoOpenApi = (): OpenApiSpec =>
     {
       // record.json lists only 200 for writes, whose body already covers per-record errors; Zoho's
       // v8 docs report 201 for inserts and 202/207 when only some records were written (API-FACTS §2.3).
-      // It also puts API_Exception under 200 for every operation, which Zoho answers with a 400.
-      statusAlias: { '201': '200', '202': '200', '207': '200', '400': '200' },
+      // It also puts API_Exception under 200 for every operation, which Zoho answers with a 400 (401 INVALID_TOKEN).
+      statusAlias: { '201': '200', '202': '200', '207': '200', '400': '200', '401': '200' },
       // notifications.json types channel_id as an object and pins notify_url to the pattern
       // "www[.][a-z]{5}zoho[.]com"; Zoho's v8 "Enable Notifications" page documents channel_id as a
       // long and notify_url as the client's own URL (https://www.zoho.com/crm/developer/docs/api/v8/notifications/enable.html).
