@@ -3,7 +3,7 @@ import type { JsonObject } from '../../electron/backend/connectors/framework/con
 import { startZohoSandbox, type ZohoSandbox } from '../../sandbox/zoho/index';
 import { afterAll, expect } from 'vitest';
 import type { RecordedRequest } from '../../sandbox/kit/request-log';
-import { zohoOpenApi } from '../support/openapi';
+import { keepExchanges, zohoOpenApi } from '../support/openapi';
 import { describeConformance, type ConnectorOptions } from './kit/conformance-kit';
 
 const spec = zohoOpenApi();
@@ -41,14 +41,7 @@ describeConformance<ZohoSandbox>({
   // Every kit connector fetches its own token: lift Zoho's issuance cap here (its own test checks it).
   start: async () => {
     current = await startZohoSandbox({ seedAccounts: 230, issuanceCap: 10_000 });
-    current.control.captureBodies(true);
-    // The kit clears the request log between checks: keep what each stretch exchanged first.
-    const { control } = current;
-    const clear = control.clearRequests.bind(control);
-    control.clearRequests = () => {
-      exchanged.push(...control.requests());
-      clear();
-    };
+    keepExchanges(current.control, exchanged);
     return current;
   },
   connector: (sandbox, options) => connector(sandbox, options),

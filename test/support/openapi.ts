@@ -63,6 +63,11 @@ export function loadOpenApi(
      * that one's schema. Any other undocumented status is a problem.
      */
     statusAlias?: Record<string, string>;
+    /**
+     * Error bodies the vendor documents outside the files, by status, for operations whose file
+     * lists only successes: checked against these (JSON Schema) instead of being undocumented.
+     */
+    errorShapes?: Record<string, object>;
     /** Query parameters the vendor documents for every call of a kind rather than per operation (paging). */
     commonQuery?: string[];
     /** Maps a recorded path to the form the files use (Zendesk: `.json` is optional on every path). */
@@ -286,8 +291,11 @@ export function loadOpenApi(
           codes.find((code) => code.toUpperCase() === `${status[0]}XX`) ??
           codes.find((code) => code === 'default') ??
           codes.find((code) => code === options.statusAlias?.[status]);
+        const shape = key === undefined ? options.errorShapes?.[status] : undefined;
         const schema = key === undefined ? undefined : op.responses[key];
-        if (key === undefined)
+        if (shape)
+          problems.push(...run(validator(shape as Json), exchange.responseBody, `${where} response ${status}`));
+        else if (key === undefined)
           problems.push(`${where}: status ${status} is not documented for ${op.template} (${codes.join(', ')})`);
         else if (schema === undefined) problems.push(`${where}: status ${status} documents no JSON body, one came`);
         else
@@ -357,4 +365,50 @@ export const zendeskOpenApi = (): OpenApiSpec =>
     // Cursor pagination is documented once for every list endpoint, not per operation
     // (developer.zendesk.com, "Paginating through lists using cursor pagination").
     commonQuery: ['page[size]', 'page[after]', 'page[before]'],
+    // The fragments list only successes. Zendesk's errors: 401 {"error":"Couldn't authenticate you"}
+    // (API-FACTS §4.1; OAuth: {"error":"invalid_token",…}); 422 RecordInvalid with per-field details
+    // (fixtures/zendesk/error_record_invalid_422.json, Zendesk's own docs example).
+    errorShapes: {
+      '401': {
+        type: 'object',
+        required: ['error'],
+        properties: { error: { type: 'string' }, error_description: { type: 'string' } },
+      },
+      '422': {
+        type: 'object',
+        required: ['error', 'description', 'details'],
+        properties: {
+          error: { const: 'RecordInvalid' },
+          description: { type: 'string' },
+          details: {
+            type: 'object',
+            additionalProperties: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['description', 'error'],
+                properties: { description: { type: 'string' }, error: { type: 'string' } },
+              },
+            },
+          },
+        },
+      },
+    },
   });
+
+/**
+ * Keeps every exchange a sandbox records, across the conformance kit's
+ * `clearRequests()` calls (it clears the log between checks): bodies are
+ * captured from now on, and what a clear would drop is appended to `into` first.
+ */
+export function keepExchanges(
+  control: { captureBodies(on: boolean): void; clearRequests(): void; requests(): RecordedRequest[] },
+  into: RecordedRequest[],
+): void {
+  control.captureBodies(true);
+  const clear = control.clearRequests.bind(control);
+  control.clearRequests = () => {
+    into.push(...control.requests());
+    clear();
+  };
+}
