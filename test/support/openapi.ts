@@ -374,6 +374,19 @@ export const zendeskOpenApi = (): OpenApiSpec =>
         required: ['error'],
         properties: { error: { type: 'string' }, error_description: { type: 'string' } },
       },
+      // Bulk user import off (users fragment ~1235-1241: "A 403 Forbidden error is returned"; the
+      // fragments give no body, the simulator sends Zendesk's Forbidden error object).
+      '403': {
+        type: 'object',
+        required: ['error'],
+        properties: {
+          error: {
+            type: 'object',
+            required: ['title', 'message'],
+            properties: { title: { type: 'string' }, message: { type: 'string' } },
+          },
+        },
+      },
       '422': {
         type: 'object',
         required: ['error', 'description', 'details'],
