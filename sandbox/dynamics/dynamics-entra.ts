@@ -110,12 +110,40 @@ export class EntraAuthority {
           'Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.',
         );
       }
-      if (form.get('scope') !== this.options.scope()) {
+      // Scope errors in Entra's own codes, checked in the order Entra reports them:
+      // - none: AADSTS900144 (invalid_request) "The request body must contain the following parameter: 'scope'."
+      //   (quoted in ServiceNow community thread m-p/3251640);
+      // - a scope without /.default in a client-credentials grant: AADSTS1002012 (invalid_scope) "Client
+      //   credential flows must have a scope value with /.default suffixed to the resource identifier
+      //   (application ID URI)." (rakhesh.com, "Specifying the OAuth2 authentication token scope");
+      // - scopes of several resources: AADSTS70011 (invalid_scope) "The provided value for the input
+      //   parameter 'scope' is not valid. One or more scopes in '…' are not compatible with each other."
+      //   (MSAL.NET MsalServiceException quoted on volcengine.com/article/2914586);
+      // - a /.default scope naming a resource the tenant lacks: AADSTS500011 (invalid_resource).
+      const scope = form.get('scope')?.trim() ?? '';
+      const scopes = scope.split(/\s+/).filter(Boolean);
+      if (scopes.length === 0)
+        return fail(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'scope'.");
+      if (scopes.some((part) => !part.endsWith('/.default')))
         return fail(
           400,
           'invalid_scope',
+          1002012,
+          `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
+        );
+      if (scopes.length > 1)
+        return fail(
+          400,
+          'invalid_scope',
+          70011,
+          `The provided value for the input parameter 'scope' is not valid. One or more scopes in '${scope}' are not compatible with each other.`,
+        );
+      if (scope !== this.options.scope()) {
+        return fail(
+          400,
+          'invalid_resource',
           500011,
-          `The resource principal named ${form.get('scope') ?? ''} was not found in the tenant named ${tenant}.`,
+          `The resource principal named ${scope.replace(/\/\.default$/, '')} was not found in the tenant named ${tenant}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`,
         );
       }
       this.issued += 1;

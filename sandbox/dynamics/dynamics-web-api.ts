@@ -37,6 +37,18 @@ export interface WebApiOptions {
 
 export const errorBody = (code: string, message: string) => JSON.stringify({ error: { code, message } });
 
+/** The system query options the Dataverse Web API reads. */
+const systemQueryOptions = new Set([
+  '$select',
+  '$filter',
+  '$orderby',
+  '$top',
+  '$expand',
+  '$count',
+  '$skiptoken',
+  '$apply',
+]);
+
 export class DataverseWebApi {
   constructor(
     private readonly store: DataverseStore,
@@ -58,6 +70,12 @@ export class DataverseWebApi {
   }
 
   private route(request: ApiRequest): ApiResponse {
+    // `$` names are OData system query options, a closed set (OData 4.01 Part 2, URL Conventions §5:
+    // custom query options must not begin with `$`); Dataverse supports these and refuses the rest,
+    // $skip included (paging goes through @odata.nextLink). Code as for other URL errors; message unconfirmed.
+    for (const name of request.query.keys())
+      if (name.startsWith('$') && !systemQueryOptions.has(name))
+        throw new DataverseFault(400, codes.unknownProperty, `The query parameter ${name} is not supported`);
     const resource = parseResource(request.path, (segment) => tableBySetName.get(segment)?.primaryId);
     if (resource.segment === 'WhoAmI' && request.method === 'GET') {
       return this.json(200, {

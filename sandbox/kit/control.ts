@@ -17,6 +17,8 @@ export interface SandboxControl {
   /** API calls as they arrived (method, path, headers with credentials masked), oldest first. */
   requests(): RecordedRequest[];
   clearRequests(): void;
+  /** Keep request and response bodies in the request log from now on (off by default; see `RecordedRequest.exchange`). */
+  captureBodies(on: boolean): void;
   setFaults(rules: FaultRule[]): void;
   addFault(rule: FaultRule): void;
   clearFaults(): void;
@@ -84,6 +86,7 @@ export function createControl(parts: ControlParts): SandboxControl {
     resetStats: () => parts.stats.reset(),
     requests: () => parts.requests.list(),
     clearRequests: () => parts.requests.clear(),
+    captureBodies: (on) => void (parts.requests.captureBodies = on),
     setFaults: (rules) => parts.faults.set(rules.map((rule) => faultRuleSchema.parse(rule))),
     addFault: (rule) => parts.faults.add(faultRuleSchema.parse(rule)),
     clearFaults: () => parts.faults.clear(),

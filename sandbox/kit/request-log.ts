@@ -18,6 +18,12 @@ export interface RecordedRequest {
   /** Lower-case names; credential values are masked so the log is safe to print. */
   headers: Record<string, string>;
   hasBody: boolean;
+  /**
+   * Filled only while body capture is on (`control.captureBodies(true)`):
+   * conformance tests validate what went each way against the vendors'
+   * OpenAPI files. Off by default so a long `mlc sandbox` session keeps no payloads.
+   */
+  exchange?: { status: number; requestBody?: string; responseBody?: string };
 }
 
 /** Headers whose values are credentials (Authorization, Cin7's api-auth-*, cookies). */
@@ -27,9 +33,13 @@ const credential = /^(authorization|cookie|proxy-authorization)$|auth|key|secret
 export class RequestLog {
   private entries: RecordedRequest[] = [];
 
+  /** See `RecordedRequest.exchange`. */
+  captureBodies = false;
+
   constructor(private readonly limit = 2_000) {}
 
-  record(request: http.IncomingMessage, path: string, route: string, metered: boolean): void {
+  /** Returns the stored entry so the server can add the exchange once the route answered. */
+  record(request: http.IncomingMessage, path: string, route: string, metered: boolean): RecordedRequest {
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(request.headers)) {
       if (value === undefined) continue;
@@ -38,7 +48,7 @@ export class RequestLog {
     const length = Number(request.headers['content-length'] ?? 0);
     const hasBody = length > 0 || request.headers['transfer-encoding'] !== undefined;
     const query = Object.fromEntries(new URL(request.url ?? '/', 'http://sandbox').searchParams);
-    this.entries.push({
+    const entry: RecordedRequest = {
       method: (request.method ?? 'GET').toUpperCase(),
       path,
       query,
@@ -46,8 +56,10 @@ export class RequestLog {
       metered,
       headers,
       hasBody,
-    });
+    };
+    this.entries.push(entry);
     if (this.entries.length > this.limit) this.entries.splice(0, this.entries.length - this.limit);
+    return entry;
   }
 
   list(): RecordedRequest[] {

@@ -120,7 +120,7 @@ export function createSandboxServer(options: SandboxServerOptions): SandboxServe
 
     const match = routes.match(method, path);
     const routeName = 'route' in match ? match.name : 'unmatched';
-    requests.record(request, path, routeName, 'route' in match ? match.metered : true);
+    const entry = requests.record(request, path, routeName, 'route' in match ? match.metered : true);
     let destroyed = false;
     response.on('close', () =>
       stats.record(routeName, response.writableFinished ? response.statusCode : destroyed ? 'reset' : 'aborted'),
@@ -174,7 +174,10 @@ export function createSandboxServer(options: SandboxServerOptions): SandboxServe
       }
     }
 
-    const context = makeContext(request, response, url, path, fault, maxBody, clock);
+    let answered: string | undefined;
+    const context = makeContext(request, response, url, path, fault, maxBody, clock, (payload) => {
+      answered = payload;
+    });
     context.routeName = routeName;
     if (!('route' in match)) {
       if (match.allowed.length > 0)
@@ -185,6 +188,11 @@ export function createSandboxServer(options: SandboxServerOptions): SandboxServe
     context.params = match.params;
     await match.route.handler(context);
     if (!context.sent && !response.writableEnded) context.text(500, 'sandbox route did not answer');
+    if (requests.captureBodies) {
+      // The body is read once and cached, so this sees what the route saw (or reads it if the route refused early).
+      const sent = entry.hasBody ? await context.body().catch(() => undefined) : undefined;
+      entry.exchange = { status: response.statusCode, requestBody: sent?.text, responseBody: answered };
+    }
   }
 
   return {
@@ -249,12 +257,14 @@ function makeContext(
   fault: FaultDecision | null,
   maxBody: number,
   clock: SandboxClock,
+  onSent?: (payload: string) => void,
 ): SimulatorContext {
   let bodyPromise: Promise<SandboxRequestBody> | undefined;
   let sent = false;
   const write = (status: number, payload: string, contentType: string, headers: Record<string, string> = {}) => {
     if (sent || response.writableEnded || response.destroyed) return;
     sent = true;
+    onSent?.(payload);
     // A malformed-body fault keeps status and headers but cuts the body: the client must cope with invalid JSON.
     const body = fault?.malformed && payload.length > 1 ? payload.slice(0, Math.floor(payload.length / 2)) : payload;
     response.writeHead(status, {

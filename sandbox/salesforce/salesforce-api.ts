@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { SandboxServer, SimulatorContext } from '../kit';
 import type { SalesforceOAuth } from './salesforce-oauth';
-import { describeField, salesforceObjectByName, salesforceObjects } from './salesforce-objects';
+import {
+  describeField,
+  salesforceObjectByName,
+  salesforceObjects,
+  type SalesforceObjectSpec,
+} from './salesforce-objects';
 import { matchesWhere, parseSoql, SoqlError, type SoqlQuery } from './salesforce-soql';
 import type { SalesforceRecord, SalesforceStore } from './salesforce-store';
 
@@ -390,6 +395,17 @@ export class SalesforceApi {
         'INVALID_FIELD',
         'Each record must carry attributes.type matching the sObject in the URL.',
       );
+    // The body is read into sObjects before any record is saved, so a field the object does not have
+    // fails the whole request with 400 INVALID_FIELD, not one SaveResult (issue 15; the same 400 and
+    // message for a single-record write: MinnPost/object-sync-for-salesforce#194, "No such column
+    // 'RecordTypeId' on sobject of type Contact", Code: 400).
+    for (const record of records) {
+      const unknown = Object.keys(record).find((name) => name !== 'attributes' && !knownOn(object, name));
+      if (unknown)
+        return sfError(context, 400, 'INVALID_FIELD', `No such column '${unknown}' on sobject of type ${object.name}`, {
+          fields: [unknown],
+        });
+    }
     const results = this.store.upsert(object, field, records, body.allOrNone === true);
     this.server.bump('recordsWritten', results.filter((result) => result.success).length);
     context.json(200, results, this.limitHeader());
@@ -420,4 +436,11 @@ export class SalesforceApi {
       );
     context.json(result!.created ? 201 : 200, result, this.limitHeader());
   }
+}
+
+/** A field name or a relationship name (`Account__r`, `Parent`) of the object. */
+function knownOn(object: SalesforceObjectSpec, name: string): boolean {
+  return object.fields.some(
+    (spec) => spec.name === name || (spec.relationshipName !== undefined && spec.relationshipName === name),
+  );
 }

@@ -98,6 +98,8 @@ export class SalesforceStore {
           errors: [{ statusCode: 'MISSING_ARGUMENT', message: `${externalField} not specified`, fields: [] }],
         };
       }
+      if (externalField === 'Id' && !salesforceIdPattern.test(String(key)))
+        return { success: false, errors: [malformedId(`${object.label} ID`, 'Id', key)] };
       if ((seen.get(String(key).toLowerCase()) ?? 0) > 1) {
         return {
           success: false,
@@ -261,6 +263,22 @@ export class SalesforceStore {
   }
 }
 
+/** A record id is 15 case-sensitive or 18 case-safe alphanumerics (3-char key prefix first). */
+export const salesforceIdPattern = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
+
+/**
+ * What Salesforce answers for a value that cannot be an id, per record: MALFORMED_ID
+ * "<label>: id value of incorrect type: <value>" (the status code a lookup given a
+ * non-id gets over REST: StevenMMortimer/salesforcer#136).
+ */
+function malformedId(label: string, field: string, value: unknown): SaveError {
+  return {
+    statusCode: 'MALFORMED_ID',
+    message: `${label}: id value of incorrect type: ${String(value)}`,
+    fields: [field],
+  };
+}
+
 function checkValue(
   spec: SalesforceFieldSpec,
   value: unknown,
@@ -314,6 +332,8 @@ function checkValue(
     case 'datetime':
       return typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? undefined : wrong();
     case 'reference':
+      if (typeof value === 'string' && !salesforceIdPattern.test(value))
+        return malformedId(spec.label, spec.name, value);
       if (typeof value !== 'string' || !spec.referenceTo || !exists(spec.referenceTo, value)) {
         return {
           statusCode: 'INVALID_CROSS_REFERENCE_KEY',

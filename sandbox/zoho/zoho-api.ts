@@ -193,6 +193,59 @@ export class ZohoApi {
           editable: true,
           viewable: true,
           generated_type: 'default',
+          // The rest of what Zoho's OpenAPI requires of a module (zoho/crm-oas v8.0 modules.json,
+          // components.schemas.modules.required), with a stock org's values for a standard module.
+          'common.search_supported': true,
+          deletable: true,
+          description: null,
+          recycle_bin_on_delete: true,
+          inventory_template_supported: ['Sales_Orders', 'Purchase_Orders', 'Invoices', 'Quotes'].includes(module.api),
+          modified_time: null,
+          presence_sub_menu: true,
+          triggers_supported: true,
+          chart_view: false,
+          isBlueprintSupported: true,
+          visibility: 1,
+          visible: true,
+          convertable: false,
+          emailTemplate_support: true,
+          email_parser_supported: false,
+          filter_supported: true,
+          show_as_tab: true,
+          web_link: null,
+          sequence_number: index + 1,
+          quick_create: true,
+          feeds_required: false,
+          scoring_supported: true,
+          webform_supported: true,
+          arguments: [],
+          chart_view_supported: true,
+          profile_count: 1,
+          business_card_field_limit: 5,
+          track_current_data: true,
+          modified_by: null,
+          profiles: [{ name: 'Administrator', id: '4150868000000026011' }],
+          parent_module: null,
+          activity_badge: 'Disabled',
+          $field_states: [],
+          business_card_fields: [],
+          per_page: 10,
+          $properties: [],
+          $on_demand_properties: [],
+          search_layout_fields: [],
+          kanban_view_supported: true,
+          lookup_field_properties: { fields: [] },
+          kanban_view: false,
+          related_lists: [],
+          filter_status: true,
+          related_list_properties: { sort_by: { api_name: null, id: null }, fields: [], sort_order: null },
+          display_field: null,
+          layouts: [],
+          fields: [],
+          custom_view: null,
+          zia_view: false,
+          default_mapping_fields: [],
+          layout_associations: [],
         })),
     });
   }
@@ -328,9 +381,7 @@ export class ZohoApi {
       sort_by: cursor.sortBy,
       sort_order: cursor.sortOrder,
       more_records: more,
-      next_page_token: null,
-      previous_page_token: null,
-      page_token_expiry: null,
+      // Zoho's OpenAPI (record.json, Info) types the page tokens as strings, never null: absent when there is none.
     };
     if (!tokenText) info.page = cursor.offset / perPage + 1;
     if (more) {
@@ -424,6 +475,10 @@ export class ZohoApi {
           api_name: field ?? external,
         });
       record = this.store.findBy(module.api, spec.api, value);
+    } else if (!/^\d+$/.test(value)) {
+      // Record ids are digits only: anything else is refused, not looked up (record.json API_Exception:
+      // INVALID_DATA "the id given seems to be invalid"; the details of this refusal are unconfirmed).
+      return zohoError(context, 400, 'INVALID_DATA', 'the id given seems to be invalid', {});
     } else record = this.store.get(module.api, value);
     if (!record) return context.empty(204);
     context.json(200, { data: [this.store.view(module, record)] });

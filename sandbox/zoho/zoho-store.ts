@@ -38,7 +38,8 @@ export class ZohoStore {
    * on first use and kept current on every write, so upserting n records is not n².
    */
   private readonly indexes = new Map<string, Map<string, Map<string, StoredRecord>>>();
-  private nextId = 4_150_868_000_001_000n;
+  /** Real Zoho record ids are 19 digits (API-FACTS §10), past 2^53: they only survive as strings. */
+  private nextId = 4_150_868_000_001_000_000n;
 
   constructor(private readonly options: ZohoStoreOptions) {}
 

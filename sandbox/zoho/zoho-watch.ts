@@ -127,6 +127,7 @@ export class ZohoWatch {
     } catch {
       return context.json(400, { code: 'INVALID_DATA', details: {}, message: 'body', status: 'error' });
     }
+    const patching = context.method === 'PATCH' || context.method === 'PUT';
     const items = Array.isArray(body.watch) ? body.watch : [];
     const answers = items.map((item, index) => {
       const path = (name: string) => `$.watch[${index}].${name}`;
@@ -141,7 +142,6 @@ export class ZohoWatch {
       const existing = this.channels.get(id);
       // A client that lets a channel lapse before renewing it misses notifications; counted so tests can prove it never does.
       if (existing && existing.expiresAt <= now) this.server.bump('watchLapsed');
-      const patching = context.method === 'PATCH' || context.method === 'PUT';
       if (patching && (!existing || existing.expiresAt <= now)) {
         return {
           code: 'NOT_SUBSCRIBED',
@@ -199,14 +199,12 @@ export class ZohoWatch {
         status: 'success',
       };
     });
-    return context.json(
-      answers.every((answer) => answer.status === 'success')
-        ? 200
-        : answers.some((answer) => answer.status === 'success')
-          ? 207
-          : 400,
-      { watch: answers },
-    );
+    // Statuses as Zoho's OpenAPI gives them (notifications.json): a subscription answers 201, an
+    // update 200, and a request with failed items 202 with the per-item errors (400 when none worked).
+    const ok = answers.filter((answer) => answer.status === 'success').length;
+    return context.json(ok === answers.length ? (patching ? 200 : 201) : ok > 0 || !patching ? 202 : 400, {
+      watch: answers,
+    });
   }
 
   private describe(channel: WatchChannel) {
@@ -222,6 +220,8 @@ export class ZohoWatch {
         resource_id: '4150868000000002175',
         resource_uri: `${this.server.url}/crm/v8/${event.split('.')[0]}`,
         channel_id: channel.channel_id,
+        // Required by notifications.json (event.notification_condition): none set on this channel.
+        notification_condition: [],
       })),
     };
   }

@@ -1,6 +1,13 @@
 import { createZendeskConnector } from '../../electron/backend/connectors/zendesk/zendesk.connector';
 import { startZendeskSandbox, type ZendeskSandbox } from '../../sandbox/zendesk/index';
+import { afterAll, expect } from 'vitest';
+import type { RecordedRequest } from '../../sandbox/kit/request-log';
+import { keepExchanges, zendeskOpenApi } from '../support/openapi';
 import { describeConformance, type ConnectorOptions, type EntityCase } from './kit/conformance-kit';
+
+const spec = zendeskOpenApi();
+const exchanged: RecordedRequest[] = [];
+const sandboxes: ZendeskSandbox[] = [];
 
 let run = 0;
 let current: ZendeskSandbox;
@@ -77,7 +84,12 @@ const entities: Record<string, EntityCase<ZendeskSandbox>> = {
 for (const mode of ['api_token', 'oauth'] as const) {
   describeConformance<ZendeskSandbox>({
     name: `Zendesk Support (${mode})`,
-    start: async () => (current = await startZendeskSandbox({ settings: { rateLimitPerMinute: null } })),
+    start: async () => {
+      current = await startZendeskSandbox({ settings: { rateLimitPerMinute: null } });
+      keepExchanges(current.control, exchanged);
+      sandboxes.push(current);
+      return current;
+    },
     connector: (sandbox, options) => connector(sandbox, mode, options),
     auth: {
       badClient: (sandbox, options) =>
@@ -103,3 +115,13 @@ for (const mode of ['api_token', 'oauth'] as const) {
     entities,
   });
 }
+
+// After both runs: what the simulator answered itself on the resources Zendesk's OpenAPI fragments
+// cover (users, organizations, their fields, job statuses; not tickets) must match them.
+afterAll(() => {
+  const calls = [...exchanged, ...sandboxes.flatMap((sandbox) => sandbox.control.requests())].filter(
+    (call) => call.metered && call.exchange && spec.operation(call.method, call.path),
+  );
+  expect(calls.length).toBeGreaterThan(50);
+  expect(calls.flatMap((call) => spec.check(call))).toEqual([]);
+});

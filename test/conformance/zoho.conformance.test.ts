@@ -1,7 +1,13 @@
 import { createZohoConnector } from '../../electron/backend/connectors/zoho/zoho.connector';
 import type { JsonObject } from '../../electron/backend/connectors/framework/connector';
 import { startZohoSandbox, type ZohoSandbox } from '../../sandbox/zoho/index';
+import { afterAll, expect } from 'vitest';
+import type { RecordedRequest } from '../../sandbox/kit/request-log';
+import { keepExchanges, zohoOpenApi } from '../support/openapi';
 import { describeConformance, type ConnectorOptions } from './kit/conformance-kit';
+
+const spec = zohoOpenApi();
+const exchanged: RecordedRequest[] = [];
 
 let current: ZohoSandbox | undefined;
 
@@ -33,7 +39,11 @@ const first = (module: string) => String(current!.inspect.records(module)[0]!.id
 describeConformance<ZohoSandbox>({
   name: 'Zoho CRM',
   // Every kit connector fetches its own token: lift Zoho's issuance cap here (its own test checks it).
-  start: async () => (current = await startZohoSandbox({ seedAccounts: 230, issuanceCap: 10_000 })),
+  start: async () => {
+    current = await startZohoSandbox({ seedAccounts: 230, issuanceCap: 10_000 });
+    keepExchanges(current.control, exchanged);
+    return current;
+  },
   connector: (sandbox, options) => connector(sandbox, options),
   auth: {
     badClient: (sandbox, options) => connector(sandbox, options, { client_secret: 'not-the-secret' }),
@@ -110,4 +120,12 @@ describeConformance<ZohoSandbox>({
     Purchase_Orders: { pageSize: 10, count: (sandbox) => sandbox.inspect.count('Purchase_Orders') },
     Invoices: { pageSize: 10, count: (sandbox) => sandbox.inspect.count('Invoices') },
   },
+});
+
+// After the whole run: everything the simulator answered itself (injected faults are the kit's, not
+// Zoho's) must match Zoho's v8 OpenAPI, whatever the kit asked of it.
+afterAll(() => {
+  const calls = [...exchanged, ...current!.control.requests()].filter((call) => call.metered && call.exchange);
+  expect(calls.length).toBeGreaterThan(50);
+  expect(calls.flatMap((call) => spec.check(call))).toEqual([]);
 });

@@ -50,7 +50,7 @@ export function customerGraph() {
 }
 
 /** The Zoho sandbox seeds its products first, so the first product's id is the same in every sandbox. */
-export const sandboxProductId = '4150868000001001';
+export const sandboxProductId = '4150868000001000001';
 
 /** M3 sales order → Zoho Sales_Order, written as JSONata: lines loop, the account resolved by reference. */
 export const orderExpression = `{

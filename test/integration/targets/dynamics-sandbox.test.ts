@@ -59,6 +59,50 @@ describe('Dynamics 365 sandbox semantics', () => {
     expect((await call('WhoAmI')).status).toBe(200);
   });
 
+  it("refuses a missing or wrong scope with Entra's own AADSTS codes", async () => {
+    const connection = sandbox.connection();
+    const ask = async (scope: string | undefined) => {
+      const form = new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: String(connection.settings.clientId),
+        client_secret: connection.secrets.client_secret!,
+      });
+      if (scope !== undefined) form.set('scope', scope);
+      const response = await fetch(`${sandbox.url}/${sandbox.tenant}/oauth2/v2.0/token`, {
+        method: 'POST',
+        body: form,
+      });
+      const body = (await response.json()) as { error: string; error_codes: number[]; error_description: string };
+      return { status: response.status, error: body.error, codes: body.error_codes, text: body.error_description };
+    };
+    expect(await ask(undefined)).toMatchObject({ status: 400, error: 'invalid_request', codes: [900144] });
+    const bare = await ask(sandbox.url);
+    expect(bare).toMatchObject({ status: 400, error: 'invalid_scope', codes: [1002012] });
+    expect(bare.text).toMatch(/^AADSTS1002012: .*\/\.default suffixed to the resource identifier/);
+    expect(await ask(`${sandbox.url}/.default https://graph.microsoft.com/.default`)).toMatchObject({
+      status: 400,
+      error: 'invalid_scope',
+      codes: [70011],
+    });
+    expect(await ask('https://other.crm.dynamics.com/.default')).toMatchObject({
+      status: 400,
+      error: 'invalid_resource',
+      codes: [500011],
+    });
+  });
+
+  it('refuses OData system query options Dataverse does not support ($skip, unknown $ names) with 400', async () => {
+    for (const query of ['accounts?$skip=5', 'accounts?$select=name&$search=x', 'accounts?$colour=red']) {
+      const response = await call(query);
+      expect(response.status, query).toBe(400);
+      expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(
+        /^The query parameter \$\w+ is not supported$/,
+      );
+    }
+    // A custom (non-$) query option is not a system option and stays ignored.
+    expect((await call('accounts?$select=name&$top=1&tag=x')).status).toBe(200);
+  });
+
   it('upserts by alternate key: 204 both ways, 201/200 with return=representation, If-Match 404, If-None-Match 412', async () => {
     const body = JSON.stringify({ name: 'Upsert Ltd' });
     expect((await call("accounts(accountnumber='U-1')", { method: 'PATCH', body })).status).toBe(204);

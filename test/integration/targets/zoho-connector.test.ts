@@ -147,6 +147,15 @@ describe('Zoho connector against its sandbox', () => {
       token,
     });
     expect(check).toMatchObject({ ok: true, module: 'Accounts', operation: 'insert' });
+    // The ids are 19-digit strings end to end; as JSON numbers they would round to other records.
+    const written = sandbox.inspect.records('Accounts').find((record) => record.Infor_Customer_No === 'W1')!;
+    expect(check.ok && check.ids).toEqual([written.id]);
+    expect(String(written.id)).toMatch(/^\d{19}$/);
+    const rounded = verifyZohoNotification(
+      { ...notification, ids: [Number(written.id)] },
+      { channelId: '1000000068001', token },
+    );
+    expect(rounded).toMatchObject({ ok: false, reason: expect.stringContaining('ids must be strings') });
     expect(verifyZohoNotification({ ...notification, token: 'forged' }, { channelId: '1000000068001', token }).ok).toBe(
       false,
     );

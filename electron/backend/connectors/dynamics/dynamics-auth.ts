@@ -124,9 +124,11 @@ function entraError(response: HttpResponse): AppError {
               ? 'no app with this application (client) id exists in the tenant; check the id and the tenant'
               : aadsts === '90002' || aadsts === '900023'
                 ? 'the tenant was not found; check the tenant id or domain'
-                : aadsts === '500011' || error === 'invalid_scope'
+                : aadsts === '500011' || error === 'invalid_resource'
                   ? 'the environment URL is not a Dataverse environment of this tenant; check the org URL'
-                  : 'Microsoft Entra ID refused the client-credentials grant';
+                  : aadsts === '900144' || aadsts === '1002012' || aadsts === '70011' || error === 'invalid_scope'
+                    ? 'the scope must be the environment URL followed by /.default; check the org URL'
+                    : 'Microsoft Entra ID refused the sign-in';
   return new AppError(
     'E_AUTH_FAILED',
     `Dynamics 365 sign-in failed: ${hint} (${error}${firstLine ? `: ${firstLine}` : ''}).`,

@@ -78,6 +78,11 @@ export function mapSaveResults(results: SaveResult[], matchKey: string): WriteRe
   );
 }
 
+/** The field a whole-request INVALID_FIELD names (`fields[0]`, else the quoted column of its message). */
+function unknownColumn(error: SalesforceError): string | undefined {
+  return error.fields?.[0] ?? /No such column '([^']+)'/.exec(error.message ?? '')?.[1];
+}
+
 const soqlString = (value: string) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
 /**
@@ -251,23 +256,45 @@ export function createSalesforceHooks(session: SalesforceSession): SalesforceHoo
 
     async writeBatch(context, object, records, matchKey): Promise<WriteResult[]> {
       const key = matchKey[0] ?? 'Id';
-      const body = {
-        allOrNone: false,
-        records: records.map((record) => ({ attributes: { type: object }, ...record })),
-      };
-      const response = await call(context, writeEndpoint(context, object, { matchKey: encodeURIComponent(key) }), {
-        method: 'PATCH',
-        body,
-      });
-      if (response.status >= 400 || !Array.isArray(response.data)) {
-        // A malformed request (unknown field, too many records): every record carries the same answer.
+      const results: Array<WriteResult | undefined> = new Array(records.length);
+      let pending = records.map((record, index) => ({ record, index }));
+      // Each refusal names one unknown field; the records carrying it fail and the rest go again,
+      // so every round removes at least one record and the loop ends.
+      while (pending.length > 0) {
+        const body = {
+          allOrNone: false,
+          records: pending.map(({ record }) => ({ attributes: { type: object }, ...record })),
+        };
+        const response = await call(context, writeEndpoint(context, object, { matchKey: encodeURIComponent(key) }), {
+          method: 'PATCH',
+          body,
+        });
+        if (response.status < 400 && Array.isArray(response.data)) {
+          mapSaveResults(response.data as SaveResult[], key).forEach((result, position) => {
+            results[pending[position]!.index] = result;
+          });
+          break;
+        }
         const first = Array.isArray(response.data) ? (response.data[0] as SalesforceError | undefined) : undefined;
         const error = describeSalesforceError(
           first ?? { errorCode: `HTTP_${response.status}`, message: response.text.slice(0, 200) },
         );
-        return records.map(() => ({ outcome: 'failed', error }));
+        // Salesforce refuses the whole collection for a field the object lacks (400 INVALID_FIELD
+        // "No such column 'X' on sobject of type Y"): only the records that carry it are at fault.
+        const field = first?.errorCode === 'INVALID_FIELD' ? unknownColumn(first) : undefined;
+        const carrying = field ? pending.filter(({ record }) => Object.hasOwn(record, field)) : [];
+        if (!field || carrying.length === 0 || carrying.length === pending.length) {
+          // Any other malformed request (too many records, bad JSON): every record carries the same answer.
+          for (const { index } of pending)
+            results[index] = { outcome: 'failed', error: { ...error, ...(field ? { field } : {}) } };
+          break;
+        }
+        for (const { index } of carrying) results[index] = { outcome: 'failed', error: { ...error, field } };
+        pending = pending.filter(({ record }) => !Object.hasOwn(record, field));
       }
-      return mapSaveResults(response.data as SaveResult[], key);
+      return results.map(
+        (result) => result ?? { outcome: 'failed', error: { code: 'E_REMOTE', message: 'no result' } },
+      );
     },
 
     async lookup(context, object, matchKey, values, signal, wantedFields) {

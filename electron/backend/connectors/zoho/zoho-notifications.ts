@@ -166,6 +166,12 @@ export function verifyZohoNotification(
     return { ok: false, reason: 'The notification token does not match the channel.' };
   if (typeof payload.module !== 'string' || !Array.isArray(payload.ids))
     return { ok: false, reason: 'The notification has no module or ids.' };
+  // Zoho ids are 19 digits, past 2^53: sent as JSON numbers they arrive rounded, naming other records.
+  if (payload.ids.some((id) => typeof id === 'number' && !Number.isSafeInteger(id)))
+    return {
+      ok: false,
+      reason: 'The notification carries record ids as JSON numbers too large to be exact; ids must be strings.',
+    };
   return {
     ok: true,
     module: payload.module,

@@ -75,7 +75,7 @@ export function zohoField(meta: ZohoFieldMetadata, children?: EntityField[]): En
       ? { maxLength: meta.length }
       : {}),
     ...(picklist.length > 0 ? { picklist } : {}),
-    externalId: meta.external !== null && meta.external !== undefined && Object.keys(meta.external).length > 0,
+    externalId: isExternal(meta.external),
     ...(meta.lookup?.module?.api_name ? { referenceTo: meta.lookup.module.api_name } : {}),
     ...(children ? { children } : lookupTypes.has(meta.data_type) ? { children: [lookupId(readOnly)] } : {}),
     nativeType: meta.data_type,
@@ -89,4 +89,16 @@ export function zohoEntitySchema(
   fields: EntityField[],
 ): Omit<EntitySchema, 'hash' | 'fetchedAt'> {
   return { system: 'zoho', entity: module, label, keyFields: ['id'], fields };
+}
+
+/**
+ * Zoho's OpenAPI (fields.json, `external`) makes `external` an object with a
+ * nullable `type` on every field: a plain field carries `{show: false, type:
+ * null}`, so "present and non-empty" is not enough. Older answers send `null`
+ * or `{}`; an external id field has a type (`user`, `org`).
+ */
+function isExternal(external: Record<string, unknown> | null | undefined): boolean {
+  if (!external) return false;
+  if ('type' in external || 'show' in external) return external.type !== null && external.type !== undefined;
+  return Object.keys(external).length > 0;
 }
