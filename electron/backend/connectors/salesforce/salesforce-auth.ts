@@ -16,6 +16,18 @@ export const salesforceAssertionSeconds = 180;
 const base = (context: HookContext) => String(context.settings.myDomainUrl ?? '').replace(/\/+$/, '');
 export const salesforceTokenUrl = (context: HookContext) => `${base(context)}/services/oauth2/token`;
 
+/** One form POST to the token endpoint (every grant: client credentials, code, JWT bearer); refusals come back as answers. */
+export const postSalesforceToken = (context: HookContext, form: URLSearchParams) =>
+  context.http.request({
+    method: 'POST',
+    url: salesforceTokenUrl(context),
+    auth: false,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: form.toString(),
+    expect: 'json',
+    passStatuses: [400, 401, 403],
+  });
+
 /** The JWT bearer assertion: iss = consumer key, sub = username, aud = login URL, exp within 3 minutes. */
 export function salesforceAssertion(context: HookContext, now: () => number): string {
   const clientId = String(context.settings.clientId ?? '');
@@ -128,15 +140,7 @@ export const salesforceAuthorizationCode: AuthorizationCodeHooks = {
       code_verifier: callback.codeVerifier,
     });
     if (context.secrets.client_secret) form.set('client_secret', context.secrets.client_secret);
-    const response = await context.http.request({
-      method: 'POST',
-      url: salesforceTokenUrl(context),
-      auth: false,
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: form.toString(),
-      expect: 'json',
-      passStatuses: [400, 401, 403],
-    });
+    const response = await postSalesforceToken(context, form);
     const body = (response.data ?? {}) as { refresh_token?: unknown; error?: unknown; error_description?: unknown };
     if (typeof body.refresh_token !== 'string' || body.refresh_token === '') {
       const error = typeof body.error === 'string' ? body.error : `HTTP ${response.status}`;

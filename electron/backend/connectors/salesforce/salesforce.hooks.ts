@@ -4,7 +4,7 @@ import type { AccessToken } from '../../http/token-provider';
 import type { JsonObject, LookupHit, SourceRecord, WriteResult } from '../framework/connector';
 import { walkPages, withQuery } from '../framework/paginator';
 import { writeEndpoint, type HookContext, type TargetHooks } from '../framework/hooks';
-import { salesforceGrant, salesforceTokenUrl } from './salesforce-auth';
+import { postSalesforceToken, salesforceGrant } from './salesforce-auth';
 import { salesforceEntitySchema, type SalesforceDescribeField } from './salesforce.schema';
 
 /** A Salesforce token remembers the instance it belongs to and the identity URL. */
@@ -135,15 +135,7 @@ function failure(response: HttpResponse, what: string): AppError {
 export async function obtainSalesforceToken(context: HookContext, now: () => number): Promise<SalesforceToken> {
   const { form, hint } = salesforceGrant(context, now);
   const started = now();
-  const response = await context.http.request({
-    method: 'POST',
-    url: salesforceTokenUrl(context),
-    auth: false,
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: form.toString(),
-    expect: 'json',
-    passStatuses: [400, 401, 403],
-  });
+  const response = await postSalesforceToken(context, form);
   const body = (response.data ?? {}) as {
     access_token?: unknown;
     instance_url?: unknown;
