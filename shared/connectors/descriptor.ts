@@ -136,6 +136,23 @@ export const readSchema = z.object({
   modifiedSince: modifiedSinceSchema.optional(),
 });
 
+/**
+ * The vendor's bulk path for big loads (Salesforce Bulk API 2.0, Dataverse UpsertMultiple, Zoho Bulk
+ * Write): same records, same per-record results, fewer calls. A flow uses it when a write has at
+ * least `threshold` records (the flow's `bulkThreshold` overrides it; the user sees and changes it).
+ */
+export const bulkWriteSchema = z.object({
+  /** What the run calls the path ("Bulk API 2.0"). */
+  label: z.string().min(1),
+  /** Records per bulk job or call (Dataverse 1,000; Zoho 25,000). */
+  maxRecords: z.number().int().positive(),
+  /** Default smallest write that takes the bulk path. */
+  threshold: z.number().int().positive(),
+  /** Calls one job costs at best (create, upload, close, poll, results): the run's calls-versus-minimum figure uses it. */
+  callsPerJob: z.number().int().positive(),
+});
+export type BulkWriteDescriptor = z.infer<typeof bulkWriteSchema>;
+
 export const writeSchema = z.discriminatedUnion('mode', [
   z.object({ mode: z.literal('read-only') }),
   z.object({
@@ -148,6 +165,8 @@ export const writeSchema = z.discriminatedUnion('mode', [
     maxBatch: z.number().int().positive(),
     /** Serialized request body limit per call. */
     maxPayloadBytes: z.number().int().positive(),
+    /** The vendor's bulk path, when the connector has one for this entity. */
+    bulk: bulkWriteSchema.optional(),
   }),
 ]);
 export type WriteDescriptor = z.infer<typeof writeSchema>;

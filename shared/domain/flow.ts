@@ -82,6 +82,11 @@ export const flowSchema = z.object({
       batchSize: z.number().int().positive().max(5000).optional(),
       /** Source page size; capped by the source's maximum. */
       pageSize: z.number().int().positive().max(100000).optional(),
+      /**
+       * Smallest write that takes the target's bulk path (Bulk API 2.0, UpsertMultiple, Bulk Write);
+       * absent = the target's default, 0 = never.
+       */
+      bulkThreshold: z.number().int().min(0).max(10_000_000).optional(),
       dryRun: z.boolean().default(false),
     })
     .default({ dryRun: false }),

@@ -316,6 +316,7 @@ export class DescriptorConnector implements Connector {
     if (write.mode === 'read-only' || !this.hooks.writeBatch) {
       throw new AppError('E_INVALID_INPUT', `${this.descriptor.label}: ${entity} is read-only here.`);
     }
+    if (options.bulk) return this.writeBulk(entity, records, options);
     const indexed = records.map((record, index) => ({ record, index }));
     const results: WriteResult[] = new Array(records.length);
     for (const batch of splitBatches(indexed, write.maxBatch, write.maxPayloadBytes, (item) =>
@@ -334,6 +335,33 @@ export class DescriptorConnector implements Connector {
           outcome: 'failed',
           error: { code: 'E_REMOTE', message: 'The target returned no result for this record.' },
         };
+      });
+    }
+    return results;
+  }
+
+  /** The bulk path: jobs of at most `write.bulk.maxRecords`, results in input order. */
+  private async writeBulk(entity: string, records: JsonObject[], options: WriteOptions): Promise<WriteResult[]> {
+    const write = this.entity(entity).write;
+    const bulk = write.mode === 'read-only' ? undefined : write.bulk;
+    if (!bulk || !this.hooks.writeBulk) {
+      throw new AppError('E_INVALID_INPUT', `${this.descriptor.label}: ${entity} has no bulk write path.`);
+    }
+    const results: WriteResult[] = [];
+    for (let start = 0; start < records.length; start += bulk.maxRecords) {
+      options.signal?.throwIfAborted();
+      const job = records.slice(start, start + bulk.maxRecords);
+      const answers = await this.hooks.writeBulk(this.context, entity, job, options.matchKey, {
+        signal: options.signal,
+        onWarning: options.onWarning,
+      });
+      job.forEach((_record, position) => {
+        results.push(
+          answers[position] ?? {
+            outcome: 'failed',
+            error: { code: 'E_REMOTE', message: 'The bulk job returned no result for this record.' },
+          },
+        );
       });
     }
     return results;

@@ -44,6 +44,11 @@ export interface WriteOptions {
    * logs each distinct one once per run. A connector may say the same thing for every batch.
    */
   onWarning?: (message: string) => void;
+  /**
+   * Take the entity's bulk path (`write.bulk` of its descriptor) for these records: jobs of at most
+   * `bulk.maxRecords`, one result per record in input order, as for a normal write.
+   */
+  bulk?: boolean;
 }
 
 export interface WriteResult {

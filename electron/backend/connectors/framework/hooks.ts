@@ -143,6 +143,17 @@ export interface ConnectorHooks {
     matchKey: string[],
     options?: Pick<WriteOptions, 'signal' | 'onWarning'>,
   ): Promise<WriteResult[]>;
+  /**
+   * Writes one bulk job (at most the descriptor's `write.bulk.maxRecords` records) through the
+   * vendor's bulk API; results in input order, per-record errors on their record.
+   */
+  writeBulk?(
+    context: HookContext,
+    entity: string,
+    records: JsonObject[],
+    matchKey: string[],
+    options?: Pick<WriteOptions, 'signal' | 'onWarning'>,
+  ): Promise<WriteResult[]>;
   /** Fetches the live schema of one entity. */
   discoverSchema?(context: HookContext, entity: string): Promise<Omit<EntitySchema, 'hash' | 'fetchedAt'>>;
   /** Identity/tenant probe for `test()`. */
