@@ -10,7 +10,16 @@ export interface Cin7Switches {
   errorsWithHttp200: boolean;
   /** Print every other stamp without its `Z`, as some endpoints do. */
   datesWithoutZone: boolean;
+  /**
+   * How an unset `AdditionalAttribute1..10` of a supplier or customer is printed. The portal's own
+   * examples disagree: POST /supplier answers `""` (fixtures/cin7/supplier_post_response.json), the
+   * GET /supplier list example shows `null` (supplier_get_response.json). A stock tenant answers `""`
+   * (issue 15's audit); `null` stays a switch.
+   */
+  unsetAttributes: 'empty-string' | 'null';
 }
+
+const attributeSlots = Array.from({ length: 10 }, (_, index) => `AdditionalAttribute${index + 1}`);
 
 export interface Cin7Credentials {
   accountId: string;
@@ -51,6 +60,10 @@ export function registerCin7Routes(
     for (const name of ['LastModifiedOn', 'LastUpdatedDate', 'OrderDate']) if (name in out) out[name] = date(out[name]);
     if (out.Invoice && typeof out.Invoice === 'object')
       out.Invoice = { ...(out.Invoice as Cin7Record), InvoiceDate: date((out.Invoice as Cin7Record).InvoiceDate) };
+    for (const slot of attributeSlots) {
+      if (!(slot in out) || (out[slot] !== null && out[slot] !== '')) continue;
+      out[slot] = switches.unsetAttributes === 'null' ? null : '';
+    }
     return out;
   };
   const refuse = (context: SimulatorContext, faults: Cin7Fault[], status = 400) => {

@@ -70,6 +70,7 @@ export async function startCin7Sandbox(options: Cin7SandboxOptions = {}): Promis
     overLimitStatus: 429,
     errorsWithHttp200: false,
     datesWithoutZone: false,
+    unsetAttributes: 'empty-string',
     ...options.switches,
   };
   const log = new Cin7CallLog(options.rateLimit === undefined ? { requests: 60, windowMs: 60_000 } : options.rateLimit);

@@ -85,6 +85,41 @@ describe('Cin7 Core real payloads', () => {
     });
   });
 
+  it.each(['empty-string', 'null'] as const)(
+    'an unset AdditionalAttribute answered as %s reads as null, so a dry run of a null mapping sees no change',
+    async (unsetAttributes) => {
+      sandbox.control.setSwitches({ unsetAttributes });
+      try {
+        const name = `Unset attributes ${unsetAttributes}`;
+        const request = readJsonFixture<JsonObject>('cin7', 'supplier_post_request.json');
+        const unset = Object.fromEntries(
+          Array.from({ length: 9 }, (_, slot) => [`AdditionalAttribute${slot + 2}`, null]),
+        );
+        const [result] = await connector.write('Supplier', [{ ...request, ...unset, Name: name }], {
+          matchKey: ['ID', 'Name'],
+        });
+        expect(result?.outcome).toBe('created');
+        // The wire form differs by switch (POST /supplier answers "" in the portal, the GET example null) …
+        const answer = (await (
+          await fetch(`${sandbox.connection().settings.baseUrl}/supplier?ID=${String(result?.targetKey)}`, {
+            headers: {
+              'api-auth-accountid': sandbox.connection().secrets.accountId,
+              'api-auth-applicationkey': sandbox.connection().secrets.applicationKey,
+            },
+          })
+        ).json()) as { SupplierList: Json[] };
+        expect(answer.SupplierList[0]?.AdditionalAttribute2).toBe(unsetAttributes === 'null' ? null : '');
+        // … but the connector reads both as null: a mapping that sends null for it is unchanged, not "updated" forever.
+        const hits = await connector.lookup('Supplier', 'Name', [name]);
+        const data = hits.get(name)?.data ?? {};
+        expect(data.AdditionalAttribute1).toBe('Black');
+        for (let index = 2; index <= 10; index += 1) expect(data[`AdditionalAttribute${index}`]).toBeNull();
+      } finally {
+        sandbox.control.setSwitches({ unsetAttributes: 'empty-string' });
+      }
+    },
+  );
+
   it('supplier_post_response.json and supplier_put_response.json: shapes, fields and stamps with two fraction digits', () => {
     for (const file of ['supplier_post_response.json', 'supplier_put_response.json']) {
       const body = readJsonFixture<{ Total: number; SupplierList: Json[] }>('cin7', file);

@@ -120,6 +120,12 @@ export function normaliseCin7Record(raw: Record<string, unknown>, stampFields: s
     const value = data[name];
     if (typeof value === 'string') data[name] = cin7Instant(value) || value;
   }
+  // Cin7 prints an unset custom attribute as "" in some answers and null in others (the portal's POST and
+  // GET supplier examples): one form, null, so diffs and sources never see a change that is not there.
+  for (let slot = 1; slot <= 10; slot += 1) {
+    const name = `AdditionalAttribute${slot}`;
+    if (data[name] === '') data[name] = null;
+  }
   return data;
 }
 
