@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { m3ErrorOf, m3Rows } from '../../electron/backend/connectors/infor/m3-api';
 import { m3SourceSchema } from '../../electron/backend/connectors/infor/infor-sources';
-import { normalizeM3 } from '../../electron/backend/connectors/infor/m3-reader';
+import { normalizeM3 } from '../../electron/backend/connectors/infor/m3-values';
 import { readJsonFixture } from '../support/paths';
 
 /**

@@ -2,7 +2,7 @@ import { AppError } from '../../../../shared/errors';
 import type { M3StampForm } from './infor-formats';
 import { m3Execute } from './m3-api';
 import { exportColumns, maxRowsPerCall, replLength, splitLine } from './m3-export';
-import { select } from './m3-reader';
+import { select } from './m3-table-read';
 import type { M3CheckTools } from './tenant-check-m3-tools';
 import { refusal, type Probe } from './tenant-check-probe';
 

@@ -3,7 +3,7 @@ import type { HookContext } from '../framework/hooks';
 import { detectM3StampForm } from './infor-formats';
 import { resolveSources, type M3Source } from './infor-sources';
 import { exportColumns, separatorCandidates, type ExportColumn } from './m3-export';
-import { select, type ReadState } from './m3-reader';
+import { select, type ReadState } from './m3-table-read';
 
 /**
  * What every M3 probe of the tenant check shares: the customers source (its table, `OCUSMA` unless
