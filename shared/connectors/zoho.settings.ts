@@ -93,7 +93,9 @@ export const zohoScopes = [
   'ZohoCRM.settings.modules.READ',
   'ZohoCRM.notifications.ALL',
   'ZohoCRM.coql.READ',
-  // Bulk Write: creating and reading jobs, and uploading the zip (Zoho v8 "Upload File": ZohoFiles.files.ALL).
+  // Bulk Write: creating and reading jobs, uploading the zip (Zoho v8 "Upload File": ZohoFiles.files.ALL),
+  // and the org's zgid the upload names (Organization API, GET /crm/v8/org: ZohoCRM.org.READ).
   'ZohoCRM.bulk.ALL',
   'ZohoFiles.files.ALL',
+  'ZohoCRM.org.READ',
 ];

@@ -94,6 +94,23 @@ describe('Dataverse bulk writes (UpsertMultiple / CreateMultiple)', () => {
     expect(bulkCalls()).toEqual(['POST $batch', 'POST accounts/Microsoft.Dynamics.CRM.CreateMultiple', 'POST $batch']);
   });
 
+  it('takes the per-record path, and says so, when the lookup of existing records is refused', async () => {
+    sandbox.control.clearRequests();
+    const warnings: string[] = [];
+    // No alternate key on this column: Dataverse refuses the filter and, per record, the key.
+    const results = await connector.write('account', [{ mlc_unknownkey: 'K-1', name: 'Keyless' }], {
+      matchKey: ['mlc_unknownkey'],
+      bulk: true,
+      onWarning: (message) => warnings.push(message),
+    });
+    expect(results).toHaveLength(1);
+    expect(results[0]!.outcome).toBe('failed');
+    expect(results[0]!.error!.code).toMatch(/^0x/);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/lookup of existing account records.*one request each through \$batch/);
+    expect(bulkCalls()).toEqual(['POST $batch', 'POST $batch']);
+  });
+
   it('splits more records than maxRecords into several jobs', async () => {
     sandbox.control.clearRequests();
     const records = Array.from({ length: 2100 }, (_, index) => ({

@@ -66,13 +66,32 @@ export async function writeDynamicsBulk(
   });
   if (keyed.length === 0) return results;
   options.signal?.throwIfAborted();
-  const existing = await findExisting(
-    context,
-    entity,
-    matchKey,
-    keyed.map((index) => records[index]!),
-    options.signal,
-  );
+  let existing: Map<string, string>;
+  try {
+    existing = await findExisting(
+      context,
+      entity,
+      matchKey,
+      keyed.map((index) => records[index]!),
+      options.signal,
+    );
+  } catch (error) {
+    // Without knowing which records exist the bulk messages cannot report created/updated and ids:
+    // the job takes the per-record path, which needs no lookup. Cancellation and HTTP failures the
+    // client gave up on (network, quota, auth) stop the write as on the normal path.
+    if (!(error instanceof AppError) || error.code !== 'E_REMOTE') throw error;
+    options.onWarning?.(
+      `${error.message} The ${keyed.length} ${entity} record(s) of this job were written one request each through $batch instead of UpsertMultiple/CreateMultiple.`,
+    );
+    const answers = await perRecord(keyed.map((index) => records[index]!));
+    keyed.forEach((index, position) => {
+      results[index] = answers[position] ?? {
+        outcome: 'failed',
+        error: { code: 'E_SYNC_NO_RESULT', message: 'The per-record write returned no result for this record.' },
+      };
+    });
+    return results;
+  }
   const updates = keyed.filter((index) => existing.has(keyText(records[index]!, matchKey)));
   const creates = keyed.filter((index) => !existing.has(keyText(records[index]!, matchKey)));
   const set = entitySetOf(entity);
@@ -209,7 +228,7 @@ async function findExisting(
     const error = failed ? partError(failed.status, failed.body) : partError(response.status, response.text);
     throw new AppError(
       'E_REMOTE',
-      `Dataverse did not answer the lookup of existing ${entity} records: ${error.code} ${error.message}`,
+      `Dataverse did not answer the lookup of existing ${entity} records: ${error.code} ${error.message}.`,
     );
   }
   for (const answer of answers) {

@@ -288,7 +288,9 @@ function isObjectList(value: JsonValue): boolean {
 
 /**
  * Uploads go to Zoho's file host of the same data centre (`content.zohoapis.com` in the OpenAPI's
- * `servers` of `/crm/v8/upload`); any other API base (a sandbox) takes the upload itself.
+ * `servers` of `/crm/v8/upload`); any other API base (a sandbox) takes the upload itself. Zoho's
+ * "Upload File" page names `upload.zoho.com` as the common upload host of all data centres instead
+ * (unconfirmed which a tenant prefers; both are Zoho's): the OpenAPI's host keeps the data centre.
  */
 export function uploadBase(apiBase: string): string {
   const url = new URL(apiBase);
