@@ -1,3 +1,4 @@
+import { bulkActions, runBulkAction, type BulkAction } from './dynamics-bulk';
 import { attributeJson, castJson, castNameOf, entityDefinitionJson } from './dynamics-metadata';
 import { compileFilter, compileOrder, parseResource, type ResourcePath } from './dynamics-query';
 import { codes, DataverseFault, type DataverseStore, type Json, type Row } from './dynamics-store';
@@ -30,7 +31,7 @@ export interface ApiResponse {
 export interface WebApiOptions {
   /** Largest page a caller may ask for; Dataverse: 5,000. */
   maxPageSize: number;
-  /** Targets per UpsertMultiple call (size unconfirmed: ~100–1,000). */
+  /** Targets per UpsertMultiple/CreateMultiple call (size unconfirmed: Microsoft recommends 100–1,000). */
   maxUpsertMultiple: number;
   identity: { userId: string; businessUnitId: string; organizationId: string };
 }
@@ -87,8 +88,22 @@ export class DataverseWebApi {
     const table = tableBySetName.get(resource.segment);
     if (!table)
       throw new DataverseFault(404, '0x8006088a', `Resource not found for the segment '${resource.segment}'.`);
-    if (resource.rest[0] === 'Microsoft.Dynamics.CRM.UpsertMultiple' && request.method === 'POST')
-      return this.upsertMultiple(table, request);
+    // Bulk operation messages (UpsertMultiple, CreateMultiple) live in dynamics-bulk.ts.
+    if (
+      resource.rest.length === 1 &&
+      bulkActions.includes(resource.rest[0]!) &&
+      request.method === 'POST' &&
+      !resource.key
+    )
+      return runBulkAction(resource.rest[0]!.replace('Microsoft.Dynamics.CRM.', '') as BulkAction, {
+        store: this.store,
+        table,
+        base: this.base(),
+        maxTargets: this.options.maxUpsertMultiple,
+        headers: request.headers,
+        body: request.body,
+        resolve: (value, target) => this.resolveBind(value, target, undefined),
+      });
     if (resource.rest.length > 0)
       throw new DataverseFault(404, '0x8006088a', `Resource not found for the segment '${resource.rest[0]}'.`);
     switch (request.method) {
@@ -283,52 +298,6 @@ export class DataverseWebApi {
     if (!row) throw notFound(table, resource.key);
     this.store.remove(table, row);
     return { status: 204, headers: { 'odata-version': '4.0' } };
-  }
-
-  /** `UpsertMultiple`: one table, all-or-nothing (API-FACTS §5.3). */
-  private upsertMultiple(table: TableSpec, request: ApiRequest): ApiResponse {
-    const body = parseBody(request.body) as { Targets?: unknown };
-    if (!Array.isArray(body.Targets) || body.Targets.length === 0)
-      throw new DataverseFault(400, '0x80040203', 'Targets must be a non-empty collection.');
-    if (body.Targets.length > this.options.maxUpsertMultiple) {
-      throw new DataverseFault(
-        400,
-        '0x80040203',
-        `The number of Targets (${body.Targets.length}) exceeds the limit of ${this.options.maxUpsertMultiple}.`,
-      );
-    }
-    const detect = request.headers['mscrm.suppressduplicatedetection'] === 'false';
-    const ids = this.store.atomic(() =>
-      (body.Targets as Array<Record<string, unknown>>).map((target) => {
-        const type = String(target['@odata.type'] ?? '');
-        if (type.replace(/^#/, '') !== `Microsoft.Dynamics.CRM.${table.logicalName}`) {
-          throw new DataverseFault(
-            400,
-            '0x80040203',
-            `Every target must be of type Microsoft.Dynamics.CRM.${table.logicalName}; got '${type}'.`,
-          );
-        }
-        const key = table.keys.find(
-          (candidate) =>
-            candidate.status === 'Active' &&
-            candidate.attributes.every((name) => target[name] !== undefined && target[name] !== null),
-        );
-        const existing =
-          typeof target[table.primaryId] === 'string'
-            ? this.store.get(table, String(target[table.primaryId]))
-            : key
-              ? this.store.find(table, Object.fromEntries(key.attributes.map((name) => [name, target[name] as Json])))
-              : undefined;
-        const resolve = (value: string, targetTable: string) => this.resolveBind(value, targetTable, undefined);
-        const values = this.store.validate(table, target, existing ? 'update' : 'create', resolve);
-        if (detect) this.store.checkDuplicates(table, values, existing);
-        return (existing ? this.store.update(table, existing, values) : this.store.create(table, values)).id;
-      }),
-    );
-    return this.json(200, {
-      '@odata.context': `${this.base()}/$metadata#Microsoft.Dynamics.CRM.UpsertMultipleResponse`,
-      Ids: ids,
-    });
   }
 
   private find(table: TableSpec, key: Record<string, Json>): Row | undefined {

@@ -1,6 +1,7 @@
 import { createSandboxServer, recordRandom, type SandboxControl } from '../kit';
 import { ZohoApi, type ZohoApiOptions } from './zoho-api';
 import { ZohoAuth } from './zoho-auth';
+import { ZohoBulkWrite } from './zoho-bulk';
 import { zohoModuleByName } from './zoho-modules';
 import { ZohoStore } from './zoho-store';
 import { ZohoWatch, type WatchChannel, type ZohoNotification } from './zoho-watch';
@@ -28,6 +29,10 @@ export interface ZohoSandboxOptions extends Partial<ZohoApiOptions> {
    * is asked (default: Zoho's rules, up to a week), so renewal shows in a short run.
    */
   watchLifetimeCapSeconds?: number;
+  /** Bulk Write: rows per uploaded file (Zoho: 25,000). */
+  bulkMaxRows?: number;
+  /** Bulk Write: status polls a job answers before it completes (default 1; the connector's `bulkPollMs` setting spaces them). */
+  bulkPollsUntilDone?: number;
 }
 
 export interface ZohoSandboxConnection {
@@ -48,6 +53,8 @@ export interface ZohoSandboxControl extends SandboxControl {
   throttle(times: number, status?: 429 | 503, retryAfterSeconds?: number): void;
   /** Edit records as a Zoho user would (stamps move, notifications fire). */
   modify(module: string, ids: string[], values?: Record<string, unknown>): string[];
+  /** Bulk Write jobs stay IN PROGRESS while held (cancellation tests). */
+  holdBulkJobs(on?: boolean): void;
   apiOptions: ZohoApiOptions;
 }
 
@@ -135,6 +142,21 @@ export async function startZohoSandbox(options: ZohoSandboxOptions = {}): Promis
   const authorize = (context: Parameters<ZohoAuth['authorize']>[0]) => auth.authorize(context);
   auth.register();
   watch.register(authorize);
+  const bulk = new ZohoBulkWrite(
+    server,
+    store,
+    {
+      maxRows: options.bulkMaxRows ?? 25_000,
+      pollsUntilDone: options.bulkPollsUntilDone ?? 1,
+      // API-FACTS §2.4: a Bulk Write job costs 500 credits (unconfirmed).
+      creditsPerJob: 500,
+    },
+    { id: auth.userId, name: 'Sandbox Admin' },
+    authorize,
+    (context, cost) => api.admit(context, cost),
+  );
+  // Before the REST routes: the router takes the first match, and `/crm/v8/:module` would take `/crm/v8/org`.
+  bulk.register();
   api.register();
   seedData(store, seed, options.seedAccounts ?? 250, server.clock.now());
 
@@ -192,6 +214,7 @@ export async function startZohoSandbox(options: ZohoSandboxOptions = {}): Promis
         ),
       }),
     modify: (module: string, ids: string[], values?: Record<string, unknown>) => store.touch(module, ids, values ?? {}),
+    holdBulkJobs: (on = true) => bulk.hold(on),
     apiOptions,
   });
   return {

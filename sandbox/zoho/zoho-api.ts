@@ -142,7 +142,7 @@ export class ZohoApi {
   }
 
   /** Daily credits (LIMIT_REACHED) and the per-minute cap (429 TOO_MANY_REQUESTS without Retry-After). */
-  private admit(context: SimulatorContext, cost: number): boolean {
+  admit(context: SimulatorContext, cost: number): boolean {
     const now = context.clock.now();
     const minute = Math.floor(now / 60_000);
     if (minute !== this.minuteStart) {

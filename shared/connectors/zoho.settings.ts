@@ -33,6 +33,10 @@ export function zohoKnownHosts(): string[] {
   for (const id of zohoDataCentreIds) {
     hosts.push(new URL(zohoDataCentres[id].accounts).host);
     for (const environment of zohoEnvironments) hosts.push(new URL(zohoApiDomain(id, environment)).host);
+    // Bulk Write: uploads go to the file host (`content.zohoapis.com`, Zoho's v8 OpenAPI bulk_write.json),
+    // results come from `download-accl.zoho.com` (Zoho's "Download Bulk Write Result" samples).
+    hosts.push(`content.${zohoDataCentres[id].api}`);
+    hosts.push(new URL(zohoDataCentres[id].accounts).host.replace(/^accounts\./, 'download-accl.'));
   }
   return hosts;
 }
@@ -89,4 +93,9 @@ export const zohoScopes = [
   'ZohoCRM.settings.modules.READ',
   'ZohoCRM.notifications.ALL',
   'ZohoCRM.coql.READ',
+  // Bulk Write: creating and reading jobs, uploading the zip (Zoho v8 "Upload File": ZohoFiles.files.ALL),
+  // and the org's zgid the upload names (Organization API, GET /crm/v8/org: ZohoCRM.org.READ).
+  'ZohoCRM.bulk.ALL',
+  'ZohoFiles.files.ALL',
+  'ZohoCRM.org.READ',
 ];

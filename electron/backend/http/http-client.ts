@@ -25,8 +25,8 @@ export interface HttpRequest {
   url: string;
   /** Adds to or overrides the connection's declared headers for this one call. */
   headers?: Record<string, string>;
-  /** Sent as is: name its media type in `headers` (forms, multipart `$batch`). */
-  body?: string;
+  /** Sent as is: name its media type in `headers` (forms, multipart `$batch`, a zip upload as bytes). */
+  body?: string | Uint8Array;
   /** Serialised as the body; goes out as `application/json` unless a Content-Type is declared or given. */
   json?: unknown;
   /**
@@ -35,8 +35,11 @@ export interface HttpRequest {
    * only its own headers, never the connection's declared ones.
    */
   auth?: boolean;
-  /** Parse the body as JSON inside the attempt, so a truncated body is retried like a reset. */
-  expect?: 'json' | 'text';
+  /**
+   * Parse the body as JSON inside the attempt, so a truncated body is retried like a reset; `bytes`
+   * keeps a binary body (a zip download) in `HttpResponse.bytes`, its text only for error statuses.
+   */
+  expect?: 'json' | 'text' | 'bytes';
   signal?: AbortSignal;
   timeoutMs?: number;
   /**
@@ -52,6 +55,8 @@ export interface HttpResponse {
   text: string;
   /** Parsed body when `expect: 'json'` (undefined for an empty body). */
   data: unknown;
+  /** The body as received when `expect: 'bytes'`. */
+  bytes?: Uint8Array;
   url: string;
 }
 
@@ -345,6 +350,22 @@ export class HttpConnection {
           }),
           signal,
         );
+        if (request.expect === 'bytes') {
+          const bytes = new Uint8Array(await answer.body.arrayBuffer());
+          // Error answers are JSON or text the judgement reads; a binary success has no text.
+          const text = answer.statusCode >= 300 ? Buffer.from(bytes).toString('utf8') : '';
+          return {
+            response: {
+              status: answer.statusCode,
+              headers: answer.headers,
+              text,
+              data: undefined,
+              bytes,
+              url: url.toString(),
+            },
+            handle,
+          };
+        }
         const text = await answer.body.text();
         return {
           response: { status: answer.statusCode, headers: answer.headers, text, data: undefined, url: url.toString() },

@@ -188,8 +188,10 @@ describe('Dynamics 365 sandbox semantics', () => {
       method: 'POST',
       body: JSON.stringify(targets(false)),
     });
-    expect(done.status).toBe(200);
-    expect(((await done.json()) as { Ids: string[] }).Ids).toHaveLength(2);
+    // Microsoft Learn, UpsertMultiple Action: "returns 204 NoContent. The UpsertMultipleResponse complex type is not returned."
+    expect(done.status).toBe(204);
+    expect(await done.text()).toBe('');
+    expect(sandbox.inspect.record('account', { accountnumber: 'M-2' })).toBeDefined();
   });
 
   it('caps odata.maxpagesize at 5,000 and pages with an opaque nextLink', async () => {

@@ -277,3 +277,45 @@ describe("the connection's declared headers", () => {
     expect(token!.headers['content-type']).toBe('application/x-www-form-urlencoded');
   });
 });
+
+describe('binary bodies (zip uploads and downloads)', () => {
+  it('sends a Uint8Array body byte for byte and hands a binary answer back as bytes', async () => {
+    const { createServer } = await import('node:http');
+    const every = Uint8Array.from({ length: 256 }, (_, index) => index);
+    const received: Buffer[] = [];
+    const server = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        received.push(Buffer.concat(chunks));
+        // Not valid UTF-8: decoding it as text would replace bytes and corrupt a zip.
+        response.writeHead(200, { 'content-type': 'application/zip' });
+        response.end(Buffer.from([...every].reverse()));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    const client = new HttpConnection({
+      connectionId: 'bytes',
+      hosts: { hosts: [`127.0.0.1:${port}`], sandbox: true },
+      rateLimit: { requests: 1000, windowMs: 60_000, concurrency: 8 },
+      timeoutMs: 2_000,
+      timing: { baseDelayMs: 5, maxDelayMs: 50 },
+      errors,
+    });
+    closers.push(
+      () => new Promise<void>((resolve) => server.close(() => resolve())),
+      () => client.close(),
+    );
+    const response = await client.request({
+      method: 'POST',
+      url: `http://127.0.0.1:${port}/upload`,
+      headers: { 'content-type': 'application/zip' },
+      body: every,
+      expect: 'bytes',
+    });
+    expect(received[0]!.equals(Buffer.from(every))).toBe(true);
+    expect(Buffer.from(response.bytes!).equals(Buffer.from([...every].reverse()))).toBe(true);
+    expect(response.text).toBe('');
+  });
+});

@@ -29,6 +29,8 @@ export class DynamicsConnector extends DescriptorConnector {
     if (this.entity(entity).write.mode === 'read-only')
       throw new AppError('E_INVALID_INPUT', `Dynamics 365: ${entity} is read-only here.`);
     options.signal?.throwIfAborted();
+    // The bulk path (UpsertMultiple/CreateMultiple) is the runtime's: jobs of `write.bulk.maxRecords`.
+    if (options.bulk) return super.write(entity, records, options);
     return writeDynamicsBatch(this.context, entity, records, options.matchKey, this.onBatch, options.signal);
   }
 }

@@ -20,6 +20,12 @@ export const duplicateDetectedCode = '0x80040333';
 /** `$batch` limits: at most 1,000 requests, and our own cap on the serialised body. */
 export const batchLimits = { maxRequests: 1000, maxBodyBytes: 256 * 1024 } as const;
 
+/**
+ * UpsertMultiple/CreateMultiple (see `dynamics-bulk.ts`): Microsoft recommends 100–1,000 records per
+ * bulk message. A job costs one `$batch` lookup and one bulk call (two when it both updates and creates).
+ */
+export const bulkLimits = { label: 'UpsertMultiple', maxRecords: 1000, threshold: 5000, callsPerJob: 2 } as const;
+
 const readWrite = (
   set: string,
   label: string,
@@ -47,6 +53,7 @@ const readWrite = (
     matchKeys,
     maxBatch: batchLimits.maxRequests,
     maxPayloadBytes: batchLimits.maxBodyBytes,
+    bulk: bulkLimits,
   },
 });
 

@@ -1,5 +1,6 @@
 import type { JsonObject, WriteResult } from '../framework/connector';
 import type { HookContext, TargetHooks } from '../framework/hooks';
+import { writeDynamicsBulk } from './dynamics-bulk';
 import { obtainDynamicsToken, probeDynamics } from './dynamics-auth';
 import {
   closingLine,
@@ -105,6 +106,15 @@ export function dynamicsHooks(observe?: BatchObserver): TargetHooks {
     readRequest: (context) => ({ base: apiBaseOf(context), headers: odataHeaders() }),
     normalize: (_context, entity, raw) => normalizeDynamicsRecord(entity, raw),
     writeBatch: (context, entity, records, matchKey) => writeDynamicsBatch(context, entity, records, matchKey, observe),
+    writeBulk: (context, entity, records, matchKey, options) =>
+      writeDynamicsBulk(
+        context,
+        entity,
+        records,
+        matchKey,
+        (some) => writeDynamicsBatch(context, entity, some, matchKey, observe, options?.signal),
+        options,
+      ),
     discoverSchema: discoverDynamicsSchema,
     lookup: lookupDynamicsRecords,
     probe: probeDynamics,

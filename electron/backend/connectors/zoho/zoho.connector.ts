@@ -10,6 +10,7 @@ import { AppError } from '../../../../shared/errors';
 import type { Connector } from '../framework/connector';
 import { DescriptorConnector, type ConnectorEnvironment } from '../framework/connector-runtime';
 import { SharedTokenStore } from '../framework/token-store';
+import { createZohoBulkWrite } from './zoho-bulk';
 import { obtainZohoToken, zohoAuthorizationCode, type ZohoToken } from './zoho-auth';
 import { ZohoWatchChannels } from './zoho-notifications';
 import { TokenRefreshLease } from './zoho-token-lease';
@@ -71,6 +72,16 @@ export class ZohoConnector extends DescriptorConnector {
     hooks.obtainToken = (context, previous) =>
       obtainZohoToken(context, previous, { store, lease, now: environment.now });
     hooks.authorizationCode = zohoAuthorizationCode;
+    const writeBulk = createZohoBulkWrite(zohoSession);
+    hooks.writeBulk = (context, module, records, matchKey, options) =>
+      writeBulk(
+        context,
+        module,
+        records,
+        matchKey,
+        (some) => hooks.writeBatch!(context, module, some, matchKey),
+        options,
+      );
     super(zohoDescriptor, hooks, {
       ...environment,
       connection: { ...environment.connection, settings: zohoSettings(environment) },

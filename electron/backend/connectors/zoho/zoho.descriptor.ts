@@ -26,6 +26,9 @@ const upsert = (module: string, matchKeys: string[]) =>
     matchKeys,
     maxBatch: 100,
     maxPayloadBytes: 4_000_000,
+    // Zoho Bulk Write (zoho-bulk.ts): 25,000 records per file; upload, create, one poll and the
+    // result download at best (the org's zgid is read once per connection).
+    bulk: { label: 'Bulk Write', maxRecords: 25_000, threshold: 10_000, callsPerJob: 4 },
   }) as const;
 
 const modules: Record<string, Pick<EntityDescriptor, 'label'> & { matchKeys: string[] }> = {
