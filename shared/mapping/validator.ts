@@ -16,6 +16,7 @@ export type IssueCode =
   | 'read-only'
   | 'create-only'
   | 'missing-match-key'
+  | 'needs-lookup'
   | 'evaluation-error';
 
 export interface ValidationIssue {
@@ -105,16 +106,21 @@ export async function validateMapping(
 
   for (const { handle, field } of flat) {
     const required = creating ? field.required.onCreate : field.required.onUpdate;
+    // By segments, not by the last '.': a name may hold an escaped dot (`pricelevelid@odata\.bind`),
+    // which made a required Dataverse lookup look like a child of an unmapped parent.
+    const segments = decodePath(handle);
     const parentMapped =
-      !handle.includes('.') ||
-      isMapped(handle.slice(0, Math.max(handle.lastIndexOf('[].'), handle.lastIndexOf('.'))).replace(/\[\]$/, ''));
+      segments.length === 1 ||
+      isMapped(encodePath(segments.slice(0, -1).map((segment) => ({ ...segment, array: false }))));
     if (required && !field.readOnly && parentMapped && !isMapped(handle)) {
       issues.push({
         code: 'unmapped-required',
         severity: 'error',
         field: handle,
         nodeIds: [index.target.id],
-        message: `${field.label || field.name} is required but not mapped.`,
+        message: isReferenceField(field)
+          ? `${field.label || field.name} is required but not mapped: it needs a lookup ($lookupRef/$lookupId) to a ${field.referenceTo ?? 'related'} record.`
+          : `${field.label || field.name} is required but not mapped.`,
       });
     }
   }
@@ -149,6 +155,15 @@ export async function validateMapping(
         nodeIds,
         message: `${field.name} is set on create and ignored on update.`,
       });
+    if (isReferenceField(field) && !fedByLookup(index, edge.source)) {
+      issues.push({
+        code: 'needs-lookup',
+        severity: 'warning',
+        field: edge.targetHandle,
+        nodeIds,
+        message: `${field.label || field.name} needs a lookup: it takes the id of a ${field.referenceTo ?? 'related'} record, not a copied value. Map it through $lookupRef/$lookupId (a Lookup node) or $parentId().`,
+      });
+    }
     const port = outputPorts(index.node(edge.source)).find((candidate) => candidate.handle === edge.sourceHandle);
     if (port && !typesCompatible(port.type, portTypeOfField(field.type))) {
       issues.push({
@@ -188,6 +203,48 @@ export async function validateMapping(
     issues,
   );
   return { issues, fields };
+}
+
+/**
+ * A field that holds another record's id: Salesforce lookups (`AccountId`, `Pricebook2Id`) and
+ * Dataverse navigation properties (`transactioncurrencyid@odata.bind`). A copied source value
+ * ("EUR", a customer number) is never such an id, so the write fails on every record.
+ */
+export function isReferenceField(field: EntityField): boolean {
+  return field.type === 'reference' || field.referenceTo !== undefined || field.name.endsWith('@odata.bind');
+}
+
+/**
+ * Run-time bindings that answer a target record id: `$lookupRef` (compiler), and `$lookupId`/`$parentId`
+ * of child records (engine). Accepted wherever they appear in hand-written JSONata too.
+ */
+export const lookupBindingNames = ['lookupRef', 'lookupId', 'parentId'] as const;
+const lookupCall = new RegExp(`\\$(?:${lookupBindingNames.join('|')})\\s*\\(`);
+
+/**
+ * A value fit for a reference field: some node upstream resolves an id (a Lookup node, or custom
+ * JSONata calling a lookup binding), or it is a constant that already is a record id (a fixed
+ * owner or currency picked by id).
+ */
+function fedByLookup(index: GraphIndex, source: string): boolean {
+  return index.upstream(source).some((id) => {
+    const node = index.node(id);
+    if (node.kind === 'lookup') return true;
+    if (node.kind === 'custom') return lookupCall.test(node.data.expression);
+    if (node.kind === 'constant' && id === source) return looksLikeRecordId(node.data.value);
+    return false;
+  });
+}
+
+/** A Salesforce id (15/18 alphanumerics with a digit), a GUID, or a Dataverse bind path `/set(guid)`. */
+function looksLikeRecordId(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  const guid = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+  return (
+    (/^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/.test(value) && /\d/.test(value) && /[a-zA-Z]/.test(value)) ||
+    new RegExp(`^${guid}$`, 'i').test(value) ||
+    new RegExp(`^/?[a-z_][a-z0-9_]*\\(${guid}\\)$`, 'i').test(value)
+  );
 }
 
 async function previewOutputs(
