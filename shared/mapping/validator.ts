@@ -56,7 +56,7 @@ export interface ValidateOptions extends PreviewOptions {
   operation?: 'create' | 'update';
 }
 
-interface FlatField {
+export interface FlatField {
   handle: string;
   field: EntityField;
 }
@@ -155,13 +155,14 @@ export async function validateMapping(
         nodeIds,
         message: `${field.name} is set on create and ignored on update.`,
       });
-    if (isReferenceField(field) && !fedByLookup(index, edge.source)) {
+    const reference = referenceOf(edge.targetHandle, byHandle);
+    if (reference && !fedByLookup(index, edge.source)) {
       issues.push({
         code: 'needs-lookup',
         severity: 'warning',
         field: edge.targetHandle,
         nodeIds,
-        message: `${field.label || field.name} needs a lookup: it takes the id of a ${field.referenceTo ?? 'related'} record, not a copied value. Map it through $lookupRef/$lookupId (a Lookup node) or $parentId().`,
+        message: `${reference.label || reference.name} needs a lookup: it takes the id of a ${reference.referenceTo ?? 'related'} record, not a copied value. Map it through $lookupRef/$lookupId (a Lookup node) or $parentId().`,
       });
     }
     const port = outputPorts(index.node(edge.source)).find((candidate) => candidate.handle === edge.sourceHandle);
@@ -215,6 +216,20 @@ export function isReferenceField(field: EntityField): boolean {
 }
 
 /**
+ * The reference field a target handle fills: the field itself, or the lookup whose `id` member
+ * it is (Zoho writes a lookup as `{ "id": … }`, so mappings fill `Account_Name.id`).
+ */
+export function referenceOf(handle: string, byHandle: ReadonlyMap<string, FlatField>): EntityField | undefined {
+  const entry = byHandle.get(handle);
+  if (!entry) return undefined;
+  if (isReferenceField(entry.field)) return entry.field;
+  const segments = decodePath(handle);
+  if (entry.field.name !== 'id' || segments.length < 2) return undefined;
+  const parent = byHandle.get(encodePath(segments.slice(0, -1)));
+  return parent && isReferenceField(parent.field) ? parent.field : undefined;
+}
+
+/**
  * Run-time bindings that answer a target record id: `$lookupRef` (compiler), and `$lookupId`/`$parentId`
  * of child records (engine). Accepted wherever they appear in hand-written JSONata too.
  */
@@ -236,12 +251,13 @@ function fedByLookup(index: GraphIndex, source: string): boolean {
   });
 }
 
-/** A Salesforce id (15/18 alphanumerics with a digit), a GUID, or a Dataverse bind path `/set(guid)`. */
+/** A Salesforce id (15/18 alphanumerics with a digit), a Zoho id (digits), a GUID, or a Dataverse bind path `/set(guid)`. */
 function looksLikeRecordId(value: unknown): boolean {
   if (typeof value !== 'string') return false;
   const guid = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
   return (
     (/^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/.test(value) && /\d/.test(value) && /[a-zA-Z]/.test(value)) ||
+    /^\d{15,19}$/.test(value) ||
     new RegExp(`^${guid}$`, 'i').test(value) ||
     new RegExp(`^/?[a-z_][a-z0-9_]*\\(${guid}\\)$`, 'i').test(value)
   );

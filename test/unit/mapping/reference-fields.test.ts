@@ -97,6 +97,48 @@ describe('reference fields need a lookup', () => {
     expect((await needsLookup(fixed, salesforceOrder)).map((issue) => issue.field)).toEqual(['AccountId']);
   });
 
+  it("flags a copy into a Zoho lookup's id, not a lookup or a fixed record id", async () => {
+    const zohoOrder: EntitySchema = {
+      system: 'zoho',
+      entity: 'Sales_Orders',
+      label: 'Sales Orders',
+      hash: 'zoho-so',
+      fetchedAt: '2026-01-01T00:00:00Z',
+      keyFields: ['id'],
+      fields: [
+        field('Subject', 'string', { label: 'Subject', required }),
+        // As the Zoho schema discovery shapes a lookup: `{ "id": … }`.
+        field('Account_Name', 'reference', {
+          label: 'Account Name',
+          referenceTo: 'Accounts',
+          children: [field('id', 'string', { label: 'Record id' })],
+        }),
+        field('Contact_Name', 'reference', {
+          label: 'Contact Name',
+          referenceTo: 'Contacts',
+          children: [field('id', 'string', { label: 'Record id' })],
+        }),
+        field('Deal_Name', 'reference', {
+          label: 'Deal Name',
+          referenceTo: 'Deals',
+          children: [field('id', 'string', { label: 'Record id' })],
+        }),
+      ],
+    };
+    const b = new TestGraph(
+      { ...source },
+      { Subject: 'string', 'Account_Name.id': 'string', 'Contact_Name.id': 'string', 'Deal_Name.id': 'string' },
+    );
+    b.to('Subject', b.src('ORNO'))
+      .to('Account_Name.id', b.src('CUNO'))
+      .to('Contact_Name.id', b.lookup('Contacts', b.src('CUNO')))
+      .to('Deal_Name.id', b.constant('3652397000000624001'));
+    expect((await needsLookup(b, zohoOrder)).map((issue) => issue.field)).toEqual(['Account_Name.id']);
+    expect(suggestMappings({ ...zohoOrder, entity: 'x' }, zohoOrder).map((s) => s.target)).not.toContain(
+      'Account_Name.id',
+    );
+  });
+
   it('auto-map never proposes a direct copy into a reference field', () => {
     const inforOrders: EntitySchema = {
       system: 'infor',
