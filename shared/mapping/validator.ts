@@ -119,7 +119,7 @@ export async function validateMapping(
         field: handle,
         nodeIds: [index.target.id],
         message: isReferenceField(field)
-          ? `${field.label || field.name} is required but not mapped: it needs a lookup ($lookupRef/$lookupId) to a ${field.referenceTo ?? 'related'} record.`
+          ? `${field.label || field.name} is required but not mapped: it needs a lookup ($lookupRef/$lookupId) to a record in ${field.referenceTo ?? 'another entity'}.`
           : `${field.label || field.name} is required but not mapped.`,
       });
     }
@@ -162,7 +162,7 @@ export async function validateMapping(
         severity: 'warning',
         field: edge.targetHandle,
         nodeIds,
-        message: `${reference.label || reference.name} needs a lookup: it takes the id of a ${reference.referenceTo ?? 'related'} record, not a copied value. Map it through $lookupRef/$lookupId (a Lookup node) or $parentId().`,
+        message: `${reference.label || reference.name} needs a lookup: it takes the id of a record in ${reference.referenceTo ?? 'another entity'}, not a copied value. Map it through $lookupRef/$lookupId (a Lookup node) or $parentId().`,
       });
     }
     const port = outputPorts(index.node(edge.source)).find((candidate) => candidate.handle === edge.sourceHandle);
