@@ -268,9 +268,16 @@ export interface SalesRules {
    * can be turned off to model an org that allows it).
    */
   orderDraftOnCreate: boolean;
+  /**
+   * A field describe calls createable but not updateable (`OrderItem.OrderId`,
+   * `PricebookEntry.Product2Id`) sent again on an upsert that updates: `'unchanged-ok'` accepts it
+   * when the value is the record's own and refuses a change; `'refuse'` refuses it whatever the
+   * value. Which one Salesforce does is unconfirmed; both answer INVALID_FIELD_FOR_INSERT_UPDATE.
+   */
+  createOnlyOnUpdate: 'unchanged-ok' | 'refuse';
 }
 
-export const defaultSalesRules: SalesRules = { orderDraftOnCreate: true };
+export const defaultSalesRules: SalesRules = { orderDraftOnCreate: true, createOnlyOnUpdate: 'unchanged-ok' };
 
 interface SalesError {
   statusCode: string;

@@ -138,6 +138,7 @@ export class SalesforceStore {
       if (!existing) return this.create(object, record);
       const problem =
         this.validate(object, record, false) ??
+        this.createOnlyProblem(object, existing, record) ??
         this.rules(object, { ...existing.values, ...this.resolve(object, record) }, false, existing.Id);
       if (problem) return { success: false, errors: [problem] };
       Object.assign(existing.values, this.resolve(object, record));
@@ -173,6 +174,30 @@ export class SalesforceStore {
     if (broken) return { success: false, errors: [broken] };
     const created = this.insertRaw(object, values, this.now());
     return { id: created.Id, success: true, errors: [], created: true };
+  }
+
+  /** A createable-but-not-updateable field in an update (see `SalesRules.createOnlyOnUpdate`). */
+  private createOnlyProblem(
+    object: SalesforceObjectSpec,
+    existing: SalesforceRecord,
+    record: Record<string, unknown>,
+  ): SaveError | undefined {
+    const same = (left: unknown, right: unknown) =>
+      typeof left === 'string' && typeof right === 'string' ? left.slice(0, 15) === right.slice(0, 15) : left === right;
+    const spec = object.fields.find(
+      (candidate) =>
+        candidate.createOnly &&
+        record[candidate.name] !== undefined &&
+        (this.salesRules.createOnlyOnUpdate === 'refuse' ||
+          !same(existing.values[candidate.name], record[candidate.name])),
+    );
+    return spec
+      ? {
+          statusCode: 'INVALID_FIELD_FOR_INSERT_UPDATE',
+          message: `Unable to create/update fields: ${spec.name}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`,
+          fields: [spec.name],
+        }
+      : undefined;
   }
 
   /** Rules across records (an order item's price book, a custom price after the standard one). */

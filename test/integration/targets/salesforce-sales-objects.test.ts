@@ -193,9 +193,19 @@ describe('Salesforce sales objects through the connector', () => {
       Quantity: 5,
     });
 
-    // Again: the same lines update in place.
-    const again = await write('OrderItem', 'Infor_Line_Key__c', [line('SO-1/10', { Quantity: 3 })]);
+    // Again: the same lines update in place; moving a line to another order is refused.
+    const [other] = await write('Order', 'Infor_Order_No__c', [
+      { Infor_Order_No__c: 'SO-6', AccountId: ids.account, EffectiveDate: '2026-12-01', Status: 'Draft' },
+    ]);
+    const again = await write('OrderItem', 'Infor_Line_Key__c', [
+      line('SO-1/10', { Quantity: 3 }),
+      line('SO-1/20', { OrderId: other!.targetKey! }),
+    ]);
     expect(again[0]).toMatchObject({ outcome: 'updated', targetKey: lines[0]!.targetKey });
+    expect(again[1]).toMatchObject({
+      outcome: 'failed',
+      error: { code: 'INVALID_FIELD_FOR_INSERT_UPDATE', field: 'OrderId' },
+    });
 
     // Lookups find orders and lines by their Infor keys.
     const found = await connector.lookup('OrderItem', 'Infor_Line_Key__c', ['SO-1/10', 'SO-1/20', 'SO-1/99']);
@@ -243,6 +253,51 @@ describe('Salesforce sales objects through the connector', () => {
       Priority: 'Normal',
       ActivityDate: '2026-12-02',
     });
+  });
+});
+
+describe('Salesforce sandbox switch: create-only fields in an update', () => {
+  it('accepts an unchanged OrderId by default and refuses any when the org rule says so', async () => {
+    for (const createOnlyOnUpdate of ['unchanged-ok', 'refuse'] as const) {
+      const { sandbox, connector } = await open({ salesRules: { createOnlyOnUpdate } });
+      try {
+        const write = (entity: string, key: string, records: JsonObject[]) =>
+          connector.write(entity, records, { matchKey: [key] });
+        const book = (await connector.lookup('Pricebook2', 'Name', ['Standard Price Book'])).get(
+          'Standard Price Book',
+        )!;
+        const [product] = await write('Product2', 'Infor_Item_No__c', [{ Infor_Item_No__c: 'I1', Name: 'P' }]);
+        const [entry] = await write('PricebookEntry', 'Infor_Price_Key__c', [
+          { Infor_Price_Key__c: 'STD:I1', Pricebook2Id: book.targetKey, Product2Id: product!.targetKey!, UnitPrice: 1 },
+        ]);
+        const [account] = await write('Account', 'Infor_Customer_Number__c', [
+          { Infor_Customer_Number__c: 'C1', Name: 'A', Infor_Account_Kind__c: 'Customer' },
+        ]);
+        const [order] = await write('Order', 'Infor_Order_No__c', [
+          {
+            Infor_Order_No__c: 'SO-1',
+            AccountId: account!.targetKey!,
+            EffectiveDate: '2026-12-01',
+            Status: 'Draft',
+            Pricebook2Id: book.targetKey,
+          },
+        ]);
+        const line = {
+          Infor_Line_Key__c: 'SO-1/10',
+          OrderId: order!.targetKey!,
+          PricebookEntryId: entry!.targetKey!,
+          Quantity: 1,
+          UnitPrice: 1,
+        };
+        expect((await write('OrderItem', 'Infor_Line_Key__c', [line]))[0]!.outcome).toBe('created');
+        const [again] = await write('OrderItem', 'Infor_Line_Key__c', [{ ...line, Quantity: 2 }]);
+        if (createOnlyOnUpdate === 'unchanged-ok') expect(again!.outcome).toBe('updated');
+        else expect(again).toMatchObject({ outcome: 'failed', error: { code: 'INVALID_FIELD_FOR_INSERT_UPDATE' } });
+      } finally {
+        await connector.close();
+        await sandbox.close();
+      }
+    }
   });
 });
 
