@@ -199,6 +199,20 @@ export function registerCin7Routes(
     cin7Reference.locations.map((Name) => ({ Name, IsDefault: Name === 'Main Warehouse' })),
   );
 
+  // GET /product: `{Total, Page, Products}`; `ID` exact, `Sku`/`Name` containing (Cin7 portal, product group).
+  api('Cin7 product list', 'GET', '/product', (context) => {
+    const { page, limit } = paging(context);
+    const id = param(context, 'ID')?.toLowerCase();
+    const sku = param(context, 'Sku')?.toLowerCase();
+    const name = param(context, 'Name')?.toLowerCase();
+    const matches = (store.products?.all() ?? []).filter(
+      (product) =>
+        (!id || String(product.ID).toLowerCase() === id) &&
+        (!sku || String(product.SKU).toLowerCase().includes(sku)) &&
+        (!name || String(product.Name).toLowerCase().includes(name)),
+    );
+    context.json(200, { Total: matches.length, Page: page, Products: matches.slice((page - 1) * limit, page * limit) });
+  });
   api('Cin7 purchase list', 'GET', '/purchaseList', (context) => {
     const { page, limit } = paging(context);
     const since = param(context, 'UpdatedSince');

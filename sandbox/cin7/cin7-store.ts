@@ -1,4 +1,5 @@
 import { createRandom, uuidFrom, type Random } from '../kit';
+import type { Cin7Products } from './cin7-products';
 import { cin7Reference, seedAccounts, seedParties, type Cin7Record } from './cin7-data';
 
 /** A Cin7 error model item; the routes send one object, or a list when there are several. */
@@ -28,6 +29,8 @@ export class Cin7Store {
   readonly parties: Record<PartyKind, Map<string, Cin7Record>>;
   readonly accounts: Cin7Record[];
   readonly purchases = new Map<string, Cin7Record>();
+  /** The product catalogue purchase lines must name (set by the sandbox; absent = lines are not checked). */
+  products: Cin7Products | undefined;
   private purchaseNumber = 0;
   private readonly random: Random;
 
@@ -243,6 +246,10 @@ export class Cin7Store {
       }
       if (blank(line.ProductID) && blank(line.SKU))
         faults.push(fault(`Lines[${index}]: ProductID or SKU is required.`));
+      else {
+        const problem = this.products?.lineProblem(line, index);
+        if (problem) faults.push(fault(problem));
+      }
       if (!blank(line.TaxRule) && !cin7Reference.taxRules.includes(String(line.TaxRule)))
         faults.push(fault(`Lines[${index}].TaxRule '${String(line.TaxRule)}' not found in Tax Rules.`));
     });

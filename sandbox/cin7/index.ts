@@ -3,6 +3,7 @@ import { cin7Date, type Cin7Record } from './cin7-data';
 import { busiestWindow, Cin7CallLog, type Cin7CallRecord, type Cin7RateLimit } from './cin7-limit';
 import { registerCin7Routes, type Cin7Switches } from './cin7-routes';
 import { Cin7Store, type PartyKind } from './cin7-store';
+import { Cin7Products, defaultCin7Products, type Cin7ProductSeed } from './cin7-products';
 
 /**
  * Cin7 Core API v2 sandbox (API-FACTS §6 and §7): static header auth, `Page`/`Limit`
@@ -19,6 +20,8 @@ export interface Cin7SandboxOptions {
   /** Default 60 per 60,000 ms; tests scale the window down; `null` = unlimited. */
   rateLimit?: Cin7RateLimit | null;
   switches?: Partial<Cin7Switches>;
+  /** The product catalogue (default: the portal's example `Bread` and one product per Infor sandbox item). */
+  products?: Cin7ProductSeed[];
 }
 
 export interface Cin7SandboxControl extends SandboxControl {
@@ -38,6 +41,7 @@ export interface Cin7SandboxInspect {
   customers(): Cin7Record[];
   purchases(): Cin7Record[];
   accounts(): Cin7Record[];
+  products(): Cin7Record[];
   supplier(id: string): Cin7Record | undefined;
   /** Most objects any single write call carried (Cin7 takes one object per call; arrays are refused). */
   largestWriteBatch(): number;
@@ -85,6 +89,7 @@ export async function startCin7Sandbox(options: Cin7SandboxOptions = {}): Promis
     { suppliers: options.counts?.suppliers ?? 25, customers: options.counts?.customers ?? 40 },
     () => server.clock.now(),
   );
+  store.products = new Cin7Products(options.products ?? defaultCin7Products(), seed);
   registerCin7Routes(server, store, log, credentials, switches);
   const suppliers = [...store.parties.supplier.values()];
   for (let index = 0; index < (options.counts?.purchases ?? 12) && suppliers.length > 0; index += 1) {
@@ -116,6 +121,7 @@ export async function startCin7Sandbox(options: Cin7SandboxOptions = {}): Promis
     customers: () => [...store.parties.customer.values()].map(dated),
     purchases: () => [...store.purchases.values()].map(dated),
     accounts: () => store.accounts.map(dated),
+    products: () => store.products!.all().map((product) => ({ ...product })),
     supplier: (id) => {
       const found = store.findParty('supplier', id);
       return found ? dated(found) : undefined;

@@ -3,6 +3,7 @@ import { createSandboxServer, createRandom, recordRandom, type SandboxControl } 
 import { SalesforceApi, type SalesforceApiOptions } from './salesforce-api';
 import { SalesforceOAuth } from './salesforce-oauth';
 import { salesforceObjectByName } from './salesforce-objects';
+import { seedStandardPricebook, type SalesRules } from './salesforce-sales-objects';
 import { SalesforceStore } from './salesforce-store';
 
 /**
@@ -17,6 +18,8 @@ export interface SalesforceSandboxOptions extends Partial<
   port?: number;
   seed?: number;
   seedAccounts?: number;
+  /** Sales-object rules whose real behaviour is unconfirmed (salesforce-sales-objects.ts). */
+  salesRules?: Partial<SalesRules>;
   /** The JWT `aud` the org accepts: login.salesforce.com (production, default) or test.salesforce.com (sandbox orgs). */
   jwtAudience?: string;
 }
@@ -110,7 +113,9 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
   });
   const api = new SalesforceApi(server, store, apiOptions, oauth);
   api.register();
+  Object.assign(store.salesRules, options.salesRules);
   seedData(store, seed, options.seedAccounts ?? 250, server.clock.now());
+  seedStandardPricebook((object, values) => store.insertRaw(object, values, server.clock.now()));
   server.action('expireSessions', () => api.expireSessions());
   server.action('modify', (args) => {
     const { object, ids } = (args ?? {}) as { object?: string; ids?: string[] };

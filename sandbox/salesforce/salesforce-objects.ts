@@ -1,3 +1,5 @@
+import { salesObjects } from './salesforce-sales-objects';
+
 /**
  * Objects of the simulated org: Account and Contact with their standard
  * fields, plus the Infor package (external ids, the account kind that flags
@@ -33,10 +35,17 @@ export interface SalesforceFieldSpec {
   unique?: boolean;
   picklist?: string[];
   restricted?: boolean;
-  referenceTo?: string;
+  /** One object, or several for a polymorphic lookup (`Task.WhatId`). */
+  referenceTo?: string | string[];
   relationshipName?: string;
   custom?: boolean;
+  /** Createable but not updateable (`OrderItem.OrderId`): describe says `updateable: false`. */
+  createOnly?: boolean;
 }
+
+/** The objects a reference field may point at. */
+export const referenceTargets = (spec: SalesforceFieldSpec): string[] =>
+  spec.referenceTo === undefined ? [] : Array.isArray(spec.referenceTo) ? spec.referenceTo : [spec.referenceTo];
 
 export interface SalesforceObjectSpec {
   name: string;
@@ -254,6 +263,9 @@ export const salesforceObjects: SalesforceObjectSpec[] = [
   },
 ];
 
+// Orders, price books, products, opportunities and tasks (salesforce-sales-objects.ts).
+salesforceObjects.push(...salesObjects);
+
 export const salesforceObjectByName = new Map(salesforceObjects.map((object) => [object.name, object]));
 
 /** One field as `describe` shows it (the keys of the real describe that matter to clients). */
@@ -270,7 +282,7 @@ export function describeField(spec: SalesforceFieldSpec) {
     digits: spec.type === 'int' ? 9 : 0,
     nillable: !spec.required && spec.type !== 'boolean' && spec.name !== 'Id',
     createable,
-    updateable: createable,
+    updateable: createable && spec.createOnly !== true,
     defaultedOnCreate: spec.defaulted === true || spec.type === 'boolean',
     calculated: false,
     autoNumber: false,
@@ -290,7 +302,8 @@ export function describeField(spec: SalesforceFieldSpec) {
       value,
     })),
     restrictedPicklist: spec.restricted === true,
-    referenceTo: spec.referenceTo ? [spec.referenceTo] : [],
+    referenceTo: referenceTargets(spec),
+    polymorphicForeignKey: referenceTargets(spec).length > 1,
     relationshipName: spec.relationshipName ?? null,
     soapType: spec.type === 'id' || spec.type === 'reference' ? 'tns:ID' : 'xsd:string',
     inlineHelpText: null,

@@ -1,4 +1,11 @@
-import { salesforceObjectByName, type SalesforceFieldSpec, type SalesforceObjectSpec } from './salesforce-objects';
+import {
+  referenceTargets,
+  salesforceObjectByName,
+  salesforceObjects,
+  type SalesforceFieldSpec,
+  type SalesforceObjectSpec,
+} from './salesforce-objects';
+import { checkSalesRules, defaultSalesRules, salesDefaults, type SalesRules } from './salesforce-sales-objects';
 
 export interface SalesforceRecord {
   Id: string;
@@ -25,6 +32,8 @@ const base62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 export class SalesforceStore {
   private readonly tables = new Map<string, Map<string, SalesforceRecord>>();
   private counter = 0;
+  /** Rules of the sales objects whose real behaviour is unconfirmed (switchable). */
+  readonly salesRules: SalesRules = { ...defaultSalesRules };
 
   constructor(private readonly now: () => number) {}
 
@@ -127,7 +136,10 @@ export class SalesforceStore {
       }
       const existing = matches[0];
       if (!existing) return this.create(object, record);
-      const problem = this.validate(object, record, false);
+      const problem =
+        this.validate(object, record, false) ??
+        this.createOnlyProblem(object, existing, record) ??
+        this.rules(object, { ...existing.values, ...this.resolve(object, record) }, false, existing.Id);
       if (problem) return { success: false, errors: [problem] };
       Object.assign(existing.values, this.resolve(object, record));
       existing.modified = this.now();
@@ -157,8 +169,51 @@ export class SalesforceStore {
   private create(object: SalesforceObjectSpec, record: Record<string, unknown>): SaveResult {
     const problem = this.validate(object, record, true);
     if (problem) return { success: false, errors: [problem] };
-    const created = this.insertRaw(object, this.resolve(object, record), this.now());
+    const values = { ...salesDefaults(object.name), ...this.resolve(object, record) };
+    const broken = this.rules(object, values, true);
+    if (broken) return { success: false, errors: [broken] };
+    const created = this.insertRaw(object, values, this.now());
     return { id: created.Id, success: true, errors: [], created: true };
+  }
+
+  /** A createable-but-not-updateable field in an update (see `SalesRules.createOnlyOnUpdate`). */
+  private createOnlyProblem(
+    object: SalesforceObjectSpec,
+    existing: SalesforceRecord,
+    record: Record<string, unknown>,
+  ): SaveError | undefined {
+    const same = (left: unknown, right: unknown) =>
+      typeof left === 'string' && typeof right === 'string' ? left.slice(0, 15) === right.slice(0, 15) : left === right;
+    const spec = object.fields.find(
+      (candidate) =>
+        candidate.createOnly &&
+        record[candidate.name] !== undefined &&
+        (this.salesRules.createOnlyOnUpdate === 'refuse' ||
+          !same(existing.values[candidate.name], record[candidate.name])),
+    );
+    return spec
+      ? {
+          statusCode: 'INVALID_FIELD_FOR_INSERT_UPDATE',
+          message: `Unable to create/update fields: ${spec.name}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`,
+          fields: [spec.name],
+        }
+      : undefined;
+  }
+
+  /** Rules across records (an order item's price book, a custom price after the standard one). */
+  private rules(
+    object: SalesforceObjectSpec,
+    values: Record<string, unknown>,
+    creating: boolean,
+    id?: string,
+  ): SaveError | undefined {
+    return checkSalesRules(object.name, values, {
+      creating,
+      id,
+      rules: this.salesRules,
+      get: (name, recordId) => this.get(name, recordId)?.values,
+      find: (name, field, value) => this.findAll(name, field, value),
+    });
   }
 
   /** Errors in Salesforce's words (statusCode, message, fields). */
@@ -177,7 +232,13 @@ export class SalesforceStore {
           (candidate) =>
             candidate.relationshipName === name || candidate.relationshipName === name.replace(/__r$/, '__r'),
         );
-        const target = spec?.referenceTo ? salesforceObjectByName.get(spec.referenceTo) : undefined;
+        const targets = spec ? referenceTargets(spec) : [];
+        // A polymorphic relationship (`What`) names its type in `attributes`; one target needs none.
+        const target = salesforceObjectByName.get(
+          targets.length === 1
+            ? targets[0]!
+            : String(((value ?? {}) as { attributes?: { type?: string } }).attributes?.type ?? ''),
+        );
         const [field, wanted] =
           Object.entries((value ?? {}) as Record<string, unknown>).find(([key]) => key !== 'attributes') ?? [];
         if (!spec || !target || !field)
@@ -216,6 +277,7 @@ export class SalesforceStore {
       (spec) =>
         spec.required &&
         !spec.readOnly &&
+        !(creating && spec.defaulted) &&
         (creating
           ? record[spec.name] === undefined || record[spec.name] === null || record[spec.name] === ''
           : record[spec.name] === null || record[spec.name] === ''),
@@ -236,9 +298,12 @@ export class SalesforceStore {
     for (const [name, value] of Object.entries(record)) {
       if (name === 'attributes' || name === 'Id') continue;
       const relation = object.fields.find((spec) => spec.relationshipName === name);
-      if (relation?.referenceTo) {
+      if (relation && referenceTargets(relation).length > 0) {
+        const targets = referenceTargets(relation);
+        const target =
+          targets.length === 1 ? targets[0]! : String((value as { attributes?: { type?: string } }).attributes?.type);
         const [field, wanted] = Object.entries(value as Record<string, unknown>).find(([key]) => key !== 'attributes')!;
-        values[relation.name] = this.findAll(relation.referenceTo, field, wanted)[0]?.Id ?? null;
+        values[relation.name] = this.findAll(target, field, wanted)[0]?.Id ?? null;
       } else values[name] = value;
     }
     return values;
@@ -331,10 +396,24 @@ function checkValue(
       return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? undefined : wrong();
     case 'datetime':
       return typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? undefined : wrong();
-    case 'reference':
+    case 'reference': {
       if (typeof value === 'string' && !salesforceIdPattern.test(value))
         return malformedId(spec.label, spec.name, value);
-      if (typeof value !== 'string' || !spec.referenceTo || !exists(spec.referenceTo, value)) {
+      const targets = referenceTargets(spec);
+      // An id of another simulated object (told by its key prefix): FIELD_INTEGRITY_EXCEPTION
+      // "<label>: id value of incorrect type: <id>" with the field (a Task's WhoId given an Account id,
+      // jsforce/jsforce#1006; a lookup given a group id, mshanemc/roundRobinProcessBuilder#2).
+      const owner =
+        typeof value === 'string'
+          ? salesforceObjects.find((candidate) => value.startsWith(candidate.keyPrefix))
+          : undefined;
+      if (owner && !targets.includes(owner.name))
+        return {
+          statusCode: 'FIELD_INTEGRITY_EXCEPTION',
+          message: `${spec.label}: id value of incorrect type: ${String(value)}`,
+          fields: [spec.name],
+        };
+      if (typeof value !== 'string' || !targets.some((target) => exists(target, value))) {
         return {
           statusCode: 'INVALID_CROSS_REFERENCE_KEY',
           message: `invalid cross reference id`,
@@ -342,6 +421,7 @@ function checkValue(
         };
       }
       return undefined;
+    }
     default:
       return undefined;
   }

@@ -86,4 +86,11 @@ export const salesforceInforFields = {
   contactKey: 'Infor_Contact_Key__c',
   documentObject: 'Infor_Document__c',
   documentNumber: 'Infor_Document_No__c',
+  /** External ids of the sales objects (the Infor package adds them; custom fields, so `__c`). */
+  orderNumber: 'Infor_Order_No__c',
+  orderLineKey: 'Infor_Line_Key__c',
+  activityKey: 'Infor_Activity_Key__c',
+  opportunityNumber: 'Infor_Opportunity_No__c',
+  itemNumber: 'Infor_Item_No__c',
+  priceKey: 'Infor_Price_Key__c',
 } as const;

@@ -1,7 +1,7 @@
 import type { EntitySchema } from '../domain/entity-schema';
 import { conceptOf } from './infor-dictionary';
 import { portTypeOfField, typesCompatible } from './ports';
-import { flattenSchemaFields } from './validator';
+import { flattenSchemaFields, referenceOf } from './validator';
 
 /** Suggestions "target field ← source field" by dictionary concept, name, label and type. */
 export interface SuggestionCandidate {
@@ -57,8 +57,16 @@ export function suggestMappings(
   const minimum = options.minimumConfidence ?? 0.5;
   const keep = options.candidates ?? 3;
   const sources = flattenSchemaFields(source.fields).filter((entry) => entry.field.type !== 'object');
-  const targets = flattenSchemaFields(target.fields).filter(
-    (entry) => !entry.field.readOnly && entry.field.type !== 'object' && entry.field.type !== 'array',
+  const flatTargets = flattenSchemaFields(target.fields);
+  const byHandle = new Map(flatTargets.map((entry) => [entry.handle, entry]));
+  const targets = flatTargets.filter(
+    // A reference field (or a Zoho lookup's `id`) takes another record's id: a copied source value
+    // never is one, so it is left for a Lookup node ($lookupRef) the analyst draws.
+    (entry) =>
+      !entry.field.readOnly &&
+      entry.field.type !== 'object' &&
+      entry.field.type !== 'array' &&
+      !referenceOf(entry.handle, byHandle),
   );
   const suggestions: AutoMapSuggestion[] = [];
   for (const { handle: targetHandle, field: targetField } of targets) {

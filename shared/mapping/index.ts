@@ -43,6 +43,8 @@ export {
 } from './preview';
 export {
   flattenSchemaFields,
+  isReferenceField,
+  lookupBindingNames,
   validateMapping,
   type FieldStatistics,
   type IssueCode,

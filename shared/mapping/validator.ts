@@ -16,6 +16,7 @@ export type IssueCode =
   | 'read-only'
   | 'create-only'
   | 'missing-match-key'
+  | 'needs-lookup'
   | 'evaluation-error';
 
 export interface ValidationIssue {
@@ -55,7 +56,7 @@ export interface ValidateOptions extends PreviewOptions {
   operation?: 'create' | 'update';
 }
 
-interface FlatField {
+export interface FlatField {
   handle: string;
   field: EntityField;
 }
@@ -105,16 +106,21 @@ export async function validateMapping(
 
   for (const { handle, field } of flat) {
     const required = creating ? field.required.onCreate : field.required.onUpdate;
+    // By segments, not by the last '.': a name may hold an escaped dot (`pricelevelid@odata\.bind`),
+    // which made a required Dataverse lookup look like a child of an unmapped parent.
+    const segments = decodePath(handle);
     const parentMapped =
-      !handle.includes('.') ||
-      isMapped(handle.slice(0, Math.max(handle.lastIndexOf('[].'), handle.lastIndexOf('.'))).replace(/\[\]$/, ''));
+      segments.length === 1 ||
+      isMapped(encodePath(segments.slice(0, -1).map((segment) => ({ ...segment, array: false }))));
     if (required && !field.readOnly && parentMapped && !isMapped(handle)) {
       issues.push({
         code: 'unmapped-required',
         severity: 'error',
         field: handle,
         nodeIds: [index.target.id],
-        message: `${field.label || field.name} is required but not mapped.`,
+        message: isReferenceField(field)
+          ? `${field.label || field.name} is required but not mapped: it needs a lookup ($lookupRef/$lookupId) to a record in ${field.referenceTo ?? 'another entity'}.`
+          : `${field.label || field.name} is required but not mapped.`,
       });
     }
   }
@@ -149,6 +155,16 @@ export async function validateMapping(
         nodeIds,
         message: `${field.name} is set on create and ignored on update.`,
       });
+    const reference = referenceOf(edge.targetHandle, byHandle);
+    if (reference && !fedByLookup(index, edge.source)) {
+      issues.push({
+        code: 'needs-lookup',
+        severity: 'warning',
+        field: edge.targetHandle,
+        nodeIds,
+        message: `${reference.label || reference.name} needs a lookup: it takes the id of a record in ${reference.referenceTo ?? 'another entity'}, not a copied value. Map it through $lookupRef/$lookupId (a Lookup node) or $parentId().`,
+      });
+    }
     const port = outputPorts(index.node(edge.source)).find((candidate) => candidate.handle === edge.sourceHandle);
     if (port && !typesCompatible(port.type, portTypeOfField(field.type))) {
       issues.push({
@@ -188,6 +204,63 @@ export async function validateMapping(
     issues,
   );
   return { issues, fields };
+}
+
+/**
+ * A field that holds another record's id: Salesforce lookups (`AccountId`, `Pricebook2Id`) and
+ * Dataverse navigation properties (`transactioncurrencyid@odata.bind`). A copied source value
+ * ("EUR", a customer number) is never such an id, so the write fails on every record.
+ */
+export function isReferenceField(field: EntityField): boolean {
+  return field.type === 'reference' || field.referenceTo !== undefined || field.name.endsWith('@odata.bind');
+}
+
+/**
+ * The reference field a target handle fills: the field itself, or the lookup whose `id` member
+ * it is (Zoho writes a lookup as `{ "id": … }`, so mappings fill `Account_Name.id`).
+ */
+export function referenceOf(handle: string, byHandle: ReadonlyMap<string, FlatField>): EntityField | undefined {
+  const entry = byHandle.get(handle);
+  if (!entry) return undefined;
+  if (isReferenceField(entry.field)) return entry.field;
+  const segments = decodePath(handle);
+  if (entry.field.name !== 'id' || segments.length < 2) return undefined;
+  const parent = byHandle.get(encodePath(segments.slice(0, -1)));
+  return parent && isReferenceField(parent.field) ? parent.field : undefined;
+}
+
+/**
+ * Run-time bindings that answer a target record id: `$lookupRef` (compiler), and `$lookupId`/`$parentId`
+ * of child records (engine). Accepted wherever they appear in hand-written JSONata too.
+ */
+export const lookupBindingNames = ['lookupRef', 'lookupId', 'parentId'] as const;
+const lookupCall = new RegExp(`\\$(?:${lookupBindingNames.join('|')})\\s*\\(`);
+
+/**
+ * A value fit for a reference field: some node upstream resolves an id (a Lookup node, or custom
+ * JSONata calling a lookup binding), or it is a constant that already is a record id (a fixed
+ * owner or currency picked by id).
+ */
+function fedByLookup(index: GraphIndex, source: string): boolean {
+  return index.upstream(source).some((id) => {
+    const node = index.node(id);
+    if (node.kind === 'lookup') return true;
+    if (node.kind === 'custom') return lookupCall.test(node.data.expression);
+    if (node.kind === 'constant' && id === source) return looksLikeRecordId(node.data.value);
+    return false;
+  });
+}
+
+/** A Salesforce id (15/18 alphanumerics with a digit), a Zoho id (digits), a GUID, or a Dataverse bind path `/set(guid)`. */
+function looksLikeRecordId(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  const guid = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+  return (
+    (/^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/.test(value) && /\d/.test(value) && /[a-zA-Z]/.test(value)) ||
+    /^\d{15,19}$/.test(value) ||
+    new RegExp(`^${guid}$`, 'i').test(value) ||
+    new RegExp(`^/?[a-z_][a-z0-9_]*\\(${guid}\\)$`, 'i').test(value)
+  );
 }
 
 async function previewOutputs(

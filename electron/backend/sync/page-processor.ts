@@ -134,10 +134,18 @@ export async function processPage(
       if (prior.sourceStamp !== record.stamp) idMap.push({ ...prior, sourceStamp: record.stamp });
       return;
     }
-    const problems = checkPayload(payload, context.targetSchema, flow.target.matchKey, !prior?.targetKey);
+    // A match key that is the target's own record id (a Cin7 purchase's `ID`) never comes from the
+    // source: the first write creates the record, later ones carry the id it got (the id map).
+    const { payload: keyed, matchKey } = withOwnId(
+      payload,
+      flow.target.matchKey,
+      context.targetSchema,
+      prior?.targetKey,
+    );
+    const problems = checkPayload(keyed, context.targetSchema, matchKey, !prior?.targetKey);
     if (problems.length > 0)
       return fail(record, payload, problems[0]!.code, problems.map((problem) => problem.message).join(' '));
-    pending.push({ record, payload: payload as JsonObject, hash });
+    pending.push({ record, payload: keyed as JsonObject, hash });
   });
 
   if (pending.length === 0) return { commit: { audits, idMap, deadLetters: dead }, sent: 0 };
@@ -245,4 +253,26 @@ async function describeDryRun(
       diff,
     });
   });
+}
+
+/**
+ * The payload with an empty own-id match key filled from the id map, and the match keys the
+ * payload itself must carry (an own id it lacks is fine: the record is new).
+ */
+function withOwnId(
+  payload: unknown,
+  matchKey: string[],
+  schema: EntitySchema | undefined,
+  knownTargetKey: string | null | undefined,
+): { payload: unknown; matchKey: string[] } {
+  if (!schema || !payload || typeof payload !== 'object' || Array.isArray(payload)) return { payload, matchKey };
+  const record = payload as Record<string, unknown>;
+  const blank = (value: unknown) => value === undefined || value === null || value === '';
+  const own = matchKey.filter((key) => schema.keyFields.includes(key) && blank(record[key]));
+  // Only where the own id is the whole match key: with another key beside it, that key matches.
+  if (own.length !== 1 || matchKey.length !== 1) return { payload, matchKey };
+  return {
+    payload: knownTargetKey ? { ...record, [own[0]!]: knownTargetKey } : payload,
+    matchKey: [],
+  };
 }

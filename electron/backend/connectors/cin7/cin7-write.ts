@@ -3,6 +3,7 @@ import { writeEndpoint, type HookContext } from '../framework/hooks';
 import { cin7ListKeys } from './cin7.descriptor';
 import type { Cin7Directory } from './cin7-directory';
 import { asString, cin7Call, cin7Get, type Cin7Answer } from './cin7-http';
+import type { Cin7ProductCatalog } from './cin7-products';
 
 type Party = 'Supplier' | 'Customer';
 
@@ -119,14 +120,26 @@ export async function writeParty(
 /**
  * Purchases: the header by POST (new) or PUT (with `ID`), then the order lines
  * with POST /purchase/order, which replaces them and is allowed only while the
- * order is DRAFT. Lines come as `Order.Lines` (or `Lines`).
+ * order is DRAFT. Lines come as `Order.Lines` (or `Lines`), one Cin7 line per
+ * source line; a line naming its product by `SKU` gets the product's `ProductID`,
+ * and an unknown SKU fails the record, naming the line, before anything is written.
  */
-export async function writePurchase(context: HookContext, record: JsonObject): Promise<WriteResult> {
+export async function writePurchase(
+  context: HookContext,
+  record: JsonObject,
+  products?: Cin7ProductCatalog,
+): Promise<WriteResult> {
   const { Order: order, Lines: bareLines, ...header } = record;
   const orderObject = order && typeof order === 'object' && !Array.isArray(order) ? order : undefined;
-  const lines = orderObject?.Lines ?? bareLines;
+  const given = orderObject?.Lines ?? bareLines;
   const id = asString(header.ID);
   const match: WriteMatch = id ? { by: 'id', value: id } : { by: 'none' };
+  let lines = given;
+  if (Array.isArray(given) && products) {
+    const resolved = await products.resolveLines(context, given);
+    if ('failure' in resolved) return { ...resolved.failure, match, targetKey: id || undefined };
+    lines = resolved.lines;
+  }
   const saved = await cin7Call(context, id ? 'PUT' : 'POST', writeEndpoint(context, 'Purchase'), { body: header });
   if (saved.errors.length > 0) return failure(saved, match, id || undefined);
   const purchaseId = asString(firstOf(saved, 'PurchaseList')?.ID) || id;

@@ -7,6 +7,7 @@ import { cin7Descriptor, cin7ListKeys, type Cin7Entity } from './cin7.descriptor
 import { cin7Schema } from './cin7.schema';
 import { Cin7Directory } from './cin7-directory';
 import { asString, cin7AnswerOf, cin7Get, cin7GetError, cin7Instant, normaliseCin7Record } from './cin7-http';
+import { Cin7ProductCatalog } from './cin7-products';
 import { writeParty, writePurchase } from './cin7-write';
 
 const stampFields: Record<Cin7Entity, string[]> = {
@@ -34,6 +35,7 @@ export function createCin7Hooks(): Cin7Hooks {
     Supplier: new Cin7Directory('/supplier', cin7ListKeys.Supplier),
     Customer: new Cin7Directory('/customer', cin7ListKeys.Customer),
   };
+  const products = new Cin7ProductCatalog();
 
   const normalize = (_context: HookContext, entity: string, raw: unknown): SourceRecord => {
     const name = entityOf(entity);
@@ -94,7 +96,7 @@ export function createCin7Hooks(): Cin7Hooks {
       const name = entityOf(entity);
       const results = [];
       for (const record of records) {
-        if (name === 'Purchase') results.push(await writePurchase(context, record));
+        if (name === 'Purchase') results.push(await writePurchase(context, record, products));
         else if (name === 'Supplier' || name === 'Customer')
           results.push(await writeParty(context, name, directories[name], record, matchesByName(context, matchKey)));
         else throw new AppError('E_INVALID_INPUT', `Cin7 Core: ${name} is read-only here.`);

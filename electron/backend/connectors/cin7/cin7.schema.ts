@@ -112,8 +112,15 @@ const partyFields = (kind: 'supplier' | 'customer'): EntityField[] => [
 ];
 
 const purchaseLine = (): EntityField[] => [
-  field('ProductID', 'string', { label: 'Product ID' }),
-  field('SKU', 'string', { label: 'SKU' }),
+  field('ProductID', 'string', {
+    label: 'Product ID',
+    description: 'Filled from the SKU when left out: the connector finds the product in Cin7 by SKU.',
+  }),
+  field('SKU', 'string', {
+    label: 'SKU',
+    description:
+      "The product's SKU (e.g. the Infor item number); a SKU Cin7 does not have fails the purchase, naming the line.",
+  }),
   field('Name', 'string'),
   field('Quantity', 'number', { required: create }),
   field('Price', 'number', { required: create }),

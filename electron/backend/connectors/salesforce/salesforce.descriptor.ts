@@ -65,6 +65,52 @@ export const salesforceDescriptor = defineDescriptor({
       read: read,
       write: upsert('Infor_Document__c', [salesforceInforFields.documentNumber, 'Id']),
     },
+    // Invoices and purchase orders logged as activities on the matching account (WhatId = the
+    // Account's id through $lookupRef), keyed by the Infor document.
+    Task: {
+      label: 'Tasks (invoices and purchase orders as activities)',
+      keyFields: ['Id'],
+      read: read,
+      write: upsert('Task', [salesforceInforFields.activityKey, 'Id']),
+    },
+    // Orders need Orders enabled and a price book before items are added (API-FACTS §3.6).
+    Order: {
+      label: 'Orders',
+      keyFields: ['Id'],
+      read: read,
+      write: upsert('Order', [salesforceInforFields.orderNumber, 'Id']),
+    },
+    OrderItem: {
+      label: 'Order products (order lines)',
+      keyFields: ['Id'],
+      read: read,
+      write: upsert('OrderItem', [salesforceInforFields.orderLineKey, 'Id']),
+    },
+    Opportunity: {
+      label: 'Opportunities',
+      keyFields: ['Id'],
+      read: read,
+      write: upsert('Opportunity', [salesforceInforFields.opportunityNumber, 'Id']),
+    },
+    Product2: {
+      label: 'Products',
+      keyFields: ['Id'],
+      read: read,
+      write: upsert('Product2', [salesforceInforFields.itemNumber, 'Id']),
+    },
+    PricebookEntry: {
+      label: 'Price book entries',
+      keyFields: ['Id'],
+      read: read,
+      write: upsert('PricebookEntry', [salesforceInforFields.priceKey, 'Id']),
+    },
+    // Read and looked up (the standard price book's id for orders), not written: the standard one
+    // cannot be created, custom books are set up by hand.
+    Pricebook2: {
+      label: 'Price books',
+      keyFields: ['Id'],
+      read: read,
+    },
   },
   // Salesforce limits per day, not per minute; long requests cap concurrency at 25.
   rateLimit: { requests: 1000, windowMs: 60_000, concurrency: 5, configurable: { min: 10, max: 10_000 } },

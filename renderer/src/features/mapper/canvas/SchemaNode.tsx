@@ -42,11 +42,20 @@ function SchemaNodeView({ id, data }: NodeProps<SchemaFlowNode>) {
   const matchKey = useMapper((state) => state.graph.matchKey);
   const keyFields = useMemo(() => new Set(matchKey ?? []), [matchKey]);
   const report = useMapper((state) => state.report);
-  const flagged = useMemo(
-    () =>
-      new Map((report?.issues ?? []).flatMap((issue) => (issue.field ? [[issue.field, issue.severity] as const] : []))),
-    [report],
-  );
+  // Per field the worst severity and every message, so a field that needs a lookup says so on hover.
+  const flagged = useMemo(() => {
+    const map = new Map<string, { severity: 'error' | 'warning'; messages: string[] }>();
+    for (const issue of report?.issues ?? []) {
+      if (!issue.field) continue;
+      const current = map.get(issue.field);
+      if (!current) map.set(issue.field, { severity: issue.severity, messages: [issue.message] });
+      else {
+        if (issue.severity === 'error') current.severity = 'error';
+        current.messages.push(issue.message);
+      }
+    }
+    return map;
+  }, [report]);
   const lit = useMapper((state) => state.lineage.fields.get(id));
   const selectedPath = useMapper((state) =>
     state.fieldSelection?.nodeId === id ? state.fieldSelection.path : undefined,
@@ -138,7 +147,8 @@ function SchemaNodeView({ id, data }: NodeProps<SchemaFlowNode>) {
                   field={fields.get(row.path)}
                   connected={connected.has(row.path)}
                   isKey={keyFields.has(row.path)}
-                  flag={flagged.get(row.path)}
+                  flag={flagged.get(row.path)?.severity}
+                  flagText={flagged.get(row.path)?.messages.join('\n')}
                   lit={lit?.has(row.path) ?? false}
                   selected={selectedPath === row.path}
                   onSelect={() => selectField({ side, nodeId: id, path: row.path })}
@@ -168,13 +178,28 @@ interface FieldRowProps {
   connected: boolean;
   isKey: boolean;
   flag?: 'error' | 'warning';
+  /** The issues' messages, shown on hover over the flag. */
+  flagText?: string;
   lit: boolean;
   selected: boolean;
   onSelect(): void;
   onToggle(): void;
 }
 
-function FieldRow({ row, top, side, field, connected, isKey, flag, lit, selected, onSelect, onToggle }: FieldRowProps) {
+function FieldRow({
+  row,
+  top,
+  side,
+  field,
+  connected,
+  isKey,
+  flag,
+  flagText,
+  lit,
+  selected,
+  onSelect,
+  onToggle,
+}: FieldRowProps) {
   const required = side === 'target' && field?.required.onCreate && !field.readOnly;
   const classes = [
     'field-row',
@@ -215,7 +240,14 @@ function FieldRow({ row, top, side, field, connected, isKey, flag, lit, selected
         <span className="field-name">{row.name}</span>
         {row.label !== row.name && <span className="field-label">{row.label}</span>}
       </button>
-      {flag && <span className={`field-flag ${flag}`} title="See the issues panel" aria-label={`Has ${flag}`} />}
+      {flag && (
+        <span
+          className={`field-flag ${flag}`}
+          title={flagText ? `${flagText}\n(See the issues panel)` : 'See the issues panel'}
+          aria-label={`Has ${flag}`}
+          data-testid="field-flag"
+        />
+      )}
       {required && (
         <span className="field-badge required" title="Required on create">
           req
