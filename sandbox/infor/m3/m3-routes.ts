@@ -2,6 +2,7 @@ import type { SimulatorContext } from '../../kit';
 import type { InforData } from '../data/records';
 import type { BehaviourHolder } from '../behaviour';
 import { padValue } from './m3-tables';
+import { isM3Date, isM3Number } from './m3-write';
 import {
   findTransaction,
   isProgram,
@@ -19,6 +20,8 @@ import {
 export interface M3Options {
   /** `maxrecs=0` answers at most this many rows; beyond that the gateway times out (504), as a huge M3 list would. */
   maxRowsPerCall: number;
+  /** The sandbox clock (write stamps); default the wall clock. */
+  now?: () => number;
 }
 
 const reserved = new Set([
@@ -109,8 +112,21 @@ function validate(call: Call): M3Failure | undefined {
     if (value !== undefined && value.length > field.length)
       return { type: 'InputFieldTooLong', code: '', field: field.name, message: `Field ${field.name} is too long` };
   }
+  // Writes: the kind of each value given (reads keep their old leniency). The wording is unconfirmed.
+  if (transaction.write) {
+    for (const field of transaction.inputs) {
+      const value = call.input[field.name]?.trim();
+      if (!value) continue;
+      if (field.type === 'N' && !isM3Number(value))
+        return nok(field.name, `Field ${field.name} must be numeric, "${value}" is not`);
+      if (field.type === 'D' && !isM3Date(value))
+        return nok(field.name, `Field ${field.name} must be a date yyyyMMdd, "${value}" is not`);
+    }
+  }
   return undefined;
 }
+
+const nok = (field: string, message: string): M3Failure => ({ type: 'ServerReturnedNOK', code: '', field, message });
 
 /** The user's default company when a call names none; company 200 is a second, smaller company with its own rows. */
 export const m3Companies = { '100': 'AAA', '200': 'BBB' } as const;
@@ -163,6 +179,7 @@ export function m3Handler(
       data: companies[key],
       env: { company, division: m3Companies[key], stampForm: tenant.m3StampForm },
       behaviour: tenant,
+      now: options.now ?? Date.now,
     };
     const transaction = call.transaction as M3Transaction;
     const result = transaction.run(session, call.input);
