@@ -130,6 +130,27 @@ describe('Infor M3 writes customers and suppliers', () => {
     await expect(connector().write('customers', [{ CUNM: 'x' }], { matchKey: ['CUNM'] })).rejects.toThrow(/CUNO only/);
   });
 
+  it('checks kinds itself whatever the tenant checks (U17), and reports a code-less NOK by its type (U16)', async () => {
+    sandbox.control.setBehaviour({ m3UnknownTemplate: 'textOnly', m3WriteKindCheck: 'accepted' });
+    try {
+      const calls = writeCalls().length;
+      const [kind] = await connector().write('customers', [{ CUNO: 'C0000003', CUTP: 'X', CUNM: 'Kind' }], {
+        matchKey: ['CUNO'],
+      });
+      expect(kind).toMatchObject({ outcome: 'failed', error: { code: 'E_INVALID_INPUT', field: 'CUTP' } });
+      expect(writeCalls()).toHaveLength(calls);
+      const [template] = await connector({ m3CustomerTemplate: 'NOSUCH' }).write(
+        'customers',
+        [{ CUNO: 'W0000020', CUNM: 'Unknown template', CUA1: 'x' }],
+        { matchKey: ['CUNO'] },
+      );
+      expect(template).toMatchObject({ outcome: 'failed', error: { code: 'ServerReturnedNOK', field: 'CUTM' } });
+      expect(template?.error?.message).toMatch(/Template NOSUCH does not exist/);
+    } finally {
+      sandbox.control.setBehaviour({ m3UnknownTemplate: 'xre0103', m3WriteKindCheck: 'nok' });
+    }
+  });
+
   it('suppliers: copied from the supplier template then updated; without one, AddSupplier names a missing mandatory field', async () => {
     const made = connector({ m3SupplierTemplate: 'TMPLSUP' });
     const results = await made.write(

@@ -1,6 +1,6 @@
 import type { SimulatorContext } from '../../kit';
 import type { InforData } from '../data/records';
-import type { BehaviourHolder } from '../behaviour';
+import type { BehaviourHolder, InforBehaviour } from '../behaviour';
 import { padValue } from './m3-tables';
 import { isM3Date, isM3Number } from './m3-write';
 import {
@@ -88,7 +88,7 @@ function parseCall(context: SimulatorContext, version: 1 | 2): Call {
   };
 }
 
-function validate(call: Call): M3Failure | undefined {
+function validate(call: Call, tenant: InforBehaviour): M3Failure | undefined {
   const transaction = call.transaction;
   if (!transaction) {
     return {
@@ -113,7 +113,7 @@ function validate(call: Call): M3Failure | undefined {
       return { type: 'InputFieldTooLong', code: '', field: field.name, message: `Field ${field.name} is too long` };
   }
   // Writes: the kind of each value given (reads keep their old leniency). The wording is unconfirmed.
-  if (transaction.write) {
+  if (transaction.write && tenant.m3WriteKindCheck === 'nok') {
     for (const field of transaction.inputs) {
       const value = call.input[field.name]?.trim();
       if (!value) continue;
@@ -154,7 +154,7 @@ export function m3Handler(
         ? sendTopLevel400(context, failure)
         : sendFailure(context, call, failure);
     }
-    const invalid = validate(call);
+    const invalid = validate(call, tenant);
     if (invalid) {
       if (invalid.type === 'TransactionNotFound') {
         // U10: how a real tenant answers an unknown program/transaction is unconfirmed; default bare 400.

@@ -218,7 +218,12 @@ function writeRun(spec: M3WriteSpec): Run {
     if (spec.template) {
       const name = input[spec.template]?.trim() ?? '';
       const template = templates[name];
-      if (!template) return nok('XRE0103', spec.template, `Template ${name} does not exist`);
+      if (!template)
+        return nok(
+          session.behaviour.m3UnknownTemplate === 'xre0103' ? 'XRE0103' : '',
+          spec.template,
+          `Template ${name} does not exist`,
+        );
       base = template.columns;
     }
     if (spec.kind === 'change') {

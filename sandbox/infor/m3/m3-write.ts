@@ -14,8 +14,7 @@ import { m3Tables } from './m3-tables';
  * an existing key → XRE0104 "Record already exists", Chg/Upd of a missing key → XRE0103 "Record
  * does not exist" (codes seen on real tenants, API-FACTS §1.4). How M3 words a non-numeric or
  * invalid date input, and what it answers for an unknown template, no public source shows
- * (unconfirmed): both answer a ServerReturnedNOK naming the field, with no code for the former and
- * XRE0103 for the latter.
+ * (unconfirmed): behaviour.ts switches both (`m3WriteKindCheck`, `m3UnknownTemplate`).
  */
 export interface M3WriteSpec {
   entity: 'customers' | 'suppliers';

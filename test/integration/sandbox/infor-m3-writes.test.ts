@@ -110,6 +110,22 @@ describe('Infor sandbox: M3 writes', () => {
     expect(session.sandbox.control.dataStats().customers.overlay).toBe(2);
   });
 
+  it('switches: an unknown template without a code (U16), a wrong-kind input taken unchecked (U17)', async () => {
+    session.sandbox.control.setBehaviour({ m3UnknownTemplate: 'textOnly', m3WriteKindCheck: 'accepted' });
+    try {
+      const template = await v1('CRS610MI/Add', { CUTM: 'NOSUCH', CUNM: 'T', CUA1: 'a' });
+      expect([template['@type'], template['@code'], template['@field']?.trim()]).toEqual([
+        'ServerReturnedNOK',
+        null,
+        'CUTM',
+      ]);
+      const kind = await v2('CRS610MI/ChgBasicData', { CUNO: 'C0000001', CUTP: 'X' });
+      expect(((await kind.json()) as M3V2Body).nrOfFailedTransactions).toBe(0);
+    } finally {
+      session.sandbox.control.setBehaviour({ m3UnknownTemplate: 'xre0103', m3WriteKindCheck: 'nok' });
+    }
+  });
+
   it('suppliers: CopyTemplate then UpdSupplier creates one; CIDMAS shows it', async () => {
     const copied = (await (
       await v2('CRS620MI/CopyTemplate', { STEM: 'TMPLSUP', SUNO: 'S0000003B' })
