@@ -48,8 +48,13 @@ describe('Infor M3 writes customers and suppliers', () => {
         /\/(CRS610MI|CRS620MI)\/(Add|ChgBasicData|AddSupplier|CopyTemplate|UpdSupplier)/.test(call.path),
       );
 
-  it('declares customers and suppliers writable on M3, matched by CUNO / SUNO', () => {
-    const entities = connector().descriptor.entities;
+  it('declares customers and suppliers writable on M3, matched by CUNO / SUNO', async () => {
+    const made = connector();
+    const entities = made.descriptor.entities;
+    // CRS610MI/Add's mandatory fields are required on create in the schema the engine checks payloads with.
+    const schema = await made.schema('customers');
+    const requiredOnCreate = schema.fields.filter((field) => field.required.onCreate).map((field) => field.name);
+    expect(requiredOnCreate.sort()).toEqual(['CUA1', 'CUNM', 'CUNO']);
     expect(entities.customers?.write).toMatchObject({ mode: 'create+update', matchKeys: ['CUNO'] });
     expect(entities.suppliers?.write).toMatchObject({ mode: 'create+update', matchKeys: ['SUNO'] });
     expect(entities.salesOrders?.write).toEqual({ mode: 'read-only' });

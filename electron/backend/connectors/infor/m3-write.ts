@@ -65,6 +65,14 @@ export const m3WriteEntities: Record<'customers' | 'suppliers', M3WriteEntity> =
   },
 };
 
+/**
+ * Fields a new record must carry besides its key, whatever the connection's settings: CRS610MI/Add's
+ * mandatory CUNM and CUA1 (M3H5 catalogue; CUTM comes from the template setting). Suppliers have none
+ * that hold for both paths (CopyTemplate needs only STEM and SUNO). The schema marks them required on
+ * create, so the engine's payload check stops a record without them before any call.
+ */
+export const m3CreateRequired: Record<string, string[]> = { customers: ['CUNM', 'CUA1'] };
+
 export function m3WriteEntity(entity: string): M3WriteEntity {
   const found = (m3WriteEntities as Record<string, M3WriteEntity | undefined>)[entity];
   if (!found) throw new AppError('E_INVALID_INPUT', `Infor M3: ${entity} is read-only here.`);
