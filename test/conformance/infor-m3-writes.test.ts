@@ -86,6 +86,10 @@ describe('Infor M3 writes customers and suppliers', () => {
     // The update sent only what the mapping set: the key and the name.
     const change = writeCalls().find((call) => call.path.includes('ChgBasicData'));
     expect(Object.keys(change?.query ?? {}).sort()).toEqual(['CUNM', 'CUNO']);
+    // The company set on the card goes with every write and every lookup.
+    const calls = sandbox.control.requests().filter((call) => call.path.includes('/M3/'));
+    expect(calls.length).toBeGreaterThan(3);
+    for (const call of calls) expect(call.path).toContain(';cono=100');
 
     const second = await made.write('customers', [{ CUNO: 'W0000001', CUNM: 'Written Second BV', CUA1: 'Dam 1' }], {
       matchKey: ['CUNO'],

@@ -126,6 +126,15 @@ describe('Infor sandbox: M3 writes', () => {
     }
   });
 
+  it('EXPORTMI answers key lookups (`key = a or key = b`) with the rows that exist, inserted ones included', async () => {
+    const rows = exportRows(
+      await session.json<M3V2Body>(
+        exportPath("OKCUNO from OCUSMA where OKCUNO = 'C0000003' or OKCUNO = 'NOPE' or OKCUNO = 'C0000010A'"),
+      ),
+    );
+    expect(rows.map((row) => row[0]).sort()).toEqual(['C0000003', 'C0000010A']);
+  });
+
   it('suppliers: CopyTemplate then UpdSupplier creates one; CIDMAS shows it', async () => {
     const copied = (await (
       await v2('CRS620MI/CopyTemplate', { STEM: 'TMPLSUP', SUNO: 'S0000003B' })
