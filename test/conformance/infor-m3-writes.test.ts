@@ -160,6 +160,26 @@ describe('Infor M3 writes customers and suppliers', () => {
     }
   });
 
+  it('an Add whose answer the gateway lost is retried, finds the record (XRE0104) and changes it: one record, no failure', async () => {
+    sandbox.control.addFault({ pathRegex: '/CRS610MI/Add', times: 1, effect: { m3LostAnswer: 502 } });
+    try {
+      const before = sandbox.control.dataStats().customers.overlay;
+      const [result] = await connector({ m3CustomerTemplate: 'TMPLDOM' }).write(
+        'customers',
+        [{ CUNO: 'W0000030', CUNM: 'Lost Answer BV', CUA1: 'Kade 3' }],
+        { matchKey: ['CUNO'] },
+      );
+      expect(result).toMatchObject({ outcome: 'updated', targetKey: 'W0000030' });
+      const adds = writeCalls().filter((call) => call.path.includes('/CRS610MI/Add') && call.query.CUNO === 'W0000030');
+      expect(adds).toHaveLength(2);
+      expect(sandbox.control.dataStats().customers.overlay).toBe(before + 1);
+      const hits = await connector().lookup!('customers', 'CUNO', ['W0000030']);
+      expect(hits.get('W0000030')?.data.CUNM).toBe('Lost Answer BV');
+    } finally {
+      sandbox.control.clearFaults();
+    }
+  });
+
   it('suppliers: copied from the supplier template then updated; without one, AddSupplier names a missing mandatory field', async () => {
     const made = connector({ m3SupplierTemplate: 'TMPLSUP' });
     const results = await made.write(

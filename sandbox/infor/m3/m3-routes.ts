@@ -15,7 +15,9 @@ import {
 /**
  * M3 MI REST v1 and v2 (`/M3/m3api-rest/[v2/]execute/{PGM}/{TRN}[;matrix]?FIELD=v`).
  * Fault effects read here: `m3ErrorAfterRows: N` (v1 `ErrorMessage` after N rows, v2 a
- * failed result after N records) and `m3Failure: 'nok' | 'http400' | 'bare400'`.
+ * failed result after N records), `m3Failure: 'nok' | 'http400' | 'bare400'`, and
+ * `m3LostAnswer: status` (the transaction runs — a write is committed — but the gateway answers that
+ * status instead, as when ION times out on a slow M3: a client that retries writes twice).
  */
 export interface M3Options {
   /** `maxrecs=0` answers at most this many rows; beyond that the gateway times out (504), as a huge M3 list would. */
@@ -183,6 +185,10 @@ export function m3Handler(
     };
     const transaction = call.transaction as M3Transaction;
     const result = transaction.run(session, call.input);
+    if (typeof effect.m3LostAnswer === 'number') {
+      // Writes have taken effect already: their runs change the data before answering.
+      return context.text(effect.m3LostAnswer, 'Gateway Timeout');
+    }
     if ('type' in result) return sendFailure(context, call, result as M3Failure);
 
     // U8: a capped tenant silently answers at most the cap, whatever maxrecs asked.

@@ -256,7 +256,9 @@ async function getRecord(
     const result = await m3Execute(context, spec.program, spec.get, { [spec.key]: value }, { maxrecs: 1, signal });
     return result.records[0];
   } catch (error) {
-    if (isAppError(error) && (error.details as { code?: string } | undefined)?.code === 'XRE0103') return undefined;
+    const details = isAppError(error) ? (error.details as { code?: string; type?: string } | undefined) : undefined;
+    // No such record; or a key longer than the field, which no record can have.
+    if (details?.code === 'XRE0103' || details?.type === 'InputFieldTooLong') return undefined;
     throw error;
   }
 }
@@ -296,6 +298,9 @@ const failed = (code: string, message: string, field?: string): WriteResult => (
   outcome: 'failed',
   error: { code, message, ...(field ? { field } : {}) },
 });
+
+const alreadyExists = (error: unknown) =>
+  isAppError(error) && (error.details as { code?: string } | undefined)?.code === 'XRE0104';
 
 /** M3's own refusal of one record (NOK text, code, field), or undefined for errors that are not the record's. */
 function recordRefusal(error: unknown): WriteResult | undefined {
@@ -389,13 +394,19 @@ async function create(
     const inputs = await transactionInputs(context, spec.program, spec.change, signal);
     const checked = toInputs(record, where, inputs, columns, new Set([spec.key]));
     if (!checked.ok) return failed('E_INVALID_INPUT', checked.message, checked.field);
-    await m3Execute(
-      context,
-      spec.program,
-      spec.copy.transaction,
-      { [spec.copy.templateInput]: template, [spec.key]: key },
-      { maxrecs: 1, signal },
-    );
+    try {
+      await m3Execute(
+        context,
+        spec.program,
+        spec.copy.transaction,
+        { [spec.copy.templateInput]: template, [spec.key]: key },
+        { maxrecs: 1, signal },
+      );
+    } catch (error) {
+      // As for Add: an existing supplier (since the lookup, or a retried copy) is changed instead.
+      if (!alreadyExists(error)) throw error;
+      return change(context, spec, record, key, columns, signal);
+    }
     const { [spec.key]: _key, ...fields } = checked.input;
     if (Object.keys(fields).length > 0) {
       try {
@@ -432,13 +443,21 @@ async function create(
         : '';
     return failed('E_INVALID_INPUT', `${checked.message}${hint}`, checked.field);
   }
-  const answer = await m3Execute(
-    context,
-    spec.program,
-    spec.add,
-    { ...call, ...checked.input, [spec.key]: key },
-    { maxrecs: 1, signal },
-  );
+  let answer;
+  try {
+    answer = await m3Execute(
+      context,
+      spec.program,
+      spec.add,
+      { ...call, ...checked.input, [spec.key]: key },
+      { maxrecs: 1, signal },
+    );
+  } catch (error) {
+    // XRE0104: the record exists after all — created since the lookup, or by this very Add when the
+    // gateway lost its answer and the call was retried. Either way the record is there: change it.
+    if (!alreadyExists(error)) throw error;
+    return change(context, spec, record, key, columns, signal);
+  }
   const given = answer.records[0]?.[spec.key]?.trim();
   return { outcome: 'created', targetKey: given || key, match };
 }
