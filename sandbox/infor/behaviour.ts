@@ -31,6 +31,18 @@ export const inforBehaviourSchema = z.object({
   m3MaxRecsCap: z.number().int().positive().nullable().default(10_000),
   /** U9 — whether `;cono=`/`;divi=` set the session company (EXPORTMI reads only the session's company). */
   m3HonourCono: z.boolean().default(true),
+  /**
+   * U16 — what a write answers for a template (CRS610MI/Add CUTM, CRS620MI/CopyTemplate STEM) that does
+   * not exist: a NOK with XRE0103 (the "no such record" code, API-FACTS §1.4), or a NOK with text only.
+   * No public source shows the real answer.
+   */
+  m3UnknownTemplate: z.enum(['xre0103', 'textOnly']).default('xre0103'),
+  /**
+   * U17 — whether M3 refuses a write input of the wrong kind (letters in an N field, a date that is not
+   * yyyyMMdd) with a NOK naming the field (`nok`), or takes it unchecked (`accepted`; the value is
+   * stored as given). Unconfirmed either way; the connector checks kinds before writing.
+   */
+  m3WriteKindCheck: z.enum(['nok', 'accepted']).default('nok'),
 });
 
 export type InforBehaviour = z.infer<typeof inforBehaviourSchema>;

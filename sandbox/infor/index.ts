@@ -133,7 +133,7 @@ export async function startInforSandbox(options: InforSandboxOptions = {}): Prom
       if (!authority.authorize(context)) return;
       await handler(context);
     };
-  const m3Options = { maxRowsPerCall: options.m3MaxRowsPerCall ?? 100_000 };
+  const m3Options = { maxRowsPerCall: options.m3MaxRowsPerCall ?? 100_000, now: () => server.clock.now() };
   server.route({
     method: 'GET',
     pattern: `/${tenant}/M3/m3api-rest/v2/execute/:program/:transaction`,

@@ -37,13 +37,36 @@ export class KeyedDataset {
   readonly count: number;
   private readonly overlay = new Map<number, Modification>();
   private sortedByIndex: number[] | null = null;
+  /**
+   * Records created after the fact (a simulator's insert): index `count + i` holds `inserted[i]`.
+   * Their keys need not follow the key function, so ranges and order compare them by key.
+   */
+  private readonly inserted: string[] = [];
+  private readonly insertedByKey = new Map<string, number>();
 
   constructor(private readonly options: KeyedDatasetOptions) {
     this.count = Math.max(0, Math.floor(options.count));
   }
 
   key(index: number): string {
-    return this.options.key(index);
+    return index >= this.count ? (this.inserted[index - this.count] as string) : this.options.key(index);
+  }
+
+  /** Records the dataset holds: the generated ones plus the inserted ones. */
+  get size(): number {
+    return this.count + this.inserted.length;
+  }
+
+  /** Adds a record with a key that no record has (callers check `indexOf` first); returns its index. */
+  insert(key: string, stamp: number): number {
+    if (this.indexOf(key) !== undefined) throw new Error(`The dataset already has a record "${key}"`);
+    const index = this.count + this.inserted.length;
+    this.inserted.push(key);
+    this.insertedByKey.set(key, index);
+    // Version 0: a new record, as generated records start; `modify` counts changes from here.
+    this.overlay.set(index, { stamp, version: 0 });
+    this.sortedByIndex = null;
+    return index;
   }
 
   /** First index whose key is >= `key` (count when none). */
@@ -60,7 +83,8 @@ export class KeyedDataset {
 
   indexOf(key: string): number | undefined {
     const index = this.lowerBound(key);
-    return index < this.count && this.options.key(index) === key ? index : undefined;
+    if (index < this.count && this.options.key(index) === key) return index;
+    return this.insertedByKey.get(key);
   }
 
   stamp(index: number): number {
@@ -79,7 +103,7 @@ export class KeyedDataset {
   modify(indexes: Iterable<number>, stamp: number): number[] {
     const done: number[] = [];
     for (const index of indexes) {
-      if (!Number.isInteger(index) || index < 0 || index >= this.count) continue;
+      if (!Number.isInteger(index) || index < 0 || index >= this.size) continue;
       this.overlay.set(index, { stamp, version: this.version(index) + 1 });
       done.push(index);
     }
@@ -89,6 +113,8 @@ export class KeyedDataset {
 
   clearModifications(): void {
     this.overlay.clear();
+    this.inserted.length = 0;
+    this.insertedByKey.clear();
     this.sortedByIndex = null;
   }
 
@@ -125,16 +151,28 @@ export class KeyedDataset {
         : this.firstBaseIndex((stamp) => (toInclusive ? stamp > scan.stampTo! : stamp >= scan.stampTo!)),
     );
 
-    const overlaid = this.sortedOverlay().filter(
-      (index) => index >= first && index < end && inWindow(this.stamp(index)),
-    );
+    // Generated records: the index range is the key range. Inserted ones: compare their keys.
+    const inKeyRange = (index: number) => {
+      if (index < this.count) return index >= first && index < end;
+      const key = this.key(index);
+      if (scan.fromKey !== undefined && (scan.fromInclusive === false ? key <= scan.fromKey : key < scan.fromKey))
+        return false;
+      if (scan.toKey !== undefined && (scan.toInclusive === false ? key >= scan.toKey : key > scan.toKey)) return false;
+      return true;
+    };
+    const keyBefore = (left: number, right: number) =>
+      left < this.count && right < this.count ? left < right : this.key(left) < this.key(right);
+    const overlaid = this.sortedOverlay().filter((index) => inKeyRange(index) && inWindow(this.stamp(index)));
     const byStamp = scan.order === 'stamp';
-    if (byStamp) overlaid.sort((left, right) => this.stamp(left) - this.stamp(right) || left - right);
+    if (byStamp)
+      overlaid.sort(
+        (left, right) => this.stamp(left) - this.stamp(right) || (keyBefore(left, right) ? -1 : left === right ? 0 : 1),
+      );
     // Both streams are sorted by the same order: base indexes ascend in key and in stamp.
     const before = (left: number, right: number) =>
       byStamp
-        ? this.stamp(left) < this.stamp(right) || (this.stamp(left) === this.stamp(right) && left < right)
-        : left < right;
+        ? this.stamp(left) < this.stamp(right) || (this.stamp(left) === this.stamp(right) && keyBefore(left, right))
+        : keyBefore(left, right);
 
     if (scan.descending) {
       let cursor = baseEnd - 1;
@@ -171,7 +209,13 @@ export class KeyedDataset {
   }
 
   private sortedOverlay(): number[] {
-    this.sortedByIndex ??= [...this.overlay.keys()].sort((left, right) => left - right);
+    // Key order; generated records' keys ascend with their index, so only inserted keys are compared.
+    this.sortedByIndex ??= [...this.overlay.keys()].sort((left, right) => {
+      if (left < this.count && right < this.count) return left - right;
+      const a = this.key(left);
+      const b = this.key(right);
+      return a < b ? -1 : a > b ? 1 : 0;
+    });
     return [...this.sortedByIndex];
   }
 

@@ -142,6 +142,21 @@ export const inforSettingsSchema = z.object({
       },
     )
     .optional(),
+  /** M3: the customer template (CRS610MI/Add CUTM, a CRS610MI/LstTemplates number) new customers are created from. */
+  m3CustomerTemplate: z
+    .string({ message: 'The M3 customer template is a customer template number such as TMPLDOM.' })
+    .trim()
+    .max(10, 'The M3 customer template is at most 10 characters (a customer number).')
+    .optional(),
+  /**
+   * M3: the supplier template (CRS620MI/CopyTemplate STEM) new suppliers are copied from before the
+   * mapped fields are set; empty = AddSupplier, which needs all 23 of its mandatory fields mapped.
+   */
+  m3SupplierTemplate: z
+    .string({ message: 'The M3 supplier template is a supplier number such as TMPLSUP.' })
+    .trim()
+    .max(10, 'The M3 supplier template is at most 10 characters (a supplier number).')
+    .optional(),
   /** M3 EXPORTMI field separator, one character; empty = try rare characters in turn (values are never quoted). */
   m3Separator: z
     .string({ message: 'The M3 separator is one character.' })

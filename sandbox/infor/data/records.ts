@@ -169,8 +169,43 @@ const maxCounts: Record<InforEntity, number> = {
   glAccounts: 89_999,
 };
 
+/**
+ * What writes (M3 Add/Chg/Upd) did to one customer or supplier: the M3 column values written, over
+ * what the generator says. `frozen` keeps the generated values a new version would otherwise
+ * re-roll (phone, credit limit), so a write changes exactly the fields it names.
+ */
+export interface WrittenParty {
+  columns: Record<string, string>;
+  frozen?: { phone: string; creditLimit: number };
+  /** Records inserted by a write: their entry date. */
+  createdAt?: number;
+}
+
+/** M3 columns that are neutral-model fields too, so CSI, LN and FSM views show what M3 writes changed. */
+const partyFieldOf: Record<
+  'customers' | 'suppliers',
+  Record<string, 'name' | 'address1' | 'address2' | 'phone' | 'fax' | 'email' | 'contact' | 'vatNumber'>
+> = {
+  customers: {
+    CUNM: 'name',
+    CUA1: 'address1',
+    CUA2: 'address2',
+    PHNO: 'phone',
+    TFNO: 'fax',
+    MAIL: 'email',
+    YREF: 'contact',
+    VRNO: 'vatNumber',
+  },
+  suppliers: { SUNM: 'name', PHNO: 'phone', TFNO: 'fax', VRNO: 'vatNumber' },
+};
+
 export class InforData {
   readonly datasets: Record<InforEntity, KeyedDataset>;
+  /** Written customers and suppliers by dataset index (the overlay M3 writes leave; see `writeParty`). */
+  readonly written: Record<'customers' | 'suppliers', Map<number, WrittenParty>> = {
+    customers: new Map(),
+    suppliers: new Map(),
+  };
 
   constructor(
     readonly seed: number,
@@ -195,6 +230,37 @@ export class InforData {
       invoices: make('invoices'),
       glAccounts: make('glAccounts'),
     };
+  }
+
+  /**
+   * Applies an M3 write: `create` inserts a record with `key` (in key order) holding `columns`;
+   * otherwise the named columns of the existing record change. Either way the record's stamp is
+   * `now`, so every view's change stamp (LMDT/LMTS, RecordDate, …) moves. Returns its index.
+   */
+  writeParty(
+    entity: 'customers' | 'suppliers',
+    key: string,
+    columns: Record<string, string>,
+    now: number,
+    create: boolean,
+  ): number {
+    const dataset = this.datasets[entity];
+    if (create) {
+      const index = dataset.insert(key, now);
+      this.written[entity].set(index, { columns: { ...columns }, createdAt: now });
+      return index;
+    }
+    const index = dataset.indexOf(key);
+    if (index === undefined) throw new Error(`No ${entity} record "${key}"`);
+    const before = this.party(entity, index);
+    const previous = this.written[entity].get(index);
+    this.written[entity].set(index, {
+      ...previous,
+      columns: { ...previous?.columns, ...columns },
+      frozen: previous?.frozen ?? { phone: before.phone, creditLimit: before.creditLimit },
+    });
+    dataset.modify([index], now);
+    return index;
   }
 
   customer(index: number): Party {
@@ -280,7 +346,8 @@ export class InforData {
     const street = random.pick(streets);
     const changes = versionRandom(this.seed, entity, index, version);
     const createdAt = startOfDay(this.datasets[entity].stamp(0)) - random.int(30, 900) * day;
-    return {
+    const written = this.written[entity].get(index);
+    const party: Party = {
       index,
       number: dataset.key(index),
       name,
@@ -300,10 +367,17 @@ export class InforData {
       group: random.pick(customerGroups),
       salesRep: random.pick(salesReps),
       rowPointer: uuidFrom(random),
-      createdAt: Math.min(createdAt, dataset.stamp(index)),
+      createdAt: written?.createdAt ?? Math.min(createdAt, dataset.stamp(index)),
       changedAt: dataset.stamp(index),
       version,
     };
+    if (!written) return party;
+    if (written.frozen) Object.assign(party, written.frozen);
+    for (const [column, field] of Object.entries(partyFieldOf[entity])) {
+      const value = written.columns[column];
+      if (value !== undefined) party[field] = value;
+    }
+    return party;
   }
 
   private order(entity: 'salesOrders' | 'purchaseOrders', index: number): Order {

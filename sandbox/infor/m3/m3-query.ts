@@ -35,6 +35,18 @@ export function* tableRows(
   query: M3RowQuery = {},
 ): Generator<Record<string, string>> {
   const dataset = data.datasets[table.entity];
+  // `key = a or key = b …` (a lookup of many keys): only those records, not a scan of the table.
+  const keys = keyList(table, query.where);
+  if (keys) {
+    const indexes = keys.map((key) => dataset.indexOf(key)).filter((index): index is number => index !== undefined);
+    const order =
+      query.order === 'physical'
+        ? (left: number, right: number) => dataset.stamp(left) - dataset.stamp(right) || left - right
+        : (left: number, right: number) => (dataset.key(left) < dataset.key(right) ? -1 : 1);
+    for (const index of [...new Set(indexes)].sort(order))
+      for (const row of table.rows(data, index, env)) if (evaluate(table, row, query.where!, env)) yield row;
+    return;
+  }
   const scan: DatasetScan = { order: query.order === 'physical' ? 'stamp' : 'key' };
   for (const condition of conjuncts(query.where)) narrow(scan, table, condition, env);
   for (const index of dataset.scan(scan)) {
@@ -42,6 +54,20 @@ export function* tableRows(
       if (!query.where || evaluate(table, row, query.where, env)) yield row;
     }
   }
+}
+
+/** The keys of a where clause that is only equalities on the dataset key joined by `or`; undefined otherwise. */
+function keyList(table: M3Table, where: M3Where | undefined): string[] | undefined {
+  // Text keys only: a numeric key (ORNO) may be written in other forms (leading zeros) that compare equal.
+  const column = table.columns.find((candidate) => candidate.name === table.datasetKeyColumn);
+  if (!where || !column || column.type !== 'A') return undefined;
+  const parts = 'or' in where ? where.or : [where];
+  const keys: string[] = [];
+  for (const part of parts) {
+    if (!('column' in part) || part.column !== table.datasetKeyColumn || part.op !== '=') return undefined;
+    keys.push(part.value);
+  }
+  return keys;
 }
 
 function conjuncts(where: M3Where | undefined): M3Condition[] {

@@ -1,7 +1,8 @@
 import type { SimulatorContext } from '../../kit';
 import type { InforData } from '../data/records';
-import type { BehaviourHolder } from '../behaviour';
+import type { BehaviourHolder, InforBehaviour } from '../behaviour';
 import { padValue } from './m3-tables';
+import { isM3Date, isM3Number } from './m3-write';
 import {
   findTransaction,
   isProgram,
@@ -14,11 +15,15 @@ import {
 /**
  * M3 MI REST v1 and v2 (`/M3/m3api-rest/[v2/]execute/{PGM}/{TRN}[;matrix]?FIELD=v`).
  * Fault effects read here: `m3ErrorAfterRows: N` (v1 `ErrorMessage` after N rows, v2 a
- * failed result after N records) and `m3Failure: 'nok' | 'http400' | 'bare400'`.
+ * failed result after N records), `m3Failure: 'nok' | 'http400' | 'bare400'`, and
+ * `m3LostAnswer: status` (the transaction runs — a write is committed — but the gateway answers that
+ * status instead, as when ION times out on a slow M3: a client that retries writes twice).
  */
 export interface M3Options {
   /** `maxrecs=0` answers at most this many rows; beyond that the gateway times out (504), as a huge M3 list would. */
   maxRowsPerCall: number;
+  /** The sandbox clock (write stamps); default the wall clock. */
+  now?: () => number;
 }
 
 const reserved = new Set([
@@ -85,7 +90,7 @@ function parseCall(context: SimulatorContext, version: 1 | 2): Call {
   };
 }
 
-function validate(call: Call): M3Failure | undefined {
+function validate(call: Call, tenant: InforBehaviour): M3Failure | undefined {
   const transaction = call.transaction;
   if (!transaction) {
     return {
@@ -109,8 +114,21 @@ function validate(call: Call): M3Failure | undefined {
     if (value !== undefined && value.length > field.length)
       return { type: 'InputFieldTooLong', code: '', field: field.name, message: `Field ${field.name} is too long` };
   }
+  // Writes: the kind of each value given (reads keep their old leniency). The wording is unconfirmed.
+  if (transaction.write && tenant.m3WriteKindCheck === 'nok') {
+    for (const field of transaction.inputs) {
+      const value = call.input[field.name]?.trim();
+      if (!value) continue;
+      if (field.type === 'N' && !isM3Number(value))
+        return nok(field.name, `Field ${field.name} must be numeric, "${value}" is not`);
+      if (field.type === 'D' && !isM3Date(value))
+        return nok(field.name, `Field ${field.name} must be a date yyyyMMdd, "${value}" is not`);
+    }
+  }
   return undefined;
 }
+
+const nok = (field: string, message: string): M3Failure => ({ type: 'ServerReturnedNOK', code: '', field, message });
 
 /** The user's default company when a call names none; company 200 is a second, smaller company with its own rows. */
 export const m3Companies = { '100': 'AAA', '200': 'BBB' } as const;
@@ -138,7 +156,7 @@ export function m3Handler(
         ? sendTopLevel400(context, failure)
         : sendFailure(context, call, failure);
     }
-    const invalid = validate(call);
+    const invalid = validate(call, tenant);
     if (invalid) {
       if (invalid.type === 'TransactionNotFound') {
         // U10: how a real tenant answers an unknown program/transaction is unconfirmed; default bare 400.
@@ -163,9 +181,14 @@ export function m3Handler(
       data: companies[key],
       env: { company, division: m3Companies[key], stampForm: tenant.m3StampForm },
       behaviour: tenant,
+      now: options.now ?? Date.now,
     };
     const transaction = call.transaction as M3Transaction;
     const result = transaction.run(session, call.input);
+    if (typeof effect.m3LostAnswer === 'number') {
+      // Writes have taken effect already: their runs change the data before answering.
+      return context.text(effect.m3LostAnswer, 'Gateway Timeout');
+    }
     if ('type' in result) return sendFailure(context, call, result as M3Failure);
 
     // U8: a capped tenant silently answers at most the cap, whatever maxrecs asked.

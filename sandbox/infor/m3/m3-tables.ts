@@ -377,6 +377,15 @@ const accountColumns: M3Column[] = columnsFrom(
   [c('ACTY', 'N', 1, 'Account type'), c('STAT', 'A', 2, 'Status')],
 ).filter((column) => !['LNCD', 'LX40', 'LX15'].includes(column.name));
 
+/** A party's columns with what M3 writes set over them (stamps stay computed: they moved with the write). */
+function withWritten(data: InforData, entity: 'customers' | 'suppliers', values: Values<Party>): Values<Party> {
+  return (party, env) => {
+    const row = values(party, env);
+    const written = data.written[entity].get(party.index);
+    return written ? { ...row, ...written.columns } : row;
+  };
+}
+
 function single<T>(
   columns: M3Column[],
   record: (data: InforData, index: number) => T,
@@ -397,7 +406,7 @@ export const m3Tables: Record<string, M3Table> = {
     rows: single(
       customerColumns,
       (data, index) => data.customer(index),
-      () => customerValues,
+      (data) => withWritten(data, 'customers', customerValues),
     ),
   },
   CIDMAS: {
@@ -411,7 +420,7 @@ export const m3Tables: Record<string, M3Table> = {
     rows: single(
       supplierColumns,
       (data, index) => data.supplier(index),
-      () => supplierValues,
+      (data) => withWritten(data, 'suppliers', supplierValues),
     ),
   },
   OOHEAD: {

@@ -10,6 +10,14 @@ import {
   catalogueTransactions,
   type CatalogueTransaction,
 } from './m3-catalogue';
+import {
+  m3CustomerTemplates,
+  m3SupplierTemplates,
+  m3WriteSpecs,
+  writeInputColumn,
+  writtenColumns,
+  type M3WriteSpec,
+} from './m3-write';
 
 /**
  * The M3 API programs the sandbox answers: exactly the transactions of the real MI catalogue
@@ -34,6 +42,8 @@ export interface M3Session {
   data: InforData;
   env: M3RowEnv;
   behaviour: InforBehaviour;
+  /** The sandbox clock: writes stamp records with it. */
+  now(): number;
 }
 
 type Run = (session: M3Session, input: Record<string, string>) => Iterable<Record<string, string>> | M3Failure;
@@ -46,6 +56,8 @@ export interface M3Transaction {
   outputs: M3Field[];
   /** Lists return many rows and honour maxrecs; Get returns one. */
   multi: boolean;
+  /** Writes: inputs are checked for their kind (N numeric, D yyyyMMdd) as well as length. */
+  write?: boolean;
   /** Rows that do not count against maxrecs (the EXPORTMI header line). */
   uncounted?(input: Record<string, string>): number;
   run: Run;
@@ -130,6 +142,9 @@ const implemented: Record<string, Run> = {
     // Accounts in key order within the dimension (the dataset's order pairs AITP 1 and 2).
     return [...rows(session, t.FCHACC, { and: parts })].sort((a, b) => compareKeys(t.FCHACC, a, b));
   },
+  'CRS610MI/LstTemplates': () =>
+    Object.entries(m3CustomerTemplates).map(([CUNO, template]) => ({ CUNO, CUNM: template.name })),
+  ...Object.fromEntries(Object.entries(m3WriteSpecs).map(([id, spec]) => [id, writeRun(spec)])),
   'EXPORTMI/Select': exportSelect('Select'),
   'EXPORTMI/SelectPad': exportSelect('SelectPad'),
   'EXPORTMI/LstFields': (_session, input) => {
@@ -189,6 +204,48 @@ const implemented: Record<string, Run> = {
     });
   },
 };
+
+/**
+ * One write (m3-write.ts): data checks after the route's input checks, then the overlay. Add and
+ * CopyTemplate answer the new key (CRS610MI/Add outputs CUNO; CopyTemplate SUNO and STAT).
+ */
+function writeRun(spec: M3WriteSpec): Run {
+  return (session, input) => {
+    const key = input[spec.key]?.trim() ?? '';
+    const dataset = session.data.datasets[spec.entity];
+    const templates = spec.entity === 'customers' ? m3CustomerTemplates : m3SupplierTemplates;
+    let base: Record<string, string> = {};
+    if (spec.template) {
+      const name = input[spec.template]?.trim() ?? '';
+      const template = templates[name];
+      if (!template)
+        return nok(
+          session.behaviour.m3UnknownTemplate === 'xre0103' ? 'XRE0103' : '',
+          spec.template,
+          `Template ${name} does not exist`,
+        );
+      base = template.columns;
+    }
+    if (spec.kind === 'change') {
+      if (dataset.indexOf(key) === undefined) return nok('XRE0103', spec.key, 'Record does not exist');
+      session.data.writeParty(spec.entity, key, writtenColumns(spec, input), session.now(), false);
+      return [];
+    }
+    // CRS610MI/Add without CUNO: the next number after the highest (a number series, as M3 assigns one).
+    const number = key || nextKey(dataset.key(dataset.size - 1));
+    if (dataset.indexOf(number) !== undefined) return nok('XRE0104', spec.key, 'Record already exists');
+    const columns = { ...base, ...writtenColumns(spec, input) };
+    session.data.writeParty(spec.entity, number, columns, session.now(), true);
+    return spec.kind === 'copy' ? [{ SUNO: number, STAT: columns.STAT ?? '20' }] : [{ CUNO: number, ERRM: '' }];
+  };
+}
+
+function nextKey(last: string): string {
+  const match = /^(.*?)(\d+)$/.exec(last);
+  if (!match) return `${last}1`;
+  const [, prefix = '', digits = ''] = match;
+  return `${prefix}${String(Number(digits) + 1).padStart(digits.length, '0')}`;
+}
 
 function compareKeys(table: M3Table, left: Record<string, string>, right: Record<string, string>): number {
   for (const key of table.keyColumns) {
@@ -263,17 +320,23 @@ export function findTransaction(program: string, name: string): M3Transaction | 
   let made: M3Transaction | undefined;
   if (entry) {
     const lengths = new Map(entry.outputs.map((field) => [field.name, field.length]));
+    const writeSpec = m3WriteSpecs[id];
     made = {
       program,
       name,
       description: entry.description,
-      inputs: entry.inputs.map((input) => ({
-        name: input.name,
-        type: 'A',
-        length: lengths.get(input.name) ?? (name === 'Select' || name === 'SelectPad' ? 1000 : 60),
-        description: input.name,
-        mandatory: input.required,
-      })),
+      inputs: entry.inputs.map((input) => {
+        // Writes: the column the input sets gives its type and length (the catalogue has no input lengths).
+        const column = writeSpec ? writeInputColumn(writeSpec, input.name) : undefined;
+        return {
+          name: input.name,
+          type: column?.type ?? 'A',
+          length: column?.length ?? lengths.get(input.name) ?? (name === 'Select' || name === 'SelectPad' ? 1000 : 60),
+          description: column?.description ?? input.name,
+          mandatory: input.required,
+        };
+      }),
+      write: writeSpec !== undefined,
       outputs: entry.outputs,
       multi: program === 'EXPORTMI' || /^(Lst|List|Sel|Search)/.test(name),
       uncounted: program === 'EXPORTMI' ? (input) => (input.HDRS === '1' ? 1 : 0) : undefined,

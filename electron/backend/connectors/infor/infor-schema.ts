@@ -6,6 +6,7 @@ import { fsmUrl } from './fsm-reader';
 import { lnUrl } from './ln-reader';
 import { m3Execute } from './m3-api';
 import { exportColumns, m3ValueKind } from './m3-export';
+import { m3CreateRequired, m3WriteEntities } from './m3-write';
 import { entityLabel, type CsiSource, type FsmSource, type LnSource, type M3Source } from './infor-sources';
 
 type Discovered = Omit<EntitySchema, 'hash' | 'fetchedAt'>;
@@ -30,6 +31,11 @@ export async function m3Schema(context: HookContext, entity: string, source: M3S
         );
   const keyFields = source.mode === 'list' && source.list ? [source.list.key] : source.keys.map(strip);
   for (const f of fields) if (keyFields.includes(f.name)) f.required = { onCreate: true, onUpdate: true };
+  // Built-in entities M3 can write: what its Add needs (m3-write.ts); picked entities stay read-only.
+  if (source.table === m3WriteEntities[entity as keyof typeof m3WriteEntities]?.table) {
+    const needed = m3CreateRequired[entity] ?? [];
+    for (const f of fields) if (needed.includes(f.name)) f.required = { onCreate: true, onUpdate: false };
+  }
   if (source.lines) {
     // Each line's own fields, so mappings can loop over them (quantity, price … per line).
     const children = await tableFields(context, source.lines.table, source.lines.columns, [...source.lines.keys]);

@@ -7,6 +7,7 @@ import { obtainInforToken, revokeInforToken, tokenClaims } from './infor-auth';
 import { inforCatalog, inforCatalogEntry } from './infor-catalog';
 import { csiSchema, fsmSchema, lnSchema, m3Schema } from './infor-schema';
 import {
+  productLineLabels,
   productLines,
   resolveSources,
   type CsiSource,
@@ -19,6 +20,8 @@ import { inforDescriptorFor } from './infor.descriptor';
 import { lnReadSlots, lnUrl } from './ln-reader';
 import { m3Execute } from './m3-api';
 import { readM3, type M3StampForms } from './m3-reader';
+import { m3Lookup, m3WriteBatch } from './m3-write';
+import type { JsonObject, WriteOptions, WriteResult } from '../framework/connector';
 import { checkTenant } from './tenant-check';
 
 /** M3 when none is set (the first test detects the real one); a value that is not a product line is refused, not read as M3. */
@@ -63,6 +66,13 @@ function hooksFor(
           return fsmSchema(context, entity, sourceOf<FsmSource>(entity));
       }
     },
+    ...(productLine === 'm3'
+      ? {
+          lookup: (context, entity, matchKey, values, signal) => m3Lookup(context, entity, matchKey, values, signal),
+          writeBatch: (context, entity, records, matchKey, options) =>
+            m3WriteBatch(context, entity, records, matchKey, options?.signal),
+        }
+      : {}),
     catalog: (context, query, signal) => inforCatalog(context, productLine, query, signal),
     catalogEntry: (context, kind, name, options) => inforCatalogEntry(context, productLine, kind, name, options),
     async probe() {
@@ -122,6 +132,17 @@ export class InforConnector extends DescriptorConnector {
       if (typeof identity === 'string') result.identity = identity;
     }
     return result;
+  }
+
+  /** CSI, LN and FSM writes are not built yet: say so by product line, not as a generic read-only entity. */
+  override async write(entity: string, records: JsonObject[], options: WriteOptions): Promise<WriteResult[]> {
+    if (this.productLine !== 'm3' && (entity === 'customers' || entity === 'suppliers'))
+      throw new AppError(
+        'E_INVALID_INPUT',
+        `Infor ${productLineLabels[this.productLine]}: writing ${entity} is not supported yet (only Infor M3 customers and suppliers can be written).`,
+        { productLine: this.productLine, entity },
+      );
+    return super.write(entity, records, options);
   }
 
   /** Whether the gateway serves this product line for the tenant (a cheap metadata call). */

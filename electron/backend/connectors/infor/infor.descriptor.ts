@@ -16,7 +16,8 @@ import {
 /**
  * Infor CloudSuite through ION API Gateway (API-FACTS §1), one descriptor per
  * product line. Hosts come from the `.ionapi` (`iu`, `pu`); token URLs are
- * `pu + ot` / `pu + or`. Infor is a source here: every entity is read-only.
+ * `pu + ot` / `pu + or`. M3 customers and suppliers are writable (CRS610MI/CRS620MI,
+ * m3-write.ts); every other entity, and every entity of CSI, LN and FSM, is read-only.
  */
 const common = {
   system: 'infor',
@@ -37,6 +38,27 @@ const common = {
   },
   timeoutMs: 65_000,
 } satisfies Partial<ConnectorDescriptorInput>;
+
+/**
+ * M3 writes: query-first upserts by key, one MI call per record plus one EXPORTMI lookup per batch
+ * (m3-write.ts). 50 records a batch keep a lookup's ORed keys to two QERY-sized calls at most.
+ */
+const m3Writes: Partial<Record<string, ConnectorDescriptorInput['entities'][string]['write']>> = {
+  customers: {
+    mode: 'create+update',
+    endpoint: 'M3/m3api-rest/v2/execute/CRS610MI',
+    matchKeys: ['CUNO'],
+    maxBatch: 50,
+    maxPayloadBytes: 1_000_000,
+  },
+  suppliers: {
+    mode: 'create+update',
+    endpoint: 'M3/m3api-rest/v2/execute/CRS620MI',
+    matchKeys: ['SUNO'],
+    maxBatch: 50,
+    maxPayloadBytes: 1_000_000,
+  },
+};
 
 const pagination: Record<ProductLine, ConnectorDescriptorInput['entities'][string]['read']> = {
   m3: {
@@ -100,7 +122,7 @@ function build(productLine: ProductLine, picked: Record<string, PickedSource> = 
       label: inforEntityLabels[id],
       keyFields: productLine === 'm3' ? source.keys.map((key) => key.slice(2)) : source.keys,
       read: pagination[productLine],
-      write: { mode: 'read-only' },
+      write: (productLine === 'm3' && m3Writes[id]) || { mode: 'read-only' },
     };
   }
   for (const [id, source] of Object.entries(picked)) {

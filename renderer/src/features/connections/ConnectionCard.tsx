@@ -5,6 +5,7 @@ import { systemSpec } from '../../../../shared/systems/catalog';
 import type { SignInState, TestState } from './connections.store';
 import { SystemMark } from './SystemMark';
 import { InforM3Settings } from './InforM3Settings';
+import { InforM3Templates } from './InforM3Templates';
 import { TenantCheck, type TenantCheckAnswer } from './TenantCheck';
 
 import { CsiSiteChoice } from './CsiSiteChoice';
@@ -149,7 +150,10 @@ export function ConnectionCard({
           </div>
         )}
         {isInfor && productLine === 'm3' && onSettings && (
-          <InforM3Settings connection={connection} onSettings={onSettings} />
+          <>
+            <InforM3Settings connection={connection} onSettings={onSettings} />
+            <InforM3Templates connection={connection} onSettings={onSettings} />
+          </>
         )}
         {isInfor && connection.settings.gatewayProposed === true && onInforChoice && (
           <div className="kv-row">
