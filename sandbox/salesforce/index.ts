@@ -1,6 +1,7 @@
 import { generateKeyPairSync, type KeyPairKeyObjectResult } from 'node:crypto';
 import { createSandboxServer, createRandom, recordRandom, type SandboxControl } from '../kit';
 import { SalesforceApi, type SalesforceApiOptions } from './salesforce-api';
+import { SalesforceBulk } from './salesforce-bulk';
 import { SalesforceOAuth } from './salesforce-oauth';
 import { salesforceObjectByName } from './salesforce-objects';
 import { SalesforceStore } from './salesforce-store';
@@ -17,6 +18,8 @@ export interface SalesforceSandboxOptions extends Partial<
   port?: number;
   seed?: number;
   seedAccounts?: number;
+  /** Bulk API 2.0 job-info polls answering InProgress before a job is processed (default 1). */
+  bulkPollsBeforeDone?: number;
   /** The JWT `aud` the org accepts: login.salesforce.com (production, default) or test.salesforce.com (sandbox orgs). */
   jwtAudience?: string;
 }
@@ -66,6 +69,8 @@ export interface SalesforceSandbox {
     findBy(object: string, field: string, value: unknown): Record<string, unknown> | undefined;
     usage(): { used: number; limit: number };
     largestBatch(object: string): number;
+    /** Bulk API 2.0 jobs so far: id, object, rows uploaded, current state. */
+    bulkJobs(): Array<{ id: string; object: string; rows: number; state: string }>;
   };
   close(): Promise<void>;
 }
@@ -81,6 +86,8 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
     seed,
     onExpireTokens: () => api.expireSessions(),
     extraStats: () => ({ usage: api.usage() }),
+    // Bulk API 2.0 uploads take up to 150 MB of CSV per job.
+    maxBodyBytes: 150 * 1024 * 1024,
   });
   const store = new SalesforceStore(() => server.clock.now());
   const apiOptions: SalesforceApiOptions = {
@@ -110,6 +117,13 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
   });
   const api = new SalesforceApi(server, store, apiOptions, oauth);
   api.register();
+  const bulk = new SalesforceBulk(
+    server,
+    store,
+    { apiVersion: apiOptions.apiVersion, pollsBeforeDone: options.bulkPollsBeforeDone ?? 1 },
+    (context) => api.guard(context),
+  );
+  bulk.register();
   seedData(store, seed, options.seedAccounts ?? 250, server.clock.now());
   server.action('expireSessions', () => api.expireSessions());
   server.action('modify', (args) => {
@@ -133,6 +147,7 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
     },
     usage: () => api.usage(),
     largestBatch: (object) => api.largestBatch.get(object) ?? 0,
+    bulkJobs: () => bulk.history.map((job) => ({ id: job.id, object: job.object, rows: job.rows, state: job.state() })),
   };
   await server.listen();
   const control: SalesforceSandboxControl = Object.assign(Object.create(null) as object, server.control, {
