@@ -37,7 +37,7 @@ describe('M3 customers → Salesforce Accounts above the bulk threshold', () => 
     folder.remove();
   });
 
-  async function flow(name: string, bulkThreshold?: number) {
+  async function flow(name: string, bulkThreshold?: number, pageSize?: number) {
     const source = await api.call('connections.importIonapi', {
       fileName: 'm3.ionapi',
       content: JSON.stringify(infor.ionapi('backend-service')),
@@ -64,7 +64,11 @@ describe('M3 customers → Salesforce Accounts above the bulk threshold', () => 
       target: { connectionId: target.id, entity: 'Account', matchKey: ['Infor_Customer_Number__c'] },
       schedule: { kind: 'manual' },
       dependsOn: [],
-      options: { dryRun: false, ...(bulkThreshold === undefined ? {} : { bulkThreshold }) },
+      options: {
+        dryRun: false,
+        ...(bulkThreshold === undefined ? {} : { bulkThreshold }),
+        ...(pageSize === undefined ? {} : { pageSize }),
+      },
       paused: false,
     });
   }
@@ -143,5 +147,19 @@ describe('M3 customers → Salesforce Accounts above the bulk threshold', () => 
     expect(dry.status).toBe('succeeded');
     expect(count('Salesforce bulk create job')).toBe(0);
     expect(dry.notes).toEqual([]);
+  }, 120_000);
+
+  it('reads pages at least as large as the threshold; a smaller last page goes in batches', async () => {
+    // Pages of 500 would never reach 2,000: with the bulk path on, the engine reads pages of 2,000.
+    const saved = await flow('Small pages', undefined, 500);
+    salesforce.control.clearRequests();
+    const run = await api.call('flows.run', { id: saved.id });
+    expect(run.notes).toEqual([
+      "Salesforce Account: Bulk API 2.0 for 2,000 records in 1 job (Salesforce's default bulk threshold is 2,000); 500 in normal batches (pages below the threshold).",
+    ]);
+    expect(salesforce.inspect.bulkJobs().at(-1)).toMatchObject({ rows: 2_000, state: 'JobComplete' });
+    expect(count('Salesforce bulk create job')).toBe(1);
+    expect(count('Salesforce collections upsert')).toBe(3);
+    expect(run.calls.targetMinimum).toBe(6 + 3);
   }, 120_000);
 });
