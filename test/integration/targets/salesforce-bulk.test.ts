@@ -90,6 +90,44 @@ describe('Salesforce Bulk API 2.0 upsert jobs', () => {
     });
   });
 
+  it('dates, amounts, a relationship by external id, and #N/A clearing a field on update', async () => {
+    const document = (extra: JsonObject): JsonObject => ({
+      Infor_Document_No__c: 'INV-1',
+      Name: 'Invoice 1',
+      Document_Type__c: 'Invoice',
+      Account__r: { Infor_Customer_Number__c: 'B1' },
+      ...extra,
+    });
+    const [created] = await connector.write(
+      'Infor_Document__c',
+      [document({ Document_Date__c: '2024-01-15', Amount__c: 1234.56, Status__c: 'Open' })],
+      { matchKey: ['Infor_Document_No__c'], bulk: true },
+    );
+    expect(created!.outcome).toBe('created');
+    const account = sandbox.inspect.findBy('Account', 'Infor_Customer_Number__c', 'B1')!;
+    expect(sandbox.inspect.findBy('Infor_Document__c', 'Infor_Document_No__c', 'INV-1')).toMatchObject({
+      Account__c: account.Id,
+      Document_Date__c: '2024-01-15',
+      Amount__c: 1234.56,
+      Status__c: 'Open',
+    });
+    const [updated] = await connector.write('Infor_Document__c', [document({ Status__c: null })], {
+      matchKey: ['Infor_Document_No__c'],
+      bulk: true,
+    });
+    expect(updated!.outcome).toBe('updated');
+    // Null went as #N/A and cleared the field; the fields left out of this write kept their values.
+    expect(sandbox.inspect.findBy('Infor_Document__c', 'Infor_Document_No__c', 'INV-1')).toMatchObject({
+      Status__c: null,
+      Document_Date__c: '2024-01-15',
+    });
+    const [wrongDate] = await connector.write('Infor_Document__c', [document({ Document_Date__c: '15.01.2024' })], {
+      matchKey: ['Infor_Document_No__c'],
+      bulk: true,
+    });
+    expect(wrongDate!.error).toMatchObject({ code: 'INVALID_TYPE_ON_FIELD_IN_RECORD', field: 'Document_Date__c' });
+  });
+
   it('writes the CSV Salesforce documents: quoted values, #N/A for null, relationships as Rel.Field', () => {
     const { csv } = recordsToCsv([
       { Infor_Customer_Number__c: 'X1', Name: 'A "B", C', Phone: null },
