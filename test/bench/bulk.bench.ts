@@ -10,9 +10,10 @@
  * a call per record, so 100,000 records on every path would take about half an hour. By default each
  * run therefore measures a sample (`MLC_BENCH_BULK_SAMPLE` customers, 10,000: above every bulk
  * threshold; Cin7 at most 2,000 suppliers), about four minutes in all, and gives the figures for
- * 100,000: records/s as measured, calls scaled by batches (normal path) or by jobs of the
- * descriptor's `maxRecords` (bulk path), marked `projected`. `MLC_BENCH_BULK_SAMPLE=100000` (or the
- * first argument) measures 100,000 customers outright.
+ * 100,000: records/s as measured, calls scaled by batches (normal path) or by jobs (bulk path:
+ * one per source page of up to 10,000, or the descriptor's `maxRecords` if smaller), marked
+ * `projected`. `MLC_BENCH_BULK_SAMPLE=100000` (or the first argument) measures 100,000 customers
+ * outright.
  *
  * The simulators run in their own process with no added latency and with rate limits and quotas
  * lifted (Cin7's 60 calls a minute, Zendesk's per-minute limit, Dataverse service protection, Zoho
@@ -31,6 +32,7 @@ import { createBackend } from '../../electron/backend/backend';
 import { inProcessTransport } from '../../electron/backend/bridge/in-process';
 import { cin7Descriptor } from '../../electron/backend/connectors/cin7/cin7.descriptor';
 import { dynamicsDescriptor } from '../../electron/backend/connectors/dynamics/dynamics.descriptor';
+import { inforDescriptors } from '../../electron/backend/connectors/infor/infor.descriptor';
 import { salesforceDescriptor } from '../../electron/backend/connectors/salesforce/salesforce.descriptor';
 import { zendeskDescriptors } from '../../electron/backend/connectors/zendesk/zendesk.descriptor';
 import { zohoDescriptor } from '../../electron/backend/connectors/zoho/zoho.descriptor';
@@ -151,9 +153,14 @@ async function runOnce(
   const seconds = (performance.now() - started) / 1000;
   const read = run.counters.read;
   // Calls grow with batches on the normal path and with jobs on the bulk path.
+  // The engine writes page by page: a bulk job holds at most one source page (M3: 10,000 records).
+  const perJob = Math.min(
+    bulk?.maxRecords ?? Infinity,
+    inforDescriptors.m3.entities[target.source]?.read?.pagination.maxPageSize ?? Infinity,
+  );
   const scale =
     mode === 'with' && bulk
-      ? Math.ceil(fullLoad / bulk.maxRecords) / Math.max(1, Math.ceil(read / bulk.maxRecords))
+      ? Math.ceil(fullLoad / perJob) / Math.max(1, Math.ceil(read / perJob))
       : fullLoad / Math.max(1, read);
   return {
     status: run.status,
