@@ -1,6 +1,7 @@
 import { generateKeyPairSync, type KeyPairKeyObjectResult } from 'node:crypto';
 import { createSandboxServer, createRandom, recordRandom, type SandboxControl } from '../kit';
 import { SalesforceApi, type SalesforceApiOptions } from './salesforce-api';
+import { SalesforceBulk } from './salesforce-bulk';
 import { SalesforceOAuth } from './salesforce-oauth';
 import { salesforceObjectByName } from './salesforce-objects';
 import { seedStandardPricebook, type SalesRules } from './salesforce-sales-objects';
@@ -20,6 +21,8 @@ export interface SalesforceSandboxOptions extends Partial<
   seedAccounts?: number;
   /** Sales-object rules whose real behaviour is unconfirmed (salesforce-sales-objects.ts). */
   salesRules?: Partial<SalesRules>;
+  /** Bulk API 2.0 job-info polls answering InProgress before a job is processed (default 1). */
+  bulkPollsBeforeDone?: number;
   /** The JWT `aud` the org accepts: login.salesforce.com (production, default) or test.salesforce.com (sandbox orgs). */
   jwtAudience?: string;
 }
@@ -69,6 +72,8 @@ export interface SalesforceSandbox {
     findBy(object: string, field: string, value: unknown): Record<string, unknown> | undefined;
     usage(): { used: number; limit: number };
     largestBatch(object: string): number;
+    /** Bulk API 2.0 jobs so far: id, object, rows uploaded, current state. */
+    bulkJobs(): Array<{ id: string; object: string; rows: number; state: string }>;
   };
   close(): Promise<void>;
 }
@@ -84,6 +89,8 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
     seed,
     onExpireTokens: () => api.expireSessions(),
     extraStats: () => ({ usage: api.usage() }),
+    // Bulk API 2.0 uploads take up to 150 MB of CSV per job.
+    maxBodyBytes: 150 * 1024 * 1024,
   });
   const store = new SalesforceStore(() => server.clock.now());
   const apiOptions: SalesforceApiOptions = {
@@ -114,6 +121,13 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
   const api = new SalesforceApi(server, store, apiOptions, oauth);
   api.register();
   Object.assign(store.salesRules, options.salesRules);
+  const bulk = new SalesforceBulk(
+    server,
+    store,
+    { apiVersion: apiOptions.apiVersion, pollsBeforeDone: options.bulkPollsBeforeDone ?? 1 },
+    (context) => api.guard(context),
+  );
+  bulk.register();
   seedData(store, seed, options.seedAccounts ?? 250, server.clock.now());
   seedStandardPricebook((object, values) => store.insertRaw(object, values, server.clock.now()));
   server.action('expireSessions', () => api.expireSessions());
@@ -138,6 +152,7 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
     },
     usage: () => api.usage(),
     largestBatch: (object) => api.largestBatch.get(object) ?? 0,
+    bulkJobs: () => bulk.history.map((job) => ({ id: job.id, object: job.object, rows: job.rows, state: job.state() })),
   };
   await server.listen();
   const control: SalesforceSandboxControl = Object.assign(Object.create(null) as object, server.control, {

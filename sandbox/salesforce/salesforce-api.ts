@@ -186,6 +186,11 @@ export class SalesforceApi {
     });
   }
 
+  /** The checks every API call passes first (URI length, session, daily allocation): true when it may go on. */
+  guard(context: SimulatorContext): boolean {
+    return !this.refuseLongUri(context) && this.admit(context);
+  }
+
   /** 414 for a URI over the limit, 431 for URI and headers over it; the edge answers before any session check. */
   private refuseLongUri(context: SimulatorContext): boolean {
     const uri = context.request.url ?? '';

@@ -47,6 +47,10 @@ export const entityInfoSchema = z.object({
   readable: z.boolean(),
   writable: z.boolean(),
   incremental: z.boolean(),
+  /** The vendor's bulk write path (Bulk API 2.0, UpsertMultiple, Bulk Write): its name and default threshold. */
+  bulk: z
+    .object({ label: z.string(), threshold: z.number().int().positive(), maxRecords: z.number().int().positive() })
+    .optional(),
 });
 
 /** One object a source exposes that could become an entity (Infor: an M3 table, CSI IDO, LN set, FSM class). */

@@ -82,7 +82,7 @@ function startSandboxes(home: string, customers: number): Promise<Sandboxes> {
   });
 }
 
-interface TargetCase {
+export interface TargetCase {
   system: 'zoho' | 'salesforce' | 'dynamics' | 'zendesk' | 'cin7';
   source: 'customers' | 'suppliers';
   entity: string;
@@ -91,7 +91,7 @@ interface TargetCase {
 }
 
 /** The same M3 mappings the engine's every-target test runs. */
-const targetCases: TargetCase[] = [
+export const targetCases: TargetCase[] = [
   {
     system: 'zoho',
     source: 'customers',

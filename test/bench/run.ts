@@ -5,6 +5,7 @@ import { runFoundationBench } from './foundation.bench';
 import { runMappingBench } from './mapping.bench';
 import { runEngineBench } from './engine.bench';
 import { runCanvasBench } from './canvas.bench';
+import { runBulkBench } from './bulk.bench';
 
 type Bench = { name: string; run: () => Promise<Record<string, unknown>> };
 
@@ -14,6 +15,8 @@ const benches: Bench[] = [
   // MLC_BENCH_RECORDS scales the engine run; the default is the 1,000,000-record sync (about 20–25 min here).
   { name: 'engine', run: () => runEngineBench(Number(process.env.MLC_BENCH_RECORDS ?? 1_000_000)) },
   { name: 'canvas', run: runCanvasBench },
+  // Per target, records/s and calls for 100,000 records with and without the bulk path (`npm run bench bulk`, ~3 min).
+  { name: 'bulk', run: () => runBulkBench() },
 ];
 
 const only = process.argv.slice(2);

@@ -11,6 +11,7 @@ import { defaultResilience, transientRetry, withPauses, type Resilience } from '
 import type { AuditInput } from './audit.repository';
 import type { IdMapEntry } from './id-map.repository';
 import type { PageCommit } from './page-commit';
+import type { BulkPath, WritePaths } from './bulk-path';
 
 export interface PageContext {
   flow: Flow;
@@ -34,6 +35,8 @@ export interface PageContext {
   onWarning?: (message: string) => void;
   /** Waits out a target's long Retry-After (the run shows "paused until"); the call is then made again. */
   pause?: (waitMs: number) => Promise<void>;
+  /** The target's bulk path when the flow may take it: a page with at least `threshold` writes does (see bulk-path.ts). */
+  bulk?: BulkPath;
 }
 
 /**
@@ -68,7 +71,7 @@ interface Pending {
 export async function processPage(
   records: SourceRecord[],
   context: PageContext,
-): Promise<{ commit: Omit<PageCommit, 'counters' | 'calls'>; sent: number }> {
+): Promise<{ commit: Omit<PageCommit, 'counters' | 'calls'>; sent: number; paths: WritePaths }> {
   const { flow, mapping, counters } = context;
   const audits: AuditInput[] = [];
   const idMap: IdMapEntry[] = [];
@@ -148,7 +151,8 @@ export async function processPage(
     pending.push({ record, payload: keyed as JsonObject, hash });
   });
 
-  if (pending.length === 0) return { commit: { audits, idMap, deadLetters: dead }, sent: 0 };
+  const paths: WritePaths = { bulkRecords: 0, bulkJobs: 0, normalRecords: 0 };
+  if (pending.length === 0) return { commit: { audits, idMap, deadLetters: dead }, sent: 0, paths };
   context.onPhase?.('writing');
   // The target calls of a page (writes, a dry run's lookups) ride out storms here; the engine's
   // re-read of the window is for failed reads only.
@@ -158,10 +162,17 @@ export async function processPage(
   );
   if (context.dryRun) {
     await describeDryRun(pending, context, audits, base, policy);
-    return { commit: { audits, idMap: [], deadLetters: { add: [], clear: [] } }, sent: pending.length };
+    return { commit: { audits, idMap: [], deadLetters: { add: [], clear: [] } }, sent: pending.length, paths };
   }
-  for (let start = 0; start < pending.length; start += context.batchSize) {
-    const batch = pending.slice(start, start + context.batchSize);
+  // A page with enough writes goes in one bulk write (the runtime splits it into jobs); otherwise in batches.
+  const bulk = context.bulk && pending.length >= context.bulk.threshold ? context.bulk.bulk : undefined;
+  if (bulk) {
+    paths.bulkRecords = pending.length;
+    paths.bulkJobs = Math.ceil(pending.length / bulk.maxRecords);
+  } else paths.normalRecords = pending.length;
+  const step = bulk ? pending.length : context.batchSize;
+  for (let start = 0; start < pending.length; start += step) {
+    const batch = pending.slice(start, start + step);
     // Upserts match by key, so resending a batch after a storm never duplicates.
     // The run's signal goes to `execute` as for re-reads: a cancelled run resends nothing.
     const written = await policy.execute(
@@ -171,7 +182,12 @@ export async function processPage(
             context.target.write(
               flow.target.entity,
               batch.map((item) => item.payload),
-              { matchKey: flow.target.matchKey, signal: context.signal, onWarning: context.onWarning },
+              {
+                matchKey: flow.target.matchKey,
+                signal: context.signal,
+                onWarning: context.onWarning,
+                ...(bulk ? { bulk: true } : {}),
+              },
             ),
           context.pause,
         ),
@@ -201,7 +217,7 @@ export async function processPage(
       if (context.deadLetters.has(item.record.key)) dead.clear.push(item.record.key);
     });
   }
-  return { commit: { audits, idMap, deadLetters: dead }, sent: pending.length };
+  return { commit: { audits, idMap, deadLetters: dead }, sent: pending.length, paths };
 }
 
 function withField(error: { message: string; field?: string }): string {

@@ -4,6 +4,7 @@ import { AppError } from '../../../shared/errors';
 import type { JsonObject, SourceRecord } from '../connectors/framework/connector';
 import type { EngineDeps } from './engine-deps';
 import { processPage, warnOncePerRun } from './page-processor';
+import { bulkPathOf } from './bulk-path';
 import { referenceBindings } from './reference-bindings';
 import { commitPage } from './page-commit';
 import { emptyCalls, emptyCounters } from './runs.repository';
@@ -57,6 +58,8 @@ export async function replayRecords(deps: EngineDeps, request: ReplayRequest): P
     const schema = await target.schema(flow.target.entity).catch(() => undefined);
     const write = target.descriptor.entities[flow.target.entity]?.write;
     const batchSize = write && write.mode !== 'read-only' ? write.maxBatch : 1;
+    // A replay of a few records goes in normal batches; one of at least the threshold takes the bulk path.
+    const bulk = bulkPathOf(target, flow, false);
     // Group by the expression each record will run through.
     const groups = new Map<string, { expression: string; hash: string; audits: RecordAudit[] }>();
     for (const audit of audits) {
@@ -97,9 +100,11 @@ export async function replayRecords(deps: EngineDeps, request: ReplayRequest): P
           deadLetters,
           counters,
           onWarning,
+          bulk,
         });
         calls.target = target.callCount() - baseline;
-        calls.targetMinimum += Math.ceil(result.sent / batchSize);
+        calls.targetMinimum +=
+          Math.ceil(result.paths.normalRecords / batchSize) + result.paths.bulkJobs * (bulk?.bulk.callsPerJob ?? 0);
         commitPage(
           deps,
           run.id,

@@ -17,6 +17,7 @@ import { storeFailure } from '../store/store-errors';
 import { blocksDependants, dependencyOrder } from './dependency-order';
 import { referenceBindings } from './reference-bindings';
 import { defaultResilience, realClock, transientRetry, targetInterrupted, withPauses } from './resilience';
+import { bulkPathOf, emptyWritePaths, writePathNote, type BulkPath, type WritePaths } from './bulk-path';
 
 export interface RunFlowOptions {
   trigger?: Run['trigger'];
@@ -203,6 +204,19 @@ export class SyncEngine {
     let target: Connector | undefined;
     let baseline = { source: 0, target: 0 };
     let maxStamp = watermark;
+    const paths = emptyWritePaths();
+    // The run's one note on its write path (bulk or batches, and why), however the run ends.
+    let pathNoted = false;
+    const notePath = () => {
+      if (pathNoted || !target || !source) return;
+      pathNoted = true;
+      const maxPageSize = source.descriptor.entities[flow.source.entity]?.read?.pagination.maxPageSize ?? 0;
+      const note = writePathNote(target, flow, dryRun, paths, maxPageSize);
+      if (note) {
+        log.info(note, { flow: flow.id, run: run.id });
+        runs.addNote(run.id, note);
+      }
+    };
     // The lease is renewed by a timer, not by commits: a slow page (storms, a big batch) keeps the flow.
     const heartbeat = setInterval(() => {
       try {
@@ -223,7 +237,8 @@ export class SyncEngine {
       source = await connectors.open(flow.source.connectionId);
       target = await connectors.open(flow.target.connectionId);
       baseline = { source: source.callCount(), target: target.callCount() };
-      const limits = entityLimits(source, target, flow, dryRun);
+      const bulk = bulkPathOf(target, flow, dryRun);
+      const limits = entityLimits(source, target, flow, dryRun, bulk);
       progress.pageSize = limits.pageSize;
       const targetSchema = await target.schema(flow.target.entity).catch((error: unknown) => {
         log.warn('target schema unavailable; the target validates alone', { error: errorMessage(error) });
@@ -316,6 +331,7 @@ export class SyncEngine {
                   signal: options.signal,
                   resilience,
                   pause,
+                  bulk,
                   onWarning: warnOnce,
                   onWriteRetry: (error, attempt, waitMs) =>
                     log.warn(targetInterrupted, { flow: flow.id, attempt, waitMs, error: errorMessage(error) }),
@@ -325,7 +341,10 @@ export class SyncEngine {
                   throw new PageFailed(error);
                 });
                 sent += result.sent;
-                Object.assign(calls, usage(baseline, reader, writer, counters.read, sent, limits));
+                paths.bulkRecords += result.paths.bulkRecords;
+                paths.bulkJobs += result.paths.bulkJobs;
+                paths.normalRecords += result.paths.normalRecords;
+                Object.assign(calls, usage(baseline, reader, writer, counters.read, paths, limits, dryRun ? sent : 0));
                 // A dry run writes its audit rows (with diffs) but changes no state: no id map, no dead letters.
                 const commit = dryRun
                   ? { ...result.commit, idMap: [], deadLetters: { add: [], clear: [] } }
@@ -356,7 +375,8 @@ export class SyncEngine {
         .catch((error: unknown) => {
           throw error instanceof PageFailed ? error.failure : error;
         });
-      Object.assign(calls, usage(baseline, source, target, counters.read, sent, limits));
+      Object.assign(calls, usage(baseline, source, target, counters.read, paths, limits, dryRun ? sent : 0));
+      notePath();
       meter.update('done', counters, calls.source + calls.target, counters.read, true);
       return runs.finishRun(run.id, {
         status: counters.failed > 0 ? 'partial' : 'succeeded',
@@ -374,6 +394,11 @@ export class SyncEngine {
           target: target.callCount() - baseline.target,
         });
       log.warn('run stopped', { flow: flow.id, run: run.id, code: info.code, error: info.message });
+      try {
+        notePath();
+      } catch {
+        // A store that takes no note: the run's own row says what went wrong.
+      }
       meter.update('done', counters, calls.source + calls.target, null, true);
       const outcome = { windowTo: null, counters, calls, error: { code: info.code, message: info.message } };
       if (store) {
@@ -430,9 +455,11 @@ interface Limits {
   maxBatch: number;
   /** What one target call handles at best: a write batch, or a dry run's lookup. */
   recordsPerTargetCall: number;
+  /** The bulk path's calls per job, when the flow may take it. */
+  bulk?: BulkPath;
 }
 
-function entityLimits(source: Connector, target: Connector, flow: Flow, dryRun = false): Limits {
+function entityLimits(source: Connector, target: Connector, flow: Flow, dryRun = false, bulk?: BulkPath): Limits {
   const read = source.descriptor.entities[flow.source.entity]?.read;
   if (!read) throw new AppError('E_NOT_FOUND', `The source cannot read “${flow.source.entity}”.`);
   const write = target.descriptor.entities[flow.target.entity]?.write;
@@ -441,9 +468,13 @@ function entityLimits(source: Connector, target: Connector, flow: Flow, dryRun =
   const maxPageSize = read.pagination.maxPageSize;
   // A dry run writes nothing but must look every record up: its minimum is the lookups at the system's best rate.
   const lookupRate = dryRun ? target.lookupValuesPerCall?.(flow.target.entity, flow.target.matchKey[0]!) : undefined;
+  // With the bulk path on, pages of at least the threshold (within the source's maximum) so a big load reaches it.
+  const asked = flow.options.pageSize ?? maxPageSize;
+  const pageSize = bulk ? Math.max(asked, bulk.threshold) : asked;
   return {
     maxPageSize,
-    pageSize: Math.min(flow.options.pageSize ?? maxPageSize, maxPageSize),
+    bulk,
+    pageSize: Math.min(pageSize, maxPageSize),
     maxBatch: write.maxBatch,
     recordsPerTargetCall: lookupRate ?? write.maxBatch,
     batchSize: Math.min(flow.options.batchSize ?? write.maxBatch, write.maxBatch),
@@ -455,15 +486,19 @@ function usage(
   source: Connector,
   target: Connector,
   read: number,
-  sent: number,
+  paths: WritePaths,
   limits: Limits,
+  looked: number,
 ) {
   return {
     source: source.callCount() - baseline.source,
     target: target.callCount() - baseline.target,
     // Even an empty window costs one read call.
     sourceMinimum: Math.max(1, Math.ceil(read / limits.maxPageSize)),
-    targetMinimum: Math.ceil(sent / limits.recordsPerTargetCall),
+    // Batches at the target's best size, bulk jobs at their best calls each, a dry run's lookups.
+    targetMinimum:
+      Math.ceil((paths.normalRecords + looked) / limits.recordsPerTargetCall) +
+      paths.bulkJobs * (limits.bulk?.bulk.callsPerJob ?? 0),
   };
 }
 

@@ -46,6 +46,19 @@ describe('flow drafts', () => {
     expect(back.schedule).toMatchObject({ kind: 'interval', every: '2', unit: 'hours', timeZone: 'Europe/Berlin' });
   });
 
+  it('carries the bulk threshold: empty = the target default, 0 = never, others refused', () => {
+    const draft = { ...draftFromMapping(mapping, connections, 'UTC'), matchKey: ['Infor_Customer_No'] };
+    expect(validateDraft(draft).input?.options).toEqual({ dryRun: false, batchSize: undefined });
+    expect(validateDraft({ ...draft, bulkThreshold: '0' }).input?.options?.bulkThreshold).toBe(0);
+    const { input } = validateDraft({ ...draft, bulkThreshold: '2500' });
+    expect(input?.options?.bulkThreshold).toBe(2500);
+    expect(draftFromFlow({ ...input!, id: 'f1', createdAt: '', updatedAt: '' } as Flow, 'UTC').bulkThreshold).toBe(
+      '2500',
+    );
+    for (const wrong of ['-1', '1.5', 'many'])
+      expect(Object.keys(validateDraft({ ...draft, bulkThreshold: wrong }).errors)).toEqual(['bulkThreshold']);
+  });
+
   it('preselects the connections the mapping was drawn against, falling back per system when they are gone', () => {
     const several = [
       { id: 'infor-1', system: 'infor' },

@@ -185,6 +185,15 @@ export class DescriptorConnector implements Connector {
       readable: entity.read !== undefined,
       writable: entity.write.mode !== 'read-only',
       incremental: entity.read?.modifiedSince !== undefined,
+      ...(entity.write.mode !== 'read-only' && entity.write.bulk
+        ? {
+            bulk: {
+              label: entity.write.bulk.label,
+              threshold: entity.write.bulk.threshold,
+              maxRecords: entity.write.bulk.maxRecords,
+            },
+          }
+        : {}),
     }));
   }
 

@@ -122,6 +122,8 @@ export interface EntityInfo {
   readable: boolean;
   writable: boolean;
   incremental: boolean;
+  /** The entity's bulk write path, when it has one (the flow form shows its threshold). */
+  bulk?: { label: string; threshold: number; maxRecords: number };
 }
 
 /**

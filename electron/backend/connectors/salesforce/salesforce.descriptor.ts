@@ -16,6 +16,13 @@ const read = {
   modifiedSince: { format: 'iso', via: 'filter', template: 'SystemModstamp >= {since}' },
 } as const;
 
+/**
+ * Bulk API 2.0 ingest (API-FACTS §3.3, "> 2,000 records"): one upsert job per 100,000 records (the
+ * hook splits a job whose CSV passes 100 MB); at best create, upload, close, one status poll and the
+ * two result downloads = 6 calls.
+ */
+export const salesforceBulk = { label: 'Bulk API 2.0', maxRecords: 100_000, threshold: 2_000, callsPerJob: 6 } as const;
+
 /** sObject Collections upsert by external id: 200 records per call, HTTP 200 with SaveResults (API-FACTS §3.3). */
 const upsert = (object: string, matchKeys: string[]) =>
   ({
@@ -24,6 +31,7 @@ const upsert = (object: string, matchKeys: string[]) =>
     matchKeys,
     maxBatch: 200,
     maxPayloadBytes: 6_000_000,
+    bulk: salesforceBulk,
   }) as const;
 
 /**

@@ -5,6 +5,7 @@ import type { JsonObject, LookupHit, SourceRecord, WriteResult } from '../framew
 import { walkPages, withQuery } from '../framework/paginator';
 import { writeEndpoint, type HookContext, type TargetHooks } from '../framework/hooks';
 import { postSalesforceToken, salesforceGrant } from './salesforce-auth';
+import { runBulkUpsert, type BulkPolling } from './salesforce-bulk';
 import { salesforceEntitySchema, type SalesforceDescribeField } from './salesforce.schema';
 
 /** A Salesforce token remembers the instance it belongs to and the identity URL. */
@@ -160,7 +161,7 @@ export async function obtainSalesforceToken(context: HookContext, now: () => num
   };
 }
 
-export function createSalesforceHooks(session: SalesforceSession): SalesforceHooks {
+export function createSalesforceHooks(session: SalesforceSession, bulkPolling?: BulkPolling): SalesforceHooks {
   const call = async (
     context: HookContext,
     pathOrUrl: string,
@@ -181,6 +182,21 @@ export function createSalesforceHooks(session: SalesforceSession): SalesforceHoo
       headers: init.headers,
       json: init.body,
       expect: 'json',
+      signal: init.signal,
+    });
+    session.observe(response);
+    return response;
+  };
+
+  /** Bulk API 2.0 calls: JSON for the job, `text/csv` for the upload, CSV text back for results. */
+  const bulkCall: Parameters<typeof runBulkUpsert>[1] = async (context, path, init) => {
+    const instance = await session.instanceUrl();
+    const response = await context.http.request({
+      method: init.method ?? 'GET',
+      url: `${instance}/services/data/${String(context.settings.apiVersion ?? 'v65.0')}${path}`,
+      ...(init.csv !== undefined ? { body: init.csv, headers: { 'content-type': 'text/csv' } } : {}),
+      ...(init.json !== undefined ? { json: init.json } : {}),
+      expect: init.text || init.csv !== undefined ? 'text' : 'json',
       signal: init.signal,
     });
     session.observe(response);
@@ -288,6 +304,12 @@ export function createSalesforceHooks(session: SalesforceSession): SalesforceHoo
         (result) => result ?? { outcome: 'failed', error: { code: 'E_REMOTE', message: 'no result' } },
       );
     },
+
+    writeBulk: (context, object, records, matchKey, options) =>
+      runBulkUpsert(context, bulkCall, object, records, matchKey[0] ?? 'Id', {
+        ...options,
+        ...(bulkPolling ? { polling: bulkPolling } : {}),
+      }),
 
     async lookup(context, object, matchKey, values, signal, wantedFields) {
       const hits = new Map<string, LookupHit>();

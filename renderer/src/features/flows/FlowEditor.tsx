@@ -179,6 +179,13 @@ export function FlowEditor({
               data-testid="flow-batch-size"
             />
           </Field>
+          <BulkThresholdField
+            connectionId={draft.targetConnectionId}
+            entity={draft.targetEntity}
+            value={draft.bulkThreshold}
+            onChange={(bulkThreshold) => patch({ bulkThreshold })}
+            error={shown.bulkThreshold}
+          />
         </fieldset>
       </div>
 
@@ -297,6 +304,51 @@ function ConnectionPicker({
           </option>
         ))}
       </select>
+    </Field>
+  );
+}
+
+const count = (value: number) => value.toLocaleString('en-US');
+
+/**
+ * The target's bulk path (Salesforce Bulk API 2.0, Dataverse UpsertMultiple, Zoho Bulk Write): from
+ * how many records a write takes it. Hidden when the target entity has none.
+ */
+function BulkThresholdField({
+  connectionId,
+  entity,
+  value,
+  onChange,
+  error,
+}: {
+  connectionId: string;
+  entity: string;
+  value: string;
+  onChange(value: string): void;
+  error?: string;
+}) {
+  const entities = useSchemas((state) => (connectionId ? state.entities[connectionId] : undefined));
+  const bulk = entities?.value?.find((candidate) => candidate.id === entity)?.bulk;
+  if (!bulk) return null;
+  const own = value.trim() === '' ? undefined : Number(value);
+  const summary =
+    own === 0
+      ? `${bulk.label}: never for this flow.`
+      : `${bulk.label} from ${count(own !== undefined && Number.isInteger(own) && own > 0 ? own : bulk.threshold)} records.`;
+  return (
+    <Field
+      label="Bulk threshold"
+      error={error}
+      hint={`${summary} Empty uses the target’s default (${count(bulk.threshold)}); 0 = never. Smaller writes go in batches.`}
+    >
+      <input
+        className="input narrow"
+        inputMode="numeric"
+        placeholder={String(bulk.threshold)}
+        value={value}
+        onChange={(event) => onChange(event.target.value)}
+        data-testid="flow-bulk-threshold"
+      />
     </Field>
   );
 }

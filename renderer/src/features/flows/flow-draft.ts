@@ -29,6 +29,8 @@ export interface FlowDraft {
   targetEntity: string;
   matchKey: string[];
   batchSize: string;
+  /** Smallest write that takes the target's bulk path; empty = the target's default, 0 = never. */
+  bulkThreshold: string;
   schedule: ScheduleDraft;
   dependsOn: FlowId[];
   paused: boolean;
@@ -97,6 +99,7 @@ export function draftFromMapping(
     targetEntity: mapping?.targetEntity ?? '',
     matchKey: [],
     batchSize: '',
+    bulkThreshold: '',
     schedule: defaultSchedule(timeZone),
     dependsOn: [],
     paused: false,
@@ -128,6 +131,7 @@ export function draftFromFlow(flow: Flow, timeZone = localTimeZone()): FlowDraft
     targetEntity: flow.target.entity,
     matchKey: [...flow.target.matchKey],
     batchSize: flow.options.batchSize === undefined ? '' : String(flow.options.batchSize),
+    bulkThreshold: flow.options.bulkThreshold === undefined ? '' : String(flow.options.bulkThreshold),
     schedule,
     dependsOn: [...flow.dependsOn],
     paused: flow.paused,
@@ -203,6 +207,10 @@ export function validateDraft(
   const batch = draft.batchSize.trim() === '' ? undefined : Number(draft.batchSize);
   if (batch !== undefined && (!Number.isInteger(batch) || batch < 1 || batch > 5000))
     errors.batchSize = 'Batch size is a whole number from 1 to 5000, or empty for the target’s maximum.';
+  const bulk = draft.bulkThreshold.trim() === '' ? undefined : Number(draft.bulkThreshold);
+  if (bulk !== undefined && (!Number.isInteger(bulk) || bulk < 0 || bulk > 10_000_000))
+    errors.bulkThreshold =
+      'Bulk threshold is a whole number of records from 0 (never) to 10000000, or empty for the target’s default.';
   const schedule = scheduleFromDraft(draft.schedule);
   if (schedule.error) errors[schedule.error.field] = schedule.error.message;
   if (wouldCycle(draft.id, draft.dependsOn, flows))
@@ -226,7 +234,7 @@ export function validateDraft(
       },
       schedule: schedule.schedule,
       dependsOn: draft.dependsOn,
-      options: { dryRun: false, batchSize: batch },
+      options: { dryRun: false, batchSize: batch, ...(bulk === undefined ? {} : { bulkThreshold: bulk }) },
       paused: draft.paused,
     },
   };
