@@ -9,7 +9,9 @@ describe('M3 customers → Zoho accounts, incrementally', () => {
 
   beforeAll(async () => {
     world = await syncWorld({ infor: { counts: { customers } } });
-    flowId = (await world.flow({ name: 'Customers to accounts', expression: customerToZohoAccount })).id;
+    // Normal batches here (the bulk path has its own tests): 10,000 would reach Zoho's Bulk Write threshold.
+    flowId = (await world.flow({ name: 'Customers to accounts', expression: customerToZohoAccount, bulkThreshold: 0 }))
+      .id;
   }, 60_000);
   afterAll(async () => world?.close());
 

@@ -136,9 +136,8 @@ describe('M3 customers → Salesforce Accounts above the bulk threshold', () => 
     const saved = await flow('High threshold', 5_000);
     salesforce.control.clearRequests();
     const run = await api.call('flows.run', { id: saved.id });
-    expect(run.notes).toEqual([
-      "Salesforce Account: normal batches for 2,500 records, below the Bulk API 2.0 threshold (the flow's bulk threshold is 5,000).",
-    ]);
+    // A run below the threshold took the usual path: nothing to explain.
+    expect(run.notes).toEqual([]);
     expect(count('Salesforce bulk create job')).toBe(0);
 
     const low = await flow('Dry bulk', 100);
@@ -149,9 +148,8 @@ describe('M3 customers → Salesforce Accounts above the bulk threshold', () => 
     expect(dry.notes).toEqual([]);
   }, 120_000);
 
-  it('reads pages at least as large as the threshold; a smaller last page goes in batches', async () => {
-    // Pages of 500 would never reach 2,000: with the bulk path on, the engine reads pages of 2,000.
-    const saved = await flow('Small pages', undefined, 500);
+  it('keeps the page size a flow sets: pages of the threshold take bulk, a smaller last page goes in batches', async () => {
+    const saved = await flow('Pages of 2,000', undefined, 2_000);
     salesforce.control.clearRequests();
     const run = await api.call('flows.run', { id: saved.id });
     expect(run.notes).toEqual([
@@ -161,5 +159,16 @@ describe('M3 customers → Salesforce Accounts above the bulk threshold', () => 
     expect(count('Salesforce bulk create job')).toBe(1);
     expect(count('Salesforce collections upsert')).toBe(3);
     expect(run.calls.targetMinimum).toBe(6 + 3);
+  }, 120_000);
+
+  it('pages a flow keeps smaller than the threshold never take bulk, and the run says how to change that', async () => {
+    const saved = await flow('Pages of 500', undefined, 500);
+    salesforce.control.clearRequests();
+    const run = await api.call('flows.run', { id: saved.id });
+    expect(run.notes).toEqual([
+      "Salesforce Account: normal batches for 2,500 records: no page reached the Bulk API 2.0 threshold (Salesforce's default bulk threshold is 2,000). The flow reads pages of 500 records, so a page never reaches it; raise its page size to use Bulk API 2.0.",
+    ]);
+    expect(count('Salesforce bulk create job')).toBe(0);
+    expect(count('Salesforce collections upsert')).toBe(15);
   }, 120_000);
 });

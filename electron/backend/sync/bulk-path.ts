@@ -10,10 +10,9 @@ import type { Connector } from '../connectors/framework/connector';
  * is made per page: a page whose pending writes (after unchanged and failed records are set aside)
  * number at least the threshold goes in one bulk write (the runtime splits it into jobs of
  * `maxRecords`); a smaller page goes in normal batches. Pages are never held back to fill a job:
- * that would keep written records out of the audit log until later pages arrived. Instead, while
- * the bulk path is on, the engine reads pages of at least the threshold (within the source's
- * maximum page size), so a big load reaches it; when the source's pages cannot be that large, the
- * run note says so.
+ * that would keep written records out of the audit log until later pages arrived. The engine's
+ * default page is the source's largest, so a big load reaches the threshold where the source allows
+ * it; a page size the flow sets is kept, and when pages cannot reach the threshold the run note says so.
  */
 export interface BulkPath {
   bulk: BulkWriteDescriptor;
@@ -49,23 +48,28 @@ export const emptyWritePaths = (): WritePaths => ({ bulkRecords: 0, bulkJobs: 0,
 const count = (value: number) => value.toLocaleString('en-US');
 
 /**
- * The run's one note on its write path, or undefined when the target has no bulk path and the
- * flow did not ask for one (nothing to explain then).
+ * The run's one note on its write path: when it took the bulk path, or wrote at least a threshold's
+ * worth in normal batches (the flow turned bulk off, or its pages never reach the threshold).
+ * Undefined otherwise: a run of a few records in normal batches has nothing to explain.
  */
 export function writePathNote(
   target: Connector,
   flow: Flow,
   dryRun: boolean,
   paths: WritePaths,
-  maxPageSize: number,
+  /** The run's page size, and whether the flow set it below the source's largest. */
+  pages: { pageSize: number; fromFlow: boolean },
 ): string | undefined {
   const write = target.descriptor.entities[flow.target.entity]?.write;
   const bulk = write && write.mode !== 'read-only' ? write.bulk : undefined;
   if (!bulk || dryRun) return undefined;
   const who = `${target.descriptor.label} ${flow.target.entity}`;
   const plan = bulkPathOf(target, flow, dryRun);
+  // A small run in normal batches needs no word; one big enough for the bulk path that did not take it does.
   if (!plan)
-    return `${who}: ${bulk.label} is off for this flow (its bulk threshold is 0); records go in normal batches.`;
+    return paths.normalRecords >= bulk.threshold
+      ? `${who}: ${bulk.label} is off for this flow (its bulk threshold is 0); records go in normal batches.`
+      : undefined;
   const rule =
     plan.from === 'flow'
       ? `the flow's bulk threshold is ${count(plan.threshold)}`
@@ -76,10 +80,12 @@ export function writePathNote(
       paths.normalRecords > 0 ? `; ${count(paths.normalRecords)} in normal batches (pages below the threshold)` : '';
     return `${who}: ${bulk.label} for ${count(paths.bulkRecords)} records in ${jobs} (${rule})${rest}.`;
   }
-  if (paths.normalRecords === 0) return undefined;
+  if (paths.normalRecords < plan.threshold) return undefined;
   const reach =
-    maxPageSize < plan.threshold
-      ? ` The source reads at most ${count(maxPageSize)} records per page, so a page never reaches it.`
-      : '';
-  return `${who}: normal batches for ${count(paths.normalRecords)} records, below the ${bulk.label} threshold (${rule}).${reach}`;
+    pages.pageSize >= plan.threshold
+      ? ''
+      : pages.fromFlow
+        ? ` The flow reads pages of ${count(pages.pageSize)} records, so a page never reaches it; raise its page size to use ${bulk.label}.`
+        : ` The source reads at most ${count(pages.pageSize)} records per page, so a page never reaches it.`;
+  return `${who}: normal batches for ${count(paths.normalRecords)} records: no page reached the ${bulk.label} threshold (${rule}).${reach}`;
 }

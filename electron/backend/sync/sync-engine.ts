@@ -211,7 +211,8 @@ export class SyncEngine {
       if (pathNoted || !target || !source) return;
       pathNoted = true;
       const maxPageSize = source.descriptor.entities[flow.source.entity]?.read?.pagination.maxPageSize ?? 0;
-      const note = writePathNote(target, flow, dryRun, paths, maxPageSize);
+      const pageSize = Math.min(flow.options.pageSize ?? maxPageSize, maxPageSize);
+      const note = writePathNote(target, flow, dryRun, paths, { pageSize, fromFlow: pageSize < maxPageSize });
       if (note) {
         log.info(note, { flow: flow.id, run: run.id });
         runs.addNote(run.id, note);
@@ -468,13 +469,13 @@ function entityLimits(source: Connector, target: Connector, flow: Flow, dryRun =
   const maxPageSize = read.pagination.maxPageSize;
   // A dry run writes nothing but must look every record up: its minimum is the lookups at the system's best rate.
   const lookupRate = dryRun ? target.lookupValuesPerCall?.(flow.target.entity, flow.target.matchKey[0]!) : undefined;
-  // With the bulk path on, pages of at least the threshold (within the source's maximum) so a big load reaches it.
-  const asked = flow.options.pageSize ?? maxPageSize;
-  const pageSize = bulk ? Math.max(asked, bulk.threshold) : asked;
+  // The default page is the source's largest, so a big load reaches the bulk threshold where the source
+  // allows it; a page size the user set is kept (smaller pages mean finer checkpoints), and the run's
+  // note says when its pages cannot reach the threshold.
   return {
     maxPageSize,
     bulk,
-    pageSize: Math.min(pageSize, maxPageSize),
+    pageSize: Math.min(flow.options.pageSize ?? maxPageSize, maxPageSize),
     maxBatch: write.maxBatch,
     recordsPerTargetCall: lookupRate ?? write.maxBatch,
     batchSize: Math.min(flow.options.batchSize ?? write.maxBatch, write.maxBatch),

@@ -36,6 +36,8 @@ export interface SyncWorld {
     matchKey?: string[];
     dependsOn?: string[];
     pageSize?: number;
+    /** The flow's bulk threshold (0 = never take the target's bulk path). */
+    bulkThreshold?: number;
     batchSize?: number;
     lookbackSeconds?: number;
   }): Promise<Flow>;
@@ -118,7 +120,12 @@ export async function syncWorld(
         },
         schedule: { kind: 'manual' },
         dependsOn: (input.dependsOn ?? []) as Flow['dependsOn'],
-        options: { dryRun: false, pageSize: input.pageSize, batchSize: input.batchSize },
+        options: {
+          dryRun: false,
+          pageSize: input.pageSize,
+          batchSize: input.batchSize,
+          bulkThreshold: input.bulkThreshold,
+        },
         paused: false,
       });
     },
