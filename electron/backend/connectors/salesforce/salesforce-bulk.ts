@@ -5,6 +5,7 @@ import { backoffCeiling } from '../../http/backoff';
 import type { HttpResponse } from '../../http/http-client';
 import type { JsonObject, JsonValue, WriteOptions, WriteResult } from '../framework/connector';
 import type { HookContext } from '../framework/hooks';
+import { sleep } from '../../util/sleep';
 
 /**
  * Salesforce Bulk API 2.0 ingest, one upsert job per call (Bulk API 2.0 Developer Guide,
@@ -60,20 +61,6 @@ type Call = (
     signal?: AbortSignal;
   },
 ) => Promise<HttpResponse>;
-
-const sleep = (milliseconds: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason as Error);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, milliseconds);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason as Error);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 
 /** A value as a CSV cell: null → `#N/A` (sets null), absent → empty (leaves the field), text as is. */
 function cell(value: JsonValue | undefined): string {

@@ -2,6 +2,7 @@ import { AppError } from '../../../../shared/errors';
 import type { JsonObject, JsonValue, WriteMatch, WriteResult } from '../framework/connector';
 import { writeEndpoint, type HookContext } from '../framework/hooks';
 import { ticketForWire, zendeskCall, zendeskError, zendeskGet } from './zendesk-http';
+import { sleep } from '../../util/sleep';
 
 export const text = (value: JsonValue | undefined) =>
   typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '';
@@ -57,12 +58,6 @@ export interface JobStatus {
   message?: string | null;
   results?: JobResult[] | null;
 }
-
-const sleep = (milliseconds: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(resolve, milliseconds);
-    signal?.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true });
-  });
 
 /** Polls a job until it ends; short first waits because small jobs finish in well under a second. */
 export async function awaitJob(

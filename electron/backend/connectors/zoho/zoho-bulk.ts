@@ -5,6 +5,7 @@ import { AppError } from '../../../../shared/errors';
 import type { HttpResponse } from '../../http/http-client';
 import type { JsonObject, JsonValue, WriteOptions, WriteResult } from '../framework/connector';
 import type { HookContext } from '../framework/hooks';
+import { sleep } from '../../util/sleep';
 
 /**
  * Zoho CRM Bulk Write (v8; Zoho's OpenAPI `bulk_write.json` in `../shared/fixtures/zoho/oas`, and the
@@ -306,19 +307,4 @@ function refusal(response: HttpResponse, what: string): AppError {
     `Zoho refused ${what}: ${detail || response.text.slice(0, 200) || 'no detail'} (HTTP ${response.status}).`,
     { status: response.status, ...(typeof body.code === 'string' ? { code: body.code } : {}) },
   );
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason as Error);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason as Error);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
