@@ -6,6 +6,7 @@ import { evaluateIsolated } from '../mapping/mapping-pool';
 import type { EngineDeps } from './engine-deps';
 import { processPage, warnOncePerRun } from './page-processor';
 import { referenceBindings } from './reference-bindings';
+import { parentLink } from './child-records';
 import { realClock, targetInterrupted } from './resilience';
 import type { IdMapEntry } from './id-map.repository';
 import { commitPage } from './page-commit';
@@ -81,6 +82,7 @@ export async function syncTargetKeys(
       dryRun: false,
       attempt: 1,
       bindings,
+      parent: parentLink(deps, flow),
       known,
       deadLetters: new Set(deps.audit.deadLetterKeys(flow.id).map((entry) => entry.sourceKey)),
       counters,
