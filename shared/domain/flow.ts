@@ -34,6 +34,11 @@ export const mappingSchema = z.object({
   id: mappingIdSchema,
   name: z.string().min(1).max(200),
   sourceEntity: z.string().min(1),
+  /**
+   * Maps one line of the source record (`lines`): the designer's tree and Preview show the line's
+   * fields plus `parent` (shared/mapping/line-records.ts), as a flow with `source.each` runs it.
+   */
+  sourceLines: z.string().min(1).max(200).optional(),
   targetEntity: z.string().min(1),
   /**
    * The connections the mapping was drawn against: the designer reopens it on them and a new

@@ -1,6 +1,7 @@
 import type { Flow } from '../../../shared/domain/flow';
 import { AppError } from '../../../shared/errors';
 import type { Bindings, BindingCall } from '../../../shared/mapping/evaluate';
+import { parentGroup, withoutValue } from '../../../shared/mapping/line-records';
 import type { JsonObject, JsonValue, SourceRecord } from '../connectors/framework/connector';
 import type { EngineDeps } from './engine-deps';
 
@@ -26,7 +27,8 @@ export function expandLines(records: SourceRecord[], each: LineSpec): SourceReco
         'E_SYNC_LINE_KEY',
         `“${each.path}” of source record ${record.key} is not a list, so it has no lines to write one by one.`,
       );
-    const parent = withoutPath(record.data, each.path);
+    // The same shape the Mapper previews (shared/mapping/line-records.ts).
+    const parent = withoutValue(record.data, each.path.split('.')) as JsonObject;
     const seen = new Set<string>();
     value.forEach((line, index) => {
       if (!line || typeof line !== 'object' || Array.isArray(line))
@@ -49,7 +51,7 @@ export function expandLines(records: SourceRecord[], each: LineSpec): SourceReco
           { parentKey: record.key, lineKey: key },
         );
       seen.add(key);
-      out.push({ key, stamp: record.stamp, data: { ...(line as JsonObject), parent }, raw: null });
+      out.push({ key, stamp: record.stamp, data: { ...(line as JsonObject), [parentGroup]: parent }, raw: null });
     });
   }
   return out;
@@ -67,15 +69,6 @@ function valueAt(data: JsonObject, path: string): JsonValue | undefined {
     value = value[part];
   }
   return value;
-}
-
-function withoutPath(data: JsonObject, path: string): JsonObject {
-  const [head, ...rest] = path.split('.');
-  const copy: JsonObject = { ...data };
-  if (rest.length === 0) delete copy[head!];
-  else if (copy[head!] && typeof copy[head!] === 'object' && !Array.isArray(copy[head!]))
-    copy[head!] = withoutPath(copy[head!] as JsonObject, rest.join('.'));
-  return copy;
 }
 
 /** How a child flow's lines reach their parent's target id. */

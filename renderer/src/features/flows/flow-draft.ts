@@ -25,6 +25,12 @@ export interface FlowDraft {
   sourceConnectionId: string;
   sourceEntity: string;
   lookbackSeconds: string;
+  /** One target record per line of this nested list of the source (`lines`); empty: one per record. */
+  linesPath: string;
+  /** Line fields that tell a record's lines apart, comma-separated (`PONR, POSX`). */
+  lineKey: string;
+  /** The flow that writes the lines' parents (orders); `$parentId()` gives its target id. */
+  parentFlowId: string;
   targetConnectionId: string;
   targetEntity: string;
   matchKey: string[];
@@ -93,6 +99,9 @@ export function draftFromMapping(
     sourceConnectionId: chosen.sourceConnectionId,
     sourceEntity: mapping?.sourceEntity ?? '',
     lookbackSeconds: '60',
+    linesPath: mapping?.sourceLines ?? '',
+    lineKey: '',
+    parentFlowId: '',
     targetConnectionId: chosen.targetConnectionId,
     targetEntity: mapping?.targetEntity ?? '',
     matchKey: [],
@@ -124,6 +133,9 @@ export function draftFromFlow(flow: Flow, timeZone = localTimeZone()): FlowDraft
     sourceConnectionId: flow.source.connectionId,
     sourceEntity: flow.source.entity,
     lookbackSeconds: String(flow.source.lookbackSeconds),
+    linesPath: flow.source.each?.path ?? '',
+    lineKey: flow.source.each?.lineKey.join(', ') ?? '',
+    parentFlowId: flow.parent?.flowId ?? '',
     targetConnectionId: flow.target.connectionId,
     targetEntity: flow.target.entity,
     matchKey: [...flow.target.matchKey],
@@ -203,9 +215,21 @@ export function validateDraft(
   const batch = draft.batchSize.trim() === '' ? undefined : Number(draft.batchSize);
   if (batch !== undefined && (!Number.isInteger(batch) || batch < 1 || batch > 5000))
     errors.batchSize = 'Batch size is a whole number from 1 to 5000, or empty for the target’s maximum.';
+  const lineKey = draft.lineKey
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
+  if (draft.linesPath && lineKey.length === 0)
+    errors.lineKey = 'Name the line fields that tell an order’s lines apart, e.g. PONR, POSX.';
+  if (draft.parentFlowId && !draft.linesPath)
+    errors.parentFlowId = 'A parent flow is for flows that write one record per line: choose the list first.';
   const schedule = scheduleFromDraft(draft.schedule);
   if (schedule.error) errors[schedule.error.field] = schedule.error.message;
-  if (wouldCycle(draft.id, draft.dependsOn, flows))
+  const dependsOn =
+    draft.parentFlowId && !draft.dependsOn.includes(draft.parentFlowId as FlowId)
+      ? [...draft.dependsOn, draft.parentFlowId as FlowId]
+      : draft.dependsOn;
+  if (wouldCycle(draft.id, dependsOn, flows))
     errors.dependsOn = 'These dependencies form a loop; a flow cannot wait for itself.';
   if (Object.keys(errors).length > 0 || !schedule.schedule) return { errors };
   return {
@@ -217,7 +241,9 @@ export function validateDraft(
         connectionId: draft.sourceConnectionId as ConnectionId,
         entity: draft.sourceEntity,
         lookbackSeconds: lookback,
+        ...(draft.linesPath ? { each: { path: draft.linesPath, lineKey } } : {}),
       },
+      ...(draft.parentFlowId ? { parent: { flowId: draft.parentFlowId as FlowId } } : {}),
       mappingId: draft.mappingId as MappingId,
       target: {
         connectionId: draft.targetConnectionId as ConnectionId,
@@ -225,7 +251,7 @@ export function validateDraft(
         matchKey: draft.matchKey,
       },
       schedule: schedule.schedule,
-      dependsOn: draft.dependsOn,
+      dependsOn,
       options: { dryRun: false, batchSize: batch },
       paused: draft.paused,
     },
