@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamicsConnector } from '../../../electron/backend/connectors/dynamics/dynamics.connector';
 import { startDynamicsSandbox, type DynamicsSandbox } from '../../../sandbox/dynamics/index';
 
 /**
@@ -137,5 +138,33 @@ describe('Dynamics 365 sandbox: orders and lines', () => {
     });
     expect(invoiceLine.status).toBe(400);
     expect(sandbox.inspect.records('quotedetail').map((row) => row._quoteid_value)).toEqual([quoteId]);
+  });
+
+  it('describes lookups as references to their tables, and finds lookup ids by a column value', async () => {
+    const connection = sandbox.connection();
+    const connector = new DynamicsConnector({
+      connection: { id: 'dynamics-orders', settings: connection.settings, sandbox: true },
+      secrets: connection.secrets,
+    });
+    try {
+      const line = await connector.schema('invoicedetail');
+      expect(line.fields.find((field) => field.name === 'invoiceid@odata.bind')).toMatchObject({
+        type: 'reference',
+        referenceTo: 'invoice',
+        required: { onCreate: true },
+      });
+      const head = await connector.schema('salesorder');
+      expect(head.fields.find((field) => field.name === 'transactioncurrencyid@odata.bind')).toMatchObject({
+        type: 'reference',
+        referenceTo: 'transactioncurrency',
+      });
+      expect(head.fields.some((field) => field.name === 'transactioncurrencyid')).toBe(false);
+      // What `$lookupId("transactioncurrency", "isocurrencycode", "EUR")` asks the target.
+      const hits = await connector.lookup!('transactioncurrency', 'isocurrencycode', ['EUR', 'XXX']);
+      expect(hits.get('EUR')?.targetKey).toBe(id('transactioncurrency', 'isocurrencycode', 'EUR'));
+      expect(hits.has('XXX')).toBe(false);
+    } finally {
+      await connector.close();
+    }
   });
 });
