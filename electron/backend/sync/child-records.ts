@@ -73,6 +73,8 @@ function valueAt(data: JsonObject, path: string): JsonValue | undefined {
 
 /** How a child flow's lines reach their parent's target id. */
 export interface ParentLink {
+  /** Reads the parents of a page's lines in one query (the id map), before `targetId` asks one by one. */
+  prefetch(lineKeys: string[]): void;
   /** The parent's target id for a line key; null when the parent was never written (or failed). */
   targetId(lineKey: string): string | null;
   /** Why a line cannot be written yet. */
@@ -99,6 +101,12 @@ export function parentLink(deps: Pick<EngineDeps, 'idMap' | 'flows'>, flow: Flow
     return cache.get(parentKey)!;
   };
   return {
+    prefetch: (lineKeys) => {
+      const wanted = [...new Set(lineKeys.map((key) => parentKeyOf(key, each)))].filter((key) => !cache.has(key));
+      if (!parentFlow || wanted.length === 0) return;
+      const found = deps.idMap.entries(parentFlow.id, wanted);
+      for (const key of wanted) cache.set(key, found.get(key)?.targetKey ?? null);
+    },
     targetId,
     missing: (lineKey) =>
       `Line ${lineKey} was not written: its parent ${parentKeyOf(lineKey, each)} has no target record from the flow “${name}” (it failed or has not run). Fix the parent, run “${name}”, then replay this line.`,

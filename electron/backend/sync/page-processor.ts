@@ -102,6 +102,7 @@ export async function processPage(
   // A line whose parent has no target record is never written unlinked: it fails, naming its
   // parent, and waits as a dead letter for a replay once the parent is there.
   const link = context.parent;
+  link?.prefetch(records.map((record) => record.key));
   const ready = link
     ? records.filter((record) => {
         if (link.targetId(record.key)) return true;
