@@ -234,4 +234,27 @@ describe('order lines: one Dataverse salesorderdetail per M3 line, after its ord
     expect(lines.length).toBe(lineRun.counters.failed);
     for (const line of lines) expect(line._salesorderid_value).toBe(order.salesorderid);
   }, 60_000);
+
+  it('dry-runs lines against what Dataverse holds, and stops a run whose lines share a key, naming the order', async () => {
+    const dry = await syncService(backend.context).engine.runFlow(flows.lines.id, { dryRun: true });
+    expect(dry.status).toBe('succeeded');
+    expect(dry.counters.unchanged).toBe(dry.counters.read);
+
+    // M3 line suffixes alone (POSX, 0 on every line) do not tell an order's lines apart.
+    const { flow } = await save({
+      name: 'Order lines by suffix',
+      sourceEntity: 'salesOrders',
+      targetEntity: 'salesorderdetail',
+      expression: lineMapping,
+      matchKey: 'mlc_inforlineid',
+      each: { path: 'lines', lineKey: ['POSX'] },
+      parent: flows.orders,
+    });
+    const before = details().length;
+    const run = await syncService(backend.context).engine.runFlow(flow.id);
+    expect(run.status).toBe('failed');
+    expect(run.error?.code).toBe('E_SYNC_LINE_KEY');
+    expect(run.error?.message).toMatch(/^Two lines of source record 100000000\d share the line key POSX = 0/);
+    expect(details().length).toBe(before);
+  }, 60_000);
 });
