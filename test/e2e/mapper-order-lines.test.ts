@@ -81,6 +81,9 @@ describe('order lines: one Dataverse order product per M3 line, through the UI',
     await flows.manualSchedule().click();
     await flows.save().click();
     await flows.card('Lines test: order lines').waitFor(patient);
+    expect(await flows.card('Lines test: order lines').getByTestId('flow-lines').textContent()).toBe(
+      'one per line of lines (line key PONR, POSX)',
+    );
     expect(problems).toEqual([]);
   });
 });
