@@ -1,5 +1,6 @@
 import { createRandom, hash32, uuidFrom } from '../kit';
 import { attributeOf, navigationOf, tableByLogicalName, type AttributeSpec, type TableSpec } from './dynamics-tables';
+import { detailProductProblem, plainValueForLookup } from './dynamics-orders';
 
 /**
  * Rows of the simulated tables, with Dataverse's write rules: column
@@ -168,6 +169,9 @@ export class DataverseStore {
         continue;
       }
       const attribute = attributeOf(table, name);
+      // A lookup written as a value ("EUR") rather than bound: refused by the OData reader (dynamics-orders.ts).
+      if (attribute?.targets?.some((target) => target.navigation === name) && value !== null)
+        throw new DataverseFault(400, codes.payload, plainValueForLookup(name));
       if (!attribute || attribute.attributeOf || attribute.targets) {
         throw new DataverseFault(
           400,
@@ -179,7 +183,11 @@ export class DataverseStore {
       if (mode === 'create' ? attribute.create === false : attribute.update === false) continue;
       values[name] = this.checkValue(table, attribute, value);
     }
-    if (mode === 'create') this.checkRequired(table, values);
+    if (mode === 'create') {
+      this.checkRequired(table, values);
+      const product = detailProductProblem(table, values);
+      if (product) throw new DataverseFault(400, codes.required, product);
+    }
     return values;
   }
 

@@ -322,29 +322,45 @@ const quote = orderLike(
   ],
 );
 
-const salesorderdetail: TableSpec = {
-  logicalName: 'salesorderdetail',
-  setName: 'salesorderdetails',
-  primaryId: 'salesorderdetailid',
+/**
+ * Lines of orders, quotes and invoices (`salesorderdetail`, `quotedetail`, `invoicedetail`): a
+ * SystemRequired lookup to the head, an existing product (`productid` + `uomid`) or a write-in one
+ * (`isproductoverridden` true + `productdescription`), quantity and price per unit. Microsoft's
+ * entity references (learn.microsoft.com/power-apps/developer/data-platform/reference/entities/
+ * salesorderdetail, quotedetail, invoicedetail) list these columns; the head lookup cannot be
+ * changed after create.
+ */
+const detailOf = (logical: string, head: string, label: string, keyColumn: string): TableSpec => ({
+  logicalName: logical,
+  setName: `${logical}s`,
+  primaryId: `${logical}id`,
   primaryName: 'productdescription',
-  label: 'Order Product',
+  label,
   attributes: [
-    id('salesorderdetailid', 'Order Product'),
-    lookup('salesorderid', 'Order', ['salesorder'], { required: 'SystemRequired', update: false }),
-    text('mlc_inforlineid', 'Infor Order Line', 60),
+    id(`${logical}id`, label),
+    lookup(`${head}id`, head === 'salesorder' ? 'Order' : head === 'quote' ? 'Quote' : 'Invoice', [head], {
+      required: 'SystemRequired',
+      update: false,
+    }),
+    text(keyColumn, `Infor ${label} Line`, 60),
     lookup('productid', 'Existing Product', ['product']),
     lookup('uomid', 'Unit', ['uom']),
     { name: 'isproductoverridden', label: 'Select Product', type: 'Boolean' },
     text('productdescription', 'Write-In Product', 500),
     { name: 'quantity', label: 'Quantity', type: 'Decimal', required: 'ApplicationRequired' },
     { name: 'priceperunit', label: 'Price Per Unit', type: 'Money' },
+    { name: 'ispriceoverridden', label: 'Pricing', type: 'Boolean' },
     { name: 'extendedamount', label: 'Extended Amount', type: 'Money', create: false, update: false },
     { name: 'lineitemnumber', label: 'Line Item Number', type: 'Integer' },
     ...audit,
   ],
-  keys: [key('mlc_inforlineid')],
+  keys: [key(keyColumn)],
   duplicateRules: [],
-};
+});
+
+const salesorderdetail = detailOf('salesorderdetail', 'salesorder', 'Order Product', 'mlc_inforlineid');
+const quotedetail = detailOf('quotedetail', 'quote', 'Quote Product', 'mlc_inforquotelineid');
+const invoicedetail = detailOf('invoicedetail', 'invoice', 'Invoice Product', 'mlc_inforinvoicelineid');
 
 /** Reference tables that lookups bind to; seeded with a few rows, not writable through the sandbox. */
 const reference = (logical: string, set: string, label: string, nameColumn: string): TableSpec => ({
@@ -370,7 +386,9 @@ export const tables: TableSpec[] = [
   salesorder,
   salesorderdetail,
   invoice,
+  invoicedetail,
   quote,
+  quotedetail,
   reference('pricelevel', 'pricelevels', 'Price List', 'name'),
   reference('transactioncurrency', 'transactioncurrencies', 'Currency', 'isocurrencycode'),
   reference('product', 'products', 'Product', 'name'),
@@ -379,7 +397,16 @@ export const tables: TableSpec[] = [
 ];
 
 /** Tables the sandbox accepts writes for (reference tables are read-only here). */
-export const writableTables = new Set(['account', 'contact', 'salesorder', 'salesorderdetail', 'invoice', 'quote']);
+export const writableTables = new Set([
+  'account',
+  'contact',
+  'salesorder',
+  'salesorderdetail',
+  'invoice',
+  'invoicedetail',
+  'quote',
+  'quotedetail',
+]);
 
 export const tableByLogicalName = new Map(tables.map((table) => [table.logicalName, table]));
 export const tableBySetName = new Map(tables.map((table) => [table.setName, table]));

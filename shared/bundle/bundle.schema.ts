@@ -102,6 +102,19 @@ export type BundleLookupTable = z.infer<typeof bundleLookupTableSchema>;
 /** `$lookupRef(entity, key)` answers this in samples, so expected outputs never depend on a target's ids. */
 export const sampleReferencePrefix = 'ref:';
 
+/**
+ * What `$lookupId(entity, field, value)` and `$parentId()` answer where no target is at hand
+ * (previews, bundle samples): placeholders naming what the run will look up, `ref:pricelevel/name=Retail`
+ * and `ref:parent`, so samples never depend on a target's ids.
+ */
+export const placeholderIdBindings = {
+  lookupId: (entity: unknown, field: unknown, value: unknown): string | null =>
+    value === undefined || value === null || value === ''
+      ? null
+      : `${sampleReferencePrefix}${String(entity)}/${String(field)}=${String(value)}`,
+  parentId: (): string => `${sampleReferencePrefix}parent`,
+};
+
 export const bundleSampleSchema = z
   .object({
     mappingId: mappingIdSchema,

@@ -34,6 +34,11 @@ export const mappingSchema = z.object({
   id: mappingIdSchema,
   name: z.string().min(1).max(200),
   sourceEntity: z.string().min(1),
+  /**
+   * Maps one line of the source record (`lines`): the designer's tree and Preview show the line's
+   * fields plus `parent` (shared/mapping/line-records.ts), as a flow with `source.each` runs it.
+   */
+  sourceLines: z.string().min(1).max(200).optional(),
   targetEntity: z.string().min(1),
   /**
    * The connections the mapping was drawn against: the designer reopens it on them and a new
@@ -65,6 +70,18 @@ export const flowSchema = z.object({
       .min(0)
       .max(7 * 24 * 3600)
       .default(60),
+    /**
+     * Child records: one target record per element of the source record's nested array at `path`
+     * (an order's `lines`). Each line's key is `<parent key>/<lineKey values>`, its stamp the
+     * parent's, its data the line's fields plus `parent` (the parent's fields without the lines).
+     */
+    each: z
+      .object({
+        path: z.string().min(1).max(200),
+        /** Line fields that tell a parent's lines apart (M3 `PONR`, `POSX`). */
+        lineKey: z.array(z.string().min(1)).min(1),
+      })
+      .optional(),
   }),
   mappingId: mappingIdSchema,
   target: z.object({
@@ -74,6 +91,11 @@ export const flowSchema = z.object({
     matchKey: z.array(z.string().min(1)).min(1),
   }),
   schedule: scheduleSchema.default({ kind: 'manual' }),
+  /**
+   * The flow that writes this flow's parents (orders for order lines): it runs first (an implicit
+   * `dependsOn`), and `$parentId()` gives each line its parent's target id from that flow's id map.
+   */
+  parent: z.object({ flowId: flowIdSchema }).optional(),
   /** Flows that must finish first in a pass (accounts before orders). */
   dependsOn: z.array(flowIdSchema).default([]),
   options: z

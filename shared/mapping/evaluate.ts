@@ -20,6 +20,14 @@ export interface EvaluationLimits {
 /** Values and functions visible to the expression as `$name`, e.g. `lookupRef` from the sync engine. */
 export type Bindings = Record<string, unknown>;
 
+/**
+ * What a binding function sees as `this` when the sync engine calls it for a record: the record the
+ * expression is evaluating (its input), so a binding such as `$parentId()` can answer per record.
+ */
+export interface BindingCall {
+  input?: unknown;
+}
+
 export interface EvaluateOptions extends EvaluationLimits {
   bindings?: Bindings;
 }

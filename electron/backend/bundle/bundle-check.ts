@@ -1,6 +1,11 @@
 import type { BundleCheck, BundleProblem } from '../../../shared/api/bundles.contract';
 import { requiredSecretKeys } from '../../../shared/bundle/bundle-secrets';
-import { sampleReferencePrefix, type Bundle, type BundleMapping } from '../../../shared/bundle/bundle.schema';
+import {
+  placeholderIdBindings,
+  sampleReferencePrefix,
+  type Bundle,
+  type BundleMapping,
+} from '../../../shared/bundle/bundle.schema';
 import type { Flow } from '../../../shared/domain/flow';
 import { AppError, errorMessage } from '../../../shared/errors';
 import { canonicalJson, stableHash } from '../../../shared/hash';
@@ -13,6 +18,7 @@ import { loadBundle, type LoadedBundle } from './bundle-load';
 
 /** `$lookupRef` in samples: a placeholder naming the reference, so samples never depend on a target's ids. */
 export const sampleBindings: Bindings = {
+  ...placeholderIdBindings,
   lookupRef: (entity: unknown, key: unknown) =>
     key === undefined || key === null || key === '' ? null : `${sampleReferencePrefix}${String(entity)}/${String(key)}`,
 };

@@ -175,6 +175,7 @@ function bundleMapping(
     id: mapping.id,
     name: mapping.name,
     sourceEntity: mapping.sourceEntity,
+    ...(mapping.sourceLines ? { sourceLines: mapping.sourceLines } : {}),
     targetEntity: mapping.targetEntity,
     // The connections it was drawn against when the bundle brings them along, else those of the flow
     // that runs it: either way ones an import creates, so the designer opens it where it runs.

@@ -52,6 +52,8 @@ export function installBundle(
       id: mapping.id,
       name: mapping.name,
       sourceEntity: mapping.sourceEntity,
+      // A mapping of one line of an order (order lines) stays one.
+      ...(mapping.sourceLines ? { sourceLines: mapping.sourceLines } : {}),
       targetEntity: mapping.targetEntity,
       // A bundle that does not say which connections the mapping was drawn against leaves what this store knows.
       sourceConnectionId: mapping.sourceConnectionId ?? existing?.sourceConnectionId ?? null,
@@ -98,13 +100,21 @@ export function installBundle(
 function mappingDesign(
   mapping: Pick<
     Mapping,
-    'name' | 'sourceEntity' | 'targetEntity' | 'sourceConnectionId' | 'targetConnectionId' | 'graph' | 'expression'
+    | 'name'
+    | 'sourceEntity'
+    | 'sourceLines'
+    | 'targetEntity'
+    | 'sourceConnectionId'
+    | 'targetConnectionId'
+    | 'graph'
+    | 'expression'
   >,
 ): unknown {
   const { name, sourceEntity, targetEntity, sourceConnectionId, targetConnectionId, expression } = mapping;
   return {
     name,
     sourceEntity,
+    sourceLines: mapping.sourceLines ?? null,
     targetEntity,
     sourceConnectionId,
     targetConnectionId,

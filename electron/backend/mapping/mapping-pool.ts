@@ -5,6 +5,7 @@ import {
   compiledExpression,
   defaultLimits,
   toMappingError,
+  type BindingCall,
   type EvaluateManyOptions,
   type RecordResult,
 } from '../../../shared/mapping/evaluate';
@@ -268,7 +269,7 @@ async function runTask(
           } else {
             callsInFlight += 1;
             clearTimeout(timer);
-            void answer(worker, message, functions).finally(() => {
+            void answer(worker, message, functions, records[batch[message.index] ?? -1]).finally(() => {
               callsInFlight -= 1;
               arm();
             });
@@ -298,12 +299,14 @@ async function answer(
   worker: WorkerProcess,
   message: Extract<WorkerMessage, { kind: 'call' }>,
   functions: [string, (...args: unknown[]) => unknown][],
+  input: unknown,
 ): Promise<void> {
   const binding = functions.find(([name]) => name === message.name)?.[1];
+  const call: BindingCall = { input };
   let reply: ReplyMessage;
   try {
     if (!binding) throw new AppError('E_MAPPING_EVAL', `Unknown binding $${message.name}.`);
-    reply = { kind: 'reply', id: message.id, ok: true, value: await binding(...message.args) };
+    reply = { kind: 'reply', id: message.id, ok: true, value: await binding.apply(call, message.args) };
   } catch (error) {
     const info: ErrorInfo = toErrorInfo(error, 'E_MAPPING_EVAL');
     reply = { kind: 'reply', id: message.id, ok: false, error: info };

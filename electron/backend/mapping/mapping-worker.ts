@@ -40,12 +40,14 @@ process.on('SIGTERM', () => undefined);
 
 async function evaluateTask(task: WorkerTask): Promise<void> {
   const bindings: Bindings = { ...task.values };
+  // Records are evaluated one after the other: a binding call belongs to the current one.
+  let current = 0;
   for (const { name, arity } of task.functions) {
     const call = (...args: unknown[]) =>
       new Promise((resolve, reject) => {
         const id = (nextCall += 1);
         calls.set(id, { resolve, reject });
-        post({ kind: 'call', task: task.task, id, name, args: cloneable(args) });
+        post({ kind: 'call', task: task.task, id, name, args: cloneable(args), index: current });
       });
     // jsonata reads a function's arity to decide how many arguments to pass (e.g. in $map).
     Object.defineProperty(call, 'length', { value: arity });
@@ -53,6 +55,7 @@ async function evaluateTask(task: WorkerTask): Promise<void> {
   }
   post({ kind: 'start', task: task.task });
   for (const [index, record] of task.records.entries()) {
+    current = index;
     let result: RecordResult;
     try {
       const value = await evaluateExpression(task.text, record, { ...task.limits, bindings });

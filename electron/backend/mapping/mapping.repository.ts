@@ -36,14 +36,18 @@ export class SqliteMappingRepository implements MappingRepository {
     this.db.transaction(() => {
       this.db
         .prepare(
-          `INSERT INTO mappings (id, name, source_entity, target_entity, source_connection_id, target_connection_id, graph, expression, hash, updated_at)
-           VALUES (@id, @name, @sourceEntity, @targetEntity, @sourceConnectionId, @targetConnectionId, @graph, @expression, @hash, @updatedAt)
-           ON CONFLICT(id) DO UPDATE SET name = excluded.name, source_entity = excluded.source_entity,
+          `INSERT INTO mappings (id, name, source_entity, source_lines, target_entity, source_connection_id, target_connection_id, graph, expression, hash, updated_at)
+           VALUES (@id, @name, @sourceEntity, @sourceLines, @targetEntity, @sourceConnectionId, @targetConnectionId, @graph, @expression, @hash, @updatedAt)
+           ON CONFLICT(id) DO UPDATE SET name = excluded.name, source_entity = excluded.source_entity, source_lines = excluded.source_lines,
              target_entity = excluded.target_entity, source_connection_id = excluded.source_connection_id,
              target_connection_id = excluded.target_connection_id, graph = excluded.graph, expression = excluded.expression,
              hash = excluded.hash, updated_at = excluded.updated_at`,
         )
-        .run({ ...mapping, graph: mapping.graph === undefined ? null : JSON.stringify(mapping.graph) });
+        .run({
+          ...mapping,
+          sourceLines: mapping.sourceLines ?? null,
+          graph: mapping.graph === undefined ? null : JSON.stringify(mapping.graph),
+        });
       this.db
         .prepare(
           'INSERT OR IGNORE INTO mapping_versions (hash, mapping_id, expression, created_at) VALUES (?, ?, ?, ?)',
@@ -86,6 +90,7 @@ interface MappingRow {
   id: string;
   name: string;
   source_entity: string;
+  source_lines: string | null;
   target_entity: string;
   source_connection_id: string | null;
   target_connection_id: string | null;
@@ -100,6 +105,7 @@ function toMapping(row: MappingRow): Mapping {
     id: row.id,
     name: row.name,
     sourceEntity: row.source_entity,
+    ...(row.source_lines ? { sourceLines: row.source_lines } : {}),
     targetEntity: row.target_entity,
     sourceConnectionId: row.source_connection_id,
     targetConnectionId: row.target_connection_id,

@@ -27,7 +27,8 @@ export type ParentMessage = WorkerTask | ReplyMessage;
 export type WorkerMessage =
   | { kind: 'start'; task: number }
   | { kind: 'result'; task: number; index: number; result: RecordResult }
-  | { kind: 'call'; task: number; id: number; name: string; args: unknown[] }
+  /** `index`: the task's record being evaluated when the expression called the binding. */
+  | { kind: 'call'; task: number; id: number; name: string; args: unknown[]; index: number }
   | { kind: 'done'; task: number };
 
 /** The largest output one record may produce; bigger ones are refused before they cross to the parent, whose copies (hash, audit row) would multiply it. */

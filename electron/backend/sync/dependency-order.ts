@@ -2,6 +2,13 @@ import type { Flow } from '../../../shared/domain/flow';
 import type { RunStatus } from '../../../shared/domain/run';
 import { AppError } from '../../../shared/errors';
 
+/** What a flow waits for: its `dependsOn` and, for a child flow (order lines), its parent flow. */
+export function dependenciesOf(flow: Flow): string[] {
+  return flow.parent && !flow.dependsOn.includes(flow.parent.flowId)
+    ? [...flow.dependsOn, flow.parent.flowId]
+    : [...flow.dependsOn];
+}
+
 /** Flows sorted so each comes after what it depends on; a cycle is an error naming the flows. */
 export function dependencyOrder(flows: Flow[]): Flow[] {
   const byId = new Map(flows.map((flow) => [flow.id as string, flow]));
@@ -14,7 +21,7 @@ export function dependencyOrder(flows: Flow[]): Flow[] {
       throw new AppError('E_CONFLICT', `Flows depend on each other in a circle: ${[...path, flow.name].join(' → ')}.`);
     }
     visiting.add(flow.id);
-    for (const dependency of flow.dependsOn) {
+    for (const dependency of dependenciesOf(flow)) {
       const required = byId.get(dependency);
       if (required) visit(required, [...path, flow.name]);
     }

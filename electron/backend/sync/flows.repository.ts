@@ -37,6 +37,16 @@ export class SqliteFlowRepository implements FlowRepository {
       updatedAt: now,
     });
     this.mappings.get(flow.mappingId);
+    if (flow.parent) {
+      if (!flow.source.each)
+        throw new AppError(
+          'E_INVALID_INPUT',
+          'A flow with a parent flow writes one record per line: choose the source list its lines come from.',
+        );
+      // The parent runs first: the lines need its target ids. Stored as a plain dependency so every
+      // host that orders flows (passes, the scheduler, bundles) sees it.
+      if (!flow.dependsOn.includes(flow.parent.flowId)) flow.dependsOn.push(flow.parent.flowId);
+    }
     for (const dependency of flow.dependsOn) {
       if (dependency === flow.id) throw new AppError('E_INVALID_INPUT', 'A flow cannot depend on itself.');
       this.flow(dependency);

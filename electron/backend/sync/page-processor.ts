@@ -12,6 +12,7 @@ import type { AuditInput } from './audit.repository';
 import type { IdMapEntry } from './id-map.repository';
 import type { PageCommit } from './page-commit';
 import type { BulkPath, WritePaths } from './bulk-path';
+import { parentBindings, type ParentLink } from './child-records';
 
 export interface PageContext {
   flow: Flow;
@@ -22,6 +23,8 @@ export interface PageContext {
   dryRun: boolean;
   attempt: number;
   bindings: Bindings;
+  /** A child flow's link to its parent flow's target ids: lines without one fail, `$parentId()` answers the rest. */
+  parent?: ParentLink;
   /** What each source key became last time (payload hash, target key). */
   known: Map<string, IdMapEntry>;
   deadLetters: Set<string>;
@@ -99,14 +102,28 @@ export async function processPage(
   };
 
   context.onPhase?.('transforming');
+  // A line whose parent has no target record is never written unlinked: it fails, naming its
+  // parent, and waits as a dead letter for a replay once the parent is there.
+  const link = context.parent;
+  link?.prefetch(records.map((record) => record.key));
+  const ready = link
+    ? records.filter((record) => {
+        if (link.targetId(record.key)) return true;
+        fail(record, null, 'E_SYNC_PARENT_MISSING', link.missing(record.key));
+        return false;
+      })
+    : records;
+  // `$parentId()` knows its record by identity: the pool hands each binding call the record being evaluated.
+  const keys = new Map<unknown, string>(ready.map((record) => [record.data, record.key]));
+  const bindings = link ? { ...context.bindings, ...parentBindings(link, (data) => keys.get(data)) } : context.bindings;
   // In worker processes: a record that runs away with memory or time fails alone, the run goes on.
   const results = await evaluateIsolated(
     mapping.expression,
-    records.map((record) => record.data),
-    { bindings: context.bindings, signal: context.signal },
+    ready.map((record) => record.data),
+    { bindings, signal: context.signal },
   );
   const pending: Pending[] = [];
-  records.forEach((record, index) => {
+  ready.forEach((record, index) => {
     const result = results[index]!;
     if (!result.ok) return fail(record, null, result.error.code, result.error.message);
     const payload = result.value;

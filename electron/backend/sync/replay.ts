@@ -6,6 +6,7 @@ import type { EngineDeps } from './engine-deps';
 import { processPage, warnOncePerRun } from './page-processor';
 import { bulkPathOf } from './bulk-path';
 import { referenceBindings } from './reference-bindings';
+import { parentLink } from './child-records';
 import { commitPage } from './page-commit';
 import { emptyCalls, emptyCounters } from './runs.repository';
 
@@ -93,6 +94,8 @@ export async function replayRecords(deps: EngineDeps, request: ReplayRequest): P
           dryRun: false,
           attempt: attempt + 1,
           bindings: referenceBindings(deps, flow, target),
+          // A line replayed after its parent was fixed finds the parent's id the fix wrote.
+          parent: parentLink(deps, flow),
           known: deps.idMap.entries(
             flow.id,
             records.map((record) => record.key),

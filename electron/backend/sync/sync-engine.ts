@@ -14,8 +14,9 @@ import {
   type RunProgressState,
 } from './runs.repository';
 import { storeFailure } from '../store/store-errors';
-import { blocksDependants, dependencyOrder } from './dependency-order';
+import { blocksDependants, dependenciesOf, dependencyOrder } from './dependency-order';
 import { referenceBindings } from './reference-bindings';
+import { expandLines, parentLink } from './child-records';
 import { defaultResilience, realClock, transientRetry, targetInterrupted, withPauses } from './resilience';
 import { bulkPathOf, emptyWritePaths, writePathNote, type BulkPath, type WritePaths } from './bulk-path';
 
@@ -120,7 +121,7 @@ export class SyncEngine {
     const runs: Run[] = [];
     for (const flow of dependencyOrder(flows)) {
       if (options.signal?.aborted || options.stopSignal?.aborted) break;
-      const dependency = flow.dependsOn.find((id) => blocked.has(id));
+      const dependency = dependenciesOf(flow).find((id) => blocked.has(id));
       const run =
         dependency === undefined
           ? await this.runFlow(flow.id, options)
@@ -247,7 +248,12 @@ export class SyncEngine {
       });
       const deadLetters = new Set(audit.deadLetterKeys(flow.id).map((entry) => entry.sourceKey));
       const bindings = referenceBindings(this.deps, flow, target);
+      // A child flow (order lines): each line is a record; lines wait for their parent's target id.
+      const parent = parentLink(this.deps, flow);
+      const each = flow.source.each;
       let sent = 0;
+      // Source records read (orders), which the read minimum counts, next to the lines written.
+      let parentsRead = 0;
       // Sources rarely say how many records a window holds; a full read is
       // estimated from the last full read, so the bar can show an ETA.
       const estimate = windowFrom === null ? runs.lastFullReadCount(flow.id) : null;
@@ -306,7 +312,9 @@ export class SyncEngine {
                 signal: options.signal,
               })) {
                 for (const warning of page.warnings ?? []) warnOnce(warning);
-                const records = again ? audit.notYetInRun(run.id, flow.id, page.records) : page.records;
+                parentsRead += page.records.length;
+                const read = each ? expandLines(page.records, each) : page.records;
+                const records = again ? audit.notYetInRun(run.id, flow.id, read) : read;
                 progress.recordsInFlight = records.length;
                 counters.read += records.length;
                 for (const record of records)
@@ -326,6 +334,7 @@ export class SyncEngine {
                   dryRun,
                   attempt: 1,
                   bindings,
+                  parent,
                   known,
                   deadLetters,
                   counters,
@@ -345,7 +354,7 @@ export class SyncEngine {
                 paths.bulkRecords += result.paths.bulkRecords;
                 paths.bulkJobs += result.paths.bulkJobs;
                 paths.normalRecords += result.paths.normalRecords;
-                Object.assign(calls, usage(baseline, reader, writer, counters.read, paths, limits, dryRun ? sent : 0));
+                Object.assign(calls, usage(baseline, reader, writer, each ? parentsRead : counters.read, paths, limits, dryRun ? sent : 0));
                 // A dry run writes its audit rows (with diffs) but changes no state: no id map, no dead letters.
                 const commit = dryRun
                   ? { ...result.commit, idMap: [], deadLetters: { add: [], clear: [] } }
@@ -376,7 +385,7 @@ export class SyncEngine {
         .catch((error: unknown) => {
           throw error instanceof PageFailed ? error.failure : error;
         });
-      Object.assign(calls, usage(baseline, source, target, counters.read, paths, limits, dryRun ? sent : 0));
+      Object.assign(calls, usage(baseline, source, target, each ? parentsRead : counters.read, paths, limits, dryRun ? sent : 0));
       notePath();
       meter.update('done', counters, calls.source + calls.target, counters.read, true);
       return runs.finishRun(run.id, {

@@ -6,6 +6,7 @@ import { evaluateIsolated } from '../mapping/mapping-pool';
 import type { EngineDeps } from './engine-deps';
 import { processPage, warnOncePerRun } from './page-processor';
 import { referenceBindings } from './reference-bindings';
+import { parentBindings, parentLink } from './child-records';
 import { realClock, targetInterrupted } from './resilience';
 import type { IdMapEntry } from './id-map.repository';
 import { commitPage } from './page-commit';
@@ -38,10 +39,13 @@ export async function syncTargetKeys(
   const calls = emptyCalls();
   try {
     const bindings = referenceBindings(deps, flow, target);
+    // A child flow's lines answer `$parentId()` here too (the drift check evaluates before writing).
+    const parent = parentLink(deps, flow);
+    const keys = new Map<unknown, string>(records.map((record) => [record.data, record.key]));
     const outputs = await evaluateIsolated(
       mapping.expression,
       records.map((record) => record.data),
-      { bindings },
+      { bindings: parent ? { ...bindings, ...parentBindings(parent, (data) => keys.get(data)) } : bindings },
     );
     const matchField = flow.target.matchKey[0]!;
     const values = outputs.map((output) =>
@@ -81,6 +85,7 @@ export async function syncTargetKeys(
       dryRun: false,
       attempt: 1,
       bindings,
+      parent,
       known,
       deadLetters: new Set(deps.audit.deadLetterKeys(flow.id).map((entry) => entry.sourceKey)),
       counters,

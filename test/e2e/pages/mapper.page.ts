@@ -44,12 +44,24 @@ export class MapperPage {
     return this.page.locator(`[data-testid="issue"][data-code="${code}"]`);
   }
 
-  async choose(options: { source: string; sourceEntity: string; target: string; targetEntity: string; name: string }) {
+  async choose(options: {
+    source: string;
+    sourceEntity: string;
+    /** One record per line of this list of the source (order lines). */
+    lines?: string;
+    target: string;
+    targetEntity: string;
+    name: string;
+  }) {
     const chooser = this.chooser();
     await chooser.waitFor();
     await this.selectByText(chooser.getByTestId('choose-source-connection'), options.source);
     await this.waitForOption(chooser.getByTestId('choose-source-entity'), options.sourceEntity);
     await chooser.getByTestId('choose-source-entity').selectOption(options.sourceEntity);
+    if (options.lines) {
+      await this.waitForOption(chooser.getByTestId('choose-source-lines'), options.lines);
+      await chooser.getByTestId('choose-source-lines').selectOption(options.lines);
+    }
     await this.selectByText(chooser.getByTestId('choose-target-connection'), options.target);
     await this.waitForOption(chooser.getByTestId('choose-target-entity'), options.targetEntity);
     await chooser.getByTestId('choose-target-entity').selectOption(options.targetEntity);

@@ -57,6 +57,24 @@ const readWrite = (
   },
 });
 
+/**
+ * Tables that lookups bind to (currencies, price lists, products, units): read, never written.
+ * `$lookupId(entity, column, value)` finds their ids (an ISO code "EUR" → transactioncurrencyid).
+ */
+const lookupTable = (set: string, label: string, keyField: string): z.input<typeof entitySchema> => ({
+  label,
+  keyFields: [keyField],
+  read: {
+    endpoint: set,
+    pagination: {
+      style: 'nextLink',
+      pageSizeHeader: { name: 'Prefer', template: 'odata.maxpagesize={pageSize}' },
+      defaultPageSize: 1000,
+      maxPageSize: 5000,
+    },
+  },
+});
+
 export const dynamicsDescriptorInput = {
   system: 'dynamics',
   label: 'Dynamics 365 Sales',
@@ -77,6 +95,13 @@ export const dynamicsDescriptorInput = {
     salesorderdetail: readWrite('salesorderdetails', 'Order products', ['salesorderdetailid'], ['mlc_inforlineid']),
     invoice: readWrite('invoices', 'Invoices', ['invoiceid'], ['mlc_inforinvoicenumber']),
     quote: readWrite('quotes', 'Quotes', ['quoteid'], ['mlc_inforquotenumber']),
+    // Lines of quotes and invoices, written one per source line like order products (flow `source.each`).
+    quotedetail: readWrite('quotedetails', 'Quote products', ['quotedetailid'], ['mlc_inforquotelineid']),
+    invoicedetail: readWrite('invoicedetails', 'Invoice products', ['invoicedetailid'], ['mlc_inforinvoicelineid']),
+    transactioncurrency: lookupTable('transactioncurrencies', 'Currencies', 'transactioncurrencyid'),
+    pricelevel: lookupTable('pricelevels', 'Price lists', 'pricelevelid'),
+    product: lookupTable('products', 'Products', 'productid'),
+    uom: lookupTable('uoms', 'Units', 'uomid'),
   },
   // 6,000 requests per 5 minutes per user and server; 52 concurrent is the hard cap, stay well below.
   rateLimit: { requests: 1200, windowMs: 60_000, concurrency: 8, configurable: { min: 10, max: 1200 } },

@@ -86,6 +86,8 @@ export function FlowEditor({
                 mappingId: event.target.value,
                 ...chosen,
                 sourceEntity: mapping?.sourceEntity ?? draft.sourceEntity,
+                // A mapping of one line (order lines) makes a flow of one target record per line.
+                linesPath: mapping ? (mapping.sourceLines ?? '') : draft.linesPath,
                 targetEntity,
                 matchKey: sameTarget ? draft.matchKey : [],
                 name: draft.name || mapping?.name || '',
@@ -122,6 +124,42 @@ export function FlowEditor({
             testId="flow-source-entity"
             side="source"
           />
+          {draft.linesPath && (
+            <>
+              <Field
+                label={`One target record per line of: ${draft.linesPath}`}
+                error={shown.lineKey}
+                hint="Line fields that tell one record's lines apart (M3 order lines: PONR, POSX)."
+              >
+                <input
+                  className="input"
+                  placeholder="PONR, POSX"
+                  value={draft.lineKey}
+                  onChange={(event) => patch({ lineKey: event.target.value })}
+                  data-testid="flow-line-key"
+                />
+              </Field>
+              <Field
+                label="Parent flow"
+                error={shown.parentFlowId}
+                hint="Writes the lines' parents (orders) and runs first; $parentId() gives each line its parent's id."
+              >
+                <select
+                  className="select"
+                  value={draft.parentFlowId}
+                  onChange={(event) => patch({ parentFlowId: event.target.value })}
+                  data-testid="flow-parent"
+                >
+                  <option value="">None</option>
+                  {others.map((flow) => (
+                    <option key={flow.id} value={flow.id}>
+                      {flow.name}
+                    </option>
+                  ))}
+                </select>
+              </Field>
+            </>
+          )}
           <Field
             label="Lookback (seconds)"
             error={shown.lookbackSeconds}

@@ -226,6 +226,14 @@ function FlowCard({
             </dd>
           </>
         )}
+        {flow.source.each && (
+          <>
+            <dt>Records</dt>
+            <dd data-testid="flow-lines">
+              one per line of {flow.source.each.path} (line key {flow.source.each.lineKey.join(', ')})
+            </dd>
+          </>
+        )}
         {dependsOn.length > 0 && (
           <>
             <dt>Runs after</dt>

@@ -25,6 +25,12 @@ export interface FlowDraft {
   sourceConnectionId: string;
   sourceEntity: string;
   lookbackSeconds: string;
+  /** One target record per line of this nested list of the source (`lines`); empty: one per record. */
+  linesPath: string;
+  /** Line fields that tell a record's lines apart, comma-separated (`PONR, POSX`). */
+  lineKey: string;
+  /** The flow that writes the lines' parents (orders); `$parentId()` gives its target id. */
+  parentFlowId: string;
   targetConnectionId: string;
   targetEntity: string;
   matchKey: string[];
@@ -95,6 +101,9 @@ export function draftFromMapping(
     sourceConnectionId: chosen.sourceConnectionId,
     sourceEntity: mapping?.sourceEntity ?? '',
     lookbackSeconds: '60',
+    linesPath: mapping?.sourceLines ?? '',
+    lineKey: '',
+    parentFlowId: '',
     targetConnectionId: chosen.targetConnectionId,
     targetEntity: mapping?.targetEntity ?? '',
     matchKey: [],
@@ -127,6 +136,9 @@ export function draftFromFlow(flow: Flow, timeZone = localTimeZone()): FlowDraft
     sourceConnectionId: flow.source.connectionId,
     sourceEntity: flow.source.entity,
     lookbackSeconds: String(flow.source.lookbackSeconds),
+    linesPath: flow.source.each?.path ?? '',
+    lineKey: flow.source.each?.lineKey.join(', ') ?? '',
+    parentFlowId: flow.parent?.flowId ?? '',
     targetConnectionId: flow.target.connectionId,
     targetEntity: flow.target.entity,
     matchKey: [...flow.target.matchKey],
@@ -211,9 +223,21 @@ export function validateDraft(
   if (bulk !== undefined && (!Number.isInteger(bulk) || bulk < 0 || bulk > 10_000_000))
     errors.bulkThreshold =
       'Bulk threshold is a whole number of records from 0 (never) to 10000000, or empty for the target’s default.';
+  const lineKey = draft.lineKey
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
+  if (draft.linesPath && lineKey.length === 0)
+    errors.lineKey = 'Name the line fields that tell an order’s lines apart, e.g. PONR, POSX.';
+  if (draft.parentFlowId && !draft.linesPath)
+    errors.parentFlowId = 'A parent flow is for flows that write one record per line: choose the list first.';
   const schedule = scheduleFromDraft(draft.schedule);
   if (schedule.error) errors[schedule.error.field] = schedule.error.message;
-  if (wouldCycle(draft.id, draft.dependsOn, flows))
+  const dependsOn =
+    draft.parentFlowId && !draft.dependsOn.includes(draft.parentFlowId as FlowId)
+      ? [...draft.dependsOn, draft.parentFlowId as FlowId]
+      : draft.dependsOn;
+  if (wouldCycle(draft.id, dependsOn, flows))
     errors.dependsOn = 'These dependencies form a loop; a flow cannot wait for itself.';
   if (Object.keys(errors).length > 0 || !schedule.schedule) return { errors };
   return {
@@ -225,7 +249,9 @@ export function validateDraft(
         connectionId: draft.sourceConnectionId as ConnectionId,
         entity: draft.sourceEntity,
         lookbackSeconds: lookback,
+        ...(draft.linesPath ? { each: { path: draft.linesPath, lineKey } } : {}),
       },
+      ...(draft.parentFlowId ? { parent: { flowId: draft.parentFlowId as FlowId } } : {}),
       mappingId: draft.mappingId as MappingId,
       target: {
         connectionId: draft.targetConnectionId as ConnectionId,
@@ -233,7 +259,7 @@ export function validateDraft(
         matchKey: draft.matchKey,
       },
       schedule: schedule.schedule,
-      dependsOn: draft.dependsOn,
+      dependsOn,
       options: { dryRun: false, batchSize: batch, ...(bulk === undefined ? {} : { bulkThreshold: bulk }) },
       paused: draft.paused,
     },

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { entityInfoSchema } from '../../../../shared/api/connectors.contract';
 import { systemLabels, type Connection, type ConnectionId } from '../../../../shared/domain/connection';
 import { api } from '../../api/client';
+import { lineListPaths } from '../../../../shared/mapping/line-records';
 import type { NewMappingChoice } from './mapper-session';
 
 type EntityInfo = z.infer<typeof entityInfoSchema>;
@@ -33,6 +34,10 @@ export function MappingChooser({
   const [name, setName] = useState('');
   const sourceEntities = useEntities(sourceId, readable, setSourceEntity);
   const targetEntities = useEntities(targetId, writable, setTargetEntity);
+  // Order lines: a mapping can map one line of a nested list (one target record per line).
+  const [sourceLines, setSourceLines] = useState('');
+  const lineLists = useLineLists(sourceId, sourceEntity);
+  useEffect(() => setSourceLines(''), [sourceId, sourceEntity]);
 
   if (connections.length === 0 || sources.length === 0 || targets.length === 0) {
     return (
@@ -61,6 +66,7 @@ export function MappingChooser({
           name: name.trim() || defaultName,
           sourceConnectionId: sourceId,
           sourceEntity,
+          ...(sourceLines ? { sourceLines } : {}),
           targetConnectionId: targetId,
           targetEntity,
         });
@@ -91,6 +97,23 @@ export function MappingChooser({
             onChange={setSourceEntity}
             testId="choose-source-entity"
           />
+          {lineLists.length > 0 && (
+            <label>
+              Records
+              <select
+                value={sourceLines}
+                onChange={(event) => setSourceLines(event.target.value)}
+                data-testid="choose-source-lines"
+              >
+                <option value="">One per {sourceEntity} record</option>
+                {lineLists.map((path) => (
+                  <option key={path} value={path}>
+                    One per line of: {path}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
         </fieldset>
         <div className="chooser-arrow" aria-hidden="true">
           →
@@ -161,6 +184,23 @@ function useEntities(
     // Callers pass stable `usable` and `choose` (module-level predicates, state setters), so this runs per connection.
   }, [connectionId, usable, choose]);
   return entities;
+}
+
+/** Nested lists of the source entity (`lines`), from its live schema; none while loading or on error. */
+function useLineLists(connectionId: string, entity: string): string[] {
+  const [paths, setPaths] = useState<string[]>([]);
+  useEffect(() => {
+    setPaths([]);
+    if (!connectionId || !entity) return;
+    let live = true;
+    void api.invoke('schemas.get', { connectionId: connectionId as ConnectionId, entity }).then((result) => {
+      if (live && result.ok) setPaths(lineListPaths(result.value.fields));
+    });
+    return () => {
+      live = false;
+    };
+  }, [connectionId, entity]);
+  return paths;
 }
 
 function EntitySelect({

@@ -3,6 +3,7 @@ import type { Connection, ConnectionId } from '../../../../shared/domain/connect
 import type { Mapping, MappingId } from '../../../../shared/domain/flow';
 import { AppError } from '../../../../shared/errors';
 import { parseMapping, type MappingGraph } from '../../../../shared/mapping';
+import { lineSamples, lineSchema } from '../../../../shared/mapping/line-records';
 import { graphForSchemas, sourceNode, targetNode, withSchemas } from './model/graph-edits';
 import { createMapperStore, type MapperStore } from './store/mapper.store';
 
@@ -11,22 +12,30 @@ export interface NewMappingChoice {
   name: string;
   sourceConnectionId: ConnectionId;
   sourceEntity: string;
+  /** One record per line of this list of the source (`lines`): the tree and Preview show a line plus `parent`. */
+  sourceLines?: string;
   targetConnectionId: ConnectionId;
   targetEntity: string;
 }
 
 export async function openNewMapping(api: ApiClient, choice: NewMappingChoice): Promise<MapperStore> {
-  const [source, target] = await Promise.all([
+  const [whole, target] = await Promise.all([
     api.call('schemas.get', { connectionId: choice.sourceConnectionId, entity: choice.sourceEntity }),
     api.call('schemas.get', { connectionId: choice.targetConnectionId, entity: choice.targetEntity }),
   ]);
+  const source = choice.sourceLines ? lineSchema(whole, choice.sourceLines) : whole;
   const graph = graphForSchemas(source, target);
   // One external-id field is where the Infor key lives in the target: the natural match key.
   const externalIds = target.fields.filter((field) => field.externalId && !field.readOnly).map((field) => field.name);
   if (externalIds.length === 1) graph.matchKey = externalIds;
   return createMapperStore(graph, {
     name: choice.name,
-    source: { connectionId: choice.sourceConnectionId, entity: choice.sourceEntity, schema: source },
+    source: {
+      connectionId: choice.sourceConnectionId,
+      entity: choice.sourceEntity,
+      schema: source,
+      lines: choice.sourceLines,
+    },
     target: { connectionId: choice.targetConnectionId, entity: choice.targetEntity, schema: target },
   });
 }
@@ -66,16 +75,22 @@ export async function openSavedMapping(
       `This mapping reads ${sourceSystem ?? 'an unknown system'} and writes ${targetSystem ?? 'an unknown system'}; add connections for both on the Connections page first.`,
     );
   }
-  const [source, target] = await Promise.all([
+  const [whole, target] = await Promise.all([
     api.call('schemas.get', { connectionId: sourceConnection.id, entity: mapping.sourceEntity }),
     api.call('schemas.get', { connectionId: targetConnection.id, entity: mapping.targetEntity }),
   ]);
+  const source = mapping.sourceLines ? lineSchema(whole, mapping.sourceLines) : whole;
   return createMapperStore(withSchemas(graph, source, target), {
     mappingId: mapping.id,
     name: mapping.name,
     savedVersion: mapping.updatedAt,
     saved: true,
-    source: { connectionId: sourceConnection.id, entity: mapping.sourceEntity, schema: source },
+    source: {
+      connectionId: sourceConnection.id,
+      entity: mapping.sourceEntity,
+      schema: source,
+      lines: mapping.sourceLines,
+    },
     target: { connectionId: targetConnection.id, entity: mapping.targetEntity, schema: target },
   });
 }
@@ -85,7 +100,11 @@ export async function loadSamples(api: ApiClient, store: MapperStore, limit: num
   if (!source) return;
   store.getState().setSamples('loading');
   const result = await api.invoke('samples.fetch', { connectionId: source.connectionId, entity: source.entity, limit });
-  if (result.ok) store.getState().setSamples('ready', result.value.records);
+  // A line mapping previews per line: each sample order becomes its lines, each with `parent`.
+  if (result.ok)
+    store
+      .getState()
+      .setSamples('ready', source.lines ? lineSamples(result.value.records, source.lines) : result.value.records);
   else store.getState().setSamples('error', undefined, result.error);
 }
 
@@ -103,6 +122,7 @@ export async function saveMapping(api: ApiClient, store: MapperStore): Promise<{
     ...(state.mappingId ? { id: state.mappingId as MappingId } : {}),
     name: state.name.trim() || `${state.source.entity} → ${state.target.entity}`,
     sourceEntity: state.source.entity,
+    ...(state.source.lines ? { sourceLines: state.source.lines } : {}),
     targetEntity: state.target.entity,
     // The connections the trees were loaded from: the mapping reopens on them.
     sourceConnectionId: state.source.connectionId,

@@ -1,4 +1,4 @@
-import { sampleReferencePrefix } from '../../../../../shared/bundle/bundle.schema';
+import { placeholderIdBindings, sampleReferencePrefix } from '../../../../../shared/bundle/bundle.schema';
 import type { Bindings, MappingGraph } from '../../../../../shared/mapping';
 
 /**
@@ -7,6 +7,7 @@ import type { Bindings, MappingGraph } from '../../../../../shared/mapping';
  * samples use, `ref:Accounts/C0000606`: which entity, which key. An empty key stays null.
  */
 export const previewBindings: Bindings = {
+  ...placeholderIdBindings,
   lookupRef: (entity: unknown, key: unknown) =>
     key === undefined || key === null || key === '' ? null : `${sampleReferencePrefix}${String(entity)}/${String(key)}`,
 };

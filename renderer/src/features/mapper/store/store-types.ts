@@ -97,6 +97,8 @@ export interface Side {
   connectionId: ConnectionId;
   entity: string;
   schema: EntitySchema;
+  /** Source only: the mapping maps one line of this list (`lines`); `schema` is then the line's. */
+  lines?: string;
 }
 
 export interface SessionSlice {
