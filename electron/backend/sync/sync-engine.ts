@@ -354,7 +354,10 @@ export class SyncEngine {
                 paths.bulkRecords += result.paths.bulkRecords;
                 paths.bulkJobs += result.paths.bulkJobs;
                 paths.normalRecords += result.paths.normalRecords;
-                Object.assign(calls, usage(baseline, reader, writer, each ? parentsRead : counters.read, paths, limits, dryRun ? sent : 0));
+                Object.assign(
+                  calls,
+                  usage(baseline, reader, writer, each ? parentsRead : counters.read, paths, limits, dryRun ? sent : 0),
+                );
                 // A dry run writes its audit rows (with diffs) but changes no state: no id map, no dead letters.
                 const commit = dryRun
                   ? { ...result.commit, idMap: [], deadLetters: { add: [], clear: [] } }
@@ -385,7 +388,10 @@ export class SyncEngine {
         .catch((error: unknown) => {
           throw error instanceof PageFailed ? error.failure : error;
         });
-      Object.assign(calls, usage(baseline, source, target, each ? parentsRead : counters.read, paths, limits, dryRun ? sent : 0));
+      Object.assign(
+        calls,
+        usage(baseline, source, target, each ? parentsRead : counters.read, paths, limits, dryRun ? sent : 0),
+      );
       notePath();
       meter.update('done', counters, calls.source + calls.target, counters.read, true);
       return runs.finishRun(run.id, {
