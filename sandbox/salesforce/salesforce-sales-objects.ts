@@ -270,14 +270,18 @@ export interface SalesRules {
   orderDraftOnCreate: boolean;
   /**
    * A field describe calls createable but not updateable (`OrderItem.OrderId`,
-   * `PricebookEntry.Product2Id`) sent again on an upsert that updates: `'unchanged-ok'` accepts it
-   * when the value is the record's own and refuses a change; `'refuse'` refuses it whatever the
-   * value. Which one Salesforce does is unconfirmed; both answer INVALID_FIELD_FOR_INSERT_UPDATE.
+   * `PricebookEntry.Product2Id`) sent again on an upsert that updates. `'refuse'` (the default)
+   * refuses it whatever the value, as Salesforce does: INVALID_FIELD_FOR_INSERT_UPDATE "Unable to
+   * create/update fields: X. Please check the security settings of this field and verify that it
+   * is read/write for your profile or permission set." with `fields: [X]` (tablexi/restforce-db
+   * PR #49 "Prevent upsert failure due to create-only fields"; the same message in verbb/formie#1981
+   * and SalesforceCommerceCloud/b2c-crm-sync#272). `'unchanged-ok'` is the permissive switch: it
+   * accepts the record's own value and refuses only a change.
    */
   createOnlyOnUpdate: 'unchanged-ok' | 'refuse';
 }
 
-export const defaultSalesRules: SalesRules = { orderDraftOnCreate: true, createOnlyOnUpdate: 'unchanged-ok' };
+export const defaultSalesRules: SalesRules = { orderDraftOnCreate: true, createOnlyOnUpdate: 'refuse' };
 
 interface SalesError {
   statusCode: string;

@@ -184,18 +184,21 @@ export class SalesforceStore {
   ): SaveError | undefined {
     const same = (left: unknown, right: unknown) =>
       typeof left === 'string' && typeof right === 'string' ? left.slice(0, 15) === right.slice(0, 15) : left === right;
-    const spec = object.fields.find(
-      (candidate) =>
-        candidate.createOnly &&
-        record[candidate.name] !== undefined &&
-        (this.salesRules.createOnlyOnUpdate === 'refuse' ||
-          !same(existing.values[candidate.name], record[candidate.name])),
-    );
-    return spec
+    // Salesforce names every offending field in one error: "Unable to create/update fields: A, B."
+    const names = object.fields
+      .filter(
+        (candidate) =>
+          candidate.createOnly &&
+          record[candidate.name] !== undefined &&
+          (this.salesRules.createOnlyOnUpdate === 'refuse' ||
+            !same(existing.values[candidate.name], record[candidate.name])),
+      )
+      .map((candidate) => candidate.name);
+    return names.length > 0
       ? {
           statusCode: 'INVALID_FIELD_FOR_INSERT_UPDATE',
-          message: `Unable to create/update fields: ${spec.name}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`,
-          fields: [spec.name],
+          message: `Unable to create/update fields: ${names.join(', ')}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`,
+          fields: names,
         }
       : undefined;
   }

@@ -33,6 +33,7 @@ export class SalesforceConnector extends DescriptorConnector {
     const session: SalesforceSession & { identityUrl(): string | undefined } = {
       instanceUrl: () => holder.connector!.instanceUrl(),
       readFields: (object) => holder.connector!.readFields(object),
+      createOnlyFields: (object) => holder.connector!.createOnlyFields(object),
       observe: (response) => holder.connector!.observe(response),
       identityUrl: () => (holder.connector!.tokens?.peek() as SalesforceToken | undefined)?.identityUrl,
     };
@@ -59,6 +60,12 @@ export class SalesforceConnector extends DescriptorConnector {
     return schema.fields
       .filter((candidate) => !unselectable.has(candidate.nativeType ?? ''))
       .map((candidate) => candidate.name);
+  }
+
+  /** Fields set only on create (describe: createable, not updateable); the schema is cached. */
+  async createOnlyFields(object: string): Promise<string[]> {
+    const schema = await this.schema(object);
+    return schema.fields.filter((candidate) => candidate.createOnly === true).map((candidate) => candidate.name);
   }
 
   private observe(response: HttpResponse): void {

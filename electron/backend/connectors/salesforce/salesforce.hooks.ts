@@ -1,7 +1,7 @@
 import { AppError } from '../../../../shared/errors';
 import type { HttpResponse } from '../../http/http-client';
 import type { AccessToken } from '../../http/token-provider';
-import type { JsonObject, LookupHit, SourceRecord, WriteResult } from '../framework/connector';
+import type { JsonObject, LookupHit, SourceRecord, WriteOptions, WriteResult } from '../framework/connector';
 import { walkPages, withQuery } from '../framework/paginator';
 import { writeEndpoint, type HookContext, type TargetHooks } from '../framework/hooks';
 import { postSalesforceToken, salesforceGrant } from './salesforce-auth';
@@ -17,6 +17,8 @@ export interface SalesforceToken extends AccessToken {
 export interface SalesforceSession {
   instanceUrl(): Promise<string>;
   readFields(object: string): Promise<string[]>;
+  /** Fields the describe calls createable but not updateable (`OrderItem.OrderId`). */
+  createOnlyFields(object: string): Promise<string[]>;
   /** Called with every API response so `Sforce-Limit-Info` is kept current. */
   observe(response: HttpResponse): void;
 }
@@ -82,6 +84,17 @@ export function mapSaveResults(results: SaveResult[], matchKey: string): WriteRe
 /** The field a whole-request INVALID_FIELD names (`fields[0]`, else the quoted column of its message). */
 function unknownColumn(error: SalesforceError): string | undefined {
   return error.fields?.[0] ?? /No such column '([^']+)'/.exec(error.message ?? '')?.[1];
+}
+
+/** Two values of one field alike; record ids compare by their 15-character case-sensitive form. */
+function sameValue(left: unknown, right: unknown): boolean {
+  const id = (value: unknown) => typeof value === 'string' && /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/.test(value);
+  return id(left) && id(right) ? String(left).slice(0, 15) === String(right).slice(0, 15) : left === right;
+}
+
+/** The run note for create-only fields kept out of updates. */
+export function createOnlyNote(object: string, fields: string[]): string {
+  return `Salesforce ${object}: ${fields.join(', ')} ${fields.length === 1 ? 'is' : 'are'} set when a record is created and kept as ${fields.length === 1 ? 'it is' : 'they are'} on updates.`;
 }
 
 const soqlString = (value: string) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
@@ -230,7 +243,72 @@ export function createSalesforceHooks(session: SalesforceSession, bulkPolling?: 
     mapError: (response: HttpResponse) => (response.status >= 400 ? failure(response, 'the query') : undefined),
   };
 
-  return {
+  /**
+   * Salesforce refuses an upsert that updates a record when the body carries a createable but not
+   * updateable field, whatever its value (INVALID_FIELD_FOR_INSERT_UPDATE "Unable to create/update
+   * fields: OrderId, …"; tablexi/restforce-db PR #49). A mapping sets those fields for the create,
+   * so such a refusal means the record exists: when every field it names is create-only and the
+   * record holds the value the flow sends, the records go again once without them, in one call.
+   * A different value (a line moved to another order) is a real change Salesforce cannot make, so
+   * that record keeps Salesforce's refusal, as does one naming any other field.
+   */
+  async function resendCreateOnly(
+    context: HookContext,
+    object: string,
+    key: string,
+    sent: Array<{ record: JsonObject; index: number }>,
+    saved: SaveResult[],
+    results: Array<WriteResult | undefined>,
+    options: Pick<WriteOptions, 'signal' | 'onWarning'> | undefined,
+  ): Promise<void> {
+    const refused = sent
+      .map((item, position) => ({ ...item, error: saved[position]?.errors?.[0] }))
+      .filter(
+        ({ record, error }) =>
+          saved.length === sent.length &&
+          (error?.statusCode ?? error?.errorCode) === 'INVALID_FIELD_FOR_INSERT_UPDATE' &&
+          (error?.fields?.length ?? 0) > 0 &&
+          typeof record[key] === 'string' &&
+          error!.fields!.every((name) => Object.hasOwn(record, name)),
+      );
+    if (refused.length === 0) return;
+    const createOnly = new Set(await session.createOnlyFields(object));
+    const candidates = refused.filter(({ error }) => error!.fields!.every((name) => createOnly.has(name)));
+    if (candidates.length === 0) return;
+    const named = [...new Set(candidates.flatMap(({ error }) => error!.fields!))];
+    const stored = await hooks.lookup!(
+      context,
+      object,
+      key,
+      candidates.map(({ record }) => String(record[key])),
+      options?.signal,
+      named,
+    );
+    const resend = candidates.filter(({ record, error }) => {
+      const hit = stored.get(String(record[key]));
+      return hit !== undefined && error!.fields!.every((name) => sameValue(hit.data[name], record[name]));
+    });
+    if (resend.length === 0) return;
+    const response = await call(context, writeEndpoint(context, object, { matchKey: encodeURIComponent(key) }), {
+      method: 'PATCH',
+      body: {
+        allOrNone: false,
+        records: resend.map(({ record, error }) => {
+          const kept = Object.fromEntries(Object.entries(record).filter(([name]) => !error!.fields!.includes(name)));
+          return { attributes: { type: object }, ...kept };
+        }),
+      },
+    });
+    // A refused resend leaves the first answer (Salesforce's own refusal) on those records.
+    if (response.status >= 400 || !Array.isArray(response.data)) return;
+    mapSaveResults(response.data as SaveResult[], key).forEach((result, position) => {
+      results[resend[position]!.index] = result;
+    });
+    const kept = named.filter((name) => resend.some(({ error }) => error!.fields!.includes(name)));
+    options?.onWarning?.(createOnlyNote(object, kept));
+  }
+
+  const hooks: SalesforceHooks = {
     extractErrorCode: salesforceErrorCode,
     normalize: (_context, _object, raw) => normalize(raw),
 
@@ -262,7 +340,7 @@ export function createSalesforceHooks(session: SalesforceSession, bulkPolling?: 
     nextToken: (body, response) => pageSlots.nextToken(body, response),
     mapError: (response) => pageSlots.mapError(response),
 
-    async writeBatch(context, object, records, matchKey): Promise<WriteResult[]> {
+    async writeBatch(context, object, records, matchKey, options): Promise<WriteResult[]> {
       const key = matchKey[0] ?? 'Id';
       const results: Array<WriteResult | undefined> = new Array(records.length);
       let pending = records.map((record, index) => ({ record, index }));
@@ -278,9 +356,11 @@ export function createSalesforceHooks(session: SalesforceSession, bulkPolling?: 
           body,
         });
         if (response.status < 400 && Array.isArray(response.data)) {
-          mapSaveResults(response.data as SaveResult[], key).forEach((result, position) => {
+          const saved = response.data as SaveResult[];
+          mapSaveResults(saved, key).forEach((result, position) => {
             results[pending[position]!.index] = result;
           });
+          await resendCreateOnly(context, object, key, pending, saved, results, options);
           break;
         }
         const first = Array.isArray(response.data) ? (response.data[0] as SalesforceError | undefined) : undefined;
@@ -376,4 +456,5 @@ export function createSalesforceHooks(session: SalesforceSession, bulkPolling?: 
       return hits;
     },
   };
+  return hooks;
 }
