@@ -263,88 +263,102 @@ describe('Salesforce sales objects through the connector', () => {
  * connector's upsert updates the line and refuses only a real change or a read-only field.
  */
 describe.each(['refuse', 'unchanged-ok'] as const)('Salesforce create-only fields in an update (%s)', (mode) => {
-  it('updates a line that carries its OrderId and PricebookEntryId, refuses a moved line or a read-only field', async () => {
-    const { sandbox, connector } = await open({ salesRules: { createOnlyOnUpdate: mode } });
-    try {
-      const warnings: string[] = [];
-      const write = (entity: string, key: string, records: JsonObject[]) =>
-        connector.write(entity, records, { matchKey: [key], onWarning: (message) => warnings.push(message) });
-      const book = (await connector.lookup('Pricebook2', 'Name', ['Standard Price Book'])).get('Standard Price Book')!;
-      const [product] = await write('Product2', 'Infor_Item_No__c', [{ Infor_Item_No__c: 'I1', Name: 'P' }]);
-      const [entry] = await write('PricebookEntry', 'Infor_Price_Key__c', [
-        { Infor_Price_Key__c: 'STD:I1', Pricebook2Id: book.targetKey, Product2Id: product!.targetKey!, UnitPrice: 1 },
-      ]);
-      const [account] = await write('Account', 'Infor_Customer_Number__c', [
-        { Infor_Customer_Number__c: 'C1', Name: 'A', Infor_Account_Kind__c: 'Customer' },
-      ]);
-      const order = (number: string) => ({
-        Infor_Order_No__c: number,
-        AccountId: account!.targetKey!,
-        EffectiveDate: '2026-12-01',
-        Status: 'Draft',
-        Pricebook2Id: book.targetKey,
-      });
-      const [first, second] = await write('Order', 'Infor_Order_No__c', [order('SO-1'), order('SO-2')]);
-      const line = (key: string, extra: JsonObject = {}): JsonObject => ({
-        Infor_Line_Key__c: key,
-        OrderId: first!.targetKey!,
-        PricebookEntryId: entry!.targetKey!,
-        Quantity: 1,
-        UnitPrice: 1,
-        ...extra,
-      });
-      const created = await write('OrderItem', 'Infor_Line_Key__c', [
-        line('SO-1/10'),
-        line('SO-1/20'),
-        line('SO-1/30'),
-      ]);
-      expect(created.map((result) => result.outcome)).toEqual(['created', 'created', 'created']);
-      expect(warnings).toEqual([]);
+  it.each(['collections', 'bulk'] as const)(
+    'updates a line that carries its OrderId and PricebookEntryId, refuses a moved line or a read-only field (%s)',
+    async (path) => {
+      const { sandbox, connector } = await open({ salesRules: { createOnlyOnUpdate: mode } });
+      try {
+        const warnings: string[] = [];
+        const write = (entity: string, key: string, records: JsonObject[]) =>
+          connector.write(entity, records, { matchKey: [key], onWarning: (message) => warnings.push(message) });
+        const book = (await connector.lookup('Pricebook2', 'Name', ['Standard Price Book'])).get(
+          'Standard Price Book',
+        )!;
+        const [product] = await write('Product2', 'Infor_Item_No__c', [{ Infor_Item_No__c: 'I1', Name: 'P' }]);
+        const [entry] = await write('PricebookEntry', 'Infor_Price_Key__c', [
+          { Infor_Price_Key__c: 'STD:I1', Pricebook2Id: book.targetKey, Product2Id: product!.targetKey!, UnitPrice: 1 },
+        ]);
+        const [account] = await write('Account', 'Infor_Customer_Number__c', [
+          { Infor_Customer_Number__c: 'C1', Name: 'A', Infor_Account_Kind__c: 'Customer' },
+        ]);
+        const order = (number: string) => ({
+          Infor_Order_No__c: number,
+          AccountId: account!.targetKey!,
+          EffectiveDate: '2026-12-01',
+          Status: 'Draft',
+          Pricebook2Id: book.targetKey,
+        });
+        const [first, second] = await write('Order', 'Infor_Order_No__c', [order('SO-1'), order('SO-2')]);
+        const line = (key: string, extra: JsonObject = {}): JsonObject => ({
+          Infor_Line_Key__c: key,
+          OrderId: first!.targetKey!,
+          PricebookEntryId: entry!.targetKey!,
+          Quantity: 1,
+          UnitPrice: 1,
+          ...extra,
+        });
+        const created = await write('OrderItem', 'Infor_Line_Key__c', [
+          line('SO-1/10'),
+          line('SO-1/20'),
+          line('SO-1/30'),
+        ]);
+        expect(created.map((result) => result.outcome)).toEqual(['created', 'created', 'created']);
+        expect(warnings).toEqual([]);
 
-      const again = await write('OrderItem', 'Infor_Line_Key__c', [
-        line('SO-1/10', { Quantity: 2 }),
-        line('SO-1/20', { OrderId: second!.targetKey! }),
-        line('SO-1/30', { TotalPrice: 5 }),
-      ]);
-      expect(again[0]).toEqual({
-        outcome: 'updated',
-        targetKey: created[0]!.targetKey,
-        match: { by: 'external_id' },
-      });
-      expect(sandbox.inspect.findBy('OrderItem', 'Infor_Line_Key__c', 'SO-1/10')).toMatchObject({
-        Quantity: 2,
-        OrderId: first!.targetKey,
-      });
-      // Moving a line to another order is a change Salesforce cannot make: its refusal stands.
-      expect(again[1]).toMatchObject({
-        outcome: 'failed',
-        error: { code: 'INVALID_FIELD_FOR_INSERT_UPDATE', field: 'OrderId' },
-      });
-      expect(again[1]!.error!.message).toMatch(/^Unable to create\/update fields: OrderId/);
-      expect(sandbox.inspect.findBy('OrderItem', 'Infor_Line_Key__c', 'SO-1/20')!.OrderId).toBe(first!.targetKey);
-      // A read-only field (not create-only) is the flow's mistake: Salesforce's text, no resend.
-      expect(again[2]).toMatchObject({
-        outcome: 'failed',
-        error: {
-          code: 'INVALID_FIELD_FOR_INSERT_UPDATE',
-          field: 'TotalPrice',
-          message: expect.stringContaining('Unable to create/update fields: TotalPrice.'),
-        },
-      });
-      expect(sandbox.inspect.findBy('OrderItem', 'Infor_Line_Key__c', 'SO-1/30')!.Quantity).toBe(1);
-      // The run is told once when fields were left out (only an org that refuses them needs it).
-      expect(warnings).toEqual(
-        mode === 'refuse'
-          ? [
-              'Salesforce OrderItem: OrderId, PricebookEntryId are set when a record is created and kept as they are on updates.',
-            ]
-          : [],
-      );
-    } finally {
-      await connector.close();
-      await sandbox.close();
-    }
-  });
+        // Through the sObject Collections upsert, or a Bulk API 2.0 job (its rows fail in the same words).
+        const again = await connector.write(
+          'OrderItem',
+          [
+            line('SO-1/10', { Quantity: 2 }),
+            line('SO-1/20', { OrderId: second!.targetKey! }),
+            line('SO-1/30', { TotalPrice: 5 }),
+          ],
+          {
+            matchKey: ['Infor_Line_Key__c'],
+            bulk: path === 'bulk',
+            onWarning: (message) => warnings.push(message),
+          },
+        );
+        expect(again[0]).toMatchObject({
+          outcome: 'updated',
+          targetKey: created[0]!.targetKey,
+          match: { by: 'external_id' },
+        });
+        expect(sandbox.inspect.findBy('OrderItem', 'Infor_Line_Key__c', 'SO-1/10')).toMatchObject({
+          Quantity: 2,
+          OrderId: first!.targetKey,
+        });
+        // Moving a line to another order is a change Salesforce cannot make: its refusal stands.
+        expect(again[1]).toMatchObject({
+          outcome: 'failed',
+          error: { code: 'INVALID_FIELD_FOR_INSERT_UPDATE', field: 'OrderId' },
+        });
+        expect(again[1]!.error!.message).toMatch(/^Unable to create\/update fields: OrderId/);
+        expect(sandbox.inspect.findBy('OrderItem', 'Infor_Line_Key__c', 'SO-1/20')!.OrderId).toBe(first!.targetKey);
+        // A read-only field (not create-only) is the flow's mistake: Salesforce's text, no resend.
+        expect(again[2]).toMatchObject({
+          outcome: 'failed',
+          error: {
+            code: 'INVALID_FIELD_FOR_INSERT_UPDATE',
+            field: 'TotalPrice',
+            message: expect.stringContaining('Unable to create/update fields: TotalPrice.'),
+          },
+        });
+        expect(sandbox.inspect.findBy('OrderItem', 'Infor_Line_Key__c', 'SO-1/30')!.Quantity).toBe(1);
+        // The run is told once when fields were left out (only an org that refuses them needs it).
+        expect(warnings).toEqual(
+          mode === 'refuse'
+            ? [
+                'Salesforce OrderItem: OrderId, PricebookEntryId are set when a record is created and kept as they are on updates.',
+              ]
+            : [],
+        );
+      } finally {
+        await connector.close();
+        await sandbox.close();
+      }
+    },
+  );
 });
 
 describe('Salesforce sandbox switch: orders created activated', () => {

@@ -248,34 +248,32 @@ export function createSalesforceHooks(session: SalesforceSession, bulkPolling?: 
    * updateable field, whatever its value (INVALID_FIELD_FOR_INSERT_UPDATE "Unable to create/update
    * fields: OrderId, …"; tablexi/restforce-db PR #49). A mapping sets those fields for the create,
    * so such a refusal means the record exists: when every field it names is create-only and the
-   * record holds the value the flow sends, the records go again once without them, in one call.
-   * A different value (a line moved to another order) is a real change Salesforce cannot make, so
-   * that record keeps Salesforce's refusal, as does one naming any other field.
+   * record holds the value the flow sends, the records go again once without them, in one call
+   * (`resend`: a collections call, or a second bulk job). A different value (a line moved to
+   * another order) is a change Salesforce cannot make, so that record keeps Salesforce's refusal,
+   * as does one naming any other field.
    */
-  async function resendCreateOnly(
+  async function keepCreateOnly(
     context: HookContext,
     object: string,
     key: string,
     sent: Array<{ record: JsonObject; index: number }>,
-    saved: SaveResult[],
     results: Array<WriteResult | undefined>,
+    refusedFields: (item: { record: JsonObject; index: number }, position: number) => string[] | undefined,
+    resend: (records: JsonObject[]) => Promise<WriteResult[] | undefined>,
     options: Pick<WriteOptions, 'signal' | 'onWarning'> | undefined,
   ): Promise<void> {
     const refused = sent
-      .map((item, position) => ({ ...item, error: saved[position]?.errors?.[0] }))
+      .map((item, position) => ({ ...item, fields: refusedFields(item, position) ?? [] }))
       .filter(
-        ({ record, error }) =>
-          saved.length === sent.length &&
-          (error?.statusCode ?? error?.errorCode) === 'INVALID_FIELD_FOR_INSERT_UPDATE' &&
-          (error?.fields?.length ?? 0) > 0 &&
-          typeof record[key] === 'string' &&
-          error!.fields!.every((name) => Object.hasOwn(record, name)),
+        ({ record, fields }) =>
+          fields.length > 0 && typeof record[key] === 'string' && fields.every((name) => Object.hasOwn(record, name)),
       );
     if (refused.length === 0) return;
     const createOnly = new Set(await session.createOnlyFields(object));
-    const candidates = refused.filter(({ error }) => error!.fields!.every((name) => createOnly.has(name)));
+    const candidates = refused.filter(({ fields }) => fields.every((name) => createOnly.has(name)));
     if (candidates.length === 0) return;
-    const named = [...new Set(candidates.flatMap(({ error }) => error!.fields!))];
+    const named = [...new Set(candidates.flatMap(({ fields }) => fields))];
     const stored = await hooks.lookup!(
       context,
       object,
@@ -284,29 +282,33 @@ export function createSalesforceHooks(session: SalesforceSession, bulkPolling?: 
       options?.signal,
       named,
     );
-    const resend = candidates.filter(({ record, error }) => {
+    const again = candidates.filter(({ record, fields }) => {
       const hit = stored.get(String(record[key]));
-      return hit !== undefined && error!.fields!.every((name) => sameValue(hit.data[name], record[name]));
+      return hit !== undefined && fields.every((name) => sameValue(hit.data[name], record[name]));
     });
-    if (resend.length === 0) return;
-    const response = await call(context, writeEndpoint(context, object, { matchKey: encodeURIComponent(key) }), {
-      method: 'PATCH',
-      body: {
-        allOrNone: false,
-        records: resend.map(({ record, error }) => {
-          const kept = Object.fromEntries(Object.entries(record).filter(([name]) => !error!.fields!.includes(name)));
-          return { attributes: { type: object }, ...kept };
-        }),
-      },
-    });
+    if (again.length === 0) return;
+    const answers = await resend(
+      again.map(({ record, fields }) =>
+        Object.fromEntries(Object.entries(record).filter(([name]) => !fields.includes(name))),
+      ),
+    );
     // A refused resend leaves the first answer (Salesforce's own refusal) on those records.
-    if (response.status >= 400 || !Array.isArray(response.data)) return;
-    mapSaveResults(response.data as SaveResult[], key).forEach((result, position) => {
-      results[resend[position]!.index] = result;
+    if (!answers) return;
+    answers.forEach((result, position) => {
+      results[again[position]!.index] = result;
     });
-    const kept = named.filter((name) => resend.some(({ error }) => error!.fields!.includes(name)));
-    options?.onWarning?.(createOnlyNote(object, kept));
+    const kept = named.filter((name) =>
+      again.some(({ fields }, position) => answers[position]?.outcome !== 'failed' && fields.includes(name)),
+    );
+    if (kept.length > 0) options?.onWarning?.(createOnlyNote(object, kept));
   }
+
+  /** The fields a bulk row's INVALID_FIELD_FOR_INSERT_UPDATE names ("Unable to create/update fields: A, B."). */
+  const bulkRefusedFields = (result: WriteResult | undefined): string[] | undefined => {
+    if (result?.outcome !== 'failed' || result.error?.code !== 'INVALID_FIELD_FOR_INSERT_UPDATE') return undefined;
+    const listed = /^Unable to create\/update fields: ([^.]+)\./.exec(result.error.message)?.[1];
+    return listed?.split(',').map((name) => name.trim());
+  };
 
   const hooks: SalesforceHooks = {
     extractErrorCode: salesforceErrorCode,
@@ -360,7 +362,37 @@ export function createSalesforceHooks(session: SalesforceSession, bulkPolling?: 
           mapSaveResults(saved, key).forEach((result, position) => {
             results[pending[position]!.index] = result;
           });
-          await resendCreateOnly(context, object, key, pending, saved, results, options);
+          const sent = pending;
+          await keepCreateOnly(
+            context,
+            object,
+            key,
+            sent,
+            results,
+            (_item, position) => {
+              const error = saved.length === sent.length ? saved[position]?.errors?.[0] : undefined;
+              return (error?.statusCode ?? error?.errorCode) === 'INVALID_FIELD_FOR_INSERT_UPDATE'
+                ? error?.fields
+                : undefined;
+            },
+            async (again) => {
+              const retried = await call(
+                context,
+                writeEndpoint(context, object, { matchKey: encodeURIComponent(key) }),
+                {
+                  method: 'PATCH',
+                  body: {
+                    allOrNone: false,
+                    records: again.map((record) => ({ attributes: { type: object }, ...record })),
+                  },
+                },
+              );
+              return retried.status < 400 && Array.isArray(retried.data)
+                ? mapSaveResults(retried.data as SaveResult[], key)
+                : undefined;
+            },
+            options,
+          );
           break;
         }
         const first = Array.isArray(response.data) ? (response.data[0] as SalesforceError | undefined) : undefined;
@@ -385,11 +417,37 @@ export function createSalesforceHooks(session: SalesforceSession, bulkPolling?: 
       );
     },
 
-    writeBulk: (context, object, records, matchKey, options) =>
-      runBulkUpsert(context, bulkCall, object, records, matchKey[0] ?? 'Id', {
-        ...options,
-        ...(bulkPolling ? { polling: bulkPolling } : {}),
-      }),
+    async writeBulk(context, object, records, matchKey, options) {
+      const key = matchKey[0] ?? 'Id';
+      const bulkOptions = { ...options, ...(bulkPolling ? { polling: bulkPolling } : {}) };
+      const results: Array<WriteResult | undefined> = await runBulkUpsert(
+        context,
+        bulkCall,
+        object,
+        records,
+        key,
+        bulkOptions,
+      );
+      // A bulk row refused for create-only fields says so in the same words: those rows go again as one job.
+      await keepCreateOnly(
+        context,
+        object,
+        key,
+        records.map((record, index) => ({ record, index })),
+        results,
+        (item) => bulkRefusedFields(results[item.index]),
+        (again) =>
+          // A second job that cannot run leaves the first job's answers; a cancelled run still stops.
+          runBulkUpsert(context, bulkCall, object, again, key, bulkOptions).catch((error: unknown) => {
+            if (options?.signal?.aborted) throw error;
+            return undefined;
+          }),
+        options,
+      );
+      return results.map(
+        (result) => result ?? { outcome: 'failed', error: { code: 'E_REMOTE', message: 'no result' } },
+      );
+    },
 
     async lookup(context, object, matchKey, values, signal, wantedFields) {
       const hits = new Map<string, LookupHit>();
