@@ -274,6 +274,7 @@ export function createSalesforceHooks(session: SalesforceSession, bulkPolling?: 
     const candidates = refused.filter(({ fields }) => fields.every((name) => createOnly.has(name)));
     if (candidates.length === 0) return;
     const named = [...new Set(candidates.flatMap(({ fields }) => fields))];
+    // A lookup that fails leaves Salesforce's refusals as they are; a cancelled run still stops.
     const stored = await hooks.lookup!(
       context,
       object,
@@ -281,7 +282,10 @@ export function createSalesforceHooks(session: SalesforceSession, bulkPolling?: 
       candidates.map(({ record }) => String(record[key])),
       options?.signal,
       named,
-    );
+    ).catch((error: unknown) => {
+      if (options?.signal?.aborted) throw error;
+      return new Map<string, LookupHit>();
+    });
     const again = candidates.filter(({ record, fields }) => {
       const hit = stored.get(String(record[key]));
       return hit !== undefined && fields.every((name) => sameValue(hit.data[name], record[name]));
