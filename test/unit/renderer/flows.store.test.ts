@@ -96,6 +96,26 @@ describe('flow drafts', () => {
       connectionsForMapping(mapping, several, { sourceConnectionId: 'infor-2', targetConnectionId: 'zoho-2' }),
     ).toEqual({ sourceConnectionId: 'infor-2', targetConnectionId: 'zoho-2' });
     expect(connectionsForMapping(drawn, [], {})).toEqual({ sourceConnectionId: '', targetConnectionId: '' });
+    // Infor is a target too (M3 customers from another company or a CRM): a mapping drawn into it keeps it.
+    const intoInfor = {
+      ...mapping,
+      sourceConnectionId: 'infor-2' as ConnectionId,
+      targetConnectionId: 'infor-1' as ConnectionId,
+    };
+    expect(draftFromMapping(intoInfor, several, 'UTC')).toMatchObject({
+      sourceConnectionId: 'infor-2',
+      targetConnectionId: 'infor-1',
+    });
+    // With only Infor connections, a new flow still gets a target.
+    expect(
+      connectionsForMapping(
+        mapping,
+        several.filter((one) => one.system === 'infor'),
+      ),
+    ).toEqual({
+      sourceConnectionId: 'infor-1',
+      targetConnectionId: 'infor-1',
+    });
   });
 
   it('refuses cron expressions with the wrong field count and dependency loops', () => {

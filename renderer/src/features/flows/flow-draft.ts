@@ -63,7 +63,7 @@ const defaultSchedule = (timeZone: string): ScheduleDraft => ({
 /**
  * The connections a flow of this mapping reads from and writes to: the ones the
  * mapping was drawn against when they still exist, else an Infor connection and
- * a target-system connection (`fallback` first, when given: what the editor holds).
+ * a target (a CRM first; Infor M3 is a target too) — `fallback` first, when given: what the editor holds.
  */
 export function connectionsForMapping(
   mapping: Pick<Mapping, 'sourceConnectionId' | 'targetConnectionId'> | undefined,
@@ -73,7 +73,8 @@ export function connectionsForMapping(
   const existing = (id: string | null | undefined, fits: (system: Connection['system']) => boolean) =>
     id ? connections.find((connection) => connection.id === id && fits(connection.system))?.id : undefined;
   const isSource = (system: Connection['system']) => system === 'infor';
-  const isTarget = (system: Connection['system']) => system !== 'infor';
+  // Any system is a target (Infor M3 takes customers and suppliers); a new flow starts on a CRM.
+  const isTarget = () => true;
   return {
     sourceConnectionId:
       existing(mapping?.sourceConnectionId, isSource) ??
@@ -83,7 +84,8 @@ export function connectionsForMapping(
     targetConnectionId:
       existing(mapping?.targetConnectionId, isTarget) ??
       existing(fallback.targetConnectionId, isTarget) ??
-      connections.find((connection) => isTarget(connection.system))?.id ??
+      connections.find((connection) => connection.system !== 'infor')?.id ??
+      connections[0]?.id ??
       '',
   };
 }

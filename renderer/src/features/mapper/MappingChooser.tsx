@@ -26,7 +26,11 @@ export function MappingChooser({
   onOpen(choice: NewMappingChoice): void;
 }) {
   const sources = connections.filter((connection) => connection.system === 'infor');
-  const targets = connections.filter((connection) => connection.system !== 'infor');
+  // CRMs first; Infor connections are targets too (M3 customers and suppliers from a CRM or another company).
+  const targets = [
+    ...connections.filter((connection) => connection.system !== 'infor'),
+    ...connections.filter((connection) => connection.system === 'infor'),
+  ];
   const [sourceId, setSourceId] = useState<ConnectionId | ''>(sources[0]?.id ?? '');
   const [targetId, setTargetId] = useState<ConnectionId | ''>(targets[0]?.id ?? '');
   const [sourceEntity, setSourceEntity] = useState('');
@@ -39,7 +43,7 @@ export function MappingChooser({
   const lineLists = useLineLists(sourceId, sourceEntity);
   useEffect(() => setSourceLines(''), [sourceId, sourceEntity]);
 
-  if (connections.length === 0 || sources.length === 0 || targets.length === 0) {
+  if (sources.length === 0 || connections.length < 2) {
     return (
       <div className="empty-state" data-testid="mapper-empty">
         <div className="empty-icon" aria-hidden="true">
