@@ -1,10 +1,11 @@
 import { AppError } from '../../../../shared/errors';
 import type { HttpResponse } from '../../http/http-client';
 import type { AccessToken } from '../../http/token-provider';
-import type { JsonObject, LookupHit, SourceRecord, WriteOptions, WriteResult } from '../framework/connector';
+import type { JsonObject, LookupHit, SourceRecord, WriteResult } from '../framework/connector';
 import { walkPages, withQuery } from '../framework/paginator';
 import { writeEndpoint, type HookContext, type TargetHooks } from '../framework/hooks';
 import { postSalesforceToken, salesforceGrant } from './salesforce-auth';
+import { bulkRefusedFields, keepCreateOnly } from './salesforce-create-only';
 import { runBulkUpsert, type BulkPolling } from './salesforce-bulk';
 import { salesforceEntitySchema, type SalesforceDescribeField } from './salesforce.schema';
 
@@ -84,17 +85,6 @@ export function mapSaveResults(results: SaveResult[], matchKey: string): WriteRe
 /** The field a whole-request INVALID_FIELD names (`fields[0]`, else the quoted column of its message). */
 function unknownColumn(error: SalesforceError): string | undefined {
   return error.fields?.[0] ?? /No such column '([^']+)'/.exec(error.message ?? '')?.[1];
-}
-
-/** Two values of one field alike; record ids compare by their 15-character case-sensitive form. */
-function sameValue(left: unknown, right: unknown): boolean {
-  const id = (value: unknown) => typeof value === 'string' && /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/.test(value);
-  return id(left) && id(right) ? String(left).slice(0, 15) === String(right).slice(0, 15) : left === right;
-}
-
-/** The run note for create-only fields kept out of updates. */
-export function createOnlyNote(object: string, fields: string[]): string {
-  return `Salesforce ${object}: ${fields.join(', ')} ${fields.length === 1 ? 'is' : 'are'} set when a record is created and kept as ${fields.length === 1 ? 'it is' : 'they are'} on updates.`;
 }
 
 const soqlString = (value: string) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
@@ -243,75 +233,10 @@ export function createSalesforceHooks(session: SalesforceSession, bulkPolling?: 
     mapError: (response: HttpResponse) => (response.status >= 400 ? failure(response, 'the query') : undefined),
   };
 
-  /**
-   * Salesforce refuses an upsert that updates a record when the body carries a createable but not
-   * updateable field, whatever its value (INVALID_FIELD_FOR_INSERT_UPDATE "Unable to create/update
-   * fields: OrderId, …"; tablexi/restforce-db PR #49). A mapping sets those fields for the create,
-   * so such a refusal means the record exists: when every field it names is create-only and the
-   * record holds the value the flow sends, the records go again once without them, in one call
-   * (`resend`: a collections call, or a second bulk job). A different value (a line moved to
-   * another order) is a change Salesforce cannot make, so that record keeps Salesforce's refusal,
-   * as does one naming any other field.
-   */
-  async function keepCreateOnly(
-    context: HookContext,
-    object: string,
-    key: string,
-    sent: Array<{ record: JsonObject; index: number }>,
-    results: Array<WriteResult | undefined>,
-    refusedFields: (item: { record: JsonObject; index: number }, position: number) => string[] | undefined,
-    resend: (records: JsonObject[]) => Promise<WriteResult[] | undefined>,
-    options: Pick<WriteOptions, 'signal' | 'onWarning'> | undefined,
-  ): Promise<void> {
-    const refused = sent
-      .map((item, position) => ({ ...item, fields: refusedFields(item, position) ?? [] }))
-      .filter(
-        ({ record, fields }) =>
-          fields.length > 0 && typeof record[key] === 'string' && fields.every((name) => Object.hasOwn(record, name)),
-      );
-    if (refused.length === 0) return;
-    const createOnly = new Set(await session.createOnlyFields(object));
-    const candidates = refused.filter(({ fields }) => fields.every((name) => createOnly.has(name)));
-    if (candidates.length === 0) return;
-    const named = [...new Set(candidates.flatMap(({ fields }) => fields))];
-    // A lookup that fails leaves Salesforce's refusals as they are; a cancelled run still stops.
-    const stored = await hooks.lookup!(
-      context,
-      object,
-      key,
-      candidates.map(({ record }) => String(record[key])),
-      options?.signal,
-      named,
-    ).catch((error: unknown) => {
-      if (options?.signal?.aborted) throw error;
-      return new Map<string, LookupHit>();
-    });
-    const again = candidates.filter(({ record, fields }) => {
-      const hit = stored.get(String(record[key]));
-      return hit !== undefined && fields.every((name) => sameValue(hit.data[name], record[name]));
-    });
-    if (again.length === 0) return;
-    const answers = await resend(
-      again.map(({ record, fields }) =>
-        Object.fromEntries(Object.entries(record).filter(([name]) => !fields.includes(name))),
-      ),
-    );
-    // A refused resend leaves the first answer (Salesforce's own refusal) on those records.
-    if (!answers) return;
-    answers.forEach((result, position) => {
-      results[again[position]!.index] = result;
-    });
-    const kept = named.filter((name) =>
-      again.some(({ fields }, position) => answers[position]?.outcome !== 'failed' && fields.includes(name)),
-    );
-    if (kept.length > 0) options?.onWarning?.(createOnlyNote(object, kept));
-  }
-
-  /** The fields a bulk row's INVALID_FIELD_FOR_INSERT_UPDATE names ("Unable to create/update fields: A, B."). */
-  const bulkRefusedFields = (result: WriteResult | undefined): string[] | undefined => {
-    if (result?.outcome !== 'failed' || result.error?.code !== 'INVALID_FIELD_FOR_INSERT_UPDATE') return undefined;
-    const listed = /^Unable to create\/update fields: ([^.]+)\./.exec(result.error.message)?.[1];
-    return listed?.split(',').map((name) => name.trim());
+  // Bound here: the describe's create-only fields and the hook's own lookup (see salesforce-create-only.ts).
+  const createOnlySystem = {
+    createOnlyFields: (object: string) => session.createOnlyFields(object),
+    lookup: (...args: Parameters<NonNullable<SalesforceHooks['lookup']>>) => hooks.lookup!(...args),
   };
 
   const hooks: SalesforceHooks = {
@@ -368,6 +293,7 @@ export function createSalesforceHooks(session: SalesforceSession, bulkPolling?: 
           });
           const sent = pending;
           await keepCreateOnly(
+            createOnlySystem,
             context,
             object,
             key,
@@ -434,6 +360,7 @@ export function createSalesforceHooks(session: SalesforceSession, bulkPolling?: 
       );
       // A bulk row refused for create-only fields says so in the same words: those rows go again as one job.
       await keepCreateOnly(
+        createOnlySystem,
         context,
         object,
         key,
