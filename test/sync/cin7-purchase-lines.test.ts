@@ -11,6 +11,7 @@ import { defaultCin7Products } from '../../sandbox/cin7/cin7-products';
 import type { Cin7Record } from '../../sandbox/cin7/cin7-data';
 import { tempDir } from '../support/paths';
 import { fastBackend } from './support/sync-harness';
+import { connectInforAndTarget } from './support/connect';
 
 /**
  * M3 purchase orders with lines → Cin7 Core purchases with their order lines: one Cin7 line per
@@ -58,19 +59,7 @@ describe('Infor purchase orders with lines → Cin7 purchases with their lines',
     });
     backend = createBackend({ runtime: 'cli', dataDir: folder.dir, ...fastBackend });
     api = createClient(inProcessTransport(backend));
-    source = await api.call('connections.importIonapi', {
-      fileName: 'sandbox.ionapi',
-      content: JSON.stringify(infor.ionapi('backend-service')),
-      productLine: 'm3',
-    });
-    const connection = cin7.connection();
-    target = await api.call('connections.create', {
-      system: 'cin7',
-      name: connection.name,
-      settings: connection.settings,
-      secrets: connection.secrets,
-      sandbox: true,
-    });
+    ({ source, target } = await connectInforAndTarget(api, infor, 'cin7', cin7.connection()));
   }, 60_000);
   afterAll(async () => {
     await backend?.close();

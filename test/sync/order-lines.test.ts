@@ -9,6 +9,7 @@ import { startInforSandbox, type InforSandbox } from '../../sandbox/infor/index'
 import { startDynamicsSandbox, type DynamicsSandbox } from '../../sandbox/dynamics/index';
 import { tempDir } from '../support/paths';
 import { fastBackend } from './support/sync-harness';
+import { connectInforAndTarget } from './support/connect';
 
 /**
  * M3 sales orders with their lines → Dataverse: an order flow (salesorder) and a child flow
@@ -91,19 +92,7 @@ describe('order lines: one Dataverse salesorderdetail per M3 line, after its ord
     dynamics = await startDynamicsSandbox({ counts: { account: 0, contact: 0, salesorder: 0, invoice: 0, quote: 0 } });
     backend = createBackend({ runtime: 'cli', dataDir: folder.dir, ...fastBackend });
     api = createClient(inProcessTransport(backend));
-    source = await api.call('connections.importIonapi', {
-      fileName: 'sandbox.ionapi',
-      content: JSON.stringify(infor.ionapi('backend-service')),
-      productLine: 'm3',
-    });
-    const connection = dynamics.connection();
-    target = await api.call('connections.create', {
-      system: 'dynamics',
-      name: connection.name,
-      settings: connection.settings,
-      secrets: connection.secrets,
-      sandbox: true,
-    });
+    ({ source, target } = await connectInforAndTarget(api, infor, 'dynamics', dynamics.connection()));
     flows.accounts = (
       await save({
         name: 'Customers',

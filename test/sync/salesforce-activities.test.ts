@@ -9,6 +9,7 @@ import { startInforSandbox, type InforSandbox } from '../../sandbox/infor/index'
 import { startSalesforceSandbox, type SalesforceSandbox } from '../../sandbox/salesforce/index';
 import { tempDir } from '../support/paths';
 import { fastBackend } from './support/sync-harness';
+import { connectInforAndTarget } from './support/connect';
 
 /**
  * "Invoices and purchase orders logged as activities on the matching account": M3 customers become
@@ -40,19 +41,7 @@ describe('Infor invoices logged as Salesforce Tasks on the matching Account', ()
     salesforce = await startSalesforceSandbox({ seedAccounts: 0 });
     backend = createBackend({ runtime: 'cli', dataDir: folder.dir, ...fastBackend });
     api = createClient(inProcessTransport(backend));
-    source = await api.call('connections.importIonapi', {
-      fileName: 'sandbox.ionapi',
-      content: JSON.stringify(infor.ionapi('backend-service')),
-      productLine: 'm3',
-    });
-    const connection = salesforce.connection();
-    target = await api.call('connections.create', {
-      system: 'salesforce',
-      name: connection.name,
-      settings: connection.settings,
-      secrets: connection.secrets,
-      sandbox: true,
-    });
+    ({ source, target } = await connectInforAndTarget(api, infor, 'salesforce', salesforce.connection()));
   }, 60_000);
   afterAll(async () => {
     await backend?.close();

@@ -13,6 +13,7 @@ import { startSalesforceSandbox, type SalesforceSandbox } from '../../sandbox/sa
 import { standardPricebookName } from '../../sandbox/salesforce/salesforce-sales-objects';
 import { tempDir } from '../support/paths';
 import { fastBackend } from './support/sync-harness';
+import { connectInforAndTarget } from './support/connect';
 
 /**
  * M3 sales orders with their lines → Salesforce: customers become Accounts, orders become draft
@@ -152,19 +153,7 @@ describe.each(['refuse', 'unchanged-ok'] as const)(
       salesforce = await startSalesforceSandbox({ seedAccounts: 0, salesRules: { createOnlyOnUpdate } });
       backend = createBackend({ runtime: 'cli', dataDir: folder.dir, ...fastBackend });
       api = createClient(inProcessTransport(backend));
-      source = await api.call('connections.importIonapi', {
-        fileName: 'sandbox.ionapi',
-        content: JSON.stringify(infor.ionapi('backend-service')),
-        productLine: 'm3',
-      });
-      const connection = salesforce.connection();
-      target = await api.call('connections.create', {
-        system: 'salesforce',
-        name: connection.name,
-        settings: connection.settings,
-        secrets: connection.secrets,
-        sandbox: true,
-      });
+      ({ source, target } = await connectInforAndTarget(api, infor, 'salesforce', salesforce.connection()));
       await seedCatalogue();
       flows.accounts = await save({
         name: 'Customers',
