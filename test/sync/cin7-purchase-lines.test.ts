@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type ApiClient } from '../../shared/api/client';
 import type { Connection } from '../../shared/domain/connection';
-import type { Flow } from '../../shared/domain/flow';
 import { createBackend, type Backend } from '../../electron/backend/backend';
 import { inProcessTransport } from '../../electron/backend/bridge/in-process';
 import { syncService } from '../../electron/backend/sync/sync.service';
@@ -11,7 +10,7 @@ import { defaultCin7Products } from '../../sandbox/cin7/cin7-products';
 import type { Cin7Record } from '../../sandbox/cin7/cin7-data';
 import { tempDir } from '../support/paths';
 import { fastBackend } from './support/sync-harness';
-import { connectInforAndTarget } from './support/connect';
+import { connectInforAndTarget, saveFlow } from './support/connect';
 
 /**
  * M3 purchase orders with lines → Cin7 Core purchases with their order lines: one Cin7 line per
@@ -67,31 +66,7 @@ describe('Infor purchase orders with lines → Cin7 purchases with their lines',
     folder.remove();
   });
 
-  const flow = async (input: {
-    name: string;
-    sourceEntity: string;
-    targetEntity: string;
-    expression: string;
-    matchKey: string;
-    dependsOn?: string[];
-  }): Promise<Flow> => {
-    const mapping = await api.call('mappings.save', {
-      name: input.name,
-      sourceEntity: input.sourceEntity,
-      targetEntity: input.targetEntity,
-      expression: input.expression,
-    });
-    return api.call('flows.save', {
-      name: input.name,
-      source: { connectionId: source.id, entity: input.sourceEntity, lookbackSeconds: 0 },
-      mappingId: mapping.id,
-      target: { connectionId: target.id, entity: input.targetEntity, matchKey: [input.matchKey] },
-      schedule: { kind: 'manual' },
-      dependsOn: (input.dependsOn ?? []) as Flow['dependsOn'],
-      options: { dryRun: false },
-      paused: false,
-    });
-  };
+  const flow = async (input: Parameters<typeof saveFlow>[2]) => (await saveFlow(api, { source, target }, input)).flow;
 
   it('writes one Cin7 line per source line by SKU, and fails a purchase naming its unknown SKU line', async () => {
     const suppliers = await flow({

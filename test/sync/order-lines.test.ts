@@ -9,7 +9,7 @@ import { startInforSandbox, type InforSandbox } from '../../sandbox/infor/index'
 import { startDynamicsSandbox, type DynamicsSandbox } from '../../sandbox/dynamics/index';
 import { tempDir } from '../support/paths';
 import { fastBackend } from './support/sync-harness';
-import { connectInforAndTarget } from './support/connect';
+import { connectInforAndTarget, saveFlow } from './support/connect';
 
 /**
  * M3 sales orders with their lines → Dataverse: an order flow (salesorder) and a child flow
@@ -51,35 +51,7 @@ describe('order lines: one Dataverse salesorderdetail per M3 line, after its ord
   let orderMappingId: string;
   const broken = '1000000006';
 
-  const save = async (input: {
-    name: string;
-    sourceEntity: string;
-    targetEntity: string;
-    expression: string;
-    matchKey: string;
-    each?: Flow['source']['each'];
-    parent?: Flow;
-    dependsOn?: Flow[];
-  }) => {
-    const mapping = await api.call('mappings.save', {
-      name: input.name,
-      sourceEntity: input.sourceEntity,
-      targetEntity: input.targetEntity,
-      expression: input.expression,
-    });
-    const flow = await api.call('flows.save', {
-      name: input.name,
-      source: { connectionId: source.id, entity: input.sourceEntity, lookbackSeconds: 0, each: input.each },
-      mappingId: mapping.id,
-      target: { connectionId: target.id, entity: input.targetEntity, matchKey: [input.matchKey] },
-      parent: input.parent ? { flowId: input.parent.id } : undefined,
-      schedule: { kind: 'manual' },
-      dependsOn: (input.dependsOn ?? []).map((flow) => flow.id),
-      options: { dryRun: false },
-      paused: false,
-    });
-    return { flow, mapping };
-  };
+  const save = (input: Parameters<typeof saveFlow>[2]) => saveFlow(api, { source, target }, input);
 
   const pass = () =>
     syncService(backend.context).engine.runPass([flows.lines.id, flows.orders.id, flows.accounts.id] as FlowId[]);

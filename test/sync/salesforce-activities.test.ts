@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type ApiClient } from '../../shared/api/client';
 import type { Connection } from '../../shared/domain/connection';
-import type { Flow } from '../../shared/domain/flow';
 import { createBackend, type Backend } from '../../electron/backend/backend';
 import { inProcessTransport } from '../../electron/backend/bridge/in-process';
 import { syncService } from '../../electron/backend/sync/sync.service';
@@ -9,7 +8,7 @@ import { startInforSandbox, type InforSandbox } from '../../sandbox/infor/index'
 import { startSalesforceSandbox, type SalesforceSandbox } from '../../sandbox/salesforce/index';
 import { tempDir } from '../support/paths';
 import { fastBackend } from './support/sync-harness';
-import { connectInforAndTarget } from './support/connect';
+import { connectInforAndTarget, saveFlow } from './support/connect';
 
 /**
  * "Invoices and purchase orders logged as activities on the matching account": M3 customers become
@@ -49,31 +48,7 @@ describe('Infor invoices logged as Salesforce Tasks on the matching Account', ()
     folder.remove();
   });
 
-  const flow = async (input: {
-    name: string;
-    sourceEntity: string;
-    targetEntity: string;
-    expression: string;
-    matchKey: string;
-    dependsOn?: string[];
-  }): Promise<Flow> => {
-    const mapping = await api.call('mappings.save', {
-      name: input.name,
-      sourceEntity: input.sourceEntity,
-      targetEntity: input.targetEntity,
-      expression: input.expression,
-    });
-    return api.call('flows.save', {
-      name: input.name,
-      source: { connectionId: source.id, entity: input.sourceEntity, lookbackSeconds: 0 },
-      mappingId: mapping.id,
-      target: { connectionId: target.id, entity: input.targetEntity, matchKey: [input.matchKey] },
-      schedule: { kind: 'manual' },
-      dependsOn: (input.dependsOn ?? []) as Flow['dependsOn'],
-      options: { dryRun: false },
-      paused: false,
-    });
-  };
+  const flow = async (input: Parameters<typeof saveFlow>[2]) => (await saveFlow(api, { source, target }, input)).flow;
 
   it('writes one Task per invoice, each related to its customer’s Account, and never duplicates them on the next run', async () => {
     const accounts = await flow({

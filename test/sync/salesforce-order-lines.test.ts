@@ -13,7 +13,7 @@ import { startSalesforceSandbox, type SalesforceSandbox } from '../../sandbox/sa
 import { standardPricebookName } from '../../sandbox/salesforce/salesforce-sales-objects';
 import { tempDir } from '../support/paths';
 import { fastBackend } from './support/sync-harness';
-import { connectInforAndTarget } from './support/connect';
+import { connectInforAndTarget, saveFlow } from './support/connect';
 
 /**
  * M3 sales orders with their lines → Salesforce: customers become Accounts, orders become draft
@@ -59,34 +59,7 @@ describe.each(['refuse', 'unchanged-ok'] as const)(
     let target: Connection;
     const flows: Record<'accounts' | 'orders' | 'lines', Flow> = {} as never;
 
-    const save = async (input: {
-      name: string;
-      sourceEntity: string;
-      targetEntity: string;
-      expression: string;
-      matchKey: string;
-      each?: Flow['source']['each'];
-      parent?: Flow;
-      dependsOn?: Flow[];
-    }) => {
-      const mapping = await api.call('mappings.save', {
-        name: input.name,
-        sourceEntity: input.sourceEntity,
-        targetEntity: input.targetEntity,
-        expression: input.expression,
-      });
-      return api.call('flows.save', {
-        name: input.name,
-        source: { connectionId: source.id, entity: input.sourceEntity, lookbackSeconds: 0, each: input.each },
-        mappingId: mapping.id,
-        target: { connectionId: target.id, entity: input.targetEntity, matchKey: [input.matchKey] },
-        parent: input.parent ? { flowId: input.parent.id } : undefined,
-        schedule: { kind: 'manual' },
-        dependsOn: (input.dependsOn ?? []).map((flow) => flow.id),
-        options: { dryRun: false },
-        paused: false,
-      });
-    };
+    const save = async (input: Parameters<typeof saveFlow>[2]) => (await saveFlow(api, { source, target }, input)).flow;
 
     const pass = () =>
       syncService(backend.context).engine.runPass([flows.lines.id, flows.orders.id, flows.accounts.id] as FlowId[]);

@@ -1,5 +1,6 @@
 import type { ApiClient } from '../../../shared/api/client';
 import type { Connection, SystemId } from '../../../shared/domain/connection';
+import type { Flow, Mapping } from '../../../shared/domain/flow';
 import type { InforSandbox } from '../../../sandbox/infor/index';
 
 /** What a target simulator's `connection()` gives: the form a person would fill in. */
@@ -32,4 +33,39 @@ export async function connectInforAndTarget(
     sandbox: true,
   });
   return { source, target };
+}
+
+/** A mapping and the manual flow that runs it between the test's two connections (lines and parents optional). */
+export async function saveFlow(
+  api: ApiClient,
+  connections: { source: Connection; target: Connection },
+  input: {
+    name: string;
+    sourceEntity: string;
+    targetEntity: string;
+    expression: string;
+    matchKey: string;
+    each?: Flow['source']['each'];
+    parent?: Flow;
+    dependsOn?: Array<Flow | string>;
+  },
+): Promise<{ flow: Flow; mapping: Mapping }> {
+  const mapping = await api.call('mappings.save', {
+    name: input.name,
+    sourceEntity: input.sourceEntity,
+    targetEntity: input.targetEntity,
+    expression: input.expression,
+  });
+  const flow = await api.call('flows.save', {
+    name: input.name,
+    source: { connectionId: connections.source.id, entity: input.sourceEntity, lookbackSeconds: 0, each: input.each },
+    mappingId: mapping.id,
+    target: { connectionId: connections.target.id, entity: input.targetEntity, matchKey: [input.matchKey] },
+    parent: input.parent ? { flowId: input.parent.id } : undefined,
+    schedule: { kind: 'manual' },
+    dependsOn: (input.dependsOn ?? []).map((flow) => (typeof flow === 'string' ? flow : flow.id)) as Flow['dependsOn'],
+    options: { dryRun: false },
+    paused: false,
+  });
+  return { flow, mapping };
 }
