@@ -97,45 +97,65 @@ function crc32(bytes: Buffer): number {
   return (crc ^ 0xffffffff) >>> 0;
 }
 
-/** Rows of an RFC 4180 CSV text; throws on a quote left open. Blank lines are skipped. */
-export function parseCsv(text: string): string[][] {
+/**
+ * Strict CSV as the vendors' bulk readers take it (Salesforce Bulk API 2.0, Zoho Bulk Write): comma-
+ * separated, records ended by `lineEnding`, a quoted value quoted whole (`""` for a quote), nothing
+ * between a closing quote and the next delimiter, every row as wide as the header. A stray `\r` in
+ * an LF file stays in the value.
+ */
+export function parseStrictCsv(text: string, lineEnding: '\n' | '\r\n'): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  let touched = false;
-  const endRow = () => {
-    if (touched || row.length > 0) rows.push([...row, field]);
-    row = [];
-    field = '';
-    touched = false;
+  let at = 0;
+  const fail = (why: string): never => {
+    throw new Error(`${why} (row ${rows.length + 1})`);
   };
-  for (let index = 0; index < text.length; index += 1) {
-    const char = text[index]!;
-    if (quoted) {
-      if (char === '"' && text[index + 1] === '"') {
-        field += '"';
-        index += 1;
-      } else if (char === '"') quoted = false;
-      else field += char;
-    } else if (char === '"') {
-      quoted = true;
-      touched = true;
-    } else if (char === ',') {
-      row.push(field);
-      field = '';
-      touched = true;
-    } else if (char === '\r' && text[index + 1] === '\n') {
-      endRow();
-      index += 1;
-    } else if (char === '\n') endRow();
-    else {
-      field += char;
-      touched = true;
+  while (at < text.length) {
+    let value = '';
+    if (text[at] === '"') {
+      at += 1;
+      for (;;) {
+        if (at >= text.length) fail('unterminated quoted value');
+        if (text[at] === '"') {
+          if (text[at + 1] === '"') {
+            value += '"';
+            at += 2;
+            continue;
+          }
+          at += 1;
+          break;
+        }
+        value += text[at];
+        at += 1;
+      }
+      if (at < text.length && text[at] !== ',' && !text.startsWith(lineEnding, at))
+        fail('characters after a closing quote');
+    } else {
+      while (at < text.length && text[at] !== ',' && !text.startsWith(lineEnding, at)) {
+        if (text[at] === '"') fail('a quote inside an unquoted value');
+        value += text[at];
+        at += 1;
+      }
     }
+    row.push(value);
+    if (text[at] === ',') {
+      at += 1;
+      if (at >= text.length) {
+        row.push('');
+        rows.push(row);
+        row = [];
+      }
+      continue;
+    }
+    if (text.startsWith(lineEnding, at)) at += lineEnding.length;
+    rows.push(row);
+    row = [];
   }
-  if (quoted) throw new Error('a quoted CSV field is not closed');
-  endRow();
+  const width = rows[0]?.length ?? 0;
+  rows.forEach((candidate, index) => {
+    if (candidate.length !== width)
+      throw new Error(`row ${index + 1} has ${candidate.length} values, the header ${width}`);
+  });
   return rows;
 }
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { SandboxServer, SimulatorContext } from '../kit';
 import { salesforceObjectByName, type SalesforceObjectSpec } from './salesforce-objects';
 import { salesforceDateTime, type SalesforceStore, type SaveResult } from './salesforce-store';
+import { parseStrictCsv } from '../kit/zip-csv';
 
 /**
  * Bulk API 2.0 ingest jobs (upsert), strict the way Salesforce is. Sources:
@@ -48,67 +49,6 @@ export interface SalesforceBulkOptions {
   apiVersion: string;
   /** Job-info polls that answer InProgress before the job is processed (Salesforce takes its time). */
   pollsBeforeDone: number;
-}
-
-/**
- * Strict CSV as Bulk API 2.0 reads it: comma-separated, records ended by the job's line ending, a
- * quoted value quoted whole (`""` for a quote), nothing between a closing quote and the next
- * delimiter, every row as wide as the header. A stray `\r` in an LF job stays in the value.
- */
-export function parseStrictCsv(text: string, lineEnding: '\n' | '\r\n'): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let at = 0;
-  const fail = (why: string): never => {
-    throw new Error(`${why} (row ${rows.length + 1})`);
-  };
-  while (at < text.length) {
-    let value = '';
-    if (text[at] === '"') {
-      at += 1;
-      for (;;) {
-        if (at >= text.length) fail('unterminated quoted value');
-        if (text[at] === '"') {
-          if (text[at + 1] === '"') {
-            value += '"';
-            at += 2;
-            continue;
-          }
-          at += 1;
-          break;
-        }
-        value += text[at];
-        at += 1;
-      }
-      if (at < text.length && text[at] !== ',' && !text.startsWith(lineEnding, at))
-        fail('characters after a closing quote');
-    } else {
-      while (at < text.length && text[at] !== ',' && !text.startsWith(lineEnding, at)) {
-        if (text[at] === '"') fail('a quote inside an unquoted value');
-        value += text[at];
-        at += 1;
-      }
-    }
-    row.push(value);
-    if (text[at] === ',') {
-      at += 1;
-      if (at >= text.length) {
-        row.push('');
-        rows.push(row);
-        row = [];
-      }
-      continue;
-    }
-    if (text.startsWith(lineEnding, at)) at += lineEnding.length;
-    rows.push(row);
-    row = [];
-  }
-  const width = rows[0]?.length ?? 0;
-  rows.forEach((candidate, index) => {
-    if (candidate.length !== width)
-      throw new Error(`row ${index + 1} has ${candidate.length} values, the header ${width}`);
-  });
-  return rows;
 }
 
 /** Results as Salesforce writes them: every value quoted. */

@@ -1,5 +1,5 @@
 import type { SandboxServer, SimulatorContext } from '../kit';
-import { formatCsv, parseCsv, unzip, zip } from '../kit/zip-csv';
+import { formatCsv, parseStrictCsv, unzip, zip } from '../kit/zip-csv';
 import { isJsonContentType } from './zoho-api';
 import { zohoModuleByName, zohoModules, type ZohoModuleSpec } from './zoho-modules';
 import type { ZohoStore } from './zoho-store';
@@ -155,12 +155,13 @@ export class ZohoBulkWrite {
     if (csvs.length !== 1) return bulkError(context, 400, 'FILE_NOT_SUPPORTED', 'File not supported for bulk write');
     let table: string[][];
     try {
-      table = parseCsv(
-        files
-          .get(csvs[0]!)!
-          .toString('utf8')
-          .replace(/^\uFEFF/, ''),
-      );
+      const text = files
+        .get(csvs[0]!)!
+        .toString('utf8')
+        .replace(/^\uFEFF/, '');
+      // The file's own line ending, as its header line (field names, no line breaks) ends.
+      const headerEnd = text.indexOf('\n');
+      table = parseStrictCsv(text, headerEnd > 0 && text[headerEnd - 1] === '\r' ? '\r\n' : '\n');
     } catch {
       return bulkError(context, 400, 'FILE_NOT_SUPPORTED', 'File not supported for bulk write');
     }
