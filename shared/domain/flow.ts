@@ -57,6 +57,21 @@ export const mappingSchema = z.object({
 });
 export type Mapping = z.infer<typeof mappingSchema>;
 
+/**
+ * Who wins a conflict: `source` (this flow's source is the source of truth), `target` (the target
+ * keeps its value: the field is not written), `newest` (the side modified last, by the source
+ * record's stamp against the target record's).
+ */
+export const conflictWinners = ['source', 'target', 'newest'] as const;
+export type ConflictWinner = (typeof conflictWinners)[number];
+export const conflictRulesSchema = z.object({
+  /** The rule for every field without its own. */
+  default: z.enum(conflictWinners).default('source'),
+  /** Per target field (`CUNM`, `telephone1`). */
+  fields: z.record(z.string().min(1), z.enum(conflictWinners)).default({}),
+});
+export type ConflictRules = z.infer<typeof conflictRulesSchema>;
+
 export const flowSchema = z.object({
   id: flowIdSchema,
   name: z.string().min(1).max(200),
@@ -110,6 +125,17 @@ export const flowSchema = z.object({
        */
       bulkThreshold: z.number().int().min(0).max(10_000_000).optional(),
       dryRun: z.boolean().default(false),
+      /**
+       * Two-way integrations: which side wins a field both sides changed since this flow last wrote
+       * it (see `conflictRulesSchema`). Absent: the source wins and the target is not read first.
+       */
+      conflicts: conflictRulesSchema.optional(),
+      /**
+       * A reconcile run instead of a sync: the whole source is compared with the whole target by
+       * match key (no watermark); differences are reported per record, and written only with `fix`.
+       * Records only the target has are reported, never deleted.
+       */
+      reconcile: z.object({ fix: z.boolean().default(false) }).optional(),
     })
     .default({ dryRun: false }),
   paused: z.boolean().default(false),

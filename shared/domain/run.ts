@@ -30,6 +30,15 @@ export const runCountersSchema = z.object({
   unchanged: z.number().int(),
   skipped: z.number().int(),
   failed: z.number().int(),
+  /**
+   * Of `skipped`: records that are this integration's own writes coming back (a reverse flow's
+   * write read again). Absent in runs recorded before echo detection.
+   */
+  echoes: z.number().int().optional(),
+  /** Of `skipped`: records deleted in the source (never written to the target). */
+  deleted: z.number().int().optional(),
+  /** Of `created`/`updated`: records where both sides had changed a field and a conflict rule chose. */
+  conflicts: z.number().int().optional(),
 });
 export type RunCounters = z.infer<typeof runCountersSchema>;
 

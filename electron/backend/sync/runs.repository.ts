@@ -12,6 +12,9 @@ export const emptyCounters = (): RunCounters => ({
   unchanged: 0,
   skipped: 0,
   failed: 0,
+  echoes: 0,
+  deleted: 0,
+  conflicts: 0,
 });
 export const emptyCalls = (): CallUsage => ({ source: 0, target: 0, sourceMinimum: 0, targetMinimum: 0 });
 

@@ -18,6 +18,13 @@ export interface SourceRecord {
   data: JsonObject;
   /** The record exactly as the API sent it, for the audit log. */
   raw: unknown;
+  /**
+   * The record was deleted in the source (Salesforce `queryAll` `IsDeleted`, Zoho deleted records,
+   * Dataverse change tracking `@removed`, Zendesk `deleted_at`): `data` holds what the API still
+   * tells (often only the key). The engine never transforms or writes it: it is audited as skipped
+   * ("deleted in the source") and counted in the run's `deleted` counter.
+   */
+  deleted?: boolean;
 }
 
 export interface ReadPage {
@@ -31,6 +38,12 @@ export interface ReadPage {
 export interface ReadOptions {
   /** Only records modified at or after this instant (ISO); undefined = everything. */
   since?: string;
+  /**
+   * Also report records deleted since `since` (as `SourceRecord.deleted`), where the entity's API
+   * exposes deletions. Only with `since` (a full read has nothing to report); entities without a
+   * deletion feed ignore it.
+   */
+  deletions?: boolean;
   pageSize?: number;
   signal?: AbortSignal;
 }
@@ -69,6 +82,12 @@ export interface WriteMatch {
 export interface LookupHit {
   targetKey: string;
   data: JsonObject;
+  /**
+   * The record's last-modified instant (ISO UTC) when the system tells it (`modifiedon`,
+   * `SystemModstamp`, `Modified_Time`, M3 LMTS); conflict rules "newest wins" compare it with the
+   * source record's stamp.
+   */
+  stamp?: string;
 }
 
 export interface TestResult {
