@@ -33,6 +33,11 @@ export interface ReadPage {
   calls: number;
   /** Things the user should know about this read (e.g. incremental sync not engaged, and why). */
   warnings?: string[];
+  /**
+   * Where a later read can resume (opaque; see `ReadOptions.cursor`). The engine keeps the last
+   * page's cursor of a run that finished its window, beside the watermark, and hands it to the next run.
+   */
+  cursor?: string;
 }
 
 export interface ReadOptions {
@@ -44,6 +49,12 @@ export interface ReadOptions {
    * deletion feed ignore it.
    */
   deletions?: boolean;
+  /**
+   * Where the previous finished run's read ended, as the connector said (`ReadPage.cursor`: a
+   * Dataverse delta link, a Zendesk incremental `after_cursor`). When given, the connector reads the
+   * changes after it; `since` is the fallback when the system refuses the cursor (expired token).
+   */
+  cursor?: string;
   pageSize?: number;
   signal?: AbortSignal;
 }
