@@ -32,6 +32,12 @@ export interface AuditRepository {
   ): void;
   /** The newest audit row of a source key: the record as the source last sent it. */
   latestAudit(flowId: FlowId | string, sourceKey: string): RecordAudit | undefined;
+  /**
+   * The payload the target last held from this flow for a source key: the newest audit row of a real
+   * (not dry) run that wrote it, found it unchanged or found it there already (an echo). Conflict rules
+   * compare both sides with it.
+   */
+  lastWritten(flowId: FlowId | string, sourceKey: string): unknown;
   /** The records of a page that this run has not committed yet (same key and stamp). */
   notYetInRun<T extends { key: string; stamp: string }>(runId: string, flowId: string, records: T[]): T[];
   audits(query: AuditQuery): { total: number; items: RecordAudit[] };
@@ -100,6 +106,18 @@ export class SqliteAuditRepository implements AuditRepository {
       .prepare('SELECT * FROM audit WHERE flow_id = ? AND source_key = ? ORDER BY id DESC LIMIT 1')
       .get(flowId, sourceKey) as AuditRow | undefined;
     return row ? toAudit(row) : undefined;
+  }
+
+  lastWritten(flowId: FlowId | string, sourceKey: string): unknown {
+    const row = this.db
+      .prepare(
+        `SELECT audit.transformed_payload FROM audit JOIN runs ON runs.id = audit.run_id
+         WHERE audit.flow_id = ? AND audit.source_key = ? AND runs.dry_run = 0 AND audit.transformed_payload IS NOT NULL
+           AND (audit.outcome IN ('created', 'updated', 'unchanged') OR (audit.outcome = 'skipped' AND audit.error_code = 'ECHO'))
+         ORDER BY audit.id DESC LIMIT 1`,
+      )
+      .get(flowId, sourceKey) as { transformed_payload: string } | undefined;
+    return row ? (JSON.parse(row.transformed_payload) as unknown) : undefined;
   }
 
   notYetInRun<T extends { key: string; stamp: string }>(runId: string, flowId: string, records: T[]): T[] {

@@ -6,6 +6,8 @@ export interface IdMapEntry {
   sourceStamp: string;
   targetKey: string | null;
   payloadHash: string;
+  /** When the entry last changed (read back only; echo detection compares it with the opposite flow's read). */
+  updatedAt?: string;
 }
 
 /**
@@ -21,6 +23,8 @@ export interface IdMapRepository {
   targetKeyFor(targetConnection: string, targetEntity: string, sourceKey: string): string | undefined;
   /** Source keys whose records became these target ids in a flow (targeted syncs from target notifications). */
   sourceKeysForTargets(flowId: FlowId | string, targetKeys: string[]): string[];
+  /** For each of these target ids the flow wrote, the source key it came from (echo detection). */
+  writtenTargets(flowId: FlowId | string, targetKeys: string[]): Map<string, string>;
 }
 
 export class SqliteIdMapRepository implements IdMapRepository {
@@ -51,17 +55,25 @@ export class SqliteIdMapRepository implements IdMapRepository {
   entries(flowId: FlowId | string, keys: string[]): Map<string, IdMapEntry> {
     const out = new Map<string, IdMapEntry>();
     const select = this.db.prepare(
-      'SELECT source_key, source_stamp, target_key, payload_hash FROM id_map WHERE flow_id = ? AND source_key = ?',
+      'SELECT source_key, source_stamp, target_key, payload_hash, updated_at FROM id_map WHERE flow_id = ? AND source_key = ?',
     );
     for (const key of keys) {
       const row = select.get(flowId, key) as
-        { source_key: string; source_stamp: string; target_key: string | null; payload_hash: string } | undefined;
+        | {
+            source_key: string;
+            source_stamp: string;
+            target_key: string | null;
+            payload_hash: string;
+            updated_at: string;
+          }
+        | undefined;
       if (row)
         out.set(key, {
           sourceKey: row.source_key,
           sourceStamp: row.source_stamp,
           targetKey: row.target_key,
           payloadHash: row.payload_hash,
+          updatedAt: row.updated_at,
         });
     }
     return out;
@@ -74,6 +86,19 @@ export class SqliteIdMapRepository implements IdMapRepository {
       )
       .get(targetConnection, targetEntity, sourceKey) as { target_key: string } | undefined;
     return row?.target_key;
+  }
+
+  writtenTargets(flowId: FlowId | string, targetKeys: string[]): Map<string, string> {
+    // Through id_map_by_target_key; a target id written from two source keys (a merge) answers the newest.
+    const select = this.db.prepare(
+      'SELECT source_key FROM id_map WHERE flow_id = ? AND target_key = ? ORDER BY updated_at DESC, source_key LIMIT 1',
+    );
+    const out = new Map<string, string>();
+    for (const key of new Set(targetKeys)) {
+      const row = select.get(flowId, key) as { source_key: string } | undefined;
+      if (row) out.set(key, row.source_key);
+    }
+    return out;
   }
 
   sourceKeysForTargets(flowId: FlowId | string, targetKeys: string[]): string[] {

@@ -2,6 +2,7 @@ import type { RetryPolicy } from 'cockatiel';
 import type { EntitySchema } from '../../../shared/domain/entity-schema';
 import type { Flow, Mapping } from '../../../shared/domain/flow';
 import type { RunCounters } from '../../../shared/domain/run';
+import { AppError } from '../../../shared/errors';
 import { stableHash } from '../../../shared/hash';
 import type { Bindings } from '../../../shared/mapping/evaluate';
 import type { Connector, JsonObject, SourceRecord } from '../connectors/framework/connector';
@@ -13,6 +14,8 @@ import type { IdMapEntry } from './id-map.repository';
 import type { PageCommit } from './page-commit';
 import type { BulkPath, WritePaths } from './bulk-path';
 import { parentBindings, type ParentLink } from './child-records';
+import { heldAlready, type EchoFinder } from './echo';
+import { applyConflictRules } from './conflicts';
 
 export interface PageContext {
   flow: Flow;
@@ -40,6 +43,10 @@ export interface PageContext {
   pause?: (waitMs: number) => Promise<void>;
   /** The target's bulk path when the flow may take it: a page with at least `threshold` writes does (see bulk-path.ts). */
   bulk?: BulkPath;
+  /** Two-way integrations: finds the records the opposite flow wrote, so their echoes are not written back. */
+  echoes?: EchoFinder;
+  /** Conflict rules: what this flow last wrote of a source key (the baseline both sides are compared with). */
+  lastWritten?: (sourceKey: string) => unknown;
 }
 
 /**
@@ -64,6 +71,8 @@ interface Pending {
   record: SourceRecord;
   payload: JsonObject;
   hash: string;
+  /** An audit message for a written record (conflicts a rule decided). */
+  note?: { code: string; message: string; diff: Array<{ field: string; before: unknown; after: unknown }> };
 }
 
 /**
@@ -102,17 +111,33 @@ export async function processPage(
   };
 
   context.onPhase?.('transforming');
+  // A record deleted in the source is reported, never written: deleting in the target (an ERP's
+  // customer, a CRM's contact) is a decision no mapping can take.
+  const live = records.filter((record) => {
+    if (!record.deleted) return true;
+    counters.skipped += 1;
+    counters.deleted = (counters.deleted ?? 0) + 1;
+    audits.push({
+      ...base(record),
+      transformedPayload: null,
+      targetKey: context.known.get(record.key)?.targetKey ?? null,
+      outcome: 'skipped',
+      errorCode: 'DELETED',
+      errorMessage: 'Deleted in the source; the target record (if any) is left as it is.',
+    });
+    return false;
+  });
   // A line whose parent has no target record is never written unlinked: it fails, naming its
   // parent, and waits as a dead letter for a replay once the parent is there.
   const link = context.parent;
-  link?.prefetch(records.map((record) => record.key));
+  link?.prefetch(live.map((record) => record.key));
   const ready = link
-    ? records.filter((record) => {
+    ? live.filter((record) => {
         if (link.targetId(record.key)) return true;
         fail(record, null, 'E_SYNC_PARENT_MISSING', link.missing(record.key));
         return false;
       })
-    : records;
+    : live;
   // `$parentId()` knows its record by identity: the pool hands each binding call the record being evaluated.
   const keys = new Map<unknown, string>(ready.map((record) => [record.data, record.key]));
   const bindings = link ? { ...context.bindings, ...parentBindings(link, (data) => keys.get(data)) } : context.bindings;
@@ -123,6 +148,7 @@ export async function processPage(
     { bindings, signal: context.signal },
   );
   const pending: Pending[] = [];
+  const counterparts = context.echoes?.counterparts(ready.map((record) => record.key));
   ready.forEach((record, index) => {
     const result = results[index]!;
     if (!result.ok) return fail(record, null, result.error.code, result.error.message);
@@ -154,6 +180,36 @@ export async function processPage(
       if (prior.sourceStamp !== record.stamp) idMap.push({ ...prior, sourceStamp: record.stamp });
       return;
     }
+    // The opposite flow's write coming back: the target already holds all of it (as that flow read it
+    // after this flow's last write there), so nothing is sent back and the loop ends here.
+    const counterpart = counterparts?.get(record.key);
+    if (
+      counterpart &&
+      typeof payload === 'object' &&
+      !Array.isArray(payload) &&
+      (!prior?.targetKey || prior.targetKey === counterpart.targetKey) &&
+      (!prior?.updatedAt || prior.updatedAt <= counterpart.readAt) &&
+      heldAlready(payload as JsonObject, counterpart.data)
+    ) {
+      counters.skipped += 1;
+      counters.echoes = (counters.echoes ?? 0) + 1;
+      audits.push({
+        ...base(record),
+        transformedPayload: payload,
+        targetKey: counterpart.targetKey,
+        outcome: 'skipped',
+        errorCode: 'ECHO',
+        errorMessage: `Written here by “${counterpart.flowName}” from ${counterpart.targetKey}, which already holds these values: not sent back.`,
+      });
+      idMap.push({
+        sourceKey: record.key,
+        sourceStamp: record.stamp,
+        targetKey: counterpart.targetKey,
+        payloadHash: hash,
+      });
+      if (context.deadLetters.has(record.key)) dead.clear.push(record.key);
+      return;
+    }
     // A match key that is the target's own record id (a Cin7 purchase's `ID`) never comes from the
     // source: the first write creates the record, later ones carry the id it got (the id map).
     const { payload: keyed, matchKey } = withOwnId(
@@ -180,6 +236,52 @@ export async function processPage(
   if (context.dryRun) {
     await describeDryRun(pending, context, audits, base, policy);
     return { commit: { audits, idMap: [], deadLetters: { add: [], clear: [] } }, sent: pending.length, paths };
+  }
+  const rules = flow.options.conflicts;
+  if (rules) {
+    // Two-way: the target's current records decide, field by field, what this flow may overwrite.
+    const lookup = context.target.lookup?.bind(context.target);
+    if (!lookup)
+      throw new AppError(
+        'E_INVALID_INPUT',
+        `Conflict rules need to read the target's records; ${context.target.descriptor.label} cannot look them up.`,
+      );
+    const ruled = await applyConflictRules(pending, {
+      rules,
+      matchKey: flow.target.matchKey,
+      targetName: context.target.descriptor.label,
+      lookup: (values, fields) =>
+        policy.execute(
+          () =>
+            withPauses(
+              () => lookup(flow.target.entity, flow.target.matchKey[0]!, values, { signal: context.signal, fields }),
+              context.pause,
+            ),
+          context.signal,
+        ),
+      lastWritten: context.lastWritten ?? (() => undefined),
+    });
+    counters.conflicts = (counters.conflicts ?? 0) + ruled.conflicted;
+    for (const item of ruled.kept) {
+      counters.unchanged += 1;
+      audits.push({
+        ...base(item.record),
+        transformedPayload: item.payload,
+        targetKey: context.known.get(item.record.key)?.targetKey ?? null,
+        outcome: 'unchanged',
+        errorCode: item.note?.code ?? null,
+        errorMessage: item.note?.message ?? "The target kept its values (the flow's conflict rules).",
+        diff: item.note?.diff ?? null,
+      });
+      idMap.push({
+        sourceKey: item.record.key,
+        sourceStamp: item.record.stamp,
+        targetKey: context.known.get(item.record.key)?.targetKey ?? null,
+        payloadHash: item.hash,
+      });
+    }
+    pending.splice(0, pending.length, ...ruled.write);
+    if (pending.length === 0) return { commit: { audits, idMap, deadLetters: dead }, sent: 0, paths };
   }
   // A page with enough writes goes in one bulk write (the runtime splits it into jobs); otherwise in batches.
   const bulk = context.bulk && pending.length >= context.bulk.threshold ? context.bulk.bulk : undefined;
@@ -227,8 +329,9 @@ export async function processPage(
         transformedPayload: item.payload,
         targetKey,
         outcome: result.outcome,
-        errorCode: null,
-        errorMessage: null,
+        errorCode: item.note?.code ?? null,
+        errorMessage: item.note?.message ?? null,
+        ...(item.note ? { diff: item.note.diff } : {}),
       });
       idMap.push({ sourceKey: item.record.key, sourceStamp: item.record.stamp, targetKey, payloadHash: item.hash });
       if (context.deadLetters.has(item.record.key)) dead.clear.push(item.record.key);

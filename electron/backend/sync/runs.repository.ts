@@ -72,6 +72,8 @@ export interface RunRepository {
   ): void;
   finishRun(runId: RunId, outcome: RunOutcome): Run;
   watermark(flowId: FlowId | string): string | null;
+  /** Where the flow's source read can resume (a delta link, an export cursor); null when it has none. */
+  readCursor(flowId: FlowId | string): string | null;
   resetWatermark(flowId: FlowId | string): void;
   run(id: RunId | string): Run;
   runs(query?: { flowId?: string; limit?: number }): Run[];
@@ -96,7 +98,8 @@ export interface RunOutcome {
   calls: CallUsage;
   error?: { code: string; message: string } | null;
   /** Moved only when the run still held its flow. */
-  watermark?: { flowId: FlowId; stamp: string | null };
+  /** `cursor`: where the source's read can resume (`ReadPage.cursor`), kept beside the stamp. */
+  watermark?: { flowId: FlowId; stamp: string | null; cursor?: string | null };
 }
 
 export class SqliteRunRepository implements RunRepository {
@@ -330,12 +333,18 @@ export class SqliteRunRepository implements RunRepository {
       if (changed > 0 && outcome.watermark) {
         this.db
           .prepare(
-            'INSERT INTO watermarks (flow_id, stamp, updated_at) VALUES (?, ?, ?) ON CONFLICT(flow_id) DO UPDATE SET stamp = excluded.stamp, updated_at = excluded.updated_at',
+            'INSERT INTO watermarks (flow_id, stamp, cursor, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(flow_id) DO UPDATE SET stamp = excluded.stamp, cursor = excluded.cursor, updated_at = excluded.updated_at',
           )
-          .run(outcome.watermark.flowId, outcome.watermark.stamp, now);
+          .run(outcome.watermark.flowId, outcome.watermark.stamp, outcome.watermark.cursor ?? null, now);
       }
     })();
     return this.run(runId);
+  }
+
+  readCursor(flowId: FlowId | string): string | null {
+    const row = this.db.prepare('SELECT cursor FROM watermarks WHERE flow_id = ?').get(flowId) as
+      { cursor: string | null } | undefined;
+    return row?.cursor ?? null;
   }
 
   watermark(flowId: FlowId | string): string | null {

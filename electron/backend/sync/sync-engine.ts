@@ -19,6 +19,7 @@ import { referenceBindings } from './reference-bindings';
 import { expandLines, parentLink } from './child-records';
 import { defaultResilience, realClock, transientRetry, targetInterrupted, withPauses } from './resilience';
 import { bulkPathOf, emptyWritePaths, writePathNote, type BulkPath, type WritePaths } from './bulk-path';
+import { echoFinder } from './echo';
 
 export interface RunFlowOptions {
   trigger?: Run['trigger'];
@@ -251,6 +252,11 @@ export class SyncEngine {
       // A child flow (order lines): each line is a record; lines wait for their parent's target id.
       const parent = parentLink(this.deps, flow);
       const each = flow.source.each;
+      // Two-way integrations: the opposite flow's writes coming back are skipped as echoes.
+      const echoes = echoFinder(this.deps, flow);
+      // Where the previous finished run's read ended (a delta link, an export cursor), for an incremental read.
+      const startCursor = windowFrom === null ? undefined : (runs.readCursor(flow.id) ?? undefined);
+      let endCursor: string | undefined;
       let sent = 0;
       // Source records read (orders), which the read minimum counts, next to the lines written.
       let parentsRead = 0;
@@ -308,10 +314,14 @@ export class SyncEngine {
               reads += 1;
               for await (const page of reader.read(flow.source.entity, {
                 since: windowFrom ?? undefined,
+                // Deletions only matter since a point: a full read has none to report.
+                deletions: windowFrom !== null,
+                cursor: startCursor,
                 pageSize: limits.pageSize,
                 signal: options.signal,
               })) {
                 for (const warning of page.warnings ?? []) warnOnce(warning);
+                if (page.cursor) endCursor = page.cursor;
                 parentsRead += page.records.length;
                 const read = each ? expandLines(page.records, each) : page.records;
                 const records = again ? audit.notYetInRun(run.id, flow.id, read) : read;
@@ -342,6 +352,8 @@ export class SyncEngine {
                   resilience,
                   pause,
                   bulk,
+                  echoes,
+                  lastWritten: (sourceKey) => audit.lastWritten(flow.id, sourceKey),
                   onWarning: warnOnce,
                   onWriteRetry: (error, attempt, waitMs) =>
                     log.warn(targetInterrupted, { flow: flow.id, attempt, waitMs, error: errorMessage(error) }),
@@ -399,7 +411,7 @@ export class SyncEngine {
         windowTo: maxStamp,
         counters,
         calls,
-        watermark: dryRun ? undefined : { flowId: flow.id, stamp: maxStamp },
+        watermark: dryRun ? undefined : { flowId: flow.id, stamp: maxStamp, cursor: endCursor ?? null },
       });
     } catch (error) {
       const store = storeFailure(error);

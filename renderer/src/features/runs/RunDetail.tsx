@@ -124,6 +124,14 @@ export function RunDetail({ run, flow }: { run: Run; flow?: Flow }) {
               <span className="counter-label">{key}</span>
             </div>
           ))}
+          {twoWayCounters.map(({ key, label, title }) =>
+            run.counters[key] ? (
+              <div key={key} className={`counter counter-${key}`} title={title} data-testid={`counter-${key}`}>
+                <span className="counter-value">{formatNumber(run.counters[key] ?? 0)}</span>
+                <span className="counter-label">{label}</span>
+              </div>
+            ) : null,
+          )}
         </div>
         <div className="calls" data-testid="run-calls">
           <CallMeter label="Source API calls" used={run.calls.source} minimum={run.calls.sourceMinimum} />
@@ -341,3 +349,22 @@ function CallMeter({ label, used, minimum }: { label: string; used: number; mini
     </div>
   );
 }
+
+/** Two-way integrations: parts of `skipped` and of the writes, shown when a run has any. */
+const twoWayCounters = [
+  {
+    key: 'echoes',
+    label: 'echoes skipped',
+    title: 'Records the opposite flow wrote coming back: the other side already holds them, so nothing was sent back.',
+  },
+  {
+    key: 'deleted',
+    label: 'deleted in source',
+    title: 'Records deleted in the source since the last run: reported, the target records are left as they are.',
+  },
+  {
+    key: 'conflicts',
+    label: 'conflicts resolved',
+    title: "Records both sides had changed: the flow's conflict rules chose per field (see the CONFLICT rows).",
+  },
+] as const;
