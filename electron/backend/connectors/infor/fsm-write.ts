@@ -95,9 +95,10 @@ async function findByKey(
 
 function checkMatchKey(source: FsmSource, matchKey: string[]): void {
   const number = source.keys[source.keys.length - 1];
+  // The number alone (the group comes from the record), or the whole key in any order.
   const ok =
-    (matchKey.length === source.keys.length && matchKey.every((key, index) => key === source.keys[index])) ||
-    (matchKey.length === 1 && matchKey[0] === number);
+    (matchKey.length === 1 && matchKey[0] === number) ||
+    (matchKey.length === source.keys.length && source.keys.every((key) => matchKey.includes(key)));
   if (!ok)
     throw new AppError(
       'E_INVALID_INPUT',

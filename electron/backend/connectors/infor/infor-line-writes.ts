@@ -9,7 +9,8 @@ type WriteSpec = ConnectorDescriptorInput['entities'][string]['write'];
 /**
  * LN and FSM as targets (issue 16): customers and suppliers, upserted by key (ln-write.ts,
  * fsm-write.ts). LN: one read by key and one POST/PATCH per record. FSM: one list lookup per record
- * and one Create and one Update batch per batch of 50.
+ * and one Create and one Update batch per batch of 50; FSM matches by the number (Customer, Vendor)
+ * with the group from the record (or `group/number` in lookups), as the engine matches on one field.
  */
 export const lineWrites: Partial<Record<ProductLine, Partial<Record<string, WriteSpec>>>> = {
   ln: {
@@ -32,14 +33,14 @@ export const lineWrites: Partial<Record<ProductLine, Partial<Record<string, Writ
     customers: {
       mode: 'create+update',
       endpoint: 'FSM/fsm/soap/classes/Customer/actions',
-      matchKeys: ['CustomerGroup', 'Customer'],
+      matchKeys: ['Customer'],
       maxBatch: 50,
       maxPayloadBytes: 1_000_000,
     },
     suppliers: {
       mode: 'create+update',
       endpoint: 'FSM/fsm/soap/classes/Vendor/actions',
-      matchKeys: ['VendorGroup', 'Vendor'],
+      matchKeys: ['Vendor'],
       maxBatch: 50,
       maxPayloadBytes: 1_000_000,
     },
