@@ -208,3 +208,33 @@ describe('Infor LN and FSM write customers and suppliers', () => {
     await expect(made.lookup!('customers', 'Customer', ['C0000008'])).rejects.toThrow(/more than one CustomerGroup/);
   });
 });
+
+describe('Infor FSM writes into a class that has no records yet', () => {
+  let sandbox: InforSandbox;
+  let made: InforConnector;
+  beforeAll(async () => {
+    sandbox = await startInforSandbox({ seed: 29, counts: { customers: 5, suppliers: 0 } });
+    const parsed = parseIonApi(JSON.stringify(sandbox.ionapi()));
+    made = new InforConnector({
+      connection: { id: 'fsm-empty', settings: { ...ionApiSettings(parsed), productLine: 'fsm' }, sandbox: true },
+      secrets: ionApiSecrets(parsed),
+    });
+  });
+  afterAll(async () => {
+    await made.close();
+    await sandbox.close();
+  });
+
+  it('no sample to learn fields from: FSM judges them, and its exception names the field', async () => {
+    const results = await made.write(
+      'suppliers',
+      [
+        { VendorGroup: '1000', Vendor: 'E0000001', VendorName: 'First Vendor' },
+        { VendorGroup: '1000', Vendor: 'E0000002', VendorName: 'Coloured', Colour: 'red' },
+      ],
+      { matchKey: ['Vendor'] },
+    );
+    expect(results.map((result) => result.outcome)).toEqual(['created', 'failed']);
+    expect(results[1]?.error).toMatchObject({ code: 'FSM_EXCEPTION', field: 'Colour' });
+  });
+});

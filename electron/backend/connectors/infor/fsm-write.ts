@@ -29,7 +29,7 @@ export function fsmWritable(entity: string): boolean {
 }
 
 const batchUnsupported = new WeakSet<object>();
-const fieldCache = new WeakMap<object, Map<string, Promise<Set<string>>>>();
+const fieldCache = new WeakMap<object, Map<string, Promise<Set<string> | undefined>>>();
 
 const failed = (code: string, message: string, field?: string): WriteResult => ({
   outcome: 'failed',
@@ -59,15 +59,19 @@ async function list(context: HookContext, source: FsmSource, query: Record<strin
     .filter((fields): fields is Record<string, unknown> => Boolean(fields));
 }
 
-/** The fields a record may set: the configured list, else those sampled records of the class show. */
-function knownFields(context: HookContext, source: FsmSource, signal?: AbortSignal): Promise<Set<string>> {
+/**
+ * The fields a record may set: the configured list, else those sampled records of the class show.
+ * A class with no records shows none: then only the key is known and FSM itself judges the rest
+ * (its exception names an unknown field), rather than every field being refused here.
+ */
+function knownFields(context: HookContext, source: FsmSource, signal?: AbortSignal): Promise<Set<string> | undefined> {
   if (source.fields.length > 0) return Promise.resolve(new Set([...source.fields, ...source.keys]));
   let cache = fieldCache.get(context.settings);
   if (!cache) fieldCache.set(context.settings, (cache = new Map()));
   let found = cache.get(source.className);
   if (!found) {
-    found = list(context, source, { _fields: '_all', _limit: '20' }, signal).then(
-      (rows) => new Set([...source.keys, ...rows.flatMap((row) => Object.keys(row))]),
+    found = list(context, source, { _fields: '_all', _limit: '20' }, signal).then((rows) =>
+      rows.length === 0 ? undefined : new Set([...source.keys, ...rows.flatMap((row) => Object.keys(row))]),
     );
     found.catch(() => cache.delete(source.className));
     cache.set(source.className, found);
@@ -186,7 +190,7 @@ export async function fsmWriteBatch(
     let problem: WriteResult | undefined;
     for (const [field, raw] of Object.entries(record)) {
       if (raw === undefined) continue;
-      if (!known.has(field) || field === source.stamp) {
+      if ((known && !known.has(field)) || field === source.stamp) {
         problem = failed(
           'E_INVALID_INPUT',
           field === source.stamp
@@ -247,7 +251,7 @@ export async function fsmWriteBatch(
         results[item.index] = failed(
           'FSM_EXCEPTION',
           `FSM refused ${source.className} ${item.label}: ${message}`,
-          namedField(message, known),
+          namedField(message, known ?? new Set(Object.keys(item.fields))),
         );
       } else {
         results[item.index] = { outcome: action === 'Create' ? 'created' : 'updated', targetKey: item.label };
