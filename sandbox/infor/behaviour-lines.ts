@@ -29,6 +29,18 @@ export const linesBehaviourSchema = z.object({
    * product-line detection already relies on that call answering.
    */
   fsmClassList: z.boolean().default(true),
+  /**
+   * Issue 16: whether an LN PATCH without `If-Match` is refused with 428. API-FACTS §1.6 says
+   * required, and Infor's LN API pages list `If-Match` ("Etag") on updates and actions; that it is
+   * enforced on every tenant is unconfirmed, so `optional` lets a PATCH through without one.
+   */
+  lnIfMatch: z.enum(['required', 'optional']).default('required'),
+  /**
+   * Issue 16: FSM writes. `true`: `POST …/classes/{C}/actions/{A}/batch` with `{_records:[{_fields,message}]}`
+   * (the form a public FSM conversion tool loads with, API-FACTS §10); `false`: that route answers 404
+   * and only the one-record `POST …/classes/{C}/actions/{A}` with `{_fields}` works (unconfirmed form).
+   */
+  fsmWriteBatch: z.boolean().default(true),
 });
 export type LinesBehaviour = z.infer<typeof linesBehaviourSchema>;
 export type LinesBehaviourInput = z.input<typeof linesBehaviourSchema>;

@@ -179,6 +179,8 @@ export interface WrittenParty {
   frozen?: { phone: string; creditLimit: number };
   /** Records inserted by a write: their entry date. */
   createdAt?: number;
+  /** Fields an LN or FSM write set that no M3 column holds, by `view:Field` (party-writes.ts). */
+  views?: Record<string, unknown>;
 }
 
 /** M3 columns that are neutral-model fields too, so CSI, LN and FSM views show what M3 writes changed. */

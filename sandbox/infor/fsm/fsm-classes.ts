@@ -1,4 +1,5 @@
 import type { CollectionSpec } from '../data/collection';
+import { withViewWrites } from '../data/party-writes';
 import type { Party } from '../data/records';
 import { decimal, fsmStamp, ymd } from '../formats';
 
@@ -89,24 +90,28 @@ function partyClass(kind: 'customer' | 'vendor'): FsmClass {
     ],
     rows: (data, index) => {
       const party: Party = customer ? data.customer(index) : data.supplier(index);
-      return fsmGroupsOf(index).map((group, ordinal) => ({
-        [groupOrdinal]: ordinal,
-        [groupField]: group,
-        [key]: party.number,
-        [nameField]: ordinal === 0 ? party.name : `${party.name} (group ${group})`,
-        AddressLine1: party.address1,
-        Municipality: party.place.city,
-        PostalCode: party.place.postalCode,
-        Country: party.place.country,
-        PhoneNumber: party.phone,
-        EmailAddress: party.email,
-        Currency: party.place.currency,
-        TermsCode: party.paymentTerm.code,
-        [customer ? 'CreditLimit' : 'TaxID']: customer ? decimal(party.creditLimit) : party.vatNumber,
-        Active: party.blocked ? 'N' : 'Y',
-        CreateDate: ymd(party.createdAt),
-        UpdateStamp: fsmStamp(party.changedAt),
-      }));
+      return fsmGroupsOf(index).map((group, ordinal) => {
+        const row = {
+          [groupOrdinal]: ordinal,
+          [groupField]: group,
+          [key]: party.number,
+          [nameField]: ordinal === 0 ? party.name : `${party.name} (group ${group})`,
+          AddressLine1: party.address1,
+          Municipality: party.place.city,
+          PostalCode: party.place.postalCode,
+          Country: party.place.country,
+          PhoneNumber: party.phone,
+          EmailAddress: party.email,
+          Currency: party.place.currency,
+          TermsCode: party.paymentTerm.code,
+          [customer ? 'CreditLimit' : 'TaxID']: customer ? decimal(party.creditLimit) : party.vatNumber,
+          Active: party.blocked ? 'N' : 'Y',
+          CreateDate: ymd(party.createdAt),
+          UpdateStamp: fsmStamp(party.changedAt),
+        };
+        // FSM writes go to the first group (fsm-write.ts); its row shows them.
+        return ordinal === 0 ? withViewWrites(data, entity, index, 'fsm', row) : row;
+      });
     },
     stampOf: (data, index) => data.datasets[entity].stamp(index),
   };

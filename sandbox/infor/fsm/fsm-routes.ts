@@ -4,6 +4,7 @@ import type { InforData } from '../data/records';
 import type { LinesBehaviour } from '../behaviour-lines';
 import { parseStamp } from '../formats';
 import { fsmClasses, fsmPartyRows, type FsmClass } from './fsm-classes';
+import { registerFsmWriteRoutes } from './fsm-write';
 
 /**
  * FSM Landmark lists: `…/soap/classes/{Class}/lists/_generic?_fields=&_limit=&_links=true&_pageNav=true&_out=JSON`
@@ -30,6 +31,7 @@ export function registerFsmRoutes(
   const notFound = (context: SimulatorContext) =>
     context.json(404, { _error: `Business class ${context.params.class} does not exist` });
 
+  registerFsmWriteRoutes(server, tenant, data, gateway, behaviour);
   server.route({
     method: 'GET',
     pattern: base,

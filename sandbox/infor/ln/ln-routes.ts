@@ -3,6 +3,7 @@ import { collect, takePage, type FieldCondition, type Position, type Row } from 
 import type { InforData } from '../data/records';
 import type { LinesBehaviour } from '../behaviour-lines';
 import { lnEnums, lnSets, metadataXml, type LnNavigation, type LnSet } from './ln-sets';
+import { lnReadByKey, registerLnWriteRoutes } from './ln-write';
 
 /**
  * LN OData v4 under `/{tenant}/LN/lnapi/odata/{service}/{EntitySet}`: paging per `lnPaging`
@@ -47,6 +48,7 @@ export function registerLnRoutes(
     return false;
   };
 
+  registerLnWriteRoutes(server, tenant, data, gateway, behaviour);
   server.route({
     method: 'GET',
     pattern: `${base}/:service/$metadata`,
@@ -66,6 +68,7 @@ export function registerLnRoutes(
     handler: gateway((context) => {
       if (u14(context)) return;
       if (!companyOk(context)) return;
+      if (lnReadByKey(server, base, data, context)) return;
       const set = lnSets.find(
         (candidate) => candidate.service === context.params.service && candidate.name === context.params.set,
       );

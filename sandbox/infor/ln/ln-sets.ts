@@ -1,5 +1,6 @@
 import type { CollectionSpec, Row } from '../data/collection';
 import type { InforData, Order, Party } from '../data/records';
+import { withViewWrites } from '../data/party-writes';
 import { isoDate } from '../formats';
 
 /**
@@ -216,7 +217,9 @@ export const lnSets: LnSet[] = [
     keys: ['BusinessPartner'],
     dateFields: ['CreationDate'],
     properties: partyProperties('BusinessPartner'),
-    rows: (data, index) => [partyRow(data.customer(index), 'BusinessPartner')],
+    rows: (data, index) => [
+      withViewWrites(data, 'customers', index, 'ln', partyRow(data.customer(index), 'BusinessPartner')),
+    ],
     stampOf: (data, index) => data.datasets.customers.stamp(index),
   },
   {
@@ -228,7 +231,9 @@ export const lnSets: LnSet[] = [
     keys: ['BuyfromBusinessPartner'],
     dateFields: ['CreationDate'],
     properties: partyProperties('BuyfromBusinessPartner'),
-    rows: (data, index) => [partyRow(data.supplier(index), 'BuyfromBusinessPartner')],
+    rows: (data, index) => [
+      withViewWrites(data, 'suppliers', index, 'ln', partyRow(data.supplier(index), 'BuyfromBusinessPartner')),
+    ],
     stampOf: (data, index) => data.datasets.suppliers.stamp(index),
   },
   ...orderSets('sales'),

@@ -21,6 +21,7 @@ import { lnReadSlots, lnUrl } from './ln-reader';
 import { m3Execute } from './m3-api';
 import { readM3, type M3StampForms } from './m3-reader';
 import { m3Lookup, m3WriteBatch } from './m3-write';
+import { lineWriteHooks } from './infor-line-writes';
 import type { JsonObject, WriteOptions, WriteResult } from '../framework/connector';
 import { checkTenant } from './tenant-check';
 
@@ -72,7 +73,7 @@ function hooksFor(
           writeBatch: (context, entity, records, matchKey, options) =>
             m3WriteBatch(context, entity, records, matchKey, options?.signal),
         }
-      : {}),
+      : lineWriteHooks(productLine, sourceOf)),
     catalog: (context, query, signal) => inforCatalog(context, productLine, query, signal),
     catalogEntry: (context, kind, name, options) => inforCatalogEntry(context, productLine, kind, name, options),
     async probe() {
@@ -134,12 +135,12 @@ export class InforConnector extends DescriptorConnector {
     return result;
   }
 
-  /** CSI, LN and FSM writes are not built yet: say so by product line, not as a generic read-only entity. */
+  /** CSI writes are not built yet: say so by product line, not as a generic read-only entity. */
   override async write(entity: string, records: JsonObject[], options: WriteOptions): Promise<WriteResult[]> {
-    if (this.productLine !== 'm3' && (entity === 'customers' || entity === 'suppliers'))
+    if (this.productLine === 'csi' && (entity === 'customers' || entity === 'suppliers'))
       throw new AppError(
         'E_INVALID_INPUT',
-        `Infor ${productLineLabels[this.productLine]}: writing ${entity} is not supported yet (only Infor M3 customers and suppliers can be written).`,
+        `Infor ${productLineLabels[this.productLine]}: writing ${entity} is not supported yet (Infor M3, LN and FSM customers and suppliers can be written).`,
         { productLine: this.productLine, entity },
       );
     return super.write(entity, records, options);

@@ -12,12 +12,13 @@ import {
   productLineLabels,
   type ProductLine,
 } from './infor-sources';
+import { lineWrites } from './infor-line-writes';
 
 /**
  * Infor CloudSuite through ION API Gateway (API-FACTS §1), one descriptor per
  * product line. Hosts come from the `.ionapi` (`iu`, `pu`); token URLs are
  * `pu + ot` / `pu + or`. M3 customers and suppliers are writable (CRS610MI/CRS620MI,
- * m3-write.ts); every other entity, and every entity of CSI, LN and FSM, is read-only.
+ * m3-write.ts), and so are LN's and FSM's (infor-line-writes.ts); every other entity is read-only.
  */
 const common = {
   system: 'infor',
@@ -122,7 +123,7 @@ function build(productLine: ProductLine, picked: Record<string, PickedSource> = 
       label: inforEntityLabels[id],
       keyFields: productLine === 'm3' ? source.keys.map((key) => key.slice(2)) : source.keys,
       read: pagination[productLine],
-      write: (productLine === 'm3' && m3Writes[id]) || { mode: 'read-only' },
+      write: (productLine === 'm3' && m3Writes[id]) || lineWrites[productLine]?.[id] || { mode: 'read-only' },
     };
   }
   for (const [id, source] of Object.entries(picked)) {
