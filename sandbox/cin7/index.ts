@@ -75,6 +75,7 @@ export async function startCin7Sandbox(options: Cin7SandboxOptions = {}): Promis
     errorsWithHttp200: false,
     datesWithoutZone: false,
     unsetAttributes: 'empty-string',
+    accountsLinked: false,
     ...options.switches,
   };
   const log = new Cin7CallLog(options.rateLimit === undefined ? { requests: 60, windowMs: 60_000 } : options.rateLimit);
