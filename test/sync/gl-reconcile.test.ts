@@ -181,6 +181,17 @@ describe('GL accounts Infor ↔ Cin7: reconcile runs report, fix, then find noth
       'Reconcile: 2 match, 2 differ (fixed), 2 only in Infor M3 (created), 1 only in Cin7 Core (reported, never deleted: 999), 6 not mapped.',
     );
 
+    // The id map pairs every compared account with its Cin7 code, as a sync leaves it.
+    const compared = audit.filter((row) => row.transformedPayload !== null);
+    expect(compared).toHaveLength(6);
+    const paired = syncService(backend.context).deps.idMap.entries(
+      flow.id,
+      compared.map((row) => row.sourceKey),
+    );
+    expect([...paired.values()].map((entry) => entry.targetKey).sort()).toEqual(
+      expected.map((account) => account.Code).sort(),
+    );
+
     const again = await reconcile(true);
     expect(writes()).toEqual([]);
     expect(again.counters).toMatchObject({ read: 12, created: 0, updated: 0, unchanged: 6, skipped: 6, failed: 0 });

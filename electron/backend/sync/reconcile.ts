@@ -1,6 +1,7 @@
 import type { Flow, Mapping, RunId } from '../../../shared/domain/flow';
 import type { CallUsage, RunCounters } from '../../../shared/domain/run';
 import { AppError } from '../../../shared/errors';
+import { stableHash } from '../../../shared/hash';
 import type { Connector, JsonObject, SourceRecord } from '../connectors/framework/connector';
 import { evaluateIsolated } from '../mapping/mapping-pool';
 import type { AuditInput } from './audit.repository';
@@ -180,11 +181,20 @@ export async function reconcileFlow(deps: EngineDeps, context: ReconcileContext)
     );
     const toFix: Array<{ record: SourceRecord; diff: NonNullable<AuditInput['diff']>; missing: boolean }> = [];
     // Payloads with fields the target index does not hold (a dynamic mapping): looked up with every field.
+    const paired: IdMapEntry[] = [];
     const unindexed: Array<{ record: SourceRecord; payload: JsonObject; value: string }> = [];
     const compare = (record: SourceRecord, payload: JsonObject, value: string, held: TargetEntry | undefined) => {
       const diff = differences(held?.fields, payload);
       if (held && diff.length === 0) {
         summary.match += 1;
+        // A fixing run leaves the id map as a sync would: the pair and the payload the target holds.
+        if (fix)
+          paired.push({
+            sourceKey: record.key,
+            sourceStamp: record.stamp,
+            targetKey: held.targetKey,
+            payloadHash: stableHash(payload),
+          });
         return report(record, 'unchanged', payload, { targetKey: held.targetKey });
       }
       if (held) summary.differ += 1;
@@ -262,7 +272,7 @@ export async function reconcileFlow(deps: EngineDeps, context: ReconcileContext)
       }
     } else for (const item of unindexed) compare(item.record, item.payload, item.value, index.get(item.value));
 
-    let commit = { audits, idMap: [] as IdMapEntry[], deadLetters: { add: [] as string[], clear: [] as string[] } };
+    let commit = { audits, idMap: paired, deadLetters: { add: [] as string[], clear: [] as string[] } };
     if (toFix.length > 0) {
       // The normal page write (payload checks, batches, retries, id map); the remembered payload hash is
       // blanked so a record the id map calls unchanged is written anyway: the target says otherwise.
@@ -309,7 +319,11 @@ export async function reconcileFlow(deps: EngineDeps, context: ReconcileContext)
             ? `Was missing in ${target.descriptor.label}: created.`
             : `Differed in ${fixed.diff.map((item) => item.field).join(', ')}: fixed.`;
       }
-      commit = { ...result.commit, audits: [...audits, ...result.commit.audits] };
+      commit = {
+        ...result.commit,
+        audits: [...audits, ...result.commit.audits],
+        idMap: [...paired, ...result.commit.idMap],
+      };
     }
     Object.assign(
       calls,
