@@ -104,7 +104,7 @@ describe('GL accounts Infor ↔ Cin7: reconcile runs report, fix, then find noth
     folder.remove();
   });
 
-  const reconcile = async (fix: boolean, dryRun?: boolean): Promise<Run> => {
+  const reconcile = async (fix: boolean, dryRun?: boolean, pageSize?: number): Promise<Run> => {
     const {
       id: _id,
       createdAt: _created,
@@ -113,7 +113,8 @@ describe('GL accounts Infor ↔ Cin7: reconcile runs report, fix, then find noth
     } = await api.call('flows.get', {
       id: flow.id,
     });
-    await api.call('flows.save', { ...input, id: flow.id, options: { ...input.options, reconcile: { fix } } });
+    const options = { ...input.options, reconcile: { fix }, ...(pageSize ? { pageSize } : {}) };
+    await api.call('flows.save', { ...input, id: flow.id, options });
     cin7.inspect.clearCalls();
     return api.call('flows.run', { id: flow.id, dryRun });
   };
@@ -201,5 +202,23 @@ describe('GL accounts Infor ↔ Cin7: reconcile runs report, fix, then find noth
     // One list call per side per run, nothing more.
     expect(again.calls).toMatchObject({ target: 1, targetMinimum: 1 });
     expect(syncService(backend.context).deps.runs.watermark(flow.id)).toBeNull();
+  }, 60_000);
+
+  it('reads the source again after a storm that outlasts the HTTP retries, counting each record once', async () => {
+    infor.control.resetStats();
+    // 429s (they never open the breaker) from the third M3 call on, more than one call's retries take.
+    infor.control.setFaults([{ id: 'storm', pathRegex: 'm3api-rest', status: 429, after: 2, times: 8 }]);
+    try {
+      const run = await reconcile(true, false, 4);
+      expect(infor.control.stats().faultsHit).toBe(8);
+      expect(run.error).toBeNull();
+      expect(run.counters).toMatchObject({ read: 12, created: 0, updated: 0, unchanged: 6, skipped: 6, failed: 0 });
+      const audit = await rows(run);
+      expect(new Set(audit.map((row) => row.sourceKey)).size).toBe(12);
+      expect(audit).toHaveLength(12);
+      expect(writes()).toEqual([]);
+    } finally {
+      infor.control.clearFaults();
+    }
   }, 60_000);
 });

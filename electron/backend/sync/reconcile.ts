@@ -1,6 +1,6 @@
 import type { Flow, Mapping, RunId } from '../../../shared/domain/flow';
 import type { CallUsage, RunCounters } from '../../../shared/domain/run';
-import { AppError } from '../../../shared/errors';
+import { AppError, errorMessage } from '../../../shared/errors';
 import { stableHash } from '../../../shared/hash';
 import type { Connector, JsonObject, SourceRecord } from '../connectors/framework/connector';
 import { evaluateIsolated } from '../mapping/mapping-pool';
@@ -11,7 +11,7 @@ import { commitPage } from './page-commit';
 import { processPage } from './page-processor';
 import type { ProgressMeter } from './progress-meter';
 import { referenceBindings } from './reference-bindings';
-import type { Resilience } from './resilience';
+import { defaultResilience, transientRetry, type Resilience } from './resilience';
 import type { RunProgressState } from './runs.repository';
 import { contains } from './targeted-sync';
 
@@ -66,6 +66,13 @@ export interface ReconcileSummary {
 
 const maxNamed = 20;
 
+/** Carries a page's write failure past the re-read policy, which is for failed reads alone. */
+class PageFailed extends Error {
+  constructor(readonly failure: unknown) {
+    super('The page failed.');
+  }
+}
+
 /** The match value as text, as targets echo numbers and strings either way (see `contains`). */
 const matchText = (value: unknown): string =>
   value === null || value === undefined || typeof value === 'object' ? '' : String(value).trim();
@@ -117,22 +124,39 @@ export async function reconcileFlow(deps: EngineDeps, context: ReconcileContext)
   const index = new Map<string, TargetEntry>();
   let targetRecords = 0;
   meter.update('reading', counters, 0, null, true);
-  for await (const page of target.read(flow.target.entity, {
-    pageSize: targetRead.pagination.maxPageSize,
-    signal: context.signal,
-  })) {
-    for (const record of page.records) {
-      targetRecords += 1;
-      const value = matchText(record.data[matchField]);
-      if (!value) continue;
-      const fields: JsonObject = {};
-      for (const [name, held] of Object.entries(record.data)) if (named.has(name)) fields[name] = held;
-      const prior = index.get(value);
-      if (prior) prior.ambiguous.push(record.key);
-      else index.set(value, { targetKey: record.key, fields, ambiguous: [], seen: false });
+  // A storm that outlasts the HTTP client's retries ends a read; it is read again (the target from
+  // its start, the source skipping what this run committed), as the engine re-reads a window.
+  const reread = (side: 'source' | 'target') =>
+    transientRetry(context.resilience ?? defaultResilience, {
+      exactDelays: true,
+      onRetry: (error, attempt, waitMs) =>
+        deps.log.warn(`reconcile: the ${side} read was interrupted; reading it again`, {
+          flow: flow.id,
+          attempt,
+          waitMs,
+          error: errorMessage(error),
+        }),
+    });
+  await reread('target').execute(async () => {
+    index.clear();
+    targetRecords = 0;
+    for await (const page of target.read(flow.target.entity, {
+      pageSize: targetRead.pagination.maxPageSize,
+      signal: context.signal,
+    })) {
+      for (const record of page.records) {
+        targetRecords += 1;
+        const value = matchText(record.data[matchField]);
+        if (!value) continue;
+        const fields: JsonObject = {};
+        for (const [name, held] of Object.entries(record.data)) if (named.has(name)) fields[name] = held;
+        const prior = index.get(value);
+        if (prior) prior.ambiguous.push(record.key);
+        else index.set(value, { targetKey: record.key, fields, ambiguous: [], seen: false });
+      }
+      if (context.signal?.aborted) throw new AppError('E_SYNC_CANCELLED', 'The run was cancelled.');
     }
-    if (context.signal?.aborted) throw new AppError('E_SYNC_CANCELLED', 'The run was cancelled.');
-  }
+  }, context.signal);
 
   // 2. The source, page by page.
   const bindings = referenceBindings(deps, flow, target);
@@ -144,216 +168,230 @@ export async function reconcileFlow(deps: EngineDeps, context: ReconcileContext)
     flow.options.pageSize ?? sourceRead.pagination.maxPageSize,
     sourceRead.pagination.maxPageSize,
   );
-  for await (const page of source.read(flow.source.entity, { pageSize, signal: context.signal })) {
-    const records = page.records.filter((record) => !record.deleted);
-    counters.read += records.length;
-    progress.recordsInFlight = records.length;
-    const audits: AuditInput[] = [];
-    const base = (record: SourceRecord) => ({
-      sourceKey: record.key,
-      sourceStamp: record.stamp,
-      sourcePayload: record.data,
-      sourceRaw: record.raw ?? null,
-      attempt: 1,
-      mappingHash: mapping.hash,
-    });
-    const report = (
-      record: SourceRecord,
-      outcome: 'unchanged' | 'skipped' | 'failed',
-      payload: JsonObject | null,
-      extra: { targetKey?: string | null; message?: string; code?: string; diff?: AuditInput['diff'] } = {},
-    ) => {
-      counters[outcome] += 1;
-      audits.push({
-        ...base(record),
-        transformedPayload: payload,
-        targetKey: extra.targetKey ?? null,
-        outcome,
-        errorCode: extra.code ?? null,
-        errorMessage: extra.message ?? null,
-        diff: extra.diff ?? null,
-      });
-    };
-    const outputs = await evaluateIsolated(
-      mapping.expression,
-      records.map((record) => record.data),
-      { bindings, signal: context.signal },
-    );
-    const toFix: Array<{ record: SourceRecord; diff: NonNullable<AuditInput['diff']>; missing: boolean }> = [];
-    // Payloads with fields the target index does not hold (a dynamic mapping): looked up with every field.
-    const paired: IdMapEntry[] = [];
-    const unindexed: Array<{ record: SourceRecord; payload: JsonObject; value: string }> = [];
-    const compare = (record: SourceRecord, payload: JsonObject, value: string, held: TargetEntry | undefined) => {
-      const diff = differences(held?.fields, payload);
-      if (held && diff.length === 0) {
-        summary.match += 1;
-        // A fixing run leaves the id map as a sync would: the pair and the payload the target holds.
-        if (fix)
-          paired.push({
-            sourceKey: record.key,
-            sourceStamp: record.stamp,
-            targetKey: held.targetKey,
-            payloadHash: stableHash(payload),
-          });
-        return report(record, 'unchanged', payload, { targetKey: held.targetKey });
-      }
-      if (held) summary.differ += 1;
-      else summary.onlyInSource += 1;
-      if (fix) return toFix.push({ record, diff, missing: !held });
-      const what = held
-        ? `Differs from ${target.descriptor.label} ${value}: ${diff.map((item) => item.field).join(', ')}.`
-        : `Missing in ${target.descriptor.label} (no ${flow.target.entity} with ${matchField} ${value}).`;
-      report(record, 'skipped', payload, {
-        targetKey: held?.targetKey ?? null,
-        message: `${what} Reported only: ${context.dryRun ? 'a dry run' : 'this reconcile does not fix'} differences.`,
-        diff,
-      });
-    };
-    records.forEach((record, position) => {
-      const output = outputs[position]!;
-      if (!output.ok) {
-        summary.failed += 1;
-        return report(record, 'failed', null, { code: output.error.code, message: output.error.message });
-      }
-      const payload = output.value;
-      if (payload === null || payload === undefined) {
-        summary.notMapped += 1;
-        return report(record, 'skipped', null, { message: 'The mapping returned nothing for this record.' });
-      }
-      if (typeof payload !== 'object' || Array.isArray(payload)) {
-        summary.failed += 1;
-        return report(record, 'failed', null, {
-          code: 'E_MAPPING_OUTPUT',
-          message: `The mapping made ${Array.isArray(payload) ? 'a list' : typeof payload} of record ${record.key}, not one ${flow.target.entity}.`,
-        });
-      }
-      const data = payload as JsonObject;
-      const value = matchText(data[matchField]);
-      if (!value) {
-        summary.failed += 1;
-        return report(record, 'failed', data, {
-          code: 'E_SYNC_NO_MATCH_KEY',
-          message: `Record ${record.key} maps to no ${matchField}: it cannot be paired with a ${target.descriptor.label} record.`,
-        });
-      }
-      const twin = sourceValues.get(value);
-      if (twin !== undefined && twin !== record.key) {
-        summary.failed += 1;
-        return report(record, 'failed', data, {
-          code: 'E_SYNC_AMBIGUOUS',
-          message: `Records ${twin} and ${record.key} both map to ${matchField} ${value}; neither is written for the other.`,
-        });
-      }
-      sourceValues.set(value, record.key);
-      const held = index.get(value);
-      if (held) held.seen = true;
-      if (held && held.ambiguous.length > 0) {
-        summary.failed += 1;
-        return report(record, 'failed', data, {
-          code: 'E_SYNC_AMBIGUOUS',
-          message: `${target.descriptor.label} has ${held.ambiguous.length + 1} records with ${matchField} ${value} (${[held.targetKey, ...held.ambiguous].join(', ')}); record ${record.key} cannot be paired with one.`,
-        });
-      }
-      if (held && Object.keys(data).some((field) => !named.has(field)))
-        return unindexed.push({ record, payload: data, value });
-      compare(record, data, value, held);
-    });
-    if (unindexed.length > 0 && target.lookup) {
-      const hits = await target.lookup(
-        flow.target.entity,
-        matchField,
-        unindexed.map((item) => item.value),
-        { signal: context.signal, fields: [...new Set(unindexed.flatMap((item) => Object.keys(item.payload)))] },
-      );
-      for (const item of unindexed) {
-        const hit = hits.get(item.value);
-        const held = index.get(item.value)!;
-        compare(item.record, item.payload, item.value, hit ? { ...held, fields: hit.data } : held);
-      }
-    } else for (const item of unindexed) compare(item.record, item.payload, item.value, index.get(item.value));
-
-    let commit = { audits, idMap: paired, deadLetters: { add: [] as string[], clear: [] as string[] } };
-    if (toFix.length > 0) {
-      // The normal page write (payload checks, batches, retries, id map); the remembered payload hash is
-      // blanked so a record the id map calls unchanged is written anyway: the target says otherwise.
-      const known = new Map(
-        [
-          ...deps.idMap.entries(
-            flow.id,
-            toFix.map((item) => item.record.key),
-          ),
-        ].map(([key, entry]) => [key, { ...entry, payloadHash: '' }]),
-      );
-      const result = await processPage(
-        toFix.map((item) => item.record),
-        {
-          flow,
-          mapping,
-          target,
-          targetSchema: await target.schema(flow.target.entity).catch(() => undefined),
-          batchSize: Math.min(flow.options.batchSize ?? maxBatch, maxBatch),
-          dryRun: false,
+  let reads = 0;
+  await reread('source')
+    .execute(async ({ attempt }) => {
+      const again = attempt > 0 || reads > 0;
+      reads += 1;
+      for await (const page of source.read(flow.source.entity, { pageSize, signal: context.signal })) {
+        // A full read reports no deletions (they come only with `since`).
+        const read = page.records.filter((record) => !record.deleted);
+        const records = again ? deps.audit.notYetInRun(runId, flow.id, read) : read;
+        counters.read += records.length;
+        progress.recordsInFlight = records.length;
+        const audits: AuditInput[] = [];
+        const base = (record: SourceRecord) => ({
+          sourceKey: record.key,
+          sourceStamp: record.stamp,
+          sourcePayload: record.data,
+          sourceRaw: record.raw ?? null,
           attempt: 1,
-          bindings,
-          known,
-          deadLetters: new Set(deps.audit.deadLetterKeys(flow.id).map((entry) => entry.sourceKey)),
-          counters,
-          signal: context.signal,
-          resilience: context.resilience,
-          onWarning: context.onWarning,
-        },
-      );
-      writes += result.sent;
-      const diffs = new Map(toFix.map((item) => [item.record.key, item]));
-      for (const audit of result.commit.audits) {
-        const fixed = diffs.get(audit.sourceKey);
-        if (!fixed) continue;
-        audit.diff = fixed.diff;
-        if (audit.outcome === 'failed') {
-          // Counted once, as a failure: the note's "differ (fixed)" and "created" are what was written.
-          summary.failed += 1;
-          if (fixed.missing) summary.onlyInSource -= 1;
-          else summary.differ -= 1;
-        } else if (!audit.errorMessage)
-          audit.errorMessage = fixed.missing
-            ? `Was missing in ${target.descriptor.label}: created.`
-            : `Differed in ${fixed.diff.map((item) => item.field).join(', ')}: fixed.`;
+          mappingHash: mapping.hash,
+        });
+        const report = (
+          record: SourceRecord,
+          outcome: 'unchanged' | 'skipped' | 'failed',
+          payload: JsonObject | null,
+          extra: { targetKey?: string | null; message?: string; code?: string; diff?: AuditInput['diff'] } = {},
+        ) => {
+          counters[outcome] += 1;
+          audits.push({
+            ...base(record),
+            transformedPayload: payload,
+            targetKey: extra.targetKey ?? null,
+            outcome,
+            errorCode: extra.code ?? null,
+            errorMessage: extra.message ?? null,
+            diff: extra.diff ?? null,
+          });
+        };
+        const outputs = await evaluateIsolated(
+          mapping.expression,
+          records.map((record) => record.data),
+          { bindings, signal: context.signal },
+        );
+        const toFix: Array<{ record: SourceRecord; diff: NonNullable<AuditInput['diff']>; missing: boolean }> = [];
+        // Payloads with fields the target index does not hold (a dynamic mapping): looked up with every field.
+        const paired: IdMapEntry[] = [];
+        const unindexed: Array<{ record: SourceRecord; payload: JsonObject; value: string }> = [];
+        const compare = (record: SourceRecord, payload: JsonObject, value: string, held: TargetEntry | undefined) => {
+          const diff = differences(held?.fields, payload);
+          if (held && diff.length === 0) {
+            summary.match += 1;
+            // A fixing run leaves the id map as a sync would: the pair and the payload the target holds.
+            if (fix)
+              paired.push({
+                sourceKey: record.key,
+                sourceStamp: record.stamp,
+                targetKey: held.targetKey,
+                payloadHash: stableHash(payload),
+              });
+            return report(record, 'unchanged', payload, { targetKey: held.targetKey });
+          }
+          if (held) summary.differ += 1;
+          else summary.onlyInSource += 1;
+          if (fix) return toFix.push({ record, diff, missing: !held });
+          const what = held
+            ? `Differs from ${target.descriptor.label} ${value}: ${diff.map((item) => item.field).join(', ')}.`
+            : `Missing in ${target.descriptor.label} (no ${flow.target.entity} with ${matchField} ${value}).`;
+          report(record, 'skipped', payload, {
+            targetKey: held?.targetKey ?? null,
+            message: `${what} Reported only: ${context.dryRun ? 'a dry run' : 'this reconcile does not fix'} differences.`,
+            diff,
+          });
+        };
+        records.forEach((record, position) => {
+          const output = outputs[position]!;
+          if (!output.ok) {
+            summary.failed += 1;
+            return report(record, 'failed', null, { code: output.error.code, message: output.error.message });
+          }
+          const payload = output.value;
+          if (payload === null || payload === undefined) {
+            summary.notMapped += 1;
+            return report(record, 'skipped', null, { message: 'The mapping returned nothing for this record.' });
+          }
+          if (typeof payload !== 'object' || Array.isArray(payload)) {
+            summary.failed += 1;
+            return report(record, 'failed', null, {
+              code: 'E_MAPPING_OUTPUT',
+              message: `The mapping made ${Array.isArray(payload) ? 'a list' : typeof payload} of record ${record.key}, not one ${flow.target.entity}.`,
+            });
+          }
+          const data = payload as JsonObject;
+          const value = matchText(data[matchField]);
+          if (!value) {
+            summary.failed += 1;
+            return report(record, 'failed', data, {
+              code: 'E_SYNC_NO_MATCH_KEY',
+              message: `Record ${record.key} maps to no ${matchField}: it cannot be paired with a ${target.descriptor.label} record.`,
+            });
+          }
+          const twin = sourceValues.get(value);
+          if (twin !== undefined && twin !== record.key) {
+            summary.failed += 1;
+            return report(record, 'failed', data, {
+              code: 'E_SYNC_AMBIGUOUS',
+              message: `Records ${twin} and ${record.key} both map to ${matchField} ${value}; neither is written for the other.`,
+            });
+          }
+          sourceValues.set(value, record.key);
+          const held = index.get(value);
+          if (held) held.seen = true;
+          if (held && held.ambiguous.length > 0) {
+            summary.failed += 1;
+            return report(record, 'failed', data, {
+              code: 'E_SYNC_AMBIGUOUS',
+              message: `${target.descriptor.label} has ${held.ambiguous.length + 1} records with ${matchField} ${value} (${[held.targetKey, ...held.ambiguous].join(', ')}); record ${record.key} cannot be paired with one.`,
+            });
+          }
+          if (held && Object.keys(data).some((field) => !named.has(field)))
+            return unindexed.push({ record, payload: data, value });
+          compare(record, data, value, held);
+        });
+        if (unindexed.length > 0 && target.lookup) {
+          const hits = await target.lookup(
+            flow.target.entity,
+            matchField,
+            unindexed.map((item) => item.value),
+            { signal: context.signal, fields: [...new Set(unindexed.flatMap((item) => Object.keys(item.payload)))] },
+          );
+          for (const item of unindexed) {
+            const hit = hits.get(item.value);
+            const held = index.get(item.value)!;
+            compare(item.record, item.payload, item.value, hit ? { ...held, fields: hit.data } : held);
+          }
+        } else for (const item of unindexed) compare(item.record, item.payload, item.value, index.get(item.value));
+
+        let commit = { audits, idMap: paired, deadLetters: { add: [] as string[], clear: [] as string[] } };
+        if (toFix.length > 0) {
+          // The normal page write (payload checks, batches, retries, id map); the remembered payload hash is
+          // blanked so a record the id map calls unchanged is written anyway: the target says otherwise.
+          const known = new Map(
+            [
+              ...deps.idMap.entries(
+                flow.id,
+                toFix.map((item) => item.record.key),
+              ),
+            ].map(([key, entry]) => [key, { ...entry, payloadHash: '' }]),
+          );
+          const result = await processPage(
+            toFix.map((item) => item.record),
+            {
+              flow,
+              mapping,
+              target,
+              targetSchema: await target.schema(flow.target.entity).catch(() => undefined),
+              batchSize: Math.min(flow.options.batchSize ?? maxBatch, maxBatch),
+              dryRun: false,
+              attempt: 1,
+              bindings,
+              known,
+              deadLetters: new Set(deps.audit.deadLetterKeys(flow.id).map((entry) => entry.sourceKey)),
+              counters,
+              signal: context.signal,
+              resilience: context.resilience,
+              onWarning: context.onWarning,
+            },
+          ).catch((error: unknown) => {
+            // Its writes already had their tries: a failure here ends the run, it does not re-read the source.
+            throw new PageFailed(error);
+          });
+          writes += result.sent;
+          const diffs = new Map(toFix.map((item) => [item.record.key, item]));
+          for (const audit of result.commit.audits) {
+            const fixed = diffs.get(audit.sourceKey);
+            if (!fixed) continue;
+            audit.diff = fixed.diff;
+            if (audit.outcome === 'failed') {
+              // Counted once, as a failure: the note's "differ (fixed)" and "created" are what was written.
+              summary.failed += 1;
+              if (fixed.missing) summary.onlyInSource -= 1;
+              else summary.differ -= 1;
+            } else if (!audit.errorMessage)
+              audit.errorMessage = fixed.missing
+                ? `Was missing in ${target.descriptor.label}: created.`
+                : `Differed in ${fixed.diff.map((item) => item.field).join(', ')}: fixed.`;
+          }
+          commit = {
+            ...result.commit,
+            audits: [...audits, ...result.commit.audits],
+            idMap: [...paired, ...result.commit.idMap],
+          };
+        }
+        Object.assign(
+          calls,
+          usage(
+            context,
+            targetRecords,
+            targetRead.pagination.maxPageSize,
+            sourceRead.pagination.maxPageSize,
+            writes,
+            maxBatch,
+          ),
+        );
+        commitPage(
+          deps,
+          runId,
+          flow.id,
+          { connectionId: flow.target.connectionId, entity: flow.target.entity },
+          {
+            ...commit,
+            counters,
+            calls,
+            progress: { ...progress, pagesCommitted: progress.pagesCommitted + 1, recordsInFlight: 0 },
+          },
+        );
+        progress.pagesCommitted += 1;
+        progress.recordsInFlight = 0;
+        meter.update('reading', counters, calls.source + calls.target, null);
+        if (context.signal?.aborted || context.stopSignal?.aborted)
+          throw new AppError('E_SYNC_CANCELLED', 'The run was cancelled.');
       }
-      commit = {
-        ...result.commit,
-        audits: [...audits, ...result.commit.audits],
-        idMap: [...paired, ...result.commit.idMap],
-      };
-    }
-    Object.assign(
-      calls,
-      usage(
-        context,
-        targetRecords,
-        targetRead.pagination.maxPageSize,
-        sourceRead.pagination.maxPageSize,
-        writes,
-        maxBatch,
-      ),
-    );
-    commitPage(
-      deps,
-      runId,
-      flow.id,
-      { connectionId: flow.target.connectionId, entity: flow.target.entity },
-      {
-        ...commit,
-        counters,
-        calls,
-        progress: { ...progress, pagesCommitted: progress.pagesCommitted + 1, recordsInFlight: 0 },
-      },
-    );
-    progress.pagesCommitted += 1;
-    progress.recordsInFlight = 0;
-    meter.update('reading', counters, calls.source + calls.target, null);
-    if (context.signal?.aborted || context.stopSignal?.aborted)
-      throw new AppError('E_SYNC_CANCELLED', 'The run was cancelled.');
-  }
+    }, context.signal)
+    .catch((error: unknown) => {
+      throw error instanceof PageFailed ? error.failure : error;
+    });
   Object.assign(
     calls,
     usage(
