@@ -60,6 +60,8 @@ export interface ReconcileSummary {
   differ: number;
   onlyInSource: number;
   onlyInTarget: string[];
+  /** Target records without a match value (they pair with nothing). */
+  unkeyed: string[];
   failed: number;
   notMapped: number;
 }
@@ -122,6 +124,7 @@ export async function reconcileFlow(deps: EngineDeps, context: ReconcileContext)
   // 1. The target index: match value → target key and the mapped fields (keys + mapped fields only).
   const named = fieldsNamedBy(mapping.expression, matchField);
   const index = new Map<string, TargetEntry>();
+  const unkeyed: string[] = [];
   let targetRecords = 0;
   meter.update('reading', counters, 0, null, true);
   // A storm that outlasts the HTTP client's retries ends a read; it is read again (the target from
@@ -139,6 +142,7 @@ export async function reconcileFlow(deps: EngineDeps, context: ReconcileContext)
     });
   await reread('target').execute(async () => {
     index.clear();
+    unkeyed.length = 0;
     targetRecords = 0;
     for await (const page of target.read(flow.target.entity, {
       pageSize: targetRead.pagination.maxPageSize,
@@ -147,7 +151,11 @@ export async function reconcileFlow(deps: EngineDeps, context: ReconcileContext)
       for (const record of page.records) {
         targetRecords += 1;
         const value = matchText(record.data[matchField]);
-        if (!value) continue;
+        // Named in the note: a target record without a match value can never be paired.
+        if (!value) {
+          unkeyed.push(record.key);
+          continue;
+        }
         const fields: JsonObject = {};
         for (const [name, held] of Object.entries(record.data)) if (named.has(name)) fields[name] = held;
         const prior = index.get(value);
@@ -160,7 +168,15 @@ export async function reconcileFlow(deps: EngineDeps, context: ReconcileContext)
 
   // 2. The source, page by page.
   const bindings = referenceBindings(deps, flow, target);
-  const summary: ReconcileSummary = { match: 0, differ: 0, onlyInSource: 0, onlyInTarget: [], failed: 0, notMapped: 0 };
+  const summary: ReconcileSummary = {
+    match: 0,
+    differ: 0,
+    onlyInSource: 0,
+    onlyInTarget: [],
+    unkeyed,
+    failed: 0,
+    notMapped: 0,
+  };
   const sourceValues = new Map<string, string>();
   let writes = 0;
   const maxBatch = write && write.mode !== 'read-only' ? write.maxBatch : 1;
@@ -441,6 +457,10 @@ export function reconcileNote(
   parts.push(
     `${summary.onlyInTarget.length} only in ${options.target.descriptor.label} (reported, never deleted${summary.onlyInTarget.length > 0 ? `: ${named}${more}` : ''})`,
   );
+  if (summary.unkeyed.length > 0)
+    parts.push(
+      `${summary.unkeyed.length} in ${options.target.descriptor.label} without a match value (${summary.unkeyed.slice(0, maxNamed).join(', ')}${summary.unkeyed.length > maxNamed ? ' …' : ''})`,
+    );
   if (summary.failed > 0) parts.push(`${summary.failed} failed`);
   if (summary.notMapped > 0) parts.push(`${summary.notMapped} not mapped`);
   return `${options.dryRun ? 'Reconcile (dry run)' : 'Reconcile'}: ${parts.join(', ')}.`;
