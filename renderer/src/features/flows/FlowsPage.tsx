@@ -178,6 +178,19 @@ function FlowCard({
               paused
             </Badge>
           )}
+          {flow.options.reconcile && (
+            <Badge
+              tone="accent"
+              testId="flow-reconcile"
+              title={
+                flow.options.reconcile.fix
+                  ? 'Each run compares both sides and fixes differences in the target'
+                  : 'Each run compares both sides and reports differences (writes nothing)'
+              }
+            >
+              {flow.options.reconcile.fix ? 'reconcile · fixes' : 'reconcile · reports'}
+            </Badge>
+          )}
           {latest && <RunStatusBadge status={latest.status} dryRun={latest.dryRun} />}
         </div>
       </header>
