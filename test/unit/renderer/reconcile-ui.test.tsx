@@ -6,6 +6,7 @@ import type { RecordAudit } from '../../../shared/domain/run';
 import { draftFromFlow, draftFromMapping, validateDraft } from '../../../renderer/src/features/flows/flow-draft';
 import { RecordDetail } from '../../../renderer/src/features/runs/RecordDetail';
 import { RunNotes } from '../../../renderer/src/features/runs/RunNotes';
+import { ReconcileBadge } from '../../../renderer/src/features/flows/FlowsPage';
 
 describe('reconcile in the flow form and on the Runs screen', () => {
   const connections = [
@@ -34,6 +35,12 @@ describe('reconcile in the flow form and on the Runs screen', () => {
     expect(validateDraft(draft).errors.reconcile).toMatch(/one match key field/);
     const lines = { ...draft, matchKey: ['Code'], linesPath: 'lines', lineKey: 'PONR' };
     expect(validateDraft(lines).errors.reconcile).toMatch(/flow of lines cannot reconcile/);
+  });
+
+  it('marks a reconcile flow on the Flows screen, saying whether it fixes', () => {
+    expect(renderToStaticMarkup(<ReconcileBadge reconcile={undefined} />)).toBe('');
+    expect(renderToStaticMarkup(<ReconcileBadge reconcile={{ fix: false }} />)).toContain('reconcile · reports');
+    expect(renderToStaticMarkup(<ReconcileBadge reconcile={{ fix: true }} />)).toContain('reconcile · fixes');
   });
 
   it('shows the reconcile summary apart from what the systems said', () => {

@@ -178,19 +178,7 @@ function FlowCard({
               paused
             </Badge>
           )}
-          {flow.options.reconcile && (
-            <Badge
-              tone="accent"
-              testId="flow-reconcile"
-              title={
-                flow.options.reconcile.fix
-                  ? 'Each run compares both sides and fixes differences in the target'
-                  : 'Each run compares both sides and reports differences (writes nothing)'
-              }
-            >
-              {flow.options.reconcile.fix ? 'reconcile · fixes' : 'reconcile · reports'}
-            </Badge>
-          )}
+          <ReconcileBadge reconcile={flow.options.reconcile} />
           {latest && <RunStatusBadge status={latest.status} dryRun={latest.dryRun} />}
         </div>
       </header>
@@ -349,6 +337,24 @@ function useClock(everyMs: number): number {
     return () => clearInterval(timer);
   }, [everyMs]);
   return now;
+}
+
+/** A reconcile flow's runs compare both sides instead of syncing (and fix, or only report). */
+export function ReconcileBadge({ reconcile }: { reconcile: FlowListItem['options']['reconcile'] }) {
+  if (!reconcile) return null;
+  return (
+    <Badge
+      tone="accent"
+      testId="flow-reconcile"
+      title={
+        reconcile.fix
+          ? 'Each run compares both sides and fixes differences in the target'
+          : 'Each run compares both sides and reports differences (writes nothing)'
+      }
+    >
+      {reconcile.fix ? 'reconcile · fixes' : 'reconcile · reports'}
+    </Badge>
+  );
 }
 
 export function RunStatusBadge({ status, dryRun }: { status: string; dryRun?: boolean }) {
