@@ -6,7 +6,7 @@ import type { RecordAudit } from '../../../shared/domain/run';
 import { draftFromFlow, draftFromMapping, validateDraft } from '../../../renderer/src/features/flows/flow-draft';
 import { RecordDetail } from '../../../renderer/src/features/runs/RecordDetail';
 import { RunNotes } from '../../../renderer/src/features/runs/RunNotes';
-import { ReconcileBadge } from '../../../renderer/src/features/flows/FlowsPage';
+import { ReconcileBadge } from '../../../renderer/src/features/flows/ReconcileBadge';
 
 describe('reconcile in the flow form and on the Runs screen', () => {
   const connections = [

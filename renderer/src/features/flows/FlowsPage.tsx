@@ -12,6 +12,7 @@ import type { RunOutcome } from './flows.store';
 import { FlowEditor } from './FlowEditor';
 import { RunProgress } from './RunProgress';
 import './flows.css';
+import { ReconcileBadge } from './ReconcileBadge';
 
 export function FlowsPage() {
   const load = useFlows((state) => state.load);
@@ -337,24 +338,6 @@ function useClock(everyMs: number): number {
     return () => clearInterval(timer);
   }, [everyMs]);
   return now;
-}
-
-/** A reconcile flow's runs compare both sides instead of syncing (and fix, or only report). */
-export function ReconcileBadge({ reconcile }: { reconcile: FlowListItem['options']['reconcile'] }) {
-  if (!reconcile) return null;
-  return (
-    <Badge
-      tone="accent"
-      testId="flow-reconcile"
-      title={
-        reconcile.fix
-          ? 'Each run compares both sides and fixes differences in the target'
-          : 'Each run compares both sides and reports differences (writes nothing)'
-      }
-    >
-      {reconcile.fix ? 'reconcile · fixes' : 'reconcile · reports'}
-    </Badge>
-  );
 }
 
 export function RunStatusBadge({ status, dryRun }: { status: string; dryRun?: boolean }) {
