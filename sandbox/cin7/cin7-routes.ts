@@ -2,6 +2,7 @@ import type { SandboxServer, SimulatorContext } from '../kit';
 import { cin7Date, cin7Reference, type Cin7Record } from './cin7-data';
 import type { Cin7CallLog } from './cin7-limit';
 import type { Cin7Fault, Cin7Store, PartyKind } from './cin7-store';
+import { cin7AccountsLinkedMessage, createAccount, updateAccount } from './cin7-accounts';
 
 export interface Cin7Switches {
   /** Over-limit answer: the portal says 429, a generated client and a connector report 503. */
@@ -17,6 +18,11 @@ export interface Cin7Switches {
    * (issue 15's audit); `null` stays a switch.
    */
   unsetAttributes: 'empty-string' | 'null';
+  /**
+   * The chart of accounts comes from a linked Xero or QuickBooks Online: Cin7 keeps it read-only
+   * (API-FACTS §6.2), so account writes are refused. Off by default (a tenant without one).
+   */
+  accountsLinked: boolean;
 }
 
 const attributeSlots = Array.from({ length: 10 }, (_, index) => `AdditionalAttribute${index + 1}`);
@@ -178,6 +184,20 @@ export function registerCin7Routes(
       AccountsList: matches.slice((page - 1) * limit, page * limit),
     });
   });
+  // One object per call, answered like the list (`AccountsList` with the saved account); see cin7-accounts.ts.
+  for (const [method, write] of [
+    ['POST', createAccount],
+    ['PUT', updateAccount],
+  ] as const) {
+    api(`Cin7 account ${method === 'POST' ? 'create' : 'update'}`, method, '/ref/account', async (context) => {
+      const input = await body(context);
+      if (!input) return;
+      if (switches.accountsLinked) return refuse(context, [{ ErrorCode: 400, Exception: cin7AccountsLinkedMessage }]);
+      const result = write(store.accounts, input);
+      if (Array.isArray(result)) return refuse(context, result);
+      context.json(200, { Total: 1, Page: 1, AccountsList: [result] });
+    });
+  }
   const referenceList = (path: string, key: string, items: Cin7Record[]) =>
     api(`Cin7 ${path}`, 'GET', path, (context) => {
       const { page, limit } = paging(context);

@@ -22,6 +22,8 @@ export interface Cin7SandboxOptions {
   switches?: Partial<Cin7Switches>;
   /** The product catalogue (default: the portal's example `Bread` and one product per Infor sandbox item). */
   products?: Cin7ProductSeed[];
+  /** The chart of accounts (default: a new tenant's standard accounts, `seedAccounts`). */
+  accounts?: Cin7Record[];
 }
 
 export interface Cin7SandboxControl extends SandboxControl {
@@ -75,6 +77,7 @@ export async function startCin7Sandbox(options: Cin7SandboxOptions = {}): Promis
     errorsWithHttp200: false,
     datesWithoutZone: false,
     unsetAttributes: 'empty-string',
+    accountsLinked: false,
     ...options.switches,
   };
   const log = new Cin7CallLog(options.rateLimit === undefined ? { requests: 60, windowMs: 60_000 } : options.rateLimit);
@@ -89,6 +92,7 @@ export async function startCin7Sandbox(options: Cin7SandboxOptions = {}): Promis
     { suppliers: options.counts?.suppliers ?? 25, customers: options.counts?.customers ?? 40 },
     () => server.clock.now(),
   );
+  if (options.accounts) store.accounts.splice(0, store.accounts.length, ...structuredClone(options.accounts));
   store.products = new Cin7Products(options.products ?? defaultCin7Products(), seed);
   registerCin7Routes(server, store, log, credentials, switches);
   const suppliers = [...store.parties.supplier.values()];

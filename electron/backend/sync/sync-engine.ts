@@ -4,6 +4,7 @@ import { AppError, errorMessage, toErrorInfo } from '../../../shared/errors';
 import type { Connector } from '../connectors/framework/connector';
 import type { EngineDeps } from './engine-deps';
 import { processPage, warnOncePerRun } from './page-processor';
+import { reconcileFlow } from './reconcile';
 import { ProgressMeter } from './progress-meter';
 import { commitPage } from './page-commit';
 import {
@@ -170,9 +171,11 @@ export class SyncEngine {
     const mapping = mappings.get(flow.mappingId);
     const dryRun = options.dryRun ?? flow.options.dryRun;
     const watermark = runs.watermark(flow.id);
-    const windowFrom = watermark
-      ? new Date(Date.parse(watermark) - flow.source.lookbackSeconds * 1000).toISOString()
-      : null;
+    // A reconcile run reads everything: its window starts nowhere and it leaves the watermark alone.
+    const windowFrom =
+      watermark && !flow.options.reconcile
+        ? new Date(Date.parse(watermark) - flow.source.lookbackSeconds * 1000).toISOString()
+        : null;
     let claim;
     try {
       claim = runs.claimAndStart(
@@ -240,6 +243,17 @@ export class SyncEngine {
       source = await connectors.open(flow.source.connectionId);
       target = await connectors.open(flow.target.connectionId);
       baseline = { source: source.callCount(), target: target.callCount() };
+      if (flow.options.reconcile) {
+        pathNoted = true;
+        await reconcileFlow(this.deps, {
+          ...{ flow, mapping, runId: run.id, dryRun, source, target, counters, calls, progress, baseline, meter },
+          ...{ signal: options.signal, stopSignal: options.stopSignal, resilience: this.deps.resilience },
+          onWarning: warnOncePerRun(log, { flow: flow.id, run: run.id }, runs),
+        });
+        meter.update('done', counters, calls.source + calls.target, counters.read, true);
+        const status = counters.failed > 0 ? 'partial' : 'succeeded';
+        return runs.finishRun(run.id, { status, windowTo: null, counters, calls });
+      }
       const bulk = bulkPathOf(target, flow, dryRun);
       const limits = entityLimits(source, target, flow, dryRun, bulk);
       progress.pageSize = limits.pageSize;

@@ -62,11 +62,11 @@ export const cin7Descriptor = defineDescriptor({
       write: { ...oneByOne, endpoint: '/purchase', matchKeys: ['ID'] },
     },
     Account: {
-      // Read-only here: GL codes are mapped for information and audit, never written.
+      // Written one by one, matched by `Code` (unique); Cin7 refuses writes while Xero/QBO owns the chart.
       label: 'Chart of accounts',
       keyFields: ['Code'],
       read: { endpoint: '/ref/account', pagination: page },
-      write: { mode: 'read-only' },
+      write: { ...oneByOne, endpoint: '/ref/account', matchKeys: ['Code'] },
     },
   },
   rateLimit: {

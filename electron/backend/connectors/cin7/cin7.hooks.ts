@@ -9,6 +9,7 @@ import { Cin7Directory } from './cin7-directory';
 import { asString, cin7AnswerOf, cin7Get, cin7GetError, cin7Instant, normaliseCin7Record } from './cin7-http';
 import { Cin7ProductCatalog } from './cin7-products';
 import { writeParty, writePurchase } from './cin7-write';
+import { Cin7AccountCodes, writeAccount } from './cin7-accounts';
 
 const stampFields: Record<Cin7Entity, string[]> = {
   Supplier: ['LastModifiedOn'],
@@ -36,6 +37,7 @@ export function createCin7Hooks(): Cin7Hooks {
     Customer: new Cin7Directory('/customer', cin7ListKeys.Customer),
   };
   const products = new Cin7ProductCatalog();
+  const accountCodes = new Cin7AccountCodes();
 
   const normalize = (_context: HookContext, entity: string, raw: unknown): SourceRecord => {
     const name = entityOf(entity);
@@ -99,7 +101,7 @@ export function createCin7Hooks(): Cin7Hooks {
         if (name === 'Purchase') results.push(await writePurchase(context, record, products));
         else if (name === 'Supplier' || name === 'Customer')
           results.push(await writeParty(context, name, directories[name], record, matchesByName(context, matchKey)));
-        else throw new AppError('E_INVALID_INPUT', `Cin7 Core: ${name} is read-only here.`);
+        else results.push(await writeAccount(context, accountCodes, record));
       }
       return results;
     },

@@ -254,6 +254,36 @@ export function FlowEditor({
         {shown.dependsOn && <p className="field-error">{shown.dependsOn}</p>}
       </fieldset>
 
+      <fieldset className="flow-reconcile" data-testid="flow-reconcile">
+        <legend>Reconcile</legend>
+        <label className="checkbox">
+          <input
+            type="checkbox"
+            checked={draft.reconcile}
+            onChange={(event) => patch({ reconcile: event.target.checked })}
+            data-testid="flow-reconcile-on"
+          />
+          Reconcile instead of sync
+        </label>
+        <p className="muted">
+          Each run compares every source record with the whole target by the match key, instead of syncing what changed.
+          Equal records are left alone, differences are listed per record, and records only the target has are named in
+          the run’s note (never deleted).
+        </p>
+        {draft.reconcile && (
+          <label className="checkbox">
+            <input
+              type="checkbox"
+              checked={draft.reconcileFix}
+              onChange={(event) => patch({ reconcileFix: event.target.checked })}
+              data-testid="flow-reconcile-fix"
+            />
+            Fix differences in the target (create what is missing, update what differs; a dry run only reports)
+          </label>
+        )}
+        {shown.reconcile && <p className="field-error">{shown.reconcile}</p>}
+      </fieldset>
+
       <label className="checkbox">
         <input
           type="checkbox"

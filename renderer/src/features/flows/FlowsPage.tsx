@@ -12,6 +12,7 @@ import type { RunOutcome } from './flows.store';
 import { FlowEditor } from './FlowEditor';
 import { RunProgress } from './RunProgress';
 import './flows.css';
+import { ReconcileBadge } from './ReconcileBadge';
 
 export function FlowsPage() {
   const load = useFlows((state) => state.load);
@@ -178,6 +179,7 @@ function FlowCard({
               paused
             </Badge>
           )}
+          <ReconcileBadge reconcile={flow.options.reconcile} />
           {latest && <RunStatusBadge status={latest.status} dryRun={latest.dryRun} />}
         </div>
       </header>

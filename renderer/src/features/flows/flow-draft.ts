@@ -40,6 +40,10 @@ export interface FlowDraft {
   schedule: ScheduleDraft;
   dependsOn: FlowId[];
   paused: boolean;
+  /** Reconcile instead of sync: compare the whole source with the whole target (`options.reconcile`). */
+  reconcile: boolean;
+  /** With `reconcile`: write the differences into the target, not only report them. */
+  reconcileFix: boolean;
 }
 
 export type DraftErrors = Partial<Record<keyof FlowDraft | 'cron' | 'every', string>>;
@@ -114,6 +118,8 @@ export function draftFromMapping(
     schedule: defaultSchedule(timeZone),
     dependsOn: [],
     paused: false,
+    reconcile: false,
+    reconcileFix: false,
   };
 }
 
@@ -149,6 +155,8 @@ export function draftFromFlow(flow: Flow, timeZone = localTimeZone()): FlowDraft
     schedule,
     dependsOn: [...flow.dependsOn],
     paused: flow.paused,
+    reconcile: flow.options.reconcile !== undefined,
+    reconcileFix: flow.options.reconcile?.fix ?? false,
   };
 }
 
@@ -233,6 +241,11 @@ export function validateDraft(
     errors.lineKey = 'Name the line fields that tell an order’s lines apart, e.g. PONR, POSX.';
   if (draft.parentFlowId && !draft.linesPath)
     errors.parentFlowId = 'A parent flow is for flows that write one record per line: choose the list first.';
+  // A reconcile run pairs whole records by one field (reconcile.ts).
+  if (draft.reconcile && draft.matchKey.length > 1)
+    errors.reconcile = 'A reconcile pairs records by one match key field; keep one.';
+  if (draft.reconcile && draft.linesPath)
+    errors.reconcile = 'A reconcile compares whole records; a flow of lines cannot reconcile.';
   const schedule = scheduleFromDraft(draft.schedule);
   if (schedule.error) errors[schedule.error.field] = schedule.error.message;
   const dependsOn =
@@ -262,7 +275,12 @@ export function validateDraft(
       },
       schedule: schedule.schedule,
       dependsOn,
-      options: { dryRun: false, batchSize: batch, ...(bulk === undefined ? {} : { bulkThreshold: bulk }) },
+      options: {
+        dryRun: false,
+        batchSize: batch,
+        ...(bulk === undefined ? {} : { bulkThreshold: bulk }),
+        ...(draft.reconcile ? { reconcile: { fix: draft.reconcileFix } } : {}),
+      },
       paused: draft.paused,
     },
   };

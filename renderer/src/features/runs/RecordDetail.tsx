@@ -4,18 +4,33 @@ import { formatDateTime } from '../../components/format';
 import { targetKeyOf } from './run-scope';
 
 /** Everything the audit log knows about one record: what came in, what went out, what the target said. */
+/**
+ * What a row's diff means: a dry run's would-be changes, a reconcile's differences it only reported
+ * (`skipped`), or the differences a fixing reconcile wrote.
+ */
+export function diffHeading(row: Pick<RecordAudit, 'outcome'>, dryRun: boolean) {
+  if (dryRun) return { title: 'Dry-run changes', before: 'In the target now', after: 'After the sync' };
+  if (row.outcome === 'skipped')
+    return { title: 'Differences (reported, not written)', before: 'In the target', after: 'From the source (mapped)' };
+  return { title: 'Differences fixed', before: 'In the target before', after: 'Written' };
+}
+
 export function RecordDetail({
   row,
+  dryRun = false,
   onReplay,
   replaying,
   onClose,
 }: {
   row: RecordAudit;
+  /** The row's run was a dry run (its diff shows would-be changes). */
+  dryRun?: boolean;
   onReplay?: () => void;
   replaying: boolean;
   onClose(): void;
 }) {
   const { written, existing } = targetKeyOf(row);
+  const heading = diffHeading(row, dryRun);
   return (
     <aside className="record-detail panel" data-testid="record-detail" aria-label={`Record ${row.sourceKey}`}>
       <header className="record-head">
@@ -66,13 +81,13 @@ export function RecordDetail({
       </dl>
       {row.diff && row.diff.length > 0 && (
         <section>
-          <h4>Dry-run changes</h4>
+          <h4>{heading.title}</h4>
           <table className="diff-table" data-testid="record-diff">
             <thead>
               <tr>
                 <th>Field</th>
-                <th>In the target now</th>
-                <th>After the sync</th>
+                <th>{heading.before}</th>
+                <th>{heading.after}</th>
               </tr>
             </thead>
             <tbody>

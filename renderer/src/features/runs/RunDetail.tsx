@@ -312,6 +312,7 @@ export function RunDetail({ run, flow }: { run: Run; flow?: Flow }) {
           {selected && (
             <RecordDetail
               row={selected}
+              dryRun={run.dryRun}
               replaying={replay.state === 'running'}
               onReplay={
                 selected.outcome === 'failed'
