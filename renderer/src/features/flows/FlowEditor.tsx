@@ -5,6 +5,7 @@ import { ErrorPanel } from '../../components/StateViews';
 import { connectionsForMapping, validateDraft, type FlowDraft } from './flow-draft';
 import { useFlows } from './flows.instance';
 import { ScheduleEditor } from './ScheduleEditor';
+import { ConflictRules } from './ConflictRules';
 import { Field, ConnectionPicker, BulkThresholdField, EntityPicker, MatchKeyPicker } from './FlowFields';
 
 /** Create or edit a flow: what to read, which mapping, where to write and when. */
@@ -253,6 +254,8 @@ export function FlowEditor({
         )}
         {shown.dependsOn && <p className="field-error">{shown.dependsOn}</p>}
       </fieldset>
+
+      <ConflictRules draft={draft} patch={patch} error={shown.conflictFields} />
 
       <fieldset className="flow-reconcile" data-testid="flow-reconcile">
         <legend>Reconcile</legend>

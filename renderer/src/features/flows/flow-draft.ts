@@ -1,6 +1,6 @@
 import type { MethodInput } from '../../../../shared/api/contract';
 import type { Connection, ConnectionId } from '../../../../shared/domain/connection';
-import type { Flow, FlowId, Mapping, MappingId, Schedule } from '../../../../shared/domain/flow';
+import type { ConflictWinner, Flow, FlowId, Mapping, MappingId, Schedule } from '../../../../shared/domain/flow';
 
 /**
  * The flow editor's state as plain strings (what inputs hold) and its
@@ -44,6 +44,10 @@ export interface FlowDraft {
   reconcile: boolean;
   /** With `reconcile`: write the differences into the target, not only report them. */
   reconcileFix: boolean;
+  /** Conflict rules (`options.conflicts`): '' = none (the source wins, the target is not read first). */
+  conflictDefault: '' | ConflictWinner;
+  /** Per target field rules, in the order the user added them. */
+  conflictFields: Array<{ field: string; winner: ConflictWinner }>;
 }
 
 export type DraftErrors = Partial<Record<keyof FlowDraft | 'cron' | 'every', string>>;
@@ -120,6 +124,8 @@ export function draftFromMapping(
     paused: false,
     reconcile: false,
     reconcileFix: false,
+    conflictDefault: '',
+    conflictFields: [],
   };
 }
 
@@ -157,6 +163,8 @@ export function draftFromFlow(flow: Flow, timeZone = localTimeZone()): FlowDraft
     paused: flow.paused,
     reconcile: flow.options.reconcile !== undefined,
     reconcileFix: flow.options.reconcile?.fix ?? false,
+    conflictDefault: flow.options.conflicts?.default ?? '',
+    conflictFields: Object.entries(flow.options.conflicts?.fields ?? {}).map(([field, winner]) => ({ field, winner })),
   };
 }
 
@@ -246,6 +254,10 @@ export function validateDraft(
     errors.reconcile = 'A reconcile pairs records by one match key field; keep one.';
   if (draft.reconcile && draft.linesPath)
     errors.reconcile = 'A reconcile compares whole records; a flow of lines cannot reconcile.';
+  const ruled = draft.conflictFields.map((rule) => rule.field.trim());
+  if (draft.conflictDefault && ruled.some((field) => !field))
+    errors.conflictFields = 'Name the target field of each rule, or remove the empty rule.';
+  else if (new Set(ruled).size < ruled.length) errors.conflictFields = 'Each field has one rule; remove the repeat.';
   const schedule = scheduleFromDraft(draft.schedule);
   if (schedule.error) errors[schedule.error.field] = schedule.error.message;
   const dependsOn =
@@ -280,6 +292,14 @@ export function validateDraft(
         batchSize: batch,
         ...(bulk === undefined ? {} : { bulkThreshold: bulk }),
         ...(draft.reconcile ? { reconcile: { fix: draft.reconcileFix } } : {}),
+        ...(draft.conflictDefault
+          ? {
+              conflicts: {
+                default: draft.conflictDefault,
+                fields: Object.fromEntries(draft.conflictFields.map((rule) => [rule.field.trim(), rule.winner])),
+              },
+            }
+          : {}),
       },
       paused: draft.paused,
     },

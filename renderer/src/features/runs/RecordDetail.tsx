@@ -6,9 +6,12 @@ import { targetKeyOf } from './run-scope';
 /** Everything the audit log knows about one record: what came in, what went out, what the target said. */
 /**
  * What a row's diff means: a dry run's would-be changes, a reconcile's differences it only reported
- * (`skipped`), or the differences a fixing reconcile wrote.
+ * (`skipped`), the differences a fixing reconcile wrote, or the conflicts a flow's rules resolved.
  */
-export function diffHeading(row: Pick<RecordAudit, 'outcome'>, dryRun: boolean) {
+export function diffHeading(row: Pick<RecordAudit, 'outcome' | 'errorCode'>, dryRun: boolean) {
+  // Conflict rules: fields both sides changed, the target's value and what the rule left there.
+  if (row.errorCode === 'CONFLICT')
+    return { title: 'Conflicts resolved', before: 'In the target (changed there)', after: 'After the rule' };
   if (dryRun) return { title: 'Dry-run changes', before: 'In the target now', after: 'After the sync' };
   if (row.outcome === 'skipped')
     return { title: 'Differences (reported, not written)', before: 'In the target', after: 'From the source (mapped)' };
