@@ -155,3 +155,31 @@ describe('Dataverse deletions through change tracking', () => {
     expect(read.records.every((record: SourceRecord) => !record.deleted)).toBe(true);
   });
 });
+
+describe('Dataverse tables as a source tree', () => {
+  let sandbox: DynamicsSandbox;
+  let connector: DynamicsConnector;
+
+  beforeAll(async () => {
+    sandbox = await startDynamicsSandbox({ counts: { account: 3, contact: 3, salesorder: 0, invoice: 0, quote: 0 } });
+    connector = connect(sandbox, 'dynamics-source-schema');
+  });
+  afterAll(async () => {
+    await connector.close();
+    await sandbox.close();
+  });
+
+  it.each(['contact', 'account'])(
+    'lists every column a read of %s returns, its id and stamp included',
+    async (entity) => {
+      const schema = await connector.schema(entity);
+      const names = new Set(schema.fields.map((field) => field.name));
+      const returned = new Set<string>();
+      for await (const page of connector.read(entity, { since: '2000-01-01T00:00:00Z' }))
+        for (const record of page.records) for (const name of Object.keys(record.data)) returned.add(name);
+      expect(returned.size).toBeGreaterThan(5);
+      expect([...returned].filter((name) => !names.has(name))).toEqual([]);
+      expect(names.has(`${entity}id`) && names.has('modifiedon')).toBe(true);
+    },
+  );
+});
