@@ -147,6 +147,9 @@ export class SalesforceApi {
     api('/sobjects/:object/describe', 'GET', 'Salesforce describe', (context) => this.describe(context));
     api('/query', 'GET', 'Salesforce query', (context) => this.query(context));
     api('/query/:locator', 'GET', 'Salesforce query more', (context) => this.more(context));
+    // `queryAll`: the same SOQL, deleted (Recycle Bin) rows included; its cursor pages like `query`'s.
+    api('/queryAll', 'GET', 'Salesforce queryAll', (context) => this.query(context, true));
+    api('/queryAll/:locator', 'GET', 'Salesforce queryAll more', (context) => this.more(context));
     api('/composite/sobjects/:object/:field', 'PATCH', 'Salesforce collections upsert', (context) =>
       this.collectionsUpsert(context),
     );
@@ -278,7 +281,7 @@ export class SalesforceApi {
     );
   }
 
-  private query(context: SimulatorContext): void {
+  private query(context: SimulatorContext, includeDeleted = false): void {
     let query: SoqlQuery;
     try {
       query = parseSoql(context.query.get('q') ?? '');
@@ -307,9 +310,10 @@ export class SalesforceApi {
         `No such column '${unknown}' on entity '${object.name}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name.`,
       );
     const read = (record: SalesforceRecord, field: string) => this.store.read(record, field);
-    let rows = this.store
-      .records(object.name)
-      .filter((record) => matchesWhere(query.where, (field) => read(record, field)));
+    let rows = [
+      ...this.store.records(object.name),
+      ...(includeDeleted ? this.store.deletedRecords(object.name) : []),
+    ].filter((record) => matchesWhere(query.where, (field) => read(record, field)));
     const order = query.orderBy.length ? query.orderBy : [{ field: 'Id', descending: false }];
     rows.sort((left, right) => {
       for (const { field, descending } of order) {
