@@ -309,6 +309,20 @@ export class SalesforceApi {
         'INVALID_FIELD',
         `No such column '${unknown}' on entity '${object.name}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name.`,
       );
+    // Date and datetime literals are written bare (`SystemModstamp >= 2024-01-01T00:00:00Z`); quoted, Salesforce
+    // refuses the filter (SOQL and SOSL Reference, "Date Formats and Date Literals": "the date is not enclosed
+    // in single quotes"). A datetime without a zone never parses as a literal: MALFORMED_QUERY above.
+    for (const { condition } of query.where) {
+      const type = object.fields.find((spec) => spec.name === condition.field)?.type;
+      const values = Array.isArray(condition.value) ? condition.value : [condition.value];
+      if ((type === 'datetime' || type === 'date') && values.some((value) => typeof value === 'string'))
+        return sfError(
+          context,
+          400,
+          'INVALID_FIELD',
+          `value of filter criterion for field '${condition.field}' must be of type ${type === 'date' ? 'date' : 'dateTime'} and should not be enclosed in quotes`,
+        );
+    }
     const read = (record: SalesforceRecord, field: string) => this.store.read(record, field);
     let rows = [
       ...this.store.records(object.name),

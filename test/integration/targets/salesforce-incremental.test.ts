@@ -97,3 +97,58 @@ describe('Salesforce accounts read incrementally', () => {
     expect([...returned].filter((name) => !names.has(name))).toEqual([]);
   });
 });
+
+describe('the Salesforce simulator refuses SOQL datetimes as Salesforce does', () => {
+  let sandbox: SalesforceSandbox;
+  let token: string;
+  let base: string;
+
+  beforeAll(async () => {
+    sandbox = await startSalesforceSandbox({ seedAccounts: 3 });
+    const connection = sandbox.connection();
+    const response = await fetch(`${String(connection.settings.myDomainUrl)}/services/oauth2/token`, {
+      method: 'POST',
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: String(connection.settings.clientId),
+        client_secret: String(connection.secrets.client_secret),
+      }),
+    });
+    const body = (await response.json()) as { access_token: string; instance_url: string };
+    token = body.access_token;
+    base = `${body.instance_url}/services/data/v65.0`;
+  });
+  afterAll(() => sandbox.close());
+
+  const query = async (soql: string) => {
+    const response = await fetch(`${base}/query?q=${encodeURIComponent(soql)}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const body = (await response.json()) as unknown;
+    return {
+      status: response.status,
+      errorCode: Array.isArray(body) ? (body[0] as { errorCode: string }).errorCode : undefined,
+    };
+  };
+
+  it('accepts a bare …Z literal, refuses a quoted one (INVALID_FIELD) and one without a zone (MALFORMED_QUERY)', async () => {
+    expect(
+      await query('SELECT Id FROM Account WHERE SystemModstamp >= 2020-01-01T00:00:00Z ORDER BY SystemModstamp, Id'),
+    ).toEqual({
+      status: 200,
+      errorCode: undefined,
+    });
+    expect(await query("SELECT Id FROM Account WHERE SystemModstamp >= '2020-01-01T00:00:00Z'")).toEqual({
+      status: 400,
+      errorCode: 'INVALID_FIELD',
+    });
+    expect(await query('SELECT Id FROM Account WHERE SystemModstamp >= 2020-01-01T00:00:00')).toEqual({
+      status: 400,
+      errorCode: 'MALFORMED_QUERY',
+    });
+    expect(await query('SELECT Id FROM Account WHERE Nope__c >= 2020-01-01T00:00:00Z')).toEqual({
+      status: 400,
+      errorCode: 'INVALID_FIELD',
+    });
+  });
+});
