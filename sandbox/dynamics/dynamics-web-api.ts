@@ -40,6 +40,12 @@ export interface WebApiOptions {
    * "Use change tracking to synchronize data with external systems"); mutable for the sandbox control.
    */
   changeTracking: Set<string>;
+  /**
+   * `Prefer: odata.track-changes` on a table that does not track changes: unconfirmed whether Dataverse
+   * ignores the preference (RFC 7240 §2 lets a server ignore one it does not honour: no delta link) or
+   * refuses the read; both are offered. Default `ignore`.
+   */
+  untrackedPreference: 'ignore' | 'refuse';
   /** Delta tokens minted at or before this row version have expired (sandbox control; see `deltaExpired`). */
   deltaFloor: { version: number };
 }
@@ -179,9 +185,11 @@ export class DataverseWebApi {
   }
 
   private list(table: TableSpec, request: ApiRequest): ApiResponse {
-    const tracking =
-      /\bodata\.track-changes\b/.test(request.headers.prefer ?? '') &&
-      this.options.changeTracking.has(table.logicalName);
+    const asked = /\bodata\.track-changes\b/.test(request.headers.prefer ?? '');
+    if (asked && !this.options.changeTracking.has(table.logicalName) && this.options.untrackedPreference === 'refuse')
+      // Code and text unconfirmed (see `untrackedPreference`).
+      throw new DataverseFault(400, '0x80040203', `Entity ${table.logicalName} is not enabled for change tracking.`);
+    const tracking = asked && this.options.changeTracking.has(table.logicalName);
     const deltaToken = request.query.get('$deltatoken');
     if (deltaToken !== null) return this.delta(table, request, deltaToken);
     const columns = new Set(Object.keys(this.store.representation(table, emptyRow)));

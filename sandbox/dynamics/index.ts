@@ -44,6 +44,8 @@ export interface DynamicsSandboxOptions {
    * contact (learn.microsoft.com, "Enable change tracking to control data synchronization").
    */
   changeTracking?: string[];
+  /** `odata.track-changes` on an untracked table: ignored (default) or refused; unconfirmed which. */
+  untrackedPreference?: 'ignore' | 'refuse';
   /** Request body cap (Dataverse allows far more than any client should send); default 16 MiB. */
   maxBodyBytes?: number;
 }
@@ -154,6 +156,7 @@ export async function startDynamicsSandbox(options: DynamicsSandboxOptions = {})
       maxUpsertMultiple: options.maxUpsertMultiple ?? 1000,
       identity,
       changeTracking,
+      untrackedPreference: options.untrackedPreference ?? 'ignore',
       deltaFloor,
     },
     () => protection.charge(),

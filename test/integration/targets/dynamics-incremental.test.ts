@@ -104,6 +104,40 @@ describe('Dataverse contacts read incrementally', () => {
   });
 });
 
+// Unconfirmed whether Dataverse ignores or refuses `odata.track-changes` on an untracked table: the
+// connector never asks it there, so a read works under both.
+describe.each(['ignore', 'refuse'] as const)(
+  'Dataverse deletions where change tracking is off (preference: %s)',
+  (untrackedPreference) => {
+    let sandbox: DynamicsSandbox;
+    let connector: DynamicsConnector;
+
+    beforeAll(async () => {
+      sandbox = await startDynamicsSandbox({
+        counts: { account: 2, contact: 4, salesorder: 0, invoice: 0, quote: 0 },
+        untrackedPreference,
+      });
+      connector = connect(sandbox, `dynamics-untracked-${untrackedPreference}`);
+    });
+    afterAll(async () => {
+      await connector.close();
+      await sandbox.close();
+    });
+
+    it('reads every changed record and says deletions are not reported', async () => {
+      const read = await readAll(connector, { since: '2000-01-01T00:00:00Z', deletions: true, cursor: 'stale' });
+      expect(read.keys.sort()).toEqual(
+        sandbox.inspect
+          .records('contact')
+          .map((row) => String(row.contactid))
+          .sort(),
+      );
+      expect(read.cursor).toBeUndefined();
+      expect(read.warnings.join('\n')).toMatch(/change tracking is off/);
+    });
+  },
+);
+
 describe('Dataverse deletions through change tracking', () => {
   let sandbox: DynamicsSandbox;
   let connector: DynamicsConnector;
