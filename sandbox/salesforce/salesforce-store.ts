@@ -89,9 +89,10 @@ export class SalesforceStore {
     });
   }
 
-  /** Records in the Recycle Bin. */
+  /** Records in the Recycle Bin, which keeps them 15 days ("Manage Deleted Data", Salesforce Help). */
   deletedRecords(object: string): SalesforceRecord[] {
-    return [...this.bin(object)];
+    const kept = this.now() - 15 * 86_400_000;
+    return this.bin(object).filter((record) => record.modified >= kept);
   }
 
   private bin(object: string): SalesforceRecord[] {

@@ -82,6 +82,15 @@ describe('Salesforce accounts read incrementally', () => {
     expect((await readAll({ since: '2030-01-01T12:00:00Z' })).records).toEqual([]);
   });
 
+  it('keeps deletions 15 days (the Recycle Bin) and warns when a window reaches further back', async () => {
+    sandbox.control.clock.set(Date.parse('2030-01-20T00:00:00Z'));
+    const read = await readAll({ since: '2030-01-01T12:00:00Z', deletions: true });
+    expect(read.records.filter((record) => record.deleted)).toEqual([]);
+    const old = await readAll({ since: '2000-01-01T00:00:00Z', deletions: true, pageSize: 2000 });
+    expect(old.pages[0]!.warnings?.join('\n')).toMatch(/15 days in the Recycle Bin/);
+    sandbox.control.clock.set(Date.parse('2030-01-02T00:00:00Z'));
+  });
+
   it('tells lookups the record stamp (SystemModstamp)', async () => {
     const [row] = sandbox.inspect.records('Account');
     const hits = await connector.lookup('Account', 'Id', [String(row!.Id)], { fields: ['Name'] });

@@ -281,6 +281,15 @@ export function createSalesforceHooks(session: SalesforceSession, bulkPolling?: 
       const deletions = options.deletions === true && options.since !== undefined;
       const selection = deletions && !fields.includes('IsDeleted') ? [...fields, 'IsDeleted'] : fields;
       const where = options.since ? ` WHERE SystemModstamp >= ${formatSince('iso', options.since)}` : '';
+      // The Recycle Bin keeps deleted records 15 days ("Manage Deleted Data", Salesforce Help); a deletion
+      // older than that is gone from `queryAll`, so a window reaching further back may miss some.
+      const binDays = 15;
+      const warnings =
+        deletions && Date.parse(options.since!) < Date.now() - binDays * 86_400_000
+          ? [
+              `Salesforce keeps deleted ${object} records ${binDays} days in the Recycle Bin: deletions before ${new Date(Date.now() - binDays * 86_400_000).toISOString()} may not be reported.`,
+            ]
+          : [];
       const base = `${await session.instanceUrl()}/services/data/${String(context.settings.apiVersion ?? 'v65.0')}`;
       const pages = walkPages(context.http, {
         paging: { style: 'nextLink' },
@@ -303,7 +312,7 @@ export function createSalesforceHooks(session: SalesforceSession, bulkPolling?: 
             );
           return record;
         });
-        yield { records, calls: 1 };
+        yield { records, calls: 1, ...(warnings.length ? { warnings: warnings.splice(0) } : {}) };
       }
     },
 
