@@ -273,10 +273,11 @@ export function createSalesforceHooks(session: SalesforceSession, bulkPolling?: 
     async *readPages(context, object, options) {
       const pageSize = options.pageSize ?? 2000;
       const fields = await session.readFields(object);
-      if (!fields.includes('Id') || !fields.includes('SystemModstamp'))
+      const stamped = fields.includes('SystemModstamp');
+      if (!fields.includes('Id') || (options.since && !stamped))
         throw new AppError(
           'E_INVALID_INPUT',
-          `Salesforce ${object} has no Id or SystemModstamp to read it incrementally.`,
+          `Salesforce ${object}: its describe has no ${fields.includes('Id') ? 'SystemModstamp' : 'Id'}, which this read needs.`,
         );
       const deletions = options.deletions === true && options.since !== undefined;
       const selection = deletions && !fields.includes('IsDeleted') ? [...fields, 'IsDeleted'] : fields;
@@ -294,7 +295,7 @@ export function createSalesforceHooks(session: SalesforceSession, bulkPolling?: 
       const pages = walkPages(context.http, {
         paging: { style: 'nextLink' },
         url: withQuery(`${base}/${deletions ? 'queryAll' : 'query'}`, {
-          q: `SELECT ${selection.join(', ')} FROM ${object}${where} ORDER BY SystemModstamp, Id`,
+          q: `SELECT ${selection.join(', ')} FROM ${object}${where} ORDER BY ${stamped ? 'SystemModstamp, Id' : 'Id'}`,
         }),
         headers: { 'sforce-query-options': `batchSize=${pageSize}` },
         pageSize,
@@ -305,7 +306,7 @@ export function createSalesforceHooks(session: SalesforceSession, bulkPolling?: 
       for await (const page of pages) {
         const records = page.rows.map((raw) => {
           const record = normalize(raw);
-          if (!record.key || !record.stamp)
+          if (!record.key || (stamped && !record.stamp))
             throw new AppError(
               'E_REMOTE',
               `Salesforce ${object}: a row without Id or SystemModstamp: ${JSON.stringify(raw).slice(0, 300)}`,
