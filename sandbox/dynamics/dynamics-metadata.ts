@@ -97,7 +97,11 @@ export function castJson(table: TableSpec, attribute: AttributeSpec): Record<str
   return base;
 }
 
-export function entityDefinitionJson(table: TableSpec, expand: string): Record<string, unknown> {
+export function entityDefinitionJson(
+  table: TableSpec,
+  expand: string,
+  changeTracking = false,
+): Record<string, unknown> {
   const definition: Record<string, unknown> = {
     MetadataId: metadataId(table.logicalName),
     LogicalName: table.logicalName,
@@ -110,6 +114,8 @@ export function entityDefinitionJson(table: TableSpec, expand: string): Record<s
     IsCustomEntity: false,
     DisplayName: label(table.label),
     DisplayCollectionName: label(`${table.label}s`),
+    // "Track changes" of the table: only then do reads with `Prefer: odata.track-changes` get a delta link.
+    ChangeTrackingEnabled: changeTracking,
   };
   if (/\bKeys\b/.test(expand)) {
     definition.Keys = table.keys.map((key) => ({

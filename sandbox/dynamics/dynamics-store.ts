@@ -333,10 +333,24 @@ export class DataverseStore {
   remove(table: TableSpec, row: Row): void {
     this.indexRow(table, row, false);
     this.rows.get(table.logicalName)!.delete(row.id);
+    // Change tracking reports deletions after a delta token (`$deletedEntity` entries): keep when.
+    const removal = { table: table.logicalName, id: row.id, version: this.nextVersion() };
+    this.removals.push(removal);
     this.journal?.push(() => {
       this.rows.get(table.logicalName)!.set(row.id, row);
       this.indexRow(table, row, true);
+      this.removals.splice(this.removals.indexOf(removal), 1);
     });
+  }
+
+  /** Rows deleted from a table after a row version (change tracking's deleted entries), oldest first. */
+  removedSince(table: TableSpec, version: number): Array<{ id: string; version: number }> {
+    return this.removals.filter((removal) => removal.table === table.logicalName && removal.version > version);
+  }
+
+  /** The newest row version handed out: what a delta token remembers. */
+  currentVersion(): number {
+    return this.versionCounter;
   }
 
   /** Moves modification stamps (sandbox control), e.g. to test incremental reads. */
@@ -365,6 +379,7 @@ export class DataverseStore {
   }
 
   private versionCounter = 1_000_000;
+  private readonly removals: Array<{ table: string; id: string; version: number }> = [];
   private nextVersion(): number {
     this.versionCounter += 1;
     return this.versionCounter;

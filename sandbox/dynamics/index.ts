@@ -39,6 +39,13 @@ export interface DynamicsSandboxOptions {
   /** Duplicate-detection status; sources disagree (500 or 412). Default 500. */
   duplicateStatus?: 500 | 412;
   protection?: Partial<ProtectionLimits>;
+  /**
+   * Tables with change tracking ("Track changes") on; default none, as a stock org ships account and
+   * contact (learn.microsoft.com, "Enable change tracking to control data synchronization").
+   */
+  changeTracking?: string[];
+  /** `odata.track-changes` on an untracked table: ignored (default) or refused; unconfirmed which. */
+  untrackedPreference?: 'ignore' | 'refuse';
   /** Request body cap (Dataverse allows far more than any client should send); default 16 MiB. */
   maxBodyBytes?: number;
 }
@@ -58,6 +65,12 @@ export interface DynamicsSandboxControl extends SandboxControl {
   protectionLimits(limits: Partial<ProtectionLimits>): void;
   /** The application user is removed or disabled: API calls get 403. */
   disableApplicationUser(disabled?: boolean): void;
+  /** Turns a table's change tracking on or off (the maker portal's "Track changes"). */
+  changeTracking(entity: string, enabled?: boolean): void;
+  /** Every delta token handed out so far has expired (the org no longer keeps those changes). */
+  expireDeltaTokens(): void;
+  /** Deletes records (as a user would); returns their ids. */
+  remove(entity: string, ids: string[]): string[];
   /** Moves `modifiedon` of records to `at` (default: the sandbox clock); returns their ids. */
   modify(entity: string, which: number | string[], at?: Date | string | number): string[];
 }
@@ -133,10 +146,19 @@ export async function startDynamicsSandbox(options: DynamicsSandboxOptions = {})
   const protection = new ServiceProtection(now);
   protection.reset(options.protection);
   const apiBase = () => `${server.url}/api/data/v9.2`;
+  const changeTracking = new Set(options.changeTracking ?? []);
+  const deltaFloor = { version: 0 };
   const api = new DataverseWebApi(
     store,
     apiBase,
-    { maxPageSize: options.maxPageSize ?? 5000, maxUpsertMultiple: options.maxUpsertMultiple ?? 1000, identity },
+    {
+      maxPageSize: options.maxPageSize ?? 5000,
+      maxUpsertMultiple: options.maxUpsertMultiple ?? 1000,
+      identity,
+      changeTracking,
+      untrackedPreference: options.untrackedPreference ?? 'ignore',
+      deltaFloor,
+    },
     () => protection.charge(),
   );
   const entra = new EntraAuthority(
@@ -271,6 +293,18 @@ export async function startDynamicsSandbox(options: DynamicsSandboxOptions = {})
       protection.force(code, times, retryAfterSeconds),
     protectionLimits: (limits: Partial<ProtectionLimits>) => protection.reset(limits),
     disableApplicationUser: (disabled = true) => void (userDisabled = disabled),
+    changeTracking: (entity: string, enabled = true) => {
+      tableOf(entity);
+      if (enabled) changeTracking.add(entity);
+      else changeTracking.delete(entity);
+    },
+    expireDeltaTokens: () => void (deltaFloor.version = store.currentVersion()),
+    remove: (entity: string, ids: string[]) => {
+      const table = tableOf(entity);
+      const rows = store.all(table).filter((row) => ids.includes(row.id));
+      for (const row of rows) store.remove(table, row);
+      return rows.map((row) => row.id);
+    },
     modify,
   };
   type Args = Record<string, unknown>;

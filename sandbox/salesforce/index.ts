@@ -51,6 +51,8 @@ export interface SalesforceSandboxControl extends SandboxControl {
   enableRunAsUser(): void;
   /** Edit records as a user would (their SystemModstamp moves to the sandbox clock). */
   modify(object: string, ids: string[]): string[];
+  /** Deletes records (to the Recycle Bin, where `queryAll` still sees them). */
+  remove(object: string, ids: string[]): string[];
   apiOptions: SalesforceApiOptions;
 }
 
@@ -161,6 +163,7 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
     disableRunAsUser: () => void (api.runAsUserEnabled = false),
     enableRunAsUser: () => void (api.runAsUserEnabled = true),
     modify: (object: string, ids: string[]) => store.touch(object, ids),
+    remove: (object: string, ids: string[]) => store.remove(object, ids),
     apiOptions,
   });
   return {

@@ -147,6 +147,9 @@ export class SalesforceApi {
     api('/sobjects/:object/describe', 'GET', 'Salesforce describe', (context) => this.describe(context));
     api('/query', 'GET', 'Salesforce query', (context) => this.query(context));
     api('/query/:locator', 'GET', 'Salesforce query more', (context) => this.more(context));
+    // `queryAll`: the same SOQL, deleted (Recycle Bin) rows included; its cursor pages like `query`'s.
+    api('/queryAll', 'GET', 'Salesforce queryAll', (context) => this.query(context, true));
+    api('/queryAll/:locator', 'GET', 'Salesforce queryAll more', (context) => this.more(context));
     api('/composite/sobjects/:object/:field', 'PATCH', 'Salesforce collections upsert', (context) =>
       this.collectionsUpsert(context),
     );
@@ -278,7 +281,7 @@ export class SalesforceApi {
     );
   }
 
-  private query(context: SimulatorContext): void {
+  private query(context: SimulatorContext, includeDeleted = false): void {
     let query: SoqlQuery;
     try {
       query = parseSoql(context.query.get('q') ?? '');
@@ -306,10 +309,25 @@ export class SalesforceApi {
         'INVALID_FIELD',
         `No such column '${unknown}' on entity '${object.name}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name.`,
       );
+    // Date and datetime literals are written bare (`SystemModstamp >= 2024-01-01T00:00:00Z`); quoted, Salesforce
+    // refuses the filter (SOQL and SOSL Reference, "Date Formats and Date Literals": "the date is not enclosed
+    // in single quotes"). A datetime without a zone never parses as a literal: MALFORMED_QUERY above.
+    for (const { condition } of query.where) {
+      const type = object.fields.find((spec) => spec.name === condition.field)?.type;
+      const values = Array.isArray(condition.value) ? condition.value : [condition.value];
+      if ((type === 'datetime' || type === 'date') && values.some((value) => typeof value === 'string'))
+        return sfError(
+          context,
+          400,
+          'INVALID_FIELD',
+          `value of filter criterion for field '${condition.field}' must be of type ${type === 'date' ? 'date' : 'dateTime'} and should not be enclosed in quotes`,
+        );
+    }
     const read = (record: SalesforceRecord, field: string) => this.store.read(record, field);
-    let rows = this.store
-      .records(object.name)
-      .filter((record) => matchesWhere(query.where, (field) => read(record, field)));
+    let rows = [
+      ...this.store.records(object.name),
+      ...(includeDeleted ? this.store.deletedRecords(object.name) : []),
+    ].filter((record) => matchesWhere(query.where, (field) => read(record, field)));
     const order = query.orderBy.length ? query.orderBy : [{ field: 'Id', descending: false }];
     rows.sort((left, right) => {
       for (const { field, descending } of order) {

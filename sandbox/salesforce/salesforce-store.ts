@@ -12,6 +12,8 @@ export interface SalesforceRecord {
   values: Record<string, unknown>;
   created: number;
   modified: number;
+  /** In the Recycle Bin: only `queryAll` still sees it, with `IsDeleted = true`. */
+  deleted?: boolean;
 }
 
 export interface SaveError {
@@ -32,6 +34,7 @@ const base62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 export class SalesforceStore {
   private readonly tables = new Map<string, Map<string, SalesforceRecord>>();
   private counter = 0;
+  private readonly recycleBin = new Map<string, SalesforceRecord[]>();
   /** Rules of the sales objects whose real behaviour is unconfirmed (switchable). */
   readonly salesRules: SalesRules = { ...defaultSalesRules };
 
@@ -59,7 +62,7 @@ export class SalesforceStore {
     if (field === 'Id') return record.Id;
     if (field === 'CreatedDate') return salesforceDateTime(record.created);
     if (field === 'LastModifiedDate' || field === 'SystemModstamp') return salesforceDateTime(record.modified);
-    if (field === 'IsDeleted') return false;
+    if (field === 'IsDeleted') return record.deleted === true;
     if (field === 'OwnerId') return '005000000000001AAA';
     return record.values[field] ?? null;
   }
@@ -68,6 +71,34 @@ export class SalesforceStore {
     const record: SalesforceRecord = { Id: this.newId(object), values, created: at, modified: at };
     this.table(object.name).set(record.Id, record);
     return record;
+  }
+
+  /**
+   * Deletes records as a user does: they go to the Recycle Bin, where `queryAll` still returns them
+   * with `IsDeleted = true` and the deletion's `SystemModstamp` ("queryAll ... returns records that
+   * have been deleted because of a merge or delete", REST API Developer Guide, QueryAll); `query` no longer does.
+   */
+  remove(object: string, ids: string[]): string[] {
+    const now = this.now();
+    return ids.filter((id) => {
+      const record = this.get(object, id);
+      if (!record) return false;
+      this.table(object).delete(record.Id);
+      this.bin(object).push(Object.assign(record, { deleted: true, modified: now }));
+      return true;
+    });
+  }
+
+  /** Records in the Recycle Bin, which keeps them 15 days ("Manage Deleted Data", Salesforce Help). */
+  deletedRecords(object: string): SalesforceRecord[] {
+    const kept = this.now() - 15 * 86_400_000;
+    return this.bin(object).filter((record) => record.modified >= kept);
+  }
+
+  private bin(object: string): SalesforceRecord[] {
+    let bin = this.recycleBin.get(object);
+    if (!bin) this.recycleBin.set(object, (bin = []));
+    return bin;
   }
 
   touch(object: string, ids: string[]): string[] {

@@ -159,6 +159,17 @@ export function buildEntitySchema(
           name: targets.length > 1 ? `${attribute.LogicalName}_${target}` : attribute.LogicalName,
           target,
         }));
+      // Reads return the lookup's id as `_{column}_value` (a GUID): a table read as a source maps from it.
+      fields.push({
+        ...base,
+        name: `_${attribute.LogicalName}_value`,
+        label: `${label} (id)`,
+        type: 'string',
+        required: { onCreate: false, onUpdate: false },
+        readOnly: true,
+        createOnly: false,
+        externalId: false,
+      });
       for (const link of links) {
         fields.push({
           ...base,

@@ -15,7 +15,7 @@ import {
   type BatchPart,
 } from './dynamics-batch';
 import { apiBaseOf, extractDataverseErrorCode, headerValue, odataHeaders } from './dynamics-odata';
-import { lookupDynamicsRecords, normalizeDynamicsRecord } from './dynamics-read';
+import { lookupDynamicsRecords, normalizeDynamicsRecord, readDynamicsPages } from './dynamics-read';
 import { discoverDynamicsSchema } from './dynamics-schema';
 import { batchLimits, entitySetOf, primaryIdOf } from './dynamics.descriptor';
 
@@ -105,6 +105,8 @@ export function dynamicsHooks(observe?: BatchObserver): TargetHooks {
     // The org URL and API version have defaults the descriptor's `baseUrl` template cannot state.
     readRequest: (context) => ({ base: apiBaseOf(context), headers: odataHeaders() }),
     normalize: (_context, entity, raw) => normalizeDynamicsRecord(entity, raw),
+    // Keyset paging that notices records changing under it, and change tracking for deletions.
+    readPages: readDynamicsPages,
     writeBatch: (context, entity, records, matchKey) => writeDynamicsBatch(context, entity, records, matchKey, observe),
     writeBulk: (context, entity, records, matchKey, options) =>
       writeDynamicsBulk(

@@ -3,6 +3,7 @@ import type { HttpResponse } from '../../http/http-client';
 import type { AccessToken } from '../../http/token-provider';
 import type { JsonObject, LookupHit, SourceRecord, WriteResult } from '../framework/connector';
 import { walkPages, withQuery } from '../framework/paginator';
+import { formatSince } from '../framework/since';
 import { writeEndpoint, type HookContext, type TargetHooks } from '../framework/hooks';
 import { postSalesforceToken, salesforceGrant } from './salesforce-auth';
 import { bulkRefusedFields, keepCreateOnly } from './salesforce-create-only';
@@ -118,7 +119,9 @@ function chunkByLength<T>(items: T[], length: (chunk: T[]) => number, max: numbe
 function normalize(raw: unknown): SourceRecord {
   const { attributes, ...data } = raw as JsonObject & { attributes?: unknown };
   void attributes;
-  return { key: String(data.Id ?? ''), stamp: salesforceInstant(data.SystemModstamp), data, raw };
+  const record: SourceRecord = { key: String(data.Id ?? ''), stamp: salesforceInstant(data.SystemModstamp), data, raw };
+  // `queryAll` rows from the Recycle Bin: the record was deleted at its SystemModstamp.
+  return data.IsDeleted === true ? { ...record, deleted: true } : record;
 }
 
 function failure(response: HttpResponse, what: string): AppError {
@@ -259,14 +262,61 @@ export function createSalesforceHooks(session: SalesforceSession, bulkPolling?: 
       return salesforceEntitySchema(object, body.label ?? object, body.fields ?? []);
     },
 
-    async readRequest(context, object, plan) {
+    /**
+     * `SELECT <fields> FROM <object> [WHERE SystemModstamp >= <…Z, unquoted>] ORDER BY SystemModstamp, Id`,
+     * paged by `nextRecordsUrl` (a server-side cursor over the rows found when the query ran, so a
+     * record changed while we page is not met twice; the next window has its new version). With
+     * `deletions`, through `/queryAll`, which also returns Recycle Bin rows (`IsDeleted = true`,
+     * REST API Developer Guide "QueryAll"); they become `deleted` records, each reported in the
+     * window of its deletion's SystemModstamp.
+     */
+    async *readPages(context, object, options) {
+      const pageSize = options.pageSize ?? 2000;
       const fields = await session.readFields(object);
-      const where = plan.sinceFilter ? ` WHERE ${plan.sinceFilter}` : '';
-      return {
-        base: `${await session.instanceUrl()}/services/data/${String(context.settings.apiVersion ?? 'v65.0')}`,
-        query: { q: `SELECT ${fields.join(', ')} FROM ${object}${where} ORDER BY SystemModstamp, Id` },
-      };
+      const stamped = fields.includes('SystemModstamp');
+      if (!fields.includes('Id') || (options.since && !stamped))
+        throw new AppError(
+          'E_INVALID_INPUT',
+          `Salesforce ${object}: its describe has no ${fields.includes('Id') ? 'SystemModstamp' : 'Id'}, which this read needs.`,
+        );
+      const deletions = options.deletions === true && options.since !== undefined;
+      const selection = deletions && !fields.includes('IsDeleted') ? [...fields, 'IsDeleted'] : fields;
+      const where = options.since ? ` WHERE SystemModstamp >= ${formatSince('iso', options.since)}` : '';
+      // The Recycle Bin keeps deleted records 15 days ("Manage Deleted Data", Salesforce Help); a deletion
+      // older than that is gone from `queryAll`, so a window reaching further back may miss some.
+      const binDays = 15;
+      const warnings =
+        deletions && Date.parse(options.since!) < Date.now() - binDays * 86_400_000
+          ? [
+              `Salesforce keeps deleted ${object} records ${binDays} days in the Recycle Bin: deletions before ${new Date(Date.now() - binDays * 86_400_000).toISOString()} may not be reported.`,
+            ]
+          : [];
+      const base = `${await session.instanceUrl()}/services/data/${String(context.settings.apiVersion ?? 'v65.0')}`;
+      const pages = walkPages(context.http, {
+        paging: { style: 'nextLink' },
+        url: withQuery(`${base}/${deletions ? 'queryAll' : 'query'}`, {
+          q: `SELECT ${selection.join(', ')} FROM ${object}${where} ORDER BY ${stamped ? 'SystemModstamp, Id' : 'Id'}`,
+        }),
+        headers: { 'sforce-query-options': `batchSize=${pageSize}` },
+        pageSize,
+        signal: options.signal,
+        what: `Salesforce ${object}`,
+        ...pageSlots,
+      });
+      for await (const page of pages) {
+        const records = page.rows.map((raw) => {
+          const record = normalize(raw);
+          if (!record.key || (stamped && !record.stamp))
+            throw new AppError(
+              'E_REMOTE',
+              `Salesforce ${object}: a row without Id or SystemModstamp: ${JSON.stringify(raw).slice(0, 300)}`,
+            );
+          return record;
+        });
+        yield { records, calls: 1, ...(warnings.length ? { warnings: warnings.splice(0) } : {}) };
+      }
     },
+
     extractRecords: (body) => pageSlots.extractRecords(body),
     nextToken: (body, response) => pageSlots.nextToken(body, response),
     mapError: (response) => pageSlots.mapError(response),
@@ -393,7 +443,8 @@ export function createSalesforceHooks(session: SalesforceSession, bulkPolling?: 
         });
       // Fields in groups whose query leaves half the URL for values; the first group finds records by key,
       // the others read the rest of their fields by Id and are merged in.
-      const keys = [...new Set(['Id', matchKey])];
+      // SystemModstamp always: the hit's `stamp` (conflict rules "newest wins" compare it).
+      const keys = [...new Set(['Id', matchKey, ...(readable.includes('SystemModstamp') ? ['SystemModstamp'] : [])])];
       const others = selection.filter((name) => !keys.includes(name));
       const sample = ['001000000000000AAA'];
       const groups = chunkByLength(
@@ -416,8 +467,14 @@ export function createSalesforceHooks(session: SalesforceSession, bulkPolling?: 
               (candidate) =>
                 current !== null && current !== undefined && String(current).toLowerCase() === candidate.toLowerCase(),
             );
-            if (value !== undefined && !hits.has(value))
-              hits.set(value, { targetKey: String(raw.Id), data: normalize(raw).data });
+            if (value !== undefined && !hits.has(value)) {
+              const record = normalize(raw);
+              hits.set(value, {
+                targetKey: String(raw.Id),
+                data: record.data,
+                ...(record.stamp ? { stamp: record.stamp } : {}),
+              });
+            }
           }
         }
       }
