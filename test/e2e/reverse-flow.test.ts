@@ -163,6 +163,45 @@ describe('Reverse flow in Chromium', () => {
     expect(route).toMatch(/Dynamics.*contact.*customers by CUNO/s);
     expect(await card.getByTestId('flow-schedule').getAttribute('data-state')).toBe('manual');
     await page.screenshot({ path: screenshotPath('reverse-02-flows') });
+  });
+
+  it('draws a new mapping from Dynamics contacts to M3 customers: the target system is the source tree', async () => {
+    await app.nav('mapper').click();
+    await mapper.choose({
+      source: 'Dynamics',
+      sourceEntity: 'contact',
+      target: 'Infor',
+      targetEntity: 'customers',
+      name: 'Contacts → M3 customers',
+    });
+    await mapper.reveal('source', 'telephone1');
+    await mapper.reveal('target', 'PHNO');
+    // Auto-map meets on the dictionary in this direction too.
+    await page.getByTestId('automap').click();
+    await page.getByTestId('suggestion-PHNO').waitFor();
+    expect(await page.getByTestId('suggestion-PHNO').textContent()).toContain('telephone1');
+    expect(await page.getByTestId('suggestion-TOWN').textContent()).toContain('address1_city');
+    await mapper.tab('preview').click();
+    await expect.poll(() => page.getByTestId('preview-status').textContent(), patient).toMatch(/\d+ records/);
+    await expect.poll(() => page.getByTestId('preview-input').textContent(), patient).toContain('contactid');
+  });
+
+  it('browses Dynamics contacts in the schema browser’s source pane', async () => {
+    await page.getByTestId('mapper-back').click();
+    await app.nav('connections').click();
+    await page.locator('[data-testid="connection-card"][data-system="dynamics"]').getByTestId('browse-schema').click();
+    const source = page.getByTestId('schema-pane-source');
+    const dynamics = await page
+      .getByTestId('schema-pane-source-connection')
+      .evaluate(
+        (element) =>
+          [...(element as HTMLSelectElement).options].find((option) => option.text.includes('Dynamics'))?.value,
+      );
+    await page.getByTestId('schema-pane-source-connection').selectOption(dynamics!);
+    await page.getByTestId('schema-pane-source-entity').selectOption('contact');
+    await expect
+      .poll(() => source.getByTestId('schema-pane-source-tree').textContent(), patient)
+      .toContain('mlc_inforcontactid');
     expect(problems).toEqual([]);
   });
 });
