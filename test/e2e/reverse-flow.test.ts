@@ -165,6 +165,34 @@ describe('Reverse flow in Chromium', () => {
     await page.screenshot({ path: screenshotPath('reverse-02-flows') });
   });
 
+  it('creates a flow from Dynamics into M3 in the flow form too', async () => {
+    const connections = await contract<Connection[]>(studio, 'connections.list', {});
+    const infor = connections.find((connection) => connection.system === 'infor')!;
+    const dynamics = connections.find((connection) => connection.system === 'dynamics')!;
+    await flows.newFlow().click();
+    await flows.editor().waitFor();
+    const reverseMapping = await flows
+      .mapping()
+      .evaluate(
+        (element) =>
+          [...(element as HTMLSelectElement).options].find((option) => option.text.includes('(reverse)'))?.value,
+      );
+    await flows.mapping().selectOption(reverseMapping!);
+    // The mapping's own connections: Dynamics is the source, Infor the target.
+    expect(await page.getByTestId('flow-source-connection').inputValue()).toBe(dynamics.id);
+    expect(await page.getByTestId('flow-source-entity').inputValue()).toBe('contact');
+    expect(await page.getByTestId('flow-target-connection').inputValue()).toBe(infor.id);
+    expect(await page.getByTestId('flow-target-entity').inputValue()).toBe('customers');
+    await flows.name().fill('Contacts back to M3');
+    // M3 has no external-id field to propose: the analyst picks the key, once the schema is read.
+    await page.getByTestId('flow-match-key').locator('option[value="CUNO"]').waitFor({ state: 'attached' });
+    await page.getByTestId('flow-match-key').selectOption('CUNO');
+    await page.getByTestId('flow-save').click();
+    const card = page.getByTestId('flow-card').filter({ hasText: 'Contacts back to M3' });
+    await card.waitFor();
+    expect(await card.locator('.flow-route').textContent()).toMatch(/Dynamics.*contact.*customers by CUNO/s);
+  });
+
   it('draws a new mapping from Dynamics contacts to M3 customers: the target system is the source tree', async () => {
     await app.nav('mapper').click();
     await mapper.choose({
