@@ -162,6 +162,14 @@ describe('Reverse flow in Chromium', () => {
     const route = await card.locator('.flow-route').textContent();
     expect(route).toMatch(/Dynamics.*contact.*customers by CUNO/s);
     expect(await card.getByTestId('flow-schedule').getAttribute('data-state')).toBe('manual');
+    // Each now goes the other way of the other: Reverse flow says so instead of making a third.
+    await expect
+      .poll(() => flows.card(forwardName).getByTestId('reverse-flow').getAttribute('data-reason'), patient)
+      .toBe(`“${reverseName}” already goes the other way.`);
+    expect(await flows.card(forwardName).getByTestId('reverse-flow').isDisabled()).toBe(true);
+    expect(await card.getByTestId('reverse-flow').getAttribute('data-reason')).toBe(
+      `“${forwardName}” already goes the other way.`,
+    );
     await page.screenshot({ path: screenshotPath('reverse-02-flows') });
   });
 

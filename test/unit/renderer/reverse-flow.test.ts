@@ -96,6 +96,16 @@ describe('planReverseFlow', () => {
     expect(lines).toEqual({ ok: false, reason: expect.stringContaining('lines') });
     expect(planReverseFlow(flow, mapping, {})).toEqual({ ok: false, reason: expect.stringContaining('Checking') });
     expect(planReverseFlow(flow, undefined, both)).toEqual({ ok: false, reason: expect.stringContaining('missing') });
+    // Made once already (or the forward flow of a reverse one): not twice.
+    const back = {
+      name: 'Contacts to customers',
+      source: { connectionId: flow.target.connectionId, entity: flow.target.entity, lookbackSeconds: 60 },
+      target: { connectionId: flow.source.connectionId, entity: flow.source.entity, matchKey: ['CUNO'] },
+    };
+    expect(planReverseFlow(flow, mapping, both, {}, [flow, back])).toEqual({
+      ok: false,
+      reason: '“Contacts to customers” already goes the other way.',
+    });
   });
 
   it('falls back to the Infor entity key when the forward match key is not a plain copy', () => {

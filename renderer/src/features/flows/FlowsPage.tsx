@@ -166,7 +166,7 @@ function FlowCard({
     };
   }, [flow.schedule, preview]);
 
-  const reverse = useReversePlan(flow, connections);
+  const reverse = useReversePlan(flow, flows, connections);
   const [reversing, setReversing] = useState(false);
   const go = useAppStore((state) => state.go);
   const makeReverse = async () => {
@@ -350,7 +350,7 @@ function FlowCard({
 }
 
 /** Whether this flow can be turned round, from the live entity lists of both its connections. */
-function useReversePlan(flow: FlowListItem, connections: Connection[]): ReversePlan {
+function useReversePlan(flow: FlowListItem, flows: FlowListItem[], connections: Connection[]): ReversePlan {
   const mapping = useFlows((state) => state.mappings.find((candidate) => candidate.id === flow.mappingId));
   const source = useSchemas((state) => state.entities[flow.source.connectionId]);
   const target = useSchemas((state) => state.entities[flow.target.connectionId]);
@@ -369,8 +369,9 @@ function useReversePlan(flow: FlowListItem, connections: Connection[]): ReverseP
       mapping,
       { source: source?.value, target: target?.value },
       { source: system(flow.source.connectionId), target: system(flow.target.connectionId) },
+      flows,
     );
-  }, [flow, mapping, source, target, connections]);
+  }, [flow, flows, mapping, source, target, connections]);
 }
 
 const triggerWords: Record<string, string> = {

@@ -46,8 +46,19 @@ export function planReverseFlow(
   entities: ReverseEntities,
   /** Systems of the forward flow's connections: the reverse graph's trees name them. */
   systems: { source?: SystemId; target?: SystemId } = {},
+  /** The flows there are: one that already goes the other way is not made twice. */
+  flows: readonly Pick<Flow, 'name' | 'source' | 'target'>[] = [],
 ): ReversePlan {
   if (!mapping) return { ok: false, reason: 'The flow’s mapping is missing.' };
+  const back = flows.find(
+    (other) =>
+      other.source.connectionId === flow.target.connectionId &&
+      other.source.entity === flow.target.entity &&
+      other.target.connectionId === flow.source.connectionId &&
+      other.target.entity === flow.source.entity,
+  );
+  // Two flows writing the same records the same way would only race each other.
+  if (back) return { ok: false, reason: `“${back.name}” already goes the other way.` };
   if (flow.source.each || mapping.sourceLines)
     return { ok: false, reason: 'A flow of lines (one record per order line) cannot be reversed.' };
   if (!entities.source || !entities.target)
