@@ -1,6 +1,7 @@
 import { AppError } from '../errors';
 import { decodePath } from './field-path';
 import { GraphIndex } from './graph-index';
+import { portTypeOfField } from './ports';
 import {
   mappingGraphVersion,
   outputHandle,
@@ -22,7 +23,8 @@ import {
  * - `$trim(S) → T`: `$trim(T) → S`. Not exact (padding the forward flow dropped does not come back),
  *   but the forward flow never wrote padding, so trimming again changes nothing it wrote, and a
  *   round trip settles instead of bouncing; the field carries a note saying so;
- * - `$string(S)` / `$number(S)`: the opposite conversion;
+ * - `$string(S)` / `$number(S)`: the opposite conversion (a text field made a number goes back as
+ *   text, noted: its own format is not kept); a conversion that changed nothing goes back as a copy;
  * - a value map that is one-to-one (no two entries map to the same value, none to null, no constant
  *   fallback that would merge every other value into one): the entries turned round, the same
  *   `input`/`none` fallback;
@@ -73,6 +75,13 @@ type Candidate =
   | { ok: false; reason: string };
 
 const trimNote = 'trimmed again: spaces around the value in the source are not kept';
+const numberNote = 'written back as text: the source’s own number format (leading zeros, 25000.50) is not kept';
+
+/** The port type of a source field (`number` for M3's numeric fields, `string` for text). */
+function portTypeOf(index: GraphIndex, handle: string) {
+  const field = index.sources[0]?.data.fields.find((candidate) => candidate.path === handle);
+  return field ? portTypeOfField(field.type) : 'any';
+}
 
 export function invertMapping(graph: MappingGraph, options: InvertOptions = {}): InvertedMapping {
   const index = new GraphIndex(graph);
@@ -231,8 +240,17 @@ function trace(index: GraphIndex, edge: MappingEdge): Candidate {
         const field = fromSource('in0');
         if (!field) return { ok: false, reason: `${name}() of a computed value cannot be traced to one field` };
         if (name === 'trim') return { ok: true, sourceField: field, kind: 'trim', note: trimNote };
-        // The opposite conversion: text that came from a number reads back as that number, and back.
-        return { ok: true, sourceField: field, kind: name === 'string' ? 'number' : 'string' };
+        // The opposite conversion, by what the source field holds.
+        const type = portTypeOf(index, field);
+        if (name === 'string') {
+          if (type === 'number') return { ok: true, sourceField: field, kind: 'number' };
+          // Text (or an ISO date) stays text: `$string` changed nothing.
+          if (type === 'string' || type === 'date') return { ok: true, sourceField: field, kind: 'copy' };
+          return { ok: false, reason: `text made from a ${type} value cannot be read back exactly` };
+        }
+        if (type === 'number') return { ok: true, sourceField: field, kind: 'copy' };
+        if (type === 'string') return { ok: true, sourceField: field, kind: 'string', note: numberNote };
+        return { ok: false, reason: `a number made from a ${type} value cannot be turned back` };
       }
       if (name === 'uppercase' || name === 'lowercase')
         return {

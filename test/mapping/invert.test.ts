@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compileGraph, evaluateExpression, invertMapping, parseMappingGraph } from '../../shared/mapping';
 import { exampleBundle } from '../bundle/support/bundle-files';
 import { TestGraph } from './support/graph-builder';
+import { goldenDefinitions } from './support/golden-cases';
 
 /** The example bundle's customer mapping: M3 customers → Zoho Accounts, with a trim and a country value map. */
 function exampleCustomerMapping() {
@@ -157,5 +158,35 @@ describe('invertMapping', () => {
     expect(invertMapping(whole.graph).notInverted).toEqual([
       { field: '$', reason: expect.stringContaining('whole-record') },
     ]);
+  });
+
+  it('turns every golden mapping round: each inverted field maps its forward value back to the source value', async () => {
+    let inverted = 0;
+    for (const { name, graph, input } of goldenDefinitions) {
+      const reverse = invertMapping(graph);
+      expect(reverse.inverted.length + reverse.notInverted.length, name).toBe(reverse.total);
+      if (reverse.inverted.length === 0) continue;
+      const forwardOutput = await evaluateExpression(compileGraph(graph).expression, input);
+      const back = (await evaluateExpression(compileGraph(reverse.graph).expression, forwardOutput)) as Record<
+        string,
+        unknown
+      >;
+      const source = input as Record<string, unknown>;
+      const written = forwardOutput as Record<string, unknown>;
+      for (const field of reverse.inverted) {
+        // A value the forward mapping did not write has nothing to bring back.
+        if (written[field.from] === undefined) continue;
+        inverted += 1;
+        const original = source[field.to];
+        const expected =
+          field.kind === 'trim'
+            ? String(original).trim()
+            : field.kind === 'string' && typeof original === 'string'
+              ? String(Number(original))
+              : original;
+        expect(back[field.to], `${name}: ${field.from} → ${field.to}`).toEqual(expected);
+      }
+    }
+    expect(inverted).toBeGreaterThan(10);
   });
 });
