@@ -203,6 +203,15 @@ describe('Reverse flow against a real backend and the sandbox', () => {
     expect(first.errorMessage).toContain('CUA1');
     expect(plan.report.notInverted.map((field) => field.field)).toContain('address1_line1');
 
+    // Both or neither: a flow the backend refuses takes its new mapping with it.
+    const before = (await world.api.call('mappings.list', {})).length;
+    const refused = {
+      ...plan,
+      flow: { ...plan.flow, schedule: { kind: 'cron' as const, cron: 'not a cron', timeZone: 'UTC' } },
+    };
+    await expect(createReverseFlow(world.api, refused)).rejects.toThrow();
+    expect((await world.api.call('mappings.list', {})).length).toBe(before);
+
     // An order flow cannot go back: M3 sales orders are not writable, and the plan says so.
     const orders = planReverseFlow(
       {
