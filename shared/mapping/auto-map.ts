@@ -68,9 +68,14 @@ export function suggestMappings(
       entry.field.type !== 'array' &&
       !referenceOf(entry.handle, byHandle),
   );
+  // The dictionary knows Infor's names and the targets' names: look each side up by its system, so a
+  // reverse mapping (Dynamics contacts → M3 customers) meets on the same concepts as the forward one.
+  const dictionary = (schema: EntitySchema) => (schema.system === 'infor' ? 'source' : 'target');
+  const sourceSide = dictionary(source);
+  const targetSide = dictionary(target);
   const suggestions: AutoMapSuggestion[] = [];
   for (const { handle: targetHandle, field: targetField } of targets) {
-    const targetConcept = conceptOf(targetHandle, 'target');
+    const targetConcept = conceptOf(targetHandle, targetSide);
     const targetWords = words(`${targetField.label} ${targetField.name}`);
     const candidates: SuggestionCandidate[] = [];
     for (const { handle: sourceHandle, field: sourceField } of sources) {
@@ -78,7 +83,7 @@ export function suggestMappings(
       if (arrayDepth(sourceHandle) > arrayDepth(targetHandle)) continue;
       let confidence = 0;
       let reason: SuggestionCandidate['reason'] = 'label';
-      const sourceConcept = conceptOf(sourceHandle, 'source');
+      const sourceConcept = conceptOf(sourceHandle, sourceSide);
       if (targetConcept && sourceConcept === targetConcept) {
         confidence = 0.95;
         reason = 'dictionary';

@@ -56,3 +56,11 @@ export { suggestMappings, type AutoMapOptions, type AutoMapSuggestion, type Sugg
 export { conceptOf, sourceConcepts, targetConcepts, type Concept } from './infor-dictionary';
 export { distinctValues, seedValueMap, type SeededEntry } from './value-map';
 export { diffMappings, diffSchemas, type MappingChange, type SchemaChange } from './diff';
+export {
+  invertMapping,
+  type InversionKind,
+  type InvertedField,
+  type InvertedMapping,
+  type InvertOptions,
+  type NotInvertedField,
+} from './invert';

@@ -31,6 +31,26 @@ describe('auto-map suggestions', () => {
   }
 });
 
+describe('auto-map in the other direction (reverse flows)', () => {
+  for (const [system, { schema, m3 }] of Object.entries(expectedPairs)) {
+    it(`suggests the M3 fields from ${system}, by the same dictionary`, () => {
+      // The forward pairs turned round; an M3 field fed to two target fields is ambiguous backwards,
+      // and a list member (Cin7 `Addresses[].City`) never fills a header field (see below).
+      const counts = new Map<string, number>();
+      for (const source of Object.values(m3)) counts.set(source, (counts.get(source) ?? 0) + 1);
+      const reverse = Object.entries(m3).filter(
+        ([target, source]) => counts.get(source) === 1 && !target.includes('[]'),
+      );
+      expect(reverse.length).toBeGreaterThan(0);
+      const top = new Map(
+        suggestMappings(schema, m3Customers).map((suggestion) => [suggestion.target, suggestion.candidates[0]]),
+      );
+      for (const [targetField, m3Field] of reverse)
+        expect(top.get(m3Field)?.source, `${m3Field} ← ${system} ${targetField}`).toBe(targetField);
+    });
+  }
+});
+
 describe('auto-map across arrays', () => {
   const at = (system: 'infor' | 'zoho', entity: string, fields: EntityField[]): EntitySchema => ({
     system,

@@ -81,9 +81,18 @@ describe('flow drafts', () => {
       sourceConnectionId: 'infor-1',
       targetConnectionId: 'zoho-1',
     });
-    // A removed connection, or an id on the wrong side, falls back instead of leaving an unknown id selected.
+    // A removed connection, or an id on the wrong side (not of the system the graph reads), falls back
+    // instead of leaving an unknown id selected.
+    const readsInfor = {
+      version: 1 as const,
+      nodes: [
+        { id: 'source', kind: 'source' as const, position: { x: 0, y: 0 }, data: { system: 'infor', fields: [] } },
+      ],
+      edges: [],
+    };
     const stale = {
       ...mapping,
+      graph: readsInfor,
       sourceConnectionId: 'zoho-2' as ConnectionId,
       targetConnectionId: 'gone' as ConnectionId,
     };
@@ -105,6 +114,24 @@ describe('flow drafts', () => {
     expect(draftFromMapping(intoInfor, several, 'UTC')).toMatchObject({
       sourceConnectionId: 'infor-2',
       targetConnectionId: 'infor-1',
+    });
+    // A reverse mapping reads a target system: its own Zoho connection is its source.
+    const reverse = {
+      ...mapping,
+      graph: {
+        ...readsInfor,
+        nodes: [{ ...readsInfor.nodes[0]!, data: { system: 'zoho', fields: [] } }],
+      },
+      sourceConnectionId: 'zoho-2' as ConnectionId,
+      targetConnectionId: 'infor-2' as ConnectionId,
+    };
+    expect(draftFromMapping(reverse, several, 'UTC')).toMatchObject({
+      sourceConnectionId: 'zoho-2',
+      targetConnectionId: 'infor-2',
+    });
+    // Gone: another connection of the system it reads, not an Infor one.
+    expect(draftFromMapping({ ...reverse, sourceConnectionId: 'gone' as ConnectionId }, several, 'UTC')).toMatchObject({
+      sourceConnectionId: 'zoho-1',
     });
     // With only Infor connections, a new flow still gets a target.
     expect(

@@ -1,15 +1,20 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { FlowListItem } from '../../../../shared/api/sync.contract';
-import type { Connection } from '../../../../shared/domain/connection';
+import type { Connection, ConnectionId } from '../../../../shared/domain/connection';
+import { toErrorInfo } from '../../../../shared/errors';
+import { api } from '../../api/client';
 import { useAppStore } from '../../app/app.store';
 import { Badge, EmptyState, ErrorPanel, Loading } from '../../components/StateViews';
 import { elapsed, formatDateTime, formatNumber, formatRelative } from '../../components/format';
 import { connectionsStore, useConnections } from '../connections/connections.instance';
+import { useMapperRequest } from '../mapper/mapper-request';
 import { showRun } from '../runs/runs.instance';
+import { schemasStore, useSchemas } from '../schemas/schemas.instance';
 import { draftFromFlow, draftFromMapping, type FlowDraft } from './flow-draft';
 import { flowsStore, useFlows } from './flows.instance';
 import type { RunOutcome } from './flows.store';
 import { FlowEditor } from './FlowEditor';
+import { createReverseFlow, planReverseFlow, type ReversePlan } from './reverse-flow';
 import { RunProgress } from './RunProgress';
 import './flows.css';
 import { ReconcileBadge } from './ReconcileBadge';
@@ -162,6 +167,25 @@ function FlowCard({
     };
   }, [flow.schedule, preview]);
 
+  const reverse = useReversePlan(flow, flows, connections);
+  const [reversing, setReversing] = useState(false);
+  const go = useAppStore((state) => state.go);
+  const makeReverse = async () => {
+    if (!reverse.ok) return;
+    setReversing(true);
+    try {
+      const made = await createReverseFlow(api, reverse);
+      await flowsStore.getState().refresh();
+      // The Mapper opens on the new mapping and lists what could not be turned round.
+      useMapperRequest.getState().ask({ mappingId: made.mappingId, reverse: reverse.report });
+      go('mapper');
+    } catch (error) {
+      flowsStore.setState({ actionError: toErrorInfo(error) });
+    } finally {
+      setReversing(false);
+    }
+  };
+
   const confirmRemove = () => {
     if (window.confirm(`Remove the flow “${flow.name}”? Its run history stays in the audit log.`)) void remove(flow.id);
   };
@@ -297,6 +321,21 @@ function FlowCard({
             History
           </button>
         )}
+        <button
+          type="button"
+          className="button small ghost"
+          onClick={() => void makeReverse()}
+          disabled={!reverse.ok || reversing}
+          title={
+            reverse.ok
+              ? `A new flow from ${name(flow.target.connectionId)} ${flow.target.entity} back to ${name(flow.source.connectionId)} ${flow.source.entity}, with the mapping turned round`
+              : reverse.reason
+          }
+          data-testid="reverse-flow"
+          data-reason={reverse.ok ? '' : reverse.reason}
+        >
+          {reversing ? 'Reversing…' : 'Reverse flow'}
+        </button>
         <span className="grow" />
         <button
           type="button"
@@ -310,6 +349,31 @@ function FlowCard({
       </footer>
     </article>
   );
+}
+
+/** Whether this flow can be turned round, from the live entity lists of both its connections. */
+function useReversePlan(flow: FlowListItem, flows: FlowListItem[], connections: Connection[]): ReversePlan {
+  const mapping = useFlows((state) => state.mappings.find((candidate) => candidate.id === flow.mappingId));
+  const source = useSchemas((state) => state.entities[flow.source.connectionId]);
+  const target = useSchemas((state) => state.entities[flow.target.connectionId]);
+  useEffect(() => {
+    const { loadEntities } = schemasStore.getState();
+    void loadEntities(flow.source.connectionId as ConnectionId);
+    void loadEntities(flow.target.connectionId as ConnectionId);
+  }, [flow.source.connectionId, flow.target.connectionId]);
+  return useMemo(() => {
+    const failed = source?.state === 'error' ? source : target?.state === 'error' ? target : undefined;
+    if (failed?.state === 'error' && !failed.value)
+      return { ok: false, reason: `Could not list the entities: ${failed.error.message}` };
+    const system = (id: string) => connections.find((connection) => connection.id === id)?.system;
+    return planReverseFlow(
+      flow,
+      mapping,
+      { source: source?.value, target: target?.value },
+      { source: system(flow.source.connectionId), target: system(flow.target.connectionId) },
+      flows,
+    );
+  }, [flow, flows, mapping, source, target, connections]);
 }
 
 const triggerWords: Record<string, string> = {

@@ -74,20 +74,26 @@ const defaultSchedule = (timeZone: string): ScheduleDraft => ({
  * a target (a CRM first; Infor M3 is a target too) — `fallback` first, when given: what the editor holds.
  */
 export function connectionsForMapping(
-  mapping: Pick<Mapping, 'sourceConnectionId' | 'targetConnectionId'> | undefined,
+  mapping: (Pick<Mapping, 'sourceConnectionId' | 'targetConnectionId'> & Partial<Pick<Mapping, 'graph'>>) | undefined,
   connections: ReadonlyArray<Pick<Connection, 'id' | 'system'>>,
   fallback: { sourceConnectionId?: string; targetConnectionId?: string } = {},
 ): { sourceConnectionId: string; targetConnectionId: string } {
   const existing = (id: string | null | undefined, fits: (system: Connection['system']) => boolean) =>
     id ? connections.find((connection) => connection.id === id && fits(connection.system))?.id : undefined;
-  const isSource = (system: Connection['system']) => system === 'infor';
+  // Targets are sources too (a reverse flow reads Dynamics or Zoho): a mapping's own source
+  // connection fits when it is of the system its graph reads, or any when the graph does not say.
+  const graphSource = mapping?.graph?.nodes.find((node) => node.kind === 'source');
+  const readsSystem = graphSource?.kind === 'source' ? graphSource.data.system : undefined;
+  const isSource = (system: Connection['system']) => readsSystem === undefined || system === readsSystem;
+  // A new flow without a mapping connection starts on Infor (or the system the graph reads).
+  const isDefaultSource = (system: Connection['system']) => system === (readsSystem ?? 'infor');
   // Any system is a target (Infor M3 takes customers and suppliers); a new flow starts on a CRM.
   const isTarget = () => true;
   return {
     sourceConnectionId:
       existing(mapping?.sourceConnectionId, isSource) ??
       existing(fallback.sourceConnectionId, isSource) ??
-      connections.find((connection) => isSource(connection.system))?.id ??
+      connections.find((connection) => isDefaultSource(connection.system))?.id ??
       '',
     targetConnectionId:
       existing(mapping?.targetConnectionId, isTarget) ??

@@ -12,6 +12,8 @@ import { IssuesPanel } from './panels/IssuesPanel';
 import { InspectPanel } from './panels/InspectPanel';
 import { JsonataPanel } from './panels/JsonataPanel';
 import { PreviewPanel } from './panels/PreviewPanel';
+import { ReverseBanner } from './panels/ReverseBanner';
+import type { ReverseReport } from '../flows/reverse-flow';
 import { SuggestionsPanel } from './panels/SuggestionsPanel';
 import { MapperStoreProvider, useHistory, useMapper } from './store/mapper-context';
 import { hasUnsavedChanges, redo, undo, type MapperStore } from './store/mapper.store';
@@ -22,17 +24,26 @@ import { usePreviewRunner } from './use-preview-runner';
 import { useMapperShortcuts } from './use-mapper-shortcuts';
 
 /** One open mapping: its own store, canvas, palette and side panels. */
-export function MapperEditor({ store, onClose }: { store: MapperStore; onClose(): void }) {
+export function MapperEditor({
+  store,
+  onClose,
+  reverse,
+}: {
+  store: MapperStore;
+  onClose(): void;
+  /** Opened by "Reverse flow": what was and was not turned round. */
+  reverse?: ReverseReport;
+}) {
   return (
     <MapperStoreProvider store={store}>
       <ReactFlowProvider>
-        <EditorFrame store={store} onClose={onClose} />
+        <EditorFrame store={store} onClose={onClose} reverse={reverse} />
       </ReactFlowProvider>
     </MapperStoreProvider>
   );
 }
 
-function EditorFrame({ store, onClose }: { store: MapperStore; onClose(): void }) {
+function EditorFrame({ store, onClose, reverse }: { store: MapperStore; onClose(): void; reverse?: ReverseReport }) {
   const [sampleSize, setSampleSize] = useState(50);
   usePreviewRunner(store);
   useEffect(() => {
@@ -72,6 +83,7 @@ function EditorFrame({ store, onClose }: { store: MapperStore; onClose(): void }
   return (
     <div className="mapper-editor" data-testid="mapper-editor">
       <Toolbar store={store} onClose={back} onLayout={layout} />
+      {reverse && <ReverseBanner report={reverse} />}
       <Group
         className="mapper-body"
         orientation="horizontal"

@@ -1,6 +1,6 @@
 import '@xyflow/react/dist/style.css';
 import './mapper.css';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { systemLabels, type Connection } from '../../../../shared/domain/connection';
 import type { Mapping, MappingId } from '../../../../shared/domain/flow';
 import { toErrorInfo, type ErrorInfo } from '../../../../shared/errors';
@@ -8,6 +8,8 @@ import { api } from '../../api/client';
 import { MapperEditor } from './MapperEditor';
 import { MappingChooser } from './MappingChooser';
 import { openNewMapping, openSavedMapping, type NewMappingChoice } from './mapper-session';
+import { useMapperRequest } from './mapper-request';
+import type { ReverseReport } from '../flows/reverse-flow';
 import type { MapperStore } from './store/mapper.store';
 
 type Screen =
@@ -15,7 +17,7 @@ type Screen =
   | { state: 'error'; error: ErrorInfo }
   | { state: 'list'; mappings: Mapping[]; connections: Connection[] }
   | { state: 'opening'; what: string }
-  | { state: 'open'; store: MapperStore };
+  | { state: 'open'; store: MapperStore; reverse?: ReverseReport };
 
 const toError = (error: unknown): ErrorInfo =>
   error && typeof error === 'object' && 'code' in error && 'message' in error
@@ -37,22 +39,37 @@ export function MapperPage() {
     setScreen({ state: 'list', mappings: mappings.value, connections: connections.value });
   }, []);
 
+  const open = useCallback(
+    async (what: string, load: () => Promise<MapperStore>, reverse?: ReverseReport) => {
+      setOpenError(undefined);
+      setScreen({ state: 'opening', what });
+      try {
+        setScreen({ state: 'open', store: await load(), reverse });
+      } catch (error) {
+        setOpenError(toError(error));
+        await refresh();
+      }
+    },
+    [refresh],
+  );
+
+  // Once per visit (StrictMode runs effects twice; a second open would load everything again).
+  const started = useRef(false);
   useEffect(() => {
-    void refresh();
-  }, [refresh]);
+    if (started.current) return;
+    started.current = true;
+    // Another screen asked for a mapping (a reverse flow's): open it straight away.
+    const request = useMapperRequest.getState().take();
+    if (!request) return void refresh();
+    void open(
+      'the reverse mapping',
+      async () => openSavedMapping(api, request.mappingId, await api.call('connections.list', {})),
+      request.reverse,
+    );
+  }, [refresh, open]);
 
-  const open = async (what: string, load: () => Promise<MapperStore>) => {
-    setOpenError(undefined);
-    setScreen({ state: 'opening', what });
-    try {
-      setScreen({ state: 'open', store: await load() });
-    } catch (error) {
-      setOpenError(toError(error));
-      await refresh();
-    }
-  };
-
-  if (screen.state === 'open') return <MapperEditor store={screen.store} onClose={() => void refresh()} />;
+  if (screen.state === 'open')
+    return <MapperEditor store={screen.store} reverse={screen.reverse} onClose={() => void refresh()} />;
   if (screen.state === 'loading')
     return (
       <p className="muted" data-testid="mapper-loading">

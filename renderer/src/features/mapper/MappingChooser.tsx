@@ -25,7 +25,11 @@ export function MappingChooser({
   connections: Connection[];
   onOpen(choice: NewMappingChoice): void;
 }) {
-  const sources = connections.filter((connection) => connection.system === 'infor');
+  // Infor first; every target reads too (a reverse flow maps Dynamics contacts or Zoho accounts back to M3).
+  const sources = [
+    ...connections.filter((connection) => connection.system === 'infor'),
+    ...connections.filter((connection) => connection.system !== 'infor'),
+  ];
   // CRMs first; Infor connections are targets too (M3 customers and suppliers from a CRM or another company).
   const targets = [
     ...connections.filter((connection) => connection.system !== 'infor'),
@@ -43,7 +47,7 @@ export function MappingChooser({
   const lineLists = useLineLists(sourceId, sourceEntity);
   useEffect(() => setSourceLines(''), [sourceId, sourceEntity]);
 
-  if (sources.length === 0 || connections.length < 2) {
+  if (connections.length < 2) {
     return (
       <div className="empty-state" data-testid="mapper-empty">
         <div className="empty-icon" aria-hidden="true">
@@ -51,8 +55,9 @@ export function MappingChooser({
         </div>
         <h2>Two connections needed</h2>
         <p>
-          A mapping reads an Infor entity and writes a CRM entity. Add an Infor connection and a target connection on
-          the Connections page (or open the sandbox workspace there), then come back.
+          A mapping reads an entity of one system (usually Infor) and writes an entity of another (usually a CRM). Add
+          an Infor connection and a target connection on the Connections page (or open the sandbox workspace there),
+          then come back.
         </p>
       </div>
     );
