@@ -45,7 +45,8 @@ export class MetricsBook {
   record(run: Run): void {
     this.runs.total += 1;
     this.runs[run.status] += 1;
-    for (const key of Object.keys(this.records) as Array<keyof RunCounters>) this.records[key] += run.counters[key] ?? 0;
+    for (const key of Object.keys(this.records) as Array<keyof RunCounters>)
+      this.records[key] += run.counters[key] ?? 0;
     for (const key of Object.keys(this.calls) as Array<keyof typeof this.calls>) this.calls[key] += run.calls[key];
     if (run.status === 'failed') this.failedRuns += 1;
     if (run.error)
