@@ -123,6 +123,12 @@ export const modifiedSinceSchema = z.object({
   template: z.string(),
   /** filter: the query parameter carrying the expression (`$filter`). */
   filterParam: z.string().optional(),
+  /**
+   * The connector asks from this many seconds before the watermark and drops what it already has:
+   * the system compares at whole seconds and no source says whether the boundary second itself is
+   * included (Zoho `If-Modified-Since`). Absent: the watermark as is.
+   */
+  overlapSeconds: z.number().int().positive().optional(),
 });
 export type ModifiedSinceDescriptor = z.infer<typeof modifiedSinceSchema>;
 

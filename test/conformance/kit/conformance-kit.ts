@@ -224,7 +224,11 @@ export function readWireProblems(
     problems.push(`second page: ${pagination.pageParam} was ${second.query[pagination.pageParam!]}`);
   const since = read.since && spec.modifiedSince;
   if (since) {
-    const value = formatSince(since.format, read.since!);
+    // A declared overlap asks that many seconds earlier (the connector drops what it already has).
+    const value = formatSince(
+      since.format,
+      new Date(Date.parse(read.since!) - (since.overlapSeconds ?? 0) * 1000).toISOString(),
+    );
     const sent =
       since.via === 'header'
         ? first.headers[since.template.toLowerCase()]
