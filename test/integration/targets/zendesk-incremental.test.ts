@@ -151,6 +151,16 @@ describe('Zendesk incremental exports against the sandbox', () => {
     }
   });
 
+  it('tells each looked-up record’s updated_at as its stamp, and describes the deletion markers reads return', async () => {
+    const { sandbox: box, connector: zendesk } = await start();
+    const organization = box.inspect.organizations()[0]!;
+    const hits = await zendesk.lookup!('organizations', 'id', [String(organization.id)]);
+    expect(hits.get(String(organization.id))?.stamp).toBe(new Date(String(organization.updated_at)).toISOString());
+    const names = async (kind: Kind) => (await zendesk.schema(kind)).fields.map((candidate) => candidate.name);
+    expect(await names('organizations')).toEqual(expect.arrayContaining(['id', 'updated_at', 'deleted_at']));
+    expect(await names('users')).toEqual(expect.arrayContaining(['id', 'updated_at', 'active']));
+  });
+
   it('refuses an export start_time within the last minute and past ten requests a minute, as Zendesk', async () => {
     const { sandbox: box } = await start();
     box.control.configure({ incrementalPerMinute: 10 });

@@ -297,10 +297,10 @@ export function createZendeskHooks(): ZendeskHooks {
       const hits = new Map<string, LookupHit>();
       const wanted = [...new Set(values.filter(Boolean))];
       const take = (item: unknown) => {
-        const { key, data } = normalize(context, name, item);
+        const { key, data, stamp } = normalize(context, name, item);
         const value = String(data[matchKey] ?? '');
         const original = wanted.find((candidate) => candidate.toLowerCase() === value.toLowerCase());
-        if (original !== undefined) hits.set(original, { targetKey: key, data });
+        if (original !== undefined) hits.set(original, { targetKey: key, data, ...(stamp ? { stamp } : {}) });
       };
       if (name === 'organizations' && !['id', 'external_id', 'name'].includes(matchKey))
         throw new AppError(
