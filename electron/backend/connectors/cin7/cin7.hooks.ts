@@ -172,9 +172,6 @@ export function createCin7Hooks(): Cin7Hooks {
         : undefined;
     },
 
-    extractRecords: (body, entity) => slots(entity).extractRecords(body),
-    mapError: (response, entity) => slots(entity).mapError(response),
-
     normalize,
 
     async writeBatch(context, entity, records, matchKey) {

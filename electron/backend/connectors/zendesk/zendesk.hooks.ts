@@ -248,13 +248,6 @@ export function createZendeskHooks(): ZendeskHooks {
       };
     },
 
-    extractRecords: (body, entity) => {
-      const items = (body as Record<string, unknown>)[entityOf(entity)];
-      return Array.isArray(items) ? items : [];
-    },
-    nextToken: nextPage,
-    mapError: readError,
-
     normalize,
 
     async writeBatch(context, entity, records, _matchKey, options = {}) {

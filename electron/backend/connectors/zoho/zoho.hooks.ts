@@ -302,19 +302,6 @@ export function createZohoHooks(session: ZohoSession): ZohoHooks {
       if (options.deletions && since !== undefined) yield* readDeleted(context, module, since, perPage, options.signal);
     },
 
-    async readRequest(_context, module) {
-      return {
-        base: `${await session.apiBase()}/crm/v8`,
-        query: { fields: (await session.readFields(module)).slice(0, maxReadFields).join(',') },
-      };
-    },
-    extractRecords: (body) => (body as { data?: unknown[] }).data ?? [],
-    nextToken(body) {
-      const info = (body as { info?: { more_records?: boolean; next_page_token?: string | null } }).info;
-      return info?.more_records && info.next_page_token ? info.next_page_token : undefined;
-    },
-    mapError: (response, module) => (response.status >= 400 ? topLevelError(response, `reading ${module}`) : undefined),
-
     async writeBatch(context, module, records, matchKey): Promise<WriteResult[]> {
       const payload: Record<string, unknown> = { data: records, duplicate_check_fields: matchKey };
       if (context.settings.runAutomation !== true) payload.trigger = [];
