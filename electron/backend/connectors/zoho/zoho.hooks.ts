@@ -293,7 +293,11 @@ export function createZohoHooks(session: ZohoSession): ZohoHooks {
         if (last !== undefined && boundary !== undefined && floorSecond(last) <= boundary) {
           // The whole page sat in the boundary second: only the offset walk gets past it.
           token = body.info.next_page_token;
-          if (!token) break;
+          if (!token)
+            throw new AppError(
+              'E_REMOTE',
+              `Zoho ${module}: more than a page of records share the second ${new Date(boundary).toISOString()} and Zoho gave no page_token to read past them; nothing after them was read.`,
+            );
           continue;
         }
         token = undefined;
