@@ -148,6 +148,7 @@ export function createZendeskHooks(): ZendeskHooks {
         records.push(record);
       }
       const endOfStream = body.end_of_stream === true;
+      const previous = url;
       if (timeBased) {
         const endTime = body.end_time;
         if (typeof endTime !== 'number')
@@ -168,6 +169,12 @@ export function createZendeskHooks(): ZendeskHooks {
         ...(warnings.length ? { warnings: warnings.splice(0) } : {}),
       };
       if (endOfStream) return;
+      // An export that neither ends nor moves on would be read forever.
+      if (url === previous)
+        throw new AppError(
+          'E_REMOTE',
+          `Zendesk ${name}: the export stopped moving (${position ?? ''}) before its end.`,
+        );
     }
   }
 
