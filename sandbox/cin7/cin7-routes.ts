@@ -23,6 +23,13 @@ export interface Cin7Switches {
    * (API-FACTS §6.2), so account writes are refused. Off by default (a tenant without one).
    */
   accountsLinked: boolean;
+  /**
+   * The order of `/customer`, `/supplier` and `/purchaseList` pages. No source states it
+   * (unconfirmed): `stored` keeps creation order; `updated` lists by the stamp the `…Since` filter
+   * reads (`LastModifiedOn`/`LastUpdatedDate`), so a record edited mid-read moves to the last page
+   * and every later record moves back one place (a plain `Page` walk then skips one).
+   */
+  listOrder: 'stored' | 'updated';
 }
 
 const attributeSlots = Array.from({ length: 10 }, (_, index) => `AdditionalAttribute${index + 1}`);
@@ -71,6 +78,11 @@ export function registerCin7Routes(
       out[slot] = switches.unsetAttributes === 'null' ? null : '';
     }
     return out;
+  };
+  /** Records in the `listOrder` switch's order (a stable sort: ties keep creation order). */
+  const ordered = (records: Iterable<Cin7Record>, stamp: string) => {
+    const list = [...records];
+    return switches.listOrder === 'updated' ? list.sort((a, b) => Number(a[stamp]) - Number(b[stamp])) : list;
   };
   const refuse = (context: SimulatorContext, faults: Cin7Fault[], status = 400) => {
     const body = faults.length === 1 ? faults[0] : faults;
@@ -144,7 +156,7 @@ export function registerCin7Routes(
       const includeDeprecated = param(context, 'IncludeDeprecated')?.toLowerCase() === 'true';
       if (sinceMs !== undefined && Number.isNaN(sinceMs))
         return refuse(context, [{ ErrorCode: 400, Exception: `ModifiedSince '${since}' is not a valid date.` }]);
-      const matches = [...store.parties[kind].values()].filter(
+      const matches = ordered(store.parties[kind].values(), 'LastModifiedOn').filter(
         (record) =>
           (id === undefined || String(record.ID).toLowerCase() === id) &&
           // Cin7's Name filter is "starts with", not equality.
@@ -237,7 +249,9 @@ export function registerCin7Routes(
     const { page, limit } = paging(context);
     const since = param(context, 'UpdatedSince');
     const sinceMs = since ? Date.parse(since) : undefined;
-    const matches = [...store.purchases.values()].filter(
+    if (sinceMs !== undefined && Number.isNaN(sinceMs))
+      return refuse(context, [{ ErrorCode: 400, Exception: `UpdatedSince '${since}' is not a valid date.` }]);
+    const matches = ordered(store.purchases.values(), 'LastUpdatedDate').filter(
       (purchase) => sinceMs === undefined || Number(purchase.LastUpdatedDate) >= sinceMs,
     );
     const summary = (purchase: Cin7Record) => {

@@ -31,6 +31,8 @@ export interface Cin7SandboxControl extends SandboxControl {
   setSwitches(switches: Partial<Cin7Switches>): void;
   /** Touches `n` records now (their stamp becomes the sandbox clock's now) and returns their IDs. */
   modify(entity: 'supplier' | 'customer' | 'purchase', n: number): string[];
+  /** Touches these records now (as a Cin7 user's edit) and returns the IDs found. */
+  touch(entity: 'supplier' | 'customer' | 'purchase', ids: string[]): string[];
 }
 
 export interface Cin7SandboxInspect {
@@ -78,6 +80,7 @@ export async function startCin7Sandbox(options: Cin7SandboxOptions = {}): Promis
     datesWithoutZone: false,
     unsetAttributes: 'empty-string',
     accountsLinked: false,
+    listOrder: 'stored',
     ...options.switches,
   };
   const log = new Cin7CallLog(options.rateLimit === undefined ? { requests: 60, windowMs: 60_000 } : options.rateLimit);
@@ -148,6 +151,15 @@ export async function startCin7Sandbox(options: Cin7SandboxOptions = {}): Promis
     for (const record of chosen) record[stampField] = server.clock.now();
     return chosen.map((record) => String(record.ID));
   };
+  const touch = (entity: 'supplier' | 'customer' | 'purchase', ids: string[]): string[] => {
+    const records = entity === 'purchase' ? store.purchases : store.parties[entity];
+    const stampField = entity === 'purchase' ? 'LastUpdatedDate' : 'LastModifiedOn';
+    return ids.filter((id) => {
+      const record = records.get(id);
+      if (record) record[stampField] = server.clock.now();
+      return record !== undefined;
+    });
+  };
   server.action('modify', (args) => {
     const { entity, n } = (args ?? {}) as { entity: 'supplier' | 'customer' | 'purchase'; n?: number };
     return modify(entity, n ?? 1);
@@ -165,6 +177,7 @@ export async function startCin7Sandbox(options: Cin7SandboxOptions = {}): Promis
     setRateLimit,
     setSwitches,
     modify,
+    touch,
   });
 
   await server.listen();

@@ -22,6 +22,10 @@ export interface ZendeskSandboxOptions {
 export interface ZendeskSandboxControl extends SandboxControl {
   setBulkImport(enabled: boolean): void;
   configure(settings: Partial<ZendeskSandboxSettings>): void;
+  /** Edits records now (their `updated_at` moves), as a Zendesk user would. */
+  touch(kind: 'organizations' | 'users' | 'tickets', ids: number[]): number[];
+  /** Deletes records (organizations `deleted_at`, users `active: false`, tickets `status: "deleted"`). */
+  remove(kind: 'organizations' | 'users' | 'tickets', ids: number[]): number[];
   /** Invalidates every OAuth access token (next call → 401 invalid_token). */
   expireTokens(): number;
   /** A refresh token as if a user had authorised the OAuth client. */
@@ -68,6 +72,9 @@ export async function startZendeskSandbox(options: ZendeskSandboxOptions = {}): 
     jobDurationMs: 150,
     rateLimitPerMinute: 700,
     tokenLifetimeSeconds: null,
+    incrementalPageSize: 1000,
+    startTimeFloorSeconds: 60,
+    incrementalPerMinute: 10,
     ...options.settings,
   };
   // Assigned once the server exists; the server's callbacks only run after that.
@@ -112,6 +119,8 @@ export async function startZendeskSandbox(options: ZendeskSandboxOptions = {}): 
     setBulkImport: (enabled: boolean) => void (settings.bulkImportEnabled = enabled),
     configure: (changes: Partial<ZendeskSandboxSettings>) => void Object.assign(settings, changes),
     expireTokens: () => current.expireAccessTokens(),
+    touch: (kind: 'organizations' | 'users' | 'tickets', ids: number[]) => current.touch(kind, ids),
+    remove: (kind: 'organizations' | 'users' | 'tickets', ids: number[]) => current.remove(kind, ids),
     issueRefreshToken: () => current.issueRefreshToken(),
   };
   server.action('setBulkImport', (args) =>

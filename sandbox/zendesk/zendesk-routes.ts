@@ -1,6 +1,7 @@
 import type { SandboxServer, SimulatorContext } from '../kit';
 import { recordInvalid, type ZdKind, type ZdRecord } from './zendesk-store';
-import type { ZendeskState } from './zendesk-state';
+import { ZendeskState } from './zendesk-state';
+import { registerIncrementalRoutes } from './zendesk-incremental';
 import { jobItems, refuseBulkImport, registerZendeskBulkRoutes } from './zendesk-bulk-routes';
 
 const api = '/api/v2';
@@ -48,7 +49,8 @@ export function registerZendeskRoutes(server: SandboxServer, state: ZendeskState
         const externalId = context.query.get('external_id');
         const items = [...state.records[kind].values()].filter(
           (record) =>
-            externalId === null || String(record.external_id ?? '').toLowerCase() === externalId.toLowerCase(),
+            ZendeskState.listed(kind, record) &&
+            (externalId === null || String(record.external_id ?? '').toLowerCase() === externalId.toLowerCase()),
         );
         state.page(context, kind, items);
       }),
@@ -261,6 +263,7 @@ export function registerZendeskRoutes(server: SandboxServer, state: ZendeskState
     }),
   );
 
+  registerIncrementalRoutes(server, state, state.settings, guarded, state.baseUrl);
   registerZendeskBulkRoutes(
     state,
     (method, path, name, handler) => both(server, method, path, name, guarded(handler)),

@@ -8,8 +8,9 @@ import {
   type ZdKind,
   type ZdRecord,
 } from './zendesk-store';
+import type { IncrementalSettings } from './zendesk-incremental';
 
-export interface ZendeskSandboxSettings {
+export interface ZendeskSandboxSettings extends IncrementalSettings {
   email: string;
   apiToken: string;
   clientId: string;
@@ -73,7 +74,7 @@ export class ZendeskState {
   constructor(
     readonly settings: ZendeskSandboxSettings,
     private readonly clock: SandboxClock,
-    private readonly baseUrl: () => string,
+    readonly baseUrl: () => string,
     seed: number,
     counts: { organizations: number; users: number; tickets: number },
     private readonly bump: (counter: string) => void,
@@ -84,6 +85,43 @@ export class ZendeskState {
       users: new Map(seeded.users.map((record) => [record.id, record as ZdRecord])),
       tickets: new Map(seeded.tickets.map((record) => [record.id, record as ZdRecord])),
     };
+  }
+
+  now(): number {
+    return this.clock.now();
+  }
+
+  /** Edits records as a Zendesk user would: `updated_at` becomes now. */
+  touch(kind: ZdKind, ids: number[]): number[] {
+    return ids.filter((id) => {
+      const record = this.records[kind].get(id);
+      if (record) record.updated_at = stampOf(this.clock.now());
+      return record !== undefined;
+    });
+  }
+
+  /**
+   * Deletes records as Zendesk does: they leave the lists but stay in the incremental exports,
+   * organizations with `deleted_at`, users `active: false`, tickets `status: "deleted"`.
+   */
+  remove(kind: ZdKind, ids: number[]): number[] {
+    const at = stampOf(this.clock.now());
+    return ids.filter((id) => {
+      const record = this.records[kind].get(id);
+      if (!record) return false;
+      if (kind === 'organizations') record.deleted_at = at;
+      else if (kind === 'users') record.active = false;
+      else record.status = 'deleted';
+      record.updated_at = at;
+      return true;
+    });
+  }
+
+  /** Deleted records are not listed (only exported). */
+  static listed(kind: ZdKind, record: ZdRecord): boolean {
+    if (kind === 'organizations') return record.deleted_at === undefined || record.deleted_at === null;
+    if (kind === 'tickets') return record.status !== 'deleted';
+    return true;
   }
 
   authenticate(context: SimulatorContext): boolean {

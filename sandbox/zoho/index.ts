@@ -53,6 +53,8 @@ export interface ZohoSandboxControl extends SandboxControl {
   throttle(times: number, status?: 429 | 503, retryAfterSeconds?: number): void;
   /** Edit records as a Zoho user would (stamps move, notifications fire). */
   modify(module: string, ids: string[], values?: Record<string, unknown>): string[];
+  /** Delete records as a Zoho user would (to the recycle bin: they join `GET /{module}/deleted`). */
+  remove(module: string, ids: string[]): string[];
   /** Bulk Write jobs stay IN PROGRESS while held (cancellation tests). */
   holdBulkJobs(on?: boolean): void;
   apiOptions: ZohoApiOptions;
@@ -137,6 +139,8 @@ export async function startZohoSandbox(options: ZohoSandboxOptions = {}): Promis
     mixedStatus: options.mixedStatus ?? 207,
     pageTokenLifetimeMs: options.pageTokenLifetimeMs ?? 86_400_000,
     requireJsonContentType: options.requireJsonContentType ?? true,
+    ifModifiedSince: options.ifModifiedSince ?? 'at-or-after',
+    timeZoneOffset: offset,
   };
   const api = new ZohoApi(server, store, apiOptions, (context) => auth.authorize(context));
   const authorize = (context: Parameters<ZohoAuth['authorize']>[0]) => auth.authorize(context);
@@ -214,6 +218,8 @@ export async function startZohoSandbox(options: ZohoSandboxOptions = {}): Promis
         ),
       }),
     modify: (module: string, ids: string[], values?: Record<string, unknown>) => store.touch(module, ids, values ?? {}),
+    remove: (module: string, ids: string[]) =>
+      store.remove(module, ids, zohoModuleByName.get(module)?.fields[0]?.api ?? 'id'),
     holdBulkJobs: (on = true) => bulk.hold(on),
     apiOptions,
   });

@@ -15,6 +15,13 @@ export interface StoredRecord {
   modifiedAt: number;
 }
 
+export interface DeletedRecord {
+  module: string;
+  id: string;
+  displayName: string;
+  deletedAt: number;
+}
+
 export type WriteMode = 'insert' | 'update' | 'upsert';
 
 export interface RecordAnswer {
@@ -112,6 +119,38 @@ export class ZohoStore {
     this.reindex(module, record, undefined);
     return record;
   }
+
+  /**
+   * Deletes records as a Zoho user would (to the recycle bin): they leave the lists and join the
+   * deleted-records feed (`GET /{module}/deleted`, Zoho CRM v8 "Get Deleted Records"; fields as the
+   * v8 OAS `Deleted_Record`, fixtures/zoho/oas/record.json: id, display_name, type, deleted_by,
+   * created_by, deleted_time).
+   */
+  remove(module: string, ids: string[], displayField: string): string[] {
+    const now = this.options.now();
+    const done: string[] = [];
+    for (const id of ids) {
+      const record = this.get(module, id);
+      if (!record) continue;
+      this.modules.get(module)!.delete(id);
+      this.indexes.delete(module);
+      this.deletedLog.push({
+        module,
+        id,
+        displayName: String(record.values[displayField] ?? ''),
+        deletedAt: now,
+      });
+      done.push(id);
+    }
+    return done;
+  }
+
+  /** Deleted records of a module, oldest deletion first. */
+  deleted(module: string): DeletedRecord[] {
+    return this.deletedLog.filter((entry) => entry.module === module);
+  }
+
+  private readonly deletedLog: DeletedRecord[] = [];
 
   /** Touches records as if a user edited them (sandbox `modify` action). */
   touch(module: string, ids: string[], values: Record<string, unknown> = {}): string[] {

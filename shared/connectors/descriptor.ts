@@ -102,6 +102,7 @@ export const sinceFormats = [
   'iso-offset',
   'yyyyMMddHHmmssSSS',
   'epoch-millis',
+  'epoch-seconds',
   'ido-datetime',
   'fsm-timestamp',
 ] as const;
@@ -110,7 +111,8 @@ export type SinceFormat = (typeof sinceFormats)[number];
 export const modifiedSinceSchema = z.object({
   /**
    * How the instant is written on the wire: `iso` 2024-01-15T10:30:00.000Z; `iso-seconds` without
-   * milliseconds (Dataverse); `iso-offset` with `+00:00` (Zoho); M3 LMTS digits; IDO filter literal; FSM hundredths.
+   * milliseconds (Dataverse); `iso-offset` with `+00:00` (Zoho); M3 LMTS digits; Unix seconds
+   * (Zendesk `start_time`); IDO filter literal; FSM hundredths.
    */
   format: z.enum(sinceFormats),
   /** How the filter is sent: a query parameter, part of a filter expression, or a header (`If-Modified-Since`). */
@@ -123,6 +125,18 @@ export const modifiedSinceSchema = z.object({
   template: z.string(),
   /** filter: the query parameter carrying the expression (`$filter`). */
   filterParam: z.string().optional(),
+  /**
+   * The connector asks from this many seconds before the watermark and drops what it already has:
+   * the system compares at whole seconds and no source says whether the boundary second itself is
+   * included (Zoho `If-Modified-Since`). Absent: the watermark as is.
+   */
+  overlapSeconds: z.number().int().positive().optional(),
+  /**
+   * Reads with a watermark go to this endpoint instead of `read.endpoint`, paged its own way by
+   * the connector's `readPages` (Zendesk incremental exports: `start_time`, then `end_time` or
+   * `after_cursor`). Absent: the entity's endpoint with the filter added.
+   */
+  endpoint: z.string().optional(),
 });
 export type ModifiedSinceDescriptor = z.infer<typeof modifiedSinceSchema>;
 

@@ -77,4 +77,32 @@ describe('Zendesk exchanges against the Zendesk OpenAPI fragments', () => {
     const problems = calls.flatMap((call) => spec.check(call));
     expect(problems).toEqual([]);
   });
+
+  it('exports organizations and users since a watermark only in envelopes the OpenAPI allows', async () => {
+    const connection = sandbox.connection('api_token');
+    const zendesk = createZendeskConnector({
+      connection: { id: 'zendesk-oas-incremental', settings: connection.settings, sandbox: true },
+      secrets: connection.secrets,
+    });
+    const since = new Date(sandbox.control.clock.now() - 3_600_000).toISOString();
+    // Exports leave out the last minute's changes: let one pass on the sandbox clock.
+    sandbox.control.clock.advance(61_000);
+    sandbox.control.captureBodies(true);
+    sandbox.control.clearRequests();
+    try {
+      for (const entity of ['organizations', 'users']) {
+        let read = 0;
+        for await (const page of zendesk.read(entity, { since })) read += page.records.length;
+        expect(read).toBeGreaterThan(0);
+      }
+    } finally {
+      sandbox.control.captureBodies(false);
+      await zendesk.close();
+    }
+    const calls = sandbox.control.requests().filter((call) => call.metered);
+    expect(new Set(calls.map((call) => spec.operation(call.method, call.path)?.template))).toEqual(
+      new Set(['/api/v2/incremental/organizations', '/api/v2/incremental/users/cursor']),
+    );
+    expect(calls.flatMap((call) => spec.check(call))).toEqual([]);
+  });
 });

@@ -63,6 +63,31 @@ describe('Zoho CRM exchanges against the Zoho v8 OpenAPI', () => {
     expect(calls.flatMap((call) => spec.check(call))).toEqual([]);
   });
 
+  it('reads changes and deleted records since a watermark only in shapes the OpenAPI allows', async () => {
+    const since = new Date(sandbox.control.clock.now()).toISOString();
+    sandbox.control.clock.advance(1000);
+    const [edited, removed] = sandbox.inspect.records('Accounts').map((record) => String(record.id));
+    sandbox.control.modify('Accounts', [edited!], {});
+    sandbox.control.remove('Accounts', [removed!]);
+    sandbox.control.captureBodies(true);
+    sandbox.control.clearRequests();
+    const zoho = connector();
+    const keys: string[] = [];
+    try {
+      for await (const page of zoho.read('Accounts', { since, deletions: true, pageSize: 20 }))
+        keys.push(...page.records.map((record) => `${record.deleted ? '-' : '+'}${record.key}`));
+    } finally {
+      await zoho.close();
+      sandbox.control.captureBodies(false);
+    }
+    expect(keys).toEqual(expect.arrayContaining([`+${edited}`, `-${removed}`]));
+    const calls = sandbox.control.requests().filter((call) => call.metered && call.route !== 'Zoho fields');
+    expect(new Set(calls.map((call) => spec.operation(call.method, call.path)?.template))).toEqual(
+      new Set(['/crm/v8/{module_api_name}', '/crm/v8/{module_api_name}/deleted']),
+    );
+    expect(calls.flatMap((call) => spec.check(call))).toEqual([]);
+  });
+
   it('runs a Bulk Write (upload, job, polls) only in shapes bulk_write.json allows', async () => {
     const connection = sandbox.connection();
     const zoho = createZohoConnector({

@@ -168,7 +168,12 @@ export function readWireProblems(
 ): string[] {
   const spec = descriptor.entities[entity]?.read;
   if (!spec) return [`${entity} declares no read`];
-  const pattern = endpointPattern(descriptor, spec);
+  // A watermark read on an endpoint of its own (Zendesk incremental exports) pages its own way:
+  // what is declared of it is the endpoint and the modified-since parameter.
+  const ownEndpoint = read.since ? spec.modifiedSince?.endpoint : undefined;
+  const pattern = ownEndpoint
+    ? new RegExp(`^.*${templateSource(descriptor.baseUrl, ownEndpoint)}([./].*)?$`)
+    : endpointPattern(descriptor, spec);
   // Matrix parameters (M3 `;maxrecs=1000`) count as query parameters.
   const pageCalls = calls
     .filter((call) => pattern.test(call.path))
@@ -192,6 +197,14 @@ export function readWireProblems(
   if (!first) return problems;
   const where = `first page ${first.path}`;
   const { pagination } = spec;
+  if (ownEndpoint) {
+    const since = spec.modifiedSince!;
+    const value = formatSince(since.format, read.since!);
+    const sent = since.via === 'param' ? first.query[since.template] : first.headers[since.template.toLowerCase()];
+    if (sent !== value)
+      problems.push(`${where}: modified-since (${since.via} ${since.template}) was ${sent}, expected ${value}`);
+    return problems;
+  }
   const pageSize = String(Math.max(pagination.minPageSize ?? 1, Math.min(read.pageSize, pagination.maxPageSize)));
   for (const [name, value] of Object.entries(spec.query)) {
     if (/\{[A-Za-z0-9_.]+\}/.test(value) ? first.query[name] === undefined : first.query[name] !== value)
@@ -224,7 +237,11 @@ export function readWireProblems(
     problems.push(`second page: ${pagination.pageParam} was ${second.query[pagination.pageParam!]}`);
   const since = read.since && spec.modifiedSince;
   if (since) {
-    const value = formatSince(since.format, read.since!);
+    // A declared overlap asks that many seconds earlier (the connector drops what it already has).
+    const value = formatSince(
+      since.format,
+      new Date(Date.parse(read.since!) - (since.overlapSeconds ?? 0) * 1000).toISOString(),
+    );
     const sent =
       since.via === 'header'
         ? first.headers[since.template.toLowerCase()]

@@ -1,6 +1,7 @@
 import { AppError } from '../../../../shared/errors';
 import type { HttpResponse } from '../../http/http-client';
-import type { JsonObject, LookupHit, SourceRecord } from '../framework/connector';
+import type { JsonObject, LookupHit, ReadPage, SourceRecord } from '../framework/connector';
+import { formatSince } from '../framework/since';
 import { walkPages, withQuery } from '../framework/paginator';
 import type { TargetHooks, HookContext } from '../framework/hooks';
 import { cin7Descriptor, cin7ListKeys, type Cin7Entity } from './cin7.descriptor';
@@ -80,7 +81,91 @@ export function createCin7Hooks(): Cin7Hooks {
       cin7GetError(cin7Descriptor.entities[entity]?.read?.endpoint ?? entity, cin7AnswerOf(response)),
   });
 
+  /**
+   * A purchase as a source: the list's summary (OrderStatus, InvoiceAmount) over the full purchase of
+   * `GET /purchase?ID=` (API-FACTS §6.2: the list has no lines), with its order lines also as a
+   * top-level `lines` array so a child flow or a PO-with-lines mapping reads them like Infor's.
+   */
+  async function withLines(context: HookContext, summary: JsonObject, signal?: AbortSignal): Promise<JsonObject> {
+    const full = normaliseCin7Record(await cin7Get(context, '/purchase', { ID: asString(summary.ID) }, signal), [
+      'LastUpdatedDate',
+      'OrderDate',
+    ]);
+    const order = full.Order;
+    const lines = order && typeof order === 'object' && !Array.isArray(order) ? order.Lines : undefined;
+    if (lines !== undefined && lines !== null && !Array.isArray(lines))
+      throw new AppError(
+        'E_REMOTE',
+        `Cin7 purchase ${asString(summary.ID)} (${asString(summary.OrderNumber)}): its Order.Lines is not a list.`,
+      );
+    return { ...summary, ...full, lines: (lines ?? []) as JsonObject[] };
+  }
+
   return {
+    /**
+     * Every list read, through the descriptor's `Page`/`Limit` paging, each record once. No source
+     * says in which order Cin7 lists (the sandbox's `listOrder` switch): if by the stamp the
+     * `…Since` filter reads, an edit mid-read moves a record to the last page and a later one back
+     * onto a page already read. The filtered set only grows while it is read (a record enters by
+     * being edited, none leaves: Cin7 deprecates and voids, never deletes), so fewer distinct
+     * records than the last page's `Total` means one was skipped: walk again for the missing ones.
+     *
+     * Deletions: Cin7 has no deletion feed for these entities. Suppliers and customers are set
+     * `Deprecated` (read with IncludeDeprecated), purchases `VOIDED`; both come as ordinary
+     * changes carrying that Status, so `ReadOptions.deletions` has nothing more to report.
+     */
+    async *readPages(context, entity, options): AsyncIterable<ReadPage> {
+      const name = entityOf(entity);
+      const read = context.descriptor.entities[name]!.read!;
+      const query: Record<string, string> = { ...read.query };
+      if (options.since && read.modifiedSince)
+        query[read.modifiedSince.template] = formatSince(read.modifiedSince.format, options.since);
+      const pageSize = options.pageSize ?? read.pagination.defaultPageSize;
+      const handed = new Set<string>();
+      for (let walk = 1; ; walk += 1) {
+        let total = 0;
+        const url = withQuery(context.url(context.descriptor.baseUrl).replace(/\/+$/, '') + read.endpoint, {
+          ...query,
+          [read.pagination.pageSizeParam ?? 'Limit']: String(pageSize),
+        });
+        const pages = walkPages(context.http, {
+          paging: read.pagination,
+          url,
+          pageSize,
+          signal: options.signal,
+          what: `Cin7 ${name}`,
+          ...slots(name),
+        });
+        for await (const page of pages) {
+          total = Number((page.body as { Total?: unknown }).Total ?? 0);
+          const records: SourceRecord[] = [];
+          let calls = 1;
+          for (const raw of page.rows) {
+            const record = normalize(context, name, raw);
+            if (!record.key)
+              throw new AppError(
+                'E_REMOTE',
+                `Cin7 ${name}: a listed record has no ${name === 'Account' ? 'Code' : 'ID'} (${JSON.stringify(raw).slice(0, 120)}); it cannot be read.`,
+              );
+            if (handed.has(record.key)) continue;
+            handed.add(record.key);
+            if (name === 'Purchase') {
+              record.data = await withLines(context, record.data, options.signal);
+              calls += 1;
+            }
+            records.push(record);
+          }
+          yield { records, calls };
+        }
+        if (handed.size >= total) return;
+        if (walk === 3)
+          throw new AppError(
+            'E_REMOTE',
+            `Cin7 ${name}: records kept changing place while being read (${total - handed.size} of ${total} still unread after three passes); run the flow again.`,
+          );
+      }
+    },
+
     extractErrorCode: (response) => {
       const body = response.data ?? safeParse(response.text);
       const first = Array.isArray(body) ? body[0] : body;
@@ -88,9 +173,6 @@ export function createCin7Hooks(): Cin7Hooks {
         ? String((first as { ErrorCode: unknown }).ErrorCode)
         : undefined;
     },
-
-    extractRecords: (body, entity) => slots(entity).extractRecords(body),
-    mapError: (response, entity) => slots(entity).mapError(response),
 
     normalize,
 
@@ -123,7 +205,10 @@ export function createCin7Hooks(): Cin7Hooks {
       const take = (item: unknown) => {
         const data = normalize(context, name, item).data;
         const original = wanted.get(asString(data[matchKey]).toLowerCase());
-        if (original !== undefined && !hits.has(original)) hits.set(original, { targetKey: keyOf(data), data });
+        if (original !== undefined && !hits.has(original)) {
+          const { stamp } = normalize(context, name, item);
+          hits.set(original, { targetKey: keyOf(data), data, ...(stamp ? { stamp } : {}) });
+        }
       };
       if (wanted.size === 0) return hits;
       // A full scan costs one call per 1,000 records; per-value filters one call each. Scan while that is cheaper.

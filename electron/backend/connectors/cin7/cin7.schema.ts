@@ -171,7 +171,21 @@ const purchaseFields = (): EntityField[] => [
   field('OrderNumber', 'string', { label: 'Order number', ...readOnly }),
   field('OrderDate', 'datetime', { label: 'Order date', ...readOnly }),
   field('Status', 'string', { ...readOnly }),
-  field('LastUpdatedDate', 'datetime', { label: 'Last updated', ...readOnly }),
+  field('LastUpdatedDate', 'datetime', {
+    label: 'Last updated',
+    ...readOnly,
+    description: 'The stamp incremental reads filter on (purchaseList UpdatedSince).',
+  }),
+  // What a read adds (cin7.hooks.ts readPages): the purchaseList summary and the lines as a list.
+  field('OrderStatus', 'string', { label: 'Order status', ...readOnly, description: 'From purchaseList.' }),
+  field('InvoiceAmount', 'number', { label: 'Invoice amount', ...readOnly, description: 'From purchaseList.' }),
+  field('lines', 'array', {
+    label: 'Lines (read)',
+    ...readOnly,
+    description:
+      'Order.Lines of GET /purchase?ID=, one item per order line, for child flows and PO-with-lines mappings.',
+    children: purchaseLine(),
+  }),
 ];
 
 /** Documented `Class` values; `Type` is left open because GET returns values the documented enum omits. */

@@ -19,6 +19,9 @@ export function formatSince(format: SinceFormat, since: string): string {
       return digits.slice(0, 17);
     case 'epoch-millis':
       return String(instant);
+    case 'epoch-seconds':
+      // Zendesk `start_time`: whole seconds, rounded down so the watermark's second is included.
+      return String(Math.floor(instant / 1000));
     case 'ido-datetime':
       // ISO with `T`: SQL Server reads it the same under every DATEFORMAT/LANGUAGE; `yyyy-MM-dd hh:mm`
       // is read as year-day-month under dmy (issue 14; learn.microsoft.com ms180878).

@@ -16,7 +16,17 @@ const common = {
     organizations: {
       label: 'Organizations',
       keyFields: ['id'],
-      read: { endpoint: '/organizations', pagination: cursor },
+      read: {
+        endpoint: '/organizations',
+        pagination: cursor,
+        // Time-based incremental export (zendesk.hooks.ts readPages): start_time, then end_time.
+        modifiedSince: {
+          format: 'epoch-seconds',
+          via: 'param',
+          template: 'start_time',
+          endpoint: '/incremental/organizations.json',
+        },
+      },
       // No organizations create_or_update_many: each batch is looked up (show_many by external_id, never
       // name), then written as update_many and create_many jobs of ≤ 100 (organizations OpenAPI).
       write: {
@@ -30,7 +40,17 @@ const common = {
     users: {
       label: 'Users',
       keyFields: ['id'],
-      read: { endpoint: '/users', pagination: cursor },
+      read: {
+        endpoint: '/users',
+        pagination: cursor,
+        // Cursor-based incremental export (zendesk.hooks.ts readPages): start_time, then after_cursor.
+        modifiedSince: {
+          format: 'epoch-seconds',
+          via: 'param',
+          template: 'start_time',
+          endpoint: '/incremental/users/cursor.json',
+        },
+      },
       write: {
         mode: 'upsert',
         endpoint: '/users/create_or_update_many',
@@ -42,7 +62,17 @@ const common = {
     tickets: {
       label: 'Tickets',
       keyFields: ['id'],
-      read: { endpoint: '/tickets', pagination: cursor },
+      read: {
+        endpoint: '/tickets',
+        pagination: cursor,
+        // Cursor-based incremental export (zendesk.hooks.ts readPages): start_time, then after_cursor.
+        modifiedSince: {
+          format: 'epoch-seconds',
+          via: 'param',
+          template: 'start_time',
+          endpoint: '/incremental/tickets/cursor.json',
+        },
+      },
       // No ticket upsert: looked up by external_id, then POST or PUT.
       write: {
         mode: 'create+update',

@@ -58,6 +58,11 @@ const standard: Record<ZendeskEntity, () => EntityField[]> = {
     field('shared_comments', 'boolean', { label: 'Shared comments' }),
     field('created_at', 'datetime', { label: 'Created', readOnly: true }),
     field('updated_at', 'datetime', { label: 'Updated', readOnly: true }),
+    field('deleted_at', 'datetime', {
+      label: 'Deleted',
+      readOnly: true,
+      description: 'Set on deleted organizations, which only the incremental export still returns.',
+    }),
   ],
   users: () => [
     field('id', 'integer', { label: 'ID', readOnly: true, externalId: true }),
@@ -83,6 +88,10 @@ const standard: Record<ZendeskEntity, () => EntityField[]> = {
     field('verified', 'boolean'),
     field('created_at', 'datetime', { label: 'Created', readOnly: true }),
     field('updated_at', 'datetime', { label: 'Updated', readOnly: true }),
+    field('active', 'boolean', {
+      readOnly: true,
+      description: 'false once the user is deleted (the incremental export still returns deleted users).',
+    }),
   ],
   tickets: () => [
     field('id', 'integer', { label: 'ID', readOnly: true, externalId: true }),

@@ -1,21 +1,25 @@
 import { defineDescriptor, type EntityDescriptor } from '../../../../shared/connectors/descriptor';
 import { zohoKnownHosts, zohoSecretSlots } from '../../../../shared/connectors/zoho.settings';
 
-/** `page_token` paging, 200 per page, `Modified_Time` through `If-Modified-Since` (API-FACTS §2.2). */
+/**
+ * Keyset reads by `Modified_Time` (zoho.hooks.ts `readPages`): each request restarts at the last
+ * page's stamp through `If-Modified-Since`, a second early (`overlapSeconds`), 200 per page; the
+ * `page_token` offset walk only to get past a page-full of records sharing one second (API-FACTS §2.2).
+ */
 const read = (module: string) =>
   ({
     endpoint: `/${module}`,
     query: { sort_by: 'Modified_Time', sort_order: 'asc' },
     // 204: nothing (more) to read; 304: nothing modified since.
     pagination: {
-      style: 'cursor',
+      style: 'keyset',
       pageSizeParam: 'per_page',
       cursorParam: 'page_token',
       defaultPageSize: 200,
       maxPageSize: 200,
       endStatuses: [204, 304] as number[],
     },
-    modifiedSince: { format: 'iso-offset', via: 'header', template: 'If-Modified-Since' },
+    modifiedSince: { format: 'iso-offset', via: 'header', template: 'If-Modified-Since', overlapSeconds: 1 },
   }) as const;
 
 /** Upsert by `duplicate_check_fields`, 100 records per call (API-FACTS §2.3). */

@@ -1,8 +1,9 @@
 import { AppError } from '../../../../shared/errors';
 import type { EntityField } from '../../../../shared/domain/entity-schema';
 import type { HttpResponse } from '../../http/http-client';
-import type { JsonObject, LookupHit, SourceRecord, WriteResult } from '../framework/connector';
+import type { JsonObject, LookupHit, ReadPage, SourceRecord, WriteResult } from '../framework/connector';
 import { writeEndpoint, type HookContext, type TargetHooks } from '../framework/hooks';
+import { formatSince } from '../framework/since';
 import { revokeZohoToken } from './zoho-auth';
 import { zohoEntitySchema, zohoField, type ZohoFieldMetadata } from './zoho.schema';
 
@@ -75,10 +76,23 @@ function topLevelError(response: HttpResponse, what: string): AppError {
   );
 }
 
+/** A Zoho datetime (`2026-12-03T21:04:05+05:30`) as ISO UTC; '' when absent or unreadable. */
+function isoStamp(value: unknown): string {
+  if (typeof value !== 'string') return '';
+  const instant = Date.parse(value);
+  return Number.isNaN(instant) ? '' : new Date(instant).toISOString();
+}
+
+/** `If-Modified-Since` as the descriptor writes it (ISO with an offset, whole seconds). */
+const sinceHeader = (instant: number) => formatSince('iso-offset', new Date(instant).toISOString());
+
+/** How far before a boundary reads ask (the descriptor's `overlapSeconds`). */
+const overlapMs = (context: HookContext, module: string) =>
+  (context.descriptor.entities[module]?.read?.modifiedSince?.overlapSeconds ?? 0) * 1000;
+
 function normalize(raw: unknown): SourceRecord {
   const record = raw as JsonObject;
-  const modified = typeof record.Modified_Time === 'string' ? new Date(record.Modified_Time).toISOString() : '';
-  return { key: String(record.id ?? ''), stamp: modified, data: record, raw };
+  return { key: String(record.id ?? ''), stamp: isoStamp(record.Modified_Time), data: record, raw };
 }
 
 /**
@@ -152,6 +166,43 @@ export function createZohoHooks(session: ZohoSession): ZohoHooks {
     }
   }
 
+  /** The recycle-bin feed since `since` (whole seconds), each id once, as deleted source records. */
+  async function* readDeleted(
+    context: HookContext,
+    module: string,
+    since: number,
+    perPage: string,
+    signal?: AbortSignal,
+  ): AsyncIterable<ReadPage> {
+    const seen = new Set<string>();
+    for (let page = 1; ; page += 1) {
+      const query = new URLSearchParams({ type: 'all', page: String(page), per_page: perPage });
+      const response = await request(context, `/${module}/deleted?${query}`, {
+        headers: { 'If-Modified-Since': sinceHeader(since - overlapMs(context, module)) },
+        signal,
+        passStatuses: [204, 304],
+      });
+      if (response.status === 204 || response.status === 304) return;
+      if (response.status >= 400) throw topLevelError(response, `reading the deleted records of ${module}`);
+      const body = (response.data ?? {}) as { data?: JsonObject[]; info?: { more_records?: boolean } };
+      const records: SourceRecord[] = [];
+      for (const raw of body.data ?? []) {
+        const key = String(raw.id ?? '');
+        const stamp = isoStamp(raw.deleted_time);
+        if (!key || !stamp)
+          throw new AppError(
+            'E_REMOTE',
+            `Zoho ${module}: deleted record ${key || JSON.stringify(raw).slice(0, 80)} came without an id or deleted_time.`,
+          );
+        if (Date.parse(stamp) < since || seen.has(key)) continue;
+        seen.add(key);
+        records.push({ key, stamp, data: { ...raw, id: key, deleted_time: stamp }, raw, deleted: true });
+      }
+      yield { records, calls: 1 };
+      if (!body.info?.more_records) return;
+    }
+  }
+
   return {
     extractErrorCode: zohoErrorCode,
     normalize: (_context, _entity, raw) => normalize(raw),
@@ -178,18 +229,82 @@ export function createZohoHooks(session: ZohoSession): ZohoHooks {
       return zohoEntitySchema(module, context.descriptor.entities[module]?.label ?? module, fields);
     },
 
-    async readRequest(_context, module) {
-      return {
-        base: `${await session.apiBase()}/crm/v8`,
-        query: { fields: (await session.readFields(module)).slice(0, maxReadFields).join(',') },
-      };
+    /**
+     * Reads by `Modified_Time`, restarting from the last page's stamp instead of following page
+     * numbers or `page_token`: both are offsets into a list sorted by `Modified_Time`, and a record
+     * edited during the read jumps to the end, shifting every later one back one place, so an
+     * offset walk skips a record per edit. Each request asks `If-Modified-Since` one second before
+     * the boundary — Zoho compares whole seconds and no source says whether that second itself is
+     * included (the sandbox's `ifModifiedSince` switch) — and records already handed in this read
+     * are dropped: every record modified at or after `since` comes exactly once, a record edited
+     * mid-read included (its newer stamp is the next window's). Only when a whole page shares the
+     * boundary second does the read follow `page_token` to get past it.
+     *
+     * With `deletions`, the recycle-bin feed `GET /{module}/deleted?type=all` follows (Zoho CRM v8
+     * "Get Deleted Records": id, display_name, deleted_time, deleted_by), each deletion once.
+     */
+    async *readPages(context, module, options): AsyncIterable<ReadPage> {
+      const fields = (await session.readFields(module)).slice(0, maxReadFields).join(',');
+      const perPage = String(options.pageSize ?? 200);
+      const floorSecond = (instant: number) => Math.floor(instant / 1000) * 1000;
+      const since = options.since !== undefined ? floorSecond(Date.parse(options.since)) : undefined;
+      if (since !== undefined && Number.isNaN(since))
+        throw new AppError('E_INVALID_INPUT', `Zoho ${module}: “${options.since}” is not an instant.`);
+      const handed = new Set<string>();
+      let boundary = since;
+      let token: string | undefined;
+      for (;;) {
+        options.signal?.throwIfAborted();
+        const query = new URLSearchParams({ fields, per_page: perPage, sort_by: 'Modified_Time', sort_order: 'asc' });
+        if (token) query.set('page_token', token);
+        const response = await request(context, `/${module}?${query}`, {
+          headers:
+            boundary === undefined
+              ? undefined
+              : { 'If-Modified-Since': sinceHeader(boundary - overlapMs(context, module)) },
+          signal: options.signal,
+          passStatuses: [204, 304],
+        });
+        if (response.status === 204 || response.status === 304) break;
+        if (response.status >= 400) throw topLevelError(response, `reading ${module}`);
+        const body = (response.data ?? {}) as {
+          data?: JsonObject[];
+          info?: { more_records?: boolean; next_page_token?: string };
+        };
+        const rows = body.data ?? [];
+        const records: SourceRecord[] = [];
+        let last = boundary;
+        for (const raw of rows) {
+          const record = normalize(raw);
+          if (!record.key || !record.stamp)
+            throw new AppError(
+              'E_REMOTE',
+              `Zoho ${module}: record ${record.key || JSON.stringify(raw).slice(0, 80)} came without an id or Modified_Time; it cannot be read incrementally.`,
+            );
+          const stamp = Date.parse(record.stamp);
+          last = Math.max(last ?? stamp, stamp);
+          if (since !== undefined && stamp < since) continue;
+          if (handed.has(record.key)) continue;
+          handed.add(record.key);
+          records.push(record);
+        }
+        yield { records, calls: 1 };
+        if (!body.info?.more_records || rows.length === 0) break;
+        if (last !== undefined && boundary !== undefined && floorSecond(last) <= boundary) {
+          // The whole page sat in the boundary second: only the offset walk gets past it.
+          token = body.info.next_page_token;
+          if (!token)
+            throw new AppError(
+              'E_REMOTE',
+              `Zoho ${module}: more than a page of records share the second ${new Date(boundary).toISOString()} and Zoho gave no page_token to read past them; nothing after them was read.`,
+            );
+          continue;
+        }
+        token = undefined;
+        boundary = last === undefined ? undefined : floorSecond(last);
+      }
+      if (options.deletions && since !== undefined) yield* readDeleted(context, module, since, perPage, options.signal);
     },
-    extractRecords: (body) => (body as { data?: unknown[] }).data ?? [],
-    nextToken(body) {
-      const info = (body as { info?: { more_records?: boolean; next_page_token?: string | null } }).info;
-      return info?.more_records && info.next_page_token ? info.next_page_token : undefined;
-    },
-    mapError: (response, module) => (response.status >= 400 ? topLevelError(response, `reading ${module}`) : undefined),
 
     async writeBatch(context, module, records, matchKey): Promise<WriteResult[]> {
       const payload: Record<string, unknown> = { data: records, duplicate_check_fields: matchKey };
@@ -228,7 +343,7 @@ export function createZohoHooks(session: ZohoSession): ZohoHooks {
       const readable = await session.readFields(module);
       // The caller's fields (a dry run's mapped fields) in full, else the first 50 readable ones.
       const selection = wantedFields
-        ? [...new Set(['id', matchKey, ...wantedFields])].filter((name) => readable.includes(name))
+        ? [...new Set(['id', 'Modified_Time', matchKey, ...wantedFields])].filter((name) => readable.includes(name))
         : readable.slice(0, maxReadFields);
       const first = selection.slice(0, maxReadFields);
       const rest = selection.slice(maxReadFields);
@@ -250,7 +365,10 @@ export function createZohoHooks(session: ZohoSession): ZohoHooks {
             (candidate) =>
               current !== null && current !== undefined && String(current).toLowerCase() === candidate.toLowerCase(),
           );
-          if (value !== undefined && !hits.has(value)) hits.set(value, { targetKey: String(raw.id), data: raw });
+          if (value !== undefined && !hits.has(value)) {
+            const stamp = isoStamp(raw.Modified_Time);
+            hits.set(value, { targetKey: String(raw.id), data: raw, ...(stamp ? { stamp } : {}) });
+          }
         }
       }
       if (rest.length > 0) await readRemainingFields(context, module, [...hits.values()], rest, signal);
