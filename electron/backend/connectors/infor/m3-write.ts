@@ -2,6 +2,7 @@ import { AppError, isAppError } from '../../../../shared/errors';
 import type { JsonObject, LookupHit, WriteResult } from '../framework/connector';
 import type { HookContext } from '../framework/hooks';
 import { m3Execute } from './m3-api';
+import { detectM3StampForm, parseInforStamp, parseM3Stamp } from './infor-formats';
 import { exportColumns, m3ValueKind, queryLength, stripPrefix, type ExportColumn } from './m3-export';
 
 /**
@@ -214,12 +215,34 @@ export async function existingKeys(
   values: string[],
   signal?: AbortSignal,
 ): Promise<Set<string>> {
-  const found = new Set<string>();
+  const { rows, others } = await selectByKeys(context, spec, values, [], signal);
+  const found = new Set(rows.keys());
+  for (const value of others) if (await getRecord(context, spec, value, signal)) found.add(value);
+  return found;
+}
+
+/** Keys EXPORTMI can quote: no quote, no `~` (the separator below), nothing its parser might read as syntax. */
+const quotableKey = (value: string) => /^[\w .\-/&]*$/.test(value);
+
+/**
+ * `EXPORTMI/Select` of the key column (and `extra` columns, `~`-separated) for the rows whose key
+ * is one of `values`, ORed conditions in queries that fit the QERY budget. Values EXPORTMI cannot
+ * quote safely come back in `others` for the caller to ask one by one.
+ */
+async function selectByKeys(
+  context: HookContext,
+  spec: M3WriteEntity,
+  values: string[],
+  extra: string[],
+  signal?: AbortSignal,
+): Promise<{ rows: Map<string, string[]>; others: string[] }> {
+  const rows = new Map<string, string[]>();
   const column = `${spec.prefix}${spec.key}`;
   const unique = [...new Set(values.filter(Boolean))];
-  const quotable = unique.filter((value) => /^[\w .\-/&]*$/.test(value));
-  const others = unique.filter((value) => !quotable.includes(value));
-  const head = `${column} from ${spec.table} where `;
+  const quotable = unique.filter(quotableKey);
+  const others = unique.filter((value) => !quotableKey(value));
+  const selected = [column, ...extra.map((name) => `${spec.prefix}${name}`)].join(', ');
+  const head = `${selected} from ${spec.table} where `;
   let group: string[] = [];
   const flush = async () => {
     if (group.length === 0) return;
@@ -232,7 +255,10 @@ export async function existingKeys(
       { QERY: query, SEPC: '~', HDRS: '0' },
       { maxrecs: 10_000, signal },
     );
-    for (const row of result.records) found.add((row.REPL ?? '').trim());
+    for (const row of result.records) {
+      const [key = '', ...rest] = (row.REPL ?? '').split('~').map((part) => part.trim());
+      rows.set(key, rest);
+    }
   };
   for (const value of quotable) {
     const next = [...group, value];
@@ -241,8 +267,31 @@ export async function existingKeys(
     group.push(value);
   }
   await flush();
-  for (const value of others) if (await getRecord(context, spec, value, signal)) found.add(value);
-  return found;
+  return { rows, others };
+}
+
+/**
+ * Each key's last change as ISO (`LookupHit.stamp`): the Get transactions do not answer LMTS
+ * (CRS610MI/GetBasicData has only LMDT, CRS620MI/GetBasicData neither; M3H5 catalogue), so one
+ * EXPORTMI select reads LMTS and LMDT of all keys. LMTS's text form is unconfirmed (API-FACTS §10):
+ * it is recognised from these rows as the reader does (`detectM3StampForm`); when no form fits, the
+ * change date LMDT (a day's precision) is the stamp, as in the reader's fallback.
+ */
+async function keyStamps(
+  context: HookContext,
+  spec: M3WriteEntity,
+  keys: string[],
+  signal?: AbortSignal,
+): Promise<Map<string, string>> {
+  const { rows } = await selectByKeys(context, spec, keys, ['LMTS', 'LMDT'], signal);
+  const samples = [...rows.values()].map(([stamp = '', date = '']) => ({ stamp, date }));
+  const form = detectM3StampForm(samples);
+  const stamps = new Map<string, string>();
+  for (const [key, [stamp = '', date = ''] = []] of rows) {
+    const iso = (form && parseM3Stamp(stamp, form)) || parseInforStamp(date);
+    if (iso) stamps.set(key, iso);
+  }
+  return stamps;
 }
 
 /** The Get transaction's answer for one key; undefined when M3 says XRE0103 (no such record). */
@@ -263,7 +312,10 @@ async function getRecord(
   }
 }
 
-/** `lookup`: which values exist (one EXPORTMI call per ~35 keys), then each found record's Get answer as its data. */
+/**
+ * `lookup`: which values exist (one EXPORTMI call per ~35 keys), each found record's Get answer as
+ * its data and its LMTS as `stamp` (one more EXPORTMI call, `keyStamps`).
+ */
 export async function m3Lookup(
   context: HookContext,
   entity: string,
@@ -275,12 +327,14 @@ export async function m3Lookup(
   checkMatchKey(spec, [matchKey]);
   const hits = new Map<string, LookupHit>();
   const existing = await existingKeys(context, spec, values, signal);
+  const stamps = existing.size > 0 ? await keyStamps(context, spec, [...existing], signal) : new Map<string, string>();
   for (const value of existing) {
     const row = await getRecord(context, spec, value, signal);
     if (!row) continue;
     const data: JsonObject = {};
     for (const [name, text] of Object.entries(row)) data[stripPrefix(name)] = text.trim();
-    hits.set(value, { targetKey: value, data });
+    const stamp = stamps.get(value);
+    hits.set(value, { targetKey: value, data, ...(stamp ? { stamp } : {}) });
   }
   return hits;
 }
