@@ -97,6 +97,8 @@ export interface Order {
   status: 'open' | 'released' | 'delivered' | 'invoiced';
   reference: string;
   warehouse: string;
+  /** M3 facility (MPHEAD FACI); generated orders are all in the sandbox's one facility, A01. */
+  facility?: string;
   lines: OrderLine[];
   total: number;
   rowPointer: string;
@@ -207,6 +209,12 @@ export class InforData {
     suppliers: new Map(),
   };
 
+  /**
+   * Purchase orders M3 writes made (PPS370MI entry, PPS200MI UpdHead/AddLine/UpdLine), each the
+   * whole order as last written, by dataset index (`writePurchaseOrder`).
+   */
+  readonly writtenOrders = new Map<number, Order>();
+
   constructor(
     readonly seed: number,
     counts: Partial<Record<InforEntity, number>> = {},
@@ -260,6 +268,45 @@ export class InforData {
       frozen: previous?.frozen ?? { phone: before.phone, creditLimit: before.creditLimit },
     });
     dataset.modify([index], now);
+    return index;
+  }
+
+  /**
+   * Applies an M3 purchase order write: `create` inserts `order` under its number; otherwise `change`
+   * edits a copy of the order as it reads now, which from then on is the order every view shows.
+   * Either way the order's stamp is `now`; the total follows the lines. Returns its index.
+   */
+  writePurchaseOrder(
+    key: string,
+    change: (order: Order) => void,
+    now: number,
+    create?: Omit<Order, 'index' | 'changedAt' | 'createdAt' | 'version' | 'total' | 'rowPointer'>,
+  ): number {
+    const dataset = this.datasets.purchaseOrders;
+    let index: number;
+    let order: Order;
+    if (create) {
+      index = dataset.insert(key, now);
+      order = {
+        ...create,
+        index,
+        total: 0,
+        rowPointer: uuidFrom(recordRandom(this.seed, 'po#written', index)),
+        createdAt: now,
+        changedAt: now,
+        version: 0,
+      };
+    } else {
+      const found = dataset.indexOf(key);
+      if (found === undefined) throw new Error(`No purchase order "${key}"`);
+      index = found;
+      const current = this.purchaseOrder(index);
+      order = { ...current, lines: current.lines.map((line) => ({ ...line, schedules: [...line.schedules] })) };
+      dataset.modify([index], now);
+    }
+    change(order);
+    order.total = round2(order.lines.reduce((sum, line) => sum + line.amount, 0));
+    this.writtenOrders.set(index, order);
     return index;
   }
 
@@ -382,6 +429,14 @@ export class InforData {
 
   private order(entity: 'salesOrders' | 'purchaseOrders', index: number): Order {
     const dataset = this.datasets[entity];
+    const written = entity === 'purchaseOrders' ? this.writtenOrders.get(index) : undefined;
+    if (written)
+      return {
+        ...written,
+        lines: written.lines.map((line) => ({ ...line, schedules: [...line.schedules] })),
+        changedAt: dataset.stamp(index),
+        version: dataset.version(index),
+      };
     const random = recordRandom(this.seed, entity, index);
     const parties = entity === 'salesOrders' ? this.datasets.customers : this.datasets.suppliers;
     const partyIndex = random.int(0, Math.max(0, parties.count - 1));
