@@ -21,6 +21,7 @@ import { lnReadSlots, lnUrl } from './ln-reader';
 import { m3Execute } from './m3-api';
 import { readM3, type M3StampForms } from './m3-reader';
 import { m3Lookup, m3WriteBatch } from './m3-write';
+import { m3PurchaseLookup, m3PurchaseWriteBatch } from './m3-purchase-write';
 import type { JsonObject, WriteOptions, WriteResult } from '../framework/connector';
 import { checkTenant } from './tenant-check';
 
@@ -68,9 +69,14 @@ function hooksFor(
     },
     ...(productLine === 'm3'
       ? {
-          lookup: (context, entity, matchKey, values, signal) => m3Lookup(context, entity, matchKey, values, signal),
+          lookup: (context, entity, matchKey, values, signal) =>
+            entity === 'purchaseOrders'
+              ? m3PurchaseLookup(context, matchKey, values, signal)
+              : m3Lookup(context, entity, matchKey, values, signal),
           writeBatch: (context, entity, records, matchKey, options) =>
-            m3WriteBatch(context, entity, records, matchKey, options?.signal),
+            entity === 'purchaseOrders'
+              ? m3PurchaseWriteBatch(context, records, matchKey, options?.signal)
+              : m3WriteBatch(context, entity, records, matchKey, options?.signal),
         }
       : {}),
     catalog: (context, query, signal) => inforCatalog(context, productLine, query, signal),

@@ -58,6 +58,14 @@ const m3Writes: Partial<Record<string, ConnectorDescriptorInput['entities'][stri
     maxBatch: 50,
     maxPayloadBytes: 1_000_000,
   },
+  // Head plus lines: PPS370MI batch entry creates, PPS200MI changes (m3-purchase-write.ts).
+  purchaseOrders: {
+    mode: 'create+update',
+    endpoint: 'M3/m3api-rest/v2/execute/PPS200MI',
+    matchKeys: ['PUNO', 'YRE1'],
+    maxBatch: 20,
+    maxPayloadBytes: 1_000_000,
+  },
 };
 
 const pagination: Record<ProductLine, ConnectorDescriptorInput['entities'][string]['read']> = {

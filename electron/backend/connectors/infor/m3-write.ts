@@ -81,7 +81,7 @@ export function m3WriteEntity(entity: string): M3WriteEntity {
 }
 
 /** One input of a transaction as `MRS001MI/LstFields` describes it. */
-interface M3Input {
+export interface M3Input {
   name: string;
   type: 'A' | 'N';
   length: number;
@@ -91,7 +91,7 @@ interface M3Input {
 const inputCache = new WeakMap<object, Map<string, Promise<Map<string, M3Input>>>>();
 
 /** A transaction's inputs (`MRS001MI/LstFields … TRTP=I`: FLNM, LENG, TYPE, MAND), cached per connection. */
-function transactionInputs(
+export function transactionInputs(
   context: HookContext,
   program: string,
   transaction: string,
@@ -133,15 +133,16 @@ function transactionInputs(
 }
 
 /** Inputs the connector sets itself, never from a record. */
-const connectorInputs = new Set(['CONO', 'DIVI', 'CUTM', 'STEM']);
+// MSGN and BAOR: the purchase order batch entry's own (m3-purchase-write.ts).
+const connectorInputs = new Set(['CONO', 'DIVI', 'CUTM', 'STEM', 'MSGN', 'BAOR']);
 
-type Checked = { ok: true; input: Record<string, string> } | { ok: false; field: string; message: string };
+export type Checked = { ok: true; input: Record<string, string> } | { ok: false; field: string; message: string };
 
 /**
  * A record's values as the transaction's inputs, checked as M3 would check them. `required` are
  * inputs the call will carry anyway (key, template), so their absence in the record is no error.
  */
-function toInputs(
+export function toInputs(
   record: JsonObject,
   where: string,
   inputs: Map<string, M3Input>,
@@ -348,7 +349,7 @@ function checkMatchKey(spec: M3WriteEntity, matchKey: string[]): void {
     );
 }
 
-const failed = (code: string, message: string, field?: string): WriteResult => ({
+export const failed = (code: string, message: string, field?: string): WriteResult => ({
   outcome: 'failed',
   error: { code, message, ...(field ? { field } : {}) },
 });
@@ -357,7 +358,7 @@ const alreadyExists = (error: unknown) =>
   isAppError(error) && (error.details as { code?: string } | undefined)?.code === 'XRE0104';
 
 /** M3's own refusal of one record (NOK text, code, field), or undefined for errors that are not the record's. */
-function recordRefusal(error: unknown): WriteResult | undefined {
+export function recordRefusal(error: unknown): WriteResult | undefined {
   if (!isAppError(error) || error.code !== 'E_REMOTE') return undefined;
   const details = (error.details ?? {}) as { code?: string; field?: string; type?: string; status?: number };
   // A refusal names a type or code; a bare failure (HTTP 5xx, no body) is the call's, not the record's.
