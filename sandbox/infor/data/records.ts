@@ -181,6 +181,8 @@ export interface WrittenParty {
   frozen?: { phone: string; creditLimit: number };
   /** Records inserted by a write: their entry date. */
   createdAt?: number;
+  /** CSI property values an IDO update wrote (csi-write.ts), shown over the generated row. */
+  idoValues?: Record<string, string | null>;
 }
 
 /** M3 columns that are neutral-model fields too, so CSI, LN and FSM views show what M3 writes changed. */
@@ -413,7 +415,8 @@ export class InforData {
       blocked: random.chance(0.04),
       group: random.pick(customerGroups),
       salesRep: random.pick(salesReps),
-      rowPointer: uuidFrom(random),
+      // A row's identity never changes (CSI `_ItemId` names it), whatever a modification re-rolls.
+      rowPointer: uuidFrom(recordRandom(this.seed, `${entity}#row`, index)),
       createdAt: written?.createdAt ?? Math.min(createdAt, dataset.stamp(index)),
       changedAt: dataset.stamp(index),
       version,

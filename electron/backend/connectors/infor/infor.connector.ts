@@ -22,6 +22,7 @@ import { m3Execute } from './m3-api';
 import { readM3, type M3StampForms } from './m3-reader';
 import { m3Lookup, m3WriteBatch } from './m3-write';
 import { m3PurchaseLookup, m3PurchaseWriteBatch } from './m3-purchase-write';
+import { csiLookup, csiWriteBatch } from './csi-write';
 import type { JsonObject, WriteOptions, WriteResult } from '../framework/connector';
 import { checkTenant } from './tenant-check';
 
@@ -78,7 +79,14 @@ function hooksFor(
               ? m3PurchaseWriteBatch(context, records, matchKey, options?.signal)
               : m3WriteBatch(context, entity, records, matchKey, options?.signal),
         }
-      : {}),
+      : productLine === 'csi'
+        ? {
+            lookup: (context, entity, matchKey, values, signal) =>
+              csiLookup(context, entity, sourceOf<CsiSource>(entity), matchKey, values, signal),
+            writeBatch: (context, entity, records, matchKey, options) =>
+              csiWriteBatch(context, entity, sourceOf<CsiSource>(entity), records, matchKey, options?.signal),
+          }
+        : {}),
     catalog: (context, query, signal) => inforCatalog(context, productLine, query, signal),
     catalogEntry: (context, kind, name, options) => inforCatalogEntry(context, productLine, kind, name, options),
     async probe() {
@@ -140,12 +148,12 @@ export class InforConnector extends DescriptorConnector {
     return result;
   }
 
-  /** CSI, LN and FSM writes are not built yet: say so by product line, not as a generic read-only entity. */
+  /** LN and FSM writes are not built yet: say so by product line, not as a generic read-only entity. */
   override async write(entity: string, records: JsonObject[], options: WriteOptions): Promise<WriteResult[]> {
-    if (this.productLine !== 'm3' && (entity === 'customers' || entity === 'suppliers'))
+    if ((this.productLine === 'ln' || this.productLine === 'fsm') && (entity === 'customers' || entity === 'suppliers'))
       throw new AppError(
         'E_INVALID_INPUT',
-        `Infor ${productLineLabels[this.productLine]}: writing ${entity} is not supported yet (only Infor M3 customers and suppliers can be written).`,
+        `Infor ${productLineLabels[this.productLine]}: writing ${entity} is not supported yet (Infor M3 and CloudSuite Industrial customers and suppliers can be written).`,
         { productLine: this.productLine, entity },
       );
     return super.write(entity, records, options);

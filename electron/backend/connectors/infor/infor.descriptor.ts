@@ -68,6 +68,24 @@ const m3Writes: Partial<Record<string, ConnectorDescriptorInput['entities'][stri
   },
 };
 
+/** CSI writes: one `update/{ido}` per record after one keyed load per batch (csi-write.ts). */
+const csiWrites: Partial<Record<string, ConnectorDescriptorInput['entities'][string]['write']>> = {
+  customers: {
+    mode: 'create+update',
+    endpoint: 'CSI/IDORequestService/ido/update/SLCustomers',
+    matchKeys: ['CustNum', 'CustSeq'],
+    maxBatch: 40,
+    maxPayloadBytes: 1_000_000,
+  },
+  suppliers: {
+    mode: 'create+update',
+    endpoint: 'CSI/IDORequestService/ido/update/SLVendors',
+    matchKeys: ['VendNum'],
+    maxBatch: 40,
+    maxPayloadBytes: 1_000_000,
+  },
+};
+
 const pagination: Record<ProductLine, ConnectorDescriptorInput['entities'][string]['read']> = {
   m3: {
     endpoint: 'M3/m3api-rest/v2/execute/EXPORTMI/Select',
@@ -130,7 +148,8 @@ function build(productLine: ProductLine, picked: Record<string, PickedSource> = 
       label: inforEntityLabels[id],
       keyFields: productLine === 'm3' ? source.keys.map((key) => key.slice(2)) : source.keys,
       read: pagination[productLine],
-      write: (productLine === 'm3' && m3Writes[id]) || { mode: 'read-only' },
+      write: (productLine === 'm3' && m3Writes[id]) ||
+        (productLine === 'csi' && csiWrites[id]) || { mode: 'read-only' },
     };
   }
   for (const [id, source] of Object.entries(picked)) {
