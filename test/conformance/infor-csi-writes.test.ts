@@ -254,6 +254,21 @@ describe('Infor CSI writes customers and suppliers through IDO updates', () => {
     expect(renamed?.data.Name).toBe('Existing Renamed Ltd');
     expect(renamed?.data.Phone).toBe(old?.data.Phone);
     expect(Date.parse(String(renamed?.stamp))).toBeGreaterThan(Date.parse(String(old?.stamp)));
+    // What Mongoose itself refuses (here: a ship-to row, which this simulator does not serve) fails
+    // that record with Mongoose's own message; the record after it is still written.
+    const refused = await made.write(
+      'customers',
+      [
+        { CustNum: 'W000001', CustSeq: 1, Name: 'Ship-to' },
+        { CustNum: 'W000005', CustSeq: 0, Name: 'After The Refusal' },
+      ],
+      { matchKey: ['CustNum', 'CustSeq'] },
+    );
+    expect(refused.map((result) => result.outcome)).toEqual(['failed', 'created']);
+    expect(refused[0]?.error).toMatchObject({
+      code: 'E_REMOTE',
+      message: expect.stringMatching(/^CSI SLCustomers: Ship-to/),
+    });
     const hits = await made.lookup!('customers', 'CustNum', ['W000001', 'C0000007/0', 'NOPE']);
     expect([...hits.keys()].sort()).toEqual(['C0000007/0', 'W000001']);
     expect(hits.get('C0000007/0')?.stamp).toBe(renamed?.stamp);
