@@ -223,6 +223,73 @@ describe('Infor M3 writes purchase orders with their lines', () => {
     expect(calls(/PPS370MI\/DeleteEntry/)).toHaveLength(2);
   });
 
+  it('answers the gateway lost (head, a line, the finish) are retried without doubling anything: one order, its lines once', async () => {
+    const made = connector();
+    const count = (await readAll(made)).length;
+    for (const step of ['AddHead', 'AddLine', 'FinishEntry']) {
+      sandbox.control.addFault({ pathRegex: `/PPS370MI/${step}`, times: 1, effect: { m3LostAnswer: 502 } });
+      try {
+        const [result] = await made.write(
+          'purchaseOrders',
+          [
+            order(
+              [
+                { ITNO: 'A100-1000', ORQA: 2 },
+                { ITNO: 'B200-0300', ORQA: 3 },
+              ],
+              { YRE1: `LOST-${step}` },
+            ),
+          ],
+          { matchKey: [] },
+        );
+        expect([step, result?.outcome]).toEqual([step, 'created']);
+        const written = (await readAll(made)).find((record) => record.key === result?.targetKey);
+        expect([step, lineValues(written)]).toEqual([
+          step,
+          [
+            [1, 'A100-1000', 2],
+            [2, 'B200-0300', 3],
+          ],
+        ]);
+      } finally {
+        sandbox.control.clearFaults();
+      }
+    }
+    expect(await readAll(made)).toHaveLength(count + 3);
+    // An AddLine of an existing order whose answer was lost: the line once.
+    const [created] = await made.write(
+      'purchaseOrders',
+      [order([{ ITNO: 'A100-1000', ORQA: 1 }], { YRE1: 'LOST-2' })],
+      {
+        matchKey: [],
+      },
+    );
+    sandbox.control.addFault({ pathRegex: '/PPS200MI/AddLine', times: 1, effect: { m3LostAnswer: 502 } });
+    try {
+      const [changed] = await made.write(
+        'purchaseOrders',
+        [
+          order(
+            [
+              { PNLI: 1, ITNO: 'A100-1000', ORQA: 1 },
+              { ITNO: 'F600-0900', ORQA: 9 },
+            ],
+            { PUNO: created!.targetKey!, YRE1: 'LOST-2' },
+          ),
+        ],
+        { matchKey: ['PUNO'] },
+      );
+      expect(changed?.outcome).toBe('updated');
+    } finally {
+      sandbox.control.clearFaults();
+    }
+    const after = (await readAll(made)).find((record) => record.key === created?.targetKey);
+    expect(lineValues(after)).toEqual([
+      [1, 'A100-1000', 1],
+      [2, 'F600-0900', 9],
+    ]);
+  });
+
   it('a field the change transaction does not take fails the update when it differs, naming it', async () => {
     const made = connector();
     const [created] = await made.write('purchaseOrders', [order([{ ITNO: 'A100-1000', ORQA: 1 }], { YRE1: 'SUP-1' })], {

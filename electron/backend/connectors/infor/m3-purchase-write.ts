@@ -306,28 +306,66 @@ async function create(
       );
     checkedLines.push(checked.input);
   }
+  // Every line goes in with its number (the record's, else the next free one), so an AddLine the
+  // gateway retried after losing its answer is refused as a duplicate (XRE0104) instead of doubled.
+  const taken = new Set(checkedLines.map((input) => Number(input.PNLI)).filter((number) => number > 0));
+  let next = 0;
+  for (const input of checkedLines) {
+    if (Number(input.PNLI) > 0) continue;
+    do next += 1;
+    while (taken.has(next));
+    input.PNLI = String(next);
+  }
+  // An AddHead retried after a lost answer finds its own head (XRE0104) and no PUNO: one new entry.
+  for (let attempt = 1; ; attempt += 1) {
+    const entered = await enter(context, checkedHead.input, checkedLines, lines, signal);
+    if (entered !== 'head-exists') return entered;
+    if (attempt === 2)
+      throw new AppError('E_REMOTE', 'Infor M3: PPS370MI/AddHead answered twice that the head exists.');
+  }
+}
+
+const isCode = (error: unknown, code: string) =>
+  error instanceof AppError && (error.details as { code?: string } | undefined)?.code === code;
+
+/** One PPS370MI entry: StartEntry, AddHead, AddLine per line, FinishEntry; DeleteEntry when M3 refuses. */
+async function enter(
+  context: HookContext,
+  headInput: Record<string, string>,
+  lineInputs: Array<Record<string, string>>,
+  lines: Line[],
+  signal?: AbortSignal,
+): Promise<WriteResult | 'head-exists'> {
   const started = await m3Execute(context, 'PPS370MI', 'StartEntry', { BAOR: batchOrigin }, { maxrecs: 1, signal });
   const msgn = started.records[0]?.MSGN?.trim();
   if (!msgn) throw new AppError('E_REMOTE', 'Infor M3: PPS370MI/StartEntry answered no message number (MSGN).');
+  const drop = () =>
+    m3Execute(context, 'PPS370MI', 'DeleteEntry', { MSGN: msgn }, { maxrecs: 1, signal }).catch(() => undefined);
   let puno = '';
   let step = 'head';
   try {
-    const added = await m3Execute(
-      context,
-      'PPS370MI',
-      'AddHead',
-      { ...checkedHead.input, MSGN: msgn },
-      { maxrecs: 1, signal },
-    );
+    let added;
+    try {
+      added = await m3Execute(context, 'PPS370MI', 'AddHead', { ...headInput, MSGN: msgn }, { maxrecs: 1, signal });
+    } catch (error) {
+      if (!isCode(error, 'XRE0104')) throw error;
+      await drop();
+      return 'head-exists';
+    }
     puno = added.records[0]?.PUNO?.trim() ?? '';
     if (!puno) throw new AppError('E_REMOTE', 'Infor M3: PPS370MI/AddHead answered no purchase order number (PUNO).');
-    for (const [index, input] of checkedLines.entries()) {
+    for (const [index, input] of lineInputs.entries()) {
       step = lineLabel(index, lines[index]!);
-      await m3Execute(context, 'PPS370MI', 'AddLine', { ...input, MSGN: msgn, PUNO: puno }, { maxrecs: 1, signal });
+      try {
+        await m3Execute(context, 'PPS370MI', 'AddLine', { ...input, MSGN: msgn, PUNO: puno }, { maxrecs: 1, signal });
+      } catch (error) {
+        // The line numbers are distinct: "exists" means this very line went in on a lost answer.
+        if (!isCode(error, 'XRE0104')) throw error;
+      }
     }
   } catch (error) {
     // Nothing is created until FinishEntry: dropping the entry leaves no half order behind.
-    await m3Execute(context, 'PPS370MI', 'DeleteEntry', { MSGN: msgn }, { maxrecs: 1, signal }).catch(() => undefined);
+    await drop();
     const refusal = recordRefusal(error);
     if (!refusal?.error) throw error;
     refusal.error.message = `${step}: ${refusal.error.message}`;
@@ -335,7 +373,16 @@ async function create(
       refusal.error.field = `lines[${lineIndex(step)}].${refusal.error.field}`;
     return refusal;
   }
-  await m3Execute(context, 'PPS370MI', 'FinishEntry', { MSGN: msgn }, { maxrecs: 1, signal });
+  try {
+    await m3Execute(context, 'PPS370MI', 'FinishEntry', { MSGN: msgn }, { maxrecs: 1, signal });
+  } catch (error) {
+    // A FinishEntry retried after its answer was lost finds its entry gone: the order tells whether it ran.
+    const exists = (await selectHeads(context, 'PUNO', [puno], signal)).some((row) => row.PUNO === puno);
+    if (!exists) {
+      await drop();
+      throw error;
+    }
+  }
   return { outcome: 'created', targetKey: puno, match: { by: 'none' } };
 }
 
@@ -422,6 +469,8 @@ async function change(
     try {
       await m3Execute(context, 'PPS200MI', call.transaction, call.input, { maxrecs: 1, signal });
     } catch (error) {
+      // AddLine carries its number: "exists" after a retried call is this very line, added on a lost answer.
+      if (call.transaction === 'AddLine' && isCode(error, 'XRE0104')) continue;
       const refusal = recordRefusal(error);
       if (!refusal?.error) throw error;
       const done =
