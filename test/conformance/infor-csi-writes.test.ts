@@ -222,10 +222,19 @@ describe('Infor CSI writes customers and suppliers through IDO updates', () => {
         { CustNum: 'C0000007', CustSeq: 0, Name: 'Existing Renamed Ltd' },
         { CustNum: 'W000003', CustSeq: 0, Name: 'Bad', Colour: 'blue' },
         { CustNum: 'W000004', CustSeq: 0, City: 'No name' },
+        { CustNum: 'C0000008', CustSeq: 0, Name: null },
       ],
       { matchKey: ['CustNum', 'CustSeq'] },
     );
-    expect(first.map((result) => result.outcome)).toEqual(['created', 'failed', 'updated', 'failed', 'failed']);
+    expect(first.map((result) => result.outcome)).toEqual([
+      'created',
+      'failed',
+      'updated',
+      'failed',
+      'failed',
+      'failed',
+    ]);
+    expect(first[5]?.error).toMatchObject({ field: 'Name', message: expect.stringMatching(/cannot be blank/) });
     expect(first[0]?.targetKey).toBe('W000001/0');
     expect(first[1]?.error).toMatchObject({ code: 'E_INVALID_INPUT', field: 'Name' });
     expect(first[1]?.error?.message).toMatch(/61 characters.*60/);

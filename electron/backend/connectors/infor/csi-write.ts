@@ -186,6 +186,9 @@ function check(
       return { ok: false, field, message: `${field} must be a single value for IDO ${ido}.` };
     if (property.ReadOnly) return { ok: false, field, message: `${property.Name} is read-only on IDO ${ido}.` };
     const value = raw === null || raw === undefined ? null : typeof raw === 'boolean' ? (raw ? '1' : '0') : String(raw);
+    // Blanking a required property is refused by Mongoose on update as on insert.
+    if (property.Required && (value === null || value.trim() === ''))
+      return { ok: false, field, message: `${property.Name} is required on IDO ${ido} and cannot be blank.` };
     if (value !== null && numeric(property) && value.trim() !== '' && !/^-?\d+(\.\d+)?$/.test(value.trim()))
       return { ok: false, field, message: `${property.Name} must be a number for IDO ${ido}; "${value}" is not.` };
     const length = property.Length ?? 0;
