@@ -290,6 +290,48 @@ describe('Infor M3 writes purchase orders with their lines', () => {
     ]);
   });
 
+  it('new lines never share a number: a number given twice fails the record naming the line; unnumbered lines skip given ones', async () => {
+    const made = connector();
+    const [twice] = await made.write(
+      'purchaseOrders',
+      [
+        order(
+          [
+            { PNLI: 4, ITNO: 'A100-1000', ORQA: 1 },
+            { PNLI: 4, ITNO: 'A100-2000', ORQA: 1 },
+          ],
+          { YRE1: 'TWICE' },
+        ),
+      ],
+      { matchKey: [] },
+    );
+    expect(twice).toMatchObject({ outcome: 'failed', error: { field: 'lines[1].PNLI' } });
+    const [created] = await made.write('purchaseOrders', [order([{ ITNO: 'A100-1000', ORQA: 1 }], { YRE1: 'GAPS' })], {
+      matchKey: [],
+    });
+    const [changed] = await made.write(
+      'purchaseOrders',
+      [
+        order(
+          [
+            { PNLI: 1, ITNO: 'A100-1000', ORQA: 1 },
+            { ITNO: 'B200-0150', ORQA: 5 },
+            { PNLI: 2, ITNO: 'C300-0100', ORQA: 6 },
+          ],
+          { PUNO: created!.targetKey!, YRE1: 'GAPS' },
+        ),
+      ],
+      { matchKey: ['PUNO'] },
+    );
+    expect(changed?.outcome).toBe('updated');
+    const after = (await readAll(made)).find((record) => record.key === created?.targetKey);
+    expect(lineValues(after)).toEqual([
+      [1, 'A100-1000', 1],
+      [2, 'C300-0100', 6],
+      [3, 'B200-0150', 5],
+    ]);
+  });
+
   it('a field the change transaction does not take fails the update when it differs, naming it', async () => {
     const made = connector();
     const [created] = await made.write('purchaseOrders', [order([{ ITNO: 'A100-1000', ORQA: 1 }], { YRE1: 'SUP-1' })], {

@@ -308,7 +308,19 @@ async function create(
   }
   // Every line goes in with its number (the record's, else the next free one), so an AddLine the
   // gateway retried after losing its answer is refused as a duplicate (XRE0104) instead of doubled.
-  const taken = new Set(checkedLines.map((input) => Number(input.PNLI)).filter((number) => number > 0));
+  const taken = new Set<number>();
+  for (const [index, input] of checkedLines.entries()) {
+    const number = Number(input.PNLI);
+    if (!(number > 0)) continue;
+    // Two lines with one number: M3 would refuse the second, which a retry could not tell from its own.
+    if (taken.has(number))
+      return failed(
+        'E_INVALID_INPUT',
+        `${lineLabel(index, lines[index]!)}: another line of the record has PNLI ${number}.`,
+        `lines[${index}].PNLI`,
+      );
+    taken.add(number);
+  }
   let next = 0;
   for (const input of checkedLines) {
     if (Number(input.PNLI) > 0) continue;
@@ -416,7 +428,27 @@ async function change(
   const updLine = await transactionInputs(context, 'PPS200MI', 'UpdLine', signal);
   const addLine = await transactionInputs(context, 'PPS200MI', 'AddLine', signal);
   const seen = new Set<string>();
-  let next = Math.max(0, ...currentLines.map((entry) => Number(textOf(entry.line.PNLI)) || 0));
+  // Numbers new lines must not take: the order's lines and the numbers the record gives its lines.
+  const taken = new Set(currentLines.map((entry) => Number(textOf(entry.line.PNLI)) || 0));
+  const given = new Set<number>();
+  for (const [index, line] of lines.entries()) {
+    const pnli = Number(textOf(fieldOf(line, 'PNLI')));
+    if (!(pnli > 0) || taken.has(pnli)) continue;
+    if (given.has(pnli))
+      return failed(
+        'E_INVALID_INPUT',
+        `${lineLabel(index, line)}: another new line of the record has PNLI ${pnli}.`,
+        `lines[${index}].PNLI`,
+      );
+    given.add(pnli);
+  }
+  let next = 0;
+  const nextFree = () => {
+    do next += 1;
+    while (taken.has(next) || given.has(next));
+    taken.add(next);
+    return next;
+  };
   for (const [index, line] of lines.entries()) {
     const label = lineLabel(index, line);
     const pnli = textOf(fieldOf(line, 'PNLI'));
@@ -446,8 +478,7 @@ async function change(
     if (!checked.ok)
       return failed('E_INVALID_INPUT', `${label}: ${checked.message}`, `lines[${index}].${checked.field}`);
     // PPS200MI/AddLine answers no line number: send one (the record's, or the next free).
-    const number = pnli ? Number(pnli) : (next += 1);
-    if (pnli) next = Math.max(next, number);
+    const number = pnli ? Number(pnli) : nextFree();
     plan.push({ transaction: 'AddLine', input: { ...checked.input, PUNO: puno, PNLI: String(number) }, where: label });
   }
   // Head fields equal to M3's need no call either.
