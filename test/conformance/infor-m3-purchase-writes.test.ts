@@ -332,6 +332,22 @@ describe('Infor M3 writes purchase orders with their lines', () => {
     ]);
   });
 
+  it('two orders with one YRE1 match neither: the record fails naming both, and lookup refuses the value', async () => {
+    const made = connector();
+    const [one] = await made.write('purchaseOrders', [order([{ ITNO: 'A100-1000', ORQA: 1 }], { YRE1: 'SAME' })], {
+      matchKey: [],
+    });
+    const [two] = await made.write('purchaseOrders', [order([{ ITNO: 'A100-1000', ORQA: 2 }], { YRE1: 'SAME' })], {
+      matchKey: [],
+    });
+    const [result] = await made.write('purchaseOrders', [order([{ ITNO: 'A100-1000', ORQA: 3 }], { YRE1: 'SAME' })], {
+      matchKey: ['YRE1'],
+    });
+    expect(result).toMatchObject({ outcome: 'failed', error: { field: 'YRE1' } });
+    expect(result?.error?.message).toContain(`${one!.targetKey!}, ${two!.targetKey!}`);
+    await expect(made.lookup!('purchaseOrders', 'YRE1', ['SAME'])).rejects.toThrow(/2 purchase orders have YRE1/);
+  });
+
   it('a field the change transaction does not take fails the update when it differs, naming it', async () => {
     const made = connector();
     const [created] = await made.write('purchaseOrders', [order([{ ITNO: 'A100-1000', ORQA: 1 }], { YRE1: 'SUP-1' })], {
