@@ -348,6 +348,28 @@ describe('Infor M3 writes purchase orders with their lines', () => {
     await expect(made.lookup!('purchaseOrders', 'YRE1', ['SAME'])).rejects.toThrow(/2 purchase orders have YRE1/);
   });
 
+  it('U22 batchJob (the order appears after the batch job): the same create, change and lost-answer recovery hold', async () => {
+    const made = connector();
+    sandbox.control.setBehaviour({ m3PurchaseEntry: 'batchJob' });
+    sandbox.control.addFault({ pathRegex: '/PPS370MI/FinishEntry', times: 1, effect: { m3LostAnswer: 502 } });
+    try {
+      const results = await made.write(
+        'purchaseOrders',
+        [
+          order([{ ITNO: 'A100-1000', ORQA: 2 }], { YRE1: 'JOB-A' }),
+          order([{ PNLI: 1, ITNO: 'A100-1000', ORQA: 7 }], { YRE1: 'JOB-A' }),
+        ],
+        { matchKey: ['YRE1'] },
+      );
+      expect(results.map((result) => result.outcome)).toEqual(['created', 'updated']);
+      const written = (await readAll(made)).filter((record) => record.data.YRE1 === 'JOB-A');
+      expect(written.map(lineValues)).toEqual([[[1, 'A100-1000', 7]]]);
+    } finally {
+      sandbox.control.clearFaults();
+      sandbox.control.setBehaviour({ m3PurchaseEntry: 'immediate' });
+    }
+  });
+
   it('a field the change transaction does not take fails the update when it differs, naming it', async () => {
     const made = connector();
     const [created] = await made.write('purchaseOrders', [order([{ ITNO: 'A100-1000', ORQA: 1 }], { YRE1: 'SUP-1' })], {

@@ -17,8 +17,8 @@ import type { M3Failure, M3Session } from './m3-transactions';
  * mandatory) and get new lines through PPS200MI AddLine (PUNO, ITNO, ORQA mandatory; no outputs, so a
  * caller that needs the line number sends PNLI).
  *
- * Unconfirmed, so kept simple and said here: on a real tenant FinishEntry hands the entry to a batch
- * job; here the order exists as soon as FinishEntry answers. The NOK wording for an unknown supplier,
+ * Unconfirmed: on a real tenant FinishEntry hands the entry to a batch job; when the order exists is
+ * the switch `m3PurchaseEntry` (U22, behaviour.ts). The NOK wording for an unknown supplier,
  * item, warehouse or message number is M3's usual "… does not exist" form (no public sample).
  * Line numbers PPS200MI/AddLine assigns without PNLI: the highest + 1.
  */
@@ -182,7 +182,9 @@ function nextPurchaseNumber(data: InforData): string {
   if (dataset.count > 0) highest = Math.max(highest, Number(dataset.key(dataset.count - 1)) || 0);
   for (let index = dataset.count; index < dataset.size; index += 1)
     highest = Math.max(highest, Number(dataset.key(index)) || 0);
-  for (const entry of entriesOf(data).values()) if (entry.head) highest = Math.max(highest, Number(entry.head.puno));
+  // Open entries and finished ones the batch job has not processed yet hold their numbers too.
+  for (const entry of [...entriesOf(data).values(), ...queued(data)])
+    if (entry.head) highest = Math.max(highest, Number(entry.head.puno));
   return String(highest + 1);
 }
 
@@ -191,6 +193,52 @@ function orderOf(session: M3Session, puno: string): Order | M3Failure {
   const index = session.data.datasets.purchaseOrders.indexOf(puno);
   if (index === undefined) return nok('XRE0103', 'PUNO', 'Record does not exist');
   return session.data.purchaseOrder(index);
+}
+
+/** Entries FinishEntry queued for the batch job (U22 `batchJob`), per company dataset. */
+const jobs = new WeakMap<InforData, Entry[]>();
+
+function queued(data: InforData): Entry[] {
+  let found = jobs.get(data);
+  if (!found) jobs.set(data, (found = []));
+  return found;
+}
+
+/** The batch job (U22): queued entries become orders before any call of a program other than PPS370MI. */
+export function runPurchaseJobs(session: M3Session, program: string): void {
+  if (program === 'PPS370MI') return;
+  const waiting = queued(session.data);
+  while (waiting.length > 0) createOrder(session, waiting.shift()!);
+}
+
+/** A finished entry as an order in the data every view reads. */
+function createOrder(session: M3Session, entry: Entry): void {
+  if (!entry.head) return;
+  const head = entry.head.input;
+  const supplierIndex = session.data.datasets.suppliers.indexOf(text(head, 'SUNO'))!;
+  const supplier = session.data.supplier(supplierIndex);
+  const today = Math.floor(session.now() / 86_400_000) * 86_400_000;
+  session.data.writePurchaseOrder(
+    entry.head.puno,
+    (order) => {
+      applyHead(order, head);
+      order.lines = entry.lines.map((line) => newLine(order, line, Number(line.PNLI)));
+    },
+    session.now(),
+    {
+      number: entry.head.puno,
+      partyIndex: supplierIndex,
+      partyNumber: supplier.number,
+      currency: supplier.place.currency,
+      orderDate: today,
+      requestedDate: instant(text(head, 'DWDT')),
+      status: 'open',
+      reference: '',
+      warehouse: text(head, 'WHLO'),
+      facility: text(head, 'FACI'),
+      lines: [],
+    },
+  );
 }
 
 export const purchaseRuns: Record<string, Run> = {
@@ -232,31 +280,8 @@ export const purchaseRuns: Record<string, Run> = {
     if (!entry) return nok('', 'MSGN', `Message number ${msgn} does not exist`);
     if (!entry.head) return nok('', 'MSGN', 'The entry has no order head');
     all.delete(msgn);
-    const head = entry.head.input;
-    const supplierIndex = session.data.datasets.suppliers.indexOf(text(head, 'SUNO'))!;
-    const supplier = session.data.supplier(supplierIndex);
-    const today = Math.floor(session.now() / 86_400_000) * 86_400_000;
-    session.data.writePurchaseOrder(
-      entry.head.puno,
-      (order) => {
-        applyHead(order, head);
-        order.lines = entry.lines.map((line) => newLine(order, line, Number(line.PNLI)));
-      },
-      session.now(),
-      {
-        number: entry.head.puno,
-        partyIndex: supplierIndex,
-        partyNumber: supplier.number,
-        currency: supplier.place.currency,
-        orderDate: today,
-        requestedDate: instant(text(head, 'DWDT')),
-        status: 'open',
-        reference: '',
-        warehouse: text(head, 'WHLO'),
-        facility: text(head, 'FACI'),
-        lines: [],
-      },
-    );
+    if (session.behaviour.m3PurchaseEntry === 'batchJob') queued(session.data).push(entry);
+    else createOrder(session, entry);
     return [];
   },
   'PPS370MI/DeleteEntry': (session, input) => {

@@ -105,6 +105,28 @@ describe('Infor sandbox: M3 purchase order writes', () => {
     expect(now.at(-1)?.slice(0, 3)).toEqual(['50', 'C300-0042', '3']);
   });
 
+  it('U22 batchJob: FinishEntry only queues the order (its number stays taken); the job has run before any other program reads', async () => {
+    session.sandbox.control.setBehaviour({ m3PurchaseEntry: 'batchJob' });
+    try {
+      const enter = async (yre1: string) => {
+        const msgn = (await ok('PPS370MI/StartEntry', { BAOR: 'MLC' })).MSGN?.trim() ?? '';
+        const head = { MSGN: msgn, FACI: 'A01', WHLO: '100', SUNO: 'S0000003', DWDT: '20260301', YRE1: yre1 };
+        const puno = (await ok('PPS370MI/AddHead', head)).PUNO?.trim() ?? '';
+        await ok('PPS370MI/AddLine', { MSGN: msgn, ITNO: 'A100-1000', ORQA: '4' });
+        await ok('PPS370MI/FinishEntry', { MSGN: msgn });
+        return puno;
+      };
+      const first = await enter('JOB-1');
+      const second = await enter('JOB-2');
+      expect(Number(second)).toBe(Number(first) + 1);
+      expect((await head(first))?.[3]).toBe('JOB-1');
+      expect((await head(second))?.[3]).toBe('JOB-2');
+      expect(await lines(second)).toEqual([['1', 'A100-1000', '4', '2.45']]);
+    } finally {
+      session.sandbox.control.setBehaviour({ m3PurchaseEntry: 'immediate' });
+    }
+  });
+
   it('refuses as M3 does: input checks as v2 400 / v1 NOK, data checks in results[0], nothing written', async () => {
     const msgn = (await ok('PPS370MI/StartEntry', { BAOR: 'MLC' })).MSGN?.trim() ?? '';
     const headInput = { MSGN: msgn, FACI: 'A01', WHLO: '100', SUNO: 'S0000001', DWDT: '20260201' };
@@ -143,6 +165,6 @@ describe('Infor sandbox: M3 purchase order writes', () => {
     const line = await v2('PPS370MI/AddLine', { MSGN: msgn, ITNO: 'A100-1000', ORQA: '1' });
     expect(line.body.results[0]).toMatchObject({ errorField: 'MSGN' });
     await ok('PPS370MI/DeleteEntry', { MSGN: msgn });
-    expect(session.sandbox.control.dataStats().purchaseOrders.overlay).toBe(2);
+    expect(session.sandbox.control.dataStats().purchaseOrders.overlay).toBe(4);
   });
 });
