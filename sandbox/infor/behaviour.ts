@@ -43,6 +43,13 @@ export const inforBehaviourSchema = z.object({
    * stored as given). Unconfirmed either way; the connector checks kinds before writing.
    */
   m3WriteKindCheck: z.enum(['nok', 'accepted']).default('nok'),
+  /**
+   * U22 — when a purchase order entered through PPS370MI exists: as soon as FinishEntry answers
+   * (`immediate`), or once M3's batch job has processed the entry (`batchJob`: FinishEntry only
+   * queues it; the job runs before the next call of any other program, so nothing reads it until
+   * then). M3H5 documents the transactions, not the timing; the connector needs neither.
+   */
+  m3PurchaseEntry: z.enum(['immediate', 'batchJob']).default('immediate'),
 });
 
 export type InforBehaviour = z.infer<typeof inforBehaviourSchema>;

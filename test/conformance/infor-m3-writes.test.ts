@@ -215,11 +215,24 @@ describe('Infor M3 writes customers and suppliers', () => {
     expect(hits.get('C0000001')?.data.CUNO).toBe('C0000001');
   });
 
-  it('CSI refuses writes by product line, not yet (LN and FSM write: infor-ln-fsm-writes.test.ts)', async () => {
-    for (const productLine of ['csi']) {
-      await expect(
-        connector({ productLine }).write('customers', [{ CustNum: '1' }], { matchKey: ['CustNum'] }),
-      ).rejects.toThrow(/not supported yet/);
+  it('lookup gives each hit the stamp the read gives the record (LMTS), and a newer one after a write', async () => {
+    const made = connector();
+    const read = await readAll(made, 'suppliers');
+    const hits = await made.lookup!('suppliers', 'SUNO', ['S0000003', 'S0000004']);
+    for (const key of ['S0000003', 'S0000004']) {
+      const stamp = read.find((record) => record.key === key)?.stamp;
+      expect(stamp).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+      expect(hits.get(key)?.stamp).toBe(stamp);
     }
+    const written = await made.write('suppliers', [{ SUNO: 'S0000003', SUNM: 'Stamped Again BV' }], {
+      matchKey: ['SUNO'],
+    });
+    expect(written[0]?.outcome).toBe('updated');
+    const again = await made.lookup!('suppliers', 'SUNO', ['S0000003']);
+    const reread = (await readAll(made, 'suppliers')).find((record) => record.key === 'S0000003');
+    expect(again.get('S0000003')?.stamp).toBe(reread?.stamp);
+    expect(Date.parse(again.get('S0000003')?.stamp ?? '')).toBeGreaterThan(
+      Date.parse(hits.get('S0000003')?.stamp ?? ''),
+    );
   });
 });

@@ -111,6 +111,8 @@ function partyIdo(name: 'SLCustomers' | 'SLVendors'): Ido {
           CustType: party.group,
         });
       row.TaxRegNum1 = party.vatNumber;
+      // What IDO updates wrote (csi-write.ts), including properties no other view has.
+      Object.assign(row, data.written[entity].get(index)?.idoValues);
       return [withAudit(row, party.createdAt, party.changedAt, party.rowPointer)];
     },
     stampOf: (data, index) => data.datasets[entity].stamp(index),

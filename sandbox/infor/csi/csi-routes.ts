@@ -4,6 +4,7 @@ import type { InforData } from '../data/records';
 import type { LinesBehaviour } from '../behaviour-lines';
 import { csiDateTime, parseStamp } from '../formats';
 import { idos, itemId, type Ido } from './csi-idos';
+import { idoUpdate } from './csi-write';
 
 /**
  * Mongoose IDO REST v2 under `/{tenant}/CSI/IDORequestService/ido/`. Every functional error
@@ -38,7 +39,10 @@ export function registerCsiRoutes(
   const failure = (context: SimulatorContext, message: string) =>
     context.json(200, { Items: null, Bookmark: null, MoreRowsExist: false, Success: false, Message: message });
   // `loads`: the route loads rows, so the metadata IDO IdoCollections answers there too.
-  const withConfig = (handler: (context: SimulatorContext, ido: Ido, data: InforData) => void, loads = false) =>
+  const withConfig = (
+    handler: (context: SimulatorContext, ido: Ido, data: InforData) => void | Promise<void>,
+    loads = false,
+  ) =>
     gateway((context) => {
       const config = context.header('x-infor-mongooseconfig');
       if (!config)
@@ -56,7 +60,7 @@ export function registerCsiRoutes(
       if (name === 'idocollections' && loads) return idoCollections(context);
       const ido = idos[name];
       if (!ido) return failure(context, `IDO "${context.params.ido}" does not exist or is not licensed.`);
-      handler(context, ido, data);
+      return handler(context, ido, data);
     });
 
   /**
@@ -98,6 +102,12 @@ export function registerCsiRoutes(
     pattern: `${base}/info/:ido`,
     name: 'CSI info',
     handler: withConfig((context, ido) => context.json(200, info(ido))),
+  });
+  server.route({
+    method: 'POST',
+    pattern: `${base}/update/:ido`,
+    name: 'CSI update',
+    handler: withConfig((context, ido, data) => idoUpdate(context, ido, data)),
   });
   server.route({
     method: 'GET',

@@ -97,6 +97,8 @@ export interface Order {
   status: 'open' | 'released' | 'delivered' | 'invoiced';
   reference: string;
   warehouse: string;
+  /** M3 facility (MPHEAD FACI); generated orders are all in the sandbox's one facility, A01. */
+  facility?: string;
   lines: OrderLine[];
   total: number;
   rowPointer: string;
@@ -181,6 +183,8 @@ export interface WrittenParty {
   createdAt?: number;
   /** Fields an LN or FSM write set that no M3 column holds, by `view:Field` (party-writes.ts). */
   views?: Record<string, unknown>;
+  /** CSI property values an IDO update wrote (csi-write.ts), shown over the generated row. */
+  idoValues?: Record<string, string | null>;
 }
 
 /** M3 columns that are neutral-model fields too, so CSI, LN and FSM views show what M3 writes changed. */
@@ -208,6 +212,12 @@ export class InforData {
     customers: new Map(),
     suppliers: new Map(),
   };
+
+  /**
+   * Purchase orders M3 writes made (PPS370MI entry, PPS200MI UpdHead/AddLine/UpdLine), each the
+   * whole order as last written, by dataset index (`writePurchaseOrder`).
+   */
+  readonly writtenOrders = new Map<number, Order>();
 
   constructor(
     readonly seed: number,
@@ -262,6 +272,45 @@ export class InforData {
       frozen: previous?.frozen ?? { phone: before.phone, creditLimit: before.creditLimit },
     });
     dataset.modify([index], now);
+    return index;
+  }
+
+  /**
+   * Applies an M3 purchase order write: `create` inserts `order` under its number; otherwise `change`
+   * edits a copy of the order as it reads now, which from then on is the order every view shows.
+   * Either way the order's stamp is `now`; the total follows the lines. Returns its index.
+   */
+  writePurchaseOrder(
+    key: string,
+    change: (order: Order) => void,
+    now: number,
+    create?: Omit<Order, 'index' | 'changedAt' | 'createdAt' | 'version' | 'total' | 'rowPointer'>,
+  ): number {
+    const dataset = this.datasets.purchaseOrders;
+    let index: number;
+    let order: Order;
+    if (create) {
+      index = dataset.insert(key, now);
+      order = {
+        ...create,
+        index,
+        total: 0,
+        rowPointer: uuidFrom(recordRandom(this.seed, 'po#written', index)),
+        createdAt: now,
+        changedAt: now,
+        version: 0,
+      };
+    } else {
+      const found = dataset.indexOf(key);
+      if (found === undefined) throw new Error(`No purchase order "${key}"`);
+      index = found;
+      const current = this.purchaseOrder(index);
+      order = { ...current, lines: current.lines.map((line) => ({ ...line, schedules: [...line.schedules] })) };
+      dataset.modify([index], now);
+    }
+    change(order);
+    order.total = round2(order.lines.reduce((sum, line) => sum + line.amount, 0));
+    this.writtenOrders.set(index, order);
     return index;
   }
 
@@ -368,7 +417,8 @@ export class InforData {
       blocked: random.chance(0.04),
       group: random.pick(customerGroups),
       salesRep: random.pick(salesReps),
-      rowPointer: uuidFrom(random),
+      // A row's identity never changes (CSI `_ItemId` names it), whatever a modification re-rolls.
+      rowPointer: uuidFrom(recordRandom(this.seed, `${entity}#row`, index)),
       createdAt: written?.createdAt ?? Math.min(createdAt, dataset.stamp(index)),
       changedAt: dataset.stamp(index),
       version,
@@ -384,6 +434,14 @@ export class InforData {
 
   private order(entity: 'salesOrders' | 'purchaseOrders', index: number): Order {
     const dataset = this.datasets[entity];
+    const written = entity === 'purchaseOrders' ? this.writtenOrders.get(index) : undefined;
+    if (written)
+      return {
+        ...written,
+        lines: written.lines.map((line) => ({ ...line, schedules: [...line.schedules] })),
+        changedAt: dataset.stamp(index),
+        version: dataset.version(index),
+      };
     const random = recordRandom(this.seed, entity, index);
     const parties = entity === 'salesOrders' ? this.datasets.customers : this.datasets.suppliers;
     const partyIndex = random.int(0, Math.max(0, parties.count - 1));

@@ -1,5 +1,6 @@
 import catalogueJson from './catalogue.json';
 import type { M3Column } from './m3-tables';
+import { pps370Catalogue } from './m3-purchase-write';
 
 /**
  * The real M3 MI transactions the sandbox knows: `catalogue.json` is a compact copy of
@@ -17,7 +18,11 @@ interface CatalogueEntry {
   o: Array<[string, string, number, string]>;
 }
 
-const programs = (catalogueJson as unknown as { programs: Record<string, Record<string, CatalogueEntry>> }).programs;
+const programs: Record<string, Record<string, CatalogueEntry>> = {
+  ...(catalogueJson as unknown as { programs: Record<string, Record<string, CatalogueEntry>> }).programs,
+  // PPS370MI (purchase order batch entry) is missing from the compact copy; M3H5 has it (m3-purchase-write.ts).
+  PPS370MI: pps370Catalogue,
+};
 
 export interface CatalogueTransaction {
   program: string;

@@ -3,6 +3,7 @@ import type { InforData } from '../data/records';
 import type { BehaviourHolder, InforBehaviour } from '../behaviour';
 import { padValue } from './m3-tables';
 import { isM3Date, isM3Number } from './m3-write';
+import { runPurchaseJobs } from './m3-purchase-write';
 import {
   findTransaction,
   isProgram,
@@ -184,6 +185,7 @@ export function m3Handler(
       now: options.now ?? Date.now,
     };
     const transaction = call.transaction as M3Transaction;
+    runPurchaseJobs(session, transaction.program);
     const result = transaction.run(session, call.input);
     if (typeof effect.m3LostAnswer === 'number') {
       // Writes have taken effect already: their runs change the data before answering.

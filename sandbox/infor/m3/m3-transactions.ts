@@ -18,6 +18,7 @@ import {
   writtenColumns,
   type M3WriteSpec,
 } from './m3-write';
+import { purchaseInputColumn, purchaseRuns, purchaseWriteIds } from './m3-purchase-write';
 
 /**
  * The M3 API programs the sandbox answers: exactly the transactions of the real MI catalogue
@@ -145,6 +146,7 @@ const implemented: Record<string, Run> = {
   'CRS610MI/LstTemplates': () =>
     Object.entries(m3CustomerTemplates).map(([CUNO, template]) => ({ CUNO, CUNM: template.name })),
   ...Object.fromEntries(Object.entries(m3WriteSpecs).map(([id, spec]) => [id, writeRun(spec)])),
+  ...purchaseRuns,
   'EXPORTMI/Select': exportSelect('Select'),
   'EXPORTMI/SelectPad': exportSelect('SelectPad'),
   'EXPORTMI/LstFields': (_session, input) => {
@@ -321,13 +323,22 @@ export function findTransaction(program: string, name: string): M3Transaction | 
   if (entry) {
     const lengths = new Map(entry.outputs.map((field) => [field.name, field.length]));
     const writeSpec = m3WriteSpecs[id];
+    const purchaseWrite = purchaseWriteIds.has(id);
+    // Purchase order writes: the lengths and types of PPS200MI's Get outputs (head, then line).
+    const purchaseOutput = (input: string) =>
+      catalogueTransaction('PPS200MI', 'GetHead')?.outputs.find((field) => field.name === input) ??
+      catalogueTransaction('PPS200MI', 'GetLine')?.outputs.find((field) => field.name === input);
     made = {
       program,
       name,
       description: entry.description,
       inputs: entry.inputs.map((input) => {
         // Writes: the column the input sets gives its type and length (the catalogue has no input lengths).
-        const column = writeSpec ? writeInputColumn(writeSpec, input.name) : undefined;
+        const column = writeSpec
+          ? writeInputColumn(writeSpec, input.name)
+          : purchaseWrite
+            ? purchaseInputColumn(input.name, purchaseOutput)
+            : undefined;
         return {
           name: input.name,
           type: column?.type ?? 'A',
@@ -336,7 +347,7 @@ export function findTransaction(program: string, name: string): M3Transaction | 
           mandatory: input.required,
         };
       }),
-      write: writeSpec !== undefined,
+      write: writeSpec !== undefined || purchaseWrite,
       outputs: entry.outputs,
       multi: program === 'EXPORTMI' || /^(Lst|List|Sel|Search)/.test(name),
       uncounted: program === 'EXPORTMI' ? (input) => (input.HDRS === '1' ? 1 : 0) : undefined,

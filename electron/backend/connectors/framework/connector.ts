@@ -82,6 +82,8 @@ export interface WriteResult {
   error?: { code: string; message: string; field?: string };
   /** How the target record was found, for the audit log (Cin7: by stored ID, by name, or none → created). */
   match?: WriteMatch;
+  /** What the user should know about a write that went through (M3: order lines left in place). */
+  note?: string;
 }
 
 export interface WriteMatch {

@@ -7,6 +7,7 @@ import { lnUrl } from './ln-reader';
 import { m3Execute } from './m3-api';
 import { exportColumns, m3ValueKind } from './m3-export';
 import { m3CreateRequired, m3WriteEntities } from './m3-write';
+import { applyPurchaseLineRequired, applyPurchaseRequired } from './m3-purchase-write';
 import { entityLabel, type CsiSource, type FsmSource, type LnSource, type M3Source } from './infor-sources';
 
 type Discovered = Omit<EntitySchema, 'hash' | 'fetchedAt'>;
@@ -36,10 +37,14 @@ export async function m3Schema(context: HookContext, entity: string, source: M3S
     const needed = m3CreateRequired[entity] ?? [];
     for (const f of fields) if (needed.includes(f.name)) f.required = { onCreate: true, onUpdate: false };
   }
+  // Purchase orders are written with their lines (m3-purchase-write.ts): PUNO is M3's own number.
+  const writesLines = entity === 'purchaseOrders' && source.table === 'MPHEAD' && !source.list;
+  if (writesLines) applyPurchaseRequired(fields);
   if (source.lines) {
     // Each line's own fields, so mappings can loop over them (quantity, price … per line).
     const children = await tableFields(context, source.lines.table, source.lines.columns, [...source.lines.keys]);
-    fields.push(field('lines', 'array', { label: 'Lines', readOnly: true, children }));
+    if (writesLines) applyPurchaseLineRequired(children);
+    fields.push(field('lines', 'array', { label: 'Lines', readOnly: !writesLines, children }));
   }
   return { system: 'infor', entity, label: entityLabel(entity, source), keyFields, fields };
 }

@@ -7,7 +7,6 @@ import { obtainInforToken, revokeInforToken, tokenClaims } from './infor-auth';
 import { inforCatalog, inforCatalogEntry } from './infor-catalog';
 import { csiSchema, fsmSchema, lnSchema, m3Schema } from './infor-schema';
 import {
-  productLineLabels,
   productLines,
   resolveSources,
   type CsiSource,
@@ -22,7 +21,8 @@ import { m3Execute } from './m3-api';
 import { readM3, type M3StampForms } from './m3-reader';
 import { m3Lookup, m3WriteBatch } from './m3-write';
 import { lineWriteHooks } from './infor-line-writes';
-import type { JsonObject, WriteOptions, WriteResult } from '../framework/connector';
+import { m3PurchaseLookup, m3PurchaseWriteBatch } from './m3-purchase-write';
+import { csiLookup, csiWriteBatch } from './csi-write';
 import { checkTenant } from './tenant-check';
 
 /** M3 when none is set (the first test detects the real one); a value that is not a product line is refused, not read as M3. */
@@ -69,11 +69,23 @@ function hooksFor(
     },
     ...(productLine === 'm3'
       ? {
-          lookup: (context, entity, matchKey, values, signal) => m3Lookup(context, entity, matchKey, values, signal),
+          lookup: (context, entity, matchKey, values, signal) =>
+            entity === 'purchaseOrders'
+              ? m3PurchaseLookup(context, matchKey, values, signal)
+              : m3Lookup(context, entity, matchKey, values, signal),
           writeBatch: (context, entity, records, matchKey, options) =>
-            m3WriteBatch(context, entity, records, matchKey, options?.signal),
+            entity === 'purchaseOrders'
+              ? m3PurchaseWriteBatch(context, records, matchKey, options?.signal)
+              : m3WriteBatch(context, entity, records, matchKey, options?.signal),
         }
-      : lineWriteHooks(productLine, sourceOf)),
+      : productLine === 'csi'
+        ? {
+            lookup: (context, entity, matchKey, values, signal) =>
+              csiLookup(context, entity, sourceOf<CsiSource>(entity), matchKey, values, signal),
+            writeBatch: (context, entity, records, matchKey, options) =>
+              csiWriteBatch(context, entity, sourceOf<CsiSource>(entity), records, matchKey, options?.signal),
+          }
+        : lineWriteHooks(productLine, sourceOf)),
     catalog: (context, query, signal) => inforCatalog(context, productLine, query, signal),
     catalogEntry: (context, kind, name, options) => inforCatalogEntry(context, productLine, kind, name, options),
     async probe() {
@@ -133,17 +145,6 @@ export class InforConnector extends DescriptorConnector {
       if (typeof identity === 'string') result.identity = identity;
     }
     return result;
-  }
-
-  /** CSI writes are not built yet: say so by product line, not as a generic read-only entity. */
-  override async write(entity: string, records: JsonObject[], options: WriteOptions): Promise<WriteResult[]> {
-    if (this.productLine === 'csi' && (entity === 'customers' || entity === 'suppliers'))
-      throw new AppError(
-        'E_INVALID_INPUT',
-        `Infor ${productLineLabels[this.productLine]}: writing ${entity} is not supported yet (Infor M3, LN and FSM customers and suppliers can be written).`,
-        { productLine: this.productLine, entity },
-      );
-    return super.write(entity, records, options);
   }
 
   /** Whether the gateway serves this product line for the tenant (a cheap metadata call). */

@@ -59,6 +59,32 @@ const m3Writes: Partial<Record<string, ConnectorDescriptorInput['entities'][stri
     maxBatch: 50,
     maxPayloadBytes: 1_000_000,
   },
+  // Head plus lines: PPS370MI batch entry creates, PPS200MI changes (m3-purchase-write.ts).
+  purchaseOrders: {
+    mode: 'create+update',
+    endpoint: 'M3/m3api-rest/v2/execute/PPS200MI',
+    matchKeys: ['PUNO', 'YRE1'],
+    maxBatch: 20,
+    maxPayloadBytes: 1_000_000,
+  },
+};
+
+/** CSI writes: one `update/{ido}` per record after one keyed load per batch (csi-write.ts). */
+const csiWrites: Partial<Record<string, ConnectorDescriptorInput['entities'][string]['write']>> = {
+  customers: {
+    mode: 'create+update',
+    endpoint: 'CSI/IDORequestService/ido/update/SLCustomers',
+    matchKeys: ['CustNum', 'CustSeq'],
+    maxBatch: 40,
+    maxPayloadBytes: 1_000_000,
+  },
+  suppliers: {
+    mode: 'create+update',
+    endpoint: 'CSI/IDORequestService/ido/update/SLVendors',
+    matchKeys: ['VendNum'],
+    maxBatch: 40,
+    maxPayloadBytes: 1_000_000,
+  },
 };
 
 const pagination: Record<ProductLine, ConnectorDescriptorInput['entities'][string]['read']> = {
@@ -123,7 +149,9 @@ function build(productLine: ProductLine, picked: Record<string, PickedSource> = 
       label: inforEntityLabels[id],
       keyFields: productLine === 'm3' ? source.keys.map((key) => key.slice(2)) : source.keys,
       read: pagination[productLine],
-      write: (productLine === 'm3' && m3Writes[id]) || lineWrites[productLine]?.[id] || { mode: 'read-only' },
+      write: (productLine === 'm3' && m3Writes[id]) ||
+        (productLine === 'csi' && csiWrites[id]) ||
+        lineWrites[productLine]?.[id] || { mode: 'read-only' },
     };
   }
   for (const [id, source] of Object.entries(picked)) {

@@ -2,6 +2,7 @@ import { AppError, isAppError } from '../../../../shared/errors';
 import type { JsonObject, LookupHit, WriteResult } from '../framework/connector';
 import type { HookContext } from '../framework/hooks';
 import { m3Execute } from './m3-api';
+import { detectM3StampForm, parseInforStamp, parseM3Stamp } from './infor-formats';
 import { exportColumns, m3ValueKind, queryLength, stripPrefix, type ExportColumn } from './m3-export';
 
 /**
@@ -80,7 +81,7 @@ export function m3WriteEntity(entity: string): M3WriteEntity {
 }
 
 /** One input of a transaction as `MRS001MI/LstFields` describes it. */
-interface M3Input {
+export interface M3Input {
   name: string;
   type: 'A' | 'N';
   length: number;
@@ -90,7 +91,7 @@ interface M3Input {
 const inputCache = new WeakMap<object, Map<string, Promise<Map<string, M3Input>>>>();
 
 /** A transaction's inputs (`MRS001MI/LstFields … TRTP=I`: FLNM, LENG, TYPE, MAND), cached per connection. */
-function transactionInputs(
+export function transactionInputs(
   context: HookContext,
   program: string,
   transaction: string,
@@ -132,15 +133,16 @@ function transactionInputs(
 }
 
 /** Inputs the connector sets itself, never from a record. */
-const connectorInputs = new Set(['CONO', 'DIVI', 'CUTM', 'STEM']);
+// MSGN and BAOR: the purchase order batch entry's own (m3-purchase-write.ts).
+const connectorInputs = new Set(['CONO', 'DIVI', 'CUTM', 'STEM', 'MSGN', 'BAOR']);
 
-type Checked = { ok: true; input: Record<string, string> } | { ok: false; field: string; message: string };
+export type Checked = { ok: true; input: Record<string, string> } | { ok: false; field: string; message: string };
 
 /**
  * A record's values as the transaction's inputs, checked as M3 would check them. `required` are
  * inputs the call will carry anyway (key, template), so their absence in the record is no error.
  */
-function toInputs(
+export function toInputs(
   record: JsonObject,
   where: string,
   inputs: Map<string, M3Input>,
@@ -214,12 +216,34 @@ export async function existingKeys(
   values: string[],
   signal?: AbortSignal,
 ): Promise<Set<string>> {
-  const found = new Set<string>();
+  const { rows, others } = await selectByKeys(context, spec, values, [], signal);
+  const found = new Set(rows.keys());
+  for (const value of others) if (await getRecord(context, spec, value, signal)) found.add(value);
+  return found;
+}
+
+/** Keys EXPORTMI can quote: no quote, no `~` (the separator below), nothing its parser might read as syntax. */
+const quotableKey = (value: string) => /^[\w .\-/&]*$/.test(value);
+
+/**
+ * `EXPORTMI/Select` of the key column (and `extra` columns, `~`-separated) for the rows whose key
+ * is one of `values`, ORed conditions in queries that fit the QERY budget. Values EXPORTMI cannot
+ * quote safely come back in `others` for the caller to ask one by one.
+ */
+async function selectByKeys(
+  context: HookContext,
+  spec: M3WriteEntity,
+  values: string[],
+  extra: string[],
+  signal?: AbortSignal,
+): Promise<{ rows: Map<string, string[]>; others: string[] }> {
+  const rows = new Map<string, string[]>();
   const column = `${spec.prefix}${spec.key}`;
   const unique = [...new Set(values.filter(Boolean))];
-  const quotable = unique.filter((value) => /^[\w .\-/&]*$/.test(value));
-  const others = unique.filter((value) => !quotable.includes(value));
-  const head = `${column} from ${spec.table} where `;
+  const quotable = unique.filter(quotableKey);
+  const others = unique.filter((value) => !quotableKey(value));
+  const selected = [column, ...extra.map((name) => `${spec.prefix}${name}`)].join(', ');
+  const head = `${selected} from ${spec.table} where `;
   let group: string[] = [];
   const flush = async () => {
     if (group.length === 0) return;
@@ -232,7 +256,10 @@ export async function existingKeys(
       { QERY: query, SEPC: '~', HDRS: '0' },
       { maxrecs: 10_000, signal },
     );
-    for (const row of result.records) found.add((row.REPL ?? '').trim());
+    for (const row of result.records) {
+      const [key = '', ...rest] = (row.REPL ?? '').split('~').map((part) => part.trim());
+      rows.set(key, rest);
+    }
   };
   for (const value of quotable) {
     const next = [...group, value];
@@ -241,8 +268,31 @@ export async function existingKeys(
     group.push(value);
   }
   await flush();
-  for (const value of others) if (await getRecord(context, spec, value, signal)) found.add(value);
-  return found;
+  return { rows, others };
+}
+
+/**
+ * Each key's last change as ISO (`LookupHit.stamp`): the Get transactions do not answer LMTS
+ * (CRS610MI/GetBasicData has only LMDT, CRS620MI/GetBasicData neither; M3H5 catalogue), so one
+ * EXPORTMI select reads LMTS and LMDT of all keys. LMTS's text form is unconfirmed (API-FACTS §10):
+ * it is recognised from these rows as the reader does (`detectM3StampForm`); when no form fits, the
+ * change date LMDT (a day's precision) is the stamp, as in the reader's fallback.
+ */
+async function keyStamps(
+  context: HookContext,
+  spec: M3WriteEntity,
+  keys: string[],
+  signal?: AbortSignal,
+): Promise<Map<string, string>> {
+  const { rows } = await selectByKeys(context, spec, keys, ['LMTS', 'LMDT'], signal);
+  const samples = [...rows.values()].map(([stamp = '', date = '']) => ({ stamp, date }));
+  const form = detectM3StampForm(samples);
+  const stamps = new Map<string, string>();
+  for (const [key, [stamp = '', date = ''] = []] of rows) {
+    const iso = (form && parseM3Stamp(stamp, form)) || parseInforStamp(date);
+    if (iso) stamps.set(key, iso);
+  }
+  return stamps;
 }
 
 /** The Get transaction's answer for one key; undefined when M3 says XRE0103 (no such record). */
@@ -263,7 +313,10 @@ async function getRecord(
   }
 }
 
-/** `lookup`: which values exist (one EXPORTMI call per ~35 keys), then each found record's Get answer as its data. */
+/**
+ * `lookup`: which values exist (one EXPORTMI call per ~35 keys), each found record's Get answer as
+ * its data and its LMTS as `stamp` (one more EXPORTMI call, `keyStamps`).
+ */
 export async function m3Lookup(
   context: HookContext,
   entity: string,
@@ -275,12 +328,14 @@ export async function m3Lookup(
   checkMatchKey(spec, [matchKey]);
   const hits = new Map<string, LookupHit>();
   const existing = await existingKeys(context, spec, values, signal);
+  const stamps = existing.size > 0 ? await keyStamps(context, spec, [...existing], signal) : new Map<string, string>();
   for (const value of existing) {
     const row = await getRecord(context, spec, value, signal);
     if (!row) continue;
     const data: JsonObject = {};
     for (const [name, text] of Object.entries(row)) data[stripPrefix(name)] = text.trim();
-    hits.set(value, { targetKey: value, data });
+    const stamp = stamps.get(value);
+    hits.set(value, { targetKey: value, data, ...(stamp ? { stamp } : {}) });
   }
   return hits;
 }
@@ -294,7 +349,7 @@ function checkMatchKey(spec: M3WriteEntity, matchKey: string[]): void {
     );
 }
 
-const failed = (code: string, message: string, field?: string): WriteResult => ({
+export const failed = (code: string, message: string, field?: string): WriteResult => ({
   outcome: 'failed',
   error: { code, message, ...(field ? { field } : {}) },
 });
@@ -303,7 +358,7 @@ const alreadyExists = (error: unknown) =>
   isAppError(error) && (error.details as { code?: string } | undefined)?.code === 'XRE0104';
 
 /** M3's own refusal of one record (NOK text, code, field), or undefined for errors that are not the record's. */
-function recordRefusal(error: unknown): WriteResult | undefined {
+export function recordRefusal(error: unknown): WriteResult | undefined {
   if (!isAppError(error) || error.code !== 'E_REMOTE') return undefined;
   const details = (error.details ?? {}) as { code?: string; field?: string; type?: string; status?: number };
   // A refusal names a type or code; a bare failure (HTTP 5xx, no body) is the call's, not the record's.
