@@ -330,7 +330,8 @@ export async function processPage(
         targetKey,
         outcome: result.outcome,
         errorCode: item.note?.code ?? null,
-        errorMessage: item.note?.message ?? null,
+        // What the target said about a written record (M3: purchase lines it kept) is kept with it.
+        errorMessage: item.note?.message ?? result.note ?? null,
         ...(item.note ? { diff: item.note.diff } : {}),
       });
       idMap.push({ sourceKey: item.record.key, sourceStamp: item.record.stamp, targetKey, payloadHash: item.hash });
