@@ -13,20 +13,7 @@ import type { Cin7Record } from '../../sandbox/cin7/cin7-data';
 import { tempDir } from '../support/paths';
 import { fastBackend } from './support/sync-harness';
 import { connectInforAndTarget, saveFlow } from './support/connect';
-
-/**
- * Infor M3 GL accounts (FCHACC through the M3 reader: AITP, AITM, TX40, ACTY, STAT) → Cin7 Core
- * chart of accounts (Code, Name, Type, Class, Status). Only accounting dimension 1 is the chart of
- * accounts (dimension 2 holds other dimensions under the same AITM); the mapping returns nothing for
- * the rest. The example bundle's GL reconcile flow reuses this mapping.
- */
-export const m3GlAccountsToCin7 = `AITP = 1 ? {
-  "Code": $trim($string(AITM)),
-  "Name": $trim(TX40),
-  "Type": ACTY = 1 ? "CURRENT" : "EXPENSE",
-  "Class": ACTY = 1 ? "ASSET" : "EXPENSE",
-  "Status": $trim($string(STAT)) = "20" ? "ACTIVE" : "ARCHIVED"
-}`;
+import { m3GlAccountsToCin7 } from './gl-reconcile-mapping';
 
 const seed = 1;
 const counts = { customers: 5, suppliers: 5, salesOrders: 5, purchaseOrders: 5, invoices: 5, glAccounts: 12 };
