@@ -389,4 +389,19 @@ describe('Infor M3 writes purchase orders with their lines', () => {
     expect(changed).toMatchObject({ outcome: 'failed', error: { field: 'SUNO' } });
     expect(changed?.error?.message).toMatch(/SUNO is not an input of M3 PPS200MI\/UpdHead/);
   });
+
+  it("a reference holding EXPORTMI's separator fails the lookup naming the row, never shifts the stamp", async () => {
+    const made = connector();
+    const [first] = await readAll(made);
+    const puno = String(first!.data.PUNO);
+    // A person types "~" into the order's reference in M3 (free text; nothing forbids it).
+    const changed = await made.write('purchaseOrders', [{ PUNO: puno, YRE1: 'REF~7', lines: [] }], {
+      matchKey: ['PUNO'],
+    });
+    expect(changed[0]?.outcome, JSON.stringify(changed[0])).toBe('updated');
+    await expect(made.lookup!('purchaseOrders', 'PUNO', [puno])).rejects.toMatchObject({
+      code: 'E_INFOR_M3_AMBIGUOUS_ROW',
+      message: expect.stringContaining(`row starting “${puno}”`),
+    });
+  });
 });

@@ -4,7 +4,8 @@ import type { JsonObject, JsonValue, LookupHit, WriteResult } from '../framework
 import type { HookContext } from '../framework/hooks';
 import { detectM3StampForm, parseInforStamp, parseM3Stamp } from './infor-formats';
 import { m3Execute } from './m3-api';
-import { exportColumns, queryLength, stripPrefix, type ExportColumn } from './m3-export';
+import { exportColumns, stripPrefix, type ExportColumn } from './m3-export';
+import { quotableKey, selectWhereIn } from './m3-key-select';
 import { failed, recordRefusal, toInputs, transactionInputs } from './m3-write';
 
 /**
@@ -53,9 +54,6 @@ export const m3PurchaseMatchKeys = ['PUNO', 'YRE1'] as const;
 /** StartEntry's batch origin (mandatory, A3 per the sandbox; the real list of origins is unconfirmed). */
 const batchOrigin = 'MLC';
 
-/** Keys EXPORTMI can quote: no quote, no `~` (the separator), nothing its parser might read as syntax. */
-const quotable = (value: string) => /^[\w .\-/&]*$/.test(value);
-
 interface HeadRow {
   PUNO: string;
   YRE1: string;
@@ -70,39 +68,25 @@ async function selectHeads(
   values: string[],
   signal?: AbortSignal,
 ): Promise<HeadRow[]> {
-  const rows: HeadRow[] = [];
-  const name = `${head.prefix}${column}`;
-  const start = `IAPUNO, IAYRE1, IALMTS, IALMDT from ${head.table} where `;
-  let group: string[] = [];
-  const flush = async () => {
-    if (group.length === 0) return;
-    const query = start + group.map((value) => `${name} = '${value}'`).join(' or ');
-    group = [];
-    const result = await m3Execute(
-      context,
-      'EXPORTMI',
-      'Select',
-      { QERY: query, SEPC: '~', HDRS: '0' },
-      { maxrecs: 10_000, signal },
+  const unique = [...new Set(values.filter(Boolean))];
+  const unsafe = unique.find((value) => !quotableKey(value));
+  if (unsafe !== undefined)
+    throw new AppError(
+      'E_INVALID_INPUT',
+      `Infor M3: the purchase order ${column} “${unsafe}” has characters EXPORTMI cannot look up (quotes, ~).`,
+      { field: column },
     );
-    for (const row of result.records) {
-      const [PUNO = '', YRE1 = '', LMTS = '', LMDT = ''] = (row.REPL ?? '').split('~').map((part) => part.trim());
-      rows.push({ PUNO, YRE1, LMTS, LMDT });
-    }
-  };
-  for (const value of [...new Set(values.filter(Boolean))]) {
-    if (!quotable(value))
-      throw new AppError(
-        'E_INVALID_INPUT',
-        `Infor M3: the purchase order ${column} “${value}” has characters EXPORTMI cannot look up (quotes, ~).`,
-        { field: column },
-      );
-    const length = start.length + [...group, value].map((item) => `${name} = '${item}'`).join(' or ').length;
-    if (length > queryLength) await flush();
-    group.push(value);
-  }
-  await flush();
-  return rows;
+  const found = await selectWhereIn(
+    context,
+    {
+      table: head.table,
+      keyColumn: `${head.prefix}${column}`,
+      columns: ['IAPUNO', 'IAYRE1', 'IALMTS', 'IALMDT'],
+      values: unique,
+    },
+    signal,
+  );
+  return found.map(([PUNO = '', YRE1 = '', LMTS = '', LMDT = '']) => ({ PUNO, YRE1, LMTS, LMDT }));
 }
 
 /** Each order's change stamp, as the reader gives it (LMTS in the form its rows show, else LMDT). */
@@ -232,13 +216,13 @@ export async function m3PurchaseWriteBatch(
   const headColumns = columnsOf(await exportColumns(context, head.table, signal));
   const lineColumns = columnsOf(await exportColumns(context, 'MPLINE', signal));
   const values = records.map((record) => textOf(fieldOf(record, key)));
-  const quotableValues = values.filter(quotable);
+  const quotableValues = values.filter(quotableKey);
   const found = await selectHeads(context, key, quotableValues, signal);
   const results: WriteResult[] = [];
   for (const [index, record] of records.entries()) {
     signal?.throwIfAborted();
     const value = values[index]!;
-    if (value && !quotable(value)) {
+    if (value && !quotableKey(value)) {
       results.push(failed('E_INVALID_INPUT', `${key} “${value}” has characters EXPORTMI cannot look up.`, key));
       continue;
     }

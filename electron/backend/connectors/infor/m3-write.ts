@@ -3,7 +3,8 @@ import type { JsonObject, LookupHit, WriteResult } from '../framework/connector'
 import type { HookContext } from '../framework/hooks';
 import { m3Execute } from './m3-api';
 import { detectM3StampForm, parseInforStamp, parseM3Stamp } from './infor-formats';
-import { exportColumns, m3ValueKind, queryLength, stripPrefix, type ExportColumn } from './m3-export';
+import { exportColumns, m3ValueKind, stripPrefix, type ExportColumn } from './m3-export';
+import { quotableKey, selectWhereIn } from './m3-key-select';
 
 /**
  * M3 as a target (issue 16): customers through CRS610MI, suppliers through CRS620MI, upserts by
@@ -222,9 +223,6 @@ export async function existingKeys(
   return found;
 }
 
-/** Keys EXPORTMI can quote: no quote, no `~` (the separator below), nothing its parser might read as syntax. */
-const quotableKey = (value: string) => /^[\w .\-/&]*$/.test(value);
-
 /**
  * `EXPORTMI/Select` of the key column (and `extra` columns, `~`-separated) for the rows whose key
  * is one of `values`, ORed conditions in queries that fit the QERY budget. Values EXPORTMI cannot
@@ -237,37 +235,20 @@ async function selectByKeys(
   extra: string[],
   signal?: AbortSignal,
 ): Promise<{ rows: Map<string, string[]>; others: string[] }> {
-  const rows = new Map<string, string[]>();
-  const column = `${spec.prefix}${spec.key}`;
   const unique = [...new Set(values.filter(Boolean))];
-  const quotable = unique.filter(quotableKey);
   const others = unique.filter((value) => !quotableKey(value));
-  const selected = [column, ...extra.map((name) => `${spec.prefix}${name}`)].join(', ');
-  const head = `${selected} from ${spec.table} where `;
-  let group: string[] = [];
-  const flush = async () => {
-    if (group.length === 0) return;
-    const query = head + group.map((value) => `${column} = '${value}'`).join(' or ');
-    group = [];
-    const result = await m3Execute(
-      context,
-      'EXPORTMI',
-      'Select',
-      { QERY: query, SEPC: '~', HDRS: '0' },
-      { maxrecs: 10_000, signal },
-    );
-    for (const row of result.records) {
-      const [key = '', ...rest] = (row.REPL ?? '').split('~').map((part) => part.trim());
-      rows.set(key, rest);
-    }
-  };
-  for (const value of quotable) {
-    const next = [...group, value];
-    const length = head.length + next.map((item) => `${column} = '${item}'`).join(' or ').length;
-    if (length > queryLength) await flush();
-    group.push(value);
-  }
-  await flush();
+  const column = `${spec.prefix}${spec.key}`;
+  const found = await selectWhereIn(
+    context,
+    {
+      table: spec.table,
+      keyColumn: column,
+      columns: [column, ...extra.map((name) => `${spec.prefix}${name}`)],
+      values: unique.filter(quotableKey),
+    },
+    signal,
+  );
+  const rows = new Map(found.map(([key = '', ...rest]) => [key, rest] as const));
   return { rows, others };
 }
 
