@@ -5,6 +5,7 @@ import { inProcessTransport } from '../../electron/backend/bridge/in-process';
 import { startInforSandbox, type InforSandbox } from '../../sandbox/infor/index';
 import { tempDir } from '../support/paths';
 import { fastBackend } from './support/sync-harness';
+import { connectInfor } from './support/connect';
 
 /**
  * CloudSuite Industrial as a flow's target (issue 16), through the engine: the customers of M3
@@ -29,16 +30,12 @@ describe('a flow writes CSI customers', () => {
   });
 
   it('inserts each customer once, then writes nothing', async () => {
-    const content = JSON.stringify(infor.ionapi('backend-service'));
-    const source = await api.call('connections.importIonapi', { fileName: 'src.ionapi', content, productLine: 'm3' });
-    await api.call('connections.update', { id: source.id, settings: { m3Company: '200' } });
-    const target = await api.call('connections.importIonapi', {
-      fileName: 'dst.ionapi',
-      content,
-      productLine: 'csi',
+    const source = await connectInfor(api, infor, { settings: { m3Company: '200' } });
+    const target = await connectInfor(api, infor, {
       name: 'CSI target',
+      productLine: 'csi',
+      settings: { mongooseConfig: `${infor.tenant}_DALS` },
     });
-    await api.call('connections.update', { id: target.id, settings: { mongooseConfig: `${infor.tenant}_DALS` } });
     const mapping = await api.call('mappings.save', {
       name: 'M3 200 → CSI customers',
       sourceEntity: 'customers',

@@ -5,6 +5,7 @@ import { inProcessTransport } from '../../electron/backend/bridge/in-process';
 import { startInforSandbox, type InforSandbox } from '../../sandbox/infor/index';
 import { tempDir } from '../support/paths';
 import { fastBackend } from './support/sync-harness';
+import { connectInfor } from './support/connect';
 import { accessToken } from '../integration/sandbox/infor-helpers';
 
 /**
@@ -36,21 +37,9 @@ describe('flows write LN business partners and FSM vendors', () => {
   }
 
   it('creates, then nothing, then exactly the changed record', async () => {
-    const content = JSON.stringify(infor.ionapi('backend-service'));
-    const source = await api.call('connections.importIonapi', { fileName: 'src.ionapi', content, productLine: 'm3' });
-    await api.call('connections.update', { id: source.id, settings: { m3Company: '200' } });
-    const ln = await api.call('connections.importIonapi', {
-      fileName: 'ln.ionapi',
-      content,
-      productLine: 'ln',
-      name: 'LN',
-    });
-    const fsm = await api.call('connections.importIonapi', {
-      fileName: 'fsm.ionapi',
-      content,
-      productLine: 'fsm',
-      name: 'FSM',
-    });
+    const source = await connectInfor(api, infor, { settings: { m3Company: '200' } });
+    const ln = await connectInfor(api, infor, { name: 'LN', productLine: 'ln' });
+    const fsm = await connectInfor(api, infor, { name: 'FSM', productLine: 'fsm' });
     const flowOf = async (name: string, entity: string, target: string, expression: string, matchKey: string[]) => {
       const mapping = await api.call('mappings.save', { name, sourceEntity: entity, targetEntity: entity, expression });
       return api.call('flows.save', {

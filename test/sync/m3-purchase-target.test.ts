@@ -5,6 +5,7 @@ import { inProcessTransport } from '../../electron/backend/bridge/in-process';
 import { startInforSandbox, type InforSandbox } from '../../sandbox/infor/index';
 import { tempDir } from '../support/paths';
 import { fastBackend } from './support/sync-harness';
+import { connectInfor } from './support/connect';
 import { accessToken } from '../integration/sandbox/infor-helpers';
 
 /**
@@ -35,16 +36,8 @@ describe.each(['immediate', 'batchJob'] as const)('a flow writes M3 purchase ord
   });
 
   it('creates each order with its lines, then nothing, then exactly the changed order', async () => {
-    const content = JSON.stringify(infor.ionapi('backend-service'));
-    const source = await api.call('connections.importIonapi', { fileName: 'src.ionapi', content, productLine: 'm3' });
-    await api.call('connections.update', { id: source.id, settings: { m3Company: '200' } });
-    const target = await api.call('connections.importIonapi', {
-      fileName: 'dst.ionapi',
-      content,
-      productLine: 'm3',
-      name: 'M3 target',
-    });
-    await api.call('connections.update', { id: target.id, settings: { m3Company: '100' } });
+    const source = await connectInfor(api, infor, { settings: { m3Company: '200' } });
+    const target = await connectInfor(api, infor, { name: 'M3 target', settings: { m3Company: '100' } });
     const mapping = await api.call('mappings.save', {
       name: 'M3 200 → M3 100 purchase orders',
       sourceEntity: 'purchaseOrders',

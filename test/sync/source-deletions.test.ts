@@ -6,7 +6,7 @@ import { startInforSandbox, type InforSandbox } from '../../sandbox/infor/index'
 import { startDynamicsSandbox, type DynamicsSandbox } from '../../sandbox/dynamics/index';
 import { syncService } from '../../electron/backend/sync/sync.service';
 import { tempDir } from '../support/paths';
-import { saveFlow } from './support/connect';
+import { connectInfor, connectSystem, saveFlow } from './support/connect';
 import { fastBackend } from './support/sync-harness';
 
 /**
@@ -39,22 +39,8 @@ describe('deletions and resume cursors of a source', () => {
 
   it('keeps the delta link between runs and reports a deleted contact once', async () => {
     const connection = dynamics.connection();
-    const source = await api.call('connections.create', {
-      system: 'dynamics',
-      name: connection.name,
-      settings: connection.settings as never,
-      secrets: connection.secrets,
-      sandbox: true,
-    });
-    const target = await api.call('connections.importIonapi', {
-      fileName: 'm3.ionapi',
-      content: JSON.stringify(infor.ionapi('backend-service')),
-      productLine: 'm3',
-    });
-    await api.call('connections.update', {
-      id: target.id,
-      settings: { m3Company: '100', m3CustomerTemplate: 'TMPLDOM' },
-    });
+    const source = await connectSystem(api, 'dynamics', connection);
+    const target = await connectInfor(api, infor, { settings: { m3Company: '100', m3CustomerTemplate: 'TMPLDOM' } });
     const { flow } = await saveFlow(
       api,
       { source, target },

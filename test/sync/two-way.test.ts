@@ -6,6 +6,7 @@ import { inProcessTransport } from '../../electron/backend/bridge/in-process';
 import { startInforSandbox, type InforSandbox } from '../../sandbox/infor/index';
 import { tempDir } from '../support/paths';
 import { fastBackend } from './support/sync-harness';
+import { connectInfor } from './support/connect';
 import { accessToken } from '../integration/sandbox/infor-helpers';
 
 /**
@@ -55,20 +56,11 @@ describe('two flows in opposite directions', () => {
     api = createClient(inProcessTransport(backend));
     token = await accessToken(infor);
     m3 = `${infor.url}/${infor.tenant}/M3/m3api-rest/v2/execute`;
-    const content = JSON.stringify(infor.ionapi('backend-service'));
-    const company200 = await api.call('connections.importIonapi', { fileName: 'a.ionapi', content, productLine: 'm3' });
-    await api.call('connections.update', {
-      id: company200.id,
+    const company200 = await connectInfor(api, infor, {
       settings: { m3Company: '200', m3CustomerTemplate: 'TMPLDOM' },
     });
-    const company100 = await api.call('connections.importIonapi', {
-      fileName: 'b.ionapi',
-      content,
-      productLine: 'm3',
+    const company100 = await connectInfor(api, infor, {
       name: 'M3 company 100',
-    });
-    await api.call('connections.update', {
-      id: company100.id,
       settings: { m3Company: '100', m3CustomerTemplate: 'TMPLDOM' },
     });
     const save = async (name: string, expression: string, from: string, to: string) => {

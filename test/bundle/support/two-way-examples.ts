@@ -7,6 +7,7 @@ import { startInforSandbox, type InforSandbox } from '../../../sandbox/infor/ind
 import { startCin7Sandbox, type Cin7Sandbox } from '../../../sandbox/cin7/index';
 import { startDynamicsSandbox, type DynamicsSandbox } from '../../../sandbox/dynamics/index';
 import { m3GlAccountsToCin7 } from '../../sync/gl-reconcile-mapping';
+import { connectSystem } from '../../sync/support/connect';
 
 /**
  * The issue 16 example bundles (examples/*.mlcbundle.json), designed through the backend contract
@@ -60,18 +61,10 @@ export async function connectExamples(
   });
   // New M3 customers are made from a customer template (CRS610MI/Add needs one).
   const templated = await api.call('connections.update', { id: infor.id, settings: { m3CustomerTemplate: 'TMPLDOM' } });
-  const create = (system: 'cin7' | 'dynamics', connection: ReturnType<Cin7Sandbox['connection']>) =>
-    api.call('connections.create', {
-      system,
-      name: connection.name,
-      settings: connection.settings as never,
-      secrets: connection.secrets,
-      sandbox: true,
-    });
   return {
     infor: templated,
-    cin7: await create('cin7', sandboxes.cin7.connection()),
-    dynamics: await create('dynamics', sandboxes.dynamics.connection() as ReturnType<Cin7Sandbox['connection']>),
+    cin7: await connectSystem(api, 'cin7', sandboxes.cin7.connection()),
+    dynamics: await connectSystem(api, 'dynamics', sandboxes.dynamics.connection()),
   };
 }
 

@@ -25,14 +25,18 @@ export async function connectInforAndTarget(
     content: JSON.stringify(infor.ionapi('backend-service')),
     productLine: 'm3',
   });
-  const target = await api.call('connections.create', {
+  return { source, target: await connectSystem(api, system, connection) };
+}
+
+/** A connection to a (non-Infor) simulator, made through the API from its settings and secrets. */
+export function connectSystem(api: ApiClient, system: SystemId, connection: SandboxConnection): Promise<Connection> {
+  return api.call('connections.create', {
     system,
     name: connection.name,
     settings: connection.settings as never,
     secrets: connection.secrets,
     sandbox: true,
   });
-  return { source, target };
 }
 
 /** A mapping and the manual flow that runs it between the test's two connections (lines and parents optional). */
@@ -68,4 +72,23 @@ export async function saveFlow(
     paused: false,
   });
   return { flow, mapping };
+}
+
+/**
+ * An Infor connection to the simulator as a person makes it: the `.ionapi` file imported with a
+ * product line, then the card's settings (`m3Company`, a customer template, a Mongoose config).
+ * Tests that write from one M3 company into another (or into CSI, LN, FSM) make two.
+ */
+export async function connectInfor(
+  api: ApiClient,
+  infor: InforSandbox,
+  options: { name?: string; productLine?: 'm3' | 'csi' | 'ln' | 'fsm'; settings?: Record<string, string> } = {},
+): Promise<Connection> {
+  const imported = await api.call('connections.importIonapi', {
+    fileName: `${options.name ?? 'sandbox'}.ionapi`,
+    content: JSON.stringify(infor.ionapi('backend-service')),
+    productLine: options.productLine ?? 'm3',
+    ...(options.name ? { name: options.name } : {}),
+  });
+  return options.settings ? api.call('connections.update', { id: imported.id, settings: options.settings }) : imported;
 }
