@@ -53,7 +53,7 @@ export function ConflictRulesView({
       {draft.conflictDefault && (
         <div className="conflict-rules" data-testid="flow-conflict-fields">
           {rules.map((rule, index) => (
-            <div key={index} className="toolbar conflict-rule">
+            <div key={index} className="toolbar conflict-rule" data-testid="flow-conflict-rule">
               <input
                 className="input"
                 list="flow-conflict-field-names"
@@ -61,12 +61,14 @@ export function ConflictRulesView({
                 aria-label={`Field of rule ${index + 1}`}
                 value={rule.field}
                 onChange={(event) => setRule(index, { field: event.target.value })}
+                data-testid="flow-conflict-field"
               />
               <select
                 className="select"
                 aria-label={`Winner of rule ${index + 1}`}
                 value={rule.winner}
                 onChange={(event) => setRule(index, { winner: event.target.value as ConflictWinner })}
+                data-testid="flow-conflict-winner"
               >
                 {conflictWinners.map((winner) => (
                   <option key={winner} value={winner}>
