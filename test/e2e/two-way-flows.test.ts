@@ -236,6 +236,13 @@ describe('Two flows in opposite directions in Chromium', () => {
     expect(reverse.counters.created + reverse.counters.updated).toBe(0);
     expect(reverse.counters.echoes).toBe(forward.counters.created);
 
+    // The card adds up: everything read was skipped, most of it as echoes.
+    await app.nav('flows').click();
+    await expect
+      .poll(() => flows.outcome(reverseName).textContent(), patient)
+      .toContain(
+        `${reverse.counters.skipped.toLocaleString('en-US')} skipped (${reverse.counters.echoes!.toLocaleString('en-US')} echoes)`,
+      );
     await openLatestRun(reverseName, reverse);
     const echoes = page.getByTestId('counter-echoes');
     await echoes.waitFor(patient);
@@ -264,6 +271,9 @@ describe('Two flows in opposite directions in Chromium', () => {
 
     const ruled = await runFromCard(forwardName);
     expect(ruled.counters).toMatchObject({ updated: 1, created: 0, conflicts: 1 });
+    await app.nav('flows').click();
+    await expect.poll(() => flows.outcome(forwardName).textContent(), patient).toContain('1 updated');
+    expect(await flows.outcome(forwardName).textContent()).toContain('1 conflict resolved');
     await openLatestRun(forwardName, ruled);
     const resolved = page.getByTestId('counter-conflicts');
     await resolved.waitFor(patient);
@@ -284,9 +294,14 @@ describe('Two flows in opposite directions in Chromium', () => {
     // telephone1: Dynamics keeps its own (the field rule); address1_city: M3's value is written (the default).
     expect(cells).toEqual(
       expect.arrayContaining([
-        ['telephone1', '+46 70 555 0104', '+46 70 555 0104'],
+        ['telephone1', '+46 70 555 0104', '+46 70 555 0104 (kept)'],
         ['address1_city', 'Malmö', 'Uppsala'],
       ]),
+    );
+    const note = await runs.recordDetail().getByTestId('record-note').textContent();
+    expect(note).toContain('CONFLICT');
+    expect(note).toMatch(
+      /telephone1 \(.+ value kept, rule “target”\); address1_city \(source value written, rule “source”\)|address1_city \(source value written, rule “source”\); telephone1 \(.+ value kept, rule “target”\)/,
     );
     await page.screenshot({ path: screenshotPath('two-way-05-conflict-record') });
 

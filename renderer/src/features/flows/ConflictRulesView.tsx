@@ -52,6 +52,7 @@ export function ConflictRulesView({
       </label>
       {draft.conflictDefault && (
         <div className="conflict-rules" data-testid="flow-conflict-fields">
+          {rules.length > 0 && <span className="conflict-rules-head">Per target field, instead of the default</span>}
           {rules.map((rule, index) => (
             <div key={index} className="toolbar conflict-rule" data-testid="flow-conflict-rule">
               <input
