@@ -243,6 +243,7 @@ describe('Two flows in opposite directions in Chromium', () => {
       .toContain(
         `${reverse.counters.skipped.toLocaleString('en-US')} skipped (${reverse.counters.echoes!.toLocaleString('en-US')} echoes)`,
       );
+    await flows.card(reverseName).screenshot({ path: screenshotPath('two-way-03-reverse-card') });
     await openLatestRun(reverseName, reverse);
     const echoes = page.getByTestId('counter-echoes');
     await echoes.waitFor(patient);
@@ -256,7 +257,7 @@ describe('Two flows in opposite directions in Chromium', () => {
       .toBe(`${reverse.counters.echoes!.toLocaleString('en-US')} rows`);
     expect(await runs.auditRows('skipped').first().textContent()).toContain(`ECHO`);
     expect(await runs.auditRows('skipped').first().textContent()).toContain(forwardName);
-    await page.screenshot({ path: screenshotPath('two-way-03-echoes') });
+    await page.screenshot({ path: screenshotPath('two-way-04-echoes') });
 
     expect((await runFromCard(forwardName)).counters).toMatchObject({ created: 0, updated: 0 });
     expect((await runFromCard(reverseName)).counters).toMatchObject({ created: 0, updated: 0 });
@@ -278,7 +279,7 @@ describe('Two flows in opposite directions in Chromium', () => {
     const resolved = page.getByTestId('counter-conflicts');
     await resolved.waitFor(patient);
     expect(await resolved.textContent()).toBe('1conflicts resolved');
-    await page.screenshot({ path: screenshotPath('two-way-04-run-conflicts') });
+    await page.screenshot({ path: screenshotPath('two-way-05-run-conflicts') });
 
     await runs.filterOutcome('updated');
     const row = runs.auditRows('updated').first();
@@ -303,7 +304,7 @@ describe('Two flows in opposite directions in Chromium', () => {
     expect(note).toMatch(
       /telephone1 \(.+ value kept, rule “target”\); address1_city \(source value written, rule “source”\)|address1_city \(source value written, rule “source”\); telephone1 \(.+ value kept, rule “target”\)/,
     );
-    await page.screenshot({ path: screenshotPath('two-way-05-conflict-record') });
+    await page.screenshot({ path: screenshotPath('two-way-06-conflict-record') });
 
     const [audit] = (
       await contract<{ items: RecordAudit[] }>(studio, 'audit.list', { runId: ruled.id, outcome: 'updated', limit: 1 })
