@@ -9,6 +9,7 @@ import { startStudio, type Studio } from './support/studio';
 import { StudioPage } from './pages/studio.page';
 import { FlowsPage } from './pages/flows.page';
 import { RunsPage } from './pages/runs.page';
+import { runOutcomeCounts } from '../../renderer/src/features/flows/run-progress-text';
 
 /**
  * Issue 16 in the UI: M3 customers → Dynamics contacts and back, two flows over the studio's own
@@ -120,12 +121,12 @@ describe('Two flows in opposite directions in Chromium', () => {
     await flows.finished(name, false).waitFor(patient);
     return latest!;
   };
-  /** Opens a flow's latest run on the Runs screen. */
+  /** Opens a flow's latest run on the Runs screen, once its card shows that run's whole summary. */
   const openLatestRun = async (name: string, run: Run) => {
     await app.nav('flows').click();
     await expect
       .poll(() => flows.outcome(name).textContent(), patient)
-      .toContain(`${run.counters.read.toLocaleString('en-US')} read`);
+      .toContain(runOutcomeCounts(run.counters, false));
     await flows.openRun(name).click();
     await runs.detail().waitFor();
   };
