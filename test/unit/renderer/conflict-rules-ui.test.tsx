@@ -91,11 +91,19 @@ describe('conflict rules in the flow form and on the Runs screen', () => {
       errorMessage: 'Changed on both sides: CUNM (Infor M3’s value kept, rule “target”).',
       attempt: 1,
       mappingHash: 'h',
-      diff: [{ field: 'CUNM', before: 'Target name', after: 'Target name' }],
+      diff: [
+        { field: 'CUNM', before: 'Target name', after: 'Target name' },
+        { field: 'CUA1', before: 'Target street', after: 'Source street' },
+      ],
       createdAt: '',
     } as unknown as RecordAudit;
     const html = renderToStaticMarkup(<RecordDetail row={row} dryRun={false} replaying={false} onClose={() => {}} />);
     expect(html).toContain('Conflicts resolved');
     expect(html).toContain('Target name');
+    // The rule's words are shown in full; a value the target kept is not shown as struck out.
+    expect(html).toContain('data-testid="record-note"');
+    expect(html).toContain('Infor M3’s value kept, rule “target”');
+    expect(html).toMatch(/<tr data-kept="true"><td class="mono">CUNM<\/td><td class="same">Target name<\/td>/);
+    expect(html).toContain('<td class="before">Target street</td><td class="after">Source street</td>');
   });
 });

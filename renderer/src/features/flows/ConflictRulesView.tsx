@@ -52,8 +52,9 @@ export function ConflictRulesView({
       </label>
       {draft.conflictDefault && (
         <div className="conflict-rules" data-testid="flow-conflict-fields">
+          {rules.length > 0 && <span className="conflict-rules-head">Per target field, instead of the default</span>}
           {rules.map((rule, index) => (
-            <div key={index} className="toolbar conflict-rule">
+            <div key={index} className="toolbar conflict-rule" data-testid="flow-conflict-rule">
               <input
                 className="input"
                 list="flow-conflict-field-names"
@@ -61,12 +62,14 @@ export function ConflictRulesView({
                 aria-label={`Field of rule ${index + 1}`}
                 value={rule.field}
                 onChange={(event) => setRule(index, { field: event.target.value })}
+                data-testid="flow-conflict-field"
               />
               <select
                 className="select"
                 aria-label={`Winner of rule ${index + 1}`}
                 value={rule.winner}
                 onChange={(event) => setRule(index, { winner: event.target.value as ConflictWinner })}
+                data-testid="flow-conflict-winner"
               >
                 {conflictWinners.map((winner) => (
                   <option key={winner} value={winner}>

@@ -16,6 +16,7 @@ import type { RunOutcome } from './flows.store';
 import { FlowEditor } from './FlowEditor';
 import { createReverseFlow, planReverseFlow, type ReversePlan } from './reverse-flow';
 import { RunProgress } from './RunProgress';
+import { runOutcomeCounts } from './run-progress-text';
 import './flows.css';
 import { ReconcileBadge } from './ReconcileBadge';
 
@@ -450,10 +451,7 @@ function OutcomeBanner({ outcome }: { outcome: RunOutcome }) {
           {run.dryRun ? 'Dry run' : 'Run'} {run.status} in {elapsed(run.startedAt, run.finishedAt)}
         </strong>
         <p>
-          {formatNumber(counters.read)} read · {formatNumber(counters.created)}{' '}
-          {run.dryRun ? 'would be created' : 'created'} · {formatNumber(counters.updated)}{' '}
-          {run.dryRun ? 'would change' : 'updated'} · {formatNumber(counters.unchanged)} unchanged
-          {counters.failed > 0 && ` · ${formatNumber(counters.failed)} failed`}
+          {runOutcomeCounts(counters, run.dryRun)}
           {run.error && ` — ${run.error.message}`}
         </p>
       </div>

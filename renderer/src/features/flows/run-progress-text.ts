@@ -1,4 +1,5 @@
-import type { RunProgress } from '../../../../shared/domain/run';
+import type { RunCounters, RunProgress } from '../../../../shared/domain/run';
+import { formatNumber } from '../../components/format';
 
 const phaseWords: Record<RunProgress['phase'], string> = {
   starting: 'Starting',
@@ -28,4 +29,29 @@ export function runProgressHeadline(
       ? `Paused until ${clockTime(progress.pausedUntil, timeZone)} (the system asked to wait)`
       : phaseWords[phase];
   return `${dryRun ? 'Dry run' : 'Running'} · ${words}`;
+}
+
+/**
+ * A finished run's counts on its flow card. Skipped records are named (with the echoes and source
+ * deletions among them) so a two-way run that read 1,060 and wrote nothing adds up; conflicts are
+ * part of the writes and named after them.
+ */
+export function runOutcomeCounts(counters: RunCounters, dryRun: boolean): string {
+  const parts = [
+    `${formatNumber(counters.read)} read`,
+    `${formatNumber(counters.created)} ${dryRun ? 'would be created' : 'created'}`,
+    `${formatNumber(counters.updated)} ${dryRun ? 'would change' : 'updated'}`,
+    `${formatNumber(counters.unchanged)} unchanged`,
+  ];
+  if (counters.skipped > 0) {
+    const why = [
+      counters.echoes ? `${formatNumber(counters.echoes)} echoes` : '',
+      counters.deleted ? `${formatNumber(counters.deleted)} deleted in source` : '',
+    ].filter(Boolean);
+    parts.push(`${formatNumber(counters.skipped)} skipped${why.length > 0 ? ` (${why.join(', ')})` : ''}`);
+  }
+  if (counters.conflicts)
+    parts.push(`${formatNumber(counters.conflicts)} ${counters.conflicts === 1 ? 'conflict' : 'conflicts'} resolved`);
+  if (counters.failed > 0) parts.push(`${formatNumber(counters.failed)} failed`);
+  return parts.join(' · ');
 }

@@ -67,6 +67,12 @@ export function RecordDetail({
           )}
         </div>
       )}
+      {row.outcome !== 'failed' && row.errorCode && row.errorMessage && (
+        // Why a written or skipped record is noted (a conflict's rules, an echo, a deletion): the table cuts it short.
+        <p className="record-note" data-testid="record-note">
+          <code className="error-code">{row.errorCode}</code> {row.errorMessage}
+        </p>
+      )}
       <dl className="kv">
         <dt>Target key</dt>
         {existing ? (
@@ -94,13 +100,20 @@ export function RecordDetail({
               </tr>
             </thead>
             <tbody>
-              {row.diff.map((change) => (
-                <tr key={change.field}>
-                  <td className="mono">{change.field}</td>
-                  <td className="before">{display(change.before)}</td>
-                  <td className="after">{display(change.after)}</td>
-                </tr>
-              ))}
+              {row.diff.map((change) => {
+                // A conflict the target won leaves its value: not a change, so not struck through.
+                const kept = display(change.before) === display(change.after);
+                return (
+                  <tr key={change.field} data-kept={kept}>
+                    <td className="mono">{change.field}</td>
+                    <td className={kept ? 'same' : 'before'}>{display(change.before)}</td>
+                    <td className={kept ? 'same' : 'after'}>
+                      {display(change.after)}
+                      {kept && <span className="muted"> (kept)</span>}
+                    </td>
+                  </tr>
+                );
+              })}
             </tbody>
           </table>
         </section>
