@@ -114,6 +114,9 @@ describe('two flows in opposite directions', () => {
     const echo = skipped.find((row) => row.errorCode === 'ECHO');
     expect(skipped.filter((row) => row.errorCode === 'ECHO')).toHaveLength(written);
     expect(echo?.errorMessage).toContain('M3 200 → 100');
+    // The Runs screen's search finds them by their code.
+    const searched = await api.call('audit.list', { runId: reverse.id, text: 'ECHO', limit: 100 });
+    expect(searched.total).toBe(written);
 
     // Second pass: nothing moves either way.
     expect(moved(await run(ids.forward))).toBe(0);

@@ -141,10 +141,11 @@ export class SqliteAuditRepository implements AuditRepository {
     filter('outcome = ?', query.outcome);
     if (query.text) {
       where.push(
-        "(source_key LIKE ? ESCAPE '\\' OR target_key LIKE ? ESCAPE '\\' OR error_message LIKE ? ESCAPE '\\')",
+        "(source_key LIKE ? ESCAPE '\\' OR target_key LIKE ? ESCAPE '\\' OR error_code LIKE ? ESCAPE '\\' OR error_message LIKE ? ESCAPE '\\')",
       );
+      // Codes too: "ECHO", "CONFLICT", "E_CIN7_UNKNOWN_SKU" find their rows.
       const like = `%${query.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      params.push(like, like, like);
+      params.push(like, like, like, like);
     }
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM audit ${clause}`).get(...params) as { n: number }).n;
