@@ -102,24 +102,29 @@ export interface EvaluateManyOptions extends EvaluateOptions {
   signal?: { readonly aborted: boolean };
 }
 
-/** One result per record, in order; a failing record never stops the batch. */
+/**
+ * One result per record, in order; a failing record never stops the batch. Cancellation is checked
+ * before every record; the loop yields to the event loop after `yieldAfterMs` of work, so an abort
+ * (or anything else queued) gets its turn during a long batch.
+ */
 export async function evaluateMany(
   text: string,
   records: readonly unknown[],
   options: EvaluateManyOptions = {},
 ): Promise<RecordResult[]> {
   const compiled = compiledExpression(text, options);
-  const results: RecordResult[] = [];
+  const results: RecordResult[] = new Array<RecordResult>(records.length);
   const yieldAfter = options.yieldAfterMs ?? 8;
+  const { bindings, signal } = options;
   let sliceStart = Date.now();
   for (let index = 0; index < records.length; index += 1) {
-    if (options.signal?.aborted) throw new AppError('E_MAPPING_EVAL', 'Evaluation cancelled.');
+    if (signal?.aborted) throw new AppError('E_MAPPING_EVAL', 'Evaluation cancelled.');
     const record = records[index];
     try {
       assertPlainJson(record);
-      results.push({ ok: true, value: normalise(await compiled.evaluate(record, options.bindings)) });
+      results[index] = { ok: true, value: normalise(await compiled.evaluate(record, bindings)) };
     } catch (error) {
-      results.push({ ok: false, error: toMappingError(error, 'E_MAPPING_EVAL').toInfo() });
+      results[index] = { ok: false, error: toMappingError(error, 'E_MAPPING_EVAL').toInfo() };
     }
     if (Date.now() - sliceStart >= yieldAfter) {
       options.onProgress?.(index + 1, records.length);
@@ -131,8 +136,18 @@ export async function evaluateMany(
   return results;
 }
 
+/**
+ * Lets pending I/O, due timers and other tasks run, then resumes. Node's setImmediate does this
+ * without the at-least-1 ms sleep of setTimeout(0), which on a busy machine also gives up the
+ * process's turn on the CPU: with it evaluateMany ran 1.2-1.9x as long as raw jsonata (issue 17).
+ * Browsers have no setImmediate and keep setTimeout. Looked up per call, so fake timers apply.
+ */
 export function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
+  const immediate = (globalThis as { setImmediate?: (callback: () => void) => unknown }).setImmediate;
+  return new Promise((resolve) => {
+    if (immediate) immediate(resolve);
+    else setTimeout(resolve, 0);
+  });
 }
 
 /** Rejects what JSON cannot carry (functions, class instances, cycles), so run time equals preview. */
@@ -179,15 +194,27 @@ export function exceedsJsonSize(value: unknown, limit: number): boolean {
   return false;
 }
 
-/** jsonata marks result arrays as sequences with extra properties; hand back plain JSON. */
+/**
+ * jsonata marks result arrays as sequences with extra properties and leaves undefined members;
+ * hand back plain JSON, always a fresh copy (never the caller's input). Plain loops rather than
+ * Object.entries/map: this runs on every result, and without the [key, value] pairs it is about 3x
+ * faster.
+ */
 function normalise(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(normalise);
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) if (item !== undefined) out[key] = normalise(item);
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    const items = value as unknown[];
+    const out: unknown[] = new Array<unknown>(items.length);
+    for (let index = 0; index < items.length; index += 1) out[index] = normalise(items[index]);
     return out;
   }
-  return value;
+  const out: Record<string, unknown> = {};
+  const source = value as Record<string, unknown>;
+  for (const key of Object.keys(source)) {
+    const item = source[key];
+    if (item !== undefined) out[key] = normalise(item);
+  }
+  return out;
 }
 
 export function toMappingError(error: unknown, fallback: 'E_MAPPING_EVAL' | 'E_MAPPING_COMPILE'): AppError {
