@@ -46,7 +46,7 @@ export interface AuditExportProgress {
 
 /** What the export walks: the audit repository's keyset pages (see audit.repository.ts). */
 export interface AuditPages {
-  auditSpan(query: { runId: string }): { count: number; lastId: number };
+  auditSpan(query: { runId: string }): { count: number; firstId: number; lastId: number };
   auditPage(query: { runId: string }, page: { afterId: number; upToId: number; limit: number }): RecordAudit[];
 }
 
@@ -71,7 +71,7 @@ export async function writeAuditExport(
   onProgress: (progress: AuditExportProgress) => void = () => undefined,
   pageSize = 1000,
 ): Promise<AuditExportProgress> {
-  const { count: total, lastId } = audit.auditSpan({ runId });
+  const { count: total, firstId, lastId } = audit.auditSpan({ runId });
   // Its own part file: two exports of the same run at once do not write into each other.
   const part = `${file}.${randomUUID().slice(0, 8)}.part`;
   await fs.promises.mkdir(path.dirname(file), { recursive: true });
@@ -80,7 +80,7 @@ export async function writeAuditExport(
   const write = (text: string) =>
     new Promise<void>((resolve, reject) => out.write(text, (error) => (error ? reject(error) : resolve())));
   try {
-    let afterId = 0;
+    let afterId = firstId - 1;
     // A header even for an empty run, as the in-memory export gives.
     if (format === 'csv' && total === 0) {
       const header = auditChunk(format, [], true);

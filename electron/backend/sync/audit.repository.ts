@@ -47,8 +47,8 @@ export interface AuditRepository {
    * (rows appended meanwhile are left out, rows pruned meanwhile shift nothing).
    */
   iterateAudits(query: Omit<AuditQuery, 'offset' | 'limit'>): Generator<RecordAudit>;
-  /** How many rows a filter matches and the highest id among them: the bound of a keyset walk. */
-  auditSpan(query: Omit<AuditQuery, 'offset' | 'limit'>): { count: number; lastId: number };
+  /** How many rows a filter matches and the lowest and highest id among them: the bounds of a keyset walk. */
+  auditSpan(query: Omit<AuditQuery, 'offset' | 'limit'>): { count: number; firstId: number; lastId: number };
   /** Keyset page: up to `limit` rows with `afterId < id <= upToId`, in id order. */
   auditPage(
     query: Omit<AuditQuery, 'offset' | 'limit'>,
@@ -57,12 +57,13 @@ export interface AuditRepository {
   /** Audit rows by id, in the order asked (a missing id is an error). */
   auditsByIds(ids: number[]): RecordAudit[];
   /**
-   * Keyset page of a flow's dead letters by audit id (`afterAuditId < audit_id <= upToAuditId`),
-   * optionally only keys that failed in a given run: a replay walks them without loading them all.
+   * Keyset page of a flow's dead letters by source key (after `afterKey`; '' starts), those whose
+   * audit row is at most `upToAuditId`, optionally only keys that failed in a given run: a replay
+   * walks them without loading them all.
    */
   deadLetterPage(
     flowId: string,
-    page: { failedInRun?: string; afterAuditId: number; upToAuditId: number; limit: number },
+    page: { failedInRun?: string; afterKey: string; upToAuditId: number; limit: number },
   ): Array<{ sourceKey: string; auditId: number }>;
   /** Which of these keys are a flow's dead letters. */
   deadLettersAmong(flowId: string, keys: string[]): Set<string>;
@@ -171,8 +172,8 @@ export class SqliteAuditRepository implements AuditRepository {
     // Keyset, not OFFSET: each page starts after the last id seen, so a page costs the same at row
     // 1,000,000 as at row 0, and rows deleted behind the cursor (retention) cannot make it skip any.
     // The upper bound is the last matching id at the start: rows appended meanwhile are not chased.
-    const { lastId } = this.auditSpan(query);
-    let afterId = 0;
+    const { firstId, lastId } = this.auditSpan(query);
+    let afterId = firstId - 1;
     for (;;) {
       const page = this.auditPage(query, { afterId, upToId: lastId, limit: 1000 });
       for (const item of page) yield item;
@@ -181,13 +182,12 @@ export class SqliteAuditRepository implements AuditRepository {
     }
   }
 
-  auditSpan(query: Omit<AuditQuery, 'offset' | 'limit'>): { count: number; lastId: number } {
+  auditSpan(query: Omit<AuditQuery, 'offset' | 'limit'>): { count: number; firstId: number; lastId: number } {
     const { clause, params } = whereOf(query);
-    const row = this.db.prepare(`SELECT COUNT(*) AS n, MAX(id) AS last FROM audit ${clause}`).get(...params) as {
-      n: number;
-      last: number | null;
-    };
-    return { count: row.n, lastId: row.last ?? 0 };
+    const row = this.db
+      .prepare(`SELECT COUNT(*) AS n, MIN(id) AS first, MAX(id) AS last FROM audit ${clause}`)
+      .get(...params) as { n: number; first: number | null; last: number | null };
+    return { count: row.n, firstId: row.first ?? 1, lastId: row.last ?? 0 };
   }
 
   auditPage(
@@ -196,7 +196,9 @@ export class SqliteAuditRepository implements AuditRepository {
   ): RecordAudit[] {
     const { clause, params } = whereOf(query, ['id > ?', 'id <= ?'], [page.afterId, page.upToId]);
     const rows = this.db
-      .prepare(`SELECT * FROM audit ${clause} ORDER BY id LIMIT ?`)
+      // NOT INDEXED: walk the id range itself. Through the (run, outcome) index SQLite would sort all of
+      // the run's rows for every page, and a 1M-row export would take quadratic time.
+      .prepare(`SELECT * FROM audit NOT INDEXED ${clause} ORDER BY id LIMIT ?`)
       .all(...params, page.limit) as AuditRow[];
     return rows.map(toAudit);
   }
@@ -220,19 +222,20 @@ export class SqliteAuditRepository implements AuditRepository {
 
   deadLetterPage(
     flowId: string,
-    page: { failedInRun?: string; afterAuditId: number; upToAuditId: number; limit: number },
+    page: { failedInRun?: string; afterKey: string; upToAuditId: number; limit: number },
   ): Array<{ sourceKey: string; auditId: number }> {
-    // The run filter goes through the audit (flow, key) index: a key has few audit rows.
+    // By key, the table's primary key (flow, key): each page starts where the last ended. The run
+    // filter goes through the audit (flow, key) index: a key has few audit rows.
     const run = page.failedInRun ?? null;
     const rows = this.db
       .prepare(
         `SELECT source_key, audit_id FROM dead_letters d
-         WHERE d.flow_id = ? AND d.audit_id > ? AND d.audit_id <= ?
+         WHERE d.flow_id = ? AND d.source_key > ? AND d.audit_id <= ?
            AND (? IS NULL OR EXISTS (SELECT 1 FROM audit a WHERE a.flow_id = d.flow_id AND a.source_key = d.source_key
                                      AND a.run_id = ? AND a.outcome = 'failed'))
-         ORDER BY d.audit_id LIMIT ?`,
+         ORDER BY d.source_key LIMIT ?`,
       )
-      .all(flowId, page.afterAuditId, page.upToAuditId, run, run, page.limit) as Array<{
+      .all(flowId, page.afterKey, page.upToAuditId, run, run, page.limit) as Array<{
       source_key: string;
       audit_id: number;
     }>;

@@ -37,8 +37,8 @@ export async function replayRecords(deps: EngineDeps, request: ReplayRequest): P
       }
     }
   }
-  // Dead letters up to this id are the set to replay: the ones this replay moves (a record failing
-  // again gets a new, higher audit row) are not met a second time further along the walk.
+  // The dead letters as they are now are the set to replay: ones written later (this replay's own
+  // failures, a run meanwhile) point at higher audit rows and are left for the next replay.
   const upToAuditId = deps.audit.lastAuditId();
   const run = deps.runs.startRun({
     flowId: flow.id,
@@ -161,7 +161,8 @@ function* idPages(deps: EngineDeps, ids: number[], pageSize = replayPageSize): G
 
 /**
  * The run's failures still waiting, each at its latest attempt (a replay that failed again moved the
- * dead letter to its own audit row), in keyset pages by audit id up to `upToAuditId`.
+ * dead letter to its own audit row), in keyset pages by source key, only those whose audit row
+ * is at most `upToAuditId`.
  */
 function* deadLetterPages(
   deps: EngineDeps,
@@ -170,17 +171,18 @@ function* deadLetterPages(
   upToAuditId: number,
   pageSize: number,
 ): Generator<RecordAudit[]> {
-  let afterAuditId = 0;
+  let afterKey = '';
   for (;;) {
     const entries = deps.audit.deadLetterPage(flowId, {
       failedInRun: runId,
-      afterAuditId,
+      afterKey,
       upToAuditId,
       limit: pageSize,
     });
     if (entries.length === 0) return;
-    yield deps.audit.auditsByIds(entries.map((entry) => entry.auditId));
+    // Within a page, in the order the rows were written (roughly the source's order).
+    yield deps.audit.auditsByIds(entries.map((entry) => entry.auditId).sort((a, b) => a - b));
     if (entries.length < pageSize) return;
-    afterAuditId = entries[entries.length - 1]!.auditId;
+    afterKey = entries[entries.length - 1]!.sourceKey;
   }
 }
