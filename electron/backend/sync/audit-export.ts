@@ -59,9 +59,9 @@ export function auditChunk(format: AuditExportFormat, rows: RecordAudit[], first
 
 /**
  * Writes a run's audit rows to `file` a keyset page at a time: memory holds one page, whatever the
- * run's size, and time grows with the rows (no OFFSET rescans). The text is the same as the in-memory
- * export. It writes to a `.part` file beside it and renames at the end, so a file under the final name is complete.
- * `onProgress` runs after each page is on disk.
+ * run's size, and time grows with the rows (no OFFSET rescans). The text is the same as the
+ * in-memory export. It writes to a `.part` file beside it and renames it at the end, so a file under
+ * the final name is complete. `onProgress` runs after each page is on disk.
  */
 export async function writeAuditExport(
   audit: AuditPages,
