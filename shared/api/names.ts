@@ -31,6 +31,7 @@ const methodRecord: Record<MethodName, true> = {
   'runs.replay': true,
   'audit.list': true,
   'audit.export': true,
+  'audit.exportFile': true,
   'audit.retention': true,
   'connections.importIonapi': true,
   'connections.create': true,
@@ -58,6 +59,7 @@ const eventRecord: Record<EventName, true> = {
   'connections.signIn': true,
   'sync.progress': true,
   'runs.changed': true,
+  'audit.exportProgress': true,
   'flows.changed': true,
 };
 

@@ -146,6 +146,17 @@ export const syncMethods = {
       rows: z.number().int(),
     }),
   }),
+  'audit.exportFile': method({
+    summary:
+      'Writes a run’s audit rows as CSV or JSON Lines to a file in the data folder’s exports/, a page at a time, reporting `audit.exportProgress`; any run size.',
+    input: z.object({ runId: runIdSchema, format: z.enum(['csv', 'jsonl']) }).strict(),
+    output: z.object({
+      fileName: z.string(),
+      path: z.string().describe('Where the file was written (the same text `audit.export` returns).'),
+      rows: z.number().int(),
+      bytes: z.number().int(),
+    }),
+  }),
   'audit.retention': method({
     summary: 'Read or set how many days audit rows are kept (failed records stay until replayed).',
     input: z.object({ days: z.number().int().min(1).max(3650).optional() }).strict(),
@@ -156,6 +167,15 @@ export const syncMethods = {
 export const syncEvents = {
   'sync.progress': runProgressSchema,
   'runs.changed': z.object({ flowId: flowIdSchema, runId: runIdSchema, status: runSchema.shape.status }),
+  /** An `audit.exportFile` wrote another page: rows so far of the run's total. */
+  'audit.exportProgress': z.object({
+    runId: runIdSchema,
+    fileName: z.string(),
+    rows: z.number().int(),
+    total: z.number().int(),
+    bytes: z.number().int(),
+    done: z.boolean(),
+  }),
   /** Flows were created, changed, paused, removed or imported, or a schedule ticked (the next run moved): re-read `flows.list`. */
   'flows.changed': z.object({ ids: z.array(flowIdSchema) }),
 };

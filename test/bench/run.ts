@@ -6,6 +6,7 @@ import { runMappingBench } from './mapping.bench';
 import { runEngineBench } from './engine.bench';
 import { runCanvasBench } from './canvas.bench';
 import { runBulkBench } from './bulk.bench';
+import { runAuditStreamBench } from './audit-stream.bench';
 
 type Bench = { name: string; run: () => Promise<Record<string, unknown>> };
 
@@ -17,6 +18,8 @@ const benches: Bench[] = [
   { name: 'canvas', run: runCanvasBench },
   // Per target, records/s and calls for 100,000 records with and without the bulk path (`npm run bench bulk`, ~3 min).
   { name: 'bulk', run: () => runBulkBench() },
+  // Audit export of 10k/100k rows (time, peak RSS) and a replay of 10k failed rows (`npm run bench audit-stream`, ~1 min).
+  { name: 'audit-stream', run: runAuditStreamBench },
 ];
 
 const only = process.argv.slice(2);

@@ -42,8 +42,33 @@ export interface AuditRepository {
   notYetInRun<T extends { key: string; stamp: string }>(runId: string, flowId: string, records: T[]): T[];
   audits(query: AuditQuery): { total: number; items: RecordAudit[] };
   auditById(id: number): RecordAudit;
-  /** Streams audit rows for export without loading a whole run into memory. */
+  /**
+   * Streams audit rows in id order, a keyset page at a time: the rows that existed when it started
+   * (rows appended meanwhile are left out, rows pruned meanwhile shift nothing).
+   */
   iterateAudits(query: Omit<AuditQuery, 'offset' | 'limit'>): Generator<RecordAudit>;
+  /** How many rows a filter matches and the lowest and highest id among them: the bounds of a keyset walk. */
+  auditSpan(query: Omit<AuditQuery, 'offset' | 'limit'>): { count: number; firstId: number; lastId: number };
+  /** Keyset page: up to `limit` rows with `afterId < id <= upToId`, in id order. */
+  auditPage(
+    query: Omit<AuditQuery, 'offset' | 'limit'>,
+    page: { afterId: number; upToId: number; limit: number },
+  ): RecordAudit[];
+  /** Audit rows by id, in the order asked (a missing id is an error). */
+  auditsByIds(ids: number[]): RecordAudit[];
+  /**
+   * Keyset page of a flow's dead letters by source key (after `afterKey`; '' starts), those whose
+   * audit row is at most `upToAuditId`, optionally only keys that failed in a given run: a replay
+   * walks them without loading them all.
+   */
+  deadLetterPage(
+    flowId: string,
+    page: { failedInRun?: string; afterKey: string; upToAuditId: number; limit: number },
+  ): Array<{ sourceKey: string; auditId: number }>;
+  /** Which of these keys are a flow's dead letters. */
+  deadLettersAmong(flowId: string, keys: string[]): Set<string>;
+  /** The highest audit id so far (0 when empty). */
+  lastAuditId(): number;
   deadLetterKeys(flowId: string, runId?: string): Array<{ sourceKey: string; auditId: number }>;
   /** Newest first: source payloads a mapping version transformed without failing (bundle samples). */
   recentInputs(flowId: string, mappingHash: string, limit: number): Array<{ sourceKey: string; payload: unknown }>;
@@ -129,25 +154,7 @@ export class SqliteAuditRepository implements AuditRepository {
   }
 
   audits(query: AuditQuery): { total: number; items: RecordAudit[] } {
-    const where: string[] = [];
-    const params: Array<string | number> = [];
-    const filter = (clause: string, value: string | undefined) => {
-      if (value === undefined) return;
-      where.push(clause);
-      params.push(value);
-    };
-    filter('run_id = ?', query.runId);
-    filter('flow_id = ?', query.flowId);
-    filter('outcome = ?', query.outcome);
-    if (query.text) {
-      where.push(
-        "(source_key LIKE ? ESCAPE '\\' OR target_key LIKE ? ESCAPE '\\' OR error_code LIKE ? ESCAPE '\\' OR error_message LIKE ? ESCAPE '\\')",
-      );
-      // Codes too: "ECHO", "CONFLICT", "E_CIN7_UNKNOWN_SKU" find their rows.
-      const like = `%${query.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      params.push(like, like, like, like);
-    }
-    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const { clause, params } = whereOf(query);
     const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM audit ${clause}`).get(...params) as { n: number }).n;
     const rows = this.db
       .prepare(`SELECT * FROM audit ${clause} ORDER BY id LIMIT ? OFFSET ?`)
@@ -162,13 +169,96 @@ export class SqliteAuditRepository implements AuditRepository {
   }
 
   *iterateAudits(query: Omit<AuditQuery, 'offset' | 'limit'>): Generator<RecordAudit> {
-    let offset = 0;
+    // Keyset, not OFFSET: each page starts after the last id seen, so a page costs the same at row
+    // 1,000,000 as at row 0, and rows deleted behind the cursor (retention) cannot make it skip any.
+    // The upper bound is the last matching id at the start: rows appended meanwhile are not chased.
+    const { firstId, lastId } = this.auditSpan(query);
+    let afterId = firstId - 1;
     for (;;) {
-      const page = this.audits({ ...query, offset, limit: 1000 });
-      for (const item of page.items) yield item;
-      if (page.items.length < 1000) return;
-      offset += page.items.length;
+      const page = this.auditPage(query, { afterId, upToId: lastId, limit: 1000 });
+      for (const item of page) yield item;
+      if (page.length < 1000) return;
+      afterId = page[page.length - 1]!.id;
     }
+  }
+
+  auditSpan(query: Omit<AuditQuery, 'offset' | 'limit'>): { count: number; firstId: number; lastId: number } {
+    const { clause, params } = whereOf(query);
+    const row = this.db
+      .prepare(`SELECT COUNT(*) AS n, MIN(id) AS first, MAX(id) AS last FROM audit ${clause}`)
+      .get(...params) as { n: number; first: number | null; last: number | null };
+    return { count: row.n, firstId: row.first ?? 1, lastId: row.last ?? 0 };
+  }
+
+  auditPage(
+    query: Omit<AuditQuery, 'offset' | 'limit'>,
+    page: { afterId: number; upToId: number; limit: number },
+  ): RecordAudit[] {
+    const { clause, params } = whereOf(query, ['id > ?', 'id <= ?'], [page.afterId, page.upToId]);
+    const rows = this.db
+      // NOT INDEXED: walk the id range itself. Through the (run, outcome) index SQLite would sort all of
+      // the run's rows for every page, and a 1M-row export would take quadratic time.
+      .prepare(`SELECT * FROM audit NOT INDEXED ${clause} ORDER BY id LIMIT ?`)
+      .all(...params, page.limit) as AuditRow[];
+    return rows.map(toAudit);
+  }
+
+  auditsByIds(ids: number[]): RecordAudit[] {
+    const byId = new Map<number, AuditRow>();
+    // Chunks stay under SQLite's bound-parameter limit.
+    for (let start = 0; start < ids.length; start += 500) {
+      const chunk = ids.slice(start, start + 500);
+      const rows = this.db
+        .prepare(`SELECT * FROM audit WHERE id IN (${chunk.map(() => '?').join(',')})`)
+        .all(...chunk) as AuditRow[];
+      for (const row of rows) byId.set(row.id, row);
+    }
+    return ids.map((id) => {
+      const row = byId.get(id);
+      if (!row) throw new AppError('E_NOT_FOUND', `No audit record ${id}.`);
+      return toAudit(row);
+    });
+  }
+
+  deadLetterPage(
+    flowId: string,
+    page: { failedInRun?: string; afterKey: string; upToAuditId: number; limit: number },
+  ): Array<{ sourceKey: string; auditId: number }> {
+    // By key, the table's primary key (flow, key): each page starts where the last ended. The run
+    // filter goes through the audit (flow, key) index: a key has few audit rows.
+    const run = page.failedInRun ?? null;
+    const rows = this.db
+      .prepare(
+        `SELECT source_key, audit_id FROM dead_letters d
+         WHERE d.flow_id = ? AND d.source_key > ? AND d.audit_id <= ?
+           AND (? IS NULL OR EXISTS (SELECT 1 FROM audit a WHERE a.flow_id = d.flow_id AND a.source_key = d.source_key
+                                     AND a.run_id = ? AND a.outcome = 'failed'))
+         ORDER BY d.source_key LIMIT ?`,
+      )
+      .all(flowId, page.afterKey, page.upToAuditId, run, run, page.limit) as Array<{
+      source_key: string;
+      audit_id: number;
+    }>;
+    return rows.map((row) => ({ sourceKey: row.source_key, auditId: row.audit_id }));
+  }
+
+  deadLettersAmong(flowId: string, keys: string[]): Set<string> {
+    const found = new Set<string>();
+    // Chunks stay under SQLite's bound-parameter limit.
+    for (let start = 0; start < keys.length; start += 500) {
+      const chunk = keys.slice(start, start + 500);
+      const rows = this.db
+        .prepare(
+          `SELECT source_key FROM dead_letters WHERE flow_id = ? AND source_key IN (${chunk.map(() => '?').join(',')})`,
+        )
+        .all(flowId, ...chunk) as Array<{ source_key: string }>;
+      for (const row of rows) found.add(row.source_key);
+    }
+    return found;
+  }
+
+  lastAuditId(): number {
+    return (this.db.prepare('SELECT MAX(id) AS last FROM audit').get() as { last: number | null }).last ?? 0;
   }
 
   deadLetterKeys(flowId: string, runId?: string): Array<{ sourceKey: string; auditId: number }> {
@@ -199,6 +289,35 @@ export class SqliteAuditRepository implements AuditRepository {
       .prepare('DELETE FROM audit WHERE created_at < ? AND id NOT IN (SELECT audit_id FROM dead_letters)')
       .run(cutoff).changes;
   }
+}
+
+/** The WHERE clause of an audit filter, plus extra conditions (keyset bounds). */
+function whereOf(
+  query: Omit<AuditQuery, 'offset' | 'limit'>,
+  extra: string[] = [],
+  extraParams: Array<string | number> = [],
+): { clause: string; params: Array<string | number> } {
+  const where: string[] = [];
+  const params: Array<string | number> = [];
+  const filter = (clause: string, value: string | undefined) => {
+    if (value === undefined) return;
+    where.push(clause);
+    params.push(value);
+  };
+  filter('run_id = ?', query.runId);
+  filter('flow_id = ?', query.flowId);
+  filter('outcome = ?', query.outcome);
+  if (query.text) {
+    where.push(
+      "(source_key LIKE ? ESCAPE '\\' OR target_key LIKE ? ESCAPE '\\' OR error_code LIKE ? ESCAPE '\\' OR error_message LIKE ? ESCAPE '\\')",
+    );
+    // Codes too: "ECHO", "CONFLICT", "E_CIN7_UNKNOWN_SKU" find their rows.
+    const like = `%${query.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    params.push(like, like, like, like);
+  }
+  where.push(...extra);
+  params.push(...extraParams);
+  return { clause: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
 }
 
 interface AuditRow {

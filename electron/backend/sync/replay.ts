@@ -27,21 +27,19 @@ export async function replayRecords(deps: EngineDeps, request: ReplayRequest): P
   const original = deps.runs.run(request.runId);
   const flow = deps.flows.flow(original.flowId);
   const current = deps.mappings.get(flow.mappingId);
-  // By default: the run's failures still waiting, each at its latest attempt (a
-  // replay that failed again moved the dead letter to its own audit row).
-  const failedHere = new Set(
-    [...deps.audit.iterateAudits({ runId: original.id, outcome: 'failed' })].map((audit) => audit.sourceKey),
-  );
-  const audits: RecordAudit[] = request.auditIds
-    ? request.auditIds.map((id) => deps.audit.auditById(id))
-    : deps.audit
-        .deadLetterKeys(flow.id)
-        .filter((entry) => failedHere.has(entry.sourceKey))
-        .map((entry) => deps.audit.auditById(entry.auditId));
-  for (const audit of audits) {
-    if (audit.flowId !== flow.id)
-      throw new AppError('E_INVALID_INPUT', `Audit row ${audit.id} belongs to another flow.`);
+  // Rows chosen by id are checked before the run starts (a page at a time, nothing kept).
+  const auditIds = request.auditIds;
+  if (auditIds) {
+    for (const page of idPages(deps, auditIds)) {
+      for (const audit of page) {
+        if (audit.flowId !== flow.id)
+          throw new AppError('E_INVALID_INPUT', `Audit row ${audit.id} belongs to another flow.`);
+      }
+    }
   }
+  // The dead letters as they are now are the set to replay: ones written later (this replay's own
+  // failures, a run meanwhile) point at higher audit rows and are left for the next replay.
+  const upToAuditId = deps.audit.lastAuditId();
   const run = deps.runs.startRun({
     flowId: flow.id,
     trigger: 'replay',
@@ -61,60 +59,74 @@ export async function replayRecords(deps: EngineDeps, request: ReplayRequest): P
     const batchSize = write && write.mode !== 'read-only' ? write.maxBatch : 1;
     // A replay of a few records goes in normal batches; one of at least the threshold takes the bulk path.
     const bulk = bulkPathOf(target, flow, false);
-    // Group by the expression each record will run through.
-    const groups = new Map<string, { expression: string; hash: string; audits: RecordAudit[] }>();
-    for (const audit of audits) {
-      const hash = request.mapping === 'current' ? current.hash : audit.mappingHash;
-      const expression = request.mapping === 'current' ? current.expression : deps.mappings.expressionByHash(hash);
-      if (!expression)
-        throw new AppError('E_NOT_FOUND', `The mapping version ${hash} of audit row ${audit.id} is no longer stored.`);
-      const group = groups.get(hash) ?? { expression, hash, audits: [] };
-      group.audits.push(audit);
-      groups.set(hash, group);
-    }
-    const deadLetters = new Set(deps.audit.deadLetterKeys(flow.id).map((entry) => entry.sourceKey));
     const onWarning = warnOncePerRun(deps.log, { flow: flow.id, run: run.id }, deps.runs);
-    for (const group of groups.values()) {
-      for (const attempt of new Set(group.audits.map((audit) => audit.attempt))) {
-        const records: SourceRecord[] = group.audits
-          .filter((audit) => audit.attempt === attempt)
-          .map((audit) => ({
-            key: audit.sourceKey,
-            stamp: audit.sourceStamp,
-            data: audit.sourcePayload as JsonObject,
-            raw: audit.sourceRaw,
-          }));
-        counters.read += records.length;
-        const result = await processPage(records, {
-          flow,
-          mapping: { expression: group.expression, hash: group.hash },
-          target,
-          targetSchema: schema,
-          batchSize,
-          dryRun: false,
-          attempt: attempt + 1,
-          bindings: referenceBindings(deps, flow, target),
-          // A line replayed after its parent was fixed finds the parent's id the fix wrote.
-          parent: parentLink(deps, flow),
-          known: deps.idMap.entries(
+    // A page of failed rows at a time, so a large dead-letter set is never all in memory; a page is
+    // big enough to reach the bulk threshold.
+    const pageSize = Math.max(replayPageSize, bulk?.threshold ?? 0);
+    const pages = auditIds
+      ? idPages(deps, auditIds, pageSize)
+      : deadLetterPages(deps, flow.id, original.id, upToAuditId, pageSize);
+    for (const audits of pages) {
+      // Group by the expression each record will run through.
+      const groups = new Map<string, { expression: string; hash: string; audits: RecordAudit[] }>();
+      for (const audit of audits) {
+        const hash = request.mapping === 'current' ? current.hash : audit.mappingHash;
+        const expression = request.mapping === 'current' ? current.expression : deps.mappings.expressionByHash(hash);
+        if (!expression)
+          throw new AppError(
+            'E_NOT_FOUND',
+            `The mapping version ${hash} of audit row ${audit.id} is no longer stored.`,
+          );
+        const group = groups.get(hash) ?? { expression, hash, audits: [] };
+        group.audits.push(audit);
+        groups.set(hash, group);
+      }
+      const deadLetters = deps.audit.deadLettersAmong(
+        flow.id,
+        audits.map((audit) => audit.sourceKey),
+      );
+      for (const group of groups.values()) {
+        for (const attempt of new Set(group.audits.map((audit) => audit.attempt))) {
+          const records: SourceRecord[] = group.audits
+            .filter((audit) => audit.attempt === attempt)
+            .map((audit) => ({
+              key: audit.sourceKey,
+              stamp: audit.sourceStamp,
+              data: audit.sourcePayload as JsonObject,
+              raw: audit.sourceRaw,
+            }));
+          counters.read += records.length;
+          const result = await processPage(records, {
+            flow,
+            mapping: { expression: group.expression, hash: group.hash },
+            target,
+            targetSchema: schema,
+            batchSize,
+            dryRun: false,
+            attempt: attempt + 1,
+            bindings: referenceBindings(deps, flow, target),
+            // A line replayed after its parent was fixed finds the parent's id the fix wrote.
+            parent: parentLink(deps, flow),
+            known: deps.idMap.entries(
+              flow.id,
+              records.map((record) => record.key),
+            ),
+            deadLetters,
+            counters,
+            onWarning,
+            bulk,
+          });
+          calls.target = target.callCount() - baseline;
+          calls.targetMinimum +=
+            Math.ceil(result.paths.normalRecords / batchSize) + result.paths.bulkJobs * (bulk?.bulk.callsPerJob ?? 0);
+          commitPage(
+            deps,
+            run.id,
             flow.id,
-            records.map((record) => record.key),
-          ),
-          deadLetters,
-          counters,
-          onWarning,
-          bulk,
-        });
-        calls.target = target.callCount() - baseline;
-        calls.targetMinimum +=
-          Math.ceil(result.paths.normalRecords / batchSize) + result.paths.bulkJobs * (bulk?.bulk.callsPerJob ?? 0);
-        commitPage(
-          deps,
-          run.id,
-          flow.id,
-          { connectionId: flow.target.connectionId, entity: flow.target.entity },
-          { ...result.commit, counters, calls },
-        );
+            { connectionId: flow.target.connectionId, entity: flow.target.entity },
+            { ...result.commit, counters, calls },
+          );
+        }
       }
     }
     return deps.runs.finishRun(run.id, {
@@ -135,5 +147,42 @@ export async function replayRecords(deps: EngineDeps, request: ReplayRequest): P
   } finally {
     await target.close().catch(() => undefined);
     deps.events.emit('runs.changed', { flowId: flow.id, runId: run.id, status: deps.runs.run(run.id).status });
+  }
+}
+
+/** Failed rows per replay page; a replay whose target takes bulk writes uses at least its threshold. */
+const replayPageSize = 1000;
+
+/** The rows asked for by id, a page at a time. */
+function* idPages(deps: EngineDeps, ids: number[], pageSize = replayPageSize): Generator<RecordAudit[]> {
+  for (let start = 0; start < ids.length; start += pageSize)
+    yield deps.audit.auditsByIds(ids.slice(start, start + pageSize));
+}
+
+/**
+ * The run's failures still waiting, each at its latest attempt (a replay that failed again moved the
+ * dead letter to its own audit row), in keyset pages by source key, only those whose audit row
+ * is at most `upToAuditId`.
+ */
+function* deadLetterPages(
+  deps: EngineDeps,
+  flowId: string,
+  runId: string,
+  upToAuditId: number,
+  pageSize: number,
+): Generator<RecordAudit[]> {
+  let afterKey = '';
+  for (;;) {
+    const entries = deps.audit.deadLetterPage(flowId, {
+      failedInRun: runId,
+      afterKey,
+      upToAuditId,
+      limit: pageSize,
+    });
+    if (entries.length === 0) return;
+    // Within a page, in the order the rows were written (roughly the source's order).
+    yield deps.audit.auditsByIds(entries.map((entry) => entry.auditId).sort((a, b) => a - b));
+    if (entries.length < pageSize) return;
+    afterKey = entries[entries.length - 1]!.sourceKey;
   }
 }

@@ -1,5 +1,6 @@
 import type { Handlers } from '../api/dispatch';
-import { auditCsv, auditJsonLines } from './audit-export';
+import path from 'node:path';
+import { auditCsv, auditJsonLines, writeAuditExport } from './audit-export';
 import { replayRecords } from './replay';
 import { describeSchedule } from './scheduler';
 import { flowList, flowsChanged, syncService } from './sync.service';
@@ -23,6 +24,7 @@ type SyncHandlers = Pick<
   | 'runs.replay'
   | 'audit.list'
   | 'audit.export'
+  | 'audit.exportFile'
   | 'audit.retention'
 >;
 
@@ -68,13 +70,27 @@ export const syncHandlers: SyncHandlers = {
   'audit.export': (input, context) => {
     const { runs, audit } = syncService(context);
     const run = runs.run(input.runId);
-    const rows = [...audit.iterateAudits({ runId: run.id })];
-    const content = [...(input.format === 'csv' ? auditCsv(rows) : auditJsonLines(rows))].join('');
-    return {
-      fileName: `run-${run.startedAt.slice(0, 19).replace(/[:T]/g, '-')}-${run.id.slice(0, 8)}.${input.format}`,
-      content,
-      rows: rows.length,
-    };
+    // Rows stream from keyset pages; only the text is built whole (large runs: `audit.exportFile`).
+    let rows = 0;
+    const counted = (function* () {
+      for (const row of audit.iterateAudits({ runId: run.id })) {
+        rows += 1;
+        yield row;
+      }
+    })();
+    const content = [...(input.format === 'csv' ? auditCsv(counted) : auditJsonLines(counted))].join('');
+    return { fileName: exportFileName(run, input.format), content, rows };
+  },
+  'audit.exportFile': async (input, context) => {
+    const { runs, audit } = syncService(context);
+    const run = runs.run(input.runId);
+    const fileName = exportFileName(run, input.format);
+    const file = path.join(context.dataDir, 'exports', fileName);
+    const report = (progress: { rows: number; total: number; bytes: number }, done: boolean) =>
+      context.events.emit('audit.exportProgress', { runId: run.id, fileName, ...progress, done });
+    const result = await writeAuditExport(audit, run.id, input.format, file, (progress) => report(progress, false));
+    report(result, true);
+    return { fileName, path: file, rows: result.rows, bytes: result.bytes };
   },
   'audit.retention': (input, context) => {
     const stored = context.store.settings.get(retentionKey);
@@ -86,3 +102,8 @@ export const syncHandlers: SyncHandlers = {
     return { days, pruned: context.store.audit.pruneAudit(days) };
   },
 };
+
+/** `run-<started>-<id>.<format>`: sorts by time, unique per run. */
+function exportFileName(run: { startedAt: string; id: string }, format: 'csv' | 'jsonl'): string {
+  return `run-${run.startedAt.slice(0, 19).replace(/[:T]/g, '-')}-${run.id.slice(0, 8)}.${format}`;
+}

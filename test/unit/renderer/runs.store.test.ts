@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Run } from '../../../shared/domain/run';
 import { createRunsStore, refinePage } from '../../../renderer/src/features/runs/runs.store';
@@ -137,5 +138,30 @@ describe('runs store: history, audit, replay and export', () => {
     const jsonl = await store.getState().exportAudit('jsonl');
     expect('rows' in jsonl && jsonl.rows).toBe(failing.counters.read);
     expect(JSON.stringify(jsonl)).not.toMatch(/client_secret|refresh_token/);
+  });
+
+  it('exports to a file in the data folder, following audit.exportProgress', async () => {
+    const store = createRunsStore(world.api);
+    await store.getState().openRun(failing.id);
+    const seen: Array<{ state: string; rows: number; total: number }> = [];
+    const stop = store.subscribe((state) => seen.push({ ...state.exportFile }));
+    await store.getState().exportAuditFile('jsonl');
+    stop();
+    const done = store.getState().exportFile;
+    expect(done).toMatchObject({ state: 'done', rows: failing.counters.read });
+    const lines = fs.readFileSync(done.path!, 'utf8').trim().split('\n');
+    expect(lines.map((line) => (JSON.parse(line) as { runId: string }).runId)).toEqual(
+      Array(failing.counters.read).fill(failing.id),
+    );
+    // The bar moved with the backend's pages before the export finished.
+    expect(seen).toContainEqual({
+      state: 'running',
+      rows: failing.counters.read,
+      total: failing.counters.read,
+      fileName: done.fileName,
+    });
+    // Opening another run starts from a clean slate.
+    await store.getState().openRun(failing.id);
+    expect(store.getState().exportFile.state).toBe('idle');
   });
 });

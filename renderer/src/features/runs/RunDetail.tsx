@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { Flow } from '../../../../shared/domain/flow';
 import { recordOutcomes, type RecordOutcome, type Run } from '../../../../shared/domain/run';
 import { offerDownload } from '../../components/download';
+import { ProgressBar } from '../../components/ProgressBar';
 import { ErrorPanel, Loading } from '../../components/StateViews';
 import { Segmented } from '../../components/Segmented';
 import { elapsed, formatDateTime, formatNumber } from '../../components/format';
@@ -12,6 +13,9 @@ import { RunNotes } from './RunNotes';
 import { describeRunScope } from './run-scope';
 import { refinePage } from './runs.store';
 import { runsStore, useRuns } from './runs.instance';
+
+/** Runs up to this many records download in the window; larger ones are written to a file. */
+export const inlineExportLimit = 20_000;
 
 /** One run: counters, API calls against the minimum, its audit rows, replay and export. */
 export function RunDetail({ run, flow }: { run: Run; flow?: Flow }) {
@@ -26,8 +30,18 @@ export function RunDetail({ run, flow }: { run: Run; flow?: Flow }) {
       : undefined,
   );
   const scope = describeRunScope(run, origin);
-  const { closeRun, setQuery, selectAudit, toggleChecked, setChecked, replayRecords, exportAudit, loadAudit } =
-    runsStore.getState();
+  const exportFile = useRuns((state) => state.exportFile);
+  const {
+    closeRun,
+    setQuery,
+    selectAudit,
+    toggleChecked,
+    setChecked,
+    replayRecords,
+    exportAudit,
+    exportAuditFile,
+    loadAudit,
+  } = runsStore.getState();
   const [mapping, setMapping] = useState<'original' | 'current'>('current');
   const [exportError, setExportError] = useState<string>();
   const rows = refinePage(audit.items, query.text);
@@ -36,13 +50,15 @@ export function RunDetail({ run, flow }: { run: Run; flow?: Flow }) {
   const pages = Math.max(1, Math.ceil(audit.total / query.limit));
   const page = Math.floor(query.offset / query.limit) + 1;
 
+  const exporting = exportFile.state === 'running';
   const download = async (format: 'csv' | 'jsonl') => {
+    setExportError(undefined);
+    // A large run goes to a file in the data folder a page at a time, with a progress bar: a
+    // million-row run never has to fit in one string (or in this window). A small one downloads.
+    if (run.counters.read > inlineExportLimit) return exportAuditFile(format);
     const result = await exportAudit(format);
     if ('code' in result) setExportError(`${result.code}: ${result.message}`);
-    else {
-      setExportError(undefined);
-      offerDownload(result.fileName, result.content, format === 'csv' ? 'text/csv' : 'application/x-ndjson');
-    }
+    else offerDownload(result.fileName, result.content, format === 'csv' ? 'text/csv' : 'application/x-ndjson');
   };
 
   return (
@@ -52,21 +68,50 @@ export function RunDetail({ run, flow }: { run: Run; flow?: Flow }) {
           ← All runs
         </button>
         <span className="grow" />
-        <button type="button" className="button small" onClick={() => void download('csv')} data-testid="export-csv">
+        <button
+          type="button"
+          className="button small"
+          onClick={() => void download('csv')}
+          disabled={exporting}
+          data-testid="export-csv"
+        >
           Export CSV
         </button>
         <button
           type="button"
           className="button small"
           onClick={() => void download('jsonl')}
+          disabled={exporting}
           data-testid="export-jsonl"
         >
           Export JSON Lines
         </button>
       </div>
+      {exporting && (
+        <div data-testid="export-progress">
+          <ProgressBar
+            value={exportFile.total > 0 ? exportFile.rows / exportFile.total : null}
+            label="Export progress"
+            testId="export-progress-bar"
+          />
+          <span className="muted">
+            Exporting {formatNumber(exportFile.rows)} of {formatNumber(exportFile.total)} rows…
+          </span>
+        </div>
+      )}
+      {exportFile.state === 'done' && (
+        <p className="muted" data-testid="export-done">
+          Exported {formatNumber(exportFile.rows)} rows to <code>{exportFile.path}</code>
+        </p>
+      )}
       {exportError && (
         <p className="field-error" role="alert">
           Export failed — {exportError}
+        </p>
+      )}
+      {exportFile.state === 'error' && exportFile.error && (
+        <p className="field-error" role="alert">
+          Export failed — {exportFile.error.code}: {exportFile.error.message}
         </p>
       )}
 

@@ -43,6 +43,16 @@ export interface RunsState {
   setChecked(ids: number[]): void;
   replayRecords(scope: ReplayScope, mapping: 'original' | 'current'): Promise<Run | undefined>;
   exportAudit(format: 'csv' | 'jsonl'): Promise<{ fileName: string; content: string; rows: number } | ErrorInfo>;
+  /** The open run's export to a file (any size): progress from `audit.exportProgress`, then where it went. */
+  exportFile: {
+    state: 'idle' | 'running' | 'done' | 'error';
+    fileName?: string;
+    rows: number;
+    total: number;
+    path?: string;
+    error?: ErrorInfo;
+  };
+  exportAuditFile(format: 'csv' | 'jsonl'): Promise<void>;
   follow(): () => void;
 }
 
@@ -76,6 +86,7 @@ export function createRunsStore(api: ApiClient) {
     audit: { state: 'idle', total: 0, items: [] },
     checked: [],
     replay: { state: 'idle' },
+    exportFile: { state: 'idle', rows: 0, total: 0 },
 
     async refresh() {
       if (get().load !== 'ready') set({ load: 'loading' });
@@ -95,6 +106,7 @@ export function createRunsStore(api: ApiClient) {
         selectedAuditId: undefined,
         checked: [],
         replay: { state: 'idle' },
+        exportFile: { state: 'idle', rows: 0, total: 0 },
         query: firstPage({ ...get().query, outcome: undefined, key: '', text: '' }),
       });
       let opened = get().runs.find((run) => run.id === runId);
@@ -183,6 +195,38 @@ export function createRunsStore(api: ApiClient) {
       if (!runId) return { code: 'E_INVALID_INPUT', message: 'Open a run first.' };
       const result = await api.invoke('audit.export', { runId, format });
       return result.ok ? result.value : result.error;
+    },
+
+    async exportAuditFile(format) {
+      const runId = get().selectedRunId;
+      if (!runId) return;
+      set({ exportFile: { state: 'running', rows: 0, total: 0 } });
+      // Pages of this run's export move the bar; another window's export of another run does not.
+      const off = api.on('audit.exportProgress', (progress) => {
+        if (progress.runId !== runId || get().selectedRunId !== runId) return;
+        set({
+          exportFile: { state: 'running', fileName: progress.fileName, rows: progress.rows, total: progress.total },
+        });
+      });
+      try {
+        const result = await api.call('audit.exportFile', { runId, format });
+        // Another run opened meanwhile shows its own state, not this export's.
+        if (get().selectedRunId !== runId) return;
+        set({
+          exportFile: {
+            state: 'done',
+            fileName: result.fileName,
+            rows: result.rows,
+            total: result.rows,
+            path: result.path,
+          },
+        });
+      } catch (error) {
+        if (get().selectedRunId !== runId) return;
+        set({ exportFile: { state: 'error', rows: 0, total: 0, error: toErrorInfo(error) } });
+      } finally {
+        off();
+      }
     },
 
     follow() {
