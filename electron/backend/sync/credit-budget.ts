@@ -4,6 +4,7 @@ import {
   zohoCreditEstimate,
   zohoCreditText,
   type ZohoCreditBudget,
+  type ZohoCreditEstimate,
 } from '../../../shared/connectors/zoho-credits';
 import type { FlowRepository } from './flows.repository';
 import type { RunRepository } from './runs.repository';
@@ -55,9 +56,8 @@ export function creditBudgets(
       settings: Connection['settings'];
       flows: string[];
       unknown: string[];
-      writes: number;
-      reads: number;
-      readers: number;
+      records: number;
+      estimate: ZohoCreditEstimate;
     }
   >();
   for (const flowId of flowIds) {
@@ -74,9 +74,8 @@ export function creditBudgets(
         settings: found.settings,
         flows: [],
         unknown: [],
-        writes: 0,
-        reads: 0,
-        readers: 0,
+        records: 0,
+        estimate: zohoCreditEstimate({ writes: 0 }),
       };
       byConnection.set(connectionId, entry);
       if (!entry.flows.includes(flow.name)) entry.flows.push(flow.name);
@@ -84,17 +83,26 @@ export function creditBudgets(
         if (!entry.unknown.includes(flow.name)) entry.unknown.push(flow.name);
         continue;
       }
-      if (role === 'target') entry.writes += records;
-      else {
-        entry.reads += records;
-        entry.readers += 1;
-      }
+      // Each flow writes in its own batches (at most Zoho's 100, or the flow's smaller size), and reads
+      // its own pages: priced per flow, then added up for the org.
+      const own =
+        role === 'target'
+          ? zohoCreditEstimate({ writes: records, batchSize: Math.min(100, flow.options?.batchSize ?? 100) })
+          : zohoCreditEstimate({ writes: 0, reads: records });
+      entry.records += records;
+      entry.estimate = {
+        calls: {
+          write: entry.estimate.calls.write + own.calls.write,
+          read: entry.estimate.calls.read + own.calls.read,
+        },
+        low: entry.estimate.low + own.low,
+        high: entry.estimate.high + own.high,
+      };
     }
   }
   return [...byConnection].map(([connectionId, entry]) => {
-    const estimate = zohoCreditEstimate({ writes: entry.writes, reads: entry.readers ? entry.reads : undefined });
+    const { estimate, records } = entry;
     const budget = zohoCreditBudget(estimate, entry.settings);
-    const records = entry.writes + entry.reads;
     const unknown = entry.unknown.length
       ? ` Not counted (no earlier run to estimate from): ${entry.unknown.join(', ')}.`
       : '';
