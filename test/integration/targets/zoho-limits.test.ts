@@ -48,7 +48,7 @@ describe('Zoho connector: the documented limits, not a self-imposed one', () => 
   });
 
   it('keeps no more calls in flight than the edition allows, by the simulator’s own count', async () => {
-    const edition = await startZohoSandbox({ seedAccounts: 1, concurrency: 5, callLatencyMs: 40 });
+    const edition = await startZohoSandbox({ seedAccounts: 1, concurrency: 5, callLatencyMs: 100 });
     try {
       const connection = edition.connection();
       const connector = createZohoConnector({
@@ -69,6 +69,32 @@ describe('Zoho connector: the documented limits, not a self-imposed one', () => 
       expect(edition.inspect.count('Accounts')).toBe(31);
     } finally {
       await edition.close();
+    }
+  });
+
+  it('the simulator refuses a call past the edition’s concurrency with 429 TOO_MANY_REQUESTS (API-FACTS §2.4)', async () => {
+    const strict = await startZohoSandbox({ seedAccounts: 1, concurrency: 2, callLatencyMs: 200 });
+    try {
+      const connection = strict.connection();
+      // Told Ultimate (25) against an org that allows 2, with no retries: the third call is refused.
+      const connector = createZohoConnector({
+        connection: { id: 'over', settings: { ...connection.settings, edition: 'ultimate' }, sandbox: true },
+        secrets: connection.secrets,
+        now: () => strict.control.clock.now(),
+        http: { maxRetries: 0 },
+      });
+      open.push(connector);
+      const base = await connector.apiBase();
+      const answers = await Promise.allSettled(
+        Array.from({ length: 3 }, () =>
+          connector.http.request({ method: 'GET', url: `${base}/crm/v8/settings/modules` }),
+        ),
+      );
+      expect(answers.filter((answer) => answer.status === 'fulfilled')).toHaveLength(2);
+      expect(strict.control.stats().counters.concurrencyRefused).toBe(1);
+      expect(strict.inspect.maxInFlight()).toBe(2);
+    } finally {
+      await strict.close();
     }
   });
 
