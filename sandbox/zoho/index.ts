@@ -70,6 +70,11 @@ export interface ZohoSandboxInspect {
   /** Largest write batch seen per module since start (or `resetBatches`). */
   largestBatch(module: string): number;
   resetBatches(): void;
+  /** Most API calls in flight at once since start (or `resetInFlight`). */
+  maxInFlight(): number;
+  resetInFlight(): void;
+  /** The most API calls seen in any one minute of the simulator clock. */
+  busiestMinute(): number;
 }
 
 export interface ZohoSandbox {
@@ -103,7 +108,12 @@ export async function startZohoSandbox(options: ZohoSandboxOptions = {}): Promis
     port: options.port,
     seed,
     onExpireTokens: () => auth.expireAccessTokens(),
-    extraStats: () => ({ ...auth.describe(), credits: api.credits(), watches: watch.active().length }),
+    extraStats: () => ({
+      ...auth.describe(),
+      credits: api.credits(),
+      watches: watch.active().length,
+      maxInFlight: api.maxInFlight,
+    }),
   });
   const auth = new ZohoAuth(
     {
@@ -136,6 +146,9 @@ export async function startZohoSandbox(options: ZohoSandboxOptions = {}): Promis
     dailyCredits: options.dailyCredits ?? 50_000,
     upsertCredits: options.upsertCredits ?? 'call',
     requestsPerMinute: options.requestsPerMinute ?? null,
+    // API-FACTS §2.4: 10 calls in flight per app on Standard (the default edition).
+    concurrency: options.concurrency === undefined ? 10 : options.concurrency,
+    callLatencyMs: options.callLatencyMs ?? 0,
     mixedStatus: options.mixedStatus ?? 207,
     pageTokenLifetimeMs: options.pageTokenLifetimeMs ?? 86_400_000,
     requireJsonContentType: options.requireJsonContentType ?? true,
@@ -196,6 +209,9 @@ export async function startZohoSandbox(options: ZohoSandboxOptions = {}): Promis
     credits: () => api.credits(),
     largestBatch: (module) => api.largestBatch.get(module) ?? 0,
     resetBatches: () => api.largestBatch.clear(),
+    maxInFlight: () => api.maxInFlight,
+    resetInFlight: () => void (api.maxInFlight = 0),
+    busiestMinute: () => Math.max(0, ...api.callsPerMinute.values()),
   };
 
   await server.listen();

@@ -12,8 +12,18 @@ export interface ZohoApiOptions {
   dailyCredits: number;
   /** Sources disagree (API-FACTS §2.4): one credit per upsert call, or one per ten records. */
   upsertCredits: 'call' | 'per10';
-  /** Calls per minute before 429 TOO_MANY_REQUESTS (no Retry-After); null = unlimited. */
+  /**
+   * Calls per minute before 429 TOO_MANY_REQUESTS (no Retry-After); null = unlimited. Zoho publishes
+   * no per-minute limit (API-FACTS §2.4, §10), hence off by default: only for tests of a client's 429 path.
+   */
   requestsPerMinute: number | null;
+  /**
+   * API calls in flight at once per app before 429 TOO_MANY_REQUESTS (API-FACTS §2.4: Free 5,
+   * Standard 10, Professional 15, Enterprise 20, Ultimate 25); null = unlimited.
+   */
+  concurrency: number | null;
+  /** Time each API call stays in flight on the server (tests that need calls to overlap). */
+  callLatencyMs: number;
   /** Status of a write where some records failed (sources report 201, 202 and 207). */
   mixedStatus: 200 | 201 | 202 | 207;
   pageTokenLifetimeMs: number;
@@ -71,6 +81,11 @@ export class ZohoApi {
   private creditsUsed = 0;
   private minuteStart = -1;
   private minuteCalls = 0;
+  private inFlight = 0;
+  /** Most API calls in flight at once since start (or `resetInFlight`): concurrency tests read it. */
+  maxInFlight = 0;
+  /** API calls counted per minute of the simulator clock, refused ones included. */
+  readonly callsPerMinute = new Map<number, number>();
 
   constructor(
     private readonly server: SandboxServer,
@@ -92,8 +107,22 @@ export class ZohoApi {
       async (context: SimulatorContext) => {
         const userId = this.authorize(context);
         if (!userId) return;
-        if (!this.admit(context, await cost(context))) return;
-        await run(context, userId);
+        // Counted in flight from here to the answer, as Zoho counts concurrent calls per app.
+        this.inFlight += 1;
+        try {
+          if (this.options.concurrency !== null && this.inFlight > this.options.concurrency) {
+            this.server.bump('concurrencyRefused');
+            zohoError(context, 429, 'TOO_MANY_REQUESTS', 'too many requests');
+            return;
+          }
+          this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+          if (!this.admit(context, await cost(context))) return;
+          if (this.options.callLatencyMs > 0)
+            await new Promise((resolve) => setTimeout(resolve, this.options.callLatencyMs));
+          await run(context, userId);
+        } finally {
+          this.inFlight -= 1;
+        }
       };
     const upsertCost = async (context: SimulatorContext) => {
       if (this.options.upsertCredits === 'call') return 1;
@@ -166,6 +195,7 @@ export class ZohoApi {
       this.minuteCalls = 0;
     }
     this.minuteCalls += 1;
+    this.callsPerMinute.set(minute, (this.callsPerMinute.get(minute) ?? 0) + 1);
     if (this.options.requestsPerMinute !== null && this.minuteCalls > this.options.requestsPerMinute) {
       this.server.bump('throttled');
       zohoError(context, 429, 'TOO_MANY_REQUESTS', 'too many requests');

@@ -24,6 +24,7 @@ const methodRecord: Record<MethodName, true> = {
   'flows.remove': true,
   'flows.pause': true,
   'flows.run': true,
+  'flows.creditBudget': true,
   'flows.cancel': true,
   'schedules.preview': true,
   'runs.list': true,

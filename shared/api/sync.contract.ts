@@ -86,6 +86,26 @@ export const syncMethods = {
     input: z.object({ id: flowIdSchema, dryRun: z.boolean().optional() }).strict(),
     output: runSchema,
   }),
+  'flows.creditBudget': method({
+    summary:
+      'Before a run: the daily API credits it will spend per Zoho connection (estimated from earlier runs), against what the org has; warn when it may not fit.',
+    input: z.object({ ids: z.array(flowIdSchema).min(1) }).strict(),
+    output: z.array(
+      z.object({
+        connectionId: z.string(),
+        connectionName: z.string(),
+        flows: z.array(z.string()),
+        records: z.number().int(),
+        unknownFlows: z.array(z.string()),
+        low: z.number().int().describe('Credits at 1 per upsert call.'),
+        high: z.number().int().describe('Credits at 1 per 10 records (sources disagree).'),
+        left: z.number().int().describe('Credits the org has per rolling 24 hours (its edition and users).'),
+        verdict: z.enum(['fits', 'may-exceed', 'exceeds']),
+        warn: z.boolean(),
+        text: z.string(),
+      }),
+    ),
+  }),
   'flows.cancel': method({
     summary: 'Stop a running flow after its current batch.',
     input: z.object({ id: flowIdSchema }).strict(),

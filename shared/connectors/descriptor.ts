@@ -195,11 +195,22 @@ export const entitySchema = z.object({
 export type EntityDescriptor = z.infer<typeof entitySchema>;
 
 export const rateLimitSchema = z.object({
-  /** Requests allowed per window, per connection. */
-  requests: z.number().int().positive(),
+  /**
+   * Requests allowed per window, per connection. Absent: the system publishes no per-window limit
+   * (Zoho: concurrency and daily credits only, API-FACTS §2.4), so none is imposed unless the
+   * connection sets one (`configurable`).
+   */
+  requests: z.number().int().positive().optional(),
   windowMs: z.number().int().positive(),
   /** Requests in flight at once, per connection. */
   concurrency: z.number().int().positive(),
+  /**
+   * The concurrency a connection setting chooses (Zoho's per-edition cap: the `edition` setting's value
+   * picks from `values`; absent or unknown → `concurrency`).
+   */
+  concurrencyBySetting: z
+    .object({ setting: z.string(), values: z.record(z.string(), z.number().int().positive()) })
+    .optional(),
   /** Range the user may set `requests` to (Infor 100–500 per minute). */
   configurable: z.object({ min: z.number().int().positive(), max: z.number().int().positive() }).optional(),
   /**

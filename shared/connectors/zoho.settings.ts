@@ -41,6 +41,33 @@ export function zohoKnownHosts(): string[] {
   return hosts;
 }
 
+/**
+ * Zoho CRM's published limits per edition (API-FACTS §2.4, Zoho CRM v8 "API Limits"): calls in flight
+ * per app, and API credits per org over a rolling 24 hours: a base plus a share per licensed user, up
+ * to a cap (Ultimate: none published). There is no per-minute request limit.
+ */
+export const zohoEditions = {
+  free: { label: 'Free', concurrency: 5, credits: { base: 5_000, perUser: 0, cap: 5_000 } },
+  standard: { label: 'Standard', concurrency: 10, credits: { base: 50_000, perUser: 250, cap: 100_000 } },
+  professional: { label: 'Professional', concurrency: 15, credits: { base: 50_000, perUser: 500, cap: 3_000_000 } },
+  enterprise: { label: 'Enterprise', concurrency: 20, credits: { base: 50_000, perUser: 1_000, cap: 5_000_000 } },
+  ultimate: { label: 'Ultimate', concurrency: 25, credits: { base: 50_000, perUser: 2_000, cap: undefined } },
+} as const satisfies Record<
+  string,
+  { label: string; concurrency: number; credits: { base: number; perUser: number; cap: number | undefined } }
+>;
+export type ZohoEdition = keyof typeof zohoEditions;
+export const zohoEditionIds = Object.keys(zohoEditions) as [ZohoEdition, ...ZohoEdition[]];
+/** Without an edition set, Standard: the one API-FACTS' throughput floors assume (10 in flight). */
+export const defaultZohoEdition: ZohoEdition = 'standard';
+
+/** The org's API credits per rolling 24 hours for its edition and licensed users (at least one). */
+export function zohoDailyCredits(edition: ZohoEdition = defaultZohoEdition, users = 1): number {
+  const { base, perUser, cap } = zohoEditions[edition].credits;
+  const total = base + perUser * Math.max(1, Math.floor(users));
+  return cap === undefined ? total : Math.min(cap, total);
+}
+
 const httpsUrl = z
   .string()
   .trim()
@@ -69,6 +96,18 @@ export const zohoSettingsSchema = z.object({
     .int()
     .min(1024, 'Use a port from 1024 to 65535.')
     .max(65535, 'Use a port from 1024 to 65535.')
+    .optional(),
+  /**
+   * The org's Zoho CRM edition: how many calls may be in flight (5–25) and its daily API credits
+   * (API-FACTS §2.4). Absent: Standard.
+   */
+  edition: z.enum(zohoEditionIds, { message: 'Choose the Zoho CRM edition of the org.' }).optional(),
+  /** Licensed users: each adds to the org's daily API credits (up to the edition's cap). Absent: 1. */
+  licensedUsers: z
+    .number()
+    .int('Enter a whole number of users.')
+    .min(1, 'Enter at least 1 user.')
+    .max(100_000, 'Enter at most 100,000 users.')
     .optional(),
   /** Run Zoho workflows, approvals and blueprints on upsert (omitting `trigger`); off sends `trigger: []`. */
   runAutomation: z.boolean().default(false),

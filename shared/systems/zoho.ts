@@ -1,6 +1,8 @@
 import {
   zohoDataCentreIds,
   zohoDataCentres,
+  zohoEditionIds,
+  zohoEditions,
   zohoEnvironments,
   zohoSecretSlots,
   zohoSecretsSchema,
@@ -53,6 +55,24 @@ export const zohoSystem = defineSystem({
         placeholder: '1000.<hex>.<hex>',
         optional: true,
         help: 'Leave empty to use “Sign in with Zoho” on the card, or paste a Self Client one.',
+      },
+      {
+        key: 'edition',
+        label: 'Edition',
+        where: 'settings',
+        kind: 'select',
+        optional: true,
+        options: zohoEditionIds.map((id) => ({ value: id, label: zohoEditions[id].label })),
+        help: 'Sets how many calls run at once (Free 5 … Ultimate 25) and the daily API credits a run is checked against. Default: Standard.',
+      },
+      {
+        key: 'licensedUsers',
+        label: 'Licensed users',
+        where: 'settings',
+        kind: 'number',
+        optional: true,
+        placeholder: '1',
+        help: 'Each user adds to the daily API credits (up to the edition’s cap).',
       },
       {
         key: 'redirectPort',

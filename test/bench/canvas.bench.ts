@@ -148,6 +148,14 @@ export async function runCanvasBench(): Promise<Record<string, unknown>> {
       };
       requestAnimationFrame(tick);
     })()`);
+    // The node's place on the canvas before the drag: every React Flow node carries a `translate(`
+    // from its first render, so only a change in it shows the drag moved the node.
+    const position = () =>
+      page
+        .locator('[data-testid="node-trim-10"]')
+        .evaluate((element) => element.closest('.react-flow__node')?.getAttribute('style') ?? '')
+        .then(translation);
+    const before = await position();
     const x = box.x + box.width / 2;
     const y = box.y + box.height / 2;
     await page.mouse.move(x, y);
@@ -159,9 +167,7 @@ export async function runCanvasBench(): Promise<Record<string, unknown>> {
     await page.mouse.up();
     const frames = (await page.evaluate('window.__stop = true, window.__frames')) as number[];
     const intervals = frames.slice(1).map((time, index) => time - (frames[index] as number));
-    const moved = await page
-      .locator('[data-testid="node-trim-10"]')
-      .evaluate((element) => element.closest('.react-flow__node')?.getAttribute('style') ?? '');
+    const after = await position();
     return {
       targetFields,
       edges: graph.edges.length,
@@ -173,12 +179,21 @@ export async function runCanvasBench(): Promise<Record<string, unknown>> {
       p95FrameMs: round(percentile(intervals, 0.95)),
       maxFrameMs: round(Math.max(0, ...intervals)),
       framesOver50Ms: intervals.filter((value) => value > 50).length,
-      dragged: /translate\(/.test(moved),
+      dragPosition: { before, after },
+      // Moved down by the drag (the pointer ends 180 px lower): a node left in place, or one without a
+      // readable position, fails the check.
+      dragged: before !== undefined && after !== undefined && after.y > before.y,
     };
   } finally {
     await browser.close();
     await studio.stop();
   }
+}
+
+/** The `translate(x, y)` of a node's style, in canvas pixels; undefined when it has none. */
+export function translation(style: string): { x: number; y: number } | undefined {
+  const match = /translate\(\s*(-?[\d.]+)px\s*,\s*(-?[\d.]+)px\s*\)/.exec(style);
+  return match ? { x: Number(match[1]), y: Number(match[2]) } : undefined;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

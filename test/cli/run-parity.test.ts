@@ -114,6 +114,14 @@ describe('desktop engine and `mlc run` agree', () => {
     const desktopSecond = await engine.runPass(flowIds);
     const second = await runMlc(['run', bundleFile], { MLC_HOME: server.dir });
     expect(second.code).toBe(exitCodes.ok);
+    // Before the pass: the Zoho credits it spends, from the first pass's reads (50 accounts, 60 orders):
+    // one upsert call per flow, or 1 credit per 10 records (5 + 6), of Standard's 50,250 a day.
+    expect(second.events.find((event) => event.event === 'credits')).toMatchObject({
+      low: 2,
+      high: 11,
+      left: 50_250,
+      verdict: 'fits',
+    });
     const headlessSecond = second.events.filter((event) => event.event === 'run') as unknown as Array<
       Run & { runId: string }
     >;

@@ -130,6 +130,11 @@ describe('Flows, runs and the audit log in Chromium', () => {
     expect(await flows.outcome(flowName).textContent()).toMatch(/1,000 created/);
     await control(urls.infor!, 'faults', undefined, 'DELETE');
     await page.screenshot({ path: screenshotPath('flows-05-run-done') });
+    // Before the next Run now: the Zoho credits it will spend, from this run's 1,000 records.
+    await expect
+      .poll(() => flows.card(flowName).getByTestId('flow-credits').textContent(), patient)
+      .toMatch(/about 10–100 for 1,000 records \(10 upsert calls\) of 50,250 a day \(Standard\)\.$/);
+    expect(await flows.card(flowName).getByTestId('flow-credits').getAttribute('data-verdict')).toBe('fits');
   });
 
   it('shows the failures the sandbox forced, and replays them', async () => {

@@ -96,7 +96,8 @@ export interface HttpConnectionOptions {
   connectionId: string;
   hosts: HostPolicyOptions;
   /** `window: 'sliding'` counts calls over a rolling window (APIs that count "the last minute"); default: fixed refills. */
-  rateLimit: { requests: number; windowMs: number; concurrency: number; window?: 'fixed' | 'sliding' };
+  /** `requests` absent: no per-window cap (only `concurrency` bounds the calls). */
+  rateLimit: { requests?: number; windowMs: number; concurrency: number; window?: 'fixed' | 'sliding' };
   timeoutMs: number;
   /** Retries after the first attempt. */
   maxRetries?: number;
@@ -151,10 +152,13 @@ export class HttpConnection {
     this.timing = { ...defaultBackoffTiming, ...options.timing };
     const { requests, windowMs, concurrency } = options.rateLimit;
     this.slidingWindow =
-      options.rateLimit.window === 'sliding' ? new SlidingWindowLimiter({ requests, windowMs }) : undefined;
+      options.rateLimit.window === 'sliding' && requests !== undefined
+        ? new SlidingWindowLimiter({ requests, windowMs })
+        : undefined;
     // With a sliding window Bottleneck only caps concurrency; the window decides when a call may leave.
+    // Without a per-window limit (Zoho publishes none) it caps concurrency only: no reservoir to wait for.
     this.limiter = new Bottleneck(
-      this.slidingWindow
+      this.slidingWindow || requests === undefined
         ? { maxConcurrent: concurrency }
         : {
             maxConcurrent: concurrency,
@@ -192,6 +196,12 @@ export class HttpConnection {
 
   get connectionId(): string {
     return this.options.connectionId;
+  }
+
+  /** The limits this client enforces: `requests` null = no per-window cap. */
+  limits(): { requests: number | null; windowMs: number; concurrency: number } {
+    const { requests, windowMs, concurrency } = this.options.rateLimit;
+    return { requests: requests ?? null, windowMs, concurrency };
   }
 
   /** Network calls made so far (every attempt, token calls included). */

@@ -1,6 +1,7 @@
 import type { Handlers } from '../api/dispatch';
 import path from 'node:path';
 import { auditCsv, auditJsonLines, writeAuditExport } from './audit-export';
+import { creditBudgets } from './credit-budget';
 import { replayRecords } from './replay';
 import { describeSchedule } from './scheduler';
 import { flowList, flowsChanged, syncService } from './sync.service';
@@ -17,6 +18,7 @@ type SyncHandlers = Pick<
   | 'flows.remove'
   | 'flows.pause'
   | 'flows.run'
+  | 'flows.creditBudget'
   | 'flows.cancel'
   | 'schedules.preview'
   | 'runs.list'
@@ -60,6 +62,22 @@ export const syncHandlers: SyncHandlers = {
       dryRun: input.dryRun,
       trigger: input.dryRun ? 'dry-run' : 'manual',
     }),
+  'flows.creditBudget': (input, context) => {
+    const { deps } = syncService(context);
+    return creditBudgets(deps, input.ids, (id) => context.store.connections.get(id)).map((entry) => ({
+      connectionId: entry.connectionId,
+      connectionName: entry.connectionName,
+      flows: entry.flows,
+      records: entry.records,
+      unknownFlows: entry.unknownFlows,
+      low: entry.budget.low,
+      high: entry.budget.high,
+      left: entry.budget.left,
+      verdict: entry.budget.verdict,
+      warn: entry.warn,
+      text: entry.text,
+    }));
+  },
   'flows.cancel': (input, context) => ({ cancelled: syncService(context).engine.cancel(input.id) }),
   'schedules.preview': (input) => describeSchedule(input.schedule, input.count),
 

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import type { Run } from '../../../../shared/domain/run';
 import { AppError, errorMessage } from '../../../../shared/errors';
 import { openHeadless, type HeadlessOptions } from '../../runtime/headless-runtime';
+import { creditBudgets } from '../../sync/credit-budget';
 import { dependencyOrder } from '../../sync/dependency-order';
 import { storeFailure } from '../../store/store-errors';
 import type { StoreHistory } from '../../store/store';
@@ -109,6 +110,19 @@ export const runCommand: Command = {
         flows: selected.map((id) => names.get(id)),
         dryRun: values['dry-run'],
       });
+      // Zoho counts daily API credits per org: say what this pass will spend before it starts, and warn
+      // when it may not fit (the run still starts; Zoho refuses calls once the credits are gone).
+      for (const budget of creditBudgets(headless.deps, selected, (id) => backend.context.store.connections.get(id))) {
+        reporter.event('credits', {
+          connection: budget.connectionName,
+          low: budget.budget.low,
+          high: budget.budget.high,
+          left: budget.budget.left,
+          verdict: budget.budget.verdict,
+        });
+        if (budget.warn) io.err(`mlc: warning: ${terminalText(budget.text)}`);
+        else if (io.isTty) io.out(terminalText(budget.text));
+      }
       warnIfHistoryLost(
         io,
         reporter,

@@ -139,6 +139,7 @@ export class DescriptorConnector implements Connector {
       rateLimit: {
         ...descriptor.rateLimit,
         requests: effectiveRate(descriptor, connection.settings),
+        concurrency: effectiveConcurrency(descriptor, connection.settings),
         ...environment.rateLimit,
       },
       timeoutMs: environment.http?.timeoutMs ?? descriptor.timeoutMs,
@@ -428,8 +429,18 @@ export function declaredHeaders(
   return headers;
 }
 
+/** The concurrency the connection's setting picks (Zoho's edition), else the descriptor's. */
+export function effectiveConcurrency(descriptor: ConnectorDescriptor, settings: Record<string, SettingValue>): number {
+  const by = descriptor.rateLimit.concurrencyBySetting;
+  const chosen = by ? settings[by.setting] : undefined;
+  // Own keys only: a setting of `constructor` must not read Object.prototype.
+  return by && typeof chosen === 'string' && Object.hasOwn(by.values, chosen)
+    ? (by.values[chosen] as number)
+    : descriptor.rateLimit.concurrency;
+}
+
 /** The descriptor's rate unless the connection sets one; a set value outside the range is refused, never clamped or ignored. */
-function effectiveRate(descriptor: ConnectorDescriptor, settings: Record<string, SettingValue>): number {
+function effectiveRate(descriptor: ConnectorDescriptor, settings: Record<string, SettingValue>): number | undefined {
   const value = settings[rateLimitSetting];
   const range = descriptor.rateLimit.configurable;
   if (value === undefined || value === null || value === '' || !range) return descriptor.rateLimit.requests;

@@ -1,5 +1,11 @@
 import { defineDescriptor, type EntityDescriptor } from '../../../../shared/connectors/descriptor';
-import { zohoKnownHosts, zohoSecretSlots } from '../../../../shared/connectors/zoho.settings';
+import {
+  defaultZohoEdition,
+  zohoEditionIds,
+  zohoEditions,
+  zohoKnownHosts,
+  zohoSecretSlots,
+} from '../../../../shared/connectors/zoho.settings';
 
 /**
  * Keyset reads by `Modified_Time` (zoho.hooks.ts `readPages`): each request restarts at the last
@@ -66,8 +72,18 @@ export const zohoDescriptor = defineDescriptor({
       { label: entity.label, keyFields: ['id'], read: read(module), write: upsert(module, entity.matchKeys) },
     ]),
   ),
-  // No per-minute limit is published; the concurrency cap per app is (Standard edition: 10).
-  rateLimit: { requests: 600, windowMs: 60_000, concurrency: 10, configurable: { min: 10, max: 6000 } },
+  // Zoho publishes no per-minute limit (API-FACTS §2.4, §10): only calls in flight per app, by edition
+  // (the `edition` setting; Standard 10), and daily credits (shown before a run, zoho-credits.ts). A
+  // per-minute cap is imposed only when the connection sets `rateLimitPerMinute`.
+  rateLimit: {
+    windowMs: 60_000,
+    concurrency: zohoEditions[defaultZohoEdition].concurrency,
+    concurrencyBySetting: {
+      setting: 'edition',
+      values: Object.fromEntries(zohoEditionIds.map((id) => [id, zohoEditions[id].concurrency])),
+    },
+    configurable: { min: 10, max: 6000 },
+  },
   errors: {
     retryableStatuses: [408, 429, 500, 502, 503, 504],
     retryableCodes: ['TOO_MANY_REQUESTS'],

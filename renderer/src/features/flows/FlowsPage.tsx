@@ -1,4 +1,5 @@
-import { useEffect, useMemo, useState } from 'react';
+import { Fragment, useEffect, useMemo, useState } from 'react';
+import type { MethodOutput } from '../../../../shared/api/contract';
 import type { FlowListItem } from '../../../../shared/api/sync.contract';
 import type { Connection, ConnectionId } from '../../../../shared/domain/connection';
 import { toErrorInfo } from '../../../../shared/errors';
@@ -168,6 +169,25 @@ function FlowCard({
     };
   }, [flow.schedule, preview]);
 
+  // Zoho's daily API credits: what Run now will spend, estimated from earlier runs (refreshed after each).
+  const [credits, setCredits] = useState<MethodOutput<'flows.creditBudget'>>([]);
+  useEffect(() => {
+    let live = true;
+    // The budget is advice: a card without it (an error, an old backend) still runs.
+    api.invoke('flows.creditBudget', { ids: [flow.id] }).then(
+      (result) => live && setCredits(result.ok ? result.value : []),
+      () => live && setCredits([]),
+    );
+    return () => {
+      live = false;
+    };
+  }, [flow.id, latest?.id]);
+  const runNow = () => {
+    const over = credits.filter((entry) => entry.warn);
+    if (over.length > 0 && !window.confirm(`${over.map((entry) => entry.text).join('\n')}\n\nRun anyway?`)) return;
+    void run(flow.id, false);
+  };
+
   const reverse = useReversePlan(flow, flows, connections);
   const [reversing, setReversing] = useState(false);
   const go = useAppStore((state) => state.go);
@@ -267,6 +287,19 @@ function FlowCard({
             <dd>{dependsOn.join(', ')}</dd>
           </>
         )}
+        {credits.map((entry) => (
+          <Fragment key={entry.connectionId}>
+            <dt>Credits</dt>
+            <dd
+              data-testid="flow-credits"
+              data-verdict={entry.verdict}
+              className={entry.warn ? 'warn' : undefined}
+              title="Zoho counts API credits per org over a rolling 24 hours; an upsert costs 1 credit per call or 1 per 10 records (sources disagree)."
+            >
+              {entry.text}
+            </dd>
+          </Fragment>
+        ))}
         <dt>Last run</dt>
         <dd
           data-testid="flow-last-run"
@@ -285,7 +318,7 @@ function FlowCard({
         <button
           type="button"
           className="button small primary"
-          onClick={() => void run(flow.id, false)}
+          onClick={runNow}
           disabled={active !== undefined}
           data-testid="run-now"
         >
