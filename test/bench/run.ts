@@ -6,6 +6,7 @@ import { runMappingBench } from './mapping.bench';
 import { runEngineBench } from './engine.bench';
 import { runCanvasBench } from './canvas.bench';
 import { runBulkBench } from './bulk.bench';
+import { runAuditBench } from './audit.bench';
 
 type Bench = { name: string; run: () => Promise<Record<string, unknown>> };
 
@@ -17,6 +18,8 @@ const benches: Bench[] = [
   { name: 'canvas', run: runCanvasBench },
   // Per target, records/s and calls for 100,000 records with and without the bulk path (`npm run bench bulk`, ~3 min).
   { name: 'bulk', run: () => runBulkBench() },
+  // Bytes per audited M3 customer in the store (`npm run bench audit`, ~30 s).
+  { name: 'audit', run: () => runAuditBench() },
 ];
 
 const only = process.argv.slice(2);
