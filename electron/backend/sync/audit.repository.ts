@@ -50,6 +50,13 @@ export interface AuditRepository {
   recentInputs(flowId: string, mappingHash: string, limit: number): Array<{ sourceKey: string; payload: unknown }>;
   /** Retention: audit rows older than `days` go; dead letters keep theirs until replayed. */
   pruneAudit(days: number, now?: Date): number;
+  /**
+   * Retention by size: the oldest audit rows (dead letters keep theirs) go until the store's pages in
+   * use fit in `maxBytes`, or only dead letters are left. Returns how many rows went.
+   */
+  pruneAuditToSize(maxBytes: number): number;
+  /** Gives freed pages back to the file system where the store allows it (auto_vacuum = INCREMENTAL). */
+  reclaimSpace(): { reclaimedBytes: number; incremental: boolean };
 }
 
 export class SqliteAuditRepository implements AuditRepository {
@@ -247,6 +254,47 @@ export class SqliteAuditRepository implements AuditRepository {
     return this.db
       .prepare('DELETE FROM audit WHERE created_at < ? AND id NOT IN (SELECT audit_id FROM dead_letters)')
       .run(cutoff).changes;
+  }
+
+  pruneAuditToSize(maxBytes: number): number {
+    const pageSize = Number(this.db.pragma('page_size', { simple: true }));
+    const inUse = () =>
+      (Number(this.db.pragma('page_count', { simple: true })) -
+        Number(this.db.pragma('freelist_count', { simple: true }))) *
+      pageSize;
+    const prunable = this.db.prepare(
+      'SELECT COUNT(*) AS n FROM audit WHERE id NOT IN (SELECT audit_id FROM dead_letters)',
+    );
+    const dropOldest = this.db.prepare(
+      `DELETE FROM audit WHERE id IN (SELECT id FROM audit WHERE id NOT IN (SELECT audit_id FROM dead_letters)
+         ORDER BY id LIMIT ?)`,
+    );
+    let pruned = 0;
+    // Rows are about the same size, so the share of rows to drop is the share of bytes over the cap; a
+    // delete frees only whole pages, so this repeats (a few rounds at most) until the store fits.
+    for (let round = 0; round < 20; round++) {
+      const used = inUse();
+      if (used <= maxBytes) break;
+      const rows = (prunable.get() as { n: number }).n;
+      if (rows === 0) break;
+      const share = (used - maxBytes) / used;
+      const batch = Math.min(rows, Math.max(100, Math.ceil(rows * share * 1.1)));
+      pruned += dropOldest.run(batch).changes;
+    }
+    return pruned;
+  }
+
+  reclaimSpace(): { reclaimedBytes: number; incremental: boolean } {
+    // 2 = INCREMENTAL (new stores are made so); older stores keep freed pages for reuse instead.
+    const incremental = Number(this.db.pragma('auto_vacuum', { simple: true })) === 2;
+    if (!incremental) return { reclaimedBytes: 0, incremental };
+    const pageSize = Number(this.db.pragma('page_size', { simple: true }));
+    const before = Number(this.db.pragma('page_count', { simple: true }));
+    this.db.pragma('incremental_vacuum');
+    return {
+      reclaimedBytes: (before - Number(this.db.pragma('page_count', { simple: true }))) * pageSize,
+      incremental,
+    };
   }
 }
 

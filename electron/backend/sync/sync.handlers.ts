@@ -1,5 +1,6 @@
 import type { Handlers } from '../api/dispatch';
 import { auditCsv, auditJsonLines } from './audit-export';
+import { applyRetention, saveRetentionSettings } from './audit-retention';
 import { replayRecords } from './replay';
 import { describeSchedule } from './scheduler';
 import { flowList, flowsChanged, syncService } from './sync.service';
@@ -25,8 +26,6 @@ type SyncHandlers = Pick<
   | 'audit.export'
   | 'audit.retention'
 >;
-
-const retentionKey = 'audit.retentionDays';
 
 export const syncHandlers: SyncHandlers = {
   'mappings.list': (_input, context) => syncService(context).mappings.list(),
@@ -77,12 +76,8 @@ export const syncHandlers: SyncHandlers = {
     };
   },
   'audit.retention': (input, context) => {
-    const stored = context.store.settings.get(retentionKey);
-    let days = stored !== undefined ? Number(stored) : 90;
-    if (input.days !== undefined) {
-      days = input.days;
-      context.store.settings.set(retentionKey, String(days));
-    }
-    return { days, pruned: context.store.audit.pruneAudit(days) };
+    const settings = saveRetentionSettings(context.store.settings, input);
+    const { days, maxMb, pruned } = applyRetention(context.store, settings);
+    return { days, ...(maxMb !== undefined ? { maxMb } : {}), pruned };
   },
 };
