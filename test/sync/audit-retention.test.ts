@@ -8,7 +8,10 @@ import { openDatabase, type Db } from '../../electron/backend/store/database';
 import { SqliteSettingsRepository } from '../../electron/backend/store/settings.repository';
 import { applyRetention, retentionSettings } from '../../electron/backend/sync/audit-retention';
 import { SqliteAuditRepository, type AuditInput } from '../../electron/backend/sync/audit.repository';
+import { startSchedules } from '../../electron/backend/sync/sync.service';
 import { runMlc } from '../bundle/support/mlc-process';
+import { storeFile } from '../support/backend';
+import { customerToZohoAccount, syncWorld } from './support/sync-harness';
 import { tempDir } from '../support/paths';
 
 const folders: Array<{ remove(): void }> = [];
@@ -147,4 +150,41 @@ describe('audit retention', () => {
     expect(wrong.code).toBe(exitCodes.usage);
     expect(wrong.stderr).toMatch(/--days takes a whole number/);
   }, 60_000);
+});
+
+describe('retention in a long-lived host', () => {
+  it('is applied when the host starts its schedules and after each run, with the settings the UI saved', async () => {
+    const world = await syncWorld({ infor: { counts: { customers: 20 } } });
+    try {
+      const flow = await world.flow({ name: 'Aged', expression: customerToZohoAccount });
+      const age = (runId: string) => {
+        const file = storeFile(world.dataDir);
+        file
+          .prepare(
+            "UPDATE audit SET created_at = strftime('%Y-%m-%dT%H:%M:%fZ', created_at, '-45 days') WHERE run_id = ?",
+          )
+          .run(runId);
+        // The UI's setting, written as another process would.
+        file.prepare("INSERT OR REPLACE INTO settings (key, value) VALUES ('audit.retentionDays', '30')").run();
+        file.close();
+      };
+      const rows = async (runId: string) => (await world.api.call('audit.list', { runId })).total;
+      const first = await world.api.call('flows.run', { id: flow.id });
+      age(first.id);
+      expect(await rows(first.id)).toBe(20);
+
+      startSchedules(world.backend.context);
+      expect(await rows(first.id)).toBe(0);
+
+      const second = await world.api.call('flows.run', { id: flow.id });
+      age(second.id);
+      // An incremental run: it re-reads the records at its watermark.
+      expect(await rows(second.id)).toBeGreaterThan(0);
+      const third = await world.api.call('flows.run', { id: flow.id });
+      expect(await rows(second.id)).toBe(0);
+      expect(await rows(third.id)).toBe(third.counters.read);
+    } finally {
+      await world.close();
+    }
+  }, 120_000);
 });
