@@ -36,6 +36,8 @@ export interface RetentionResult extends RetentionSettings {
   pruned: number;
   /** Bytes given back to the file system by `PRAGMA incremental_vacuum`. */
   reclaimedBytes: number;
+  /** False for stores made before incremental auto-vacuum: freed pages are reused, the file does not shrink. */
+  incremental: boolean;
 }
 
 /** Applies retention once: age, then the size cap, then gives the freed pages back. Dead letters keep their rows. */
@@ -46,8 +48,8 @@ export function applyRetention(
 ): RetentionResult {
   let pruned = store.audit.pruneAudit(settings.days, now);
   if (settings.maxMb !== undefined) pruned += store.audit.pruneAuditToSize(settings.maxMb * 1024 * 1024);
-  const { reclaimedBytes } = store.audit.reclaimSpace();
-  return { ...settings, pruned, reclaimedBytes };
+  const { reclaimedBytes, incremental } = store.audit.reclaimSpace();
+  return { ...settings, pruned, reclaimedBytes, incremental };
 }
 
 /** How often long-lived hosts apply retention besides after each run. */

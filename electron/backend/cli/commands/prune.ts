@@ -73,9 +73,11 @@ export const pruneCommand: Command = {
       };
       const result = applyRetention(store, settings);
       const cap = result.maxMb !== undefined ? `a ${result.maxMb} MB size cap` : 'no size cap';
+      const given = result.incremental
+        ? `${(result.reclaimedBytes / 1024 / 1024).toFixed(1)} MB given back to the disk.`
+        : 'this store was made before space could be given back: new rows reuse the freed pages.';
       io.out(
-        `Pruned ${result.pruned} audit row${result.pruned === 1 ? '' : 's'} (keeping ${result.days} days, ${cap}); ` +
-          `${(result.reclaimedBytes / 1024 / 1024).toFixed(1)} MB given back to the disk.`,
+        `Pruned ${result.pruned} audit row${result.pruned === 1 ? '' : 's'} (keeping ${result.days} days, ${cap}); ${given}`,
       );
       return exitCodes.ok;
     } catch (error) {
