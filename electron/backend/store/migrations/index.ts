@@ -20,4 +20,19 @@ import type { Migration } from './migration';
  * re-id a released one. Stores record migrations by `id` (see `migrate`), not
  * by file name, so the ids keep the names they were released with.
  */
-export const migrations: Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010, m011, m012, m013, m014];
+export const migrations: Migration[] = [
+  m001,
+  m002,
+  m003,
+  m004,
+  m005,
+  m006,
+  m007,
+  m008,
+  m009,
+  m010,
+  m011,
+  m012,
+  m013,
+  m014,
+];
