@@ -178,9 +178,26 @@ export const syncMethods = {
     }),
   }),
   'audit.retention': method({
-    summary: 'Read or set how many days audit rows are kept (failed records stay until replayed).',
-    input: z.object({ days: z.number().int().min(1).max(3650).optional() }).strict(),
-    output: z.object({ days: z.number().int(), pruned: z.number().int() }),
+    summary:
+      'Read or set how long audit rows are kept and how large the store may grow, and apply it now (failed records stay until replayed).',
+    input: z
+      .object({
+        days: z.number().int().min(1).max(3650).optional(),
+        maxMb: z
+          .number()
+          .int()
+          .min(1)
+          .max(1_048_576)
+          .nullable()
+          .optional()
+          .describe('Size cap in MB: the oldest audit rows go until the store fits; null removes the cap.'),
+      })
+      .strict(),
+    output: z.object({
+      days: z.number().int(),
+      maxMb: z.number().int().optional().describe('Absent when there is no size cap.'),
+      pruned: z.number().int(),
+    }),
   }),
 };
 

@@ -7,6 +7,7 @@ import { runEngineBench } from './engine.bench';
 import { runCanvasBench } from './canvas.bench';
 import { runBulkBench } from './bulk.bench';
 import { runAuditStreamBench } from './audit-stream.bench';
+import { runAuditBench } from './audit.bench';
 
 type Bench = { name: string; run: () => Promise<Record<string, unknown>> };
 
@@ -20,6 +21,8 @@ const benches: Bench[] = [
   { name: 'bulk', run: () => runBulkBench() },
   // Audit export of 10k/100k rows (time, peak RSS) and a replay of 10k failed rows (`npm run bench audit-stream`, ~1 min).
   { name: 'audit-stream', run: runAuditStreamBench },
+  // Bytes per audited M3 customer in the store (`npm run bench audit`, ~30 s).
+  { name: 'audit', run: () => runAuditBench() },
 ];
 
 const only = process.argv.slice(2);

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Run } from '../../../shared/domain/run';
 import { errorMessage } from '../../../shared/errors';
 import { answerClientErrors, BodyTooLargeError, guarded, readBody, requestUrl } from '../bridge/http-guard';
+import { scheduleRetention } from '../sync/audit-retention';
 import { createScheduler } from '../sync/sync.service';
 import type { Logger } from '../util/log';
 import { openHeadless, type Headless, type HeadlessOptions } from './headless-runtime';
@@ -49,8 +50,11 @@ export async function startServe(options: ServeOptions): Promise<ServeDaemon> {
   let receiver: ZohoReceiver | undefined;
   let stopping = false;
 
+  // Audit retention (age, size cap, space given back): now, hourly and after each run.
+  const retention = scheduleRetention(headless.backend.context.store, log);
   const finished = (run: Run) => {
     metrics.record(run);
+    retention.afterRun();
     const flow = deps.flows.findFlow(run.flowId);
     log.info('run finished', {
       flow: flow?.name ?? run.flowId,
@@ -194,6 +198,7 @@ export async function startServe(options: ServeOptions): Promise<ServeDaemon> {
         stopping = true;
         log.info('stopping: no new runs; running ones finish their current batch');
         scheduler.stop();
+        retention.stop();
         soft.abort();
         await engine.drain();
         await receiver?.stop();

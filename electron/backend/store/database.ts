@@ -65,6 +65,9 @@ export function openDatabase(options: OpenOptions): Db {
   let db: Db | undefined;
   try {
     db = new Database(file, nativeBinding ? { nativeBinding } : {});
+    // A new, empty store only (an existing one keeps its mode, and is never written before its check):
+    // audit retention then gives deleted rows' pages back to the disk (\`PRAGMA incremental_vacuum\`).
+    if (Number(db.pragma('page_count', { simple: true })) === 0) db.pragma('auto_vacuum = INCREMENTAL');
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');

@@ -2,6 +2,7 @@ import type { FlowId, RunId } from '../../../shared/domain/flow';
 import type { RecordAudit, RecordOutcome } from '../../../shared/domain/run';
 import { AppError } from '../../../shared/errors';
 import type { Db } from '../store/database';
+import { decodePayloads, dictionaryContent, encodePayloads, type StoredPayloads } from './audit-codec';
 
 export type AuditInput = Omit<RecordAudit, 'id' | 'createdAt' | 'runId' | 'flowId'>;
 
@@ -74,29 +75,81 @@ export interface AuditRepository {
   recentInputs(flowId: string, mappingHash: string, limit: number): Array<{ sourceKey: string; payload: unknown }>;
   /** Retention: audit rows older than `days` go; dead letters keep theirs until replayed. */
   pruneAudit(days: number, now?: Date): number;
+  /**
+   * Retention by size: the oldest audit rows (dead letters keep theirs) go until the store's pages in
+   * use fit in `maxBytes`, or only dead letters are left. Returns how many rows went.
+   */
+  pruneAuditToSize(maxBytes: number): number;
+  /** Gives freed pages back to the file system where the store allows it (auto_vacuum = INCREMENTAL). */
+  reclaimSpace(): { reclaimedBytes: number; incremental: boolean };
 }
 
 export class SqliteAuditRepository implements AuditRepository {
   constructor(private readonly db: Db) {}
 
+  /**
+   * Looks dictionaries up for one read. Not cached across calls: a dictionary written in a page
+   * transaction that rolls back takes its id with it, and a later one may get the same id.
+   */
+  private dictionaries(): (id: number) => Buffer {
+    const seen = new Map<number, Buffer>();
+    return (id) => {
+      let content = seen.get(id);
+      if (!content) {
+        const row = this.db.prepare('SELECT content FROM audit_dictionaries WHERE id = ?').get(id) as
+          { content: Buffer } | undefined;
+        if (!row) throw new AppError('E_INTERNAL', `Audit dictionary ${id} is missing.`);
+        content = row.content;
+        seen.set(id, content);
+      }
+      return content;
+    };
+  }
+
+  /** Rows as the API gives them, whichever encoding each was written in. */
+  private read(rows: AuditRow[]): RecordAudit[] {
+    const dictionary = this.dictionaries();
+    return rows.map((row) => toAudit(row, dictionary));
+  }
+
+  /**
+   * The flow's dictionary: its first audited record, kept once (a few KB a flow) so every later row of
+   * the flow stores only what differs from it.
+   */
+  private flowDictionary(flowId: string, sample: AuditInput): { id: number; content: Buffer } {
+    let found = this.db
+      .prepare('SELECT id, content FROM audit_dictionaries WHERE flow_id = ? ORDER BY id DESC LIMIT 1')
+      .get(flowId) as { id: number; content: Buffer } | undefined;
+    if (!found) {
+      const content = dictionaryContent(sample.sourcePayload, sample.sourceRaw, sample.transformedPayload);
+      const result = this.db
+        .prepare('INSERT INTO audit_dictionaries (flow_id, content, created_at) VALUES (?, ?, ?)')
+        .run(flowId, content, new Date().toISOString());
+      found = { id: Number(result.lastInsertRowid), content };
+    }
+    return found;
+  }
+
   record(runId: RunId, flowId: FlowId, audits: AuditInput[], now: string): Map<string, number> {
     const insertAudit = this.db.prepare(
-      `INSERT INTO audit (run_id, flow_id, source_key, source_stamp, source_payload, source_raw, transformed_payload, target_key,
-         outcome, error_code, error_message, attempt, mapping_hash, diff, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO audit (run_id, flow_id, source_key, source_stamp, source_payload, source_raw, transformed_payload, payload_encoding,
+         payload_dictionary, target_key, outcome, error_code, error_message, attempt, mapping_hash, diff, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const auditIds = new Map<string, number>();
+    const dictionary = audits[0] ? this.flowDictionary(flowId, audits[0]) : undefined;
     for (const audit of audits) {
+      const stored = encodePayloads(audit.sourcePayload, audit.sourceRaw, audit.transformedPayload, dictionary);
       const result = insertAudit.run(
         runId,
         flowId,
         audit.sourceKey,
         audit.sourceStamp,
-        JSON.stringify(audit.sourcePayload ?? null),
-        audit.sourceRaw === null || audit.sourceRaw === undefined ? null : JSON.stringify(audit.sourceRaw),
-        audit.transformedPayload === null || audit.transformedPayload === undefined
-          ? null
-          : JSON.stringify(audit.transformedPayload),
+        stored.source_payload,
+        stored.source_raw,
+        stored.transformed_payload,
+        stored.payload_encoding,
+        stored.payload_dictionary,
         audit.targetKey,
         audit.outcome,
         audit.errorCode,
@@ -130,19 +183,19 @@ export class SqliteAuditRepository implements AuditRepository {
     const row = this.db
       .prepare('SELECT * FROM audit WHERE flow_id = ? AND source_key = ? ORDER BY id DESC LIMIT 1')
       .get(flowId, sourceKey) as AuditRow | undefined;
-    return row ? toAudit(row) : undefined;
+    return row ? this.read([row])[0] : undefined;
   }
 
   lastWritten(flowId: FlowId | string, sourceKey: string): unknown {
     const row = this.db
       .prepare(
-        `SELECT audit.transformed_payload FROM audit JOIN runs ON runs.id = audit.run_id
+        `SELECT audit.source_payload, audit.transformed_payload, audit.payload_encoding, audit.payload_dictionary FROM audit JOIN runs ON runs.id = audit.run_id
          WHERE audit.flow_id = ? AND audit.source_key = ? AND runs.dry_run = 0 AND audit.transformed_payload IS NOT NULL
            AND (audit.outcome IN ('created', 'updated', 'unchanged') OR (audit.outcome = 'skipped' AND audit.error_code = 'ECHO'))
          ORDER BY audit.id DESC LIMIT 1`,
       )
-      .get(flowId, sourceKey) as { transformed_payload: string } | undefined;
-    return row ? (JSON.parse(row.transformed_payload) as unknown) : undefined;
+      .get(flowId, sourceKey) as StoredPayloads | undefined;
+    return row ? decodePayloads({ ...row, source_raw: null }, this.dictionaries()).transformedPayload : undefined;
   }
 
   notYetInRun<T extends { key: string; stamp: string }>(runId: string, flowId: string, records: T[]): T[] {
@@ -159,13 +212,13 @@ export class SqliteAuditRepository implements AuditRepository {
     const rows = this.db
       .prepare(`SELECT * FROM audit ${clause} ORDER BY id LIMIT ? OFFSET ?`)
       .all(...params, query.limit ?? 200, query.offset ?? 0) as AuditRow[];
-    return { total, items: rows.map(toAudit) };
+    return { total, items: this.read(rows) };
   }
 
   auditById(id: number): RecordAudit {
     const row = this.db.prepare('SELECT * FROM audit WHERE id = ?').get(id) as AuditRow | undefined;
     if (!row) throw new AppError('E_NOT_FOUND', `No audit record ${id}.`);
-    return toAudit(row);
+    return this.read([row])[0]!;
   }
 
   *iterateAudits(query: Omit<AuditQuery, 'offset' | 'limit'>): Generator<RecordAudit> {
@@ -200,7 +253,7 @@ export class SqliteAuditRepository implements AuditRepository {
       // the run's rows for every page, and a 1M-row export would take quadratic time.
       .prepare(`SELECT * FROM audit NOT INDEXED ${clause} ORDER BY id LIMIT ?`)
       .all(...params, page.limit) as AuditRow[];
-    return rows.map(toAudit);
+    return this.read(rows);
   }
 
   auditsByIds(ids: number[]): RecordAudit[] {
@@ -213,11 +266,13 @@ export class SqliteAuditRepository implements AuditRepository {
         .all(...chunk) as AuditRow[];
       for (const row of rows) byId.set(row.id, row);
     }
-    return ids.map((id) => {
-      const row = byId.get(id);
-      if (!row) throw new AppError('E_NOT_FOUND', `No audit record ${id}.`);
-      return toAudit(row);
-    });
+    return this.read(
+      ids.map((id) => {
+        const row = byId.get(id);
+        if (!row) throw new AppError('E_NOT_FOUND', `No audit record ${id}.`);
+        return row;
+      }),
+    );
   }
 
   deadLetterPage(
@@ -277,10 +332,14 @@ export class SqliteAuditRepository implements AuditRepository {
   recentInputs(flowId: string, mappingHash: string, limit: number): Array<{ sourceKey: string; payload: unknown }> {
     const rows = this.db
       .prepare(
-        "SELECT source_key, source_payload FROM audit WHERE flow_id = ? AND mapping_hash = ? AND outcome != 'failed' ORDER BY id DESC LIMIT ?",
+        "SELECT source_key, source_payload, payload_encoding, payload_dictionary FROM audit WHERE flow_id = ? AND mapping_hash = ? AND outcome != 'failed' ORDER BY id DESC LIMIT ?",
       )
-      .all(flowId, mappingHash, limit) as Array<{ source_key: string; source_payload: string }>;
-    return rows.map((row) => ({ sourceKey: row.source_key, payload: JSON.parse(row.source_payload) as unknown }));
+      .all(flowId, mappingHash, limit) as Array<{ source_key: string } & StoredPayloads>;
+    return rows.map((row) => ({
+      sourceKey: row.source_key,
+      payload: decodePayloads({ ...row, source_raw: null, transformed_payload: null }, this.dictionaries())
+        .sourcePayload,
+    }));
   }
 
   pruneAudit(days: number, now = new Date()): number {
@@ -288,6 +347,47 @@ export class SqliteAuditRepository implements AuditRepository {
     return this.db
       .prepare('DELETE FROM audit WHERE created_at < ? AND id NOT IN (SELECT audit_id FROM dead_letters)')
       .run(cutoff).changes;
+  }
+
+  pruneAuditToSize(maxBytes: number): number {
+    const pageSize = Number(this.db.pragma('page_size', { simple: true }));
+    const inUse = () =>
+      (Number(this.db.pragma('page_count', { simple: true })) -
+        Number(this.db.pragma('freelist_count', { simple: true }))) *
+      pageSize;
+    const prunable = this.db.prepare(
+      'SELECT COUNT(*) AS n FROM audit WHERE id NOT IN (SELECT audit_id FROM dead_letters)',
+    );
+    const dropOldest = this.db.prepare(
+      `DELETE FROM audit WHERE id IN (SELECT id FROM audit WHERE id NOT IN (SELECT audit_id FROM dead_letters)
+         ORDER BY id LIMIT ?)`,
+    );
+    let pruned = 0;
+    // Rows are about the same size, so the share of rows to drop is the share of bytes over the cap; a
+    // delete frees only whole pages, so this repeats (a few rounds at most) until the store fits.
+    for (let round = 0; round < 20; round++) {
+      const used = inUse();
+      if (used <= maxBytes) break;
+      const rows = (prunable.get() as { n: number }).n;
+      if (rows === 0) break;
+      const share = (used - maxBytes) / used;
+      const batch = Math.min(rows, Math.max(100, Math.ceil(rows * share * 1.1)));
+      pruned += dropOldest.run(batch).changes;
+    }
+    return pruned;
+  }
+
+  reclaimSpace(): { reclaimedBytes: number; incremental: boolean } {
+    // 2 = INCREMENTAL (new stores are made so); older stores keep freed pages for reuse instead.
+    const incremental = Number(this.db.pragma('auto_vacuum', { simple: true })) === 2;
+    if (!incremental) return { reclaimedBytes: 0, incremental };
+    const pageSize = Number(this.db.pragma('page_size', { simple: true }));
+    const before = Number(this.db.pragma('page_count', { simple: true }));
+    this.db.pragma('incremental_vacuum');
+    return {
+      reclaimedBytes: (before - Number(this.db.pragma('page_count', { simple: true }))) * pageSize,
+      incremental,
+    };
   }
 }
 
@@ -320,15 +420,13 @@ function whereOf(
   return { clause: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
 }
 
-interface AuditRow {
+/** An audit row as stored; its payload columns are read through `decodePayloads` (old and new encodings). */
+interface AuditRow extends StoredPayloads {
   id: number;
   run_id: string;
   flow_id: string;
   source_key: string;
   source_stamp: string;
-  source_payload: string;
-  source_raw: string | null;
-  transformed_payload: string | null;
   target_key: string | null;
   outcome: RecordOutcome;
   error_code: string | null;
@@ -339,16 +437,17 @@ interface AuditRow {
   created_at: string;
 }
 
-function toAudit(row: AuditRow): RecordAudit {
+function toAudit(row: AuditRow, dictionary: (id: number) => Buffer): RecordAudit {
+  const payloads = decodePayloads(row, dictionary);
   return {
     id: row.id,
     runId: row.run_id as RunId,
     flowId: row.flow_id as FlowId,
     sourceKey: row.source_key,
     sourceStamp: row.source_stamp,
-    sourcePayload: JSON.parse(row.source_payload) as unknown,
-    sourceRaw: row.source_raw === null ? null : (JSON.parse(row.source_raw) as unknown),
-    transformedPayload: row.transformed_payload === null ? null : (JSON.parse(row.transformed_payload) as unknown),
+    sourcePayload: payloads.sourcePayload,
+    sourceRaw: payloads.sourceRaw,
+    transformedPayload: payloads.transformedPayload,
     targetKey: row.target_key,
     outcome: row.outcome,
     errorCode: row.error_code,

@@ -2,6 +2,7 @@ import type { Handlers } from '../api/dispatch';
 import path from 'node:path';
 import { auditCsv, auditJsonLines, writeAuditExport } from './audit-export';
 import { creditBudgets } from './credit-budget';
+import { applyRetention, saveRetentionSettings } from './audit-retention';
 import { replayRecords } from './replay';
 import { describeSchedule } from './scheduler';
 import { flowList, flowsChanged, syncService } from './sync.service';
@@ -29,8 +30,6 @@ type SyncHandlers = Pick<
   | 'audit.exportFile'
   | 'audit.retention'
 >;
-
-const retentionKey = 'audit.retentionDays';
 
 export const syncHandlers: SyncHandlers = {
   'mappings.list': (_input, context) => syncService(context).mappings.list(),
@@ -111,13 +110,9 @@ export const syncHandlers: SyncHandlers = {
     return { fileName, path: file, rows: result.rows, bytes: result.bytes };
   },
   'audit.retention': (input, context) => {
-    const stored = context.store.settings.get(retentionKey);
-    let days = stored !== undefined ? Number(stored) : 90;
-    if (input.days !== undefined) {
-      days = input.days;
-      context.store.settings.set(retentionKey, String(days));
-    }
-    return { days, pruned: context.store.audit.pruneAudit(days) };
+    const settings = saveRetentionSettings(context.store.settings, input);
+    const { days, maxMb, pruned } = applyRetention(context.store, settings);
+    return { days, ...(maxMb !== undefined ? { maxMb } : {}), pruned };
   },
 };
 

@@ -10,6 +10,7 @@ import type { FlowRepository } from './flows.repository';
 import type { AuditRepository } from './audit.repository';
 import type { IdMapRepository } from './id-map.repository';
 import type { RunRepository } from './runs.repository';
+import { scheduleRetention } from './audit-retention';
 import { Scheduler, type ScheduleState } from './scheduler';
 import { SyncEngine, type RunFlowOptions } from './sync-engine';
 
@@ -150,6 +151,15 @@ export function startSchedules(context: BackendContext): Scheduler {
   }, foreignChangesEveryMs);
   timer.unref();
   context.onClose(() => clearInterval(timer));
+  // Audit retention (age, size cap, space given back): now, hourly and after each run that ends here.
+  const retention = scheduleRetention(context.store, context.log);
+  const unsubscribe = context.events.subscribe((event, payload) => {
+    if (event === 'runs.changed' && (payload as { status: string }).status !== 'running') retention.afterRun();
+  });
+  context.onClose(() => {
+    unsubscribe();
+    retention.stop();
+  });
   return scheduler;
 }
 

@@ -8,7 +8,8 @@ import { serveCommand } from './serve';
 import { runsCommand } from './runs';
 import { replayCommand } from './replay';
 import { unlockCommand } from './unlock';
+import { pruneCommand } from './prune';
 
 /** Every `mlc` subcommand, in the order `mlc --help` lists them. */
 export const commands: Command[] = [studioCommand, inforCommand, sandboxCommand];
-commands.push(validateCommand, runCommand, serveCommand, runsCommand, replayCommand, unlockCommand);
+commands.push(validateCommand, runCommand, serveCommand, runsCommand, replayCommand, unlockCommand, pruneCommand);

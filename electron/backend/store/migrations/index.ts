@@ -11,6 +11,7 @@ import { migration as m010 } from './010-tenant-checks';
 import { migration as m011 } from './011-run-notes';
 import { migration as m012 } from './012-mapping-source-lines';
 import { migration as m013 } from './013-two-way';
+import { migration as m014 } from './014-audit-encoding';
 import type { Migration } from './migration';
 
 /**
@@ -19,4 +20,19 @@ import type { Migration } from './migration';
  * re-id a released one. Stores record migrations by `id` (see `migrate`), not
  * by file name, so the ids keep the names they were released with.
  */
-export const migrations: Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010, m011, m012, m013];
+export const migrations: Migration[] = [
+  m001,
+  m002,
+  m003,
+  m004,
+  m005,
+  m006,
+  m007,
+  m008,
+  m009,
+  m010,
+  m011,
+  m012,
+  m013,
+  m014,
+];

@@ -6,6 +6,7 @@ import { EmptyState, ErrorPanel, Loading } from '../../components/StateViews';
 import { elapsed, formatDateTime, formatNumber } from '../../components/format';
 import { flowsStore, useFlows } from '../flows/flows.instance';
 import { RunStatusBadge } from '../flows/FlowsPage';
+import { AuditRetention } from './AuditRetention';
 import { RunDetail } from './RunDetail';
 import { RunHistoryChart } from './RunHistoryChart';
 import { runsStore, useRuns } from './runs.instance';
@@ -99,6 +100,7 @@ export function RunsPage() {
       ) : (
         <RunTable runs={runs} flowOf={flowOf} />
       )}
+      {!selectedRunId && <AuditRetention />}
     </div>
   );
 }
