@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FlowId, RunId } from '../../shared/domain/flow';
@@ -8,6 +9,7 @@ import { openDatabase, type Db } from '../../electron/backend/store/database';
 import { SqliteSettingsRepository } from '../../electron/backend/store/settings.repository';
 import { applyRetention, retentionSettings } from '../../electron/backend/sync/audit-retention';
 import { SqliteAuditRepository, type AuditInput } from '../../electron/backend/sync/audit.repository';
+import { SqliteRunRepository } from '../../electron/backend/sync/runs.repository';
 import { startSchedules } from '../../electron/backend/sync/sync.service';
 import { runMlc } from '../bundle/support/mlc-process';
 import { storeFile } from '../support/backend';
@@ -149,6 +151,47 @@ describe('audit retention', () => {
     const wrong = await runMlc(['prune', '--days', 'soon'], { MLC_HOME: dataDir });
     expect(wrong.code).toBe(exitCodes.usage);
     expect(wrong.stderr).toMatch(/--days takes a whole number/);
+  }, 60_000);
+
+  it('mlc prune --vacuum compacts a store made before incremental auto-vacuum, and converts it', async () => {
+    const dataDir = await dataFolder();
+    let db = openStore(dataDir);
+    // A store from before incremental auto-vacuum: deleted rows' pages stay in the file.
+    db.pragma('auto_vacuum = NONE');
+    db.exec('VACUUM');
+    expect(pages(db, 'auto_vacuum')).toBe(0);
+    seed(db, 1500, new Date(Date.now() - 40 * 86_400_000));
+    db.close();
+    const file = path.join(dataDir, 'mlc.sqlite');
+    const before = fs.statSync(file).size;
+
+    const plain = await runMlc(['prune', '--days', '30'], { MLC_HOME: dataDir });
+    expect(plain.code, plain.stderr).toBe(exitCodes.ok);
+    expect(plain.stdout).toMatch(/mlc prune --vacuum converts it/);
+
+    const compacted = await runMlc(['prune', '--days', '30', '--vacuum'], { MLC_HOME: dataDir });
+    expect(compacted.code, compacted.stderr).toBe(exitCodes.ok);
+    expect(compacted.stdout).toMatch(
+      /Compacted the store from [\d.]+ MB to [\d.]+ MB; later prunes give freed space back to the disk\./,
+    );
+    expect(fs.statSync(file).size).toBeLessThan(before / 4);
+    db = openStore(dataDir);
+    expect(pages(db, 'auto_vacuum')).toBe(2);
+    expect(keys(db)).toEqual(['K00000']);
+    db.close();
+  }, 60_000);
+
+  it('mlc prune --vacuum refuses while a run holds a flow', async () => {
+    const dataDir = await dataFolder();
+    const db = openStore(dataDir);
+    new SqliteRunRepository(db).claimAndStart(
+      { flowId, flowName: 'Busy', trigger: 'manual', dryRun: false, windowFrom: null, mappingHash: 'h' },
+      { leaseMs: 10 * 60_000 },
+    );
+    db.close();
+    const refused = await runMlc(['prune', '--vacuum'], { MLC_HOME: dataDir });
+    expect(refused.code).not.toBe(exitCodes.ok);
+    expect(refused.stderr).toMatch(/A run is in progress in this store \(1\); compact it when no flow is running/);
   }, 60_000);
 });
 

@@ -6,6 +6,7 @@ import { SqliteAuditRepository } from '../sync/audit.repository';
 import { SqliteFlowRepository } from '../sync/flows.repository';
 import { SqliteIdMapRepository } from '../sync/id-map.repository';
 import { SqliteRunRepository } from '../sync/runs.repository';
+import { compactStore } from './compact';
 import { openDatabase, schemaVersion, type Db, type OpenOptions } from './database';
 import { SqliteSettingsRepository } from './settings.repository';
 import type { Store } from './store';
@@ -37,6 +38,7 @@ export function sqliteStore(db: Db): Store {
     // better-sqlite3 turns a nested transaction into a savepoint, so repositories may open their own inside.
     transaction: (fn) => db.transaction(fn)(),
     schemaVersion: () => schemaVersion(db),
+    compact: () => compactStore(db),
     close: () => db.close(),
   };
 }

@@ -7,6 +7,7 @@ import type { FlowRepository } from '../sync/flows.repository';
 import type { IdMapRepository } from '../sync/id-map.repository';
 import type { RunRepository } from '../sync/runs.repository';
 import type { SettingsRepository } from './settings.repository';
+import type { CompactResult } from './compact';
 import type { HistoryLost } from './store-identity';
 
 /**
@@ -35,6 +36,8 @@ export interface Store {
   transaction<T>(fn: () => T): T;
   /** How many migrations the store has applied. */
   schemaVersion(): number;
+  /** Rewrites the store to its smallest size (`mlc prune --vacuum`); refused while a run holds a flow. */
+  compact(): CompactResult;
   close(): void;
 }
 

@@ -6,7 +6,7 @@ import { createLogger } from '../../util/log';
 import { exitCodes, type Command } from '../command';
 import { reportError } from './run';
 
-const usage = `mlc prune [--days N] [--max-mb N] [--save]
+const usage = `mlc prune [--days N] [--max-mb N] [--save] [--vacuum]
 
   Applies audit retention to the data folder's store now: audit rows older
   than N days go (default: the store's setting, 90 days unless changed), then
@@ -15,7 +15,12 @@ const usage = `mlc prune [--days N] [--max-mb N] [--save]
   (dead letters) keep their rows. Freed space is given back to the disk.
 
   The desktop app, mlc studio and mlc serve apply the same retention hourly and
-  after each run. --save keeps --days and --max-mb as the store's settings.`;
+  after each run. --save keeps --days and --max-mb as the store's settings.
+
+  --vacuum then rewrites the whole store (SQLite VACUUM): the file shrinks to
+  what it holds, and a store made before space could be given back is
+  converted so that later prunes give it back. It needs as much free disk as
+  the store's size, and the store to itself: stop mlc serve and the app first.`;
 
 /** A whole number ≥ 1, or undefined when the option was not given. */
 function count(value: string | undefined, option: string): number | undefined {
@@ -27,6 +32,8 @@ function count(value: string | undefined, option: string): number | undefined {
 
 class UsageError extends Error {}
 
+const megabytes = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
+
 export const pruneCommand: Command = {
   name: 'prune',
   summary: 'Apply audit retention now (age and size cap) and give freed space back.',
@@ -35,6 +42,7 @@ export const pruneCommand: Command = {
     let days: number | undefined;
     let maxMb: number | undefined;
     let save = false;
+    let vacuum = false;
     try {
       const { values, positionals } = parseArgs({
         args: argv,
@@ -43,6 +51,7 @@ export const pruneCommand: Command = {
           days: { type: 'string' },
           'max-mb': { type: 'string' },
           save: { type: 'boolean' },
+          vacuum: { type: 'boolean' },
         },
         allowPositionals: true,
         strict: true,
@@ -54,6 +63,7 @@ export const pruneCommand: Command = {
       days = count(values.days, '--days');
       maxMb = count(values['max-mb'], '--max-mb');
       save = values.save ?? false;
+      vacuum = values.vacuum ?? false;
     } catch (error) {
       io.err(`${error instanceof Error ? error.message : String(error)}\n\n${usage}`);
       return exitCodes.usage;
@@ -74,11 +84,21 @@ export const pruneCommand: Command = {
       const result = applyRetention(store, settings);
       const cap = result.maxMb !== undefined ? `a ${result.maxMb} MB size cap` : 'no size cap';
       const given = result.incremental
-        ? `${(result.reclaimedBytes / 1024 / 1024).toFixed(1)} MB given back to the disk.`
-        : 'this store was made before space could be given back: new rows reuse the freed pages.';
+        ? `${megabytes(result.reclaimedBytes)} MB given back to the disk.`
+        : vacuum
+          ? 'this store was made before space could be given back: compacting it now.'
+          : 'this store was made before space could be given back: new rows reuse the freed pages (mlc prune --vacuum converts it).';
       io.out(
         `Pruned ${result.pruned} audit row${result.pruned === 1 ? '' : 's'} (keeping ${result.days} days, ${cap}); ${given}`,
       );
+      if (vacuum) {
+        const compacted = store.compact();
+        io.out(
+          `Compacted the store from ${megabytes(compacted.beforeBytes)} MB to ${megabytes(compacted.afterBytes)} MB${
+            compacted.converted ? '; later prunes give freed space back to the disk' : ''
+          }.`,
+        );
+      }
       return exitCodes.ok;
     } catch (error) {
       return reportError(io, error);
