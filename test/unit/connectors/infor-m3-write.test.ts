@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { m3CreateRequired, m3WriteEntities } from '../../../electron/backend/connectors/infor/m3-write';
+import { m3CreateRequired, m3WriteEntities } from '../../../electron/backend/connectors/infor/m3-write-entities';
 import { readJsonFixture } from '../../support/paths';
 
 /** Every M3 write transaction the connector calls exists in real M3 with the mandatory inputs it supplies. */

@@ -6,7 +6,7 @@ import { fsmUrl } from './fsm-reader';
 import { lnUrl } from './ln-reader';
 import { m3Execute } from './m3-api';
 import { exportColumns, m3ValueKind } from './m3-export';
-import { m3CreateRequired, m3WriteEntities } from './m3-write';
+import { m3CreateRequired, m3WriteEntities } from './m3-write-entities';
 import { applyPurchaseLineRequired, applyPurchaseRequired } from './m3-purchase-write';
 import { entityLabel, type CsiSource, type FsmSource, type LnSource, type M3Source } from './infor-sources';
 

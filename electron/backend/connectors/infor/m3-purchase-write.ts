@@ -6,7 +6,8 @@ import { detectM3StampForm, parseInforStamp, parseM3Stamp } from './infor-format
 import { m3Execute } from './m3-api';
 import { exportColumns, stripPrefix, type ExportColumn } from './m3-export';
 import { quotableKey, selectWhereIn } from './m3-key-select';
-import { failed, recordRefusal, toInputs, transactionInputs } from './m3-write';
+import { toInputs, transactionInputs } from './m3-inputs';
+import { failed, recordRefusal } from './m3-write';
 
 /**
  * M3 purchase orders as a target (issue 16): a record is a head (MPHEAD) plus `lines` (MPLINE).
