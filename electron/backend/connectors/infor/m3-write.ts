@@ -6,6 +6,29 @@ import { exportColumns, stripPrefix, type ExportColumn } from './m3-export';
 import { toInputs, transactionInputs } from './m3-inputs';
 import { checkMatchKey, existingKeys, keyOf } from './m3-lookup';
 import { m3WriteEntity, type M3WriteEntity } from './m3-write-entities';
+
+/**
+ * M3 as a target (issue 16): customers through CRS610MI, suppliers through CRS620MI, upserts by
+ * key. Every write looks first (query-first dedup): one EXPORTMI select of the key column per
+ * batch says which keys exist, so a record is changed when its key exists and added otherwise, and
+ * a rerun never duplicates.
+ *
+ * - Customers: `CRS610MI/Add` with the customer template from the connection (`m3CustomerTemplate`,
+ *   CUTM is mandatory on Add), or `CRS610MI/ChgBasicData` with only the fields the mapping set.
+ * - Suppliers: AddSupplier has 23 mandatory inputs (M3H5 catalogue) that a CRM record rarely carries,
+ *   so with `m3SupplierTemplate` set a new supplier is `CRS620MI/CopyTemplate` (STEM, SUNO) followed
+ *   by `UpdSupplier` with the mapped fields; without a template it is `AddSupplier`, and a record
+ *   missing a mandatory input fails naming it. Existing suppliers get `UpdSupplier`.
+ *
+ * Before any call each record is checked against the live metadata: the transaction's inputs and
+ * their mandatory flags (`MRS001MI/LstFields TRTP=I`) and the table's column types and lengths
+ * (`EXPORTMI/LstFields`): a field the transaction does not take, a missing mandatory input, a value
+ * too long, a non-numeric N or a date that is not one fail that record naming the field. What M3
+ * itself refuses fails the record with M3's text, code and field (E_REMOTE). A value the mapping did
+ * not set, or set to null or "", is not sent: M3 treats a blank input as "no change", and MI has no
+ * way to blank a field.
+ */
+
 export const failed = (code: string, message: string, field?: string): WriteResult => ({
   outcome: 'failed',
   error: { code, message, ...(field ? { field } : {}) },
@@ -27,27 +50,6 @@ export function recordRefusal(error: unknown): WriteResult | undefined {
 /**
  * One batch, in order. Transport and sign-in failures end the batch by throwing (a rerun is safe:
  * the lookup finds what was already written); a record M3 refuses fails alone.
- */
-/**
- * M3 as a target (issue 16): customers through CRS610MI, suppliers through CRS620MI, upserts by
- * key. Every write looks first (query-first dedup): one EXPORTMI select of the key column per
- * batch says which keys exist, so a record is changed when its key exists and added otherwise, and
- * a rerun never duplicates.
- *
- * - Customers: `CRS610MI/Add` with the customer template from the connection (`m3CustomerTemplate`,
- *   CUTM is mandatory on Add), or `CRS610MI/ChgBasicData` with only the fields the mapping set.
- * - Suppliers: AddSupplier has 23 mandatory inputs (M3H5 catalogue) that a CRM record rarely carries,
- *   so with `m3SupplierTemplate` set a new supplier is `CRS620MI/CopyTemplate` (STEM, SUNO) followed
- *   by `UpdSupplier` with the mapped fields; without a template it is `AddSupplier`, and a record
- *   missing a mandatory input fails naming it. Existing suppliers get `UpdSupplier`.
- *
- * Before any call each record is checked against the live metadata: the transaction's inputs and
- * their mandatory flags (`MRS001MI/LstFields TRTP=I`) and the table's column types and lengths
- * (`EXPORTMI/LstFields`): a field the transaction does not take, a missing mandatory input, a value
- * too long, a non-numeric N or a date that is not one fail that record naming the field. What M3
- * itself refuses fails the record with M3's text, code and field (E_REMOTE). A value the mapping did
- * not set, or set to null or "", is not sent: M3 treats a blank input as "no change", and MI has no
- * way to blank a field.
  */
 export async function m3WriteBatch(
   context: HookContext,
