@@ -22,7 +22,8 @@ import { readM3, type M3StampForms } from './m3-reader';
 import { m3Lookup } from './m3-lookup';
 import { m3WriteBatch } from './m3-write';
 import { lineWriteHooks } from './infor-line-writes';
-import { m3PurchaseLookup, m3PurchaseWriteBatch } from './m3-purchase-write';
+import { m3PurchaseLookup } from './m3-purchase-lookup';
+import { m3PurchaseWriteBatch } from './m3-purchase-write';
 import { csiLookup, csiWriteBatch } from './csi-write';
 import { checkTenant } from './tenant-check';
 
