@@ -14,11 +14,14 @@ import {
   type OpenFileEvent,
 } from '../../../electron/main/open-files';
 import { bundleFileName } from '../../../electron/backend/bundle/bundle-export';
+import { exitCodes } from '../../../electron/backend/cli/command';
+import { main } from '../../../electron/backend/cli/main';
+import { captureIo, exampleBundlePath } from '../../bundle/support/bundle-files';
 import { importOpenedFile, type OpenedFileTargets } from '../../../renderer/src/app/opened-files';
 import { createConnectionsStore } from '../../../renderer/src/features/connections/connections.store';
 import { createBundlesStore } from '../../../renderer/src/features/bundles/bundles.store';
 import { startInforSandbox, type InforSandbox } from '../../../sandbox/infor/index';
-import { fixturePath, repoRoot, tempDir } from '../../support/paths';
+import { fixturePath, tempDir } from '../../support/paths';
 import { rendererWorld, type RendererWorld } from '../renderer/support/sandbox-backend';
 
 const folders: Array<{ remove(): void }> = [];
@@ -39,6 +42,14 @@ describe('bundle file extension', () => {
     expect(isBundleFileName(`acme${legacyBundleFileSuffix}`)).toBe(true);
     expect(isBundleFileName('ACME.MLCBUNDLE')).toBe(true);
     expect(isBundleFileName('settings.json')).toBe(false);
+  });
+
+  it('mlc validates a .mlcbundle like a .mlcbundle.json', async () => {
+    const dir = folder();
+    const file = path.join(dir, 'infor-to-zoho.mlcbundle');
+    fs.copyFileSync(exampleBundlePath, file);
+    const io = captureIo({ MLC_HOME: dir });
+    expect(await main(['validate', file], io)).toBe(exitCodes.ok);
   });
 });
 
@@ -188,7 +199,7 @@ describe('a handed-over file imported by the window, against a real backend', ()
 
   it('a bundle opens checked in the import preview, nothing imported yet; a .mlcbundle.json too', async () => {
     const dir = folder();
-    const example = fs.readFileSync(path.join(repoRoot, 'examples', 'infor-to-zoho.mlcbundle.json'), 'utf8');
+    const example = fs.readFileSync(exampleBundlePath, 'utf8');
     for (const name of ['acme.mlcbundle', 'acme.mlcbundle.json']) {
       const file = path.join(dir, name);
       fs.writeFileSync(file, example);
