@@ -75,16 +75,22 @@ export async function readOpenedFile(file: string, access: FileAccess): Promise<
     }
     return { state: 'read', kind, fileName, content: await access.readText(file) };
   } catch (error) {
-    return {
-      state: 'error',
-      kind,
-      fileName,
-      error: {
-        code: 'E_NOT_FOUND',
-        message: `Could not read ${file}: ${errorMessage(error)}. Check that the file still exists and that you may read it, then open it again.`,
-      },
-    };
+    return { state: 'error', kind, fileName, error: { code: 'E_NOT_FOUND', message: unreadable(file, error) } };
   }
+}
+
+/** Why a handed-over file could not be read, in words (the system's message repeats the path). */
+function unreadable(file: string, error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const why =
+    code === 'ENOENT'
+      ? 'it is not there any more (moved or deleted?). Find it and open it again.'
+      : code === 'EACCES' || code === 'EPERM'
+        ? 'your account may not read it. Copy it somewhere you can read, or ask for access, and open it again.'
+        : code === 'EISDIR'
+          ? 'it is a folder, not a file.'
+          : `${errorMessage(error)}. Check that the file still exists and that you may read it, then open it again.`;
+  return `Could not open ${file}: ${why}`;
 }
 
 /**

@@ -114,9 +114,17 @@ describe('files handed to the desktop app', () => {
     const event = await readOpenedFile(missing, nodeFileAccess);
     expect(event).toMatchObject({ state: 'error', kind: 'bundle', fileName: 'moved.mlcbundle' });
     expect(event?.state === 'error' && event.error).toMatchObject({ code: 'E_NOT_FOUND' });
-    expect(event?.state === 'error' && event.error.message).toContain(missing);
-    expect(event?.state === 'error' && event.error.message).toMatch(/still exists.*open it again/);
+    expect(event?.state === 'error' && event.error.message).toBe(
+      `Could not open ${missing}: it is not there any more (moved or deleted?). Find it and open it again.`,
+    );
     expect(events['app.openFile'].safeParse(event).success).toBe(true);
+
+    const folderNamedLikeABundle = path.join(folder(), 'export.mlcbundle');
+    fs.mkdirSync(folderNamedLikeABundle);
+    const fromFolder = await readOpenedFile(folderNamedLikeABundle, nodeFileAccess);
+    expect(fromFolder?.state === 'error' && fromFolder.error.message).toBe(
+      `Could not open ${folderNamedLikeABundle}: it is a folder, not a file.`,
+    );
   });
 
   it('holds files until the window listens, then hands them over in order; after close it holds them again', async () => {
