@@ -22,6 +22,8 @@ declare global {
     handOver?: (event: OpenFileEvent) => void;
     /** Test only: files sent before the page listened (the shell would have lost them). */
     lostFiles?: string[];
+    /** Test only: any event the shell sends (`webContents.send('mlc:event', name, payload)`). */
+    shellSend?: (event: string, payload: unknown) => void;
   }
 }
 
@@ -31,6 +33,9 @@ function desktopShell({ pending }: { pending: OpenFileEvent[] }) {
   if (!token) return;
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
   window.lostFiles = [];
+  window.shellSend = (event, payload) => {
+    for (const listener of listeners.get(event) ?? []) listener(payload);
+  };
   window.handOver = (event) => {
     const heard = listeners.get('app.openFile');
     if (!heard || heard.size === 0) window.lostFiles!.push(event.fileName);
@@ -117,6 +122,28 @@ describe('files handed over by the desktop shell, in Chromium', () => {
       /Could not open .*moved\.mlcbundle: it is not there any more \(moved or deleted\?\)/,
     );
     await page.screenshot({ path: screenshotPath('desktop-03-bundle-unreadable') });
+    expect(problems).toEqual([]);
+  });
+
+  it('shows what the shell says (an update downloaded, the backend restarting) until dismissed', async () => {
+    await page.evaluate(() => {
+      window.shellSend!('app.notice', {
+        level: 'info',
+        message: 'Version 0.2.0 is downloaded; it is installed when you quit the app.',
+      });
+      window.shellSend!('app.notice', {
+        level: 'warning',
+        message: 'The backend stopped unexpectedly; restarting it in 1 s.',
+      });
+    });
+    const notices = page.getByTestId('notice');
+    await expect.poll(() => notices.count()).toBe(2);
+    expect(await notices.first().getAttribute('data-level')).toBe('info');
+    expect(await notices.first().textContent()).toContain('Version 0.2.0 is downloaded');
+    await page.screenshot({ path: screenshotPath('desktop-04-notices') });
+    await notices.first().getByRole('button', { name: 'Dismiss' }).click();
+    await expect.poll(() => notices.count()).toBe(1);
+    expect(await notices.first().getAttribute('data-level')).toBe('warning');
     expect(problems).toEqual([]);
   });
 });
