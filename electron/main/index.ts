@@ -37,6 +37,8 @@ function showWindow(): BrowserWindow {
   const sendOpenedFile = openedFileSender((event) => {
     if (!contents.isDestroyed()) contents.send('mlc:event', 'app.openFile' satisfies EventName, event);
   });
+  // A reload drops the page's listener: hold files from its start until the new page has loaded.
+  contents.on('did-start-loading', () => openedFiles.detach());
   contents.on('did-finish-load', () => openedFiles.attach((file) => void sendOpenedFile(file)));
   window.on('closed', () => openedFiles.detach());
   return window;
