@@ -4,6 +4,7 @@ import { build as esbuild } from 'esbuild';
 import { build as viteBuild } from 'vite';
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { backendEntries, mainEntries, preloadEntries } from './entries.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const quiet = process.argv.includes('--quiet');
@@ -28,18 +29,14 @@ async function buildNode() {
     // mapping-worker.js runs user mappings in child processes; the backend finds it beside its own bundle.
     esbuild({
       ...node,
-      entryPoints: {
-        mlc: 'electron/backend/cli/entry.ts',
-        host: 'electron/backend/host/utility-host.ts',
-        'mapping-worker': 'electron/backend/mapping/mapping-worker.ts',
-      },
+      entryPoints: backendEntries,
       outdir: 'dist/backend',
     }),
-    esbuild({ ...node, entryPoints: { main: 'electron/main/index.ts' }, outdir: 'dist/electron' }),
+    esbuild({ ...node, entryPoints: mainEntries, outdir: 'dist/electron' }),
     // Sandboxed preloads must be a single CommonJS file.
     esbuild({
       ...node,
-      entryPoints: { preload: 'electron/preload/index.ts' },
+      entryPoints: preloadEntries,
       outdir: 'dist/electron',
       format: 'cjs',
       outExtension: { '.js': '.cjs' },

@@ -75,3 +75,35 @@ export function isTrustedFrameUrl(url: string | undefined): boolean {
 export function isInternalNavigation(url: string): boolean {
   return isTrustedFrameUrl(url);
 }
+
+/**
+ * Web permissions the window may use. None today: file inputs and downloads need none, and the
+ * app reads no camera, microphone, location, clipboard, notifications, USB, serial or HID. A
+ * feature that needs one adds its name here; everything else is refused, checks and requests alike.
+ */
+const grantedPermissions: ReadonlySet<string> = new Set<string>();
+
+/** The session's permission check and request handlers: granted only if listed above and asked by our own page. */
+export function isPermissionGranted(permission: string, requestingUrl: string | undefined): boolean {
+  return grantedPermissions.has(permission) && isTrustedFrameUrl(requestingUrl);
+}
+
+export type UpdateCheckDecision = { check: true } | { check: false; reason: string };
+
+/**
+ * Whether the packaged app asks the update server for a new version: never while developing
+ * (`npm start` runs an unpackaged app with no app-update.yml), never when an administrator turned
+ * it off with MLC_NO_UPDATES=1 (managed desktops install versions themselves), and not from a
+ * Linux .deb (installed by apt or the admin; electron-updater only replaces AppImages in place there).
+ */
+export function decideUpdateCheck(input: {
+  isPackaged: boolean;
+  env: Readonly<Record<string, string | undefined>>;
+  platform: string;
+}): UpdateCheckDecision {
+  if (!input.isPackaged) return { check: false, reason: 'development build' };
+  const off = input.env.MLC_NO_UPDATES;
+  if (off && off !== '0' && off.toLowerCase() !== 'false') return { check: false, reason: 'MLC_NO_UPDATES is set' };
+  if (input.platform === 'linux' && !input.env.APPIMAGE) return { check: false, reason: 'not running as an AppImage' };
+  return { check: true };
+}

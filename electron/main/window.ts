@@ -1,7 +1,7 @@
 import { BrowserWindow, dialog, screen } from 'electron';
 import { openExternalSafely } from './external';
 import { appOrigin, preloadPath } from './paths';
-import { isInternalNavigation } from './policy';
+import { isInternalNavigation, isPermissionGranted } from './policy';
 import { preferences } from './preferences';
 
 /** The one window factory: every window gets the same locked-down settings. */
@@ -69,5 +69,12 @@ function lockDown(window: BrowserWindow) {
     openExternalSafely(url);
     return { action: 'deny' };
   });
-  contents.session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  // Denied unless policy.ts lists the permission and our own page asks: checks (navigator.permissions,
+  // device lists) and requests alike.
+  contents.session.setPermissionCheckHandler((_contents, permission, requestingOrigin) =>
+    isPermissionGranted(permission, requestingOrigin),
+  );
+  contents.session.setPermissionRequestHandler((_contents, permission, callback, details) =>
+    callback(isPermissionGranted(permission, details.requestingUrl)),
+  );
 }

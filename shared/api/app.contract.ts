@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { errorCodes } from '../errors';
 import { method } from './define';
 
 export const appInfoSchema = z.object({
@@ -24,6 +25,10 @@ export const appInfoSchema = z.object({
     .nullable(),
 });
 export type AppInfo = z.infer<typeof appInfoSchema>;
+
+/** What a file handed to the desktop app is, by its extension. */
+export const openedFileKindSchema = z.enum(['ionapi', 'bundle']);
+export type OpenedFileKind = z.infer<typeof openedFileKindSchema>;
 
 export const themeSchema = z.enum(['system', 'light', 'dark']);
 export const uiPrefsSchema = z.object({
@@ -53,4 +58,18 @@ export const appMethods = {
 export const appEvents = {
   /** Something the user should know about that is not the answer to a call (backend restarted …). */
   'app.notice': z.object({ level: z.enum(['info', 'warning', 'error']), message: z.string() }),
+  /**
+   * Desktop only: a file the operating system handed to the app (double-click, "Open with", a
+   * second launch with a path). The main process read it; the window imports it: an `.ionapi`
+   * becomes a connection, a bundle opens in the import preview. `error` when it could not be read.
+   */
+  'app.openFile': z.discriminatedUnion('state', [
+    z.object({ state: z.literal('read'), kind: openedFileKindSchema, fileName: z.string(), content: z.string() }),
+    z.object({
+      state: z.literal('error'),
+      kind: openedFileKindSchema,
+      fileName: z.string(),
+      error: z.object({ code: z.enum(errorCodes), message: z.string() }),
+    }),
+  ]),
 };

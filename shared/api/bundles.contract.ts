@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { connectionIdSchema } from '../domain/connection';
 import { flowIdSchema, mappingIdSchema } from '../domain/flow';
 import { errorCodes } from '../errors';
+import { bundleMaxBytes } from '../bundle/bundle.schema';
 import { method } from './define';
 
 /** One thing wrong with a bundle, with where it is (a JSON path) when that helps. */
@@ -28,7 +29,7 @@ export const bundleCheckSchema = z.object({
 });
 export type BundleCheck = z.infer<typeof bundleCheckSchema>;
 
-const bundleText = z.string().min(2).max(50_000_000);
+const bundleText = z.string().min(2).max(bundleMaxBytes);
 
 /** One mapping or flow of an import and what happened to it. */
 export const bundleImportItemSchema = z.object({

@@ -56,6 +56,7 @@ const methodRecord: Record<MethodName, true> = {
 
 const eventRecord: Record<EventName, true> = {
   'app.notice': true,
+  'app.openFile': true,
   'connections.changed': true,
   'connections.signIn': true,
   'sync.progress': true,

@@ -5,12 +5,25 @@ import { flowSchema, mappingIdSchema, mappingSchema } from '../domain/flow';
 /**
  * A mapping bundle: everything a headless runtime needs to run the same flows
  * the designer built — except secrets, which stay named slots. One JSON file
- * (`*.mlcbundle.json`); `schemas/mlc-bundle.schema.json` is generated from this.
+ * (`*.mlcbundle`); `schemas/mlc-bundle.schema.json` is generated from this.
  */
 export const bundleFormat = 'mlc-bundle';
 /** Current format version; older versions are migrated on import (bundle-migrations.ts). */
 export const bundleVersion = 1;
-export const bundleFileSuffix = '.mlcbundle.json';
+/**
+ * One extension, so the desktop app can own it: Windows associates by the last extension only,
+ * and `.mlcbundle.json` would mean taking over every `.json` file. JSON inside all the same.
+ */
+export const bundleFileSuffix = '.mlcbundle';
+/** The name exports had before; still read everywhere a bundle is. */
+export const legacyBundleFileSuffix = '.mlcbundle.json';
+/** Largest bundle text the contract accepts (`bundles.validate`, `bundles.import`). */
+export const bundleMaxBytes = 50_000_000;
+/** A file name a bundle may have: the current or the older extension, any case. */
+export function isBundleFileName(fileName: string): boolean {
+  const lower = fileName.toLowerCase();
+  return lower.endsWith(bundleFileSuffix) || lower.endsWith(legacyBundleFileSuffix);
+}
 
 /** `ref.key`: a bundle-wide slot name, e.g. `zoho.refresh_token` (env `MLC_SECRET_ZOHO_REFRESH_TOKEN`). */
 export const secretSlotNameSchema = z

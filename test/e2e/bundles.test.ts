@@ -135,7 +135,7 @@ describe('Bundles in Chromium: export from one workspace, import into another', 
     await page.screenshot({ path: screenshotPath('bundles-03-exported'), fullPage: true });
 
     const [download] = await Promise.all([page.waitForEvent('download'), bundles.downloadButton().click()]);
-    expect(download.suggestedFilename()).toBe('infor-to-zoho-from-the-designer.mlcbundle.json');
+    expect(download.suggestedFilename()).toBe('infor-to-zoho-from-the-designer.mlcbundle');
     const content = fs.readFileSync((await download.path())!, 'utf8');
     const bundle = bundleSchema.parse(JSON.parse(content)) as Bundle;
     expect(bundle.name).toBe(bundleName);

@@ -300,7 +300,7 @@ describe('issue 8: the whole journey through the UI', () => {
     expect(await bundles.summaryItems('export', 'mapping').textContent()).toContain(mappingName);
     expect(await bundles.summaryItems('export', 'flow').count()).toBe(1);
     const [download] = await Promise.all([page.waitForEvent('download'), bundles.downloadButton().click()]);
-    expect(download.suggestedFilename()).toMatch(/\.mlcbundle\.json$/);
+    expect(download.suggestedFilename()).toMatch(/\.mlcbundle$/);
     await shoot('bundle-exported', true);
     expect(problems).toEqual([]);
   });

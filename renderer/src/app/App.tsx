@@ -11,6 +11,7 @@ import { useAppStore, type Section } from './app.store';
 import { ErrorBoundary } from './ErrorBoundary';
 import { Sidebar, sectionLabels } from './Sidebar';
 import { ThemeToggle } from './ThemeToggle';
+import { Notices } from './Notices';
 import type { AppInfo } from '../../../shared/api/app.contract';
 
 /**
@@ -85,6 +86,7 @@ export function App() {
           <ThemeToggle />
         </header>
         {info?.storeReplaced ? <StoreReplacedBanner warning={info.storeReplaced} dataDir={info.dataDir} /> : null}
+        <Notices />
         <section className="content" data-testid={`section-${section}`}>
           {startupError ? (
             <div className="panel error-panel" role="alert" data-testid="startup-error">

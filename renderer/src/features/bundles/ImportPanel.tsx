@@ -1,5 +1,5 @@
 import type { BundleCheck } from '../../../../shared/api/bundles.contract';
-import { bundleFileSuffix } from '../../../../shared/bundle/bundle.schema';
+import { bundleFileSuffix, legacyBundleFileSuffix } from '../../../../shared/bundle/bundle.schema';
 import { useAppStore } from '../../app/app.store';
 import { Badge, ErrorPanel, Loading } from '../../components/StateViews';
 import { plural } from '../../components/format';
@@ -32,7 +32,7 @@ export function BundlePicker({
       {label}
       <input
         type="file"
-        accept={`${bundleFileSuffix},.json,application/json`}
+        accept={`${bundleFileSuffix},${legacyBundleFileSuffix},.json,application/json`}
         className="visually-hidden"
         data-testid="bundle-input"
         onChange={(event) => {

@@ -49,7 +49,7 @@ const advice: Partial<Record<ErrorCode, Advice>> = {
   E_BUNDLE_INVALID: {
     title: 'The file is not a complete bundle',
     action:
-      'Check that you picked a *.mlcbundle.json file exported by ml-connector Studio and that it was copied whole; otherwise export it again.',
+      'Check that you picked a *.mlcbundle (or older *.mlcbundle.json) file exported by ml-connector Studio and that it was copied whole; otherwise export it again.',
   },
 };
 

@@ -2,7 +2,7 @@ import { createStore } from 'zustand/vanilla';
 import type { BundleCheck, BundleImportItem } from '../../../../shared/api/bundles.contract';
 import type { ApiClient } from '../../../../shared/api/client';
 import type { MethodOutput } from '../../../../shared/api/contract';
-import { bundleFileSuffix } from '../../../../shared/bundle/bundle.schema';
+import { bundleFileSuffix, isBundleFileName } from '../../../../shared/bundle/bundle.schema';
 import type { Connection } from '../../../../shared/domain/connection';
 import type { Flow, FlowId, Mapping } from '../../../../shared/domain/flow';
 import { toErrorInfo, type ErrorInfo } from '../../../../shared/errors';
@@ -179,7 +179,7 @@ export function createBundlesStore(api: ApiClient) {
       const request = ++checkRequest;
       set({ tab: 'import', import: { state: 'checking', fileName } });
       const summary = summarizeBundle(content);
-      if (!fileName.endsWith(bundleFileSuffix) && !fileName.endsWith('.json')) {
+      if (!isBundleFileName(fileName) && !fileName.toLowerCase().endsWith('.json')) {
         set({
           import: {
             state: 'error',

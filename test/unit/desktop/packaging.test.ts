@@ -1,0 +1,182 @@
+// The packaging configuration, checked as far as it goes without Electron's binary (which cannot
+// be downloaded here): electron-builder.yml against electron-builder's own JSON schema, the fields
+// a release needs, the icon, and the afterPack/afterSign hooks loaded and run on their inputs.
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { FuseV1Options } from '@electron/fuses';
+import Ajv from 'ajv';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { bundleFileSuffix } from '../../../shared/bundle/bundle.schema';
+import { repoRoot } from '../../support/paths';
+
+interface BuilderConfig {
+  appId: string;
+  productName: string;
+  directories: { buildResources: string };
+  afterPack: string;
+  afterSign: string;
+  fileAssociations: Array<{ ext: string; name: string; mimeType: string }>;
+  publish: { provider: string; url: string };
+  linux: { maintainer: string; target: string[] };
+  mac: { target: string[]; notarize: boolean; hardenedRuntime: boolean };
+  nsis: { perMachine: boolean };
+}
+
+const config = parse(fs.readFileSync(path.join(repoRoot, 'electron-builder.yml'), 'utf8')) as BuilderConfig;
+const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
+  author?: { name?: string; email?: string };
+  dependencies: Record<string, string>;
+};
+
+type Fuses = Record<string | number, unknown>;
+interface AfterPackModule {
+  afterPack: (context: unknown) => Promise<void>;
+  default: unknown;
+  fuseConfig: (options: typeof FuseV1Options, target: { platform: string; arm64: boolean }) => Fuses;
+}
+interface AfterSignModule {
+  afterSign: (context: unknown, env?: Record<string, string>, log?: (line: string) => void) => Promise<string>;
+  default: unknown;
+  notarizeOptions: (env: Record<string, string>, appPath: string) => Record<string, string>;
+}
+/** A hook the way electron-builder loads it: by the path in electron-builder.yml, from the project root. */
+async function hook<T>(configured: string): Promise<T> {
+  return (await import(pathToFileURL(path.resolve(repoRoot, configured)).href)) as T;
+}
+
+describe('electron-builder.yml', () => {
+  it('is valid against electron-builder’s own schema', () => {
+    const schema = JSON.parse(
+      fs.readFileSync(path.join(repoRoot, 'node_modules', 'app-builder-lib', 'scheme.json'), 'utf8'),
+    ) as object;
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    // The schema's own keyword for hooks that may be functions (in JS configs).
+    ajv.addKeyword({ keyword: 'typeof', validate: (type: string, data: unknown) => typeof data === type });
+    const validate = ajv.compile(schema);
+    expect(validate(config), ajv.errorsText(validate.errors)).toBe(true);
+  });
+
+  it('names the app, its maintainer (a .deb needs one) and an icon of at least 1024 px', () => {
+    expect(config.appId).toBe('com.mlconnector.studio');
+    expect(config.productName).toBe('ml-connector Studio');
+    expect(config.linux.maintainer).toMatch(/^.+ <[^@\s]+@[^@\s]+>$/);
+    expect(pkg.author?.name).toBeTruthy();
+    expect(pkg.author?.email).toMatch(/^[^@\s]+@[^@\s]+$/);
+    const png = fs.readFileSync(path.join(repoRoot, config.directories.buildResources, 'icon.png'));
+    expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    // IHDR: width and height, big-endian, right after the chunk header.
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([1024, 1024]);
+  });
+
+  it('associates .ionapi and .mlcbundle, never .json (that would take over every JSON file on Windows)', () => {
+    expect(config.fileAssociations.map((association) => association.ext)).toEqual([
+      'ionapi',
+      bundleFileSuffix.slice(1),
+    ]);
+    for (const association of config.fileAssociations) {
+      expect(association.ext).not.toMatch(/json/);
+      expect(association.name).toBeTruthy();
+      expect(association.mimeType).toMatch(/^application\//);
+    }
+    // NSIS registers associations only for a per-machine install.
+    expect(config.nsis.perMachine).toBe(true);
+  });
+
+  it('publishes for electron-updater (which the app carries) and gives macOS the zip it updates from', () => {
+    expect(config.publish).toMatchObject({ provider: 'generic', url: '${env.MLC_UPDATE_URL}' });
+    expect(pkg.dependencies).toHaveProperty('electron-updater');
+    expect(config.mac.target).toEqual(expect.arrayContaining(['dmg', 'zip']));
+    expect(config.mac.hardenedRuntime).toBe(true);
+    // Notarised once, by the afterSign hook.
+    expect(config.mac.notarize).toBe(false);
+  });
+});
+
+describe('afterPack hook: Electron fuses', () => {
+  it('loads from the configured path and turns NODE_OPTIONS and --inspect off', async () => {
+    const module = await hook<AfterPackModule>(config.afterPack);
+    expect(typeof module.afterPack).toBe('function');
+    expect(module.default).toBe(module.afterPack);
+    const fuses = module.fuseConfig(FuseV1Options, { platform: 'linux', arm64: false });
+    expect(fuses[FuseV1Options.EnableNodeOptionsEnvironmentVariable]).toBe(false);
+    expect(fuses[FuseV1Options.EnableNodeCliInspectArguments]).toBe(false);
+    expect(fuses[FuseV1Options.OnlyLoadAppFromAsar]).toBe(true);
+    expect(fuses[FuseV1Options.EnableCookieEncryption]).toBe(true);
+    expect(fuses[FuseV1Options.GrantFileProtocolExtraPrivileges]).toBe(false);
+    expect(fuses.resetAdHocDarwinSignature).toBe(false);
+    expect(module.fuseConfig(FuseV1Options, { platform: 'darwin', arm64: true }).resetAdHocDarwinSignature).toBe(true);
+  });
+
+  it('keeps RunAsNode exactly as long as mapping workers are forked with ELECTRON_RUN_AS_NODE', async () => {
+    const module = await hook<AfterPackModule>(config.afterPack);
+    const runAsNode = module.fuseConfig(FuseV1Options, { platform: 'linux', arm64: false })[FuseV1Options.RunAsNode];
+    const workers = fs.readFileSync(path.join(repoRoot, 'electron', 'backend', 'mapping', 'worker-process.ts'), 'utf8');
+    // With the fuse off, such a fork starts a second app instead of a Node process: mappings would never run.
+    expect(runAsNode).toBe(workers.includes('ELECTRON_RUN_AS_NODE'));
+  });
+
+  it('flips the fuses on the packed binary through electron-builder', async () => {
+    const module = await hook<AfterPackModule>(config.afterPack);
+    const calls: Array<{ context: unknown; fuses: Fuses }> = [];
+    const context = {
+      electronPlatformName: 'linux',
+      arch: 1,
+      appOutDir: '/release/linux-unpacked',
+      packager: {
+        addElectronFuses: (given: unknown, fuses: Fuses) => {
+          calls.push({ context: given, fuses });
+          return Promise.resolve();
+        },
+      },
+    };
+    await module.afterPack(context);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.context).toBe(context);
+    expect(calls[0]!.fuses).toMatchObject({
+      version: '1',
+      [FuseV1Options.EnableNodeOptionsEnvironmentVariable]: false,
+      [FuseV1Options.EnableNodeCliInspectArguments]: false,
+    });
+  });
+});
+
+describe('afterSign hook: notarisation', () => {
+  const macContext = {
+    electronPlatformName: 'darwin',
+    appOutDir: '/release/mac-arm64',
+    packager: { appInfo: { productFilename: 'ml-connector Studio' } },
+  };
+
+  it('is skipped, saying which variables to set, without Apple credentials', async () => {
+    const module = await hook<AfterSignModule>(config.afterSign);
+    expect(module.default).toBe(module.afterSign);
+    const lines: string[] = [];
+    expect(await module.afterSign(macContext, {}, (line) => lines.push(line))).toBe('skipped');
+    expect(lines).toEqual([expect.stringMatching(/^Notarisation skipped: no Apple credentials \(set APPLE_API_KEY/)]);
+    expect(await module.afterSign({ ...macContext, electronPlatformName: 'linux' }, {}, () => undefined)).toBe(
+      'not macOS',
+    );
+  });
+
+  it('reads an API key, an Apple ID or a keychain profile from the environment', async () => {
+    const { notarizeOptions } = await hook<AfterSignModule>(config.afterSign);
+    const app = '/release/mac/ml-connector Studio.app';
+    expect(notarizeOptions({ APPLE_API_KEY: '/k.p8', APPLE_API_KEY_ID: 'KEY', APPLE_API_ISSUER: 'ISS' }, app)).toEqual({
+      appPath: app,
+      appleApiKey: '/k.p8',
+      appleApiKeyId: 'KEY',
+      appleApiIssuer: 'ISS',
+    });
+    expect(
+      notarizeOptions({ APPLE_ID: 'a@b.c', APPLE_APP_SPECIFIC_PASSWORD: 'pw', APPLE_TEAM_ID: 'TEAM' }, app),
+    ).toEqual({ appPath: app, appleId: 'a@b.c', appleIdPassword: 'pw', teamId: 'TEAM' });
+    expect(notarizeOptions({ APPLE_KEYCHAIN_PROFILE: 'studio' }, app)).toEqual({
+      appPath: app,
+      keychainProfile: 'studio',
+    });
+    // Half a set is no set: skipped rather than failing at Apple.
+    expect(notarizeOptions({ APPLE_ID: 'a@b.c' }, app)).toHaveProperty('skip');
+  });
+});
