@@ -61,7 +61,18 @@ export const coalesceNodeSchema = z.object({
   kind: z.literal('coalesce'),
   data: z.object({ inputs: z.number().int().min(2).max(16) }),
 });
-export const loopNodeSchema = z.object({ ...base, kind: z.literal('loop'), data: z.object({}) });
+export const loopNodeSchema = z.object({
+  ...base,
+  kind: z.literal('loop'),
+  data: z.object({
+    /**
+     * `false`: the loop is `path.{…}` as written by hand, which JSONata evaluates to one object for
+     * a single item and to nothing (the key is left out) for a missing list. Absent or `true`: a
+     * list always, `[path.{…}]`, which is what loops drawn on the canvas compile to.
+     */
+    wrapped: z.boolean().optional(),
+  }),
+});
 /** Source key → target record id, resolved at run time by the sync engine through `$lookupRef`. */
 export const lookupNodeSchema = z.object({
   ...base,

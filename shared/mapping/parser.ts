@@ -111,7 +111,8 @@ class GraphBuilder {
       const names = pathNames(loop.path);
       if (names && !names.root && names.steps.length > 0) {
         const inputHandle = this.sourceHandle(names.steps, false, scope, 'array');
-        const loopId = this.addNode({ kind: 'loop', data: {} }, handle);
+        // Only where the text wrapped the loop in `[…]`: `path.{…}` alone gives an object for one item.
+        const loopId = this.addNode({ kind: 'loop', data: loop.wrapped ? {} : { wrapped: false } }, handle);
         this.connect({ nodeId: this.source.id, handle: inputHandle }, loopId, 'in');
         this.connect({ nodeId: loopId, handle: outputHandle }, this.target.id, handle, 'array');
         const itemScope = decodePath(inputHandle);
@@ -227,13 +228,17 @@ class GraphBuilder {
   private sourceHandle(steps: string[], root: boolean, scope: PathSegment[][], type: FieldType): string {
     const base = root ? [] : (scope[scope.length - 1] ?? []);
     const names = [...base.map((segment) => segment.name), ...steps];
+    // Inside a loop, `$$.lines.ITNO` means every line's ITNO, not the current one: it may not reuse the
+    // loop's `lines[].ITNO` port (which compiles relative to the loop), whichever field came first.
+    const plainFromRoot = root && scope.length > 0;
     const known = this.source.data.fields.find((field) => {
       const segments = decodePath(field.path);
       return (
         segments.length === names.length &&
         segments.every(
           (segment, index) =>
-            segment.name === names[index] && (index >= base.length || segment.array === base[index]?.array),
+            segment.name === names[index] &&
+            (plainFromRoot ? !segment.array : index >= base.length || segment.array === base[index]?.array),
         )
       );
     });
@@ -329,13 +334,16 @@ function isLookupStep(syntax: Syntax): syntax is Extract<Syntax, { kind: 'call' 
   );
 }
 
-/** `[path.{…}]` or `path.{…}`. */
-function loopParts(value: Syntax): { path: Syntax; body: Extract<Syntax, { kind: 'object' }> } | undefined {
-  const inner = value.kind === 'array' && value.items.length === 1 ? unwrap(value.items[0] as Syntax) : value;
+/** `[path.{…}]` (wrapped) or `path.{…}`. */
+function loopParts(
+  value: Syntax,
+): { path: Syntax; body: Extract<Syntax, { kind: 'object' }>; wrapped: boolean } | undefined {
+  const wrapped = value.kind === 'array' && value.items.length === 1;
+  const inner = wrapped ? unwrap(value.items[0] as Syntax) : value;
   if (inner.kind !== 'binary' || inner.operator !== '.') return undefined;
   const body = inner.right;
   if (body.kind !== 'object' || body.target || !representable(body)) return undefined;
-  return { path: inner.left, body };
+  return { path: inner.left, body, wrapped };
 }
 
 /** `$lookup({"k": literal, …}, $string(x))`. */
