@@ -117,6 +117,12 @@ export const mappingGraphSchema = z.object({
   edges: z.array(mappingEdgeSchema),
   /** Target fields that match a record on upsert (`Account_Number`, `accountnumber`). */
   matchKey: z.array(z.string()).optional(),
+  /**
+   * Target field handles in the order the user wrote them in the JSONata text, where that differs
+   * from the order of the target's fields: the compiled text keeps the user's order. Fields not
+   * listed follow, in the target's order.
+   */
+  fieldOrder: z.array(z.string()).optional(),
 });
 export type MappingGraph = z.infer<typeof mappingGraphSchema>;
 

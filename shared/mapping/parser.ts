@@ -84,7 +84,20 @@ class GraphBuilder {
       edges: [...this.edges, ...orphanEdges],
     };
     if (this.previous?.matchKey) graph.matchKey = [...this.previous.matchKey];
+    const written = this.writtenOrder();
+    if (written) graph.fieldOrder = written;
     return graph;
+  }
+
+  /** The target handles in the text's order, when the target's own field order would print them differently. */
+  private writtenOrder(): string[] | undefined {
+    const written = [
+      ...new Set(this.edges.filter((edge) => edge.target === this.target.id).map((edge) => edge.targetHandle)),
+    ];
+    const index = new Map(this.target.data.fields.map((field, position) => [field.path, position]));
+    const rank = (handle: string): number => index.get(handle) ?? Number.MAX_SAFE_INTEGER;
+    const byFields = grouped([...written].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0)));
+    return written.some((handle, position) => handle !== byFields[position]) ? written : undefined;
   }
 
   top(syntax: Syntax): void {
@@ -272,6 +285,38 @@ class GraphBuilder {
     const id = this.layout.edgeIds.get(key) ?? `e_${stableHash(key).slice(0, 10)}`;
     this.edges.push({ id, source, sourceHandle: from.handle, target: targetId, targetHandle });
   }
+}
+
+/**
+ * Handles in the order the compiler prints them when it meets them in `handles` order: members of
+ * one object or list item stay together, where the first of them stands (compiler.ts `place`).
+ */
+function grouped(handles: string[]): string[] {
+  interface Tree {
+    handle?: string;
+    children: Map<string, Tree>;
+  }
+  const root: Tree = { children: new Map() };
+  for (const handle of handles) {
+    let current = root;
+    for (const segment of decodePath(handle)) {
+      const key = segment.name;
+      let child = current.children.get(key);
+      if (!child) {
+        child = { children: new Map() };
+        current.children.set(key, child);
+      }
+      current = child;
+    }
+    current.handle = handle;
+  }
+  const out: string[] = [];
+  const walk = (tree: Tree): void => {
+    if (tree.handle !== undefined) out.push(tree.handle);
+    for (const child of tree.children.values()) walk(child);
+  };
+  walk(root);
+  return out;
 }
 
 function unwrap(syntax: Syntax): Syntax {
