@@ -4,7 +4,7 @@ import { decodePath, itemPrefix, startsWithSegments, type PathSegment } from './
 import { functionDefinition } from './function-catalog';
 import { GraphIndex } from './graph-index';
 import { wholeRecordHandle, type MappingEdge, type MappingGraph, type Scalar } from './graph.model';
-import { printExpr, type Expr, type Printed, type Span } from './printer';
+import { printExpr, type Expr, type Printed, type PrintedSpan, type Span } from './printer';
 import { parseSyntax, syntaxPrecedence } from './syntax';
 
 /** First line of every generated expression. The parser skips it like any comment. */
@@ -358,7 +358,11 @@ function checkInContext(printed: Printed, graph: MappingGraph): void {
     const around = customSpans
       .filter((span) => position !== undefined && span.start < position && position <= span.end + 1)
       .sort((a, b) => a.end - a.start - (b.end - b.start));
-    const culprits = [...new Set((around.length > 0 ? around.slice(0, 1) : customSpans).map((span) => span.origin))];
+    const culprits = [
+      ...new Set(
+        (around.length > 0 ? around.slice(0, 1) : narrowed(printed.text, customSpans)).map((span) => span.origin),
+      ),
+    ];
     const code = typeof details.code === 'string' ? ` (${details.code})` : '';
     const what =
       culprits.length === 1
@@ -372,6 +376,23 @@ function checkInContext(printed: Printed, graph: MappingGraph): void {
       { nodeIds: culprits, jsonataCode: details.code, position },
     );
   }
+}
+
+/**
+ * Without a position (jsonata's S0217 for `%` has none), the custom nodes whose text, set to `null`,
+ * lets the rest compile: so the preview leaves out only the broken fields, not every custom one.
+ */
+function narrowed(text: string, spans: PrintedSpan[]): PrintedSpan[] {
+  if (spans.length < 2) return spans;
+  const found = spans.filter((span) => {
+    try {
+      jsonata(`${text.slice(0, span.start)}(null)${text.slice(span.end)}`);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  return found.length > 0 ? found : spans;
 }
 
 function collectOrigins(expr: Expr, into: Set<string>): void {

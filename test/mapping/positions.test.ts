@@ -63,6 +63,17 @@ describe('JSONata in every position reads back with the same meaning', () => {
     expect(message).toContain(`"${id}"`);
   });
 
+  it('names only the custom node jsonata refuses in place, not every custom node', () => {
+    const b = new TestGraph({ a: 'string' }, { x: 'string', y: 'string' });
+    const good = b.custom('$string(1)');
+    const bad = b.custom('%.a');
+    b.to('x', good);
+    b.to('y', bad);
+    expect(() => compileGraph(b.graph)).toThrow(
+      expect.objectContaining({ details: expect.objectContaining({ nodeIds: [bad.node] }) }),
+    );
+  });
+
   it('sort terms with a direction and a trailing ; in a block are accepted and round-trip', async () => {
     const input = {
       orders: [
