@@ -373,7 +373,12 @@ function checkInContext(printed: Printed, graph: MappingGraph): void {
     throw new AppError(
       'E_MAPPING_COMPILE',
       `${what} does not compile where it stands: ${errorMessage(error)}${code}. Edit the text so jsonata accepts it in this place.`,
-      { nodeIds: culprits, jsonataCode: details.code, position },
+      // Positions count in the full expression, marker line included, as the source map's spans do.
+      {
+        nodeIds: culprits,
+        jsonataCode: details.code,
+        position: position === undefined ? undefined : position + generatedMarker.length + 1,
+      },
     );
   }
 }
