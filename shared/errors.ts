@@ -117,9 +117,19 @@ export function isAppError(value: unknown): value is AppError {
   return value instanceof AppError;
 }
 
-/** The message of anything thrown: an Error's message, or the value as text. */
+/**
+ * The message of anything thrown: an Error's message, the `message` of a plain object (jsonata
+ * throws `{code, position, token, message}`, which String() turns into "[object Object]"), or the
+ * value as text.
+ */
 export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  if (error instanceof Error) return error.message;
+  if (error && typeof error === 'object') {
+    const { message, code } = error as { message?: unknown; code?: unknown };
+    if (typeof message === 'string' && message !== '') return message;
+    if (typeof code === 'string') return `error ${code}`;
+  }
+  return String(error);
 }
 
 /**

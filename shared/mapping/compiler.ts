@@ -4,7 +4,7 @@ import { decodePath, itemPrefix, startsWithSegments, type PathSegment } from './
 import { functionDefinition } from './function-catalog';
 import { GraphIndex } from './graph-index';
 import { wholeRecordHandle, type MappingEdge, type MappingGraph, type Scalar } from './graph.model';
-import { printExpr, type Expr, type Span } from './printer';
+import { printExpr, type Expr, type Printed, type PrintedSpan, type Span } from './printer';
 import { parseSyntax, syntaxPrecedence } from './syntax';
 
 /** First line of every generated expression. The parser skips it like any comment. */
@@ -48,6 +48,7 @@ export function compileGraph(graph: MappingGraph): CompiledGraph {
   const compiler = new GraphCompiler(new GraphIndex(graph));
   const root = compiler.root();
   const printed = printExpr(root);
+  checkInContext(printed, graph);
   const offset = generatedMarker.length + 1;
   const expression = `${generatedMarker}\n${printed.text}`;
   const sourceMap: SourceMapField[] = [];
@@ -130,6 +131,7 @@ class GraphCompiler {
       const body = entry.items
         ? this.object(entry.items, inner, [], false)
         : ({ type: 'object', entries: [], inline: false } as Expr);
+      if (loop.data.wrapped === false) return { type: 'map', path, body, origin: loop.id, field: edge.targetHandle };
       return { type: 'array', items: [{ type: 'map', path, body }], origin: loop.id, field: edge.targetHandle };
     }
     if (entry.items) {
@@ -317,12 +319,16 @@ export function literal(value: Scalar): Expr {
 
 const precedenceCache = new Map<string, number>();
 
+/**
+ * The binding power of custom text, from its syntax alone. Whether jsonata accepts it is checked
+ * in place (checkInContext): a fragment such as `%.OrderID` is only valid inside a loop body, so
+ * compiling it on its own refused valid mappings.
+ */
 function customPrecedence(text: string, nodeId: string): number {
   const cached = precedenceCache.get(text);
   if (cached !== undefined) return cached;
   let precedence: number;
   try {
-    jsonata(text);
     precedence = syntaxPrecedence(parseSyntax(text));
   } catch (error) {
     const message = errorMessage(error);
@@ -333,6 +339,65 @@ function customPrecedence(text: string, nodeId: string): number {
   if (precedenceCache.size > 1000) precedenceCache.clear();
   precedenceCache.set(text, precedence);
   return precedence;
+}
+
+/**
+ * jsonata compiles the whole generated text, so custom fragments are checked where they stand
+ * (`%` needs the loop around it, `$x` may be bound by the block around it). A refusal names the
+ * custom node it falls in: the innermost one around jsonata's position, else every custom node.
+ */
+function checkInContext(printed: Printed, graph: MappingGraph): void {
+  try {
+    jsonata(printed.text);
+  } catch (error) {
+    const details = (error ?? {}) as { position?: unknown; code?: unknown; token?: unknown };
+    const customIds = new Set(graph.nodes.filter((node) => node.kind === 'custom').map((node) => node.id));
+    const customSpans = printed.spans.filter((span) => span.origin !== undefined && customIds.has(span.origin));
+    const position = typeof details.position === 'number' ? details.position : undefined;
+    // jsonata's position is just past the token it stopped at.
+    const around = customSpans
+      .filter((span) => position !== undefined && span.start < position && position <= span.end + 1)
+      .sort((a, b) => a.end - a.start - (b.end - b.start));
+    const culprits = [
+      ...new Set(
+        (around.length > 0 ? around.slice(0, 1) : narrowed(printed.text, customSpans)).map((span) => span.origin),
+      ),
+    ];
+    const code = typeof details.code === 'string' ? ` (${details.code})` : '';
+    const what =
+      culprits.length === 1
+        ? `Custom JSONata of node "${culprits[0]}"`
+        : culprits.length > 1
+          ? `Custom JSONata of nodes ${culprits.map((id) => `"${id}"`).join(', ')}`
+          : 'The generated JSONata';
+    throw new AppError(
+      'E_MAPPING_COMPILE',
+      `${what} does not compile where it stands: ${errorMessage(error)}${code}. Edit the text so jsonata accepts it in this place.`,
+      // Positions count in the full expression, marker line included, as the source map's spans do.
+      {
+        nodeIds: culprits,
+        jsonataCode: details.code,
+        position: position === undefined ? undefined : position + generatedMarker.length + 1,
+      },
+    );
+  }
+}
+
+/**
+ * Without a position (jsonata's S0217 for `%` has none), the custom nodes whose text, set to `null`,
+ * lets the rest compile: so the preview leaves out only the broken fields, not every custom one.
+ */
+function narrowed(text: string, spans: PrintedSpan[]): PrintedSpan[] {
+  if (spans.length < 2) return spans;
+  const found = spans.filter((span) => {
+    try {
+      jsonata(`${text.slice(0, span.start)}(null)${text.slice(span.end)}`);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  return found.length > 0 ? found : spans;
 }
 
 function collectOrigins(expr: Expr, into: Set<string>): void {

@@ -45,12 +45,19 @@ export class GraphIndex {
     return node;
   }
 
-  /** Edges into the target node in the order of the target's fields, so output never depends on edge order. */
+  /**
+   * Edges into the target node in the order the mapping's text was written in (`fieldOrder`), then
+   * in the order of the target's fields, so output never depends on edge order.
+   */
   targetEdges(): MappingEdge[] {
+    const written = new Map((this.graph.fieldOrder ?? []).map((handle, index) => [handle, index]));
     const order = new Map(this.target.data.fields.map((field, index) => [field.path, index]));
     return this.graph.edges
       .filter((edge) => edge.target === this.target.id)
       .sort((a, b) => {
+        const firstLeft = written.get(a.targetHandle) ?? Number.MAX_SAFE_INTEGER;
+        const firstRight = written.get(b.targetHandle) ?? Number.MAX_SAFE_INTEGER;
+        if (firstLeft !== firstRight) return firstLeft - firstRight;
         const left = order.get(a.targetHandle) ?? Number.MAX_SAFE_INTEGER;
         const right = order.get(b.targetHandle) ?? Number.MAX_SAFE_INTEGER;
         return left !== right

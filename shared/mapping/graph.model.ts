@@ -61,7 +61,18 @@ export const coalesceNodeSchema = z.object({
   kind: z.literal('coalesce'),
   data: z.object({ inputs: z.number().int().min(2).max(16) }),
 });
-export const loopNodeSchema = z.object({ ...base, kind: z.literal('loop'), data: z.object({}) });
+export const loopNodeSchema = z.object({
+  ...base,
+  kind: z.literal('loop'),
+  data: z.object({
+    /**
+     * `false`: the loop is `path.{…}` as written by hand, which JSONata evaluates to one object for
+     * a single item and to nothing (the key is left out) for a missing list. Absent or `true`: a
+     * list always, `[path.{…}]`, which is what loops drawn on the canvas compile to.
+     */
+    wrapped: z.boolean().optional(),
+  }),
+});
 /** Source key → target record id, resolved at run time by the sync engine through `$lookupRef`. */
 export const lookupNodeSchema = z.object({
   ...base,
@@ -106,6 +117,12 @@ export const mappingGraphSchema = z.object({
   edges: z.array(mappingEdgeSchema),
   /** Target fields that match a record on upsert (`Account_Number`, `accountnumber`). */
   matchKey: z.array(z.string()).optional(),
+  /**
+   * Target field handles in the order the user wrote them in the JSONata text, where that differs
+   * from the order of the target's fields: the compiled text keeps the user's order. Fields not
+   * listed follow, in the target's order.
+   */
+  fieldOrder: z.array(z.string()).optional(),
 });
 export type MappingGraph = z.infer<typeof mappingGraphSchema>;
 

@@ -84,7 +84,20 @@ class GraphBuilder {
       edges: [...this.edges, ...orphanEdges],
     };
     if (this.previous?.matchKey) graph.matchKey = [...this.previous.matchKey];
+    const written = this.writtenOrder();
+    if (written) graph.fieldOrder = written;
     return graph;
+  }
+
+  /** The target handles in the text's order, when the target's own field order would print them differently. */
+  private writtenOrder(): string[] | undefined {
+    const written = [
+      ...new Set(this.edges.filter((edge) => edge.target === this.target.id).map((edge) => edge.targetHandle)),
+    ];
+    const index = new Map(this.target.data.fields.map((field, position) => [field.path, position]));
+    const rank = (handle: string): number => index.get(handle) ?? Number.MAX_SAFE_INTEGER;
+    const byFields = grouped([...written].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0)));
+    return written.some((handle, position) => handle !== byFields[position]) ? written : undefined;
   }
 
   top(syntax: Syntax): void {
@@ -111,7 +124,8 @@ class GraphBuilder {
       const names = pathNames(loop.path);
       if (names && !names.root && names.steps.length > 0) {
         const inputHandle = this.sourceHandle(names.steps, false, scope, 'array');
-        const loopId = this.addNode({ kind: 'loop', data: {} }, handle);
+        // Only where the text wrapped the loop in `[…]`: `path.{…}` alone gives an object for one item.
+        const loopId = this.addNode({ kind: 'loop', data: loop.wrapped ? {} : { wrapped: false } }, handle);
         this.connect({ nodeId: this.source.id, handle: inputHandle }, loopId, 'in');
         this.connect({ nodeId: loopId, handle: outputHandle }, this.target.id, handle, 'array');
         const itemScope = decodePath(inputHandle);
@@ -227,13 +241,17 @@ class GraphBuilder {
   private sourceHandle(steps: string[], root: boolean, scope: PathSegment[][], type: FieldType): string {
     const base = root ? [] : (scope[scope.length - 1] ?? []);
     const names = [...base.map((segment) => segment.name), ...steps];
+    // Inside a loop, `$$.lines.ITNO` means every line's ITNO, not the current one: it may not reuse the
+    // loop's `lines[].ITNO` port (which compiles relative to the loop), whichever field came first.
+    const plainFromRoot = root && scope.length > 0;
     const known = this.source.data.fields.find((field) => {
       const segments = decodePath(field.path);
       return (
         segments.length === names.length &&
         segments.every(
           (segment, index) =>
-            segment.name === names[index] && (index >= base.length || segment.array === base[index]?.array),
+            segment.name === names[index] &&
+            (plainFromRoot ? !segment.array : index >= base.length || segment.array === base[index]?.array),
         )
       );
     });
@@ -267,6 +285,38 @@ class GraphBuilder {
     const id = this.layout.edgeIds.get(key) ?? `e_${stableHash(key).slice(0, 10)}`;
     this.edges.push({ id, source, sourceHandle: from.handle, target: targetId, targetHandle });
   }
+}
+
+/**
+ * Handles in the order the compiler prints them when it meets them in `handles` order: members of
+ * one object or list item stay together, where the first of them stands (compiler.ts `place`).
+ */
+function grouped(handles: string[]): string[] {
+  interface Tree {
+    handle?: string;
+    children: Map<string, Tree>;
+  }
+  const root: Tree = { children: new Map() };
+  for (const handle of handles) {
+    let current = root;
+    for (const segment of decodePath(handle)) {
+      const key = segment.name;
+      let child = current.children.get(key);
+      if (!child) {
+        child = { children: new Map() };
+        current.children.set(key, child);
+      }
+      current = child;
+    }
+    current.handle = handle;
+  }
+  const out: string[] = [];
+  const walk = (tree: Tree): void => {
+    if (tree.handle !== undefined) out.push(tree.handle);
+    for (const child of tree.children.values()) walk(child);
+  };
+  walk(root);
+  return out;
 }
 
 function unwrap(syntax: Syntax): Syntax {
@@ -329,13 +379,16 @@ function isLookupStep(syntax: Syntax): syntax is Extract<Syntax, { kind: 'call' 
   );
 }
 
-/** `[path.{…}]` or `path.{…}`. */
-function loopParts(value: Syntax): { path: Syntax; body: Extract<Syntax, { kind: 'object' }> } | undefined {
-  const inner = value.kind === 'array' && value.items.length === 1 ? unwrap(value.items[0] as Syntax) : value;
+/** `[path.{…}]` (wrapped) or `path.{…}`. */
+function loopParts(
+  value: Syntax,
+): { path: Syntax; body: Extract<Syntax, { kind: 'object' }>; wrapped: boolean } | undefined {
+  const wrapped = value.kind === 'array' && value.items.length === 1;
+  const inner = wrapped ? unwrap(value.items[0] as Syntax) : value;
   if (inner.kind !== 'binary' || inner.operator !== '.') return undefined;
   const body = inner.right;
   if (body.kind !== 'object' || body.target || !representable(body)) return undefined;
-  return { path: inner.left, body };
+  return { path: inner.left, body, wrapped };
 }
 
 /** `$lookup({"k": literal, …}, $string(x))`. */

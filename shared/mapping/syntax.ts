@@ -139,18 +139,35 @@ class SyntaxParser {
     }
   }
 
-  private list(close: string, separator = ','): Syntax[] {
+  /**
+   * Items up to `close`. A block may end its last expression with `;` too (`(1; 2;)`), as
+   * jsonata's parser allows; argument and array lists may not.
+   */
+  private list(close: string, separator = ',', item: () => Syntax = () => this.expression(0)): Syntax[] {
     const items: Syntax[] = [];
     if (this.isOperator(this.peek(), close)) {
       this.take();
       return items;
     }
     for (;;) {
-      items.push(this.expression(0));
+      items.push(item());
       const token = this.take();
       if (this.isOperator(token, close)) return items;
       if (!this.isOperator(token, separator)) throw parseError(`Expected "${separator}" or "${close}"`, token.start);
+      if (separator === ';' && this.isOperator(this.peek(), close)) {
+        this.take();
+        return items;
+      }
     }
+  }
+
+  /** A sort term: an expression, with `<` (ascending) or `>` (descending) before it (`orders^(>date)`). */
+  private sortTerm(): Syntax {
+    const token = this.peek();
+    if (!this.isOperator(token, '<', '>')) return this.expression(0);
+    this.take();
+    const operand = this.expression(0);
+    return { kind: 'prefix', operator: token.value as string, operand, start: token.start, end: operand.end };
   }
 
   private objectEntries(): { key: Syntax; value: Syntax }[] {
@@ -283,7 +300,7 @@ class SyntaxParser {
       }
       case '^': {
         this.expect('(');
-        const terms = this.list(')');
+        const terms = this.list(')', ',', () => this.sortTerm());
         return { kind: 'sort', target: left, terms, start, end: this.lastEnd() };
       }
       case '?': {

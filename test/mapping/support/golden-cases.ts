@@ -340,6 +340,19 @@ add(
     b.to('Extras[].Y', b.src('extra[].X'));
   },
 );
+add(
+  'loop-unwrapped-as-written',
+  { lines: 'array', 'lines[].ITNO': 'string', extra: 'array', 'extra[].X': 'string' },
+  { Items: 'array', 'Items[].Sku': 'string', Extras: 'array', 'Extras[].Y': 'string' },
+  // One line gives one object; no `extra` leaves Extras out, where `[extra.{…}]` would send [] (and clear lines).
+  { lines: { ITNO: 'ONLY' } },
+  (b) => {
+    b.loop('lines', 'Items', { wrapped: false });
+    b.to('Items[].Sku', b.src('lines[].ITNO'));
+    b.loop('extra', 'Extras', { wrapped: false });
+    b.to('Extras[].Y', b.src('extra[].X'));
+  },
+);
 add('loop-empty-body', { lines: 'array' }, { Placeholders: 'array' }, order, (b) => b.loop('lines', 'Placeholders'));
 add(
   'array-single-item',

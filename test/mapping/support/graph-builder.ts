@@ -93,8 +93,9 @@ export class TestGraph {
     return this.add({ kind: 'custom', data: { expression } });
   }
 
-  loop(sourceArray: string, targetArray: string): void {
-    const loop = this.add({ kind: 'loop', data: {} }, { in: this.src(sourceArray) });
+  /** `wrapped: false`: `path.{…}` as written by hand (one item gives an object), not `[path.{…}]`. */
+  loop(sourceArray: string, targetArray: string, data: { wrapped?: boolean } = {}): void {
+    const loop = this.add({ kind: 'loop', data }, { in: this.src(sourceArray) });
     this.edge(loop, 'target', targetArray);
   }
 

@@ -25,4 +25,11 @@ describe('toErrorInfo and errorMessage', () => {
     expect(errorMessage(undefined)).toBe('undefined');
     expect(errorMessage({ reason: 1 })).toBe('[object Object]');
   });
+
+  it('read the message of what jsonata throws (plain objects), never "[object Object]"', () => {
+    expect(errorMessage({ code: 'S0211', position: 7, token: '}', message: 'The symbol "}" cannot be used' })).toBe(
+      'The symbol "}" cannot be used',
+    );
+    expect(errorMessage({ code: 'S0217', token: 'path' })).toBe('error S0217');
+  });
 });

@@ -161,6 +161,43 @@ describe('mapping store: JSONata round trip', () => {
   });
 });
 
+describe("mapping store: the user's field order", () => {
+  it('keeps the order the text was written in, after the edit and after later canvas edits', () => {
+    const store = openStore();
+    const connect = (sourceHandle: string, targetHandle: string) =>
+      store.getState().connectPorts({ source: 'source', sourceHandle, target: 'target', targetHandle });
+    connect('CUNM', 'Account_Name');
+    connect('TOWN', 'Billing_City');
+    const text = store.getState().compiled.expression!;
+    const order = (expression: string | undefined, names: string[]) =>
+      names.map((name) => expression?.indexOf(`"${name}"`) ?? -1);
+    const [name, city] = order(text, ['Account_Name', 'Billing_City']);
+    expect(name).toBeGreaterThan(-1);
+    expect(name).toBeLessThan(city!);
+
+    // The user moves Billing_City first.
+    expect(text.endsWith('{\n  "Account_Name": CUNM,\n  "Billing_City": TOWN\n}')).toBe(true);
+    store
+      .getState()
+      .editText(
+        text.replace('"Account_Name": CUNM,\n  "Billing_City": TOWN', '"Billing_City": TOWN,\n  "Account_Name": CUNM'),
+      );
+    expect(store.getState().applyText()).toBe(true);
+    const [nameAfter, cityAfter] = order(store.getState().compiled.expression, ['Account_Name', 'Billing_City']);
+    expect(cityAfter).toBeLessThan(nameAfter!);
+
+    // A later canvas edit keeps it; the new field comes after the written ones.
+    expect(connect('PHNO', 'Phone').ok).toBe(true);
+    const [nameLater, cityLater, phone] = order(store.getState().compiled.expression, [
+      'Account_Name',
+      'Billing_City',
+      'Phone',
+    ]);
+    expect(cityLater).toBeLessThan(nameLater!);
+    expect(nameLater).toBeLessThan(phone!);
+  });
+});
+
 describe('mapping store: value maps', () => {
   it('puts a value map in front of a picklist field, seeded from the samples × the picklist', () => {
     const store = openStore();

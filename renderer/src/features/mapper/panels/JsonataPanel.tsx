@@ -18,7 +18,8 @@ export function JsonataPanel() {
   const editText = useMapper((state) => state.editText);
   const applyText = useMapper((state) => state.applyText);
   const editing = draft !== undefined && draft.basis === graph;
-  const text = editing ? draft.text : (compiled.expression ?? '');
+  const shown = useMemo(() => panelText(compiled.expression), [compiled.expression]);
+  const text = editing ? draft.text : shown.text;
   const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
   const gutter = useRef<HTMLPreElement>(null);
   const backdrop = useRef<HTMLPreElement>(null);
@@ -51,34 +52,31 @@ export function JsonataPanel() {
     [text],
   );
   // Coloured tokens behind a transparent textarea; the selected target field's span (from the compiler's source map) is marked too.
-  const span =
+  const mapped =
     !editing && fieldSelection?.side === 'target'
       ? compiled.sourceMap.find((entry) => entry.target === fieldSelection.path)?.span
       : undefined;
+  const span = useMemo(
+    () => mapped && { start: mapped.start - shown.shift, end: mapped.end - shown.shift },
+    [mapped, shown.shift],
+  );
   const tokens = useMemo(() => highlightJsonata(text), [text]);
   const pieces = useMemo(() => markSpan(tokens, span), [tokens, span]);
   const errorLine =
     textError?.position !== undefined ? text.slice(0, textError.position).split('\n').length : undefined;
-  const handEdited = editing && !draft.text.includes(generatedMarker);
 
   return (
     <div className="jsonata-panel" data-testid="jsonata-panel">
       <div className="panel-note">
-        {editing ? (
-          textError ? (
-            <span className="error-text" role="alert" data-testid="jsonata-error">
-              {errorLine ? `Line ${errorLine}: ` : ''}
-              {textError.message} — the graph keeps its last valid state.
-            </span>
-          ) : (
-            <span data-testid="jsonata-status">
-              {handEdited ? 'Edited by hand: ' : ''}changes apply to the graph as you type (Ctrl+Enter applies now).
-            </span>
-          )
+        {editing && textError ? (
+          <span className="error-text" role="alert" data-testid="jsonata-error">
+            {errorLine ? `Line ${errorLine}: ` : ''}
+            {textError.message} — the graph keeps its last valid state.
+          </span>
         ) : (
           <span data-testid="jsonata-status">
-            Generated from the graph. Edit the text to change the graph; anything the graph cannot show becomes a custom
-            node.
+            {panelNote}
+            {editing ? ' Changes apply as you type (Ctrl+Enter applies now).' : ''}
           </span>
         )}
       </div>
@@ -116,6 +114,20 @@ export function JsonataPanel() {
       </div>
     </div>
   );
+}
+
+/** What the panel says about its text, in every state: one statement, never "do not edit". */
+export const panelNote = 'The text is editable and becomes the graph; what the graph cannot show stays as custom text.';
+
+/**
+ * The compiled JSONata as the panel shows it: without the generated-by marker line, whose "do not
+ * edit by hand" is meant for exported files and contradicts this editor. `shift` is how many
+ * characters went, to move source-map spans by.
+ */
+export function panelText(expression: string | undefined): { text: string; shift: number } {
+  const text = expression ?? '';
+  const marker = `${generatedMarker}\n`;
+  return text.startsWith(marker) ? { text: text.slice(marker.length), shift: marker.length } : { text, shift: 0 };
 }
 
 /** Coloured spans; the marked run (one target field) sits in a single `<mark>`. */
