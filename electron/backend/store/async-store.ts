@@ -1,0 +1,149 @@
+import type { FlowId, RunId } from '../../../shared/domain/flow';
+import type { RecordAudit, Run, RunStatus } from '../../../shared/domain/run';
+import type { AuditInput, AuditQuery } from '../sync/audit.repository';
+import type { IdMapEntry } from '../sync/id-map.repository';
+import type { LiveState, RunOutcome, RunProgressState, StartInput, UnlockedRun } from '../sync/runs.repository';
+import type { CallUsage, RunCounters } from '../../../shared/domain/run';
+
+/*
+ * The store as an asynchronous contract (issue 18: "one store interface, two implementations").
+ * Every method mirrors the synchronous repository of the same name in `Store` (store.ts), with the
+ * same arguments, the same answers and the same errors (AppError codes and texts), only as promises,
+ * so that a database reached over a network (PostgreSQL) can implement it. See ASYNC-STORE.md.
+ *
+ * Implementations: `asyncSqliteStore` (sqlite-async-store.ts, over the existing SQLite repositories)
+ * and `openPostgresStore` (postgres/pg-store.ts). The shared contract suite in
+ * test/integration/store/ runs against both.
+ */
+
+export interface AsyncSettingsRepository {
+  get(key: string): Promise<string | undefined>;
+  set(key: string, value: string): Promise<void>;
+  remove(key: string): Promise<boolean>;
+}
+
+/** RunRepository (sync/runs.repository.ts) as promises: runs, leases and watermarks/read cursors. */
+export interface AsyncRunRepository {
+  claimAndStart(input: StartInput, lease: { leaseMs: number; now?: number }): Promise<{ run: Run; interrupted: Run[] }>;
+  startRun(input: StartInput): Promise<Run>;
+  recordSkipped(input: StartInput, reason: { code: string; message: string }): Promise<Run>;
+  heartbeat(runId: RunId, live: LiveState, leaseMs: number, now?: number): Promise<void>;
+  release(runId: RunId, status: RunStatus, code: string): Promise<void>;
+  unlock(flowId: FlowId | string, by: string, now?: number): Promise<UnlockedRun[]>;
+  recordPage(
+    runId: RunId,
+    page: { counters: RunCounters; calls: CallUsage; progress?: RunProgressState },
+    now: string,
+  ): Promise<void>;
+  finishRun(runId: RunId, outcome: RunOutcome): Promise<Run>;
+  watermark(flowId: FlowId | string): Promise<string | null>;
+  readCursor(flowId: FlowId | string): Promise<string | null>;
+  resetWatermark(flowId: FlowId | string): Promise<void>;
+  run(id: RunId | string): Promise<Run>;
+  runs(query?: { flowId?: string; limit?: number }): Promise<Run[]>;
+  lastFullReadCount(flowId: string): Promise<number | null>;
+  latestRun(flowId: string): Promise<Run | undefined>;
+  addNote(runId: RunId | string, note: string): Promise<void>;
+}
+
+export type AuditFilter = Omit<AuditQuery, 'offset' | 'limit'>;
+
+/** AuditRepository (sync/audit.repository.ts) as promises; `iterateAudits` is an async generator. */
+export interface AsyncAuditRepository {
+  record(runId: RunId, flowId: FlowId, audits: AuditInput[], now: string): Promise<Map<string, number>>;
+  updateDeadLetters(
+    flowId: FlowId,
+    runId: RunId,
+    change: { add: Array<{ sourceKey: string; auditId: number }>; clear: string[] },
+    now: string,
+  ): Promise<void>;
+  latestAudit(flowId: FlowId | string, sourceKey: string): Promise<RecordAudit | undefined>;
+  lastWritten(flowId: FlowId | string, sourceKey: string): Promise<unknown>;
+  notYetInRun<T extends { key: string; stamp: string }>(runId: string, flowId: string, records: T[]): Promise<T[]>;
+  audits(query: AuditQuery): Promise<{ total: number; items: RecordAudit[] }>;
+  auditById(id: number): Promise<RecordAudit>;
+  iterateAudits(query: AuditFilter): AsyncGenerator<RecordAudit>;
+  auditSpan(query: AuditFilter): Promise<{ count: number; firstId: number; lastId: number }>;
+  auditPage(query: AuditFilter, page: { afterId: number; upToId: number; limit: number }): Promise<RecordAudit[]>;
+  auditsByIds(ids: number[]): Promise<RecordAudit[]>;
+  deadLetterPage(
+    flowId: string,
+    page: { failedInRun?: string; afterKey: string; upToAuditId: number; limit: number },
+  ): Promise<Array<{ sourceKey: string; auditId: number }>>;
+  deadLettersAmong(flowId: string, keys: string[]): Promise<Set<string>>;
+  lastAuditId(): Promise<number>;
+  deadLetterKeys(flowId: string, runId?: string): Promise<Array<{ sourceKey: string; auditId: number }>>;
+  recentInputs(
+    flowId: string,
+    mappingHash: string,
+    limit: number,
+  ): Promise<Array<{ sourceKey: string; payload: unknown }>>;
+  pruneAudit(days: number, now?: Date): Promise<number>;
+  pruneAuditToSize(maxBytes: number): Promise<number>;
+  reclaimSpace(): Promise<{ reclaimedBytes: number; incremental: boolean }>;
+}
+
+/** IdMapRepository (sync/id-map.repository.ts) as promises. */
+export interface AsyncIdMapRepository {
+  upsert(
+    flowId: FlowId,
+    target: { connectionId: string; entity: string },
+    entries: IdMapEntry[],
+    now: string,
+  ): Promise<void>;
+  entries(flowId: FlowId | string, keys: string[]): Promise<Map<string, IdMapEntry>>;
+  targetKeyFor(targetConnection: string, targetEntity: string, sourceKey: string): Promise<string | undefined>;
+  sourceKeysForTargets(flowId: FlowId | string, targetKeys: string[]): Promise<string[]>;
+  writtenTargets(flowId: FlowId | string, targetKeys: string[]): Promise<Map<string, string>>;
+}
+
+/**
+ * The repositories the sync engine's path needs (runs, audit, id map, watermarks) and settings.
+ * Connections, connection caches, secrets, mappings, flows and history join in the next step
+ * (ASYNC-STORE.md, "What is next").
+ */
+export interface AsyncStoreRepositories {
+  readonly settings: AsyncSettingsRepository;
+  readonly runs: AsyncRunRepository;
+  readonly audit: AsyncAuditRepository;
+  readonly idMap: AsyncIdMapRepository;
+}
+
+export interface AsyncStore extends AsyncStoreRepositories {
+  /** Which implementation this is (messages, `mlc serve` start line). */
+  readonly kind: 'sqlite' | 'postgres';
+  /**
+   * Runs `fn` atomically with a store scoped to the transaction: its writes commit together or not at
+   * all (a rejection rolls them back and is rethrown). Only `tx` sees the uncommitted writes; calls
+   * on the outer store from elsewhere wait (SQLite: one connection, so a mutex) or run beside it on
+   * another connection (PostgreSQL). `tx.transaction` nests as a savepoint.
+   */
+  transaction<T>(fn: (tx: AsyncStoreTx) => Promise<T>): Promise<T>;
+  /** How many migrations the store has applied: the same number for both kinds at one release. */
+  schemaVersion(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** The store inside a transaction: the same repositories, bound to the transaction. */
+export interface AsyncStoreTx extends AsyncStoreRepositories {
+  transaction<T>(fn: (tx: AsyncStoreTx) => Promise<T>): Promise<T>;
+}
+
+/**
+ * `iterateAudits` over `auditSpan` and `auditPage`: keyset pages of 1000 in id order, bounded by the
+ * last matching id at the start (rows appended meanwhile are left out, rows pruned meanwhile shift
+ * nothing), exactly as SqliteAuditRepository.iterateAudits walks.
+ */
+export async function* iterateAuditsByKeyset(
+  audit: Pick<AsyncAuditRepository, 'auditSpan' | 'auditPage'>,
+  query: AuditFilter,
+): AsyncGenerator<RecordAudit> {
+  const { firstId, lastId } = await audit.auditSpan(query);
+  let afterId = firstId - 1;
+  for (;;) {
+    const page = await audit.auditPage(query, { afterId, upToId: lastId, limit: 1000 });
+    for (const item of page) yield item;
+    if (page.length < 1000) return;
+    afterId = page[page.length - 1]!.id;
+  }
+}
