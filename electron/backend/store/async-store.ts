@@ -4,6 +4,11 @@ import type { AuditInput, AuditQuery } from '../sync/audit.repository';
 import type { IdMapEntry } from '../sync/id-map.repository';
 import type { LiveState, RunOutcome, RunProgressState, StartInput, UnlockedRun } from '../sync/runs.repository';
 import type { CallUsage, RunCounters } from '../../../shared/domain/run';
+import type { Connection, ConnectionId } from '../../../shared/domain/connection';
+import type { Flow, Mapping, MappingId } from '../../../shared/domain/flow';
+import type { NewConnection } from '../connections/connections.repository';
+import type { MappingInput } from '../mapping/mapping.repository';
+import type { FlowInput } from '../sync/flows.repository';
 
 /*
  * The store as an asynchronous contract (issue 18: "one store interface, two implementations").
@@ -97,12 +102,74 @@ export interface AsyncIdMapRepository {
   writtenTargets(flowId: FlowId | string, targetKeys: string[]): Promise<Map<string, string>>;
 }
 
+/** ConnectionsRepository (connections/connections.repository.ts) as promises. */
+export interface AsyncConnectionsRepository {
+  list(): Promise<Connection[]>;
+  get(id: ConnectionId | string): Promise<Connection | undefined>;
+  create(input: NewConnection & { id?: string }): Promise<Connection>;
+  update(
+    id: string,
+    patch: Partial<Pick<Connection, 'name' | 'settings' | 'sandbox'>>,
+  ): Promise<Connection | undefined>;
+  remove(id: string): Promise<boolean>;
+}
+
+/** SecretsRepository (secrets/secrets.repository.ts) as promises: ciphertexts only, the vault encrypts. */
+export interface AsyncSecretsRepository {
+  putMany(connectionId: string, ciphertexts: Record<string, string | null>): Promise<void>;
+  get(connectionId: string, slot: string): Promise<string | undefined>;
+  slots(connectionId: string): Promise<string[]>;
+  remove(connectionId: string, slot: string): Promise<boolean>;
+}
+
+/** ConnectionCacheRepository (connections/connection-cache.repository.ts) as promises. */
+export interface AsyncConnectionCacheRepository {
+  schema(connectionId: string, entity: string): Promise<string | undefined>;
+  schemaHash(connectionId: string, entity: string): Promise<string | undefined>;
+  putSchema(
+    connectionId: string,
+    schema: { entity: string; hash: string; fetchedAt: string },
+    json: string,
+  ): Promise<void>;
+  clearSchemas(connectionId: string): Promise<void>;
+  token(connectionId: string): Promise<string | undefined>;
+  putToken(connectionId: string, ciphertext: string, expiresAt: number | null): Promise<void>;
+  clearToken(connectionId: string): Promise<void>;
+  tryAcquireRefreshLease(connectionId: string, holder: string, expiresAt: number, now: number): Promise<boolean>;
+  releaseRefreshLease(connectionId: string, holder: string): Promise<void>;
+  tenantCheck(connectionId: string): Promise<string | undefined>;
+  putTenantCheck(connectionId: string, checkedAt: string, json: string): Promise<void>;
+}
+
+/** MappingRepository (mapping/mapping.repository.ts) as promises. */
+export interface AsyncMappingRepository {
+  save(input: MappingInput): Promise<Mapping>;
+  get(id: MappingId | string): Promise<Mapping>;
+  list(): Promise<Mapping[]>;
+  expressionByHash(hash: string): Promise<string | undefined>;
+  remove(id: string): Promise<boolean>;
+}
+
+/** FlowRepository (sync/flows.repository.ts) as promises. */
+export interface AsyncFlowRepository {
+  saveFlow(input: FlowInput): Promise<Flow>;
+  findFlow(id: string): Promise<Flow | undefined>;
+  flow(id: string): Promise<Flow>;
+  flows(): Promise<Flow[]>;
+  stamps(): Promise<Map<string, string>>;
+  removeFlow(id: string): Promise<boolean>;
+}
+
 /**
- * The repositories the sync engine's path needs (runs, audit, id map, watermarks) and settings.
- * Connections, connection caches, secrets, mappings, flows and history join in the next step
- * (ASYNC-STORE.md, "What is next").
+ * Every repository of `Store` but `history` (store identity is a SQLite file's concern today; see
+ * ASYNC-STORE.md, "Next").
  */
 export interface AsyncStoreRepositories {
+  readonly connections: AsyncConnectionsRepository;
+  readonly connectionCaches: AsyncConnectionCacheRepository;
+  readonly secrets: AsyncSecretsRepository;
+  readonly mappings: AsyncMappingRepository;
+  readonly flows: AsyncFlowRepository;
   readonly settings: AsyncSettingsRepository;
   readonly runs: AsyncRunRepository;
   readonly audit: AsyncAuditRepository;

@@ -111,7 +111,7 @@ export function asyncSqliteStore(db: Db): AsyncStore {
 
 /** Each synchronous repository method as a promise, run through `run` (the mutex, or the open transaction). */
 function adapt(store: Store, run: <R>(call: () => R) => Promise<R>): AsyncStoreRepositories {
-  const { settings, runs, audit, idMap } = store;
+  const { connections, connectionCaches: caches, secrets, mappings, flows, settings, runs, audit, idMap } = store;
   const asyncSettings: AsyncSettingsRepository = {
     get: (key) => run(() => settings.get(key)),
     set: (key, value) => run(() => settings.set(key, value)),
@@ -164,5 +164,54 @@ function adapt(store: Store, run: <R>(call: () => R) => Promise<R>): AsyncStoreR
     sourceKeysForTargets: (flowId, keys) => run(() => idMap.sourceKeysForTargets(flowId, keys)),
     writtenTargets: (flowId, keys) => run(() => idMap.writtenTargets(flowId, keys)),
   };
-  return { settings: asyncSettings, runs: asyncRuns, audit: asyncAudit, idMap: asyncIdMap };
+  return {
+    connections: {
+      list: () => run(() => connections.list()),
+      get: (id) => run(() => connections.get(id)),
+      create: (input) => run(() => connections.create(input)),
+      update: (id, patch) => run(() => connections.update(id, patch)),
+      remove: (id) => run(() => connections.remove(id)),
+    },
+    connectionCaches: {
+      schema: (connectionId, entity) => run(() => caches.schema(connectionId, entity)),
+      schemaHash: (connectionId, entity) => run(() => caches.schemaHash(connectionId, entity)),
+      putSchema: (connectionId, schema, json) => run(() => caches.putSchema(connectionId, schema, json)),
+      clearSchemas: (connectionId) => run(() => caches.clearSchemas(connectionId)),
+      token: (connectionId) => run(() => caches.token(connectionId)),
+      putToken: (connectionId, ciphertext, expiresAt) =>
+        run(() => caches.putToken(connectionId, ciphertext, expiresAt)),
+      clearToken: (connectionId) => run(() => caches.clearToken(connectionId)),
+      tryAcquireRefreshLease: (connectionId, holder, expiresAt, now) =>
+        run(() => caches.tryAcquireRefreshLease(connectionId, holder, expiresAt, now)),
+      releaseRefreshLease: (connectionId, holder) => run(() => caches.releaseRefreshLease(connectionId, holder)),
+      tenantCheck: (connectionId) => run(() => caches.tenantCheck(connectionId)),
+      putTenantCheck: (connectionId, checkedAt, json) =>
+        run(() => caches.putTenantCheck(connectionId, checkedAt, json)),
+    },
+    secrets: {
+      putMany: (connectionId, ciphertexts) => run(() => secrets.putMany(connectionId, ciphertexts)),
+      get: (connectionId, slot) => run(() => secrets.get(connectionId, slot)),
+      slots: (connectionId) => run(() => secrets.slots(connectionId)),
+      remove: (connectionId, slot) => run(() => secrets.remove(connectionId, slot)),
+    },
+    mappings: {
+      save: (input) => run(() => mappings.save(input)),
+      get: (id) => run(() => mappings.get(id)),
+      list: () => run(() => mappings.list()),
+      expressionByHash: (hash) => run(() => mappings.expressionByHash(hash)),
+      remove: (id) => run(() => mappings.remove(id)),
+    },
+    flows: {
+      saveFlow: (input) => run(() => flows.saveFlow(input)),
+      findFlow: (id) => run(() => flows.findFlow(id)),
+      flow: (id) => run(() => flows.flow(id)),
+      flows: () => run(() => flows.flows()),
+      stamps: () => run(() => flows.stamps()),
+      removeFlow: (id) => run(() => flows.removeFlow(id)),
+    },
+    settings: asyncSettings,
+    runs: asyncRuns,
+    audit: asyncAudit,
+    idMap: asyncIdMap,
+  };
 }

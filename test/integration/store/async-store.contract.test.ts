@@ -8,6 +8,11 @@ import { migrations } from '../../../electron/backend/store/migrations/index';
 import { postgresMigrations } from '../../../electron/backend/store/migrations/postgres';
 import type { AuditInput } from '../../../electron/backend/sync/audit.repository';
 import { emptyCalls, emptyCounters, type StartInput } from '../../../electron/backend/sync/runs.repository';
+import type { ConnectionId } from '../../../shared/domain/connection';
+import { stableHash } from '../../../shared/hash';
+import { compileGraph, emptyGraph, type MappingGraph } from '../../../shared/mapping/index';
+import type { FlowInput } from '../../../electron/backend/sync/flows.repository';
+import { customerGraph } from '../../bundle/support/infor-to-zoho';
 import { storeKinds } from './store-kinds';
 
 /*
@@ -542,6 +547,221 @@ describe.each(storeKinds())('the $kind store', (kind) => {
       ]);
       expect((await store.idMap.sourceKeysForTargets(flowId, ['z-9', 'z-8'])).sort()).toEqual(['new', 'old', 'other']);
       expect(await store.idMap.sourceKeysForTargets('flow-b', ['z-9'])).toEqual([]);
+    });
+  });
+
+  describe('connections, secrets and caches', () => {
+    it('keeps connections in creation order with their secret slots, updates and removes them with what hangs off them', async () => {
+      await open();
+      const made = [];
+      for (const name of ['M3 prod', 'Zoho', 'Cin7'])
+        made.push(
+          await store.connections.create({
+            system: 'infor',
+            name,
+            settings: { tenant: name },
+            sandbox: name === 'Zoho',
+          }),
+        );
+      const given = await store.connections.create({
+        id: 'c-fixed',
+        system: 'zoho',
+        name: 'Given',
+        settings: {},
+        sandbox: false,
+      });
+      expect(given.id).toBe('c-fixed');
+      expect((await store.connections.list()).map((c) => c.name)).toEqual(['M3 prod', 'Zoho', 'Cin7', 'Given']);
+      expect(made[1]).toMatchObject({ sandbox: true, secretsSet: [], settings: { tenant: 'Zoho' } });
+      expect(made[1]!.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+
+      const id = made[0]!.id;
+      await store.secrets.putMany(id, { 'client-secret': 'c1', password: 'p1' });
+      await store.secrets.putMany(id, { password: null, 'refresh-token': 'r1' });
+      expect(await store.secrets.slots(id)).toEqual(['client-secret', 'refresh-token']);
+      expect(await store.secrets.get(id, 'refresh-token')).toBe('r1');
+      expect(await store.secrets.get(id, 'password')).toBeUndefined();
+      expect((await store.connections.get(id))?.secretsSet).toEqual(['client-secret', 'refresh-token']);
+      // Slots of a connection that does not exist are refused (foreign key), none kept.
+      await store.secrets.putMany(id, { a: 'x' });
+      await expect(store.secrets.putMany('nope', { a: 'x', b: 'y' })).rejects.toThrow();
+      expect(await store.secrets.slots('nope')).toEqual([]);
+      expect(await store.secrets.remove(id, 'a')).toBe(true);
+      expect(await store.secrets.remove(id, 'a')).toBe(false);
+
+      const updated = await store.connections.update(id, { name: 'M3 test' });
+      expect(updated).toMatchObject({ name: 'M3 test', settings: { tenant: 'M3 prod' }, sandbox: false });
+      expect(await store.connections.update('nope', { name: 'x' })).toBeUndefined();
+
+      await store.connectionCaches.putSchema(
+        id,
+        { entity: 'customers', hash: 'sh1', fetchedAt: '2026-12-01T10:00:00.000Z' },
+        '{"fields":[]}',
+      );
+      await store.connectionCaches.putSchema(
+        id,
+        { entity: 'customers', hash: 'sh2', fetchedAt: '2026-12-01T11:00:00.000Z' },
+        '{"fields":[1]}',
+      );
+      expect(await store.connectionCaches.schema(id, 'customers')).toBe('{"fields":[1]}');
+      expect(await store.connectionCaches.schemaHash(id, 'customers')).toBe('sh2');
+      await store.connectionCaches.putToken(id, 'sealed', 1_900_000_000_000);
+      await store.connectionCaches.putToken('not-yet-created', 'sealed', null);
+      expect(await store.connectionCaches.token(id)).toBe('sealed');
+      expect(await store.connectionCaches.token('not-yet-created')).toBeUndefined();
+      await store.connectionCaches.putTenantCheck(id, '2026-12-01T10:00:00.000Z', '{"ok":true}');
+      await store.connectionCaches.putTenantCheck('not-yet-created', '2026-12-01T10:00:00.000Z', '{}');
+      expect(await store.connectionCaches.tenantCheck(id)).toBe('{"ok":true}');
+      expect(await store.connectionCaches.tenantCheck('not-yet-created')).toBeUndefined();
+
+      // Removing the connection takes its secrets, schemas, token and tenant check with it.
+      expect(await store.connections.remove(id)).toBe(true);
+      expect(await store.connections.remove(id)).toBe(false);
+      expect(await store.secrets.slots(id)).toEqual([]);
+      expect(await store.connectionCaches.schema(id, 'customers')).toBeUndefined();
+      expect(await store.connectionCaches.token(id)).toBeUndefined();
+      expect(await store.connectionCaches.tenantCheck(id)).toBeUndefined();
+      await store.connectionCaches.clearSchemas(made[1]!.id);
+      await store.connectionCaches.clearToken(made[1]!.id);
+    });
+
+    it('lets one holder at a time refresh a token, until its lease expires', async () => {
+      await open();
+      const caches = store.connectionCaches;
+      expect(await caches.tryAcquireRefreshLease('c1', 'desktop', 1_000, 0)).toBe(true);
+      expect(await caches.tryAcquireRefreshLease('c1', 'mlc', 1_000, 500)).toBe(false);
+      // The same holder renews.
+      expect(await caches.tryAcquireRefreshLease('c1', 'desktop', 2_000, 500)).toBe(true);
+      expect(await caches.tryAcquireRefreshLease('c1', 'mlc', 3_000, 2_001)).toBe(true);
+      await caches.releaseRefreshLease('c1', 'desktop');
+      expect(await caches.tryAcquireRefreshLease('c1', 'desktop', 4_000, 2_500)).toBe(false);
+      await caches.releaseRefreshLease('c1', 'mlc');
+      const racers = await Promise.all(
+        ['a', 'b', 'c', 'd'].map((holder) => caches.tryAcquireRefreshLease('c2', holder, 10_000, 0)),
+      );
+      expect(racers.filter(Boolean)).toHaveLength(1);
+    });
+  });
+
+  describe('mappings and flows', () => {
+    const graph: MappingGraph = customerGraph();
+    const expression = compileGraph(graph).expression;
+    const infor = 'c-infor-2' as ConnectionId;
+    const zoho = 'c-zoho-2' as ConnectionId;
+    const flowInput = (mappingId: string, overrides: Partial<FlowInput> = {}): FlowInput => ({
+      name: 'Customers flow',
+      source: { connectionId: infor, entity: 'customers', lookbackSeconds: 60 },
+      mappingId: mappingId as FlowInput['mappingId'],
+      target: { connectionId: zoho, entity: 'Accounts', matchKey: ['Account_Number'] },
+      schedule: { kind: 'manual' },
+      dependsOn: [],
+      options: { dryRun: false },
+      paused: false,
+      ...overrides,
+    });
+
+    it('saves a mapping with its connections and every expression version, and reads it back typed', async () => {
+      await open();
+      const saved = await store.mappings.save({
+        name: 'Customers',
+        sourceEntity: 'customers',
+        targetEntity: 'Accounts',
+        sourceConnectionId: infor,
+        targetConnectionId: zoho,
+        graph,
+        expression,
+      });
+      expect(saved).toMatchObject({
+        sourceConnectionId: infor,
+        targetConnectionId: zoho,
+        hash: stableHash(expression),
+      });
+      expect(await store.mappings.get(saved.id)).toEqual(saved);
+      const next = await store.mappings.save({
+        id: saved.id,
+        name: 'Customers',
+        sourceEntity: 'customers',
+        sourceLines: 'lines',
+        targetEntity: 'Accounts',
+        expression: '{ "Account_Name": CUNM }',
+      });
+      expect(next).toMatchObject({ sourceConnectionId: null, targetConnectionId: null, sourceLines: 'lines' });
+      expect(next.graph).toBeUndefined();
+      expect(await store.mappings.get(saved.id)).toEqual(next);
+      expect(await store.mappings.expressionByHash(saved.hash)).toBe(expression);
+      expect(await store.mappings.expressionByHash('none')).toBeUndefined();
+      // By name in byte order, then creation order for equal names.
+      const b = await store.mappings.save({ name: 'a lower', sourceEntity: 'x', targetEntity: 'y', expression: '{}' });
+      const c = await store.mappings.save({
+        name: 'Customers',
+        sourceEntity: 'x',
+        targetEntity: 'y',
+        expression: '{}',
+      });
+      expect((await store.mappings.list()).map((m) => m.id)).toEqual([saved.id, c.id, b.id]);
+      expect((await rejection(store.mappings.get('gone'))).message).toBe('No mapping with id gone.');
+    });
+
+    it('keeps flows in creation order, checks their mapping and dependencies, and refuses removals others depend on', async () => {
+      await open();
+      const mapping = await store.mappings.save({
+        name: 'Used',
+        sourceEntity: 'customers',
+        targetEntity: 'Accounts',
+        graph: emptyGraph(),
+        expression: '{}',
+      });
+      const accounts = await store.flows.saveFlow(flowInput(mapping.id, { name: 'Accounts' }));
+      const orders = await store.flows.saveFlow(flowInput(mapping.id, { name: 'Orders', dependsOn: [accounts.id] }));
+      const lines = await store.flows.saveFlow(
+        flowInput(mapping.id, {
+          name: 'Lines',
+          source: {
+            connectionId: infor,
+            entity: 'orders',
+            lookbackSeconds: 60,
+            each: { path: 'lines', lineKey: ['PONR'] },
+          },
+          parent: { flowId: orders.id },
+        }),
+      );
+      expect(lines.dependsOn).toEqual([orders.id]);
+      expect((await store.flows.flows()).map((f) => f.name)).toEqual(['Accounts', 'Orders', 'Lines']);
+      expect(await store.flows.flow(orders.id)).toEqual(orders);
+      expect(await store.flows.findFlow('none')).toBeUndefined();
+      expect((await rejection(store.flows.flow('none'))).code).toBe('E_NOT_FOUND');
+      const stamps = await store.flows.stamps();
+      expect(stamps.get(accounts.id)).toBe(accounts.updatedAt);
+
+      const renamed = await store.flows.saveFlow({ ...accounts, name: 'Accounts 2' });
+      expect(renamed.createdAt).toBe(accounts.createdAt);
+      expect((await store.flows.flows()).map((f) => f.name)).toEqual(['Accounts 2', 'Orders', 'Lines']);
+
+      expect((await rejection(store.flows.saveFlow(flowInput('gone')))).code).toBe('E_NOT_FOUND');
+      expect(
+        (await rejection(store.flows.saveFlow(flowInput(mapping.id, { dependsOn: ['nope' as FlowId] })))).code,
+      ).toBe('E_NOT_FOUND');
+      expect((await rejection(store.flows.saveFlow({ ...accounts, dependsOn: [accounts.id] }))).message).toBe(
+        'A flow cannot depend on itself.',
+      );
+      expect(
+        (await rejection(store.flows.saveFlow(flowInput(mapping.id, { parent: { flowId: orders.id } })))).code,
+      ).toBe('E_INVALID_INPUT');
+
+      expect(await rejection(store.flows.removeFlow(accounts.id))).toMatchObject({
+        code: 'E_CONFLICT',
+        message: 'The flow “Orders” depends on it; change that flow first.',
+      });
+      expect(await rejection(store.mappings.remove(mapping.id))).toMatchObject({
+        code: 'E_CONFLICT',
+        message: expect.stringContaining('Accounts 2'),
+      });
+      expect(await store.flows.removeFlow(lines.id)).toBe(true);
+      expect(await store.flows.removeFlow(orders.id)).toBe(true);
+      expect(await store.flows.removeFlow(accounts.id)).toBe(true);
+      expect(await store.flows.removeFlow(accounts.id)).toBe(false);
+      expect(await store.mappings.remove(mapping.id)).toBe(true);
+      expect(await store.mappings.remove(mapping.id)).toBe(false);
     });
   });
 

@@ -3,6 +3,8 @@ import { AppError, errorMessage } from '../../../../shared/errors';
 import type { AsyncStore, AsyncStoreRepositories, AsyncStoreTx } from '../async-store';
 import { postgresMigrations, type PostgresMigration } from '../migrations/postgres';
 import { PgAuditRepository } from './audit';
+import { PgConnectionCacheRepository, PgConnectionsRepository, PgSecretsRepository } from './connections';
+import { PgFlowRepository, PgMappingRepository } from './flows';
 import { PgIdMapRepository } from './id-map';
 import { PgRunRepository } from './runs';
 import { PgSettingsRepository } from './settings';
@@ -39,7 +41,13 @@ export async function openPostgresStore(options: PostgresOpenOptions): Promise<A
 }
 
 function repositories(sql: Sql): AsyncStoreRepositories {
+  const mappings = new PgMappingRepository(sql);
   return {
+    connections: new PgConnectionsRepository(sql),
+    connectionCaches: new PgConnectionCacheRepository(sql),
+    secrets: new PgSecretsRepository(sql),
+    mappings,
+    flows: new PgFlowRepository(sql, mappings),
     settings: new PgSettingsRepository(sql),
     runs: new PgRunRepository(sql),
     audit: new PgAuditRepository(sql),
