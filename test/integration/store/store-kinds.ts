@@ -25,7 +25,7 @@ export const sqliteKind = (): StoreKind => ({
   open: async () => openAsyncSqliteStore({ file: ':memory:' }),
 });
 
-export const postgresKind = (): StoreKind => {
+export const postgresKind = (): StoreKind & { url(): Promise<string> } => {
   let database: { url: string; drop(): Promise<void> } | undefined;
   let schemas = 0;
   return {
@@ -39,6 +39,11 @@ export const postgresKind = (): StoreKind => {
     },
     tearDown: async () => {
       await database?.drop();
+    },
+    /** The file's database itself (public schema), for tests that open several stores on it. */
+    url: async () => {
+      if (!database) throw new Error('setUp did not create the database');
+      return database.url;
     },
     open: async () => {
       if (!database) throw new Error('setUp did not create the database');
