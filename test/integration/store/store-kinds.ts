@@ -35,7 +35,14 @@ export const postgresKind = (): StoreKind & { url(): Promise<string> } => {
       const url = inject('mlcPgUrl');
       if (error || !url)
         throw new Error(`The PostgreSQL store tests need a PostgreSQL server, and none started: ${error || 'no URL'}`);
-      database = await createTestDatabase(url);
+      try {
+        database = await createTestDatabase(url);
+      } catch (cause) {
+        const where = process.env.MLC_TEST_PG_URL ? 'MLC_TEST_PG_URL' : 'the throwaway test cluster';
+        throw new Error(
+          `The PostgreSQL store tests cannot create their database on ${where} (${new URL(url).host}): ${(cause as Error).message}`,
+        );
+      }
     },
     tearDown: async () => {
       await database?.drop();
