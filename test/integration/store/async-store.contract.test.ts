@@ -817,6 +817,52 @@ describe.each(storeKinds())('the $kind store', (kind) => {
       expect(await store.settings.get('inner')).toBeUndefined();
     });
 
+    it('commits a page (audit, id map, dead letters, counters) whole, and not at all once the run lost its flow', async () => {
+      await open();
+      const target = { connectionId: 'zoho-1', entity: 'Accounts' };
+      // commitPage (sync/page-commit.ts) as it will read on the async contract.
+      const commitPage = (runId: RunId, keys: string[]) =>
+        store.transaction(async (tx) => {
+          const now = new Date().toISOString();
+          const ids = await tx.audit.record(
+            runId,
+            flowId,
+            keys.map((key) => audit(key, { outcome: 'failed' })),
+            now,
+          );
+          await tx.idMap.upsert(
+            flowId,
+            target,
+            keys.map((key) => ({ sourceKey: key, sourceStamp: 's', targetKey: null, payloadHash: 'p' })),
+            now,
+          );
+          await tx.audit.updateDeadLetters(
+            flowId,
+            runId,
+            { add: keys.map((key) => ({ sourceKey: key, auditId: ids.get(key)! })), clear: [] },
+            now,
+          );
+          await tx.runs.recordPage(
+            runId,
+            { counters: { ...emptyCounters(), read: keys.length, failed: keys.length }, calls: emptyCalls() },
+            now,
+          );
+        });
+      const { run } = await store.runs.claimAndStart(input(), { leaseMs: 30_000 });
+      await commitPage(run.id, ['A', 'B']);
+      expect((await store.runs.run(run.id)).counters.failed).toBe(2);
+      expect((await store.audit.deadLetterKeys(flowId)).map((d) => d.sourceKey)).toEqual(['A', 'B']);
+
+      // Another worker found it dead: its next page leaves nothing behind.
+      await store.runs.claimAndStart(input(), { leaseMs: 30_000, now: Date.now() + 60_000 });
+      const lastId = await store.audit.lastAuditId();
+      expect((await rejection(commitPage(run.id, ['C']))).code).toBe('E_SYNC_LEASE_LOST');
+      expect(await store.audit.auditSpan({ runId: run.id })).toMatchObject({ count: 2, lastId });
+      expect((await store.idMap.entries(flowId, ['C'])).size).toBe(0);
+      expect(await store.audit.deadLettersAmong(flowId, ['C'])).toEqual(new Set());
+      expect((await store.runs.run(run.id)).counters.failed).toBe(2);
+    });
+
     it("never lets another caller's statements into a transaction that awaits, nor roll back with it", async () => {
       await open();
       let outside: Promise<void> | undefined;
