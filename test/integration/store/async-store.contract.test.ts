@@ -520,6 +520,25 @@ describe.each(storeKinds())('the $kind store', (kind) => {
       expect(await store.idMap.targetKeyFor('zoho-1', 'Accounts', 'A')).toBe('z-1');
       expect(await store.idMap.targetKeyFor('zoho-1', 'Accounts', 'B')).toBeUndefined();
       expect(await store.idMap.targetKeyFor('zoho-1', 'Contacts', 'A')).toBeUndefined();
+      // Keys are data: quotes, backslashes, commas, braces and the word NULL pass through set-based statements.
+      const odd = ['a"b', 'c\\d', 'e,f', '{g}', 'NULL', ''];
+      await store.idMap.upsert(
+        flowId,
+        target,
+        odd.map((key) => ({ sourceKey: key, sourceStamp: key, targetKey: `t${key}`, payloadHash: 'p' })),
+        '2026-12-01T12:00:00.000Z',
+      );
+      expect([...(await store.idMap.entries(flowId, odd)).values()].map((e) => [e.sourceKey, e.targetKey])).toEqual(
+        odd.map((key) => [key, `t${key}`]),
+      );
+      expect([
+        ...(
+          await store.idMap.writtenTargets(
+            flowId,
+            odd.map((key) => `t${key}`),
+          )
+        ).values(),
+      ]).toEqual(odd);
     });
 
     it('finds source keys by target id; a merged target answers its newest source', async () => {

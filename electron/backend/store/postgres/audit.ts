@@ -4,7 +4,6 @@ import { AppError } from '../../../../shared/errors';
 import { decodePayloads, dictionaryContent, encodePayloads, type StoredPayloads } from '../../sync/audit-codec';
 import type { AuditInput, AuditQuery } from '../../sync/audit.repository';
 import { iterateAuditsByKeyset, type AsyncAuditRepository, type AuditFilter } from '../async-store';
-import { toPgArray } from './id-map';
 import type { Sql, SqlParam } from './sql';
 
 /**
@@ -131,7 +130,7 @@ export class PgAuditRepository implements AsyncAuditRepository {
       if (change.clear.length > 0)
         await sql.query('DELETE FROM dead_letters WHERE flow_id = $1 AND source_key = ANY($2::text[])', [
           flowId,
-          toPgArray(change.clear),
+          change.clear,
         ]);
     });
   }
@@ -169,7 +168,7 @@ export class PgAuditRepository implements AsyncAuditRepository {
          JOIN unnest($3::text[], $4::text[]) AS r(source_key, source_stamp)
            ON a.source_key = r.source_key AND a.source_stamp = r.source_stamp
         WHERE a.flow_id = $1 AND a.run_id = $2`,
-      [flowId, runId, toPgArray(records.map((r) => r.key)), toPgArray(records.map((r) => r.stamp))],
+      [flowId, runId, records.map((r) => r.key), records.map((r) => r.stamp)],
     );
     const done = new Set(seen.map((row) => JSON.stringify([row.source_key, row.source_stamp])));
     return records.filter((record) => !done.has(JSON.stringify([record.key, record.stamp])));
@@ -224,7 +223,7 @@ export class PgAuditRepository implements AsyncAuditRepository {
   async auditsByIds(ids: number[]): Promise<RecordAudit[]> {
     if (ids.length === 0) return [];
     const rows = await this.sql.query<AuditRow>('SELECT * FROM audit WHERE id = ANY($1::bigint[])', [
-      `{${ids.map((id) => Math.trunc(id)).join(',')}}`,
+      ids.map((id) => Math.trunc(id)),
     ]);
     const byId = new Map(rows.map((row) => [row.id, row]));
     return this.read(
@@ -255,7 +254,7 @@ export class PgAuditRepository implements AsyncAuditRepository {
     if (keys.length === 0) return new Set();
     const rows = await this.sql.query<{ source_key: string }>(
       'SELECT source_key FROM dead_letters WHERE flow_id = $1 AND source_key = ANY($2::text[])',
-      [flowId, toPgArray(keys)],
+      [flowId, keys],
     );
     return new Set(rows.map((row) => row.source_key));
   }

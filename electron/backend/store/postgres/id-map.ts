@@ -30,10 +30,10 @@ export class PgIdMapRepository implements AsyncIdMapRepository {
         target.connectionId,
         target.entity,
         now,
-        toPgArray(rows.map((e) => e.sourceKey)),
-        toPgArray(rows.map((e) => e.sourceStamp)),
-        toPgArray(rows.map((e) => e.targetKey)),
-        toPgArray(rows.map((e) => e.payloadHash)),
+        rows.map((e) => e.sourceKey),
+        rows.map((e) => e.sourceStamp),
+        rows.map((e) => e.targetKey),
+        rows.map((e) => e.payloadHash),
       ],
     );
   }
@@ -49,7 +49,7 @@ export class PgIdMapRepository implements AsyncIdMapRepository {
       updated_at: string;
     }>(
       'SELECT source_key, source_stamp, target_key, payload_hash, updated_at FROM id_map WHERE flow_id = $1 AND source_key = ANY($2::text[])',
-      [flowId, toPgArray(keys)],
+      [flowId, keys],
     );
     const byKey = new Map(rows.map((row) => [row.source_key, row]));
     // In the order asked, as the SQLite loop fills the map.
@@ -84,7 +84,7 @@ export class PgIdMapRepository implements AsyncIdMapRepository {
       `SELECT DISTINCT ON (target_key) target_key, source_key FROM id_map
         WHERE flow_id = $1 AND target_key = ANY($2::text[])
         ORDER BY target_key, updated_at DESC, source_key`,
-      [flowId, toPgArray(unique)],
+      [flowId, unique],
     );
     const byTarget = new Map(rows.map((row) => [row.target_key, row.source_key]));
     for (const key of unique) {
@@ -99,7 +99,7 @@ export class PgIdMapRepository implements AsyncIdMapRepository {
     if (targetKeys.length === 0) return [];
     const rows = await this.sql.query<{ target_key: string; source_key: string }>(
       'SELECT target_key, source_key FROM id_map WHERE flow_id = $1 AND target_key = ANY($2::text[])',
-      [flowId, toPgArray(targetKeys)],
+      [flowId, targetKeys],
     );
     // In the order of the target keys asked, as the SQLite version answers.
     const byTarget = new Map<string, string[]>();
@@ -107,12 +107,4 @@ export class PgIdMapRepository implements AsyncIdMapRepository {
     for (const key of targetKeys) for (const source of byTarget.get(key) ?? []) out.add(source);
     return [...out];
   }
-}
-
-/**
- * A text[] parameter. node-postgres turns a JS array into an array literal itself; a named helper
- * keeps the intent (and the null handling: a null element stays SQL NULL) visible at each call.
- */
-export function toPgArray(values: Array<string | null>): string {
-  return `{${values.map((v) => (v === null ? 'NULL' : `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`)).join(',')}}`;
 }

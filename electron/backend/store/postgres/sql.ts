@@ -1,8 +1,8 @@
 import pg from 'pg';
 import { AppError } from '../../../../shared/errors';
 
-/** A value node-postgres binds to a `$n` parameter. */
-export type SqlParam = string | number | boolean | null | Buffer | Date;
+/** A value node-postgres binds to a `$n` parameter (arrays become SQL arrays: `= ANY($1::text[])`, `unnest`). */
+export type SqlParam = string | number | boolean | null | Buffer | Date | Array<string | null> | number[];
 
 /**
  * Where a repository's statements run: the pool (each statement on any free connection), or one
