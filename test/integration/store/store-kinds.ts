@@ -64,7 +64,8 @@ export const postgresKind = (): StoreKind & { url(): Promise<string> } => {
         await admin.end();
       }
       const url = new URL(database.url);
-      url.searchParams.set('options', `-c search_path=${schema}`);
+      // A session zone far from UTC (+13:45): instants must read back as the same ISO text whatever the server's zone.
+      url.searchParams.set('options', `-c search_path=${schema} -c TimeZone=Pacific/Chatham`);
       return openPostgresStore({ url: url.toString() });
     },
   };
