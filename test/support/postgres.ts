@@ -59,10 +59,40 @@ interface Cluster {
   stop(): Promise<void>;
 }
 
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/**
+ * Clusters a killed test run left behind (its teardown never ran): each folder records the vitest
+ * process that made it; when that process is gone, the server is stopped and the folder removed.
+ */
+async function removeOrphans(exec: (tool: string, args: string[]) => Promise<unknown>): Promise<void> {
+  for (const name of fs.readdirSync(os.tmpdir()).filter((entry) => entry.startsWith('mlc-pg-'))) {
+    const dir = path.join(os.tmpdir(), name);
+    let owner = 0;
+    try {
+      owner = Number(fs.readFileSync(path.join(dir, 'owner.pid'), 'utf8'));
+    } catch {
+      continue; // Not one of ours, or still being made.
+    }
+    if (!owner || alive(owner)) continue;
+    if (fs.existsSync(path.join(dir, 'data', 'postmaster.pid')))
+      await exec('pg_ctl', ['-D', path.join(dir, 'data'), '-m', 'immediate', '-w', 'stop']).catch(() => undefined);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** initdb + pg_ctl start in a fresh temp folder; `stop` shuts it down and deletes the folder. */
 export async function startCluster(): Promise<Cluster> {
   const bin = postgresBinDir();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlc-pg-'));
+  fs.writeFileSync(path.join(dir, 'owner.pid'), String(process.pid));
   const data = path.join(dir, 'data');
   const asRoot = process.getuid?.() === 0;
   if (asRoot) {
@@ -72,6 +102,7 @@ export async function startCluster(): Promise<Cluster> {
   }
   const exec = (tool: string, args: string[]) =>
     asRoot ? run('runuser', ['-u', 'postgres', '--', path.join(bin, tool), ...args]) : run(path.join(bin, tool), args);
+  await removeOrphans(exec);
   const port = await freePort();
   const log = path.join(dir, 'server.log');
   try {
