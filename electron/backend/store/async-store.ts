@@ -183,7 +183,8 @@ export interface AsyncStore extends AsyncStoreRepositories {
    * Runs `fn` atomically with a store scoped to the transaction: its writes commit together or not at
    * all (a rejection rolls them back and is rethrown). Only `tx` sees the uncommitted writes; calls
    * on the outer store from elsewhere wait (SQLite: one connection, so a mutex) or run beside it on
-   * another connection (PostgreSQL). `tx.transaction` nests as a savepoint.
+   * another connection (PostgreSQL). `tx.transaction` nests as a savepoint; await nested ones one at a
+   * time (two savepoints open at once on one connection would not nest).
    */
   transaction<T>(fn: (tx: AsyncStoreTx) => Promise<T>): Promise<T>;
   /** How many migrations the store has applied: the same number for both kinds at one release. */
