@@ -10,6 +10,8 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 30_000,
           hookTimeout: 30_000,
+          // One throwaway PostgreSQL cluster for the run (or MLC_TEST_PG_URL): the store contract tests.
+          globalSetup: ['test/support/postgres.ts'],
         },
       },
       {
