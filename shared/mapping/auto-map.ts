@@ -2,7 +2,7 @@ import type { EntityField, EntitySchema } from '../domain/entity-schema';
 import { decodePath } from './field-path';
 import { conceptOf, type Concept } from './infor-dictionary';
 import { portTypeOfField, typesCompatible } from './ports';
-import { flattenSchemaFields, referenceOf } from './validator';
+import { flattenSchemaFields, isReferenceField, referenceOf } from './validator';
 
 /** Suggestions "target field ← source field" by match key, dictionary concept, name, label and type. */
 export interface SuggestionCandidate {
@@ -146,7 +146,14 @@ export function suggestMappings(
   const minimum = options.minimumConfidence ?? 0.5;
   const keep = options.candidates ?? 3;
   const sources = flattenSchemaFields(source.fields).filter(
-    (entry) => entry.field.type !== 'object' && entry.field.type !== 'array',
+    (entry) =>
+      entry.field.type !== 'object' &&
+      entry.field.type !== 'array' &&
+      // A CRM's reference holds a record id (a Dataverse `_transactioncurrencyid_value` GUID, an
+      // `@odata.bind` that is only ever written): never a code another system stores. Infor's
+      // references (CSI `CustNum` on an order) are the business keys themselves.
+      (source.system === 'infor' || !isReferenceField(entry.field)) &&
+      !/^_.+_value$/.test(entry.field.name),
   );
   const sourceKeys = new Set(source.keyFields);
   const flatTargets = flattenSchemaFields(target.fields);
@@ -198,7 +205,7 @@ export function suggestMappings(
       }
       let confidence: number;
       let reason: SuggestionCandidate['reason'];
-      if (sameConcept && isMatchKey && sourceKeys.has(sourceHandle)) {
+      if (sameConcept && isMatchKey && (sourceKeys.has(sourceHandle) || sourceField.externalId)) {
         confidence = 0.98;
         reason = 'matchKey';
       } else if (sameConcept) {
