@@ -40,6 +40,8 @@ export interface SuggestionRow {
   source: string;
   confidence: number;
   reason: SuggestionCandidate['reason'];
+  /** Not a plain copy: the target takes coded values (a value map) or a record id (a lookup). */
+  needs?: SuggestionCandidate['needs'];
   candidates: SuggestionCandidate[];
   status: 'pending' | 'accepted' | 'rejected' | 'failed';
   note?: string;
@@ -53,6 +55,8 @@ export interface SuggestionSlice {
   rejectSuggestion(target: string): void;
   /** Accepts every pending suggestion as one undoable step. */
   acceptAll(): void;
+  /** Rejects every pending suggestion (their dashed previews leave the canvas). */
+  rejectAll(): void;
 }
 
 export interface TextSlice {

@@ -20,6 +20,7 @@ export const createSuggestionSlice: SliceCreator<SuggestionSlice> = (set, get) =
                 source: best.source,
                 confidence: best.confidence,
                 reason: best.reason,
+                needs: best.needs,
                 candidates: suggestion.candidates,
                 status: 'pending' as const,
               },
@@ -34,7 +35,7 @@ export const createSuggestionSlice: SliceCreator<SuggestionSlice> = (set, get) =
       suggestions: state.suggestions.map((row) => {
         const candidate = row.candidates.find((entry) => entry.source === source);
         return row.target === target && candidate
-          ? { ...row, source, confidence: candidate.confidence, reason: candidate.reason }
+          ? { ...row, source, confidence: candidate.confidence, reason: candidate.reason, needs: candidate.needs }
           : row;
       }),
     }));
@@ -69,5 +70,12 @@ export const createSuggestionSlice: SliceCreator<SuggestionSlice> = (set, get) =
       return { ...row, status: 'accepted' as const };
     });
     set({ graph, suggestions });
+  },
+  rejectAll() {
+    set((state) => ({
+      suggestions: state.suggestions.map((entry) =>
+        entry.status === 'pending' ? { ...entry, status: 'rejected' as const } : entry,
+      ),
+    }));
   },
 });
