@@ -59,7 +59,8 @@ export const sourceConcepts: Readonly<Record<string, Concept>> = {
   ORDT: 'order.date',
   RLDT: 'order.requestedDate',
   CUOR: 'order.customerReference',
-  CUTP: 'account.type',
+  // Not CUTP: M3's customer type is a technical code (0 for an ordinary customer, sandbox m3-tables),
+  // not a CRM account type (Customer, Partner, Prospect); analysts reject that guess (e2e journey).
   // CSI / SyteLine IDOs (SLCustomers, SLVendors, SLCos)
   CustNum: 'account.number',
   Name: 'account.name',

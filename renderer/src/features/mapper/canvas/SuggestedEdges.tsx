@@ -14,7 +14,14 @@ import './suggestions.css';
  * graph (and its JSONata) changes only when one is accepted.
  */
 export type SuggestedFlowEdge = Edge<
-  { target: string; source: string; confidence: number; needs?: string },
+  {
+    target: string;
+    source: string;
+    confidence: number;
+    needs?: string;
+    /** The target field is scrolled out of view: the line goes to the tree's edge, without buttons. */
+    proxied: boolean;
+  },
   'suggested'
 >;
 
@@ -26,6 +33,7 @@ function SuggestedEdge(props: EdgeProps<SuggestedFlowEdge>) {
   const reject = useMapper((state) => state.rejectSuggestion);
   const [path] = getBezierPath({ sourceX, sourceY, sourcePosition, targetX, targetY, targetPosition });
   if (!data) return null;
+  if (data.proxied) return <BaseEdge id={id} path={path} className="suggested-edge-path" />;
   const pair = `${readableHandle(data.source)} → ${readableHandle(data.target)}`;
   return (
     <>
@@ -62,7 +70,9 @@ export function useWithSuggestedEdges(edges: MapperFlowEdge[]): MapperFlowEdge[]
   return useMemo(() => {
     const from = sourceNode(graph);
     const to = targetNode(graph);
-    const pending = suggestions.filter((row) => row.status === 'pending');
+    // A field mapped meanwhile (by hand, or by another accepted row) needs no preview any more.
+    const mapped = new Set(graph.edges.filter((edge) => edge.target === to?.id).map((edge) => edge.targetHandle));
+    const pending = suggestions.filter((row) => row.status === 'pending' && !mapped.has(row.target));
     if (!from || !to || pending.length === 0) return edges;
     const suggested: SuggestedFlowEdge[] = pending.flatMap((row) => {
       const sourceHandle = resolveHandle(row.source, windows[from.id]);
@@ -80,7 +90,13 @@ export function useWithSuggestedEdges(edges: MapperFlowEdge[]): MapperFlowEdge[]
           deletable: false,
           focusable: false,
           className: 'suggested',
-          data: { target: row.target, source: row.source, confidence: row.confidence, needs: row.needs },
+          data: {
+            target: row.target,
+            source: row.source,
+            confidence: row.confidence,
+            needs: row.needs,
+            proxied: targetHandle !== row.target,
+          },
         },
       ];
     });

@@ -1,6 +1,16 @@
 import { suggestMappings } from '../../../../../shared/mapping';
-import { mapField, targetNode } from '../model/graph-edits';
+import type { MappingGraph } from '../../../../../shared/mapping';
+import { mapField, setMatchKey, targetNode } from '../model/graph-edits';
 import type { SliceCreator, SuggestionRow, SuggestionSlice } from './store-types';
+
+/**
+ * An accepted match-key suggestion (the source key into the target's external-id field) also makes
+ * that field the mapping's match key, unless the analyst already picked one: it is what the upsert
+ * finds records by (Salesforce `Infor_Customer_Number__c`), not the target's own read-only id.
+ */
+function adoptMatchKey(graph: MappingGraph, row: SuggestionRow): MappingGraph {
+  return row.reason === 'matchKey' && !graph.matchKey?.length ? setMatchKey(graph, [row.target]) : graph;
+}
 
 export const createSuggestionSlice: SliceCreator<SuggestionSlice> = (set, get) => ({
   suggestions: [],
@@ -45,7 +55,7 @@ export const createSuggestionSlice: SliceCreator<SuggestionSlice> = (set, get) =
     if (!row) return;
     const { graph, result } = mapField(get().graph, row.source, row.target);
     set((state) => ({
-      ...(result.ok ? { graph } : {}),
+      ...(result.ok ? { graph: adoptMatchKey(graph, row) } : {}),
       suggestions: state.suggestions.map((entry) =>
         entry === row
           ? { ...entry, status: result.ok ? 'accepted' : 'failed', note: result.ok ? undefined : result.reason }
@@ -66,7 +76,7 @@ export const createSuggestionSlice: SliceCreator<SuggestionSlice> = (set, get) =
       if (row.status !== 'pending') return row;
       const outcome = mapField(graph, row.source, row.target);
       if (!outcome.result.ok) return { ...row, status: 'failed' as const, note: outcome.result.reason };
-      graph = outcome.graph;
+      graph = adoptMatchKey(outcome.graph, row);
       return { ...row, status: 'accepted' as const };
     });
     set({ graph, suggestions });
