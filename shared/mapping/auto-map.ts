@@ -160,6 +160,8 @@ export function suggestMappings(
   const byHandle = new Map(flatTargets.map((entry) => [entry.handle, entry]));
   const targets = flatTargets.flatMap((entry) => {
     if (entry.field.readOnly || entry.field.type === 'object' || entry.field.type === 'array') return [];
+    // The record's own id (Dataverse `salesorderid`): the target makes it, no source field is it.
+    if (entry.handle.toLowerCase() === `${target.entity.toLowerCase()}id`) return [];
     // A reference field (or a Zoho lookup's `id`) takes another record's id: a copied source value
     // never is one. With `lookups`, it is offered marked so, for a Lookup node the analyst draws.
     const reference = referenceOf(entry.handle, byHandle);

@@ -28,6 +28,8 @@ export type Concept =
   | 'order.date'
   | 'order.requestedDate'
   | 'order.customerReference'
+  | 'order.type'
+  | 'order.systemNumber'
   | 'account.type';
 
 export const sourceConcepts: Readonly<Record<string, Concept>> = {
@@ -59,6 +61,8 @@ export const sourceConcepts: Readonly<Record<string, Concept>> = {
   ORDT: 'order.date',
   RLDT: 'order.requestedDate',
   CUOR: 'order.customerReference',
+  ORTP: 'order.type',
+  ORST: 'record.status',
   // Not CUTP: M3's customer type is a technical code (0 for an ordinary customer, sandbox m3-tables),
   // not a CRM account type (Customer, Partner, Prospect); analysts reject that guess (e2e journey).
   // CSI / SyteLine IDOs (SLCustomers, SLVendors, SLCos)
@@ -105,6 +109,7 @@ export const sourceConcepts: Readonly<Record<string, Concept>> = {
   TaxNumber: 'finance.taxNumber',
   Status: 'record.status',
   PlannedDeliveryDate: 'order.requestedDate',
+  OrderStatus: 'record.status',
   CustomerOrder: 'order.customerReference',
   // CSI's customer PO on an order
   CustPo: 'order.customerReference',
@@ -146,6 +151,9 @@ export const targetConcepts: Readonly<Record<string, Concept>> = {
   Infor_Order_No: 'order.number',
   Infor_Order_No__c: 'order.number',
   mlc_inforordernumber: 'order.number',
+  // Dataverse numbers its orders itself (`ordernumber`, "Order ID", autonumbered ORD-…): no Infor
+  // field is that number; the Infor order number goes to the key field `mlc_inforordernumber`.
+  ordernumber: 'order.systemNumber',
   // Order dates: Salesforce Order's required start date is the order date; Dataverse's requested delivery.
   EffectiveDate: 'order.date',
   requestdeliveryby: 'order.requestedDate',

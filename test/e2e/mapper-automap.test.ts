@@ -94,4 +94,43 @@ describe('auto-map previewed on the canvas', () => {
     await page.screenshot({ path: screenshotPath('automap-03-accepted-value-map') });
     expect(problems).toEqual([]);
   });
+
+  it('lists the order’s reference fields as needing a lookup, named without escapes', async () => {
+    // A second tab: the first keeps its unsaved mapping.
+    const tab = await browser.context.newPage();
+    await tab.setViewportSize({ width: 1440, height: 900 });
+    watchProblems(tab, problems);
+    const app = new StudioPage(tab);
+    const orders = new MapperPage(tab);
+    await app.open(studio.url);
+    await app.nav('mapper').click();
+    await orders.choose({
+      source: 'Infor',
+      sourceEntity: 'salesOrders',
+      target: 'Dynamics',
+      targetEntity: 'salesorder',
+      name: 'M3 orders → Dataverse orders (auto-map)',
+    });
+    await orders.automap().click();
+    await orders.suggestion('mlc_inforordernumber').waitFor(patient);
+    // ORNO goes to the order key; ORDT (a date) never to the order number text.
+    expect(await orders.suggestion('mlc_inforordernumber').textContent()).toContain('ORNO');
+    expect(await orders.suggestion('mlc_inforordernumber').textContent()).toContain('match key');
+    expect(
+      (await orders
+        .suggestion('ordernumber')
+        .textContent()
+        .catch(() => '')) ?? '',
+    ).not.toContain('ORDT');
+    const hints = tab.getByTestId('lookup-hints');
+    await hints.waitFor(patient);
+    const text = (await hints.textContent()) ?? '';
+    expect(text).toContain('transactioncurrencyid@odata.bind');
+    expect(text).toContain('customerid_account@odata.bind');
+    expect(text).not.toContain('\\');
+    await hints.scrollIntoViewIfNeeded();
+    await tab.screenshot({ path: screenshotPath('automap-04-lookup-hints') });
+    expect(problems).toEqual([]);
+    await tab.close();
+  });
 });

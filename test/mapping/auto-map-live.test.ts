@@ -122,6 +122,7 @@ describe('auto-map on the schemas the connectors discover from the sandbox', () 
     let expected = 0;
     let found = 0;
     const wrong: string[] = [];
+    const missed: string[] = [];
     const perPair: Record<string, { precision: number; recall: number }> = {};
     for (const pair of answerKey.pairs) {
       const source = schemas.get(pair.source);
@@ -143,6 +144,10 @@ describe('auto-map on the schemas the connectors discover from the sandbox', () 
         } else
           wrong.push(`${pair.source}→${pair.target}: ${best.source} → ${field}${best.needs ? ` (${best.needs})` : ''}`);
       }
+      const offeredTargets = new Set(suggestions.map((suggestion) => readableHandle(suggestion.target)));
+      for (const [field, key] of Object.entries(pair.correct))
+        if (!offeredTargets.has(field))
+          missed.push(`${pair.source}→${pair.target}: ${typeof key === 'object' ? key.source : key} → ${field}`);
       expected += Object.keys(pair.correct).length;
       found += pairRight;
       perPair[`${pair.source}→${pair.target}`] = {
@@ -161,6 +166,7 @@ describe('auto-map on the schemas the connectors discover from the sandbox', () 
             offered,
             perPair,
             wrong,
+            missed,
           },
         },
         null,

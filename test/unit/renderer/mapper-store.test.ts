@@ -3,7 +3,8 @@ import type { ConnectionId } from '../../../shared/domain/connection';
 import { graphForSchemas, mapField } from '../../../renderer/src/features/mapper/model/graph-edits';
 import { createMapperStore, redo, undo } from '../../../renderer/src/features/mapper/store/mapper.store';
 import { field } from '../../../shared/domain/entity-schema';
-import { m3Customers, salesforceAccount, zohoAccounts } from '../../mapping/schemas';
+import { encodePath } from '../../../shared/mapping/field-path';
+import { dynamicsAccount, m3Customers, salesforceAccount, zohoAccounts } from '../../mapping/schemas';
 
 const salesforceAccountWithKey = {
   ...salesforceAccount,
@@ -134,6 +135,30 @@ describe('mapping store: auto-map suggestions', () => {
     expect(keyed.getState().suggestions[0]).toMatchObject({ target: 'Infor_Customer_Number__c', reason: 'matchKey' });
     keyed.getState().acceptAll();
     expect(keyed.getState().graph.matchKey).toEqual(['Infor_Customer_Number__c']);
+  });
+
+  it('lists a reference field the source key can fill as needing a lookup, never as a copy to accept', () => {
+    const dataverse = {
+      ...dynamicsAccount,
+      fields: [
+        ...dynamicsAccount.fields,
+        field('transactioncurrencyid@odata.bind', 'reference', {
+          label: 'Currency',
+          referenceTo: 'transactioncurrency',
+        }),
+      ],
+    };
+    const store = createMapperStore(graphForSchemas(m3Customers, dataverse), {
+      name: 'M3 customers → Dataverse accounts',
+      source: { connectionId: 'c-infor' as ConnectionId, entity: 'customers', schema: m3Customers },
+      target: { connectionId: 'c-dv' as ConnectionId, entity: 'accounts', schema: dataverse },
+    });
+    store.getState().runAutoMap();
+    const handle = encodePath([{ name: 'transactioncurrencyid@odata.bind', array: false }]);
+    expect(store.getState().suggestions.map((row) => row.target)).not.toContain(handle);
+    expect(store.getState().lookupHints).toEqual([{ target: handle, source: 'CUCD', entity: 'transactioncurrency' }]);
+    store.getState().acceptAll();
+    expect(edgeTargets(store)).not.toContain(handle);
   });
 
   it('maps text to a number field through a conversion function', () => {

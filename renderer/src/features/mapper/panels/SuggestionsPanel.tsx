@@ -12,6 +12,7 @@ const needsLabels = { valueMap: 'needs a value map', lookup: 'needs a lookup' } 
 /** Auto-map suggestions: accept or reject each one, or accept every pending one at once. */
 export function SuggestionsPanel() {
   const suggestions = useMapper((state) => state.suggestions);
+  const lookupHints = useMapper((state) => state.lookupHints);
   const runAutoMap = useMapper((state) => state.runAutoMap);
   const accept = useMapper((state) => state.acceptSuggestion);
   const reject = useMapper((state) => state.rejectSuggestion);
@@ -162,6 +163,31 @@ export function SuggestionsPanel() {
           </li>
         ))}
       </ul>
+      {lookupHints.length > 0 && (
+        <section className="lookup-hints" data-testid="lookup-hints">
+          <h4 className="small">Need a lookup, not a copy</h4>
+          <p className="muted small">
+            These fields take the id of another record. Draw a Reference lookup node from the source key to the field.
+          </p>
+          <ul className="suggestion-list">
+            {lookupHints.map((hint) => (
+              <li key={hint.target} className="suggestion" data-testid={`lookup-hint-${hint.target}`}>
+                <div className="suggestion-pair">
+                  <code>{readableHandle(hint.source)}</code>
+                  <span className="arrow" aria-hidden="true">
+                    →
+                  </span>
+                  <code>{readableHandle(hint.target)}</code>
+                </div>
+                <div className="suggestion-meta">
+                  <span className="suggestion-needs">{needsLabels.lookup}</span>
+                  {hint.entity && <span className="muted small">finds the {hint.entity} record</span>}
+                </div>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
     </div>
   );
 }

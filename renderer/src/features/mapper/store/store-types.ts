@@ -47,8 +47,18 @@ export interface SuggestionRow {
   note?: string;
 }
 
+/** A reference field auto-map would fill from a source key, through a Lookup node the analyst draws. */
+export interface LookupHint {
+  target: string;
+  source: string;
+  /** The entity the reference points at (`Account`, `transactioncurrency`). */
+  entity?: string;
+}
+
 export interface SuggestionSlice {
   suggestions: SuggestionRow[];
+  /** Reference fields that need a lookup, never a copy: shown beside the suggestions, not accepted as edges. */
+  lookupHints: LookupHint[];
   runAutoMap(): number;
   chooseCandidate(target: string, source: string): void;
   acceptSuggestion(target: string): void;

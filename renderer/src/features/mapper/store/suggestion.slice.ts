@@ -1,7 +1,7 @@
-import { suggestMappings } from '../../../../../shared/mapping';
+import { flattenSchemaFields, suggestMappings } from '../../../../../shared/mapping';
 import type { MappingGraph } from '../../../../../shared/mapping';
 import { mapField, setMatchKey, targetNode } from '../model/graph-edits';
-import type { SliceCreator, SuggestionRow, SuggestionSlice } from './store-types';
+import type { LookupHint, SliceCreator, SuggestionRow, SuggestionSlice } from './store-types';
 
 /**
  * An accepted match-key suggestion (the source key into the target's external-id field) also makes
@@ -14,13 +14,33 @@ function adoptMatchKey(graph: MappingGraph, row: SuggestionRow): MappingGraph {
 
 export const createSuggestionSlice: SliceCreator<SuggestionSlice> = (set, get) => ({
   suggestions: [],
+  lookupHints: [],
   runAutoMap() {
     const { source, target, graph } = get();
     if (!source || !target) return 0;
     const node = targetNode(graph);
     const mapped = new Set(graph.edges.filter((edge) => edge.target === node?.id).map((edge) => edge.targetHandle));
-    const suggestions: SuggestionRow[] = suggestMappings(source.schema, target.schema)
-      .filter((suggestion) => !mapped.has(suggestion.target))
+    const all = suggestMappings(source.schema, target.schema, { lookups: true }).filter(
+      (suggestion) => !mapped.has(suggestion.target),
+    );
+    const isLookup = (suggestion: (typeof all)[number]) => suggestion.candidates[0]?.needs === 'lookup';
+    const referenceTo = new Map(
+      flattenSchemaFields(target.schema.fields).map((entry) => [entry.handle, entry.field.referenceTo]),
+    );
+    const lookupHints: LookupHint[] = all.filter(isLookup).flatMap((suggestion) => {
+      // Zoho writes a lookup as `{ id }`: one hint for the field, not one more for its `id`.
+      const parent = suggestion.target.replace(/\.id$/, '');
+      if (parent !== suggestion.target && all.some((other) => other.target === parent && isLookup(other))) return [];
+      return [
+        {
+          target: suggestion.target,
+          source: suggestion.candidates[0]!.source,
+          entity: referenceTo.get(suggestion.target) ?? referenceTo.get(parent),
+        },
+      ];
+    });
+    const suggestions: SuggestionRow[] = all
+      .filter((suggestion) => !isLookup(suggestion))
       .flatMap((suggestion) => {
         const best = suggestion.candidates[0];
         return best
@@ -37,7 +57,7 @@ export const createSuggestionSlice: SliceCreator<SuggestionSlice> = (set, get) =
             ]
           : [];
       });
-    set({ suggestions, panel: 'automap' });
+    set({ suggestions, lookupHints, panel: 'automap' });
     return suggestions.length;
   },
   chooseCandidate(target, source) {
