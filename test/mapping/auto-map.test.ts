@@ -146,6 +146,25 @@ describe('auto-map keeps to what a field holds (issue 19)', () => {
     expect(targets).toEqual(['Customer_Number']);
   });
 
+  it('fills shipping fields from delivery-address fields when the source has them, and billing ones from the main address', () => {
+    const m3 = schema(
+      'infor',
+      ['CUNO'],
+      [field('TOWN', 'string', { label: 'City' }), field('DLTOWN', 'string', { label: 'Delivery address city' })],
+    );
+    const zoho = schema(
+      'zoho',
+      [],
+      [
+        field('Billing_City', 'string', { label: 'Billing City' }),
+        field('Shipping_City', 'string', { label: 'Shipping City' }),
+      ],
+    );
+    const top = new Map(suggestMappings(m3, zoho).map((suggestion) => [suggestion.target, suggestion.candidates]));
+    expect(top.get('Billing_City')?.map((candidate) => candidate.source)).toEqual(['TOWN']);
+    expect(top.get('Shipping_City')?.map((candidate) => candidate.source)).toEqual(['DLTOWN']);
+  });
+
   it('fills the target’s external-id field from the source key first, also in the reverse direction', () => {
     const m3 = schema('infor', ['CUNO'], [field('CUNO', 'string', { label: 'Customer number' })]);
     const salesforce = schema(

@@ -29,7 +29,7 @@ export function SuggestionsPanel() {
   const choose = useMapper((state) => state.chooseCandidate);
   const pending = suggestions.filter((row) => row.status === 'pending').length;
 
-  if (suggestions.length === 0) {
+  if (suggestions.length === 0 && lookupHints.length === 0) {
     return (
       <div className="suggestions-panel empty" data-testid="suggestions-panel">
         <p className="muted">
