@@ -245,8 +245,7 @@ export function suggestMappings(
   // Account_Number and Infor_Customer_No), as do lookups, which read the source rather than copy it.
   const best = new Map<string, number>();
   for (const entry of scored)
-    if (!entry.needs || entry.needs !== 'lookup')
-      best.set(entry.source, Math.max(best.get(entry.source) ?? 0, entry.confidence));
+    if (entry.needs !== 'lookup') best.set(entry.source, Math.max(best.get(entry.source) ?? 0, entry.confidence));
   const claimed = new Set<string>();
   const kept = scored
     .slice()
