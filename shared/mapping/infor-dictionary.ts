@@ -26,6 +26,10 @@ export type Concept =
   | 'supplier.name'
   | 'order.number'
   | 'order.date'
+  | 'order.requestedDate'
+  | 'order.customerReference'
+  | 'order.type'
+  | 'order.systemNumber'
   | 'account.type';
 
 export const sourceConcepts: Readonly<Record<string, Concept>> = {
@@ -43,7 +47,10 @@ export const sourceConcepts: Readonly<Record<string, Concept>> = {
   PHNO: 'contact.phone',
   TFNO: 'contact.fax',
   EMAL: 'contact.email',
+  // OCUSMA's e-mail and credit limit 1 as EXPORTMI names them (the live sandbox's customers schema).
+  MAIL: 'contact.email',
   CRL1: 'finance.creditLimit',
+  CRLM: 'finance.creditLimit',
   TEPY: 'finance.paymentTerms',
   CUCD: 'finance.currency',
   VRNO: 'finance.taxNumber',
@@ -52,7 +59,12 @@ export const sourceConcepts: Readonly<Record<string, Concept>> = {
   SUNM: 'supplier.name',
   ORNO: 'order.number',
   ORDT: 'order.date',
-  CUTP: 'account.type',
+  RLDT: 'order.requestedDate',
+  CUOR: 'order.customerReference',
+  ORTP: 'order.type',
+  ORST: 'record.status',
+  // Not CUTP: M3's customer type is a technical code (0 for an ordinary customer, sandbox m3-tables),
+  // not a CRM account type (Customer, Partner, Prospect); analysts reject that guess (e2e journey).
   // CSI / SyteLine IDOs (SLCustomers, SLVendors, SLCos)
   CustNum: 'account.number',
   Name: 'account.name',
@@ -88,11 +100,30 @@ export const sourceConcepts: Readonly<Record<string, Concept>> = {
   CountryCode: 'address.country',
   Street: 'address.line1',
   SalesOrder: 'order.number',
+  // LN's business-partner and sales-order entity sets as the sandbox serves them.
+  SoldtoBusinessPartner: 'account.number',
+  BuyfromBusinessPartner: 'supplier.number',
+  AddressLine1: 'address.line1',
+  ZIPCode: 'address.postalCode',
+  Email: 'contact.email',
+  TaxNumber: 'finance.taxNumber',
+  Status: 'record.status',
+  PlannedDeliveryDate: 'order.requestedDate',
+  OrderStatus: 'record.status',
+  CustomerOrder: 'order.customerReference',
+  // CSI's customer PO on an order
+  CustPo: 'order.customerReference',
   // FSM (Vendor)
   Vendor: 'supplier.number',
   VendorName: 'supplier.name',
   VendorGroup: 'account.type',
   PostalAddress: 'address.line1',
+  // FSM Customer / Vendor business classes (sandbox)
+  Customer: 'account.number',
+  Municipality: 'address.city',
+  PhoneNumber: 'contact.phone',
+  EmailAddress: 'contact.email',
+  TaxID: 'finance.taxNumber',
 };
 
 export const targetConcepts: Readonly<Record<string, Concept>> = {
@@ -112,6 +143,31 @@ export const targetConcepts: Readonly<Record<string, Concept>> = {
   // The custom fields that carry the Infor key in Zoho (what flows match on).
   Infor_Customer_No: 'account.number',
   Infor_Supplier_No: 'supplier.number',
+  // The custom external-id fields that carry the Infor key in the other targets (sandbox schemas).
+  Infor_Customer_Number__c: 'account.number',
+  Infor_Supplier_Number__c: 'supplier.number',
+  mlc_inforcustomerno: 'account.number',
+  infor_customer_number: 'account.number',
+  Infor_Order_No: 'order.number',
+  Infor_Order_No__c: 'order.number',
+  mlc_inforordernumber: 'order.number',
+  // Dataverse numbers its orders itself (`ordernumber`, "Order ID", autonumbered ORD-…): no Infor
+  // field is that number; the Infor order number goes to the key field `mlc_inforordernumber`.
+  ordernumber: 'order.systemNumber',
+  // Order dates: Salesforce Order's required start date is the order date; Dataverse's requested delivery.
+  EffectiveDate: 'order.date',
+  requestdeliveryby: 'order.requestedDate',
+  PoNumber: 'order.customerReference',
+  // Credit limits and payment terms under the targets' own names.
+  Credit_Limit: 'finance.creditLimit',
+  Credit_Limit__c: 'finance.creditLimit',
+  ERP_Credit_Limit__c: 'finance.creditLimit',
+  credit_limit: 'finance.creditLimit',
+  Payment_Terms: 'finance.paymentTerms',
+  Payment_Terms__c: 'finance.paymentTerms',
+  payment_terms: 'finance.paymentTerms',
+  // Dataverse: the state (active/inactive) is the status an Infor record has; statuscode is its reason.
+  statecode: 'record.status',
   // Salesforce Account
   AccountNumber: 'account.number',
   BillingStreet: 'address.line1',
@@ -165,9 +221,19 @@ const lower = (table: Readonly<Record<string, Concept>>): Map<string, Concept> =
 const sourceTable = lower(sourceConcepts);
 const targetTable = lower(targetConcepts);
 
+/**
+ * Target members whose last segment reads like a known name but means something else: Cin7's
+ * `Addresses[].Type` is the address kind (Billing/Business), not the account type, and a contact's
+ * `Name` is a person's, not the customer's.
+ */
+const notConcepts = new Set(['addresses[].type', 'contacts[].name']);
+
 /** `organization_fields.erp_number`, `Addresses[].City`: the concept of the last segment, or of the whole path. */
 export function conceptOf(fieldName: string, side: 'source' | 'target'): Concept | undefined {
   const table = side === 'source' ? sourceTable : targetTable;
+  // A Dataverse lookup is written as `<name>@odata.bind`: its concept is the one of `<name>`.
+  fieldName = fieldName.replace(/\\?@odata\\?\.bind$/, '');
+  if (side === 'target' && notConcepts.has(fieldName.toLowerCase())) return undefined;
   const last =
     fieldName
       .split(/\.|\[\]\.?/)

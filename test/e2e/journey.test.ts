@@ -152,8 +152,7 @@ describe('issue 8: the whole journey through the UI', () => {
     await mapper.suggestion('Account_Name').waitFor(patient);
     // Customer_Since gets no guess (it is drawn by hand below); CUTP's type codes are not Zoho account types.
     expect(await mapper.suggestion('Customer_Since').count()).toBe(0);
-    await mapper.rejectSuggestion('Account_Type').click();
-    await expect.poll(() => mapper.suggestion('Account_Type').getAttribute('data-status'), patient).toBe('rejected');
+    expect(await mapper.suggestion('Account_Type').count()).toBe(0);
     await mapper.acceptAll().click();
     await expect.poll(() => mapper.suggestion('Account_Name').getAttribute('data-status'), patient).toBe('accepted');
     const autoMapped = await mapper.edges().count();

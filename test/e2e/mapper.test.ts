@@ -60,15 +60,14 @@ describe('the mapper in Chromium', () => {
       .toBe(true);
     await page.screenshot({ path: screenshotPath('mapper-02-empty-canvas') });
 
-    // Auto-map: reject the weak guess for Account_Type, accept the rest.
+    // Auto-map: accept what it suggests.
     await page.getByTestId('automap').click();
     await page.getByTestId('suggestion-Account_Name').waitFor();
     await page.screenshot({ path: screenshotPath('mapper-03-suggestions') });
     // No guess for Customer_Since: nothing in OCUSMA is described as a "since" date, so it is drawn by hand below.
     expect(await page.getByTestId('suggestion-Customer_Since').count()).toBe(0);
-    // CUTP is M3's customer type code (0, 1…), not one of Zoho's account types: reject that guess.
-    await page.getByTestId('reject-Account_Type').click();
-    await expect.poll(() => page.getByTestId('suggestion-Account_Type').getAttribute('data-status')).toBe('rejected');
+    // CUTP is M3's customer type code (0, 1…), not one of Zoho's account types: auto-map no longer guesses it.
+    expect(await page.getByTestId('suggestion-Account_Type').count()).toBe(0);
     await page.getByTestId('automap-accept-all').click();
     await expect.poll(() => page.getByTestId('suggestion-Account_Name').getAttribute('data-status')).toBe('accepted');
     const afterAutoMap = await mapper.edges().count();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { field, type EntityField, type EntitySchema } from '../../shared/domain/entity-schema';
 import { suggestMappings } from '../../shared/mapping/index';
+import { readableHandle } from '../../shared/mapping/auto-map';
 import { csiCustomers, expectedPairs, m3Customers } from './schemas';
 
 describe('auto-map suggestions', () => {
@@ -112,5 +113,124 @@ describe('the Infor key fields in Zoho', () => {
     const target = schema('zoho', [field('Infor_Customer_No', 'string', { label: 'Infor Customer No' })]);
     const [suggestion] = suggestMappings(source, target);
     expect(suggestion?.candidates[0]).toMatchObject({ source: 'CUNO', reason: 'dictionary' });
+  });
+});
+
+describe('auto-map keeps to what a field holds (issue 19)', () => {
+  const schema = (system: EntitySchema['system'], keyFields: string[], fields: EntityField[]): EntitySchema => ({
+    system,
+    entity: 'x',
+    label: 'x',
+    keyFields,
+    fields,
+    hash: 'h',
+    fetchedAt: '2026-01-01T00:00:00.000Z',
+  });
+
+  it('never turns text into a date by a shared word, nor fills a shipping field from the main address', () => {
+    const m3 = schema(
+      'infor',
+      ['CUNO'],
+      [field('CUNO', 'string', { label: 'Customer number' }), field('TOWN', 'string', { label: 'City' })],
+    );
+    const zoho = schema(
+      'zoho',
+      [],
+      [
+        field('Customer_Since', 'date', { label: 'Customer Since' }),
+        field('Customer_Number', 'string', { label: 'Customer Number' }),
+        field('Shipping_City', 'string', { label: 'Shipping City' }),
+      ],
+    );
+    const targets = suggestMappings(m3, zoho).map((suggestion) => suggestion.target);
+    expect(targets).toEqual(['Customer_Number']);
+  });
+
+  it('fills shipping fields from delivery-address fields when the source has them, and billing ones from the main address', () => {
+    const m3 = schema(
+      'infor',
+      ['CUNO'],
+      [field('TOWN', 'string', { label: 'City' }), field('DLTOWN', 'string', { label: 'Delivery address city' })],
+    );
+    const zoho = schema(
+      'zoho',
+      [],
+      [
+        field('Billing_City', 'string', { label: 'Billing City' }),
+        field('Shipping_City', 'string', { label: 'Shipping City' }),
+      ],
+    );
+    const top = new Map(suggestMappings(m3, zoho).map((suggestion) => [suggestion.target, suggestion.candidates]));
+    expect(top.get('Billing_City')?.map((candidate) => candidate.source)).toEqual(['TOWN']);
+    expect(top.get('Shipping_City')?.map((candidate) => candidate.source)).toEqual(['DLTOWN']);
+  });
+
+  it('fills the target’s external-id field from the source key first, also in the reverse direction', () => {
+    const m3 = schema('infor', ['CUNO'], [field('CUNO', 'string', { label: 'Customer number' })]);
+    const salesforce = schema(
+      'salesforce',
+      ['Id'],
+      [
+        field('AccountNumber', 'string', { label: 'Account Number' }),
+        field('Infor_Customer_Number__c', 'string', { label: 'Infor Customer Number', externalId: true }),
+      ],
+    );
+    const forward = suggestMappings(m3, salesforce);
+    expect(forward[0]).toMatchObject({
+      target: 'Infor_Customer_Number__c',
+      candidates: [{ source: 'CUNO', reason: 'matchKey' }],
+    });
+    const [back] = suggestMappings(salesforce, m3);
+    expect(back?.candidates[0]).toMatchObject({ source: 'Infor_Customer_Number__c', reason: 'matchKey' });
+  });
+
+  it('gives a source one target by label, marks coded values, and copies no CRM record id', () => {
+    const m3 = schema(
+      'infor',
+      ['CUNO'],
+      [
+        field('CUNO', 'string', { label: 'Customer number' }),
+        field('STAT', 'string', { label: 'Customer status' }),
+        field('CUCD', 'string', { label: 'Currency' }),
+      ],
+    );
+    const dataverse = schema(
+      'dynamics',
+      ['accountnumber'],
+      [
+        field('statecode', 'integer', { label: 'Status' }),
+        field('statuscode', 'picklist', { label: 'Status Reason' }),
+        field('transactioncurrencyid@odata.bind', 'reference', {
+          label: 'Currency',
+          referenceTo: 'transactioncurrency',
+        }),
+      ],
+    );
+    const plain = suggestMappings(m3, dataverse);
+    expect(
+      plain.map((suggestion) => [suggestion.target, suggestion.candidates[0]?.source, suggestion.candidates[0]?.needs]),
+    ).toEqual([['statecode', 'STAT', 'valueMap']]);
+    const withLookups = suggestMappings(m3, dataverse, { lookups: true });
+    const currency = withLookups.find(
+      (suggestion) => readableHandle(suggestion.target) === 'transactioncurrencyid@odata.bind',
+    );
+    expect(currency?.candidates[0]).toMatchObject({ source: 'CUCD', needs: 'lookup' });
+    expect(currency?.target).toContain('\\.');
+    // Backwards, the Dataverse reference holds a GUID: it never fills M3's currency code.
+    const reverse = suggestMappings(
+      schema(
+        'dynamics',
+        [],
+        [
+          field('_transactioncurrencyid_value', 'string', { label: 'Currency (id)', readOnly: true }),
+          field('transactioncurrencyid@odata.bind', 'reference', {
+            label: 'Currency',
+            referenceTo: 'transactioncurrency',
+          }),
+        ],
+      ),
+      m3,
+    );
+    expect(reverse).toEqual([]);
   });
 });

@@ -24,8 +24,12 @@ export class MapperPage {
     return this.row(side, path).locator(`.react-flow__handle[data-handleid="${path}"]`);
   }
 
+  /** The mapping's edges (not the dashed previews of pending auto-map suggestions). */
   edges(): Locator {
-    return this.page.locator('.react-flow__edge');
+    return this.page.locator('.react-flow__edge:not(.suggested)');
+  }
+  suggestedEdges(): Locator {
+    return this.page.locator('.react-flow__edge.suggested');
   }
 
   tab(id: 'jsonata' | 'preview' | 'issues' | 'automap' | 'inspect'): Locator {

@@ -2,7 +2,18 @@ import { describe, expect, it } from 'vitest';
 import type { ConnectionId } from '../../../shared/domain/connection';
 import { graphForSchemas, mapField } from '../../../renderer/src/features/mapper/model/graph-edits';
 import { createMapperStore, redo, undo } from '../../../renderer/src/features/mapper/store/mapper.store';
-import { m3Customers, zohoAccounts } from '../../mapping/schemas';
+import { field } from '../../../shared/domain/entity-schema';
+import { encodePath } from '../../../shared/mapping/field-path';
+import { dynamicsAccount, m3Customers, salesforceAccount, zohoAccounts } from '../../mapping/schemas';
+
+const salesforceAccountWithKey = {
+  ...salesforceAccount,
+  keyFields: ['Id'],
+  fields: [
+    ...salesforceAccount.fields,
+    field('Infor_Customer_Number__c', 'string', { label: 'Infor Customer Number', externalId: true }),
+  ],
+};
 
 function openStore() {
   return createMapperStore(graphForSchemas(m3Customers, zohoAccounts), {
@@ -103,6 +114,51 @@ describe('mapping store: auto-map suggestions', () => {
 
     undo(store);
     expect(edgeTargets(store)).toEqual(['Account_Name']);
+  });
+
+  it('previews coded pairs as needing a value map, and an accepted match key becomes the mapping’s match key', () => {
+    const store = openStore();
+    store.getState().runAutoMap();
+    const rows = new Map(store.getState().suggestions.map((row) => [row.target, row]));
+    expect(rows.get('Payment_Terms')).toMatchObject({ source: 'TEPY', needs: 'valueMap' });
+    expect(rows.get('Account_Number')).toMatchObject({ source: 'CUNO', reason: 'matchKey' });
+    expect(store.getState().graph.matchKey ?? []).toEqual([]);
+    store.getState().rejectAll();
+    expect(store.getState().suggestions.every((row) => row.status === 'rejected')).toBe(true);
+
+    const keyed = createMapperStore(graphForSchemas(m3Customers, salesforceAccountWithKey), {
+      name: 'M3 customers → Salesforce accounts',
+      source: { connectionId: 'c-infor' as ConnectionId, entity: 'customers', schema: m3Customers },
+      target: { connectionId: 'c-sf' as ConnectionId, entity: 'Account', schema: salesforceAccountWithKey },
+    });
+    keyed.getState().runAutoMap();
+    expect(keyed.getState().suggestions[0]).toMatchObject({ target: 'Infor_Customer_Number__c', reason: 'matchKey' });
+    keyed.getState().acceptAll();
+    expect(keyed.getState().graph.matchKey).toEqual(['Infor_Customer_Number__c']);
+  });
+
+  it('lists a reference field the source key can fill as needing a lookup, never as a copy to accept', () => {
+    const dataverse = {
+      ...dynamicsAccount,
+      fields: [
+        ...dynamicsAccount.fields,
+        field('transactioncurrencyid@odata.bind', 'reference', {
+          label: 'Currency',
+          referenceTo: 'transactioncurrency',
+        }),
+      ],
+    };
+    const store = createMapperStore(graphForSchemas(m3Customers, dataverse), {
+      name: 'M3 customers → Dataverse accounts',
+      source: { connectionId: 'c-infor' as ConnectionId, entity: 'customers', schema: m3Customers },
+      target: { connectionId: 'c-dv' as ConnectionId, entity: 'accounts', schema: dataverse },
+    });
+    store.getState().runAutoMap();
+    const handle = encodePath([{ name: 'transactioncurrencyid@odata.bind', array: false }]);
+    expect(store.getState().suggestions.map((row) => row.target)).not.toContain(handle);
+    expect(store.getState().lookupHints).toEqual([{ target: handle, source: 'CUCD', entity: 'transactioncurrency' }]);
+    store.getState().acceptAll();
+    expect(edgeTargets(store)).not.toContain(handle);
   });
 
   it('maps text to a number field through a conversion function', () => {

@@ -29,6 +29,7 @@ import type { NodeTemplate } from '../model/graph-edits';
 import { useMapper, useMapperStoreApi } from '../store/mapper-context';
 import { nodeTypes } from './node-types';
 import { paletteMime } from './Palette';
+import { suggestedEdgeTypes, useWithSuggestedEdges } from './SuggestedEdges';
 
 const deleteKeys = ['Backspace', 'Delete'];
 const proOptions = { hideAttribution: true };
@@ -54,7 +55,7 @@ export function MapperCanvas() {
   const nodeCache = useRef(new FlowNodeCache());
   const edgeCache = useRef(new FlowEdgeCache());
   const nodes = useMemo(() => nodeCache.current.derive(view.graph, view), [view]);
-  const edges = useMemo(() => edgeCache.current.derive(view.graph, view), [view]);
+  const edges = useWithSuggestedEdges(useMemo(() => edgeCache.current.derive(view.graph, view), [view]));
 
   const onNodesChange = useCallback(
     (changes: NodeChange<MapperFlowNode>[]) => {
@@ -222,6 +223,7 @@ export function MapperCanvas() {
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}
+        edgeTypes={suggestedEdgeTypes}
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}

@@ -40,19 +40,33 @@ export interface SuggestionRow {
   source: string;
   confidence: number;
   reason: SuggestionCandidate['reason'];
+  /** Not a plain copy: the target takes coded values (a value map) or a record id (a lookup). */
+  needs?: SuggestionCandidate['needs'];
   candidates: SuggestionCandidate[];
   status: 'pending' | 'accepted' | 'rejected' | 'failed';
   note?: string;
 }
 
+/** A reference field auto-map would fill from a source key, through a Lookup node the analyst draws. */
+export interface LookupHint {
+  target: string;
+  source: string;
+  /** The entity the reference points at (`Account`, `transactioncurrency`). */
+  entity?: string;
+}
+
 export interface SuggestionSlice {
   suggestions: SuggestionRow[];
+  /** Reference fields that need a lookup, never a copy: shown beside the suggestions, not accepted as edges. */
+  lookupHints: LookupHint[];
   runAutoMap(): number;
   chooseCandidate(target: string, source: string): void;
   acceptSuggestion(target: string): void;
   rejectSuggestion(target: string): void;
   /** Accepts every pending suggestion as one undoable step. */
   acceptAll(): void;
+  /** Rejects every pending suggestion (their dashed previews leave the canvas). */
+  rejectAll(): void;
 }
 
 export interface TextSlice {
