@@ -12,6 +12,10 @@ export class MapperPage {
     return this.page.getByTestId('mapper-editor');
   }
 
+  canvas(): Locator {
+    return this.page.getByTestId('mapper-canvas');
+  }
+
   tree(side: 'source' | 'target'): Locator {
     return this.page.getByTestId(`schema-node-${side}`);
   }
@@ -174,8 +178,16 @@ export class MapperPage {
     return this.page.getByTestId('preview-lookup-note');
   }
 
+  /** Unfolds the palette when it is collapsed (it starts folded on screens narrower than 1600 px). */
+  async showPalette() {
+    if ((await this.page.locator('aside.palette').count()) > 0) return;
+    await this.page.getByTestId('toggle-palette').click();
+    await this.page.locator('aside.palette').waitFor();
+  }
+
   /** Presses a palette entry and answers the id of the node it added (the newly selected one). */
   async addNode(key: string): Promise<string> {
+    await this.showPalette();
     const before = new Set(
       await this.page
         .locator('.react-flow__node [data-kind]')
