@@ -306,11 +306,18 @@ export function MapperCanvas() {
   );
 }
 
-/** Says what keyboard connecting did, for screen readers (and visibly, briefly, for everyone). */
+/** Says what keyboard connecting did, for screen readers (and visibly while a field is picked). */
 function Announcer() {
   const announcement = useMapper((state) => state.announcement);
+  // Shown on the canvas only while a field is picked (what to do next); always heard.
+  const picking = useMapper((state) => state.picked !== undefined);
   return (
-    <div className="canvas-announcer" aria-live="polite" role="status" data-testid="canvas-announcer">
+    <div
+      className={`canvas-announcer${picking ? ' visible' : ''}`}
+      aria-live="polite"
+      role="status"
+      data-testid="canvas-announcer"
+    >
       {announcement?.text ?? ''}
     </div>
   );
