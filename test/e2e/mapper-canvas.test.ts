@@ -262,6 +262,20 @@ describe('the mapper canvas on a laptop screen', () => {
     await expect.poll(() => mapper.jsonata().inputValue()).toContain('"Account_Site": PHN2');
     await page.screenshot({ path: screenshotPath('mapper-canvas-keyboard-edge') });
 
+    // Through a function node, still by keyboard: field → input port, output port → field.
+    const trim = await mapper.addNode('trim');
+    await mapper.showField('source', 'ALCU');
+    await page.getByTestId('field-source-ALCU').focus();
+    await page.keyboard.press('c');
+    await page.getByTestId(`port-${trim}-in0`).focus();
+    await page.keyboard.press('c');
+    await page.getByTestId(`port-${trim}-out`).focus();
+    await page.keyboard.press('c');
+    await mapper.showField('target', 'Website');
+    await page.getByTestId('field-target-Website').focus();
+    await page.keyboard.press('c');
+    await expect.poll(() => mapper.jsonata().inputValue()).toContain('"Website": $trim(ALCU)');
+
     // Edges to fields scrolled out of view end at a "n mapped below" marker, which scrolls to them.
     await mapper
       .tree('source')

@@ -115,7 +115,7 @@ describe('connecting by keyboard', () => {
   it('picks a field with C, connects on C in the other tree, and announces each step', () => {
     const store = openStore();
     store.getState().pickField('source', 'PHNO');
-    expect(store.getState().picked).toEqual({ side: 'source', path: 'PHNO' });
+    expect(store.getState().picked).toEqual({ side: 'source', path: 'PHNO', nodeId: 'source' });
     expect(store.getState().announcement?.text).toMatch(/Picked source field PHNO/);
     store.getState().pickField('target', 'Phone');
     expect(store.getState().picked).toBeUndefined();
@@ -123,6 +123,13 @@ describe('connecting by keyboard', () => {
       'PHNO>Phone',
     ]);
     expect(store.getState().announcement?.text).toBe('Connected PHNO to Phone.');
+    // A node's ports take part too: field → input, output → field.
+    const trim = store.getState().addNodeAt({ kind: 'function', name: 'trim' }, { x: 300, y: 0 });
+    store.getState().pickField('source', 'CUNM');
+    store.getState().pickField('target', 'in0', trim);
+    store.getState().pickField('source', 'out', trim);
+    store.getState().pickField('target', 'Account_Name');
+    expect(store.getState().compiled.expression).toContain('"Account_Name": $trim(CUNM)');
     // Target first works too; Escape (cancelPick) drops the pick.
     store.getState().pickField('target', 'Website');
     store.getState().cancelPick();

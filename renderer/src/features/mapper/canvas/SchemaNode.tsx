@@ -119,7 +119,7 @@ function SchemaNodeView({ id, data }: NodeProps<SchemaFlowNode>) {
   };
 
   // Arrow keys move between fields; the tree scrolls along (rows outside the view are not in the DOM).
-  const picked = useMapper((state) => (state.picked?.side === side ? state.picked.path : undefined));
+  const picked = useMapper((state) => (state.picked?.nodeId === id ? state.picked.path : undefined));
   const pickField = useMapper((state) => state.pickField);
   const moveFocus = (from: string, step: number) => {
     const position = index.get(from);
@@ -198,7 +198,7 @@ function SchemaNodeView({ id, data }: NodeProps<SchemaFlowNode>) {
                     if (event.key === 'c' || event.key === 'C') {
                       if (event.ctrlKey || event.metaKey || event.altKey) return;
                       event.preventDefault();
-                      pickField(side, row.path);
+                      pickField(side, row.path, id);
                     } else if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
                       event.preventDefault();
                       moveFocus(row.path, event.key === 'ArrowDown' ? 1 : -1);

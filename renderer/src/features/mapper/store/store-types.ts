@@ -98,14 +98,17 @@ export interface ViewSlice {
   /** Focus mode: the canvas takes the window (Esc leaves). */
   focusMode: boolean;
   setFocusMode(on: boolean): void;
-  /** A field picked by keyboard (C) waiting for its other end. */
-  picked?: { side: 'source' | 'target'; path: string };
+  /**
+   * A field or port picked by keyboard (C) waiting for its other end: `source` is an output end
+   * (a source field, a node's output), `target` an input end (a target field, a node's input).
+   */
+  picked?: { side: 'source' | 'target'; path: string; nodeId: string };
   /** A drop onto an input that is already fed: the analyst confirms replacing `replaces`. */
   pendingReplace?: { connection: Connection; replaces: MappingEdge };
   /** What screen readers hear about keyboard connecting (an aria-live region shows it). */
   announcement?: { text: string; nonce: number };
-  /** C on a focused field: picks it, or connects it to the picked field of the other tree. */
-  pickField(side: 'source' | 'target', path: string): void;
+  /** C on a focused field or port: picks it, or connects it to the picked end of the other kind. */
+  pickField(side: 'source' | 'target', path: string, nodeId?: string): void;
   cancelPick(): void;
   /** Connects, or asks first when the input is already fed (see pendingReplace). */
   requestConnection(connection: Connection): void;

@@ -74,26 +74,27 @@ export const createViewSlice: SliceCreator<ViewSlice> = (set, get) => ({
   setFocusMode(on) {
     if (get().focusMode !== on) set({ focusMode: on });
   },
-  pickField(side, path) {
+  pickField(side, path, nodeId = side === 'source' ? sourceNodeId : targetNodeId) {
     const picked = get().picked;
     const say = (text: string) => set({ announcement: { text, nonce: Date.now() } });
-    if (picked && picked.side === side && picked.path === path) {
+    const where = nodeId === sourceNodeId || nodeId === targetNodeId ? `${side} field ${path}` : `${nodeId} ${path}`;
+    if (picked && picked.side === side && picked.path === path && picked.nodeId === nodeId) {
       set({ picked: undefined });
       return say(`Dropped ${path}.`);
     }
     if (!picked || picked.side === side) {
-      set({ picked: { side, path } });
-      const other = side === 'source' ? 'target' : 'source';
-      return say(`Picked ${side} field ${path}. Focus a ${other} field and press C to connect; Escape cancels.`);
+      set({ picked: { side, path, nodeId } });
+      const other = side === 'source' ? 'target field or an input' : 'source field or an output';
+      return say(`Picked ${where}. Focus a ${other} and press C to connect; Escape cancels.`);
     }
-    const sourcePath = side === 'source' ? path : picked.path;
-    const targetPath = side === 'target' ? path : picked.path;
+    const output = side === 'source' ? { nodeId, path } : { nodeId: picked.nodeId, path: picked.path };
+    const input = side === 'target' ? { nodeId, path } : { nodeId: picked.nodeId, path: picked.path };
     set({ picked: undefined });
     get().requestConnection({
-      source: sourceNodeId,
-      sourceHandle: sourcePath,
-      target: targetNodeId,
-      targetHandle: targetPath,
+      source: output.nodeId,
+      sourceHandle: output.path,
+      target: input.nodeId,
+      targetHandle: input.path,
     });
   },
   cancelPick() {
