@@ -13,8 +13,8 @@ const editable = (target: EventTarget | null) =>
 export function useMapperShortcuts(store: MapperStore, onLayout: () => void): void {
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape' && !event.defaultPrevented && store.getState().focusMode) {
-        // A dialog answers its own Escape (and prevents default); otherwise Escape leaves focus mode first.
+      if (event.key === 'Escape' && store.getState().focusMode && !document.querySelector('dialog[open]')) {
+        // An open dialog answers its own Escape; otherwise Escape leaves focus mode first.
         store.getState().setFocusMode(false);
         return;
       }
