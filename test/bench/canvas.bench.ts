@@ -136,6 +136,28 @@ export async function runCanvasBench(): Promise<Record<string, unknown>> {
 
     const node = page.locator('[data-testid="node-trim-10"] .expression-node-header');
     await node.scrollIntoViewIfNeeded();
+    // Fit keeps field names readable (it no longer shrinks 52 nodes into one view): zoom out with
+    // the canvas's − button until the node and the room to drag it below are on the canvas.
+    for (let attempt = 0; attempt < 10; attempt += 1) {
+      const canvas = await page.getByTestId('mapper-canvas').boundingBox();
+      const header = await node.boundingBox();
+      if (canvas && header && header.y >= canvas.y && header.y + header.height + 200 <= canvas.y + canvas.height) break;
+      await page.locator('.mapper-canvas .react-flow__controls-zoomout').click();
+      // The zoom animates: wait until the viewport's transform stops changing between frames.
+      await page.evaluate(`new Promise((resolve) => {
+        const viewport = document.querySelector('.mapper-canvas .react-flow__viewport');
+        let last = '';
+        let still = 0;
+        const tick = () => {
+          const now = viewport ? viewport.style.transform : '';
+          still = now === last ? still + 1 : 0;
+          last = now;
+          if (still >= 3) resolve(undefined);
+          else requestAnimationFrame(tick);
+        };
+        requestAnimationFrame(tick);
+      })`);
+    }
     const box = await node.boundingBox();
     if (!box) throw new Error('The function node to drag is not on screen.');
     // A string, not a function: tsx would wrap named functions in a helper the page lacks.

@@ -60,6 +60,7 @@ describe('unsaved mapping work is never lost', () => {
     await mapper.openSaved(mappingName).click();
     await mapper.tree('target').waitFor();
     const before = await functionNodes().count();
+    await mapper.showPalette();
     await page
       .getByTestId('palette-trim')
       .dragTo(page.getByTestId('mapper-canvas'), { targetPosition: { x: 300, y: 120 } });
@@ -128,6 +129,7 @@ describe('unsaved mapping work is never lost', () => {
     expect(await draftDialog().count()).toBe(0);
 
     // Edit again and leave with Save: the next screen opens and the saved mapping has the edit.
+    await mapper.showPalette();
     await page
       .getByTestId('palette-trim')
       .dragTo(page.getByTestId('mapper-canvas'), { targetPosition: { x: 300, y: 120 } });

@@ -162,6 +162,7 @@ describe('the mapper in Chromium', () => {
 
     // Palette: drag a function onto the canvas, then switch to the dark theme.
     const functions = await page.locator('[data-kind="function"]').count();
+    await mapper.showPalette();
     await page
       .getByTestId('palette-trim')
       .dragTo(page.getByTestId('mapper-canvas'), { targetPosition: { x: 300, y: 120 } });

@@ -12,6 +12,10 @@ export class MapperPage {
     return this.page.getByTestId('mapper-editor');
   }
 
+  canvas(): Locator {
+    return this.page.getByTestId('mapper-canvas');
+  }
+
   tree(side: 'source' | 'target'): Locator {
     return this.page.getByTestId(`schema-node-${side}`);
   }
@@ -178,8 +182,16 @@ export class MapperPage {
     return this.page.getByTestId('preview-lookup-note');
   }
 
+  /** Unfolds the palette when it is collapsed (it starts folded on screens narrower than 1600 px). */
+  async showPalette() {
+    if ((await this.page.locator('aside.palette').count()) > 0) return;
+    await this.page.getByTestId('toggle-palette').click();
+    await this.page.locator('aside.palette').waitFor();
+  }
+
   /** Presses a palette entry and answers the id of the node it added (the newly selected one). */
   async addNode(key: string): Promise<string> {
+    await this.showPalette();
     const before = new Set(
       await this.page
         .locator('.react-flow__node [data-kind]')
@@ -206,6 +218,7 @@ export class MapperPage {
 
   /** Draws an edge between two handles by mouse (output handle first). */
   async connect(from: Locator, to: Locator) {
+    await this.zoomOutUntilShown(from, to);
     const start = await from.boundingBox();
     const end = await to.boundingBox();
     if (!start || !end) throw new Error('A handle to connect is not on screen.');
@@ -260,6 +273,27 @@ export class MapperPage {
   /** One node's output → another node's input. */
   async portToPort(fromNode: string, toNode: string, toHandle: string, fromHandle = 'out') {
     await this.connect(this.port(fromNode, fromHandle), this.port(toNode, toHandle));
+  }
+
+  /**
+   * Fit keeps field names readable, so with many nodes between the trees a far handle can sit
+   * outside the canvas: zoom out (the canvas's − button) until both ends are on it, as a user would.
+   */
+  async zoomOutUntilShown(...handles: Locator[]) {
+    for (let attempt = 0; attempt < 8; attempt += 1) {
+      const canvas = await this.canvas().boundingBox();
+      const boxes = await Promise.all(handles.map((handle) => handle.boundingBox()));
+      const inside = (box: { x: number; y: number; width: number; height: number } | null) =>
+        box !== null &&
+        canvas !== null &&
+        box.x >= canvas.x &&
+        box.y >= canvas.y &&
+        box.x + box.width <= canvas.x + canvas.width &&
+        box.y + box.height <= canvas.y + canvas.height - 40;
+      if (boxes.every(inside)) return;
+      await this.page.locator('.mapper-canvas .react-flow__controls-zoomout').click();
+      await this.settle();
+    }
   }
 
   /** Waits until the canvas stops moving (fit and layout animate the viewport). */

@@ -1,13 +1,12 @@
-import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
-import { useCallback, useEffect, useState } from 'react';
-import { Group, Panel, Separator, useDefaultLayout } from 'react-resizable-panels';
+import { ReactFlowProvider } from '@xyflow/react';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { Group, Panel, Separator, useDefaultLayout, usePanelRef } from 'react-resizable-panels';
 import { api } from '../../api/client';
 import { useAppStore, type LeaveGuard } from '../../app/app.store';
 import { MapperCanvas } from './canvas/MapperCanvas';
 import { Palette } from './canvas/Palette';
-import { headerHeight, rowHeight } from './canvas/SchemaNode';
 import { loadSamples, saveMapping } from './mapper-session';
-import { graphBounds } from './model/placement';
+import { viewMetrics } from './model/layout';
 import { IssuesPanel } from './panels/IssuesPanel';
 import { InspectPanel } from './panels/InspectPanel';
 import { JsonataPanel } from './panels/JsonataPanel';
@@ -22,6 +21,7 @@ import { LeaveDialog, RestoreDialog } from './UnsavedDialogs';
 import { useDraftKeeper } from './use-draft-keeper';
 import { usePreviewRunner } from './use-preview-runner';
 import { useMapperShortcuts } from './use-mapper-shortcuts';
+import { readUiPrefs, updateUiPrefs } from './ui-prefs';
 
 /** One open mapping: its own store, canvas, palette and side panels. */
 export function MapperEditor({
@@ -49,24 +49,12 @@ function EditorFrame({ store, onClose, reverse }: { store: MapperStore; onClose(
   useEffect(() => {
     void loadSamples(api, store, sampleSize);
   }, [store, sampleSize]);
-  const flow = useReactFlow();
   const layout = useCallback(() => {
     const state = store.getState();
-    state.autoLayout({
-      measured: state.measured,
-      // Where the row shows now: trees scroll, so rows out of view count as their top or bottom edge.
-      rowOffset: (nodeId, path) => {
-        const window = state.windows[nodeId];
-        const position = window?.index.get(path);
-        if (!window || position === undefined) return undefined;
-        const visible = Math.min(Math.max(position - window.start, 0), window.end - window.start + 1);
-        return headerHeight + visible * rowHeight + rowHeight / 2;
-      },
-    });
-    // Fit the laid-out positions themselves: the canvas has not re-rendered them yet.
-    const bounds = graphBounds(store.getState().graph, state.measured);
-    if (bounds) void flow.fitBounds(bounds, { padding: 0.06, duration: 250 });
-  }, [store, flow]);
+    state.autoLayout(viewMetrics(state));
+    // Fit the trees (with the readable zoom floor) once the laid-out positions render.
+    state.requestFit();
+  }, [store]);
   useMapperShortcuts(store, layout);
   const drafts = useDraftKeeper(store);
   const [leaving, setLeaving] = useState<{ leave(): void }>();
@@ -80,9 +68,15 @@ function EditorFrame({ store, onClose, reverse }: { store: MapperStore; onClose(
     onlySaveAfterUserInteractions: true,
   });
 
+  const sides = useCollapsibleSides(store);
+
   return (
-    <div className="mapper-editor" data-testid="mapper-editor">
-      <Toolbar store={store} onClose={back} onLayout={layout} />
+    <div
+      className={`mapper-editor${sides.focusMode ? ' focus-mode' : ''}`}
+      data-testid="mapper-editor"
+      data-focus-mode={sides.focusMode ? 'true' : 'false'}
+    >
+      <Toolbar store={store} onClose={back} onLayout={layout} sides={sides} />
       {reverse && <ReverseBanner report={reverse} />}
       <Group
         className="mapper-body"
@@ -97,9 +91,13 @@ function EditorFrame({ store, onClose, reverse }: { store: MapperStore; onClose(
           defaultSize="168px"
           minSize="120px"
           maxSize="320px"
+          collapsible
+          collapsedSize="0px"
+          panelRef={sides.paletteRef}
+          onResize={(size) => sides.onResize('palette', size.inPixels === 0)}
           groupResizeBehavior="preserve-pixel-size"
         >
-          <Palette />
+          {!sides.paletteCollapsed && <Palette />}
         </Panel>
         <Separator className="mapper-splitter" aria-label="Resize the palette" data-testid="splitter-palette" />
         <Panel id="canvas" className="mapper-pane" minSize="240px">
@@ -112,13 +110,19 @@ function EditorFrame({ store, onClose, reverse }: { store: MapperStore; onClose(
           defaultSize="400px"
           minSize="280px"
           maxSize="65%"
+          collapsible
+          collapsedSize="0px"
+          panelRef={sides.sideRef}
+          onResize={(size) => sides.onResize('side', size.inPixels === 0)}
           groupResizeBehavior="preserve-pixel-size"
         >
-          <SidePanel
-            sampleSize={sampleSize}
-            onSampleSize={setSampleSize}
-            onReload={() => void loadSamples(api, store, sampleSize)}
-          />
+          {!sides.sideCollapsed && (
+            <SidePanel
+              sampleSize={sampleSize}
+              onSampleSize={setSampleSize}
+              onReload={() => void loadSamples(api, store, sampleSize)}
+            />
+          )}
         </Panel>
       </Group>
       <Notice />
@@ -149,6 +153,98 @@ function EditorFrame({ store, onClose, reverse }: { store: MapperStore; onClose(
   );
 }
 
+export interface CollapsibleSides {
+  paletteRef: ReturnType<typeof usePanelRef>;
+  sideRef: ReturnType<typeof usePanelRef>;
+  paletteCollapsed: boolean;
+  sideCollapsed: boolean;
+  focusMode: boolean;
+  onResize(which: 'palette' | 'side', collapsed: boolean): void;
+  toggle(which: 'palette' | 'side'): void;
+  toggleFocusMode(): void;
+}
+
+/**
+ * Palette and side panel collapse (toolbar buttons, or dragging a splitter past the panel's
+ * minimum), remembered in the UI preferences; focus mode collapses both and gives the editor
+ * the whole window, and leaving it (Esc) brings back what was open before.
+ */
+function useCollapsibleSides(store: MapperStore): CollapsibleSides {
+  const paletteRef = usePanelRef();
+  const sideRef = usePanelRef();
+  const [initial] = useState(() => readUiPrefs(localStorage, window.innerWidth));
+  const [paletteCollapsed, setPaletteCollapsed] = useState(initial.paletteCollapsed);
+  const [sideCollapsed, setSideCollapsed] = useState(initial.sideCollapsed);
+  const focusMode = useMapper((state) => state.focusMode);
+  const beforeFocus = useRef<{ palette: boolean; side: boolean } | undefined>(undefined);
+  const refs = { palette: paletteRef, side: sideRef };
+
+  // Only the analyst's own folding is remembered: the first resize reports the remembered
+  // widths before the stored collapse applies, and focus mode folds both without asking.
+  const ready = useRef(false);
+  const known = useRef({ palette: initial.paletteCollapsed, side: initial.sideCollapsed });
+  useEffect(() => {
+    // The stored choice wins over a remembered width (a collapsed panel is only remembered here).
+    if (initial.paletteCollapsed) paletteRef.current?.collapse();
+    if (initial.sideCollapsed) sideRef.current?.collapse();
+    const frame = requestAnimationFrame(() => (ready.current = true));
+    return () => cancelAnimationFrame(frame);
+  }, [initial, paletteRef, sideRef]);
+
+  const onResize = useCallback(
+    (which: 'palette' | 'side', collapsed: boolean) => {
+      const wanted = which === 'palette' ? initial.paletteCollapsed : initial.sideCollapsed;
+      if (!ready.current && wanted && !collapsed) {
+        // A remembered width came first (before the panel could collapse): fold it now.
+        (which === 'palette' ? paletteRef : sideRef).current?.collapse();
+        return;
+      }
+      (which === 'palette' ? setPaletteCollapsed : setSideCollapsed)(collapsed);
+      if (known.current[which] === collapsed) return;
+      known.current[which] = collapsed;
+      if (ready.current && !store.getState().focusMode)
+        updateUiPrefs(localStorage, window.innerWidth, {
+          [which === 'palette' ? 'paletteCollapsed' : 'sideCollapsed']: collapsed,
+        });
+    },
+    [store, initial, paletteRef, sideRef],
+  );
+  const toggle = (which: 'palette' | 'side') => {
+    const panel = refs[which].current;
+    if (!panel) return;
+    if (panel.isCollapsed()) panel.expand();
+    else panel.collapse();
+  };
+
+  useEffect(() => {
+    if (focusMode) {
+      beforeFocus.current = {
+        palette: paletteRef.current?.isCollapsed() ?? false,
+        side: sideRef.current?.isCollapsed() ?? false,
+      };
+      paletteRef.current?.collapse();
+      sideRef.current?.collapse();
+    } else if (beforeFocus.current) {
+      const before = beforeFocus.current;
+      beforeFocus.current = undefined;
+      if (!before.palette) paletteRef.current?.expand();
+      if (!before.side) sideRef.current?.expand();
+    } else return;
+    store.getState().requestFit();
+  }, [focusMode, paletteRef, sideRef, store]);
+
+  return {
+    paletteRef,
+    sideRef,
+    paletteCollapsed,
+    sideCollapsed,
+    focusMode,
+    onResize,
+    toggle,
+    toggleFocusMode: () => store.getState().setFocusMode(!store.getState().focusMode),
+  };
+}
+
 /**
  * While the mapping has unsaved changes: other screens ask first (the app's leave guard), and
  * closing or reloading the window asks too (`beforeunload`; the Electron shell answers it with
@@ -173,8 +269,17 @@ function useLeaveGuard(store: MapperStore, ask: (request: { leave(): void }) => 
   }, [store, ask]);
 }
 
-function Toolbar({ store, onClose, onLayout }: { store: MapperStore; onClose(): void; onLayout(): void }) {
-  const flow = useReactFlow();
+function Toolbar({
+  store,
+  onClose,
+  onLayout,
+  sides,
+}: {
+  store: MapperStore;
+  onClose(): void;
+  onLayout(): void;
+  sides: CollapsibleSides;
+}) {
   const name = useMapper((state) => state.name);
   const setName = useMapper((state) => state.setName);
   const source = useMapper((state) => state.source);
@@ -204,11 +309,23 @@ function Toolbar({ store, onClose, onLayout }: { store: MapperStore; onClose(): 
       >
         ←
       </button>
+      <button
+        type="button"
+        className="button ghost icon"
+        onClick={() => sides.toggle('palette')}
+        aria-pressed={!sides.paletteCollapsed}
+        aria-label={sides.paletteCollapsed ? 'Show the palette' : 'Hide the palette'}
+        title={sides.paletteCollapsed ? 'Show the palette of functions' : 'Hide the palette'}
+        data-testid="toggle-palette"
+      >
+        ⊞
+      </button>
       <input
         className="mapping-name"
         value={name}
         onChange={(event) => setName(event.target.value)}
         aria-label="Mapping name"
+        title={name}
         data-testid="mapping-name"
       />
       <span className="route" title="Source → target">
@@ -245,11 +362,23 @@ function Toolbar({ store, onClose, onLayout }: { store: MapperStore; onClose(): 
       <button
         type="button"
         className="button ghost"
-        onClick={() => void flow.fitView({ padding: 0.08, duration: 250 })}
-        title="Fit view (F)"
+        onClick={() => store.getState().requestFit()}
+        title="Fit the trees (F)"
         data-testid="fit-view"
       >
         Fit
+      </button>
+      <button
+        type="button"
+        className="button ghost"
+        onClick={sides.toggleFocusMode}
+        aria-pressed={sides.focusMode}
+        title={
+          sides.focusMode ? 'Leave focus mode (Esc)' : 'Focus mode: the canvas takes the window (Shift+F, Esc leaves)'
+        }
+        data-testid="focus-mode"
+      >
+        {sides.focusMode ? 'Exit focus' : 'Focus'}
       </button>
       <button
         type="button"
@@ -280,6 +409,17 @@ function Toolbar({ store, onClose, onLayout }: { store: MapperStore; onClose(): 
         data-dirty={dirty ? 'true' : 'false'}
       >
         {saving ? 'Saving…' : dirty ? 'Save' : 'Saved'}
+      </button>
+      <button
+        type="button"
+        className="button ghost icon"
+        onClick={() => sides.toggle('side')}
+        aria-pressed={!sides.sideCollapsed}
+        aria-label={sides.sideCollapsed ? 'Show the side panel' : 'Hide the side panel'}
+        title={sides.sideCollapsed ? 'Show JSONata, preview and issues' : 'Hide the side panel'}
+        data-testid="toggle-side"
+      >
+        ◨
       </button>
     </div>
   );

@@ -46,7 +46,7 @@ function ExpressionNodeView({ id, data, selected }: NodeProps<ExpressionFlowNode
                 id={port.handle}
                 className={`port-handle type-${port.type}`}
               />
-              <span>{port.label}</span>
+              <PortKey nodeId={id} handle={port.handle} side="target" label={port.label} />
               <span className="port-type">{port.type}</span>
             </div>
           ))}
@@ -55,7 +55,7 @@ function ExpressionNodeView({ id, data, selected }: NodeProps<ExpressionFlowNode
           {outputs.map((port) => (
             <div className="port" key={port.handle}>
               <span className="port-type">{port.type}</span>
-              <span>{port.label}</span>
+              <PortKey nodeId={id} handle={port.handle} side="source" label={port.label} />
               <Handle
                 type="source"
                 position={Position.Right}
@@ -67,6 +67,33 @@ function ExpressionNodeView({ id, data, selected }: NodeProps<ExpressionFlowNode
         </div>
       </div>
     </div>
+  );
+}
+
+/**
+ * A port's label, focusable: C picks it (or connects it to the picked field or port of the
+ * other kind), so edges to and from nodes can be drawn without a mouse too.
+ */
+function PortKey(props: { nodeId: string; handle: string; side: 'source' | 'target'; label: string }) {
+  const pickField = useMapper((state) => state.pickField);
+  const picked = useMapper((state) => state.picked?.nodeId === props.nodeId && state.picked.path === props.handle);
+  return (
+    <button
+      type="button"
+      className={`port-key nodrag${picked ? ' picked' : ''}`}
+      aria-description={
+        props.side === 'target' ? 'C connects the picked output here' : 'C picks this output to connect'
+      }
+      onKeyDown={(event) => {
+        if ((event.key === 'c' || event.key === 'C') && !event.ctrlKey && !event.metaKey && !event.altKey) {
+          event.preventDefault();
+          pickField(props.side, props.handle, props.nodeId);
+        }
+      }}
+      data-testid={`port-${props.nodeId}-${props.handle}`}
+    >
+      {props.label}
+    </button>
   );
 }
 

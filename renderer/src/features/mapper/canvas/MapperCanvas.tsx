@@ -1,5 +1,6 @@
 import {
   Background,
+  ControlButton,
   Controls,
   MiniMap,
   ReactFlow,
@@ -12,9 +13,8 @@ import {
   type OnConnect,
   type OnDelete,
 } from '@xyflow/react';
-import { useCallback, useEffect, useMemo, useRef, type DragEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { canConnect } from '../../../../../shared/mapping';
 import { useAppStore } from '../../../app/app.store';
 import {
   FlowEdgeCache,
@@ -27,14 +27,18 @@ import {
 } from '../model/flow-adapters';
 import type { NodeTemplate } from '../model/graph-edits';
 import { useMapper, useMapperStoreApi } from '../store/mapper-context';
+import { connectionVerdict } from '../store/view.slice';
+import { ChoiceDialog } from '../ChoiceDialog';
+import { readUiPrefs, updateUiPrefs } from '../ui-prefs';
+import { fitTrees, readableZoom } from './fit';
 import { nodeTypes } from './node-types';
 import { paletteMime } from './Palette';
 import { suggestedEdgeTypes, useWithSuggestedEdges } from './SuggestedEdges';
 
 const deleteKeys = ['Backspace', 'Delete'];
 const proOptions = { hideAttribution: true };
-const fitOptions = { padding: 0.06, maxZoom: 1 };
-const miniMapStyle = { width: 150, height: 96 };
+// Small on purpose: it must never hide a real part of the canvas (CSS also drops it on a narrow canvas).
+const miniMapStyle = { width: 120, height: 76 };
 
 /** The canvas: a view of the graph in the store; every change goes back through store actions. */
 export function MapperCanvas() {
@@ -52,6 +56,7 @@ export function MapperCanvas() {
       windows: state.windows,
     })),
   );
+  const pane = useRef<HTMLDivElement>(null);
   const nodeCache = useRef(new FlowNodeCache());
   const edgeCache = useRef(new FlowEdgeCache());
   const nodes = useMemo(() => nodeCache.current.derive(view.graph, view), [view]);
@@ -109,8 +114,9 @@ export function MapperCanvas() {
 
   const isValidConnection = useCallback<IsValidConnection<MapperFlowEdge>>(
     (connection) => {
+      // An input that is already fed still takes the drop: the analyst is then asked whether to replace.
       const candidate = toConnection(connection);
-      return candidate !== undefined && canConnect(store.getState().graph, candidate).ok;
+      return candidate !== undefined && connectionVerdict(store.getState().graph, candidate).kind !== 'refused';
     },
     [store],
   );
@@ -118,7 +124,7 @@ export function MapperCanvas() {
   const onConnect = useCallback<OnConnect>(
     (connection) => {
       const candidate = toConnection(connection);
-      if (candidate) store.getState().connectPorts(candidate);
+      if (candidate) store.getState().requestConnection(candidate);
     },
     [store],
   );
@@ -130,13 +136,13 @@ export function MapperCanvas() {
       const from = state.fromHandle.type === 'source' ? state.fromHandle : state.toHandle;
       const to = state.fromHandle.type === 'source' ? state.toHandle : state.fromHandle;
       if (!from.id || !to.id) return;
-      const result = canConnect(store.getState().graph, {
+      const verdict = connectionVerdict(store.getState().graph, {
         source: from.nodeId,
         sourceHandle: from.id,
         target: to.nodeId,
         targetHandle: to.id,
       });
-      if (!result.ok) store.getState().notify('error', result.reason);
+      if (verdict.kind === 'refused') store.getState().notify('error', verdict.reason);
     },
     [store],
   );
@@ -169,20 +175,48 @@ export function MapperCanvas() {
     [flow, store],
   );
 
-  // Fit once every node has its real size (both trees, whatever the first viewport was).
+  // Fit once every node has its real size (both trees, whatever the first viewport was), and
+  // again whenever the canvas changes size (panels collapse, focus mode, the window resizes)
+  // until the analyst pans or zooms; an explicit fit (Fit, F, Layout) starts following again.
   const initialized = useNodesInitialized();
   const fitted = useRef(false);
+  const follow = useRef(true);
   useEffect(() => {
     if (!initialized || fitted.current) return;
     fitted.current = true;
-    void flow.fitView(fitOptions);
-  }, [initialized, flow]);
+    fitTrees(flow, store);
+  }, [initialized, flow, store]);
+  const fitRequest = useMapper((state) => state.fitRequest);
+  useEffect(() => {
+    if (fitRequest === 0) return;
+    follow.current = true;
+    fitTrees(flow, store, { duration: 250 });
+  }, [fitRequest, flow, store]);
+  useEffect(() => {
+    const element = pane.current;
+    if (!element) return;
+    let frame = 0;
+    const observer = new ResizeObserver(() => {
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(() => {
+        if (follow.current && fitted.current) fitTrees(flow, store);
+      });
+    });
+    observer.observe(element);
+    return () => {
+      cancelAnimationFrame(frame);
+      observer.disconnect();
+    };
+  }, [flow, store]);
+  const onMoveStart = useCallback((event: MouseEvent | TouchEvent | null) => {
+    // Only the analyst's own panning or zooming has an event; fits and focus moves have none.
+    if (event) follow.current = false;
+  }, []);
 
   // Bring a node picked elsewhere (issues panel, value-map quick fix) into view without losing
   // the two trees: nothing moves when it already shows, else the view fits it and both trees
   // (never zooming in), so the analyst keeps seeing what the node connects.
   const focus = useMapper((state) => state.focus);
-  const pane = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!focus) return;
     const timer = setTimeout(() => {
@@ -210,12 +244,19 @@ export function MapperCanvas() {
       void flow.fitView({
         nodes: [...trees, { id: node.id }],
         padding: 0.06,
-        maxZoom: Math.max(flow.getZoom(), 0.2),
+        maxZoom: Math.max(flow.getZoom(), readableZoom),
+        minZoom: Math.min(flow.getZoom(), readableZoom),
         duration: 300,
       });
     }, 30);
     return () => clearTimeout(timer);
   }, [focus, flow, store]);
+
+  const [minimap, setMinimap] = useState(() => readUiPrefs(localStorage, window.innerWidth).minimap);
+  const toggleMinimap = () => {
+    setMinimap(!minimap);
+    updateUiPrefs(localStorage, window.innerWidth, { minimap: !minimap });
+  };
 
   return (
     <div className="mapper-canvas" ref={pane} data-testid="mapper-canvas" onDragOver={onDragOver} onDrop={onDrop}>
@@ -236,11 +277,77 @@ export function MapperCanvas() {
         maxZoom={2}
         proOptions={proOptions}
         connectionRadius={24}
+        onMoveStart={onMoveStart}
       >
         <Background gap={20} size={1} />
-        <MiniMap pannable zoomable position="bottom-right" ariaLabel="Mapping overview" style={miniMapStyle} />
-        <Controls showInteractive={false} />
+        {minimap && (
+          <MiniMap pannable zoomable position="bottom-right" ariaLabel="Mapping overview" style={miniMapStyle} />
+        )}
+        <Controls showInteractive={false} showFitView={false} orientation="horizontal" position="bottom-center">
+          <ControlButton
+            onClick={() => store.getState().requestFit()}
+            title="Fit the trees (F)"
+            aria-label="Fit the trees"
+          >
+            ⤢
+          </ControlButton>
+          <ControlButton
+            onClick={toggleMinimap}
+            title={minimap ? 'Hide the overview map' : 'Show the overview map'}
+            aria-label={minimap ? 'Hide the overview map' : 'Show the overview map'}
+            aria-pressed={minimap}
+            data-testid="toggle-minimap"
+          >
+            ▣
+          </ControlButton>
+        </Controls>
       </ReactFlow>
+      <Announcer />
+      <ReplaceEdgeDialog />
     </div>
+  );
+}
+
+/** Says what keyboard connecting did, for screen readers (and visibly while a field is picked). */
+function Announcer() {
+  const announcement = useMapper((state) => state.announcement);
+  // Shown on the canvas only while a field is picked (what to do next); always heard.
+  const picking = useMapper((state) => state.picked !== undefined);
+  return (
+    <div
+      className={`canvas-announcer${picking ? ' visible' : ''}`}
+      aria-live="polite"
+      role="status"
+      data-testid="canvas-announcer"
+    >
+      {announcement?.text ?? ''}
+    </div>
+  );
+}
+
+/** The input a drop landed on is already fed: replace that edge, or keep it (Escape). */
+function ReplaceEdgeDialog() {
+  const pending = useMapper((state) => state.pendingReplace);
+  const resolve = useMapper((state) => state.resolveReplace);
+  if (!pending) return null;
+  const { connection, replaces } = pending;
+  return (
+    <ChoiceDialog
+      title="Replace the connection?"
+      testId="replace-edge"
+      initial={0}
+      onCancel={() => resolve(false)}
+      choices={[
+        { label: 'Replace', tone: 'primary', onChoose: () => resolve(true), testId: 'replace-edge-confirm' },
+        { label: 'Keep the current one', onChoose: () => resolve(false), testId: 'replace-edge-keep' },
+      ]}
+    >
+      <p>
+        <code>{connection.targetHandle}</code> is already fed by <code>{replaces.sourceHandle}</code>
+        {replaces.source !== 'source' ? ` (from ${replaces.source})` : ''}. Replace it with{' '}
+        <code>{connection.sourceHandle}</code>
+        {connection.source !== 'source' ? ` (from ${connection.source})` : ''}?
+      </p>
+    </ChoiceDialog>
   );
 }

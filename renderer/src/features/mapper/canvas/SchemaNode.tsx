@@ -1,15 +1,17 @@
 import { Handle, Position, useUpdateNodeInternals, type NodeProps } from '@xyflow/react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { flattenSchemaFields } from '../../../../../shared/mapping';
 import type { EntityField } from '../../../../../shared/domain/entity-schema';
 import type { SchemaFlowNode } from '../model/flow-adapters';
-import { aboveHandle, belowHandle, buildRows, type TreeRow } from '../model/schema-tree';
+import { treeHeaderHeight, treeMarkerHeight, treeRowHeight } from '../model/layout';
+import { aboveHandle, belowHandle, buildRows, resolveHandle, type TreeRow } from '../model/schema-tree';
 import { useMapper } from '../store/mapper-context';
 
-export const rowHeight = 26;
-export const headerHeight = 52;
-const maxBodyHeight = 620;
+export const rowHeight = treeRowHeight;
+export const headerHeight = treeHeaderHeight;
+/** 20 rows: with the header the tree fits a 720 px high laptop screen at a readable zoom. */
+export const maxBodyHeight = 520;
 const noneCollapsed: ReadonlySet<string> = new Set();
 const noFields: ReadonlyMap<string, EntityField> = new Map();
 
@@ -95,6 +97,45 @@ function SchemaNodeView({ id, data }: NodeProps<SchemaFlowNode>) {
     updateNodeInternals(id);
   }, [id, rows, index, first, last, setWindow, updateNodeInternals]);
 
+  // Connected fields scrolled out of view: their edges end at the "n more" markers above and
+  // below the rows (not on the first or last row, over the lines of the fields in view).
+  const outside = useMemo(() => {
+    const window = { rows, index, start: first, end: last };
+    const above: number[] = [];
+    const below: number[] = [];
+    for (const path of connected) {
+      const handle = resolveHandle(path, window);
+      const position = index.get(path);
+      if (handle === aboveHandle) above.push(position ?? first);
+      else if (handle === belowHandle) below.push(position ?? last);
+    }
+    return { above, below };
+  }, [connected, rows, index, first, last]);
+  const scrollToNearest = (direction: 'above' | 'below') => {
+    const positions = outside[direction];
+    if (positions.length === 0) return;
+    const target = direction === 'above' ? Math.max(...positions) : Math.min(...positions);
+    virtualizer.scrollToIndex(target, { align: 'center' });
+  };
+
+  // Arrow keys move between fields; the tree scrolls along (rows outside the view are not in the DOM).
+  const picked = useMapper((state) => (state.picked?.nodeId === id ? state.picked.path : undefined));
+  const pickField = useMapper((state) => state.pickField);
+  const moveFocus = (from: string, step: number) => {
+    const position = index.get(from);
+    if (position === undefined) return;
+    const next = rows[Math.min(Math.max(position + step, 0), rows.length - 1)];
+    if (!next) return;
+    virtualizer.scrollToIndex(index.get(next.path) ?? 0, { align: 'auto' });
+    requestAnimationFrame(() =>
+      requestAnimationFrame(() =>
+        scrollRef.current
+          ?.querySelector<HTMLButtonElement>(`.field-row[data-field="${CSS.escape(next.path)}"] .field-main`)
+          ?.focus(),
+      ),
+    );
+  };
+
   // Reveal a field picked elsewhere (validation panel, lineage).
   useEffect(() => {
     if (selectedPath === undefined) return;
@@ -119,12 +160,11 @@ function SchemaNodeView({ id, data }: NodeProps<SchemaFlowNode>) {
         <strong title={title}>{title}</strong>
       </div>
       <div className="schema-node-body">
-        <Handle
-          type={side === 'source' ? 'source' : 'target'}
-          position={side === 'source' ? Position.Right : Position.Left}
-          id={aboveHandle}
-          isConnectable={false}
-          className="proxy-handle top"
+        <MoreMarker
+          side={side}
+          direction="above"
+          count={outside.above.length}
+          onClick={() => scrollToNearest('above')}
         />
         <div
           ref={scrollRef}
@@ -151,21 +191,70 @@ function SchemaNodeView({ id, data }: NodeProps<SchemaFlowNode>) {
                   flagText={flagged.get(row.path)?.messages.join('\n')}
                   lit={lit?.has(row.path) ?? false}
                   selected={selectedPath === row.path}
+                  picked={picked === row.path}
                   onSelect={() => selectField({ side, nodeId: id, path: row.path })}
                   onToggle={() => toggleCollapsed(id, row.path)}
+                  onKeyDown={(event) => {
+                    if (event.key === 'c' || event.key === 'C') {
+                      if (event.ctrlKey || event.metaKey || event.altKey) return;
+                      event.preventDefault();
+                      pickField(side, row.path, id);
+                    } else if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+                      event.preventDefault();
+                      moveFocus(row.path, event.key === 'ArrowDown' ? 1 : -1);
+                    }
+                  }}
                 />
               );
             })}
           </div>
         </div>
-        <Handle
-          type={side === 'source' ? 'source' : 'target'}
-          position={side === 'source' ? Position.Right : Position.Left}
-          id={belowHandle}
-          isConnectable={false}
-          className="proxy-handle bottom"
+        <MoreMarker
+          side={side}
+          direction="below"
+          count={outside.below.length}
+          onClick={() => scrollToNearest('below')}
         />
       </div>
+    </div>
+  );
+}
+
+/**
+ * Where edges to connected fields scrolled out of view end: one marker above the rows and one
+ * below, saying how many there are; pressing it scrolls to the nearest one.
+ */
+function MoreMarker({
+  side,
+  direction,
+  count,
+  onClick,
+}: {
+  side: 'source' | 'target';
+  direction: 'above' | 'below';
+  count: number;
+  onClick(): void;
+}) {
+  return (
+    <div className={`more-marker ${direction}${count > 0 ? ' active' : ''}`} style={{ height: treeMarkerHeight }}>
+      {count > 0 && (
+        <button
+          type="button"
+          className="more-marker-button nodrag"
+          onClick={onClick}
+          title={`Scroll to the nearest mapped field ${direction}`}
+          data-testid={`more-${direction}-${side}`}
+        >
+          {direction === 'above' ? '▲' : '▼'} {count} mapped {direction}
+        </button>
+      )}
+      <Handle
+        type={side === 'source' ? 'source' : 'target'}
+        position={side === 'source' ? Position.Right : Position.Left}
+        id={direction === 'above' ? aboveHandle : belowHandle}
+        isConnectable={false}
+        className="proxy-handle"
+      />
     </div>
   );
 }
@@ -182,8 +271,11 @@ interface FieldRowProps {
   flagText?: string;
   lit: boolean;
   selected: boolean;
+  /** Picked by keyboard (C), waiting for a field of the other tree. */
+  picked: boolean;
   onSelect(): void;
   onToggle(): void;
+  onKeyDown(event: KeyboardEvent<HTMLButtonElement>): void;
 }
 
 function FieldRow({
@@ -197,8 +289,10 @@ function FieldRow({
   flagText,
   lit,
   selected,
+  picked,
   onSelect,
   onToggle,
+  onKeyDown,
 }: FieldRowProps) {
   const required = side === 'target' && field?.required.onCreate && !field.readOnly;
   const classes = [
@@ -206,6 +300,7 @@ function FieldRow({
     connected ? 'connected' : '',
     lit ? 'lit' : '',
     selected ? 'selected' : '',
+    picked ? 'picked' : '',
     field?.readOnly && side === 'target' ? 'read-only' : '',
   ]
     .filter(Boolean)
@@ -235,7 +330,14 @@ function FieldRow({
         type="button"
         className="field-main"
         onClick={onSelect}
+        onKeyDown={onKeyDown}
         title={`${row.label} (${row.path})${field?.description ? ` — ${field.description}` : ''}`}
+        aria-description={
+          side === 'source'
+            ? 'C picks it to connect; then press C on a target field'
+            : 'C connects the picked source field here'
+        }
+        data-testid={`field-${side}-${row.path}`}
       >
         <span className="field-name">{row.name}</span>
         {row.label !== row.name && <span className="field-label">{row.label}</span>}

@@ -96,7 +96,8 @@ function toFlowNode(
   const className = lit ? 'lit' : dimmed ? 'dimmed' : undefined;
   // Initial sizes let React Flow fit and cull nodes it has not measured yet.
   if (isSchemaNode(node)) {
-    const initialHeight = 54 + Math.min(Math.max(node.data.fields.length, 1) * 26, 620);
+    // Header, the two "n more" strips and at most 20 rows (see SchemaNode).
+    const initialHeight = 54 + 36 + Math.min(Math.max(node.data.fields.length, 1) * 26, 520);
     return {
       id: node.id,
       type: node.kind,

@@ -258,7 +258,11 @@ export function mapField(
   const node = createNode(
     graph,
     { kind: 'function', name: conversion },
-    { x: source.position.x + 420, y: source.position.y + 40 + sourceRow * 26 },
+    // In the gap between the trees (a fixed offset put it on the target tree when they sit close).
+    {
+      x: Math.round(source.position.x + 280 + Math.max(30, (target.position.x - source.position.x - 280 - 210) / 2)),
+      y: source.position.y + 40 + sourceRow * 26,
+    },
   );
   let next = addNode(graph, node);
   const first = connect(next, { source: source.id, sourceHandle: sourcePath, target: node.id, targetHandle: 'in0' });

@@ -36,14 +36,16 @@ export function freeSpot(
 export function graphBounds(
   graph: MappingGraph,
   measured: Readonly<Record<string, Size>>,
+  only: (node: MappingGraph['nodes'][number]) => boolean = () => true,
 ): { x: number; y: number; width: number; height: number } | undefined {
-  if (graph.nodes.length === 0) return undefined;
+  const nodes = graph.nodes.filter(only);
+  if (nodes.length === 0) return undefined;
   let left = Infinity;
   let top = Infinity;
   let right = -Infinity;
   let bottom = -Infinity;
-  for (const node of graph.nodes) {
-    const size = measured[node.id] ?? (isSchemaNode(node) ? { width: 280, height: 674 } : defaultSize);
+  for (const node of nodes) {
+    const size = measured[node.id] ?? (isSchemaNode(node) ? { width: 280, height: 610 } : defaultSize);
     left = Math.min(left, node.position.x);
     top = Math.min(top, node.position.y);
     right = Math.max(right, node.position.x + size.width);

@@ -5,6 +5,7 @@ import type { ErrorInfo } from '../../../../../shared/errors';
 import type {
   ConnectResult,
   Connection,
+  MappingEdge,
   MappingGraph,
   NodeOfKind,
   PreviewResult,
@@ -105,6 +106,27 @@ export interface ViewSlice {
   showPanel(panel: PanelId): void;
   focusNode(nodeId: string): void;
   notify(tone: 'info' | 'error', message: string): void;
+  /** Bumped to ask the canvas to fit the trees (Fit, F, Layout, focus mode). */
+  fitRequest: number;
+  requestFit(): void;
+  /** Focus mode: the canvas takes the window (Esc leaves). */
+  focusMode: boolean;
+  setFocusMode(on: boolean): void;
+  /**
+   * A field or port picked by keyboard (C) waiting for its other end: `source` is an output end
+   * (a source field, a node's output), `target` an input end (a target field, a node's input).
+   */
+  picked?: { side: 'source' | 'target'; path: string; nodeId: string };
+  /** A drop onto an input that is already fed: the analyst confirms replacing `replaces`. */
+  pendingReplace?: { connection: Connection; replaces: MappingEdge };
+  /** What screen readers hear about keyboard connecting (an aria-live region shows it). */
+  announcement?: { text: string; nonce: number };
+  /** C on a focused field or port: picks it, or connects it to the picked end of the other kind. */
+  pickField(side: 'source' | 'target', path: string, nodeId?: string): void;
+  cancelPick(): void;
+  /** Connects, or asks first when the input is already fed (see pendingReplace). */
+  requestConnection(connection: Connection): void;
+  resolveReplace(replace: boolean): void;
 }
 
 export interface Side {

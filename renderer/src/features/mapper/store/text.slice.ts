@@ -1,6 +1,7 @@
 import { parseMapping } from '../../../../../shared/mapping';
 import { AppError, errorMessage } from '../../../../../shared/errors';
 import { compileForView } from '../model/compile-view';
+import { placeNewNodes, viewMetrics } from '../model/layout';
 import type { SliceCreator, TextSlice } from './store-types';
 
 export const createTextSlice: SliceCreator<TextSlice> = (set, get) => ({
@@ -13,7 +14,8 @@ export const createTextSlice: SliceCreator<TextSlice> = (set, get) => ({
     const { draft, graph } = get();
     if (!draft || draft.basis !== graph) return false;
     try {
-      const parsed = parseMapping(draft.text, { previous: graph });
+      // Nodes the text added are placed by the layout between the trees (issue 19), not stacked.
+      const parsed = placeNewNodes(graph, parseMapping(draft.text, { previous: graph }), viewMetrics(get()));
       // Same JSONata as now (a comment or spacing changed): nothing to undo.
       if (compileForView(parsed).expression === get().compiled.expression) {
         set({ draft: { text: draft.text, basis: graph }, textError: undefined });
