@@ -134,7 +134,11 @@ export const bundleSchema = z
     version: z.literal(bundleVersion),
     name: z.string().min(1).max(200),
     description: z.string().max(2000).optional(),
-    createdAt: z.string(),
+    /**
+     * When it was exported, in bundles written before exports became reproducible; new exports
+     * leave it out so the same workspace exported twice gives the same bytes (bundles in git).
+     */
+    createdAt: z.string().optional(),
     app: z.object({ name: z.string(), version: z.string() }).strict(),
     /** The JSONata release the expressions were written and sampled with. */
     engine: z.object({ jsonata: z.string().regex(/^\d+\.\d+\.\d+/) }).strict(),

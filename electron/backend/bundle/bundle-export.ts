@@ -1,4 +1,5 @@
 import type { MethodInput } from '../../../shared/api/contract';
+import { bundleJsonSchemaId } from '../../../shared/bundle/bundle-json-schema';
 import { connectionRef } from '../../../shared/bundle/bundle-migrations';
 import { findSecrets, secretKeysOf } from '../../../shared/bundle/bundle-secrets';
 import {
@@ -70,12 +71,12 @@ export async function exportBundle(context: BackendContext, input: ExportInput):
   );
   const samples = await collectSamples(context, mappings, flows, input);
   const now = new Date().toISOString();
+  // No timestamp: the same workspace exported twice gives the same bytes, so bundles diff cleanly in git.
   const body = {
     format: bundleFormat,
     version: bundleVersion,
     name: input.name ?? `Export ${now.slice(0, 10)}`,
     ...(input.description ? { description: input.description } : {}),
-    createdAt: now,
     app: { name: 'ml-connector Studio', version: appVersion() },
     engine: { jsonata: jsonataVersion() },
     connections,
@@ -106,7 +107,8 @@ export async function exportBundle(context: BackendContext, input: ExportInput):
       { paths: findings.map((finding) => finding.path) },
     );
   }
-  return bundleSchema.parse(sealBundle(body));
+  // `$schema` first (editors validate against it), outside the hashed part.
+  return bundleSchema.parse(sealBundle({ $schema: bundleJsonSchemaId, ...body }));
 }
 
 export function bundleFileName(bundle: Pick<Bundle, 'name'>): string {
