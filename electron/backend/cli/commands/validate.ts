@@ -4,6 +4,7 @@ import { validateBundleText } from '../../bundle/bundle-check';
 import { bindConnections, missingSecretsMessage } from '../../bundle/bundle-binding';
 import { resolveDataDir } from '../../store/paths';
 import { redact } from '../../util/redact';
+import { AppError } from '../../../../shared/errors';
 import { exitCodes, type Command } from '../command';
 import { terminalText } from '../terminal-text';
 import path from 'node:path';
@@ -57,12 +58,18 @@ export const validateCommand: Command = {
     let exit: number = check.ok ? exitCodes.ok : exitCodes.invalid;
     let secrets: string | undefined;
     if (check.ok && loaded.bundle && values['require-secrets']) {
-      const bound = bindConnections(loaded.bundle, {
-        env: io.env,
-        secretsFile: values.secrets,
-        sandboxDir: path.join(resolveDataDir(io.env), 'sandbox'),
-      });
-      secrets = missingSecretsMessage(bound);
+      try {
+        const bound = bindConnections(loaded.bundle, {
+          env: io.env,
+          secretsFile: values.secrets,
+          sandboxDir: path.join(resolveDataDir(io.env), 'sandbox'),
+        });
+        secrets = missingSecretsMessage(bound);
+      } catch (error) {
+        // A secrets file or mounted secret that cannot be read: the same report as a missing value.
+        if (!(error instanceof AppError) || error.code !== 'E_SECRET_UNAVAILABLE') throw error;
+        secrets = error.message;
+      }
       if (secrets) exit = exitCodes.auth;
     }
     if (values.json) {
