@@ -24,6 +24,8 @@ import { dependencyOrder } from '../sync/dependency-order';
 import { syncService } from '../sync/sync.service';
 import { sampleBindings } from './bundle-check';
 import { sealBundle } from './bundle-hash';
+import { SchemaCache } from '../connectors/framework/schema-cache';
+import { mappedFieldPaths, snapshotOf } from '../../../shared/bundle/schema-drift';
 
 export type ExportInput = MethodInput<'bundles.export'>;
 
@@ -165,6 +167,21 @@ function bundleMapping(
     context.store.connectionCaches.schemaHash(connectionId, entity);
   const source = schemaHash(flow.source.connectionId, mapping.sourceEntity);
   const target = schemaHash(flow.target.connectionId, mapping.targetEntity);
+  // The mapped fields of each cached schema, so a server can name what drifted (a hash only says that something did).
+  const cache = new SchemaCache(context.store.connectionCaches);
+  const snapshot = (side: 'source' | 'target', connectionId: string, entity: string) => {
+    const schema = cache.get(connectionId, entity);
+    if (!schema) return undefined;
+    try {
+      return snapshotOf(schema, mappedFieldPaths(mapping, side, schema));
+    } catch {
+      return undefined; // A graph that does not index (it fails validation on its own) has no snapshot.
+    }
+  };
+  const snapshots = {
+    source: snapshot('source', flow.source.connectionId, mapping.sourceEntity),
+    target: snapshot('target', flow.target.connectionId, mapping.targetEntity),
+  };
   let sourceMap: BundleMapping['sourceMap'];
   if (mapping.graph && mapping.expression.startsWith(generatedMarker)) {
     try {
@@ -188,6 +205,14 @@ function bundleMapping(
     hash: mapping.hash,
     ...(sourceMap ? { sourceMap } : {}),
     schemaHashes: { ...(source ? { source } : {}), ...(target ? { target } : {}) },
+    ...(snapshots.source || snapshots.target
+      ? {
+          schemaSnapshots: {
+            ...(snapshots.source ? { source: snapshots.source } : {}),
+            ...(snapshots.target ? { target: snapshots.target } : {}),
+          },
+        }
+      : {}),
   };
 }
 
