@@ -83,6 +83,39 @@ describe('schema drift: mlc run compares the bundle’s snapshots with the live 
     expect(world.zoho.inspect.records('Accounts').filter((account) => account.Infor_Customer_No)).toHaveLength(3);
   }, 60_000);
 
+  it('`mlc validate --live-schemas` reports the same drift without touching the data folder; --strict-schemas makes it invalid', async () => {
+    const file = drifted();
+    const home = tempDir('mlc-drift-validate-');
+    try {
+      // The sandbox connection files only: no store yet, and validating must not create one.
+      writeSandboxFiles(home.dir, world.infor, world.zoho);
+      const env = { MLC_HOME: home.dir };
+      expect((await runMlc(['bundle', 'seal', file], env)).code).toBe(0);
+      const offline = await runMlc(['validate', file], env);
+      expect(offline.code).toBe(0);
+      expect(offline.stderr).not.toContain('schema drift');
+
+      const warned = await runMlc(['validate', file, '--live-schemas'], env);
+      expect(warned.code).toBe(0);
+      expect(warned.stderr).toMatch(
+        /note: schema drift: .*Accounts \(target of the mapping .*\): Account_Name changed type from number to string/,
+      );
+      expect(warned.stderr).toMatch(/OLDF was removed from customers/);
+
+      const strict = await runMlc(['validate', file, '--live-schemas', '--strict-schemas', '--json'], env);
+      expect(strict.code).toBe(3);
+      const report = JSON.parse(strict.stdout) as { ok: boolean; schemaDrift: Array<{ field: string; code: string }> };
+      expect(report.ok).toBe(false);
+      expect(report.schemaDrift.map((finding) => [finding.field, finding.code]).sort()).toEqual([
+        ['Account_Name', 'type-changed'],
+        ['OLDF', 'removed-field'],
+      ]);
+      expect(fs.existsSync(path.join(home.dir, 'mlc.sqlite'))).toBe(false);
+    } finally {
+      home.remove();
+    }
+  }, 60_000);
+
   it('says nothing when the live schemas still match', async () => {
     const file = path.join(server.dir, 'clean.mlcbundle.json');
     fs.writeFileSync(file, `${JSON.stringify(exported, null, 2)}\n`);

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Bundle } from '../../../shared/bundle/bundle.schema';
 import { AppError } from '../../../shared/errors';
@@ -185,4 +186,31 @@ function memoryCaches(store: ConnectionCacheRepository): ConnectionCacheReposito
     tenantCheck: (connectionId) => store.tenantCheck(connectionId),
     putTenantCheck: () => undefined,
   };
+}
+
+/**
+ * Schema probes for a bundle without installing it (`mlc validate --live-schemas`): the connections
+ * bound exactly as `mlc run` binds them, connectors over a throwaway store in a temporary folder, so
+ * the data folder's store is neither read nor changed. Throws E_SECRET_UNAVAILABLE like `openHeadless`.
+ */
+export async function withSchemaProbes<T>(
+  bundle: Bundle,
+  binding: BindingOptions,
+  use: (probes: ConnectorSource) => Promise<T>,
+): Promise<T> {
+  const bound = bindConnections(bundle, binding);
+  const missing = missingSecretsMessage(bound);
+  if (missing) throw new AppError('E_SECRET_UNAVAILABLE', missing);
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'mlc-probe-'));
+  const backend = createBackend({ runtime: 'cli', dataDir: folder });
+  try {
+    const byId = new Map(bound.map((connection) => [connection.id, connection]));
+    return await use({
+      open: async (connectionId) =>
+        openBound(backend, byId.get(connectionId), connectionId, memoryCaches(backend.context.store.connectionCaches)),
+    });
+  } finally {
+    await backend.close();
+    fs.rmSync(folder, { recursive: true, force: true });
+  }
 }
