@@ -26,8 +26,6 @@ export interface AlertSettings {
     from: string;
     to: string[];
   };
-  /** Tests: webhook backoff. */
-  retry?: { initialDelayMs: number; maxAttempts: number };
 }
 
 /** What an alert says: counts, names and a cleaned error, never records, keys' values or links. */
@@ -213,9 +211,10 @@ export class Alerter {
     const policy = retry(
       handleWhen((error) => !(error instanceof PermanentWebhookError)),
       {
-        maxAttempts: (this.settings.retry?.maxAttempts ?? 5) - 1,
+        // Five attempts in all, about 1 s apart at first and growing (cockatiel's decorrelated jitter).
+        maxAttempts: 4,
         backoff: new ExponentialBackoff({
-          initialDelay: this.settings.retry?.initialDelayMs ?? 1000,
+          initialDelay: 1000,
           maxDelay: 60_000,
         }),
       },
