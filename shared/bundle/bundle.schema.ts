@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fieldTypeSchema } from '../domain/entity-schema';
 import { connectionIdSchema, connectionSettingsSchema, systemIdSchema } from '../domain/connection';
 import { flowSchema, mappingIdSchema, mappingSchema } from '../domain/flow';
 
@@ -72,6 +73,38 @@ export const bundleSourceMapFieldSchema = z
   })
   .strict();
 
+/**
+ * A mapped field as the bundle recorded it at export: enough of the schema to tell, on a server,
+ * that a field the mapping reads or writes disappeared or changed type. Nested members keep their
+ * parents so paths mean the same as in the live schema.
+ */
+export interface SnapshotField {
+  name: string;
+  type: z.infer<typeof fieldTypeSchema>;
+  required?: boolean;
+  readOnly?: boolean;
+  maxLength?: number;
+  children?: SnapshotField[];
+}
+
+export const snapshotFieldSchema: z.ZodType<SnapshotField> = z.lazy(() =>
+  z
+    .object({
+      name: z.string().min(1),
+      type: fieldTypeSchema,
+      required: z.boolean().optional(),
+      readOnly: z.boolean().optional(),
+      maxLength: z.number().int().positive().optional(),
+      children: z.array(snapshotFieldSchema).optional(),
+    })
+    .strict(),
+);
+
+export const schemaSnapshotsSchema = z
+  .object({ source: z.array(snapshotFieldSchema).optional(), target: z.array(snapshotFieldSchema).optional() })
+  .strict();
+export type SchemaSnapshots = z.infer<typeof schemaSnapshotsSchema>;
+
 /** A saved mapping (shared/domain/flow.ts) plus what a server needs to check it. */
 export const bundleMappingSchema = mappingSchema
   .omit({ updatedAt: true })
@@ -87,6 +120,11 @@ export const bundleMappingSchema = mappingSchema
     sourceMap: z.array(bundleSourceMapFieldSchema).optional(),
     /** Schema hashes of both sides when the mapping was exported (drift shows as a warning). */
     schemaHashes: z.object({ source: z.string().optional(), target: z.string().optional() }).strict(),
+    /**
+     * The mapped fields of each side's schema at export (absent in older bundles, and for a side whose
+     * schema was never fetched): `mlc validate --live-schemas` and `mlc run` compare them with the live schemas.
+     */
+    schemaSnapshots: schemaSnapshotsSchema.optional(),
   })
   .strict();
 export type BundleMapping = z.infer<typeof bundleMappingSchema>;
@@ -147,7 +185,11 @@ export const bundleSchema = z
     version: z.literal(bundleVersion),
     name: z.string().min(1).max(200),
     description: z.string().max(2000).optional(),
-    createdAt: z.string(),
+    /**
+     * When it was exported, in bundles written before exports became reproducible; new exports
+     * leave it out so the same workspace exported twice gives the same bytes (bundles in git).
+     */
+    createdAt: z.string().optional(),
     app: z.object({ name: z.string(), version: z.string() }).strict(),
     /** The JSONata release the expressions were written and sampled with. */
     engine: z.object({ jsonata: z.string().regex(/^\d+\.\d+\.\d+/) }).strict(),

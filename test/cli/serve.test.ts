@@ -73,7 +73,7 @@ describe('mlc serve', () => {
       expect(health.status).toBe(200);
       expect(((await health.json()) as { status: string }).status).toBe('ok');
       const prometheus = await (await fetch(`${url}/metrics`)).text();
-      expect(prometheus).toMatch(/^mlc_runs_total\{status="succeeded"\} \d+$/m);
+      expect(prometheus).toMatch(/^mlc_runs_total\{flow="Sales orders",status="succeeded"\} \d+$/m);
       expect(prometheus).toMatch(/^mlc_flow_next_run_timestamp_seconds\{flow="Sales orders"\} \d+$/m);
 
       // The receiver: a watch channel on the module the flows write; a forged callback is refused.

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { secretEnvName } from '../../shared/bundle/bundle-secrets';
 import { stableHash } from '../../shared/hash';
@@ -93,6 +95,29 @@ describe('mlc validate', () => {
     const io = captureIo({ MLC_HOME: folder.dir, ...env });
     expect(await main(['validate', exampleBundlePath, '--require-secrets'], io)).toBe(exitCodes.ok);
     expect([...io.stdout, ...io.stderr].join('\n')).not.toContain('value-of-');
+  });
+
+  it('reads MLC_SECRET_<SLOT>_FILE, a secret mounted as a file (Kubernetes, Docker), and names an unreadable one', async () => {
+    const env: Record<string, string> = {};
+    for (const connection of exampleBundle().connections)
+      for (const slot of connection.secretSlots) {
+        const file = path.join(folder.dir, `mounted-${slot.slot}`);
+        fs.writeFileSync(file, `mounted-value-of-${slot.slot}\n`);
+        env[`${secretEnvName(slot.slot)}_FILE`] = file;
+      }
+    const io = captureIo({ MLC_HOME: folder.dir, ...env });
+    expect(await main(['validate', exampleBundlePath, '--require-secrets'], io)).toBe(exitCodes.ok);
+    expect([...io.stdout, ...io.stderr].join('\n')).not.toContain('mounted-value-of-');
+
+    const gone = captureIo({
+      MLC_HOME: folder.dir,
+      ...env,
+      MLC_SECRET_ZOHO_REFRESH_TOKEN_FILE: path.join(folder.dir, 'not-mounted'),
+    });
+    expect(await main(['validate', exampleBundlePath, '--require-secrets'], gone)).toBe(exitCodes.auth);
+    expect(gone.stderr.join('\n')).toContain(
+      'MLC_SECRET_ZOHO_REFRESH_TOKEN_FILE names not-mounted, which cannot be read (ENOENT)',
+    );
   });
 
   it('reports unreadable and non-bundle files as invalid', async () => {

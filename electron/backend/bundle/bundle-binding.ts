@@ -81,6 +81,24 @@ export function readSecretsFile(file: string): SecretsFile {
   return file_;
 }
 
+/**
+ * `MLC_SECRET_<SLOT>_FILE=/path`: the slot's value is that file's content (one trailing newline
+ * dropped) — a Kubernetes or Docker secret mounted as a file. No mode check: the platform mounts
+ * it read-only for the pod's user, often group-readable through fsGroup.
+ */
+function mountedSecret(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const file = env[name];
+  if (!file) return undefined;
+  try {
+    return fs.readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+  } catch (error) {
+    throw new AppError(
+      'E_SECRET_UNAVAILABLE',
+      `${name} names ${path.basename(file)}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? 'unreadable'}).`,
+    );
+  }
+}
+
 /** Settings and secrets from a sandbox connection file (`.ionapi` or `<system>-sandbox.connection.json`). */
 function readSandboxFile(
   file: string,
@@ -153,6 +171,7 @@ export function bindConnection(
   const keyring = options.keyring !== false && options.env.MLC_KEYRING !== 'off';
   for (const slot of connection.secretSlots) {
     put(slot.key, file?.secrets?.[slot.slot], 'file');
+    put(slot.key, mountedSecret(options.env, `${secretEnvName(slot.slot)}_FILE`), 'file');
     put(slot.key, options.env[secretEnvName(slot.slot)], 'env');
   }
   const required = new Set(requiredSecretKeys(connection.system, settings));

@@ -224,9 +224,7 @@ function checkFlows(bundle: Bundle, problems: BundleProblem[]): void {
     }
   });
   try {
-    dependencyOrder(
-      bundle.flows.map((flow) => ({ ...flow, createdAt: bundle.createdAt, updatedAt: bundle.createdAt }) as Flow),
-    );
+    dependencyOrder(bundle.flows.map((flow) => ({ ...flow, createdAt: '', updatedAt: '' }) as Flow));
   } catch (error) {
     problems.push({ code: 'E_BUNDLE_INVALID', message: errorMessage(error), path: 'flows' });
   }

@@ -1,4 +1,5 @@
 import type { MethodInput } from '../../../shared/api/contract';
+import { bundleJsonSchemaId } from '../../../shared/bundle/bundle-json-schema';
 import { connectionRef } from '../../../shared/bundle/bundle-migrations';
 import { findSecrets, secretKeysOf } from '../../../shared/bundle/bundle-secrets';
 import {
@@ -23,6 +24,8 @@ import { dependencyOrder } from '../sync/dependency-order';
 import { syncService } from '../sync/sync.service';
 import { sampleBindings } from './bundle-check';
 import { sealBundle } from './bundle-hash';
+import { SchemaCache } from '../connectors/framework/schema-cache';
+import { mappedFieldPaths, snapshotOf } from '../../../shared/bundle/schema-drift';
 
 export type ExportInput = MethodInput<'bundles.export'>;
 
@@ -70,12 +73,12 @@ export async function exportBundle(context: BackendContext, input: ExportInput):
   );
   const samples = await collectSamples(context, mappings, flows, input);
   const now = new Date().toISOString();
+  // No timestamp: the same workspace exported twice gives the same bytes, so bundles diff cleanly in git.
   const body = {
     format: bundleFormat,
     version: bundleVersion,
     name: input.name ?? `Export ${now.slice(0, 10)}`,
     ...(input.description ? { description: input.description } : {}),
-    createdAt: now,
     app: { name: 'ml-connector Studio', version: appVersion() },
     engine: { jsonata: jsonataVersion() },
     connections,
@@ -106,7 +109,8 @@ export async function exportBundle(context: BackendContext, input: ExportInput):
       { paths: findings.map((finding) => finding.path) },
     );
   }
-  return bundleSchema.parse(sealBundle(body));
+  // `$schema` first (editors validate against it), outside the hashed part.
+  return bundleSchema.parse(sealBundle({ $schema: bundleJsonSchemaId, ...body }));
 }
 
 export function bundleFileName(bundle: Pick<Bundle, 'name'>): string {
@@ -163,6 +167,21 @@ function bundleMapping(
     context.store.connectionCaches.schemaHash(connectionId, entity);
   const source = schemaHash(flow.source.connectionId, mapping.sourceEntity);
   const target = schemaHash(flow.target.connectionId, mapping.targetEntity);
+  // The mapped fields of each cached schema, so a server can name what drifted (a hash only says that something did).
+  const cache = new SchemaCache(context.store.connectionCaches);
+  const snapshot = (side: 'source' | 'target', connectionId: string, entity: string) => {
+    const schema = cache.get(connectionId, entity);
+    if (!schema) return undefined;
+    try {
+      return snapshotOf(schema, mappedFieldPaths(mapping, side, schema));
+    } catch {
+      return undefined; // A graph that does not index (it fails validation on its own) has no snapshot.
+    }
+  };
+  const snapshots = {
+    source: snapshot('source', flow.source.connectionId, mapping.sourceEntity),
+    target: snapshot('target', flow.target.connectionId, mapping.targetEntity),
+  };
   let sourceMap: BundleMapping['sourceMap'];
   if (mapping.graph && mapping.expression.startsWith(generatedMarker)) {
     try {
@@ -186,6 +205,14 @@ function bundleMapping(
     hash: mapping.hash,
     ...(sourceMap ? { sourceMap } : {}),
     schemaHashes: { ...(source ? { source } : {}), ...(target ? { target } : {}) },
+    ...(snapshots.source || snapshots.target
+      ? {
+          schemaSnapshots: {
+            ...(snapshots.source ? { source: snapshots.source } : {}),
+            ...(snapshots.target ? { target: snapshots.target } : {}),
+          },
+        }
+      : {}),
   };
 }
 

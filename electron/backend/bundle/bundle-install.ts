@@ -70,9 +70,9 @@ export function installBundle(
     if (status !== 'kept') service.mappings.save(input);
     return { id: mapping.id, name: mapping.name, status };
   });
-  const stamped = bundle.flows.map(
-    (flow) => ({ ...flow, createdAt: bundle.createdAt, updatedAt: bundle.createdAt }) as Flow,
-  );
+  // Reproducible exports carry no time: the stamps only satisfy the Flow shape (the repository keeps its own).
+  const stampedAt = bundle.createdAt ?? new Date().toISOString();
+  const stamped = bundle.flows.map((flow) => ({ ...flow, createdAt: stampedAt, updatedAt: stampedAt }) as Flow);
   const flowStatus = new Map<string, InstalledItem['status']>();
   for (const flow of dependencyOrder(stamped)) {
     const { createdAt: _created, updatedAt: _updated, ...input } = flow;

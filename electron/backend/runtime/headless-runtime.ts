@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Bundle } from '../../../shared/bundle/bundle.schema';
 import { AppError } from '../../../shared/errors';
@@ -6,6 +7,7 @@ import { createBackend, type Backend, type BackendOptions } from '../backend';
 import { connectorFactories } from '../connectors/connector-registry';
 import type { Connector } from '../connectors/framework/connector';
 import { SchemaCache } from '../connectors/framework/schema-cache';
+import type { ConnectionCacheRepository } from '../connections/connection-cache.repository';
 import { SharedTokenStore } from '../connectors/framework/token-store';
 import type { ConnectorSource, EngineDeps } from '../sync/engine-deps';
 import { SyncEngine } from '../sync/sync-engine';
@@ -41,6 +43,12 @@ export interface Headless {
   deps: EngineDeps;
   /** Flow ids of the bundle, in the bundle's order. */
   flowIds: string[];
+  /**
+   * Connectors for looking at live schemas before a pass (schema drift): their schema and token
+   * caches live in memory only, so the pass that follows fetches and counts exactly what it would
+   * have without the check.
+   */
+  probes: ConnectorSource;
   close(): Promise<void>;
 }
 
@@ -120,6 +128,10 @@ export async function openHeadless(options: HeadlessOptions): Promise<Headless> 
       engine,
       deps,
       flowIds: bundle.flows.map((flow) => flow.id as string),
+      probes: {
+        open: async (connectionId) =>
+          openBound(backend, byId.get(connectionId), connectionId, memoryCaches(context.store.connectionCaches)),
+      },
       async close() {
         await engine.drain();
         await backend.close();
@@ -131,7 +143,12 @@ export async function openHeadless(options: HeadlessOptions): Promise<Headless> 
   }
 }
 
-function openBound(backend: Backend, connection: BoundConnection | undefined, connectionId: string): Connector {
+function openBound(
+  backend: Backend,
+  connection: BoundConnection | undefined,
+  connectionId: string,
+  caches = backend.context.store.connectionCaches,
+): Connector {
   if (!connection) throw new AppError('E_NOT_FOUND', `The bundle has no connection ${connectionId}.`);
   const factory = connectorFactories[connection.system];
   if (!factory)
@@ -141,8 +158,59 @@ function openBound(backend: Backend, connection: BoundConnection | undefined, co
     connection: { id: connection.id, settings: connection.settings, sandbox: connection.sandbox },
     secrets: connection.secrets,
     httpRegistry: context.http,
-    schemaCache: new SchemaCache(context.store.connectionCaches),
-    tokenStore: new SharedTokenStore(context.store.connectionCaches, context.vault, connection.id),
+    schemaCache: new SchemaCache(caches),
+    tokenStore: new SharedTokenStore(caches, context.vault, connection.id),
     ...context.connectorDefaults,
   });
+}
+
+/** Schemas, tokens and leases in memory, seeded from nothing; tenant checks still read the store. */
+function memoryCaches(store: ConnectionCacheRepository): ConnectionCacheRepository {
+  const schemas = new Map<string, { hash: string; json: string }>();
+  const tokens = new Map<string, string>();
+  const key = (connectionId: string, entity: string) => `${connectionId}\u0000${entity}`;
+  return {
+    schema: (connectionId, entity) => schemas.get(key(connectionId, entity))?.json,
+    schemaHash: (connectionId, entity) => schemas.get(key(connectionId, entity))?.hash,
+    putSchema: (connectionId, schema, json) =>
+      schemas.set(key(connectionId, schema.entity), { hash: schema.hash, json }),
+    clearSchemas: (connectionId) => {
+      for (const entry of [...schemas.keys()]) if (entry.startsWith(`${connectionId}\u0000`)) schemas.delete(entry);
+    },
+    token: (connectionId) => tokens.get(connectionId),
+    putToken: (connectionId, ciphertext) => void tokens.set(connectionId, ciphertext),
+    clearToken: (connectionId) => void tokens.delete(connectionId),
+    // One process, one probe at a time: the lease is always free.
+    tryAcquireRefreshLease: () => true,
+    releaseRefreshLease: () => undefined,
+    tenantCheck: (connectionId) => store.tenantCheck(connectionId),
+    putTenantCheck: () => undefined,
+  };
+}
+
+/**
+ * Schema probes for a bundle without installing it (`mlc validate --live-schemas`): the connections
+ * bound exactly as `mlc run` binds them, connectors over a throwaway store in a temporary folder, so
+ * the data folder's store is neither read nor changed. Throws E_SECRET_UNAVAILABLE like `openHeadless`.
+ */
+export async function withSchemaProbes<T>(
+  bundle: Bundle,
+  binding: BindingOptions,
+  use: (probes: ConnectorSource) => Promise<T>,
+): Promise<T> {
+  const bound = bindConnections(bundle, binding);
+  const missing = missingSecretsMessage(bound);
+  if (missing) throw new AppError('E_SECRET_UNAVAILABLE', missing);
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'mlc-probe-'));
+  const backend = createBackend({ runtime: 'cli', dataDir: folder });
+  try {
+    const byId = new Map(bound.map((connection) => [connection.id, connection]));
+    return await use({
+      open: async (connectionId) =>
+        openBound(backend, byId.get(connectionId), connectionId, memoryCaches(backend.context.store.connectionCaches)),
+    });
+  } finally {
+    await backend.close();
+    fs.rmSync(folder, { recursive: true, force: true });
+  }
 }

@@ -7,13 +7,22 @@ import { scheduleRetention } from '../sync/audit-retention';
 import { createScheduler } from '../sync/sync.service';
 import type { Logger } from '../util/log';
 import { openHeadless, type Headless, type HeadlessOptions } from './headless-runtime';
-import { MetricsBook, prometheusText, type FlowStatus, type ServeMetrics } from './serve-metrics';
+import { Alerter, type AlertSettings } from './alerts';
+import { MetricsBook, type FlowStatus, type ServeMetrics } from './serve-metrics';
 import { ZohoReceiver } from './zoho-receiver';
 
 export interface ServeOptions extends HeadlessOptions {
   logger: Logger;
-  /** 0 = a free port. The daemon binds 127.0.0.1 only; put a reverse proxy in front for Zoho's callbacks. */
+  /** 0 = a free port. */
   port?: number;
+  /**
+   * The address to bind (default 127.0.0.1, this machine only). Containers bind 0.0.0.0 so probes and
+   * Prometheus reach it; anything but a loopback address is logged as a warning, since /health and
+   * /metrics carry no authentication.
+   */
+  host?: string;
+  /** Webhook / e-mail alerts on failed runs and dead letters (see alerts.ts). */
+  alerts?: AlertSettings;
   notifyUrl?: string;
   watchLifetimeMs?: number;
   /** Default: env `MLC_ZOHO_WATCH_RENEW_SECONDS` (see `renewFromEnv`), else every 15 minutes. */
@@ -36,14 +45,25 @@ const maxBody = 1024 * 1024;
 
 /**
  * `mlc serve`: the bundle's schedules on croner (no overlaps, missed runs once
- * at start), a health and metrics endpoint on 127.0.0.1, and the Zoho
+ * at start), health, readiness and metrics endpoints (127.0.0.1 unless `host` says otherwise), and the Zoho
  * notification receiver. Logs are JSON lines through the redacting logger.
  */
 export async function startServe(options: ServeOptions): Promise<ServeDaemon> {
+  const host = options.host ?? '127.0.0.1';
   const headless = await openHeadless(options);
   const { engine, deps, bundle } = headless;
   const log = options.logger;
-  const metrics = new MetricsBook();
+  // Dead letters per flow: counted at start and after each of the flow's runs, not at every scrape.
+  const deadLetters = new Map<string, number>();
+  const countDeadLetters = (flowId: string) => deadLetters.set(flowId, deps.audit.deadLetterKeys(flowId).length);
+  const metrics = new MetricsBook({
+    flows: () => flowStatus(),
+    deadLetters: (flowId) => deadLetters.get(flowId) ?? 0,
+  });
+  for (const flow of bundle.flows) {
+    metrics.nameFlow(flow.id, flow.name);
+    countDeadLetters(flow.id);
+  }
   const soft = new AbortController();
   const hard = new AbortController();
   const bundleFlowIds = new Set(headless.flowIds);
@@ -52,10 +72,13 @@ export async function startServe(options: ServeOptions): Promise<ServeDaemon> {
 
   // Audit retention (age, size cap, space given back): now, hourly and after each run.
   const retention = scheduleRetention(headless.backend.context.store, log);
+  const alerter = new Alerter(options.alerts ?? {}, log, bundle.name);
   const finished = (run: Run) => {
+    countDeadLetters(run.flowId);
     metrics.record(run);
     retention.afterRun();
     const flow = deps.flows.findFlow(run.flowId);
+    alerter.afterRun(run, flow?.name ?? run.flowId, deadLetters.get(run.flowId) ?? 0);
     log.info('run finished', {
       flow: flow?.name ?? run.flowId,
       run: run.id,
@@ -110,8 +133,26 @@ export async function startServe(options: ServeOptions): Promise<ServeDaemon> {
         flows: flowStatus(),
       });
     }
-    if (request.method === 'GET' && url.pathname === '/metrics')
-      return send(response, 200, prometheusText(metrics.snapshot(flowStatus())), 'text/plain; version=0.0.4');
+    if (request.method === 'GET' && url.pathname === '/ready') {
+      // Ready = can take work: not stopping, and the store answers a query.
+      if (stopping) return send(response, 503, { status: 'stopping' });
+      try {
+        return send(response, 200, {
+          status: 'ready',
+          store: { schemaVersion: headless.backend.context.store.schemaVersion() },
+        });
+      } catch (error) {
+        log.warn('store unreachable', { error: errorMessage(error) });
+        return send(response, 503, {
+          status: 'unavailable',
+          store: { error: 'The store did not answer; see the log.' },
+        });
+      }
+    }
+    if (request.method === 'GET' && url.pathname === '/metrics') {
+      const { text, contentType } = await metrics.prometheus();
+      return send(response, 200, text, contentType);
+    }
     if (request.method === 'GET' && url.pathname === '/metrics.json')
       return send(response, 200, metrics.snapshot(flowStatus()));
     if (request.method === 'POST' && url.pathname === '/zoho/notify') {
@@ -136,7 +177,7 @@ export async function startServe(options: ServeOptions): Promise<ServeDaemon> {
       const answer = receiver.receive(body);
       return send(response, answer.status, answer.status === 200 ? { ok: true } : { error: answer.message });
     }
-    send(response, 404, { error: 'Not found. Try /health, /metrics or /metrics.json.' });
+    send(response, 404, { error: 'Not found. Try /health, /ready, /metrics or /metrics.json.' });
   };
   const server = http.createServer(
     guarded(handle, (response, error) => {
@@ -150,9 +191,18 @@ export async function startServe(options: ServeOptions): Promise<ServeDaemon> {
   answerClientErrors(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, host, () => resolve());
   });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const port = (server.address() as AddressInfo).port;
+  // The URL this process reaches itself on (the Zoho sandbox callback): loopback when bound to all interfaces.
+  const url = `http://${urlHost(host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host)}:${port}`;
+  if (!isLoopback(host))
+    log.warn('listening beyond this machine', {
+      host,
+      port,
+      advice:
+        '/health, /ready and /metrics answer anyone who can reach this address, without authentication; keep it on a private network or behind a proxy.',
+    });
 
   const zohoFlows = bundle.flows.filter(
     (flow) => headless.bound.find((connection) => connection.id === flow.target.connectionId)?.system === 'zoho',
@@ -206,11 +256,20 @@ export async function startServe(options: ServeOptions): Promise<ServeDaemon> {
         server.closeAllConnections();
         await closed;
         await headless.close();
+        await alerter.settle();
         log.info('stopped', { runs: metrics.runs.total });
       })();
       return stopped;
     },
   };
+}
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
+function urlHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 /**

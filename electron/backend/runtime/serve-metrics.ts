@@ -1,3 +1,4 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Run, RunCounters } from '../../../shared/domain/run';
 
 export interface FlowStatus {
@@ -23,6 +24,19 @@ export interface ServeMetrics {
   flows: FlowStatus[];
 }
 
+/** What the Prometheus registry asks of the daemon at scrape time. */
+export interface MetricsSources {
+  flows(): FlowStatus[];
+  /** Dead letters waiting for a replay, per flow id. */
+  deadLetters(flowId: string): number;
+}
+
+/**
+ * Run durations in seconds: a page-sized run takes seconds, a first full load of a large
+ * entity can take an hour or more.
+ */
+const durationBuckets = [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200];
+
 /** Counters of what this daemon did since it started (the audit log holds the history). */
 export class MetricsBook {
   readonly startedAt = new Date();
@@ -42,12 +56,146 @@ export class MetricsBook {
   lastError: ServeMetrics['failures']['lastError'] = null;
   failedRuns = 0;
 
+  /**
+   * The Prometheus view through prom-client (process metrics included); its own registry, so
+   * two daemons in one process (tests) never share series.
+   */
+  readonly registry = new Registry();
+  private readonly promRuns: Counter<'flow' | 'status'>;
+  private readonly promRecords: Counter<'flow' | 'outcome'>;
+  private readonly promCalls: Counter<'flow' | 'role'>;
+  private readonly promCallsMinimum: Counter<'flow' | 'role'>;
+  private readonly promDuration: Histogram<'flow' | 'status'>;
+  private readonly promLastSuccess: Gauge<'flow'>;
+  private readonly flowNames = new Map<string, string>();
+
+  constructor(sources?: MetricsSources) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry });
+    this.promRuns = new Counter({
+      name: 'mlc_runs_total',
+      help: 'Runs finished, by flow and status.',
+      labelNames: ['flow', 'status'],
+      registers,
+    });
+    this.promRecords = new Counter({
+      name: 'mlc_records_total',
+      help: 'Records by flow and outcome (read = read from the source; failed ones wait as dead letters).',
+      labelNames: ['flow', 'outcome'],
+      registers,
+    });
+    this.promCalls = new Counter({
+      name: 'mlc_api_calls_total',
+      help: 'API calls made, by flow and system role.',
+      labelNames: ['flow', 'role'],
+      registers,
+    });
+    this.promCallsMinimum = new Counter({
+      name: 'mlc_api_calls_minimum_total',
+      help: 'The fewest calls the same records could have taken (compare with mlc_api_calls_total).',
+      labelNames: ['flow', 'role'],
+      registers,
+    });
+    this.promDuration = new Histogram({
+      name: 'mlc_run_duration_seconds',
+      help: 'How long finished runs took, by flow and status.',
+      labelNames: ['flow', 'status'],
+      buckets: durationBuckets,
+      registers,
+    });
+    this.promLastSuccess = new Gauge({
+      name: 'mlc_flow_last_success_timestamp_seconds',
+      help: 'When a flow last finished a run that succeeded (Unix time); absent until one did.',
+      labelNames: ['flow'],
+      registers,
+    });
+    const { startedAt, notifications } = this;
+    new Gauge({
+      name: 'mlc_up',
+      help: 'The daemon is serving.',
+      registers,
+      collect() {
+        this.set(1);
+      },
+    });
+    new Gauge({
+      name: 'mlc_uptime_seconds',
+      help: 'Seconds since start.',
+      registers,
+      collect() {
+        this.set(Math.round((Date.now() - startedAt.getTime()) / 1000));
+      },
+    });
+    new Counter({
+      name: 'mlc_notifications_total',
+      help: 'Zoho notifications by result.',
+      labelNames: ['result'],
+      registers,
+      collect() {
+        // Counters read from the book at scrape time: reset, then set to the totals so far.
+        this.reset();
+        this.inc({ result: 'accepted' }, notifications.received - notifications.rejected);
+        this.inc({ result: 'rejected' }, notifications.rejected);
+        this.inc({ result: 'echo' }, notifications.echoes);
+      },
+    });
+    if (!sources) return;
+    new Gauge({
+      name: 'mlc_flow_running',
+      help: 'Whether a flow is running now.',
+      labelNames: ['flow'],
+      registers,
+      collect() {
+        for (const flow of sources.flows()) this.set({ flow: flow.name }, flow.running ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'mlc_flow_next_run_timestamp_seconds',
+      help: 'When a flow runs next (Unix time).',
+      labelNames: ['flow'],
+      registers,
+      collect() {
+        this.reset();
+        for (const flow of sources.flows())
+          if (flow.nextRun) this.set({ flow: flow.name }, Math.round(Date.parse(flow.nextRun) / 1000));
+      },
+    });
+    new Gauge({
+      name: 'mlc_dead_letters',
+      help: 'Records of a flow that failed and wait for a replay (mlc replay).',
+      labelNames: ['flow'],
+      registers,
+      collect() {
+        for (const flow of sources.flows()) this.set({ flow: flow.name }, sources.deadLetters(flow.id));
+      },
+    });
+  }
+
+  /** The label of a flow: its name, as the bundle and the logs show it. */
+  nameFlow(flowId: string, name: string): void {
+    this.flowNames.set(flowId, name);
+  }
+
   record(run: Run): void {
     this.runs.total += 1;
     this.runs[run.status] += 1;
-    for (const key of Object.keys(this.records) as Array<keyof RunCounters>)
-      this.records[key] += run.counters[key] ?? 0;
+    const flow = this.flowNames.get(run.flowId) ?? run.flowId;
+    this.promRuns.inc({ flow, status: run.status });
+    for (const key of Object.keys(this.records) as Array<keyof RunCounters>) {
+      const count = run.counters[key] ?? 0;
+      this.records[key] += count;
+      this.promRecords.inc({ flow, outcome: key }, count);
+    }
     for (const key of Object.keys(this.calls) as Array<keyof typeof this.calls>) this.calls[key] += run.calls[key];
+    this.promCalls.inc({ flow, role: 'source' }, run.calls.source);
+    this.promCalls.inc({ flow, role: 'target' }, run.calls.target);
+    this.promCallsMinimum.inc({ flow, role: 'source' }, run.calls.sourceMinimum);
+    this.promCallsMinimum.inc({ flow, role: 'target' }, run.calls.targetMinimum);
+    const finished = run.finishedAt ? Date.parse(run.finishedAt) : Date.now();
+    const started = Date.parse(run.startedAt);
+    if (Number.isFinite(started) && Number.isFinite(finished))
+      this.promDuration.observe({ flow, status: run.status }, Math.max(0, finished - started) / 1000);
+    if (run.status === 'succeeded') this.promLastSuccess.set({ flow }, Math.round(finished / 1000));
     if (run.status === 'failed') this.failedRuns += 1;
     if (run.error)
       this.lastError = {
@@ -56,6 +204,11 @@ export class MetricsBook {
         message: run.error.message,
         at: run.finishedAt ?? new Date().toISOString(),
       };
+  }
+
+  /** The Prometheus text exposition, with its content type. */
+  async prometheus(): Promise<{ text: string; contentType: string }> {
+    return { text: await this.registry.metrics(), contentType: this.registry.contentType };
   }
 
   snapshot(flows: FlowStatus[]): ServeMetrics {
@@ -70,67 +223,4 @@ export class MetricsBook {
       flows,
     };
   }
-}
-
-/** The same figures in the Prometheus text format, for scrapers. */
-export function prometheusText(metrics: ServeMetrics): string {
-  const lines: string[] = [];
-  const family = (
-    name: string,
-    type: 'counter' | 'gauge',
-    help: string,
-    samples: Array<[Record<string, string>, number]>,
-  ) => {
-    lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
-    for (const [labels, value] of samples) {
-      const text = Object.entries(labels)
-        .map(([key, label]) => `${key}="${label.replace(/["\\\n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`))}"`)
-        .join(',');
-      lines.push(`${name}${text ? `{${text}}` : ''} ${value}`);
-    }
-  };
-  family('mlc_up', 'gauge', 'The daemon is serving.', [[{}, 1]]);
-  family('mlc_uptime_seconds', 'gauge', 'Seconds since start.', [[{}, metrics.uptimeSeconds]]);
-  family(
-    'mlc_runs_total',
-    'counter',
-    'Runs finished by status.',
-    Object.entries(metrics.runs)
-      .filter(([status]) => status !== 'total' && status !== 'running')
-      .map(([status, value]) => [{ status }, value]),
-  );
-  family(
-    'mlc_records_total',
-    'counter',
-    'Records by outcome (read = read from the source).',
-    Object.entries(metrics.records).map(([outcome, value]) => [{ outcome }, value]),
-  );
-  family('mlc_calls_total', 'counter', 'API calls made, by system role.', [
-    [{ role: 'source' }, metrics.calls.source],
-    [{ role: 'target' }, metrics.calls.target],
-  ]);
-  family('mlc_calls_minimum_total', 'counter', 'Theoretical minimum calls for the same records.', [
-    [{ role: 'source' }, metrics.calls.sourceMinimum],
-    [{ role: 'target' }, metrics.calls.targetMinimum],
-  ]);
-  family('mlc_notifications_total', 'counter', 'Zoho notifications by result.', [
-    [{ result: 'accepted' }, metrics.notifications.received - metrics.notifications.rejected],
-    [{ result: 'rejected' }, metrics.notifications.rejected],
-    [{ result: 'echo' }, metrics.notifications.echoes],
-  ]);
-  family(
-    'mlc_flow_running',
-    'gauge',
-    'Whether a flow is running now.',
-    metrics.flows.map((flow) => [{ flow: flow.name }, flow.running ? 1 : 0]),
-  );
-  family(
-    'mlc_flow_next_run_timestamp_seconds',
-    'gauge',
-    'When a flow runs next (Unix time).',
-    metrics.flows
-      .filter((flow) => flow.nextRun)
-      .map((flow) => [{ flow: flow.name }, Math.round(Date.parse(flow.nextRun!) / 1000)]),
-  );
-  return `${lines.join('\n')}\n`;
 }

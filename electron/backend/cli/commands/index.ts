@@ -9,7 +9,17 @@ import { runsCommand } from './runs';
 import { replayCommand } from './replay';
 import { unlockCommand } from './unlock';
 import { pruneCommand } from './prune';
+import { bundleCommand } from './bundle';
 
 /** Every `mlc` subcommand, in the order `mlc --help` lists them. */
 export const commands: Command[] = [studioCommand, inforCommand, sandboxCommand];
-commands.push(validateCommand, runCommand, serveCommand, runsCommand, replayCommand, unlockCommand, pruneCommand);
+commands.push(
+  validateCommand,
+  bundleCommand,
+  runCommand,
+  serveCommand,
+  runsCommand,
+  replayCommand,
+  unlockCommand,
+  pruneCommand,
+);

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { driftLine, liveSchemaDrift } from '../../bundle/bundle-drift';
 import { parseArgs } from 'node:util';
 import type { Run } from '../../../../shared/domain/run';
 import { AppError, errorMessage } from '../../../../shared/errors';
@@ -13,7 +14,7 @@ import { exitCodes, type Command, type CommandIo } from '../command';
 import { exitCodeForError, exitCodeForRuns, RunReporter } from '../run-reporter';
 import { terminalText } from '../terminal-text';
 
-const usage = `mlc run BUNDLE [--flow NAME]... [--dry-run] [--secrets FILE] [--no-keyring]
+const usage = `mlc run BUNDLE [--flow NAME]... [--dry-run] [--secrets FILE] [--no-keyring] [--strict-schemas]
 
   One pass of the bundle's flows in dependency order (accounts before orders),
   against the connections' real endpoints. Runs, the audit log, the id map and
@@ -25,6 +26,8 @@ const usage = `mlc run BUNDLE [--flow NAME]... [--dry-run] [--secrets FILE] [--n
   --secrets FILE   settings/secrets file (JSON, chmod 600):
                    { "secrets": { "<slot>": "…" }, "settings": { "<ref>": { "<key>": … } } }
   --no-keyring     do not ask the OS keyring for missing secrets
+  --strict-schemas refuse to run when a mapped field disappeared or changed type in
+                   the live schemas since export (default: warn and run)
 
   Secrets come from MLC_SECRET_<SLOT> (e.g. MLC_SECRET_ZOHO_REFRESH_TOKEN), the
   secrets file, or the OS keyring (secret-tool on Linux, security on macOS; when
@@ -70,6 +73,7 @@ export const runCommand: Command = {
         'dry-run': { type: 'boolean', default: false },
         secrets: { type: 'string' },
         'no-keyring': { type: 'boolean', default: false },
+        'strict-schemas': { type: 'boolean', default: false },
         help: { type: 'boolean' },
       },
       allowPositionals: true,
@@ -122,6 +126,33 @@ export const runCommand: Command = {
         });
         if (budget.warn) io.err(`mlc: warning: ${terminalText(budget.text)}`);
         else if (io.isTty) io.out(terminalText(budget.text));
+      }
+      // Schema drift: a mapped field gone or retyped since export warns (or, with --strict-schemas, refuses).
+      const drift = await liveSchemaDrift(bundle, selected, headless.probes);
+      for (const note of drift.notes) io.err(`mlc: note: ${terminalText(note)}`);
+      if (drift.findings.length > 0) {
+        reporter.event('schema-drift', {
+          strict: values['strict-schemas'],
+          findings: drift.findings.map(({ side, entity, field, code, mapping, flows }) => ({
+            side,
+            entity,
+            field,
+            code,
+            mapping,
+            flows,
+          })),
+        });
+        for (const finding of drift.findings)
+          io.err(
+            `mlc: ${values['strict-schemas'] ? 'error' : 'warning'}: schema drift: ${terminalText(driftLine(finding))}`,
+          );
+        if (values['strict-schemas']) {
+          io.err(
+            'mlc: refusing to run (--strict-schemas): fix the mappings in Studio against the new schemas and export the bundle again.',
+          );
+          reporter.event('done', { status: 'refused', runs: 0, exitCode: exitCodes.invalid });
+          return exitCodes.invalid;
+        }
       }
       warnIfHistoryLost(
         io,

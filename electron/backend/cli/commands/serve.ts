@@ -1,17 +1,23 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { alertSettingsFromEnv } from '../../runtime/alerts';
 import { startServe } from '../../runtime/serve-daemon';
 import { createLogger, type LogLevel } from '../../util/log';
 import { exitCodes, type Command } from '../command';
 import { headlessOptions, headlessSettingKeys, reportError } from './run';
 
-const usage = `mlc serve BUNDLE [--port N] [--secrets FILE] [--notify-url URL] [--watch-lifetime S] [--no-keyring]
+const usage = `mlc serve BUNDLE [--host ADDR] [--port N] [--secrets FILE] [--notify-url URL] [--watch-lifetime S] [--no-keyring]
 
   Runs the bundle's flows on their schedules until stopped: never two runs of a
-  flow at once, runs missed while stopped run once at start. Serves on 127.0.0.1:
+  flow at once, runs missed while stopped run once at start. Serves on 127.0.0.1
+  (--host or MLC_HOST to bind elsewhere, e.g. 0.0.0.0 in a container):
 
-    GET  /health        status, bundle, each flow's last and next run (503 while stopping)
-    GET  /metrics       Prometheus text: runs, records, failures, calls, next run
+    GET  /health        liveness: status, bundle, each flow's last and next run (503 while stopping)
+    GET  /ready         readiness: 200 when the store answers, 503 while stopping or when it does not
+    GET  /metrics       Prometheus (prom-client): process metrics; per flow runs by status, run
+                        duration histogram, records by outcome, API calls vs their minimum, last
+                        success time, dead letters waiting, running, next run
     GET  /metrics.json  the same as JSON
     POST /zoho/notify   Zoho CRM notifications (channel token checked): re-asserts
                         the notified records the bundle's flows wrote, when they drifted
@@ -24,22 +30,33 @@ const usage = `mlc serve BUNDLE [--port N] [--secrets FILE] [--notify-url URL] [
   which is committed with its checkpoint; a second signal aborts. Logs are JSON
   lines on stderr (MLC_LOG_LEVEL=debug|info|warn|error, default info), without secrets.
 
-  --port N            port on 127.0.0.1 (default: a free one, printed at start)
+  --host ADDR         address to bind (default MLC_HOST, else 127.0.0.1); any other than a loopback
+                      address is logged as a warning: the endpoints have no authentication
+  --port N            port (default MLC_PORT, else a free one, printed at start)
   --secrets FILE      settings/secrets file (see \`mlc help run\`)
   --notify-url URL    where Zoho sends notifications
   --watch-lifetime S  Zoho channel lifetime in seconds (default 604800, a week)
   --no-keyring        do not ask the OS keyring for missing secrets
 
+  Alerts (environment; each *_URL, *_HOST, *_USER, *_PASSWORD also reads NAME_FILE, a mounted secret):
+    MLC_ALERT_WEBHOOK_URL   POST a JSON summary when a run fails or dead letters pass the threshold
+                            (retried with backoff on 429/5xx/network errors)
+    MLC_ALERT_DEAD_LETTERS  alert when a flow's dead letters rise above N (once per crossing)
+    MLC_SMTP_HOST, MLC_SMTP_PORT (587), MLC_SMTP_SECURE (true for 465), MLC_SMTP_USER,
+    MLC_SMTP_PASSWORD, MLC_ALERT_EMAIL_FROM, MLC_ALERT_EMAIL_TO (comma-separated): the same by e-mail
+  Summaries name the bundle, flow, run, counts and a cleaned error (no records, values or links).
+
   Exit codes: 0 stopped cleanly, 3 invalid bundle, 4 secrets missing.`;
 
 export const serveCommand: Command = {
   name: 'serve',
-  summary: 'Run a bundle on its schedules as a daemon, with /health, /metrics and the Zoho receiver.',
+  summary: 'Run a bundle on its schedules as a daemon, with /health, /ready, /metrics and the Zoho receiver.',
   usage,
   async run(argv, io) {
     const { values, positionals } = parseArgs({
       args: argv,
       options: {
+        host: { type: 'string' },
         port: { type: 'string' },
         secrets: { type: 'string' },
         'notify-url': { type: 'string' },
@@ -55,7 +72,15 @@ export const serveCommand: Command = {
       (values.help ? io.out : io.err)(usage);
       return values.help ? exitCodes.ok : exitCodes.usage;
     }
-    const port = values.port === undefined ? 0 : Number(values.port);
+    const portText = values.port ?? io.env.MLC_PORT;
+    const port = portText === undefined || portText === '' ? 0 : Number(portText);
+    const host = values.host ?? (io.env.MLC_HOST || '127.0.0.1');
+    if (!isIP(host) && host !== 'localhost') {
+      io.err(
+        `mlc serve: --host (or MLC_HOST) takes an IP address such as 127.0.0.1 or 0.0.0.0, not ${JSON.stringify(host)}.`,
+      );
+      return exitCodes.usage;
+    }
     const lifetime = values['watch-lifetime'] === undefined ? undefined : Number(values['watch-lifetime']);
     if (
       !Number.isInteger(port) ||
@@ -73,10 +98,13 @@ export const serveCommand: Command = {
     const logger = createLogger((io.env.MLC_LOG_LEVEL as LogLevel | undefined) ?? 'info');
     let daemon;
     try {
+      const alerts = alertSettingsFromEnv(io.env);
       daemon = await startServe({
+        alerts,
         ...headlessOptions(file, { secrets: values.secrets, keyring: !values['no-keyring'] }, io),
         logger,
         port,
+        host,
         notifyUrl: values['notify-url'],
         watchLifetimeMs: lifetime === undefined ? undefined : lifetime * 1000,
         watchRenewEveryMs: lifetime === undefined ? undefined : Math.min(15 * 60_000, (lifetime * 1000) / 4),
@@ -93,6 +121,7 @@ export const serveCommand: Command = {
         event: 'listening',
         url: daemon.url,
         health: `${daemon.url}/health`,
+        ready: `${daemon.url}/ready`,
         metrics: `${daemon.url}/metrics`,
       }),
     );

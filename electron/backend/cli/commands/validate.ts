@@ -4,11 +4,14 @@ import { validateBundleText } from '../../bundle/bundle-check';
 import { bindConnections, missingSecretsMessage } from '../../bundle/bundle-binding';
 import { resolveDataDir } from '../../store/paths';
 import { redact } from '../../util/redact';
+import { driftLine, liveSchemaDrift, type DriftReport } from '../../bundle/bundle-drift';
+import { withSchemaProbes } from '../../runtime/headless-runtime';
+import { AppError } from '../../../../shared/errors';
 import { exitCodes, type Command } from '../command';
 import { terminalText } from '../terminal-text';
 import path from 'node:path';
 
-const usage = `mlc validate BUNDLE [--secrets FILE] [--require-secrets] [--json]
+const usage = `mlc validate BUNDLE [--secrets FILE] [--require-secrets] [--live-schemas [--strict-schemas]] [--json]
 
   Checks a bundle without running it: JSON and format version (older versions
   are migrated), the content hash, that it carries no secret, the JSONata
@@ -19,6 +22,10 @@ const usage = `mlc validate BUNDLE [--secrets FILE] [--require-secrets] [--json]
   --require-secrets  also fail when a required secret slot has no value here
                      (environment MLC_SECRET_<SLOT>, --secrets FILE, OS keyring)
   --secrets FILE     settings/secrets file to check against (see README)
+  --live-schemas     also connect (secrets needed) and compare each mapping's schema
+                     snapshot with the live schemas: a mapped field that disappeared or
+                     changed type is a warning naming the field, mapping and flows
+  --strict-schemas   with --live-schemas: such drift makes the bundle invalid (exit 3)
   --json             print the report as one JSON object
 
   Exit codes: 0 valid, 3 invalid (the report says why), 4 secrets missing (--require-secrets).`;
@@ -33,6 +40,8 @@ export const validateCommand: Command = {
       options: {
         secrets: { type: 'string' },
         'require-secrets': { type: 'boolean', default: false },
+        'live-schemas': { type: 'boolean', default: false },
+        'strict-schemas': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean' },
       },
@@ -57,13 +66,52 @@ export const validateCommand: Command = {
     let exit: number = check.ok ? exitCodes.ok : exitCodes.invalid;
     let secrets: string | undefined;
     if (check.ok && loaded.bundle && values['require-secrets']) {
-      const bound = bindConnections(loaded.bundle, {
-        env: io.env,
-        secretsFile: values.secrets,
-        sandboxDir: path.join(resolveDataDir(io.env), 'sandbox'),
-      });
-      secrets = missingSecretsMessage(bound);
+      try {
+        const bound = bindConnections(loaded.bundle, {
+          env: io.env,
+          secretsFile: values.secrets,
+          sandboxDir: path.join(resolveDataDir(io.env), 'sandbox'),
+        });
+        secrets = missingSecretsMessage(bound);
+      } catch (error) {
+        // A secrets file or mounted secret that cannot be read: the same report as a missing value.
+        if (!(error instanceof AppError) || error.code !== 'E_SECRET_UNAVAILABLE') throw error;
+        secrets = error.message;
+      }
       if (secrets) exit = exitCodes.auth;
+    }
+    let drift: DriftReport | undefined;
+    if (check.ok && loaded.bundle && values['live-schemas'] && exit === exitCodes.ok) {
+      const bundle = loaded.bundle;
+      try {
+        drift = await withSchemaProbes(
+          bundle,
+          {
+            env: io.env,
+            secretsFile: values.secrets,
+            sandboxDir: path.join(resolveDataDir(io.env), 'sandbox'),
+          },
+          (probes) =>
+            liveSchemaDrift(
+              bundle,
+              bundle.flows.map((flow) => flow.id),
+              probes,
+            ),
+        );
+      } catch (error) {
+        if (!(error instanceof AppError) || error.code !== 'E_SECRET_UNAVAILABLE') throw error;
+        secrets = error.message;
+        exit = exitCodes.auth;
+      }
+      for (const name of drift?.unchecked ?? [])
+        check.warnings.push(`The mapping “${name}” carries no schema snapshot; export it again to have drift checked.`);
+      for (const note of drift?.notes ?? []) check.warnings.push(note);
+      for (const finding of drift?.findings ?? []) {
+        if (values['strict-schemas'])
+          check.problems.push({ code: 'E_BUNDLE_INVALID', message: `Schema drift: ${driftLine(finding)}` });
+        else check.warnings.push(`schema drift: ${driftLine(finding)}`);
+      }
+      if (values['strict-schemas'] && (drift?.findings.length ?? 0) > 0) exit = exitCodes.invalid;
     }
     if (values.json) {
       io.out(
@@ -71,6 +119,7 @@ export const validateCommand: Command = {
           ...check,
           ok: exit === exitCodes.ok,
           ...(secrets ? { missingSecrets: redact(secrets) } : {}),
+          ...(drift ? { schemaDrift: drift.findings } : {}),
         }),
       );
       return exit;
