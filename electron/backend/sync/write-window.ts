@@ -32,6 +32,8 @@ export class WriteWindow {
   private throttlesSeen: number;
   private good = 0;
   private readonly last = new Map<string, Promise<void>>();
+  /** A write that failed for good (its page fails, so the run ends): no write starts after it. */
+  private halted: { error: unknown } | undefined;
   /** Reductions and widenings so far (run notes and tests read them). */
   readonly stats = { reductions: 0, widenings: 0, smallest: 0, largest: 0 };
 
@@ -68,12 +70,15 @@ export class WriteWindow {
   }
 
   private async observe<T>(write: () => Promise<T>): Promise<T> {
+    // A quota used up, a refused batch after all its tries: the run stops, so nothing more is sent.
+    if (this.halted) throw this.halted.error;
     const epoch = this.epoch;
     try {
       const result = await write();
       this.settled(epoch, true);
       return result;
     } catch (error) {
+      this.halted ??= { error };
       this.settled(epoch, false);
       throw error;
     }

@@ -69,13 +69,16 @@ describe('write window', () => {
     expect(started).toEqual(['first', 'unrelated', 'first done', 'second C2', 'third C2']);
   });
 
-  it('a failed write releases its keys: the next write of the key still runs', async () => {
-    const window = new WriteWindow({ limit: 2 });
+  it('after a write that failed for good (its page fails, the run ends) no further write is sent', async () => {
+    const window = new WriteWindow({ limit: 1 });
     const failed = window.run(['k'], async () => {
-      throw new Error('refused');
+      throw new Error('LIMIT_REACHED');
     });
-    await expect(failed).rejects.toThrow('refused');
-    await expect(window.run(['k'], async () => 'written')).resolves.toBe('written');
+    let sent = 0;
+    const later = window.run(['other'], async () => void (sent += 1));
+    await expect(failed).rejects.toThrow('LIMIT_REACHED');
+    await expect(later).rejects.toThrow('LIMIT_REACHED');
+    expect(sent).toBe(0);
   });
 
   it('halves on a throttle once per episode, grows back by one per `growEvery` good writes, never above the limit', async () => {
