@@ -117,6 +117,11 @@ export const flowSchema = z.object({
     .object({
       /** Records per write call; capped by the target's own maximum. */
       batchSize: z.number().int().positive().max(5000).optional(),
+      /**
+       * Write batches in flight at once, below the target's documented concurrency (which is the
+       * default and the ceiling); 1 writes one batch at a time.
+       */
+      concurrency: z.number().int().positive().max(100).optional(),
       /** Source page size; capped by the source's maximum. */
       pageSize: z.number().int().positive().max(100000).optional(),
       /**

@@ -40,7 +40,7 @@ interface Sandboxes {
   stop(): Promise<void>;
 }
 
-function startSandboxes(home: string, customers: number): Promise<Sandboxes> {
+export function startSandboxes(home: string, customers: number): Promise<Sandboxes> {
   const child = spawn(
     process.execPath,
     [

@@ -8,6 +8,7 @@ import { runCanvasBench } from './canvas.bench';
 import { runBulkBench } from './bulk.bench';
 import { runAuditStreamBench } from './audit-stream.bench';
 import { runAuditBench } from './audit.bench';
+import { runLatencyBench } from './latency.bench';
 
 type Bench = { name: string; run: () => Promise<Record<string, unknown>> };
 
@@ -23,6 +24,8 @@ const benches: Bench[] = [
   { name: 'audit-stream', run: runAuditStreamBench },
   // Bytes per audited M3 customer in the store (`npm run bench audit`, ~30 s).
   { name: 'audit', run: () => runAuditBench() },
+  // Engine vs a plain-script ceiling at 0, 50 and 250 ms upsert latency, 10k records (`npm run bench latency`, ~2 min).
+  { name: 'latency', run: () => runLatencyBench() },
 ];
 
 const only = process.argv.slice(2);

@@ -146,6 +146,7 @@ export class HttpConnection {
   private readonly timing: BackoffTiming;
   private readonly agent: Agent;
   private readonly counts: CallCounts = { total: 0, byHost: {} };
+  private throttled = 0;
 
   constructor(private readonly options: HttpConnectionOptions) {
     this.hostPolicy = new HostPolicy(options.hosts);
@@ -202,6 +203,11 @@ export class HttpConnection {
   limits(): { requests: number | null; windowMs: number; concurrency: number } {
     const { requests, windowMs, concurrency } = this.options.rateLimit;
     return { requests: requests ?? null, windowMs, concurrency };
+  }
+
+  /** Answers that said "too many requests" so far (the system's throttle statuses): the engine's write window halves on them. */
+  throttleCount(): number {
+    return this.throttled;
   }
 
   /** Network calls made so far (every attempt, token calls included). */
@@ -298,6 +304,7 @@ export class HttpConnection {
     if (errors.retryableStatuses.includes(status) || (code !== undefined && errors.retryableCodes.includes(code))) {
       const retryAfterMs = parseRetryAfter(response.headers['retry-after'], this.timing.now());
       const rateLimited = (errors.throttleStatuses ?? [429]).includes(status);
+      if (rateLimited) this.throttled += 1;
       if (retryAfterMs !== undefined && retryAfterMs > this.timing.maxRetryAfterMs) {
         throw new AppError(
           'E_RATE_LIMITED',

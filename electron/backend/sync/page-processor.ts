@@ -16,6 +16,7 @@ import type { BulkPath, WritePaths } from './bulk-path';
 import { parentBindings, type ParentLink } from './child-records';
 import { heldAlready, type EchoFinder } from './echo';
 import { applyConflictRules } from './conflicts';
+import { WriteWindow } from './write-window';
 
 export interface PageContext {
   flow: Flow;
@@ -47,6 +48,8 @@ export interface PageContext {
   echoes?: EchoFinder;
   /** Conflict rules: what this flow last wrote of a source key (the baseline both sides are compared with). */
   lastWritten?: (sourceKey: string) => unknown;
+  /** The run's batches in flight (shared by its pages); absent: one batch at a time. */
+  window?: WriteWindow;
 }
 
 /**
@@ -290,28 +293,42 @@ export async function processPage(
     paths.bulkJobs = Math.ceil(pending.length / bulk.maxRecords);
   } else paths.normalRecords = pending.length;
   const step = bulk ? pending.length : context.batchSize;
-  for (let start = 0; start < pending.length; start += step) {
-    const batch = pending.slice(start, start + step);
-    // Upserts match by key, so resending a batch after a storm never duplicates.
-    // The run's signal goes to `execute` as for re-reads: a cancelled run resends nothing.
-    const written = await policy.execute(
-      () =>
-        withPauses(
+  const batches: Pending[][] = [];
+  for (let start = 0; start < pending.length; start += step) batches.push(pending.slice(start, start + step));
+  const window = context.window ?? serialWindow();
+  // Up to the window's batches in flight at once; a batch sharing a key with one still in flight waits for it.
+  const settled = await Promise.allSettled(
+    batches.map((batch) =>
+      window.run(batchKeys(batch, flow.target.matchKey), () =>
+        // Upserts match by key, so resending a batch after a storm never duplicates.
+        // The run's signal goes to `execute` as for re-reads: a cancelled run resends nothing.
+        policy.execute(
           () =>
-            context.target.write(
-              flow.target.entity,
-              batch.map((item) => item.payload),
-              {
-                matchKey: flow.target.matchKey,
-                signal: context.signal,
-                onWarning: context.onWarning,
-                ...(bulk ? { bulk: true } : {}),
-              },
+            withPauses(
+              () =>
+                context.target.write(
+                  flow.target.entity,
+                  batch.map((item) => item.payload),
+                  {
+                    matchKey: flow.target.matchKey,
+                    signal: context.signal,
+                    onWarning: context.onWarning,
+                    ...(bulk ? { bulk: true } : {}),
+                  },
+                ),
+              context.pause,
             ),
-          context.pause,
+          context.signal,
         ),
-      context.signal,
-    );
+      ),
+    ),
+  );
+  // Every batch has settled (none is left writing behind the run's back); the first failure fails the page.
+  const failure = settled.find((outcome) => outcome.status === 'rejected');
+  if (failure) throw failure.reason;
+  // Results are matched back batch by batch, in source order, as the batches were cut.
+  batches.forEach((batch, position) => {
+    const written = (settled[position] as PromiseFulfilledResult<Awaited<ReturnType<Connector['write']>>>).value;
     batch.forEach((item, index) => {
       const result = written[index];
       if (!result || result.outcome === 'failed') {
@@ -337,8 +354,23 @@ export async function processPage(
       idMap.push({ sourceKey: item.record.key, sourceStamp: item.record.stamp, targetKey, payloadHash: item.hash });
       if (context.deadLetters.has(item.record.key)) dead.clear.push(item.record.key);
     });
-  }
+  });
   return { commit: { audits, idMap, deadLetters: dead }, sent: pending.length, paths };
+}
+
+/** What a batch holds that no other batch in flight may hold too: its source keys and match key values. */
+function batchKeys(batch: Pending[], matchKey: string[]): string[] {
+  return batch.flatMap((item) => [
+    `source\u0000${item.record.key}`,
+    ...(matchKey.length > 0
+      ? [`match\u0000${JSON.stringify(matchKey.map((field) => item.payload[field] ?? null))}`]
+      : []),
+  ]);
+}
+
+/** One batch at a time: callers that set no window (replays, targeted syncs) write as before. */
+function serialWindow(): WriteWindow {
+  return new WriteWindow({ limit: 1 });
 }
 
 function withField(error: { message: string; field?: string }): string {

@@ -1,5 +1,5 @@
 import type { Flow, FlowId, Mapping } from '../../../shared/domain/flow';
-import type { Run } from '../../../shared/domain/run';
+import type { Run, RunCounters } from '../../../shared/domain/run';
 import { AppError, errorMessage, toErrorInfo } from '../../../shared/errors';
 import type { Connector } from '../connectors/framework/connector';
 import type { EngineDeps } from './engine-deps';
@@ -7,6 +7,8 @@ import { processPage, warnOncePerRun } from './page-processor';
 import { reconcileFlow } from './reconcile';
 import { ProgressMeter } from './progress-meter';
 import { commitPage } from './page-commit';
+import { PagePipeline } from './page-pipeline';
+import { WriteWindow, windowNote } from './write-window';
 import {
   defaultHeartbeatMs,
   defaultLeaseMs,
@@ -19,7 +21,8 @@ import { blocksDependants, dependenciesOf, dependencyOrder } from './dependency-
 import { referenceBindings } from './reference-bindings';
 import { expandLines, parentLink } from './child-records';
 import { defaultResilience, realClock, transientRetry, targetInterrupted, withPauses } from './resilience';
-import { bulkPathOf, emptyWritePaths, writePathNote, type BulkPath, type WritePaths } from './bulk-path';
+import { bulkPathOf, emptyWritePaths, writePathNote } from './bulk-path';
+import { entityLimits, usage } from './run-limits';
 import { echoFinder } from './echo';
 
 export interface RunFlowOptions {
@@ -318,6 +321,38 @@ export class SyncEngine {
         }
         log.info('run resumed after its pause', { flow: flow.id, run: run.id });
       };
+      // Up to the target's documented concurrency of batches in flight, halved when it throttles.
+      const window = new WriteWindow({
+        limit: writer.writeConcurrency?.(flow.target.entity) ?? 1,
+        cap: flow.options.concurrency,
+        throttles: () => writer.throttleCount?.() ?? 0,
+        onReduced: (from, to) =>
+          warnOnce(`${writer.descriptor.label} throttled: writes in flight reduced from ${from} to ${to}.`),
+      });
+      // A mapping that looks up target ids ($lookupRef) may look up this flow's own records: its
+      // pages are transformed only once every earlier page is committed.
+      const ownReferences = mapping.expression.includes('$lookupRef');
+      const commitDone = ({ result, counters: page }: PageDone, inFlight: number) => {
+        sent += result.sent;
+        paths.bulkRecords += result.paths.bulkRecords;
+        paths.bulkJobs += result.paths.bulkJobs;
+        paths.normalRecords += result.paths.normalRecords;
+        addCounters(counters, page);
+        Object.assign(
+          calls,
+          usage(baseline, reader, writer, each ? parentsRead : counters.read, paths, limits, dryRun ? sent : 0),
+        );
+        // A dry run writes its audit rows (with diffs) but changes no state: no id map, no dead letters.
+        const commit = dryRun ? { ...result.commit, idMap: [], deadLetters: { add: [], clear: [] } } : result.commit;
+        const target = { connectionId: flow.target.connectionId, entity: flow.target.entity };
+        const after = { ...progress, pagesCommitted: progress.pagesCommitted + 1, recordsInFlight: inFlight };
+        commitPage(this.deps, run.id, flow.id, target, { ...commit, counters, calls, progress: after });
+        progress.pagesCommitted += 1;
+        progress.recordsInFlight = inFlight;
+        for (const key of commit.deadLetters.add) deadLetters.add(key);
+        for (const key of commit.deadLetters.clear) deadLetters.delete(key);
+        meter.update('reading', counters, calls.source + calls.target, estimate);
+      };
       let reads = 0;
       await reread
         .execute(
@@ -326,87 +361,64 @@ export class SyncEngine {
               // A read made again (after a storm or a pause) skips what this run already committed.
               const again = attempt > 0 || reads > 0;
               reads += 1;
-              for await (const page of reader.read(flow.source.entity, {
-                since: windowFrom ?? undefined,
-                // Deletions only matter since a point: a full read has none to report.
-                deletions: windowFrom !== null,
-                cursor: startCursor,
-                pageSize: limits.pageSize,
-                signal: options.signal,
-              })) {
-                for (const warning of page.warnings ?? []) warnOnce(warning);
-                if (page.cursor) endCursor = page.cursor;
-                parentsRead += page.records.length;
-                const read = each ? expandLines(page.records, each) : page.records;
-                const records = again ? audit.notYetInRun(run.id, flow.id, read) : read;
-                progress.recordsInFlight = records.length;
-                counters.read += records.length;
-                for (const record of records)
-                  if (record.stamp && (!maxStamp || record.stamp > maxStamp)) maxStamp = record.stamp;
-                const known = idMap.entries(
-                  flow.id,
-                  records.map((record) => record.key),
-                );
-                // A page's own failure (writes that gave up after their `attempts` tries) ends the run as it is;
-                // re-reading the window for it would multiply the write tries by the reads.
-                const result = await processPage(records, {
-                  flow,
-                  mapping,
-                  target: writer,
-                  targetSchema,
-                  batchSize: limits.batchSize,
-                  dryRun,
-                  attempt: 1,
-                  bindings,
-                  parent,
-                  known,
-                  deadLetters,
-                  counters,
+              // Page N+1 is read and transformed while page N's batches are in flight; pages commit in read order.
+              const pipeline = new PagePipeline<PageDone>((done) => commitDone(done, pipeline.recordsInFlight()));
+              try {
+                for await (const page of reader.read(flow.source.entity, {
+                  since: windowFrom ?? undefined,
+                  // Deletions only matter since a point: a full read has none to report.
+                  deletions: windowFrom !== null,
+                  cursor: startCursor,
+                  pageSize: limits.pageSize,
                   signal: options.signal,
-                  resilience,
-                  pause,
-                  bulk,
-                  echoes,
-                  lastWritten: (sourceKey) => audit.lastWritten(flow.id, sourceKey),
-                  onWarning: warnOnce,
-                  onWriteRetry: (error, attempt, waitMs) =>
-                    log.warn(targetInterrupted, { flow: flow.id, attempt, waitMs, error: errorMessage(error) }),
-                  onPhase: (phase) =>
-                    meter.update(phase, counters, this.callsSince(baseline, reader, writer), estimate),
-                }).catch((error: unknown) => {
-                  throw new PageFailed(error);
-                });
-                sent += result.sent;
-                paths.bulkRecords += result.paths.bulkRecords;
-                paths.bulkJobs += result.paths.bulkJobs;
-                paths.normalRecords += result.paths.normalRecords;
-                Object.assign(
-                  calls,
-                  usage(baseline, reader, writer, each ? parentsRead : counters.read, paths, limits, dryRun ? sent : 0),
-                );
-                // A dry run writes its audit rows (with diffs) but changes no state: no id map, no dead letters.
-                const commit = dryRun
-                  ? { ...result.commit, idMap: [], deadLetters: { add: [], clear: [] } }
-                  : result.commit;
-                commitPage(
-                  this.deps,
-                  run.id,
-                  flow.id,
-                  { connectionId: flow.target.connectionId, entity: flow.target.entity },
-                  {
-                    ...commit,
-                    counters,
-                    calls,
-                    progress: { ...progress, pagesCommitted: progress.pagesCommitted + 1, recordsInFlight: 0 },
-                  },
-                );
-                progress.pagesCommitted += 1;
-                progress.recordsInFlight = 0;
-                for (const key of commit.deadLetters.add) deadLetters.add(key);
-                for (const key of commit.deadLetters.clear) deadLetters.delete(key);
-                meter.update('reading', counters, calls.source + calls.target, estimate);
-                if (options.signal?.aborted || options.stopSignal?.aborted)
-                  throw new AppError('E_SYNC_CANCELLED', 'The run was cancelled.');
+                })) {
+                  for (const warning of page.warnings ?? []) warnOnce(warning);
+                  if (page.cursor) endCursor = page.cursor;
+                  parentsRead += page.records.length;
+                  const read = each ? expandLines(page.records, each) : page.records;
+                  // A key an open page holds waits for that page's commit; a same-flow reference waits for all.
+                  const keys = read.map((record) => record.key);
+                  await pipeline.admit(keys, ownReferences);
+                  const records = again ? audit.notYetInRun(run.id, flow.id, read) : read;
+                  progress.recordsInFlight = pipeline.recordsInFlight() + records.length;
+                  for (const record of records)
+                    if (record.stamp && (!maxStamp || record.stamp > maxStamp)) maxStamp = record.stamp;
+                  const known = idMap.entries(
+                    flow.id,
+                    records.map((record) => record.key),
+                  );
+                  // The page's own counters join the run's when it commits, so a commit holds its page whole.
+                  const pageCounters = { ...emptyCounters(), read: records.length };
+                  // A page's own failure (writes that gave up after their `attempts` tries) ends the run as it is;
+                  // re-reading the window for it would multiply the write tries by the reads.
+                  const done = processPage(records, {
+                    ...{ flow, mapping, target: writer, targetSchema, batchSize: limits.batchSize, dryRun },
+                    ...{ attempt: 1, bindings, parent, known, deadLetters, counters: pageCounters, window },
+                    ...{ signal: options.signal, resilience, pause, bulk, echoes, onWarning: warnOnce },
+                    lastWritten: (sourceKey) => audit.lastWritten(flow.id, sourceKey),
+                    onWriteRetry: (error, attempt, waitMs) =>
+                      log.warn(targetInterrupted, { flow: flow.id, attempt, waitMs, error: errorMessage(error) }),
+                    onPhase: (phase) =>
+                      meter.update(phase, counters, this.callsSince(baseline, reader, writer), estimate),
+                  }).then(
+                    (result) => ({ result, counters: pageCounters }),
+                    (error: unknown) => {
+                      throw new PageFailed(error);
+                    },
+                  );
+                  pipeline.push(keys, records.length, done);
+                  if (options.signal?.aborted || options.stopSignal?.aborted) {
+                    // "Finish the current page": the pages in flight finish and commit, no new one starts.
+                    await pipeline.drain();
+                    throw new AppError('E_SYNC_CANCELLED', 'The run was cancelled.');
+                  }
+                }
+                await pipeline.drain();
+              } catch (error) {
+                // A read that broke off: what finished is committed first, so a re-read skips it.
+                // A failed page's own failure wins (drain throws it).
+                await pipeline.drain();
+                throw error;
               }
             }, pause),
           options.signal,
@@ -419,6 +431,8 @@ export class SyncEngine {
         usage(baseline, source, target, each ? parentsRead : counters.read, paths, limits, dryRun ? sent : 0),
       );
       notePath();
+      // How the window fared when the target throttled: where it ended, next to its limit.
+      if (window.stats.reductions > 0) runs.addNote(run.id, windowNote(writer.descriptor.label, window));
       meter.update('done', counters, calls.source + calls.target, counters.read, true);
       return runs.finishRun(run.id, {
         status: counters.failed > 0 ? 'partial' : 'succeeded',
@@ -483,65 +497,23 @@ export class SyncEngine {
   }
 }
 
+/** A page whose batches are all done: what to commit, and its counters. */
+interface PageDone {
+  result: Awaited<ReturnType<typeof processPage>>;
+  counters: RunCounters;
+}
+
+/** Adds a committed page's counters to the run's. */
+function addCounters(run: RunCounters, page: RunCounters) {
+  for (const [name, value] of Object.entries(page) as Array<[keyof RunCounters, number | undefined]>)
+    if (typeof value === 'number') run[name] = (run[name] ?? 0) + value;
+}
+
 /** Carries a page's failure past the re-read policy, which handles failures of the read alone. */
 class PageFailed extends Error {
   constructor(readonly failure: unknown) {
     super('The page failed.');
   }
-}
-
-interface Limits {
-  pageSize: number;
-  maxPageSize: number;
-  batchSize: number;
-  maxBatch: number;
-  /** What one target call handles at best: a write batch, or a dry run's lookup. */
-  recordsPerTargetCall: number;
-  /** The bulk path's calls per job, when the flow may take it. */
-  bulk?: BulkPath;
-}
-
-function entityLimits(source: Connector, target: Connector, flow: Flow, dryRun = false, bulk?: BulkPath): Limits {
-  const read = source.descriptor.entities[flow.source.entity]?.read;
-  if (!read) throw new AppError('E_NOT_FOUND', `The source cannot read “${flow.source.entity}”.`);
-  const write = target.descriptor.entities[flow.target.entity]?.write;
-  if (!write || write.mode === 'read-only')
-    throw new AppError('E_NOT_FOUND', `The target cannot write “${flow.target.entity}”.`);
-  const maxPageSize = read.pagination.maxPageSize;
-  // A dry run writes nothing but must look every record up: its minimum is the lookups at the system's best rate.
-  const lookupRate = dryRun ? target.lookupValuesPerCall?.(flow.target.entity, flow.target.matchKey[0]!) : undefined;
-  // The default page is the source's largest, so a big load reaches the bulk threshold where the source
-  // allows it; a page size the user set is kept (smaller pages mean finer checkpoints), and the run's
-  // note says when its pages cannot reach the threshold.
-  return {
-    maxPageSize,
-    bulk,
-    pageSize: Math.min(flow.options.pageSize ?? maxPageSize, maxPageSize),
-    maxBatch: write.maxBatch,
-    recordsPerTargetCall: lookupRate ?? write.maxBatch,
-    batchSize: Math.min(flow.options.batchSize ?? write.maxBatch, write.maxBatch),
-  };
-}
-
-function usage(
-  baseline: { source: number; target: number },
-  source: Connector,
-  target: Connector,
-  read: number,
-  paths: WritePaths,
-  limits: Limits,
-  looked: number,
-) {
-  return {
-    source: source.callCount() - baseline.source,
-    target: target.callCount() - baseline.target,
-    // Even an empty window costs one read call.
-    sourceMinimum: Math.max(1, Math.ceil(read / limits.maxPageSize)),
-    // Batches at the target's best size, bulk jobs at their best calls each, a dry run's lookups.
-    targetMinimum:
-      Math.ceil((paths.normalRecords + looked) / limits.recordsPerTargetCall) +
-      paths.bulkJobs * (limits.bulk?.bulk.callsPerJob ?? 0),
-  };
 }
 
 export type { Mapping };

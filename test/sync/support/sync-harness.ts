@@ -39,6 +39,8 @@ export interface SyncWorld {
     /** The flow's bulk threshold (0 = never take the target's bulk path). */
     bulkThreshold?: number;
     batchSize?: number;
+    /** Write batches in flight at most (below the target's documented concurrency). */
+    concurrency?: number;
     lookbackSeconds?: number;
   }): Promise<Flow>;
   /** A second backend on the same data folder (the next process after a crash). */
@@ -125,6 +127,7 @@ export async function syncWorld(
           pageSize: input.pageSize,
           batchSize: input.batchSize,
           bulkThreshold: input.bulkThreshold,
+          concurrency: input.concurrency,
         },
         paused: false,
       });

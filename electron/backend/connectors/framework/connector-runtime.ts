@@ -381,6 +381,16 @@ export class DescriptorConnector implements Connector {
     return this.http.callCounts().total;
   }
 
+  writeConcurrency(entity: string): number {
+    this.entity(entity);
+    // What the client itself caps (the edition's, the descriptor's, or a test environment's).
+    return this.http.limits().concurrency;
+  }
+
+  throttleCount(): number {
+    return this.http.throttleCount();
+  }
+
   callCounts() {
     return this.http.callCounts();
   }

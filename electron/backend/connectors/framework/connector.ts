@@ -211,6 +211,14 @@ export interface Connector {
       signal?: AbortSignal;
     },
   ): Promise<CatalogEntry>;
+  /**
+   * How many write calls of `entity` may be in flight at once: the system's documented concurrency
+   * for this connection (Zoho's edition, a descriptor's `rateLimit.concurrency`; 1 = serial writes).
+   * Absent: one at a time.
+   */
+  writeConcurrency?(entity: string): number;
+  /** Answers so far that said "too many requests" (429, the descriptor's throttle statuses). */
+  throttleCount?(): number;
   /** Network calls made through this connection so far. */
   callCount(): number;
   callCounts(): CallCounts;
