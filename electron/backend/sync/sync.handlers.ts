@@ -5,6 +5,7 @@ import { creditBudgets } from './credit-budget';
 import { applyRetention, saveRetentionSettings } from './audit-retention';
 import { replayRecords } from './replay';
 import { describeSchedule } from './scheduler';
+import type { FlowId } from '../../../shared/domain/flow';
 import { flowList, flowsChanged, syncService } from './sync.service';
 
 type SyncHandlers = Pick<
@@ -13,6 +14,12 @@ type SyncHandlers = Pick<
   | 'mappings.get'
   | 'mappings.save'
   | 'mappings.remove'
+  | 'mappings.usage'
+  | 'mappings.rename'
+  | 'mappings.duplicate'
+  | 'mappings.versions'
+  | 'mappings.diff'
+  | 'mappings.restore'
   | 'flows.list'
   | 'flows.get'
   | 'flows.save'
@@ -36,6 +43,14 @@ export const syncHandlers: SyncHandlers = {
   'mappings.get': (input, context) => syncService(context).mappings.get(input.id),
   'mappings.save': (input, context) => syncService(context).mappings.save(input),
   'mappings.remove': (input, context) => ({ removed: syncService(context).mappings.remove(input.id) }),
+  'mappings.usage': (input, context) => ({
+    flows: syncService(context).mappings.usage(input.id) as Array<{ id: FlowId; name: string }>,
+  }),
+  'mappings.rename': (input, context) => syncService(context).mappings.rename(input.id, input.name),
+  'mappings.duplicate': (input, context) => syncService(context).mappings.duplicate(input.id, input.name),
+  'mappings.versions': (input, context) => syncService(context).mappings.versions(input.id),
+  'mappings.diff': (input, context) => syncService(context).mappings.diff(input.id, input.from, input.to),
+  'mappings.restore': (input, context) => syncService(context).mappings.restore(input.id, input.version),
 
   'flows.list': (_input, context) => flowList(context),
   'flows.get': (input, context) => syncService(context).flows.flow(input.id),
