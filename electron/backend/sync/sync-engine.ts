@@ -19,6 +19,7 @@ import { blocksDependants, dependenciesOf, dependencyOrder } from './dependency-
 import { referenceBindings } from './reference-bindings';
 import { expandLines, parentLink } from './child-records';
 import { defaultResilience, realClock, transientRetry, targetInterrupted, withPauses } from './resilience';
+import { finishedRunStatus } from './run-status';
 import { bulkPathOf, emptyWritePaths, writePathNote, type BulkPath, type WritePaths } from './bulk-path';
 import { echoFinder } from './echo';
 
@@ -251,7 +252,7 @@ export class SyncEngine {
           onWarning: warnOncePerRun(log, { flow: flow.id, run: run.id }, runs),
         });
         meter.update('done', counters, calls.source + calls.target, counters.read, true);
-        const status = counters.failed > 0 ? 'partial' : 'succeeded';
+        const status = finishedRunStatus(counters);
         return runs.finishRun(run.id, { status, windowTo: null, counters, calls });
       }
       const bulk = bulkPathOf(target, flow, dryRun);
@@ -421,7 +422,7 @@ export class SyncEngine {
       notePath();
       meter.update('done', counters, calls.source + calls.target, counters.read, true);
       return runs.finishRun(run.id, {
-        status: counters.failed > 0 ? 'partial' : 'succeeded',
+        status: finishedRunStatus(counters),
         windowTo: maxStamp,
         counters,
         calls,
