@@ -18,7 +18,7 @@ import { SuggestionsPanel } from './panels/SuggestionsPanel';
 import { MapperStoreProvider, useHistory, useMapper } from './store/mapper-context';
 import { hasUnsavedChanges, redo, undo, type MapperStore } from './store/mapper.store';
 import type { PanelId } from './store/store-types';
-import { LeaveDialog, openIssues, RestoreDialog, SaveWithIssuesDialog } from './UnsavedDialogs';
+import { LeaveDialog, RestoreDialog } from './UnsavedDialogs';
 import { useDraftKeeper } from './use-draft-keeper';
 import { usePreviewRunner } from './use-preview-runner';
 import { useMapperShortcuts } from './use-mapper-shortcuts';
@@ -187,11 +187,7 @@ function Toolbar({ store, onClose, onLayout }: { store: MapperStore; onClose(): 
   const { canUndo, canRedo } = useHistory();
   const [saving, setSaving] = useState(false);
 
-  const [asking, setAsking] = useState<string[]>();
-  const save = async (anyway = false) => {
-    const issues = openIssues(store.getState());
-    if (!anyway && issues.length > 0) return setAsking(issues);
-    setAsking(undefined);
+  const save = async () => {
     setSaving(true);
     const outcome = await saveMapping(api, store);
     setSaving(false);
@@ -199,17 +195,6 @@ function Toolbar({ store, onClose, onLayout }: { store: MapperStore; onClose(): 
   };
   return (
     <div className="mapper-toolbar">
-      {asking && (
-        <SaveWithIssuesDialog
-          issues={asking}
-          onSave={() => void save(true)}
-          onShowIssues={() => {
-            setAsking(undefined);
-            store.getState().showPanel('issues');
-          }}
-          onKeep={() => setAsking(undefined)}
-        />
-      )}
       <button
         type="button"
         className="button ghost"
