@@ -30,6 +30,14 @@ export type FlowListItem = z.infer<typeof flowListItemSchema>;
 const flowInputSchema = flowSchema
   .omit({ id: true, createdAt: true, updatedAt: true })
   .extend({ id: flowIdSchema.optional() });
+/** What became of a failed record after its run: replayed (or read again by a later run), and how that went. */
+export const laterAttemptSchema = z.object({
+  runId: runIdSchema,
+  trigger: z.string().describe('`replay` for a replay; otherwise the later run that read the record again.'),
+  outcome: recordOutcomeSchema,
+});
+export type LaterAttempt = z.infer<typeof laterAttemptSchema>;
+
 /** A flow that runs a mapping. */
 export const mappingUserSchema = z.object({ id: flowIdSchema, name: z.string() });
 
@@ -216,7 +224,20 @@ export const syncMethods = {
       .strict(),
     output: z.object({
       total: z.number().int(),
-      items: z.array(recordAuditSchema).describe('In the order the rows were written (audit id, ascending).'),
+      items: z
+        .array(
+          recordAuditSchema.extend({
+            later: laterAttemptSchema
+              .optional()
+              .describe('Failed rows only: what became of the record afterwards (absent while nothing did).'),
+          }),
+        )
+        .describe('In the order the rows were written (audit id, ascending).'),
+      waiting: z
+        .number()
+        .int()
+        .optional()
+        .describe('With runId: the records that failed in the run and are still waiting for a replay.'),
     }),
   }),
   'audit.export': method({
