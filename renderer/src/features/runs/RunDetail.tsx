@@ -369,7 +369,8 @@ export function RunDetail({ run, flow }: { run: Run; flow?: Flow }) {
               dryRun={run.dryRun}
               replaying={replay.state === 'running'}
               onReplay={
-                selected.outcome === 'failed'
+                // A record replayed since and written has nothing left to replay.
+                selected.outcome === 'failed' && (!selected.later || selected.later.outcome === 'failed')
                   ? () => void replayRecords({ kind: 'one', auditId: selected.id }, mapping)
                   : undefined
               }
