@@ -7,6 +7,8 @@ import { startStudio, type Studio } from './support/studio';
 import { StudioPage } from './pages/studio.page';
 import { ConnectionsPage } from './pages/connections.page';
 import { FlowsPage } from './pages/flows.page';
+import { MapperPage } from './pages/mapper.page';
+import { TestGraph } from '../mapping/support/graph-builder';
 
 /** Two shared cores: give the UI time to answer. */
 const patient = { timeout: 20_000, interval: 100 };
@@ -164,6 +166,44 @@ describe('Managing saved mappings, schedule errors and dates in Chromium', () =>
     expect(await page.evaluate(() => document.scrollingElement!.scrollTop)).toBe(0);
     expect((await app.nav('connections').boundingBox())!.y).toBeGreaterThanOrEqual(0);
     await page.screenshot({ path: screenshotPath('mappings-03-restored') });
+  });
+
+  it('joins any number of texts with a separator in one Concatenate node', async () => {
+    const all = await invoke<Array<{ id: string; system: string }>>('connections.list', {});
+    const b = new TestGraph(
+      { CUNO: 'string', CUNM: 'string', CUA1: 'string', TOWN: 'string', PONO: 'string' },
+      { Infor_Customer_No: 'string', Account_Name: 'string', Billing_Street: 'string' },
+    );
+    b.to('Infor_Customer_No', b.src('CUNO'))
+      .to('Account_Name', b.src('CUNM'))
+      .to('Billing_Street', b.fn('concat', b.src('CUA1'), b.src('TOWN')));
+    const concat = b.graph.nodes.find((node) => node.kind === 'function')!;
+    await invoke('mappings.save', {
+      name: 'Address line',
+      sourceEntity: 'customers',
+      targetEntity: 'Accounts',
+      sourceConnectionId: all.find((connection) => connection.system === 'infor')!.id,
+      targetConnectionId: all.find((connection) => connection.system === 'zoho')!.id,
+      graph: b.graph,
+      expression: compileGraph(b.graph).expression,
+    });
+    await app.nav('connections').click();
+    await app.nav('mapper').click();
+    const mapper = new MapperPage(page);
+    await mapper.openSaved('Address line').click();
+    await page.getByTestId(`node-${concat.id}-more`).click();
+    await expect.poll(() => page.getByTestId(`node-${concat.id}-more`).isEnabled(), patient).toBe(true);
+    const separator = page.getByTestId(`node-${concat.id}-separator`);
+    await separator.fill(', ');
+    await separator.press('Enter');
+    await mapper.tab('jsonata').click();
+    await expect.poll(() => mapper.jsonata().inputValue(), patient).toContain('CUA1 & ", " & TOWN');
+    expect(await page.locator(`[data-id="${concat.id}"] .react-flow__handle[data-handleid="in2"]`).count()).toBe(1);
+    await page.screenshot({ path: screenshotPath('mappings-05-concatenate') });
+    await mapper.backToList().click();
+    const leave = page.getByTestId('leave-dialog');
+    if (await leave.isVisible()) await leave.getByTestId('leave-discard').click();
+    await page.getByTestId('mapping-list').waitFor();
   });
 
   it('says at once when a cron has the wrong field count or the zone is not one, and names the zone of the next runs', async () => {
