@@ -206,6 +206,41 @@ describe('Managing saved mappings, schedule errors and dates in Chromium', () =>
     await page.getByTestId('mapping-list').waitFor();
   });
 
+  it('asks before saving a mapping that Issues lists errors for', async () => {
+    // Arranged through the contract: the Customers design without Account_Name (required in Zoho).
+    const all = await invoke<Array<{ id: string; system: string }>>('connections.list', {});
+    const noName: MappingGraph = { ...v1, edges: v1.edges.filter((edge) => edge.targetHandle !== 'Account_Name') };
+    await invoke('mappings.save', {
+      name: 'Without a name',
+      sourceEntity: 'customers',
+      targetEntity: 'Accounts',
+      sourceConnectionId: all.find((connection) => connection.system === 'infor')!.id,
+      targetConnectionId: all.find((connection) => connection.system === 'zoho')!.id,
+      graph: noName,
+      expression: compileGraph(noName).expression,
+    });
+    await app.nav('connections').click();
+    await app.nav('mapper').click();
+    const mapper = new MapperPage(page);
+    await mapper.openSaved('Without a name').click();
+    await mapper.tab('issues').click();
+    await mapper.issue('unmapped-required').first().waitFor({ timeout: 60_000 });
+    await mapper.tab('preview').click();
+    await mapper.save().click();
+    const dialog = page.getByTestId('save-issues-dialog');
+    await dialog.waitFor();
+    expect(await dialog.getByTestId('save-issues-list').textContent()).toContain(
+      'Account Name is required but not mapped.',
+    );
+    await page.screenshot({ path: screenshotPath('mappings-04-save-with-issues') });
+    await dialog.getByTestId('save-issues-show').click();
+    await expect.poll(() => mapper.tab('issues').getAttribute('aria-selected'), patient).toBe('true');
+    // Saving anyway (the page object's saveAnyway answers the question the same way).
+    await mapper.saveAnyway();
+    await mapper.backToList().click();
+    await page.getByTestId('mapping-list').waitFor();
+  });
+
   it('says at once when a cron has the wrong field count or the zone is not one, and names the zone of the next runs', async () => {
     await app.nav('flows').click();
     const flows = new FlowsPage(page);

@@ -18,7 +18,7 @@ import { SuggestionsPanel } from './panels/SuggestionsPanel';
 import { MapperStoreProvider, useHistory, useMapper } from './store/mapper-context';
 import { hasUnsavedChanges, redo, undo, type MapperStore } from './store/mapper.store';
 import type { PanelId } from './store/store-types';
-import { LeaveDialog, RestoreDialog } from './UnsavedDialogs';
+import { LeaveDialog, openIssues, RestoreDialog, SaveWithIssuesDialog } from './UnsavedDialogs';
 import { useDraftKeeper } from './use-draft-keeper';
 import { usePreviewRunner } from './use-preview-runner';
 import { useMapperShortcuts } from './use-mapper-shortcuts';
@@ -187,7 +187,11 @@ function Toolbar({ store, onClose, onLayout }: { store: MapperStore; onClose(): 
   const { canUndo, canRedo } = useHistory();
   const [saving, setSaving] = useState(false);
 
-  const save = async () => {
+  const [asking, setAsking] = useState<string[]>();
+  const save = async (anyway = false) => {
+    const issues = openIssues(store.getState());
+    if (!anyway && issues.length > 0) return setAsking(issues);
+    setAsking(undefined);
     setSaving(true);
     const outcome = await saveMapping(api, store);
     setSaving(false);
@@ -195,6 +199,17 @@ function Toolbar({ store, onClose, onLayout }: { store: MapperStore; onClose(): 
   };
   return (
     <div className="mapper-toolbar">
+      {asking && (
+        <SaveWithIssuesDialog
+          issues={asking}
+          onSave={() => void save(true)}
+          onShowIssues={() => {
+            setAsking(undefined);
+            store.getState().showPanel('issues');
+          }}
+          onKeep={() => setAsking(undefined)}
+        />
+      )}
       <button
         type="button"
         className="button ghost"
