@@ -188,6 +188,8 @@ function Toolbar({ store, onClose, onLayout }: { store: MapperStore; onClose(): 
   const [saving, setSaving] = useState(false);
 
   const [asking, setAsking] = useState<string[]>();
+  // Finished save attempts: lets tests (and tools) tell a save that ran from one that asked first.
+  const [saveAttempts, setSaveAttempts] = useState(0);
   const save = async (anyway = false) => {
     const issues = openIssues(store.getState());
     if (!anyway && issues.length > 0) return setAsking(issues);
@@ -195,6 +197,7 @@ function Toolbar({ store, onClose, onLayout }: { store: MapperStore; onClose(): 
     setSaving(true);
     const outcome = await saveMapping(api, store);
     setSaving(false);
+    setSaveAttempts((count) => count + 1);
     notify(outcome.saved ? 'info' : 'error', outcome.message);
   };
   return (
@@ -293,6 +296,7 @@ function Toolbar({ store, onClose, onLayout }: { store: MapperStore; onClose(): 
         onClick={() => void save()}
         data-testid="save"
         data-dirty={dirty ? 'true' : 'false'}
+        data-save-attempts={saveAttempts}
       >
         {saving ? 'Saving…' : dirty ? 'Save' : 'Saved'}
       </button>
