@@ -30,6 +30,36 @@ export type FlowListItem = z.infer<typeof flowListItemSchema>;
 const flowInputSchema = flowSchema
   .omit({ id: true, createdAt: true, updatedAt: true })
   .extend({ id: flowIdSchema.optional() });
+/** What became of a failed record after its run: replayed (or read again by a later run), and how that went. */
+export const laterAttemptSchema = z.object({
+  runId: runIdSchema,
+  trigger: z.string().describe('`replay` for a replay; otherwise the later run that read the record again.'),
+  outcome: recordOutcomeSchema,
+});
+export type LaterAttempt = z.infer<typeof laterAttemptSchema>;
+
+/** A flow that runs a mapping. */
+export const mappingUserSchema = z.object({ id: flowIdSchema, name: z.string() });
+
+/** One saved version of a mapping, as History lists it. */
+export const mappingVersionInfoSchema = z.object({
+  version: z.number().int().positive(),
+  name: z.string().describe('The mapping’s name when this version was saved.'),
+  hash: z.string().describe('Hash of the version’s JSONata (what audit rows and replays name).'),
+  createdAt: z.string(),
+  restoredFrom: z.number().int().nullable().describe('The version this one brought back, when Restore made it.'),
+  current: z.boolean().describe('The version the mapping holds now.'),
+});
+export type MappingVersionInfo = z.infer<typeof mappingVersionInfoSchema>;
+
+/** One semantic difference between two designs (shared/mapping/diff.ts). */
+export const mappingChangeSchema = z.object({
+  field: z.string().describe('The target field; empty for a change of the whole mapping (match key, entities).'),
+  kind: z.enum(['added', 'removed', 'changed']),
+  message: z.string(),
+  nodeIds: z.array(z.string()),
+});
+
 const mappingInputSchema = mappingSchema
   .omit({ id: true, hash: true, updatedAt: true })
   .extend({ id: mappingIdSchema.optional() });
@@ -51,9 +81,49 @@ export const syncMethods = {
     output: mappingSchema,
   }),
   'mappings.remove': method({
-    summary: 'Delete a mapping no flow uses.',
+    summary: 'Delete a mapping no flow uses (refused with E_CONFLICT naming the flows that use it in details.flows).',
     input: z.object({ id: mappingIdSchema }).strict(),
     output: z.object({ removed: z.boolean() }),
+  }),
+  'mappings.usage': method({
+    summary: 'The flows that run a mapping (what a delete would break).',
+    input: z.object({ id: mappingIdSchema }).strict(),
+    output: z.object({ flows: z.array(mappingUserSchema).describe('In creation order.') }),
+  }),
+  'mappings.rename': method({
+    summary: 'Rename a mapping (its design and History are unchanged).',
+    input: z.object({ id: mappingIdSchema, name: z.string().trim().min(1).max(200) }).strict(),
+    output: mappingSchema,
+  }),
+  'mappings.duplicate': method({
+    summary: 'Copy a mapping under a new name (default “<name> (copy)”); the copy starts its own History.',
+    input: z.object({ id: mappingIdSchema, name: z.string().trim().min(1).max(200).optional() }).strict(),
+    output: mappingSchema,
+  }),
+  'mappings.versions': method({
+    summary: 'The saved versions of a mapping, newest first (every save that changes the design keeps one).',
+    input: z.object({ id: mappingIdSchema }).strict(),
+    output: z.array(mappingVersionInfoSchema),
+  }),
+  'mappings.diff': method({
+    summary: 'What changed, field by field, from one saved version to another (or to the current design).',
+    input: z
+      .object({
+        id: mappingIdSchema,
+        from: z.number().int().positive(),
+        to: z.number().int().positive().optional().describe('Left out: the current design.'),
+      })
+      .strict(),
+    output: z.object({
+      from: z.number().int(),
+      to: z.number().int(),
+      changes: z.array(mappingChangeSchema).describe('Empty when the two designs map the same.'),
+    }),
+  }),
+  'mappings.restore': method({
+    summary: 'Make a past version the current design again; the restore is saved as a new version.',
+    input: z.object({ id: mappingIdSchema, version: z.number().int().positive() }).strict(),
+    output: mappingSchema,
   }),
 
   'flows.list': method({
@@ -154,7 +224,20 @@ export const syncMethods = {
       .strict(),
     output: z.object({
       total: z.number().int(),
-      items: z.array(recordAuditSchema).describe('In the order the rows were written (audit id, ascending).'),
+      items: z
+        .array(
+          recordAuditSchema.extend({
+            later: laterAttemptSchema
+              .optional()
+              .describe('Failed rows only: what became of the record afterwards (absent while nothing did).'),
+          }),
+        )
+        .describe('In the order the rows were written (audit id, ascending).'),
+      waiting: z
+        .number()
+        .int()
+        .optional()
+        .describe('With runId: the records that failed in the run and are still waiting for a replay.'),
     }),
   }),
   'audit.export': method({

@@ -174,6 +174,27 @@ class GraphCompiler {
         const definition = functionDefinition(node.data.name);
         if (!definition)
           throw new AppError('E_MAPPING_COMPILE', `Unknown function "${node.data.name}".`, { nodeIds: [node.id] });
+        if (definition.name === 'concat' && (node.data.inputs !== undefined || node.data.separator)) {
+          // Any number of texts with a separator between them: `a & ", " & b & ", " & c`, left to
+          // right as jsonata reads `&`, so the text parses back (as concatenations and a constant).
+          const parts: Expr[] = [];
+          for (let position = 0; position < (node.data.inputs ?? 2); position += 1) {
+            const value = input(`in${position}`);
+            if (value) parts.push(value);
+          }
+          const first = parts.shift();
+          if (!first)
+            throw new AppError('E_MAPPING_COMPILE', `Concatenate node "${node.id}" has no input.`, {
+              nodeIds: [node.id],
+            });
+          const separator = node.data.separator ?? '';
+          return parts.reduce<Expr>((left, right) => {
+            const withSeparator: Expr = separator
+              ? { type: 'binary', operator: '&', left, right: { type: 'string', value: separator }, origin }
+              : left;
+            return { type: 'binary', operator: '&', left: withSeparator, right, origin };
+          }, first);
+        }
         const args: Expr[] = [];
         const optionalFrom = definition.optionalFrom ?? definition.params.length;
         definition.params.forEach((_, position) => {

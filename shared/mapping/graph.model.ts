@@ -48,7 +48,15 @@ export const constantNodeSchema = z.object({
 export const functionNodeSchema = z.object({
   ...base,
   kind: z.literal('function'),
-  data: z.object({ name: z.string() }),
+  data: z.object({
+    name: z.string(),
+    /**
+     * Concatenate only: how many texts it joins (2 when absent, as every mapping before issue 19) and
+     * what goes between them ("" when absent). Other functions take their catalogue parameters.
+     */
+    inputs: z.number().int().min(2).max(16).optional(),
+    separator: z.string().max(20).optional(),
+  }),
 });
 export const valueMapNodeSchema = z.object({
   ...base,

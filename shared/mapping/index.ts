@@ -56,6 +56,7 @@ export { suggestMappings, type AutoMapOptions, type AutoMapSuggestion, type Sugg
 export { conceptOf, sourceConcepts, targetConcepts, type Concept } from './infor-dictionary';
 export { distinctValues, seedValueMap, type SeededEntry } from './value-map';
 export { diffMappings, diffSchemas, type MappingChange, type SchemaChange } from './diff';
+export { conversionFix, type ConversionFix } from './conversion-fix';
 export {
   invertMapping,
   type InversionKind,

@@ -38,6 +38,13 @@ export function inputPorts(node: MappingNode): Port[] {
       ];
     case 'function': {
       const definition = functionDefinition(node.data.name);
+      // Concatenate joins any number of texts (issue 19).
+      if (node.data.name === 'concat' && (node.data.inputs ?? 2) > 2)
+        return Array.from({ length: node.data.inputs ?? 2 }, (_, index) => ({
+          handle: `in${index}`,
+          type: 'any' as const,
+          label: `Text ${index + 1}`,
+        }));
       return (definition?.params ?? []).map((type, index) => ({
         handle: `in${index}`,
         type,

@@ -29,6 +29,8 @@ export interface ValidationIssue {
   /** Indexes of sample records showing the problem (first few). */
   records?: number[];
   count?: number;
+  /** The first sample value showing the problem (sample-based issues): quick fixes choose from it. */
+  example?: unknown;
 }
 
 export interface FieldStatistics {
@@ -329,6 +331,7 @@ function sampleChecks(
         field: handle,
         nodeIds: nodesOf(handle),
         message: describeProblem(code, field, problem.example),
+        example: problem.example,
         records: problem.records.slice(0, 5),
         count: problem.records.length,
       });

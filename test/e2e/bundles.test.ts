@@ -86,7 +86,7 @@ describe('Bundles in Chromium: export from one workspace, import into another', 
     await expect
       .poll(() => page.getByTestId('suggestion-Account_Name').getAttribute('data-status'), patient)
       .toBe('accepted');
-    await page.getByTestId('save').click();
+    await new MapperPage(page).saveAnyway();
     await expect.poll(() => page.getByTestId('save').getAttribute('data-dirty'), patient).toBe('false');
 
     const flows = new FlowsPage(page);

@@ -165,6 +165,10 @@ describe('Flows, runs and the audit log in Chromium', () => {
     await runs.auditRows('failed').first().click();
     const detail = runs.recordDetail();
     await detail.waitFor();
+    // It opened below the audit table: scrolled into view (issue 19).
+    await expect
+      .poll(() => detail.evaluate((element) => element.getBoundingClientRect().top < window.innerHeight), patient)
+      .toBe(true);
     // The target's own code and words.
     expect(await detail.getByTestId('record-error').textContent()).toContain('INVALID_DATA');
     expect(await detail.getByTestId('record-transformed').textContent()).toContain('Infor_Customer_No');
@@ -187,6 +191,20 @@ describe('Flows, runs and the audit log in Chromium', () => {
     await expect
       .poll(() => page.getByTestId('replay-result').textContent(), patient)
       .toContain('4 written, 0 still failing');
+    // The run's failed rows say they were replayed since, and nothing is left to replay (issue 19).
+    await expect
+      .poll(
+        () =>
+          page
+            .locator(
+              '[data-testid="audit-later"][data-outcome="created"], [data-testid="audit-later"][data-outcome="updated"]',
+            )
+            .count(),
+        patient,
+      )
+      .toBe(5);
+    await expect.poll(() => page.getByTestId('replay-all').getAttribute('data-waiting'), patient).toBe('0');
+    expect(await page.getByTestId('replay-all').isDisabled()).toBe(true);
     await page.screenshot({ path: screenshotPath('runs-02-replayed'), fullPage: true });
 
     // The replay is a run of its own that says what it replayed, not a watermark window.

@@ -47,7 +47,7 @@ describe('unsaved mapping work is never lost', () => {
     await mapper.suggestion('Account_Name').waitFor();
     await mapper.acceptAll().click();
     await expect.poll(() => mapper.suggestion('Account_Name').getAttribute('data-status')).toBe('accepted');
-    await mapper.save().click();
+    await mapper.saveAnyway();
     await expect.poll(() => mapper.save().getAttribute('data-dirty')).toBe('false');
 
     await app.nav('flows').click();

@@ -150,7 +150,7 @@ describe('Reverse flow in Chromium', () => {
     await expect.poll(() => page.getByTestId('preview-output').textContent(), patient).toContain('"CUNO"');
     await page.screenshot({ path: screenshotPath('reverse-01-mapper') });
 
-    await page.getByTestId('save').click();
+    await new MapperPage(page).saveAnyway();
     await expect.poll(() => page.getByTestId('save').getAttribute('data-dirty'), patient).toBe('false');
     await expect.poll(() => page.getByTestId('mapper-notice').textContent(), patient).toContain('Saved');
   });

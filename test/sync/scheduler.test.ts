@@ -57,6 +57,26 @@ describe('schedules in plain words', () => {
   it('refuses an invalid cron with E_SCHEDULE_INVALID', () => {
     expect(() => describeSchedule({ kind: 'cron', cron: '61 * * * * nope', timeZone: 'UTC' })).toThrow(/not valid/);
   });
+
+  it('says in plain words when a cron has the wrong number of fields or the time zone is not one (issue 19)', () => {
+    expect(() => describeSchedule({ kind: 'cron', cron: '0 6 * *', timeZone: 'UTC' })).toThrow(
+      'A cron expression has five fields (minute hour day-of-month month day-of-week, e.g. 0 6 * * 1-5), or six with seconds first; “0 6 * *” has 4.',
+    );
+    for (const schedule of [
+      { kind: 'cron', cron: '0 6 * * 1-5', timeZone: 'Europe/Pariss' },
+      { kind: 'interval', everySeconds: 900, timeZone: 'Europe/Pariss' },
+    ] as const) {
+      let message = '';
+      try {
+        describeSchedule(schedule);
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).toBe(
+        '“Europe/Pariss” is not a time zone. Use an IANA name such as Europe/Amsterdam, America/New_York or UTC.',
+      );
+    }
+  });
 });
 
 describe('scheduler', () => {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mappingSchema, type Mapping, type MappingId } from '../../../shared/domain/flow';
 import { AppError } from '../../../shared/errors';
 import { stableHash } from '../../../shared/hash';
+import { diffMappings, type MappingChange } from '../../../shared/mapping/diff';
 import { mappingGraphSchema } from '../../../shared/mapping/graph.model';
 import type { Db } from '../store/database';
 
@@ -18,14 +19,64 @@ export interface MappingRepository {
   list(): Mapping[];
   /** The exact expression a past run used, by its hash. */
   expressionByHash(hash: string): string | undefined;
-  /** Refused while a flow uses it. */
+  /** Refused while a flow uses it; the error's details list every such flow. */
   remove(id: string): boolean;
+  /** The flows that run this mapping, in creation order. */
+  usage(id: string): MappingUser[];
+  /** Renames without making a new version (the design is unchanged). */
+  rename(id: string, name: string): Mapping;
+  /** A new mapping with the same design, connections and entities; its history starts at version 1. */
+  duplicate(id: string, name?: string): Mapping;
+  /** Its saved versions, newest first. */
+  versions(id: string): MappingVersionInfo[];
+  /** One saved version with its design. */
+  version(id: string, version: number): MappingVersion;
+  /** What changed from version `from` to version `to` (the current design when `to` is left out). */
+  diff(id: string, from: number, to?: number): MappingVersionDiff;
+  /** Makes a past version the current design again; the restore is itself a new version. */
+  restore(id: string, version: number): Mapping;
+}
+
+/** A flow that runs a mapping. */
+export interface MappingUser {
+  id: string;
+  name: string;
+}
+
+/** One saved version of a mapping, as History lists it. */
+export interface MappingVersionInfo {
+  version: number;
+  name: string;
+  hash: string;
+  createdAt: string;
+  /** The version this one brought back, when it was made by Restore. */
+  restoredFrom: number | null;
+  /** True for the version the mapping holds now. */
+  current: boolean;
+}
+
+export interface MappingVersion extends MappingVersionInfo {
+  sourceEntity: string;
+  sourceLines?: string;
+  targetEntity: string;
+  graph?: Mapping['graph'];
+  expression: string;
+}
+
+export interface MappingVersionDiff {
+  from: number;
+  to: number;
+  changes: MappingChange[];
 }
 
 export class SqliteMappingRepository implements MappingRepository {
   constructor(private readonly db: Db) {}
 
   save(input: MappingInput): Mapping {
+    return this.store(input, null);
+  }
+
+  private store(input: MappingInput, restoredFrom: number | null): Mapping {
     const now = new Date().toISOString();
     const mapping = mappingSchema.parse({
       ...input,
@@ -53,8 +104,39 @@ export class SqliteMappingRepository implements MappingRepository {
           'INSERT OR IGNORE INTO mapping_versions (hash, mapping_id, expression, created_at) VALUES (?, ?, ?, ?)',
         )
         .run(mapping.hash, mapping.id, mapping.expression, now);
+      this.recordVersion(mapping, restoredFrom);
     })();
     return mapping;
+  }
+
+  /**
+   * Keeps the saved design as the next version unless it is the design of the newest version already
+   * (saving unchanged work, or a rename, adds nothing to History). A restore always adds one.
+   */
+  private recordVersion(mapping: Mapping, restoredFrom: number | null): void {
+    const latest = this.db
+      .prepare('SELECT * FROM mapping_history WHERE mapping_id = ? ORDER BY version DESC LIMIT 1')
+      .get(mapping.id) as HistoryRow | undefined;
+    const graph = mapping.graph === undefined ? null : JSON.stringify(mapping.graph);
+    if (latest && restoredFrom === null && sameDesign(latest, mapping, graph)) return;
+    this.db
+      .prepare(
+        `INSERT INTO mapping_history (mapping_id, version, name, source_entity, source_lines, target_entity, graph, expression, hash, created_at, restored_from)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        mapping.id,
+        (latest?.version ?? 0) + 1,
+        mapping.name,
+        mapping.sourceEntity,
+        mapping.sourceLines ?? null,
+        mapping.targetEntity,
+        graph,
+        mapping.expression,
+        mapping.hash,
+        mapping.updatedAt,
+        restoredFrom,
+      );
   }
 
   get(id: MappingId | string): Mapping {
@@ -75,14 +157,176 @@ export class SqliteMappingRepository implements MappingRepository {
     return row?.expression;
   }
 
-  /** Refused while a flow uses it: the flow would have nothing to run. */
+  /**
+   * Refused while a flow uses it: the flow would have nothing to run. The error names every such flow
+   * (details.flows) so the person knows what to change first. Its History goes with it; the expression
+   * versions stay (`mapping_versions`), as replays of past runs read them.
+   */
   remove(id: string): boolean {
-    const used = this.db
-      .prepare("SELECT name FROM flows WHERE json_extract(definition, '$.mappingId') = ? ORDER BY seq LIMIT 1")
-      .get(id) as { name: string } | undefined;
-    if (used)
-      throw new AppError('E_CONFLICT', `The mapping is used by the flow “${used.name}”; remove the flow first.`);
-    return this.db.prepare('DELETE FROM mappings WHERE id = ?').run(id).changes > 0;
+    const users = this.usage(id);
+    if (users.length > 0) {
+      const names = users.map((flow) => `“${flow.name}”`).join(', ');
+      throw new AppError(
+        'E_CONFLICT',
+        `The mapping is used by ${users.length === 1 ? 'the flow' : `${users.length} flows:`} ${names}; remove ${users.length === 1 ? 'that flow' : 'those flows'} or give ${users.length === 1 ? 'it' : 'them'} another mapping first.`,
+        { flows: users },
+      );
+    }
+    return this.db.transaction(() => {
+      this.db.prepare('DELETE FROM mapping_history WHERE mapping_id = ?').run(id);
+      return this.db.prepare('DELETE FROM mappings WHERE id = ?').run(id).changes > 0;
+    })();
+  }
+
+  usage(id: string): MappingUser[] {
+    return this.db
+      .prepare("SELECT id, name FROM flows WHERE json_extract(definition, '$.mappingId') = ? ORDER BY seq")
+      .all(id) as MappingUser[];
+  }
+
+  rename(id: string, name: string): Mapping {
+    const mapping = this.get(id);
+    const now = new Date().toISOString();
+    this.db.prepare('UPDATE mappings SET name = ?, updated_at = ? WHERE id = ?').run(name, now, mapping.id);
+    return { ...mapping, name, updatedAt: now };
+  }
+
+  duplicate(id: string, name?: string): Mapping {
+    const { id: _id, hash: _hash, updatedAt: _updatedAt, ...design } = this.get(id);
+    return this.save({ ...design, name: name ?? copyName(design.name, new Set(this.list().map((m) => m.name))) });
+  }
+
+  versions(id: string): MappingVersionInfo[] {
+    const current = this.get(id);
+    const rows = this.db
+      .prepare('SELECT * FROM mapping_history WHERE mapping_id = ? ORDER BY version DESC')
+      .all(current.id) as HistoryRow[];
+    const newest = rows[0]?.version;
+    return rows.map((row) => versionInfo(row, row.version === newest));
+  }
+
+  version(id: string, version: number): MappingVersion {
+    const row = this.historyRow(id, version);
+    const newest = this.db
+      .prepare('SELECT MAX(version) AS version FROM mapping_history WHERE mapping_id = ?')
+      .get(row.mapping_id) as { version: number };
+    return {
+      ...versionInfo(row, row.version === newest.version),
+      sourceEntity: row.source_entity,
+      ...(row.source_lines ? { sourceLines: row.source_lines } : {}),
+      targetEntity: row.target_entity,
+      graph: storedGraph(row.graph),
+      expression: row.expression,
+    };
+  }
+
+  diff(id: string, from: number, to?: number): MappingVersionDiff {
+    const before = this.version(id, from);
+    const after = to === undefined ? this.currentAsVersion(id) : this.version(id, to);
+    return { from: before.version, to: after.version, changes: designChanges(before, after) };
+  }
+
+  restore(id: string, version: number): Mapping {
+    const past = this.version(id, version);
+    const current = this.get(id);
+    return this.store(
+      {
+        id: current.id,
+        name: current.name,
+        sourceEntity: past.sourceEntity,
+        ...(past.sourceLines ? { sourceLines: past.sourceLines } : {}),
+        targetEntity: past.targetEntity,
+        sourceConnectionId: current.sourceConnectionId,
+        targetConnectionId: current.targetConnectionId,
+        ...(past.graph ? { graph: past.graph } : {}),
+        expression: past.expression,
+      },
+      past.version,
+    );
+  }
+
+  /** The current design as its newest version (every save records one, so it is always there). */
+  private currentAsVersion(id: string): MappingVersion {
+    const rows = this.versions(id);
+    if (rows.length === 0) throw new AppError('E_NOT_FOUND', `The mapping ${id} has no saved versions.`);
+    return this.version(id, rows[0]!.version);
+  }
+
+  private historyRow(id: string, version: number): HistoryRow {
+    const row = this.db
+      .prepare('SELECT * FROM mapping_history WHERE mapping_id = ? AND version = ?')
+      .get(id, version) as HistoryRow | undefined;
+    if (!row) throw new AppError('E_NOT_FOUND', `The mapping ${id} has no version ${version}.`);
+    return row;
+  }
+}
+
+interface HistoryRow {
+  mapping_id: string;
+  version: number;
+  name: string;
+  source_entity: string;
+  source_lines: string | null;
+  target_entity: string;
+  graph: string | null;
+  expression: string;
+  hash: string;
+  created_at: string;
+  restored_from: number | null;
+}
+
+function versionInfo(row: HistoryRow, current: boolean): MappingVersionInfo {
+  return {
+    version: row.version,
+    name: row.name,
+    hash: row.hash,
+    createdAt: row.created_at,
+    restoredFrom: row.restored_from,
+    current,
+  };
+}
+
+function sameDesign(row: HistoryRow, mapping: Mapping, graph: string | null): boolean {
+  return (
+    row.hash === mapping.hash &&
+    row.graph === graph &&
+    row.source_entity === mapping.sourceEntity &&
+    (row.source_lines ?? undefined) === mapping.sourceLines &&
+    row.target_entity === mapping.targetEntity
+  );
+}
+
+/**
+ * The semantic changes between two designs: field by field from the graphs (`diffMappings`), plus the
+ * entities. A version saved without a graph (by the API alone) can only be compared by its JSONata.
+ */
+function designChanges(before: MappingVersion, after: MappingVersion): MappingChange[] {
+  const changes: MappingChange[] = [];
+  const entity = (label: string, was: string | undefined, now: string | undefined): void => {
+    if (was !== now)
+      changes.push({
+        field: '',
+        kind: 'changed',
+        message: `${label} changed from ${was ?? '(whole records)'} to ${now ?? '(whole records)'}`,
+        nodeIds: [],
+      });
+  };
+  entity('Source entity', before.sourceEntity, after.sourceEntity);
+  entity('Source lines', before.sourceLines, after.sourceLines);
+  entity('Target entity', before.targetEntity, after.targetEntity);
+  if (before.graph && after.graph) changes.push(...diffMappings(before.graph, after.graph));
+  else if (before.expression !== after.expression)
+    changes.push({ field: '', kind: 'changed', message: 'The JSONata expression changed', nodeIds: [] });
+  return changes;
+}
+
+/** “Customers (copy)”, then “Customers (copy 2)”… — a name no mapping has yet. */
+function copyName(name: string, taken: Set<string>): string {
+  const base = `${name} (copy)`.slice(0, 200);
+  if (!taken.has(base)) return base;
+  for (let n = 2; ; n++) {
+    const next = `${name} (copy ${n})`.slice(0, 200);
+    if (!taken.has(next)) return next;
   }
 }
 

@@ -70,6 +70,15 @@ export interface AuditRepository {
   deadLettersAmong(flowId: string, keys: string[]): Set<string>;
   /** The highest audit id so far (0 when empty). */
   lastAuditId(): number;
+  /** How many keys that failed in this run are still dead letters (what "Replay all failed" would replay). */
+  deadLettersOfRun(flowId: string, runId: string): number;
+  /**
+   * For failed audit rows: the newest later row of the same flow and key, with its run's trigger (a
+   * replay, or a run that read the record again). Rows with nothing later are left out.
+   */
+  laterAttempts(
+    rows: Array<{ id: number; flowId: string; sourceKey: string }>,
+  ): Map<number, { runId: string; outcome: string; trigger: string }>;
   deadLetterKeys(flowId: string, runId?: string): Array<{ sourceKey: string; auditId: number }>;
   /** Newest first: source payloads a mapping version transformed without failing (bundle samples). */
   recentInputs(flowId: string, mappingHash: string, limit: number): Array<{ sourceKey: string; payload: unknown }>;
@@ -295,6 +304,35 @@ export class SqliteAuditRepository implements AuditRepository {
       audit_id: number;
     }>;
     return rows.map((row) => ({ sourceKey: row.source_key, auditId: row.audit_id }));
+  }
+
+  deadLettersOfRun(flowId: string, runId: string): number {
+    const row = this.db
+      .prepare(
+        `SELECT COUNT(*) AS n FROM dead_letters d
+         WHERE d.flow_id = ? AND EXISTS (SELECT 1 FROM audit a WHERE a.flow_id = d.flow_id AND a.source_key = d.source_key
+                                         AND a.run_id = ? AND a.outcome = 'failed')`,
+      )
+      .get(flowId, runId) as { n: number };
+    return row.n;
+  }
+
+  laterAttempts(
+    rows: Array<{ id: number; flowId: string; sourceKey: string }>,
+  ): Map<number, { runId: string; outcome: string; trigger: string }> {
+    // One indexed look-up per row (audit by flow and key): a page holds at most a few hundred rows.
+    const later = this.db.prepare(
+      `SELECT a.run_id, a.outcome, r.trigger FROM audit a JOIN runs r ON r.id = a.run_id
+       WHERE a.flow_id = ? AND a.source_key = ? AND a.id > ? AND r.dry_run = 0
+       ORDER BY a.id DESC LIMIT 1`,
+    );
+    const found = new Map<number, { runId: string; outcome: string; trigger: string }>();
+    for (const row of rows) {
+      const hit = later.get(row.flowId, row.sourceKey, row.id) as
+        { run_id: string; outcome: string; trigger: string } | undefined;
+      if (hit) found.set(row.id, { runId: hit.run_id, outcome: hit.outcome, trigger: hit.trigger });
+    }
+    return found;
   }
 
   deadLettersAmong(flowId: string, keys: string[]): Set<string> {

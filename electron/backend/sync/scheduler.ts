@@ -51,6 +51,9 @@ export function describeSchedule(
   from = new Date(),
 ): { description: string; next: string[] } {
   if (schedule.kind === 'manual') return { description: 'Only when started by hand', next: [] };
+  // Said in plain words before croner, whose own messages name its internals (CronPattern, toTZ).
+  const problem = scheduleProblem(schedule);
+  if (problem) throw new AppError('E_SCHEDULE_INVALID', problem);
   try {
     if (schedule.kind === 'interval') {
       const next = Array.from({ length: count }, (_, index) =>
@@ -65,6 +68,30 @@ export function describeSchedule(
     return { description: `${words} (${schedule.timeZone})`, next };
   } catch (error) {
     throw new AppError('E_SCHEDULE_INVALID', `The schedule is not valid: ${errorMessage(error)}`);
+  }
+}
+
+/**
+ * What is wrong with a schedule that croner would refuse with a message about its internals: the
+ * field count of a cron expression, or a time zone that is not an IANA name. Undefined when neither.
+ */
+export function scheduleProblem(schedule: Exclude<Schedule, { kind: 'manual' }>): string | undefined {
+  if (schedule.kind === 'cron') {
+    const fields = schedule.cron.trim().split(/\s+/).filter(Boolean).length;
+    if (fields !== 5 && fields !== 6)
+      return `A cron expression has five fields (minute hour day-of-month month day-of-week, e.g. 0 6 * * 1-5), or six with seconds first; “${schedule.cron.trim()}” has ${fields}.`;
+  }
+  if (!isTimeZone(schedule.timeZone))
+    return `“${schedule.timeZone}” is not a time zone. Use an IANA name such as Europe/Amsterdam, America/New_York or UTC.`;
+  return undefined;
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return zone.trim() !== '';
+  } catch {
+    return false;
   }
 }
 

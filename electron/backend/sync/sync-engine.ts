@@ -23,6 +23,7 @@ import { expandLines, parentLink } from './child-records';
 import { defaultResilience, realClock, transientRetry, targetInterrupted, withPauses } from './resilience';
 import { bulkPathOf, emptyWritePaths, writePathNote } from './bulk-path';
 import { entityLimits, usage } from './run-limits';
+import { finishedRunStatus } from './run-status';
 import { echoFinder } from './echo';
 
 export interface RunFlowOptions {
@@ -254,7 +255,7 @@ export class SyncEngine {
           onWarning: warnOncePerRun(log, { flow: flow.id, run: run.id }, runs),
         });
         meter.update('done', counters, calls.source + calls.target, counters.read, true);
-        const status = counters.failed > 0 ? 'partial' : 'succeeded';
+        const status = finishedRunStatus(counters);
         return runs.finishRun(run.id, { status, windowTo: null, counters, calls });
       }
       const bulk = bulkPathOf(target, flow, dryRun);
@@ -435,7 +436,7 @@ export class SyncEngine {
       if (window.stats.reductions > 0) runs.addNote(run.id, windowNote(writer.descriptor.label, window));
       meter.update('done', counters, calls.source + calls.target, counters.read, true);
       return runs.finishRun(run.id, {
-        status: counters.failed > 0 ? 'partial' : 'succeeded',
+        status: finishedRunStatus(counters),
         windowTo: maxStamp,
         counters,
         calls,

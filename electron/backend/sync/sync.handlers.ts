@@ -5,6 +5,9 @@ import { creditBudgets } from './credit-budget';
 import { applyRetention, saveRetentionSettings } from './audit-retention';
 import { replayRecords } from './replay';
 import { describeSchedule } from './scheduler';
+import type { FlowId, RunId } from '../../../shared/domain/flow';
+import type { RecordOutcome } from '../../../shared/domain/run';
+import { isAppError } from '../../../shared/errors';
 import { flowList, flowsChanged, syncService } from './sync.service';
 
 type SyncHandlers = Pick<
@@ -13,6 +16,12 @@ type SyncHandlers = Pick<
   | 'mappings.get'
   | 'mappings.save'
   | 'mappings.remove'
+  | 'mappings.usage'
+  | 'mappings.rename'
+  | 'mappings.duplicate'
+  | 'mappings.versions'
+  | 'mappings.diff'
+  | 'mappings.restore'
   | 'flows.list'
   | 'flows.get'
   | 'flows.save'
@@ -36,6 +45,14 @@ export const syncHandlers: SyncHandlers = {
   'mappings.get': (input, context) => syncService(context).mappings.get(input.id),
   'mappings.save': (input, context) => syncService(context).mappings.save(input),
   'mappings.remove': (input, context) => ({ removed: syncService(context).mappings.remove(input.id) }),
+  'mappings.usage': (input, context) => ({
+    flows: syncService(context).mappings.usage(input.id) as Array<{ id: FlowId; name: string }>,
+  }),
+  'mappings.rename': (input, context) => syncService(context).mappings.rename(input.id, input.name),
+  'mappings.duplicate': (input, context) => syncService(context).mappings.duplicate(input.id, input.name),
+  'mappings.versions': (input, context) => syncService(context).mappings.versions(input.id),
+  'mappings.diff': (input, context) => syncService(context).mappings.diff(input.id, input.from, input.to),
+  'mappings.restore': (input, context) => syncService(context).mappings.restore(input.id, input.version),
 
   'flows.list': (_input, context) => flowList(context),
   'flows.get': (input, context) => syncService(context).flows.flow(input.id),
@@ -83,7 +100,24 @@ export const syncHandlers: SyncHandlers = {
   'runs.list': (input, context) => syncService(context).runs.runs(input),
   'runs.get': (input, context) => syncService(context).runs.run(input.id),
   'runs.replay': (input, context) => replayRecords(syncService(context).deps, input),
-  'audit.list': (input, context) => syncService(context).audit.audits(input),
+  'audit.list': (input, context) => {
+    const { audit, runs } = syncService(context);
+    const page = audit.audits(input);
+    // A failed row says when it was replayed since (issue 19): the original run's rows keep "failed".
+    const later = audit.laterAttempts(page.items.filter((row) => row.outcome === 'failed'));
+    const items = page.items.map((row) => {
+      const next = later.get(row.id);
+      return next
+        ? {
+            ...row,
+            later: { runId: next.runId as RunId, trigger: next.trigger, outcome: next.outcome as RecordOutcome },
+          }
+        : row;
+    });
+    // An unknown run lists no rows, as before; it has nothing waiting either.
+    const run = input.runId ? knownRun(() => runs.run(input.runId!)) : undefined;
+    return run ? { ...page, items, waiting: audit.deadLettersOfRun(run.flowId, run.id) } : { ...page, items };
+  },
   'audit.export': (input, context) => {
     const { runs, audit } = syncService(context);
     const run = runs.run(input.runId);
@@ -119,4 +153,14 @@ export const syncHandlers: SyncHandlers = {
 /** `run-<started>-<id>.<format>`: sorts by time, unique per run. */
 function exportFileName(run: { startedAt: string; id: string }, format: 'csv' | 'jsonl'): string {
   return `run-${run.startedAt.slice(0, 19).replace(/[:T]/g, '-')}-${run.id.slice(0, 8)}.${format}`;
+}
+
+/** The run, or undefined when there is no such run (E_NOT_FOUND); other errors go on. */
+function knownRun<T>(read: () => T): T | undefined {
+  try {
+    return read();
+  } catch (error) {
+    if (isAppError(error) && error.code === 'E_NOT_FOUND') return undefined;
+    throw error;
+  }
 }

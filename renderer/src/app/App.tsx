@@ -13,6 +13,7 @@ import { Sidebar, sectionLabels } from './Sidebar';
 import { ThemeToggle } from './ThemeToggle';
 import { Notices } from './Notices';
 import type { AppInfo } from '../../../shared/api/app.contract';
+import { formatDateTime } from '../components/format';
 
 /**
  * An emptied or swapped store has lost the run history, id map and watermarks: the next run of
@@ -30,7 +31,7 @@ function StoreReplacedBanner({
   return (
     <div className="store-banner" role="alert" data-testid="store-replaced">
       <strong>This data folder’s database is not the one it used before.</strong> Its run history, id map and watermarks
-      are gone (noticed {new Date(warning.detectedAt).toLocaleString()}), so{' '}
+      are gone (noticed {formatDateTime(warning.detectedAt)}), so{' '}
       {flows.length > 0
         ? `the next run of ${flows.join(', ')} will re-read and resync everything`
         : 'every flow’s next run will resync everything'}

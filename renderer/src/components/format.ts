@@ -18,17 +18,42 @@ export function formatDuration(seconds: number): string {
   return `${Math.floor(hours / 24)} days`;
 }
 
-export function formatDateTime(iso: string | null | undefined): string {
+/**
+ * The one way the app writes a date and time: "4 Dec, 09:05:12", with the year when it is not the
+ * current one ("29 Jun 2025, 09:05:12") so an old stamp never passes for a recent one. Every screen
+ * uses this (or `formatRelative`/`formatClock`); `timeZone` shows the stamp in a given zone (a
+ * schedule's), otherwise the viewer's. `now` is for tests.
+ */
+export function formatDateTime(
+  iso: string | null | undefined,
+  options: { timeZone?: string; seconds?: boolean; now?: Date } = {},
+): string {
   if (!iso) return '—';
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return date.toLocaleString('en-GB', {
-    day: '2-digit',
+  const { timeZone, seconds = true, now = new Date() } = options;
+  const year = (when: Date) => new Intl.DateTimeFormat('en-GB', { year: 'numeric', timeZone }).format(when);
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    day: 'numeric',
     month: 'short',
+    ...(year(date) === year(now) ? {} : { year: 'numeric' }),
     hour: '2-digit',
     minute: '2-digit',
-    second: '2-digit',
-  });
+    ...(seconds ? { second: '2-digit' } : {}),
+    hourCycle: 'h23',
+    timeZone,
+  }).formatToParts(date);
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((entry) => entry.type === type)?.value;
+  const day = [part('day'), part('month'), part('year')].filter(Boolean).join(' ');
+  const clock = [part('hour'), part('minute'), part('second')].filter(Boolean).join(':');
+  return `${day}, ${clock}`;
+}
+
+/** "09:05": a time of today, as a banner gives it (the viewer's zone unless one is given). */
+export function formatClock(iso: string, timeZone?: string): string {
+  return new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }).format(
+    new Date(iso),
+  );
 }
 
 export function formatRelative(iso: string | null | undefined, now = Date.now()): string {

@@ -155,6 +155,26 @@ export class MapperPage {
   save(): Locator {
     return this.page.getByTestId('save');
   }
+  /**
+   * Save, answering "Save anyway" when the mapping has open errors and the app asks first (issue 19);
+   * returns once the save has run.
+   */
+  async saveAnyway(): Promise<void> {
+    const before = Number(await this.save().getAttribute('data-save-attempts'));
+    await this.save().click();
+    await this.page.waitForFunction(
+      (count) =>
+        document.querySelector('[data-testid="save-issues-dialog"]') !== null ||
+        Number(document.querySelector('[data-testid="save"]')?.getAttribute('data-save-attempts')) > count,
+      before,
+    );
+    const dialog = this.page.getByTestId('save-issues-dialog');
+    if ((await dialog.count()) > 0) await dialog.getByTestId('save-issues-save').click();
+    await this.page.waitForFunction(
+      (count) => Number(document.querySelector('[data-testid="save"]')?.getAttribute('data-save-attempts')) > count,
+      before,
+    );
+  }
   backToList(): Locator {
     return this.page.getByRole('button', { name: 'Back to all mappings' });
   }

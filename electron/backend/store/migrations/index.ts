@@ -12,6 +12,7 @@ import { migration as m011 } from './011-run-notes';
 import { migration as m012 } from './012-mapping-source-lines';
 import { migration as m013 } from './013-two-way';
 import { migration as m014 } from './014-audit-encoding';
+import { migration as m015 } from './015-mapping-history';
 import type { Migration } from './migration';
 
 /**
@@ -35,4 +36,5 @@ export const migrations: Migration[] = [
   m012,
   m013,
   m014,
+  m015,
 ];

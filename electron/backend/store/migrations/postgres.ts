@@ -174,4 +174,18 @@ export const postgresMigrations: PostgresMigration[] = [
       );
       CREATE INDEX audit_dictionaries_by_flow ON audit_dictionaries (flow_id, id);`,
   },
+  {
+    // Mapping version history (issue 19): the whole design per numbered version, for History and Restore.
+    id: 'mapping/003-history',
+    up: `
+      CREATE TABLE mapping_history (
+        mapping_id ${key} NOT NULL, version integer NOT NULL, name text NOT NULL,
+        source_entity text NOT NULL, source_lines text, target_entity text NOT NULL,
+        graph text, expression text NOT NULL, hash text NOT NULL, created_at timestamptz NOT NULL,
+        restored_from integer,
+        PRIMARY KEY (mapping_id, version)
+      );
+      INSERT INTO mapping_history (mapping_id, version, name, source_entity, source_lines, target_entity, graph, expression, hash, created_at)
+        SELECT id, 1, name, source_entity, source_lines, target_entity, graph, expression, hash, updated_at FROM mappings;`,
+  },
 ];

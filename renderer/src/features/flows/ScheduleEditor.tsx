@@ -29,10 +29,9 @@ export function ScheduleEditor({
   const patch = (next: Partial<ScheduleDraft>) => onChange({ ...value, ...next });
 
   useEffect(() => {
-    if (!built.schedule) {
-      setPreview(undefined);
-      return;
-    }
+    // A preview of the previous schedule must not stand for this one while the new one is asked for.
+    setPreview(undefined);
+    if (!built.schedule) return;
     let live = true;
     // Let the user finish typing a cron expression before asking.
     const timer = setTimeout(() => {
@@ -47,7 +46,8 @@ export function ScheduleEditor({
     };
   }, [built.schedule]);
 
-  const previewError = preview && 'code' in preview ? preview : undefined;
+  const previewError = built.error ?? (preview && 'code' in preview ? preview : undefined);
+  const shownZone = built.schedule && built.schedule.kind !== 'manual' ? built.schedule.timeZone : undefined;
   const previewOk = preview && !('code' in preview) ? preview : undefined;
 
   return (
@@ -90,7 +90,11 @@ export function ScheduleEditor({
               <option value="days">days</option>
             </select>
           </label>
-          <TimeZoneInput value={value.timeZone} onChange={(timeZone) => patch({ timeZone })} />
+          <TimeZoneInput
+            value={value.timeZone}
+            invalid={built.error?.field === 'timeZone'}
+            onChange={(timeZone) => patch({ timeZone })}
+          />
         </div>
       )}
       {value.kind === 'cron' && (
@@ -102,17 +106,21 @@ export function ScheduleEditor({
               value={value.cron}
               spellCheck={false}
               onChange={(event) => patch({ cron: event.target.value })}
-              aria-invalid={errors.cron || previewError ? true : undefined}
+              aria-invalid={errors.cron || built.error?.field === 'cron' || previewError ? true : undefined}
               data-testid="schedule-cron"
             />
             <small>
               minute hour day-of-month month day-of-week, e.g. <code>0 6 * * 1-5</code>
             </small>
           </label>
-          <TimeZoneInput value={value.timeZone} onChange={(timeZone) => patch({ timeZone })} />
+          <TimeZoneInput
+            value={value.timeZone}
+            invalid={built.error?.field === 'timeZone'}
+            onChange={(timeZone) => patch({ timeZone })}
+          />
         </div>
       )}
-      {(errors.every || errors.cron) && <p className="field-error">{errors.every ?? errors.cron}</p>}
+      {(errors.every || errors.cron) && !built.error && <p className="field-error">{errors.every ?? errors.cron}</p>}
       <div className="schedule-preview" data-testid="schedule-preview" aria-live="polite">
         {value.kind === 'manual' ? (
           <p className="muted">Runs only when you press Run now (or a flow it follows in a pass runs).</p>
@@ -125,9 +133,12 @@ export function ScheduleEditor({
             <p className="schedule-words" data-testid="schedule-words">
               {previewOk.description}
             </p>
+            <p className="muted small" data-testid="schedule-next-zone">
+              Next runs, in {shownZone ?? 'UTC'} time:
+            </p>
             <ol className="next-runs" data-testid="schedule-next">
               {previewOk.next.map((stamp) => (
-                <li key={stamp}>{formatDateTime(stamp)}</li>
+                <li key={stamp}>{formatDateTime(stamp, { timeZone: shownZone, seconds: false })}</li>
               ))}
             </ol>
           </>
@@ -139,7 +150,15 @@ export function ScheduleEditor({
   );
 }
 
-function TimeZoneInput({ value, onChange }: { value: string; onChange(value: string): void }) {
+function TimeZoneInput({
+  value,
+  invalid,
+  onChange,
+}: {
+  value: string;
+  invalid: boolean;
+  onChange(value: string): void;
+}) {
   return (
     <label className="form-field">
       <span>Time zone</span>
@@ -148,6 +167,7 @@ function TimeZoneInput({ value, onChange }: { value: string; onChange(value: str
         list="mlc-time-zones"
         value={value}
         onChange={(event) => onChange(event.target.value)}
+        aria-invalid={invalid ? true : undefined}
         data-testid="schedule-timezone"
       />
       <datalist id="mlc-time-zones">

@@ -50,7 +50,7 @@ export interface FlowDraft {
   conflictFields: Array<{ field: string; winner: ConflictWinner }>;
 }
 
-export type DraftErrors = Partial<Record<keyof FlowDraft | 'cron' | 'every', string>>;
+export type DraftErrors = Partial<Record<keyof FlowDraft | 'cron' | 'every' | 'timeZone', string>>;
 
 export const localTimeZone = (): string => {
   try {
@@ -177,20 +177,29 @@ export function draftFromFlow(flow: Flow, timeZone = localTimeZone()): FlowDraft
 /** The schedule as the contract wants it, or why it cannot be one. */
 export function scheduleFromDraft(draft: ScheduleDraft): {
   schedule?: Schedule;
-  error?: { field: 'cron' | 'every'; message: string };
+  error?: { field: 'cron' | 'every' | 'timeZone'; message: string };
 } {
   if (draft.kind === 'manual') return { schedule: { kind: 'manual' } };
+  // Said at once, before asking the backend (which says the same): no "Working out…" that never ends.
+  const zone = draft.timeZone.trim() || 'UTC';
+  if (!isTimeZone(zone))
+    return {
+      error: {
+        field: 'timeZone',
+        message: `“${zone}” is not a time zone. Pick one from the list, e.g. Europe/Amsterdam, America/New_York or UTC.`,
+      },
+    };
   if (draft.kind === 'cron') {
     const cron = draft.cron.trim();
-    const parts = cron.split(/\s+/).length;
+    const parts = cron === '' ? 0 : cron.split(/\s+/).length;
     if (parts < 5 || parts > 6)
       return {
         error: {
           field: 'cron',
-          message: 'A cron expression has five fields (minute hour day month weekday), e.g. */15 * * * *.',
+          message: `A cron expression has five fields (minute hour day-of-month month day-of-week), e.g. */15 * * * *; this one has ${parts}.`,
         },
       };
-    return { schedule: { kind: 'cron', cron, timeZone: draft.timeZone || 'UTC' } };
+    return { schedule: { kind: 'cron', cron, timeZone: zone } };
   }
   const every = Number(draft.every);
   if (!Number.isFinite(every) || every <= 0)
@@ -199,7 +208,16 @@ export function scheduleFromDraft(draft: ScheduleDraft): {
   if (everySeconds < 60) return { error: { field: 'every', message: 'Run at most once a minute.' } };
   if (everySeconds > 7 * 86_400)
     return { error: { field: 'every', message: 'Run at least once a week; use a cron schedule for rarer runs.' } };
-  return { schedule: { kind: 'interval', everySeconds, timeZone: draft.timeZone || 'UTC' } };
+  return { schedule: { kind: 'interval', everySeconds, timeZone: zone } };
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** True when `candidate` depending on `dependsOn` would close a loop. */

@@ -1,5 +1,5 @@
 import type { RunCounters, RunProgress } from '../../../../shared/domain/run';
-import { formatNumber } from '../../components/format';
+import { formatClock, formatNumber } from '../../components/format';
 
 const phaseWords: Record<RunProgress['phase'], string> = {
   starting: 'Starting',
@@ -13,7 +13,7 @@ const phaseWords: Record<RunProgress['phase'], string> = {
 
 /** "09:05" in the viewer's time zone (the run resumes then, as the system's Retry-After said). */
 export function clockTime(iso: string, timeZone?: string): string {
-  return new Date(iso).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', hour12: false, timeZone });
+  return formatClock(iso, timeZone);
 }
 
 /** The bar's headline: what the run is doing, and while paused, until when. */

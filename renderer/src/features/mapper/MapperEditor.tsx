@@ -17,7 +17,7 @@ import { SuggestionsPanel } from './panels/SuggestionsPanel';
 import { MapperStoreProvider, useHistory, useMapper } from './store/mapper-context';
 import { hasUnsavedChanges, redo, undo, type MapperStore } from './store/mapper.store';
 import type { PanelId } from './store/store-types';
-import { LeaveDialog, RestoreDialog } from './UnsavedDialogs';
+import { LeaveDialog, openIssues, RestoreDialog, SaveWithIssuesDialog } from './UnsavedDialogs';
 import { useDraftKeeper } from './use-draft-keeper';
 import { usePreviewRunner } from './use-preview-runner';
 import { useMapperShortcuts } from './use-mapper-shortcuts';
@@ -292,14 +292,32 @@ function Toolbar({
   const { canUndo, canRedo } = useHistory();
   const [saving, setSaving] = useState(false);
 
-  const save = async () => {
+  const [asking, setAsking] = useState<string[]>();
+  // Finished save attempts: lets tests (and tools) tell a save that ran from one that asked first.
+  const [saveAttempts, setSaveAttempts] = useState(0);
+  const save = async (anyway = false) => {
+    const issues = openIssues(store.getState());
+    if (!anyway && issues.length > 0) return setAsking(issues);
+    setAsking(undefined);
     setSaving(true);
     const outcome = await saveMapping(api, store);
     setSaving(false);
+    setSaveAttempts((count) => count + 1);
     notify(outcome.saved ? 'info' : 'error', outcome.message);
   };
   return (
     <div className="mapper-toolbar">
+      {asking && (
+        <SaveWithIssuesDialog
+          issues={asking}
+          onSave={() => void save(true)}
+          onShowIssues={() => {
+            setAsking(undefined);
+            store.getState().showPanel('issues');
+          }}
+          onKeep={() => setAsking(undefined)}
+        />
+      )}
       <button
         type="button"
         className="button ghost"
@@ -407,6 +425,7 @@ function Toolbar({
         onClick={() => void save()}
         data-testid="save"
         data-dirty={dirty ? 'true' : 'false'}
+        data-save-attempts={saveAttempts}
       >
         {saving ? 'Saving…' : dirty ? 'Save' : 'Saved'}
       </button>

@@ -7,6 +7,7 @@ import { toErrorInfo, type ErrorInfo } from '../../../../shared/errors';
 import { api } from '../../api/client';
 import { MapperEditor } from './MapperEditor';
 import { MappingChooser } from './MappingChooser';
+import { SavedMappings } from './SavedMappings';
 import { openNewMapping, openSavedMapping, type NewMappingChoice } from './mapper-session';
 import { useMapperRequest } from './mapper-request';
 import type { ReverseReport } from '../flows/reverse-flow';
@@ -106,47 +107,12 @@ export function MapperPage() {
         connections={connections}
         onOpen={(choice: NewMappingChoice) => void open(choice.name, () => openNewMapping(api, choice))}
       />
-      <section className="panel">
-        <h2>Saved mappings</h2>
-        {mappings.length === 0 ? (
-          <p className="muted">No mapping saved yet. Pick a source and a target above to draw the first one.</p>
-        ) : (
-          <table className="table" data-testid="mapping-list">
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Source → target</th>
-                <th>Updated</th>
-                <th aria-label="Actions" />
-              </tr>
-            </thead>
-            <tbody>
-              {mappings.map((mapping) => (
-                <tr key={mapping.id}>
-                  <td>{mapping.name}</td>
-                  <td>
-                    <code>{mapping.sourceEntity}</code> → <code>{mapping.targetEntity}</code>
-                    <span className="muted small"> {describeSystems(mapping)}</span>
-                  </td>
-                  <td className="muted">{new Date(mapping.updatedAt).toLocaleString()}</td>
-                  <td className="actions">
-                    <button
-                      type="button"
-                      className="button"
-                      onClick={() =>
-                        void open(mapping.name, () => openSavedMapping(api, mapping.id as MappingId, connections))
-                      }
-                      data-testid={`open-mapping-${mapping.name}`}
-                    >
-                      Open
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </section>
+      <SavedMappings
+        mappings={mappings}
+        describe={describeSystems}
+        onOpen={(mapping) => void open(mapping.name, () => openSavedMapping(api, mapping.id as MappingId, connections))}
+        onChanged={refresh}
+      />
     </div>
   );
 }

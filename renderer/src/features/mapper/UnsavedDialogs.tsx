@@ -91,3 +91,50 @@ export function RestoreDialog({
     </ChoiceDialog>
   );
 }
+
+/**
+ * The open errors of the mapping being edited: what does not compile yet and the Issues panel's
+ * errors (warnings, such as a type that may not convert, do not stop a save and are not asked about).
+ */
+export function openIssues(state: ReturnType<MapperStore['getState']>): string[] {
+  return [
+    ...state.compiled.problems.map((problem) => problem.message),
+    ...(state.report?.issues ?? []).filter((issue) => issue.severity === 'error').map((issue) => issue.message),
+  ];
+}
+
+/** Saving while Issues lists problems: say so first (a flow of it would fail those records). */
+export function SaveWithIssuesDialog({
+  issues,
+  onSave,
+  onShowIssues,
+  onKeep,
+}: {
+  issues: string[];
+  onSave(): void;
+  onShowIssues(): void;
+  onKeep(): void;
+}) {
+  const shown = issues.slice(0, 5);
+  return (
+    <ChoiceDialog
+      title={`Save with ${issues.length} open error${issues.length === 1 ? '' : 's'}?`}
+      testId="save-issues-dialog"
+      initial={1}
+      onCancel={onKeep}
+      choices={[
+        { label: 'Save anyway', onChoose: onSave, testId: 'save-issues-save' },
+        { label: 'Show issues', tone: 'primary', onChoose: onShowIssues, testId: 'save-issues-show' },
+        { label: 'Keep editing', onChoose: onKeep, testId: 'save-issues-keep' },
+      ]}
+    >
+      <p>Records a flow runs through this mapping may fail or be written incompletely until these are fixed:</p>
+      <ul data-testid="save-issues-list">
+        {shown.map((issue, index) => (
+          <li key={index}>{issue}</li>
+        ))}
+      </ul>
+      {issues.length > shown.length && <p className="muted">…and {issues.length - shown.length} more in Issues.</p>}
+    </ChoiceDialog>
+  );
+}

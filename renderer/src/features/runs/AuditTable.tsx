@@ -1,6 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useRef } from 'react';
 import type { RecordAudit } from '../../../../shared/domain/run';
+import type { AuditItem } from './runs.store';
 import { targetKeyOf } from './run-scope';
 
 const outcomeTone: Record<RecordAudit['outcome'], string> = {
@@ -19,7 +20,7 @@ export function AuditTable({
   onSelect,
   onToggle,
 }: {
-  rows: RecordAudit[];
+  rows: AuditItem[];
   selectedId?: number;
   checked: number[];
   onSelect(id: number): void;
@@ -60,7 +61,7 @@ export function AuditTable({
                 data-audit-id={row.id}
               >
                 <span role="cell" onClick={(event) => event.stopPropagation()}>
-                  {row.outcome === 'failed' && (
+                  {row.outcome === 'failed' && (!row.later || row.later.outcome === 'failed') && (
                     <input
                       type="checkbox"
                       aria-label={`Select ${row.sourceKey} for replay`}
@@ -72,6 +73,7 @@ export function AuditTable({
                 </span>
                 <span role="cell">
                   <span className={`tag tag-${outcomeTone[row.outcome]}`}>{row.outcome}</span>
+                  {row.later && <LaterTag later={row.later} />}
                 </span>
                 <span role="cell" className="mono">
                   <button type="button" className="link-button mono" onClick={() => onSelect(row.id)}>
@@ -101,6 +103,22 @@ export function AuditTable({
 }
 
 /** This run's target id; a failed row's id (from an earlier run) is marked as the record that exists, unchanged. */
+/** On a failed row: it was replayed (or read again later) since, and how that went. */
+function LaterTag({ later }: { later: NonNullable<AuditItem['later']> }) {
+  const how = later.trigger === 'replay' ? 'replayed' : 'ran again';
+  const failedAgain = later.outcome === 'failed';
+  return (
+    <span
+      className={`tag tag-${failedAgain ? 'danger' : 'ok'} later-tag`}
+      title={`${how === 'replayed' ? 'Replayed' : 'Read again'} in run ${later.runId}: ${later.outcome}`}
+      data-testid="audit-later"
+      data-outcome={later.outcome}
+    >
+      {failedAgain ? `${how}, failed again` : `${how} ✓`}
+    </span>
+  );
+}
+
 function TargetKeyCell({ row }: { row: RecordAudit }) {
   const key = targetKeyOf(row);
   if (key.existing)

@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import type { RecordAudit } from '../../../../shared/domain/run';
 import { JsonView } from '../../components/JsonView';
 import { formatDateTime } from '../../components/format';
@@ -34,8 +35,13 @@ export function RecordDetail({
 }) {
   const { written, existing } = targetKeyOf(row);
   const heading = diffHeading(row, dryRun);
+  const box = useRef<HTMLElement>(null);
+  // It opens below the audit table, often below the fold: bring the record into view (issue 19).
+  useEffect(() => {
+    box.current?.scrollIntoView({ block: 'nearest' });
+  }, [row.id]);
   return (
-    <aside className="record-detail panel" data-testid="record-detail" aria-label={`Record ${row.sourceKey}`}>
+    <aside ref={box} className="record-detail panel" data-testid="record-detail" aria-label={`Record ${row.sourceKey}`}>
       <header className="record-head">
         <div>
           <span className="pane-side">Record</span>

@@ -46,7 +46,10 @@ export function RunDetail({ run, flow }: { run: Run; flow?: Flow }) {
   const [exportError, setExportError] = useState<string>();
   const rows = refinePage(audit.items, query.text);
   const selected = audit.items.find((row) => row.id === selectedAuditId);
-  const failedOnPage = rows.filter((row) => row.outcome === 'failed').map((row) => row.id);
+  // Rows replayed since (written) have nothing left to replay.
+  const failedOnPage = rows
+    .filter((row) => row.outcome === 'failed' && (!row.later || row.later.outcome === 'failed'))
+    .map((row) => row.id);
   const pages = Math.max(1, Math.ceil(audit.total / query.limit));
   const page = Math.floor(query.offset / query.limit) + 1;
 
@@ -252,11 +255,17 @@ export function RunDetail({ run, flow }: { run: Run; flow?: Flow }) {
           <button
             type="button"
             className="button small primary"
-            disabled={run.counters.failed === 0 || replay.state === 'running'}
+            disabled={run.counters.failed === 0 || audit.waiting === 0 || replay.state === 'running'}
             onClick={() => void replayRecords({ kind: 'all' }, mapping)}
+            title={audit.waiting === 0 ? 'Every failed record of this run has been replayed.' : undefined}
             data-testid="replay-all"
+            data-waiting={audit.waiting}
           >
-            {replay.state === 'running' ? 'Replaying…' : 'Replay all failed'}
+            {replay.state === 'running'
+              ? 'Replaying…'
+              : audit.waiting === undefined || run.counters.failed === 0
+                ? 'Replay all failed'
+                : `Replay all failed (${formatNumber(audit.waiting)} left)`}
           </button>
           {failedOnPage.length > 0 && (
             <button
@@ -360,7 +369,8 @@ export function RunDetail({ run, flow }: { run: Run; flow?: Flow }) {
               dryRun={run.dryRun}
               replaying={replay.state === 'running'}
               onReplay={
-                selected.outcome === 'failed'
+                // A record replayed since and written has nothing left to replay.
+                selected.outcome === 'failed' && (!selected.later || selected.later.outcome === 'failed')
                   ? () => void replayRecords({ kind: 'one', auditId: selected.id }, mapping)
                   : undefined
               }

@@ -2,6 +2,10 @@ import { createStore } from 'zustand/vanilla';
 import type { ApiClient } from '../../../../shared/api/client';
 import type { FlowId, RunId } from '../../../../shared/domain/flow';
 import type { RecordAudit, RecordOutcome, Run } from '../../../../shared/domain/run';
+import type { LaterAttempt } from '../../../../shared/api/sync.contract';
+
+/** An audit row as the Runs screen lists it: a failed one says what became of the record since. */
+export type AuditItem = RecordAudit & { later?: LaterAttempt };
 import { toErrorInfo, type ErrorInfo } from '../../../../shared/errors';
 
 export interface AuditQuery {
@@ -27,7 +31,14 @@ export interface RunsState {
   /** Runs the opened one refers to (the run a replay replayed) when they are not in the list. */
   related: Record<string, Run>;
   query: AuditQuery;
-  audit: { state: 'idle' | 'loading' | 'ready' | 'error'; total: number; items: RecordAudit[]; error?: ErrorInfo };
+  audit: {
+    state: 'idle' | 'loading' | 'ready' | 'error';
+    total: number;
+    items: AuditItem[];
+    /** Failed records of the run still waiting for a replay (undefined until known). */
+    waiting?: number;
+    error?: ErrorInfo;
+  };
   selectedAuditId?: number;
   /** Failed rows ticked for "Replay selected". */
   checked: number[];
@@ -60,7 +71,7 @@ export const pageSize = 200;
 const firstPage = (query: AuditQuery): AuditQuery => ({ ...query, offset: 0 });
 
 /** Rows of the loaded page that mention `text` anywhere (keys, payloads, error). */
-export function refinePage(items: RecordAudit[], text: string): RecordAudit[] {
+export function refinePage<T extends RecordAudit>(items: T[], text: string): T[] {
   const needle = text.trim().toLowerCase();
   if (!needle) return items;
   return items.filter((row) =>
@@ -156,7 +167,15 @@ export function createRunsStore(api: ApiClient) {
       });
       // An older answer must not overwrite a newer filter's.
       if (request !== auditRequest) return;
-      if (result.ok) set({ audit: { state: 'ready', total: result.value.total, items: result.value.items } });
+      if (result.ok)
+        set({
+          audit: {
+            state: 'ready',
+            total: result.value.total,
+            items: result.value.items,
+            waiting: result.value.waiting,
+          },
+        });
       else set((state) => ({ audit: { ...state.audit, state: 'error', error: result.error } }));
     },
 

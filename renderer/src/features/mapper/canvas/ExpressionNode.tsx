@@ -4,6 +4,7 @@ import { functionDefinition, inputPorts, outputPorts, type Scalar } from '../../
 import type { ExpressionFlowNode } from '../model/flow-adapters';
 import type { ExpressionGraphNode } from '../model/graph-edits';
 import { useMapper } from '../store/mapper-context';
+import { ConcatEditor } from './ConcatEditor';
 
 export const kindLabels: Record<ExpressionGraphNode['kind'], string> = {
   constant: 'Constant',
@@ -103,6 +104,10 @@ function NodeBody({ node }: { node: ExpressionGraphNode }) {
       return <ConstantEditor nodeId={node.id} value={node.data.value} />;
     case 'coalesce':
       return <CoalesceEditor nodeId={node.id} inputs={node.data.inputs} />;
+    case 'function':
+      return node.data.name === 'concat' ? (
+        <ConcatEditor nodeId={node.id} inputs={node.data.inputs ?? 2} separator={node.data.separator ?? ''} />
+      ) : null;
     case 'lookup':
       return (
         <TextCommit

@@ -1,4 +1,5 @@
 import type { EntitySchema } from '../../../../../shared/domain/entity-schema';
+import type { ConversionFix } from '../../../../../shared/mapping/conversion-fix';
 import {
   canConnect,
   emptyGraph,
@@ -322,6 +323,53 @@ export function insertValueMap(
     },
     nodeId: node.id,
   };
+}
+
+/**
+ * Puts a conversion on the edge that feeds a target field (an Issues quick fix): field → function
+ * (with its constant arguments) → target. Catalogue functions only, so the JSONata reads back the same.
+ */
+export function insertConversion(
+  graph: MappingGraph,
+  targetPath: string,
+  fix: ConversionFix['kind'],
+): { graph: MappingGraph; nodeId?: string } {
+  const target = targetNode(graph);
+  const edge = graph.edges.find(
+    (candidate) => candidate.target === target?.id && candidate.targetHandle === targetPath,
+  );
+  if (!target || !edge) return { graph };
+  const row = Math.max(
+    0,
+    target.data.fields.findIndex((field) => field.path === targetPath),
+  );
+  const position = { x: target.position.x - 260, y: target.position.y + Math.min(560, 40 + row * 26) };
+  const plan: { name: string; constants: Array<string | number> } =
+    fix === 'date-to-datetime'
+      ? { name: 'concat', constants: ['T00:00:00Z'] }
+      : fix === 'datetime-to-date'
+        ? { name: 'substring', constants: [0, 10] }
+        : fix === 'to-number'
+          ? { name: 'number', constants: [] }
+          : { name: 'string', constants: [] };
+  const fn: MappingNode = { id: nextNodeId(graph, plan.name), kind: 'function', position, data: { name: plan.name } };
+  let next: MappingGraph = { ...graph, nodes: [...graph.nodes, fn], edges: graph.edges.filter((e) => e !== edge) };
+  const wire = (connection: Connection) => {
+    next = { ...next, edges: [...next.edges, { id: edgeId(connection), ...connection }] };
+  };
+  wire({ source: edge.source, sourceHandle: edge.sourceHandle, target: fn.id, targetHandle: 'in0' });
+  plan.constants.forEach((value, index) => {
+    const constant: MappingNode = {
+      id: nextNodeId(next, 'constant'),
+      kind: 'constant',
+      position: { x: position.x - 200, y: position.y + 50 + index * 60 },
+      data: { value },
+    };
+    next = { ...next, nodes: [...next.nodes, constant] };
+    wire({ source: constant.id, sourceHandle: outputHandle, target: fn.id, targetHandle: `in${index + 1}` });
+  });
+  wire({ source: fn.id, sourceHandle: outputHandle, target: target.id, targetHandle: targetPath });
+  return { graph: next, nodeId: fn.id };
 }
 
 /** The source field a node's input comes from, following single-input nodes upstream. */

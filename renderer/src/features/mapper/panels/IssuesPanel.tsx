@@ -1,4 +1,4 @@
-import type { ValidationIssue } from '../../../../../shared/mapping';
+import { conversionFix, flattenSchemaFields, type ValidationIssue } from '../../../../../shared/mapping';
 import { useMapper, useMapperStoreApi } from '../store/mapper-context';
 
 /** Compile problems and validation findings; each one leads to the node or field it is about. */
@@ -73,7 +73,26 @@ export function IssuesPanel() {
 
 function QuickFix({ issue, fedByValueMap }: { issue: ValidationIssue; fedByValueMap: boolean }) {
   const insertValueMapFor = useMapper((state) => state.insertValueMapFor);
+  const insertConversionFor = useMapper((state) => state.insertConversionFor);
   const showPanel = useMapper((state) => state.showPanel);
+  const target = useMapper((state) => state.target);
+  if (issue.code === 'type-mismatch' && issue.field && target) {
+    const field = issue.field;
+    const type = flattenSchemaFields(target.schema.fields).find((entry) => entry.handle === field)?.field.type;
+    const fix = type ? conversionFix(type, issue.example) : undefined;
+    if (fix)
+      return (
+        <button
+          type="button"
+          className="button small"
+          onClick={() => insertConversionFor(field, fix.kind)}
+          data-testid={`fix-convert-${field}`}
+          data-fix={fix.kind}
+        >
+          {fix.label}
+        </button>
+      );
+  }
   if (issue.code === 'picklist-value' && issue.field && !fedByValueMap) {
     const field = issue.field;
     return (

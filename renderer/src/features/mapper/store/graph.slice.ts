@@ -12,6 +12,7 @@ import {
   createNode,
   feedingSourceField,
   fedTargetFields,
+  insertConversion,
   insertValueMap,
   moveNodes,
   removeElements,
@@ -68,6 +69,17 @@ export const createGraphSlice =
         selectedNodes: new Set([nodeId]),
         selectedEdges: new Set(),
         panel: 'inspect',
+        focus: { nodeId, nonce: Date.now() },
+      });
+      return nodeId;
+    },
+    insertConversionFor(targetPath, fix) {
+      const { graph: next, nodeId } = insertConversion(get().graph, targetPath, fix);
+      if (!nodeId) return undefined;
+      set({
+        graph: next,
+        selectedNodes: new Set([nodeId]),
+        selectedEdges: new Set(),
         focus: { nodeId, nonce: Date.now() },
       });
       return nodeId;

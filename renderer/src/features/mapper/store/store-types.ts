@@ -1,3 +1,4 @@
+import type { ConversionFix } from '../../../../../shared/mapping/conversion-fix';
 import type { SampleRecord } from '../../../../../shared/api/samples.contract';
 import type { ConnectionId } from '../../../../../shared/domain/connection';
 import type { EntitySchema } from '../../../../../shared/domain/entity-schema';
@@ -32,6 +33,8 @@ export interface GraphSlice {
   setMatchKey(keys: readonly string[]): void;
   /** Puts a value map (seeded from the samples × the target picklist) in front of a target field. */
   insertValueMapFor(targetPath: string): string | undefined;
+  /** Wraps what feeds a target field in a conversion (an Issues quick fix for a date or number shape). */
+  insertConversionFor(targetPath: string, fix: ConversionFix['kind']): string | undefined;
   seedValueMapNode(nodeId: string): void;
   autoLayout(metrics: LayoutMetrics): void;
 }
