@@ -4,6 +4,7 @@ import type { FlowId, RunId } from '../../../shared/domain/flow';
 import { runSchema, type CallUsage, type Run, type RunCounters, type RunStatus } from '../../../shared/domain/run';
 import { AppError } from '../../../shared/errors';
 import type { Db } from '../store/database';
+import { leaseLost, leaseUntil, lockedError } from './run-lease';
 
 export const emptyCounters = (): RunCounters => ({
   read: 0,
@@ -401,36 +402,6 @@ export class SqliteRunRepository implements RunRepository {
  * (no owner host), which get a lease from their last heartbeat.
  */
 const holdsFlow = "status = 'running' AND (lease_until IS NOT NULL OR owner_host IS NULL)";
-
-function leaseUntil(row: RunRow, leaseMs: number): number {
-  if (row.lease_until) return Date.parse(row.lease_until);
-  // Rows from before leases: the last heartbeat (or start) plus a lease.
-  return Date.parse(row.heartbeat_at ?? row.started_at) + leaseMs;
-}
-
-function lockedError(row: RunRow, flow: string, until: number, now: number): AppError {
-  const owner = `${row.owner_host ?? 'an unknown host'} (pid ${row.owner_pid ?? '?'})`;
-  const wait = Math.max(1, Math.ceil((until - now) / 1000));
-  return new AppError(
-    'E_CONFLICT',
-    `The flow “${flow}” is already running on ${owner} since ${row.started_at} (run ${row.id}, last heartbeat ${row.heartbeat_at ?? row.started_at}). ` +
-      `If that process is gone, run \`mlc unlock ${flow}\` or wait ${wait} s for its lease to expire.`,
-    {
-      runId: row.id,
-      host: row.owner_host,
-      pid: row.owner_pid,
-      startedAt: row.started_at,
-      leaseUntil: new Date(until).toISOString(),
-    },
-  );
-}
-
-function leaseLost(runId: string): AppError {
-  return new AppError(
-    'E_SYNC_LEASE_LOST',
-    `Run ${runId} no longer holds its flow (another process found it dead, or \`mlc unlock\` released it); it stopped writing. The next run re-reads its window.`,
-  );
-}
 
 interface RunRow {
   id: string;

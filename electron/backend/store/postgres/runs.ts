@@ -14,6 +14,7 @@ import {
 } from '../../sync/runs.repository';
 import type { AsyncRunRepository } from '../async-store';
 import type { Sql } from './sql';
+import { leaseLost, leaseUntil, lockedError } from '../../sync/run-lease';
 
 /** As in runs.repository.ts: a replay or targeted sync (no lease) that commits nothing for this long is taken for dead. */
 const leaselessSilenceMs = 15 * 60_000;
@@ -322,35 +323,6 @@ async function markInterrupted(sql: Sql, row: RunRow, why: string, now: number):
     [new Date(now).toISOString(), JSON.stringify({ code: 'E_SYNC_INTERRUPTED', message }), row.id],
   );
   return readRun(sql, row.id);
-}
-
-function leaseUntil(row: RunRow, leaseMs: number): number {
-  if (row.lease_until) return Date.parse(row.lease_until);
-  return Date.parse(row.heartbeat_at ?? row.started_at) + leaseMs;
-}
-
-function lockedError(row: RunRow, flow: string, until: number, now: number): AppError {
-  const owner = `${row.owner_host ?? 'an unknown host'} (pid ${row.owner_pid ?? '?'})`;
-  const wait = Math.max(1, Math.ceil((until - now) / 1000));
-  return new AppError(
-    'E_CONFLICT',
-    `The flow “${flow}” is already running on ${owner} since ${row.started_at} (run ${row.id}, last heartbeat ${row.heartbeat_at ?? row.started_at}). ` +
-      `If that process is gone, run \`mlc unlock ${flow}\` or wait ${wait} s for its lease to expire.`,
-    {
-      runId: row.id,
-      host: row.owner_host,
-      pid: row.owner_pid,
-      startedAt: row.started_at,
-      leaseUntil: new Date(until).toISOString(),
-    },
-  );
-}
-
-function leaseLost(runId: string): AppError {
-  return new AppError(
-    'E_SYNC_LEASE_LOST',
-    `Run ${runId} no longer holds its flow (another process found it dead, or \`mlc unlock\` released it); it stopped writing. The next run re-reads its window.`,
-  );
 }
 
 /** A runs row as node-postgres reads it (jsonb parsed, timestamptz as ISO text: see sql.ts). */
