@@ -330,7 +330,8 @@ function copyName(name: string, taken: Set<string>): string {
   }
 }
 
-interface MappingRow {
+/** A mappings row (SQLite and PostgreSQL alike: the PostgreSQL store reads it back as the same text). */
+export interface MappingRow {
   id: string;
   name: string;
   source_entity: string;
@@ -344,7 +345,7 @@ interface MappingRow {
   updated_at: string;
 }
 
-function toMapping(row: MappingRow): Mapping {
+export function toMapping(row: MappingRow): Mapping {
   return mappingSchema.parse({
     id: row.id,
     name: row.name,

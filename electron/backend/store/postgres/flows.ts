@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { flowSchema, mappingSchema, type Flow, type FlowId, type Mapping } from '../../../../shared/domain/flow';
 import { AppError } from '../../../../shared/errors';
 import { stableHash } from '../../../../shared/hash';
-import { mappingGraphSchema } from '../../../../shared/mapping/graph.model';
-import type { MappingInput } from '../../mapping/mapping.repository';
+import { toMapping, type MappingInput, type MappingRow } from '../../mapping/mapping.repository';
 import type { FlowInput } from '../../sync/flows.repository';
 import type { AsyncFlowRepository, AsyncMappingRepository } from '../async-store';
 import type { Sql } from './sql';
@@ -145,47 +144,4 @@ export class PgFlowRepository implements AsyncFlowRepository {
       throw new AppError('E_CONFLICT', `The flow “${dependent.name}” depends on it; change that flow first.`);
     return (await this.sql.query('DELETE FROM flows WHERE id = $1 RETURNING id', [id])).length > 0;
   }
-}
-
-interface MappingRow {
-  id: string;
-  name: string;
-  source_entity: string;
-  source_lines: string | null;
-  target_entity: string;
-  source_connection_id: string | null;
-  target_connection_id: string | null;
-  graph: string | null;
-  expression: string;
-  hash: string;
-  updated_at: string;
-}
-
-function toMapping(row: MappingRow): Mapping {
-  return mappingSchema.parse({
-    id: row.id,
-    name: row.name,
-    sourceEntity: row.source_entity,
-    ...(row.source_lines ? { sourceLines: row.source_lines } : {}),
-    targetEntity: row.target_entity,
-    sourceConnectionId: row.source_connection_id,
-    targetConnectionId: row.target_connection_id,
-    graph: storedGraph(row.graph),
-    expression: row.expression,
-    hash: row.hash,
-    updatedAt: row.updated_at,
-  });
-}
-
-/** As mapping.repository.ts: a stored graph this version cannot draw is left out, not fatal. */
-function storedGraph(text: string | null): Mapping['graph'] {
-  if (text === null) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  const graph = mappingGraphSchema.safeParse(value);
-  return graph.success ? graph.data : undefined;
 }
