@@ -282,6 +282,9 @@ export class SyncEngine {
       // estimated from the last full read, so the bar can show an ETA.
       const estimate = windowFrom === null ? runs.lastFullReadCount(flow.id) : null;
       meter.update('reading', counters, 0, estimate, true);
+      // Pages join the run's counters when they commit; the bar counts a page as read as soon as it is read.
+      let readSoFar = 0;
+      const live = () => ({ ...counters, read: Math.max(counters.read, readSoFar) });
       // A read restarted after a storm skips what this run already committed; the
       // audit log knows, so no per-record memory grows with the size of the run.
       const resilience = this.deps.resilience ?? defaultResilience;
@@ -314,7 +317,7 @@ export class SyncEngine {
         const until = new Date(clock.now() + waitMs).toISOString();
         progress.pausedUntil = until;
         log.warn('the system asked to wait; run paused', { flow: flow.id, run: run.id, until, waitMs });
-        meter.update('paused', counters, this.callsSince(baseline, reader, writer), estimate, true, until);
+        meter.update('paused', live(), this.callsSince(baseline, reader, writer), estimate, true, until);
         try {
           await clock.sleep(waitMs, pauseSignal);
         } finally {
@@ -352,7 +355,7 @@ export class SyncEngine {
         progress.recordsInFlight = inFlight;
         for (const key of commit.deadLetters.add) deadLetters.add(key);
         for (const key of commit.deadLetters.clear) deadLetters.delete(key);
-        meter.update('reading', counters, calls.source + calls.target, estimate);
+        meter.update('reading', live(), calls.source + calls.target, estimate);
       };
       let reads = 0;
       await reread
@@ -381,6 +384,7 @@ export class SyncEngine {
                   const keys = read.map((record) => record.key);
                   await pipeline.admit(keys, ownReferences);
                   const records = again ? audit.notYetInRun(run.id, flow.id, read) : read;
+                  readSoFar += records.length;
                   progress.recordsInFlight = pipeline.recordsInFlight() + records.length;
                   for (const record of records)
                     if (record.stamp && (!maxStamp || record.stamp > maxStamp)) maxStamp = record.stamp;
@@ -400,7 +404,7 @@ export class SyncEngine {
                     onWriteRetry: (error, attempt, waitMs) =>
                       log.warn(targetInterrupted, { flow: flow.id, attempt, waitMs, error: errorMessage(error) }),
                     onPhase: (phase) =>
-                      meter.update(phase, counters, this.callsSince(baseline, reader, writer), estimate),
+                      meter.update(phase, live(), this.callsSince(baseline, reader, writer), estimate),
                   }).then(
                     (result) => ({ result, counters: pageCounters }),
                     (error: unknown) => {
