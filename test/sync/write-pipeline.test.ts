@@ -68,7 +68,14 @@ describe('a target that throttles below its documented concurrency', () => {
   afterAll(async () => world?.close());
 
   it('halves the window on 429s, grows it back, says so in the run’s notes and writes every record once', async () => {
-    const flow = await world.flow({ name: 'Throttled', expression: customerToZohoAccount, pageSize: 1000 });
+    // Batches of 20: a hundred writes, so after the halvings there are always writes enough to grow back on
+    // (with 20 batches of 100, a loaded machine could spend them all on retries of the first episode).
+    const flow = await world.flow({
+      name: 'Throttled',
+      expression: customerToZohoAccount,
+      pageSize: 1000,
+      batchSize: 20,
+    });
     const run = await world.api.call('flows.run', { id: flow.id });
     expect(run.error).toBeNull();
     expect(run.counters).toMatchObject({ read: customers, created: customers, failed: 0 });
