@@ -4,7 +4,15 @@ import type { FlowId, RunId } from '../../../shared/domain/flow';
 import { runSchema, type CallUsage, type Run, type RunCounters, type RunStatus } from '../../../shared/domain/run';
 import { AppError } from '../../../shared/errors';
 import type { Db } from '../store/database';
-import { leaseLost, leaseUntil, lockedError } from './run-lease';
+import {
+  foundDead,
+  holdsFlow,
+  interruptedAccount,
+  leaselessSilenceMs,
+  leaseLost,
+  leaseUntil,
+  lockedError,
+} from './run-lease';
 
 export const emptyCounters = (): RunCounters => ({
   read: 0,
@@ -51,8 +59,6 @@ export interface LiveState {
 /** How long a run holds its flow without a heartbeat, and how often the engine renews it. */
 export const defaultLeaseMs = 30_000;
 export const defaultHeartbeatMs = 5_000;
-/** A replay or targeted sync (no lease) that commits nothing for this long is taken for dead. */
-const leaselessSilenceMs = 15 * 60_000;
 
 /**
  * Runs and watermarks (tables `runs`, `watermarks`): who holds a flow, what
@@ -122,9 +128,7 @@ export class SqliteRunRepository implements RunRepository {
         .all(input.flowId) as RunRow[]) {
         const until = leaseUntil(row, lease.leaseMs);
         if (until > now) throw lockedError(row, input.flowName ?? input.flowId, until, now);
-        interrupted.push(
-          this.markInterrupted(row, `its lease expired at ${new Date(until).toISOString()} without a heartbeat`, now),
-        );
+        interrupted.push(this.markInterrupted(row, foundDead.leaseExpired(until), now));
       }
       // Replays and targeted syncs hold no lease; one silent for long (no page committed) died with its process.
       const silentSince = new Date(now - leaselessSilenceMs).toISOString();
@@ -133,7 +137,7 @@ export class SqliteRunRepository implements RunRepository {
           "SELECT * FROM runs WHERE flow_id = ? AND status = 'running' AND lease_until IS NULL AND owner_host IS NOT NULL AND COALESCE(heartbeat_at, started_at) < ?",
         )
         .all(input.flowId, silentSince) as RunRow[]) {
-        this.markInterrupted(row, `it committed nothing for ${leaselessSilenceMs / 60_000} minutes`, now);
+        this.markInterrupted(row, foundDead.silent(), now);
       }
       // The flow's previous own run (leased, or from before leases), not a replay or targeted sync beside it.
       const previous = this.db
@@ -256,7 +260,7 @@ export class SqliteRunRepository implements RunRepository {
       .transaction(() =>
         (this.db.prepare(`SELECT * FROM runs WHERE flow_id = ? AND ${holdsFlow}`).all(flowId) as RunRow[]).map(
           (row) => ({
-            run: this.markInterrupted(row, `${by} released it`, now),
+            run: this.markInterrupted(row, foundDead.unlocked(by), now),
             host: row.owner_host,
             pid: row.owner_pid,
             heartbeatAt: row.heartbeat_at,
@@ -270,23 +274,10 @@ export class SqliteRunRepository implements RunRepository {
   /** Marks a dead run interrupted with an honest account of what may have reached the target. */
   private markInterrupted(row: RunRow, why: string, now: number): Run {
     const progress = row.progress ? (JSON.parse(row.progress) as RunProgressState) : undefined;
-    const owner =
-      row.owner_host || row.owner_pid ? ` on ${row.owner_host ?? 'an unknown host'} (pid ${row.owner_pid ?? '?'})` : '';
-    let during = ' before its first heartbeat; nothing was committed';
-    if (progress) {
-      const page = progress.pagesCommitted + 1;
-      // Between a commit and the next heartbeat the next page may already be writing: then a whole page is at stake.
-      const atStake = progress.recordsInFlight > 0 ? progress.recordsInFlight : (progress.pageSize ?? 0);
-      const where = progress.recordsInFlight > 0 ? `during page ${page}` : `during page ${page} or just before it`;
-      during =
-        atStake > 0
-          ? ` ${where}; up to ${atStake} records may have been written to the target after the last committed page (${progress.pagesCommitted}); the next run re-reads them and they appear as updated`
-          : ` after committing ${progress.pagesCommitted} page${progress.pagesCommitted === 1 ? '' : 's'}`;
-    }
-    const message = `The process running this flow${owner} stopped${during}. Found because ${why}. Counters and calls are its last heartbeat's.`;
+    const account = interruptedAccount(row, progress, why);
     this.db
       .prepare("UPDATE runs SET status = 'interrupted', finished_at = ?, error = ? WHERE id = ? AND status = 'running'")
-      .run(new Date(now).toISOString(), JSON.stringify({ code: 'E_SYNC_INTERRUPTED', message }), row.id);
+      .run(new Date(now).toISOString(), JSON.stringify(account), row.id);
     return this.run(row.id);
   }
 
@@ -396,12 +387,6 @@ export class SqliteRunRepository implements RunRepository {
     return row ? toRun(row) : undefined;
   }
 }
-
-/**
- * Runs that hold their flow: leased ones, and running rows from before leases
- * (no owner host), which get a lease from their last heartbeat.
- */
-const holdsFlow = "status = 'running' AND (lease_until IS NOT NULL OR owner_host IS NULL)";
 
 interface RunRow {
   id: string;

@@ -14,13 +14,15 @@ import {
 } from '../../sync/runs.repository';
 import type { AsyncRunRepository } from '../async-store';
 import type { Sql } from './sql';
-import { leaseLost, leaseUntil, lockedError } from '../../sync/run-lease';
-
-/** As in runs.repository.ts: a replay or targeted sync (no lease) that commits nothing for this long is taken for dead. */
-const leaselessSilenceMs = 15 * 60_000;
-
-/** Runs that hold their flow (runs.repository.ts `holdsFlow`). */
-const holdsFlow = "status = 'running' AND (lease_until IS NOT NULL OR owner_host IS NULL)";
+import {
+  foundDead,
+  holdsFlow,
+  interruptedAccount,
+  leaselessSilenceMs,
+  leaseLost,
+  leaseUntil,
+  lockedError,
+} from '../../sync/run-lease';
 
 /**
  * SqliteRunRepository's semantics (sync/runs.repository.ts) in PostgreSQL. The differences are only
@@ -46,14 +48,7 @@ export class PgRunRepository implements AsyncRunRepository {
       )) {
         const until = leaseUntil(row, lease.leaseMs);
         if (until > now) throw lockedError(row, input.flowName ?? input.flowId, until, now);
-        interrupted.push(
-          await markInterrupted(
-            sql,
-            row,
-            `its lease expired at ${new Date(until).toISOString()} without a heartbeat`,
-            now,
-          ),
-        );
+        interrupted.push(await markInterrupted(sql, row, foundDead.leaseExpired(until), now));
       }
       const silentSince = new Date(now - leaselessSilenceMs).toISOString();
       for (const row of await sql.query<RunRow>(
@@ -61,7 +56,7 @@ export class PgRunRepository implements AsyncRunRepository {
            AND COALESCE(heartbeat_at, started_at) < $2 ORDER BY seq FOR UPDATE`,
         [input.flowId, silentSince],
       )) {
-        await markInterrupted(sql, row, `it committed nothing for ${leaselessSilenceMs / 60_000} minutes`, now);
+        await markInterrupted(sql, row, foundDead.silent(), now);
       }
       const previous = (
         await sql.query<{ id: string; status: string }>(
@@ -114,7 +109,7 @@ export class PgRunRepository implements AsyncRunRepository {
         [flowId],
       )) {
         out.push({
-          run: await markInterrupted(sql, row, `${by} released it`, now),
+          run: await markInterrupted(sql, row, foundDead.unlocked(by), now),
           host: row.owner_host,
           pid: row.owner_pid,
           heartbeatAt: row.heartbeat_at,
@@ -302,25 +297,12 @@ async function insertRun(
   return run;
 }
 
-/** Marks a dead run interrupted with an honest account of what may have reached the target (as runs.repository.ts). */
+/** Marks a dead run interrupted with its account (run-lease.ts, as the SQLite store says it). */
 async function markInterrupted(sql: Sql, row: RunRow, why: string, now: number): Promise<Run> {
-  const progress = row.progress ?? undefined;
-  const owner =
-    row.owner_host || row.owner_pid ? ` on ${row.owner_host ?? 'an unknown host'} (pid ${row.owner_pid ?? '?'})` : '';
-  let during = ' before its first heartbeat; nothing was committed';
-  if (progress) {
-    const page = progress.pagesCommitted + 1;
-    const atStake = progress.recordsInFlight > 0 ? progress.recordsInFlight : (progress.pageSize ?? 0);
-    const where = progress.recordsInFlight > 0 ? `during page ${page}` : `during page ${page} or just before it`;
-    during =
-      atStake > 0
-        ? ` ${where}; up to ${atStake} records may have been written to the target after the last committed page (${progress.pagesCommitted}); the next run re-reads them and they appear as updated`
-        : ` after committing ${progress.pagesCommitted} page${progress.pagesCommitted === 1 ? '' : 's'}`;
-  }
-  const message = `The process running this flow${owner} stopped${during}. Found because ${why}. Counters and calls are its last heartbeat's.`;
+  const account = interruptedAccount(row, row.progress ?? undefined, why);
   await sql.query(
     "UPDATE runs SET status = 'interrupted', finished_at = $1, error = $2 WHERE id = $3 AND status = 'running'",
-    [new Date(now).toISOString(), JSON.stringify({ code: 'E_SYNC_INTERRUPTED', message }), row.id],
+    [new Date(now).toISOString(), JSON.stringify(account), row.id],
   );
   return readRun(sql, row.id);
 }
