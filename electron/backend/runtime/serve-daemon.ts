@@ -55,7 +55,7 @@ export async function startServe(options: ServeOptions): Promise<ServeDaemon> {
   const log = options.logger;
   // Dead letters per flow: counted at start and after each of the flow's runs, not at every scrape.
   const deadLetters = new Map<string, number>();
-  const countDeadLetters = (flowId: string) => deadLetters.set(flowId, deps.audit.deadLetterKeys(flowId).length);
+  const countDeadLetters = (flowId: string) => deadLetters.set(flowId, deps.audit.deadLetterCount(flowId));
   const metrics = new MetricsBook({
     flows: () => flowStatus(),
     deadLetters: (flowId) => deadLetters.get(flowId) ?? 0,

@@ -78,6 +78,7 @@ export interface AsyncAuditRepository {
   deadLettersAmong(flowId: string, keys: string[]): Promise<Set<string>>;
   lastAuditId(): Promise<number>;
   deadLetterKeys(flowId: string, runId?: string): Promise<Array<{ sourceKey: string; auditId: number }>>;
+  deadLetterCount(flowId: string): Promise<number>;
   recentInputs(
     flowId: string,
     mappingHash: string,

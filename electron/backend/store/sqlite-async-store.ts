@@ -152,6 +152,7 @@ function adapt(store: Store, run: <R>(call: () => R) => Promise<R>): AsyncStoreR
     deadLettersAmong: (flowId, keys) => run(() => audit.deadLettersAmong(flowId, keys)),
     lastAuditId: () => run(() => audit.lastAuditId()),
     deadLetterKeys: (flowId, runId) => run(() => audit.deadLetterKeys(flowId, runId)),
+    deadLetterCount: (flowId) => run(() => audit.deadLetterCount(flowId)),
     recentInputs: (flowId, mappingHash, limit) => run(() => audit.recentInputs(flowId, mappingHash, limit)),
     pruneAudit: (days, now) => run(() => audit.pruneAudit(days, now)),
     pruneAuditToSize: (maxBytes) => run(() => audit.pruneAuditToSize(maxBytes)),

@@ -80,6 +80,8 @@ export interface AuditRepository {
     rows: Array<{ id: number; flowId: string; sourceKey: string }>,
   ): Map<number, { runId: string; outcome: string; trigger: string }>;
   deadLetterKeys(flowId: string, runId?: string): Array<{ sourceKey: string; auditId: number }>;
+  /** How many dead letters a flow has waiting (metrics, alerts): one count over the table's key, no keys loaded. */
+  deadLetterCount(flowId: string): number;
   /** Newest first: source payloads a mapping version transformed without failing (bundle samples). */
   recentInputs(flowId: string, mappingHash: string, limit: number): Array<{ sourceKey: string; payload: unknown }>;
   /** Retention: audit rows older than `days` go; dead letters keep theirs until replayed. */
@@ -365,6 +367,11 @@ export class SqliteAuditRepository implements AuditRepository {
             .all(flowId)
     ) as Array<{ source_key: string; audit_id: number }>;
     return rows.map((row) => ({ sourceKey: row.source_key, auditId: row.audit_id }));
+  }
+
+  deadLetterCount(flowId: string): number {
+    // The primary key (flow_id, source_key) covers it: SQLite counts the flow's index entries, no rows.
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM dead_letters WHERE flow_id = ?').get(flowId) as { n: number }).n;
   }
 
   recentInputs(flowId: string, mappingHash: string, limit: number): Array<{ sourceKey: string; payload: unknown }> {

@@ -369,6 +369,7 @@ describe.each(storeKinds())('the $kind store', (kind) => {
         { add: [...a].map(([sourceKey, auditId]) => ({ sourceKey, auditId })), clear: [] },
         '2026-12-01T10:00:00.000Z',
       );
+      expect(await store.audit.deadLetterCount(flowId)).toBe(4);
       const b = await store.audit.record(second, flowId, [failed('a'), audit('b')], '2026-12-01T11:00:00.000Z');
       await store.audit.updateDeadLetters(
         flowId,
@@ -407,6 +408,9 @@ describe.each(storeKinds())('the $kind store', (kind) => {
       expect([...(await store.audit.deadLettersAmong(flowId, ['a', 'b', 'zz']))]).toEqual(['a']);
       expect((await store.audit.deadLetterKeys(flowId)).map((d) => d.sourceKey)).toEqual(['B', 'ä', 'a']);
       expect(await store.audit.deadLetterKeys(flowId, second)).toEqual([{ sourceKey: 'a', auditId: b.get('a') }]);
+      // A replaced key counts once, a cleared one not at all, another flow's not here.
+      expect(await store.audit.deadLetterCount(flowId)).toBe(3);
+      expect(await store.audit.deadLetterCount('flow-b')).toBe(0);
     });
 
     it('answers what the target last held from real runs only, echoes included, and what a run has not committed yet', async () => {

@@ -276,6 +276,13 @@ export class PgAuditRepository implements AsyncAuditRepository {
     return rows.map((row) => ({ sourceKey: row.source_key, auditId: row.audit_id }));
   }
 
+  async deadLetterCount(flowId: string): Promise<number> {
+    // An index-only scan of the primary key (flow_id, source_key) once vacuum has marked the pages visible.
+    return (
+      await this.sql.query<{ n: number }>('SELECT COUNT(*) AS n FROM dead_letters WHERE flow_id = $1', [flowId])
+    )[0]!.n;
+  }
+
   async recentInputs(
     flowId: string,
     mappingHash: string,
