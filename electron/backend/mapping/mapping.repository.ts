@@ -1,10 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { mappingSchema, type Mapping, type MappingId } from '../../../shared/domain/flow';
-import { AppError } from '../../../shared/errors';
 import { stableHash } from '../../../shared/hash';
-import { diffMappings, type MappingChange } from '../../../shared/mapping/diff';
-import { mappingGraphSchema } from '../../../shared/mapping/graph.model';
+import type { MappingChange } from '../../../shared/mapping/diff';
 import type { Db } from '../store/database';
+import {
+  copyName,
+  designChanges,
+  mappingInUse,
+  noMapping,
+  noVersion,
+  noVersions,
+  restoredDesign,
+  sameDesign,
+  toMapping,
+  toVersion,
+  versionInfo,
+  type HistoryRow,
+  type MappingRow,
+} from './mapping-rows';
 
 export type MappingInput = Omit<Mapping, 'id' | 'hash' | 'updatedAt' | 'sourceConnectionId' | 'targetConnectionId'> &
   Partial<Pick<Mapping, 'sourceConnectionId' | 'targetConnectionId'>> & { id?: string };
@@ -141,7 +154,7 @@ export class SqliteMappingRepository implements MappingRepository {
 
   get(id: MappingId | string): Mapping {
     const row = this.db.prepare('SELECT * FROM mappings WHERE id = ?').get(id) as MappingRow | undefined;
-    if (!row) throw new AppError('E_NOT_FOUND', `No mapping with id ${id}.`);
+    if (!row) throw noMapping(id);
     return toMapping(row);
   }
 
@@ -164,14 +177,7 @@ export class SqliteMappingRepository implements MappingRepository {
    */
   remove(id: string): boolean {
     const users = this.usage(id);
-    if (users.length > 0) {
-      const names = users.map((flow) => `“${flow.name}”`).join(', ');
-      throw new AppError(
-        'E_CONFLICT',
-        `The mapping is used by ${users.length === 1 ? 'the flow' : `${users.length} flows:`} ${names}; remove ${users.length === 1 ? 'that flow' : 'those flows'} or give ${users.length === 1 ? 'it' : 'them'} another mapping first.`,
-        { flows: users },
-      );
-    }
+    if (users.length > 0) throw mappingInUse(users);
     return this.db.transaction(() => {
       this.db.prepare('DELETE FROM mapping_history WHERE mapping_id = ?').run(id);
       return this.db.prepare('DELETE FROM mappings WHERE id = ?').run(id).changes > 0;
@@ -210,14 +216,7 @@ export class SqliteMappingRepository implements MappingRepository {
     const newest = this.db
       .prepare('SELECT MAX(version) AS version FROM mapping_history WHERE mapping_id = ?')
       .get(row.mapping_id) as { version: number };
-    return {
-      ...versionInfo(row, row.version === newest.version),
-      sourceEntity: row.source_entity,
-      ...(row.source_lines ? { sourceLines: row.source_lines } : {}),
-      targetEntity: row.target_entity,
-      graph: storedGraph(row.graph),
-      expression: row.expression,
-    };
+    return toVersion(row, row.version === newest.version);
   }
 
   diff(id: string, from: number, to?: number): MappingVersionDiff {
@@ -228,27 +227,13 @@ export class SqliteMappingRepository implements MappingRepository {
 
   restore(id: string, version: number): Mapping {
     const past = this.version(id, version);
-    const current = this.get(id);
-    return this.store(
-      {
-        id: current.id,
-        name: current.name,
-        sourceEntity: past.sourceEntity,
-        ...(past.sourceLines ? { sourceLines: past.sourceLines } : {}),
-        targetEntity: past.targetEntity,
-        sourceConnectionId: current.sourceConnectionId,
-        targetConnectionId: current.targetConnectionId,
-        ...(past.graph ? { graph: past.graph } : {}),
-        expression: past.expression,
-      },
-      past.version,
-    );
+    return this.store(restoredDesign(this.get(id), past), past.version);
   }
 
   /** The current design as its newest version (every save records one, so it is always there). */
   private currentAsVersion(id: string): MappingVersion {
     const rows = this.versions(id);
-    if (rows.length === 0) throw new AppError('E_NOT_FOUND', `The mapping ${id} has no saved versions.`);
+    if (rows.length === 0) throw noVersions(id);
     return this.version(id, rows[0]!.version);
   }
 
@@ -256,124 +241,7 @@ export class SqliteMappingRepository implements MappingRepository {
     const row = this.db
       .prepare('SELECT * FROM mapping_history WHERE mapping_id = ? AND version = ?')
       .get(id, version) as HistoryRow | undefined;
-    if (!row) throw new AppError('E_NOT_FOUND', `The mapping ${id} has no version ${version}.`);
+    if (!row) throw noVersion(id, version);
     return row;
   }
-}
-
-interface HistoryRow {
-  mapping_id: string;
-  version: number;
-  name: string;
-  source_entity: string;
-  source_lines: string | null;
-  target_entity: string;
-  graph: string | null;
-  expression: string;
-  hash: string;
-  created_at: string;
-  restored_from: number | null;
-}
-
-function versionInfo(row: HistoryRow, current: boolean): MappingVersionInfo {
-  return {
-    version: row.version,
-    name: row.name,
-    hash: row.hash,
-    createdAt: row.created_at,
-    restoredFrom: row.restored_from,
-    current,
-  };
-}
-
-function sameDesign(row: HistoryRow, mapping: Mapping, graph: string | null): boolean {
-  return (
-    row.hash === mapping.hash &&
-    row.graph === graph &&
-    row.source_entity === mapping.sourceEntity &&
-    (row.source_lines ?? undefined) === mapping.sourceLines &&
-    row.target_entity === mapping.targetEntity
-  );
-}
-
-/**
- * The semantic changes between two designs: field by field from the graphs (`diffMappings`), plus the
- * entities. A version saved without a graph (by the API alone) can only be compared by its JSONata.
- */
-function designChanges(before: MappingVersion, after: MappingVersion): MappingChange[] {
-  const changes: MappingChange[] = [];
-  const entity = (label: string, was: string | undefined, now: string | undefined): void => {
-    if (was !== now)
-      changes.push({
-        field: '',
-        kind: 'changed',
-        message: `${label} changed from ${was ?? '(whole records)'} to ${now ?? '(whole records)'}`,
-        nodeIds: [],
-      });
-  };
-  entity('Source entity', before.sourceEntity, after.sourceEntity);
-  entity('Source lines', before.sourceLines, after.sourceLines);
-  entity('Target entity', before.targetEntity, after.targetEntity);
-  if (before.graph && after.graph) changes.push(...diffMappings(before.graph, after.graph));
-  else if (before.expression !== after.expression)
-    changes.push({ field: '', kind: 'changed', message: 'The JSONata expression changed', nodeIds: [] });
-  return changes;
-}
-
-/** “Customers (copy)”, then “Customers (copy 2)”… — a name no mapping has yet. */
-function copyName(name: string, taken: Set<string>): string {
-  const base = `${name} (copy)`.slice(0, 200);
-  if (!taken.has(base)) return base;
-  for (let n = 2; ; n++) {
-    const next = `${name} (copy ${n})`.slice(0, 200);
-    if (!taken.has(next)) return next;
-  }
-}
-
-/** A mappings row (SQLite and PostgreSQL alike: the PostgreSQL store reads it back as the same text). */
-export interface MappingRow {
-  id: string;
-  name: string;
-  source_entity: string;
-  source_lines: string | null;
-  target_entity: string;
-  source_connection_id: string | null;
-  target_connection_id: string | null;
-  graph: string | null;
-  expression: string;
-  hash: string;
-  updated_at: string;
-}
-
-export function toMapping(row: MappingRow): Mapping {
-  return mappingSchema.parse({
-    id: row.id,
-    name: row.name,
-    sourceEntity: row.source_entity,
-    ...(row.source_lines ? { sourceLines: row.source_lines } : {}),
-    targetEntity: row.target_entity,
-    sourceConnectionId: row.source_connection_id,
-    targetConnectionId: row.target_connection_id,
-    graph: storedGraph(row.graph),
-    expression: row.expression,
-    hash: row.hash,
-    updatedAt: row.updated_at,
-  });
-}
-
-/**
- * The stored graph when it is one this version can draw. The column held any JSON before the graph
- * was typed; a graph it cannot read is left out rather than making the mapping unreadable, and the
- * designer draws the mapping from its JSONata instead (as it always did for such graphs).
- */
-function storedGraph(text: string | null): Mapping['graph'] {
-  if (text === null) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  const graph = mappingGraphSchema.safeParse(value);
-  return graph.success ? graph.data : undefined;
 }

@@ -7,7 +7,13 @@ import type { CallUsage, RunCounters } from '../../../shared/domain/run';
 import type { Connection, ConnectionId } from '../../../shared/domain/connection';
 import type { Flow, Mapping, MappingId } from '../../../shared/domain/flow';
 import type { NewConnection } from '../connections/connections.repository';
-import type { MappingInput } from '../mapping/mapping.repository';
+import type {
+  MappingInput,
+  MappingUser,
+  MappingVersion,
+  MappingVersionDiff,
+  MappingVersionInfo,
+} from '../mapping/mapping.repository';
 import type { FlowInput } from '../sync/flows.repository';
 
 /*
@@ -149,6 +155,13 @@ export interface AsyncMappingRepository {
   list(): Promise<Mapping[]>;
   expressionByHash(hash: string): Promise<string | undefined>;
   remove(id: string): Promise<boolean>;
+  usage(id: string): Promise<MappingUser[]>;
+  rename(id: string, name: string): Promise<Mapping>;
+  duplicate(id: string, name?: string): Promise<Mapping>;
+  versions(id: string): Promise<MappingVersionInfo[]>;
+  version(id: string, version: number): Promise<MappingVersion>;
+  diff(id: string, from: number, to?: number): Promise<MappingVersionDiff>;
+  restore(id: string, version: number): Promise<Mapping>;
 }
 
 /** FlowRepository (sync/flows.repository.ts) as promises. */

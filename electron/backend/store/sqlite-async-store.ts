@@ -201,6 +201,13 @@ function adapt(store: Store, run: <R>(call: () => R) => Promise<R>): AsyncStoreR
       list: () => run(() => mappings.list()),
       expressionByHash: (hash) => run(() => mappings.expressionByHash(hash)),
       remove: (id) => run(() => mappings.remove(id)),
+      usage: (id) => run(() => mappings.usage(id)),
+      rename: (id, name) => run(() => mappings.rename(id, name)),
+      duplicate: (id, name) => run(() => mappings.duplicate(id, name)),
+      versions: (id) => run(() => mappings.versions(id)),
+      version: (id, version) => run(() => mappings.version(id, version)),
+      diff: (id, from, to) => run(() => mappings.diff(id, from, to)),
+      restore: (id, version) => run(() => mappings.restore(id, version)),
     },
     flows: {
       saveFlow: (input) => run(() => flows.saveFlow(input)),

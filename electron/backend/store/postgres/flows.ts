@@ -1,83 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { flowSchema, mappingSchema, type Flow, type FlowId, type Mapping } from '../../../../shared/domain/flow';
+import { flowSchema, type Flow, type FlowId } from '../../../../shared/domain/flow';
 import { AppError } from '../../../../shared/errors';
-import { stableHash } from '../../../../shared/hash';
-import { toMapping, type MappingInput, type MappingRow } from '../../mapping/mapping.repository';
 import type { FlowInput } from '../../sync/flows.repository';
 import type { AsyncFlowRepository, AsyncMappingRepository } from '../async-store';
 import type { Sql } from './sql';
-
-/** SqliteMappingRepository's semantics (mapping/mapping.repository.ts) in PostgreSQL. */
-export class PgMappingRepository implements AsyncMappingRepository {
-  constructor(private readonly sql: Sql) {}
-
-  async save(input: MappingInput): Promise<Mapping> {
-    const now = new Date().toISOString();
-    const mapping = mappingSchema.parse({
-      ...input,
-      id: input.id ?? randomUUID(),
-      hash: stableHash(input.expression),
-      updatedAt: now,
-    });
-    await this.sql.tx(async (sql) => {
-      await sql.query(
-        `INSERT INTO mappings (id, name, source_entity, source_lines, target_entity, source_connection_id, target_connection_id, graph, expression, hash, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-         ON CONFLICT (id) DO UPDATE SET name = excluded.name, source_entity = excluded.source_entity, source_lines = excluded.source_lines,
-           target_entity = excluded.target_entity, source_connection_id = excluded.source_connection_id,
-           target_connection_id = excluded.target_connection_id, graph = excluded.graph, expression = excluded.expression,
-           hash = excluded.hash, updated_at = excluded.updated_at`,
-        [
-          mapping.id,
-          mapping.name,
-          mapping.sourceEntity,
-          mapping.sourceLines ?? null,
-          mapping.targetEntity,
-          mapping.sourceConnectionId ?? null,
-          mapping.targetConnectionId ?? null,
-          mapping.graph === undefined ? null : JSON.stringify(mapping.graph),
-          mapping.expression,
-          mapping.hash,
-          mapping.updatedAt,
-        ],
-      );
-      await sql.query(
-        'INSERT INTO mapping_versions (hash, mapping_id, expression, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (hash) DO NOTHING',
-        [mapping.hash, mapping.id, mapping.expression, now],
-      );
-    });
-    return mapping;
-  }
-
-  async get(id: string): Promise<Mapping> {
-    const row = (await this.sql.query<MappingRow>('SELECT * FROM mappings WHERE id = $1', [id]))[0];
-    if (!row) throw new AppError('E_NOT_FOUND', `No mapping with id ${id}.`);
-    return toMapping(row);
-  }
-
-  /** By name, then creation order. Names compare in byte order (COLLATE "C"), as SQLite's BINARY. */
-  async list(): Promise<Mapping[]> {
-    return (await this.sql.query<MappingRow>('SELECT * FROM mappings ORDER BY name COLLATE "C", seq')).map(toMapping);
-  }
-
-  async expressionByHash(hash: string): Promise<string | undefined> {
-    return (
-      await this.sql.query<{ expression: string }>('SELECT expression FROM mapping_versions WHERE hash = $1', [hash])
-    )[0]?.expression;
-  }
-
-  async remove(id: string): Promise<boolean> {
-    const used = (
-      await this.sql.query<{ name: string }>(
-        "SELECT name FROM flows WHERE definition::jsonb ->> 'mappingId' = $1 ORDER BY seq LIMIT 1",
-        [id],
-      )
-    )[0];
-    if (used)
-      throw new AppError('E_CONFLICT', `The mapping is used by the flow “${used.name}”; remove the flow first.`);
-    return (await this.sql.query('DELETE FROM mappings WHERE id = $1 RETURNING id', [id])).length > 0;
-  }
-}
 
 /** SqliteFlowRepository's semantics (sync/flows.repository.ts) in PostgreSQL. */
 export class PgFlowRepository implements AsyncFlowRepository {

@@ -4,7 +4,8 @@ import type { AsyncStore, AsyncStoreRepositories, AsyncStoreTx } from '../async-
 import { postgresMigrations, type PostgresMigration } from '../migrations/postgres';
 import { PgAuditRepository } from './audit';
 import { PgConnectionCacheRepository, PgConnectionsRepository, PgSecretsRepository } from './connections';
-import { PgFlowRepository, PgMappingRepository } from './flows';
+import { PgFlowRepository } from './flows';
+import { PgMappingRepository } from './mappings';
 import { PgIdMapRepository } from './id-map';
 import { PgRunRepository } from './runs';
 import { PgSettingsRepository } from './settings';
