@@ -15,6 +15,7 @@ import type {
   MappingVersionInfo,
 } from '../mapping/mapping.repository';
 import type { FlowInput } from '../sync/flows.repository';
+import type { HistoryLost } from './store-identity';
 
 /*
  * The store as an asynchronous contract (issue 18: "one store interface, two implementations").
@@ -175,9 +176,18 @@ export interface AsyncFlowRepository {
 }
 
 /**
- * Every repository of `Store` but `history` (store identity is a SQLite file's concern today; see
- * ASYNC-STORE.md, "Next").
+ * StoreHistory (store.ts) as promises: whether this store replaced the one its opener knew (the data
+ * folder's marker of a SQLite file, or of a PostgreSQL location: postgres/identity.ts).
  */
+export interface AsyncStoreHistory {
+  lost(): Promise<HistoryLost | undefined>;
+  /** Flows with no watermark yet, by name in creation order: their next run reads everything. */
+  flowsWithoutHistory(): Promise<string[]>;
+  /** Forgets lost history once every flow has resynced; true when it did. */
+  clearWhenCaughtUp(): Promise<boolean>;
+}
+
+/** Every repository of `Store`. */
 export interface AsyncStoreRepositories {
   readonly connections: AsyncConnectionsRepository;
   readonly connectionCaches: AsyncConnectionCacheRepository;
@@ -188,6 +198,7 @@ export interface AsyncStoreRepositories {
   readonly runs: AsyncRunRepository;
   readonly audit: AsyncAuditRepository;
   readonly idMap: AsyncIdMapRepository;
+  readonly history: AsyncStoreHistory;
 }
 
 export interface AsyncStore extends AsyncStoreRepositories {

@@ -105,13 +105,28 @@ export function asyncSqliteStore(db: Db): AsyncStore {
       }
     },
     schemaVersion: () => guarded(() => store.schemaVersion()),
-    close: () => guarded(() => store.close()),
+    // Nothing back (better-sqlite3 returns the database from close), and closing again does nothing.
+    close: () =>
+      guarded(() => {
+        store.close();
+      }),
   };
 }
 
 /** Each synchronous repository method as a promise, run through `run` (the mutex, or the open transaction). */
 function adapt(store: Store, run: <R>(call: () => R) => Promise<R>): AsyncStoreRepositories {
-  const { connections, connectionCaches: caches, secrets, mappings, flows, settings, runs, audit, idMap } = store;
+  const {
+    connections,
+    connectionCaches: caches,
+    secrets,
+    mappings,
+    flows,
+    settings,
+    runs,
+    audit,
+    idMap,
+    history,
+  } = store;
   const asyncSettings: AsyncSettingsRepository = {
     get: (key) => run(() => settings.get(key)),
     set: (key, value) => run(() => settings.set(key, value)),
@@ -221,5 +236,10 @@ function adapt(store: Store, run: <R>(call: () => R) => Promise<R>): AsyncStoreR
     runs: asyncRuns,
     audit: asyncAudit,
     idMap: asyncIdMap,
+    history: {
+      lost: () => run(() => history.lost()),
+      flowsWithoutHistory: () => run(() => history.flowsWithoutHistory()),
+      clearWhenCaughtUp: () => run(() => history.clearWhenCaughtUp()),
+    },
   };
 }

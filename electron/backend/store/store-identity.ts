@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import type Database from 'better-sqlite3';
 
-const idKey = 'store.id';
-const lostKey = 'store.history_lost';
+/** The settings keys of the store's id and of its record of lost history (both kinds of store). */
+export const idKey = 'store.id';
+export const lostKey = 'store.history_lost';
 
 /** A store that replaced the one this data folder used: what was expected, what was found, when noticed. */
 export interface HistoryLost {
@@ -35,24 +36,29 @@ export function checkStoreIdentity(db: Database.Database, file: string, now = ne
     id = randomUUID();
     write.run(idKey, id);
   }
-  const marker = markerFile(file);
+  const lost = reconcileMarker(markerFile(file), id, now);
+  if (lost) write.run(lostKey, JSON.stringify(lost));
+  return historyLost(db);
+}
+
+/**
+ * Compares a store's id with the one the marker remembers, and makes the marker remember this one.
+ * Returns what was lost when the marker named another store; nothing for a first meeting (no marker)
+ * or the same store. The marker is written whole then renamed, so a crash never leaves a half marker
+ * that would raise a false alarm.
+ */
+export function reconcileMarker(marker: string, id: string, now: Date): HistoryLost | undefined {
   let recorded: string | undefined;
   try {
     recorded = fs.readFileSync(marker, 'utf8').trim() || undefined;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
-  if (recorded && recorded !== id) {
-    const lost: HistoryLost = { previousId: recorded, currentId: id, detectedAt: now.toISOString() };
-    write.run(lostKey, JSON.stringify(lost));
-  }
-  if (recorded !== id) {
-    // Written whole then renamed, so a crash never leaves a half marker that would raise a false alarm.
-    const temporary = `${marker}.${process.pid}.tmp`;
-    fs.writeFileSync(temporary, `${id}\n`, { mode: 0o600 });
-    fs.renameSync(temporary, marker);
-  }
-  return historyLost(db);
+  if (recorded === id) return undefined;
+  const temporary = `${marker}.${process.pid}.tmp`;
+  fs.writeFileSync(temporary, `${id}\n`, { mode: 0o600 });
+  fs.renameSync(temporary, marker);
+  return recorded ? { previousId: recorded, currentId: id, detectedAt: now.toISOString() } : undefined;
 }
 
 /** The store's record of lost history, if it replaced another one and not every flow has caught up. */
@@ -61,11 +67,13 @@ export function historyLost(db: Database.Database): HistoryLost | undefined {
   return row ? (JSON.parse(row.value) as HistoryLost) : undefined;
 }
 
+/** The same statement in both dialects: flows with no watermark, by creation order (`seq`, unique). */
+export const flowsWithoutHistorySql =
+  'SELECT name FROM flows WHERE id NOT IN (SELECT flow_id FROM watermarks) ORDER BY seq';
+
 /** The names of flows with no watermark yet, in creation order: their next run reads everything. */
 export function flowsWithoutHistory(db: Database.Database): string[] {
-  const rows = db
-    .prepare('SELECT name FROM flows WHERE id NOT IN (SELECT flow_id FROM watermarks) ORDER BY seq')
-    .all() as Array<{ name: string }>;
+  const rows = db.prepare(flowsWithoutHistorySql).all() as Array<{ name: string }>;
   return rows.map((row) => row.name);
 }
 

@@ -85,6 +85,12 @@ describe.each(storeKinds())('the $kind store', (kind) => {
     expect(await store.schemaVersion()).toBe(migrations.length);
   });
 
+  it('closes, and closing again does nothing', async () => {
+    await open();
+    await store.close();
+    await expect(store.close()).resolves.toBeUndefined();
+  });
+
   describe('runs', () => {
     it('refuses a fresh lease naming host, pid and the way out, takes over an expired one and says what the dead run knew', async () => {
       await open();

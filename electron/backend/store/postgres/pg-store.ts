@@ -7,6 +7,7 @@ import { PgConnectionCacheRepository, PgConnectionsRepository, PgSecretsReposito
 import { PgFlowRepository } from './flows';
 import { PgMappingRepository } from './mappings';
 import { PgIdMapRepository } from './id-map';
+import { checkPostgresIdentity, PgStoreHistory } from './identity';
 import { PgRunRepository } from './runs';
 import { PgSettingsRepository } from './settings';
 import { poolSql, storeTypes, type Sql } from './sql';
@@ -17,6 +18,12 @@ export interface PostgresOpenOptions {
   migrations?: PostgresMigration[];
   /** Connections in the pool (node-postgres' default: 10). */
   maxConnections?: number;
+  /**
+   * Where the opener remembers which store it met at this URL (`postgresMarkerFile(dataDir, url)`):
+   * a store with another id is recorded as having lost its history (`history.lost()`). Left out, the
+   * store is not checked (tests, one-off tools).
+   */
+  identityMarker?: string;
 }
 
 /**
@@ -30,6 +37,7 @@ export async function openPostgresStore(options: PostgresOpenOptions): Promise<A
   pool.on('error', () => undefined);
   try {
     await migratePostgres(pool, options.migrations ?? postgresMigrations);
+    if (options.identityMarker) await checkPostgresIdentity(poolSql(pool), options.identityMarker);
   } catch (error) {
     await pool.end().catch(() => undefined);
     if (error instanceof AppError) throw error;
@@ -53,6 +61,7 @@ function repositories(sql: Sql): AsyncStoreRepositories {
     runs: new PgRunRepository(sql),
     audit: new PgAuditRepository(sql),
     idMap: new PgIdMapRepository(sql),
+    history: new PgStoreHistory(sql),
   };
 }
 
@@ -63,12 +72,14 @@ function txStore(sql: Sql): AsyncStoreTx {
 /** The store over a pool it now owns (`close` ends it). */
 export function postgresStore(pool: pg.Pool): AsyncStore {
   const sql = poolSql(pool);
+  let closed: Promise<void> | undefined;
   return {
     kind: 'postgres',
     ...repositories(sql),
     transaction: (fn) => sql.tx((inner) => fn(txStore(inner))),
     schemaVersion: async () => (await sql.query<{ n: number }>('SELECT COUNT(*) AS n FROM schema_migrations'))[0]!.n,
-    close: () => pool.end(),
+    // Once: closing again answers as SQLite's does (nothing to do), where pg's pool would throw.
+    close: () => (closed ??= pool.end()),
   };
 }
 
