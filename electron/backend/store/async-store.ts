@@ -86,6 +86,10 @@ export interface AsyncAuditRepository {
   lastAuditId(): Promise<number>;
   deadLetterKeys(flowId: string, runId?: string): Promise<Array<{ sourceKey: string; auditId: number }>>;
   deadLetterCount(flowId: string): Promise<number>;
+  deadLettersOfRun(flowId: string, runId: string): Promise<number>;
+  laterAttempts(
+    rows: Array<{ id: number; flowId: string; sourceKey: string }>,
+  ): Promise<Map<number, { runId: string; outcome: string; trigger: string }>>;
   recentInputs(
     flowId: string,
     mappingHash: string,

@@ -168,6 +168,8 @@ function adapt(store: Store, run: <R>(call: () => R) => Promise<R>): AsyncStoreR
     lastAuditId: () => run(() => audit.lastAuditId()),
     deadLetterKeys: (flowId, runId) => run(() => audit.deadLetterKeys(flowId, runId)),
     deadLetterCount: (flowId) => run(() => audit.deadLetterCount(flowId)),
+    deadLettersOfRun: (flowId, runId) => run(() => audit.deadLettersOfRun(flowId, runId)),
+    laterAttempts: (rows) => run(() => audit.laterAttempts(rows)),
     recentInputs: (flowId, mappingHash, limit) => run(() => audit.recentInputs(flowId, mappingHash, limit)),
     pruneAudit: (days, now) => run(() => audit.pruneAudit(days, now)),
     pruneAuditToSize: (maxBytes) => run(() => audit.pruneAuditToSize(maxBytes)),

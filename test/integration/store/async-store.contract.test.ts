@@ -419,6 +419,35 @@ describe.each(storeKinds())('the $kind store', (kind) => {
       expect(await store.audit.deadLetterCount('flow-b')).toBe(0);
     });
 
+    it("counts a run's failures still waiting, and finds each failed row's newest later real attempt", async () => {
+      await open();
+      const failed = (key: string) => audit(key, { outcome: 'failed', errorCode: 'E', transformedPayload: null });
+      const first = await seedRun();
+      const ids = await store.audit.record(first, flowId, ['K1', 'K2', 'K3'].map(failed), '2026-12-01T10:00:00.000Z');
+      const dead = [...ids].map(([sourceKey, auditId]) => ({ sourceKey, auditId }));
+      await store.audit.updateDeadLetters(flowId, first, { add: dead, clear: [] }, '2026-12-01T10:00:00.000Z');
+      const dry = await seedRun(true);
+      await store.audit.record(dry, flowId, [audit('K3')], '2026-12-01T10:30:00.000Z');
+      const replay = (await store.runs.startRun(input({ trigger: 'replay', replayOf: first as RunId }))).id;
+      const again = await store.audit.record(replay, flowId, [audit('K1'), failed('K2')], '2026-12-01T11:00:00.000Z');
+      await store.audit.updateDeadLetters(
+        flowId,
+        replay,
+        { add: [{ sourceKey: 'K2', auditId: again.get('K2')! }], clear: ['K1'] },
+        '2026-12-01T11:00:00.000Z',
+      );
+      expect(await store.audit.deadLettersOfRun(flowId, first)).toBe(2);
+      expect(await store.audit.deadLettersOfRun(flowId, replay)).toBe(1);
+      expect(await store.audit.deadLettersOfRun(flowId, dry)).toBe(0);
+      const rows = ['K3', 'K2', 'K1'].map((key) => ({ id: ids.get(key)!, flowId, sourceKey: key }));
+      // In the order asked; K3's only later row is a dry run's, which never reached the target.
+      expect([...(await store.audit.laterAttempts(rows))]).toEqual([
+        [ids.get('K2'), { runId: replay, outcome: 'failed', trigger: 'replay' }],
+        [ids.get('K1'), { runId: replay, outcome: 'created', trigger: 'replay' }],
+      ]);
+      expect((await store.audit.laterAttempts([])).size).toBe(0);
+    });
+
     it('answers what the target last held from real runs only, echoes included, and what a run has not committed yet', async () => {
       await open();
       const real = await seedRun();

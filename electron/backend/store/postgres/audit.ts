@@ -283,6 +283,37 @@ export class PgAuditRepository implements AsyncAuditRepository {
     )[0]!.n;
   }
 
+  async deadLettersOfRun(flowId: string, runId: string): Promise<number> {
+    return (
+      await this.sql.query<{ n: number }>(
+        `SELECT COUNT(*) AS n FROM dead_letters d
+         WHERE d.flow_id = $1 AND EXISTS (SELECT 1 FROM audit a WHERE a.flow_id = d.flow_id AND a.source_key = d.source_key
+                                          AND a.run_id = $2 AND a.outcome = 'failed')`,
+        [flowId, runId],
+      )
+    )[0]!.n;
+  }
+
+  /**
+   * One statement for the page (SQLite asks once per row): each row's newest later attempt by the
+   * audit (flow, key) index, in the order the rows were given.
+   */
+  async laterAttempts(
+    rows: Array<{ id: number; flowId: string; sourceKey: string }>,
+  ): Promise<Map<number, { runId: string; outcome: string; trigger: string }>> {
+    const found = await this.sql.query<{ id: number; run_id: string; outcome: string; trigger: string }>(
+      `SELECT r.id, l.run_id, l.outcome, l.trigger
+         FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS r(id, flow_id, source_key, n)
+         CROSS JOIN LATERAL (
+           SELECT a.run_id, a.outcome, ru.trigger FROM audit a JOIN runs ru ON ru.id = a.run_id
+            WHERE a.flow_id = r.flow_id AND a.source_key = r.source_key AND a.id > r.id AND NOT ru.dry_run
+            ORDER BY a.id DESC LIMIT 1) l
+        ORDER BY r.n`,
+      [rows.map((row) => row.id), rows.map((row) => row.flowId), rows.map((row) => row.sourceKey)],
+    );
+    return new Map(found.map((row) => [row.id, { runId: row.run_id, outcome: row.outcome, trigger: row.trigger }]));
+  }
+
   async recentInputs(
     flowId: string,
     mappingHash: string,
