@@ -44,7 +44,8 @@ const sqlitePlace = (): Place => ({
 const postgresPlace = (): Place => {
   const kind = postgresKind();
   let schemas = 0;
-  const urls = new Map<string, string>();
+  /** Each data folder's store: a schema of the file's database, reached by one URL. */
+  const places = new Map<string, { schema: string; url: string }>();
   const admin = async (statement: string) => {
     const client = new pg.Client({ connectionString: await kind.url() });
     await client.connect();
@@ -54,24 +55,23 @@ const postgresPlace = (): Place => {
       await client.end();
     }
   };
-  const schemaOf = (dir: string) => new URL(urls.get(dir)!).searchParams.get('options')!.split(/[= ]/)[2]!;
   return {
     kind: 'postgres',
     setUp: () => kind.setUp(),
     tearDown: () => kind.tearDown(),
     open: async (dir) => {
-      if (!urls.has(dir)) {
+      if (!places.has(dir)) {
         const schema = `identity_${++schemas}`;
         await admin(`CREATE SCHEMA ${schema}`);
         const url = new URL(await kind.url());
         url.searchParams.set('options', `-c search_path=${schema} -c TimeZone=Pacific/Chatham`);
-        urls.set(dir, url.toString());
+        places.set(dir, { schema, url: url.toString() });
       }
-      const url = urls.get(dir)!;
+      const { url } = places.get(dir)!;
       return openPostgresStore({ url, identityMarker: postgresMarkerFile(dir, url) });
     },
     replace: async (dir) => {
-      const schema = schemaOf(dir);
+      const { schema } = places.get(dir)!;
       await admin(`DROP SCHEMA ${schema} CASCADE; CREATE SCHEMA ${schema}`);
     },
   };
