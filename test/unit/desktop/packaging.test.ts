@@ -171,12 +171,31 @@ describe('afterPack hook: Electron fuses', () => {
     expect(module.fuseConfig(FuseV1Options, { platform: 'darwin', arm64: true }).resetAdHocDarwinSignature).toBe(true);
   });
 
-  it('keeps RunAsNode exactly as long as mapping workers are forked with ELECTRON_RUN_AS_NODE', async () => {
+  it('turns RunAsNode off, and nothing in the app still runs its binary as Node', async () => {
     const module = await hook<AfterPackModule>(config.afterPack);
-    const runAsNode = module.fuseConfig(FuseV1Options, { platform: 'linux', arm64: false })[FuseV1Options.RunAsNode];
-    const workers = fs.readFileSync(path.join(repoRoot, 'electron', 'backend', 'mapping', 'worker-process.ts'), 'utf8');
-    // With the fuse off, such a fork starts a second app instead of a Node process: mappings would never run.
-    expect(runAsNode).toBe(workers.includes('ELECTRON_RUN_AS_NODE'));
+    expect(module.fuseConfig(FuseV1Options, { platform: 'linux', arm64: false })[FuseV1Options.RunAsNode]).toBe(false);
+    // With the fuse off, a fork of the app's executable with ELECTRON_RUN_AS_NODE starts a second app
+    // instead of a Node process: mapping workers would never answer. Any code setting it fails here.
+    const sources = (dir: string): string[] =>
+      fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) return sources(full);
+        return /\.(ts|mjs|js|cjs)$/.test(entry.name) ? [full] : [];
+      });
+    const setsRunAsNode = /ELECTRON_RUN_AS_NODE['"]?\s*[:=]|env\[['"]ELECTRON_RUN_AS_NODE['"]\]/;
+    const offenders = [
+      ...sources(path.join(repoRoot, 'electron')),
+      ...sources(path.join(repoRoot, 'scripts')),
+      ...sources(path.join(repoRoot, 'bin')),
+    ]
+      .filter((file) => setsRunAsNode.test(fs.readFileSync(file, 'utf8')))
+      .map((file) => path.relative(repoRoot, file));
+    expect(offenders).toEqual([]);
+    // The desktop app starts them as utility processes instead: main forks the built worker, the backend host injects the spawner.
+    const main = fs.readFileSync(path.join(repoRoot, 'electron', 'main', 'mapping-workers.ts'), 'utf8');
+    expect(main).toMatch(/utilityProcess\.fork\(mappingWorkerPath/);
+    const host = fs.readFileSync(path.join(repoRoot, 'electron', 'backend', 'host', 'utility-host.ts'), 'utf8');
+    expect(host).toMatch(/useWorkerSpawner\(utilitySpawner\(parentPort\)\)/);
   });
 
   it('flips the fuses on the packed binary through electron-builder', async () => {
