@@ -1,6 +1,6 @@
 import { MessageChannelMain, utilityProcess, type UtilityProcess } from 'electron';
 import type { SpawnNotice, SpawnRequest } from '../backend/mapping/utility-spawner';
-import { workerFlags } from '../backend/mapping/worker-spawner';
+import { workerFlags } from '../backend/mapping/worker-protocol';
 import { mappingWorkerPath } from './paths';
 
 const isSpawnRequest = (message: unknown): message is SpawnRequest =>

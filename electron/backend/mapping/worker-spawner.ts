@@ -3,12 +3,9 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { AppError } from '../../../shared/errors';
-import type { ParentMessage, WorkerMessage } from './worker-protocol';
+import { mappingMemoryMb, workerFlags, type ParentMessage, type WorkerMessage } from './worker-protocol';
 
-/** The V8 heap of one mapping worker process. */
-export const mappingMemoryMb = 256;
-/** Node/V8 flags of every mapping worker, whichever way it is started. */
-export const workerFlags = [`--max-old-space-size=${mappingMemoryMb}`, '--max-semi-space-size=16'];
+export { mappingMemoryMb, workerFlags };
 
 export interface Exit {
   code: number | null;
