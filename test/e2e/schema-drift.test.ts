@@ -142,6 +142,12 @@ describe('Schema drift report in the schema browser, in Chromium', () => {
     await page.getByTestId('drift-open-mapping').click();
     const mapper = new MapperPage(page);
     await mapper.editor().waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('mapping-name').inputValue()).toBe('Customers → accounts');
+    // The Mapper reads the refreshed schema: its own check names the field that is gone.
+    await mapper.tab('issues').click();
+    await expect
+      .poll(() => page.getByTestId('issues-panel').getByTestId('issue').allTextContents(), patient)
+      .toEqual(expect.arrayContaining([expect.stringContaining('Customer_Since')]));
     await page.screenshot({ path: screenshotPath('schema-drift-02-mapping') });
     expect(problems).toEqual([]);
   });
