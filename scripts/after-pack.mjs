@@ -5,14 +5,13 @@
 
 /**
  * The fuse settings, by @electron/fuses option name, given its `FuseV1Options` enum.
- * RunAsNode stays ON for now: the backend runs each user mapping in a child process forked with
- * ELECTRON_RUN_AS_NODE=1 (electron/backend/mapping/worker-process.ts), which the fuse would turn
- * into a second copy of the app. Turning it off needs those workers started as Electron utility
- * processes first; test/unit/desktop/packaging.test.ts fails if the two disagree.
  */
 export function fuseConfig(FuseV1Options, { platform, arm64 }) {
   return {
-    [FuseV1Options.RunAsNode]: true,
+    // The app's binary never runs as plain Node (ELECTRON_RUN_AS_NODE). Mapping workers are Electron
+    // utility processes started by the main process (electron/main/mapping-workers.ts);
+    // test/unit/desktop/packaging.test.ts fails if anything forks the app with ELECTRON_RUN_AS_NODE again.
+    [FuseV1Options.RunAsNode]: false,
     // NODE_OPTIONS and --inspect would let anyone with a shortcut run code inside the signed app.
     [FuseV1Options.EnableNodeOptionsEnvironmentVariable]: false,
     [FuseV1Options.EnableNodeCliInspectArguments]: false,

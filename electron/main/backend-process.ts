@@ -2,6 +2,7 @@ import { app, utilityProcess, type UtilityProcess } from 'electron';
 import type { Result } from '../../shared/api/result';
 import { appRoot, backendHostPath } from './paths';
 import { decideRestart } from './restart-policy';
+import { mappingWorkers } from './mapping-workers';
 
 type HostMessage =
   | { type: 'ready' }
@@ -45,7 +46,9 @@ export class BackendProcess {
     });
     // The key travels as a message, never in the environment (which other tools can read).
     child.postMessage({ type: 'init', masterKey: this.masterKey?.toString('base64') });
+    const workers = mappingWorkers(child);
     child.on('message', (message: HostMessage) => {
+      if (workers.handle(message)) return;
       if (message.type === 'ready') markReady();
       else if (message.type === 'result') {
         this.pending.get(message.id)?.(message.result);
@@ -53,6 +56,8 @@ export class BackendProcess {
       } else if (message.type === 'event') this.onEvent(message.event, message.payload);
     });
     child.on('exit', (code) => {
+      // The workers' ports died with the backend: a restarted backend starts its own.
+      workers.stopAll();
       for (const resolve of this.pending.values()) {
         resolve({
           ok: false,

@@ -2,7 +2,7 @@ import { createSandboxServer, recordRandom, type SandboxControl } from '../kit';
 import { ZohoApi, type ZohoApiOptions } from './zoho-api';
 import { ZohoAuth } from './zoho-auth';
 import { ZohoBulkWrite } from './zoho-bulk';
-import { zohoModuleByName } from './zoho-modules';
+import { zohoModuleByName, type ZohoDataType } from './zoho-modules';
 import { ZohoStore } from './zoho-store';
 import { ZohoWatch, type WatchChannel, type ZohoNotification } from './zoho-watch';
 
@@ -191,6 +191,23 @@ export async function startZohoSandbox(options: ZohoSandboxOptions = {}): Promis
     inspect.records(String((args as { module?: string } | undefined)?.module ?? 'Accounts')),
   );
   server.action('watches', () => watch.active());
+  // An admin deletes (`{ remove: true }`) or retypes (`{ type }`) a custom field in Setup; `{ reset: true }` undoes all.
+  server.action('changeField', (args) => {
+    const { module, field, remove, type, reset } = (args ?? {}) as {
+      module?: string;
+      field?: string;
+      remove?: boolean;
+      type?: ZohoDataType;
+      reset?: boolean;
+    };
+    if (reset) return api.fieldChanges.reset();
+    if (!remove && !type) throw new Error('changeField needs { remove: true } or { type }.');
+    return api.fieldChanges.change(
+      zohoModuleByName.get(String(module)),
+      String(field),
+      remove ? { remove: true } : { type: type! },
+    );
+  });
   server.action('notifications', () => watch.sent);
 
   const inspect: ZohoSandboxInspect = {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { SandboxServer, SimulatorContext } from '../kit';
 import { countConditions, CriteriaError, matches, parseCriteria, supportedComparator } from './zoho-criteria';
 import { fieldMetadata, zohoModuleByName, zohoModules, type ZohoModuleSpec } from './zoho-modules';
+import { ZohoFieldChanges } from './zoho-field-changes';
 import type { StoredRecord, WriteMode, ZohoStore } from './zoho-store';
 import { formatZohoDateTime } from './zoho-values';
 
@@ -86,6 +87,8 @@ export class ZohoApi {
   maxInFlight = 0;
   /** API calls counted per minute of the simulator clock, refused ones included. */
   readonly callsPerMinute = new Map<number, number>();
+  /** Custom fields an admin deleted or retyped in Setup (control action `changeField`). */
+  readonly fieldChanges = new ZohoFieldChanges();
 
   constructor(
     private readonly server: SandboxServer,
@@ -221,7 +224,7 @@ export class ZohoApi {
       zohoError(context, 400, 'INVALID_MODULE', 'the module name given seems to be invalid', {});
       return undefined;
     }
-    return spec;
+    return this.fieldChanges.module(spec);
   }
 
   private modules(context: SimulatorContext): void {
@@ -308,7 +311,13 @@ export class ZohoApi {
       return zohoError(context, 400, 'INVALID_MODULE', 'the module name given seems to be invalid', {
         param_name: 'module',
       });
-    context.json(200, { fields: module.fields.map((spec, index) => fieldMetadata(module, spec, index)) });
+    // Metadata of the original position: deleting one field does not renumber the others' ids.
+    context.json(200, {
+      fields: module.fields.flatMap((spec, index) => {
+        const now = this.fieldChanges.field(module.api, spec);
+        return now ? [fieldMetadata(module, now, index)] : [];
+      }),
+    });
   }
 
   private selectedFields(

@@ -3,6 +3,7 @@ import { appEvents, appMethods } from './app.contract';
 import { connectionEvents, connectionMethods } from './connections.contract';
 import { syncEvents, syncMethods } from './sync.contract';
 import { connectorMethods } from './connectors.contract';
+import { schemaMethods } from './schemas.contract';
 import { bundleMethods } from './bundles.contract';
 import { sandboxMethods } from './sandbox.contract';
 import { sampleMethods } from './samples.contract';
@@ -16,6 +17,7 @@ export const methods = {
   ...appMethods,
   ...connectionMethods,
   ...connectorMethods,
+  ...schemaMethods,
   ...syncMethods,
   ...sandboxMethods,
   ...sampleMethods,

@@ -14,6 +14,7 @@ const methodRecord: Record<MethodName, true> = {
   'connections.signIn': true,
   'connections.signInStatus': true,
   'connections.cancelSignIn': true,
+  'schemas.refresh': true,
   'mappings.list': true,
   'mappings.get': true,
   'mappings.save': true,

@@ -120,3 +120,17 @@ export function schemaDrift(
   }
   return findings;
 }
+
+/**
+ * What a schema refresh breaks on one side of a mapping: the fields it uses in the schema as it
+ * was, snapshotted the way an export does, against the schema as it is now. The designer's report
+ * is thereby the very comparison `mlc validate --live-schemas` and `mlc run` make on a bundle.
+ */
+export function refreshDrift(
+  mapping: MappingLike,
+  side: 'source' | 'target',
+  before: EntitySchema,
+  after: EntitySchema,
+): SchemaDriftFinding[] {
+  return schemaDrift(mapping, side, snapshotOf(before, mappedFieldPaths(mapping, side, before)), after);
+}

@@ -36,6 +36,14 @@ describe('bundles in git', () => {
     );
   });
 
+  it('names a bundle exported without a name after its content, not the day (the name is in the hash)', async () => {
+    const unnamed = await world.api.call('bundles.export', {});
+    const bundle = JSON.parse(unnamed.content) as { name: string };
+    expect(bundle.name).toBe('Customers to accounts');
+    expect(unnamed.fileName).toBe('customers-to-accounts.mlcbundle');
+    expect(unnamed.content).not.toContain(new Date().toISOString().slice(0, 10));
+  });
+
   it('`mlc bundle seal` re-hashes a valid hand edit, which then validates', async () => {
     const bundle = exampleBundle();
     bundle.flows[0]!.schedule = { kind: 'cron', cron: '*/30 * * * *', timeZone: 'Europe/Berlin' };

@@ -8,9 +8,9 @@ import { designInforToZoho, writeSandboxFiles } from '../bundle/support/infor-to
 import { runMlc } from '../bundle/support/mlc-process';
 
 /**
- * The sandboxes cannot change a schema on request, so the export's snapshot is changed instead: the
- * live schema then differs from what the bundle says the mapping was drawn against, as after a
- * customer's admin retyped or deleted a field.
+ * The export's snapshot is changed (the Infor sandbox cannot change a schema; Zoho's `changeField`
+ * can, see test/e2e/schema-drift.test.ts): the live schema then differs from what the bundle says
+ * the mapping was drawn against, as after a customer's admin retyped or deleted a field.
  */
 describe('schema drift: mlc run compares the bundle’s snapshots with the live schemas', () => {
   let world: SyncWorld;

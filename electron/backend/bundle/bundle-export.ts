@@ -26,6 +26,7 @@ import { sampleBindings } from './bundle-check';
 import { sealBundle } from './bundle-hash';
 import { SchemaCache } from '../connectors/framework/schema-cache';
 import { mappedFieldPaths, snapshotOf } from '../../../shared/bundle/schema-drift';
+import { defaultBundleName } from '../../../shared/bundle/bundle-name';
 
 export type ExportInput = MethodInput<'bundles.export'>;
 
@@ -72,12 +73,11 @@ export async function exportBundle(context: BackendContext, input: ExportInput):
     ),
   );
   const samples = await collectSamples(context, mappings, flows, input);
-  const now = new Date().toISOString();
   // No timestamp: the same workspace exported twice gives the same bytes, so bundles diff cleanly in git.
   const body = {
     format: bundleFormat,
     version: bundleVersion,
-    name: input.name ?? `Export ${now.slice(0, 10)}`,
+    name: input.name ?? defaultBundleName(flows, (id) => context.connections.get(id)?.name),
     ...(input.description ? { description: input.description } : {}),
     app: { name: 'ml-connector Studio', version: appVersion() },
     engine: { jsonata: jsonataVersion() },

@@ -7,6 +7,7 @@ import { openConnector } from './connector-registry';
 import type { Connector } from './framework/connector';
 import { InforConnector } from './infor/infor.connector';
 import { connectionHandlers } from '../connections/connections.handlers';
+import { refreshSchema } from './schema-refresh';
 
 /** What talks to a live system: connection tests and entity schemas. Saved connections themselves are in connections/connections.handlers. */
 type ConnectorHandlers = Pick<
@@ -18,6 +19,7 @@ type ConnectorHandlers = Pick<
   | 'connections.tenantCheck'
   | 'schemas.entities'
   | 'schemas.get'
+  | 'schemas.refresh'
   | 'schemas.catalog'
   | 'schemas.addEntity'
 >;
@@ -197,4 +199,5 @@ export const connectorHandlers: ConnectorHandlers = {
       await connector.close();
     }
   },
+  'schemas.refresh': (input, context) => refreshSchema(context, input.connectionId, input.entity),
 };

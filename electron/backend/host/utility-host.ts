@@ -1,15 +1,17 @@
 import type { Backend } from '../backend';
 import { createHostBackend } from './host-backend';
+import { utilitySpawner, type BackendParentPort } from '../mapping/utility-spawner';
+import { useWorkerSpawner } from '../mapping/worker-spawner';
 
 /**
  * Entry of the backend inside Electron's utilityProcess: the window never blocks
  * on SQLite or JSONata. Talks to the main process over `process.parentPort`; the
  * first message hands over the secrets key that the shell keeps in safeStorage.
  */
-interface ParentPort {
+type ParentPort = BackendParentPort & {
   on(event: 'message', listener: (message: { data: unknown }) => void): void;
   postMessage(message: unknown): void;
-}
+};
 
 type HostRequest =
   | { type: 'init'; masterKey?: string }
@@ -21,6 +23,9 @@ if (!parentPort) {
   process.stderr.write('utility-host: must run inside an Electron utilityProcess.\n');
   process.exit(1);
 }
+
+// Mapping workers are utility processes main starts for us: the app has no Node to fork (RunAsNode fuse off).
+useWorkerSpawner(utilitySpawner(parentPort));
 
 let backend: Backend | undefined;
 const early: Array<Extract<HostRequest, { type: 'invoke' }>> = [];

@@ -6,21 +6,25 @@ import {
   type Bindings,
   type RecordResult,
 } from '../../../shared/mapping/evaluate';
+import { connectToParent } from './worker-channel';
 import { outputLimitMb, type ParentMessage, type WorkerMessage, type WorkerTask } from './worker-protocol';
 
 /**
  * A mapping worker process (started by mapping-pool.ts with a V8 heap limit). An expression that
  * allocates too much or never returns takes down only this process; the pool reports the record
- * and starts a fresh one. Tasks arrive one at a time over the IPC channel.
+ * and starts a fresh one. Tasks arrive one at a time over the channel to the parent
+ * (worker-channel.ts: Node IPC, or an Electron MessagePort in the desktop app).
  */
 const calls = new Map<number, { resolve: (value: unknown) => void; reject: (error: unknown) => void }>();
 let nextCall = 0;
 
+const parent = connectToParent(receive);
+
 function post(message: WorkerMessage): void {
-  process.send?.(message);
+  parent.post(message);
 }
 
-process.on('message', (message: ParentMessage) => {
+function receive(message: ParentMessage): void {
   if (message.kind === 'task') {
     void evaluateTask(message);
     return;
@@ -30,9 +34,7 @@ process.on('message', (message: ParentMessage) => {
   calls.delete(message.id);
   if (message.ok) pending.resolve(message.value);
   else pending.reject(new AppError(knownCode(message.error.code), message.error.message, message.error.details));
-});
-// Without its parent there is nobody to answer: leave instead of lingering.
-process.on('disconnect', () => process.exit(0));
+}
 // Ctrl+C and service stops reach the whole process group; the parent decides (a soft stop finishes
 // the current batch) and ends its workers itself.
 process.on('SIGINT', () => undefined);

@@ -1,59 +1,27 @@
-import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ParentMessage, WorkerMessage } from './worker-protocol';
+import { mappingMemoryMb, workerSpawner, type Exit, type WorkerLink } from './worker-spawner';
 
-/** The V8 heap of one mapping worker process. */
-export const mappingMemoryMb = 256;
-
-/**
- * Where the worker's code is. The backend ships as esbuild bundles in dist/backend/ with
- * mapping-worker.js beside them (scripts/build.mjs), found relative to the running bundle.
- * Under vitest and tsx the backend runs from its TypeScript sources: then the worker runs
- * mapping-worker.ts through tsx's loader (`--import <tsx>`), resolved from this file so it does
- * not depend on the working directory.
- */
-function workerEntry(): { file: string; execArgv: string[] } {
-  const here = import.meta.url;
-  const built = new URL('./mapping-worker.js', here);
-  if (here.endsWith('.js') && existsSync(fileURLToPath(built))) return { file: fileURLToPath(built), execArgv: [] };
-  const tsx = pathToFileURL(createRequire(here).resolve('tsx')).href;
-  return { file: fileURLToPath(new URL('./mapping-worker.ts', here)), execArgv: ['--import', tsx] };
-}
-
-export interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
+export { mappingMemoryMb, type Exit };
 
 /**
- * One mapping worker: a child process, not a thread. A worker thread's `resourceLimits` are
- * best effort: one large allocation (e.g. `[1..10000000]`) still aborts the whole process
- * (nodejs/node#47224, reproduced here on Node 20). A process with its own heap limit dies alone.
+ * One mapping worker process, started by the current spawner (worker-spawner.ts): a Node child
+ * process for `mlc` and tests, an Electron utility process in the desktop app.
  */
 export class WorkerProcess {
-  private readonly child: ChildProcess;
+  private readonly link: WorkerLink;
   private listener: ((message: WorkerMessage) => void) | undefined;
   private exitListener: ((exit: Exit) => void) | undefined;
   exit: Exit | undefined;
 
   constructor(onExit: () => void) {
-    const entry = workerEntry();
-    this.child = fork(entry.file, [], {
-      execArgv: [...entry.execArgv, `--max-old-space-size=${mappingMemoryMb}`, '--max-semi-space-size=16'],
-      // The V8 report of a worker that ran out of memory is no news to the user: the record's dead letter says it.
-      stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
-      serialization: 'advanced',
-      // Inside Electron, execPath is the app: run it as plain Node.
-      env: process.versions.electron ? { ...process.env, ELECTRON_RUN_AS_NODE: '1' } : process.env,
-    });
-    this.child.on('message', (message: WorkerMessage) => this.listener?.(message));
-    this.child.on('error', () => this.child.kill('SIGKILL'));
-    this.child.on('exit', (code, signal) => {
-      this.exit = { code, signal };
-      onExit();
-      this.exitListener?.(this.exit);
+    this.link = workerSpawner()({
+      message: (message) => this.listener?.(message),
+      exit: (exit) => {
+        if (this.exit) return;
+        this.exit = exit;
+        onExit();
+        this.exitListener?.(exit);
+      },
     });
     this.park();
   }
@@ -66,8 +34,7 @@ export class WorkerProcess {
   attach(onMessage: (message: WorkerMessage) => void, onExit: (exit: Exit) => void): void {
     this.listener = onMessage;
     this.exitListener = onExit;
-    this.child.ref();
-    this.child.channel?.ref();
+    this.link.hold(true);
     if (this.exit) onExit(this.exit);
   }
 
@@ -75,22 +42,15 @@ export class WorkerProcess {
   park(): void {
     this.listener = undefined;
     this.exitListener = undefined;
-    this.child.unref();
-    this.child.channel?.unref();
+    this.link.hold(false);
   }
 
   send(message: ParentMessage): boolean {
-    if (!this.alive || !this.child.connected) return false;
-    try {
-      this.child.send(message);
-      return true;
-    } catch {
-      return false;
-    }
+    return this.alive && this.link.send(message);
   }
 
   kill(): void {
-    if (this.alive) this.child.kill('SIGKILL');
+    if (this.alive) this.link.kill();
   }
 }
 

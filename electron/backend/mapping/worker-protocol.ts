@@ -33,3 +33,8 @@ export type WorkerMessage =
 
 /** The largest output one record may produce; bigger ones are refused before they cross to the parent, whose copies (hash, audit row) would multiply it. */
 export const outputLimitMb = 16;
+
+/** The V8 heap of one mapping worker process. */
+export const mappingMemoryMb = 256;
+/** Node/V8 flags of every mapping worker, whichever way it is started (main reads them too: no Node imports here). */
+export const workerFlags = [`--max-old-space-size=${mappingMemoryMb}`, '--max-semi-space-size=16'];

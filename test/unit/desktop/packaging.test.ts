@@ -19,7 +19,7 @@ interface BuilderConfig {
   afterSign: string;
   fileAssociations: Array<{ ext: string; name: string; mimeType: string }>;
   publish: { provider: string; url: string };
-  linux: { maintainer: string; target: string[] };
+  linux: { maintainer?: string; target: string[] };
   mac: { target: string[]; notarize: boolean; hardenedRuntime: boolean };
   nsis: { perMachine: boolean };
 }
@@ -58,10 +58,11 @@ describe('electron-builder.yml', () => {
     expect(validate(config), ajv.errorsText(validate.errors)).toBe(true);
   });
 
-  it('names the app, its maintainer (a .deb needs one) and an icon of at least 1024 px', () => {
+  it('names the app and an icon of at least 1024 px; the maintainer comes from package.json "author" alone', () => {
     expect(config.appId).toBe('com.mlconnector.studio');
     expect(config.productName).toBe('ml-connector Studio');
-    expect(config.linux.maintainer).toMatch(/^.+ <[^@\s]+@[^@\s]+>$/);
+    // electron-builder's deb target falls back to `author` only when linux.maintainer is unset.
+    expect(config.linux.maintainer).toBeUndefined();
     expect(pkg.author?.name).toBeTruthy();
     expect(pkg.author?.email).toMatch(/^[^@\s]+@[^@\s]+$/);
     const png = fs.readFileSync(path.join(repoRoot, config.directories.buildResources, 'icon.png'));
@@ -94,6 +95,67 @@ describe('electron-builder.yml', () => {
   });
 });
 
+describe('release check (scripts/check-release.mjs, the first step of npm run dist)', () => {
+  interface CheckModule {
+    maintainerProblem: (author: unknown) => string | undefined;
+    homepageProblem: (homepage: unknown) => string | undefined;
+    releaseProblems: (pkg: unknown) => string[];
+    maintainerLine: (author: { name: string; email: string }) => string;
+  }
+  const check = () => hook<CheckModule>('scripts/check-release.mjs');
+
+  it('runs before the build in npm run dist', () => {
+    const scripts = (
+      JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+    ).scripts;
+    expect(scripts.dist).toMatch(/^node scripts\/check-release\.mjs && /);
+  });
+
+  it('refuses reserved placeholder addresses, saying where to set the maintainer', async () => {
+    const { maintainerProblem } = await check();
+    for (const email of [
+      'studio@ml-connector.example',
+      'a@b.test',
+      'a@example.com',
+      'a@mail.example.org',
+      'a@host.invalid',
+    ])
+      expect(maintainerProblem({ name: 'ml-connector', email })).toMatch(
+        /is a placeholder: .* reserved domain .*Set "author": \{ "name": …, "email": … \} in package\.json \(README "Releasing"\)/,
+      );
+    expect(maintainerProblem({ name: 'ml-connector' })).toMatch(/needs both a name and an e-mail/);
+    expect(maintainerProblem('ml-connector <a@b.de>')).toMatch(/is a string/);
+    expect(maintainerProblem({ name: 'x', email: 'not-an-address' })).toMatch(/is not an e-mail address/);
+    expect(maintainerProblem({ name: 'ml-connector', email: 'studio@ml-connector.de' })).toBeUndefined();
+    // Only the domain's end counts: a real domain containing the word is fine.
+    expect(maintainerProblem({ name: 'x', email: 'studio@example-studio.com' })).toBeUndefined();
+  });
+
+  it('needs an https homepage (the deb target refuses to build without one)', async () => {
+    const { homepageProblem } = await check();
+    expect(homepageProblem(undefined)).toMatch(/no "homepage"/);
+    expect(homepageProblem('http://ml-connector.de')).toMatch(/not https/);
+    expect(homepageProblem('https://studio.example.com')).toMatch(/placeholder/);
+    expect(homepageProblem('https://ml-connector.de/studio')).toBeUndefined();
+  });
+
+  it('refuses this repository’s package.json until its placeholder author is replaced', async () => {
+    const { releaseProblems, maintainerLine } = await check();
+    const problems = releaseProblems(pkg);
+    // The day a real address is set, this expectation flips and the check passes.
+    if (pkg.author?.email?.endsWith('.example')) expect(problems.join('\n')).toMatch(/author\.email.*placeholder/);
+    expect(
+      releaseProblems({
+        author: { name: 'ml-connector', email: 'studio@ml-connector.de' },
+        homepage: 'https://ml-connector.de',
+      }),
+    ).toEqual([]);
+    expect(maintainerLine({ name: ' ml-connector ', email: 'studio@ml-connector.de' })).toBe(
+      'ml-connector <studio@ml-connector.de>',
+    );
+  });
+});
+
 describe('afterPack hook: Electron fuses', () => {
   it('loads from the configured path and turns NODE_OPTIONS and --inspect off', async () => {
     const module = await hook<AfterPackModule>(config.afterPack);
@@ -109,12 +171,31 @@ describe('afterPack hook: Electron fuses', () => {
     expect(module.fuseConfig(FuseV1Options, { platform: 'darwin', arm64: true }).resetAdHocDarwinSignature).toBe(true);
   });
 
-  it('keeps RunAsNode exactly as long as mapping workers are forked with ELECTRON_RUN_AS_NODE', async () => {
+  it('turns RunAsNode off, and nothing in the app still runs its binary as Node', async () => {
     const module = await hook<AfterPackModule>(config.afterPack);
-    const runAsNode = module.fuseConfig(FuseV1Options, { platform: 'linux', arm64: false })[FuseV1Options.RunAsNode];
-    const workers = fs.readFileSync(path.join(repoRoot, 'electron', 'backend', 'mapping', 'worker-process.ts'), 'utf8');
-    // With the fuse off, such a fork starts a second app instead of a Node process: mappings would never run.
-    expect(runAsNode).toBe(workers.includes('ELECTRON_RUN_AS_NODE'));
+    expect(module.fuseConfig(FuseV1Options, { platform: 'linux', arm64: false })[FuseV1Options.RunAsNode]).toBe(false);
+    // With the fuse off, a fork of the app's executable with ELECTRON_RUN_AS_NODE starts a second app
+    // instead of a Node process: mapping workers would never answer. Any code setting it fails here.
+    const sources = (dir: string): string[] =>
+      fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) return sources(full);
+        return /\.(ts|mjs|js|cjs)$/.test(entry.name) ? [full] : [];
+      });
+    const setsRunAsNode = /ELECTRON_RUN_AS_NODE['"]?\s*[:=]|env\[['"]ELECTRON_RUN_AS_NODE['"]\]/;
+    const offenders = [
+      ...sources(path.join(repoRoot, 'electron')),
+      ...sources(path.join(repoRoot, 'scripts')),
+      ...sources(path.join(repoRoot, 'bin')),
+    ]
+      .filter((file) => setsRunAsNode.test(fs.readFileSync(file, 'utf8')))
+      .map((file) => path.relative(repoRoot, file));
+    expect(offenders).toEqual([]);
+    // The desktop app starts them as utility processes instead: main forks the built worker, the backend host injects the spawner.
+    const main = fs.readFileSync(path.join(repoRoot, 'electron', 'main', 'mapping-workers.ts'), 'utf8');
+    expect(main).toMatch(/utilityProcess\.fork\(mappingWorkerPath/);
+    const host = fs.readFileSync(path.join(repoRoot, 'electron', 'backend', 'host', 'utility-host.ts'), 'utf8');
+    expect(host).toMatch(/useWorkerSpawner\(utilitySpawner\(parentPort\)\)/);
   });
 
   it('flips the fuses on the packed binary through electron-builder', async () => {

@@ -1,3 +1,4 @@
+import { defaultBundleName } from '../../../../shared/bundle/bundle-name';
 import type { Flow, FlowId, Mapping } from '../../../../shared/domain/flow';
 import { useAppStore } from '../../app/app.store';
 import { offerDownload } from '../../components/download';
@@ -104,7 +105,10 @@ export function ExportPanel() {
             <input
               className="input"
               value={name}
-              placeholder={`Export ${new Date().toISOString().slice(0, 10)}`}
+              placeholder={defaultBundleName(
+                catalog.flows.filter((flow) => included.has(flow.id)),
+                (id) => catalog.connections.find((connection) => connection.id === id)?.name,
+              )}
               maxLength={200}
               onChange={(event) => setForm({ name: event.target.value })}
               data-testid="export-name"

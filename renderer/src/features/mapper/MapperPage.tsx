@@ -63,7 +63,7 @@ export function MapperPage() {
     const request = useMapperRequest.getState().take();
     if (!request) return void refresh();
     void open(
-      'the reverse mapping',
+      request.what ?? 'the reverse mapping',
       async () => openSavedMapping(api, request.mappingId, await api.call('connections.list', {})),
       request.reverse,
     );

@@ -4,11 +4,14 @@ import type { ReverseReport } from '../flows/reverse-flow';
 
 /**
  * A mapping another screen asks the Mapper to open when it shows next (the Flows screen's
- * "Reverse flow" opens the new reverse mapping with what could not be turned round).
+ * "Reverse flow" opens the new reverse mapping with what could not be turned round; a schema
+ * drift report opens a mapping the refresh broke).
  */
 export interface MapperRequest {
   mappingId: MappingId;
   reverse?: ReverseReport;
+  /** How the Mapper names it while it reads the live schemas ("the reverse mapping" when not given). */
+  what?: string;
 }
 
 interface MapperRequestState {

@@ -7,6 +7,7 @@ import { schemaKey, type EntityInfo } from './schemas.store';
 import { schemasStore, useSchemas } from './schemas.instance';
 import { SchemaTree } from './SchemaTree';
 import { AddEntityPanel } from './AddEntityPanel';
+import { DriftReport } from './DriftReport';
 
 /** The entity a side opens with: the source reads, the target writes. */
 export function defaultEntity(entities: EntityInfo[], side: 'source' | 'target'): string | undefined {
@@ -37,7 +38,8 @@ export function SchemaPane({
   const [adding, setAdding] = useState(false);
   const entities = useSchemas((state) => (connectionId ? state.entities[connectionId] : undefined));
   const schema = useSchemas((state) => (connectionId && entity ? state.schemas[schemaKey(connectionId, entity)] : undefined));
-  const { loadEntities, loadSchema } = schemasStore.getState();
+  const drift = useSchemas((state) => (connectionId && entity ? state.drift[schemaKey(connectionId, entity)] : undefined));
+  const { loadEntities, loadSchema, refreshSchema, dismissDrift } = schemasStore.getState();
 
   useEffect(() => {
     if (!connectionId) return;
@@ -98,9 +100,9 @@ export function SchemaPane({
           type="button"
           className="button small"
           disabled={!connectionId || !entity || schema?.state === 'loading'}
-          onClick={() => connectionId && entity && void loadSchema(connectionId, entity, { refresh: true })}
+          onClick={() => connectionId && entity && void refreshSchema(connectionId, entity)}
           data-testid={`${testId}-refresh`}
-          title="Read the metadata again from the system"
+          title="Read the metadata again from the system and check saved mappings against it"
         >
           {schema?.state === 'loading' && schema.value ? 'Refreshing…' : 'Refresh'}
         </button>
@@ -168,6 +170,9 @@ export function SchemaPane({
         <p className="inline-error" role="alert">
           Refresh failed ({schema.error.code}): {schema.error.message} Showing the cached schema.
         </p>
+      )}
+      {drift && connectionId && entity && (
+        <DriftReport entity={schema?.value?.label ?? entity} findings={drift} onDismiss={() => dismissDrift(connectionId, entity)} testId={`${testId}-drift`} />
       )}
       <div className="schema-pane-body">{body}</div>
     </section>

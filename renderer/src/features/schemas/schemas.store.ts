@@ -1,6 +1,7 @@
 import { createStore } from 'zustand/vanilla';
 import type { ApiClient } from '../../../../shared/api/client';
 import type { MethodOutput } from '../../../../shared/api/contract';
+import type { SchemaDriftFinding } from '../../../../shared/api/schemas.contract';
 import type { ConnectionId } from '../../../../shared/domain/connection';
 import type { EntitySchema } from '../../../../shared/domain/entity-schema';
 import type { ErrorInfo } from '../../../../shared/errors';
@@ -17,6 +18,14 @@ export interface SchemasState {
   schemas: Record<string, Loadable<EntitySchema>>;
   loadEntities(connectionId: ConnectionId, options?: { force?: boolean }): Promise<EntityInfo[] | undefined>;
   loadSchema(connectionId: ConnectionId, entity: string, options?: { refresh?: boolean }): Promise<EntitySchema | undefined>;
+  /**
+   * What the last Refresh of a schema broke in saved mappings, by `schemaKey`: present only when
+   * that refresh changed the schema and a mapped field disappeared or changed type.
+   */
+  drift: Record<string, SchemaDriftFinding[]>;
+  /** Reads the schema again from the live system and keeps the drift report it comes with. */
+  refreshSchema(connectionId: ConnectionId, entity: string): Promise<EntitySchema | undefined>;
+  dismissDrift(connectionId: string, entity: string): void;
   /**
    * Adds a catalogue object (Infor table, IDO, set, class) as an entity of the connection; the
    * entity list becomes the backend's answer. Resolves to the new entity's id, or the error.
@@ -44,6 +53,7 @@ export function createSchemasStore(api: ApiClient) {
   return createStore<SchemasState>()((set, get) => ({
     entities: {},
     schemas: {},
+    drift: {},
 
     loadEntities(connectionId, options = {}) {
       const current = get().entities[connectionId];
@@ -70,6 +80,30 @@ export function createSchemasStore(api: ApiClient) {
       });
     },
 
+    refreshSchema(connectionId, entity) {
+      const key = schemaKey(connectionId, entity);
+      return once(`schema:${key}:refresh`, async () => {
+        const current = get().schemas[key];
+        set((state) => ({ schemas: { ...state.schemas, [key]: { state: 'loading', value: current?.value } } }));
+        const result = await api.invoke('schemas.refresh', { connectionId, entity });
+        if (!result.ok) {
+          set((state) => ({ schemas: { ...state.schemas, [key]: { state: 'error', error: result.error, value: current?.value } } }));
+          return undefined;
+        }
+        const { schema, changed, drift } = result.value;
+        set((state) => {
+          // An unchanged schema leaves an earlier report up: the fields it names are still gone.
+          const reports = changed ? withReport(state.drift, key, drift) : state.drift;
+          return { schemas: { ...state.schemas, [key]: { state: 'ready', value: schema } }, drift: reports };
+        });
+        return schema;
+      });
+    },
+
+    dismissDrift(connectionId, entity) {
+      set((state) => ({ drift: withReport(state.drift, schemaKey(connectionId, entity), []) }));
+    },
+
     async addEntity(connectionId, kind, name, options = {}) {
       const result = await api.invoke('schemas.addEntity', { connectionId, kind, name, table: options.table, keys: options.keys });
       if (!result.ok) return { ok: false, error: result.error };
@@ -81,9 +115,16 @@ export function createSchemasStore(api: ApiClient) {
       set((state) => ({
         entities: Object.fromEntries(Object.entries(state.entities).filter(([id]) => id !== connectionId)),
         schemas: Object.fromEntries(Object.entries(state.schemas).filter(([key]) => !key.startsWith(`${connectionId}\u0000`))),
+        drift: Object.fromEntries(Object.entries(state.drift).filter(([key]) => !key.startsWith(`${connectionId}\u0000`))),
       }));
     },
   }));
 }
 
 export type SchemasStore = ReturnType<typeof createSchemasStore>;
+
+/** The reports with this key's replaced; an empty one is dropped. */
+function withReport(reports: Record<string, SchemaDriftFinding[]>, key: string, findings: SchemaDriftFinding[]): Record<string, SchemaDriftFinding[]> {
+  const rest = Object.fromEntries(Object.entries(reports).filter(([other]) => other !== key));
+  return findings.length > 0 ? { ...rest, [key]: findings } : rest;
+}
