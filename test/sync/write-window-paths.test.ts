@@ -39,7 +39,15 @@ async function remap(world: SyncWorld, flow: Flow, expression: string) {
 
 /** A flow that fails every record, run once: its dead letters are the replay's input. */
 async function failedRun(world: SyncWorld, name: string, extra: { concurrency?: number } = {}) {
-  const flow = await world.flow({ name, expression: refused, pageSize: 1000, batchSize: 20, ...extra });
+  // Bulk threshold 0: replay pages stay at 1,000 dead letters (a bulk target's replay pages reach its threshold).
+  const flow = await world.flow({
+    name,
+    expression: refused,
+    pageSize: 1000,
+    batchSize: 20,
+    bulkThreshold: 0,
+    ...extra,
+  });
   const run = await world.api.call('flows.run', { id: flow.id });
   expect(run.counters).toMatchObject({ read: customers, failed: customers });
   return { flow, run };
