@@ -83,12 +83,6 @@ describe('crash safety of a replay with batches in flight', () => {
 
     await world.reopen();
     const again = await world.api.call('runs.replay', { runId: run.id, mapping: 'current' });
-    if (again.error)
-      console.log(
-        'DEBUG',
-        JSON.stringify(world.zoho.control.stats().counters),
-        JSON.stringify((world.zoho as unknown as { api?: { inFlight: number } }).api?.inFlight),
-      );
     expect(again.error).toBeNull();
     expect(again.counters.failed).toBe(0);
     // What the killed replay committed is no dead letter any more; the rest (some written, unrecorded) is.
