@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Flow } from '../../shared/domain/flow';
 import type { Run } from '../../shared/domain/run';
+import { syncTargetKeys } from '../../electron/backend/sync/targeted-sync';
+import { syncService } from '../../electron/backend/sync/sync.service';
 import { customerToZohoAccount, syncWorld, type SyncWorld } from './support/sync-harness';
 
 // Replays and reconciles write through the same window as a sync (write-window.ts): the Zoho
@@ -85,6 +87,23 @@ describe('replays and reconciles keep several batches in flight', () => {
     expect(await auditKeys(world, replay.id)).toEqual([...failedKeys].sort());
     const left = await world.api.call('audit.list', { runId: run.id, outcome: 'failed', limit: 1 });
     expect(left.waiting).toBe(0);
+  }, 120_000);
+
+  it('a targeted sync of many drifted records writes batches side by side', async () => {
+    const flow = (await world.api.call('flows.list', {})).find((candidate) => candidate.name === 'Replayed in flight')!;
+    // Someone renamed every account in Zoho: each one drifted from what the mapping makes.
+    const ids = world.zoho.inspect.records('Accounts').map((account) => String(account.id));
+    world.zoho.control.modify('Accounts', ids, { Account_Name: 'Renamed in Zoho' });
+    world.zoho.inspect.resetInFlight();
+    const run = await syncTargetKeys(syncService(world.backend.context).deps, flow.id, ids);
+    expect(run?.error).toBeNull();
+    expect(run?.counters).toMatchObject({ read: customers, updated: customers, failed: 0 });
+    const most = world.zoho.inspect.maxInFlight();
+    expect(most).toBeGreaterThan(1);
+    expect(most).toBeLessThanOrEqual(10);
+    const accounts = world.zoho.inspect.records('Accounts');
+    expect(accounts).toHaveLength(customers);
+    expect(accounts.some((account) => account.Account_Name === 'Renamed in Zoho')).toBe(false);
   }, 120_000);
 
   it('a flow capped at one write in flight replays one batch at a time', async () => {
