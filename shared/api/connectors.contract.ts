@@ -51,6 +51,11 @@ export const entityInfoSchema = z.object({
   bulk: z
     .object({ label: z.string(), threshold: z.number().int().positive(), maxRecords: z.number().int().positive() })
     .optional(),
+  /**
+   * Write calls this connection allows in flight at once for the entity (the edition's or the API's
+   * documented concurrency): a flow's "Writes in flight" defaults to it and never goes above it.
+   */
+  writeConcurrency: z.number().int().positive().optional(),
 });
 
 /** One object a source exposes that could become an entity (Infor: an M3 table, CSI IDO, LN set, FSM class). */

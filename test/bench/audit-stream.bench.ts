@@ -1,6 +1,7 @@
 // Audit export and replay in a stream (issue 17): export of 100,000 audit rows to a file (time, peak
 // RSS while it runs, bytes) next to 10,000 to show time and memory grow linearly, and a replay of
-// 10,000 failed rows. MLC_BENCH_EXPORT_1M=1 adds the 1,000,000-row export (a few minutes here).
+// 10,000 failed rows (also with every Zoho call held 250 ms, where the batches the replay keeps in
+// flight decide its time). MLC_BENCH_EXPORT_1M=1 adds the 1,000,000-row export (a few minutes here).
 import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
@@ -80,7 +81,11 @@ async function exportCase(rows: number): Promise<Record<string, number>> {
   }
 }
 
-async function replayCase(records: number): Promise<Record<string, number>> {
+/**
+ * A replay of `records` failed rows; with `latencyMs` every Zoho call is held that long, so the
+ * batches the replay keeps in flight (the write window, up to Zoho Standard's 10) show in its time.
+ */
+async function replayCase(records: number, latencyMs = 0): Promise<Record<string, number>> {
   // Every account points at a parent Zoho does not have: all of them are dead letters.
   const refused = customerToZohoAccount.replace(
     '"Phone": PHNO',
@@ -88,11 +93,13 @@ async function replayCase(records: number): Promise<Record<string, number>> {
   );
   const world = await syncWorld({
     infor: { counts: { customers: records } },
+    zoho: { callLatencyMs: latencyMs },
     backend: { logger: createLogger('error') },
   });
   try {
     const flow = await world.flow({ name: 'Bench refused', expression: refused, bulkThreshold: 0 });
     const run = await world.api.call('flows.run', { id: flow.id });
+    world.zoho.inspect.resetInFlight();
     global.gc?.();
     const rssBefore = process.memoryUsage().rss;
     let peak = rssBefore;
@@ -109,6 +116,9 @@ async function replayCase(records: number): Promise<Record<string, number>> {
       rssBeforeMb: mb(rssBefore),
       peakRssMb: mb(peak),
       targetCalls: replay.calls.target,
+      latencyMs,
+      // The most Zoho calls the simulator held at once during the replay.
+      maxInFlight: world.zoho.inspect.maxInFlight(),
     };
   } finally {
     await world.close();
@@ -126,5 +136,7 @@ export async function runAuditStreamBench(): Promise<Record<string, unknown>> {
     timeRatio100kTo10k: Math.round((export100k.ms! / export10k.ms!) * 10) / 10,
     ...(export1m ? { export1m } : { export1m: 'skipped (MLC_BENCH_EXPORT_1M=1 runs it)' }),
     replay10k: await replayCase(10_000),
+    // Every upsert held 250 ms: one batch at a time this is 100 batches x 250 ms = 25 s at least.
+    replay10kAt250ms: await replayCase(10_000, 250),
   };
 }

@@ -368,7 +368,7 @@ function batchKeys(batch: Pending[], matchKey: string[]): string[] {
   ]);
 }
 
-/** One batch at a time: callers that set no window (replays, targeted syncs) write as before. */
+/** One batch at a time: for a caller that sets no window (every run path sets one: see `flowWriteWindow`). */
 function serialWindow(): WriteWindow {
   return new WriteWindow({ limit: 1 });
 }

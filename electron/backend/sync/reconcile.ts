@@ -14,6 +14,7 @@ import { referenceBindings } from './reference-bindings';
 import { defaultResilience, transientRetry, type Resilience } from './resilience';
 import type { RunProgressState } from './runs.repository';
 import { contains } from './targeted-sync';
+import { flowWriteWindow, windowNote, type WriteWindow } from './write-window';
 
 /**
  * A reconcile run (flow option `reconcile`): the whole source against the whole target, paired by
@@ -43,6 +44,8 @@ export interface ReconcileContext {
   stopSignal?: AbortSignal;
   resilience?: Resilience;
   onWarning?: (message: string) => void;
+  /** The run's batches in flight; absent: one made for the flow's target (its concurrency, the flow's cap). */
+  window?: WriteWindow;
 }
 
 interface TargetEntry {
@@ -179,6 +182,8 @@ export async function reconcileFlow(deps: EngineDeps, context: ReconcileContext)
   };
   const sourceValues = new Map<string, string>();
   let writes = 0;
+  // Fixes go through the window a sync uses: several batches in flight, halved on throttles.
+  const window = context.window ?? flowWriteWindow(target, flow, context.onWarning);
   const maxBatch = write && write.mode !== 'read-only' ? write.maxBatch : 1;
   const pageSize = Math.min(
     flow.options.pageSize ?? sourceRead.pagination.maxPageSize,
@@ -348,6 +353,7 @@ export async function reconcileFlow(deps: EngineDeps, context: ReconcileContext)
               signal: context.signal,
               resilience: context.resilience,
               onWarning: context.onWarning,
+              window,
             },
           ).catch((error: unknown) => {
             // Its writes already had their tries: a failure here ends the run, it does not re-read the source.
@@ -420,6 +426,7 @@ export async function reconcileFlow(deps: EngineDeps, context: ReconcileContext)
     ),
   );
   for (const entry of index.values()) if (!entry.seen) summary.onlyInTarget.push(entry.targetKey, ...entry.ambiguous);
+  if (window.stats.reductions > 0) deps.runs.addNote(runId, windowNote(target.descriptor.label, window));
   deps.runs.addNote(runId, reconcileNote(summary, { fix, dryRun: context.dryRun, source, target }));
   return summary;
 }

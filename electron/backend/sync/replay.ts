@@ -9,6 +9,7 @@ import { referenceBindings } from './reference-bindings';
 import { parentLink } from './child-records';
 import { commitPage } from './page-commit';
 import { emptyCalls, emptyCounters } from './runs.repository';
+import { flowWriteWindow, windowNote } from './write-window';
 
 export interface ReplayRequest {
   runId: RunId | string;
@@ -56,10 +57,15 @@ export async function replayRecords(deps: EngineDeps, request: ReplayRequest): P
   try {
     const schema = await target.schema(flow.target.entity).catch(() => undefined);
     const write = target.descriptor.entities[flow.target.entity]?.write;
-    const batchSize = write && write.mode !== 'read-only' ? write.maxBatch : 1;
+    const maxBatch = write && write.mode !== 'read-only' ? write.maxBatch : 1;
+    // The flow's batch size, as its syncs write (a smaller batch keeps more of the window busy).
+    const batchSize = Math.min(flow.options.batchSize ?? maxBatch, maxBatch);
     // A replay of a few records goes in normal batches; one of at least the threshold takes the bulk path.
     const bulk = bulkPathOf(target, flow, false);
     const onWarning = warnOncePerRun(deps.log, { flow: flow.id, run: run.id }, deps.runs);
+    // The run's batches in flight, as a sync's: up to the target's documented concurrency (or the
+    // flow's cap), halved on throttles, the same key never in two batches at once, none after a failure.
+    const window = flowWriteWindow(target, flow, onWarning);
     // A page of failed rows at a time, so a large dead-letter set is never all in memory; a page is
     // big enough to reach the bulk threshold.
     const pageSize = Math.max(replayPageSize, bulk?.threshold ?? 0);
@@ -115,10 +121,11 @@ export async function replayRecords(deps: EngineDeps, request: ReplayRequest): P
             counters,
             onWarning,
             bulk,
+            window,
           });
           calls.target = target.callCount() - baseline;
           calls.targetMinimum +=
-            Math.ceil(result.paths.normalRecords / batchSize) + result.paths.bulkJobs * (bulk?.bulk.callsPerJob ?? 0);
+            Math.ceil(result.paths.normalRecords / maxBatch) + result.paths.bulkJobs * (bulk?.bulk.callsPerJob ?? 0);
           commitPage(
             deps,
             run.id,
@@ -129,6 +136,7 @@ export async function replayRecords(deps: EngineDeps, request: ReplayRequest): P
         }
       }
     }
+    if (window.stats.reductions > 0) deps.runs.addNote(run.id, windowNote(target.descriptor.label, window));
     return deps.runs.finishRun(run.id, {
       status: counters.failed > 0 ? 'partial' : 'succeeded',
       windowTo: null,

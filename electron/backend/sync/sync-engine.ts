@@ -8,7 +8,7 @@ import { reconcileFlow } from './reconcile';
 import { ProgressMeter } from './progress-meter';
 import { commitPage } from './page-commit';
 import { PagePipeline } from './page-pipeline';
-import { WriteWindow, windowNote } from './write-window';
+import { flowWriteWindow, windowNote } from './write-window';
 import {
   defaultHeartbeatMs,
   defaultLeaseMs,
@@ -326,13 +326,7 @@ export class SyncEngine {
         log.info('run resumed after its pause', { flow: flow.id, run: run.id });
       };
       // Up to the target's documented concurrency of batches in flight, halved when it throttles.
-      const window = new WriteWindow({
-        limit: writer.writeConcurrency?.(flow.target.entity) ?? 1,
-        cap: flow.options.concurrency,
-        throttles: () => writer.throttleCount?.() ?? 0,
-        onReduced: (from, to) =>
-          warnOnce(`${writer.descriptor.label} throttled: writes in flight reduced from ${from} to ${to}.`),
-      });
+      const window = flowWriteWindow(writer, flow, warnOnce);
       // A mapping that looks up target ids ($lookupRef) may look up this flow's own records: its
       // pages are transformed only once every earlier page is committed.
       const ownReferences = mapping.expression.includes('$lookupRef');

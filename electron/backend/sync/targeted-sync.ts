@@ -11,6 +11,7 @@ import { realClock, targetInterrupted } from './resilience';
 import type { IdMapEntry } from './id-map.repository';
 import { commitPage } from './page-commit';
 import { emptyCalls, emptyCounters } from './runs.repository';
+import { flowWriteWindow, windowNote } from './write-window';
 
 /**
  * A targeted sync of given records (the Zoho notification receiver): for target
@@ -76,6 +77,9 @@ export async function syncTargetKeys(
     const write = target.descriptor.entities[flow.target.entity]?.write;
     const batchSize = write && write.mode !== 'read-only' ? write.maxBatch : 1;
     counters.read = drifted.length;
+    const onWarning = warnOncePerRun(deps.log, { flow: flow.id, run: run.id }, deps.runs);
+    // Batches in flight as a sync keeps them (the target's concurrency, the flow's cap, halved on throttles).
+    const window = flowWriteWindow(target, flow, onWarning);
     const result = await processPage(drifted, {
       flow,
       mapping,
@@ -95,8 +99,10 @@ export async function syncTargetKeys(
       pause: (waitMs) => (deps.clock ?? realClock).sleep(waitMs),
       onWriteRetry: (error, attempt, waitMs) =>
         deps.log.warn(targetInterrupted, { flow: flow.id, attempt, waitMs, error: errorMessage(error) }),
-      onWarning: warnOncePerRun(deps.log, { flow: flow.id, run: run.id }, deps.runs),
+      onWarning,
+      window,
     });
+    if (window.stats.reductions > 0) deps.runs.addNote(run.id, windowNote(target.descriptor.label, window));
     Object.assign(calls, {
       target: target.callCount() - baseline,
       targetMinimum: Math.ceil(result.sent / batchSize) + (target.lookup ? 1 : 0),

@@ -1,4 +1,6 @@
 import Bottleneck from 'bottleneck';
+import type { Flow } from '../../../shared/domain/flow';
+import type { Connector } from '../connectors/framework/connector';
 
 export interface WriteWindowOptions {
   /** The target's documented concurrency for the connection: the window never goes above it. */
@@ -121,4 +123,25 @@ export class WriteWindow {
 export function windowNote(label: string, window: WriteWindow): string {
   const { reductions, widenings, smallest } = window.stats;
   return `${label} throttled ${reductions === 1 ? 'once' : `${reductions} times`}: writes in flight went down to ${smallest}, grew back ${widenings} ${widenings === 1 ? 'step' : 'steps'} and ended at ${window.current()} of ${window.limit}.`;
+}
+
+/**
+ * A run's window for a flow's writes to `target`: the connection's documented concurrency for the
+ * flow's entity, capped by the flow's `options.concurrency`, halved on the target's throttles (each
+ * reduction told to `warn`, the run's once-per-message warning). Every path that writes a flow's
+ * records (syncs, replays, reconciles, targeted syncs) takes its window from here, so all keep the
+ * same limits and guarantees.
+ */
+export function flowWriteWindow(
+  target: Pick<Connector, 'descriptor' | 'writeConcurrency' | 'throttleCount'>,
+  flow: Pick<Flow, 'target' | 'options'>,
+  warn?: (message: string) => void,
+): WriteWindow {
+  return new WriteWindow({
+    limit: target.writeConcurrency?.(flow.target.entity) ?? 1,
+    cap: flow.options.concurrency,
+    throttles: () => target.throttleCount?.() ?? 0,
+    onReduced: (from, to) =>
+      warn?.(`${target.descriptor.label} throttled: writes in flight reduced from ${from} to ${to}.`),
+  });
 }

@@ -195,6 +195,7 @@ export class DescriptorConnector implements Connector {
             },
           }
         : {}),
+      ...(entity.write.mode !== 'read-only' ? { writeConcurrency: this.writeConcurrency(id) } : {}),
     }));
   }
 

@@ -156,6 +156,8 @@ export interface EntityInfo {
   incremental: boolean;
   /** The entity's bulk write path, when it has one (the flow form shows its threshold). */
   bulk?: { label: string; threshold: number; maxRecords: number };
+  /** Write calls allowed in flight at once (writable entities): the flow form's "Writes in flight" hint. */
+  writeConcurrency?: number;
 }
 
 /**

@@ -6,6 +6,7 @@ import { connectionsForMapping, validateDraft, type FlowDraft } from './flow-dra
 import { useFlows } from './flows.instance';
 import { ScheduleEditor } from './ScheduleEditor';
 import { ConflictRules } from './ConflictRules';
+import { WritesInFlightField } from './WritesInFlightField';
 import { Field, ConnectionPicker, BulkThresholdField, EntityPicker, MatchKeyPicker } from './FlowFields';
 
 /** Create or edit a flow: what to read, which mapping, where to write and when. */
@@ -222,6 +223,13 @@ export function FlowEditor({
             value={draft.bulkThreshold}
             onChange={(bulkThreshold) => patch({ bulkThreshold })}
             error={shown.bulkThreshold}
+          />
+          <WritesInFlightField
+            connectionId={draft.targetConnectionId}
+            entity={draft.targetEntity}
+            value={draft.concurrency}
+            onChange={(concurrency) => patch({ concurrency })}
+            error={shown.concurrency}
           />
         </fieldset>
       </div>

@@ -37,6 +37,8 @@ export interface FlowDraft {
   batchSize: string;
   /** Smallest write that takes the target's bulk path; empty = the target's default, 0 = never. */
   bulkThreshold: string;
+  /** Write batches in flight at once (`options.concurrency`); empty = the target's documented limit, 1 = serial. */
+  concurrency: string;
   schedule: ScheduleDraft;
   dependsOn: FlowId[];
   paused: boolean;
@@ -125,6 +127,7 @@ export function draftFromMapping(
     matchKey: [],
     batchSize: '',
     bulkThreshold: '',
+    concurrency: '',
     schedule: defaultSchedule(timeZone),
     dependsOn: [],
     paused: false,
@@ -164,6 +167,7 @@ export function draftFromFlow(flow: Flow, timeZone = localTimeZone()): FlowDraft
     matchKey: [...flow.target.matchKey],
     batchSize: flow.options.batchSize === undefined ? '' : String(flow.options.batchSize),
     bulkThreshold: flow.options.bulkThreshold === undefined ? '' : String(flow.options.bulkThreshold),
+    concurrency: flow.options.concurrency === undefined ? '' : String(flow.options.concurrency),
     schedule,
     dependsOn: [...flow.dependsOn],
     paused: flow.paused,
@@ -265,6 +269,11 @@ export function validateDraft(
   if (bulk !== undefined && (!Number.isInteger(bulk) || bulk < 0 || bulk > 10_000_000))
     errors.bulkThreshold =
       'Bulk threshold is a whole number of records from 0 (never) to 10000000, or empty for the target’s default.';
+  // The flow schema's bounds (shared/domain/flow.ts); the target's own limit still caps a run.
+  const concurrency = draft.concurrency.trim() === '' ? undefined : Number(draft.concurrency);
+  if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 100))
+    errors.concurrency =
+      'Writes in flight is a whole number from 1 (one batch at a time) to 100, or empty for the target’s documented limit.';
   const lineKey = draft.lineKey
     .split(',')
     .map((part) => part.trim())
@@ -315,6 +324,7 @@ export function validateDraft(
         dryRun: false,
         batchSize: batch,
         ...(bulk === undefined ? {} : { bulkThreshold: bulk }),
+        ...(concurrency === undefined ? {} : { concurrency }),
         ...(draft.reconcile ? { reconcile: { fix: draft.reconcileFix } } : {}),
         ...(draft.conflictDefault
           ? {
