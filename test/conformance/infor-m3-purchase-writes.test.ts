@@ -190,6 +190,8 @@ describe('Infor M3 writes purchase orders with their lines', () => {
     {
       form: 'invalid' as const,
       item: /^line 2: .*PPS370MI\/AddLine.*Item number is invalid \(M3 named no field; the call sent .*ITNO NO-SUCH-ITEM/,
+      changedItem:
+        /^line 2: .*PPS200MI\/AddLine.*Item number is invalid \(M3 named no field; the call sent .*ITNO NO-SUCH-ITEM/,
       itemField: 'lines[1]',
       supplier:
         /^head: .*PPS370MI\/AddHead.*Supplier number is invalid \(M3 named no field; the call sent .*SUNO S9999999/,
@@ -198,6 +200,7 @@ describe('Infor M3 writes purchase orders with their lines', () => {
     {
       form: 'doesNotExist' as const,
       item: /^line 2: .*PPS370MI\/AddLine.*Item number NO-SUCH-ITEM does not exist$/,
+      changedItem: /^line 2: .*PPS200MI\/AddLine.*Item number NO-SUCH-ITEM does not exist$/,
       itemField: 'lines[1].ITNO',
       supplier: /^head: .*PPS370MI\/AddHead.*Supplier S9999999 does not exist$/,
       supplierField: 'SUNO',
@@ -243,6 +246,22 @@ describe('Infor M3 writes purchase orders with their lines', () => {
       // Only the good order exists; the refused entries were deleted.
       expect(await readAll(made)).toHaveLength(count + 1);
       expect(calls(/PPS370MI\/DeleteEntry/)).toHaveLength(deletes + 2);
+      // A change (PPS200MI) refused the same way fails its record naming the line as well.
+      const [changed] = await made.write(
+        'purchaseOrders',
+        [
+          order(
+            [
+              { PNLI: 1, ITNO: 'G700-3100', ORQA: 3 },
+              { ITNO: 'NO-SUCH-ITEM', ORQA: 1 },
+            ],
+            { PUNO: results[4]!.targetKey!, YRE1: `GOOD-5-${variant.form}` },
+          ),
+        ],
+        { matchKey: ['PUNO'] },
+      );
+      expect(changed).toMatchObject({ outcome: 'failed', targetKey: results[4]!.targetKey });
+      expect(changed?.error?.message).toMatch(variant.changedItem);
       sandbox.control.setBehaviour({ m3UnknownReference: 'invalid' });
     },
   );
