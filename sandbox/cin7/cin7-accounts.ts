@@ -17,8 +17,10 @@ const readOnlyFields = ['DisplayName', 'SystemAccount', 'SystemAccountCode', 'Ol
  * While the tenant's chart of accounts comes from Xero or QuickBooks Online, Cin7 keeps it read-only
  * (API-FACTS §6.2; Cin7 help "Xero Integration - Basics": "If you are using Xero as your primary
  * accounting system, you must manage your accounts from Xero … Chart of Accounts … will be
- * read-only", help.core.cin7.com/hc/en-us/articles/9034616938511). The API's refusal text is not
- * published: this text is the sandbox's, and only its status (400 with the error model) is relied on.
+ * read-only", help.core.cin7.com/hc/en-us/articles/9034616938511; "Create accounts for Xero
+ * integration", …/12119947800591, says the same). The API's refusal is not published, neither status
+ * nor text: the switch `accountsLinkedAnswer` answers 403 with a bare body (default) or 400 with this
+ * text, which is the sandbox's own.
  */
 export const cin7AccountsLinkedMessage =
   'Chart of Accounts is managed by the linked accounting system (Xero/QuickBooks Online) and cannot be changed.';

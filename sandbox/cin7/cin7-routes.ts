@@ -24,6 +24,12 @@ export interface Cin7Switches {
    */
   accountsLinked: boolean;
   /**
+   * How Cin7 refuses an account write while the chart is linked: unpublished (cin7-accounts.ts).
+   * `forbidden-403`: HTTP 403 with a bare body, the harshest (it reads like a key without rights);
+   * `error-400`: the usual error model `{ErrorCode:400, Exception}` with a text that says why.
+   */
+  accountsLinkedAnswer: 'forbidden-403' | 'error-400';
+  /**
    * The order of `/customer`, `/supplier` and `/purchaseList` pages. No source states it
    * (unconfirmed): `stored` keeps creation order; `updated` lists by the stamp the `…Since` filter
    * reads (`LastModifiedOn`/`LastUpdatedDate`), so a record edited mid-read moves to the last page
@@ -204,7 +210,10 @@ export function registerCin7Routes(
     api(`Cin7 account ${method === 'POST' ? 'create' : 'update'}`, method, '/ref/account', async (context) => {
       const input = await body(context);
       if (!input) return;
-      if (switches.accountsLinked) return refuse(context, [{ ErrorCode: 400, Exception: cin7AccountsLinkedMessage }]);
+      if (switches.accountsLinked)
+        return switches.accountsLinkedAnswer === 'error-400'
+          ? refuse(context, [{ ErrorCode: 400, Exception: cin7AccountsLinkedMessage }])
+          : context.text(403, 'Forbidden');
       const result = write(store.accounts, input);
       if (Array.isArray(result)) return refuse(context, result);
       context.json(200, { Total: 1, Page: 1, AccountsList: [result] });

@@ -80,6 +80,7 @@ export async function startCin7Sandbox(options: Cin7SandboxOptions = {}): Promis
     datesWithoutZone: false,
     unsetAttributes: 'empty-string',
     accountsLinked: false,
+    accountsLinkedAnswer: 'forbidden-403',
     listOrder: 'stored',
     ...options.switches,
   };

@@ -41,6 +41,15 @@ export const linesBehaviourSchema = z.object({
    * and only the one-record `POST …/classes/{C}/actions/{A}` with `{_fields}` works (unconfirmed form).
    */
   fsmWriteBatch: z.boolean().default(true),
+  /**
+   * Issue 16 (H7): how Mongoose refuses an update whose `ItemId` carries a RecordDate (`DT=[…]`) the row
+   * no longer has. Mongoose locks on RecordDate (Infor Mongoose help, "Optimistic Lock":
+   * docs.infor.com/ism/2023.x/en-us/ismolh/…/optimistic_lock_idoslinked.html); its refusal text is
+   * unpublished. `missingRow`: the row is looked up by ID and DT together, so a changed row reads as one
+   * that does not exist (the harshest: indistinguishable from a deleted row); `changedByAnotherUser`:
+   * a message that says so.
+   */
+  csiStaleItem: z.enum(['missingRow', 'changedByAnotherUser']).default('missingRow'),
 });
 export type LinesBehaviour = z.infer<typeof linesBehaviourSchema>;
 export type LinesBehaviourInput = z.input<typeof linesBehaviourSchema>;

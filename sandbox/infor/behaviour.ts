@@ -50,6 +50,15 @@ export const inforBehaviourSchema = z.object({
    * then). M3H5 documents the transactions, not the timing; the connector needs neither.
    */
   m3PurchaseEntry: z.enum(['immediate', 'batchJob']).default('immediate'),
+  /**
+   * U23 — how a purchase entry (PPS370MI/AddHead, AddLine; PPS200MI/AddLine, UpdHead, UpdLine) refuses a
+   * supplier, item or warehouse M3 does not have. `invalid`: the form of the one public sample of such a
+   * NOK (M3H5, M3H5Lib/Models/M3Response.cs: `{"@code":"XIM0002","@type":"ServerReturnedNOK",
+   * "Message":"Customer number is invalid"}`): a code, no `@field`, the value not named.
+   * `doesNotExist`: no code, `@field` set, "Supplier S1 does not exist" (M3's wording for other missing
+   * records, e.g. XRE0103 "Record does not exist"). Which one PPS370MI answers is unconfirmed.
+   */
+  m3UnknownReference: z.enum(['invalid', 'doesNotExist']).default('invalid'),
 });
 
 export type InforBehaviour = z.infer<typeof inforBehaviourSchema>;

@@ -61,23 +61,26 @@ interface ActiveRule {
   hits: number;
 }
 
+const activate = (rule: FaultRule, index: number): ActiveRule => ({
+  rule,
+  id: rule.id ?? `fault-${index + 1}`,
+  regex: rule.pathRegex ? new RegExp(rule.pathRegex) : undefined,
+  seen: 0,
+  hits: 0,
+});
+
 export class FaultInjector {
   private rules: ActiveRule[] = [];
 
   constructor(private readonly random: Random) {}
 
   set(rules: FaultRule[]): void {
-    this.rules = rules.map((rule, index) => ({
-      rule,
-      id: rule.id ?? `fault-${index + 1}`,
-      regex: rule.pathRegex ? new RegExp(rule.pathRegex) : undefined,
-      seen: 0,
-      hits: 0,
-    }));
+    this.rules = rules.map((rule, index) => activate(rule, index));
   }
 
+  /** One more rule; the others keep their counts (a rule that has had its `times` stays spent). */
   add(rule: FaultRule): void {
-    this.set([...this.rules.map((active) => active.rule), rule]);
+    this.rules.push(activate(rule, this.rules.length));
   }
 
   clear(): void {

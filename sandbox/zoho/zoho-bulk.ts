@@ -1,6 +1,6 @@
 import type { SandboxServer, SimulatorContext } from '../kit';
 import { formatCsv, parseStrictCsv, unzip, zip } from '../kit/zip-csv';
-import { isJsonContentType } from './zoho-api';
+import { isJsonContentType } from './zoho-answers';
 import { zohoModuleByName, zohoModules, type ZohoModuleSpec } from './zoho-modules';
 import type { ZohoStore } from './zoho-store';
 

@@ -3,13 +3,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { SMTPServer } from 'smtp-server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempDir } from '../support/paths';
-import { syncWorld, type SyncWorld } from '../sync/support/sync-harness';
-import { designInforToZoho, writeSandboxFiles } from '../bundle/support/infor-to-zoho';
-import { jsonLines, spawnMlc, until } from '../bundle/support/mlc-process';
-
-const everySecond = { kind: 'cron' as const, cron: '* * * * * *', timeZone: 'UTC' };
+import { describe, expect, it } from 'vitest';
+import { jsonLines, until } from '../bundle/support/mlc-process';
+import { servedBundle, startServe } from '../support/served-bundle';
 
 interface Sample {
   name: string;
@@ -40,24 +36,13 @@ function parseExposition(text: string): { types: Map<string, string>; samples: S
 }
 
 describe('mlc serve: host, readiness, Prometheus metrics and alerts', () => {
-  let world: SyncWorld;
-  const server = tempDir('mlc-serve-ops-');
-  let bundleFile: string;
-
-  beforeAll(async () => {
-    world = await syncWorld({ infor: { counts: { customers: 5, salesOrders: 5 } } });
-    await designInforToZoho(world.api, world.source, world.target, { accounts: everySecond, orders: everySecond });
-    const exported = await world.api.call('bundles.export', { name: 'Ops' });
-    bundleFile = path.join(server.dir, exported.fileName);
-    fs.writeFileSync(bundleFile, exported.content);
-    writeSandboxFiles(server.dir, world.infor, world.zoho);
-  }, 60_000);
-  afterAll(async () => {
-    await world?.close();
-    server.remove();
+  const served = servedBundle('Ops', {
+    prefix: 'mlc-serve-ops-',
+    world: { infor: { counts: { customers: 5, salesOrders: 5 } } },
   });
 
   it('binds MLC_HOST with a warning, answers /ready, exposes prom-client metrics per flow, and alerts a webhook and SMTP when runs fail', async () => {
+    const { world } = served;
     // The webhook: the first delivery gets a 503 (retried with backoff), later ones 200.
     const hooks: Array<Record<string, unknown>> = [];
     let hookCalls = 0;
@@ -91,15 +76,13 @@ describe('mlc serve: host, readiness, Prometheus metrics and alerts', () => {
     });
     await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
     const smtpPort = (smtp.server.address() as AddressInfo).port;
-    const webhookFile = path.join(server.dir, 'webhook-url');
+    const webhookFile = path.join(served.dir, 'webhook-url');
     fs.writeFileSync(
       webhookFile,
       `http://127.0.0.1:${(hook.address() as AddressInfo).port}/alerts?token=hook-secret\n`,
     );
 
-    const child = spawnMlc(['serve', bundleFile, '--port', '0'], {
-      MLC_HOME: server.dir,
-      MLC_LOG_LEVEL: 'info',
+    const serve = startServe(served, {
       MLC_HOST: '0.0.0.0',
       MLC_ALERT_WEBHOOK_URL_FILE: webhookFile,
       MLC_SMTP_HOST: '127.0.0.1',
@@ -107,18 +90,11 @@ describe('mlc serve: host, readiness, Prometheus metrics and alerts', () => {
       MLC_ALERT_EMAIL_FROM: 'mlc@example.test',
       MLC_ALERT_EMAIL_TO: 'ops@example.test',
     });
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+    const { child, exited } = serve;
     try {
-      const listening = await until('the listening line', () =>
-        jsonLines(stdout).find((event) => event.event === 'listening'),
-      );
-      const url = String(listening.url);
+      const url = await serve.listening();
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-      const warning = jsonLines(stderr).find((line) => line.message === 'listening beyond this machine');
+      const warning = jsonLines(serve.stderr()).find((line) => line.message === 'listening beyond this machine');
       expect(warning?.host).toBe('0.0.0.0');
 
       const ready = await fetch(`${url}/ready`);
@@ -196,6 +172,6 @@ describe('mlc serve: host, readiness, Prometheus metrics and alerts', () => {
       smtp.close();
     }
     // The webhook URL's token is never logged.
-    expect(stderr).not.toContain('hook-secret');
+    expect(serve.stderr()).not.toContain('hook-secret');
   }, 90_000);
 });

@@ -1,58 +1,33 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ServeMetrics } from '../../electron/backend/runtime/serve-metrics';
-import { tempDir } from '../support/paths';
-import { syncWorld, type SyncWorld } from '../sync/support/sync-harness';
-import { designInforToZoho, writeSandboxFiles } from '../bundle/support/infor-to-zoho';
-import { jsonLines, spawnMlc, until } from '../bundle/support/mlc-process';
+import { jsonLines, until } from '../bundle/support/mlc-process';
+import { servedBundle, startServe } from '../support/served-bundle';
 
-const everySecond = { kind: 'cron' as const, cron: '* * * * * *', timeZone: 'UTC' };
 /** The sandbox grants channels this long; the daemon checks every second and renews within three. */
 const channelSeconds = 6;
 
 describe('mlc serve: Zoho watch renewal', () => {
-  let world: SyncWorld;
-  const server = tempDir('mlc-serve-watch-');
-  let bundleFile: string;
-
-  beforeAll(async () => {
-    world = await syncWorld({
+  const served = servedBundle('Watch renewal', {
+    prefix: 'mlc-serve-watch-',
+    world: {
       infor: { counts: { customers: 5, salesOrders: 5 } },
       zoho: { watchLifetimeCapSeconds: channelSeconds },
-    });
-    await designInforToZoho(world.api, world.source, world.target, { accounts: everySecond, orders: everySecond });
-    const exported = await world.api.call('bundles.export', { name: 'Watch renewal' });
-    bundleFile = path.join(server.dir, exported.fileName);
-    fs.writeFileSync(bundleFile, exported.content);
-    writeSandboxFiles(server.dir, world.infor, world.zoho);
-  }, 60_000);
-  afterAll(async () => {
-    await world?.close();
-    server.remove();
+    },
   });
 
   it('renews the channel before it lapses, keeps accepting its notifications, and disables it on SIGTERM', async () => {
+    const { world } = served;
     const counters = () => world.zoho.control.stats().counters;
-    const child = spawnMlc(['serve', bundleFile, '--port', '0'], {
-      MLC_HOME: server.dir,
-      MLC_LOG_LEVEL: 'info',
+    const serve = startServe(served, {
       MLC_ZOHO_WATCH_RENEW_SECONDS: '1',
     });
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+    const { child, exited } = serve;
     // Samples of the sandbox's live channels while the daemon runs: a lapse would show as an empty sample.
     const samples: number[] = [];
     let sampler: NodeJS.Timeout | undefined;
     let token = '';
     try {
-      const listening = await until('the listening line', () =>
-        jsonLines(stdout).find((event) => event.event === 'listening'),
-      );
-      const url = String(listening.url);
+      const url = await serve.listening();
       const first = await until('the watch channel', () => world.zoho.inspect.watches()[0]);
       const firstExpiry = first.expiresAt;
       token = first.token ?? '';
@@ -104,11 +79,11 @@ describe('mlc serve: Zoho watch renewal', () => {
     expect(counters().watchDisabled).toBe(1);
     expect(world.zoho.inspect.watches()).toEqual([]);
 
-    const logs = jsonLines(stderr);
+    const logs = jsonLines(serve.stderr());
     const renewals = logs.filter((line) => line.message === 'zoho watch channel renewed');
     expect(renewals.length).toBe(counters().watchRenewed);
     expect(logs.filter((line) => line.message === 'zoho watch renewal failed; retrying at the next check')).toEqual([]);
     for (const secret of [...Object.values(world.zoho.connection().secrets), token])
-      expect(stderr).not.toContain(secret);
+      expect(serve.stderr()).not.toContain(secret);
   }, 40_000);
 });

@@ -1,50 +1,22 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createBackend } from '../../electron/backend/backend';
 import { syncService } from '../../electron/backend/sync/sync.service';
 import type { ServeMetrics } from '../../electron/backend/runtime/serve-metrics';
-import { tempDir } from '../support/paths';
-import { syncWorld, type SyncWorld } from '../sync/support/sync-harness';
-import { designInforToZoho, writeSandboxFiles, type Designed } from '../bundle/support/infor-to-zoho';
-import { jsonLines, spawnMlc, until } from '../bundle/support/mlc-process';
-
-const everySecond = { kind: 'cron' as const, cron: '* * * * * *', timeZone: 'UTC' };
+import { jsonLines, until } from '../bundle/support/mlc-process';
+import { servedBundle, startServe } from '../support/served-bundle';
 
 describe('mlc serve', () => {
-  let world: SyncWorld;
-  let designed: Designed;
-  const server = tempDir('mlc-serve-');
-  let bundleFile: string;
-
-  beforeAll(async () => {
-    world = await syncWorld({ infor: { counts: { customers: 20, salesOrders: 20 } } });
-    designed = await designInforToZoho(world.api, world.source, world.target, {
-      accounts: everySecond,
-      orders: everySecond,
-    });
-    const exported = await world.api.call('bundles.export', { name: 'Every second' });
-    bundleFile = path.join(server.dir, exported.fileName);
-    fs.writeFileSync(bundleFile, exported.content);
-    writeSandboxFiles(server.dir, world.infor, world.zoho);
-  }, 60_000);
-  afterAll(async () => {
-    await world?.close();
-    server.remove();
+  const served = servedBundle('Every second', {
+    prefix: 'mlc-serve-',
+    world: { infor: { counts: { customers: 20, salesOrders: 20 } } },
   });
 
   it('runs two scheduled flows for several cycles, serves health and metrics, receives Zoho notifications, and stops cleanly on SIGTERM', async () => {
-    const child = spawnMlc(['serve', bundleFile, '--port', '0'], { MLC_HOME: server.dir, MLC_LOG_LEVEL: 'info' });
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+    const { world, designed } = served;
+    const serve = startServe(served);
+    const { child, exited } = serve;
     try {
-      const listening = await until('the listening line', () =>
-        jsonLines(stdout).find((event) => event.event === 'listening'),
-      );
-      const url = String(listening.url);
+      const url = await serve.listening();
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
 
       // Three finished scheduled runs of each flow, seen as each one's last run: a total of six could be
@@ -112,7 +84,7 @@ describe('mlc serve', () => {
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
-    const logs = jsonLines(stderr);
+    const logs = jsonLines(serve.stderr());
     expect(logs.map((line) => line.message)).toEqual(
       expect.arrayContaining([
         'serving',
@@ -124,11 +96,12 @@ describe('mlc serve', () => {
       ]),
     );
     // Structured and without secrets.
-    for (const secret of [...Object.values(world.zoho.connection().secrets)]) expect(stderr).not.toContain(secret);
+    for (const secret of [...Object.values(world.zoho.connection().secrets)])
+      expect(serve.stderr()).not.toContain(secret);
     // Channels are disabled on the way out.
     expect(world.zoho.inspect.watches()).toEqual([]);
 
-    const backend = createBackend({ runtime: 'cli', dataDir: server.dir });
+    const backend = createBackend({ runtime: 'cli', dataDir: served.dir });
     try {
       const runs = syncService(backend.context).runs.runs({ limit: 1000 });
       expect(runs.filter((run) => run.status === 'running')).toEqual([]);

@@ -196,11 +196,63 @@ describe('Infor CSI writes customers and suppliers through IDO updates', () => {
       (await update('SLCustomers', { Changes: [{ Action: 2, ItemId: item, Properties: [property('Phone', '1')] }] }))
         .Success,
     ).toBe(true);
+    // Its wording is the switch csiStaleItem: a missing row by default, or "changed by another user".
     const stale = await update('SLCustomers', {
       Changes: [{ Action: 2, ItemId: item, Properties: [property('Phone', '2')] }],
     });
-    expect(stale).toMatchObject({ Success: false, Message: expect.stringMatching(/changed by another user/) });
+    expect(stale).toMatchObject({ Success: false, Message: `SLCustomers: the record ${item} does not exist.` });
+    sandbox.control.setLinesBehaviour({ csiStaleItem: 'changedByAnotherUser' });
+    try {
+      const worded = await update('SLCustomers', {
+        Changes: [{ Action: 2, ItemId: item, Properties: [property('Phone', '2')] }],
+      });
+      expect(worded).toMatchObject({ Success: false, Message: expect.stringMatching(/changed by another user/) });
+    } finally {
+      sandbox.control.setLinesBehaviour({ csiStaleItem: 'missingRow' });
+    }
   });
+
+  // Another user saving the row between the batch's load and its update makes the ItemId stale; how
+  // Mongoose words that is unconfirmed (switch csiStaleItem), so the connector asks the row, not the text.
+  it.each(['missingRow', 'changedByAnotherUser'] as const)(
+    'a row changed after the batch loaded it (%s) is updated against its new ItemId; changed again, the record fails naming it',
+    async (csiStaleItem) => {
+      sandbox.control.setLinesBehaviour({ csiStaleItem });
+      const made = connector();
+      const key = csiStaleItem === 'missingRow' ? 'C0000011' : 'C0000012';
+      try {
+        sandbox.control.addFault({
+          pathRegex: '/ido/update/SLCustomers',
+          times: 1,
+          effect: { csiConcurrentEdit: true },
+        });
+        const [result] = await made.write('customers', [{ CustNum: key, CustSeq: 0, Name: `Raced ${csiStaleItem}` }], {
+          matchKey: ['CustNum', 'CustSeq'],
+        });
+        expect(result?.error).toBeUndefined();
+        expect(result).toMatchObject({ outcome: 'updated', targetKey: `${key}/0` });
+        const [hit] = [...(await made.lookup!('customers', 'CustNum', [key])).values()];
+        expect(hit).toBeDefined();
+        const read = (await readAll(made, 'customers')).find((record) => record.key === `${key}/0`);
+        expect(read?.data.Name).toBe(`Raced ${csiStaleItem}`);
+
+        sandbox.control.addFault({
+          pathRegex: '/ido/update/SLCustomers',
+          times: 2,
+          effect: { csiConcurrentEdit: true },
+        });
+        const [again] = await made.write('customers', [{ CustNum: key, CustSeq: 0, Name: 'Raced twice' }], {
+          matchKey: ['CustNum', 'CustSeq'],
+        });
+        expect(again).toMatchObject({ outcome: 'failed', error: { code: 'E_REMOTE' } });
+        expect(again?.error?.message).toMatch(
+          new RegExp(`^CSI SLCustomers ${key}/0: .*(does not exist|changed by another user)`),
+        );
+      } finally {
+        sandbox.control.setLinesBehaviour({ csiStaleItem: 'missingRow' });
+      }
+    },
+  );
 
   it('declares customers (CustNum + CustSeq) and suppliers (VendNum) writable on CSI', () => {
     const entities = connector().descriptor.entities;
@@ -276,7 +328,7 @@ describe('Infor CSI writes customers and suppliers through IDO updates', () => {
     expect(refused.map((result) => result.outcome)).toEqual(['failed', 'created']);
     expect(refused[0]?.error).toMatchObject({
       code: 'E_REMOTE',
-      message: expect.stringMatching(/^CSI SLCustomers: Ship-to/),
+      message: expect.stringMatching(/^CSI SLCustomers W000001\/1: Ship-to/),
     });
     const hits = await made.lookup!('customers', 'CustNum', ['W000001', 'C0000007/0', 'NOPE']);
     expect([...hits.keys()].sort()).toEqual(['C0000007/0', 'W000001']);

@@ -184,44 +184,87 @@ describe('Infor M3 writes purchase orders with their lines', () => {
     ]);
   });
 
-  it('a bad line fails its record alone, naming the line; M3 refusals drop the entry (no half order)', async () => {
-    const made = connector();
-    const count = (await readAll(made)).length;
-    const results = await made.write(
-      'purchaseOrders',
-      [
-        order(
-          [
-            { ITNO: 'A100-1000', ORQA: 1 },
-            { ITNO: 'X'.repeat(16), ORQA: 1 },
-          ],
-          { YRE1: 'BAD-1' },
-        ),
-        order(
-          [
-            { ITNO: 'A100-1000', ORQA: 1 },
-            { ITNO: 'NO-SUCH-ITEM', ORQA: 1 },
-          ],
-          { YRE1: 'BAD-2' },
-        ),
-        order([{ ITNO: 'A100-1000', ORQA: 'many' }], { YRE1: 'BAD-3' }),
-        order([{ ITNO: 'A100-1000', ORQA: 1 }], { YRE1: 'BAD-4', SUNO: 'S9999999' }),
-        order([{ ITNO: 'G700-3100', ORQA: 3 }], { YRE1: 'GOOD-5' }),
-      ],
-      { matchKey: [] },
-    );
-    expect(results.map((result) => result.outcome)).toEqual(['failed', 'failed', 'failed', 'failed', 'created']);
-    expect(results[0]?.error).toMatchObject({ code: 'E_INVALID_INPUT', field: 'lines[1].ITNO' });
-    expect(results[0]?.error?.message).toMatch(/^line 2: ITNO is 16 characters.*15/);
-    expect(results[1]?.error?.field).toBe('lines[1].ITNO');
-    expect(results[1]?.error?.message).toMatch(/^line 2: .*PPS370MI\/AddLine.*Item number NO-SUCH-ITEM does not exist/);
-    expect(results[2]?.error).toMatchObject({ field: 'lines[0].ORQA' });
-    expect(results[3]?.error).toMatchObject({ field: 'SUNO' });
-    expect(results[3]?.error?.message).toMatch(/^head: .*PPS370MI\/AddHead.*Supplier S9999999 does not exist/);
-    // Only the good order exists; the refused entries were deleted.
-    expect(await readAll(made)).toHaveLength(count + 1);
-    expect(calls(/PPS370MI\/DeleteEntry/)).toHaveLength(2);
-  });
+  // How M3 refuses an unknown supplier or item is unconfirmed (sandbox switch m3UnknownReference):
+  // the one public sample names no field and no value; the other form names both.
+  it.each([
+    {
+      form: 'invalid' as const,
+      item: /^line 2: .*PPS370MI\/AddLine.*Item number is invalid \(M3 named no field; the call sent .*ITNO NO-SUCH-ITEM/,
+      changedItem:
+        /^line 2: .*PPS200MI\/AddLine.*Item number is invalid \(M3 named no field; the call sent .*ITNO NO-SUCH-ITEM/,
+      itemField: 'lines[1]',
+      supplier:
+        /^head: .*PPS370MI\/AddHead.*Supplier number is invalid \(M3 named no field; the call sent .*SUNO S9999999/,
+      supplierField: undefined,
+    },
+    {
+      form: 'doesNotExist' as const,
+      item: /^line 2: .*PPS370MI\/AddLine.*Item number NO-SUCH-ITEM does not exist$/,
+      changedItem: /^line 2: .*PPS200MI\/AddLine.*Item number NO-SUCH-ITEM does not exist$/,
+      itemField: 'lines[1].ITNO',
+      supplier: /^head: .*PPS370MI\/AddHead.*Supplier S9999999 does not exist$/,
+      supplierField: 'SUNO',
+    },
+  ])(
+    'a bad line fails its record alone, naming the line; M3 refusals drop the entry (no half order), $form NOK',
+    async (variant) => {
+      sandbox.control.setBehaviour({ m3UnknownReference: variant.form });
+      const made = connector();
+      const count = (await readAll(made)).length;
+      const deletes = calls(/PPS370MI\/DeleteEntry/).length;
+      const results = await made.write(
+        'purchaseOrders',
+        [
+          order(
+            [
+              { ITNO: 'A100-1000', ORQA: 1 },
+              { ITNO: 'X'.repeat(16), ORQA: 1 },
+            ],
+            { YRE1: `BAD-1-${variant.form}` },
+          ),
+          order(
+            [
+              { ITNO: 'A100-1000', ORQA: 1 },
+              { ITNO: 'NO-SUCH-ITEM', ORQA: 1 },
+            ],
+            { YRE1: `BAD-2-${variant.form}` },
+          ),
+          order([{ ITNO: 'A100-1000', ORQA: 'many' }], { YRE1: `BAD-3-${variant.form}` }),
+          order([{ ITNO: 'A100-1000', ORQA: 1 }], { YRE1: `BAD-4-${variant.form}`, SUNO: 'S9999999' }),
+          order([{ ITNO: 'G700-3100', ORQA: 3 }], { YRE1: `GOOD-5-${variant.form}` }),
+        ],
+        { matchKey: [] },
+      );
+      expect(results.map((result) => result.outcome)).toEqual(['failed', 'failed', 'failed', 'failed', 'created']);
+      expect(results[0]?.error).toMatchObject({ code: 'E_INVALID_INPUT', field: 'lines[1].ITNO' });
+      expect(results[0]?.error?.message).toMatch(/^line 2: ITNO is 16 characters.*15/);
+      expect(results[1]?.error?.field).toBe(variant.itemField);
+      expect(results[1]?.error?.message).toMatch(variant.item);
+      expect(results[2]?.error).toMatchObject({ field: 'lines[0].ORQA' });
+      expect(results[3]?.error?.field).toBe(variant.supplierField);
+      expect(results[3]?.error?.message).toMatch(variant.supplier);
+      // Only the good order exists; the refused entries were deleted.
+      expect(await readAll(made)).toHaveLength(count + 1);
+      expect(calls(/PPS370MI\/DeleteEntry/)).toHaveLength(deletes + 2);
+      // A change (PPS200MI) refused the same way fails its record naming the line as well.
+      const [changed] = await made.write(
+        'purchaseOrders',
+        [
+          order(
+            [
+              { PNLI: 1, ITNO: 'G700-3100', ORQA: 3 },
+              { ITNO: 'NO-SUCH-ITEM', ORQA: 1 },
+            ],
+            { PUNO: results[4]!.targetKey!, YRE1: `GOOD-5-${variant.form}` },
+          ),
+        ],
+        { matchKey: ['PUNO'] },
+      );
+      expect(changed).toMatchObject({ outcome: 'failed', targetKey: results[4]!.targetKey });
+      expect(changed?.error?.message).toMatch(variant.changedItem);
+      sandbox.control.setBehaviour({ m3UnknownReference: 'invalid' });
+    },
+  );
 
   it('answers the gateway lost (head, a line, the finish) are retried without doubling anything: one order, its lines once', async () => {
     const made = connector();

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, screenshotPath, watchProblems } from './support/browser';
+import { invokeFromPage } from './support/session';
 import { startStudio, type Studio } from './support/studio';
 import { StudioPage } from './pages/studio.page';
 import { ConnectionsPage } from './pages/connections.page';
@@ -21,24 +22,7 @@ describe('The bulk threshold in the flow form, in Chromium', () => {
   const mappingIds: Record<string, string> = {};
 
   /** A contract call from the page, with the page's own bridge token. */
-  async function invoke<T>(method: string, input: unknown): Promise<T> {
-    const result = await page.evaluate(
-      async ([name, body]) => {
-        const response = await fetch('/api/invoke', {
-          method: 'POST',
-          headers: {
-            Authorization: `Bearer ${sessionStorage.getItem('mlc.bridge.token')}`,
-            'Content-Type': 'application/json',
-          },
-          body: JSON.stringify({ method: name, input: body }),
-        });
-        return (await response.json()) as { ok: boolean; value?: unknown; error?: unknown };
-      },
-      [method, input] as const,
-    );
-    expect(result, method).toMatchObject({ ok: true });
-    return result.value as T;
-  }
+  const invoke = <T>(method: string, input: unknown) => invokeFromPage<T>(page, method, input);
 
   /** The mappings were saved without connections: choose the target system's sandbox connection. */
   async function pickTarget(system: string) {

@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, screenshotPath, watchProblems } from './support/browser';
-import { startStudio, type Studio } from './support/studio';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { screenshotPath, watchProblems } from './support/browser';
+import { studioInBrowser } from './support/session';
 import { StudioPage } from './pages/studio.page';
 import { MapperPage } from './pages/mapper.page';
 
@@ -14,24 +13,14 @@ const patient = { timeout: 30_000, interval: 100 };
  * need a value map rather than a copy. M3 customers → Salesforce Account, the sandbox's own schemas.
  */
 describe('auto-map previewed on the canvas', () => {
-  let studio: Studio;
-  let browser: { context: BrowserContext; close(): Promise<void> };
-  let page: Page;
+  const session = studioInBrowser({ viewport: { width: 1440, height: 900 } });
   let mapper: MapperPage;
-  const problems: string[] = [];
 
   beforeAll(async () => {
-    studio = await startStudio();
-    browser = await launchBrowser();
-    page = await browser.context.newPage();
-    await page.setViewportSize({ width: 1440, height: 900 });
-    watchProblems(page, problems);
-    const app = new StudioPage(page);
-    mapper = new MapperPage(page);
-    await app.open(studio.url);
-    await page.getByTestId('open-sandbox').first().click();
-    await page.locator('[data-testid="connection-card"][data-system="salesforce"]').waitFor(patient);
-    await page.locator('[data-testid="connection-card"][data-system="infor"]').first().waitFor(patient);
+    const app = new StudioPage(session.page);
+    mapper = new MapperPage(session.page);
+    await app.open(session.studio.url);
+    await app.openSandbox(['salesforce', 'infor'], patient);
     await app.nav('mapper').click();
     await mapper.chooser().waitFor(patient);
     await mapper.choose({
@@ -42,12 +31,9 @@ describe('auto-map previewed on the canvas', () => {
       name: 'M3 customers → Salesforce accounts (auto-map)',
     });
   }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await studio?.stop();
-  });
 
   it('shows each suggestion as a dashed edge, the match key first, and marks coded pairs', async () => {
+    const { page } = session;
     await mapper.automap().click();
     await mapper.suggestion('Infor_Customer_Number__c').waitFor(patient);
     const rows = page.locator('[data-testid^="suggestion-"][data-status]');
@@ -72,6 +58,7 @@ describe('auto-map previewed on the canvas', () => {
   });
 
   it('accepts and rejects single suggestions on the canvas', async () => {
+    const { page } = session;
     const before = await mapper.suggestedEdges().count();
     await page.getByTestId('suggested-edge-Name').getByRole('button', { name: 'Accept CUNM → Name' }).click();
     await expect.poll(() => mapper.suggestion('Name').getAttribute('data-status'), patient).toBe('accepted');
@@ -84,6 +71,7 @@ describe('auto-map previewed on the canvas', () => {
   });
 
   it('accepts the rest at once, then puts a value map on a coded pair', async () => {
+    const { page, problems } = session;
     const pending = await page.locator('[data-testid^="suggestion-"][data-status="pending"]').count();
     await mapper.acceptAll().click();
     await expect.poll(() => mapper.suggestedEdges().count(), patient).toBe(0);
@@ -96,8 +84,9 @@ describe('auto-map previewed on the canvas', () => {
   });
 
   it('lists the order’s reference fields as needing a lookup, named without escapes', async () => {
+    const { page, problems, studio } = session;
     // A second tab: the first keeps its unsaved mapping.
-    const tab = await browser.context.newPage();
+    const tab = await page.context().newPage();
     await tab.setViewportSize({ width: 1440, height: 900 });
     watchProblems(tab, problems);
     const app = new StudioPage(tab);

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, screenshotPath, watchProblems } from './support/browser';
-import { startStudio, type Studio } from './support/studio';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { screenshotPath } from './support/browser';
+import { studioInBrowser } from './support/session';
 import { StudioPage } from './pages/studio.page';
 import { MapperPage } from './pages/mapper.page';
 
@@ -64,30 +64,15 @@ async function overlaps(page: Page): Promise<string[]> {
 }
 
 describe('the mapper canvas on a laptop screen', () => {
-  let studio: Studio;
-  let browser: { context: BrowserContext; close(): Promise<void> };
-  let page: Page;
-  const problems: string[] = [];
-
-  beforeAll(async () => {
-    studio = await startStudio();
-    browser = await launchBrowser();
-    page = await browser.context.newPage();
-    watchProblems(page, problems);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await studio?.stop();
-  });
+  const session = studioInBrowser();
 
   it('opens the README tour mapping with readable field names at 1280x720 and 1440x900', async () => {
+    const { page, studio, problems } = session;
     const app = new StudioPage(page);
     const mapper = new MapperPage(page);
     await page.setViewportSize(sizes[0]);
     await app.open(studio.url);
-    await page.getByTestId('open-sandbox').first().click();
-    await page.locator('[data-testid="connection-card"][data-system="zoho"]').waitFor();
-    await page.locator('[data-testid="connection-card"][data-system="infor"]').first().waitFor();
+    await app.openSandbox(['zoho', 'infor']);
     await app.nav('mapper').click();
     await mapper.choose({
       source: 'Infor',
@@ -129,6 +114,7 @@ describe('the mapper canvas on a laptop screen', () => {
   });
 
   it('collapses the palette and the side panel (remembered), and focus mode gives the canvas the window', async () => {
+    const { page, problems } = session;
     const mapper = new MapperPage(page);
     await page.setViewportSize(sizes[0]);
     await mapper.openSaved('Tour: customers → accounts').click();
@@ -183,6 +169,7 @@ describe('the mapper canvas on a laptop screen', () => {
   });
 
   it('places nodes from JSONata text and Layout between the trees without overlaps', async () => {
+    const { page, problems } = session;
     const mapper = new MapperPage(page);
     await mapper.tab('jsonata').click();
     const text = await mapper.jsonata().inputValue();
@@ -211,6 +198,7 @@ describe('the mapper canvas on a laptop screen', () => {
   });
 
   it('asks before replacing a connection, and connects by keyboard', async () => {
+    const { page, problems } = session;
     const mapper = new MapperPage(page);
     // Back to the tour mapping as saved (undo Layout and the text edit) so both trees fit the view.
     await page.getByTestId('undo').click();

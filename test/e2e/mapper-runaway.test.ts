@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, screenshotPath, watchProblems } from './support/browser';
-import { startStudio, type Studio } from './support/studio';
+import { describe, expect, it } from 'vitest';
+import { screenshotPath } from './support/browser';
+import { studioInBrowser } from './support/session';
 import { StudioPage } from './pages/studio.page';
 import { MapperPage } from './pages/mapper.page';
 
@@ -11,29 +10,14 @@ import { MapperPage } from './pages/mapper.page';
  * worker is stopped, the field shows why, and the page keeps answering.
  */
 describe('the mapper preview with a runaway expression', () => {
-  let studio: Studio;
-  let browser: { context: BrowserContext; close(): Promise<void> };
-  let page: Page;
-  const problems: string[] = [];
-
-  beforeAll(async () => {
-    studio = await startStudio();
-    browser = await launchBrowser();
-    page = await browser.context.newPage();
-    watchProblems(page, problems);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await studio?.stop();
-  });
+  const session = studioInBrowser();
 
   it('stops the field, says so, and stays responsive', async () => {
+    const { page, problems, studio } = session;
     const app = new StudioPage(page);
     const mapper = new MapperPage(page);
     await app.open(studio.url);
-    await page.getByTestId('open-sandbox').first().click();
-    await page.locator('[data-testid="connection-card"][data-system="zoho"]').waitFor();
-    await page.locator('[data-testid="connection-card"][data-system="infor"]').first().waitFor();
+    await app.openSandbox(['zoho', 'infor']);
     await app.nav('mapper').click();
     await mapper.choose({
       source: 'Infor',

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, screenshotPath, watchProblems } from './support/browser';
-import { startStudio, type Studio } from './support/studio';
+import { describe, expect, it } from 'vitest';
+import { screenshotPath } from './support/browser';
+import { studioInBrowser } from './support/session';
+import type { Studio } from './support/studio';
 import { StudioPage } from './pages/studio.page';
 import { MapperPage } from './pages/mapper.page';
 
@@ -19,31 +19,16 @@ async function contract<T>(studio: Studio, method: string, input: unknown): Prom
 }
 
 describe('the mapper in Chromium', () => {
-  let studio: Studio;
-  let browser: { context: BrowserContext; close(): Promise<void> };
-  let page: Page;
-  const problems: string[] = [];
-
-  beforeAll(async () => {
-    studio = await startStudio();
-    browser = await launchBrowser();
-    page = await browser.context.newPage();
-    watchProblems(page, problems);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await studio?.stop();
-  });
+  const session = studioInBrowser();
 
   it('maps Infor M3 customers to Zoho accounts end to end', async () => {
+    const { page, problems, studio } = session;
     const app = new StudioPage(page);
     const mapper = new MapperPage(page);
     await app.open(studio.url);
 
     // Sandbox connections through the Connections page's own button.
-    await page.getByTestId('open-sandbox').first().click();
-    await page.locator('[data-testid="connection-card"][data-system="zoho"]').waitFor();
-    await page.locator('[data-testid="connection-card"][data-system="infor"]').first().waitFor();
+    await app.openSandbox(['zoho', 'infor']);
 
     await app.nav('mapper').click();
     await mapper.chooser().waitFor();
@@ -140,6 +125,7 @@ describe('the mapper in Chromium', () => {
   });
 
   it('reopens the saved mapping, traces a field, adds a node from the palette, in the dark theme', async () => {
+    const { page, problems } = session;
     const mapper = new MapperPage(page);
     await page.getByRole('button', { name: 'Back to all mappings' }).click();
     await page.getByTestId('mapping-list').waitFor();

@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { compileGraph, type MappingGraph } from '../../shared/mapping/index';
 import { customerGraph } from '../bundle/support/infor-to-zoho';
-import { launchBrowser, screenshotPath, watchProblems } from './support/browser';
-import { startStudio, type Studio } from './support/studio';
+import { screenshotPath } from './support/browser';
+import { invokeFromPage, studioInBrowser } from './support/session';
 import { StudioPage } from './pages/studio.page';
 import { ConnectionsPage } from './pages/connections.page';
 import { FlowsPage } from './pages/flows.page';
@@ -19,51 +18,21 @@ const v2: MappingGraph = { ...v1, edges: v1.edges.filter((edge) => edge.targetHa
 
 /** Issue 19: saved mappings you can manage, schedules that say what is wrong, one date format. */
 describe('Managing saved mappings, schedule errors and dates in Chromium', () => {
-  let studio: Studio;
-  let browser: { context: BrowserContext; close(): Promise<void> };
-  let page: Page;
+  // The small laptop size the issue was measured at: long pages scroll here.
+  const session = studioInBrowser({ viewport: { width: 1280, height: 720 } });
   let app: StudioPage;
-  const problems: string[] = [];
-
-  /** A contract call from the page, with the page's own bridge token. */
-  async function invoke<T>(method: string, input: unknown): Promise<T> {
-    const result = await page.evaluate(
-      async ([name, body]) => {
-        const response = await fetch('/api/invoke', {
-          method: 'POST',
-          headers: {
-            Authorization: `Bearer ${sessionStorage.getItem('mlc.bridge.token')}`,
-            'Content-Type': 'application/json',
-          },
-          body: JSON.stringify({ method: name, input: body }),
-        });
-        return (await response.json()) as { ok: boolean; value?: unknown; error?: unknown };
-      },
-      [method, input] as const,
-    );
-    expect(result, method).toMatchObject({ ok: true });
-    return result.value as T;
-  }
-  const row = (name: string) => page.locator(`[data-testid="mapping-row"][data-name="${name}"]`);
+  const invoke = <T>(method: string, input: unknown) => invokeFromPage<T>(session.page, method, input);
+  const row = (name: string) => session.page.locator(`[data-testid="mapping-row"][data-name="${name}"]`);
   const names = () =>
-    page.getByTestId('mapping-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-name')));
+    session.page.getByTestId('mapping-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-name')));
 
   beforeAll(async () => {
-    studio = await startStudio();
-    browser = await launchBrowser();
-    page = await browser.context.newPage();
-    // The small laptop size the issue was measured at: long pages scroll here.
-    await page.setViewportSize({ width: 1280, height: 720 });
-    watchProblems(page, problems);
-    app = new StudioPage(page);
-    await app.open(studio.url);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await studio?.stop();
+    app = new StudioPage(session.page);
+    await app.open(session.studio.url);
   });
 
   it('renames, duplicates and deletes mappings, saying which flows use one before it is deleted', async () => {
+    const { page } = session;
     await app.nav('connections').click();
     const connections = new ConnectionsPage(page);
     await connections.openSandbox().click();
@@ -126,6 +95,7 @@ describe('Managing saved mappings, schedule errors and dates in Chromium', () =>
   });
 
   it('shows History with a field-by-field diff, and Restore makes a new version', async () => {
+    const { page } = session;
     await row('Customers').getByTestId('mapping-history').click();
     const history = page.getByTestId('history');
     await history.getByTestId('history-version').nth(1).waitFor();
@@ -169,6 +139,7 @@ describe('Managing saved mappings, schedule errors and dates in Chromium', () =>
   });
 
   it('joins any number of texts with a separator in one Concatenate node', async () => {
+    const { page } = session;
     const all = await invoke<Array<{ id: string; system: string }>>('connections.list', {});
     const b = new TestGraph(
       { CUNO: 'string', CUNM: 'string', CUA1: 'string', TOWN: 'string', PONO: 'string' },
@@ -207,6 +178,7 @@ describe('Managing saved mappings, schedule errors and dates in Chromium', () =>
   });
 
   it('asks before saving a mapping that Issues lists errors for', async () => {
+    const { page } = session;
     // Arranged through the contract: the Customers design without Account_Name (required in Zoho).
     const all = await invoke<Array<{ id: string; system: string }>>('connections.list', {});
     const noName: MappingGraph = { ...v1, edges: v1.edges.filter((edge) => edge.targetHandle !== 'Account_Name') };
@@ -242,6 +214,7 @@ describe('Managing saved mappings, schedule errors and dates in Chromium', () =>
   });
 
   it('says at once when a cron has the wrong field count or the zone is not one, and names the zone of the next runs', async () => {
+    const { page, problems } = session;
     await app.nav('flows').click();
     const flows = new FlowsPage(page);
     await flows.newFlow().click();

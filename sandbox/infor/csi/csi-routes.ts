@@ -107,7 +107,7 @@ export function registerCsiRoutes(
     method: 'POST',
     pattern: `${base}/update/:ido`,
     name: 'CSI update',
-    handler: withConfig((context, ido, data) => idoUpdate(context, ido, data)),
+    handler: withConfig((context, ido, data) => idoUpdate(context, ido, data, behaviour())),
   });
   server.route({
     method: 'GET',

@@ -1,4 +1,5 @@
 import type { SimulatorContext } from '../../kit';
+import type { LinesBehaviour } from '../behaviour-lines';
 import type { Row } from '../data/collection';
 import type { InforData } from '../data/records';
 import { itemId, type Ido, type IdoProperty } from './csi-idos';
@@ -16,7 +17,11 @@ import { itemId, type Ido, type IdoProperty } from './csi-idos';
  * Served: insert (1) and update (2) of SLCustomers (bill-to rows, CustSeq 0) and SLVendors. An
  * update names its row by the `_ItemId` the load gave (`PBT=[table] alias.DT=[RecordDate]
  * alias.ID=[RowPointer]`): a DT that is no longer the row's is the optimistic lock refusing a stale
- * row. Writes land in the same overlay M3 writes use, so every view (CSI, M3, LN, FSM) shows them.
+ * row, in the words the switch `csiStaleItem` picks (behaviour-lines.ts). Writes land in the same
+ * overlay M3 writes use, so every view (CSI, M3, LN, FSM) shows them.
+ *
+ * Fault effect read here: `csiConcurrentEdit: true` — another user saves each row the request updates
+ * just before it is applied (its RecordDate moves on), so the request's ItemIds are stale.
  */
 
 /** CSI properties that are neutral fields of a party (so M3 and the other views show the change). */
@@ -108,7 +113,12 @@ function rowOfItem(data: InforData, ido: Ido, item: string): { index: number; ro
   return undefined;
 }
 
-export async function idoUpdate(context: SimulatorContext, ido: Ido, data: InforData): Promise<void> {
+export async function idoUpdate(
+  context: SimulatorContext,
+  ido: Ido,
+  data: InforData,
+  behaviour: LinesBehaviour,
+): Promise<void> {
   const fail = (message: string) => context.json(200, { Success: false, Message: message, RefreshItems: null });
   if (ido.name !== 'SLCustomers' && ido.name !== 'SLVendors')
     return fail(`IDO ${ido.name}: updates are not served by this simulator.`);
@@ -137,10 +147,18 @@ export async function idoUpdate(context: SimulatorContext, ido: Ido, data: Infor
       planned.push({ change, key });
       continue;
     }
-    const found = rowOfItem(data, ido, change.itemId);
+    let found = rowOfItem(data, ido, change.itemId);
     if (!found) return fail(`${ido.name}: the record ${change.itemId} does not exist.`);
+    if (context.fault?.effect.csiConcurrentEdit === true) {
+      dataset.modify([found.index], Math.max(Date.now(), dataset.stamp(found.index) + 1_000));
+      found = rowOfItem(data, ido, change.itemId)!;
+    }
     if (itemId(ido, found.row) !== change.itemId)
-      return fail(`${ido.name}: the record was changed by another user since it was loaded (${change.itemId}).`);
+      return fail(
+        behaviour.csiStaleItem === 'missingRow'
+          ? `${ido.name}: the record ${change.itemId} does not exist.`
+          : `${ido.name}: the record was changed by another user since it was loaded (${change.itemId}).`,
+      );
     for (const name of ido.keys)
       if (change.values[name] !== undefined && String(change.values[name]) !== String(found.row[name]))
         return fail(`Property "${name}" is a key of ${ido.name} and cannot be changed.`);

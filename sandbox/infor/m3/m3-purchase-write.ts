@@ -18,8 +18,9 @@ import type { M3Failure, M3Session } from './m3-transactions';
  * caller that needs the line number sends PNLI).
  *
  * Unconfirmed: on a real tenant FinishEntry hands the entry to a batch job; when the order exists is
- * the switch `m3PurchaseEntry` (U22, behaviour.ts). The NOK wording for an unknown supplier,
- * item, warehouse or message number is M3's usual "… does not exist" form (no public sample).
+ * the switch `m3PurchaseEntry` (U22, behaviour.ts). The NOK for an unknown supplier, item or
+ * warehouse is the switch `m3UnknownReference` (U23); an unknown message number answers M3's usual
+ * "… does not exist" form (no public sample).
  * Line numbers PPS200MI/AddLine assigns without PNLI: the highest + 1.
  */
 
@@ -121,17 +122,33 @@ function entriesOf(data: InforData): Map<string, Entry> {
 
 const text = (input: Record<string, string>, name: string) => input[name]?.trim() ?? '';
 
-/** The data checks M3 makes on a head or line input, beyond kinds and lengths (route level). */
+/** The references M3 checks on a head or line input (beyond kinds and lengths): field, M3H5 description. */
+const references: Array<{
+  field: string;
+  label: string;
+  /** The description in the `invalid` form (the sample says "Customer number" of CUNO). */
+  invalid?: string;
+  known: (session: M3Session, value: string) => boolean;
+}> = [
+  {
+    field: 'SUNO',
+    label: 'Supplier',
+    invalid: 'Supplier number',
+    known: (session, value) => session.data.datasets.suppliers.indexOf(value) !== undefined,
+  },
+  { field: 'ITNO', label: 'Item number', known: (_session, value) => items.some((item) => item.number === value) },
+  { field: 'WHLO', label: 'Warehouse', known: (_session, value) => (warehouses as readonly string[]).includes(value) },
+];
+
+/** The data checks M3 makes on a head or line input, answered in the form `m3UnknownReference` picks (U23). */
 function checkReferences(session: M3Session, input: Record<string, string>): M3Failure | undefined {
-  const supplier = text(input, 'SUNO');
-  if (supplier && session.data.datasets.suppliers.indexOf(supplier) === undefined)
-    return nok('', 'SUNO', `Supplier ${supplier} does not exist`);
-  const item = text(input, 'ITNO');
-  if (item && !items.some((known) => known.number === item))
-    return nok('', 'ITNO', `Item number ${item} does not exist`);
-  const warehouse = text(input, 'WHLO');
-  if (warehouse && !(warehouses as readonly string[]).includes(warehouse))
-    return nok('', 'WHLO', `Warehouse ${warehouse} does not exist`);
+  for (const { field, label, invalid, known } of references) {
+    const value = text(input, field);
+    if (!value || known(session, value)) continue;
+    return session.behaviour.m3UnknownReference === 'invalid'
+      ? nok('XIM0002', '', `${invalid ?? label} is invalid`)
+      : nok('', field, `${label} ${value} does not exist`);
+  }
   return undefined;
 }
 

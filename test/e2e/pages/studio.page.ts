@@ -11,6 +11,13 @@ export class StudioPage {
     await this.page.locator('[data-testid="app"][data-ready="true"]').waitFor();
   }
 
+  /** Connections → Open sandbox workspace, then waits until a card of each named system shows. */
+  async openSandbox(systems: string[], wait: { timeout?: number } = {}) {
+    await this.page.getByTestId('open-sandbox').first().click();
+    for (const system of systems)
+      await this.page.locator(`[data-testid="connection-card"][data-system="${system}"]`).first().waitFor(wait);
+  }
+
   nav(section: (typeof sectionIds)[number]) {
     return this.page.getByTestId(`nav-${section}`);
   }

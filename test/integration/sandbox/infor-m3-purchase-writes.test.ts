@@ -134,7 +134,8 @@ describe('Infor sandbox: M3 purchase order writes', () => {
       ['PPS370MI/AddHead', { ...headInput, SUNO: '' }, 'MandatoryInputFieldNotFound', '', 'SUNO'],
       ['PPS370MI/AddHead', { ...headInput, YRE1: 'x'.repeat(37) }, 'InputFieldTooLong', '', 'YRE1'],
       ['PPS370MI/AddHead', { ...headInput, DWDT: '20261341' }, 'ServerReturnedNOK', '', 'DWDT'],
-      ['PPS370MI/AddHead', { ...headInput, SUNO: 'S9999999' }, 'ServerReturnedNOK', '', 'SUNO'],
+      // An unknown supplier or item: the default m3UnknownReference form (M3H5's one sample: a code, no field).
+      ['PPS370MI/AddHead', { ...headInput, SUNO: 'S9999999' }, 'ServerReturnedNOK', 'XIM0002', ''],
       ['PPS370MI/AddHead', { ...headInput, MSGN: '999' }, 'ServerReturnedNOK', '', 'MSGN'],
       ['PPS200MI/UpdHead', { PUNO: '2999999999', YRE1: 'x' }, 'ServerReturnedNOK', 'XRE0103', 'PUNO'],
       [
@@ -151,15 +152,28 @@ describe('Infor sandbox: M3 purchase order writes', () => {
         'XRE0104',
         'PNLI',
       ],
-      ['PPS200MI/AddLine', { PUNO: '2000000001', ITNO: 'NOSUCHITEM', ORQA: '1' }, 'ServerReturnedNOK', '', 'ITNO'],
+      ['PPS200MI/AddLine', { PUNO: '2000000001', ITNO: 'NOSUCHITEM', ORQA: '1' }, 'ServerReturnedNOK', 'XIM0002', ''],
       ['PPS200MI/AddLine', { PUNO: '2000000001', ITNO: 'A100-1000', ORQA: 'lots' }, 'ServerReturnedNOK', '', 'ORQA'],
     ];
     for (const [path, input, type, code, field] of cases) {
       const old = await v1(path, input);
-      expect([path, old['@type'], old['@code'] ?? '', old['@field']?.trim()]).toEqual([path, type, code, field]);
+      expect([path, old['@type'], old['@code'] ?? '', old['@field']?.trim() ?? '']).toEqual([path, type, code, field]);
       const { status, body } = await v2(path, input);
       const error = status === 400 ? body : (body.results[0] as unknown as Record<string, unknown>);
       expect([path, error.errorType, error.errorCode, error.errorField]).toEqual([path, type, code, field]);
+    }
+    // The other form of m3UnknownReference names the field and the value, without a code.
+    session.sandbox.control.setBehaviour({ m3UnknownReference: 'doesNotExist' });
+    try {
+      const { body } = await v2('PPS370MI/AddHead', { ...headInput, SUNO: 'S9999999' });
+      expect(body.results[0]).toMatchObject({
+        errorType: 'ServerReturnedNOK',
+        errorCode: '',
+        errorField: 'SUNO',
+        errorMessage: expect.stringContaining('Supplier S9999999 does not exist'),
+      });
+    } finally {
+      session.sandbox.control.setBehaviour({ m3UnknownReference: 'invalid' });
     }
     // The entry never got a head: AddLine and FinishEntry are refused, and no order appeared.
     const line = await v2('PPS370MI/AddLine', { MSGN: msgn, ITNO: 'A100-1000', ORQA: '1' });

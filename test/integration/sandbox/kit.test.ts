@@ -69,6 +69,18 @@ describe('sandbox kit', () => {
     expect(statuses).toEqual([503, 503, 200]);
   });
 
+  it('adding a fault leaves the spent ones spent (adding used to re-arm every earlier rule)', async () => {
+    server.control.addFault({ path: '/api/items/1', status: 503, times: 1 });
+    expect((await fetch(`${server.url}/api/items/1`)).status).toBe(503);
+    server.control.addFault({ path: '/api/items/2', status: 502, times: 1 });
+    expect((await fetch(`${server.url}/api/items/1`)).status).toBe(200);
+    expect((await fetch(`${server.url}/api/items/2`)).status).toBe(502);
+    expect(server.control.faults().map((rule) => [rule.id, rule.hits])).toEqual([
+      ['fault-1', 1],
+      ['fault-2', 1],
+    ]);
+  });
+
   it('resets sockets, truncates bodies and hangs into a 504', async () => {
     server.control.setFaults([
       { path: '/api/items/reset', reset: true },

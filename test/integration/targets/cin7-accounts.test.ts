@@ -103,25 +103,45 @@ describe('Cin7 chart of accounts: create, update and refusals', () => {
     }
   });
 
-  it('refuses every account write while Xero/QBO keeps the chart read-only (switch), and takes them again after', async () => {
-    sandbox.control.setSwitches({ accountsLinked: true });
-    try {
+  // How Cin7 refuses a linked chart is unpublished (switch accountsLinkedAnswer): a bare 403, which the
+  // HTTP layer would take for bad credentials, or a 400 saying why. Either way each record fails alone.
+  it.each([
+    {
+      answer: 'forbidden-403' as const,
+      code: '403',
+      says: /account 400: HTTP 403 \(Forbidden\)\. .*Xero or QuickBooks Online/,
+    },
+    { answer: 'error-400' as const, code: '400', says: /account 400: .*Xero\/QuickBooks Online/ },
+  ])(
+    'refuses every account write while Xero/QBO keeps the chart read-only ($answer), record by record, and takes them again after',
+    async ({ answer, code, says }) => {
+      sandbox.control.setSwitches({ accountsLinked: true, accountsLinkedAnswer: answer });
+      try {
+        const results = await connector.write(
+          'Account',
+          [
+            { Code: '400', Name: 'Advertising', Type: 'EXPENSE', Class: 'EXPENSE', Status: 'ACTIVE' },
+            { Code: '100070', Name: 'Linked New', Type: 'EXPENSE', Class: 'EXPENSE', Status: 'ACTIVE' },
+          ],
+          { matchKey: ['Code'] },
+        );
+        expect(results.map((result) => [result.outcome, result.error?.code])).toEqual([
+          ['failed', code],
+          ['failed', code],
+        ]);
+        expect(results[0]!.error?.message).toMatch(says);
+        expect(results[1]!.error?.message).toMatch(/account 100070: /);
+        expect(account('400')?.Name).toBe('Marketing');
+        expect(account('100070')).toBeUndefined();
+      } finally {
+        sandbox.control.setSwitches({ accountsLinked: false });
+      }
       const [result] = await connector.write(
         'Account',
-        [{ Code: '400', Name: 'Advertising', Type: 'EXPENSE', Class: 'EXPENSE', Status: 'ACTIVE' }],
+        [{ Code: '400', Name: 'Marketing', Type: 'EXPENSE', Class: 'EXPENSE', Status: 'ACTIVE' }],
         { matchKey: ['Code'] },
       );
-      expect(result).toMatchObject({ outcome: 'failed', error: { code: '400' } });
-      expect(result!.error?.message).toMatch(/account 400: .*Xero\/QuickBooks Online/);
-      expect(account('400')?.Name).toBe('Marketing');
-    } finally {
-      sandbox.control.setSwitches({ accountsLinked: false });
-    }
-    const [result] = await connector.write(
-      'Account',
-      [{ Code: '400', Name: 'Advertising', Type: 'EXPENSE', Class: 'EXPENSE', Status: 'ACTIVE' }],
-      { matchKey: ['Code'] },
-    );
-    expect(result).toMatchObject({ outcome: 'updated', targetKey: '400' });
-  });
+      expect(result).toMatchObject({ outcome: 'updated', targetKey: '400' });
+    },
+  );
 });

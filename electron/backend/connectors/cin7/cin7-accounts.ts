@@ -42,8 +42,20 @@ export class Cin7AccountCodes {
 /** Fields Cin7 computes; sending them back would only invite a refusal. */
 const computed = ['DisplayName', 'SystemAccount', 'SystemAccountCode', 'OldCode', 'BankAccountId', 'Currency'];
 
+/**
+ * A 403 on an account write just after the same key listed the accounts is not a sign-in failure: Cin7
+ * keeps the chart read-only while Xero or QuickBooks Online is linked (Cin7 help "Xero Integration -
+ * Basics"), and how the API refuses then is unpublished (sandbox switch `accountsLinkedAnswer`: 403
+ * or a 400 saying so). The 403 comes back here so the record fails alone, with what to do.
+ */
+const writeStatuses = [403];
+const forbiddenHint =
+  'Cin7 Core lets this key read the chart of accounts but not change it; it keeps the chart read-only while Xero or QuickBooks Online is linked, so change accounts there (or give the key write rights).';
+
 function failure(answer: Cin7Answer, code: string, how: 'POST' | 'PUT'): WriteResult {
-  const message = answer.errors.map((error) => error.message).join('; ');
+  const said = answer.errors.map((error) => error.message).join('; ');
+  const forbidden = answer.status === 403;
+  const message = forbidden ? `HTTP 403 (${said}). ${forbiddenHint}` : said;
   return {
     outcome: 'failed',
     targetKey: how === 'PUT' ? code : undefined,
@@ -51,7 +63,7 @@ function failure(answer: Cin7Answer, code: string, how: 'POST' | 'PUT'): WriteRe
     error: {
       code: String(answer.errors[0]?.code ?? answer.status),
       message: `Cin7 Core refused ${how} /ref/account for account ${code}: ${message}`,
-      field: /^'?([A-Z][A-Za-z0-9]+)'?\s/.exec(message)?.[1],
+      field: forbidden ? undefined : /^'?([A-Z][A-Za-z0-9]+)'?\s/.exec(message)?.[1],
     },
   };
 }
@@ -85,18 +97,18 @@ export async function writeAccount(
   const endpoint = writeEndpoint(context, 'Account');
   await codes.ensure(context, signal);
   const put = async (): Promise<WriteResult> => {
-    const updated = await cin7Call(context, 'PUT', endpoint, { body, signal });
+    const updated = await cin7Call(context, 'PUT', endpoint, { body, signal, passStatuses: writeStatuses });
     if (updated.errors.length > 0) return failure(updated, code, 'PUT');
     return { outcome: 'updated', targetKey: code, match: { by: 'external_id', value: code } };
   };
   if (codes.has(code)) {
-    const updated = await cin7Call(context, 'PUT', endpoint, { body, signal });
+    const updated = await cin7Call(context, 'PUT', endpoint, { body, signal, passStatuses: writeStatuses });
     if (updated.errors.length === 0)
       return { outcome: 'updated', targetKey: code, match: { by: 'external_id', value: code } };
     // Gone since the codes were read: create it again; any other refusal is the record's.
     if (!unknownCode(updated)) return failure(updated, code, 'PUT');
   }
-  const created = await cin7Call(context, 'POST', endpoint, { body, signal });
+  const created = await cin7Call(context, 'POST', endpoint, { body, signal, passStatuses: writeStatuses });
   if (created.errors.length === 0) {
     codes.remember(code);
     return { outcome: 'created', targetKey: code, match: { by: 'none' } };

@@ -40,7 +40,13 @@ export async function cin7Call(
   context: HookContext,
   method: HttpMethod,
   path: string,
-  options: { query?: Record<string, string | number | undefined>; body?: JsonObject; signal?: AbortSignal } = {},
+  options: {
+    query?: Record<string, string | number | undefined>;
+    body?: JsonObject;
+    signal?: AbortSignal;
+    /** Statuses the caller judges itself (e.g. 403 on a write the same key may read: not a sign-in failure). */
+    passStatuses?: number[];
+  } = {},
 ): Promise<Cin7Answer> {
   const url = new URL(apiBase(context) + path);
   for (const [name, value] of Object.entries(options.query ?? {}))
@@ -51,6 +57,7 @@ export async function cin7Call(
     json: options.body,
     expect: 'json',
     signal: options.signal,
+    ...(options.passStatuses ? { passStatuses: options.passStatuses } : {}),
   });
   return cin7AnswerOf(response);
 }

@@ -217,6 +217,33 @@ function check(
   return { ok: true, properties: out };
 }
 
+interface UpdateAnswer {
+  Success?: boolean | string;
+  Message?: string | null;
+  RefreshItems?: Array<{ ItemId?: string }> | null;
+}
+
+/** One `POST update/{ido}?refresh=true` with one change. */
+async function update(
+  context: HookContext,
+  ido: string,
+  change: { Action: number; ItemId: string; Properties: unknown[]; UpdateLocking: number },
+  signal?: AbortSignal,
+): Promise<UpdateAnswer> {
+  const response = await context.http.request({
+    method: 'POST',
+    url: `${idoUrl(context, `update/${ido}`)}?refresh=true`,
+    headers: await idoHeaders(context),
+    json: { Changes: [change] },
+    expect: 'json',
+    signal,
+  });
+  return (response.data ?? {}) as UpdateAnswer;
+}
+
+const refused = (body: UpdateAnswer) => body.Success === false || body.Success === 'false';
+const message = (body: UpdateAnswer) => body.Message ?? 'Success:false without a message';
+
 /** One batch: one load for all keys, then one update request per record, in order. */
 export async function csiWriteBatch(
   context: HookContext,
@@ -270,22 +297,30 @@ export async function csiWriteBatch(
     const change = row
       ? { Action: 2, ItemId: String(row._ItemId ?? ''), Properties: checked.properties, UpdateLocking: 1 }
       : { Action: 1, ItemId: `PBT=[${spec.ido}]`, Properties: checked.properties, UpdateLocking: 1 };
-    const response = await context.http.request({
-      method: 'POST',
-      url: `${idoUrl(context, `update/${spec.ido}`)}?refresh=true`,
-      headers: await idoHeaders(context),
-      json: { Changes: [change] },
-      expect: 'json',
-      signal,
-    });
-    const body = (response.data ?? {}) as {
-      Success?: boolean | string;
-      Message?: string | null;
-      RefreshItems?: Array<{ ItemId?: string }> | null;
-    };
-    if (body.Success === false || body.Success === 'false') {
-      // Mongoose's own words, per record (its texts are unpublished: no field can be parsed out reliably).
-      results.push(failed('E_REMOTE', `CSI ${spec.ido}: ${body.Message ?? 'Success:false without a message'}`));
+    let body = await update(context, spec.ido, change, signal);
+    if (refused(body) && row) {
+      // Mongoose locks on the row's RecordDate (the ItemId's DT); how it words a stale ItemId is
+      // unpublished (sandbox switch csiStaleItem: "does not exist" or "changed by another user"), so
+      // the row itself tells: loaded again with a new ItemId, it changed since this batch's load and
+      // the update goes once more against it; gone, it was deleted; unchanged, the refusal stands.
+      const fresh = (await loadByKeys(context, spec.ido, spec.keys, [values], properties, [], signal)).get(key);
+      if (!fresh) {
+        results.push(
+          failed(
+            'E_REMOTE',
+            `CSI ${spec.ido} ${key}: the row was deleted in CSI after this batch loaded it (Mongoose: ${message(body)}).`,
+          ),
+        );
+        continue;
+      }
+      if (String(fresh._ItemId ?? '') !== change.ItemId) {
+        row._ItemId = fresh._ItemId;
+        body = await update(context, spec.ido, { ...change, ItemId: String(fresh._ItemId ?? '') }, signal);
+      }
+    }
+    if (refused(body)) {
+      // Mongoose's own words, naming the record (its texts are unpublished: no field can be parsed out reliably).
+      results.push(failed('E_REMOTE', `CSI ${spec.ido} ${key}: ${message(body)}`));
       continue;
     }
     // An insert is now a row: a second record with the same key in this batch updates it.

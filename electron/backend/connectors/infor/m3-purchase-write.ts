@@ -240,6 +240,7 @@ async function enter(
     m3Execute(context, 'PPS370MI', 'DeleteEntry', { MSGN: msgn }, { maxrecs: 1, signal }).catch(() => undefined);
   let puno = '';
   let step = 'head';
+  let sent = headInput;
   try {
     let added;
     try {
@@ -253,6 +254,7 @@ async function enter(
     if (!puno) throw new AppError('E_REMOTE', 'Infor M3: PPS370MI/AddHead answered no purchase order number (PUNO).');
     for (const [index, input] of lineInputs.entries()) {
       step = lineLabel(index, lines[index]!);
+      sent = input;
       try {
         await m3Execute(context, 'PPS370MI', 'AddLine', { ...input, MSGN: msgn, PUNO: puno }, { maxrecs: 1, signal });
       } catch (error) {
@@ -265,9 +267,9 @@ async function enter(
     await drop();
     const refusal = recordRefusal(error);
     if (!refusal?.error) throw error;
-    refusal.error.message = `${step}: ${refusal.error.message}`;
-    if (step !== 'head' && refusal.error.field)
-      refusal.error.field = `lines[${lineIndex(step)}].${refusal.error.field}`;
+    refusal.error.message = `${step}: ${refusal.error.message}${unnamed(refusal, sent)}`;
+    if (step !== 'head')
+      refusal.error.field = `lines[${lineIndex(step)}]${refusal.error.field ? `.${refusal.error.field}` : ''}`;
     return refusal;
   }
   try {
@@ -281,6 +283,19 @@ async function enter(
     }
   }
   return { outcome: 'created', targetKey: puno, match: { by: 'none' } };
+}
+
+/**
+ * When M3 names no field (a NOK like M3H5's sample `XIM0002` "Customer number is invalid", without
+ * `@field` or the value; sandbox switch `m3UnknownReference`), the values the refused call sent, so
+ * the person can see which one M3 means.
+ */
+function unnamed(refusal: WriteResult, sent: Record<string, string>): string {
+  if (refusal.error?.field) return '';
+  const values = Object.entries(sent)
+    .filter(([name, value]) => name !== 'MSGN' && value.trim() !== '')
+    .map(([name, value]) => `${name} ${value.trim()}`);
+  return values.length > 0 ? ` (M3 named no field; the call sent ${values.join(', ')})` : '';
 }
 
 const lineIndex = (step: string) => Number(/^line (\d+)/.exec(step)?.[1] ?? '1') - 1;
@@ -396,7 +411,7 @@ async function change(
               .map((item) => item.where)
               .join(', ')} changes were written)`
           : '';
-      refusal.error.message = `${call.where}: ${refusal.error.message}${done}`;
+      refusal.error.message = `${call.where}: ${refusal.error.message}${unnamed(refusal, call.input)}${done}`;
       return { ...refusal, targetKey: puno };
     }
   }
