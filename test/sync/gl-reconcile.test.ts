@@ -172,7 +172,7 @@ describe('GL accounts Infor ↔ Cin7: reconcile runs report, fix, then find noth
     // The id map pairs every compared account with its Cin7 code, as a sync leaves it.
     const compared = audit.filter((row) => row.transformedPayload !== null);
     expect(compared).toHaveLength(6);
-    const paired = syncService(backend.context).deps.idMap.entries(
+    const paired = await syncService(backend.context).deps.idMap.entries(
       flow.id,
       compared.map((row) => row.sourceKey),
     );

@@ -1,7 +1,8 @@
 import { errorMessage } from '../../../shared/errors';
-import type { SettingsRepository } from '../store/settings.repository';
+import type { AsyncAuditRepository, AsyncSettingsRepository } from '../store/async-store';
 import type { Logger } from '../util/log';
-import type { AuditRepository } from './audit.repository';
+
+type RetentionAudit = Pick<AsyncAuditRepository, 'pruneAudit' | 'pruneAuditToSize' | 'reclaimSpace'>;
 
 /** Where the retention settings live (the store's settings table): the UI, `mlc prune` and hosts share them. */
 export const retentionKeys = { days: 'audit.retentionDays', maxMb: 'audit.retentionMaxMb' } as const;
@@ -15,19 +16,19 @@ export interface RetentionSettings {
   maxMb?: number;
 }
 
-export function retentionSettings(settings: SettingsRepository): RetentionSettings {
-  const days = Number(settings.get(retentionKeys.days) ?? defaultRetentionDays);
-  const maxMb = Number(settings.get(retentionKeys.maxMb) ?? 0);
+export async function retentionSettings(settings: Pick<AsyncSettingsRepository, 'get'>): Promise<RetentionSettings> {
+  const days = Number((await settings.get(retentionKeys.days)) ?? defaultRetentionDays);
+  const maxMb = Number((await settings.get(retentionKeys.maxMb)) ?? 0);
   return { days, ...(maxMb > 0 ? { maxMb } : {}) };
 }
 
 /** Saves changed settings; `maxMb: null` removes the size cap. */
-export function saveRetentionSettings(
-  settings: SettingsRepository,
+export async function saveRetentionSettings(
+  settings: Pick<AsyncSettingsRepository, 'get' | 'set'>,
   change: { days?: number; maxMb?: number | null },
-): RetentionSettings {
-  if (change.days !== undefined) settings.set(retentionKeys.days, String(change.days));
-  if (change.maxMb !== undefined) settings.set(retentionKeys.maxMb, String(change.maxMb ?? 0));
+): Promise<RetentionSettings> {
+  if (change.days !== undefined) await settings.set(retentionKeys.days, String(change.days));
+  if (change.maxMb !== undefined) await settings.set(retentionKeys.maxMb, String(change.maxMb ?? 0));
   return retentionSettings(settings);
 }
 
@@ -41,14 +42,15 @@ export interface RetentionResult extends RetentionSettings {
 }
 
 /** Applies retention once: age, then the size cap, then gives the freed pages back. Dead letters keep their rows. */
-export function applyRetention(
-  store: { audit: AuditRepository; settings: SettingsRepository },
-  settings: RetentionSettings = retentionSettings(store.settings),
+export async function applyRetention(
+  store: { audit: RetentionAudit; settings: Pick<AsyncSettingsRepository, 'get'> },
+  given?: RetentionSettings,
   now = new Date(),
-): RetentionResult {
-  let pruned = store.audit.pruneAudit(settings.days, now);
-  if (settings.maxMb !== undefined) pruned += store.audit.pruneAuditToSize(settings.maxMb * 1024 * 1024);
-  const { reclaimedBytes, incremental } = store.audit.reclaimSpace();
+): Promise<RetentionResult> {
+  const settings = given ?? (await retentionSettings(store.settings));
+  let pruned = await store.audit.pruneAudit(settings.days, now);
+  if (settings.maxMb !== undefined) pruned += await store.audit.pruneAuditToSize(settings.maxMb * 1024 * 1024);
+  const { reclaimedBytes, incremental } = await store.audit.reclaimSpace();
   return { ...settings, pruned, reclaimedBytes, incremental };
 }
 
@@ -61,17 +63,21 @@ export const retentionEveryMs = 60 * 60 * 1000;
  * thrown: retention must not stop a run or the host.
  */
 export function scheduleRetention(
-  store: { audit: AuditRepository; settings: SettingsRepository },
+  store: { audit: RetentionAudit; settings: Pick<AsyncSettingsRepository, 'get'> },
   log: Logger,
   everyMs = retentionEveryMs,
 ): { afterRun(): void; stop(): void } {
+  // One pass at a time: a run ending while one is under way needs no second one queued behind it.
+  let applying: Promise<void> | undefined;
   const apply = () => {
-    try {
-      const result = applyRetention(store);
-      if (result.pruned > 0) log.info('audit retention applied', { ...result });
-    } catch (error) {
-      log.warn('audit retention failed; it is tried again later', { error: errorMessage(error) });
-    }
+    applying ??= applyRetention(store)
+      .then((result) => {
+        if (result.pruned > 0) log.info('audit retention applied', { ...result });
+      })
+      .catch((error: unknown) =>
+        log.warn('audit retention failed; it is tried again later', { error: errorMessage(error) }),
+      )
+      .finally(() => (applying = undefined));
   };
   apply();
   const timer = setInterval(apply, everyMs);

@@ -24,13 +24,13 @@ export interface ReplayRequest {
  * carry the next attempt number. The watermark is not touched.
  */
 export async function replayRecords(deps: EngineDeps, request: ReplayRequest): Promise<Run> {
-  const original = deps.runs.run(request.runId);
-  const flow = deps.flows.flow(original.flowId);
-  const current = deps.mappings.get(flow.mappingId);
+  const original = await deps.runs.run(request.runId);
+  const flow = await deps.flows.flow(original.flowId);
+  const current = await deps.mappings.get(flow.mappingId);
   // Rows chosen by id are checked before the run starts (a page at a time, nothing kept).
   const auditIds = request.auditIds;
   if (auditIds) {
-    for (const page of idPages(deps, auditIds)) {
+    for await (const page of idPages(deps, auditIds)) {
       for (const audit of page) {
         if (audit.flowId !== flow.id)
           throw new AppError('E_INVALID_INPUT', `Audit row ${audit.id} belongs to another flow.`);
@@ -39,8 +39,8 @@ export async function replayRecords(deps: EngineDeps, request: ReplayRequest): P
   }
   // The dead letters as they are now are the set to replay: ones written later (this replay's own
   // failures, a run meanwhile) point at higher audit rows and are left for the next replay.
-  const upToAuditId = deps.audit.lastAuditId();
-  const run = deps.runs.startRun({
+  const upToAuditId = await deps.audit.lastAuditId();
+  const run = await deps.runs.startRun({
     flowId: flow.id,
     trigger: 'replay',
     dryRun: false,
@@ -66,12 +66,16 @@ export async function replayRecords(deps: EngineDeps, request: ReplayRequest): P
     const pages = auditIds
       ? idPages(deps, auditIds, pageSize)
       : deadLetterPages(deps, flow.id, original.id, upToAuditId, pageSize);
-    for (const audits of pages) {
+    const bindings = await referenceBindings(deps, flow, target);
+    // A line replayed after its parent was fixed finds the parent's id the fix wrote.
+    const parent = await parentLink(deps, flow);
+    for await (const audits of pages) {
       // Group by the expression each record will run through.
       const groups = new Map<string, { expression: string; hash: string; audits: RecordAudit[] }>();
       for (const audit of audits) {
         const hash = request.mapping === 'current' ? current.hash : audit.mappingHash;
-        const expression = request.mapping === 'current' ? current.expression : deps.mappings.expressionByHash(hash);
+        const expression =
+          request.mapping === 'current' ? current.expression : await deps.mappings.expressionByHash(hash);
         if (!expression)
           throw new AppError(
             'E_NOT_FOUND',
@@ -81,7 +85,7 @@ export async function replayRecords(deps: EngineDeps, request: ReplayRequest): P
         group.audits.push(audit);
         groups.set(hash, group);
       }
-      const deadLetters = deps.audit.deadLettersAmong(
+      const deadLetters = await deps.audit.deadLettersAmong(
         flow.id,
         audits.map((audit) => audit.sourceKey),
       );
@@ -104,10 +108,9 @@ export async function replayRecords(deps: EngineDeps, request: ReplayRequest): P
             batchSize,
             dryRun: false,
             attempt: attempt + 1,
-            bindings: referenceBindings(deps, flow, target),
-            // A line replayed after its parent was fixed finds the parent's id the fix wrote.
-            parent: parentLink(deps, flow),
-            known: deps.idMap.entries(
+            bindings,
+            parent,
+            known: await deps.idMap.entries(
               flow.id,
               records.map((record) => record.key),
             ),
@@ -119,7 +122,7 @@ export async function replayRecords(deps: EngineDeps, request: ReplayRequest): P
           calls.target = target.callCount() - baseline;
           calls.targetMinimum +=
             Math.ceil(result.paths.normalRecords / batchSize) + result.paths.bulkJobs * (bulk?.bulk.callsPerJob ?? 0);
-          commitPage(
+          await commitPage(
             deps,
             run.id,
             flow.id,
@@ -129,7 +132,8 @@ export async function replayRecords(deps: EngineDeps, request: ReplayRequest): P
         }
       }
     }
-    return deps.runs.finishRun(run.id, {
+    await onWarning.flush();
+    return await deps.runs.finishRun(run.id, {
       status: counters.failed > 0 ? 'partial' : 'succeeded',
       windowTo: null,
       counters,
@@ -137,7 +141,7 @@ export async function replayRecords(deps: EngineDeps, request: ReplayRequest): P
     });
   } catch (error) {
     const info = error instanceof AppError ? error.toInfo() : { code: 'E_INTERNAL', message: String(error) };
-    return deps.runs.finishRun(run.id, {
+    return await deps.runs.finishRun(run.id, {
       status: 'failed',
       windowTo: null,
       counters,
@@ -146,7 +150,7 @@ export async function replayRecords(deps: EngineDeps, request: ReplayRequest): P
     });
   } finally {
     await target.close().catch(() => undefined);
-    deps.events.emit('runs.changed', { flowId: flow.id, runId: run.id, status: deps.runs.run(run.id).status });
+    deps.events.emit('runs.changed', { flowId: flow.id, runId: run.id, status: (await deps.runs.run(run.id)).status });
   }
 }
 
@@ -154,9 +158,9 @@ export async function replayRecords(deps: EngineDeps, request: ReplayRequest): P
 const replayPageSize = 1000;
 
 /** The rows asked for by id, a page at a time. */
-function* idPages(deps: EngineDeps, ids: number[], pageSize = replayPageSize): Generator<RecordAudit[]> {
+async function* idPages(deps: EngineDeps, ids: number[], pageSize = replayPageSize): AsyncGenerator<RecordAudit[]> {
   for (let start = 0; start < ids.length; start += pageSize)
-    yield deps.audit.auditsByIds(ids.slice(start, start + pageSize));
+    yield await deps.audit.auditsByIds(ids.slice(start, start + pageSize));
 }
 
 /**
@@ -164,16 +168,16 @@ function* idPages(deps: EngineDeps, ids: number[], pageSize = replayPageSize): G
  * dead letter to its own audit row), in keyset pages by source key, only those whose audit row
  * is at most `upToAuditId`.
  */
-function* deadLetterPages(
+async function* deadLetterPages(
   deps: EngineDeps,
   flowId: string,
   runId: string,
   upToAuditId: number,
   pageSize: number,
-): Generator<RecordAudit[]> {
+): AsyncGenerator<RecordAudit[]> {
   let afterKey = '';
   for (;;) {
-    const entries = deps.audit.deadLetterPage(flowId, {
+    const entries = await deps.audit.deadLetterPage(flowId, {
       failedInRun: runId,
       afterKey,
       upToAuditId,
@@ -181,7 +185,7 @@ function* deadLetterPages(
     });
     if (entries.length === 0) return;
     // Within a page, in the order the rows were written (roughly the source's order).
-    yield deps.audit.auditsByIds(entries.map((entry) => entry.auditId).sort((a, b) => a - b));
+    yield await deps.audit.auditsByIds(entries.map((entry) => entry.auditId).sort((a, b) => a - b));
     if (entries.length < pageSize) return;
     afterKey = entries[entries.length - 1]!.sourceKey;
   }
