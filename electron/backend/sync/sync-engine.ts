@@ -1,5 +1,5 @@
-import type { Flow, FlowId, Mapping } from '../../../shared/domain/flow';
-import type { Run, RunCounters } from '../../../shared/domain/run';
+import type { FlowId, Mapping } from '../../../shared/domain/flow';
+import type { Run } from '../../../shared/domain/run';
 import { AppError, errorMessage, toErrorInfo } from '../../../shared/errors';
 import type { Connector } from '../connectors/framework/connector';
 import type { EngineDeps } from './engine-deps';
@@ -20,6 +20,8 @@ import { bulkPathOf, emptyWritePaths, writePathNote } from './bulk-path';
 import { entityLimits, usage } from './run-limits';
 import { finishedRunStatus } from './run-status';
 import { echoFinder } from './echo';
+import { recordDependencySkip } from './dependency-skip';
+import { addCounters, PageFailed, type PageDone } from './page-done';
 
 export interface RunFlowOptions {
   trigger?: Run['trigger'];
@@ -109,42 +111,18 @@ export class SyncEngine {
       const run =
         dependency === undefined
           ? await this.runFlow(flow.id, options)
-          : await this.skip(flow, names.get(dependency) ?? dependency, blocked.get(dependency)!, options);
+          : await recordDependencySkip(
+              this.deps,
+              flow,
+              names.get(dependency) ?? dependency,
+              blocked.get(dependency)!,
+              options,
+            );
       runs.push(run);
       if (blocksDependants(run.status)) blocked.set(flow.id, run);
       options.onRun?.(run);
     }
     return runs;
-  }
-
-  private async skip(flow: Flow, dependencyName: string, dependency: Run, options: RunFlowOptions): Promise<Run> {
-    const why =
-      dependency.status === 'skipped'
-        ? 'was skipped too'
-        : dependency.error
-          ? `${dependency.status} (${dependency.error.code})`
-          : dependency.status;
-    const dryRun = options.dryRun ?? flow.options.dryRun;
-    const run = await this.deps.runs.recordSkipped(
-      {
-        flowId: flow.id,
-        trigger: options.trigger ?? (dryRun ? 'dry-run' : 'manual'),
-        dryRun,
-        windowFrom: null,
-        mappingHash: (await this.deps.mappings.get(flow.mappingId)).hash,
-      },
-      {
-        code: 'E_SYNC_DEPENDENCY',
-        message: `Not run: it depends on “${dependencyName}”, which ${why} in this pass. Nothing was read or written; run it again once “${dependencyName}” succeeds.`,
-      },
-    );
-    this.deps.log.warn('skipped a flow: its dependency did not succeed', {
-      flow: flow.id,
-      dependency: dependency.flowId,
-      status: dependency.status,
-    });
-    this.deps.events.emit('runs.changed', { flowId: flow.id, runId: run.id, status: run.status });
-    return run;
   }
 
   private async execute(flowId: string, options: RunFlowOptions): Promise<Run> {
@@ -488,25 +466,6 @@ export class SyncEngine {
 
   private callsSince(baseline: { source: number; target: number }, source: Connector, target: Connector): number {
     return source.callCount() - baseline.source + target.callCount() - baseline.target;
-  }
-}
-
-/** A page whose batches are all done: what to commit, and its counters. */
-interface PageDone {
-  result: Awaited<ReturnType<typeof processPage>>;
-  counters: RunCounters;
-}
-
-/** Adds a committed page's counters to the run's. */
-function addCounters(run: RunCounters, page: RunCounters) {
-  for (const [name, value] of Object.entries(page) as Array<[keyof RunCounters, number | undefined]>)
-    if (typeof value === 'number') run[name] = (run[name] ?? 0) + value;
-}
-
-/** Carries a page's failure past the re-read policy, which handles failures of the read alone. */
-class PageFailed extends Error {
-  constructor(readonly failure: unknown) {
-    super('The page failed.');
   }
 }
 
