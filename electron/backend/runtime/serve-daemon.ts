@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Run } from '../../../shared/domain/run';
 import { errorMessage } from '../../../shared/errors';
 import { answerClientErrors, BodyTooLargeError, guarded, readBody, requestUrl } from '../bridge/http-guard';
-import { scheduleRetention } from '../sync/audit-retention';
+import { applyRetention, scheduleRetention } from '../sync/audit-retention';
 import { createScheduler } from '../sync/sync.service';
 import type { Logger } from '../util/log';
 import { openHeadless, type Headless, type HeadlessOptions } from './headless-runtime';
@@ -81,7 +81,7 @@ export async function startServe(options: ServeOptions): Promise<ServeDaemon> {
   let stopping = false;
 
   // Audit retention (age, size cap, space given back): now, hourly and after each run.
-  const retention = scheduleRetention(headless.store, log);
+  const retention = scheduleRetention(() => applyRetention(headless.store), log);
   const alerter = new Alerter(options.alerts ?? {}, log, bundle.name);
   const finished = (run: Run) => {
     lastRuns.set(run.flowId, run);

@@ -1,6 +1,7 @@
 import { errorMessage } from '../../../shared/errors';
 import type { AsyncAuditRepository, AsyncSettingsRepository } from '../store/async-store';
 import type { Logger } from '../util/log';
+import type { Store } from '../store/store';
 
 type RetentionAudit = Pick<AsyncAuditRepository, 'pruneAudit' | 'pruneAuditToSize' | 'reclaimSpace'>;
 
@@ -17,8 +18,13 @@ export interface RetentionSettings {
 }
 
 export async function retentionSettings(settings: Pick<AsyncSettingsRepository, 'get'>): Promise<RetentionSettings> {
-  const days = Number((await settings.get(retentionKeys.days)) ?? defaultRetentionDays);
-  const maxMb = Number((await settings.get(retentionKeys.maxMb)) ?? 0);
+  return settingsOf(await settings.get(retentionKeys.days), await settings.get(retentionKeys.maxMb));
+}
+
+/** The stored texts as settings: defaults for what is unset, no size cap for 0. */
+function settingsOf(daysText: string | undefined, maxMbText: string | undefined): RetentionSettings {
+  const days = Number(daysText ?? defaultRetentionDays);
+  const maxMb = Number(maxMbText ?? 0);
   return { days, ...(maxMb > 0 ? { maxMb } : {}) };
 }
 
@@ -58,29 +64,51 @@ export async function applyRetention(
 export const retentionEveryMs = 60 * 60 * 1000;
 
 /**
- * Retention for a long-lived host (the desktop backend, `mlc studio`, `mlc serve`): applied now, every
+ * `applyRetention` over the synchronous SQLite repositories, done before it returns: the desktop
+ * host applies it inline (at start, and in the `runs.changed` of a run that ended), so a run's
+ * call returns with retention already applied, as the UI expects.
+ */
+export function applyRetentionNow(
+  store: Pick<Store, 'audit' | 'settings'>,
+  given?: RetentionSettings,
+  now = new Date(),
+): RetentionResult {
+  const settings = given ?? settingsOf(store.settings.get(retentionKeys.days), store.settings.get(retentionKeys.maxMb));
+  let pruned = store.audit.pruneAudit(settings.days, now);
+  if (settings.maxMb !== undefined) pruned += store.audit.pruneAuditToSize(settings.maxMb * 1024 * 1024);
+  const { reclaimedBytes, incremental } = store.audit.reclaimSpace();
+  return { ...settings, pruned, reclaimedBytes, incremental };
+}
+
+/**
+ * Retention for a long-lived host (the desktop backend, `mlc studio`, `mlc serve`): `apply` now, every
  * hour and after each run. Returns the after-run trigger and a stop function. A failure is logged, never
- * thrown: retention must not stop a run or the host.
+ * thrown: retention must not stop a run or the host. An `apply` that answers later (the async store)
+ * runs one at a time: a run ending while one is under way needs no second one queued behind it.
  */
 export function scheduleRetention(
-  store: { audit: RetentionAudit; settings: Pick<AsyncSettingsRepository, 'get'> },
+  apply: () => RetentionResult | Promise<RetentionResult>,
   log: Logger,
   everyMs = retentionEveryMs,
 ): { afterRun(): void; stop(): void } {
-  // One pass at a time: a run ending while one is under way needs no second one queued behind it.
   let applying: Promise<void> | undefined;
-  const apply = () => {
-    applying ??= applyRetention(store)
-      .then((result) => {
-        if (result.pruned > 0) log.info('audit retention applied', { ...result });
-      })
-      .catch((error: unknown) =>
-        log.warn('audit retention failed; it is tried again later', { error: errorMessage(error) }),
-      )
-      .finally(() => (applying = undefined));
+  const report = (result: RetentionResult) => {
+    if (result.pruned > 0) log.info('audit retention applied', { ...result });
   };
-  apply();
-  const timer = setInterval(apply, everyMs);
+  const fail = (error: unknown) =>
+    log.warn('audit retention failed; it is tried again later', { error: errorMessage(error) });
+  const once = () => {
+    if (applying) return;
+    try {
+      const result = apply();
+      if (result instanceof Promise) applying = result.then(report, fail).finally(() => (applying = undefined));
+      else report(result);
+    } catch (error) {
+      fail(error);
+    }
+  };
+  once();
+  const timer = setInterval(once, everyMs);
   timer.unref();
-  return { afterRun: apply, stop: () => clearInterval(timer) };
+  return { afterRun: once, stop: () => clearInterval(timer) };
 }

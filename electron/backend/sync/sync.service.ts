@@ -10,7 +10,7 @@ import type { FlowRepository } from './flows.repository';
 import type { AuditRepository } from './audit.repository';
 import type { IdMapRepository } from './id-map.repository';
 import type { RunRepository } from './runs.repository';
-import { scheduleRetention } from './audit-retention';
+import { applyRetentionNow, scheduleRetention } from './audit-retention';
 import { Scheduler, type ScheduleState } from './scheduler';
 import { SyncEngine, type RunFlowOptions } from './sync-engine';
 
@@ -166,7 +166,7 @@ export function startSchedules(context: BackendContext): Scheduler {
   timer.unref();
   context.onClose(() => clearInterval(timer));
   // Audit retention (age, size cap, space given back): now, hourly and after each run that ends here.
-  const retention = scheduleRetention(context.asyncStore, context.log);
+  const retention = scheduleRetention(() => applyRetentionNow(context.store), context.log);
   const unsubscribe = context.events.subscribe((event, payload) => {
     if (event === 'runs.changed' && (payload as { status: string }).status !== 'running') retention.afterRun();
   });
