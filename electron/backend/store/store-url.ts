@@ -1,6 +1,7 @@
 import { AppError } from '../../../shared/errors';
 import type { AsyncStore } from './async-store';
 import { openPostgresStore } from './postgres/pg-store';
+import { registerSecret } from '../util/redact';
 
 /**
  * Where the headless runtime keeps runs, audit, id map and watermarks: `--store URL`, else
@@ -47,5 +48,11 @@ export function redactStoreUrl(url: string): string {
  * starting together migrate once). Errors name the host and database, never the password.
  */
 export function openStoreAt(url: string): Promise<AsyncStore> {
+  // Masked wherever it might surface later (a driver's message, a log line), not only in the URL.
+  try {
+    registerSecret(decodeURIComponent(new URL(url).password));
+  } catch {
+    // A URL that does not parse has no password to mask; opening it fails with its own message.
+  }
   return openPostgresStore({ url });
 }
