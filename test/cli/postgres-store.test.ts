@@ -111,7 +111,19 @@ describe('mlc on a PostgreSQL store (--store, MLC_STORE_URL)', () => {
       ['Sales orders', 'succeeded'],
       ['Customers to accounts', 'succeeded'],
     ]);
-    for (const output of [first, second, listed]) expect(output.stdout + output.stderr).not.toContain(password);
+
+    // Unlock and prune work on the same store; --vacuum says it compacts SQLite only.
+    const unlocked = await runMlc(['unlock', 'Customers to accounts', '--store', url], { MLC_HOME: server.dir });
+    expect(unlocked.code, unlocked.stderr).toBe(exitCodes.ok);
+    expect(unlocked.stdout).toContain('“Customers to accounts” is not locked');
+    const pruned = await runMlc(['prune', '--vacuum'], { MLC_HOME: server.dir, MLC_STORE_URL: url });
+    expect(pruned.code, pruned.stderr).toBe(exitCodes.ok);
+    expect(pruned.stdout).toContain(
+      'Pruned 0 audit rows (keeping 90 days, no size cap); PostgreSQL reuses their space',
+    );
+    expect(pruned.stderr).toContain('--vacuum compacts a SQLite store only; nothing was compacted.');
+    for (const output of [first, second, listed, unlocked, pruned])
+      expect(output.stdout + output.stderr).not.toContain(password);
   }, 120_000);
 
   it('refuses a store URL that is not PostgreSQL, saying what to give', async () => {

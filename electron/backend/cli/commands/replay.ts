@@ -11,6 +11,8 @@ import { exitCodes, type Command } from '../command';
 import { exitCodeForRuns, runSummary } from '../run-reporter';
 import { headlessOptions, headlessSettingKeys, reportError } from './run';
 import { openStoreBackend, storeUsage } from '../store-option';
+import { storeUrlFrom } from '../../store/store-url';
+import { AppError } from '../../../../shared/errors';
 
 const usage = `mlc replay RUN_ID [--audit ID]... [--mapping current|original] [--bundle BUNDLE] [--secrets FILE] [--store URL] [--json]
 
@@ -77,6 +79,12 @@ export const replayCommand: Command = {
         deps = headless.deps;
         close = () => headless.close();
       } else {
+        // The folder's own connections and vault are SQLite's: on a PostgreSQL store a bundle binds them.
+        if (storeUrlFrom(values.store, io.env))
+          throw new AppError(
+            'E_INVALID_INPUT',
+            'On a PostgreSQL store, replay binds its connections from a bundle: add --bundle BUNDLE (and --secrets FILE if the run used one).',
+          );
         const backend = await openStoreBackend(io, values.store, createLogger());
         deps = syncService(backend.context).deps;
         close = () => backend.close();
