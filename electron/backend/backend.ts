@@ -8,7 +8,10 @@ import { EventBus } from './events';
 import { HttpRegistry } from './http/http-registry';
 import { holdMappingPool } from './mapping/mapping-pool';
 import { SecretVault } from './secrets/secret-vault';
-import { openSqliteStore } from './store/sqlite-store';
+import { sqliteStore } from './store/sqlite-store';
+import { openDatabase } from './store/database';
+import { asyncSqliteStore } from './store/sqlite-async-store';
+import type { AsyncStore } from './store/async-store';
 import { resolveDataDir } from './store/paths';
 import { createLogger, type Logger } from './util/log';
 
@@ -24,6 +27,11 @@ export interface BackendOptions {
   syncResilience?: BackendContext['syncResilience'];
   syncClock?: BackendContext['syncClock'];
   signInTimeoutMs?: number;
+  /**
+   * The store the sync engine runs on (`mlc … --store postgres://…`); the backend owns it and closes
+   * it. Default: the data folder's SQLite store behind the async contract.
+   */
+  asyncStore?: AsyncStore;
 }
 
 export interface Backend {
@@ -35,12 +43,16 @@ export interface Backend {
 /** One engine for the desktop app, `mlc studio` and the CLI. */
 export function createBackend(options: BackendOptions): Backend {
   const dataDir = options.dataDir ?? resolveDataDir();
-  const store = openSqliteStore({ file: path.join(dataDir, 'mlc.sqlite') });
+  const db = openDatabase({ file: path.join(dataDir, 'mlc.sqlite') });
+  const store = sqliteStore(db);
+  // The same SQLite connection as `store`, so handlers (synchronous) and the engine (async) see one database.
+  const asyncStore = options.asyncStore ?? asyncSqliteStore(db, store);
   const cleanups: Array<() => void | Promise<void>> = [];
   const context: BackendContext = {
     runtime: options.runtime,
     dataDir,
     store,
+    asyncStore,
     events: new EventBus(),
     log: options.logger ?? createLogger(),
     connections: store.connections,
@@ -69,6 +81,8 @@ export function createBackend(options: BackendOptions): Backend {
           context.log.warn('cleanup failed', { error: errorMessage(error) });
         }
       }
+      // A PostgreSQL store's pool ends here; the SQLite one is `store`'s own connection, closed next.
+      if (asyncStore.kind !== 'sqlite') await asyncStore.close();
       store.close();
     },
   };

@@ -4,6 +4,7 @@ import type { ConnectionsRepository } from './connections/connections.repository
 import type { HttpRegistry } from './http/http-registry';
 import type { SecretVault } from './secrets/secret-vault';
 import type { Store } from './store/store';
+import type { AsyncStore } from './store/async-store';
 
 export type Runtime = 'desktop' | 'web' | 'cli';
 
@@ -13,6 +14,12 @@ export interface BackendContext {
   dataDir: string;
   /** Every table, behind its repository; no SQL outside them (see eslint.config.js). */
   store: Store;
+  /**
+   * The store the sync engine runs on: by default the same SQLite database as `store` behind the
+   * async contract (handlers may keep `store`: see ASYNC-STORE.md, "One process, two faces"); the
+   * headless runtime's PostgreSQL store when `--store postgres://…` is given.
+   */
+  asyncStore: AsyncStore;
   events: EventBus;
   log: Logger;
   /** The same as `store.connections`: the repository most handlers use. */

@@ -49,7 +49,7 @@ describe('mlc keeps work and says what happened to the store', () => {
     writeSandboxFiles(dataDir, infor, zoho);
     const headless = await openHeadless({ bundleFile, env: { ...process.env, MLC_HOME: dataDir, MLC_KEYRING: 'off' } });
     // A process that took the flow and vanished: its lease is still fresh.
-    const { run: held } = headless.deps.runs.claimAndStart(
+    const { run: held } = await headless.deps.runs.claimAndStart(
       { flowId: designed.accounts.id, trigger: 'cli', dryRun: false, windowFrom: null, mappingHash: 'h' },
       { leaseMs: 30_000 },
     );

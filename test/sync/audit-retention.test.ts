@@ -6,8 +6,8 @@ import type { FlowId, RunId } from '../../shared/domain/flow';
 import { createBackend } from '../../electron/backend/backend';
 import { exitCodes } from '../../electron/backend/cli/command';
 import { openDatabase, type Db } from '../../electron/backend/store/database';
-import { SqliteSettingsRepository } from '../../electron/backend/store/settings.repository';
 import { applyRetention, retentionSettings } from '../../electron/backend/sync/audit-retention';
+import { asyncSqliteStore } from '../../electron/backend/store/sqlite-async-store';
 import { SqliteAuditRepository, type AuditInput } from '../../electron/backend/sync/audit.repository';
 import { SqliteRunRepository } from '../../electron/backend/sync/runs.repository';
 import { startSchedules } from '../../electron/backend/sync/sync.service';
@@ -83,9 +83,9 @@ describe('audit retention', () => {
       const now = new Date('2026-12-03T00:00:00.000Z');
       seed(db, 10, new Date(now.getTime() - 100 * 86_400_000));
       new SqliteAuditRepository(db).record(runId, flowId, [audit('NEW')], now.toISOString());
-      const store = { audit: new SqliteAuditRepository(db), settings: new SqliteSettingsRepository(db) };
-      expect(retentionSettings(store.settings)).toEqual({ days: 90 });
-      expect(applyRetention(store, undefined, now)).toMatchObject({ days: 90, pruned: 9 });
+      const store = asyncSqliteStore(db);
+      expect(await retentionSettings(store.settings)).toEqual({ days: 90 });
+      expect(await applyRetention(store, undefined, now)).toMatchObject({ days: 90, pruned: 9 });
       expect(keys(db)).toEqual(['K00000', 'NEW']);
     } finally {
       db.close();
@@ -96,13 +96,13 @@ describe('audit retention', () => {
     const db = openStore(await dataFolder());
     try {
       seed(db, 3000, new Date());
-      const store = { audit: new SqliteAuditRepository(db), settings: new SqliteSettingsRepository(db) };
+      const store = asyncSqliteStore(db);
       const pageSize = pages(db, 'page_size');
       expect(pages(db, 'page_count') * pageSize).toBeGreaterThan(4 * 1024 * 1024);
       // New stores are made with incremental auto-vacuum.
       expect(pages(db, 'auto_vacuum')).toBe(2);
 
-      const result = applyRetention(store, { days: 90, maxMb: 2 });
+      const result = await applyRetention(store, { days: 90, maxMb: 2 });
       expect(result.pruned).toBeGreaterThan(1500);
       expect(result.reclaimedBytes).toBeGreaterThan(2 * 1024 * 1024);
       expect(pages(db, 'freelist_count')).toBe(0);
@@ -145,7 +145,7 @@ describe('audit retention', () => {
     expect(byAge.code, byAge.stderr).toBe(exitCodes.ok);
     db = openStore(dataDir);
     expect(keys(db)).toEqual(['K00000', 'NEW']);
-    expect(retentionSettings(new SqliteSettingsRepository(db))).toEqual({ days: 30 });
+    expect(await retentionSettings(asyncSqliteStore(db).settings)).toEqual({ days: 30 });
     db.close();
 
     const wrong = await runMlc(['prune', '--days', 'soon'], { MLC_HOME: dataDir });

@@ -140,7 +140,7 @@ describe('GL accounts Infor ↔ Cin7: reconcile runs report, fix, then find noth
       'Reconcile: 2 match, 2 differ (reported), 2 only in Infor M3 (reported), 1 only in Cin7 Core (reported, never deleted: 999), 6 not mapped.',
     );
     // Its watermark stays where it was (none; a sync would keep the newest stamp): a later sync still reads everything.
-    expect(syncService(backend.context).deps.runs.watermark(flow.id)).toBeNull();
+    expect(await syncService(backend.context).deps.runs.watermark(flow.id)).toBeNull();
   }, 60_000);
 
   it('a dry run of a fixing reconcile only reports', async () => {
@@ -172,7 +172,7 @@ describe('GL accounts Infor ↔ Cin7: reconcile runs report, fix, then find noth
     // The id map pairs every compared account with its Cin7 code, as a sync leaves it.
     const compared = audit.filter((row) => row.transformedPayload !== null);
     expect(compared).toHaveLength(6);
-    const paired = syncService(backend.context).deps.idMap.entries(
+    const paired = await syncService(backend.context).deps.idMap.entries(
       flow.id,
       compared.map((row) => row.sourceKey),
     );
@@ -188,7 +188,7 @@ describe('GL accounts Infor ↔ Cin7: reconcile runs report, fix, then find noth
     );
     // One list call per side per run, nothing more.
     expect(again.calls).toMatchObject({ target: 1, targetMinimum: 1 });
-    expect(syncService(backend.context).deps.runs.watermark(flow.id)).toBeNull();
+    expect(await syncService(backend.context).deps.runs.watermark(flow.id)).toBeNull();
   }, 60_000);
 
   it('reads the source again after a storm that outlasts the HTTP retries, counting each record once', async () => {

@@ -10,14 +10,16 @@ afterEach(async () => {
   for (const dispose of disposals.splice(0)) await dispose();
 });
 
+const asyncStores = new WeakMap<object, import('../../electron/backend/store/async-store').AsyncStore>();
 function store() {
   const { backend, dispose } = testBackend();
   disposals.push(dispose);
+  asyncStores.set(backend.context.store, backend.context.asyncStore);
   return backend.context.store;
 }
 
-/** What the engine passes: the repositories and the store's transaction. */
-const engineDeps = (s: ReturnType<typeof store>) => ({ store: s, runs: s.runs, audit: s.audit, idMap: s.idMap });
+/** What the engine passes: the async store over the same SQLite database (its transaction hands out `tx`). */
+const engineDeps = (s: ReturnType<typeof store>) => ({ store: asyncStores.get(s)! });
 
 const flowId = 'flow-page-commit' as FlowId;
 const target = { connectionId: 'target', entity: 'Accounts' };
@@ -46,10 +48,10 @@ const start = (s: ReturnType<typeof store>) =>
   s.runs.startRun({ flowId, trigger: 'manual', dryRun: false, windowFrom: null, mappingHash: 'h' });
 
 describe('a page commit spans the runs, audit and id-map repositories in one transaction', () => {
-  it('writes the audit rows, id map, dead letters and counters together', () => {
+  it('writes the audit rows, id map, dead letters and counters together', async () => {
     const s = store();
     const run = start(s);
-    commitPage(engineDeps(s), run.id, flowId, target, page());
+    await commitPage(engineDeps(s), run.id, flowId, target, page());
     expect(s.audit.audits({ runId: run.id }).items.map((row) => [row.sourceKey, row.outcome])).toEqual([
       ['A', 'created'],
       ['B', 'failed'],
@@ -60,13 +62,13 @@ describe('a page commit spans the runs, audit and id-map repositories in one tra
     expect(s.runs.run(run.id).counters).toMatchObject({ read: 2, created: 1, failed: 1 });
   });
 
-  it('leaves none of them when the run no longer holds its flow', () => {
+  it('leaves none of them when the run no longer holds its flow', async () => {
     const s = store();
     const run = start(s);
     s.runs.finishRun(run.id, { status: 'cancelled', windowTo: null, counters: emptyCounters(), calls: emptyCalls() });
     let error: unknown;
     try {
-      commitPage(engineDeps(s), run.id, flowId, target, page());
+      await commitPage(engineDeps(s), run.id, flowId, target, page());
     } catch (caught) {
       error = caught;
     }

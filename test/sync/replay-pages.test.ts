@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditRepository } from '../../electron/backend/sync/audit.repository';
+import type { AsyncAuditRepository } from '../../electron/backend/store/async-store';
 import { replayRecords } from '../../electron/backend/sync/replay';
 import { syncService } from '../../electron/backend/sync/sync.service';
 import type { RecordAudit } from '../../shared/domain/run';
@@ -30,14 +30,14 @@ describe('replay and export of a large run, in pages', () => {
     const audit = new Proxy(deps.audit, {
       get(target, property, receiver) {
         if (property === 'auditsByIds')
-          return (ids: number[]): RecordAudit[] => {
+          return (ids: number[]): Promise<RecordAudit[]> => {
             pages.push(ids.length);
             return target.auditsByIds(ids);
           };
         const value: unknown = Reflect.get(target, property, receiver);
         return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
       },
-    }) as AuditRepository;
+    }) as AsyncAuditRepository;
     const again = await replayRecords({ ...deps, audit }, { runId: run.id, mapping: 'original' });
     // Every failure once, though each one failing again moved its dead letter further along the walk.
     expect(again.counters).toMatchObject({ read: 2300, failed: 2300 });

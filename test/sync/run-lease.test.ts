@@ -51,7 +51,7 @@ describe('a run holds its flow by a lease', () => {
     mappingHash: 'h',
   });
 
-  it('refuses a fresh lease naming host, pid and the way out, takes over an expired one and says what the dead run knew', () => {
+  it('refuses a fresh lease naming host, pid and the way out, takes over an expired one and says what the dead run knew', async () => {
     const mine = syncService(world.backend.context).runs;
     const theirs = syncService(other.context).runs;
     const { run: held } = mine.claimAndStart(input(), { leaseMs: 30_000 });
@@ -98,17 +98,15 @@ describe('a run holds its flow by a lease', () => {
       ).code,
     ).toBe('E_SYNC_LEASE_LOST');
     const page = { audits: [], idMap: [], deadLetters: { add: [], clear: [] }, counters, calls: emptyCalls() };
-    expect(
-      caught(() =>
-        commitPage(
-          syncService(world.backend.context).deps,
-          held.id,
-          flowId,
-          { connectionId: world.target.id, entity: 'Accounts' },
-          page,
-        ),
-      ).code,
-    ).toBe('E_SYNC_LEASE_LOST');
+    await expect(
+      commitPage(
+        syncService(world.backend.context).deps,
+        held.id,
+        flowId,
+        { connectionId: world.target.id, entity: 'Accounts' },
+        page,
+      ),
+    ).rejects.toMatchObject({ code: 'E_SYNC_LEASE_LOST' });
     expect(
       mine.finishRun(held.id, {
         status: 'succeeded',

@@ -24,7 +24,7 @@ import { dependencyOrder } from '../sync/dependency-order';
 import { syncService } from '../sync/sync.service';
 import { sampleBindings } from './bundle-check';
 import { sealBundle } from './bundle-hash';
-import { SchemaCache } from '../connectors/framework/schema-cache';
+import { parseCachedSchema } from '../connectors/framework/schema-cache';
 import { mappedFieldPaths, snapshotOf } from '../../../shared/bundle/schema-drift';
 import { defaultBundleName } from '../../../shared/bundle/bundle-name';
 
@@ -168,9 +168,10 @@ function bundleMapping(
   const source = schemaHash(flow.source.connectionId, mapping.sourceEntity);
   const target = schemaHash(flow.target.connectionId, mapping.targetEntity);
   // The mapped fields of each cached schema, so a server can name what drifted (a hash only says that something did).
-  const cache = new SchemaCache(context.store.connectionCaches);
+  // Read synchronously from the desktop's SQLite store (export builds the bundle in one go).
+  const caches = context.store.connectionCaches;
   const snapshot = (side: 'source' | 'target', connectionId: string, entity: string) => {
-    const schema = cache.get(connectionId, entity);
+    const schema = parseCachedSchema(caches.schema(connectionId, entity));
     if (!schema) return undefined;
     try {
       return snapshotOf(schema, mappedFieldPaths(mapping, side, schema));

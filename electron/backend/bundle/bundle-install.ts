@@ -1,13 +1,14 @@
 import { requiredSecretKeys } from '../../../shared/bundle/bundle-secrets';
 import type { Bundle, BundleConnection } from '../../../shared/bundle/bundle.schema';
-import type { ConnectionId } from '../../../shared/domain/connection';
+import type { Connection, ConnectionId } from '../../../shared/domain/connection';
 import { flowSchema, type Flow, type Mapping } from '../../../shared/domain/flow';
 import { AppError } from '../../../shared/errors';
 import { canonicalJson } from '../../../shared/hash';
 import { validConnectionSettings } from '../connections/connection-settings';
 import type { BackendContext } from '../context';
 import { dependencyOrder } from '../sync/dependency-order';
-import { flowsChanged, syncService } from '../sync/sync.service';
+import { flowsChanged } from '../sync/sync.service';
+import type { AsyncStoreRepositories } from '../store/async-store';
 
 export interface InstalledConnection {
   id: ConnectionId;
@@ -34,19 +35,34 @@ export interface InstallReport {
  * Saves a checked bundle into a store: connections by their bundle id (created
  * without secrets, or kept/replaced), mappings (same expression, same hash, so
  * audit rows and replays line up with the desktop's) and flows in dependency
- * order. Ids are kept, so importing the same bundle again updates in place.
+ * order. Ids are kept, so importing the same bundle again updates in place. Into the engine's store
+ * (`context.asyncStore`): the data folder's SQLite store, or PostgreSQL for `mlc … --store`.
  */
-export function installBundle(
+export async function installBundle(
   context: BackendContext,
   bundle: Bundle,
   mode: 'keep' | 'replace' = 'keep',
-): InstallReport {
-  const service = syncService(context);
-  const connections = context.store.transaction(() =>
-    bundle.connections.map((connection) => installConnection(context, connection, mode)),
-  );
-  const before = new Map(service.mappings.list().map((mapping) => [mapping.id as string, mapping]));
-  const mappings = bundle.mappings.map((mapping): InstalledItem => {
+): Promise<InstallReport> {
+  const store = context.asyncStore;
+  const installed = await store.transaction(async (tx) => {
+    const done: StoredConnection[] = [];
+    // One at a time: a transaction's calls are awaited in turn (see AsyncStore.transaction).
+    for (const connection of bundle.connections) done.push(await installConnection(tx, connection, mode));
+    return done;
+  });
+  // Secrets stay in the data folder's vault whatever the store (headless runs bind their own).
+  const connections = installed.map(({ current, status }): InstalledConnection => {
+    const have = new Set(context.vault.slots(current.id));
+    return {
+      id: current.id,
+      name: current.name,
+      status,
+      missingSecrets: requiredSecretKeys(current.system, current.settings).filter((key) => !have.has(key)),
+    };
+  });
+  const before = new Map((await store.mappings.list()).map((mapping) => [mapping.id as string, mapping]));
+  const mappings: InstalledItem[] = [];
+  for (const mapping of bundle.mappings) {
     const existing = before.get(mapping.id);
     const input = {
       id: mapping.id,
@@ -67,18 +83,18 @@ export function installBundle(
         ? 'kept'
         : 'updated';
     // Identical designs stay untouched: their "updated" time keeps meaning something.
-    if (status !== 'kept') service.mappings.save(input);
-    return { id: mapping.id, name: mapping.name, status };
-  });
+    if (status !== 'kept') await store.mappings.save(input);
+    mappings.push({ id: mapping.id, name: mapping.name, status });
+  }
   // Reproducible exports carry no time: the stamps only satisfy the Flow shape (the repository keeps its own).
   const stampedAt = bundle.createdAt ?? new Date().toISOString();
   const stamped = bundle.flows.map((flow) => ({ ...flow, createdAt: stampedAt, updatedAt: stampedAt }) as Flow);
   const flowStatus = new Map<string, InstalledItem['status']>();
   for (const flow of dependencyOrder(stamped)) {
     const { createdAt: _created, updatedAt: _updated, ...input } = flow;
-    const existing = service.flows.findFlow(flow.id);
+    const existing = await store.flows.findFlow(flow.id);
     const status = !existing ? 'created' : sameDesign(flowDesign(existing), flowDesign(flow)) ? 'kept' : 'updated';
-    if (status !== 'kept') service.flows.saveFlow(input);
+    if (status !== 'kept') await store.flows.saveFlow(input);
     flowStatus.set(flow.id, status);
   }
   // Imported schedules start at once in a host that runs its scheduler (desktop, `mlc studio`).
@@ -131,17 +147,23 @@ function flowDesign(flow: Flow): unknown {
 
 const sameDesign = (left: unknown, right: unknown) => canonicalJson(left) === canonicalJson(right);
 
-function installConnection(
-  context: BackendContext,
+/** A connection as the store holds it after the install, and what the install did. */
+interface StoredConnection {
+  current: Connection;
+  status: InstalledConnection['status'];
+}
+
+async function installConnection(
+  store: Pick<AsyncStoreRepositories, 'connections' | 'connectionCaches'>,
   bundled: BundleConnection,
   mode: 'keep' | 'replace',
-): InstalledConnection {
+): Promise<StoredConnection> {
   // Stored as `connections.create` stores them (trimmed, numbers as numbers), so connectors and the next compare see one form.
   const connection = { ...bundled, settings: validConnectionSettings(bundled.system, bundled.settings) };
-  const existing = context.connections.get(connection.id);
+  const existing = await store.connections.get(connection.id);
   let status: InstalledConnection['status'];
   if (!existing) {
-    context.connections.create({
+    await store.connections.create({
       id: connection.id,
       system: connection.system,
       name: connection.name,
@@ -161,25 +183,18 @@ function installConnection(
       existing.sandbox === connection.sandbox &&
       canonicalJson(existing.settings) === canonicalJson(connection.settings);
     if (mode === 'replace' && !same) {
-      context.connections.update(connection.id, {
+      await store.connections.update(connection.id, {
         name: connection.name,
         settings: connection.settings,
         sandbox: connection.sandbox,
       });
       // Hosts may differ now: cached schemas and tokens belong to the old settings.
-      context.store.connectionCaches.clearSchemas(connection.id);
-      context.store.connectionCaches.clearToken(connection.id);
+      await store.connectionCaches.clearSchemas(connection.id);
+      await store.connectionCaches.clearToken(connection.id);
       status = 'updated';
     } else {
       status = 'kept';
     }
   }
-  const current = context.connections.get(connection.id)!;
-  const have = new Set(context.vault.slots(connection.id));
-  return {
-    id: current.id,
-    name: current.name,
-    status,
-    missingSecrets: requiredSecretKeys(current.system, current.settings).filter((key) => !have.has(key)),
-  };
+  return { current: (await store.connections.get(connection.id))!, status };
 }

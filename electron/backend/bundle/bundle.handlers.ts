@@ -19,7 +19,7 @@ export const bundleHandlers: BundleHandlers = {
   'bundles.import': async (input, context) => {
     const { check, loaded } = await validateBundleText(input.content);
     const bundle = assertRunnable(check, loaded);
-    const report = installBundle(context, bundle, input.connections);
+    const report = await installBundle(context, bundle, input.connections);
     // Replaced settings may name other hosts: the next call builds a fresh client.
     for (const connection of report.connections)
       if (connection.status === 'updated') await context.http.drop(connection.id);

@@ -58,8 +58,8 @@ export function openConnector(
     connection: { id: connection.id, settings: connection.settings, sandbox: connection.sandbox },
     secrets: context.vault.getAll(connection.id),
     httpRegistry: context.http,
-    schemaCache: new SchemaCache(context.store.connectionCaches),
-    tokenStore: new SharedTokenStore(context.store.connectionCaches, context.vault, connection.id),
+    schemaCache: new SchemaCache(context.asyncStore.connectionCaches),
+    tokenStore: new SharedTokenStore(context.asyncStore.connectionCaches, context.vault, connection.id),
     // The backend's tuning applies to every opener (handlers, sync, samples), since
     // they share the connection's one HTTP client.
     ...context.connectorDefaults,

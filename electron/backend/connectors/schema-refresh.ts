@@ -18,7 +18,7 @@ export async function refreshSchema(
   connectionId: string,
   entity: string,
 ): Promise<SchemaRefresh> {
-  const before = new SchemaCache(context.store.connectionCaches).get(connectionId, entity);
+  const before = await new SchemaCache(context.asyncStore.connectionCaches).get(connectionId, entity);
   const connector = openConnector(context, connectionId);
   let schema: EntitySchema;
   try {

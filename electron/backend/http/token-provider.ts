@@ -23,9 +23,9 @@ export interface TokenSource {
 
 /** Optional persistence so several processes (desktop, `mlc serve`) share one token. */
 export interface TokenStore {
-  load(): AccessToken | undefined;
-  save(token: AccessToken): void;
-  clear(): void;
+  load(): Promise<AccessToken | undefined>;
+  save(token: AccessToken): Promise<void>;
+  clear(): Promise<void>;
 }
 
 export interface TokenProviderOptions {
@@ -66,7 +66,7 @@ export class TokenProvider {
 
   async get(): Promise<AccessToken> {
     if (this.current && this.fresh(this.current)) return this.current;
-    const stored = this.options.store?.load();
+    const stored = await this.options.store?.load();
     if (stored && this.fresh(stored)) {
       this.adopt(stored);
       return stored;
@@ -82,14 +82,15 @@ export class TokenProvider {
       // Keep the refresh token for the refresh grant, but never reuse the access token.
       this.current = { ...this.current, expiresAt: 0 };
     }
-    this.options.store?.clear();
+    await this.options.store?.clear();
     return this.refresh();
   }
 
   /** Forget everything (connection removed or credentials changed). */
   reset(): void {
     this.current = undefined;
-    this.options.store?.clear();
+    // Forgetting the shared copy may finish later; a failure only costs the next process a fetch.
+    this.options.store?.clear().catch(() => undefined);
   }
 
   private fresh(token: AccessToken): boolean {
@@ -101,10 +102,10 @@ export class TokenProvider {
     const previous = this.current;
     this.inflight = this.source
       .obtain(previous)
-      .then((token) => {
+      .then(async (token) => {
         this.obtained += 1;
         this.adopt(token);
-        this.options.store?.save(token);
+        await this.options.store?.save(token);
         return token;
       })
       .catch((error: unknown) => {

@@ -7,7 +7,8 @@ import { createBackend, type Backend, type BackendOptions } from '../backend';
 import { connectorFactories } from '../connectors/connector-registry';
 import type { Connector } from '../connectors/framework/connector';
 import { SchemaCache } from '../connectors/framework/schema-cache';
-import type { ConnectionCacheRepository } from '../connections/connection-cache.repository';
+import type { AsyncConnectionCacheRepository, AsyncStore } from '../store/async-store';
+import { openStoreAt, redactStoreUrl } from '../store/store-url';
 import { SharedTokenStore } from '../connectors/framework/token-store';
 import type { ConnectorSource, EngineDeps } from '../sync/engine-deps';
 import { SyncEngine } from '../sync/sync-engine';
@@ -33,6 +34,11 @@ export interface HeadlessOptions {
   logger?: Logger;
   /** Tests: fast backoff (the same knobs `createBackend` takes). */
   backend?: Pick<BackendOptions, 'connectorDefaults' | 'syncResilience'>;
+  /**
+   * A PostgreSQL store (`postgres://…`, from `--store` or `MLC_STORE_URL`: see `storeUrlFrom`) for
+   * runs, audit, id map, watermarks and the token and schema caches; absent: the data folder's SQLite.
+   */
+  storeUrl?: string;
 }
 
 export interface Headless {
@@ -41,6 +47,8 @@ export interface Headless {
   bound: BoundConnection[];
   engine: SyncEngine;
   deps: EngineDeps;
+  /** The store the engine runs on (`backend.context.asyncStore`): SQLite or PostgreSQL. */
+  store: AsyncStore;
   /** Flow ids of the bundle, in the bundle's order. */
   flowIds: string[];
   /**
@@ -99,12 +107,12 @@ export async function openHeadless(options: HeadlessOptions): Promise<Headless> 
   const missing = missingSecretsMessage(bound);
   if (missing) throw new AppError('E_SECRET_UNAVAILABLE', missing);
 
-  const backend = createBackend({ runtime: 'cli', dataDir, logger: options.logger, ...options.backend });
+  const backend = await openBackend(options, dataDir);
   try {
     const context = backend.context;
     // The store records the settings actually used; unchanged settings keep cached schemas and tokens.
     const byId = new Map(bound.map((connection) => [connection.id, connection]));
-    installBundle(
+    await installBundle(
       context,
       {
         ...bundle,
@@ -127,10 +135,11 @@ export async function openHeadless(options: HeadlessOptions): Promise<Headless> 
       bound,
       engine,
       deps,
+      store: context.asyncStore,
       flowIds: bundle.flows.map((flow) => flow.id as string),
       probes: {
         open: async (connectionId) =>
-          openBound(backend, byId.get(connectionId), connectionId, memoryCaches(context.store.connectionCaches)),
+          openBound(backend, byId.get(connectionId), connectionId, memoryCaches(context.asyncStore.connectionCaches)),
       },
       async close() {
         await engine.drain();
@@ -147,7 +156,7 @@ function openBound(
   backend: Backend,
   connection: BoundConnection | undefined,
   connectionId: string,
-  caches = backend.context.store.connectionCaches,
+  caches: AsyncConnectionCacheRepository = backend.context.asyncStore.connectionCaches,
 ): Connector {
   if (!connection) throw new AppError('E_NOT_FOUND', `The bundle has no connection ${connectionId}.`);
   const factory = connectorFactories[connection.system];
@@ -165,26 +174,26 @@ function openBound(
 }
 
 /** Schemas, tokens and leases in memory, seeded from nothing; tenant checks still read the store. */
-function memoryCaches(store: ConnectionCacheRepository): ConnectionCacheRepository {
+function memoryCaches(store: AsyncConnectionCacheRepository): AsyncConnectionCacheRepository {
   const schemas = new Map<string, { hash: string; json: string }>();
   const tokens = new Map<string, string>();
   const key = (connectionId: string, entity: string) => `${connectionId}\u0000${entity}`;
   return {
-    schema: (connectionId, entity) => schemas.get(key(connectionId, entity))?.json,
-    schemaHash: (connectionId, entity) => schemas.get(key(connectionId, entity))?.hash,
-    putSchema: (connectionId, schema, json) =>
-      schemas.set(key(connectionId, schema.entity), { hash: schema.hash, json }),
-    clearSchemas: (connectionId) => {
+    schema: async (connectionId, entity) => schemas.get(key(connectionId, entity))?.json,
+    schemaHash: async (connectionId, entity) => schemas.get(key(connectionId, entity))?.hash,
+    putSchema: async (connectionId, schema, json) =>
+      void schemas.set(key(connectionId, schema.entity), { hash: schema.hash, json }),
+    clearSchemas: async (connectionId) => {
       for (const entry of [...schemas.keys()]) if (entry.startsWith(`${connectionId}\u0000`)) schemas.delete(entry);
     },
-    token: (connectionId) => tokens.get(connectionId),
-    putToken: (connectionId, ciphertext) => void tokens.set(connectionId, ciphertext),
-    clearToken: (connectionId) => void tokens.delete(connectionId),
+    token: async (connectionId) => tokens.get(connectionId),
+    putToken: async (connectionId, ciphertext) => void tokens.set(connectionId, ciphertext),
+    clearToken: async (connectionId) => void tokens.delete(connectionId),
     // One process, one probe at a time: the lease is always free.
-    tryAcquireRefreshLease: () => true,
-    releaseRefreshLease: () => undefined,
+    tryAcquireRefreshLease: async () => true,
+    releaseRefreshLease: async () => undefined,
     tenantCheck: (connectionId) => store.tenantCheck(connectionId),
-    putTenantCheck: () => undefined,
+    putTenantCheck: async () => undefined,
   };
 }
 
@@ -207,10 +216,35 @@ export async function withSchemaProbes<T>(
     const byId = new Map(bound.map((connection) => [connection.id, connection]));
     return await use({
       open: async (connectionId) =>
-        openBound(backend, byId.get(connectionId), connectionId, memoryCaches(backend.context.store.connectionCaches)),
+        openBound(
+          backend,
+          byId.get(connectionId),
+          connectionId,
+          memoryCaches(backend.context.asyncStore.connectionCaches),
+        ),
     });
   } finally {
     await backend.close();
     fs.rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The backend of a headless command: on the data folder's SQLite store, or with `storeUrl` on a
+ * PostgreSQL store (opened and migrated first) for the engine, the bundle and the caches. The data
+ * folder still holds the secret vault's key file and the SQLite file handlers would use.
+ */
+export async function openBackend(
+  options: Pick<HeadlessOptions, 'storeUrl' | 'logger' | 'backend'>,
+  dataDir: string,
+): Promise<Backend> {
+  const asyncStore = options.storeUrl ? await openStoreAt(options.storeUrl, dataDir) : undefined;
+  if (asyncStore && options.storeUrl)
+    options.logger?.info('store: PostgreSQL', { url: redactStoreUrl(options.storeUrl) });
+  try {
+    return createBackend({ runtime: 'cli', dataDir, logger: options.logger, ...options.backend, asyncStore });
+  } catch (error) {
+    await asyncStore?.close().catch(() => undefined);
+    throw error;
   }
 }

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Run } from '../../../shared/domain/run';
 import { errorMessage } from '../../../shared/errors';
 import { answerClientErrors, BodyTooLargeError, guarded, readBody, requestUrl } from '../bridge/http-guard';
-import { scheduleRetention } from '../sync/audit-retention';
+import { applyRetention, scheduleRetention } from '../sync/audit-retention';
 import { createScheduler } from '../sync/sync.service';
 import type { Logger } from '../util/log';
 import { openHeadless, type Headless, type HeadlessOptions } from './headless-runtime';
@@ -53,16 +53,26 @@ export async function startServe(options: ServeOptions): Promise<ServeDaemon> {
   const headless = await openHeadless(options);
   const { engine, deps, bundle } = headless;
   const log = options.logger;
+  // The bundle's flows as installed, and each one's newest run: read once here and kept current after
+  // each run, so schedules, /health and metrics answer without a store round trip (PostgreSQL too).
+  const flows = await Promise.all(headless.flowIds.map((id) => deps.flows.flow(id)));
+  const names = new Map(flows.map((flow) => [flow.id as string, flow.name]));
+  const lastRuns = new Map<string, Run>();
+  for (const flow of flows) {
+    const last = await deps.runs.latestRun(flow.id);
+    if (last) lastRuns.set(flow.id, last);
+  }
   // Dead letters per flow: counted at start and after each of the flow's runs, not at every scrape.
   const deadLetters = new Map<string, number>();
-  const countDeadLetters = (flowId: string) => deadLetters.set(flowId, deps.audit.deadLetterCount(flowId));
+  const countDeadLetters = async (flowId: string) =>
+    void deadLetters.set(flowId, await deps.audit.deadLetterCount(flowId));
   const metrics = new MetricsBook({
     flows: () => flowStatus(),
     deadLetters: (flowId) => deadLetters.get(flowId) ?? 0,
   });
   for (const flow of bundle.flows) {
     metrics.nameFlow(flow.id, flow.name);
-    countDeadLetters(flow.id);
+    await countDeadLetters(flow.id);
   }
   const soft = new AbortController();
   const hard = new AbortController();
@@ -71,16 +81,19 @@ export async function startServe(options: ServeOptions): Promise<ServeDaemon> {
   let stopping = false;
 
   // Audit retention (age, size cap, space given back): now, hourly and after each run.
-  const retention = scheduleRetention(headless.backend.context.store, log);
+  const retention = scheduleRetention(() => applyRetention(headless.store), log);
   const alerter = new Alerter(options.alerts ?? {}, log, bundle.name);
   const finished = (run: Run) => {
-    countDeadLetters(run.flowId);
+    lastRuns.set(run.flowId, run);
     metrics.record(run);
     retention.afterRun();
-    const flow = deps.flows.findFlow(run.flowId);
-    alerter.afterRun(run, flow?.name ?? run.flowId, deadLetters.get(run.flowId) ?? 0);
+    const name = names.get(run.flowId) ?? run.flowId;
+    // The alert waits for the dead-letter count of this run (a threshold alert needs it).
+    void countDeadLetters(run.flowId)
+      .catch((error: unknown) => log.warn('dead letters not counted', { flow: name, error: errorMessage(error) }))
+      .then(() => alerter.afterRun(run, name, deadLetters.get(run.flowId) ?? 0));
     log.info('run finished', {
-      flow: flow?.name ?? run.flowId,
+      flow: name,
       run: run.id,
       trigger: run.trigger,
       status: run.status,
@@ -91,18 +104,18 @@ export async function startServe(options: ServeOptions): Promise<ServeDaemon> {
   };
 
   // Built like every host's scheduler, on the headless engine (bound connectors), for the bundle's flows only.
-  const scheduler = createScheduler({ ...deps, log }, engine, {
+  const source = { flows: () => flows, lastRunAt: (flowId: string) => lastRuns.get(flowId)?.startedAt };
+  const scheduler = createScheduler({ ...deps, log }, source, engine, {
     only: (flow) => bundleFlowIds.has(flow.id),
     runOptions: { signal: hard.signal, stopSignal: soft.signal },
     accepting: () => !stopping,
-    onStart: (flowId, trigger) =>
-      log.info('run starting', { flow: deps.flows.findFlow(flowId)?.name ?? flowId, trigger }),
+    onStart: (flowId, trigger) => log.info('run starting', { flow: names.get(flowId) ?? flowId, trigger }),
     onFinished: finished,
   });
 
   const flowStatus = (): FlowStatus[] =>
     bundle.flows.map((flow) => {
-      const last = deps.runs.latestRun(flow.id);
+      const last = lastRuns.get(flow.id);
       return {
         id: flow.id,
         name: flow.name,
@@ -137,10 +150,8 @@ export async function startServe(options: ServeOptions): Promise<ServeDaemon> {
       // Ready = can take work: not stopping, and the store answers a query.
       if (stopping) return send(response, 503, { status: 'stopping' });
       try {
-        return send(response, 200, {
-          status: 'ready',
-          store: { schemaVersion: headless.backend.context.store.schemaVersion() },
-        });
+        const schemaVersion = await answerWithin(headless.store.schemaVersion(), readyTimeoutMs);
+        return send(response, 200, { status: 'ready', store: { kind: headless.store.kind, schemaVersion } });
       } catch (error) {
         log.warn('store unreachable', { error: errorMessage(error) });
         return send(response, 503, {
@@ -210,7 +221,7 @@ export async function startServe(options: ServeOptions): Promise<ServeDaemon> {
   if (zohoFlows.length > 0) {
     receiver = new ZohoReceiver({
       deps,
-      flows: zohoFlows.map((flow) => deps.flows.flow(flow.id)),
+      flows: flows.filter((flow) => zohoFlows.some((zoho) => zoho.id === flow.id)),
       sandboxConnections: new Set(
         headless.bound.filter((connection) => connection.sandbox).map((connection) => connection.id),
       ),
@@ -262,6 +273,22 @@ export async function startServe(options: ServeOptions): Promise<ServeDaemon> {
       return stopped;
     },
   };
+}
+
+/** How long /ready waits for the store: a probe's own timeout is a few seconds, and a hung store is not ready. */
+const readyTimeoutMs = 2_000;
+
+/** The promise's answer, or a rejection once `ms` passed without one. */
+async function answerWithin<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export function isLoopback(host: string): boolean {

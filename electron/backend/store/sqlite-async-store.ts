@@ -39,10 +39,10 @@ export function openAsyncSqliteStore(options: OpenOptions): AsyncStore {
 /**
  * The async contract over the existing synchronous SQLite repositories (which stay the code that
  * runs): a mutex serialises transactions and calls, `transaction` is BEGIN IMMEDIATE … COMMIT on the
- * one connection, and a nested one is a savepoint.
+ * one connection, and a nested one is a savepoint. `store` may be a synchronous store already open
+ * on `db` (the desktop backend's), so both faces share the one connection.
  */
-export function asyncSqliteStore(db: Db): AsyncStore {
-  const store = sqliteStore(db);
+export function asyncSqliteStore(db: Db, store: Store = sqliteStore(db)): AsyncStore {
   const mutex = new Mutex();
   const guarded = async <R>(call: () => R): Promise<R> => {
     const release = await mutex.lock();

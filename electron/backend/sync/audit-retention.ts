@@ -1,7 +1,9 @@
 import { errorMessage } from '../../../shared/errors';
-import type { SettingsRepository } from '../store/settings.repository';
+import type { AsyncAuditRepository, AsyncSettingsRepository } from '../store/async-store';
 import type { Logger } from '../util/log';
-import type { AuditRepository } from './audit.repository';
+import type { Store } from '../store/store';
+
+type RetentionAudit = Pick<AsyncAuditRepository, 'pruneAudit' | 'pruneAuditToSize' | 'reclaimSpace'>;
 
 /** Where the retention settings live (the store's settings table): the UI, `mlc prune` and hosts share them. */
 export const retentionKeys = { days: 'audit.retentionDays', maxMb: 'audit.retentionMaxMb' } as const;
@@ -15,19 +17,24 @@ export interface RetentionSettings {
   maxMb?: number;
 }
 
-export function retentionSettings(settings: SettingsRepository): RetentionSettings {
-  const days = Number(settings.get(retentionKeys.days) ?? defaultRetentionDays);
-  const maxMb = Number(settings.get(retentionKeys.maxMb) ?? 0);
+export async function retentionSettings(settings: Pick<AsyncSettingsRepository, 'get'>): Promise<RetentionSettings> {
+  return settingsOf(await settings.get(retentionKeys.days), await settings.get(retentionKeys.maxMb));
+}
+
+/** The stored texts as settings: defaults for what is unset, no size cap for 0. */
+function settingsOf(daysText: string | undefined, maxMbText: string | undefined): RetentionSettings {
+  const days = Number(daysText ?? defaultRetentionDays);
+  const maxMb = Number(maxMbText ?? 0);
   return { days, ...(maxMb > 0 ? { maxMb } : {}) };
 }
 
 /** Saves changed settings; `maxMb: null` removes the size cap. */
-export function saveRetentionSettings(
-  settings: SettingsRepository,
+export async function saveRetentionSettings(
+  settings: Pick<AsyncSettingsRepository, 'get' | 'set'>,
   change: { days?: number; maxMb?: number | null },
-): RetentionSettings {
-  if (change.days !== undefined) settings.set(retentionKeys.days, String(change.days));
-  if (change.maxMb !== undefined) settings.set(retentionKeys.maxMb, String(change.maxMb ?? 0));
+): Promise<RetentionSettings> {
+  if (change.days !== undefined) await settings.set(retentionKeys.days, String(change.days));
+  if (change.maxMb !== undefined) await settings.set(retentionKeys.maxMb, String(change.maxMb ?? 0));
   return retentionSettings(settings);
 }
 
@@ -41,14 +48,15 @@ export interface RetentionResult extends RetentionSettings {
 }
 
 /** Applies retention once: age, then the size cap, then gives the freed pages back. Dead letters keep their rows. */
-export function applyRetention(
-  store: { audit: AuditRepository; settings: SettingsRepository },
-  settings: RetentionSettings = retentionSettings(store.settings),
+export async function applyRetention(
+  store: { audit: RetentionAudit; settings: Pick<AsyncSettingsRepository, 'get'> },
+  given?: RetentionSettings,
   now = new Date(),
-): RetentionResult {
-  let pruned = store.audit.pruneAudit(settings.days, now);
-  if (settings.maxMb !== undefined) pruned += store.audit.pruneAuditToSize(settings.maxMb * 1024 * 1024);
-  const { reclaimedBytes, incremental } = store.audit.reclaimSpace();
+): Promise<RetentionResult> {
+  const settings = given ?? (await retentionSettings(store.settings));
+  let pruned = await store.audit.pruneAudit(settings.days, now);
+  if (settings.maxMb !== undefined) pruned += await store.audit.pruneAuditToSize(settings.maxMb * 1024 * 1024);
+  const { reclaimedBytes, incremental } = await store.audit.reclaimSpace();
   return { ...settings, pruned, reclaimedBytes, incremental };
 }
 
@@ -56,25 +64,51 @@ export function applyRetention(
 export const retentionEveryMs = 60 * 60 * 1000;
 
 /**
- * Retention for a long-lived host (the desktop backend, `mlc studio`, `mlc serve`): applied now, every
+ * `applyRetention` over the synchronous SQLite repositories, done before it returns: the desktop
+ * host applies it inline (at start, and in the `runs.changed` of a run that ended), so a run's
+ * call returns with retention already applied, as the UI expects.
+ */
+export function applyRetentionNow(
+  store: Pick<Store, 'audit' | 'settings'>,
+  given?: RetentionSettings,
+  now = new Date(),
+): RetentionResult {
+  const settings = given ?? settingsOf(store.settings.get(retentionKeys.days), store.settings.get(retentionKeys.maxMb));
+  let pruned = store.audit.pruneAudit(settings.days, now);
+  if (settings.maxMb !== undefined) pruned += store.audit.pruneAuditToSize(settings.maxMb * 1024 * 1024);
+  const { reclaimedBytes, incremental } = store.audit.reclaimSpace();
+  return { ...settings, pruned, reclaimedBytes, incremental };
+}
+
+/**
+ * Retention for a long-lived host (the desktop backend, `mlc studio`, `mlc serve`): `apply` now, every
  * hour and after each run. Returns the after-run trigger and a stop function. A failure is logged, never
- * thrown: retention must not stop a run or the host.
+ * thrown: retention must not stop a run or the host. An `apply` that answers later (the async store)
+ * runs one at a time: a run ending while one is under way needs no second one queued behind it.
  */
 export function scheduleRetention(
-  store: { audit: AuditRepository; settings: SettingsRepository },
+  apply: () => RetentionResult | Promise<RetentionResult>,
   log: Logger,
   everyMs = retentionEveryMs,
 ): { afterRun(): void; stop(): void } {
-  const apply = () => {
+  let applying: Promise<void> | undefined;
+  const report = (result: RetentionResult) => {
+    if (result.pruned > 0) log.info('audit retention applied', { ...result });
+  };
+  const fail = (error: unknown) =>
+    log.warn('audit retention failed; it is tried again later', { error: errorMessage(error) });
+  const once = () => {
+    if (applying) return;
     try {
-      const result = applyRetention(store);
-      if (result.pruned > 0) log.info('audit retention applied', { ...result });
+      const result = apply();
+      if (result instanceof Promise) applying = result.then(report, fail).finally(() => (applying = undefined));
+      else report(result);
     } catch (error) {
-      log.warn('audit retention failed; it is tried again later', { error: errorMessage(error) });
+      fail(error);
     }
   };
-  apply();
-  const timer = setInterval(apply, everyMs);
+  once();
+  const timer = setInterval(once, everyMs);
   timer.unref();
-  return { afterRun: apply, stop: () => clearInterval(timer) };
+  return { afterRun: once, stop: () => clearInterval(timer) };
 }

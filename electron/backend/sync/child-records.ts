@@ -73,9 +73,9 @@ function valueAt(data: JsonObject, path: string): JsonValue | undefined {
 
 /** How a child flow's lines reach their parent's target id. */
 export interface ParentLink {
-  /** Reads the parents of a page's lines in one query (the id map), before `targetId` asks one by one. */
-  prefetch(lineKeys: string[]): void;
-  /** The parent's target id for a line key; null when the parent was never written (or failed). */
+  /** Reads the parents of a page's lines in one query (the id map); `targetId` then answers from memory. */
+  prefetch(lineKeys: string[]): Promise<void>;
+  /** The parent's target id for a line key (prefetched); null when the parent was never written (or failed). */
   targetId(lineKey: string): string | null;
   /** Why a line cannot be written yet. */
   missing(lineKey: string): string;
@@ -85,26 +85,22 @@ export interface ParentLink {
  * The parent link of a child flow (undefined for other flows). Reads the parent flow's id map
  * for each page, so a replay after the parent was fixed finds the id the fix wrote.
  */
-export function parentLink(deps: Pick<EngineDeps, 'idMap' | 'flows'>, flow: Flow): ParentLink | undefined {
+export async function parentLink(
+  deps: Pick<EngineDeps, 'idMap' | 'flows'>,
+  flow: Flow,
+): Promise<ParentLink | undefined> {
   const each = flow.source.each;
   if (!flow.parent || !each) return undefined;
-  const parentFlow = deps.flows.findFlow(flow.parent.flowId);
+  const parentFlow = await deps.flows.findFlow(flow.parent.flowId);
   const name = parentFlow?.name ?? flow.parent.flowId;
   const cache = new Map<string, string | null>();
-  const targetId = (lineKey: string): string | null => {
-    const parentKey = parentKeyOf(lineKey, each);
-    if (!cache.has(parentKey))
-      cache.set(
-        parentKey,
-        parentFlow ? (deps.idMap.entries(parentFlow.id, [parentKey]).get(parentKey)?.targetKey ?? null) : null,
-      );
-    return cache.get(parentKey)!;
-  };
+  // Every caller prefetches a page's lines first (the store is async; a binding call cannot wait for it).
+  const targetId = (lineKey: string): string | null => cache.get(parentKeyOf(lineKey, each)) ?? null;
   return {
-    prefetch: (lineKeys) => {
+    prefetch: async (lineKeys) => {
       const wanted = [...new Set(lineKeys.map((key) => parentKeyOf(key, each)))].filter((key) => !cache.has(key));
       if (!parentFlow || wanted.length === 0) return;
-      const found = deps.idMap.entries(parentFlow.id, wanted);
+      const found = await deps.idMap.entries(parentFlow.id, wanted);
       for (const key of wanted) cache.set(key, found.get(key)?.targetKey ?? null);
     },
     targetId,

@@ -96,6 +96,7 @@ export async function applyConflictRules<T extends RuledWrite>(
     matchKey: string[];
     targetName: string;
     lookup: (values: string[], fields: string[]) => Promise<Map<string, LookupHit>>;
+    /** May answer from the store: a promise. */
     lastWritten: (sourceKey: string) => unknown;
   },
 ): Promise<{ write: T[]; kept: T[]; conflicted: number }> {
@@ -112,7 +113,7 @@ export async function applyConflictRules<T extends RuledWrite>(
   let conflicted = 0;
   for (const item of pending) {
     const value = valueOf(item);
-    const baseline = options.lastWritten(item.record.key);
+    const baseline: unknown = await options.lastWritten(item.record.key);
     const resolution = resolveConflicts(
       item.payload,
       item.record,

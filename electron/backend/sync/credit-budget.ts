@@ -6,8 +6,7 @@ import {
   type ZohoCreditBudget,
   type ZohoCreditEstimate,
 } from '../../../shared/connectors/zoho-credits';
-import type { FlowRepository } from './flows.repository';
-import type { RunRepository } from './runs.repository';
+import type { AsyncFlowRepository, AsyncRunRepository } from '../store/async-store';
 
 /** A Zoho connection's share of a pass: the flows that call it, the records they move, the credits. */
 export interface CreditBudget {
@@ -29,26 +28,26 @@ export interface CreditBudget {
  * Records a flow is expected to move: a full read is the last full read's size; an incremental one
  * the last run's (the best guide to a window's size before reading it); unknown before any run.
  */
-export function expectedRecords(
-  runs: Pick<RunRepository, 'watermark' | 'lastFullReadCount' | 'latestRun'>,
+export async function expectedRecords(
+  runs: Pick<AsyncRunRepository, 'watermark' | 'lastFullReadCount' | 'latestRun'>,
   flowId: string,
-): number | null {
-  if (runs.watermark(flowId) === null) return runs.lastFullReadCount(flowId);
-  return runs.latestRun(flowId)?.counters.read ?? null;
+): Promise<number | null> {
+  if ((await runs.watermark(flowId)) === null) return runs.lastFullReadCount(flowId);
+  return (await runs.latestRun(flowId))?.counters.read ?? null;
 }
 
 /**
  * The daily-credit budget of every Zoho connection the flows use (Zoho publishes credits per org per
  * day, not a per-minute limit: API-FACTS §2.4): upserts at 100 records per call, list reads at 200.
  */
-export function creditBudgets(
+export async function creditBudgets(
   deps: {
-    flows: Pick<FlowRepository, 'flow'>;
-    runs: Pick<RunRepository, 'watermark' | 'lastFullReadCount' | 'latestRun'>;
+    flows: Pick<AsyncFlowRepository, 'flow'>;
+    runs: Pick<AsyncRunRepository, 'watermark' | 'lastFullReadCount' | 'latestRun'>;
   },
   flowIds: readonly string[],
   connection: (id: string) => Pick<Connection, 'system' | 'name' | 'settings'> | undefined,
-): CreditBudget[] {
+): Promise<CreditBudget[]> {
   const byConnection = new Map<
     string,
     {
@@ -61,8 +60,8 @@ export function creditBudgets(
     }
   >();
   for (const flowId of flowIds) {
-    const flow = deps.flows.flow(flowId);
-    const records = expectedRecords(deps.runs, flowId);
+    const flow = await deps.flows.flow(flowId);
+    const records = await expectedRecords(deps.runs, flowId);
     for (const [role, connectionId] of [
       ['source', flow.source.connectionId],
       ['target', flow.target.connectionId],

@@ -18,7 +18,7 @@ export interface Counterpart {
 
 export interface EchoFinder {
   /** For source keys of a page: the ones an opposite flow wrote, with what it last read on the other side. */
-  counterparts(sourceKeys: string[]): Map<string, Counterpart>;
+  counterparts(sourceKeys: string[]): Promise<Map<string, Counterpart>>;
 }
 
 /**
@@ -29,11 +29,13 @@ export interface EchoFinder {
  * own last write of it. A real change on A's side (a field R does not map, a later edit) makes the
  * payload differ and is written. Undefined when no flow goes the other way.
  */
-export function echoFinder(deps: Pick<EngineDeps, 'flows' | 'idMap' | 'audit'>, flow: Flow): EchoFinder | undefined {
+export async function echoFinder(
+  deps: Pick<EngineDeps, 'flows' | 'idMap' | 'audit'>,
+  flow: Flow,
+): Promise<EchoFinder | undefined> {
   // Lines are written with their parent's flow; the opposite of a child flow is not told apart here.
   if (flow.source.each) return undefined;
-  const opposite = deps.flows
-    .flows()
+  const opposite = (await deps.flows.flows())
     .filter(
       (other) =>
         other.id !== flow.id &&
@@ -46,12 +48,12 @@ export function echoFinder(deps: Pick<EngineDeps, 'flows' | 'idMap' | 'audit'>, 
     .sort((a, b) => a.id.localeCompare(b.id));
   if (opposite.length === 0) return undefined;
   return {
-    counterparts(sourceKeys) {
+    async counterparts(sourceKeys) {
       const found = new Map<string, Counterpart>();
       for (const other of opposite) {
-        for (const [written, otherKey] of deps.idMap.writtenTargets(other.id, sourceKeys)) {
+        for (const [written, otherKey] of await deps.idMap.writtenTargets(other.id, sourceKeys)) {
           if (found.has(written)) continue;
-          const audit = deps.audit.latestAudit(other.id, otherKey);
+          const audit = await deps.audit.latestAudit(other.id, otherKey);
           const data = audit?.sourcePayload;
           if (!audit || !data || typeof data !== 'object' || Array.isArray(data)) continue;
           found.set(written, {

@@ -19,20 +19,22 @@ export interface PageCommit {
 /**
  * The page's audit rows, id map, dead letters and the run's counters in one
  * transaction: a crash or a lost lease leaves none of them, so the next run
- * re-reads the page rather than finding half of it.
+ * re-reads the page rather than finding half of it. Every write goes through
+ * the transaction's own `tx` (on PostgreSQL the outer store would take another
+ * connection, outside the transaction).
  */
-export function commitPage(
-  deps: Pick<EngineDeps, 'store' | 'runs' | 'audit' | 'idMap'>,
+export async function commitPage(
+  deps: Pick<EngineDeps, 'store'>,
   runId: RunId,
   flowId: FlowId,
   target: { connectionId: string; entity: string },
   page: PageCommit,
-): void {
+): Promise<void> {
   const now = new Date().toISOString();
-  deps.store.transaction(() => {
-    const auditIds = deps.audit.record(runId, flowId, page.audits, now);
-    deps.idMap.upsert(flowId, target, page.idMap, now);
-    deps.audit.updateDeadLetters(
+  await deps.store.transaction(async (tx) => {
+    const auditIds = await tx.audit.record(runId, flowId, page.audits, now);
+    await tx.idMap.upsert(flowId, target, page.idMap, now);
+    await tx.audit.updateDeadLetters(
       flowId,
       runId,
       {
@@ -42,6 +44,6 @@ export function commitPage(
       now,
     );
     // A run another process found dead must not commit: this throws, the page rolls back and the new owner re-reads it.
-    deps.runs.recordPage(runId, { counters: page.counters, calls: page.calls, progress: page.progress }, now);
+    await tx.runs.recordPage(runId, { counters: page.counters, calls: page.calls, progress: page.progress }, now);
   });
 }

@@ -10,7 +10,7 @@ export class PagePipeline<Result> {
 
   constructor(
     /** Commits one finished page (in read order); a throw stops the pipeline. */
-    private readonly commit: (result: Result) => void,
+    private readonly commit: (result: Result) => void | Promise<void>,
     private readonly depth = 2,
   ) {}
 
@@ -62,7 +62,7 @@ export class PagePipeline<Result> {
     }
     this.open.shift();
     try {
-      this.commit(result);
+      await this.commit(result);
     } catch (error) {
       await this.abandon();
       throw error;

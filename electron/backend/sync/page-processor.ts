@@ -2,7 +2,7 @@ import type { RetryPolicy } from 'cockatiel';
 import type { EntitySchema } from '../../../shared/domain/entity-schema';
 import type { Flow, Mapping } from '../../../shared/domain/flow';
 import type { RunCounters } from '../../../shared/domain/run';
-import { AppError } from '../../../shared/errors';
+import { AppError, errorMessage } from '../../../shared/errors';
 import { stableHash } from '../../../shared/hash';
 import type { Bindings } from '../../../shared/mapping/evaluate';
 import type { Connector, JsonObject, SourceRecord } from '../connectors/framework/connector';
@@ -47,27 +47,39 @@ export interface PageContext {
   /** Two-way integrations: finds the records the opposite flow wrote, so their echoes are not written back. */
   echoes?: EchoFinder;
   /** Conflict rules: what this flow last wrote of a source key (the baseline both sides are compared with). */
-  lastWritten?: (sourceKey: string) => unknown;
+  lastWritten?: (sourceKey: string) => Promise<unknown>;
   /** The run's batches in flight (shared by its pages); absent: one batch at a time. */
   window?: WriteWindow;
 }
 
+/** A run's `onWarning`, and `flush` to await the notes it wrote before the run's row is finished. */
+export type RunWarnings = ((message: string) => void) & { flush(): Promise<void> };
+
 /**
  * `onWarning` for a run: each distinct message goes to the log once, with the flow and the run,
- * and is kept with the run (its notes) so the Runs screen shows it.
+ * and is kept with the run (its notes) so the Runs screen shows it. Connectors warn synchronously,
+ * so the note is written in the background; `flush` waits for every one (a note that could not be
+ * written is logged, never lost silently: the log line above it already says the warning).
  */
 export function warnOncePerRun(
   log: { warn(message: string, fields?: Record<string, unknown>): void },
   fields: { flow: string; run: string },
-  notes?: { addNote(runId: string, note: string): void },
-): (message: string) => void {
+  notes?: { addNote(runId: string, note: string): Promise<void> },
+): RunWarnings {
   const said = new Set<string>();
-  return (message) => {
+  const writes: Array<Promise<void>> = [];
+  const warn = (message: string) => {
     if (said.has(message)) return;
     said.add(message);
     log.warn(message, fields);
-    notes?.addNote(fields.run, message);
+    if (notes)
+      writes.push(
+        notes
+          .addNote(fields.run, message)
+          .catch((error: unknown) => log.warn('run note not written', { ...fields, error: errorMessage(error) })),
+      );
   };
+  return Object.assign(warn, { flush: async () => void (await Promise.all(writes)) });
 }
 
 interface Pending {
@@ -133,7 +145,7 @@ export async function processPage(
   // A line whose parent has no target record is never written unlinked: it fails, naming its
   // parent, and waits as a dead letter for a replay once the parent is there.
   const link = context.parent;
-  link?.prefetch(live.map((record) => record.key));
+  await link?.prefetch(live.map((record) => record.key));
   const ready = link
     ? live.filter((record) => {
         if (link.targetId(record.key)) return true;
@@ -151,7 +163,7 @@ export async function processPage(
     { bindings, signal: context.signal },
   );
   const pending: Pending[] = [];
-  const counterparts = context.echoes?.counterparts(ready.map((record) => record.key));
+  const counterparts = await context.echoes?.counterparts(ready.map((record) => record.key));
   ready.forEach((record, index) => {
     const result = results[index]!;
     if (!result.ok) return fail(record, null, result.error.code, result.error.message);

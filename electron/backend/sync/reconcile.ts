@@ -170,7 +170,7 @@ export async function reconcileFlow(deps: EngineDeps, context: ReconcileContext)
   }, context.signal);
 
   // 2. The source, page by page.
-  const bindings = referenceBindings(deps, flow, target);
+  const bindings = await referenceBindings(deps, flow, target);
   const summary: ReconcileSummary = {
     match: 0,
     differ: 0,
@@ -197,7 +197,7 @@ export async function reconcileFlow(deps: EngineDeps, context: ReconcileContext)
       for await (const page of source.read(flow.source.entity, { pageSize, signal: context.signal })) {
         // A full read reports no deletions (they come only with `since`).
         const read = page.records.filter((record) => !record.deleted);
-        const records = again ? deps.audit.notYetInRun(runId, flow.id, read) : read;
+        const records = again ? await deps.audit.notYetInRun(runId, flow.id, read) : read;
         counters.read += records.length;
         progress.recordsInFlight = records.length;
         const audits: AuditInput[] = [];
@@ -330,10 +330,10 @@ export async function reconcileFlow(deps: EngineDeps, context: ReconcileContext)
           // blanked so a record the id map calls unchanged is written anyway: the target says otherwise.
           const known = new Map(
             [
-              ...deps.idMap.entries(
+              ...(await deps.idMap.entries(
                 flow.id,
                 toFix.map((item) => item.record.key),
-              ),
+              )),
             ].map(([key, entry]) => [key, { ...entry, payloadHash: '' }]),
           );
           const result = await processPage(
@@ -348,7 +348,7 @@ export async function reconcileFlow(deps: EngineDeps, context: ReconcileContext)
               attempt: 1,
               bindings,
               known,
-              deadLetters: new Set(deps.audit.deadLetterKeys(flow.id).map((entry) => entry.sourceKey)),
+              deadLetters: new Set((await deps.audit.deadLetterKeys(flow.id)).map((entry) => entry.sourceKey)),
               counters,
               signal: context.signal,
               resilience: context.resilience,
@@ -392,7 +392,7 @@ export async function reconcileFlow(deps: EngineDeps, context: ReconcileContext)
             maxBatch,
           ),
         );
-        commitPage(
+        await commitPage(
           deps,
           runId,
           flow.id,
@@ -426,8 +426,8 @@ export async function reconcileFlow(deps: EngineDeps, context: ReconcileContext)
     ),
   );
   for (const entry of index.values()) if (!entry.seen) summary.onlyInTarget.push(entry.targetKey, ...entry.ambiguous);
-  if (window.stats.reductions > 0) deps.runs.addNote(runId, windowNote(target.descriptor.label, window));
-  deps.runs.addNote(runId, reconcileNote(summary, { fix, dryRun: context.dryRun, source, target }));
+  if (window.stats.reductions > 0) await deps.runs.addNote(runId, windowNote(target.descriptor.label, window));
+  await deps.runs.addNote(runId, reconcileNote(summary, { fix, dryRun: context.dryRun, source, target }));
   return summary;
 }
 

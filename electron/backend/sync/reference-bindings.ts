@@ -10,7 +10,11 @@ import type { EngineDeps } from './engine-deps';
  * account flow built, asks the target when the map has none, and remembers each
  * answer for the rest of the run.
  */
-export function referenceBindings(deps: Pick<EngineDeps, 'idMap' | 'flows'>, flow: Flow, target: Connector): Bindings {
+export async function referenceBindings(
+  deps: Pick<EngineDeps, 'idMap' | 'flows'>,
+  flow: Flow,
+  target: Connector,
+): Promise<Bindings> {
   const cache = new Map<string, string | null>();
   const ids = new Map<string, Promise<string | null>>();
   return {
@@ -42,14 +46,12 @@ export function referenceBindings(deps: Pick<EngineDeps, 'idMap' | 'flows'>, flo
       if (sourceKey === undefined || sourceKey === null || sourceKey === '') return null;
       const key = `${String(entity)}\u0000${String(sourceKey)}`;
       if (cache.has(key)) return cache.get(key)!;
-      let found = deps.idMap.targetKeyFor(flow.target.connectionId, String(entity), String(sourceKey)) ?? null;
+      let found = (await deps.idMap.targetKeyFor(flow.target.connectionId, String(entity), String(sourceKey))) ?? null;
       if (!found && target.lookup) {
-        const owner = deps.flows
-          .flows()
-          .find(
-            (candidate) =>
-              candidate.target.connectionId === flow.target.connectionId && candidate.target.entity === entity,
-          );
+        const owner = (await deps.flows.flows()).find(
+          (candidate) =>
+            candidate.target.connectionId === flow.target.connectionId && candidate.target.entity === entity,
+        );
         if (owner) {
           const hits = await target.lookup(String(entity), owner.target.matchKey[0]!, [String(sourceKey)]);
           found = hits.get(String(sourceKey))?.targetKey ?? null;

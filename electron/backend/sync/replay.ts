@@ -25,13 +25,13 @@ export interface ReplayRequest {
  * carry the next attempt number. The watermark is not touched.
  */
 export async function replayRecords(deps: EngineDeps, request: ReplayRequest): Promise<Run> {
-  const original = deps.runs.run(request.runId);
-  const flow = deps.flows.flow(original.flowId);
-  const current = deps.mappings.get(flow.mappingId);
+  const original = await deps.runs.run(request.runId);
+  const flow = await deps.flows.flow(original.flowId);
+  const current = await deps.mappings.get(flow.mappingId);
   // Rows chosen by id are checked before the run starts (a page at a time, nothing kept).
   const auditIds = request.auditIds;
   if (auditIds) {
-    for (const page of idPages(deps, auditIds)) {
+    for await (const page of idPages(deps, auditIds)) {
       for (const audit of page) {
         if (audit.flowId !== flow.id)
           throw new AppError('E_INVALID_INPUT', `Audit row ${audit.id} belongs to another flow.`);
@@ -40,8 +40,8 @@ export async function replayRecords(deps: EngineDeps, request: ReplayRequest): P
   }
   // The dead letters as they are now are the set to replay: ones written later (this replay's own
   // failures, a run meanwhile) point at higher audit rows and are left for the next replay.
-  const upToAuditId = deps.audit.lastAuditId();
-  const run = deps.runs.startRun({
+  const upToAuditId = await deps.audit.lastAuditId();
+  const run = await deps.runs.startRun({
     flowId: flow.id,
     trigger: 'replay',
     dryRun: false,
@@ -72,12 +72,16 @@ export async function replayRecords(deps: EngineDeps, request: ReplayRequest): P
     const pages = auditIds
       ? idPages(deps, auditIds, pageSize)
       : deadLetterPages(deps, flow.id, original.id, upToAuditId, pageSize);
-    for (const audits of pages) {
+    const bindings = await referenceBindings(deps, flow, target);
+    // A line replayed after its parent was fixed finds the parent's id the fix wrote.
+    const parent = await parentLink(deps, flow);
+    for await (const audits of pages) {
       // Group by the expression each record will run through.
       const groups = new Map<string, { expression: string; hash: string; audits: RecordAudit[] }>();
       for (const audit of audits) {
         const hash = request.mapping === 'current' ? current.hash : audit.mappingHash;
-        const expression = request.mapping === 'current' ? current.expression : deps.mappings.expressionByHash(hash);
+        const expression =
+          request.mapping === 'current' ? current.expression : await deps.mappings.expressionByHash(hash);
         if (!expression)
           throw new AppError(
             'E_NOT_FOUND',
@@ -87,7 +91,7 @@ export async function replayRecords(deps: EngineDeps, request: ReplayRequest): P
         group.audits.push(audit);
         groups.set(hash, group);
       }
-      const deadLetters = deps.audit.deadLettersAmong(
+      const deadLetters = await deps.audit.deadLettersAmong(
         flow.id,
         audits.map((audit) => audit.sourceKey),
       );
@@ -110,10 +114,9 @@ export async function replayRecords(deps: EngineDeps, request: ReplayRequest): P
             batchSize,
             dryRun: false,
             attempt: attempt + 1,
-            bindings: referenceBindings(deps, flow, target),
-            // A line replayed after its parent was fixed finds the parent's id the fix wrote.
-            parent: parentLink(deps, flow),
-            known: deps.idMap.entries(
+            bindings,
+            parent,
+            known: await deps.idMap.entries(
               flow.id,
               records.map((record) => record.key),
             ),
@@ -126,7 +129,7 @@ export async function replayRecords(deps: EngineDeps, request: ReplayRequest): P
           calls.target = target.callCount() - baseline;
           calls.targetMinimum +=
             Math.ceil(result.paths.normalRecords / maxBatch) + result.paths.bulkJobs * (bulk?.bulk.callsPerJob ?? 0);
-          commitPage(
+          await commitPage(
             deps,
             run.id,
             flow.id,
@@ -136,8 +139,9 @@ export async function replayRecords(deps: EngineDeps, request: ReplayRequest): P
         }
       }
     }
-    if (window.stats.reductions > 0) deps.runs.addNote(run.id, windowNote(target.descriptor.label, window));
-    return deps.runs.finishRun(run.id, {
+    if (window.stats.reductions > 0) await deps.runs.addNote(run.id, windowNote(target.descriptor.label, window));
+    await onWarning.flush();
+    return await deps.runs.finishRun(run.id, {
       status: counters.failed > 0 ? 'partial' : 'succeeded',
       windowTo: null,
       counters,
@@ -145,7 +149,7 @@ export async function replayRecords(deps: EngineDeps, request: ReplayRequest): P
     });
   } catch (error) {
     const info = error instanceof AppError ? error.toInfo() : { code: 'E_INTERNAL', message: String(error) };
-    return deps.runs.finishRun(run.id, {
+    return await deps.runs.finishRun(run.id, {
       status: 'failed',
       windowTo: null,
       counters,
@@ -154,7 +158,7 @@ export async function replayRecords(deps: EngineDeps, request: ReplayRequest): P
     });
   } finally {
     await target.close().catch(() => undefined);
-    deps.events.emit('runs.changed', { flowId: flow.id, runId: run.id, status: deps.runs.run(run.id).status });
+    deps.events.emit('runs.changed', { flowId: flow.id, runId: run.id, status: (await deps.runs.run(run.id)).status });
   }
 }
 
@@ -162,9 +166,9 @@ export async function replayRecords(deps: EngineDeps, request: ReplayRequest): P
 const replayPageSize = 1000;
 
 /** The rows asked for by id, a page at a time. */
-function* idPages(deps: EngineDeps, ids: number[], pageSize = replayPageSize): Generator<RecordAudit[]> {
+async function* idPages(deps: EngineDeps, ids: number[], pageSize = replayPageSize): AsyncGenerator<RecordAudit[]> {
   for (let start = 0; start < ids.length; start += pageSize)
-    yield deps.audit.auditsByIds(ids.slice(start, start + pageSize));
+    yield await deps.audit.auditsByIds(ids.slice(start, start + pageSize));
 }
 
 /**
@@ -172,16 +176,16 @@ function* idPages(deps: EngineDeps, ids: number[], pageSize = replayPageSize): G
  * dead letter to its own audit row), in keyset pages by source key, only those whose audit row
  * is at most `upToAuditId`.
  */
-function* deadLetterPages(
+async function* deadLetterPages(
   deps: EngineDeps,
   flowId: string,
   runId: string,
   upToAuditId: number,
   pageSize: number,
-): Generator<RecordAudit[]> {
+): AsyncGenerator<RecordAudit[]> {
   let afterKey = '';
   for (;;) {
-    const entries = deps.audit.deadLetterPage(flowId, {
+    const entries = await deps.audit.deadLetterPage(flowId, {
       failedInRun: runId,
       afterKey,
       upToAuditId,
@@ -189,7 +193,7 @@ function* deadLetterPages(
     });
     if (entries.length === 0) return;
     // Within a page, in the order the rows were written (roughly the source's order).
-    yield deps.audit.auditsByIds(entries.map((entry) => entry.auditId).sort((a, b) => a - b));
+    yield await deps.audit.auditsByIds(entries.map((entry) => entry.auditId).sort((a, b) => a - b));
     if (entries.length < pageSize) return;
     afterKey = entries[entries.length - 1]!.sourceKey;
   }

@@ -1,5 +1,5 @@
-import type { Flow, FlowId, Mapping } from '../../../shared/domain/flow';
-import type { Run, RunCounters } from '../../../shared/domain/run';
+import type { FlowId, Mapping } from '../../../shared/domain/flow';
+import type { Run } from '../../../shared/domain/run';
 import { AppError, errorMessage, toErrorInfo } from '../../../shared/errors';
 import type { Connector } from '../connectors/framework/connector';
 import type { EngineDeps } from './engine-deps';
@@ -9,13 +9,8 @@ import { ProgressMeter } from './progress-meter';
 import { commitPage } from './page-commit';
 import { PagePipeline } from './page-pipeline';
 import { flowWriteWindow, windowNote } from './write-window';
-import {
-  defaultHeartbeatMs,
-  defaultLeaseMs,
-  emptyCalls,
-  emptyCounters,
-  type RunProgressState,
-} from './runs.repository';
+import { emptyCalls, emptyCounters, type RunProgressState } from './runs.repository';
+import { leaseTiming, startHeartbeat, type LeaseTiming } from './run-heartbeat';
 import { storeFailure } from '../store/store-errors';
 import { blocksDependants, dependenciesOf, dependencyOrder } from './dependency-order';
 import { referenceBindings } from './reference-bindings';
@@ -25,6 +20,8 @@ import { bulkPathOf, emptyWritePaths, writePathNote } from './bulk-path';
 import { entityLimits, usage } from './run-limits';
 import { finishedRunStatus } from './run-status';
 import { echoFinder } from './echo';
+import { recordDependencySkip } from './dependency-skip';
+import { addCounters, PageFailed, type PageDone } from './page-done';
 
 export interface RunFlowOptions {
   trigger?: Run['trigger'];
@@ -39,25 +36,8 @@ export interface PassOptions extends RunFlowOptions {
   onRun?: (run: Run) => void;
 }
 
-/** How a run holds its flow: a lease of `leaseMs`, renewed every `heartbeatMs` by a timer. */
-export interface LeaseTiming {
-  leaseMs: number;
-  heartbeatMs: number;
-}
+export { leaseTiming, type LeaseTiming };
 
-/** Defaults, or MLC_RUN_LEASE_MS / MLC_RUN_HEARTBEAT_MS (tests and child processes shorten them). */
-export function leaseTiming(env: NodeJS.ProcessEnv = process.env): LeaseTiming {
-  const read = (value: string | undefined, fallback: number) =>
-    value && Number.isFinite(Number(value)) && Number(value) > 0 ? Number(value) : fallback;
-  const leaseMs = read(env.MLC_RUN_LEASE_MS, defaultLeaseMs);
-  // A lease outlives several missed heartbeats.
-  return {
-    leaseMs,
-    heartbeatMs: Math.min(read(env.MLC_RUN_HEARTBEAT_MS, defaultHeartbeatMs), Math.floor(leaseMs / 3)),
-  };
-}
-
-/** Statuses after which flows depending on this one do not run in the same pass. */
 /**
  * Runs flows: streams source pages, transforms with the compiled mapping, writes
  * in the target's batches and commits each page's audit rows with the id map in
@@ -121,7 +101,7 @@ export class SyncEngine {
    * full, damaged or unwritable store) stops the pass at once: it is thrown.
    */
   async runPass(flowIds: Array<FlowId | string>, options: PassOptions = {}): Promise<Run[]> {
-    const flows = flowIds.map((id) => this.deps.flows.flow(id));
+    const flows = await Promise.all(flowIds.map((id) => this.deps.flows.flow(id)));
     const names = new Map(flows.map((flow) => [flow.id as string, flow.name]));
     const blocked = new Map<string, Run>();
     const runs: Run[] = [];
@@ -131,7 +111,13 @@ export class SyncEngine {
       const run =
         dependency === undefined
           ? await this.runFlow(flow.id, options)
-          : this.skip(flow, names.get(dependency) ?? dependency, blocked.get(dependency)!, options);
+          : await recordDependencySkip(
+              this.deps,
+              flow,
+              names.get(dependency) ?? dependency,
+              blocked.get(dependency)!,
+              options,
+            );
       runs.push(run);
       if (blocksDependants(run.status)) blocked.set(flow.id, run);
       options.onRun?.(run);
@@ -139,42 +125,12 @@ export class SyncEngine {
     return runs;
   }
 
-  private skip(flow: Flow, dependencyName: string, dependency: Run, options: RunFlowOptions): Run {
-    const why =
-      dependency.status === 'skipped'
-        ? 'was skipped too'
-        : dependency.error
-          ? `${dependency.status} (${dependency.error.code})`
-          : dependency.status;
-    const dryRun = options.dryRun ?? flow.options.dryRun;
-    const run = this.deps.runs.recordSkipped(
-      {
-        flowId: flow.id,
-        trigger: options.trigger ?? (dryRun ? 'dry-run' : 'manual'),
-        dryRun,
-        windowFrom: null,
-        mappingHash: this.deps.mappings.get(flow.mappingId).hash,
-      },
-      {
-        code: 'E_SYNC_DEPENDENCY',
-        message: `Not run: it depends on “${dependencyName}”, which ${why} in this pass. Nothing was read or written; run it again once “${dependencyName}” succeeds.`,
-      },
-    );
-    this.deps.log.warn('skipped a flow: its dependency did not succeed', {
-      flow: flow.id,
-      dependency: dependency.flowId,
-      status: dependency.status,
-    });
-    this.deps.events.emit('runs.changed', { flowId: flow.id, runId: run.id, status: run.status });
-    return run;
-  }
-
   private async execute(flowId: string, options: RunFlowOptions): Promise<Run> {
     const { flows, mappings, runs, audit, idMap, connectors, events, log } = this.deps;
-    const flow = flows.flow(flowId);
-    const mapping = mappings.get(flow.mappingId);
+    const flow = await flows.flow(flowId);
+    const mapping = await mappings.get(flow.mappingId);
     const dryRun = options.dryRun ?? flow.options.dryRun;
-    const watermark = runs.watermark(flow.id);
+    const watermark = await runs.watermark(flow.id);
     // A reconcile run reads everything: its window starts nowhere and it leaves the watermark alone.
     const windowFrom =
       watermark && !flow.options.reconcile
@@ -182,7 +138,7 @@ export class SyncEngine {
         : null;
     let claim;
     try {
-      claim = runs.claimAndStart(
+      claim = await runs.claimAndStart(
         {
           flowId: flow.id,
           flowName: flow.name,
@@ -216,7 +172,7 @@ export class SyncEngine {
     const paths = emptyWritePaths();
     // The run's one note on its write path (bulk or batches, and why), however the run ends.
     let pathNoted = false;
-    const notePath = () => {
+    const notePath = async () => {
       if (pathNoted || !target || !source) return;
       pathNoted = true;
       const maxPageSize = source.descriptor.entities[flow.source.entity]?.read?.pagination.maxPageSize ?? 0;
@@ -224,39 +180,47 @@ export class SyncEngine {
       const note = writePathNote(target, flow, dryRun, paths, { pageSize, fromFlow: pageSize < maxPageSize });
       if (note) {
         log.info(note, { flow: flow.id, run: run.id });
-        runs.addNote(run.id, note);
+        await runs.addNote(run.id, note);
       }
     };
-    // The lease is renewed by a timer, not by commits: a slow page (storms, a big batch) keeps the flow.
-    const heartbeat = setInterval(() => {
-      try {
-        const live =
+    const heartbeat = startHeartbeat(
+      runs,
+      { id: run.id, flowId: flow.id },
+      () => ({
+        counters,
+        calls:
           source && target
             ? { ...calls, source: source.callCount() - baseline.source, target: target.callCount() - baseline.target }
-            : calls;
-        runs.heartbeat(run.id, { counters, calls: live, progress }, this.lease.leaseMs);
-      } catch (error) {
-        if (error instanceof AppError && error.code === 'E_SYNC_LEASE_LOST') {
-          log.error('this run lost its flow to another process; stopping', { flow: flow.id, run: run.id });
-          this.controllers.get(flow.id)?.abort();
-        } else log.warn('heartbeat not written', { flow: flow.id, run: run.id, error: errorMessage(error) });
-      }
-    }, this.lease.heartbeatMs);
-    heartbeat.unref();
+            : calls,
+        progress,
+      }),
+      this.lease,
+      log,
+      () => this.controllers.get(flow.id)?.abort(),
+    );
+    // The run's last writes: notes said once per run, then its row, with no heartbeat landing after.
+    let warnings: { flush(): Promise<void> } | undefined;
+    const finish = async (outcome: Parameters<typeof runs.finishRun>[1]) => {
+      await warnings?.flush();
+      await heartbeat.stop();
+      return runs.finishRun(run.id, outcome);
+    };
     try {
       source = await connectors.open(flow.source.connectionId);
       target = await connectors.open(flow.target.connectionId);
       baseline = { source: source.callCount(), target: target.callCount() };
       if (flow.options.reconcile) {
         pathNoted = true;
+        const onWarning = warnOncePerRun(log, { flow: flow.id, run: run.id }, runs);
+        warnings = onWarning;
         await reconcileFlow(this.deps, {
           ...{ flow, mapping, runId: run.id, dryRun, source, target, counters, calls, progress, baseline, meter },
           ...{ signal: options.signal, stopSignal: options.stopSignal, resilience: this.deps.resilience },
-          onWarning: warnOncePerRun(log, { flow: flow.id, run: run.id }, runs),
+          onWarning,
         });
         meter.update('done', counters, calls.source + calls.target, counters.read, true);
         const status = finishedRunStatus(counters);
-        return runs.finishRun(run.id, { status, windowTo: null, counters, calls });
+        return await finish({ status, windowTo: null, counters, calls });
       }
       const bulk = bulkPathOf(target, flow, dryRun);
       const limits = entityLimits(source, target, flow, dryRun, bulk);
@@ -265,22 +229,22 @@ export class SyncEngine {
         log.warn('target schema unavailable; the target validates alone', { error: errorMessage(error) });
         return undefined;
       });
-      const deadLetters = new Set(audit.deadLetterKeys(flow.id).map((entry) => entry.sourceKey));
-      const bindings = referenceBindings(this.deps, flow, target);
+      const deadLetters = new Set((await audit.deadLetterKeys(flow.id)).map((entry) => entry.sourceKey));
+      const bindings = await referenceBindings(this.deps, flow, target);
       // A child flow (order lines): each line is a record; lines wait for their parent's target id.
-      const parent = parentLink(this.deps, flow);
+      const parent = await parentLink(this.deps, flow);
       const each = flow.source.each;
       // Two-way integrations: the opposite flow's writes coming back are skipped as echoes.
-      const echoes = echoFinder(this.deps, flow);
+      const echoes = await echoFinder(this.deps, flow);
       // Where the previous finished run's read ended (a delta link, an export cursor), for an incremental read.
-      const startCursor = windowFrom === null ? undefined : (runs.readCursor(flow.id) ?? undefined);
+      const startCursor = windowFrom === null ? undefined : ((await runs.readCursor(flow.id)) ?? undefined);
       let endCursor: string | undefined;
       let sent = 0;
       // Source records read (orders), which the read minimum counts, next to the lines written.
       let parentsRead = 0;
       // Sources rarely say how many records a window holds; a full read is
       // estimated from the last full read, so the bar can show an ETA.
-      const estimate = windowFrom === null ? runs.lastFullReadCount(flow.id) : null;
+      const estimate = windowFrom === null ? await runs.lastFullReadCount(flow.id) : null;
       meter.update('reading', counters, 0, estimate, true);
       // Pages join the run's counters when they commit; the bar counts a page as read as soon as it is read.
       let readSoFar = 0;
@@ -306,6 +270,7 @@ export class SyncEngine {
       // What the source or the target says about this run (M3: incremental sync not engaged; Zendesk:
       // bulk import off, users one at a time), each once per run.
       const warnOnce = warnOncePerRun(log, { flow: flow.id, run: run.id }, runs);
+      warnings = warnOnce;
       // A long Retry-After (more than the HTTP client waits) pauses the run: committed pages are the
       // checkpoint, the call is made again at the time the system gave, and nothing calls meanwhile.
       const clock = this.deps.clock ?? realClock;
@@ -330,7 +295,7 @@ export class SyncEngine {
       // A mapping that looks up target ids ($lookupRef) may look up this flow's own records: its
       // pages are transformed only once every earlier page is committed.
       const ownReferences = mapping.expression.includes('$lookupRef');
-      const commitDone = ({ result, counters: page }: PageDone, inFlight: number) => {
+      const commitDone = async ({ result, counters: page }: PageDone, inFlight: number) => {
         sent += result.sent;
         paths.bulkRecords += result.paths.bulkRecords;
         paths.bulkJobs += result.paths.bulkJobs;
@@ -344,7 +309,7 @@ export class SyncEngine {
         const commit = dryRun ? { ...result.commit, idMap: [], deadLetters: { add: [], clear: [] } } : result.commit;
         const target = { connectionId: flow.target.connectionId, entity: flow.target.entity };
         const after = { ...progress, pagesCommitted: progress.pagesCommitted + 1, recordsInFlight: inFlight };
-        commitPage(this.deps, run.id, flow.id, target, { ...commit, counters, calls, progress: after });
+        await commitPage(this.deps, run.id, flow.id, target, { ...commit, counters, calls, progress: after });
         progress.pagesCommitted += 1;
         progress.recordsInFlight = inFlight;
         for (const key of commit.deadLetters.add) deadLetters.add(key);
@@ -360,7 +325,9 @@ export class SyncEngine {
               const again = attempt > 0 || reads > 0;
               reads += 1;
               // Page N+1 is read and transformed while page N's batches are in flight; pages commit in read order.
-              const pipeline = new PagePipeline<PageDone>((done) => commitDone(done, pipeline.recordsInFlight()));
+              const pipeline: PagePipeline<PageDone> = new PagePipeline<PageDone>((done) =>
+                commitDone(done, pipeline.recordsInFlight()),
+              );
               try {
                 for await (const page of reader.read(flow.source.entity, {
                   since: windowFrom ?? undefined,
@@ -377,12 +344,12 @@ export class SyncEngine {
                   // A key an open page holds waits for that page's commit; a same-flow reference waits for all.
                   const keys = read.map((record) => record.key);
                   await pipeline.admit(keys, ownReferences);
-                  const records = again ? audit.notYetInRun(run.id, flow.id, read) : read;
+                  const records = again ? await audit.notYetInRun(run.id, flow.id, read) : read;
                   readSoFar += records.length;
                   progress.recordsInFlight = pipeline.recordsInFlight() + records.length;
                   for (const record of records)
                     if (record.stamp && (!maxStamp || record.stamp > maxStamp)) maxStamp = record.stamp;
-                  const known = idMap.entries(
+                  const known = await idMap.entries(
                     flow.id,
                     records.map((record) => record.key),
                   );
@@ -429,11 +396,11 @@ export class SyncEngine {
         calls,
         usage(baseline, source, target, each ? parentsRead : counters.read, paths, limits, dryRun ? sent : 0),
       );
-      notePath();
+      await notePath();
       // How the window fared when the target throttled: where it ended, next to its limit.
-      if (window.stats.reductions > 0) runs.addNote(run.id, windowNote(writer.descriptor.label, window));
+      if (window.stats.reductions > 0) await runs.addNote(run.id, windowNote(writer.descriptor.label, window));
       meter.update('done', counters, calls.source + calls.target, counters.read, true);
-      return runs.finishRun(run.id, {
+      return await finish({
         status: finishedRunStatus(counters),
         windowTo: maxStamp,
         counters,
@@ -450,7 +417,7 @@ export class SyncEngine {
         });
       log.warn('run stopped', { flow: flow.id, run: run.id, code: info.code, error: info.message });
       try {
-        notePath();
+        await notePath();
       } catch {
         // A store that takes no note: the run's own row says what went wrong.
       }
@@ -459,11 +426,11 @@ export class SyncEngine {
       if (store) {
         // The run's row is written if the store still takes it (a full disk often does); the pass stops either way.
         try {
-          runs.finishRun(run.id, { ...outcome, status: 'failed' });
+          await finish({ ...outcome, status: 'failed' });
         } catch (secondary) {
           log.warn('could not record the failed run', { flow: flow.id, run: run.id, error: errorMessage(secondary) });
           try {
-            runs.release(run.id, 'failed', info.code);
+            await runs.release(run.id, 'failed', info.code);
           } catch {
             // Nothing more fits: the lease expires on its own.
           }
@@ -474,16 +441,16 @@ export class SyncEngine {
           runId: run.id,
         });
       }
-      return runs.finishRun(run.id, {
+      return await finish({
         ...outcome,
         status: info.code === 'E_SYNC_CANCELLED' || options.signal?.aborted ? 'cancelled' : 'failed',
       });
     } finally {
-      clearInterval(heartbeat);
+      await heartbeat.stop();
       await Promise.all([source?.close(), target?.close()]).catch(() => undefined);
       let status: Run['status'] = 'failed';
       try {
-        status = runs.run(run.id).status;
+        status = (await runs.run(run.id)).status;
       } catch {
         // A store that cannot be read any more: the error thrown above says so.
       }
@@ -493,25 +460,6 @@ export class SyncEngine {
 
   private callsSince(baseline: { source: number; target: number }, source: Connector, target: Connector): number {
     return source.callCount() - baseline.source + target.callCount() - baseline.target;
-  }
-}
-
-/** A page whose batches are all done: what to commit, and its counters. */
-interface PageDone {
-  result: Awaited<ReturnType<typeof processPage>>;
-  counters: RunCounters;
-}
-
-/** Adds a committed page's counters to the run's. */
-function addCounters(run: RunCounters, page: RunCounters) {
-  for (const [name, value] of Object.entries(page) as Array<[keyof RunCounters, number | undefined]>)
-    if (typeof value === 'number') run[name] = (run[name] ?? 0) + value;
-}
-
-/** Carries a page's failure past the re-read policy, which handles failures of the read alone. */
-class PageFailed extends Error {
-  constructor(readonly failure: unknown) {
-    super('The page failed.');
   }
 }
 

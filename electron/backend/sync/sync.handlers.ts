@@ -78,9 +78,10 @@ export const syncHandlers: SyncHandlers = {
       dryRun: input.dryRun,
       trigger: input.dryRun ? 'dry-run' : 'manual',
     }),
-  'flows.creditBudget': (input, context) => {
+  'flows.creditBudget': async (input, context) => {
     const { deps } = syncService(context);
-    return creditBudgets(deps, input.ids, (id) => context.store.connections.get(id)).map((entry) => ({
+    const budgets = await creditBudgets(deps, input.ids, (id) => context.store.connections.get(id));
+    return budgets.map((entry) => ({
       connectionId: entry.connectionId,
       connectionName: entry.connectionName,
       flows: entry.flows,
@@ -143,9 +144,9 @@ export const syncHandlers: SyncHandlers = {
     report(result, true);
     return { fileName, path: file, rows: result.rows, bytes: result.bytes };
   },
-  'audit.retention': (input, context) => {
-    const settings = saveRetentionSettings(context.store.settings, input);
-    const { days, maxMb, pruned } = applyRetention(context.store, settings);
+  'audit.retention': async (input, context) => {
+    const settings = await saveRetentionSettings(context.asyncStore.settings, input);
+    const { days, maxMb, pruned } = await applyRetention(context.asyncStore, settings);
     return { days, ...(maxMb !== undefined ? { maxMb } : {}), pruned };
   },
 };

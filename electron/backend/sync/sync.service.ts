@@ -3,17 +3,21 @@ import type { Run } from '../../../shared/domain/run';
 import { errorMessage } from '../../../shared/errors';
 import type { BackendContext } from '../context';
 import { openConnector } from '../connectors/connector-registry';
-import type { EngineDeps } from './engine-deps';
+import { storeDeps, type EngineDeps } from './engine-deps';
 import { blocksDependants } from './dependency-order';
 import type { MappingRepository } from '../mapping/mapping.repository';
 import type { FlowRepository } from './flows.repository';
 import type { AuditRepository } from './audit.repository';
 import type { IdMapRepository } from './id-map.repository';
 import type { RunRepository } from './runs.repository';
-import { scheduleRetention } from './audit-retention';
+import { applyRetentionNow, scheduleRetention } from './audit-retention';
 import { Scheduler, type ScheduleState } from './scheduler';
 import { SyncEngine, type RunFlowOptions } from './sync-engine';
 
+/**
+ * The desktop's sync: the engine (`deps`) on the async store, and the synchronous repositories of the
+ * same SQLite database for the UI handlers (safe together: see ASYNC-STORE.md, "One process, two faces").
+ */
 export interface SyncService {
   flows: FlowRepository;
   mappings: MappingRepository;
@@ -37,16 +41,27 @@ export interface SchedulingOptions {
   onFinished?(run: Run): void;
 }
 
+/**
+ * What the scheduler reads synchronously (croner jobs are set up in one go): the flows to schedule and
+ * when each last started. The desktop reads its SQLite store; `mlc serve` keeps a snapshot of its
+ * bundle's flows and their last runs, so it schedules the same on PostgreSQL.
+ */
+export interface ScheduleSource {
+  flows(): Flow[];
+  lastRunAt(flowId: string): string | undefined;
+}
+
 /** The scheduler for an engine; ticks tell the UI (`flows.changed`) that the flow's next run moved. */
 export function createScheduler(
   deps: Pick<EngineDeps, 'flows' | 'runs' | 'events' | 'log'>,
+  source: ScheduleSource,
   engine: SyncEngine,
   options: SchedulingOptions = {},
 ): Scheduler {
-  const { flows, runs, events, log } = deps;
+  const { events, log } = deps;
   return new Scheduler({
-    flows: () => (options.only ? flows.flows().filter((flow) => options.only!(flow)) : flows.flows()),
-    lastRunAt: (flowId) => runs.latestRun(flowId)?.startedAt,
+    flows: () => (options.only ? source.flows().filter((flow) => options.only!(flow)) : source.flows()),
+    lastRunAt: (flowId) => source.lastRunAt(flowId),
     isRunning: (flowId) => engine.isRunning(flowId),
     run: async (flowId, trigger) => {
       if (options.accepting && !options.accepting()) return undefined;
@@ -75,17 +90,17 @@ async function settleDependencies(
   engine: SyncEngine,
   flowId: string,
 ): Promise<string | undefined> {
-  const dependsOn = deps.flows.findFlow(flowId)?.dependsOn ?? [];
+  const dependsOn = (await deps.flows.findFlow(flowId))?.dependsOn ?? [];
   if (dependsOn.length === 0) return undefined;
   await new Promise((resolve) => setTimeout(resolve, sameTickMs));
   for (const dependencyId of dependsOn) await engine.finished(dependencyId);
   for (const dependencyId of dependsOn) {
-    const dependency = deps.flows.findFlow(dependencyId);
+    const dependency = await deps.flows.findFlow(dependencyId);
     const name = dependency ? `“${dependency.name}”` : dependencyId;
     if (engine.isRunning(dependencyId)) return `${name} started again`;
-    const last = deps.runs
-      .runs({ flowId: dependencyId, limit: 50 })
-      .find((run) => !run.dryRun && run.trigger !== 'replay' && run.trigger !== 'notification');
+    const last = (await deps.runs.runs({ flowId: dependencyId, limit: 50 })).find(
+      (run) => !run.dryRun && run.trigger !== 'replay' && run.trigger !== 'notification',
+    );
     if (!last) return `${name} has not run yet`;
     if (last.status === 'running') return `${name} is running in another process`;
     if (blocksDependants(last.status)) return `the last run of ${name} ended ${last.status}`;
@@ -101,12 +116,7 @@ export function syncService(context: BackendContext): SyncService {
   if (existing) return existing;
   const { flows, mappings, runs, audit, idMap } = context.store;
   const deps: EngineDeps = {
-    flows,
-    mappings,
-    runs,
-    audit,
-    idMap,
-    store: context.store,
+    ...storeDeps(context.asyncStore),
     connectors: { open: async (connectionId) => openConnector(context, connectionId) },
     events: context.events,
     log: context.log,
@@ -114,7 +124,11 @@ export function syncService(context: BackendContext): SyncService {
     clock: context.syncClock,
   };
   const engine = new SyncEngine(deps);
-  const scheduler = createScheduler(deps, engine);
+  const scheduler = createScheduler(
+    deps,
+    { flows: () => flows.flows(), lastRunAt: (flowId) => runs.latestRun(flowId)?.startedAt },
+    engine,
+  );
   const service = { flows, mappings, runs, audit, idMap, engine, scheduler, deps };
   services.set(context, service);
   context.onClose(async () => {
@@ -152,7 +166,7 @@ export function startSchedules(context: BackendContext): Scheduler {
   timer.unref();
   context.onClose(() => clearInterval(timer));
   // Audit retention (age, size cap, space given back): now, hourly and after each run that ends here.
-  const retention = scheduleRetention(context.store, context.log);
+  const retention = scheduleRetention(() => applyRetentionNow(context.store), context.log);
   const unsubscribe = context.events.subscribe((event, payload) => {
     if (event === 'runs.changed' && (payload as { status: string }).status !== 'running') retention.afterRun();
   });

@@ -26,11 +26,12 @@ export async function syncTargetKeys(
   targetKeys: string[],
   trigger: Run['trigger'] = 'notification',
 ): Promise<Run | undefined> {
-  const flow = deps.flows.flow(flowId);
-  const mapping = deps.mappings.get(flow.mappingId);
-  const sourceKeys = deps.idMap.sourceKeysForTargets(flow.id, targetKeys);
+  const flow = await deps.flows.flow(flowId);
+  const mapping = await deps.mappings.get(flow.mappingId);
+  const sourceKeys = await deps.idMap.sourceKeysForTargets(flow.id, targetKeys);
   if (sourceKeys.length === 0) return undefined;
-  const records = sourceKeys.flatMap((key) => lastRead(deps, flow.id, key));
+  const records: SourceRecord[] = [];
+  for (const key of sourceKeys) records.push(...(await lastRead(deps, flow.id, key)));
   if (records.length === 0) return undefined;
 
   const target = await deps.connectors.open(flow.target.connectionId);
@@ -39,9 +40,10 @@ export async function syncTargetKeys(
   const counters = emptyCounters();
   const calls = emptyCalls();
   try {
-    const bindings = referenceBindings(deps, flow, target);
+    const bindings = await referenceBindings(deps, flow, target);
     // A child flow's lines answer `$parentId()` here too (the drift check evaluates before writing).
-    const parent = parentLink(deps, flow);
+    const parent = await parentLink(deps, flow);
+    await parent?.prefetch(records.map((record) => record.key));
     const keys = new Map<unknown, string>(records.map((record) => [record.data, record.key]));
     const outputs = await evaluateIsolated(
       mapping.expression,
@@ -64,22 +66,28 @@ export async function syncTargetKeys(
     });
     // Most notifications echo the engine's own writes: nothing drifted, nothing to record.
     if (drifted.length === 0) return undefined;
-    run = deps.runs.startRun({ flowId: flow.id, trigger, dryRun: false, windowFrom: null, mappingHash: mapping.hash });
+    run = await deps.runs.startRun({
+      flowId: flow.id,
+      trigger,
+      dryRun: false,
+      windowFrom: null,
+      mappingHash: mapping.hash,
+    });
     // Without their remembered payload hash the page processor writes them even though the source did not change.
     const known = new Map<string, IdMapEntry>(
       [
-        ...deps.idMap.entries(
+        ...(await deps.idMap.entries(
           flow.id,
           drifted.map((record) => record.key),
-        ),
+        )),
       ].map(([key, entry]) => [key, { ...entry, payloadHash: '' }]),
     );
     const write = target.descriptor.entities[flow.target.entity]?.write;
     const batchSize = write && write.mode !== 'read-only' ? write.maxBatch : 1;
     counters.read = drifted.length;
-    const onWarning = warnOncePerRun(deps.log, { flow: flow.id, run: run.id }, deps.runs);
+    const warnings = warnOncePerRun(deps.log, { flow: flow.id, run: run.id }, deps.runs);
     // Batches in flight as a sync keeps them (the target's concurrency, the flow's cap, halved on throttles).
-    const window = flowWriteWindow(target, flow, onWarning);
+    const window = flowWriteWindow(target, flow, warnings);
     const result = await processPage(drifted, {
       flow,
       mapping,
@@ -91,7 +99,7 @@ export async function syncTargetKeys(
       bindings,
       parent,
       known,
-      deadLetters: new Set(deps.audit.deadLetterKeys(flow.id).map((entry) => entry.sourceKey)),
+      deadLetters: new Set((await deps.audit.deadLetterKeys(flow.id)).map((entry) => entry.sourceKey)),
       counters,
       // The host's storm tolerance, as for scheduled runs (it used to fall back to the defaults).
       resilience: deps.resilience,
@@ -99,7 +107,7 @@ export async function syncTargetKeys(
       pause: (waitMs) => (deps.clock ?? realClock).sleep(waitMs),
       onWriteRetry: (error, attempt, waitMs) =>
         deps.log.warn(targetInterrupted, { flow: flow.id, attempt, waitMs, error: errorMessage(error) }),
-      onWarning,
+      onWarning: warnings,
       window,
     });
     if (window.stats.reductions > 0) deps.runs.addNote(run.id, windowNote(target.descriptor.label, window));
@@ -107,14 +115,15 @@ export async function syncTargetKeys(
       target: target.callCount() - baseline,
       targetMinimum: Math.ceil(result.sent / batchSize) + (target.lookup ? 1 : 0),
     });
-    commitPage(
+    await commitPage(
       deps,
       run.id,
       flow.id,
       { connectionId: flow.target.connectionId, entity: flow.target.entity },
       { ...result.commit, counters, calls },
     );
-    return deps.runs.finishRun(run.id, {
+    await warnings.flush();
+    return await deps.runs.finishRun(run.id, {
       status: counters.failed > 0 ? 'partial' : 'succeeded',
       windowTo: null,
       counters,
@@ -123,7 +132,7 @@ export async function syncTargetKeys(
   } catch (error) {
     if (!run) throw error;
     const info = toErrorInfo(error);
-    return deps.runs.finishRun(run.id, {
+    return await deps.runs.finishRun(run.id, {
       status: 'failed',
       windowTo: null,
       counters,
@@ -132,13 +141,18 @@ export async function syncTargetKeys(
     });
   } finally {
     await target.close().catch(() => undefined);
-    if (run) deps.events.emit('runs.changed', { flowId: flow.id, runId: run.id, status: deps.runs.run(run.id).status });
+    if (run)
+      deps.events.emit('runs.changed', {
+        flowId: flow.id,
+        runId: run.id,
+        status: (await deps.runs.run(run.id)).status,
+      });
   }
 }
 
 /** The record as the source last sent it, from the newest audit row that has it. */
-function lastRead(deps: EngineDeps, flowId: string, sourceKey: string): SourceRecord[] {
-  const audit = deps.audit.latestAudit(flowId, sourceKey);
+async function lastRead(deps: EngineDeps, flowId: string, sourceKey: string): Promise<SourceRecord[]> {
+  const audit = await deps.audit.latestAudit(flowId, sourceKey);
   return audit
     ? [
         {

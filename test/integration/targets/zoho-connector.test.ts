@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SharedTokenStore } from '../../../electron/backend/connectors/framework/token-store';
-import { SqliteConnectionCacheRepository } from '../../../electron/backend/connections/connection-cache.repository';
+import { asyncSqliteStore } from '../../../electron/backend/store/sqlite-async-store';
 import { verifyZohoNotification } from '../../../electron/backend/connectors/zoho/zoho-notifications';
 import { createZohoConnector, type ZohoConnector } from '../../../electron/backend/connectors/zoho/zoho.connector';
 import { startZohoSandbox, type ZohoSandbox } from '../../../sandbox/zoho/index';
@@ -22,7 +22,7 @@ describe('Zoho connector against its sandbox', () => {
     const connector = createZohoConnector({
       connection: { id: shared ? 'shared' : id, settings: connection.settings, sandbox: true },
       secrets: connection.secrets,
-      tokenStore: shared ? new SharedTokenStore(new SqliteConnectionCacheRepository(db), vault, 'shared') : undefined,
+      tokenStore: shared ? new SharedTokenStore(asyncSqliteStore(db).connectionCaches, vault, 'shared') : undefined,
       // The sandbox clock is stepped below; token and channel expiry follow it.
       now: () => sandbox.control.clock.now(),
     });

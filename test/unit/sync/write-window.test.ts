@@ -137,7 +137,7 @@ describe('write window', () => {
 describe('page pipeline', () => {
   it('commits pages in read order, whatever order their writes finish in', async () => {
     const committed: number[] = [];
-    const pipeline = new PagePipeline<number>((page) => committed.push(page), 3);
+    const pipeline = new PagePipeline<number>((page) => void committed.push(page), 3);
     const pages = [deferred<number>(), deferred<number>(), deferred<number>()];
     pages.forEach((page, index) => pipeline.push([`p${index}`], 10, page.promise));
     expect(pipeline.recordsInFlight()).toBe(30);
@@ -153,7 +153,7 @@ describe('page pipeline', () => {
 
   it('holds at most `depth` pages open, and a page sharing a key waits for the commit of the page holding it', async () => {
     const committed: number[] = [];
-    const pipeline = new PagePipeline<number>((page) => committed.push(page), 2);
+    const pipeline = new PagePipeline<number>((page) => void committed.push(page), 2);
     const first = deferred<number>();
     const second = deferred<number>();
     pipeline.push(['A', 'B'], 2, first.promise);
@@ -179,7 +179,7 @@ describe('page pipeline', () => {
 
   it('a failed page stops the commits: later pages settle but are not committed, and the failure is thrown', async () => {
     const committed: number[] = [];
-    const pipeline = new PagePipeline<number>((page) => committed.push(page), 3);
+    const pipeline = new PagePipeline<number>((page) => void committed.push(page), 3);
     pipeline.push(['a'], 1, Promise.resolve(1));
     pipeline.push(['b'], 1, Promise.reject(new Error('page 2 gave up')));
     pipeline.push(['c'], 1, Promise.resolve(3));

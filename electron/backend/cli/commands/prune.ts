@@ -1,12 +1,11 @@
 import { parseArgs } from 'node:util';
-import { createBackend } from '../../backend';
-import { resolveDataDir } from '../../store/paths';
+import { openStoreBackend, storeUsage } from '../store-option';
 import { applyRetention, retentionSettings, saveRetentionSettings } from '../../sync/audit-retention';
 import { createLogger } from '../../util/log';
 import { exitCodes, type Command } from '../command';
 import { reportError } from './run';
 
-const usage = `mlc prune [--days N] [--max-mb N] [--save] [--vacuum]
+const usage = `mlc prune [--days N] [--max-mb N] [--save] [--vacuum] [--store URL]
 
   Applies audit retention to the data folder's store now: audit rows older
   than N days go (default: the store's setting, 90 days unless changed), then
@@ -20,7 +19,15 @@ const usage = `mlc prune [--days N] [--max-mb N] [--save] [--vacuum]
   --vacuum then rewrites the whole store (SQLite VACUUM): the file shrinks to
   what it holds, and a store made before space could be given back is
   converted so that later prunes give it back. It needs as much free disk as
-  the store's size, and the store to itself: stop mlc serve and the app first.`;
+  the store's size, and the store to itself: stop mlc serve and the app first.
+
+${storeUsage}
+
+  On PostgreSQL the same rows go (the size cap estimates bytes per audit row);
+  autovacuum then makes their space reusable, but the database files do not
+  shrink. --vacuum does nothing there: giving space back to the disk
+  (VACUUM FULL audit) locks the table while it runs, so it is left to the
+  database's operator, in a maintenance window.`;
 
 /** A whole number ≥ 1, or undefined when the option was not given. */
 function count(value: string | undefined, option: string): number | undefined {
@@ -43,6 +50,7 @@ export const pruneCommand: Command = {
     let maxMb: number | undefined;
     let save = false;
     let vacuum = false;
+    let storeOption: string | undefined;
     try {
       const { values, positionals } = parseArgs({
         args: argv,
@@ -52,6 +60,7 @@ export const pruneCommand: Command = {
           'max-mb': { type: 'string' },
           save: { type: 'boolean' },
           vacuum: { type: 'boolean' },
+          store: { type: 'string' },
         },
         allowPositionals: true,
         strict: true,
@@ -64,35 +73,45 @@ export const pruneCommand: Command = {
       maxMb = count(values['max-mb'], '--max-mb');
       save = values.save ?? false;
       vacuum = values.vacuum ?? false;
+      storeOption = values.store;
     } catch (error) {
       io.err(`${error instanceof Error ? error.message : String(error)}\n\n${usage}`);
       return exitCodes.usage;
     }
     let backend;
     try {
-      backend = createBackend({ runtime: 'cli', dataDir: resolveDataDir(io.env), logger: createLogger() });
+      backend = await openStoreBackend(io, storeOption, createLogger());
     } catch (error) {
       return reportError(io, error);
     }
     try {
-      const { store } = backend.context;
-      const stored = save ? saveRetentionSettings(store.settings, { days, maxMb }) : retentionSettings(store.settings);
+      const store = backend.context.asyncStore;
+      const postgres = store.kind === 'postgres';
+      const stored = save
+        ? await saveRetentionSettings(store.settings, { days, maxMb })
+        : await retentionSettings(store.settings);
       const settings = {
         days: days ?? stored.days,
         ...((maxMb ?? stored.maxMb) ? { maxMb: maxMb ?? stored.maxMb } : {}),
       };
-      const result = applyRetention(store, settings);
+      const result = await applyRetention(store, settings);
       const cap = result.maxMb !== undefined ? `a ${result.maxMb} MB size cap` : 'no size cap';
-      const given = result.incremental
-        ? `${megabytes(result.reclaimedBytes)} MB given back to the disk.`
-        : vacuum
-          ? 'this store was made before space could be given back: compacting it now.'
-          : 'this store was made before space could be given back: new rows reuse the freed pages (mlc prune --vacuum converts it).';
+      const given = postgres
+        ? 'PostgreSQL reuses their space (autovacuum); its files do not shrink.'
+        : result.incremental
+          ? `${megabytes(result.reclaimedBytes)} MB given back to the disk.`
+          : vacuum
+            ? 'this store was made before space could be given back: compacting it now.'
+            : 'this store was made before space could be given back: new rows reuse the freed pages (mlc prune --vacuum converts it).';
       io.out(
         `Pruned ${result.pruned} audit row${result.pruned === 1 ? '' : 's'} (keeping ${result.days} days, ${cap}); ${given}`,
       );
-      if (vacuum) {
-        const compacted = store.compact();
+      if (vacuum && postgres)
+        io.err(
+          'mlc prune: --vacuum compacts a SQLite store only; nothing was compacted. On PostgreSQL, VACUUM FULL audit gives the space back to the disk but locks the table while it runs: an operator runs it in a maintenance window.',
+        );
+      else if (vacuum) {
+        const compacted = backend.context.store.compact();
         io.out(
           `Compacted the store from ${megabytes(compacted.beforeBytes)} MB to ${megabytes(compacted.afterBytes)} MB${
             compacted.converted ? '; later prunes give freed space back to the disk' : ''

@@ -10,8 +10,11 @@ import { createLogger } from '../../util/log';
 import { exitCodes, type Command } from '../command';
 import { exitCodeForRuns, runSummary } from '../run-reporter';
 import { headlessOptions, headlessSettingKeys, reportError } from './run';
+import { openStoreBackend, storeUsage } from '../store-option';
+import { storeUrlFrom } from '../../store/store-url';
+import { AppError } from '../../../../shared/errors';
 
-const usage = `mlc replay RUN_ID [--audit ID]... [--mapping current|original] [--bundle BUNDLE] [--secrets FILE] [--json]
+const usage = `mlc replay RUN_ID [--audit ID]... [--mapping current|original] [--bundle BUNDLE] [--secrets FILE] [--store URL] [--json]
 
   Replays the failed records of a run (or the given audit rows) from their
   stored source payload, as a new run; the source is not read again.
@@ -21,6 +24,7 @@ const usage = `mlc replay RUN_ID [--audit ID]... [--mapping current|original] [-
   --bundle BUNDLE   bind connections from this bundle; default: the bundle the last \`mlc run\`
                     or \`mlc serve\` in this data folder used, else the folder's own connections
   --secrets FILE    settings/secrets file for the bundle (default: the one last used)
+${storeUsage}
 
   Exit codes: 0 every record went through, 1 some failed again, 4 secrets missing.`;
 
@@ -36,6 +40,7 @@ export const replayCommand: Command = {
         mapping: { type: 'string', default: 'current' },
         bundle: { type: 'string' },
         secrets: { type: 'string' },
+        store: { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean' },
       },
@@ -68,11 +73,19 @@ export const replayCommand: Command = {
     let close: () => Promise<void>;
     try {
       if (bundleFile) {
-        const headless = await openHeadless(headlessOptions(bundleFile, { secrets: secretsFile }, io));
+        const headless = await openHeadless(
+          headlessOptions(bundleFile, { secrets: secretsFile, store: values.store }, io),
+        );
         deps = headless.deps;
         close = () => headless.close();
       } else {
-        const backend = createBackend({ runtime: 'cli', dataDir: resolveDataDir(io.env), logger: createLogger() });
+        // The folder's own connections and vault are SQLite's: on a PostgreSQL store a bundle binds them.
+        if (storeUrlFrom(values.store, io.env))
+          throw new AppError(
+            'E_INVALID_INPUT',
+            'On a PostgreSQL store, replay binds its connections from a bundle: add --bundle BUNDLE (and --secrets FILE if the run used one).',
+          );
+        const backend = await openStoreBackend(io, values.store, createLogger());
         deps = syncService(backend.context).deps;
         close = () => backend.close();
       }
@@ -81,7 +94,7 @@ export const replayCommand: Command = {
     }
     try {
       const run = await replayRecords(deps, { runId, auditIds, mapping: values.mapping as 'current' | 'original' });
-      const summary = runSummary(run, deps.flows.findFlow(run.flowId)?.name);
+      const summary = runSummary(run, (await deps.flows.findFlow(run.flowId))?.name);
       if (values.json) io.out(JSON.stringify(summary));
       else
         io.out(

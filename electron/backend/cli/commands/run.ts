@@ -7,14 +7,16 @@ import { openHeadless, type HeadlessOptions } from '../../runtime/headless-runti
 import { creditBudgets } from '../../sync/credit-budget';
 import { dependencyOrder } from '../../sync/dependency-order';
 import { storeFailure } from '../../store/store-errors';
-import type { StoreHistory } from '../../store/store';
+import type { AsyncStoreHistory } from '../../store/async-store';
 import { createLogger } from '../../util/log';
 import { redact } from '../../util/redact';
 import { exitCodes, type Command, type CommandIo } from '../command';
 import { exitCodeForError, exitCodeForRuns, RunReporter } from '../run-reporter';
 import { terminalText } from '../terminal-text';
+import { storeUsage } from '../store-option';
+import { storeUrlFrom } from '../../store/store-url';
 
-const usage = `mlc run BUNDLE [--flow NAME]... [--dry-run] [--secrets FILE] [--no-keyring] [--strict-schemas]
+const usage = `mlc run BUNDLE [--flow NAME]... [--dry-run] [--secrets FILE] [--no-keyring] [--strict-schemas] [--store URL]
 
   One pass of the bundle's flows in dependency order (accounts before orders),
   against the connections' real endpoints. Runs, the audit log, the id map and
@@ -28,6 +30,7 @@ const usage = `mlc run BUNDLE [--flow NAME]... [--dry-run] [--secrets FILE] [--n
   --no-keyring     do not ask the OS keyring for missing secrets
   --strict-schemas refuse to run when a mapped field disappeared or changed type in
                    the live schemas since export (default: warn and run)
+${storeUsage}
 
   Secrets come from MLC_SECRET_<SLOT> (e.g. MLC_SECRET_ZOHO_REFRESH_TOKEN), the
   secrets file, or the OS keyring (secret-tool on Linux, security on macOS; when
@@ -49,10 +52,11 @@ export const headlessSettingKeys = { bundle: 'headless.bundle', secrets: 'headle
 /** The options every bundle command shares, from parsed flags. */
 export function headlessOptions(
   file: string,
-  values: { secrets?: string; keyring?: boolean },
+  values: { secrets?: string; keyring?: boolean; store?: string },
   io: CommandIo,
 ): HeadlessOptions {
   return {
+    storeUrl: storeUrlFrom(values.store, io.env),
     bundleFile: path.resolve(file),
     env: io.env,
     secretsFile: values.secrets ? path.resolve(values.secrets) : undefined,
@@ -74,6 +78,7 @@ export const runCommand: Command = {
         secrets: { type: 'string' },
         'no-keyring': { type: 'boolean', default: false },
         'strict-schemas': { type: 'boolean', default: false },
+        store: { type: 'string' },
         help: { type: 'boolean' },
       },
       allowPositionals: true,
@@ -87,7 +92,7 @@ export const runCommand: Command = {
     let headless;
     try {
       headless = await openHeadless(
-        headlessOptions(file, { secrets: values.secrets, keyring: !values['no-keyring'] }, io),
+        headlessOptions(file, { secrets: values.secrets, keyring: !values['no-keyring'], store: values.store }, io),
       );
     } catch (error) {
       return reportError(io, error);
@@ -116,7 +121,9 @@ export const runCommand: Command = {
       });
       // Zoho counts daily API credits per org: say what this pass will spend before it starts, and warn
       // when it may not fit (the run still starts; Zoho refuses calls once the credits are gone).
-      for (const budget of creditBudgets(headless.deps, selected, (id) => backend.context.store.connections.get(id))) {
+      // The bound connections (settings as used), whichever store the pass runs on.
+      const connection = (id: string) => headless.bound.find((bound) => bound.id === id);
+      for (const budget of await creditBudgets(headless.deps, selected, connection)) {
         reporter.event('credits', {
           connection: budget.connectionName,
           low: budget.budget.low,
@@ -154,12 +161,18 @@ export const runCommand: Command = {
           return exitCodes.invalid;
         }
       }
-      warnIfHistoryLost(
-        io,
-        reporter,
-        backend.context.store.history,
-        selected.filter((id) => headless.deps.runs.watermark(id) === null).map((id) => names.get(id) ?? id),
-      );
+      // Store identity: the SQLite file's, or the PostgreSQL database's marker in the data folder (store-identity).
+      {
+        const fromScratch: string[] = [];
+        for (const id of selected) if ((await headless.deps.runs.watermark(id)) === null) fromScratch.push(id);
+        await warnIfHistoryLost(
+          io,
+          reporter,
+          headless.store.history,
+          fromScratch.map((id) => names.get(id) ?? id),
+          headless.store.kind === 'sqlite' ? 'mlc.sqlite' : 'the PostgreSQL database',
+        );
+      }
       const runs: Run[] = [];
       try {
         await engine.runPass(selected, {
@@ -185,7 +198,7 @@ export const runCommand: Command = {
         if (store) {
           const failed = (store.details as { flowId?: string } | undefined)?.flowId;
           const done = new Set([...runs.map((run) => run.flowId as string), failed]);
-          const notRun = dependencyOrder(selected.map((id) => headless.deps.flows.flow(id)))
+          const notRun = dependencyOrder(await Promise.all(selected.map((id) => headless.deps.flows.flow(id))))
             .filter((flow) => !done.has(flow.id))
             .map((flow) => flow.name);
           reporter.closeBar();
@@ -196,7 +209,7 @@ export const runCommand: Command = {
         }
         throw error;
       }
-      if (runs.length > 0 && !values['dry-run'] && backend.context.store.history.clearWhenCaughtUp())
+      if (runs.length > 0 && !values['dry-run'] && (await headless.store.history.clearWhenCaughtUp()))
         io.err('mlc: every flow has resynced since the store was replaced; that warning will not show again.');
       const exit = soft.signal.aborted ? exitCodes.interrupted : exitCodeForRuns(runs);
       const status =
@@ -258,8 +271,14 @@ export function reportError(io: CommandIo, error: unknown): number {
  * so before a run that re-reads everything, so it can be stopped and the
  * backup restored instead.
  */
-function warnIfHistoryLost(io: CommandIo, reporter: RunReporter, history: StoreHistory, fromScratch: string[]): void {
-  const lost = history.lost();
+async function warnIfHistoryLost(
+  io: CommandIo,
+  reporter: RunReporter,
+  history: AsyncStoreHistory,
+  fromScratch: string[],
+  backup: string,
+): Promise<void> {
+  const lost = await history.lost();
   if (!lost || fromScratch.length === 0) return;
   reporter.event('warning', {
     code: 'store-replaced',
@@ -271,6 +290,6 @@ function warnIfHistoryLost(io: CommandIo, reporter: RunReporter, history: StoreH
   io.err(
     `mlc: warning: this data folder's store is not the one it used before (store ${lost.previousId} expected, ${lost.currentId} found since ${lost.detectedAt}). ` +
       `Its run history, id map and watermarks are gone, so ${fromScratch.map((name) => terminalText(name)).join(', ')} will re-read and resync everything. ` +
-      `If that is unexpected, stop now (Ctrl-C) and restore mlc.sqlite from a backup.`,
+      `If that is unexpected, stop now (Ctrl-C) and restore ${backup} from a backup.`,
   );
 }

@@ -1,7 +1,5 @@
 import { parseArgs } from 'node:util';
-import { createBackend } from '../../backend';
-import { syncService } from '../../sync/sync.service';
-import { resolveDataDir } from '../../store/paths';
+import { openStoreBackend, storeUsage } from '../store-option';
 import { createLogger } from '../../util/log';
 import { redact } from '../../util/redact';
 import { exitCodes, type Command } from '../command';
@@ -9,7 +7,7 @@ import { reportError } from './run';
 import { runSummary } from '../run-reporter';
 import { terminalText } from '../terminal-text';
 
-const usage = `mlc runs [--flow NAME] [--limit N] [--run RUN_ID [--outcome O]] [--json]
+const usage = `mlc runs [--flow NAME] [--limit N] [--run RUN_ID [--outcome O]] [--store URL] [--json]
 
   The audit log from the terminal: recent runs (newest first) with their
   counters and API calls; with --run, that run's audit rows (one per record:
@@ -19,7 +17,8 @@ const usage = `mlc runs [--flow NAME] [--limit N] [--run RUN_ID [--outcome O]] [
   --limit N     how many (default 20)
   --run ID      list the audit rows of one run
   --outcome O   with --run: created, updated, unchanged, skipped or failed
-  --json        JSON lines instead of a table`;
+  --json        JSON lines instead of a table
+${storeUsage}`;
 
 export const runsCommand: Command = {
   name: 'runs',
@@ -34,6 +33,7 @@ export const runsCommand: Command = {
         run: { type: 'string' },
         outcome: { type: 'string' },
         json: { type: 'boolean', default: false },
+        store: { type: 'string' },
         help: { type: 'boolean' },
       },
       allowPositionals: true,
@@ -53,14 +53,19 @@ export const runsCommand: Command = {
       io.err(`mlc runs: --outcome must be one of ${outcomes.join(', ')}.`);
       return exitCodes.usage;
     }
-    const backend = createBackend({ runtime: 'cli', dataDir: resolveDataDir(io.env), logger: createLogger() });
+    let backend;
     try {
-      const service = syncService(backend.context);
-      const flows = service.flows.flows();
+      backend = await openStoreBackend(io, values.store, createLogger());
+    } catch (error) {
+      return reportError(io, error);
+    }
+    try {
+      const service = backend.context.asyncStore;
+      const flows = await service.flows.flows();
       const names = new Map(flows.map((flow) => [flow.id as string, flow.name]));
       if (values.run) {
-        const run = service.runs.run(values.run);
-        const page = service.audit.audits({
+        const run = await service.runs.run(values.run);
+        const page = await service.audit.audits({
           runId: run.id,
           outcome: values.outcome as (typeof outcomes)[number] | undefined,
           limit,
@@ -93,7 +98,7 @@ export const runsCommand: Command = {
       const flowId = values.flow
         ? (flows.find((flow) => flow.id === values.flow || flow.name === values.flow)?.id ?? values.flow)
         : undefined;
-      const runs = service.runs.runs({ flowId, limit });
+      const runs = await service.runs.runs({ flowId, limit });
       if (values.json) {
         for (const run of runs) io.out(JSON.stringify(runSummary(run, names.get(run.flowId))));
         return exitCodes.ok;

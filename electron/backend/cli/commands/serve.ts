@@ -7,7 +7,7 @@ import { createLogger, type LogLevel } from '../../util/log';
 import { exitCodes, type Command } from '../command';
 import { headlessOptions, headlessSettingKeys, reportError } from './run';
 
-const usage = `mlc serve BUNDLE [--host ADDR] [--port N] [--secrets FILE] [--notify-url URL] [--watch-lifetime S] [--no-keyring]
+const usage = `mlc serve BUNDLE [--host ADDR] [--port N] [--secrets FILE] [--notify-url URL] [--watch-lifetime S] [--no-keyring] [--store URL]
 
   Runs the bundle's flows on their schedules until stopped: never two runs of a
   flow at once, runs missed while stopped run once at start. Serves on 127.0.0.1
@@ -37,6 +37,8 @@ const usage = `mlc serve BUNDLE [--host ADDR] [--port N] [--secrets FILE] [--not
   --notify-url URL    where Zoho sends notifications
   --watch-lifetime S  Zoho channel lifetime in seconds (default 604800, a week)
   --no-keyring        do not ask the OS keyring for missing secrets
+  --store URL         a PostgreSQL store (postgres://USER:PASSWORD@HOST:5432/DB), default
+                      MLC_STORE_URL, else the data folder's SQLite store; /ready checks it
 
   Alerts (environment; each *_URL, *_HOST, *_USER, *_PASSWORD also reads NAME_FILE, a mounted secret):
     MLC_ALERT_WEBHOOK_URL   POST a JSON summary when a run fails or dead letters pass the threshold
@@ -59,6 +61,7 @@ export const serveCommand: Command = {
         host: { type: 'string' },
         port: { type: 'string' },
         secrets: { type: 'string' },
+        store: { type: 'string' },
         'notify-url': { type: 'string' },
         'watch-lifetime': { type: 'string' },
         'no-keyring': { type: 'boolean', default: false },
@@ -101,7 +104,7 @@ export const serveCommand: Command = {
       const alerts = alertSettingsFromEnv(io.env);
       daemon = await startServe({
         alerts,
-        ...headlessOptions(file, { secrets: values.secrets, keyring: !values['no-keyring'] }, io),
+        ...headlessOptions(file, { secrets: values.secrets, keyring: !values['no-keyring'], store: values.store }, io),
         logger,
         port,
         host,

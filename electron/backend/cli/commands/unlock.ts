@@ -1,15 +1,13 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { AppError } from '../../../../shared/errors';
-import { createBackend } from '../../backend';
-import { resolveDataDir } from '../../store/paths';
-import { syncService } from '../../sync/sync.service';
+import { openStoreBackend, storeUsage } from '../store-option';
 import { createLogger } from '../../util/log';
 import { exitCodes, type Command } from '../command';
 import { terminalText } from '../terminal-text';
 import { reportError } from './run';
 
-const usage = `mlc unlock FLOW
+const usage = `mlc unlock FLOW [--store URL]
 
   Releases a flow held by a run whose process is gone (a crashed machine or
   container, a killed process) without waiting for its lease to expire
@@ -18,7 +16,9 @@ const usage = `mlc unlock FLOW
   after its last committed page appear there as updated.
 
   If that process is in fact still running, it notices at its next heartbeat
-  (within 5 s) and stops writing.`;
+  (within 5 s) and stops writing.
+
+${storeUsage}`;
 
 export const unlockCommand: Command = {
   name: 'unlock',
@@ -27,7 +27,7 @@ export const unlockCommand: Command = {
   async run(argv, io) {
     const { values, positionals } = parseArgs({
       args: argv,
-      options: { help: { type: 'boolean' } },
+      options: { help: { type: 'boolean' }, store: { type: 'string' } },
       allowPositionals: true,
       strict: true,
     });
@@ -38,22 +38,22 @@ export const unlockCommand: Command = {
     const wanted = positionals[0]!;
     let backend;
     try {
-      backend = createBackend({ runtime: 'cli', dataDir: resolveDataDir(io.env), logger: createLogger() });
+      backend = await openStoreBackend(io, values.store, createLogger());
     } catch (error) {
       return reportError(io, error);
     }
     try {
-      const service = syncService(backend.context);
-      const flows = service.flows.flows();
+      const service = backend.context.asyncStore;
+      const flows = await service.flows.flows();
       const flow =
         flows.find((candidate) => candidate.id === wanted) ?? flows.find((candidate) => candidate.name === wanted);
       if (!flow) {
         throw new AppError(
           'E_NOT_FOUND',
-          `No flow “${wanted}” in ${backend.context.dataDir}. Its flows: ${flows.map((candidate) => candidate.name).join(', ') || 'none'}.`,
+          `No flow “${wanted}” in ${service.kind === 'sqlite' ? backend.context.dataDir : 'the PostgreSQL store'}. Its flows: ${flows.map((candidate) => candidate.name).join(', ') || 'none'}.`,
         );
       }
-      const released = service.runs.unlock(flow.id, `\`mlc unlock\` on ${os.hostname()} (pid ${process.pid})`);
+      const released = await service.runs.unlock(flow.id, `\`mlc unlock\` on ${os.hostname()} (pid ${process.pid})`);
       const name = terminalText(flow.name);
       if (released.length === 0) {
         io.out(`“${name}” is not locked: no run of it is in progress. Nothing to do.`);

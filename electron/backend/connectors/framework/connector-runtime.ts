@@ -240,13 +240,13 @@ export class DescriptorConnector implements Connector {
   async schema(entity: string, options: { refresh?: boolean } = {}): Promise<EntitySchema> {
     this.entity(entity);
     const cache = this.environment.schemaCache;
-    const cached = cache?.get(this.context.connectionId, entity);
+    const cached = await cache?.get(this.context.connectionId, entity);
     const maxAgeMs = this.descriptor.schemaDiscovery.cacheSeconds * 1000;
     if (cached && !options.refresh && Date.now() - Date.parse(cached.fetchedAt) < maxAgeMs) return cached;
     if (!this.hooks.discoverSchema)
       throw new AppError('E_INTERNAL', `${this.descriptor.label} has no schema discovery.`);
     const schema = finishSchema(await this.hooks.discoverSchema(this.context, entity));
-    cache?.put(this.context.connectionId, schema);
+    await cache?.put(this.context.connectionId, schema);
     return schema;
   }
 
@@ -398,7 +398,7 @@ export class DescriptorConnector implements Connector {
 
   async revoke(): Promise<void> {
     if (!this.hooks.revokeToken) return;
-    await this.hooks.revokeToken(this.context, this.tokens?.peek() ?? this.environment.tokenStore?.load());
+    await this.hooks.revokeToken(this.context, this.tokens?.peek() ?? (await this.environment.tokenStore?.load()));
     this.tokens?.reset();
   }
 

@@ -1,21 +1,23 @@
-import type { ConnectionCacheRepository } from '../../connections/connection-cache.repository';
+import type { AsyncConnectionCacheRepository } from '../../store/async-store';
 import type { AccessToken, TokenStore } from '../../http/token-provider';
 import type { SecretVault } from '../../secrets/secret-vault';
 
 /**
  * Token cache row per connection, encrypted with the vault's key, so processes
- * sharing a store reuse one token instead of each fetching their own.
+ * sharing a store (workers on one PostgreSQL store too) reuse one token instead of
+ * each fetching their own. Workers on several machines need the same master key
+ * (MLC_MASTER_KEY) to open each other's tokens; with another key a token is a cache miss.
  */
 export class SharedTokenStore implements TokenStore {
   constructor(
     /** Readable so connectors can coordinate refreshes across processes in the same store (Zoho lease). */
-    readonly caches: ConnectionCacheRepository,
+    readonly caches: AsyncConnectionCacheRepository,
     private readonly vault: SecretVault,
     readonly connectionId: string,
   ) {}
 
-  load(): AccessToken | undefined {
-    const ciphertext = this.caches.token(this.connectionId);
+  async load(): Promise<AccessToken | undefined> {
+    const ciphertext = await this.caches.token(this.connectionId);
     if (ciphertext === undefined) return undefined;
     try {
       return JSON.parse(this.vault.open(ciphertext, `${this.connectionId}/token`)) as AccessToken;
@@ -25,15 +27,15 @@ export class SharedTokenStore implements TokenStore {
     }
   }
 
-  save(token: AccessToken): void {
-    this.caches.putToken(
+  async save(token: AccessToken): Promise<void> {
+    await this.caches.putToken(
       this.connectionId,
       this.vault.seal(JSON.stringify(token), `${this.connectionId}/token`),
       token.expiresAt ?? null,
     );
   }
 
-  clear(): void {
-    this.caches.clearToken(this.connectionId);
+  async clear(): Promise<void> {
+    await this.caches.clearToken(this.connectionId);
   }
 }

@@ -38,8 +38,8 @@ export async function obtainZohoToken(
   dependencies: ZohoAuthDependencies = {},
 ): Promise<ZohoToken> {
   const now = dependencies.now ?? Date.now;
-  const adoptable = () => {
-    const stored = dependencies.store?.load() as ZohoToken | undefined;
+  const adoptable = async () => {
+    const stored = (await dependencies.store?.load()) as ZohoToken | undefined;
     const fresh =
       stored &&
       stored.accessToken !== previous?.accessToken &&
@@ -50,18 +50,18 @@ export async function obtainZohoToken(
   let held = false;
   if (lease) {
     const deadline = now() + (dependencies.leaseWaitMs ?? 15_000);
-    while (!(held = lease.tryAcquire(now())) && now() < deadline) {
-      const theirs = adoptable();
+    while (!(held = await lease.tryAcquire(now())) && now() < deadline) {
+      const theirs = await adoptable();
       if (theirs) return theirs;
       await sleep(200);
     }
   }
   try {
-    const theirs = adoptable();
+    const theirs = await adoptable();
     if (theirs) return theirs;
     return await refreshCall(context, now);
   } finally {
-    if (held) lease?.release();
+    if (held) await lease?.release();
   }
 }
 

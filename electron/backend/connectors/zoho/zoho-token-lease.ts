@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ConnectionCacheRepository } from '../../connections/connection-cache.repository';
+import type { AsyncConnectionCacheRepository } from '../../store/async-store';
 
 /**
  * A short lease in the shared store: only its holder refreshes the token of a
@@ -10,16 +10,16 @@ export class TokenRefreshLease {
   private readonly holder = `${process.pid}:${randomUUID()}`;
 
   constructor(
-    private readonly caches: ConnectionCacheRepository,
+    private readonly caches: Pick<AsyncConnectionCacheRepository, 'tryAcquireRefreshLease' | 'releaseRefreshLease'>,
     private readonly connectionId: string,
     private readonly ttlMs = 20_000,
   ) {}
 
-  tryAcquire(now = Date.now()): boolean {
+  tryAcquire(now = Date.now()): Promise<boolean> {
     return this.caches.tryAcquireRefreshLease(this.connectionId, this.holder, now + this.ttlMs, now);
   }
 
-  release(): void {
-    this.caches.releaseRefreshLease(this.connectionId, this.holder);
+  release(): Promise<void> {
+    return this.caches.releaseRefreshLease(this.connectionId, this.holder);
   }
 }
