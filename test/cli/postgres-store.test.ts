@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackend } from '../../electron/backend/backend';
 import { exitCodes } from '../../electron/backend/cli/command';
@@ -168,5 +169,30 @@ describe('mlc on a PostgreSQL store (--store, MLC_STORE_URL)', () => {
     }
     expect(stdout + stderr).not.toContain(password);
     expect(stderr).toContain('store unreachable');
+  }, 120_000);
+  it('notices a database made anew behind the same URL, warns before the resync, and writes no duplicates', async () => {
+    // The data folder's marker for this database (postgres/identity.ts) remembers the store id the first run met.
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      await admin.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public');
+    } finally {
+      await admin.end();
+    }
+    const resync = await runMlc(['run', bundleFile, '--store', url], { MLC_HOME: server.dir });
+    expect(resync.code, resync.stderr).toBe(exitCodes.ok);
+    expect(resync.stderr).toContain("this data folder's store is not the one it used before");
+    expect(resync.stderr).toContain('restore the PostgreSQL database from a backup');
+    expect(resync.events.find((event) => event.event === 'warning')).toMatchObject({ code: 'store-replaced' });
+    // Upserts match by key: re-reading everything creates nothing new in Zoho.
+    const after = zohoState(world.zoho);
+    expect(after.accounts).toHaveLength(counts.customers);
+    expect(after.orders).toHaveLength(counts.salesOrders);
+    // Every flow has a watermark again, so the warning is retired.
+    expect(resync.stderr).toContain('every flow has resynced since the store was replaced');
+    const calm = await runMlc(['run', bundleFile, '--store', url], { MLC_HOME: server.dir });
+    expect(calm.code, calm.stderr).toBe(exitCodes.ok);
+    expect(calm.stderr).not.toContain('not the one it used before');
+    for (const output of [resync, calm]) expect(output.stdout + output.stderr).not.toContain(password);
   }, 120_000);
 });
