@@ -31,6 +31,11 @@ export interface HeadlessOptions {
   sandboxDir?: string;
   keyring?: boolean;
   logger?: Logger;
+  /**
+   * A shared store (PostgreSQL URL) for workers on many machines; opened by the store layer. Until
+   * that lands, the data folder's SQLite store is used.
+   */
+  storeUrl?: string;
   /** Tests: fast backoff (the same knobs `createBackend` takes). */
   backend?: Pick<BackendOptions, 'connectorDefaults' | 'syncResilience'>;
 }
