@@ -55,7 +55,7 @@ const envNames = {
 } as const;
 
 /** `NAME` or the contents of the file `NAME_FILE` names (trailing newline dropped). */
-function envValue(env: NodeJS.ProcessEnv, name: string): string | undefined {
+export function envValue(env: NodeJS.ProcessEnv, name: string): string | undefined {
   const direct = env[name];
   if (direct) return direct;
   const file = env[`${name}_FILE`];

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { alertSettingsFromEnv } from '../../runtime/alerts';
+import { alertSettingsFromEnv, envValue } from '../../runtime/alerts';
 import { queueSettings } from '../../runtime/queue-connection';
 import { startServe } from '../../runtime/serve-daemon';
 import { createLogger, type LogLevel } from '../../util/log';
@@ -39,10 +39,11 @@ const usage = `mlc serve BUNDLE [--host ADDR] [--port N] [--secrets FILE] [--not
   --notify-url URL    where Zoho sends notifications
   --watch-lifetime S  Zoho channel lifetime in seconds (default 604800, a week)
   --no-keyring        do not ask the OS keyring for missing secrets
-  --queue URL         queue mode (default MLC_QUEUE_URL): the schedules become BullMQ job schedulers
-                      on this Redis (redis://[:PASSWORD@]HOST:PORT[/DB]) instead of running here;
-                      \`mlc worker\` processes take the jobs (see \`mlc help worker\`); /ready also
-                      checks that Redis answers. Schedulers of flows not in the bundle are removed.
+  --queue URL         queue mode (default MLC_QUEUE_URL, or the file MLC_QUEUE_URL_FILE names):
+                      the schedules become BullMQ job schedulers on this Redis
+                      (redis://[:PASSWORD@]HOST:PORT[/DB]) instead of croner; \`mlc worker\`
+                      processes take the jobs (see \`mlc help worker\`); /ready also checks that
+                      Redis answers. Schedulers of flows not in the bundle are removed.
   --no-work           queue mode: schedule only; this process takes no jobs
 
   Alerts (environment; each *_URL, *_HOST, *_USER, *_PASSWORD also reads NAME_FILE, a mounted secret):
@@ -104,7 +105,12 @@ export const serveCommand: Command = {
       io.err('mlc serve: --notify-url must be an https URL (or http://127.0.0.1 for sandboxes).');
       return exitCodes.usage;
     }
-    const queueUrl = values.queue ?? (io.env.MLC_QUEUE_URL || undefined);
+    let queueUrl: string | undefined;
+    try {
+      queueUrl = values.queue ?? envValue(io.env, 'MLC_QUEUE_URL');
+    } catch (error) {
+      return reportError(io, error);
+    }
     if (values['no-work'] && !queueUrl) {
       io.err('mlc serve: --no-work only means something in queue mode (--queue or MLC_QUEUE_URL).');
       return exitCodes.usage;

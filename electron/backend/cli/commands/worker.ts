@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { errorMessage } from '../../../../shared/errors';
+import { envValue } from '../../runtime/alerts';
 import { openHeadless, type Headless } from '../../runtime/headless-runtime';
 import { queueSettings, redisConnection, safeQueueUrl } from '../../runtime/queue-connection';
 import { startQueueWorker } from '../../runtime/queue-worker';
@@ -25,9 +26,11 @@ const usage = `mlc worker BUNDLE --queue REDIS_URL [--concurrency N] [--store UR
   is committed with its checkpoint, and their jobs go back to the queue; a second
   signal aborts (the jobs go back all the same).
 
-  --queue URL        redis://[:PASSWORD@]HOST:PORT[/DB] (default MLC_QUEUE_URL)
+  --queue URL        redis://[:PASSWORD@]HOST:PORT[/DB] (default MLC_QUEUE_URL, or the file
+                     MLC_QUEUE_URL_FILE names: a mounted secret)
   --concurrency N    jobs at once in this process (default: one per flow of the bundle)
-  --store URL        the shared store (default MLC_STORE_URL, else the data folder)
+  --store URL        the shared store (default MLC_STORE_URL or MLC_STORE_URL_FILE, else the
+                     data folder)
   --secrets FILE     settings/secrets file (see \`mlc help run\`)
   --no-keyring       do not ask the OS keyring for missing secrets
 
@@ -61,9 +64,14 @@ export const workerCommand: Command = {
       (values.help ? io.out : io.err)(usage);
       return values.help ? exitCodes.ok : exitCodes.usage;
     }
-    const url = values.queue ?? io.env.MLC_QUEUE_URL;
+    let url: string | undefined;
+    try {
+      url = values.queue ?? envValue(io.env, 'MLC_QUEUE_URL');
+    } catch (error) {
+      return reportError(io, error);
+    }
     if (!url) {
-      io.err('mlc worker: give the Redis queue with --queue redis://HOST:6379 or MLC_QUEUE_URL.');
+      io.err('mlc worker: give the Redis queue with --queue redis://HOST:6379, MLC_QUEUE_URL or MLC_QUEUE_URL_FILE.');
       return exitCodes.usage;
     }
     const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
@@ -78,7 +86,7 @@ export const workerCommand: Command = {
       settings = queueSettings(url, io.env);
       headless = await openHeadless({
         ...headlessOptions(file, { secrets: values.secrets, keyring: !values['no-keyring'] }, io),
-        storeUrl: values.store ?? (io.env.MLC_STORE_URL || undefined),
+        storeUrl: values.store ?? envValue(io.env, 'MLC_STORE_URL'),
         logger,
       });
     } catch (error) {
