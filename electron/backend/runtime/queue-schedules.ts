@@ -25,7 +25,7 @@ export function repeatFor(schedule: Exclude<Schedule, { kind: 'manual' }>): Omit
  */
 export async function syncJobSchedulers(
   queue: RunQueue,
-  flows: Flow[],
+  flows: Array<Pick<Flow, 'id' | 'name' | 'schedule' | 'paused'>>,
   settings: QueueSettings,
   log: Logger,
 ): Promise<string[]> {
