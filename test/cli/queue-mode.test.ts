@@ -4,7 +4,6 @@
 // takeover count once), the target holds every record once, and the audit log agrees with it.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ChildProcess } from 'node:child_process';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,8 +15,9 @@ import { tempDir } from '../support/paths';
 import { startRedis, type TestRedis } from '../support/redis';
 import { customerToZohoAccount, syncWorld, type SyncWorld } from '../sync/support/sync-harness';
 import { writeSandboxFiles } from '../bundle/support/infor-to-zoho';
-import { jsonLines, spawnMlc, until } from '../bundle/support/mlc-process';
+import { jsonLines, until } from '../bundle/support/mlc-process';
 import { queueTestStore } from './support/queue-store';
+import { event, start, type Spawned } from './support/queue-processes';
 
 const customers = 600;
 const pageSize = 50;
@@ -31,36 +31,6 @@ const timings = {
   MLC_QUEUE_STALLED_MS: '1000',
   MLC_QUEUE_BACKOFF_MS: '500',
 };
-
-interface Spawned {
-  child: ChildProcess;
-  stdout(): string;
-  stderr(): string;
-  exited: Promise<number | null>;
-}
-
-function start(args: string[], env: NodeJS.ProcessEnv): Spawned {
-  const child = spawnMlc(args, env);
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
-  return { child, stdout: () => stdout, stderr: () => stderr, exited };
-}
-
-/** Waits for a JSON line on the process's stdout; a timeout shows what it logged. */
-async function event(spawned: Spawned, name: string): Promise<Record<string, unknown>> {
-  try {
-    return await until(
-      `the ${name} line`,
-      () => jsonLines(spawned.stdout()).find((line) => line.event === name),
-      30_000,
-    );
-  } catch (error) {
-    throw new Error(`${(error as Error).message}\nstdout: ${spawned.stdout()}\nstderr: ${spawned.stderr()}`);
-  }
-}
 
 describe('queue mode (BullMQ on Redis)', () => {
   let world: SyncWorld;
