@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { errorMessage } from '../../../../shared/errors';
-import { envValue } from '../../runtime/alerts';
+import { Alerter, alertSettingsFromEnv, envValue } from '../../runtime/alerts';
 import { openHeadless, type Headless } from '../../runtime/headless-runtime';
 import { queueSettings, redisConnection, safeQueueUrl } from '../../runtime/queue-connection';
 import { startQueueWorker } from '../../runtime/queue-worker';
@@ -38,6 +38,7 @@ const usage = `mlc worker BUNDLE --queue REDIS_URL [--concurrency N] [--store UR
   run, default 3), MLC_QUEUE_BACKOFF_MS (first retry wait, doubling, default 30000),
   MLC_QUEUE_LOCK_MS (job lock, default 30000), MLC_QUEUE_STALLED_MS (stalled-job check,
   default the lock), MLC_LOG_LEVEL. Logs are JSON lines on stderr, without secrets.
+  Alerts on failed runs and dead letters as for \`mlc serve\` (MLC_ALERT_*, MLC_SMTP_*).
 
   Exit codes: 0 stopped cleanly, 2 usage, 3 invalid bundle, 4 secrets missing.`;
 
@@ -82,13 +83,17 @@ export const workerCommand: Command = {
     const logger = createLogger((io.env.MLC_LOG_LEVEL as LogLevel | undefined) ?? 'info');
     let headless: Headless;
     let settings;
+    let alerter: Alerter;
     try {
       settings = queueSettings(url, io.env);
+      const alerts = alertSettingsFromEnv(io.env);
       headless = await openHeadless({
         ...headlessOptions(file, { secrets: values.secrets, keyring: !values['no-keyring'] }, io),
         storeUrl: values.store ?? envValue(io.env, 'MLC_STORE_URL'),
         logger,
       });
+      // Runs end in workers: they alert (failed runs, dead letters), as `mlc serve` does for its own runs.
+      alerter = new Alerter(alerts, logger, headless.bundle.name);
     } catch (error) {
       return reportError(io, error);
     }
@@ -108,15 +113,18 @@ export const workerCommand: Command = {
       signal: hard.signal,
       concurrency,
       onStart: (flowId) => logger.info('run starting', { flow: names.get(flowId) ?? flowId }),
-      onFinished: (run) =>
+      onFinished: (run) => {
+        const flow = names.get(run.flowId) ?? run.flowId;
         logger.info('run finished', {
-          flow: names.get(run.flowId) ?? run.flowId,
+          flow,
           run: run.id,
           status: run.status,
           counters: run.counters,
           ...(run.resumedFrom ? { resumedFrom: run.resumedFrom } : {}),
           ...(run.error ? { code: run.error.code, error: run.error.message } : {}),
-        }),
+        });
+        alerter.afterRun(run, flow, headless.deps.audit.deadLetterKeys(run.flowId).length);
+      },
     });
     await worker.waitUntilReady();
     io.out(JSON.stringify({ event: 'working', queue: safeQueueUrl(url), name: settings.name, pid: process.pid }));
@@ -135,6 +143,7 @@ export const workerCommand: Command = {
           }
           connection.disconnect();
           await headless.close();
+          await alerter.settle();
           process.off('SIGINT', onSignal);
           process.off('SIGTERM', onSignal);
           logger.info('stopped');
