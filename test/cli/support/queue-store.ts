@@ -26,14 +26,32 @@ export async function queueTestStore(dataDir: string): Promise<QueueTestStore> {
   const adminUrl = inject('mlcPgUrl');
   if (!adminUrl) throw new Error(`PostgreSQL is not available for the queue-mode test: ${inject('mlcPgError')}`);
   const database = await createTestDatabase(adminUrl);
-  return {
+  const store: QueueTestStore = {
     kind: 'postgres',
     env: { MLC_STORE_URL: database.url },
     open: () => {
       // `storeUrl` is the shared-store option of the store layer (HeadlessOptions.storeUrl's twin).
       const options: BackendOptions & { storeUrl: string } = { runtime: 'cli', dataDir, storeUrl: database.url };
-      return createBackend(options);
+      const backend = createBackend(options);
+      // Until the store layer opens `storeUrl`, the data folder's SQLite store would answer: say so
+      // instead of passing on the wrong store.
+      const store: object = backend.context.store;
+      if (!('kind' in store) || store.kind !== 'postgres') {
+        void backend.close();
+        throw new Error(
+          'MLC_TEST_QUEUE_STORE=postgres: createBackend opened the SQLite store; the PostgreSQL store option (storeUrl) is not wired yet.',
+        );
+      }
+      return backend;
     },
     close: () => database.drop(),
   };
+  // Fails now, not after the processes ran, when the PostgreSQL store cannot be opened.
+  try {
+    await store.open().close();
+  } catch (error) {
+    await database.drop();
+    throw error;
+  }
+  return store;
 }
