@@ -14,7 +14,7 @@ import { tempDir } from '../support/paths';
 import { startRedis, type TestRedis } from '../support/redis';
 import { customerToZohoAccount, syncWorld, type SyncWorld } from '../sync/support/sync-harness';
 import { writeSandboxFiles } from '../bundle/support/infor-to-zoho';
-import { jsonLines, until } from '../bundle/support/mlc-process';
+import { jsonLines, runMlc, until } from '../bundle/support/mlc-process';
 import { queueTestStore } from './support/queue-store';
 import { event, start, type Spawned } from './support/queue-processes';
 
@@ -50,6 +50,21 @@ describe('queue mode: graceful stop of a worker', () => {
     await redis?.stop();
     server.remove();
   });
+
+  it('mlc worker refuses without a queue, and refuses a shared store it cannot open rather than using another', async () => {
+    const env = { MLC_HOME: server.dir };
+    const noQueue = await runMlc(['worker', bundleFile], env);
+    expect(noQueue.code).toBe(2);
+    expect(noQueue.stderr).toContain('give the Redis queue with --queue');
+    const badUrl = await runMlc(['worker', bundleFile, '--queue', 'http://127.0.0.1:6379'], env);
+    expect(badUrl.stderr).toContain('The queue URL must be a Redis URL');
+    const store = await runMlc(
+      ['worker', bundleFile, '--queue', redis.url, '--store', 'postgres://127.0.0.1:1/none'],
+      env,
+    );
+    expect(store.code).not.toBe(0);
+    expect(store.stderr).toContain('cannot open a shared store from --store / MLC_STORE_URL yet');
+  }, 60_000);
 
   it('SIGTERM mid-run: the run stops after its page, the job goes back to the queue, the next worker finishes it', async () => {
     const store = await queueTestStore(server.dir);

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { errorMessage } from '../../../../shared/errors';
+import { AppError, errorMessage } from '../../../../shared/errors';
 import { Alerter, alertSettingsFromEnv, envValue } from '../../runtime/alerts';
 import { openHeadless, type Headless } from '../../runtime/headless-runtime';
 import { queueSettings, redisConnection, safeQueueUrl } from '../../runtime/queue-connection';
@@ -87,11 +87,21 @@ export const workerCommand: Command = {
     try {
       settings = queueSettings(url, io.env);
       const alerts = alertSettingsFromEnv(io.env);
+      const storeUrl = values.store ?? envValue(io.env, 'MLC_STORE_URL');
       headless = await openHeadless({
         ...headlessOptions(file, { secrets: values.secrets, keyring: !values['no-keyring'] }, io),
-        storeUrl: values.store ?? envValue(io.env, 'MLC_STORE_URL'),
+        storeUrl,
         logger,
       });
+      // A shared store that was asked for but not opened would split the workers' runs: refuse.
+      const store: object = headless.backend.context.store;
+      if (storeUrl && !('kind' in store && store.kind === 'postgres')) {
+        await headless.close();
+        throw new AppError(
+          'E_INVALID_INPUT',
+          'This runtime cannot open a shared store from --store / MLC_STORE_URL yet; workers on one machine can share the data folder (MLC_HOME) instead.',
+        );
+      }
       // Runs end in workers: they alert (failed runs, dead letters), as `mlc serve` does for its own runs.
       alerter = new Alerter(alerts, logger, headless.bundle.name);
     } catch (error) {
