@@ -23,11 +23,12 @@ const customers = 600;
 const pageSize = 50;
 // A slot every 3 seconds; the first (full) run takes longer, so slots also meet a flow running elsewhere.
 const everyThreeSeconds = { kind: 'cron' as const, cron: '*/3 * * * * *', timeZone: 'UTC' };
-// Short leases and locks so a killed worker's run and job are taken over within seconds.
+// Short leases and locks so a killed worker's run and job are taken over within seconds, yet long
+// enough that a busy machine's pauses never make a live worker look dead (its job would run twice).
 const timings = {
-  MLC_RUN_LEASE_MS: '3000',
+  MLC_RUN_LEASE_MS: '5000',
   MLC_RUN_HEARTBEAT_MS: '300',
-  MLC_QUEUE_LOCK_MS: '2000',
+  MLC_QUEUE_LOCK_MS: '5000',
   MLC_QUEUE_STALLED_MS: '1000',
   MLC_QUEUE_BACKOFF_MS: '500',
 };
