@@ -161,10 +161,10 @@ export async function startServe(options: ServeOptions): Promise<ServeDaemon> {
       });
     }
     if (request.method === 'GET' && url.pathname === '/ready') {
-      // Ready = can take work: not stopping, and the store answers a query.
+      // Ready = can take work: not stopping, Redis answers (queue mode), and the store answers a query.
       if (stopping) return send(response, 503, { status: 'stopping' });
       if (queue && !(await queue.reachable())) {
-        log.warn('redis unreachable');
+        log.warn('redis did not answer the readiness check');
         return send(response, 503, { status: 'unavailable', queue: { error: 'Redis did not answer; see the log.' } });
       }
       try {

@@ -16,7 +16,8 @@ const usage = `mlc serve BUNDLE [--host ADDR] [--port N] [--secrets FILE] [--not
   (--host or MLC_HOST to bind elsewhere, e.g. 0.0.0.0 in a container):
 
     GET  /health        liveness: status, bundle, each flow's last and next run (503 while stopping)
-    GET  /ready         readiness: 200 when the store answers, 503 while stopping or when it does not
+    GET  /ready         readiness: 200 when the store (and Redis, in queue mode) answers, 503 while
+                        stopping or when it does not
     GET  /metrics       Prometheus (prom-client): process metrics; per flow runs by status, run
                         duration histogram, records by outcome, API calls vs their minimum, last
                         success time, dead letters waiting, running, next run
