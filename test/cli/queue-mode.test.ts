@@ -63,9 +63,8 @@ describe('queue mode (BullMQ on Redis)', () => {
   it('two workers share the slots; a worker killed mid-run is taken over: once per slot, nothing lost or duplicated, audit equals target', async () => {
     const store = await queueTestStore(server.dir);
     const env = { MLC_HOME: server.dir, MLC_LOG_LEVEL: 'info', MLC_QUEUE_URL: redis.url, ...timings, ...store.env };
-    const queue = new Queue<RunJobData, RunJobResult>('mlc-runs', {
-      connection: new Redis(redis.url, { maxRetriesPerRequest: null }),
-    });
+    const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
+    const queue = new Queue<RunJobData, RunJobResult>('mlc-runs', { connection });
     const daemon = start(['serve', bundleFile, '--port', '0', '--no-work'], env);
     let workers: Spawned[] = [];
     try {
@@ -201,6 +200,7 @@ describe('queue mode (BullMQ on Redis)', () => {
     } finally {
       for (const spawned of [daemon, ...workers]) if (spawned.child.exitCode === null) spawned.child.kill('SIGKILL');
       await queue.close();
+      connection.disconnect();
       await store.close();
     }
   }, 240_000);

@@ -49,9 +49,8 @@ describe('queue mode: retries with backoff', () => {
   it('retries a failed run with exponential backoff, fails the job after the last attempt, and the next slot succeeds', async () => {
     const env = { ...process.env, MLC_HOME: server.dir, MLC_QUEUE_ATTEMPTS: '2', MLC_QUEUE_BACKOFF_MS: '200' };
     const settings = queueSettings(redis.url, env);
-    const queue = new Queue<RunJobData, RunJobResult>(settings.name, {
-      connection: new Redis(redis.url, { maxRetriesPerRequest: null }),
-    });
+    const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
+    const queue = new Queue<RunJobData, RunJobResult>(settings.name, { connection });
     // Infor refuses every data call: each run fails.
     world.infor.control.addFault({ id: 'down', pathRegex: '/M3/', status: 500 });
     const daemon = await startServe({ bundleFile, env, logger: quiet, port: 0, queue: settings, backend: fastBackend });
@@ -82,6 +81,7 @@ describe('queue mode: retries with backoff', () => {
     } finally {
       await daemon.stop();
       await queue.close();
+      connection.disconnect();
     }
   }, 120_000);
 });
