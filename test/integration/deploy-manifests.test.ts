@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { serveCommand } from '../../electron/backend/cli/commands/serve';
+import { workerCommand } from '../../electron/backend/cli/commands/worker';
 import { secretEnvName } from '../../shared/bundle/bundle-secrets';
 import { exampleBundle } from '../bundle/support/bundle-files';
 import { repoRoot } from '../support/paths';
@@ -75,6 +76,40 @@ describe('deployment files', () => {
     expect(service.spec.ports[0].targetPort).toBe('http');
     const bundleMount = (container.volumeMounts as Doc[]).find((entry) => entry.mountPath === '/bundles')!;
     expect(bundleMount.readOnly).toBe(true);
+  });
+
+  it('queue mode: a scheduler (`mlc serve --no-work`) and scaled-out `mlc worker` pods share Redis and the store from the Secret', () => {
+    const docs = manifests('queue.yaml');
+    const byName = new Map(docs.filter((doc) => doc.kind === 'Deployment').map((doc) => [doc.metadata.name, doc]));
+    const scheduler = byName.get('mlc-scheduler')!;
+    const worker = byName.get('mlc-worker')!;
+    expect(scheduler.spec.replicas).toBe(1);
+    expect(worker.spec.replicas).toBeGreaterThan(1);
+    const serving = checkPod(scheduler.spec.template.spec, [
+      'serve',
+      '--host',
+      '0.0.0.0',
+      '--port',
+      '8080',
+      '--no-work',
+      '/bundles/bundle.mlcbundle.json',
+    ]);
+    expect(serving.container.readinessProbe.httpGet).toEqual({ path: '/ready', port: 'http' });
+    const working = checkPod(worker.spec.template.spec, ['worker', '/bundles/bundle.mlcbundle.json']);
+    // The URLs come from files of the Secret, read by the variables the commands document.
+    const urlFiles: Array<[string, string]> = [
+      ['MLC_QUEUE_URL_FILE', 'queue-url'],
+      ['MLC_STORE_URL_FILE', 'store-url'],
+    ];
+    for (const { env } of [serving, working]) {
+      for (const [variable, key] of urlFiles) {
+        expect(env.get(variable)).toBe(`/run/secrets/mlc/${key}`);
+        expect(Object.keys(secretDoc.stringData)).toContain(key);
+      }
+    }
+    expect(workerCommand.usage).toMatch(/MLC_QUEUE_URL_FILE/);
+    expect(workerCommand.usage).toMatch(/MLC_STORE_URL_FILE/);
+    expect(serveCommand.usage).toMatch(/--no-work/);
   });
 
   it('the CronJob runs one `mlc run` pass per schedule, never two at once, with the same safety', () => {

@@ -1,5 +1,5 @@
-import fs from 'node:fs';
 import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
+import { envValue } from '../util/env-value';
 import nodemailer from 'nodemailer';
 import { request } from 'undici';
 import type { Run } from '../../../shared/domain/run';
@@ -53,22 +53,6 @@ const envNames = {
   from: 'MLC_ALERT_EMAIL_FROM',
   to: 'MLC_ALERT_EMAIL_TO',
 } as const;
-
-/** `NAME` or the contents of the file `NAME_FILE` names (trailing newline dropped). */
-function envValue(env: NodeJS.ProcessEnv, name: string): string | undefined {
-  const direct = env[name];
-  if (direct) return direct;
-  const file = env[`${name}_FILE`];
-  if (!file) return undefined;
-  try {
-    return fs.readFileSync(file, 'utf8').replace(/\r?\n$/, '');
-  } catch (error) {
-    throw new AppError(
-      'E_INVALID_INPUT',
-      `${name}_FILE names ${file}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? 'unreadable'}).`,
-    );
-  }
-}
 
 /** Alert settings from the environment; throws E_INVALID_INPUT naming the variable that is wrong. */
 export function alertSettingsFromEnv(env: NodeJS.ProcessEnv): AlertSettings {

@@ -10,6 +10,8 @@ import { openHeadless, type Headless, type HeadlessOptions } from './headless-ru
 import { Alerter, type AlertSettings } from './alerts';
 import { MetricsBook, type FlowStatus, type ServeMetrics } from './serve-metrics';
 import { ZohoReceiver } from './zoho-receiver';
+import type { QueueSettings } from './queue-connection';
+import { startQueueMode, type QueueMode } from './queue-serve';
 
 export interface ServeOptions extends HeadlessOptions {
   logger: Logger;
@@ -29,6 +31,10 @@ export interface ServeOptions extends HeadlessOptions {
   watchRenewEveryMs?: number;
   /** Default: three renewal intervals when the env sets them, else a day. */
   watchRenewWithinMs?: number;
+  /** Queue mode: schedules become BullMQ job schedulers on this Redis instead of croner (queue-serve.ts). */
+  queue?: QueueSettings;
+  /** Queue mode: false = schedule only, take no jobs here (`--no-work`). */
+  work?: boolean;
 }
 
 export interface ServeDaemon {
@@ -113,6 +119,27 @@ export async function startServe(options: ServeOptions): Promise<ServeDaemon> {
     onFinished: finished,
   });
 
+  let queue: QueueMode | undefined;
+  if (options.queue) {
+    try {
+      queue = await startQueueMode({
+        headless,
+        settings: options.queue,
+        log,
+        env: options.env,
+        work: options.work ?? true,
+        stopSignal: soft.signal,
+        signal: hard.signal,
+        onStart: (flowId) => log.info('run starting', { flow: names.get(flowId) ?? flowId }),
+        onFinished: finished,
+      });
+    } catch (error) {
+      retention.stop();
+      await headless.close();
+      throw error;
+    }
+  }
+
   const flowStatus = (): FlowStatus[] =>
     bundle.flows.map((flow) => {
       const last = lastRuns.get(flow.id);
@@ -120,7 +147,7 @@ export async function startServe(options: ServeOptions): Promise<ServeDaemon> {
         id: flow.id,
         name: flow.name,
         running: engine.isRunning(flow.id),
-        nextRun: scheduler.nextRun(flow.id) ?? null,
+        nextRun: (queue ? queue.nextRun(flow.id) : scheduler.nextRun(flow.id)) ?? null,
         lastRun: last ? { id: last.id, status: last.status, trigger: last.trigger, finishedAt: last.finishedAt } : null,
       };
     });
@@ -147,11 +174,19 @@ export async function startServe(options: ServeOptions): Promise<ServeDaemon> {
       });
     }
     if (request.method === 'GET' && url.pathname === '/ready') {
-      // Ready = can take work: not stopping, and the store answers a query.
+      // Ready = can take work: not stopping, Redis answers (queue mode), and the store answers a query.
       if (stopping) return send(response, 503, { status: 'stopping' });
+      if (queue && !(await queue.reachable())) {
+        log.warn('redis did not answer the readiness check');
+        return send(response, 503, { status: 'unavailable', queue: { error: 'Redis did not answer; see the log.' } });
+      }
       try {
         const schemaVersion = await answerWithin(headless.store.schemaVersion(), readyTimeoutMs);
-        return send(response, 200, { status: 'ready', store: { kind: headless.store.kind, schemaVersion } });
+        return send(response, 200, {
+          status: 'ready',
+          store: { kind: headless.store.kind, schemaVersion },
+          ...(queue ? { queue: { reachable: true } } : {}),
+        });
       } catch (error) {
         log.warn('store unreachable', { error: errorMessage(error) });
         return send(response, 503, {
@@ -237,14 +272,15 @@ export async function startServe(options: ServeOptions): Promise<ServeDaemon> {
     });
     await receiver.start();
   }
-  scheduler.start({ catchUp: true });
+  // Queue mode: BullMQ's schedulers fire instead (a slot missed while nothing ran is added once).
+  if (!queue) scheduler.start({ catchUp: true });
   log.info('serving', {
     url,
     bundle: bundle.name,
     flows: bundle.flows.map((flow) => ({
       name: flow.name,
       schedule: flow.schedule,
-      nextRun: scheduler.nextRun(flow.id) ?? null,
+      nextRun: (queue ? queue.nextRun(flow.id) : scheduler.nextRun(flow.id)) ?? null,
     })),
   });
 
@@ -261,6 +297,7 @@ export async function startServe(options: ServeOptions): Promise<ServeDaemon> {
         scheduler.stop();
         retention.stop();
         soft.abort();
+        await queue?.close();
         await engine.drain();
         await receiver?.stop();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));

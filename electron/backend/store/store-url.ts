@@ -2,15 +2,16 @@ import { AppError } from '../../../shared/errors';
 import type { AsyncStore } from './async-store';
 import { postgresMarkerFile } from './postgres/identity';
 import { openPostgresStore } from './postgres/pg-store';
+import { envValue } from '../util/env-value';
 import { registerSecret } from '../util/redact';
 
 /**
  * Where the headless runtime keeps runs, audit, id map and watermarks: `--store URL`, else
- * `MLC_STORE_URL`, else (undefined) the data folder's SQLite store. Only PostgreSQL URLs are taken;
+ * `MLC_STORE_URL` (or the file `MLC_STORE_URL_FILE` names: a mounted secret), else (undefined) the data folder's SQLite store. Only PostgreSQL URLs are taken;
  * anything else is refused with what to write instead.
  */
 export function storeUrlFrom(option: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
-  const given = option ?? env.MLC_STORE_URL;
+  const given = option ?? envValue(env, 'MLC_STORE_URL');
   const from = option !== undefined ? '--store' : 'MLC_STORE_URL';
   if (given === undefined || given.trim() === '') return undefined;
   const url = given.trim();

@@ -139,10 +139,11 @@ export class SqliteRunRepository implements RunRepository {
         .all(input.flowId, silentSince) as RunRow[]) {
         this.markInterrupted(row, foundDead.silent(), now);
       }
-      // The flow's previous own run (leased, or from before leases), not a replay or targeted sync beside it.
+      // The flow's previous own run (leased, or from before leases), not a replay or targeted sync beside it,
+      // nor a skipped slot (it read nothing: a slot skipped while a dead run held the flow hid the resume).
       const previous = this.db
         .prepare(
-          'SELECT id, status FROM runs WHERE flow_id = ? AND (lease_until IS NOT NULL OR owner_host IS NULL) ORDER BY started_at DESC, seq DESC LIMIT 1',
+          "SELECT id, status FROM runs WHERE flow_id = ? AND status <> 'skipped' AND (lease_until IS NOT NULL OR owner_host IS NULL) ORDER BY started_at DESC, seq DESC LIMIT 1",
         )
         .get(input.flowId) as { id: string; status: string } | undefined;
       const resumedFrom = previous?.status === 'interrupted' ? (previous.id as RunId) : null;

@@ -85,7 +85,7 @@ const sameTickMs = 250;
  * another process, or after one's last run did not succeed. Otherwise orders fired on the same
  * tick as their accounts look up accounts that do not exist yet and fail.
  */
-async function settleDependencies(
+export async function settleDependencies(
   deps: Pick<EngineDeps, 'flows' | 'runs'>,
   engine: SyncEngine,
   flowId: string,

@@ -144,6 +144,17 @@ describe.each(storeKinds())('the $kind store', (kind) => {
       await finish(store, next);
     });
 
+    it('takes over a dead run after slots skipped meanwhile, still saying it resumed after it', async () => {
+      await open();
+      const { run: held } = await store.runs.claimAndStart(input(), { leaseMs: 30_000 });
+      // Queue mode: a slot that found the flow held records a skipped run; it read nothing.
+      await store.runs.recordSkipped(input({ trigger: 'schedule' }), { code: 'E_CONFLICT', message: 'held' });
+      const later = Date.now() + 31_000;
+      const { run: next } = await store.runs.claimAndStart(input(), { leaseMs: 30_000, now: later });
+      expect(next.resumedFrom).toBe(held.id);
+      await finish(store, next);
+    });
+
     it('lets exactly one of many simultaneous claims of a flow win', async () => {
       await open();
       const claims = await Promise.allSettled(

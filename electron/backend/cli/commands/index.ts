@@ -10,6 +10,7 @@ import { replayCommand } from './replay';
 import { unlockCommand } from './unlock';
 import { pruneCommand } from './prune';
 import { bundleCommand } from './bundle';
+import { workerCommand } from './worker';
 
 /** Every `mlc` subcommand, in the order `mlc --help` lists them. */
 export const commands: Command[] = [studioCommand, inforCommand, sandboxCommand];
@@ -18,6 +19,7 @@ commands.push(
   bundleCommand,
   runCommand,
   serveCommand,
+  workerCommand,
   runsCommand,
   replayCommand,
   unlockCommand,

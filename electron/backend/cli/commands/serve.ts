@@ -2,19 +2,23 @@ import { isIP } from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { alertSettingsFromEnv } from '../../runtime/alerts';
+import { envValue } from '../../util/env-value';
+import { queueSettings } from '../../runtime/queue-connection';
 import { startServe } from '../../runtime/serve-daemon';
 import { createLogger, type LogLevel } from '../../util/log';
 import { exitCodes, type Command } from '../command';
 import { headlessOptions, headlessSettingKeys, reportError } from './run';
 
 const usage = `mlc serve BUNDLE [--host ADDR] [--port N] [--secrets FILE] [--notify-url URL] [--watch-lifetime S] [--no-keyring] [--store URL]
+          [--queue REDIS_URL [--no-work]]
 
   Runs the bundle's flows on their schedules until stopped: never two runs of a
   flow at once, runs missed while stopped run once at start. Serves on 127.0.0.1
   (--host or MLC_HOST to bind elsewhere, e.g. 0.0.0.0 in a container):
 
     GET  /health        liveness: status, bundle, each flow's last and next run (503 while stopping)
-    GET  /ready         readiness: 200 when the store answers, 503 while stopping or when it does not
+    GET  /ready         readiness: 200 when the store (and Redis, in queue mode) answers, 503 while
+                        stopping or when it does not
     GET  /metrics       Prometheus (prom-client): process metrics; per flow runs by status, run
                         duration histogram, records by outcome, API calls vs their minimum, last
                         success time, dead letters waiting, running, next run
@@ -39,6 +43,12 @@ const usage = `mlc serve BUNDLE [--host ADDR] [--port N] [--secrets FILE] [--not
   --no-keyring        do not ask the OS keyring for missing secrets
   --store URL         a PostgreSQL store (postgres://USER:PASSWORD@HOST:5432/DB), default
                       MLC_STORE_URL, else the data folder's SQLite store; /ready checks it
+  --queue URL         queue mode (default MLC_QUEUE_URL, or the file MLC_QUEUE_URL_FILE names):
+                      the schedules become BullMQ job schedulers on this Redis
+                      (redis://[:PASSWORD@]HOST:PORT[/DB]) instead of croner; \`mlc worker\`
+                      processes take the jobs (see \`mlc help worker\`); /ready also checks that
+                      Redis answers. Schedulers of flows not in the bundle are removed.
+  --no-work           queue mode: schedule only; this process takes no jobs
 
   Alerts (environment; each *_URL, *_HOST, *_USER, *_PASSWORD also reads NAME_FILE, a mounted secret):
     MLC_ALERT_WEBHOOK_URL   POST a JSON summary when a run fails or dead letters pass the threshold
@@ -65,6 +75,8 @@ export const serveCommand: Command = {
         'notify-url': { type: 'string' },
         'watch-lifetime': { type: 'string' },
         'no-keyring': { type: 'boolean', default: false },
+        queue: { type: 'string' },
+        'no-work': { type: 'boolean', default: false },
         help: { type: 'boolean' },
       },
       allowPositionals: true,
@@ -98,10 +110,21 @@ export const serveCommand: Command = {
       io.err('mlc serve: --notify-url must be an https URL (or http://127.0.0.1 for sandboxes).');
       return exitCodes.usage;
     }
+    let queueUrl: string | undefined;
+    try {
+      queueUrl = values.queue ?? envValue(io.env, 'MLC_QUEUE_URL');
+    } catch (error) {
+      return reportError(io, error);
+    }
+    if (values['no-work'] && !queueUrl) {
+      io.err('mlc serve: --no-work only means something in queue mode (--queue or MLC_QUEUE_URL).');
+      return exitCodes.usage;
+    }
     const logger = createLogger((io.env.MLC_LOG_LEVEL as LogLevel | undefined) ?? 'info');
     let daemon;
     try {
       const alerts = alertSettingsFromEnv(io.env);
+      const queue = queueUrl ? queueSettings(queueUrl, io.env) : undefined;
       daemon = await startServe({
         alerts,
         ...headlessOptions(file, { secrets: values.secrets, keyring: !values['no-keyring'], store: values.store }, io),
@@ -112,6 +135,8 @@ export const serveCommand: Command = {
         watchLifetimeMs: lifetime === undefined ? undefined : lifetime * 1000,
         watchRenewEveryMs: lifetime === undefined ? undefined : Math.min(15 * 60_000, (lifetime * 1000) / 4),
         watchRenewWithinMs: lifetime === undefined ? undefined : Math.min(24 * 3600_000, (lifetime * 1000) / 2),
+        queue,
+        work: !values['no-work'],
       });
     } catch (error) {
       return reportError(io, error);

@@ -60,7 +60,7 @@ export class PgRunRepository implements AsyncRunRepository {
       }
       const previous = (
         await sql.query<{ id: string; status: string }>(
-          'SELECT id, status FROM runs WHERE flow_id = $1 AND (lease_until IS NOT NULL OR owner_host IS NULL) ORDER BY started_at DESC, seq DESC LIMIT 1',
+          "SELECT id, status FROM runs WHERE flow_id = $1 AND status <> 'skipped' AND (lease_until IS NOT NULL OR owner_host IS NULL) ORDER BY started_at DESC, seq DESC LIMIT 1",
           [input.flowId],
         )
       )[0];
