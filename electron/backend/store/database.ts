@@ -65,14 +65,15 @@ export function openDatabase(options: OpenOptions): Db {
   let db: Db | undefined;
   try {
     db = new Database(file, nativeBinding ? { nativeBinding } : {});
+    // Several processes (desktop backend, mlc, workers) may share one store; wait rather than fail,
+    // from the first statement on (switching a new file to WAL takes a lock too).
+    db.pragma('busy_timeout = 5000');
     // A new, empty store only (an existing one keeps its mode, and is never written before its check):
     // audit retention then gives deleted rows' pages back to the disk (\`PRAGMA incremental_vacuum\`).
     if (Number(db.pragma('page_count', { simple: true })) === 0) db.pragma('auto_vacuum = INCREMENTAL');
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
-    // Several processes (desktop backend, mlc) may share one store; wait rather than fail.
-    db.pragma('busy_timeout = 5000');
     if (onDisk) checkIntegrity(db, file, options.quickCheckMaxBytes ?? defaultQuickCheckMaxBytes);
     migrate(db, options.migrations ?? allMigrations);
     if (onDisk) {
@@ -131,9 +132,16 @@ export function migrate(db: Db, migrations: Migration[]): number {
     (db.prepare('SELECT id FROM schema_migrations').all() as Array<{ id: string }>).map((row) => row.id),
   );
   let version = applied.size;
+  const done = db.prepare('SELECT COUNT(*) AS n, SUM(id = ?) AS here FROM schema_migrations');
   for (const migration of migrations) {
     if (applied.has(migration.id)) continue;
     const apply = db.transaction(() => {
+      // Several processes may open a new store at once (mlc serve and workers starting together): the
+      // list above was read outside any lock, so check again under the write lock and skip what another
+      // process applied in between, rather than failing on "table already exists".
+      const state = done.get(migration.id) as { n: number; here: number | null };
+      version = state.n;
+      if (state.here) return;
       if (typeof migration.up === 'string') db.exec(migration.up);
       else migration.up(db);
       version += 1;
@@ -144,7 +152,8 @@ export function migrate(db: Db, migrations: Migration[]): number {
       );
     });
     try {
-      apply();
+      // IMMEDIATE: the write lock is taken before the check, so no other process migrates in between.
+      apply.immediate();
     } catch (error) {
       const message = errorMessage(error);
       throw new AppError('E_STORE_MIGRATION', `Migration ${migration.id} failed: ${message}`);
