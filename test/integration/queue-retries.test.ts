@@ -65,7 +65,9 @@ describe('queue mode: retries with backoff', () => {
       expect(failed.failedReason).toMatch(/^Run \S+ failed: /);
       expect(failed.opts.backoff).toEqual({ type: 'exponential', delay: 200 });
       // Both attempts ran, each as a failed run of the flow in the store.
-      const failedRuns = (await daemon.headless.deps.runs.runs({ flowId, limit: 100 })).filter((run) => run.trigger === 'schedule' && run.status === 'failed');
+      const failedRuns = (await daemon.headless.deps.runs.runs({ flowId, limit: 100 })).filter(
+        (run) => run.trigger === 'schedule' && run.status === 'failed',
+      );
       expect(failedRuns.length).toBeGreaterThanOrEqual(2);
 
       world.infor.control.clearFaults();
