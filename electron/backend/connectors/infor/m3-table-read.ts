@@ -9,6 +9,7 @@ import {
   queryLength,
   replLength,
   splitLine,
+  stripPrefix,
   windowWhere,
   type ExportColumn,
 } from './m3-export';
@@ -72,6 +73,7 @@ export async function tableRead(
   extras: string[],
   signal: AbortSignal | undefined,
   company?: unknown,
+  fields?: readonly string[],
 ): Promise<TableRead> {
   const all = await exportColumns(context, table, signal);
   const byName = new Map(all.map((column) => [column.name, column]));
@@ -81,7 +83,12 @@ export async function tableRead(
     return column;
   };
   const keys = keyNames.map(pick);
-  const columns = wanted.length > 0 ? [...new Set([...keyNames, ...wanted, ...extras])].map(pick) : all;
+  const chosen = wanted.length > 0 ? [...new Set([...keyNames, ...wanted, ...extras])].map(pick) : all;
+  // A `fields` hint (by unprefixed name, as records carry them) narrows the read; keys always stay.
+  const hinted = fields ? new Set(fields) : undefined;
+  const columns = hinted
+    ? chosen.filter((column) => keyNames.includes(column.name) || hinted.has(stripPrefix(column.name)))
+    : chosen;
   // EXPORTMI reads the session's company; whether `;cono=` sets it is unconfirmed (U9). With a
   // company chosen, every row's CONO is checked, so another company's rows are never taken for it.
   const expected = String(company ?? '').trim();
@@ -103,6 +110,14 @@ export async function tableRead(
       ? { column: conoName, expected, keep: columns.some((column) => column.name === conoName) }
       : undefined,
   };
+}
+
+/** The unprefixed names a read's rows carry (sorted), for `SourceRecord.fields`. */
+export function fieldsRead(read: TableRead, more: string[] = []): string[] {
+  const names = new Set(more);
+  for (const column of [...read.keyChunk, ...read.dataChunks.flat()])
+    if (read.company?.keep !== false || column.name !== read.company.column) names.add(stripPrefix(column.name));
+  return [...names].sort();
 }
 
 /** An upper bound of one side of a window condition's length, for the QERY budget. */

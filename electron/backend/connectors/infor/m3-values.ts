@@ -13,6 +13,7 @@ export function normalizeM3(
   form: M3StampForm | undefined,
   kinds: M3Kinds,
   lines?: { rows: Array<Record<string, string>>; kinds: M3Kinds },
+  fields?: string[],
 ): SourceRecord {
   const record = source.keys.map((key) => (row[key] ?? '').trim()).join('/');
   const data = m3Data(row, form, kinds, record);
@@ -20,12 +21,14 @@ export function normalizeM3(
   const stampText = (source.stamp && row[source.stamp]?.trim()) || '';
   const dateText = (source.changeDate && row[source.changeDate]?.trim()) || '';
   const stamp = (form && stampText && parseM3Stamp(stampText, form)) || (dateText && parseInforStamp(dateText)) || '';
-  return {
+  const result: SourceRecord = {
     key: record,
     stamp: stamp === '0' ? '' : stamp,
     data,
     raw: lines ? { ...row, lines: lines.rows } : row,
   };
+  if (fields) result.fields = fields;
+  return result;
 }
 
 /** Each column's value kind (`m3ValueKind`), by the name the row carries it under. */
