@@ -95,11 +95,16 @@ export async function tableRead(
   const conoName = `${keyNames[0]!.slice(0, 2)}CONO`;
   const cono = expected ? byName.get(conoName) : undefined;
   const keyExtras = [...extras, ...(cono ? [conoName] : [])];
-  const keyChunk = [...keys, ...[...new Set(keyExtras)].filter((name) => !keyNames.includes(name)).map(pick)];
+  let keyChunk = [...keys, ...[...new Set(keyExtras)].filter((name) => !keyNames.includes(name)).map(pick)];
   // The window conditions share the QERY with the column list: leave them room.
   const listBudget = queryLength - 60 - 2 * windowLength(keys);
   const rest = columns.filter((column) => !keyChunk.some((chosen) => chosen.name === column.name));
-  const dataChunks = rest.length > 0 ? chunkColumns([...keys, ...rest], keyNames, { listBudget }) : [];
+  let dataChunks = rest.length > 0 ? chunkColumns([...keys, ...rest], keyNames, { listBudget }) : [];
+  // Few columns (a read narrowed to a mapping's fields) fit the window's own line: one call a window, not two.
+  if (dataChunks.length === 1 && chunkColumns([...keyChunk, ...rest], keyNames, { listBudget }).length === 1) {
+    keyChunk = [...keyChunk, ...rest];
+    dataChunks = [];
+  }
   return {
     table,
     keys,
