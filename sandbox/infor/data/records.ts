@@ -398,6 +398,18 @@ export class InforData {
   private readonly parties = { customers: new Map<number, CachedParty>(), suppliers: new Map<number, CachedParty>() };
 
   private party(entity: 'customers' | 'suppliers', index: number): Party {
+    return { ...this.cachedParty(entity, index).party };
+  }
+
+  /**
+   * An object that stays the same while a party's generated values do (a cache of rows built from
+   * it checks it; see m3-tables.ts).
+   */
+  partyToken(entity: 'customers' | 'suppliers', index: number): object {
+    return this.cachedParty(entity, index);
+  }
+
+  private cachedParty(entity: 'customers' | 'suppliers', index: number): CachedParty {
     const dataset = this.datasets[entity];
     const inputs: Omit<CachedParty, 'party'> = {
       version: dataset.version(index),
@@ -413,12 +425,12 @@ export class InforData {
       cached.first === inputs.first &&
       cached.written === inputs.written
     )
-      return { ...cached.party };
-    const party = this.generateParty(entity, index);
+      return cached;
     // Bounded: a huge dataset read once gains nothing from keeping every party.
     if (this.parties[entity].size >= partyCacheSize) this.parties[entity].clear();
-    this.parties[entity].set(index, { ...inputs, party: { ...party } });
-    return party;
+    const entry = { ...inputs, party: this.generateParty(entity, index) };
+    this.parties[entity].set(index, entry);
+    return entry;
   }
 
   private generateParty(entity: 'customers' | 'suppliers', index: number): Party {
