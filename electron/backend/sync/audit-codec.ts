@@ -74,8 +74,18 @@ export function encodePayloads(
 ): StoredPayloads {
   const preset = dictionary?.content;
   const text = combined(sourcePayload, sourceRaw, transformed, sourceFields);
+  // A window just big enough for the dictionary and the row, and a small hash table: a zlib stream
+  // of the defaults (32 KB window, memLevel 8) costs more to set up than a row takes to compress.
+  // Any inflate (default window) reads it.
+  const span = Buffer.byteLength(text) + (preset?.length ?? 0);
+  const windowBits = Math.min(15, Math.max(9, Math.ceil(Math.log2(span + 262))));
   return {
-    source_payload: zlib.deflateRawSync(text, { level: 9, ...(preset?.length ? { dictionary: preset } : {}) }),
+    source_payload: zlib.deflateRawSync(text, {
+      level: 9,
+      windowBits,
+      memLevel: 4,
+      ...(preset?.length ? { dictionary: preset } : {}),
+    }),
     source_raw: absent(sourceRaw) ? null : empty,
     transformed_payload: absent(transformed) ? null : empty,
     payload_encoding: CURRENT_ENCODING,
