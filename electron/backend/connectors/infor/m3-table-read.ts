@@ -175,6 +175,11 @@ export async function* readTable(
         if (!company.keep) delete row[company.column];
       }
     }
+    // One chunk (a narrowed read): the window's rows are the records, nothing to join.
+    if (read.dataChunks.length === 0) {
+      yield window.rows;
+      continue;
+    }
     const rows = new Map(window.rows.map((row) => [keyText(row), { ...row }]));
     for (const chunk of read.dataChunks) {
       let found = await chunkRows(context, read, chunk, where(window.lo, window.hi), max, state, keyText);
@@ -250,7 +255,9 @@ export async function select(
         failed = { line, separator };
         break;
       }
-      rows.push(Object.fromEntries(columns.map((column, index) => [column.name, values[index]!.trim()])));
+      const row: Record<string, string> = {};
+      for (let index = 0; index < columns.length; index += 1) row[columns[index]!.name] = values[index]!.trim();
+      rows.push(row);
     }
     if (!failed) {
       // Start the next call with the separator that worked.
