@@ -89,6 +89,11 @@ export const recordAuditSchema = z.object({
   sourcePayload: z.unknown(),
   /** The record exactly as the source API sent it. */
   sourceRaw: z.unknown().nullable(),
+  /**
+   * Set when the read was narrowed to the mapping's fields: the payload holds only these (what the
+   * source has of them). Absent: the record was read whole.
+   */
+  sourceFields: z.array(z.string()).optional(),
   transformedPayload: z.unknown().nullable(),
   targetKey: z.string().nullable(),
   outcome: recordOutcomeSchema,

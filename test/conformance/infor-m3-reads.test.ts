@@ -41,10 +41,18 @@ describe('Infor M3 reads never split a value silently', () => {
     return made;
   }
 
-  async function readAll(made: InforConnector, entity: string, options: { since?: string; pageSize?: number } = {}) {
+  async function readAll(
+    made: InforConnector,
+    entity: string,
+    options: { since?: string; pageSize?: number; fields?: string[] } = {},
+  ) {
     const records: SourceRecord[] = [];
     const pages: ReadPage[] = [];
-    for await (const page of made.read(entity, { pageSize: options.pageSize ?? 40, since: options.since })) {
+    for await (const page of made.read(entity, {
+      pageSize: options.pageSize ?? 40,
+      since: options.since,
+      fields: options.fields,
+    })) {
       pages.push(page);
       records.push(...page.records);
     }
@@ -280,6 +288,31 @@ describe('Infor M3 reads never split a value silently', () => {
     const tepy = schema.fields.find((field) => field.name === 'TEPY');
     expect(tepy?.label).not.toBe('TEPY');
     expect(tepy?.label.toLowerCase()).toContain('payment');
+  });
+
+  it('reads only the hinted fields: list outputs by returncols, table columns by the EXPORTMI column list', async () => {
+    const made = connector({ entitySources: JSON.stringify({ customers: { mode: 'list' } }) });
+    sandbox.control.clearRequests();
+    const listed = await readAll(made, 'customers', { pageSize: 50, fields: ['PHNO', 'CUNM'] });
+    expect(listed.records).toHaveLength(counts.customers);
+    for (const record of listed.records) {
+      expect(Object.keys(record.data).sort()).toEqual(['CUNM', 'CUNO', 'PHNO']);
+      expect(record.fields).toEqual(['CUNM', 'CUNO', 'PHNO']);
+    }
+    const lists = sandbox.control.requests().filter((call) => call.path.includes('/CRS610MI/LstByNumber'));
+    // API-FACTS §1.4: returncols is the last matrix parameter.
+    expect(lists.every((call) => call.path.endsWith(';returncols=CUNO,PHNO,CUNM'))).toBe(true);
+
+    const table = connector();
+    sandbox.control.clearRequests();
+    const read = await readAll(table, 'customers', { pageSize: 50, fields: ['PHNO', 'CUNM'] });
+    expect(read.records).toHaveLength(counts.customers);
+    expect(Object.keys(read.records[0]!.data).sort()).toEqual(['CUNM', 'CUNO', 'LMDT', 'LMTS', 'PHNO']);
+    const selects = sandbox.control.requests().filter((call) => call.path.includes('/EXPORTMI/Select'));
+    // Key, stamp, change date and the two fields fit one line: one Select a window, never a column chunk.
+    expect(new Set(selects.map((call) => /^(.*) from OCUSMA/.exec(call.query.QERY ?? '')?.[1]))).toEqual(
+      new Set(['OKCUNO,OKLMTS,OKLMDT,OKCUNM,OKPHNO']),
+    );
   });
 });
 

@@ -1,3 +1,4 @@
+import zlib from 'node:zlib';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FlowId, RunId } from '../../shared/domain/flow';
@@ -118,12 +119,78 @@ describe('audit payload storage', () => {
     const stored = db
       .prepare('SELECT source_key, payload_encoding, length(source_raw) AS raw FROM audit ORDER BY id')
       .all();
+    // One deflated column per row; the others only say whether there is a raw record.
     expect(stored).toEqual([
-      { source_key: 'C0000001', payload_encoding: 1, raw: expect.any(Number) },
-      { source_key: 'K2', payload_encoding: 1, raw: 0 },
-      { source_key: 'K3', payload_encoding: 1, raw: null },
-      { source_key: 'K4', payload_encoding: 1, raw: expect.any(Number) },
+      { source_key: 'C0000001', payload_encoding: 2, raw: 0 },
+      { source_key: 'K2', payload_encoding: 2, raw: 0 },
+      { source_key: 'K3', payload_encoding: 2, raw: null },
+      { source_key: 'K4', payload_encoding: 2, raw: 0 },
     ]);
+  });
+
+  it('keeps the fields a narrowed read held with the payload', () => {
+    const { db } = store();
+    addRun(db, runId);
+    const repo = new SqliteAuditRepository(db);
+    const narrowed = { ...audits[0]!, sourceFields: ['CRLM', 'CUNM', 'CUNO', 'PHNO'] };
+    const ids = repo.record(runId, flowId, [narrowed, audits[2]!], '2026-12-01T10:00:00.000Z');
+    expect(repo.auditById(ids.get('C0000001')!).sourceFields).toEqual(narrowed.sourceFields);
+    expect(repo.auditById(ids.get('K3')!)).not.toHaveProperty('sourceFields');
+  });
+
+  it('still reads rows of encoding 1 (three columns deflated apart, raw derived or whole)', () => {
+    const { db } = store();
+    addRun(db, runId);
+    // Exactly what the previous code wrote: a flow dictionary, then each column deflated with it
+    // (raw and transformed also with the row's source text after it); raw behind a form byte.
+    const dictionary = Buffer.from(JSON.stringify(m3Payload) + JSON.stringify(m3Raw) + JSON.stringify({ Phone: '' }));
+    const dictionaryId = Number(
+      db
+        .prepare('INSERT INTO audit_dictionaries (flow_id, content, created_at) VALUES (?, ?, ?)')
+        .run(flowId, dictionary, '2026-11-01T00:00:00.000Z').lastInsertRowid,
+    );
+    const sourceText = JSON.stringify(m3Payload);
+    const withSource = Buffer.concat([dictionary, Buffer.from(sourceText)]);
+    const pack = (text: string, preset?: Buffer) =>
+      zlib.deflateRawSync(text, { level: 9, ...(preset ? { dictionary: preset } : {}) });
+    const insert = db.prepare(
+      `INSERT INTO audit (run_id, flow_id, source_key, source_stamp, source_payload, source_raw, transformed_payload,
+         payload_encoding, payload_dictionary, target_key, outcome, error_code, error_message, attempt, mapping_hash,
+         diff, created_at)
+       VALUES (?, ?, ?, 's1', ?, ?, ?, 1, ?, 'z-1', 'created', NULL, NULL, 1, 'h1', NULL, '2026-11-01T00:00:00.000Z')`,
+    );
+    const derived = {
+      p: 'OK',
+      v: ['C0000001  ', 'Müller & Söhne GmbH                     ', '+49 30 1234    ', '1500.00'],
+    };
+    insert.run(
+      runId,
+      flowId,
+      'derived',
+      pack(sourceText, dictionary),
+      Buffer.concat([Buffer.from([1]), pack(JSON.stringify(derived))]),
+      pack(JSON.stringify({ Phone: '+49 30 1234' }), withSource),
+      dictionaryId,
+    );
+    insert.run(
+      runId,
+      flowId,
+      'whole',
+      pack(sourceText, dictionary),
+      Buffer.concat([Buffer.from([0]), pack(JSON.stringify(m3Raw), withSource)]),
+      null,
+      dictionaryId,
+    );
+    const repo = new SqliteAuditRepository(db);
+    const [first, second] = repo.audits({ runId }).items.sort((a, b) => a.id - b.id);
+    expect(first).toMatchObject({
+      sourcePayload: m3Payload,
+      sourceRaw: m3Raw,
+      transformedPayload: { Phone: '+49 30 1234' },
+    });
+    expect(second).toMatchObject({ sourcePayload: m3Payload, sourceRaw: m3Raw, transformedPayload: null });
+    expect(first).not.toHaveProperty('sourceFields');
+    expect(repo.lastWritten(flowId, 'derived')).toEqual({ Phone: '+49 30 1234' });
   });
 
   it('still reads rows written before the encoding (JSON text, marker 0)', () => {

@@ -1,7 +1,7 @@
 import zlib from 'node:zlib';
 
 /*
- * How an audit row's three payloads are stored (column `payload_encoding`):
+ * How an audit row's payloads are stored (column `payload_encoding`):
  * - 0 (rows written before issue 17): each column is the payload's JSON text.
  * - 1: each column deflated (node:zlib, readable by any zlib) with a preset dictionary: the flow's sample
  *   record (`audit_dictionaries`, so the ~200 field names every M3 customer repeats cost back-references),
@@ -9,8 +9,13 @@ import zlib from 'node:zlib';
  *   `source_raw` starts with a form byte: 0 = the raw JSON; 1 = derived: the raw row is the payload's
  *   fields under a prefix (M3's `OKCUNO` for `CUNO`) and only values that differ from the payload's
  *   text are kept, deflated without a dictionary (it is mostly zeros; a dictionary costs ~15 µs a row). An empty `source_raw` means the raw record is the source payload itself.
+ * - 2: one deflate per row (three cost a zlib stream each, most of an audit row's CPU): `source_payload`
+ *   holds `[source, raw, transformed, fields]` deflated with the flow's dictionary, where raw is `null`
+ *   (none), `0` (the source payload itself), `[1, derived]` (as in 1) or `[0, raw]`, and fields is
+ *   `null` or the names a narrowed read held (`SourceRecord.fields`). `source_raw` and
+ *   `transformed_payload` are empty when there is one and NULL when not, so queries on them still work.
  */
-export const CURRENT_ENCODING = 1;
+export const CURRENT_ENCODING = 2;
 
 export interface StoredPayloads {
   source_payload: string | Buffer;
@@ -20,13 +25,44 @@ export interface StoredPayloads {
   payload_dictionary: number | null;
 }
 
+export interface DecodedPayloads {
+  sourcePayload: unknown;
+  sourceRaw: unknown;
+  transformedPayload: unknown;
+  /** Present when the read was narrowed (encoding 2 onwards). */
+  sourceFields?: string[];
+}
+
 const json = (value: unknown): string => JSON.stringify(value ?? null);
 const RAW_JSON = 0;
 const RAW_DERIVED = 1;
+const empty = Buffer.alloc(0);
+const absent = (value: unknown) => value === null || value === undefined;
 
-/** The JSON a flow's dictionary holds: one record as the audit would store it. */
+/** A flow's dictionary: one record as the audit would store it (encoding 2's layout). */
 export function dictionaryContent(sourcePayload: unknown, sourceRaw: unknown, transformed: unknown): Buffer {
-  return Buffer.from(json(sourcePayload) + json(sourceRaw) + json(transformed));
+  return Buffer.from(combined(sourcePayload, sourceRaw, transformed, undefined));
+}
+
+/** The text encoding 2 deflates. */
+function combined(
+  sourcePayload: unknown,
+  sourceRaw: unknown,
+  transformed: unknown,
+  fields: readonly string[] | undefined,
+): string {
+  const sourceText = json(sourcePayload);
+  let rawText = 'null';
+  if (!absent(sourceRaw)) {
+    // The derived form first: it needs no JSON text of the raw row.
+    const derived = deriveRaw(sourcePayload, sourceRaw);
+    if (derived) rawText = `[${RAW_DERIVED},${JSON.stringify(derived)}]`;
+    else {
+      const text = json(sourceRaw);
+      rawText = text === sourceText ? '0' : `[${RAW_JSON},${text}]`;
+    }
+  }
+  return `[${sourceText},${rawText},${json(transformed)},${fields ? JSON.stringify(fields) : 'null'}]`;
 }
 
 export function encodePayloads(
@@ -34,28 +70,24 @@ export function encodePayloads(
   sourceRaw: unknown,
   transformed: unknown,
   dictionary: { id: number; content: Buffer } | undefined,
+  sourceFields?: readonly string[],
 ): StoredPayloads {
-  const sourceText = json(sourcePayload);
-  const base = dictionary?.content ?? Buffer.alloc(0);
-  const withSource = Buffer.concat([base, Buffer.from(sourceText)]);
-  const pack = (text: string, preset: Buffer) =>
-    zlib.deflateRawSync(text, { level: 9, ...(preset.length > 0 ? { dictionary: preset } : {}) });
-  let raw: Buffer | null = null;
-  if (sourceRaw !== null && sourceRaw !== undefined) {
-    const rawText = json(sourceRaw);
-    if (rawText === sourceText) raw = Buffer.alloc(0);
-    else {
-      const derived = deriveRaw(sourcePayload, sourceRaw);
-      raw =
-        derived !== undefined
-          ? Buffer.concat([Buffer.from([RAW_DERIVED]), pack(JSON.stringify(derived), Buffer.alloc(0))])
-          : Buffer.concat([Buffer.from([RAW_JSON]), pack(rawText, withSource)]);
-    }
-  }
+  const preset = dictionary?.content;
+  const text = combined(sourcePayload, sourceRaw, transformed, sourceFields);
+  // A window just big enough for the dictionary and the row, and a small hash table: a zlib stream
+  // of the defaults (32 KB window, memLevel 8) costs more to set up than a row takes to compress.
+  // Any inflate (default window) reads it.
+  const span = Buffer.byteLength(text) + (preset?.length ?? 0);
+  const windowBits = Math.min(15, Math.max(9, Math.ceil(Math.log2(span + 262))));
   return {
-    source_payload: pack(sourceText, base),
-    source_raw: raw,
-    transformed_payload: transformed === null || transformed === undefined ? null : pack(json(transformed), withSource),
+    source_payload: zlib.deflateRawSync(text, {
+      level: 9,
+      windowBits,
+      memLevel: 4,
+      ...(preset?.length ? { dictionary: preset } : {}),
+    }),
+    source_raw: absent(sourceRaw) ? null : empty,
+    transformed_payload: absent(transformed) ? null : empty,
     payload_encoding: CURRENT_ENCODING,
     payload_dictionary: dictionary?.id ?? null,
   };
@@ -107,10 +139,7 @@ function asBuffer(value: string | Buffer): Buffer {
 }
 
 /** Reads a row's payloads back exactly as they were given to `encodePayloads` (or written as JSON before). */
-export function decodePayloads(
-  row: StoredPayloads,
-  dictionary: (id: number) => Buffer,
-): { sourcePayload: unknown; sourceRaw: unknown; transformedPayload: unknown } {
+export function decodePayloads(row: StoredPayloads, dictionary: (id: number) => Buffer): DecodedPayloads {
   if (row.payload_encoding === 0) {
     return {
       sourcePayload: JSON.parse(String(row.source_payload)) as unknown,
@@ -119,10 +148,11 @@ export function decodePayloads(
         row.transformed_payload === null ? null : (JSON.parse(String(row.transformed_payload)) as unknown),
     };
   }
-  if (row.payload_encoding !== 1) throw new Error(`Unknown audit payload encoding ${row.payload_encoding}.`);
-  const base = row.payload_dictionary === null ? Buffer.alloc(0) : dictionary(row.payload_dictionary);
+  const base = row.payload_dictionary === null ? empty : dictionary(row.payload_dictionary);
   const unpack = (value: Buffer, preset: Buffer) =>
     zlib.inflateRawSync(value, preset.length > 0 ? { dictionary: preset } : {}).toString('utf8');
+  if (row.payload_encoding === 2) return decodeCombined(unpack(asBuffer(row.source_payload), base));
+  if (row.payload_encoding !== 1) throw new Error(`Unknown audit payload encoding ${row.payload_encoding}.`);
   const sourceText = unpack(asBuffer(row.source_payload), base);
   const sourcePayload = JSON.parse(sourceText) as unknown;
   const withSource = Buffer.concat([base, Buffer.from(sourceText)]);
@@ -131,7 +161,7 @@ export function decodePayloads(
     const raw = asBuffer(row.source_raw);
     if (raw.length === 0) sourceRaw = JSON.parse(sourceText) as unknown;
     else {
-      const text = unpack(raw.subarray(1), raw[0] === RAW_DERIVED ? Buffer.alloc(0) : withSource);
+      const text = unpack(raw.subarray(1), raw[0] === RAW_DERIVED ? empty : withSource);
       sourceRaw = raw[0] === RAW_DERIVED ? rebuildRaw(sourcePayload, JSON.parse(text) as Derived) : JSON.parse(text);
     }
   }
@@ -143,4 +173,18 @@ export function decodePayloads(
         ? null
         : (JSON.parse(unpack(asBuffer(row.transformed_payload), withSource)) as unknown),
   };
+}
+
+function decodeCombined(text: string): DecodedPayloads {
+  const [sourcePayload, raw, transformedPayload, fields] = JSON.parse(text) as [
+    unknown,
+    null | 0 | [number, unknown],
+    unknown,
+    string[] | null,
+  ];
+  let sourceRaw: unknown = null;
+  // The source payload is parsed again for a raw equal to it, so the two never share objects.
+  if (raw === 0) sourceRaw = JSON.parse(json(sourcePayload)) as unknown;
+  else if (raw) sourceRaw = raw[0] === RAW_DERIVED ? rebuildRaw(sourcePayload, raw[1] as Derived) : raw[1];
+  return { sourcePayload, sourceRaw, transformedPayload, ...(fields ? { sourceFields: fields } : {}) };
 }

@@ -150,7 +150,13 @@ export class SqliteAuditRepository implements AuditRepository {
     const auditIds = new Map<string, number>();
     const dictionary = audits[0] ? this.flowDictionary(flowId, audits[0]) : undefined;
     for (const audit of audits) {
-      const stored = encodePayloads(audit.sourcePayload, audit.sourceRaw, audit.transformedPayload, dictionary);
+      const stored = encodePayloads(
+        audit.sourcePayload,
+        audit.sourceRaw,
+        audit.transformedPayload,
+        dictionary,
+        audit.sourceFields,
+      );
       const result = insertAudit.run(
         runId,
         flowId,
@@ -492,6 +498,7 @@ function toAudit(row: AuditRow, dictionary: (id: number) => Buffer): RecordAudit
     sourceStamp: row.source_stamp,
     sourcePayload: payloads.sourcePayload,
     sourceRaw: payloads.sourceRaw,
+    ...(payloads.sourceFields ? { sourceFields: payloads.sourceFields } : {}),
     transformedPayload: payloads.transformedPayload,
     targetKey: row.target_key,
     outcome: row.outcome,

@@ -108,6 +108,8 @@ export async function processPage(
     sourceStamp: record.stamp,
     sourcePayload: record.data,
     sourceRaw: record.raw ?? null,
+    // A narrowed read's field list goes with the payload, so a replay can tell what it lacks.
+    ...(record.fields ? { sourceFields: record.fields } : {}),
     attempt: context.attempt,
     mappingHash: mapping.hash,
     diff: null,

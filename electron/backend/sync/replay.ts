@@ -8,6 +8,7 @@ import { bulkPathOf } from './bulk-path';
 import { referenceBindings } from './reference-bindings';
 import { parentLink } from './child-records';
 import { commitPage } from './page-commit';
+import { checkReplayFields } from './replay-fields';
 import { emptyCalls, emptyCounters } from './runs.repository';
 import { flowWriteWindow, windowNote } from './write-window';
 
@@ -96,6 +97,7 @@ export async function replayRecords(deps: EngineDeps, request: ReplayRequest): P
         audits.map((audit) => audit.sourceKey),
       );
       for (const group of groups.values()) {
+        checkReplayFields(group.audits, group.expression);
         for (const attempt of new Set(group.audits.map((audit) => audit.attempt))) {
           const records: SourceRecord[] = group.audits
             .filter((audit) => audit.attempt === attempt)

@@ -1,6 +1,7 @@
 import type { FlowId, Mapping } from '../../../shared/domain/flow';
 import type { Run } from '../../../shared/domain/run';
 import { AppError, errorMessage, toErrorInfo } from '../../../shared/errors';
+import { sourceFieldsOf } from '../../../shared/mapping/source-fields';
 import type { Connector } from '../connectors/framework/connector';
 import type { EngineDeps } from './engine-deps';
 import { processPage, warnOncePerRun } from './page-processor';
@@ -295,6 +296,9 @@ export class SyncEngine {
       // A mapping that looks up target ids ($lookupRef) may look up this flow's own records: its
       // pages are transformed only once every earlier page is committed.
       const ownReferences = mapping.expression.includes('$lookupRef');
+      // Only the fields the mapping reads are asked for (keys and stamp the connector adds itself);
+      // a flow of lines reads its records whole, as lines become records of their own.
+      const fields = each ? undefined : sourceFieldsOf(mapping.expression);
       const commitDone = async ({ result, counters: page }: PageDone, inFlight: number) => {
         sent += result.sent;
         paths.bulkRecords += result.paths.bulkRecords;
@@ -335,6 +339,7 @@ export class SyncEngine {
                   deletions: windowFrom !== null,
                   cursor: startCursor,
                   pageSize: limits.pageSize,
+                  fields,
                   signal: options.signal,
                 })) {
                   for (const warning of page.warnings ?? []) warnOnce(warning);

@@ -205,6 +205,17 @@ const partyFieldOf: Record<
   suppliers: { SUNM: 'name', PHNO: 'phone', TFNO: 'fax', VRNO: 'vatNumber' },
 };
 
+const partyCacheSize = 50_000;
+
+/** A generated party and everything it was generated from (see `InforData.party`). */
+interface CachedParty {
+  version: number;
+  stamp: number;
+  first: number;
+  written: WrittenParty | undefined;
+  party: Party;
+}
+
 export class InforData {
   readonly datasets: Record<InforEntity, KeyedDataset>;
   /** Written customers and suppliers by dataset index (the overlay M3 writes leave; see `writeParty`). */
@@ -380,7 +391,49 @@ export class InforData {
     };
   }
 
+  /**
+   * Parties as last generated, with what they were generated from: a table read builds each row
+   * more than once (a window and its columns), and generating one is most of a read's cost.
+   */
+  private readonly parties = { customers: new Map<number, CachedParty>(), suppliers: new Map<number, CachedParty>() };
+
   private party(entity: 'customers' | 'suppliers', index: number): Party {
+    return { ...this.cachedParty(entity, index).party };
+  }
+
+  /**
+   * An object that stays the same while a party's generated values do (a cache of rows built from
+   * it checks it; see m3-tables.ts).
+   */
+  partyToken(entity: 'customers' | 'suppliers', index: number): object {
+    return this.cachedParty(entity, index);
+  }
+
+  private cachedParty(entity: 'customers' | 'suppliers', index: number): CachedParty {
+    const dataset = this.datasets[entity];
+    const inputs: Omit<CachedParty, 'party'> = {
+      version: dataset.version(index),
+      stamp: dataset.stamp(index),
+      first: dataset.stamp(0),
+      written: this.written[entity].get(index),
+    };
+    const cached = this.parties[entity].get(index);
+    if (
+      cached &&
+      cached.version === inputs.version &&
+      cached.stamp === inputs.stamp &&
+      cached.first === inputs.first &&
+      cached.written === inputs.written
+    )
+      return cached;
+    // Bounded: a huge dataset read once gains nothing from keeping every party.
+    if (this.parties[entity].size >= partyCacheSize) this.parties[entity].clear();
+    const entry = { ...inputs, party: this.generateParty(entity, index) };
+    this.parties[entity].set(index, entry);
+    return entry;
+  }
+
+  private generateParty(entity: 'customers' | 'suppliers', index: number): Party {
     const dataset = this.datasets[entity];
     const random = recordRandom(this.seed, entity, index);
     const version = dataset.version(index);

@@ -25,6 +25,12 @@ export interface SourceRecord {
    * ("deleted in the source") and counted in the run's `deleted` counter.
    */
   deleted?: boolean;
+  /**
+   * Set when the read took a `ReadOptions.fields` hint: `data` holds only these fields (sorted; the
+   * same array for a whole read: never change it). A replay under a mapping that uses more must read
+   * the record again.
+   */
+  fields?: string[];
 }
 
 export interface ReadPage {
@@ -56,6 +62,12 @@ export interface ReadOptions {
    */
   cursor?: string;
   pageSize?: number;
+  /**
+   * The fields the caller will use (a mapping's source fields, sorted): a connector may read only
+   * these plus what it needs itself (keys, change stamp), and then says so in `SourceRecord.fields`.
+   * A hint: a connector may ignore it and return every field. Undefined = every field.
+   */
+  fields?: readonly string[];
   signal?: AbortSignal;
 }
 

@@ -120,7 +120,7 @@ function stringMap(record: Record<string, unknown>): Record<string, string> {
  */
 export function m3Matrix(
   settings: Record<string, unknown>,
-  options: { maxrecs?: number; company?: string; division?: string },
+  options: { maxrecs?: number; company?: string; division?: string; returncols?: readonly string[] },
 ) {
   const company = options.company ?? String(settings.m3Company ?? '').trim();
   const division = options.division ?? String(settings.m3Division ?? '').trim();
@@ -129,6 +129,8 @@ export function m3Matrix(
     matrix += `;cono=${encodeURIComponent(company)}`;
     if (division) matrix += `;divi=${encodeURIComponent(division)}`;
   }
+  // Only these outputs in each row (API-FACTS §1.4 matrix order: returncols last).
+  if (options.returncols?.length) matrix += `;returncols=${options.returncols.map(encodeURIComponent).join(',')}`;
   return matrix;
 }
 
@@ -138,7 +140,13 @@ export async function m3Execute(
   program: string,
   transaction: string,
   query: Record<string, string>,
-  options: { maxrecs?: number; signal?: AbortSignal; company?: string; division?: string } = {},
+  options: {
+    maxrecs?: number;
+    signal?: AbortSignal;
+    company?: string;
+    division?: string;
+    returncols?: readonly string[];
+  } = {},
 ): Promise<M3Result> {
   const base = `${String(context.settings.iu)}/${String(context.settings.tenant)}/M3/m3api-rest/v2/execute/${program}/${transaction}`;
   const matrix = m3Matrix(context.settings, options);

@@ -45,6 +45,11 @@ export async function* readM3List(
     stampForms.set(source.table, form);
   }
   const outputKinds = await listKinds(context, list.program, list.transaction, state);
+  // A `fields` hint asks for just those outputs (and the paging key) with `returncols`.
+  const returncols = options.fields
+    ? [...new Set([list.key, ...options.fields])].filter((name) => outputKinds.has(name))
+    : undefined;
+  const fields = options.fields ? [...new Set([...options.fields, list.key])].sort() : undefined;
   const input: Record<string, string> = { ...list.fixedInputs };
   const warnings: string[] = [];
   const probeBase: string[] = [];
@@ -70,7 +75,7 @@ export async function* readM3List(
       list.program,
       list.transaction,
       { ...input, ...(start ? { [list.start]: start } : {}) },
-      { maxrecs: pageSize + 1, signal: options.signal },
+      { maxrecs: pageSize + 1, signal: options.signal, returncols },
     );
     state.calls += 1;
     const all = result.records.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v.trim()])));
@@ -116,6 +121,7 @@ export async function* readM3List(
         stamp: record.stamp,
         data: m3Data(row, form ?? undefined, outputKinds, key),
         raw: row,
+        ...(fields ? { fields } : {}),
       } satisfies SourceRecord;
     });
     const page: ReadPage = { records, calls: state.calls };

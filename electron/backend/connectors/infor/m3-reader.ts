@@ -1,10 +1,10 @@
 import type { ReadOptions, ReadPage } from '../framework/connector';
 import type { HookContext } from '../framework/hooks';
-import { rowsPerCall, separatorCandidates } from './m3-export';
+import { rowsPerCall, separatorCandidates, stripPrefix } from './m3-export';
 import { detectM3StampForm, toM3Date, toM3Stamp, type M3StampForm } from './infor-formats';
 import type { M3Source } from './infor-sources';
 import { normalizeM3, type M3Kinds } from './m3-values';
-import { quoteFor, readTable, sampleOf, sampleStampForm, tableRead, type ReadState } from './m3-table-read';
+import { fieldsRead, quoteFor, readTable, sampleOf, sampleStampForm, tableRead, type ReadState } from './m3-table-read';
 import { readM3List } from './m3-list-read';
 
 /** What a connector remembers between reads: each table's LMTS form once recognised (`null`: none fits). */
@@ -44,8 +44,11 @@ export async function* readM3(
     extras,
     options.signal,
     context.settings.m3Company,
+    options.fields,
   );
   state.calls += 1;
+  // Lines are read only when the caller uses them (or gave no hint).
+  const lines = source.lines && (!options.fields || options.fields.includes('lines')) ? source.lines : undefined;
   const warnings: string[] = [];
   const base: string[] = [];
   let form = stampForms.get(source.table);
@@ -71,6 +74,9 @@ export async function* readM3(
       );
     }
   }
+  // What each record holds when the read was narrowed (one array for the whole read): every hinted
+  // name the table has, at any depth, and what the connector read for itself.
+  const fields = options.fields ? fieldsRead(head, [...options.fields]) : undefined;
   let first = true;
   const page = async (window: Array<Record<string, string>>): Promise<ReadPage> => {
     if (stampColumn && form === undefined) {
@@ -79,8 +85,7 @@ export async function* readM3(
     }
     const linesByParent = new Map<string, Array<Record<string, string>>>();
     let lineKinds: M3Kinds | undefined;
-    if (source.lines && window.length > 0) {
-      const lines = source.lines;
+    if (lines && window.length > 0) {
       const lineRead = await tableRead(
         context,
         lines.table,
@@ -89,6 +94,8 @@ export async function* readM3(
         [],
         options.signal,
         context.settings.m3Company,
+        // The link to the head is read whatever the hint names.
+        options.fields ? [...options.fields, stripPrefix(lines.link)] : undefined,
       );
       lineKinds = lineRead.kinds;
       const link = lineRead.keys.find((column) => column.name === lines.link) ?? lineRead.keyChunk[0]!;
@@ -113,9 +120,10 @@ export async function* readM3(
         row,
         form ?? undefined,
         head.kinds,
-        source.lines && lineKinds
+        lines && lineKinds
           ? { rows: linesByParent.get((row[source.keys[0]!] ?? '').trim()) ?? [], kinds: lineKinds }
           : undefined,
+        fields,
       ),
     );
     const done: ReadPage = { records, calls: state.calls };

@@ -9,6 +9,7 @@ import {
   queryLength,
   replLength,
   splitLine,
+  stripPrefix,
   windowWhere,
   type ExportColumn,
 } from './m3-export';
@@ -72,6 +73,7 @@ export async function tableRead(
   extras: string[],
   signal: AbortSignal | undefined,
   company?: unknown,
+  fields?: readonly string[],
 ): Promise<TableRead> {
   const all = await exportColumns(context, table, signal);
   const byName = new Map(all.map((column) => [column.name, column]));
@@ -81,18 +83,28 @@ export async function tableRead(
     return column;
   };
   const keys = keyNames.map(pick);
-  const columns = wanted.length > 0 ? [...new Set([...keyNames, ...wanted, ...extras])].map(pick) : all;
+  const chosen = wanted.length > 0 ? [...new Set([...keyNames, ...wanted, ...extras])].map(pick) : all;
+  // A `fields` hint (by unprefixed name, as records carry them) narrows the read; keys always stay.
+  const hinted = fields ? new Set(fields) : undefined;
+  const columns = hinted
+    ? chosen.filter((column) => keyNames.includes(column.name) || hinted.has(stripPrefix(column.name)))
+    : chosen;
   // EXPORTMI reads the session's company; whether `;cono=` sets it is unconfirmed (U9). With a
   // company chosen, every row's CONO is checked, so another company's rows are never taken for it.
   const expected = String(company ?? '').trim();
   const conoName = `${keyNames[0]!.slice(0, 2)}CONO`;
   const cono = expected ? byName.get(conoName) : undefined;
   const keyExtras = [...extras, ...(cono ? [conoName] : [])];
-  const keyChunk = [...keys, ...[...new Set(keyExtras)].filter((name) => !keyNames.includes(name)).map(pick)];
+  let keyChunk = [...keys, ...[...new Set(keyExtras)].filter((name) => !keyNames.includes(name)).map(pick)];
   // The window conditions share the QERY with the column list: leave them room.
   const listBudget = queryLength - 60 - 2 * windowLength(keys);
   const rest = columns.filter((column) => !keyChunk.some((chosen) => chosen.name === column.name));
-  const dataChunks = rest.length > 0 ? chunkColumns([...keys, ...rest], keyNames, { listBudget }) : [];
+  let dataChunks = rest.length > 0 ? chunkColumns([...keys, ...rest], keyNames, { listBudget }) : [];
+  // Few columns (a read narrowed to a mapping's fields) fit the window's own line: one call a window, not two.
+  if (dataChunks.length === 1 && chunkColumns([...keyChunk, ...rest], keyNames, { listBudget }).length === 1) {
+    keyChunk = [...keyChunk, ...rest];
+    dataChunks = [];
+  }
   return {
     table,
     keys,
@@ -103,6 +115,14 @@ export async function tableRead(
       ? { column: conoName, expected, keep: columns.some((column) => column.name === conoName) }
       : undefined,
   };
+}
+
+/** The unprefixed names a read's rows carry (sorted), for `SourceRecord.fields`. */
+export function fieldsRead(read: TableRead, more: string[] = []): string[] {
+  const names = new Set(more);
+  for (const column of [...read.keyChunk, ...read.dataChunks.flat()])
+    if (read.company?.keep !== false || column.name !== read.company.column) names.add(stripPrefix(column.name));
+  return [...names].sort();
 }
 
 /** An upper bound of one side of a window condition's length, for the QERY budget. */
@@ -154,6 +174,11 @@ export async function* readTable(
           );
         if (!company.keep) delete row[company.column];
       }
+    }
+    // One chunk (a narrowed read): the window's rows are the records, nothing to join.
+    if (read.dataChunks.length === 0) {
+      yield window.rows;
+      continue;
     }
     const rows = new Map(window.rows.map((row) => [keyText(row), { ...row }]));
     for (const chunk of read.dataChunks) {
@@ -230,7 +255,9 @@ export async function select(
         failed = { line, separator };
         break;
       }
-      rows.push(Object.fromEntries(columns.map((column, index) => [column.name, values[index]!.trim()])));
+      const row: Record<string, string> = {};
+      for (let index = 0; index < columns.length; index += 1) row[columns[index]!.name] = values[index]!.trim();
+      rows.push(row);
     }
     if (!failed) {
       // Start the next call with the separator that worked.

@@ -13,6 +13,7 @@ export function normalizeM3(
   form: M3StampForm | undefined,
   kinds: M3Kinds,
   lines?: { rows: Array<Record<string, string>>; kinds: M3Kinds },
+  fields?: string[],
 ): SourceRecord {
   const record = source.keys.map((key) => (row[key] ?? '').trim()).join('/');
   const data = m3Data(row, form, kinds, record);
@@ -20,12 +21,14 @@ export function normalizeM3(
   const stampText = (source.stamp && row[source.stamp]?.trim()) || '';
   const dateText = (source.changeDate && row[source.changeDate]?.trim()) || '';
   const stamp = (form && stampText && parseM3Stamp(stampText, form)) || (dateText && parseInforStamp(dateText)) || '';
-  return {
+  const result: SourceRecord = {
     key: record,
     stamp: stamp === '0' ? '' : stamp,
     data,
     raw: lines ? { ...row, lines: lines.rows } : row,
   };
+  if (fields) result.fields = fields;
+  return result;
 }
 
 /** Each column's value kind (`m3ValueKind`), by the name the row carries it under. */
@@ -42,18 +45,39 @@ export function m3Data(
   record: string,
 ): JsonObject {
   const out: JsonObject = {};
-  for (const [column, value] of Object.entries(row)) {
-    const name = stripPrefix(column);
-    const text = value.trim();
-    const kind = kinds.get(column);
+  for (const column in row) {
+    const plan = planOf(column, kinds);
+    const text = row[column]!.trim();
     let normalized: JsonValue = text;
-    if (name === 'LMTS' && form) normalized = parseM3Stamp(text, form) ?? text;
-    else if (kind === 'number') normalized = m3Number(text, column, record);
-    else if ((kind === 'date' || (!kind && /(DT|DAT)$/.test(name))) && /^\d{8}$/.test(text))
-      normalized = parseInforDate(text) ?? text;
-    out[name] = normalized;
+    if (plan.stamp && form) normalized = parseM3Stamp(text, form) ?? text;
+    else if (plan.kind === 'number') normalized = m3Number(text, column, record);
+    else if (plan.date && /^\d{8}$/.test(text)) normalized = parseInforDate(text) ?? text;
+    out[plan.name] = normalized;
   }
   return out;
+}
+
+interface ColumnPlan {
+  name: string;
+  kind: ReturnType<typeof m3ValueKind> | undefined;
+  stamp: boolean;
+  date: boolean;
+}
+
+/** What a column becomes, worked out once per read's kinds rather than once per value. */
+const plans = new WeakMap<M3Kinds, Map<string, ColumnPlan>>();
+
+function planOf(column: string, kinds: M3Kinds): ColumnPlan {
+  let byColumn = plans.get(kinds);
+  if (!byColumn) plans.set(kinds, (byColumn = new Map()));
+  let plan = byColumn.get(column);
+  if (!plan) {
+    const name = stripPrefix(column);
+    const kind = kinds.get(column);
+    plan = { name, kind, stamp: name === 'LMTS', date: kind === 'date' || (!kind && /(DT|DAT)$/.test(name)) };
+    byColumn.set(column, plan);
+  }
+  return plan;
 }
 
 /** An N value as the number the schema promises; text that is no number names the record, never passes as text. */

@@ -80,7 +80,13 @@ export class PgAuditRepository implements AsyncAuditRepository {
         const chunk = audits.slice(start, start + 500);
         const params: SqlParam[] = [];
         const values = chunk.map((audit, i) => {
-          const stored = encodePayloads(audit.sourcePayload, audit.sourceRaw, audit.transformedPayload, dictionary);
+          const stored = encodePayloads(
+            audit.sourcePayload,
+            audit.sourceRaw,
+            audit.transformedPayload,
+            dictionary,
+            audit.sourceFields,
+          );
           params.push(
             runId,
             flowId,
@@ -416,6 +422,7 @@ function toAudit(row: AuditRow, payloads: ReturnType<typeof decodePayloads>): Re
     sourceStamp: row.source_stamp,
     sourcePayload: payloads.sourcePayload,
     sourceRaw: payloads.sourceRaw,
+    ...(payloads.sourceFields ? { sourceFields: payloads.sourceFields } : {}),
     transformedPayload: payloads.transformedPayload,
     targetKey: row.target_key,
     outcome: row.outcome,
