@@ -25,7 +25,8 @@ if (!parentPort) {
 }
 
 // Mapping workers are utility processes main starts for us: the app has no Node to fork (RunAsNode fuse off).
-useWorkerSpawner(utilitySpawner(parentPort));
+// Run by plain Node (the host's tests, through a parentPort shim) there is no main to ask, and Node forks.
+if (process.versions.electron) useWorkerSpawner(utilitySpawner(parentPort));
 
 let backend: Backend | undefined;
 const early: Array<Extract<HostRequest, { type: 'invoke' }>> = [];
