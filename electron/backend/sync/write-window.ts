@@ -17,6 +17,8 @@ export interface WriteWindowOptions {
   throttles?: () => number;
   /** Told when a throttle halved the window. */
   onReduced?: (from: number, to: number) => void;
+  /** Milliseconds on a monotonic clock (default performance.now; tests set the time themselves). */
+  now?: () => number;
 }
 
 /**
@@ -34,7 +36,7 @@ export class WriteWindow {
   private epoch = 0;
   private throttlesSeen: number;
   private good = 0;
-  /** Start times (performance.now()) of the batches in flight, and how long the last one took. */
+  /** Start times (on the window's clock) of the batches in flight, and how long the last one took. */
   private readonly inFlight = new Set<{ started: number }>();
   private lastDuration = 0;
   private readonly last = new Map<string, Promise<void>>();
@@ -43,7 +45,10 @@ export class WriteWindow {
   /** Reductions and widenings so far (run notes and tests read them). */
   readonly stats = { reductions: 0, widenings: 0, smallest: 0, largest: 0 };
 
+  private readonly now: () => number;
+
   constructor(private readonly options: WriteWindowOptions) {
+    this.now = options.now ?? (() => performance.now());
     this.limit = Math.max(1, Math.floor(Math.min(options.limit, options.cap ?? options.limit)));
     this.size = this.limit;
     this.stats.smallest = this.stats.largest = this.size;
@@ -61,9 +66,9 @@ export class WriteWindow {
    */
   async betweenBursts(): Promise<void> {
     const half = this.lastDuration / 2;
-    const until = performance.now() + half;
+    const until = this.now() + half;
     for (;;) {
-      const now = performance.now();
+      const now = this.now();
       let oldest = now;
       for (const flight of this.inFlight) oldest = Math.min(oldest, flight.started);
       if (now - oldest <= half || now >= until) return;
@@ -100,7 +105,7 @@ export class WriteWindow {
     if (this.halted) throw this.halted.error;
     const epoch = this.epoch;
     mark('batch.start');
-    const flight = { started: performance.now() };
+    const flight = { started: this.now() };
     this.inFlight.add(flight);
     try {
       const result = await write();
@@ -114,7 +119,7 @@ export class WriteWindow {
       throw error;
     } finally {
       this.inFlight.delete(flight);
-      this.lastDuration = performance.now() - flight.started;
+      this.lastDuration = this.now() - flight.started;
     }
   }
 
