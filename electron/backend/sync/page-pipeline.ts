@@ -75,3 +75,17 @@ export class PagePipeline<Result> {
     await Promise.allSettled(pages.map((page) => page.done));
   }
 }
+
+/**
+ * How many pages a run keeps open so its write window never waits for a transform: the pages
+ * whose batches fill the window (a window's worth of records can straddle one page more than it
+ * fills), plus one read and transformed ahead, ready to enter the window as batches finish. With
+ * two open (1,000-record pages, 10 batches of 100 in flight) page N+2 was only admitted once page
+ * N committed, so page N+1's batches ended while page N+2 was still being transformed and the
+ * window sat at 1-2 of 10 for 30-60 ms a page (measured with MLC_SYNC_TIMELINE, issue 17).
+ * Memory stays bounded: about a window's worth of records plus two pages.
+ */
+export function pipelineDepth(window: { limit: number; batchSize: number; pageSize: number }): number {
+  const pagesInWindow = Math.ceil((window.limit * Math.max(1, window.batchSize)) / Math.max(1, window.pageSize));
+  return Math.max(2, pagesInWindow + 2);
+}

@@ -17,6 +17,7 @@ import { parentBindings, type ParentLink } from './child-records';
 import { heldAlready, type EchoFinder } from './echo';
 import { applyConflictRules } from './conflicts';
 import { WriteWindow } from './write-window';
+import { mark } from './run-timeline';
 
 export interface PageContext {
   flow: Flow;
@@ -159,11 +160,13 @@ export async function processPage(
   const keys = new Map<unknown, string>(ready.map((record) => [record.data, record.key]));
   const bindings = link ? { ...context.bindings, ...parentBindings(link, (data) => keys.get(data)) } : context.bindings;
   // In worker processes: a record that runs away with memory or time fails alone, the run goes on.
+  mark('transform.start', { records: ready.length });
   const results = await evaluateIsolated(
     mapping.expression,
     ready.map((record) => record.data),
     { bindings, signal: context.signal },
   );
+  mark('transform.end');
   const pending: Pending[] = [];
   const counterparts = await context.echoes?.counterparts(ready.map((record) => record.key));
   ready.forEach((record, index) => {

@@ -8,7 +8,7 @@ import { processPage, warnOncePerRun } from './page-processor';
 import { reconcileFlow } from './reconcile';
 import { ProgressMeter } from './progress-meter';
 import { commitPage } from './page-commit';
-import { PagePipeline } from './page-pipeline';
+import { PagePipeline, pipelineDepth } from './page-pipeline';
 import { flowWriteWindow, windowNote } from './write-window';
 import { emptyCalls, emptyCounters, type RunProgressState } from './runs.repository';
 import { leaseTiming, startHeartbeat, type LeaseTiming } from './run-heartbeat';
@@ -23,6 +23,7 @@ import { finishedRunStatus } from './run-status';
 import { echoFinder } from './echo';
 import { recordDependencySkip } from './dependency-skip';
 import { addCounters, PageFailed, type PageDone } from './page-done';
+import { mark } from './run-timeline';
 
 export interface RunFlowOptions {
   trigger?: Run['trigger'];
@@ -128,6 +129,7 @@ export class SyncEngine {
 
   private async execute(flowId: string, options: RunFlowOptions): Promise<Run> {
     const { flows, mappings, runs, audit, idMap, connectors, events, log } = this.deps;
+    mark('run.start');
     const flow = await flows.flow(flowId);
     const mapping = await mappings.get(flow.mappingId);
     const dryRun = options.dryRun ?? flow.options.dryRun;
@@ -207,8 +209,10 @@ export class SyncEngine {
       return runs.finishRun(run.id, outcome);
     };
     try {
+      mark('run.claimed');
       source = await connectors.open(flow.source.connectionId);
       target = await connectors.open(flow.target.connectionId);
+      mark('connectors.opened');
       baseline = { source: source.callCount(), target: target.callCount() };
       if (flow.options.reconcile) {
         pathNoted = true;
@@ -230,6 +234,7 @@ export class SyncEngine {
         log.warn('target schema unavailable; the target validates alone', { error: errorMessage(error) });
         return undefined;
       });
+      mark('schema.done');
       const deadLetters = new Set((await audit.deadLetterKeys(flow.id)).map((entry) => entry.sourceKey));
       const bindings = await referenceBindings(this.deps, flow, target);
       // A child flow (order lines): each line is a record; lines wait for their parent's target id.
@@ -239,6 +244,7 @@ export class SyncEngine {
       const echoes = await echoFinder(this.deps, flow);
       // Where the previous finished run's read ended (a delta link, an export cursor), for an incremental read.
       const startCursor = windowFrom === null ? undefined : ((await runs.readCursor(flow.id)) ?? undefined);
+      mark('startup.done');
       let endCursor: string | undefined;
       let sent = 0;
       // Source records read (orders), which the read minimum counts, next to the lines written.
@@ -299,6 +305,8 @@ export class SyncEngine {
       // Only the fields the mapping reads are asked for (keys and stamp the connector adds itself);
       // a flow of lines reads its records whole, as lines become records of their own.
       const fields = each ? undefined : sourceFieldsOf(mapping.expression);
+      // Enough pages open that the next page's batches are ready when the window frees up.
+      const depth = pipelineDepth({ limit: window.limit, batchSize: limits.batchSize, pageSize: limits.pageSize });
       const commitDone = async ({ result, counters: page }: PageDone, inFlight: number) => {
         sent += result.sent;
         paths.bulkRecords += result.paths.bulkRecords;
@@ -313,7 +321,11 @@ export class SyncEngine {
         const commit = dryRun ? { ...result.commit, idMap: [], deadLetters: { add: [], clear: [] } } : result.commit;
         const target = { connectionId: flow.target.connectionId, entity: flow.target.entity };
         const after = { ...progress, pagesCommitted: progress.pagesCommitted + 1, recordsInFlight: inFlight };
+        // The page's last batch ended with others of its burst: they start the next batches first.
+        await window.betweenBursts();
+        mark('commit.start', { page: progress.pagesCommitted });
         await commitPage(this.deps, run.id, flow.id, target, { ...commit, counters, calls, progress: after });
+        mark('commit.end', { page: progress.pagesCommitted });
         progress.pagesCommitted += 1;
         progress.recordsInFlight = inFlight;
         for (const key of commit.deadLetters.add) deadLetters.add(key);
@@ -328,9 +340,10 @@ export class SyncEngine {
               // A read made again (after a storm or a pause) skips what this run already committed.
               const again = attempt > 0 || reads > 0;
               reads += 1;
-              // Page N+1 is read and transformed while page N's batches are in flight; pages commit in read order.
-              const pipeline: PagePipeline<PageDone> = new PagePipeline<PageDone>((done) =>
-                commitDone(done, pipeline.recordsInFlight()),
+              // Later pages are read and transformed while earlier ones write (`depth` open); pages commit in read order.
+              const pipeline: PagePipeline<PageDone> = new PagePipeline<PageDone>(
+                (done) => commitDone(done, pipeline.recordsInFlight()),
+                depth,
               );
               try {
                 for await (const page of reader.read(flow.source.entity, {
@@ -342,6 +355,7 @@ export class SyncEngine {
                   fields,
                   signal: options.signal,
                 })) {
+                  mark('page.read', { records: page.records.length });
                   for (const warning of page.warnings ?? []) warnOnce(warning);
                   if (page.cursor) endCursor = page.cursor;
                   parentsRead += page.records.length;
@@ -349,6 +363,7 @@ export class SyncEngine {
                   // A key an open page holds waits for that page's commit; a same-flow reference waits for all.
                   const keys = read.map((record) => record.key);
                   await pipeline.admit(keys, ownReferences);
+                  mark('page.admitted');
                   const records = again ? await audit.notYetInRun(run.id, flow.id, read) : read;
                   readSoFar += records.length;
                   progress.recordsInFlight = pipeline.recordsInFlight() + records.length;
@@ -405,6 +420,7 @@ export class SyncEngine {
       // How the window fared when the target throttled: where it ended, next to its limit.
       if (window.stats.reductions > 0) await runs.addNote(run.id, windowNote(writer.descriptor.label, window));
       meter.update('done', counters, calls.source + calls.target, counters.read, true);
+      mark('run.finishing');
       return await finish({
         status: finishedRunStatus(counters),
         windowTo: maxStamp,
@@ -453,6 +469,7 @@ export class SyncEngine {
     } finally {
       await heartbeat.stop();
       await Promise.all([source?.close(), target?.close()]).catch(() => undefined);
+      mark('run.closed');
       let status: Run['status'] = 'failed';
       try {
         status = (await runs.run(run.id)).status;

@@ -1,6 +1,7 @@
 import Bottleneck from 'bottleneck';
 import type { Flow } from '../../../shared/domain/flow';
 import type { Connector } from '../connectors/framework/connector';
+import { mark } from './run-timeline';
 
 export interface WriteWindowOptions {
   /** The target's documented concurrency for the connection: the window never goes above it. */
@@ -16,6 +17,8 @@ export interface WriteWindowOptions {
   throttles?: () => number;
   /** Told when a throttle halved the window. */
   onReduced?: (from: number, to: number) => void;
+  /** Milliseconds on a monotonic clock (default performance.now; tests set the time themselves). */
+  now?: () => number;
 }
 
 /**
@@ -33,18 +36,44 @@ export class WriteWindow {
   private epoch = 0;
   private throttlesSeen: number;
   private good = 0;
+  /** Start times (on the window's clock) of the batches in flight, and how long the last one took. */
+  private readonly inFlight = new Set<{ started: number }>();
+  private lastDuration = 0;
   private readonly last = new Map<string, Promise<void>>();
   /** A write that failed for good (its page fails, so the run ends): no write starts after it. */
   private halted: { error: unknown } | undefined;
   /** Reductions and widenings so far (run notes and tests read them). */
   readonly stats = { reductions: 0, widenings: 0, smallest: 0, largest: 0 };
 
+  private readonly now: () => number;
+
   constructor(private readonly options: WriteWindowOptions) {
+    this.now = options.now ?? (() => performance.now());
     this.limit = Math.max(1, Math.floor(Math.min(options.limit, options.cap ?? options.limit)));
     this.size = this.limit;
     this.stats.smallest = this.stats.largest = this.size;
     this.throttlesSeen = options.throttles?.() ?? 0;
     this.limiter = new Bottleneck({ maxConcurrent: this.size });
+  }
+
+  /**
+   * Resolves once the burst of writes the last finished batch belonged to has ended: no batch in
+   * flight started more than half a batch's duration ago (or after that long at most). Batches
+   * started together end together; a page's commit (synchronous SQLite, ~50 ms for a 1,000-record
+   * page) run at the first end of a burst held the other ends, and with them the next batches,
+   * until it was done: every round of writes took ~60 ms longer (MLC_SYNC_TIMELINE, issue 17).
+   * Run between bursts, the commit costs the writes nothing.
+   */
+  async betweenBursts(): Promise<void> {
+    const half = this.lastDuration / 2;
+    const until = this.now() + half;
+    for (;;) {
+      const now = this.now();
+      let oldest = now;
+      for (const flight of this.inFlight) oldest = Math.min(oldest, flight.started);
+      if (now - oldest <= half || now >= until) return;
+      await new Promise((resolve) => setTimeout(resolve, Math.max(1, Math.min(5, until - now))));
+    }
   }
 
   /** Batches allowed in flight now. */
@@ -75,14 +104,22 @@ export class WriteWindow {
     // A quota used up, a refused batch after all its tries: the run stops, so nothing more is sent.
     if (this.halted) throw this.halted.error;
     const epoch = this.epoch;
+    mark('batch.start');
+    const flight = { started: this.now() };
+    this.inFlight.add(flight);
     try {
       const result = await write();
+      mark('batch.end');
       this.settled(epoch, true);
       return result;
     } catch (error) {
+      mark('batch.end', { failed: true });
       this.halted ??= { error };
       this.settled(epoch, false);
       throw error;
+    } finally {
+      this.inFlight.delete(flight);
+      this.lastDuration = this.now() - flight.started;
     }
   }
 

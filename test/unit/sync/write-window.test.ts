@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { WriteWindow } from '../../../electron/backend/sync/write-window';
-import { PagePipeline } from '../../../electron/backend/sync/page-pipeline';
+import { PagePipeline, pipelineDepth } from '../../../electron/backend/sync/page-pipeline';
 
 /** A write the test finishes when it chooses: no timing decides the order. */
 function deferred<T = void>() {
@@ -186,5 +186,66 @@ describe('page pipeline', () => {
     await expect(pipeline.drain()).rejects.toThrow('page 2 gave up');
     expect(committed).toEqual([1]);
     expect(pipeline.recordsInFlight()).toBe(0);
+  });
+});
+
+describe('commits between bursts of writes', () => {
+  // The window's clock is the test's: a batch "takes" 100 ms because the test says so.
+  function burst() {
+    let time = 0;
+    const window = new WriteWindow({ limit: 3, now: () => time });
+    const gates = Array.from({ length: 4 }, () => deferred());
+    let started = 0;
+    const writes = gates.map((gate, index) =>
+      window.run([`k${index}`], async () => {
+        started += 1;
+        await gate.promise;
+      }),
+    );
+    return { window, gates, writes, started: () => started, at: (ms: number) => (time = ms) };
+  }
+
+  it('waits until the other batches of the burst that just ended have ended too', async () => {
+    const { window, gates, writes, started, at } = burst();
+    await until(() => started() === 3);
+    at(100);
+    gates[0]!.resolve();
+    await writes[0];
+    // The fourth batch starts in the freed slot; the burst's other two (started at 0) are still out.
+    await until(() => started() === 4);
+    let between = false;
+    const waiting = window.betweenBursts().then(() => (between = true));
+    await settle();
+    expect(between).toBe(false);
+    gates[1]!.resolve();
+    gates[2]!.resolve();
+    await waiting;
+    expect(between).toBe(true);
+    gates[3]!.resolve();
+    await Promise.all(writes);
+  });
+
+  it('waits half a batch at most, so a commit never waits on writes that are not a burst', async () => {
+    const { window, gates, writes, started, at } = burst();
+    await until(() => started() === 3);
+    at(100);
+    gates[0]!.resolve();
+    await writes[0];
+    let between = false;
+    const waiting = window.betweenBursts().then(() => (between = true));
+    await settle();
+    expect(between).toBe(false);
+    at(150);
+    await waiting;
+    expect(between).toBe(true);
+    for (const gate of gates) gate.resolve();
+    await Promise.all(writes);
+  });
+
+  it('keeps enough pages open to fill the window and have the next page ready', () => {
+    // 1,000-record pages, 10 batches of 100 in flight: two pages straddle the window, one more is ready.
+    expect(pipelineDepth({ limit: 10, batchSize: 100, pageSize: 1000 })).toBe(3);
+    expect(pipelineDepth({ limit: 10, batchSize: 100, pageSize: 100 })).toBe(12);
+    expect(pipelineDepth({ limit: 1, batchSize: 100, pageSize: 1000 })).toBe(3);
   });
 });
