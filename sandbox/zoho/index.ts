@@ -73,6 +73,8 @@ export interface ZohoSandboxInspect {
   /** Most API calls in flight at once since start (or `resetInFlight`). */
   maxInFlight(): number;
   resetInFlight(): void;
+  /** API calls being answered at this moment. */
+  inFlight(): number;
   /** The most API calls seen in any one minute of the simulator clock. */
   busiestMinute(): number;
 }
@@ -228,6 +230,7 @@ export async function startZohoSandbox(options: ZohoSandboxOptions = {}): Promis
     resetBatches: () => api.largestBatch.clear(),
     maxInFlight: () => api.maxInFlight,
     resetInFlight: () => void (api.maxInFlight = 0),
+    inFlight: () => api.inFlight,
     busiestMinute: () => Math.max(0, ...api.callsPerMinute.values()),
   };
 

@@ -60,7 +60,8 @@ export class ZohoApi {
   private creditsUsed = 0;
   private minuteStart = -1;
   private minuteCalls = 0;
-  private inFlight = 0;
+  /** API calls being answered now (tests wait for a killed client's calls to end). */
+  inFlight = 0;
   /** Most API calls in flight at once since start (or `resetInFlight`): concurrency tests read it. */
   maxInFlight = 0;
   /** API calls counted per minute of the simulator clock, refused ones included. */

@@ -58,6 +58,22 @@ export function defaultNativeBinding(): string | undefined {
  * E_STORE_CORRUPT and is left exactly as it was.
  */
 export function openDatabase(options: OpenOptions): Db {
+  // Processes that open one new store at the same moment (mlc serve and workers starting together)
+  // can meet SQLite's lock-upgrade refusal (SQLITE_BUSY without a busy wait) while one of them sets
+  // the store up: open again after a pause, a few times, before reporting it.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return openOnce(options);
+    } catch (error) {
+      if (attempt >= 5 || !isBusy(error)) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100 * attempt);
+    }
+  }
+}
+
+const isBusy = (error: unknown) => String((error as { code?: unknown } | null)?.code ?? '').startsWith('SQLITE_BUSY');
+
+function openOnce(options: OpenOptions): Db {
   const file = options.file;
   const onDisk = file !== ':memory:';
   if (onDisk) prepareFile(file);
@@ -155,6 +171,7 @@ export function migrate(db: Db, migrations: Migration[]): number {
       // IMMEDIATE: the write lock is taken before the check, so no other process migrates in between.
       apply.immediate();
     } catch (error) {
+      if (isBusy(error)) throw error; // Another process holds the store: openDatabase opens again.
       const message = errorMessage(error);
       throw new AppError('E_STORE_MIGRATION', `Migration ${migration.id} failed: ${message}`);
     }

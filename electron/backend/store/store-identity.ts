@@ -31,11 +31,10 @@ export function checkStoreIdentity(db: Database.Database, file: string, now = ne
   const write = db.prepare(
     'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
   );
-  let id = read(idKey);
-  if (!id) {
-    id = randomUUID();
-    write.run(idKey, id);
-  }
+  // First insert wins: processes opening a new store together must agree on one id, or each would
+  // take the other's marker for a replaced store.
+  db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO NOTHING').run(idKey, randomUUID());
+  const id = read(idKey)!;
   const lost = reconcileMarker(markerFile(file), id, now);
   if (lost) write.run(lostKey, JSON.stringify(lost));
   return historyLost(db);
