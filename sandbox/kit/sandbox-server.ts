@@ -325,6 +325,15 @@ function readBody(request: http.IncomingMessage, limit: number): Promise<Sandbox
       chunks.push(chunk);
     });
     request.on('error', reject);
+    // A client that died mid-body (SIGKILL, a dropped connection) may end the stream with 'close' and no
+    // 'error' — or have ended it before anyone asked for the body. Without this the handler waits
+    // forever, and whatever it counts (Zoho's calls in flight) stays counted.
+    // (`complete` is no guide: a body already parsed but not yet read is lost with the stream.)
+    const gone = () => reject(new Error('the client went away before its request body was read'));
+    if (request.destroyed && !request.readableEnded) gone();
+    request.on('close', () => {
+      if (!request.readableEnded) gone();
+    });
     request.on('end', () => {
       const raw = Buffer.concat(chunks);
       const text = raw.toString('utf8');
