@@ -138,9 +138,10 @@ describe.each([{ signals: 1 }, { signals: 2 }])(
         try {
           const runs: Run[] = await opened.store.runs.runs({ flowId, limit: 500 });
           const stopped = runs.find((run) => run.id === running.runId)!;
-          // Stopped after a committed page, with what it had done.
           expect(stopped.status).toBe('cancelled');
-          expect(stopped.counters.read).toBeGreaterThanOrEqual(2 * pageSize);
+          // One signal: stopped after its current page, committed with what it had done. Two: aborted,
+          // with only what had committed by then (pages read ahead of their commits are not counted).
+          if (signals === 1) expect(stopped.counters.read).toBeGreaterThanOrEqual(2 * pageSize);
           expect(stopped.counters.read).toBeLessThan(customers);
           const accounts = world.zoho.inspect.records('Accounts');
           expect(accounts).toHaveLength(customers);
