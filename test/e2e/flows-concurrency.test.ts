@@ -79,6 +79,10 @@ describe('Writes in flight in the flow form, in Chromium', () => {
     await flows.newFlow().click();
     await flows.editor().waitFor();
     await flows.mapping().selectOption(mapping.id);
+    // The mapping brings its target connection along, and the editor proposes a match key once the
+    // schema arrives. Picking the same connection again changes nothing: it must not clear the
+    // proposal (the schema is already there, so nothing would propose it again).
+    await flows.waitForMatchKey();
     await page.getByTestId('flow-target-connection').selectOption(zoho.id);
     await expect.poll(() => page.getByTestId('flow-target-entity').inputValue(), patient).toBe('Accounts');
     const field = page.getByTestId('flow-concurrency');

@@ -183,7 +183,11 @@ export function FlowEditor({
             label="Connection"
             connections={connections}
             value={draft.targetConnectionId}
-            onChange={(id) => patch({ targetConnectionId: id, matchKey: [] })}
+            onChange={(id) => {
+              // Clear the match key only on a real change: the proposal comes when the schema arrives,
+              // and a re-pick of the same connection brings no new schema to propose it again.
+              if (id !== draft.targetConnectionId) patch({ targetConnectionId: id, matchKey: [] });
+            }}
             error={shown.targetConnectionId}
             hint={drawnHint(draft.targetConnectionId, drawn?.targetConnectionId)}
             testId="flow-target-connection"
@@ -191,7 +195,9 @@ export function FlowEditor({
           <EntityPicker
             connectionId={draft.targetConnectionId}
             value={draft.targetEntity}
-            onChange={(entity) => patch({ targetEntity: entity, matchKey: [] })}
+            onChange={(entity) => {
+              if (entity !== draft.targetEntity) patch({ targetEntity: entity, matchKey: [] });
+            }}
             error={shown.targetEntity}
             testId="flow-target-entity"
             side="target"
