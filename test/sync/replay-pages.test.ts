@@ -26,19 +26,36 @@ describe('replay and export of a large run, in pages', () => {
 
     const deps = syncService(world.backend.context).deps;
     const pages: number[] = [];
+    const steps: string[] = [];
     // The real repository, watched: how many failed rows each replay page loaded.
     const audit = new Proxy(deps.audit, {
       get(target, property, receiver) {
         if (property === 'auditsByIds')
           return (ids: number[]): Promise<RecordAudit[]> => {
             pages.push(ids.length);
+            steps.push('load');
             return target.auditsByIds(ids);
           };
         const value: unknown = Reflect.get(target, property, receiver);
         return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
       },
     }) as AsyncAuditRepository;
-    const again = await replayRecords({ ...deps, audit }, { runId: run.id, mapping: 'original' });
+    // The real store, watched: when each page commits.
+    const store = new Proxy(deps.store, {
+      get(target, property, receiver) {
+        if (property === 'transaction')
+          return (work: Parameters<typeof target.transaction>[0]) => {
+            steps.push('commit');
+            return target.transaction(work);
+          };
+        const value: unknown = Reflect.get(target, property, receiver);
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    }) as typeof deps.store;
+    const again = await replayRecords({ ...deps, audit, store }, { runId: run.id, mapping: 'original' });
+    // The next page is loaded (and transformed) while the first one writes, before it commits.
+    expect(steps.indexOf('commit')).toBeGreaterThan(steps.indexOf('load', 1));
+    expect(steps.filter((step) => step === 'commit')).toHaveLength(3);
     // Every failure once, though each one failing again moved its dead letter further along the walk.
     expect(again.counters).toMatchObject({ read: 2300, failed: 2300 });
     expect(pages).toEqual([1000, 1000, 300]);

@@ -1,5 +1,6 @@
 import { createBackend, type Backend, type BackendOptions } from '../backend';
 import { startSchedules } from '../sync/sync.service';
+import { warmMappingPool } from '../mapping/mapping-pool';
 
 /**
  * The backend of a host that stays up — the desktop app's utility process and
@@ -10,5 +11,7 @@ import { startSchedules } from '../sync/sync.service';
 export function createHostBackend(options: BackendOptions): Backend {
   const backend = createBackend(options);
   startSchedules(backend.context);
+  // Previews and runs evaluate in the mapping workers: they start with the host, not at the first click.
+  void warmMappingPool();
   return backend;
 }

@@ -12,6 +12,7 @@ import { MetricsBook, type FlowStatus, type ServeMetrics } from './serve-metrics
 import { ZohoReceiver } from './zoho-receiver';
 import type { QueueSettings } from './queue-connection';
 import { startQueueMode, type QueueMode } from './queue-serve';
+import { warmMappingPool } from '../mapping/mapping-pool';
 
 export interface ServeOptions extends HeadlessOptions {
   logger: Logger;
@@ -57,6 +58,8 @@ const maxBody = 1024 * 1024;
 export async function startServe(options: ServeOptions): Promise<ServeDaemon> {
   const host = options.host ?? '127.0.0.1';
   const headless = await openHeadless(options);
+  // Its runs come on schedules: the mapping workers start now, not at the first run's first page.
+  void warmMappingPool();
   const { engine, deps, bundle } = headless;
   const log = options.logger;
   // The bundle's flows as installed, and each one's newest run: read once here and kept current after

@@ -11,6 +11,8 @@ import { commitPage } from './page-commit';
 import { checkReplayFields } from './replay-fields';
 import { emptyCalls, emptyCounters } from './runs.repository';
 import { flowWriteWindow, windowNote } from './write-window';
+import { PagePipeline, pipelineDepth } from './page-pipeline';
+import { addCounters, type PageDone } from './page-done';
 
 export interface ReplayRequest {
   runId: RunId | string;
@@ -76,70 +78,83 @@ export async function replayRecords(deps: EngineDeps, request: ReplayRequest): P
     const bindings = await referenceBindings(deps, flow, target);
     // A line replayed after its parent was fixed finds the parent's id the fix wrote.
     const parent = await parentLink(deps, flow);
-    for await (const audits of pages) {
-      // Group by the expression each record will run through.
-      const groups = new Map<string, { expression: string; hash: string; audits: RecordAudit[] }>();
-      for (const audit of audits) {
-        const hash = request.mapping === 'current' ? current.hash : audit.mappingHash;
-        const expression =
-          request.mapping === 'current' ? current.expression : await deps.mappings.expressionByHash(hash);
-        if (!expression)
-          throw new AppError(
-            'E_NOT_FOUND',
-            `The mapping version ${hash} of audit row ${audit.id} is no longer stored.`,
-          );
-        const group = groups.get(hash) ?? { expression, hash, audits: [] };
-        group.audits.push(audit);
-        groups.set(hash, group);
-      }
-      const deadLetters = await deps.audit.deadLettersAmong(
-        flow.id,
-        audits.map((audit) => audit.sourceKey),
-      );
-      for (const group of groups.values()) {
-        checkReplayFields(group.audits, group.expression);
-        for (const attempt of new Set(group.audits.map((audit) => audit.attempt))) {
-          const records: SourceRecord[] = group.audits
-            .filter((audit) => audit.attempt === attempt)
-            .map((audit) => ({
-              key: audit.sourceKey,
-              stamp: audit.sourceStamp,
-              data: audit.sourcePayload as JsonObject,
-              raw: audit.sourceRaw,
-            }));
-          counters.read += records.length;
-          const result = await processPage(records, {
-            flow,
-            mapping: { expression: group.expression, hash: group.hash },
-            target,
-            targetSchema: schema,
-            batchSize,
-            dryRun: false,
-            attempt: attempt + 1,
-            bindings,
-            parent,
-            known: await deps.idMap.entries(
-              flow.id,
-              records.map((record) => record.key),
-            ),
-            deadLetters,
-            counters,
-            onWarning,
-            bulk,
-            window,
-          });
-          calls.target = target.callCount() - baseline;
-          calls.targetMinimum +=
-            Math.ceil(result.paths.normalRecords / maxBatch) + result.paths.bulkJobs * (bulk?.bulk.callsPerJob ?? 0);
-          await commitPage(
-            deps,
-            run.id,
-            flow.id,
-            { connectionId: flow.target.connectionId, entity: flow.target.entity },
-            { ...result.commit, counters, calls },
-          );
+    // The next page of dead letters is fetched and transformed while this one writes, as a sync's
+    // pages are (its keyset pages hold distinct keys; rows chosen by id may not, and wait); pages
+    // commit in order, each with its own counters, so a crash leaves the run row what was committed.
+    const pipeline = new PagePipeline<PageDone>(
+      async ({ result, counters: page }) => {
+        addCounters(counters, page);
+        calls.target = target.callCount() - baseline;
+        calls.targetMinimum +=
+          Math.ceil(result.paths.normalRecords / maxBatch) + result.paths.bulkJobs * (bulk?.bulk.callsPerJob ?? 0);
+        await commitPage(
+          deps,
+          run.id,
+          flow.id,
+          { connectionId: flow.target.connectionId, entity: flow.target.entity },
+          { ...result.commit, counters, calls },
+        );
+      },
+      pipelineDepth({ limit: window.limit, batchSize, pageSize }),
+    );
+    try {
+      for await (const audits of pages) {
+        // Group by the expression each record will run through.
+        const groups = new Map<string, { expression: string; hash: string; audits: RecordAudit[] }>();
+        for (const audit of audits) {
+          const hash = request.mapping === 'current' ? current.hash : audit.mappingHash;
+          const expression =
+            request.mapping === 'current' ? current.expression : await deps.mappings.expressionByHash(hash);
+          if (!expression)
+            throw new AppError(
+              'E_NOT_FOUND',
+              `The mapping version ${hash} of audit row ${audit.id} is no longer stored.`,
+            );
+          const group = groups.get(hash) ?? { expression, hash, audits: [] };
+          group.audits.push(audit);
+          groups.set(hash, group);
+        }
+        for (const group of groups.values()) {
+          checkReplayFields(group.audits, group.expression);
+          for (const attempt of new Set(group.audits.map((audit) => audit.attempt))) {
+            const records: SourceRecord[] = group.audits
+              .filter((audit) => audit.attempt === attempt)
+              .map((audit) => ({
+                key: audit.sourceKey,
+                stamp: audit.sourceStamp,
+                data: audit.sourcePayload as JsonObject,
+                raw: audit.sourceRaw,
+              }));
+            const keys = records.map((record) => record.key);
+            // A key an open page holds waits for its commit: its dead letter and id map are then current.
+            await pipeline.admit(keys);
+            const page = { ...emptyCounters(), read: records.length };
+            const done = processPage(records, {
+              flow,
+              mapping: { expression: group.expression, hash: group.hash },
+              target,
+              targetSchema: schema,
+              batchSize,
+              dryRun: false,
+              attempt: attempt + 1,
+              bindings,
+              parent,
+              known: await deps.idMap.entries(flow.id, keys),
+              deadLetters: await deps.audit.deadLettersAmong(flow.id, keys),
+              counters: page,
+              onWarning,
+              bulk,
+              window,
+            }).then((result) => ({ result, counters: page }));
+            pipeline.push(keys, records.length, done);
+          }
         }
       }
+      await pipeline.drain();
+    } catch (error) {
+      // What finished is committed before the run ends as failed; a failed page's own failure wins.
+      await pipeline.drain();
+      throw error;
     }
     if (window.stats.reductions > 0) await deps.runs.addNote(run.id, windowNote(target.descriptor.label, window));
     await onWarning.flush();

@@ -8,6 +8,7 @@ import { processPage, warnOncePerRun } from './page-processor';
 import { reconcileFlow } from './reconcile';
 import { ProgressMeter } from './progress-meter';
 import { commitPage } from './page-commit';
+import { warmMappingPool } from '../mapping/mapping-pool';
 import { PagePipeline, pipelineDepth } from './page-pipeline';
 import { flowWriteWindow, windowNote } from './write-window';
 import { emptyCalls, emptyCounters, type RunProgressState } from './runs.repository';
@@ -210,6 +211,8 @@ export class SyncEngine {
     };
     try {
       mark('run.claimed');
+      // The mapping workers start while the connectors open and the first page is read.
+      if (!flow.options.reconcile) void warmMappingPool();
       source = await connectors.open(flow.source.connectionId);
       target = await connectors.open(flow.target.connectionId);
       mark('connectors.opened');

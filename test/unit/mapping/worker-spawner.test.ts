@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { closeMappingPool, evaluateIsolated } from '../../../electron/backend/mapping/mapping-pool';
+import os from 'node:os';
+import {
+  closeMappingPool,
+  evaluateIsolated,
+  holdMappingPool,
+  warmMappingPool,
+} from '../../../electron/backend/mapping/mapping-pool';
 import type { WorkerMessage } from '../../../electron/backend/mapping/worker-protocol';
 import {
   nodeSpawner,
@@ -39,6 +45,56 @@ describe('which spawner starts mapping workers', () => {
     ]);
     expect(started).toBeGreaterThan(0);
     closeMappingPool();
+  });
+});
+
+describe('a warm mapping pool', () => {
+  it('starts its workers before the first task, and the tasks then start none', async () => {
+    let started = 0;
+    useWorkerSpawner((events) => {
+      started += 1;
+      return nodeSpawner(events);
+    });
+    // No backend holds the pool: nothing would close workers started now.
+    await warmMappingPool();
+    expect(started).toBe(0);
+    const release = holdMappingPool();
+    try {
+      await warmMappingPool();
+      const size = Math.min(2, os.availableParallelism());
+      expect(started).toBe(size);
+      // Warm already: a second call starts nothing.
+      await warmMappingPool();
+      expect(started).toBe(size);
+      // A batch big enough to go to both workers runs on the started ones, with every result in order.
+      const names = Array.from({ length: 100 }, (_, index) => ({ name: `n${index}` }));
+      const results = await evaluateIsolated('$uppercase(name)', names);
+      expect(results.map((result) => (result.ok ? result.value : result.error.message))).toEqual(
+        names.map((record) => record.name.toUpperCase()),
+      );
+      expect(started).toBe(size);
+    } finally {
+      release();
+    }
+  });
+
+  it('starts none where no worker can start, and the task says why', async () => {
+    useWorkerSpawner(undefined);
+    const release = holdMappingPool();
+    try {
+      closeMappingPool();
+      // Inside Electron without an injected spawner: warming is quiet, the evaluation explains.
+      const original = process.versions.electron;
+      Object.defineProperty(process.versions, 'electron', { value: '39.2.0', configurable: true });
+      try {
+        await expect(warmMappingPool()).resolves.toBeUndefined();
+        await expect(evaluateIsolated('name', [{ name: 'a' }])).rejects.toThrow(/useWorkerSpawner/);
+      } finally {
+        Object.defineProperty(process.versions, 'electron', { value: original, configurable: true });
+      }
+    } finally {
+      release();
+    }
   });
 });
 

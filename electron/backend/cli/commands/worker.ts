@@ -9,6 +9,7 @@ import { startQueueWorker } from '../../runtime/queue-worker';
 import { createLogger, type LogLevel } from '../../util/log';
 import { exitCodes, type Command } from '../command';
 import { headlessOptions, reportError } from './run';
+import { warmMappingPool } from '../../mapping/mapping-pool';
 
 const usage = `mlc worker BUNDLE --queue REDIS_URL [--concurrency N] [--store URL] [--secrets FILE] [--no-keyring]
 
@@ -95,6 +96,8 @@ export const workerCommand: Command = {
         storeUrl,
         logger,
       });
+      // Jobs come at any time: the mapping workers start now, not at the first job's first page.
+      void warmMappingPool();
       // Runs end in workers: they alert (failed runs, dead letters), as `mlc serve` does for its own runs.
       alerter = new Alerter(alerts, logger, headless.bundle.name);
     } catch (error) {
