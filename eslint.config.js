@@ -162,4 +162,15 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The engine and the runtimes are async through the store (PostgreSQL too): a store or connector
+    // call left without `await` runs out of order, and its failure becomes an unhandled rejection
+    // (a run note once landed after its run's last row this way). Type-aware, so electron/ only.
+    files: ['electron/**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: root } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
+    },
+  },
 );

@@ -61,7 +61,7 @@ app.on('second-instance', (_event, argv, workingDirectory) => {
   if (app.isReady()) showWindow();
 });
 
-app.whenReady().then(() => {
+void app.whenReady().then(() => {
   if (!primary) return;
   serveRenderer();
   backend = new BackendProcess(sendToWindows, desktopMasterKey());

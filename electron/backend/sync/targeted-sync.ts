@@ -110,7 +110,7 @@ export async function syncTargetKeys(
       onWarning: warnings,
       window,
     });
-    if (window.stats.reductions > 0) deps.runs.addNote(run.id, windowNote(target.descriptor.label, window));
+    if (window.stats.reductions > 0) await deps.runs.addNote(run.id, windowNote(target.descriptor.label, window));
     Object.assign(calls, {
       target: target.callCount() - baseline,
       targetMinimum: Math.ceil(result.sent / batchSize) + (target.lookup ? 1 : 0),
