@@ -32,6 +32,12 @@ export const inforBehaviourSchema = z.object({
   /** U9 — whether `;cono=`/`;divi=` set the session company (EXPORTMI reads only the session's company). */
   m3HonourCono: z.boolean().default(true),
   /**
+   * U9, EXPORTMI alone (with `m3HonourCono`): API-FACTS §10 says EXPORTMI reads the session's company
+   * and that its documentation describes no company filter, while m3-odin sends `;cono=` on every MI
+   * call. `false`: MI transactions honour `;cono=`, EXPORTMI reads the user's default company.
+   */
+  m3ExportHonoursCono: z.boolean().default(true),
+  /**
    * U16 — what a write answers for a template (CRS610MI/Add CUTM, CRS620MI/CopyTemplate STEM) that does
    * not exist: a NOK with XRE0103 (the "no such record" code, API-FACTS §1.4), or a NOK with text only.
    * No public source shows the real answer.

@@ -240,6 +240,35 @@ describe('Infor M3 reads never split a value silently', () => {
     expect(call?.query.LMTS).toBe(String(Date.parse(since) - 1000));
   });
 
+  it('list mode checks the company of every listed record and of the EXPORTMI stamps (API-FACTS §10)', async () => {
+    const list = JSON.stringify({ customers: { mode: 'list' } });
+    // Both honour ;cono=: company 200's customers, stamped, without a CONO the read did not ask for.
+    const chosen = await readAll(
+      connector({ m3Company: 200, entitySources: JSON.stringify({ customers: { mode: 'list' } }) }),
+      'customers',
+      { fields: ['CUNM'] },
+    );
+    expect(chosen.records).toHaveLength(25);
+    expect(chosen.records.every((record) => record.stamp && !('CONO' in record.data))).toBe(true);
+    const refusal = async (behaviour: Record<string, boolean>) => {
+      sandbox.control.setBehaviour(behaviour);
+      try {
+        return await readAll(connector({ m3Company: 200, entitySources: list }), 'customers').then(
+          () => undefined,
+          (caught: unknown) => caught as AppError,
+        );
+      } finally {
+        sandbox.control.setBehaviour({ m3HonourCono: true, m3ExportHonoursCono: true });
+      }
+    };
+    // EXPORTMI alone reads the default company: its key ranges would come back empty, so one row is checked first.
+    const stamps = await refusal({ m3ExportHonoursCono: false });
+    expect(stamps?.message).toMatch(/EXPORTMI returned OCUSMA rows of company 100, not 200/);
+    // Nothing honours ;cono=: the listed records themselves are of the wrong company (said first).
+    const listed = await refusal({ m3HonourCono: false });
+    expect(listed?.message).toMatch(/CRS610MI\/LstByNumber listed customers C\d+ of company 100, not 200/);
+  });
+
   it('list mode reads the same records whatever the tenant does with the start key and the LMTS input', async () => {
     const made = connector({ entitySources: JSON.stringify({ suppliers: { mode: 'list' } }) });
     const at = new Date(Date.now() + 2 * 86_400_000);

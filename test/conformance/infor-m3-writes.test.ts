@@ -215,6 +215,24 @@ describe('Infor M3 writes customers and suppliers', () => {
     expect(hits.get('C0000001')?.data.CUNO).toBe('C0000001');
   });
 
+  it("lookup checks each row's company: a tenant whose EXPORTMI ignores ;cono= is refused, not believed", async () => {
+    const other = connector({ m3Company: '200' });
+    const keys = (await readAll(other, 'customers')).map((record) => record.key).slice(0, 2);
+    const hits = await other.lookup!('customers', 'CUNO', keys);
+    expect([...hits.keys()].sort()).toEqual([...keys].sort());
+    // The default company's customers, answered for company 200: Add or change would be decided on them.
+    sandbox.control.setBehaviour({ m3ExportHonoursCono: false });
+    try {
+      const error = await connector({ m3Company: '200' }).lookup!('customers', 'CUNO', ['C0000001', 'C0000002']).then(
+        () => undefined,
+        (caught: unknown) => caught as Error,
+      );
+      expect(error?.message).toMatch(/EXPORTMI returned the OCUSMA row of C000000[12] in company 100, not 200/);
+    } finally {
+      sandbox.control.setBehaviour({ m3ExportHonoursCono: true });
+    }
+  });
+
   it('lookup gives each hit the stamp the read gives the record (LMTS), and a newer one after a write', async () => {
     const made = connector();
     const read = await readAll(made, 'suppliers');

@@ -169,7 +169,8 @@ export function m3Handler(
       return sendFailure(context, call, invalid);
     }
     // Each call carries its own company (m3-odin sends ;cono= and ;divi=); without one, the user's default.
-    const company = (tenant.m3HonourCono ? call.cono : undefined) ?? '100';
+    const honoured = tenant.m3HonourCono && (call.program !== 'EXPORTMI' || tenant.m3ExportHonoursCono);
+    const company = (honoured ? call.cono : undefined) ?? '100';
     if (!(company in m3Companies))
       return sendFailure(context, call, {
         type: 'ServerReturnedNOK',

@@ -18,7 +18,12 @@ export async function selectWhereIn(
   query: { table: string; keyColumn: string; columns: string[]; values: string[] },
   signal?: AbortSignal,
 ): Promise<string[][]> {
-  const head = `${query.columns.join(', ')} from ${query.table} where `;
+  // With a company chosen, each row's CONO comes along and must be it: a tenant whose EXPORTMI reads
+  // only the user's default company (API-FACTS §10) would otherwise answer for another company's records.
+  const company = String(context.settings.m3Company ?? '').trim();
+  const conoColumn = `${query.keyColumn.slice(0, 2)}CONO`;
+  const columns = company ? [...query.columns, conoColumn] : query.columns;
+  const head = `${columns.join(', ')} from ${query.table} where `;
   const condition = (value: string) => `${query.keyColumn} = '${value}'`;
   const rows: string[][] = [];
   let group: string[] = [];
@@ -35,12 +40,21 @@ export async function selectWhereIn(
     );
     for (const row of result.records) {
       const parts = (row.REPL ?? '').split('~').map((part) => part.trim());
-      if (parts.length !== query.columns.length)
+      if (parts.length !== columns.length)
         throw new AppError(
           'E_INFOR_M3_AMBIGUOUS_ROW',
-          `Infor M3: the ${query.table} row starting “${parts[0] ?? ''}” does not split into its ${query.columns.length} columns (${query.columns.join(', ')}): a value holds the separator “~”.`,
-          { table: query.table, columns: query.columns },
+          `Infor M3: the ${query.table} row starting “${parts[0] ?? ''}” does not split into its ${columns.length} columns (${columns.join(', ')}): a value holds the separator “~”.`,
+          { table: query.table, columns },
         );
+      if (company) {
+        const found = parts.pop() ?? '';
+        if (Number(found) !== Number(company))
+          throw new AppError(
+            'E_REMOTE',
+            `M3 EXPORTMI returned the ${query.table} row of ${parts[0] ?? ''} in company ${found || '(none)'}, not ${company}: this tenant reads EXPORTMI only in the user's default company. Make ${company} the service account's default company in M3, or leave the company setting empty.`,
+            { table: query.table, company, found },
+          );
+      }
       rows.push(parts);
     }
   };

@@ -6,7 +6,7 @@ import { rowsPerCall, separatorCandidates } from './m3-export';
 import { toM3Stamp } from './infor-formats';
 import type { M3Source } from './infor-sources';
 import { kindsOf, m3Data, normalizeM3, type M3Kinds } from './m3-values';
-import { quoteFor, sampleStampForm, select, tableRead, type ReadState } from './m3-table-read';
+import { checkCompany, quoteFor, sampleStampForm, select, tableRead, type ReadState } from './m3-table-read';
 import type { M3StampForms } from './m3-reader';
 
 /**
@@ -35,7 +35,17 @@ export async function* readM3List(
     signal: options.signal,
   };
   const extras = [source.stamp, source.changeDate].filter((name): name is string => Boolean(name));
-  const head = await tableRead(context, source.table, source.keys, source.keys, extras, options.signal);
+  // With a company chosen, the stamp rows (EXPORTMI) carry CONO and rows of another company are refused.
+  const company = String(context.settings.m3Company ?? '').trim();
+  const head = await tableRead(
+    context,
+    source.table,
+    source.keys,
+    source.keys,
+    extras,
+    options.signal,
+    company || undefined,
+  );
   state.calls += 1;
   const stampColumn = source.stamp ? head.keyChunk.find((column) => column.name === source.stamp) : undefined;
   const dateColumn = source.changeDate ? head.keyChunk.find((column) => column.name === source.changeDate) : undefined;
@@ -46,9 +56,15 @@ export async function* readM3List(
   }
   const outputKinds = await listKinds(context, list.program, list.transaction, state);
   // A `fields` hint asks for just those outputs (and the paging key) with `returncols`.
+  // The list's CONO output (CRS610MI and CRS620MI have one) is asked for too when a company is chosen:
+  // every listed record is checked to be of that company.
+  const checksCono = company !== '' && outputKinds.has('CONO');
   const returncols = options.fields
-    ? [...new Set([list.key, ...options.fields])].filter((name) => outputKinds.has(name))
+    ? [...new Set([list.key, ...options.fields, ...(checksCono ? ['CONO'] : [])])].filter((name) =>
+        outputKinds.has(name),
+      )
     : undefined;
+  const keepsCono = !options.fields || options.fields.includes('CONO');
   const fields = options.fields ? [...new Set([...options.fields, list.key])].sort() : undefined;
   const input: Record<string, string> = { ...list.fixedInputs };
   const warnings: string[] = [];
@@ -66,6 +82,7 @@ export async function* readM3List(
   }
   const keyColumn = head.keys[0]!;
   let ignoredNoted = false;
+  let exportCompanyChecked = false;
   let reported = 0;
   let start = '';
   let previous: string | undefined;
@@ -79,6 +96,16 @@ export async function* readM3List(
     );
     state.calls += 1;
     const all = result.records.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v.trim()])));
+    if (checksCono)
+      for (const row of all) {
+        if (Number(row.CONO) !== Number(company))
+          throw new AppError(
+            'E_REMOTE',
+            `M3 ${list.program}/${list.transaction} listed ${entity} ${row[list.key] ?? ''} of company ${row.CONO || '(none)'}, not ${company}: this tenant does not apply ;cono= to this call. Make ${company} the service account's default company in M3, or leave the company setting empty.`,
+            { program: list.program, transaction: list.transaction, company, found: row.CONO ?? '' },
+          );
+        if (!keepsCono) delete row.CONO;
+      }
     const full = all.length >= pageSize + 1;
     if (full && all[0]![list.key] === all[all.length - 1]![list.key])
       throw new AppError(
@@ -88,6 +115,12 @@ export async function* readM3List(
     const rows = all.filter((row) => previous === undefined || row[list.key] !== previous);
     let stamps = new Map<string, Record<string, string>>();
     if (rows.length > 0 && (stampColumn || dateColumn)) {
+      if (head.company && !exportCompanyChecked) {
+        // Stamps come from EXPORTMI by key range: of another company's table the ranges would come
+        // back empty, not wrong. One row says which company EXPORTMI reads on this tenant.
+        checkCompany(head, await select(context, source.table, head.keyChunk, undefined, 1, state));
+        exportCompanyChecked = true;
+      }
       const range = [
         ...probeBase,
         `${keyColumn.name} >= ${quoteFor(keyColumn, rows[0]![list.key] ?? '')}`,
@@ -101,6 +134,7 @@ export async function* readM3List(
         Math.min(pageSize + 2, rowsPerCall(context.settings)),
         state,
       );
+      checkCompany(head, found);
       stamps = new Map(found.map((row) => [(row[keyColumn.name] ?? '').trim(), row]));
     }
     // A delta read keeps what the stamp window shows changed: a tenant that ignores the list's LMTS

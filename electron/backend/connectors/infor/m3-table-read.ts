@@ -117,6 +117,26 @@ export async function tableRead(
   };
 }
 
+/**
+ * With a company chosen, refuses EXPORTMI rows of another company (a tenant whose EXPORTMI reads
+ * only the user's default company, API-FACTS §10) rather than taking them for the chosen one's; the
+ * CONO column is dropped again when the read did not ask for it.
+ */
+export function checkCompany(read: Pick<TableRead, 'table' | 'company'>, rows: Array<Record<string, string>>): void {
+  const company = read.company;
+  if (!company) return;
+  for (const row of rows) {
+    const found = (row[company.column] ?? '').trim();
+    if (Number(found) !== Number(company.expected))
+      throw new AppError(
+        'E_REMOTE',
+        `M3 EXPORTMI returned ${read.table} rows of company ${found || '(none)'}, not ${company.expected}: this tenant reads EXPORTMI only in the user's default company. Make ${company.expected} the service account's default company in M3, or leave the company setting empty.`,
+        { table: read.table, company: company.expected, found },
+      );
+    if (!company.keep) delete row[company.column];
+  }
+}
+
 /** The unprefixed names a read's rows carry (sorted), for `SourceRecord.fields`. */
 export function fieldsRead(read: TableRead, more: string[] = []): string[] {
   const names = new Set(more);
@@ -162,19 +182,7 @@ export async function* readTable(
     max,
   );
   for await (const window of windows) {
-    const company = read.company;
-    if (company) {
-      for (const row of window.rows) {
-        const found = (row[company.column] ?? '').trim();
-        if (Number(found) !== Number(company.expected))
-          throw new AppError(
-            'E_REMOTE',
-            `M3 EXPORTMI returned ${read.table} rows of company ${found || '(none)'}, not ${company.expected}: this tenant reads EXPORTMI only in the user's default company. Make ${company.expected} the service account's default company in M3, or leave the company setting empty.`,
-            { table: read.table, company: company.expected, found },
-          );
-        if (!company.keep) delete row[company.column];
-      }
-    }
+    checkCompany(read, window.rows);
     // One chunk (a narrowed read): the window's rows are the records, nothing to join.
     if (read.dataChunks.length === 0) {
       yield window.rows;
