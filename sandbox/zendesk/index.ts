@@ -72,6 +72,7 @@ export async function startZendeskSandbox(options: ZendeskSandboxOptions = {}): 
     jobDurationMs: 150,
     rateLimitPerMinute: 700,
     tokenLifetimeSeconds: null,
+    userJobResults: 'inOrder',
     incrementalPageSize: 1000,
     startTimeFloorSeconds: 60,
     incrementalPerMinute: 10,

@@ -204,9 +204,10 @@ export function registerZendeskRoutes(server: SandboxServer, state: ZendeskState
       const users = jobItems(state, context, body.users, 'users');
       if (!users) return;
       state.largestBatch = Math.max(state.largestBatch, users.length);
+      // Every user is saved; only the listing of the results follows the `userJobResults` switch.
       const job = state.startJob(
         'bulk_create_or_update_users',
-        users.map((user, index) => state.saveUser(user, index)),
+        state.userJobResultsOf(users.map((user, index) => state.saveUser(user, index))),
       );
       context.json(200, { job_status: state.jobView(job) });
     }),

@@ -28,7 +28,19 @@ export interface ZendeskSandboxSettings extends IncrementalSettings {
   rateLimitPerMinute: number | null;
   /** OAuth access token lifetime; null = no expiry (Zendesk's default). */
   tokenLifetimeSeconds: number | null;
+  /**
+   * How a users `create_or_update_many` job lists its results. `inOrder` (default): one per user, in
+   * input order (API-FACTS §4.3 and the real job results in
+   * `fixtures/zendesk/create_or_update_many_users_real_job_results.json`). Unconfirmed: that Zendesk
+   * never leaves an item out or reorders them (nothing published promises either), so `oneMissing`
+   * drops the first user's result and `reversed` lists them last to first, for clients to prove they
+   * do not trust position alone.
+   */
+  userJobResults: UserJobResults;
 }
+
+export const userJobResultModes = ['inOrder', 'oneMissing', 'reversed'] as const;
+export type UserJobResults = (typeof userJobResultModes)[number];
 
 /** One job result: users upserts carry `status`; organization jobs carry `index` (create) or `action`/`success` (update). */
 export interface JobResultItem {
@@ -421,6 +433,12 @@ export class ZendeskState {
     };
     this.records.tickets.set(Number(record.id), record);
     return { status: 201, body: { ticket: record } };
+  }
+
+  /** A users upsert job's results as the `userJobResults` switch lists them (input order by default). */
+  userJobResultsOf(results: JobResultItem[]): JobResultItem[] {
+    const mode = this.settings.userJobResults;
+    return mode === 'oneMissing' ? results.slice(1) : mode === 'reversed' ? [...results].reverse() : results;
   }
 
   startJob(type: string, results: JobResultItem[]): Job {

@@ -4,16 +4,62 @@ import { z } from 'zod';
  * Zoho CRM connection settings (API-FACTS §2.1). Each data centre has its own
  * accounts server and API domain; Canada is the odd one out (`zohocloud.ca`).
  * The token response's `api_domain` is authoritative for API calls.
+ *
+ * `upload` is the Bulk Write file host of the data centre (all its environments). It is not derivable
+ * from the API domain: most are `content.zohoapis.{tld}`, but Saudi Arabia uploads to `files.zoho.sa`
+ * and Canada to `upload.zohocloud.ca` (API-FACTS §2.1; Zoho's CRM SDKs agree, `SADataCenter` and
+ * `CADataCenter` `getFileUploadUrl`). Zoho's "Bulk Write API - Upload File" page names the common
+ * `upload.zoho.com` instead, without a per-data-centre list.
  */
 export const zohoDataCentres = {
-  us: { label: 'United States (zoho.com)', accounts: 'https://accounts.zoho.com', api: 'zohoapis.com' },
-  eu: { label: 'Europe (zoho.eu)', accounts: 'https://accounts.zoho.eu', api: 'zohoapis.eu' },
-  in: { label: 'India (zoho.in)', accounts: 'https://accounts.zoho.in', api: 'zohoapis.in' },
-  au: { label: 'Australia (zoho.com.au)', accounts: 'https://accounts.zoho.com.au', api: 'zohoapis.com.au' },
-  jp: { label: 'Japan (zoho.jp)', accounts: 'https://accounts.zoho.jp', api: 'zohoapis.jp' },
-  cn: { label: 'China (zoho.com.cn)', accounts: 'https://accounts.zoho.com.cn', api: 'zohoapis.com.cn' },
-  sa: { label: 'Saudi Arabia (zoho.sa)', accounts: 'https://accounts.zoho.sa', api: 'zohoapis.sa' },
-  ca: { label: 'Canada (zohocloud.ca)', accounts: 'https://accounts.zohocloud.ca', api: 'zohoapis.ca' },
+  us: {
+    label: 'United States (zoho.com)',
+    accounts: 'https://accounts.zoho.com',
+    api: 'zohoapis.com',
+    upload: 'content.zohoapis.com',
+  },
+  eu: {
+    label: 'Europe (zoho.eu)',
+    accounts: 'https://accounts.zoho.eu',
+    api: 'zohoapis.eu',
+    upload: 'content.zohoapis.eu',
+  },
+  in: {
+    label: 'India (zoho.in)',
+    accounts: 'https://accounts.zoho.in',
+    api: 'zohoapis.in',
+    upload: 'content.zohoapis.in',
+  },
+  au: {
+    label: 'Australia (zoho.com.au)',
+    accounts: 'https://accounts.zoho.com.au',
+    api: 'zohoapis.com.au',
+    upload: 'content.zohoapis.com.au',
+  },
+  jp: {
+    label: 'Japan (zoho.jp)',
+    accounts: 'https://accounts.zoho.jp',
+    api: 'zohoapis.jp',
+    upload: 'content.zohoapis.jp',
+  },
+  cn: {
+    label: 'China (zoho.com.cn)',
+    accounts: 'https://accounts.zoho.com.cn',
+    api: 'zohoapis.com.cn',
+    upload: 'content.zohoapis.com.cn',
+  },
+  sa: {
+    label: 'Saudi Arabia (zoho.sa)',
+    accounts: 'https://accounts.zoho.sa',
+    api: 'zohoapis.sa',
+    upload: 'files.zoho.sa',
+  },
+  ca: {
+    label: 'Canada (zohocloud.ca)',
+    accounts: 'https://accounts.zohocloud.ca',
+    api: 'zohoapis.ca',
+    upload: 'upload.zohocloud.ca',
+  },
 } as const;
 export type ZohoDataCentre = keyof typeof zohoDataCentres;
 export const zohoDataCentreIds = Object.keys(zohoDataCentres) as [ZohoDataCentre, ...ZohoDataCentre[]];
@@ -28,14 +74,24 @@ export function zohoApiDomain(dataCentre: ZohoDataCentre, environment: ZohoEnvir
 }
 
 /** Every host a real Zoho connection may call: accounts servers and API domains of all data centres. */
+/**
+ * The data centre an API domain belongs to (any environment), or undefined for a host that is not
+ * Zoho's (a loopback sandbox).
+ */
+export function zohoDataCentreOfApiHost(host: string): ZohoDataCentre | undefined {
+  return zohoDataCentreIds.find((id) =>
+    zohoEnvironments.some((environment) => new URL(zohoApiDomain(id, environment)).host === host),
+  );
+}
+
 export function zohoKnownHosts(): string[] {
   const hosts: string[] = [];
   for (const id of zohoDataCentreIds) {
     hosts.push(new URL(zohoDataCentres[id].accounts).host);
     for (const environment of zohoEnvironments) hosts.push(new URL(zohoApiDomain(id, environment)).host);
-    // Bulk Write: uploads go to the file host (`content.zohoapis.com`, Zoho's v8 OpenAPI bulk_write.json),
-    // results come from `download-accl.zoho.com` (Zoho's "Download Bulk Write Result" samples).
-    hosts.push(`content.${zohoDataCentres[id].api}`);
+    // Bulk Write: uploads go to the data centre's file host (see `zohoDataCentres`), results come
+    // from `download-accl.zoho.com` (Zoho's "Download Bulk Write Result" samples).
+    hosts.push(zohoDataCentres[id].upload);
     hosts.push(new URL(zohoDataCentres[id].accounts).host.replace(/^accounts\./, 'download-accl.'));
   }
   return hosts;

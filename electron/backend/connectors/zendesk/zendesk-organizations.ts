@@ -1,7 +1,8 @@
 import type { JsonObject, WriteMatch, WriteResult } from '../framework/connector';
 import type { HookContext } from '../framework/hooks';
 import { zendeskCall, zendeskError, zendeskGet } from './zendesk-http';
-import { awaitJob, matchOf, text, type JobResult, type JobStatus, type ZendeskWriteOptions } from './zendesk-write';
+import { matchJobResults, unmatchedResult } from './zendesk-job-results';
+import { awaitJob, matchOf, text, type JobStatus, type ZendeskWriteOptions } from './zendesk-write';
 
 /** One record of a batch on its way into a job: where it sits in the batch, and what matched it. */
 interface Planned {
@@ -103,16 +104,27 @@ async function runJob(
       code: `job_${done.status}`,
       message: done.message || `Zendesk job ${done.id} ended as ${done.status}.`,
     });
-  const results = done.results ?? [];
-  const indexed = results.some((result) => typeof result.index === 'number');
+  // By `index` (create jobs), else the organization `id` sent (updates), else position when the job
+  // answered one result per record: never the neighbour's result.
+  const matched = matchJobResults(
+    planned.map((item, index) => ({
+      index,
+      id: created ? '' : text(item.body.id),
+      externalId: text(item.body.external_id),
+    })),
+    done.results ?? [],
+  );
   return planned.map((item, index): WriteResult => {
     const id = created ? '' : text(item.body.id);
-    const result = resultFor(results, indexed, index, id, planned.length);
+    const result = matched[index];
     if (!result)
       return {
         outcome: 'failed',
         match: item.match,
-        error: { code: 'missing_result', message: `Zendesk job ${done.id} returned no result for this record.` },
+        error: unmatchedResult(
+          done.id,
+          text(item.body.external_id) || text(item.body.name) || id || `record ${item.position + 1}`,
+        ),
       };
     const status = (result.status ?? '').toLowerCase();
     if (status === 'failed' || result.success === false || result.error)
@@ -131,24 +143,4 @@ async function runJob(
       match: item.match,
     };
   });
-}
-
-/**
- * A job's result for the record at `index` of the job: by its `index` when the results carry one
- * (create jobs do), else by the organization `id` sent (updates), else by position when the job
- * answered one result per record. Never the neighbour's result.
- */
-function resultFor(
-  results: JobResult[],
-  indexed: boolean,
-  index: number,
-  id: string,
-  expected: number,
-): JobResult | undefined {
-  if (indexed) return results.find((result) => result.index === index);
-  if (id) {
-    const byId = results.filter((result) => String(result.id) === id);
-    if (byId.length === 1) return byId[0];
-  }
-  return results.length === expected ? results[index] : undefined;
 }

@@ -3,6 +3,7 @@ import type { JsonObject, JsonValue, WriteMatch, WriteResult } from '../framewor
 import { writeEndpoint, type HookContext } from '../framework/hooks';
 import { ticketForWire, zendeskCall, zendeskError, zendeskGet } from './zendesk-http';
 import { sleep } from '../../util/sleep';
+import { matchJobResults, unmatchedResult } from './zendesk-job-results';
 
 export const text = (value: JsonValue | undefined) =>
   typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '';
@@ -188,19 +189,24 @@ async function writeUsersOneByOne(
 }
 
 /**
- * Job results follow input order (a failed item's `id` is its input position);
- * an explicit `index` wins when Zendesk sends one. Each failure keeps Zendesk's
- * own `error` code and `details` text.
+ * A users job's results mapped back to the records (`matchJobResults`: by `index`, e-mail or external
+ * id, by position only when the counts match and the keys agree). A record no result is surely tied to
+ * fails, naming it, rather than taking a neighbour's id or outcome. Each failure keeps Zendesk's own
+ * `error` code and `details` text.
  */
 export function mapJobResults(records: JsonObject[], results: JobResult[], jobId: string): WriteResult[] {
+  const matched = matchJobResults(
+    records.map((record, index) => ({ index, email: text(record.email), externalId: text(record.external_id) })),
+    results,
+  );
   return records.map((record, position) => {
-    const result = results.find((item) => item.index === position) ?? results[position];
+    const result = matched[position];
     const match = matchOf(record, ['external_id', 'email']);
     if (!result)
       return {
         outcome: 'failed',
         match,
-        error: { code: 'missing_result', message: `Zendesk job ${jobId} returned no result for this record.` },
+        error: unmatchedResult(jobId, text(record.email) || text(record.external_id) || `record ${position + 1}`),
       };
     const status = (result.status ?? result.action ?? '').toLowerCase();
     if (status === 'failed' || result.success === false || result.error) {

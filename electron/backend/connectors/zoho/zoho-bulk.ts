@@ -6,6 +6,7 @@ import type { HttpResponse } from '../../http/http-client';
 import type { JsonObject, JsonValue, WriteOptions, WriteResult } from '../framework/connector';
 import type { HookContext } from '../framework/hooks';
 import { sleep } from '../../util/sleep';
+import { zohoDataCentreOfApiHost, zohoDataCentres } from '../../../../shared/connectors/zoho.settings';
 
 /**
  * Zoho CRM Bulk Write (v8; Zoho's OpenAPI `bulk_write.json` in `../shared/fixtures/zoho/oas`, and the
@@ -288,15 +289,14 @@ function isObjectList(value: JsonValue): boolean {
 }
 
 /**
- * Uploads go to Zoho's file host of the same data centre (`content.zohoapis.com` in the OpenAPI's
- * `servers` of `/crm/v8/upload`); any other API base (a sandbox) takes the upload itself. Zoho's
- * "Upload File" page names `upload.zoho.com` as the common upload host of all data centres instead
- * (unconfirmed which a tenant prefers; both are Zoho's): the OpenAPI's host keeps the data centre.
+ * Uploads go to Zoho's file host of the org's data centre, named per data centre in `zohoDataCentres`
+ * (Canada and Saudi Arabia do not follow the `content.zohoapis.{tld}` pattern, so it cannot be derived
+ * from the API domain). Any other API base (a sandbox) takes the upload itself.
  */
 export function uploadBase(apiBase: string): string {
   const url = new URL(apiBase);
-  url.hostname = url.hostname.replace(/^(www|sandbox|developer)\.zohoapis\./, 'content.zohoapis.');
-  return url.origin;
+  const dataCentre = zohoDataCentreOfApiHost(url.host);
+  return dataCentre ? `https://${zohoDataCentres[dataCentre].upload}` : url.origin;
 }
 
 function refusal(response: HttpResponse, what: string): AppError {
