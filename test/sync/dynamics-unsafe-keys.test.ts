@@ -83,11 +83,23 @@ describe('Dynamics alternate-key values Dataverse refuses in the URL', () => {
         [`${prefix}A&B`, `${prefix}ACME/01`, `${prefix}C0000003`, `${prefix}C0000004`].sort(),
       );
 
+      // Each result carries the Dataverse id of the account written (the id map is built from it).
+      const written = (await api.call('audit.list', { runId: first.id, outcome: 'created', limit: 10 })).items;
+      const idOf = (number: string) =>
+        String(dynamics.inspect.records('account').find((row) => row.accountnumber === number)?.accountid);
+      expect(Object.fromEntries(written.map((row) => [row.sourceKey, row.targetKey]))).toMatchObject({
+        C0000001: idOf(`${prefix}ACME/01`),
+        C0000002: idOf(`${prefix}A&B`),
+      });
+
       // Every customer changes in M3 (its change stamp is mapped): the rerun updates the same four accounts.
       infor.control.modify('customers', 4);
       const second = await api.call('flows.run', { id: saved.id });
       expect(second.counters).toMatchObject({ read: 4, created: 0, updated: 4, failed: 0 });
       expect(accounts(prefix)).toHaveLength(4);
+      const updated = (await api.call('audit.list', { runId: second.id, outcome: 'updated', limit: 10 })).items;
+      expect(updated.find((row) => row.sourceKey === 'C0000002')?.targetKey).toBe(idOf(`${prefix}A&B`));
+      expect(dynamics.inspect.record('account', { accountnumber: `${prefix}A&B` })?.description).toMatch(/^M3 change /);
     },
     120_000,
   );
