@@ -34,6 +34,36 @@ export function parseResource(encoded: string, primaryIdOf: (segment: string) =>
   return { segment, key, rest: segments.slice(1) };
 }
 
+/**
+ * Characters an alternate-key value must not hold when the record is addressed by that key in the
+ * URL (`accounts(accountnumber='A&B')`): Microsoft Learn, "Define alternate keys using Power Apps"
+ * (https://learn.microsoft.com/power-apps/maker/data-platform/define-alternate-keys-portal), Important
+ * box: "If the data within a column that is used in an alternate key contains one of the following
+ * characters /, #, <, >, *, %, &, :, \\, ?, + then GET or PATCH actions won't work." The page names GET
+ * and PATCH; DELETE addresses the record the same way and is refused alike here (harshest reading).
+ */
+export const unsafeKeyCharacters = ['/', '#', '<', '>', '*', '%', '&', ':', '\\', '?', '+'] as const;
+
+/**
+ * Refuses a request addressed by an alternate key whose value holds one of `unsafeKeyCharacters`,
+ * percent-encoded or not, as Dataverse does. Only named keys: a bare primary id (a GUID) never holds
+ * them. Status 400 and the URL-error code the simulator uses for other malformed requests; the exact
+ * code and message Dataverse answers with are unconfirmed (the page says only that the call fails).
+ */
+export function refuseUnsafeKeyValue(table: { primaryId: string }, resource: ResourcePath): void {
+  if (!resource.key) return;
+  for (const [name, value] of Object.entries(resource.key)) {
+    if (name === table.primaryId || typeof value !== 'string') continue;
+    const found = unsafeKeyCharacters.find((character) => value.includes(character));
+    if (found)
+      throw new DataverseFault(
+        400,
+        '0x80060888',
+        `The alternate key value '${value}' of '${name}' holds the character '${found}', which cannot be used in a key addressed in the URL.`,
+      );
+  }
+}
+
 export function parseLiteral(text: string): Json {
   if (text.startsWith("'") && text.endsWith("'") && text.length >= 2) return text.slice(1, -1).replace(/''/g, "'");
   if (text === 'null') return null;

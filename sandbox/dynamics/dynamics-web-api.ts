@@ -1,6 +1,6 @@
 import { bulkActions, runBulkAction, type BulkAction } from './dynamics-bulk';
 import { attributeJson, castJson, castNameOf, entityDefinitionJson } from './dynamics-metadata';
-import { compileFilter, compileOrder, parseResource, type ResourcePath } from './dynamics-query';
+import { compileFilter, compileOrder, parseResource, refuseUnsafeKeyValue, type ResourcePath } from './dynamics-query';
 import { codes, DataverseFault, type DataverseStore, type Json, type Row } from './dynamics-store';
 import { tableByLogicalName, tableBySetName, tables, writableTables, type TableSpec } from './dynamics-tables';
 
@@ -129,6 +129,7 @@ export class DataverseWebApi {
       });
     if (resource.rest.length > 0)
       throw new DataverseFault(404, '0x8006088a', `Resource not found for the segment '${resource.rest[0]}'.`);
+    refuseUnsafeKeyValue(table, resource);
     switch (request.method) {
       case 'GET':
         return resource.key ? this.retrieve(table, resource, request) : this.list(table, request);

@@ -124,6 +124,52 @@ describe('Dynamics 365 $batch upsert of 2,500 records', () => {
     expect(results[5]?.targetKey).toBe(sandbox.inspect.record('account', { accountnumber: 'B-00005' })?.accountid);
   });
 
+  it('finds keys holding / or & by $filter and writes them by id in the same batches as the others', async () => {
+    // Dataverse refuses such keys in the URL (Microsoft Learn, "Define alternate keys using Power Apps").
+    const records = ['U-1', 'U/2', 'U&3', 'U-4'].map((accountnumber) => ({
+      accountnumber,
+      name: `Unsafe ${accountnumber}`,
+    }));
+    sandbox.inspect.clearBatches();
+    const created = await connector.write('account', records, { matchKey: ['accountnumber'] });
+    expect(created.map((result) => result.outcome)).toEqual(['created', 'created', 'created', 'created']);
+    const idOf = (accountnumber: string) => sandbox.inspect.record('account', { accountnumber })?.accountid;
+    expect(created.map((result) => result.targetKey)).toEqual(records.map((record) => idOf(record.accountnumber)));
+    // One lookup batch for the two unsafe keys, then one write batch carrying all four records.
+    expect(sandbox.inspect.batches().map((batch) => batch.requests)).toEqual([1, 4]);
+
+    const renamed = records.map((record) => ({ ...record, name: `Renamed ${record.accountnumber}` }));
+    const updated = await connector.write('account', renamed, { matchKey: ['accountnumber'] });
+    expect(updated.map((result) => result.outcome)).toEqual(['updated', 'updated', 'updated', 'updated']);
+    expect(updated.map((result) => result.targetKey)).toEqual(created.map((result) => result.targetKey));
+    expect(sandbox.inspect.record('account', { accountnumber: 'U&3' })?.name).toBe('Renamed U&3');
+    expect(sandbox.inspect.records('account').filter((row) => String(row.accountnumber).startsWith('U'))).toHaveLength(
+      4,
+    );
+  });
+
+  it('fails a record whose key holding & several records answer, naming them', async () => {
+    await connector.write(
+      'account',
+      [
+        { accountnumber: 'D-1', name: 'Dup & Co' },
+        { accountnumber: 'D-2', name: 'Dup & Co' },
+      ],
+      { matchKey: ['accountnumber'] },
+    );
+    const [result] = await connector.write('account', [{ name: 'Dup & Co', telephone1: '555' }], {
+      matchKey: ['name'],
+    });
+    expect(result?.outcome).toBe('failed');
+    expect(result?.error?.code).toBe('E_SYNC_AMBIGUOUS');
+    expect(result?.error?.message).toContain("name 'Dup & Co'");
+    for (const accountnumber of ['D-1', 'D-2']) {
+      const row = sandbox.inspect.record('account', { accountnumber });
+      expect(result?.error?.message).toContain(String(row?.accountid));
+      expect(row?.telephone1).not.toBe('555');
+    }
+  });
+
   it('updates on the second run (200 instead of 201) and keeps one row per key', async () => {
     const records = Array.from({ length: 40 }, (_, index) => ({ ...record(index + 100), name: `Renamed ${index}` }));
     const results = await connector.write('account', records, { matchKey: ['accountnumber'] });

@@ -69,6 +69,32 @@ describe('Dataverse bulk writes (UpsertMultiple / CreateMultiple)', () => {
     ]);
   });
 
+  it('fails a record whose key several records answer, naming them, and writes the others', async () => {
+    await connector.write(
+      'account',
+      [
+        { accountnumber: 'BULK-DUP-1', name: 'Twin & Co' },
+        { accountnumber: 'BULK-DUP-2', name: 'Twin & Co' },
+      ],
+      { matchKey: ['accountnumber'] },
+    );
+    const results = await connector.write(
+      'account',
+      [
+        { name: 'Twin & Co', telephone1: '555' },
+        { name: 'Single & Co', telephone1: '556' },
+      ],
+      { matchKey: ['name'], bulk: true },
+    );
+    expect(results.map((result) => result.outcome)).toEqual(['failed', 'created']);
+    expect(results[0]?.error?.code).toBe('E_SYNC_AMBIGUOUS');
+    for (const accountnumber of ['BULK-DUP-1', 'BULK-DUP-2']) {
+      const row = sandbox.inspect.record('account', { accountnumber });
+      expect(results[0]?.error?.message).toContain(String(row?.accountid));
+      expect(row?.telephone1).not.toBe('555');
+    }
+  });
+
   it('recovers from the all-or-nothing refusal: good records written, the bad one failed with the system message', async () => {
     sandbox.control.clearRequests();
     const warnings: string[] = [];

@@ -165,6 +165,36 @@ describe('Dynamics 365 sandbox semantics', () => {
     expect(sandbox.inspect.record('account', { accountnumber: 'S-3' })).toBeDefined();
   });
 
+  it('refuses a record addressed by an alternate key holding / < > * % & : \\ ? + # (GET, PATCH, DELETE, in $batch)', async () => {
+    // Microsoft Learn, "Define alternate keys using Power Apps": GET or PATCH by such a key won't work.
+    for (const value of ['ACME/01', 'A&B', 'X+Y', 'Q?', 'P%', 'C:1', 'a\\b', '<t>', 'S*', 'H#1']) {
+      const path = `accounts(accountnumber=${encodeURIComponent(`'${value}'`)})`;
+      const patched = await call(path, { method: 'PATCH', body: JSON.stringify({ name: 'Refused' }) });
+      expect(patched.status, value).toBe(400);
+      expect(((await patched.json()) as { error: { code: string } }).error.code).toBe('0x80060888');
+      expect((await call(path)).status, value).toBe(400);
+      expect((await call(path, { method: 'DELETE' })).status, value).toBe(400);
+      expect(sandbox.inspect.record('account', { accountnumber: value })).toBeUndefined();
+    }
+    // The same value is an ordinary column value: created by POST, found by $filter.
+    const created = await call('accounts', {
+      method: 'POST',
+      body: JSON.stringify({ accountnumber: 'A&B', name: 'Amp' }),
+    });
+    expect(created.status).toBe(204);
+    const found = await call(`accounts?$select=accountid&$filter=${encodeURIComponent("accountnumber eq 'A&B'")}`);
+    expect(((await found.json()) as { value: unknown[] }).value).toHaveLength(1);
+    const part = (index: number, key: string) =>
+      `--batch_k\r\nContent-Type: application/http\r\nContent-Transfer-Encoding: binary\r\nContent-ID: ${index}\r\n\r\nPATCH /api/data/v9.2/accounts(accountnumber=${encodeURIComponent(`'${key}'`)}) HTTP/1.1\r\nContent-Type: application/json\r\n\r\n{"name":"k"}\r\n`;
+    const batch = await call('$batch', {
+      method: 'POST',
+      body: part(1, 'K-1') + part(2, 'A&B') + part(3, 'K/3') + '--batch_k--\r\n',
+      headers: { 'content-type': 'multipart/mixed; boundary=batch_k', prefer: 'odata.continue-on-error' },
+    });
+    expect((await batch.text()).match(/HTTP\/1\.1 \d{3}/g)).toEqual(['HTTP/1.1 204', 'HTTP/1.1 400', 'HTTP/1.1 400']);
+    expect(sandbox.inspect.record('account', { accountnumber: 'A&B' })).toMatchObject({ name: 'Amp' });
+  });
+
   it('runs UpsertMultiple all-or-nothing', async () => {
     const targets = (bad: boolean) => ({
       Targets: [

@@ -48,6 +48,48 @@ export function upsertRequest(
   };
 }
 
+/**
+ * Update of a record found by id (`accounts(<guid>)`), for keys the URL cannot carry. `If-Match: *`
+ * makes it an update only: a record deleted since it was found answers 404 rather than being
+ * created again under its old id (Microsoft Learn, "Update and delete table rows using the Web
+ * API", prevent create in upsert). The key columns stay out of the body as on the upsert path.
+ */
+export function updateByIdRequest(
+  apiPath: string,
+  set: string,
+  primaryId: string,
+  id: string,
+  record: JsonObject,
+  matchKey: string[],
+  extraHeaders: Record<string, string> = {},
+): PartRequest {
+  return {
+    method: 'PATCH',
+    url: `${apiPath}/${set}(${id})?$select=${primaryId}`,
+    headers: { prefer: 'return=representation', 'If-Match': '*', ...extraHeaders },
+    body: withoutKeys(record, matchKey),
+  };
+}
+
+/**
+ * Create of a record none answers by key, for keys the URL cannot carry: `POST /{set}` with the key
+ * columns in the body; `return=representation` answers 201 with the new id, as the upsert does.
+ */
+export function createRequest(
+  apiPath: string,
+  set: string,
+  primaryId: string,
+  record: JsonObject,
+  extraHeaders: Record<string, string> = {},
+): PartRequest {
+  return {
+    method: 'POST',
+    url: `${apiPath}/${set}?$select=${primaryId}`,
+    headers: { prefer: 'return=representation', ...extraHeaders },
+    body: record,
+  };
+}
+
 export function serialisePart(boundary: string, contentId: number, request: PartRequest): string {
   const lines = [
     `--${boundary}`,

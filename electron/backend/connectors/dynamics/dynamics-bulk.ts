@@ -66,9 +66,9 @@ export async function writeDynamicsBulk(
   });
   if (keyed.length === 0) return results;
   options.signal?.throwIfAborted();
-  let existing: Map<string, string>;
+  let found: Map<string, string[]>;
   try {
-    existing = await findExisting(
+    found = await findExisting(
       context,
       entity,
       matchKey,
@@ -92,8 +92,16 @@ export async function writeDynamicsBulk(
     });
     return results;
   }
-  const updates = keyed.filter((index) => existing.has(keyText(records[index]!, matchKey)));
-  const creates = keyed.filter((index) => !existing.has(keyText(records[index]!, matchKey)));
+  // Several records answering one key cannot be told apart: each such record fails, naming them.
+  const existing = new Map<string, string>();
+  for (const [key, ids] of found) if (ids.length === 1) existing.set(key, ids[0]!);
+  const pending = keyed.filter((index) => {
+    const ids = found.get(keyText(records[index]!, matchKey)) ?? [];
+    if (ids.length > 1) results[index] = ambiguousResult(entity, records[index]!, matchKey, ids);
+    return ids.length <= 1;
+  });
+  const updates = pending.filter((index) => existing.has(keyText(records[index]!, matchKey)));
+  const creates = pending.filter((index) => !existing.has(keyText(records[index]!, matchKey)));
   const set = entitySetOf(entity);
   const type = `Microsoft.Dynamics.CRM.${entity}`;
   const headers = odataHeaders({
@@ -172,7 +180,7 @@ function describe(status: number, text: string): string {
  * Dataverse compares alternate-key values as its (case-insensitive) SQL collation does: match
  * strings case-insensitively so a record differing only in case counts as existing.
  */
-function keyText(record: JsonObject, matchKey: string[]): string {
+export function keyText(record: JsonObject, matchKey: string[]): string {
   return JSON.stringify(
     matchKey.map((name) => {
       const value: JsonValue | undefined = record[name];
@@ -181,15 +189,33 @@ function keyText(record: JsonObject, matchKey: string[]): string {
   );
 }
 
-/** Ids of the records that exist, by key text: one `$batch` of GET parts, `lookupChunk` keys each. */
-async function findExisting(
+/** The failure of a record whose key several Dataverse records answer: it names the key and their ids. */
+export function ambiguousResult(entity: string, record: JsonObject, matchKey: string[], ids: string[]): WriteResult {
+  const key = matchKey.map((name) => `${name} ${odataLiteral(record[name])}`).join(', ');
+  return {
+    outcome: 'failed',
+    error: {
+      code: 'E_SYNC_AMBIGUOUS',
+      message: `Dataverse has ${ids.length} ${entity} records with ${key} (${ids.join(', ')}); the record cannot be paired with one.`,
+      field: matchKey[0],
+    },
+  };
+}
+
+/**
+ * Ids of the records that exist, by key text (every id, so a caller can refuse a key several
+ * records answer): one `$batch` of GET parts with `$filter`, `lookupChunk` keys each. A filter
+ * carries key values in the query string, where Dataverse accepts the characters it refuses in a
+ * key segment of the path, so this also finds records whose key the URL cannot address.
+ */
+export async function findExisting(
   context: HookContext,
   entity: string,
   matchKey: string[],
   records: JsonObject[],
   signal?: AbortSignal,
-): Promise<Map<string, string>> {
-  const found = new Map<string, string>();
+): Promise<Map<string, string[]>> {
+  const found = new Map<string, string[]>();
   const base = apiBaseOf(context);
   const apiPath = new URL(base).pathname;
   const primaryId = primaryIdOf(entity);
@@ -235,7 +261,11 @@ async function findExisting(
     const rows = ((JSON.parse(answer.body) as { value?: JsonObject[] }).value ?? []) as JsonObject[];
     for (const row of rows) {
       const id = row[primaryId];
-      if (typeof id === 'string') found.set(keyText(row, matchKey), id.toLowerCase());
+      if (typeof id !== 'string') continue;
+      const key = keyText(row, matchKey);
+      const ids = found.get(key) ?? [];
+      if (!ids.includes(id.toLowerCase())) ids.push(id.toLowerCase());
+      found.set(key, ids);
     }
   }
   return found;

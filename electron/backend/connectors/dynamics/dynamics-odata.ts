@@ -55,6 +55,27 @@ export function alternateKeySegment(record: JsonObject, matchKey: string[]): str
   return `(${parts.join(',')})`;
 }
 
+/**
+ * Characters Dataverse cannot take in an alternate-key value addressed in the URL: "If the data
+ * within a column that is used in an alternate key contains one of the following characters
+ * /, #, <, >, *, %, &, :, \\, ?, + then GET or PATCH actions won't work" (Microsoft Learn, "Define
+ * alternate keys using Power Apps", https://learn.microsoft.com/power-apps/maker/data-platform/define-alternate-keys-portal).
+ * Percent-encoding does not help: the value is refused once decoded.
+ */
+const keyUnsafeCharacters = /[/#<>*%&:\\?+]/;
+
+/**
+ * Whether a record can be addressed by its alternate key in the URL: false when a string key value
+ * holds one of the characters Dataverse refuses there (such records are found by `$filter` and
+ * written by id instead).
+ */
+export function addressableByKey(record: JsonObject, matchKey: string[]): boolean {
+  return matchKey.every((name) => {
+    const value = record[name];
+    return typeof value !== 'string' || !keyUnsafeCharacters.test(value);
+  });
+}
+
 /** The body of an upsert: key columns go in the URL, never in the body (API-FACTS §5.3). */
 export function withoutKeys(record: JsonObject, matchKey: string[]): JsonObject {
   const body: JsonObject = {};

@@ -1,6 +1,6 @@
 import type { JsonObject, WriteResult } from '../framework/connector';
 import type { HookContext, TargetHooks } from '../framework/hooks';
-import { writeDynamicsBulk } from './dynamics-bulk';
+import { ambiguousResult, findExisting, keyText, writeDynamicsBulk } from './dynamics-bulk';
 import { obtainDynamicsToken, probeDynamics } from './dynamics-auth';
 import {
   closingLine,
@@ -12,9 +12,20 @@ import {
   serialisePart,
   upsertRequest,
   boundaryOf,
+  createRequest,
+  updateByIdRequest,
   type BatchPart,
+  type PartRequest,
 } from './dynamics-batch';
-import { apiBaseOf, extractDataverseErrorCode, headerValue, odataHeaders } from './dynamics-odata';
+import {
+  addressableByKey,
+  alternateKeySegment,
+  apiBaseOf,
+  extractDataverseErrorCode,
+  headerValue,
+  odataHeaders,
+} from './dynamics-odata';
+import { AppError } from '../../../../shared/errors';
 import { lookupDynamicsRecords, normalizeDynamicsRecord, readDynamicsPages } from './dynamics-read';
 import { discoverDynamicsSchema } from './dynamics-schema';
 import { batchLimits, entitySetOf, primaryIdOf } from './dynamics.descriptor';
@@ -25,6 +36,9 @@ export type BatchObserver = (batch: { bytes: number; requests: number }) => void
 /**
  * Upserts one batch by alternate key through `$batch`: parts grouped so no
  * body exceeds 256 KB or 1,000 requests, every record answered by its own part.
+ * A record whose key value holds a character Dataverse refuses in a key segment
+ * (`addressableByKey`) is first found by `$filter`, then travels in the same
+ * batches as a PATCH by id or a POST; a key several records answer fails that record.
  */
 export async function writeDynamicsBatch(
   context: HookContext,
@@ -43,8 +57,35 @@ export async function writeDynamicsBatch(
     context.settings.duplicateDetection === true ? { 'MSCRM.SuppressDuplicateDetection': 'false' } : {};
   const boundary = newBoundary();
   const parts: BatchPart[] = [];
+  const unaddressable = new Set(
+    records.flatMap((record, index) =>
+      alternateKeySegment(record, matchKey) && !addressableByKey(record, matchKey) ? [index] : [],
+    ),
+  );
+  const found = await findUnaddressable(
+    context,
+    entity,
+    matchKey,
+    [...unaddressable].map((index) => records[index]!),
+    signal,
+  );
   records.forEach((record, index) => {
-    const request = upsertRequest(apiPath, set, primaryId, record, matchKey, extra);
+    let request: PartRequest | undefined;
+    if (found && unaddressable.has(index)) {
+      if (found instanceof AppError) {
+        results[index] = { outcome: 'failed', error: { code: found.code, message: found.message } };
+        return;
+      }
+      const ids = found.get(keyText(record, matchKey)) ?? [];
+      if (ids.length > 1) {
+        results[index] = ambiguousResult(entity, record, matchKey, ids);
+        return;
+      }
+      request =
+        ids.length === 1
+          ? updateByIdRequest(apiPath, set, primaryId, ids[0]!, record, matchKey, extra)
+          : createRequest(apiPath, set, primaryId, record, extra);
+    } else request = upsertRequest(apiPath, set, primaryId, record, matchKey, extra);
     if (!request) {
       results[index] = {
         outcome: 'failed',
@@ -96,6 +137,27 @@ export async function writeDynamicsBatch(
     });
   }
   return results;
+}
+
+/**
+ * Ids by key text of the records whose keys the URL cannot carry (undefined when there are none).
+ * A lookup Dataverse refused (`E_REMOTE`) is returned so those records fail with it and the rest
+ * are still written; cancellation and errors the client gave up on stop the write.
+ */
+async function findUnaddressable(
+  context: HookContext,
+  entity: string,
+  matchKey: string[],
+  records: JsonObject[],
+  signal?: AbortSignal,
+): Promise<Map<string, string[]> | AppError | undefined> {
+  if (records.length === 0) return undefined;
+  try {
+    return await findExisting(context, entity, matchKey, records, signal);
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'E_REMOTE') return error;
+    throw error;
+  }
 }
 
 export function dynamicsHooks(observe?: BatchObserver): TargetHooks {
