@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../support/paths';
 import { customerToZohoAccount, syncWorld, type SyncWorld } from './support/sync-harness';
@@ -69,13 +70,20 @@ describe('crash safety of a replay with batches in flight', () => {
     await world.api.call('mappings.save', { ...mapping, expression: customerToZohoAccount });
     await world.backend.close();
 
-    // Killed inside its second page of dead letters: page 1 committed, page 2's batches in flight.
+    // Killed once its first page of dead letters is committed and later pages' batches are in flight
+    // (pages are loaded and written ahead of their commits): the store is watched read-only.
     world.zoho.inspect.resetInFlight();
-    const outcome = await replayAndKill(
-      world.dataDir,
-      run.id,
-      () => world.zoho.inspect.records('Accounts').length >= 1_300,
-    );
+    // Read-only use (as crash-safety.test.ts): a read-only connection could not open the WAL files.
+    const store = new Database(path.join(world.dataDir, 'mlc.sqlite'));
+    store.pragma('busy_timeout = 5000');
+    const count = store.prepare('SELECT COUNT(*) AS n FROM audit WHERE flow_id = ? AND attempt = 2');
+    const committed = () => (count.get(flow.id) as { n: number }).n;
+    let outcome: 'killed' | 'finished';
+    try {
+      outcome = await replayAndKill(world.dataDir, run.id, () => committed() >= 1_000);
+    } finally {
+      store.close();
+    }
     expect(outcome).toBe('killed');
     const atKill = world.zoho.inspect.records('Accounts').length;
     expect(atKill).toBeLessThan(customers);

@@ -127,7 +127,9 @@ export function FlowsPage() {
           key={editing.id ?? 'new'}
           initial={editing}
           connections={connections}
-          onDone={() => setEditing(undefined)}
+          // Only this editor's own end closes it: a save resolves after the list already shows the new
+          // card, so an Edit clicked meanwhile opens another editor that the late save must not close.
+          onDone={() => setEditing((current) => (current === editing ? undefined : current))}
         />
       )}
       {body}
